@@ -1,0 +1,124 @@
+"""A complete sample workshop: a scale-up whose feature teams are blocked by incidents."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from . import actions
+from .actions import Created
+
+BOTTLENECKS = (
+    ("platform", "Feature teams lose days every sprint to production incidents"),
+    ("platform", "Paging wakes the same five engineers every week"),
+    ("platform", "No tracing: slow checkout takes hours to diagnose"),
+    ("platform", "Monolith deploys block every team for a full day"),
+    ("product", "Enterprise deals stall on missing SSO and audit logs"),
+    ("product", "Three half-finished features nobody can tie to revenue"),
+    ("product", "Pricing page confuses first-time buyers"),
+    ("organisation", "Headcount doubled but nobody knows who decides on priorities"),
+    ("organisation", "Every team builds its own data pipeline"),
+    ("organisation", "Senior hires take five months to ramp"),
+)
+
+PEOPLE = ("Amira", "Ben", "Chloé", "Dev", "Eun-ji", "Farid")
+
+
+def create_demo(db: Database, now: float | None = None) -> Created:
+    """Create and fully run the sample workshop; returns its code and facilitator key."""
+    start = (time.time() if now is None else now) - 95 * 60
+    created = actions.create_workshop(db, "Scaling the delivery engine", "Northwind Analytics", "scaleup",
+                                      vote_budget=5, now=start)
+    code, key = created.code, created.facilitator_key
+    tokens = [actions.join(db, code, name, now=start + 30 + n).token for n, name in enumerate(PEOPLE)]
+    actions.start_timer(db, code, key, now=start + 60)
+    ids = [actions.add_bottleneck(db, code, tokens[n % len(tokens)], dim, text, client_id=f"demo-{n}",
+                                  now=start + 120 + n * 20)
+           for n, (dim, text) in enumerate(BOTTLENECKS)]
+    duplicate = actions.add_bottleneck(db, code, tokens[2], "platform", "Incidents eat our sprint capacity",
+                                       now=start + 400)
+    actions.add_bottleneck(db, code, tokens[3], "product", "lunch options in the office", now=start + 410)
+    dots = {0: [0, 0, 1, 7, 4], 1: [0, 2, 7, 8, 5], 2: [0, 1, 3, 7, 4], 3: [2, 0, 8, 9, 5],
+            4: [0, 7, 7, 4, 3], 5: [0, 1, 2, 8, 9]}
+    for person, choices in dots.items():
+        for n, index in enumerate(choices):
+            actions.vote(db, code, tokens[person], ids[index], now=start + 600 + person * 10 + n)
+    actions.merge_bottlenecks(db, code, key, duplicate, ids[0])
+    noise = actions.add_bottleneck(db, code, tokens[4], "organisation", "Too many meetings???", now=start + 720)
+    actions.hide_bottleneck(db, code, key, noise)
+
+    actions.next_step(db, code, key, now=start + 21 * 60)
+    impacts = (
+        (0, "throughput", 5, 400_000, "Half of each sprint goes to firefighting instead of roadmap work"),
+        (0, "churn", 4, 250_000, "Two enterprise customers cited outages at renewal"),
+        (2, "latency", 3, None, "Checkout p95 regressions go unnoticed for days"),
+        (3, "lead_time", 4, None, "One deploy window a day for forty engineers"),
+        (4, "revenue", 5, 900_000, "Six enterprise deals waiting on SSO and audit logs"),
+        (7, "throughput", 3, None, "Decisions wait for the weekly leadership meeting"),
+        (8, "cost_per_request", 3, 120_000, "Five copies of the same pipeline on separate clusters"),
+        (9, "time_to_hire", 3, None, "No onboarding path for staff engineers"),
+    )
+    for n, (index, outcome, size, money, because) in enumerate(impacts):
+        actions.add_impact(db, code, tokens[n % len(tokens)], ids[index], outcome, "worse", size, because,
+                           money=money, now=start + 22 * 60 + n * 30)
+
+    actions.next_step(db, code, key, now=start + 42 * 60)
+    plan = (
+        ("Introduce SLOs and an error-budget policy", [0, 1], "SLOs per service with an error-budget policy that pauses features when the budget is spent."),
+        ("Distributed tracing and shared observability dashboards", [2], "OpenTelemetry tracing, logs and metrics in one place."),
+        ("Enterprise SSO and audit logs", [4], "SAML/OIDC single sign-on and exportable audit trails."),
+        ("Decision rights charter per product area", [7], "Who decides, who is consulted, by when."),
+        ("Shared data platform team", [8], "One pipeline owned by one team, offered as a service."),
+        ("Split deploys by service", [3], "Independent deploy pipelines for the three busiest services."),
+    )
+    initiative_ids = [actions.add_initiative(db, code, tokens[n % len(tokens)], title, [ids[i] for i in links],
+                                             description, now=start + 43 * 60 + n * 20)
+                      for n, (title, links, description) in enumerate(plan)]
+    scores = (
+        [(9, 4, 9, 80), (8, 5, 9, 70), (9, 3, 8, 90), (7, 4, 9, 80)],
+        [(8, 4, 8, 80), (7, 5, 7, 70), (8, 4, 8, 80), (6, 3, 7, 80)],
+        [(9, 6, 8, 70), (9, 7, 9, 60), (8, 6, 6, 70), (3, 8, 4, 40)],
+        [(6, 2, 6, 70), (5, 2, 7, 60), (6, 3, 5, 70), (6, 2, 6, 80)],
+        [(6, 7, 4, 60), (5, 8, 4, 50), (7, 6, 5, 60), (6, 7, 3, 60)],
+        [(7, 8, 5, 50), (6, 9, 6, 50), (7, 7, 5, 60), (6, 8, 4, 40)],
+    )
+    for initiative_id, rows in zip(initiative_ids, scores):
+        for person, (value, effort, urgency, confidence) in enumerate(rows):
+            actions.score_initiative(db, code, tokens[person], initiative_id,
+                                     {"value": value, "effort": effort, "urgency": urgency, "confidence": confidence},
+                                     now=start + 50 * 60 + person)
+    actions.add_dependency(db, code, key, initiative_ids[5], initiative_ids[1])
+    actions.adopt_ranking(db, code, key)
+
+    actions.next_step(db, code, key, now=start + 62 * 60)
+    decisions = {
+        0: ({"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}, "build",
+            "Reliability is how we win enterprise renewals; the SLO policy must fit our own services."),
+        1: ({"core": "no", "speed": "speed", "network": "no", "capability": "partly", "cost": "buy"}, "buy",
+            "Observability is a commodity; a managed OpenTelemetry backend gets us tracing this quarter."),
+        2: ({"core": "partly", "speed": "speed", "network": "yes", "capability": "partly", "cost": "similar"}, "partner",
+            "An identity provider partnership gives SSO and SCIM with the providers customers already use."),
+        3: ({"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}, "build",
+            "A decision charter is ours to write; no vendor can do it for us."),
+    }
+    for index, (answers, choice, rationale) in decisions.items():
+        actions.record_decision(db, code, key, initiative_ids[index], answers, choice, rationale,
+                                now=start + 65 * 60 + index * 60)
+
+    actions.next_step(db, code, key, now=start + 82 * 60)
+    today = date.fromtimestamp(start + 82 * 60)
+    owners = {
+        0: ("Priya Raman (VP Engineering)", "Pages per week", "pages/week", 40, 16),
+        1: ("Tom Okafor (Platform lead)", "Services with tracing", "% of services", 10, 90),
+        2: ("Lena Fischer (Product, Enterprise)", "Enterprise deals blocked on SSO", "deals", 6, 0),
+        3: ("Marc Dubois (COO)", "Decisions waiting over a week", "decisions", 12, 2),
+    }
+    for index, (owner, metric, unit, baseline, target) in owners.items():
+        actions.assign_owner(db, code, key, initiative_ids[index], owner, metric, baseline, target,
+                             today + timedelta(days=14 + 7 * index), unit=unit, today=today,
+                             now=start + 84 * 60 + index * 30)
+    actions.end_workshop(db, code, key, now=start + 93 * 60)
+    return created
+

@@ -1,0 +1,373 @@
+"""Exports: the versioned JSON document (backup/restore) and the Markdown summary.
+
+The JSON document numbers rows 1..n within the workshop, so an export imported into any
+database and exported again gives the same document (`exported_at` aside). Secrets
+(facilitator key, participant tokens) are never exported; an import issues a new key.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import checklist, storage
+from .actions import DIRECTIONS, MAGNITUDES, hash_secret
+from .decide import CHOICE_TITLES, CHOICES, QUESTION_KEYS, QUESTIONS
+from .errors import ImportRefused
+from .scoring import CRITERIA, RANGES, method_by_key
+from .state import Snapshot, load, normalise_code
+from .steps import DIMENSION_KEYS, DIMENSIONS, OUTCOME_KEYS, STAGE_KEYS, STEP_KEYS, STEPS, outcome_by_key, stage_by_key
+from .timer import Timer, format_clock, time_spent
+
+FORMAT = "scaling-workshop/1"
+TIMER_STATES = ("pending", "running", "paused", "done")
+
+
+def iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="microseconds")
+
+
+def from_iso(value: Any, field: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(value)).timestamp()
+    except ValueError:
+        raise ImportRefused(f"{field} is not a timestamp: {str(value)[:40]!r}.") from None
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+def to_document(snapshot: Snapshot, now: float | None = None) -> dict[str, Any]:
+    """The complete workshop as a JSON-ready dict."""
+    w = snapshot.workshop
+    pid = {row["id"]: n for n, row in enumerate(snapshot.participants, start=1)}
+    bid = {row["id"]: n for n, row in enumerate(snapshot.bottlenecks, start=1)}
+    initiatives = sorted(snapshot.initiatives, key=lambda i: i.id)
+    iid = {item.id: n for n, item in enumerate(initiatives, start=1)}
+    scores_by: dict[int, list[dict[str, Any]]] = {}
+    for s in snapshot.scores:
+        scores_by.setdefault(s["initiative_id"], []).append(
+            {"participant": pid.get(s["participant_id"]), **{c: s[c] for c in CRITERIA},
+             "updated_at": iso(s["updated_at"])})
+    return {
+        "format": FORMAT,
+        "exported_at": iso(time.time() if now is None else now),
+        "workshop": {
+            "code": w["code"], "title": w["title"], "organisation": w["organisation"], "stage": w["stage"],
+            "created_at": iso(w["created_at"]), "ended_at": iso(w["ended_at"]),
+            "current_step": w["current_step"], "locked": bool(w["locked"]),
+            "observability_confirmed": bool(w["observability_confirmed"]), "scoring": w["scoring"],
+            "vote_budget": w["vote_budget"],
+        },
+        "steps": [{"key": t.step_key, "minutes": t.minutes, "state": t.state, "deadline": iso(t.deadline),
+                   "remaining": t.remaining, "spent": t.spent, "run_started": iso(t.run_started)}
+                  for t in snapshot.timers],
+        "participants": [{"id": pid[p["id"]], "name": p["name"], "is_facilitator": bool(p["is_facilitator"]),
+                          "joined_at": iso(p["joined_at"])} for p in snapshot.participants],
+        "bottlenecks": [{"id": bid[b["id"]], "participant": pid.get(b["participant_id"]),
+                         "dimension": b["dimension"], "text": b["text"], "hidden": bool(b["hidden"]),
+                         "merged_into": bid.get(b["merged_into"]), "created_at": iso(b["created_at"])}
+                        for b in snapshot.bottlenecks],
+        "votes": [{"bottleneck": bid[v["bottleneck_id"]], "participant": pid[v["participant_id"]],
+                   "created_at": iso(v["created_at"])} for v in snapshot.votes],
+        "impacts": [{"bottleneck": bid[i["bottleneck_id"]], "participant": pid.get(i["participant_id"]),
+                     "outcome": i["outcome"], "direction": i["direction"], "magnitude": i["magnitude"],
+                     "money": i["money"], "because": i["because"], "created_at": iso(i["created_at"])}
+                    for i in snapshot.impacts],
+        "initiatives": [{"id": iid[i.id], "title": i.title, "description": i.description,
+                         "position": i.position, "participant": pid.get(i.participant_id),
+                         "created_at": iso(i.created_at), "bottlenecks": sorted(bid[b] for b in i.bottleneck_ids),
+                         "after": sorted(iid[a] for a in i.after_ids),
+                         "scores": sorted(scores_by.get(i.id, []), key=lambda s: s["participant"] or 0)}
+                        for i in initiatives],
+        "decisions": [{"initiative": iid[i.id], "answers": i.decision["answers"],
+                       "recommendation": i.decision["recommendation"], "choice": i.decision["choice"],
+                       "rationale": i.decision["rationale"], "decided_at": iso(i.decision["decided_at"])}
+                      for i in initiatives if i.decision is not None],
+        "owners": [{"initiative": iid[i.id], "owner": i.owner["owner"], "metric": i.owner["metric"],
+                    "unit": i.owner["unit"], "baseline": i.owner["baseline"], "target": i.owner["target"],
+                    "checkin": i.owner["checkin"], "assigned_at": iso(i.owner["assigned_at"])}
+                   for i in initiatives if i.owner is not None],
+        "checklist": [item.as_dict() for item in checklist.evaluate(snapshot)],
+    }
+
+
+def export_json(db: Database, code: str, now: float | None = None) -> str:
+    return json.dumps(to_document(load(db, code), now), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ImportRefused(message)
+
+
+def _list(doc: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = doc.get(key)
+    _require(isinstance(value, list) and all(isinstance(v, dict) for v in value),
+             f"'{key}' must be a list of objects.")
+    return value
+
+
+def _ref(value: Any, mapping: dict[int, int], what: str, optional: bool = False) -> int | None:
+    if value is None and optional:
+        return None
+    _require(isinstance(value, int) and not isinstance(value, bool) and value in mapping,
+             f"A reference to {what} {value!r} does not match any {what}.")
+    return mapping[value]
+
+
+def _text(value: Any, field: str, limit: int = 5000) -> str:
+    _require(isinstance(value, str) and len(value) <= limit, f"{field} must be text of at most {limit} characters.")
+    return value
+
+
+def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[str, str]:
+    """Restore an exported workshop; returns (code, new facilitator key). All or nothing."""
+    try:
+        doc = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ImportRefused(f"The file is not valid JSON ({exc}).") from None
+    _require(isinstance(doc, dict), "The file does not hold a workshop export.")
+    _require(doc.get("format") == FORMAT,
+             f"Unknown format {doc.get('format')!r}: expected {FORMAT!r}.")
+    w = doc.get("workshop")
+    _require(isinstance(w, dict), "'workshop' must be an object.")
+    code = normalise_code(_text(w.get("code"), "workshop.code", 12))
+    _require(len(code) >= 4, "workshop.code is too short.")
+    _require(not storage.code_exists(db, code), f"A workshop with the code {code} already exists here.")
+    _require(w.get("stage") in STAGE_KEYS, "workshop.stage is not a known stage context.")
+    _require(w.get("current_step") in STEP_KEYS, "workshop.current_step is not a known step.")
+    _require(w.get("scoring") in ("roi", "wsjf"), "workshop.scoring must be 'roi' or 'wsjf'.")
+    _require(isinstance(w.get("vote_budget"), int) and 1 <= w["vote_budget"] <= 20, "workshop.vote_budget is invalid.")
+    steps = _list(doc, "steps")
+    _require([s.get("key") for s in steps] == list(STEP_KEYS), "'steps' must list the five steps in order.")
+    timers = []
+    for s in steps:
+        _require(s.get("state") in TIMER_STATES, f"Step {s['key']} has an unknown timer state.")
+        _require(isinstance(s.get("minutes"), int) and 1 <= s["minutes"] <= 120, f"Step {s['key']} minutes invalid.")
+        for field in ("remaining", "spent"):
+            _require(isinstance(s.get(field), (int, float)) and not isinstance(s.get(field), bool),
+                     f"Step {s['key']} {field} must be a number.")
+        timers.append(Timer(step_key=s["key"], minutes=s["minutes"], state=s["state"],
+                            deadline=from_iso(s.get("deadline"), "deadline"), remaining=float(s["remaining"]),
+                            spent=float(s["spent"]), run_started=from_iso(s.get("run_started"), "run_started")))
+    participants = _list(doc, "participants")
+    bottlenecks = _list(doc, "bottlenecks")
+    votes = _list(doc, "votes")
+    impacts = _list(doc, "impacts")
+    initiatives = _list(doc, "initiatives")
+    decisions = _list(doc, "decisions")
+    owners = _list(doc, "owners")
+    key = secrets.token_urlsafe(18)
+    try:
+        with db.atomic():
+            workshop_id = storage.insert_workshop(db, {
+                "code": code, "title": _text(w.get("title"), "workshop.title", 200),
+                "organisation": _text(w.get("organisation"), "workshop.organisation", 200),
+                "stage": w["stage"], "key_hash": hash_secret(key),
+                "created_at": from_iso(w.get("created_at"), "created_at"), "current_step": w["current_step"],
+                "vote_budget": w["vote_budget"], "scoring": w["scoring"], "locked": int(bool(w.get("locked"))),
+                "observability_confirmed": int(bool(w.get("observability_confirmed"))),
+                "ended_at": from_iso(w.get("ended_at"), "ended_at")}, timers)
+            pmap: dict[int, int] = {}
+            for p in participants:
+                pmap[p.get("id")] = storage.insert_participant(
+                    db, workshop_id, None, _text(p.get("name"), "participant name", 200),
+                    from_iso(p.get("joined_at"), "joined_at"), bool(p.get("is_facilitator")))
+            bmap: dict[int, int] = {}
+            for b in bottlenecks:
+                _require(b.get("dimension") in DIMENSION_KEYS, "A bottleneck has an unknown dimension.")
+                bmap[b.get("id")] = storage.insert_bottleneck(
+                    db, workshop_id, _ref(b.get("participant"), pmap, "participant", True), b["dimension"],
+                    _text(b.get("text"), "bottleneck text"), from_iso(b.get("created_at"), "created_at"),
+                    hidden=bool(b.get("hidden")))
+            for b in bottlenecks:
+                if b.get("merged_into") is not None:
+                    storage.update_bottleneck(db, bmap[b["id"]], merged_into=_ref(b["merged_into"], bmap, "bottleneck"))
+            for v in votes:
+                storage.insert_vote(db, workshop_id, _ref(v.get("bottleneck"), bmap, "bottleneck"),
+                                    _ref(v.get("participant"), pmap, "participant"),
+                                    from_iso(v.get("created_at"), "created_at"))
+            for i in impacts:
+                _require(i.get("outcome") in OUTCOME_KEYS, "An impact has an unknown outcome.")
+                _require(i.get("direction") in DIRECTIONS, "An impact has an unknown direction.")
+                _require(i.get("magnitude") in MAGNITUDES, "An impact has an invalid magnitude.")
+                _require(i.get("money") is None or isinstance(i.get("money"), (int, float)), "Impact money must be a number.")
+                storage.insert_impact(db, workshop_id, {
+                    "bottleneck_id": _ref(i.get("bottleneck"), bmap, "bottleneck"),
+                    "participant_id": _ref(i.get("participant"), pmap, "participant", True),
+                    "outcome": i["outcome"], "direction": i["direction"], "magnitude": i["magnitude"],
+                    "money": i.get("money"), "because": _text(i.get("because"), "impact because"),
+                    "created_at": from_iso(i.get("created_at"), "created_at")})
+            imap: dict[int, int] = {}
+            for item in initiatives:
+                position = item.get("position")
+                _require(position is None or (isinstance(position, int) and position >= 1), "Invalid position.")
+                imap[item.get("id")] = storage.insert_initiative(
+                    db, workshop_id, _ref(item.get("participant"), pmap, "participant", True),
+                    _text(item.get("title"), "initiative title"), _text(item.get("description", ""), "description"),
+                    from_iso(item.get("created_at"), "created_at"), position)
+            for item in initiatives:
+                new_id = imap[item["id"]]
+                storage.link_initiative(db, new_id, [_ref(b, bmap, "bottleneck") for b in item.get("bottlenecks", [])])
+                for after in item.get("after", []):
+                    storage.insert_dependency(db, new_id, _ref(after, imap, "initiative"))
+                for s in item.get("scores", []):
+                    for criterion in CRITERIA:
+                        low, high = RANGES[criterion]
+                        _require(isinstance(s.get(criterion), int) and low <= s[criterion] <= high,
+                                 f"A score's {criterion} is out of range.")
+                    storage.upsert_score(db, {"initiative_id": new_id,
+                                              "participant_id": _ref(s.get("participant"), pmap, "participant"),
+                                              **{c: s[c] for c in CRITERIA},
+                                              "updated_at": from_iso(s.get("updated_at"), "updated_at")})
+            for d in decisions:
+                _require(d.get("choice") in CHOICES and d.get("recommendation") in CHOICES, "A decision has an unknown choice.")
+                answers = d.get("answers")
+                _require(isinstance(answers, dict) and set(answers) == set(QUESTION_KEYS), "A decision's answers are incomplete.")
+                storage.upsert_decision(db, {"initiative_id": _ref(d.get("initiative"), imap, "initiative"),
+                                             "answers": answers, "recommendation": d["recommendation"],
+                                             "choice": d["choice"], "rationale": _text(d.get("rationale"), "rationale"),
+                                             "decided_at": from_iso(d.get("decided_at"), "decided_at")})
+            for o in owners:
+                for field in ("baseline", "target"):
+                    _require(isinstance(o.get(field), (int, float)) and not isinstance(o.get(field), bool),
+                             f"An owner's {field} must be a number.")
+                storage.upsert_owner(db, {"initiative_id": _ref(o.get("initiative"), imap, "initiative"),
+                                          "owner": _text(o.get("owner"), "owner"), "metric": _text(o.get("metric"), "metric"),
+                                          "unit": _text(o.get("unit", ""), "unit"), "baseline": float(o["baseline"]),
+                                          "target": float(o["target"]), "checkin": _text(o.get("checkin"), "checkin", 10),
+                                          "assigned_at": from_iso(o.get("assigned_at"), "assigned_at")})
+    except ImportRefused:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ImportRefused(f"The file is not a complete workshop export ({type(exc).__name__}: {exc}).") from None
+    return code, key
+
+
+# --- Markdown --------------------------------------------------------------------------
+
+_MD_SPECIAL = set("\\`*_{}[]()<>#+-!|~&=$")
+
+
+def md_escape(text: Any) -> str:
+    """Make participant text literal in Markdown: no links, images, HTML, lists or headings."""
+    out: list[str] = []
+    for char in " ".join(str(text).split()):
+        literal_dot = char == "." and out and all(c.isdigit() for c in out)
+        out.append("\\" + char if char in _MD_SPECIAL or literal_dot else char)
+    return "".join(out)
+
+
+def _money(value: float | None) -> str:
+    return "" if value is None else f"€{value:,.0f}/yr"
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}"
+
+
+def markdown(snapshot: Snapshot, now: float | None = None) -> str:
+    """The Ship It summary as Markdown that is safe to paste into a wiki."""
+    moment = time.time() if now is None else now
+    w = snapshot.workshop
+    stage = stage_by_key(w["stage"])
+    lines: list[str] = [
+        f"# Ship It — {md_escape(w['title'])}",
+        "",
+        f"**Organisation:** {md_escape(w['organisation'])}  ",
+        f"**Stage context:** {stage.title}  ",
+        f"**Workshop code:** {w['code']}  ",
+        f"**Participants:** {sum(1 for p in snapshot.participants if not p['is_facilitator'])}",
+        "",
+        "## Checklist",
+        "",
+    ]
+    for item in checklist.evaluate(snapshot):
+        mark = "x" if item.done else " "
+        lines.append(f"- [{mark}] **{item.title}** — {md_escape(item.reason)}")
+    open_items = [i for i in checklist.evaluate(snapshot) if not i.done]
+    lines += ["", "## Open items", ""]
+    lines += [f"- {item.title}: {md_escape(item.reason)}" for item in open_items] or ["- None: ship it."]
+
+    lines += ["", "## Top bottlenecks per dimension", ""]
+    board = snapshot.by_dimension()
+    for dimension in DIMENSIONS:
+        lines.append(f"### {dimension.title} ({dimension.scope})")
+        lines.append("")
+        rows = board[dimension.key][:5]
+        lines += [f"{n}. {md_escape(b['text'])} — {b['votes']} vote(s)" for n, b in enumerate(rows, start=1)] or ["- None recorded."]
+        lines.append("")
+
+    lines += ["## Impact map", ""]
+    if snapshot.impacts:
+        lines += ["| Bottleneck | Outcome | Direction | Magnitude | Estimate | Because |", "|---|---|---|---|---|---|"]
+        for i in snapshot.impacts:
+            b = snapshot.bottleneck(i["bottleneck_id"])
+            lines.append(f"| {md_escape(b['text'])} | {outcome_by_key(i['outcome']).title} | {DIRECTIONS[i['direction']]} "
+                         f"| {MAGNITUDES[i['magnitude']]} | {_money(i['money'])} | {md_escape(i['because'])} |")
+    else:
+        lines.append("- No impacts recorded.")
+
+    method = method_by_key(snapshot.method)
+    lines += ["", "## Ranked plan", "", f"Ranking formula: {method.formula}", ""]
+    if snapshot.initiatives:
+        lines += ["| Seq. | Rank | Initiative | Dimensions | Value | Effort | Urgency | Confidence | "
+                  f"{method.title} | Decision | Owner |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for i in snapshot.plan:
+            a = i.aggregate
+            figures = ([_num(a.value), _num(a.effort), _num(a.urgency), f"{a.confidence:g}%", f"{a.priority(snapshot.method):.2f}"]
+                       if a else ["—"] * 5)
+            decision = CHOICE_TITLES[i.decision["choice"]] if i.decision else "—"
+            owner = md_escape(i.owner["owner"]) if i.owner else "—"
+            lines.append(f"| {i.position or '—'} | {i.rank} | {md_escape(i.title)} | {', '.join(i.dimensions)} | "
+                         + " | ".join(figures) + f" | {decision} | {owner} |")
+    else:
+        lines.append("- No initiatives recorded.")
+
+    lines += ["", "## Build / Buy / Partner decisions", ""]
+    decided = snapshot.decided
+    for i in decided:
+        d = i.decision
+        overruled = d["choice"] != d["recommendation"]
+        note = f" (overrules the recommendation to {CHOICE_TITLES[d['recommendation']].lower()})" if overruled else ""
+        lines.append(f"- **{md_escape(i.title)}**: {CHOICE_TITLES[d['choice']]}{note}. {md_escape(d['rationale'])}")
+    if not decided:
+        lines.append("- No decisions recorded.")
+
+    lines += ["", "## Owners, metrics and check-ins", ""]
+    owned = [i for i in snapshot.plan if i.owner]
+    if owned:
+        lines += ["| Initiative | Owner (DRI) | Metric | Baseline | Target | First check-in |", "|---|---|---|---|---|---|"]
+        for i in owned:
+            o = i.owner
+            unit = f" {md_escape(o['unit'])}" if o["unit"] else ""
+            lines.append(f"| {md_escape(i.title)} | {md_escape(o['owner'])} | {md_escape(o['metric'])} | "
+                         f"{_num(o['baseline'])}{unit} | {_num(o['target'])}{unit} | {o['checkin']} |")
+    else:
+        lines.append("- No owners assigned.")
+
+    lines += ["", "## Time per step", "", "| Step | Planned | Spent |", "|---|---|---|"]
+    for step in STEPS:
+        t = snapshot.timer(step.key)
+        lines.append(f"| {step.number}. {step.title} | {t.minutes} min | {format_clock(time_spent(t, moment))} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def export_markdown(db: Database, code: str, now: float | None = None) -> str:
+    return markdown(load(db, code), now)
+
+
+def question_text(key: str) -> str:
+    return next(q.text for q in QUESTIONS if q.key == key)

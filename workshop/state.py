@@ -1,0 +1,191 @@
+"""The read model: one snapshot of a workshop that pages, the checklist and exports share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import storage
+from .errors import NotFound
+from .scoring import Aggregate, aggregate_all, rank
+from .steps import DIMENSION_KEYS, STEPS, Step, step_by_key
+from .timer import Timer
+
+Row = dict[str, Any]
+
+TOP_N = 3
+
+
+@dataclass
+class Initiative:
+    """An initiative with everything the room decided about it."""
+
+    id: int
+    title: str
+    description: str
+    position: int | None
+    created_at: float
+    participant_id: int | None
+    bottleneck_ids: list[int] = field(default_factory=list)
+    after_ids: list[int] = field(default_factory=list)
+    dimensions: list[str] = field(default_factory=list)
+    aggregate: Aggregate | None = None
+    rank: int = 0
+    decision: Row | None = None
+    owner: Row | None = None
+
+
+@dataclass
+class Snapshot:
+    """Everything about one workshop at one version."""
+
+    workshop: Row
+    timers: list[Timer]
+    participants: list[Row]
+    bottlenecks: list[Row]
+    votes: list[Row]
+    impacts: list[Row]
+    scores: list[Row]
+    initiatives: list[Initiative]
+
+    @property
+    def id(self) -> int:
+        return int(self.workshop["id"])
+
+    @property
+    def code(self) -> str:
+        return str(self.workshop["code"])
+
+    @property
+    def version(self) -> int:
+        return int(self.workshop["version"])
+
+    @property
+    def method(self) -> str:
+        return str(self.workshop["scoring"])
+
+    @property
+    def current_step(self) -> Step:
+        return step_by_key(self.workshop["current_step"])
+
+    @property
+    def ended(self) -> bool:
+        return self.workshop["ended_at"] is not None
+
+    def timer(self, step_key: str) -> Timer:
+        for timer in self.timers:
+            if timer.step_key == step_key:
+                return timer
+        raise KeyError(step_key)
+
+    def planned_minutes(self) -> dict[str, int]:
+        return {t.step_key: t.minutes for t in self.timers}
+
+    @property
+    def live_bottlenecks(self) -> list[Row]:
+        """Notes on the board: not merged away, not hidden; most votes first."""
+        rows = [b for b in self.bottlenecks if b["merged_into"] is None and not b["hidden"]]
+        return sorted(rows, key=lambda b: (-b["votes"], b["id"]))
+
+    @property
+    def hidden_bottlenecks(self) -> list[Row]:
+        return [b for b in self.bottlenecks if b["merged_into"] is None and b["hidden"]]
+
+    def by_dimension(self) -> dict[str, list[Row]]:
+        board: dict[str, list[Row]] = {key: [] for key in DIMENSION_KEYS}
+        for row in self.live_bottlenecks:
+            board[row["dimension"]].append(row)
+        return board
+
+    def bottleneck(self, bottleneck_id: int) -> Row:
+        for row in self.bottlenecks:
+            if row["id"] == bottleneck_id:
+                return row
+        raise KeyError(bottleneck_id)
+
+    def initiative(self, initiative_id: int) -> Initiative:
+        for item in self.initiatives:
+            if item.id == initiative_id:
+                return item
+        raise KeyError(initiative_id)
+
+    @property
+    def ranked(self) -> list[Initiative]:
+        return sorted(self.initiatives, key=lambda i: i.rank)
+
+    @property
+    def sequenced(self) -> list[Initiative]:
+        """Initiatives with a position, in sequence order."""
+        return sorted((i for i in self.initiatives if i.position is not None),
+                      key=lambda i: (i.position, i.rank))
+
+    @property
+    def plan(self) -> list[Initiative]:
+        """The working order: the agreed sequence first, then the rest by rank."""
+        return self.sequenced + [i for i in self.ranked if i.position is None]
+
+    @property
+    def top(self) -> list[Initiative]:
+        """The top three initiatives that get a build/buy/partner decision."""
+        return self.plan[:TOP_N]
+
+    @property
+    def decided(self) -> list[Initiative]:
+        return [i for i in self.plan if i.decision is not None]
+
+    def participant_name(self, participant_id: int | None) -> str:
+        for row in self.participants:
+            if row["id"] == participant_id:
+                return str(row["name"])
+        return "—"
+
+
+def load(db: Database, code: str) -> Snapshot:
+    """Read one workshop completely; an unknown code is refused."""
+    workshop = storage.workshop_by_code(db, normalise_code(code))
+    if workshop is None:
+        raise NotFound(f"No workshop has the code {code!r}. Check the code and try again.")
+    workshop_id = int(workshop["id"])
+    bottlenecks = storage.bottlenecks(db, workshop_id)
+    dimension_of = {b["id"]: b["dimension"] for b in bottlenecks}
+    scores = storage.scores(db, workshop_id)
+    aggregates = aggregate_all(scores)
+    links: dict[int, list[int]] = {}
+    for link in storage.initiative_links(db, workshop_id):
+        links.setdefault(link["initiative_id"], []).append(link["bottleneck_id"])
+    after: dict[int, list[int]] = {}
+    for dep in storage.dependencies(db, workshop_id):
+        after.setdefault(dep["initiative_id"], []).append(dep["after_id"])
+    decisions = {d["initiative_id"]: d for d in storage.decisions(db, workshop_id)}
+    owners = {o["initiative_id"]: o for o in storage.owners(db, workshop_id)}
+    rows = storage.initiatives(db, workshop_id)
+    order = rank(rows, aggregates, workshop["scoring"])
+    initiatives = []
+    for row in rows:
+        linked = links.get(row["id"], [])
+        initiatives.append(Initiative(
+            id=row["id"], title=row["title"], description=row["description"], position=row["position"],
+            created_at=row["created_at"], participant_id=row["participant_id"], bottleneck_ids=linked,
+            after_ids=after.get(row["id"], []),
+            dimensions=sorted({dimension_of[b] for b in linked if b in dimension_of},
+                              key=DIMENSION_KEYS.index),
+            aggregate=aggregates.get(row["id"]), rank=order.index(row["id"]) + 1,
+            decision=decisions.get(row["id"]), owner=owners.get(row["id"]),
+        ))
+    return Snapshot(
+        workshop=workshop, timers=storage.timers(db, workshop_id),
+        participants=storage.participants(db, workshop_id), bottlenecks=bottlenecks,
+        votes=storage.votes(db, workshop_id), impacts=storage.impacts(db, workshop_id),
+        scores=scores, initiatives=initiatives,
+    )
+
+
+def normalise_code(code: str) -> str:
+    """Join codes are case-insensitive and tolerate spaces and dashes."""
+    return "".join(ch for ch in str(code).upper() if ch.isalnum())
+
+
+def step_titles() -> list[str]:
+    return [f"{s.number}. {s.title}" for s in STEPS]

@@ -1,0 +1,277 @@
+"""The one definition of the workshop's five steps, its dimensions and stage contexts.
+
+Navigation, timers, pages, exports and the summary all read these tuples; nothing else
+keeps a parallel list of steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Step:
+    """One timed step of the workshop."""
+
+    key: str
+    number: int
+    title: str
+    minutes: int
+    guidance: str
+    goal: str
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        key="bottlenecks",
+        number=1,
+        title="Bottleneck mapping",
+        minutes=20,
+        goal="Name what stops us delivering at scale today.",
+        guidance=(
+            "Add the constraints you feel today, one per note, and tag each with the "
+            "dimension it belongs to. Then spend your dots on the ones that hurt most. "
+            "Duplicates get merged and their votes carry over."
+        ),
+    ),
+    Step(
+        key="impact",
+        number=2,
+        title="Impact mapping",
+        minutes=20,
+        goal="Tie each bottleneck to the business outcome it damages.",
+        guidance=(
+            "For each bottleneck that survived voting, say which business metric it moves, "
+            "in which direction and by how much, with a one-line 'because'. A rough yearly "
+            "money estimate helps the ranking later."
+        ),
+    ),
+    Step(
+        key="prioritise",
+        number=3,
+        title="Prioritisation",
+        minutes=20,
+        goal="Rank scaling initiatives by ROI and urgency and fix a sequence.",
+        guidance=(
+            "Write initiatives against the bottlenecks they relieve, then score each one on "
+            "value, effort, urgency and confidence. The room's median decides; wide spreads "
+            "are flagged for discussion. Agree the order in which they start."
+        ),
+    ),
+    Step(
+        key="decide",
+        number=4,
+        title="Build / Buy / Partner",
+        minutes=20,
+        goal="Choose how to deliver the top three initiatives.",
+        guidance=(
+            "Build what is core to the moat, buy where speed beats uniqueness, partner where "
+            "scale or network effects are easier to reach with allies. Answer the questions, "
+            "read the recommendation, then record the team's decision and why."
+        ),
+    ),
+    Step(
+        key="owners",
+        number=5,
+        title="Metrics & owners",
+        minutes=10,
+        goal="Give every decision a DRI, a metric and a first check-in.",
+        guidance=(
+            "Each decided initiative needs one directly responsible person, a success metric "
+            "with today's baseline and a target, and the date of its first check-in."
+        ),
+    ),
+)
+
+STEP_KEYS: tuple[str, ...] = tuple(step.key for step in STEPS)
+TOTAL_MINUTES: int = sum(step.minutes for step in STEPS)
+
+
+def step_by_key(key: str) -> Step:
+    """Look a step up by key; unknown keys are a programming error."""
+    for step in STEPS:
+        if step.key == key:
+            return step
+    raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One of the three scaling dimensions a bottleneck is tagged with."""
+
+    key: str
+    title: str
+    scope: str
+    prompts: tuple[str, ...]
+
+
+DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension(
+        key="product",
+        title="Product",
+        scope="reach, features, markets",
+        prompts=(
+            "Are we expanding before we have won our first niche?",
+            "Which recent features can nobody tie to revenue, retention or moat?",
+            "Is the core product starved while new bets get the people?",
+            "Would a second language, currency or regulator break us?",
+        ),
+    ),
+    Dimension(
+        key="platform",
+        title="Platform",
+        scope="capacity, reliability, interoperability",
+        prompts=(
+            "Where do incidents or downtime cost us customer trust?",
+            "Which technical debt charges the highest interest right now?",
+            "What cannot change without changing everything else?",
+            "Could we see a slowdown before customers tell us? (logs, traces, metrics)",
+            "Latency, cost per request or compliance: which limit is closest?",
+        ),
+    ),
+    Dimension(
+        key="organisation",
+        title="Organisation",
+        scope="teams, process, decisions",
+        prompts=(
+            "Is headcount growing faster than clarity about who decides what?",
+            "Which decisions wait on a person or a meeting?",
+            "Which capability (data, infra, security) is rebuilt by every team?",
+            "Which leadership roles will take longest to hire and ramp?",
+        ),
+    ),
+)
+
+DIMENSION_KEYS: tuple[str, ...] = tuple(d.key for d in DIMENSIONS)
+
+
+def dimension_by_key(key: str) -> Dimension:
+    """Look a dimension up by key; unknown keys are a programming error."""
+    for dimension in DIMENSIONS:
+        if dimension.key == key:
+            return dimension
+    raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A company context chosen at creation; it tailors advice at each step."""
+
+    key: str
+    title: str
+    focus: str
+    advice: dict[str, str]
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage(
+        key="startup",
+        title="Startup / turnaround",
+        focus="Fix the one constraint that matters; keep process light; get reliability basics right.",
+        advice={
+            "bottlenecks": "Look for the single constraint that blocks growth now, not every imperfection.",
+            "impact": "Favour impacts on cash, churn and the core product's reliability.",
+            "prioritise": "Heavy process before product-market fit is a pitfall: prefer small, fast fixes.",
+            "decide": "Buy or partner for anything that is not your edge; your people are the scarcest resource.",
+            "owners": "One owner and one number per initiative; check in weekly.",
+        },
+    ),
+    Stage(
+        key="scaleup",
+        title="Scale-up",
+        focus="Introduce SLOs and error budgets, modularise the platform, bring FinOps discipline.",
+        advice={
+            "bottlenecks": "Incidents that block feature teams and unclear team boundaries are typical here.",
+            "impact": "Link reliability to throughput and churn; cost per request to gross margin.",
+            "prioritise": "SLOs with an error-budget policy often unlock feature throughput.",
+            "decide": "Build the modular core that differentiates you; buy commodity tooling to keep speed.",
+            "owners": "Tie each owner to an SLO or a unit-cost metric with a baseline you can measure today.",
+        },
+    ),
+    Stage(
+        key="enterprise",
+        title="Enterprise",
+        focus="Standardise the platform, share services, govern change.",
+        advice={
+            "bottlenecks": "Look for duplicated capabilities and decisions stuck in governance.",
+            "impact": "Quantify duplicated spend and the delivery delay caused by hand-offs.",
+            "prioritise": "Shared services and platform standards pay back across many teams.",
+            "decide": "Partner where an ecosystem already sets the standard; build where you integrate everything.",
+            "owners": "Owners need decision rights across teams, not only a title.",
+        },
+    ),
+    Stage(
+        key="regulated",
+        title="Regulated",
+        focus="Build compliance in: data residency, audit trails, controlled change.",
+        advice={
+            "bottlenecks": "Compliance and data-residency limits are silent killers: name them early.",
+            "impact": "Include the cost of a failed audit or a blocked market in the estimates.",
+            "prioritise": "Initiatives that build compliance in beat ones that bolt it on later.",
+            "decide": "A vendor must meet your audit and residency duties before speed counts.",
+            "owners": "Every metric needs an audit-ready source; name it with the baseline.",
+        },
+    ),
+    Stage(
+        key="remote",
+        title="Remote / distributed",
+        focus="Async demos, written incident reviews, shared platform dashboards.",
+        advice={
+            "bottlenecks": "Watch for decisions that only happen in meetings across time zones.",
+            "impact": "Hand-off delays across time zones show up in delivery throughput.",
+            "prioritise": "Shared dashboards and written rituals scale better than more meetings.",
+            "decide": "Prefer tools that work asynchronously and leave a written trail.",
+            "owners": "Check-ins should be written and visible to every time zone.",
+        },
+    ),
+)
+
+STAGE_KEYS: tuple[str, ...] = tuple(s.key for s in STAGES)
+
+
+def stage_by_key(key: str) -> Stage:
+    """Look a stage context up by key; unknown keys are a programming error."""
+    for stage in STAGES:
+        if stage.key == key:
+            return stage
+    raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A business outcome or metric a bottleneck can damage."""
+
+    key: str
+    title: str
+    group: str
+    unit: str
+
+
+OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("revenue", "Revenue", "Growth", "€/yr"),
+    Outcome("churn", "Retention / churn", "Growth", "% churn"),
+    Outcome("nrr", "Net revenue retention (NRR)", "Growth", "% NRR"),
+    Outcome("cac", "Customer acquisition cost (CAC)", "Unit economics", "€"),
+    Outcome("ltv", "Lifetime value (LTV)", "Unit economics", "€"),
+    Outcome("ltv_cac", "LTV:CAC ratio", "Unit economics", "ratio"),
+    Outcome("gross_margin", "Gross margin", "Unit economics", "%"),
+    Outcome("throughput", "Delivery throughput", "Delivery", "items/quarter"),
+    Outcome("lead_time", "Lead time to production", "Delivery", "days"),
+    Outcome("uptime", "Uptime", "Platform", "%"),
+    Outcome("latency", "Request latency", "Platform", "ms p95"),
+    Outcome("cost_per_request", "Cost per request", "Platform", "€ per 1k requests"),
+    Outcome("incidents", "Customer-facing incidents", "Platform", "per month"),
+    Outcome("time_to_hire", "Time to hire and ramp", "People", "weeks"),
+    Outcome("engagement", "Team engagement / attrition", "People", "% attrition"),
+    Outcome("compliance", "Compliance and audit risk", "Risk", "open findings"),
+)
+
+OUTCOME_KEYS: tuple[str, ...] = tuple(o.key for o in OUTCOMES)
+
+
+def outcome_by_key(key: str) -> Outcome:
+    """Look an outcome up by key; unknown keys are a programming error."""
+    for outcome in OUTCOMES:
+        if outcome.key == key:
+            return outcome
+    raise KeyError(key)

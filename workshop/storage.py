@@ -1,0 +1,522 @@
+"""All SQL lives here: schema, named migrations, connections, reads and writes.
+
+Connections are cheap and opened per Streamlit run or per request; one sqlite3
+connection is never shared between threads. Every change to a workshop bumps its
+`version` first, inside the same transaction: taking the write lock before any read
+avoids WAL upgrade deadlocks, and the live channel serves state keyed by that version.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database, Migrations
+
+from .timer import Timer
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "sessions.db"
+BUSY_TIMEOUT_MS = 15_000
+
+Row = dict[str, Any]
+
+migrations = Migrations("scaling-workshop")
+
+
+@migrations(name="0001_initial_schema")
+def _initial_schema(db: Database) -> None:
+    _run_statements(db, """
+        CREATE TABLE workshops (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            organisation TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            key_hash TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            ended_at REAL,
+            current_step TEXT NOT NULL,
+            locked INTEGER NOT NULL DEFAULT 0,
+            observability_confirmed INTEGER NOT NULL DEFAULT 0,
+            scoring TEXT NOT NULL DEFAULT 'roi',
+            vote_budget INTEGER NOT NULL DEFAULT 5,
+            version INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE timers (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            step_key TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            minutes INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            deadline REAL,
+            remaining REAL NOT NULL,
+            spent REAL NOT NULL DEFAULT 0,
+            run_started REAL,
+            PRIMARY KEY (workshop_id, step_key)
+        );
+        CREATE TABLE participants (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            token_hash TEXT UNIQUE,
+            name TEXT NOT NULL,
+            is_facilitator INTEGER NOT NULL DEFAULT 0,
+            joined_at REAL NOT NULL
+        );
+        CREATE INDEX participants_workshop ON participants(workshop_id);
+        CREATE TABLE bottlenecks (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            participant_id INTEGER REFERENCES participants(id),
+            dimension TEXT NOT NULL,
+            text TEXT NOT NULL,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            merged_into INTEGER REFERENCES bottlenecks(id),
+            client_id TEXT,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX bottlenecks_workshop ON bottlenecks(workshop_id);
+        CREATE UNIQUE INDEX bottlenecks_client ON bottlenecks(workshop_id, participant_id, client_id);
+        CREATE TABLE votes (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            bottleneck_id INTEGER NOT NULL REFERENCES bottlenecks(id),
+            participant_id INTEGER NOT NULL REFERENCES participants(id),
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX votes_workshop ON votes(workshop_id);
+        CREATE TABLE impacts (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            bottleneck_id INTEGER NOT NULL REFERENCES bottlenecks(id),
+            participant_id INTEGER REFERENCES participants(id),
+            outcome TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            magnitude INTEGER NOT NULL,
+            money REAL,
+            because TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX impacts_workshop ON impacts(workshop_id);
+        CREATE TABLE initiatives (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            participant_id INTEGER REFERENCES participants(id),
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX initiatives_workshop ON initiatives(workshop_id);
+        CREATE TABLE initiative_links (
+            initiative_id INTEGER NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+            bottleneck_id INTEGER NOT NULL REFERENCES bottlenecks(id),
+            PRIMARY KEY (initiative_id, bottleneck_id)
+        );
+        CREATE TABLE dependencies (
+            initiative_id INTEGER NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+            after_id INTEGER NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+            PRIMARY KEY (initiative_id, after_id)
+        );
+        CREATE TABLE scores (
+            initiative_id INTEGER NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL REFERENCES participants(id),
+            value INTEGER NOT NULL,
+            effort INTEGER NOT NULL,
+            urgency INTEGER NOT NULL,
+            confidence INTEGER NOT NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (initiative_id, participant_id)
+        );
+        CREATE TABLE decisions (
+            initiative_id INTEGER PRIMARY KEY REFERENCES initiatives(id) ON DELETE CASCADE,
+            answers TEXT NOT NULL,
+            recommendation TEXT NOT NULL,
+            choice TEXT NOT NULL,
+            rationale TEXT NOT NULL,
+            decided_at REAL NOT NULL
+        );
+        CREATE TABLE owners (
+            initiative_id INTEGER PRIMARY KEY REFERENCES initiatives(id) ON DELETE CASCADE,
+            owner TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            unit TEXT NOT NULL DEFAULT '',
+            baseline REAL NOT NULL,
+            target REAL NOT NULL,
+            checkin TEXT NOT NULL,
+            assigned_at REAL NOT NULL
+        );
+        """)
+
+
+def _run_statements(db: Database, script: str) -> None:
+    """Run DDL one statement at a time: `executescript` would commit mid-migration."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def connect(path: str | Path | None = None) -> Database:
+    """Open (and if needed create and migrate) the database; one call per thread or run."""
+    resolved = Path(path) if path is not None else db_path()
+    resolved.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(resolved), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db = Database(conn, execute_plugins=False)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    if migrations.pending(db):
+        _migrate(db)
+    return db
+
+
+def _migrate(db: Database) -> None:
+    """Apply pending migrations under one write lock, so two processes starting at
+    the same moment cannot both try to create the schema."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
+
+
+def db_path() -> Path:
+    """The database file: `WORKSHOP_DB` if set, else `sessions.db` beside `app.py`."""
+    return Path(os.environ.get("WORKSHOP_DB") or DEFAULT_DB)
+
+
+def _one(db: Database, sql: str, params: tuple | list = ()) -> Row | None:
+    rows = list(db.query(sql, params))
+    return rows[0] if rows else None
+
+
+def _all(db: Database, sql: str, params: tuple | list = ()) -> list[Row]:
+    return list(db.query(sql, params))
+
+
+@contextmanager
+def change(db: Database, workshop_id: int) -> Iterator[Database]:
+    """One atomic change to one workshop: bump its version first, then write."""
+    with db.atomic():
+        db.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [workshop_id])
+        yield db
+
+
+# --- workshops -----------------------------------------------------------------------
+
+def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
+    """Create a workshop and its step timers in one transaction."""
+    with db.atomic():
+        cursor = db.execute(
+            "INSERT INTO workshops (code, title, organisation, stage, key_hash, created_at, "
+            "current_step, vote_budget, scoring, locked, observability_confirmed, ended_at, version) "
+            "VALUES (:code, :title, :organisation, :stage, :key_hash, :created_at, :current_step, "
+            ":vote_budget, :scoring, :locked, :observability_confirmed, :ended_at, 1)",
+            {"scoring": "roi", "locked": 0, "observability_confirmed": 0, "ended_at": None, **row},
+        )
+        workshop_id = int(cursor.lastrowid)
+        for position, timer in enumerate(timers):
+            db.execute(
+                "INSERT INTO timers (workshop_id, step_key, position, minutes, state, deadline, "
+                "remaining, spent, run_started) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [workshop_id, timer.step_key, position, timer.minutes, timer.state, timer.deadline,
+                 timer.remaining, timer.spent, timer.run_started],
+            )
+    return workshop_id
+
+
+def workshop_by_code(db: Database, code: str) -> Row | None:
+    return _one(db, "SELECT * FROM workshops WHERE code = ?", [code])
+
+
+def workshop_version(db: Database, code: str) -> int | None:
+    """The cheap read the live channel polls."""
+    row = db.execute("SELECT version FROM workshops WHERE code = ?", [code]).fetchone()
+    return None if row is None else int(row[0])
+
+
+def code_exists(db: Database, code: str) -> bool:
+    return db.execute("SELECT 1 FROM workshops WHERE code = ?", [code]).fetchone() is not None
+
+
+def list_workshops(db: Database) -> list[Row]:
+    return _all(
+        db,
+        "SELECT w.*, (SELECT COUNT(*) FROM participants p WHERE p.workshop_id = w.id "
+        "AND p.is_facilitator = 0) AS participant_count, "
+        "(SELECT COUNT(*) FROM initiatives i WHERE i.workshop_id = w.id) AS initiative_count "
+        "FROM workshops w ORDER BY w.created_at DESC, w.id DESC",
+    )
+
+
+def update_workshop(db: Database, workshop_id: int, **fields: Any) -> None:
+    """Set columns of one workshop (caller holds `change`)."""
+    assignments = ", ".join(f"{name} = :{name}" for name in fields)
+    db.execute(f"UPDATE workshops SET {assignments} WHERE id = :_id", {**fields, "_id": workshop_id})
+
+
+# --- timers --------------------------------------------------------------------------
+
+def timers(db: Database, workshop_id: int) -> list[Timer]:
+    return [
+        Timer(step_key=r["step_key"], minutes=r["minutes"], state=r["state"], deadline=r["deadline"],
+              remaining=r["remaining"], spent=r["spent"], run_started=r["run_started"])
+        for r in db.query("SELECT * FROM timers WHERE workshop_id = ? ORDER BY position", [workshop_id])
+    ]
+
+
+def save_timer(db: Database, workshop_id: int, timer: Timer) -> None:
+    db.execute(
+        "UPDATE timers SET minutes = ?, state = ?, deadline = ?, remaining = ?, spent = ?, "
+        "run_started = ? WHERE workshop_id = ? AND step_key = ?",
+        [timer.minutes, timer.state, timer.deadline, timer.remaining, timer.spent,
+         timer.run_started, workshop_id, timer.step_key],
+    )
+
+
+# --- participants --------------------------------------------------------------------
+
+def insert_participant(db: Database, workshop_id: int, token_hash: str | None, name: str,
+                       joined_at: float, is_facilitator: bool = False) -> int:
+    cursor = db.execute(
+        "INSERT INTO participants (workshop_id, token_hash, name, is_facilitator, joined_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [workshop_id, token_hash, name, int(is_facilitator), joined_at],
+    )
+    return int(cursor.lastrowid)
+
+
+def participant_by_token(db: Database, workshop_id: int, token_hash: str) -> Row | None:
+    return _one(db, "SELECT * FROM participants WHERE workshop_id = ? AND token_hash = ?",
+                [workshop_id, token_hash])
+
+
+def participants(db: Database, workshop_id: int) -> list[Row]:
+    return _all(db, "SELECT * FROM participants WHERE workshop_id = ? ORDER BY id", [workshop_id])
+
+
+def rename_participant(db: Database, participant_id: int, name: str) -> None:
+    db.execute("UPDATE participants SET name = ? WHERE id = ?", [name, participant_id])
+
+
+# --- bottlenecks and votes -----------------------------------------------------------
+
+def bottleneck_by_client_id(db: Database, workshop_id: int, participant_id: int,
+                            client_id: str) -> Row | None:
+    return _one(db, "SELECT * FROM bottlenecks WHERE workshop_id = ? AND participant_id = ? "
+                    "AND client_id = ?", [workshop_id, participant_id, client_id])
+
+
+def insert_bottleneck(db: Database, workshop_id: int, participant_id: int | None, dimension: str,
+                      text: str, created_at: float, client_id: str | None = None,
+                      hidden: bool = False, merged_into: int | None = None) -> int:
+    cursor = db.execute(
+        "INSERT INTO bottlenecks (workshop_id, participant_id, dimension, text, hidden, merged_into, "
+        "client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [workshop_id, participant_id, dimension, text, int(hidden), merged_into, client_id, created_at],
+    )
+    return int(cursor.lastrowid)
+
+
+def bottleneck(db: Database, workshop_id: int, bottleneck_id: int) -> Row | None:
+    return _one(db, "SELECT * FROM bottlenecks WHERE workshop_id = ? AND id = ?",
+                [workshop_id, bottleneck_id])
+
+
+def bottlenecks(db: Database, workshop_id: int) -> list[Row]:
+    """Every bottleneck with its vote count (merged and hidden ones included)."""
+    return _all(
+        db,
+        "SELECT b.*, p.name AS author, (SELECT COUNT(*) FROM votes v WHERE v.bottleneck_id = b.id) "
+        "AS votes FROM bottlenecks b LEFT JOIN participants p ON p.id = b.participant_id "
+        "WHERE b.workshop_id = ? ORDER BY b.id",
+        [workshop_id],
+    )
+
+
+def update_bottleneck(db: Database, bottleneck_id: int, **fields: Any) -> None:
+    assignments = ", ".join(f"{name} = :{name}" for name in fields)
+    db.execute(f"UPDATE bottlenecks SET {assignments} WHERE id = :_id", {**fields, "_id": bottleneck_id})
+
+
+def merge_bottleneck(db: Database, source_id: int, target_id: int) -> None:
+    """Fold one note into another: votes, impacts and links follow the target."""
+    db.execute("UPDATE votes SET bottleneck_id = ? WHERE bottleneck_id = ?", [target_id, source_id])
+    db.execute("UPDATE impacts SET bottleneck_id = ? WHERE bottleneck_id = ?", [target_id, source_id])
+    db.execute("INSERT OR IGNORE INTO initiative_links (initiative_id, bottleneck_id) "
+               "SELECT initiative_id, ? FROM initiative_links WHERE bottleneck_id = ?", [target_id, source_id])
+    db.execute("DELETE FROM initiative_links WHERE bottleneck_id = ?", [source_id])
+    db.execute("UPDATE bottlenecks SET merged_into = ? WHERE merged_into = ?", [target_id, source_id])
+    db.execute("UPDATE bottlenecks SET merged_into = ? WHERE id = ?", [target_id, source_id])
+
+
+def votes_used(db: Database, workshop_id: int, participant_id: int) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM votes WHERE workshop_id = ? AND participant_id = ?",
+                          [workshop_id, participant_id]).fetchone()[0])
+
+
+def my_votes(db: Database, workshop_id: int, participant_id: int) -> dict[int, int]:
+    return {r["bottleneck_id"]: r["n"] for r in db.query(
+        "SELECT bottleneck_id, COUNT(*) AS n FROM votes WHERE workshop_id = ? AND participant_id = ? "
+        "GROUP BY bottleneck_id", [workshop_id, participant_id])}
+
+
+def insert_vote(db: Database, workshop_id: int, bottleneck_id: int, participant_id: int,
+                created_at: float) -> None:
+    db.execute("INSERT INTO votes (workshop_id, bottleneck_id, participant_id, created_at) "
+               "VALUES (?, ?, ?, ?)", [workshop_id, bottleneck_id, participant_id, created_at])
+
+
+def delete_one_vote(db: Database, workshop_id: int, bottleneck_id: int, participant_id: int) -> bool:
+    cursor = db.execute(
+        "DELETE FROM votes WHERE id = (SELECT MAX(id) FROM votes WHERE workshop_id = ? AND "
+        "bottleneck_id = ? AND participant_id = ?)", [workshop_id, bottleneck_id, participant_id])
+    return cursor.rowcount > 0
+
+
+def votes(db: Database, workshop_id: int) -> list[Row]:
+    return _all(db, "SELECT * FROM votes WHERE workshop_id = ? ORDER BY id", [workshop_id])
+
+
+# --- impacts -------------------------------------------------------------------------
+
+def insert_impact(db: Database, workshop_id: int, row: Row) -> int:
+    cursor = db.execute(
+        "INSERT INTO impacts (workshop_id, bottleneck_id, participant_id, outcome, direction, magnitude, "
+        "money, because, created_at) VALUES (:workshop_id, :bottleneck_id, :participant_id, :outcome, "
+        ":direction, :magnitude, :money, :because, :created_at)", {**row, "workshop_id": workshop_id})
+    return int(cursor.lastrowid)
+
+
+def impacts(db: Database, workshop_id: int) -> list[Row]:
+    return _all(db, "SELECT * FROM impacts WHERE workshop_id = ? ORDER BY id", [workshop_id])
+
+
+def impact(db: Database, workshop_id: int, impact_id: int) -> Row | None:
+    return _one(db, "SELECT * FROM impacts WHERE workshop_id = ? AND id = ?", [workshop_id, impact_id])
+
+
+def delete_impact(db: Database, impact_id: int) -> None:
+    db.execute("DELETE FROM impacts WHERE id = ?", [impact_id])
+
+
+# --- initiatives, links, dependencies, scores ----------------------------------------
+
+def insert_initiative(db: Database, workshop_id: int, participant_id: int | None, title: str,
+                      description: str, created_at: float, position: int | None = None) -> int:
+    cursor = db.execute(
+        "INSERT INTO initiatives (workshop_id, participant_id, title, description, position, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)", [workshop_id, participant_id, title, description, position, created_at])
+    return int(cursor.lastrowid)
+
+
+def initiative(db: Database, workshop_id: int, initiative_id: int) -> Row | None:
+    return _one(db, "SELECT * FROM initiatives WHERE workshop_id = ? AND id = ?",
+                [workshop_id, initiative_id])
+
+
+def initiatives(db: Database, workshop_id: int) -> list[Row]:
+    return _all(db, "SELECT * FROM initiatives WHERE workshop_id = ? ORDER BY id", [workshop_id])
+
+
+def update_initiative(db: Database, initiative_id: int, **fields: Any) -> None:
+    assignments = ", ".join(f"{name} = :{name}" for name in fields)
+    db.execute(f"UPDATE initiatives SET {assignments} WHERE id = :_id", {**fields, "_id": initiative_id})
+
+
+def delete_initiative(db: Database, initiative_id: int) -> None:
+    for table in ("initiative_links", "scores", "decisions", "owners"):
+        db.execute(f"DELETE FROM {table} WHERE initiative_id = ?", [initiative_id])
+    db.execute("DELETE FROM dependencies WHERE initiative_id = ? OR after_id = ?", [initiative_id, initiative_id])
+    db.execute("DELETE FROM initiatives WHERE id = ?", [initiative_id])
+
+
+def link_initiative(db: Database, initiative_id: int, bottleneck_ids: list[int]) -> None:
+    for bottleneck_id in bottleneck_ids:
+        db.execute("INSERT OR IGNORE INTO initiative_links (initiative_id, bottleneck_id) VALUES (?, ?)",
+                   [initiative_id, bottleneck_id])
+
+
+def set_links(db: Database, initiative_id: int, bottleneck_ids: list[int]) -> None:
+    db.execute("DELETE FROM initiative_links WHERE initiative_id = ?", [initiative_id])
+    link_initiative(db, initiative_id, bottleneck_ids)
+
+
+def initiative_links(db: Database, workshop_id: int) -> list[Row]:
+    return _all(db, "SELECT l.* FROM initiative_links l JOIN initiatives i ON i.id = l.initiative_id "
+                    "WHERE i.workshop_id = ? ORDER BY l.initiative_id, l.bottleneck_id", [workshop_id])
+
+
+def dependencies(db: Database, workshop_id: int) -> list[Row]:
+    return _all(db, "SELECT d.* FROM dependencies d JOIN initiatives i ON i.id = d.initiative_id "
+                    "WHERE i.workshop_id = ? ORDER BY d.initiative_id, d.after_id", [workshop_id])
+
+
+def insert_dependency(db: Database, initiative_id: int, after_id: int) -> None:
+    db.execute("INSERT OR IGNORE INTO dependencies (initiative_id, after_id) VALUES (?, ?)",
+               [initiative_id, after_id])
+
+
+def delete_dependency(db: Database, initiative_id: int, after_id: int) -> None:
+    db.execute("DELETE FROM dependencies WHERE initiative_id = ? AND after_id = ?", [initiative_id, after_id])
+
+
+def upsert_score(db: Database, row: Row) -> None:
+    db.execute(
+        "INSERT INTO scores (initiative_id, participant_id, value, effort, urgency, confidence, updated_at) "
+        "VALUES (:initiative_id, :participant_id, :value, :effort, :urgency, :confidence, :updated_at) "
+        "ON CONFLICT (initiative_id, participant_id) DO UPDATE SET value = excluded.value, "
+        "effort = excluded.effort, urgency = excluded.urgency, confidence = excluded.confidence, "
+        "updated_at = excluded.updated_at", row)
+
+
+def scores(db: Database, workshop_id: int) -> list[Row]:
+    return _all(db, "SELECT s.* FROM scores s JOIN initiatives i ON i.id = s.initiative_id "
+                    "WHERE i.workshop_id = ? ORDER BY s.initiative_id, s.participant_id", [workshop_id])
+
+
+def set_positions(db: Database, positions: dict[int, int | None]) -> None:
+    for initiative_id, position in positions.items():
+        db.execute("UPDATE initiatives SET position = ? WHERE id = ?", [position, initiative_id])
+
+
+# --- decisions and owners ------------------------------------------------------------
+
+def upsert_decision(db: Database, row: Row) -> None:
+    db.execute(
+        "INSERT INTO decisions (initiative_id, answers, recommendation, choice, rationale, decided_at) "
+        "VALUES (:initiative_id, :answers, :recommendation, :choice, :rationale, :decided_at) "
+        "ON CONFLICT (initiative_id) DO UPDATE SET answers = excluded.answers, "
+        "recommendation = excluded.recommendation, choice = excluded.choice, "
+        "rationale = excluded.rationale, decided_at = excluded.decided_at",
+        {**row, "answers": json.dumps(row["answers"], sort_keys=True)})
+
+
+def decisions(db: Database, workshop_id: int) -> list[Row]:
+    rows = _all(db, "SELECT d.* FROM decisions d JOIN initiatives i ON i.id = d.initiative_id "
+                    "WHERE i.workshop_id = ? ORDER BY d.initiative_id", [workshop_id])
+    for row in rows:
+        row["answers"] = json.loads(row["answers"])
+    return rows
+
+
+def upsert_owner(db: Database, row: Row) -> None:
+    db.execute(
+        "INSERT INTO owners (initiative_id, owner, metric, unit, baseline, target, checkin, assigned_at) "
+        "VALUES (:initiative_id, :owner, :metric, :unit, :baseline, :target, :checkin, :assigned_at) "
+        "ON CONFLICT (initiative_id) DO UPDATE SET owner = excluded.owner, metric = excluded.metric, "
+        "unit = excluded.unit, baseline = excluded.baseline, target = excluded.target, "
+        "checkin = excluded.checkin, assigned_at = excluded.assigned_at", row)
+
+
+def owners(db: Database, workshop_id: int) -> list[Row]:
+    return _all(db, "SELECT o.* FROM owners o JOIN initiatives i ON i.id = o.initiative_id "
+                    "WHERE i.workshop_id = ? ORDER BY o.initiative_id", [workshop_id])

@@ -1,0 +1,83 @@
+"""Cleaning of user text: one place decides what a name, a note or a number may be."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+from .errors import InvalidInput
+
+NAME_MAX = 40
+SHORT_MAX = 120
+NOTE_MAX = 280
+LONG_MAX = 1000
+
+_WHITESPACE = re.compile(r"[ \t\r\n]+")
+
+
+def clean_text(value: object, field: str, *, max_len: int = NOTE_MAX, required: bool = True,
+               multiline: bool = False) -> str:
+    """Return the text trimmed, or refuse it with a message naming the field.
+
+    Control and bidi-override characters are refused outright rather than silently
+    stripped, so what is stored is exactly what the person typed and saw.
+    """
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be text.")
+    text = value.replace("\r\n", "\n")
+    if not multiline:
+        text = _WHITESPACE.sub(" ", text)
+    text = text.strip()
+    for char in text:
+        if char in "\n\t" and multiline:
+            continue
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs", "Co") or char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+            raise InvalidInput(f"{field} contains a control character (U+{ord(char):04X}); remove it and try again.")
+    if required and not text:
+        raise InvalidInput(f"{field} cannot be empty.")
+    if len(text) > max_len:
+        raise InvalidInput(f"{field} is {len(text)} characters long; the limit is {max_len}.")
+    return text
+
+
+def clean_int(value: object, field: str, *, low: int, high: int) -> int:
+    """Return an integer within [low, high] or refuse it."""
+    if isinstance(value, bool) or value is None:
+        raise InvalidInput(f"{field} must be a whole number from {low} to {high}.")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise InvalidInput(f"{field} must be a whole number from {low} to {high}.")
+        value = int(value)
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            raise InvalidInput(f"{field} must be a whole number from {low} to {high}.") from None
+    if not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(f"{field} must be a whole number from {low} to {high}.")
+    return value
+
+
+def clean_number(value: object, field: str, *, required: bool = True,
+                 low: float = -1e15, high: float = 1e15) -> float | None:
+    """Return a finite number within bounds (or None when optional and blank)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidInput(f"{field} is required.")
+        return None
+    if isinstance(value, bool):
+        raise InvalidInput(f"{field} must be a number.")
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().replace(",", ""))
+        except ValueError:
+            raise InvalidInput(f"{field} must be a number.") from None
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidInput(f"{field} must be a finite number.")
+    if not low <= value <= high:
+        raise InvalidInput(f"{field} must be between {low:,.0f} and {high:,.0f}.")
+    return float(value)
