@@ -71,11 +71,20 @@ def _workshop(db: Database, code: str) -> Row:
 
 
 def _facilitator(db: Database, code: str, key: str | None) -> Row:
-    """The workshop, if `key` is its facilitator key."""
+    """The workshop, if `key` is its facilitator key or a facilitator device token.
+
+    A device token is issued when the key is entered (see `facilitator_token`), so the
+    key itself never has to sit in a URL or on a projected screen.
+    """
     workshop = _workshop(db, code)
-    if not key or not hmac.compare_digest(hash_secret(str(key).strip()), workshop["key_hash"]):
-        raise NotAllowed("Only the facilitator can do this: enter the facilitator key.")
-    return workshop
+    if key:
+        digest = hash_secret(str(key).strip())
+        if hmac.compare_digest(digest, workshop["key_hash"]):
+            return workshop
+        device = storage.participant_by_token(db, workshop["id"], digest)
+        if device is not None and device["is_facilitator"]:
+            return workshop
+    raise NotAllowed("Only the facilitator can do this: enter the facilitator key.")
 
 
 def _participant(db: Database, workshop: Row, token: str | None) -> Row:
