@@ -1,0 +1,113 @@
+"""Start: create a workshop, join one in one step, or open the sample."""
+
+import io
+
+import segno
+import streamlit as st
+
+from pages import ui
+from workshop import actions
+from workshop.demo import create_demo
+from workshop.errors import WorkshopError
+from workshop.state import normalise_code
+from workshop.steps import STAGES, STEPS, TOTAL_MINUTES, stage_by_key
+
+db = ui.connect()
+join_code = normalise_code(st.query_params.get("join", "")) if st.query_params.get("join") else ""
+
+st.title("Scaling Workshop")
+st.write(f"Run the {TOTAL_MINUTES}-minute Product & Platform Scaling workshop: map bottlenecks, tie them to "
+         "business impact, rank initiatives by ROI and urgency, decide build / buy / partner, and leave "
+         "with owners and metrics.")
+ui.flash()
+
+created = st.session_state.get("created")
+if created:
+    st.success("Your workshop is ready.")
+    left, right = st.columns([2, 1])
+    with left:
+        st.subheader("Facilitator key — shown only once")
+        st.code(created["key"], language=None)
+        st.caption("Keep it safe: it opens the facilitator controls on any device. Only a hash is stored.")
+        st.subheader("Join code")
+        st.code(created["code"], language=None)
+        st.caption("Participants join at this site's address followed by the link below, or type the code.")
+        st.code(ui.join_url(created["code"]), language=None)
+        st.page_link(ui.step_page("bottlenecks"), label="Open the facilitator console", icon=":material/tune:",
+                     query_params={"ws": created["code"], "p": created["token"]})
+        st.page_link(ui.HERE / "projector.py", label="Open the projector view", icon=":material/cast:",
+                     query_params={"ws": created["code"]})
+    with right:
+        buffer = io.BytesIO()
+        segno.make(ui.join_url(created["code"]), error="m").save(buffer, kind="png", scale=8, border=2)
+        st.image(buffer.getvalue(), caption=f"Join link for {created['code']}")
+    if st.button("Done — hide the key"):
+        del st.session_state["created"]
+        st.rerun()
+    st.stop()
+
+join_tab, create_tab, sample_tab, facilitate_tab = st.tabs(
+    ["Join a workshop", "Create a workshop", "Open the sample", "I am the facilitator"])
+
+with join_tab:
+    with st.form("join"):
+        code = st.text_input("Workshop code", value=join_code, max_chars=12, placeholder="e.g. K7Q2MX")
+        name = st.text_input("Display name (leave empty to stay anonymous)", max_chars=40)
+        submitted = st.form_submit_button("Join", type="primary", width="stretch")
+    if submitted:
+        try:
+            joined = actions.join(db, code, name)
+        except WorkshopError as exc:
+            st.error(ui.safe(str(exc)))
+        else:
+            from workshop.state import load
+
+            current = load(db, code).current_step
+            st.switch_page(ui.step_page(current.key),
+                           query_params={"ws": normalise_code(code), "p": joined.token})
+
+with create_tab:
+    with st.form("create"):
+        title = st.text_input("Title", max_chars=120, placeholder="Scaling the delivery engine")
+        organisation = st.text_input("Organisation", max_chars=120)
+        stage = st.selectbox("Stage context", [s.key for s in STAGES],
+                             format_func=lambda k: f"{stage_by_key(k).title} — {stage_by_key(k).focus}")
+        with st.expander("Step durations and votes"):
+            minutes = {s.key: st.number_input(f"{s.number}. {s.title} (minutes)", min_value=1, max_value=120,
+                                              value=s.minutes, step=1) for s in STEPS}
+            budget = st.number_input("Votes per person", min_value=1, max_value=20, value=5, step=1)
+        go = st.form_submit_button("Create workshop", type="primary", width="stretch")
+    if go:
+        try:
+            made = actions.create_workshop(db, title, organisation, stage, minutes, int(budget))
+        except WorkshopError as exc:
+            st.error(ui.safe(str(exc)))
+        else:
+            st.session_state["created"] = {"code": made.code, "key": made.facilitator_key,
+                                           "token": made.facilitator_token}
+            st.rerun()
+
+with sample_tab:
+    st.write("A complete workshop of a scale-up whose feature teams were blocked by incidents: every step "
+             "filled in, ready to explore or to download its summary.")
+    if st.button("Create and open the sample", width="stretch"):
+        made = create_demo(db)
+        st.session_state["created"] = {"code": made.code, "key": made.facilitator_key,
+                                       "token": made.facilitator_token}
+        st.switch_page(ui.HERE / "summary.py", query_params={"ws": made.code, "p": made.facilitator_token})
+
+with facilitate_tab:
+    with st.form("facilitate"):
+        code = st.text_input("Workshop code", value=join_code, max_chars=12)
+        key = st.text_input("Facilitator key", type="password")
+        opened = st.form_submit_button("Open the facilitator console", width="stretch")
+    if opened:
+        try:
+            token = actions.facilitator_token(db, code, key)
+        except WorkshopError as exc:
+            st.error(ui.safe(str(exc)))
+        else:
+            from workshop.state import load
+
+            current = load(db, code).current_step
+            st.switch_page(ui.step_page(current.key), query_params={"ws": normalise_code(code), "p": token})

@@ -1,0 +1,108 @@
+"""Step 3 — Prioritisation: initiatives against bottlenecks, scored, ranked and sequenced."""
+
+import pandas as pd
+import streamlit as st
+
+from pages import ui
+from workshop import actions, scoring
+from workshop.steps import step_by_key
+
+STEP = step_by_key("prioritise")
+ctx = ui.context()
+ui.step_frame(ctx, STEP)
+(ui.facilitator_sidebar if ctx.facilitator else ui.participant_sidebar)(ctx)
+ui.live(ctx, "facilitator" if ctx.facilitator else "participant", board=False, step_key=STEP.key)
+snapshot = ctx.snapshot
+live = snapshot.live_bottlenecks
+
+if ctx.participant is not None:
+    add, score = st.tabs(["Propose an initiative", "Score initiatives"])
+    with add:
+        if not live:
+            st.info("Add bottlenecks in step 1 first: every initiative relieves at least one.")
+        else:
+            with st.form("initiative", clear_on_submit=True):
+                title = st.text_input("Initiative", max_chars=120, placeholder="Introduce SLOs and an error budget")
+                description = st.text_area("What it involves (optional)", max_chars=1000)
+                links = st.multiselect("Bottlenecks it relieves", [b["id"] for b in live],
+                                       format_func=lambda i: f"[{snapshot.bottleneck(i)['dimension']}] "
+                                                             f"{snapshot.bottleneck(i)['text'][:80]}")
+                if st.form_submit_button("Add initiative", type="primary"):
+                    ui.act(actions.add_initiative, ctx.db, ctx.code, ctx.token, title, links, description,
+                           success="Initiative added.")
+                    st.rerun()
+    with score:
+        if not snapshot.initiatives:
+            st.info("No initiatives to score yet.")
+        else:
+            mine = {s["initiative_id"]: s for s in snapshot.scores if s["participant_id"] == ctx.participant["id"]}
+            pick = st.selectbox("Initiative", [i.id for i in snapshot.initiatives],
+                                format_func=lambda i: ("✓ " if i in mine else "") + snapshot.initiative(i).title)
+            previous = mine.get(pick, {"value": 5, "effort": 5, "urgency": 5, "confidence": 70})
+            with st.form(f"score-{pick}"):
+                values = {c: st.slider(scoring.LABELS[c], *scoring.RANGES[c], value=int(previous[c]),
+                                       step=10 if c == "confidence" else 1) for c in scoring.CRITERIA}
+                if st.form_submit_button("Save my score", type="primary"):
+                    ui.act(actions.score_initiative, ctx.db, ctx.code, ctx.token, pick, values,
+                           success="Score saved.")
+                    st.rerun()
+
+method = scoring.method_by_key(snapshot.method)
+st.subheader("Ranking")
+st.info(f"**Formula:** {method.formula}. Each criterion is the median of the room's scores; "
+        "the spread (highest − lowest) shows disagreement.")
+if snapshot.initiatives:
+    rows = []
+    for item in snapshot.plan:
+        a = item.aggregate
+        rows.append({
+            "Seq.": item.position, "Rank": item.rank, "Initiative": item.title,
+            "Dimensions": ", ".join(item.dimensions), "Scorers": a.scorers if a else 0,
+            "Value": a.value if a else None, "Effort": a.effort if a else None,
+            "Urgency": a.urgency if a else None, "Confidence %": a.confidence if a else None,
+            method.title: round(a.priority(snapshot.method), 2) if a else None,
+            "Discuss": ", ".join(a.disputed) if a and a.disputed else "",
+            "Must come after": ", ".join(snapshot.initiative(x).title for x in item.after_ids),
+        })
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    disputed = [i for i in snapshot.initiatives if i.aggregate and i.aggregate.disputed]
+    if disputed:
+        st.warning(ui.safe("The room disagrees on: " + "; ".join(f"{i.title} ({', '.join(i.aggregate.disputed)})"
+                                                                for i in disputed) + ". Discuss before fixing the sequence."))
+    try:
+        from workshop import charts
+
+        st.altair_chart(charts.roi_urgency(snapshot), width="stretch")
+    except ImportError:
+        pass
+else:
+    st.caption("No initiatives yet.")
+
+if ctx.facilitator and snapshot.initiatives:
+    st.subheader("Sequence")
+    chosen = st.radio("Rank by", list(scoring.METHOD_KEYS), index=list(scoring.METHOD_KEYS).index(snapshot.method),
+                      format_func=lambda k: scoring.method_by_key(k).formula, horizontal=True)
+    if chosen != snapshot.method:
+        ui.act(actions.set_scoring_method, ctx.db, ctx.code, ctx.key, chosen)
+        st.rerun()
+    if st.button("Adopt the ranking as the sequence", type="primary"):
+        ui.act(actions.adopt_ranking, ctx.db, ctx.code, ctx.key, success="Sequence set from the ranking.")
+        st.rerun()
+    ids = [i.id for i in snapshot.initiatives]
+    with st.form("sequence"):
+        st.caption("Or set the order by hand: pick the initiatives in the order they start.")
+        order = st.multiselect("Sequence", ids, default=[i.id for i in snapshot.sequenced],
+                               format_func=lambda i: snapshot.initiative(i).title)
+        if st.form_submit_button("Save sequence"):
+            ui.act(actions.set_sequence, ctx.db, ctx.code, ctx.key, order, success="Sequence saved.")
+            st.rerun()
+    with st.form("dependency"):
+        st.caption("Dependencies: an initiative that must come after another.")
+        later = st.selectbox("This initiative", ids, format_func=lambda i: snapshot.initiative(i).title, index=None)
+        earlier = st.selectbox("must come after", ids, format_func=lambda i: snapshot.initiative(i).title, index=None)
+        if st.form_submit_button("Add dependency"):
+            if later is None or earlier is None:
+                st.error("Choose both initiatives.")
+            else:
+                ui.act(actions.add_dependency, ctx.db, ctx.code, ctx.key, later, earlier, success="Dependency added.")
+                st.rerun()

@@ -1,0 +1,64 @@
+"""Step 4 — Build / Buy / Partner for the top three initiatives."""
+
+import streamlit as st
+
+from pages import ui
+from workshop import actions, decide
+from workshop.steps import step_by_key
+
+STEP = step_by_key("decide")
+ctx = ui.context()
+ui.step_frame(ctx, STEP)
+(ui.facilitator_sidebar if ctx.facilitator else ui.participant_sidebar)(ctx)
+ui.live(ctx, "facilitator" if ctx.facilitator else "participant", board=False, step_key=STEP.key)
+snapshot = ctx.snapshot
+
+st.write("**Build** when it is core to the moat · **Buy** when speed matters more than uniqueness · "
+         "**Partner** when scale or network effects are better reached with allies.")
+if not snapshot.top:
+    st.info("There are no initiatives yet: propose and rank them in step 3.")
+
+for item in snapshot.top:
+    st.divider()
+    st.subheader(ui.safe(f"#{snapshot.plan.index(item) + 1} · {item.title}"))
+    if item.description:
+        st.text(item.description)
+    saved = item.decision
+    previous = saved["answers"] if saved else {}
+    answers = {}
+    cols = st.columns(len(decide.QUESTIONS))
+    for column, question in zip(cols, decide.QUESTIONS):
+        options = list(question.options)
+        answers[question.key] = column.radio(
+            question.text, options, key=f"q-{item.id}-{question.key}",
+            index=options.index(previous[question.key]) if question.key in previous else None,
+            format_func=lambda o, q=question: q.options[o], disabled=not ctx.facilitator)
+    if all(answers.values()):
+        recommendation = decide.recommend(answers)
+        st.success(f"Recommendation: **{decide.CHOICE_TITLES[recommendation.choice]}**")
+        for reason in recommendation.reasons:
+            st.write(f"- {reason}")
+        for caution in recommendation.cautions:
+            st.warning(caution)
+    else:
+        recommendation = None
+        st.caption("Answer the five questions to see a recommendation.")
+    if saved:
+        overruled = saved["choice"] != saved["recommendation"]
+        st.write(f"Recorded decision: **{decide.CHOICE_TITLES[saved['choice']]}**"
+                 + (f" — overrules the recommendation to {decide.CHOICE_TITLES[saved['recommendation']].lower()}"
+                    if overruled else ""))
+        st.text(f"Rationale: {saved['rationale']}")
+        for flag in decide.risk_flags(saved["choice"], saved["answers"], item.title, item.description):
+            st.error(flag)
+    if ctx.facilitator and recommendation is not None:
+        with st.form(f"decision-{item.id}"):
+            default = saved["choice"] if saved else recommendation.choice
+            choice = st.radio("The team decides", list(decide.CHOICES), index=list(decide.CHOICES).index(default),
+                              format_func=lambda c: decide.CHOICE_TITLES[c], horizontal=True)
+            rationale = st.text_area("Why (kept with the decision)", value=saved["rationale"] if saved else "",
+                                     max_chars=1000)
+            if st.form_submit_button("Record decision", type="primary"):
+                ui.act(actions.record_decision, ctx.db, ctx.code, ctx.key, item.id, answers, choice, rationale,
+                       success="Decision recorded.")
+                st.rerun()

@@ -1,0 +1,70 @@
+"""Step 5 — Metrics & owners: a DRI, a metric with baseline and target, a first check-in."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from pages import ui
+from workshop import actions
+from workshop.steps import outcome_by_key, step_by_key
+
+STEP = step_by_key("owners")
+ctx = ui.context()
+ui.step_frame(ctx, STEP)
+(ui.facilitator_sidebar if ctx.facilitator else ui.participant_sidebar)(ctx)
+ui.live(ctx, "facilitator" if ctx.facilitator else "participant", board=False, step_key=STEP.key)
+snapshot = ctx.snapshot
+
+if not snapshot.decided:
+    st.info("No initiative has a build/buy/partner decision yet: decide in step 4 first.")
+
+
+def suggested_metrics(bottleneck_ids: list[int]) -> list[str]:
+    """Metrics from the impacts linked to the initiative's bottlenecks, most frequent first."""
+    seen: dict[str, int] = {}
+    for impact in snapshot.impacts:
+        if impact["bottleneck_id"] in bottleneck_ids:
+            title = outcome_by_key(impact["outcome"]).title
+            seen[title] = seen.get(title, 0) + impact["magnitude"]
+    return sorted(seen, key=lambda t: -seen[t])
+
+
+for item in snapshot.decided:
+    st.divider()
+    st.subheader(ui.safe(item.title))
+    owner = item.owner
+    suggestions = suggested_metrics(item.bottleneck_ids)
+    if owner:
+        st.text(f"DRI: {owner['owner']} · {owner['metric']}: {owner['baseline']:g} → {owner['target']:g} "
+                f"{owner['unit']} · first check-in {owner['checkin']}")
+    if suggestions:
+        st.caption(ui.safe("Suggested from the impact map: " + ", ".join(suggestions)))
+    if ctx.facilitator:
+        with st.form(f"owner-{item.id}"):
+            cols = st.columns(3)
+            name = cols[0].text_input("Owner (DRI)", value=owner["owner"] if owner else "", max_chars=80)
+            metric = cols[1].text_input("Success metric", value=owner["metric"] if owner else
+                                        (suggestions[0] if suggestions else ""), max_chars=120)
+            unit = cols[2].text_input("Unit", value=owner["unit"] if owner else "", max_chars=30)
+            cols = st.columns(3)
+            baseline = cols[0].text_input("Baseline (today)", value=f"{owner['baseline']:g}" if owner else "")
+            target = cols[1].text_input("Target", value=f"{owner['target']:g}" if owner else "")
+            checkin = cols[2].date_input("First check-in", value=date.fromisoformat(owner["checkin"]) if owner
+                                         else date.today() + timedelta(days=14))
+            if st.form_submit_button("Save", type="primary"):
+                ui.act(actions.assign_owner, ctx.db, ctx.code, ctx.key, item.id, name, metric, baseline, target,
+                       checkin, unit=unit, success="Owner and metric saved.")
+                st.rerun()
+
+st.divider()
+st.subheader("Platform observability")
+confirmed = bool(snapshot.workshop["observability_confirmed"])
+if ctx.facilitator:
+    value = st.checkbox("The team confirms logging, tracing and metrics are in place", value=confirmed)
+    if value != confirmed:
+        ui.act(actions.confirm_observability, ctx.db, ctx.code, ctx.key, value)
+        st.rerun()
+else:
+    st.write("Confirmed: logging, tracing and metrics are in place." if confirmed else
+             "Not confirmed yet: the facilitator records it, or an owned initiative addresses observability.")
+st.page_link(ui.HERE / "summary.py", label="See the Ship It summary", icon=":material/rocket_launch:", query_params=ctx.params())

@@ -1,0 +1,262 @@
+"""Shared page plumbing: the page list, who is looking, the live element, the sidebar.
+
+Pages stay thin: they read widgets, call one `workshop` function through `act`, and show
+the result. User text is shown with `st.text`/`st.caption`-free plain elements or data
+frames, never as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlite_utils import Database
+
+from workshop import actions, storage
+from workshop.errors import WorkshopError
+from workshop.export import md_escape
+from workshop.live import build_state
+from workshop.state import Snapshot, load, normalise_code
+from workshop.steps import STEPS, Step, stage_by_key
+from workshop.timer import format_clock, time_left
+
+HERE = Path(__file__).resolve().parent
+T = TypeVar("T")
+
+STEP_FILES = {
+    "bottlenecks": "step_1_bottlenecks.py",
+    "impact": "step_2_impact.py",
+    "prioritise": "step_3_prioritise.py",
+    "decide": "step_4_decide.py",
+    "owners": "step_5_owners.py",
+}
+
+
+def _page(file: str, title: str, icon: str, url: str, default: bool = False) -> st.Page:
+    return st.Page(str(HERE / file), title=title, icon=icon, url_path=url, default=default)
+
+
+def pages() -> dict[str, list[st.Page]]:
+    """The navigation, built from the one tuple of steps."""
+    return {
+        "Start": [_page("home.py", "Start", ":material/home:", "start", default=True)],
+        "The five steps": [_page(STEP_FILES[s.key], f"{s.number}. {s.title}", f":material/counter_{s.number}:", s.key)
+                           for s in STEPS],
+        "Room": [_page("projector.py", "Projector view", ":material/cast:", "projector")],
+        "Leaders": [_page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it"),
+                    _page("portfolio.py", "All workshops", ":material/folder_open:", "portfolio")],
+    }
+
+
+def step_page(step_key: str) -> str:
+    return str(HERE / STEP_FILES[step_key])
+
+
+# --- who is looking ------------------------------------------------------------------
+
+@dataclass
+class Context:
+    """The workshop on screen and the person looking at it."""
+
+    db: Database
+    code: str
+    token: str | None
+    snapshot: Snapshot
+    participant: dict[str, Any] | None
+    facilitator: bool
+
+    @property
+    def key(self) -> str | None:
+        """The credential facilitator actions are checked against (a device token)."""
+        return self.token if self.facilitator else None
+
+    def params(self, **extra: str) -> dict[str, str]:
+        out = {"ws": self.code}
+        if self.token:
+            out["p"] = self.token
+        out.update(extra)
+        return out
+
+
+def connect() -> Database:
+    """A fresh connection for this script run (never shared across Streamlit threads)."""
+    return storage.connect()
+
+
+def context(required: bool = True) -> Context | None:
+    """Read `?ws=CODE&p=TOKEN` and load the workshop; stop with help when it is missing."""
+    code = normalise_code(st.query_params.get("ws", "")) if st.query_params.get("ws") else ""
+    token = st.query_params.get("p") or None
+    if not code:
+        if required:
+            st.info("Open a workshop first: create one, join one with its code, or open the sample.")
+            st.page_link(str(HERE / "home.py"), label="Go to the start page", icon=":material/home:")
+            st.stop()
+        return None
+    db = connect()
+    try:
+        snapshot = load(db, code)
+    except WorkshopError as exc:
+        st.error(safe(str(exc)))
+        st.page_link(str(HERE / "home.py"), label="Go to the start page", icon=":material/home:")
+        st.stop()
+    participant = actions.identify(db, code, token) if token else None
+    if token and participant is None:
+        st.warning("This link's identity is not recognised for this workshop; join again to take part.")
+        token = None
+    facilitator = bool(participant and participant["is_facilitator"])
+    return Context(db=db, code=code, token=token, snapshot=snapshot, participant=participant,
+                   facilitator=facilitator)
+
+
+def act(fn: Callable[..., T], *args: Any, success: str | None = None, **kwargs: Any) -> T | None:
+    """Run one domain action; a refusal becomes a clear message and changes nothing."""
+    try:
+        result = fn(*args, **kwargs)
+    except WorkshopError as exc:
+        st.session_state["_flash"] = ("error", str(exc))
+        return None
+    if success:
+        st.session_state["_flash"] = ("success", success)
+    return result
+
+
+def flash() -> None:
+    """Show the outcome of the last action once (it survives the rerun that follows it)."""
+    message = st.session_state.pop("_flash", None)
+    if message:
+        kind, text = message
+        (st.error if kind == "error" else st.success)(safe(text))
+
+
+def safe(text: str) -> str:
+    """Text that may contain user input, escaped for elements that render Markdown."""
+    return md_escape(text)
+
+
+# --- live element ----------------------------------------------------------------------
+
+_LIVE = st.components.v2.component(
+    "scaling_workshop.live",
+    js=(HERE / "live.js").read_text(encoding="utf-8"),
+    css=(HERE / "live.css").read_text(encoding="utf-8"),
+    isolate_styles=True,
+)
+
+
+def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int = 0) -> None:
+    """Mount the live element; it reruns this page only when the room moves to another step."""
+    state = build_state(ctx.db, ctx.code)
+    result = _LIVE(
+        key=f"live-{role}-{step_key}",
+        data={"code": ctx.code, "token": ctx.token if role == "participant" else None, "role": role,
+              "board": board, "step_key": step_key, "state": state, "server_now": time.time(),
+              "min_interval": min_interval},
+        on_step_change=lambda: None,
+        on_version_change=lambda: None,
+    )
+    moved = getattr(result, "step", None)
+    if role == "participant" and moved and moved != step_key:
+        fresh = load(ctx.db, ctx.code)
+        st.switch_page(step_page(fresh.current_step.key), query_params=ctx.params())
+
+
+# --- page frame ------------------------------------------------------------------------
+
+def clock_text(snapshot: Snapshot, step: Step) -> str:
+    timer = snapshot.timer(step.key)
+    left = format_clock(time_left(timer, time.time()))
+    return {"running": left, "paused": f"{left} (paused)", "pending": f"{left} (not started)",
+            "done": f"{left} left when the room moved on"}[timer.state]
+
+
+def step_frame(ctx: Context, step: Step) -> None:
+    """Title, guidance tailored to the stage context, and where the room is."""
+    snapshot = ctx.snapshot
+    stage = stage_by_key(snapshot.workshop["stage"])
+    st.title(f"{step.number}. {step.title}")
+    st.caption(step.goal)
+    current = snapshot.current_step
+    if current.key != step.key:
+        if ctx.facilitator:
+            st.info(f"The room is on step {current.number}, {current.title}. You are previewing this step.")
+        else:
+            st.switch_page(step_page(current.key), query_params=ctx.params())
+    with st.expander("How this step works", expanded=step.key == current.key and not ctx.facilitator):
+        st.write(step.guidance)
+        st.write(f"**{stage.title}:** {stage.advice[step.key]}")
+    flash()
+
+
+def facilitator_sidebar(ctx: Context) -> None:
+    """Timer and room controls; every button goes through a checked domain action."""
+    snapshot = ctx.snapshot
+    current = snapshot.current_step
+    with st.sidebar:
+        st.subheader("Facilitator")
+        st.text(f"Join code: {ctx.code}")
+        st.text(f"Step {current.number}: {current.title}")
+        st.text(f"Time left: {clock_text(snapshot, current)}")
+        timer = snapshot.timer(current.key)
+        cols = st.columns(2)
+        if timer.state == "running":
+            if cols[0].button("⏸ Pause", width="stretch"):
+                act(actions.pause_timer, ctx.db, ctx.code, ctx.key)
+                st.rerun()
+        elif cols[0].button("▶ Start", width="stretch", disabled=snapshot.ended):
+            act(actions.start_timer, ctx.db, ctx.code, ctx.key)
+            st.rerun()
+        if cols[1].button("+1 min", width="stretch"):
+            act(actions.extend_timer, ctx.db, ctx.code, ctx.key, 1)
+            st.rerun()
+        cols = st.columns(2)
+        if cols[0].button("◀ Back", width="stretch", disabled=current.number == 1 or snapshot.ended):
+            if act(actions.previous_step, ctx.db, ctx.code, ctx.key) is None:
+                fresh = load(ctx.db, ctx.code)
+                st.switch_page(step_page(fresh.current_step.key), query_params=ctx.params())
+        if cols[1].button("Next ▶", width="stretch", type="primary",
+                          disabled=current.number == len(STEPS) or snapshot.ended):
+            if act(actions.next_step, ctx.db, ctx.code, ctx.key) is None:
+                fresh = load(ctx.db, ctx.code)
+                st.switch_page(step_page(fresh.current_step.key), query_params=ctx.params())
+        locked = st.toggle("Lock input", value=bool(snapshot.workshop["locked"]), disabled=snapshot.ended)
+        if locked != bool(snapshot.workshop["locked"]):
+            act(actions.set_locked, ctx.db, ctx.code, ctx.key, locked)
+            st.rerun()
+        st.page_link(str(HERE / "projector.py"), label="Open projector view", icon=":material/cast:",
+                     query_params={"ws": ctx.code})
+        st.page_link(str(HERE / "summary.py"), label="Ship It summary", icon=":material/rocket_launch:", query_params=ctx.params())
+        with st.expander("End the workshop"):
+            if snapshot.ended:
+                st.text("The workshop has ended.")
+                if st.button("Reopen"):
+                    act(actions.reopen_workshop, ctx.db, ctx.code, ctx.key)
+                    st.rerun()
+            elif st.button("End now", type="primary"):
+                act(actions.end_workshop, ctx.db, ctx.code, ctx.key, success="Workshop ended.")
+                st.switch_page(str(HERE / "summary.py"), query_params=ctx.params())
+
+
+def participant_sidebar(ctx: Context) -> None:
+    with st.sidebar:
+        if ctx.participant:
+            st.text(f"You are {ctx.participant['name']}")
+            st.caption("Keep this tab: its link remembers you, even after a refresh.")
+        st.text(f"Workshop {ctx.code}")
+
+
+def site_url() -> str:
+    """This server's address as the browser sees it (for links and QR codes)."""
+    from urllib.parse import urlsplit
+
+    url = st.context.url or ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def join_url(code: str) -> str:
+    return f"{site_url()}/?join={code}"
