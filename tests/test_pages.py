@@ -1,0 +1,142 @@
+"""Every page through the real router (AppTest), for each kind of visitor, plus key flows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workshop import actions, storage
+from workshop.demo import create_demo
+from workshop.state import load
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["home.py", "step_1_bottlenecks.py", "step_2_impact.py", "step_3_prioritise.py",
+         "step_4_decide.py", "step_5_owners.py", "projector.py", "summary.py", "portfolio.py"]
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch):
+    path = tmp_path / "pages.db"
+    monkeypatch.setenv("WORKSHOP_DB", str(path))
+    db = storage.connect(path)
+    yield db
+    db.close()
+
+
+def open_page(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page(f"pages/{page}")
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.text] + [e.value for e in at.error]
+    parts += [e.value for e in at.success] + [e.value for e in at.info] + [e.value for e in at.warning]
+    parts += [e.value for e in at.title] + [e.value for e in at.subheader] + [e.value for e in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("role", ["facilitator", "participant", "viewer", "nobody"])
+def test_every_page_opens_for_every_visitor(app_db, page, role):
+    made = create_demo(app_db)
+    params = {"ws": made.code}
+    if role == "facilitator":
+        params["p"] = made.facilitator_token
+    elif role == "participant":
+        actions.reopen_workshop(app_db, made.code, made.facilitator_key)
+        params["p"] = actions.join(app_db, made.code, "Visitor").token
+    elif role == "nobody":
+        params = {}
+    at = open_page(page, **params)
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_projector_never_shows_the_key(app_db):
+    made = create_demo(app_db)
+    at = open_page("projector.py", ws=made.code)
+    assert not at.exception
+    assert made.facilitator_key not in texts(at)
+    assert made.facilitator_token not in texts(at)
+    assert made.code in texts(at)
+
+
+def test_create_workshop_from_the_start_page(app_db):
+    at = open_page("home.py")
+    form_inputs = {w.label: w for w in at.text_input}
+    form_inputs["Title"].input("Offsite")
+    form_inputs["Organisation"].input("Acme")
+    next(b for b in at.button if b.label == "Create workshop").click()
+    at.run()
+    assert not at.exception
+    rows = storage.list_workshops(app_db)
+    assert len(rows) == 1 and rows[0]["title"] == "Offsite"
+    assert at.session_state["created"]["code"] == rows[0]["code"]
+    assert "shown only once" in texts(at)
+
+
+def test_bad_create_input_is_refused_with_a_message(app_db):
+    at = open_page("home.py")
+    form_inputs = {w.label: w for w in at.text_input}
+    form_inputs["Title"].input("   ")
+    form_inputs["Organisation"].input("Acme")
+    next(b for b in at.button if b.label == "Create workshop").click()
+    at.run()
+    assert "Title cannot be empty" in texts(at)
+    assert storage.list_workshops(app_db) == []
+
+
+def test_join_lands_on_the_current_step(app_db):
+    made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
+    at = open_page("home.py", join=made.code)
+    form_inputs = {w.label: w for w in at.text_input}
+    assert form_inputs["Workshop code"].value == made.code
+    form_inputs["Display name (leave empty to stay anonymous)"].input("Zoë")
+    next(b for b in at.button if b.label == "Join").click()
+    at.run()
+    assert not at.exception
+    names = [p["name"] for p in storage.participants(app_db, load(app_db, made.code).id)]
+    assert "Zoë" in names
+    assert at.query_params["ws"] == [made.code] or at.query_params["ws"] == made.code
+
+
+def test_participant_is_sent_to_the_rooms_current_step(app_db):
+    made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
+    token = actions.join(app_db, made.code, "Ann").token
+    actions.next_step(app_db, made.code, made.facilitator_key)
+    at = open_page("step_1_bottlenecks.py", ws=made.code, p=token)
+    assert not at.exception
+    assert "2. Impact mapping" in [t.value for t in at.title]
+
+
+@pytest.mark.parametrize("missing, phrase", [
+    ("platform", "no platform bottleneck"),
+    ("owner", "missing an owner"),
+    ("observability", "Nobody confirmed logging"),
+])
+def test_summary_shows_exactly_the_open_items(app_db, missing, phrase):
+    made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
+    code, key = made.code, made.facilitator_key
+    token = made.facilitator_token
+    dims = ["product", "organisation"] + ([] if missing == "platform" else ["platform"])
+    ids = [actions.add_bottleneck(app_db, code, token, d, f"{d} pain") for d in dims]
+    title = "Tracing and log aggregation" if missing != "observability" else "Faster onboarding"
+    item = actions.add_initiative(app_db, code, token, title, ids)
+    actions.score_initiative(app_db, code, token, item, {"value": 8, "effort": 3, "urgency": 7, "confidence": 80})
+    actions.adopt_ranking(app_db, code, key)
+    answers = {"core": "no", "speed": "speed", "network": "no", "capability": "yes", "cost": "buy"}
+    actions.record_decision(app_db, code, key, item, answers, "buy", "Commodity; speed matters.")
+    if missing == "owner":
+        actions.confirm_observability(app_db, code, key, True)
+    else:
+        actions.assign_owner(app_db, code, key, item, "Dana", "Services traced", 10, 90, "2999-01-01", unit="%")
+    at = open_page("summary.py", ws=code)
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1, errors
+    assert phrase in errors[0]
+    assert len(at.success) == 4
