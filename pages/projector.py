@@ -9,6 +9,8 @@ from pages import ui
 from workshop.steps import stage_by_key
 
 ctx = ui.context()
+if "p" in st.query_params:  # a projected URL bar must not show anyone's token
+    del st.query_params["p"]
 snapshot = ctx.snapshot
 step = snapshot.current_step
 stage = stage_by_key(snapshot.workshop["stage"])

@@ -87,10 +87,30 @@ def connect() -> Database:
     return storage.connect()
 
 
+def _remembered() -> tuple[str, str | None]:
+    """The workshop and identity from the URL, else from this browser session.
+
+    Sidebar navigation drops query parameters, so the session keeps them and they are
+    written back to the URL: a refresh or a shared link always carries the context.
+    """
+    url_code = normalise_code(st.query_params.get("ws", "")) if st.query_params.get("ws") else ""
+    url_token = st.query_params.get("p") or None
+    if url_code:
+        if url_token or st.session_state.get("ws") != url_code:
+            st.session_state["p"] = url_token
+        st.session_state["ws"] = url_code
+    code = st.session_state.get("ws", "")
+    token = st.session_state.get("p")
+    if code:
+        st.query_params["ws"] = code
+        if token:
+            st.query_params["p"] = token
+    return code, token
+
+
 def context(required: bool = True) -> Context | None:
     """Read `?ws=CODE&p=TOKEN` and load the workshop; stop with help when it is missing."""
-    code = normalise_code(st.query_params.get("ws", "")) if st.query_params.get("ws") else ""
-    token = st.query_params.get("p") or None
+    code, token = _remembered()
     if not code:
         if required:
             st.info("Open a workshop first: create one, join one with its code, or open the sample.")
