@@ -1,4 +1,9 @@
-"""Command line: `python -m workshop demo|list|export|import` (all accept --db PATH)."""
+"""Command line: `python -m workshop demo|list|export|import` (all accept --db PATH).
+
+`export --format` takes md, json (text: standard output or -o), pdf, xlsx and csv. csv
+writes a zip of every table, or with `--table NAME` one table as CSV text. Binary files
+go to -o, or to standard output when it is redirected (never onto a terminal).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,13 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from . import export, storage
 from .demo import create_demo
-from .errors import WorkshopError
+from .errors import InvalidInput, WorkshopError
 
-FORMATS = ("md", "json")
+FORMATS = ("md", "pdf", "xlsx", "csv", "json")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="export a workshop's summary or backup")
     exp.add_argument("code")
     exp.add_argument("--format", choices=FORMATS, default="md")
+    exp.add_argument("--table", metavar="NAME",
+                     help="with --format csv: write this one table (e.g. initiatives) as CSV text, not a zip of all")
     exp.add_argument("-o", "--output", help="file to write (default: standard output)")
     imp = sub.add_parser("import", help="restore a workshop from a JSON export")
     imp.add_argument("file")
@@ -50,12 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{row['code']}  {created}  {status:5}  {row['participant_count']:3} people  "
                       f"{row['organisation']} — {row['title']}")
         elif args.command == "export":
-            text = export.export_json(db, args.code) if args.format == "json" else export.export_markdown(db, args.code)
-            if args.output:
-                Path(args.output).write_text(text, encoding="utf-8")
-                print(f"Wrote {args.output}", file=sys.stderr)
-            else:
-                sys.stdout.write(text)
+            _export(db, args.code, args.format, args.table, args.output)
         elif args.command == "import":
             try:
                 raw = Path(args.file).read_bytes()
@@ -69,3 +73,43 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         db.close()
     return 0
+
+
+def _render(db: Database, code: str, fmt: str, table: str | None) -> str | bytes:
+    """The export as text (md, json, one CSV table) or bytes (pdf, xlsx, csv zip)."""
+    if table is not None and fmt != "csv":
+        raise InvalidInput("--table only goes with --format csv.")
+    if fmt == "json":
+        return export.export_json(db, code)
+    if fmt == "md":
+        return export.export_markdown(db, code)
+    from . import reports, state  # imported here: charts and PDF libraries cost a second at start-up
+    snapshot = state.load(db, code)
+    if fmt == "csv":
+        return reports.to_csv(snapshot, table) if table else reports.to_csv_zip(snapshot)
+    return reports.to_pdf(snapshot) if fmt == "pdf" else reports.to_xlsx(snapshot)
+
+
+def _export(db: Database, code: str, fmt: str, table: str | None, output: str | None) -> None:
+    """Write one export; binary ones refuse a terminal so nobody gets a screen of garbage."""
+    binary = fmt in ("pdf", "xlsx") or (fmt == "csv" and table is None)
+    if binary and output is None and sys.stdout.isatty():
+        what = "a zip of CSV files (or choose one with --table NAME)" if fmt == "csv" else "a binary file"
+        raise InvalidInput(f"The {fmt} export is {what}: write it with -o FILE or redirect the output.")
+    content = _render(db, code, fmt, table)
+    if output:
+        path = Path(output)
+        try:
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        except OSError as exc:
+            raise WorkshopError(f"Cannot write {output}: {exc.strerror}.") from None
+        print(f"Wrote {output}", file=sys.stderr)
+    elif isinstance(content, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(content)

@@ -1,0 +1,262 @@
+"""The charts checked on their Vega-Lite specs: marks, encodings, data and projector sizes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+import pytest
+
+from tests.helpers import NOW
+from workshop import actions, charts, state
+from workshop.steps import DIMENSIONS, OUTCOMES, STEPS
+from workshop.timer import time_spent
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- spec helpers ----------------------------------------------------------------------
+
+def units(spec: dict[str, Any], inherited: str | None = None) -> list[tuple[dict[str, Any], str | None]]:
+    """Every single-view chart in a spec with the name of the dataset it draws."""
+    name = spec.get("data", {}).get("name", inherited)
+    found: list[tuple[dict[str, Any], str | None]] = []
+    if "mark" in spec:
+        found.append((spec, name))
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for child in spec.get(key, []):
+            found += units(child, name)
+    return found
+
+
+def mark(unit: dict[str, Any]) -> str:
+    return unit["mark"] if isinstance(unit["mark"], str) else unit["mark"]["type"]
+
+
+def rows(spec: dict[str, Any], unit: dict[str, Any], name: str | None) -> list[dict[str, Any]]:
+    if "values" in unit.get("data", {}):
+        return unit["data"]["values"]
+    return spec["datasets"][name]
+
+
+def by_mark(spec: dict[str, Any], kind: str) -> list[tuple[dict[str, Any], str | None]]:
+    return [(u, n) for u, n in units(spec) if mark(u) == kind]
+
+
+def assert_projector_sizes(spec: dict[str, Any]) -> None:
+    config = spec["config"]
+    assert config["axis"]["labelFontSize"] >= 14 and config["axis"]["titleFontSize"] >= 14
+    assert config["legend"]["labelFontSize"] >= 14 and config["title"]["fontSize"] >= 18
+
+
+@pytest.fixture
+def snapshot(db, demo) -> state.Snapshot:
+    return state.load(db, demo.code)
+
+
+# --- ROI × urgency ---------------------------------------------------------------------
+
+def test_roi_urgency_plots_every_scored_initiative_at_its_medians(snapshot):
+    spec = charts.roi_urgency(snapshot).to_dict()
+    assert_projector_sizes(spec)
+    (points, name), = by_mark(spec, "circle")
+    assert points["encoding"]["x"]["field"] == "urgency" and points["encoding"]["y"]["field"] == "priority"
+    data = {r["title"]: r for r in rows(spec, points, name)}
+    assert set(data) == {i.title for i in snapshot.initiatives}
+    for item in snapshot.initiatives:
+        a = item.aggregate
+        row = data[item.title]
+        assert (row["urgency"], row["value"], row["effort"], row["confidence"]) == (
+            a.urgency, a.value, a.effort, a.confidence)
+        assert row["priority"] == pytest.approx(a.roi, abs=1e-4)
+        assert row["rank"] == item.rank
+    tooltip = {t["field"] for t in points["encoding"]["tooltip"]}
+    assert {"title", "value", "effort", "urgency", "confidence", "spread"} <= tooltip
+
+
+def test_roi_urgency_draws_quadrant_rules_at_the_midpoints_and_names_the_quadrants(snapshot):
+    spec = charts.roi_urgency(snapshot).to_dict()
+    rules = by_mark(spec, "rule")
+    positions = {}
+    for unit, name in rules:
+        (channel,) = unit["encoding"]
+        positions[channel] = rows(spec, unit, name)[0][unit["encoding"][channel]["field"]]
+    expected = median(i.aggregate.roi for i in snapshot.initiatives)
+    assert positions["x"] == charts.URGENCY_MIDPOINT
+    assert positions["y"] == pytest.approx(expected, abs=1e-4)
+    texts = [r.get("quadrant") for unit, name in by_mark(spec, "text") for r in rows(spec, unit, name)
+             if unit["encoding"]["text"]["field"] == "quadrant"]
+    assert sorted(texts) == sorted(charts.QUADRANTS)
+
+
+def test_roi_urgency_labels_points_with_shortened_titles(db, workshop):
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    note = actions.add_bottleneck(db, workshop.code, token, "platform", "Slow deploys", now=NOW)
+    long_title = "A very long initiative title that would run straight across the whole chart"
+    item = actions.add_initiative(db, workshop.code, token, long_title, [note], now=NOW)
+    actions.score_initiative(db, workshop.code, token, item,
+                             {"value": 8, "effort": 3, "urgency": 9, "confidence": 80}, now=NOW)
+    spec = charts.roi_urgency(state.load(db, workshop.code)).to_dict()
+    labels = [u for u, _ in by_mark(spec, "text") if u["encoding"]["text"]["field"] == "label"]
+    assert labels
+    (points, name), = by_mark(spec, "circle")
+    (row,) = rows(spec, points, name)
+    assert row["title"] == long_title
+    assert len(row["label"]) <= charts.LABEL_CHARS and row["label"].endswith("…")
+
+
+def test_roi_urgency_uses_wsjf_when_the_workshop_ranks_by_wsjf(db, workshop):
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    note = actions.add_bottleneck(db, workshop.code, token, "product", "Churn", now=NOW)
+    for n, scores in enumerate(({"value": 8, "effort": 2, "urgency": 9, "confidence": 50},
+                                {"value": 3, "effort": 6, "urgency": 2, "confidence": 90})):
+        item = actions.add_initiative(db, workshop.code, token, f"Initiative {n}", [note], now=NOW)
+        actions.score_initiative(db, workshop.code, token, item, scores, now=NOW)
+    actions.set_scoring_method(db, workshop.code, workshop.facilitator_key, "wsjf")
+    snapshot = state.load(db, workshop.code)
+    spec = charts.roi_urgency(snapshot).to_dict()
+    (points, name), = by_mark(spec, "circle")
+    assert "WSJF" in points["encoding"]["y"]["title"]
+    priorities = {r["title"]: r["priority"] for r in rows(spec, points, name)}
+    assert priorities == {i.title: pytest.approx(i.aggregate.wsjf, abs=1e-4) for i in snapshot.initiatives}
+    assert spec["title"]["text"].startswith("WSJF")
+
+
+def test_roi_urgency_leaves_out_unscored_initiatives_and_says_so(db, workshop):
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    note = actions.add_bottleneck(db, workshop.code, token, "product", "Churn", now=NOW)
+    scored = actions.add_initiative(db, workshop.code, token, "Scored", [note], now=NOW)
+    actions.add_initiative(db, workshop.code, token, "Not yet scored", [note], now=NOW)
+    actions.score_initiative(db, workshop.code, token, scored,
+                             {"value": 5, "effort": 5, "urgency": 5, "confidence": 50}, now=NOW)
+    spec = charts.roi_urgency(state.load(db, workshop.code)).to_dict()
+    (points, name), = by_mark(spec, "circle")
+    assert [r["title"] for r in rows(spec, points, name)] == ["Scored"]
+    assert "1 unscored initiative not shown" in " ".join(spec["title"]["subtitle"])
+
+
+def test_a_crowded_plot_marks_only_the_top_ranks(db, workshop):
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    note = actions.add_bottleneck(db, workshop.code, token, "product", "Churn", now=NOW)
+    for n in range(15):
+        item = actions.add_initiative(db, workshop.code, token, f"Initiative {n}", [note], now=NOW)
+        actions.score_initiative(db, workshop.code, token, item,
+                                 {"value": 1 + n % 10, "effort": 5, "urgency": 1 + (n * 3) % 10, "confidence": 50},
+                                 now=NOW)
+    spec = charts.roi_urgency(state.load(db, workshop.code), labels=5).to_dict()
+    (points, name), = by_mark(spec, "circle")
+    data = rows(spec, points, name)
+    assert len(data) == 15
+    marked = sorted(r["rank"] for r in data if r["labelled"])
+    assert marked == [1, 2, 3, 4, 5]
+    assert all(r["label"] == f"#{r['rank']}" for r in data)
+
+
+# --- impact map --------------------------------------------------------------------------
+
+def test_impact_map_crosses_dimensions_with_outcomes(snapshot):
+    spec = charts.impact_map(snapshot).to_dict()
+    assert_projector_sizes(spec)
+    (bubbles, name), = by_mark(spec, "circle")
+    enc = bubbles["encoding"]
+    assert enc["x"]["field"] == "dimension_title" and enc["y"]["field"] == "outcome_title"
+    assert enc["size"]["field"] == "magnitude_sum"
+    assert enc["x"]["scale"]["domain"] == [d.title for d in DIMENSIONS]
+    outcome_titles = {o.title for o in OUTCOMES}
+    cells = rows(spec, bubbles, name)
+    assert all(c["outcome_title"] in outcome_titles for c in cells)
+    assert sum(c["impacts"] for c in cells) == len(snapshot.impacts)
+    assert sum(c["magnitude_sum"] for c in cells) == sum(i["magnitude"] for i in snapshot.impacts)
+    revenue = next(c for c in cells if c["outcome"] == "revenue")
+    assert revenue["dimension_title"] == "Product" and revenue["money_label"] == "€900k/yr"
+    assert "Six enterprise deals waiting on SSO and audit logs" in revenue["because"]
+    assert "because" in {t["field"] for t in enc["tooltip"]}
+
+
+def test_impact_map_leaves_out_hidden_notes(db, workshop):
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    kept = actions.add_bottleneck(db, workshop.code, token, "platform", "Outages", now=NOW)
+    noise = actions.add_bottleneck(db, workshop.code, token, "product", "Noise", now=NOW)
+    actions.add_impact(db, workshop.code, token, kept, "uptime", "worse", 4, "Pages at night", now=NOW)
+    actions.add_impact(db, workshop.code, token, noise, "revenue", "worse", 2, "Noise", now=NOW)
+    actions.hide_bottleneck(db, workshop.code, workshop.facilitator_key, noise)
+    spec = charts.impact_map(state.load(db, workshop.code)).to_dict()
+    (bubbles, name), = by_mark(spec, "circle")
+    assert [c["outcome"] for c in rows(spec, bubbles, name)] == ["uptime"]
+
+
+# --- votes by dimension ----------------------------------------------------------------
+
+def test_votes_by_dimension_shows_the_top_notes_of_each_dimension(snapshot):
+    spec = charts.votes_by_dimension(snapshot, top=3).to_dict()
+    assert_projector_sizes(spec)
+    assert len(spec["vconcat"]) == 3
+    board = snapshot.by_dimension()
+    for dimension, panel in zip(DIMENSIONS, spec["vconcat"]):
+        assert panel["title"]["text"].startswith(dimension.title)
+        (bars, name), = by_mark(panel, "bar")
+        assert bars["encoding"]["x"]["field"] == "votes" and bars["encoding"]["y"]["field"] == "label"
+        data = rows(spec, bars, name)
+        expected = board[dimension.key][:3]
+        assert [(r["text"], r["votes"]) for r in data] == [(b["text"], b["votes"]) for b in expected]
+
+
+# --- time per step -----------------------------------------------------------------------
+
+def test_time_per_step_sets_planned_against_spent(snapshot):
+    spec = charts.time_per_step(snapshot, NOW).to_dict()
+    assert_projector_sizes(spec)
+    (bars, name), = by_mark(spec, "bar")
+    assert bars["encoding"]["x"]["field"] == "minutes" and bars["encoding"]["yOffset"]["field"] == "series"
+    data = rows(spec, bars, name)
+    assert len(data) == 2 * len(snapshot.timers)
+    for step in STEPS:
+        timer = snapshot.timer(step.key)
+        mine = [r for r in data if r["label"] == f"{step.number}. {step.title}"]
+        planned = next(r for r in mine if r["series"] == "Planned")
+        spent = next(r for r in mine if r["series"] == "Spent")
+        assert planned["minutes"] == timer.minutes
+        assert spent["minutes"] == round(time_spent(timer, NOW) / 60, 1)
+        assert spent["kind"] == ("Spent (over plan)" if spent["minutes"] > timer.minutes else "Spent")
+    assert any(r["kind"] == "Spent (over plan)" for r in data)  # the demo overran impact mapping
+
+
+def test_a_running_step_counts_up_to_now(db, workshop):
+    actions.start_timer(db, workshop.code, workshop.facilitator_key, now=NOW)
+    frame = charts.steps_frame(state.load(db, workshop.code), NOW + 300)
+    assert frame.loc[0, "spent_min"] == 5.0 and frame.loc[1, "spent_min"] == 0.0
+
+
+# --- empty and hostile input -------------------------------------------------------------
+
+def test_every_chart_of_an_empty_workshop_renders_a_message(db, workshop):
+    snapshot = state.load(db, workshop.code)
+    for chart in (charts.roi_urgency(snapshot), charts.impact_map(snapshot), charts.votes_by_dimension(snapshot)):
+        spec = chart.to_dict()
+        (unit, name), = units(spec)
+        assert mark(unit) == "text"
+        assert rows(spec, unit, name)[0]["message"]
+    spec = charts.time_per_step(snapshot, NOW).to_dict()
+    (bars, name), = by_mark(spec, "bar")
+    assert {r["minutes"] for r in rows(spec, bars, name) if r["series"] == "Spent"} == {0.0}
+
+
+def test_participant_text_reaches_the_chart_as_plain_data(db, workshop):
+    hostile = "<script>alert(1)</script> ![x](http://host/x.png)"
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    note = actions.add_bottleneck(db, workshop.code, token, "platform", hostile, now=NOW)
+    actions.vote(db, workshop.code, token, note, now=NOW)
+    spec = charts.votes_by_dimension(state.load(db, workshop.code)).to_dict()
+    panel = spec["vconcat"][1]
+    (bars, name), = by_mark(panel, "bar")
+    assert rows(spec, bars, name)[0]["text"] == hostile
+
+
+def test_the_chart_and_report_modules_never_import_streamlit():
+    code = "import sys, workshop.charts, workshop.reports; print('streamlit' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,241 @@
+"""Spreadsheet, CSV and PDF downloads read back the way a leader would open them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.helpers import NOW
+from workshop import actions, checklist, cli, reports, state
+from workshop.errors import InvalidInput
+
+INJECTIONS = ("<script>alert(1)</script>", "![x](http://host/x.png)", "[a](javascript:x)", "# Big")
+FORMULA = "=HYPERLINK(\"http://evil\",\"click\")"
+DEMO_ROWS = {"workshop": 13, "steps": 5, "participants": 6, "bottlenecks": 13, "impacts": 8, "initiatives": 6,
+             "scores": 24, "decisions": 4, "owners": 4, "checklist": 5}
+
+
+@pytest.fixture
+def snapshot(db, demo) -> state.Snapshot:
+    return state.load(db, demo.code)
+
+
+@pytest.fixture
+def hostile(db, workshop) -> state.Snapshot:
+    """A workshop whose participants typed Markdown, HTML, formulas and typographic Unicode."""
+    code, key = workshop.code, workshop.facilitator_key
+    token = actions.join(db, code, "Zoë “the tester”", now=NOW).token
+    notes = [actions.add_bottleneck(db, code, token, dimension, text, now=NOW)
+             for dimension, text in (("product", INJECTIONS[0]), ("platform", INJECTIONS[1]),
+                                     ("organisation", INJECTIONS[2]), ("product", INJECTIONS[3]),
+                                     ("platform", FORMULA), ("organisation", "Café hiring costs €90k — “slow”"))]
+    actions.vote(db, code, token, notes[0], now=NOW)
+    actions.add_impact(db, code, token, notes[1], "revenue", "worse", 4, INJECTIONS[2], money=90_000, now=NOW)
+    first = actions.add_initiative(db, code, token, "Observability: tracing for checkout", notes[:3], now=NOW)
+    second = actions.add_initiative(db, code, token, INJECTIONS[3] + " initiative", notes[3:], now=NOW)
+    for item, urgency in ((first, 9), (second, 4)):
+        actions.score_initiative(db, code, token, item, {"value": 8, "effort": 3, "urgency": urgency,
+                                                         "confidence": 80}, now=NOW)
+    actions.adopt_ranking(db, code, key)
+    answers = {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}
+    actions.record_decision(db, code, key, first, answers, "buy", "Rationale " + INJECTIONS[1], now=NOW)
+    actions.assign_owner(db, code, key, first, "Dana <b>bold</b>", "Traced services", 10, 90, date(2025, 7, 1),
+                         unit="%", now=NOW)
+    return state.load(db, code)
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def pdf_images(data: bytes) -> int:
+    """Distinct image objects placed on the pages."""
+    reader = PdfReader(io.BytesIO(data))
+    seen = set()
+    for page in reader.pages:
+        xobjects = page["/Resources"].get("/XObject", {})
+        for ref in xobjects.values():
+            if ref.get_object()["/Subtype"] == "/Image":
+                seen.add(ref.idnum)
+    return len(seen)
+
+
+# --- tables ------------------------------------------------------------------------------
+
+def test_tables_cover_every_part_of_the_workshop(snapshot):
+    tables = reports.tables(snapshot, NOW)
+    assert tuple(tables) == reports.TABLES
+    assert {name: len(frame) for name, frame in tables.items()} == DEMO_ROWS
+
+
+def test_initiatives_table_holds_medians_formulas_rank_and_links(snapshot):
+    frame = reports.tables(snapshot, NOW)["initiatives"]
+    for item, row in zip(snapshot.plan, frame.to_dict("records")):
+        a = item.aggregate
+        assert (row["Initiative"], row["Rank"], row["Sequence"]) == (item.title, item.rank, item.position)
+        assert (row["Value (median)"], row["Urgency (median)"]) == (a.value, a.urgency)
+        assert row["ROI"] == pytest.approx(a.roi, abs=1e-4) and row["WSJF"] == pytest.approx(a.wsjf, abs=1e-4)
+        assert row["Value spread"] == a.spread["value"]
+        assert all(snapshot.bottleneck(b)["text"] in row["Bottlenecks"] for b in item.bottleneck_ids)
+
+
+def test_bottlenecks_table_shows_moderation(snapshot):
+    frame = reports.tables(snapshot, NOW)["bottlenecks"]
+    assert sorted(frame["Status"].value_counts().items()) == [("hidden", 1), ("live", 11), ("merged", 1)]
+    merged = frame[frame["Status"] == "merged"].iloc[0]
+    assert merged["Merged into no."] == 1 and merged["Votes"] == 0
+    assert frame.loc[0, "Votes"] == 7  # the merged duplicate's votes carried over
+
+
+def test_participants_table_holds_names_only(snapshot):
+    frame = reports.tables(snapshot, NOW)["participants"]
+    assert list(frame.columns) == ["Name"]
+    assert list(frame["Name"]) == ["Amira", "Ben", "Chloé", "Dev", "Eun-ji", "Farid"]
+
+
+def test_decisions_table_records_an_overrule(hostile):
+    (row,) = reports.tables(hostile, NOW)["decisions"].to_dict("records")
+    assert (row["Recommendation"], row["Choice"], row["Overruled"]) == ("Build", "Buy", True)
+    assert row["Rationale"] == "Rationale " + INJECTIONS[1]
+
+
+# --- XLSX ----------------------------------------------------------------------------------
+
+def test_xlsx_has_one_sheet_per_table_with_a_header_row(snapshot):
+    book = load_workbook(io.BytesIO(reports.to_xlsx(snapshot, NOW)))
+    assert book.sheetnames == [name.capitalize() for name in reports.TABLES]
+    tables = reports.tables(snapshot, NOW)
+    for name, frame in tables.items():
+        sheet = book[name.capitalize()]
+        assert sheet.max_row == DEMO_ROWS[name] + 1
+        assert [c.value for c in sheet[1]] == list(frame.columns)
+        assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+    bottlenecks = book["Bottlenecks"]
+    widths = {bottlenecks.cell(1, c).value: bottlenecks.column_dimensions[chr(64 + c)].width
+              for c in range(1, bottlenecks.max_column + 1)}
+    assert widths["Bottleneck"] > widths["Votes"] and widths["Bottleneck"] <= reports.MAX_COLUMN_WIDTH + 2
+
+
+def test_xlsx_keeps_participant_text_literal(hostile):
+    book = load_workbook(io.BytesIO(reports.to_xlsx(hostile, NOW)))
+    texts = {c.value: c.data_type for c in book["Bottlenecks"]["C"][1:]}
+    assert texts[FORMULA] == "s"  # shown as text, never evaluated
+    assert set(INJECTIONS) <= set(texts)
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+def test_csv_zip_has_one_file_per_table(snapshot):
+    archive = zipfile.ZipFile(io.BytesIO(reports.to_csv_zip(snapshot, NOW)))
+    assert archive.namelist() == [f"{name}.csv" for name in reports.TABLES]
+    for name in reports.TABLES:
+        raw = archive.read(f"{name}.csv")
+        assert raw.startswith(b"\xef\xbb\xbf")
+        records = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert len(records) == DEMO_ROWS[name] + 1
+        assert records[1:] == list(csv.reader(io.StringIO(reports.to_csv(snapshot, name, NOW))))[1:]
+
+
+def test_csv_guards_formulas_but_keeps_other_text(hostile):
+    records = list(csv.DictReader(io.StringIO(reports.to_csv(hostile, "bottlenecks", NOW))))
+    texts = [r["Bottleneck"] for r in records]
+    assert "'" + FORMULA in texts and FORMULA not in texts
+    assert set(INJECTIONS) <= set(texts)
+    assert "Café hiring costs €90k — “slow”" in texts
+
+
+def test_csv_of_an_unknown_table_is_refused(snapshot):
+    with pytest.raises(InvalidInput, match="Unknown table"):
+        reports.to_csv(snapshot, "secrets")
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+def test_pdf_holds_the_checklist_the_plan_and_the_charts(snapshot):
+    data = reports.to_pdf(snapshot, NOW)
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    for item in checklist.evaluate(snapshot):
+        assert item.title in text
+        assert " ".join(item.reason.split()) in text
+    assert "None: ship it." in text
+    for title in ("Top bottlenecks per dimension", "Impact map", "Ranked plan", "Build / Buy / Partner decisions",
+                  "Owners, metrics and check-ins", "Time per step"):
+        assert title in text
+    assert "Northwind Analytics" in text and "Scale-up" in text
+    assert "Feature teams lose days every sprint to production incidents" in text
+    assert "Priya Raman (VP Engineering)" in text and "€900,000/yr" in text
+    assert "“Distributed tracing and shared observability dashboards”" in text  # Unicode quotes kept
+    assert pdf_images(data) == 3
+
+
+def test_pdf_prints_participant_text_literally_and_shows_the_overrule(hostile):
+    text = pdf_text(reports.to_pdf(hostile, NOW))
+    for injection in INJECTIONS:
+        assert injection in text
+    assert FORMULA in text and "Dana <b>bold</b>" in text
+    assert "Café hiring costs €90k — “slow”" in text
+    assert "overrules the recommendation to build" in text
+    open_items = [i for i in checklist.evaluate(hostile) if not i.done]
+    assert open_items and all(f"{i.title}: {' '.join(i.reason.split())}" in text for i in open_items)
+
+
+def test_pdf_of_an_empty_workshop(db, workshop):
+    data = reports.to_pdf(state.load(db, workshop.code), NOW)
+    text = pdf_text(data)
+    assert "No initiatives recorded." in text and "No impacts recorded." in text
+    assert pdf_images(data) == 1  # the time chart is always there
+
+
+def test_pdf_without_a_unicode_font_transliterates(hostile, monkeypatch):
+    monkeypatch.setattr(reports, "find_font", lambda: None)
+    text = pdf_text(reports.to_pdf(hostile, NOW))
+    assert 'Café hiring costs EUR90k - "slow"' in text  # Latin-1 accents survive
+    assert "Dana <b>bold</b>" in text and INJECTIONS[1] in text
+
+
+def test_latin1_transliteration():
+    assert reports.latin1("“Café” — 5 € … ✓ 漢") == '"Café" - 5 EUR ... x ?'
+
+
+def test_pdf_pages_render_to_images(snapshot, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    source = tmp_path / "summary.pdf"
+    source.write_bytes(reports.to_pdf(snapshot, NOW))
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(source), str(tmp_path / "page")], check=True, timeout=60)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == len(PdfReader(str(source)).pages) >= 3
+    assert all(p.stat().st_size > 5_000 for p in pages)
+
+
+# --- command line --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt, magic", [("pdf", b"%PDF"), ("xlsx", b"PK"), ("csv", b"PK")])
+def test_cli_writes_binary_exports_to_a_file(db, demo, tmp_path, fmt, magic):
+    target = tmp_path / f"out.{fmt}"
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    assert cli.main(["--db", path, "export", demo.code, "--format", fmt, "-o", str(target)]) == 0
+    assert target.read_bytes().startswith(magic)
+
+
+def test_cli_writes_one_csv_table_to_stdout(db, demo, capsys):
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    assert cli.main(["--db", path, "export", demo.code, "--format", "csv", "--table", "checklist"]) == 0
+    records = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert records[0] == ["Item", "Status", "Done", "Reason"] and len(records) == 6
+
+
+def test_cli_refuses_a_table_with_another_format(db, demo, capsys):
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    assert cli.main(["--db", path, "export", demo.code, "--format", "pdf", "--table", "steps", "-o", "x.pdf"]) == 2
+    assert "--table only goes with --format csv" in capsys.readouterr().err

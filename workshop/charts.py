@@ -1,0 +1,432 @@
+"""Charts of a workshop snapshot, sized and lettered to be read from the back of a room.
+
+Every chart is a pure function of a `Snapshot` (and `now` where time matters) returning an
+Altair chart, so the summary page, the projector view and the PDF show the same picture
+and tests can check the Vega-Lite spec without a browser. The data behind each chart is
+built by a small frame helper that the spreadsheet and CSV exports reuse, so a number
+on a chart and the same number in a table cannot disagree.
+
+Participant text only ever reaches a chart as data (text marks, axis labels, tooltips),
+which Vega draws literally; it is never interpreted as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import time
+from statistics import median
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from .actions import DIRECTIONS, MAGNITUDES
+from .decide import CHOICE_TITLES
+from .scoring import CRITERIA, method_by_key
+from .state import Initiative, Snapshot
+from .steps import DIMENSION_KEYS, DIMENSIONS, OUTCOMES, STEPS, dimension_by_key, outcome_by_key
+from .timer import time_spent
+
+# Projector sizes: readable from ~8 m on a 1080p beamer.
+LABEL_SIZE = 16
+TITLE_SIZE = 18
+HEADLINE_SIZE = 22
+MARK_TEXT_SIZE = 15
+WIDTH = 720
+HEIGHT = 440
+
+LABEL_CHARS = 36        # initiative titles on the scatter plot
+LABEL_FLIP_URGENCY = 8.0  # right of this, a point's label goes to its left so it stays on the chart
+BAR_LABEL_CHARS = 48    # bottleneck texts on the vote bars
+URGENCY_MIDPOINT = 5.5  # the middle of the 1–10 urgency scale
+
+DO_FIRST, PLAN, CONTAIN, RECONSIDER = "Do first", "Plan next", "Contain cheaply", "Reconsider"
+QUADRANTS: tuple[str, ...] = (DO_FIRST, PLAN, CONTAIN, RECONSIDER)
+QUADRANT_COLOURS: tuple[str, ...] = ("#1b7837", "#2166ac", "#d6604d", "#7f7f7f")
+DIMENSION_COLOURS: dict[str, str] = {"product": "#4c78a8", "platform": "#f58518", "organisation": "#54a24b"}
+
+
+# --- small pure helpers ----------------------------------------------------------------
+
+def truncate(text: Any, limit: int) -> str:
+    """One line of at most `limit` characters, so long notes cannot swamp a chart."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def compact_money(value: float | None) -> str:
+    """€1.3M/yr style: short enough to sit beside a bubble."""
+    if value is None or pd.isna(value):
+        return ""
+    if value >= 1_000_000:
+        return f"€{value / 1_000_000:.1f}M/yr"
+    if value >= 1_000:
+        return f"€{value / 1_000:.0f}k/yr"
+    return f"€{value:.0f}/yr"
+
+
+def _minutes(seconds: float) -> float:
+    return round(seconds / 60.0, 1)
+
+
+def numbering(snapshot: Snapshot) -> tuple[dict[int, int], dict[int, int]]:
+    """Bottleneck and initiative numbers 1..n, the same as in the JSON export."""
+    bottleneck_no = {row["id"]: n for n, row in enumerate(snapshot.bottlenecks, start=1)}
+    initiative_no = {item.id: n for n, item in enumerate(sorted(snapshot.initiatives, key=lambda i: i.id), start=1)}
+    return bottleneck_no, initiative_no
+
+
+def priority_midpoint(snapshot: Snapshot) -> float | None:
+    """The median priority of the scored initiatives: the horizontal quadrant line."""
+    values = [i.aggregate.priority(snapshot.method) for i in snapshot.initiatives if i.aggregate]
+    return float(median(values)) if values else None
+
+
+def quadrant(urgency: float, priority: float, midpoint: float) -> str:
+    """Which quadrant of the ROI × urgency plot an initiative falls in (ties count as high)."""
+    urgent = urgency >= URGENCY_MIDPOINT
+    worth = priority >= midpoint
+    if worth:
+        return DO_FIRST if urgent else PLAN
+    return CONTAIN if urgent else RECONSIDER
+
+
+def _spread_text(item: Initiative) -> str:
+    a = item.aggregate
+    if a is None:
+        return ""
+    return (f"value {a.spread['value']:g}, effort {a.spread['effort']:g}, "
+            f"urgency {a.spread['urgency']:g}, confidence {a.spread['confidence']:g}")
+
+
+# --- frames (shared with the spreadsheet, CSV and PDF exports) -------------------------
+
+INITIATIVE_COLUMNS: tuple[str, ...] = (
+    "no", "rank", "position", "title", "label", "description", "dimensions", "bottleneck_nos", "bottlenecks",
+    "after", "scorers", "value", "effort", "urgency", "confidence", "spread_value", "spread_effort",
+    "spread_urgency", "spread_confidence", "spread", "disputed", "roi", "wsjf", "priority", "quadrant",
+    "top3", "decision", "owner",
+)
+
+
+def initiatives_frame(snapshot: Snapshot) -> pd.DataFrame:
+    """One row per initiative in plan order: medians, spreads, ROI, WSJF, rank and links."""
+    bottleneck_no, initiative_no = numbering(snapshot)
+    midpoint = priority_midpoint(snapshot)
+    top_ids = {i.id for i in snapshot.top}
+    titles = {i.id: i.title for i in snapshot.initiatives}
+    rows: list[dict[str, Any]] = []
+    for item in snapshot.plan:
+        a = item.aggregate
+        linked = [snapshot.bottleneck(b) for b in sorted(item.bottleneck_ids, key=lambda b: bottleneck_no.get(b, 0))]
+        priority = a.priority(snapshot.method) if a else None
+        rows.append({
+            "no": initiative_no[item.id], "rank": item.rank, "position": item.position, "title": item.title,
+            "label": truncate(item.title, LABEL_CHARS), "description": item.description,
+            "dimensions": ", ".join(item.dimensions),
+            "bottleneck_nos": ", ".join(str(bottleneck_no[b["id"]]) for b in linked),
+            "bottlenecks": "; ".join(b["text"] for b in linked),
+            "after": "; ".join(titles[x] for x in item.after_ids if x in titles),
+            "scorers": a.scorers if a else 0,
+            **{c: (getattr(a, c) if a else None) for c in CRITERIA},
+            **{f"spread_{c}": (a.spread[c] if a else None) for c in CRITERIA},
+            "spread": _spread_text(item), "disputed": ", ".join(a.disputed) if a else "",
+            "roi": round(a.roi, 4) if a else None, "wsjf": round(a.wsjf, 4) if a else None,
+            "priority": round(priority, 4) if priority is not None else None,
+            "quadrant": quadrant(a.urgency, priority, midpoint) if a and midpoint is not None and priority is not None else "",
+            "top3": item.id in top_ids,
+            "decision": CHOICE_TITLES[item.decision["choice"]] if item.decision else "",
+            "owner": item.owner["owner"] if item.owner else "",
+        })
+    frame = pd.DataFrame(rows, columns=list(INITIATIVE_COLUMNS))
+    frame["position"] = frame["position"].astype("Int64")
+    return frame
+
+
+def bottleneck_status(row: dict[str, Any]) -> str:
+    """live, hidden or merged: how a note ended up on (or off) the board."""
+    if row["merged_into"] is not None:
+        return "merged"
+    return "hidden" if row["hidden"] else "live"
+
+
+def bottlenecks_frame(snapshot: Snapshot) -> pd.DataFrame:
+    """Every note ever added, with its votes, dimension and what moderation did to it."""
+    bottleneck_no, _ = numbering(snapshot)
+    impacts: dict[int, int] = {}
+    for i in snapshot.impacts:
+        impacts[i["bottleneck_id"]] = impacts.get(i["bottleneck_id"], 0) + 1
+    places: dict[int, int] = {}
+    for rows in snapshot.by_dimension().values():
+        places.update({b["id"]: n for n, b in enumerate(rows, start=1)})
+    rows_out = [{
+        "no": bottleneck_no[b["id"]], "dimension": b["dimension"], "text": b["text"], "votes": int(b["votes"]),
+        "place": places.get(b["id"]), "status": bottleneck_status(b), "hidden": bool(b["hidden"]),
+        "merged_into": bottleneck_no.get(b["merged_into"]) if b["merged_into"] is not None else None,
+        "impacts": impacts.get(b["id"], 0),
+    } for b in snapshot.bottlenecks]
+    frame = pd.DataFrame(rows_out, columns=["no", "dimension", "text", "votes", "place", "status", "hidden",
+                                            "merged_into", "impacts"])
+    for column in ("place", "merged_into"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def top_bottlenecks_frame(snapshot: Snapshot, per_dimension: int = 5) -> pd.DataFrame:
+    """The most-voted live notes of each dimension, best first."""
+    bottleneck_no, _ = numbering(snapshot)
+    rows: list[dict[str, Any]] = []
+    for dimension_key, notes in snapshot.by_dimension().items():
+        dimension = dimension_by_key(dimension_key)
+        for place, b in enumerate(notes[:per_dimension], start=1):
+            rows.append({"dimension": dimension_key, "dimension_title": dimension.title, "place": place,
+                         "no": bottleneck_no[b["id"]], "text": b["text"],
+                         "label": f"{place}. {truncate(b['text'], BAR_LABEL_CHARS)}", "votes": int(b["votes"])})
+    return pd.DataFrame(rows, columns=["dimension", "dimension_title", "place", "no", "text", "label", "votes"])
+
+
+def impacts_frame(snapshot: Snapshot) -> pd.DataFrame:
+    """One row per recorded impact, with the bottleneck it belongs to."""
+    bottleneck_no, _ = numbering(snapshot)
+    rows = []
+    for i in snapshot.impacts:
+        b = snapshot.bottleneck(i["bottleneck_id"])
+        rows.append({"bottleneck_no": bottleneck_no[b["id"]], "bottleneck": b["text"], "dimension": b["dimension"],
+                     "bottleneck_status": bottleneck_status(b), "outcome": i["outcome"],
+                     "outcome_title": outcome_by_key(i["outcome"]).title, "direction": DIRECTIONS[i["direction"]],
+                     "magnitude": int(i["magnitude"]), "magnitude_label": MAGNITUDES[i["magnitude"]],
+                     "money": i["money"], "because": i["because"]})
+    return pd.DataFrame(rows, columns=["bottleneck_no", "bottleneck", "dimension", "bottleneck_status", "outcome",
+                                       "outcome_title", "direction", "magnitude", "magnitude_label", "money",
+                                       "because"])
+
+
+def impact_cells_frame(snapshot: Snapshot, max_reasons: int = 4) -> pd.DataFrame:
+    """Impacts of visible notes summed per dimension × outcome: the cells of the impact map."""
+    impacts = impacts_frame(snapshot)
+    impacts = impacts[impacts["bottleneck_status"] == "live"]
+    order = {o.key: n for n, o in enumerate(OUTCOMES)}
+    rows = []
+    for (dimension_key, outcome_key), group in impacts.groupby(["dimension", "outcome"], sort=False):
+        money = group["money"].dropna()
+        total = float(money.sum()) if len(money) else None
+        reasons = [f"{truncate(r, 90)} ({m})" for r, m in zip(group["because"], group["magnitude_label"])]
+        if len(reasons) > max_reasons:
+            reasons = reasons[:max_reasons] + [f"… and {len(reasons) - max_reasons} more"]
+        rows.append({"dimension": dimension_key, "dimension_title": dimension_by_key(dimension_key).title,
+                     "outcome": outcome_key, "outcome_title": outcome_by_key(outcome_key).title,
+                     "outcome_order": order[outcome_key], "impacts": len(group),
+                     "magnitude_sum": int(group["magnitude"].sum()), "magnitude_max": int(group["magnitude"].max()),
+                     "money": total, "money_label": compact_money(total), "because": " | ".join(reasons)})
+    frame = pd.DataFrame(rows, columns=["dimension", "dimension_title", "outcome", "outcome_title", "outcome_order",
+                                        "impacts", "magnitude_sum", "magnitude_max", "money", "money_label",
+                                        "because"])
+    frame["dimension_order"] = frame["dimension"].map(DIMENSION_KEYS.index)
+    return frame.sort_values(["outcome_order", "dimension_order"]).reset_index(drop=True)
+
+
+def steps_frame(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
+    """Planned against spent minutes per step; spent includes a step still running at `now`."""
+    moment = time.time() if now is None else now
+    rows = []
+    for step in STEPS:
+        t = snapshot.timer(step.key)
+        spent = _minutes(time_spent(t, moment))
+        rows.append({"number": step.number, "step": step.title, "label": f"{step.number}. {step.title}",
+                     "planned_min": t.minutes, "spent_min": spent, "difference_min": round(spent - t.minutes, 1),
+                     "state": t.state})
+    return pd.DataFrame(rows, columns=["number", "step", "label", "planned_min", "spent_min", "difference_min",
+                                       "state"])
+
+
+# --- chart plumbing ----------------------------------------------------------------------
+
+def projector(chart: Any) -> Any:
+    """Large type everywhere; applied last because a configured chart cannot be layered again."""
+    return (chart
+            .configure_axis(labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, labelLimit=420, titlePadding=12,
+                            gridOpacity=0.5)
+            .configure_legend(labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, symbolSize=220, labelLimit=320)
+            .configure_title(fontSize=HEADLINE_SIZE, subtitleFontSize=LABEL_SIZE, anchor="start", offset=12)
+            .configure_header(labelFontSize=TITLE_SIZE, titleFontSize=TITLE_SIZE)
+            .configure_view(stroke=None))
+
+
+def _message(title: str, message: str, width: int) -> alt.Chart:
+    """An empty state that still renders: the chart says what is missing instead of failing."""
+    chart = alt.Chart(pd.DataFrame({"message": [message]})).mark_text(
+        fontSize=HEADLINE_SIZE - 2, color="#555555").encode(text="message:N")
+    return projector(chart.properties(title=title, width=width, height=140))
+
+
+def _fmt_minutes(value: float) -> str:
+    return f"{value:g} min"
+
+
+# --- the charts ----------------------------------------------------------------------
+
+def roi_urgency(snapshot: Snapshot, *, labels: int = 12, width: int = WIDTH,
+                height: int = HEIGHT) -> alt.LayerChart | alt.Chart:
+    """Scored initiatives by urgency (x) and the workshop's priority formula (y), in quadrants.
+
+    Points carry their (shortened) title; with more than `labels` scored initiatives only
+    the best-ranked `labels` are marked, by rank number, since more text would be
+    unreadable on a projector (and each label costs milliseconds in the PDF renderer).
+    Every point keeps its tooltip.
+    """
+    method = method_by_key(snapshot.method)
+    frame = initiatives_frame(snapshot)
+    scored = frame[frame["scorers"] > 0].copy()
+    if scored.empty:
+        return _message(f"{method.title} × urgency", "No initiative has been scored yet.", width)
+    notes = [method.formula]
+    unscored = len(frame) - len(scored)
+    if unscored:
+        notes.append(f"{unscored} unscored initiative{'s' if unscored != 1 else ''} not shown")
+    if len(scored) > labels:
+        notes.append(f"#n = rank, shown for the top {labels}")
+    title = alt.TitleParams(f"{method.title} × urgency", subtitle=[" · ".join(notes)])
+    midpoint = float(priority_midpoint(snapshot) or 0.0)
+    top = float(scored["priority"].max())
+    y_max = max(top * 1.18, midpoint * 1.5, 0.5)
+    points_data = scored[["no", "rank", "position", "title", "label", "value", "effort", "urgency", "confidence",
+                          "spread", "disputed", "roi", "wsjf", "priority", "quadrant", "scorers"]].copy()
+    points_data["labelled"] = points_data["rank"].rank(method="first") <= labels
+    if len(scored) > labels:  # a crowded plot: short rank numbers, matched by the plan table
+        points_data["label"] = "#" + points_data["rank"].astype(str)
+    x = alt.X("urgency:Q", title="Urgency (room median, 1–10)",
+              scale=alt.Scale(domain=[0.5, 10.5], nice=False), axis=alt.Axis(values=list(range(1, 11)), format="d"))
+    y = alt.Y("priority:Q", title=f"{method.title} (from median scores)",
+              scale=alt.Scale(domain=[0, round(y_max, 2)], nice=False))
+    colour = alt.Color("quadrant:N", scale=alt.Scale(domain=list(QUADRANTS), range=list(QUADRANT_COLOURS)),
+                       legend=None)
+    tooltip = [alt.Tooltip("title:N", title="Initiative"), alt.Tooltip("rank:Q", title="Rank"),
+               alt.Tooltip("value:Q", title="Value"), alt.Tooltip("effort:Q", title="Effort"),
+               alt.Tooltip("urgency:Q", title="Urgency"), alt.Tooltip("confidence:Q", title="Confidence %"),
+               alt.Tooltip("spread:N", title="Spread (max − min)"),
+               alt.Tooltip("priority:Q", title=method.title, format=".2f"),
+               alt.Tooltip("scorers:Q", title="Scored by")]
+    base = alt.Chart(points_data)
+    points = base.mark_circle(size=420, opacity=0.9, stroke="white", strokeWidth=1.5).encode(
+        x=x, y=y, color=colour, tooltip=tooltip)
+    labels_right = base.transform_filter(f"datum.labelled && datum.urgency < {LABEL_FLIP_URGENCY}").mark_text(
+        align="left", baseline="middle", dx=16, fontSize=MARK_TEXT_SIZE).encode(
+        x=x, y=y, text="label:N", tooltip=tooltip)
+    labels_left = base.transform_filter(f"datum.labelled && datum.urgency >= {LABEL_FLIP_URGENCY}").mark_text(
+        align="right", baseline="middle", dx=-16, fontSize=MARK_TEXT_SIZE).encode(
+        x=x, y=y, text="label:N", tooltip=tooltip)
+    vertical = alt.Chart(pd.DataFrame({"urgency": [URGENCY_MIDPOINT]})).mark_rule(
+        strokeDash=[8, 6], color="#444444", strokeWidth=2).encode(x="urgency:Q")
+    horizontal = alt.Chart(pd.DataFrame({"priority": [round(midpoint, 4)]})).mark_rule(
+        strokeDash=[8, 6], color="#444444", strokeWidth=2).encode(y="priority:Q")
+    corners = pd.DataFrame([
+        {"quadrant": PLAN, "urgency": 0.65, "priority": y_max * 0.97, "side": "left"},
+        {"quadrant": DO_FIRST, "urgency": 10.35, "priority": y_max * 0.97, "side": "right"},
+        {"quadrant": RECONSIDER, "urgency": 0.65, "priority": y_max * 0.03, "side": "left"},
+        {"quadrant": CONTAIN, "urgency": 10.35, "priority": y_max * 0.03, "side": "right"},
+    ])
+    quadrant_layers = [
+        alt.Chart(corners[corners["side"] == side]).mark_text(
+            align=side, baseline="middle", fontSize=LABEL_SIZE + 2, fontWeight="bold", opacity=0.75).encode(
+            x="urgency:Q", y="priority:Q", text="quadrant:N", color=colour)
+        for side in ("left", "right")
+    ]
+    chart = alt.layer(vertical, horizontal, *quadrant_layers, points, labels_right, labels_left).properties(
+        title=title, width=width, height=height)
+    return projector(chart)
+
+
+def impact_map(snapshot: Snapshot, *, width: int = 560) -> alt.LayerChart | alt.Chart:
+    """Which dimension hurts which outcome: bubble size = summed magnitude, colour = worst magnitude."""
+    cells = impact_cells_frame(snapshot)
+    if cells.empty:
+        return _message("Impact map", "No impacts recorded yet.", width)
+    outcomes = [o.title for o in OUTCOMES if o.key in set(cells["outcome"])]
+    dimensions = [d.title for d in DIMENSIONS]
+    x = alt.X("dimension_title:N", title=None, sort=dimensions, scale=alt.Scale(domain=dimensions),
+              axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", domain=False, ticks=False))
+    y = alt.Y("outcome_title:N", title=None, sort=outcomes, axis=alt.Axis(domain=False, ticks=False))
+    tooltip = [alt.Tooltip("dimension_title:N", title="Dimension"), alt.Tooltip("outcome_title:N", title="Outcome"),
+               alt.Tooltip("impacts:Q", title="Impacts"), alt.Tooltip("magnitude_sum:Q", title="Sum of magnitudes"),
+               alt.Tooltip("magnitude_max:Q", title="Worst magnitude (1–5)"),
+               alt.Tooltip("money_label:N", title="Money estimate"), alt.Tooltip("because:N", title="Because")]
+    base = alt.Chart(cells)
+    bubbles = base.mark_circle(opacity=0.9, stroke="#333333", strokeWidth=1).encode(
+        x=x, y=y,
+        size=alt.Size("magnitude_sum:Q", title="Sum of magnitudes",
+                      scale=alt.Scale(range=[250, 2400], zero=False),
+                      legend=alt.Legend(format="d", tickMinStep=1)),
+        color=alt.Color("magnitude_max:Q", title="Worst magnitude",
+                        scale=alt.Scale(domain=[1, 5], scheme="orangered"),
+                        legend=alt.Legend(values=[1, 2, 3, 4, 5], format="d")),
+        tooltip=tooltip)
+    money = base.mark_text(align="left", baseline="middle", dx=34, fontSize=MARK_TEXT_SIZE, color="#222222").encode(
+        x=x, y=y, text="money_label:N", tooltip=tooltip)
+    chart = alt.layer(bubbles, money).properties(
+        title=alt.TitleParams("Impact map", subtitle=["Bubble: total magnitude · label: yearly € estimate"]),
+        width=width, height=max(len(outcomes) * 54, 160))
+    return projector(chart)
+
+
+def votes_by_dimension(snapshot: Snapshot, top: int = 5, *, width: int = 520) -> alt.VConcatChart | alt.Chart:
+    """The most-voted live notes of each dimension as horizontal bars, one panel per dimension."""
+    frame = top_bottlenecks_frame(snapshot, top)
+    if frame.empty:
+        return _message("Top bottlenecks by votes", "No bottlenecks on the board yet.", width)
+    most = max(int(frame["votes"].max()), 1)
+    panels = []
+    for dimension in DIMENSIONS:
+        rows = frame[frame["dimension"] == dimension.key]
+        heading = alt.TitleParams(f"{dimension.title} — {dimension.scope}", fontSize=TITLE_SIZE + 2)
+        if rows.empty:
+            panels.append(alt.Chart(pd.DataFrame({"message": ["None recorded."]})).mark_text(
+                fontSize=LABEL_SIZE, color="#555555", align="left").encode(text="message:N").properties(
+                title=heading, width=width, height=40))
+            continue
+        x = alt.X("votes:Q", title="Votes", scale=alt.Scale(domain=[0, most * 1.12], nice=False),
+                  axis=alt.Axis(tickMinStep=1, format="d"))
+        y = alt.Y("label:N", title=None, sort=list(rows["label"]))
+        tooltip = [alt.Tooltip("text:N", title="Bottleneck"), alt.Tooltip("votes:Q", title="Votes")]
+        base = alt.Chart(rows)
+        bars = base.mark_bar(color=DIMENSION_COLOURS[dimension.key], cornerRadiusEnd=3).encode(
+            x=x, y=y, tooltip=tooltip)
+        counts = base.mark_text(align="left", dx=6, fontSize=MARK_TEXT_SIZE, fontWeight="bold").encode(
+            x=x, y=y, text="votes:Q")
+        panels.append(alt.layer(bars, counts).properties(title=heading, width=width, height=len(rows) * 40))
+    chart = alt.vconcat(*panels, spacing=28).properties(
+        title=alt.TitleParams("Top bottlenecks by votes", subtitle=[f"Top {top} per dimension"]))
+    return projector(chart)
+
+
+def time_per_step(snapshot: Snapshot, now: float | None = None, *, width: int = WIDTH) -> alt.LayerChart:
+    """Planned against spent minutes per step; an overrun shows in red."""
+    frame = steps_frame(snapshot, now)
+    rows = []
+    for row in frame.itertuples():
+        rows.append({"label": row.label, "number": row.number, "series": "Planned", "kind": "Planned",
+                     "minutes": float(row.planned_min), "text": _fmt_minutes(row.planned_min)})
+        over = row.spent_min > row.planned_min
+        rows.append({"label": row.label, "number": row.number, "series": "Spent",
+                     "kind": "Spent (over plan)" if over else "Spent", "minutes": float(row.spent_min),
+                     "text": _fmt_minutes(row.spent_min)})
+    data = pd.DataFrame(rows)
+    order = list(frame["label"])
+    most = max(float(data["minutes"].max()), 1.0)
+    x = alt.X("minutes:Q", title="Minutes", scale=alt.Scale(domain=[0, most * 1.18], nice=False),
+              axis=alt.Axis(tickCount=8, format="d"))
+    y = alt.Y("label:N", title=None, sort=order)
+    offset = alt.YOffset("series:N", sort=["Planned", "Spent"])
+    base = alt.Chart(data)
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
+        x=x, y=y, yOffset=offset,
+        color=alt.Color("kind:N", title=None,
+                        scale=alt.Scale(domain=["Planned", "Spent", "Spent (over plan)"],
+                                        range=["#b8b8b8", "#4c78a8", "#d62728"]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("label:N", title="Step"), alt.Tooltip("series:N", title=" "),
+                 alt.Tooltip("minutes:Q", title="Minutes")])
+    labels = base.mark_text(align="left", dx=6, fontSize=MARK_TEXT_SIZE - 1).encode(
+        x=x, y=y, yOffset=offset, text="text:N")
+    chart = alt.layer(bars, labels).properties(
+        title=alt.TitleParams("Time per step", subtitle=["Planned against spent"]),
+        width=width, height=len(order) * 64)
+    return projector(chart)

@@ -1,0 +1,642 @@
+"""Leader downloads beyond Markdown and JSON: every table as XLSX or CSV, and the PDF summary.
+
+All of them are built from one `Snapshot`, with the same frame helpers the charts use, so
+the spreadsheet, the CSV files, the PDF and the summary page agree row for row.
+
+Participant text stays literal everywhere:
+- XLSX: text is always stored as a text cell, so `=cmd()` is shown, never evaluated.
+- CSV: a spreadsheet opening a CSV evaluates cells starting with `= + - @`, so such text
+  cells get a leading apostrophe (the usual guard); numbers are untouched.
+- PDF: fpdf2 draws text as given (no Markdown, no HTML). A Unicode TTF font (DejaVu Sans,
+  Liberation Sans, Arial…) is looked up at run time so €, “ ”, é and — print as typed; only
+  when no such font exists does the PDF fall back to the built-in Helvetica, and then
+  characters outside Latin-1 are transliterated (“ ” → ", — → -, € → EUR, é stays é).
+  `WORKSHOP_PDF_FONT` (and optionally `WORKSHOP_PDF_FONT_BOLD`) point at a TTF of your choice.
+  Characters the chosen font has no glyph for (emoji, CJK with DejaVu) are left out, with a
+  warning in the log; the spreadsheet, CSV and JSON exports keep them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import re
+import time
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import vl_convert
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from . import charts, checklist
+from .decide import CHOICE_TITLES, QUESTIONS
+from .errors import InvalidInput
+from .scoring import method_by_key
+from .state import Snapshot
+from .steps import DIMENSIONS, dimension_by_key, stage_by_key, step_by_key
+
+log = logging.getLogger(__name__)
+
+TABLES: tuple[str, ...] = ("workshop", "steps", "participants", "bottlenecks", "impacts", "initiatives", "scores",
+                           "decisions", "owners", "checklist")
+PDF_TOP_BOTTLENECKS = 5   # per dimension in the PDF body; every note is in the spreadsheet
+PDF_TOP_IMPACTS = 12      # most severe impacts listed under the impact map
+CHART_SCALE = 2           # PNG pixels per CSS pixel: crisp when printed
+
+
+# --- tables ------------------------------------------------------------------------------
+
+def _when(ts: float | None) -> str:
+    if ts is None:
+        return ""
+    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _dimension_title(key: str) -> str:
+    return dimension_by_key(key).title
+
+
+def workshop_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
+    """The workshop's own facts as field/value pairs (one row each reads best in a sheet)."""
+    w = snapshot.workshop
+    method = method_by_key(snapshot.method)
+    rows = [
+        ("Title", w["title"]), ("Organisation", w["organisation"]), ("Stage context", stage_by_key(w["stage"]).title),
+        ("Join code", w["code"]), ("Created", _when(w["created_at"])), ("Ended", _when(w["ended_at"])),
+        ("Current step", step_by_key(w["current_step"]).title), ("Ranking method", method.title),
+        ("Ranking formula", method.formula), ("Votes per person", int(w["vote_budget"])),
+        ("Participants", sum(1 for p in snapshot.participants if not p["is_facilitator"])),
+        ("Observability confirmed", bool(w["observability_confirmed"])),
+        ("Exported", _when(time.time() if now is None else now)),
+    ]
+    return pd.DataFrame(rows, columns=["Field", "Value"], dtype=object)
+
+
+def steps_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
+    frame = charts.steps_frame(snapshot, now)
+    return pd.DataFrame({"Step no.": frame["number"], "Step": frame["step"], "Planned (min)": frame["planned_min"],
+                         "Spent (min)": frame["spent_min"], "Difference (min)": frame["difference_min"],
+                         "State": frame["state"]})
+
+
+def participants_table(snapshot: Snapshot) -> pd.DataFrame:
+    """Display names only: tokens, join times and the facilitator's devices stay out."""
+    return pd.DataFrame({"Name": [p["name"] for p in snapshot.participants if not p["is_facilitator"]]},
+                        dtype=object)
+
+
+def bottlenecks_table(snapshot: Snapshot) -> pd.DataFrame:
+    frame = charts.bottlenecks_frame(snapshot)
+    return pd.DataFrame({
+        "No.": frame["no"], "Dimension": frame["dimension"].map(_dimension_title), "Bottleneck": frame["text"],
+        "Votes": frame["votes"], "Place in dimension": frame["place"], "Status": frame["status"],
+        "Hidden": frame["hidden"], "Merged into no.": frame["merged_into"], "Impacts": frame["impacts"],
+    })
+
+
+def impacts_table(snapshot: Snapshot) -> pd.DataFrame:
+    frame = charts.impacts_frame(snapshot)
+    return pd.DataFrame({
+        "Bottleneck no.": frame["bottleneck_no"], "Bottleneck": frame["bottleneck"],
+        "Dimension": frame["dimension"].map(_dimension_title), "Outcome": frame["outcome_title"],
+        "Direction": frame["direction"], "Magnitude (1-5)": frame["magnitude"],
+        "Magnitude": frame["magnitude_label"], "Money estimate (€/yr)": frame["money"], "Because": frame["because"],
+    })
+
+
+def initiatives_table(snapshot: Snapshot) -> pd.DataFrame:
+    """The plan in working order with medians, spreads, both formulas and what was decided."""
+    f = charts.initiatives_frame(snapshot)
+    return pd.DataFrame({
+        "Rank": f["rank"], "Sequence": f["position"], "No.": f["no"], "Initiative": f["title"],
+        "Description": f["description"], "Dimensions": f["dimensions"], "Bottleneck nos.": f["bottleneck_nos"],
+        "Bottlenecks": f["bottlenecks"], "Must come after": f["after"], "Scorers": f["scorers"],
+        "Value (median)": f["value"], "Effort (median)": f["effort"], "Urgency (median)": f["urgency"],
+        "Confidence % (median)": f["confidence"], "Value spread": f["spread_value"],
+        "Effort spread": f["spread_effort"], "Urgency spread": f["spread_urgency"],
+        "Confidence spread": f["spread_confidence"], "Disputed": f["disputed"], "ROI": f["roi"], "WSJF": f["wsjf"],
+        "Quadrant": f["quadrant"], "Top 3": f["top3"], "Decision": f["decision"], "Owner": f["owner"],
+    })
+
+
+def scores_table(snapshot: Snapshot) -> pd.DataFrame:
+    _, numbers = charts.numbering(snapshot)
+    titles = {i.id: i.title for i in snapshot.initiatives}
+    rows = [{"Initiative no.": numbers[s["initiative_id"]], "Initiative": titles[s["initiative_id"]],
+             "Participant": snapshot.participant_name(s["participant_id"]), "Value": s["value"],
+             "Effort": s["effort"], "Urgency": s["urgency"], "Confidence %": s["confidence"],
+             "Updated": _when(s["updated_at"])}
+            for s in sorted(snapshot.scores, key=lambda s: (numbers[s["initiative_id"]], s["participant_id"]))]
+    return pd.DataFrame(rows, columns=["Initiative no.", "Initiative", "Participant", "Value", "Effort", "Urgency",
+                                       "Confidence %", "Updated"])
+
+
+def _answer(question_key: str, answer: str) -> str:
+    question = next(q for q in QUESTIONS if q.key == question_key)
+    return question.options.get(answer, answer)
+
+
+def decisions_table(snapshot: Snapshot) -> pd.DataFrame:
+    """Answers, recommendation, the team's choice and whether it overruled the recommendation."""
+    _, numbers = charts.numbering(snapshot)
+    columns = ["Initiative no.", "Initiative", "Sequence", *[q.text for q in QUESTIONS], "Recommendation", "Choice",
+               "Overruled", "Rationale", "Decided"]
+    rows = []
+    for item in snapshot.decided:
+        d = item.decision
+        assert d is not None
+        rows.append([numbers[item.id], item.title, item.position,
+                     *[_answer(q.key, d["answers"].get(q.key, "")) for q in QUESTIONS],
+                     CHOICE_TITLES[d["recommendation"]], CHOICE_TITLES[d["choice"]],
+                     d["choice"] != d["recommendation"], d["rationale"], _when(d["decided_at"])])
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["Sequence"] = frame["Sequence"].astype("Int64")
+    return frame
+
+
+def owners_table(snapshot: Snapshot) -> pd.DataFrame:
+    _, numbers = charts.numbering(snapshot)
+    rows = [{"Initiative no.": numbers[i.id], "Initiative": i.title, "Owner (DRI)": i.owner["owner"],
+             "Metric": i.owner["metric"], "Unit": i.owner["unit"], "Baseline": i.owner["baseline"],
+             "Target": i.owner["target"], "First check-in": i.owner["checkin"],
+             "Decision": CHOICE_TITLES[i.decision["choice"]] if i.decision else ""}
+            for i in snapshot.plan if i.owner is not None]
+    return pd.DataFrame(rows, columns=["Initiative no.", "Initiative", "Owner (DRI)", "Metric", "Unit", "Baseline",
+                                       "Target", "First check-in", "Decision"])
+
+
+def checklist_table(snapshot: Snapshot) -> pd.DataFrame:
+    items = checklist.evaluate(snapshot)
+    return pd.DataFrame({"Item": [i.title for i in items], "Status": ["Done" if i.done else "Open" for i in items],
+                         "Done": [i.done for i in items], "Reason": [i.reason for i in items]})
+
+
+def tables(snapshot: Snapshot, now: float | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of the workshop, keyed by the names in `TABLES` (sheet and file names)."""
+    return {
+        "workshop": workshop_table(snapshot, now), "steps": steps_table(snapshot, now),
+        "participants": participants_table(snapshot), "bottlenecks": bottlenecks_table(snapshot),
+        "impacts": impacts_table(snapshot), "initiatives": initiatives_table(snapshot),
+        "scores": scores_table(snapshot), "decisions": decisions_table(snapshot),
+        "owners": owners_table(snapshot), "checklist": checklist_table(snapshot),
+    }
+
+
+def _cell(value: Any) -> Any:
+    """Plain Python values: NaN/NA become empty, numpy scalars become int/float/bool."""
+    if value is None:
+        return None
+    if isinstance(value, (list, dict)):
+        return str(value)
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _rows(frame: pd.DataFrame) -> Iterable[list[Any]]:
+    for row in frame.itertuples(index=False, name=None):
+        yield [_cell(v) for v in row]
+
+
+# --- XLSX --------------------------------------------------------------------------------
+
+MAX_COLUMN_WIDTH = 60
+
+
+def _xlsx_text(value: str) -> str:
+    """XML cannot hold most control characters; everything else is kept as typed."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+
+
+def to_xlsx(snapshot: Snapshot, now: float | None = None) -> bytes:
+    """One sheet per table: bold frozen header, filters, widths fitted to the content."""
+    book = Workbook()
+    book.remove(book.active)
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="E6E6E6")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for name, frame in tables(snapshot, now).items():
+        sheet = book.create_sheet(title=name.capitalize())
+        widths = [len(str(c)) for c in frame.columns]
+        for col, heading in enumerate(frame.columns, start=1):
+            cell = sheet.cell(row=1, column=col, value=str(heading))
+            cell.font, cell.fill, cell.alignment = header_font, header_fill, wrap
+        for r, values in enumerate(_rows(frame), start=2):
+            for col, value in enumerate(values, start=1):
+                if isinstance(value, str):
+                    value = _xlsx_text(value)
+                cell = sheet.cell(row=r, column=col, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                    longest = max((len(line) for line in value.split("\n")), default=0)
+                    cell.alignment = wrap if longest > MAX_COLUMN_WIDTH or "\n" in value else top
+                else:
+                    longest = len(str(value)) if value is not None else 0
+                    cell.alignment = top
+                widths[col - 1] = max(widths[col - 1], longest)
+        for col, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(col)].width = min(max(width, 6), MAX_COLUMN_WIDTH) + 2
+        sheet.freeze_panes = "A2"
+        if len(frame.columns) and len(frame):
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; the rest is untouched."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_text(frame: pd.DataFrame) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([str(c) for c in frame.columns])
+    for values in _rows(frame):
+        writer.writerow(["" if v is None else csv_safe(v) for v in values])
+    return out.getvalue()
+
+
+def to_csv(snapshot: Snapshot, table: str, now: float | None = None) -> str:
+    """One table as CSV text (RFC 4180, CRLF line ends)."""
+    if table not in TABLES:
+        raise InvalidInput(f"Unknown table {table!r}: choose one of {', '.join(TABLES)}.")
+    return _csv_text(tables(snapshot, now)[table])
+
+
+def to_csv_zip(snapshot: Snapshot, now: float | None = None) -> bytes:
+    """A zip with one `<table>.csv` per table, UTF-8 with a BOM so Excel reads accents right."""
+    moment = time.time() if now is None else now
+    stamp = datetime.fromtimestamp(max(moment, 315532800), tz=timezone.utc).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in tables(snapshot, moment).items():
+            info = zipfile.ZipInfo(f"{name}.csv", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, _csv_text(frame).encode("utf-8-sig"))
+    return out.getvalue()
+
+
+# --- PDF: fonts ------------------------------------------------------------------------------
+
+_FONT_DIRS: tuple[str, ...] = (
+    "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF",
+    "/usr/share/fonts/truetype/liberation", "/usr/share/fonts/liberation-sans", "/usr/local/share/fonts",
+    "/Library/Fonts", "/System/Library/Fonts/Supplemental", "C:/Windows/Fonts",
+)
+_FONT_PAIRS: tuple[tuple[str, str], ...] = (
+    ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+    ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
+    ("Arial Unicode.ttf", "Arial Bold.ttf"),
+    ("Arial.ttf", "Arial Bold.ttf"),
+    ("arial.ttf", "arialbd.ttf"),
+)
+
+
+@dataclass(frozen=True)
+class PdfFont:
+    """The TTF files the PDF uses; `None` from `find_font` means Helvetica with transliteration."""
+
+    regular: Path
+    bold: Path
+
+
+@lru_cache(maxsize=1)
+def find_font() -> PdfFont | None:
+    """A Unicode TTF font on this machine ($WORKSHOP_PDF_FONT first), or None."""
+    chosen = os.environ.get("WORKSHOP_PDF_FONT")
+    if chosen and Path(chosen).is_file():
+        bold = os.environ.get("WORKSHOP_PDF_FONT_BOLD")
+        return PdfFont(Path(chosen), Path(bold) if bold and Path(bold).is_file() else Path(chosen))
+    for regular, bold in _FONT_PAIRS:
+        for folder in _FONT_DIRS:
+            path = Path(folder) / regular
+            if path.is_file():
+                bold_path = Path(folder) / bold
+                return PdfFont(path, bold_path if bold_path.is_file() else path)
+    return None
+
+
+_LATIN1_FALLBACK: dict[str, str] = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
+    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2026": "...", "\u20ac": "EUR", "\u2022": "-", "\u00b7": "-",
+    "\u2192": "->", "\u2190": "<-", "\u2264": "<=", "\u2265": ">=", "\u2260": "!=", "\u2248": "~",
+    "\u2713": "x", "\u2714": "x", "\u2715": "x", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def latin1(text: str) -> str:
+    """Transliterate for the built-in PDF fonts, which only know Latin-1."""
+    out: list[str] = []
+    for char in text:
+        if ord(char) < 256:
+            out.append(char)
+        elif char in _LATIN1_FALLBACK:
+            out.append(_LATIN1_FALLBACK[char])
+        else:
+            base = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1")
+            out.append(base or "?")
+    return "".join(out)
+
+
+# --- PDF: layout -----------------------------------------------------------------------------
+
+GREEN = (27, 120, 55)
+RED = (190, 40, 40)
+GREY = (90, 90, 90)
+HEADING_FILL = (230, 230, 230)
+ROW_FILL = (246, 246, 246)
+
+
+class _Document(FPDF):
+    """A4 portrait with a running footer; every string goes through `t` before drawing."""
+
+    def __init__(self, footer_text: str, font: PdfFont | None) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.set_margins(15, 15, 15)
+        self.set_auto_page_break(auto=True, margin=16)
+        self.unicode_font = font is not None
+        if font is not None:
+            self.add_font("Body", "", str(font.regular))
+            self.add_font("Body", "B", str(font.bold))
+            self.family_name = "Body"
+        else:
+            self.family_name = "Helvetica"
+        self.footer_text = footer_text
+
+    def t(self, value: Any) -> str:
+        """The text as typed; only control characters go, and transliteration without a TTF."""
+        text = "" if value is None else str(value)
+        text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\t", " "))
+        return text if self.unicode_font else latin1(text)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(self.family_name, "", 8)
+        self.set_text_color(*GREY)
+        self.cell(0, 6, self.t(f"{self.footer_text} · page {self.page_no()}/{{nb}}"), align="C")
+        self.set_text_color(0, 0, 0)
+
+    def h1(self, text: str) -> None:
+        self.set_font(self.family_name, "B", 22)
+        self.multi_cell(0, 10, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+
+    def h2(self, text: str) -> None:
+        if self.get_y() > self.h - 45:  # keep a heading with at least a few lines of its section
+            self.add_page()
+        self.ln(4)
+        self.set_font(self.family_name, "B", 15)
+        self.multi_cell(0, 8, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        self.ln(1)
+
+    def h3(self, text: str) -> None:
+        if self.get_y() > self.h - 35:
+            self.add_page()
+        self.ln(1)
+        self.set_font(self.family_name, "B", 12)
+        self.multi_cell(0, 6.5, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+
+    def para(self, text: str, size: float = 10.5, bold: bool = False, colour: tuple[int, int, int] | None = None) -> None:
+        self.set_font(self.family_name, "B" if bold else "", size)
+        if colour:
+            self.set_text_color(*colour)
+        self.multi_cell(0, size * 0.5, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        self.set_text_color(0, 0, 0)
+
+    def grid(self, headings: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float],
+             size: float = 9.5, styles: Callable[[int, int], FontFace | None] | None = None) -> None:
+        """A table that repeats its header on each page; cells are plain text."""
+        self.set_font(self.family_name, "", size)
+        with self.table(col_widths=tuple(widths), width=self.epw, text_align="LEFT", v_align="TOP",
+                        line_height=size * 0.5, padding=1.2, borders_layout="HORIZONTAL_LINES",
+                        headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
+                        cell_fill_color=ROW_FILL, cell_fill_mode="ROWS") as table:
+            header = table.row()
+            for heading in headings:
+                header.cell(self.t(heading))
+            for r, values in enumerate(rows):
+                row = table.row()
+                for c, value in enumerate(values):
+                    style = styles(r, c) if styles else None
+                    if style is None:
+                        row.cell(self.t(value))
+                    else:
+                        row.cell(self.t(value), style=style)
+        self.ln(2)
+
+    def need(self, height_mm: float) -> None:
+        """Start a new page unless `height_mm` still fits: keeps a heading with what follows."""
+        if self.get_y() + height_mm > self.page_break_trigger:
+            self.add_page()
+
+    def figure(self, picture: bytes | str, width_mm: float | None = None) -> None:
+        """Place a rendered chart (or the note saying why it is missing)."""
+        if isinstance(picture, str):
+            self.para(picture, size=9, colour=GREY)
+            return
+        self.image(io.BytesIO(picture), w=width_mm or self.epw)
+        self.ln(2)
+
+    def figure_height(self, picture: bytes | str, width_mm: float | None = None) -> float:
+        if isinstance(picture, str):
+            return 10.0
+        width_px, height_px = _png_size(picture)
+        return (width_mm or self.epw) * height_px / max(width_px, 1)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from the PNG header, without decoding the image."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def render_png(chart: Any) -> bytes | str:
+    """The chart as a PNG, or a note saying why not: a PDF without one picture still helps.
+
+    The spec is not re-validated here; tests validate every chart's spec.
+    """
+    try:
+        return vl_convert.vegalite_to_png(chart.to_json(validate=False), scale=CHART_SCALE)
+    except Exception as exc:  # noqa: BLE001 - any renderer failure must not cost the whole PDF
+        log.warning("chart could not be rendered: %s", exc)
+        return f"(This chart could not be drawn: {exc})"
+
+
+def warm_up() -> None:
+    """Start the chart renderer ahead of the first PDF (it takes ~0.5 s once per process).
+
+    An app can call this in a background thread at start-up; nothing else depends on it.
+    """
+    vl_convert.vegalite_to_png('{"mark": "point", "width": 10, "height": 10}', scale=1)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{value:g}"
+
+
+def _money(value: float | None) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return f"€{value:,.0f}/yr"
+
+
+def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
+    """The Ship It summary as a PDF with its charts, in the order leaders read it."""
+    moment = time.time() if now is None else now
+    w = snapshot.workshop
+    stage = stage_by_key(w["stage"])
+    method = method_by_key(snapshot.method)
+    doc = _Document(f"Ship It — {charts.truncate(w['title'], 60)}", find_font())
+    doc.set_title(doc.t(f"Ship It — {w['title']}"))
+    doc.set_subject(doc.t(f"{w['organisation']} · scaling workshop summary"))
+    doc.set_creation_date(datetime.fromtimestamp(moment, tz=timezone.utc))
+    doc.add_page()
+
+    doc.h1(f"Ship It — {w['title']}")
+    doc.ln(1)
+    people = sum(1 for p in snapshot.participants if not p["is_facilitator"])
+    doc.para(f"Organisation: {w['organisation']}", size=12)
+    doc.para(f"Stage context: {stage.title} — {stage.focus}", size=12)
+    doc.para(f"Workshop code {w['code']} · {people} participant{'s' if people != 1 else ''} · "
+             f"held {_when(w['created_at'])} · exported {_when(moment)}", size=10, colour=GREY)
+
+    items = checklist.evaluate(snapshot)
+    doc.h2("Checklist")
+    doc.grid(["Status", "Item", "Why"], [["Done" if i.done else "Open", i.title, i.reason] for i in items],
+             widths=(16, 62, 102), size=10,
+             styles=lambda r, c: FontFace(emphasis="BOLD", color=GREEN if items[r].done else RED) if c == 0 else None)
+    open_items = [i for i in items if not i.done]
+    doc.h3("Open items")
+    if open_items:
+        for item in open_items:
+            doc.para(f"• {item.title}: {item.reason}", size=10.5)
+    else:
+        doc.para("None: ship it.", size=10.5, bold=True, colour=GREEN)
+
+    doc.h2("Top bottlenecks per dimension")
+    board = snapshot.by_dimension()
+    for dimension in DIMENSIONS:
+        notes = board[dimension.key]
+        shown = notes[:PDF_TOP_BOTTLENECKS]
+        doc.need(14 + 7 * (len(shown) + 1))
+        doc.h3(f"{dimension.title} ({dimension.scope})")
+        if not notes:
+            doc.para("None recorded.", size=10, colour=GREY)
+            continue
+        doc.grid(["#", "Bottleneck", "Votes"], [[n, b["text"], b["votes"]] for n, b in enumerate(shown, start=1)],
+                 widths=(8, 154, 18))
+        if len(notes) > len(shown):
+            doc.para(f"…and {len(notes) - len(shown)} more on the board (all in the spreadsheet export).",
+                     size=9, colour=GREY)
+
+    if snapshot.impacts:
+        picture = render_png(charts.impact_map(snapshot))
+        doc.need(20 + doc.figure_height(picture, doc.epw * 0.92))
+        doc.h2("Impact map")
+        doc.figure(picture, doc.epw * 0.92)
+        impacts = charts.impacts_frame(snapshot)
+        impacts = impacts.assign(_money=impacts["money"].fillna(0)).sort_values(
+            ["magnitude", "_money"], ascending=False, kind="stable")
+        shown_impacts = impacts.head(PDF_TOP_IMPACTS)
+        doc.need(30)
+        doc.grid(["Bottleneck", "Outcome", "Size", "Estimate", "Because"],
+                 [[r.bottleneck, r.outcome_title, r.magnitude_label, _money(r.money), r.because]
+                  for r in shown_impacts.itertuples()], widths=(50, 32, 20, 24, 54), size=9)
+        if len(impacts) > len(shown_impacts):
+            doc.para(f"…the {len(shown_impacts)} most severe of {len(impacts)} impacts; all are in the spreadsheet.",
+                     size=9, colour=GREY)
+    else:
+        doc.h2("Impact map")
+        doc.para("No impacts recorded.", size=10, colour=GREY)
+
+    doc.add_page()
+    doc.h2("Ranked plan")
+    doc.para(f"Scores are the room's medians; {method.formula}.", size=10)
+    if snapshot.initiatives:
+        doc.figure(render_png(charts.roi_urgency(snapshot)))
+        plan = charts.initiatives_frame(snapshot)
+        doc.need(30)
+        doc.grid(["Seq.", "Rank", "Initiative", "Dimensions", "Value", "Effort", "Urg.", "Conf.", method.title,
+                  "Decision", "Owner"],
+                 [[_fmt(r.position) if not pd.isna(r.position) else "—", r.rank, r.title, r.dimensions,
+                   _fmt(r.value), _fmt(r.effort), _fmt(r.urgency),
+                   f"{r.confidence:g}%" if not pd.isna(r.confidence) else "—",
+                   f"{r.priority:.2f}" if not pd.isna(r.priority) else "—", r.decision or "—", r.owner or "—"]
+                  for r in plan.itertuples()],
+                 widths=(10, 11, 37, 23, 12, 13, 10, 12, 11, 17, 24), size=8.5)
+    else:
+        doc.para("No initiatives recorded.", size=10, colour=GREY)
+
+    doc.need(45)
+    doc.h2("Build / Buy / Partner decisions")
+    if not snapshot.decided:
+        doc.para("No decisions recorded.", size=10, colour=GREY)
+    for item in snapshot.decided:
+        d = item.decision
+        assert d is not None
+        doc.need(30)
+        doc.h3(item.title)
+        overruled = d["choice"] != d["recommendation"]
+        verdict = f"Decision: {CHOICE_TITLES[d['choice']]}"
+        if overruled:
+            verdict += f" — overrules the recommendation to {CHOICE_TITLES[d['recommendation']].lower()}"
+        else:
+            verdict += " (as recommended)"
+        doc.para(verdict, size=10.5, bold=True, colour=RED if overruled else None)
+        doc.para(f"Rationale: {d['rationale']}", size=10.5)
+        answers = " · ".join(f"{q.text} {_answer(q.key, d['answers'].get(q.key, ''))}" for q in QUESTIONS)
+        doc.para(answers, size=8.5, colour=GREY)
+        doc.ln(1)
+
+    owned = [i for i in snapshot.plan if i.owner]
+    doc.need(40)
+    doc.h2("Owners, metrics and check-ins")
+    if owned:
+        def target(i: Any) -> str:
+            o = i.owner
+            unit = f" {o['unit']}" if o["unit"] else ""
+            return f"{_fmt(o['baseline'])} → {_fmt(o['target'])}{unit}"
+        doc.grid(["Initiative", "Owner (DRI)", "Metric", "Baseline → target", "First check-in"],
+                 [[i.title, i.owner["owner"], i.owner["metric"], target(i), i.owner["checkin"]] for i in owned],
+                 widths=(48, 38, 40, 32, 22), size=9)
+    else:
+        doc.para("No owners assigned.", size=10, colour=GREY)
+
+    steps = charts.steps_frame(snapshot, moment)
+    picture = render_png(charts.time_per_step(snapshot, moment))
+    doc.need(28 + doc.figure_height(picture, doc.epw * 0.8))
+    doc.h2("Time per step")
+    doc.figure(picture, doc.epw * 0.8)
+    doc.para(f"Planned {steps['planned_min'].sum():g} min · spent {steps['spent_min'].sum():g} min.", size=10)
+    return bytes(doc.output())
