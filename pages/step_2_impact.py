@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
-from workshop import actions
+from workshop import actions, charts
 from workshop.steps import OUTCOMES, outcome_by_key, step_by_key
 
 STEP = step_by_key("impact")
@@ -40,12 +40,7 @@ else:
 
 st.subheader("Impact map")
 if snapshot.impacts:
-    try:
-        from workshop import charts
-
-        st.altair_chart(charts.impact_map(snapshot), width="stretch")
-    except ImportError:
-        pass
+    st.altair_chart(charts.impact_map(snapshot), width="stretch")
     table = pd.DataFrame([{
         "Bottleneck": snapshot.bottleneck(i["bottleneck_id"])["text"],
         "Outcome": outcome_by_key(i["outcome"]).title,

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
-from workshop import actions, scoring
+from workshop import actions, charts, scoring
 from workshop.steps import step_by_key
 
 STEP = step_by_key("prioritise")
@@ -69,12 +69,7 @@ if snapshot.initiatives:
     if disputed:
         st.warning(ui.safe("The room disagrees on: " + "; ".join(f"{i.title} ({', '.join(i.aggregate.disputed)})"
                                                                 for i in disputed) + ". Discuss before fixing the sequence."))
-    try:
-        from workshop import charts
-
-        st.altair_chart(charts.roi_urgency(snapshot), width="stretch")
-    except ImportError:
-        pass
+    st.altair_chart(charts.roi_urgency(snapshot), width="stretch")
 else:
     st.caption("No initiatives yet.")
 

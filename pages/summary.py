@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
-from workshop import checklist, export
+from workshop import charts, checklist, export, reports
 from workshop.actions import DIRECTIONS, MAGNITUDES
 from workshop.decide import CHOICE_TITLES
 from workshop.scoring import method_by_key
@@ -34,22 +34,19 @@ for item in items:
 code = snapshot.code
 st.subheader("Downloads")
 cols = st.columns(5)
-cols[0].download_button("Markdown", export.markdown(snapshot, now), file_name=f"ship-it-{code}.md",
-                        mime="text/markdown", width="stretch")
-cols[1].download_button("JSON (backup)", export.export_json(ctx.db, code, now), file_name=f"workshop-{code}.json",
-                        mime="application/json", width="stretch")
-try:
-    from workshop import reports
-except ImportError:
-    reports = None
-if reports is not None:
-    cols[2].download_button("PDF", reports.to_pdf(snapshot, now=now), file_name=f"ship-it-{code}.pdf",
-                            mime="application/pdf", width="stretch")
-    cols[3].download_button("Spreadsheet (XLSX)", reports.to_xlsx(snapshot), file_name=f"workshop-{code}.xlsx",
-                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            width="stretch")
-    cols[4].download_button("CSV (zip)", reports.to_csv_zip(snapshot), file_name=f"workshop-{code}-csv.zip",
-                            mime="application/zip", width="stretch")
+# Files are built only when a button is clicked (on Streamlit's download thread), from the
+# snapshot already loaded: no database connection crosses threads.
+downloads = [
+    ("Markdown", lambda: export.markdown(snapshot, now), f"ship-it-{code}.md", "text/markdown"),
+    ("JSON (backup)", lambda: export.dumps(export.to_document(snapshot, now)), f"workshop-{code}.json",
+     "application/json"),
+    ("PDF", lambda: reports.to_pdf(snapshot, now=now), f"ship-it-{code}.pdf", "application/pdf"),
+    ("Spreadsheet (XLSX)", lambda: reports.to_xlsx(snapshot, now=now), f"workshop-{code}.xlsx",
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("CSV (zip)", lambda: reports.to_csv_zip(snapshot, now=now), f"workshop-{code}-csv.zip", "application/zip"),
+]
+for column, (label, build, file_name, mime) in zip(cols, downloads):
+    column.download_button(label, build, file_name=file_name, mime=mime, width="stretch", on_click="ignore")
 
 st.subheader("Ranked plan")
 method = method_by_key(snapshot.method)
@@ -66,12 +63,7 @@ if snapshot.plan:
         "Baseline": i.owner["baseline"] if i.owner else None, "Target": i.owner["target"] if i.owner else None,
         "Check-in": i.owner["checkin"] if i.owner else "",
     } for i in snapshot.plan]), hide_index=True, width="stretch")
-    try:
-        from workshop import charts
-
-        st.altair_chart(charts.roi_urgency(snapshot), width="stretch")
-    except ImportError:
-        pass
+    st.altair_chart(charts.roi_urgency(snapshot), width="stretch")
 else:
     st.caption("No initiatives yet.")
 
@@ -89,12 +81,7 @@ for column, dimension in zip(st.columns(3), DIMENSIONS):
 
 st.subheader("Impact map")
 if snapshot.impacts:
-    try:
-        from workshop import charts
-
-        st.altair_chart(charts.impact_map(snapshot), width="stretch")
-    except ImportError:
-        pass
+    st.altair_chart(charts.impact_map(snapshot), width="stretch")
     st.dataframe(pd.DataFrame([{
         "Bottleneck": snapshot.bottleneck(i["bottleneck_id"])["text"], "Outcome": outcome_by_key(i["outcome"]).title,
         "Direction": DIRECTIONS[i["direction"]], "Magnitude": MAGNITUDES[i["magnitude"]], "€ / year": i["money"],
@@ -103,6 +90,7 @@ else:
     st.caption("No impacts recorded.")
 
 st.subheader("Time per step")
+st.altair_chart(charts.time_per_step(snapshot, now), width="stretch")
 st.dataframe(pd.DataFrame([{
     "Step": f"{s.number}. {s.title}", "Planned (min)": snapshot.timer(s.key).minutes,
     "Spent (min)": round(time_spent(snapshot.timer(s.key), now) / 60, 1)} for s in STEPS]),
