@@ -8,7 +8,9 @@ database and exported again gives the same document (`exported_at` aside). Secre
 from __future__ import annotations
 
 import json
+import math
 import secrets
+import sqlite3
 import time
 from datetime import datetime, timezone
 from typing import Any
@@ -19,7 +21,7 @@ from . import checklist, storage
 from .actions import DIRECTIONS, MAGNITUDES, hash_secret
 from .decide import CHOICE_TITLES, CHOICES, QUESTION_KEYS, QUESTIONS
 from .errors import ImportRefused
-from .scoring import CRITERIA, RANGES, method_by_key
+from .scoring import CRITERIA, RANGES, has_cycle, method_by_key
 from .state import Snapshot, load, normalise_code
 from .steps import DIMENSION_KEYS, DIMENSIONS, OUTCOME_KEYS, STAGE_KEYS, STEP_KEYS, STEPS, outcome_by_key, stage_by_key
 from .timer import Timer, format_clock, time_spent
@@ -100,8 +102,13 @@ def to_document(snapshot: Snapshot, now: float | None = None) -> dict[str, Any]:
     }
 
 
+def dumps(document: dict[str, Any]) -> str:
+    """The one way an export document is written to text."""
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
 def export_json(db: Database, code: str, now: float | None = None) -> str:
-    return json.dumps(to_document(load(db, code), now), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return dumps(to_document(load(db, code), now))
 
 
 def _require(condition: bool, message: str) -> None:
@@ -122,6 +129,10 @@ def _ref(value: Any, mapping: dict[int, int], what: str, optional: bool = False)
     _require(isinstance(value, int) and not isinstance(value, bool) and value in mapping,
              f"A reference to {what} {value!r} does not match any {what}.")
     return mapping[value]
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _text(value: Any, field: str, limit: int = 5000) -> str:
@@ -154,8 +165,7 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
         _require(s.get("state") in TIMER_STATES, f"Step {s['key']} has an unknown timer state.")
         _require(isinstance(s.get("minutes"), int) and 1 <= s["minutes"] <= 120, f"Step {s['key']} minutes invalid.")
         for field in ("remaining", "spent"):
-            _require(isinstance(s.get(field), (int, float)) and not isinstance(s.get(field), bool),
-                     f"Step {s['key']} {field} must be a number.")
+            _require(_finite(s.get(field)), f"Step {s['key']} {field} must be a number.")
         timers.append(Timer(step_key=s["key"], minutes=s["minutes"], state=s["state"],
                             deadline=from_iso(s.get("deadline"), "deadline"), remaining=float(s["remaining"]),
                             spent=float(s["spent"]), run_started=from_iso(s.get("run_started"), "run_started")))
@@ -200,7 +210,7 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
                 _require(i.get("outcome") in OUTCOME_KEYS, "An impact has an unknown outcome.")
                 _require(i.get("direction") in DIRECTIONS, "An impact has an unknown direction.")
                 _require(i.get("magnitude") in MAGNITUDES, "An impact has an invalid magnitude.")
-                _require(i.get("money") is None or isinstance(i.get("money"), (int, float)), "Impact money must be a number.")
+                _require(i.get("money") is None or _finite(i.get("money")), "Impact money must be a number.")
                 storage.insert_impact(db, workshop_id, {
                     "bottleneck_id": _ref(i.get("bottleneck"), bmap, "bottleneck"),
                     "participant_id": _ref(i.get("participant"), pmap, "participant", True),
@@ -215,11 +225,13 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
                     db, workshop_id, _ref(item.get("participant"), pmap, "participant", True),
                     _text(item.get("title"), "initiative title"), _text(item.get("description", ""), "description"),
                     from_iso(item.get("created_at"), "created_at"), position)
+            pairs: list[tuple[int, int]] = []
             for item in initiatives:
                 new_id = imap[item["id"]]
                 storage.link_initiative(db, new_id, [_ref(b, bmap, "bottleneck") for b in item.get("bottlenecks", [])])
                 for after in item.get("after", []):
-                    storage.insert_dependency(db, new_id, _ref(after, imap, "initiative"))
+                    pairs.append((new_id, _ref(after, imap, "initiative")))
+                    storage.insert_dependency(db, *pairs[-1])
                 for s in item.get("scores", []):
                     for criterion in CRITERIA:
                         low, high = RANGES[criterion]
@@ -229,6 +241,7 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
                                               "participant_id": _ref(s.get("participant"), pmap, "participant"),
                                               **{c: s[c] for c in CRITERIA},
                                               "updated_at": from_iso(s.get("updated_at"), "updated_at")})
+            _require(not has_cycle(pairs), "The initiatives' 'after' dependencies are circular.")
             for d in decisions:
                 _require(d.get("choice") in CHOICES and d.get("recommendation") in CHOICES, "A decision has an unknown choice.")
                 answers = d.get("answers")
@@ -239,8 +252,7 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
                                              "decided_at": from_iso(d.get("decided_at"), "decided_at")})
             for o in owners:
                 for field in ("baseline", "target"):
-                    _require(isinstance(o.get(field), (int, float)) and not isinstance(o.get(field), bool),
-                             f"An owner's {field} must be a number.")
+                    _require(_finite(o.get(field)), f"An owner's {field} must be a number.")
                 storage.upsert_owner(db, {"initiative_id": _ref(o.get("initiative"), imap, "initiative"),
                                           "owner": _text(o.get("owner"), "owner"), "metric": _text(o.get("metric"), "metric"),
                                           "unit": _text(o.get("unit", ""), "unit"), "baseline": float(o["baseline"]),
@@ -248,7 +260,7 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
                                           "assigned_at": from_iso(o.get("assigned_at"), "assigned_at")})
     except ImportRefused:
         raise
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, sqlite3.IntegrityError) as exc:
         raise ImportRefused(f"The file is not a complete workshop export ({type(exc).__name__}: {exc}).") from None
     return code, key
 

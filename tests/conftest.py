@@ -1,0 +1,33 @@
+"""Shared fixtures: a fresh database per test, a created workshop and the sample workshop."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.helpers import NOW  # noqa: E402
+from workshop import actions, storage  # noqa: E402
+from workshop.demo import create_demo  # noqa: E402
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = storage.connect(tmp_path / "t.db")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def workshop(db) -> actions.Created:
+    return actions.create_workshop(db, "Scaling plan 2025", "Acme Ltd", "scaleup", now=NOW)
+
+
+@pytest.fixture
+def demo(db) -> actions.Created:
+    return create_demo(db, now=NOW)

@@ -1,0 +1,149 @@
+"""`python -m workshop demo|list|export|import` as a person runs it: real processes, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "WORKSHOP_DB"}
+    return subprocess.run([sys.executable, "-m", "workshop", *args], cwd=ROOT, env=env,
+                          capture_output=True, encoding="utf-8", errors="replace", timeout=60)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """A database holding the demo workshop, created through the command line."""
+    folder = tmp_path_factory.mktemp("cli")
+    db = folder / "source.db"
+    result = run("--db", str(db), "demo")
+    assert result.returncode == 0, result.stderr
+    code = re.search(r"join code:\s+([A-Z0-9]{6})", result.stdout).group(1)
+    key = re.search(r"facilitator key:\s+(\S+)", result.stdout).group(1)
+    return {"folder": folder, "db": db, "code": code, "key": key, "stdout": result.stdout}
+
+
+def test_demo_prints_code_key_and_link(sample):
+    assert "Sample workshop created." in sample["stdout"]
+    assert f"?join={sample['code']}" in sample["stdout"]
+    assert len(sample["key"]) >= 20
+
+
+def test_list_shows_the_workshop(sample):
+    result = run("--db", str(sample["db"]), "list")
+    assert result.returncode == 0
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(sample["code"] + "  ")
+    assert "ended" in lines[0] and "6 people" in lines[0]
+    assert "Northwind Analytics — Scaling the delivery engine" in lines[0]
+
+
+def test_db_option_after_the_command(sample):
+    result = run("list", "--db", str(sample["db"]))
+    assert result.returncode == 0 and sample["code"] in result.stdout
+
+
+def test_list_of_an_empty_database(tmp_path):
+    result = run("--db", str(tmp_path / "empty.db"), "list")
+    assert (result.returncode, result.stdout.strip()) == (0, "No workshops yet.")
+
+
+def test_export_markdown_to_a_file(sample):
+    out = sample["folder"] / "summary.md"
+    result = run("--db", str(sample["db"]), "export", sample["code"].lower(), "--format", "md", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and f"Wrote {out}" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Ship It — Scaling the delivery engine")
+    assert f"**Workshop code:** {sample['code']}" in text
+    assert text.count("- [x] ") == 5
+
+
+def test_export_markdown_to_stdout(sample):
+    result = run("--db", str(sample["db"]), "export", sample["code"])
+    assert result.returncode == 0
+    assert result.stdout.startswith("# Ship It — ") and "## Time per step" in result.stdout
+
+
+def test_export_json_then_import_into_another_database(sample):
+    exported = sample["folder"] / "backup.json"
+    result = run("--db", str(sample["db"]), "export", sample["code"], "--format", "json", "-o", str(exported))
+    assert result.returncode == 0, result.stderr
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    assert document["format"] == "scaling-workshop/1"
+    assert document["workshop"]["code"] == sample["code"]
+    assert sample["key"] not in exported.read_text(encoding="utf-8")
+
+    other = sample["folder"] / "restored.db"
+    result = run("--db", str(other), "import", str(exported))
+    assert result.returncode == 0, result.stderr
+    assert f"Imported workshop {sample['code']}." in result.stdout
+    new_key = re.search(r"new facilitator key:\s+(\S+)", result.stdout).group(1)
+    assert new_key != sample["key"]
+
+    listed = run("--db", str(other), "list")
+    assert listed.returncode == 0 and listed.stdout.startswith(sample["code"])
+
+    again = run("--db", str(other), "export", sample["code"], "--format", "json")
+    assert again.returncode == 0
+    restored = json.loads(again.stdout)
+    restored.pop("exported_at")
+    document.pop("exported_at")
+    assert restored == document
+
+    twice = run("--db", str(other), "import", str(exported))
+    assert twice.returncode == 2
+    assert twice.stderr.startswith("error:") and "already exists" in twice.stderr
+
+
+@pytest.mark.parametrize("content", ["this is not json", '{"format": "something-else/9"}', "[]",
+                                     '{"format": "scaling-workshop/1", "workshop": {}}'])
+def test_importing_a_bad_file_exits_2(tmp_path, content):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    target = tmp_path / "target.db"
+    result = run("--db", str(target), "import", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error:")
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert run("--db", str(target), "list").stdout.strip() == "No workshops yet."
+
+
+def test_importing_an_incomplete_export_exits_2(sample, tmp_path):
+    exported = run("--db", str(sample["db"]), "export", sample["code"], "--format", "json")
+    document = json.loads(exported.stdout)
+    del document["workshop"]["created_at"]
+    bad = tmp_path / "incomplete.json"
+    bad.write_text(json.dumps(document), encoding="utf-8")
+    result = run("--db", str(tmp_path / "target.db"), "import", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error:") and "Traceback" not in result.stderr
+
+
+def test_importing_a_missing_file_exits_2(tmp_path):
+    result = run("--db", str(tmp_path / "t.db"), "import", str(tmp_path / "nope.json"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: Cannot read")
+
+
+def test_exporting_an_unknown_code_exits_2(sample):
+    result = run("--db", str(sample["db"]), "export", "ZZZZZZ")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: No workshop has the code")
+
+
+def test_usage_errors(sample):
+    assert run("--db", str(sample["db"])).returncode == 2
+    bad_format = run("--db", str(sample["db"]), "export", sample["code"], "--format", "docx")
+    assert bad_format.returncode == 2 and "invalid choice" in bad_format.stderr

@@ -1,0 +1,351 @@
+"""JSON backup/restore round trip, refusal of bad imports, and the Markdown summary's escaping."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+from tests.helpers import NOW, workshop_count
+
+from workshop import actions, checklist, export, state, storage
+from workshop.errors import ImportRefused, NotFound
+
+
+def export_doc(db, code, now=NOW + 10_000) -> dict:
+    return json.loads(export.export_json(db, code, now=now))
+
+
+def without_exported_at(doc: dict) -> dict:
+    doc = copy.deepcopy(doc)
+    doc.pop("exported_at")
+    return doc
+
+
+# --- JSON round trip ---------------------------------------------------------------------------
+
+def test_demo_round_trips_through_a_fresh_database(db, demo, tmp_path):
+    text = export.export_json(db, demo.code, now=NOW + 1)
+    target = storage.connect(tmp_path / "restored.db")
+    try:
+        code, key = export.import_document(target, text)
+        assert code == demo.code
+        assert key != demo.facilitator_key
+        again = export.export_json(target, code, now=NOW + 2)
+        first_doc, second_doc = json.loads(text), json.loads(again)
+        assert first_doc["exported_at"] != second_doc["exported_at"]
+        assert without_exported_at(first_doc) == without_exported_at(second_doc)
+        assert actions.is_facilitator(target, code, key)
+        assert not actions.is_facilitator(target, code, demo.facilitator_key)
+        assert workshop_count(target) == 1
+    finally:
+        target.close()
+
+
+def test_round_trip_is_stable_over_repeated_imports(db, demo, tmp_path):
+    doc = export_doc(db, demo.code)
+    for n in range(2):
+        target = storage.connect(tmp_path / f"r{n}.db")
+        code, _ = export.import_document(target, json.dumps(doc).encode("utf-8"))
+        again = export_doc(target, code)
+        target.close()
+        assert without_exported_at(again) == without_exported_at(doc)
+        doc = again
+
+
+def test_document_contents(db, demo):
+    doc = export_doc(db, demo.code)
+    assert doc["format"] == export.FORMAT
+    assert doc["exported_at"] == export.iso(NOW + 10_000)
+    assert doc["workshop"]["code"] == demo.code
+    assert [s["key"] for s in doc["steps"]] == ["bottlenecks", "impact", "prioritise", "decide", "owners"]
+    assert [p["id"] for p in doc["participants"]] == list(range(1, len(doc["participants"]) + 1))
+    assert [b["id"] for b in doc["bottlenecks"]] == list(range(1, len(doc["bottlenecks"]) + 1))
+    assert any(b["hidden"] for b in doc["bottlenecks"])
+    assert any(b["merged_into"] for b in doc["bottlenecks"])
+    assert [c["key"] for c in doc["checklist"]] == ["priorities", "sequencing", "decisions", "owners",
+                                                    "observability"]
+    assert all(c["done"] for c in doc["checklist"])
+    text = json.dumps(doc)
+    assert demo.facilitator_key not in text and demo.facilitator_token not in text
+    assert "key_hash" not in text and "token" not in text
+
+
+def test_export_of_an_unknown_code(db):
+    with pytest.raises(NotFound):
+        export.export_json(db, "NOPE99")
+
+
+def test_imported_workshop_keeps_its_state(db, demo, tmp_path):
+    target = storage.connect(tmp_path / "restored.db")
+    code, _ = export.import_document(target, export_doc(db, demo.code))
+    original, restored = state.load(db, demo.code), state.load(target, code)
+    assert restored.ended and restored.workshop["locked"]
+    assert [i.title for i in restored.plan] == [i.title for i in original.plan]
+    assert [(i.rank, i.position) for i in restored.plan] == [(i.rank, i.position) for i in original.plan]
+    assert [b["votes"] for b in restored.live_bottlenecks] == [b["votes"] for b in original.live_bottlenecks]
+    assert [i.as_dict() for i in checklist.evaluate(restored)] == [i.as_dict() for i in checklist.evaluate(original)]
+    target.close()
+
+
+# --- refused imports ---------------------------------------------------------------------------
+
+def _set(path: str, value):
+    """A mutation that sets doc[a][b]... = value (list indexes as numbers)."""
+    def mutate(doc):
+        *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+        node = doc
+        for p in parents:
+            node = node[p]
+        node[last] = value
+    return mutate
+
+
+def _drop(path: str):
+    def mutate(doc):
+        *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+        node = doc
+        for p in parents:
+            node = node[p]
+        del node[last]
+    return mutate
+
+
+def _swap_steps(doc):
+    doc["steps"][0], doc["steps"][1] = doc["steps"][1], doc["steps"][0]
+
+
+def _cycle(doc):
+    doc["initiatives"][0]["after"] = [2]
+    doc["initiatives"][1]["after"] = [1]
+
+
+MUTATIONS = {
+    "wrong format": _set("format", "scaling-workshop/2"),
+    "format missing": _drop("format"),
+    **{f"missing {k}": _drop(k) for k in ("workshop", "steps", "participants", "bottlenecks", "votes", "impacts",
+                                          "initiatives", "decisions", "owners")},
+    "missing workshop.code": _drop("workshop.code"),
+    "missing workshop.title": _drop("workshop.title"),
+    "missing workshop.created_at": _drop("workshop.created_at"),
+    "missing workshop.vote_budget": _drop("workshop.vote_budget"),
+    "missing step remaining": _drop("steps.0.remaining"),
+    "missing participant joined_at": _drop("participants.0.joined_at"),
+    "missing bottleneck text": _drop("bottlenecks.0.text"),
+    "missing bottleneck created_at": _drop("bottlenecks.0.created_at"),
+    "missing initiative id": _drop("initiatives.0.id"),
+    "missing decision answers": _drop("decisions.0.answers"),
+    "incomplete decision answers": _drop("decisions.0.answers.cost"),
+    "missing owner baseline": _drop("owners.0.baseline"),
+    "missing owner checkin": _drop("owners.0.checkin"),
+    "votes not a list": _set("votes", {"a": 1}),
+    "bottleneck not an object": _set("bottlenecks.0", "text"),
+    "dangling vote bottleneck": _set("votes.0.bottleneck", 999),
+    "dangling vote participant": _set("votes.0.participant", 999),
+    "dangling bottleneck author": _set("bottlenecks.0.participant", 999),
+    "dangling merge": _set("bottlenecks.10.merged_into", 999),
+    "dangling impact bottleneck": _set("impacts.0.bottleneck", 999),
+    "dangling initiative link": _set("initiatives.0.bottlenecks", [1, 999]),
+    "dangling dependency": _set("initiatives.0.after", [999]),
+    "dangling score participant": _set("initiatives.0.scores.0.participant", 999),
+    "dangling decision": _set("decisions.0.initiative", 999),
+    "dangling owner": _set("owners.0.initiative", 999),
+    "reference as text": _set("votes.0.bottleneck", "1"),
+    "reference as bool": _set("votes.0.participant", True),
+    "bad stage": _set("workshop.stage", "unicorn"),
+    "bad current step": _set("workshop.current_step", "lunch"),
+    "bad scoring": _set("workshop.scoring", "magic"),
+    "bad vote budget": _set("workshop.vote_budget", 0),
+    "bad timer state": _set("steps.0.state", "exploded"),
+    "bad step minutes": _set("steps.0.minutes", 0),
+    "steps out of order": _swap_steps,
+    "bad dimension": _set("bottlenecks.0.dimension", "people"),
+    "bad outcome": _set("impacts.0.outcome", "vibes"),
+    "bad direction": _set("impacts.0.direction", "sideways"),
+    "bad magnitude": _set("impacts.0.magnitude", 9),
+    "bad money": _set("impacts.0.money", "lots"),
+    "infinite money": _set("impacts.0.money", float("inf")),
+    "nan remaining": _set("steps.0.remaining", float("nan")),
+    "infinite spent": _set("steps.0.spent", float("inf")),
+    "nan owner baseline": _set("owners.0.baseline", float("nan")),
+    "bad choice": _set("decisions.0.choice", "steal"),
+    "bad recommendation": _set("decisions.0.recommendation", "steal"),
+    "score out of range": _set("initiatives.0.scores.0.value", 11),
+    "bad position": _set("initiatives.0.position", 0),
+    "bad timestamp": _set("workshop.created_at", "yesterday"),
+    "too long title": _set("workshop.title", "x" * 201),
+    "short code": _set("workshop.code", "AB"),
+    "circular dependencies": _cycle,
+    "self dependency": _set("initiatives.0.after", [1]),
+}
+
+
+@pytest.fixture
+def demo_doc(db, demo) -> dict:
+    return export_doc(db, demo.code)
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_invalid_document_is_refused_and_leaves_nothing(demo_doc, tmp_path, name):
+    doc = copy.deepcopy(demo_doc)
+    MUTATIONS[name](doc)
+    target = storage.connect(tmp_path / "target.db")
+    try:
+        with pytest.raises(ImportRefused) as info:
+            export.import_document(target, doc)
+        assert str(info.value).strip()
+        assert workshop_count(target) == 0
+        for table in ("participants", "bottlenecks", "votes", "initiatives", "timers"):
+            assert target.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+    finally:
+        target.close()
+
+
+@pytest.mark.parametrize("raw", ["", "not json", "{", b"\xff\xfe\x00", "[1, 2]", "null", '"text"', "42", "{}"],
+                         ids=repr)
+def test_not_a_workshop_export(db, raw):
+    with pytest.raises(ImportRefused):
+        export.import_document(db, raw)
+    assert workshop_count(db) == 0
+
+
+def test_non_standard_json_numbers_are_refused(demo_doc, tmp_path):
+    text = re.sub(r'"spent": [0-9.]+', '"spent": NaN', json.dumps(demo_doc), count=1)
+    assert '"spent": NaN' in text
+    target = storage.connect(tmp_path / "target.db")
+    with pytest.raises(ImportRefused):
+        export.import_document(target, text)
+    assert workshop_count(target) == 0
+    target.close()
+
+
+def test_duplicate_code_is_refused(demo_doc, tmp_path):
+    target = storage.connect(tmp_path / "target.db")
+    code, _ = export.import_document(target, demo_doc)
+    before = export_doc(target, code)
+    with pytest.raises(ImportRefused, match="already exists"):
+        export.import_document(target, demo_doc)
+    lower = copy.deepcopy(demo_doc)
+    lower["workshop"]["code"] = "-".join(code.lower())
+    with pytest.raises(ImportRefused, match="already exists"):
+        export.import_document(target, lower)
+    assert workshop_count(target) == 1
+    assert export_doc(target, code) == before
+    target.close()
+
+
+def test_refused_import_into_the_same_db_keeps_existing_workshops(db, demo, demo_doc):
+    doc = copy.deepcopy(demo_doc)
+    doc["workshop"]["code"] = "FRESH2"
+    doc["votes"][0]["bottleneck"] = 999
+    with pytest.raises(ImportRefused):
+        export.import_document(db, doc)
+    assert workshop_count(db) == 1
+    assert not storage.code_exists(db, "FRESH2")
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+HOSTILE = ["<script>alert(1)</script>", "![x](http://host/x.png)", "[a](javascript:x)", "# Big"]
+
+
+@pytest.fixture
+def hostile(db):
+    """A workshop where participants typed Markdown and HTML into every field that is exported."""
+    created = actions.create_workshop(db, "# Big", "<script>alert(1)</script>", "startup", now=NOW)
+    code, key = created.code, created.facilitator_key
+    token = actions.join(db, code, "Mallory", now=NOW).token
+    bids = [actions.add_bottleneck(db, code, token, dim, text, now=NOW)
+            for dim, text in zip(("product", "platform", "organisation", "product"), HOSTILE)]
+    for n, b in enumerate(bids):
+        actions.add_impact(db, code, token, b, "churn", "worse", 3, HOSTILE[n], money=1000, now=NOW)
+    iids = [actions.add_initiative(db, code, token, text, [bids[n]], now=NOW) for n, text in enumerate(HOSTILE)]
+    answers = {"core": "no", "speed": "speed", "network": "no", "capability": "yes", "cost": "buy"}
+    for n, iid in enumerate(iids[:3]):
+        actions.record_decision(db, code, key, iid, answers, "build", HOSTILE[n], now=NOW)
+    for n, iid in enumerate(iids[:3]):
+        actions.assign_owner(db, code, key, iid, HOSTILE[n], HOSTILE[n + 1], 1, 2,
+                             date(2025, 7, 1), unit="[u](x)", today=date(2025, 6, 15), now=NOW)
+    return created
+
+
+def test_markdown_escapes_participant_text(db, hostile):
+    md = export.export_markdown(db, hostile.code, now=NOW + 100)
+    assert "<script>" not in md and "</script>" not in md
+    assert "](" not in md
+    assert "![" not in md
+    assert "\\<script\\>alert\\(1\\)\\</script\\>" in md  # the text is there, made literal
+    assert "\\# Big" in md
+    headings = [line for line in md.splitlines() if line.lstrip().startswith("#")]
+    assert headings, "the summary has its own headings"
+    for line in headings:
+        assert "Big" not in line or line.startswith("# Ship It — \\# Big")
+        assert re.match(r"^(# Ship It — |## |### )", line), line
+    assert not re.search(r"^\s*#+\s*Big", md, re.MULTILINE)
+
+
+@pytest.mark.parametrize("text, escaped", [
+    ("<b>", "\\<b\\>"),
+    ("[a](javascript:x)", "\\[a\\]\\(javascript:x\\)"),
+    ("# Big", "\\# Big"),
+    ("- item", "\\- item"),
+    ("1. first", "1\\. first"),
+    ("a | b", "a \\| b"),
+    ("*bold* _it_ `code`", "\\*bold\\* \\_it\\_ \\`code\\`"),
+    ("line\nbreak\n\n# heading", "line break \\# heading"),
+    ("&amp;", "\\&amp;"),
+    ("plain text, 3.5 ok", "plain text, 3.5 ok"),
+])
+def test_md_escape(text, escaped):
+    assert export.md_escape(text) == escaped
+
+
+def test_markdown_checklist_marks_and_reasons(db, hostile):
+    md = export.export_markdown(db, hostile.code, now=NOW)
+    items = checklist.evaluate(state.load(db, hostile.code))
+    assert any(i.done for i in items) and any(not i.done for i in items)
+    for item in items:
+        mark = "[x]" if item.done else "[ ]"
+        assert f"- {mark} **{item.title}** — {export.md_escape(item.reason)}" in md
+    open_section = md.split("## Open items", 1)[1].split("##", 1)[0]
+    for item in items:
+        assert (f"- {item.title}: {export.md_escape(item.reason)}" in open_section) is (not item.done)
+
+
+def test_demo_markdown_is_complete(db, demo):
+    md = export.export_markdown(db, demo.code, now=NOW)
+    assert md.startswith("# Ship It — Scaling the delivery engine\n")
+    assert md.count("- [x] ") == 5 and "- [ ] " not in md
+    assert "- None: ship it." in md
+    for heading in ("## Checklist", "## Open items", "## Top bottlenecks per dimension", "## Impact map",
+                    "## Ranked plan", "## Build / Buy / Partner decisions", "## Owners, metrics and check-ins",
+                    "## Time per step"):
+        assert heading in md
+    assert "Ranking formula: ROI = value × confidence ÷ effort" in md
+    assert "lunch options in the office" in md  # a note nobody voted for still appears in its column
+    assert "Too many meetings" not in md  # hidden notes stay off the summary
+    assert "Incidents eat our sprint capacity" not in md  # merged duplicates too
+    assert "Priya Raman \\(VP Engineering\\)" in md
+    assert "€400,000/yr" in md
+    assert "| 1. Bottleneck mapping | 20 min |" in md
+
+
+def test_markdown_notes_an_overruled_recommendation(db, hostile):
+    md = export.export_markdown(db, hostile.code, now=NOW)
+    assert "Build (overrules the recommendation to buy)" in md
+
+
+def test_markdown_for_an_empty_workshop(db, workshop):
+    md = export.export_markdown(db, workshop.code, now=NOW)
+    assert "- No impacts recorded." in md and "- No initiatives recorded." in md
+    assert "- No decisions recorded." in md and "- No owners assigned." in md
+    assert md.count("- [ ] ") == 5
+
+
+def test_iso_round_trip():
+    assert export.from_iso(export.iso(NOW), "t") == NOW
+    assert export.iso(None) is None and export.from_iso(None, "t") is None
+    with pytest.raises(ImportRefused):
+        export.from_iso("soon", "t")

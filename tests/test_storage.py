@@ -1,0 +1,112 @@
+"""Schema, migrations, connections and the version-bumping change transaction."""
+
+from __future__ import annotations
+
+import pytest
+from tests.helpers import NOW, version, workshop_count
+
+from workshop import actions, storage
+from workshop.timer import Timer
+
+TABLES = {"workshops", "timers", "participants", "bottlenecks", "votes", "impacts", "initiatives",
+          "initiative_links", "dependencies", "scores", "decisions", "owners"}
+
+
+def test_connect_creates_schema_and_pragmas(tmp_path):
+    path = tmp_path / "nested" / "dir" / "w.db"
+    db = storage.connect(path)
+    try:
+        assert path.exists()
+        assert TABLES <= set(db.table_names())
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert not storage.migrations.pending(db)
+    finally:
+        db.close()
+
+
+def test_reconnecting_keeps_data_and_does_not_migrate_again(tmp_path):
+    db = storage.connect(tmp_path / "w.db")
+    created = actions.create_workshop(db, "T", "O", "startup", now=NOW)
+    db.close()
+    again = storage.connect(tmp_path / "w.db")
+    try:
+        assert storage.code_exists(again, created.code)
+        assert workshop_count(again) == 1
+        applied = again.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]
+        assert applied == 1
+    finally:
+        again.close()
+
+
+def test_db_path_follows_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("WORKSHOP_DB", str(tmp_path / "env.db"))
+    assert storage.db_path() == tmp_path / "env.db"
+    monkeypatch.delenv("WORKSHOP_DB")
+    assert storage.db_path() == storage.DEFAULT_DB
+
+
+def test_insert_workshop_writes_timers_in_step_order(db, workshop):
+    row = storage.workshop_by_code(db, workshop.code)
+    timers = storage.timers(db, row["id"])
+    assert [t.step_key for t in timers] == ["bottlenecks", "impact", "prioritise", "decide", "owners"]
+    assert all(t.state == "pending" and t.remaining == t.minutes * 60 for t in timers)
+    assert row["version"] == 1
+
+
+def test_change_bumps_version_once(db, workshop):
+    row = storage.workshop_by_code(db, workshop.code)
+    before = version(db, workshop.code)
+    with storage.change(db, row["id"]):
+        storage.update_workshop(db, row["id"], locked=1)
+    assert version(db, workshop.code) == before + 1
+    assert storage.workshop_by_code(db, workshop.code)["locked"] == 1
+
+
+def test_change_rolls_back_everything_on_error(db, workshop):
+    row = storage.workshop_by_code(db, workshop.code)
+    before = version(db, workshop.code)
+    with pytest.raises(RuntimeError):
+        with storage.change(db, row["id"]):
+            storage.update_workshop(db, row["id"], title="changed")
+            raise RuntimeError("boom")
+    assert version(db, workshop.code) == before
+    assert storage.workshop_by_code(db, workshop.code)["title"] == "Scaling plan 2025"
+
+
+def test_save_timer_round_trips(db, workshop):
+    workshop_id = storage.workshop_by_code(db, workshop.code)["id"]
+    t = Timer("impact", 25, "running", deadline=NOW + 60, remaining=60.0, spent=30.0, run_started=NOW)
+    storage.save_timer(db, workshop_id, t)
+    assert [x for x in storage.timers(db, workshop_id) if x.step_key == "impact"] == [t]
+
+
+def test_workshop_version_of_unknown_code_is_none(db):
+    assert storage.workshop_version(db, "NOPE42") is None
+    assert storage.workshop_by_code(db, "NOPE42") is None
+
+
+def test_list_workshops_counts_people_and_initiatives(db):
+    first = actions.create_workshop(db, "First", "Org", "startup", now=NOW)
+    second = actions.create_workshop(db, "Second", "Org", "remote", now=NOW + 10)
+    tokens = [actions.join(db, second.code, name, now=NOW + 20).token for name in ("A", "B")]
+    bottleneck = actions.add_bottleneck(db, second.code, tokens[0], "platform", "Slow builds", now=NOW + 30)
+    actions.add_initiative(db, second.code, tokens[1], "Faster CI", [bottleneck], now=NOW + 40)
+    rows = storage.list_workshops(db)
+    assert [r["code"] for r in rows] == [second.code, first.code]  # newest first
+    assert (rows[0]["participant_count"], rows[0]["initiative_count"]) == (2, 1)
+    assert (rows[1]["participant_count"], rows[1]["initiative_count"]) == (0, 0)
+
+
+def test_client_id_is_unique_per_participant(db, workshop):
+    workshop_id = storage.workshop_by_code(db, workshop.code)["id"]
+    person = actions.join(db, workshop.code, "Ann", now=NOW)
+    storage.insert_bottleneck(db, workshop_id, person.participant_id, "product", "x", NOW, client_id="c1")
+    with pytest.raises(Exception, match="UNIQUE"):
+        storage.insert_bottleneck(db, workshop_id, person.participant_id, "product", "y", NOW, client_id="c1")
+
+
+def test_foreign_keys_are_enforced(db, workshop):
+    workshop_id = storage.workshop_by_code(db, workshop.code)["id"]
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        storage.insert_vote(db, workshop_id, 987654, 987654, NOW)
