@@ -20,6 +20,7 @@ from workshop import actions, storage
 from workshop.errors import WorkshopError
 from workshop.export import md_escape
 from workshop.live import build_state
+from workshop.pitfalls import pitfalls
 from workshop.state import Snapshot, load, normalise_code
 from workshop.steps import STEPS, Step, stage_by_key
 from workshop.timer import format_clock, time_left
@@ -209,6 +210,8 @@ def step_frame(ctx: Context, step: Step) -> None:
     with st.expander("How this step works", expanded=step.key == current.key and not ctx.facilitator):
         st.write(step.guidance)
         st.write(f"**{stage.title}:** {stage.advice[step.key]}")
+    for warning in pitfalls(snapshot):
+        st.warning(safe(warning), icon=":material/warning:")
     flash()
 
 

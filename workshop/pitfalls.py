@@ -1,0 +1,38 @@
+"""Known scaling pitfalls, flagged when the recorded data suggests them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .decide import _REWRITE
+from .state import Snapshot
+
+_HEAVY_PROCESS = re.compile(r"\b(governance|framework|process|committee|approval|safe|certification)\b", re.IGNORECASE)
+
+
+def pitfalls(snapshot: Snapshot) -> list[str]:
+    """Warnings for the room, each naming the pitfall and the data behind it."""
+    found: list[str] = []
+    board = snapshot.live_bottlenecks
+    if len(board) >= 3 and not any(b["dimension"] == "platform" for b in board):
+        found.append("Ignoring platform limits: no platform bottleneck on the board. Latency, cost and "
+                     "compliance are silent killers.")
+    decisions = [i.decision["choice"] for i in snapshot.decided]
+    if len(decisions) >= 2 and set(decisions) == {"build"}:
+        found.append("Only build decisions: is every one of them really core to the moat?")
+    owners = Counter(i.owner["owner"].strip().casefold() for i in snapshot.initiatives if i.owner)
+    overloaded = [name for name, count in owners.items() if count >= 3]
+    if overloaded:
+        found.append("Scaling chaos: one person owns three or more initiatives; spread ownership or cut scope.")
+    if len(snapshot.decided) > len(owners) and snapshot.current_step.key == "owners":
+        found.append("More decided initiatives than owners: every decision needs its own DRI.")
+    rewrites = [i.title for i in snapshot.initiatives if _REWRITE.search(f"{i.title} {i.description}")]
+    if rewrites:
+        found.append("Big-bang rewrite: " + "; ".join(rewrites) + ". Favour incremental modernisation.")
+    if snapshot.workshop["stage"] == "startup":
+        heavy = [i.title for i in snapshot.initiatives if _HEAVY_PROCESS.search(i.title)]
+        if heavy:
+            found.append("Over-optimising early: heavy process before product-market fit is solid ("
+                         + "; ".join(heavy) + ").")
+    return found
