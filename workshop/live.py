@@ -5,11 +5,17 @@ request waits on an asyncio event. One watcher task per process reads the versio
 workshops that have waiting clients every `TICK` seconds (one small query), builds each
 new state once, caches it by version and wakes every waiter. Writes from phones arrive
 as small POSTs that call the same `workshop.actions` functions as the pages do.
+
+A busy room writes far more often than a state can be rebuilt, so rebuilds are coalesced:
+at most one runs per workshop, and writes that land meanwhile are all published by the
+next one. The body is encoded and gzipped once per version (in the worker thread), not
+once per response.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import threading
 import time
@@ -32,6 +38,7 @@ from .steps import DIMENSION_KEYS, STEPS, step_by_key, stage_by_key
 TICK = 0.1
 MAX_WAIT = 25.0
 MAX_BODY = 8_192
+GZIP_MIN = 1_000
 
 _local = threading.local()
 
@@ -86,11 +93,22 @@ class _Entry:
     version: int = -1
     state: dict[str, Any] | None = None
     body: bytes = b""
+    body_gz: bytes | None = None
     meta_body: bytes = b""
     meta_key: str = ""
     meta_version: int = 0
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     waiters: int = 0
+    dirty: bool = False
+    rebuilding: asyncio.Task[None] | None = None
+
+
+def _encode(state: dict[str, Any]) -> tuple[bytes, bytes | None, str, dict[str, Any]]:
+    """Everything a response needs, computed once per version: body, gzipped body, meta."""
+    body = json.dumps(state, separators=(",", ":")).encode()
+    body_gz = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_MIN else None
+    meta = meta_of(state)
+    return body, body_gz, json.dumps(meta, sort_keys=True), meta
 
 
 class Hub:
@@ -133,17 +151,37 @@ class Hub:
         for code, version in versions.items():
             entry = self.entries.setdefault(code, _Entry())
             if version != entry.version:
-                await self._rebuild(code, entry)
+                await self._publish(code, entry)
+
+    def _publish(self, code: str, entry: _Entry) -> asyncio.Task[None]:
+        """Ask for a rebuild; one runs at a time per workshop and picks up every write before it."""
+        entry.dirty = True
+        if entry.rebuilding is None or entry.rebuilding.done():
+            task = asyncio.get_running_loop().create_task(self._rebuild_while_dirty(code, entry))
+            # A failed rebuild is retried by the watcher's next tick; whoever awaits it sees the error.
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+            entry.rebuilding = task
+        return entry.rebuilding
+
+    async def _rebuild_while_dirty(self, code: str, entry: _Entry) -> None:
+        while entry.dirty:
+            entry.dirty = False
+            await self._rebuild(code, entry)
 
     async def _rebuild(self, code: str, entry: _Entry) -> None:
-        state = await to_thread.run_sync(lambda: build_state(_db(self.path_fn()), code))
-        if state is None:
+        def build() -> tuple[dict[str, Any], bytes, bytes | None, str, dict[str, Any]] | None:
+            state = build_state(_db(self.path_fn()), code)
+            return None if state is None else (state, *_encode(state))
+
+        built = await to_thread.run_sync(build)
+        if built is None:
             return
+        state, body, body_gz, meta_key, meta = built
+        if entry.state is not None and state["version"] == entry.version:
+            return  # nothing new since the state already served
         entry.version = state["version"]
         entry.state = state
-        entry.body = json.dumps(state, separators=(",", ":")).encode()
-        meta = meta_of(state)
-        meta_key = json.dumps(meta, sort_keys=True)
+        entry.body, entry.body_gz = body, body_gz
         if meta_key != entry.meta_key:
             entry.meta_key = meta_key
             entry.meta_version += 1
@@ -155,7 +193,7 @@ class Hub:
         entry = self.entries.get(code)
         if entry is None or entry.state is None:
             entry = self.entries.setdefault(code, _Entry())
-            await self._rebuild(code, entry)
+            await self._publish(code, entry)
         return entry if entry.state is not None else None
 
     async def wait(self, code: str, since: int, kind: str, timeout: float) -> _Entry | None:
@@ -185,10 +223,12 @@ class Hub:
             entry.waiters -= 1
         return entry
 
-    async def nudge(self, code: str) -> None:
-        """After a write through this channel, publish it without waiting for a tick."""
-        entry = self.entries.setdefault(code, _Entry())
-        await self._rebuild(code, entry)
+    def nudge(self, code: str) -> None:
+        """After a write through this channel, publish it without waiting for a tick.
+
+        The writer does not wait for the rebuild: its answer only says the write is stored.
+        """
+        self._publish(code, self.entries.setdefault(code, _Entry()))
 
 
 HUB = Hub()
@@ -208,10 +248,17 @@ def _wait(request: Request) -> float:
         return 0.0
 
 
-def _json(body: bytes, server_now: bool = True) -> Response:
+def _json(body: bytes, server_now: bool = True, body_gz: bytes | None = None,
+          request: Request | None = None) -> Response:
     headers = {"Cache-Control": "no-store"}
     if server_now:
         headers["X-Server-Now"] = f"{time.time():.3f}"
+    if body_gz is not None and request is not None:
+        headers["Vary"] = "Accept-Encoding"
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            # Already compressed once for this version; the gzip middleware leaves it alone.
+            headers["Content-Encoding"] = "gzip"
+            body = body_gz
     return Response(body, media_type="application/json", headers=headers)
 
 
@@ -221,7 +268,7 @@ async def board(request: Request) -> Response:
     entry = await HUB.wait(code, _since(request), "board", _wait(request))
     if entry is None:
         return JSONResponse({"error": "No workshop has that code."}, status_code=404)
-    return _json(entry.body)
+    return _json(entry.body, body_gz=entry.body_gz, request=request)
 
 
 async def meta(request: Request) -> Response:
@@ -256,7 +303,7 @@ async def _act(request: Request, fn: Callable[[Database, str, dict[str, Any]], A
         result = await to_thread.run_sync(lambda: fn(_db(HUB.path_fn()), code, data))
     except WorkshopError as exc:
         return JSONResponse({"error": str(exc)}, status_code=_STATUS.get(type(exc), 400))
-    await HUB.nudge(code)
+    HUB.nudge(code)
     return JSONResponse({"ok": True, **result})
 
 
