@@ -19,8 +19,11 @@ What it does, in one run:
 2. **Baseline**: the same board drawn by `st.fragment(run_every=1)` (`bench/poll_app.py`) on
    a second server. Every participant opens a websocket session and, like the browser,
    sends a fragment `rerun_script` every second; notes are written straight to the database
-   with `workshop.actions` at the same rate; the projector is one more session whose
-   fragment reruns carry the board (parsed from the `ForwardMsg` deltas).
+   with `workshop.actions` at the same per-participant rate; the projector is one more
+   session whose fragment reruns carry the board (parsed from the `ForwardMsg` deltas).
+   That server saturates long before the live one, so by default the baseline runs at most
+   50 participants for at most 30 s (`--baseline-participants`, `--baseline-duration`);
+   pages still not loaded after `--baseline-load-timeout` count as errors.
 
 For both: p50 / p95 / max latency, errors (non-2xx, exceptions, dropped sockets, notes never
 seen), the server's CPU in cores (psutil, the server process and its children, averaged over
@@ -41,8 +44,8 @@ import multiprocessing as mp
 import os
 import random
 import secrets
+import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -209,6 +212,7 @@ class StreamlitPage:
         self.components: dict[str, Any] = {}  # bidi component name -> its data (JSON)
         self.auto_reruns: dict[str, float] = {}
         self.closed_by_server = False
+        self._closing = False
         self.messages = 0
         self.reruns_sent = 0
         self._reader: asyncio.Task[None] | None = None
@@ -288,7 +292,7 @@ class StreamlitPage:
             elif kind == "script_finished":
                 self._expire()
                 self.loaded.set()
-        if not getattr(self, "_closing", False):
+        if not self._closing:
             self.closed_by_server = True
 
     def _expire(self) -> None:
@@ -411,9 +415,8 @@ class Result:
             "pages_loaded": self.loaded, "load_s": round(self.load_seconds, 1),
             "page_load_p95_ms": round(pct(self.load_times, 95) * 1000) if self.load_times else None,
             "notes_sent": len(self.sent), "notes_seen": len(self.seen), "votes": self.votes,
-            "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1),
-            "max_ms": round(max(lat), 1) if lat else float("nan"),
-            "add_p50_ms": round(pct(self.add_ms, 50), 1), "add_p95_ms": round(pct(self.add_ms, 95), 1),
+            "p50_ms": _ms(pct(lat, 50)), "p95_ms": _ms(pct(lat, 95)), "max_ms": _ms(max(lat, default=float("nan"))),
+            "add_p50_ms": _ms(pct(self.add_ms, 50)), "add_p95_ms": _ms(pct(self.add_ms, 95)),
             "errors": self.error_count, "error_kinds": {**self.errors, **({"never_seen": self.unseen} if self.unseen else {})},
             "requests": dict(self.requests), "cpu_cores": round(self.cpu_cores, 2),
             "client_cores": round(self.client_cores, 2), "rss_mb": round(self.rss_mb, 1), "notes": self.notes,
@@ -425,7 +428,10 @@ class Result:
         print(f"pages loaded      {s['pages_loaded']}/{self.participants} in {s['load_s']} s "
               f"(p95 {s['page_load_p95_ms']} ms per page)")
         print(f"notes             {s['notes_sent']} sent, {s['notes_seen']} seen on the projector; {s['votes']} votes")
-        print(f"latency           p50 {s['p50_ms']} ms   p95 {s['p95_ms']} ms   max {s['max_ms']} ms")
+        if s["p50_ms"] is None:
+            print("latency           n/a: no note reached the projector")
+        else:
+            print(f"latency           p50 {s['p50_ms']} ms   p95 {s['p95_ms']} ms   max {s['max_ms']} ms")
         print(f"add acknowledged  p50 {s['add_p50_ms']} ms   p95 {s['add_p95_ms']} ms")
         print(f"requests          " + ", ".join(f"{k} {v}" for k, v in sorted(s["requests"].items())))
         print(f"errors            {s['errors']} " + (json.dumps(s["error_kinds"]) if s["errors"] else ""))
@@ -433,6 +439,10 @@ class Result:
         print(f"load generator    {s['client_cores']} cores")
         for note in self.notes:
             print(f"note              {note}")
+
+
+def _ms(value: float) -> float | None:
+    return None if value != value else round(value, 1)  # NaN (nothing measured) -> None
 
 
 class CpuWindow:
@@ -746,12 +756,21 @@ async def run_baseline(args: argparse.Namespace, workdir: Path) -> Result:
                 try:
                     result.load_times.append(await page.open(timeout=args.baseline_load_timeout))
                     pages.append(page)
+                except asyncio.CancelledError:
+                    await page.close()
+                    raise
                 except Exception as exc:  # noqa: BLE001
                     result.errors[f"page_load_{type(exc).__name__}"] += 1
                     await page.close()
 
         ramp_start = time.monotonic()
-        await asyncio.gather(*(open_one(i) for i in range(n)))
+        opening = [asyncio.create_task(open_one(i)) for i in range(n)]
+        _, late = await asyncio.wait(opening, timeout=args.baseline_load_timeout)
+        for task in late:  # the server is saturated: stop waiting for the rest
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        if late:
+            result.errors["page_load_timeout"] += len(late)
         result.loaded = len(pages)
         result.load_seconds = time.monotonic() - ramp_start
         if result.loaded < n:
@@ -811,16 +830,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--votes", type=int, default=2, help="votes each participant casts")
     parser.add_argument("--grace", type=float, default=5.0, help="seconds to wait for the last notes")
     parser.add_argument("--ramp-concurrency", type=int, default=8, help="pages loading at once")
-    parser.add_argument("--baseline-participants", type=int, default=None, help="default: --participants")
+    parser.add_argument("--baseline-participants", type=int, default=None,
+                        help="default: min(--participants, 50); beyond that the baseline server is long saturated")
     parser.add_argument("--baseline-duration", type=float, default=None, help="default: min(--duration, 30)")
-    parser.add_argument("--baseline-load-timeout", type=float, default=60.0)
+    parser.add_argument("--baseline-load-timeout", type=float, default=60.0,
+                        help="stop waiting for baseline pages to load after this many seconds")
     parser.add_argument("--no-baseline", action="store_true", help="run the live channel only")
     parser.add_argument("--baseline-only", action="store_true", help="run the baseline only")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write both summaries here")
     args = parser.parse_args(argv)
     if args.baseline_participants is None:
-        args.baseline_participants = args.participants
+        args.baseline_participants = min(args.participants, 50)
     if args.baseline_duration is None:
         args.baseline_duration = min(args.duration, 30.0)
     return args
@@ -843,10 +864,16 @@ async def main(args: argparse.Namespace) -> int:
     if args.baseline_only:
         return 0
     s = summaries[0]
-    print(f"live_room: participants={args.participants} p50_ms={s['p50_ms']:.0f} p95_ms={s['p95_ms']:.0f} "
+    p50, p95 = (f"{v:.0f}" if v is not None else "nan" for v in (s["p50_ms"], s["p95_ms"]))
+    print(f"live_room: participants={args.participants} p50_ms={p50} p95_ms={p95} "
           f"cpu_cores={s['cpu_cores']:.2f} rss_mb={s['rss_mb']:.0f} errors={s['errors']}")
     return 0
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)  # unwind, so the servers started here are stopped
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _terminate)
     sys.exit(asyncio.run(main(parse_args())))

@@ -1,0 +1,107 @@
+"""The live room in real browsers: five phones and a projector on one running app.
+
+Phones join through the start page, add notes through the live element and must see
+them arrive on the projector; the phone's countdown and the projector's agree; a refresh
+keeps the phone's identity and its unsent draft; and when the facilitator moves the room
+on, the phones follow without anyone clicking.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
+from workshop import actions, storage
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+PHONES = 5
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def token_of(url: str) -> str | None:
+    return parse_qs(urlsplit(url).query).get("p", [None])[0]
+
+
+def seconds_left(page) -> int:
+    return int(page.get_by_test_id("live-clock").get_attribute("data-seconds"))
+
+
+def test_live_room_in_browsers(tmp_path):
+    db_path = tmp_path / "live.db"
+    db = storage.connect(db_path)
+    created = actions.create_workshop(db, "Live room", "Acme", "scaleup")
+    code, key = created.code, created.facilitator_key
+    actions.start_timer(db, code, key)
+
+    errors: list[str] = []
+    with running_app(db_path) as base, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            projector = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+            projector.on("pageerror", lambda e: errors.append(f"projector: {e}"))
+            projector.goto(f"{base}/projector?ws={code}")
+            projector.get_by_test_id("live-projector").wait_for(timeout=30_000)
+
+            # Five phones join through the start page, each in its own browser context.
+            phones = []
+            for i in range(PHONES):
+                phone = browser.new_context(**PHONE).new_page()
+                phone.on("pageerror", lambda e, i=i: errors.append(f"phone {i}: {e}"))
+                phone.goto(f"{base}/?join={code}")
+                phones.append(phone)
+            for i, phone in enumerate(phones):
+                phone.get_by_label("Display name (leave empty to stay anonymous)").fill(f"Phone {i}")
+                phone.get_by_role("button", name="Join").click()
+            for phone in phones:
+                phone.wait_for_url(re.compile(r"/bottlenecks\?.*p="), timeout=30_000)
+                phone.get_by_test_id("live-participant").wait_for(timeout=30_000)
+            tokens = [token_of(phone.url) for phone in phones]
+            assert all(tokens) and len(set(tokens)) == PHONES
+
+            # Each phone adds one note through the live element; all reach the projector.
+            notes = [f"Phone {i}: deploys queue behind the shared staging slot" for i in range(PHONES)]
+            for phone, note in zip(phones, notes):
+                phone.locator("textarea.sw-input").fill(note)
+                phone.locator("button.sw-dim[data-dim=platform]").click()
+                phone.get_by_test_id("live-add").click()
+            cards = projector.locator(".sw-card .sw-text")
+            for note in notes:
+                cards.filter(has_text=note).wait_for(timeout=15_000)
+            assert sorted(cards.all_inner_texts()) == sorted(notes)
+            assert projector.locator("[data-dimension=platform] .sw-card").count() == PHONES
+            for phone in phones:  # each phone's form was cleared once its note was stored
+                assert phone.locator("textarea.sw-input").input_value() == ""
+
+            # The countdown on a phone and on the projector agree within a second.
+            assert phones[0].get_by_test_id("live-clock").get_attribute("data-state") == "running"
+            phone_left, projector_left = seconds_left(phones[0]), seconds_left(projector)
+            assert 0 < phone_left <= 20 * 60
+            assert abs(phone_left - projector_left) <= 1, (phone_left, projector_left)
+
+            # A refresh keeps the identity (token in the URL) and the unsent draft.
+            phone = phones[1]
+            draft = "Half-typed: nobody owns the billing service"
+            phone.locator("textarea.sw-input").fill(draft)
+            phone.locator("button.sw-dim[data-dim=organisation]").click()
+            phone.reload()
+            phone.get_by_test_id("live-participant").wait_for(timeout=30_000)
+            assert token_of(phone.url) == tokens[1]
+            assert phone.locator("textarea.sw-input").input_value() == draft
+            assert "on" in (phone.locator("button.sw-dim[data-dim=organisation]").get_attribute("class") or "").split()
+
+            # The facilitator moves the room on; the phones follow without a click.
+            actions.next_step(db, code, key)
+            started = time.monotonic()
+            phones[0].wait_for_url(re.compile(r"/impact\?"), timeout=10_000)
+            assert time.monotonic() - started < 10
+            assert token_of(phones[0].url) == tokens[0]
+            phones[2].wait_for_url(re.compile(r"/impact\?"), timeout=10_000)
+        finally:
+            browser.close()
+    db.close()
+    assert errors == []
