@@ -60,11 +60,7 @@ with join_tab:
         except WorkshopError as exc:
             st.error(ui.safe(str(exc)))
         else:
-            from workshop.state import load
-
-            current = load(db, code).current_step
-            st.switch_page(ui.step_page(current.key),
-                           query_params={"ws": normalise_code(code), "p": joined.token})
+            ui.enter(db, code, joined.token)
 
 with create_tab:
     with st.form("create"):
@@ -107,7 +103,4 @@ with facilitate_tab:
         except WorkshopError as exc:
             st.error(ui.safe(str(exc)))
         else:
-            from workshop.state import load
-
-            current = load(db, code).current_step
-            st.switch_page(ui.step_page(current.key), query_params={"ws": normalise_code(code), "p": token})
+            ui.enter(db, code, token)

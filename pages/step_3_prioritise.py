@@ -5,13 +5,8 @@ import streamlit as st
 
 from pages import ui
 from workshop import actions, charts, scoring
-from workshop.steps import step_by_key
 
-STEP = step_by_key("prioritise")
-ctx = ui.context()
-ui.step_frame(ctx, STEP)
-(ui.facilitator_sidebar if ctx.facilitator else ui.participant_sidebar)(ctx)
-ui.live(ctx, "facilitator" if ctx.facilitator else "participant", board=False, step_key=STEP.key)
+ctx = ui.open_step("prioritise")
 snapshot = ctx.snapshot
 live = snapshot.live_bottlenecks
 

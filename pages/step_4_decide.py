@@ -4,13 +4,8 @@ import streamlit as st
 
 from pages import ui
 from workshop import actions, decide
-from workshop.steps import step_by_key
 
-STEP = step_by_key("decide")
-ctx = ui.context()
-ui.step_frame(ctx, STEP)
-(ui.facilitator_sidebar if ctx.facilitator else ui.participant_sidebar)(ctx)
-ui.live(ctx, "facilitator" if ctx.facilitator else "participant", board=False, step_key=STEP.key)
+ctx = ui.open_step("decide")
 snapshot = ctx.snapshot
 
 st.write("**Build** when it is core to the moat · **Buy** when speed matters more than uniqueness · "

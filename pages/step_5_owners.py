@@ -6,13 +6,9 @@ import streamlit as st
 
 from pages import ui
 from workshop import actions
-from workshop.steps import outcome_by_key, step_by_key
+from workshop.steps import outcome_by_key
 
-STEP = step_by_key("owners")
-ctx = ui.context()
-ui.step_frame(ctx, STEP)
-(ui.facilitator_sidebar if ctx.facilitator else ui.participant_sidebar)(ctx)
-ui.live(ctx, "facilitator" if ctx.facilitator else "participant", board=False, step_key=STEP.key)
+ctx = ui.open_step("owners")
 snapshot = ctx.snapshot
 
 if not snapshot.decided:

@@ -22,7 +22,7 @@ from workshop.export import md_escape
 from workshop.live import build_state
 from workshop.pitfalls import pitfalls
 from workshop.state import Snapshot, load, normalise_code
-from workshop.steps import STEPS, Step, stage_by_key
+from workshop.steps import STEPS, Step, stage_by_key, step_by_key
 from workshop.timer import format_clock, time_left
 
 HERE = Path(__file__).resolve().parent
@@ -55,6 +55,24 @@ def pages() -> dict[str, list[st.Page]]:
 
 def step_page(step_key: str) -> str:
     return str(HERE / STEP_FILES[step_key])
+
+
+def enter(db: Database, code: str, token: str | None) -> None:
+    """Go to the page of the step the room is on now, as this identity."""
+    params = {"ws": normalise_code(code)}
+    if token:
+        params["p"] = token
+    st.switch_page(step_page(load(db, code).current_step.key), query_params=params)
+
+
+def open_step(step_key: str) -> Context:
+    """The frame shared by steps 2–5: context, title and guidance, sidebar, live header."""
+    step = step_by_key(step_key)
+    ctx = context()
+    step_frame(ctx, step)
+    (facilitator_sidebar if ctx.facilitator else participant_sidebar)(ctx)
+    live(ctx, "facilitator" if ctx.facilitator else "participant", board=False, step_key=step.key)
+    return ctx
 
 
 # --- who is looking ------------------------------------------------------------------
@@ -182,8 +200,7 @@ def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int 
     )
     moved = getattr(result, "step", None)
     if role == "participant" and moved and moved != step_key:
-        fresh = load(ctx.db, ctx.code)
-        st.switch_page(step_page(fresh.current_step.key), query_params=ctx.params())
+        enter(ctx.db, ctx.code, ctx.token)
 
 
 # --- page frame ------------------------------------------------------------------------
@@ -239,13 +256,11 @@ def facilitator_sidebar(ctx: Context) -> None:
         cols = st.columns(2)
         if cols[0].button("◀ Back", width="stretch", disabled=current.number == 1 or snapshot.ended):
             if act(actions.previous_step, ctx.db, ctx.code, ctx.key) is None:
-                fresh = load(ctx.db, ctx.code)
-                st.switch_page(step_page(fresh.current_step.key), query_params=ctx.params())
+                enter(ctx.db, ctx.code, ctx.token)
         if cols[1].button("Next ▶", width="stretch", type="primary",
                           disabled=current.number == len(STEPS) or snapshot.ended):
             if act(actions.next_step, ctx.db, ctx.code, ctx.key) is None:
-                fresh = load(ctx.db, ctx.code)
-                st.switch_page(step_page(fresh.current_step.key), query_params=ctx.params())
+                enter(ctx.db, ctx.code, ctx.token)
         locked = st.toggle("Lock input", value=bool(snapshot.workshop["locked"]), disabled=snapshot.ended)
         if locked != bool(snapshot.workshop["locked"]):
             act(actions.set_locked, ctx.db, ctx.code, ctx.key, locked)

@@ -296,15 +296,18 @@ async def _body(request: Request) -> dict[str, Any]:
     return data
 
 
-async def _act(request: Request, fn: Callable[[Database, str, dict[str, Any]], Any]) -> Response:
+async def _act(request: Request, fn: Callable[[Database, str, dict[str, Any]], Any],
+               publish: bool = True) -> Response:
+    """Run one domain call for a POST; a refusal becomes a JSON error with a fitting status."""
     code = normalise_code(request.path_params["code"])
     try:
         data = await _body(request)
         result = await to_thread.run_sync(lambda: fn(_db(HUB.path_fn()), code, data))
     except WorkshopError as exc:
         return JSONResponse({"error": str(exc)}, status_code=_STATUS.get(type(exc), 400))
-    HUB.nudge(code)
-    return JSONResponse({"ok": True, **result})
+    if publish:
+        HUB.nudge(code)
+    return JSONResponse({"ok": True, **result}, headers={"Cache-Control": "no-store"})
 
 
 async def add_bottleneck(request: Request) -> Response:
@@ -337,13 +340,7 @@ async def me(request: Request) -> Response:
         mine = storage.my_votes(db, workshop["id"], participant["id"])
         return {"name": participant["name"], "votes": {str(k): v for k, v in mine.items()},
                 "votes_left": workshop["vote_budget"] - sum(mine.values())}
-    code = normalise_code(request.path_params["code"])
-    try:
-        data = await _body(request)
-        result = await to_thread.run_sync(lambda: run(_db(HUB.path_fn()), code, data))
-    except WorkshopError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=_STATUS.get(type(exc), 400))
-    return JSONResponse(result, headers={"Cache-Control": "no-store"})
+    return await _act(request, run, publish=False)
 
 
 ROUTES = [
