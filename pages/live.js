@@ -248,7 +248,9 @@ function makeLive(root, initial, setTriggerValue) {
             state = next;
             paintHeader();
             paintBoard();
-            if (cfg.role === "facilitator") maybeRerun("version", next.version, 3000);
+            // The facilitator's page and a projector showing steps 2–5 redraw their
+            // server-side content when the room's data moves (at most every 3 s).
+            if (cfg.role === "facilitator" || cfg.follow) maybeRerun("version", next.version, 3000);
           } else {
             state = Object.assign({}, state || {}, next);
             paintHeader();
@@ -268,10 +270,17 @@ function makeLive(root, initial, setTriggerValue) {
       maybeRerun("step", state.step.key, 0);
     }
   }
+  // Rerun the page at most once per `gap` ms; a change inside the gap is not lost but
+  // replayed when the gap ends, so the last update always reaches the screen.
+  let pending = null;
   function maybeRerun(name, value, gap) {
-    const now = Date.now();
-    if (now - lastTrigger < gap) return;
-    lastTrigger = now;
+    const wait = lastTrigger + gap - Date.now();
+    if (wait > 0) {
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(() => { pending = null; lastTrigger = Date.now(); setTriggerValue(name, value); }, wait);
+      return;
+    }
+    lastTrigger = Date.now();
     setTriggerValue(name, value);
   }
   function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
@@ -280,7 +289,7 @@ function makeLive(root, initial, setTriggerValue) {
   paintHeader();
   paintBoard();
   refreshMine();
-  if (cfg.board && (cfg.role !== "participant" || (state && state.step.key === "bottlenecks"))) loop("board");
+  if ((cfg.board || cfg.follow) && (cfg.role !== "participant" || (state && state.step.key === "bottlenecks"))) loop("board");
   else loop("meta");
 
   return {
@@ -293,6 +302,6 @@ function makeLive(root, initial, setTriggerValue) {
       paintHeader();
       paintBoard();
     },
-    stop() { stopped = true; clearInterval(timerId); },
+    stop() { stopped = true; clearInterval(timerId); if (pending) clearTimeout(pending); },
   };
 }

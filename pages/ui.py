@@ -187,14 +187,16 @@ _LIVE = st.components.v2.component(
 )
 
 
-def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int = 0) -> None:
-    """Mount the live element; it reruns this page only when the room moves to another step."""
+def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int = 0,
+         follow: bool = False) -> None:
+    """Mount the live element; it reruns this page when the room moves to another step
+    (and, with `follow`, when the room's data changes, at most every 3 s)."""
     state = build_state(ctx.db, ctx.code)
     result = _LIVE(
         key=f"live-{role}-{step_key}",
         data={"code": ctx.code, "token": ctx.token if role == "participant" else None, "role": role,
               "board": board, "step_key": step_key, "state": state, "server_now": time.time(),
-              "min_interval": min_interval},
+              "min_interval": min_interval, "follow": follow},
         on_step_change=lambda: None,
         on_version_change=lambda: None,
     )

@@ -9,7 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from workshop import actions, storage
 from workshop.demo import create_demo
+from workshop.export import md_escape
 from workshop.state import load
+from workshop.steps import STEPS
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["home.py", "step_1_bottlenecks.py", "step_2_impact.py", "step_3_prioritise.py",
@@ -37,6 +39,7 @@ def texts(at: AppTest) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.text] + [e.value for e in at.error]
     parts += [e.value for e in at.success] + [e.value for e in at.info] + [e.value for e in at.warning]
     parts += [e.value for e in at.title] + [e.value for e in at.subheader] + [e.value for e in at.caption]
+    parts += [f"{e.label} {e.value}" for e in at.metric]
     return "\n".join(str(p) for p in parts)
 
 
@@ -63,6 +66,48 @@ def test_projector_never_shows_the_key(app_db):
     assert made.facilitator_key not in texts(at)
     assert made.facilitator_token not in texts(at)
     assert made.code in texts(at)
+
+
+PROJECTED = {
+    "bottlenecks": ["Step 1: Bottleneck mapping"],
+    "impact": ["Top-10 bottlenecks with an impact", "Largest money estimates"],
+    "prioritise": ["Ranking · ROI = value × confidence ÷ effort", "1\\. "],
+    "decide": ["As recommended", "Why: "],
+    "owners": ["Ship It checklist: 5 of 5 done", "DRI: "],
+}
+
+
+@pytest.mark.parametrize("step", STEPS, ids=lambda s: s.key)
+def test_projector_shows_each_steps_own_content(app_db, step):
+    made = create_demo(app_db)
+    actions.reopen_workshop(app_db, made.code, made.facilitator_key)
+    actions.go_to_step(app_db, made.code, made.facilitator_key, step.key)
+    at = open_page("projector.py", ws=made.code)
+    assert not at.exception, [e.message for e in at.exception]
+    shown = texts(at)
+    assert f"Step {step.number}: {step.title}" in shown
+    for expected in PROJECTED[step.key]:
+        assert expected in shown, (step.key, expected)
+    charts = len(at.get("vega_lite_chart"))
+    assert charts == (1 if step.key in ("impact", "prioritise") else 0)
+    others = {text for key, texts_ in PROJECTED.items() if key != step.key for text in texts_}
+    assert not any(text in shown for text in others - set(PROJECTED[step.key]) if text not in ("1\\. ", "Why: ", "DRI: "))
+
+
+def test_projector_keeps_participant_text_literal(app_db):
+    made = create_demo(app_db)
+    actions.reopen_workshop(app_db, made.code, made.facilitator_key)
+    snapshot = load(app_db, made.code)
+    first = snapshot.plan[0]
+    title = "<b>Bold</b> [a](javascript:x)"
+    actions.edit_initiative(app_db, made.code, made.facilitator_key, first.id, title, first.description,
+                            first.bottleneck_ids)
+    for step in ("prioritise", "decide", "owners"):
+        actions.go_to_step(app_db, made.code, made.facilitator_key, step)
+        at = open_page("projector.py", ws=made.code)
+        shown = texts(at)
+        assert md_escape(title) in shown, step
+        assert title not in shown, step
 
 
 def test_create_workshop_from_the_start_page(app_db):
