@@ -123,7 +123,7 @@ def _cycle(doc):
 
 
 MUTATIONS = {
-    "wrong format": _set("format", "scaling-workshop/2"),
+    "wrong format": _set("format", "scaling-workshop/9"),
     "format missing": _drop("format"),
     **{f"missing {k}": _drop(k) for k in ("workshop", "steps", "participants", "bottlenecks", "votes", "impacts",
                                           "initiatives", "decisions", "owners")},

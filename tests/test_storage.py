@@ -34,9 +34,32 @@ def test_reconnecting_keeps_data_and_does_not_migrate_again(tmp_path):
         assert storage.code_exists(again, created.code)
         assert workshop_count(again) == 1
         applied = again.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]
-        assert applied == 1
+        assert applied == 2
     finally:
         again.close()
+
+
+def test_a_database_from_before_checkins_is_upgraded_in_place(tmp_path):
+    """A file created by the first schema keeps its workshops and gains leader links and check-ins."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(str(path)))
+    storage.migrations.apply(old, stop_before="0002_leader_links_and_checkins")
+    assert "checkins" not in old.table_names()
+    old.conn.commit()
+    old.close()
+    db = storage.connect(path)
+    try:
+        created = actions.create_workshop(db, "T", "O", "startup", now=NOW)
+        assert "checkins" in db.table_names()
+        assert "leader_hash" in db["workshops"].columns_dict
+        assert any(i.name == "votes_bottleneck" for i in db["votes"].indexes)
+        assert storage.workshop_by_code(db, created.code)["leader_hash"] is None
+    finally:
+        db.close()
 
 
 def test_db_path_follows_environment(monkeypatch, tmp_path):

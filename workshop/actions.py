@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import decide, scoring, storage, timer
+from . import decide, followup, scoring, storage, timer
 from .errors import BudgetExhausted, CycleRefused, InputLocked, InvalidInput, NotAllowed, NotFound
 from .state import normalise_code
 from .steps import DIMENSION_KEYS, OUTCOME_KEYS, STAGE_KEYS, STEP_KEYS, STEPS
@@ -100,6 +100,30 @@ def _open(workshop: Row) -> None:
         raise InputLocked("The workshop has ended; its summary is read-only.")
     if workshop["locked"]:
         raise InputLocked("The facilitator has locked input for the moment.")
+
+
+def _follower(db: Database, code: str, credential: str | None) -> tuple[Row, str]:
+    """The workshop and who is acting ("facilitator" or "leader link") for follow-through.
+
+    The leader link opens the summary and may add check-ins; it is refused by every
+    other action because it is neither the key, a facilitator device nor a participant.
+    """
+    workshop = _workshop(db, code)
+    if credential:
+        digest = hash_secret(str(credential).strip())
+        if workshop["leader_hash"] and hmac.compare_digest(digest, workshop["leader_hash"]):
+            return workshop, "leader link"
+        if is_facilitator(db, code, credential):
+            return workshop, "facilitator"
+    raise NotAllowed("Only the facilitator or a holder of the current leader link can record check-ins.")
+
+
+def is_leader(db: Database, code: str, token: str | None) -> bool:
+    """True if `token` is this workshop's current (not revoked) leader link."""
+    try:
+        return _follower(db, code, token)[1] == "leader link"
+    except (NotAllowed, NotFound):
+        return False
 
 
 def is_facilitator(db: Database, code: str, key: str | None) -> bool:
@@ -634,3 +658,75 @@ def confirm_observability(db: Database, code: str, key: str, confirmed: bool) ->
     workshop = _facilitator(db, code, key)
     with storage.change(db, workshop["id"]):
         storage.update_workshop(db, workshop["id"], observability_confirmed=int(bool(confirmed)))
+
+
+# --- leaders and follow-through ----------------------------------------------------------
+
+def issue_leader_link(db: Database, code: str, key: str, now: float | None = None) -> str:
+    """A new read-only link for leaders; any earlier leader link stops working."""
+    workshop = _facilitator(db, code, key)
+    token = secrets.token_urlsafe(18)
+    with storage.change(db, workshop["id"]):
+        storage.update_workshop(db, workshop["id"], leader_hash=hash_secret(token), leader_issued_at=_now(now))
+    return token
+
+
+def revoke_leader_link(db: Database, code: str, key: str) -> None:
+    workshop = _facilitator(db, code, key)
+    if workshop["leader_hash"] is None:
+        raise InvalidInput("There is no leader link to revoke.")
+    with storage.change(db, workshop["id"]):
+        storage.update_workshop(db, workshop["id"], leader_hash=None, leader_issued_at=None)
+
+
+def _day(value: date | str | None, field: str, default: date | None = None) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput(f"{field} must be a date such as 2026-12-31.") from None
+
+
+def record_checkin(db: Database, code: str, credential: str, initiative_id: int, value: float | str,
+                   status: str, note: str = "", checked_on: date | str | None = None,
+                   next_checkin: date | str | None = None, recorded_by: str = "",
+                   today: date | None = None, now: float | None = None) -> int:
+    """An owner reports the metric's value, a status and a note; works after the workshop ended."""
+    workshop, via = _follower(db, code, credential)
+    row = _initiative(db, workshop, initiative_id)
+    owner = next((o for o in storage.owners(db, workshop["id"]) if o["initiative_id"] == row["id"]), None)
+    if owner is None:
+        raise InvalidInput("This initiative has no owner and metric yet: assign them in step 5 first.")
+    measured = clean_number(value, "Metric value")
+    if status not in followup.STATUSES:
+        raise InvalidInput("Choose a status: on track, at risk or off track.")
+    clean_note = clean_text(note, "Note", max_len=NOTE_MAX, required=False)
+    who = clean_text(recorded_by, "Recorded by", max_len=NAME_MAX * 2, required=False) or owner["owner"]
+    today = today or date.fromtimestamp(_now(now))
+    when = _day(checked_on, "The check-in date", default=today)
+    assert when is not None
+    if when > today:
+        raise InvalidInput("The check-in date is in the future: record what was measured, on or before today.")
+    if when < followup.day_of(owner["assigned_at"]):
+        raise InvalidInput("The check-in date is before the owner was assigned.")
+    upcoming = _day(next_checkin, "The next check-in date")
+    if upcoming is not None and upcoming <= when:
+        raise InvalidInput("The next check-in must come after this one.")
+    with storage.change(db, workshop["id"]):
+        return storage.insert_checkin(db, {
+            "initiative_id": row["id"], "checked_on": when.isoformat(), "value": measured, "status": status,
+            "note": clean_note, "next_checkin": upcoming.isoformat() if upcoming else None, "recorded_by": who,
+            "via": via, "created_at": _now(now)})
+
+
+def delete_checkin(db: Database, code: str, key: str, checkin_id: int) -> None:
+    """Remove a check-in recorded by mistake (facilitator only; leader links only add)."""
+    workshop = _facilitator(db, code, key)
+    row = storage.checkin(db, workshop["id"], clean_int(checkin_id, "Check-in", low=1, high=2**62))
+    if row is None:
+        raise NotFound("That check-in is not part of this workshop.")
+    with storage.change(db, workshop["id"]):
+        storage.delete_checkin(db, row["id"])

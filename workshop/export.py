@@ -12,7 +12,7 @@ import math
 import secrets
 import sqlite3
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlite_utils import Database
@@ -21,12 +21,14 @@ from . import checklist, storage
 from .actions import DIRECTIONS, MAGNITUDES, hash_secret
 from .decide import CHOICE_TITLES, CHOICES, QUESTION_KEYS, QUESTIONS
 from .errors import ImportRefused
+from .followup import STATUSES
 from .scoring import CRITERIA, RANGES, has_cycle, method_by_key
 from .state import Snapshot, load, normalise_code
 from .steps import DIMENSION_KEYS, DIMENSIONS, OUTCOME_KEYS, STAGE_KEYS, STEP_KEYS, STEPS, outcome_by_key, stage_by_key
 from .timer import Timer, format_clock, time_spent
 
-FORMAT = "scaling-workshop/1"
+FORMAT = "scaling-workshop/2"
+READABLE_FORMATS = ("scaling-workshop/1", FORMAT)  # /1 predates check-ins
 TIMER_STATES = ("pending", "running", "paused", "done")
 
 
@@ -98,6 +100,10 @@ def to_document(snapshot: Snapshot, now: float | None = None) -> dict[str, Any]:
                     "unit": i.owner["unit"], "baseline": i.owner["baseline"], "target": i.owner["target"],
                     "checkin": i.owner["checkin"], "assigned_at": iso(i.owner["assigned_at"])}
                    for i in initiatives if i.owner is not None],
+        "checkins": [{"initiative": iid[c["initiative_id"]], "checked_on": c["checked_on"], "value": c["value"],
+                      "status": c["status"], "note": c["note"], "next_checkin": c["next_checkin"],
+                      "recorded_by": c["recorded_by"], "via": c["via"], "created_at": iso(c["created_at"])}
+                     for i in initiatives for c in i.checkins],
         "checklist": [item.as_dict() for item in checklist.evaluate(snapshot)],
     }
 
@@ -135,6 +141,13 @@ def _finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _is_day(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
+
+
 def _text(value: Any, field: str, limit: int = 5000) -> str:
     _require(isinstance(value, str) and len(value) <= limit, f"{field} must be text of at most {limit} characters.")
     return value
@@ -147,7 +160,7 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
     except (ValueError, UnicodeDecodeError) as exc:
         raise ImportRefused(f"The file is not valid JSON ({exc}).") from None
     _require(isinstance(doc, dict), "The file does not hold a workshop export.")
-    _require(doc.get("format") == FORMAT,
+    _require(doc.get("format") in READABLE_FORMATS,
              f"Unknown format {doc.get('format')!r}: expected {FORMAT!r}.")
     w = doc.get("workshop")
     _require(isinstance(w, dict), "'workshop' must be an object.")
@@ -176,6 +189,7 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
     initiatives = _list(doc, "initiatives")
     decisions = _list(doc, "decisions")
     owners = _list(doc, "owners")
+    checkins = _list(doc, "checkins") if doc["format"] != "scaling-workshop/1" else []
     key = secrets.token_urlsafe(18)
     try:
         with db.atomic():
@@ -258,6 +272,20 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
                                           "unit": _text(o.get("unit", ""), "unit"), "baseline": float(o["baseline"]),
                                           "target": float(o["target"]), "checkin": _text(o.get("checkin"), "checkin", 10),
                                           "assigned_at": from_iso(o.get("assigned_at"), "assigned_at")})
+            owned = {o.get("initiative") for o in owners}
+            for c in checkins:
+                _require(c.get("initiative") in owned, "A check-in refers to an initiative without an owner.")
+                _require(c.get("status") in STATUSES, "A check-in has an unknown status.")
+                _require(_finite(c.get("value")), "A check-in's value must be a number.")
+                _require(c.get("via") in ("facilitator", "leader link"), "A check-in has an unknown 'via'.")
+                for field in ("checked_on", "next_checkin"):
+                    if field == "checked_on" or c.get(field) is not None:
+                        _require(_is_day(c.get(field)), f"A check-in's {field} must be a date such as 2026-12-31.")
+                storage.insert_checkin(db, {
+                    "initiative_id": _ref(c.get("initiative"), imap, "initiative"), "checked_on": c["checked_on"],
+                    "value": float(c["value"]), "status": c["status"], "note": _text(c.get("note", ""), "check-in note"),
+                    "next_checkin": c.get("next_checkin"), "recorded_by": _text(c.get("recorded_by"), "recorded_by", 200),
+                    "via": c["via"], "created_at": from_iso(c.get("created_at"), "created_at")})
     except ImportRefused:
         raise
     except (KeyError, TypeError, ValueError, sqlite3.IntegrityError) as exc:
@@ -368,6 +396,29 @@ def markdown(snapshot: Snapshot, now: float | None = None) -> str:
                          f"{_num(o['baseline'])}{unit} | {_num(o['target'])}{unit} | {o['checkin']} |")
     else:
         lines.append("- No owners assigned.")
+
+    lines += ["", "## Follow-through", ""]
+    today = date.fromtimestamp(moment)
+    tracks = snapshot.tracks
+    if tracks:
+        lines += ["| Initiative | Owner | Latest value | Target | Progress | Status | Next check-in |",
+                  "|---|---|---|---|---|---|---|"]
+        for t in tracks:
+            unit = f" {md_escape(t.unit)}" if t.unit else ""
+            due = t.next_checkin.isoformat() if t.next_checkin else "none planned"
+            if t.overdue(today):
+                due += f" (overdue by {t.days_overdue(today)} days)"
+            lines.append(f"| {md_escape(t.title)} | {md_escape(t.owner)} | {_num(t.value)}{unit} | {_num(t.target)}{unit} "
+                         f"| {t.progress:.0%} | {t.status_title} | {due} |")
+        notes = [(t, c) for t in tracks for c in t.checkins]
+        if notes:
+            lines += ["", "### Check-ins", ""]
+            for t, c in notes:
+                text = f" — {md_escape(c['note'])}" if c["note"] else ""
+                lines.append(f"- {c['checked_on']} · {md_escape(t.title)}: {_num(c['value'])} "
+                             f"({STATUSES[c['status']]}, by {md_escape(c['recorded_by'])}){text}")
+    else:
+        lines.append("- Nothing to follow up yet: no owned initiatives.")
 
     lines += ["", "## Time per step", "", "| Step | Planned | Spent |", "|---|---|---|"]
     for step in STEPS:

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from . import storage
 from .errors import NotFound
+from .followup import Track, day_of, track
 from .scoring import Aggregate, aggregate_all, rank
 from .steps import DIMENSION_KEYS, STEPS, Step, step_by_key
 from .timer import Timer
@@ -35,6 +36,7 @@ class Initiative:
     rank: int = 0
     decision: Row | None = None
     owner: Row | None = None
+    checkins: list[Row] = field(default_factory=list)
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Snapshot:
     impacts: list[Row]
     scores: list[Row]
     initiatives: list[Initiative]
+    checkins: list[Row] = field(default_factory=list)
 
     @property
     def id(self) -> int:
@@ -135,6 +138,18 @@ class Snapshot:
     def decided(self) -> list[Initiative]:
         return [i for i in self.plan if i.decision is not None]
 
+    @property
+    def tracks(self) -> list[Track]:
+        """Owned initiatives in plan order, with their check-ins (the follow-through)."""
+        return [track(i.owner, i.title, i.checkins, code=self.code, workshop_title=self.workshop["title"],
+                      organisation=self.workshop["organisation"],
+                      workshop_created_on=day_of(self.workshop["created_at"]))
+                for i in self.plan if i.owner is not None]
+
+    @property
+    def leader_link_active(self) -> bool:
+        return bool(self.workshop.get("leader_hash"))
+
     def participant_name(self, participant_id: int | None) -> str:
         for row in self.participants:
             if row["id"] == participant_id:
@@ -160,6 +175,10 @@ def load(db: Database, code: str) -> Snapshot:
         after.setdefault(dep["initiative_id"], []).append(dep["after_id"])
     decisions = {d["initiative_id"]: d for d in storage.decisions(db, workshop_id)}
     owners = {o["initiative_id"]: o for o in storage.owners(db, workshop_id)}
+    checkins = storage.checkins(db, workshop_id)
+    checkins_of: dict[int, list[Row]] = {}
+    for row in checkins:
+        checkins_of.setdefault(row["initiative_id"], []).append(row)
     rows = storage.initiatives(db, workshop_id)
     order = rank(rows, aggregates, workshop["scoring"])
     initiatives = []
@@ -173,12 +192,13 @@ def load(db: Database, code: str) -> Snapshot:
                               key=DIMENSION_KEYS.index),
             aggregate=aggregates.get(row["id"]), rank=order.index(row["id"]) + 1,
             decision=decisions.get(row["id"]), owner=owners.get(row["id"]),
+            checkins=checkins_of.get(row["id"], []),
         ))
     return Snapshot(
         workshop=workshop, timers=storage.timers(db, workshop_id),
         participants=storage.participants(db, workshop_id), bottlenecks=bottlenecks,
         votes=storage.votes(db, workshop_id), impacts=storage.impacts(db, workshop_id),
-        scores=scores, initiatives=initiatives,
+        scores=scores, initiatives=initiatives, checkins=checkins,
     )
 
 

@@ -153,6 +153,30 @@ def _initial_schema(db: Database) -> None:
         """)
 
 
+@migrations(name="0002_leader_links_and_checkins")
+def _leader_links_and_checkins(db: Database) -> None:
+    """Follow-through after the room empties: a revocable read link for leaders, check-ins
+    against each owner's metric, and the votes index the board read needs at scale."""
+    _run_statements(db, """
+        ALTER TABLE workshops ADD COLUMN leader_hash TEXT;
+        ALTER TABLE workshops ADD COLUMN leader_issued_at REAL;
+        CREATE TABLE checkins (
+            id INTEGER PRIMARY KEY,
+            initiative_id INTEGER NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+            checked_on TEXT NOT NULL,
+            value REAL NOT NULL,
+            status TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            next_checkin TEXT,
+            recorded_by TEXT NOT NULL,
+            via TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX checkins_initiative ON checkins(initiative_id, checked_on);
+        CREATE INDEX votes_bottleneck ON votes(bottleneck_id);
+        """)
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run DDL one statement at a time: `executescript` would commit mid-migration."""
     for statement in script.split(";"):
@@ -433,7 +457,7 @@ def update_initiative(db: Database, initiative_id: int, **fields: Any) -> None:
 
 
 def delete_initiative(db: Database, initiative_id: int) -> None:
-    for table in ("initiative_links", "scores", "decisions", "owners"):
+    for table in ("initiative_links", "scores", "decisions", "owners", "checkins"):
         db.execute(f"DELETE FROM {table} WHERE initiative_id = ?", [initiative_id])
     db.execute("DELETE FROM dependencies WHERE initiative_id = ? OR after_id = ?", [initiative_id, initiative_id])
     db.execute("DELETE FROM initiatives WHERE id = ?", [initiative_id])
@@ -520,3 +544,45 @@ def upsert_owner(db: Database, row: Row) -> None:
 def owners(db: Database, workshop_id: int) -> list[Row]:
     return _all(db, "SELECT o.* FROM owners o JOIN initiatives i ON i.id = o.initiative_id "
                     "WHERE i.workshop_id = ? ORDER BY o.initiative_id", [workshop_id])
+
+
+# --- follow-through: check-ins and the portfolio -------------------------------------
+
+def insert_checkin(db: Database, row: Row) -> int:
+    cursor = db.execute(
+        "INSERT INTO checkins (initiative_id, checked_on, value, status, note, next_checkin, recorded_by, via, "
+        "created_at) VALUES (:initiative_id, :checked_on, :value, :status, :note, :next_checkin, :recorded_by, "
+        ":via, :created_at)", row)
+    return int(cursor.lastrowid)
+
+
+def checkin(db: Database, workshop_id: int, checkin_id: int) -> Row | None:
+    return _one(db, "SELECT c.* FROM checkins c JOIN initiatives i ON i.id = c.initiative_id "
+                    "WHERE i.workshop_id = ? AND c.id = ?", [workshop_id, checkin_id])
+
+
+def delete_checkin(db: Database, checkin_id: int) -> None:
+    db.execute("DELETE FROM checkins WHERE id = ?", [checkin_id])
+
+
+def checkins(db: Database, workshop_id: int) -> list[Row]:
+    """A workshop's check-ins, oldest first per initiative."""
+    return _all(db, "SELECT c.* FROM checkins c JOIN initiatives i ON i.id = c.initiative_id "
+                    "WHERE i.workshop_id = ? ORDER BY c.initiative_id, c.checked_on, c.id", [workshop_id])
+
+
+def portfolio_owners(db: Database) -> list[Row]:
+    """Every owned initiative in the database with its workshop's facts."""
+    return _all(
+        db,
+        "SELECT o.*, i.title, i.workshop_id, w.code, w.title AS workshop_title, w.organisation, "
+        "w.created_at AS workshop_created_at, w.ended_at AS workshop_ended_at, d.choice "
+        "FROM owners o JOIN initiatives i ON i.id = o.initiative_id JOIN workshops w ON w.id = i.workshop_id "
+        "LEFT JOIN decisions d ON d.initiative_id = o.initiative_id "
+        "ORDER BY w.created_at DESC, w.id DESC, COALESCE(i.position, 1e9), i.id")
+
+
+def portfolio_checkins(db: Database) -> list[Row]:
+    """Every check-in of an owned initiative, oldest first per initiative."""
+    return _all(db, "SELECT c.* FROM checkins c JOIN owners o ON o.initiative_id = c.initiative_id "
+                    "ORDER BY c.initiative_id, c.checked_on, c.id")

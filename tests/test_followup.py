@@ -1,0 +1,334 @@
+"""Follow-through: leader links, check-ins, progress, overdue flags and the portfolio."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import date, timedelta
+
+import pytest
+
+from tests.helpers import NOW, version
+from workshop import actions, export, followup, storage
+from workshop.errors import InputLocked, InvalidInput, NotAllowed, NotFound
+from workshop.state import load
+
+TODAY = date.fromtimestamp(NOW)
+LATER = TODAY + timedelta(days=40)
+
+
+@pytest.fixture
+def leader(db, demo) -> str:
+    return actions.issue_leader_link(db, demo.code, demo.facilitator_key, now=NOW)
+
+
+def first_owned(db, code):
+    return load(db, code).tracks[0]
+
+
+# --- pure maths ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("baseline, target, value, expected", [
+    (40, 16, 40, 0.0), (40, 16, 16, 1.0), (40, 16, 28, 0.5), (40, 16, 52, -0.5), (40, 16, 10, 1.25),
+    (10, 90, 50, 0.5), (0, 1, 1, 1.0), (5, 5, 5, 1.0), (5, 5, 6, 0.0),
+])
+def test_progress_runs_from_baseline_to_target_in_either_direction(baseline, target, value, expected):
+    assert followup.progress(baseline, target, value) == pytest.approx(expected)
+
+
+def owner_row(checkin: str = "2025-07-01") -> dict:
+    return {"initiative_id": 1, "owner": "Priya", "metric": "Pages", "unit": "/wk", "baseline": 40.0,
+            "target": 16.0, "checkin": checkin, "assigned_at": NOW}
+
+
+def checkin_row(n: int, on: str, value: float, status: str = "on_track", upcoming: str | None = None) -> dict:
+    return {"id": n, "initiative_id": 1, "checked_on": on, "value": value, "status": status, "note": "",
+            "next_checkin": upcoming, "recorded_by": "Priya", "via": "facilitator", "created_at": NOW}
+
+
+def test_a_track_without_checkins_is_due_on_its_first_checkin_date():
+    t = followup.track(owner_row("2025-07-01"), "SLOs", [])
+    assert (t.value, t.progress, t.status, t.status_title) == (40.0, 0.0, None, followup.NOT_CHECKED)
+    assert t.next_checkin == date(2025, 7, 1)
+    assert not t.overdue(date(2025, 7, 1))
+    assert t.overdue(date(2025, 7, 2)) and t.days_overdue(date(2025, 7, 9)) == 8
+
+
+def test_the_latest_checkin_sets_value_status_and_next_date_whatever_the_row_order():
+    rows = [checkin_row(2, "2025-08-01", 22, "at_risk", "2025-09-01"), checkin_row(1, "2025-07-01", 30, "on_track", "2025-08-01")]
+    t = followup.track(owner_row(), "SLOs", rows)
+    assert [c["id"] for c in t.checkins] == [1, 2]
+    assert (t.value, t.status) == (22, "at_risk")
+    assert t.progress == pytest.approx(0.75)
+    assert t.next_checkin == date(2025, 9, 1)
+    assert not t.overdue(date(2025, 9, 1)) and t.overdue(date(2025, 9, 2))
+
+
+def test_no_next_date_means_nothing_is_overdue():
+    t = followup.track(owner_row(), "SLOs", [checkin_row(1, "2025-07-01", 16, "on_track", None)])
+    assert t.next_checkin is None and not t.overdue(date(2030, 1, 1))
+
+
+# --- leader links ----------------------------------------------------------------------
+
+def test_leader_link_is_issued_revoked_and_reissued_by_the_facilitator_only(db, demo):
+    with pytest.raises(NotAllowed):
+        actions.issue_leader_link(db, demo.code, "not-the-key")
+    first = actions.issue_leader_link(db, demo.code, demo.facilitator_key)
+    assert actions.is_leader(db, demo.code, first)
+    assert first not in (demo.facilitator_key, demo.facilitator_token, demo.code)
+    second = actions.issue_leader_link(db, demo.code, demo.facilitator_key)
+    assert not actions.is_leader(db, demo.code, first), "reissuing retires the old link"
+    assert actions.is_leader(db, demo.code, second)
+    with pytest.raises(NotAllowed):
+        actions.revoke_leader_link(db, demo.code, second)
+    actions.revoke_leader_link(db, demo.code, demo.facilitator_key)
+    assert not actions.is_leader(db, demo.code, second)
+    with pytest.raises(InvalidInput):
+        actions.revoke_leader_link(db, demo.code, demo.facilitator_key)
+
+
+def test_leader_link_of_one_workshop_opens_no_other(db, demo, workshop):
+    token = actions.issue_leader_link(db, demo.code, demo.facilitator_key)
+    assert not actions.is_leader(db, workshop.code, token)
+    assert not actions.is_facilitator(db, demo.code, token)
+    assert actions.identify(db, demo.code, token) is None
+
+
+def test_the_leader_link_is_never_exported(db, demo, leader):
+    text = export.export_json(db, demo.code) + export.export_markdown(db, demo.code)
+    assert leader not in text and actions.hash_secret(leader) not in text
+
+
+# Every action that writes, called with valid arguments and the leader link in place of
+# the key or the participant token. Each must refuse and leave the workshop untouched.
+def _writes(db, code: str, cred: str) -> dict:
+    s = load(db, code)
+    b, b2 = s.live_bottlenecks[0]["id"], s.live_bottlenecks[1]["id"]
+    i, i2 = s.plan[0], s.plan[-1]
+    impact = s.impacts[0]["id"]
+    answers = i.decision["answers"]
+    return {
+        "facilitator_token": lambda: actions.facilitator_token(db, code, cred),
+        "rename": lambda: actions.rename(db, code, cred, "Leader"),
+        "add_bottleneck": lambda: actions.add_bottleneck(db, code, cred, "platform", "From a leader"),
+        "vote": lambda: actions.vote(db, code, cred, b),
+        "unvote": lambda: actions.unvote(db, code, cred, b),
+        "edit_bottleneck": lambda: actions.edit_bottleneck(db, code, cred, b, "Edited by a leader"),
+        "hide_bottleneck": lambda: actions.hide_bottleneck(db, code, cred, b),
+        "merge_bottlenecks": lambda: actions.merge_bottlenecks(db, code, cred, b2, b),
+        "set_vote_budget": lambda: actions.set_vote_budget(db, code, cred, 9),
+        "set_locked": lambda: actions.set_locked(db, code, cred, True),
+        "start_timer": lambda: actions.start_timer(db, code, cred),
+        "pause_timer": lambda: actions.pause_timer(db, code, cred),
+        "extend_timer": lambda: actions.extend_timer(db, code, cred, 1),
+        "go_to_step": lambda: actions.go_to_step(db, code, cred, "impact"),
+        "next_step": lambda: actions.next_step(db, code, cred),
+        "previous_step": lambda: actions.previous_step(db, code, cred),
+        "set_step_minutes": lambda: actions.set_step_minutes(db, code, cred, "owners", 25),
+        "end_workshop": lambda: actions.end_workshop(db, code, cred),
+        "reopen_workshop": lambda: actions.reopen_workshop(db, code, cred),
+        "add_impact": lambda: actions.add_impact(db, code, cred, b, "revenue", "worse", 3, "Because"),
+        "delete_impact": lambda: actions.delete_impact(db, code, cred, impact),
+        "add_initiative": lambda: actions.add_initiative(db, code, cred, "Leader idea", [b]),
+        "edit_initiative": lambda: actions.edit_initiative(db, code, cred, i.id, "Renamed", "", [b]),
+        "delete_initiative": lambda: actions.delete_initiative(db, code, cred, i2.id),
+        "score_initiative": lambda: actions.score_initiative(db, code, cred, i.id,
+                                                             {"value": 9, "effort": 1, "urgency": 9, "confidence": 90}),
+        "set_scoring_method": lambda: actions.set_scoring_method(db, code, cred, "wsjf"),
+        "add_dependency": lambda: actions.add_dependency(db, code, cred, i2.id, i.id),
+        "remove_dependency": lambda: actions.remove_dependency(db, code, cred, i2.id, i.id),
+        "set_sequence": lambda: actions.set_sequence(db, code, cred, [x.id for x in s.sequenced]),
+        "adopt_ranking": lambda: actions.adopt_ranking(db, code, cred),
+        "record_decision": lambda: actions.record_decision(db, code, cred, i.id, answers, "partner", "Leader says"),
+        "assign_owner": lambda: actions.assign_owner(db, code, cred, i.id, "Leader", "Metric", 1, 2,
+                                                     TODAY + timedelta(days=3), today=TODAY),
+        "confirm_observability": lambda: actions.confirm_observability(db, code, cred, False),
+        "issue_leader_link": lambda: actions.issue_leader_link(db, code, cred),
+        "revoke_leader_link": lambda: actions.revoke_leader_link(db, code, cred),
+        "delete_checkin": lambda: actions.delete_checkin(db, code, cred, 1),
+    }
+
+
+# Actions anyone may call with just the join code (or that only read), and the one write a
+# leader link is given: adding a check-in.
+OPEN_OR_READ = {"hash_secret", "new_code", "validate_minutes", "create_workshop", "join", "identify",
+                "is_facilitator", "is_leader", "votes_left", "record_checkin"}
+
+
+def test_the_refusal_table_covers_every_action():
+    public = {name for name, fn in inspect.getmembers(actions, inspect.isfunction)
+              if fn.__module__ == actions.__name__ and not name.startswith("_")}
+    assert public - OPEN_OR_READ == set(WRITE_NAMES), "add new actions to the leader refusal table"
+
+
+WRITE_NAMES = ("facilitator_token", "rename", "add_bottleneck", "vote", "unvote", "edit_bottleneck",
+               "hide_bottleneck", "merge_bottlenecks", "set_vote_budget", "set_locked", "start_timer",
+               "pause_timer", "extend_timer", "go_to_step", "next_step", "previous_step", "set_step_minutes",
+               "end_workshop", "reopen_workshop", "add_impact", "delete_impact", "add_initiative",
+               "edit_initiative", "delete_initiative", "score_initiative", "set_scoring_method",
+               "add_dependency", "remove_dependency", "set_sequence", "adopt_ranking", "record_decision",
+               "assign_owner", "confirm_observability", "issue_leader_link", "revoke_leader_link",
+               "delete_checkin")
+
+
+@pytest.mark.parametrize("name", WRITE_NAMES)
+def test_a_leader_link_cannot_change_anything(db, demo, name):
+    actions.reopen_workshop(db, demo.code, demo.facilitator_key)
+    actions.go_to_step(db, demo.code, demo.facilitator_key, "prioritise", now=NOW)
+    token = actions.issue_leader_link(db, demo.code, demo.facilitator_key)
+    checkin = actions.record_checkin(db, demo.code, demo.facilitator_key, first_owned(db, demo.code).initiative_id,
+                                     30, "on_track", today=LATER)
+    assert checkin == 1
+    before = export.export_json(db, demo.code, now=NOW)
+    stamp = version(db, demo.code)
+    call = _writes(db, demo.code, token)[name]
+    assert set(_writes(db, demo.code, token)) == set(WRITE_NAMES)
+    with pytest.raises(NotAllowed):
+        call()
+    assert export.export_json(db, demo.code, now=NOW) == before
+    assert version(db, demo.code) == stamp
+    assert actions.is_leader(db, demo.code, token)
+
+
+PARTICIPANT_ACTIONS = {"rename", "add_bottleneck", "vote", "unvote", "add_impact", "add_initiative",
+                       "score_initiative"}
+
+
+@pytest.mark.parametrize("name", WRITE_NAMES)
+def test_the_same_calls_succeed_with_the_right_credential(db, demo, name):
+    """The control for the table above: the refusals come from the leader link, not the arguments."""
+    actions.reopen_workshop(db, demo.code, demo.facilitator_key)
+    actions.go_to_step(db, demo.code, demo.facilitator_key, "prioritise", now=NOW)
+    actions.issue_leader_link(db, demo.code, demo.facilitator_key)
+    actions.record_checkin(db, demo.code, demo.facilitator_key, first_owned(db, demo.code).initiative_id, 30,
+                           "on_track", today=LATER)
+    participant = actions.join(db, demo.code, "Someone").token
+    if name == "unvote":
+        actions.vote(db, demo.code, participant, load(db, demo.code).live_bottlenecks[0]["id"])
+    stamp = version(db, demo.code)
+    credential = participant if name in PARTICIPANT_ACTIONS else demo.facilitator_key
+    _writes(db, demo.code, credential)[name]()
+    assert version(db, demo.code) > stamp
+
+
+# --- check-ins -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("via", ["facilitator", "leader link"])
+def test_owners_record_checkins_through_either_link(db, demo, leader, via):
+    credential = demo.facilitator_key if via == "facilitator" else leader
+    t = first_owned(db, demo.code)
+    before = export.to_document(load(db, demo.code), now=NOW)
+    halfway = t.baseline + (t.target - t.baseline) / 2
+    actions.record_checkin(db, demo.code, credential, t.initiative_id, halfway, "at_risk", "Slower than hoped",
+                           next_checkin=LATER + timedelta(days=30), today=LATER, now=NOW)
+    after = export.to_document(load(db, demo.code), now=NOW)
+    assert {k: v for k, v in after.items() if k != "checkins"} == {k: v for k, v in before.items() if k != "checkins"}
+    [row] = after["checkins"]
+    assert (row["status"], row["note"], row["via"], row["recorded_by"]) == ("at_risk", "Slower than hoped", via, t.owner)
+    tracked = first_owned(db, demo.code)
+    assert tracked.progress == pytest.approx(0.5)
+    assert tracked.next_checkin == LATER + timedelta(days=30)
+
+
+def test_checkins_are_accepted_after_the_workshop_ended(db, demo, leader):
+    assert load(db, demo.code).ended
+    t = first_owned(db, demo.code)
+    actions.record_checkin(db, demo.code, leader, t.initiative_id, t.target, "on_track", today=LATER)
+    assert first_owned(db, demo.code).progress == 1.0
+
+
+BAD_CHECKINS = {
+    "no value": ({"value": ""}, "Metric value"),
+    "text value": ({"value": "lots"}, "Metric value"),
+    "infinite value": ({"value": "inf"}, "Metric value"),
+    "unknown status": ({"status": "green"}, "status"),
+    "future date": ({"checked_on": (LATER + timedelta(days=1)).isoformat()}, "in the future"),
+    "before the owner": ({"checked_on": (TODAY - timedelta(days=30)).isoformat()}, "before the owner"),
+    "bad date": ({"checked_on": "31/12/2026"}, "date such as"),
+    "next before this": ({"next_checkin": LATER.isoformat()}, "must come after"),
+    "control char": ({"note": "bad\x07bell"}, "control character"),
+    "long note": ({"note": "x" * 281}, "limit is 280"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_CHECKINS))
+def test_bad_checkins_are_refused_and_change_nothing(db, demo, leader, name):
+    changes, message = BAD_CHECKINS[name]
+    t = first_owned(db, demo.code)
+    args = {"value": 20, "status": "on_track", "note": "", "checked_on": None, "next_checkin": None, **changes}
+    stamp = version(db, demo.code)
+    with pytest.raises(InvalidInput, match=message):
+        actions.record_checkin(db, demo.code, leader, t.initiative_id, args["value"], args["status"], args["note"],
+                               checked_on=args["checked_on"], next_checkin=args["next_checkin"], today=LATER)
+    assert version(db, demo.code) == stamp
+    assert load(db, demo.code).checkins == []
+
+
+def test_checkins_need_an_owned_initiative_of_this_workshop(db, demo, workshop, leader):
+    snapshot = load(db, demo.code)
+    unowned = next(i for i in snapshot.initiatives if i.owner is None)
+    with pytest.raises(InvalidInput, match="no owner"):
+        actions.record_checkin(db, demo.code, leader, unowned.id, 1, "on_track", today=LATER)
+    with pytest.raises(NotFound):
+        actions.record_checkin(db, demo.code, leader, 10_000, 1, "on_track", today=LATER)
+    with pytest.raises(NotAllowed):
+        actions.record_checkin(db, workshop.code, leader, 1, 1, "on_track", today=LATER)
+    with pytest.raises(NotAllowed):
+        actions.record_checkin(db, demo.code, "guess", snapshot.tracks[0].initiative_id, 1, "on_track", today=LATER)
+
+
+def test_a_revoked_leader_link_can_no_longer_record(db, demo, leader):
+    actions.revoke_leader_link(db, demo.code, demo.facilitator_key)
+    with pytest.raises(NotAllowed):
+        actions.record_checkin(db, demo.code, leader, first_owned(db, demo.code).initiative_id, 1, "on_track",
+                               today=LATER)
+
+
+def test_only_the_facilitator_deletes_a_checkin(db, demo, leader):
+    t = first_owned(db, demo.code)
+    checkin = actions.record_checkin(db, demo.code, leader, t.initiative_id, 30, "on_track", today=LATER)
+    with pytest.raises(NotAllowed):
+        actions.delete_checkin(db, demo.code, leader, checkin)
+    actions.delete_checkin(db, demo.code, demo.facilitator_key, checkin)
+    assert load(db, demo.code).checkins == []
+    with pytest.raises(NotFound):
+        actions.delete_checkin(db, demo.code, demo.facilitator_key, checkin)
+
+
+def test_deleting_an_initiative_takes_its_checkins(db, demo, leader):
+    t = first_owned(db, demo.code)
+    actions.record_checkin(db, demo.code, leader, t.initiative_id, 30, "on_track", today=LATER)
+    actions.reopen_workshop(db, demo.code, demo.facilitator_key)
+    actions.delete_initiative(db, demo.code, demo.facilitator_key, t.initiative_id)
+    assert storage.portfolio_checkins(db) == []
+
+
+def test_join_after_the_end_is_refused_even_with_the_leader_links_code(db, demo, leader):
+    with pytest.raises(InputLocked):
+        actions.join(db, demo.code, "Leader")
+
+
+# --- portfolio -------------------------------------------------------------------------
+
+def test_portfolio_lists_every_owned_initiative_across_workshops(db, tmp_path):
+    from workshop.demo import create_demo
+
+    first = create_demo(db, now=NOW)
+    second = create_demo(db, now=NOW + 86_400 * 60)
+    t = first_owned(db, first.code)
+    actions.record_checkin(db, first.code, first.facilitator_key, t.initiative_id, t.target, "on_track",
+                           next_checkin=LATER + timedelta(days=10), today=LATER)
+    tracks = followup.portfolio(storage.portfolio_owners(db), storage.portfolio_checkins(db))
+    per_workshop = {code: len(load(db, code).tracks) for code in (first.code, second.code)}
+    assert len(tracks) == sum(per_workshop.values())
+    assert {x.code for x in tracks} == {first.code, second.code}
+    mine = next(x for x in tracks if x.initiative_id == t.initiative_id)
+    assert (mine.status, mine.progress, mine.next_checkin) == ("on_track", 1.0, LATER + timedelta(days=10))
+    created = date.fromtimestamp(NOW - 95 * 60)
+    assert {x.code for x in followup.select(tracks, end=created)} == {first.code}
+    assert {x.code for x in followup.select(tracks, start=created + timedelta(days=1))} == {second.code}
+    assert followup.select(tracks, organisations=["Nobody"]) == []
+    assert [x.initiative_id for x in followup.select(tracks, status=["on_track"])] == [t.initiative_id]
+    overdue = followup.select(tracks, today=LATER, overdue_only=True)
+    assert t.initiative_id not in {x.initiative_id for x in overdue}
+    assert len(overdue) == followup.counts(tracks, LATER)["overdue"] > 0

@@ -1,0 +1,141 @@
+"""Follow-through after the room empties: check-ins, progress against target, overdue flags.
+
+An owned initiative is *tracked*: its metric starts at the baseline on the day the owner
+was assigned, and each check-in records the measured value, a status and the date of the
+next check-in. Progress is how far the latest value has moved from the baseline towards
+the target (0 % = baseline, 100 % = target, in either direction). A check-in is overdue
+when its due date has passed and nothing was recorded since. Everything here is a pure
+function of rows and `today`, so the summary, the portfolio and the exports agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+Row = dict[str, Any]
+
+STATUSES: dict[str, str] = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
+STATUS_COLOURS: dict[str, str] = {"on_track": "#1b7837", "at_risk": "#e08214", "off_track": "#b2182b"}
+NOT_CHECKED = "Not checked in yet"
+
+
+def day_of(ts: float) -> date:
+    """The server's calendar day of a stored timestamp (the same clock `today` comes from)."""
+    return date.fromtimestamp(ts)
+
+
+def progress(baseline: float, target: float, value: float) -> float:
+    """Share of the way from baseline to target (1.0 = target reached); never divides by zero."""
+    if target == baseline:
+        return 1.0 if value == target else 0.0
+    return (value - baseline) / (target - baseline) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+@dataclass(frozen=True)
+class Track:
+    """One owned initiative and where its metric stands."""
+
+    initiative_id: int
+    title: str
+    owner: str
+    metric: str
+    unit: str
+    baseline: float
+    target: float
+    assigned_on: date
+    first_checkin: date
+    checkins: tuple[Row, ...] = field(default_factory=tuple)
+    code: str = ""
+    workshop_title: str = ""
+    organisation: str = ""
+    workshop_created_on: date | None = None
+
+    @property
+    def latest(self) -> Row | None:
+        return self.checkins[-1] if self.checkins else None
+
+    @property
+    def value(self) -> float:
+        return float(self.latest["value"]) if self.latest else self.baseline
+
+    @property
+    def status(self) -> str | None:
+        return self.latest["status"] if self.latest else None
+
+    @property
+    def status_title(self) -> str:
+        return STATUSES[self.status] if self.status else NOT_CHECKED
+
+    @property
+    def progress(self) -> float:
+        return progress(self.baseline, self.target, self.value)
+
+    @property
+    def next_checkin(self) -> date | None:
+        """When the next check-in is due: the first one until something is recorded, then
+        the date the latest check-in set (None when no further check-in is planned)."""
+        if not self.checkins:
+            return self.first_checkin
+        planned = self.latest["next_checkin"] if self.latest else None
+        return date.fromisoformat(planned) if planned else None
+
+    def overdue(self, today: date) -> bool:
+        due = self.next_checkin
+        return due is not None and due < today
+
+    def days_overdue(self, today: date) -> int:
+        due = self.next_checkin
+        return (today - due).days if due is not None and due < today else 0
+
+
+def track(owner: Row, title: str, checkins: Iterable[Row], **workshop: Any) -> Track:
+    """A `Track` from an owner row, the initiative title and its check-ins (any order)."""
+    ordered = tuple(sorted(checkins, key=lambda c: (c["checked_on"], c["id"])))
+    return Track(initiative_id=int(owner["initiative_id"]), title=title, owner=owner["owner"],
+                 metric=owner["metric"], unit=owner["unit"], baseline=float(owner["baseline"]),
+                 target=float(owner["target"]), assigned_on=day_of(owner["assigned_at"]),
+                 first_checkin=date.fromisoformat(owner["checkin"]), checkins=ordered, **workshop)
+
+
+def portfolio(owners: Sequence[Row], checkins: Sequence[Row]) -> list[Track]:
+    """Tracks for every owned initiative across workshops (rows from `storage.portfolio_*`)."""
+    by_initiative: dict[int, list[Row]] = {}
+    for row in checkins:
+        by_initiative.setdefault(row["initiative_id"], []).append(row)
+    return [track(o, o["title"], by_initiative.get(o["initiative_id"], []), code=o["code"],
+                  workshop_title=o["workshop_title"], organisation=o["organisation"],
+                  workshop_created_on=day_of(o["workshop_created_at"]))
+            for o in owners]
+
+
+def select(tracks: Sequence[Track], organisations: Sequence[str] = (), start: date | None = None,
+           end: date | None = None, status: Sequence[str] = (), today: date | None = None,
+           overdue_only: bool = False) -> list[Track]:
+    """Filter tracks by organisation, workshop date range (inclusive), status and overdue."""
+    chosen = []
+    for item in tracks:
+        if organisations and item.organisation not in organisations:
+            continue
+        created = item.workshop_created_on
+        if start is not None and (created is None or created < start):
+            continue
+        if end is not None and (created is None or created > end):
+            continue
+        if status and (item.status or "none") not in status:
+            continue
+        if overdue_only and not (today is not None and item.overdue(today)):
+            continue
+        chosen.append(item)
+    return chosen
+
+
+def counts(tracks: Sequence[Track], today: date) -> dict[str, int]:
+    """Headline figures: how many are tracked, overdue, and in each status."""
+    out = {"tracked": len(tracks), "overdue": sum(t.overdue(today) for t in tracks),
+           "not_checked": sum(t.status is None for t in tracks)}
+    for key in STATUSES:
+        out[key] = sum(t.status == key for t in tracks)
+    return out
