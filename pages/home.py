@@ -84,10 +84,10 @@ with create_tab:
             st.rerun()
 
 with sample_tab:
-    st.write("A complete workshop of a scale-up whose feature teams were blocked by incidents: every step "
-             "filled in, ready to explore or to download its summary.")
+    st.write("A complete workshop of a scale-up whose feature teams were blocked by incidents, held ten weeks "
+             "ago: every step filled in, and the owners' check-ins since, ready to explore or download.")
     if st.button("Create and open the sample", width="stretch"):
-        made = create_demo(db)
+        made = create_demo(db, followup_days=70)
         st.session_state["created"] = {"code": made.code, "key": made.facilitator_key,
                                        "token": made.facilitator_token}
         st.switch_page(ui.HERE / "summary.py", query_params={"ws": made.code, "p": made.facilitator_token})

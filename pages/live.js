@@ -3,13 +3,13 @@
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement;
-  if (root.__live) {
-    root.__live.update(data);
-    return () => {};
-  }
-  const live = makeLive(root, data, setTriggerValue);
-  root.__live = live;
-  return () => { live.stop(); root.__live = null; };
+  if (root.__live) root.__live.update(data);
+  else root.__live = makeLive(root, data, setTriggerValue);
+  // Stop polling once the element has really left the page (not on a mere re-render),
+  // so a page the user navigated away from never reruns the page they are on.
+  return () => setTimeout(() => {
+    if (!root.isConnected && root.__live) { root.__live.stop(); root.__live = null; }
+  }, 0);
 }
 
 const DIMS = [
@@ -234,6 +234,7 @@ function makeLive(root, initial, setTriggerValue) {
     let since = kind === "board" ? (state ? state.version : -1) : -1;
     let failures = 0;
     while (!stopped) {
+      if (!root.isConnected) { stopped = true; clearInterval(timerId); break; }
       try {
         const path = kind === "board" ? "" : "/meta";
         const resp = await fetch(base + "/api/live/" + cfg.code + path + "?since=" + since + "&wait=25", { cache: "no-store" });
@@ -274,10 +275,16 @@ function makeLive(root, initial, setTriggerValue) {
   // replayed when the gap ends, so the last update always reaches the screen.
   let pending = null;
   function maybeRerun(name, value, gap) {
+    if (stopped || !root.isConnected) return;
     const wait = lastTrigger + gap - Date.now();
     if (wait > 0) {
       if (pending) clearTimeout(pending);
-      pending = setTimeout(() => { pending = null; lastTrigger = Date.now(); setTriggerValue(name, value); }, wait);
+      pending = setTimeout(() => {
+        pending = null;
+        if (stopped || !root.isConnected) return;
+        lastTrigger = Date.now();
+        setTriggerValue(name, value);
+      }, wait);
       return;
     }
     lastTrigger = Date.now();

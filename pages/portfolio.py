@@ -1,26 +1,83 @@
-"""All workshops in this database, newest first."""
+"""Portfolio: every workshop in this database and every owned initiative, with its progress."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
 
 from pages import ui
-from workshop import storage
+from workshop import charts, followup
+from workshop.errors import WorkshopError
 
 db = ui.connect()
-st.title("All workshops")
-rows = storage.list_workshops(db)
-if not rows:
+today = date.today()
+st.title("Portfolio")
+st.caption("Every workshop in this database and every initiative that left the room with an owner.")
+
+try:
+    tracks, workshops = followup.read_portfolio(db, st.session_state.get("portfolio_key"))
+except WorkshopError as exc:
+    if "portfolio_key" in st.session_state:
+        st.error(ui.safe(str(exc)))
+    with st.form("portfolio-key"):
+        given = st.text_input("Portfolio key", type="password")
+        if st.form_submit_button("Open the portfolio"):
+            st.session_state["portfolio_key"] = given
+            st.rerun()
+    st.stop()
+
+if not workshops:
     st.info("No workshops yet: create one or open the sample from the start page.")
+    st.stop()
+
+held = [date.fromtimestamp(w["created_at"]) for w in workshops]
+cols = st.columns([2, 2, 2, 1])
+organisations = cols[0].multiselect("Organisation", sorted({w["organisation"] for w in workshops}))
+span = cols[1].date_input("Workshops held between", value=(min(held), max(held)), format="YYYY-MM-DD")
+statuses = cols[2].multiselect("Status", [*followup.STATUSES, "none"],
+                               format_func=lambda k: followup.STATUSES.get(k, followup.NOT_CHECKED))
+overdue_only = cols[3].toggle("Overdue only")
+start, end = (span[0], span[1]) if isinstance(span, tuple) and len(span) == 2 else (None, None)
+shown = followup.select(tracks, organisations, start, end, statuses, today=today, overdue_only=overdue_only)
+kept = [w for w, day in zip(workshops, held)
+        if (not organisations or w["organisation"] in organisations)
+        and (start is None or start <= day) and (end is None or day <= end)]
+
+figures = followup.counts(shown, today)
+cols = st.columns(6)
+cols[0].metric("Workshops", len(kept))
+cols[1].metric("Owned initiatives", figures["tracked"])
+cols[2].metric("On track", figures["on_track"])
+cols[3].metric("At risk", figures["at_risk"])
+cols[4].metric("Off track", figures["off_track"])
+cols[5].metric("Overdue check-ins", figures["overdue"])
+
+st.subheader("Owned initiatives")
+if not shown:
+    st.caption("No owned initiative matches these filters.")
 else:
-    organisations = sorted({r["organisation"] for r in rows})
-    chosen = st.multiselect("Organisation", organisations)
-    shown = [r for r in rows if not chosen or r["organisation"] in chosen]
+    overdue = [t for t in shown if t.overdue(today)]
+    if overdue:
+        st.warning(ui.safe(f"{len(overdue)} overdue check-in{'s' if len(overdue) != 1 else ''}: "
+                           + "; ".join(f"{t.title} ({t.owner}, due {t.next_checkin.isoformat()})" for t in overdue)),
+                   icon=":material/schedule:")
     st.dataframe(pd.DataFrame([{
-        "Code": r["code"], "Title": r["title"], "Organisation": r["organisation"],
-        "Created": datetime.fromtimestamp(r["created_at"]).strftime("%Y-%m-%d %H:%M"),
-        "Status": "ended" if r["ended_at"] else "live", "Participants": r["participant_count"],
-        "Initiatives": r["initiative_count"]} for r in shown]), hide_index=True, width="stretch")
-    for r in shown[:50]:
-        st.page_link(ui.HERE / "summary.py", label=f"Summary of {r['code']}", query_params={"ws": r["code"]})
+        "Workshop": f"{t.code} · {t.workshop_title}", "Organisation": t.organisation,
+        "Held": t.workshop_created_on.isoformat() if t.workshop_created_on else "", "Initiative": t.title,
+        "Owner": t.owner, "Metric": t.metric, "Baseline": t.baseline, "Target": t.target, "Latest": t.value,
+        "Unit": t.unit, "Progress": t.progress * 100, "Status": t.status_title,
+        "Next check-in": t.next_checkin.isoformat() if t.next_checkin else "none planned",
+        "Overdue (days)": t.days_overdue(today) or None} for t in shown]), hide_index=True, width="stretch",
+        column_config={"Progress": st.column_config.ProgressColumn("Progress to target", format="%.0f%%",
+                                                                     min_value=0, max_value=100)})
+    st.altair_chart(charts.progress_chart(shown), theme=None, width="stretch")
+
+st.subheader("Workshops")
+st.dataframe(pd.DataFrame([{
+    "Code": w["code"], "Title": w["title"], "Organisation": w["organisation"],
+    "Held": datetime.fromtimestamp(w["created_at"]).strftime("%Y-%m-%d %H:%M"),
+    "Status": "ended" if w["ended_at"] else "live", "Participants": w["participant_count"],
+    "Initiatives": w["initiative_count"],
+    "Owned": sum(t.code == w["code"] for t in tracks),
+    "Overdue": sum(t.code == w["code"] and t.overdue(today) for t in tracks)} for w in kept]),
+    hide_index=True, width="stretch")

@@ -116,8 +116,9 @@ SHOW: dict[str, Callable[[Snapshot], None]] = {
 }
 
 ctx = ui.context()
-if "p" in st.query_params:  # a projected URL bar must not show anyone's token
-    del st.query_params["p"]
+for secret in ("p", "l"):  # a projected URL bar must not show anyone's token or leader link
+    if secret in st.query_params:
+        del st.query_params[secret]
 snapshot = ctx.snapshot
 step = snapshot.current_step
 stage = stage_by_key(snapshot.workshop["stage"])

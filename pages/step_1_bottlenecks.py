@@ -15,12 +15,7 @@ if ctx.facilitator:
     ui.live(ctx, "facilitator", board=True, step_key=STEP.key)
 else:
     ui.participant_sidebar(ctx)
-    if ctx.participant is None:
-        st.info("Join the workshop to add bottlenecks and vote.")
-        st.page_link(ui.HERE / "home.py", label="Join with the code " + ctx.code, icon=":material/login:",
-                     query_params={"join": ctx.code})
-    ui.live(ctx, "participant" if ctx.participant else "viewer", board=True, step_key=STEP.key,
-            min_interval=2000)
+    ui.live(ctx, "participant", board=True, step_key=STEP.key, min_interval=2000)
 
 with st.expander("Prompts to get the room going"):
     for column, dimension in zip(st.columns(3), DIMENSIONS):

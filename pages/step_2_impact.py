@@ -11,9 +11,7 @@ ctx = ui.open_step("impact")
 snapshot = ctx.snapshot
 live = snapshot.live_bottlenecks
 
-if ctx.participant is None:
-    st.info("Join the workshop to add impacts.")
-elif not live:
+if not live:
     st.info("There are no bottlenecks on the board yet: add them in step 1 first.")
 else:
     with st.form("impact", clear_on_submit=True):

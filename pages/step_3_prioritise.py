@@ -10,37 +10,36 @@ ctx = ui.open_step("prioritise")
 snapshot = ctx.snapshot
 live = snapshot.live_bottlenecks
 
-if ctx.participant is not None:
-    add, score = st.tabs(["Propose an initiative", "Score initiatives"])
-    with add:
-        if not live:
-            st.info("Add bottlenecks in step 1 first: every initiative relieves at least one.")
-        else:
-            with st.form("initiative", clear_on_submit=True):
-                title = st.text_input("Initiative", max_chars=120, placeholder="Introduce SLOs and an error budget")
-                description = st.text_area("What it involves (optional)", max_chars=1000)
-                links = st.multiselect("Bottlenecks it relieves", [b["id"] for b in live],
-                                       format_func=lambda i: f"[{snapshot.bottleneck(i)['dimension']}] "
-                                                             f"{snapshot.bottleneck(i)['text'][:80]}")
-                if st.form_submit_button("Add initiative", type="primary"):
-                    ui.act(actions.add_initiative, ctx.db, ctx.code, ctx.token, title, links, description,
-                           success="Initiative added.")
-                    st.rerun()
-    with score:
-        if not snapshot.initiatives:
-            st.info("No initiatives to score yet.")
-        else:
-            mine = {s["initiative_id"]: s for s in snapshot.scores if s["participant_id"] == ctx.participant["id"]}
-            pick = st.selectbox("Initiative", [i.id for i in snapshot.initiatives],
-                                format_func=lambda i: ("✓ " if i in mine else "") + snapshot.initiative(i).title)
-            previous = mine.get(pick, {"value": 5, "effort": 5, "urgency": 5, "confidence": 70})
-            with st.form(f"score-{pick}"):
-                values = {c: st.slider(scoring.LABELS[c], *scoring.RANGES[c], value=int(previous[c]),
-                                       step=10 if c == "confidence" else 1) for c in scoring.CRITERIA}
-                if st.form_submit_button("Save my score", type="primary"):
-                    ui.act(actions.score_initiative, ctx.db, ctx.code, ctx.token, pick, values,
-                           success="Score saved.")
-                    st.rerun()
+add, score = st.tabs(["Propose an initiative", "Score initiatives"])
+with add:
+    if not live:
+        st.info("Add bottlenecks in step 1 first: every initiative relieves at least one.")
+    else:
+        with st.form("initiative", clear_on_submit=True):
+            title = st.text_input("Initiative", max_chars=120, placeholder="Introduce SLOs and an error budget")
+            description = st.text_area("What it involves (optional)", max_chars=1000)
+            links = st.multiselect("Bottlenecks it relieves", [b["id"] for b in live],
+                                   format_func=lambda i: f"[{snapshot.bottleneck(i)['dimension']}] "
+                                                         f"{snapshot.bottleneck(i)['text'][:80]}")
+            if st.form_submit_button("Add initiative", type="primary"):
+                ui.act(actions.add_initiative, ctx.db, ctx.code, ctx.token, title, links, description,
+                       success="Initiative added.")
+                st.rerun()
+with score:
+    if not snapshot.initiatives:
+        st.info("No initiatives to score yet.")
+    else:
+        mine = {s["initiative_id"]: s for s in snapshot.scores if s["participant_id"] == ctx.participant["id"]}
+        pick = st.selectbox("Initiative", [i.id for i in snapshot.initiatives],
+                            format_func=lambda i: ("✓ " if i in mine else "") + snapshot.initiative(i).title)
+        previous = mine.get(pick, {"value": 5, "effort": 5, "urgency": 5, "confidence": 70})
+        with st.form(f"score-{pick}"):
+            values = {c: st.slider(scoring.LABELS[c], *scoring.RANGES[c], value=int(previous[c]),
+                                   step=10 if c == "confidence" else 1) for c in scoring.CRITERIA}
+            if st.form_submit_button("Save my score", type="primary"):
+                ui.act(actions.score_initiative, ctx.db, ctx.code, ctx.token, pick, values,
+                       success="Score saved.")
+                st.rerun()
 
 method = scoring.method_by_key(snapshot.method)
 st.subheader("Ranking")

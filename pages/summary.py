@@ -1,12 +1,13 @@
 """Ship It: the checklist from the recorded data, the plan, and every download."""
 
 import time
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from pages import ui
-from workshop import charts, checklist, export, reports
+from workshop import actions, charts, checklist, export, followup, reports
 from workshop.actions import DIRECTIONS, MAGNITUDES
 from workshop.decide import CHOICE_TITLES
 from workshop.scoring import method_by_key
@@ -16,6 +17,7 @@ from workshop.timer import time_spent
 ctx = ui.context()
 snapshot = ctx.snapshot
 now = time.time()
+today = date.today()
 w = snapshot.workshop
 if ctx.facilitator:
     ui.facilitator_sidebar(ctx)
@@ -23,6 +25,11 @@ if ctx.facilitator:
 st.title(ui.safe(f"Ship It — {w['title']}"))
 st.caption(ui.safe(f"{w['organisation']} · {stage_by_key(w['stage']).title} · code {w['code']} · "
                    + ("ended" if snapshot.ended else f"live, on step {snapshot.current_step.number}")))
+if ctx.participant is None and not ctx.leader:
+    ui.require_identity(ctx)
+if ctx.leader:
+    st.info("Leader view: the summary, its downloads and the follow-through. Nothing the workshop decided "
+            "can be changed from here; owners can add check-ins below.", icon=":material/visibility:")
 ui.flash()
 
 items = checklist.evaluate(snapshot)
@@ -63,9 +70,86 @@ if snapshot.plan:
         "Baseline": i.owner["baseline"] if i.owner else None, "Target": i.owner["target"] if i.owner else None,
         "Check-in": i.owner["checkin"] if i.owner else "",
     } for i in snapshot.plan]), hide_index=True, width="stretch")
-    st.altair_chart(charts.roi_urgency(snapshot), width="stretch")
+    st.altair_chart(charts.roi_urgency(snapshot), theme=None, width="stretch")
 else:
     st.caption("No initiatives yet.")
+
+st.subheader("Follow-through")
+tracks = snapshot.tracks
+if not tracks:
+    st.caption("Nothing to follow up yet: owners are assigned in step 5.")
+else:
+    figures = followup.counts(tracks, today)
+    cols = st.columns(5)
+    cols[0].metric("Owned initiatives", figures["tracked"])
+    cols[1].metric("On track", figures["on_track"])
+    cols[2].metric("At risk", figures["at_risk"])
+    cols[3].metric("Off track", figures["off_track"])
+    cols[4].metric("Overdue check-ins", figures["overdue"])
+    for t in tracks:
+        if t.overdue(today):
+            st.warning(ui.safe(f"Overdue: {t.title} ({t.owner}) was due for a check-in on "
+                               f"{t.next_checkin.isoformat()}, {t.days_overdue(today)} days ago."),
+                       icon=":material/schedule:")
+    st.dataframe(pd.DataFrame([{
+        "Initiative": t.title, "Owner": t.owner, "Metric": t.metric, "Baseline": t.baseline, "Target": t.target,
+        "Latest": t.value, "Unit": t.unit, "Progress": t.progress * 100, "Status": t.status_title,
+        "Next check-in": t.next_checkin.isoformat() if t.next_checkin else "none planned",
+        "Overdue": "yes" if t.overdue(today) else ""} for t in tracks]), hide_index=True, width="stretch",
+        column_config={"Progress": st.column_config.ProgressColumn("Progress to target", format="%.0f%%",
+                                                                     min_value=0, max_value=100)})
+    if snapshot.checkins:
+        st.altair_chart(charts.progress_chart(tracks), theme=None, width="stretch")
+        with st.expander(f"All {len(snapshot.checkins)} check-ins"):
+            st.dataframe(reports.checkins_table(snapshot), hide_index=True, width="stretch")
+    if ctx.follower:
+        with st.form("checkin", clear_on_submit=True):
+            st.write("**Record a check-in**")
+            pick = st.selectbox("Initiative", range(len(tracks)),
+                                format_func=lambda n: f"{tracks[n].title} — {tracks[n].metric} ({tracks[n].owner})")
+            cols = st.columns(3)
+            value = cols[0].text_input("Measured value", placeholder="e.g. 24")
+            checked_on = cols[1].date_input("Measured on", value=today, max_value=today)
+            upcoming = cols[2].date_input("Next check-in", value=today + timedelta(days=14), min_value=today)
+            status = st.radio("Status", list(followup.STATUSES), format_func=followup.STATUSES.get, horizontal=True)
+            note = st.text_input("Note (optional)", max_chars=280)
+            by = st.text_input("Recorded by (defaults to the owner)", max_chars=80)
+            if st.form_submit_button("Record check-in", type="primary"):
+                ui.act(actions.record_checkin, ctx.db, ctx.code, ctx.follower, tracks[pick].initiative_id, value,
+                       status, note, checked_on=checked_on, next_checkin=upcoming, recorded_by=by,
+                       success="Check-in recorded.")
+                st.rerun()
+    if ctx.facilitator and snapshot.checkins:
+        with st.expander("Remove a check-in recorded by mistake"):
+            titles = {t.initiative_id: t.title for t in tracks}
+            chosen = st.selectbox("Check-in", [c["id"] for c in snapshot.checkins], index=None,
+                                  format_func=lambda i: next(f"{c['checked_on']} · {titles.get(c['initiative_id'], '')} · "
+                                                             f"{c['value']:g}" for c in snapshot.checkins if c["id"] == i))
+            if st.button("Remove check-in", disabled=chosen is None):
+                ui.act(actions.delete_checkin, ctx.db, ctx.code, ctx.key, chosen, success="Check-in removed.")
+                st.rerun()
+
+if ctx.facilitator:
+    st.subheader("Share with leaders")
+    st.caption("A leader link opens this summary, its downloads and the follow-through, and lets owners add "
+               "check-ins. It changes nothing the workshop decided and works after the workshop has ended.")
+    issued = st.session_state.get("leader_link")
+    if issued and issued["code"] == ctx.code and snapshot.leader_link_active:
+        url = f"{ui.site_url()}/ship-it?ws={ctx.code}&l={issued['token']}"
+        st.write("Copy the link now: only its fingerprint is stored, so it cannot be shown again.")
+        st.code(url, language=None)
+    elif snapshot.leader_link_active:
+        st.write("A leader link is active. Reissue it to get a new link (the old one stops working).")
+    cols = st.columns(2)
+    if cols[0].button("Reissue the leader link" if snapshot.leader_link_active else "Create a leader link"):
+        token = ui.act(actions.issue_leader_link, ctx.db, ctx.code, ctx.key, success="Leader link ready.")
+        if token:
+            st.session_state["leader_link"] = {"code": ctx.code, "token": token}
+        st.rerun()
+    if cols[1].button("Revoke the leader link", disabled=not snapshot.leader_link_active):
+        ui.act(actions.revoke_leader_link, ctx.db, ctx.code, ctx.key, success="Leader link revoked.")
+        st.session_state.pop("leader_link", None)
+        st.rerun()
 
 st.subheader("Top bottlenecks per dimension")
 board = snapshot.by_dimension()
@@ -81,7 +165,7 @@ for column, dimension in zip(st.columns(3), DIMENSIONS):
 
 st.subheader("Impact map")
 if snapshot.impacts:
-    st.altair_chart(charts.impact_map(snapshot), width="stretch")
+    st.altair_chart(charts.impact_map(snapshot), theme=None, width="stretch")
     st.dataframe(pd.DataFrame([{
         "Bottleneck": snapshot.bottleneck(i["bottleneck_id"])["text"], "Outcome": outcome_by_key(i["outcome"]).title,
         "Direction": DIRECTIONS[i["direction"]], "Magnitude": MAGNITUDES[i["magnitude"]], "€ / year": i["money"],
@@ -90,7 +174,7 @@ else:
     st.caption("No impacts recorded.")
 
 st.subheader("Time per step")
-st.altair_chart(charts.time_per_step(snapshot, now), width="stretch")
+st.altair_chart(charts.time_per_step(snapshot, now), theme=None, width="stretch")
 st.dataframe(pd.DataFrame([{
     "Step": f"{s.number}. {s.title}", "Planned (min)": snapshot.timer(s.key).minutes,
     "Spent (min)": round(time_spent(snapshot.timer(s.key), now) / 60, 1)} for s in STEPS]),

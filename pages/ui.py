@@ -49,7 +49,7 @@ def pages() -> dict[str, list[st.Page]]:
                            for s in STEPS],
         "Room": [_page("projector.py", "Projector view", ":material/cast:", "projector")],
         "Leaders": [_page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it"),
-                    _page("portfolio.py", "All workshops", ":material/folder_open:", "portfolio")],
+                    _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio")],
     }
 
 
@@ -87,16 +87,29 @@ class Context:
     snapshot: Snapshot
     participant: dict[str, Any] | None
     facilitator: bool
+    leader_token: str | None = None
 
     @property
     def key(self) -> str | None:
         """The credential facilitator actions are checked against (a device token)."""
         return self.token if self.facilitator else None
 
+    @property
+    def leader(self) -> bool:
+        """Opened through the workshop's current leader link (read-only, may add check-ins)."""
+        return self.leader_token is not None
+
+    @property
+    def follower(self) -> str | None:
+        """The credential check-ins are recorded with: the facilitator's, else the leader link."""
+        return self.key or self.leader_token
+
     def params(self, **extra: str) -> dict[str, str]:
         out = {"ws": self.code}
         if self.token:
             out["p"] = self.token
+        if self.leader_token:
+            out["l"] = self.leader_token
         out.update(extra)
         return out
 
@@ -106,30 +119,35 @@ def connect() -> Database:
     return storage.connect()
 
 
-def _remembered() -> tuple[str, str | None]:
-    """The workshop and identity from the URL, else from this browser session.
+def _remembered() -> tuple[str, str | None, str | None]:
+    """The workshop, identity and leader link from the URL, else from this browser session.
 
     Sidebar navigation drops query parameters, so the session keeps them and they are
     written back to the URL: a refresh or a shared link always carries the context.
     """
     url_code = normalise_code(st.query_params.get("ws", "")) if st.query_params.get("ws") else ""
     url_token = st.query_params.get("p") or None
+    url_leader = st.query_params.get("l") or None
     if url_code:
-        if url_token or st.session_state.get("ws") != url_code:
+        if url_token or url_leader or st.session_state.get("ws") != url_code:
             st.session_state["p"] = url_token
+            st.session_state["l"] = url_leader
         st.session_state["ws"] = url_code
     code = st.session_state.get("ws", "")
     token = st.session_state.get("p")
+    leader = st.session_state.get("l")
     if code:
         st.query_params["ws"] = code
         if token:
             st.query_params["p"] = token
-    return code, token
+        if leader:
+            st.query_params["l"] = leader
+    return code, token, leader
 
 
 def context(required: bool = True) -> Context | None:
     """Read `?ws=CODE&p=TOKEN` and load the workshop; stop with help when it is missing."""
-    code, token = _remembered()
+    code, token, leader = _remembered()
     if not code:
         if required:
             st.info("Open a workshop first: create one, join one with its code, or open the sample.")
@@ -148,8 +166,36 @@ def context(required: bool = True) -> Context | None:
         st.warning("This link's identity is not recognised for this workshop; join again to take part.")
         token = None
     facilitator = bool(participant and participant["is_facilitator"])
+    if leader and not actions.is_leader(db, code, leader):
+        st.warning("This leader link has been revoked or replaced: ask the facilitator for the current one.")
+        leader = None
+        st.session_state["l"] = None
+        if "l" in st.query_params:
+            del st.query_params["l"]
     return Context(db=db, code=code, token=token, snapshot=snapshot, participant=participant,
-                   facilitator=facilitator)
+                   facilitator=facilitator, leader_token=leader)
+
+
+def require_identity(ctx: Context) -> None:
+    """Step pages and the summary are for the room and its leaders, not for a bare join code.
+
+    The join code is on the wall: it lets people join (and shows the projector view), but
+    the workshop's content needs a participant link, the facilitator or the leader link.
+    """
+    if ctx.participant is not None:
+        return
+    if ctx.leader:
+        st.info("The leader link opens the Ship It summary and the follow-through.")
+        st.page_link(str(HERE / "summary.py"), label="Open the Ship It summary", icon=":material/rocket_launch:",
+                     query_params=ctx.params())
+    elif ctx.snapshot.ended:
+        st.info("This workshop has ended. Its summary is open to the people who took part and to leaders: "
+                "ask the facilitator for the leader link.")
+    else:
+        st.info("Join the workshop to take part and see its board.")
+        st.page_link(str(HERE / "home.py"), label=f"Join with the code {ctx.code}", icon=":material/login:",
+                     query_params={"join": ctx.code})
+    st.stop()
 
 
 def act(fn: Callable[..., T], *args: Any, success: str | None = None, **kwargs: Any) -> T | None:
@@ -219,6 +265,7 @@ def step_frame(ctx: Context, step: Step) -> None:
     snapshot = ctx.snapshot
     stage = stage_by_key(snapshot.workshop["stage"])
     st.title(f"{step.number}. {step.title}")
+    require_identity(ctx)
     st.caption(step.goal)
     current = snapshot.current_step
     if current.key != step.key:

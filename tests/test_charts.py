@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -260,3 +261,32 @@ def test_the_chart_and_report_modules_never_import_streamlit():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+# --- progress against target -------------------------------------------------------------
+
+def test_progress_chart_plots_baselines_and_every_checkin_as_share_of_target(db):
+    from workshop.demo import create_demo
+
+    made = create_demo(db, now=NOW, followup_days=70)
+    tracks = state.load(db, made.code).tracks
+    spec = charts.progress_chart(tracks).to_dict()
+    assert_projector_sizes(spec)
+    (points, name), = by_mark(spec, "circle")
+    assert points["encoding"]["y"]["field"] == "progress" and points["encoding"]["x"]["type"] == "temporal"
+    data = rows(spec, points, name)
+    assert len(data) == len(tracks) + sum(len(t.checkins) for t in tracks) == 16
+    assert sum(r["status"] == charts.BASELINE for r in data) == len(tracks)
+    assert all(r["progress"] == 0 for r in data if r["status"] == charts.BASELINE)
+    slo = [r for r in data if r["initiative"] == "Introduce SLOs and an error-budget policy"]
+    assert [r["progress"] for r in slo] == [0, 25.0, 54.2, 66.7, 83.3]  # pages/week 40 → 16
+    guides = {r["progress"] for u, n in by_mark(spec, "rule") for r in rows(spec, u, n)}
+    assert guides == {0.0, 100.0}
+    colours = points["encoding"]["color"]["scale"]
+    assert colours["domain"] == [charts.BASELINE, "On track", "At risk", "Off track"]
+
+
+def test_progress_chart_says_what_is_missing(db, demo):
+    tracks = state.load(db, demo.code).tracks
+    assert "No check-ins recorded yet." in json.dumps(charts.progress_chart(tracks).to_dict())
+    assert "No owned initiatives yet." in json.dumps(charts.progress_chart([]).to_dict())

@@ -349,3 +349,50 @@ def test_iso_round_trip():
     assert export.iso(None) is None and export.from_iso(None, "t") is None
     with pytest.raises(ImportRefused):
         export.from_iso("soon", "t")
+
+
+def test_checkins_round_trip_and_show_in_markdown_literally(db, tmp_path):
+    from workshop.demo import create_demo
+
+    made = create_demo(db, now=NOW, followup_days=70)
+    track = state.load(db, made.code).tracks[0]
+    actions.record_checkin(db, made.code, made.facilitator_key, track.initiative_id, 18, "on_track",
+                           "<script>x</script> [a](javascript:x) # Big", today=date.fromtimestamp(NOW), now=NOW)
+    original = export.export_json(db, made.code, now=NOW)
+    target = storage.connect(tmp_path / "copy.db")
+    code, _ = export.import_document(target, original)
+    assert export.export_json(target, code, now=NOW) == original
+    assert len(json.loads(original)["checkins"]) == 13
+    md = export.export_markdown(db, made.code, now=NOW)
+    assert "## Follow-through" in md and "### Check-ins" in md
+    assert "\\<script\\>x\\</script\\> \\[a\\]\\(javascript:x\\) \\# Big" in md
+    assert "<script>" not in md and "](" not in md
+    assert "overdue by 7 days" in md
+
+
+def test_a_format_1_export_without_checkins_still_imports(db, demo, tmp_path):
+    doc = json.loads(export.export_json(db, demo.code, now=NOW))
+    doc["format"] = "scaling-workshop/1"
+    del doc["checkins"]
+    target = storage.connect(tmp_path / "old.db")
+    code, _ = export.import_document(target, doc)
+    assert len(state.load(target, code).tracks) == 4
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda c: c.update(status="green"), "unknown status"),
+    (lambda c: c.update(value="12"), "must be a number"),
+    (lambda c: c.update(checked_on="2025-13-01"), "checked_on must be a date"),
+    (lambda c: c.update(initiative=99), "without an owner"),
+    (lambda c: c.update(via="api"), "unknown 'via'"),
+])
+def test_bad_checkins_in_an_import_are_refused(db, tmp_path, change, message):
+    from workshop.demo import create_demo
+
+    made = create_demo(db, now=NOW, followup_days=70)
+    doc = json.loads(export.export_json(db, made.code, now=NOW))
+    change(doc["checkins"][0])
+    target = storage.connect(tmp_path / "bad.db")
+    with pytest.raises(ImportRefused, match=message):
+        export.import_document(target, doc)
+    assert workshop_count(target) == 0

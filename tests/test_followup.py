@@ -332,3 +332,30 @@ def test_portfolio_lists_every_owned_initiative_across_workshops(db, tmp_path):
     overdue = followup.select(tracks, today=LATER, overdue_only=True)
     assert t.initiative_id not in {x.initiative_id for x in overdue}
     assert len(overdue) == followup.counts(tracks, LATER)["overdue"] > 0
+
+
+def test_the_sample_with_followup_has_ten_weeks_of_checkins_and_one_overdue(db):
+    from workshop.demo import create_demo
+
+    made = create_demo(db, now=NOW, followup_days=70)
+    tracks = load(db, made.code).tracks
+    assert all(t.checkins for t in tracks)
+    assert len(load(db, made.code).checkins) == 12
+    today = date.fromtimestamp(NOW)
+    overdue = [t.title for t in tracks if t.overdue(today)]
+    assert overdue == ["Distributed tracing and shared observability dashboards"]
+    assert {t.status for t in tracks} == {"on_track", "at_risk"}
+
+
+def test_the_portfolio_key_is_checked_in_the_domain(db, monkeypatch):
+    from workshop.demo import create_demo
+
+    create_demo(db, now=NOW)
+    monkeypatch.delenv(followup.PORTFOLIO_KEY_ENV, raising=False)
+    tracks, workshops = followup.read_portfolio(db)
+    assert len(tracks) == 4 and len(workshops) == 1
+    monkeypatch.setenv(followup.PORTFOLIO_KEY_ENV, "k3y")
+    for wrong in (None, "", "K3Y", "k3y "):
+        with pytest.raises(NotAllowed):
+            followup.read_portfolio(db, wrong)
+    assert len(followup.read_portfolio(db, "k3y")[0]) == 4

@@ -179,9 +179,144 @@ def test_summary_shows_exactly_the_open_items(app_db, missing, phrase):
         actions.confirm_observability(app_db, code, key, True)
     else:
         actions.assign_owner(app_db, code, key, item, "Dana", "Services traced", 10, 90, "2999-01-01", unit="%")
-    at = open_page("summary.py", ws=code)
+    leader = actions.issue_leader_link(app_db, code, key)
+    at = open_page("summary.py", ws=code, l=leader)
     assert not at.exception
     errors = [e.value for e in at.error]
     assert len(errors) == 1, errors
     assert phrase in errors[0]
     assert len(at.success) == 4
+
+
+# --- leaders and follow-through -----------------------------------------------------------
+
+def followup_sample(app_db):
+    made = create_demo(app_db, followup_days=70)
+    return made, actions.issue_leader_link(app_db, made.code, made.facilitator_key)
+
+
+def test_a_bare_join_code_does_not_open_the_summary_or_the_steps(app_db):
+    made, _ = followup_sample(app_db)
+    for page in ("summary.py", "step_3_prioritise.py"):
+        at = open_page(page, ws=made.code)
+        assert not at.exception
+        shown = texts(at)
+        assert "ask the facilitator for the leader link" in shown, page
+        assert "Checklist" not in shown and "Ranking" not in shown
+        assert not at.dataframe and not at.get("vega_lite_chart")
+
+
+def test_the_leader_link_shows_the_summary_and_follow_through_without_controls(app_db):
+    made, leader = followup_sample(app_db)
+    at = open_page("summary.py", ws=made.code, l=leader)
+    assert not at.exception, [e.message for e in at.exception]
+    shown = texts(at)
+    assert "Leader view" in shown and "Checklist — 5 of 5 done" in shown
+    assert "Overdue: Distributed tracing and shared observability dashboards" in shown
+    assert "Overdue check-ins 1" in shown
+    assert "Share with leaders" not in shown
+    labels = {b.label for b in at.button}
+    assert not labels & {"⏸ Pause", "▶ Start", "Next ▶", "Reissue the leader link", "Revoke the leader link",
+                         "Remove check-in"}
+    assert len(at.get("vega_lite_chart")) == 4  # plan, progress, impact map, time
+    assert leader in at.query_params.get("l", [])
+
+
+def test_a_leader_records_a_checkin_from_the_summary(app_db):
+    made, leader = followup_sample(app_db)
+    at = open_page("summary.py", ws=made.code, l=leader)
+    tracing = next(t for t in load(app_db, made.code).tracks if t.title.startswith("Distributed tracing"))
+    form = {w.label: w for w in at.text_input}
+    choice = next(s for s in at.selectbox if s.label == "Initiative")
+    choice.set_value(load(app_db, made.code).tracks.index(tracing))
+    form["Measured value"].input("71")
+    form["Note (optional)"].input("<b>Payments</b> traced")
+    next(r for r in at.radio if r.label == "Status").set_value("at_risk")
+    next(b for b in at.button if b.label == "Record check-in").click()
+    at.run()
+    assert not at.exception
+    latest = next(t for t in load(app_db, made.code).tracks if t.initiative_id == tracing.initiative_id).latest
+    assert (latest["value"], latest["status"], latest["via"], latest["note"]) == (
+        71, "at_risk", "leader link", "<b>Payments</b> traced")
+    assert "Check\\-in recorded." in texts(at)
+    assert "Overdue check-ins 0" in texts(at)
+
+
+def test_a_bad_checkin_from_the_summary_is_refused_with_a_message(app_db):
+    made, leader = followup_sample(app_db)
+    before = len(load(app_db, made.code).checkins)
+    at = open_page("summary.py", ws=made.code, l=leader)
+    next(w for w in at.text_input if w.label == "Measured value").input("lots")
+    next(b for b in at.button if b.label == "Record check-in").click()
+    at.run()
+    assert "Metric value must be a number" in texts(at)
+    assert len(load(app_db, made.code).checkins) == before
+
+
+def test_a_revoked_leader_link_opens_nothing(app_db):
+    made, leader = followup_sample(app_db)
+    actions.revoke_leader_link(app_db, made.code, made.facilitator_key)
+    at = open_page("summary.py", ws=made.code, l=leader)
+    shown = texts(at)
+    assert "revoked or replaced" in shown
+    assert "Checklist" not in shown and not at.dataframe
+
+
+def test_the_facilitator_creates_reissues_and_revokes_the_leader_link(app_db):
+    made = create_demo(app_db)
+    at = open_page("summary.py", ws=made.code, p=made.facilitator_token)
+    next(b for b in at.button if b.label == "Create a leader link").click()
+    at.run()
+    assert not at.exception
+    (link,) = [c.value for c in at.code]
+    token = link.rsplit("&l=", 1)[1]
+    assert f"/ship-it?ws={made.code}&l=" in link and actions.is_leader(app_db, made.code, token)
+    next(b for b in at.button if b.label == "Reissue the leader link").click()
+    at.run()
+    (again,) = [c.value for c in at.code]
+    assert again != link and not actions.is_leader(app_db, made.code, token)
+    next(b for b in at.button if b.label == "Revoke the leader link").click()
+    at.run()
+    assert not at.code and not load(app_db, made.code).leader_link_active
+    assert "Leader link revoked." in texts(at)
+
+
+def test_a_leader_on_a_step_page_is_sent_to_the_summary(app_db):
+    made, leader = followup_sample(app_db)
+    at = open_page("step_4_decide.py", ws=made.code, l=leader)
+    assert not at.exception
+    assert "The leader link opens the Ship It summary" in texts(at)
+    assert not at.radio
+
+
+def test_portfolio_lists_owned_initiatives_across_workshops_and_filters_them(app_db):
+    made, _ = followup_sample(app_db)
+    other = actions.create_workshop(app_db, "Platform offsite", "Contoso", "enterprise")
+    at = open_page("portfolio.py")
+    assert not at.exception, [e.message for e in at.exception]
+    shown = texts(at)
+    assert "Workshops 2" in shown and "Owned initiatives 4" in shown and "Overdue check-ins 1" in shown
+    owned, workshops = at.dataframe[0].value, at.dataframe[1].value
+    assert len(owned) == 4 and set(owned["Workshop"].str[:6]) == {made.code}
+    assert set(owned["Status"]) == {"On track", "At risk"}
+    assert len(workshops) == 2 and set(workshops["Code"]) == {made.code, other.code}
+    assert "1 overdue check\\-in: Distributed tracing" in shown
+    next(m for m in at.multiselect if m.label == "Organisation").set_value(["Contoso"])
+    at.run()
+    assert "Owned initiatives 0" in texts(at) and "No owned initiative matches these filters." in texts(at)
+    assert list(at.dataframe[0].value["Code"]) == [other.code]
+
+
+def test_portfolio_behind_its_key(app_db, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_PORTFOLIO_KEY", "s3cret-portfolio")
+    followup_sample(app_db)
+    at = open_page("portfolio.py")
+    assert not at.dataframe
+    at.text_input[0].input("wrong")
+    at.button[0].click()
+    at.run()
+    assert "needs its key" in texts(at) and not at.dataframe
+    at.text_input[0].input("s3cret-portfolio")
+    at.button[0].click()
+    at.run()
+    assert len(at.dataframe) == 2

@@ -20,7 +20,7 @@ from workshop.errors import InvalidInput
 INJECTIONS = ("<script>alert(1)</script>", "![x](http://host/x.png)", "[a](javascript:x)", "# Big")
 FORMULA = "=HYPERLINK(\"http://evil\",\"click\")"
 DEMO_ROWS = {"workshop": 13, "steps": 5, "participants": 6, "bottlenecks": 13, "impacts": 8, "initiatives": 6,
-             "scores": 24, "decisions": 4, "owners": 4, "checklist": 5}
+             "scores": 24, "decisions": 4, "owners": 4, "followup": 4, "checkins": 0, "checklist": 5}
 
 
 @pytest.fixture
@@ -176,6 +176,22 @@ def test_pdf_holds_the_checklist_the_plan_and_the_charts(snapshot):
     assert "Priya Raman (VP Engineering)" in text and "€900,000/yr" in text
     assert "“Distributed tracing and shared observability dashboards”" in text  # Unicode quotes kept
     assert pdf_images(data) == 3
+
+
+def test_pdf_and_sheets_carry_the_follow_through(db):
+    from workshop.demo import create_demo
+
+    made = create_demo(db, now=NOW, followup_days=70)
+    snapshot = state.load(db, made.code)
+    data = reports.to_pdf(snapshot, NOW)
+    text = pdf_text(data)
+    assert "Follow-through" in text and "No check-ins recorded yet." not in text
+    assert "overdue 7 d" in text and "Partner contract still in legal review" not in text[:200]
+    assert pdf_images(data) == 4
+    sheets = reports.tables(snapshot, NOW)
+    assert len(sheets["checkins"]) == 12 and len(sheets["followup"]) == 4
+    tracing = sheets["followup"].set_index("Initiative").loc["Distributed tracing and shared observability dashboards"]
+    assert (tracing["Latest value"], tracing["Progress %"], tracing["Overdue (days)"]) == (62, 65.0, 7)
 
 
 def test_pdf_prints_participant_text_literally_and_shows_the_overrule(hostile):

@@ -13,6 +13,7 @@ which Vega draws literally; it is never interpreted as Markdown or HTML.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from statistics import median
 from typing import Any
 
@@ -21,6 +22,7 @@ import pandas as pd
 
 from .actions import DIRECTIONS, MAGNITUDES
 from .decide import CHOICE_TITLES
+from .followup import STATUS_COLOURS, STATUSES, Track, progress
 from .scoring import CRITERIA, method_by_key
 from .state import Initiative, Snapshot
 from .steps import DIMENSION_KEYS, DIMENSIONS, OUTCOMES, STEPS, dimension_by_key, outcome_by_key
@@ -429,4 +431,73 @@ def time_per_step(snapshot: Snapshot, now: float | None = None, *, width: int = 
     chart = alt.layer(bars, labels).properties(
         title=alt.TitleParams("Time per step", subtitle=["Planned against spent"]),
         width=width, height=len(order) * 64)
+    return projector(chart)
+
+
+# --- follow-through ----------------------------------------------------------------------
+
+BASELINE = "Baseline"
+PROGRESS_LABEL_CHARS = 30
+
+
+def progress_frame(tracks: Sequence[Track]) -> pd.DataFrame:
+    """One row per measured point: the baseline on the day the owner was assigned, then each
+    check-in, as progress from baseline (0 %) to target (100 %)."""
+    rows = []
+    for t in tracks:
+        label = truncate(t.title, PROGRESS_LABEL_CHARS)
+        unit = f" {t.unit}" if t.unit else ""
+        points = [(t.assigned_on.isoformat(), t.baseline, None, "")] + [
+            (c["checked_on"], float(c["value"]), c["status"], c["note"]) for c in t.checkins]
+        for n, (day, value, status, note) in enumerate(points):
+            rows.append({
+                "initiative_id": t.initiative_id, "initiative": t.title, "label": label, "owner": t.owner,
+                "metric": t.metric, "date": day, "value": value, "value_text": f"{value:g}{unit}",
+                "target_text": f"{t.target:g}{unit}", "progress": round(progress(t.baseline, t.target, value) * 100, 1),
+                "status": STATUSES[status] if status else BASELINE, "note": note, "last": n == len(points) - 1,
+                "workshop": t.code,
+            })
+    columns = ["initiative_id", "initiative", "label", "owner", "metric", "date", "value", "value_text",
+               "target_text", "progress", "status", "note", "last", "workshop"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def progress_chart(tracks: Sequence[Track], *, width: int = WIDTH, height: int = 360) -> alt.LayerChart | alt.Chart:
+    """Each owned initiative's metric over time, as % of the way from baseline to target.
+
+    Different metrics share one axis because each is scaled to its own baseline and target;
+    the tooltip shows the measured value in its unit. Points are coloured by status.
+    """
+    frame = progress_frame(tracks)
+    if frame.empty:
+        return _message("Progress against target", "No owned initiatives yet.", width)
+    if not any(t.checkins for t in tracks):
+        return _message("Progress against target", "No check-ins recorded yet.", width)
+    x = alt.X("date:T", title="Check-in date", axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6))
+    top = max(110.0, float(frame["progress"].max()) + 10)
+    bottom = min(0.0, float(frame["progress"].min()) - 10)
+    y = alt.Y("progress:Q", title="Progress to target (%)", scale=alt.Scale(domain=[bottom, top], nice=False))
+    tooltip = [alt.Tooltip("initiative:N", title="Initiative"), alt.Tooltip("owner:N", title="Owner"),
+               alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+               alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("target_text:N", title="Target"),
+               alt.Tooltip("progress:Q", title="Progress %"), alt.Tooltip("status:N", title="Status"),
+               alt.Tooltip("note:N", title="Note")]
+    statuses = [BASELINE, *STATUSES.values()]
+    base = alt.Chart(frame)
+    lines = base.mark_line(strokeWidth=3, opacity=0.55, color="#5b6b80").encode(
+        x=x, y=y, detail="initiative_id:N", order="date:T")
+    points = base.mark_circle(size=260, opacity=1, stroke="#ffffff", strokeWidth=1.5).encode(
+        x=x, y=y, tooltip=tooltip,
+        color=alt.Color("status:N", title="Status", scale=alt.Scale(
+            domain=statuses, range=["#9e9e9e", *(STATUS_COLOURS[k] for k in STATUSES)]),
+            legend=alt.Legend(orient="top")))
+    labels = base.transform_filter("datum.last").mark_text(
+        align="left", dx=12, fontSize=MARK_TEXT_SIZE - 1, color="#222222").encode(x=x, y=y, text="label:N")
+    guides = pd.DataFrame({"progress": [0.0, 100.0], "text": ["Baseline", "Target"]})
+    rules = alt.Chart(guides).mark_rule(strokeDash=[6, 4], color="#333333").encode(y="progress:Q")
+    rule_text = alt.Chart(guides).mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=LABEL_SIZE - 2,
+                                            color="#333333").encode(y="progress:Q", x=alt.value(0), text="text:N")
+    chart = alt.layer(rules, rule_text, lines, points, labels).properties(
+        title=alt.TitleParams("Progress against target", subtitle=["0 % = baseline · 100 % = target · colour = status"]),
+        width=width, height=height)
     return projector(chart)

@@ -25,7 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m workshop", description="Scaling Workshop tools.")
     parser.add_argument("--db", help="database file (default: $WORKSHOP_DB or sessions.db beside app.py)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="create a complete sample workshop and print its code and key")
+    demo = sub.add_parser("demo", help="create a complete sample workshop and print its code and key")
+    demo.add_argument("--followup-days", type=int, default=0, metavar="N",
+                      help="hold it N days ago and add the owners' check-ins since (default 0)")
     sub.add_parser("list", help="list every workshop in the database")
     exp = sub.add_parser("export", help="export a workshop's summary or backup")
     exp.add_argument("code")
@@ -45,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     db = storage.connect(args.db) if args.db else storage.connect()
     try:
         if args.command == "demo":
-            created = create_demo(db)
+            created = create_demo(db, followup_days=max(0, args.followup_days))
             print(f"Sample workshop created.\njoin code:       {created.code}\n"
                   f"facilitator key: {created.facilitator_key}\n"
                   f"open:            http://localhost:8501/?join={created.code}")

@@ -26,9 +26,32 @@ BOTTLENECKS = (
 PEOPLE = ("Amira", "Ben", "Chloé", "Dev", "Eun-ji", "Farid")
 
 
-def create_demo(db: Database, now: float | None = None) -> Created:
-    """Create and fully run the sample workshop; returns its code and facilitator key."""
-    start = (time.time() if now is None else now) - 95 * 60
+# Check-ins of the sample's owners: (owner index, days after the workshop, value, status, note,
+# days until the next check-in). The tracing owner misses a check-in, so one shows as overdue.
+CHECKINS = (
+    (0, 14, 34, "on_track", "Error budget agreed for checkout and search", 14),
+    (1, 21, 25, "on_track", "Collector running in staging", 14),
+    (0, 28, 27, "on_track", "", 14),
+    (2, 28, 6, "at_risk", "Partner contract still in legal review", 14),
+    (3, 35, 8, "on_track", "Charter published; product areas named", 28),
+    (1, 35, 45, "on_track", "Checkout and payments traced end to end", 14),
+    (0, 42, 24, "at_risk", "Two noisy legacy services keep paging", 14),
+    (2, 42, 5, "off_track", "Contract signed two weeks late; SCIM slipped a sprint", 14),
+    (1, 49, 62, "on_track", "", 14),
+    (0, 56, 20, "on_track", "Legacy alerts retired", 14),
+    (2, 56, 3, "at_risk", "First two enterprise tenants on SSO", 28),
+    (3, 63, 5, "on_track", "", 28),
+)
+
+
+def create_demo(db: Database, now: float | None = None, followup_days: int = 0) -> Created:
+    """Create and fully run the sample workshop; returns its code and facilitator key.
+
+    With `followup_days`, the workshop took place that many days ago and the owners have
+    reported the check-ins that fall in that time since.
+    """
+    moment = (time.time() if now is None else now)
+    start = moment - followup_days * 86_400 - 95 * 60
     created = actions.create_workshop(db, "Scaling the delivery engine", "Northwind Analytics", "scaleup",
                                       vote_budget=5, now=start)
     code, key = created.code, created.facilitator_key
@@ -120,5 +143,12 @@ def create_demo(db: Database, now: float | None = None) -> Created:
                              today + timedelta(days=14 + 7 * index), unit=unit, today=today,
                              now=start + 84 * 60 + index * 30)
     actions.end_workshop(db, code, key, now=start + 93 * 60)
+    for index, days, value, status, note, next_in in CHECKINS:
+        when = start + 93 * 60 + days * 86_400
+        if when > moment:
+            continue
+        actions.record_checkin(db, code, key, initiative_ids[index], value, status, note,
+                               next_checkin=date.fromtimestamp(when) + timedelta(days=next_in),
+                               today=date.fromtimestamp(when), now=when)
     return created
 

@@ -10,16 +10,24 @@ function of rows and `today`, so the summary, the portfolio and the exports agre
 
 from __future__ import annotations
 
+import hmac
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from sqlite_utils import Database
+
+from . import storage
+from .errors import NotAllowed
 
 Row = dict[str, Any]
 
 STATUSES: dict[str, str] = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
 STATUS_COLOURS: dict[str, str] = {"on_track": "#1b7837", "at_risk": "#e08214", "off_track": "#b2182b"}
 NOT_CHECKED = "Not checked in yet"
+PORTFOLIO_KEY_ENV = "WORKSHOP_PORTFOLIO_KEY"
 
 
 def day_of(ts: float) -> date:
@@ -139,3 +147,23 @@ def counts(tracks: Sequence[Track], today: date) -> dict[str, int]:
     for key in STATUSES:
         out[key] = sum(t.status == key for t in tracks)
     return out
+
+
+# --- the portfolio across workshops -------------------------------------------------------
+
+def portfolio_key_required() -> bool:
+    """The portfolio shows every workshop's plan; `WORKSHOP_PORTFOLIO_KEY` puts it behind a key."""
+    return bool(os.environ.get(PORTFOLIO_KEY_ENV))
+
+
+def check_portfolio_key(given: str | None) -> None:
+    """Refuse the portfolio when a key is configured and `given` is not it."""
+    expected = os.environ.get(PORTFOLIO_KEY_ENV)
+    if expected and not (given and hmac.compare_digest(str(given).encode(), expected.encode())):
+        raise NotAllowed("The portfolio needs its key: ask whoever runs this app.")
+
+
+def read_portfolio(db: Database, key: str | None = None) -> tuple[list[Track], list[Row]]:
+    """Every owned initiative (as tracks) and every workshop, once the key (if any) is given."""
+    check_portfolio_key(key)
+    return portfolio(storage.portfolio_owners(db), storage.portfolio_checkins(db)), storage.list_workshops(db)

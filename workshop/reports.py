@@ -28,7 +28,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,7 @@ from openpyxl.utils import get_column_letter
 from . import charts, checklist
 from .decide import CHOICE_TITLES, QUESTIONS
 from .errors import InvalidInput
+from .followup import STATUSES, progress
 from .scoring import method_by_key
 from .state import Snapshot
 from .steps import DIMENSIONS, dimension_by_key, stage_by_key, step_by_key
@@ -53,7 +54,7 @@ from .steps import DIMENSIONS, dimension_by_key, stage_by_key, step_by_key
 log = logging.getLogger(__name__)
 
 TABLES: tuple[str, ...] = ("workshop", "steps", "participants", "bottlenecks", "impacts", "initiatives", "scores",
-                           "decisions", "owners", "checklist")
+                           "decisions", "owners", "followup", "checkins", "checklist")
 PDF_TOP_BOTTLENECKS = 5   # per dimension in the PDF body; every note is in the spreadsheet
 PDF_TOP_IMPACTS = 12      # most severe impacts listed under the impact map
 CHART_SCALE = 2           # PNG pixels per CSS pixel: crisp when printed
@@ -180,6 +181,34 @@ def owners_table(snapshot: Snapshot) -> pd.DataFrame:
                                        "Target", "First check-in", "Decision"])
 
 
+def _today(now: float | None) -> date:
+    return date.fromtimestamp(time.time() if now is None else now)
+
+
+def followup_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
+    """Where each owned initiative's metric stands today."""
+    today = _today(now)
+    rows = [{"Initiative": t.title, "Owner (DRI)": t.owner, "Metric": t.metric, "Unit": t.unit,
+             "Baseline": t.baseline, "Target": t.target, "Latest value": t.value,
+             "Progress %": round(t.progress * 100, 1), "Status": t.status_title, "Check-ins": len(t.checkins),
+             "Next check-in": t.next_checkin.isoformat() if t.next_checkin else "",
+             "Overdue (days)": t.days_overdue(today)} for t in snapshot.tracks]
+    return pd.DataFrame(rows, columns=["Initiative", "Owner (DRI)", "Metric", "Unit", "Baseline", "Target",
+                                       "Latest value", "Progress %", "Status", "Check-ins", "Next check-in",
+                                       "Overdue (days)"])
+
+
+def checkins_table(snapshot: Snapshot) -> pd.DataFrame:
+    """Every check-in, oldest first per initiative in plan order."""
+    rows = [{"Initiative": t.title, "Metric": t.metric, "Date": c["checked_on"], "Value": c["value"],
+             "Unit": t.unit, "Progress %": round(progress(t.baseline, t.target, c["value"]) * 100, 1),
+             "Status": STATUSES[c["status"]], "Note": c["note"], "Next check-in": c["next_checkin"] or "",
+             "Recorded by": c["recorded_by"], "Via": c["via"]}
+            for t in snapshot.tracks for c in t.checkins]
+    return pd.DataFrame(rows, columns=["Initiative", "Metric", "Date", "Value", "Unit", "Progress %", "Status",
+                                       "Note", "Next check-in", "Recorded by", "Via"])
+
+
 def checklist_table(snapshot: Snapshot) -> pd.DataFrame:
     items = checklist.evaluate(snapshot)
     return pd.DataFrame({"Item": [i.title for i in items], "Status": ["Done" if i.done else "Open" for i in items],
@@ -193,7 +222,8 @@ def tables(snapshot: Snapshot, now: float | None = None) -> dict[str, pd.DataFra
         "participants": participants_table(snapshot), "bottlenecks": bottlenecks_table(snapshot),
         "impacts": impacts_table(snapshot), "initiatives": initiatives_table(snapshot),
         "scores": scores_table(snapshot), "decisions": decisions_table(snapshot),
-        "owners": owners_table(snapshot), "checklist": checklist_table(snapshot),
+        "owners": owners_table(snapshot), "followup": followup_table(snapshot, now),
+        "checkins": checkins_table(snapshot), "checklist": checklist_table(snapshot),
     }
 
 
@@ -632,6 +662,29 @@ def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
                  widths=(48, 38, 40, 32, 22), size=9)
     else:
         doc.para("No owners assigned.", size=10, colour=GREY)
+
+    tracks = snapshot.tracks
+    if tracks:
+        today = _today(moment)
+        if any(t.checkins for t in tracks):
+            picture = render_png(charts.progress_chart(tracks))
+            doc.need(28 + doc.figure_height(picture, doc.epw * 0.9))
+            doc.h2("Follow-through")
+            doc.figure(picture, doc.epw * 0.9)
+        else:
+            doc.need(40)
+            doc.h2("Follow-through")
+            doc.para("No check-ins recorded yet.", size=10, colour=GREY)
+        doc.grid(["Initiative", "Latest", "Progress", "Status", "Next check-in"],
+                 [[t.title, f"{_fmt(t.value)} {t.unit}".strip(), f"{t.progress:.0%}", t.status_title,
+                   (t.next_checkin.isoformat() if t.next_checkin else "none planned")
+                   + (f" (overdue {t.days_overdue(today)} d)" if t.overdue(today) else "")] for t in tracks],
+                 widths=(58, 28, 20, 32, 42), size=9,
+                 styles=lambda r, c: FontFace(emphasis="BOLD", color=RED)
+                 if c == 4 and tracks[r].overdue(today) else None)
+        notes = [(t, c) for t in tracks for c in t.checkins if c["note"]]
+        for t, c in notes[-8:]:
+            doc.para(f"{c['checked_on']} · {t.title}: {c['note']}", size=9, colour=GREY)
 
     steps = charts.steps_frame(snapshot, moment)
     picture = render_png(charts.time_per_step(snapshot, moment))
