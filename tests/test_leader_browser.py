@@ -60,7 +60,9 @@ def test_leader_link_checkin_download_portfolio_and_revoke(tmp_path):
 
             # The tracing owner records the overdue check-in through the leader link.
             form = leader.locator("[data-testid=stForm]").filter(has_text="Record a check-in")
-            form.get_by_role("combobox").first.click()
+            choose = leader.get_by_role("combobox", name="Initiative")
+            choose.click()
+            choose.fill("Distributed")
             leader.get_by_role("option", name=re.compile("^Distributed tracing")).click()
             form.get_by_label("Measured value").fill("74")
             form.get_by_label("Note (optional)").fill("Search traced <b>too</b>")

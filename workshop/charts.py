@@ -491,8 +491,10 @@ def progress_chart(tracks: Sequence[Track], *, width: int = WIDTH, height: int =
         color=alt.Color("status:N", title="Status", scale=alt.Scale(
             domain=statuses, range=["#9e9e9e", *(STATUS_COLOURS[k] for k in STATUSES)]),
             legend=alt.Legend(orient="top")))
+    # Latest points sit at the right edge, so their labels go above and to the left.
     labels = base.transform_filter("datum.last").mark_text(
-        align="left", dx=12, fontSize=MARK_TEXT_SIZE - 1, color="#222222").encode(x=x, y=y, text="label:N")
+        align="right", baseline="bottom", dx=-8, dy=-10, fontSize=MARK_TEXT_SIZE - 1, color="#222222").encode(
+        x=x, y=y, text="label:N")
     guides = pd.DataFrame({"progress": [0.0, 100.0], "text": ["Baseline", "Target"]})
     rules = alt.Chart(guides).mark_rule(strokeDash=[6, 4], color="#333333").encode(y="progress:Q")
     rule_text = alt.Chart(guides).mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=LABEL_SIZE - 2,
