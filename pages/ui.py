@@ -299,7 +299,7 @@ def facilitator_sidebar(ctx: Context) -> None:
         elif cols[0].button("▶ Start", width="stretch", disabled=snapshot.ended):
             act(actions.start_timer, ctx.db, ctx.code, ctx.key)
             st.rerun()
-        if cols[1].button("+1 min", width="stretch"):
+        if cols[1].button("+1 min", width="stretch", disabled=snapshot.ended):
             act(actions.extend_timer, ctx.db, ctx.code, ctx.key, 1)
             st.rerun()
         cols = st.columns(2)

@@ -534,6 +534,10 @@ def test_ended_workshop_refuses_joining_and_restarting(db, board):
                                   InputLocked)
     assert_refused_without_change(db, board, lambda: actions.next_step(db, board.code, board.key, now=NOW),
                                   InputLocked)
+    assert_refused_without_change(db, board, lambda: actions.pause_timer(db, board.code, board.key, now=NOW),
+                                  InputLocked)
+    assert_refused_without_change(db, board, lambda: actions.extend_timer(db, board.code, board.key, 1, now=NOW),
+                                  InputLocked)
     before = version(db, board.code)
     actions.end_workshop(db, board.code, board.key, now=NOW + 900)  # ending twice is a no-op
     assert version(db, board.code) == before

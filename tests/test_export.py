@@ -179,6 +179,13 @@ MUTATIONS = {
     "short code": _set("workshop.code", "AB"),
     "circular dependencies": _cycle,
     "self dependency": _set("initiatives.0.after", [1]),
+    "duplicate participant id": _set("participants.1.id", 1),
+    "duplicate bottleneck id": _set("bottlenecks.1.id", 1),
+    "duplicate initiative id": _set("initiatives.1.id", 1),
+    "self merge": _set("bottlenecks.10.merged_into", 11),
+    "merge into a merged note": _set("bottlenecks.0.merged_into", 11),
+    "control character in a note": _set("bottlenecks.0.text", "bell\x07ringing"),
+    "bidi override in the title": _set("workshop.title", "abc\u202edef"),
 }
 
 

@@ -72,7 +72,8 @@ def test_leader_link_checkin_download_portfolio_and_revoke(tmp_path):
             tracing = next(t for t in load(db, made.code).tracks if t.title.startswith("Distributed tracing"))
             assert (tracing.value, tracing.latest["via"], tracing.latest["note"]) == (
                 74, "leader link", "Search traced <b>too</b>")
-            assert leader.get_by_text("Overdue: Distributed tracing", exact=False).count() == 0
+            playwright.expect(leader.get_by_text("Overdue: Distributed tracing", exact=False)).to_have_count(
+                0, timeout=15_000)
 
             with leader.expect_download(timeout=60_000) as download:
                 leader.get_by_role("button", name="PDF").click()
@@ -94,7 +95,7 @@ def test_leader_link_checkin_download_portfolio_and_revoke(tmp_path):
             late = browser.new_context().new_page()
             late.goto(url)
             late.get_by_text("revoked or replaced", exact=False).wait_for(timeout=30_000)
-            assert late.get_by_text("Checklist", exact=False).count() == 0
+            playwright.expect(late.get_by_text("Checklist", exact=False)).to_have_count(0)
         finally:
             browser.close()
     assert not errors, errors

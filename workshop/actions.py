@@ -349,8 +349,14 @@ def start_timer(db: Database, code: str, key: str, now: float | None = None) -> 
         storage.save_timer(db, workshop["id"], timer.start(current, _now(now)))
 
 
+def _not_ended(workshop: Row) -> None:
+    if workshop["ended_at"] is not None:
+        raise InputLocked("The workshop has ended; reopen it to run the clock again.")
+
+
 def pause_timer(db: Database, code: str, key: str, now: float | None = None) -> None:
     workshop = _facilitator(db, code, key)
+    _not_ended(workshop)
     with storage.change(db, workshop["id"]):
         storage.save_timer(db, workshop["id"], timer.pause(_current_timer(db, workshop), _now(now)))
 
@@ -358,6 +364,7 @@ def pause_timer(db: Database, code: str, key: str, now: float | None = None) -> 
 def extend_timer(db: Database, code: str, key: str, minutes: float, now: float | None = None) -> None:
     """Add minutes to the current step (negative values take time away)."""
     workshop = _facilitator(db, code, key)
+    _not_ended(workshop)
     amount = clean_number(minutes, "Minutes", low=-MAX_STEP_MINUTES, high=MAX_STEP_MINUTES)
     assert amount is not None
     if amount == 0:

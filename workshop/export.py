@@ -20,11 +20,12 @@ from sqlite_utils import Database
 from . import checklist, storage
 from .actions import DIRECTIONS, MAGNITUDES, hash_secret
 from .decide import CHOICE_TITLES, CHOICES, QUESTION_KEYS, QUESTIONS
-from .errors import ImportRefused
+from .errors import ImportRefused, InvalidInput
 from .followup import STATUSES
 from .scoring import CRITERIA, RANGES, has_cycle, method_by_key
 from .state import Snapshot, load, normalise_code
 from .steps import DIMENSION_KEYS, DIMENSIONS, OUTCOME_KEYS, STAGE_KEYS, STEP_KEYS, STEPS, outcome_by_key, stage_by_key
+from .text import clean_text
 from .timer import Timer, format_clock, time_spent
 
 FORMAT = "scaling-workshop/2"
@@ -149,8 +150,17 @@ def _is_day(value: Any) -> bool:
 
 
 def _text(value: Any, field: str, limit: int = 5000) -> str:
+    """Imported text obeys the same rule as typed text: no control or bidi-override characters."""
     _require(isinstance(value, str) and len(value) <= limit, f"{field} must be text of at most {limit} characters.")
-    return value
+    try:
+        return clean_text(value, field, max_len=limit, required=False, multiline=True)
+    except InvalidInput as exc:
+        raise ImportRefused(str(exc)) from None
+
+
+def _unique_ids(rows: list[dict[str, Any]], what: str) -> None:
+    ids = [r.get("id") for r in rows]
+    _require(len(set(map(repr, ids))) == len(ids), f"Two {what} share the same id.")
 
 
 def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[str, str]:
@@ -189,6 +199,13 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
     initiatives = _list(doc, "initiatives")
     decisions = _list(doc, "decisions")
     owners = _list(doc, "owners")
+    for rows, what in ((participants, "participants"), (bottlenecks, "bottlenecks"), (initiatives, "initiatives")):
+        _unique_ids(rows, what)
+    merged = {b.get("id"): b.get("merged_into") for b in bottlenecks}
+    for note, target in merged.items():
+        _require(target != note, f"Bottleneck {note!r} is merged into itself.")
+        _require(target is None or merged.get(target) is None,
+                 f"Bottleneck {note!r} is merged into a note that is itself merged away.")
     checkins = _list(doc, "checkins") if doc["format"] != "scaling-workshop/1" else []
     key = secrets.token_urlsafe(18)
     try:
