@@ -8,7 +8,7 @@ Streamlit script (`__main__`) it is the router that lays out the pages.
 import streamlit as st
 
 if __name__ == "__main__":
-    from pages.ui import pages
+    from views.ui import pages
 
     st.set_page_config(page_title="Scaling Workshop", page_icon=":material/explore:", layout="wide")
     page = st.navigation(pages(), position="sidebar")

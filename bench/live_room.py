@@ -9,7 +9,7 @@ What it does, in one run:
    N participants. Each participant behaves like a phone: it loads the bottlenecks page once
    over Streamlit's websocket (`/_stcore/stream`, protobuf `BackMsg.rerun_script` with the
    page's query string and url path, read to `script_finished`, then kept open and idle),
-   then does what `pages/live.js` does on step 1: `POST /me` once, a long-poll loop on
+   then does what `views/live.js` does on step 1: `POST /me` once, a long-poll loop on
    `GET /api/live/{code}?since=V&wait=25` with the element's 2 s minimum interval, a few
    `POST .../bottlenecks` (unique text and client_id) and some `POST .../votes` (+ `/me`),
    spread over the run. The projector — in its own process, as it is its own device — loads

@@ -29,17 +29,14 @@ def test_leader_link_checkin_download_portfolio_and_revoke(tmp_path):
     with running_app(db_path) as base, playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            # Streamlit learns the page list on its first script run; a deep link opened as the
-            # very first visit after a start gets a "page not found" notice, so warm up first.
-            warm = browser.new_context().new_page()
-            warm.goto(base + "/")
-            warm.get_by_text("Join a workshop").first.wait_for(timeout=30_000)
-            warm.context.close()
-
-            # The facilitator creates the leader link on the summary page.
+            # The facilitator creates the leader link on the summary page. This deep link is the
+            # server's very first visit: it must open without a "page not found" notice.
             facilitator = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             facilitator.on("pageerror", lambda e: errors.append(f"facilitator: {e}"))
             facilitator.goto(f"{base}/ship-it?ws={made.code}&p={made.facilitator_token}")
+            facilitator.get_by_role("button", name="Create a leader link").wait_for(timeout=30_000)
+            facilitator.wait_for_timeout(1000)
+            assert facilitator.get_by_text("Page not found").count() == 0
             facilitator.get_by_role("button", name="Create a leader link").click()
             link = facilitator.locator("[data-testid=stCode] code").first
             link.wait_for(timeout=30_000)

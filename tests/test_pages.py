@@ -28,11 +28,16 @@ def app_db(tmp_path, monkeypatch):
 
 
 def open_page(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    """Open one page through the router; the first run registers the pages with st.navigation."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert "Join a workshop" in [t.label for t in at.tabs], "the start page comes first"
     for name, value in params.items():
         at.query_params[name] = value
-    at.switch_page(f"pages/{page}")
-    return at.run()
+    at.switch_page(f"views/{page}")
+    at.run()
+    still_home = "Join a workshop" in [t.label for t in at.tabs]
+    assert page == "home.py" or not still_home, f"{page} did not open"
+    return at
 
 
 def texts(at: AppTest) -> str:

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages import ui
+from views import ui
 from workshop import actions, charts
 from workshop.steps import OUTCOMES, outcome_by_key
 

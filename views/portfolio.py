@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from pages import ui
+from views import ui
 from workshop import charts, followup
 from workshop.errors import WorkshopError
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import segno
 import streamlit as st
 
-from pages import ui
+from views import ui
 from workshop import charts, checklist, decide
 from workshop.scoring import method_by_key
 from workshop.state import Snapshot

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from pages import ui
+from views import ui
 from workshop import actions, charts, checklist, export, followup, reports
 from workshop.actions import DIRECTIONS, MAGNITUDES
 from workshop.decide import CHOICE_TITLES

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from pages import ui
+from views import ui
 from workshop import actions
 from workshop.steps import outcome_by_key
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import ui
+from views import ui
 from workshop import actions
 from workshop.steps import DIMENSIONS, step_by_key
 

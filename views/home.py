@@ -5,7 +5,7 @@ import io
 import segno
 import streamlit as st
 
-from pages import ui
+from views import ui
 from workshop import actions
 from workshop.demo import create_demo
 from workshop.errors import WorkshopError
