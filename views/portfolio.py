@@ -1,12 +1,13 @@
 """Portfolio: every workshop in this database and every owned initiative, with its progress."""
 
+from collections import Counter
 from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
 
 from views import ui
-from workshop import charts, followup
+from workshop import charts, followup, reports
 from workshop.errors import WorkshopError
 
 db = ui.connect()
@@ -39,9 +40,7 @@ statuses = cols[2].multiselect("Status", [*followup.STATUSES, "none"],
 overdue_only = cols[3].toggle("Overdue only")
 start, end = (span[0], span[1]) if isinstance(span, tuple) and len(span) == 2 else (None, None)
 shown = followup.select(tracks, organisations, start, end, statuses, today=today, overdue_only=overdue_only)
-kept = [w for w, day in zip(workshops, held)
-        if (not organisations or w["organisation"] in organisations)
-        and (start is None or start <= day) and (end is None or day <= end)]
+kept = followup.select_workshops(workshops, organisations, start, end)
 
 figures = followup.counts(shown, today)
 cols = st.columns(6)
@@ -61,23 +60,16 @@ else:
         st.warning(ui.safe(f"{len(overdue)} overdue check-in{'s' if len(overdue) != 1 else ''}: "
                            + "; ".join(f"{t.title} ({t.owner}, due {t.next_checkin.isoformat()})" for t in overdue)),
                    icon=":material/schedule:")
-    st.dataframe(pd.DataFrame([{
-        "Workshop": f"{t.code} · {t.workshop_title}", "Organisation": t.organisation,
-        "Held": t.workshop_created_on.isoformat() if t.workshop_created_on else "", "Initiative": t.title,
-        "Owner": t.owner, "Metric": t.metric, "Baseline": t.baseline, "Target": t.target, "Latest": t.value,
-        "Unit": t.unit, "Progress": t.progress * 100, "Status": t.status_title,
-        "Next check-in": t.next_checkin.isoformat() if t.next_checkin else "none planned",
-        "Overdue (days)": t.days_overdue(today) or None} for t in shown]), hide_index=True, width="stretch",
-        column_config={"Progress": st.column_config.ProgressColumn("Progress to target", format="%.0f%%",
-                                                                     min_value=0, max_value=100)})
+    ui.tracks_table(reports.tracks_table(shown, today, with_workshop=True))
     st.altair_chart(charts.progress_chart(shown), theme=None, width="stretch")
 
 st.subheader("Workshops")
+owned = Counter(t.code for t in tracks)
+late = Counter(t.code for t in tracks if t.overdue(today))
 st.dataframe(pd.DataFrame([{
     "Code": w["code"], "Title": w["title"], "Organisation": w["organisation"],
     "Held": datetime.fromtimestamp(w["created_at"]).strftime("%Y-%m-%d %H:%M"),
     "Status": "ended" if w["ended_at"] else "live", "Participants": w["participant_count"],
     "Initiatives": w["initiative_count"],
-    "Owned": sum(t.code == w["code"] for t in tracks),
-    "Overdue": sum(t.code == w["code"] and t.overdue(today) for t in tracks)} for w in kept]),
+    "Owned": owned[w["code"]], "Overdue": late[w["code"]]} for w in kept]),
     hide_index=True, width="stretch")

@@ -125,7 +125,7 @@ stage = stage_by_key(snapshot.workshop["stage"])
 
 st.markdown("<style>section[data-testid='stSidebar']{display:none} .block-container{padding-top:1rem;max-width:100%}"
             "h1{font-size:2.6rem !important} [data-testid='stMarkdownContainer'] p,"
-            "[data-testid='stMarkdownContainer'] li{font-size:1.35rem} [data-testid='stCaptionContainer'] p{font-size:1.05rem}</style>", unsafe_allow_html=True)
+            "[data-testid='stMarkdownContainer'] li{font-size:1.35rem}</style>", unsafe_allow_html=True)
 left, right = st.columns([7, 1])
 with left:
     st.title(ui.safe(snapshot.workshop["title"]))

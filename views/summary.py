@@ -25,8 +25,7 @@ if ctx.facilitator:
 st.title(ui.safe(f"Ship It — {w['title']}"))
 st.caption(ui.safe(f"{w['organisation']} · {stage_by_key(w['stage']).title} · code {w['code']} · "
                    + ("ended" if snapshot.ended else f"live, on step {snapshot.current_step.number}")))
-if ctx.participant is None and not ctx.leader:
-    ui.require_identity(ctx)
+ui.require_identity(ctx, leaders=True)
 if ctx.leader:
     st.info("Leader view: the summary, its downloads and the follow-through. Nothing the workshop decided "
             "can be changed from here; owners can add check-ins below.", icon=":material/visibility:")
@@ -91,13 +90,7 @@ else:
             st.warning(ui.safe(f"Overdue: {t.title} ({t.owner}) was due for a check-in on "
                                f"{t.next_checkin.isoformat()}, {t.days_overdue(today)} days ago."),
                        icon=":material/schedule:")
-    st.dataframe(pd.DataFrame([{
-        "Initiative": t.title, "Owner": t.owner, "Metric": t.metric, "Baseline": t.baseline, "Target": t.target,
-        "Latest": t.value, "Unit": t.unit, "Progress": t.progress * 100, "Status": t.status_title,
-        "Next check-in": t.next_checkin.isoformat() if t.next_checkin else "none planned",
-        "Overdue": "yes" if t.overdue(today) else ""} for t in tracks]), hide_index=True, width="stretch",
-        column_config={"Progress": st.column_config.ProgressColumn("Progress to target", format="%.0f%%",
-                                                                     min_value=0, max_value=100)})
+    ui.tracks_table(reports.tracks_table(tracks, today))
     if snapshot.checkins:
         st.altair_chart(charts.progress_chart(tracks), theme=None, width="stretch")
         with st.expander(f"All {len(snapshot.checkins)} check-ins"):

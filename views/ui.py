@@ -176,13 +176,14 @@ def context(required: bool = True) -> Context | None:
                    facilitator=facilitator, leader_token=leader)
 
 
-def require_identity(ctx: Context) -> None:
+def require_identity(ctx: Context, leaders: bool = False) -> None:
     """Step pages and the summary are for the room and its leaders, not for a bare join code.
 
     The join code is on the wall: it lets people join (and shows the projector view), but
-    the workshop's content needs a participant link, the facilitator or the leader link.
+    the workshop's content needs a participant link, the facilitator or (with `leaders`,
+    on the summary) the leader link.
     """
-    if ctx.participant is not None:
+    if ctx.participant is not None or (leaders and ctx.leader):
         return
     if ctx.leader:
         st.info("The leader link opens the Ship It summary and the follow-through.")
@@ -334,6 +335,13 @@ def participant_sidebar(ctx: Context) -> None:
             st.text(f"You are {ctx.participant['name']}")
             st.caption("Keep this tab: its link remembers you, even after a refresh.")
         st.text(f"Workshop {ctx.code}")
+
+
+def tracks_table(frame: Any) -> None:
+    """Owned initiatives with a progress bar (the summary and the portfolio show the same table)."""
+    st.dataframe(frame, hide_index=True, width="stretch", column_config={
+        "Progress %": st.column_config.ProgressColumn("Progress to target", format="%.0f%%",
+                                                      min_value=0, max_value=100)})
 
 
 def site_url() -> str:

@@ -77,14 +77,19 @@ def _facilitator(db: Database, code: str, key: str | None) -> Row:
     key itself never has to sit in a URL or on a projected screen.
     """
     workshop = _workshop(db, code)
-    if key:
-        digest = hash_secret(str(key).strip())
-        if hmac.compare_digest(digest, workshop["key_hash"]):
-            return workshop
-        device = storage.participant_by_token(db, workshop["id"], digest)
-        if device is not None and device["is_facilitator"]:
-            return workshop
+    if _holds_facilitator_key(db, workshop, key):
+        return workshop
     raise NotAllowed("Only the facilitator can do this: enter the facilitator key.")
+
+
+def _holds_facilitator_key(db: Database, workshop: Row, key: str | None) -> bool:
+    if not key:
+        return False
+    digest = hash_secret(str(key).strip())
+    if hmac.compare_digest(digest, workshop["key_hash"]):
+        return True
+    device = storage.participant_by_token(db, workshop["id"], digest)
+    return device is not None and bool(device["is_facilitator"])
 
 
 def _participant(db: Database, workshop: Row, token: str | None) -> Row:
@@ -113,7 +118,7 @@ def _follower(db: Database, code: str, credential: str | None) -> tuple[Row, str
         digest = hash_secret(str(credential).strip())
         if workshop["leader_hash"] and hmac.compare_digest(digest, workshop["leader_hash"]):
             return workshop, "leader link"
-        if is_facilitator(db, code, credential):
+        if _holds_facilitator_key(db, workshop, credential):
             return workshop, "facilitator"
     raise NotAllowed("Only the facilitator or a holder of the current leader link can record check-ins.")
 
@@ -704,7 +709,7 @@ def record_checkin(db: Database, code: str, credential: str, initiative_id: int,
     """An owner reports the metric's value, a status and a note; works after the workshop ended."""
     workshop, via = _follower(db, code, credential)
     row = _initiative(db, workshop, initiative_id)
-    owner = next((o for o in storage.owners(db, workshop["id"]) if o["initiative_id"] == row["id"]), None)
+    owner = storage.owner(db, row["id"])
     if owner is None:
         raise InvalidInput("This initiative has no owner and metric yet: assign them in step 5 first.")
     measured = clean_number(value, "Metric value")

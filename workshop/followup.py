@@ -87,7 +87,7 @@ class Track:
         the date the latest check-in set (None when no further check-in is planned)."""
         if not self.checkins:
             return self.first_checkin
-        planned = self.latest["next_checkin"] if self.latest else None
+        planned = self.checkins[-1]["next_checkin"]
         return date.fromisoformat(planned) if planned else None
 
     def overdue(self, today: date) -> bool:
@@ -119,18 +119,30 @@ def portfolio(owners: Sequence[Row], checkins: Sequence[Row]) -> list[Track]:
             for o in owners]
 
 
+def held_within(organisation: str, held: date | None, organisations: Sequence[str] = (),
+                start: date | None = None, end: date | None = None) -> bool:
+    """The portfolio's workshop filter: one of `organisations` (any if empty), held in [start, end]."""
+    if organisations and organisation not in organisations:
+        return False
+    if start is not None and (held is None or held < start):
+        return False
+    return end is None or (held is not None and held <= end)
+
+
+def select_workshops(workshops: Sequence[Row], organisations: Sequence[str] = (), start: date | None = None,
+                     end: date | None = None) -> list[Row]:
+    """Workshop rows (from `storage.list_workshops`) that pass the portfolio's filter."""
+    return [w for w in workshops
+            if held_within(w["organisation"], day_of(w["created_at"]), organisations, start, end)]
+
+
 def select(tracks: Sequence[Track], organisations: Sequence[str] = (), start: date | None = None,
            end: date | None = None, status: Sequence[str] = (), today: date | None = None,
            overdue_only: bool = False) -> list[Track]:
     """Filter tracks by organisation, workshop date range (inclusive), status and overdue."""
     chosen = []
     for item in tracks:
-        if organisations and item.organisation not in organisations:
-            continue
-        created = item.workshop_created_on
-        if start is not None and (created is None or created < start):
-            continue
-        if end is not None and (created is None or created > end):
+        if not held_within(item.organisation, item.workshop_created_on, organisations, start, end):
             continue
         if status and (item.status or "none") not in status:
             continue

@@ -46,7 +46,7 @@ from openpyxl.utils import get_column_letter
 from . import charts, checklist
 from .decide import CHOICE_TITLES, QUESTIONS
 from .errors import InvalidInput
-from .followup import STATUSES, progress
+from .followup import STATUSES, Track, progress
 from .scoring import method_by_key
 from .state import Snapshot
 from .steps import DIMENSIONS, dimension_by_key, stage_by_key, step_by_key
@@ -185,17 +185,26 @@ def _today(now: float | None) -> date:
     return date.fromtimestamp(time.time() if now is None else now)
 
 
-def followup_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
-    """Where each owned initiative's metric stands today."""
-    today = _today(now)
-    rows = [{"Initiative": t.title, "Owner (DRI)": t.owner, "Metric": t.metric, "Unit": t.unit,
+TRACK_COLUMNS = ["Initiative", "Owner (DRI)", "Metric", "Unit", "Baseline", "Target", "Latest value",
+                 "Progress %", "Status", "Check-ins", "Next check-in", "Overdue (days)"]
+WORKSHOP_COLUMNS = ["Workshop", "Organisation", "Held"]
+
+
+def tracks_table(tracks: Sequence[Track], today: date, with_workshop: bool = False) -> pd.DataFrame:
+    """Where each owned initiative's metric stands on `today` (the summary, portfolio and sheets)."""
+    rows = [{"Workshop": f"{t.code} · {t.workshop_title}", "Organisation": t.organisation,
+             "Held": t.workshop_created_on.isoformat() if t.workshop_created_on else "",
+             "Initiative": t.title, "Owner (DRI)": t.owner, "Metric": t.metric, "Unit": t.unit,
              "Baseline": t.baseline, "Target": t.target, "Latest value": t.value,
              "Progress %": round(t.progress * 100, 1), "Status": t.status_title, "Check-ins": len(t.checkins),
              "Next check-in": t.next_checkin.isoformat() if t.next_checkin else "",
-             "Overdue (days)": t.days_overdue(today)} for t in snapshot.tracks]
-    return pd.DataFrame(rows, columns=["Initiative", "Owner (DRI)", "Metric", "Unit", "Baseline", "Target",
-                                       "Latest value", "Progress %", "Status", "Check-ins", "Next check-in",
-                                       "Overdue (days)"])
+             "Overdue (days)": t.days_overdue(today)} for t in tracks]
+    return pd.DataFrame(rows, columns=(WORKSHOP_COLUMNS if with_workshop else []) + TRACK_COLUMNS)
+
+
+def followup_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
+    """Where each owned initiative's metric stands today."""
+    return tracks_table(snapshot.tracks, _today(now))
 
 
 def checkins_table(snapshot: Snapshot) -> pd.DataFrame:

@@ -541,6 +541,10 @@ def upsert_owner(db: Database, row: Row) -> None:
         "checkin = excluded.checkin, assigned_at = excluded.assigned_at", row)
 
 
+def owner(db: Database, initiative_id: int) -> Row | None:
+    return _one(db, "SELECT * FROM owners WHERE initiative_id = ?", [initiative_id])
+
+
 def owners(db: Database, workshop_id: int) -> list[Row]:
     return _all(db, "SELECT o.* FROM owners o JOIN initiatives i ON i.id = o.initiative_id "
                     "WHERE i.workshop_id = ? ORDER BY o.initiative_id", [workshop_id])
@@ -576,9 +580,8 @@ def portfolio_owners(db: Database) -> list[Row]:
     return _all(
         db,
         "SELECT o.*, i.title, i.workshop_id, w.code, w.title AS workshop_title, w.organisation, "
-        "w.created_at AS workshop_created_at, w.ended_at AS workshop_ended_at, d.choice "
+        "w.created_at AS workshop_created_at "
         "FROM owners o JOIN initiatives i ON i.id = o.initiative_id JOIN workshops w ON w.id = i.workshop_id "
-        "LEFT JOIN decisions d ON d.initiative_id = o.initiative_id "
         "ORDER BY w.created_at DESC, w.id DESC, COALESCE(i.position, 1e9), i.id")
 
 
