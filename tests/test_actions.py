@@ -670,6 +670,15 @@ def test_record_decision_keeps_an_overrule(db, board):
     assert (decision["choice"], decision["recommendation"], decision["answers"]) == ("build", "buy", answers)
 
 
+def test_record_decision_without_a_pick_follows_the_recommendation_of_the_current_answers(db, board):
+    partner = {"core": "no", "speed": "balanced", "network": "yes", "capability": "yes", "cost": "similar"}
+    build = {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}
+    actions.record_decision(db, board.code, board.key, board.iids[1], partner, None, "First pass", now=NOW)
+    actions.record_decision(db, board.code, board.key, board.iids[1], build, None, "Answers changed", now=NOW)
+    decision = state.load(db, board.code).initiative(board.iids[1]).decision
+    assert (decision["choice"], decision["recommendation"]) == ("build", "build")
+
+
 # --- timers through actions --------------------------------------------------------------------
 
 def test_timers_through_the_facilitator(db, workshop):

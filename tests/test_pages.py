@@ -163,6 +163,35 @@ def test_participant_is_sent_to_the_rooms_current_step(app_db):
     assert "2. Impact mapping" in [t.value for t in at.title]
 
 
+def test_changed_answers_never_record_an_overrule_nobody_picked(app_db):
+    """Answer (→ partner), record, change the answers (→ build), record without touching the pick."""
+    made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
+    code, token = made.code, made.facilitator_token
+    bottleneck = actions.add_bottleneck(app_db, code, token, "platform", "Deploys are slow")
+    item = actions.add_initiative(app_db, code, token, "Self-serve deploys", [bottleneck])
+    for _ in range(3):
+        actions.next_step(app_db, code, made.facilitator_key)
+    at = open_page("step_4_decide.py", ws=code, p=token)
+
+    def answer(values: dict[str, str]) -> None:
+        for radio in at.radio:
+            question = radio.key.rsplit("-", 1)[-1] if radio.key and radio.key.startswith("q-") else None
+            if question in values:
+                radio.set_value(values[question])
+        at.run()
+
+    answer({"core": "no", "speed": "balanced", "network": "yes", "capability": "yes", "cost": "similar"})
+    at.text_area[0].set_value("Allies bring the reach")
+    at.button[[b.label for b in at.button].index("Record decision")].click().run()
+    assert load(app_db, code).initiative(item).decision["choice"] == "partner"
+
+    answer({"core": "yes", "network": "no", "cost": "build"})
+    assert "Recommendation: **Build**" in texts(at)
+    at.button[[b.label for b in at.button].index("Record decision")].click().run()
+    decision = load(app_db, code).initiative(item).decision
+    assert (decision["choice"], decision["recommendation"]) == ("build", "build"), "no overrule was picked"
+
+
 @pytest.mark.parametrize("missing, phrase", [
     ("platform", "no platform bottleneck"),
     ("owner", "missing an owner"),

@@ -1,9 +1,33 @@
 """Step 4 — Build / Buy / Partner for the top three initiatives."""
 
+from typing import Any
+
 import streamlit as st
 
 from views import ui
 from workshop import actions, decide
+
+
+def decision_form(item_id: int, answers: dict[str, str], recommendation: decide.Recommendation,
+                  saved: dict[str, Any] | None) -> None:
+    """Record the team's call. The pick starts at "follow the recommendation" and starts there
+    again whenever the answers change (the widget key carries them), so only an explicit pick
+    of another option can be stored as an overrule."""
+    kept = saved is not None and saved["answers"] == answers and saved["choice"] != recommendation.choice
+    options: list[str | None] = [None, *decide.CHOICES]
+    follow = f"Follow the recommendation: {decide.CHOICE_TITLES[recommendation.choice]}"
+    signature = "-".join(answers[q.key] for q in decide.QUESTIONS)
+    with st.form(f"decision-{item_id}"):
+        choice = st.radio("The team decides", options, index=options.index(saved["choice"]) if kept else 0,
+                          key=f"pick-{item_id}-{signature}", horizontal=True,
+                          format_func=lambda c: follow if c is None else decide.CHOICE_TITLES[c])
+        rationale = st.text_area("Why (kept with the decision)", value=saved["rationale"] if saved else "",
+                                 max_chars=1000)
+        if st.form_submit_button("Record decision", type="primary"):
+            ui.act(actions.record_decision, ctx.db, ctx.code, ctx.key, item_id, answers, choice, rationale,
+                   success="Decision recorded.")
+            st.rerun()
+
 
 ctx = ui.open_step("decide")
 snapshot = ctx.snapshot
@@ -47,13 +71,4 @@ for item in snapshot.top:
         for flag in decide.risk_flags(saved["choice"], saved["answers"], item.title, item.description):
             st.error(flag)
     if ctx.facilitator and recommendation is not None:
-        with st.form(f"decision-{item.id}"):
-            default = saved["choice"] if saved else recommendation.choice
-            choice = st.radio("The team decides", list(decide.CHOICES), index=list(decide.CHOICES).index(default),
-                              format_func=lambda c: decide.CHOICE_TITLES[c], horizontal=True)
-            rationale = st.text_area("Why (kept with the decision)", value=saved["rationale"] if saved else "",
-                                     max_chars=1000)
-            if st.form_submit_button("Record decision", type="primary"):
-                ui.act(actions.record_decision, ctx.db, ctx.code, ctx.key, item.id, answers, choice, rationale,
-                       success="Decision recorded.")
-                st.rerun()
+        decision_form(item.id, answers, recommendation, saved)

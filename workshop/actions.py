@@ -619,18 +619,23 @@ def adopt_ranking(db: Database, code: str, key: str) -> list[int]:
 # --- step 4: build / buy / partner -----------------------------------------------------
 
 def record_decision(db: Database, code: str, key: str, initiative_id: int, answers: Mapping[str, str],
-                    choice: str, rationale: str, now: float | None = None) -> decide.Recommendation:
-    """Record the team's choice; an overrule of the recommendation is kept with it."""
+                    choice: str | None, rationale: str, now: float | None = None) -> decide.Recommendation:
+    """Record the team's choice; an overrule of the recommendation is kept with it.
+
+    `choice=None` follows the recommendation of *these* answers, so a stale pick can never
+    turn into an overrule nobody made; an overrule is only ever an explicit choice.
+    """
     workshop = _facilitator(db, code, key)
     row = _initiative(db, workshop, initiative_id)
     clean_answers = decide.validate_answers(answers)
-    if choice not in decide.CHOICES:
+    if choice is not None and choice not in decide.CHOICES:
         raise InvalidInput("Choose build, buy or partner.")
     reason = clean_text(rationale, "Rationale", max_len=LONG_MAX, multiline=True)
     recommendation = decide.recommend(clean_answers)
     with storage.change(db, workshop["id"]):
         storage.upsert_decision(db, {"initiative_id": row["id"], "answers": clean_answers,
-                                     "recommendation": recommendation.choice, "choice": choice,
+                                     "recommendation": recommendation.choice,
+                                     "choice": choice or recommendation.choice,
                                      "rationale": reason, "decided_at": _now(now)})
     return recommendation
 
