@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import NOW
-from workshop import actions, charts, state
+from workshop import actions, charts, labels, numbers, state
 from workshop.steps import DIMENSIONS, OUTCOMES, STEPS
 from workshop.timer import time_spent
 
@@ -72,7 +72,8 @@ def test_roi_urgency_plots_every_scored_initiative_at_its_medians(snapshot):
         row = data[item.title]
         assert (row["urgency"], row["value"], row["effort"], row["confidence"]) == (
             a.urgency, a.value, a.effort, a.confidence)
-        assert row["priority"] == pytest.approx(a.roi, abs=1e-4)
+        assert row["priority"] == numbers.priority_value(a.roi)
+        assert row["priority_text"] == numbers.priority(a.roi)
         assert row["rank"] == item.rank
     tooltip = {t["field"] for t in points["encoding"]["tooltip"]}
     assert {"title", "value", "effort", "urgency", "confidence", "spread"} <= tooltip
@@ -101,12 +102,13 @@ def test_roi_urgency_labels_points_with_shortened_titles(db, workshop):
     actions.score_initiative(db, workshop.code, token, item,
                              {"value": 8, "effort": 3, "urgency": 9, "confidence": 80}, now=NOW)
     spec = charts.roi_urgency(state.load(db, workshop.code)).to_dict()
-    labels = [u for u, _ in by_mark(spec, "text") if u["encoding"]["text"]["field"] == "label"]
-    assert labels
+    texts = [u for u, _ in by_mark(spec, "text") if u["encoding"]["text"]["field"] == "label_text"]
+    assert texts
     (points, name), = by_mark(spec, "circle")
     (row,) = rows(spec, points, name)
     assert row["title"] == long_title
     assert len(row["label"]) <= charts.LABEL_CHARS and row["label"].endswith("…")
+    assert row["label_text"] == row["label"]
 
 
 def test_roi_urgency_uses_wsjf_when_the_workshop_ranks_by_wsjf(db, workshop):
@@ -122,7 +124,7 @@ def test_roi_urgency_uses_wsjf_when_the_workshop_ranks_by_wsjf(db, workshop):
     (points, name), = by_mark(spec, "circle")
     assert "WSJF" in points["encoding"]["y"]["title"]
     priorities = {r["title"]: r["priority"] for r in rows(spec, points, name)}
-    assert priorities == {i.title: pytest.approx(i.aggregate.wsjf, abs=1e-4) for i in snapshot.initiatives}
+    assert priorities == {i.title: numbers.priority_value(i.aggregate.wsjf) for i in snapshot.initiatives}
     assert spec["title"]["text"].startswith("WSJF")
 
 
@@ -153,7 +155,8 @@ def test_a_crowded_plot_marks_only_the_top_ranks(db, workshop):
     assert len(data) == 15
     marked = sorted(r["rank"] for r in data if r["labelled"])
     assert marked == [1, 2, 3, 4, 5]
-    assert all(r["label"] == f"#{r['rank']}" for r in data)
+    assert all(r["label_text"] in (f"#{r['rank']}", "") for r in data if r["labelled"])
+    assert all(r["label_text"] == "" for r in data if not r["labelled"])
 
 
 # --- impact map --------------------------------------------------------------------------
@@ -290,3 +293,100 @@ def test_progress_chart_says_what_is_missing(db, demo):
     tracks = state.load(db, demo.code).tracks
     assert "No check-ins recorded yet." in json.dumps(charts.progress_chart(tracks).to_dict())
     assert "No owned initiatives yet." in json.dumps(charts.progress_chart([]).to_dict())
+
+
+# --- labels never collide ----------------------------------------------------------------
+
+def crowded_room(db, workshop, count: int = 12) -> state.Snapshot:
+    """Initiatives with near-identical scores: their points sit on top of each other."""
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    note = actions.add_bottleneck(db, workshop.code, token, "platform", "Slow deploys", now=NOW)
+    for n in range(count):
+        item = actions.add_initiative(db, workshop.code, token, f"Initiative number {n} with a longish title",
+                                      [note], now=NOW)
+        actions.score_initiative(db, workshop.code, token, item,
+                                 {"value": 6 + n % 2, "effort": 3, "urgency": 7 + n % 2, "confidence": 60}, now=NOW)
+    return state.load(db, workshop.code)
+
+
+def label_boxes(spec: dict[str, Any], width: int, height: int) -> list[labels.Box]:
+    """The drawn label boxes in chart pixels, recomputed from the spec's data and scales."""
+    (points, name), = by_mark(spec, "circle")
+    y_top = points["encoding"]["y"]["scale"]["domain"][1]
+    low, high = points["encoding"]["x"]["scale"]["domain"]
+    boxes = []
+    for row in rows(spec, points, name):
+        if row["label_text"]:
+            x = (row["label_x"] - low) / (high - low) * width
+            y = (1 - row["label_y"] / y_top) * height
+            boxes.append(labels.text_box(x, y, row["label_text"], charts.MARK_TEXT_SIZE, row["label_align"]))
+    return boxes
+
+
+@pytest.mark.parametrize("count", [3, 12])
+def test_roi_labels_never_overlap_each_other_or_leave_the_plot(db, workshop, count):
+    snapshot = crowded_room(db, workshop, count)
+    spec = charts.roi_urgency(snapshot, width=700, height=420).to_dict()
+    boxes = label_boxes(spec, 700, 420)
+    assert boxes
+    for n, box in enumerate(boxes):
+        assert box.inside(700, 420)
+        assert not any(box.overlaps(other) for other in boxes[n + 1:])
+    (points, name), = by_mark(spec, "circle")
+    data = rows(spec, points, name)
+    unplaced = sum(1 for r in data if r["labelled"] and not r["label_text"])
+    if unplaced:
+        assert f"{numbers.plural(unplaced, 'label')} left out" in " ".join(spec["title"]["subtitle"])
+
+
+def test_roi_labels_use_titles_where_they_fit(snapshot):
+    spec = charts.roi_urgency(snapshot, width=1000, height=460).to_dict()
+    (points, name), = by_mark(spec, "circle")
+    data = rows(spec, points, name)
+    assert sum(r["label_text"] == r["label"] for r in data) >= len(data) - 1
+    assert all(r["label_text"] for r in data)
+
+
+def test_progress_labels_stand_a_line_apart(db):
+    from workshop.demo import create_demo
+
+    made = create_demo(db, now=NOW, followup_days=70)
+    spec = charts.progress_chart(state.load(db, made.code).tracks, height=300).to_dict()
+    (text, name), = [(u, n) for u, n in by_mark(spec, "text") if u["encoding"]["text"]["field"] == "label"]
+    low, high = text["encoding"]["y"]["scale"]["domain"]
+    ys = sorted((high - r["label_progress"]) / (high - low) * 300 for r in rows(spec, text, name) if r["last"])
+    assert len(ys) == 4
+    line = charts.MARK_TEXT_SIZE * labels.LINE_HEIGHT
+    assert all(b - a >= line for a, b in zip(ys, ys[1:]))
+    assert ys[0] >= line / 2 and ys[-1] <= 300 - line / 2
+
+
+def font_sizes(spec: Any) -> list[float]:
+    """Every font size a spec sets, anywhere (config, marks, titles)."""
+    if isinstance(spec, dict):
+        found = [v for k, v in spec.items() if k.lower().endswith("fontsize") and isinstance(v, (int, float))]
+        return found + [s for v in spec.values() for s in font_sizes(v)]
+    if isinstance(spec, list):
+        return [s for v in spec for s in font_sizes(v)]
+    return []
+
+
+def test_every_chart_letters_at_least_20_px(db):
+    from workshop.demo import create_demo
+
+    made = create_demo(db, now=NOW, followup_days=70)
+    snapshot = state.load(db, made.code)
+    for chart in (charts.roi_urgency(snapshot), charts.impact_map(snapshot), charts.votes_by_dimension(snapshot),
+                  charts.time_per_step(snapshot, NOW), charts.progress_chart(snapshot.tracks)):
+        spec = chart.to_dict()
+        sizes = font_sizes(spec)
+        assert sizes and min(sizes) >= 20, (spec.get("title"), sorted(sizes)[:3])
+
+
+def test_dodge_keeps_order_and_stays_inside():
+    placed = labels.dodge([100, 101, 102, 5, 299], size=20, height=300)
+    step = 20 * labels.LINE_HEIGHT + labels.GAP
+    ordered = sorted(placed)
+    assert all(b - a >= step - 1e-9 for a, b in zip(ordered, ordered[1:]))
+    assert ordered[0] >= step / 2 and ordered[-1] <= 300 - step / 2
+    assert [placed.index(v) for v in ordered] == [3, 0, 1, 2, 4]

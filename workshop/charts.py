@@ -12,6 +12,7 @@ which Vega draws literally; it is never interpreted as Markdown or HTML.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from statistics import median
@@ -20,6 +21,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from . import labels as layout
+from . import numbers
 from .actions import DIRECTIONS, MAGNITUDES
 from .decide import CHOICE_TITLES
 from .followup import STATUS_COLOURS, STATUSES, Track, progress
@@ -28,16 +31,16 @@ from .state import Initiative, Snapshot
 from .steps import DIMENSION_KEYS, DIMENSIONS, OUTCOMES, STEPS, dimension_by_key, outcome_by_key
 from .timer import time_spent
 
-# Projector sizes: readable from ~8 m on a 1080p beamer.
-LABEL_SIZE = 16
-TITLE_SIZE = 18
-HEADLINE_SIZE = 22
-MARK_TEXT_SIZE = 15
+# Projector sizes: readable from ~10 m on a 1080p beamer (no chart text below 20 px).
+LABEL_SIZE = 20
+TITLE_SIZE = 22
+HEADLINE_SIZE = 26
+MARK_TEXT_SIZE = 20
+BOLD_WIDTH = 1.1        # bold text is about this much wider than regular
 WIDTH = 720
 HEIGHT = 440
 
 LABEL_CHARS = 36        # initiative titles on the scatter plot
-LABEL_FLIP_URGENCY = 8.0  # right of this, a point's label goes to its left so it stays on the chart
 BAR_LABEL_CHARS = 48    # bottleneck texts on the vote bars
 URGENCY_MIDPOINT = 5.5  # the middle of the 1–10 urgency scale
 
@@ -53,17 +56,6 @@ def truncate(text: Any, limit: int) -> str:
     """One line of at most `limit` characters, so long notes cannot swamp a chart."""
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: max(limit - 1, 0)].rstrip() + "…"
-
-
-def compact_money(value: float | None) -> str:
-    """€1.3M/yr style: short enough to sit beside a bubble."""
-    if value is None or pd.isna(value):
-        return ""
-    if value >= 1_000_000:
-        return f"€{value / 1_000_000:.1f}M/yr"
-    if value >= 1_000:
-        return f"€{value / 1_000:.0f}k/yr"
-    return f"€{value:.0f}/yr"
 
 
 def _minutes(seconds: float) -> float:
@@ -105,7 +97,7 @@ def _spread_text(item: Initiative) -> str:
 INITIATIVE_COLUMNS: tuple[str, ...] = (
     "no", "rank", "position", "title", "label", "description", "dimensions", "bottleneck_nos", "bottlenecks",
     "after", "scorers", "value", "effort", "urgency", "confidence", "spread_value", "spread_effort",
-    "spread_urgency", "spread_confidence", "spread", "disputed", "roi", "wsjf", "priority", "quadrant",
+    "spread_urgency", "spread_confidence", "spread", "disputed", "roi", "wsjf", "priority", "priority_text", "quadrant",
     "top3", "decision", "owner",
 )
 
@@ -132,8 +124,9 @@ def initiatives_frame(snapshot: Snapshot) -> pd.DataFrame:
             **{c: (getattr(a, c) if a else None) for c in CRITERIA},
             **{f"spread_{c}": (a.spread[c] if a else None) for c in CRITERIA},
             "spread": _spread_text(item), "disputed": ", ".join(a.disputed) if a else "",
-            "roi": round(a.roi, 4) if a else None, "wsjf": round(a.wsjf, 4) if a else None,
-            "priority": round(priority, 4) if priority is not None else None,
+            "roi": numbers.priority_value(a.roi) if a else None,
+            "wsjf": numbers.priority_value(a.wsjf) if a else None,
+            "priority": numbers.priority_value(priority), "priority_text": numbers.priority(priority),
             "quadrant": quadrant(a.urgency, priority, midpoint) if a and midpoint is not None and priority is not None else "",
             "top3": item.id in top_ids,
             "decision": CHOICE_TITLES[item.decision["choice"]] if item.decision else "",
@@ -218,7 +211,7 @@ def impact_cells_frame(snapshot: Snapshot, max_reasons: int = 4) -> pd.DataFrame
                      "outcome": outcome_key, "outcome_title": outcome_by_key(outcome_key).title,
                      "outcome_order": order[outcome_key], "impacts": len(group),
                      "magnitude_sum": int(group["magnitude"].sum()), "magnitude_max": int(group["magnitude"].max()),
-                     "money": total, "money_label": compact_money(total), "because": " | ".join(reasons)})
+                     "money": total, "money_label": numbers.money_short(total), "because": " | ".join(reasons)})
     frame = pd.DataFrame(rows, columns=["dimension", "dimension_title", "outcome", "outcome_title", "outcome_order",
                                         "impacts", "magnitude_sum", "magnitude_max", "money", "money_label",
                                         "because"])
@@ -266,74 +259,117 @@ def _fmt_minutes(value: float) -> str:
 
 # --- the charts ----------------------------------------------------------------------
 
+URGENCY_DOMAIN = (0.5, 10.5)
+POINT_SIZE = 420            # circle area in px²
+POINT_RADIUS = (POINT_SIZE / math.pi) ** 0.5 + 1.5   # with its white stroke
+CORNER_URGENCY = (0.65, 10.35)
+CORNER_HEIGHT = (0.97, 0.03)  # share of the y range where the quadrant names sit
+
+
+def _corners(y_max: float) -> pd.DataFrame:
+    low, high = CORNER_URGENCY
+    top, bottom = (y_max * share for share in CORNER_HEIGHT)
+    return pd.DataFrame([
+        {"quadrant": PLAN, "urgency": low, "priority": top, "side": "left"},
+        {"quadrant": DO_FIRST, "urgency": high, "priority": top, "side": "right"},
+        {"quadrant": RECONSIDER, "urgency": low, "priority": bottom, "side": "left"},
+        {"quadrant": CONTAIN, "urgency": high, "priority": bottom, "side": "right"},
+    ])
+
+
+def _place_roi_labels(points: pd.DataFrame, corners: pd.DataFrame, width: int, height: int, y_max: float,
+                      short_only: bool) -> pd.DataFrame:
+    """Label text and position for each point, placed in rank order so that none overlap.
+
+    A title that finds no free place falls back to its rank number ("#2", as in the plan
+    table); a point whose number does not fit either stays unlabelled (its tooltip remains).
+    """
+    low, high = URGENCY_DOMAIN
+
+    def px(urgency: float, priority: float) -> tuple[float, float]:
+        return (urgency - low) / (high - low) * width, (1 - priority / y_max) * height
+
+    corner_boxes = [layout.text_box(*px(r.urgency, r.priority), r.quadrant, (LABEL_SIZE + 2) * BOLD_WIDTH, r.side)
+                    for r in corners.itertuples()]
+    ordered = points.sort_values("rank", kind="stable")
+    options = [([f"#{r.rank}"] if short_only else [r.label, f"#{r.rank}"]) if r.labelled else []
+               for r in ordered.itertuples()]
+    placed = layout.place([px(r.urgency, r.priority) for r in ordered.itertuples()], options, size=MARK_TEXT_SIZE,
+                          radius=POINT_RADIUS, width=width, height=height, obstacles=corner_boxes)
+    rows = []
+    for found in placed:
+        spot, text = found if found else (layout.Placement(0.0, 0.0, ""), "")
+        rows.append({"label_text": text, "label_align": spot.align,
+                     "label_x": round(low + spot.x / width * (high - low), 4),
+                     "label_y": round(y_max * (1 - spot.y / height), 4)})
+    return points.assign(**pd.DataFrame(rows, index=ordered.index).reindex(points.index).to_dict("series"))
+
+
+def _roi_notes(method_formula: str, unscored: int, points: pd.DataFrame) -> list[str]:
+    notes = [method_formula]
+    if unscored:
+        notes.append(f"{numbers.plural(unscored, 'unscored initiative')} not shown")
+    if points["label_text"].str.startswith("#").any():
+        notes.append("#n = rank in the plan")
+    missing = int((points["labelled"] & (points["label_text"] == "")).sum())
+    if missing:
+        notes.append(f"{numbers.plural(missing, 'label')} left out where labels would overlap")
+    return notes
+
+
 def roi_urgency(snapshot: Snapshot, *, labels: int = 12, width: int = WIDTH,
                 height: int = HEIGHT) -> alt.LayerChart | alt.Chart:
     """Scored initiatives by urgency (x) and the workshop's priority formula (y), in quadrants.
 
-    Points carry their (shortened) title; with more than `labels` scored initiatives only
-    the best-ranked `labels` are marked, by rank number, since more text would be
-    unreadable on a projector (and each label costs milliseconds in the PDF renderer).
-    Every point keeps its tooltip.
+    Points carry their (shortened) title where it fits without touching another label or
+    point, else their rank number; with more than `labels` scored initiatives only the
+    best-ranked `labels` are marked, by rank number, since more text would be unreadable
+    on a projector. Every point keeps its tooltip.
     """
     method = method_by_key(snapshot.method)
     frame = initiatives_frame(snapshot)
     scored = frame[frame["scorers"] > 0].copy()
     if scored.empty:
         return _message(f"{method.title} × urgency", "No initiative has been scored yet.", width)
-    notes = [method.formula]
-    unscored = len(frame) - len(scored)
-    if unscored:
-        notes.append(f"{unscored} unscored initiative{'s' if unscored != 1 else ''} not shown")
-    if len(scored) > labels:
-        notes.append(f"#n = rank, shown for the top {labels}")
-    title = alt.TitleParams(f"{method.title} × urgency", subtitle=[" · ".join(notes)])
     midpoint = float(priority_midpoint(snapshot) or 0.0)
-    top = float(scored["priority"].max())
-    y_max = max(top * 1.18, midpoint * 1.5, 0.5)
+    y_max = round(max(float(scored["priority"].max()) * 1.18, midpoint * 1.5, 0.5), 2)
     points_data = scored[["no", "rank", "position", "title", "label", "value", "effort", "urgency", "confidence",
-                          "spread", "disputed", "roi", "wsjf", "priority", "quadrant", "scorers"]].copy()
+                          "spread", "disputed", "roi", "wsjf", "priority", "priority_text", "quadrant",
+                          "scorers"]].copy()
     points_data["labelled"] = points_data["rank"].rank(method="first") <= labels
-    if len(scored) > labels:  # a crowded plot: short rank numbers, matched by the plan table
-        points_data["label"] = "#" + points_data["rank"].astype(str)
-    x = alt.X("urgency:Q", title="Urgency (room median, 1–10)",
-              scale=alt.Scale(domain=[0.5, 10.5], nice=False), axis=alt.Axis(values=list(range(1, 11)), format="d"))
-    y = alt.Y("priority:Q", title=f"{method.title} (from median scores)",
-              scale=alt.Scale(domain=[0, round(y_max, 2)], nice=False))
+    corners = _corners(y_max)
+    points_data = _place_roi_labels(points_data, corners, width, height, y_max, short_only=len(scored) > labels)
+    title = alt.TitleParams(f"{method.title} × urgency",
+                            subtitle=[" · ".join(_roi_notes(method.formula, len(frame) - len(scored), points_data))])
+    x_scale, y_scale = alt.Scale(domain=list(URGENCY_DOMAIN), nice=False), alt.Scale(domain=[0, y_max], nice=False)
+    x = alt.X("urgency:Q", title="Urgency (room median, 1–10)", scale=x_scale,
+              axis=alt.Axis(values=list(range(1, 11)), format="d"))
+    y = alt.Y("priority:Q", title=f"{method.title} (from median scores)", scale=y_scale)
     colour = alt.Color("quadrant:N", scale=alt.Scale(domain=list(QUADRANTS), range=list(QUADRANT_COLOURS)),
                        legend=None)
     tooltip = [alt.Tooltip("title:N", title="Initiative"), alt.Tooltip("rank:Q", title="Rank"),
                alt.Tooltip("value:Q", title="Value"), alt.Tooltip("effort:Q", title="Effort"),
                alt.Tooltip("urgency:Q", title="Urgency"), alt.Tooltip("confidence:Q", title="Confidence %"),
                alt.Tooltip("spread:N", title="Spread (max − min)"),
-               alt.Tooltip("priority:Q", title=method.title, format=".2f"),
-               alt.Tooltip("scorers:Q", title="Scored by")]
+               alt.Tooltip("priority_text:N", title=method.title), alt.Tooltip("scorers:Q", title="Scored by")]
     base = alt.Chart(points_data)
-    points = base.mark_circle(size=420, opacity=0.9, stroke="white", strokeWidth=1.5).encode(
+    points = base.mark_circle(size=POINT_SIZE, opacity=0.9, stroke="white", strokeWidth=1.5).encode(
         x=x, y=y, color=colour, tooltip=tooltip)
-    labels_right = base.transform_filter(f"datum.labelled && datum.urgency < {LABEL_FLIP_URGENCY}").mark_text(
-        align="left", baseline="middle", dx=16, fontSize=MARK_TEXT_SIZE).encode(
-        x=x, y=y, text="label:N", tooltip=tooltip)
-    labels_left = base.transform_filter(f"datum.labelled && datum.urgency >= {LABEL_FLIP_URGENCY}").mark_text(
-        align="right", baseline="middle", dx=-16, fontSize=MARK_TEXT_SIZE).encode(
-        x=x, y=y, text="label:N", tooltip=tooltip)
-    vertical = alt.Chart(pd.DataFrame({"urgency": [URGENCY_MIDPOINT]})).mark_rule(
-        strokeDash=[8, 6], color="#444444", strokeWidth=2).encode(x="urgency:Q")
-    horizontal = alt.Chart(pd.DataFrame({"priority": [round(midpoint, 4)]})).mark_rule(
-        strokeDash=[8, 6], color="#444444", strokeWidth=2).encode(y="priority:Q")
-    corners = pd.DataFrame([
-        {"quadrant": PLAN, "urgency": 0.65, "priority": y_max * 0.97, "side": "left"},
-        {"quadrant": DO_FIRST, "urgency": 10.35, "priority": y_max * 0.97, "side": "right"},
-        {"quadrant": RECONSIDER, "urgency": 0.65, "priority": y_max * 0.03, "side": "left"},
-        {"quadrant": CONTAIN, "urgency": 10.35, "priority": y_max * 0.03, "side": "right"},
-    ])
+    texts = [base.transform_filter(f"datum.label_align === '{align}'").mark_text(
+        align=align, baseline="middle", fontSize=MARK_TEXT_SIZE).encode(
+        x=alt.X("label_x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=y_scale), text="label_text:N",
+        tooltip=tooltip) for align in ("left", "right", "center")]
+    rules = [alt.Chart(pd.DataFrame({"urgency": [URGENCY_MIDPOINT]})).mark_rule(
+        strokeDash=[8, 6], color="#444444", strokeWidth=2).encode(x="urgency:Q"),
+        alt.Chart(pd.DataFrame({"priority": [round(midpoint, 4)]})).mark_rule(
+        strokeDash=[8, 6], color="#444444", strokeWidth=2).encode(y="priority:Q")]
     quadrant_layers = [
         alt.Chart(corners[corners["side"] == side]).mark_text(
             align=side, baseline="middle", fontSize=LABEL_SIZE + 2, fontWeight="bold", opacity=0.75).encode(
             x="urgency:Q", y="priority:Q", text="quadrant:N", color=colour)
         for side in ("left", "right")
     ]
-    chart = alt.layer(vertical, horizontal, *quadrant_layers, points, labels_right, labels_left).properties(
-        title=title, width=width, height=height)
+    chart = alt.layer(*rules, *quadrant_layers, points, *texts).properties(title=title, width=width, height=height)
     return projector(chart)
 
 
@@ -426,7 +462,7 @@ def time_per_step(snapshot: Snapshot, now: float | None = None, *, width: int = 
                         legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("label:N", title="Step"), alt.Tooltip("series:N", title=" "),
                  alt.Tooltip("minutes:Q", title="Minutes")])
-    labels = base.mark_text(align="left", dx=6, fontSize=MARK_TEXT_SIZE - 1).encode(
+    labels = base.mark_text(align="left", dx=6, fontSize=MARK_TEXT_SIZE).encode(
         x=x, y=y, yOffset=offset, text="text:N")
     chart = alt.layer(bars, labels).properties(
         title=alt.TitleParams("Time per step", subtitle=["Planned against spent"]),
@@ -437,6 +473,8 @@ def time_per_step(snapshot: Snapshot, now: float | None = None, *, width: int = 
 # --- follow-through ----------------------------------------------------------------------
 
 BASELINE = "Baseline"
+PROGRESS_POINT_SIZE = 260
+PROGRESS_POINT_RADIUS = (PROGRESS_POINT_SIZE / math.pi) ** 0.5 + 1.5
 PROGRESS_LABEL_CHARS = 30
 
 
@@ -446,20 +484,30 @@ def progress_frame(tracks: Sequence[Track]) -> pd.DataFrame:
     rows = []
     for t in tracks:
         label = truncate(t.title, PROGRESS_LABEL_CHARS)
-        unit = f" {t.unit}" if t.unit else ""
         points = [(t.assigned_on.isoformat(), t.baseline, None, "")] + [
             (c["checked_on"], float(c["value"]), c["status"], c["note"]) for c in t.checkins]
         for n, (day, value, status, note) in enumerate(points):
+            share = round(progress(t.baseline, t.target, value) * 100, 1)
             rows.append({
                 "initiative_id": t.initiative_id, "initiative": t.title, "label": label, "owner": t.owner,
-                "metric": t.metric, "date": day, "value": value, "value_text": f"{value:g}{unit}",
-                "target_text": f"{t.target:g}{unit}", "progress": round(progress(t.baseline, t.target, value) * 100, 1),
+                "metric": t.metric, "date": day, "value": value, "value_text": numbers.measure(value, t.unit),
+                "target_text": numbers.measure(t.target, t.unit), "progress": share,
+                "progress_text": numbers.percent(share),
                 "status": STATUSES[status] if status else BASELINE, "note": note, "last": n == len(points) - 1,
                 "workshop": t.code,
             })
     columns = ["initiative_id", "initiative", "label", "owner", "metric", "date", "value", "value_text",
-               "target_text", "progress", "status", "note", "last", "workshop"]
+               "target_text", "progress", "progress_text", "status", "note", "last", "workshop"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _dodge_progress_labels(frame: pd.DataFrame, bottom: float, top: float, height: int) -> pd.DataFrame:
+    """`label_progress`: where each line's name sits, one text line clear of every other name."""
+    last = frame[frame["last"]]
+    ys = [(top - p) / (top - bottom) * height for p in last["progress"]]
+    placed = layout.dodge(ys, MARK_TEXT_SIZE, height)
+    spots = pd.Series([round(top - y / height * (top - bottom), 3) for y in placed], index=last.index)
+    return frame.assign(label_progress=spots.reindex(frame.index))
 
 
 def progress_chart(tracks: Sequence[Track], *, width: int = WIDTH, height: int = 360) -> alt.LayerChart | alt.Chart:
@@ -476,28 +524,30 @@ def progress_chart(tracks: Sequence[Track], *, width: int = WIDTH, height: int =
     x = alt.X("date:T", title="Check-in date", axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6))
     top = max(110.0, float(frame["progress"].max()) + 10)
     bottom = min(0.0, float(frame["progress"].min()) - 10)
-    y = alt.Y("progress:Q", title="Progress to target (%)", scale=alt.Scale(domain=[bottom, top], nice=False))
+    frame = _dodge_progress_labels(frame, bottom, top, height)
+    y_scale = alt.Scale(domain=[bottom, top], nice=False)
+    y = alt.Y("progress:Q", title="Progress to target (%)", scale=y_scale)
     tooltip = [alt.Tooltip("initiative:N", title="Initiative"), alt.Tooltip("owner:N", title="Owner"),
                alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
                alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("target_text:N", title="Target"),
-               alt.Tooltip("progress:Q", title="Progress %"), alt.Tooltip("status:N", title="Status"),
+               alt.Tooltip("progress_text:N", title="Progress"), alt.Tooltip("status:N", title="Status"),
                alt.Tooltip("note:N", title="Note")]
     statuses = [BASELINE, *STATUSES.values()]
     base = alt.Chart(frame)
     lines = base.mark_line(strokeWidth=3, opacity=0.55, color="#5b6b80").encode(
         x=x, y=y, detail="initiative_id:N", order="date:T")
-    points = base.mark_circle(size=260, opacity=1, stroke="#ffffff", strokeWidth=1.5).encode(
+    points = base.mark_circle(size=PROGRESS_POINT_SIZE, opacity=1, stroke="#ffffff", strokeWidth=1.5).encode(
         x=x, y=y, tooltip=tooltip,
         color=alt.Color("status:N", title="Status", scale=alt.Scale(
             domain=statuses, range=["#9e9e9e", *(STATUS_COLOURS[k] for k in STATUSES)]),
             legend=alt.Legend(orient="top")))
-    # Latest points sit at the right edge, so their labels go above and to the left.
+    # Latest points sit at the right edge, so their labels go to the left, stacked apart.
     labels = base.transform_filter("datum.last").mark_text(
-        align="right", baseline="bottom", dx=-8, dy=-10, fontSize=MARK_TEXT_SIZE - 1, color="#222222").encode(
-        x=x, y=y, text="label:N")
+        align="right", baseline="middle", dx=-round(PROGRESS_POINT_RADIUS + layout.GAP), fontSize=MARK_TEXT_SIZE,
+        color="#222222").encode(x=x, y=alt.Y("label_progress:Q", scale=y_scale), text="label:N")
     guides = pd.DataFrame({"progress": [0.0, 100.0], "text": ["Baseline", "Target"]})
     rules = alt.Chart(guides).mark_rule(strokeDash=[6, 4], color="#333333").encode(y="progress:Q")
-    rule_text = alt.Chart(guides).mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=LABEL_SIZE - 2,
+    rule_text = alt.Chart(guides).mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=LABEL_SIZE,
                                             color="#333333").encode(y="progress:Q", x=alt.value(0), text="text:N")
     chart = alt.layer(rules, rule_text, lines, points, labels).properties(
         title=alt.TitleParams("Progress against target", subtitle=["0 % = baseline · 100 % = target · colour = status"]),

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import checklist, storage
+from . import checklist, numbers, storage
 from .actions import DIRECTIONS, MAGNITUDES, hash_secret
 from .decide import CHOICE_TITLES, CHOICES, QUESTION_KEYS, QUESTIONS
 from .errors import ImportRefused, InvalidInput
@@ -324,16 +324,6 @@ def md_escape(text: Any) -> str:
     return "".join(out)
 
 
-def _money(value: float | None) -> str:
-    return "" if value is None else f"€{value:,.0f}/yr"
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:g}"
-
-
 def markdown(snapshot: Snapshot, now: float | None = None) -> str:
     """The Ship It summary as Markdown that is safe to paste into a wiki."""
     moment = time.time() if now is None else now
@@ -363,7 +353,7 @@ def markdown(snapshot: Snapshot, now: float | None = None) -> str:
         lines.append(f"### {dimension.title} ({dimension.scope})")
         lines.append("")
         rows = board[dimension.key][:5]
-        lines += [f"{n}. {md_escape(b['text'])} — {b['votes']} vote(s)" for n, b in enumerate(rows, start=1)] or ["- None recorded."]
+        lines += [f"{n}. {md_escape(b['text'])} — {numbers.plural(b['votes'], 'vote')}" for n, b in enumerate(rows, start=1)] or ["- None recorded."]
         lines.append("")
 
     lines += ["## Impact map", ""]
@@ -372,7 +362,7 @@ def markdown(snapshot: Snapshot, now: float | None = None) -> str:
         for i in snapshot.impacts:
             b = snapshot.bottleneck(i["bottleneck_id"])
             lines.append(f"| {md_escape(b['text'])} | {outcome_by_key(i['outcome']).title} | {DIRECTIONS[i['direction']]} "
-                         f"| {MAGNITUDES[i['magnitude']]} | {_money(i['money'])} | {md_escape(i['because'])} |")
+                         f"| {MAGNITUDES[i['magnitude']]} | {numbers.money(i['money'])} | {md_escape(i['because'])} |")
     else:
         lines.append("- No impacts recorded.")
 
@@ -383,7 +373,8 @@ def markdown(snapshot: Snapshot, now: float | None = None) -> str:
                   f"{method.title} | Decision | Owner |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for i in snapshot.plan:
             a = i.aggregate
-            figures = ([_num(a.value), _num(a.effort), _num(a.urgency), f"{a.confidence:g}%", f"{a.priority(snapshot.method):.2f}"]
+            figures = ([numbers.measure(a.value), numbers.measure(a.effort), numbers.measure(a.urgency),
+                        numbers.percent(a.confidence), numbers.priority(a.priority(snapshot.method))]
                        if a else ["—"] * 5)
             decision = CHOICE_TITLES[i.decision["choice"]] if i.decision else "—"
             owner = md_escape(i.owner["owner"]) if i.owner else "—"
@@ -410,7 +401,7 @@ def markdown(snapshot: Snapshot, now: float | None = None) -> str:
             o = i.owner
             unit = f" {md_escape(o['unit'])}" if o["unit"] else ""
             lines.append(f"| {md_escape(i.title)} | {md_escape(o['owner'])} | {md_escape(o['metric'])} | "
-                         f"{_num(o['baseline'])}{unit} | {_num(o['target'])}{unit} | {o['checkin']} |")
+                         f"{numbers.measure(o['baseline'])}{unit} | {numbers.measure(o['target'])}{unit} | {o['checkin']} |")
     else:
         lines.append("- No owners assigned.")
 
@@ -424,15 +415,15 @@ def markdown(snapshot: Snapshot, now: float | None = None) -> str:
             unit = f" {md_escape(t.unit)}" if t.unit else ""
             due = t.next_checkin.isoformat() if t.next_checkin else "none planned"
             if t.overdue(today):
-                due += f" (overdue by {t.days_overdue(today)} days)"
-            lines.append(f"| {md_escape(t.title)} | {md_escape(t.owner)} | {_num(t.value)}{unit} | {_num(t.target)}{unit} "
-                         f"| {t.progress:.0%} | {t.status_title} | {due} |")
+                due += f" (overdue by {numbers.plural(t.days_overdue(today), 'day')})"
+            lines.append(f"| {md_escape(t.title)} | {md_escape(t.owner)} | {numbers.measure(t.value)}{unit} | {numbers.measure(t.target)}{unit} "
+                         f"| {numbers.share(t.progress)} | {t.status_title} | {due} |")
         notes = [(t, c) for t in tracks for c in t.checkins]
         if notes:
             lines += ["", "### Check-ins", ""]
             for t, c in notes:
                 text = f" — {md_escape(c['note'])}" if c["note"] else ""
-                lines.append(f"- {c['checked_on']} · {md_escape(t.title)}: {_num(c['value'])} "
+                lines.append(f"- {c['checked_on']} · {md_escape(t.title)}: {numbers.measure(c['value'])} "
                              f"({STATUSES[c['status']]}, by {md_escape(c['recorded_by'])}){text}")
     else:
         lines.append("- Nothing to follow up yet: no owned initiatives.")

@@ -43,7 +43,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import charts, checklist
+from . import charts, checklist, numbers
 from .decide import CHOICE_TITLES, QUESTIONS
 from .errors import InvalidInput
 from .followup import STATUSES, Track, progress
@@ -196,7 +196,7 @@ def tracks_table(tracks: Sequence[Track], today: date, with_workshop: bool = Fal
              "Held": t.workshop_created_on.isoformat() if t.workshop_created_on else "",
              "Initiative": t.title, "Owner (DRI)": t.owner, "Metric": t.metric, "Unit": t.unit,
              "Baseline": t.baseline, "Target": t.target, "Latest value": t.value,
-             "Progress %": round(t.progress * 100, 1), "Status": t.status_title, "Check-ins": len(t.checkins),
+             "Progress %": numbers.percent_value(t.progress * 100), "Status": t.status_title, "Check-ins": len(t.checkins),
              "Next check-in": t.next_checkin.isoformat() if t.next_checkin else "",
              "Overdue (days)": t.days_overdue(today)} for t in tracks]
     return pd.DataFrame(rows, columns=(WORKSHOP_COLUMNS if with_workshop else []) + TRACK_COLUMNS)
@@ -210,7 +210,7 @@ def followup_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame
 def checkins_table(snapshot: Snapshot) -> pd.DataFrame:
     """Every check-in, oldest first per initiative in plan order."""
     rows = [{"Initiative": t.title, "Metric": t.metric, "Date": c["checked_on"], "Value": c["value"],
-             "Unit": t.unit, "Progress %": round(progress(t.baseline, t.target, c["value"]) * 100, 1),
+             "Unit": t.unit, "Progress %": numbers.percent_value(progress(t.baseline, t.target, c["value"]) * 100),
              "Status": STATUSES[c["status"]], "Note": c["note"], "Next check-in": c["next_checkin"] or "",
              "Recorded by": c["recorded_by"], "Via": c["via"]}
             for t in snapshot.tracks for c in t.checkins]
@@ -538,18 +538,6 @@ def warm_up() -> None:
     vl_convert.vegalite_to_png('{"mark": "point", "width": 10, "height": 10}', scale=1)
 
 
-def _fmt(value: float | None) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{value:g}"
-
-
-def _money(value: float | None) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    return f"€{value:,.0f}/yr"
-
-
 def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
     """The Ship It summary as a PDF with its charts, in the order leaders read it."""
     moment = time.time() if now is None else now
@@ -567,7 +555,7 @@ def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
     people = sum(1 for p in snapshot.participants if not p["is_facilitator"])
     doc.para(f"Organisation: {w['organisation']}", size=12)
     doc.para(f"Stage context: {stage.title} — {stage.focus}", size=12)
-    doc.para(f"Workshop code {w['code']} · {people} participant{'s' if people != 1 else ''} · "
+    doc.para(f"Workshop code {w['code']} · {numbers.plural(people, 'participant')} · "
              f"held {_when(w['created_at'])} · exported {_when(moment)}", size=10, colour=GREY)
 
     items = checklist.evaluate(snapshot)
@@ -610,7 +598,7 @@ def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
         shown_impacts = impacts.head(PDF_TOP_IMPACTS)
         doc.need(30)
         doc.grid(["Bottleneck", "Outcome", "Size", "Estimate", "Because"],
-                 [[r.bottleneck, r.outcome_title, r.magnitude_label, _money(r.money), r.because]
+                 [[r.bottleneck, r.outcome_title, r.magnitude_label, numbers.money(r.money), r.because]
                   for r in shown_impacts.itertuples()], widths=(50, 32, 20, 24, 54), size=9)
         if len(impacts) > len(shown_impacts):
             doc.para(f"…the {len(shown_impacts)} most severe of {len(impacts)} impacts; all are in the spreadsheet.",
@@ -628,10 +616,9 @@ def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
         doc.need(30)
         doc.grid(["Seq.", "Rank", "Initiative", "Dimensions", "Value", "Effort", "Urg.", "Conf.", method.title,
                   "Decision", "Owner"],
-                 [[_fmt(r.position) if not pd.isna(r.position) else "—", r.rank, r.title, r.dimensions,
-                   _fmt(r.value), _fmt(r.effort), _fmt(r.urgency),
-                   f"{r.confidence:g}%" if not pd.isna(r.confidence) else "—",
-                   f"{r.priority:.2f}" if not pd.isna(r.priority) else "—", r.decision or "—", r.owner or "—"]
+                 [[numbers.measure(r.position), r.rank, r.title, r.dimensions,
+                   numbers.measure(r.value), numbers.measure(r.effort), numbers.measure(r.urgency),
+                   numbers.percent(r.confidence), numbers.priority(r.priority), r.decision or "—", r.owner or "—"]
                   for r in plan.itertuples()],
                  widths=(10, 11, 37, 23, 12, 13, 10, 12, 11, 17, 24), size=8.5)
     else:
@@ -665,7 +652,7 @@ def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
         def target(i: Any) -> str:
             o = i.owner
             unit = f" {o['unit']}" if o["unit"] else ""
-            return f"{_fmt(o['baseline'])} → {_fmt(o['target'])}{unit}"
+            return f"{numbers.measure(o['baseline'])} → {numbers.measure(o['target'])}{unit}"
         doc.grid(["Initiative", "Owner (DRI)", "Metric", "Baseline → target", "First check-in"],
                  [[i.title, i.owner["owner"], i.owner["metric"], target(i), i.owner["checkin"]] for i in owned],
                  widths=(48, 38, 40, 32, 22), size=9)
@@ -685,9 +672,9 @@ def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
             doc.h2("Follow-through")
             doc.para("No check-ins recorded yet.", size=10, colour=GREY)
         doc.grid(["Initiative", "Latest", "Progress", "Status", "Next check-in"],
-                 [[t.title, f"{_fmt(t.value)} {t.unit}".strip(), f"{t.progress:.0%}", t.status_title,
+                 [[t.title, f"{numbers.measure(t.value)} {t.unit}".strip(), numbers.share(t.progress), t.status_title,
                    (t.next_checkin.isoformat() if t.next_checkin else "none planned")
-                   + (f" (overdue {t.days_overdue(today)} d)" if t.overdue(today) else "")] for t in tracks],
+                   + (f" (overdue {numbers.plural(t.days_overdue(today), 'day')})" if t.overdue(today) else "")] for t in tracks],
                  widths=(58, 28, 20, 32, 42), size=9,
                  styles=lambda r, c: FontFace(emphasis="BOLD", color=RED)
                  if c == 4 and tracks[r].overdue(today) else None)
@@ -700,5 +687,6 @@ def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
     doc.need(28 + doc.figure_height(picture, doc.epw * 0.8))
     doc.h2("Time per step")
     doc.figure(picture, doc.epw * 0.8)
-    doc.para(f"Planned {steps['planned_min'].sum():g} min · spent {steps['spent_min'].sum():g} min.", size=10)
+    doc.para(f"Planned {numbers.measure(steps['planned_min'].sum())} min · "
+             f"spent {numbers.measure(steps['spent_min'].sum())} min.", size=10)
     return bytes(doc.output())
