@@ -453,22 +453,24 @@ def test_merge_carries_votes_impacts_and_links(db, board):
         actions.vote(db, code, board.token2, dup)
 
 
-def test_hidden_notes_leave_the_board_but_keep_votes(db, board):
+def test_hidden_notes_leave_the_board_keep_their_votes_and_refund_the_budget(db, board):
     code, key, noise = board.code, board.key, board.bids[2]
     actions.vote(db, code, board.token2, noise)
     actions.vote(db, code, board.token2, noise)
+    assert actions.votes_left(db, code, board.token2) == 3
     actions.hide_bottleneck(db, code, key, noise)
     snapshot = state.load(db, code)
     assert noise not in [b["id"] for b in snapshot.live_bottlenecks]
     assert noise not in [b["id"] for rows in snapshot.by_dimension().values() for b in rows]
     assert [b["id"] for b in snapshot.hidden_bottlenecks] == [noise]
-    assert snapshot.bottleneck(noise)["votes"] == 2
-    assert actions.votes_left(db, code, board.token2) == 3
+    assert snapshot.bottleneck(noise)["votes"] == 2, "the votes stay recorded"
+    assert actions.votes_left(db, code, board.token2) == 5, "but no longer count against the budget"
     assert_refused_without_change(db, board, lambda: actions.vote(db, code, board.token2, noise))
     actions.hide_bottleneck(db, code, key, noise, hidden=False)
     snapshot = state.load(db, code)
     assert noise in [b["id"] for b in snapshot.live_bottlenecks]
     assert snapshot.bottleneck(noise)["votes"] == 2
+    assert actions.votes_left(db, code, board.token2) == 3
 
 
 def test_board_is_sorted_by_votes(db, board):

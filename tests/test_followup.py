@@ -105,7 +105,7 @@ def _writes(db, code: str, cred: str) -> dict:
     s = load(db, code)
     b, b2 = s.live_bottlenecks[0]["id"], s.live_bottlenecks[1]["id"]
     i, i2 = s.plan[0], s.plan[-1]
-    impact = s.impacts[0]["id"]
+    impact = s.impacts[-1]["id"]
     answers = i.decision["answers"]
     return {
         "facilitator_token": lambda: actions.facilitator_token(db, code, cred),
@@ -146,6 +146,11 @@ def _writes(db, code: str, cred: str) -> dict:
         "issue_leader_link": lambda: actions.issue_leader_link(db, code, cred),
         "revoke_leader_link": lambda: actions.revoke_leader_link(db, code, cred),
         "delete_checkin": lambda: actions.delete_checkin(db, code, cred, 1),
+        "edit_impact": lambda: actions.edit_impact(db, code, cred, impact, b, "revenue", "worse", 3, "Because"),
+        "withdraw_impact": lambda: actions.withdraw_impact(db, code, cred, impact),
+        "answer_question": lambda: actions.answer_question(db, code, cred, i.id, "core", "no"),
+        "pick_choice": lambda: actions.pick_choice(db, code, cred, i.id, "buy", "Leader pick"),
+        "volunteer": lambda: actions.volunteer(db, code, cred, i.id),
     }
 
 
@@ -168,7 +173,7 @@ WRITE_NAMES = ("facilitator_token", "rename", "add_bottleneck", "vote", "unvote"
                "edit_initiative", "delete_initiative", "score_initiative", "set_scoring_method",
                "add_dependency", "remove_dependency", "set_sequence", "adopt_ranking", "record_decision",
                "assign_owner", "confirm_observability", "issue_leader_link", "revoke_leader_link",
-               "delete_checkin")
+               "delete_checkin", "edit_impact", "withdraw_impact", "answer_question", "pick_choice", "volunteer")
 
 
 @pytest.mark.parametrize("name", WRITE_NAMES)
@@ -191,7 +196,7 @@ def test_a_leader_link_cannot_change_anything(db, demo, name):
 
 
 PARTICIPANT_ACTIONS = {"rename", "add_bottleneck", "vote", "unvote", "add_impact", "add_initiative",
-                       "score_initiative"}
+                       "score_initiative", "edit_impact", "withdraw_impact", "pick_choice", "volunteer"}
 
 
 @pytest.mark.parametrize("name", WRITE_NAMES)
@@ -205,6 +210,9 @@ def test_the_same_calls_succeed_with_the_right_credential(db, demo, name):
     participant = actions.join(db, demo.code, "Someone").token
     if name == "unvote":
         actions.vote(db, demo.code, participant, load(db, demo.code).live_bottlenecks[0]["id"])
+    if name in ("edit_impact", "withdraw_impact"):  # a participant changes only their own impacts
+        actions.add_impact(db, demo.code, participant, load(db, demo.code).live_bottlenecks[0]["id"], "churn",
+                           "worse", 2, "Their own")
     stamp = version(db, demo.code)
     credential = participant if name in PARTICIPANT_ACTIONS else demo.facilitator_key
     _writes(db, demo.code, credential)[name]()

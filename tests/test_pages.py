@@ -15,7 +15,7 @@ from workshop.steps import STEPS
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["home.py", "step_1_bottlenecks.py", "step_2_impact.py", "step_3_prioritise.py",
-         "step_4_decide.py", "step_5_owners.py", "projector.py", "summary.py", "portfolio.py"]
+         "step_4_decide.py", "step_5_owners.py", "room.py", "projector.py", "summary.py", "portfolio.py"]
 
 
 @pytest.fixture
@@ -74,11 +74,11 @@ def test_projector_never_shows_the_key(app_db):
 
 
 PROJECTED = {
-    "bottlenecks": ["Step 1: Bottleneck mapping"],
-    "impact": ["Top-10 bottlenecks with an impact", "Largest money estimates"],
-    "prioritise": ["Ranking · ROI = value × confidence ÷ effort", "1\\. "],
+    "bottlenecks": ["Step 1 of 5: Bottleneck mapping"],
+    "impact": ["top bottlenecks linked to an impact", "Largest money estimates"],
+    "prioritise": ["Ranking by ROI", "1\\. "],
     "decide": ["As recommended", "Why: "],
-    "owners": ["Ship It checklist: 5 of 5 done", "DRI: "],
+    "owners": ["Ship It checklist: **5 of 5 done**", "DRI: "],
 }
 
 
@@ -90,7 +90,7 @@ def test_projector_shows_each_steps_own_content(app_db, step):
     at = open_page("projector.py", ws=made.code)
     assert not at.exception, [e.message for e in at.exception]
     shown = texts(at)
-    assert f"Step {step.number}: {step.title}" in shown
+    assert f"Step {step.number} of {len(STEPS)}: {step.title}" in shown
     for expected in PROJECTED[step.key]:
         assert expected in shown, (step.key, expected)
     charts = len(at.get("vega_lite_chart"))
@@ -154,11 +154,24 @@ def test_join_lands_on_the_current_step(app_db):
     assert at.query_params["ws"] == [made.code] or at.query_params["ws"] == made.code
 
 
-def test_participant_is_sent_to_the_rooms_current_step(app_db):
+@pytest.mark.parametrize("page", [f"step_{s.number}_" for s in STEPS])
+def test_a_participant_on_any_step_page_gets_their_one_live_screen(app_db, page):
+    """Participants follow every step on one screen drawn by the live element: a step page
+    sends them there, and it has no step title of its own that a step change would outdate."""
     made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
     token = actions.join(app_db, made.code, "Ann").token
     actions.next_step(app_db, made.code, made.facilitator_key)
-    at = open_page("step_1_bottlenecks.py", ws=made.code, p=token)
+    file = next(p for p in PAGES if p.startswith(page))
+    at = open_page(file, ws=made.code, p=token)
+    assert not at.exception
+    assert [t.value for t in at.title] == []
+    assert "You are Ann" in texts(at)
+
+
+def test_the_facilitator_on_the_participant_screen_gets_the_console(app_db):
+    made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
+    actions.next_step(app_db, made.code, made.facilitator_key)
+    at = open_page("room.py", ws=made.code, p=made.facilitator_token)
     assert not at.exception
     assert "2. Impact mapping" in [t.value for t in at.title]
 
@@ -354,3 +367,27 @@ def test_portfolio_behind_its_key(app_db, monkeypatch):
     at.button[0].click()
     at.run()
     assert len(at.dataframe) == 2
+
+
+def test_the_same_roi_figure_on_the_projector_in_the_markdown_and_in_the_pdf(app_db):
+    """ROI 1 × 70 % ÷ 4 = 0.175 sits exactly half-way: every output must round it alike (0.18)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from workshop import export, reports
+
+    made = actions.create_workshop(app_db, "Rounding", "Acme", "scaleup")
+    token = actions.join(app_db, made.code, "Ann").token
+    note = actions.add_bottleneck(app_db, made.code, token, "platform", "Slow deploys")
+    item = actions.add_initiative(app_db, made.code, token, "Half-way initiative", [note])
+    actions.score_initiative(app_db, made.code, token, item, {"value": 1, "effort": 4, "urgency": 5, "confidence": 70})
+    actions.go_to_step(app_db, made.code, made.facilitator_key, "prioritise")
+    at = open_page("projector.py", ws=made.code)
+    assert not at.exception, [e.message for e in at.exception]
+    snapshot = load(app_db, made.code)
+    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(reports.to_pdf(snapshot))).pages)
+    outputs = {"projector": texts(at), "markdown": export.markdown(snapshot), "pdf": pdf}
+    for where, text in outputs.items():
+        assert "0.18" in text, where
+        assert "0.17" not in text, where

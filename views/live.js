@@ -1,5 +1,7 @@
-// Live room element: countdown, board, add form and dot voting, fed by /api/live.
-// Everything user-written is placed with textContent, never as HTML.
+// The live element: one screen that follows the room over /api/live without page reruns.
+// Core: the element's entry, shared rendering helpers, the network, drafts, header and
+// polling. Each step's participant view lives in live_steps.js (STEP_VIEWS, keyed by the
+// step keys the server sends). Everything user-written is placed with textContent, never as HTML.
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement;
@@ -12,19 +14,78 @@ export default function (component) {
   }, 0);
 }
 
-const DIMS = [
-  ["product", "Product", "reach, features, markets"],
-  ["platform", "Platform", "capacity, reliability, interoperability"],
-  ["organisation", "Organisation", "teams, process, decisions"],
-];
-
+// --- rendering helpers -------------------------------------------------------------------
 function el(tag, cls, text) {
   const node = document.createElement(tag);
   if (cls) node.className = cls;
   if (text !== undefined && text !== null) node.textContent = String(text);
   return node;
 }
-
+function button(text, cls, onclick, label) {
+  const b = el("button", "sw-btn " + (cls || ""), text);
+  b.type = "button";
+  if (label) b.setAttribute("aria-label", label);
+  b.onclick = onclick;
+  return b;
+}
+let fieldSeq = 0;
+function field(labelText, control, hint) {
+  const id = "sw-f" + (++fieldSeq);
+  const wrap = el("div", "sw-field");
+  const label = el("label", "sw-label", labelText);
+  label.htmlFor = id;
+  control.id = id;
+  wrap.append(label, control);
+  if (hint) { const h = el("div", "sw-hint", hint); h.id = id + "-hint"; control.setAttribute("aria-describedby", h.id); wrap.appendChild(h); }
+  return wrap;
+}
+function select(options, value) {
+  const s = el("select", "sw-select");
+  fillSelect(s, options, value);
+  return s;
+}
+// options: [{value, text, group?}] — rebuilt only when they change, keeping the choice.
+function fillSelect(s, options, value) {
+  const sig = JSON.stringify(options);
+  const keep = value !== undefined ? String(value) : s.value;
+  if (s.__sig !== sig) {
+    s.__sig = sig;
+    s.innerHTML = "";
+    const groups = {};
+    for (const o of options) {
+      const opt = el("option", null, o.text);
+      opt.value = String(o.value);
+      if (o.group) {
+        if (!groups[o.group]) { groups[o.group] = el("optgroup"); groups[o.group].label = o.group; s.appendChild(groups[o.group]); }
+        groups[o.group].appendChild(opt);
+      } else s.appendChild(opt);
+    }
+  }
+  if (keep !== "" && [...s.options].some((o) => o.value === keep)) s.value = keep;
+}
+function statusLine(cls) {
+  const s = el("div", "sw-status " + (cls || ""));
+  s.setAttribute("role", "status");
+  s.setAttribute("aria-live", "polite");
+  s.say = (text, bad) => { s.textContent = text || ""; s.className = "sw-status " + (cls || "") + (text ? (bad ? " bad" : " ok") : ""); };
+  return s;
+}
+// Rebuild a list in place; the control that had focus (by its data-focus-key) gets it back.
+function rebuild(node, fill) {
+  const active = document.activeElement;
+  const key = active && active.dataset ? active.dataset.focusKey : null;
+  node.innerHTML = "";
+  fill();
+  if (key) { const again = node.querySelector('[data-focus-key="' + key + '"]'); if (again) again.focus(); }
+}
+// Put these children in this order, touching the DOM only if it differs (keeps focus and typing).
+function arrange(node, children) {
+  const now = [...node.children];
+  if (now.length === children.length && now.every((c, i) => c === children[i])) return;
+  for (const c of now) if (!children.includes(c)) c.remove();
+  children.forEach((c, i) => { if (node.children[i] !== c) node.insertBefore(c, node.children[i] || null); });
+}
+function plural(n, one, many) { return n + " " + (n === 1 ? one : (many || one + "s")); }
 function clock(seconds) {
   const over = seconds < 0;
   const total = over ? Math.floor(-seconds) : Math.ceil(seconds);
@@ -32,141 +93,134 @@ function clock(seconds) {
   const s = String(total % 60).padStart(2, "0");
   return (over ? "-" : "") + m + ":" + s;
 }
+function money(n) { return "€" + Math.round(n).toLocaleString("en-GB"); }
+function newId() { return Math.random().toString(36).slice(2) + Date.now().toString(36); }
+function sleep(ms, waker) {
+  return new Promise((r) => { const t = setTimeout(r, ms); if (waker) waker.wake = () => { clearTimeout(t); r(); }; });
+}
 
+// --- the element -------------------------------------------------------------------------
 function makeLive(root, initial, setTriggerValue) {
   let cfg = initial;
   let state = cfg.state;
   let offset = cfg.server_now - Date.now() / 1000;
   let stopped = false;
-  let mine = { votes: {}, votes_left: state ? state.vote_budget : 0 };
   let lastTrigger = 0;
+  const vocab = cfg.vocabulary;
   const base = cfg.base || "";
-  const draftKey = "sw-draft:" + cfg.code + ":" + (cfg.token || "anon");
+  const participant = cfg.role === "participant";
+  const clientId = newId();
 
   const wrap = el("div", "sw sw-" + cfg.role);
   wrap.setAttribute("data-testid", "live-" + cfg.role);
   root.appendChild(wrap);
   const header = el("div", "sw-head");
   const stepEl = el("div", "sw-step");
+  stepEl.setAttribute("data-testid", "live-step");
   const clockEl = el("div", "sw-clock");
   clockEl.setAttribute("data-testid", "live-clock");
+  clockEl.setAttribute("role", "timer");
+  clockEl.setAttribute("aria-label", "Time left in this step");
   header.append(stepEl, clockEl);
-  wrap.appendChild(header);
+  const countEl = el("div", "sw-progress");
+  countEl.setAttribute("data-testid", "live-progress");
   const banner = el("div", "sw-banner");
-  wrap.appendChild(banner);
-  const form = el("div", "sw-form");
-  const boardEl = el("div", "sw-board");
-  boardEl.setAttribute("data-testid", "live-board");
-  const status = el("div", "sw-status");
-  status.setAttribute("role", "status");
+  banner.setAttribute("role", "status");
+  wrap.append(header, banner);
+  if (!participant) wrap.appendChild(countEl);
+  const host = el("div", "sw-host");
+  wrap.appendChild(host);
 
-  if (cfg.role === "participant" && cfg.board) wrap.appendChild(form);
-  wrap.appendChild(status);
-  if (cfg.board) wrap.appendChild(boardEl);
+  // --- drafts: unsent input survives a refresh and is sent exactly once ----------------
+  const draftKey = "sw-draft:" + cfg.code + ":" + (cfg.token || "anon");
+  let drafts = {};
+  try { drafts = JSON.parse(localStorage.getItem(draftKey) || "{}") || {}; } catch (e) { drafts = {}; }
+  const store = {
+    get(name) { return drafts[name] || {}; },
+    set(name, value) { drafts[name] = value; try { localStorage.setItem(draftKey, JSON.stringify(drafts)); } catch (e) {} },
+    clear(name) { delete drafts[name]; try { localStorage.setItem(draftKey, JSON.stringify(drafts)); } catch (e) {} },
+  };
 
-  // --- add form (participants, step 1) -------------------------------------------------
-  let dimension = "platform";
-  let draft = { text: "", dimension: "platform", client_id: null };
-  try { draft = Object.assign(draft, JSON.parse(localStorage.getItem(draftKey) || "{}")); } catch (e) {}
-  dimension = draft.dimension || "platform";
-  const dimRow = el("div", "sw-dims");
-  const dimButtons = {};
-  for (const [key, title] of DIMS) {
-    const b = el("button", "sw-dim", title);
-    b.type = "button";
-    b.setAttribute("data-dim", key);
-    b.onclick = () => { dimension = key; saveDraft(); paintDims(); };
-    dimButtons[key] = b;
-    dimRow.appendChild(b);
-  }
-  const input = el("textarea", "sw-input");
-  input.rows = 2;
-  input.maxLength = 280;
-  input.placeholder = "A bottleneck you feel today…";
-  input.setAttribute("aria-label", "New bottleneck");
-  input.value = draft.text || "";
-  input.oninput = saveDraft;
-  const addBtn = el("button", "sw-add", "Add");
-  addBtn.type = "button";
-  addBtn.setAttribute("data-testid", "live-add");
-  addBtn.onclick = submit;
-  input.onkeydown = (e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submit(); } };
-  const budgetEl = el("div", "sw-budget");
-  form.append(dimRow, input, addBtn, budgetEl);
-
-  function paintDims() {
-    for (const [key] of DIMS) dimButtons[key].classList.toggle("on", key === dimension);
-  }
-  function saveDraft() {
-    draft.text = input.value;
-    draft.dimension = dimension;
-    try { localStorage.setItem(draftKey, JSON.stringify(draft)); } catch (e) {}
-  }
-  let sending = false;
-  async function submit() {
-    const text = input.value.trim();
-    if (!text || sending) return;
-    if (!draft.client_id) draft.client_id = Math.random().toString(36).slice(2) + Date.now().toString(36);
-    saveDraft();
-    sending = true;
-    addBtn.disabled = true;
-    try {
-      const r = await post("/bottlenecks", { token: cfg.token, dimension, text, client_id: draft.client_id });
-      if (r.ok) {
-        input.value = "";
-        draft = { text: "", dimension, client_id: null };
-        saveDraft();
-        say("Added. Add another, or vote below.", false);
-      } else {
-        say(r.error || "Could not add it; your draft is kept.", true);
-      }
-    } catch (e) {
-      say("Connection lost: your draft is kept and will not be added twice. Try again.", true);
-    } finally {
-      sending = false;
-      addBtn.disabled = false;
-    }
-  }
-
-  function say(text, bad) {
-    status.textContent = text;
-    status.className = "sw-status" + (bad ? " bad" : " ok");
-  }
-
+  // --- network ---------------------------------------------------------------------------
+  let me = { votes: {}, votes_left: state ? state.vote_budget : 0, refunded: 0, scores: {}, picks: {}, volunteered: [] };
   async function post(path, body) {
-    const resp = await fetch(base + "/api/live/" + cfg.code + path, {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-    });
-    const json = await resp.json();
-    if (resp.ok) { json.ok = true; } else { json.ok = false; }
+    let resp;
+    try {
+      resp = await fetch(base + "/api/live/" + cfg.code + "/" + path, {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(Object.assign({ token: cfg.token }, body)),
+      });
+    } catch (e) {
+      return { ok: false, offline: true, error: "Connection lost: what you typed is kept and will not be sent twice. Try again." };
+    }
+    let json = {};
+    try { json = await resp.json(); } catch (e) { json = { error: "The server answered " + resp.status + "." }; }
+    json.ok = resp.ok;
+    if (resp.ok && json.me) setMe(json.me);
+    if (resp.ok && path !== "me" && waker.wake) waker.wake(); // see the room with my write in it at once
     return json;
   }
-
+  // Send one form's input exactly once: the client id is stored with the draft before sending.
+  async function send(path, draftName, body, withClientId) {
+    const d = store.get(draftName);
+    if (withClientId && !d.client_id) { d.client_id = newId(); store.set(draftName, d); }
+    const r = await post(path, withClientId ? Object.assign({ client_id: d.client_id }, body) : body);
+    if (r.ok) store.clear(draftName);
+    else if (!r.offline && withClientId) { const k = store.get(draftName); delete k.client_id; store.set(draftName, k); }
+    return r;
+  }
+  let refundSeen = null;
+  function setMe(next) {
+    const refundedNow = next.refunded || 0;
+    if (refundSeen !== null && refundedNow > refundSeen) {
+      ctx.notice = plural(refundedNow - refundSeen, "vote") + " of yours sat on a note the facilitator hid as noise: " +
+        (refundedNow - refundSeen === 1 ? "it is" : "they are") + " back in your budget.";
+    }
+    refundSeen = refundedNow;
+    me = next;
+    paint();
+  }
   async function refreshMine() {
-    if (cfg.role !== "participant" || !cfg.token) return;
-    try {
-      const r = await post("/me", { token: cfg.token });
-      if (r.ok) { mine = r; paintBoard(); }
-    } catch (e) {}
+    if (!participant || !cfg.token) return;
+    await post("me", {});
   }
 
-  async function voteOn(id, remove) {
-    try {
-      const r = await post("/votes", { token: cfg.token, bottleneck_id: id, remove });
-      if (!r.ok) say(r.error, true);
-      await refreshMine();
-    } catch (e) { say("Connection lost; try again.", true); }
-  }
+  // --- what step views get ----------------------------------------------------------------
+  const ctx = {
+    vocab, store, post, send, el, button, field, select, fillSelect, statusLine, plural, money, rebuild, arrange,
+    get state() { return state; }, get me() { return me; }, get cfg() { return cfg; },
+    notice: "",
+    open() { return state && !state.locked && !state.ended; },
+    bottleneck(id) {
+      for (const key of Object.keys(state.board)) for (const b of state.board[key]) if (b.id === id) return b;
+      return null;
+    },
+    ranked() { // every note on the board, most votes first
+      const all = [];
+      for (const d of vocab.dimensions) for (const b of state.board[d.key] || []) all.push(Object.assign({ dimension: d.key }, b));
+      return all.sort((a, b) => b.votes - a.votes || a.id - b.id);
+    },
+    dimension(key) { return vocab.dimensions.find((d) => d.key === key) || { title: key }; },
+    outcome(key) { return vocab.outcomes.find((o) => o.key === key) || { title: key }; },
+    choice(key) { return vocab.choices.find((c) => c.key === key) || { title: key }; },
+    initiative(id) { return state.initiatives.find((i) => i.id === id) || null; },
+    repaint: () => paint(),
+  };
 
-  // --- painting -----------------------------------------------------------------------
+  // --- painting -----------------------------------------------------------------------------
+  let view = null;
+  let viewKey = null;
   function paintHeader() {
     if (!state) return;
     stepEl.textContent = "Step " + state.step.number + " of " + state.step.of + " · " + state.step.title;
     let note = "";
     if (state.ended) note = "The workshop has ended.";
-    else if (state.locked) note = "Input is locked by the facilitator.";
+    else if (state.locked) note = "Input is locked by the facilitator for the moment.";
     banner.textContent = note;
     banner.style.display = note ? "block" : "none";
+    const p = state.progress;
+    if (p) countEl.textContent = (connected !== null ? connected + " connected · " : "") +
+      p.acted + " of " + plural(p.people, "participant") + " " + p.label;
     tick();
   }
   function tick() {
@@ -175,101 +229,98 @@ function makeLive(root, initial, setTriggerValue) {
     const now = Date.now() / 1000 + offset;
     let left = t.remaining;
     if (t.state === "running" && t.deadline) left = t.deadline - now;
-    if (t.state === "done") left = 0;
+    if (t.state === "done" || state.ended) left = 0;
     let label = clock(left);
-    if (t.state === "paused") label += " ⏸";
-    if (t.state === "pending") label += " (not started)";
+    if (state.ended) label = "Ended";
+    else if (t.state === "paused") label += " paused";
+    else if (t.state === "pending") label += " not started";
     clockEl.textContent = label;
     clockEl.classList.toggle("over", left < 0);
     clockEl.setAttribute("data-seconds", String(Math.round(left)));
     clockEl.setAttribute("data-state", t.state);
   }
-  function paintBoard() {
-    if (!cfg.board || !state) return;
-    const onStep1 = state.step.key === "bottlenecks";
-    form.style.display = (cfg.role === "participant" && onStep1 && !state.locked && !state.ended) ? "grid" : "none";
-    budgetEl.textContent = cfg.role === "participant" ? ("Votes left: " + mine.votes_left + " of " + state.vote_budget) : "";
-    paintDims();
-    boardEl.innerHTML = "";
-    for (const [key, title, scope] of DIMS) {
-      const col = el("div", "sw-col sw-col-" + key);
-      col.setAttribute("data-dimension", key);
-      const items = state.board[key] || [];
-      const h = el("div", "sw-col-head");
-      h.append(el("span", "sw-col-title", title), el("span", "sw-col-count", String(items.length)));
-      col.append(h, el("div", "sw-col-scope", scope));
-      for (const item of items) {
-        const card = el("div", "sw-card");
-        card.setAttribute("data-id", String(item.id));
-        card.appendChild(el("div", "sw-text", item.text));
-        const foot = el("div", "sw-foot");
-        const dots = el("span", "sw-votes", item.votes + (item.votes === 1 ? " vote" : " votes"));
-        foot.appendChild(dots);
-        if (cfg.role === "participant" && onStep1 && !state.locked && !state.ended) {
-          const my = mine.votes[String(item.id)] || 0;
-          if (my > 0) {
-            const minus = el("button", "sw-vote minus", "−");
-            minus.type = "button";
-            minus.title = "Take a vote back";
-            minus.onclick = () => voteOn(item.id, true);
-            foot.appendChild(minus);
-            foot.appendChild(el("span", "sw-mine", "mine: " + my));
-          }
-          const plus = el("button", "sw-vote plus", "+1");
-          plus.type = "button";
-          plus.title = "Vote for this";
-          plus.disabled = mine.votes_left <= 0;
-          plus.onclick = () => voteOn(item.id, false);
-          foot.appendChild(plus);
-        }
-        card.appendChild(foot);
-        col.appendChild(card);
-      }
-      boardEl.appendChild(col);
+  function paint() {
+    paintHeader();
+    if (!state) return;
+    const key = participant ? (state.ended ? "closed" : state.step.key) : (cfg.board ? "board" : "none");
+    if (key !== viewKey) {
+      if (view && view.destroy) view.destroy();
+      host.innerHTML = "";
+      viewKey = key;
+      view = key === "none" ? null : (participant ? STEP_VIEWS[key] : boardView)(ctx);
+      if (view) host.appendChild(view.el);
+      if (participant) { wrap.setAttribute("data-step", key); }
     }
+    if (view) view.update();
   }
 
-  // --- polling ------------------------------------------------------------------------
-  async function loop(kind) {
-    let since = kind === "board" ? (state ? state.version : -1) : -1;
+  // --- polling --------------------------------------------------------------------------
+  const waker = {};
+  let connected = null;
+  function accept(next) {
+    const stepMoved = !state || next.step.key !== state.step.key || next.ended !== state.ended;
+    const moderated = state && next.moderation !== state.moderation;
+    state = next;
+    paint();
+    if (moderated) refreshMine();
+    stepChanged();
+    if (!participant && (cfg.role === "facilitator" || cfg.follow)) maybeRerun("version", next.version, 3000);
+    return stepMoved;
+  }
+  async function get(path) {
+    const resp = await fetch(base + "/api/live/" + cfg.code + path, { cache: "no-store" });
+    const serverNow = parseFloat(resp.headers.get("X-Server-Now") || "");
+    if (!isNaN(serverNow)) offset = serverNow - Date.now() / 1000;
+    if (!resp.ok) throw new Error("status " + resp.status);
+    return resp.json();
+  }
+  async function stateLoop() {
     let failures = 0;
     while (!stopped) {
-      if (!root.isConnected) { stopped = true; clearInterval(timerId); break; }
+      if (!root.isConnected) { stop(); break; }
       try {
-        const path = kind === "board" ? "" : "/meta";
-        const resp = await fetch(base + "/api/live/" + cfg.code + path + "?since=" + since + "&wait=25", { cache: "no-store" });
-        const serverNow = parseFloat(resp.headers.get("X-Server-Now") || "");
-        if (!isNaN(serverNow)) offset = serverNow - Date.now() / 1000;
-        if (!resp.ok) throw new Error("status " + resp.status);
-        const next = await resp.json();
+        const next = await get("?since=" + (state ? state.version : -1) + "&wait=25");
         failures = 0;
-        if (next.version !== since) {
-          since = next.version;
-          if (kind === "board") {
-            state = next;
-            paintHeader();
-            paintBoard();
-            // The facilitator's page and a projector showing steps 2–5 redraw their
-            // server-side content when the room's data moves (at most every 3 s).
-            if (cfg.role === "facilitator" || cfg.follow) maybeRerun("version", next.version, 3000);
-          } else {
-            state = Object.assign({}, state || {}, next);
-            paintHeader();
-            paintBoard();
-          }
-          stepChanged();
-        }
-        if (kind === "board" && cfg.min_interval) await sleep(cfg.min_interval);
+        if (!state || next.version !== state.version) accept(next);
+        if (cfg.min_interval) await sleep(cfg.min_interval, waker);
       } catch (e) {
         failures += 1;
         await sleep(Math.min(10000, 500 * failures));
       }
     }
   }
-  function stepChanged() {
-    if (state && state.step.key !== cfg.step_key) {
-      maybeRerun("step", state.step.key, 0);
+  // Phones throttle the full state; this small long-poll wakes them at once when the step moves.
+  async function metaLoop() {
+    let since = -1;
+    let failures = 0;
+    while (!stopped) {
+      if (!root.isConnected) { stop(); break; }
+      try {
+        const m = await get("/meta?since=" + since + "&wait=25&client=" + clientId);
+        failures = 0;
+        if (m.version !== since) {
+          since = m.version;
+          if (state && (m.step.key !== state.step.key || m.ended !== state.ended || m.locked !== state.locked ||
+                        JSON.stringify(m.timer) !== JSON.stringify(state.timer))) {
+            state = Object.assign({}, state, { step: m.step, timer: m.timer, locked: m.locked, ended: m.ended });
+            paintHeader();
+            if (waker.wake) waker.wake();
+          }
+        }
+      } catch (e) {
+        failures += 1;
+        await sleep(Math.min(10000, 500 * failures));
+      }
     }
+  }
+  async function presenceLoop() {
+    while (!stopped) {
+      try { connected = (await get("/presence")).connected; paintHeader(); } catch (e) {}
+      await sleep(5000);
+    }
+  }
+  function stepChanged() {
+    if (!participant && state && state.step.key !== cfg.step_key) maybeRerun("step", state.step.key, 0);
   }
   // Rerun the page at most once per `gap` ms; a change inside the gap is not lost but
   // replayed when the gap ends, so the last update always reaches the screen.
@@ -290,14 +341,20 @@ function makeLive(root, initial, setTriggerValue) {
     lastTrigger = Date.now();
     setTriggerValue(name, value);
   }
-  function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+  function stop() { stopped = true; clearInterval(timerId); if (pending) clearTimeout(pending); }
+
+  // --- the read-only board (facilitator's step 1, projector) -----------------------------
+  function boardView() {
+    const node = el("div", "sw-board");
+    node.setAttribute("data-testid", "live-board");
+    return { el: node, update() { renderBoard(ctx, node, null); } };
+  }
 
   const timerId = setInterval(tick, 250);
-  paintHeader();
-  paintBoard();
-  refreshMine();
-  if ((cfg.board || cfg.follow) && (cfg.role !== "participant" || (state && state.step.key === "bottlenecks"))) loop("board");
-  else loop("meta");
+  paint();
+  if (participant) { refreshMine(); metaLoop(); }
+  if (cfg.role === "projector" || cfg.role === "facilitator") presenceLoop();
+  stateLoop();
 
   return {
     update(next) {
@@ -306,9 +363,60 @@ function makeLive(root, initial, setTriggerValue) {
       if (next.state && (!state || next.state.version >= state.version)) state = next.state;
       offset = next.server_now - Date.now() / 1000;
       if (stepMoved) stepChanged();
-      paintHeader();
-      paintBoard();
+      paint();
     },
-    stop() { stopped = true; clearInterval(timerId); if (pending) clearTimeout(pending); },
+    stop,
   };
+}
+
+// The board in three columns. `voting` (participants on step 1) adds the vote buttons;
+// the projector shows the top notes per column that fit the screen and counts the rest.
+function renderBoard(ctx, node, voting) {
+  const state = ctx.state;
+  const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.focusKey : null;
+  node.innerHTML = "";
+  const fit = ctx.cfg.role === "projector";
+  const columns = [];
+  for (const d of ctx.vocab.dimensions) {
+    const col = el("section", "sw-col sw-col-" + d.key);
+    col.setAttribute("data-dimension", d.key);
+    col.setAttribute("aria-label", d.title + " bottlenecks");
+    const items = voting ? voting.order(d.key, state.board[d.key] || []) : (state.board[d.key] || []);
+    const h = el("h3", "sw-col-head");
+    h.append(el("span", "sw-col-title", d.title), el("span", "sw-col-count", String(items.length)));
+    col.append(h, el("div", "sw-col-scope", d.scope));
+    const list = el("ul", "sw-cards");
+    for (const item of items) list.appendChild(card(ctx, item, voting));
+    col.appendChild(list);
+    node.appendChild(col);
+    columns.push([col, list, items.length]);
+  }
+  if (fit) fitColumns(columns);
+  if (focused) { const again = node.querySelector('[data-focus-key="' + focused + '"]'); if (again) again.focus(); }
+}
+function card(ctx, item, voting) {
+  const li = el("li", "sw-card");
+  li.setAttribute("data-id", String(item.id));
+  li.appendChild(el("div", "sw-text", item.text));
+  const foot = el("div", "sw-foot");
+  foot.appendChild(el("span", "sw-votes", ctx.plural(item.votes, "vote")));
+  if (voting) voting.buttons(item, foot);
+  li.appendChild(foot);
+  return li;
+}
+// Keep only the cards that fit above the bottom of the screen; say how many more there are.
+function fitColumns(columns) {
+  const bottom = window.innerHeight - 12;
+  for (const [col, list, total] of columns) {
+    const cards = [...list.children];
+    let shown = cards.length;
+    const more = el("div", "sw-more");
+    col.appendChild(more);
+    while (shown > 0 && col.getBoundingClientRect().bottom > bottom) {
+      shown -= 1;
+      cards[shown].remove();
+      more.textContent = "+" + (total - shown) + " more";
+    }
+    if (shown === total) more.remove();
+  }
 }

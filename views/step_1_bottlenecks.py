@@ -10,12 +10,8 @@ STEP = step_by_key("bottlenecks")
 ctx = ui.context()
 ui.step_frame(ctx, STEP)
 
-if ctx.facilitator:
-    ui.facilitator_sidebar(ctx)
-    ui.live(ctx, "facilitator", board=True, step_key=STEP.key)
-else:
-    ui.participant_sidebar(ctx)
-    ui.live(ctx, "participant", board=True, step_key=STEP.key, min_interval=2000)
+ui.facilitator_sidebar(ctx)
+ui.live(ctx, "facilitator", board=True, step_key=STEP.key)
 
 with st.expander("Prompts to get the room going"):
     for column, dimension in zip(st.columns(3), DIMENSIONS):

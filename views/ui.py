@@ -20,6 +20,7 @@ from workshop import actions, storage
 from workshop.errors import WorkshopError
 from workshop.export import md_escape
 from workshop.live import build_state
+from workshop.room import vocabulary
 from workshop.pitfalls import pitfalls
 from workshop.state import Snapshot, load, normalise_code
 from workshop.steps import STEPS, Step, stage_by_key, step_by_key
@@ -47,7 +48,8 @@ def pages() -> dict[str, list[st.Page]]:
         "Start": [_page("home.py", "Start", ":material/home:", "start", default=True)],
         "The five steps": [_page(STEP_FILES[s.key], f"{s.number}. {s.title}", f":material/counter_{s.number}:", s.key)
                            for s in STEPS],
-        "Room": [_page("projector.py", "Projector view", ":material/cast:", "projector")],
+        "Room": [_page("room.py", "Your screen", ":material/smartphone:", "room"),
+                 _page("projector.py", "Projector view", ":material/cast:", "projector")],
         "Leaders": [_page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it"),
                     _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio")],
     }
@@ -57,11 +59,18 @@ def step_page(step_key: str) -> str:
     return str(HERE / STEP_FILES[step_key])
 
 
+ROOM_PAGE = str(HERE / "room.py")
+
+
 def enter(db: Database, code: str, token: str | None) -> None:
-    """Go to the page of the step the room is on now, as this identity."""
+    """Take this identity into the room: participants to their one live screen, which
+    follows every step by itself; the facilitator to the console of the current step."""
     params = {"ws": normalise_code(code)}
     if token:
         params["p"] = token
+    participant = actions.identify(db, code, token) if token else None
+    if participant is not None and not participant["is_facilitator"]:
+        st.switch_page(ROOM_PAGE, query_params=params)
     st.switch_page(step_page(load(db, code).current_step.key), query_params=params)
 
 
@@ -70,8 +79,8 @@ def open_step(step_key: str) -> Context:
     step = step_by_key(step_key)
     ctx = context()
     step_frame(ctx, step)
-    (facilitator_sidebar if ctx.facilitator else participant_sidebar)(ctx)
-    live(ctx, "facilitator" if ctx.facilitator else "participant", board=False, step_key=step.key)
+    facilitator_sidebar(ctx)
+    live(ctx, "facilitator", board=False, step_key=step.key)
     return ctx
 
 
@@ -228,7 +237,7 @@ def safe(text: str) -> str:
 
 _LIVE = st.components.v2.component(
     "scaling_workshop.live",
-    js=(HERE / "live.js").read_text(encoding="utf-8"),
+    js="\n".join((HERE / name).read_text(encoding="utf-8") for name in ("live.js", "live_steps.js")),
     css=(HERE / "live.css").read_text(encoding="utf-8"),
     isolate_styles=True,
 )
@@ -236,44 +245,50 @@ _LIVE = st.components.v2.component(
 
 def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int = 0,
          follow: bool = False) -> None:
-    """Mount the live element; it reruns this page when the room moves to another step
-    (and, with `follow`, when the room's data changes, at most every 3 s)."""
+    """Mount the live element. On a participant's screen it draws every step itself and
+    never reruns the page; the facilitator's and the projector's pages rerun when the room
+    moves to another step (and, with `follow`, when its data changes, at most every 3 s)."""
     state = build_state(ctx.db, ctx.code)
     result = _LIVE(
         key=f"live-{role}-{step_key}",
         data={"code": ctx.code, "token": ctx.token if role == "participant" else None, "role": role,
               "board": board, "step_key": step_key, "state": state, "server_now": time.time(),
-              "min_interval": min_interval, "follow": follow},
+              "min_interval": min_interval, "follow": follow, "vocabulary": vocabulary(),
+              "summary_url": f"/ship-it?ws={ctx.code}&p={ctx.token}" if role == "participant" and ctx.token else "",
+              "name": ctx.participant["name"] if ctx.participant else ""},
         on_step_change=lambda: None,
         on_version_change=lambda: None,
     )
     moved = getattr(result, "step", None)
-    if role == "participant" and moved and moved != step_key:
+    if role == "facilitator" and moved and moved != step_key:
         enter(ctx.db, ctx.code, ctx.token)
 
 
 # --- page frame ------------------------------------------------------------------------
 
 def clock_text(snapshot: Snapshot, step: Step) -> str:
-    timer = snapshot.timer(step.key)
-    left = format_clock(time_left(timer, time.time()))
-    return {"running": left, "paused": f"{left} (paused)", "pending": f"{left} (not started)",
-            "done": f"{left} left when the room moved on"}[timer.state]
+    """The clock's state in words; the countdown itself is only in the live header, so two
+    clocks can never disagree."""
+    if snapshot.ended:
+        return "The workshop has ended."
+    return {"running": "Clock running: the time left is in the header.",
+            "paused": "Clock paused: press Start to resume.", "pending": "Clock not started yet.",
+            "done": "This step's clock has finished."}[snapshot.timer(step.key).state]
 
 
 def step_frame(ctx: Context, step: Step) -> None:
-    """Title, guidance tailored to the stage context, and where the room is."""
+    """Title, guidance tailored to the stage context, and where the room is (facilitator only:
+    participants are sent to their one live screen, `views/room.py`)."""
     snapshot = ctx.snapshot
     stage = stage_by_key(snapshot.workshop["stage"])
     st.title(f"{step.number}. {step.title}")
     require_identity(ctx)
     st.caption(step.goal)
     current = snapshot.current_step
+    if not ctx.facilitator:  # a participant's one screen follows the room without reruns
+        st.switch_page(ROOM_PAGE, query_params=ctx.params())
     if current.key != step.key:
-        if ctx.facilitator:
-            st.info(f"The room is on step {current.number}, {current.title}. You are previewing this step.")
-        else:
-            st.switch_page(step_page(current.key), query_params=ctx.params())
+        st.info(f"The room is on step {current.number}, {current.title}. You are previewing this step.")
     with st.expander("How this step works", expanded=step.key == current.key and not ctx.facilitator):
         st.write(step.guidance)
         st.write(f"**{stage.title}:** {stage.advice[step.key]}")
@@ -283,50 +298,28 @@ def step_frame(ctx: Context, step: Step) -> None:
 
 
 def facilitator_sidebar(ctx: Context) -> None:
-    """Timer and room controls; every button goes through a checked domain action."""
+    """Timer and room controls; every button goes through a checked domain action and says
+    what it did. Keyboard shortcuts (see `SHORTCUTS`) work anywhere outside a text field."""
     snapshot = ctx.snapshot
     current = snapshot.current_step
     with st.sidebar:
         st.subheader("Facilitator")
         st.text(f"Join code: {ctx.code}")
-        st.text(f"Step {current.number}: {current.title}")
-        st.text(f"Time left: {clock_text(snapshot, current)}")
-        timer = snapshot.timer(current.key)
-        cols = st.columns(2)
-        if timer.state == "running":
-            if cols[0].button("⏸ Pause", width="stretch"):
-                act(actions.pause_timer, ctx.db, ctx.code, ctx.key)
-                st.rerun()
-        elif cols[0].button("▶ Start", width="stretch", disabled=snapshot.ended):
-            act(actions.start_timer, ctx.db, ctx.code, ctx.key)
-            st.rerun()
-        if cols[1].button("+1 min", width="stretch", disabled=snapshot.ended):
-            act(actions.extend_timer, ctx.db, ctx.code, ctx.key, 1)
-            st.rerun()
-        cols = st.columns(2)
-        if cols[0].button("◀ Back", width="stretch", disabled=current.number == 1 or snapshot.ended):
-            if act(actions.previous_step, ctx.db, ctx.code, ctx.key) is None:
-                enter(ctx.db, ctx.code, ctx.token)
-        if cols[1].button("Next ▶", width="stretch", type="primary",
-                          disabled=current.number == len(STEPS) or snapshot.ended):
-            if act(actions.next_step, ctx.db, ctx.code, ctx.key) is None:
-                enter(ctx.db, ctx.code, ctx.token)
+        st.text(f"Step {current.number} of {len(STEPS)}: {current.title}")
+        st.caption(clock_text(snapshot, current))
+        _clock_buttons(ctx)
+        _step_buttons(ctx)
         locked = st.toggle("Lock input", value=bool(snapshot.workshop["locked"]), disabled=snapshot.ended)
         if locked != bool(snapshot.workshop["locked"]):
-            act(actions.set_locked, ctx.db, ctx.code, ctx.key, locked)
+            act(actions.set_locked, ctx.db, ctx.code, ctx.key, locked,
+                success="Input locked: participants can no longer add or change anything." if locked
+                else "Input unlocked: participants can add and vote again.")
             st.rerun()
+        st.caption("Keys: " + " · ".join(f"{key} {what}" for key, what in SHORTCUTS.values()))
         st.page_link(str(HERE / "projector.py"), label="Open projector view", icon=":material/cast:",
                      query_params={"ws": ctx.code})
         st.page_link(str(HERE / "summary.py"), label="Ship It summary", icon=":material/rocket_launch:", query_params=ctx.params())
-        with st.expander("End the workshop"):
-            if snapshot.ended:
-                st.text("The workshop has ended.")
-                if st.button("Reopen"):
-                    act(actions.reopen_workshop, ctx.db, ctx.code, ctx.key)
-                    st.rerun()
-            elif st.button("End now", type="primary"):
-                act(actions.end_workshop, ctx.db, ctx.code, ctx.key, success="Workshop ended.")
-                st.switch_page(str(HERE / "summary.py"), query_params=ctx.params())
+        _end_controls(ctx)
 
 
 def participant_sidebar(ctx: Context) -> None:
@@ -355,3 +348,77 @@ def site_url() -> str:
 
 def join_url(code: str) -> str:
     return f"{site_url()}/?join={code}"
+
+
+# --- facilitator console helpers ------------------------------------------------------------
+
+SHORTCUTS: dict[str, tuple[str, str]] = {
+    "next": ("N", "next step"), "back": ("B", "back (asks first)"), "clock": ("P", "start / pause"),
+    "minute": ("M", "+1 min"),
+}
+CONFIRM_BACK = "_confirm_back"
+
+
+def _clock_buttons(ctx: Context) -> None:
+    """Start or pause the clock, add a minute: each with a shortcut and a confirmation."""
+    snapshot = ctx.snapshot
+    timer = snapshot.timer(snapshot.current_step.key)
+    key = SHORTCUTS["clock"][0]
+    cols = st.columns(2)
+    if timer.state == "running":
+        if cols[0].button("Pause", icon=":material/pause:", width="stretch", shortcut=key):
+            act(actions.pause_timer, ctx.db, ctx.code, ctx.key, success="Clock paused.")
+            st.rerun()
+    elif cols[0].button("Start", icon=":material/play_arrow:", width="stretch", shortcut=key,
+                        disabled=snapshot.ended):
+        act(actions.start_timer, ctx.db, ctx.code, ctx.key, success="Clock started.")
+        st.rerun()
+    if cols[1].button("+1 min", icon=":material/more_time:", width="stretch", shortcut=SHORTCUTS["minute"][0],
+                      disabled=snapshot.ended, help="Add one minute to this step"):
+        act(actions.extend_timer, ctx.db, ctx.code, ctx.key, 1, success="One minute added.")
+        st.rerun()
+
+
+def _step_buttons(ctx: Context) -> None:
+    """Next and back; going back asks first, because the whole room moves with it."""
+    snapshot = ctx.snapshot
+    current = snapshot.current_step
+    if st.session_state.get(CONFIRM_BACK) == current.key and current.number > 1:
+        previous = STEPS[current.number - 2]
+        st.warning(f"Take the room back to step {previous.number}, {previous.title}?")
+        cols = st.columns(2)
+        if cols[0].button("Go back", icon=":material/undo:", width="stretch", shortcut=SHORTCUTS["back"][0]):
+            st.session_state.pop(CONFIRM_BACK, None)
+            _move(ctx, actions.previous_step, f"The room is back on step {previous.number}, {previous.title}.")
+        if cols[1].button("Stay", width="stretch", shortcut="Escape"):
+            st.session_state.pop(CONFIRM_BACK, None)
+            st.rerun()
+        return
+    cols = st.columns(2)
+    if cols[0].button("Back", icon=":material/arrow_back:", width="stretch", shortcut=SHORTCUTS["back"][0],
+                      disabled=current.number == 1 or snapshot.ended):
+        st.session_state[CONFIRM_BACK] = current.key
+        st.rerun()
+    last = current.number == len(STEPS)
+    if cols[1].button("Next", icon=":material/arrow_forward:", icon_position="right", width="stretch",
+                      type="primary", shortcut=SHORTCUTS["next"][0], disabled=last or snapshot.ended):
+        following = STEPS[current.number]
+        _move(ctx, actions.next_step, f"The room is on step {following.number}, {following.title}.")
+
+
+def _move(ctx: Context, step_action: Callable[..., Any], success: str) -> None:
+    """Move the room and follow it to the page of its new step."""
+    act(step_action, ctx.db, ctx.code, ctx.key, success=success)
+    enter(ctx.db, ctx.code, ctx.token)
+
+
+def _end_controls(ctx: Context) -> None:
+    with st.expander("End the workshop"):
+        if ctx.snapshot.ended:
+            st.text("The workshop has ended.")
+            if st.button("Reopen", icon=":material/lock_open:"):
+                act(actions.reopen_workshop, ctx.db, ctx.code, ctx.key, success="Workshop reopened.")
+                st.rerun()
+        elif st.button("End now", type="primary", icon=":material/flag:"):
+            act(actions.end_workshop, ctx.db, ctx.code, ctx.key, success="Workshop ended.")
+            st.switch_page(str(HERE / "summary.py"), query_params=ctx.params())

@@ -32,11 +32,13 @@ MAX_STEP_MINUTES = 120
 MAX_VOTE_BUDGET = 20
 DIRECTIONS: dict[str, str] = {"worse": "makes it worse", "better": "holds it back from improving"}
 MAGNITUDES: dict[int, str] = {1: "Minor", 2: "Noticeable", 3: "Significant", 4: "Major", 5: "Critical"}
+MONEY_MAX = 1e12
+ID_MAX = 2**62
 
 
 def hash_secret(secret: str) -> str:
     """Keys and tokens are random and long, so a plain SHA-256 is enough to store them."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _now(now: float | None) -> float:
@@ -192,9 +194,19 @@ def create_workshop(db: Database, title: str, organisation: str, stage: str,
     return Created(code=code, facilitator_key=key, facilitator_token=token)
 
 
+SIGN_IN_FAILED = "Facilitator sign-in failed: code or key not recognised. Check both and try again."
+
+
 def facilitator_token(db: Database, code: str, key: str) -> str:
-    """Re-entering the key on another device gives that device a fresh facilitator identity."""
-    workshop = _facilitator(db, code, key)
+    """Re-entering the key on another device gives that device a fresh facilitator identity.
+
+    A failed sign-in says only that the code or key was not recognised: the person typed
+    both, and which one was wrong is no business of a guesser.
+    """
+    try:
+        workshop = _facilitator(db, code, key)
+    except (NotFound, NotAllowed):
+        raise NotAllowed(SIGN_IN_FAILED) from None
     token = secrets.token_urlsafe(18)
     with storage.change(db, workshop["id"]):
         storage.insert_participant(db, workshop["id"], hash_secret(token), "Facilitator", _now(None),
@@ -237,10 +249,10 @@ def add_bottleneck(db: Database, code: str, token: str, dimension: str, text: st
     if dimension not in DIMENSION_KEYS:
         raise InvalidInput("Tag the bottleneck with product, platform or organisation.")
     clean = clean_text(text, "Bottleneck", max_len=NOTE_MAX)
-    client = clean_text(client_id, "Submission id", max_len=64, required=False) or None
+    client = _client_id(client_id)
     with storage.change(db, workshop["id"]):
         if client:
-            existing = storage.bottleneck_by_client_id(db, workshop["id"], participant["id"], client)
+            existing = storage.by_client_id(db, "bottlenecks", workshop["id"], participant["id"], client)
             if existing is not None:
                 return int(existing["id"])
         return storage.insert_bottleneck(db, workshop["id"], participant["id"], dimension, clean,
@@ -248,7 +260,7 @@ def add_bottleneck(db: Database, code: str, token: str, dimension: str, text: st
 
 
 def _live_bottleneck(db: Database, workshop: Row, bottleneck_id: Any) -> Row:
-    row = storage.bottleneck(db, workshop["id"], clean_int(bottleneck_id, "Bottleneck", low=1, high=2**62))
+    row = storage.bottleneck(db, workshop["id"], clean_int(bottleneck_id, "Bottleneck", low=1, high=ID_MAX))
     if row is None:
         raise NotFound("That bottleneck is not part of this workshop.")
     if row["merged_into"] is not None:
@@ -448,31 +460,77 @@ def reopen_workshop(db: Database, code: str, key: str) -> None:
 
 # --- step 2: impacts -------------------------------------------------------------------
 
-def add_impact(db: Database, code: str, token: str, bottleneck_id: int, outcome: str, direction: str,
-               magnitude: int, because: str, money: float | str | None = None,
-               now: float | None = None) -> int:
-    """Link a bottleneck to the business outcome it damages."""
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
-    _open(workshop)
+def _client_id(value: Any) -> str | None:
+    """A phone's id for one submission: a retry with the same id is stored once."""
+    return clean_text(value, "Submission id", max_len=64, required=False) or None
+
+
+def _impact_fields(db: Database, workshop: Row, bottleneck_id: Any, outcome: Any, direction: Any,
+                   magnitude: Any, because: Any, money: Any) -> Row:
+    """The validated columns of an impact (shared by adding and editing)."""
     row = _live_bottleneck(db, workshop, bottleneck_id)
     if outcome not in OUTCOME_KEYS:
         raise InvalidInput("Choose the business outcome this bottleneck affects.")
     if direction not in DIRECTIONS:
         raise InvalidInput("Choose whether it makes the outcome worse or holds it back.")
-    size = clean_int(magnitude, "Magnitude", low=1, high=5)
-    estimate = clean_number(money, "Yearly money estimate", required=False, low=0, high=1e12)
-    reason = clean_text(because, "Because", max_len=NOTE_MAX)
+    return {"bottleneck_id": row["id"], "outcome": outcome, "direction": direction,
+            "magnitude": clean_int(magnitude, "Magnitude", low=1, high=len(MAGNITUDES)),
+            "money": clean_number(money, "Yearly money estimate", required=False, low=0, high=MONEY_MAX),
+            "because": clean_text(because, "Because", max_len=NOTE_MAX)}
+
+
+def add_impact(db: Database, code: str, token: str, bottleneck_id: int, outcome: str, direction: str,
+               magnitude: int, because: str, money: float | str | None = None,
+               client_id: str | None = None, now: float | None = None) -> int:
+    """Link a bottleneck to the business outcome it damages; a retried `client_id` is stored once."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    fields = _impact_fields(db, workshop, bottleneck_id, outcome, direction, magnitude, because, money)
+    client = _client_id(client_id)
     with storage.change(db, workshop["id"]):
+        if client:
+            existing = storage.by_client_id(db, "impacts", workshop["id"], participant["id"], client)
+            if existing is not None:
+                return int(existing["id"])
         return storage.insert_impact(db, workshop["id"], {
-            "bottleneck_id": row["id"], "participant_id": participant["id"], "outcome": outcome,
-            "direction": direction, "magnitude": size, "money": estimate, "because": reason,
-            "created_at": _now(now)})
+            **fields, "participant_id": participant["id"], "created_at": _now(now), "client_id": client})
+
+
+def _own_impact(db: Database, workshop: Row, participant: Row, impact_id: Any) -> Row:
+    row = storage.impact(db, workshop["id"], clean_int(impact_id, "Impact", low=1, high=ID_MAX))
+    if row is None:
+        raise NotFound("That impact is not part of this workshop.")
+    if row["participant_id"] != participant["id"]:
+        raise NotAllowed("You can change only the impacts you added.")
+    return row
+
+
+def edit_impact(db: Database, code: str, token: str, impact_id: int, bottleneck_id: int, outcome: str,
+                direction: str, magnitude: int, because: str, money: float | str | None = None) -> None:
+    """A participant corrects one of their own impacts."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    row = _own_impact(db, workshop, participant, impact_id)
+    fields = _impact_fields(db, workshop, bottleneck_id, outcome, direction, magnitude, because, money)
+    with storage.change(db, workshop["id"]):
+        storage.update_impact(db, row["id"], fields)
+
+
+def withdraw_impact(db: Database, code: str, token: str, impact_id: int) -> None:
+    """A participant removes one of their own impacts."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    row = _own_impact(db, workshop, participant, impact_id)
+    with storage.change(db, workshop["id"]):
+        storage.delete_impact(db, row["id"])
 
 
 def delete_impact(db: Database, code: str, key: str, impact_id: int) -> None:
     workshop = _facilitator(db, code, key)
-    row = storage.impact(db, workshop["id"], clean_int(impact_id, "Impact", low=1, high=2**62))
+    row = storage.impact(db, workshop["id"], clean_int(impact_id, "Impact", low=1, high=ID_MAX))
     if row is None:
         raise NotFound("That impact is not part of this workshop.")
     with storage.change(db, workshop["id"]):
@@ -482,7 +540,7 @@ def delete_impact(db: Database, code: str, key: str, impact_id: int) -> None:
 # --- step 3: initiatives, scores, sequence ---------------------------------------------
 
 def _initiative(db: Database, workshop: Row, initiative_id: Any) -> Row:
-    row = storage.initiative(db, workshop["id"], clean_int(initiative_id, "Initiative", low=1, high=2**62))
+    row = storage.initiative(db, workshop["id"], clean_int(initiative_id, "Initiative", low=1, high=ID_MAX))
     if row is None:
         raise NotFound("That initiative is not part of this workshop.")
     return row
@@ -496,16 +554,24 @@ def _bottleneck_ids(db: Database, workshop: Row, bottleneck_ids: Sequence[int]) 
 
 
 def add_initiative(db: Database, code: str, token: str, title: str, bottleneck_ids: Sequence[int],
-                   description: str = "", now: float | None = None) -> int:
+                   description: str = "", client_id: str | None = None, now: float | None = None) -> int:
+    """Propose an initiative against the bottlenecks it relieves; a retried `client_id` is stored once."""
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
     clean_title = clean_text(title, "Initiative", max_len=SHORT_MAX)
     clean_description = clean_text(description, "Description", max_len=LONG_MAX, required=False, multiline=True)
+    if not isinstance(bottleneck_ids, (list, tuple)):
+        raise InvalidInput("Link the initiative to at least one bottleneck it relieves.")
     ids = _bottleneck_ids(db, workshop, bottleneck_ids)
+    client = _client_id(client_id)
     with storage.change(db, workshop["id"]):
+        if client:
+            existing = storage.by_client_id(db, "initiatives", workshop["id"], participant["id"], client)
+            if existing is not None:
+                return int(existing["id"])
         initiative_id = storage.insert_initiative(db, workshop["id"], participant["id"], clean_title,
-                                                  clean_description, _now(now))
+                                                  clean_description, _now(now), client_id=client)
         storage.link_initiative(db, initiative_id, ids)
     return initiative_id
 
@@ -633,11 +699,48 @@ def record_decision(db: Database, code: str, key: str, initiative_id: int, answe
     reason = clean_text(rationale, "Rationale", max_len=LONG_MAX, multiline=True)
     recommendation = decide.recommend(clean_answers)
     with storage.change(db, workshop["id"]):
+        for question, answer in clean_answers.items():
+            storage.set_answer(db, row["id"], question, answer)
         storage.upsert_decision(db, {"initiative_id": row["id"], "answers": clean_answers,
                                      "recommendation": recommendation.choice,
                                      "choice": choice or recommendation.choice,
                                      "rationale": reason, "decided_at": _now(now)})
     return recommendation
+
+
+def answer_question(db: Database, code: str, key: str, initiative_id: int, question: str, answer: str) -> None:
+    """The facilitator answers one question as the room discusses it; phones see the
+    recommendation as soon as all five are answered, before the decision is recorded."""
+    workshop = _facilitator(db, code, key)
+    row = _initiative(db, workshop, initiative_id)
+    options = next((q.options for q in decide.QUESTIONS if q.key == question), None)
+    if options is None:
+        raise InvalidInput("Unknown question.")
+    if answer not in options:
+        raise InvalidInput("Choose one of the question's answers.")
+    with storage.change(db, workshop["id"]):
+        storage.set_answer(db, row["id"], question, answer)
+
+
+def pick_choice(db: Database, code: str, token: str, initiative_id: int, choice: str | None,
+                reason: str = "", now: float | None = None) -> None:
+    """A participant's own build/buy/partner pick with a one-line reason (None takes it back).
+
+    Picks inform the team's decision; only the facilitator records the decision itself.
+    """
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    row = _initiative(db, workshop, initiative_id)
+    if choice is not None and choice not in decide.CHOICES:
+        raise InvalidInput("Choose build, buy or partner.")
+    clean_reason = clean_text(reason, "Reason", max_len=NOTE_MAX, required=False)
+    with storage.change(db, workshop["id"]):
+        if choice is None:
+            storage.delete_pick(db, row["id"], participant["id"])
+        else:
+            storage.upsert_pick(db, {"initiative_id": row["id"], "participant_id": participant["id"],
+                                     "choice": choice, "reason": clean_reason, "updated_at": _now(now)})
 
 
 # --- step 5: owners --------------------------------------------------------------------
@@ -668,6 +771,19 @@ def assign_owner(db: Database, code: str, key: str, initiative_id: int, owner: s
         storage.upsert_owner(db, {"initiative_id": row["id"], "owner": clean_owner, "metric": clean_metric,
                                   "unit": clean_unit, "baseline": base, "target": goal,
                                   "checkin": when.isoformat(), "assigned_at": _now(now)})
+
+
+def volunteer(db: Database, code: str, token: str, initiative_id: int, on: bool = True,
+              now: float | None = None) -> None:
+    """"I can own this": the facilitator sees the volunteers when assigning the owner."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    row = _initiative(db, workshop, initiative_id)
+    if not isinstance(on, bool):
+        raise InvalidInput("Say whether you volunteer (true) or step back (false).")
+    with storage.change(db, workshop["id"]):
+        storage.set_volunteer(db, row["id"], participant["id"], on, _now(now))
 
 
 def confirm_observability(db: Database, code: str, key: str, confirmed: bool) -> None:
@@ -742,7 +858,7 @@ def record_checkin(db: Database, code: str, credential: str, initiative_id: int,
 def delete_checkin(db: Database, code: str, key: str, checkin_id: int) -> None:
     """Remove a check-in recorded by mistake (facilitator only; leader links only add)."""
     workshop = _facilitator(db, code, key)
-    row = storage.checkin(db, workshop["id"], clean_int(checkin_id, "Check-in", low=1, high=2**62))
+    row = storage.checkin(db, workshop["id"], clean_int(checkin_id, "Check-in", low=1, high=ID_MAX))
     if row is None:
         raise NotFound("That check-in is not part of this workshop.")
     with storage.change(db, workshop["id"]):

@@ -15,6 +15,11 @@ from .errors import InvalidInput
 
 CHOICES: tuple[str, ...] = ("build", "buy", "partner")
 CHOICE_TITLES: dict[str, str] = {"build": "Build", "buy": "Buy", "partner": "Partner"}
+CHOICE_HINTS: dict[str, str] = {
+    "build": "when it is core to the moat",
+    "buy": "when speed matters more than uniqueness",
+    "partner": "when scale or network effects are better reached with allies",
+}
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,18 @@
-"""The live channel: versioned JSON over long-polling HTTP, beside Streamlit.
+"""The live channel's HTTP routes, served beside Streamlit by `st.App` (see `app.py`).
 
-Idle screens cost almost nothing: a client asks "anything newer than version V?" and the
-request waits on an asyncio event. One watcher task per process reads the versions of
-workshops that have waiting clients every `TICK` seconds (one small query), builds each
-new state once, caches it by version and wakes every waiter. Writes from phones arrive
-as small POSTs that call the same `workshop.actions` functions as the pages do.
-
-A busy room writes far more often than a state can be rebuilt, so rebuilds are coalesced:
-at most one runs per workshop, and writes that land meanwhile are all published by the
-next one. The body is encoded and gzipped once per version (in the worker thread), not
-once per response.
+Reads are long-polls on the hub (`workshop/hub.py`) of the state built by
+`workshop/room.py`. Writes are small POSTs, one per participant action, each calling one
+`workshop.actions` function, so AUTH → VALIDATION → CHANGE lives in one place. A refusal
+answers 4xx with a one-line message and writes nothing; a stored write answers with the
+participant's own view, so the phone needs no second request to show it.
 """
 
 from __future__ import annotations
 
-import asyncio
-import gzip
 import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +24,15 @@ from starlette.routing import Route
 
 from . import actions, storage
 from .errors import BudgetExhausted, InputLocked, NotAllowed, NotFound, WorkshopError
-from .state import normalise_code
-from .steps import DIMENSION_KEYS, STEPS, step_by_key, stage_by_key
+from .hub import Hub
+from .room import participant_view, room_state
+from .state import load, normalise_code
 
-TICK = 0.1
 MAX_WAIT = 25.0
 MAX_BODY = 8_192
-GZIP_MIN = 1_000
+MAX_CODE = 16
+MAX_CLIENT = 40
+NOT_FOUND = "No workshop has that code."
 
 _local = threading.local()
 
@@ -53,206 +47,48 @@ def _db(path: Path | None = None) -> Database:
     return cache[key]
 
 
-def build_state(db: Database, code: str, now: float | None = None) -> dict[str, Any] | None:
-    """The live state of one workshop: step, timer, lock and the board (plain data)."""
-    workshop = storage.workshop_by_code(db, code)
-    if workshop is None:
+def build_state(db: Database, code: str) -> dict[str, Any] | None:
+    """The room's live state, or None when no workshop has the code."""
+    try:
+        return room_state(load(db, code))
+    except NotFound:
         return None
-    step = step_by_key(workshop["current_step"])
-    timer = next(t for t in storage.timers(db, workshop["id"]) if t.step_key == step.key)
-    board: dict[str, list[dict[str, Any]]] = {key: [] for key in DIMENSION_KEYS}
-    for row in storage.bottlenecks(db, workshop["id"]):
-        if row["merged_into"] is None and not row["hidden"]:
-            board[row["dimension"]].append({"id": row["id"], "text": row["text"], "votes": row["votes"]})
-    for items in board.values():
-        items.sort(key=lambda b: (-b["votes"], b["id"]))
-    stage = stage_by_key(workshop["stage"])
-    return {
-        "code": workshop["code"],
-        "version": workshop["version"],
-        "title": workshop["title"],
-        "locked": bool(workshop["locked"]),
-        "ended": workshop["ended_at"] is not None,
-        "vote_budget": workshop["vote_budget"],
-        "step": {"key": step.key, "number": step.number, "title": step.title, "of": len(STEPS),
-                 "goal": step.goal, "guidance": step.guidance, "advice": stage.advice[step.key]},
-        "timer": {"state": timer.state, "minutes": timer.minutes,
-                  "deadline": timer.deadline, "remaining": timer.remaining},
-        "board": board,
-        "count": sum(len(v) for v in board.values()),
-    }
 
 
-def meta_of(state: dict[str, Any]) -> dict[str, Any]:
-    """What a participant's screen needs to follow the room (no board)."""
-    return {k: state[k] for k in ("code", "locked", "ended", "step", "timer", "vote_budget", "count")}
+def _read_versions(codes: list[str]) -> dict[str, int]:
+    db = _db()
+    marks = ",".join("?" for _ in codes)
+    return {r[0]: int(r[1]) for r in db.execute(
+        f"SELECT code, version FROM workshops WHERE code IN ({marks})", codes).fetchall()}
 
 
-@dataclass
-class _Entry:
-    version: int = -1
-    state: dict[str, Any] | None = None
-    body: bytes = b""
-    body_gz: bytes | None = None
-    meta_body: bytes = b""
-    meta_key: str = ""
-    meta_version: int = 0
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
-    waiters: int = 0
-    dirty: bool = False
-    rebuilding: asyncio.Task[None] | None = None
+HUB = Hub(build=lambda code: build_state(_db(), code), read_versions=_read_versions)
 
 
-def _encode(state: dict[str, Any]) -> tuple[bytes, bytes | None, str, dict[str, Any]]:
-    """Everything a response needs, computed once per version: body, gzipped body, meta."""
-    body = json.dumps(state, separators=(",", ":")).encode()
-    body_gz = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_MIN else None
-    meta = meta_of(state)
-    return body, body_gz, json.dumps(meta, sort_keys=True), meta
+# --- reading -------------------------------------------------------------------------
 
-
-class Hub:
-    """Per-process cache of live states and the watcher that refreshes them."""
-
-    def __init__(self, path_fn: Callable[[], Path] = storage.db_path) -> None:
-        self.path_fn = path_fn
-        self.entries: dict[str, _Entry] = {}
-        self._task: asyncio.Task[None] | None = None
-        self._wakeup: asyncio.Event | None = None
-
-    def _ensure_watcher(self) -> None:
-        if self._task is None or self._task.done():
-            self._wakeup = asyncio.Event()
-            self._task = asyncio.get_running_loop().create_task(self._watch())
-
-    async def _watch(self) -> None:
-        while True:
-            active = [code for code, e in self.entries.items() if e.waiters > 0]
-            if not active:
-                assert self._wakeup is not None
-                self._wakeup.clear()
-                await self._wakeup.wait()
-                continue
-            try:
-                await self.refresh(active)
-            except Exception:  # a bad tick must not stop the room; the next tick retries
-                pass
-            await asyncio.sleep(TICK)
-
-    def _read_versions(self, codes: list[str]) -> dict[str, int]:
-        db = _db(self.path_fn())
-        marks = ",".join("?" for _ in codes)
-        return {r[0]: int(r[1]) for r in db.execute(
-            f"SELECT code, version FROM workshops WHERE code IN ({marks})", codes).fetchall()}
-
-    async def refresh(self, codes: list[str]) -> None:
-        """Rebuild the state of every workshop whose version moved, then wake its waiters."""
-        versions = await to_thread.run_sync(self._read_versions, codes)
-        for code, version in versions.items():
-            entry = self.entries.setdefault(code, _Entry())
-            if version != entry.version:
-                await self._publish(code, entry)
-
-    def _publish(self, code: str, entry: _Entry) -> asyncio.Task[None]:
-        """Ask for a rebuild; one runs at a time per workshop and picks up every write before it."""
-        entry.dirty = True
-        if entry.rebuilding is None or entry.rebuilding.done():
-            task = asyncio.get_running_loop().create_task(self._rebuild_while_dirty(code, entry))
-            # A failed rebuild is retried by the watcher's next tick; whoever awaits it sees the error.
-            task.add_done_callback(lambda t: t.cancelled() or t.exception())
-            entry.rebuilding = task
-        return entry.rebuilding
-
-    async def _rebuild_while_dirty(self, code: str, entry: _Entry) -> None:
-        while entry.dirty:
-            entry.dirty = False
-            await self._rebuild(code, entry)
-
-    async def _rebuild(self, code: str, entry: _Entry) -> None:
-        def build() -> tuple[dict[str, Any], bytes, bytes | None, str, dict[str, Any]] | None:
-            state = build_state(_db(self.path_fn()), code)
-            return None if state is None else (state, *_encode(state))
-
-        built = await to_thread.run_sync(build)
-        if built is None:
-            return
-        state, body, body_gz, meta_key, meta = built
-        if entry.state is not None and state["version"] == entry.version:
-            return  # nothing new since the state already served
-        entry.version = state["version"]
-        entry.state = state
-        entry.body, entry.body_gz = body, body_gz
-        if meta_key != entry.meta_key:
-            entry.meta_key = meta_key
-            entry.meta_version += 1
-        entry.meta_body = json.dumps({**meta, "version": entry.meta_version}, separators=(",", ":")).encode()
-        old, entry.changed = entry.changed, asyncio.Event()
-        old.set()
-
-    async def current(self, code: str) -> _Entry | None:
-        entry = self.entries.get(code)
-        if entry is None or entry.state is None:
-            entry = self.entries.setdefault(code, _Entry())
-            await self._publish(code, entry)
-        return entry if entry.state is not None else None
-
-    async def wait(self, code: str, since: int, kind: str, timeout: float) -> _Entry | None:
-        """Return as soon as the board (kind='board') or the meta (kind='meta') passes `since`."""
-        entry = await self.current(code)
-        if entry is None:
-            return None
-
-        def seen() -> int:
-            return entry.version if kind == "board" else entry.meta_version
-
-        deadline = time.monotonic() + timeout
-        entry.waiters += 1
-        self._ensure_watcher()
-        assert self._wakeup is not None
-        self._wakeup.set()
-        try:
-            while seen() <= since:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                try:
-                    await asyncio.wait_for(entry.changed.wait(), left)
-                except asyncio.TimeoutError:
-                    break
-        finally:
-            entry.waiters -= 1
-        return entry
-
-    def nudge(self, code: str) -> None:
-        """After a write through this channel, publish it without waiting for a tick.
-
-        The writer does not wait for the rebuild: its answer only says the write is stored.
-        """
-        self._publish(code, self.entries.setdefault(code, _Entry()))
-
-
-HUB = Hub()
+def _code(request: Request) -> str | None:
+    raw = str(request.path_params["code"])
+    return normalise_code(raw) if len(raw) <= MAX_CODE else None
 
 
 def _since(request: Request) -> int:
     try:
-        return int(request.query_params.get("since", "-1"))
+        return int(request.query_params.get("since", "-1")[:20])
     except ValueError:
         return -1
 
 
 def _wait(request: Request) -> float:
     try:
-        return max(0.0, min(MAX_WAIT, float(request.query_params.get("wait", "0"))))
+        wait = float(request.query_params.get("wait", "0")[:20])
     except ValueError:
         return 0.0
+    return max(0.0, min(MAX_WAIT, wait)) if wait == wait else 0.0  # NaN waits not at all
 
 
-def _json(body: bytes, server_now: bool = True, body_gz: bytes | None = None,
-          request: Request | None = None) -> Response:
-    headers = {"Cache-Control": "no-store"}
-    if server_now:
-        headers["X-Server-Now"] = f"{time.time():.3f}"
+def _json(body: bytes, body_gz: bytes | None = None, request: Request | None = None) -> Response:
+    headers = {"Cache-Control": "no-store", "X-Server-Now": f"{time.time():.3f}"}
     if body_gz is not None and request is not None:
         headers["Vary"] = "Accept-Encoding"
         if "gzip" in request.headers.get("accept-encoding", ""):
@@ -262,91 +98,164 @@ def _json(body: bytes, server_now: bool = True, body_gz: bytes | None = None,
     return Response(body, media_type="application/json", headers=headers)
 
 
+def _refuse(message: str, status: int) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers={"Cache-Control": "no-store"})
+
+
 async def board(request: Request) -> Response:
-    """GET /api/live/{code}?since=V&wait=S — the full state once its version passes V."""
-    code = normalise_code(request.path_params["code"])
-    entry = await HUB.wait(code, _since(request), "board", _wait(request))
+    """GET /api/live/{code}?since=V&wait=S — the full room state once its version passes V."""
+    code = _code(request)
+    entry = await HUB.wait(code, _since(request), "board", _wait(request)) if code else None
     if entry is None:
-        return JSONResponse({"error": "No workshop has that code."}, status_code=404)
-    return _json(entry.body, body_gz=entry.body_gz, request=request)
+        return _refuse(NOT_FOUND, 404)
+    return _json(entry.body, entry.body_gz, request)
 
 
 async def meta(request: Request) -> Response:
-    """GET /api/live/{code}/meta?since=M&wait=S — step, timer and lock once they change."""
-    code = normalise_code(request.path_params["code"])
-    entry = await HUB.wait(code, _since(request), "meta", _wait(request))
+    """GET /api/live/{code}/meta?since=M&wait=S&client=ID — step, timer and lock once they change."""
+    code = _code(request)
+    client = request.query_params.get("client", "")[:MAX_CLIENT]
+    entry = await HUB.wait(code, _since(request), "meta", _wait(request), client=client) if code else None
     if entry is None:
-        return JSONResponse({"error": "No workshop has that code."}, status_code=404)
+        return _refuse(NOT_FOUND, 404)
     return _json(entry.meta_body)
 
+
+async def presence(request: Request) -> Response:
+    """GET /api/live/{code}/presence — how many screens follow the room right now."""
+    code = _code(request)
+    entry = await HUB.current(code) if code else None
+    if entry is None:
+        return _refuse(NOT_FOUND, 404)
+    return _json(json.dumps({"connected": entry.connected(time.monotonic())}).encode())
+
+
+# --- writing -------------------------------------------------------------------------
 
 _STATUS = {NotFound: 404, NotAllowed: 403, InputLocked: 409, BudgetExhausted: 409}
 
 
+class BadRequest(WorkshopError):
+    """The request itself is unusable (size, JSON shape)."""
+
+
 async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise WorkshopError("The request is too large.")
+    """The JSON object of a POST, read with a limit before anything is parsed."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise BadRequest("The request is too large.")
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_BODY:
+            raise BadRequest("The request is too large.")
     try:
         data = json.loads(raw or b"{}")
-    except ValueError:
-        raise WorkshopError("The request is not valid JSON.") from None
+    except (ValueError, RecursionError):
+        raise BadRequest("The request is not valid JSON.") from None
     if not isinstance(data, dict):
-        raise WorkshopError("The request must be a JSON object.")
+        raise BadRequest("The request must be a JSON object.")
     return data
 
 
-async def _act(request: Request, fn: Callable[[Database, str, dict[str, Any]], Any],
-               publish: bool = True) -> Response:
-    """Run one domain call for a POST; a refusal becomes a JSON error with a fitting status."""
-    code = normalise_code(request.path_params["code"])
+Write = Callable[[Database, str, dict[str, Any]], Any]
+
+
+def _key(d: dict[str, Any], name: str) -> Any:
+    """A value looked up in a fixed set of keys: only text can be one (a list is not even hashable)."""
+    value = d.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _bottleneck(db: Database, code: str, d: dict[str, Any]) -> Any:
+    return {"id": actions.add_bottleneck(db, code, d.get("token"), d.get("dimension"), d.get("text"),
+                                         client_id=d.get("client_id"))}
+
+
+def _vote(db: Database, code: str, d: dict[str, Any]) -> Any:
+    fn = actions.unvote if d.get("remove") is True else actions.vote
+    return {"votes_left": fn(db, code, d.get("token"), d.get("bottleneck_id"))}
+
+
+def _impact(db: Database, code: str, d: dict[str, Any]) -> Any:
+    return {"id": actions.add_impact(db, code, d.get("token"), d.get("bottleneck_id"), d.get("outcome"),
+                                     _key(d, "direction"), d.get("magnitude"), d.get("because"),
+                                     money=d.get("money"), client_id=d.get("client_id"))}
+
+
+def _edit_impact(db: Database, code: str, d: dict[str, Any]) -> Any:
+    actions.edit_impact(db, code, d.get("token"), d.get("impact_id"), d.get("bottleneck_id"), d.get("outcome"),
+                        _key(d, "direction"), d.get("magnitude"), d.get("because"), money=d.get("money"))
+
+
+def _withdraw_impact(db: Database, code: str, d: dict[str, Any]) -> Any:
+    actions.withdraw_impact(db, code, d.get("token"), d.get("impact_id"))
+
+
+def _initiative(db: Database, code: str, d: dict[str, Any]) -> Any:
+    return {"id": actions.add_initiative(db, code, d.get("token"), d.get("title"), d.get("bottleneck_ids"),
+                                         d.get("description"), client_id=d.get("client_id"))}
+
+
+def _score(db: Database, code: str, d: dict[str, Any]) -> Any:
+    scores = d.get("scores")
+    if not isinstance(scores, dict):
+        raise BadRequest("Send the four scores as an object.")
+    actions.score_initiative(db, code, d.get("token"), d.get("initiative_id"), scores)
+
+
+def _pick(db: Database, code: str, d: dict[str, Any]) -> Any:
+    actions.pick_choice(db, code, d.get("token"), d.get("initiative_id"), d.get("choice"), d.get("reason"))
+
+
+def _volunteer(db: Database, code: str, d: dict[str, Any]) -> Any:
+    actions.volunteer(db, code, d.get("token"), d.get("initiative_id"), d.get("on", True))
+
+
+# Every write a phone can make: the path after /api/live/{code}/ → the one action it calls.
+WRITES: dict[str, Write] = {
+    "bottlenecks": _bottleneck, "votes": _vote, "impacts": _impact, "impacts/edit": _edit_impact,
+    "impacts/withdraw": _withdraw_impact, "initiatives": _initiative, "scores": _score, "picks": _pick,
+    "volunteers": _volunteer,
+}
+
+
+async def _run(request: Request, write: Write | None) -> Response:
+    """One POST: the action (if any), then the participant's own view; refusals become 4xx."""
+    code = _code(request)
+    if code is None:
+        return _refuse(NOT_FOUND, 404)
     try:
         data = await _body(request)
-        result = await to_thread.run_sync(lambda: fn(_db(HUB.path_fn()), code, data))
+
+        def run() -> dict[str, Any]:
+            db = _db()
+            result = (write(db, code, data) or {}) if write else {}
+            return {**result, "me": participant_view(db, code, data.get("token"))}
+        answer = await to_thread.run_sync(run)
     except WorkshopError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=_STATUS.get(type(exc), 400))
-    if publish:
+        return _refuse(str(exc), _STATUS.get(type(exc), 400))
+    if write is not None:
         HUB.nudge(code)
-    return JSONResponse({"ok": True, **result}, headers={"Cache-Control": "no-store"})
-
-
-async def add_bottleneck(request: Request) -> Response:
-    """POST /api/live/{code}/bottlenecks {token, dimension, text, client_id}."""
-    def run(db: Database, code: str, data: dict[str, Any]) -> dict[str, Any]:
-        new_id = actions.add_bottleneck(db, code, data.get("token"), data.get("dimension"), data.get("text"),
-                                        client_id=data.get("client_id"))
-        return {"id": new_id}
-    return await _act(request, run)
-
-
-async def vote(request: Request) -> Response:
-    """POST /api/live/{code}/votes {token, bottleneck_id, remove?}."""
-    def run(db: Database, code: str, data: dict[str, Any]) -> dict[str, Any]:
-        if data.get("remove"):
-            left = actions.unvote(db, code, data.get("token"), data.get("bottleneck_id"))
-        else:
-            left = actions.vote(db, code, data.get("token"), data.get("bottleneck_id"))
-        return {"votes_left": left}
-    return await _act(request, run)
+    return JSONResponse({"ok": True, **answer}, headers={"Cache-Control": "no-store"})
 
 
 async def me(request: Request) -> Response:
-    """POST /api/live/{code}/me {token} — the participant's own votes and budget left."""
-    def run(db: Database, code: str, data: dict[str, Any]) -> dict[str, Any]:
-        workshop = storage.workshop_by_code(db, code)
-        participant = actions.identify(db, code, data.get("token"))
-        if workshop is None or participant is None:
-            raise NotAllowed("Join the workshop first: your identity was not recognised.")
-        mine = storage.my_votes(db, workshop["id"], participant["id"])
-        return {"name": participant["name"], "votes": {str(k): v for k, v in mine.items()},
-                "votes_left": workshop["vote_budget"] - sum(mine.values())}
-    return await _act(request, run, publish=False)
+    """POST /api/live/{code}/me {token} — the participant's own view."""
+    return await _run(request, None)
+
+
+def _post(path: str, write: Write) -> Route:
+    async def endpoint(request: Request) -> Response:
+        return await _run(request, write)
+    endpoint.__doc__ = f"POST /api/live/{{code}}/{path}"
+    return Route(f"/api/live/{{code}}/{path}", endpoint, methods=["POST"])
 
 
 ROUTES = [
     Route("/api/live/{code}", board, methods=["GET"]),
     Route("/api/live/{code}/meta", meta, methods=["GET"]),
-    Route("/api/live/{code}/bottlenecks", add_bottleneck, methods=["POST"]),
-    Route("/api/live/{code}/votes", vote, methods=["POST"]),
+    Route("/api/live/{code}/presence", presence, methods=["GET"]),
     Route("/api/live/{code}/me", me, methods=["POST"]),
+    *(_post(path, write) for path, write in WRITES.items()),
 ]

@@ -27,6 +27,9 @@ LABELS: dict[str, str] = {
     "urgency": "Urgency (1–10)",
     "confidence": "Confidence (10–100 %)",
 }
+# The slider step of each criterion and the score a new scorer starts from.
+STEP: dict[str, int] = {"value": 1, "effort": 1, "urgency": 1, "confidence": 10}
+DEFAULT_SCORE: dict[str, int] = {"value": 5, "effort": 5, "urgency": 5, "confidence": 70}
 # A spread (max − min) this wide means the room disagrees and should talk before ranking.
 DISAGREEMENT: dict[str, float] = {"value": 5, "effort": 5, "urgency": 5, "confidence": 50}
 

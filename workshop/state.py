@@ -8,6 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import storage
+from .decide import QUESTION_KEYS, Recommendation, recommend
 from .errors import NotFound
 from .followup import Track, day_of, track
 from .scoring import Aggregate, aggregate_all, rank
@@ -37,6 +38,16 @@ class Initiative:
     decision: Row | None = None
     owner: Row | None = None
     checkins: list[Row] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)
+    picks: list[Row] = field(default_factory=list)
+    volunteer_ids: list[int] = field(default_factory=list)
+
+    @property
+    def proposal(self) -> Recommendation | None:
+        """The questionnaire's recommendation once all questions are answered, else None."""
+        if all(key in self.answers for key in QUESTION_KEYS):
+            return recommend(self.answers)
+        return None
 
 
 @dataclass
@@ -176,9 +187,10 @@ def load(db: Database, code: str) -> Snapshot:
     decisions = {d["initiative_id"]: d for d in storage.decisions(db, workshop_id)}
     owners = {o["initiative_id"]: o for o in storage.owners(db, workshop_id)}
     checkins = storage.checkins(db, workshop_id)
-    checkins_of: dict[int, list[Row]] = {}
-    for row in checkins:
-        checkins_of.setdefault(row["initiative_id"], []).append(row)
+    checkins_of = _group(checkins)
+    answers = storage.answers(db, workshop_id)
+    picks_of = _group(storage.picks(db, workshop_id))
+    volunteers_of = _group(storage.volunteers(db, workshop_id))
     rows = storage.initiatives(db, workshop_id)
     order = rank(rows, aggregates, workshop["scoring"])
     initiatives = []
@@ -193,6 +205,9 @@ def load(db: Database, code: str) -> Snapshot:
             aggregate=aggregates.get(row["id"]), rank=order.index(row["id"]) + 1,
             decision=decisions.get(row["id"]), owner=owners.get(row["id"]),
             checkins=checkins_of.get(row["id"], []),
+            answers=answers.get(row["id"]) or dict((decisions.get(row["id"]) or {}).get("answers", {})),
+            picks=picks_of.get(row["id"], []),
+            volunteer_ids=[v["participant_id"] for v in volunteers_of.get(row["id"], [])],
         ))
     return Snapshot(
         workshop=workshop, timers=storage.timers(db, workshop_id),
@@ -200,6 +215,13 @@ def load(db: Database, code: str) -> Snapshot:
         votes=storage.votes(db, workshop_id), impacts=storage.impacts(db, workshop_id),
         scores=scores, initiatives=initiatives, checkins=checkins,
     )
+
+
+def _group(rows: list[Row], key: str = "initiative_id") -> dict[int, list[Row]]:
+    grouped: dict[int, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row[key], []).append(row)
+    return grouped
 
 
 def normalise_code(code: str) -> str:

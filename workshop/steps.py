@@ -19,11 +19,13 @@ class Step:
     minutes: int
     guidance: str
     goal: str
+    acted: str  # what a participant has done once they took part in this step ("87 of 112 scored")
 
 
 STEPS: tuple[Step, ...] = (
     Step(
         key="bottlenecks",
+        acted="added or voted",
         number=1,
         title="Bottleneck mapping",
         minutes=20,
@@ -36,6 +38,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         key="impact",
+        acted="mapped an impact",
         number=2,
         title="Impact mapping",
         minutes=20,
@@ -48,6 +51,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         key="prioritise",
+        acted="scored",
         number=3,
         title="Prioritisation",
         minutes=20,
@@ -60,6 +64,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         key="decide",
+        acted="gave a pick",
         number=4,
         title="Build / Buy / Partner",
         minutes=20,
@@ -72,6 +77,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         key="owners",
+        acted="volunteered",
         number=5,
         title="Metrics & owners",
         minutes=10,

@@ -177,6 +177,39 @@ def _leader_links_and_checkins(db: Database) -> None:
         """)
 
 
+@migrations(name="0003_the_room_on_the_live_channel")
+def _the_room_on_the_live_channel(db: Database) -> None:
+    """Every step on the phone: the facilitator's questionnaire answers are kept as they are
+    given (so phones see the recommendation before the decision), participants' build/buy/partner
+    picks and owner volunteering, and client ids so a retried impact or initiative is stored once."""
+    _run_statements(db, """
+        CREATE TABLE answers (
+            initiative_id INTEGER NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            PRIMARY KEY (initiative_id, question)
+        );
+        CREATE TABLE picks (
+            initiative_id INTEGER NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL REFERENCES participants(id),
+            choice TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (initiative_id, participant_id)
+        );
+        CREATE TABLE volunteers (
+            initiative_id INTEGER NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL REFERENCES participants(id),
+            created_at REAL NOT NULL,
+            PRIMARY KEY (initiative_id, participant_id)
+        );
+        ALTER TABLE impacts ADD COLUMN client_id TEXT;
+        ALTER TABLE initiatives ADD COLUMN client_id TEXT;
+        CREATE UNIQUE INDEX impacts_client ON impacts(workshop_id, participant_id, client_id);
+        CREATE UNIQUE INDEX initiatives_client ON initiatives(workshop_id, participant_id, client_id);
+        """)
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run DDL one statement at a time: `executescript` would commit mid-migration."""
     for statement in script.split(";"):
@@ -333,12 +366,6 @@ def rename_participant(db: Database, participant_id: int, name: str) -> None:
 
 # --- bottlenecks and votes -----------------------------------------------------------
 
-def bottleneck_by_client_id(db: Database, workshop_id: int, participant_id: int,
-                            client_id: str) -> Row | None:
-    return _one(db, "SELECT * FROM bottlenecks WHERE workshop_id = ? AND participant_id = ? "
-                    "AND client_id = ?", [workshop_id, participant_id, client_id])
-
-
 def insert_bottleneck(db: Database, workshop_id: int, participant_id: int | None, dimension: str,
                       text: str, created_at: float, client_id: str | None = None,
                       hidden: bool = False, merged_into: int | None = None) -> int:
@@ -382,15 +409,28 @@ def merge_bottleneck(db: Database, source_id: int, target_id: int) -> None:
     db.execute("UPDATE bottlenecks SET merged_into = ? WHERE id = ?", [target_id, source_id])
 
 
+_COUNTED_VOTES = ("FROM votes v JOIN bottlenecks b ON b.id = v.bottleneck_id "
+                  "WHERE v.workshop_id = ? AND v.participant_id = ? AND b.hidden = 0")
+
+
 def votes_used(db: Database, workshop_id: int, participant_id: int) -> int:
-    return int(db.execute("SELECT COUNT(*) FROM votes WHERE workshop_id = ? AND participant_id = ?",
-                          [workshop_id, participant_id]).fetchone()[0])
+    """Votes that count against the budget: a vote on a note hidden as noise is refunded."""
+    return int(db.execute(f"SELECT COUNT(*) {_COUNTED_VOTES}", [workshop_id, participant_id]).fetchone()[0])
 
 
 def my_votes(db: Database, workshop_id: int, participant_id: int) -> dict[int, int]:
+    """This participant's counted votes per note (merged votes sit on the note kept)."""
     return {r["bottleneck_id"]: r["n"] for r in db.query(
-        "SELECT bottleneck_id, COUNT(*) AS n FROM votes WHERE workshop_id = ? AND participant_id = ? "
-        "GROUP BY bottleneck_id", [workshop_id, participant_id])}
+        f"SELECT v.bottleneck_id, COUNT(*) AS n {_COUNTED_VOTES} GROUP BY v.bottleneck_id",
+        [workshop_id, participant_id])}
+
+
+def refunded_votes(db: Database, workshop_id: int, participant_id: int) -> int:
+    """Votes this participant placed on notes the facilitator has since hidden."""
+    return int(db.execute(
+        "SELECT COUNT(*) FROM votes v JOIN bottlenecks b ON b.id = v.bottleneck_id "
+        "WHERE v.workshop_id = ? AND v.participant_id = ? AND b.hidden = 1",
+        [workshop_id, participant_id]).fetchone()[0])
 
 
 def insert_vote(db: Database, workshop_id: int, bottleneck_id: int, participant_id: int,
@@ -415,9 +455,23 @@ def votes(db: Database, workshop_id: int) -> list[Row]:
 def insert_impact(db: Database, workshop_id: int, row: Row) -> int:
     cursor = db.execute(
         "INSERT INTO impacts (workshop_id, bottleneck_id, participant_id, outcome, direction, magnitude, "
-        "money, because, created_at) VALUES (:workshop_id, :bottleneck_id, :participant_id, :outcome, "
-        ":direction, :magnitude, :money, :because, :created_at)", {**row, "workshop_id": workshop_id})
+        "money, because, created_at, client_id) VALUES (:workshop_id, :bottleneck_id, :participant_id, "
+        ":outcome, :direction, :magnitude, :money, :because, :created_at, :client_id)",
+        {"client_id": None, **row, "workshop_id": workshop_id})
     return int(cursor.lastrowid)
+
+
+def update_impact(db: Database, impact_id: int, row: Row) -> None:
+    db.execute("UPDATE impacts SET bottleneck_id = :bottleneck_id, outcome = :outcome, direction = :direction, "
+               "magnitude = :magnitude, money = :money, because = :because WHERE id = :_id",
+               {**row, "_id": impact_id})
+
+
+def by_client_id(db: Database, table: str, workshop_id: int, participant_id: int, client_id: str) -> Row | None:
+    """The row a participant already sent with this client id (a retried submission)."""
+    assert table in ("bottlenecks", "impacts", "initiatives")
+    return _one(db, f"SELECT * FROM {table} WHERE workshop_id = ? AND participant_id = ? AND client_id = ?",
+                [workshop_id, participant_id, client_id])
 
 
 def impacts(db: Database, workshop_id: int) -> list[Row]:
@@ -435,10 +489,12 @@ def delete_impact(db: Database, impact_id: int) -> None:
 # --- initiatives, links, dependencies, scores ----------------------------------------
 
 def insert_initiative(db: Database, workshop_id: int, participant_id: int | None, title: str,
-                      description: str, created_at: float, position: int | None = None) -> int:
+                      description: str, created_at: float, position: int | None = None,
+                      client_id: str | None = None) -> int:
     cursor = db.execute(
-        "INSERT INTO initiatives (workshop_id, participant_id, title, description, position, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)", [workshop_id, participant_id, title, description, position, created_at])
+        "INSERT INTO initiatives (workshop_id, participant_id, title, description, position, created_at, "
+        "client_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [workshop_id, participant_id, title, description, position, created_at, client_id])
     return int(cursor.lastrowid)
 
 
@@ -457,7 +513,7 @@ def update_initiative(db: Database, initiative_id: int, **fields: Any) -> None:
 
 
 def delete_initiative(db: Database, initiative_id: int) -> None:
-    for table in ("initiative_links", "scores", "decisions", "owners", "checkins"):
+    for table in ("initiative_links", "scores", "decisions", "owners", "checkins", "answers", "picks", "volunteers"):
         db.execute(f"DELETE FROM {table} WHERE initiative_id = ?", [initiative_id])
     db.execute("DELETE FROM dependencies WHERE initiative_id = ? OR after_id = ?", [initiative_id, initiative_id])
     db.execute("DELETE FROM initiatives WHERE id = ?", [initiative_id])
@@ -530,6 +586,60 @@ def decisions(db: Database, workshop_id: int) -> list[Row]:
     for row in rows:
         row["answers"] = json.loads(row["answers"])
     return rows
+
+
+def set_answer(db: Database, initiative_id: int, question: str, answer: str) -> None:
+    db.execute("INSERT INTO answers (initiative_id, question, answer) VALUES (?, ?, ?) "
+               "ON CONFLICT (initiative_id, question) DO UPDATE SET answer = excluded.answer",
+               [initiative_id, question, answer])
+
+
+def answers(db: Database, workshop_id: int) -> dict[int, dict[str, str]]:
+    """The questionnaire answers given so far, per initiative (before and after the decision)."""
+    out: dict[int, dict[str, str]] = {}
+    for row in db.query("SELECT a.* FROM answers a JOIN initiatives i ON i.id = a.initiative_id "
+                        "WHERE i.workshop_id = ? ORDER BY a.initiative_id, a.question", [workshop_id]):
+        out.setdefault(row["initiative_id"], {})[row["question"]] = row["answer"]
+    return out
+
+
+def upsert_pick(db: Database, row: Row) -> None:
+    db.execute("INSERT INTO picks (initiative_id, participant_id, choice, reason, updated_at) "
+               "VALUES (:initiative_id, :participant_id, :choice, :reason, :updated_at) "
+               "ON CONFLICT (initiative_id, participant_id) DO UPDATE SET choice = excluded.choice, "
+               "reason = excluded.reason, updated_at = excluded.updated_at", row)
+
+
+def delete_pick(db: Database, initiative_id: int, participant_id: int) -> bool:
+    cursor = db.execute("DELETE FROM picks WHERE initiative_id = ? AND participant_id = ?",
+                        [initiative_id, participant_id])
+    return cursor.rowcount > 0
+
+
+def picks(db: Database, workshop_id: int) -> list[Row]:
+    return _all(db, "SELECT p.* FROM picks p JOIN initiatives i ON i.id = p.initiative_id "
+                    "WHERE i.workshop_id = ? ORDER BY p.initiative_id, p.participant_id", [workshop_id])
+
+
+def set_volunteer(db: Database, initiative_id: int, participant_id: int, on: bool, created_at: float) -> None:
+    if on:
+        db.execute("INSERT OR IGNORE INTO volunteers (initiative_id, participant_id, created_at) VALUES (?, ?, ?)",
+                   [initiative_id, participant_id, created_at])
+    else:
+        db.execute("DELETE FROM volunteers WHERE initiative_id = ? AND participant_id = ?",
+                   [initiative_id, participant_id])
+
+
+def volunteers(db: Database, workshop_id: int) -> list[Row]:
+    return _all(db, "SELECT v.* FROM volunteers v JOIN initiatives i ON i.id = v.initiative_id "
+                    "WHERE i.workshop_id = ? ORDER BY v.initiative_id, v.created_at, v.participant_id",
+                    [workshop_id])
+
+
+def rows_of_participant(db: Database, table: str, participant_id: int) -> list[Row]:
+    """One participant's own scores, picks or offers (the phone's personal view)."""
+    assert table in ("scores", "picks", "volunteers")
+    return _all(db, f"SELECT * FROM {table} WHERE participant_id = ? ORDER BY initiative_id", [participant_id])
 
 
 def upsert_owner(db: Database, row: Row) -> None:

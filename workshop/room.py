@@ -1,0 +1,184 @@
+"""What the live channel sends: the room's shared state, a participant's own view, the vocabulary.
+
+Pure functions of a `Snapshot` (and, for the personal view, a few small reads): the hub
+builds `room_state` once per version and serves the same bytes to every phone and the
+projector, so nothing personal is in it. What is personal (my votes, scores, picks) comes
+from `participant_view`, answered per phone. The phone's vocabulary (steps, dimensions,
+outcomes, limits) is built here from the one definition of each, so the JS keeps no copy.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import actions, decide, scoring, storage
+from .errors import NotAllowed, NotFound
+from .state import Initiative, Snapshot
+from .steps import DIMENSIONS, OUTCOMES, STEPS, stage_by_key
+from .text import LONG_MAX, NAME_MAX, NOTE_MAX, SHORT_MAX
+
+Data = dict[str, Any]
+
+
+# --- who has taken part in each step --------------------------------------------------
+
+def _noted_or_voted(s: Snapshot) -> set[int]:
+    return {b["participant_id"] for b in s.bottlenecks} | {v["participant_id"] for v in s.votes}
+
+
+def _mapped(s: Snapshot) -> set[int]:
+    return {i["participant_id"] for i in s.impacts}
+
+
+def _scored(s: Snapshot) -> set[int]:
+    return {r["participant_id"] for r in s.scores}
+
+
+def _picked(s: Snapshot) -> set[int]:
+    return {p["participant_id"] for i in s.initiatives for p in i.picks}
+
+
+def _volunteered(s: Snapshot) -> set[int]:
+    return {v for i in s.initiatives for v in i.volunteer_ids}
+
+
+# One entry per step (tests/test_room.py checks the keys against STEPS); the label is `Step.acted`.
+TOOK_PART: dict[str, Callable[[Snapshot], set[int]]] = {
+    "bottlenecks": _noted_or_voted, "impact": _mapped, "prioritise": _scored,
+    "decide": _picked, "owners": _volunteered,
+}
+
+
+def progress(snapshot: Snapshot) -> Data:
+    """How many of the room's participants have acted in the current step."""
+    step = snapshot.current_step
+    people = {p["id"] for p in snapshot.participants if not p["is_facilitator"]}
+    acted = TOOK_PART[step.key](snapshot) & people
+    return {"people": len(people), "acted": len(acted), "label": step.acted}
+
+
+# --- the shared state ------------------------------------------------------------------
+
+def _moderation(snapshot: Snapshot) -> int:
+    """Changes when a note is merged, hidden or restored: phones then re-read their own votes."""
+    marks = [(b["id"], b["hidden"], b["merged_into"]) for b in snapshot.bottlenecks
+             if b["hidden"] or b["merged_into"] is not None]
+    return zlib.crc32(repr(marks).encode())
+
+
+def _board(snapshot: Snapshot) -> dict[str, list[Data]]:
+    return {key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows]
+            for key, rows in snapshot.by_dimension().items()}
+
+
+def _recommendation(rec: decide.Recommendation | None) -> Data | None:
+    if rec is None:
+        return None
+    return {"choice": rec.choice, "reasons": list(rec.reasons), "cautions": list(rec.cautions)}
+
+
+def _initiative(item: Initiative, method: str) -> Data:
+    a = item.aggregate
+    decision = item.decision
+    picks = {choice: 0 for choice in decide.CHOICES}
+    for pick in item.picks:
+        picks[pick["choice"]] += 1
+    owner = item.owner
+    return {
+        "id": item.id, "title": item.title, "description": item.description, "by": item.participant_id,
+        "bottleneck_ids": item.bottleneck_ids, "dimensions": item.dimensions, "rank": item.rank,
+        "position": item.position, "after": item.after_ids,
+        "scorers": a.scorers if a else 0,
+        "medians": {c: getattr(a, c) for c in scoring.CRITERIA} if a else None,
+        "priority": round(a.priority(method), 2) if a else None,
+        "disputed": a.disputed if a else [],
+        "proposal": _recommendation(item.proposal),
+        "decision": None if decision is None else {
+            "choice": decision["choice"], "recommendation": decision["recommendation"],
+            "rationale": decision["rationale"], "overruled": decision["choice"] != decision["recommendation"]},
+        "picks": picks, "volunteers": item.volunteer_ids,
+        "owner": None if owner is None else {k: owner[k] for k in ("owner", "metric", "unit", "baseline",
+                                                                  "target", "checkin")},
+    }
+
+
+def _impact(row: Data) -> Data:
+    return {k: row[k] for k in ("id", "bottleneck_id", "outcome", "direction", "magnitude", "money", "because")} | {
+        "by": row["participant_id"]}
+
+
+def room_state(snapshot: Snapshot) -> Data:
+    """Everything the room sees, as plain JSON-ready data, at one version of the workshop."""
+    workshop = snapshot.workshop
+    step = snapshot.current_step
+    timer = snapshot.timer(step.key)
+    board = _board(snapshot)
+    method = scoring.method_by_key(snapshot.method)
+    return {
+        "code": snapshot.code, "version": snapshot.version, "title": workshop["title"],
+        "locked": bool(workshop["locked"]), "ended": snapshot.ended, "vote_budget": workshop["vote_budget"],
+        "step": {"key": step.key, "number": step.number, "title": step.title, "of": len(STEPS),
+                 "goal": step.goal, "guidance": step.guidance,
+                 "advice": stage_by_key(workshop["stage"]).advice[step.key]},
+        "timer": {"state": timer.state, "minutes": timer.minutes, "deadline": timer.deadline,
+                  "remaining": timer.remaining},
+        "board": board, "count": sum(len(v) for v in board.values()), "moderation": _moderation(snapshot),
+        "impacts": [_impact(i) for i in snapshot.impacts],
+        "method": {"key": method.key, "title": method.title, "formula": method.formula},
+        "initiatives": [_initiative(i, snapshot.method) for i in snapshot.plan],
+        "top": [i.id for i in snapshot.top],
+        "progress": progress(snapshot),
+    }
+
+
+def meta_of(state: Data) -> Data:
+    """What decides which step a screen shows (no board): small, and changes rarely."""
+    return {k: state[k] for k in ("code", "locked", "ended", "step", "timer", "vote_budget", "count")}
+
+
+# --- one participant's own view --------------------------------------------------------
+
+def participant_view(db: Database, code: str, token: Any) -> Data:
+    """The asking participant's own votes, scores, picks and offers (refused for anyone else)."""
+    workshop = storage.workshop_by_code(db, code)
+    if workshop is None:
+        raise NotFound("No workshop has that code.")
+    participant = actions.identify(db, code, token) if isinstance(token, str) else None
+    if participant is None:
+        raise NotAllowed("Join the workshop first: your identity was not recognised.")
+    wid, pid = int(workshop["id"]), int(participant["id"])
+    return {
+        "participant_id": pid, "name": participant["name"],
+        "votes": {str(k): v for k, v in storage.my_votes(db, wid, pid).items()},
+        "votes_left": max(0, actions.votes_left(db, code, token)),
+        "refunded": storage.refunded_votes(db, wid, pid),
+        "scores": {str(r["initiative_id"]): {c: r[c] for c in scoring.CRITERIA}
+                   for r in storage.rows_of_participant(db, "scores", pid)},
+        "picks": {str(r["initiative_id"]): {"choice": r["choice"], "reason": r["reason"]}
+                  for r in storage.rows_of_participant(db, "picks", pid)},
+        "volunteered": [r["initiative_id"] for r in storage.rows_of_participant(db, "volunteers", pid)],
+    }
+
+
+# --- the vocabulary --------------------------------------------------------------------
+
+def vocabulary() -> Data:
+    """Every list and limit the phone needs, from their one definition in `workshop/`."""
+    return {
+        "steps": [{"key": s.key, "number": s.number, "title": s.title, "acted": s.acted} for s in STEPS],
+        "dimensions": [{"key": d.key, "title": d.title, "scope": d.scope, "prompts": list(d.prompts)}
+                       for d in DIMENSIONS],
+        "outcomes": [{"key": o.key, "title": o.title, "group": o.group} for o in OUTCOMES],
+        "directions": [{"key": k, "title": v} for k, v in actions.DIRECTIONS.items()],
+        "magnitudes": [{"key": k, "title": v} for k, v in actions.MAGNITUDES.items()],
+        "criteria": [{"key": c, "label": scoring.LABELS[c], "low": scoring.RANGES[c][0], "high": scoring.RANGES[c][1],
+                      "step": scoring.STEP[c], "default": scoring.DEFAULT_SCORE[c]} for c in scoring.CRITERIA],
+        "choices": [{"key": c, "title": decide.CHOICE_TITLES[c], "hint": decide.CHOICE_HINTS[c]}
+                    for c in decide.CHOICES],
+        "limits": {"name": NAME_MAX, "short": SHORT_MAX, "note": NOTE_MAX, "long": LONG_MAX,
+                   "money": actions.MONEY_MAX},
+    }
