@@ -1,0 +1,284 @@
+"""The hub with a fake room: coalesced rebuilds, long-polls that wake on a new version, a meta
+version that moves only with the meta, and memory bounded whatever codes are asked for."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import threading
+import time
+from typing import Any
+
+from workshop import hub as hub_module
+from workshop.hub import IDLE_EVICT, PRESENCE_MAX, PRESENCE_WINDOW, Entry, Hub
+
+ROOM = "ROOM42"
+
+
+class FakeRoom:
+    """Versions per code, a meta part, and a build that can be slow and counts itself."""
+
+    def __init__(self) -> None:
+        self.versions: dict[str, int] = {ROOM: 1}
+        self.locked = False
+        self.delay = 0.0
+        self.builds = 0
+        self.running = 0
+        self.most_running = 0
+        self.lock = threading.Lock()
+
+    def build(self, code: str) -> dict[str, Any] | None:
+        with self.lock:
+            if code not in self.versions:
+                return None
+            version = self.versions[code]  # what the snapshot reads first; later writes need a rebuild
+            self.builds += 1
+            self.running += 1
+            self.most_running = max(self.most_running, self.running)
+        time.sleep(self.delay)
+        with self.lock:
+            self.running -= 1
+        return {"code": code, "version": version, "locked": self.locked, "ended": False,
+                "step": {"key": "bottlenecks"}, "timer": {"state": "pending"}, "vote_budget": 5, "count": 3,
+                "board": {"notes": version}}
+
+    def read_versions(self, codes: list[str]) -> dict[str, int]:
+        return {c: self.versions[c] for c in codes if c in self.versions}
+
+    def hub(self) -> Hub:
+        return Hub(build=self.build, read_versions=self.read_versions)
+
+
+def run(coro_fn):
+    """Run one async scenario on a fresh event loop (no pytest-asyncio here)."""
+    return asyncio.run(coro_fn())
+
+
+# --- coalescing ------------------------------------------------------------------------------
+
+def test_nudges_during_a_slow_rebuild_are_published_by_one_more_rebuild():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        entry = await hub.current(ROOM)
+        assert entry is not None and entry.version == 1 and room.builds == 1
+        room.delay = 0.15
+        room.versions[ROOM] = 2
+        hub.nudge(ROOM)
+        await asyncio.sleep(0.05)  # the rebuild of version 2 is running now
+        first = entry.rebuilding
+        for version in range(3, 1_001):
+            room.versions[ROOM] = version
+            hub.nudge(ROOM)
+            assert entry.rebuilding is first  # no second rebuild is started while one runs
+        await asyncio.wait_for(first, 5)
+        return entry
+
+    entry = run(scenario)
+    assert room.builds == 3  # the first build, the one in flight, and one for every nudge since
+    assert room.most_running == 1
+    assert entry.version == 1_000 and b'"version":1000' in entry.body
+
+
+def test_a_nudge_for_a_code_nobody_follows_does_nothing():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        hub.nudge(ROOM)
+        hub.nudge("NOBODY")
+        await asyncio.sleep(0.05)
+        return hub
+
+    hub = run(scenario)
+    assert hub.entries == {} and room.builds == 0
+
+
+def test_a_state_is_encoded_once_per_version_and_gzipped_when_large():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        first = await hub.current(ROOM)
+        again = await hub.current(ROOM)
+        return first, again
+
+    first, again = run(scenario)
+    assert first is again and room.builds == 1
+    assert first.body.startswith(b"{") and first.body_gz is None  # small bodies are not compressed
+    body, body_gz, _, meta = hub_module.encode({**room.build(ROOM), "board": ["note"] * 500})
+    assert body_gz is not None and gzip.decompress(body_gz) == body and "board" not in meta
+
+
+# --- waking waiters ----------------------------------------------------------------------------
+
+def _wake_after(room: FakeRoom, nudge: bool):
+    async def scenario():
+        hub = room.hub()
+        entry = await hub.current(ROOM)
+        assert entry is not None
+        started = time.monotonic()
+        waiting = asyncio.create_task(hub.wait(ROOM, entry.version, "board", timeout=10))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+        room.versions[ROOM] = 2
+        if nudge:
+            hub.nudge(ROOM)
+        woken = await asyncio.wait_for(waiting, 5)
+        return woken, time.monotonic() - started, entry
+    return run(scenario)
+
+
+def test_a_waiter_wakes_as_soon_as_a_nudged_version_is_built():
+    woken, took, entry = _wake_after(FakeRoom(), nudge=True)
+    assert woken is entry and woken.version == 2 and took < 1
+    assert entry.waiters == 0
+
+
+def test_the_watcher_wakes_a_waiter_on_a_change_made_elsewhere():
+    woken, took, _ = _wake_after(FakeRoom(), nudge=False)
+    assert woken.version == 2 and took < 2  # within a few ticks, far before the 10 s timeout
+
+
+def test_a_wait_with_nothing_new_returns_at_its_timeout():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        started = time.monotonic()
+        entry = await hub.wait(ROOM, 1, "board", timeout=0.3)
+        return entry, time.monotonic() - started
+
+    entry, took = run(scenario)
+    assert entry is not None and entry.version == 1 and 0.25 <= took < 2
+
+
+def test_an_older_since_returns_at_once():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        started = time.monotonic()
+        entry = await hub.wait(ROOM, 0, "board", timeout=10)
+        return entry, time.monotonic() - started
+
+    entry, took = run(scenario)
+    assert entry.version == 1 and took < 1
+
+
+def test_waiters_are_released_when_the_workshop_disappears():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        waiting = asyncio.create_task(hub.wait(ROOM, 1, "board", timeout=10))
+        await asyncio.sleep(0.05)
+        del room.versions[ROOM]
+        return await asyncio.wait_for(waiting, 3)
+
+    assert run(scenario) is None
+
+
+# --- the meta version -----------------------------------------------------------------------
+
+def test_the_meta_version_moves_only_when_the_meta_changes():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        entry = await hub.current(ROOM)
+        assert entry.meta_version == 1
+        meta_wait = asyncio.create_task(hub.wait(ROOM, 1, "meta", timeout=10))
+        for version in (2, 3):  # board-only changes
+            room.versions[ROOM] = version
+            await hub._publish(ROOM, entry)
+        await asyncio.sleep(0.2)
+        assert entry.version == 3 and entry.meta_version == 1 and not meta_wait.done()
+        room.locked, room.versions[ROOM] = True, 4
+        hub.nudge(ROOM)
+        woken = await asyncio.wait_for(meta_wait, 3)
+        return woken
+
+    entry = run(scenario)
+    assert entry.version == 4 and entry.meta_version == 2
+    assert b'"locked":true' in entry.meta_body and b'"version":2' in entry.meta_body
+    assert b'"board"' not in entry.meta_body
+
+
+# --- bounded memory ----------------------------------------------------------------------------
+
+def test_unknown_codes_never_leave_an_entry():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        for start in range(0, 10_000, 1_000):
+            calls = [call for n in range(start, start + 1_000)
+                     for call in (hub.current(f"NO{n}"), hub.wait(f"NO{n}", -1, "board", 5, client="x"))]
+            assert set(await asyncio.gather(*calls)) == {None}
+        return hub
+
+    hub = run(scenario)
+    assert hub.entries == {}
+
+
+def test_evict_idle_drops_idle_entries_but_not_ones_with_waiters():
+    room = FakeRoom()
+    room.versions["IDLE01"] = 1
+
+    async def scenario():
+        hub = room.hub()
+        await hub.current("IDLE01")
+        waiting = asyncio.create_task(hub.wait(ROOM, 1, "board", timeout=10))
+        await asyncio.sleep(0.05)
+        hub.evict_idle(now=time.monotonic())
+        kept_while_fresh = set(hub.entries)
+        hub.evict_idle(now=time.monotonic() + IDLE_EVICT + 1)
+        kept_when_idle = set(hub.entries)
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)
+        waiters = hub.entries[ROOM].waiters
+        hub.evict_idle(now=time.monotonic() + IDLE_EVICT + 1)
+        return kept_while_fresh, kept_when_idle, waiters, set(hub.entries)
+
+    fresh, idle, waiters, last = run(scenario)
+    assert fresh == {"IDLE01", ROOM}
+    assert idle == {ROOM}
+    assert waiters == 0 and last == set()
+
+
+# --- presence ----------------------------------------------------------------------------------
+
+def test_presence_counts_distinct_clients_within_the_window():
+    entry = Entry()
+    entry.seen("phone-a", 0.0)
+    entry.seen("phone-b", 10.0)
+    entry.seen("phone-a", 20.0)
+    assert entry.connected(20.0) == 2
+    assert entry.connected(10.0 + PRESENCE_WINDOW + 1) == 1  # phone-b has gone quiet
+    assert entry.connected(20.0 + PRESENCE_WINDOW + 1) == 0
+
+
+def test_presence_is_capped_and_forgets_the_longest_silent_first():
+    entry = Entry()
+    entry.seen("faithful", 0.0)
+    for n in range(PRESENCE_MAX + 1_000):
+        entry.seen(f"c{n}", 1.0)
+        if n == PRESENCE_MAX // 2:
+            entry.seen("faithful", 1.0)
+    assert len(entry.clients) == PRESENCE_MAX
+    assert entry.connected(1.0) == PRESENCE_MAX
+    assert "c0" not in entry.clients and "faithful" in entry.clients
+
+
+def test_waits_with_a_client_id_count_towards_presence():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        for client in ("a", "b", "a", ""):
+            await hub.wait(ROOM, 0, "meta", 0, client=client)
+        return hub.entries[ROOM].connected(time.monotonic())
+
+    assert run(scenario) == 2

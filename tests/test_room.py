@@ -1,0 +1,201 @@
+"""What the live channel sends: the shared room state (no secrets, only the live board), who
+took part per step, a participant's own view and the phone's vocabulary."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+from tests.helpers import NOW
+
+from workshop import actions, decide, room, scoring
+from workshop.errors import NotAllowed, NotFound
+from workshop.state import load
+from workshop.steps import DIMENSION_KEYS, OUTCOME_KEYS, STEP_KEYS, STEPS
+from workshop.text import LONG_MAX, NAME_MAX, NOTE_MAX, SHORT_MAX
+
+SCORE = {"value": 7, "effort": 4, "urgency": 6, "confidence": 60}
+
+
+@dataclass
+class People:
+    code: str
+    key: str
+    host: str  # the facilitator's own participant token
+    ann: str
+    bo: str
+    cy: str
+
+
+@pytest.fixture
+def people(db, workshop) -> People:
+    code = workshop.code
+    tokens = [actions.join(db, code, name, now=NOW).token for name in ("Ann", "Bo", "Cy")]
+    return People(code, workshop.facilitator_key, workshop.facilitator_token, *tokens)
+
+
+def note(db, p: People, token: str, text: str, dimension: str = "platform") -> int:
+    return actions.add_bottleneck(db, p.code, token, dimension, text, now=NOW)
+
+
+def progress_of(db, code: str) -> dict:
+    return room.progress(load(db, code))
+
+
+# --- who took part --------------------------------------------------------------------------
+
+def test_took_part_has_one_entry_per_step():
+    assert tuple(room.TOOK_PART) == STEP_KEYS
+
+
+def test_progress_counts_participants_who_acted_in_each_step(db, people):
+    p = people
+    keep = note(db, p, p.ann, "Incidents eat the sprint")
+    actions.vote(db, p.code, p.bo, keep)
+    note(db, p, p.host, "The host's own note")
+    assert progress_of(db, p.code) == {"people": 3, "acted": 2, "label": STEPS[0].acted}
+
+    actions.go_to_step(db, p.code, p.key, "impact", now=NOW)
+    assert progress_of(db, p.code)["acted"] == 0
+    actions.add_impact(db, p.code, p.ann, keep, "throughput", "worse", 3, "Firefighting", now=NOW)
+    actions.add_impact(db, p.code, p.host, keep, "churn", "worse", 3, "Outages", now=NOW)
+    assert progress_of(db, p.code)["acted"] == 1
+
+    actions.go_to_step(db, p.code, p.key, "prioritise", now=NOW)
+    item = actions.add_initiative(db, p.code, p.ann, "SLOs", [keep], now=NOW)
+    for token in (p.bo, p.cy, p.host):
+        actions.score_initiative(db, p.code, token, item, SCORE, now=NOW)
+    assert progress_of(db, p.code)["acted"] == 2
+
+    actions.go_to_step(db, p.code, p.key, "decide", now=NOW)
+    actions.pick_choice(db, p.code, p.cy, item, "buy", "Commodity", now=NOW)
+    actions.pick_choice(db, p.code, p.host, item, "build", now=NOW)
+    assert progress_of(db, p.code)["acted"] == 1
+
+    actions.go_to_step(db, p.code, p.key, "owners", now=NOW)
+    for token in (p.ann, p.bo, p.host):
+        actions.volunteer(db, p.code, token, item, True, now=NOW)
+    actions.volunteer(db, p.code, p.bo, item, False, now=NOW)
+    assert progress_of(db, p.code) == {"people": 3, "acted": 1, "label": STEPS[4].acted}
+
+
+# --- the shared state -----------------------------------------------------------------------
+
+def test_the_demo_state_is_json_without_any_secret(db, demo):
+    text = json.dumps(room.room_state(load(db, demo.code)))
+    secrets = {demo.facilitator_key, demo.facilitator_token, actions.hash_secret(demo.facilitator_key),
+               actions.hash_secret(demo.facilitator_token), "key_hash", "token_hash", "leader_hash", "client_id"}
+    secrets |= {r[0] for r in db.execute("SELECT token_hash FROM participants").fetchall() if r[0]}
+    assert len(secrets) > 8
+    assert [s for s in secrets if s in text] == []
+
+
+def test_the_board_shows_only_live_notes(db, demo):
+    snapshot = load(db, demo.code)
+    state = room.room_state(snapshot)
+    shown = {n["id"] for notes in state["board"].values() for n in notes}
+    gone = {b["id"] for b in snapshot.bottlenecks if b["hidden"] or b["merged_into"] is not None}
+    assert len(gone) == 2 and not shown & gone
+    assert shown == {b["id"] for b in snapshot.live_bottlenecks} and state["count"] == len(shown)
+    assert set(state["board"]) == set(DIMENSION_KEYS)
+    assert "Too many meetings" not in json.dumps(state) and "Incidents eat our sprint" not in json.dumps(state)
+
+
+def test_the_state_follows_the_version_and_the_step(db, demo):
+    snapshot = load(db, demo.code)
+    state = room.room_state(snapshot)
+    assert state["version"] == snapshot.version and state["ended"] is True and state["locked"] is True
+    assert state["step"]["key"] == "owners" and state["step"]["of"] == len(STEPS)
+    assert [i["id"] for i in state["initiatives"]] == [i.id for i in snapshot.plan]
+    assert state["top"] == [i.id for i in snapshot.top]
+    assert set(room.meta_of(state)) == {"code", "locked", "ended", "step", "timer", "vote_budget", "count"}
+
+
+# --- a participant's own view ---------------------------------------------------------------
+
+def test_merged_votes_appear_on_the_note_kept(db, people):
+    p = people
+    keep, dup = note(db, p, p.ann, "Incidents eat the sprint"), note(db, p, p.bo, "Incidents eat capacity")
+    for target in (dup, dup, keep):
+        actions.vote(db, p.code, p.ann, target)
+    actions.merge_bottlenecks(db, p.code, p.key, dup, keep)
+    mine = room.participant_view(db, p.code, p.ann)
+    assert mine["votes"] == {str(keep): 3} and mine["votes_left"] == 2 and mine["refunded"] == 0
+
+
+def test_votes_on_a_hidden_note_are_refunded(db, people):
+    p = people
+    keep, noise = note(db, p, p.ann, "Incidents eat the sprint"), note(db, p, p.bo, "Too many meetings")
+    for target in (noise, noise, keep):
+        actions.vote(db, p.code, p.ann, target)
+    assert room.participant_view(db, p.code, p.ann)["votes_left"] == 2
+    actions.hide_bottleneck(db, p.code, p.key, noise)
+    mine = room.participant_view(db, p.code, p.ann)
+    assert mine["refunded"] == 2 and mine["votes_left"] == 4 and mine["votes"] == {str(keep): 1}
+    actions.hide_bottleneck(db, p.code, p.key, noise, hidden=False)
+    mine = room.participant_view(db, p.code, p.ann)
+    assert mine["refunded"] == 0 and mine["votes_left"] == 2
+
+
+def test_the_own_view_has_my_scores_picks_and_offers_only(db, people):
+    p = people
+    item = actions.add_initiative(db, p.code, p.ann, "SLOs", [note(db, p, p.ann, "Incidents")], now=NOW)
+    actions.score_initiative(db, p.code, p.ann, item, SCORE, now=NOW)
+    actions.pick_choice(db, p.code, p.ann, item, "partner", "Allies", now=NOW)
+    actions.volunteer(db, p.code, p.ann, item, True, now=NOW)
+    actions.score_initiative(db, p.code, p.bo, item, {**SCORE, "value": 2}, now=NOW)
+    mine = room.participant_view(db, p.code, p.ann)
+    assert mine["name"] == "Ann" and mine["scores"] == {str(item): SCORE}
+    assert mine["picks"] == {str(item): {"choice": "partner", "reason": "Allies"}}
+    assert mine["volunteered"] == [item]
+    assert room.participant_view(db, p.code, p.cy)["scores"] == {}
+    json.dumps(mine)
+
+
+def test_the_own_view_refuses_anyone_else(db, people, demo):
+    for token in ("not-a-token", people.key, None, 42, ["x"], "\ud800", demo.facilitator_token):
+        with pytest.raises(NotAllowed):
+            room.participant_view(db, people.code, token)
+    with pytest.raises(NotFound):
+        room.participant_view(db, "NOPE00", people.ann)
+
+
+# --- moderation ---------------------------------------------------------------------------
+
+def test_moderation_changes_on_merge_hide_and_restore_only(db, people):
+    p = people
+    keep, dup, noise = (note(db, p, p.ann, t) for t in ("Incidents", "Outages", "Lunch"))
+
+    def moderation() -> int:
+        return room.room_state(load(db, p.code))["moderation"]
+
+    seen = [moderation()]
+    actions.vote(db, p.code, p.bo, keep)
+    note(db, p, p.cy, "Slow reviews")
+    assert moderation() == seen[-1]
+    for act in (lambda: actions.merge_bottlenecks(db, p.code, p.key, dup, keep),
+                lambda: actions.hide_bottleneck(db, p.code, p.key, noise),
+                lambda: actions.hide_bottleneck(db, p.code, p.key, noise, hidden=False)):
+        act()
+        assert moderation() != seen[-1]
+        seen.append(moderation())
+    actions.vote(db, p.code, p.ann, keep)
+    assert moderation() == seen[-1]
+
+
+# --- the vocabulary -----------------------------------------------------------------------
+
+def test_the_vocabulary_comes_from_the_one_definition_of_each_list():
+    vocabulary = room.vocabulary()
+    json.dumps(vocabulary)
+    assert [s["key"] for s in vocabulary["steps"]] == list(STEP_KEYS)
+    assert [d["key"] for d in vocabulary["dimensions"]] == list(DIMENSION_KEYS)
+    assert [o["key"] for o in vocabulary["outcomes"]] == list(OUTCOME_KEYS)
+    assert [c["key"] for c in vocabulary["criteria"]] == list(scoring.CRITERIA)
+    assert [c["key"] for c in vocabulary["choices"]] == list(decide.CHOICES)
+    assert [d["key"] for d in vocabulary["directions"]] == list(actions.DIRECTIONS)
+    assert [m["key"] for m in vocabulary["magnitudes"]] == list(actions.MAGNITUDES)
+    assert vocabulary["limits"] == {"name": NAME_MAX, "short": SHORT_MAX, "note": NOTE_MAX, "long": LONG_MAX,
+                                    "money": actions.MONEY_MAX}
+
