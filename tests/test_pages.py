@@ -205,6 +205,33 @@ def test_changed_answers_never_record_an_overrule_nobody_picked(app_db):
     assert (decision["choice"], decision["recommendation"]) == ("build", "build"), "no overrule was picked"
 
 
+def test_the_facilitator_sees_the_rooms_picks_and_volunteers_and_answers_reach_the_room(app_db):
+    made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
+    code, token, key = made.code, made.facilitator_token, made.facilitator_key
+    bottleneck = actions.add_bottleneck(app_db, code, token, "platform", "Deploys are slow")
+    item = actions.add_initiative(app_db, code, token, "Self-serve deploys", [bottleneck])
+    ann, bo = (actions.join(app_db, code, name).token for name in ("Ann", "Bo"))
+    actions.pick_choice(app_db, code, ann, item, "buy", "Speed <b>wins</b>")
+    actions.pick_choice(app_db, code, bo, item, "buy")
+    for _ in range(3):
+        actions.next_step(app_db, code, key)
+    at = open_page("step_4_decide.py", ws=code, p=token)
+    assert "The room's picks: Build 0 · Buy 2 · Partner 0" in texts(at)
+    next(r for r in at.radio if r.key == f"q-{item}-core").set_value("no")
+    at.run()
+    assert storage.answers(app_db, load(app_db, code).id) == {item: {"core": "no"}}, "kept as it is given"
+
+    actions.record_decision(app_db, code, key, item, ANSWERS_BUY, None, "Commodity")
+    actions.volunteer(app_db, code, ann, item)
+    actions.next_step(app_db, code, key)
+    at = open_page("step_5_owners.py", ws=code, p=token)
+    assert "Volunteered from their phones: Ann" in texts(at)
+    assert next(w for w in at.text_input if w.label == "Owner (DRI)").value == "Ann"
+
+
+ANSWERS_BUY = {"core": "no", "speed": "speed", "network": "no", "capability": "yes", "cost": "buy"}
+
+
 @pytest.mark.parametrize("missing, phrase", [
     ("platform", "no platform bottleneck"),
     ("owner", "missing an owner"),

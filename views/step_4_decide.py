@@ -6,6 +6,7 @@ import streamlit as st
 
 from views import ui
 from workshop import actions, decide
+from workshop.state import Initiative
 
 
 def decision_form(item_id: int, answers: dict[str, str], recommendation: decide.Recommendation,
@@ -29,6 +30,24 @@ def decision_form(item_id: int, answers: dict[str, str], recommendation: decide.
             st.rerun()
 
 
+def store_answer(initiative_id: int, question: str, key: str) -> None:
+    """Keep each answer as it is given: the phones show the recommendation as soon as all are in."""
+    ui.act(actions.answer_question, ctx.db, ctx.code, ctx.key, initiative_id, question, st.session_state[key])
+
+
+def room_split(item: Initiative) -> None:
+    """The participants' own picks from their phones, beside the questionnaire."""
+    counts = {c: sum(p["choice"] == c for p in item.picks) for c in decide.CHOICES}
+    if not item.picks:
+        st.caption("No picks from the room yet: participants give theirs on their phones.")
+        return
+    st.write("The room's picks: " + " · ".join(f"{decide.CHOICE_TITLES[c]} {n}" for c, n in counts.items()))
+    reasons = [{"Pick": decide.CHOICE_TITLES[p["choice"]], "Why": p["reason"]} for p in item.picks if p["reason"]]
+    if reasons:
+        with st.expander(f"Reasons given ({len(reasons)})"):
+            st.dataframe(reasons, hide_index=True, width="stretch")
+
+
 ctx = ui.open_step("decide")
 snapshot = ctx.snapshot
 
@@ -43,15 +62,17 @@ for item in snapshot.top:
     if item.description:
         st.text(item.description)
     saved = item.decision
-    previous = saved["answers"] if saved else {}
     answers = {}
     cols = st.columns(len(decide.QUESTIONS))
     for column, question in zip(cols, decide.QUESTIONS):
         options = list(question.options)
+        key = f"q-{item.id}-{question.key}"
         answers[question.key] = column.radio(
-            question.text, options, key=f"q-{item.id}-{question.key}",
-            index=options.index(previous[question.key]) if question.key in previous else None,
-            format_func=lambda o, q=question: q.options[o], disabled=not ctx.facilitator)
+            question.text, options, key=key,
+            index=options.index(item.answers[question.key]) if question.key in item.answers else None,
+            format_func=lambda o, q=question: q.options[o],
+            on_change=store_answer, args=(item.id, question.key, key))
+    room_split(item)
     if all(answers.values()):
         recommendation = decide.recommend(answers)
         st.success(f"Recommendation: **{decide.CHOICE_TITLES[recommendation.choice]}**")

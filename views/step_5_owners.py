@@ -35,10 +35,14 @@ for item in snapshot.decided:
                 f"{owner['unit']} · first check-in {owner['checkin']}")
     if suggestions:
         st.caption(ui.safe("Suggested from the impact map: " + ", ".join(suggestions)))
+    volunteers = [snapshot.participant_name(v) for v in item.volunteer_ids]
+    if volunteers:
+        st.caption(ui.safe("Volunteered from their phones: " + ", ".join(volunteers)))
     if ctx.facilitator:
         with st.form(f"owner-{item.id}"):
             cols = st.columns(3)
-            name = cols[0].text_input("Owner (DRI)", value=owner["owner"] if owner else "", max_chars=80)
+            name = cols[0].text_input("Owner (DRI)", value=owner["owner"] if owner else (volunteers[:1] or [""])[0],
+                                      max_chars=80)
             metric = cols[1].text_input("Success metric", value=owner["metric"] if owner else
                                         (suggestions[0] if suggestions else ""), max_chars=120)
             unit = cols[2].text_input("Unit", value=owner["unit"] if owner else "", max_chars=30)
