@@ -1,16 +1,20 @@
-"""The projector view in a real browser, step by step, on a 1080p screen.
+"""The projector and the facilitator console in a real browser.
 
-The facilitator moves the room through the five steps (domain actions, as the sidebar
-buttons do); the projector follows without a reload and shows each step's own content:
-the live board, the impact map, the ranking chart, the three decisions, the owners. A
-change made while a step is projected reaches the screen without anyone touching it.
+- The projector follows the room through the five steps without a reload.
+- With a busy room (the sample plus 60 notes) every step fits a 1920×1080 and a 1280×720
+  screen without scrolling, no visible text is under 24 px at 1080p (the join URL aside)
+  and the join code is at least 72 px high.
+- Axe finds no critical accessibility violation on the projector or any facilitator page.
+
 Screenshots go to `$SCREENSHOTS` when set (else the test's temporary folder).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,59 +22,181 @@ from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from workshop import actions, storage
 from workshop.demo import create_demo
 from workshop.state import load
-from workshop.steps import STEPS
+from workshop.steps import DIMENSION_KEYS, STEPS
 
 playwright = pytest.importorskip("playwright.sync_api")
 
 EXPECTED = {
     "bottlenecks": "live-board",
-    "impact": "Top-10 bottlenecks with an impact",
-    "prioritise": "Ranking ·",
+    "impact": "top bottlenecks linked to an impact",
+    "prioritise": "Ranking by",
     "decide": "As recommended",
     "owners": "Ship It checklist",
 }
+EXTRA_NOTES = 60
+SMALLEST_TEXT = 24      # px at 1080p
+CODE_HEIGHT = 72        # px, at every screen size
+SCREENS = {"1080p": (1920, 1080), "720p": (1280, 720)}
+CONSOLE = (1440, 900)
+
+# Every visible text node: its text, on-screen font size (zoom included) and where it sits.
+MEASURE_TEXT = """() => {
+  const out = [];
+  const walk = (root) => {
+    const it = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+    for (let n = it.currentNode; n; n = it.nextNode()) {
+      if (n.nodeType === 1) { if (n.shadowRoot) walk(n.shadowRoot); continue; }
+      const el = n.parentElement;
+      if (!el || !n.textContent.trim() || el.closest('style,script,noscript,.vega-embed')) continue;
+      if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || r.bottom <= 0 || r.top >= innerHeight) continue;
+      const zoom = el.currentCSSZoom || 1;
+      const host = root instanceof ShadowRoot ? 'live' : 'page';
+      out.push({text: n.textContent.trim().slice(0, 60), size: parseFloat(getComputedStyle(el).fontSize) * zoom,
+                url: !!el.closest('.st-key-pj-join [data-testid=stText]'), host});
+    }
+  };
+  walk(document.body);
+  return out;
+}"""
+MEASURE_PAGE = """() => {
+  const main = document.querySelector('[data-testid=stMain]') || document.scrollingElement;
+  const code = document.querySelector('.pj-code');
+  return {doc: document.documentElement.scrollHeight, inner: innerHeight,
+          main: main.scrollHeight, mainBox: main.clientHeight,
+          code: code ? parseFloat(getComputedStyle(code).fontSize) * (code.currentCSSZoom || 1) : 0};
+}"""
 
 
-def test_projector_follows_the_room_through_every_step(tmp_path):
-    shots = Path(os.environ.get("SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
-    db_path = tmp_path / "projector.db"
+def busy_room(db_path: Path) -> tuple[str, str, str]:
+    """The sample workshop, reopened, with 60 more notes from six people: (code, key, token)."""
     db = storage.connect(db_path)
     made = create_demo(db)
-    code, key = made.code, made.facilitator_key
-    actions.reopen_workshop(db, code, key)
-    actions.go_to_step(db, code, key, "bottlenecks")
+    actions.reopen_workshop(db, made.code, made.facilitator_key)
+    people = [actions.join(db, made.code, f"Person {n}").token for n in range(6)]
+    for n in range(EXTRA_NOTES):
+        text = f"Extra bottleneck {n}: " + "hand-offs between teams slow every release " * (1 + n % 3)
+        note = actions.add_bottleneck(db, made.code, people[n % 6], DIMENSION_KEYS[n % 3], text[:200])
+        if n % 4 == 0:
+            actions.vote(db, made.code, people[(n + 1) % 6], note)
+    db.close()
+    return made.code, made.facilitator_key, made.facilitator_token
 
-    errors: list[str] = []
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory) -> Iterator[dict[str, Any]]:
+    """One app server and one browser for the whole module (start-up is the slow part)."""
+    db_path = tmp_path_factory.mktemp("projector") / "projector.db"
+    code, key, token = busy_room(db_path)
     with running_app(db_path) as base, playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(f"{base}/projector?ws={code}")
-            for step in STEPS:
-                actions.go_to_step(db, code, key, step.key)
-                page.get_by_text(f"Step {step.number}: {step.title}", exact=False).first.wait_for(timeout=30_000)
-                marker = EXPECTED[step.key]
-                if marker == "live-board":
-                    page.get_by_test_id("live-board").locator(".sw-card").first.wait_for(timeout=30_000)
-                else:
-                    page.get_by_text(marker, exact=False).first.wait_for(timeout=30_000)
-                if step.key in ("impact", "prioritise"):
-                    page.locator(".vega-embed canvas, .vega-embed svg").first.wait_for(timeout=30_000)
-                page.wait_for_timeout(800)  # let charts finish drawing before the picture
-                page.screenshot(path=str(shots / f"projector-{step.number}-{step.key}.png"))
-                assert key not in page.content()
-
-            # While step 3 is projected, a new owner appears without a reload.
-            snapshot = load(db, code)
-            actions.go_to_step(db, code, key, "prioritise")
-            page.get_by_text("Ranking ·", exact=False).first.wait_for(timeout=30_000)
-            participant = actions.join(db, code, "Late idea").token
-            actions.add_initiative(db, code, participant, "Projected without reload",
-                                   [snapshot.live_bottlenecks[0]["id"]])
-            page.get_by_text("Projected without reload", exact=False).first.wait_for(timeout=20_000)
+            yield {"base": base, "db_path": db_path, "code": code, "key": key, "token": token, "browser": browser}
         finally:
             browser.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def wait_for_step(page: Any, step_key: str) -> None:
+    step = next(s for s in STEPS if s.key == step_key)
+    page.get_by_text(f"Step {step.number} of {len(STEPS)}: {step.title}", exact=False).first.wait_for(timeout=30_000)
+    marker = EXPECTED[step_key]
+    if marker == "live-board":
+        page.get_by_test_id("live-board").locator(".sw-card").first.wait_for(timeout=30_000)
+    else:
+        page.get_by_text(marker, exact=False).first.wait_for(timeout=30_000)
+    if step_key in ("impact", "prioritise"):
+        page.locator(".vega-embed canvas, .vega-embed svg").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(700)  # let charts and the live element finish drawing
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_projector_fits_one_screen_and_reads_from_the_back(room, shots, screen):
+    width, height = SCREENS[screen]
+    db = storage.connect(room["db_path"])
+    page = room["browser"].new_context(viewport={"width": width, "height": height}).new_page()
+    problems: list[str] = []
+    for step in STEPS:
+        actions.go_to_step(db, room["code"], room["key"], step.key)
+        page.goto(f"{room['base']}/projector?ws={room['code']}")
+        wait_for_step(page, step.key)
+        page.screenshot(path=str(shots / f"projector-{screen}-{step.number}-{step.key}.png"))
+        sizes = page.evaluate(MEASURE_PAGE)
+        if sizes["doc"] > sizes["inner"] or sizes["main"] > sizes["mainBox"]:
+            problems.append(f"{step.key}: scrolls ({sizes})")
+        if sizes["code"] < CODE_HEIGHT:
+            problems.append(f"{step.key}: join code {sizes['code']:.0f} px")
+        if screen == "1080p":
+            small = [t for t in page.evaluate(MEASURE_TEXT) if not t["url"] and t["size"] < SMALLEST_TEXT]
+            problems += [f"{step.key}: {t['size']:.1f} px {t['host']} {t['text']!r}" for t in small[:5]]
+        assert room["key"] not in page.content() and room["token"] not in page.content()
+    db.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_projector_follows_the_room_without_a_reload(room):
+    db = storage.connect(room["db_path"])
+    code, key = room["code"], room["key"]
+    errors: list[str] = []
+    page = room["browser"].new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    actions.go_to_step(db, code, key, "bottlenecks")
+    page.goto(f"{room['base']}/projector?ws={code}")
+    for step in STEPS:
+        actions.go_to_step(db, code, key, step.key)
+        wait_for_step(page, step.key)
+    # While step 3 is projected, a new top-scored initiative appears without a reload.
+    snapshot = load(db, code)
+    actions.go_to_step(db, code, key, "prioritise")
+    wait_for_step(page, "prioritise")
+    participant = actions.join(db, code, "Late idea").token
+    late = actions.add_initiative(db, code, participant, "Projected without reload",
+                                  [snapshot.live_bottlenecks[0]["id"]])
+    actions.score_initiative(db, code, participant, late, {"value": 10, "effort": 1, "urgency": 9, "confidence": 100})
+    page.get_by_text("Projected without reload", exact=False).first.wait_for(timeout=20_000)
+    db.close()
     assert not errors, errors
-    assert len(list(shots.glob("projector-*.png"))) >= 5
+
+
+FACILITATOR_PAGES = [("start", None), *((f"step-{s.number}", s.key) for s in STEPS), ("ship-it", None),
+                     ("portfolio", None), ("projector", None)]
+
+
+def test_axe_finds_no_critical_violation_and_the_console_is_pictured(room, shots):
+    from axe_playwright_python.sync_playwright import Axe
+
+    db = storage.connect(room["db_path"])
+    code, key = room["code"], room["key"]
+    page = room["browser"].new_context(viewport={"width": CONSOLE[0], "height": CONSOLE[1]}).new_page()
+    axe = Axe()
+    critical: list[str] = []
+    serious: dict[str, set[str]] = {}
+    for name, step_key in FACILITATOR_PAGES:
+        if step_key:
+            actions.go_to_step(db, code, key, step_key)
+            page.goto(f"{room['base']}/{step_key}?ws={code}&p={room['token']}")
+            page.get_by_test_id("live-facilitator").first.wait_for(timeout=30_000)
+        else:
+            query = "" if name == "start" else f"?ws={code}" + ("" if name == "projector" else f"&p={room['token']}")
+            page.goto(f"{room['base']}/{name}{query}")
+            page.locator("h1").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(900)
+        page.screenshot(path=str(shots / f"console-{name}.png"))
+        for violation in axe.run(page).response["violations"]:
+            where = f"{name}: {violation['id']} ({len(violation['nodes'])})"
+            if violation["impact"] == "critical":
+                critical.append(where + " " + violation["nodes"][0]["html"][:160])
+            elif violation["impact"] == "serious":
+                serious.setdefault(violation["id"], set()).add(name)
+                if os.environ.get("AXE_DETAILS"):
+                    print(name, violation["id"], [n["html"][:120] for n in violation["nodes"][:4]])
+    db.close()
+    print("serious axe violations left:", {k: sorted(v) for k, v in serious.items()})
+    assert not critical, "\n".join(critical)

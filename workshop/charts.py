@@ -240,7 +240,8 @@ def projector(chart: Any) -> Any:
     return (chart
             .configure_axis(labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, labelLimit=420, titlePadding=12,
                             gridOpacity=0.5)
-            .configure_legend(labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, symbolSize=220, labelLimit=320)
+            .configure_legend(labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, symbolSize=220, labelLimit=320,
+                              titleLimit=320)
             .configure_title(fontSize=HEADLINE_SIZE, subtitleFontSize=LABEL_SIZE, anchor="start", offset=12)
             .configure_header(labelFontSize=TITLE_SIZE, titleFontSize=TITLE_SIZE)
             .configure_view(stroke=None))
@@ -259,6 +260,11 @@ def _fmt_minutes(value: float) -> str:
 
 # --- the charts ----------------------------------------------------------------------
 
+# Streamlit fits a whole chart (axes, titles, legend) into its spec size, while vl-convert
+# gives the plot itself that size; labels are laid out on the smaller plot, which only
+# moves them further apart when the plot turns out larger.
+ROOM_X = 110                # y-axis title and labels
+ROOM_Y = 150                # title, subtitle and x axis
 URGENCY_DOMAIN = (0.5, 10.5)
 POINT_SIZE = 420            # circle area in px²
 POINT_RADIUS = (POINT_SIZE / math.pi) ** 0.5 + 1.5   # with its white stroke
@@ -338,7 +344,8 @@ def roi_urgency(snapshot: Snapshot, *, labels: int = 12, width: int = WIDTH,
                           "scorers"]].copy()
     points_data["labelled"] = points_data["rank"].rank(method="first") <= labels
     corners = _corners(y_max)
-    points_data = _place_roi_labels(points_data, corners, width, height, y_max, short_only=len(scored) > labels)
+    points_data = _place_roi_labels(points_data, corners, width - ROOM_X, height - ROOM_Y, y_max,
+                                    short_only=len(scored) > labels)
     title = alt.TitleParams(f"{method.title} × urgency",
                             subtitle=[" · ".join(_roi_notes(method.formula, len(frame) - len(scored), points_data))])
     x_scale, y_scale = alt.Scale(domain=list(URGENCY_DOMAIN), nice=False), alt.Scale(domain=[0, y_max], nice=False)
@@ -373,8 +380,16 @@ def roi_urgency(snapshot: Snapshot, *, labels: int = 12, width: int = WIDTH,
     return projector(chart)
 
 
-def impact_map(snapshot: Snapshot, *, width: int = 560) -> alt.LayerChart | alt.Chart:
-    """Which dimension hurts which outcome: bubble size = summed magnitude, colour = worst magnitude."""
+IMPACT_ROW = 54      # px per outcome row when the chart may grow
+IMPACT_MIN_ROW = 30  # px per outcome row when a fixed height is shared (20 px labels)
+BUBBLE_MAX = 2400    # px² of the largest bubble
+
+
+def impact_map(snapshot: Snapshot, *, width: int = 560, height: int | None = None) -> alt.LayerChart | alt.Chart:
+    """Which dimension hurts which outcome: bubble size = summed magnitude, colour = worst magnitude.
+
+    With `height` (the projector), the outcome rows share that height instead of growing.
+    """
     cells = impact_cells_frame(snapshot)
     if cells.empty:
         return _message("Impact map", "No impacts recorded yet.", width)
@@ -387,21 +402,24 @@ def impact_map(snapshot: Snapshot, *, width: int = 560) -> alt.LayerChart | alt.
                alt.Tooltip("impacts:Q", title="Impacts"), alt.Tooltip("magnitude_sum:Q", title="Sum of magnitudes"),
                alt.Tooltip("magnitude_max:Q", title="Worst magnitude (1–5)"),
                alt.Tooltip("money_label:N", title="Money estimate"), alt.Tooltip("because:N", title="Because")]
+    chart_height = max(len(outcomes) * IMPACT_MIN_ROW, height) if height else max(len(outcomes) * IMPACT_ROW, 160)
+    row = chart_height / max(len(outcomes), 1)
+    biggest = min(BUBBLE_MAX, math.pi * (row / 2) ** 2)  # a bubble never spills into the next row
     base = alt.Chart(cells)
     bubbles = base.mark_circle(opacity=0.9, stroke="#333333", strokeWidth=1).encode(
         x=x, y=y,
         size=alt.Size("magnitude_sum:Q", title="Sum of magnitudes",
-                      scale=alt.Scale(range=[250, 2400], zero=False),
+                      scale=alt.Scale(range=[min(250, biggest / 3), biggest], zero=False),
                       legend=alt.Legend(format="d", tickMinStep=1)),
         color=alt.Color("magnitude_max:Q", title="Worst magnitude",
                         scale=alt.Scale(domain=[1, 5], scheme="orangered"),
                         legend=alt.Legend(values=[1, 2, 3, 4, 5], format="d")),
         tooltip=tooltip)
-    money = base.mark_text(align="left", baseline="middle", dx=34, fontSize=MARK_TEXT_SIZE, color="#222222").encode(
+    money = base.mark_text(align="left", baseline="middle", dx=round((biggest / math.pi) ** 0.5) + 6, fontSize=MARK_TEXT_SIZE, color="#222222").encode(
         x=x, y=y, text="money_label:N", tooltip=tooltip)
     chart = alt.layer(bubbles, money).properties(
         title=alt.TitleParams("Impact map", subtitle=["Bubble: total magnitude · label: yearly € estimate"]),
-        width=width, height=max(len(outcomes) * 54, 160))
+        width=width, height=chart_height)
     return projector(chart)
 
 
@@ -524,7 +542,7 @@ def progress_chart(tracks: Sequence[Track], *, width: int = WIDTH, height: int =
     x = alt.X("date:T", title="Check-in date", axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6))
     top = max(110.0, float(frame["progress"].max()) + 10)
     bottom = min(0.0, float(frame["progress"].min()) - 10)
-    frame = _dodge_progress_labels(frame, bottom, top, height)
+    frame = _dodge_progress_labels(frame, bottom, top, height - ROOM_Y)
     y_scale = alt.Scale(domain=[bottom, top], nice=False)
     y = alt.Y("progress:Q", title="Progress to target (%)", scale=y_scale)
     tooltip = [alt.Tooltip("initiative:N", title="Initiative"), alt.Tooltip("owner:N", title="Owner"),
