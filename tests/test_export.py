@@ -386,6 +386,36 @@ def test_a_format_1_export_without_checkins_still_imports(db, demo, tmp_path):
     assert len(state.load(target, code).tracks) == 4
 
 
+def test_a_format_2_export_without_the_rooms_phone_inputs_still_imports(db, demo, tmp_path):
+    doc = json.loads(export.export_json(db, demo.code, now=NOW))
+    assert any(i["picks"] for i in doc["initiatives"]) and any(i["volunteers"] for i in doc["initiatives"])
+    doc["format"] = "scaling-workshop/2"
+    for item in doc["initiatives"]:
+        for key in ("answers", "picks", "volunteers"):
+            del item[key]
+    target = storage.connect(tmp_path / "old.db")
+    code, _ = export.import_document(target, doc)
+    snapshot = state.load(target, code)
+    assert not any(i.picks or i.volunteer_ids for i in snapshot.initiatives)
+    titles = {i["id"]: i["title"] for i in doc["initiatives"]}
+    expected = {titles[d["initiative"]]: d["answers"] for d in doc["decisions"]}
+    assert {i.title: i.answers for i in snapshot.decided} == expected, "the answers come from the decisions"
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda i: i.update(answers={"core": "maybe"}), "unknown questionnaire answer"),
+    (lambda i: i.update(picks=[{"participant": 2, "choice": "steal"}]), "unknown choice"),
+    (lambda i: i.update(volunteers=[{"participant": 999}]), "participant"),
+])
+def test_bad_phone_inputs_in_an_import_are_refused(db, demo, tmp_path, change, message):
+    doc = json.loads(export.export_json(db, demo.code, now=NOW))
+    change(doc["initiatives"][0])
+    target = storage.connect(tmp_path / "bad.db")
+    with pytest.raises(ImportRefused, match=message):
+        export.import_document(target, doc)
+    assert target.execute("SELECT COUNT(*) FROM workshops").fetchone()[0] == 0
+
+
 @pytest.mark.parametrize("change, message", [
     (lambda c: c.update(status="green"), "unknown status"),
     (lambda c: c.update(value="12"), "must be a number"),

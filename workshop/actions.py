@@ -471,7 +471,7 @@ def _impact_fields(db: Database, workshop: Row, bottleneck_id: Any, outcome: Any
     row = _live_bottleneck(db, workshop, bottleneck_id)
     if outcome not in OUTCOME_KEYS:
         raise InvalidInput("Choose the business outcome this bottleneck affects.")
-    if direction not in DIRECTIONS:
+    if not isinstance(direction, str) or direction not in DIRECTIONS:
         raise InvalidInput("Choose whether it makes the outcome worse or holds it back.")
     return {"bottleneck_id": row["id"], "outcome": outcome, "direction": direction,
             "magnitude": clean_int(magnitude, "Magnitude", low=1, high=len(MAGNITUDES)),
@@ -713,10 +713,10 @@ def answer_question(db: Database, code: str, key: str, initiative_id: int, quest
     recommendation as soon as all five are answered, before the decision is recorded."""
     workshop = _facilitator(db, code, key)
     row = _initiative(db, workshop, initiative_id)
-    options = next((q.options for q in decide.QUESTIONS if q.key == question), None)
+    options = next((q.options for q in decide.QUESTIONS if q.key == question), None) if isinstance(question, str) else None
     if options is None:
         raise InvalidInput("Unknown question.")
-    if answer not in options:
+    if not isinstance(answer, str) or answer not in options:
         raise InvalidInput("Choose one of the question's answers.")
     with storage.change(db, workshop["id"]):
         storage.set_answer(db, row["id"], question, answer)
@@ -834,7 +834,7 @@ def record_checkin(db: Database, code: str, credential: str, initiative_id: int,
     if owner is None:
         raise InvalidInput("This initiative has no owner and metric yet: assign them in step 5 first.")
     measured = clean_number(value, "Metric value")
-    if status not in followup.STATUSES:
+    if not isinstance(status, str) or status not in followup.STATUSES:
         raise InvalidInput("Choose a status: on track, at risk or off track.")
     clean_note = clean_text(note, "Note", max_len=NOTE_MAX, required=False)
     who = clean_text(recorded_by, "Recorded by", max_len=NAME_MAX * 2, required=False) or owner["owner"]

@@ -61,7 +61,7 @@ def validate_answers(answers: Mapping[str, str]) -> dict[str, str]:
     clean: dict[str, str] = {}
     for question in QUESTIONS:
         answer = answers.get(question.key)
-        if answer not in question.options:
+        if not isinstance(answer, str) or answer not in question.options:
             raise InvalidInput(f"Answer the question \u201c{question.text}\u201d.")
         clean[question.key] = str(answer)
     return clean

@@ -126,11 +126,18 @@ def create_demo(db: Database, now: float | None = None, followup_days: int = 0) 
         3: ({"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}, "build",
             "A decision charter is ours to write; no vendor can do it for us."),
     }
+    picks = (("build", "Our reliability story is the moat"), ("build", ""), ("partner", "An SRE partner could help"),
+             ("buy", "Observability tooling is commodity"), ("buy", "Tracing this quarter"), ("buy", ""))
+    for n, (choice, reason) in enumerate(picks):
+        actions.pick_choice(db, code, tokens[n % len(tokens)], initiative_ids[n // 3], choice, reason,
+                            now=start + 63 * 60 + n * 10)
     for index, (answers, choice, rationale) in decisions.items():
         actions.record_decision(db, code, key, initiative_ids[index], answers, choice, rationale,
                                 now=start + 65 * 60 + index * 60)
 
     actions.next_step(db, code, key, now=start + 82 * 60)
+    for initiative_index, person in ((0, 0), (1, 1), (1, 2)):
+        actions.volunteer(db, code, tokens[person], initiative_ids[initiative_index], now=start + 83 * 60)
     today = date.fromtimestamp(start + 82 * 60)
     owners = {
         0: ("Priya Raman (VP Engineering)", "Pages per week", "pages/week", 40, 16),

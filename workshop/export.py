@@ -23,13 +23,14 @@ from .decide import CHOICE_TITLES, CHOICES, QUESTION_KEYS, QUESTIONS
 from .errors import ImportRefused, InvalidInput
 from .followup import STATUSES
 from .scoring import CRITERIA, RANGES, has_cycle, method_by_key
-from .state import Snapshot, load, normalise_code
+from .state import Initiative, Snapshot, load, normalise_code
 from .steps import DIMENSION_KEYS, DIMENSIONS, OUTCOME_KEYS, STAGE_KEYS, STEP_KEYS, STEPS, outcome_by_key, stage_by_key
 from .text import clean_text
 from .timer import Timer, format_clock, time_spent
 
-FORMAT = "scaling-workshop/2"
-READABLE_FORMATS = ("scaling-workshop/1", FORMAT)  # /1 predates check-ins
+FORMAT = "scaling-workshop/3"
+# /1 predates check-ins; /2 predates the phones' picks, volunteers and the stored questionnaire.
+READABLE_FORMATS = ("scaling-workshop/1", "scaling-workshop/2", FORMAT)
 TIMER_STATES = ("pending", "running", "paused", "done")
 
 
@@ -91,7 +92,8 @@ def to_document(snapshot: Snapshot, now: float | None = None) -> dict[str, Any]:
                          "position": i.position, "participant": pid.get(i.participant_id),
                          "created_at": iso(i.created_at), "bottlenecks": sorted(bid[b] for b in i.bottleneck_ids),
                          "after": sorted(iid[a] for a in i.after_ids),
-                         "scores": sorted(scores_by.get(i.id, []), key=lambda s: s["participant"] or 0)}
+                         "scores": sorted(scores_by.get(i.id, []), key=lambda s: s["participant"] or 0),
+                         **_room_inputs(i, pid)}
                         for i in initiatives],
         "decisions": [{"initiative": iid[i.id], "answers": i.decision["answers"],
                        "recommendation": i.decision["recommendation"], "choice": i.decision["choice"],
@@ -107,6 +109,34 @@ def to_document(snapshot: Snapshot, now: float | None = None) -> dict[str, Any]:
                      for i in initiatives for c in i.checkins],
         "checklist": [item.as_dict() for item in checklist.evaluate(snapshot)],
     }
+
+
+def _room_inputs(item: Initiative, pid: dict[int, int]) -> dict[str, Any]:
+    """What the room gave an initiative from their phones, and the questionnaire so far."""
+    return {
+        "answers": dict(sorted(item.answers.items())),
+        "picks": [{"participant": pid[p["participant_id"]], "choice": p["choice"], "reason": p["reason"],
+                   "updated_at": iso(p["updated_at"])} for p in item.picks],
+        "volunteers": [{"participant": pid[v]} for v in item.volunteer_ids],
+    }
+
+
+def _import_room_inputs(db: Database, item: dict[str, Any], new_id: int, pmap: dict[int, int], now: float) -> None:
+    """Restore the questionnaire answers, picks and volunteers of one initiative (format /3)."""
+    answers = item.get("answers", {})
+    _require(isinstance(answers, dict), "An initiative's answers must be an object.")
+    for question, answer in answers.items():
+        options = next((q.options for q in QUESTIONS if q.key == question), None)
+        _require(options is not None and answer in options, "An initiative has an unknown questionnaire answer.")
+        storage.set_answer(db, new_id, question, answer)
+    for pick in item.get("picks", []):
+        _require(isinstance(pick, dict) and pick.get("choice") in CHOICES, "A pick has an unknown choice.")
+        storage.upsert_pick(db, {"initiative_id": new_id, "participant_id": _ref(pick.get("participant"), pmap, "participant"),
+                                 "choice": pick["choice"], "reason": _text(pick.get("reason", ""), "pick reason"),
+                                 "updated_at": from_iso(pick.get("updated_at"), "updated_at")})
+    for offer in item.get("volunteers", []):
+        _require(isinstance(offer, dict), "A volunteer must be an object.")
+        storage.set_volunteer(db, new_id, _ref(offer.get("participant"), pmap, "participant"), True, now)
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -272,6 +302,7 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
                                               "participant_id": _ref(s.get("participant"), pmap, "participant"),
                                               **{c: s[c] for c in CRITERIA},
                                               "updated_at": from_iso(s.get("updated_at"), "updated_at")})
+                _import_room_inputs(db, item, new_id, pmap, time.time())
             _require(not has_cycle(pairs), "The initiatives' 'after' dependencies are circular.")
             for d in decisions:
                 _require(d.get("choice") in CHOICES and d.get("recommendation") in CHOICES, "A decision has an unknown choice.")

@@ -632,7 +632,7 @@ def set_volunteer(db: Database, initiative_id: int, participant_id: int, on: boo
 
 def volunteers(db: Database, workshop_id: int) -> list[Row]:
     return _all(db, "SELECT v.* FROM volunteers v JOIN initiatives i ON i.id = v.initiative_id "
-                    "WHERE i.workshop_id = ? ORDER BY v.initiative_id, v.created_at, v.participant_id",
+                    "WHERE i.workshop_id = ? ORDER BY v.initiative_id, v.participant_id",
                     [workshop_id])
 
 
