@@ -3,7 +3,7 @@
 import streamlit as st
 
 from views import ui
-from workshop import actions
+from workshop import actions, numbers
 from workshop.steps import DIMENSIONS, step_by_key
 
 STEP = step_by_key("bottlenecks")
@@ -27,7 +27,7 @@ if ctx.facilitator:
 
     def label(bottleneck_id: int) -> str:
         row = snapshot.bottleneck(bottleneck_id)
-        return f"#{row['id']} [{row['dimension']}] {row['text'][:70]} ({row['votes']} votes)"
+        return f"#{row['id']} [{row['dimension']}] {row['text'][:70]} ({numbers.plural(row['votes'], 'vote')})"
 
     ids = [b["id"] for b in live]
     merge, edit, hide = st.tabs(["Merge duplicates", "Edit", "Hide / restore"])

@@ -58,7 +58,16 @@ if snapshot.initiatives:
             "Discuss": ", ".join(a.disputed) if a and a.disputed else "",
             "Must come after": ", ".join(snapshot.initiative(x).title for x in item.after_ids),
         })
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows).assign(**{  # the app's one rounding rule (half up), as in every export
+        method.title: [charts.numbers.priority_value(i.aggregate.priority(snapshot.method)) if i.aggregate else None
+                       for i in snapshot.plan]}), hide_index=True, width="stretch", column_config={
+        "Seq.": st.column_config.NumberColumn(width=50), "Rank": st.column_config.NumberColumn(width=50),
+        "Initiative": st.column_config.TextColumn(width="large"), "Dimensions": st.column_config.TextColumn(width=90),
+        "Scorers": None, "Value": st.column_config.NumberColumn(width=55), "Effort": st.column_config.NumberColumn(width=55),
+        "Urgency": st.column_config.NumberColumn(width=65), "Confidence %": st.column_config.NumberColumn("Conf. %", width=65),
+        method.title: st.column_config.NumberColumn(format="%.2f", width=60),
+        "Discuss": st.column_config.TextColumn(width=90),
+        "Must come after": st.column_config.TextColumn(width="medium")})
     disputed = [i for i in snapshot.initiatives if i.aggregate and i.aggregate.disputed]
     if disputed:
         st.warning(ui.safe("The room disagrees on: " + "; ".join(f"{i.title} ({', '.join(i.aggregate.disputed)})"

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from views import ui
-from workshop import actions, charts, checklist, export, followup, reports
+from workshop import actions, charts, checklist, export, followup, numbers, reports
 from workshop.actions import DIRECTIONS, MAGNITUDES
 from workshop.decide import CHOICE_TITLES
 from workshop.scoring import method_by_key
@@ -60,7 +60,7 @@ st.caption(method.formula)
 if snapshot.plan:
     st.dataframe(pd.DataFrame([{
         "Seq.": i.position, "Rank": i.rank, "Initiative": i.title, "Dimensions": ", ".join(i.dimensions),
-        method.title: round(i.aggregate.priority(snapshot.method), 2) if i.aggregate else None,
+        method.title: numbers.priority_value(i.aggregate.priority(snapshot.method)) if i.aggregate else None,
         "Urgency": i.aggregate.urgency if i.aggregate else None,
         "Decision": CHOICE_TITLES[i.decision["choice"]] if i.decision else "",
         "Overruled": (i.decision["choice"] != i.decision["recommendation"]) if i.decision else None,
@@ -88,7 +88,7 @@ else:
     for t in tracks:
         if t.overdue(today):
             st.warning(ui.safe(f"Overdue: {t.title} ({t.owner}) was due for a check-in on "
-                               f"{t.next_checkin.isoformat()}, {t.days_overdue(today)} days ago."),
+                               f"{t.next_checkin.isoformat()}, {numbers.plural(t.days_overdue(today), 'day')} ago."),
                        icon=":material/schedule:")
     ui.tracks_table(reports.tracks_table(tracks, today))
     if snapshot.checkins:

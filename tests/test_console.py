@@ -1,0 +1,47 @@
+"""The facilitator console: one clock, named controls with shortcuts, clear sign-in refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_pages import app_db, open_page, texts  # noqa: F401 - app_db is a fixture
+from workshop import actions
+from workshop.demo import create_demo
+from workshop.errors import NotAllowed
+
+
+@pytest.mark.parametrize("wrong", ["key", "code"])
+def test_a_failed_sign_in_says_code_or_key_not_recognised(db, workshop, wrong):
+    code, key = (workshop.code, "not-the-key") if wrong == "key" else ("ZZZZZZ", workshop.facilitator_key)
+    with pytest.raises(NotAllowed, match="code or key not recognised"):
+        actions.facilitator_token(db, code, key)
+
+
+def test_other_refusals_keep_their_own_message(db, workshop):
+    with pytest.raises(NotAllowed, match="Only the facilitator"):
+        actions.next_step(db, workshop.code, "not-the-key")
+
+
+def test_the_sidebar_shows_no_second_countdown_and_states_the_shortcuts(app_db):  # noqa: F811
+    made = create_demo(app_db)
+    actions.reopen_workshop(app_db, made.code, made.facilitator_key)
+    at = open_page("step_1_bottlenecks.py", ws=made.code, p=made.facilitator_token)
+    assert not at.exception, [e.message for e in at.exception]
+    shown = texts(at)
+    assert "Time left" not in shown and "left when the room moved on" not in shown
+    assert "Keys: N next step · B back (asks first) · P start / pause · M +1 min" in shown
+    labels = {b.label for b in at.sidebar.button}
+    assert {"Back", "Next", "+1 min"} <= labels and not any(glyph in "".join(labels) for glyph in "⏸▶◀")
+    assert "vote(s)" not in shown and "(1 votes)" not in shown
+
+
+def test_going_back_asks_first(app_db):  # noqa: F811
+    made = create_demo(app_db)
+    actions.reopen_workshop(app_db, made.code, made.facilitator_key)
+    actions.go_to_step(app_db, made.code, made.facilitator_key, "impact")
+    at = open_page("step_2_impact.py", ws=made.code, p=made.facilitator_token)
+    next(b for b in at.sidebar.button if b.label == "Back").click().run()
+    assert "Take the room back to step 1, Bottleneck mapping?" in texts(at)
+    from workshop.state import load
+
+    assert load(app_db, made.code).current_step.key == "impact"
