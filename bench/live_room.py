@@ -6,7 +6,7 @@ What it does, in one run:
 
 1. **Live channel** (the app as shipped). Starts `streamlit run app.py` on loopback with a
    fresh database, creates a workshop with `workshop.actions` (step-1 timer running) and joins
-   N participants. Each participant behaves like a phone: it loads the bottlenecks page once
+   N participants. Each participant behaves like a phone: it loads its screen (`/room`) once
    over Streamlit's websocket (`/_stcore/stream`, protobuf `BackMsg.rerun_script` with the
    page's query string and url path, read to `script_finished`, then kept open and idle),
    then does what `views/live.js` does on step 1: `POST /me` once, a long-poll loop on
@@ -596,7 +596,7 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
             token = room.tokens[i]
             prng = random.Random(args.seed * 1000 + i)
             async with browser_session() as http:
-                page = StreamlitPage(http, base, "bottlenecks", f"ws={code}&p={token}")
+                page = StreamlitPage(http, base, "room", f"ws={code}&p={token}")
                 async with gate:
                     try:
                         result.load_times.append(await page.open())
