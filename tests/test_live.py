@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from starlette.applications import Starlette
+
+from workshop.fairuse import FairUse
 from starlette.testclient import TestClient
 from tests.helpers import NOW, version
 
@@ -122,6 +124,7 @@ def lv(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKSHOP_DB", str(tmp_path / "x.db"))
     monkeypatch.setattr(live, "HUB", Hub(build=lambda code: live.build_state(live._db(), code),
                                          read_versions=live._read_versions))
+    monkeypatch.setattr(live, "FAIR", FairUse())
     db = storage.connect(tmp_path / "x.db")
     rooms = make_room(db, "Workshop A"), make_room(db, "Workshop B")
     with TestClient(Starlette(routes=live.ROUTES)) as client:

@@ -279,7 +279,7 @@ function makeLive(root, initial, setTriggerValue) {
     while (!stopped) {
       if (!root.isConnected) { stop(); break; }
       try {
-        const next = await get("?since=" + (state ? state.version : -1) + "&wait=25");
+        const next = await get("?since=" + (state ? state.version : -1) + "&wait=25&client=" + clientId);
         failures = 0;
         if (!state || next.version !== state.version) accept(next);
         if (cfg.min_interval) await sleep(cfg.min_interval, waker);

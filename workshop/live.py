@@ -10,6 +10,7 @@ participant's own view, so the phone needs no second request to show it.
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from starlette.routing import Route
 
 from . import actions, storage
 from .errors import BudgetExhausted, InputLocked, NotAllowed, NotFound, WorkshopError
+from .fairuse import FairUse
 from .hub import Hub
 from .room import participant_view, room_state
 from .state import load, normalise_code
@@ -63,6 +65,8 @@ def _read_versions(codes: list[str]) -> dict[str, int]:
 
 
 HUB = Hub(build=lambda code: build_state(_db(), code), read_versions=_read_versions)
+FAIR = FairUse()
+TOO_MANY = "Too many requests from this screen: wait a moment and try again."
 
 
 # --- reading -------------------------------------------------------------------------
@@ -98,27 +102,45 @@ def _json(body: bytes, body_gz: bytes | None = None, request: Request | None = N
     return Response(body, media_type="application/json", headers=headers)
 
 
-def _refuse(message: str, status: int) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers={"Cache-Control": "no-store"})
+def _refuse(message: str, status: int, retry_after: float = 0) -> JSONResponse:
+    headers = {"Cache-Control": "no-store"}
+    if retry_after:
+        headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+async def _long_poll(request: Request, kind: str) -> Response:
+    """One long-poll, counted against its screen's and its address's open polls."""
+    code = _code(request)
+    if code is None:
+        return _refuse(NOT_FOUND, 404)
+    client = request.query_params.get("client", "")[:MAX_CLIENT]
+    address = request.client.host if request.client else ""
+    if not FAIR.by_address.enter(address):
+        return _refuse(TOO_MANY, 429, 5)
+    try:
+        if client and not FAIR.by_client.enter(client):
+            return _refuse(TOO_MANY, 429, 5)
+        try:
+            entry = await HUB.wait(code, _since(request), kind, _wait(request), client=client if kind == "meta" else "")
+        finally:
+            if client:
+                FAIR.by_client.leave(client)
+    finally:
+        FAIR.by_address.leave(address)
+    if entry is None:
+        return _refuse(NOT_FOUND, 404)
+    return _json(entry.body, entry.body_gz, request) if kind == "board" else _json(entry.meta_body)
 
 
 async def board(request: Request) -> Response:
-    """GET /api/live/{code}?since=V&wait=S — the full room state once its version passes V."""
-    code = _code(request)
-    entry = await HUB.wait(code, _since(request), "board", _wait(request)) if code else None
-    if entry is None:
-        return _refuse(NOT_FOUND, 404)
-    return _json(entry.body, entry.body_gz, request)
+    """GET /api/live/{code}?since=V&wait=S&client=ID — the full room state once its version passes V."""
+    return await _long_poll(request, "board")
 
 
 async def meta(request: Request) -> Response:
     """GET /api/live/{code}/meta?since=M&wait=S&client=ID — step, timer and lock once they change."""
-    code = _code(request)
-    client = request.query_params.get("client", "")[:MAX_CLIENT]
-    entry = await HUB.wait(code, _since(request), "meta", _wait(request), client=client) if code else None
-    if entry is None:
-        return _refuse(NOT_FOUND, 404)
-    return _json(entry.meta_body)
+    return await _long_poll(request, "meta")
 
 
 async def presence(request: Request) -> Response:
@@ -220,13 +242,16 @@ WRITES: dict[str, Write] = {
 }
 
 
-async def _run(request: Request, write: Write | None) -> Response:
+async def _run(request: Request, write: Write | None, kind: str = "me") -> Response:
     """One POST: the action (if any), then the participant's own view; refusals become 4xx."""
     code = _code(request)
     if code is None:
         return _refuse(NOT_FOUND, 404)
     try:
         data = await _body(request)
+        wait = FAIR.write(data.get("token"), kind)
+        if wait:
+            return _refuse(TOO_MANY, 429, wait)
 
         def run() -> dict[str, Any]:
             db = _db()
@@ -247,7 +272,7 @@ async def me(request: Request) -> Response:
 
 def _post(path: str, write: Write) -> Route:
     async def endpoint(request: Request) -> Response:
-        return await _run(request, write)
+        return await _run(request, write, path)
     endpoint.__doc__ = f"POST /api/live/{{code}}/{path}"
     return Route(f"/api/live/{{code}}/{path}", endpoint, methods=["POST"])
 
