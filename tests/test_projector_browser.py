@@ -136,6 +136,12 @@ def test_the_projector_fits_one_screen_and_reads_from_the_back(room, shots, scre
         if screen == "1080p":
             small = [t for t in page.evaluate(MEASURE_TEXT) if not t["url"] and t["size"] < SMALLEST_TEXT]
             problems += [f"{step.key}: {t['size']:.1f} px {t['host']} {t['text']!r}" for t in small[:5]]
+        if step.key == "bottlenecks":  # every column shows its top notes and counts the rest
+            for column in page.locator("[data-testid=live-board] [data-dimension]").all():
+                shown, more = column.locator(".sw-card").count(), column.locator(".sw-more").all_inner_texts()
+                total = int(column.locator(".sw-col-count").inner_text())
+                if shown < 2 or (more != [f"+{total - shown} more"] if shown < total else more):
+                    problems.append(f"board column shows {shown} of {total} with {more}")
         assert room["key"] not in page.content() and room["token"] not in page.content()
     db.close()
     assert not problems, "\n".join(problems)

@@ -405,14 +405,16 @@ function card(ctx, item, voting) {
   return li;
 }
 // Keep only the cards that fit above the bottom of the screen; say how many more there are.
+// Each column is measured on its own cards (columns do not stretch to the tallest one).
 function fitColumns(columns) {
   const bottom = window.innerHeight - 12;
   for (const [col, list, total] of columns) {
     const cards = [...list.children];
-    let shown = cards.length;
-    const more = el("div", "sw-more");
+    const more = el("div", "sw-more", "+" + total + " more");
     col.appendChild(more);
-    while (shown > 0 && col.getBoundingClientRect().bottom > bottom) {
+    let shown = cards.length;
+    const spare = () => bottom - more.getBoundingClientRect().bottom;
+    while (shown > 0 && spare() < 0) {
       shown -= 1;
       cards[shown].remove();
       more.textContent = "+" + (total - shown) + " more";
