@@ -8,15 +8,16 @@ go to -o, or to standard output when it is redirected (never onto a terminal).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import export, storage
+from . import export, importer, storage
 from .demo import create_demo
-from .errors import InvalidInput, WorkshopError
+from .errors import ImportRefused, InvalidInput, WorkshopError
 
 FORMATS = ("md", "pdf", "xlsx", "csv", "json")
 
@@ -63,11 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "export":
             _export(db, args.code, args.format, args.table, args.output)
         elif args.command == "import":
-            try:
-                raw = Path(args.file).read_bytes()
-            except OSError as exc:
-                raise WorkshopError(f"Cannot read {args.file}: {exc.strerror}.") from None
-            code, key = export.import_document(db, raw)
+            code, key = export.import_document(db, _read_import(args.file))
             print(f"Imported workshop {code}.\nnew facilitator key: {key}")
     except WorkshopError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -75,6 +72,22 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         db.close()
     return 0
+
+
+def _read_import(name: str) -> bytes:
+    """The file to import, refused on its size before it is read (and never read past the limit,
+    so a pipe or device cannot fill the memory either)."""
+    try:
+        with open(name, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > importer.MAX_IMPORT_BYTES:
+                raise ImportRefused(importer.too_large(size))
+            raw = handle.read(importer.MAX_IMPORT_BYTES + 1)
+    except OSError as exc:
+        raise WorkshopError(f"Cannot read {name}: {exc.strerror or exc}.") from None
+    if len(raw) > importer.MAX_IMPORT_BYTES:
+        raise ImportRefused(f"{name} is over {importer.MAX_IMPORT_BYTES:,} bytes, the limit for an import.")
+    return raw
 
 
 def _render(db: Database, code: str, fmt: str, table: str | None) -> str | bytes:
