@@ -473,6 +473,24 @@ def test_hidden_notes_leave_the_board_keep_their_votes_and_refund_the_budget(db,
     assert actions.votes_left(db, code, board.token2) == 3
 
 
+def test_the_vote_budget_always_holds(db, board):
+    """Lowering the budget below what someone spent, or restoring a note that would put
+    someone over it, is refused: counted votes never exceed the budget (so exports re-import)."""
+    code, key, noise = board.code, board.key, board.bids[2]
+    for bid in (noise, noise, board.bids[0], board.bids[1]):
+        actions.vote(db, code, board.token2, bid)
+    assert_refused_without_change(db, board, lambda: actions.set_vote_budget(db, code, key, 3))
+    actions.hide_bottleneck(db, code, key, noise)
+    actions.vote(db, code, board.token2, board.bids[0])
+    actions.vote(db, code, board.token2, board.bids[0])
+    assert actions.votes_left(db, code, board.token2) == 1
+    with pytest.raises(BudgetExhausted, match="raise the votes per person"):
+        actions.hide_bottleneck(db, code, key, noise, hidden=False)
+    actions.set_vote_budget(db, code, key, 6)
+    actions.hide_bottleneck(db, code, key, noise, hidden=False)
+    assert actions.votes_left(db, code, board.token2) == 0
+
+
 def test_board_is_sorted_by_votes(db, board):
     for _ in range(3):
         actions.vote(db, board.code, board.token2, board.bids[2])

@@ -28,3 +28,10 @@ def test_measures_money_and_percentages():
 @pytest.mark.parametrize(("count", "text"), [(0, "0 votes"), (1, "1 vote"), (2, "2 votes")])
 def test_plurals(count, text):
     assert numbers.plural(count, "vote") == text
+
+
+@pytest.mark.parametrize("value", [1e15, -3e20, 1e300, float("inf")])
+def test_huge_figures_are_shown_not_refused(value):
+    """A check-in far from a tiny baseline-to-target gap gives a huge progress figure."""
+    assert numbers.rounded(value, 2) == value
+    assert numbers.priority(value)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import decide, followup, scoring, storage, timer
+from . import decide, followup, numbers, scoring, storage, timer
 from .errors import BudgetExhausted, CycleRefused, InputLocked, InvalidInput, NotAllowed, NotFound
 from .state import normalise_code
 from .steps import DIMENSION_KEYS, OUTCOME_KEYS, STAGE_KEYS, STEP_KEYS, STEPS
@@ -317,9 +317,20 @@ def edit_bottleneck(db: Database, code: str, key: str, bottleneck_id: int, text:
 
 
 def hide_bottleneck(db: Database, code: str, key: str, bottleneck_id: int, hidden: bool = True) -> None:
-    """Hide noise from the board (or restore it); votes stay recorded."""
+    """Hide noise from the board (its votes stay recorded but are refunded), or restore it.
+
+    A restore that would give someone more counted votes than the budget is refused, so the
+    budget always holds (and an export always imports again).
+    """
     workshop = _facilitator(db, code, key)
     row = _live_bottleneck(db, workshop, bottleneck_id)
+    if not hidden and row["hidden"]:
+        used = storage.counted_votes(db, workshop["id"])
+        over = [p for p, n in storage.votes_on(db, row["id"]).items()
+                if used.get(p, 0) + n > workshop["vote_budget"]]
+        if over:
+            raise BudgetExhausted(f"Restoring it would give {numbers.plural(len(over), 'person', 'people')} more "
+                                  "votes than the budget: raise the votes per person first.")
     with storage.change(db, workshop["id"]):
         storage.update_bottleneck(db, row["id"], hidden=int(bool(hidden)))
 
@@ -336,8 +347,13 @@ def merge_bottlenecks(db: Database, code: str, key: str, source_id: int, target_
 
 
 def set_vote_budget(db: Database, code: str, key: str, budget: int) -> None:
+    """Change the votes per person; never below what someone has already spent."""
     workshop = _facilitator(db, code, key)
     clean = clean_int(budget, "Votes per person", low=1, high=MAX_VOTE_BUDGET)
+    most = max(storage.counted_votes(db, workshop["id"]).values(), default=0)
+    if clean < most:
+        raise InvalidInput(f"Someone has already used {numbers.plural(most, 'vote')}: the budget cannot go "
+                           f"below {most}.")
     with storage.change(db, workshop["id"]):
         storage.update_workshop(db, workshop["id"], vote_budget=clean)
 

@@ -31,8 +31,13 @@ def _missing(value: Any) -> bool:
         return True
 
 
+UNROUNDED = 1e15  # figures this large are shown as they are
+
+
 def rounded(value: float, places: int) -> float:
     """`value` rounded half up to `places` decimals (the one rounding rule of the app)."""
+    if not math.isfinite(float(value)) or abs(float(value)) >= UNROUNDED:
+        return float(value)  # nothing left to round, and Decimal would overflow its precision
     snapped = Decimal(repr(round(float(value), SNAP_PLACES)))
     return float(snapped.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 

@@ -425,6 +425,20 @@ def my_votes(db: Database, workshop_id: int, participant_id: int) -> dict[int, i
         [workshop_id, participant_id])}
 
 
+def counted_votes(db: Database, workshop_id: int) -> dict[int, int]:
+    """Per participant, the votes that count against the budget (none on hidden notes)."""
+    return {r[0]: r[1] for r in db.execute(
+        "SELECT v.participant_id, COUNT(*) FROM votes v JOIN bottlenecks b ON b.id = v.bottleneck_id "
+        "WHERE v.workshop_id = ? AND b.hidden = 0 GROUP BY v.participant_id", [workshop_id]).fetchall()}
+
+
+def votes_on(db: Database, bottleneck_id: int) -> dict[int, int]:
+    """Per participant, the votes on one note."""
+    return {r[0]: r[1] for r in db.execute(
+        "SELECT participant_id, COUNT(*) FROM votes WHERE bottleneck_id = ? GROUP BY participant_id",
+        [bottleneck_id]).fetchall()}
+
+
 def refunded_votes(db: Database, workshop_id: int, participant_id: int) -> int:
     """Votes this participant placed on notes the facilitator has since hidden."""
     return int(db.execute(
