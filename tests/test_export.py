@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from tests.helpers import NOW, workshop_count
 
+from workshop.text import md_escape
 from workshop import actions, checklist, export, state, storage
 from workshop.errors import ImportRefused, NotFound
 
@@ -295,7 +296,10 @@ def test_markdown_escapes_participant_text(db, hostile):
 
 @pytest.mark.parametrize("text, escaped", [
     ("<b>", "\\<b\\>"),
-    ("[a](javascript:x)", "\\[a\\]\\(javascript:x\\)"),
+    ("[a](javascript:x)", "\\[a\\]\\(javascript&#58;x\\)"),
+    (":red[red] :material/home: :smile:", "&#58;red\\[red\\] &#58;material/home&#58; &#58;smile&#58;"),
+    ("a -> b <- c <= d -- e", "a \\-\u2060\\> b \\<\u2060\\- c \\<\u2060\\= d \\-\u2060\\- e"),
+    ("www.example.com or ann@example.com", "www&#46;example.com or ann&#64;example.com"),
     ("# Big", "\\# Big"),
     ("- item", "\\- item"),
     ("1. first", "1\\. first"),
@@ -306,7 +310,7 @@ def test_markdown_escapes_participant_text(db, hostile):
     ("plain text, 3.5 ok", "plain text, 3.5 ok"),
 ])
 def test_md_escape(text, escaped):
-    assert export.md_escape(text) == escaped
+    assert md_escape(text) == escaped
 
 
 def test_markdown_checklist_marks_and_reasons(db, hostile):
@@ -315,10 +319,10 @@ def test_markdown_checklist_marks_and_reasons(db, hostile):
     assert any(i.done for i in items) and any(not i.done for i in items)
     for item in items:
         mark = "[x]" if item.done else "[ ]"
-        assert f"- {mark} **{item.title}** — {export.md_escape(item.reason)}" in md
+        assert f"- {mark} **{item.title}** — {md_escape(item.reason)}" in md
     open_section = md.split("## Open items", 1)[1].split("##", 1)[0]
     for item in items:
-        assert (f"- {item.title}: {export.md_escape(item.reason)}" in open_section) is (not item.done)
+        assert (f"- {item.title}: {md_escape(item.reason)}" in open_section) is (not item.done)
 
 
 def test_demo_markdown_is_complete(db, demo):
@@ -372,7 +376,7 @@ def test_checkins_round_trip_and_show_in_markdown_literally(db, tmp_path):
     assert len(json.loads(original)["checkins"]) == 13
     md = export.export_markdown(db, made.code, now=NOW)
     assert "## Follow-through" in md and "### Check-ins" in md
-    assert "\\<script\\>x\\</script\\> \\[a\\]\\(javascript:x\\) \\# Big" in md
+    assert "\\<script\\>x\\</script\\> \\[a\\]\\(javascript&#58;x\\) \\# Big" in md
     assert "<script>" not in md and "](" not in md
     assert "overdue by 7 days" in md
 

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from workshop import actions, storage
 from workshop.demo import create_demo
-from workshop.export import md_escape
+from workshop.text import md_escape
 from workshop.state import load
 from workshop.steps import STEPS
 
@@ -77,8 +77,8 @@ PROJECTED = {
     "bottlenecks": ["Step 1 of 5: Bottleneck mapping"],
     "impact": ["top bottlenecks linked to an impact", "Largest money estimates"],
     "prioritise": ["Ranking by ROI", "1\\. "],
-    "decide": ["As recommended", "Why: "],
-    "owners": ["Ship It checklist: **5 of 5 done**", "DRI: "],
+    "decide": ["As recommended", md_escape("Why: ")],
+    "owners": ["Ship It checklist: **5 of 5 done**", md_escape("DRI: ")],
 }
 
 
@@ -96,7 +96,7 @@ def test_projector_shows_each_steps_own_content(app_db, step):
     charts = len(at.get("vega_lite_chart"))
     assert charts == (1 if step.key in ("impact", "prioritise") else 0)
     others = {text for key, texts_ in PROJECTED.items() if key != step.key for text in texts_}
-    assert not any(text in shown for text in others - set(PROJECTED[step.key]) if text not in ("1\\. ", "Why: ", "DRI: "))
+    assert not any(text in shown for text in others - set(PROJECTED[step.key]) if text not in ("1\\. ", md_escape("Why: "), md_escape("DRI: ")))
 
 
 def test_projector_keeps_participant_text_literal(app_db):
@@ -225,7 +225,7 @@ def test_the_facilitator_sees_the_rooms_picks_and_volunteers_and_answers_reach_t
     actions.volunteer(app_db, code, ann, item)
     actions.next_step(app_db, code, key)
     at = open_page("step_5_owners.py", ws=code, p=token)
-    assert "Volunteered from their phones: Ann" in texts(at)
+    assert md_escape("Volunteered from their phones: Ann") in texts(at)
     assert next(w for w in at.text_input if w.label == "Owner (DRI)").value == "Ann"
 
 
@@ -286,7 +286,7 @@ def test_the_leader_link_shows_the_summary_and_follow_through_without_controls(a
     assert not at.exception, [e.message for e in at.exception]
     shown = texts(at)
     assert "Leader view" in shown and "Checklist — 5 of 5 done" in shown
-    assert "Overdue: Distributed tracing and shared observability dashboards" in shown
+    assert md_escape("Overdue: Distributed tracing and shared observability dashboards") in shown
     assert "Overdue check-ins 1" in shown
     assert "Share with leaders" not in shown
     labels = {b.label for b in at.button}
@@ -374,7 +374,7 @@ def test_portfolio_lists_owned_initiatives_across_workshops_and_filters_them(app
     assert len(owned) == 4 and set(owned["Workshop"].str[:6]) == {made.code}
     assert set(owned["Status"]) == {"On track", "At risk"}
     assert len(workshops) == 2 and set(workshops["Code"]) == {made.code, other.code}
-    assert "1 overdue check\\-in: Distributed tracing" in shown
+    assert md_escape("1 overdue check-in: Distributed tracing") in shown
     next(m for m in at.multiselect if m.label == "Organisation").set_value(["Contoso"])
     at.run()
     assert "Owned initiatives 0" in texts(at) and "No owned initiative matches these filters." in texts(at)

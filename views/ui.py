@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from workshop import actions, storage
 from workshop.errors import WorkshopError
-from workshop.export import md_escape
+from workshop.text import md_escape
 from workshop.live import build_state
 from workshop.room import vocabulary
 from workshop.pitfalls import pitfalls

@@ -22,6 +22,7 @@ from .followup import STATUSES
 from .scoring import CRITERIA, method_by_key
 from .state import Initiative, Snapshot, load
 from .steps import DIMENSIONS, STEPS, outcome_by_key, stage_by_key
+from .text import md_escape
 from .timer import format_clock, time_spent
 
 FORMAT = "scaling-workshop/3"
@@ -137,18 +138,6 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
 
 
 # --- Markdown --------------------------------------------------------------------------
-
-_MD_SPECIAL = set("\\`*_{}[]()<>#+-!|~&=$")
-
-
-def md_escape(text: Any) -> str:
-    """Make participant text literal in Markdown: no links, images, HTML, lists or headings."""
-    out: list[str] = []
-    for char in " ".join(str(text).split()):
-        literal_dot = char == "." and out and all(c.isdigit() for c in out)
-        out.append("\\" + char if char in _MD_SPECIAL or literal_dot else char)
-    return "".join(out)
-
 
 def markdown(snapshot: Snapshot, now: float | None = None) -> str:
     """The Ship It summary as Markdown that is safe to paste into a wiki."""

@@ -81,3 +81,34 @@ def clean_number(value: object, field: str, *, required: bool = True,
     if not low <= value <= high:
         raise InvalidInput(f"{field} must be between {low:,.0f} and {high:,.0f}.")
     return float(value)
+
+
+# Characters Markdown gives a meaning to (emphasis, links, HTML, lists, headings, tables,
+# maths): a backslash makes each literal and keeps the Markdown file readable.
+_BACKSLASHED = frozenset("\\`*_{}[]()<>#+-!|~&=$")
+# Characters a backslash does not protect: Streamlit's `:color[…]`, `:material/…:` and
+# `:emoji:` directives and e-mail autolinks; these become numeric character references.
+_REFERENCED = frozenset(":@")
+# Pairs Streamlit's typographer turns into arrows or dashes even when escaped (`->` → →).
+_TYPOGRAPHY = ("->", "<-", "<=", "--")
+WORD_JOINER = "\u2060"
+
+
+def md_escape(text: object) -> str:
+    """Participant text, shown exactly as typed by any element that renders Markdown.
+
+    Runs of whitespace become one space. A `www.` address loses its autolink (its dot is a
+    character reference) and an invisible word joiner keeps the typographer's pairs apart.
+    """
+    flat = " ".join(str(text).split())
+    out: list[str] = []
+    for n, char in enumerate(flat):
+        if char in _REFERENCED or (char == "." and flat[max(0, n - 3):n].lower() == "www"):
+            out.append(f"&#{ord(char)};")
+        elif char in _BACKSLASHED or (char == "." and flat[:n].isdigit() and n > 0):
+            out.append("\\" + char)
+        else:
+            out.append(char)
+        if flat[n:n + 2] in _TYPOGRAPHY:
+            out.append(WORD_JOINER)
+    return "".join(out)
