@@ -199,3 +199,17 @@ def test_the_vocabulary_comes_from_the_one_definition_of_each_list():
     assert vocabulary["limits"] == {"name": NAME_MAX, "short": SHORT_MAX, "note": NOTE_MAX, "long": LONG_MAX,
                                     "money": actions.MONEY_MAX}
 
+
+
+def test_figures_reach_the_phones_in_the_one_number_format(db, demo):
+    """Phones show the same ROI, money and measures as the projector and the exports."""
+    from workshop import numbers
+
+    snapshot = load(db, demo.code)
+    data = room.room_state(snapshot)
+    for item, shown in zip(snapshot.plan, data["initiatives"]):
+        assert shown["priority_text"] == numbers.priority(item.aggregate.priority(snapshot.method))
+        if item.owner:
+            assert shown["owner"]["target_text"] == numbers.measure(item.owner["target"], item.owner["unit"])
+    assert [i["money_text"] for i in data["impacts"] if i["money"]] == [
+        numbers.money(i["money"]) for i in snapshot.impacts if i["money"]]

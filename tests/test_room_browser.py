@@ -392,18 +392,8 @@ def blocking(violations: list[dict]) -> list[str]:
 
 # KNOWN LAYOUT BUGS in views/live.css, reported to its owner and tolerated here until fixed (delete an
 # entry once fixed: the check then holds for it too). Each is a JS test on an offending node `n`.
-KNOWN_LAYOUT_BUGS = {
-    # At 360 px the three dimension buttons (`.sw-dim`: flex: 1, and `.sw-btn`'s min-width: 44px, which
-    # replaces a flex item's min-content minimum) are narrower than "Organisation" plus 14 px padding,
-    # so the label runs ~9 px past the button's border. Fix: `.sw-dim { padding: 0 6px }` or let
-    # `.sw-dims` wrap with `flex: 1 1 auto; min-width: min-content`.
-    "dimension label wider than its button": "n.matches('.sw-dim')",
-    # Step 3's "Bottlenecks it relieves" is a <fieldset class=sw-checks>: a fieldset's min-width is
-    # min-content, and `.sw-check span` has no overflow-wrap, so one long unbroken word in a note (a URL,
-    # a path) makes the whole list as wide as that word (~800 px) and every label is cut off at the
-    # right edge. Fix: `.sw-checks { min-width: 0 }` and `.sw-check span { overflow-wrap: anywhere; min-width: 0 }`.
-    "bottleneck checklist wider than the phone": "!!(n.closest('.sw-checks') || n.querySelector('.sw-checks'))",
-}
+# Layout bugs tolerated by name while they are being fixed (none now): a selector per bug.
+KNOWN_LAYOUT_BUGS: dict[str, str] = {}
 # Which boxes in the live element reach past its right edge, and which are narrower than their own
 # content (the deepest such boxes; form fields excluded, 2 px tolerated for a range input's margin).
 FIT_CHECK = """

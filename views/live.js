@@ -67,7 +67,12 @@ function statusLine(cls) {
   const s = el("div", "sw-status " + (cls || ""));
   s.setAttribute("role", "status");
   s.setAttribute("aria-live", "polite");
-  s.say = (text, bad) => { s.textContent = text || ""; s.className = "sw-status " + (cls || "") + (text ? (bad ? " bad" : " ok") : ""); };
+  s.say = (text, bad) => {
+    clearTimeout(s.fade);
+    s.textContent = text || "";
+    s.className = "sw-status " + (cls || "") + (text ? (bad ? " bad" : " ok") : "");
+    if (text && !bad) s.fade = setTimeout(() => s.say(""), 8000); // a confirmation never goes stale
+  };
   return s;
 }
 // Rebuild a list in place; the control that had focus (by its data-focus-key) gets it back.
@@ -93,7 +98,6 @@ function clock(seconds) {
   const s = String(total % 60).padStart(2, "0");
   return (over ? "-" : "") + m + ":" + s;
 }
-function money(n) { return "€" + Math.round(n).toLocaleString("en-GB"); }
 function newId() { return Math.random().toString(36).slice(2) + Date.now().toString(36); }
 function sleep(ms, waker) {
   return new Promise((r) => { const t = setTimeout(r, ms); if (waker) waker.wake = () => { clearTimeout(t); r(); }; });
@@ -187,7 +191,7 @@ function makeLive(root, initial, setTriggerValue) {
 
   // --- what step views get ----------------------------------------------------------------
   const ctx = {
-    vocab, store, post, send, el, button, field, select, fillSelect, statusLine, plural, money, rebuild, arrange,
+    vocab, store, post, send, el, button, field, select, fillSelect, statusLine, plural, rebuild, arrange,
     get state() { return state; }, get me() { return me; }, get cfg() { return cfg; },
     notice: "",
     open() { return state && !state.locked && !state.ended; },
@@ -212,9 +216,9 @@ function makeLive(root, initial, setTriggerValue) {
   let viewKey = null;
   function paintHeader() {
     if (!state) return;
-    stepEl.textContent = "Step " + state.step.number + " of " + state.step.of + " · " + state.step.title;
+    stepEl.textContent = state.ended ? "Workshop ended" : "Step " + state.step.number + " of " + state.step.of + " · " + state.step.title;
     let note = "";
-    if (state.ended) note = "The workshop has ended.";
+    if (state.ended) note = participant ? "" : "The workshop has ended."; // the phone's closing view says it
     else if (state.locked) note = "Input is locked by the facilitator for the moment.";
     banner.textContent = note;
     banner.style.display = note ? "block" : "none";
@@ -347,7 +351,15 @@ function makeLive(root, initial, setTriggerValue) {
   function boardView() {
     const node = el("div", "sw-board");
     node.setAttribute("data-testid", "live-board");
-    return { el: node, update() { renderBoard(ctx, node, null); } };
+    let settle = null;
+    const draw = () => renderBoard(ctx, node, null);
+    // The projector fits its columns to the screen: measure again once the page has settled.
+    window.addEventListener("resize", draw);
+    return {
+      el: node,
+      update() { draw(); clearTimeout(settle); settle = setTimeout(draw, 600); },
+      destroy() { window.removeEventListener("resize", draw); clearTimeout(settle); },
+    };
   }
 
   const timerId = setInterval(tick, 250);

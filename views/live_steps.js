@@ -251,7 +251,7 @@ function impactView(ctx) {
         const mag = ctx.vocab.magnitudes.find((m) => m.key === item.magnitude);
         li.append(el("div", "sw-item-title", b ? b.text : "A bottleneck no longer on the board"),
           el("div", "sw-item-line", ctx.outcome(item.outcome).title + " · " + (dir ? dir.title : "") + " · " + (mag ? mag.title : "") +
-            (item.money ? " · " + ctx.money(item.money) + "/yr" : "")),
+            (item.money_text ? " · " + item.money_text : "")),
           el("div", "sw-item-why", "Because " + item.because));
         if (item.by === ctx.me.participant_id && ctx.open()) {
           const row = el("div", "sw-row");
@@ -406,7 +406,7 @@ function prioritiseView(ctx) {
       for (const item of list) {
         const li = el("li", "sw-item");
         li.appendChild(el("div", "sw-item-title", item.title));
-        const line = item.scorers ? ctx.state.method.title + " " + item.priority.toFixed(2) + " · " + ctx.plural(item.scorers, "scorer")
+        const line = item.scorers ? ctx.state.method.title + " " + item.priority_text + " · " + ctx.plural(item.scorers, "scorer")
                                   : "Not scored yet";
         li.appendChild(el("div", "sw-item-line", line));
         if (item.disputed.length) li.appendChild(el("div", "sw-flag", "The room disagrees on " + item.disputed.join(", ") + ": discuss."));
@@ -539,9 +539,8 @@ function ownersView(ctx) {
         box.appendChild(el("p", "sw-item-line", "Decided: " + ctx.choice(item.decision.choice).title));
         if (item.owner) {
           const o = item.owner;
-          const unit = o.unit ? " " + o.unit : "";
           box.append(el("p", "sw-owner-name", "Owner: " + o.owner),
-            el("p", "sw-item-line", o.metric + ": " + o.baseline + unit + " → " + o.target + unit + " · first check-in " + o.checkin));
+            el("p", "sw-item-line", o.metric + ": " + o.baseline_text + " → " + o.target_text + " · first check-in " + o.checkin));
         } else {
           const mine = ctx.me.volunteered.includes(item.id);
           box.appendChild(el("p", "sw-muted", "Owner needed · " + ctx.plural(item.volunteers.length, "volunteer")));

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import actions, decide, scoring, storage
+from . import actions, decide, numbers, scoring, storage
 from .errors import NotAllowed, NotFound
 from .state import Initiative, Snapshot
 from .steps import DIMENSIONS, OUTCOMES, STEPS, stage_by_key
@@ -94,21 +94,24 @@ def _initiative(item: Initiative, method: str) -> Data:
         "position": item.position, "after": item.after_ids,
         "scorers": a.scorers if a else 0,
         "medians": {c: getattr(a, c) for c in scoring.CRITERIA} if a else None,
-        "priority": round(a.priority(method), 2) if a else None,
+        "priority": numbers.priority_value(a.priority(method)) if a else None,
+        "priority_text": numbers.priority(a.priority(method)) if a else None,
         "disputed": a.disputed if a else [],
         "proposal": _recommendation(item.proposal),
         "decision": None if decision is None else {
             "choice": decision["choice"], "recommendation": decision["recommendation"],
             "rationale": decision["rationale"], "overruled": decision["choice"] != decision["recommendation"]},
         "picks": picks, "volunteers": item.volunteer_ids,
-        "owner": None if owner is None else {k: owner[k] for k in ("owner", "metric", "unit", "baseline",
-                                                                  "target", "checkin")},
+        "owner": None if owner is None else {
+            **{k: owner[k] for k in ("owner", "metric", "unit", "baseline", "target", "checkin")},
+            "baseline_text": numbers.measure(owner["baseline"], owner["unit"]),
+            "target_text": numbers.measure(owner["target"], owner["unit"])},
     }
 
 
 def _impact(row: Data) -> Data:
     return {k: row[k] for k in ("id", "bottleneck_id", "outcome", "direction", "magnitude", "money", "because")} | {
-        "by": row["participant_id"]}
+        "by": row["participant_id"], "money_text": numbers.money(row["money"]) if row["money"] else None}
 
 
 def room_state(snapshot: Snapshot) -> Data:
