@@ -14,6 +14,12 @@ if __name__ == "__main__":
     page = st.navigation(pages(), position="sidebar")
     page.run()
 else:
+    import gc
+
     from workshop.live import ROUTES
 
+    # A busy room makes many short-lived objects; with the default thresholds full collections
+    # froze the server for 150-280 ms about once a second. What is loaded by now stays for good.
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
     app = st.App("app.py", routes=ROUTES)

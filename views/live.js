@@ -262,14 +262,15 @@ function makeLive(root, initial, setTriggerValue) {
   const waker = {};
   let connected = null;
   function accept(next) {
-    const stepMoved = !state || next.step.key !== state.step.key || next.ended !== state.ended;
+    const ending = Boolean(state) && next.ended !== state.ended;
     const moderated = state && next.moderation !== state.moderation;
     state = next;
     paint();
     if (moderated) refreshMine();
     stepChanged();
-    if (!participant && (cfg.role === "facilitator" || cfg.follow)) maybeRerun("version", next.version, 3000);
-    return stepMoved;
+    // The console and the projector redraw their own content when the room's data moves (at most
+    // every 3 s), and at once when the workshop ends or reopens.
+    if (!participant && (cfg.role === "facilitator" || cfg.follow || ending)) maybeRerun("version", next.version, ending ? 0 : 3000);
   }
   async function get(path) {
     const resp = await fetch(base + "/api/live/" + cfg.code + path, { cache: "no-store" });

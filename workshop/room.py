@@ -139,8 +139,9 @@ def room_state(snapshot: Snapshot) -> Data:
 
 
 def meta_of(state: Data) -> Data:
-    """What decides which step a screen shows (no board): small, and changes rarely."""
-    return {k: state[k] for k in ("code", "locked", "ended", "step", "timer", "vote_budget", "count")}
+    """What decides which step a screen shows: small, and changes only when the room moves,
+    its clock or lock changes or it ends, so a note or a vote never wakes every phone."""
+    return {k: state[k] for k in ("code", "locked", "ended", "step", "timer", "vote_budget")}
 
 
 # --- one participant's own view --------------------------------------------------------
