@@ -16,7 +16,15 @@ if __name__ == "__main__":
 else:
     import gc
 
+    from workshop import followup, storage
     from workshop.live import ROUTES
+
+    # The portfolio lists every workshop, so it always needs a key: without a configured one,
+    # the first start issues one and prints it here, once (`python -m workshop portfolio-key`
+    # issues a new one).
+    issued = followup.ensure_portfolio_key(storage.connect())
+    if issued:
+        print(f"Portfolio key, shown once (open /portfolio with it): {issued}", flush=True)
 
     # A busy room makes many short-lived objects; with the default thresholds full collections
     # froze the server for 150-280 ms about once a second. What is loaded by now stays for good.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import inspect
 from datetime import date, timedelta
 
@@ -356,14 +358,25 @@ def test_the_sample_with_followup_has_ten_weeks_of_checkins_and_one_overdue(db):
 
 
 def test_the_portfolio_key_is_checked_in_the_domain(db, monkeypatch):
+    """The portfolio lists every workshop's join code, so it never opens without its key."""
     from workshop.demo import create_demo
 
     create_demo(db, now=NOW)
     monkeypatch.delenv(followup.PORTFOLIO_KEY_ENV, raising=False)
-    tracks, workshops = followup.read_portfolio(db)
+    for nothing in (None, "", "anything"):
+        with pytest.raises(NotAllowed):
+            followup.read_portfolio(db, nothing)
+    issued = followup.ensure_portfolio_key(db)
+    assert issued and followup.ensure_portfolio_key(db) is None, "issued once, at first start"
+    assert issued not in json.dumps(list(db.query("SELECT * FROM settings"))), "only its hash is kept"
+    tracks, workshops = followup.read_portfolio(db, issued)
     assert len(tracks) == 4 and len(workshops) == 1
+    reissued = followup.issue_portfolio_key(db)
+    with pytest.raises(NotAllowed):
+        followup.read_portfolio(db, issued)
+    assert len(followup.read_portfolio(db, reissued)[0]) == 4
     monkeypatch.setenv(followup.PORTFOLIO_KEY_ENV, "k3y")
-    for wrong in (None, "", "K3Y", "k3y "):
+    for wrong in (None, "", "K3Y", "k3y ", reissued):
         with pytest.raises(NotAllowed):
             followup.read_portfolio(db, wrong)
     assert len(followup.read_portfolio(db, "k3y")[0]) == 4

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
-from workshop import actions, storage
+from workshop import actions, followup, storage
 from workshop.demo import create_demo
 from workshop.state import load
 
@@ -25,6 +25,7 @@ def test_leader_link_checkin_download_portfolio_and_revoke(tmp_path):
     db_path = tmp_path / "leaders.db"
     db = storage.connect(db_path)
     made = create_demo(db, followup_days=70)
+    portfolio_key = followup.issue_portfolio_key(db)  # as printed at the server's first start
     errors: list[str] = []
     with running_app(db_path) as base, playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -82,6 +83,8 @@ def test_leader_link_checkin_download_portfolio_and_revoke(tmp_path):
             portfolio = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             portfolio.on("pageerror", lambda e: errors.append(f"portfolio: {e}"))
             portfolio.goto(f"{base}/portfolio")
+            portfolio.get_by_label("Portfolio key").fill(portfolio_key)
+            portfolio.get_by_role("button", name="Open the portfolio").click()
             portfolio.get_by_text("Owned initiatives").first.wait_for(timeout=30_000)
             portfolio.locator(".vega-embed").first.wait_for(timeout=30_000)
             portfolio.wait_for_timeout(800)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workshop import actions, storage
+from workshop import actions, followup, storage
 from workshop.demo import create_demo
 from workshop.text import md_escape
 from workshop.state import load
@@ -363,10 +363,19 @@ def test_a_leader_on_a_step_page_is_sent_to_the_summary(app_db):
     assert not at.radio
 
 
+def open_portfolio(app_db) -> AppTest:
+    """The portfolio page with the key issued at first start typed in."""
+    key = followup.issue_portfolio_key(app_db)
+    at = open_page("portfolio.py")
+    at.text_input[0].input(key)
+    at.button[0].click()
+    return at.run()
+
+
 def test_portfolio_lists_owned_initiatives_across_workshops_and_filters_them(app_db):
     made, _ = followup_sample(app_db)
     other = actions.create_workshop(app_db, "Platform offsite", "Contoso", "enterprise")
-    at = open_page("portfolio.py")
+    at = open_portfolio(app_db)
     assert not at.exception, [e.message for e in at.exception]
     shown = texts(at)
     assert "Workshops 2" in shown and "Owned initiatives 4" in shown and "Overdue check-ins 1" in shown
@@ -381,16 +390,23 @@ def test_portfolio_lists_owned_initiatives_across_workshops_and_filters_them(app
     assert list(at.dataframe[0].value["Code"]) == [other.code]
 
 
-def test_portfolio_behind_its_key(app_db, monkeypatch):
-    monkeypatch.setenv("WORKSHOP_PORTFOLIO_KEY", "s3cret-portfolio")
-    followup_sample(app_db)
+@pytest.mark.parametrize("configured", [False, True])
+def test_portfolio_behind_its_key(app_db, monkeypatch, configured):
+    """Closed by default: no join code or title shows until the key is given."""
+    monkeypatch.delenv("WORKSHOP_PORTFOLIO_KEY", raising=False)
+    made, _ = followup_sample(app_db)
+    key = "s3cret-portfolio"
+    if configured:
+        monkeypatch.setenv("WORKSHOP_PORTFOLIO_KEY", key)
+    else:
+        key = followup.issue_portfolio_key(app_db)
     at = open_page("portfolio.py")
-    assert not at.dataframe
+    assert not at.dataframe and made.code not in texts(at)
     at.text_input[0].input("wrong")
     at.button[0].click()
     at.run()
     assert "needs its key" in texts(at) and not at.dataframe
-    at.text_input[0].input("s3cret-portfolio")
+    at.text_input[0].input(key)
     at.button[0].click()
     at.run()
     assert len(at.dataframe) == 2

@@ -20,6 +20,9 @@ try:
 except WorkshopError as exc:
     if "portfolio_key" in st.session_state:
         st.error(ui.safe(str(exc)))
+    st.caption("The portfolio lists every workshop on this server, so it needs the portfolio key: the one "
+               "set as WORKSHOP_PORTFOLIO_KEY, or the one printed when the server first started "
+               "(`python -m workshop portfolio-key` issues a new one).")
     with st.form("portfolio-key"):
         given = st.text_input("Portfolio key", type="password")
         if st.form_submit_button("Open the portfolio"):

@@ -38,8 +38,9 @@ STEP_FILES = {
 }
 
 
-def _page(file: str, title: str, icon: str, url: str, default: bool = False) -> st.Page:
-    return st.Page(str(HERE / file), title=title, icon=icon, url_path=url, default=default)
+def _page(file: str, title: str, icon: str, url: str, default: bool = False, visibility: str = "visible") -> st.Page:
+    return st.Page(str(HERE / file), title=title, icon=icon, url_path=url, default=default,
+                   visibility=visibility)  # type: ignore[arg-type]
 
 
 def pages() -> dict[str, list[st.Page]]:
@@ -51,7 +52,8 @@ def pages() -> dict[str, list[st.Page]]:
         "Room": [_page("room.py", "Your screen", ":material/smartphone:", "room"),
                  _page("projector.py", "Projector view", ":material/cast:", "projector")],
         "Leaders": [_page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it"),
-                    _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio")],
+                    # Behind the portfolio key and not in the sidebar: participants never see a link to it.
+                    _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden")],
     }
 
 

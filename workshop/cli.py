@@ -1,4 +1,4 @@
-"""Command line: `python -m workshop demo|list|export|import` (all accept --db PATH).
+"""Command line: `python -m workshop demo|list|export|import|portfolio-key` (all accept --db PATH).
 
 `export --format` takes md, json (text: standard output or -o), pdf, xlsx and csv. csv
 writes a zip of every table, or with `--table NAME` one table as CSV text. Binary files
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import export, importer, storage
+from . import export, followup, importer, storage
 from .demo import create_demo
 from .errors import ImportRefused, InvalidInput, WorkshopError
 
@@ -38,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", help="file to write (default: standard output)")
     imp = sub.add_parser("import", help="restore a workshop from a JSON export")
     imp.add_argument("file")
-    for name in ("demo", "list", "export", "import"):
+    sub.add_parser("portfolio-key", help="issue a new portfolio key (the earlier one stops working); prints it once")
+    for name in ("demo", "list", "export", "import", "portfolio-key"):
         sub.choices[name].add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -66,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "import":
             code, key = export.import_document(db, _read_import(args.file))
             print(f"Imported workshop {code}.\nnew facilitator key: {key}")
+        elif args.command == "portfolio-key":
+            if os.environ.get(followup.PORTFOLIO_KEY_ENV):
+                raise InvalidInput(f"{followup.PORTFOLIO_KEY_ENV} is set, and that key opens the portfolio.")
+            print(f"New portfolio key (shown once; the earlier one no longer opens /portfolio):\n"
+                  f"{followup.issue_portfolio_key(db)}")
     except WorkshopError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

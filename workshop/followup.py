@@ -10,8 +10,10 @@ function of rows and `today`, so the summary, the portfolio and the exports agre
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -163,19 +165,41 @@ def counts(tracks: Sequence[Track], today: date) -> dict[str, int]:
 
 # --- the portfolio across workshops -------------------------------------------------------
 
-def portfolio_key_required() -> bool:
-    """The portfolio shows every workshop's plan; `WORKSHOP_PORTFOLIO_KEY` puts it behind a key."""
-    return bool(os.environ.get(PORTFOLIO_KEY_ENV))
+PORTFOLIO_KEY_SETTING = "portfolio_key_hash"
 
 
-def check_portfolio_key(given: str | None) -> None:
-    """Refuse the portfolio when a key is configured and `given` is not it."""
-    expected = os.environ.get(PORTFOLIO_KEY_ENV)
-    if expected and not (given and hmac.compare_digest(str(given).encode(), expected.encode())):
-        raise NotAllowed("The portfolio needs its key: ask whoever runs this app.")
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def issue_portfolio_key(db: Database) -> str:
+    """A new portfolio key (any earlier generated key stops working); only its hash is kept."""
+    key = secrets.token_urlsafe(18)
+    storage.set_setting(db, PORTFOLIO_KEY_SETTING, _digest(key))
+    return key
+
+
+def ensure_portfolio_key(db: Database) -> str | None:
+    """At start-up: without a configured key and none issued yet, issue one (to print once)."""
+    if os.environ.get(PORTFOLIO_KEY_ENV) or storage.setting(db, PORTFOLIO_KEY_SETTING):
+        return None
+    return issue_portfolio_key(db)
+
+
+def check_portfolio_key(db: Database, given: str | None) -> None:
+    """The portfolio lists every workshop and its join code, so it always needs its key:
+    `WORKSHOP_PORTFOLIO_KEY` when configured, else the key generated at first start."""
+    configured = os.environ.get(PORTFOLIO_KEY_ENV)
+    if given and isinstance(given, str):
+        if configured and hmac.compare_digest(_digest(given), _digest(configured)):
+            return
+        stored = storage.setting(db, PORTFOLIO_KEY_SETTING)
+        if not configured and stored and hmac.compare_digest(_digest(given), stored):
+            return
+    raise NotAllowed("The portfolio needs its key: ask whoever runs this app.")
 
 
 def read_portfolio(db: Database, key: str | None = None) -> tuple[list[Track], list[Row]]:
     """Every owned initiative (as tracks) and every workshop, once the key (if any) is given."""
-    check_portfolio_key(key)
+    check_portfolio_key(db, key)
     return portfolio(storage.portfolio_owners(db), storage.portfolio_checkins(db)), storage.list_workshops(db)

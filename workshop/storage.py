@@ -210,6 +210,17 @@ def _the_room_on_the_live_channel(db: Database) -> None:
         """)
 
 
+@migrations(name="0004_settings")
+def _settings(db: Database) -> None:
+    """Server-wide settings, such as the hash of the portfolio key generated at first start."""
+    _run_statements(db, """
+        CREATE TABLE settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """)
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run DDL one statement at a time: `executescript` would commit mid-migration."""
     for statement in script.split(";"):
@@ -713,3 +724,17 @@ def portfolio_checkins(db: Database) -> list[Row]:
     """Every check-in of an owned initiative, oldest first per initiative."""
     return _all(db, "SELECT c.* FROM checkins c JOIN owners o ON o.initiative_id = c.initiative_id "
                     "ORDER BY c.initiative_id, c.checked_on, c.id")
+
+
+# --- settings ------------------------------------------------------------------------
+
+def setting(db: Database, name: str) -> str | None:
+    row = db.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def set_setting(db: Database, name: str, value: str) -> None:
+    with db.atomic():
+        db.execute("INSERT INTO settings (name, value) VALUES (?, ?) "
+                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value", [name, value])
+
