@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from workshop.errors import NotAllowed
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -147,3 +149,22 @@ def test_usage_errors(sample):
     assert run("--db", str(sample["db"])).returncode == 2
     bad_format = run("--db", str(sample["db"]), "export", sample["code"], "--format", "docx")
     assert bad_format.returncode == 2 and "invalid choice" in bad_format.stderr
+
+
+def test_portfolio_key_is_issued_once_and_replaces_the_last(tmp_path, monkeypatch):
+    from workshop import followup, storage
+
+    monkeypatch.delenv(followup.PORTFOLIO_KEY_ENV, raising=False)
+    path = tmp_path / "keys.db"
+    first, second = (run("portfolio-key", "--db", str(path)) for _ in range(2))
+    assert first.returncode == second.returncode == 0
+    keys = [out.stdout.strip().splitlines()[-1] for out in (first, second)]
+    assert keys[0] != keys[1]
+    db = storage.connect(path)
+    with pytest.raises(NotAllowed):
+        followup.read_portfolio(db, keys[0])
+    assert followup.read_portfolio(db, keys[1]) == ([], [])
+    db.close()
+    monkeypatch.setenv(followup.PORTFOLIO_KEY_ENV, "configured")
+    refused = run("portfolio-key", "--db", str(path))
+    assert refused.returncode == 2 and "WORKSHOP_PORTFOLIO_KEY is set" in refused.stderr
