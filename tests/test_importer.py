@@ -23,7 +23,7 @@ from tests.test_cli import run
 from workshop import checklist, charts, export, followup, importer, reports, state, storage
 from workshop.demo import create_demo
 from workshop.errors import ImportRefused
-from workshop.text import LONG_MAX, NAME_MAX, NOTE_MAX
+from workshop.steps import LONG_MAX, NAME_MAX, NOTE_MAX, OWNER_MAX
 
 Doc = dict[str, Any]
 Mutation = Callable[[Doc], None]
@@ -151,7 +151,7 @@ DEFECTS: dict[str, tuple[Mutation, str]] = {
     "owner of an undecided initiative": (_owner_without_decision,
                                          "owners[0].initiative refers to initiative 1, which is not decided"),
     "unit over 30 characters": (_set("owners.0.unit", "u" * 31), "owners[0].unit is 31 characters long"),
-    "owner name over the limit": (_set("owners.0.owner", "o" * (NAME_MAX * 2 + 1)), "the limit is 80"),
+    "owner name over the limit": (_set("owners.0.owner", "o" * (OWNER_MAX + 1)), "the limit is 80"),
     "description over the limit": (_set("initiatives.0.description", "d" * (LONG_MAX + 1)), "the limit is 1000"),
     "rationale over the limit": (_set("decisions.0.rationale", "r" * (LONG_MAX + 1)), "the limit is 1000"),
     "check-in note over the limit": (_set("checkins.0.note", "n" * (NOTE_MAX + 1)), "the limit is 280"),

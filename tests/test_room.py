@@ -12,8 +12,8 @@ from tests.helpers import NOW
 from workshop import actions, decide, room, scoring
 from workshop.errors import NotAllowed, NotFound
 from workshop.state import load
-from workshop.steps import DIMENSION_KEYS, OUTCOME_KEYS, STEP_KEYS, STEPS
-from workshop.text import LONG_MAX, NAME_MAX, NOTE_MAX, SHORT_MAX
+from workshop.steps import (DIMENSION_KEYS, DIRECTIONS, LONG_MAX, MAGNITUDES, MONEY_MAX, NAME_MAX, NOTE_MAX, OUTCOME_KEYS,
+                            SHORT_MAX, STEP_KEYS, STEPS)
 
 SCORE = {"value": 7, "effort": 4, "urgency": 6, "confidence": 60}
 
@@ -194,10 +194,10 @@ def test_the_vocabulary_comes_from_the_one_definition_of_each_list():
     assert [o["key"] for o in vocabulary["outcomes"]] == list(OUTCOME_KEYS)
     assert [c["key"] for c in vocabulary["criteria"]] == list(scoring.CRITERIA)
     assert [c["key"] for c in vocabulary["choices"]] == list(decide.CHOICES)
-    assert [d["key"] for d in vocabulary["directions"]] == list(actions.DIRECTIONS)
-    assert [m["key"] for m in vocabulary["magnitudes"]] == list(actions.MAGNITUDES)
+    assert [d["key"] for d in vocabulary["directions"]] == list(DIRECTIONS)
+    assert [m["key"] for m in vocabulary["magnitudes"]] == list(MAGNITUDES)
     assert vocabulary["limits"] == {"name": NAME_MAX, "short": SHORT_MAX, "note": NOTE_MAX, "long": LONG_MAX,
-                                    "money": actions.MONEY_MAX}
+                                    "money": MONEY_MAX}
 
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workshop import scoring
+from workshop import scoring, steps
 from workshop.errors import InvalidInput
 from workshop.scoring import CRITERIA, DISAGREEMENT, RANGES
 
@@ -38,7 +38,7 @@ def workshop_scores(draw):
 
 
 @quick
-@given(data=workshop_scores(), method=st.sampled_from(scoring.METHOD_KEYS), shuffle=st.randoms())
+@given(data=workshop_scores(), method=st.sampled_from(steps.METHOD_KEYS), shuffle=st.randoms())
 def test_ranking_does_not_depend_on_row_order(data, method, shuffle):
     initiatives, rows = data
     expected = scoring.rank(initiatives, scoring.aggregate_all(rows), method)
@@ -50,7 +50,7 @@ def test_ranking_does_not_depend_on_row_order(data, method, shuffle):
 
 
 @quick
-@given(data=workshop_scores(), method=st.sampled_from(scoring.METHOD_KEYS))
+@given(data=workshop_scores(), method=st.sampled_from(steps.METHOD_KEYS))
 def test_ranking_puts_higher_priority_first_and_unscored_last(data, method):
     initiatives, rows = data
     aggregates = scoring.aggregate_all(rows)
@@ -183,9 +183,9 @@ def test_methods_change_the_order():
     aggregates = scoring.aggregate_all(rows)
     assert scoring.rank(initiatives, aggregates, "roi") == [1, 2]
     assert scoring.rank(initiatives, aggregates, "wsjf") == [2, 1]
-    assert scoring.method_by_key("wsjf").title == "WSJF"
+    assert steps.method_by_key("wsjf").title == "WSJF"
     with pytest.raises(KeyError):
-        scoring.method_by_key("magic")
+        steps.method_by_key("magic")
 
 
 @pytest.mark.parametrize("ids, after, expected", [

@@ -7,7 +7,8 @@ import math
 import pytest
 
 from workshop.errors import InvalidInput
-from workshop.text import NOTE_MAX, clean_int, clean_number, clean_text
+from workshop.steps import NOTE_MAX
+from workshop.text import clean_int, clean_number, clean_text
 
 
 @pytest.mark.parametrize("raw, expected", [

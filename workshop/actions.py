@@ -21,19 +21,15 @@ from sqlite_utils import Database
 from . import decide, followup, numbers, scoring, storage, timer
 from .errors import BudgetExhausted, CycleRefused, InputLocked, InvalidInput, NotAllowed, NotFound
 from .state import normalise_code
-from .steps import DIMENSION_KEYS, OUTCOME_KEYS, STAGE_KEYS, STEP_KEYS, STEPS
-from .text import LONG_MAX, NAME_MAX, NOTE_MAX, SHORT_MAX, clean_int, clean_number, clean_text
+from .steps import (CLIENT_ID_MAX, DIMENSION_KEYS, DIRECTIONS, ID_MAX, LONG_MAX, MAGNITUDES, MAX_STEP_MINUTES,
+                    MAX_VOTE_BUDGET, METHOD_KEYS, MONEY_MAX, NAME_MAX, NOTE_MAX, OUTCOME_KEYS, OWNER_MAX, SHORT_MAX,
+                    STAGE_KEYS, STEP_KEYS, STEPS, UNIT_MAX)
+from .text import clean_int, clean_number, clean_text
 
 Row = dict[str, Any]
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-MAX_STEP_MINUTES = 120
-MAX_VOTE_BUDGET = 20
-DIRECTIONS: dict[str, str] = {"worse": "makes it worse", "better": "holds it back from improving"}
-MAGNITUDES: dict[int, str] = {1: "Minor", 2: "Noticeable", 3: "Significant", 4: "Major", 5: "Critical"}
-MONEY_MAX = 1e12
-ID_MAX = 2**62
 
 
 def hash_secret(secret: str) -> str:
@@ -478,7 +474,7 @@ def reopen_workshop(db: Database, code: str, key: str) -> None:
 
 def _client_id(value: Any) -> str | None:
     """A phone's id for one submission: a retry with the same id is stored once."""
-    return clean_text(value, "Submission id", max_len=64, required=False) or None
+    return clean_text(value, "Submission id", max_len=CLIENT_ID_MAX, required=False) or None
 
 
 def _impact_fields(db: Database, workshop: Row, bottleneck_id: Any, outcome: Any, direction: Any,
@@ -626,7 +622,7 @@ def score_initiative(db: Database, code: str, token: str, initiative_id: int,
 
 def set_scoring_method(db: Database, code: str, key: str, method: str) -> None:
     workshop = _facilitator(db, code, key)
-    if method not in scoring.METHOD_KEYS:
+    if method not in METHOD_KEYS:
         raise InvalidInput("Choose ROI or WSJF.")
     with storage.change(db, workshop["id"]):
         storage.update_workshop(db, workshop["id"], scoring=method)
@@ -769,9 +765,9 @@ def assign_owner(db: Database, code: str, key: str, initiative_id: int, owner: s
     row = _initiative(db, workshop, initiative_id)
     if not any(d["initiative_id"] == row["id"] for d in storage.decisions(db, workshop["id"])):
         raise InvalidInput("Record a build/buy/partner decision for this initiative first.")
-    clean_owner = clean_text(owner, "Owner", max_len=NAME_MAX * 2)
+    clean_owner = clean_text(owner, "Owner", max_len=OWNER_MAX)
     clean_metric = clean_text(metric, "Success metric", max_len=SHORT_MAX)
-    clean_unit = clean_text(unit, "Unit", max_len=30, required=False)
+    clean_unit = clean_text(unit, "Unit", max_len=UNIT_MAX, required=False)
     base = clean_number(baseline, "Baseline")
     goal = clean_number(target, "Target")
     if base == goal:
@@ -853,7 +849,7 @@ def record_checkin(db: Database, code: str, credential: str, initiative_id: int,
     if not isinstance(status, str) or status not in followup.STATUSES:
         raise InvalidInput("Choose a status: on track, at risk or off track.")
     clean_note = clean_text(note, "Note", max_len=NOTE_MAX, required=False)
-    who = clean_text(recorded_by, "Recorded by", max_len=NAME_MAX * 2, required=False) or owner["owner"]
+    who = clean_text(recorded_by, "Recorded by", max_len=OWNER_MAX, required=False) or owner["owner"]
     today = today or date.fromtimestamp(_now(now))
     when = _day(checked_on, "The check-in date", default=today)
     assert when is not None

@@ -23,12 +23,12 @@ import pandas as pd
 
 from . import labels as layout
 from . import numbers
-from .actions import DIRECTIONS, MAGNITUDES
 from .decide import CHOICE_TITLES
 from .followup import STATUS_COLOURS, STATUSES, Track, progress
-from .scoring import CRITERIA, method_by_key
+from .scoring import CRITERIA
 from .state import Initiative, Snapshot
-from .steps import DIMENSION_KEYS, DIMENSIONS, OUTCOMES, STEPS, dimension_by_key, outcome_by_key
+from .steps import (DIMENSION_KEYS, DIMENSIONS, DIRECTIONS, MAGNITUDES, OUTCOMES, STEPS, dimension_by_key,
+                    method_by_key, outcome_by_key)
 from .timer import time_spent
 
 # Projector sizes: readable from ~10 m on a 1080p beamer (no chart text below 20 px).

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date, datetime, timezone
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlite_utils import Database
 
-from . import checklist, numbers
-from .actions import DIRECTIONS, MAGNITUDES
-from .decide import CHOICE_TITLES, QUESTIONS
+from . import checklist
+from .decide import QUESTIONS
 from .errors import ImportRefused
-from .followup import STATUSES
-from .scoring import CRITERIA, method_by_key
+from .scoring import CRITERIA
 from .state import Initiative, Snapshot, load
-from .steps import DIMENSIONS, STEPS, outcome_by_key, stage_by_key
+from .summary import HEADINGS, NO_DECISION, Decision, Summary, summary
 from .text import md_escape
-from .timer import format_clock, time_spent
 
 FORMAT = "scaling-workshop/3"
 # /1 predates check-ins; /2 predates the phones' picks, volunteers and the stored questionnaire.
@@ -138,117 +136,107 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
 
 
 # --- Markdown --------------------------------------------------------------------------
+# One function per section of the `summary` model; participant text goes through `md_escape`.
+
+def _table(headings: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A pipe table; the cells are already escaped."""
+    return (["| " + " | ".join(headings) + " |", "|" + "---|" * len(headings)]
+            + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def _or(lines: list[str], empty: str) -> list[str]:
+    return lines or [f"- {empty}"]
+
+
+def _md_head(s: Summary) -> list[str]:
+    h = s.head
+    return [f"# Ship It — {md_escape(h.title)}", "", f"**Organisation:** {md_escape(h.organisation)}  ",
+            f"**Stage context:** {h.stage}  ", f"**Workshop code:** {h.code}  ",
+            f"**Participants:** {h.participants}"]
+
+
+def _md_checklist(s: Summary) -> list[str]:
+    return [f"- [{'x' if item.done else ' '}] **{item.title}** — {md_escape(item.reason)}" for item in s.checklist]
+
+
+def _md_open_items(s: Summary) -> list[str]:
+    return _or([f"- {item.title}: {md_escape(item.reason)}" for item in s.open_items], "None: ship it.")
+
+
+def _md_bottlenecks(s: Summary) -> list[str]:
+    lines: list[str] = []
+    for board in s.boards:
+        lines += [f"### {board.title} ({board.scope})", ""]
+        lines += _or([f"{n.place}. {md_escape(n.text)} — {n.votes_text}" for n in board.notes], "None recorded.")
+        lines.append("")
+    return lines[:-1]
+
+
+def _md_impacts(s: Summary) -> list[str]:
+    return _or(_table(["Bottleneck", "Outcome", "Direction", "Magnitude", "Estimate", "Because"],
+                      [[md_escape(i.bottleneck), i.outcome, i.direction, i.magnitude_label, i.money_text,
+                        md_escape(i.because)] for i in s.impacts]) if s.impacts else [], "No impacts recorded.")
+
+
+def _md_plan(s: Summary) -> list[str]:
+    rows = [[r.sequence_text, str(r.rank), md_escape(r.title), r.dimensions, *r.figures,
+             r.decision or NO_DECISION, md_escape(r.owner) if r.owner else NO_DECISION] for r in s.plan]
+    table = _table(["Seq.", "Rank", "Initiative", "Dimensions", "Value", "Effort", "Urgency", "Confidence",
+                    s.method, "Decision", "Owner"], rows) if rows else []
+    return [f"Ranking formula: {s.formula}", "", *_or(table, "No initiatives recorded.")]
+
+
+def _md_decisions(s: Summary) -> list[str]:
+    def note(d: Decision) -> str:
+        return f" (overrules the recommendation to {d.recommendation.lower()})" if d.overruled else ""
+    return _or([f"- **{md_escape(d.title)}**: {d.choice}{note(d)}. {md_escape(d.rationale)}" for d in s.decisions],
+               "No decisions recorded.")
+
+
+def _md_unit(unit: str) -> str:
+    return f" {md_escape(unit)}" if unit else ""
+
+
+def _md_owners(s: Summary) -> list[str]:
+    rows = [[md_escape(o.title), md_escape(o.owner), md_escape(o.metric), o.baseline + _md_unit(o.unit),
+             o.target + _md_unit(o.unit), o.checkin] for o in s.owners]
+    return _or(_table(["Initiative", "Owner (DRI)", "Metric", "Baseline", "Target", "First check-in"], rows)
+               if rows else [], "No owners assigned.")
+
+
+def _md_followup(s: Summary) -> list[str]:
+    if not s.follow:
+        return ["- Nothing to follow up yet: no owned initiatives."]
+    lines = _table(["Initiative", "Owner", "Latest value", "Target", "Progress", "Status", "Next check-in"],
+                   [[md_escape(f.title), md_escape(f.owner), f.value + _md_unit(f.unit), f.target + _md_unit(f.unit),
+                     f.progress, f.status, f.next_checkin + (f" (overdue by {f.overdue_text})" if f.overdue_text else "")]
+                    for f in s.follow])
+    if s.checkins:
+        lines += ["", "### Check-ins", ""]
+        lines += [f"- {c.checked_on} · {md_escape(c.title)}: {c.value} ({c.status}, by {md_escape(c.recorded_by)})"
+                  + (f" — {md_escape(c.note)}" if c.note else "") for c in s.checkins]
+    return lines
+
+
+def _md_steps(s: Summary) -> list[str]:
+    return _table(["Step", "Planned", "Spent"],
+                  [[f"{r.number}. {r.title}", f"{r.planned_min} min", r.spent_clock] for r in s.steps])
+
+
+_MD_SECTIONS: tuple[tuple[str, Callable[[Summary], list[str]]], ...] = (
+    ("checklist", _md_checklist), ("open", _md_open_items), ("bottlenecks", _md_bottlenecks),
+    ("impacts", _md_impacts), ("plan", _md_plan), ("decisions", _md_decisions), ("owners", _md_owners),
+    ("followup", _md_followup), ("steps", _md_steps),
+)
+
 
 def markdown(snapshot: Snapshot, now: float | None = None) -> str:
     """The Ship It summary as Markdown that is safe to paste into a wiki."""
-    moment = time.time() if now is None else now
-    w = snapshot.workshop
-    stage = stage_by_key(w["stage"])
-    lines: list[str] = [
-        f"# Ship It — {md_escape(w['title'])}",
-        "",
-        f"**Organisation:** {md_escape(w['organisation'])}  ",
-        f"**Stage context:** {stage.title}  ",
-        f"**Workshop code:** {w['code']}  ",
-        f"**Participants:** {sum(1 for p in snapshot.participants if not p['is_facilitator'])}",
-        "",
-        "## Checklist",
-        "",
-    ]
-    for item in checklist.evaluate(snapshot):
-        mark = "x" if item.done else " "
-        lines.append(f"- [{mark}] **{item.title}** — {md_escape(item.reason)}")
-    open_items = [i for i in checklist.evaluate(snapshot) if not i.done]
-    lines += ["", "## Open items", ""]
-    lines += [f"- {item.title}: {md_escape(item.reason)}" for item in open_items] or ["- None: ship it."]
-
-    lines += ["", "## Top bottlenecks per dimension", ""]
-    board = snapshot.by_dimension()
-    for dimension in DIMENSIONS:
-        lines.append(f"### {dimension.title} ({dimension.scope})")
-        lines.append("")
-        rows = board[dimension.key][:5]
-        lines += [f"{n}. {md_escape(b['text'])} — {numbers.plural(b['votes'], 'vote')}" for n, b in enumerate(rows, start=1)] or ["- None recorded."]
-        lines.append("")
-
-    lines += ["## Impact map", ""]
-    if snapshot.impacts:
-        lines += ["| Bottleneck | Outcome | Direction | Magnitude | Estimate | Because |", "|---|---|---|---|---|---|"]
-        for i in snapshot.impacts:
-            b = snapshot.bottleneck(i["bottleneck_id"])
-            lines.append(f"| {md_escape(b['text'])} | {outcome_by_key(i['outcome']).title} | {DIRECTIONS[i['direction']]} "
-                         f"| {MAGNITUDES[i['magnitude']]} | {numbers.money(i['money'])} | {md_escape(i['because'])} |")
-    else:
-        lines.append("- No impacts recorded.")
-
-    method = method_by_key(snapshot.method)
-    lines += ["", "## Ranked plan", "", f"Ranking formula: {method.formula}", ""]
-    if snapshot.initiatives:
-        lines += ["| Seq. | Rank | Initiative | Dimensions | Value | Effort | Urgency | Confidence | "
-                  f"{method.title} | Decision | Owner |", "|---|---|---|---|---|---|---|---|---|---|---|"]
-        for i in snapshot.plan:
-            a = i.aggregate
-            figures = ([numbers.measure(a.value), numbers.measure(a.effort), numbers.measure(a.urgency),
-                        numbers.percent(a.confidence), numbers.priority(a.priority(snapshot.method))]
-                       if a else ["—"] * 5)
-            decision = CHOICE_TITLES[i.decision["choice"]] if i.decision else "—"
-            owner = md_escape(i.owner["owner"]) if i.owner else "—"
-            lines.append(f"| {i.position or '—'} | {i.rank} | {md_escape(i.title)} | {', '.join(i.dimensions)} | "
-                         + " | ".join(figures) + f" | {decision} | {owner} |")
-    else:
-        lines.append("- No initiatives recorded.")
-
-    lines += ["", "## Build / Buy / Partner decisions", ""]
-    decided = snapshot.decided
-    for i in decided:
-        d = i.decision
-        overruled = d["choice"] != d["recommendation"]
-        note = f" (overrules the recommendation to {CHOICE_TITLES[d['recommendation']].lower()})" if overruled else ""
-        lines.append(f"- **{md_escape(i.title)}**: {CHOICE_TITLES[d['choice']]}{note}. {md_escape(d['rationale'])}")
-    if not decided:
-        lines.append("- No decisions recorded.")
-
-    lines += ["", "## Owners, metrics and check-ins", ""]
-    owned = [i for i in snapshot.plan if i.owner]
-    if owned:
-        lines += ["| Initiative | Owner (DRI) | Metric | Baseline | Target | First check-in |", "|---|---|---|---|---|---|"]
-        for i in owned:
-            o = i.owner
-            unit = f" {md_escape(o['unit'])}" if o["unit"] else ""
-            lines.append(f"| {md_escape(i.title)} | {md_escape(o['owner'])} | {md_escape(o['metric'])} | "
-                         f"{numbers.measure(o['baseline'])}{unit} | {numbers.measure(o['target'])}{unit} | {o['checkin']} |")
-    else:
-        lines.append("- No owners assigned.")
-
-    lines += ["", "## Follow-through", ""]
-    today = date.fromtimestamp(moment)
-    tracks = snapshot.tracks
-    if tracks:
-        lines += ["| Initiative | Owner | Latest value | Target | Progress | Status | Next check-in |",
-                  "|---|---|---|---|---|---|---|"]
-        for t in tracks:
-            unit = f" {md_escape(t.unit)}" if t.unit else ""
-            due = t.next_checkin.isoformat() if t.next_checkin else "none planned"
-            if t.overdue(today):
-                due += f" (overdue by {numbers.plural(t.days_overdue(today), 'day')})"
-            lines.append(f"| {md_escape(t.title)} | {md_escape(t.owner)} | {numbers.measure(t.value)}{unit} | {numbers.measure(t.target)}{unit} "
-                         f"| {numbers.share(t.progress)} | {t.status_title} | {due} |")
-        notes = [(t, c) for t in tracks for c in t.checkins]
-        if notes:
-            lines += ["", "### Check-ins", ""]
-            for t, c in notes:
-                text = f" — {md_escape(c['note'])}" if c["note"] else ""
-                lines.append(f"- {c['checked_on']} · {md_escape(t.title)}: {numbers.measure(c['value'])} "
-                             f"({STATUSES[c['status']]}, by {md_escape(c['recorded_by'])}){text}")
-    else:
-        lines.append("- Nothing to follow up yet: no owned initiatives.")
-
-    lines += ["", "## Time per step", "", "| Step | Planned | Spent |", "|---|---|---|"]
-    for step in STEPS:
-        t = snapshot.timer(step.key)
-        lines.append(f"| {step.number}. {step.title} | {t.minutes} min | {format_clock(time_spent(t, moment))} |")
-    lines.append("")
-    return "\n".join(lines)
+    s = summary(snapshot, now)
+    lines = _md_head(s)
+    for key, section in _MD_SECTIONS:
+        lines += ["", f"## {HEADINGS[key]}", "", *section(s)]
+    return "\n".join([*lines, ""])
 
 
 def export_markdown(db: Database, code: str, now: float | None = None) -> str:

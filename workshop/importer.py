@@ -24,15 +24,17 @@ from typing import Any, NoReturn, get_args
 from sqlite_utils import Database
 
 from . import storage
-from .actions import DIRECTIONS, ID_MAX, MAGNITUDES, MAX_STEP_MINUTES, MAX_VOTE_BUDGET, MONEY_MAX, hash_secret
+from .actions import hash_secret
 from .decide import CHOICES, QUESTION_KEYS, QUESTIONS, validate_answers
 from .errors import ImportRefused, InvalidInput
 from .export import READABLE_FORMATS
 from .followup import STATUSES, progress
-from .scoring import CRITERIA, METHOD_KEYS, has_cycle, validate_score
+from .scoring import CRITERIA, has_cycle, validate_score
 from .state import normalise_code
-from .steps import DIMENSION_KEYS, OUTCOME_KEYS, STAGE_KEYS, STEP_KEYS
-from .text import LONG_MAX, NAME_MAX, NOTE_MAX, SHORT_MAX, clean_int, clean_number, clean_text
+from .steps import (DIMENSION_KEYS, DIRECTIONS, ID_MAX, LONG_MAX, MAGNITUDES, MAX_STEP_MINUTES, MAX_VOTE_BUDGET,
+                    METHOD_KEYS, MONEY_MAX, NAME_MAX, NOTE_MAX, OUTCOME_KEYS, OWNER_MAX, SHORT_MAX, STAGE_KEYS,
+                    STEP_KEYS, UNIT_MAX)
+from .text import clean_int, clean_number, clean_text
 from .timer import Timer, TimerStateName
 
 Row = dict[str, Any]
@@ -44,8 +46,6 @@ TIMER_STATES: tuple[str, ...] = get_args(TimerStateName)
 CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 CODE_MIN, CODE_MAX = 4, 12
 VIAS = ("facilitator", "leader link")
-UNIT_MAX = 30  # as `actions.assign_owner`
-OWNER_MAX = NAME_MAX * 2  # as `actions.assign_owner` and `actions.record_checkin`
 # Timestamps from 1970 to 9000: every reader (day_of, fromtimestamp, the sheets) can show them.
 TIMESTAMP_MIN = 0.0
 TIMESTAMP_MAX = datetime(9000, 1, 1, tzinfo=timezone.utc).timestamp()

@@ -43,30 +43,23 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import charts, checklist, numbers
+from . import charts, numbers
 from .decide import CHOICE_TITLES, QUESTIONS
 from .errors import InvalidInput
 from .followup import STATUSES, Track, progress
-from .scoring import method_by_key
 from .state import Snapshot
-from .steps import DIMENSIONS, dimension_by_key, stage_by_key, step_by_key
+from .steps import dimension_by_key, method_by_key, stage_by_key, step_by_key
+from .summary import HEADINGS, NO_DECISION, Summary, answer_text, summary, when
 
 log = logging.getLogger(__name__)
 
 TABLES: tuple[str, ...] = ("workshop", "steps", "participants", "bottlenecks", "impacts", "initiatives", "scores",
                            "decisions", "owners", "followup", "checkins", "checklist")
-PDF_TOP_BOTTLENECKS = 5   # per dimension in the PDF body; every note is in the spreadsheet
 PDF_TOP_IMPACTS = 12      # most severe impacts listed under the impact map
 CHART_SCALE = 2           # PNG pixels per CSS pixel: crisp when printed
 
 
 # --- tables ------------------------------------------------------------------------------
-
-def _when(ts: float | None) -> str:
-    if ts is None:
-        return ""
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-
 
 def _dimension_title(key: str) -> str:
     return dimension_by_key(key).title
@@ -78,12 +71,12 @@ def workshop_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame
     method = method_by_key(snapshot.method)
     rows = [
         ("Title", w["title"]), ("Organisation", w["organisation"]), ("Stage context", stage_by_key(w["stage"]).title),
-        ("Join code", w["code"]), ("Created", _when(w["created_at"])), ("Ended", _when(w["ended_at"])),
+        ("Join code", w["code"]), ("Created", when(w["created_at"])), ("Ended", when(w["ended_at"])),
         ("Current step", step_by_key(w["current_step"]).title), ("Ranking method", method.title),
         ("Ranking formula", method.formula), ("Votes per person", int(w["vote_budget"])),
         ("Participants", sum(1 for p in snapshot.participants if not p["is_facilitator"])),
         ("Observability confirmed", bool(w["observability_confirmed"])),
-        ("Exported", _when(time.time() if now is None else now)),
+        ("Exported", when(time.time() if now is None else now)),
     ]
     return pd.DataFrame(rows, columns=["Field", "Value"], dtype=object)
 
@@ -141,15 +134,10 @@ def scores_table(snapshot: Snapshot) -> pd.DataFrame:
     rows = [{"Initiative no.": numbers[s["initiative_id"]], "Initiative": titles[s["initiative_id"]],
              "Participant": snapshot.participant_name(s["participant_id"]), "Value": s["value"],
              "Effort": s["effort"], "Urgency": s["urgency"], "Confidence %": s["confidence"],
-             "Updated": _when(s["updated_at"])}
+             "Updated": when(s["updated_at"])}
             for s in sorted(snapshot.scores, key=lambda s: (numbers[s["initiative_id"]], s["participant_id"]))]
     return pd.DataFrame(rows, columns=["Initiative no.", "Initiative", "Participant", "Value", "Effort", "Urgency",
                                        "Confidence %", "Updated"])
-
-
-def _answer(question_key: str, answer: str) -> str:
-    question = next(q for q in QUESTIONS if q.key == question_key)
-    return question.options.get(answer, answer)
 
 
 def decisions_table(snapshot: Snapshot) -> pd.DataFrame:
@@ -162,9 +150,9 @@ def decisions_table(snapshot: Snapshot) -> pd.DataFrame:
         d = item.decision
         assert d is not None
         rows.append([numbers[item.id], item.title, item.position,
-                     *[_answer(q.key, d["answers"].get(q.key, "")) for q in QUESTIONS],
+                     *[answer_text(q.key, d["answers"].get(q.key, "")) for q in QUESTIONS],
                      CHOICE_TITLES[d["recommendation"]], CHOICE_TITLES[d["choice"]],
-                     d["choice"] != d["recommendation"], d["rationale"], _when(d["decided_at"])])
+                     d["choice"] != d["recommendation"], d["rationale"], when(d["decided_at"])])
     frame = pd.DataFrame(rows, columns=columns)
     frame["Sequence"] = frame["Sequence"].astype("Int64")
     return frame
@@ -179,10 +167,6 @@ def owners_table(snapshot: Snapshot) -> pd.DataFrame:
             for i in snapshot.plan if i.owner is not None]
     return pd.DataFrame(rows, columns=["Initiative no.", "Initiative", "Owner (DRI)", "Metric", "Unit", "Baseline",
                                        "Target", "First check-in", "Decision"])
-
-
-def _today(now: float | None) -> date:
-    return date.fromtimestamp(time.time() if now is None else now)
 
 
 TRACK_COLUMNS = ["Initiative", "Owner (DRI)", "Metric", "Unit", "Baseline", "Target", "Latest value",
@@ -202,9 +186,9 @@ def tracks_table(tracks: Sequence[Track], today: date, with_workshop: bool = Fal
     return pd.DataFrame(rows, columns=(WORKSHOP_COLUMNS if with_workshop else []) + TRACK_COLUMNS)
 
 
-def followup_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
-    """Where each owned initiative's metric stands today."""
-    return tracks_table(snapshot.tracks, _today(now))
+def followup_table(s: Summary) -> pd.DataFrame:
+    """Where each owned initiative's metric stands on the summary's day."""
+    return tracks_table(s.tracks, s.today)
 
 
 def checkins_table(snapshot: Snapshot) -> pd.DataFrame:
@@ -218,21 +202,23 @@ def checkins_table(snapshot: Snapshot) -> pd.DataFrame:
                                        "Note", "Next check-in", "Recorded by", "Via"])
 
 
-def checklist_table(snapshot: Snapshot) -> pd.DataFrame:
-    items = checklist.evaluate(snapshot)
+def checklist_table(s: Summary) -> pd.DataFrame:
+    """The summary's checklist as a sheet: the same items and reasons the summary shows."""
+    items = s.checklist
     return pd.DataFrame({"Item": [i.title for i in items], "Status": ["Done" if i.done else "Open" for i in items],
                          "Done": [i.done for i in items], "Reason": [i.reason for i in items]})
 
 
 def tables(snapshot: Snapshot, now: float | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the workshop, keyed by the names in `TABLES` (sheet and file names)."""
+    s = summary(snapshot, now)
     return {
         "workshop": workshop_table(snapshot, now), "steps": steps_table(snapshot, now),
         "participants": participants_table(snapshot), "bottlenecks": bottlenecks_table(snapshot),
         "impacts": impacts_table(snapshot), "initiatives": initiatives_table(snapshot),
         "scores": scores_table(snapshot), "decisions": decisions_table(snapshot),
-        "owners": owners_table(snapshot), "followup": followup_table(snapshot, now),
-        "checkins": checkins_table(snapshot), "checklist": checklist_table(snapshot),
+        "owners": owners_table(snapshot), "followup": followup_table(s),
+        "checkins": checkins_table(snapshot), "checklist": checklist_table(s),
     }
 
 
@@ -538,155 +524,158 @@ def warm_up() -> None:
     vl_convert.vegalite_to_png('{"mark": "point", "width": 10, "height": 10}', scale=1)
 
 
-def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
-    """The Ship It summary as a PDF with its charts, in the order leaders read it."""
-    moment = time.time() if now is None else now
-    w = snapshot.workshop
-    stage = stage_by_key(w["stage"])
-    method = method_by_key(snapshot.method)
-    doc = _Document(f"Ship It — {charts.truncate(w['title'], 60)}", find_font())
-    doc.set_title(doc.t(f"Ship It — {w['title']}"))
-    doc.set_subject(doc.t(f"{w['organisation']} · scaling workshop summary"))
-    doc.set_creation_date(datetime.fromtimestamp(moment, tz=timezone.utc))
-    doc.add_page()
+# --- PDF: sections ---------------------------------------------------------------------------
+# One function per section of the `summary` model, in the order leaders read it.
 
-    doc.h1(f"Ship It — {w['title']}")
+def _pdf_head(doc: _Document, s: Summary) -> None:
+    h = s.head
+    doc.h1(f"Ship It — {h.title}")
     doc.ln(1)
-    people = sum(1 for p in snapshot.participants if not p["is_facilitator"])
-    doc.para(f"Organisation: {w['organisation']}", size=12)
-    doc.para(f"Stage context: {stage.title} — {stage.focus}", size=12)
-    doc.para(f"Workshop code {w['code']} · {numbers.plural(people, 'participant')} · "
-             f"held {_when(w['created_at'])} · exported {_when(moment)}", size=10, colour=GREY)
+    doc.para(f"Organisation: {h.organisation}", size=12)
+    doc.para(f"Stage context: {h.stage} — {h.stage_focus}", size=12)
+    doc.para(f"Workshop code {h.code} · {numbers.plural(h.participants, 'participant')} · "
+             f"held {h.held} · exported {h.exported}", size=10, colour=GREY)
 
-    items = checklist.evaluate(snapshot)
-    doc.h2("Checklist")
+
+def _pdf_none(doc: _Document, text: str) -> None:
+    doc.para(text, size=10, colour=GREY)
+
+
+def _pdf_checklist(doc: _Document, s: Summary) -> None:
+    items = s.checklist
+    doc.h2(HEADINGS["checklist"])
     doc.grid(["Status", "Item", "Why"], [["Done" if i.done else "Open", i.title, i.reason] for i in items],
              widths=(16, 62, 102), size=10,
              styles=lambda r, c: FontFace(emphasis="BOLD", color=GREEN if items[r].done else RED) if c == 0 else None)
-    open_items = [i for i in items if not i.done]
-    doc.h3("Open items")
-    if open_items:
-        for item in open_items:
-            doc.para(f"• {item.title}: {item.reason}", size=10.5)
-    else:
+    doc.h3(HEADINGS["open"])
+    for item in s.open_items:
+        doc.para(f"• {item.title}: {item.reason}", size=10.5)
+    if not s.open_items:
         doc.para("None: ship it.", size=10.5, bold=True, colour=GREEN)
 
-    doc.h2("Top bottlenecks per dimension")
-    board = snapshot.by_dimension()
-    for dimension in DIMENSIONS:
-        notes = board[dimension.key]
-        shown = notes[:PDF_TOP_BOTTLENECKS]
-        doc.need(14 + 7 * (len(shown) + 1))
-        doc.h3(f"{dimension.title} ({dimension.scope})")
-        if not notes:
-            doc.para("None recorded.", size=10, colour=GREY)
+
+def _pdf_bottlenecks(doc: _Document, s: Summary) -> None:
+    doc.h2(HEADINGS["bottlenecks"])
+    for board in s.boards:
+        doc.need(14 + 7 * (len(board.notes) + 1))
+        doc.h3(f"{board.title} ({board.scope})")
+        if not board.notes:
+            _pdf_none(doc, "None recorded.")
             continue
-        doc.grid(["#", "Bottleneck", "Votes"], [[n, b["text"], b["votes"]] for n, b in enumerate(shown, start=1)],
-                 widths=(8, 154, 18))
-        if len(notes) > len(shown):
-            doc.para(f"…and {len(notes) - len(shown)} more on the board (all in the spreadsheet export).",
+        doc.grid(["#", "Bottleneck", "Votes"], [[n.place, n.text, n.votes] for n in board.notes], widths=(8, 154, 18))
+        if board.total > len(board.notes):
+            doc.para(f"…and {board.total - len(board.notes)} more on the board (all in the spreadsheet export).",
                      size=9, colour=GREY)
 
-    if snapshot.impacts:
-        picture = render_png(charts.impact_map(snapshot))
-        doc.need(20 + doc.figure_height(picture, doc.epw * 0.92))
-        doc.h2("Impact map")
-        doc.figure(picture, doc.epw * 0.92)
-        impacts = charts.impacts_frame(snapshot)
-        impacts = impacts.assign(_money=impacts["money"].fillna(0)).sort_values(
-            ["magnitude", "_money"], ascending=False, kind="stable")
-        shown_impacts = impacts.head(PDF_TOP_IMPACTS)
-        doc.need(30)
-        doc.grid(["Bottleneck", "Outcome", "Size", "Estimate", "Because"],
-                 [[r.bottleneck, r.outcome_title, r.magnitude_label, numbers.money(r.money), r.because]
-                  for r in shown_impacts.itertuples()], widths=(50, 32, 20, 24, 54), size=9)
-        if len(impacts) > len(shown_impacts):
-            doc.para(f"…the {len(shown_impacts)} most severe of {len(impacts)} impacts; all are in the spreadsheet.",
-                     size=9, colour=GREY)
-    else:
-        doc.h2("Impact map")
-        doc.para("No impacts recorded.", size=10, colour=GREY)
 
+def _pdf_figure(doc: _Document, s: Summary, section: str, share: float, room: float) -> bool:
+    """The section's heading with its chart kept on the same page; False when it has no chart."""
+    figure = s.figures.get(section)
+    if figure is None:
+        return False
+    picture = render_png(figure.build())
+    doc.need(room + doc.figure_height(picture, doc.epw * share))
+    doc.h2(HEADINGS[section])
+    doc.figure(picture, doc.epw * share)
+    return True
+
+
+def _pdf_impacts(doc: _Document, s: Summary) -> None:
+    if not _pdf_figure(doc, s, "impacts", 0.92, 20):
+        doc.h2(HEADINGS["impacts"])
+        _pdf_none(doc, "No impacts recorded.")
+        return
+    shown = s.most_severe_impacts(PDF_TOP_IMPACTS)
+    doc.need(30)
+    doc.grid(["Bottleneck", "Outcome", "Size", "Estimate", "Because"],
+             [[i.bottleneck, i.outcome, i.magnitude_label, i.money_text, i.because] for i in shown],
+             widths=(50, 32, 20, 24, 54), size=9)
+    if len(s.impacts) > len(shown):
+        doc.para(f"…the {len(shown)} most severe of {len(s.impacts)} impacts; all are in the spreadsheet.",
+                 size=9, colour=GREY)
+
+
+def _pdf_plan(doc: _Document, s: Summary) -> None:
     doc.add_page()
-    doc.h2("Ranked plan")
-    doc.para(f"Scores are the room's medians; {method.formula}.", size=10)
-    if snapshot.initiatives:
-        doc.figure(render_png(charts.roi_urgency(snapshot)))
-        plan = charts.initiatives_frame(snapshot)
-        doc.need(30)
-        doc.grid(["Seq.", "Rank", "Initiative", "Dimensions", "Value", "Effort", "Urg.", "Conf.", method.title,
-                  "Decision", "Owner"],
-                 [[numbers.measure(r.position), r.rank, r.title, r.dimensions,
-                   numbers.measure(r.value), numbers.measure(r.effort), numbers.measure(r.urgency),
-                   numbers.percent(r.confidence), numbers.priority(r.priority), r.decision or "—", r.owner or "—"]
-                  for r in plan.itertuples()],
-                 widths=(10, 11, 37, 23, 12, 13, 10, 12, 11, 17, 24), size=8.5)
-    else:
-        doc.para("No initiatives recorded.", size=10, colour=GREY)
+    doc.h2(HEADINGS["plan"])
+    doc.para(f"Scores are the room's medians; {s.formula}.", size=10)
+    if "plan" not in s.figures:
+        _pdf_none(doc, "No initiatives recorded.")
+        return
+    doc.figure(render_png(s.figures["plan"].build()))
+    doc.need(30)
+    doc.grid(["Seq.", "Rank", "Initiative", "Dimensions", "Value", "Effort", "Urg.", "Conf.", s.method,
+              "Decision", "Owner"],
+             [[r.sequence_text, r.rank, r.title, r.dimensions, *r.figures, r.decision or NO_DECISION,
+               r.owner or NO_DECISION] for r in s.plan],
+             widths=(10, 11, 37, 23, 12, 13, 10, 12, 11, 17, 24), size=8.5)
 
+
+def _pdf_decisions(doc: _Document, s: Summary) -> None:
     doc.need(45)
-    doc.h2("Build / Buy / Partner decisions")
-    if not snapshot.decided:
-        doc.para("No decisions recorded.", size=10, colour=GREY)
-    for item in snapshot.decided:
-        d = item.decision
-        assert d is not None
+    doc.h2(HEADINGS["decisions"])
+    if not s.decisions:
+        _pdf_none(doc, "No decisions recorded.")
+    for d in s.decisions:
         doc.need(30)
-        doc.h3(item.title)
-        overruled = d["choice"] != d["recommendation"]
-        verdict = f"Decision: {CHOICE_TITLES[d['choice']]}"
-        if overruled:
-            verdict += f" — overrules the recommendation to {CHOICE_TITLES[d['recommendation']].lower()}"
-        else:
-            verdict += " (as recommended)"
-        doc.para(verdict, size=10.5, bold=True, colour=RED if overruled else None)
-        doc.para(f"Rationale: {d['rationale']}", size=10.5)
-        answers = " · ".join(f"{q.text} {_answer(q.key, d['answers'].get(q.key, ''))}" for q in QUESTIONS)
-        doc.para(answers, size=8.5, colour=GREY)
+        doc.h3(d.title)
+        verdict = f"Decision: {d.choice}"
+        verdict += f" — overrules the recommendation to {d.recommendation.lower()}" if d.overruled else " (as recommended)"
+        doc.para(verdict, size=10.5, bold=True, colour=RED if d.overruled else None)
+        doc.para(f"Rationale: {d.rationale}", size=10.5)
+        doc.para(" · ".join(f"{question} {answer}" for question, answer in d.answers), size=8.5, colour=GREY)
         doc.ln(1)
 
-    owned = [i for i in snapshot.plan if i.owner]
+
+def _pdf_owners(doc: _Document, s: Summary) -> None:
     doc.need(40)
-    doc.h2("Owners, metrics and check-ins")
-    if owned:
-        def target(i: Any) -> str:
-            o = i.owner
-            unit = f" {o['unit']}" if o["unit"] else ""
-            return f"{numbers.measure(o['baseline'])} → {numbers.measure(o['target'])}{unit}"
-        doc.grid(["Initiative", "Owner (DRI)", "Metric", "Baseline → target", "First check-in"],
-                 [[i.title, i.owner["owner"], i.owner["metric"], target(i), i.owner["checkin"]] for i in owned],
-                 widths=(48, 38, 40, 32, 22), size=9)
-    else:
-        doc.para("No owners assigned.", size=10, colour=GREY)
+    doc.h2(HEADINGS["owners"])
+    if not s.owners:
+        _pdf_none(doc, "No owners assigned.")
+        return
+    doc.grid(["Initiative", "Owner (DRI)", "Metric", "Baseline → target", "First check-in"],
+             [[o.title, o.owner, o.metric, f"{o.baseline} → {o.target}{f' {o.unit}' if o.unit else ''}", o.checkin]
+              for o in s.owners],
+             widths=(48, 38, 40, 32, 22), size=9)
 
-    tracks = snapshot.tracks
-    if tracks:
-        today = _today(moment)
-        if any(t.checkins for t in tracks):
-            picture = render_png(charts.progress_chart(tracks))
-            doc.need(28 + doc.figure_height(picture, doc.epw * 0.9))
-            doc.h2("Follow-through")
-            doc.figure(picture, doc.epw * 0.9)
-        else:
-            doc.need(40)
-            doc.h2("Follow-through")
-            doc.para("No check-ins recorded yet.", size=10, colour=GREY)
-        doc.grid(["Initiative", "Latest", "Progress", "Status", "Next check-in"],
-                 [[t.title, f"{numbers.measure(t.value)} {t.unit}".strip(), numbers.share(t.progress), t.status_title,
-                   (t.next_checkin.isoformat() if t.next_checkin else "none planned")
-                   + (f" (overdue {numbers.plural(t.days_overdue(today), 'day')})" if t.overdue(today) else "")] for t in tracks],
-                 widths=(58, 28, 20, 32, 42), size=9,
-                 styles=lambda r, c: FontFace(emphasis="BOLD", color=RED)
-                 if c == 4 and tracks[r].overdue(today) else None)
-        notes = [(t, c) for t in tracks for c in t.checkins if c["note"]]
-        for t, c in notes[-8:]:
-            doc.para(f"{c['checked_on']} · {t.title}: {c['note']}", size=9, colour=GREY)
 
-    steps = charts.steps_frame(snapshot, moment)
-    picture = render_png(charts.time_per_step(snapshot, moment))
-    doc.need(28 + doc.figure_height(picture, doc.epw * 0.8))
-    doc.h2("Time per step")
-    doc.figure(picture, doc.epw * 0.8)
-    doc.para(f"Planned {numbers.measure(steps['planned_min'].sum())} min · "
-             f"spent {numbers.measure(steps['spent_min'].sum())} min.", size=10)
+def _pdf_followup(doc: _Document, s: Summary) -> None:
+    if not s.follow:
+        return
+    if not _pdf_figure(doc, s, "followup", 0.9, 28):
+        doc.need(40)
+        doc.h2(HEADINGS["followup"])
+        _pdf_none(doc, "No check-ins recorded yet.")
+    rows = s.follow
+    doc.grid(["Initiative", "Latest", "Progress", "Status", "Next check-in"],
+             [[f.title, f"{f.value} {f.unit}".strip(), f.progress, f.status,
+               f.next_checkin + (f" (overdue {f.overdue_text})" if f.overdue_text else "")] for f in rows],
+             widths=(58, 28, 20, 32, 42), size=9,
+             styles=lambda r, c: FontFace(emphasis="BOLD", color=RED) if c == 4 and rows[r].overdue_text else None)
+    for c in [c for c in s.checkins if c.note][-8:]:
+        doc.para(f"{c.checked_on} · {c.title}: {c.note}", size=9, colour=GREY)
+
+
+def _pdf_steps(doc: _Document, s: Summary) -> None:
+    _pdf_figure(doc, s, "steps", 0.8, 28)
+    doc.para(f"Planned {s.planned_total} min · spent {s.spent_total} min.", size=10)
+
+
+_PDF_SECTIONS: tuple[Callable[[_Document, Summary], None], ...] = (
+    _pdf_head, _pdf_checklist, _pdf_bottlenecks, _pdf_impacts, _pdf_plan, _pdf_decisions, _pdf_owners,
+    _pdf_followup, _pdf_steps,
+)
+
+
+def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
+    """The Ship It summary as a PDF with its charts, in the order leaders read it."""
+    moment = time.time() if now is None else now
+    s = summary(snapshot, moment)
+    doc = _Document(f"Ship It — {charts.truncate(s.head.title, 60)}", find_font())
+    doc.set_title(doc.t(f"Ship It — {s.head.title}"))
+    doc.set_subject(doc.t(f"{s.head.organisation} · scaling workshop summary"))
+    doc.set_creation_date(datetime.fromtimestamp(moment, tz=timezone.utc))
+    doc.add_page()
+    for section in _PDF_SECTIONS:
+        section(doc, s)
     return bytes(doc.output())

@@ -18,8 +18,8 @@ from sqlite_utils import Database
 from . import actions, decide, numbers, scoring, storage
 from .errors import NotAllowed, NotFound
 from .state import Initiative, Snapshot
-from .steps import DIMENSIONS, OUTCOMES, STEPS, stage_by_key
-from .text import LONG_MAX, NAME_MAX, NOTE_MAX, SHORT_MAX
+from .steps import (DIMENSIONS, DIRECTIONS, LONG_MAX, MAGNITUDES, MONEY_MAX, NAME_MAX, NOTE_MAX, OUTCOMES, SHORT_MAX,
+                    STEPS, method_by_key, stage_by_key)
 
 Data = dict[str, Any]
 
@@ -46,11 +46,12 @@ def _volunteered(s: Snapshot) -> set[int]:
     return {v for i in s.initiatives for v in i.volunteer_ids}
 
 
-# One entry per step (tests/test_room.py checks the keys against STEPS); the label is `Step.acted`.
-TOOK_PART: dict[str, Callable[[Snapshot], set[int]]] = {
-    "bottlenecks": _noted_or_voted, "impact": _mapped, "prioritise": _scored,
-    "decide": _picked, "owners": _volunteered,
-}
+# One rule per step, in the order of STEPS (tests/test_room.py checks there is one for each);
+# the label is `Step.acted`.
+_TOOK_PART_IN_ORDER: tuple[Callable[[Snapshot], set[int]], ...] = (
+    _noted_or_voted, _mapped, _scored, _picked, _volunteered)
+TOOK_PART: dict[str, Callable[[Snapshot], set[int]]] = dict(
+    zip((step.key for step in STEPS), _TOOK_PART_IN_ORDER, strict=True))
 
 
 def progress(snapshot: Snapshot) -> Data:
@@ -120,7 +121,7 @@ def room_state(snapshot: Snapshot) -> Data:
     step = snapshot.current_step
     timer = snapshot.timer(step.key)
     board = _board(snapshot)
-    method = scoring.method_by_key(snapshot.method)
+    method = method_by_key(snapshot.method)
     return {
         "code": snapshot.code, "version": snapshot.version, "title": workshop["title"],
         "locked": bool(workshop["locked"]), "ended": snapshot.ended, "vote_budget": workshop["vote_budget"],
@@ -177,12 +178,12 @@ def vocabulary() -> Data:
         "dimensions": [{"key": d.key, "title": d.title, "scope": d.scope, "prompts": list(d.prompts)}
                        for d in DIMENSIONS],
         "outcomes": [{"key": o.key, "title": o.title, "group": o.group} for o in OUTCOMES],
-        "directions": [{"key": k, "title": v} for k, v in actions.DIRECTIONS.items()],
-        "magnitudes": [{"key": k, "title": v} for k, v in actions.MAGNITUDES.items()],
+        "directions": [{"key": k, "title": v} for k, v in DIRECTIONS.items()],
+        "magnitudes": [{"key": k, "title": v} for k, v in MAGNITUDES.items()],
         "criteria": [{"key": c, "label": scoring.LABELS[c], "low": scoring.RANGES[c][0], "high": scoring.RANGES[c][1],
                       "step": scoring.STEP[c], "default": scoring.DEFAULT_SCORE[c]} for c in scoring.CRITERIA],
         "choices": [{"key": c, "title": decide.CHOICE_TITLES[c], "hint": decide.CHOICE_HINTS[c]}
                     for c in decide.CHOICES],
         "limits": {"name": NAME_MAX, "short": SHORT_MAX, "note": NOTE_MAX, "long": LONG_MAX,
-                   "money": actions.MONEY_MAX},
+                   "money": MONEY_MAX},
     }

@@ -34,29 +34,6 @@ DEFAULT_SCORE: dict[str, int] = {"value": 5, "effort": 5, "urgency": 5, "confide
 DISAGREEMENT: dict[str, float] = {"value": 5, "effort": 5, "urgency": 5, "confidence": 50}
 
 
-@dataclass(frozen=True)
-class Method:
-    """A ranking formula, with the text shown beside the ranking."""
-
-    key: str
-    title: str
-    formula: str
-
-
-METHODS: tuple[Method, ...] = (
-    Method("roi", "ROI", "ROI = value × confidence ÷ effort"),
-    Method("wsjf", "WSJF", "WSJF = cost of delay ÷ job size = (value + urgency) ÷ effort"),
-)
-METHOD_KEYS: tuple[str, ...] = tuple(m.key for m in METHODS)
-
-
-def method_by_key(key: str) -> Method:
-    for method in METHODS:
-        if method.key == key:
-            return method
-    raise KeyError(key)
-
-
 def validate_score(raw: Mapping[str, Any]) -> dict[str, int]:
     """Refuse a score outside its range; return the four clean integers."""
     clean: dict[str, int] = {}

@@ -1,12 +1,47 @@
-"""The one definition of the workshop's five steps, its dimensions and stage contexts.
+"""The workshop's vocabulary, defined once: steps, dimensions, stage contexts, outcomes,
+impact directions and magnitudes, ranking methods and every input limit.
 
-Navigation, timers, pages, exports and the summary all read these tuples; nothing else
-keeps a parallel list of steps.
+Actions, the importer, the live payload, the exports and the pages read these names from
+here, so changing a step, a choice or a limit is a change in this one module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+
+class _Keyed(Protocol):
+    """Anything looked up by its `key`: a step, a dimension, a stage, an outcome, a method."""
+
+    @property
+    def key(self) -> str: ...
+
+
+_K = TypeVar("_K", bound=_Keyed)
+
+
+def by_key(records: Iterable[_K], key: str) -> _K:
+    """The record with this key; an unknown key is a programming error (KeyError)."""
+    for record in records:
+        if record.key == key:
+            return record
+    raise KeyError(key)
+
+
+# Input limits: actions refuse beyond them, the importer checks the same, the forms cap at them.
+NAME_MAX = 40  # a display name
+OWNER_MAX = NAME_MAX * 2  # an owner or "recorded by": may name two people
+SHORT_MAX = 120  # a title, an organisation, a metric
+NOTE_MAX = 280  # a bottleneck, a "because", a reason, a check-in note
+LONG_MAX = 1000  # a description or a decision's rationale
+UNIT_MAX = 30  # a metric's unit
+CLIENT_ID_MAX = 64  # a phone's submission id, which makes a retried write happen once
+MAX_STEP_MINUTES = 120
+MAX_VOTE_BUDGET = 20
+MONEY_MAX = 1e12  # a yearly € estimate; beyond it is a typo, not an estimate
+ID_MAX = 2**62  # any row id a caller passes in (SQLite's integers are 64-bit)
 
 
 @dataclass(frozen=True)
@@ -95,10 +130,7 @@ TOTAL_MINUTES: int = sum(step.minutes for step in STEPS)
 
 def step_by_key(key: str) -> Step:
     """Look a step up by key; unknown keys are a programming error."""
-    for step in STEPS:
-        if step.key == key:
-            return step
-    raise KeyError(key)
+    return by_key(STEPS, key)
 
 
 @dataclass(frozen=True)
@@ -153,10 +185,7 @@ DIMENSION_KEYS: tuple[str, ...] = tuple(d.key for d in DIMENSIONS)
 
 def dimension_by_key(key: str) -> Dimension:
     """Look a dimension up by key; unknown keys are a programming error."""
-    for dimension in DIMENSIONS:
-        if dimension.key == key:
-            return dimension
-    raise KeyError(key)
+    return by_key(DIMENSIONS, key)
 
 
 @dataclass(frozen=True)
@@ -237,10 +266,7 @@ STAGE_KEYS: tuple[str, ...] = tuple(s.key for s in STAGES)
 
 def stage_by_key(key: str) -> Stage:
     """Look a stage context up by key; unknown keys are a programming error."""
-    for stage in STAGES:
-        if stage.key == key:
-            return stage
-    raise KeyError(key)
+    return by_key(STAGES, key)
 
 
 @dataclass(frozen=True)
@@ -277,7 +303,30 @@ OUTCOME_KEYS: tuple[str, ...] = tuple(o.key for o in OUTCOMES)
 
 def outcome_by_key(key: str) -> Outcome:
     """Look an outcome up by key; unknown keys are a programming error."""
-    for outcome in OUTCOMES:
-        if outcome.key == key:
-            return outcome
-    raise KeyError(key)
+    return by_key(OUTCOMES, key)
+
+
+# How an impact moves its outcome, and how much (1–5).
+DIRECTIONS: dict[str, str] = {"worse": "makes it worse", "better": "holds it back from improving"}
+MAGNITUDES: dict[int, str] = {1: "Minor", 2: "Noticeable", 3: "Significant", 4: "Major", 5: "Critical"}
+
+
+@dataclass(frozen=True)
+class Method:
+    """A ranking formula, with the text shown beside the ranking."""
+
+    key: str
+    title: str
+    formula: str
+
+
+METHODS: tuple[Method, ...] = (
+    Method("roi", "ROI", "ROI = value × confidence ÷ effort"),
+    Method("wsjf", "WSJF", "WSJF = cost of delay ÷ job size = (value + urgency) ÷ effort"),
+)
+METHOD_KEYS: tuple[str, ...] = tuple(m.key for m in METHODS)
+
+
+def method_by_key(key: str) -> Method:
+    """Look a ranking method up by key; unknown keys are a programming error."""
+    return by_key(METHODS, key)

@@ -7,11 +7,7 @@ import re
 import unicodedata
 
 from .errors import InvalidInput
-
-NAME_MAX = 40
-SHORT_MAX = 120
-NOTE_MAX = 280
-LONG_MAX = 1000
+from .steps import NOTE_MAX
 
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
 
