@@ -5,12 +5,13 @@ import io
 import segno
 import streamlit as st
 
-from views import ui
+from views import registry, ui
 from workshop import actions
 from workshop.demo import create_demo
-from workshop.errors import WorkshopError
 from workshop.state import normalise_code
-from workshop.steps import STAGES, STEPS, TOTAL_MINUTES, stage_by_key
+from workshop.importer import CODE_MAX
+from workshop.steps import (MAX_STEP_MINUTES, MAX_VOTE_BUDGET, NAME_MAX, SHORT_MAX, STAGES, STEPS, TOTAL_MINUTES,
+                            stage_by_key)
 
 db = ui.connect()
 join_code = normalise_code(st.query_params.get("join", "")) if st.query_params.get("join") else ""
@@ -33,7 +34,8 @@ if created:
         st.code(created["code"], language=None)
         st.caption("Participants join at this site's address followed by the link below, or type the code.")
         st.code(ui.join_url(created["code"]), language=None)
-        st.page_link(ui.step_page("bottlenecks"), label="Open the facilitator console", icon=":material/tune:",
+        # A new workshop starts on its first step.
+        st.page_link(registry.VIEWS[0].page, label="Open the facilitator console", icon=":material/tune:",
                      query_params={"ws": created["code"], "p": created["token"]})
         st.page_link(ui.HERE / "projector.py", label="Open the projector view", icon=":material/cast:",
                      query_params={"ws": created["code"]})
@@ -51,34 +53,28 @@ join_tab, create_tab, sample_tab, facilitate_tab = st.tabs(
 
 with join_tab:
     with st.form("join"):
-        code = st.text_input("Workshop code", value=join_code, max_chars=12, placeholder="e.g. K7Q2MX")
-        name = st.text_input("Display name (leave empty to stay anonymous)", max_chars=40)
+        code = st.text_input("Workshop code", value=join_code, max_chars=CODE_MAX, placeholder="e.g. K7Q2MX")
+        name = st.text_input("Display name (leave empty to stay anonymous)", max_chars=NAME_MAX)
         submitted = st.form_submit_button("Join", type="primary", width="stretch")
     if submitted:
-        try:
-            joined = actions.join(db, code, name)
-        except WorkshopError as exc:
-            st.error(ui.safe(str(exc)))
-        else:
+        joined = ui.act(actions.join, db, code, name, here=True)
+        if joined is not None:
             ui.enter(db, code, joined.token)
 
 with create_tab:
     with st.form("create"):
-        title = st.text_input("Title", max_chars=120, placeholder="Scaling the delivery engine")
-        organisation = st.text_input("Organisation", max_chars=120)
+        title = st.text_input("Title", max_chars=SHORT_MAX, placeholder="Scaling the delivery engine")
+        organisation = st.text_input("Organisation", max_chars=SHORT_MAX)
         stage = st.selectbox("Stage context", [s.key for s in STAGES],
                              format_func=lambda k: f"{stage_by_key(k).title} — {stage_by_key(k).focus}")
         with st.expander("Step durations and votes"):
-            minutes = {s.key: st.number_input(f"{s.number}. {s.title} (minutes)", min_value=1, max_value=120,
-                                              value=s.minutes, step=1) for s in STEPS}
-            budget = st.number_input("Votes per person", min_value=1, max_value=20, value=5, step=1)
+            minutes = {s.key: st.number_input(f"{s.number}. {s.title} (minutes)", min_value=1,
+                                              max_value=MAX_STEP_MINUTES, value=s.minutes, step=1) for s in STEPS}
+            budget = st.number_input("Votes per person", min_value=1, max_value=MAX_VOTE_BUDGET, value=5, step=1)
         go = st.form_submit_button("Create workshop", type="primary", width="stretch")
     if go:
-        try:
-            made = actions.create_workshop(db, title, organisation, stage, minutes, int(budget))
-        except WorkshopError as exc:
-            st.error(ui.safe(str(exc)))
-        else:
+        made = ui.act(actions.create_workshop, db, title, organisation, stage, minutes, int(budget), here=True)
+        if made is not None:
             st.session_state["created"] = {"code": made.code, "key": made.facilitator_key,
                                            "token": made.facilitator_token}
             st.rerun()
@@ -94,13 +90,10 @@ with sample_tab:
 
 with facilitate_tab:
     with st.form("facilitate"):
-        code = st.text_input("Workshop code", value=join_code, max_chars=12)
+        code = st.text_input("Workshop code", value=join_code, max_chars=CODE_MAX)
         key = st.text_input("Facilitator key", type="password")
         opened = st.form_submit_button("Open the facilitator console", width="stretch")
     if opened:
-        try:
-            token = actions.facilitator_token(db, code, key)
-        except WorkshopError as exc:
-            st.error(ui.safe(str(exc)))
-        else:
+        token = ui.act(actions.facilitator_token, db, code, key, here=True)
+        if token is not None:
             ui.enter(db, code, token)

@@ -1,7 +1,7 @@
 // The live element: one screen that follows the room over /api/live without page reruns.
 // Core: the element's entry, shared rendering helpers, the network, drafts, header and
-// polling. Each step's participant view lives in live_steps.js (STEP_VIEWS, keyed by the
-// step keys the server sends). Everything user-written is placed with textContent, never as HTML.
+// polling. Each step's participant view lives in live_steps.js (STEP_VIEWS, in the order of the
+// vocabulary's steps). Everything user-written is placed with textContent, never as HTML.
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement;
@@ -251,7 +251,7 @@ function makeLive(root, initial, setTriggerValue) {
       if (view && view.destroy) view.destroy();
       host.innerHTML = "";
       viewKey = key;
-      view = key === "none" ? null : (participant ? STEP_VIEWS[key] : boardView)(ctx);
+      view = key === "none" ? null : (participant ? stepView(ctx, key) : boardView)(ctx);
       if (view) host.appendChild(view.el);
       if (participant) { wrap.setAttribute("data-step", key); }
     }

@@ -1,14 +1,14 @@
-// The participant's part of each step, one view per step key (plus "closed" after the end).
+// The participant's part of each step, one view per step in the order of the vocabulary's
+// steps (`workshop/steps.py`, sent by `room.vocabulary()`), plus the closing view after the end.
 // A view is built once when the room enters the step and then only updated, so what a
 // person is typing or choosing is never wiped by the room's changes.
-const STEP_VIEWS = {
-  bottlenecks: bottlenecksView,
-  impact: impactView,
-  prioritise: prioritiseView,
-  decide: decideView,
-  owners: ownersView,
-  closed: closedView,
-};
+const STEP_VIEWS = [bottlenecksView, impactView, prioritiseView, decideView, ownersView];
+
+// The view for a step key, or the closing view ("closed") once the workshop has ended.
+function stepView(ctx, key) {
+  if (key === "closed") return closedView;
+  return STEP_VIEWS[ctx.vocab.steps.findIndex((s) => s.key === key)];
+}
 
 // How this step works: collapsed, so the form is the first thing on a phone.
 function guide(ctx) {

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from views import ui
+from views import registry, ui
 from workshop import actions, numbers
-from workshop.steps import DIMENSIONS, step_by_key
+from workshop.steps import DIMENSIONS, NOTE_MAX
 
-STEP = step_by_key("bottlenecks")
+STEP = registry.of_page(__file__).step
 ctx = ui.context()
 ui.step_frame(ctx, STEP)
 
@@ -47,7 +47,7 @@ if ctx.facilitator:
         if chosen is not None:
             row = snapshot.bottleneck(chosen)
             with st.form("edit"):
-                text = st.text_area("Text", value=row["text"], max_chars=280)
+                text = st.text_area("Text", value=row["text"], max_chars=NOTE_MAX)
                 keys = [d.key for d in DIMENSIONS]
                 dimension = st.selectbox("Dimension", keys, index=keys.index(row["dimension"]))
                 if st.form_submit_button("Save"):

@@ -5,9 +5,9 @@ import streamlit as st
 
 from views import ui
 from workshop import actions, charts
-from workshop.steps import OUTCOMES, outcome_by_key
+from workshop.steps import DIRECTIONS, MAGNITUDES, NOTE_MAX, OUTCOMES, outcome_by_key
 
-ctx = ui.open_step("impact")
+ctx = ui.open_step(__file__)
 snapshot = ctx.snapshot
 live = snapshot.live_bottlenecks
 
@@ -21,12 +21,12 @@ else:
                                                         f"— {snapshot.bottleneck(i)['votes']} votes")
         outcome = st.selectbox("Business outcome it affects", [o.key for o in OUTCOMES],
                                format_func=lambda k: f"{outcome_by_key(k).group}: {outcome_by_key(k).title}")
-        direction = st.radio("Direction", list(actions.DIRECTIONS), horizontal=True,
-                             format_func=lambda d: actions.DIRECTIONS[d].capitalize())
-        magnitude = st.select_slider("How large", options=list(actions.MAGNITUDES), value=3,
-                                     format_func=lambda m: f"{m} · {actions.MAGNITUDES[m]}")
+        direction = st.radio("Direction", list(DIRECTIONS), horizontal=True,
+                             format_func=lambda d: DIRECTIONS[d].capitalize())
+        magnitude = st.select_slider("How large", options=list(MAGNITUDES), value=3,
+                                     format_func=lambda m: f"{m} · {MAGNITUDES[m]}")
         money = st.text_input("Yearly money estimate in € (optional)", placeholder="e.g. 250000")
-        because = st.text_input("Because… (one line)", max_chars=280)
+        because = st.text_input("Because… (one line)", max_chars=NOTE_MAX)
         if st.form_submit_button("Add impact", type="primary"):
             ui.act(actions.add_impact, ctx.db, ctx.code, ctx.token, bottleneck, outcome, direction, magnitude,
                    because, money=money, success="Impact added.")
@@ -38,8 +38,8 @@ if snapshot.impacts:
     table = pd.DataFrame([{
         "Bottleneck": snapshot.bottleneck(i["bottleneck_id"])["text"],
         "Outcome": outcome_by_key(i["outcome"]).title,
-        "Direction": actions.DIRECTIONS[i["direction"]],
-        "Magnitude": actions.MAGNITUDES[i["magnitude"]],
+        "Direction": DIRECTIONS[i["direction"]],
+        "Magnitude": MAGNITUDES[i["magnitude"]],
         "€ / year": i["money"],
         "Because": i["because"],
         "By": snapshot.participant_name(i["participant_id"]),

@@ -5,8 +5,9 @@ import streamlit as st
 
 from views import ui
 from workshop import actions, charts, scoring
+from workshop.steps import LONG_MAX, METHOD_KEYS, SHORT_MAX, method_by_key
 
-ctx = ui.open_step("prioritise")
+ctx = ui.open_step(__file__)
 snapshot = ctx.snapshot
 live = snapshot.live_bottlenecks
 
@@ -16,8 +17,8 @@ with add:
         st.info("Add bottlenecks in step 1 first: every initiative relieves at least one.")
     else:
         with st.form("initiative", clear_on_submit=True):
-            title = st.text_input("Initiative", max_chars=120, placeholder="Introduce SLOs and an error budget")
-            description = st.text_area("What it involves (optional)", max_chars=1000)
+            title = st.text_input("Initiative", max_chars=SHORT_MAX, placeholder="Introduce SLOs and an error budget")
+            description = st.text_area("What it involves (optional)", max_chars=LONG_MAX)
             links = st.multiselect("Bottlenecks it relieves", [b["id"] for b in live],
                                    format_func=lambda i: f"[{snapshot.bottleneck(i)['dimension']}] "
                                                          f"{snapshot.bottleneck(i)['text'][:80]}")
@@ -41,7 +42,7 @@ with score:
                        success="Score saved.")
                 st.rerun()
 
-method = scoring.method_by_key(snapshot.method)
+method = method_by_key(snapshot.method)
 st.subheader("Ranking")
 st.info(f"**Formula:** {method.formula}. Each criterion is the median of the room's scores; "
         "the spread (highest − lowest) shows disagreement.")
@@ -78,8 +79,8 @@ else:
 
 if ctx.facilitator and snapshot.initiatives:
     st.subheader("Sequence")
-    chosen = st.radio("Rank by", list(scoring.METHOD_KEYS), index=list(scoring.METHOD_KEYS).index(snapshot.method),
-                      format_func=lambda k: scoring.method_by_key(k).formula, horizontal=True)
+    chosen = st.radio("Rank by", list(METHOD_KEYS), index=list(METHOD_KEYS).index(snapshot.method),
+                      format_func=lambda k: method_by_key(k).formula, horizontal=True)
     if chosen != snapshot.method:
         ui.act(actions.set_scoring_method, ctx.db, ctx.code, ctx.key, chosen)
         st.rerun()

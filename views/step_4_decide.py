@@ -7,6 +7,7 @@ import streamlit as st
 from views import ui
 from workshop import actions, decide
 from workshop.state import Initiative
+from workshop.steps import LONG_MAX
 
 
 def decision_form(item_id: int, answers: dict[str, str], recommendation: decide.Recommendation,
@@ -23,7 +24,7 @@ def decision_form(item_id: int, answers: dict[str, str], recommendation: decide.
                           key=f"pick-{item_id}-{signature}", horizontal=True,
                           format_func=lambda c: follow if c is None else decide.CHOICE_TITLES[c])
         rationale = st.text_area("Why (kept with the decision)", value=saved["rationale"] if saved else "",
-                                 max_chars=1000)
+                                 max_chars=LONG_MAX)
         if st.form_submit_button("Record decision", type="primary"):
             ui.act(actions.record_decision, ctx.db, ctx.code, ctx.key, item_id, answers, choice, rationale,
                    success="Decision recorded.")
@@ -48,7 +49,7 @@ def room_split(item: Initiative) -> None:
             st.dataframe(reasons, hide_index=True, width="stretch")
 
 
-ctx = ui.open_step("decide")
+ctx = ui.open_step(__file__)
 snapshot = ctx.snapshot
 
 st.write("**Build** when it is core to the moat · **Buy** when speed matters more than uniqueness · "

@@ -6,30 +6,20 @@ import streamlit as st
 
 from views import ui
 from workshop import actions
-from workshop.steps import outcome_by_key
+from workshop.owners import suggested_metrics
+from workshop.steps import OWNER_MAX, SHORT_MAX, UNIT_MAX
 
-ctx = ui.open_step("owners")
+ctx = ui.open_step(__file__)
 snapshot = ctx.snapshot
 
 if not snapshot.decided:
     st.info("No initiative has a build/buy/partner decision yet: decide in step 4 first.")
 
-
-def suggested_metrics(bottleneck_ids: list[int]) -> list[str]:
-    """Metrics from the impacts linked to the initiative's bottlenecks, most frequent first."""
-    seen: dict[str, int] = {}
-    for impact in snapshot.impacts:
-        if impact["bottleneck_id"] in bottleneck_ids:
-            title = outcome_by_key(impact["outcome"]).title
-            seen[title] = seen.get(title, 0) + impact["magnitude"]
-    return sorted(seen, key=lambda t: -seen[t])
-
-
 for item in snapshot.decided:
     st.divider()
     st.subheader(ui.safe(item.title))
     owner = item.owner
-    suggestions = suggested_metrics(item.bottleneck_ids)
+    suggestions = suggested_metrics(snapshot, item.bottleneck_ids)
     if owner:
         st.text(f"DRI: {owner['owner']} · {owner['metric']}: {owner['baseline']:g} → {owner['target']:g} "
                 f"{owner['unit']} · first check-in {owner['checkin']}")
@@ -42,10 +32,10 @@ for item in snapshot.decided:
         with st.form(f"owner-{item.id}"):
             cols = st.columns(3)
             name = cols[0].text_input("Owner (DRI)", value=owner["owner"] if owner else (volunteers[:1] or [""])[0],
-                                      max_chars=80)
+                                      max_chars=OWNER_MAX)
             metric = cols[1].text_input("Success metric", value=owner["metric"] if owner else
-                                        (suggestions[0] if suggestions else ""), max_chars=120)
-            unit = cols[2].text_input("Unit", value=owner["unit"] if owner else "", max_chars=30)
+                                        (suggestions[0] if suggestions else ""), max_chars=SHORT_MAX)
+            unit = cols[2].text_input("Unit", value=owner["unit"] if owner else "", max_chars=UNIT_MAX)
             cols = st.columns(3)
             baseline = cols[0].text_input("Baseline (today)", value=f"{owner['baseline']:g}" if owner else "")
             target = cols[1].text_input("Target", value=f"{owner['target']:g}" if owner else "")

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import streamlit as st
 from sqlite_utils import Database
 
+from views import registry
 from workshop import actions, storage
 from workshop.errors import WorkshopError
 from workshop.text import md_escape
@@ -23,22 +24,14 @@ from workshop.live import build_state
 from workshop.room import vocabulary
 from workshop.pitfalls import pitfalls
 from workshop.state import Snapshot, load, normalise_code
-from workshop.steps import STEPS, Step, stage_by_key, step_by_key
+from workshop.steps import STEPS, Step, stage_by_key
 from workshop.timer import format_clock, time_left
 
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
 
-STEP_FILES = {
-    "bottlenecks": "step_1_bottlenecks.py",
-    "impact": "step_2_impact.py",
-    "prioritise": "step_3_prioritise.py",
-    "decide": "step_4_decide.py",
-    "owners": "step_5_owners.py",
-}
-
-
-def _page(file: str, title: str, icon: str, url: str, default: bool = False, visibility: str = "visible") -> st.Page:
+def _page(file: str | Path, title: str, icon: str, url: str, default: bool = False,
+          visibility: str = "visible") -> st.Page:
     return st.Page(str(HERE / file), title=title, icon=icon, url_path=url, default=default,
                    visibility=visibility)  # type: ignore[arg-type]
 
@@ -47,8 +40,8 @@ def pages() -> dict[str, list[st.Page]]:
     """The navigation, built from the one tuple of steps."""
     return {
         "Start": [_page("home.py", "Start", ":material/home:", "start", default=True)],
-        "The five steps": [_page(STEP_FILES[s.key], f"{s.number}. {s.title}", f":material/counter_{s.number}:", s.key)
-                           for s in STEPS],
+        "The five steps": [_page(v.page, v.title, f":material/counter_{v.step.number}:", v.url)
+                           for v in registry.VIEWS],
         "Room": [_page("room.py", "Your screen", ":material/smartphone:", "room"),
                  _page("projector.py", "Projector view", ":material/cast:", "projector")],
         "Leaders": [_page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it"),
@@ -58,7 +51,7 @@ def pages() -> dict[str, list[st.Page]]:
 
 
 def step_page(step_key: str) -> str:
-    return str(HERE / STEP_FILES[step_key])
+    return str(registry.view(step_key).page)
 
 
 ROOM_PAGE = str(HERE / "room.py")
@@ -76,9 +69,10 @@ def enter(db: Database, code: str, token: str | None) -> None:
     st.switch_page(step_page(load(db, code).current_step.key), query_params=params)
 
 
-def open_step(step_key: str) -> Context:
-    """The frame shared by steps 2–5: context, title and guidance, sidebar, live header."""
-    step = step_by_key(step_key)
+def open_step(page_file: str) -> Context:
+    """The frame shared by steps 2–5 (each passes its own `__file__`): context, title and
+    guidance, sidebar, live header."""
+    step = registry.of_page(page_file).step
     ctx = context()
     step_frame(ctx, step)
     facilitator_sidebar(ctx)
@@ -210,12 +204,19 @@ def require_identity(ctx: Context, leaders: bool = False) -> None:
     st.stop()
 
 
-def act(fn: Callable[..., T], *args: Any, success: str | None = None, **kwargs: Any) -> T | None:
-    """Run one domain action; a refusal becomes a clear message and changes nothing."""
+def act(fn: Callable[..., T], *args: Any, success: str | None = None, here: bool = False, **kwargs: Any) -> T | None:
+    """Run one domain action; a refusal becomes a clear message and changes nothing.
+
+    The message is shown once after the rerun that follows an action (`flash`), or with
+    `here` at once where the form is, for forms that do not rerun after a refusal.
+    """
     try:
         result = fn(*args, **kwargs)
     except WorkshopError as exc:
-        st.session_state["_flash"] = ("error", str(exc))
+        if here:
+            st.error(safe(str(exc)))
+        else:
+            st.session_state["_flash"] = ("error", str(exc))
         return None
     if success:
         st.session_state["_flash"] = ("success", success)

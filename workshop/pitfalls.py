@@ -7,6 +7,12 @@ from collections import Counter
 
 from .decide import _REWRITE
 from .state import Snapshot
+from .steps import DIMENSION_KEYS, STEPS
+
+# The dimensions and steps the rules below look at, named by their place in `steps.py`
+# (tests/test_pitfalls.py checks they are the platform dimension and the owners step).
+PLATFORM = DIMENSION_KEYS[1]
+OWNERS_STEP = STEPS[-1].key
 
 _HEAVY_PROCESS = re.compile(r"\b(governance|framework|process|committee|approval|safe|certification)\b", re.IGNORECASE)
 
@@ -15,7 +21,7 @@ def pitfalls(snapshot: Snapshot) -> list[str]:
     """Warnings for the room, each naming the pitfall and the data behind it."""
     found: list[str] = []
     board = snapshot.live_bottlenecks
-    if len(board) >= 3 and not any(b["dimension"] == "platform" for b in board):
+    if len(board) >= 3 and not any(b["dimension"] == PLATFORM for b in board):
         found.append("Ignoring platform limits: no platform bottleneck on the board. Latency, cost and "
                      "compliance are silent killers.")
     decisions = [i.decision["choice"] for i in snapshot.decided]
@@ -25,7 +31,7 @@ def pitfalls(snapshot: Snapshot) -> list[str]:
     overloaded = [name for name, count in owners.items() if count >= 3]
     if overloaded:
         found.append("Scaling chaos: one person owns three or more initiatives; spread ownership or cut scope.")
-    if len(snapshot.decided) > len(owners) and snapshot.current_step.key == "owners":
+    if len(snapshot.decided) > len(owners) and snapshot.current_step.key == OWNERS_STEP:
         found.append("More decided initiatives than owners: every decision needs its own DRI.")
     rewrites = [i.title for i in snapshot.initiatives if _REWRITE.search(f"{i.title} {i.description}")]
     if rewrites:

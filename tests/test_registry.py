@@ -1,0 +1,203 @@
+"""The registries are complete and the README names what they hold (after sqlite-utils' test_docs.py).
+
+Steps and dimensions are defined once, in `workshop/steps.py`; the views' registry gives each
+step its page and projector content. These tests fail when a step, a module, a command or a
+live route is added without its page, renderer or README entry, or when a step or dimension
+key is written out again somewhere else.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from views import projector_steps, registry
+from workshop import live, pitfalls, room
+from workshop.cli import _parser
+from workshop.steps import DIMENSION_KEYS, STEP_KEYS, STEPS
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+KEYS = frozenset(STEP_KEYS) | frozenset(DIMENSION_KEYS)
+
+
+def section(title: str) -> str:
+    """The README's text under one `## title`, up to the next `## ` heading."""
+    start = README.index(f"\n## {title}\n")
+    end = README.find("\n## ", start + 1)
+    return README[start:end if end != -1 else None]
+
+
+# --- the views' registry ----------------------------------------------------------------
+
+def test_every_step_has_a_page_and_a_projector_renderer() -> None:
+    assert [view.step for view in registry.VIEWS] == list(STEPS)
+    for view in registry.VIEWS:
+        assert view.page.is_file(), view.step.key
+        assert view.page.parent == ROOT / "views"
+        assert callable(view.project), view.step.key
+        assert view.url == view.step.key, "page addresses are the step keys and never change"
+        assert registry.of_page(str(view.page)) is view
+        assert registry.view(view.step.key) is view
+
+
+def test_every_step_page_in_views_is_in_the_registry() -> None:
+    """A page file named like a step but not in STEPS would be a page nobody navigates to."""
+    pages = {path.name for path in (ROOT / "views").glob("step_*.py")}
+    assert pages == {view.page.name for view in registry.VIEWS}
+
+
+def test_exactly_the_first_step_shows_the_live_board_on_the_projector() -> None:
+    assert [view.board for view in registry.VIEWS] == [True] + [False] * (len(STEPS) - 1)
+    assert len(projector_steps.LIVE_BOARD) == 1
+
+
+def test_per_step_rules_have_one_entry_per_step_in_step_order() -> None:
+    assert tuple(room.TOOK_PART) == STEP_KEYS
+    js = (ROOT / "views" / "live_steps.js").read_text(encoding="utf-8")
+    views_js = re.search(r"const STEP_VIEWS = \[([^\]]*)\];", js)
+    assert views_js, "live_steps.js keeps its step views in one array in step order"
+    names = [name.strip() for name in views_js.group(1).split(",")]
+    assert names == [f"{key}View" for key in STEP_KEYS]
+
+
+def test_the_pitfalls_look_at_the_platform_dimension_and_the_owners_step() -> None:
+    assert pitfalls.PLATFORM == "platform"
+    assert pitfalls.OWNERS_STEP == "owners"
+
+
+# --- no step or dimension key written out again -------------------------------------------
+
+# (file, key) → why the literal stays: it names something else that shares the key's spelling.
+ALLOWED: dict[tuple[str, str], str] = {
+    ("views/live.css", "product"): "CSS class names built from the dimension key (.sw-col-<key>)",
+    ("views/live.css", "platform"): "CSS class names built from the dimension key (.sw-col-<key>)",
+    ("views/live.css", "organisation"): "CSS class names built from the dimension key (.sw-col-<key>)",
+    ("views/live_steps.js", "bottlenecks"): "the live route POST …/bottlenecks, not the step",
+    ("views/live_steps.js", "impact"): "the name of the impact form's draft in the browser's storage",
+}
+# Files where the spelling is a table, a column or a JSON field of the same name, never the key.
+SAME_SPELLING: dict[str, str] = {
+    "workshop/storage.py": "table names (bottlenecks, owners)",
+    "workshop/export.py": "JSON fields of the export format (bottlenecks, owners, organisation)",
+    "workshop/importer.py": "JSON fields of the export format (bottlenecks, owners, organisation)",
+    "workshop/reports.py": "table and column names (bottlenecks, owners, organisation)",
+    "workshop/actions": "table and column names (bottlenecks, organisation)",
+    "workshop/state.py": "the workshop's organisation column",
+    "workshop/followup.py": "the workshop's organisation column",
+    "workshop/cli.py": "the workshop's organisation column",
+    "workshop/live.py": "live route names (bottlenecks)",
+    "workshop/fairuse.py": "live route names (bottlenecks)",
+    "workshop/checklist.py": "the checklist item key 'owners', exported as such",
+    "workshop/summary.py": "the summary's section keys and the workshop's organisation column",
+    "workshop/charts.py": "the chart's column of linked bottlenecks",
+    "views/portfolio.py": "the workshop's organisation column",
+    "views/summary.py": "the workshop's organisation column",
+    "views/step_2_impact.py": "the form's widget key",
+}
+# Files that do use the keys as keys, left for their owners (listed so that new ones still fail).
+PENDING: dict[str, str] = {
+    "workshop/demo.py": "the sample notes are tagged with their dimension",
+    "workshop/charts.py": "DIMENSION_COLOURS keys the colours by dimension",
+}
+
+
+def literals(path: Path) -> list[tuple[int, str]]:
+    """(line, key) for every step or dimension key written as a literal in one source file."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".py":
+        return [(node.lineno, node.value) for node in ast.walk(ast.parse(text))
+                if isinstance(node, ast.Constant) and node.value in KEYS]
+    words = "|".join(sorted(KEYS))
+    if path.suffix == ".js":  # quoted, or a bare object key (`bottlenecks: …`)
+        pattern = re.compile(rf"""(["'`])({words})\1|(?<![\w.])({words})\s*:(?!:)""")
+    else:  # CSS: any class or attribute naming one
+        pattern = re.compile(rf"\b({words})\b")
+    return [(text.count("\n", 0, m.start()) + 1, next(g for g in m.groups()[1:] if g) if path.suffix == ".js"
+             else m.group(1)) for m in pattern.finditer(text)]
+
+
+def sources() -> list[Path]:
+    files = [*(ROOT / "workshop").rglob("*.py"), *(ROOT / "views").glob("*.py"), *(ROOT / "views").glob("*.js"),
+             *(ROOT / "views").glob("*.css"), ROOT / "app.py"]
+    return sorted(f for f in files if f.name != "steps.py" or f.parent.name != "workshop")
+
+
+def test_no_step_or_dimension_key_is_written_outside_steps_py() -> None:
+    found = []
+    for path in sources():
+        name = path.relative_to(ROOT).as_posix()
+        if any(name.startswith(prefix) for prefix in (*SAME_SPELLING, *PENDING)):
+            continue
+        found += [f"{name}:{line}: {key!r}" for line, key in literals(path) if (name, key) not in ALLOWED]
+    assert found == [], "look these up through workshop.steps or views.registry instead"
+
+
+@pytest.mark.parametrize("name", ALLOWED)
+def test_every_allowed_literal_still_exists(name: tuple[str, str]) -> None:
+    """An exception that no longer matches anything is removed, so the list stays honest."""
+    path, key = name
+    assert key in {k for _, k in literals(ROOT / path)}, name
+
+
+# --- the README names every module, command and route -----------------------------------
+
+def layout_paths() -> set[str]:
+    """Every file the README's layout names, with its folder (`views/ui.py`).
+
+    Entries sit in the left column, indented under their folder; `a … b` names a run of
+    step pages, which must be the registry's first and last.
+    """
+    block = section("Layout").split("```")[1]
+    folders: list[tuple[int, str]] = []
+    paths: set[str] = set()
+    for line in block.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if not line.strip() or indent >= 12:  # blank, or a description running on
+            continue
+        head = re.split(r"\s{2,}", line.strip())[0]
+        folders = [(i, f) for i, f in folders if i < indent]
+        if head.endswith("/"):
+            folders.append((indent, head))
+            continue
+        where = "".join(f for _, f in folders)
+        names = re.findall(r"[\w.]+\.(?:py|js|css)", head)
+        if " … " in head:
+            assert names == [registry.VIEWS[0].page.name, registry.VIEWS[-1].page.name], head
+            names = [view.page.name for view in registry.VIEWS]
+        paths |= {where + name for name in names}
+    return paths
+
+
+def test_every_module_is_in_the_readme_layout() -> None:
+    files = [*(ROOT / "workshop").rglob("*.py"), *(ROOT / "views").rglob("*.py"), *(ROOT / "views").glob("*.js"),
+             *(ROOT / "views").glob("*.css")]
+    named = layout_paths()
+    missing = sorted(path for f in files if not f.name.startswith("__")
+                     and (path := f.relative_to(ROOT).as_posix()) not in named)
+    assert missing == []
+    assert sorted(path for path in named if not (ROOT / path).exists()) == [], "no entry for a file that is gone"
+
+
+def test_every_cli_command_is_in_the_readme() -> None:
+    commands = section("Command line")
+    sub = next(a for a in _parser()._actions if a.dest == "command")
+    names = list(sub.choices)  # type: ignore[union-attr]
+    assert names, "the parser has subcommands"
+    assert [n for n in names if f"python -m workshop {n}" not in commands] == []
+
+
+def test_every_live_route_is_in_the_readme() -> None:
+    table = section("The live channel (`/api/live`)")
+    prefix = "/api/live/{code}"
+    missing = []
+    for route in live.ROUTES:
+        rest = route.path.removeprefix(prefix)
+        for method in sorted(route.methods - {"HEAD"}):
+            full, short = f"{method} /api/live/CODE{rest}", f"{method} …{rest}"
+            if not any(re.search(rf"`{re.escape(form)}[ ?`]", table) for form in (full, short)):
+                missing.append(f"{method} {route.path}")
+    assert missing == []
