@@ -77,7 +77,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("views/live.css", "platform"): "CSS class names built from the dimension key (.sw-col-<key>)",
     ("views/live.css", "organisation"): "CSS class names built from the dimension key (.sw-col-<key>)",
     ("views/live_steps.js", "bottlenecks"): "the live route POST …/bottlenecks, not the step",
-    ("views/live_steps.js", "impact"): "the name of the impact form's draft in the browser's storage",
+    ("views/live_steps.js", "impact"): "the impact form's draft name in the browser's storage, and prose ('your impact: …')",
 }
 # Files where the spelling is a table, a column or a JSON field of the same name, never the key.
 SAME_SPELLING: dict[str, str] = {
