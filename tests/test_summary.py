@@ -1,0 +1,144 @@
+"""The Ship It summary model that the Markdown, the PDF and the summary page all render."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from tests.helpers import NOW
+
+from workshop import actions, export, numbers, reports, state, summary
+from workshop.demo import create_demo
+from workshop.summary import HEADINGS
+from workshop.text import md_escape
+
+
+@pytest.fixture
+def followed(db):
+    """The sample held 70 days before NOW, with its owners' check-ins since."""
+    made = create_demo(db, now=NOW, followup_days=70)
+    return state.load(db, made.code)
+
+
+@pytest.fixture
+def overruled(db):
+    """One initiative whose team overruled the questionnaire's recommendation."""
+    made = actions.create_workshop(db, "Offsite", "Acme", "startup", now=NOW)
+    token = actions.join(db, made.code, "Ann", now=NOW).token
+    bottleneck = actions.add_bottleneck(db, made.code, token, "platform", "Slow deploys", now=NOW)
+    item = actions.add_initiative(db, made.code, token, "Build a deploy pipeline", [bottleneck], now=NOW)
+    answers = {"core": "no", "speed": "speed", "network": "no", "capability": "yes", "cost": "buy"}
+    actions.record_decision(db, made.code, made.facilitator_key, item, answers, "build", "We like building.", now=NOW)
+    return state.load(db, made.code)
+
+
+def test_every_section_is_present_for_the_sample(followed):
+    s = summary.summary(followed, NOW)
+    assert s.head.title == followed.workshop["title"] and s.head.status == "ended"
+    assert s.head.participants == 6 and s.head.exported == summary.when(NOW)
+    assert [i.key for i in s.checklist] == ["priorities", "sequencing", "decisions", "owners", "observability"]
+    assert [b.title for b in s.boards] == ["Product", "Platform", "Organisation"]
+    assert all(0 < len(b.notes) <= summary.TOP_BOTTLENECKS and b.total >= len(b.notes) for b in s.boards)
+    assert s.impacts and s.plan and s.decisions and s.owners and s.follow and s.checkins
+    assert [r.number for r in s.steps] == [1, 2, 3, 4, 5]
+    assert set(s.figures) == {"impacts", "plan", "followup", "steps"}
+    assert set(HEADINGS) == {"checklist", "open", "bottlenecks", "impacts", "plan", "decisions", "owners",
+                             "followup", "steps"}
+
+
+def test_an_empty_workshop_has_only_the_time_chart_and_every_item_open_with_its_reason(db, workshop):
+    s = summary.summary(state.load(db, workshop.code), NOW)
+    assert set(s.figures) == {"steps"}
+    assert not (s.impacts or s.plan or s.decisions or s.owners or s.follow or s.checkins)
+    assert s.open_items == s.checklist and s.done == 0
+    assert all(item.reason for item in s.open_items)
+    md = export.markdown(state.load(db, workshop.code), NOW)
+    open_part = md.split("## Open items")[1].split("##")[0]
+    for item in s.open_items:
+        assert f"- {item.title}: " in open_part
+
+
+def test_open_items_are_exactly_the_items_not_done(overruled):
+    s = summary.summary(overruled, NOW)
+    assert s.open_items == tuple(i for i in s.checklist if not i.done)
+    assert {i.key for i in s.open_items} >= {"owners", "observability"}
+    assert all(i.reason for i in s.open_items)
+
+
+def test_the_plan_table_is_in_plan_order_with_figures_from_numbers(followed):
+    s = summary.summary(followed, NOW)
+    assert [r.title for r in s.plan] == [i.title for i in followed.plan]
+    for row, item in zip(s.plan, followed.plan):
+        a = item.aggregate
+        assert a is not None
+        priority = a.priority(followed.method)
+        assert row.figures == (numbers.measure(a.value), numbers.measure(a.effort), numbers.measure(a.urgency),
+                               numbers.percent(a.confidence), numbers.priority(priority))
+        assert row.priority_value == numbers.priority_value(priority)
+        assert row.sequence == item.position and row.rank == item.rank
+        assert row.disputed == tuple(a.disputed)
+    assert s.method == "ROI" and "confidence" in s.formula
+
+
+def test_the_plan_table_is_built_once_per_output(followed, monkeypatch):
+    calls = []
+    original = summary.plan_row
+
+    def counting(*args, **kwargs):
+        calls.append(args[0].id)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(summary, "plan_row", counting)
+    md = export.markdown(followed, NOW)
+    assert calls == [i.id for i in followed.plan]
+    for row in summary.summary(followed, NOW).plan:  # the Markdown writes the model's rows as they are
+        cells = [row.sequence_text, str(row.rank), md_escape(row.title), row.dimensions, *row.figures]
+        assert "| " + " | ".join(cells) + " |" in md
+
+
+def test_an_unscored_initiative_shows_missing_figures(overruled):
+    (row,) = summary.summary(overruled, NOW).plan
+    assert row.figures == (numbers.MISSING,) * 5 and row.priority_value is None and row.urgency_value is None
+
+
+def test_decisions_keep_the_rationale_and_flag_an_overrule(overruled, followed):
+    (d,) = summary.summary(overruled, NOW).decisions
+    assert (d.choice, d.recommendation, d.overruled, d.rationale) == ("Build", "Buy", True, "We like building.")
+    assert len(d.answers) == 5 and all(question and answer for question, answer in d.answers)
+    assert not any(d.overruled for d in summary.summary(followed, NOW).decisions)
+    (row,) = summary.summary(overruled, NOW).plan
+    assert row.overruled is True and row.decision == "Build"
+
+
+def test_follow_through_rows_use_the_number_formats_and_flag_overdue_check_ins(followed):
+    s = summary.summary(followed, NOW)
+    assert s.today == date.fromtimestamp(NOW)
+    for row, t in zip(s.follow, s.tracks, strict=True):
+        assert row.progress == numbers.share(t.progress) and row.value == numbers.measure(t.value)
+        assert row.overdue_days == t.days_overdue(s.today)
+        assert bool(row.overdue_text) == t.overdue(s.today)
+    overdue = [r for r in s.follow if r.overdue_text]
+    assert [r.overdue_text for r in overdue] == ["7 days"] and s.follow_counts["overdue"] == 1
+    assert len(s.checkins) == sum(len(t.checkins) for t in s.tracks)
+
+
+def test_impacts_and_steps(followed):
+    s = summary.summary(followed, NOW)
+    assert [i.money_text for i in s.impacts] == [numbers.money(i["money"]) for i in followed.impacts]
+    severe = s.most_severe_impacts(3)
+    assert [i.magnitude for i in severe] == sorted((i.magnitude for i in s.impacts), reverse=True)[:3]
+    assert s.planned_total == numbers.measure(sum(r.planned_min for r in s.steps)) == "90"
+
+
+def test_the_spreadsheets_checklist_and_follow_through_are_the_models(followed):
+    s = summary.summary(followed, NOW)
+    sheets = reports.tables(followed, NOW)
+    assert list(sheets["checklist"]["Reason"]) == [i.reason for i in s.checklist]
+    assert list(sheets["followup"]["Initiative"]) == [r.title for r in s.follow]
+
+
+def test_the_model_never_imports_streamlit():
+    code = "import sys, workshop.summary; assert 'streamlit' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
