@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
+import importlib
 import inspect
+import json
+import pkgutil
 from datetime import date, timedelta
 
 import pytest
@@ -162,9 +163,19 @@ OPEN_OR_READ = {"hash_secret", "new_code", "validate_minutes", "create_workshop"
                 "is_facilitator", "is_leader", "votes_left", "record_checkin"}
 
 
+def _package_functions() -> set[str]:
+    """Every public function defined in a module of the `actions` package."""
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(actions.__path__, actions.__name__ + "."):
+        found = importlib.import_module(module.name)
+        names |= {name for name, fn in inspect.getmembers(found, inspect.isfunction)
+                  if fn.__module__ == found.__name__ and not name.startswith("_")}
+    return names
+
+
 def test_the_refusal_table_covers_every_action():
-    public = {name for name, fn in inspect.getmembers(actions, inspect.isfunction)
-              if fn.__module__ == actions.__name__ and not name.startswith("_")}
+    public = {name for name in actions.__all__ if inspect.isfunction(getattr(actions, name))}
+    assert public == _package_functions(), "export every action from workshop/actions/__init__.py"
     assert public - OPEN_OR_READ == set(WRITE_NAMES), "add new actions to the leader refusal table"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlite_utils import Database
@@ -25,6 +26,68 @@ BOTTLENECKS = (
 
 PEOPLE = ("Amira", "Ben", "Chloé", "Dev", "Eun-ji", "Farid")
 
+# Each person's five dots, as indexes into BOTTLENECKS.
+DOTS = {0: [0, 0, 1, 7, 4], 1: [0, 2, 7, 8, 5], 2: [0, 1, 3, 7, 4], 3: [2, 0, 8, 9, 5],
+        4: [0, 7, 7, 4, 3], 5: [0, 1, 2, 8, 9]}
+
+# (bottleneck index, outcome, magnitude, € per year, because); every one makes it worse.
+IMPACTS = (
+    (0, "throughput", 5, 400_000, "Half of each sprint goes to firefighting instead of roadmap work"),
+    (0, "churn", 4, 250_000, "Two enterprise customers cited outages at renewal"),
+    (2, "latency", 3, None, "Checkout p95 regressions go unnoticed for days"),
+    (3, "lead_time", 4, None, "One deploy window a day for forty engineers"),
+    (4, "revenue", 5, 900_000, "Six enterprise deals waiting on SSO and audit logs"),
+    (7, "throughput", 3, None, "Decisions wait for the weekly leadership meeting"),
+    (8, "cost_per_request", 3, 120_000, "Five copies of the same pipeline on separate clusters"),
+    (9, "time_to_hire", 3, None, "No onboarding path for staff engineers"),
+)
+
+# (title, bottleneck indexes it relieves, description)
+PLAN = (
+    ("Introduce SLOs and an error-budget policy", [0, 1], "SLOs per service with an error-budget policy that pauses features when the budget is spent."),
+    ("Distributed tracing and shared observability dashboards", [2], "OpenTelemetry tracing, logs and metrics in one place."),
+    ("Enterprise SSO and audit logs", [4], "SAML/OIDC single sign-on and exportable audit trails."),
+    ("Decision rights charter per product area", [7], "Who decides, who is consulted, by when."),
+    ("Shared data platform team", [8], "One pipeline owned by one team, offered as a service."),
+    ("Split deploys by service", [3], "Independent deploy pipelines for the three busiest services."),
+)
+
+# Per initiative, the first four people's (value, effort, urgency, confidence).
+SCORES = (
+    [(9, 4, 9, 80), (8, 5, 9, 70), (9, 3, 8, 90), (7, 4, 9, 80)],
+    [(8, 4, 8, 80), (7, 5, 7, 70), (8, 4, 8, 80), (6, 3, 7, 80)],
+    [(9, 6, 8, 70), (9, 7, 9, 60), (8, 6, 6, 70), (3, 8, 4, 40)],
+    [(6, 2, 6, 70), (5, 2, 7, 60), (6, 3, 5, 70), (6, 2, 6, 80)],
+    [(6, 7, 4, 60), (5, 8, 4, 50), (7, 6, 5, 60), (6, 7, 3, 60)],
+    [(7, 8, 5, 50), (6, 9, 6, 50), (7, 7, 5, 60), (6, 8, 4, 40)],
+)
+
+# Per initiative index: the questionnaire's answers, the team's choice and its rationale.
+DECISIONS = {
+    0: ({"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}, "build",
+        "Reliability is how we win enterprise renewals; the SLO policy must fit our own services."),
+    1: ({"core": "no", "speed": "speed", "network": "no", "capability": "partly", "cost": "buy"}, "buy",
+        "Observability is a commodity; a managed OpenTelemetry backend gets us tracing this quarter."),
+    2: ({"core": "partly", "speed": "speed", "network": "yes", "capability": "partly", "cost": "similar"}, "partner",
+        "An identity provider partnership gives SSO and SCIM with the providers customers already use."),
+    3: ({"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}, "build",
+        "A decision charter is ours to write; no vendor can do it for us."),
+}
+
+# Participants' own picks: person n picks for initiative n // 3.
+PICKS = (("build", "Our reliability story is the moat"), ("build", ""), ("partner", "An SRE partner could help"),
+         ("buy", "Observability tooling is commodity"), ("buy", "Tracing this quarter"), ("buy", ""))
+
+VOLUNTEERS = ((0, 0), (1, 1), (1, 2))  # (initiative index, person)
+
+# Per initiative index: (owner, metric, unit, baseline, target).
+OWNERS = {
+    0: ("Priya Raman (VP Engineering)", "Pages per week", "pages/week", 40, 16),
+    1: ("Tom Okafor (Platform lead)", "Services with tracing", "% of services", 10, 90),
+    2: ("Lena Fischer (Product, Enterprise)", "Enterprise deals blocked on SSO", "deals", 6, 0),
+    3: ("Marc Dubois (COO)", "Decisions waiting over a week", "decisions", 12, 2),
+}
+
 
 # Check-ins of the sample's owners: (owner index, days after the workshop, value, status, note,
 # days until the next check-in). The tracing owner misses a check-in, so one shows as overdue.
@@ -44,6 +107,21 @@ CHECKINS = (
 )
 
 
+@dataclass(frozen=True)
+class _Room:
+    """The sample as it runs: who facilitates, who takes part and when it started."""
+
+    db: Database
+    code: str
+    key: str
+    tokens: list[str]
+    start: float
+
+    def token(self, n: int) -> str:
+        """The participants take turns, so every person adds something."""
+        return self.tokens[n % len(self.tokens)]
+
+
 def create_demo(db: Database, now: float | None = None, followup_days: int = 0) -> Created:
     """Create and fully run the sample workshop; returns its code and facilitator key.
 
@@ -54,108 +132,92 @@ def create_demo(db: Database, now: float | None = None, followup_days: int = 0) 
     start = moment - followup_days * 86_400 - 95 * 60
     created = actions.create_workshop(db, "Scaling the delivery engine", "Northwind Analytics", "scaleup",
                                       vote_budget=5, now=start)
-    code, key = created.code, created.facilitator_key
-    tokens = [actions.join(db, code, name, now=start + 30 + n).token for n, name in enumerate(PEOPLE)]
-    actions.start_timer(db, code, key, now=start + 60)
-    ids = [actions.add_bottleneck(db, code, tokens[n % len(tokens)], dim, text, client_id=f"demo-{n}",
-                                  now=start + 120 + n * 20)
-           for n, (dim, text) in enumerate(BOTTLENECKS)]
-    duplicate = actions.add_bottleneck(db, code, tokens[2], "platform", "Incidents eat our sprint capacity",
-                                       now=start + 400)
-    actions.add_bottleneck(db, code, tokens[3], "product", "lunch options in the office", now=start + 410)
-    dots = {0: [0, 0, 1, 7, 4], 1: [0, 2, 7, 8, 5], 2: [0, 1, 3, 7, 4], 3: [2, 0, 8, 9, 5],
-            4: [0, 7, 7, 4, 3], 5: [0, 1, 2, 8, 9]}
-    for person, choices in dots.items():
-        for n, index in enumerate(choices):
-            actions.vote(db, code, tokens[person], ids[index], now=start + 600 + person * 10 + n)
-    actions.merge_bottlenecks(db, code, key, duplicate, ids[0])
-    noise = actions.add_bottleneck(db, code, tokens[4], "organisation", "Too many meetings???", now=start + 720)
-    actions.hide_bottleneck(db, code, key, noise)
-
-    actions.next_step(db, code, key, now=start + 21 * 60)
-    impacts = (
-        (0, "throughput", 5, 400_000, "Half of each sprint goes to firefighting instead of roadmap work"),
-        (0, "churn", 4, 250_000, "Two enterprise customers cited outages at renewal"),
-        (2, "latency", 3, None, "Checkout p95 regressions go unnoticed for days"),
-        (3, "lead_time", 4, None, "One deploy window a day for forty engineers"),
-        (4, "revenue", 5, 900_000, "Six enterprise deals waiting on SSO and audit logs"),
-        (7, "throughput", 3, None, "Decisions wait for the weekly leadership meeting"),
-        (8, "cost_per_request", 3, 120_000, "Five copies of the same pipeline on separate clusters"),
-        (9, "time_to_hire", 3, None, "No onboarding path for staff engineers"),
-    )
-    for n, (index, outcome, size, money, because) in enumerate(impacts):
-        actions.add_impact(db, code, tokens[n % len(tokens)], ids[index], outcome, "worse", size, because,
-                           money=money, now=start + 22 * 60 + n * 30)
-
-    actions.next_step(db, code, key, now=start + 42 * 60)
-    plan = (
-        ("Introduce SLOs and an error-budget policy", [0, 1], "SLOs per service with an error-budget policy that pauses features when the budget is spent."),
-        ("Distributed tracing and shared observability dashboards", [2], "OpenTelemetry tracing, logs and metrics in one place."),
-        ("Enterprise SSO and audit logs", [4], "SAML/OIDC single sign-on and exportable audit trails."),
-        ("Decision rights charter per product area", [7], "Who decides, who is consulted, by when."),
-        ("Shared data platform team", [8], "One pipeline owned by one team, offered as a service."),
-        ("Split deploys by service", [3], "Independent deploy pipelines for the three busiest services."),
-    )
-    initiative_ids = [actions.add_initiative(db, code, tokens[n % len(tokens)], title, [ids[i] for i in links],
-                                             description, now=start + 43 * 60 + n * 20)
-                      for n, (title, links, description) in enumerate(plan)]
-    scores = (
-        [(9, 4, 9, 80), (8, 5, 9, 70), (9, 3, 8, 90), (7, 4, 9, 80)],
-        [(8, 4, 8, 80), (7, 5, 7, 70), (8, 4, 8, 80), (6, 3, 7, 80)],
-        [(9, 6, 8, 70), (9, 7, 9, 60), (8, 6, 6, 70), (3, 8, 4, 40)],
-        [(6, 2, 6, 70), (5, 2, 7, 60), (6, 3, 5, 70), (6, 2, 6, 80)],
-        [(6, 7, 4, 60), (5, 8, 4, 50), (7, 6, 5, 60), (6, 7, 3, 60)],
-        [(7, 8, 5, 50), (6, 9, 6, 50), (7, 7, 5, 60), (6, 8, 4, 40)],
-    )
-    for initiative_id, rows in zip(initiative_ids, scores):
-        for person, (value, effort, urgency, confidence) in enumerate(rows):
-            actions.score_initiative(db, code, tokens[person], initiative_id,
-                                     {"value": value, "effort": effort, "urgency": urgency, "confidence": confidence},
-                                     now=start + 50 * 60 + person)
-    actions.add_dependency(db, code, key, initiative_ids[5], initiative_ids[1])
-    actions.adopt_ranking(db, code, key)
-
-    actions.next_step(db, code, key, now=start + 62 * 60)
-    decisions = {
-        0: ({"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}, "build",
-            "Reliability is how we win enterprise renewals; the SLO policy must fit our own services."),
-        1: ({"core": "no", "speed": "speed", "network": "no", "capability": "partly", "cost": "buy"}, "buy",
-            "Observability is a commodity; a managed OpenTelemetry backend gets us tracing this quarter."),
-        2: ({"core": "partly", "speed": "speed", "network": "yes", "capability": "partly", "cost": "similar"}, "partner",
-            "An identity provider partnership gives SSO and SCIM with the providers customers already use."),
-        3: ({"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}, "build",
-            "A decision charter is ours to write; no vendor can do it for us."),
-    }
-    picks = (("build", "Our reliability story is the moat"), ("build", ""), ("partner", "An SRE partner could help"),
-             ("buy", "Observability tooling is commodity"), ("buy", "Tracing this quarter"), ("buy", ""))
-    for n, (choice, reason) in enumerate(picks):
-        actions.pick_choice(db, code, tokens[n % len(tokens)], initiative_ids[n // 3], choice, reason,
-                            now=start + 63 * 60 + n * 10)
-    for index, (answers, choice, rationale) in decisions.items():
-        actions.record_decision(db, code, key, initiative_ids[index], answers, choice, rationale,
-                                now=start + 65 * 60 + index * 60)
-
-    actions.next_step(db, code, key, now=start + 82 * 60)
-    for initiative_index, person in ((0, 0), (1, 1), (1, 2)):
-        actions.volunteer(db, code, tokens[person], initiative_ids[initiative_index], now=start + 83 * 60)
-    today = date.fromtimestamp(start + 82 * 60)
-    owners = {
-        0: ("Priya Raman (VP Engineering)", "Pages per week", "pages/week", 40, 16),
-        1: ("Tom Okafor (Platform lead)", "Services with tracing", "% of services", 10, 90),
-        2: ("Lena Fischer (Product, Enterprise)", "Enterprise deals blocked on SSO", "deals", 6, 0),
-        3: ("Marc Dubois (COO)", "Decisions waiting over a week", "decisions", 12, 2),
-    }
-    for index, (owner, metric, unit, baseline, target) in owners.items():
-        actions.assign_owner(db, code, key, initiative_ids[index], owner, metric, baseline, target,
-                             today + timedelta(days=14 + 7 * index), unit=unit, today=today,
-                             now=start + 84 * 60 + index * 30)
-    actions.end_workshop(db, code, key, now=start + 93 * 60)
-    for index, days, value, status, note, next_in in CHECKINS:
-        when = start + 93 * 60 + days * 86_400
-        if when > moment:
-            continue
-        actions.record_checkin(db, code, key, initiative_ids[index], value, status, note,
-                               next_checkin=date.fromtimestamp(when) + timedelta(days=next_in),
-                               today=date.fromtimestamp(when), now=when)
+    tokens = [actions.join(db, created.code, name, now=start + 30 + n).token for n, name in enumerate(PEOPLE)]
+    room = _Room(db, created.code, created.facilitator_key, tokens, start)
+    actions.start_timer(db, room.code, room.key, now=start + 60)
+    ids = _bottlenecks(room)
+    actions.next_step(db, room.code, room.key, now=start + 21 * 60)
+    _impacts(room, ids)
+    actions.next_step(db, room.code, room.key, now=start + 42 * 60)
+    initiative_ids = _prioritise(room, ids)
+    actions.next_step(db, room.code, room.key, now=start + 62 * 60)
+    _decide(room, initiative_ids)
+    actions.next_step(db, room.code, room.key, now=start + 82 * 60)
+    _owners(room, initiative_ids)
+    actions.end_workshop(db, room.code, room.key, now=start + 93 * 60)
+    _checkins(room, initiative_ids, moment)
     return created
 
+
+def _bottlenecks(room: _Room) -> list[int]:
+    """Step 1: the notes, a duplicate merged into the first, the dots, and noise hidden."""
+    db, code, key, start = room.db, room.code, room.key, room.start
+    ids = [actions.add_bottleneck(db, code, room.token(n), dim, text, client_id=f"demo-{n}",
+                                  now=start + 120 + n * 20)
+           for n, (dim, text) in enumerate(BOTTLENECKS)]
+    duplicate = actions.add_bottleneck(db, code, room.tokens[2], "platform", "Incidents eat our sprint capacity",
+                                       now=start + 400)
+    actions.add_bottleneck(db, code, room.tokens[3], "product", "lunch options in the office", now=start + 410)
+    for person, choices in DOTS.items():
+        for n, index in enumerate(choices):
+            actions.vote(db, code, room.tokens[person], ids[index], now=start + 600 + person * 10 + n)
+    actions.merge_bottlenecks(db, code, key, duplicate, ids[0])
+    noise = actions.add_bottleneck(db, code, room.tokens[4], "organisation", "Too many meetings???", now=start + 720)
+    actions.hide_bottleneck(db, code, key, noise)
+    return ids
+
+
+def _impacts(room: _Room, ids: list[int]) -> None:
+    """Step 2: the bottlenecks linked to the outcomes they damage."""
+    for n, (index, outcome, size, money, because) in enumerate(IMPACTS):
+        actions.add_impact(room.db, room.code, room.token(n), ids[index], outcome, "worse", size, because,
+                           money=money, now=room.start + 22 * 60 + n * 30)
+
+
+def _prioritise(room: _Room, ids: list[int]) -> list[int]:
+    """Step 3: initiatives, four people's scores, one dependency, and the ranking adopted."""
+    db, code, start = room.db, room.code, room.start
+    initiative_ids = [actions.add_initiative(db, code, room.token(n), title, [ids[i] for i in links],
+                                             description, now=start + 43 * 60 + n * 20)
+                      for n, (title, links, description) in enumerate(PLAN)]
+    for initiative_id, rows in zip(initiative_ids, SCORES):
+        for person, (value, effort, urgency, confidence) in enumerate(rows):
+            actions.score_initiative(db, code, room.tokens[person], initiative_id,
+                                     {"value": value, "effort": effort, "urgency": urgency, "confidence": confidence},
+                                     now=start + 50 * 60 + person)
+    actions.add_dependency(db, code, room.key, initiative_ids[5], initiative_ids[1])
+    actions.adopt_ranking(db, code, room.key)
+    return initiative_ids
+
+
+def _decide(room: _Room, initiative_ids: list[int]) -> None:
+    """Step 4: the participants' own picks, then the team's four decisions."""
+    for n, (choice, reason) in enumerate(PICKS):
+        actions.pick_choice(room.db, room.code, room.token(n), initiative_ids[n // 3], choice, reason,
+                            now=room.start + 63 * 60 + n * 10)
+    for index, (answers, choice, rationale) in DECISIONS.items():
+        actions.record_decision(room.db, room.code, room.key, initiative_ids[index], answers, choice, rationale,
+                                now=room.start + 65 * 60 + index * 60)
+
+
+def _owners(room: _Room, initiative_ids: list[int]) -> None:
+    """Step 5: volunteers, then an owner, metric and first check-in for every decision."""
+    for initiative_index, person in VOLUNTEERS:
+        actions.volunteer(room.db, room.code, room.tokens[person], initiative_ids[initiative_index],
+                          now=room.start + 83 * 60)
+    today = date.fromtimestamp(room.start + 82 * 60)
+    for index, (owner, metric, unit, baseline, target) in OWNERS.items():
+        actions.assign_owner(room.db, room.code, room.key, initiative_ids[index], owner, metric, baseline, target,
+                             today + timedelta(days=14 + 7 * index), unit=unit, today=today,
+                             now=room.start + 84 * 60 + index * 30)
+
+
+def _checkins(room: _Room, initiative_ids: list[int], moment: float) -> None:
+    """After the workshop: the owners' check-ins that fall before `moment`."""
+    for index, days, value, status, note, next_in in CHECKINS:
+        when = room.start + 93 * 60 + days * 86_400
+        if when > moment:
+            continue
+        actions.record_checkin(room.db, room.code, room.key, initiative_ids[index], value, status, note,
+                               next_checkin=date.fromtimestamp(when) + timedelta(days=next_in),
+                               today=date.fromtimestamp(when), now=when)

@@ -1,0 +1,123 @@
+"""Who is acting: the AUTH step every action starts with.
+
+A workshop is found by its join code; the facilitator proves the key (or a device token
+issued for it), a participant their token, a leader their link. Only hashes are stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import storage
+from ..errors import InputLocked, NotAllowed, NotFound
+from ..state import normalise_code
+from ..steps import CLIENT_ID_MAX
+from ..text import clean_text
+
+
+Row = dict[str, Any]
+
+
+def hash_secret(secret: str) -> str:
+    """Keys and tokens are random and long, so a plain SHA-256 is enough to store them."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _now(now: float | None) -> float:
+    """The moment of an action: tests and the sample pass one in, the app uses the clock."""
+    return time.time() if now is None else float(now)
+
+
+def _workshop(db: Database, code: str) -> Row:
+    row = storage.workshop_by_code(db, normalise_code(code))
+    if row is None:
+        raise NotFound(f"No workshop has the code {str(code)[:12]!r}. Check the code and try again.")
+    return row
+
+
+def _facilitator(db: Database, code: str, key: str | None) -> Row:
+    """The workshop, if `key` is its facilitator key or a facilitator device token.
+
+    A device token is issued when the key is entered (see `facilitator_token`), so the
+    key itself never has to sit in a URL or on a projected screen.
+    """
+    workshop = _workshop(db, code)
+    if _holds_facilitator_key(db, workshop, key):
+        return workshop
+    raise NotAllowed("Only the facilitator can do this: enter the facilitator key.")
+
+
+def _holds_facilitator_key(db: Database, workshop: Row, key: str | None) -> bool:
+    if not key:
+        return False
+    digest = hash_secret(str(key).strip())
+    if hmac.compare_digest(digest, workshop["key_hash"]):
+        return True
+    device = storage.participant_by_token(db, workshop["id"], digest)
+    return device is not None and bool(device["is_facilitator"])
+
+
+def _participant(db: Database, workshop: Row, token: str | None) -> Row:
+    """The participant of this workshop holding `token`."""
+    row = storage.participant_by_token(db, workshop["id"], hash_secret(str(token))) if token else None
+    if row is None:
+        raise NotAllowed("Join the workshop first: your identity was not recognised.")
+    return row
+
+
+def _open(workshop: Row) -> None:
+    if workshop["ended_at"] is not None:
+        raise InputLocked("The workshop has ended; its summary is read-only.")
+    if workshop["locked"]:
+        raise InputLocked("The facilitator has locked input for the moment.")
+
+
+def _follower(db: Database, code: str, credential: str | None) -> tuple[Row, str]:
+    """The workshop and who is acting ("facilitator" or "leader link") for follow-through.
+
+    The leader link opens the summary and may add check-ins; it is refused by every
+    other action because it is neither the key, a facilitator device nor a participant.
+    """
+    workshop = _workshop(db, code)
+    if credential:
+        digest = hash_secret(str(credential).strip())
+        if workshop["leader_hash"] and hmac.compare_digest(digest, workshop["leader_hash"]):
+            return workshop, "leader link"
+        if _holds_facilitator_key(db, workshop, credential):
+            return workshop, "facilitator"
+    raise NotAllowed("Only the facilitator or a holder of the current leader link can record check-ins.")
+
+
+def is_leader(db: Database, code: str, token: str | None) -> bool:
+    """True if `token` is this workshop's current (not revoked) leader link."""
+    try:
+        return _follower(db, code, token)[1] == "leader link"
+    except (NotAllowed, NotFound):
+        return False
+
+
+def is_facilitator(db: Database, code: str, key: str | None) -> bool:
+    """True if `key` opens this workshop (for the UI to decide what to show)."""
+    try:
+        _facilitator(db, code, key)
+    except (NotAllowed, NotFound):
+        return False
+    return True
+
+
+def identify(db: Database, code: str, token: str | None) -> Row | None:
+    """The participant behind a token, or None (used to restore identity on refresh)."""
+    try:
+        return _participant(db, _workshop(db, code), token)
+    except (NotAllowed, NotFound):
+        return None
+
+
+def _client_id(value: Any) -> str | None:
+    """A phone's id for one submission: a retry with the same id is stored once."""
+    return clean_text(value, "Submission id", max_len=CLIENT_ID_MAX, required=False) or None

@@ -1,0 +1,203 @@
+"""Steps 1 and 2: bottleneck notes, dot votes within the budget, and the impacts they have."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import numbers, storage
+from ..errors import BudgetExhausted, InvalidInput, NotAllowed, NotFound
+from ..steps import DIMENSION_KEYS, DIRECTIONS, ID_MAX, MAGNITUDES, MAX_VOTE_BUDGET, MONEY_MAX, NOTE_MAX, OUTCOME_KEYS
+from ..text import clean_int, clean_number, clean_text
+from .auth import Row, _client_id, _facilitator, _now, _open, _participant, _workshop
+
+
+def add_bottleneck(db: Database, code: str, token: str, dimension: str, text: str,
+                   client_id: str | None = None, now: float | None = None) -> int:
+    """Add a note; resubmitting the same `client_id` returns the first note instead of a copy."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    if dimension not in DIMENSION_KEYS:
+        raise InvalidInput("Tag the bottleneck with product, platform or organisation.")
+    clean = clean_text(text, "Bottleneck", max_len=NOTE_MAX)
+    client = _client_id(client_id)
+    with storage.change(db, workshop["id"]):
+        if client:
+            existing = storage.by_client_id(db, "bottlenecks", workshop["id"], participant["id"], client)
+            if existing is not None:
+                return int(existing["id"])
+        return storage.insert_bottleneck(db, workshop["id"], participant["id"], dimension, clean,
+                                         _now(now), client_id=client)
+
+
+def _live_bottleneck(db: Database, workshop: Row, bottleneck_id: Any) -> Row:
+    row = storage.bottleneck(db, workshop["id"], clean_int(bottleneck_id, "Bottleneck", low=1, high=ID_MAX))
+    if row is None:
+        raise NotFound("That bottleneck is not part of this workshop.")
+    if row["merged_into"] is not None:
+        raise InvalidInput("That bottleneck was merged into another one.")
+    return row
+
+
+def vote(db: Database, code: str, token: str, bottleneck_id: int, now: float | None = None) -> int:
+    """Spend one dot; returns the dots left."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    row = _live_bottleneck(db, workshop, bottleneck_id)
+    if row["hidden"]:
+        raise InvalidInput("That bottleneck is hidden.")
+    with storage.change(db, workshop["id"]):
+        used = storage.votes_used(db, workshop["id"], participant["id"])
+        if used >= workshop["vote_budget"]:
+            raise BudgetExhausted(f"You have used all {workshop['vote_budget']} of your votes; "
+                                  "take one back to move it.")
+        storage.insert_vote(db, workshop["id"], row["id"], participant["id"], _now(now))
+    return workshop["vote_budget"] - used - 1
+
+
+def unvote(db: Database, code: str, token: str, bottleneck_id: int) -> int:
+    """Take one dot back; returns the dots left."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    row = _live_bottleneck(db, workshop, bottleneck_id)
+    with storage.change(db, workshop["id"]):
+        if not storage.delete_one_vote(db, workshop["id"], row["id"], participant["id"]):
+            raise InvalidInput("You have no vote on that bottleneck to take back.")
+        used = storage.votes_used(db, workshop["id"], participant["id"])
+    return workshop["vote_budget"] - used
+
+
+def votes_left(db: Database, code: str, token: str) -> int:
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    return workshop["vote_budget"] - storage.votes_used(db, workshop["id"], participant["id"])
+
+
+def edit_bottleneck(db: Database, code: str, key: str, bottleneck_id: int, text: str,
+                    dimension: str | None = None) -> None:
+    workshop = _facilitator(db, code, key)
+    row = _live_bottleneck(db, workshop, bottleneck_id)
+    clean = clean_text(text, "Bottleneck", max_len=NOTE_MAX)
+    dimension = dimension or row["dimension"]
+    if dimension not in DIMENSION_KEYS:
+        raise InvalidInput("Tag the bottleneck with product, platform or organisation.")
+    with storage.change(db, workshop["id"]):
+        storage.update_bottleneck(db, row["id"], text=clean, dimension=dimension)
+
+
+def hide_bottleneck(db: Database, code: str, key: str, bottleneck_id: int, hidden: bool = True) -> None:
+    """Hide noise from the board (its votes stay recorded but are refunded), or restore it.
+
+    A restore that would give someone more counted votes than the budget is refused, so the
+    budget always holds (and an export always imports again).
+    """
+    workshop = _facilitator(db, code, key)
+    row = _live_bottleneck(db, workshop, bottleneck_id)
+    if not hidden and row["hidden"]:
+        used = storage.counted_votes(db, workshop["id"])
+        over = [p for p, n in storage.votes_on(db, row["id"]).items()
+                if used.get(p, 0) + n > workshop["vote_budget"]]
+        if over:
+            raise BudgetExhausted(f"Restoring it would give {numbers.plural(len(over), 'person', 'people')} more "
+                                  "votes than the budget: raise the votes per person first.")
+    with storage.change(db, workshop["id"]):
+        storage.update_bottleneck(db, row["id"], hidden=int(bool(hidden)))
+
+
+def merge_bottlenecks(db: Database, code: str, key: str, source_id: int, target_id: int) -> None:
+    """Fold a duplicate into another note; its votes, impacts and links carry over."""
+    workshop = _facilitator(db, code, key)
+    source = _live_bottleneck(db, workshop, source_id)
+    target = _live_bottleneck(db, workshop, target_id)
+    if source["id"] == target["id"]:
+        raise InvalidInput("Choose two different bottlenecks to merge.")
+    with storage.change(db, workshop["id"]):
+        storage.merge_bottleneck(db, source["id"], target["id"])
+
+
+def set_vote_budget(db: Database, code: str, key: str, budget: int) -> None:
+    """Change the votes per person; never below what someone has already spent."""
+    workshop = _facilitator(db, code, key)
+    clean = clean_int(budget, "Votes per person", low=1, high=MAX_VOTE_BUDGET)
+    most = max(storage.counted_votes(db, workshop["id"]).values(), default=0)
+    if clean < most:
+        raise InvalidInput(f"Someone has already used {numbers.plural(most, 'vote')}: the budget cannot go "
+                           f"below {most}.")
+    with storage.change(db, workshop["id"]):
+        storage.update_workshop(db, workshop["id"], vote_budget=clean)
+
+
+def _impact_fields(db: Database, workshop: Row, bottleneck_id: Any, outcome: Any, direction: Any,
+                   magnitude: Any, because: Any, money: Any) -> Row:
+    """The validated columns of an impact (shared by adding and editing)."""
+    row = _live_bottleneck(db, workshop, bottleneck_id)
+    if outcome not in OUTCOME_KEYS:
+        raise InvalidInput("Choose the business outcome this bottleneck affects.")
+    if not isinstance(direction, str) or direction not in DIRECTIONS:
+        raise InvalidInput("Choose whether it makes the outcome worse or holds it back.")
+    return {"bottleneck_id": row["id"], "outcome": outcome, "direction": direction,
+            "magnitude": clean_int(magnitude, "Magnitude", low=1, high=len(MAGNITUDES)),
+            "money": clean_number(money, "Yearly money estimate", required=False, low=0, high=MONEY_MAX),
+            "because": clean_text(because, "Because", max_len=NOTE_MAX)}
+
+
+def add_impact(db: Database, code: str, token: str, bottleneck_id: int, outcome: str, direction: str,
+               magnitude: int, because: str, money: float | str | None = None,
+               client_id: str | None = None, now: float | None = None) -> int:
+    """Link a bottleneck to the business outcome it damages; a retried `client_id` is stored once."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    fields = _impact_fields(db, workshop, bottleneck_id, outcome, direction, magnitude, because, money)
+    client = _client_id(client_id)
+    with storage.change(db, workshop["id"]):
+        if client:
+            existing = storage.by_client_id(db, "impacts", workshop["id"], participant["id"], client)
+            if existing is not None:
+                return int(existing["id"])
+        return storage.insert_impact(db, workshop["id"], {
+            **fields, "participant_id": participant["id"], "created_at": _now(now), "client_id": client})
+
+
+def _own_impact(db: Database, workshop: Row, participant: Row, impact_id: Any) -> Row:
+    row = storage.impact(db, workshop["id"], clean_int(impact_id, "Impact", low=1, high=ID_MAX))
+    if row is None:
+        raise NotFound("That impact is not part of this workshop.")
+    if row["participant_id"] != participant["id"]:
+        raise NotAllowed("You can change only the impacts you added.")
+    return row
+
+
+def edit_impact(db: Database, code: str, token: str, impact_id: int, bottleneck_id: int, outcome: str,
+                direction: str, magnitude: int, because: str, money: float | str | None = None) -> None:
+    """A participant corrects one of their own impacts."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    row = _own_impact(db, workshop, participant, impact_id)
+    fields = _impact_fields(db, workshop, bottleneck_id, outcome, direction, magnitude, because, money)
+    with storage.change(db, workshop["id"]):
+        storage.update_impact(db, row["id"], fields)
+
+
+def withdraw_impact(db: Database, code: str, token: str, impact_id: int) -> None:
+    """A participant removes one of their own impacts."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    row = _own_impact(db, workshop, participant, impact_id)
+    with storage.change(db, workshop["id"]):
+        storage.delete_impact(db, row["id"])
+
+
+def delete_impact(db: Database, code: str, key: str, impact_id: int) -> None:
+    workshop = _facilitator(db, code, key)
+    row = storage.impact(db, workshop["id"], clean_int(impact_id, "Impact", low=1, high=ID_MAX))
+    if row is None:
+        raise NotFound("That impact is not part of this workshop.")
+    with storage.change(db, workshop["id"]):
+        storage.delete_impact(db, row["id"])

@@ -1,0 +1,85 @@
+"""After the workshop: the leader link and the owners' check-ins against their metric."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from sqlite_utils import Database
+
+from .. import followup, storage
+from ..errors import InvalidInput, NotFound
+from ..steps import ID_MAX, NOTE_MAX, OWNER_MAX
+from ..text import clean_int, clean_number, clean_text
+from .auth import _facilitator, _follower, _now, hash_secret
+from .plan import _initiative
+
+
+def issue_leader_link(db: Database, code: str, key: str, now: float | None = None) -> str:
+    """A new read-only link for leaders; any earlier leader link stops working."""
+    workshop = _facilitator(db, code, key)
+    token = secrets.token_urlsafe(18)
+    with storage.change(db, workshop["id"]):
+        storage.update_workshop(db, workshop["id"], leader_hash=hash_secret(token), leader_issued_at=_now(now))
+    return token
+
+
+def revoke_leader_link(db: Database, code: str, key: str) -> None:
+    workshop = _facilitator(db, code, key)
+    if workshop["leader_hash"] is None:
+        raise InvalidInput("There is no leader link to revoke.")
+    with storage.change(db, workshop["id"]):
+        storage.update_workshop(db, workshop["id"], leader_hash=None, leader_issued_at=None)
+
+
+def _day(value: date | str | None, field: str, default: date | None = None) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput(f"{field} must be a date such as 2026-12-31.") from None
+
+
+def record_checkin(db: Database, code: str, credential: str, initiative_id: int, value: float | str,
+                   status: str, note: str = "", checked_on: date | str | None = None,
+                   next_checkin: date | str | None = None, recorded_by: str = "",
+                   today: date | None = None, now: float | None = None) -> int:
+    """An owner reports the metric's value, a status and a note; works after the workshop ended."""
+    workshop, via = _follower(db, code, credential)
+    row = _initiative(db, workshop, initiative_id)
+    owner = storage.owner(db, row["id"])
+    if owner is None:
+        raise InvalidInput("This initiative has no owner and metric yet: assign them in step 5 first.")
+    measured = clean_number(value, "Metric value")
+    if not isinstance(status, str) or status not in followup.STATUSES:
+        raise InvalidInput("Choose a status: on track, at risk or off track.")
+    clean_note = clean_text(note, "Note", max_len=NOTE_MAX, required=False)
+    who = clean_text(recorded_by, "Recorded by", max_len=OWNER_MAX, required=False) or owner["owner"]
+    today = today or date.fromtimestamp(_now(now))
+    when = _day(checked_on, "The check-in date", default=today)
+    assert when is not None
+    if when > today:
+        raise InvalidInput("The check-in date is in the future: record what was measured, on or before today.")
+    if when < followup.day_of(owner["assigned_at"]):
+        raise InvalidInput("The check-in date is before the owner was assigned.")
+    upcoming = _day(next_checkin, "The next check-in date")
+    if upcoming is not None and upcoming <= when:
+        raise InvalidInput("The next check-in must come after this one.")
+    with storage.change(db, workshop["id"]):
+        return storage.insert_checkin(db, {
+            "initiative_id": row["id"], "checked_on": when.isoformat(), "value": measured, "status": status,
+            "note": clean_note, "next_checkin": upcoming.isoformat() if upcoming else None, "recorded_by": who,
+            "via": via, "created_at": _now(now)})
+
+
+def delete_checkin(db: Database, code: str, key: str, checkin_id: int) -> None:
+    """Remove a check-in recorded by mistake (facilitator only; leader links only add)."""
+    workshop = _facilitator(db, code, key)
+    row = storage.checkin(db, workshop["id"], clean_int(checkin_id, "Check-in", low=1, high=ID_MAX))
+    if row is None:
+        raise NotFound("That check-in is not part of this workshop.")
+    with storage.change(db, workshop["id"]):
+        storage.delete_checkin(db, row["id"])

@@ -1,0 +1,266 @@
+"""Steps 3 to 5: initiatives, scores and sequence; build/buy/partner; owners and volunteers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import decide, scoring, storage
+from ..errors import CycleRefused, InvalidInput, NotFound
+from ..state import load
+from ..steps import ID_MAX, LONG_MAX, METHOD_KEYS, NOTE_MAX, OWNER_MAX, SHORT_MAX, UNIT_MAX
+from ..text import clean_int, clean_number, clean_text
+from .auth import Row, _client_id, _facilitator, _now, _open, _participant, _workshop
+from .board import _live_bottleneck
+
+
+def _initiative(db: Database, workshop: Row, initiative_id: Any) -> Row:
+    row = storage.initiative(db, workshop["id"], clean_int(initiative_id, "Initiative", low=1, high=ID_MAX))
+    if row is None:
+        raise NotFound("That initiative is not part of this workshop.")
+    return row
+
+
+def _bottleneck_ids(db: Database, workshop: Row, bottleneck_ids: Sequence[int]) -> list[int]:
+    ids = sorted({_live_bottleneck(db, workshop, b)["id"] for b in bottleneck_ids})
+    if not ids:
+        raise InvalidInput("Link the initiative to at least one bottleneck it relieves.")
+    return ids
+
+
+def add_initiative(db: Database, code: str, token: str, title: str, bottleneck_ids: Sequence[int],
+                   description: str = "", client_id: str | None = None, now: float | None = None) -> int:
+    """Propose an initiative against the bottlenecks it relieves; a retried `client_id` is stored once."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    clean_title = clean_text(title, "Initiative", max_len=SHORT_MAX)
+    clean_description = clean_text(description, "Description", max_len=LONG_MAX, required=False, multiline=True)
+    if not isinstance(bottleneck_ids, (list, tuple)):
+        raise InvalidInput("Link the initiative to at least one bottleneck it relieves.")
+    ids = _bottleneck_ids(db, workshop, bottleneck_ids)
+    client = _client_id(client_id)
+    with storage.change(db, workshop["id"]):
+        if client:
+            existing = storage.by_client_id(db, "initiatives", workshop["id"], participant["id"], client)
+            if existing is not None:
+                return int(existing["id"])
+        initiative_id = storage.insert_initiative(db, workshop["id"], participant["id"], clean_title,
+                                                  clean_description, _now(now), client_id=client)
+        storage.link_initiative(db, initiative_id, ids)
+    return initiative_id
+
+
+def edit_initiative(db: Database, code: str, key: str, initiative_id: int, title: str,
+                    description: str, bottleneck_ids: Sequence[int]) -> None:
+    workshop = _facilitator(db, code, key)
+    row = _initiative(db, workshop, initiative_id)
+    clean_title = clean_text(title, "Initiative", max_len=SHORT_MAX)
+    clean_description = clean_text(description, "Description", max_len=LONG_MAX, required=False, multiline=True)
+    ids = _bottleneck_ids(db, workshop, bottleneck_ids)
+    with storage.change(db, workshop["id"]):
+        storage.update_initiative(db, row["id"], title=clean_title, description=clean_description)
+        storage.set_links(db, row["id"], ids)
+
+
+def delete_initiative(db: Database, code: str, key: str, initiative_id: int) -> None:
+    workshop = _facilitator(db, code, key)
+    row = _initiative(db, workshop, initiative_id)
+    with storage.change(db, workshop["id"]):
+        storage.delete_initiative(db, row["id"])
+
+
+def score_initiative(db: Database, code: str, token: str, initiative_id: int,
+                     scores: Mapping[str, Any], now: float | None = None) -> None:
+    """Record (or replace) this participant's score of one initiative."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    row = _initiative(db, workshop, initiative_id)
+    clean = scoring.validate_score(scores)
+    with storage.change(db, workshop["id"]):
+        storage.upsert_score(db, {"initiative_id": row["id"], "participant_id": participant["id"],
+                                  "updated_at": _now(now), **clean})
+
+
+def set_scoring_method(db: Database, code: str, key: str, method: str) -> None:
+    workshop = _facilitator(db, code, key)
+    if method not in METHOD_KEYS:
+        raise InvalidInput("Choose ROI or WSJF.")
+    with storage.change(db, workshop["id"]):
+        storage.update_workshop(db, workshop["id"], scoring=method)
+
+
+def add_dependency(db: Database, code: str, key: str, initiative_id: int, after_id: int) -> None:
+    """Record that one initiative must come after another; cycles are refused."""
+    workshop = _facilitator(db, code, key)
+    first = _initiative(db, workshop, initiative_id)
+    second = _initiative(db, workshop, after_id)
+    if first["id"] == second["id"]:
+        raise CycleRefused("An initiative cannot come after itself.")
+    pairs = [(d["initiative_id"], d["after_id"]) for d in storage.dependencies(db, workshop["id"])]
+    if scoring.has_cycle(pairs + [(first["id"], second["id"])]):
+        raise CycleRefused(f"\u201c{first['title']}\u201d cannot come after \u201c{second['title']}\u201d: "
+                           "that would make the sequence circular.")
+    with storage.change(db, workshop["id"]):
+        storage.insert_dependency(db, first["id"], second["id"])
+        _repair_sequence(db, workshop["id"])
+
+
+def remove_dependency(db: Database, code: str, key: str, initiative_id: int, after_id: int) -> None:
+    workshop = _facilitator(db, code, key)
+    first = _initiative(db, workshop, initiative_id)
+    second = _initiative(db, workshop, after_id)
+    with storage.change(db, workshop["id"]):
+        storage.delete_dependency(db, first["id"], second["id"])
+
+
+def _repair_sequence(db: Database, workshop_id: int) -> None:
+    """Keep an existing sequence consistent with a newly added dependency."""
+    rows = [r for r in storage.initiatives(db, workshop_id) if r["position"] is not None]
+    if not rows:
+        return
+    ordered = [r["id"] for r in sorted(rows, key=lambda r: r["position"])]
+    pairs = [(d["initiative_id"], d["after_id"]) for d in storage.dependencies(db, workshop_id)]
+    fixed = scoring.topological_order(ordered, pairs)
+    storage.set_positions(db, {initiative_id: n for n, initiative_id in enumerate(fixed, start=1)})
+
+
+def set_sequence(db: Database, code: str, key: str, ordered_ids: Sequence[int]) -> None:
+    """Fix the order initiatives start in; it must respect every 'must come after'."""
+    workshop = _facilitator(db, code, key)
+    ids = [_initiative(db, workshop, i)["id"] for i in ordered_ids]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("Each initiative can appear only once in the sequence.")
+    position = {initiative_id: n for n, initiative_id in enumerate(ids, start=1)}
+    titles = {r["id"]: r["title"] for r in storage.initiatives(db, workshop["id"])}
+    for dep in storage.dependencies(db, workshop["id"]):
+        later, earlier = dep["initiative_id"], dep["after_id"]
+        if later in position and (earlier not in position or position[earlier] > position[later]):
+            raise CycleRefused(f"\u201c{titles[later]}\u201d must come after \u201c{titles[earlier]}\u201d.")
+    everyone: dict[int, int | None] = {r: None for r in titles}
+    everyone.update(position)
+    with storage.change(db, workshop["id"]):
+        storage.set_positions(db, everyone)
+
+
+def adopt_ranking(db: Database, code: str, key: str) -> list[int]:
+    """Sequence every initiative by its rank, moved only as far as dependencies require."""
+    workshop = _facilitator(db, code, key)
+    snapshot = load(db, workshop["code"])
+    if not snapshot.initiatives:
+        raise InvalidInput("There are no initiatives to sequence yet.")
+    pairs = [(i.id, a) for i in snapshot.initiatives for a in i.after_ids]
+    order = scoring.topological_order([i.id for i in snapshot.ranked], pairs)
+    set_sequence(db, code, key, order)
+    return order
+
+
+def record_decision(db: Database, code: str, key: str, initiative_id: int, answers: Mapping[str, str],
+                    choice: str | None, rationale: str, now: float | None = None) -> decide.Recommendation:
+    """Record the team's choice; an overrule of the recommendation is kept with it.
+
+    `choice=None` follows the recommendation of *these* answers, so a stale pick can never
+    turn into an overrule nobody made; an overrule is only ever an explicit choice.
+    """
+    workshop = _facilitator(db, code, key)
+    row = _initiative(db, workshop, initiative_id)
+    clean_answers = decide.validate_answers(answers)
+    if choice is not None and choice not in decide.CHOICES:
+        raise InvalidInput("Choose build, buy or partner.")
+    reason = clean_text(rationale, "Rationale", max_len=LONG_MAX, multiline=True)
+    recommendation = decide.recommend(clean_answers)
+    with storage.change(db, workshop["id"]):
+        for question, answer in clean_answers.items():
+            storage.set_answer(db, row["id"], question, answer)
+        storage.upsert_decision(db, {"initiative_id": row["id"], "answers": clean_answers,
+                                     "recommendation": recommendation.choice,
+                                     "choice": choice or recommendation.choice,
+                                     "rationale": reason, "decided_at": _now(now)})
+    return recommendation
+
+
+def answer_question(db: Database, code: str, key: str, initiative_id: int, question: str, answer: str) -> None:
+    """The facilitator answers one question as the room discusses it; phones see the
+    recommendation as soon as all five are answered, before the decision is recorded."""
+    workshop = _facilitator(db, code, key)
+    row = _initiative(db, workshop, initiative_id)
+    options = next((q.options for q in decide.QUESTIONS if q.key == question), None) if isinstance(question, str) else None
+    if options is None:
+        raise InvalidInput("Unknown question.")
+    if not isinstance(answer, str) or answer not in options:
+        raise InvalidInput("Choose one of the question's answers.")
+    with storage.change(db, workshop["id"]):
+        storage.set_answer(db, row["id"], question, answer)
+
+
+def pick_choice(db: Database, code: str, token: str, initiative_id: int, choice: str | None,
+                reason: str = "", now: float | None = None) -> None:
+    """A participant's own build/buy/partner pick with a one-line reason (None takes it back).
+
+    Picks inform the team's decision; only the facilitator records the decision itself.
+    """
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    row = _initiative(db, workshop, initiative_id)
+    if choice is not None and choice not in decide.CHOICES:
+        raise InvalidInput("Choose build, buy or partner.")
+    clean_reason = clean_text(reason, "Reason", max_len=NOTE_MAX, required=False)
+    with storage.change(db, workshop["id"]):
+        if choice is None:
+            storage.delete_pick(db, row["id"], participant["id"])
+        else:
+            storage.upsert_pick(db, {"initiative_id": row["id"], "participant_id": participant["id"],
+                                     "choice": choice, "reason": clean_reason, "updated_at": _now(now)})
+
+
+def assign_owner(db: Database, code: str, key: str, initiative_id: int, owner: str, metric: str,
+                 baseline: float | str, target: float | str, checkin: date | str, unit: str = "",
+                 today: date | None = None, now: float | None = None) -> None:
+    """Give a decided initiative its DRI, metric, baseline, target and first check-in."""
+    workshop = _facilitator(db, code, key)
+    row = _initiative(db, workshop, initiative_id)
+    if not any(d["initiative_id"] == row["id"] for d in storage.decisions(db, workshop["id"])):
+        raise InvalidInput("Record a build/buy/partner decision for this initiative first.")
+    clean_owner = clean_text(owner, "Owner", max_len=OWNER_MAX)
+    clean_metric = clean_text(metric, "Success metric", max_len=SHORT_MAX)
+    clean_unit = clean_text(unit, "Unit", max_len=UNIT_MAX, required=False)
+    base = clean_number(baseline, "Baseline")
+    goal = clean_number(target, "Target")
+    if base == goal:
+        raise InvalidInput("The target equals the baseline: say what should change.")
+    try:
+        when = checkin if isinstance(checkin, date) else date.fromisoformat(str(checkin).strip())
+    except ValueError:
+        raise InvalidInput("The check-in date must be a date such as 2026-12-31.") from None
+    today = today or date.fromtimestamp(_now(now))
+    if when < today:
+        raise InvalidInput("The first check-in date is in the past: choose today or later.")
+    with storage.change(db, workshop["id"]):
+        storage.upsert_owner(db, {"initiative_id": row["id"], "owner": clean_owner, "metric": clean_metric,
+                                  "unit": clean_unit, "baseline": base, "target": goal,
+                                  "checkin": when.isoformat(), "assigned_at": _now(now)})
+
+
+def volunteer(db: Database, code: str, token: str, initiative_id: int, on: bool = True,
+              now: float | None = None) -> None:
+    """"I can own this": the facilitator sees the volunteers when assigning the owner."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    row = _initiative(db, workshop, initiative_id)
+    if not isinstance(on, bool):
+        raise InvalidInput("Say whether you volunteer (true) or step back (false).")
+    with storage.change(db, workshop["id"]):
+        storage.set_volunteer(db, row["id"], participant["id"], on, _now(now))
+
+
+def confirm_observability(db: Database, code: str, key: str, confirmed: bool) -> None:
+    """The team states that logging, tracing and metrics are in place (or withdraws it)."""
+    workshop = _facilitator(db, code, key)
+    with storage.change(db, workshop["id"]):
+        storage.update_workshop(db, workshop["id"], observability_confirmed=int(bool(confirmed)))

@@ -1,0 +1,240 @@
+"""Creating, joining and running the room: sign-in, lock, timers, steps, end and reopen."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import storage, timer
+from ..errors import InputLocked, InvalidInput, NotAllowed, NotFound
+from ..steps import MAX_STEP_MINUTES, MAX_VOTE_BUDGET, NAME_MAX, SHORT_MAX, STAGE_KEYS, STEP_KEYS, STEPS
+from ..text import clean_int, clean_number, clean_text
+from .auth import Row, _facilitator, _now, _participant, _workshop, hash_secret
+
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+CODE_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class Created:
+    """What the facilitator gets once, at creation: the key is never shown again."""
+
+    code: str
+    facilitator_key: str
+    facilitator_token: str
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A participant's identity; the token lives in their link and survives refreshes."""
+
+    token: str
+    participant_id: int
+    name: str
+
+
+def new_code(db: Database) -> str:
+    """A fresh, unambiguous join code (no 0/O or 1/I)."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not storage.code_exists(db, code):
+            return code
+
+
+def validate_minutes(minutes: Mapping[str, Any] | None) -> dict[str, int]:
+    """Per-step durations (defaults from the step definitions), each 1–120 minutes."""
+    minutes = minutes or {}
+    unknown = set(minutes) - set(STEP_KEYS)
+    if unknown:
+        raise InvalidInput(f"Unknown step(s): {', '.join(sorted(unknown))}.")
+    return {s.key: clean_int(minutes.get(s.key, s.minutes), f"Minutes for {s.title}", low=1,
+                             high=MAX_STEP_MINUTES) for s in STEPS}
+
+
+def create_workshop(db: Database, title: str, organisation: str, stage: str,
+                    minutes: Mapping[str, Any] | None = None, vote_budget: int = 5,
+                    now: float | None = None) -> Created:
+    """Anyone may create a workshop; they receive its code and the facilitator key."""
+    title = clean_text(title, "Title", max_len=SHORT_MAX)
+    organisation = clean_text(organisation, "Organisation", max_len=SHORT_MAX)
+    if stage not in STAGE_KEYS:
+        raise InvalidInput("Choose the stage context: " + ", ".join(STAGE_KEYS) + ".")
+    durations = validate_minutes(minutes)
+    budget = clean_int(vote_budget, "Votes per person", low=1, high=MAX_VOTE_BUDGET)
+    moment = _now(now)
+    key = secrets.token_urlsafe(18)
+    token = secrets.token_urlsafe(18)
+    code = new_code(db)
+    timers = [timer.Timer.fresh(s.key, durations[s.key]) for s in STEPS]
+    workshop_id = storage.insert_workshop(db, {
+        "code": code, "title": title, "organisation": organisation, "stage": stage,
+        "key_hash": hash_secret(key), "created_at": moment, "current_step": STEPS[0].key,
+        "vote_budget": budget,
+    }, timers)
+    storage.insert_participant(db, workshop_id, hash_secret(token), "Facilitator", moment, is_facilitator=True)
+    return Created(code=code, facilitator_key=key, facilitator_token=token)
+
+
+SIGN_IN_FAILED = "Facilitator sign-in failed: code or key not recognised. Check both and try again."
+
+
+def facilitator_token(db: Database, code: str, key: str) -> str:
+    """Re-entering the key on another device gives that device a fresh facilitator identity.
+
+    A failed sign-in says only that the code or key was not recognised: the person typed
+    both, and which one was wrong is no business of a guesser.
+    """
+    try:
+        workshop = _facilitator(db, code, key)
+    except (NotFound, NotAllowed):
+        raise NotAllowed(SIGN_IN_FAILED) from None
+    token = secrets.token_urlsafe(18)
+    with storage.change(db, workshop["id"]):
+        storage.insert_participant(db, workshop["id"], hash_secret(token), "Facilitator", _now(None),
+                                   is_facilitator=True)
+    return token
+
+
+def join(db: Database, code: str, name: str | None = None, now: float | None = None) -> Joined:
+    """Join with a display name, or anonymously when the name is left blank."""
+    workshop = _workshop(db, code)
+    if workshop["ended_at"] is not None:
+        raise InputLocked("This workshop has ended; ask the facilitator for the summary link.")
+    clean = clean_text(name, "Display name", max_len=NAME_MAX, required=False)
+    token = secrets.token_urlsafe(18)
+    with storage.change(db, workshop["id"]):
+        if not clean:
+            count = len(storage.participants(db, workshop["id"]))
+            clean = f"Anonymous {count}"
+        participant_id = storage.insert_participant(db, workshop["id"], hash_secret(token), clean, _now(now))
+    return Joined(token=token, participant_id=participant_id, name=clean)
+
+
+def rename(db: Database, code: str, token: str, name: str) -> str:
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    clean = clean_text(name, "Display name", max_len=NAME_MAX)
+    with storage.change(db, workshop["id"]):
+        storage.rename_participant(db, participant["id"], clean)
+    return clean
+
+
+def set_locked(db: Database, code: str, key: str, locked: bool) -> None:
+    workshop = _facilitator(db, code, key)
+    with storage.change(db, workshop["id"]):
+        storage.update_workshop(db, workshop["id"], locked=int(bool(locked)))
+
+
+def _current_timer(db: Database, workshop: Row) -> timer.Timer:
+    for item in storage.timers(db, workshop["id"]):
+        if item.step_key == workshop["current_step"]:
+            return item
+    raise NotFound("The current step has no timer.")
+
+
+def start_timer(db: Database, code: str, key: str, now: float | None = None) -> None:
+    workshop = _facilitator(db, code, key)
+    if workshop["ended_at"] is not None:
+        raise InputLocked("The workshop has ended.")
+    with storage.change(db, workshop["id"]):
+        current = timer.reopen(_current_timer(db, workshop))
+        storage.save_timer(db, workshop["id"], timer.start(current, _now(now)))
+
+
+def _not_ended(workshop: Row) -> None:
+    if workshop["ended_at"] is not None:
+        raise InputLocked("The workshop has ended; reopen it to run the clock again.")
+
+
+def pause_timer(db: Database, code: str, key: str, now: float | None = None) -> None:
+    workshop = _facilitator(db, code, key)
+    _not_ended(workshop)
+    with storage.change(db, workshop["id"]):
+        storage.save_timer(db, workshop["id"], timer.pause(_current_timer(db, workshop), _now(now)))
+
+
+def extend_timer(db: Database, code: str, key: str, minutes: float, now: float | None = None) -> None:
+    """Add minutes to the current step (negative values take time away)."""
+    workshop = _facilitator(db, code, key)
+    _not_ended(workshop)
+    amount = clean_number(minutes, "Minutes", low=-MAX_STEP_MINUTES, high=MAX_STEP_MINUTES)
+    assert amount is not None
+    if amount == 0:
+        raise InvalidInput("Add or remove at least a few seconds.")
+    with storage.change(db, workshop["id"]):
+        storage.save_timer(db, workshop["id"], timer.extend(_current_timer(db, workshop), amount * 60, _now(now)))
+
+
+def go_to_step(db: Database, code: str, key: str, step_key: str, now: float | None = None,
+               autostart: bool = True) -> None:
+    """Move the room to a step: the current step's clock stops and banks its time."""
+    workshop = _facilitator(db, code, key)
+    if step_key not in STEP_KEYS:
+        raise InvalidInput("Unknown step.")
+    if workshop["ended_at"] is not None:
+        raise InputLocked("The workshop has ended.")
+    if step_key == workshop["current_step"]:
+        return
+    moment = _now(now)
+    with storage.change(db, workshop["id"]):
+        timers = {t.step_key: t for t in storage.timers(db, workshop["id"])}
+        storage.save_timer(db, workshop["id"], timer.finish(timers[workshop["current_step"]], moment))
+        target = timer.reopen(timers[step_key])
+        if autostart:
+            target = timer.start(target, moment)
+        storage.save_timer(db, workshop["id"], target)
+        storage.update_workshop(db, workshop["id"], current_step=step_key)
+
+
+def next_step(db: Database, code: str, key: str, now: float | None = None) -> None:
+    workshop = _facilitator(db, code, key)
+    index = STEP_KEYS.index(workshop["current_step"])
+    if index + 1 >= len(STEP_KEYS):
+        raise InvalidInput("This is the last step: end the workshop to open the summary.")
+    go_to_step(db, code, key, STEP_KEYS[index + 1], now)
+
+
+def previous_step(db: Database, code: str, key: str, now: float | None = None) -> None:
+    workshop = _facilitator(db, code, key)
+    index = STEP_KEYS.index(workshop["current_step"])
+    if index == 0:
+        raise InvalidInput("This is already the first step.")
+    go_to_step(db, code, key, STEP_KEYS[index - 1], now, autostart=False)
+
+
+def set_step_minutes(db: Database, code: str, key: str, step_key: str, minutes: int) -> None:
+    """Change a step's planned duration; a step that has not started gets the new full time."""
+    workshop = _facilitator(db, code, key)
+    if step_key not in STEP_KEYS:
+        raise InvalidInput("Unknown step.")
+    clean = clean_int(minutes, "Minutes", low=1, high=MAX_STEP_MINUTES)
+    with storage.change(db, workshop["id"]):
+        item = next(t for t in storage.timers(db, workshop["id"]) if t.step_key == step_key)
+        updated = replace(item, minutes=clean)
+        if item.state == "pending":
+            updated = replace(updated, remaining=clean * 60.0)
+        storage.save_timer(db, workshop["id"], updated)
+
+
+def end_workshop(db: Database, code: str, key: str, now: float | None = None) -> None:
+    """Stop the clock and freeze input; the summary stays available."""
+    workshop = _facilitator(db, code, key)
+    if workshop["ended_at"] is not None:
+        return
+    moment = _now(now)
+    with storage.change(db, workshop["id"]):
+        storage.save_timer(db, workshop["id"], timer.finish(_current_timer(db, workshop), moment))
+        storage.update_workshop(db, workshop["id"], ended_at=moment, locked=1)
+
+
+def reopen_workshop(db: Database, code: str, key: str) -> None:
+    workshop = _facilitator(db, code, key)
+    with storage.change(db, workshop["id"]):
+        storage.update_workshop(db, workshop["id"], ended_at=None, locked=0)
