@@ -7,8 +7,8 @@ import sys
 from datetime import date
 
 import pytest
-from tests.helpers import NOW
 
+from tests.helpers import NOW
 from workshop import actions, export, numbers, reports, state, summary
 from workshop.demo import create_demo
 from workshop.summary import HEADINGS
@@ -107,6 +107,7 @@ def test_decisions_keep_the_rationale_and_flag_an_overrule(overruled, followed):
     (d,) = summary.summary(overruled, NOW).decisions
     assert (d.choice, d.recommendation, d.overruled, d.rationale) == ("Build", "Buy", True, "We like building.")
     assert len(d.answers) == 5 and all(question and answer for question, answer in d.answers)
+    assert d.risks and "commodity" in d.risks[0]  # building what the answers call a commodity
     assert not any(d.overruled for d in summary.summary(followed, NOW).decisions)
     (row,) = summary.summary(overruled, NOW).plan
     assert row.overruled is True and row.decision == "Build"

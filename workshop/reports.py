@@ -1,7 +1,8 @@
 """Leader downloads beyond Markdown and JSON: every table as XLSX or CSV, and the PDF summary.
 
 All of them are built from one `Snapshot`, with the same frame helpers the charts use, so
-the spreadsheet, the CSV files, the PDF and the summary page agree row for row.
+the spreadsheet, the CSV files, the PDF and the summary page agree row for row. The PDF is
+a layout of `summary.summary`, the model the Markdown and the summary page also render.
 
 Participant text stays literal everywhere:
 - XLSX: text is always stored as a text cell, so `=cmd()` is shown, never evaluated.
@@ -28,7 +29,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -250,7 +251,7 @@ MAX_COLUMN_WIDTH = 60
 
 def _xlsx_text(value: str) -> str:
     """XML cannot hold most control characters; everything else is kept as typed."""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return str(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
 
 
 def to_xlsx(snapshot: Snapshot, now: float | None = None) -> bytes:
@@ -321,7 +322,7 @@ def to_csv(snapshot: Snapshot, table: str, now: float | None = None) -> str:
 def to_csv_zip(snapshot: Snapshot, now: float | None = None) -> bytes:
     """A zip with one `<table>.csv` per table, UTF-8 with a BOM so Excel reads accents right."""
     moment = time.time() if now is None else now
-    stamp = datetime.fromtimestamp(max(moment, 315532800), tz=timezone.utc).timetuple()[:6]
+    stamp = datetime.fromtimestamp(max(moment, 315532800), tz=UTC).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, frame in tables(snapshot, moment).items():
@@ -674,7 +675,7 @@ def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
     doc = _Document(f"Ship It — {charts.truncate(s.head.title, 60)}", find_font())
     doc.set_title(doc.t(f"Ship It — {s.head.title}"))
     doc.set_subject(doc.t(f"{s.head.organisation} · scaling workshop summary"))
-    doc.set_creation_date(datetime.fromtimestamp(moment, tz=timezone.utc))
+    doc.set_creation_date(datetime.fromtimestamp(moment, tz=UTC))
     doc.add_page()
     for section in _PDF_SECTIONS:
         section(doc, s)

@@ -11,15 +11,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from . import charts, checklist, numbers
 from .checklist import Item
-from .decide import CHOICE_TITLES, QUESTIONS
+from .decide import CHOICE_TITLES, QUESTIONS, risk_flags
 from .followup import STATUSES, Track, counts
 from .state import Initiative, Snapshot
-from .steps import DIMENSIONS, DIRECTIONS, MAGNITUDES, STEPS, method_by_key, outcome_by_key, stage_by_key
+from .steps import (
+    DIMENSIONS,
+    DIRECTIONS,
+    MAGNITUDES,
+    STEPS,
+    method_by_key,
+    outcome_by_key,
+    stage_by_key,
+)
 from .timer import format_clock, time_spent
 
 TOP_BOTTLENECKS = 5  # per dimension; every note is in the spreadsheet
@@ -36,7 +44,7 @@ def when(ts: float | None) -> str:
     """A stored timestamp as the summary and the spreadsheets print it (UTC, to the minute)."""
     if ts is None:
         return ""
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def answer_text(question_key: str, answer: str) -> str:
@@ -139,6 +147,7 @@ class Decision:
     overruled: bool
     rationale: str
     answers: tuple[tuple[str, str], ...]  # (question, answer in words)
+    risks: tuple[str, ...]  # what the choice puts at risk (`decide.risk_flags`)
 
 
 @dataclass(frozen=True)
@@ -285,7 +294,8 @@ def _decision(item: Initiative) -> Decision:
     return Decision(title=item.title, choice=CHOICE_TITLES[d["choice"]],
                     recommendation=CHOICE_TITLES[d["recommendation"]], overruled=d["choice"] != d["recommendation"],
                     rationale=d["rationale"],
-                    answers=tuple((q.text, answer_text(q.key, d["answers"].get(q.key, ""))) for q in QUESTIONS))
+                    answers=tuple((q.text, answer_text(q.key, d["answers"].get(q.key, ""))) for q in QUESTIONS),
+                    risks=tuple(risk_flags(d["choice"], d["answers"], item.title, item.description)))
 
 
 def _owner(item: Initiative) -> OwnerRow:
