@@ -31,3 +31,14 @@ def workshop(db) -> actions.Created:
 @pytest.fixture
 def demo(db) -> actions.Created:
     return create_demo(db, now=NOW)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A browser test without Chromium fails with one clear line; it never skips silently."""
+    from tests.appserver import CHROMIUM
+
+    module = getattr(item, "module", None)
+    if module is not None and "playwright" in vars(module) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: install Debian's chromium (scripts/test does)",
+                    pytrace=False)
+

@@ -8,7 +8,7 @@ import pytest
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 
-playwright = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from workshop import actions, followup, storage
 from workshop.demo import create_demo
 from workshop.state import load
 
-playwright = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 
 def test_leader_link_checkin_download_portfolio_and_revoke(tmp_path):

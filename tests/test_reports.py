@@ -225,7 +225,7 @@ def test_latin1_transliteration():
 
 def test_pdf_pages_render_to_images(snapshot, tmp_path):
     if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+        pytest.fail("pdftoppm is missing: install Debian's poppler-utils (scripts/test does)", pytrace=False)
     source = tmp_path / "summary.pdf"
     source.write_bytes(reports.to_pdf(snapshot, NOW))
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(source), str(tmp_path / "page")], check=True, timeout=60)

@@ -18,7 +18,7 @@ import pytest
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port
 from workshop.text import WORD_JOINER
 
-playwright = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 CASES = [
     # Streamlit's own extensions
