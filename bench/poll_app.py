@@ -20,6 +20,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from workshop import storage  # noqa: E402
+from workshop.errors import no_workshop  # noqa: E402
 from workshop.state import normalise_code  # noqa: E402
 from workshop.steps import DIMENSIONS  # noqa: E402
 
@@ -55,7 +56,7 @@ code = normalise_code(st.query_params.get("ws", ""))
 def board() -> None:
     lines = board_lines(code)
     if lines is None:
-        st.text("No workshop has that code.")
+        st.text(str(no_workshop(code)))
         return
     for column, dimension in zip(st.columns(3), DIMENSIONS):
         with column:

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import pytest
 from tests.helpers import NOW, version, workshop_count
 
-from workshop import actions, state, storage
+from workshop import actions, live, room, state, storage
 from workshop.errors import (BudgetExhausted, CycleRefused, InputLocked, InvalidInput, NotAllowed,
-                             NotFound, WorkshopError)
+                             NotFound, WorkshopError, no_workshop)
 
 TODAY = date(2025, 6, 15)
 ANSWERS = {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}
@@ -247,6 +247,17 @@ def test_unknown_code_is_not_found(db, board):
         actions.join(db, "ZZZZZZ", "Ann")
     with pytest.raises(NotFound):
         actions.set_locked(db, "ZZZZZZ", board.key, True)
+
+
+def test_an_unknown_code_is_refused_in_the_same_words_everywhere(db, board):
+    expected = str(no_workshop("ZZZZZZ"))
+    for read in (lambda: actions.join(db, "ZZZZZZ", "Ann"), lambda: state.load(db, "ZZZZZZ"),
+                 lambda: room.participant_view(db, "ZZZZZZ", board.token)):
+        with pytest.raises(NotFound) as refused:
+            read()
+        assert str(refused.value) == expected
+    assert live.NOT_FOUND == str(no_workshop()) == "No workshop has that code. Check the code and try again."
+    assert str(no_workshop("Z" * 500)) == f"No workshop has the code {'Z' * 12!r}. Check the code and try again."
 
 
 def test_codes_are_case_and_dash_insensitive(db, board):

@@ -33,3 +33,15 @@ class CycleRefused(WorkshopError):
 
 class ImportRefused(WorkshopError):
     """A file to import is not a valid workshop export."""
+
+
+CODE_SHOWN = 12  # an unknown code is echoed back at most this long
+
+
+def no_workshop(code: object | None = None) -> NotFound:
+    """The one refusal for a join code that opens no workshop, wherever it is checked.
+
+    The code is echoed (cut short) when the caller has one, so a typo is easy to spot.
+    """
+    which = "that code" if code is None else f"the code {str(code)[:CODE_SHOWN]!r}"
+    return NotFound(f"No workshop has {which}. Check the code and try again.")

@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import actions, storage
-from .errors import BudgetExhausted, InputLocked, NotAllowed, NotFound, WorkshopError
+from .errors import BudgetExhausted, InputLocked, NotAllowed, NotFound, WorkshopError, no_workshop
 from .fairuse import FairUse
 from .hub import Hub
 from .room import participant_view, room_state
@@ -34,7 +34,7 @@ MAX_WAIT = 25.0
 MAX_BODY = 8_192
 MAX_CODE = 16
 MAX_CLIENT = 40
-NOT_FOUND = "No workshop has that code."
+NOT_FOUND = str(no_workshop())
 
 _local = threading.local()
 

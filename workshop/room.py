@@ -16,7 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import actions, decide, numbers, scoring, storage
-from .errors import NotAllowed, NotFound
+from .errors import NotAllowed, no_workshop
 from .state import Initiative, Snapshot
 from .steps import (DIMENSIONS, DIRECTIONS, LONG_MAX, MAGNITUDES, MONEY_MAX, NAME_MAX, NOTE_MAX, OUTCOMES, SHORT_MAX,
                     STEPS, method_by_key, stage_by_key)
@@ -151,7 +151,7 @@ def participant_view(db: Database, code: str, token: Any) -> Data:
     """The asking participant's own votes, scores, picks and offers (refused for anyone else)."""
     workshop = storage.workshop_by_code(db, code)
     if workshop is None:
-        raise NotFound("No workshop has that code.")
+        raise no_workshop(code)
     participant = actions.identify(db, code, token) if isinstance(token, str) else None
     if participant is None:
         raise NotAllowed("Join the workshop first: your identity was not recognised.")

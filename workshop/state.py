@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from . import storage
 from .decide import QUESTION_KEYS, Recommendation, recommend
-from .errors import NotFound
+from .errors import no_workshop
 from .followup import Track, day_of, track
 from .scoring import Aggregate, aggregate_all, rank
 from .steps import DIMENSION_KEYS, STEPS, Step, step_by_key
@@ -172,7 +172,7 @@ def load(db: Database, code: str) -> Snapshot:
     """Read one workshop completely; an unknown code is refused."""
     workshop = storage.workshop_by_code(db, normalise_code(code))
     if workshop is None:
-        raise NotFound(f"No workshop has the code {code!r}. Check the code and try again.")
+        raise no_workshop(code)
     workshop_id = int(workshop["id"])
     bottlenecks = storage.bottlenecks(db, workshop_id)
     dimension_of = {b["id"]: b["dimension"] for b in bottlenecks}

@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .. import storage
-from ..errors import InputLocked, NotAllowed, NotFound
+from ..errors import InputLocked, NotAllowed, NotFound, no_workshop
 from ..state import normalise_code
 from ..steps import CLIENT_ID_MAX
 from ..text import clean_text
@@ -36,7 +36,7 @@ def _now(now: float | None) -> float:
 def _workshop(db: Database, code: str) -> Row:
     row = storage.workshop_by_code(db, normalise_code(code))
     if row is None:
-        raise NotFound(f"No workshop has the code {str(code)[:12]!r}. Check the code and try again.")
+        raise no_workshop(code)
     return row
 
 
