@@ -164,7 +164,9 @@ class BadRequest(WorkshopError):
 async def _body(request: Request) -> dict[str, Any]:
     """The JSON object of a POST, read with a limit before anything is parsed."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
+    if declared and not (declared.isascii() and declared.isdigit()):  # isdigit() alone accepts '²'
+        raise BadRequest("The request's Content-Length is not a number.")
+    if declared and int(declared) > MAX_BODY:
         raise BadRequest("The request is too large.")
     raw = b""
     async for chunk in request.stream():

@@ -72,7 +72,11 @@ def clean_number(value: object, field: str, *, required: bool = True,
             value = float(value.strip().replace(",", ""))
         except ValueError:
             raise InvalidInput(f"{field} must be a number.") from None
-    if not isinstance(value, (int, float)) or not math.isfinite(value):
+    try:  # an integer beyond the float range is not a usable number either
+        finite = isinstance(value, (int, float)) and math.isfinite(value)
+    except OverflowError:
+        finite = False
+    if not finite:
         raise InvalidInput(f"{field} must be a finite number.")
     if not low <= value <= high:
         raise InvalidInput(f"{field} must be between {low:,.0f} and {high:,.0f}.")
