@@ -15,13 +15,13 @@ from workshop.errors import (BudgetExhausted, CycleRefused, InputLocked, Invalid
 
 TODAY = date(2025, 6, 15)
 ANSWERS = {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}
-TABLES = ("workshops", "timers", "participants", "bottlenecks", "votes", "impacts", "initiatives",
-          "initiative_links", "dependencies", "scores", "decisions", "owners")
 
 
 def dump(db) -> dict[str, list[tuple]]:
-    """Every row of every table: equal dumps mean nothing at all was written."""
-    return {t: [tuple(r) for r in db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()] for t in TABLES}
+    """Every row of every table the schema has (read from sqlite_master, so a new table is
+    included without touching this test): equal dumps mean nothing at all was written."""
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return {t: [tuple(r) for r in db.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()] for t in tables}
 
 
 @dataclass

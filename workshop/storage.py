@@ -325,10 +325,22 @@ def list_workshops(db: Database) -> list[Row]:
     )
 
 
+def _update(db: Database, table: str, row_id: int, fields: dict[str, Any]) -> None:
+    """Set columns of one row by id (caller holds `change`).
+
+    Column names cannot be bound as parameters, so each must be one of the table's own
+    columns and is quoted as an identifier: a name can never carry SQL into the statement.
+    """
+    unknown = sorted(set(fields) - set(db[table].columns_dict))
+    if unknown or not fields:
+        raise ValueError(f"Cannot update {table}: unknown or no columns {unknown}.")
+    assignments = ", ".join(f'"{name}" = ?' for name in fields)
+    db.execute(f'UPDATE "{table}" SET {assignments} WHERE id = ?', [*fields.values(), row_id])
+
+
 def update_workshop(db: Database, workshop_id: int, **fields: Any) -> None:
     """Set columns of one workshop (caller holds `change`)."""
-    assignments = ", ".join(f"{name} = :{name}" for name in fields)
-    db.execute(f"UPDATE workshops SET {assignments} WHERE id = :_id", {**fields, "_id": workshop_id})
+    _update(db, "workshops", workshop_id, fields)
 
 
 # --- timers --------------------------------------------------------------------------
@@ -405,8 +417,8 @@ def bottlenecks(db: Database, workshop_id: int) -> list[Row]:
 
 
 def update_bottleneck(db: Database, bottleneck_id: int, **fields: Any) -> None:
-    assignments = ", ".join(f"{name} = :{name}" for name in fields)
-    db.execute(f"UPDATE bottlenecks SET {assignments} WHERE id = :_id", {**fields, "_id": bottleneck_id})
+    """Set columns of one note: its text, dimension or hidden flag."""
+    _update(db, "bottlenecks", bottleneck_id, fields)
 
 
 def merge_bottleneck(db: Database, source_id: int, target_id: int) -> None:
@@ -533,8 +545,8 @@ def initiatives(db: Database, workshop_id: int) -> list[Row]:
 
 
 def update_initiative(db: Database, initiative_id: int, **fields: Any) -> None:
-    assignments = ", ".join(f"{name} = :{name}" for name in fields)
-    db.execute(f"UPDATE initiatives SET {assignments} WHERE id = :_id", {**fields, "_id": initiative_id})
+    """Set columns of one initiative: its title or description."""
+    _update(db, "initiatives", initiative_id, fields)
 
 
 def delete_initiative(db: Database, initiative_id: int) -> None:
