@@ -51,7 +51,8 @@ def read_everything(db: Any, code: str) -> None:
     checklist.evaluate(snapshot)
     reports.to_xlsx(snapshot, now=NOW)
     reports.to_csv_zip(snapshot, now=NOW)
-    tracks, workshops = followup.read_portfolio(db, os.environ.get(followup.PORTFOLIO_KEY_ENV))
+    key = os.environ.get(followup.PORTFOLIO_KEY_ENV) or followup.issue_portfolio_key(db)  # closed by default
+    tracks, workshops = followup.read_portfolio(db, key)
     assert any(w["code"] == code for w in workshops)
     reports.tracks_table(tracks, date.fromtimestamp(NOW), with_workshop=True)
     charts.progress_frame(tracks)
