@@ -104,17 +104,52 @@ function sleep(ms, waker) {
 }
 
 // --- the element -------------------------------------------------------------------------
+// The parts below share one object, `live`: the settings, the room's state, my own view, the
+// frame's nodes and the polling flags. Step views get `live.ctx` (see stepContext).
 function makeLive(root, initial, setTriggerValue) {
-  let cfg = initial;
-  let state = cfg.state;
-  let offset = cfg.server_now - Date.now() / 1000;
-  let stopped = false;
-  let lastTrigger = 0;
-  const vocab = cfg.vocabulary;
-  const base = cfg.base || "";
-  const participant = cfg.role === "participant";
-  const clientId = newId();
+  const live = liveContext(root, initial, setTriggerValue);
+  live.timerId = setInterval(() => tick(live), 250);
+  paint(live);
+  if (live.participant) { refreshMine(live); metaLoop(live); }
+  if (live.cfg.role === "projector" || live.cfg.role === "facilitator") presenceLoop(live);
+  stateLoop(live);
 
+  return {
+    update(next) {
+      const stepMoved = next.step_key !== live.cfg.step_key;
+      live.cfg = next;
+      if (next.state && (!live.state || next.state.version >= live.state.version)) live.state = next.state;
+      live.offset = next.server_now - Date.now() / 1000;
+      if (stepMoved) stepChanged(live);
+      paint(live);
+    },
+    stop: () => stop(live),
+  };
+}
+function liveContext(root, cfg, setTriggerValue) {
+  const state = cfg.state;
+  const live = {
+    root, setTriggerValue, cfg, state,
+    offset: cfg.server_now - Date.now() / 1000,
+    stopped: false, lastTrigger: 0, pending: null, timerId: null,
+    vocab: cfg.vocabulary,
+    base: cfg.base || "",
+    participant: cfg.role === "participant",
+    clientId: newId(),
+    me: { votes: {}, votes_left: state ? state.vote_budget : 0, refunded: 0, scores: {}, picks: {}, volunteered: [] },
+    refundSeen: null,
+    connected: null,
+    waker: {},
+    view: null, viewKey: null,
+  };
+  live.dom = frame(root, cfg, live.participant);
+  live.store = draftStore(cfg);
+  live.ctx = stepContext(live);
+  return live;
+}
+
+// The header (step and clock), the banner, the progress line (not on phones) and the view's host.
+function frame(root, cfg, participant) {
   const wrap = el("div", "sw sw-" + cfg.role);
   wrap.setAttribute("data-testid", "live-" + cfg.role);
   root.appendChild(wrap);
@@ -134,251 +169,245 @@ function makeLive(root, initial, setTriggerValue) {
   if (!participant) wrap.appendChild(countEl);
   const host = el("div", "sw-host");
   wrap.appendChild(host);
+  return { wrap, stepEl, clockEl, countEl, banner, host };
+}
 
-  // --- drafts: unsent input survives a refresh and is sent exactly once ----------------
+// --- drafts: unsent input survives a refresh and is sent exactly once ----------------------
+function draftStore(cfg) {
   const draftKey = "sw-draft:" + cfg.code + ":" + (cfg.token || "anon");
   let drafts = {};
   try { drafts = JSON.parse(localStorage.getItem(draftKey) || "{}") || {}; } catch (e) { drafts = {}; }
-  const store = {
+  return {
     get(name) { return drafts[name] || {}; },
     set(name, value) { drafts[name] = value; try { localStorage.setItem(draftKey, JSON.stringify(drafts)); } catch (e) {} },
     clear(name) { delete drafts[name]; try { localStorage.setItem(draftKey, JSON.stringify(drafts)); } catch (e) {} },
   };
+}
 
-  // --- network ---------------------------------------------------------------------------
-  let me = { votes: {}, votes_left: state ? state.vote_budget : 0, refunded: 0, scores: {}, picks: {}, volunteered: [] };
-  async function post(path, body) {
-    let resp;
-    try {
-      resp = await fetch(base + "/api/live/" + cfg.code + "/" + path, {
-        method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(Object.assign({ token: cfg.token }, body)),
-      });
-    } catch (e) {
-      return { ok: false, offline: true, error: "Connection lost: what you typed is kept and will not be sent twice. Try again." };
-    }
-    let json = {};
-    try { json = await resp.json(); } catch (e) { json = { error: "The server answered " + resp.status + "." }; }
-    json.ok = resp.ok;
-    if (resp.ok && json.me) setMe(json.me);
-    if (resp.ok && path !== "me" && waker.wake) waker.wake(); // see the room with my write in it at once
-    return json;
+// --- network -------------------------------------------------------------------------------
+async function post(live, path, body) {
+  let resp;
+  try {
+    resp = await fetch(live.base + "/api/live/" + live.cfg.code + "/" + path, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(Object.assign({ token: live.cfg.token }, body)),
+    });
+  } catch (e) {
+    return { ok: false, offline: true, error: "Connection lost: what you typed is kept and will not be sent twice. Try again." };
   }
-  // Send one form's input exactly once: the client id is stored with the draft before sending.
-  async function send(path, draftName, body, withClientId) {
-    const d = store.get(draftName);
-    if (withClientId && !d.client_id) { d.client_id = newId(); store.set(draftName, d); }
-    const r = await post(path, withClientId ? Object.assign({ client_id: d.client_id }, body) : body);
-    if (r.ok) store.clear(draftName);
-    else if (!r.offline && withClientId) { const k = store.get(draftName); delete k.client_id; store.set(draftName, k); }
-    return r;
+  let json = {};
+  try { json = await resp.json(); } catch (e) { json = { error: "The server answered " + resp.status + "." }; }
+  json.ok = resp.ok;
+  if (resp.ok && json.me) setMe(live, json.me);
+  if (resp.ok && path !== "me" && live.waker.wake) live.waker.wake(); // see the room with my write in it at once
+  return json;
+}
+// Send one form's input exactly once: the client id is stored with the draft before sending.
+async function send(live, path, draftName, body, withClientId) {
+  const store = live.store;
+  const d = store.get(draftName);
+  if (withClientId && !d.client_id) { d.client_id = newId(); store.set(draftName, d); }
+  const r = await post(live, path, withClientId ? Object.assign({ client_id: d.client_id }, body) : body);
+  if (r.ok) store.clear(draftName);
+  else if (!r.offline && withClientId) { const k = store.get(draftName); delete k.client_id; store.set(draftName, k); }
+  return r;
+}
+function setMe(live, next) {
+  const refundedNow = next.refunded || 0;
+  const seen = live.refundSeen;
+  if (seen !== null && refundedNow > seen) {
+    live.ctx.notice = plural(refundedNow - seen, "vote") + " of yours sat on a note the facilitator hid as noise: " +
+      (refundedNow - seen === 1 ? "it is" : "they are") + " back in your budget.";
   }
-  let refundSeen = null;
-  function setMe(next) {
-    const refundedNow = next.refunded || 0;
-    if (refundSeen !== null && refundedNow > refundSeen) {
-      ctx.notice = plural(refundedNow - refundSeen, "vote") + " of yours sat on a note the facilitator hid as noise: " +
-        (refundedNow - refundSeen === 1 ? "it is" : "they are") + " back in your budget.";
-    }
-    refundSeen = refundedNow;
-    me = next;
-    paint();
-  }
-  async function refreshMine() {
-    if (!participant || !cfg.token) return;
-    await post("me", {});
-  }
+  live.refundSeen = refundedNow;
+  live.me = next;
+  paint(live);
+}
+async function refreshMine(live) {
+  if (!live.participant || !live.cfg.token) return;
+  await post(live, "me", {});
+}
 
-  // --- what step views get ----------------------------------------------------------------
-  const ctx = {
-    vocab, store, post, send, el, button, field, select, fillSelect, statusLine, plural, rebuild, arrange,
-    get state() { return state; }, get me() { return me; }, get cfg() { return cfg; },
+// --- what step views get -------------------------------------------------------------------
+function stepContext(live) {
+  const vocab = live.vocab;
+  return {
+    vocab, store: live.store, el, button, field, select, fillSelect, statusLine, plural, rebuild, arrange,
+    post: (path, body) => post(live, path, body),
+    send: (path, draftName, body, withClientId) => send(live, path, draftName, body, withClientId),
+    get state() { return live.state; }, get me() { return live.me; }, get cfg() { return live.cfg; },
     notice: "",
-    open() { return state && !state.locked && !state.ended; },
+    open() { return live.state && !live.state.locked && !live.state.ended; },
     bottleneck(id) {
-      for (const key of Object.keys(state.board)) for (const b of state.board[key]) if (b.id === id) return b;
+      const board = live.state.board;
+      for (const key of Object.keys(board)) for (const b of board[key]) if (b.id === id) return b;
       return null;
     },
     ranked() { // every note on the board, most votes first
       const all = [];
-      for (const d of vocab.dimensions) for (const b of state.board[d.key] || []) all.push(Object.assign({ dimension: d.key }, b));
+      for (const d of vocab.dimensions) for (const b of live.state.board[d.key] || []) all.push(Object.assign({ dimension: d.key }, b));
       return all.sort((a, b) => b.votes - a.votes || a.id - b.id);
     },
     dimension(key) { return vocab.dimensions.find((d) => d.key === key) || { title: key }; },
     outcome(key) { return vocab.outcomes.find((o) => o.key === key) || { title: key }; },
     choice(key) { return vocab.choices.find((c) => c.key === key) || { title: key }; },
-    initiative(id) { return state.initiatives.find((i) => i.id === id) || null; },
-    repaint: () => paint(),
+    initiative(id) { return live.state.initiatives.find((i) => i.id === id) || null; },
+    repaint: () => paint(live),
   };
+}
 
-  // --- painting -----------------------------------------------------------------------------
-  let view = null;
-  let viewKey = null;
-  function paintHeader() {
-    if (!state) return;
-    stepEl.textContent = state.ended ? "Workshop ended" : "Step " + state.step.number + " of " + state.step.of + " · " + state.step.title;
-    let note = "";
-    if (state.ended) note = participant ? "" : "The workshop has ended."; // the phone's closing view says it
-    else if (state.locked) note = "Input is locked by the facilitator for the moment.";
-    banner.textContent = note;
-    banner.style.display = note ? "block" : "none";
-    const p = state.progress;
-    if (p) countEl.textContent = (connected !== null ? connected + " connected · " : "") +
-      p.acted + " of " + plural(p.people, "participant") + " " + p.label;
-    tick();
+// --- painting ------------------------------------------------------------------------------
+function paintHeader(live) {
+  const state = live.state;
+  if (!state) return;
+  const { stepEl, banner, countEl } = live.dom;
+  stepEl.textContent = state.ended ? "Workshop ended" : "Step " + state.step.number + " of " + state.step.of + " · " + state.step.title;
+  let note = "";
+  if (state.ended) note = live.participant ? "" : "The workshop has ended."; // the phone's closing view says it
+  else if (state.locked) note = "Input is locked by the facilitator for the moment.";
+  banner.textContent = note;
+  banner.style.display = note ? "block" : "none";
+  const p = state.progress;
+  if (p) countEl.textContent = (live.connected !== null ? live.connected + " connected · " : "") +
+    p.acted + " of " + plural(p.people, "participant") + " " + p.label;
+  tick(live);
+}
+function tick(live) {
+  const state = live.state;
+  if (!state) return;
+  const clockEl = live.dom.clockEl;
+  const t = state.timer;
+  const now = Date.now() / 1000 + live.offset;
+  let left = t.remaining;
+  if (t.state === "running" && t.deadline) left = t.deadline - now;
+  if (t.state === "done" || state.ended) left = 0;
+  let label = clock(left);
+  if (state.ended) label = "Ended";
+  else if (t.state === "paused") label += " paused";
+  else if (t.state === "pending") label += " not started";
+  clockEl.textContent = label;
+  clockEl.classList.toggle("over", left < 0);
+  clockEl.setAttribute("data-seconds", String(Math.round(left)));
+  clockEl.setAttribute("data-state", t.state);
+}
+function paint(live) {
+  paintHeader(live);
+  if (!live.state) return;
+  const participant = live.participant;
+  const key = participant ? (live.state.ended ? "closed" : live.state.step.key) : (live.cfg.board ? "board" : "none");
+  if (key !== live.viewKey) {
+    if (live.view && live.view.destroy) live.view.destroy();
+    live.dom.host.innerHTML = "";
+    live.viewKey = key;
+    live.view = key === "none" ? null : (participant ? stepView(live.ctx, key) : boardView)(live.ctx);
+    if (live.view) live.dom.host.appendChild(live.view.el);
+    if (participant) { live.dom.wrap.setAttribute("data-step", key); }
   }
-  function tick() {
-    if (!state) return;
-    const t = state.timer;
-    const now = Date.now() / 1000 + offset;
-    let left = t.remaining;
-    if (t.state === "running" && t.deadline) left = t.deadline - now;
-    if (t.state === "done" || state.ended) left = 0;
-    let label = clock(left);
-    if (state.ended) label = "Ended";
-    else if (t.state === "paused") label += " paused";
-    else if (t.state === "pending") label += " not started";
-    clockEl.textContent = label;
-    clockEl.classList.toggle("over", left < 0);
-    clockEl.setAttribute("data-seconds", String(Math.round(left)));
-    clockEl.setAttribute("data-state", t.state);
-  }
-  function paint() {
-    paintHeader();
-    if (!state) return;
-    const key = participant ? (state.ended ? "closed" : state.step.key) : (cfg.board ? "board" : "none");
-    if (key !== viewKey) {
-      if (view && view.destroy) view.destroy();
-      host.innerHTML = "";
-      viewKey = key;
-      view = key === "none" ? null : (participant ? stepView(ctx, key) : boardView)(ctx);
-      if (view) host.appendChild(view.el);
-      if (participant) { wrap.setAttribute("data-step", key); }
-    }
-    if (view) view.update();
-  }
+  if (live.view) live.view.update();
+}
 
-  // --- polling --------------------------------------------------------------------------
-  const waker = {};
-  let connected = null;
-  function accept(next) {
-    const ending = Boolean(state) && next.ended !== state.ended;
-    const moderated = state && next.moderation !== state.moderation;
-    state = next;
-    paint();
-    if (moderated) refreshMine();
-    stepChanged();
-    // The console and the projector redraw their own content when the room's data moves (at most
-    // every 3 s), and at once when the workshop ends or reopens.
-    if (!participant && (cfg.role === "facilitator" || cfg.follow || ending)) maybeRerun("version", next.version, ending ? 0 : 3000);
-  }
-  async function get(path) {
-    const resp = await fetch(base + "/api/live/" + cfg.code + path, { cache: "no-store" });
-    const serverNow = parseFloat(resp.headers.get("X-Server-Now") || "");
-    if (!isNaN(serverNow)) offset = serverNow - Date.now() / 1000;
-    if (!resp.ok) throw new Error("status " + resp.status);
-    return resp.json();
-  }
-  async function stateLoop() {
-    let failures = 0;
-    while (!stopped) {
-      if (!root.isConnected) { stop(); break; }
-      try {
-        const next = await get("?since=" + (state ? state.version : -1) + "&wait=25&client=" + clientId);
-        failures = 0;
-        if (!state || next.version !== state.version) accept(next);
-        if (cfg.min_interval) await sleep(cfg.min_interval, waker);
-      } catch (e) {
-        failures += 1;
-        await sleep(Math.min(10000, 500 * failures));
-      }
-    }
-  }
-  // Phones throttle the full state; this small long-poll wakes them at once when the step moves.
-  async function metaLoop() {
-    let since = -1;
-    let failures = 0;
-    while (!stopped) {
-      if (!root.isConnected) { stop(); break; }
-      try {
-        const m = await get("/meta?since=" + since + "&wait=25&client=" + clientId);
-        failures = 0;
-        if (m.version !== since) {
-          since = m.version;
-          if (state && (m.step.key !== state.step.key || m.ended !== state.ended || m.locked !== state.locked ||
-                        JSON.stringify(m.timer) !== JSON.stringify(state.timer))) {
-            state = Object.assign({}, state, { step: m.step, timer: m.timer, locked: m.locked, ended: m.ended });
-            paintHeader();
-            if (waker.wake) waker.wake();
-          }
-        }
-      } catch (e) {
-        failures += 1;
-        await sleep(Math.min(10000, 500 * failures));
-      }
+// --- polling -------------------------------------------------------------------------------
+function accept(live, next) {
+  const state = live.state;
+  const ending = Boolean(state) && next.ended !== state.ended;
+  const moderated = state && next.moderation !== state.moderation;
+  live.state = next;
+  paint(live);
+  if (moderated) refreshMine(live);
+  stepChanged(live);
+  // The console and the projector redraw their own content when the room's data moves (at most
+  // every 3 s), and at once when the workshop ends or reopens.
+  const cfg = live.cfg;
+  if (!live.participant && (cfg.role === "facilitator" || cfg.follow || ending)) maybeRerun(live, "version", next.version, ending ? 0 : 3000);
+}
+async function getJson(live, path) {
+  const resp = await fetch(live.base + "/api/live/" + live.cfg.code + path, { cache: "no-store" });
+  const serverNow = parseFloat(resp.headers.get("X-Server-Now") || "");
+  if (!isNaN(serverNow)) live.offset = serverNow - Date.now() / 1000;
+  if (!resp.ok) throw new Error("status " + resp.status);
+  return resp.json();
+}
+async function stateLoop(live) {
+  let failures = 0;
+  while (!live.stopped) {
+    if (!live.root.isConnected) { stop(live); break; }
+    try {
+      const next = await getJson(live, "?since=" + (live.state ? live.state.version : -1) + "&wait=25&client=" + live.clientId);
+      failures = 0;
+      if (!live.state || next.version !== live.state.version) accept(live, next);
+      if (live.cfg.min_interval) await sleep(live.cfg.min_interval, live.waker);
+    } catch (e) {
+      failures += 1;
+      await sleep(Math.min(10000, 500 * failures));
     }
   }
-  async function presenceLoop() {
-    while (!stopped) {
-      try { connected = (await get("/presence")).connected; paintHeader(); } catch (e) {}
-      await sleep(5000);
+}
+// Phones throttle the full state; this small long-poll wakes them at once when the step moves.
+async function metaLoop(live) {
+  let since = -1;
+  let failures = 0;
+  while (!live.stopped) {
+    if (!live.root.isConnected) { stop(live); break; }
+    try {
+      const m = await getJson(live, "/meta?since=" + since + "&wait=25&client=" + live.clientId);
+      failures = 0;
+      if (m.version !== since) { since = m.version; acceptMeta(live, m); }
+    } catch (e) {
+      failures += 1;
+      await sleep(Math.min(10000, 500 * failures));
     }
   }
-  function stepChanged() {
-    if (!participant && state && state.step.key !== cfg.step_key) maybeRerun("step", state.step.key, 0);
+}
+function acceptMeta(live, m) {
+  const state = live.state;
+  if (state && (m.step.key !== state.step.key || m.ended !== state.ended || m.locked !== state.locked ||
+                JSON.stringify(m.timer) !== JSON.stringify(state.timer))) {
+    live.state = Object.assign({}, state, { step: m.step, timer: m.timer, locked: m.locked, ended: m.ended });
+    paintHeader(live);
+    if (live.waker.wake) live.waker.wake();
   }
-  // Rerun the page at most once per `gap` ms; a change inside the gap is not lost but
-  // replayed when the gap ends, so the last update always reaches the screen.
-  let pending = null;
-  function maybeRerun(name, value, gap) {
-    if (stopped || !root.isConnected) return;
-    const wait = lastTrigger + gap - Date.now();
-    if (wait > 0) {
-      if (pending) clearTimeout(pending);
-      pending = setTimeout(() => {
-        pending = null;
-        if (stopped || !root.isConnected) return;
-        lastTrigger = Date.now();
-        setTriggerValue(name, value);
-      }, wait);
-      return;
-    }
-    lastTrigger = Date.now();
-    setTriggerValue(name, value);
+}
+async function presenceLoop(live) {
+  while (!live.stopped) {
+    try { live.connected = (await getJson(live, "/presence")).connected; paintHeader(live); } catch (e) {}
+    await sleep(5000);
   }
-  function stop() { stopped = true; clearInterval(timerId); if (pending) clearTimeout(pending); }
-
-  // --- the read-only board (facilitator's step 1, projector) -----------------------------
-  function boardView() {
-    const node = el("div", "sw-board");
-    node.setAttribute("data-testid", "live-board");
-    let settle = null;
-    const draw = () => renderBoard(ctx, node, null);
-    // The projector fits its columns to the screen: measure again once the page has settled.
-    window.addEventListener("resize", draw);
-    return {
-      el: node,
-      update() { draw(); clearTimeout(settle); settle = setTimeout(draw, 600); },
-      destroy() { window.removeEventListener("resize", draw); clearTimeout(settle); },
-    };
+}
+function stepChanged(live) {
+  if (!live.participant && live.state && live.state.step.key !== live.cfg.step_key) maybeRerun(live, "step", live.state.step.key, 0);
+}
+// Rerun the page at most once per `gap` ms; a change inside the gap is not lost but
+// replayed when the gap ends, so the last update always reaches the screen.
+function maybeRerun(live, name, value, gap) {
+  if (live.stopped || !live.root.isConnected) return;
+  const wait = live.lastTrigger + gap - Date.now();
+  if (wait > 0) {
+    if (live.pending) clearTimeout(live.pending);
+    live.pending = setTimeout(() => {
+      live.pending = null;
+      if (live.stopped || !live.root.isConnected) return;
+      live.lastTrigger = Date.now();
+      live.setTriggerValue(name, value);
+    }, wait);
+    return;
   }
+  live.lastTrigger = Date.now();
+  live.setTriggerValue(name, value);
+}
+function stop(live) { live.stopped = true; clearInterval(live.timerId); if (live.pending) clearTimeout(live.pending); }
 
-  const timerId = setInterval(tick, 250);
-  paint();
-  if (participant) { refreshMine(); metaLoop(); }
-  if (cfg.role === "projector" || cfg.role === "facilitator") presenceLoop();
-  stateLoop();
-
+// --- the read-only board (facilitator's step 1, projector) ---------------------------------
+function boardView(ctx) {
+  const node = el("div", "sw-board");
+  node.setAttribute("data-testid", "live-board");
+  let settle = null;
+  const draw = () => renderBoard(ctx, node, null);
+  // The projector fits its columns to the screen: measure again once the page has settled.
+  window.addEventListener("resize", draw);
   return {
-    update(next) {
-      const stepMoved = next.step_key !== cfg.step_key;
-      cfg = next;
-      if (next.state && (!state || next.state.version >= state.version)) state = next.state;
-      offset = next.server_now - Date.now() / 1000;
-      if (stepMoved) stepChanged();
-      paint();
-    },
-    stop,
+    el: node,
+    update() { draw(); clearTimeout(settle); settle = setTimeout(draw, 600); },
+    destroy() { window.removeEventListener("resize", draw); clearTimeout(settle); },
   };
 }
 
