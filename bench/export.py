@@ -36,70 +36,144 @@ PEOPLE = 40
 IMPACTS = 150
 SCORERS = 8
 DECIDED = 10
-CHECKINS = 6            # per owned initiative, fortnightly: the PDF draws the progress chart
+CHECKINS = 6  # per owned initiative, fortnightly: the PDF draws the progress chart
 PDF_LIMIT_MS = 3000.0
 
-WORDS = ("deploys", "incidents", "pipeline", "onboarding", "pricing", "latency", "audit logs", "on-call",
-         "data residency", "hand-offs", "roadmap", "SSO", "cost per request", "tracing", "hiring")
+WORDS = (
+    "deploys",
+    "incidents",
+    "pipeline",
+    "onboarding",
+    "pricing",
+    "latency",
+    "audit logs",
+    "on-call",
+    "data residency",
+    "hand-offs",
+    "roadmap",
+    "SSO",
+    "cost per request",
+    "tracing",
+    "hiring",
+)
 
 
 def build(db: Database, seed: int = 7) -> str:
     """A finished workshop of the benchmark's size, with explicit clock values throughout."""
     rng = random.Random(seed)
     start = 1_790_000_000.0
-    created = actions.create_workshop(db, "Scaling at benchmark size — “Q3” €", "Bench Corp", "scaleup",
-                                      vote_budget=5, now=start)
+    created = actions.create_workshop(
+        db, "Scaling at benchmark size — “Q3” €", "Bench Corp", "scaleup", vote_budget=5, now=start
+    )
     code, key = created.code, created.facilitator_key
     tokens = [actions.join(db, code, f"Person {n} é", now=start + n).token for n in range(PEOPLE)]
     actions.start_timer(db, code, key, now=start + 60)
     ids = []
     for n in range(BOTTLENECKS):
-        text = (f"Note {n}: {rng.choice(WORDS)} slows {rng.choice(WORDS)} because of {rng.choice(WORDS)} "
-                f"and nobody owns {rng.choice(WORDS)}")
-        ids.append(actions.add_bottleneck(db, code, tokens[n % PEOPLE], DIMENSION_KEYS[n % 3], text,
-                                          now=start + 100 + n))
+        text = (
+            f"Note {n}: {rng.choice(WORDS)} slows {rng.choice(WORDS)} because of {rng.choice(WORDS)} "
+            f"and nobody owns {rng.choice(WORDS)}"
+        )
+        ids.append(
+            actions.add_bottleneck(db, code, tokens[n % PEOPLE], DIMENSION_KEYS[n % 3], text, now=start + 100 + n)
+        )
     for person, token in enumerate(tokens):
         for n in range(5):
             actions.vote(db, code, token, rng.choice(ids[:120]), now=start + 700 + person * 5 + n)
     actions.next_step(db, code, key, now=start + 21 * 60)
     for n in range(IMPACTS):
-        actions.add_impact(db, code, tokens[n % PEOPLE], ids[n], rng.choice(OUTCOME_KEYS), "worse",
-                           rng.randint(1, 5), f"Because {rng.choice(WORDS)} costs us {rng.choice(WORDS)}",
-                           money=rng.choice([None, 50_000, 250_000, 1_200_000]), now=start + 22 * 60 + n)
+        actions.add_impact(
+            db,
+            code,
+            tokens[n % PEOPLE],
+            ids[n],
+            rng.choice(OUTCOME_KEYS),
+            "worse",
+            rng.randint(1, 5),
+            f"Because {rng.choice(WORDS)} costs us {rng.choice(WORDS)}",
+            money=rng.choice([None, 50_000, 250_000, 1_200_000]),
+            now=start + 22 * 60 + n,
+        )
     actions.next_step(db, code, key, now=start + 42 * 60)
     initiative_ids = []
     for n in range(INITIATIVES):
         links = rng.sample(ids[:150], 3)
-        initiative_ids.append(actions.add_initiative(
-            db, code, tokens[n % PEOPLE], f"Initiative {n}: fix {rng.choice(WORDS)} for {rng.choice(WORDS)}",
-            links, f"Description of initiative {n}.", now=start + 43 * 60 + n))
+        initiative_ids.append(
+            actions.add_initiative(
+                db,
+                code,
+                tokens[n % PEOPLE],
+                f"Initiative {n}: fix {rng.choice(WORDS)} for {rng.choice(WORDS)}",
+                links,
+                f"Description of initiative {n}.",
+                now=start + 43 * 60 + n,
+            )
+        )
     for n, initiative_id in enumerate(initiative_ids):
         for person in range(SCORERS):
-            actions.score_initiative(db, code, tokens[(n + person) % PEOPLE], initiative_id,
-                                     {"value": rng.randint(1, 10), "effort": rng.randint(1, 10),
-                                      "urgency": rng.randint(1, 10), "confidence": rng.choice([30, 50, 70, 90])},
-                                     now=start + 50 * 60 + person)
+            actions.score_initiative(
+                db,
+                code,
+                tokens[(n + person) % PEOPLE],
+                initiative_id,
+                {
+                    "value": rng.randint(1, 10),
+                    "effort": rng.randint(1, 10),
+                    "urgency": rng.randint(1, 10),
+                    "confidence": rng.choice([30, 50, 70, 90]),
+                },
+                now=start + 50 * 60 + person,
+            )
     actions.adopt_ranking(db, code, key)
     actions.next_step(db, code, key, now=start + 62 * 60)
     snapshot = state.load(db, code)
     answers = {"core": "partly", "speed": "speed", "network": "no", "capability": "partly", "cost": "unknown"}
     for n, item in enumerate(snapshot.plan[:DECIDED]):
-        actions.record_decision(db, code, key, item.id, answers, ["build", "buy", "partner"][n % 3],
-                                f"Rationale {n}: speed beats uniqueness here.", now=start + 65 * 60 + n)
+        actions.record_decision(
+            db,
+            code,
+            key,
+            item.id,
+            answers,
+            ["build", "buy", "partner"][n % 3],
+            f"Rationale {n}: speed beats uniqueness here.",
+            now=start + 65 * 60 + n,
+        )
     actions.next_step(db, code, key, now=start + 82 * 60)
     today = date.fromtimestamp(start + 82 * 60)
     for n, item in enumerate(snapshot.plan[:DECIDED]):
-        actions.assign_owner(db, code, key, item.id, f"Owner {n}", f"Metric {n}", 10, 20,
-                             today + timedelta(days=14), unit="units", today=today, now=start + 84 * 60 + n)
+        actions.assign_owner(
+            db,
+            code,
+            key,
+            item.id,
+            f"Owner {n}",
+            f"Metric {n}",
+            10,
+            20,
+            today + timedelta(days=14),
+            unit="units",
+            today=today,
+            now=start + 84 * 60 + n,
+        )
     actions.end_workshop(db, code, key, now=start + 93 * 60)
     statuses = ("on_track", "at_risk", "off_track")
     for n, item in enumerate(snapshot.plan[:DECIDED]):
         for k in range(1, CHECKINS + 1):
             moment = start + 93 * 60 + k * 14 * 86_400
             day = date.fromtimestamp(moment)
-            actions.record_checkin(db, code, key, item.id, 10 + k * (1 + n % 3) / 2, statuses[(n + k) % 3],
-                                   f"Check-in {k} of {n}", next_checkin=day + timedelta(days=14), today=day,
-                                   now=moment)
+            actions.record_checkin(
+                db,
+                code,
+                key,
+                item.id,
+                10 + k * (1 + n % 3) / 2,
+                statuses[(n + k) % 3],
+                f"Check-in {k} of {n}",
+                next_checkin=day + timedelta(days=14),
+                today=day,
+                now=moment,
+            )
     return code
 
 
@@ -121,8 +195,10 @@ def main(argv: list[str] | None = None) -> int:
         db = storage.connect(Path(tmp) / "bench.db")
         t0 = time.perf_counter()
         code = build(db)
-        print(f"built workshop {code}: {BOTTLENECKS} bottlenecks, {INITIATIVES} initiatives, {PEOPLE} people, "
-              f"{IMPACTS} impacts in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"built workshop {code}: {BOTTLENECKS} bottlenecks, {INITIATIVES} initiatives, {PEOPLE} people, "
+            f"{IMPACTS} impacts in {time.perf_counter() - t0:.1f} s"
+        )
         now = 1_790_006_000.0
         cold_t0 = time.perf_counter()
         size = len(reports.to_pdf(state.load(db, code), now))

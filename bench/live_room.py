@@ -89,6 +89,7 @@ SEPARATOR = " · "  # poll_app.py draws each note as "votes · text"
 
 # --- numbers ---------------------------------------------------------------------------
 
+
 def pct(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100); NaN when empty."""
     if not values:
@@ -106,6 +107,7 @@ def free_port() -> int:
 
 # --- the server under test -------------------------------------------------------------
 
+
 class Server:
     """`streamlit run SCRIPT` on a free loopback port, with CPU and memory accounting."""
 
@@ -116,10 +118,28 @@ class Server:
         self._log = open(log_path, "wb")
         env = {**os.environ, "WORKSHOP_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         self.ps = psutil.Process(self.proc.pid)
         self.peak_rss = 0
         self._stop = threading.Event()
@@ -186,6 +206,7 @@ class Server:
 
 # --- a browser tab's Streamlit session -------------------------------------------------
 
+
 class StreamlitPage:
     """One Streamlit websocket session, driven the way the frontend drives it.
 
@@ -196,8 +217,7 @@ class StreamlitPage:
     message cache does, and reference messages are resolved from that cache.
     """
 
-    def __init__(self, http: aiohttp.ClientSession, base: str, url_path: str, query: str,
-                 on_delta: Any = None) -> None:
+    def __init__(self, http: aiohttp.ClientSession, base: str, url_path: str, query: str, on_delta: Any = None) -> None:
         self.http = http
         self.base = base
         self.url_path = url_path
@@ -230,8 +250,9 @@ class StreamlitPage:
             async with self.http.get(self.base + path) as resp:
                 await resp.read()
         ws_url = self.base.replace("http://", "ws://") + "/_stcore/stream"
-        self.ws = await self.http.ws_connect(ws_url, protocols=("streamlit",), origin=self.base,
-                                             autoping=True, max_msg_size=0)
+        self.ws = await self.http.ws_connect(
+            ws_url, protocols=("streamlit",), origin=self.base, autoping=True, max_msg_size=0
+        )
         self._reader = asyncio.create_task(self._read())
         await self._send_rerun()
         await asyncio.wait_for(self.loaded.wait(), timeout)
@@ -284,7 +305,8 @@ class StreamlitPage:
                 element = msg.delta.new_element
                 if element.WhichOneof("type") == "bidi_component":
                     self.components[element.bidi_component.component_name] = json.loads(
-                        element.bidi_component.json or "null")
+                        element.bidi_component.json or "null"
+                    )
                 if self.on_delta is not None:
                     self.on_delta(msg.delta)
             elif kind == "auto_rerun":
@@ -336,10 +358,12 @@ def browser_session() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit_per_host=6, force_close=False),
         timeout=aiohttp.ClientTimeout(total=None, sock_connect=30, sock_read=60),
-        headers={"User-Agent": "Mozilla/5.0 (live_room bench)", "Accept-Encoding": "gzip, deflate"})
+        headers={"User-Agent": "Mozilla/5.0 (live_room bench)", "Accept-Encoding": "gzip, deflate"},
+    )
 
 
 # --- setting up a room -----------------------------------------------------------------
+
 
 @dataclass
 class Room:
@@ -367,8 +391,10 @@ class Plan:
 
 def make_plan(participants: int, adds: int, votes: int, window: float, seed: int) -> Plan:
     rng = random.Random(seed)
-    return Plan(adds=[sorted(rng.uniform(0, window) for _ in range(adds)) for _ in range(participants)],
-                votes=[sorted(rng.uniform(window * 0.2, window) for _ in range(votes)) for _ in range(participants)])
+    return Plan(
+        adds=[sorted(rng.uniform(0, window) for _ in range(adds)) for _ in range(participants)],
+        votes=[sorted(rng.uniform(window * 0.2, window) for _ in range(votes)) for _ in range(participants)],
+    )
 
 
 def note_text(rng: random.Random, who: int, k: int) -> str:
@@ -376,6 +402,7 @@ def note_text(rng: random.Random, who: int, k: int) -> str:
 
 
 # --- results ---------------------------------------------------------------------------
+
 
 @dataclass
 class Result:
@@ -385,10 +412,10 @@ class Result:
     loaded: int = 0
     load_seconds: float = 0.0
     load_times: list[float] = field(default_factory=list)
-    sent: dict[str, float] = field(default_factory=dict)      # text -> monotonic send time
-    seen: dict[str, float] = field(default_factory=dict)      # text -> projector first-seen time
+    sent: dict[str, float] = field(default_factory=dict)  # text -> monotonic send time
+    seen: dict[str, float] = field(default_factory=dict)  # text -> projector first-seen time
     votes: int = 0
-    add_ms: list[float] = field(default_factory=list)         # how long each add took to be acknowledged
+    add_ms: list[float] = field(default_factory=list)  # how long each add took to be acknowledged
     requests: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
     cpu_cores: float = 0.0
@@ -411,29 +438,43 @@ class Result:
     def summary(self) -> dict[str, Any]:
         lat = self.latencies_ms
         return {
-            "name": self.name, "participants": self.participants, "duration_s": self.duration,
-            "pages_loaded": self.loaded, "load_s": round(self.load_seconds, 1),
+            "name": self.name,
+            "participants": self.participants,
+            "duration_s": self.duration,
+            "pages_loaded": self.loaded,
+            "load_s": round(self.load_seconds, 1),
             "page_load_p95_ms": round(pct(self.load_times, 95) * 1000) if self.load_times else None,
-            "notes_sent": len(self.sent), "notes_seen": len(self.seen), "votes": self.votes,
-            "p50_ms": _ms(pct(lat, 50)), "p95_ms": _ms(pct(lat, 95)), "max_ms": _ms(max(lat, default=float("nan"))),
-            "add_p50_ms": _ms(pct(self.add_ms, 50)), "add_p95_ms": _ms(pct(self.add_ms, 95)),
-            "errors": self.error_count, "error_kinds": {**self.errors, **({"never_seen": self.unseen} if self.unseen else {})},
-            "requests": dict(self.requests), "cpu_cores": round(self.cpu_cores, 2),
-            "client_cores": round(self.client_cores, 2), "rss_mb": round(self.rss_mb, 1), "notes": self.notes,
+            "notes_sent": len(self.sent),
+            "notes_seen": len(self.seen),
+            "votes": self.votes,
+            "p50_ms": _ms(pct(lat, 50)),
+            "p95_ms": _ms(pct(lat, 95)),
+            "max_ms": _ms(max(lat, default=float("nan"))),
+            "add_p50_ms": _ms(pct(self.add_ms, 50)),
+            "add_p95_ms": _ms(pct(self.add_ms, 95)),
+            "errors": self.error_count,
+            "error_kinds": {**self.errors, **({"never_seen": self.unseen} if self.unseen else {})},
+            "requests": dict(self.requests),
+            "cpu_cores": round(self.cpu_cores, 2),
+            "client_cores": round(self.client_cores, 2),
+            "rss_mb": round(self.rss_mb, 1),
+            "notes": self.notes,
         }
 
     def print(self) -> None:
         s = self.summary()
         print(f"\n== {self.name}: {self.participants} participants + 1 projector, {self.duration:.0f} s window ==")
-        print(f"pages loaded      {s['pages_loaded']}/{self.participants} in {s['load_s']} s "
-              f"(p95 {s['page_load_p95_ms']} ms per page)")
+        print(
+            f"pages loaded      {s['pages_loaded']}/{self.participants} in {s['load_s']} s "
+            f"(p95 {s['page_load_p95_ms']} ms per page)"
+        )
         print(f"notes             {s['notes_sent']} sent, {s['notes_seen']} seen on the projector; {s['votes']} votes")
         if s["p50_ms"] is None:
             print("latency           n/a: no note reached the projector")
         else:
             print(f"latency           p50 {s['p50_ms']} ms   p95 {s['p95_ms']} ms   max {s['max_ms']} ms")
         print(f"add acknowledged  p50 {s['add_p50_ms']} ms   p95 {s['add_p95_ms']} ms")
-        print(f"requests          " + ", ".join(f"{k} {v}" for k, v in sorted(s["requests"].items())))
+        print("requests          " + ", ".join(f"{k} {v}" for k, v in sorted(s["requests"].items())))
         print(f"errors            {s['errors']} " + (json.dumps(s["error_kinds"]) if s["errors"] else ""))
         print(f"server            {s['cpu_cores']} cores (average over the window), peak RSS {s['rss_mb']} MB")
         print(f"load generator    {s['client_cores']} cores")
@@ -463,6 +504,7 @@ class CpuWindow:
 
 
 # --- the projector: its own process ----------------------------------------------------
+
 
 def projector_process(kind: str, base: str, code: str, ready: Any, stop: Any, out: Any) -> None:
     """Runs in a child process; sends back {text: first-seen monotonic time} and counters."""
@@ -511,6 +553,7 @@ async def _projector(kind: str, base: str, code: str, ready: Any, stop: Any) -> 
 
             task = asyncio.create_task(poll())
         else:
+
             def on_delta(delta: Any) -> None:
                 element = delta.new_element
                 if element.WhichOneof("type") != "text":
@@ -541,8 +584,9 @@ class Projector:
     def __init__(self, kind: str, base: str, code: str) -> None:
         ctx = mp.get_context("spawn")
         self.ready, self.stop_event, self.out = ctx.Event(), ctx.Event(), ctx.Queue()
-        self.proc = ctx.Process(target=projector_process, args=(kind, base, code, self.ready, self.stop_event, self.out),
-                                daemon=True)
+        self.proc = ctx.Process(
+            target=projector_process, args=(kind, base, code, self.ready, self.stop_event, self.out), daemon=True
+        )
         self.proc.start()
 
     async def wait_ready(self, timeout: float = 120.0) -> None:
@@ -561,12 +605,12 @@ class Projector:
 
 # --- run 1: the live channel ------------------------------------------------------------
 
+
 async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
     n = args.participants
     result = Result("live channel (long-poll /api/live)", n, args.duration)
     room = make_room(workdir / "live.db", n)
     server = Server("app.py", workdir / "live.db", workdir / "live-server.log")
-    rng = random.Random(args.seed)
     plan = make_plan(n, args.adds, args.votes, args.duration * 0.85, args.seed)
     base, code = server.base, room.code
     go = asyncio.Event()
@@ -579,7 +623,9 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
         gate = asyncio.Semaphore(args.ramp_concurrency)
         loaded_at: list[float] = []
 
-        async def post(http: aiohttp.ClientSession, path: str, body: dict[str, Any], label: str) -> dict[str, Any] | None:
+        async def post(
+            http: aiohttp.ClientSession, path: str, body: dict[str, Any], label: str
+        ) -> dict[str, Any] | None:
             try:
                 async with http.post(f"{base}/api/live/{code}{path}", json=body) as resp:
                     data = await resp.json(content_type=None)
@@ -638,16 +684,30 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
 
                 async def write() -> None:
                     await go.wait()
-                    events = sorted([(t, "add", k) for k, t in enumerate(plan.adds[i])] +
-                                    [(t, "vote", k) for k, t in enumerate(plan.votes[i])])
+                    events = sorted(
+                        [(t, "add", k) for k, t in enumerate(plan.adds[i])]
+                        + [(t, "vote", k) for k, t in enumerate(plan.votes[i])]
+                    )
                     for at, kind, k in events:
                         await asyncio.sleep(max(0.0, t0 + at - time.monotonic()))
                         if kind == "add":
                             text = note_text(prng, i, k)
                             client_id = secrets.token_hex(8)
                             result.sent[text] = sent = time.monotonic()
-                            if await post(http, "/bottlenecks", {"token": token, "dimension": prng.choice(DIMENSIONS),
-                                                                 "text": text, "client_id": client_id}, "add") is None:
+                            if (
+                                await post(
+                                    http,
+                                    "/bottlenecks",
+                                    {
+                                        "token": token,
+                                        "dimension": prng.choice(DIMENSIONS),
+                                        "text": text,
+                                        "client_id": client_id,
+                                    },
+                                    "add",
+                                )
+                                is None
+                            ):
                                 result.sent.pop(text, None)
                             else:
                                 result.add_ms.append((time.monotonic() - sent) * 1000)
@@ -699,6 +759,7 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
 
 # --- run 2: the fragment-polling baseline -------------------------------------------------
 
+
 async def run_baseline(args: argparse.Namespace, workdir: Path) -> Result:
     n = args.baseline_participants
     duration = args.baseline_duration
@@ -709,8 +770,6 @@ async def run_baseline(args: argparse.Namespace, workdir: Path) -> Result:
     plan = make_plan(n, args.adds, args.votes, duration * 0.85, args.seed)
     local = threading.local()
     pool = ThreadPoolExecutor(max_workers=4)
-    stopping = asyncio.Event()
-    go = asyncio.Event()
     t0 = 0.0
     sessions: list[aiohttp.ClientSession] = []
     pages: list[StreamlitPage] = []
@@ -779,8 +838,10 @@ async def run_baseline(args: argparse.Namespace, workdir: Path) -> Result:
         async def writer(i: int) -> None:
             loop = asyncio.get_running_loop()
             rng = random.Random(args.seed * 1000 + i)
-            events = sorted([(t, "add", k) for k, t in enumerate(plan.adds[i])] +
-                            [(t, "vote", k) for k, t in enumerate(plan.votes[i])])
+            events = sorted(
+                [(t, "add", k) for k, t in enumerate(plan.adds[i])]
+                + [(t, "vote", k) for k, t in enumerate(plan.votes[i])]
+            )
             for at, kind, k in events:
                 await asyncio.sleep(max(0.0, t0 + at - time.monotonic()))
                 if kind == "add":
@@ -821,20 +882,30 @@ async def run_baseline(args: argparse.Namespace, workdir: Path) -> Result:
 
 # --- entry point -----------------------------------------------------------------------
 
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--participants", type=int, default=300)
     parser.add_argument("--duration", type=float, default=60.0, help="measured window, seconds")
     parser.add_argument("--adds", type=int, default=3, help="notes each participant adds")
     parser.add_argument("--votes", type=int, default=2, help="votes each participant casts")
     parser.add_argument("--grace", type=float, default=5.0, help="seconds to wait for the last notes")
     parser.add_argument("--ramp-concurrency", type=int, default=8, help="pages loading at once")
-    parser.add_argument("--baseline-participants", type=int, default=None,
-                        help="default: min(--participants, 50); beyond that the baseline server is long saturated")
+    parser.add_argument(
+        "--baseline-participants",
+        type=int,
+        default=None,
+        help="default: min(--participants, 50); beyond that the baseline server is long saturated",
+    )
     parser.add_argument("--baseline-duration", type=float, default=None, help="default: min(--duration, 30)")
-    parser.add_argument("--baseline-load-timeout", type=float, default=60.0,
-                        help="stop waiting for baseline pages to load after this many seconds")
+    parser.add_argument(
+        "--baseline-load-timeout",
+        type=float,
+        default=60.0,
+        help="stop waiting for baseline pages to load after this many seconds",
+    )
     parser.add_argument("--no-baseline", action="store_true", help="run the live channel only")
     parser.add_argument("--baseline-only", action="store_true", help="run the baseline only")
     parser.add_argument("--seed", type=int, default=7)
@@ -865,8 +936,10 @@ async def main(args: argparse.Namespace) -> int:
         return 0
     s = summaries[0]
     p50, p95 = (f"{v:.0f}" if v is not None else "nan" for v in (s["p50_ms"], s["p95_ms"]))
-    print(f"live_room: participants={args.participants} p50_ms={p50} p95_ms={p95} "
-          f"cpu_cores={s['cpu_cores']:.2f} rss_mb={s['rss_mb']:.0f} errors={s['errors']}")
+    print(
+        f"live_room: participants={args.participants} p50_ms={p50} p95_ms={p95} "
+        f"cpu_cores={s['cpu_cores']:.2f} rss_mb={s['rss_mb']:.0f} errors={s['errors']}"
+    )
     return 0
 
 

@@ -89,7 +89,16 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 from live_room import (  # noqa: E402  (live_room puts the project root on sys.path)
-    DIMENSIONS, PHRASES, CpuWindow, Projector, Room, Server, StreamlitPage, browser_session, make_room, pct,
+    DIMENSIONS,
+    PHRASES,
+    CpuWindow,
+    Projector,
+    Room,
+    Server,
+    StreamlitPage,
+    browser_session,
+    make_room,
+    pct,
 )
 
 from workshop import actions, storage  # noqa: E402
@@ -114,6 +123,7 @@ def fmt(value: float | None) -> str:
 
 # --- results ---------------------------------------------------------------------------
 
+
 @dataclass
 class Result:
     name: str
@@ -121,16 +131,16 @@ class Result:
     loaded: int = 0
     load_seconds: float = 0.0
     load_times: list[float] = field(default_factory=list)
-    follow_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))   # new step -> ms
-    notice_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))   # ... meta said so
-    answer_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))   # ... server answered
-    lag_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))      # load generator's loop lag
-    follow_cpu: dict[str, float] = field(default_factory=dict)                            # new step -> cores
+    follow_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # new step -> ms
+    notice_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # ... meta said so
+    answer_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # ... server answered
+    lag_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # load generator's loop lag
+    follow_cpu: dict[str, float] = field(default_factory=dict)  # new step -> cores
     write_cpu: dict[str, tuple[float, float]] = field(default_factory=dict)  # step -> (cores, seconds) of its writes
-    write_requests: dict[str, Counter] = field(default_factory=dict)        # step -> requests during its writes
+    write_requests: dict[str, Counter] = field(default_factory=dict)  # step -> requests during its writes
     follow_runs: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # baseline: script runs
-    ack_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))      # step -> ms
-    writes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))       # step -> path -> ok
+    ack_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # step -> ms
+    writes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # step -> path -> ok
     refused: Counter = field(default_factory=Counter)
     requests: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
@@ -159,18 +169,30 @@ class Result:
     def summary(self) -> dict[str, Any]:
         follow, ack = self.all_follow, self.all_ack
         return {
-            "name": self.name, "participants": self.participants, "pages_loaded": self.loaded,
+            "name": self.name,
+            "participants": self.participants,
+            "pages_loaded": self.loaded,
             "load_s": round(self.load_seconds, 1),
             "page_load_p95_ms": ms(pct(self.load_times, 95) * 1000) if self.load_times else None,
-            "follow_p50_ms": ms(pct(follow, 50)), "follow_p95_ms": ms(pct(follow, 95)),
+            "follow_p50_ms": ms(pct(follow, 50)),
+            "follow_p95_ms": ms(pct(follow, 95)),
             "follow_max_ms": ms(max(follow, default=float("nan"))),
-            "ack_p50_ms": ms(pct(ack, 50)), "ack_p95_ms": ms(pct(ack, 95)), "ack_max_ms": ms(max(ack, default=float("nan"))),
-            "per_step": {key: self.step_summary(key) for key in [*STEP_KEYS, END]
-                         if key in self.follow_ms or key in self.ack_ms},
-            "refused": dict(self.refused), "errors": self.error_count, "error_kinds": dict(self.errors),
-            "requests": dict(self.requests), "cpu_cores": round(self.cpu_cores, 2),
-            "client_cores": round(self.client_cores, 2), "window_s": round(self.window_s, 1),
-            "rss_mb": round(self.rss_mb, 1), "state_bytes": self.state_bytes, "notes": self.notes,
+            "ack_p50_ms": ms(pct(ack, 50)),
+            "ack_p95_ms": ms(pct(ack, 95)),
+            "ack_max_ms": ms(max(ack, default=float("nan"))),
+            "per_step": {
+                key: self.step_summary(key) for key in [*STEP_KEYS, END] if key in self.follow_ms or key in self.ack_ms
+            },
+            "refused": dict(self.refused),
+            "errors": self.error_count,
+            "error_kinds": dict(self.errors),
+            "requests": dict(self.requests),
+            "cpu_cores": round(self.cpu_cores, 2),
+            "client_cores": round(self.client_cores, 2),
+            "window_s": round(self.window_s, 1),
+            "rss_mb": round(self.rss_mb, 1),
+            "state_bytes": self.state_bytes,
+            "notes": self.notes,
             "marks": self.marks,
         }
 
@@ -178,17 +200,25 @@ class Result:
         follow, ack = self.follow_ms.get(key, []), self.ack_ms.get(key, [])
         notice, answer, lag = self.notice_ms.get(key, []), self.answer_ms.get(key, []), self.lag_ms.get(key, [])
         return {
-            "notice_p50_ms": ms(pct(notice, 50)), "notice_p95_ms": ms(pct(notice, 95)),
-            "answer_p50_ms": ms(pct(answer, 50)), "answer_p95_ms": ms(pct(answer, 95)),
+            "notice_p50_ms": ms(pct(notice, 50)),
+            "notice_p95_ms": ms(pct(notice, 95)),
+            "answer_p50_ms": ms(pct(answer, 50)),
+            "answer_p95_ms": ms(pct(answer, 95)),
             "answer_max_ms": ms(max(answer, default=float("nan"))),
-            "lag_p95_ms": ms(pct(lag, 95)), "lag_max_ms": ms(max(lag, default=float("nan"))),
+            "lag_p95_ms": ms(pct(lag, 95)),
+            "lag_max_ms": ms(max(lag, default=float("nan"))),
             "write_lag_p95_ms": ms(pct(self.lag_ms.get(f"writes:{key}", []), 95)),
             "write_cpu_cores": round(self.write_cpu[key][0], 2) if key in self.write_cpu else None,
             "write_seconds": round(self.write_cpu[key][1], 1) if key in self.write_cpu else None,
             "write_window_requests": {k: v for k, v in self.write_requests.get(key, Counter()).items() if v},
-            "writes": dict(self.writes.get(key, {})), "acks": len(ack),
-            "ack_p50_ms": ms(pct(ack, 50)), "ack_p95_ms": ms(pct(ack, 95)), "ack_max_ms": ms(max(ack, default=float("nan"))),
-            "followed": len(follow), "follow_p50_ms": ms(pct(follow, 50)), "follow_p95_ms": ms(pct(follow, 95)),
+            "writes": dict(self.writes.get(key, {})),
+            "acks": len(ack),
+            "ack_p50_ms": ms(pct(ack, 50)),
+            "ack_p95_ms": ms(pct(ack, 95)),
+            "ack_max_ms": ms(max(ack, default=float("nan"))),
+            "followed": len(follow),
+            "follow_p50_ms": ms(pct(follow, 50)),
+            "follow_p95_ms": ms(pct(follow, 95)),
             "follow_max_ms": ms(max(follow, default=float("nan"))),
             "follow_cpu_cores": round(self.follow_cpu[key], 2) if key in self.follow_cpu else None,
             "script_runs": dict(self.follow_runs.get(key, {})),
@@ -197,37 +227,53 @@ class Result:
     def print(self) -> None:
         s = self.summary()
         print(f"\n== {self.name}: {self.participants} phones ==")
-        print(f"pages loaded      {s['pages_loaded']}/{self.participants} in {s['load_s']} s "
-              f"(p95 {s['page_load_p95_ms']} ms per page)")
+        print(
+            f"pages loaded      {s['pages_loaded']}/{self.participants} in {s['load_s']} s "
+            f"(p95 {s['page_load_p95_ms']} ms per page)"
+        )
         for key in [*STEP_KEYS, END]:
             if key not in s["per_step"]:
                 continue
             p = s["per_step"][key]
             if key in self.follow_ms:
                 runs = (" script runs " + json.dumps(p["script_runs"])) if p["script_runs"] else ""
-                print(f"-> {key:<12}   followed {p['followed']:>4}/{self.loaded}  p50 {fmt(p['follow_p50_ms'])} ms"
-                      f"  p95 {fmt(p['follow_p95_ms'])} ms  max {fmt(p['follow_max_ms'])} ms"
-                      f"  server {p['follow_cpu_cores']} cores{runs}")
+                print(
+                    f"-> {key:<12}   followed {p['followed']:>4}/{self.loaded}  p50 {fmt(p['follow_p50_ms'])} ms"
+                    f"  p95 {fmt(p['follow_p95_ms'])} ms  max {fmt(p['follow_max_ms'])} ms"
+                    f"  server {p['follow_cpu_cores']} cores{runs}"
+                )
                 if p["notice_p50_ms"] is not None:
-                    print(f"                   meta reported it p50 {fmt(p['notice_p50_ms'])} ms"
-                          f"  p95 {fmt(p['notice_p95_ms'])} ms; server answered the state p50 "
-                          f"{fmt(p['answer_p50_ms'])} ms  p95 {fmt(p['answer_p95_ms'])} ms  max {fmt(p['answer_max_ms'])} ms;"
-                          f" load generator loop lag p95 {fmt(p['lag_p95_ms'])} ms  max {fmt(p['lag_max_ms'])} ms")
+                    print(
+                        f"                   meta reported it p50 {fmt(p['notice_p50_ms'])} ms"
+                        f"  p95 {fmt(p['notice_p95_ms'])} ms; server answered the state p50 "
+                        f"{fmt(p['answer_p50_ms'])} ms  p95 {fmt(p['answer_p95_ms'])} ms"
+                        f"  max {fmt(p['answer_max_ms'])} ms;"
+                        f" load generator loop lag p95 {fmt(p['lag_p95_ms'])} ms  max {fmt(p['lag_max_ms'])} ms"
+                    )
             if p["writes"] and not p["acks"]:
                 print(f"   {key:<12}   writes {json.dumps(p['writes'])} (straight to the database)")
             elif p["writes"]:
                 size = f"  state {self.state_bytes[key] / 1024:.0f} kB" if key in self.state_bytes else ""
-                print(f"   {key:<12}   writes {json.dumps(p['writes'])}  ack p50 {fmt(p['ack_p50_ms'])} ms"
-                      f"  p95 {fmt(p['ack_p95_ms'])} ms  max {fmt(p['ack_max_ms'])} ms{size}"
-                      f"  (load generator loop lag p95 {fmt(p['write_lag_p95_ms'])} ms)")
+                print(
+                    f"   {key:<12}   writes {json.dumps(p['writes'])}  ack p50 {fmt(p['ack_p50_ms'])} ms"
+                    f"  p95 {fmt(p['ack_p95_ms'])} ms  max {fmt(p['ack_max_ms'])} ms{size}"
+                    f"  (load generator loop lag p95 {fmt(p['write_lag_p95_ms'])} ms)"
+                )
                 polls = p["write_window_requests"]
-                print(f"                   during the {p['write_seconds']} s of writes: server {p['write_cpu_cores']} cores;"
-                      f" meta polls answered {polls.get('meta_poll', 0)}, state polls {polls.get('state_poll', 0)}")
-        print(f"follow (all)      p50 {fmt(s['follow_p50_ms'])} ms   p95 {fmt(s['follow_p95_ms'])} ms   "
-              f"max {fmt(s['follow_max_ms'])} ms")
+                print(
+                    f"                   during the {p['write_seconds']} s of writes:"
+                    f" server {p['write_cpu_cores']} cores;"
+                    f" meta polls answered {polls.get('meta_poll', 0)}, state polls {polls.get('state_poll', 0)}"
+                )
+        print(
+            f"follow (all)      p50 {fmt(s['follow_p50_ms'])} ms   p95 {fmt(s['follow_p95_ms'])} ms   "
+            f"max {fmt(s['follow_max_ms'])} ms"
+        )
         if s["ack_p50_ms"] is not None:
-            print(f"ack (all writes)  p50 {fmt(s['ack_p50_ms'])} ms   p95 {fmt(s['ack_p95_ms'])} ms   "
-                  f"max {fmt(s['ack_max_ms'])} ms")
+            print(
+                f"ack (all writes)  p50 {fmt(s['ack_p50_ms'])} ms   p95 {fmt(s['ack_p95_ms'])} ms   "
+                f"max {fmt(s['ack_max_ms'])} ms"
+            )
         if self.me_ms:
             print(f"POST /me          p50 {fmt(ms(pct(self.me_ms, 50)))} ms   p95 {fmt(ms(pct(self.me_ms, 95)))} ms")
         print("requests          " + ", ".join(f"{k} {v}" for k, v in sorted(s["requests"].items())))
@@ -300,19 +346,29 @@ class Phone:
             await asyncio.sleep(max(0.0, t0 + offset - time.monotonic()))
 
         if step == "bottlenecks":
-            events = sorted([(rng.uniform(0, window * 0.8), "note", k) for k in range(args.notes)] +
-                            [(rng.uniform(window * 0.2, window), "vote", k) for k in range(args.votes)])
+            events = sorted(
+                [(rng.uniform(0, window * 0.8), "note", k) for k in range(args.notes)]
+                + [(rng.uniform(window * 0.2, window), "vote", k) for k in range(args.votes)]
+            )
             for offset, kind, k in events:
                 await at(offset)
                 if kind == "note":
-                    await self._write(step, "/bottlenecks", {
-                        "token": self.token, "dimension": rng.choice(DIMENSIONS),
-                        "text": f"{rng.choice(PHRASES)} [p{self.i:03d}-{k}]", "client_id": secrets.token_hex(8)})
+                    await self._write(
+                        step,
+                        "/bottlenecks",
+                        {
+                            "token": self.token,
+                            "dimension": rng.choice(DIMENSIONS),
+                            "text": f"{rng.choice(PHRASES)} [p{self.i:03d}-{k}]",
+                            "client_id": secrets.token_hex(8),
+                        },
+                    )
                 else:
                     notes = self._notes()
                     if notes:
-                        await self._write(step, "/votes", {"token": self.token,
-                                                           "bottleneck_id": rng.choice(notes)["id"]})
+                        await self._write(
+                            step, "/votes", {"token": self.token, "bottleneck_id": rng.choice(notes)["id"]}
+                        )
         elif step == "impact":
             await at(rng.uniform(0, window))
             notes = self._notes()[:12]
@@ -320,20 +376,36 @@ class Phone:
                 self.result.errors["impact_no_notes"] += 1
                 return
             money = rng.choice([None, rng.randrange(10, 2000) * 1000])
-            await self._write(step, "/impacts", {
-                "token": self.token, "bottleneck_id": rng.choice(notes)["id"], "outcome": rng.choice(OUTCOME_KEYS),
-                "direction": rng.choice(["worse", "worse", "better"]), "magnitude": rng.randint(1, 5),
-                "money": money, "because": f"Seen in last quarter's numbers [p{self.i:03d}]",
-                "client_id": secrets.token_hex(8)})
+            await self._write(
+                step,
+                "/impacts",
+                {
+                    "token": self.token,
+                    "bottleneck_id": rng.choice(notes)["id"],
+                    "outcome": rng.choice(OUTCOME_KEYS),
+                    "direction": rng.choice(["worse", "worse", "better"]),
+                    "magnitude": rng.randint(1, 5),
+                    "money": money,
+                    "because": f"Seen in last quarter's numbers [p{self.i:03d}]",
+                    "client_id": secrets.token_hex(8),
+                },
+            )
         elif step == "prioritise":
             if self.i in self.shared.proposers:
                 await at(rng.uniform(0, window * 0.2))
                 ids = [b["id"] for b in self._notes()[:10]]
                 if ids:
-                    answer = await self._write(step, "/initiatives", {
-                        "token": self.token, "title": f"Initiative from p{self.i:03d}: {rng.choice(PHRASES)[:60]}",
-                        "bottleneck_ids": rng.sample(ids, k=min(len(ids), rng.randint(1, 2))),
-                        "description": "Proposed during the benchmark.", "client_id": secrets.token_hex(8)})
+                    answer = await self._write(
+                        step,
+                        "/initiatives",
+                        {
+                            "token": self.token,
+                            "title": f"Initiative from p{self.i:03d}: {rng.choice(PHRASES)[:60]}",
+                            "bottleneck_ids": rng.sample(ids, k=min(len(ids), rng.randint(1, 2))),
+                            "description": "Proposed during the benchmark.",
+                            "client_id": secrets.token_hex(8),
+                        },
+                    )
                     if answer and isinstance(answer.get("id"), int):
                         self.shared.initiatives.add(answer["id"])
                 else:
@@ -353,14 +425,23 @@ class Phone:
             top = list((self.state or {}).get("top") or [])
             for initiative_id, offset in zip(top, sorted(rng.uniform(window * 0.1, window * 0.95) for _ in top)):
                 await at(offset)
-                await self._write(step, "/picks", {"token": self.token, "initiative_id": initiative_id,
-                                                   "choice": rng.choice(CHOICES), "reason": "Fits our team today"})
+                await self._write(
+                    step,
+                    "/picks",
+                    {
+                        "token": self.token,
+                        "initiative_id": initiative_id,
+                        "choice": rng.choice(CHOICES),
+                        "reason": "Fits our team today",
+                    },
+                )
         elif step == "owners":
             await at(rng.uniform(window * 0.1, window * 0.95))
             top = list((self.state or {}).get("top") or [])
             if top:
-                await self._write(step, "/volunteers", {"token": self.token, "initiative_id": rng.choice(top),
-                                                        "on": True})
+                await self._write(
+                    step, "/volunteers", {"token": self.token, "initiative_id": rng.choice(top), "on": True}
+                )
 
     async def _score_next(self, step: str) -> bool:
         known = [item["id"] for item in (self.state or {}).get("initiatives") or []]
@@ -369,10 +450,20 @@ class Phone:
             return False
         initiative_id = todo[0]
         rng = self.rng
-        answer = await self._write(step, "/scores", {
-            "token": self.token, "initiative_id": initiative_id,
-            "scores": {"value": rng.randint(1, 10), "effort": rng.randint(1, 10), "urgency": rng.randint(1, 10),
-                       "confidence": rng.randint(1, 10) * 10}})
+        answer = await self._write(
+            step,
+            "/scores",
+            {
+                "token": self.token,
+                "initiative_id": initiative_id,
+                "scores": {
+                    "value": rng.randint(1, 10),
+                    "effort": rng.randint(1, 10),
+                    "urgency": rng.randint(1, 10),
+                    "confidence": rng.randint(1, 10) * 10,
+                },
+            },
+        )
         self.scored.add(initiative_id)  # tried once; a failed score is counted as an error by send()
         return answer is not None
 
@@ -382,13 +473,19 @@ def pick_proposers(n: int, count: int) -> set[int]:
     return {k * n // count for k in range(count)} if count else set()
 
 
-async def run_steps(result: Result, phones: list[Phone], args: argparse.Namespace, room: Room,
-                    facilitator: Callable[[Callable[..., Any]], Awaitable[Any]],
-                    followed: Callable[[Phone, str], float | None],
-                    noticed: Callable[[Phone, str], float | None] = lambda p, key: None,
-                    answered: Callable[[Phone, str], float | None] = lambda p, key: None,
-                    on_step_end: Callable[[str], Awaitable[None]] | None = None,
-                    with_end: bool = True, server: Server | None = None) -> None:
+async def run_steps(
+    result: Result,
+    phones: list[Phone],
+    args: argparse.Namespace,
+    room: Room,
+    facilitator: Callable[[Callable[..., Any]], Awaitable[Any]],
+    followed: Callable[[Phone, str], float | None],
+    noticed: Callable[[Phone, str], float | None] = lambda p, key: None,
+    answered: Callable[[Phone, str], float | None] = lambda p, key: None,
+    on_step_end: Callable[[str], Awaitable[None]] | None = None,
+    with_end: bool = True,
+    server: Server | None = None,
+) -> None:
     """The facilitator's script: each step's writes, then next_step, then wait for the phones."""
     window = args.step_seconds
     for index, step in enumerate(STEP_KEYS):
@@ -421,7 +518,7 @@ async def run_steps(result: Result, phones: list[Phone], args: argparse.Namespac
         with CpuWindow(server) as cpu, LoopLag(lags):
             t_change, t_wall = time.monotonic(), time.time()
             result.marks.append((f"-> {target}", t_wall))
-            await facilitator(lambda db: action(db, room.code, room.key))
+            await facilitator(lambda db, action=action: action(db, room.code, room.key))
             deadline = t_change + args.follow_timeout
             while time.monotonic() < deadline and any(followed(p, target) is None for p in phones):
                 await asyncio.sleep(0.02)
@@ -464,9 +561,11 @@ class Window(CpuWindow):
         return sum(t) - t.idle - getattr(t, "iowait", 0.0) - getattr(t, "guest", 0.0) - getattr(t, "guest_nice", 0.0)
 
     def describe(self) -> str:
-        return (f"machine busy {self.machine_cores:.2f} of {psutil.cpu_count()} cores, of which "
-                f"{self.other_cores:.2f} outside the server and the load generator (projector, other jobs); "
-                f"load average {self.load0:.1f} -> {self.load1:.1f}")
+        return (
+            f"machine busy {self.machine_cores:.2f} of {psutil.cpu_count()} cores, of which "
+            f"{self.other_cores:.2f} outside the server and the load generator (projector, other jobs); "
+            f"load average {self.load0:.1f} -> {self.load1:.1f}"
+        )
 
 
 class LoopLag:
@@ -522,6 +621,7 @@ class FacilitatorThread:
             if self.db is None:
                 self.db = storage.connect(self.db_path)
             return fn(self.db)
+
         return await asyncio.get_running_loop().run_in_executor(self.pool, run)
 
     def close(self) -> None:
@@ -529,6 +629,7 @@ class FacilitatorThread:
 
 
 # --- run 1: the live channel ------------------------------------------------------------
+
 
 async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
     n = args.participants
@@ -597,6 +698,7 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
 
                 async def send(path: str, body: dict[str, Any]) -> dict[str, Any] | None:
                     return await post(http, path, body)
+
                 phone.send = send
                 sent = time.monotonic()
                 if await post(http, "/me", {"token": phone.token}) is not None:
@@ -623,7 +725,7 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
                             try:  # the element's minimum interval, cut short by the meta loop
                                 await asyncio.wait_for(kick.wait(), min_interval)
                                 result.requests["state_poll_woken"] += 1
-                            except asyncio.TimeoutError:
+                            except TimeoutError:
                                 pass
                         except asyncio.CancelledError:
                             raise
@@ -637,8 +739,10 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
                     since, failures = -1, 0
                     while True:
                         try:
-                            async with http.get(f"{base}/api/live/{code}/meta",
-                                                params={"since": since, "wait": 25, "client": phone.client}) as resp:
+                            async with http.get(
+                                f"{base}/api/live/{code}/meta",
+                                params={"since": since, "wait": 25, "client": phone.client},
+                            ) as resp:
                                 body = await resp.read()
                                 now = time.monotonic()
                                 result.requests["meta_poll"] += 1
@@ -653,8 +757,12 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
                                 if m["ended"]:
                                     phone.noticed.setdefault(END, now)
                                 s = phone.state
-                                if s and (m["step"]["key"] != s["step"]["key"] or m["ended"] != s["ended"]
-                                          or m["locked"] != s["locked"] or m["timer"] != s["timer"]):
+                                if s and (
+                                    m["step"]["key"] != s["step"]["key"]
+                                    or m["ended"] != s["ended"]
+                                    or m["locked"] != s["locked"]
+                                    or m["timer"] != s["timer"]
+                                ):
                                     kick.set()
                         except asyncio.CancelledError:
                             raise
@@ -688,9 +796,18 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
                 result.state_bytes[step] = len(json.dumps(newest, separators=(",", ":")))
 
         with Window(server) as window:
-            await run_steps(result, ready, args, room, facilitator,
-                            lambda p, key: p.held.get(key), lambda p, key: p.noticed.get(key),
-                            lambda p, key: p.answered.get(key), on_step_end=step_end, server=server)
+            await run_steps(
+                result,
+                ready,
+                args,
+                room,
+                facilitator,
+                lambda p, key: p.held.get(key),
+                lambda p, key: p.noticed.get(key),
+                lambda p, key: p.answered.get(key),
+                on_step_end=step_end,
+                server=server,
+            )
         result.cpu_cores, result.client_cores = window.server_cores, window.client_cores
         result.notes.append(window.describe())
         result.window_s = time.monotonic() - window.t0
@@ -712,6 +829,7 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
 
 
 # --- run 2: the rerun baseline ----------------------------------------------------------
+
 
 class _Peek:
     """The page's websocket, with each incoming message shown to `peek` first."""
@@ -787,7 +905,8 @@ class DirectWriter:
 
     async def state(self) -> dict[str, Any] | None:
         return await asyncio.get_running_loop().run_in_executor(
-            self.pool, lambda: self.build_state(self.db(), self.code))
+            self.pool, lambda: self.build_state(self.db(), self.code)
+        )
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
@@ -844,8 +963,9 @@ async def run_baseline(args: argparse.Namespace, workdir: Path) -> Result:
             since, step, failures = -1, None, 0
             while True:
                 try:
-                    async with http.get(f"{base}/api/live/{code}/meta",
-                                        params={"since": since, "wait": 25, "client": phone.client}) as resp:
+                    async with http.get(
+                        f"{base}/api/live/{code}/meta", params={"since": since, "wait": 25, "client": phone.client}
+                    ) as resp:
                         body = await resp.read()
                         result.requests["meta_poll"] += 1
                         if resp.status != 200:
@@ -862,7 +982,7 @@ async def run_baseline(args: argparse.Namespace, workdir: Path) -> Result:
                             await asyncio.wait_for(page.finished.wait(), args.baseline_load_timeout)
                             finished[(phone.i, key)] = page.finished_at or time.monotonic()
                             result.follow_runs[key].update(page.runs)
-                        except asyncio.TimeoutError:
+                        except TimeoutError:
                             result.follow_runs[key]["timed_out"] += 1
                     step = key
                 except asyncio.CancelledError:
@@ -894,8 +1014,16 @@ async def run_baseline(args: argparse.Namespace, workdir: Path) -> Result:
         await asyncio.sleep(2.0)
         bargs = argparse.Namespace(**{**vars(args), "follow_timeout": args.baseline_load_timeout})
         with Window(server) as window:
-            await run_steps(result, ready, bargs, room, facilitator, lambda p, key: finished.get((p.i, key)),
-                            with_end=False, server=server)
+            await run_steps(
+                result,
+                ready,
+                bargs,
+                room,
+                facilitator,
+                lambda p, key: finished.get((p.i, key)),
+                with_end=False,
+                server=server,
+            )
         result.client_cores = window.client_cores
         result.notes.append(window.describe())
         result.window_s = time.monotonic() - window.t0
@@ -928,20 +1056,30 @@ async def run_baseline(args: argparse.Namespace, workdir: Path) -> Result:
 
 # --- entry point -----------------------------------------------------------------------
 
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--participants", type=int, default=300)
     parser.add_argument("--step-seconds", type=float, default=12.0, help="each step's write window")
     parser.add_argument("--notes", type=int, default=1, help="notes each phone adds in step 1")
     parser.add_argument("--votes", type=int, default=2, help="votes each phone casts in step 1")
     parser.add_argument("--initiatives", type=int, default=6, help="initiatives proposed in step 3")
-    parser.add_argument("--follow-timeout", type=float, default=10.0,
-                        help="a phone that has not followed a step change after this many seconds is an error")
+    parser.add_argument(
+        "--follow-timeout",
+        type=float,
+        default=10.0,
+        help="a phone that has not followed a step change after this many seconds is an error",
+    )
     parser.add_argument("--ramp-concurrency", type=int, default=8, help="pages loading at once")
     parser.add_argument("--baseline-participants", type=int, default=50)
-    parser.add_argument("--baseline-load-timeout", type=float, default=120.0,
-                        help="give up on a baseline page load or rerun after this many seconds")
+    parser.add_argument(
+        "--baseline-load-timeout",
+        type=float,
+        default=120.0,
+        help="give up on a baseline page load or rerun after this many seconds",
+    )
     parser.add_argument("--no-baseline", action="store_true", help="run the live channel only")
     parser.add_argument("--baseline-only", action="store_true", help="run the baseline only")
     parser.add_argument("--seed", type=int, default=7)
@@ -964,13 +1102,17 @@ async def main(args: argparse.Namespace) -> int:
     print()
     if baseline is not None:
         b = baseline.summary()
-        print(f"room_steps_baseline: participants={baseline.participants} follow_p95_ms={fmt(b['follow_p95_ms'])} "
-              f"follow_max_ms={fmt(b['follow_max_ms'])} cpu_cores={b['cpu_cores']:.2f} errors={b['errors']}")
+        print(
+            f"room_steps_baseline: participants={baseline.participants} follow_p95_ms={fmt(b['follow_p95_ms'])} "
+            f"follow_max_ms={fmt(b['follow_max_ms'])} cpu_cores={b['cpu_cores']:.2f} errors={b['errors']}"
+        )
     if live is not None:
         s = live.summary()
-        print(f"room_steps: participants={live.participants} follow_p95_ms={fmt(s['follow_p95_ms'])} "
-              f"follow_max_ms={fmt(s['follow_max_ms'])} ack_p95_ms={fmt(s['ack_p95_ms'])} errors={s['errors']} "
-              f"cpu_cores={s['cpu_cores']:.2f} rss_mb={s['rss_mb']:.0f}")
+        print(
+            f"room_steps: participants={live.participants} follow_p95_ms={fmt(s['follow_p95_ms'])} "
+            f"follow_max_ms={fmt(s['follow_max_ms'])} ack_p95_ms={fmt(s['ack_p95_ms'])} errors={s['errors']} "
+            f"cpu_cores={s['cpu_cores']:.2f} rss_mb={s['rss_mb']:.0f}"
+        )
     return 0
 
 

@@ -39,6 +39,4 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
     module = getattr(item, "module", None)
     if module is not None and "playwright" in vars(module) and not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: install Debian's chromium (scripts/test does)",
-                    pytrace=False)
-
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: install Debian's chromium (scripts/test does)", pytrace=False)

@@ -7,11 +7,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from tests.helpers import NOW, version, workshop_count
 
+from tests.helpers import NOW, version, workshop_count
 from workshop import actions, live, room, state, storage
-from workshop.errors import (BudgetExhausted, CycleRefused, InputLocked, InvalidInput, NotAllowed,
-                             NotFound, WorkshopError, no_workshop)
+from workshop.errors import (
+    BudgetExhausted,
+    CycleRefused,
+    InputLocked,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    WorkshopError,
+    no_workshop,
+)
 
 TODAY = date(2025, 6, 15)
 ANSWERS = {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}
@@ -31,11 +39,11 @@ class Board:
     code: str
     key: str
     creation_token: str
-    token: str          # participant Ann
-    token2: str         # participant Bo
-    bids: list[int]     # product, platform, organisation, platform duplicate
+    token: str  # participant Ann
+    token2: str  # participant Bo
+    bids: list[int]  # product, platform, organisation, platform duplicate
     impact_id: int
-    iids: list[int]     # platform, product, organisation initiatives; iids[2] must come after iids[0]
+    iids: list[int]  # platform, product, organisation initiatives; iids[2] must come after iids[0]
 
 
 def make_board(db, created: actions.Created, t: float = NOW) -> Board:
@@ -43,24 +51,36 @@ def make_board(db, created: actions.Created, t: float = NOW) -> Board:
     ann = actions.join(db, code, "Ann", now=t + 1).token
     bo = actions.join(db, code, "Bo", now=t + 2).token
     actions.start_timer(db, code, key, now=t + 3)
-    bids = [actions.add_bottleneck(db, code, ann, dim, text, now=t + 10 + n) for n, (dim, text) in enumerate([
-        ("product", "Onboarding takes a week"),
-        ("platform", "Deploys block every team"),
-        ("organisation", "Nobody knows who decides"),
-        ("platform", "Deploy queue is too long"),
-    ])]
+    bids = [
+        actions.add_bottleneck(db, code, ann, dim, text, now=t + 10 + n)
+        for n, (dim, text) in enumerate(
+            [
+                ("product", "Onboarding takes a week"),
+                ("platform", "Deploys block every team"),
+                ("organisation", "Nobody knows who decides"),
+                ("platform", "Deploy queue is too long"),
+            ]
+        )
+    ]
     actions.vote(db, code, ann, bids[1], now=t + 20)
     actions.go_to_step(db, code, key, "impact", now=t + 60)
-    impact_id = actions.add_impact(db, code, bo, bids[1], "throughput", "worse", 4, "Teams wait for deploys",
-                                   money=100_000, now=t + 70)
-    iids = [actions.add_initiative(db, code, ann, title, [b], now=t + 80 + n) for n, (title, b) in enumerate([
-        ("Independent deploys", bids[1]),
-        ("Guided onboarding", bids[0]),
-        ("Decision charter", bids[2]),
-    ])]
+    impact_id = actions.add_impact(
+        db, code, bo, bids[1], "throughput", "worse", 4, "Teams wait for deploys", money=100_000, now=t + 70
+    )
+    iids = [
+        actions.add_initiative(db, code, ann, title, [b], now=t + 80 + n)
+        for n, (title, b) in enumerate(
+            [
+                ("Independent deploys", bids[1]),
+                ("Guided onboarding", bids[0]),
+                ("Decision charter", bids[2]),
+            ]
+        )
+    ]
     for n, iid in enumerate(iids):
-        actions.score_initiative(db, code, ann, iid, {"value": 8 - n, "effort": 3, "urgency": 5, "confidence": 80},
-                                 now=t + 90)
+        actions.score_initiative(
+            db, code, ann, iid, {"value": 8 - n, "effort": 3, "urgency": 5, "confidence": 80}, now=t + 90
+        )
     actions.add_dependency(db, code, key, iids[2], iids[0])
     actions.record_decision(db, code, key, iids[0], ANSWERS, "build", "Deploys are how we ship", now=t + 100)
     return Board(code, key, created.facilitator_token, ann, bo, bids, impact_id, iids)
@@ -88,18 +108,21 @@ FACILITATOR_ACTIONS = {
     "end_workshop": lambda db, b, k: actions.end_workshop(db, b.code, k, now=NOW + 200),
     "reopen_workshop": lambda db, b, k: actions.reopen_workshop(db, b.code, k),
     "delete_impact": lambda db, b, k: actions.delete_impact(db, b.code, k, b.impact_id),
-    "edit_initiative": lambda db, b, k: actions.edit_initiative(db, b.code, k, b.iids[1], "Self-serve onboarding",
-                                                                "Docs and a wizard", [b.bids[0], b.bids[2]]),
+    "edit_initiative": lambda db, b, k: actions.edit_initiative(
+        db, b.code, k, b.iids[1], "Self-serve onboarding", "Docs and a wizard", [b.bids[0], b.bids[2]]
+    ),
     "delete_initiative": lambda db, b, k: actions.delete_initiative(db, b.code, k, b.iids[1]),
     "set_scoring_method": lambda db, b, k: actions.set_scoring_method(db, b.code, k, "wsjf"),
     "add_dependency": lambda db, b, k: actions.add_dependency(db, b.code, k, b.iids[1], b.iids[0]),
     "remove_dependency": lambda db, b, k: actions.remove_dependency(db, b.code, k, b.iids[2], b.iids[0]),
     "set_sequence": lambda db, b, k: actions.set_sequence(db, b.code, k, [b.iids[0], b.iids[2], b.iids[1]]),
     "adopt_ranking": lambda db, b, k: actions.adopt_ranking(db, b.code, k),
-    "record_decision": lambda db, b, k: actions.record_decision(db, b.code, k, b.iids[1], ANSWERS, "buy",
-                                                                "Speed matters more", now=NOW + 200),
-    "assign_owner": lambda db, b, k: actions.assign_owner(db, b.code, k, b.iids[0], "Priya", "Deploys per day",
-                                                          1, 10, TODAY + timedelta(days=14), today=TODAY),
+    "record_decision": lambda db, b, k: actions.record_decision(
+        db, b.code, k, b.iids[1], ANSWERS, "buy", "Speed matters more", now=NOW + 200
+    ),
+    "assign_owner": lambda db, b, k: actions.assign_owner(
+        db, b.code, k, b.iids[0], "Priya", "Deploys per day", 1, 10, TODAY + timedelta(days=14), today=TODAY
+    ),
     "confirm_observability": lambda db, b, k: actions.confirm_observability(db, b.code, k, True),
     "set_vote_budget": lambda db, b, k: actions.set_vote_budget(db, b.code, k, 7),
     "facilitator_token": lambda db, b, k: actions.facilitator_token(db, b.code, k),
@@ -168,6 +191,7 @@ def test_the_key_is_stored_only_as_a_hash(db, board):
 
 # --- isolation between workshops ---------------------------------------------------------------
 
+
 @pytest.fixture
 def two(db, workshop) -> tuple[Board, Board]:
     other = actions.create_workshop(db, "Other", "Globex", "enterprise", now=NOW + 5000)
@@ -192,7 +216,8 @@ PARTICIPANT_ACTIONS = {
     "add_impact": lambda db, b, t: actions.add_impact(db, b.code, t, b.bids[0], "churn", "worse", 2, "Because"),
     "add_initiative": lambda db, b, t: actions.add_initiative(db, b.code, t, "New idea", [b.bids[0]], now=NOW),
     "score_initiative": lambda db, b, t: actions.score_initiative(
-        db, b.code, t, b.iids[1], {"value": 5, "effort": 5, "urgency": 5, "confidence": 50}, now=NOW),
+        db, b.code, t, b.iids[1], {"value": 5, "effort": 5, "urgency": 5, "confidence": 50}, now=NOW
+    ),
     "rename": lambda db, b, t: actions.rename(db, b.code, t, "New name"),
 }
 
@@ -219,17 +244,20 @@ FOREIGN_IDS = {
     "delete_impact": lambda db, a, b: actions.delete_impact(db, b.code, b.key, a.impact_id),
     "add_initiative": lambda db, a, b: actions.add_initiative(db, b.code, b.token, "x", [b.bids[0], a.bids[0]]),
     "edit_initiative": lambda db, a, b: actions.edit_initiative(db, b.code, b.key, a.iids[0], "x", "", [b.bids[0]]),
-    "edit_initiative links": lambda db, a, b: actions.edit_initiative(db, b.code, b.key, b.iids[0], "x", "",
-                                                                      [a.bids[0]]),
+    "edit_initiative links": lambda db, a, b: actions.edit_initiative(
+        db, b.code, b.key, b.iids[0], "x", "", [a.bids[0]]
+    ),
     "delete_initiative": lambda db, a, b: actions.delete_initiative(db, b.code, b.key, a.iids[0]),
     "score_initiative": lambda db, a, b: actions.score_initiative(
-        db, b.code, b.token, a.iids[0], {"value": 5, "effort": 5, "urgency": 5, "confidence": 50}),
+        db, b.code, b.token, a.iids[0], {"value": 5, "effort": 5, "urgency": 5, "confidence": 50}
+    ),
     "add_dependency": lambda db, a, b: actions.add_dependency(db, b.code, b.key, b.iids[1], a.iids[0]),
     "remove_dependency": lambda db, a, b: actions.remove_dependency(db, b.code, b.key, a.iids[2], a.iids[0]),
     "set_sequence": lambda db, a, b: actions.set_sequence(db, b.code, b.key, [b.iids[0], a.iids[1]]),
     "record_decision": lambda db, a, b: actions.record_decision(db, b.code, b.key, a.iids[1], ANSWERS, "buy", "x"),
-    "assign_owner": lambda db, a, b: actions.assign_owner(db, b.code, b.key, a.iids[0], "P", "M", 1, 2,
-                                                          TODAY, today=TODAY),
+    "assign_owner": lambda db, a, b: actions.assign_owner(
+        db, b.code, b.key, a.iids[0], "P", "M", 1, 2, TODAY, today=TODAY
+    ),
 }
 
 
@@ -251,8 +279,11 @@ def test_unknown_code_is_not_found(db, board):
 
 def test_an_unknown_code_is_refused_in_the_same_words_everywhere(db, board):
     expected = str(no_workshop("ZZZZZZ"))
-    for read in (lambda: actions.join(db, "ZZZZZZ", "Ann"), lambda: state.load(db, "ZZZZZZ"),
-                 lambda: room.participant_view(db, "ZZZZZZ", board.token)):
+    for read in (
+        lambda: actions.join(db, "ZZZZZZ", "Ann"),
+        lambda: state.load(db, "ZZZZZZ"),
+        lambda: room.participant_view(db, "ZZZZZZ", board.token),
+    ):
         with pytest.raises(NotFound) as refused:
             read()
         assert str(refused.value) == expected
@@ -269,8 +300,7 @@ def test_codes_are_case_and_dash_insensitive(db, board):
 
 # --- bad input ---------------------------------------------------------------------------------
 
-BAD_TEXTS = ["", "   ", "x" * 10_000, "\x00", "note\x00", "\x1b[31m", "red \x1b[31mtext", "\u202e",
-             "abc\u202edef"]
+BAD_TEXTS = ["", "   ", "x" * 10_000, "\x00", "note\x00", "\x1b[31m", "red \x1b[31mtext", "\u202e", "abc\u202edef"]
 TEXT_FIELDS = {
     "bottleneck text": lambda db, b, s: actions.add_bottleneck(db, b.code, b.token, "product", s, now=NOW),
     "edited bottleneck": lambda db, b, s: actions.edit_bottleneck(db, b.code, b.key, b.bids[0], s),
@@ -278,10 +308,8 @@ TEXT_FIELDS = {
     "initiative title": lambda db, b, s: actions.add_initiative(db, b.code, b.token, s, [b.bids[0]]),
     "edited initiative": lambda db, b, s: actions.edit_initiative(db, b.code, b.key, b.iids[0], s, "", [b.bids[1]]),
     "rationale": lambda db, b, s: actions.record_decision(db, b.code, b.key, b.iids[1], ANSWERS, "build", s),
-    "owner": lambda db, b, s: actions.assign_owner(db, b.code, b.key, b.iids[0], s, "Metric", 1, 2, TODAY,
-                                                   today=TODAY),
-    "metric": lambda db, b, s: actions.assign_owner(db, b.code, b.key, b.iids[0], "Owner", s, 1, 2, TODAY,
-                                                    today=TODAY),
+    "owner": lambda db, b, s: actions.assign_owner(db, b.code, b.key, b.iids[0], s, "Metric", 1, 2, TODAY, today=TODAY),
+    "metric": lambda db, b, s: actions.assign_owner(db, b.code, b.key, b.iids[0], "Owner", s, 1, 2, TODAY, today=TODAY),
     "display name": lambda db, b, s: actions.rename(db, b.code, b.token, s),
 }
 
@@ -317,11 +345,21 @@ def test_bad_title_refused_at_creation(db, text):
     assert workshop_count(db) == 0
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"stage": "unicorn"}, {"minutes": {"bottlenecks": 0}}, {"minutes": {"owners": 121}},
-    {"minutes": {"lunch": 10}}, {"minutes": {"impact": "abc"}}, {"vote_budget": 0}, {"vote_budget": 21},
-    {"vote_budget": True}, {"vote_budget": 2.5},
-], ids=repr)
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"stage": "unicorn"},
+        {"minutes": {"bottlenecks": 0}},
+        {"minutes": {"owners": 121}},
+        {"minutes": {"lunch": 10}},
+        {"minutes": {"impact": "abc"}},
+        {"vote_budget": 0},
+        {"vote_budget": 21},
+        {"vote_budget": True},
+        {"vote_budget": 2.5},
+    ],
+    ids=repr,
+)
 def test_bad_creation_settings_refused(db, kwargs):
     args = {"title": "T", "organisation": "O", "stage": "startup", **kwargs}
     with pytest.raises(InvalidInput):
@@ -338,53 +376,107 @@ BAD_CALLS = {
     "dimension upper case": lambda db, b: actions.add_bottleneck(db, b.code, b.token, "PRODUCT", "x"),
     "dimension missing": lambda db, b: actions.add_bottleneck(db, b.code, b.token, None, "x"),
     "edit to unknown dimension": lambda db, b: actions.edit_bottleneck(db, b.code, b.key, b.bids[0], "x", "people"),
-    "client id with control": lambda db, b: actions.add_bottleneck(db, b.code, b.token, "product", "x",
-                                                                   client_id="\x1b"),
+    "client id with control": lambda db, b: actions.add_bottleneck(
+        db, b.code, b.token, "product", "x", client_id="\x1b"
+    ),
     "bottleneck id text": lambda db, b: actions.vote(db, b.code, b.token, "abc"),
     "bottleneck id zero": lambda db, b: actions.vote(db, b.code, b.token, 0),
     "merge into itself": lambda db, b: actions.merge_bottlenecks(db, b.code, b.key, b.bids[0], b.bids[0]),
     "unvote without vote": lambda db, b: actions.unvote(db, b.code, b.token2, b.bids[0]),
-    **{f"score {name}": (lambda s: lambda db, b: actions.score_initiative(db, b.code, b.token, b.iids[0], s))(s)
-       for name, s in {
-           "value 0": score(value=0), "value 11": score(value=11), "effort 0": score(effort=0),
-           "effort 11": score(effort=11), "urgency -1": score(urgency=-1), "confidence 9": score(confidence=9),
-           "confidence 101": score(confidence=101), "value bool": score(value=True), "value None": score(value=None),
-           "value 5.5": score(value=5.5), "value abc": score(value="abc"), "value nan": score(value=float("nan")),
-           "missing effort": {"value": 5, "urgency": 5, "confidence": 50},
-       }.items()},
-    **{f"money {name}": (lambda m: lambda db, b: actions.add_impact(db, b.code, b.token, b.bids[0], "churn",
-                                                                    "worse", 3, "x", money=m))(m)
-       for name, m in {"abc": "abc", "nan": float("nan"), "inf": float("inf"), "nan text": "nan",
-                       "inf text": "inf", "negative": -5, "huge": 1e13, "bool": True}.items()},
+    **{
+        f"score {name}": (lambda s: lambda db, b: actions.score_initiative(db, b.code, b.token, b.iids[0], s))(s)
+        for name, s in {
+            "value 0": score(value=0),
+            "value 11": score(value=11),
+            "effort 0": score(effort=0),
+            "effort 11": score(effort=11),
+            "urgency -1": score(urgency=-1),
+            "confidence 9": score(confidence=9),
+            "confidence 101": score(confidence=101),
+            "value bool": score(value=True),
+            "value None": score(value=None),
+            "value 5.5": score(value=5.5),
+            "value abc": score(value="abc"),
+            "value nan": score(value=float("nan")),
+            "missing effort": {"value": 5, "urgency": 5, "confidence": 50},
+        }.items()
+    },
+    **{
+        f"money {name}": (
+            lambda m: (
+                lambda db, b: actions.add_impact(db, b.code, b.token, b.bids[0], "churn", "worse", 3, "x", money=m)
+            )
+        )(m)
+        for name, m in {
+            "abc": "abc",
+            "nan": float("nan"),
+            "inf": float("inf"),
+            "nan text": "nan",
+            "inf text": "inf",
+            "negative": -5,
+            "huge": 1e13,
+            "bool": True,
+        }.items()
+    },
     "impact outcome": lambda db, b: actions.add_impact(db, b.code, b.token, b.bids[0], "vibes", "worse", 3, "x"),
     "impact direction": lambda db, b: actions.add_impact(db, b.code, b.token, b.bids[0], "churn", "sideways", 3, "x"),
     "impact magnitude 0": lambda db, b: actions.add_impact(db, b.code, b.token, b.bids[0], "churn", "worse", 0, "x"),
     "impact magnitude 6": lambda db, b: actions.add_impact(db, b.code, b.token, b.bids[0], "churn", "worse", 6, "x"),
     "initiative without bottleneck": lambda db, b: actions.add_initiative(db, b.code, b.token, "x", []),
     "edit without bottleneck": lambda db, b: actions.edit_initiative(db, b.code, b.key, b.iids[0], "x", "", []),
-    "description too long": lambda db, b: actions.add_initiative(db, b.code, b.token, "x", [b.bids[0]],
-                                                                 "d" * 1001),
-    **{f"extend {name}": (lambda m: lambda db, b: actions.extend_timer(db, b.code, b.key, m, now=NOW))(m)
-       for name, m in {"nan": float("nan"), "inf": float("inf"), "abc": "abc", "zero": 0, "121": 121,
-                       "-121": -121}.items()},
-    **{f"step minutes {name}": (lambda m: lambda db, b: actions.set_step_minutes(db, b.code, b.key, "owners", m))(m)
-       for name, m in {"0": 0, "121": 121, "abc": "abc", "nan": float("nan"), "bool": True}.items()},
+    "description too long": lambda db, b: actions.add_initiative(db, b.code, b.token, "x", [b.bids[0]], "d" * 1001),
+    **{
+        f"extend {name}": (lambda m: lambda db, b: actions.extend_timer(db, b.code, b.key, m, now=NOW))(m)
+        for name, m in {
+            "nan": float("nan"),
+            "inf": float("inf"),
+            "abc": "abc",
+            "zero": 0,
+            "121": 121,
+            "-121": -121,
+        }.items()
+    },
+    **{
+        f"step minutes {name}": (lambda m: lambda db, b: actions.set_step_minutes(db, b.code, b.key, "owners", m))(m)
+        for name, m in {"0": 0, "121": 121, "abc": "abc", "nan": float("nan"), "bool": True}.items()
+    },
     "step minutes unknown step": lambda db, b: actions.set_step_minutes(db, b.code, b.key, "lunch", 10),
-    **{f"vote budget {name}": (lambda m: lambda db, b: actions.set_vote_budget(db, b.code, b.key, m))(m)
-       for name, m in {"0": 0, "21": 21, "bool": True, "abc": "abc"}.items()},
+    **{
+        f"vote budget {name}": (lambda m: lambda db, b: actions.set_vote_budget(db, b.code, b.key, m))(m)
+        for name, m in {"0": 0, "21": 21, "bool": True, "abc": "abc"}.items()
+    },
     "scoring method": lambda db, b: actions.set_scoring_method(db, b.code, b.key, "magic"),
     "go to unknown step": lambda db, b: actions.go_to_step(db, b.code, b.key, "lunch"),
     "decision without answers": lambda db, b: actions.record_decision(db, b.code, b.key, b.iids[1], {}, "buy", "x"),
-    "decision bad answer": lambda db, b: actions.record_decision(db, b.code, b.key, b.iids[1],
-                                                                 {**ANSWERS, "core": "maybe"}, "buy", "x"),
+    "decision bad answer": lambda db, b: actions.record_decision(
+        db, b.code, b.key, b.iids[1], {**ANSWERS, "core": "maybe"}, "buy", "x"
+    ),
     "decision bad choice": lambda db, b: actions.record_decision(db, b.code, b.key, b.iids[1], ANSWERS, "steal", "x"),
-    **{f"owner {name}": (lambda kw: lambda db, b: actions.assign_owner(
-        db, b.code, b.key, b.iids[0], "Owner", "Metric", **{"baseline": 1, "target": 2, "checkin": TODAY,
-                                                             "today": TODAY, **kw}))(kw)
-       for name, kw in {"baseline abc": {"baseline": "abc"}, "baseline nan": {"baseline": float("nan")},
-                        "target inf": {"target": float("inf")}, "target abc": {"target": "abc"},
-                        "baseline blank": {"baseline": ""}, "checkin text": {"checkin": "next week"},
-                        "checkin month 13": {"checkin": "2025-13-01"}, "unit control": {"unit": "\x1b"}}.items()},
+    **{
+        f"owner {name}": (
+            lambda kw: (
+                lambda db, b: actions.assign_owner(
+                    db,
+                    b.code,
+                    b.key,
+                    b.iids[0],
+                    "Owner",
+                    "Metric",
+                    **{"baseline": 1, "target": 2, "checkin": TODAY, "today": TODAY, **kw},
+                )
+            )
+        )(kw)
+        for name, kw in {
+            "baseline abc": {"baseline": "abc"},
+            "baseline nan": {"baseline": float("nan")},
+            "target inf": {"target": float("inf")},
+            "target abc": {"target": "abc"},
+            "baseline blank": {"baseline": ""},
+            "checkin text": {"checkin": "next week"},
+            "checkin month 13": {"checkin": "2025-13-01"},
+            "unit control": {"unit": "\x1b"},
+        }.items()
+    },
     "sequence duplicates": lambda db, b: actions.set_sequence(db, b.code, b.key, [b.iids[0], b.iids[0]]),
     "initiative id text": lambda db, b: actions.delete_initiative(db, b.code, b.key, "abc"),
 }
@@ -407,12 +499,14 @@ def test_step_navigation_stops_at_either_end(db, workshop):
 
 # --- votes, merge, hide, resubmission -----------------------------------------------------------
 
+
 def test_vote_budget_is_enforced(db, board):
     target = board.bids[0]
     lefts = [actions.vote(db, board.code, board.token2, target, now=NOW + n) for n in range(5)]
     assert lefts == [4, 3, 2, 1, 0]
-    assert_refused_without_change(db, board, lambda: actions.vote(db, board.code, board.token2, board.bids[1]),
-                                  BudgetExhausted)
+    assert_refused_without_change(
+        db, board, lambda: actions.vote(db, board.code, board.token2, board.bids[1]), BudgetExhausted
+    )
     assert actions.votes_left(db, board.code, board.token2) == 0
     assert actions.unvote(db, board.code, board.token2, target) == 1
     assert actions.vote(db, board.code, board.token2, board.bids[1], now=NOW) == 0
@@ -516,8 +610,7 @@ def test_resubmitting_with_the_same_client_id_adds_one_note(db, board):
     assert again == first
     rows = [b for b in state.load(db, board.code).bottlenecks if b["text"] == "Pricing confuses"]
     assert len(rows) == 1
-    other_person = actions.add_bottleneck(db, board.code, board.token, "product", "Pricing confuses",
-                                          client_id="abc-1")
+    other_person = actions.add_bottleneck(db, board.code, board.token, "product", "Pricing confuses", client_id="abc-1")
     assert other_person != first
     no_client = [actions.add_bottleneck(db, board.code, board.token, "product", "Same text") for _ in range(2)]
     assert no_client[0] != no_client[1]
@@ -561,14 +654,16 @@ def test_ended_workshop_refuses_participant_input(db, board, name):
 def test_ended_workshop_refuses_joining_and_restarting(db, board):
     actions.end_workshop(db, board.code, board.key, now=NOW + 500)
     assert_refused_without_change(db, board, lambda: actions.join(db, board.code, "Late"), InputLocked)
-    assert_refused_without_change(db, board, lambda: actions.start_timer(db, board.code, board.key, now=NOW),
-                                  InputLocked)
-    assert_refused_without_change(db, board, lambda: actions.next_step(db, board.code, board.key, now=NOW),
-                                  InputLocked)
-    assert_refused_without_change(db, board, lambda: actions.pause_timer(db, board.code, board.key, now=NOW),
-                                  InputLocked)
-    assert_refused_without_change(db, board, lambda: actions.extend_timer(db, board.code, board.key, 1, now=NOW),
-                                  InputLocked)
+    assert_refused_without_change(
+        db, board, lambda: actions.start_timer(db, board.code, board.key, now=NOW), InputLocked
+    )
+    assert_refused_without_change(db, board, lambda: actions.next_step(db, board.code, board.key, now=NOW), InputLocked)
+    assert_refused_without_change(
+        db, board, lambda: actions.pause_timer(db, board.code, board.key, now=NOW), InputLocked
+    )
+    assert_refused_without_change(
+        db, board, lambda: actions.extend_timer(db, board.code, board.key, 1, now=NOW), InputLocked
+    )
     before = version(db, board.code)
     actions.end_workshop(db, board.code, board.key, now=NOW + 900)  # ending twice is a no-op
     assert version(db, board.code) == before
@@ -590,13 +685,18 @@ def test_joining_a_locked_workshop_is_allowed(db, board):
 
 # --- owners ------------------------------------------------------------------------------------
 
+
 def test_assign_owner_refusals(db, board):
     code, key, decided, undecided = board.code, board.key, board.iids[0], board.iids[1]
     cases = [
         (lambda: actions.assign_owner(db, code, key, decided, "P", "M", 5, 5, TODAY, today=TODAY), "baseline"),
         (lambda: actions.assign_owner(db, code, key, decided, "P", "M", "5", 5.0, TODAY, today=TODAY), "baseline"),
-        (lambda: actions.assign_owner(db, code, key, decided, "P", "M", 1, 2, TODAY - timedelta(days=1),
-                                      today=TODAY), "past"),
+        (
+            lambda: actions.assign_owner(
+                db, code, key, decided, "P", "M", 1, 2, TODAY - timedelta(days=1), today=TODAY
+            ),
+            "past",
+        ),
         (lambda: actions.assign_owner(db, code, key, decided, "P", "M", 1, 2, "2020-01-01", today=TODAY), "past"),
         (lambda: actions.assign_owner(db, code, key, undecided, "P", "M", 1, 2, TODAY, today=TODAY), "decision"),
     ]
@@ -606,18 +706,41 @@ def test_assign_owner_refusals(db, board):
 
 def test_past_checkin_is_judged_against_now(db, board):
     today = date.fromtimestamp(NOW)
-    assert_refused_without_change(db, board, lambda: actions.assign_owner(
-        db, board.code, board.key, board.iids[0], "P", "M", 1, 2, today - timedelta(days=1), now=NOW))
+    assert_refused_without_change(
+        db,
+        board,
+        lambda: actions.assign_owner(
+            db, board.code, board.key, board.iids[0], "P", "M", 1, 2, today - timedelta(days=1), now=NOW
+        ),
+    )
     actions.assign_owner(db, board.code, board.key, board.iids[0], "P", "M", 1, 2, today, now=NOW)
 
 
 def test_assign_owner_stores_and_replaces(db, board):
     code, key, iid = board.code, board.key, board.iids[0]
-    actions.assign_owner(db, code, key, iid, "Priya", "Deploys per day", "1,000", 2000, "2025-07-01",
-                         unit="deploys", today=TODAY, now=NOW)
+    actions.assign_owner(
+        db,
+        code,
+        key,
+        iid,
+        "Priya",
+        "Deploys per day",
+        "1,000",
+        2000,
+        "2025-07-01",
+        unit="deploys",
+        today=TODAY,
+        now=NOW,
+    )
     owner = state.load(db, code).initiative(iid).owner
-    assert (owner["owner"], owner["metric"], owner["unit"], owner["baseline"], owner["target"], owner["checkin"]) == \
-        ("Priya", "Deploys per day", "deploys", 1000.0, 2000.0, "2025-07-01")
+    assert (owner["owner"], owner["metric"], owner["unit"], owner["baseline"], owner["target"], owner["checkin"]) == (
+        "Priya",
+        "Deploys per day",
+        "deploys",
+        1000.0,
+        2000.0,
+        "2025-07-01",
+    )
     actions.assign_owner(db, code, key, iid, "Tom", "Lead time", 10, 2, TODAY, today=TODAY, now=NOW)
     assert state.load(db, code).initiative(iid).owner["owner"] == "Tom"
     assert len(storage.owners(db, storage.workshop_by_code(db, code)["id"])) == 1
@@ -625,16 +748,16 @@ def test_assign_owner_stores_and_replaces(db, board):
 
 # --- dependencies and sequence -----------------------------------------------------------------
 
+
 def test_dependency_cycles_are_refused(db, board):
     code, key = board.code, board.key
     first, second, third = board.iids  # third must already come after first
-    assert_refused_without_change(db, board, lambda: actions.add_dependency(db, code, key, first, first),
-                                  CycleRefused)
-    assert_refused_without_change(db, board, lambda: actions.add_dependency(db, code, key, first, third),
-                                  CycleRefused)
+    assert_refused_without_change(db, board, lambda: actions.add_dependency(db, code, key, first, first), CycleRefused)
+    assert_refused_without_change(db, board, lambda: actions.add_dependency(db, code, key, first, third), CycleRefused)
     actions.add_dependency(db, code, key, second, third)  # first → third → second
     message = assert_refused_without_change(
-        db, board, lambda: actions.add_dependency(db, code, key, first, second), CycleRefused)
+        db, board, lambda: actions.add_dependency(db, code, key, first, second), CycleRefused
+    )
     assert "circular" in message
     snapshot = state.load(db, code)
     assert snapshot.initiative(third).after_ids == [first]
@@ -645,10 +768,10 @@ def test_sequence_must_respect_dependencies(db, board):
     code, key = board.code, board.key
     first, second, third = board.iids
     message = assert_refused_without_change(
-        db, board, lambda: actions.set_sequence(db, code, key, [third, first, second]), CycleRefused)
+        db, board, lambda: actions.set_sequence(db, code, key, [third, first, second]), CycleRefused
+    )
     assert "must come after" in message
-    assert_refused_without_change(db, board, lambda: actions.set_sequence(db, code, key, [third, second]),
-                                  CycleRefused)
+    assert_refused_without_change(db, board, lambda: actions.set_sequence(db, code, key, [third, second]), CycleRefused)
     actions.set_sequence(db, code, key, [second, first, third])
     snapshot = state.load(db, code)
     assert [i.id for i in snapshot.sequenced] == [second, first, third]
@@ -694,8 +817,7 @@ def test_delete_initiative_removes_its_dependencies_and_decision(db, board):
 
 def test_record_decision_keeps_an_overrule(db, board):
     answers = {"core": "no", "speed": "speed", "network": "no", "capability": "yes", "cost": "buy"}
-    rec = actions.record_decision(db, board.code, board.key, board.iids[1], answers, "build", "We insist",
-                                  now=NOW)
+    rec = actions.record_decision(db, board.code, board.key, board.iids[1], answers, "build", "We insist", now=NOW)
     assert rec.choice == "buy"
     decision = state.load(db, board.code).initiative(board.iids[1]).decision
     assert (decision["choice"], decision["recommendation"], decision["answers"]) == ("build", "buy", answers)
@@ -711,6 +833,7 @@ def test_record_decision_without_a_pick_follows_the_recommendation_of_the_curren
 
 
 # --- timers through actions --------------------------------------------------------------------
+
 
 def test_timers_through_the_facilitator(db, workshop):
     code, key = workshop.code, workshop.facilitator_key
@@ -751,15 +874,16 @@ def test_go_to_the_current_step_changes_nothing(db, workshop):
 
 
 def test_custom_durations_at_creation(db):
-    created = actions.create_workshop(db, "T", "O", "regulated", minutes={"impact": "25", "owners": 5},
-                                      vote_budget=3, now=NOW)
+    created = actions.create_workshop(
+        db, "T", "O", "regulated", minutes={"impact": "25", "owners": 5}, vote_budget=3, now=NOW
+    )
     snapshot = state.load(db, created.code)
-    assert snapshot.planned_minutes() == {"bottlenecks": 20, "impact": 25, "prioritise": 20, "decide": 20,
-                                          "owners": 5}
+    assert snapshot.planned_minutes() == {"bottlenecks": 20, "impact": 25, "prioritise": 20, "decide": 20, "owners": 5}
     assert snapshot.workshop["vote_budget"] == 3
 
 
 # --- concurrency -------------------------------------------------------------------------------
+
 
 def test_concurrent_writers_each_with_their_own_connection(tmp_path):
     path = tmp_path / "busy.db"
@@ -774,8 +898,9 @@ def test_concurrent_writers_each_with_their_own_connection(tmp_path):
         try:
             barrier.wait()
             for i in range(25):
-                actions.add_bottleneck(db, created.code, token, "platform", f"note {n}-{i}",
-                                       client_id=f"{n}-{i}", now=NOW + i)
+                actions.add_bottleneck(
+                    db, created.code, token, "platform", f"note {n}-{i}", client_id=f"{n}-{i}", now=NOW + i
+                )
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
         finally:

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # --- spec helpers ----------------------------------------------------------------------
 
+
 def units(spec: dict[str, Any], inherited: str | None = None) -> list[tuple[dict[str, Any], str | None]]:
     """Every single-view chart in a spec with the name of the dataset it draws."""
     name = spec.get("data", {}).get("name", inherited)
@@ -60,10 +61,11 @@ def snapshot(db, demo) -> state.Snapshot:
 
 # --- ROI × urgency ---------------------------------------------------------------------
 
+
 def test_roi_urgency_plots_every_scored_initiative_at_its_medians(snapshot):
     spec = charts.roi_urgency(snapshot).to_dict()
     assert_projector_sizes(spec)
-    (points, name), = by_mark(spec, "circle")
+    ((points, name),) = by_mark(spec, "circle")
     assert points["encoding"]["x"]["field"] == "urgency" and points["encoding"]["y"]["field"] == "priority"
     data = {r["title"]: r for r in rows(spec, points, name)}
     assert set(data) == {i.title for i in snapshot.initiatives}
@@ -71,7 +73,11 @@ def test_roi_urgency_plots_every_scored_initiative_at_its_medians(snapshot):
         a = item.aggregate
         row = data[item.title]
         assert (row["urgency"], row["value"], row["effort"], row["confidence"]) == (
-            a.urgency, a.value, a.effort, a.confidence)
+            a.urgency,
+            a.value,
+            a.effort,
+            a.confidence,
+        )
         assert row["priority"] == numbers.priority_value(a.roi)
         assert row["priority_text"] == numbers.priority(a.roi)
         assert row["rank"] == item.rank
@@ -89,8 +95,12 @@ def test_roi_urgency_draws_quadrant_rules_at_the_midpoints_and_names_the_quadran
     expected = median(i.aggregate.roi for i in snapshot.initiatives)
     assert positions["x"] == charts.URGENCY_MIDPOINT
     assert positions["y"] == pytest.approx(expected, abs=1e-4)
-    texts = [r.get("quadrant") for unit, name in by_mark(spec, "text") for r in rows(spec, unit, name)
-             if unit["encoding"]["text"]["field"] == "quadrant"]
+    texts = [
+        r.get("quadrant")
+        for unit, name in by_mark(spec, "text")
+        for r in rows(spec, unit, name)
+        if unit["encoding"]["text"]["field"] == "quadrant"
+    ]
     assert sorted(texts) == sorted(charts.QUADRANTS)
 
 
@@ -99,12 +109,13 @@ def test_roi_urgency_labels_points_with_shortened_titles(db, workshop):
     note = actions.add_bottleneck(db, workshop.code, token, "platform", "Slow deploys", now=NOW)
     long_title = "A very long initiative title that would run straight across the whole chart"
     item = actions.add_initiative(db, workshop.code, token, long_title, [note], now=NOW)
-    actions.score_initiative(db, workshop.code, token, item,
-                             {"value": 8, "effort": 3, "urgency": 9, "confidence": 80}, now=NOW)
+    actions.score_initiative(
+        db, workshop.code, token, item, {"value": 8, "effort": 3, "urgency": 9, "confidence": 80}, now=NOW
+    )
     spec = charts.roi_urgency(state.load(db, workshop.code)).to_dict()
     texts = [u for u, _ in by_mark(spec, "text") if u["encoding"]["text"]["field"] == "label_text"]
     assert texts
-    (points, name), = by_mark(spec, "circle")
+    ((points, name),) = by_mark(spec, "circle")
     (row,) = rows(spec, points, name)
     assert row["title"] == long_title
     assert len(row["label"]) <= charts.LABEL_CHARS and row["label"].endswith("…")
@@ -114,14 +125,18 @@ def test_roi_urgency_labels_points_with_shortened_titles(db, workshop):
 def test_roi_urgency_uses_wsjf_when_the_workshop_ranks_by_wsjf(db, workshop):
     token = actions.join(db, workshop.code, "Ann", now=NOW).token
     note = actions.add_bottleneck(db, workshop.code, token, "product", "Churn", now=NOW)
-    for n, scores in enumerate(({"value": 8, "effort": 2, "urgency": 9, "confidence": 50},
-                                {"value": 3, "effort": 6, "urgency": 2, "confidence": 90})):
+    for n, scores in enumerate(
+        (
+            {"value": 8, "effort": 2, "urgency": 9, "confidence": 50},
+            {"value": 3, "effort": 6, "urgency": 2, "confidence": 90},
+        )
+    ):
         item = actions.add_initiative(db, workshop.code, token, f"Initiative {n}", [note], now=NOW)
         actions.score_initiative(db, workshop.code, token, item, scores, now=NOW)
     actions.set_scoring_method(db, workshop.code, workshop.facilitator_key, "wsjf")
     snapshot = state.load(db, workshop.code)
     spec = charts.roi_urgency(snapshot).to_dict()
-    (points, name), = by_mark(spec, "circle")
+    ((points, name),) = by_mark(spec, "circle")
     assert "WSJF" in points["encoding"]["y"]["title"]
     priorities = {r["title"]: r["priority"] for r in rows(spec, points, name)}
     assert priorities == {i.title: numbers.priority_value(i.aggregate.wsjf) for i in snapshot.initiatives}
@@ -133,10 +148,11 @@ def test_roi_urgency_leaves_out_unscored_initiatives_and_says_so(db, workshop):
     note = actions.add_bottleneck(db, workshop.code, token, "product", "Churn", now=NOW)
     scored = actions.add_initiative(db, workshop.code, token, "Scored", [note], now=NOW)
     actions.add_initiative(db, workshop.code, token, "Not yet scored", [note], now=NOW)
-    actions.score_initiative(db, workshop.code, token, scored,
-                             {"value": 5, "effort": 5, "urgency": 5, "confidence": 50}, now=NOW)
+    actions.score_initiative(
+        db, workshop.code, token, scored, {"value": 5, "effort": 5, "urgency": 5, "confidence": 50}, now=NOW
+    )
     spec = charts.roi_urgency(state.load(db, workshop.code)).to_dict()
-    (points, name), = by_mark(spec, "circle")
+    ((points, name),) = by_mark(spec, "circle")
     assert [r["title"] for r in rows(spec, points, name)] == ["Scored"]
     assert "1 unscored initiative not shown" in " ".join(spec["title"]["subtitle"])
 
@@ -146,11 +162,16 @@ def test_a_crowded_plot_marks_only_the_top_ranks(db, workshop):
     note = actions.add_bottleneck(db, workshop.code, token, "product", "Churn", now=NOW)
     for n in range(15):
         item = actions.add_initiative(db, workshop.code, token, f"Initiative {n}", [note], now=NOW)
-        actions.score_initiative(db, workshop.code, token, item,
-                                 {"value": 1 + n % 10, "effort": 5, "urgency": 1 + (n * 3) % 10, "confidence": 50},
-                                 now=NOW)
+        actions.score_initiative(
+            db,
+            workshop.code,
+            token,
+            item,
+            {"value": 1 + n % 10, "effort": 5, "urgency": 1 + (n * 3) % 10, "confidence": 50},
+            now=NOW,
+        )
     spec = charts.roi_urgency(state.load(db, workshop.code), labels=5).to_dict()
-    (points, name), = by_mark(spec, "circle")
+    ((points, name),) = by_mark(spec, "circle")
     data = rows(spec, points, name)
     assert len(data) == 15
     marked = sorted(r["rank"] for r in data if r["labelled"])
@@ -161,10 +182,11 @@ def test_a_crowded_plot_marks_only_the_top_ranks(db, workshop):
 
 # --- impact map --------------------------------------------------------------------------
 
+
 def test_impact_map_crosses_dimensions_with_outcomes(snapshot):
     spec = charts.impact_map(snapshot).to_dict()
     assert_projector_sizes(spec)
-    (bubbles, name), = by_mark(spec, "circle")
+    ((bubbles, name),) = by_mark(spec, "circle")
     enc = bubbles["encoding"]
     assert enc["x"]["field"] == "dimension_title" and enc["y"]["field"] == "outcome_title"
     assert enc["size"]["field"] == "magnitude_sum"
@@ -188,11 +210,12 @@ def test_impact_map_leaves_out_hidden_notes(db, workshop):
     actions.add_impact(db, workshop.code, token, noise, "revenue", "worse", 2, "Noise", now=NOW)
     actions.hide_bottleneck(db, workshop.code, workshop.facilitator_key, noise)
     spec = charts.impact_map(state.load(db, workshop.code)).to_dict()
-    (bubbles, name), = by_mark(spec, "circle")
+    ((bubbles, name),) = by_mark(spec, "circle")
     assert [c["outcome"] for c in rows(spec, bubbles, name)] == ["uptime"]
 
 
 # --- votes by dimension ----------------------------------------------------------------
+
 
 def test_votes_by_dimension_shows_the_top_notes_of_each_dimension(snapshot):
     spec = charts.votes_by_dimension(snapshot, top=3).to_dict()
@@ -201,7 +224,7 @@ def test_votes_by_dimension_shows_the_top_notes_of_each_dimension(snapshot):
     board = snapshot.by_dimension()
     for dimension, panel in zip(DIMENSIONS, spec["vconcat"]):
         assert panel["title"]["text"].startswith(dimension.title)
-        (bars, name), = by_mark(panel, "bar")
+        ((bars, name),) = by_mark(panel, "bar")
         assert bars["encoding"]["x"]["field"] == "votes" and bars["encoding"]["y"]["field"] == "label"
         data = rows(spec, bars, name)
         expected = board[dimension.key][:3]
@@ -210,10 +233,11 @@ def test_votes_by_dimension_shows_the_top_notes_of_each_dimension(snapshot):
 
 # --- time per step -----------------------------------------------------------------------
 
+
 def test_time_per_step_sets_planned_against_spent(snapshot):
     spec = charts.time_per_step(snapshot, NOW).to_dict()
     assert_projector_sizes(spec)
-    (bars, name), = by_mark(spec, "bar")
+    ((bars, name),) = by_mark(spec, "bar")
     assert bars["encoding"]["x"]["field"] == "minutes" and bars["encoding"]["yOffset"]["field"] == "series"
     data = rows(spec, bars, name)
     assert len(data) == 2 * len(snapshot.timers)
@@ -236,15 +260,16 @@ def test_a_running_step_counts_up_to_now(db, workshop):
 
 # --- empty and hostile input -------------------------------------------------------------
 
+
 def test_every_chart_of_an_empty_workshop_renders_a_message(db, workshop):
     snapshot = state.load(db, workshop.code)
     for chart in (charts.roi_urgency(snapshot), charts.impact_map(snapshot), charts.votes_by_dimension(snapshot)):
         spec = chart.to_dict()
-        (unit, name), = units(spec)
+        ((unit, name),) = units(spec)
         assert mark(unit) == "text"
         assert rows(spec, unit, name)[0]["message"]
     spec = charts.time_per_step(snapshot, NOW).to_dict()
-    (bars, name), = by_mark(spec, "bar")
+    ((bars, name),) = by_mark(spec, "bar")
     assert {r["minutes"] for r in rows(spec, bars, name) if r["series"] == "Spent"} == {0.0}
 
 
@@ -255,7 +280,7 @@ def test_participant_text_reaches_the_chart_as_plain_data(db, workshop):
     actions.vote(db, workshop.code, token, note, now=NOW)
     spec = charts.votes_by_dimension(state.load(db, workshop.code)).to_dict()
     panel = spec["vconcat"][1]
-    (bars, name), = by_mark(panel, "bar")
+    ((bars, name),) = by_mark(panel, "bar")
     assert rows(spec, bars, name)[0]["text"] == hostile
 
 
@@ -268,6 +293,7 @@ def test_the_chart_and_report_modules_never_import_streamlit():
 
 # --- progress against target -------------------------------------------------------------
 
+
 def test_progress_chart_plots_baselines_and_every_checkin_as_share_of_target(db):
     from workshop.demo import create_demo
 
@@ -275,7 +301,7 @@ def test_progress_chart_plots_baselines_and_every_checkin_as_share_of_target(db)
     tracks = state.load(db, made.code).tracks
     spec = charts.progress_chart(tracks).to_dict()
     assert_projector_sizes(spec)
-    (points, name), = by_mark(spec, "circle")
+    ((points, name),) = by_mark(spec, "circle")
     assert points["encoding"]["y"]["field"] == "progress" and points["encoding"]["x"]["type"] == "temporal"
     data = rows(spec, points, name)
     assert len(data) == len(tracks) + sum(len(t.checkins) for t in tracks) == 16
@@ -297,21 +323,29 @@ def test_progress_chart_says_what_is_missing(db, demo):
 
 # --- labels never collide ----------------------------------------------------------------
 
+
 def crowded_room(db, workshop, count: int = 12) -> state.Snapshot:
     """Initiatives with near-identical scores: their points sit on top of each other."""
     token = actions.join(db, workshop.code, "Ann", now=NOW).token
     note = actions.add_bottleneck(db, workshop.code, token, "platform", "Slow deploys", now=NOW)
     for n in range(count):
-        item = actions.add_initiative(db, workshop.code, token, f"Initiative number {n} with a longish title",
-                                      [note], now=NOW)
-        actions.score_initiative(db, workshop.code, token, item,
-                                 {"value": 6 + n % 2, "effort": 3, "urgency": 7 + n % 2, "confidence": 60}, now=NOW)
+        item = actions.add_initiative(
+            db, workshop.code, token, f"Initiative number {n} with a longish title", [note], now=NOW
+        )
+        actions.score_initiative(
+            db,
+            workshop.code,
+            token,
+            item,
+            {"value": 6 + n % 2, "effort": 3, "urgency": 7 + n % 2, "confidence": 60},
+            now=NOW,
+        )
     return state.load(db, workshop.code)
 
 
 def label_boxes(spec: dict[str, Any], width: int, height: int) -> list[labels.Box]:
     """The drawn label boxes in chart pixels, recomputed from the spec's data and scales."""
-    (points, name), = by_mark(spec, "circle")
+    ((points, name),) = by_mark(spec, "circle")
     y_top = points["encoding"]["y"]["scale"]["domain"][1]
     low, high = points["encoding"]["x"]["scale"]["domain"]
     boxes = []
@@ -332,8 +366,8 @@ def test_roi_labels_never_overlap_each_other_or_leave_the_plot(db, workshop, cou
     assert boxes
     for n, box in enumerate(boxes):
         assert box.inside(*plot)
-        assert not any(box.overlaps(other) for other in boxes[n + 1:])
-    (points, name), = by_mark(spec, "circle")
+        assert not any(box.overlaps(other) for other in boxes[n + 1 :])
+    ((points, name),) = by_mark(spec, "circle")
     data = rows(spec, points, name)
     unplaced = sum(1 for r in data if r["labelled"] and not r["label_text"])
     if unplaced:
@@ -342,7 +376,7 @@ def test_roi_labels_never_overlap_each_other_or_leave_the_plot(db, workshop, cou
 
 def test_roi_labels_use_titles_where_they_fit(snapshot):
     spec = charts.roi_urgency(snapshot, width=1140, height=580).to_dict()  # the projector's size
-    (points, name), = by_mark(spec, "circle")
+    ((points, name),) = by_mark(spec, "circle")
     data = rows(spec, points, name)
     assert sum(r["label_text"] == r["label"] for r in data) >= len(data) - 1
     assert all(r["label_text"] for r in data)
@@ -353,7 +387,7 @@ def test_progress_labels_stand_a_line_apart(db):
 
     made = create_demo(db, now=NOW, followup_days=70)
     spec = charts.progress_chart(state.load(db, made.code).tracks, height=300).to_dict()
-    (text, name), = [(u, n) for u, n in by_mark(spec, "text") if u["encoding"]["text"]["field"] == "label"]
+    ((text, name),) = [(u, n) for u, n in by_mark(spec, "text") if u["encoding"]["text"]["field"] == "label"]
     low, high = text["encoding"]["y"]["scale"]["domain"]
     ys = sorted((high - r["label_progress"]) / (high - low) * 300 for r in rows(spec, text, name) if r["last"])
     assert len(ys) == 4
@@ -377,8 +411,13 @@ def test_every_chart_letters_at_least_20_px(db):
 
     made = create_demo(db, now=NOW, followup_days=70)
     snapshot = state.load(db, made.code)
-    for chart in (charts.roi_urgency(snapshot), charts.impact_map(snapshot), charts.votes_by_dimension(snapshot),
-                  charts.time_per_step(snapshot, NOW), charts.progress_chart(snapshot.tracks)):
+    for chart in (
+        charts.roi_urgency(snapshot),
+        charts.impact_map(snapshot),
+        charts.votes_by_dimension(snapshot),
+        charts.time_per_step(snapshot, NOW),
+        charts.progress_chart(snapshot.tracks),
+    ):
         spec = chart.to_dict()
         sizes = font_sizes(spec)
         assert sizes and min(sizes) >= 20, (spec.get("title"), sorted(sizes)[:3])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from tests.helpers import NOW
 
+from tests.helpers import NOW
 from workshop import actions, checklist, state
 
 TODAY = date(2025, 6, 15)
@@ -14,17 +14,28 @@ ANSWERS = {"core": "partly", "speed": "speed", "network": "no", "capability": "y
 KEYS = ["priorities", "sequencing", "decisions", "owners", "observability"]
 
 
-def build(db, *, skip_platform=False, extra_unsequenced=False, decide=3, own=3, confirm=True,
-          titles=("Self-serve onboarding", "Independent deploys", "Decision charter")) -> tuple[str, str]:
+def build(
+    db,
+    *,
+    skip_platform=False,
+    extra_unsequenced=False,
+    decide=3,
+    own=3,
+    confirm=True,
+    titles=("Self-serve onboarding", "Independent deploys", "Decision charter"),
+) -> tuple[str, str]:
     """A workshop run through the actions; by default every checklist item is done."""
     created = actions.create_workshop(db, "Checklist", "Initech", "scaleup", now=NOW)
     code, key = created.code, created.facilitator_key
     token = actions.join(db, code, "Ann", now=NOW).token
-    bottlenecks = {dim: actions.add_bottleneck(db, code, token, dim, f"A {dim} bottleneck", now=NOW)
-                   for dim in ("product", "platform", "organisation")}
+    bottlenecks = {
+        dim: actions.add_bottleneck(db, code, token, dim, f"A {dim} bottleneck", now=NOW)
+        for dim in ("product", "platform", "organisation")
+    }
     links = ["product", "product" if skip_platform else "platform", "organisation"]
-    ids = [actions.add_initiative(db, code, token, title, [bottlenecks[dim]], now=NOW)
-           for title, dim in zip(titles, links)]
+    ids = [
+        actions.add_initiative(db, code, token, title, [bottlenecks[dim]], now=NOW) for title, dim in zip(titles, links)
+    ]
     for n, iid in enumerate(ids):
         actions.score_initiative(db, code, token, iid, {"value": 9 - n, "effort": 3, "urgency": 5, "confidence": 80})
     actions.adopt_ranking(db, code, key)
@@ -33,8 +44,9 @@ def build(db, *, skip_platform=False, extra_unsequenced=False, decide=3, own=3, 
     for iid in ids[:decide]:
         actions.record_decision(db, code, key, iid, ANSWERS, "buy", "Faster than building it", now=NOW)
     for iid in ids[:own]:
-        actions.assign_owner(db, code, key, iid, "Dana", "Weekly active teams", 10, 20,
-                             TODAY + timedelta(days=7), today=TODAY, now=NOW)
+        actions.assign_owner(
+            db, code, key, iid, "Dana", "Weekly active teams", 10, 20, TODAY + timedelta(days=7), today=TODAY, now=NOW
+        )
     if confirm:
         actions.confirm_observability(db, code, key, True)
     return code, key
@@ -100,8 +112,7 @@ def test_an_owned_observability_initiative_closes_the_item(db):
 
 
 def test_an_unowned_observability_initiative_does_not(db):
-    code, _ = build(db, confirm=False, own=2,
-                 titles=("Self-serve onboarding", "Decision charter", "Central logging"))
+    code, _ = build(db, confirm=False, own=2, titles=("Self-serve onboarding", "Decision charter", "Central logging"))
     opened = open_items(db, code)
     assert set(opened) == {"owners", "observability"}
 
@@ -120,11 +131,21 @@ def test_empty_workshop_says_why_everything_is_open(db, workshop):
     assert "no initiatives" in opened["sequencing"]
 
 
-@pytest.mark.parametrize("text, matches", [
-    ("Distributed tracing", True), ("Central logging", True), ("Observability dashboards", True),
-    ("Alerting on SLOs", True), ("APM rollout", True), ("Log aggregation", True), ("Telemetry", True),
-    ("Blogging platform", False), ("Catalog service", False), ("Decision charter", False),
-])
+@pytest.mark.parametrize(
+    "text, matches",
+    [
+        ("Distributed tracing", True),
+        ("Central logging", True),
+        ("Observability dashboards", True),
+        ("Alerting on SLOs", True),
+        ("APM rollout", True),
+        ("Log aggregation", True),
+        ("Telemetry", True),
+        ("Blogging platform", False),
+        ("Catalog service", False),
+        ("Decision charter", False),
+    ],
+)
 def test_observability_pattern(text, matches):
     assert bool(checklist.OBSERVABILITY.search(text)) is matches
 

@@ -18,8 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(*args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "WORKSHOP_DB"}
-    return subprocess.run([sys.executable, "-m", "workshop", *args], cwd=ROOT, env=env,
-                          capture_output=True, encoding="utf-8", errors="replace", timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "workshop", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=60,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +115,10 @@ def test_export_json_then_import_into_another_database(sample):
     assert twice.stderr.startswith("error:") and "already exists" in twice.stderr
 
 
-@pytest.mark.parametrize("content", ["this is not json", '{"format": "something-else/9"}', "[]",
-                                     '{"format": "scaling-workshop/1", "workshop": {}}'])
+@pytest.mark.parametrize(
+    "content",
+    ["this is not json", '{"format": "something-else/9"}', "[]", '{"format": "scaling-workshop/1", "workshop": {}}'],
+)
 def test_importing_a_bad_file_exits_2(tmp_path, content):
     bad = tmp_path / "bad.json"
     bad.write_text(content, encoding="utf-8")

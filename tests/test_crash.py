@@ -34,8 +34,11 @@ VOTE_BUDGET = 20
 STORM_BEFORE_KILL = 1.5  # seconds of acknowledged writes before the kill
 DIMENSIONS = ("product", "platform", "organisation")
 # Far above the storm's rate, so the storm is not throttled (the limits have their own tests).
-LIMITS = {"WORKSHOP_LIMIT_NOTES_PER_MINUTE": "100000", "WORKSHOP_LIMIT_VOTES_PER_SECOND": "1000",
-          "WORKSHOP_LIMIT_WRITES_PER_SECOND": "1000"}
+LIMITS = {
+    "WORKSHOP_LIMIT_NOTES_PER_MINUTE": "100000",
+    "WORKSHOP_LIMIT_VOTES_PER_SECOND": "1000",
+    "WORKSHOP_LIMIT_WRITES_PER_SECOND": "1000",
+}
 
 
 @contextmanager
@@ -45,10 +48,29 @@ def killable_app(db_path: Path, timeout: float = 40.0) -> Iterator[tuple[subproc
     env = {**os.environ, "WORKSHOP_DB": str(db_path), **LIMITS}
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -107,8 +129,12 @@ def writer(storm: Storm, base: str, index: int, token: str, targets: list[int]) 
         for n in range(10_000):
             if storm.stop.is_set():
                 return
-            body = {"token": token, "dimension": DIMENSIONS[n % 3], "text": f"crash note {index}-{n}",
-                    "client_id": f"crash-{index}-{n}"}
+            body = {
+                "token": token,
+                "dimension": DIMENSIONS[n % 3],
+                "text": f"crash note {index}-{n}",
+                "client_id": f"crash-{index}-{n}",
+            }
             note = Note(token, body)
             with storm.lock:
                 storm.notes.append(note)
@@ -126,8 +152,11 @@ def writer(storm: Storm, base: str, index: int, token: str, targets: list[int]) 
                 with storm.lock:
                     storm.votes_sent[token] += 1
                 try:
-                    response = session.post(f"{base}/api/live/{storm.code}/votes", timeout=(2, 5),
-                                            json={"token": token, "bottleneck_id": targets[n % len(targets)]})
+                    response = session.post(
+                        f"{base}/api/live/{storm.code}/votes",
+                        timeout=(2, 5),
+                        json={"token": token, "bottleneck_id": targets[n % len(targets)]},
+                    )
                 except requests.RequestException:
                     return
                 if response.status_code == 200:
@@ -166,8 +195,10 @@ def test_a_killed_server_loses_no_acknowledged_write(tmp_path):
     threads: list[threading.Thread] = []
     try:
         with killable_app(db_path) as (proc, base):
-            threads = [threading.Thread(target=writer, args=(storm, base, i, tokens[i], targets), daemon=True)
-                       for i in range(WRITERS)]
+            threads = [
+                threading.Thread(target=writer, args=(storm, base, i, tokens[i], targets), daemon=True)
+                for i in range(WRITERS)
+            ]
             for thread in threads:
                 thread.start()
             assert storm.first_ack.wait(15), "no write was acknowledged"
@@ -204,13 +235,16 @@ def test_a_killed_server_loses_no_acknowledged_write(tmp_path):
             counted = storage.votes_used(db, wid, pid)
             floor = max(storm.votes_acked[token], VOTE_BUDGET - storm.votes_left.get(token, VOTE_BUDGET))
             assert floor <= counted <= storm.votes_sent[token], (i, counted, storm.votes_acked[token])
-        committed_unacked = {n.body["client_id"]: stored[n.body["client_id"]][0][0]
-                             for n in unacked if n.body["client_id"] in stored}
+        committed_unacked = {
+            n.body["client_id"]: stored[n.body["client_id"]][0][0] for n in unacked if n.body["client_id"] in stored
+        }
     finally:
         db.close()
-    print(f"\ncrash drill: {len(acked)} notes acknowledged, {len(unacked)} unacknowledged "
-          f"({len(committed_unacked)} of them stored before the kill), {sum(storm.votes_acked.values())} votes "
-          f"acknowledged; killed {killed_at - started:.1f} s in")
+    print(
+        f"\ncrash drill: {len(acked)} notes acknowledged, {len(unacked)} unacknowledged "
+        f"({len(committed_unacked)} of them stored before the kill), {sum(storm.votes_acked.values())} votes "
+        f"acknowledged; killed {killed_at - started:.1f} s in"
+    )
 
     # --- restarted on the same file: healthy, serves every note, and retries store once -----------
     with killable_app(db_path) as (_, base):

@@ -9,8 +9,9 @@ import pytest
 from workshop import decide
 from workshop.errors import InvalidInput
 
-ALL_ANSWERS = [dict(zip(decide.QUESTION_KEYS, combo))
-               for combo in itertools.product(*(q.options for q in decide.QUESTIONS))]
+ALL_ANSWERS = [
+    dict(zip(decide.QUESTION_KEYS, combo)) for combo in itertools.product(*(q.options for q in decide.QUESTIONS))
+]
 
 
 def expected_choice(a: dict[str, str]) -> str:
@@ -62,13 +63,17 @@ def test_buy_names_both_reasons_when_both_apply():
     assert rec.choice == "buy" and len(rec.reasons) == 2
 
 
-@pytest.mark.parametrize("answers", [
-    {},
-    {"core": "yes"},
-    {**ALL_ANSWERS[0], "core": "maybe"},
-    {**ALL_ANSWERS[0], "cost": None},
-    {**ALL_ANSWERS[0], "speed": "Speed"},
-], ids=repr)
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"core": "yes"},
+        {**ALL_ANSWERS[0], "core": "maybe"},
+        {**ALL_ANSWERS[0], "cost": None},
+        {**ALL_ANSWERS[0], "speed": "Speed"},
+    ],
+    ids=repr,
+)
 def test_incomplete_or_unknown_answers_are_refused(answers):
     with pytest.raises(InvalidInput, match="Answer the question"):
         decide.recommend(answers)
@@ -85,20 +90,23 @@ COMMODITY = {"core": "no", "speed": "balanced", "network": "no", "capability": "
 MOAT = {"core": "yes", "speed": "balanced", "network": "yes", "capability": "yes", "cost": "similar"}
 
 
-@pytest.mark.parametrize("choice, answers, title, description, expected", [
-    ("build", COMMODITY, "Own log shipper", "", ["commodity"]),
-    ("buy", COMMODITY, "Managed log shipper", "", []),
-    ("partner", MOAT, "Pricing engine with an ally", "", ["moat"]),
-    ("build", MOAT, "Pricing engine", "", []),
-    ("buy", MOAT, "Rewrite the billing system", "", ["rewrite"]),
-    ("buy", MOAT, "Billing v2", "A big-bang cut-over next quarter", ["rewrite"]),
-    ("buy", MOAT, "Billing v2", "Rebuild from scratch in Go", ["rewrite"]),
-    ("buy", MOAT, "Replatform onto Kubernetes", "", ["rewrite"]),
-    ("buy", MOAT, "Billing v2", "Incremental strangler migration", []),
-    ("buy", MOAT, "Rewriter tool for copy", "", []),  # a word that merely starts with "rewrite"
-    ("build", COMMODITY, "Rewrite our own CI", "", ["commodity", "rewrite"]),
-    ("partner", MOAT, "BIG BANG platform swap", "", ["moat", "rewrite"]),
-])
+@pytest.mark.parametrize(
+    "choice, answers, title, description, expected",
+    [
+        ("build", COMMODITY, "Own log shipper", "", ["commodity"]),
+        ("buy", COMMODITY, "Managed log shipper", "", []),
+        ("partner", MOAT, "Pricing engine with an ally", "", ["moat"]),
+        ("build", MOAT, "Pricing engine", "", []),
+        ("buy", MOAT, "Rewrite the billing system", "", ["rewrite"]),
+        ("buy", MOAT, "Billing v2", "A big-bang cut-over next quarter", ["rewrite"]),
+        ("buy", MOAT, "Billing v2", "Rebuild from scratch in Go", ["rewrite"]),
+        ("buy", MOAT, "Replatform onto Kubernetes", "", ["rewrite"]),
+        ("buy", MOAT, "Billing v2", "Incremental strangler migration", []),
+        ("buy", MOAT, "Rewriter tool for copy", "", []),  # a word that merely starts with "rewrite"
+        ("build", COMMODITY, "Rewrite our own CI", "", ["commodity", "rewrite"]),
+        ("partner", MOAT, "BIG BANG platform swap", "", ["moat", "rewrite"]),
+    ],
+)
 def test_risk_flags(choice, answers, title, description, expected):
     flags = decide.risk_flags(choice, answers, title, description)
     assert len(flags) == len(expected)

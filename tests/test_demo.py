@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.helpers import NOW
 
+from tests.helpers import NOW
 from workshop import checklist, export, state, storage
-from workshop.demo import (BOTTLENECKS, CHECKINS, DECISIONS, IMPACTS, OWNERS, PEOPLE, PICKS, PLAN, VOLUNTEERS,
-                           create_demo)
+from workshop.demo import (
+    BOTTLENECKS,
+    CHECKINS,
+    DECISIONS,
+    IMPACTS,
+    OWNERS,
+    PEOPLE,
+    PICKS,
+    PLAN,
+    VOLUNTEERS,
+    create_demo,
+)
 from workshop.steps import DIMENSION_KEYS, STEPS
 
 HELD_DAYS_AGO = 70

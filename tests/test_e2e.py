@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
-
-from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +50,9 @@ def test_create_join_add_see_and_download(base_url, browser, tmp_path):
     phone.locator("button.sw-dim[data-dim=platform]").click()
     phone.locator("[data-testid=live-add]").click()
 
-    card = facilitator.locator("[data-dimension=platform] .sw-card .sw-text",
-                               has_text="Deploys block every team <b>for a day</b>")
+    card = facilitator.locator(
+        "[data-dimension=platform] .sw-card .sw-text", has_text="Deploys block every team <b>for a day</b>"
+    )
     card.wait_for(timeout=10_000)
     assert card.inner_text() == "Deploys block every team <b>for a day</b>"
 

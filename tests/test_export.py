@@ -5,14 +5,14 @@ from __future__ import annotations
 import copy
 import json
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from tests.helpers import NOW, workshop_count
 
-from workshop.text import md_escape
+from tests.helpers import NOW, workshop_count
 from workshop import actions, checklist, export, state, storage
 from workshop.errors import ImportRefused, NotFound
+from workshop.text import md_escape
 
 
 def export_doc(db, code, now=NOW + 10_000) -> dict:
@@ -26,6 +26,7 @@ def without_exported_at(doc: dict) -> dict:
 
 
 # --- JSON round trip ---------------------------------------------------------------------------
+
 
 def test_demo_round_trips_through_a_fresh_database(db, demo, tmp_path):
     text = export.export_json(db, demo.code, now=NOW + 1)
@@ -66,8 +67,7 @@ def test_document_contents(db, demo):
     assert [b["id"] for b in doc["bottlenecks"]] == list(range(1, len(doc["bottlenecks"]) + 1))
     assert any(b["hidden"] for b in doc["bottlenecks"])
     assert any(b["merged_into"] for b in doc["bottlenecks"])
-    assert [c["key"] for c in doc["checklist"]] == ["priorities", "sequencing", "decisions", "owners",
-                                                    "observability"]
+    assert [c["key"] for c in doc["checklist"]] == ["priorities", "sequencing", "decisions", "owners", "observability"]
     assert all(c["done"] for c in doc["checklist"])
     text = json.dumps(doc)
     assert demo.facilitator_key not in text and demo.facilitator_token not in text
@@ -93,14 +93,17 @@ def test_imported_workshop_keeps_its_state(db, demo, tmp_path):
 
 # --- refused imports ---------------------------------------------------------------------------
 
+
 def _set(path: str, value):
     """A mutation that sets doc[a][b]... = value (list indexes as numbers)."""
+
     def mutate(doc):
         *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
         node = doc
         for p in parents:
             node = node[p]
         node[last] = value
+
     return mutate
 
 
@@ -111,6 +114,7 @@ def _drop(path: str):
         for p in parents:
             node = node[p]
         del node[last]
+
     return mutate
 
 
@@ -126,8 +130,20 @@ def _cycle(doc):
 MUTATIONS = {
     "wrong format": _set("format", "scaling-workshop/9"),
     "format missing": _drop("format"),
-    **{f"missing {k}": _drop(k) for k in ("workshop", "steps", "participants", "bottlenecks", "votes", "impacts",
-                                          "initiatives", "decisions", "owners")},
+    **{
+        f"missing {k}": _drop(k)
+        for k in (
+            "workshop",
+            "steps",
+            "participants",
+            "bottlenecks",
+            "votes",
+            "impacts",
+            "initiatives",
+            "decisions",
+            "owners",
+        )
+    },
     "missing workshop.code": _drop("workshop.code"),
     "missing workshop.title": _drop("workshop.title"),
     "missing workshop.created_at": _drop("workshop.created_at"),
@@ -211,8 +227,9 @@ def test_invalid_document_is_refused_and_leaves_nothing(demo_doc, tmp_path, name
         target.close()
 
 
-@pytest.mark.parametrize("raw", ["", "not json", "{", b"\xff\xfe\x00", "[1, 2]", "null", '"text"', "42", "{}"],
-                         ids=repr)
+@pytest.mark.parametrize(
+    "raw", ["", "not json", "{", b"\xff\xfe\x00", "[1, 2]", "null", '"text"', "42", "{}"], ids=repr
+)
 def test_not_a_workshop_export(db, raw):
     with pytest.raises(ImportRefused):
         export.import_document(db, raw)
@@ -265,8 +282,10 @@ def hostile(db):
     created = actions.create_workshop(db, "# Big", "<script>alert(1)</script>", "startup", now=NOW)
     code, key = created.code, created.facilitator_key
     token = actions.join(db, code, "Mallory", now=NOW).token
-    bids = [actions.add_bottleneck(db, code, token, dim, text, now=NOW)
-            for dim, text in zip(("product", "platform", "organisation", "product"), HOSTILE)]
+    bids = [
+        actions.add_bottleneck(db, code, token, dim, text, now=NOW)
+        for dim, text in zip(("product", "platform", "organisation", "product"), HOSTILE)
+    ]
     for n, b in enumerate(bids):
         actions.add_impact(db, code, token, b, "churn", "worse", 3, HOSTILE[n], money=1000, now=NOW)
     iids = [actions.add_initiative(db, code, token, text, [bids[n]], now=NOW) for n, text in enumerate(HOSTILE)]
@@ -274,8 +293,20 @@ def hostile(db):
     for n, iid in enumerate(iids[:3]):
         actions.record_decision(db, code, key, iid, answers, "build", HOSTILE[n], now=NOW)
     for n, iid in enumerate(iids[:3]):
-        actions.assign_owner(db, code, key, iid, HOSTILE[n], HOSTILE[n + 1], 1, 2,
-                             date(2025, 7, 1), unit="[u](x)", today=date(2025, 6, 15), now=NOW)
+        actions.assign_owner(
+            db,
+            code,
+            key,
+            iid,
+            HOSTILE[n],
+            HOSTILE[n + 1],
+            1,
+            2,
+            date(2025, 7, 1),
+            unit="[u](x)",
+            today=date(2025, 6, 15),
+            now=NOW,
+        )
     return created
 
 
@@ -294,21 +325,24 @@ def test_markdown_escapes_participant_text(db, hostile):
     assert not re.search(r"^\s*#+\s*Big", md, re.MULTILINE)
 
 
-@pytest.mark.parametrize("text, escaped", [
-    ("<b>", "\\<b\\>"),
-    ("[a](javascript:x)", "\\[a\\]\\(javascript&#58;x\\)"),
-    (":red[red] :material/home: :smile:", "&#58;red\\[red\\] &#58;material/home&#58; &#58;smile&#58;"),
-    ("a -> b <- c <= d -- e", "a \\-\u2060\\> b \\<\u2060\\- c \\<\u2060\\= d \\-\u2060\\- e"),
-    ("www.example.com or ann@example.com", "www&#46;example.com or ann&#64;example.com"),
-    ("# Big", "\\# Big"),
-    ("- item", "\\- item"),
-    ("1. first", "1\\. first"),
-    ("a | b", "a \\| b"),
-    ("*bold* _it_ `code`", "\\*bold\\* \\_it\\_ \\`code\\`"),
-    ("line\nbreak\n\n# heading", "line break \\# heading"),
-    ("&amp;", "\\&amp;"),
-    ("plain text, 3.5 ok", "plain text, 3.5 ok"),
-])
+@pytest.mark.parametrize(
+    "text, escaped",
+    [
+        ("<b>", "\\<b\\>"),
+        ("[a](javascript:x)", "\\[a\\]\\(javascript&#58;x\\)"),
+        (":red[red] :material/home: :smile:", "&#58;red\\[red\\] &#58;material/home&#58; &#58;smile&#58;"),
+        ("a -> b <- c <= d -- e", "a \\-\u2060\\> b \\<\u2060\\- c \\<\u2060\\= d \\-\u2060\\- e"),
+        ("www.example.com or ann@example.com", "www&#46;example.com or ann&#64;example.com"),
+        ("# Big", "\\# Big"),
+        ("- item", "\\- item"),
+        ("1. first", "1\\. first"),
+        ("a | b", "a \\| b"),
+        ("*bold* _it_ `code`", "\\*bold\\* \\_it\\_ \\`code\\`"),
+        ("line\nbreak\n\n# heading", "line break \\# heading"),
+        ("&amp;", "\\&amp;"),
+        ("plain text, 3.5 ok", "plain text, 3.5 ok"),
+    ],
+)
 def test_md_escape(text, escaped):
     assert md_escape(text) == escaped
 
@@ -330,9 +364,16 @@ def test_demo_markdown_is_complete(db, demo):
     assert md.startswith("# Ship It — Scaling the delivery engine\n")
     assert md.count("- [x] ") == 5 and "- [ ] " not in md
     assert "- None: ship it." in md
-    for heading in ("## Checklist", "## Open items", "## Top bottlenecks per dimension", "## Impact map",
-                    "## Ranked plan", "## Build / Buy / Partner decisions", "## Owners, metrics and check-ins",
-                    "## Time per step"):
+    for heading in (
+        "## Checklist",
+        "## Open items",
+        "## Top bottlenecks per dimension",
+        "## Impact map",
+        "## Ranked plan",
+        "## Build / Buy / Partner decisions",
+        "## Owners, metrics and check-ins",
+        "## Time per step",
+    ):
         assert heading in md
     assert "Ranking formula: ROI = value × confidence ÷ effort" in md
     assert "lunch options in the office" in md  # a note nobody voted for still appears in its column
@@ -367,8 +408,17 @@ def test_checkins_round_trip_and_show_in_markdown_literally(db, tmp_path):
 
     made = create_demo(db, now=NOW, followup_days=70)
     track = state.load(db, made.code).tracks[0]
-    actions.record_checkin(db, made.code, made.facilitator_key, track.initiative_id, 18, "on_track",
-                           "<script>x</script> [a](javascript:x) # Big", today=date.fromtimestamp(NOW), now=NOW)
+    actions.record_checkin(
+        db,
+        made.code,
+        made.facilitator_key,
+        track.initiative_id,
+        18,
+        "on_track",
+        "<script>x</script> [a](javascript:x) # Big",
+        today=date.fromtimestamp(NOW),
+        now=NOW,
+    )
     original = export.export_json(db, made.code, now=NOW)
     target = storage.connect(tmp_path / "copy.db")
     code, _ = export.import_document(target, original)
@@ -406,11 +456,14 @@ def test_a_format_2_export_without_the_rooms_phone_inputs_still_imports(db, demo
     assert {i.title: i.answers for i in snapshot.decided} == expected, "the answers come from the decisions"
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda i: i.update(answers={"core": "maybe"}), "unknown questionnaire answer"),
-    (lambda i: i.update(picks=[{"participant": 2, "choice": "steal"}]), "unknown choice"),
-    (lambda i: i.update(volunteers=[{"participant": 999}]), "participant"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda i: i.update(answers={"core": "maybe"}), "unknown questionnaire answer"),
+        (lambda i: i.update(picks=[{"participant": 2, "choice": "steal"}]), "unknown choice"),
+        (lambda i: i.update(volunteers=[{"participant": 999}]), "participant"),
+    ],
+)
 def test_bad_phone_inputs_in_an_import_are_refused(db, demo, tmp_path, change, message):
     doc = json.loads(export.export_json(db, demo.code, now=NOW))
     change(doc["initiatives"][0])
@@ -420,13 +473,16 @@ def test_bad_phone_inputs_in_an_import_are_refused(db, demo, tmp_path, change, m
     assert target.execute("SELECT COUNT(*) FROM workshops").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda c: c.update(status="green"), "unknown status"),
-    (lambda c: c.update(value="12"), "must be a number"),
-    (lambda c: c.update(checked_on="2025-13-01"), "checked_on must be a date"),
-    (lambda c: c.update(initiative=99), "without an owner"),
-    (lambda c: c.update(via="api"), "unknown 'via'"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda c: c.update(status="green"), "unknown status"),
+        (lambda c: c.update(value="12"), "must be a number"),
+        (lambda c: c.update(checked_on="2025-13-01"), "checked_on must be a date"),
+        (lambda c: c.update(initiative=99), "without an owner"),
+        (lambda c: c.update(via="api"), "unknown 'via'"),
+    ],
+)
 def test_bad_checkins_in_an_import_are_refused(db, tmp_path, change, message):
     from workshop.demo import create_demo
 

@@ -8,8 +8,9 @@ from tests.test_live import lv, refused  # noqa: F401  (the live-channel fixture
 from workshop import fairuse, live
 from workshop.fairuse import Bucket, FairUse, Gauge, Limits
 
-LIMITS = Limits(notes_per_minute=30, votes_per_second=5, writes_per_second=10, polls_per_client=4,
-                polls_per_address=5000)
+LIMITS = Limits(
+    notes_per_minute=30, votes_per_second=5, writes_per_second=10, polls_per_client=4, polls_per_address=5000
+)
 
 
 def test_a_bucket_allows_its_burst_then_refills_at_its_rate():
@@ -64,11 +65,14 @@ def test_the_limits_come_from_the_environment(monkeypatch):
 
 
 def test_one_token_flooding_notes_gets_429_with_retry_after_and_nothing_more_is_written(lv):  # noqa: F811
-    statuses = [lv.post("bottlenecks", {"token": lv.a.ann, "dimension": "platform", "text": f"Note {n}"}).status_code
-                for n in range(40)]
+    statuses = [
+        lv.post("bottlenecks", {"token": lv.a.ann, "dimension": "platform", "text": f"Note {n}"}).status_code
+        for n in range(40)
+    ]
     assert statuses.count(200) == 10 and set(statuses) == {200, 429}, "a burst of 10, then refused"
-    response = refused(lv, 429, lambda: lv.post("bottlenecks", {"token": lv.a.ann, "dimension": "platform",
-                                                                 "text": "One more"}))
+    response = refused(
+        lv, 429, lambda: lv.post("bottlenecks", {"token": lv.a.ann, "dimension": "platform", "text": "One more"})
+    )
     assert "wait a moment" in response
     assert int(lv.post("votes", {"token": lv.a.ann, "bottleneck_id": lv.a.b1}).headers.get("Retry-After", "1")) >= 1
     other = lv.post("bottlenecks", {"token": lv.a.bo, "dimension": "platform", "text": "Bo is not limited"})

@@ -30,22 +30,51 @@ def first_owned(db, code):
 
 # --- pure maths ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("baseline, target, value, expected", [
-    (40, 16, 40, 0.0), (40, 16, 16, 1.0), (40, 16, 28, 0.5), (40, 16, 52, -0.5), (40, 16, 10, 1.25),
-    (10, 90, 50, 0.5), (0, 1, 1, 1.0), (5, 5, 5, 1.0), (5, 5, 6, 0.0),
-])
+
+@pytest.mark.parametrize(
+    "baseline, target, value, expected",
+    [
+        (40, 16, 40, 0.0),
+        (40, 16, 16, 1.0),
+        (40, 16, 28, 0.5),
+        (40, 16, 52, -0.5),
+        (40, 16, 10, 1.25),
+        (10, 90, 50, 0.5),
+        (0, 1, 1, 1.0),
+        (5, 5, 5, 1.0),
+        (5, 5, 6, 0.0),
+    ],
+)
 def test_progress_runs_from_baseline_to_target_in_either_direction(baseline, target, value, expected):
     assert followup.progress(baseline, target, value) == pytest.approx(expected)
 
 
 def owner_row(checkin: str = "2025-07-01") -> dict:
-    return {"initiative_id": 1, "owner": "Priya", "metric": "Pages", "unit": "/wk", "baseline": 40.0,
-            "target": 16.0, "checkin": checkin, "assigned_at": NOW}
+    return {
+        "initiative_id": 1,
+        "owner": "Priya",
+        "metric": "Pages",
+        "unit": "/wk",
+        "baseline": 40.0,
+        "target": 16.0,
+        "checkin": checkin,
+        "assigned_at": NOW,
+    }
 
 
 def checkin_row(n: int, on: str, value: float, status: str = "on_track", upcoming: str | None = None) -> dict:
-    return {"id": n, "initiative_id": 1, "checked_on": on, "value": value, "status": status, "note": "",
-            "next_checkin": upcoming, "recorded_by": "Priya", "via": "facilitator", "created_at": NOW}
+    return {
+        "id": n,
+        "initiative_id": 1,
+        "checked_on": on,
+        "value": value,
+        "status": status,
+        "note": "",
+        "next_checkin": upcoming,
+        "recorded_by": "Priya",
+        "via": "facilitator",
+        "created_at": NOW,
+    }
 
 
 def test_a_track_without_checkins_is_due_on_its_first_checkin_date():
@@ -57,7 +86,10 @@ def test_a_track_without_checkins_is_due_on_its_first_checkin_date():
 
 
 def test_the_latest_checkin_sets_value_status_and_next_date_whatever_the_row_order():
-    rows = [checkin_row(2, "2025-08-01", 22, "at_risk", "2025-09-01"), checkin_row(1, "2025-07-01", 30, "on_track", "2025-08-01")]
+    rows = [
+        checkin_row(2, "2025-08-01", 22, "at_risk", "2025-09-01"),
+        checkin_row(1, "2025-07-01", 30, "on_track", "2025-08-01"),
+    ]
     t = followup.track(owner_row(), "SLOs", rows)
     assert [c["id"] for c in t.checkins] == [1, 2]
     assert (t.value, t.status) == (22, "at_risk")
@@ -72,6 +104,7 @@ def test_no_next_date_means_nothing_is_overdue():
 
 
 # --- leader links ----------------------------------------------------------------------
+
 
 def test_leader_link_is_issued_revoked_and_reissued_by_the_facilitator_only(db, demo):
     with pytest.raises(NotAllowed):
@@ -135,16 +168,18 @@ def _writes(db, code: str, cred: str) -> dict:
         "add_initiative": lambda: actions.add_initiative(db, code, cred, "Leader idea", [b]),
         "edit_initiative": lambda: actions.edit_initiative(db, code, cred, i.id, "Renamed", "", [b]),
         "delete_initiative": lambda: actions.delete_initiative(db, code, cred, i2.id),
-        "score_initiative": lambda: actions.score_initiative(db, code, cred, i.id,
-                                                             {"value": 9, "effort": 1, "urgency": 9, "confidence": 90}),
+        "score_initiative": lambda: actions.score_initiative(
+            db, code, cred, i.id, {"value": 9, "effort": 1, "urgency": 9, "confidence": 90}
+        ),
         "set_scoring_method": lambda: actions.set_scoring_method(db, code, cred, "wsjf"),
         "add_dependency": lambda: actions.add_dependency(db, code, cred, i2.id, i.id),
         "remove_dependency": lambda: actions.remove_dependency(db, code, cred, i2.id, i.id),
         "set_sequence": lambda: actions.set_sequence(db, code, cred, [x.id for x in s.sequenced]),
         "adopt_ranking": lambda: actions.adopt_ranking(db, code, cred),
         "record_decision": lambda: actions.record_decision(db, code, cred, i.id, answers, "partner", "Leader says"),
-        "assign_owner": lambda: actions.assign_owner(db, code, cred, i.id, "Leader", "Metric", 1, 2,
-                                                     TODAY + timedelta(days=3), today=TODAY),
+        "assign_owner": lambda: actions.assign_owner(
+            db, code, cred, i.id, "Leader", "Metric", 1, 2, TODAY + timedelta(days=3), today=TODAY
+        ),
         "confirm_observability": lambda: actions.confirm_observability(db, code, cred, False),
         "issue_leader_link": lambda: actions.issue_leader_link(db, code, cred),
         "revoke_leader_link": lambda: actions.revoke_leader_link(db, code, cred),
@@ -159,8 +194,18 @@ def _writes(db, code: str, cred: str) -> dict:
 
 # Actions anyone may call with just the join code (or that only read), and the one write a
 # leader link is given: adding a check-in.
-OPEN_OR_READ = {"hash_secret", "new_code", "validate_minutes", "create_workshop", "join", "identify",
-                "is_facilitator", "is_leader", "votes_left", "record_checkin"}
+OPEN_OR_READ = {
+    "hash_secret",
+    "new_code",
+    "validate_minutes",
+    "create_workshop",
+    "join",
+    "identify",
+    "is_facilitator",
+    "is_leader",
+    "votes_left",
+    "record_checkin",
+}
 
 
 def _package_functions() -> set[str]:
@@ -168,8 +213,11 @@ def _package_functions() -> set[str]:
     names: set[str] = set()
     for module in pkgutil.iter_modules(actions.__path__, actions.__name__ + "."):
         found = importlib.import_module(module.name)
-        names |= {name for name, fn in inspect.getmembers(found, inspect.isfunction)
-                  if fn.__module__ == found.__name__ and not name.startswith("_")}
+        names |= {
+            name
+            for name, fn in inspect.getmembers(found, inspect.isfunction)
+            if fn.__module__ == found.__name__ and not name.startswith("_")
+        }
     return names
 
 
@@ -179,14 +227,49 @@ def test_the_refusal_table_covers_every_action():
     assert public - OPEN_OR_READ == set(WRITE_NAMES), "add new actions to the leader refusal table"
 
 
-WRITE_NAMES = ("facilitator_token", "rename", "add_bottleneck", "vote", "unvote", "edit_bottleneck",
-               "hide_bottleneck", "merge_bottlenecks", "set_vote_budget", "set_locked", "start_timer",
-               "pause_timer", "extend_timer", "go_to_step", "next_step", "previous_step", "set_step_minutes",
-               "end_workshop", "reopen_workshop", "add_impact", "delete_impact", "add_initiative",
-               "edit_initiative", "delete_initiative", "score_initiative", "set_scoring_method",
-               "add_dependency", "remove_dependency", "set_sequence", "adopt_ranking", "record_decision",
-               "assign_owner", "confirm_observability", "issue_leader_link", "revoke_leader_link",
-               "delete_checkin", "edit_impact", "withdraw_impact", "answer_question", "pick_choice", "volunteer")
+WRITE_NAMES = (
+    "facilitator_token",
+    "rename",
+    "add_bottleneck",
+    "vote",
+    "unvote",
+    "edit_bottleneck",
+    "hide_bottleneck",
+    "merge_bottlenecks",
+    "set_vote_budget",
+    "set_locked",
+    "start_timer",
+    "pause_timer",
+    "extend_timer",
+    "go_to_step",
+    "next_step",
+    "previous_step",
+    "set_step_minutes",
+    "end_workshop",
+    "reopen_workshop",
+    "add_impact",
+    "delete_impact",
+    "add_initiative",
+    "edit_initiative",
+    "delete_initiative",
+    "score_initiative",
+    "set_scoring_method",
+    "add_dependency",
+    "remove_dependency",
+    "set_sequence",
+    "adopt_ranking",
+    "record_decision",
+    "assign_owner",
+    "confirm_observability",
+    "issue_leader_link",
+    "revoke_leader_link",
+    "delete_checkin",
+    "edit_impact",
+    "withdraw_impact",
+    "answer_question",
+    "pick_choice",
+    "volunteer",
+)
 
 
 @pytest.mark.parametrize("name", WRITE_NAMES)
@@ -194,8 +277,9 @@ def test_a_leader_link_cannot_change_anything(db, demo, name):
     actions.reopen_workshop(db, demo.code, demo.facilitator_key)
     actions.go_to_step(db, demo.code, demo.facilitator_key, "prioritise", now=NOW)
     token = actions.issue_leader_link(db, demo.code, demo.facilitator_key)
-    checkin = actions.record_checkin(db, demo.code, demo.facilitator_key, first_owned(db, demo.code).initiative_id,
-                                     30, "on_track", today=LATER)
+    checkin = actions.record_checkin(
+        db, demo.code, demo.facilitator_key, first_owned(db, demo.code).initiative_id, 30, "on_track", today=LATER
+    )
     assert checkin == 1
     before = export.export_json(db, demo.code, now=NOW)
     stamp = version(db, demo.code)
@@ -208,8 +292,19 @@ def test_a_leader_link_cannot_change_anything(db, demo, name):
     assert actions.is_leader(db, demo.code, token)
 
 
-PARTICIPANT_ACTIONS = {"rename", "add_bottleneck", "vote", "unvote", "add_impact", "add_initiative",
-                       "score_initiative", "edit_impact", "withdraw_impact", "pick_choice", "volunteer"}
+PARTICIPANT_ACTIONS = {
+    "rename",
+    "add_bottleneck",
+    "vote",
+    "unvote",
+    "add_impact",
+    "add_initiative",
+    "score_initiative",
+    "edit_impact",
+    "withdraw_impact",
+    "pick_choice",
+    "volunteer",
+}
 
 
 @pytest.mark.parametrize("name", WRITE_NAMES)
@@ -218,14 +313,16 @@ def test_the_same_calls_succeed_with_the_right_credential(db, demo, name):
     actions.reopen_workshop(db, demo.code, demo.facilitator_key)
     actions.go_to_step(db, demo.code, demo.facilitator_key, "prioritise", now=NOW)
     actions.issue_leader_link(db, demo.code, demo.facilitator_key)
-    actions.record_checkin(db, demo.code, demo.facilitator_key, first_owned(db, demo.code).initiative_id, 30,
-                           "on_track", today=LATER)
+    actions.record_checkin(
+        db, demo.code, demo.facilitator_key, first_owned(db, demo.code).initiative_id, 30, "on_track", today=LATER
+    )
     participant = actions.join(db, demo.code, "Someone").token
     if name == "unvote":
         actions.vote(db, demo.code, participant, load(db, demo.code).live_bottlenecks[0]["id"])
     if name in ("edit_impact", "withdraw_impact"):  # a participant changes only their own impacts
-        actions.add_impact(db, demo.code, participant, load(db, demo.code).live_bottlenecks[0]["id"], "churn",
-                           "worse", 2, "Their own")
+        actions.add_impact(
+            db, demo.code, participant, load(db, demo.code).live_bottlenecks[0]["id"], "churn", "worse", 2, "Their own"
+        )
     stamp = version(db, demo.code)
     credential = participant if name in PARTICIPANT_ACTIONS else demo.facilitator_key
     _writes(db, demo.code, credential)[name]()
@@ -234,18 +331,34 @@ def test_the_same_calls_succeed_with_the_right_credential(db, demo, name):
 
 # --- check-ins -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("via", ["facilitator", "leader link"])
 def test_owners_record_checkins_through_either_link(db, demo, leader, via):
     credential = demo.facilitator_key if via == "facilitator" else leader
     t = first_owned(db, demo.code)
     before = export.to_document(load(db, demo.code), now=NOW)
     halfway = t.baseline + (t.target - t.baseline) / 2
-    actions.record_checkin(db, demo.code, credential, t.initiative_id, halfway, "at_risk", "Slower than hoped",
-                           next_checkin=LATER + timedelta(days=30), today=LATER, now=NOW)
+    actions.record_checkin(
+        db,
+        demo.code,
+        credential,
+        t.initiative_id,
+        halfway,
+        "at_risk",
+        "Slower than hoped",
+        next_checkin=LATER + timedelta(days=30),
+        today=LATER,
+        now=NOW,
+    )
     after = export.to_document(load(db, demo.code), now=NOW)
     assert {k: v for k, v in after.items() if k != "checkins"} == {k: v for k, v in before.items() if k != "checkins"}
     [row] = after["checkins"]
-    assert (row["status"], row["note"], row["via"], row["recorded_by"]) == ("at_risk", "Slower than hoped", via, t.owner)
+    assert (row["status"], row["note"], row["via"], row["recorded_by"]) == (
+        "at_risk",
+        "Slower than hoped",
+        via,
+        t.owner,
+    )
     tracked = first_owned(db, demo.code)
     assert tracked.progress == pytest.approx(0.5)
     assert tracked.next_checkin == LATER + timedelta(days=30)
@@ -279,8 +392,18 @@ def test_bad_checkins_are_refused_and_change_nothing(db, demo, leader, name):
     args = {"value": 20, "status": "on_track", "note": "", "checked_on": None, "next_checkin": None, **changes}
     stamp = version(db, demo.code)
     with pytest.raises(InvalidInput, match=message):
-        actions.record_checkin(db, demo.code, leader, t.initiative_id, args["value"], args["status"], args["note"],
-                               checked_on=args["checked_on"], next_checkin=args["next_checkin"], today=LATER)
+        actions.record_checkin(
+            db,
+            demo.code,
+            leader,
+            t.initiative_id,
+            args["value"],
+            args["status"],
+            args["note"],
+            checked_on=args["checked_on"],
+            next_checkin=args["next_checkin"],
+            today=LATER,
+        )
     assert version(db, demo.code) == stamp
     assert load(db, demo.code).checkins == []
 
@@ -301,8 +424,9 @@ def test_checkins_need_an_owned_initiative_of_this_workshop(db, demo, workshop, 
 def test_a_revoked_leader_link_can_no_longer_record(db, demo, leader):
     actions.revoke_leader_link(db, demo.code, demo.facilitator_key)
     with pytest.raises(NotAllowed):
-        actions.record_checkin(db, demo.code, leader, first_owned(db, demo.code).initiative_id, 1, "on_track",
-                               today=LATER)
+        actions.record_checkin(
+            db, demo.code, leader, first_owned(db, demo.code).initiative_id, 1, "on_track", today=LATER
+        )
 
 
 def test_only_the_facilitator_deletes_a_checkin(db, demo, leader):
@@ -331,14 +455,23 @@ def test_join_after_the_end_is_refused_even_with_the_leader_links_code(db, demo,
 
 # --- portfolio -------------------------------------------------------------------------
 
+
 def test_portfolio_lists_every_owned_initiative_across_workshops(db, tmp_path):
     from workshop.demo import create_demo
 
     first = create_demo(db, now=NOW)
     second = create_demo(db, now=NOW + 86_400 * 60)
     t = first_owned(db, first.code)
-    actions.record_checkin(db, first.code, first.facilitator_key, t.initiative_id, t.target, "on_track",
-                           next_checkin=LATER + timedelta(days=10), today=LATER)
+    actions.record_checkin(
+        db,
+        first.code,
+        first.facilitator_key,
+        t.initiative_id,
+        t.target,
+        "on_track",
+        next_checkin=LATER + timedelta(days=10),
+        today=LATER,
+    )
     tracks = followup.portfolio(storage.portfolio_owners(db), storage.portfolio_checkins(db))
     per_workshop = {code: len(load(db, code).tracks) for code in (first.code, second.code)}
     assert len(tracks) == sum(per_workshop.values())

@@ -27,15 +27,23 @@ from workshop.fairuse import FairUse
 from workshop.hub import Hub
 from workshop.state import normalise_code
 
-FUZZ_POSTS = settings(max_examples=1500, deadline=None,
-                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                             HealthCheck.data_too_large, HealthCheck.filter_too_much])
+FUZZ_POSTS = settings(
+    max_examples=1500,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
 FUZZ_NEAR = settings(FUZZ_POSTS, max_examples=300)  # per route
 FUZZ_READS = settings(FUZZ_POSTS, max_examples=1000)
 FULL_DUMP_EVERY = 10  # refused requests between two full dumps (the data_version check runs on every one)
 
 
 # --- the two rooms ---------------------------------------------------------------------------
+
 
 @dataclass
 class Room:
@@ -93,8 +101,9 @@ class Fuzz:
 @pytest.fixture
 def fz(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKSHOP_DB", str(tmp_path / "fuzz.db"))
-    monkeypatch.setattr(live, "HUB", Hub(build=lambda code: live.build_state(live._db(), code),
-                                         read_versions=live._read_versions))
+    monkeypatch.setattr(
+        live, "HUB", Hub(build=lambda code: live.build_state(live._db(), code), read_versions=live._read_versions)
+    )
     monkeypatch.setattr(live, "FAIR", FairUse())
     db = storage.connect(tmp_path / "fuzz.db")
     rooms = make_room(db, "Workshop A"), make_room(db, "Workshop B")
@@ -110,40 +119,87 @@ SCORES = {"value": 8, "effort": 3, "urgency": 7, "confidence": 70}
 TEMPLATES: dict[str, dict[str, Any]] = {
     "bottlenecks": {"token": "@token", "dimension": "product", "text": "Deploys take a day", "client_id": "@cid"},
     "votes": {"token": "@token", "bottleneck_id": "@bottleneck"},
-    "impacts": {"token": "@token", "bottleneck_id": "@bottleneck", "outcome": "revenue", "direction": "worse",
-                "magnitude": 3, "because": "Deals wait on SSO", "money": 5000, "client_id": "@cid"},
-    "impacts/edit": {"token": "@token", "impact_id": "@impact", "bottleneck_id": "@bottleneck", "outcome": "churn",
-                     "direction": "better", "magnitude": 5, "because": "Outages at renewal"},
+    "impacts": {
+        "token": "@token",
+        "bottleneck_id": "@bottleneck",
+        "outcome": "revenue",
+        "direction": "worse",
+        "magnitude": 3,
+        "because": "Deals wait on SSO",
+        "money": 5000,
+        "client_id": "@cid",
+    },
+    "impacts/edit": {
+        "token": "@token",
+        "impact_id": "@impact",
+        "bottleneck_id": "@bottleneck",
+        "outcome": "churn",
+        "direction": "better",
+        "magnitude": 5,
+        "because": "Outages at renewal",
+    },
     "impacts/withdraw": {"token": "@token", "impact_id": "@impact"},
-    "initiatives": {"token": "@token", "title": "Error budgets", "bottleneck_ids": ["@bottleneck"],
-                    "description": "Pause features when the budget is spent", "client_id": "@cid"},
+    "initiatives": {
+        "token": "@token",
+        "title": "Error budgets",
+        "bottleneck_ids": ["@bottleneck"],
+        "description": "Pause features when the budget is spent",
+        "client_id": "@cid",
+    },
     "scores": {"token": "@token", "initiative_id": "@initiative", "scores": SCORES},
     "picks": {"token": "@token", "initiative_id": "@initiative", "choice": "buy", "reason": "Commodity"},
     "volunteers": {"token": "@token", "initiative_id": "@initiative", "on": True},
     "me": {"token": "@token"},
 }
-NO_SUCH_PATHS = ["merge", "next", "lock", "timer", "votes/budget", "bottlenecks/hide", "ME", "Votes", "me/",
-                 "bottlenecks/../votes", "%2e%2e/votes"]
+NO_SUCH_PATHS = [
+    "merge",
+    "next",
+    "lock",
+    "timer",
+    "votes/budget",
+    "bottlenecks/hide",
+    "ME",
+    "Votes",
+    "me/",
+    "bottlenecks/../votes",
+    "%2e%2e/votes",
+]
 POST_PATHS = [*live.WRITES, "me"]
-FIELDS = sorted({name for body in TEMPLATES.values() for name in body}
-                | {"remove", "key", "scores", "pad", "", "__proto__", "token "})
+FIELDS = sorted(
+    {name for body in TEMPLATES.values() for name in body}
+    | {"remove", "key", "scores", "pad", "", "__proto__", "token "}
+)
 
 # Every character, lone surrogates included (json.dumps sends those as raw \ud800 escapes).
-any_char = st.characters(codec=None, categories=None) | st.characters(categories=["Cs"]) | st.sampled_from(
-    "\x00\n\r\t\u2028\u202e\ufeff\ufffd:[]{}\"\\/%&?#ß")
-long_texts = st.builds(lambda unit, n, tail: unit * n + tail,
-                       st.sampled_from(["x", "é", "🙂", " ", "\ud800", "ab\n"]),
-                       st.sampled_from([40, 140, 279, 280, 281, 500, 1000]) | st.integers(0, 1200), st.text(max_size=3))
-texts = st.one_of(st.text(any_char, max_size=40), st.text(max_size=300), long_texts, st.sampled_from(
-    ["", " ", "x" * 281, "\ud800", "a\udfffb", "NaN", "null", "1e999", "product", "buy", "worse"]))
-huge_ints = st.integers() | st.integers(min_value=2**62 - 2, max_value=2**64 + 2) | st.sampled_from(
-    [0, -1, 1, 2**31, -(2**63), 2**63, 10**30, -(10**30), 10**400])
+any_char = (
+    st.characters(codec=None, categories=None)
+    | st.characters(categories=["Cs"])
+    | st.sampled_from('\x00\n\r\t\u2028\u202e\ufeff\ufffd:[]{}"\\/%&?#ß')
+)
+long_texts = st.builds(
+    lambda unit, n, tail: unit * n + tail,
+    st.sampled_from(["x", "é", "🙂", " ", "\ud800", "ab\n"]),
+    st.sampled_from([40, 140, 279, 280, 281, 500, 1000]) | st.integers(0, 1200),
+    st.text(max_size=3),
+)
+texts = st.one_of(
+    st.text(any_char, max_size=40),
+    st.text(max_size=300),
+    long_texts,
+    st.sampled_from(["", " ", "x" * 281, "\ud800", "a\udfffb", "NaN", "null", "1e999", "product", "buy", "worse"]),
+)
+huge_ints = (
+    st.integers()
+    | st.integers(min_value=2**62 - 2, max_value=2**64 + 2)
+    | st.sampled_from([0, -1, 1, 2**31, -(2**63), 2**63, 10**30, -(10**30), 10**400])
+)
 floats = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.5, 1e308, -0.0, 5e-324])
 scalars = st.none() | st.booleans() | huge_ints | floats | texts
 json_values = st.recursive(
     scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(FIELDS) | texts, inner, max_size=4),
-    max_leaves=12)
+    max_leaves=12,
+)
 
 
 def deep(depth: int, kind: str) -> str:
@@ -177,8 +233,24 @@ def resolve(draw, template: Any, home: str, fz: Fuzz) -> Any:
 
 def real_value(fz: Fuzz) -> st.SearchStrategy[Any]:
     """A real token or id of A or B, in the place of some other field."""
-    return st.sampled_from([fz.a.ann, fz.a.bo, fz.b.ann, fz.a.key, fz.a.b1, fz.a.b2, fz.b.b1, fz.a.impact,
-                            fz.b.impact, fz.a.initiative, fz.b.initiative, [fz.a.b1, fz.b.b2], True, None])
+    return st.sampled_from(
+        [
+            fz.a.ann,
+            fz.a.bo,
+            fz.b.ann,
+            fz.a.key,
+            fz.a.b1,
+            fz.a.b2,
+            fz.b.b1,
+            fz.a.impact,
+            fz.b.impact,
+            fz.a.initiative,
+            fz.b.initiative,
+            [fz.a.b1, fz.b.b2],
+            True,
+            None,
+        ]
+    )
 
 
 @st.composite
@@ -188,8 +260,12 @@ def bodies(draw, path: str, fz: Fuzz, home: str = "a") -> bytes:
     if kind == "json":
         return json.dumps(draw(json_values)).encode()
     if kind == "bytes":
-        return draw(st.binary(max_size=200) | st.sampled_from(
-            [b"", b"\xff\xfe", b'{"token":"\xed\xa0\x80"}', b'{"token": "\xc3"}', b"\x00" * 10, b"{" * 10]))
+        return draw(
+            st.binary(max_size=200)
+            | st.sampled_from(
+                [b"", b"\xff\xfe", b'{"token":"\xed\xa0\x80"}', b'{"token": "\xc3"}', b"\x00" * 10, b"{" * 10]
+            )
+        )
     if kind == "deep":
         depth = draw(st.sampled_from([50, 999, 1001, 3000, 5000]) | st.integers(1, 8000))
         text = deep(depth, draw(st.sampled_from(["list", "dict", "open"])))
@@ -199,8 +275,25 @@ def bodies(draw, path: str, fz: Fuzz, home: str = "a") -> bytes:
     return draw(mutated_bodies(path, fz, home, kind))
 
 
-RAW_NUMBERS = ["NaN", "Infinity", "-Infinity", "1e999", "-1e999", "9" * 4400, "1" + "0" * 30, "-0", "1.5e-400",
-               "0x10", "01", "1_000", "+1", ".5", "1.", "true", "nul"]
+RAW_NUMBERS = [
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1e999",
+    "-1e999",
+    "9" * 4400,
+    "1" + "0" * 30,
+    "-0",
+    "1.5e-400",
+    "0x10",
+    "01",
+    "1_000",
+    "+1",
+    ".5",
+    "1.",
+    "true",
+    "nul",
+]
 
 
 @st.composite
@@ -221,8 +314,11 @@ def mutated_bodies(draw, path: str, fz: Fuzz, home: str = "a", kind: str | None 
             if kind == "drop":
                 body.pop(name, None)
             else:
-                body[name] = draw(st.one_of(texts, long_texts, huge_ints, floats, st.none() | st.booleans(),
-                                            json_values, real_value(fz)))
+                body[name] = draw(
+                    st.one_of(
+                        texts, long_texts, huge_ints, floats, st.none() | st.booleans(), json_values, real_value(fz)
+                    )
+                )
     if draw(st.integers(0, 19)) == 0:
         body["pad"] = "x" * draw(st.integers(7_900, 9_000))  # around the 8 KB limit
     return json.dumps(body).encode()
@@ -232,33 +328,94 @@ def mutated_bodies(draw, path: str, fz: Fuzz, home: str = "a", kind: str | None 
 def codes(draw, fz: Fuzz, home: str = "a") -> str:
     """The path's code: the real one (odd case, dashes, spaces), unknown ones, anything at all."""
     real = (fz.a if home == "a" else fz.b).code
-    variants = st.sampled_from([real, real.lower(), real[:3] + "-" + real[3:], " ".join(real),
-                                real.lower()[:2] + "--" + real[2:], "-" + real + "-"])
-    odd = st.sampled_from([real + "X", real[:-1], "NOPE00", "A" * 17, "-" * 16, real + "-" * 11, "ＡＢＣＤＥＦ",
-                           "ß" * 3, "%00", "\u0000", "..", ".", "%2F", "/", "x" * 5000, "\ud800" * 3])
-    return draw(st.one_of(variants, variants, variants, odd, st.text(any_char, min_size=1, max_size=30),
-                          st.text(min_size=1, max_size=2000)))
+    variants = st.sampled_from(
+        [
+            real,
+            real.lower(),
+            real[:3] + "-" + real[3:],
+            " ".join(real),
+            real.lower()[:2] + "--" + real[2:],
+            "-" + real + "-",
+        ]
+    )
+    odd = st.sampled_from(
+        [
+            real + "X",
+            real[:-1],
+            "NOPE00",
+            "A" * 17,
+            "-" * 16,
+            real + "-" * 11,
+            "ＡＢＣＤＥＦ",
+            "ß" * 3,
+            "%00",
+            "\u0000",
+            "..",
+            ".",
+            "%2F",
+            "/",
+            "x" * 5000,
+            "\ud800" * 3,
+        ]
+    )
+    return draw(
+        st.one_of(
+            variants,
+            variants,
+            variants,
+            odd,
+            st.text(any_char, min_size=1, max_size=30),
+            st.text(min_size=1, max_size=2000),
+        )
+    )
 
 
 def quoted(text: str) -> str:
     return quote(text, safe="", errors="surrogatepass")
 
 
-CONTENT_TYPES = ["application/json", "text/plain", "", "application/x-www-form-urlencoded",
-                 "multipart/form-data; boundary=x", "application/json; charset=latin-1", "*/*"]
+CONTENT_TYPES = [
+    "application/json",
+    "text/plain",
+    "",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/json; charset=latin-1",
+    "*/*",
+]
 
 
 @st.composite
 def headers_for(draw, body: bytes) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    content_type = draw(st.sampled_from(CONTENT_TYPES) | st.text(st.characters(min_codepoint=32, max_codepoint=126),
-                                                                  max_size=60) | st.none())
+    content_type = draw(
+        st.sampled_from(CONTENT_TYPES)
+        | st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=60)
+        | st.none()
+    )
     if content_type is not None:
         headers["content-type"] = content_type
-    lie = draw(st.none() | st.none() | st.sampled_from(["0", "1", str(len(body) + 1), str(max(0, len(body) - 1)),
-                                                         "8193",
-                                           "99999999999999999999999", "-1", "abc", "1e3", " 12", "+5", "0x10"])
-               | st.integers(0, 20_000).map(str))
+    lie = draw(
+        st.none()
+        | st.none()
+        | st.sampled_from(
+            [
+                "0",
+                "1",
+                str(len(body) + 1),
+                str(max(0, len(body) - 1)),
+                "8193",
+                "99999999999999999999999",
+                "-1",
+                "abc",
+                "1e3",
+                " 12",
+                "+5",
+                "0x10",
+            ]
+        )
+        | st.integers(0, 20_000).map(str)
+    )
     if lie is not None:
         headers["content-length"] = lie
     if draw(st.integers(0, 9)) == 0:
@@ -318,8 +475,9 @@ def check_database(fz: Fuzz, response, before: tuple[int, str], versions: dict[s
         answer = response.json()
         assert answer["ok"] is True and isinstance(answer["me"], dict)
         assert after[target] > versions[target], f"a stored write did not move {target}'s version"
-        assert {c: v for c, v in after.items() if c != target} == {
-            c: v for c, v in versions.items() if c != target}, "a write moved another workshop's version"
+        assert {c: v for c, v in after.items() if c != target} == {c: v for c, v in versions.items() if c != target}, (
+            "a write moved another workshop's version"
+        )
     else:  # a read or `me`: nothing written
         assert after == versions
         assert fz.data_version() == before[0] or fz.dump() == before[1]
@@ -331,6 +489,7 @@ def check_hub(fz: Fuzz) -> None:
 
 
 # --- the properties ----------------------------------------------------------------------------
+
 
 def send_and_check(fz: Fuzz, url: str, body: bytes, headers: dict[str, Any]):
     """POST it with a fresh limiter, then check the answer, the database and the hub."""
@@ -393,7 +552,7 @@ def test_any_post_never_fails_and_refusals_write_nothing(fz):
     assert stats["4xx"] >= 100, stats
 
 
-SINCE = (st.integers(-5, 50).map(str) | huge_ints.map(str) | texts | st.sampled_from(["", "nan", "-1", "1e3", "0x1"]))
+SINCE = st.integers(-5, 50).map(str) | huge_ints.map(str) | texts | st.sampled_from(["", "nan", "-1", "1e3", "0x1"])
 
 
 def waits_at_once(value: str) -> bool:
@@ -406,8 +565,9 @@ def waits_at_once(value: str) -> bool:
     return not wait > 0.05
 
 
-WAIT = (st.floats(-1e6, 0.05).map(repr) | st.sampled_from(["", "nan", "-inf", "abc", "0", "0.0", "1e-9", "-0"])
-        | texts).filter(waits_at_once)
+WAIT = (
+    st.floats(-1e6, 0.05).map(repr) | st.sampled_from(["", "nan", "-inf", "abc", "0", "0.0", "1e-9", "-0"]) | texts
+).filter(waits_at_once)
 CLIENT = st.text(any_char, max_size=60) | st.sampled_from(["phone-1", "phone-2", "p" * 100, ""])
 
 
@@ -457,11 +617,23 @@ def test_reads_never_fail_never_block_and_write_nothing(fz):
 
 # --- what the test client cannot send ----------------------------------------------------------
 
+
 async def _asgi_post(path: str, headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, bytes]:
     """One POST straight into the routes' ASGI app, with header bytes exactly as given."""
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-             "headers": headers, "client": ("127.0.0.1", 1234), "server": ("127.0.0.1", 80)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 1234),
+        "server": ("127.0.0.1", 80),
+    }
     messages = [{"type": "http.request", "body": body, "more_body": False}]
     sent: list[dict[str, Any]] = []
 
@@ -470,6 +642,7 @@ async def _asgi_post(path: str, headers: list[tuple[bytes, bytes]], body: bytes)
 
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
+
     try:
         await Starlette(routes=live.ROUTES)(scope, receive, send)
     except Exception:  # what a server turns into a 500
@@ -485,8 +658,12 @@ def test_a_content_length_of_non_ascii_digits_is_refused(fz, declared):
 
     body = json.dumps({"token": fz.a.ann}).encode()
     before = fz.dump()
-    status, answer = anyio.run(_asgi_post, f"/api/live/{fz.a.code}/me",
-                               [(b"content-length", declared), (b"content-type", b"application/json")], body)
+    status, answer = anyio.run(
+        _asgi_post,
+        f"/api/live/{fz.a.code}/me",
+        [(b"content-length", declared), (b"content-type", b"application/json")],
+        body,
+    )
     assert status == 400 and "error" in json.loads(answer)
     assert fz.dump() == before
 
@@ -496,20 +673,33 @@ def test_a_lying_content_length_is_not_a_5xx(fz, declared):
     import anyio
 
     body = json.dumps({"token": fz.a.ann}).encode()
-    status, _ = anyio.run(_asgi_post, f"/api/live/{fz.a.code}/me",
-                          [(b"content-length", declared), (b"content-type", b"application/json")], body)
+    status, _ = anyio.run(
+        _asgi_post,
+        f"/api/live/{fz.a.code}/me",
+        [(b"content-length", declared), (b"content-type", b"application/json")],
+        body,
+    )
     assert status < 500
 
 
 # An integer too large for a float (money: 10**309) is refused as not a finite number, not a 500.
 @pytest.mark.parametrize("path", ["impacts", "impacts/edit"])
 def test_money_beyond_the_float_range_is_refused(fz, path):
-    body = {"token": fz.a.ann, "bottleneck_id": fz.a.b1, "outcome": "revenue", "direction": "worse", "magnitude": 3,
-            "because": "Deals wait on SSO", "money": 10**309, "client_id": "overflow"}
+    body = {
+        "token": fz.a.ann,
+        "bottleneck_id": fz.a.b1,
+        "outcome": "revenue",
+        "direction": "worse",
+        "magnitude": 3,
+        "because": "Deals wait on SSO",
+        "money": 10**309,
+        "client_id": "overflow",
+    }
     if path == "impacts/edit":
         body = {**body, "impact_id": fz.a.impact}
     before = fz.dump()
-    response = fz.client.post(f"/api/live/{fz.a.code}/{path}", content=json.dumps(body).encode(),
-                              headers={"content-type": "application/json"})
+    response = fz.client.post(
+        f"/api/live/{fz.a.code}/{path}", content=json.dumps(body).encode(), headers={"content-type": "application/json"}
+    )
     assert response.status_code == 400 and "money" in response.json()["error"].lower()
     assert fz.dump() == before

@@ -38,9 +38,17 @@ class FakeRoom:
         time.sleep(self.delay)
         with self.lock:
             self.running -= 1
-        return {"code": code, "version": version, "locked": self.locked, "ended": False,
-                "step": {"key": "bottlenecks"}, "timer": {"state": "pending"}, "vote_budget": 5, "count": 3,
-                "board": {"notes": version}}
+        return {
+            "code": code,
+            "version": version,
+            "locked": self.locked,
+            "ended": False,
+            "step": {"key": "bottlenecks"},
+            "timer": {"state": "pending"},
+            "vote_budget": 5,
+            "count": 3,
+            "board": {"notes": version},
+        }
 
     def read_versions(self, codes: list[str]) -> dict[str, int]:
         return {c: self.versions[c] for c in codes if c in self.versions}
@@ -55,6 +63,7 @@ def run(coro_fn):
 
 
 # --- coalescing ------------------------------------------------------------------------------
+
 
 def test_nudges_during_a_slow_rebuild_are_published_by_one_more_rebuild():
     room = FakeRoom()
@@ -113,6 +122,7 @@ def test_a_state_is_encoded_once_per_version_and_gzipped_when_large():
 
 # --- waking waiters ----------------------------------------------------------------------------
 
+
 def _wake_after(room: FakeRoom, nudge: bool):
     async def scenario():
         hub = room.hub()
@@ -127,6 +137,7 @@ def _wake_after(room: FakeRoom, nudge: bool):
             hub.nudge(ROOM)
         woken = await asyncio.wait_for(waiting, 5)
         return woken, time.monotonic() - started, entry
+
     return run(scenario)
 
 
@@ -182,6 +193,7 @@ def test_waiters_are_released_when_the_workshop_disappears():
 
 # --- the meta version -----------------------------------------------------------------------
 
+
 def test_the_meta_version_moves_only_when_the_meta_changes():
     room = FakeRoom()
 
@@ -208,14 +220,18 @@ def test_the_meta_version_moves_only_when_the_meta_changes():
 
 # --- bounded memory ----------------------------------------------------------------------------
 
+
 def test_unknown_codes_never_leave_an_entry():
     room = FakeRoom()
 
     async def scenario():
         hub = room.hub()
         for start in range(0, 10_000, 1_000):
-            calls = [call for n in range(start, start + 1_000)
-                     for call in (hub.current(f"NO{n}"), hub.wait(f"NO{n}", -1, "board", 5, client="x"))]
+            calls = [
+                call
+                for n in range(start, start + 1_000)
+                for call in (hub.current(f"NO{n}"), hub.wait(f"NO{n}", -1, "board", 5, client="x"))
+            ]
             assert set(await asyncio.gather(*calls)) == {None}
         return hub
 
@@ -249,6 +265,7 @@ def test_evict_idle_drops_idle_entries_but_not_ones_with_waiters():
 
 
 # --- presence ----------------------------------------------------------------------------------
+
 
 def test_presence_counts_distinct_clients_within_the_window():
     entry = Entry()

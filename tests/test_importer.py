@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+
 from tests.helpers import NOW, workshop_count
 from tests.test_cli import run
-
-from workshop import checklist, charts, export, followup, importer, reports, state, storage
+from workshop import charts, checklist, export, followup, importer, reports, state, storage
 from workshop.demo import create_demo
 from workshop.errors import ImportRefused
 from workshop.steps import LONG_MAX, NAME_MAX, NOTE_MAX, OWNER_MAX
@@ -73,6 +73,7 @@ def assert_refused(db: Any, raw: Any, fragment: str) -> str:
 
 # --- the defects of issue 11, and more, each refused with a message ---------------------------
 
+
 def _owner_without_decision(doc: Doc) -> None:
     del doc["decisions"][0]
 
@@ -87,8 +88,9 @@ def _running_without_deadline(doc: Doc) -> None:
 
 def _running_step_not_current(doc: Doc) -> None:
     doc["workshop"]["ended_at"] = None
-    doc["steps"][0].update(state="running", deadline=doc["workshop"]["created_at"],
-                           run_started=doc["workshop"]["created_at"])
+    doc["steps"][0].update(
+        state="running", deadline=doc["workshop"]["created_at"], run_started=doc["workshop"]["created_at"]
+    )
 
 
 def _unshowable_progress(doc: Doc) -> None:
@@ -106,35 +108,44 @@ def _set(path: str, value: Any) -> Mutation:
         for p in parents:
             node = node[p]
         node[last] = value
+
     return mutate
 
 
 def _copy_row(path: str) -> Mutation:
     """Append a copy of a list's first row (a duplicate the database would merge silently)."""
+
     def mutate(doc: Doc) -> None:
         node: Any = doc
         for p in [int(p) if p.isdigit() else p for p in path.split(".")]:
             node = node[p]
         node.append(copy.deepcopy(node[0]))
+
     return mutate
 
 
 DEFECTS: dict[str, tuple[Mutation, str]] = {
     # found in issue 11
-    "owner check-in not a date": (_set("owners.0.checkin", "notadate!!"),
-                                  "owners[0].checkin must be a date such as 2026-12-31"),
+    "owner check-in not a date": (
+        _set("owners.0.checkin", "notadate!!"),
+        "owners[0].checkin must be a date such as 2026-12-31",
+    ),
     "running timer without deadline": (_running_without_deadline, "steps[4] is running but has no deadline"),
     "51 votes beyond the budget": (_votes_over_budget, "the budget is 5 votes per person"),
     "duplicate owner row": (_copy_row("owners"), "owners[4] is a second owner for initiative 1"),
     "duplicate decision row": (_copy_row("decisions"), "decisions[4] is a second decision for initiative 1"),
-    "5,000-character note": (_set("bottlenecks.3.text", "x" * 5000),
-                             "bottlenecks[3].text is 5000 characters long; the limit is 280."),
+    "5,000-character note": (
+        _set("bottlenecks.3.text", "x" * 5000),
+        "bottlenecks[3].text is 5000 characters long; the limit is 280.",
+    ),
     "negative money": (_set("impacts.0.money", -1), "impacts[0].money must be between 0 and 1,000,000,000,000"),
     "baseline equal to target": (_set("owners.0.target", 40.0), "owners[0].target equals its baseline"),
     "participant id 'one'": (_set("participants.1.id", "one"), "participants[1].id must be a whole number"),
     # the same rules, elsewhere
-    "vote on a merged note": (_set("votes.0.bottleneck", 11), "votes[0].bottleneck refers to bottleneck 11, "
-                                                              "which is merged away or not in the file"),
+    "vote on a merged note": (
+        _set("votes.0.bottleneck", 11),
+        "votes[0].bottleneck refers to bottleneck 11, which is merged away or not in the file",
+    ),
     "lone surrogate in a name": (_set("participants.1.name", "Amira\ud800"), "control character (U+D800)"),
     "name over the limit": (_set("participants.1.name", "n" * (NAME_MAX + 1)), "the limit is 40"),
     "bool as a score": (_set("initiatives.0.scores.0.value", True), "scores[0].value must be a whole number"),
@@ -149,8 +160,10 @@ DEFECTS: dict[str, tuple[Mutation, str]] = {
     "timestamp as a number": (_set("votes.0.created_at", 1750000000), "votes[0].created_at must be a timestamp"),
     "check-in on 30 February": (_set("checkins.0.checked_on", "2025-02-30"), "checkins[0].checked_on must be a date"),
     "next check-in not after it": (_set("checkins.0.next_checkin", "2025-04-20"), "must come after"),
-    "owner of an undecided initiative": (_owner_without_decision,
-                                         "owners[0].initiative refers to initiative 1, which is not decided"),
+    "owner of an undecided initiative": (
+        _owner_without_decision,
+        "owners[0].initiative refers to initiative 1, which is not decided",
+    ),
     "unit over 30 characters": (_set("owners.0.unit", "u" * 31), "owners[0].unit is 31 characters long"),
     "owner name over the limit": (_set("owners.0.owner", "o" * (OWNER_MAX + 1)), "the limit is 80"),
     "description over the limit": (_set("initiatives.0.description", "d" * (LONG_MAX + 1)), "the limit is 1000"),
@@ -210,6 +223,7 @@ def test_a_limit_sized_file_is_parsed() -> None:
 
 # --- what the app can produce is accepted ------------------------------------------------------
 
+
 def _votes_on_hidden_notes(doc: Doc) -> None:
     """Votes on a note hidden as noise are refunded, so they do not count against the budget."""
     hidden = next(b["id"] for b in doc["bottlenecks"] if b["hidden"])
@@ -224,14 +238,16 @@ def _format(name: str, drop_inputs: bool) -> Mutation:
         for item in doc["initiatives"] if drop_inputs else []:
             for key in ("answers", "picks", "volunteers"):
                 del item[key]
+
     return mutate
 
 
 def _running_current_step(doc: Doc) -> None:
     """A live workshop exported mid-step: its current step runs, and may be in overtime."""
     doc["workshop"].update(ended_at=None, locked=False)
-    doc["steps"][4].update(state="running", deadline=doc["workshop"]["created_at"],
-                           run_started=doc["workshop"]["created_at"])
+    doc["steps"][4].update(
+        state="running", deadline=doc["workshop"]["created_at"], run_started=doc["workshop"]["created_at"]
+    )
 
 
 ACCEPTED: dict[str, Mutation] = {
@@ -268,6 +284,7 @@ def test_text_is_stored_as_the_actions_clean_it(base_doc: Doc, tmp_path: Path) -
 
 # --- validate is pure; apply is all or nothing ---------------------------------------------------
 
+
 def test_validate_needs_no_database_and_leaves_the_document_alone(base_doc: Doc) -> None:
     doc = copy.deepcopy(base_doc)
     plan = importer.validate(doc)
@@ -277,14 +294,16 @@ def test_validate_needs_no_database_and_leaves_the_document_alone(base_doc: Doc)
     assert [p["ref"] for p in plan.participants] == [p["id"] for p in base_doc["participants"]]
 
 
-def test_apply_writes_nothing_when_a_write_fails_midway(base_doc: Doc, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_apply_writes_nothing_when_a_write_fails_midway(
+    base_doc: Doc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = storage.connect(tmp_path / "target.db")
     plan = importer.validate(copy.deepcopy(base_doc))
     before = dump(db)
 
     def broken(*args: Any) -> int:
         raise sqlite3.IntegrityError("disk says no")
+
     monkeypatch.setattr(storage, "insert_checkin", broken)
     with pytest.raises(ImportRefused, match="could not be stored"):
         importer.apply(db, plan)
@@ -316,21 +335,81 @@ def test_round_trip_is_identical_apart_from_the_export_time(base_doc: Doc, tmp_p
 
 # --- every mutation of a real export: refused, or imported and readable ----------------------------
 
-SPECIAL_TEXT = ["", " ", "\ud800", "\udfff", "a\x00b", "\u202e", "\n\n", "0",
-                "2025-02-30", "2025-06-15", "9999-12-31", "0001-01-01", "2025-06-15T12:00:00+00:00",
-                "0001-01-01T00:00:00", "9999-12-31T23:59:59+00:00", "2025-06-15T12:00:00", "running", "paused",
-                "pending", "done", "build", "buy", "on_track", "facilitator", "leader link", "worse", "revenue",
-                "platform", "roi", "wsjf", "scaleup", "owners"]
-SPECIAL_NUMBERS = [0, -1, 1, 2, 5, 6, 20, 21, 100, 10**15, 10**16, 2**62, 2**63, 10**400, 0.5, -0.0, 1e-300,
-                   5e-324, 1e300, float("nan"), float("inf"), float("-inf")]
+SPECIAL_TEXT = [
+    "",
+    " ",
+    "\ud800",
+    "\udfff",
+    "a\x00b",
+    "\u202e",
+    "\n\n",
+    "0",
+    "2025-02-30",
+    "2025-06-15",
+    "9999-12-31",
+    "0001-01-01",
+    "2025-06-15T12:00:00+00:00",
+    "0001-01-01T00:00:00",
+    "9999-12-31T23:59:59+00:00",
+    "2025-06-15T12:00:00",
+    "running",
+    "paused",
+    "pending",
+    "done",
+    "build",
+    "buy",
+    "on_track",
+    "facilitator",
+    "leader link",
+    "worse",
+    "revenue",
+    "platform",
+    "roi",
+    "wsjf",
+    "scaleup",
+    "owners",
+]
+SPECIAL_NUMBERS = [
+    0,
+    -1,
+    1,
+    2,
+    5,
+    6,
+    20,
+    21,
+    100,
+    10**15,
+    10**16,
+    2**62,
+    2**63,
+    10**400,
+    0.5,
+    -0.0,
+    1e-300,
+    5e-324,
+    1e300,
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+]
 HUGE_TEXT = st.sampled_from([281, 5000, 1_000_000]).map(lambda n: "x" * n)
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=30),
     st.text(alphabet=st.characters(categories=["Cc", "Cs", "Co", "Cf", "Zl", "Zp"]), min_size=1, max_size=5),
-    st.sampled_from(SPECIAL_TEXT), st.sampled_from(SPECIAL_NUMBERS), HUGE_TEXT,
+    st.sampled_from(SPECIAL_TEXT),
+    st.sampled_from(SPECIAL_NUMBERS),
+    HUGE_TEXT,
 )
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3)
-                      | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
 
 
 def paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -400,8 +479,9 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path]:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
-def test_a_mutated_export_is_refused_or_imported_and_readable(base_doc: Doc, scratch: Callable[[], Path],
-                                                              data: st.DataObject) -> None:
+def test_a_mutated_export_is_refused_or_imported_and_readable(
+    base_doc: Doc, scratch: Callable[[], Path], data: st.DataObject
+) -> None:
     doc = copy.deepcopy(base_doc)
     places = paths(doc)
     for _ in range(data.draw(st.sampled_from([1, 1, 1, 2]), label="mutations")):
@@ -440,11 +520,16 @@ def _exists(doc: Any, path: tuple[Any, ...]) -> bool:
 
 # --- the command line ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("content, fragment", [
-    (None, "an import may be at most 5,000,000 bytes"),
-    ("[" * 5000, "nested too deeply"),
-    ('{"format": "scaling-workshop/3", "workshop": {"code": "\\ud800"}}', "workshop.code"),
-], ids=["too large", "deep nesting", "lone surrogate"])
+
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (None, "an import may be at most 5,000,000 bytes"),
+        ("[" * 5000, "nested too deeply"),
+        ('{"format": "scaling-workshop/3", "workshop": {"code": "\\ud800"}}', "workshop.code"),
+    ],
+    ids=["too large", "deep nesting", "lone surrogate"],
+)
 def test_the_command_line_refuses_in_one_line(tmp_path: Path, content: str | None, fragment: str) -> None:
     bad = tmp_path / "bad.json"
     if content is None:

@@ -9,14 +9,12 @@ import os
 import re
 from pathlib import Path
 
-import pytest
+from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from workshop import actions, followup, storage
 from workshop.demo import create_demo
 from workshop.state import load
-
-from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 
 def test_leader_link_checkin_download_portfolio_and_revoke(tmp_path):
@@ -69,9 +67,13 @@ def test_leader_link_checkin_download_portfolio_and_revoke(tmp_path):
             leader.get_by_text("Check-in recorded.").wait_for(timeout=30_000)
             tracing = next(t for t in load(db, made.code).tracks if t.title.startswith("Distributed tracing"))
             assert (tracing.value, tracing.latest["via"], tracing.latest["note"]) == (
-                74, "leader link", "Search traced <b>too</b>")
+                74,
+                "leader link",
+                "Search traced <b>too</b>",
+            )
             playwright.expect(leader.get_by_text("Overdue: Distributed tracing", exact=False)).to_have_count(
-                0, timeout=15_000)
+                0, timeout=15_000
+            )
 
             with leader.expect_download(timeout=60_000) as download:
                 leader.get_by_role("button", name="PDF").click()

@@ -11,12 +11,11 @@ from typing import Any
 
 import pytest
 from starlette.applications import Starlette
-
-from workshop.fairuse import FairUse
 from starlette.testclient import TestClient
-from tests.helpers import NOW, version
 
+from tests.helpers import NOW, version
 from workshop import actions, live, storage
+from workshop.fairuse import FairUse
 from workshop.hub import Hub
 from workshop.room import meta_of
 
@@ -27,13 +26,33 @@ SCORES = {"value": 8, "effort": 3, "urgency": 7, "confidence": 70}
 VALID: dict[str, dict[str, Any]] = {
     "bottlenecks": {"token": "@ann", "dimension": "product", "text": "Deploys take a day", "client_id": "n-1"},
     "votes": {"token": "@ann", "bottleneck_id": "@b1"},
-    "impacts": {"token": "@ann", "bottleneck_id": "@b2", "outcome": "revenue", "direction": "worse",
-                "magnitude": 3, "because": "Deals wait on SSO", "money": 5000, "client_id": "i-1"},
-    "impacts/edit": {"token": "@ann", "impact_id": "@impact", "bottleneck_id": "@b1", "outcome": "churn",
-                     "direction": "better", "magnitude": 5, "because": "Outages at renewal"},
+    "impacts": {
+        "token": "@ann",
+        "bottleneck_id": "@b2",
+        "outcome": "revenue",
+        "direction": "worse",
+        "magnitude": 3,
+        "because": "Deals wait on SSO",
+        "money": 5000,
+        "client_id": "i-1",
+    },
+    "impacts/edit": {
+        "token": "@ann",
+        "impact_id": "@impact",
+        "bottleneck_id": "@b1",
+        "outcome": "churn",
+        "direction": "better",
+        "magnitude": 5,
+        "because": "Outages at renewal",
+    },
     "impacts/withdraw": {"token": "@ann", "impact_id": "@impact"},
-    "initiatives": {"token": "@ann", "title": "Error budgets", "bottleneck_ids": ["@b1"],
-                    "description": "Pause features when the budget is spent", "client_id": "p-1"},
+    "initiatives": {
+        "token": "@ann",
+        "title": "Error budgets",
+        "bottleneck_ids": ["@b1"],
+        "description": "Pause features when the budget is spent",
+        "client_id": "p-1",
+    },
     "scores": {"token": "@ann", "initiative_id": "@initiative", "scores": SCORES},
     "picks": {"token": "@ann", "initiative_id": "@initiative", "choice": "buy", "reason": "Commodity"},
     "volunteers": {"token": "@ann", "initiative_id": "@initiative", "on": True},
@@ -44,24 +63,48 @@ OPTIONAL = {"client_id", "money", "description", "reason", "choice", "on"}
 REQUIRED = [(path, name) for path, body in VALID.items() for name in body if name not in OPTIONAL]
 ID_REFS = {"@b1", "@b2", "@impact", "@initiative"}
 WITH_IDS = [path for path, body in VALID.items() if ID_REFS & set(json.dumps(body).split('"'))]
-TEXT_FIELDS = [("bottlenecks", "text"), ("impacts", "because"), ("impacts/edit", "because"),
-               ("picks", "reason")]
+TEXT_FIELDS = [("bottlenecks", "text"), ("impacts", "because"), ("impacts/edit", "because"), ("picks", "reason")]
 WRONG_TYPES = [
-    ("bottlenecks", "dimension", ["product"]), ("bottlenecks", "dimension", "sales"), ("bottlenecks", "text", 42),
-    ("bottlenecks", "client_id", 7), ("votes", "bottleneck_id", "one"), ("votes", "bottleneck_id", [1]),
-    ("votes", "bottleneck_id", 1.5), ("votes", "bottleneck_id", True), ("votes", "bottleneck_id", 10**30),
-    ("impacts", "magnitude", "big"), ("impacts", "magnitude", 6), ("impacts", "direction", []),
-    ("impacts", "direction", {"worse": 1}), ("impacts", "outcome", "mood"), ("impacts", "money", -1),
-    ("impacts", "money", "lots"), ("impacts", "bottleneck_id", {}), ("impacts/edit", "impact_id", "x"),
-    ("impacts/edit", "direction", ["worse"]), ("impacts/edit", "magnitude", 0),
-    ("impacts/withdraw", "impact_id", None), ("initiatives", "bottleneck_ids", "1"),
-    ("initiatives", "bottleneck_ids", []), ("initiatives", "bottleneck_ids", ["x"]),
-    ("initiatives", "bottleneck_ids", {"1": 1}), ("initiatives", "title", 7), ("initiatives", "description", []),
+    ("bottlenecks", "dimension", ["product"]),
+    ("bottlenecks", "dimension", "sales"),
+    ("bottlenecks", "text", 42),
+    ("bottlenecks", "client_id", 7),
+    ("votes", "bottleneck_id", "one"),
+    ("votes", "bottleneck_id", [1]),
+    ("votes", "bottleneck_id", 1.5),
+    ("votes", "bottleneck_id", True),
+    ("votes", "bottleneck_id", 10**30),
+    ("impacts", "magnitude", "big"),
+    ("impacts", "magnitude", 6),
+    ("impacts", "direction", []),
+    ("impacts", "direction", {"worse": 1}),
+    ("impacts", "outcome", "mood"),
+    ("impacts", "money", -1),
+    ("impacts", "money", "lots"),
+    ("impacts", "bottleneck_id", {}),
+    ("impacts/edit", "impact_id", "x"),
+    ("impacts/edit", "direction", ["worse"]),
+    ("impacts/edit", "magnitude", 0),
+    ("impacts/withdraw", "impact_id", None),
+    ("initiatives", "bottleneck_ids", "1"),
+    ("initiatives", "bottleneck_ids", []),
+    ("initiatives", "bottleneck_ids", ["x"]),
+    ("initiatives", "bottleneck_ids", {"1": 1}),
+    ("initiatives", "title", 7),
+    ("initiatives", "description", []),
     ("initiatives", "description", 0),
-    ("scores", "scores", []), ("scores", "scores", "8,3,7,70"), ("scores", "scores", {**SCORES, "value": 99}),
-    ("scores", "scores", {"value": 8}), ("scores", "initiative_id", "first"), ("picks", "choice", "steal"),
-    ("picks", "choice", []), ("picks", "reason", 5), ("picks", "reason", []), ("volunteers", "on", "yes"),
-    ("volunteers", "on", 1), ("volunteers", "initiative_id", -1),
+    ("scores", "scores", []),
+    ("scores", "scores", "8,3,7,70"),
+    ("scores", "scores", {**SCORES, "value": 99}),
+    ("scores", "scores", {"value": 8}),
+    ("scores", "initiative_id", "first"),
+    ("picks", "choice", "steal"),
+    ("picks", "choice", []),
+    ("picks", "reason", 5),
+    ("picks", "reason", []),
+    ("volunteers", "on", "yes"),
+    ("volunteers", "on", 1),
+    ("volunteers", "initiative_id", -1),
 ]
 
 
@@ -122,8 +165,9 @@ def fill(template: Any, room: Room, ids: Room | None = None) -> Any:
 @pytest.fixture
 def lv(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKSHOP_DB", str(tmp_path / "x.db"))
-    monkeypatch.setattr(live, "HUB", Hub(build=lambda code: live.build_state(live._db(), code),
-                                         read_versions=live._read_versions))
+    monkeypatch.setattr(
+        live, "HUB", Hub(build=lambda code: live.build_state(live._db(), code), read_versions=live._read_versions)
+    )
     monkeypatch.setattr(live, "FAIR", FairUse())
     db = storage.connect(tmp_path / "x.db")
     rooms = make_room(db, "Workshop A"), make_room(db, "Workshop B")
@@ -150,6 +194,7 @@ def refused(lv: Live, status: int | tuple[int, ...], send) -> str:
 
 # --- the write registry ------------------------------------------------------------------
 
+
 def test_every_write_has_a_valid_body_in_this_file():
     assert set(VALID) == set(live.WRITES)
 
@@ -160,12 +205,15 @@ def _impact_row(lv: Live, impact_id: int):
 
 EFFECTS = {
     "bottlenecks": lambda lv, ans: storage.bottleneck(lv.db, lv.a.wid, ans["id"])["text"] == "Deploys take a day",
-    "votes": lambda lv, ans: ans["me"]["votes"] == {str(lv.a.b1): 1} and ans["votes_left"] == 4
-    and ans["me"]["votes_left"] == 4,
-    "impacts": lambda lv, ans: _impact_row(lv, ans["id"])["because"] == "Deals wait on SSO"
-    and _impact_row(lv, ans["id"])["money"] == 5000,
-    "impacts/edit": lambda lv, ans: _impact_row(lv, lv.a.impact)["magnitude"] == 5
-    and _impact_row(lv, lv.a.impact)["outcome"] == "churn",
+    "votes": lambda lv, ans: (
+        ans["me"]["votes"] == {str(lv.a.b1): 1} and ans["votes_left"] == 4 and ans["me"]["votes_left"] == 4
+    ),
+    "impacts": lambda lv, ans: (
+        _impact_row(lv, ans["id"])["because"] == "Deals wait on SSO" and _impact_row(lv, ans["id"])["money"] == 5000
+    ),
+    "impacts/edit": lambda lv, ans: (
+        _impact_row(lv, lv.a.impact)["magnitude"] == 5 and _impact_row(lv, lv.a.impact)["outcome"] == "churn"
+    ),
     "impacts/withdraw": lambda lv, ans: _impact_row(lv, lv.a.impact) is None,
     "initiatives": lambda lv, ans: storage.initiative(lv.db, lv.a.wid, ans["id"])["title"] == "Error budgets",
     "scores": lambda lv, ans: ans["me"]["scores"] == {str(lv.a.initiative): SCORES},
@@ -197,8 +245,9 @@ def test_unvote_and_take_back_a_pick_and_step_back(lv):
     assert lv.post("volunteers", {**fill(VALID["volunteers"], lv.a), "on": False}).json()["me"]["volunteered"] == []
 
 
-@pytest.mark.parametrize("path,table", [("bottlenecks", "bottlenecks"), ("impacts", "impacts"),
-                                        ("initiatives", "initiatives")])
+@pytest.mark.parametrize(
+    "path,table", [("bottlenecks", "bottlenecks"), ("impacts", "impacts"), ("initiatives", "initiatives")]
+)
 def test_a_retried_client_id_is_stored_once(lv, path, table):
     body = fill(VALID[path], lv.a)
     first, second = lv.post(path, body).json(), lv.post(path, body).json()
@@ -209,6 +258,7 @@ def test_a_retried_client_id_is_stored_once(lv, path, table):
 
 
 # --- refusals: a one-line 4xx and nothing written ------------------------------------------
+
 
 @pytest.mark.parametrize("path,name", REQUIRED)
 def test_a_missing_field_is_refused(lv, path, name):
@@ -275,21 +325,51 @@ def test_an_unknown_or_overlong_code_is_refused(lv, path):
     assert live.HUB.entries == {}
 
 
-@pytest.mark.parametrize("path", ["merge", "next", "previous", "hide", "lock", "end", "timer", "decisions",
-                                  "owners", "answers", "bottlenecks/merge", "bottlenecks/hide", "votes/budget"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "merge",
+        "next",
+        "previous",
+        "hide",
+        "lock",
+        "end",
+        "timer",
+        "decisions",
+        "owners",
+        "answers",
+        "bottlenecks/merge",
+        "bottlenecks/hide",
+        "votes/budget",
+    ],
+)
 def test_there_is_no_facilitator_write(lv, path):
     for token in (lv.a.ann, lv.a.key):
-        refused(lv, (404, 405), lambda: lv.post(path, {"token": token, "key": lv.a.key, "source_id": lv.a.b2,
-                                                       "target_id": lv.a.b1, "bottleneck_id": lv.a.b1}))
+        refused(
+            lv,
+            (404, 405),
+            lambda: lv.post(
+                path,
+                {"token": token, "key": lv.a.key, "source_id": lv.a.b2, "target_id": lv.a.b1, "bottleneck_id": lv.a.b1},
+            ),
+        )
 
 
 def _raw(lv: Live, path: str, raw: bytes, **kwargs: Any):
-    return lv.client.post(f"/api/live/{lv.a.code}/{path}", content=raw,
-                          headers={"content-type": "application/json"}, **kwargs)
+    return lv.client.post(
+        f"/api/live/{lv.a.code}/{path}", content=raw, headers={"content-type": "application/json"}, **kwargs
+    )
 
 
-UNUSABLE = [b"{nope", b"[" * 5000, b"[]", b'"text"', b"null", b"\xff\xfe",
-            b'{"token":' + b"[" * 3000 + b"]" * 3000 + b"}"]
+UNUSABLE = [
+    b"{nope",
+    b"[" * 5000,
+    b"[]",
+    b'"text"',
+    b"null",
+    b"\xff\xfe",
+    b'{"token":' + b"[" * 3000 + b"]" * 3000 + b"}",
+]
 
 
 @pytest.mark.parametrize("path", [*sorted(live.WRITES), "me"])
@@ -326,6 +406,7 @@ def test_get_is_not_a_write(lv):
 
 # --- the participant's own view ------------------------------------------------------------
 
+
 def test_me_answers_the_own_view_and_writes_nothing(lv):
     actions.vote(lv.db, lv.a.code, lv.a.bo, lv.a.b1)
     before = lv.dump()
@@ -341,6 +422,7 @@ def test_me_refuses_a_token_of_another_workshop(lv):
 
 
 # --- reading -------------------------------------------------------------------------------
+
 
 def state_of(lv: Live, query: str = "", code: str | None = None):
     return lv.client.get(f"/api/live/{code or lv.a.code}{query}")
@@ -386,12 +468,14 @@ def in_thread(fn):
         started = time.monotonic()
         out["result"] = fn()
         out["took"] = time.monotonic() - started
+
     thread = threading.Thread(target=run)
     thread.start()
 
     def result():
         thread.join(15)
         return out["result"], out["took"]
+
     return result
 
 

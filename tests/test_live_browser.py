@@ -12,12 +12,10 @@ import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
+from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from workshop import actions, storage
-
-from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 PHONES = 5
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 from views import registry
 from workshop import actions, followup, storage
 from workshop.demo import create_demo
-from workshop.text import md_escape
 from workshop.state import load
 from workshop.steps import STEPS
+from workshop.text import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 STEP_PAGES = {view.step.key: view.page.name for view in registry.VIEWS}
@@ -97,7 +97,11 @@ def test_projector_shows_each_steps_own_content(app_db, step):
     charts = len(at.get("vega_lite_chart"))
     assert charts == (1 if step.key in ("impact", "prioritise") else 0)
     others = {text for key, texts_ in PROJECTED.items() if key != step.key for text in texts_}
-    assert not any(text in shown for text in others - set(PROJECTED[step.key]) if text not in ("1\\. ", md_escape("Why: "), md_escape("DRI: ")))
+    assert not any(
+        text in shown
+        for text in others - set(PROJECTED[step.key])
+        if text not in ("1\\. ", md_escape("Why: "), md_escape("DRI: "))
+    )
 
 
 def test_projector_keeps_participant_text_literal(app_db):
@@ -106,8 +110,9 @@ def test_projector_keeps_participant_text_literal(app_db):
     snapshot = load(app_db, made.code)
     first = snapshot.plan[0]
     title = "<b>Bold</b> [a](javascript:x)"
-    actions.edit_initiative(app_db, made.code, made.facilitator_key, first.id, title, first.description,
-                            first.bottleneck_ids)
+    actions.edit_initiative(
+        app_db, made.code, made.facilitator_key, first.id, title, first.description, first.bottleneck_ids
+    )
     for step in ("prioritise", "decide", "owners"):
         actions.go_to_step(app_db, made.code, made.facilitator_key, step)
         at = open_page("projector.py", ws=made.code)
@@ -232,11 +237,14 @@ def test_the_facilitator_sees_the_rooms_picks_and_volunteers_and_answers_reach_t
 ANSWERS_BUY = {"core": "no", "speed": "speed", "network": "no", "capability": "yes", "cost": "buy"}
 
 
-@pytest.mark.parametrize("missing, phrase", [
-    ("platform", "no platform bottleneck"),
-    ("owner", "missing an owner"),
-    ("observability", "Nobody confirmed logging"),
-])
+@pytest.mark.parametrize(
+    "missing, phrase",
+    [
+        ("platform", "no platform bottleneck"),
+        ("owner", "missing an owner"),
+        ("observability", "Nobody confirmed logging"),
+    ],
+)
 def test_summary_shows_exactly_the_open_items(app_db, missing, phrase):
     made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
     code, key = made.code, made.facilitator_key
@@ -264,6 +272,7 @@ def test_summary_shows_exactly_the_open_items(app_db, missing, phrase):
 
 # --- leaders and follow-through -----------------------------------------------------------
 
+
 def followup_sample(app_db):
     made = create_demo(app_db, followup_days=70)
     return made, actions.issue_leader_link(app_db, made.code, made.facilitator_key)
@@ -290,8 +299,14 @@ def test_the_leader_link_shows_the_summary_and_follow_through_without_controls(a
     assert "Overdue check-ins 1" in shown
     assert "Share with leaders" not in shown
     labels = {b.label for b in at.button}
-    assert not labels & {"⏸ Pause", "▶ Start", "Next ▶", "Reissue the leader link", "Revoke the leader link",
-                         "Remove check-in"}
+    assert not labels & {
+        "⏸ Pause",
+        "▶ Start",
+        "Next ▶",
+        "Reissue the leader link",
+        "Revoke the leader link",
+        "Remove check-in",
+    }
     assert len(at.get("vega_lite_chart")) == 4  # plan, progress, impact map, time
     assert leader in at.query_params.get("l", [])
 
@@ -311,7 +326,11 @@ def test_a_leader_records_a_checkin_from_the_summary(app_db):
     assert not at.exception
     latest = next(t for t in load(app_db, made.code).tracks if t.initiative_id == tracing.initiative_id).latest
     assert (latest["value"], latest["status"], latest["via"], latest["note"]) == (
-        71, "at_risk", "leader link", "<b>Payments</b> traced")
+        71,
+        "at_risk",
+        "leader link",
+        "<b>Payments</b> traced",
+    )
     assert "Check\\-in recorded." in texts(at)
     assert "Overdue check-ins 0" in texts(at)
 

@@ -17,14 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from workshop import actions, storage
 from workshop.demo import create_demo
 from workshop.state import load
 from workshop.steps import DIMENSION_KEYS, STEPS
-
-from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 EXPECTED = {
     "bottlenecks": "live-board",
@@ -34,8 +33,8 @@ EXPECTED = {
     "owners": "Ship It checklist",
 }
 EXTRA_NOTES = 60
-SMALLEST_TEXT = 24      # px at 1080p
-CODE_HEIGHT = 72        # px, at every screen size
+SMALLEST_TEXT = 24  # px at 1080p
+CODE_HEIGHT = 72  # px, at every screen size
 SCREENS = {"1080p": (1920, 1080), "720p": (1280, 720)}
 CONSOLE = (1440, 900)
 
@@ -163,16 +162,22 @@ def test_projector_follows_the_room_without_a_reload(room):
     actions.go_to_step(db, code, key, "prioritise")
     wait_for_step(page, "prioritise")
     participant = actions.join(db, code, "Late idea").token
-    late = actions.add_initiative(db, code, participant, "Projected without reload",
-                                  [snapshot.live_bottlenecks[0]["id"]])
+    late = actions.add_initiative(
+        db, code, participant, "Projected without reload", [snapshot.live_bottlenecks[0]["id"]]
+    )
     actions.score_initiative(db, code, participant, late, {"value": 10, "effort": 1, "urgency": 9, "confidence": 100})
     page.get_by_text("Projected without reload", exact=False).first.wait_for(timeout=20_000)
     db.close()
     assert not errors, errors
 
 
-FACILITATOR_PAGES = [("start", None), *((f"step-{s.number}", s.key) for s in STEPS), ("ship-it", None),
-                     ("portfolio", None), ("projector", None)]
+FACILITATOR_PAGES = [
+    ("start", None),
+    *((f"step-{s.number}", s.key) for s in STEPS),
+    ("ship-it", None),
+    ("portfolio", None),
+    ("projector", None),
+]
 
 
 def test_axe_finds_no_critical_violation_and_the_console_is_pictured(room, shots):

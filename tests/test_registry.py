@@ -28,10 +28,11 @@ def section(title: str) -> str:
     """The README's text under one `## title`, up to the next `## ` heading."""
     start = README.index(f"\n## {title}\n")
     end = README.find("\n## ", start + 1)
-    return README[start:end if end != -1 else None]
+    return README[start : end if end != -1 else None]
 
 
 # --- the views' registry ----------------------------------------------------------------
+
 
 def test_every_step_has_a_page_and_a_projector_renderer() -> None:
     assert [view.step for view in registry.VIEWS] == list(STEPS)
@@ -77,7 +78,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("views/live.css", "platform"): "CSS class names built from the dimension key (.sw-col-<key>)",
     ("views/live.css", "organisation"): "CSS class names built from the dimension key (.sw-col-<key>)",
     ("views/live_steps.js", "bottlenecks"): "the live route POST …/bottlenecks, not the step",
-    ("views/live_steps.js", "impact"): "the impact form's draft name in the browser's storage, and prose ('your impact: …')",
+    (
+        "views/live_steps.js",
+        "impact",
+    ): "the impact form's draft name in the browser's storage, and prose ('your impact: …')",
 }
 # Files where the spelling is a table, a column or a JSON field of the same name, never the key.
 SAME_SPELLING: dict[str, str] = {
@@ -109,20 +113,33 @@ def literals(path: Path) -> list[tuple[int, str]]:
     """(line, key) for every step or dimension key written as a literal in one source file."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".py":
-        return [(node.lineno, node.value) for node in ast.walk(ast.parse(text))
-                if isinstance(node, ast.Constant) and node.value in KEYS]
+        return [
+            (node.lineno, node.value)
+            for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.Constant) and node.value in KEYS
+        ]
     words = "|".join(sorted(KEYS))
     if path.suffix == ".js":  # quoted, or a bare object key (`bottlenecks: …`)
         pattern = re.compile(rf"""(["'`])({words})\1|(?<![\w.])({words})\s*:(?!:)""")
     else:  # CSS: any class or attribute naming one
         pattern = re.compile(rf"\b({words})\b")
-    return [(text.count("\n", 0, m.start()) + 1, next(g for g in m.groups()[1:] if g) if path.suffix == ".js"
-             else m.group(1)) for m in pattern.finditer(text)]
+    return [
+        (
+            text.count("\n", 0, m.start()) + 1,
+            next(g for g in m.groups()[1:] if g) if path.suffix == ".js" else m.group(1),
+        )
+        for m in pattern.finditer(text)
+    ]
 
 
 def sources() -> list[Path]:
-    files = [*(ROOT / "workshop").rglob("*.py"), *(ROOT / "views").glob("*.py"), *(ROOT / "views").glob("*.js"),
-             *(ROOT / "views").glob("*.css"), ROOT / "app.py"]
+    files = [
+        *(ROOT / "workshop").rglob("*.py"),
+        *(ROOT / "views").glob("*.py"),
+        *(ROOT / "views").glob("*.js"),
+        *(ROOT / "views").glob("*.css"),
+        ROOT / "app.py",
+    ]
     return sorted(f for f in files if f.name != "steps.py" or f.parent.name != "workshop")
 
 
@@ -144,6 +161,7 @@ def test_every_allowed_literal_still_exists(name: tuple[str, str]) -> None:
 
 
 # --- the README names every module, command and route -----------------------------------
+
 
 def layout_paths() -> set[str]:
     """Every file the README's layout names, with its folder (`views/ui.py`).
@@ -173,11 +191,16 @@ def layout_paths() -> set[str]:
 
 
 def test_every_module_is_in_the_readme_layout() -> None:
-    files = [*(ROOT / "workshop").rglob("*.py"), *(ROOT / "views").rglob("*.py"), *(ROOT / "views").glob("*.js"),
-             *(ROOT / "views").glob("*.css")]
+    files = [
+        *(ROOT / "workshop").rglob("*.py"),
+        *(ROOT / "views").rglob("*.py"),
+        *(ROOT / "views").glob("*.js"),
+        *(ROOT / "views").glob("*.css"),
+    ]
     named = layout_paths()
-    missing = sorted(path for f in files if not f.name.startswith("__")
-                     and (path := f.relative_to(ROOT).as_posix()) not in named)
+    missing = sorted(
+        path for f in files if not f.name.startswith("__") and (path := f.relative_to(ROOT).as_posix()) not in named
+    )
     assert missing == []
     assert sorted(path for path in named if not (ROOT / path).exists()) == [], "no entry for a file that is gone"
 

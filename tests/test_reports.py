@@ -18,9 +18,21 @@ from workshop import actions, checklist, cli, numbers, reports, state
 from workshop.errors import InvalidInput
 
 INJECTIONS = ("<script>alert(1)</script>", "![x](http://host/x.png)", "[a](javascript:x)", "# Big")
-FORMULA = "=HYPERLINK(\"http://evil\",\"click\")"
-DEMO_ROWS = {"workshop": 13, "steps": 5, "participants": 6, "bottlenecks": 13, "impacts": 8, "initiatives": 6,
-             "scores": 24, "decisions": 4, "owners": 4, "followup": 4, "checkins": 0, "checklist": 5}
+FORMULA = '=HYPERLINK("http://evil","click")'
+DEMO_ROWS = {
+    "workshop": 13,
+    "steps": 5,
+    "participants": 6,
+    "bottlenecks": 13,
+    "impacts": 8,
+    "initiatives": 6,
+    "scores": 24,
+    "decisions": 4,
+    "owners": 4,
+    "followup": 4,
+    "checkins": 0,
+    "checklist": 5,
+}
 
 
 @pytest.fixture
@@ -33,22 +45,31 @@ def hostile(db, workshop) -> state.Snapshot:
     """A workshop whose participants typed Markdown, HTML, formulas and typographic Unicode."""
     code, key = workshop.code, workshop.facilitator_key
     token = actions.join(db, code, "Zoë “the tester”", now=NOW).token
-    notes = [actions.add_bottleneck(db, code, token, dimension, text, now=NOW)
-             for dimension, text in (("product", INJECTIONS[0]), ("platform", INJECTIONS[1]),
-                                     ("organisation", INJECTIONS[2]), ("product", INJECTIONS[3]),
-                                     ("platform", FORMULA), ("organisation", "Café hiring costs €90k — “slow”"))]
+    notes = [
+        actions.add_bottleneck(db, code, token, dimension, text, now=NOW)
+        for dimension, text in (
+            ("product", INJECTIONS[0]),
+            ("platform", INJECTIONS[1]),
+            ("organisation", INJECTIONS[2]),
+            ("product", INJECTIONS[3]),
+            ("platform", FORMULA),
+            ("organisation", "Café hiring costs €90k — “slow”"),
+        )
+    ]
     actions.vote(db, code, token, notes[0], now=NOW)
     actions.add_impact(db, code, token, notes[1], "revenue", "worse", 4, INJECTIONS[2], money=90_000, now=NOW)
     first = actions.add_initiative(db, code, token, "Observability: tracing for checkout", notes[:3], now=NOW)
     second = actions.add_initiative(db, code, token, INJECTIONS[3] + " initiative", notes[3:], now=NOW)
     for item, urgency in ((first, 9), (second, 4)):
-        actions.score_initiative(db, code, token, item, {"value": 8, "effort": 3, "urgency": urgency,
-                                                         "confidence": 80}, now=NOW)
+        actions.score_initiative(
+            db, code, token, item, {"value": 8, "effort": 3, "urgency": urgency, "confidence": 80}, now=NOW
+        )
     actions.adopt_ranking(db, code, key)
     answers = {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}
     actions.record_decision(db, code, key, first, answers, "buy", "Rationale " + INJECTIONS[1], now=NOW)
-    actions.assign_owner(db, code, key, first, "Dana <b>bold</b>", "Traced services", 10, 90, date(2025, 7, 1),
-                         unit="%", now=NOW)
+    actions.assign_owner(
+        db, code, key, first, "Dana <b>bold</b>", "Traced services", 10, 90, date(2025, 7, 1), unit="%", now=NOW
+    )
     return state.load(db, code)
 
 
@@ -70,6 +91,7 @@ def pdf_images(data: bytes) -> int:
 
 
 # --- tables ------------------------------------------------------------------------------
+
 
 def test_tables_cover_every_part_of_the_workshop(snapshot):
     tables = reports.tables(snapshot, NOW)
@@ -110,6 +132,7 @@ def test_decisions_table_records_an_overrule(hostile):
 
 # --- XLSX ----------------------------------------------------------------------------------
 
+
 def test_xlsx_has_one_sheet_per_table_with_a_header_row(snapshot):
     book = load_workbook(io.BytesIO(reports.to_xlsx(snapshot, NOW)))
     assert book.sheetnames == [name.capitalize() for name in reports.TABLES]
@@ -120,8 +143,10 @@ def test_xlsx_has_one_sheet_per_table_with_a_header_row(snapshot):
         assert [c.value for c in sheet[1]] == list(frame.columns)
         assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
     bottlenecks = book["Bottlenecks"]
-    widths = {bottlenecks.cell(1, c).value: bottlenecks.column_dimensions[chr(64 + c)].width
-              for c in range(1, bottlenecks.max_column + 1)}
+    widths = {
+        bottlenecks.cell(1, c).value: bottlenecks.column_dimensions[chr(64 + c)].width
+        for c in range(1, bottlenecks.max_column + 1)
+    }
     assert widths["Bottleneck"] > widths["Votes"] and widths["Bottleneck"] <= reports.MAX_COLUMN_WIDTH + 2
 
 
@@ -133,6 +158,7 @@ def test_xlsx_keeps_participant_text_literal(hostile):
 
 
 # --- CSV ---------------------------------------------------------------------------------
+
 
 def test_csv_zip_has_one_file_per_table(snapshot):
     archive = zipfile.ZipFile(io.BytesIO(reports.to_csv_zip(snapshot, NOW)))
@@ -160,6 +186,7 @@ def test_csv_of_an_unknown_table_is_refused(snapshot):
 
 # --- PDF -----------------------------------------------------------------------------------
 
+
 def test_pdf_holds_the_checklist_the_plan_and_the_charts(snapshot):
     data = reports.to_pdf(snapshot, NOW)
     assert data.startswith(b"%PDF")
@@ -168,8 +195,14 @@ def test_pdf_holds_the_checklist_the_plan_and_the_charts(snapshot):
         assert item.title in text
         assert " ".join(item.reason.split()) in text
     assert "None: ship it." in text
-    for title in ("Top bottlenecks per dimension", "Impact map", "Ranked plan", "Build / Buy / Partner decisions",
-                  "Owners, metrics and check-ins", "Time per step"):
+    for title in (
+        "Top bottlenecks per dimension",
+        "Impact map",
+        "Ranked plan",
+        "Build / Buy / Partner decisions",
+        "Owners, metrics and check-ins",
+        "Time per step",
+    ):
         assert title in text
     assert "Northwind Analytics" in text and "Scale-up" in text
     assert "Feature teams lose days every sprint to production incidents" in text
@@ -235,6 +268,7 @@ def test_pdf_pages_render_to_images(snapshot, tmp_path):
 
 
 # --- command line --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt, magic", [("pdf", b"%PDF"), ("xlsx", b"PK"), ("csv", b"PK")])
 def test_cli_writes_binary_exports_to_a_file(db, demo, tmp_path, fmt, magic):

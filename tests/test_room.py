@@ -7,13 +7,24 @@ import json
 from dataclasses import dataclass
 
 import pytest
-from tests.helpers import NOW
 
+from tests.helpers import NOW
 from workshop import actions, decide, room, scoring
 from workshop.errors import NotAllowed, NotFound
 from workshop.state import load
-from workshop.steps import (DIMENSION_KEYS, DIRECTIONS, LONG_MAX, MAGNITUDES, MONEY_MAX, NAME_MAX, NOTE_MAX, OUTCOME_KEYS,
-                            SHORT_MAX, STEP_KEYS, STEPS)
+from workshop.steps import (
+    DIMENSION_KEYS,
+    DIRECTIONS,
+    LONG_MAX,
+    MAGNITUDES,
+    MONEY_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    OUTCOME_KEYS,
+    SHORT_MAX,
+    STEP_KEYS,
+    STEPS,
+)
 
 SCORE = {"value": 7, "effort": 4, "urgency": 6, "confidence": 60}
 
@@ -44,6 +55,7 @@ def progress_of(db, code: str) -> dict:
 
 
 # --- who took part --------------------------------------------------------------------------
+
 
 def test_took_part_has_one_entry_per_step():
     assert tuple(room.TOOK_PART) == STEP_KEYS
@@ -82,10 +94,19 @@ def test_progress_counts_participants_who_acted_in_each_step(db, people):
 
 # --- the shared state -----------------------------------------------------------------------
 
+
 def test_the_demo_state_is_json_without_any_secret(db, demo):
     text = json.dumps(room.room_state(load(db, demo.code)))
-    secrets = {demo.facilitator_key, demo.facilitator_token, actions.hash_secret(demo.facilitator_key),
-               actions.hash_secret(demo.facilitator_token), "key_hash", "token_hash", "leader_hash", "client_id"}
+    secrets = {
+        demo.facilitator_key,
+        demo.facilitator_token,
+        actions.hash_secret(demo.facilitator_key),
+        actions.hash_secret(demo.facilitator_token),
+        "key_hash",
+        "token_hash",
+        "leader_hash",
+        "client_id",
+    }
     secrets |= {r[0] for r in db.execute("SELECT token_hash FROM participants").fetchall() if r[0]}
     assert len(secrets) > 8
     assert [s for s in secrets if s in text] == []
@@ -109,10 +130,13 @@ def test_the_state_follows_the_version_and_the_step(db, demo):
     assert state["step"]["key"] == "owners" and state["step"]["of"] == len(STEPS)
     assert [i["id"] for i in state["initiatives"]] == [i.id for i in snapshot.plan]
     assert state["top"] == [i.id for i in snapshot.top]
-    assert set(room.meta_of(state)) == {"code", "locked", "ended", "step", "timer", "vote_budget"}, "a note never wakes every phone"
+    assert set(room.meta_of(state)) == {"code", "locked", "ended", "step", "timer", "vote_budget"}, (
+        "a note never wakes every phone"
+    )
 
 
 # --- a participant's own view ---------------------------------------------------------------
+
 
 def test_merged_votes_appear_on_the_note_kept(db, people):
     p = people
@@ -163,6 +187,7 @@ def test_the_own_view_refuses_anyone_else(db, people, demo):
 
 # --- moderation ---------------------------------------------------------------------------
 
+
 def test_moderation_changes_on_merge_hide_and_restore_only(db, people):
     p = people
     keep, dup, noise = (note(db, p, p.ann, t) for t in ("Incidents", "Outages", "Lunch"))
@@ -174,9 +199,11 @@ def test_moderation_changes_on_merge_hide_and_restore_only(db, people):
     actions.vote(db, p.code, p.bo, keep)
     note(db, p, p.cy, "Slow reviews")
     assert moderation() == seen[-1]
-    for act in (lambda: actions.merge_bottlenecks(db, p.code, p.key, dup, keep),
-                lambda: actions.hide_bottleneck(db, p.code, p.key, noise),
-                lambda: actions.hide_bottleneck(db, p.code, p.key, noise, hidden=False)):
+    for act in (
+        lambda: actions.merge_bottlenecks(db, p.code, p.key, dup, keep),
+        lambda: actions.hide_bottleneck(db, p.code, p.key, noise),
+        lambda: actions.hide_bottleneck(db, p.code, p.key, noise, hidden=False),
+    ):
         act()
         assert moderation() != seen[-1]
         seen.append(moderation())
@@ -185,6 +212,7 @@ def test_moderation_changes_on_merge_hide_and_restore_only(db, people):
 
 
 # --- the vocabulary -----------------------------------------------------------------------
+
 
 def test_the_vocabulary_comes_from_the_one_definition_of_each_list():
     vocabulary = room.vocabulary()
@@ -196,9 +224,13 @@ def test_the_vocabulary_comes_from_the_one_definition_of_each_list():
     assert [c["key"] for c in vocabulary["choices"]] == list(decide.CHOICES)
     assert [d["key"] for d in vocabulary["directions"]] == list(DIRECTIONS)
     assert [m["key"] for m in vocabulary["magnitudes"]] == list(MAGNITUDES)
-    assert vocabulary["limits"] == {"name": NAME_MAX, "short": SHORT_MAX, "note": NOTE_MAX, "long": LONG_MAX,
-                                    "money": MONEY_MAX}
-
+    assert vocabulary["limits"] == {
+        "name": NAME_MAX,
+        "short": SHORT_MAX,
+        "note": NOTE_MAX,
+        "long": LONG_MAX,
+        "money": MONEY_MAX,
+    }
 
 
 def test_figures_reach_the_phones_in_the_one_number_format(db, demo):
@@ -212,4 +244,5 @@ def test_figures_reach_the_phones_in_the_one_number_format(db, demo):
         if item.owner:
             assert shown["owner"]["target_text"] == numbers.measure(item.owner["target"], item.owner["unit"])
     assert [i["money_text"] for i in data["impacts"] if i["money"]] == [
-        numbers.money(i["money"]) for i in snapshot.impacts if i["money"]]
+        numbers.money(i["money"]) for i in snapshot.impacts if i["money"]
+    ]

@@ -26,15 +26,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
+from playwright.sync_api import expect  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from workshop import actions, storage
 from workshop.decide import QUESTIONS
 from workshop.state import load
-
-from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
-from playwright.sync_api import expect  # noqa: E402
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 
 PHONES = 5
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -53,7 +52,9 @@ function findLive() {
 }
 """
 # Each phone notes, with the browser's own clock, when the live element starts showing a step.
-STEP_RECORDER = FIND_LIVE + """
+STEP_RECORDER = (
+    FIND_LIVE
+    + """
 window.__steps = [];
 (() => {
   let node = null;
@@ -71,6 +72,7 @@ window.__steps = [];
   }, 20);
 })();
 """
+)
 
 
 def token_of(url: str) -> str | None:
@@ -248,11 +250,14 @@ def test_five_phones_follow_the_whole_workshop(room):
             phones[0].wait_for_timeout(500)  # a rerun requested late would still be counted
             follow[step_key] = took
             wire_counts[step_key] = [w.reruns(m) for w, m in zip(wires, marks)]
-            print(f"{step_key}: phones showed it after {took} s; script runs per phone {wire_counts[step_key]}; "
-                  f"facilitator {facilitator_wire.reruns(facilitator_mark)}")
+            print(
+                f"{step_key}: phones showed it after {took} s; script runs per phone {wire_counts[step_key]}; "
+                f"facilitator {facilitator_wire.reruns(facilitator_mark)}"
+            )
             assert max(took) < FOLLOW_LIMIT, f"{step_key}: a phone took {max(took)} s (limit {FOLLOW_LIMIT} s): {took}"
-            assert wire_counts[step_key] == [0] * PHONES, \
+            assert wire_counts[step_key] == [0] * PHONES, (
                 f"{step_key}: a phone asked Streamlit to run a page: {[w.sent[m:] for w, m in zip(wires, marks)]}"
+            )
             # ...while the same counter does see the facilitator's console rerun to follow the room.
             assert facilitator_wire.reruns(facilitator_mark) >= 1, "the counter must see the console's reruns"
             for phone, token in zip(phones, tokens):
@@ -273,9 +278,12 @@ def test_five_phones_follow_the_whole_workshop(room):
             phone.locator(".sw-budget").filter(has_text="Votes left: 4 of 5").wait_for(timeout=5_000)
         for phone in phones:
             for note in notes:
-                phone.locator(".sw-card").filter(has_text=note).locator(".sw-votes").filter(
-                    has_text="1 vote").wait_for(timeout=10_000)
-        projector.locator("[data-dimension=platform] .sw-col-count").filter(has_text=str(PHONES)).wait_for(timeout=10_000)
+                phone.locator(".sw-card").filter(has_text=note).locator(".sw-votes").filter(has_text="1 vote").wait_for(
+                    timeout=10_000
+                )
+        projector.locator("[data-dimension=platform] .sw-col-count").filter(has_text=str(PHONES)).wait_for(
+            timeout=10_000
+        )
         screenshot("1-bottlenecks")
         projector_shot(1, "1-bottlenecks")
 
@@ -333,10 +341,14 @@ def test_five_phones_follow_the_whole_workshop(room):
             card.get_by_role("button", name="Save my pick").click()
             card.get_by_text("Your pick is in.").wait_for(timeout=5_000)
         for phone in phones:
-            phone.locator(f"[data-initiative='{top.id}'] .sw-split").filter(has_text=f"Buy {PHONES}").wait_for(timeout=10_000)
+            phone.locator(f"[data-initiative='{top.id}'] .sw-split").filter(has_text=f"Buy {PHONES}").wait_for(
+                timeout=10_000
+            )
         actions.record_decision(db, code, key, top.id, BUY_ANSWERS, None, "The room and the guide agree: buy.")
         for phone in phones:
-            phone.locator(f"[data-initiative='{top.id}'] .sw-decision").filter(has_text="Decided: Buy").wait_for(timeout=10_000)
+            phone.locator(f"[data-initiative='{top.id}'] .sw-decision").filter(has_text="Decided: Buy").wait_for(
+                timeout=10_000
+            )
         screenshot("4-decide")
         projector_shot(4, "4-decide")
 
@@ -348,8 +360,18 @@ def test_five_phones_follow_the_whole_workshop(room):
         for phone in phones:
             phone.get_by_test_id("live-owners").get_by_text(f"{PHONES} volunteers").wait_for(timeout=10_000)
         screenshot("5-owners")
-        actions.assign_owner(db, code, key, top.id, "Phone 2", "Lead time for changes", 10, 3,
-                             time.strftime("%Y-%m-%d", time.localtime(time.time() + 30 * 86400)), unit="days")
+        actions.assign_owner(
+            db,
+            code,
+            key,
+            top.id,
+            "Phone 2",
+            "Lead time for changes",
+            10,
+            3,
+            time.strftime("%Y-%m-%d", time.localtime(time.time() + 30 * 86400)),
+            unit="days",
+        )
         for phone in phones:
             phone.get_by_test_id("live-owners").get_by_text("Owner: Phone 2").wait_for(timeout=10_000)
         screenshot("5-owners-assigned")
@@ -386,8 +408,11 @@ NARROW = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_tou
 
 
 def blocking(violations: list[dict]) -> list[str]:
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-            for v in violations if v.get("impact") in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
+        if v.get("impact") in ("serious", "critical")
+    ]
 
 
 # KNOWN LAYOUT BUGS in views/live.css, reported to its owner and tolerated here until fixed (delete an
@@ -402,7 +427,7 @@ const main = document.querySelector('[data-testid=stMain]') || document.document
 const edge = Math.min(innerWidth, live.getBoundingClientRect().right);
 const name = (n) => n.tagName.toLowerCase() + (n.className ? '.' + String(n.className).trim().split(/\\s+/).join('.') : '')
   + ' "' + (n.textContent || '').trim().slice(0, 30) + '"';
-const known = {%s};
+const known = {__KNOWN__};
 const why = (n) => Object.keys(known).find((k) => known[k](n));
 const all = [...live.querySelectorAll('*')];
 const over = all.filter((n) => n.getBoundingClientRect().right > edge + 0.5);
@@ -414,7 +439,7 @@ const out = (list, k) => list.filter((n) => k === !!why(n)).map((n) => name(n) +
 return {doc: document.documentElement.scrollWidth, inner: innerWidth, main: main.scrollWidth, mainClient: main.clientWidth,
         over: out(over, false), clipped: out(clipped, false), over_known: out(over, true), clipped_known: out(clipped, true),
         known_right: Math.ceil(Math.max(0, ...over.filter((n) => why(n)).map((n) => n.getBoundingClientRect().right)))};
-""" % ", ".join(f"{k!r}: (n) => {v}" for k, v in KNOWN_LAYOUT_BUGS.items())
+""".replace("__KNOWN__", ", ".join(f"{k!r}: (n) => {v}" for k, v in KNOWN_LAYOUT_BUGS.items()))
 
 
 def in_shadow(node: dict) -> bool:
@@ -446,25 +471,41 @@ def test_every_step_on_a_phone_is_accessible_and_fits_360px(room):
             page.locator(f"{LIVE}[data-step={step_key}]").wait_for(timeout=15_000)
             page.wait_for_timeout(300)
             # Open what is folded away (guide, nudges, the propose form) so axe sees it too.
-            page.evaluate("(() => {" + FIND_LIVE + "findLive().querySelectorAll('details').forEach((d) => { d.open = true; }); })()")
+            page.evaluate(
+                "(() => {"
+                + FIND_LIVE
+                + "findLive().querySelectorAll('details').forEach((d) => { d.open = true; }); })()"
+            )
             inside = axe.run(page, context=LIVE_CONTEXT).response["violations"]
             checked = axe.run(page, context=LIVE_CONTEXT, options={"resultTypes": ["passes"]}).response["passes"]
             reached = {v["id"] for v in checked if any(in_shadow(n) for n in v["nodes"])}
-            assert {"color-contrast", "label", "button-name"} & reached, f"axe did not check inside the live element: {reached}"
-            assert "color-contrast" in reached, f"{step_key}: axe checked no contrast inside the live element: {reached}"
+            assert {"color-contrast", "label", "button-name"} & reached, (
+                f"axe did not check inside the live element: {reached}"
+            )
+            assert "color-contrast" in reached, (
+                f"{step_key}: axe checked no contrast inside the live element: {reached}"
+            )
             assert blocking(inside) == [], f"{step_key}: {blocking(inside)}"
             whole = axe.run(page).response["violations"]
             # Name Streamlit's own nodes by the nearest data-testid (its class names are generated).
             where = "(s) => { const e = document.querySelector(s); const t = e && e.closest('[data-testid]'); return t ? t.dataset.testid : s; }"
-            outside = {f"{v['id']} ({v['impact']})": {page.evaluate(where, n["target"][0]) for n in v["nodes"] if not in_shadow(n)}
-                       for v in whole if any(not in_shadow(n) for n in v["nodes"])}
+            outside = {
+                f"{v['id']} ({v['impact']})": {
+                    page.evaluate(where, n["target"][0]) for n in v["nodes"] if not in_shadow(n)
+                }
+                for v in whole
+                if any(not in_shadow(n) for n in v["nodes"])
+            }
             chrome[step_key] = [f"{k} in {sorted(places)}" for k, places in outside.items()]
             # The only serious finding outside the element is Streamlit's sidebar navigation markup
             # (a <ul> whose section headers are <div>s), which the app does not render itself.
-            assert all(places <= STREAMLIT_NAV for k, places in outside.items() if "(serious)" in k or "(critical)" in k), \
-                f"{step_key}: serious violations on the room page outside the live element: {chrome[step_key]}"
-            print(f"{step_key}: axe on the live element: {[(v['id'], v['impact']) for v in inside] or 'no violations'}; "
-                  f"whole page outside it: {chrome[step_key] or 'none'}")
+            assert all(
+                places <= STREAMLIT_NAV for k, places in outside.items() if "(serious)" in k or "(critical)" in k
+            ), f"{step_key}: serious violations on the room page outside the live element: {chrome[step_key]}"
+            print(
+                f"{step_key}: axe on the live element: {[(v['id'], v['impact']) for v in inside] or 'no violations'}; "
+                f"whole page outside it: {chrome[step_key] or 'none'}"
+            )
             if shots is not None:
                 shot_count.append(step_key)
                 tall_screenshot(page, shots / f"a11y-360-{len(shot_count)}-{step_key}.png")
@@ -475,12 +516,16 @@ def test_every_step_on_a_phone_is_accessible_and_fits_360px(room):
             assert fit["doc"] <= fit["inner"], f"{step_key}: the page scrolls sideways: {fit}"
             # Streamlit scrolls in its main section, not the document: that is where sideways scroll shows.
             # (A known layout bug may widen it as far as its own boxes reach, and no further.)
-            assert fit["main"] <= max(fit["mainClient"], fit["known_right"]), f"{step_key}: the main area scrolls sideways: {fit}"
+            assert fit["main"] <= max(fit["mainClient"], fit["known_right"]), (
+                f"{step_key}: the main area scrolls sideways: {fit}"
+            )
             assert fit["over"] == [], f"{step_key}: the live element's content is cut off at the right: {fit}"
             assert fit["clipped"] == [], f"{step_key}: content wider than its box: {fit}"
 
         # Step 1 with notes of both people, one long unbroken word and my vote on one of them.
-        a = actions.add_bottleneck(db, code, other.token, "product", "Onboarding takes two weeks for every new engineer")
+        a = actions.add_bottleneck(
+            db, code, other.token, "product", "Onboarding takes two weeks for every new engineer"
+        )
         actions.add_bottleneck(db, code, other.token, "organisation", "x" * 120)
         mine = actions.add_bottleneck(db, code, me.token, "platform", "Releases wait for the shared staging slot")
         actions.vote(db, code, me.token, mine)
@@ -490,7 +535,9 @@ def test_every_step_on_a_phone_is_accessible_and_fits_360px(room):
         check("bottlenecks")
 
         actions.next_step(db, code, key)
-        actions.add_impact(db, code, me.token, mine, "throughput", "worse", 3, "every release waits a day", money=250_000)
+        actions.add_impact(
+            db, code, me.token, mine, "throughput", "worse", 3, "every release waits a day", money=250_000
+        )
         check("impact")
         page.get_by_role("button", name=re.compile("Edit your impact")).wait_for(timeout=10_000)
         check("impact")

@@ -26,8 +26,7 @@ def score_values() -> st.SearchStrategy[dict[str, int]]:
 def workshop_scores(draw):
     """Initiatives (unique ids, titles that may collide) and one score row per scorer and initiative."""
     ids = draw(st.lists(st.integers(1, 10_000), min_size=1, max_size=8, unique=True))
-    initiatives = [{"id": i, "title": draw(st.sampled_from(["Alpha", "alpha", "Beta", "Gamma", "Delta"]))}
-                   for i in ids]
+    initiatives = [{"id": i, "title": draw(st.sampled_from(["Alpha", "alpha", "Beta", "Gamma", "Delta"]))} for i in ids]
     people = draw(st.integers(1, 6))
     rows = []
     for i in ids:
@@ -56,7 +55,7 @@ def test_ranking_puts_higher_priority_first_and_unscored_last(data, method):
     aggregates = scoring.aggregate_all(rows)
     order = scoring.rank(initiatives, aggregates, method)
     scored = [i for i in order if i in aggregates]
-    assert order[:len(scored)] == scored
+    assert order[: len(scored)] == scored
     priorities = [aggregates[i].priority(method) for i in scored]
     assert all(a >= b - 1e-9 for a, b in zip(priorities, priorities[1:]))
 
@@ -79,17 +78,18 @@ def test_median_aggregation_does_not_depend_on_participant_order(rows, shuffle):
 @given(rows=st.lists(score_values(), min_size=1, max_size=9))
 def test_disputed_when_spread_reaches_threshold(rows):
     agg = scoring.aggregate(1, rows)
-    expected = [c for c in CRITERIA
-                if len(rows) >= 2 and max(r[c] for r in rows) - min(r[c] for r in rows) >= DISAGREEMENT[c]]
+    expected = [
+        c for c in CRITERIA if len(rows) >= 2 and max(r[c] for r in rows) - min(r[c] for r in rows) >= DISAGREEMENT[c]
+    ]
     assert agg.disputed == expected
 
 
 def test_disputed_examples():
     low = {"value": 2, "effort": 5, "urgency": 5, "confidence": 50}
-    assert scoring.aggregate(1, [low, {**low, "value": 7}]).disputed == ["value"]      # spread 5
-    assert scoring.aggregate(1, [low, {**low, "value": 6}]).disputed == []             # spread 4
+    assert scoring.aggregate(1, [low, {**low, "value": 7}]).disputed == ["value"]  # spread 5
+    assert scoring.aggregate(1, [low, {**low, "value": 6}]).disputed == []  # spread 4
     assert scoring.aggregate(1, [low, {**low, "confidence": 100}]).disputed == ["confidence"]
-    assert scoring.aggregate(1, [{**low, "value": 10}]).disputed == []                 # one scorer
+    assert scoring.aggregate(1, [{**low, "value": 10}]).disputed == []  # one scorer
 
 
 @quick
@@ -135,9 +135,17 @@ def test_validate_score_refuses_out_of_range(raw, criterion, data):
 
 
 @quick
-@given(raw=score_values(), criterion=st.sampled_from(CRITERIA),
-       bad=st.one_of(st.booleans(), st.none(), st.floats().filter(lambda f: not f.is_integer()),
-                     st.text(alphabet="abcxyz.", min_size=1), st.lists(st.integers(), max_size=2)))
+@given(
+    raw=score_values(),
+    criterion=st.sampled_from(CRITERIA),
+    bad=st.one_of(
+        st.booleans(),
+        st.none(),
+        st.floats().filter(lambda f: not f.is_integer()),
+        st.text(alphabet="abcxyz.", min_size=1),
+        st.lists(st.integers(), max_size=2),
+    ),
+)
 def test_validate_score_refuses_non_integers(raw, criterion, bad):
     with pytest.raises(InvalidInput):
         scoring.validate_score({**raw, criterion: bad})
@@ -160,25 +168,38 @@ def test_validate_score_sweeps_each_range(criterion):
 
 
 def test_validate_score_accepts_whole_floats_and_digit_strings():
-    assert scoring.validate_score({"value": 5.0, "effort": "3", "urgency": 2, "confidence": "90"}) == \
-        {"value": 5, "effort": 3, "urgency": 2, "confidence": 90}
+    assert scoring.validate_score({"value": 5.0, "effort": "3", "urgency": 2, "confidence": "90"}) == {
+        "value": 5,
+        "effort": 3,
+        "urgency": 2,
+        "confidence": 90,
+    }
 
 
 def test_rank_ties_break_on_urgency_then_title_then_id():
     same = {"value": 5, "effort": 5, "urgency": 5, "confidence": 50}
-    rows = [{"initiative_id": 1, "participant_id": 1, **same},
-            {"initiative_id": 2, "participant_id": 1, **same, "urgency": 9},
-            {"initiative_id": 3, "participant_id": 1, **same},
-            {"initiative_id": 4, "participant_id": 1, **same}]
-    initiatives = [{"id": 1, "title": "beta"}, {"id": 2, "title": "zeta"}, {"id": 3, "title": "Alpha"},
-                   {"id": 4, "title": "alpha"}, {"id": 5, "title": "Aardvark"}]
+    rows = [
+        {"initiative_id": 1, "participant_id": 1, **same},
+        {"initiative_id": 2, "participant_id": 1, **same, "urgency": 9},
+        {"initiative_id": 3, "participant_id": 1, **same},
+        {"initiative_id": 4, "participant_id": 1, **same},
+    ]
+    initiatives = [
+        {"id": 1, "title": "beta"},
+        {"id": 2, "title": "zeta"},
+        {"id": 3, "title": "Alpha"},
+        {"id": 4, "title": "alpha"},
+        {"id": 5, "title": "Aardvark"},
+    ]
     order = scoring.rank(initiatives, scoring.aggregate_all(rows), "roi")
     assert order == [2, 3, 4, 1, 5]
 
 
 def test_methods_change_the_order():
-    rows = [{"initiative_id": 1, "participant_id": 1, "value": 9, "effort": 3, "urgency": 1, "confidence": 100},
-            {"initiative_id": 2, "participant_id": 1, "value": 5, "effort": 3, "urgency": 10, "confidence": 40}]
+    rows = [
+        {"initiative_id": 1, "participant_id": 1, "value": 9, "effort": 3, "urgency": 1, "confidence": 100},
+        {"initiative_id": 2, "participant_id": 1, "value": 5, "effort": 3, "urgency": 10, "confidence": 40},
+    ]
     initiatives = [{"id": 1, "title": "A"}, {"id": 2, "title": "B"}]
     aggregates = scoring.aggregate_all(rows)
     assert scoring.rank(initiatives, aggregates, "roi") == [1, 2]
@@ -188,14 +209,17 @@ def test_methods_change_the_order():
         steps.method_by_key("magic")
 
 
-@pytest.mark.parametrize("ids, after, expected", [
-    ([1, 2, 3], [], [1, 2, 3]),
-    ([1, 2, 3], [(1, 3)], [2, 3, 1]),
-    ([1, 2, 3], [(1, 2), (2, 3)], [3, 2, 1]),
-    ([3, 1, 2], [(3, 2)], [1, 2, 3]),
-    ([1, 2, 3, 4], [(2, 4), (3, 4)], [1, 4, 2, 3]),
-    ([1, 2], [(1, 99), (99, 2)], [1, 2]),  # pairs outside `ids` are ignored
-])
+@pytest.mark.parametrize(
+    "ids, after, expected",
+    [
+        ([1, 2, 3], [], [1, 2, 3]),
+        ([1, 2, 3], [(1, 3)], [2, 3, 1]),
+        ([1, 2, 3], [(1, 2), (2, 3)], [3, 2, 1]),
+        ([3, 1, 2], [(3, 2)], [1, 2, 3]),
+        ([1, 2, 3, 4], [(2, 4), (3, 4)], [1, 4, 2, 3]),
+        ([1, 2], [(1, 99), (99, 2)], [1, 2]),  # pairs outside `ids` are ignored
+    ],
+)
 def test_topological_order_examples(ids, after, expected):
     assert scoring.topological_order(ids, after) == expected
 
@@ -207,15 +231,18 @@ def test_topological_order_raises_on_cycles():
         scoring.topological_order([1], [(1, 1)])
 
 
-@pytest.mark.parametrize("pairs, cyclic", [
-    ([], False),
-    ([(1, 2)], False),
-    ([(1, 2), (2, 3), (1, 3)], False),
-    ([(1, 1)], True),
-    ([(1, 2), (2, 1)], True),
-    ([(1, 2), (2, 3), (3, 1)], True),
-    ([(1, 2), (3, 4), (4, 5), (5, 3)], True),
-])
+@pytest.mark.parametrize(
+    "pairs, cyclic",
+    [
+        ([], False),
+        ([(1, 2)], False),
+        ([(1, 2), (2, 3), (1, 3)], False),
+        ([(1, 1)], True),
+        ([(1, 2), (2, 1)], True),
+        ([(1, 2), (2, 3), (3, 1)], True),
+        ([(1, 2), (3, 4), (4, 5), (5, 3)], True),
+    ],
+)
 def test_has_cycle_examples(pairs, cyclic):
     assert scoring.has_cycle(pairs) is cyclic
 

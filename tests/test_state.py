@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from tests.helpers import NOW
 
+from tests.helpers import NOW
 from workshop import actions, decide, state
 from workshop.errors import NotFound
 from workshop.steps import DIMENSION_KEYS, STEPS
@@ -24,7 +24,7 @@ class Room:
     ann: str
     bo: str
     notes: list[int]  # live: product, platform, organisation; then the duplicate (merged) and the noise (hidden)
-    ids: list[int]    # initiatives scored to ROI 50, 405, 10 and 98: ranked 3rd, 1st, 4th, 2nd
+    ids: list[int]  # initiatives scored to ROI 50, 405, 10 and 98: ranked 3rd, 1st, 4th, 2nd
 
 
 def score(value: int, effort: int, urgency: int, confidence: int) -> dict[str, int]:
@@ -37,15 +37,18 @@ def room(db) -> Room:
     code, key = made.code, made.facilitator_key
     ann = actions.join(db, code, "Ann", now=NOW).token
     bo = actions.join(db, code, "Bo", now=NOW).token
-    notes = [actions.add_bottleneck(db, code, ann, dimension, f"Note {n}", now=NOW + n)
-             for n, dimension in enumerate((PRODUCT, PLATFORM, ORGANISATION, PLATFORM, PRODUCT))]
+    notes = [
+        actions.add_bottleneck(db, code, ann, dimension, f"Note {n}", now=NOW + n)
+        for n, dimension in enumerate((PRODUCT, PLATFORM, ORGANISATION, PLATFORM, PRODUCT))
+    ]
     for token, note in ((ann, notes[1]), (bo, notes[1]), (ann, notes[2]), (bo, notes[3]), (ann, notes[4])):
         actions.vote(db, code, token, note, now=NOW)
     actions.merge_bottlenecks(db, code, key, notes[3], notes[2])
     actions.hide_bottleneck(db, code, key, notes[4])
     ids = [actions.add_initiative(db, code, ann, f"Initiative {n}", [notes[0]], now=NOW + n) for n in range(4)]
-    for initiative_id, scores in zip(ids, (score(5, 5, 5, 50), score(9, 2, 9, 90), score(3, 9, 3, 30),
-                                           score(7, 5, 5, 70))):
+    for initiative_id, scores in zip(
+        ids, (score(5, 5, 5, 50), score(9, 2, 9, 90), score(3, 9, 3, 30), score(7, 5, 5, 70))
+    ):
         actions.score_initiative(db, code, bo, initiative_id, scores, now=NOW)
     return Room(code, key, ann, bo, notes, ids)
 
@@ -59,7 +62,10 @@ def test_live_bottlenecks_leave_out_merged_and_hidden_notes_and_put_most_votes_f
     board = snapshot.by_dimension()
     assert list(board) == list(DIMENSION_KEYS)
     assert {k: [b["id"] for b in v] for k, v in board.items()} == {
-        PRODUCT: [room.notes[0]], PLATFORM: [room.notes[1]], ORGANISATION: [room.notes[2]]}
+        PRODUCT: [room.notes[0]],
+        PLATFORM: [room.notes[1]],
+        ORGANISATION: [room.notes[2]],
+    }
 
 
 def test_ranked_follows_the_method_and_plan_puts_the_agreed_sequence_first(db, room):

@@ -24,8 +24,9 @@ def test_every_step_is_complete_and_found_by_key(step):
     assert steps.step_by_key(step.key) is step
 
 
-@pytest.mark.parametrize("lookup", [steps.step_by_key, steps.dimension_by_key, steps.stage_by_key,
-                                    steps.outcome_by_key])
+@pytest.mark.parametrize(
+    "lookup", [steps.step_by_key, steps.dimension_by_key, steps.stage_by_key, steps.outcome_by_key]
+)
 def test_unknown_keys_are_a_programming_error(lookup):
     with pytest.raises(KeyError):
         lookup("no-such-key")

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import pytest
-from tests.helpers import NOW, version, workshop_count
 
+from tests.helpers import NOW, version, workshop_count
 from workshop import actions, storage
 from workshop.timer import Timer
 
 # The whole schema, exactly: a new table fails here first, as a reminder to export and import it.
-TABLES = {"workshops", "timers", "participants", "bottlenecks", "votes", "impacts", "initiatives",
-          "initiative_links", "dependencies", "scores", "decisions", "owners", "answers", "picks", "volunteers",
-          "checkins", "settings", "_sqlite_migrations"}
+TABLES = {
+    "workshops",
+    "timers",
+    "participants",
+    "bottlenecks",
+    "votes",
+    "impacts",
+    "initiatives",
+    "initiative_links",
+    "dependencies",
+    "scores",
+    "decisions",
+    "owners",
+    "answers",
+    "picks",
+    "volunteers",
+    "checkins",
+    "settings",
+    "_sqlite_migrations",
+}
 
 
 def test_connect_creates_schema_and_pragmas(tmp_path):

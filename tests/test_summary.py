@@ -44,8 +44,17 @@ def test_every_section_is_present_for_the_sample(followed):
     assert s.impacts and s.plan and s.decisions and s.owners and s.follow and s.checkins
     assert [r.number for r in s.steps] == [1, 2, 3, 4, 5]
     assert set(s.figures) == {"impacts", "plan", "followup", "steps"}
-    assert set(HEADINGS) == {"checklist", "open", "bottlenecks", "impacts", "plan", "decisions", "owners",
-                             "followup", "steps"}
+    assert set(HEADINGS) == {
+        "checklist",
+        "open",
+        "bottlenecks",
+        "impacts",
+        "plan",
+        "decisions",
+        "owners",
+        "followup",
+        "steps",
+    }
 
 
 def test_an_empty_workshop_has_only_the_time_chart_and_every_item_open_with_its_reason(db, workshop):
@@ -74,8 +83,13 @@ def test_the_plan_table_is_in_plan_order_with_figures_from_numbers(followed):
         a = item.aggregate
         assert a is not None
         priority = a.priority(followed.method)
-        assert row.figures == (numbers.measure(a.value), numbers.measure(a.effort), numbers.measure(a.urgency),
-                               numbers.percent(a.confidence), numbers.priority(priority))
+        assert row.figures == (
+            numbers.measure(a.value),
+            numbers.measure(a.effort),
+            numbers.measure(a.urgency),
+            numbers.percent(a.confidence),
+            numbers.priority(priority),
+        )
         assert row.priority_value == numbers.priority_value(priority)
         assert row.sequence == item.position and row.rank == item.rank
         assert row.disputed == tuple(a.disputed)

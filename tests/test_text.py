@@ -11,12 +11,15 @@ from workshop.steps import NOTE_MAX
 from workshop.text import clean_int, clean_number, clean_text
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("  hello  ", "hello"),
-    ("a \t b\r\nc", "a b c"),
-    ("Ünïcødé — ok", "Ünïcødé — ok"),
-    ("x" * NOTE_MAX, "x" * NOTE_MAX),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("  hello  ", "hello"),
+        ("a \t b\r\nc", "a b c"),
+        ("Ünïcødé — ok", "Ünïcødé — ok"),
+        ("x" * NOTE_MAX, "x" * NOTE_MAX),
+    ],
+)
 def test_clean_text_trims_and_collapses(raw, expected):
     assert clean_text(raw, "Note") == expected
 
@@ -60,8 +63,7 @@ def test_clean_int_accepts(raw, expected):
     assert value == expected and type(value) is int
 
 
-@pytest.mark.parametrize("raw", [0, 11, -1, True, False, None, 5.5, "abc", "5.0", "", float("nan"),
-                                 float("inf"), [5]])
+@pytest.mark.parametrize("raw", [0, 11, -1, True, False, None, 5.5, "abc", "5.0", "", float("nan"), float("inf"), [5]])
 def test_clean_int_refuses(raw):
     with pytest.raises(InvalidInput, match="Score must be a whole number from 1 to 10"):
         clean_int(raw, "Score", low=1, high=10)

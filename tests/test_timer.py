@@ -151,20 +151,23 @@ def test_extend_a_finished_step_reopens_it_paused(step):
     assert timer.time_left(t, T0) == 300
 
 
-@pytest.mark.parametrize("seconds, text", [
-    (0, "00:00"),
-    (59, "00:59"),
-    (59.2, "01:00"),   # time left rounds up: the room never sees 00:00 while time remains
-    (60, "01:00"),
-    (61, "01:01"),
-    (1200, "20:00"),
-    (5999, "99:59"),
-    (7200, "120:00"),
-    (-1, "-00:01"),
-    (-59, "-00:59"),
-    (-60, "-01:00"),
-    (-61.7, "-01:01"),
-    (-3600, "-60:00"),
-])
+@pytest.mark.parametrize(
+    "seconds, text",
+    [
+        (0, "00:00"),
+        (59, "00:59"),
+        (59.2, "01:00"),  # time left rounds up: the room never sees 00:00 while time remains
+        (60, "01:00"),
+        (61, "01:01"),
+        (1200, "20:00"),
+        (5999, "99:59"),
+        (7200, "120:00"),
+        (-1, "-00:01"),
+        (-59, "-00:59"),
+        (-60, "-01:00"),
+        (-61.7, "-01:01"),
+        (-3600, "-60:00"),
+    ],
+)
 def test_format_clock(seconds, text):
     assert timer.format_clock(seconds) == text

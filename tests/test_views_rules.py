@@ -43,8 +43,11 @@ def test_forms_cap_text_at_the_domain_limits():
     literal = []
     for page in sorted((ROOT / "views").glob("*.py")):
         for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.keyword) and node.arg in ("max_chars", "max_value") \
-                    and isinstance(node.value, ast.Constant):
+            if (
+                isinstance(node, ast.keyword)
+                and node.arg in ("max_chars", "max_value")
+                and isinstance(node.value, ast.Constant)
+            ):
                 literal.append(f"{page.name}:{node.value.lineno} {node.arg}={node.value.value}")
     allowed = {"max_value=100"}  # the progress column's 100 %, not an input limit
     pending = {"summary.py"}  # the check-in form, being reworked with the summary model

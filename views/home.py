@@ -8,18 +8,28 @@ import streamlit as st
 from views import registry, ui
 from workshop import actions
 from workshop.demo import create_demo
-from workshop.state import normalise_code
 from workshop.importer import CODE_MAX
-from workshop.steps import (MAX_STEP_MINUTES, MAX_VOTE_BUDGET, NAME_MAX, SHORT_MAX, STAGES, STEPS, TOTAL_MINUTES,
-                            stage_by_key)
+from workshop.state import normalise_code
+from workshop.steps import (
+    MAX_STEP_MINUTES,
+    MAX_VOTE_BUDGET,
+    NAME_MAX,
+    SHORT_MAX,
+    STAGES,
+    STEPS,
+    TOTAL_MINUTES,
+    stage_by_key,
+)
 
 db = ui.connect()
 join_code = normalise_code(st.query_params.get("join", "")) if st.query_params.get("join") else ""
 
 st.title("Scaling Workshop")
-st.write(f"Run the {TOTAL_MINUTES}-minute Product & Platform Scaling workshop: map bottlenecks, tie them to "
-         "business impact, rank initiatives by ROI and urgency, decide build / buy / partner, and leave "
-         "with owners and metrics.")
+st.write(
+    f"Run the {TOTAL_MINUTES}-minute Product & Platform Scaling workshop: map bottlenecks, tie them to "
+    "business impact, rank initiatives by ROI and urgency, decide build / buy / partner, and leave "
+    "with owners and metrics."
+)
 ui.flash()
 
 created = st.session_state.get("created")
@@ -35,10 +45,18 @@ if created:
         st.caption("Participants join at this site's address followed by the link below, or type the code.")
         st.code(ui.join_url(created["code"]), language=None)
         # A new workshop starts on its first step.
-        st.page_link(registry.VIEWS[0].page, label="Open the facilitator console", icon=":material/tune:",
-                     query_params={"ws": created["code"], "p": created["token"]})
-        st.page_link(ui.HERE / "projector.py", label="Open the projector view", icon=":material/cast:",
-                     query_params={"ws": created["code"]})
+        st.page_link(
+            registry.VIEWS[0].page,
+            label="Open the facilitator console",
+            icon=":material/tune:",
+            query_params={"ws": created["code"], "p": created["token"]},
+        )
+        st.page_link(
+            ui.HERE / "projector.py",
+            label="Open the projector view",
+            icon=":material/cast:",
+            query_params={"ws": created["code"]},
+        )
     with right:
         buffer = io.BytesIO()
         segno.make(ui.join_url(created["code"]), error="m").save(buffer, kind="png", scale=8, border=2)
@@ -49,7 +67,8 @@ if created:
     st.stop()
 
 join_tab, create_tab, sample_tab, facilitate_tab = st.tabs(
-    ["Join a workshop", "Create a workshop", "Open the sample", "I am the facilitator"])
+    ["Join a workshop", "Create a workshop", "Open the sample", "I am the facilitator"]
+)
 
 with join_tab:
     with st.form("join"):
@@ -65,27 +84,38 @@ with create_tab:
     with st.form("create"):
         title = st.text_input("Title", max_chars=SHORT_MAX, placeholder="Scaling the delivery engine")
         organisation = st.text_input("Organisation", max_chars=SHORT_MAX)
-        stage = st.selectbox("Stage context", [s.key for s in STAGES],
-                             format_func=lambda k: f"{stage_by_key(k).title} — {stage_by_key(k).focus}")
+        stage = st.selectbox(
+            "Stage context",
+            [s.key for s in STAGES],
+            format_func=lambda k: f"{stage_by_key(k).title} — {stage_by_key(k).focus}",
+        )
         with st.expander("Step durations and votes"):
-            minutes = {s.key: st.number_input(f"{s.number}. {s.title} (minutes)", min_value=1,
-                                              max_value=MAX_STEP_MINUTES, value=s.minutes, step=1) for s in STEPS}
+            minutes = {
+                s.key: st.number_input(
+                    f"{s.number}. {s.title} (minutes)", min_value=1, max_value=MAX_STEP_MINUTES, value=s.minutes, step=1
+                )
+                for s in STEPS
+            }
             budget = st.number_input("Votes per person", min_value=1, max_value=MAX_VOTE_BUDGET, value=5, step=1)
         go = st.form_submit_button("Create workshop", type="primary", width="stretch")
     if go:
         made = ui.act(actions.create_workshop, db, title, organisation, stage, minutes, int(budget), here=True)
         if made is not None:
-            st.session_state["created"] = {"code": made.code, "key": made.facilitator_key,
-                                           "token": made.facilitator_token}
+            st.session_state["created"] = {
+                "code": made.code,
+                "key": made.facilitator_key,
+                "token": made.facilitator_token,
+            }
             st.rerun()
 
 with sample_tab:
-    st.write("A complete workshop of a scale-up whose feature teams were blocked by incidents, held ten weeks "
-             "ago: every step filled in, and the owners' check-ins since, ready to explore or download.")
+    st.write(
+        "A complete workshop of a scale-up whose feature teams were blocked by incidents, held ten weeks "
+        "ago: every step filled in, and the owners' check-ins since, ready to explore or download."
+    )
     if st.button("Create and open the sample", width="stretch"):
         made = create_demo(db, followup_days=70)
-        st.session_state["created"] = {"code": made.code, "key": made.facilitator_key,
-                                       "token": made.facilitator_token}
+        st.session_state["created"] = {"code": made.code, "key": made.facilitator_key, "token": made.facilitator_token}
         st.switch_page(ui.HERE / "summary.py", query_params={"ws": made.code, "p": made.facilitator_token})
 
 with facilitate_tab:

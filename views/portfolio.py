@@ -20,9 +20,11 @@ try:
 except WorkshopError as exc:
     if "portfolio_key" in st.session_state:
         st.error(ui.safe(str(exc)))
-    st.caption("The portfolio lists every workshop on this server, so it needs the portfolio key: the one "
-               "set as WORKSHOP_PORTFOLIO_KEY, or the one printed when the server first started "
-               "(`python -m workshop portfolio-key` issues a new one).")
+    st.caption(
+        "The portfolio lists every workshop on this server, so it needs the portfolio key: the one "
+        "set as WORKSHOP_PORTFOLIO_KEY, or the one printed when the server first started "
+        "(`python -m workshop portfolio-key` issues a new one)."
+    )
     with st.form("portfolio-key"):
         given = st.text_input("Portfolio key", type="password")
         if st.form_submit_button("Open the portfolio"):
@@ -38,8 +40,9 @@ held = [date.fromtimestamp(w["created_at"]) for w in workshops]
 cols = st.columns([2, 2, 2, 1])
 organisations = cols[0].multiselect("Organisation", sorted({w["organisation"] for w in workshops}))
 span = cols[1].date_input("Workshops held between", value=(min(held), max(held)), format="YYYY-MM-DD")
-statuses = cols[2].multiselect("Status", [*followup.STATUSES, "none"],
-                               format_func=lambda k: followup.STATUSES.get(k, followup.NOT_CHECKED))
+statuses = cols[2].multiselect(
+    "Status", [*followup.STATUSES, "none"], format_func=lambda k: followup.STATUSES.get(k, followup.NOT_CHECKED)
+)
 overdue_only = cols[3].toggle("Overdue only")
 start, end = (span[0], span[1]) if isinstance(span, tuple) and len(span) == 2 else (None, None)
 shown = followup.select(tracks, organisations, start, end, statuses, today=today, overdue_only=overdue_only)
@@ -60,19 +63,36 @@ if not shown:
 else:
     overdue = [t for t in shown if t.overdue(today)]
     if overdue:
-        st.warning(ui.safe(f"{len(overdue)} overdue check-in{'s' if len(overdue) != 1 else ''}: "
-                           + "; ".join(f"{t.title} ({t.owner}, due {t.next_checkin.isoformat()})" for t in overdue)),
-                   icon=":material/schedule:")
+        st.warning(
+            ui.safe(
+                f"{len(overdue)} overdue check-in{'s' if len(overdue) != 1 else ''}: "
+                + "; ".join(f"{t.title} ({t.owner}, due {t.next_checkin.isoformat()})" for t in overdue)
+            ),
+            icon=":material/schedule:",
+        )
     ui.tracks_table(reports.tracks_table(shown, today, with_workshop=True))
     st.altair_chart(charts.progress_chart(shown), theme=None, width="stretch")
 
 st.subheader("Workshops")
 owned = Counter(t.code for t in tracks)
 late = Counter(t.code for t in tracks if t.overdue(today))
-st.dataframe(pd.DataFrame([{
-    "Code": w["code"], "Title": w["title"], "Organisation": w["organisation"],
-    "Held": datetime.fromtimestamp(w["created_at"]).strftime("%Y-%m-%d %H:%M"),
-    "Status": "ended" if w["ended_at"] else "live", "Participants": w["participant_count"],
-    "Initiatives": w["initiative_count"],
-    "Owned": owned[w["code"]], "Overdue": late[w["code"]]} for w in kept]),
-    hide_index=True, width="stretch")
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "Code": w["code"],
+                "Title": w["title"],
+                "Organisation": w["organisation"],
+                "Held": datetime.fromtimestamp(w["created_at"]).strftime("%Y-%m-%d %H:%M"),
+                "Status": "ended" if w["ended_at"] else "live",
+                "Participants": w["participant_count"],
+                "Initiatives": w["initiative_count"],
+                "Owned": owned[w["code"]],
+                "Overdue": late[w["code"]],
+            }
+            for w in kept
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)

@@ -14,11 +14,11 @@ from workshop.state import Initiative, Snapshot
 from workshop.steps import method_by_key, outcome_by_key
 from workshop.text import md_escape as safe  # what `ui.safe` does, without importing the page plumbing
 
-TOP_RANKED = 6          # ranking lines beside the step-3 chart
-SIDE_ITEMS = 3          # money estimates and unmapped notes beside the impact map
-OWNER_CARDS = 6         # step-5 cards (two rows of three)
-CHART_WIDTH = 1140      # px: the chart column at 1920 wide (Streamlit fits axes and legend inside)
-CHART_HEIGHT = 580      # px: what is left under the header and the live strip
+TOP_RANKED = 6  # ranking lines beside the step-3 chart
+SIDE_ITEMS = 3  # money estimates and unmapped notes beside the impact map
+OWNER_CARDS = 6  # step-5 cards (two rows of three)
+CHART_WIDTH = 1140  # px: the chart column at 1920 wide (Streamlit fits axes and legend inside)
+CHART_HEIGHT = 580  # px: what is left under the header and the live strip
 
 
 def show_bottlenecks(snapshot: Snapshot) -> None:
@@ -33,8 +33,9 @@ def _bullets(lines: list[str]) -> str:
 def show_impact(snapshot: Snapshot) -> None:
     chart, side = st.columns([5, 3])
     with chart:
-        st.altair_chart(charts.impact_map(snapshot, width=CHART_WIDTH, height=CHART_HEIGHT),
-                        theme=None, width=CHART_WIDTH)
+        st.altair_chart(
+            charts.impact_map(snapshot, width=CHART_WIDTH, height=CHART_HEIGHT), theme=None, width=CHART_WIDTH
+        )
     with side.container(key="pj-list"):
         top = snapshot.live_bottlenecks[:10]
         linked = {i["bottleneck_id"] for i in snapshot.impacts}
@@ -42,13 +43,21 @@ def show_impact(snapshot: Snapshot) -> None:
         costly = sorted((i for i in snapshot.impacts if i["money"]), key=lambda i: -i["money"])[:SIDE_ITEMS]
         if costly:
             st.markdown("### Largest money estimates")
-            st.markdown(_bullets([safe(f"{numbers.money_short(i['money'])} · {outcome_by_key(i['outcome']).title}"
-                                          f" — {snapshot.bottleneck(i['bottleneck_id'])['text']}") for i in costly]))
+            st.markdown(
+                _bullets(
+                    [
+                        safe(
+                            f"{numbers.money_short(i['money'])} · {outcome_by_key(i['outcome']).title}"
+                            f" — {snapshot.bottleneck(i['bottleneck_id'])['text']}"
+                        )
+                        for i in costly
+                    ]
+                )
+            )
         waiting = [b for b in top if b["id"] not in linked][:SIDE_ITEMS]
         if waiting:
             st.markdown("### Still to map")
-            st.markdown(_bullets([safe(f"{row['text']} ({numbers.plural(row['votes'], 'vote')})")
-                                  for row in waiting]))
+            st.markdown(_bullets([safe(f"{row['text']} ({numbers.plural(row['votes'], 'vote')})") for row in waiting]))
 
 
 def _ranking_line(snapshot: Snapshot, n: int, item: Initiative) -> str:
@@ -58,23 +67,29 @@ def _ranking_line(snapshot: Snapshot, n: int, item: Initiative) -> str:
     if a is None:
         return safe(f"{n}. {item.title} · not scored yet")
     flag = f" · discuss {', '.join(a.disputed)}" if a.disputed else ""
-    return safe(f"{n}. {item.title}") + (f"  \n**{method.title} {numbers.priority(a.priority(snapshot.method))}**"
-                                            f" · urgency {numbers.measure(a.urgency)}{flag}")
+    return safe(f"{n}. {item.title}") + (
+        f"  \n**{method.title} {numbers.priority(a.priority(snapshot.method))}**"
+        f" · urgency {numbers.measure(a.urgency)}{flag}"
+    )
 
 
 def show_prioritise(snapshot: Snapshot) -> None:
     method = method_by_key(snapshot.method)
     chart, side = st.columns([5, 3])
     with chart:
-        st.altair_chart(charts.roi_urgency(snapshot, labels=TOP_RANKED * 2, width=CHART_WIDTH, height=CHART_HEIGHT),
-                        theme=None, width=CHART_WIDTH)
+        st.altair_chart(
+            charts.roi_urgency(snapshot, labels=TOP_RANKED * 2, width=CHART_WIDTH, height=CHART_HEIGHT),
+            theme=None,
+            width=CHART_WIDTH,
+        )
     with side.container(key="pj-rank"):
         st.markdown(f"### Ranking by {method.title}")
         if not snapshot.plan:
             st.markdown("No initiatives yet: propose them from your phone.")
             return
-        st.markdown(_bullets([_ranking_line(snapshot, n, item)
-                              for n, item in enumerate(snapshot.plan[:TOP_RANKED], start=1)]))
+        st.markdown(
+            _bullets([_ranking_line(snapshot, n, item) for n, item in enumerate(snapshot.plan[:TOP_RANKED], start=1)])
+        )
         if len(snapshot.plan) > TOP_RANKED:
             st.markdown(f"and {len(snapshot.plan) - TOP_RANKED} more")
 
@@ -115,23 +130,29 @@ def _owner_card(item: Initiative) -> None:
         st.markdown("**Owner needed**")
         return
     st.markdown(safe(f"DRI: {owner['owner']}"))
-    st.markdown(safe(f"{owner['metric']}: {numbers.measure(owner['baseline'], owner['unit'])} → "
-                        f"{numbers.measure(owner['target'], owner['unit'])}"))
+    st.markdown(
+        safe(
+            f"{owner['metric']}: {numbers.measure(owner['baseline'], owner['unit'])} → "
+            f"{numbers.measure(owner['target'], owner['unit'])}"
+        )
+    )
     st.markdown(f"First check-in {owner['checkin']}")
 
 
 def show_owners(snapshot: Snapshot) -> None:
     items = checklist.evaluate(snapshot)
     confirmed = bool(snapshot.workshop["observability_confirmed"])
-    st.markdown(f"Ship It checklist: **{sum(i.done for i in items)} of {len(items)} done** · observability "
-                + ("confirmed" if confirmed else "**not confirmed yet**"))
+    st.markdown(
+        f"Ship It checklist: **{sum(i.done for i in items)} of {len(items)} done** · observability "
+        + ("confirmed" if confirmed else "**not confirmed yet**")
+    )
     decided = snapshot.decided
     if not decided:
         st.markdown("### No decided initiatives yet.")
         return
     shown = decided[:OWNER_CARDS]
     for row in range(0, len(shown), 3):
-        for n, (column, item) in enumerate(zip(st.columns(3), shown[row:row + 3]), start=row):
+        for n, (column, item) in enumerate(zip(st.columns(3), shown[row : row + 3]), start=row):
             with column.container(border=True, key=f"pj-card-owner-{n}"):
                 _owner_card(item)
     if len(decided) > OWNER_CARDS:

@@ -14,6 +14,8 @@ if ctx.facilitator:  # the facilitator's screen is the console of the current st
     ui.enter(ctx.db, ctx.code, ctx.token)
 ui.require_identity(ctx)
 ui.participant_sidebar(ctx)
-st.markdown("<style>.block-container{padding-top:3.75rem;padding-left:.75rem;padding-right:.75rem}</style>",
-            unsafe_allow_html=True)
+st.markdown(
+    "<style>.block-container{padding-top:3.75rem;padding-left:.75rem;padding-right:.75rem}</style>",
+    unsafe_allow_html=True,
+)
 ui.live(ctx, "participant", board=True, step_key=ctx.snapshot.current_step.key, min_interval=2000)

@@ -39,8 +39,15 @@ if ctx.facilitator:
                 if source is None or target is None:
                     st.error("Choose both bottlenecks.")
                 else:
-                    ui.act(actions.merge_bottlenecks, ctx.db, ctx.code, ctx.key, source, target,
-                           success="Merged: votes carried over.")
+                    ui.act(
+                        actions.merge_bottlenecks,
+                        ctx.db,
+                        ctx.code,
+                        ctx.key,
+                        source,
+                        target,
+                        success="Merged: votes carried over.",
+                    )
                     st.rerun()
     with edit:
         chosen = st.selectbox("Bottleneck", ids, format_func=label, index=None, key="edit_pick")
@@ -51,8 +58,9 @@ if ctx.facilitator:
                 keys = [d.key for d in DIMENSIONS]
                 dimension = st.selectbox("Dimension", keys, index=keys.index(row["dimension"]))
                 if st.form_submit_button("Save"):
-                    ui.act(actions.edit_bottleneck, ctx.db, ctx.code, ctx.key, chosen, text, dimension,
-                           success="Saved.")
+                    ui.act(
+                        actions.edit_bottleneck, ctx.db, ctx.code, ctx.key, chosen, text, dimension, success="Saved."
+                    )
                     st.rerun()
     with hide:
         to_hide = st.selectbox("Hide as noise", ids, format_func=label, index=None, key="hide_pick")
@@ -61,9 +69,13 @@ if ctx.facilitator:
             st.rerun()
         hidden = snapshot.hidden_bottlenecks
         if hidden:
-            restore = st.selectbox("Restore", [b["id"] for b in hidden],
-                                   format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
-                                   index=None, key="restore_pick")
+            restore = st.selectbox(
+                "Restore",
+                [b["id"] for b in hidden],
+                format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
+                index=None,
+                key="restore_pick",
+            )
             if st.button("Restore", disabled=restore is None):
                 ui.act(actions.hide_bottleneck, ctx.db, ctx.code, ctx.key, restore, False, success="Restored.")
                 st.rerun()

@@ -19,68 +19,119 @@ with add:
         with st.form("initiative", clear_on_submit=True):
             title = st.text_input("Initiative", max_chars=SHORT_MAX, placeholder="Introduce SLOs and an error budget")
             description = st.text_area("What it involves (optional)", max_chars=LONG_MAX)
-            links = st.multiselect("Bottlenecks it relieves", [b["id"] for b in live],
-                                   format_func=lambda i: f"[{snapshot.bottleneck(i)['dimension']}] "
-                                                         f"{snapshot.bottleneck(i)['text'][:80]}")
+            links = st.multiselect(
+                "Bottlenecks it relieves",
+                [b["id"] for b in live],
+                format_func=lambda i: f"[{snapshot.bottleneck(i)['dimension']}] {snapshot.bottleneck(i)['text'][:80]}",
+            )
             if st.form_submit_button("Add initiative", type="primary"):
-                ui.act(actions.add_initiative, ctx.db, ctx.code, ctx.token, title, links, description,
-                       success="Initiative added.")
+                ui.act(
+                    actions.add_initiative,
+                    ctx.db,
+                    ctx.code,
+                    ctx.token,
+                    title,
+                    links,
+                    description,
+                    success="Initiative added.",
+                )
                 st.rerun()
 with score:
     if not snapshot.initiatives:
         st.info("No initiatives to score yet.")
     else:
         mine = {s["initiative_id"]: s for s in snapshot.scores if s["participant_id"] == ctx.participant["id"]}
-        pick = st.selectbox("Initiative", [i.id for i in snapshot.initiatives],
-                            format_func=lambda i: ("✓ " if i in mine else "") + snapshot.initiative(i).title)
+        pick = st.selectbox(
+            "Initiative",
+            [i.id for i in snapshot.initiatives],
+            format_func=lambda i: ("✓ " if i in mine else "") + snapshot.initiative(i).title,
+        )
         previous = mine.get(pick, {"value": 5, "effort": 5, "urgency": 5, "confidence": 70})
         with st.form(f"score-{pick}"):
-            values = {c: st.slider(scoring.LABELS[c], *scoring.RANGES[c], value=int(previous[c]),
-                                   step=10 if c == "confidence" else 1) for c in scoring.CRITERIA}
+            values = {
+                c: st.slider(
+                    scoring.LABELS[c], *scoring.RANGES[c], value=int(previous[c]), step=10 if c == "confidence" else 1
+                )
+                for c in scoring.CRITERIA
+            }
             if st.form_submit_button("Save my score", type="primary"):
-                ui.act(actions.score_initiative, ctx.db, ctx.code, ctx.token, pick, values,
-                       success="Score saved.")
+                ui.act(actions.score_initiative, ctx.db, ctx.code, ctx.token, pick, values, success="Score saved.")
                 st.rerun()
 
 method = method_by_key(snapshot.method)
 st.subheader("Ranking")
-st.info(f"**Formula:** {method.formula}. Each criterion is the median of the room's scores; "
-        "the spread (highest − lowest) shows disagreement.")
+st.info(
+    f"**Formula:** {method.formula}. Each criterion is the median of the room's scores; "
+    "the spread (highest − lowest) shows disagreement."
+)
 if snapshot.initiatives:
     rows = []
     for item in snapshot.plan:
         a = item.aggregate
-        rows.append({
-            "Seq.": item.position, "Rank": item.rank, "Initiative": item.title,
-            "Dimensions": ", ".join(item.dimensions), "Scorers": a.scorers if a else 0,
-            "Value": a.value if a else None, "Effort": a.effort if a else None,
-            "Urgency": a.urgency if a else None, "Confidence %": a.confidence if a else None,
-            method.title: round(a.priority(snapshot.method), 2) if a else None,
-            "Discuss": ", ".join(a.disputed) if a and a.disputed else "",
-            "Must come after": ", ".join(snapshot.initiative(x).title for x in item.after_ids),
-        })
-    st.dataframe(pd.DataFrame(rows).assign(**{  # the app's one rounding rule (half up), as in every export
-        method.title: [charts.numbers.priority_value(i.aggregate.priority(snapshot.method)) if i.aggregate else None
-                       for i in snapshot.plan]}), hide_index=True, width="stretch", column_config={
-        "Seq.": st.column_config.NumberColumn(width=50), "Rank": st.column_config.NumberColumn(width=50),
-        "Initiative": st.column_config.TextColumn(width="large"), "Dimensions": st.column_config.TextColumn(width=90),
-        "Scorers": None, "Value": st.column_config.NumberColumn(width=55), "Effort": st.column_config.NumberColumn(width=55),
-        "Urgency": st.column_config.NumberColumn(width=65), "Confidence %": st.column_config.NumberColumn("Conf. %", width=65),
-        method.title: st.column_config.NumberColumn(format="%.2f", width=60),
-        "Discuss": st.column_config.TextColumn(width=90),
-        "Must come after": st.column_config.TextColumn(width="medium")})
+        rows.append(
+            {
+                "Seq.": item.position,
+                "Rank": item.rank,
+                "Initiative": item.title,
+                "Dimensions": ", ".join(item.dimensions),
+                "Scorers": a.scorers if a else 0,
+                "Value": a.value if a else None,
+                "Effort": a.effort if a else None,
+                "Urgency": a.urgency if a else None,
+                "Confidence %": a.confidence if a else None,
+                method.title: round(a.priority(snapshot.method), 2) if a else None,
+                "Discuss": ", ".join(a.disputed) if a and a.disputed else "",
+                "Must come after": ", ".join(snapshot.initiative(x).title for x in item.after_ids),
+            }
+        )
+    st.dataframe(
+        pd.DataFrame(rows).assign(
+            **{  # the app's one rounding rule (half up), as in every export
+                method.title: [
+                    charts.numbers.priority_value(i.aggregate.priority(snapshot.method)) if i.aggregate else None
+                    for i in snapshot.plan
+                ]
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Seq.": st.column_config.NumberColumn(width=50),
+            "Rank": st.column_config.NumberColumn(width=50),
+            "Initiative": st.column_config.TextColumn(width="large"),
+            "Dimensions": st.column_config.TextColumn(width=90),
+            "Scorers": None,
+            "Value": st.column_config.NumberColumn(width=55),
+            "Effort": st.column_config.NumberColumn(width=55),
+            "Urgency": st.column_config.NumberColumn(width=65),
+            "Confidence %": st.column_config.NumberColumn("Conf. %", width=65),
+            method.title: st.column_config.NumberColumn(format="%.2f", width=60),
+            "Discuss": st.column_config.TextColumn(width=90),
+            "Must come after": st.column_config.TextColumn(width="medium"),
+        },
+    )
     disputed = [i for i in snapshot.initiatives if i.aggregate and i.aggregate.disputed]
     if disputed:
-        st.warning(ui.safe("The room disagrees on: " + "; ".join(f"{i.title} ({', '.join(i.aggregate.disputed)})"
-                                                                for i in disputed) + ". Discuss before fixing the sequence."))
+        st.warning(
+            ui.safe(
+                "The room disagrees on: "
+                + "; ".join(f"{i.title} ({', '.join(i.aggregate.disputed)})" for i in disputed)
+                + ". Discuss before fixing the sequence."
+            )
+        )
     st.altair_chart(charts.roi_urgency(snapshot), width="stretch")
 else:
     st.caption("No initiatives yet.")
 
 if ctx.facilitator and snapshot.initiatives:
     st.subheader("Sequence")
-    chosen = st.radio("Rank by", list(METHOD_KEYS), index=list(METHOD_KEYS).index(snapshot.method),
-                      format_func=lambda k: method_by_key(k).formula, horizontal=True)
+    chosen = st.radio(
+        "Rank by",
+        list(METHOD_KEYS),
+        index=list(METHOD_KEYS).index(snapshot.method),
+        format_func=lambda k: method_by_key(k).formula,
+        horizontal=True,
+    )
     if chosen != snapshot.method:
         ui.act(actions.set_scoring_method, ctx.db, ctx.code, ctx.key, chosen)
         st.rerun()
@@ -90,8 +141,12 @@ if ctx.facilitator and snapshot.initiatives:
     ids = [i.id for i in snapshot.initiatives]
     with st.form("sequence"):
         st.caption("Or set the order by hand: pick the initiatives in the order they start.")
-        order = st.multiselect("Sequence", ids, default=[i.id for i in snapshot.sequenced],
-                               format_func=lambda i: snapshot.initiative(i).title)
+        order = st.multiselect(
+            "Sequence",
+            ids,
+            default=[i.id for i in snapshot.sequenced],
+            format_func=lambda i: snapshot.initiative(i).title,
+        )
         if st.form_submit_button("Save sequence"):
             ui.act(actions.set_sequence, ctx.db, ctx.code, ctx.key, order, success="Sequence saved.")
             st.rerun()

@@ -10,8 +10,9 @@ from workshop.state import Initiative
 from workshop.steps import LONG_MAX
 
 
-def decision_form(item_id: int, answers: dict[str, str], recommendation: decide.Recommendation,
-                  saved: dict[str, Any] | None) -> None:
+def decision_form(
+    item_id: int, answers: dict[str, str], recommendation: decide.Recommendation, saved: dict[str, Any] | None
+) -> None:
     """Record the team's call. The pick starts at "follow the recommendation" and starts there
     again whenever the answers change (the widget key carries them), so only an explicit pick
     of another option can be stored as an overrule."""
@@ -20,14 +21,29 @@ def decision_form(item_id: int, answers: dict[str, str], recommendation: decide.
     follow = f"Follow the recommendation: {decide.CHOICE_TITLES[recommendation.choice]}"
     signature = "-".join(answers[q.key] for q in decide.QUESTIONS)
     with st.form(f"decision-{item_id}"):
-        choice = st.radio("The team decides", options, index=options.index(saved["choice"]) if kept else 0,
-                          key=f"pick-{item_id}-{signature}", horizontal=True,
-                          format_func=lambda c: follow if c is None else decide.CHOICE_TITLES[c])
-        rationale = st.text_area("Why (kept with the decision)", value=saved["rationale"] if saved else "",
-                                 max_chars=LONG_MAX)
+        choice = st.radio(
+            "The team decides",
+            options,
+            index=options.index(saved["choice"]) if kept else 0,
+            key=f"pick-{item_id}-{signature}",
+            horizontal=True,
+            format_func=lambda c: follow if c is None else decide.CHOICE_TITLES[c],
+        )
+        rationale = st.text_area(
+            "Why (kept with the decision)", value=saved["rationale"] if saved else "", max_chars=LONG_MAX
+        )
         if st.form_submit_button("Record decision", type="primary"):
-            ui.act(actions.record_decision, ctx.db, ctx.code, ctx.key, item_id, answers, choice, rationale,
-                   success="Decision recorded.")
+            ui.act(
+                actions.record_decision,
+                ctx.db,
+                ctx.code,
+                ctx.key,
+                item_id,
+                answers,
+                choice,
+                rationale,
+                success="Decision recorded.",
+            )
             st.rerun()
 
 
@@ -52,8 +68,10 @@ def room_split(item: Initiative) -> None:
 ctx = ui.open_step(__file__)
 snapshot = ctx.snapshot
 
-st.write("**Build** when it is core to the moat · **Buy** when speed matters more than uniqueness · "
-         "**Partner** when scale or network effects are better reached with allies.")
+st.write(
+    "**Build** when it is core to the moat · **Buy** when speed matters more than uniqueness · "
+    "**Partner** when scale or network effects are better reached with allies."
+)
 if not snapshot.top:
     st.info("There are no initiatives yet: propose and rank them in step 3.")
 
@@ -69,10 +87,14 @@ for item in snapshot.top:
         options = list(question.options)
         key = f"q-{item.id}-{question.key}"
         answers[question.key] = column.radio(
-            question.text, options, key=key,
+            question.text,
+            options,
+            key=key,
             index=options.index(item.answers[question.key]) if question.key in item.answers else None,
             format_func=lambda o, q=question: q.options[o],
-            on_change=store_answer, args=(item.id, question.key, key))
+            on_change=store_answer,
+            args=(item.id, question.key, key),
+        )
     room_split(item)
     if all(answers.values()):
         recommendation = decide.recommend(answers)
@@ -86,9 +108,14 @@ for item in snapshot.top:
         st.caption("Answer the five questions to see a recommendation.")
     if saved:
         overruled = saved["choice"] != saved["recommendation"]
-        st.write(f"Recorded decision: **{decide.CHOICE_TITLES[saved['choice']]}**"
-                 + (f" — overrules the recommendation to {decide.CHOICE_TITLES[saved['recommendation']].lower()}"
-                    if overruled else ""))
+        st.write(
+            f"Recorded decision: **{decide.CHOICE_TITLES[saved['choice']]}**"
+            + (
+                f" — overrules the recommendation to {decide.CHOICE_TITLES[saved['recommendation']].lower()}"
+                if overruled
+                else ""
+            )
+        )
         st.text(f"Rationale: {saved['rationale']}")
         for flag in decide.risk_flags(saved["choice"], saved["answers"], item.title, item.description):
             st.error(flag)

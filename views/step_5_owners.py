@@ -21,8 +21,10 @@ for item in snapshot.decided:
     owner = item.owner
     suggestions = suggested_metrics(snapshot, item.bottleneck_ids)
     if owner:
-        st.text(f"DRI: {owner['owner']} · {owner['metric']}: {owner['baseline']:g} → {owner['target']:g} "
-                f"{owner['unit']} · first check-in {owner['checkin']}")
+        st.text(
+            f"DRI: {owner['owner']} · {owner['metric']}: {owner['baseline']:g} → {owner['target']:g} "
+            f"{owner['unit']} · first check-in {owner['checkin']}"
+        )
     if suggestions:
         st.caption(ui.safe("Suggested from the impact map: " + ", ".join(suggestions)))
     volunteers = [snapshot.participant_name(v) for v in item.volunteer_ids]
@@ -31,19 +33,37 @@ for item in snapshot.decided:
     if ctx.facilitator:
         with st.form(f"owner-{item.id}"):
             cols = st.columns(3)
-            name = cols[0].text_input("Owner (DRI)", value=owner["owner"] if owner else (volunteers[:1] or [""])[0],
-                                      max_chars=OWNER_MAX)
-            metric = cols[1].text_input("Success metric", value=owner["metric"] if owner else
-                                        (suggestions[0] if suggestions else ""), max_chars=SHORT_MAX)
+            name = cols[0].text_input(
+                "Owner (DRI)", value=owner["owner"] if owner else (volunteers[:1] or [""])[0], max_chars=OWNER_MAX
+            )
+            metric = cols[1].text_input(
+                "Success metric",
+                value=owner["metric"] if owner else (suggestions[0] if suggestions else ""),
+                max_chars=SHORT_MAX,
+            )
             unit = cols[2].text_input("Unit", value=owner["unit"] if owner else "", max_chars=UNIT_MAX)
             cols = st.columns(3)
             baseline = cols[0].text_input("Baseline (today)", value=f"{owner['baseline']:g}" if owner else "")
             target = cols[1].text_input("Target", value=f"{owner['target']:g}" if owner else "")
-            checkin = cols[2].date_input("First check-in", value=date.fromisoformat(owner["checkin"]) if owner
-                                         else date.today() + timedelta(days=14))
+            checkin = cols[2].date_input(
+                "First check-in",
+                value=date.fromisoformat(owner["checkin"]) if owner else date.today() + timedelta(days=14),
+            )
             if st.form_submit_button("Save", type="primary"):
-                ui.act(actions.assign_owner, ctx.db, ctx.code, ctx.key, item.id, name, metric, baseline, target,
-                       checkin, unit=unit, success="Owner and metric saved.")
+                ui.act(
+                    actions.assign_owner,
+                    ctx.db,
+                    ctx.code,
+                    ctx.key,
+                    item.id,
+                    name,
+                    metric,
+                    baseline,
+                    target,
+                    checkin,
+                    unit=unit,
+                    success="Owner and metric saved.",
+                )
                 st.rerun()
 
 st.divider()
@@ -55,6 +75,11 @@ if ctx.facilitator:
         ui.act(actions.confirm_observability, ctx.db, ctx.code, ctx.key, value)
         st.rerun()
 else:
-    st.write("Confirmed: logging, tracing and metrics are in place." if confirmed else
-             "Not confirmed yet: the facilitator records it, or an owned initiative addresses observability.")
-st.page_link(ui.HERE / "summary.py", label="See the Ship It summary", icon=":material/rocket_launch:", query_params=ctx.params())
+    st.write(
+        "Confirmed: logging, tracing and metrics are in place."
+        if confirmed
+        else "Not confirmed yet: the facilitator records it, or an owned initiative addresses observability."
+    )
+st.page_link(
+    ui.HERE / "summary.py", label="See the Ship It summary", icon=":material/rocket_launch:", query_params=ctx.params()
+)

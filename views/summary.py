@@ -33,16 +33,20 @@ def heading(ctx: ui.Context, s: Summary) -> None:
     st.caption(ui.safe(f"{h.organisation} · {h.stage} · code {h.code} · {h.status}"))
     ui.require_identity(ctx, leaders=True)
     if ctx.leader:
-        st.info("Leader view: the summary, its downloads and the follow-through. Nothing the workshop decided "
-                "can be changed from here; owners can add check-ins below.", icon=":material/visibility:")
+        st.info(
+            "Leader view: the summary, its downloads and the follow-through. Nothing the workshop decided "
+            "can be changed from here; owners can add check-ins below.",
+            icon=":material/visibility:",
+        )
     ui.flash()
 
 
 def checklist(s: Summary) -> None:
     st.subheader(f"Checklist — {s.done} of {len(s.checklist)} done")
     for item in s.checklist:
-        (st.success if item.done else st.error)(ui.safe(f"{'Done' if item.done else 'Open'}: {item.title} — "
-                                                         f"{item.reason}"))
+        (st.success if item.done else st.error)(
+            ui.safe(f"{'Done' if item.done else 'Open'}: {item.title} — {item.reason}")
+        )
 
 
 def downloads(snapshot: Snapshot, now: float) -> None:
@@ -52,11 +56,19 @@ def downloads(snapshot: Snapshot, now: float) -> None:
     st.subheader("Downloads")
     files: list[tuple[str, Callable[[], str | bytes], str, str]] = [
         ("Markdown", lambda: export.markdown(snapshot, now), f"ship-it-{code}.md", "text/markdown"),
-        ("JSON (backup)", lambda: export.dumps(export.to_document(snapshot, now)), f"workshop-{code}.json",
-         "application/json"),
+        (
+            "JSON (backup)",
+            lambda: export.dumps(export.to_document(snapshot, now)),
+            f"workshop-{code}.json",
+            "application/json",
+        ),
         ("PDF", lambda: reports.to_pdf(snapshot, now=now), f"ship-it-{code}.pdf", "application/pdf"),
-        ("Spreadsheet (XLSX)", lambda: reports.to_xlsx(snapshot, now=now), f"workshop-{code}.xlsx",
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (
+            "Spreadsheet (XLSX)",
+            lambda: reports.to_xlsx(snapshot, now=now),
+            f"workshop-{code}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
         ("CSV (zip)", lambda: reports.to_csv_zip(snapshot, now=now), f"workshop-{code}-csv.zip", "application/zip"),
     ]
     for column, (label, build, file_name, mime) in zip(st.columns(5), files):
@@ -69,10 +81,27 @@ def plan(s: Summary) -> None:
     if not s.plan:
         st.caption("No initiatives yet.")
         return
-    table([{"Seq.": r.sequence, "Rank": r.rank, "Initiative": r.title, "Dimensions": r.dimensions,
-            s.method: r.priority_value, "Urgency": r.urgency_value, "Decision": r.decision,
-            "Overruled": r.overruled, "Rationale": r.rationale, "Owner": r.owner, "Metric": r.metric,
-            "Baseline": r.baseline, "Target": r.target, "Check-in": r.checkin} for r in s.plan])
+    table(
+        [
+            {
+                "Seq.": r.sequence,
+                "Rank": r.rank,
+                "Initiative": r.title,
+                "Dimensions": r.dimensions,
+                s.method: r.priority_value,
+                "Urgency": r.urgency_value,
+                "Decision": r.decision,
+                "Overruled": r.overruled,
+                "Rationale": r.rationale,
+                "Owner": r.owner,
+                "Metric": r.metric,
+                "Baseline": r.baseline,
+                "Target": r.target,
+                "Check-in": r.checkin,
+            }
+            for r in s.plan
+        ]
+    )
     chart(s.figures.get("plan"))
 
 
@@ -82,14 +111,25 @@ def follow_through(ctx: ui.Context, s: Summary) -> None:
         st.caption("Nothing to follow up yet: owners are assigned in step 5.")
         return
     figures = s.follow_counts
-    for column, (label, key) in zip(st.columns(5), [
-            ("Owned initiatives", "tracked"), ("On track", "on_track"), ("At risk", "at_risk"),
-            ("Off track", "off_track"), ("Overdue check-ins", "overdue")]):
+    for column, (label, key) in zip(
+        st.columns(5),
+        [
+            ("Owned initiatives", "tracked"),
+            ("On track", "on_track"),
+            ("At risk", "at_risk"),
+            ("Off track", "off_track"),
+            ("Overdue check-ins", "overdue"),
+        ],
+    ):
         column.metric(label, figures[key])
     for f in s.follow:
         if f.overdue_text:
-            st.warning(ui.safe(f"Overdue: {f.title} ({f.owner}) was due for a check-in on {f.next_checkin}, "
-                               f"{f.overdue_text} ago."), icon=":material/schedule:")
+            st.warning(
+                ui.safe(
+                    f"Overdue: {f.title} ({f.owner}) was due for a check-in on {f.next_checkin}, {f.overdue_text} ago."
+                ),
+                icon=":material/schedule:",
+            )
     ui.tracks_table(reports.tracks_table(s.tracks, s.today))
     if ctx.snapshot.checkins:
         chart(s.figures.get("followup"))
@@ -106,8 +146,11 @@ def checkin_form(ctx: ui.Context, s: Summary) -> None:
     tracks, today = s.tracks, s.today
     with st.form("checkin", clear_on_submit=True):
         st.write("**Record a check-in**")
-        pick = st.selectbox("Initiative", range(len(tracks)),
-                            format_func=lambda n: f"{tracks[n].title} — {tracks[n].metric} ({tracks[n].owner})")
+        pick = st.selectbox(
+            "Initiative",
+            range(len(tracks)),
+            format_func=lambda n: f"{tracks[n].title} — {tracks[n].metric} ({tracks[n].owner})",
+        )
         cols = st.columns(3)
         value = cols[0].text_input("Measured value", placeholder="e.g. 24")
         checked_on = cols[1].date_input("Measured on", value=today, max_value=today)
@@ -116,9 +159,20 @@ def checkin_form(ctx: ui.Context, s: Summary) -> None:
         note = st.text_input("Note (optional)", max_chars=280)
         by = st.text_input("Recorded by (defaults to the owner)", max_chars=80)
         if st.form_submit_button("Record check-in", type="primary"):
-            ui.act(actions.record_checkin, ctx.db, ctx.code, ctx.follower, tracks[pick].initiative_id, value,
-                   status, note, checked_on=checked_on, next_checkin=upcoming, recorded_by=by,
-                   success="Check-in recorded.")
+            ui.act(
+                actions.record_checkin,
+                ctx.db,
+                ctx.code,
+                ctx.follower,
+                tracks[pick].initiative_id,
+                value,
+                status,
+                note,
+                checked_on=checked_on,
+                next_checkin=upcoming,
+                recorded_by=by,
+                success="Check-in recorded.",
+            )
             st.rerun()
 
 
@@ -126,9 +180,16 @@ def remove_checkin(ctx: ui.Context, s: Summary) -> None:
     checkins = ctx.snapshot.checkins
     with st.expander("Remove a check-in recorded by mistake"):
         titles = {t.initiative_id: t.title for t in s.tracks}
-        chosen = st.selectbox("Check-in", [c["id"] for c in checkins], index=None,
-                              format_func=lambda i: next(f"{c['checked_on']} · {titles.get(c['initiative_id'], '')} · "
-                                                         f"{c['value']:g}" for c in checkins if c["id"] == i))
+        chosen = st.selectbox(
+            "Check-in",
+            [c["id"] for c in checkins],
+            index=None,
+            format_func=lambda i: next(
+                f"{c['checked_on']} · {titles.get(c['initiative_id'], '')} · {c['value']:g}"
+                for c in checkins
+                if c["id"] == i
+            ),
+        )
         if st.button("Remove check-in", disabled=chosen is None):
             ui.act(actions.delete_checkin, ctx.db, ctx.code, ctx.key, chosen, success="Check-in removed.")
             st.rerun()
@@ -138,8 +199,10 @@ def leader_link(ctx: ui.Context) -> None:
     """The facilitator creates, reissues or revokes the link leaders open the summary with."""
     active = ctx.snapshot.leader_link_active
     st.subheader("Share with leaders")
-    st.caption("A leader link opens this summary, its downloads and the follow-through, and lets owners add "
-               "check-ins. It changes nothing the workshop decided and works after the workshop has ended.")
+    st.caption(
+        "A leader link opens this summary, its downloads and the follow-through, and lets owners add "
+        "check-ins. It changes nothing the workshop decided and works after the workshop has ended."
+    )
     issued = st.session_state.get("leader_link")
     if issued and issued["code"] == ctx.code and active:
         url = f"{ui.site_url()}/ship-it?ws={ctx.code}&l={issued['token']}"
@@ -176,15 +239,30 @@ def impacts(s: Summary) -> None:
         st.caption("No impacts recorded.")
         return
     chart(s.figures.get("impacts"))
-    table([{"Bottleneck": i.bottleneck, "Outcome": i.outcome, "Direction": i.direction,
-            "Magnitude": i.magnitude_label, "€ / year": i.money, "Because": i.because} for i in s.impacts])
+    table(
+        [
+            {
+                "Bottleneck": i.bottleneck,
+                "Outcome": i.outcome,
+                "Direction": i.direction,
+                "Magnitude": i.magnitude_label,
+                "€ / year": i.money,
+                "Because": i.because,
+            }
+            for i in s.impacts
+        ]
+    )
 
 
 def time_per_step(s: Summary) -> None:
     st.subheader("Time per step")
     chart(s.figures.get("steps"))
-    table([{"Step": f"{r.number}. {r.title}", "Planned (min)": r.planned_min, "Spent (min)": r.spent_min}
-           for r in s.steps])
+    table(
+        [
+            {"Step": f"{r.number}. {r.title}", "Planned (min)": r.planned_min, "Spent (min)": r.spent_min}
+            for r in s.steps
+        ]
+    )
 
 
 def page() -> None:

@@ -19,34 +19,39 @@ from sqlite_utils import Database
 from views import registry
 from workshop import actions, storage
 from workshop.errors import WorkshopError
-from workshop.text import md_escape
 from workshop.live import build_state
-from workshop.room import vocabulary
 from workshop.pitfalls import pitfalls
+from workshop.room import vocabulary
 from workshop.state import Snapshot, load, normalise_code
 from workshop.steps import STEPS, Step, stage_by_key
-from workshop.timer import format_clock, time_left
+from workshop.text import md_escape
 
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
 
-def _page(file: str | Path, title: str, icon: str, url: str, default: bool = False,
-          visibility: str = "visible") -> st.Page:
-    return st.Page(str(HERE / file), title=title, icon=icon, url_path=url, default=default,
-                   visibility=visibility)  # type: ignore[arg-type]
+
+def _page(
+    file: str | Path, title: str, icon: str, url: str, default: bool = False, visibility: str = "visible"
+) -> st.Page:
+    return st.Page(str(HERE / file), title=title, icon=icon, url_path=url, default=default, visibility=visibility)  # type: ignore[arg-type]
 
 
 def pages() -> dict[str, list[st.Page]]:
     """The navigation, built from the one tuple of steps."""
     return {
         "Start": [_page("home.py", "Start", ":material/home:", "start", default=True)],
-        "The five steps": [_page(v.page, v.title, f":material/counter_{v.step.number}:", v.url)
-                           for v in registry.VIEWS],
-        "Room": [_page("room.py", "Your screen", ":material/smartphone:", "room"),
-                 _page("projector.py", "Projector view", ":material/cast:", "projector")],
-        "Leaders": [_page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it"),
-                    # Behind the portfolio key and not in the sidebar: participants never see a link to it.
-                    _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden")],
+        "The five steps": [
+            _page(v.page, v.title, f":material/counter_{v.step.number}:", v.url) for v in registry.VIEWS
+        ],
+        "Room": [
+            _page("room.py", "Your screen", ":material/smartphone:", "room"),
+            _page("projector.py", "Projector view", ":material/cast:", "projector"),
+        ],
+        "Leaders": [
+            _page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it"),
+            # Behind the portfolio key and not in the sidebar: participants never see a link to it.
+            _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden"),
+        ],
     }
 
 
@@ -81,6 +86,7 @@ def open_step(page_file: str) -> Context:
 
 
 # --- who is looking ------------------------------------------------------------------
+
 
 @dataclass
 class Context:
@@ -177,8 +183,15 @@ def context(required: bool = True) -> Context | None:
         st.session_state["l"] = None
         if "l" in st.query_params:
             del st.query_params["l"]
-    return Context(db=db, code=code, token=token, snapshot=snapshot, participant=participant,
-                   facilitator=facilitator, leader_token=leader)
+    return Context(
+        db=db,
+        code=code,
+        token=token,
+        snapshot=snapshot,
+        participant=participant,
+        facilitator=facilitator,
+        leader_token=leader,
+    )
 
 
 def require_identity(ctx: Context, leaders: bool = False) -> None:
@@ -192,15 +205,25 @@ def require_identity(ctx: Context, leaders: bool = False) -> None:
         return
     if ctx.leader:
         st.info("The leader link opens the Ship It summary and the follow-through.")
-        st.page_link(str(HERE / "summary.py"), label="Open the Ship It summary", icon=":material/rocket_launch:",
-                     query_params=ctx.params())
+        st.page_link(
+            str(HERE / "summary.py"),
+            label="Open the Ship It summary",
+            icon=":material/rocket_launch:",
+            query_params=ctx.params(),
+        )
     elif ctx.snapshot.ended:
-        st.info("This workshop has ended. Its summary is open to the people who took part and to leaders: "
-                "ask the facilitator for the leader link.")
+        st.info(
+            "This workshop has ended. Its summary is open to the people who took part and to leaders: "
+            "ask the facilitator for the leader link."
+        )
     else:
         st.info("Join the workshop to take part and see its board.")
-        st.page_link(str(HERE / "home.py"), label=f"Join with the code {ctx.code}", icon=":material/login:",
-                     query_params={"join": ctx.code})
+        st.page_link(
+            str(HERE / "home.py"),
+            label=f"Join with the code {ctx.code}",
+            icon=":material/login:",
+            query_params={"join": ctx.code},
+        )
     st.stop()
 
 
@@ -246,19 +269,27 @@ _LIVE = st.components.v2.component(
 )
 
 
-def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int = 0,
-         follow: bool = False) -> None:
+def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int = 0, follow: bool = False) -> None:
     """Mount the live element. On a participant's screen it draws every step itself and
     never reruns the page; the facilitator's and the projector's pages rerun when the room
     moves to another step (and, with `follow`, when its data changes, at most every 3 s)."""
     state = build_state(ctx.db, ctx.code)
     result = _LIVE(
         key=f"live-{role}-{step_key}",
-        data={"code": ctx.code, "token": ctx.token if role == "participant" else None, "role": role,
-              "board": board, "step_key": step_key, "state": state, "server_now": time.time(),
-              "min_interval": min_interval, "follow": follow, "vocabulary": vocabulary(),
-              "summary_url": f"/ship-it?ws={ctx.code}&p={ctx.token}" if role == "participant" and ctx.token else "",
-              "name": ctx.participant["name"] if ctx.participant else ""},
+        data={
+            "code": ctx.code,
+            "token": ctx.token if role == "participant" else None,
+            "role": role,
+            "board": board,
+            "step_key": step_key,
+            "state": state,
+            "server_now": time.time(),
+            "min_interval": min_interval,
+            "follow": follow,
+            "vocabulary": vocabulary(),
+            "summary_url": f"/ship-it?ws={ctx.code}&p={ctx.token}" if role == "participant" and ctx.token else "",
+            "name": ctx.participant["name"] if ctx.participant else "",
+        },
         on_step_change=lambda: None,
         on_version_change=lambda: None,
     )
@@ -269,14 +300,18 @@ def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int 
 
 # --- page frame ------------------------------------------------------------------------
 
+
 def clock_text(snapshot: Snapshot, step: Step) -> str:
     """The clock's state in words; the countdown itself is only in the live header, so two
     clocks can never disagree."""
     if snapshot.ended:
         return "The workshop has ended."
-    return {"running": "Clock running: the time left is in the header.",
-            "paused": "Clock paused: press Start to resume.", "pending": "Clock not started yet.",
-            "done": "This step's clock has finished."}[snapshot.timer(step.key).state]
+    return {
+        "running": "Clock running: the time left is in the header.",
+        "paused": "Clock paused: press Start to resume.",
+        "pending": "Clock not started yet.",
+        "done": "This step's clock has finished.",
+    }[snapshot.timer(step.key).state]
 
 
 def step_frame(ctx: Context, step: Step) -> None:
@@ -314,14 +349,30 @@ def facilitator_sidebar(ctx: Context) -> None:
         _step_buttons(ctx)
         locked = st.toggle("Lock input", value=bool(snapshot.workshop["locked"]), disabled=snapshot.ended)
         if locked != bool(snapshot.workshop["locked"]):
-            act(actions.set_locked, ctx.db, ctx.code, ctx.key, locked,
-                success="Input locked: participants can no longer add or change anything." if locked
-                else "Input unlocked: participants can add and vote again.")
+            act(
+                actions.set_locked,
+                ctx.db,
+                ctx.code,
+                ctx.key,
+                locked,
+                success="Input locked: participants can no longer add or change anything."
+                if locked
+                else "Input unlocked: participants can add and vote again.",
+            )
             st.rerun()
         st.caption("Keys: " + " · ".join(f"{key} {what}" for key, what in SHORTCUTS.values()))
-        st.page_link(str(HERE / "projector.py"), label="Open projector view", icon=":material/cast:",
-                     query_params={"ws": ctx.code})
-        st.page_link(str(HERE / "summary.py"), label="Ship It summary", icon=":material/rocket_launch:", query_params=ctx.params())
+        st.page_link(
+            str(HERE / "projector.py"),
+            label="Open projector view",
+            icon=":material/cast:",
+            query_params={"ws": ctx.code},
+        )
+        st.page_link(
+            str(HERE / "summary.py"),
+            label="Ship It summary",
+            icon=":material/rocket_launch:",
+            query_params=ctx.params(),
+        )
         _end_controls(ctx)
 
 
@@ -335,9 +386,16 @@ def participant_sidebar(ctx: Context) -> None:
 
 def tracks_table(frame: Any) -> None:
     """Owned initiatives with a progress bar (the summary and the portfolio show the same table)."""
-    st.dataframe(frame, hide_index=True, width="stretch", column_config={
-        "Progress %": st.column_config.ProgressColumn("Progress to target", format="%.0f%%",
-                                                      min_value=0, max_value=100)})
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Progress %": st.column_config.ProgressColumn(
+                "Progress to target", format="%.0f%%", min_value=0, max_value=100
+            )
+        },
+    )
 
 
 def site_url() -> str:
@@ -356,7 +414,9 @@ def join_url(code: str) -> str:
 # --- facilitator console helpers ------------------------------------------------------------
 
 SHORTCUTS: dict[str, tuple[str, str]] = {
-    "next": ("N", "next step"), "back": ("B", "back (asks first)"), "clock": ("P", "start / pause"),
+    "next": ("N", "next step"),
+    "back": ("B", "back (asks first)"),
+    "clock": ("P", "start / pause"),
     "minute": ("M", "+1 min"),
 }
 CONFIRM_BACK = "_confirm_back"
@@ -372,12 +432,17 @@ def _clock_buttons(ctx: Context) -> None:
         if cols[0].button("Pause", icon=":material/pause:", width="stretch", shortcut=key):
             act(actions.pause_timer, ctx.db, ctx.code, ctx.key, success="Clock paused.")
             st.rerun()
-    elif cols[0].button("Start", icon=":material/play_arrow:", width="stretch", shortcut=key,
-                        disabled=snapshot.ended):
+    elif cols[0].button("Start", icon=":material/play_arrow:", width="stretch", shortcut=key, disabled=snapshot.ended):
         act(actions.start_timer, ctx.db, ctx.code, ctx.key, success="Clock started.")
         st.rerun()
-    if cols[1].button("+1 min", icon=":material/more_time:", width="stretch", shortcut=SHORTCUTS["minute"][0],
-                      disabled=snapshot.ended, help="Add one minute to this step"):
+    if cols[1].button(
+        "+1 min",
+        icon=":material/more_time:",
+        width="stretch",
+        shortcut=SHORTCUTS["minute"][0],
+        disabled=snapshot.ended,
+        help="Add one minute to this step",
+    ):
         act(actions.extend_timer, ctx.db, ctx.code, ctx.key, 1, success="One minute added.")
         st.rerun()
 
@@ -398,13 +463,25 @@ def _step_buttons(ctx: Context) -> None:
             st.rerun()
         return
     cols = st.columns(2)
-    if cols[0].button("Back", icon=":material/arrow_back:", width="stretch", shortcut=SHORTCUTS["back"][0],
-                      disabled=current.number == 1 or snapshot.ended):
+    if cols[0].button(
+        "Back",
+        icon=":material/arrow_back:",
+        width="stretch",
+        shortcut=SHORTCUTS["back"][0],
+        disabled=current.number == 1 or snapshot.ended,
+    ):
         st.session_state[CONFIRM_BACK] = current.key
         st.rerun()
     last = current.number == len(STEPS)
-    if cols[1].button("Next", icon=":material/arrow_forward:", icon_position="right", width="stretch",
-                      type="primary", shortcut=SHORTCUTS["next"][0], disabled=last or snapshot.ended):
+    if cols[1].button(
+        "Next",
+        icon=":material/arrow_forward:",
+        icon_position="right",
+        width="stretch",
+        type="primary",
+        shortcut=SHORTCUTS["next"][0],
+        disabled=last or snapshot.ended,
+    ):
         following = STEPS[current.number]
         _move(ctx, actions.next_step, f"The room is on step {following.number}, {following.title}.")
 

@@ -27,8 +27,17 @@ from .decide import CHOICE_TITLES
 from .followup import STATUS_COLOURS, STATUSES, Track, progress
 from .scoring import CRITERIA
 from .state import Initiative, Snapshot
-from .steps import (DIMENSION_KEYS, DIMENSIONS, DIRECTIONS, MAGNITUDES, OUTCOMES, STEPS, dimension_by_key,
-                    method_by_key, outcome_by_key)
+from .steps import (
+    DIMENSION_KEYS,
+    DIMENSIONS,
+    DIRECTIONS,
+    MAGNITUDES,
+    OUTCOMES,
+    STEPS,
+    dimension_by_key,
+    method_by_key,
+    outcome_by_key,
+)
 from .timer import time_spent
 
 # Projector sizes: readable from ~10 m on a 1080p beamer (no chart text below 20 px).
@@ -36,12 +45,12 @@ LABEL_SIZE = 20
 TITLE_SIZE = 22
 HEADLINE_SIZE = 26
 MARK_TEXT_SIZE = 20
-BOLD_WIDTH = 1.1        # bold text is about this much wider than regular
+BOLD_WIDTH = 1.1  # bold text is about this much wider than regular
 WIDTH = 720
 HEIGHT = 440
 
-LABEL_CHARS = 36        # initiative titles on the scatter plot
-BAR_LABEL_CHARS = 48    # bottleneck texts on the vote bars
+LABEL_CHARS = 36  # initiative titles on the scatter plot
+BAR_LABEL_CHARS = 48  # bottleneck texts on the vote bars
 URGENCY_MIDPOINT = 5.5  # the middle of the 1–10 urgency scale
 
 DO_FIRST, PLAN, CONTAIN, RECONSIDER = "Do first", "Plan next", "Contain cheaply", "Reconsider"
@@ -51,6 +60,7 @@ DIMENSION_COLOURS: dict[str, str] = {"product": "#4c78a8", "platform": "#f58518"
 
 
 # --- small pure helpers ----------------------------------------------------------------
+
 
 def truncate(text: Any, limit: int) -> str:
     """One line of at most `limit` characters, so long notes cannot swamp a chart."""
@@ -88,17 +98,44 @@ def _spread_text(item: Initiative) -> str:
     a = item.aggregate
     if a is None:
         return ""
-    return (f"value {a.spread['value']:g}, effort {a.spread['effort']:g}, "
-            f"urgency {a.spread['urgency']:g}, confidence {a.spread['confidence']:g}")
+    return (
+        f"value {a.spread['value']:g}, effort {a.spread['effort']:g}, "
+        f"urgency {a.spread['urgency']:g}, confidence {a.spread['confidence']:g}"
+    )
 
 
 # --- frames (shared with the spreadsheet, CSV and PDF exports) -------------------------
 
 INITIATIVE_COLUMNS: tuple[str, ...] = (
-    "no", "rank", "position", "title", "label", "description", "dimensions", "bottleneck_nos", "bottlenecks",
-    "after", "scorers", "value", "effort", "urgency", "confidence", "spread_value", "spread_effort",
-    "spread_urgency", "spread_confidence", "spread", "disputed", "roi", "wsjf", "priority", "priority_text", "quadrant",
-    "top3", "decision", "owner",
+    "no",
+    "rank",
+    "position",
+    "title",
+    "label",
+    "description",
+    "dimensions",
+    "bottleneck_nos",
+    "bottlenecks",
+    "after",
+    "scorers",
+    "value",
+    "effort",
+    "urgency",
+    "confidence",
+    "spread_value",
+    "spread_effort",
+    "spread_urgency",
+    "spread_confidence",
+    "spread",
+    "disputed",
+    "roi",
+    "wsjf",
+    "priority",
+    "priority_text",
+    "quadrant",
+    "top3",
+    "decision",
+    "owner",
 )
 
 
@@ -113,25 +150,35 @@ def initiatives_frame(snapshot: Snapshot) -> pd.DataFrame:
         a = item.aggregate
         linked = [snapshot.bottleneck(b) for b in sorted(item.bottleneck_ids, key=lambda b: bottleneck_no.get(b, 0))]
         priority = a.priority(snapshot.method) if a else None
-        rows.append({
-            "no": initiative_no[item.id], "rank": item.rank, "position": item.position, "title": item.title,
-            "label": truncate(item.title, LABEL_CHARS), "description": item.description,
-            "dimensions": ", ".join(item.dimensions),
-            "bottleneck_nos": ", ".join(str(bottleneck_no[b["id"]]) for b in linked),
-            "bottlenecks": "; ".join(b["text"] for b in linked),
-            "after": "; ".join(titles[x] for x in item.after_ids if x in titles),
-            "scorers": a.scorers if a else 0,
-            **{c: (getattr(a, c) if a else None) for c in CRITERIA},
-            **{f"spread_{c}": (a.spread[c] if a else None) for c in CRITERIA},
-            "spread": _spread_text(item), "disputed": ", ".join(a.disputed) if a else "",
-            "roi": numbers.priority_value(a.roi) if a else None,
-            "wsjf": numbers.priority_value(a.wsjf) if a else None,
-            "priority": numbers.priority_value(priority), "priority_text": numbers.priority(priority),
-            "quadrant": quadrant(a.urgency, priority, midpoint) if a and midpoint is not None and priority is not None else "",
-            "top3": item.id in top_ids,
-            "decision": CHOICE_TITLES[item.decision["choice"]] if item.decision else "",
-            "owner": item.owner["owner"] if item.owner else "",
-        })
+        rows.append(
+            {
+                "no": initiative_no[item.id],
+                "rank": item.rank,
+                "position": item.position,
+                "title": item.title,
+                "label": truncate(item.title, LABEL_CHARS),
+                "description": item.description,
+                "dimensions": ", ".join(item.dimensions),
+                "bottleneck_nos": ", ".join(str(bottleneck_no[b["id"]]) for b in linked),
+                "bottlenecks": "; ".join(b["text"] for b in linked),
+                "after": "; ".join(titles[x] for x in item.after_ids if x in titles),
+                "scorers": a.scorers if a else 0,
+                **{c: (getattr(a, c) if a else None) for c in CRITERIA},
+                **{f"spread_{c}": (a.spread[c] if a else None) for c in CRITERIA},
+                "spread": _spread_text(item),
+                "disputed": ", ".join(a.disputed) if a else "",
+                "roi": numbers.priority_value(a.roi) if a else None,
+                "wsjf": numbers.priority_value(a.wsjf) if a else None,
+                "priority": numbers.priority_value(priority),
+                "priority_text": numbers.priority(priority),
+                "quadrant": quadrant(a.urgency, priority, midpoint)
+                if a and midpoint is not None and priority is not None
+                else "",
+                "top3": item.id in top_ids,
+                "decision": CHOICE_TITLES[item.decision["choice"]] if item.decision else "",
+                "owner": item.owner["owner"] if item.owner else "",
+            }
+        )
     frame = pd.DataFrame(rows, columns=list(INITIATIVE_COLUMNS))
     frame["position"] = frame["position"].astype("Int64")
     return frame
@@ -153,14 +200,23 @@ def bottlenecks_frame(snapshot: Snapshot) -> pd.DataFrame:
     places: dict[int, int] = {}
     for rows in snapshot.by_dimension().values():
         places.update({b["id"]: n for n, b in enumerate(rows, start=1)})
-    rows_out = [{
-        "no": bottleneck_no[b["id"]], "dimension": b["dimension"], "text": b["text"], "votes": int(b["votes"]),
-        "place": places.get(b["id"]), "status": bottleneck_status(b), "hidden": bool(b["hidden"]),
-        "merged_into": bottleneck_no.get(b["merged_into"]) if b["merged_into"] is not None else None,
-        "impacts": impacts.get(b["id"], 0),
-    } for b in snapshot.bottlenecks]
-    frame = pd.DataFrame(rows_out, columns=["no", "dimension", "text", "votes", "place", "status", "hidden",
-                                            "merged_into", "impacts"])
+    rows_out = [
+        {
+            "no": bottleneck_no[b["id"]],
+            "dimension": b["dimension"],
+            "text": b["text"],
+            "votes": int(b["votes"]),
+            "place": places.get(b["id"]),
+            "status": bottleneck_status(b),
+            "hidden": bool(b["hidden"]),
+            "merged_into": bottleneck_no.get(b["merged_into"]) if b["merged_into"] is not None else None,
+            "impacts": impacts.get(b["id"], 0),
+        }
+        for b in snapshot.bottlenecks
+    ]
+    frame = pd.DataFrame(
+        rows_out, columns=["no", "dimension", "text", "votes", "place", "status", "hidden", "merged_into", "impacts"]
+    )
     for column in ("place", "merged_into"):
         frame[column] = frame[column].astype("Int64")
     return frame
@@ -173,9 +229,17 @@ def top_bottlenecks_frame(snapshot: Snapshot, per_dimension: int = 5) -> pd.Data
     for dimension_key, notes in snapshot.by_dimension().items():
         dimension = dimension_by_key(dimension_key)
         for place, b in enumerate(notes[:per_dimension], start=1):
-            rows.append({"dimension": dimension_key, "dimension_title": dimension.title, "place": place,
-                         "no": bottleneck_no[b["id"]], "text": b["text"],
-                         "label": f"{place}. {truncate(b['text'], BAR_LABEL_CHARS)}", "votes": int(b["votes"])})
+            rows.append(
+                {
+                    "dimension": dimension_key,
+                    "dimension_title": dimension.title,
+                    "place": place,
+                    "no": bottleneck_no[b["id"]],
+                    "text": b["text"],
+                    "label": f"{place}. {truncate(b['text'], BAR_LABEL_CHARS)}",
+                    "votes": int(b["votes"]),
+                }
+            )
     return pd.DataFrame(rows, columns=["dimension", "dimension_title", "place", "no", "text", "label", "votes"])
 
 
@@ -185,14 +249,37 @@ def impacts_frame(snapshot: Snapshot) -> pd.DataFrame:
     rows = []
     for i in snapshot.impacts:
         b = snapshot.bottleneck(i["bottleneck_id"])
-        rows.append({"bottleneck_no": bottleneck_no[b["id"]], "bottleneck": b["text"], "dimension": b["dimension"],
-                     "bottleneck_status": bottleneck_status(b), "outcome": i["outcome"],
-                     "outcome_title": outcome_by_key(i["outcome"]).title, "direction": DIRECTIONS[i["direction"]],
-                     "magnitude": int(i["magnitude"]), "magnitude_label": MAGNITUDES[i["magnitude"]],
-                     "money": i["money"], "because": i["because"]})
-    return pd.DataFrame(rows, columns=["bottleneck_no", "bottleneck", "dimension", "bottleneck_status", "outcome",
-                                       "outcome_title", "direction", "magnitude", "magnitude_label", "money",
-                                       "because"])
+        rows.append(
+            {
+                "bottleneck_no": bottleneck_no[b["id"]],
+                "bottleneck": b["text"],
+                "dimension": b["dimension"],
+                "bottleneck_status": bottleneck_status(b),
+                "outcome": i["outcome"],
+                "outcome_title": outcome_by_key(i["outcome"]).title,
+                "direction": DIRECTIONS[i["direction"]],
+                "magnitude": int(i["magnitude"]),
+                "magnitude_label": MAGNITUDES[i["magnitude"]],
+                "money": i["money"],
+                "because": i["because"],
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "bottleneck_no",
+            "bottleneck",
+            "dimension",
+            "bottleneck_status",
+            "outcome",
+            "outcome_title",
+            "direction",
+            "magnitude",
+            "magnitude_label",
+            "money",
+            "because",
+        ],
+    )
 
 
 def impact_cells_frame(snapshot: Snapshot, max_reasons: int = 4) -> pd.DataFrame:
@@ -207,14 +294,37 @@ def impact_cells_frame(snapshot: Snapshot, max_reasons: int = 4) -> pd.DataFrame
         reasons = [f"{truncate(r, 90)} ({m})" for r, m in zip(group["because"], group["magnitude_label"])]
         if len(reasons) > max_reasons:
             reasons = reasons[:max_reasons] + [f"… and {len(reasons) - max_reasons} more"]
-        rows.append({"dimension": dimension_key, "dimension_title": dimension_by_key(dimension_key).title,
-                     "outcome": outcome_key, "outcome_title": outcome_by_key(outcome_key).title,
-                     "outcome_order": order[outcome_key], "impacts": len(group),
-                     "magnitude_sum": int(group["magnitude"].sum()), "magnitude_max": int(group["magnitude"].max()),
-                     "money": total, "money_label": numbers.money_short(total), "because": " | ".join(reasons)})
-    frame = pd.DataFrame(rows, columns=["dimension", "dimension_title", "outcome", "outcome_title", "outcome_order",
-                                        "impacts", "magnitude_sum", "magnitude_max", "money", "money_label",
-                                        "because"])
+        rows.append(
+            {
+                "dimension": dimension_key,
+                "dimension_title": dimension_by_key(dimension_key).title,
+                "outcome": outcome_key,
+                "outcome_title": outcome_by_key(outcome_key).title,
+                "outcome_order": order[outcome_key],
+                "impacts": len(group),
+                "magnitude_sum": int(group["magnitude"].sum()),
+                "magnitude_max": int(group["magnitude"].max()),
+                "money": total,
+                "money_label": numbers.money_short(total),
+                "because": " | ".join(reasons),
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "dimension",
+            "dimension_title",
+            "outcome",
+            "outcome_title",
+            "outcome_order",
+            "impacts",
+            "magnitude_sum",
+            "magnitude_max",
+            "money",
+            "money_label",
+            "because",
+        ],
+    )
     frame["dimension_order"] = frame["dimension"].map(DIMENSION_KEYS.index)
     return frame.sort_values(["outcome_order", "dimension_order"]).reset_index(drop=True)
 
@@ -226,31 +336,47 @@ def steps_frame(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
     for step in STEPS:
         t = snapshot.timer(step.key)
         spent = _minutes(time_spent(t, moment))
-        rows.append({"number": step.number, "step": step.title, "label": f"{step.number}. {step.title}",
-                     "planned_min": t.minutes, "spent_min": spent, "difference_min": round(spent - t.minutes, 1),
-                     "state": t.state})
-    return pd.DataFrame(rows, columns=["number", "step", "label", "planned_min", "spent_min", "difference_min",
-                                       "state"])
+        rows.append(
+            {
+                "number": step.number,
+                "step": step.title,
+                "label": f"{step.number}. {step.title}",
+                "planned_min": t.minutes,
+                "spent_min": spent,
+                "difference_min": round(spent - t.minutes, 1),
+                "state": t.state,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["number", "step", "label", "planned_min", "spent_min", "difference_min", "state"]
+    )
 
 
 # --- chart plumbing ----------------------------------------------------------------------
 
+
 def projector(chart: Any) -> Any:
     """Large type everywhere; applied last because a configured chart cannot be layered again."""
-    return (chart
-            .configure_axis(labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, labelLimit=420, titlePadding=12,
-                            gridOpacity=0.5)
-            .configure_legend(labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, symbolSize=220, labelLimit=320,
-                              titleLimit=320)
-            .configure_title(fontSize=HEADLINE_SIZE, subtitleFontSize=LABEL_SIZE, anchor="start", offset=12)
-            .configure_header(labelFontSize=TITLE_SIZE, titleFontSize=TITLE_SIZE)
-            .configure_view(stroke=None))
+    return (
+        chart.configure_axis(
+            labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, labelLimit=420, titlePadding=12, gridOpacity=0.5
+        )
+        .configure_legend(
+            labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, symbolSize=220, labelLimit=320, titleLimit=320
+        )
+        .configure_title(fontSize=HEADLINE_SIZE, subtitleFontSize=LABEL_SIZE, anchor="start", offset=12)
+        .configure_header(labelFontSize=TITLE_SIZE, titleFontSize=TITLE_SIZE)
+        .configure_view(stroke=None)
+    )
 
 
 def _message(title: str, message: str, width: int) -> alt.Chart:
     """An empty state that still renders: the chart says what is missing instead of failing."""
-    chart = alt.Chart(pd.DataFrame({"message": [message]})).mark_text(
-        fontSize=HEADLINE_SIZE - 2, color="#555555").encode(text="message:N")
+    chart = (
+        alt.Chart(pd.DataFrame({"message": [message]}))
+        .mark_text(fontSize=HEADLINE_SIZE - 2, color="#555555")
+        .encode(text="message:N")
+    )
     return projector(chart.properties(title=title, width=width, height=140))
 
 
@@ -263,11 +389,11 @@ def _fmt_minutes(value: float) -> str:
 # Streamlit fits a whole chart (axes, titles, legend) into its spec size, while vl-convert
 # gives the plot itself that size; labels are laid out on the smaller plot, which only
 # moves them further apart when the plot turns out larger.
-ROOM_X = 110                # y-axis title and labels
-ROOM_Y = 150                # title, subtitle and x axis
+ROOM_X = 110  # y-axis title and labels
+ROOM_Y = 150  # title, subtitle and x axis
 URGENCY_DOMAIN = (0.5, 10.5)
-POINT_SIZE = 420            # circle area in px²
-POINT_RADIUS = (POINT_SIZE / math.pi) ** 0.5 + 1.5   # with its white stroke
+POINT_SIZE = 420  # circle area in px²
+POINT_RADIUS = (POINT_SIZE / math.pi) ** 0.5 + 1.5  # with its white stroke
 CORNER_URGENCY = (0.65, 10.35)
 CORNER_HEIGHT = (0.97, 0.03)  # share of the y range where the quadrant names sit
 
@@ -275,16 +401,19 @@ CORNER_HEIGHT = (0.97, 0.03)  # share of the y range where the quadrant names si
 def _corners(y_max: float) -> pd.DataFrame:
     low, high = CORNER_URGENCY
     top, bottom = (y_max * share for share in CORNER_HEIGHT)
-    return pd.DataFrame([
-        {"quadrant": PLAN, "urgency": low, "priority": top, "side": "left"},
-        {"quadrant": DO_FIRST, "urgency": high, "priority": top, "side": "right"},
-        {"quadrant": RECONSIDER, "urgency": low, "priority": bottom, "side": "left"},
-        {"quadrant": CONTAIN, "urgency": high, "priority": bottom, "side": "right"},
-    ])
+    return pd.DataFrame(
+        [
+            {"quadrant": PLAN, "urgency": low, "priority": top, "side": "left"},
+            {"quadrant": DO_FIRST, "urgency": high, "priority": top, "side": "right"},
+            {"quadrant": RECONSIDER, "urgency": low, "priority": bottom, "side": "left"},
+            {"quadrant": CONTAIN, "urgency": high, "priority": bottom, "side": "right"},
+        ]
+    )
 
 
-def _place_roi_labels(points: pd.DataFrame, corners: pd.DataFrame, width: int, height: int, y_max: float,
-                      short_only: bool) -> pd.DataFrame:
+def _place_roi_labels(
+    points: pd.DataFrame, corners: pd.DataFrame, width: int, height: int, y_max: float, short_only: bool
+) -> pd.DataFrame:
     """Label text and position for each point, placed in rank order so that none overlap.
 
     A title that finds no free place falls back to its rank number ("#2", as in the plan
@@ -295,19 +424,34 @@ def _place_roi_labels(points: pd.DataFrame, corners: pd.DataFrame, width: int, h
     def px(urgency: float, priority: float) -> tuple[float, float]:
         return (urgency - low) / (high - low) * width, (1 - priority / y_max) * height
 
-    corner_boxes = [layout.text_box(*px(r.urgency, r.priority), r.quadrant, (LABEL_SIZE + 2) * BOLD_WIDTH, r.side)
-                    for r in corners.itertuples()]
+    corner_boxes = [
+        layout.text_box(*px(r.urgency, r.priority), r.quadrant, (LABEL_SIZE + 2) * BOLD_WIDTH, r.side)
+        for r in corners.itertuples()
+    ]
     ordered = points.sort_values("rank", kind="stable")
-    options = [([f"#{r.rank}"] if short_only else [r.label, f"#{r.rank}"]) if r.labelled else []
-               for r in ordered.itertuples()]
-    placed = layout.place([px(r.urgency, r.priority) for r in ordered.itertuples()], options, size=MARK_TEXT_SIZE,
-                          radius=POINT_RADIUS, width=width, height=height, obstacles=corner_boxes)
+    options = [
+        ([f"#{r.rank}"] if short_only else [r.label, f"#{r.rank}"]) if r.labelled else [] for r in ordered.itertuples()
+    ]
+    placed = layout.place(
+        [px(r.urgency, r.priority) for r in ordered.itertuples()],
+        options,
+        size=MARK_TEXT_SIZE,
+        radius=POINT_RADIUS,
+        width=width,
+        height=height,
+        obstacles=corner_boxes,
+    )
     rows = []
     for found in placed:
         spot, text = found if found else (layout.Placement(0.0, 0.0, ""), "")
-        rows.append({"label_text": text, "label_align": spot.align,
-                     "label_x": round(low + spot.x / width * (high - low), 4),
-                     "label_y": round(y_max * (1 - spot.y / height), 4)})
+        rows.append(
+            {
+                "label_text": text,
+                "label_align": spot.align,
+                "label_x": round(low + spot.x / width * (high - low), 4),
+                "label_y": round(y_max * (1 - spot.y / height), 4),
+            }
+        )
     return points.assign(**pd.DataFrame(rows, index=ordered.index).reindex(points.index).to_dict("series"))
 
 
@@ -323,8 +467,9 @@ def _roi_notes(method_formula: str, unscored: int, points: pd.DataFrame) -> list
     return notes
 
 
-def roi_urgency(snapshot: Snapshot, *, labels: int = 12, width: int = WIDTH,
-                height: int = HEIGHT) -> alt.LayerChart | alt.Chart:
+def roi_urgency(
+    snapshot: Snapshot, *, labels: int = 12, width: int = WIDTH, height: int = HEIGHT
+) -> alt.LayerChart | alt.Chart:
     """Scored initiatives by urgency (x) and the workshop's priority formula (y), in quadrants.
 
     Points carry their (shortened) title where it fits without touching another label or
@@ -339,50 +484,92 @@ def roi_urgency(snapshot: Snapshot, *, labels: int = 12, width: int = WIDTH,
         return _message(f"{method.title} × urgency", "No initiative has been scored yet.", width)
     midpoint = float(priority_midpoint(snapshot) or 0.0)
     y_max = round(max(float(scored["priority"].max()) * 1.18, midpoint * 1.5, 0.5), 2)
-    points_data = scored[["no", "rank", "position", "title", "label", "value", "effort", "urgency", "confidence",
-                          "spread", "disputed", "roi", "wsjf", "priority", "priority_text", "quadrant",
-                          "scorers"]].copy()
+    points_data = scored[
+        [
+            "no",
+            "rank",
+            "position",
+            "title",
+            "label",
+            "value",
+            "effort",
+            "urgency",
+            "confidence",
+            "spread",
+            "disputed",
+            "roi",
+            "wsjf",
+            "priority",
+            "priority_text",
+            "quadrant",
+            "scorers",
+        ]
+    ].copy()
     points_data["labelled"] = points_data["rank"].rank(method="first") <= labels
     corners = _corners(y_max)
-    points_data = _place_roi_labels(points_data, corners, width - ROOM_X, height - ROOM_Y, y_max,
-                                    short_only=len(scored) > labels)
-    title = alt.TitleParams(f"{method.title} × urgency",
-                            subtitle=[" · ".join(_roi_notes(method.formula, len(frame) - len(scored), points_data))])
+    points_data = _place_roi_labels(
+        points_data, corners, width - ROOM_X, height - ROOM_Y, y_max, short_only=len(scored) > labels
+    )
+    title = alt.TitleParams(
+        f"{method.title} × urgency",
+        subtitle=[" · ".join(_roi_notes(method.formula, len(frame) - len(scored), points_data))],
+    )
     x_scale, y_scale = alt.Scale(domain=list(URGENCY_DOMAIN), nice=False), alt.Scale(domain=[0, y_max], nice=False)
-    x = alt.X("urgency:Q", title="Urgency (room median, 1–10)", scale=x_scale,
-              axis=alt.Axis(values=list(range(1, 11)), format="d"))
+    x = alt.X(
+        "urgency:Q",
+        title="Urgency (room median, 1–10)",
+        scale=x_scale,
+        axis=alt.Axis(values=list(range(1, 11)), format="d"),
+    )
     y = alt.Y("priority:Q", title=f"{method.title} (from median scores)", scale=y_scale)
-    colour = alt.Color("quadrant:N", scale=alt.Scale(domain=list(QUADRANTS), range=list(QUADRANT_COLOURS)),
-                       legend=None)
-    tooltip = [alt.Tooltip("title:N", title="Initiative"), alt.Tooltip("rank:Q", title="Rank"),
-               alt.Tooltip("value:Q", title="Value"), alt.Tooltip("effort:Q", title="Effort"),
-               alt.Tooltip("urgency:Q", title="Urgency"), alt.Tooltip("confidence:Q", title="Confidence %"),
-               alt.Tooltip("spread:N", title="Spread (max − min)"),
-               alt.Tooltip("priority_text:N", title=method.title), alt.Tooltip("scorers:Q", title="Scored by")]
+    colour = alt.Color("quadrant:N", scale=alt.Scale(domain=list(QUADRANTS), range=list(QUADRANT_COLOURS)), legend=None)
+    tooltip = [
+        alt.Tooltip("title:N", title="Initiative"),
+        alt.Tooltip("rank:Q", title="Rank"),
+        alt.Tooltip("value:Q", title="Value"),
+        alt.Tooltip("effort:Q", title="Effort"),
+        alt.Tooltip("urgency:Q", title="Urgency"),
+        alt.Tooltip("confidence:Q", title="Confidence %"),
+        alt.Tooltip("spread:N", title="Spread (max − min)"),
+        alt.Tooltip("priority_text:N", title=method.title),
+        alt.Tooltip("scorers:Q", title="Scored by"),
+    ]
     base = alt.Chart(points_data)
     points = base.mark_circle(size=POINT_SIZE, opacity=0.9, stroke="white", strokeWidth=1.5).encode(
-        x=x, y=y, color=colour, tooltip=tooltip)
-    texts = [base.transform_filter(f"datum.label_align === '{align}'").mark_text(
-        align=align, baseline="middle", fontSize=MARK_TEXT_SIZE).encode(
-        x=alt.X("label_x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=y_scale), text="label_text:N",
-        tooltip=tooltip) for align in ("left", "right", "center")]
-    rules = [alt.Chart(pd.DataFrame({"urgency": [URGENCY_MIDPOINT]})).mark_rule(
-        strokeDash=[8, 6], color="#444444", strokeWidth=2).encode(x="urgency:Q"),
-        alt.Chart(pd.DataFrame({"priority": [round(midpoint, 4)]})).mark_rule(
-        strokeDash=[8, 6], color="#444444", strokeWidth=2).encode(y="priority:Q")]
+        x=x, y=y, color=colour, tooltip=tooltip
+    )
+    texts = [
+        base.transform_filter(f"datum.label_align === '{align}'")
+        .mark_text(align=align, baseline="middle", fontSize=MARK_TEXT_SIZE)
+        .encode(
+            x=alt.X("label_x:Q", scale=x_scale),
+            y=alt.Y("label_y:Q", scale=y_scale),
+            text="label_text:N",
+            tooltip=tooltip,
+        )
+        for align in ("left", "right", "center")
+    ]
+    rules = [
+        alt.Chart(pd.DataFrame({"urgency": [URGENCY_MIDPOINT]}))
+        .mark_rule(strokeDash=[8, 6], color="#444444", strokeWidth=2)
+        .encode(x="urgency:Q"),
+        alt.Chart(pd.DataFrame({"priority": [round(midpoint, 4)]}))
+        .mark_rule(strokeDash=[8, 6], color="#444444", strokeWidth=2)
+        .encode(y="priority:Q"),
+    ]
     quadrant_layers = [
-        alt.Chart(corners[corners["side"] == side]).mark_text(
-            align=side, baseline="middle", fontSize=LABEL_SIZE + 2, fontWeight="bold", opacity=0.75).encode(
-            x="urgency:Q", y="priority:Q", text="quadrant:N", color=colour)
+        alt.Chart(corners[corners["side"] == side])
+        .mark_text(align=side, baseline="middle", fontSize=LABEL_SIZE + 2, fontWeight="bold", opacity=0.75)
+        .encode(x="urgency:Q", y="priority:Q", text="quadrant:N", color=colour)
         for side in ("left", "right")
     ]
     chart = alt.layer(*rules, *quadrant_layers, points, *texts).properties(title=title, width=width, height=height)
     return projector(chart)
 
 
-IMPACT_ROW = 54      # px per outcome row when the chart may grow
+IMPACT_ROW = 54  # px per outcome row when the chart may grow
 IMPACT_MIN_ROW = 30  # px per outcome row when a fixed height is shared (20 px labels)
-BUBBLE_MAX = 2400    # px² of the largest bubble
+BUBBLE_MAX = 2400  # px² of the largest bubble
 
 
 def impact_map(snapshot: Snapshot, *, width: int = 560, height: int | None = None) -> alt.LayerChart | alt.Chart:
@@ -395,31 +582,56 @@ def impact_map(snapshot: Snapshot, *, width: int = 560, height: int | None = Non
         return _message("Impact map", "No impacts recorded yet.", width)
     outcomes = [o.title for o in OUTCOMES if o.key in set(cells["outcome"])]
     dimensions = [d.title for d in DIMENSIONS]
-    x = alt.X("dimension_title:N", title=None, sort=dimensions, scale=alt.Scale(domain=dimensions),
-              axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", domain=False, ticks=False))
+    x = alt.X(
+        "dimension_title:N",
+        title=None,
+        sort=dimensions,
+        scale=alt.Scale(domain=dimensions),
+        axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", domain=False, ticks=False),
+    )
     y = alt.Y("outcome_title:N", title=None, sort=outcomes, axis=alt.Axis(domain=False, ticks=False))
-    tooltip = [alt.Tooltip("dimension_title:N", title="Dimension"), alt.Tooltip("outcome_title:N", title="Outcome"),
-               alt.Tooltip("impacts:Q", title="Impacts"), alt.Tooltip("magnitude_sum:Q", title="Sum of magnitudes"),
-               alt.Tooltip("magnitude_max:Q", title="Worst magnitude (1–5)"),
-               alt.Tooltip("money_label:N", title="Money estimate"), alt.Tooltip("because:N", title="Because")]
+    tooltip = [
+        alt.Tooltip("dimension_title:N", title="Dimension"),
+        alt.Tooltip("outcome_title:N", title="Outcome"),
+        alt.Tooltip("impacts:Q", title="Impacts"),
+        alt.Tooltip("magnitude_sum:Q", title="Sum of magnitudes"),
+        alt.Tooltip("magnitude_max:Q", title="Worst magnitude (1–5)"),
+        alt.Tooltip("money_label:N", title="Money estimate"),
+        alt.Tooltip("because:N", title="Because"),
+    ]
     chart_height = max(len(outcomes) * IMPACT_MIN_ROW, height) if height else max(len(outcomes) * IMPACT_ROW, 160)
     row = chart_height / max(len(outcomes), 1)
     biggest = min(BUBBLE_MAX, math.pi * (row / 2) ** 2)  # a bubble never spills into the next row
     base = alt.Chart(cells)
     bubbles = base.mark_circle(opacity=0.9, stroke="#333333", strokeWidth=1).encode(
-        x=x, y=y,
-        size=alt.Size("magnitude_sum:Q", title="Sum of magnitudes",
-                      scale=alt.Scale(range=[min(250, biggest / 3), biggest], zero=False),
-                      legend=alt.Legend(format="d", tickMinStep=1)),
-        color=alt.Color("magnitude_max:Q", title="Worst magnitude",
-                        scale=alt.Scale(domain=[1, 5], scheme="orangered"),
-                        legend=alt.Legend(values=[1, 2, 3, 4, 5], format="d")),
-        tooltip=tooltip)
-    money = base.mark_text(align="left", baseline="middle", dx=round((biggest / math.pi) ** 0.5) + 6, fontSize=MARK_TEXT_SIZE, color="#222222").encode(
-        x=x, y=y, text="money_label:N", tooltip=tooltip)
+        x=x,
+        y=y,
+        size=alt.Size(
+            "magnitude_sum:Q",
+            title="Sum of magnitudes",
+            scale=alt.Scale(range=[min(250, biggest / 3), biggest], zero=False),
+            legend=alt.Legend(format="d", tickMinStep=1),
+        ),
+        color=alt.Color(
+            "magnitude_max:Q",
+            title="Worst magnitude",
+            scale=alt.Scale(domain=[1, 5], scheme="orangered"),
+            legend=alt.Legend(values=[1, 2, 3, 4, 5], format="d"),
+        ),
+        tooltip=tooltip,
+    )
+    money = base.mark_text(
+        align="left",
+        baseline="middle",
+        dx=round((biggest / math.pi) ** 0.5) + 6,
+        fontSize=MARK_TEXT_SIZE,
+        color="#222222",
+    ).encode(x=x, y=y, text="money_label:N", tooltip=tooltip)
     chart = alt.layer(bubbles, money).properties(
         title=alt.TitleParams("Impact map", subtitle=["Bubble: total magnitude · label: yearly € estimate"]),
-        width=width, height=chart_height)
+        width=width,
+        height=chart_height,
+    )
     return projector(chart)
 
 
@@ -434,22 +646,32 @@ def votes_by_dimension(snapshot: Snapshot, top: int = 5, *, width: int = 520) ->
         rows = frame[frame["dimension"] == dimension.key]
         heading = alt.TitleParams(f"{dimension.title} — {dimension.scope}", fontSize=TITLE_SIZE + 2)
         if rows.empty:
-            panels.append(alt.Chart(pd.DataFrame({"message": ["None recorded."]})).mark_text(
-                fontSize=LABEL_SIZE, color="#555555", align="left").encode(text="message:N").properties(
-                title=heading, width=width, height=40))
+            panels.append(
+                alt.Chart(pd.DataFrame({"message": ["None recorded."]}))
+                .mark_text(fontSize=LABEL_SIZE, color="#555555", align="left")
+                .encode(text="message:N")
+                .properties(title=heading, width=width, height=40)
+            )
             continue
-        x = alt.X("votes:Q", title="Votes", scale=alt.Scale(domain=[0, most * 1.12], nice=False),
-                  axis=alt.Axis(tickMinStep=1, format="d"))
+        x = alt.X(
+            "votes:Q",
+            title="Votes",
+            scale=alt.Scale(domain=[0, most * 1.12], nice=False),
+            axis=alt.Axis(tickMinStep=1, format="d"),
+        )
         y = alt.Y("label:N", title=None, sort=list(rows["label"]))
         tooltip = [alt.Tooltip("text:N", title="Bottleneck"), alt.Tooltip("votes:Q", title="Votes")]
         base = alt.Chart(rows)
         bars = base.mark_bar(color=DIMENSION_COLOURS[dimension.key], cornerRadiusEnd=3).encode(
-            x=x, y=y, tooltip=tooltip)
+            x=x, y=y, tooltip=tooltip
+        )
         counts = base.mark_text(align="left", dx=6, fontSize=MARK_TEXT_SIZE, fontWeight="bold").encode(
-            x=x, y=y, text="votes:Q")
+            x=x, y=y, text="votes:Q"
+        )
         panels.append(alt.layer(bars, counts).properties(title=heading, width=width, height=len(rows) * 40))
     chart = alt.vconcat(*panels, spacing=28).properties(
-        title=alt.TitleParams("Top bottlenecks by votes", subtitle=[f"Top {top} per dimension"]))
+        title=alt.TitleParams("Top bottlenecks by votes", subtitle=[f"Top {top} per dimension"])
+    )
     return projector(chart)
 
 
@@ -458,33 +680,59 @@ def time_per_step(snapshot: Snapshot, now: float | None = None, *, width: int = 
     frame = steps_frame(snapshot, now)
     rows = []
     for row in frame.itertuples():
-        rows.append({"label": row.label, "number": row.number, "series": "Planned", "kind": "Planned",
-                     "minutes": float(row.planned_min), "text": _fmt_minutes(row.planned_min)})
+        rows.append(
+            {
+                "label": row.label,
+                "number": row.number,
+                "series": "Planned",
+                "kind": "Planned",
+                "minutes": float(row.planned_min),
+                "text": _fmt_minutes(row.planned_min),
+            }
+        )
         over = row.spent_min > row.planned_min
-        rows.append({"label": row.label, "number": row.number, "series": "Spent",
-                     "kind": "Spent (over plan)" if over else "Spent", "minutes": float(row.spent_min),
-                     "text": _fmt_minutes(row.spent_min)})
+        rows.append(
+            {
+                "label": row.label,
+                "number": row.number,
+                "series": "Spent",
+                "kind": "Spent (over plan)" if over else "Spent",
+                "minutes": float(row.spent_min),
+                "text": _fmt_minutes(row.spent_min),
+            }
+        )
     data = pd.DataFrame(rows)
     order = list(frame["label"])
     most = max(float(data["minutes"].max()), 1.0)
-    x = alt.X("minutes:Q", title="Minutes", scale=alt.Scale(domain=[0, most * 1.18], nice=False),
-              axis=alt.Axis(tickCount=8, format="d"))
+    x = alt.X(
+        "minutes:Q",
+        title="Minutes",
+        scale=alt.Scale(domain=[0, most * 1.18], nice=False),
+        axis=alt.Axis(tickCount=8, format="d"),
+    )
     y = alt.Y("label:N", title=None, sort=order)
     offset = alt.YOffset("series:N", sort=["Planned", "Spent"])
     base = alt.Chart(data)
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
-        x=x, y=y, yOffset=offset,
-        color=alt.Color("kind:N", title=None,
-                        scale=alt.Scale(domain=["Planned", "Spent", "Spent (over plan)"],
-                                        range=["#b8b8b8", "#4c78a8", "#d62728"]),
-                        legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("label:N", title="Step"), alt.Tooltip("series:N", title=" "),
-                 alt.Tooltip("minutes:Q", title="Minutes")])
-    labels = base.mark_text(align="left", dx=6, fontSize=MARK_TEXT_SIZE).encode(
-        x=x, y=y, yOffset=offset, text="text:N")
+        x=x,
+        y=y,
+        yOffset=offset,
+        color=alt.Color(
+            "kind:N",
+            title=None,
+            scale=alt.Scale(domain=["Planned", "Spent", "Spent (over plan)"], range=["#b8b8b8", "#4c78a8", "#d62728"]),
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=[
+            alt.Tooltip("label:N", title="Step"),
+            alt.Tooltip("series:N", title=" "),
+            alt.Tooltip("minutes:Q", title="Minutes"),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=6, fontSize=MARK_TEXT_SIZE).encode(x=x, y=y, yOffset=offset, text="text:N")
     chart = alt.layer(bars, labels).properties(
-        title=alt.TitleParams("Time per step", subtitle=["Planned against spent"]),
-        width=width, height=len(order) * 64)
+        title=alt.TitleParams("Time per step", subtitle=["Planned against spent"]), width=width, height=len(order) * 64
+    )
     return projector(chart)
 
 
@@ -503,19 +751,46 @@ def progress_frame(tracks: Sequence[Track]) -> pd.DataFrame:
     for t in tracks:
         label = truncate(t.title, PROGRESS_LABEL_CHARS)
         points = [(t.assigned_on.isoformat(), t.baseline, None, "")] + [
-            (c["checked_on"], float(c["value"]), c["status"], c["note"]) for c in t.checkins]
+            (c["checked_on"], float(c["value"]), c["status"], c["note"]) for c in t.checkins
+        ]
         for n, (day, value, status, note) in enumerate(points):
             share = round(progress(t.baseline, t.target, value) * 100, 1)
-            rows.append({
-                "initiative_id": t.initiative_id, "initiative": t.title, "label": label, "owner": t.owner,
-                "metric": t.metric, "date": day, "value": value, "value_text": numbers.measure(value, t.unit),
-                "target_text": numbers.measure(t.target, t.unit), "progress": share,
-                "progress_text": numbers.percent(share),
-                "status": STATUSES[status] if status else BASELINE, "note": note, "last": n == len(points) - 1,
-                "workshop": t.code,
-            })
-    columns = ["initiative_id", "initiative", "label", "owner", "metric", "date", "value", "value_text",
-               "target_text", "progress", "progress_text", "status", "note", "last", "workshop"]
+            rows.append(
+                {
+                    "initiative_id": t.initiative_id,
+                    "initiative": t.title,
+                    "label": label,
+                    "owner": t.owner,
+                    "metric": t.metric,
+                    "date": day,
+                    "value": value,
+                    "value_text": numbers.measure(value, t.unit),
+                    "target_text": numbers.measure(t.target, t.unit),
+                    "progress": share,
+                    "progress_text": numbers.percent(share),
+                    "status": STATUSES[status] if status else BASELINE,
+                    "note": note,
+                    "last": n == len(points) - 1,
+                    "workshop": t.code,
+                }
+            )
+    columns = [
+        "initiative_id",
+        "initiative",
+        "label",
+        "owner",
+        "metric",
+        "date",
+        "value",
+        "value_text",
+        "target_text",
+        "progress",
+        "progress_text",
+        "status",
+        "note",
+        "last",
+        "workshop",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -545,29 +820,57 @@ def progress_chart(tracks: Sequence[Track], *, width: int = WIDTH, height: int =
     frame = _dodge_progress_labels(frame, bottom, top, height - ROOM_Y)
     y_scale = alt.Scale(domain=[bottom, top], nice=False)
     y = alt.Y("progress:Q", title="Progress to target (%)", scale=y_scale)
-    tooltip = [alt.Tooltip("initiative:N", title="Initiative"), alt.Tooltip("owner:N", title="Owner"),
-               alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
-               alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("target_text:N", title="Target"),
-               alt.Tooltip("progress_text:N", title="Progress"), alt.Tooltip("status:N", title="Status"),
-               alt.Tooltip("note:N", title="Note")]
+    tooltip = [
+        alt.Tooltip("initiative:N", title="Initiative"),
+        alt.Tooltip("owner:N", title="Owner"),
+        alt.Tooltip("metric:N", title="Metric"),
+        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+        alt.Tooltip("value_text:N", title="Value"),
+        alt.Tooltip("target_text:N", title="Target"),
+        alt.Tooltip("progress_text:N", title="Progress"),
+        alt.Tooltip("status:N", title="Status"),
+        alt.Tooltip("note:N", title="Note"),
+    ]
     statuses = [BASELINE, *STATUSES.values()]
     base = alt.Chart(frame)
     lines = base.mark_line(strokeWidth=3, opacity=0.55, color="#5b6b80").encode(
-        x=x, y=y, detail="initiative_id:N", order="date:T")
+        x=x, y=y, detail="initiative_id:N", order="date:T"
+    )
     points = base.mark_circle(size=PROGRESS_POINT_SIZE, opacity=1, stroke="#ffffff", strokeWidth=1.5).encode(
-        x=x, y=y, tooltip=tooltip,
-        color=alt.Color("status:N", title="Status", scale=alt.Scale(
-            domain=statuses, range=["#9e9e9e", *(STATUS_COLOURS[k] for k in STATUSES)]),
-            legend=alt.Legend(orient="top")))
+        x=x,
+        y=y,
+        tooltip=tooltip,
+        color=alt.Color(
+            "status:N",
+            title="Status",
+            scale=alt.Scale(domain=statuses, range=["#9e9e9e", *(STATUS_COLOURS[k] for k in STATUSES)]),
+            legend=alt.Legend(orient="top"),
+        ),
+    )
     # Latest points sit at the right edge, so their labels go to the left, stacked apart.
-    labels = base.transform_filter("datum.last").mark_text(
-        align="right", baseline="middle", dx=-round(PROGRESS_POINT_RADIUS + layout.GAP), fontSize=MARK_TEXT_SIZE,
-        color="#222222").encode(x=x, y=alt.Y("label_progress:Q", scale=y_scale), text="label:N")
+    labels = (
+        base.transform_filter("datum.last")
+        .mark_text(
+            align="right",
+            baseline="middle",
+            dx=-round(PROGRESS_POINT_RADIUS + layout.GAP),
+            fontSize=MARK_TEXT_SIZE,
+            color="#222222",
+        )
+        .encode(x=x, y=alt.Y("label_progress:Q", scale=y_scale), text="label:N")
+    )
     guides = pd.DataFrame({"progress": [0.0, 100.0], "text": ["Baseline", "Target"]})
     rules = alt.Chart(guides).mark_rule(strokeDash=[6, 4], color="#333333").encode(y="progress:Q")
-    rule_text = alt.Chart(guides).mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=LABEL_SIZE,
-                                            color="#333333").encode(y="progress:Q", x=alt.value(0), text="text:N")
+    rule_text = (
+        alt.Chart(guides)
+        .mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=LABEL_SIZE, color="#333333")
+        .encode(y="progress:Q", x=alt.value(0), text="text:N")
+    )
     chart = alt.layer(rules, rule_text, lines, points, labels).properties(
-        title=alt.TitleParams("Progress against target", subtitle=["0 % = baseline · 100 % = target · colour = status"]),
-        width=width, height=height)
+        title=alt.TitleParams(
+            "Progress against target", subtitle=["0 % = baseline · 100 % = target · colour = status"]
+        ),
+        width=width,
+        height=height,
+    )
     return projector(chart)

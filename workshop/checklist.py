@@ -46,10 +46,12 @@ def priorities(snapshot: Snapshot) -> Item:
     if not sequenced:
         return Item("priorities", title, False, "No initiative has been sequenced yet, so no dimension is addressed.")
     if missing:
-        return Item("priorities", title, False,
-                    "The sequenced initiatives address no " + " or ".join(missing) + " bottleneck.")
-    return Item("priorities", title, True,
-                "The sequenced initiatives address product, platform and organisation bottlenecks.")
+        return Item(
+            "priorities", title, False, "The sequenced initiatives address no " + " or ".join(missing) + " bottleneck."
+        )
+    return Item(
+        "priorities", title, True, "The sequenced initiatives address product, platform and organisation bottlenecks."
+    )
 
 
 def sequencing(snapshot: Snapshot) -> Item:
@@ -58,13 +60,21 @@ def sequencing(snapshot: Snapshot) -> Item:
         return Item("sequencing", title, False, "There are no initiatives yet.")
     unplaced = [i for i in snapshot.initiatives if i.position is None]
     if unplaced:
-        return Item("sequencing", title, False,
-                    f"{_count(len(unplaced), 'initiative')} without a place in the sequence: {_names(unplaced)}.")
+        return Item(
+            "sequencing",
+            title,
+            False,
+            f"{_count(len(unplaced), 'initiative')} without a place in the sequence: {_names(unplaced)}.",
+        )
     positions = [i.position for i in snapshot.initiatives]
     if len(set(positions)) != len(positions):
         return Item("sequencing", title, False, "Two or more initiatives share a position in the sequence.")
-    return Item("sequencing", title, True,
-                f"Each of the {_count(len(positions), 'initiative')} has its own position in the sequence.")
+    return Item(
+        "sequencing",
+        title,
+        True,
+        f"Each of the {_count(len(positions), 'initiative')} has its own position in the sequence.",
+    )
 
 
 def decisions(snapshot: Snapshot) -> Item:
@@ -74,9 +84,15 @@ def decisions(snapshot: Snapshot) -> Item:
         return Item("decisions", title, False, "There are no initiatives to decide on yet.")
     undecided = [i for i in top if i.decision is None or not str(i.decision["rationale"]).strip()]
     if undecided:
-        return Item("decisions", title, False,
-                    f"Without a decision and rationale among the top {len(top)}: {_names(undecided)}.")
-    return Item("decisions", title, True, f"Each of the top {_count(len(top), 'initiative')} has a decision and a rationale.")
+        return Item(
+            "decisions",
+            title,
+            False,
+            f"Without a decision and rationale among the top {len(top)}: {_names(undecided)}.",
+        )
+    return Item(
+        "decisions", title, True, f"Each of the top {_count(len(top), 'initiative')} has a decision and a rationale."
+    )
 
 
 def owners(snapshot: Snapshot) -> Item:
@@ -84,17 +100,26 @@ def owners(snapshot: Snapshot) -> Item:
     decided = snapshot.decided
     if not decided:
         return Item("owners", title, False, "No initiative has a build/buy/partner decision yet.")
-    missing = [i for i in decided if i.owner is None or not i.owner["owner"] or not i.owner["metric"]
-               or i.owner["target"] is None]
+    missing = [
+        i
+        for i in decided
+        if i.owner is None or not i.owner["owner"] or not i.owner["metric"] or i.owner["target"] is None
+    ]
     if missing:
         return Item("owners", title, False, f"Decided but missing an owner, a metric or a target: {_names(missing)}.")
-    return Item("owners", title, True, f"Each of the {_count(len(decided), 'decided initiative')} has an owner, a metric and a target.")
+    return Item(
+        "owners",
+        title,
+        True,
+        f"Each of the {_count(len(decided), 'decided initiative')} has an owner, a metric and a target.",
+    )
 
 
 def observability_initiatives(snapshot: Snapshot) -> list[Initiative]:
     """Owned initiatives whose title or description is about observability."""
-    return [i for i in snapshot.initiatives if i.owner is not None
-            and OBSERVABILITY.search(f"{i.title} {i.description}")]
+    return [
+        i for i in snapshot.initiatives if i.owner is not None and OBSERVABILITY.search(f"{i.title} {i.description}")
+    ]
 
 
 def observability(snapshot: Snapshot) -> Item:
@@ -103,12 +128,20 @@ def observability(snapshot: Snapshot) -> Item:
         return Item("observability", title, True, "The team confirmed logging, tracing and metrics are in place.")
     owned = observability_initiatives(snapshot)
     if owned:
-        return Item("observability", title, True, f"Addressed by the owned {'initiative' if len(owned) == 1 else 'initiatives'} {_names(owned)}.")
-    return Item("observability", title, False,
-                "Nobody confirmed logging, tracing and metrics are in place, and no owned initiative addresses observability.")
+        return Item(
+            "observability",
+            title,
+            True,
+            f"Addressed by the owned {'initiative' if len(owned) == 1 else 'initiatives'} {_names(owned)}.",
+        )
+    return Item(
+        "observability",
+        title,
+        False,
+        "Nobody confirmed logging, tracing and metrics are in place, and no owned initiative addresses observability.",
+    )
 
 
 def evaluate(snapshot: Snapshot) -> list[Item]:
     """The five items in the checklist's order."""
-    return [priorities(snapshot), sequencing(snapshot), decisions(snapshot), owners(snapshot),
-            observability(snapshot)]
+    return [priorities(snapshot), sequencing(snapshot), decisions(snapshot), owners(snapshot), observability(snapshot)]

@@ -27,14 +27,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="database file (default: $WORKSHOP_DB or sessions.db beside app.py)")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="create a complete sample workshop and print its code and key")
-    demo.add_argument("--followup-days", type=int, default=0, metavar="N",
-                      help="hold it N days ago and add the owners' check-ins since (default 0)")
+    demo.add_argument(
+        "--followup-days",
+        type=int,
+        default=0,
+        metavar="N",
+        help="hold it N days ago and add the owners' check-ins since (default 0)",
+    )
     sub.add_parser("list", help="list every workshop in the database")
     exp = sub.add_parser("export", help="export a workshop's summary or backup")
     exp.add_argument("code")
     exp.add_argument("--format", choices=FORMATS, default="md")
-    exp.add_argument("--table", metavar="NAME",
-                     help="with --format csv: write this one table (e.g. initiatives) as CSV text, not a zip of all")
+    exp.add_argument(
+        "--table",
+        metavar="NAME",
+        help="with --format csv: write this one table (e.g. initiatives) as CSV text, not a zip of all",
+    )
     exp.add_argument("-o", "--output", help="file to write (default: standard output)")
     imp = sub.add_parser("import", help="restore a workshop from a JSON export")
     imp.add_argument("file")
@@ -50,18 +58,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo":
             created = create_demo(db, followup_days=max(0, args.followup_days))
-            print(f"Sample workshop created.\njoin code:       {created.code}\n"
-                  f"facilitator key: {created.facilitator_key}\n"
-                  f"open:            http://localhost:8501/?join={created.code}")
+            print(
+                f"Sample workshop created.\njoin code:       {created.code}\n"
+                f"facilitator key: {created.facilitator_key}\n"
+                f"open:            http://localhost:8501/?join={created.code}"
+            )
         elif args.command == "list":
             rows = storage.list_workshops(db)
             if not rows:
                 print("No workshops yet.")
             for row in rows:
-                created = datetime.fromtimestamp(row["created_at"]).strftime("%Y-%m-%d %H:%M")
+                held = datetime.fromtimestamp(row["created_at"]).strftime("%Y-%m-%d %H:%M")
                 status = "ended" if row["ended_at"] else "live"
-                print(f"{row['code']}  {created}  {status:5}  {row['participant_count']:3} people  "
-                      f"{row['organisation']} — {row['title']}")
+                print(
+                    f"{row['code']}  {held}  {status:5}  {row['participant_count']:3} people  "
+                    f"{row['organisation']} — {row['title']}"
+                )
         elif args.command == "export":
             _export(db, args.code, args.format, args.table, args.output)
         elif args.command == "import":
@@ -70,8 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "portfolio-key":
             if os.environ.get(followup.PORTFOLIO_KEY_ENV):
                 raise InvalidInput(f"{followup.PORTFOLIO_KEY_ENV} is set, and that key opens the portfolio.")
-            print(f"New portfolio key (shown once; the earlier one no longer opens /portfolio):\n"
-                  f"{followup.issue_portfolio_key(db)}")
+            print(
+                f"New portfolio key (shown once; the earlier one no longer opens /portfolio):\n"
+                f"{followup.issue_portfolio_key(db)}"
+            )
     except WorkshopError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -105,6 +119,7 @@ def _render(db: Database, code: str, fmt: str, table: str | None) -> str | bytes
     if fmt == "md":
         return export.export_markdown(db, code)
     from . import reports, state  # imported here: charts and PDF libraries cost a second at start-up
+
     snapshot = state.load(db, code)
     if fmt == "csv":
         return reports.to_csv(snapshot, table) if table else reports.to_csv_zip(snapshot)

@@ -32,17 +32,36 @@ class Question:
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("core", "Is this core to our moat or competitive advantage?",
-             {"yes": "Yes, it is how we win", "partly": "Partly", "no": "No, it is a commodity"}),
-    Question("speed", "What matters more here: speed or uniqueness?",
-             {"speed": "Speed to market", "balanced": "Both equally", "uniqueness": "Uniqueness"}),
-    Question("network", "Do scale or network effects favour working with allies?",
-             {"yes": "Yes, an ally brings reach, scale or an ecosystem", "no": "No"}),
-    Question("capability", "Do we have the capability to build and run it?",
-             {"yes": "Yes", "partly": "Partly, we would need to hire", "no": "No"}),
-    Question("cost", "Over three years, which is cheaper?",
-             {"build": "Building", "similar": "About the same", "buy": "Buying or partnering",
-              "unknown": "We don't know yet"}),
+    Question(
+        "core",
+        "Is this core to our moat or competitive advantage?",
+        {"yes": "Yes, it is how we win", "partly": "Partly", "no": "No, it is a commodity"},
+    ),
+    Question(
+        "speed",
+        "What matters more here: speed or uniqueness?",
+        {"speed": "Speed to market", "balanced": "Both equally", "uniqueness": "Uniqueness"},
+    ),
+    Question(
+        "network",
+        "Do scale or network effects favour working with allies?",
+        {"yes": "Yes, an ally brings reach, scale or an ecosystem", "no": "No"},
+    ),
+    Question(
+        "capability",
+        "Do we have the capability to build and run it?",
+        {"yes": "Yes", "partly": "Partly, we would need to hire", "no": "No"},
+    ),
+    Question(
+        "cost",
+        "Over three years, which is cheaper?",
+        {
+            "build": "Building",
+            "similar": "About the same",
+            "buy": "Buying or partnering",
+            "unknown": "We don't know yet",
+        },
+    ),
 )
 QUESTION_KEYS: tuple[str, ...] = tuple(q.key for q in QUESTIONS)
 
@@ -76,8 +95,10 @@ def recommend(answers: Mapping[str, str]) -> Recommendation:
         choice = "build"
         reasons.append("It is core to the moat: owning it keeps the competitive advantage.")
         if a["network"] == "yes":
-            reasons.append("Allies could add reach, but partnering on the moat hands it to someone else; "
-                           "partner around it, not on it.")
+            reasons.append(
+                "Allies could add reach, but partnering on the moat hands it to someone else; "
+                "partner around it, not on it."
+            )
     elif a["network"] == "yes":
         choice = "partner"
         reasons.append("Scale or network effects are easier to reach with allies.")
@@ -107,8 +128,11 @@ def recommend(answers: Mapping[str, str]) -> Recommendation:
     return Recommendation(choice=choice, reasons=tuple(reasons), cautions=tuple(cautions))
 
 
-_REWRITE = re.compile(r"\b(rewrite|re-write|rebuild from scratch|from scratch|big[- ]bang|"
-                      r"replatform|re-platform|rewrite everything)\b", re.IGNORECASE)
+_REWRITE = re.compile(
+    r"\b(rewrite|re-write|rebuild from scratch|from scratch|big[- ]bang|"
+    r"replatform|re-platform|rewrite everything)\b",
+    re.IGNORECASE,
+)
 
 
 def risk_flags(choice: str, answers: Mapping[str, str], title: str, description: str = "") -> list[str]:

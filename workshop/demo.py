@@ -27,8 +27,14 @@ BOTTLENECKS = (
 PEOPLE = ("Amira", "Ben", "Chloé", "Dev", "Eun-ji", "Farid")
 
 # Each person's five dots, as indexes into BOTTLENECKS.
-DOTS = {0: [0, 0, 1, 7, 4], 1: [0, 2, 7, 8, 5], 2: [0, 1, 3, 7, 4], 3: [2, 0, 8, 9, 5],
-        4: [0, 7, 7, 4, 3], 5: [0, 1, 2, 8, 9]}
+DOTS = {
+    0: [0, 0, 1, 7, 4],
+    1: [0, 2, 7, 8, 5],
+    2: [0, 1, 3, 7, 4],
+    3: [2, 0, 8, 9, 5],
+    4: [0, 7, 7, 4, 3],
+    5: [0, 1, 2, 8, 9],
+}
 
 # (bottleneck index, outcome, magnitude, € per year, because); every one makes it worse.
 IMPACTS = (
@@ -44,8 +50,16 @@ IMPACTS = (
 
 # (title, bottleneck indexes it relieves, description)
 PLAN = (
-    ("Introduce SLOs and an error-budget policy", [0, 1], "SLOs per service with an error-budget policy that pauses features when the budget is spent."),
-    ("Distributed tracing and shared observability dashboards", [2], "OpenTelemetry tracing, logs and metrics in one place."),
+    (
+        "Introduce SLOs and an error-budget policy",
+        [0, 1],
+        "SLOs per service with an error-budget policy that pauses features when the budget is spent.",
+    ),
+    (
+        "Distributed tracing and shared observability dashboards",
+        [2],
+        "OpenTelemetry tracing, logs and metrics in one place.",
+    ),
     ("Enterprise SSO and audit logs", [4], "SAML/OIDC single sign-on and exportable audit trails."),
     ("Decision rights charter per product area", [7], "Who decides, who is consulted, by when."),
     ("Shared data platform team", [8], "One pipeline owned by one team, offered as a service."),
@@ -64,19 +78,37 @@ SCORES = (
 
 # Per initiative index: the questionnaire's answers, the team's choice and its rationale.
 DECISIONS = {
-    0: ({"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}, "build",
-        "Reliability is how we win enterprise renewals; the SLO policy must fit our own services."),
-    1: ({"core": "no", "speed": "speed", "network": "no", "capability": "partly", "cost": "buy"}, "buy",
-        "Observability is a commodity; a managed OpenTelemetry backend gets us tracing this quarter."),
-    2: ({"core": "partly", "speed": "speed", "network": "yes", "capability": "partly", "cost": "similar"}, "partner",
-        "An identity provider partnership gives SSO and SCIM with the providers customers already use."),
-    3: ({"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}, "build",
-        "A decision charter is ours to write; no vendor can do it for us."),
+    0: (
+        {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"},
+        "build",
+        "Reliability is how we win enterprise renewals; the SLO policy must fit our own services.",
+    ),
+    1: (
+        {"core": "no", "speed": "speed", "network": "no", "capability": "partly", "cost": "buy"},
+        "buy",
+        "Observability is a commodity; a managed OpenTelemetry backend gets us tracing this quarter.",
+    ),
+    2: (
+        {"core": "partly", "speed": "speed", "network": "yes", "capability": "partly", "cost": "similar"},
+        "partner",
+        "An identity provider partnership gives SSO and SCIM with the providers customers already use.",
+    ),
+    3: (
+        {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"},
+        "build",
+        "A decision charter is ours to write; no vendor can do it for us.",
+    ),
 }
 
 # Participants' own picks: person n picks for initiative n // 3.
-PICKS = (("build", "Our reliability story is the moat"), ("build", ""), ("partner", "An SRE partner could help"),
-         ("buy", "Observability tooling is commodity"), ("buy", "Tracing this quarter"), ("buy", ""))
+PICKS = (
+    ("build", "Our reliability story is the moat"),
+    ("build", ""),
+    ("partner", "An SRE partner could help"),
+    ("buy", "Observability tooling is commodity"),
+    ("buy", "Tracing this quarter"),
+    ("buy", ""),
+)
 
 VOLUNTEERS = ((0, 0), (1, 1), (1, 2))  # (initiative index, person)
 
@@ -128,10 +160,11 @@ def create_demo(db: Database, now: float | None = None, followup_days: int = 0) 
     With `followup_days`, the workshop took place that many days ago and the owners have
     reported the check-ins that fall in that time since.
     """
-    moment = (time.time() if now is None else now)
+    moment = time.time() if now is None else now
     start = moment - followup_days * 86_400 - 95 * 60
-    created = actions.create_workshop(db, "Scaling the delivery engine", "Northwind Analytics", "scaleup",
-                                      vote_budget=5, now=start)
+    created = actions.create_workshop(
+        db, "Scaling the delivery engine", "Northwind Analytics", "scaleup", vote_budget=5, now=start
+    )
     tokens = [actions.join(db, created.code, name, now=start + 30 + n).token for n, name in enumerate(PEOPLE)]
     room = _Room(db, created.code, created.facilitator_key, tokens, start)
     actions.start_timer(db, room.code, room.key, now=start + 60)
@@ -152,11 +185,13 @@ def create_demo(db: Database, now: float | None = None, followup_days: int = 0) 
 def _bottlenecks(room: _Room) -> list[int]:
     """Step 1: the notes, a duplicate merged into the first, the dots, and noise hidden."""
     db, code, key, start = room.db, room.code, room.key, room.start
-    ids = [actions.add_bottleneck(db, code, room.token(n), dim, text, client_id=f"demo-{n}",
-                                  now=start + 120 + n * 20)
-           for n, (dim, text) in enumerate(BOTTLENECKS)]
-    duplicate = actions.add_bottleneck(db, code, room.tokens[2], "platform", "Incidents eat our sprint capacity",
-                                       now=start + 400)
+    ids = [
+        actions.add_bottleneck(db, code, room.token(n), dim, text, client_id=f"demo-{n}", now=start + 120 + n * 20)
+        for n, (dim, text) in enumerate(BOTTLENECKS)
+    ]
+    duplicate = actions.add_bottleneck(
+        db, code, room.tokens[2], "platform", "Incidents eat our sprint capacity", now=start + 400
+    )
     actions.add_bottleneck(db, code, room.tokens[3], "product", "lunch options in the office", now=start + 410)
     for person, choices in DOTS.items():
         for n, index in enumerate(choices):
@@ -170,21 +205,39 @@ def _bottlenecks(room: _Room) -> list[int]:
 def _impacts(room: _Room, ids: list[int]) -> None:
     """Step 2: the bottlenecks linked to the outcomes they damage."""
     for n, (index, outcome, size, money, because) in enumerate(IMPACTS):
-        actions.add_impact(room.db, room.code, room.token(n), ids[index], outcome, "worse", size, because,
-                           money=money, now=room.start + 22 * 60 + n * 30)
+        actions.add_impact(
+            room.db,
+            room.code,
+            room.token(n),
+            ids[index],
+            outcome,
+            "worse",
+            size,
+            because,
+            money=money,
+            now=room.start + 22 * 60 + n * 30,
+        )
 
 
 def _prioritise(room: _Room, ids: list[int]) -> list[int]:
     """Step 3: initiatives, four people's scores, one dependency, and the ranking adopted."""
     db, code, start = room.db, room.code, room.start
-    initiative_ids = [actions.add_initiative(db, code, room.token(n), title, [ids[i] for i in links],
-                                             description, now=start + 43 * 60 + n * 20)
-                      for n, (title, links, description) in enumerate(PLAN)]
+    initiative_ids = [
+        actions.add_initiative(
+            db, code, room.token(n), title, [ids[i] for i in links], description, now=start + 43 * 60 + n * 20
+        )
+        for n, (title, links, description) in enumerate(PLAN)
+    ]
     for initiative_id, rows in zip(initiative_ids, SCORES):
         for person, (value, effort, urgency, confidence) in enumerate(rows):
-            actions.score_initiative(db, code, room.tokens[person], initiative_id,
-                                     {"value": value, "effort": effort, "urgency": urgency, "confidence": confidence},
-                                     now=start + 50 * 60 + person)
+            actions.score_initiative(
+                db,
+                code,
+                room.tokens[person],
+                initiative_id,
+                {"value": value, "effort": effort, "urgency": urgency, "confidence": confidence},
+                now=start + 50 * 60 + person,
+            )
     actions.add_dependency(db, code, room.key, initiative_ids[5], initiative_ids[1])
     actions.adopt_ranking(db, code, room.key)
     return initiative_ids
@@ -193,23 +246,44 @@ def _prioritise(room: _Room, ids: list[int]) -> list[int]:
 def _decide(room: _Room, initiative_ids: list[int]) -> None:
     """Step 4: the participants' own picks, then the team's four decisions."""
     for n, (choice, reason) in enumerate(PICKS):
-        actions.pick_choice(room.db, room.code, room.token(n), initiative_ids[n // 3], choice, reason,
-                            now=room.start + 63 * 60 + n * 10)
+        actions.pick_choice(
+            room.db, room.code, room.token(n), initiative_ids[n // 3], choice, reason, now=room.start + 63 * 60 + n * 10
+        )
     for index, (answers, choice, rationale) in DECISIONS.items():
-        actions.record_decision(room.db, room.code, room.key, initiative_ids[index], answers, choice, rationale,
-                                now=room.start + 65 * 60 + index * 60)
+        actions.record_decision(
+            room.db,
+            room.code,
+            room.key,
+            initiative_ids[index],
+            answers,
+            choice,
+            rationale,
+            now=room.start + 65 * 60 + index * 60,
+        )
 
 
 def _owners(room: _Room, initiative_ids: list[int]) -> None:
     """Step 5: volunteers, then an owner, metric and first check-in for every decision."""
     for initiative_index, person in VOLUNTEERS:
-        actions.volunteer(room.db, room.code, room.tokens[person], initiative_ids[initiative_index],
-                          now=room.start + 83 * 60)
+        actions.volunteer(
+            room.db, room.code, room.tokens[person], initiative_ids[initiative_index], now=room.start + 83 * 60
+        )
     today = date.fromtimestamp(room.start + 82 * 60)
     for index, (owner, metric, unit, baseline, target) in OWNERS.items():
-        actions.assign_owner(room.db, room.code, room.key, initiative_ids[index], owner, metric, baseline, target,
-                             today + timedelta(days=14 + 7 * index), unit=unit, today=today,
-                             now=room.start + 84 * 60 + index * 30)
+        actions.assign_owner(
+            room.db,
+            room.code,
+            room.key,
+            initiative_ids[index],
+            owner,
+            metric,
+            baseline,
+            target,
+            today + timedelta(days=14 + 7 * index),
+            unit=unit,
+            today=today,
+            now=room.start + 84 * 60 + index * 30,
+        )
 
 
 def _checkins(room: _Room, initiative_ids: list[int], moment: float) -> None:
@@ -218,6 +292,15 @@ def _checkins(room: _Room, initiative_ids: list[int], moment: float) -> None:
         when = room.start + 93 * 60 + days * 86_400
         if when > moment:
             continue
-        actions.record_checkin(room.db, room.code, room.key, initiative_ids[index], value, status, note,
-                               next_checkin=date.fromtimestamp(when) + timedelta(days=next_in),
-                               today=date.fromtimestamp(when), now=when)
+        actions.record_checkin(
+            room.db,
+            room.code,
+            room.key,
+            initiative_ids[index],
+            value,
+            status,
+            note,
+            next_checkin=date.fromtimestamp(when) + timedelta(days=next_in),
+            today=date.fromtimestamp(when),
+            now=when,
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -31,7 +31,7 @@ READABLE_FORMATS = ("scaling-workshop/1", "scaling-workshop/2", FORMAT)
 def iso(ts: float | None) -> str | None:
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="microseconds")
+    return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="microseconds")
 
 
 def from_iso(value: Any, field: str) -> float | None:
@@ -45,6 +45,7 @@ def from_iso(value: Any, field: str) -> float | None:
 
 # --- JSON ------------------------------------------------------------------------------
 
+
 def to_document(snapshot: Snapshot, now: float | None = None) -> dict[str, Any]:
     """The complete workshop as a JSON-ready dict."""
     w = snapshot.workshop
@@ -55,52 +56,138 @@ def to_document(snapshot: Snapshot, now: float | None = None) -> dict[str, Any]:
     scores_by: dict[int, list[dict[str, Any]]] = {}
     for s in snapshot.scores:
         scores_by.setdefault(s["initiative_id"], []).append(
-            {"participant": pid.get(s["participant_id"]), **{c: s[c] for c in CRITERIA},
-             "updated_at": iso(s["updated_at"])})
+            {
+                "participant": pid.get(s["participant_id"]),
+                **{c: s[c] for c in CRITERIA},
+                "updated_at": iso(s["updated_at"]),
+            }
+        )
     return {
         "format": FORMAT,
         "exported_at": iso(time.time() if now is None else now),
         "workshop": {
-            "code": w["code"], "title": w["title"], "organisation": w["organisation"], "stage": w["stage"],
-            "created_at": iso(w["created_at"]), "ended_at": iso(w["ended_at"]),
-            "current_step": w["current_step"], "locked": bool(w["locked"]),
-            "observability_confirmed": bool(w["observability_confirmed"]), "scoring": w["scoring"],
+            "code": w["code"],
+            "title": w["title"],
+            "organisation": w["organisation"],
+            "stage": w["stage"],
+            "created_at": iso(w["created_at"]),
+            "ended_at": iso(w["ended_at"]),
+            "current_step": w["current_step"],
+            "locked": bool(w["locked"]),
+            "observability_confirmed": bool(w["observability_confirmed"]),
+            "scoring": w["scoring"],
             "vote_budget": w["vote_budget"],
         },
-        "steps": [{"key": t.step_key, "minutes": t.minutes, "state": t.state, "deadline": iso(t.deadline),
-                   "remaining": t.remaining, "spent": t.spent, "run_started": iso(t.run_started)}
-                  for t in snapshot.timers],
-        "participants": [{"id": pid[p["id"]], "name": p["name"], "is_facilitator": bool(p["is_facilitator"]),
-                          "joined_at": iso(p["joined_at"])} for p in snapshot.participants],
-        "bottlenecks": [{"id": bid[b["id"]], "participant": pid.get(b["participant_id"]),
-                         "dimension": b["dimension"], "text": b["text"], "hidden": bool(b["hidden"]),
-                         "merged_into": bid.get(b["merged_into"]), "created_at": iso(b["created_at"])}
-                        for b in snapshot.bottlenecks],
-        "votes": [{"bottleneck": bid[v["bottleneck_id"]], "participant": pid[v["participant_id"]],
-                   "created_at": iso(v["created_at"])} for v in snapshot.votes],
-        "impacts": [{"bottleneck": bid[i["bottleneck_id"]], "participant": pid.get(i["participant_id"]),
-                     "outcome": i["outcome"], "direction": i["direction"], "magnitude": i["magnitude"],
-                     "money": i["money"], "because": i["because"], "created_at": iso(i["created_at"])}
-                    for i in snapshot.impacts],
-        "initiatives": [{"id": iid[i.id], "title": i.title, "description": i.description,
-                         "position": i.position, "participant": pid.get(i.participant_id),
-                         "created_at": iso(i.created_at), "bottlenecks": sorted(bid[b] for b in i.bottleneck_ids),
-                         "after": sorted(iid[a] for a in i.after_ids),
-                         "scores": sorted(scores_by.get(i.id, []), key=lambda s: s["participant"] or 0),
-                         **_room_inputs(i, pid)}
-                        for i in initiatives],
-        "decisions": [{"initiative": iid[i.id], "answers": i.decision["answers"],
-                       "recommendation": i.decision["recommendation"], "choice": i.decision["choice"],
-                       "rationale": i.decision["rationale"], "decided_at": iso(i.decision["decided_at"])}
-                      for i in initiatives if i.decision is not None],
-        "owners": [{"initiative": iid[i.id], "owner": i.owner["owner"], "metric": i.owner["metric"],
-                    "unit": i.owner["unit"], "baseline": i.owner["baseline"], "target": i.owner["target"],
-                    "checkin": i.owner["checkin"], "assigned_at": iso(i.owner["assigned_at"])}
-                   for i in initiatives if i.owner is not None],
-        "checkins": [{"initiative": iid[c["initiative_id"]], "checked_on": c["checked_on"], "value": c["value"],
-                      "status": c["status"], "note": c["note"], "next_checkin": c["next_checkin"],
-                      "recorded_by": c["recorded_by"], "via": c["via"], "created_at": iso(c["created_at"])}
-                     for i in initiatives for c in i.checkins],
+        "steps": [
+            {
+                "key": t.step_key,
+                "minutes": t.minutes,
+                "state": t.state,
+                "deadline": iso(t.deadline),
+                "remaining": t.remaining,
+                "spent": t.spent,
+                "run_started": iso(t.run_started),
+            }
+            for t in snapshot.timers
+        ],
+        "participants": [
+            {
+                "id": pid[p["id"]],
+                "name": p["name"],
+                "is_facilitator": bool(p["is_facilitator"]),
+                "joined_at": iso(p["joined_at"]),
+            }
+            for p in snapshot.participants
+        ],
+        "bottlenecks": [
+            {
+                "id": bid[b["id"]],
+                "participant": pid.get(b["participant_id"]),
+                "dimension": b["dimension"],
+                "text": b["text"],
+                "hidden": bool(b["hidden"]),
+                "merged_into": bid.get(b["merged_into"]),
+                "created_at": iso(b["created_at"]),
+            }
+            for b in snapshot.bottlenecks
+        ],
+        "votes": [
+            {
+                "bottleneck": bid[v["bottleneck_id"]],
+                "participant": pid[v["participant_id"]],
+                "created_at": iso(v["created_at"]),
+            }
+            for v in snapshot.votes
+        ],
+        "impacts": [
+            {
+                "bottleneck": bid[i["bottleneck_id"]],
+                "participant": pid.get(i["participant_id"]),
+                "outcome": i["outcome"],
+                "direction": i["direction"],
+                "magnitude": i["magnitude"],
+                "money": i["money"],
+                "because": i["because"],
+                "created_at": iso(i["created_at"]),
+            }
+            for i in snapshot.impacts
+        ],
+        "initiatives": [
+            {
+                "id": iid[i.id],
+                "title": i.title,
+                "description": i.description,
+                "position": i.position,
+                "participant": pid.get(i.participant_id),
+                "created_at": iso(i.created_at),
+                "bottlenecks": sorted(bid[b] for b in i.bottleneck_ids),
+                "after": sorted(iid[a] for a in i.after_ids),
+                "scores": sorted(scores_by.get(i.id, []), key=lambda s: s["participant"] or 0),
+                **_room_inputs(i, pid),
+            }
+            for i in initiatives
+        ],
+        "decisions": [
+            {
+                "initiative": iid[i.id],
+                "answers": i.decision["answers"],
+                "recommendation": i.decision["recommendation"],
+                "choice": i.decision["choice"],
+                "rationale": i.decision["rationale"],
+                "decided_at": iso(i.decision["decided_at"]),
+            }
+            for i in initiatives
+            if i.decision is not None
+        ],
+        "owners": [
+            {
+                "initiative": iid[i.id],
+                "owner": i.owner["owner"],
+                "metric": i.owner["metric"],
+                "unit": i.owner["unit"],
+                "baseline": i.owner["baseline"],
+                "target": i.owner["target"],
+                "checkin": i.owner["checkin"],
+                "assigned_at": iso(i.owner["assigned_at"]),
+            }
+            for i in initiatives
+            if i.owner is not None
+        ],
+        "checkins": [
+            {
+                "initiative": iid[c["initiative_id"]],
+                "checked_on": c["checked_on"],
+                "value": c["value"],
+                "status": c["status"],
+                "note": c["note"],
+                "next_checkin": c["next_checkin"],
+                "recorded_by": c["recorded_by"],
+                "via": c["via"],
+                "created_at": iso(c["created_at"]),
+            }
+            for i in initiatives
+            for c in i.checkins
+        ],
         "checklist": [item.as_dict() for item in checklist.evaluate(snapshot)],
     }
 
@@ -109,8 +196,15 @@ def _room_inputs(item: Initiative, pid: dict[int, int]) -> dict[str, Any]:
     """What the room gave an initiative from their phones, and the questionnaire so far."""
     return {
         "answers": dict(sorted(item.answers.items())),
-        "picks": [{"participant": pid[p["participant_id"]], "choice": p["choice"], "reason": p["reason"],
-                   "updated_at": iso(p["updated_at"])} for p in item.picks],
+        "picks": [
+            {
+                "participant": pid[p["participant_id"]],
+                "choice": p["choice"],
+                "reason": p["reason"],
+                "updated_at": iso(p["updated_at"]),
+            }
+            for p in item.picks
+        ],
         "volunteers": [{"participant": pid[v]} for v in item.volunteer_ids],
     }
 
@@ -138,10 +232,12 @@ def import_document(db: Database, raw: str | bytes | dict[str, Any]) -> tuple[st
 # --- Markdown --------------------------------------------------------------------------
 # One function per section of the `summary` model; participant text goes through `md_escape`.
 
+
 def _table(headings: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     """A pipe table; the cells are already escaped."""
-    return (["| " + " | ".join(headings) + " |", "|" + "---|" * len(headings)]
-            + ["| " + " | ".join(row) + " |" for row in rows])
+    return ["| " + " | ".join(headings) + " |", "|" + "---|" * len(headings)] + [
+        "| " + " | ".join(row) + " |" for row in rows
+    ]
 
 
 def _or(lines: list[str], empty: str) -> list[str]:
@@ -150,9 +246,14 @@ def _or(lines: list[str], empty: str) -> list[str]:
 
 def _md_head(s: Summary) -> list[str]:
     h = s.head
-    return [f"# Ship It — {md_escape(h.title)}", "", f"**Organisation:** {md_escape(h.organisation)}  ",
-            f"**Stage context:** {h.stage}  ", f"**Workshop code:** {h.code}  ",
-            f"**Participants:** {h.participants}"]
+    return [
+        f"# Ship It — {md_escape(h.title)}",
+        "",
+        f"**Organisation:** {md_escape(h.organisation)}  ",
+        f"**Stage context:** {h.stage}  ",
+        f"**Workshop code:** {h.code}  ",
+        f"**Participants:** {h.participants}",
+    ]
 
 
 def _md_checklist(s: Summary) -> list[str]:
@@ -173,24 +274,64 @@ def _md_bottlenecks(s: Summary) -> list[str]:
 
 
 def _md_impacts(s: Summary) -> list[str]:
-    return _or(_table(["Bottleneck", "Outcome", "Direction", "Magnitude", "Estimate", "Because"],
-                      [[md_escape(i.bottleneck), i.outcome, i.direction, i.magnitude_label, i.money_text,
-                        md_escape(i.because)] for i in s.impacts]) if s.impacts else [], "No impacts recorded.")
+    return _or(
+        _table(
+            ["Bottleneck", "Outcome", "Direction", "Magnitude", "Estimate", "Because"],
+            [
+                [md_escape(i.bottleneck), i.outcome, i.direction, i.magnitude_label, i.money_text, md_escape(i.because)]
+                for i in s.impacts
+            ],
+        )
+        if s.impacts
+        else [],
+        "No impacts recorded.",
+    )
 
 
 def _md_plan(s: Summary) -> list[str]:
-    rows = [[r.sequence_text, str(r.rank), md_escape(r.title), r.dimensions, *r.figures,
-             r.decision or NO_DECISION, md_escape(r.owner) if r.owner else NO_DECISION] for r in s.plan]
-    table = _table(["Seq.", "Rank", "Initiative", "Dimensions", "Value", "Effort", "Urgency", "Confidence",
-                    s.method, "Decision", "Owner"], rows) if rows else []
+    rows = [
+        [
+            r.sequence_text,
+            str(r.rank),
+            md_escape(r.title),
+            r.dimensions,
+            *r.figures,
+            r.decision or NO_DECISION,
+            md_escape(r.owner) if r.owner else NO_DECISION,
+        ]
+        for r in s.plan
+    ]
+    table = (
+        _table(
+            [
+                "Seq.",
+                "Rank",
+                "Initiative",
+                "Dimensions",
+                "Value",
+                "Effort",
+                "Urgency",
+                "Confidence",
+                s.method,
+                "Decision",
+                "Owner",
+            ],
+            rows,
+        )
+        if rows
+        else []
+    )
     return [f"Ranking formula: {s.formula}", "", *_or(table, "No initiatives recorded.")]
 
 
 def _md_decisions(s: Summary) -> list[str]:
     def note(d: Decision) -> str:
         return f" (overrules the recommendation to {d.recommendation.lower()})" if d.overruled else ""
-    return _or([f"- **{md_escape(d.title)}**: {d.choice}{note(d)}. {md_escape(d.rationale)}" for d in s.decisions],
-               "No decisions recorded.")
+
+    return _or(
+        [f"- **{md_escape(d.title)}**: {d.choice}{note(d)}. {md_escape(d.rationale)}" for d in s.decisions],
+        "No decisions recorded.",
+    )
 
 
 def _md_unit(unit: str) -> str:
@@ -198,35 +339,68 @@ def _md_unit(unit: str) -> str:
 
 
 def _md_owners(s: Summary) -> list[str]:
-    rows = [[md_escape(o.title), md_escape(o.owner), md_escape(o.metric), o.baseline + _md_unit(o.unit),
-             o.target + _md_unit(o.unit), o.checkin] for o in s.owners]
-    return _or(_table(["Initiative", "Owner (DRI)", "Metric", "Baseline", "Target", "First check-in"], rows)
-               if rows else [], "No owners assigned.")
+    rows = [
+        [
+            md_escape(o.title),
+            md_escape(o.owner),
+            md_escape(o.metric),
+            o.baseline + _md_unit(o.unit),
+            o.target + _md_unit(o.unit),
+            o.checkin,
+        ]
+        for o in s.owners
+    ]
+    return _or(
+        _table(["Initiative", "Owner (DRI)", "Metric", "Baseline", "Target", "First check-in"], rows) if rows else [],
+        "No owners assigned.",
+    )
 
 
 def _md_followup(s: Summary) -> list[str]:
     if not s.follow:
         return ["- Nothing to follow up yet: no owned initiatives."]
-    lines = _table(["Initiative", "Owner", "Latest value", "Target", "Progress", "Status", "Next check-in"],
-                   [[md_escape(f.title), md_escape(f.owner), f.value + _md_unit(f.unit), f.target + _md_unit(f.unit),
-                     f.progress, f.status, f.next_checkin + (f" (overdue by {f.overdue_text})" if f.overdue_text else "")]
-                    for f in s.follow])
+    lines = _table(
+        ["Initiative", "Owner", "Latest value", "Target", "Progress", "Status", "Next check-in"],
+        [
+            [
+                md_escape(f.title),
+                md_escape(f.owner),
+                f.value + _md_unit(f.unit),
+                f.target + _md_unit(f.unit),
+                f.progress,
+                f.status,
+                f.next_checkin + (f" (overdue by {f.overdue_text})" if f.overdue_text else ""),
+            ]
+            for f in s.follow
+        ],
+    )
     if s.checkins:
         lines += ["", "### Check-ins", ""]
-        lines += [f"- {c.checked_on} · {md_escape(c.title)}: {c.value} ({c.status}, by {md_escape(c.recorded_by)})"
-                  + (f" — {md_escape(c.note)}" if c.note else "") for c in s.checkins]
+        lines += [
+            f"- {c.checked_on} · {md_escape(c.title)}: {c.value} ({c.status}, by {md_escape(c.recorded_by)})"
+            + (f" — {md_escape(c.note)}" if c.note else "")
+            for c in s.checkins
+        ]
     return lines
 
 
 def _md_steps(s: Summary) -> list[str]:
-    return _table(["Step", "Planned", "Spent"],
-                  [[f"{r.number}. {r.title}", f"{r.planned_min} min", r.spent_clock] for r in s.steps])
+    return _table(
+        ["Step", "Planned", "Spent"],
+        [[f"{r.number}. {r.title}", f"{r.planned_min} min", r.spent_clock] for r in s.steps],
+    )
 
 
 _MD_SECTIONS: tuple[tuple[str, Callable[[Summary], list[str]]], ...] = (
-    ("checklist", _md_checklist), ("open", _md_open_items), ("bottlenecks", _md_bottlenecks),
-    ("impacts", _md_impacts), ("plan", _md_plan), ("decisions", _md_decisions), ("owners", _md_owners),
-    ("followup", _md_followup), ("steps", _md_steps),
+    ("checklist", _md_checklist),
+    ("open", _md_open_items),
+    ("bottlenecks", _md_bottlenecks),
+    ("impacts", _md_impacts),
+    ("plan", _md_plan),
+    ("decisions", _md_decisions),
+    ("owners", _md_owners),
+    ("followup", _md_followup),
+    ("steps", _md_steps),
 )
 
 

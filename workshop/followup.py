@@ -104,10 +104,19 @@ class Track:
 def track(owner: Row, title: str, checkins: Iterable[Row], **workshop: Any) -> Track:
     """A `Track` from an owner row, the initiative title and its check-ins (any order)."""
     ordered = tuple(sorted(checkins, key=lambda c: (c["checked_on"], c["id"])))
-    return Track(initiative_id=int(owner["initiative_id"]), title=title, owner=owner["owner"],
-                 metric=owner["metric"], unit=owner["unit"], baseline=float(owner["baseline"]),
-                 target=float(owner["target"]), assigned_on=day_of(owner["assigned_at"]),
-                 first_checkin=date.fromisoformat(owner["checkin"]), checkins=ordered, **workshop)
+    return Track(
+        initiative_id=int(owner["initiative_id"]),
+        title=title,
+        owner=owner["owner"],
+        metric=owner["metric"],
+        unit=owner["unit"],
+        baseline=float(owner["baseline"]),
+        target=float(owner["target"]),
+        assigned_on=day_of(owner["assigned_at"]),
+        first_checkin=date.fromisoformat(owner["checkin"]),
+        checkins=ordered,
+        **workshop,
+    )
 
 
 def portfolio(owners: Sequence[Row], checkins: Sequence[Row]) -> list[Track]:
@@ -115,14 +124,27 @@ def portfolio(owners: Sequence[Row], checkins: Sequence[Row]) -> list[Track]:
     by_initiative: dict[int, list[Row]] = {}
     for row in checkins:
         by_initiative.setdefault(row["initiative_id"], []).append(row)
-    return [track(o, o["title"], by_initiative.get(o["initiative_id"], []), code=o["code"],
-                  workshop_title=o["workshop_title"], organisation=o["organisation"],
-                  workshop_created_on=day_of(o["workshop_created_at"]))
-            for o in owners]
+    return [
+        track(
+            o,
+            o["title"],
+            by_initiative.get(o["initiative_id"], []),
+            code=o["code"],
+            workshop_title=o["workshop_title"],
+            organisation=o["organisation"],
+            workshop_created_on=day_of(o["workshop_created_at"]),
+        )
+        for o in owners
+    ]
 
 
-def held_within(organisation: str, held: date | None, organisations: Sequence[str] = (),
-                start: date | None = None, end: date | None = None) -> bool:
+def held_within(
+    organisation: str,
+    held: date | None,
+    organisations: Sequence[str] = (),
+    start: date | None = None,
+    end: date | None = None,
+) -> bool:
     """The portfolio's workshop filter: one of `organisations` (any if empty), held in [start, end]."""
     if organisations and organisation not in organisations:
         return False
@@ -131,16 +153,22 @@ def held_within(organisation: str, held: date | None, organisations: Sequence[st
     return end is None or (held is not None and held <= end)
 
 
-def select_workshops(workshops: Sequence[Row], organisations: Sequence[str] = (), start: date | None = None,
-                     end: date | None = None) -> list[Row]:
+def select_workshops(
+    workshops: Sequence[Row], organisations: Sequence[str] = (), start: date | None = None, end: date | None = None
+) -> list[Row]:
     """Workshop rows (from `storage.list_workshops`) that pass the portfolio's filter."""
-    return [w for w in workshops
-            if held_within(w["organisation"], day_of(w["created_at"]), organisations, start, end)]
+    return [w for w in workshops if held_within(w["organisation"], day_of(w["created_at"]), organisations, start, end)]
 
 
-def select(tracks: Sequence[Track], organisations: Sequence[str] = (), start: date | None = None,
-           end: date | None = None, status: Sequence[str] = (), today: date | None = None,
-           overdue_only: bool = False) -> list[Track]:
+def select(
+    tracks: Sequence[Track],
+    organisations: Sequence[str] = (),
+    start: date | None = None,
+    end: date | None = None,
+    status: Sequence[str] = (),
+    today: date | None = None,
+    overdue_only: bool = False,
+) -> list[Track]:
     """Filter tracks by organisation, workshop date range (inclusive), status and overdue."""
     chosen = []
     for item in tracks:
@@ -156,8 +184,11 @@ def select(tracks: Sequence[Track], organisations: Sequence[str] = (), start: da
 
 def counts(tracks: Sequence[Track], today: date) -> dict[str, int]:
     """Headline figures: how many are tracked, overdue, and in each status."""
-    out = {"tracked": len(tracks), "overdue": sum(t.overdue(today) for t in tracks),
-           "not_checked": sum(t.status is None for t in tracks)}
+    out = {
+        "tracked": len(tracks),
+        "overdue": sum(t.overdue(today) for t in tracks),
+        "not_checked": sum(t.status is None for t in tracks),
+    }
     for key in STATUSES:
         out[key] = sum(t.status == key for t in tracks)
     return out

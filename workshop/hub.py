@@ -109,9 +109,11 @@ class Hub:
     def evict_idle(self, now: float | None = None) -> None:
         """Drop workshops nobody waits on or has asked for lately."""
         moment = time.monotonic() if now is None else now
-        for code in [c for c, e in self.entries.items()
-                     if e.waiters == 0 and moment - e.used > IDLE_EVICT
-                     and (e.rebuilding is None or e.rebuilding.done())]:
+        for code in [
+            c
+            for c, e in self.entries.items()
+            if e.waiters == 0 and moment - e.used > IDLE_EVICT and (e.rebuilding is None or e.rebuilding.done())
+        ]:
             del self.entries[code]
 
     async def refresh(self, codes: list[str]) -> None:
@@ -205,7 +207,7 @@ class Hub:
                     break
                 try:
                     await asyncio.wait_for(entry.changed.wait(), left)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     break
         finally:
             entry.waiters -= 1

@@ -18,7 +18,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, NoReturn, get_args
 
 from sqlite_utils import Database
@@ -31,9 +31,25 @@ from .export import READABLE_FORMATS
 from .followup import STATUSES, progress
 from .scoring import CRITERIA, has_cycle, validate_score
 from .state import normalise_code
-from .steps import (DIMENSION_KEYS, DIRECTIONS, ID_MAX, LONG_MAX, MAGNITUDES, MAX_STEP_MINUTES, MAX_VOTE_BUDGET,
-                    METHOD_KEYS, MONEY_MAX, NAME_MAX, NOTE_MAX, OUTCOME_KEYS, OWNER_MAX, SHORT_MAX, STAGE_KEYS,
-                    STEP_KEYS, UNIT_MAX)
+from .steps import (
+    DIMENSION_KEYS,
+    DIRECTIONS,
+    ID_MAX,
+    LONG_MAX,
+    MAGNITUDES,
+    MAX_STEP_MINUTES,
+    MAX_VOTE_BUDGET,
+    METHOD_KEYS,
+    MONEY_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    OUTCOME_KEYS,
+    OWNER_MAX,
+    SHORT_MAX,
+    STAGE_KEYS,
+    STEP_KEYS,
+    UNIT_MAX,
+)
 from .text import clean_int, clean_number, clean_text
 from .timer import Timer, TimerStateName
 
@@ -48,7 +64,7 @@ CODE_MIN, CODE_MAX = 4, 12
 VIAS = ("facilitator", "leader link")
 # Timestamps from 1970 to 9000: every reader (day_of, fromtimestamp, the sheets) can show them.
 TIMESTAMP_MIN = 0.0
-TIMESTAMP_MAX = datetime(9000, 1, 1, tzinfo=timezone.utc).timestamp()
+TIMESTAMP_MAX = datetime(9000, 1, 1, tzinfo=UTC).timestamp()
 # A step's clock: ten years of seconds is far beyond any room, and far below what breaks a chart.
 TIMER_SECONDS_MAX = 10 * 366 * 86_400.0
 # Progress (0 = baseline, 1 = target) is shown as a percentage with exact decimal rounding,
@@ -77,6 +93,7 @@ class Plan:
 
 
 # --- parsing ------------------------------------------------------------------------------
+
 
 def _no_constant(name: str) -> Any:
     """NaN and Infinity are not JSON; Python's parser would accept them."""
@@ -108,6 +125,7 @@ def too_large(size: int) -> str:
 
 
 # --- small checks: each names the row and field it refuses ---------------------------------
+
 
 def _fail(message: str) -> NoReturn:
     raise ImportRefused(message)
@@ -158,8 +176,7 @@ def _int(value: Any, where: str, low: int, high: int) -> int:
         raise ImportRefused(str(exc)) from None
 
 
-def _number(value: Any, where: str, required: bool = True, low: float = -1e15,
-            high: float = 1e15) -> float | None:
+def _number(value: Any, where: str, required: bool = True, low: float = -1e15, high: float = 1e15) -> float | None:
     """A finite JSON number (not a bool or text) within the action's bounds."""
     if value is None and not required:
         return None
@@ -190,8 +207,9 @@ def _id(value: Any, where: str) -> int:
 ON_BOARD = "merged away or not in the file"  # votes, impacts and links move to the kept note
 
 
-def _ref(value: Any, known: Collection[int], where: str, what: str, optional: bool = False,
-         absent: str = "not in the file") -> int | None:
+def _ref(
+    value: Any, known: Collection[int], where: str, what: str, optional: bool = False, absent: str = "not in the file"
+) -> int | None:
     """A reference to a row elsewhere in the file, by its id there."""
     if value is None and optional:
         return None
@@ -246,6 +264,7 @@ def _each(rows: list[Row], section: str, check: Callable[[Row, str], Row]) -> tu
 
 # --- the document, section by section -----------------------------------------------------
 
+
 def validate(doc: Any) -> Plan:
     """Check a parsed export completely, without a database; refuse at the first bad row."""
     if not isinstance(doc, dict):
@@ -264,9 +283,18 @@ def validate(doc: Any) -> Plan:
     decisions = _decisions(_rows(doc, "decisions"), {i["ref"] for i in initiatives})
     owners = _owners(_rows(doc, "owners"), {d["initiative"] for d in decisions})
     checkins = _checkins(_rows(doc, "checkins") if fmt != "scaling-workshop/1" else [], owners)
-    return Plan(workshop=workshop, timers=timers, participants=participants, bottlenecks=bottlenecks,
-                votes=votes, impacts=impacts, initiatives=initiatives, decisions=decisions, owners=owners,
-                checkins=checkins)
+    return Plan(
+        workshop=workshop,
+        timers=timers,
+        participants=participants,
+        bottlenecks=bottlenecks,
+        votes=votes,
+        impacts=impacts,
+        initiatives=initiatives,
+        decisions=decisions,
+        owners=owners,
+        checkins=checkins,
+    )
 
 
 def _workshop(w: Row) -> Row:
@@ -303,11 +331,15 @@ def _steps(rows: list[Row], workshop: Row) -> tuple[Timer, ...]:
 def _timer(row: Row, where: str, workshop: Row) -> Timer:
     """One timer: only a running clock has a deadline and a start; a pending one never ran."""
     state = _choice(row.get("state"), TIMER_STATES, f"{where}.state", "timer state")
-    item = Timer(step_key=row["key"], minutes=_int(row.get("minutes"), f"{where}.minutes", 1, MAX_STEP_MINUTES),
-                 state=state, deadline=_timestamp(row.get("deadline"), f"{where}.deadline", required=False),
-                 remaining=_seconds(row.get("remaining"), f"{where}.remaining", -TIMER_SECONDS_MAX),
-                 spent=_seconds(row.get("spent"), f"{where}.spent", 0.0),
-                 run_started=_timestamp(row.get("run_started"), f"{where}.run_started", required=False))
+    item = Timer(
+        step_key=row["key"],
+        minutes=_int(row.get("minutes"), f"{where}.minutes", 1, MAX_STEP_MINUTES),
+        state=state,
+        deadline=_timestamp(row.get("deadline"), f"{where}.deadline", required=False),
+        remaining=_seconds(row.get("remaining"), f"{where}.remaining", -TIMER_SECONDS_MAX),
+        spent=_seconds(row.get("spent"), f"{where}.spent", 0.0),
+        run_started=_timestamp(row.get("run_started"), f"{where}.run_started", required=False),
+    )
     running = state == "running"
     if running and (item.deadline is None or item.run_started is None):
         _fail(f"{where} is running but has no deadline or start time.")
@@ -329,22 +361,34 @@ def _seconds(value: Any, where: str, low: float) -> float:
 def _participants(rows: list[Row]) -> tuple[Row, ...]:
     """People as `actions.join` names them (the facilitator's devices included)."""
     _unique_ids(rows, "participants")
-    return _each(rows, "participants", lambda p, where: {
-        "ref": p["id"], "name": _text(p.get("name"), f"{where}.name", NAME_MAX),
-        "is_facilitator": _bool(p.get("is_facilitator"), f"{where}.is_facilitator"),
-        "joined_at": _timestamp(p.get("joined_at"), f"{where}.joined_at")})
+    return _each(
+        rows,
+        "participants",
+        lambda p, where: {
+            "ref": p["id"],
+            "name": _text(p.get("name"), f"{where}.name", NAME_MAX),
+            "is_facilitator": _bool(p.get("is_facilitator"), f"{where}.is_facilitator"),
+            "joined_at": _timestamp(p.get("joined_at"), f"{where}.joined_at"),
+        },
+    )
 
 
 def _bottlenecks(rows: list[Row], people: set[int]) -> tuple[Row, ...]:
     """Notes as `actions.add_bottleneck` writes them; a merge points at a note that was kept."""
     ids = set(_unique_ids(rows, "bottlenecks"))
-    notes = _each(rows, "bottlenecks", lambda b, where: {
-        "ref": b["id"], "participant": _ref(b.get("participant"), people, f"{where}.participant", "participant", True),
-        "dimension": _choice(b.get("dimension"), DIMENSION_KEYS, f"{where}.dimension", "dimension"),
-        "text": _text(b.get("text"), f"{where}.text", NOTE_MAX),
-        "hidden": _bool(b.get("hidden"), f"{where}.hidden"),
-        "merged_into": _ref(b.get("merged_into"), ids, f"{where}.merged_into", "bottleneck", True),
-        "created_at": _timestamp(b.get("created_at"), f"{where}.created_at")})
+    notes = _each(
+        rows,
+        "bottlenecks",
+        lambda b, where: {
+            "ref": b["id"],
+            "participant": _ref(b.get("participant"), people, f"{where}.participant", "participant", True),
+            "dimension": _choice(b.get("dimension"), DIMENSION_KEYS, f"{where}.dimension", "dimension"),
+            "text": _text(b.get("text"), f"{where}.text", NOTE_MAX),
+            "hidden": _bool(b.get("hidden"), f"{where}.hidden"),
+            "merged_into": _ref(b.get("merged_into"), ids, f"{where}.merged_into", "bottleneck", True),
+            "created_at": _timestamp(b.get("created_at"), f"{where}.created_at"),
+        },
+    )
     merged = {b["ref"] for b in notes if b["merged_into"] is not None}
     for n, b in enumerate(notes):
         if b["merged_into"] == b["ref"]:
@@ -362,33 +406,45 @@ def _live(notes: tuple[Row, ...]) -> set[int]:
 def _votes(rows: list[Row], notes: tuple[Row, ...], people: set[int], budget: int) -> tuple[Row, ...]:
     """Dots as `actions.vote` places them: within the budget, hidden notes refunded."""
     live = _live(notes)
-    votes = _each(rows, "votes", lambda v, where: {
-        "bottleneck": _ref(v.get("bottleneck"), live, f"{where}.bottleneck", "bottleneck", absent=ON_BOARD),
-        "participant": _ref(v.get("participant"), people, f"{where}.participant", "participant"),
-        "created_at": _timestamp(v.get("created_at"), f"{where}.created_at")})
+    votes = _each(
+        rows,
+        "votes",
+        lambda v, where: {
+            "bottleneck": _ref(v.get("bottleneck"), live, f"{where}.bottleneck", "bottleneck", absent=ON_BOARD),
+            "participant": _ref(v.get("participant"), people, f"{where}.participant", "participant"),
+            "created_at": _timestamp(v.get("created_at"), f"{where}.created_at"),
+        },
+    )
     hidden = {b["ref"] for b in notes if b["hidden"]}
     used: dict[int, int] = {}
     for n, v in enumerate(votes):
         if v["bottleneck"] not in hidden:
             used[v["participant"]] = used.get(v["participant"], 0) + 1
             if used[v["participant"]] > budget:
-                _fail(f"votes[{n}] is participant {v['participant']}'s vote number {used[v['participant']]}; "
-                      f"the budget is {budget} votes per person.")
+                _fail(
+                    f"votes[{n}] is participant {v['participant']}'s vote number {used[v['participant']]}; "
+                    f"the budget is {budget} votes per person."
+                )
     return votes
 
 
 def _impacts(rows: list[Row], notes: tuple[Row, ...], people: set[int]) -> tuple[Row, ...]:
     """Impacts as `actions.add_impact` validates them."""
     live = _live(notes)
-    return _each(rows, "impacts", lambda i, where: {
-        "bottleneck": _ref(i.get("bottleneck"), live, f"{where}.bottleneck", "bottleneck", absent=ON_BOARD),
-        "participant": _ref(i.get("participant"), people, f"{where}.participant", "participant", True),
-        "outcome": _choice(i.get("outcome"), OUTCOME_KEYS, f"{where}.outcome", "outcome"),
-        "direction": _choice(i.get("direction"), DIRECTIONS, f"{where}.direction", "direction"),
-        "magnitude": _int(i.get("magnitude"), f"{where}.magnitude", 1, len(MAGNITUDES)),
-        "money": _number(i.get("money"), f"{where}.money", required=False, low=0, high=MONEY_MAX),
-        "because": _text(i.get("because"), f"{where}.because", NOTE_MAX),
-        "created_at": _timestamp(i.get("created_at"), f"{where}.created_at")})
+    return _each(
+        rows,
+        "impacts",
+        lambda i, where: {
+            "bottleneck": _ref(i.get("bottleneck"), live, f"{where}.bottleneck", "bottleneck", absent=ON_BOARD),
+            "participant": _ref(i.get("participant"), people, f"{where}.participant", "participant", True),
+            "outcome": _choice(i.get("outcome"), OUTCOME_KEYS, f"{where}.outcome", "outcome"),
+            "direction": _choice(i.get("direction"), DIRECTIONS, f"{where}.direction", "direction"),
+            "magnitude": _int(i.get("magnitude"), f"{where}.magnitude", 1, len(MAGNITUDES)),
+            "money": _number(i.get("money"), f"{where}.money", required=False, low=0, high=MONEY_MAX),
+            "because": _text(i.get("because"), f"{where}.because", NOTE_MAX),
+            "created_at": _timestamp(i.get("created_at"), f"{where}.created_at"),
+        },
+    )
 
 
 def _initiatives(rows: list[Row], notes: tuple[Row, ...], people: set[int]) -> tuple[Row, ...]:
@@ -420,12 +476,14 @@ def _initiative(item: Row, where: str, ids: set[int], live: set[int], people: se
     if ref in after:
         _fail(f"{where}.after names the initiative itself.")
     return {
-        "ref": ref, "participant": _ref(item.get("participant"), people, f"{where}.participant", "participant", True),
+        "ref": ref,
+        "participant": _ref(item.get("participant"), people, f"{where}.participant", "participant", True),
         "title": _text(item.get("title"), f"{where}.title", SHORT_MAX),
         "description": _text(item.get("description", ""), f"{where}.description", LONG_MAX, False, True),
         "position": None if position is None else _int(position, f"{where}.position", 1, ID_MAX),
         "created_at": _timestamp(item.get("created_at"), f"{where}.created_at"),
-        "bottlenecks": links, "after": after,
+        "bottlenecks": links,
+        "after": after,
         "scores": _scores(item.get("scores", []), f"{where}.scores", people),
         "answers": _answers(item.get("answers", {}), f"{where}.answers"),
         "picks": _picks(item.get("picks", []), f"{where}.picks", people),
@@ -462,6 +520,7 @@ def _per_person(value: Any, where: str, people: set[int], check: Callable[[Row, 
 
 def _scores(value: Any, where: str, people: set[int]) -> tuple[Row, ...]:
     """Scores through `scoring.validate_score`, with JSON integers only."""
+
     def check(s: Row, at: str) -> Row:
         for criterion in CRITERIA:
             if not isinstance(s.get(criterion), int) or isinstance(s.get(criterion), bool):
@@ -471,6 +530,7 @@ def _scores(value: Any, where: str, people: set[int]) -> tuple[Row, ...]:
         except InvalidInput as exc:
             raise ImportRefused(f"{at}: {exc}") from None
         return {**clean, "updated_at": _timestamp(s.get("updated_at"), f"{at}.updated_at")}
+
     return _per_person(value, where, people, check)
 
 
@@ -488,10 +548,16 @@ def _answers(value: Any, where: str) -> dict[str, str]:
 
 def _picks(value: Any, where: str, people: set[int]) -> tuple[Row, ...]:
     """Picks as `actions.pick_choice` records them."""
-    return _per_person(value, where, people, lambda p, at: {
-        "choice": _choice(p.get("choice"), CHOICES, f"{at}.choice", "choice"),
-        "reason": _text(p.get("reason", ""), f"{at}.reason", NOTE_MAX, required=False),
-        "updated_at": _timestamp(p.get("updated_at"), f"{at}.updated_at")})
+    return _per_person(
+        value,
+        where,
+        people,
+        lambda p, at: {
+            "choice": _choice(p.get("choice"), CHOICES, f"{at}.choice", "choice"),
+            "reason": _text(p.get("reason", ""), f"{at}.reason", NOTE_MAX, required=False),
+            "updated_at": _timestamp(p.get("updated_at"), f"{at}.updated_at"),
+        },
+    )
 
 
 def _volunteers(value: Any, where: str, people: set[int]) -> tuple[Row, ...]:
@@ -500,6 +566,7 @@ def _volunteers(value: Any, where: str, people: set[int]) -> tuple[Row, ...]:
 
 def _decisions(rows: list[Row], initiatives: set[int]) -> tuple[Row, ...]:
     """Decisions as `actions.record_decision` validates them, at most one per initiative."""
+
     def check(d: Row, where: str) -> Row:
         answers = d.get("answers")
         if not isinstance(answers, dict) or set(answers) != set(QUESTION_KEYS):
@@ -508,12 +575,15 @@ def _decisions(rows: list[Row], initiatives: set[int]) -> tuple[Row, ...]:
             clean = validate_answers(answers)
         except InvalidInput as exc:
             raise ImportRefused(f"{where}.answers: {exc}") from None
-        return {"initiative": _ref(d.get("initiative"), initiatives, f"{where}.initiative", "initiative"),
-                "answers": clean,
-                "recommendation": _choice(d.get("recommendation"), CHOICES, f"{where}.recommendation", "choice"),
-                "choice": _choice(d.get("choice"), CHOICES, f"{where}.choice", "choice"),
-                "rationale": _text(d.get("rationale"), f"{where}.rationale", LONG_MAX, multiline=True),
-                "decided_at": _timestamp(d.get("decided_at"), f"{where}.decided_at")}
+        return {
+            "initiative": _ref(d.get("initiative"), initiatives, f"{where}.initiative", "initiative"),
+            "answers": clean,
+            "recommendation": _choice(d.get("recommendation"), CHOICES, f"{where}.recommendation", "choice"),
+            "choice": _choice(d.get("choice"), CHOICES, f"{where}.choice", "choice"),
+            "rationale": _text(d.get("rationale"), f"{where}.rationale", LONG_MAX, multiline=True),
+            "decided_at": _timestamp(d.get("decided_at"), f"{where}.decided_at"),
+        }
+
     decisions = _each(rows, "decisions", check)
     _once_per_initiative(decisions, "decisions", "decision")
     return decisions
@@ -529,18 +599,30 @@ def _once_per_initiative(rows: tuple[Row, ...], section: str, what: str) -> None
 
 def _owners(rows: list[Row], decided: set[int]) -> tuple[Row, ...]:
     """Owners as `actions.assign_owner` validates them: decided first, one per initiative."""
+
     def check(o: Row, where: str) -> Row:
-        initiative = _ref(o.get("initiative"), decided, f"{where}.initiative", "initiative",
-                          absent="not decided: record a decision first")
+        initiative = _ref(
+            o.get("initiative"),
+            decided,
+            f"{where}.initiative",
+            "initiative",
+            absent="not decided: record a decision first",
+        )
         baseline = _number(o.get("baseline"), f"{where}.baseline")
         target = _number(o.get("target"), f"{where}.target")
         if baseline == target:
             _fail(f"{where}.target equals its baseline ({_show(baseline)}): say what should change.")
-        return {"initiative": initiative, "owner": _text(o.get("owner"), f"{where}.owner", OWNER_MAX),
-                "metric": _text(o.get("metric"), f"{where}.metric", SHORT_MAX),
-                "unit": _text(o.get("unit", ""), f"{where}.unit", UNIT_MAX, required=False),
-                "baseline": baseline, "target": target, "checkin": _day(o.get("checkin"), f"{where}.checkin"),
-                "assigned_at": _timestamp(o.get("assigned_at"), f"{where}.assigned_at")}
+        return {
+            "initiative": initiative,
+            "owner": _text(o.get("owner"), f"{where}.owner", OWNER_MAX),
+            "metric": _text(o.get("metric"), f"{where}.metric", SHORT_MAX),
+            "unit": _text(o.get("unit", ""), f"{where}.unit", UNIT_MAX, required=False),
+            "baseline": baseline,
+            "target": target,
+            "checkin": _day(o.get("checkin"), f"{where}.checkin"),
+            "assigned_at": _timestamp(o.get("assigned_at"), f"{where}.assigned_at"),
+        }
+
     owners = _each(rows, "owners", check)
     _once_per_initiative(owners, "owners", "owner")
     return owners
@@ -560,13 +642,18 @@ def _checkins(rows: list[Row], owners: tuple[Row, ...]) -> tuple[Row, ...]:
             _fail(f"{where}.next_checkin must come after its checked_on date.")
         value = _number(c.get("value"), f"{where}.value")
         _showable_progress(owned[initiative], value, f"{where}.value")
-        return {"initiative": initiative, "checked_on": checked_on, "value": value,
-                "status": _choice(c.get("status"), STATUSES, f"{where}.status", "status"),
-                "note": _text(c.get("note", ""), f"{where}.note", NOTE_MAX, required=False),
-                "next_checkin": upcoming,
-                "recorded_by": _text(c.get("recorded_by"), f"{where}.recorded_by", OWNER_MAX),
-                "via": _choice(c.get("via"), VIAS, f"{where}.via", "'via'"),
-                "created_at": _timestamp(c.get("created_at"), f"{where}.created_at")}
+        return {
+            "initiative": initiative,
+            "checked_on": checked_on,
+            "value": value,
+            "status": _choice(c.get("status"), STATUSES, f"{where}.status", "status"),
+            "note": _text(c.get("note", ""), f"{where}.note", NOTE_MAX, required=False),
+            "next_checkin": upcoming,
+            "recorded_by": _text(c.get("recorded_by"), f"{where}.recorded_by", OWNER_MAX),
+            "via": _choice(c.get("via"), VIAS, f"{where}.via", "'via'"),
+            "created_at": _timestamp(c.get("created_at"), f"{where}.created_at"),
+        }
+
     return _each(rows, "checkins", check)
 
 
@@ -579,6 +666,7 @@ def _showable_progress(owner: Row, value: float | None, where: str) -> None:
 
 # --- writing ------------------------------------------------------------------------------
 
+
 def apply(db: Database, plan: Plan, now: float | None = None) -> tuple[str, str]:
     """Write a validated plan in one transaction; returns (code, new facilitator key)."""
     key = secrets.token_urlsafe(18)
@@ -587,10 +675,15 @@ def apply(db: Database, plan: Plan, now: float | None = None) -> tuple[str, str]
         with db.atomic():
             if storage.code_exists(db, plan.code):
                 _fail(f"A workshop with the code {plan.code} already exists here.")
-            workshop_id = storage.insert_workshop(db, {**plan.workshop, "key_hash": hash_secret(key)},
-                                                  list(plan.timers))
-            people = {p["ref"]: storage.insert_participant(db, workshop_id, None, p["name"], p["joined_at"],
-                                                           p["is_facilitator"]) for p in plan.participants}
+            workshop_id = storage.insert_workshop(
+                db, {**plan.workshop, "key_hash": hash_secret(key)}, list(plan.timers)
+            )
+            people = {
+                p["ref"]: storage.insert_participant(
+                    db, workshop_id, None, p["name"], p["joined_at"], p["is_facilitator"]
+                )
+                for p in plan.participants
+            }
             notes = _write_board(db, workshop_id, plan, people)
             items = _write_initiatives(db, workshop_id, plan, people, notes, moment)
             _write_follow_through(db, plan, items)
@@ -607,27 +700,54 @@ def _write_board(db: Database, workshop_id: int, plan: Plan, people: dict[int, i
     """Steps 1 and 2: notes, merges, votes and impacts; returns file id → stored id of notes."""
     notes: dict[int, int] = {}
     for b in plan.bottlenecks:
-        notes[b["ref"]] = storage.insert_bottleneck(db, workshop_id, _person(people, b["participant"]),
-                                                    b["dimension"], b["text"], b["created_at"], hidden=b["hidden"])
+        notes[b["ref"]] = storage.insert_bottleneck(
+            db,
+            workshop_id,
+            _person(people, b["participant"]),
+            b["dimension"],
+            b["text"],
+            b["created_at"],
+            hidden=b["hidden"],
+        )
     for b in plan.bottlenecks:
         if b["merged_into"] is not None:
             storage.update_bottleneck(db, notes[b["ref"]], merged_into=notes[b["merged_into"]])
     for v in plan.votes:
         storage.insert_vote(db, workshop_id, notes[v["bottleneck"]], people[v["participant"]], v["created_at"])
     for i in plan.impacts:
-        storage.insert_impact(db, workshop_id, {
-            "bottleneck_id": notes[i["bottleneck"]], "participant_id": _person(people, i["participant"]),
-            "outcome": i["outcome"], "direction": i["direction"], "magnitude": i["magnitude"],
-            "money": i["money"], "because": i["because"], "created_at": i["created_at"]})
+        storage.insert_impact(
+            db,
+            workshop_id,
+            {
+                "bottleneck_id": notes[i["bottleneck"]],
+                "participant_id": _person(people, i["participant"]),
+                "outcome": i["outcome"],
+                "direction": i["direction"],
+                "magnitude": i["magnitude"],
+                "money": i["money"],
+                "because": i["because"],
+                "created_at": i["created_at"],
+            },
+        )
     return notes
 
 
-def _write_initiatives(db: Database, workshop_id: int, plan: Plan, people: dict[int, int],
-                       notes: dict[int, int], now: float) -> dict[int, int]:
+def _write_initiatives(
+    db: Database, workshop_id: int, plan: Plan, people: dict[int, int], notes: dict[int, int], now: float
+) -> dict[int, int]:
     """Step 3 and the room's step 4 and 5 inputs; returns file id → stored id of initiatives."""
-    items = {item["ref"]: storage.insert_initiative(
-        db, workshop_id, _person(people, item["participant"]), item["title"], item["description"],
-        item["created_at"], item["position"]) for item in plan.initiatives}
+    items = {
+        item["ref"]: storage.insert_initiative(
+            db,
+            workshop_id,
+            _person(people, item["participant"]),
+            item["title"],
+            item["description"],
+            item["created_at"],
+            item["position"],
+        )
+        for item in plan.initiatives
+    }
     for item in plan.initiatives:
         new_id = items[item["ref"]]
         storage.link_initiative(db, new_id, [notes[b] for b in item["bottlenecks"]])

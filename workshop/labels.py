@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-CHAR_WIDTH = 0.62     # em per character: DejaVu/Liberation Sans average, rounded up
-LINE_HEIGHT = 1.25    # em
-GAP = 4.0             # px kept free around every label
+CHAR_WIDTH = 0.62  # em per character: DejaVu/Liberation Sans average, rounded up
+LINE_HEIGHT = 1.25  # em
+GAP = 4.0  # px kept free around every label
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,12 @@ class Box:
     bottom: float
 
     def overlaps(self, other: Box, gap: float = 0.0) -> bool:
-        return not (self.right + gap <= other.left or other.right + gap <= self.left
-                    or self.bottom + gap <= other.top or other.bottom + gap <= self.top)
+        return not (
+            self.right + gap <= other.left
+            or other.right + gap <= self.left
+            or self.bottom + gap <= other.top
+            or other.bottom + gap <= self.top
+        )
 
     def inside(self, width: float, height: float) -> bool:
         return self.left >= 0 and self.top >= 0 and self.right <= width and self.bottom <= height
@@ -41,7 +45,7 @@ class Placement:
 
     x: float
     y: float
-    align: str   # left | right | center (Vega's `align`, with baseline "middle")
+    align: str  # left | right | center (Vega's `align`, with baseline "middle")
 
 
 def text_width(text: str, size: float) -> float:
@@ -62,14 +66,28 @@ def point_box(x: float, y: float, radius: float) -> Box:
 def _candidates(x: float, y: float, radius: float, size: float) -> list[Placement]:
     """Right, left, above, below, then the four diagonals: the usual cartographic order."""
     side, lift = radius + GAP + 2, radius + size * LINE_HEIGHT / 2 + GAP + 1
-    return [Placement(x + side, y, "left"), Placement(x - side, y, "right"),
-            Placement(x, y - lift, "center"), Placement(x, y + lift, "center"),
-            Placement(x + side, y - lift, "left"), Placement(x + side, y + lift, "left"),
-            Placement(x - side, y - lift, "right"), Placement(x - side, y + lift, "right")]
+    return [
+        Placement(x + side, y, "left"),
+        Placement(x - side, y, "right"),
+        Placement(x, y - lift, "center"),
+        Placement(x, y + lift, "center"),
+        Placement(x + side, y - lift, "left"),
+        Placement(x + side, y + lift, "left"),
+        Placement(x - side, y - lift, "right"),
+        Placement(x - side, y + lift, "right"),
+    ]
 
 
-def place(points: Sequence[tuple[float, float]], options: Sequence[Sequence[str]], *, size: float, radius: float,
-          width: float, height: float, obstacles: Sequence[Box] = ()) -> list[tuple[Placement, str] | None]:
+def place(
+    points: Sequence[tuple[float, float]],
+    options: Sequence[Sequence[str]],
+    *,
+    size: float,
+    radius: float,
+    width: float,
+    height: float,
+    obstacles: Sequence[Box] = (),
+) -> list[tuple[Placement, str] | None]:
     """A free place for one of each point's texts, in the given order (most important first).
 
     `options` lists, per point, the texts to try, longest first (e.g. the title, then a
@@ -83,8 +101,9 @@ def place(points: Sequence[tuple[float, float]], options: Sequence[Sequence[str]
     return out
 
 
-def _first_free(x: float, y: float, texts: Sequence[str], size: float, radius: float, width: float,
-                height: float, taken: list[Box]) -> tuple[Placement, str] | None:
+def _first_free(
+    x: float, y: float, texts: Sequence[str], size: float, radius: float, width: float, height: float, taken: list[Box]
+) -> tuple[Placement, str] | None:
     for text in texts:
         for candidate in _candidates(x, y, radius, size):
             box = text_box(candidate.x, candidate.y, text, size, candidate.align)

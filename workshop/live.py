@@ -60,8 +60,10 @@ def build_state(db: Database, code: str) -> dict[str, Any] | None:
 def _read_versions(codes: list[str]) -> dict[str, int]:
     db = _db()
     marks = ",".join("?" for _ in codes)
-    return {r[0]: int(r[1]) for r in db.execute(
-        f"SELECT code, version FROM workshops WHERE code IN ({marks})", codes).fetchall()}
+    return {
+        r[0]: int(r[1])
+        for r in db.execute(f"SELECT code, version FROM workshops WHERE code IN ({marks})", codes).fetchall()
+    }
 
 
 HUB = Hub(build=lambda code: build_state(_db(), code), read_versions=_read_versions)
@@ -70,6 +72,7 @@ TOO_MANY = "Too many requests from this screen: wait a moment and try again."
 
 
 # --- reading -------------------------------------------------------------------------
+
 
 def _code(request: Request) -> str | None:
     raw = str(request.path_params["code"])
@@ -161,7 +164,7 @@ class BadRequest(WorkshopError):
     """The request itself is unusable (size, JSON shape)."""
 
 
-async def _body(request: Request) -> dict[str, Any]:
+async def _body(request: Request) -> Body:
     """The JSON object of a POST, read with a limit before anything is parsed."""
     declared = request.headers.get("content-length", "")
     if declared and not (declared.isascii() and declared.isdigit()):  # isdigit() alone accepts '²'
@@ -179,10 +182,18 @@ async def _body(request: Request) -> dict[str, Any]:
         raise BadRequest("The request is not valid JSON.") from None
     if not isinstance(data, dict):
         raise BadRequest("The request must be a JSON object.")
-    return data
+    return Body(data)
 
 
-Write = Callable[[Database, str, dict[str, Any]], Any]
+class Body(dict[str, Any]):
+    """A request's JSON object. A missing field reads as None, and the action refuses whatever
+    it cannot use, so the routes pass the values through untouched (they are untrusted: Any)."""
+
+    def __missing__(self, key: str) -> Any:
+        return None
+
+
+Write = Callable[[Database, str, Body], Any]
 
 
 def _key(d: dict[str, Any], name: str) -> Any:
@@ -191,55 +202,84 @@ def _key(d: dict[str, Any], name: str) -> Any:
     return value if isinstance(value, str) else None
 
 
-def _bottleneck(db: Database, code: str, d: dict[str, Any]) -> Any:
-    return {"id": actions.add_bottleneck(db, code, d.get("token"), d.get("dimension"), d.get("text"),
-                                         client_id=d.get("client_id"))}
+def _bottleneck(db: Database, code: str, d: Body) -> Any:
+    return {"id": actions.add_bottleneck(db, code, d["token"], d["dimension"], d["text"], client_id=d["client_id"])}
 
 
-def _vote(db: Database, code: str, d: dict[str, Any]) -> Any:
-    fn = actions.unvote if d.get("remove") is True else actions.vote
-    return {"votes_left": fn(db, code, d.get("token"), d.get("bottleneck_id"))}
+def _vote(db: Database, code: str, d: Body) -> Any:
+    fn = actions.unvote if d["remove"] is True else actions.vote
+    return {"votes_left": fn(db, code, d["token"], d["bottleneck_id"])}
 
 
-def _impact(db: Database, code: str, d: dict[str, Any]) -> Any:
-    return {"id": actions.add_impact(db, code, d.get("token"), d.get("bottleneck_id"), d.get("outcome"),
-                                     _key(d, "direction"), d.get("magnitude"), d.get("because"),
-                                     money=d.get("money"), client_id=d.get("client_id"))}
+def _impact(db: Database, code: str, d: Body) -> Any:
+    return {
+        "id": actions.add_impact(
+            db,
+            code,
+            d["token"],
+            d["bottleneck_id"],
+            d["outcome"],
+            _key(d, "direction"),
+            d["magnitude"],
+            d["because"],
+            money=d["money"],
+            client_id=d["client_id"],
+        )
+    }
 
 
-def _edit_impact(db: Database, code: str, d: dict[str, Any]) -> Any:
-    actions.edit_impact(db, code, d.get("token"), d.get("impact_id"), d.get("bottleneck_id"), d.get("outcome"),
-                        _key(d, "direction"), d.get("magnitude"), d.get("because"), money=d.get("money"))
+def _edit_impact(db: Database, code: str, d: Body) -> Any:
+    actions.edit_impact(
+        db,
+        code,
+        d["token"],
+        d["impact_id"],
+        d["bottleneck_id"],
+        d["outcome"],
+        _key(d, "direction"),
+        d["magnitude"],
+        d["because"],
+        money=d["money"],
+    )
 
 
-def _withdraw_impact(db: Database, code: str, d: dict[str, Any]) -> Any:
-    actions.withdraw_impact(db, code, d.get("token"), d.get("impact_id"))
+def _withdraw_impact(db: Database, code: str, d: Body) -> Any:
+    actions.withdraw_impact(db, code, d["token"], d["impact_id"])
 
 
-def _initiative(db: Database, code: str, d: dict[str, Any]) -> Any:
-    return {"id": actions.add_initiative(db, code, d.get("token"), d.get("title"), d.get("bottleneck_ids"),
-                                         d.get("description"), client_id=d.get("client_id"))}
+def _initiative(db: Database, code: str, d: Body) -> Any:
+    return {
+        "id": actions.add_initiative(
+            db, code, d["token"], d["title"], d["bottleneck_ids"], d["description"], client_id=d["client_id"]
+        )
+    }
 
 
-def _score(db: Database, code: str, d: dict[str, Any]) -> Any:
-    scores = d.get("scores")
+def _score(db: Database, code: str, d: Body) -> Any:
+    scores = d["scores"]
     if not isinstance(scores, dict):
         raise BadRequest("Send the four scores as an object.")
-    actions.score_initiative(db, code, d.get("token"), d.get("initiative_id"), scores)
+    actions.score_initiative(db, code, d["token"], d["initiative_id"], scores)
 
 
-def _pick(db: Database, code: str, d: dict[str, Any]) -> Any:
-    actions.pick_choice(db, code, d.get("token"), d.get("initiative_id"), d.get("choice"), d.get("reason"))
+def _pick(db: Database, code: str, d: Body) -> Any:
+    actions.pick_choice(db, code, d["token"], d["initiative_id"], d["choice"], d["reason"])
 
 
-def _volunteer(db: Database, code: str, d: dict[str, Any]) -> Any:
-    actions.volunteer(db, code, d.get("token"), d.get("initiative_id"), d.get("on", True))
+def _volunteer(db: Database, code: str, d: Body) -> Any:
+    actions.volunteer(db, code, d["token"], d["initiative_id"], d.get("on", True))
 
 
 # Every write a phone can make: the path after /api/live/{code}/ → the one action it calls.
 WRITES: dict[str, Write] = {
-    "bottlenecks": _bottleneck, "votes": _vote, "impacts": _impact, "impacts/edit": _edit_impact,
-    "impacts/withdraw": _withdraw_impact, "initiatives": _initiative, "scores": _score, "picks": _pick,
+    "bottlenecks": _bottleneck,
+    "votes": _vote,
+    "impacts": _impact,
+    "impacts/edit": _edit_impact,
+    "impacts/withdraw": _withdraw_impact,
+    "initiatives": _initiative,
+    "scores": _score,
+    "picks": _pick,
     "volunteers": _volunteer,
 }
 
@@ -259,6 +299,7 @@ async def _run(request: Request, write: Write | None, kind: str = "me") -> Respo
             db = _db()
             result = (write(db, code, data) or {}) if write else {}
             return {**result, "me": participant_view(db, code, data.get("token"))}
+
         answer = await to_thread.run_sync(run)
     except WorkshopError as exc:
         return _refuse(str(exc), _STATUS.get(type(exc), 400))
@@ -275,6 +316,7 @@ async def me(request: Request) -> Response:
 def _post(path: str, write: Write) -> Route:
     async def endpoint(request: Request) -> Response:
         return await _run(request, write, path)
+
     endpoint.__doc__ = f"POST /api/live/{{code}}/{path}"
     return Route(f"/api/live/{{code}}/{path}", endpoint, methods=["POST"])
 

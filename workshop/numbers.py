@@ -13,16 +13,19 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-PRIORITY_PLACES = 2     # ROI and WSJF
-MEASURE_PLACES = 2      # medians, baselines, targets, check-in values
-PERCENT_PLACES = 0      # progress and confidence
-SNAP_PLACES = 9         # float noise below this is ignored before rounding
+from typing_extensions import TypeIs
+
+PRIORITY_PLACES = 2  # ROI and WSJF
+MEASURE_PLACES = 2  # medians, baselines, targets, check-in values
+PERCENT_PLACES = 0  # progress and confidence
+SNAP_PLACES = 9  # float noise below this is ignored before rounding
 MISSING = "—"
 CURRENCY = "€"
 PER_YEAR = "/yr"
 
 
-def _missing(value: Any) -> bool:
+def _missing(value: Any) -> TypeIs[None]:
+    """No figure to show: nothing, NaN or not a number (typed as None so the rest is a number)."""
     if value is None:
         return True
     try:

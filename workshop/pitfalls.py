@@ -22,9 +22,11 @@ def pitfalls(snapshot: Snapshot) -> list[str]:
     found: list[str] = []
     board = snapshot.live_bottlenecks
     if len(board) >= 3 and not any(b["dimension"] == PLATFORM for b in board):
-        found.append("Ignoring platform limits: no platform bottleneck on the board. Latency, cost and "
-                     "compliance are silent killers.")
-    decisions = [i.decision["choice"] for i in snapshot.decided]
+        found.append(
+            "Ignoring platform limits: no platform bottleneck on the board. Latency, cost and "
+            "compliance are silent killers."
+        )
+    decisions = [i.decision["choice"] for i in snapshot.decided if i.decision]
     if len(decisions) >= 2 and set(decisions) == {"build"}:
         found.append("Only build decisions: is every one of them really core to the moat?")
     owners = Counter(i.owner["owner"].strip().casefold() for i in snapshot.initiatives if i.owner)
@@ -39,6 +41,7 @@ def pitfalls(snapshot: Snapshot) -> list[str]:
     if snapshot.workshop["stage"] == "startup":
         heavy = [i.title for i in snapshot.initiatives if _HEAVY_PROCESS.search(i.title)]
         if heavy:
-            found.append("Over-optimising early: heavy process before product-market fit is solid ("
-                         + "; ".join(heavy) + ").")
+            found.append(
+                "Over-optimising early: heavy process before product-market fit is solid (" + "; ".join(heavy) + ")."
+            )
     return found

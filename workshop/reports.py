@@ -54,13 +54,26 @@ from .summary import HEADINGS, NO_DECISION, Summary, answer_text, summary, when
 
 log = logging.getLogger(__name__)
 
-TABLES: tuple[str, ...] = ("workshop", "steps", "participants", "bottlenecks", "impacts", "initiatives", "scores",
-                           "decisions", "owners", "followup", "checkins", "checklist")
-PDF_TOP_IMPACTS = 12      # most severe impacts listed under the impact map
-CHART_SCALE = 2           # PNG pixels per CSS pixel: crisp when printed
+TABLES: tuple[str, ...] = (
+    "workshop",
+    "steps",
+    "participants",
+    "bottlenecks",
+    "impacts",
+    "initiatives",
+    "scores",
+    "decisions",
+    "owners",
+    "followup",
+    "checkins",
+    "checklist",
+)
+PDF_TOP_IMPACTS = 12  # most severe impacts listed under the impact map
+CHART_SCALE = 2  # PNG pixels per CSS pixel: crisp when printed
 
 
 # --- tables ------------------------------------------------------------------------------
+
 
 def _dimension_title(key: str) -> str:
     return dimension_by_key(key).title
@@ -71,10 +84,16 @@ def workshop_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame
     w = snapshot.workshop
     method = method_by_key(snapshot.method)
     rows = [
-        ("Title", w["title"]), ("Organisation", w["organisation"]), ("Stage context", stage_by_key(w["stage"]).title),
-        ("Join code", w["code"]), ("Created", when(w["created_at"])), ("Ended", when(w["ended_at"])),
-        ("Current step", step_by_key(w["current_step"]).title), ("Ranking method", method.title),
-        ("Ranking formula", method.formula), ("Votes per person", int(w["vote_budget"])),
+        ("Title", w["title"]),
+        ("Organisation", w["organisation"]),
+        ("Stage context", stage_by_key(w["stage"]).title),
+        ("Join code", w["code"]),
+        ("Created", when(w["created_at"])),
+        ("Ended", when(w["ended_at"])),
+        ("Current step", step_by_key(w["current_step"]).title),
+        ("Ranking method", method.title),
+        ("Ranking formula", method.formula),
+        ("Votes per person", int(w["vote_budget"])),
         ("Participants", sum(1 for p in snapshot.participants if not p["is_facilitator"])),
         ("Observability confirmed", bool(w["observability_confirmed"])),
         ("Exported", when(time.time() if now is None else now)),
@@ -84,76 +103,153 @@ def workshop_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame
 
 def steps_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
     frame = charts.steps_frame(snapshot, now)
-    return pd.DataFrame({"Step no.": frame["number"], "Step": frame["step"], "Planned (min)": frame["planned_min"],
-                         "Spent (min)": frame["spent_min"], "Difference (min)": frame["difference_min"],
-                         "State": frame["state"]})
+    return pd.DataFrame(
+        {
+            "Step no.": frame["number"],
+            "Step": frame["step"],
+            "Planned (min)": frame["planned_min"],
+            "Spent (min)": frame["spent_min"],
+            "Difference (min)": frame["difference_min"],
+            "State": frame["state"],
+        }
+    )
 
 
 def participants_table(snapshot: Snapshot) -> pd.DataFrame:
     """Display names only: tokens, join times and the facilitator's devices stay out."""
-    return pd.DataFrame({"Name": [p["name"] for p in snapshot.participants if not p["is_facilitator"]]},
-                        dtype=object)
+    return pd.DataFrame({"Name": [p["name"] for p in snapshot.participants if not p["is_facilitator"]]}, dtype=object)
 
 
 def bottlenecks_table(snapshot: Snapshot) -> pd.DataFrame:
     frame = charts.bottlenecks_frame(snapshot)
-    return pd.DataFrame({
-        "No.": frame["no"], "Dimension": frame["dimension"].map(_dimension_title), "Bottleneck": frame["text"],
-        "Votes": frame["votes"], "Place in dimension": frame["place"], "Status": frame["status"],
-        "Hidden": frame["hidden"], "Merged into no.": frame["merged_into"], "Impacts": frame["impacts"],
-    })
+    return pd.DataFrame(
+        {
+            "No.": frame["no"],
+            "Dimension": frame["dimension"].map(_dimension_title),
+            "Bottleneck": frame["text"],
+            "Votes": frame["votes"],
+            "Place in dimension": frame["place"],
+            "Status": frame["status"],
+            "Hidden": frame["hidden"],
+            "Merged into no.": frame["merged_into"],
+            "Impacts": frame["impacts"],
+        }
+    )
 
 
 def impacts_table(snapshot: Snapshot) -> pd.DataFrame:
     frame = charts.impacts_frame(snapshot)
-    return pd.DataFrame({
-        "Bottleneck no.": frame["bottleneck_no"], "Bottleneck": frame["bottleneck"],
-        "Dimension": frame["dimension"].map(_dimension_title), "Outcome": frame["outcome_title"],
-        "Direction": frame["direction"], "Magnitude (1-5)": frame["magnitude"],
-        "Magnitude": frame["magnitude_label"], "Money estimate (€/yr)": frame["money"], "Because": frame["because"],
-    })
+    return pd.DataFrame(
+        {
+            "Bottleneck no.": frame["bottleneck_no"],
+            "Bottleneck": frame["bottleneck"],
+            "Dimension": frame["dimension"].map(_dimension_title),
+            "Outcome": frame["outcome_title"],
+            "Direction": frame["direction"],
+            "Magnitude (1-5)": frame["magnitude"],
+            "Magnitude": frame["magnitude_label"],
+            "Money estimate (€/yr)": frame["money"],
+            "Because": frame["because"],
+        }
+    )
 
 
 def initiatives_table(snapshot: Snapshot) -> pd.DataFrame:
     """The plan in working order with medians, spreads, both formulas and what was decided."""
     f = charts.initiatives_frame(snapshot)
-    return pd.DataFrame({
-        "Rank": f["rank"], "Sequence": f["position"], "No.": f["no"], "Initiative": f["title"],
-        "Description": f["description"], "Dimensions": f["dimensions"], "Bottleneck nos.": f["bottleneck_nos"],
-        "Bottlenecks": f["bottlenecks"], "Must come after": f["after"], "Scorers": f["scorers"],
-        "Value (median)": f["value"], "Effort (median)": f["effort"], "Urgency (median)": f["urgency"],
-        "Confidence % (median)": f["confidence"], "Value spread": f["spread_value"],
-        "Effort spread": f["spread_effort"], "Urgency spread": f["spread_urgency"],
-        "Confidence spread": f["spread_confidence"], "Disputed": f["disputed"], "ROI": f["roi"], "WSJF": f["wsjf"],
-        "Quadrant": f["quadrant"], "Top 3": f["top3"], "Decision": f["decision"], "Owner": f["owner"],
-    })
+    return pd.DataFrame(
+        {
+            "Rank": f["rank"],
+            "Sequence": f["position"],
+            "No.": f["no"],
+            "Initiative": f["title"],
+            "Description": f["description"],
+            "Dimensions": f["dimensions"],
+            "Bottleneck nos.": f["bottleneck_nos"],
+            "Bottlenecks": f["bottlenecks"],
+            "Must come after": f["after"],
+            "Scorers": f["scorers"],
+            "Value (median)": f["value"],
+            "Effort (median)": f["effort"],
+            "Urgency (median)": f["urgency"],
+            "Confidence % (median)": f["confidence"],
+            "Value spread": f["spread_value"],
+            "Effort spread": f["spread_effort"],
+            "Urgency spread": f["spread_urgency"],
+            "Confidence spread": f["spread_confidence"],
+            "Disputed": f["disputed"],
+            "ROI": f["roi"],
+            "WSJF": f["wsjf"],
+            "Quadrant": f["quadrant"],
+            "Top 3": f["top3"],
+            "Decision": f["decision"],
+            "Owner": f["owner"],
+        }
+    )
 
 
 def scores_table(snapshot: Snapshot) -> pd.DataFrame:
     _, numbers = charts.numbering(snapshot)
     titles = {i.id: i.title for i in snapshot.initiatives}
-    rows = [{"Initiative no.": numbers[s["initiative_id"]], "Initiative": titles[s["initiative_id"]],
-             "Participant": snapshot.participant_name(s["participant_id"]), "Value": s["value"],
-             "Effort": s["effort"], "Urgency": s["urgency"], "Confidence %": s["confidence"],
-             "Updated": when(s["updated_at"])}
-            for s in sorted(snapshot.scores, key=lambda s: (numbers[s["initiative_id"]], s["participant_id"]))]
-    return pd.DataFrame(rows, columns=["Initiative no.", "Initiative", "Participant", "Value", "Effort", "Urgency",
-                                       "Confidence %", "Updated"])
+    rows = [
+        {
+            "Initiative no.": numbers[s["initiative_id"]],
+            "Initiative": titles[s["initiative_id"]],
+            "Participant": snapshot.participant_name(s["participant_id"]),
+            "Value": s["value"],
+            "Effort": s["effort"],
+            "Urgency": s["urgency"],
+            "Confidence %": s["confidence"],
+            "Updated": when(s["updated_at"]),
+        }
+        for s in sorted(snapshot.scores, key=lambda s: (numbers[s["initiative_id"]], s["participant_id"]))
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Initiative no.",
+            "Initiative",
+            "Participant",
+            "Value",
+            "Effort",
+            "Urgency",
+            "Confidence %",
+            "Updated",
+        ],
+    )
 
 
 def decisions_table(snapshot: Snapshot) -> pd.DataFrame:
     """Answers, recommendation, the team's choice and whether it overruled the recommendation."""
     _, numbers = charts.numbering(snapshot)
-    columns = ["Initiative no.", "Initiative", "Sequence", *[q.text for q in QUESTIONS], "Recommendation", "Choice",
-               "Overruled", "Rationale", "Decided"]
+    columns = [
+        "Initiative no.",
+        "Initiative",
+        "Sequence",
+        *[q.text for q in QUESTIONS],
+        "Recommendation",
+        "Choice",
+        "Overruled",
+        "Rationale",
+        "Decided",
+    ]
     rows = []
     for item in snapshot.decided:
         d = item.decision
         assert d is not None
-        rows.append([numbers[item.id], item.title, item.position,
-                     *[answer_text(q.key, d["answers"].get(q.key, "")) for q in QUESTIONS],
-                     CHOICE_TITLES[d["recommendation"]], CHOICE_TITLES[d["choice"]],
-                     d["choice"] != d["recommendation"], d["rationale"], when(d["decided_at"])])
+        rows.append(
+            [
+                numbers[item.id],
+                item.title,
+                item.position,
+                *[answer_text(q.key, d["answers"].get(q.key, "")) for q in QUESTIONS],
+                CHOICE_TITLES[d["recommendation"]],
+                CHOICE_TITLES[d["choice"]],
+                d["choice"] != d["recommendation"],
+                d["rationale"],
+                when(d["decided_at"]),
+            ]
+        )
     frame = pd.DataFrame(rows, columns=columns)
     frame["Sequence"] = frame["Sequence"].astype("Int64")
     return frame
@@ -161,29 +257,76 @@ def decisions_table(snapshot: Snapshot) -> pd.DataFrame:
 
 def owners_table(snapshot: Snapshot) -> pd.DataFrame:
     _, numbers = charts.numbering(snapshot)
-    rows = [{"Initiative no.": numbers[i.id], "Initiative": i.title, "Owner (DRI)": i.owner["owner"],
-             "Metric": i.owner["metric"], "Unit": i.owner["unit"], "Baseline": i.owner["baseline"],
-             "Target": i.owner["target"], "First check-in": i.owner["checkin"],
-             "Decision": CHOICE_TITLES[i.decision["choice"]] if i.decision else ""}
-            for i in snapshot.plan if i.owner is not None]
-    return pd.DataFrame(rows, columns=["Initiative no.", "Initiative", "Owner (DRI)", "Metric", "Unit", "Baseline",
-                                       "Target", "First check-in", "Decision"])
+    rows = [
+        {
+            "Initiative no.": numbers[i.id],
+            "Initiative": i.title,
+            "Owner (DRI)": i.owner["owner"],
+            "Metric": i.owner["metric"],
+            "Unit": i.owner["unit"],
+            "Baseline": i.owner["baseline"],
+            "Target": i.owner["target"],
+            "First check-in": i.owner["checkin"],
+            "Decision": CHOICE_TITLES[i.decision["choice"]] if i.decision else "",
+        }
+        for i in snapshot.plan
+        if i.owner is not None
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Initiative no.",
+            "Initiative",
+            "Owner (DRI)",
+            "Metric",
+            "Unit",
+            "Baseline",
+            "Target",
+            "First check-in",
+            "Decision",
+        ],
+    )
 
 
-TRACK_COLUMNS = ["Initiative", "Owner (DRI)", "Metric", "Unit", "Baseline", "Target", "Latest value",
-                 "Progress %", "Status", "Check-ins", "Next check-in", "Overdue (days)"]
+TRACK_COLUMNS = [
+    "Initiative",
+    "Owner (DRI)",
+    "Metric",
+    "Unit",
+    "Baseline",
+    "Target",
+    "Latest value",
+    "Progress %",
+    "Status",
+    "Check-ins",
+    "Next check-in",
+    "Overdue (days)",
+]
 WORKSHOP_COLUMNS = ["Workshop", "Organisation", "Held"]
 
 
 def tracks_table(tracks: Sequence[Track], today: date, with_workshop: bool = False) -> pd.DataFrame:
     """Where each owned initiative's metric stands on `today` (the summary, portfolio and sheets)."""
-    rows = [{"Workshop": f"{t.code} · {t.workshop_title}", "Organisation": t.organisation,
-             "Held": t.workshop_created_on.isoformat() if t.workshop_created_on else "",
-             "Initiative": t.title, "Owner (DRI)": t.owner, "Metric": t.metric, "Unit": t.unit,
-             "Baseline": t.baseline, "Target": t.target, "Latest value": t.value,
-             "Progress %": numbers.percent_value(t.progress * 100), "Status": t.status_title, "Check-ins": len(t.checkins),
-             "Next check-in": t.next_checkin.isoformat() if t.next_checkin else "",
-             "Overdue (days)": t.days_overdue(today)} for t in tracks]
+    rows = [
+        {
+            "Workshop": f"{t.code} · {t.workshop_title}",
+            "Organisation": t.organisation,
+            "Held": t.workshop_created_on.isoformat() if t.workshop_created_on else "",
+            "Initiative": t.title,
+            "Owner (DRI)": t.owner,
+            "Metric": t.metric,
+            "Unit": t.unit,
+            "Baseline": t.baseline,
+            "Target": t.target,
+            "Latest value": t.value,
+            "Progress %": numbers.percent_value(t.progress * 100),
+            "Status": t.status_title,
+            "Check-ins": len(t.checkins),
+            "Next check-in": t.next_checkin.isoformat() if t.next_checkin else "",
+            "Overdue (days)": t.days_overdue(today),
+        }
+        for t in tracks
+    ]
     return pd.DataFrame(rows, columns=(WORKSHOP_COLUMNS if with_workshop else []) + TRACK_COLUMNS)
 
 
@@ -194,32 +337,70 @@ def followup_table(s: Summary) -> pd.DataFrame:
 
 def checkins_table(snapshot: Snapshot) -> pd.DataFrame:
     """Every check-in, oldest first per initiative in plan order."""
-    rows = [{"Initiative": t.title, "Metric": t.metric, "Date": c["checked_on"], "Value": c["value"],
-             "Unit": t.unit, "Progress %": numbers.percent_value(progress(t.baseline, t.target, c["value"]) * 100),
-             "Status": STATUSES[c["status"]], "Note": c["note"], "Next check-in": c["next_checkin"] or "",
-             "Recorded by": c["recorded_by"], "Via": c["via"]}
-            for t in snapshot.tracks for c in t.checkins]
-    return pd.DataFrame(rows, columns=["Initiative", "Metric", "Date", "Value", "Unit", "Progress %", "Status",
-                                       "Note", "Next check-in", "Recorded by", "Via"])
+    rows = [
+        {
+            "Initiative": t.title,
+            "Metric": t.metric,
+            "Date": c["checked_on"],
+            "Value": c["value"],
+            "Unit": t.unit,
+            "Progress %": numbers.percent_value(progress(t.baseline, t.target, c["value"]) * 100),
+            "Status": STATUSES[c["status"]],
+            "Note": c["note"],
+            "Next check-in": c["next_checkin"] or "",
+            "Recorded by": c["recorded_by"],
+            "Via": c["via"],
+        }
+        for t in snapshot.tracks
+        for c in t.checkins
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Initiative",
+            "Metric",
+            "Date",
+            "Value",
+            "Unit",
+            "Progress %",
+            "Status",
+            "Note",
+            "Next check-in",
+            "Recorded by",
+            "Via",
+        ],
+    )
 
 
 def checklist_table(s: Summary) -> pd.DataFrame:
     """The summary's checklist as a sheet: the same items and reasons the summary shows."""
     items = s.checklist
-    return pd.DataFrame({"Item": [i.title for i in items], "Status": ["Done" if i.done else "Open" for i in items],
-                         "Done": [i.done for i in items], "Reason": [i.reason for i in items]})
+    return pd.DataFrame(
+        {
+            "Item": [i.title for i in items],
+            "Status": ["Done" if i.done else "Open" for i in items],
+            "Done": [i.done for i in items],
+            "Reason": [i.reason for i in items],
+        }
+    )
 
 
 def tables(snapshot: Snapshot, now: float | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the workshop, keyed by the names in `TABLES` (sheet and file names)."""
     s = summary(snapshot, now)
     return {
-        "workshop": workshop_table(snapshot, now), "steps": steps_table(snapshot, now),
-        "participants": participants_table(snapshot), "bottlenecks": bottlenecks_table(snapshot),
-        "impacts": impacts_table(snapshot), "initiatives": initiatives_table(snapshot),
-        "scores": scores_table(snapshot), "decisions": decisions_table(snapshot),
-        "owners": owners_table(snapshot), "followup": followup_table(s),
-        "checkins": checkins_table(snapshot), "checklist": checklist_table(s),
+        "workshop": workshop_table(snapshot, now),
+        "steps": steps_table(snapshot, now),
+        "participants": participants_table(snapshot),
+        "bottlenecks": bottlenecks_table(snapshot),
+        "impacts": impacts_table(snapshot),
+        "initiatives": initiatives_table(snapshot),
+        "scores": scores_table(snapshot),
+        "decisions": decisions_table(snapshot),
+        "owners": owners_table(snapshot),
+        "followup": followup_table(s),
+        "checkins": checkins_table(snapshot),
+        "checklist": checklist_table(s),
     }
 
 
@@ -335,9 +516,15 @@ def to_csv_zip(snapshot: Snapshot, now: float | None = None) -> bytes:
 # --- PDF: fonts ------------------------------------------------------------------------------
 
 _FONT_DIRS: tuple[str, ...] = (
-    "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF",
-    "/usr/share/fonts/truetype/liberation", "/usr/share/fonts/liberation-sans", "/usr/local/share/fonts",
-    "/Library/Fonts", "/System/Library/Fonts/Supplemental", "C:/Windows/Fonts",
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/share/fonts/TTF",
+    "/usr/share/fonts/truetype/liberation",
+    "/usr/share/fonts/liberation-sans",
+    "/usr/local/share/fonts",
+    "/Library/Fonts",
+    "/System/Library/Fonts/Supplemental",
+    "C:/Windows/Fonts",
 )
 _FONT_PAIRS: tuple[tuple[str, str], ...] = (
     ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
@@ -373,10 +560,32 @@ def find_font() -> PdfFont | None:
 
 
 _LATIN1_FALLBACK: dict[str, str] = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
-    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2026": "...", "\u20ac": "EUR", "\u2022": "-", "\u00b7": "-",
-    "\u2192": "->", "\u2190": "<-", "\u2264": "<=", "\u2265": ">=", "\u2260": "!=", "\u2248": "~",
-    "\u2713": "x", "\u2714": "x", "\u2715": "x", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+    "\u2026": "...",
+    "\u20ac": "EUR",
+    "\u2022": "-",
+    "\u00b7": "-",
+    "\u2192": "->",
+    "\u2190": "<-",
+    "\u2264": "<=",
+    "\u2265": ">=",
+    "\u2260": "!=",
+    "\u2248": "~",
+    "\u2713": "x",
+    "\u2714": "x",
+    "\u2715": "x",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -452,21 +661,37 @@ class _Document(FPDF):
         self.set_font(self.family_name, "B", 12)
         self.multi_cell(0, 6.5, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
-    def para(self, text: str, size: float = 10.5, bold: bool = False, colour: tuple[int, int, int] | None = None) -> None:
+    def para(
+        self, text: str, size: float = 10.5, bold: bool = False, colour: tuple[int, int, int] | None = None
+    ) -> None:
         self.set_font(self.family_name, "B" if bold else "", size)
         if colour:
             self.set_text_color(*colour)
         self.multi_cell(0, size * 0.5, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
         self.set_text_color(0, 0, 0)
 
-    def grid(self, headings: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float],
-             size: float = 9.5, styles: Callable[[int, int], FontFace | None] | None = None) -> None:
+    def grid(
+        self,
+        headings: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        widths: Sequence[float],
+        size: float = 9.5,
+        styles: Callable[[int, int], FontFace | None] | None = None,
+    ) -> None:
         """A table that repeats its header on each page; cells are plain text."""
         self.set_font(self.family_name, "", size)
-        with self.table(col_widths=tuple(widths), width=self.epw, text_align="LEFT", v_align="TOP",
-                        line_height=size * 0.5, padding=1.2, borders_layout="HORIZONTAL_LINES",
-                        headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
-                        cell_fill_color=ROW_FILL, cell_fill_mode="ROWS") as table:
+        with self.table(
+            col_widths=tuple(widths),
+            width=self.epw,
+            text_align="LEFT",
+            v_align="TOP",
+            line_height=size * 0.5,
+            padding=1.2,
+            borders_layout="HORIZONTAL_LINES",
+            headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
+            cell_fill_color=ROW_FILL,
+            cell_fill_mode="ROWS",
+        ) as table:
             header = table.row()
             for heading in headings:
                 header.cell(self.t(heading))
@@ -528,14 +753,19 @@ def warm_up() -> None:
 # --- PDF: sections ---------------------------------------------------------------------------
 # One function per section of the `summary` model, in the order leaders read it.
 
+
 def _pdf_head(doc: _Document, s: Summary) -> None:
     h = s.head
     doc.h1(f"Ship It — {h.title}")
     doc.ln(1)
     doc.para(f"Organisation: {h.organisation}", size=12)
     doc.para(f"Stage context: {h.stage} — {h.stage_focus}", size=12)
-    doc.para(f"Workshop code {h.code} · {numbers.plural(h.participants, 'participant')} · "
-             f"held {h.held} · exported {h.exported}", size=10, colour=GREY)
+    doc.para(
+        f"Workshop code {h.code} · {numbers.plural(h.participants, 'participant')} · "
+        f"held {h.held} · exported {h.exported}",
+        size=10,
+        colour=GREY,
+    )
 
 
 def _pdf_none(doc: _Document, text: str) -> None:
@@ -545,9 +775,13 @@ def _pdf_none(doc: _Document, text: str) -> None:
 def _pdf_checklist(doc: _Document, s: Summary) -> None:
     items = s.checklist
     doc.h2(HEADINGS["checklist"])
-    doc.grid(["Status", "Item", "Why"], [["Done" if i.done else "Open", i.title, i.reason] for i in items],
-             widths=(16, 62, 102), size=10,
-             styles=lambda r, c: FontFace(emphasis="BOLD", color=GREEN if items[r].done else RED) if c == 0 else None)
+    doc.grid(
+        ["Status", "Item", "Why"],
+        [["Done" if i.done else "Open", i.title, i.reason] for i in items],
+        widths=(16, 62, 102),
+        size=10,
+        styles=lambda r, c: FontFace(emphasis="BOLD", color=GREEN if items[r].done else RED) if c == 0 else None,
+    )
     doc.h3(HEADINGS["open"])
     for item in s.open_items:
         doc.para(f"• {item.title}: {item.reason}", size=10.5)
@@ -565,8 +799,11 @@ def _pdf_bottlenecks(doc: _Document, s: Summary) -> None:
             continue
         doc.grid(["#", "Bottleneck", "Votes"], [[n.place, n.text, n.votes] for n in board.notes], widths=(8, 154, 18))
         if board.total > len(board.notes):
-            doc.para(f"…and {board.total - len(board.notes)} more on the board (all in the spreadsheet export).",
-                     size=9, colour=GREY)
+            doc.para(
+                f"…and {board.total - len(board.notes)} more on the board (all in the spreadsheet export).",
+                size=9,
+                colour=GREY,
+            )
 
 
 def _pdf_figure(doc: _Document, s: Summary, section: str, share: float, room: float) -> bool:
@@ -588,12 +825,18 @@ def _pdf_impacts(doc: _Document, s: Summary) -> None:
         return
     shown = s.most_severe_impacts(PDF_TOP_IMPACTS)
     doc.need(30)
-    doc.grid(["Bottleneck", "Outcome", "Size", "Estimate", "Because"],
-             [[i.bottleneck, i.outcome, i.magnitude_label, i.money_text, i.because] for i in shown],
-             widths=(50, 32, 20, 24, 54), size=9)
+    doc.grid(
+        ["Bottleneck", "Outcome", "Size", "Estimate", "Because"],
+        [[i.bottleneck, i.outcome, i.magnitude_label, i.money_text, i.because] for i in shown],
+        widths=(50, 32, 20, 24, 54),
+        size=9,
+    )
     if len(s.impacts) > len(shown):
-        doc.para(f"…the {len(shown)} most severe of {len(s.impacts)} impacts; all are in the spreadsheet.",
-                 size=9, colour=GREY)
+        doc.para(
+            f"…the {len(shown)} most severe of {len(s.impacts)} impacts; all are in the spreadsheet.",
+            size=9,
+            colour=GREY,
+        )
 
 
 def _pdf_plan(doc: _Document, s: Summary) -> None:
@@ -605,11 +848,23 @@ def _pdf_plan(doc: _Document, s: Summary) -> None:
         return
     doc.figure(render_png(s.figures["plan"].build()))
     doc.need(30)
-    doc.grid(["Seq.", "Rank", "Initiative", "Dimensions", "Value", "Effort", "Urg.", "Conf.", s.method,
-              "Decision", "Owner"],
-             [[r.sequence_text, r.rank, r.title, r.dimensions, *r.figures, r.decision or NO_DECISION,
-               r.owner or NO_DECISION] for r in s.plan],
-             widths=(10, 11, 37, 23, 12, 13, 10, 12, 11, 17, 24), size=8.5)
+    doc.grid(
+        ["Seq.", "Rank", "Initiative", "Dimensions", "Value", "Effort", "Urg.", "Conf.", s.method, "Decision", "Owner"],
+        [
+            [
+                r.sequence_text,
+                r.rank,
+                r.title,
+                r.dimensions,
+                *r.figures,
+                r.decision or NO_DECISION,
+                r.owner or NO_DECISION,
+            ]
+            for r in s.plan
+        ],
+        widths=(10, 11, 37, 23, 12, 13, 10, 12, 11, 17, 24),
+        size=8.5,
+    )
 
 
 def _pdf_decisions(doc: _Document, s: Summary) -> None:
@@ -621,7 +876,9 @@ def _pdf_decisions(doc: _Document, s: Summary) -> None:
         doc.need(30)
         doc.h3(d.title)
         verdict = f"Decision: {d.choice}"
-        verdict += f" — overrules the recommendation to {d.recommendation.lower()}" if d.overruled else " (as recommended)"
+        verdict += (
+            f" — overrules the recommendation to {d.recommendation.lower()}" if d.overruled else " (as recommended)"
+        )
         doc.para(verdict, size=10.5, bold=True, colour=RED if d.overruled else None)
         doc.para(f"Rationale: {d.rationale}", size=10.5)
         doc.para(" · ".join(f"{question} {answer}" for question, answer in d.answers), size=8.5, colour=GREY)
@@ -634,10 +891,15 @@ def _pdf_owners(doc: _Document, s: Summary) -> None:
     if not s.owners:
         _pdf_none(doc, "No owners assigned.")
         return
-    doc.grid(["Initiative", "Owner (DRI)", "Metric", "Baseline → target", "First check-in"],
-             [[o.title, o.owner, o.metric, f"{o.baseline} → {o.target}{f' {o.unit}' if o.unit else ''}", o.checkin]
-              for o in s.owners],
-             widths=(48, 38, 40, 32, 22), size=9)
+    doc.grid(
+        ["Initiative", "Owner (DRI)", "Metric", "Baseline → target", "First check-in"],
+        [
+            [o.title, o.owner, o.metric, f"{o.baseline} → {o.target}{f' {o.unit}' if o.unit else ''}", o.checkin]
+            for o in s.owners
+        ],
+        widths=(48, 38, 40, 32, 22),
+        size=9,
+    )
 
 
 def _pdf_followup(doc: _Document, s: Summary) -> None:
@@ -648,11 +910,22 @@ def _pdf_followup(doc: _Document, s: Summary) -> None:
         doc.h2(HEADINGS["followup"])
         _pdf_none(doc, "No check-ins recorded yet.")
     rows = s.follow
-    doc.grid(["Initiative", "Latest", "Progress", "Status", "Next check-in"],
-             [[f.title, f"{f.value} {f.unit}".strip(), f.progress, f.status,
-               f.next_checkin + (f" (overdue {f.overdue_text})" if f.overdue_text else "")] for f in rows],
-             widths=(58, 28, 20, 32, 42), size=9,
-             styles=lambda r, c: FontFace(emphasis="BOLD", color=RED) if c == 4 and rows[r].overdue_text else None)
+    doc.grid(
+        ["Initiative", "Latest", "Progress", "Status", "Next check-in"],
+        [
+            [
+                f.title,
+                f"{f.value} {f.unit}".strip(),
+                f.progress,
+                f.status,
+                f.next_checkin + (f" (overdue {f.overdue_text})" if f.overdue_text else ""),
+            ]
+            for f in rows
+        ],
+        widths=(58, 28, 20, 32, 42),
+        size=9,
+        styles=lambda r, c: FontFace(emphasis="BOLD", color=RED) if c == 4 and rows[r].overdue_text else None,
+    )
     for c in [c for c in s.checkins if c.note][-8:]:
         doc.para(f"{c.checked_on} · {c.title}: {c.note}", size=9, colour=GREY)
 
@@ -663,8 +936,15 @@ def _pdf_steps(doc: _Document, s: Summary) -> None:
 
 
 _PDF_SECTIONS: tuple[Callable[[_Document, Summary], None], ...] = (
-    _pdf_head, _pdf_checklist, _pdf_bottlenecks, _pdf_impacts, _pdf_plan, _pdf_decisions, _pdf_owners,
-    _pdf_followup, _pdf_steps,
+    _pdf_head,
+    _pdf_checklist,
+    _pdf_bottlenecks,
+    _pdf_impacts,
+    _pdf_plan,
+    _pdf_decisions,
+    _pdf_owners,
+    _pdf_followup,
+    _pdf_steps,
 )
 
 

@@ -18,13 +18,26 @@ from sqlite_utils import Database
 from . import actions, decide, numbers, scoring, storage
 from .errors import NotAllowed, no_workshop
 from .state import Initiative, Snapshot
-from .steps import (DIMENSIONS, DIRECTIONS, LONG_MAX, MAGNITUDES, MONEY_MAX, NAME_MAX, NOTE_MAX, OUTCOMES, SHORT_MAX,
-                    STEPS, method_by_key, stage_by_key)
+from .steps import (
+    DIMENSIONS,
+    DIRECTIONS,
+    LONG_MAX,
+    MAGNITUDES,
+    MONEY_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    OUTCOMES,
+    SHORT_MAX,
+    STEPS,
+    method_by_key,
+    stage_by_key,
+)
 
 Data = dict[str, Any]
 
 
 # --- who has taken part in each step --------------------------------------------------
+
 
 def _noted_or_voted(s: Snapshot) -> set[int]:
     return {b["participant_id"] for b in s.bottlenecks} | {v["participant_id"] for v in s.votes}
@@ -49,9 +62,15 @@ def _volunteered(s: Snapshot) -> set[int]:
 # One rule per step, in the order of STEPS (tests/test_room.py checks there is one for each);
 # the label is `Step.acted`.
 _TOOK_PART_IN_ORDER: tuple[Callable[[Snapshot], set[int]], ...] = (
-    _noted_or_voted, _mapped, _scored, _picked, _volunteered)
+    _noted_or_voted,
+    _mapped,
+    _scored,
+    _picked,
+    _volunteered,
+)
 TOOK_PART: dict[str, Callable[[Snapshot], set[int]]] = dict(
-    zip((step.key for step in STEPS), _TOOK_PART_IN_ORDER, strict=True))
+    zip((step.key for step in STEPS), _TOOK_PART_IN_ORDER, strict=True)
+)
 
 
 def progress(snapshot: Snapshot) -> Data:
@@ -64,16 +83,22 @@ def progress(snapshot: Snapshot) -> Data:
 
 # --- the shared state ------------------------------------------------------------------
 
+
 def _moderation(snapshot: Snapshot) -> int:
     """Changes when a note is merged, hidden or restored: phones then re-read their own votes."""
-    marks = [(b["id"], b["hidden"], b["merged_into"]) for b in snapshot.bottlenecks
-             if b["hidden"] or b["merged_into"] is not None]
+    marks = [
+        (b["id"], b["hidden"], b["merged_into"])
+        for b in snapshot.bottlenecks
+        if b["hidden"] or b["merged_into"] is not None
+    ]
     return zlib.crc32(repr(marks).encode())
 
 
 def _board(snapshot: Snapshot) -> dict[str, list[Data]]:
-    return {key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows]
-            for key, rows in snapshot.by_dimension().items()}
+    return {
+        key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows]
+        for key, rows in snapshot.by_dimension().items()
+    }
 
 
 def _recommendation(rec: decide.Recommendation | None) -> Data | None:
@@ -90,29 +115,46 @@ def _initiative(item: Initiative, method: str) -> Data:
         picks[pick["choice"]] += 1
     owner = item.owner
     return {
-        "id": item.id, "title": item.title, "description": item.description, "by": item.participant_id,
-        "bottleneck_ids": item.bottleneck_ids, "dimensions": item.dimensions, "rank": item.rank,
-        "position": item.position, "after": item.after_ids,
+        "id": item.id,
+        "title": item.title,
+        "description": item.description,
+        "by": item.participant_id,
+        "bottleneck_ids": item.bottleneck_ids,
+        "dimensions": item.dimensions,
+        "rank": item.rank,
+        "position": item.position,
+        "after": item.after_ids,
         "scorers": a.scorers if a else 0,
         "medians": {c: getattr(a, c) for c in scoring.CRITERIA} if a else None,
         "priority": numbers.priority_value(a.priority(method)) if a else None,
         "priority_text": numbers.priority(a.priority(method)) if a else None,
         "disputed": a.disputed if a else [],
         "proposal": _recommendation(item.proposal),
-        "decision": None if decision is None else {
-            "choice": decision["choice"], "recommendation": decision["recommendation"],
-            "rationale": decision["rationale"], "overruled": decision["choice"] != decision["recommendation"]},
-        "picks": picks, "volunteers": item.volunteer_ids,
-        "owner": None if owner is None else {
+        "decision": None
+        if decision is None
+        else {
+            "choice": decision["choice"],
+            "recommendation": decision["recommendation"],
+            "rationale": decision["rationale"],
+            "overruled": decision["choice"] != decision["recommendation"],
+        },
+        "picks": picks,
+        "volunteers": item.volunteer_ids,
+        "owner": None
+        if owner is None
+        else {
             **{k: owner[k] for k in ("owner", "metric", "unit", "baseline", "target", "checkin")},
             "baseline_text": numbers.measure(owner["baseline"], owner["unit"]),
-            "target_text": numbers.measure(owner["target"], owner["unit"])},
+            "target_text": numbers.measure(owner["target"], owner["unit"]),
+        },
     }
 
 
 def _impact(row: Data) -> Data:
     return {k: row[k] for k in ("id", "bottleneck_id", "outcome", "direction", "magnitude", "money", "because")} | {
-        "by": row["participant_id"], "money_text": numbers.money(row["money"]) if row["money"] else None}
+        "by": row["participant_id"],
+        "money_text": numbers.money(row["money"]) if row["money"] else None,
+    }
 
 
 def room_state(snapshot: Snapshot) -> Data:
@@ -123,14 +165,30 @@ def room_state(snapshot: Snapshot) -> Data:
     board = _board(snapshot)
     method = method_by_key(snapshot.method)
     return {
-        "code": snapshot.code, "version": snapshot.version, "title": workshop["title"],
-        "locked": bool(workshop["locked"]), "ended": snapshot.ended, "vote_budget": workshop["vote_budget"],
-        "step": {"key": step.key, "number": step.number, "title": step.title, "of": len(STEPS),
-                 "goal": step.goal, "guidance": step.guidance,
-                 "advice": stage_by_key(workshop["stage"]).advice[step.key]},
-        "timer": {"state": timer.state, "minutes": timer.minutes, "deadline": timer.deadline,
-                  "remaining": timer.remaining},
-        "board": board, "count": sum(len(v) for v in board.values()), "moderation": _moderation(snapshot),
+        "code": snapshot.code,
+        "version": snapshot.version,
+        "title": workshop["title"],
+        "locked": bool(workshop["locked"]),
+        "ended": snapshot.ended,
+        "vote_budget": workshop["vote_budget"],
+        "step": {
+            "key": step.key,
+            "number": step.number,
+            "title": step.title,
+            "of": len(STEPS),
+            "goal": step.goal,
+            "guidance": step.guidance,
+            "advice": stage_by_key(workshop["stage"]).advice[step.key],
+        },
+        "timer": {
+            "state": timer.state,
+            "minutes": timer.minutes,
+            "deadline": timer.deadline,
+            "remaining": timer.remaining,
+        },
+        "board": board,
+        "count": sum(len(v) for v in board.values()),
+        "moderation": _moderation(snapshot),
         "impacts": [_impact(i) for i in snapshot.impacts],
         "method": {"key": method.key, "title": method.title, "formula": method.formula},
         "initiatives": [_initiative(i, snapshot.method) for i in snapshot.plan],
@@ -147,6 +205,7 @@ def meta_of(state: Data) -> Data:
 
 # --- one participant's own view --------------------------------------------------------
 
+
 def participant_view(db: Database, code: str, token: Any) -> Data:
     """The asking participant's own votes, scores, picks and offers (refused for anyone else)."""
     workshop = storage.workshop_by_code(db, code)
@@ -157,33 +216,49 @@ def participant_view(db: Database, code: str, token: Any) -> Data:
         raise NotAllowed("Join the workshop first: your identity was not recognised.")
     wid, pid = int(workshop["id"]), int(participant["id"])
     return {
-        "participant_id": pid, "name": participant["name"],
+        "participant_id": pid,
+        "name": participant["name"],
         "votes": {str(k): v for k, v in storage.my_votes(db, wid, pid).items()},
         "votes_left": max(0, actions.votes_left(db, code, token)),
         "refunded": storage.refunded_votes(db, wid, pid),
-        "scores": {str(r["initiative_id"]): {c: r[c] for c in scoring.CRITERIA}
-                   for r in storage.rows_of_participant(db, "scores", pid)},
-        "picks": {str(r["initiative_id"]): {"choice": r["choice"], "reason": r["reason"]}
-                  for r in storage.rows_of_participant(db, "picks", pid)},
+        "scores": {
+            str(r["initiative_id"]): {c: r[c] for c in scoring.CRITERIA}
+            for r in storage.rows_of_participant(db, "scores", pid)
+        },
+        "picks": {
+            str(r["initiative_id"]): {"choice": r["choice"], "reason": r["reason"]}
+            for r in storage.rows_of_participant(db, "picks", pid)
+        },
         "volunteered": [r["initiative_id"] for r in storage.rows_of_participant(db, "volunteers", pid)],
     }
 
 
 # --- the vocabulary --------------------------------------------------------------------
 
+
 def vocabulary() -> Data:
     """Every list and limit the phone needs, from their one definition in `workshop/`."""
     return {
         "steps": [{"key": s.key, "number": s.number, "title": s.title, "acted": s.acted} for s in STEPS],
-        "dimensions": [{"key": d.key, "title": d.title, "scope": d.scope, "prompts": list(d.prompts)}
-                       for d in DIMENSIONS],
+        "dimensions": [
+            {"key": d.key, "title": d.title, "scope": d.scope, "prompts": list(d.prompts)} for d in DIMENSIONS
+        ],
         "outcomes": [{"key": o.key, "title": o.title, "group": o.group} for o in OUTCOMES],
         "directions": [{"key": k, "title": v} for k, v in DIRECTIONS.items()],
         "magnitudes": [{"key": k, "title": v} for k, v in MAGNITUDES.items()],
-        "criteria": [{"key": c, "label": scoring.LABELS[c], "low": scoring.RANGES[c][0], "high": scoring.RANGES[c][1],
-                      "step": scoring.STEP[c], "default": scoring.DEFAULT_SCORE[c]} for c in scoring.CRITERIA],
-        "choices": [{"key": c, "title": decide.CHOICE_TITLES[c], "hint": decide.CHOICE_HINTS[c]}
-                    for c in decide.CHOICES],
-        "limits": {"name": NAME_MAX, "short": SHORT_MAX, "note": NOTE_MAX, "long": LONG_MAX,
-                   "money": MONEY_MAX},
+        "criteria": [
+            {
+                "key": c,
+                "label": scoring.LABELS[c],
+                "low": scoring.RANGES[c][0],
+                "high": scoring.RANGES[c][1],
+                "step": scoring.STEP[c],
+                "default": scoring.DEFAULT_SCORE[c],
+            }
+            for c in scoring.CRITERIA
+        ],
+        "choices": [
+            {"key": c, "title": decide.CHOICE_TITLES[c], "hint": decide.CHOICE_HINTS[c]} for c in decide.CHOICES
+        ],
+        "limits": {"name": NAME_MAX, "short": SHORT_MAX, "note": NOTE_MAX, "long": LONG_MAX, "money": MONEY_MAX},
     }

@@ -112,13 +112,13 @@ def aggregate_all(score_rows: Iterable[Mapping[str, Any]]) -> dict[int, Aggregat
     return result
 
 
-def rank(initiatives: Sequence[Mapping[str, Any]], aggregates: Mapping[int, Aggregate],
-         method: str) -> list[int]:
+def rank(initiatives: Sequence[Mapping[str, Any]], aggregates: Mapping[int, Aggregate], method: str) -> list[int]:
     """Initiative ids best first; ties broken by urgency, then title, then id.
 
     The key is total, so the ranking does not depend on the order rows arrive in;
     unscored initiatives come last.
     """
+
     def key(row: Mapping[str, Any]) -> tuple:
         agg = aggregates.get(int(row["id"]))
         if agg is None:

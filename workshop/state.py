@@ -132,8 +132,7 @@ class Snapshot:
     @property
     def sequenced(self) -> list[Initiative]:
         """Initiatives with a position, in sequence order."""
-        return sorted((i for i in self.initiatives if i.position is not None),
-                      key=lambda i: (i.position, i.rank))
+        return sorted((i for i in self.initiatives if i.position is not None), key=lambda i: (i.position, i.rank))
 
     @property
     def plan(self) -> list[Initiative]:
@@ -152,10 +151,19 @@ class Snapshot:
     @property
     def tracks(self) -> list[Track]:
         """Owned initiatives in plan order, with their check-ins (the follow-through)."""
-        return [track(i.owner, i.title, i.checkins, code=self.code, workshop_title=self.workshop["title"],
-                      organisation=self.workshop["organisation"],
-                      workshop_created_on=day_of(self.workshop["created_at"]))
-                for i in self.plan if i.owner is not None]
+        return [
+            track(
+                i.owner,
+                i.title,
+                i.checkins,
+                code=self.code,
+                workshop_title=self.workshop["title"],
+                organisation=self.workshop["organisation"],
+                workshop_created_on=day_of(self.workshop["created_at"]),
+            )
+            for i in self.plan
+            if i.owner is not None
+        ]
 
     @property
     def leader_link_active(self) -> bool:
@@ -196,24 +204,37 @@ def load(db: Database, code: str) -> Snapshot:
     initiatives = []
     for row in rows:
         linked = links.get(row["id"], [])
-        initiatives.append(Initiative(
-            id=row["id"], title=row["title"], description=row["description"], position=row["position"],
-            created_at=row["created_at"], participant_id=row["participant_id"], bottleneck_ids=linked,
-            after_ids=after.get(row["id"], []),
-            dimensions=sorted({dimension_of[b] for b in linked if b in dimension_of},
-                              key=DIMENSION_KEYS.index),
-            aggregate=aggregates.get(row["id"]), rank=order.index(row["id"]) + 1,
-            decision=decisions.get(row["id"]), owner=owners.get(row["id"]),
-            checkins=checkins_of.get(row["id"], []),
-            answers=answers.get(row["id"]) or dict((decisions.get(row["id"]) or {}).get("answers", {})),
-            picks=picks_of.get(row["id"], []),
-            volunteer_ids=[v["participant_id"] for v in volunteers_of.get(row["id"], [])],
-        ))
+        initiatives.append(
+            Initiative(
+                id=row["id"],
+                title=row["title"],
+                description=row["description"],
+                position=row["position"],
+                created_at=row["created_at"],
+                participant_id=row["participant_id"],
+                bottleneck_ids=linked,
+                after_ids=after.get(row["id"], []),
+                dimensions=sorted({dimension_of[b] for b in linked if b in dimension_of}, key=DIMENSION_KEYS.index),
+                aggregate=aggregates.get(row["id"]),
+                rank=order.index(row["id"]) + 1,
+                decision=decisions.get(row["id"]),
+                owner=owners.get(row["id"]),
+                checkins=checkins_of.get(row["id"], []),
+                answers=answers.get(row["id"]) or dict((decisions.get(row["id"]) or {}).get("answers", {})),
+                picks=picks_of.get(row["id"], []),
+                volunteer_ids=[v["participant_id"] for v in volunteers_of.get(row["id"], [])],
+            )
+        )
     return Snapshot(
-        workshop=workshop, timers=storage.timers(db, workshop_id),
-        participants=storage.participants(db, workshop_id), bottlenecks=bottlenecks,
-        votes=storage.votes(db, workshop_id), impacts=storage.impacts(db, workshop_id),
-        scores=scores, initiatives=initiatives, checkins=checkins,
+        workshop=workshop,
+        timers=storage.timers(db, workshop_id),
+        participants=storage.participants(db, workshop_id),
+        bottlenecks=bottlenecks,
+        votes=storage.votes(db, workshop_id),
+        impacts=storage.impacts(db, workshop_id),
+        scores=scores,
+        initiatives=initiatives,
+        checkins=checkins,
     )
 
 

@@ -30,7 +30,9 @@ migrations = Migrations("scaling-workshop")
 
 @migrations(name="0001_initial_schema")
 def _initial_schema(db: Database) -> None:
-    _run_statements(db, """
+    _run_statements(
+        db,
+        """
         CREATE TABLE workshops (
             id INTEGER PRIMARY KEY,
             code TEXT NOT NULL UNIQUE,
@@ -150,14 +152,17 @@ def _initial_schema(db: Database) -> None:
             checkin TEXT NOT NULL,
             assigned_at REAL NOT NULL
         );
-        """)
+        """,
+    )
 
 
 @migrations(name="0002_leader_links_and_checkins")
 def _leader_links_and_checkins(db: Database) -> None:
     """Follow-through after the room empties: a revocable read link for leaders, check-ins
     against each owner's metric, and the votes index the board read needs at scale."""
-    _run_statements(db, """
+    _run_statements(
+        db,
+        """
         ALTER TABLE workshops ADD COLUMN leader_hash TEXT;
         ALTER TABLE workshops ADD COLUMN leader_issued_at REAL;
         CREATE TABLE checkins (
@@ -174,7 +179,8 @@ def _leader_links_and_checkins(db: Database) -> None:
         );
         CREATE INDEX checkins_initiative ON checkins(initiative_id, checked_on);
         CREATE INDEX votes_bottleneck ON votes(bottleneck_id);
-        """)
+        """,
+    )
 
 
 @migrations(name="0003_the_room_on_the_live_channel")
@@ -182,7 +188,9 @@ def _the_room_on_the_live_channel(db: Database) -> None:
     """Every step on the phone: the facilitator's questionnaire answers are kept as they are
     given (so phones see the recommendation before the decision), participants' build/buy/partner
     picks and owner volunteering, and client ids so a retried impact or initiative is stored once."""
-    _run_statements(db, """
+    _run_statements(
+        db,
+        """
         CREATE TABLE answers (
             initiative_id INTEGER NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
             question TEXT NOT NULL,
@@ -207,18 +215,22 @@ def _the_room_on_the_live_channel(db: Database) -> None:
         ALTER TABLE initiatives ADD COLUMN client_id TEXT;
         CREATE UNIQUE INDEX impacts_client ON impacts(workshop_id, participant_id, client_id);
         CREATE UNIQUE INDEX initiatives_client ON initiatives(workshop_id, participant_id, client_id);
-        """)
+        """,
+    )
 
 
 @migrations(name="0004_settings")
 def _settings(db: Database) -> None:
     """Server-wide settings, such as the hash of the portfolio key generated at first start."""
-    _run_statements(db, """
+    _run_statements(
+        db,
+        """
         CREATE TABLE settings (
             name TEXT PRIMARY KEY,
             value TEXT NOT NULL
         );
-        """)
+        """,
+    )
 
 
 def _run_statements(db: Database, script: str) -> None:
@@ -261,6 +273,12 @@ def db_path() -> Path:
     return Path(os.environ.get("WORKSHOP_DB") or DEFAULT_DB)
 
 
+def _new_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote (there always is one after an INSERT)."""
+    assert cursor.lastrowid is not None
+    return int(cursor.lastrowid)
+
+
 def _one(db: Database, sql: str, params: tuple | list = ()) -> Row | None:
     rows = list(db.query(sql, params))
     return rows[0] if rows else None
@@ -280,6 +298,7 @@ def change(db: Database, workshop_id: int) -> Iterator[Database]:
 
 # --- workshops -----------------------------------------------------------------------
 
+
 def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
     """Create a workshop and its step timers in one transaction."""
     with db.atomic():
@@ -290,13 +309,22 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
             ":vote_budget, :scoring, :locked, :observability_confirmed, :ended_at, 1)",
             {"scoring": "roi", "locked": 0, "observability_confirmed": 0, "ended_at": None, **row},
         )
-        workshop_id = int(cursor.lastrowid)
+        workshop_id = _new_id(cursor)
         for position, timer in enumerate(timers):
             db.execute(
                 "INSERT INTO timers (workshop_id, step_key, position, minutes, state, deadline, "
                 "remaining, spent, run_started) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [workshop_id, timer.step_key, position, timer.minutes, timer.state, timer.deadline,
-                 timer.remaining, timer.spent, timer.run_started],
+                [
+                    workshop_id,
+                    timer.step_key,
+                    position,
+                    timer.minutes,
+                    timer.state,
+                    timer.deadline,
+                    timer.remaining,
+                    timer.spent,
+                    timer.run_started,
+                ],
             )
     return workshop_id
 
@@ -345,10 +373,18 @@ def update_workshop(db: Database, workshop_id: int, **fields: Any) -> None:
 
 # --- timers --------------------------------------------------------------------------
 
+
 def timers(db: Database, workshop_id: int) -> list[Timer]:
     return [
-        Timer(step_key=r["step_key"], minutes=r["minutes"], state=r["state"], deadline=r["deadline"],
-              remaining=r["remaining"], spent=r["spent"], run_started=r["run_started"])
+        Timer(
+            step_key=r["step_key"],
+            minutes=r["minutes"],
+            state=r["state"],
+            deadline=r["deadline"],
+            remaining=r["remaining"],
+            spent=r["spent"],
+            run_started=r["run_started"],
+        )
         for r in db.query("SELECT * FROM timers WHERE workshop_id = ? ORDER BY position", [workshop_id])
     ]
 
@@ -357,26 +393,34 @@ def save_timer(db: Database, workshop_id: int, timer: Timer) -> None:
     db.execute(
         "UPDATE timers SET minutes = ?, state = ?, deadline = ?, remaining = ?, spent = ?, "
         "run_started = ? WHERE workshop_id = ? AND step_key = ?",
-        [timer.minutes, timer.state, timer.deadline, timer.remaining, timer.spent,
-         timer.run_started, workshop_id, timer.step_key],
+        [
+            timer.minutes,
+            timer.state,
+            timer.deadline,
+            timer.remaining,
+            timer.spent,
+            timer.run_started,
+            workshop_id,
+            timer.step_key,
+        ],
     )
 
 
 # --- participants --------------------------------------------------------------------
 
-def insert_participant(db: Database, workshop_id: int, token_hash: str | None, name: str,
-                       joined_at: float, is_facilitator: bool = False) -> int:
+
+def insert_participant(
+    db: Database, workshop_id: int, token_hash: str | None, name: str, joined_at: float, is_facilitator: bool = False
+) -> int:
     cursor = db.execute(
-        "INSERT INTO participants (workshop_id, token_hash, name, is_facilitator, joined_at) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO participants (workshop_id, token_hash, name, is_facilitator, joined_at) VALUES (?, ?, ?, ?, ?)",
         [workshop_id, token_hash, name, int(is_facilitator), joined_at],
     )
-    return int(cursor.lastrowid)
+    return _new_id(cursor)
 
 
 def participant_by_token(db: Database, workshop_id: int, token_hash: str) -> Row | None:
-    return _one(db, "SELECT * FROM participants WHERE workshop_id = ? AND token_hash = ?",
-                [workshop_id, token_hash])
+    return _one(db, "SELECT * FROM participants WHERE workshop_id = ? AND token_hash = ?", [workshop_id, token_hash])
 
 
 def participants(db: Database, workshop_id: int) -> list[Row]:
@@ -389,20 +433,28 @@ def rename_participant(db: Database, participant_id: int, name: str) -> None:
 
 # --- bottlenecks and votes -----------------------------------------------------------
 
-def insert_bottleneck(db: Database, workshop_id: int, participant_id: int | None, dimension: str,
-                      text: str, created_at: float, client_id: str | None = None,
-                      hidden: bool = False, merged_into: int | None = None) -> int:
+
+def insert_bottleneck(
+    db: Database,
+    workshop_id: int,
+    participant_id: int | None,
+    dimension: str,
+    text: str,
+    created_at: float,
+    client_id: str | None = None,
+    hidden: bool = False,
+    merged_into: int | None = None,
+) -> int:
     cursor = db.execute(
         "INSERT INTO bottlenecks (workshop_id, participant_id, dimension, text, hidden, merged_into, "
         "client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [workshop_id, participant_id, dimension, text, int(hidden), merged_into, client_id, created_at],
     )
-    return int(cursor.lastrowid)
+    return _new_id(cursor)
 
 
 def bottleneck(db: Database, workshop_id: int, bottleneck_id: int) -> Row | None:
-    return _one(db, "SELECT * FROM bottlenecks WHERE workshop_id = ? AND id = ?",
-                [workshop_id, bottleneck_id])
+    return _one(db, "SELECT * FROM bottlenecks WHERE workshop_id = ? AND id = ?", [workshop_id, bottleneck_id])
 
 
 def bottlenecks(db: Database, workshop_id: int) -> list[Row]:
@@ -425,15 +477,20 @@ def merge_bottleneck(db: Database, source_id: int, target_id: int) -> None:
     """Fold one note into another: votes, impacts and links follow the target."""
     db.execute("UPDATE votes SET bottleneck_id = ? WHERE bottleneck_id = ?", [target_id, source_id])
     db.execute("UPDATE impacts SET bottleneck_id = ? WHERE bottleneck_id = ?", [target_id, source_id])
-    db.execute("INSERT OR IGNORE INTO initiative_links (initiative_id, bottleneck_id) "
-               "SELECT initiative_id, ? FROM initiative_links WHERE bottleneck_id = ?", [target_id, source_id])
+    db.execute(
+        "INSERT OR IGNORE INTO initiative_links (initiative_id, bottleneck_id) "
+        "SELECT initiative_id, ? FROM initiative_links WHERE bottleneck_id = ?",
+        [target_id, source_id],
+    )
     db.execute("DELETE FROM initiative_links WHERE bottleneck_id = ?", [source_id])
     db.execute("UPDATE bottlenecks SET merged_into = ? WHERE merged_into = ?", [target_id, source_id])
     db.execute("UPDATE bottlenecks SET merged_into = ? WHERE id = ?", [target_id, source_id])
 
 
-_COUNTED_VOTES = ("FROM votes v JOIN bottlenecks b ON b.id = v.bottleneck_id "
-                  "WHERE v.workshop_id = ? AND v.participant_id = ? AND b.hidden = 0")
+_COUNTED_VOTES = (
+    "FROM votes v JOIN bottlenecks b ON b.id = v.bottleneck_id "
+    "WHERE v.workshop_id = ? AND v.participant_id = ? AND b.hidden = 0"
+)
 
 
 def votes_used(db: Database, workshop_id: int, participant_id: int) -> int:
@@ -443,43 +500,62 @@ def votes_used(db: Database, workshop_id: int, participant_id: int) -> int:
 
 def my_votes(db: Database, workshop_id: int, participant_id: int) -> dict[int, int]:
     """This participant's counted votes per note (merged votes sit on the note kept)."""
-    return {r["bottleneck_id"]: r["n"] for r in db.query(
-        f"SELECT v.bottleneck_id, COUNT(*) AS n {_COUNTED_VOTES} GROUP BY v.bottleneck_id",
-        [workshop_id, participant_id])}
+    return {
+        r["bottleneck_id"]: r["n"]
+        for r in db.query(
+            f"SELECT v.bottleneck_id, COUNT(*) AS n {_COUNTED_VOTES} GROUP BY v.bottleneck_id",
+            [workshop_id, participant_id],
+        )
+    }
 
 
 def counted_votes(db: Database, workshop_id: int) -> dict[int, int]:
     """Per participant, the votes that count against the budget (none on hidden notes)."""
-    return {r[0]: r[1] for r in db.execute(
-        "SELECT v.participant_id, COUNT(*) FROM votes v JOIN bottlenecks b ON b.id = v.bottleneck_id "
-        "WHERE v.workshop_id = ? AND b.hidden = 0 GROUP BY v.participant_id", [workshop_id]).fetchall()}
+    return {
+        r[0]: r[1]
+        for r in db.execute(
+            "SELECT v.participant_id, COUNT(*) FROM votes v JOIN bottlenecks b ON b.id = v.bottleneck_id "
+            "WHERE v.workshop_id = ? AND b.hidden = 0 GROUP BY v.participant_id",
+            [workshop_id],
+        ).fetchall()
+    }
 
 
 def votes_on(db: Database, bottleneck_id: int) -> dict[int, int]:
     """Per participant, the votes on one note."""
-    return {r[0]: r[1] for r in db.execute(
-        "SELECT participant_id, COUNT(*) FROM votes WHERE bottleneck_id = ? GROUP BY participant_id",
-        [bottleneck_id]).fetchall()}
+    return {
+        r[0]: r[1]
+        for r in db.execute(
+            "SELECT participant_id, COUNT(*) FROM votes WHERE bottleneck_id = ? GROUP BY participant_id",
+            [bottleneck_id],
+        ).fetchall()
+    }
 
 
 def refunded_votes(db: Database, workshop_id: int, participant_id: int) -> int:
     """Votes this participant placed on notes the facilitator has since hidden."""
-    return int(db.execute(
-        "SELECT COUNT(*) FROM votes v JOIN bottlenecks b ON b.id = v.bottleneck_id "
-        "WHERE v.workshop_id = ? AND v.participant_id = ? AND b.hidden = 1",
-        [workshop_id, participant_id]).fetchone()[0])
+    return int(
+        db.execute(
+            "SELECT COUNT(*) FROM votes v JOIN bottlenecks b ON b.id = v.bottleneck_id "
+            "WHERE v.workshop_id = ? AND v.participant_id = ? AND b.hidden = 1",
+            [workshop_id, participant_id],
+        ).fetchone()[0]
+    )
 
 
-def insert_vote(db: Database, workshop_id: int, bottleneck_id: int, participant_id: int,
-                created_at: float) -> None:
-    db.execute("INSERT INTO votes (workshop_id, bottleneck_id, participant_id, created_at) "
-               "VALUES (?, ?, ?, ?)", [workshop_id, bottleneck_id, participant_id, created_at])
+def insert_vote(db: Database, workshop_id: int, bottleneck_id: int, participant_id: int, created_at: float) -> None:
+    db.execute(
+        "INSERT INTO votes (workshop_id, bottleneck_id, participant_id, created_at) VALUES (?, ?, ?, ?)",
+        [workshop_id, bottleneck_id, participant_id, created_at],
+    )
 
 
 def delete_one_vote(db: Database, workshop_id: int, bottleneck_id: int, participant_id: int) -> bool:
     cursor = db.execute(
         "DELETE FROM votes WHERE id = (SELECT MAX(id) FROM votes WHERE workshop_id = ? AND "
-        "bottleneck_id = ? AND participant_id = ?)", [workshop_id, bottleneck_id, participant_id])
+        "bottleneck_id = ? AND participant_id = ?)",
+        [workshop_id, bottleneck_id, participant_id],
+    )
     return cursor.rowcount > 0
 
 
@@ -489,26 +565,33 @@ def votes(db: Database, workshop_id: int) -> list[Row]:
 
 # --- impacts -------------------------------------------------------------------------
 
+
 def insert_impact(db: Database, workshop_id: int, row: Row) -> int:
     cursor = db.execute(
         "INSERT INTO impacts (workshop_id, bottleneck_id, participant_id, outcome, direction, magnitude, "
         "money, because, created_at, client_id) VALUES (:workshop_id, :bottleneck_id, :participant_id, "
         ":outcome, :direction, :magnitude, :money, :because, :created_at, :client_id)",
-        {"client_id": None, **row, "workshop_id": workshop_id})
-    return int(cursor.lastrowid)
+        {"client_id": None, **row, "workshop_id": workshop_id},
+    )
+    return _new_id(cursor)
 
 
 def update_impact(db: Database, impact_id: int, row: Row) -> None:
-    db.execute("UPDATE impacts SET bottleneck_id = :bottleneck_id, outcome = :outcome, direction = :direction, "
-               "magnitude = :magnitude, money = :money, because = :because WHERE id = :_id",
-               {**row, "_id": impact_id})
+    db.execute(
+        "UPDATE impacts SET bottleneck_id = :bottleneck_id, outcome = :outcome, direction = :direction, "
+        "magnitude = :magnitude, money = :money, because = :because WHERE id = :_id",
+        {**row, "_id": impact_id},
+    )
 
 
 def by_client_id(db: Database, table: str, workshop_id: int, participant_id: int, client_id: str) -> Row | None:
     """The row a participant already sent with this client id (a retried submission)."""
     assert table in ("bottlenecks", "impacts", "initiatives")
-    return _one(db, f"SELECT * FROM {table} WHERE workshop_id = ? AND participant_id = ? AND client_id = ?",
-                [workshop_id, participant_id, client_id])
+    return _one(
+        db,
+        f"SELECT * FROM {table} WHERE workshop_id = ? AND participant_id = ? AND client_id = ?",
+        [workshop_id, participant_id, client_id],
+    )
 
 
 def impacts(db: Database, workshop_id: int) -> list[Row]:
@@ -525,19 +608,27 @@ def delete_impact(db: Database, impact_id: int) -> None:
 
 # --- initiatives, links, dependencies, scores ----------------------------------------
 
-def insert_initiative(db: Database, workshop_id: int, participant_id: int | None, title: str,
-                      description: str, created_at: float, position: int | None = None,
-                      client_id: str | None = None) -> int:
+
+def insert_initiative(
+    db: Database,
+    workshop_id: int,
+    participant_id: int | None,
+    title: str,
+    description: str,
+    created_at: float,
+    position: int | None = None,
+    client_id: str | None = None,
+) -> int:
     cursor = db.execute(
         "INSERT INTO initiatives (workshop_id, participant_id, title, description, position, created_at, "
         "client_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [workshop_id, participant_id, title, description, position, created_at, client_id])
-    return int(cursor.lastrowid)
+        [workshop_id, participant_id, title, description, position, created_at, client_id],
+    )
+    return _new_id(cursor)
 
 
 def initiative(db: Database, workshop_id: int, initiative_id: int) -> Row | None:
-    return _one(db, "SELECT * FROM initiatives WHERE workshop_id = ? AND id = ?",
-                [workshop_id, initiative_id])
+    return _one(db, "SELECT * FROM initiatives WHERE workshop_id = ? AND id = ?", [workshop_id, initiative_id])
 
 
 def initiatives(db: Database, workshop_id: int) -> list[Row]:
@@ -558,8 +649,10 @@ def delete_initiative(db: Database, initiative_id: int) -> None:
 
 def link_initiative(db: Database, initiative_id: int, bottleneck_ids: list[int]) -> None:
     for bottleneck_id in bottleneck_ids:
-        db.execute("INSERT OR IGNORE INTO initiative_links (initiative_id, bottleneck_id) VALUES (?, ?)",
-                   [initiative_id, bottleneck_id])
+        db.execute(
+            "INSERT OR IGNORE INTO initiative_links (initiative_id, bottleneck_id) VALUES (?, ?)",
+            [initiative_id, bottleneck_id],
+        )
 
 
 def set_links(db: Database, initiative_id: int, bottleneck_ids: list[int]) -> None:
@@ -568,18 +661,25 @@ def set_links(db: Database, initiative_id: int, bottleneck_ids: list[int]) -> No
 
 
 def initiative_links(db: Database, workshop_id: int) -> list[Row]:
-    return _all(db, "SELECT l.* FROM initiative_links l JOIN initiatives i ON i.id = l.initiative_id "
-                    "WHERE i.workshop_id = ? ORDER BY l.initiative_id, l.bottleneck_id", [workshop_id])
+    return _all(
+        db,
+        "SELECT l.* FROM initiative_links l JOIN initiatives i ON i.id = l.initiative_id "
+        "WHERE i.workshop_id = ? ORDER BY l.initiative_id, l.bottleneck_id",
+        [workshop_id],
+    )
 
 
 def dependencies(db: Database, workshop_id: int) -> list[Row]:
-    return _all(db, "SELECT d.* FROM dependencies d JOIN initiatives i ON i.id = d.initiative_id "
-                    "WHERE i.workshop_id = ? ORDER BY d.initiative_id, d.after_id", [workshop_id])
+    return _all(
+        db,
+        "SELECT d.* FROM dependencies d JOIN initiatives i ON i.id = d.initiative_id "
+        "WHERE i.workshop_id = ? ORDER BY d.initiative_id, d.after_id",
+        [workshop_id],
+    )
 
 
 def insert_dependency(db: Database, initiative_id: int, after_id: int) -> None:
-    db.execute("INSERT OR IGNORE INTO dependencies (initiative_id, after_id) VALUES (?, ?)",
-               [initiative_id, after_id])
+    db.execute("INSERT OR IGNORE INTO dependencies (initiative_id, after_id) VALUES (?, ?)", [initiative_id, after_id])
 
 
 def delete_dependency(db: Database, initiative_id: int, after_id: int) -> None:
@@ -592,12 +692,18 @@ def upsert_score(db: Database, row: Row) -> None:
         "VALUES (:initiative_id, :participant_id, :value, :effort, :urgency, :confidence, :updated_at) "
         "ON CONFLICT (initiative_id, participant_id) DO UPDATE SET value = excluded.value, "
         "effort = excluded.effort, urgency = excluded.urgency, confidence = excluded.confidence, "
-        "updated_at = excluded.updated_at", row)
+        "updated_at = excluded.updated_at",
+        row,
+    )
 
 
 def scores(db: Database, workshop_id: int) -> list[Row]:
-    return _all(db, "SELECT s.* FROM scores s JOIN initiatives i ON i.id = s.initiative_id "
-                    "WHERE i.workshop_id = ? ORDER BY s.initiative_id, s.participant_id", [workshop_id])
+    return _all(
+        db,
+        "SELECT s.* FROM scores s JOIN initiatives i ON i.id = s.initiative_id "
+        "WHERE i.workshop_id = ? ORDER BY s.initiative_id, s.participant_id",
+        [workshop_id],
+    )
 
 
 def set_positions(db: Database, positions: dict[int, int | None]) -> None:
@@ -607,6 +713,7 @@ def set_positions(db: Database, positions: dict[int, int | None]) -> None:
 
 # --- decisions and owners ------------------------------------------------------------
 
+
 def upsert_decision(db: Database, row: Row) -> None:
     db.execute(
         "INSERT INTO decisions (initiative_id, answers, recommendation, choice, rationale, decided_at) "
@@ -614,63 +721,87 @@ def upsert_decision(db: Database, row: Row) -> None:
         "ON CONFLICT (initiative_id) DO UPDATE SET answers = excluded.answers, "
         "recommendation = excluded.recommendation, choice = excluded.choice, "
         "rationale = excluded.rationale, decided_at = excluded.decided_at",
-        {**row, "answers": json.dumps(row["answers"], sort_keys=True)})
+        {**row, "answers": json.dumps(row["answers"], sort_keys=True)},
+    )
 
 
 def decisions(db: Database, workshop_id: int) -> list[Row]:
-    rows = _all(db, "SELECT d.* FROM decisions d JOIN initiatives i ON i.id = d.initiative_id "
-                    "WHERE i.workshop_id = ? ORDER BY d.initiative_id", [workshop_id])
+    rows = _all(
+        db,
+        "SELECT d.* FROM decisions d JOIN initiatives i ON i.id = d.initiative_id "
+        "WHERE i.workshop_id = ? ORDER BY d.initiative_id",
+        [workshop_id],
+    )
     for row in rows:
         row["answers"] = json.loads(row["answers"])
     return rows
 
 
 def set_answer(db: Database, initiative_id: int, question: str, answer: str) -> None:
-    db.execute("INSERT INTO answers (initiative_id, question, answer) VALUES (?, ?, ?) "
-               "ON CONFLICT (initiative_id, question) DO UPDATE SET answer = excluded.answer",
-               [initiative_id, question, answer])
+    db.execute(
+        "INSERT INTO answers (initiative_id, question, answer) VALUES (?, ?, ?) "
+        "ON CONFLICT (initiative_id, question) DO UPDATE SET answer = excluded.answer",
+        [initiative_id, question, answer],
+    )
 
 
 def answers(db: Database, workshop_id: int) -> dict[int, dict[str, str]]:
     """The questionnaire answers given so far, per initiative (before and after the decision)."""
     out: dict[int, dict[str, str]] = {}
-    for row in db.query("SELECT a.* FROM answers a JOIN initiatives i ON i.id = a.initiative_id "
-                        "WHERE i.workshop_id = ? ORDER BY a.initiative_id, a.question", [workshop_id]):
+    for row in db.query(
+        "SELECT a.* FROM answers a JOIN initiatives i ON i.id = a.initiative_id "
+        "WHERE i.workshop_id = ? ORDER BY a.initiative_id, a.question",
+        [workshop_id],
+    ):
         out.setdefault(row["initiative_id"], {})[row["question"]] = row["answer"]
     return out
 
 
 def upsert_pick(db: Database, row: Row) -> None:
-    db.execute("INSERT INTO picks (initiative_id, participant_id, choice, reason, updated_at) "
-               "VALUES (:initiative_id, :participant_id, :choice, :reason, :updated_at) "
-               "ON CONFLICT (initiative_id, participant_id) DO UPDATE SET choice = excluded.choice, "
-               "reason = excluded.reason, updated_at = excluded.updated_at", row)
+    db.execute(
+        "INSERT INTO picks (initiative_id, participant_id, choice, reason, updated_at) "
+        "VALUES (:initiative_id, :participant_id, :choice, :reason, :updated_at) "
+        "ON CONFLICT (initiative_id, participant_id) DO UPDATE SET choice = excluded.choice, "
+        "reason = excluded.reason, updated_at = excluded.updated_at",
+        row,
+    )
 
 
 def delete_pick(db: Database, initiative_id: int, participant_id: int) -> bool:
-    cursor = db.execute("DELETE FROM picks WHERE initiative_id = ? AND participant_id = ?",
-                        [initiative_id, participant_id])
+    cursor = db.execute(
+        "DELETE FROM picks WHERE initiative_id = ? AND participant_id = ?", [initiative_id, participant_id]
+    )
     return cursor.rowcount > 0
 
 
 def picks(db: Database, workshop_id: int) -> list[Row]:
-    return _all(db, "SELECT p.* FROM picks p JOIN initiatives i ON i.id = p.initiative_id "
-                    "WHERE i.workshop_id = ? ORDER BY p.initiative_id, p.participant_id", [workshop_id])
+    return _all(
+        db,
+        "SELECT p.* FROM picks p JOIN initiatives i ON i.id = p.initiative_id "
+        "WHERE i.workshop_id = ? ORDER BY p.initiative_id, p.participant_id",
+        [workshop_id],
+    )
 
 
 def set_volunteer(db: Database, initiative_id: int, participant_id: int, on: bool, created_at: float) -> None:
     if on:
-        db.execute("INSERT OR IGNORE INTO volunteers (initiative_id, participant_id, created_at) VALUES (?, ?, ?)",
-                   [initiative_id, participant_id, created_at])
+        db.execute(
+            "INSERT OR IGNORE INTO volunteers (initiative_id, participant_id, created_at) VALUES (?, ?, ?)",
+            [initiative_id, participant_id, created_at],
+        )
     else:
-        db.execute("DELETE FROM volunteers WHERE initiative_id = ? AND participant_id = ?",
-                   [initiative_id, participant_id])
+        db.execute(
+            "DELETE FROM volunteers WHERE initiative_id = ? AND participant_id = ?", [initiative_id, participant_id]
+        )
 
 
 def volunteers(db: Database, workshop_id: int) -> list[Row]:
-    return _all(db, "SELECT v.* FROM volunteers v JOIN initiatives i ON i.id = v.initiative_id "
-                    "WHERE i.workshop_id = ? ORDER BY v.initiative_id, v.participant_id",
-                    [workshop_id])
+    return _all(
+        db,
+        "SELECT v.* FROM volunteers v JOIN initiatives i ON i.id = v.initiative_id "
+        "WHERE i.workshop_id = ? ORDER BY v.initiative_id, v.participant_id",
+        [workshop_id],
+    )
 
 
 def rows_of_participant(db: Database, table: str, participant_id: int) -> list[Row]:
@@ -685,7 +816,9 @@ def upsert_owner(db: Database, row: Row) -> None:
         "VALUES (:initiative_id, :owner, :metric, :unit, :baseline, :target, :checkin, :assigned_at) "
         "ON CONFLICT (initiative_id) DO UPDATE SET owner = excluded.owner, metric = excluded.metric, "
         "unit = excluded.unit, baseline = excluded.baseline, target = excluded.target, "
-        "checkin = excluded.checkin, assigned_at = excluded.assigned_at", row)
+        "checkin = excluded.checkin, assigned_at = excluded.assigned_at",
+        row,
+    )
 
 
 def owner(db: Database, initiative_id: int) -> Row | None:
@@ -693,23 +826,33 @@ def owner(db: Database, initiative_id: int) -> Row | None:
 
 
 def owners(db: Database, workshop_id: int) -> list[Row]:
-    return _all(db, "SELECT o.* FROM owners o JOIN initiatives i ON i.id = o.initiative_id "
-                    "WHERE i.workshop_id = ? ORDER BY o.initiative_id", [workshop_id])
+    return _all(
+        db,
+        "SELECT o.* FROM owners o JOIN initiatives i ON i.id = o.initiative_id "
+        "WHERE i.workshop_id = ? ORDER BY o.initiative_id",
+        [workshop_id],
+    )
 
 
 # --- follow-through: check-ins and the portfolio -------------------------------------
+
 
 def insert_checkin(db: Database, row: Row) -> int:
     cursor = db.execute(
         "INSERT INTO checkins (initiative_id, checked_on, value, status, note, next_checkin, recorded_by, via, "
         "created_at) VALUES (:initiative_id, :checked_on, :value, :status, :note, :next_checkin, :recorded_by, "
-        ":via, :created_at)", row)
-    return int(cursor.lastrowid)
+        ":via, :created_at)",
+        row,
+    )
+    return _new_id(cursor)
 
 
 def checkin(db: Database, workshop_id: int, checkin_id: int) -> Row | None:
-    return _one(db, "SELECT c.* FROM checkins c JOIN initiatives i ON i.id = c.initiative_id "
-                    "WHERE i.workshop_id = ? AND c.id = ?", [workshop_id, checkin_id])
+    return _one(
+        db,
+        "SELECT c.* FROM checkins c JOIN initiatives i ON i.id = c.initiative_id WHERE i.workshop_id = ? AND c.id = ?",
+        [workshop_id, checkin_id],
+    )
 
 
 def delete_checkin(db: Database, checkin_id: int) -> None:
@@ -718,8 +861,12 @@ def delete_checkin(db: Database, checkin_id: int) -> None:
 
 def checkins(db: Database, workshop_id: int) -> list[Row]:
     """A workshop's check-ins, oldest first per initiative."""
-    return _all(db, "SELECT c.* FROM checkins c JOIN initiatives i ON i.id = c.initiative_id "
-                    "WHERE i.workshop_id = ? ORDER BY c.initiative_id, c.checked_on, c.id", [workshop_id])
+    return _all(
+        db,
+        "SELECT c.* FROM checkins c JOIN initiatives i ON i.id = c.initiative_id "
+        "WHERE i.workshop_id = ? ORDER BY c.initiative_id, c.checked_on, c.id",
+        [workshop_id],
+    )
 
 
 def portfolio_owners(db: Database) -> list[Row]:
@@ -729,16 +876,21 @@ def portfolio_owners(db: Database) -> list[Row]:
         "SELECT o.*, i.title, i.workshop_id, w.code, w.title AS workshop_title, w.organisation, "
         "w.created_at AS workshop_created_at "
         "FROM owners o JOIN initiatives i ON i.id = o.initiative_id JOIN workshops w ON w.id = i.workshop_id "
-        "ORDER BY w.created_at DESC, w.id DESC, COALESCE(i.position, 1e9), i.id")
+        "ORDER BY w.created_at DESC, w.id DESC, COALESCE(i.position, 1e9), i.id",
+    )
 
 
 def portfolio_checkins(db: Database) -> list[Row]:
     """Every check-in of an owned initiative, oldest first per initiative."""
-    return _all(db, "SELECT c.* FROM checkins c JOIN owners o ON o.initiative_id = c.initiative_id "
-                    "ORDER BY c.initiative_id, c.checked_on, c.id")
+    return _all(
+        db,
+        "SELECT c.* FROM checkins c JOIN owners o ON o.initiative_id = c.initiative_id "
+        "ORDER BY c.initiative_id, c.checked_on, c.id",
+    )
 
 
 # --- settings ------------------------------------------------------------------------
+
 
 def setting(db: Database, name: str) -> str | None:
     row = db.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
@@ -747,6 +899,7 @@ def setting(db: Database, name: str) -> str | None:
 
 def set_setting(db: Database, name: str, value: str) -> None:
     with db.atomic():
-        db.execute("INSERT INTO settings (name, value) VALUES (?, ?) "
-                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value", [name, value])
-
+        db.execute(
+            "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            [name, value],
+        )

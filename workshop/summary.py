@@ -34,9 +34,15 @@ TOP_BOTTLENECKS = 5  # per dimension; every note is in the spreadsheet
 NO_DECISION = numbers.MISSING
 
 HEADINGS: dict[str, str] = {
-    "checklist": "Checklist", "open": "Open items", "bottlenecks": "Top bottlenecks per dimension",
-    "impacts": "Impact map", "plan": "Ranked plan", "decisions": "Build / Buy / Partner decisions",
-    "owners": "Owners, metrics and check-ins", "followup": "Follow-through", "steps": "Time per step",
+    "checklist": "Checklist",
+    "open": "Open items",
+    "bottlenecks": "Top bottlenecks per dimension",
+    "impacts": "Impact map",
+    "plan": "Ranked plan",
+    "decisions": "Build / Buy / Partner decisions",
+    "owners": "Owners, metrics and check-ins",
+    "followup": "Follow-through",
+    "steps": "Time per step",
 }
 
 
@@ -241,29 +247,54 @@ class Summary:
 
 # --- building the model --------------------------------------------------------------------
 
+
 def _head(snapshot: Snapshot, moment: float) -> TitleBlock:
     w = snapshot.workshop
     stage = stage_by_key(w["stage"])
     status = "ended" if snapshot.ended else f"live, on step {snapshot.current_step.number}"
-    return TitleBlock(title=w["title"], organisation=w["organisation"], code=w["code"], stage=stage.title,
-                      stage_focus=stage.focus,
-                      participants=sum(1 for p in snapshot.participants if not p["is_facilitator"]),
-                      held=when(w["created_at"]), exported=when(moment), status=status)
+    return TitleBlock(
+        title=w["title"],
+        organisation=w["organisation"],
+        code=w["code"],
+        stage=stage.title,
+        stage_focus=stage.focus,
+        participants=sum(1 for p in snapshot.participants if not p["is_facilitator"]),
+        held=when(w["created_at"]),
+        exported=when(moment),
+        status=status,
+    )
 
 
 def _boards(snapshot: Snapshot) -> tuple[Board, ...]:
     board = snapshot.by_dimension()
-    return tuple(Board(d.title, d.scope, tuple(Note(n, b["text"], int(b["votes"]), numbers.plural(b["votes"], "vote"))
-                                               for n, b in enumerate(board[d.key][:TOP_BOTTLENECKS], start=1)),
-                       len(board[d.key])) for d in DIMENSIONS)
+    return tuple(
+        Board(
+            d.title,
+            d.scope,
+            tuple(
+                Note(n, b["text"], int(b["votes"]), numbers.plural(b["votes"], "vote"))
+                for n, b in enumerate(board[d.key][:TOP_BOTTLENECKS], start=1)
+            ),
+            len(board[d.key]),
+        )
+        for d in DIMENSIONS
+    )
 
 
 def _impacts(snapshot: Snapshot) -> tuple[ImpactRow, ...]:
-    return tuple(ImpactRow(bottleneck=snapshot.bottleneck(i["bottleneck_id"])["text"],
-                           outcome=outcome_by_key(i["outcome"]).title, direction=DIRECTIONS[i["direction"]],
-                           magnitude=int(i["magnitude"]), magnitude_label=MAGNITUDES[i["magnitude"]],
-                           money=i["money"], money_text=numbers.money(i["money"]), because=i["because"])
-                 for i in snapshot.impacts)
+    return tuple(
+        ImpactRow(
+            bottleneck=snapshot.bottleneck(i["bottleneck_id"])["text"],
+            outcome=outcome_by_key(i["outcome"]).title,
+            direction=DIRECTIONS[i["direction"]],
+            magnitude=int(i["magnitude"]),
+            magnitude_label=MAGNITUDES[i["magnitude"]],
+            money=i["money"],
+            money_text=numbers.money(i["money"]),
+            because=i["because"],
+        )
+        for i in snapshot.impacts
+    )
 
 
 def plan_row(item: Initiative, method: str, titles: dict[int, str]) -> PlanRow:
@@ -271,16 +302,29 @@ def plan_row(item: Initiative, method: str, titles: dict[int, str]) -> PlanRow:
     a, d, o = item.aggregate, item.decision, item.owner
     priority = a.priority(method) if a else None
     return PlanRow(
-        sequence=item.position, sequence_text=numbers.MISSING if item.position is None else str(item.position),
-        rank=item.rank, title=item.title, dimensions=", ".join(item.dimensions),
-        value=numbers.measure(a.value if a else None), effort=numbers.measure(a.effort if a else None),
-        urgency=numbers.measure(a.urgency if a else None), confidence=numbers.percent(a.confidence if a else None),
-        priority=numbers.priority(priority), priority_value=numbers.priority_value(priority),
-        urgency_value=a.urgency if a else None, disputed=tuple(a.disputed) if a else (),
+        sequence=item.position,
+        sequence_text=numbers.MISSING if item.position is None else str(item.position),
+        rank=item.rank,
+        title=item.title,
+        dimensions=", ".join(item.dimensions),
+        value=numbers.measure(a.value if a else None),
+        effort=numbers.measure(a.effort if a else None),
+        urgency=numbers.measure(a.urgency if a else None),
+        confidence=numbers.percent(a.confidence if a else None),
+        priority=numbers.priority(priority),
+        priority_value=numbers.priority_value(priority),
+        urgency_value=a.urgency if a else None,
+        disputed=tuple(a.disputed) if a else (),
         after=tuple(titles[x] for x in item.after_ids if x in titles),
-        decision=CHOICE_TITLES[d["choice"]] if d else "", overruled=(d["choice"] != d["recommendation"]) if d else None,
-        rationale=d["rationale"] if d else "", owner=o["owner"] if o else "", metric=o["metric"] if o else "",
-        baseline=o["baseline"] if o else None, target=o["target"] if o else None, checkin=o["checkin"] if o else "")
+        decision=CHOICE_TITLES[d["choice"]] if d else "",
+        overruled=(d["choice"] != d["recommendation"]) if d else None,
+        rationale=d["rationale"] if d else "",
+        owner=o["owner"] if o else "",
+        metric=o["metric"] if o else "",
+        baseline=o["baseline"] if o else None,
+        target=o["target"] if o else None,
+        checkin=o["checkin"] if o else "",
+    )
 
 
 def _plan(snapshot: Snapshot) -> tuple[PlanRow, ...]:
@@ -291,32 +335,60 @@ def _plan(snapshot: Snapshot) -> tuple[PlanRow, ...]:
 def _decision(item: Initiative) -> Decision:
     d = item.decision
     assert d is not None
-    return Decision(title=item.title, choice=CHOICE_TITLES[d["choice"]],
-                    recommendation=CHOICE_TITLES[d["recommendation"]], overruled=d["choice"] != d["recommendation"],
-                    rationale=d["rationale"],
-                    answers=tuple((q.text, answer_text(q.key, d["answers"].get(q.key, ""))) for q in QUESTIONS),
-                    risks=tuple(risk_flags(d["choice"], d["answers"], item.title, item.description)))
+    return Decision(
+        title=item.title,
+        choice=CHOICE_TITLES[d["choice"]],
+        recommendation=CHOICE_TITLES[d["recommendation"]],
+        overruled=d["choice"] != d["recommendation"],
+        rationale=d["rationale"],
+        answers=tuple((q.text, answer_text(q.key, d["answers"].get(q.key, ""))) for q in QUESTIONS),
+        risks=tuple(risk_flags(d["choice"], d["answers"], item.title, item.description)),
+    )
 
 
 def _owner(item: Initiative) -> OwnerRow:
     o = item.owner
     assert o is not None
-    return OwnerRow(title=item.title, owner=o["owner"], metric=o["metric"], unit=o["unit"] or "",
-                    baseline=numbers.measure(o["baseline"]), target=numbers.measure(o["target"]), checkin=o["checkin"])
+    return OwnerRow(
+        title=item.title,
+        owner=o["owner"],
+        metric=o["metric"],
+        unit=o["unit"] or "",
+        baseline=numbers.measure(o["baseline"]),
+        target=numbers.measure(o["target"]),
+        checkin=o["checkin"],
+    )
 
 
 def _follow(t: Track, today: date) -> FollowRow:
     days = t.days_overdue(today)
-    return FollowRow(title=t.title, owner=t.owner, unit=t.unit or "", value=numbers.measure(t.value),
-                     target=numbers.measure(t.target), progress=numbers.share(t.progress), status=t.status_title,
-                     next_checkin=t.next_checkin.isoformat() if t.next_checkin else "none planned",
-                     overdue_days=days, overdue_text=numbers.plural(days, "day") if t.overdue(today) else "")
+    return FollowRow(
+        title=t.title,
+        owner=t.owner,
+        unit=t.unit or "",
+        value=numbers.measure(t.value),
+        target=numbers.measure(t.target),
+        progress=numbers.share(t.progress),
+        status=t.status_title,
+        next_checkin=t.next_checkin.isoformat() if t.next_checkin else "none planned",
+        overdue_days=days,
+        overdue_text=numbers.plural(days, "day") if t.overdue(today) else "",
+    )
 
 
 def _checkins(tracks: tuple[Track, ...]) -> tuple[CheckinNote, ...]:
-    return tuple(CheckinNote(checked_on=c["checked_on"], title=t.title, value=numbers.measure(c["value"]),
-                             status=STATUSES[c["status"]], recorded_by=c["recorded_by"], note=c["note"] or "")
-                 for t in tracks for c in t.checkins)
+    return tuple(
+        CheckinNote(
+            checked_on=c["checked_on"],
+            title=t.title,
+            value=numbers.measure(c["value"]),
+            status=STATUSES[c["status"]],
+            recorded_by=c["recorded_by"],
+            note=c["note"] or "",
+        )
+        for t in tracks
+        for c in t.checkins
+    )
 
 
 def _steps(snapshot: Snapshot, moment: float) -> tuple[StepRow, ...]:
@@ -347,10 +419,20 @@ def summary(snapshot: Snapshot, now: float | None = None) -> Summary:
     method = method_by_key(snapshot.method)
     tracks = tuple(snapshot.tracks)
     return Summary(
-        today=today, head=_head(snapshot, moment), checklist=tuple(checklist.evaluate(snapshot)),
-        boards=_boards(snapshot), impacts=_impacts(snapshot), method=method.title, formula=method.formula,
-        plan=_plan(snapshot), decisions=tuple(_decision(i) for i in snapshot.decided),
-        owners=tuple(_owner(i) for i in snapshot.plan if i.owner is not None), tracks=tracks,
-        follow=tuple(_follow(t, today) for t in tracks), checkins=_checkins(tracks),
-        follow_counts=counts(tracks, today), steps=_steps(snapshot, moment),
-        figures=_figures(snapshot, tracks, moment))
+        today=today,
+        head=_head(snapshot, moment),
+        checklist=tuple(checklist.evaluate(snapshot)),
+        boards=_boards(snapshot),
+        impacts=_impacts(snapshot),
+        method=method.title,
+        formula=method.formula,
+        plan=_plan(snapshot),
+        decisions=tuple(_decision(i) for i in snapshot.decided),
+        owners=tuple(_owner(i) for i in snapshot.plan if i.owner is not None),
+        tracks=tracks,
+        follow=tuple(_follow(t, today) for t in tracks),
+        checkins=_checkins(tracks),
+        follow_counts=counts(tracks, today),
+        steps=_steps(snapshot, moment),
+        figures=_figures(snapshot, tracks, moment),
+    )

@@ -12,8 +12,9 @@ from .steps import NOTE_MAX
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
 
 
-def clean_text(value: object, field: str, *, max_len: int = NOTE_MAX, required: bool = True,
-               multiline: bool = False) -> str:
+def clean_text(
+    value: object, field: str, *, max_len: int = NOTE_MAX, required: bool = True, multiline: bool = False
+) -> str:
     """Return the text trimmed, or refuse it with a message naming the field.
 
     Control and bidi-override characters are refused outright rather than silently
@@ -58,8 +59,9 @@ def clean_int(value: object, field: str, *, low: int, high: int) -> int:
     return value
 
 
-def clean_number(value: object, field: str, *, required: bool = True,
-                 low: float = -1e15, high: float = 1e15) -> float | None:
+def clean_number(
+    value: object, field: str, *, required: bool = True, low: float = -1e15, high: float = 1e15
+) -> float | None:
     """Return a finite number within bounds (or None when optional and blank)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -73,14 +75,14 @@ def clean_number(value: object, field: str, *, required: bool = True,
         except ValueError:
             raise InvalidInput(f"{field} must be a number.") from None
     try:  # an integer beyond the float range is not a usable number either
-        finite = isinstance(value, (int, float)) and math.isfinite(value)
+        number = float(value) if isinstance(value, (int, float)) else math.nan
     except OverflowError:
-        finite = False
-    if not finite:
+        number = math.nan
+    if not math.isfinite(number):
         raise InvalidInput(f"{field} must be a finite number.")
-    if not low <= value <= high:
+    if not low <= number <= high:
         raise InvalidInput(f"{field} must be between {low:,.0f} and {high:,.0f}.")
-    return float(value)
+    return number
 
 
 # Characters Markdown gives a meaning to (emphasis, links, HTML, lists, headings, tables,
@@ -103,12 +105,12 @@ def md_escape(text: object) -> str:
     flat = " ".join(str(text).split())
     out: list[str] = []
     for n, char in enumerate(flat):
-        if char in _REFERENCED or (char == "." and flat[max(0, n - 3):n].lower() == "www"):
+        if char in _REFERENCED or (char == "." and flat[max(0, n - 3) : n].lower() == "www"):
             out.append(f"&#{ord(char)};")
         elif char in _BACKSLASHED or (char == "." and flat[:n].isdigit() and n > 0):
             out.append("\\" + char)
         else:
             out.append(char)
-        if flat[n:n + 2] in _TYPOGRAPHY:
+        if flat[n : n + 2] in _TYPOGRAPHY:
             out.append(WORD_JOINER)
     return "".join(out)

@@ -25,7 +25,7 @@ class Timer:
     run_started: float | None = None
 
     @classmethod
-    def fresh(cls, step_key: str, minutes: int) -> "Timer":
+    def fresh(cls, step_key: str, minutes: int) -> Timer:
         """A timer that has not run yet, holding the full planned duration."""
         return cls(step_key=step_key, minutes=minutes, remaining=minutes * 60.0)
 
@@ -57,16 +57,23 @@ def pause(timer: Timer, now: float) -> Timer:
     """Freeze the time left and bank the time spent."""
     if timer.state != "running":
         return timer
-    return replace(timer, state="paused", remaining=time_left(timer, now),
-                   spent=time_spent(timer, now), deadline=None, run_started=None)
+    return replace(
+        timer,
+        state="paused",
+        remaining=time_left(timer, now),
+        spent=time_spent(timer, now),
+        deadline=None,
+        run_started=None,
+    )
 
 
 def extend(timer: Timer, seconds: float, now: float) -> Timer:
     """Add (or with a negative value, remove) time; overtime becomes time left again."""
     if timer.state == "running" and timer.deadline is not None:
         return replace(timer, deadline=max(now, timer.deadline + seconds))
-    return replace(timer, state="paused" if timer.state == "done" else timer.state,
-                   remaining=max(0.0, timer.remaining + seconds))
+    return replace(
+        timer, state="paused" if timer.state == "done" else timer.state, remaining=max(0.0, timer.remaining + seconds)
+    )
 
 
 def finish(timer: Timer, now: float) -> Timer:

@@ -19,7 +19,6 @@ from ..state import normalise_code
 from ..steps import CLIENT_ID_MAX
 from ..text import clean_text
 
-
 Row = dict[str, Any]
 
 

@@ -13,8 +13,15 @@ from ..text import clean_int, clean_number, clean_text
 from .auth import Row, _client_id, _facilitator, _now, _open, _participant, _workshop
 
 
-def add_bottleneck(db: Database, code: str, token: str, dimension: str, text: str,
-                   client_id: str | None = None, now: float | None = None) -> int:
+def add_bottleneck(
+    db: Database,
+    code: str,
+    token: str,
+    dimension: str,
+    text: str,
+    client_id: str | None = None,
+    now: float | None = None,
+) -> int:
     """Add a note; resubmitting the same `client_id` returns the first note instead of a copy."""
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
@@ -28,8 +35,9 @@ def add_bottleneck(db: Database, code: str, token: str, dimension: str, text: st
             existing = storage.by_client_id(db, "bottlenecks", workshop["id"], participant["id"], client)
             if existing is not None:
                 return int(existing["id"])
-        return storage.insert_bottleneck(db, workshop["id"], participant["id"], dimension, clean,
-                                         _now(now), client_id=client)
+        return storage.insert_bottleneck(
+            db, workshop["id"], participant["id"], dimension, clean, _now(now), client_id=client
+        )
 
 
 def _live_bottleneck(db: Database, workshop: Row, bottleneck_id: Any) -> Row:
@@ -51,8 +59,9 @@ def vote(db: Database, code: str, token: str, bottleneck_id: int, now: float | N
         raise InvalidInput("That bottleneck is hidden.")
     with storage.change(db, workshop["id"]):
         if _left(db, workshop, participant) <= 0:
-            raise BudgetExhausted(f"You have used all {workshop['vote_budget']} of your votes; "
-                                  "take one back to move it.")
+            raise BudgetExhausted(
+                f"You have used all {workshop['vote_budget']} of your votes; take one back to move it."
+            )
         storage.insert_vote(db, workshop["id"], row["id"], participant["id"], _now(now))
         return _left(db, workshop, participant)
 
@@ -81,8 +90,9 @@ def _left(db: Database, workshop: Row, participant: Row) -> int:
     return int(workshop["vote_budget"]) - storage.votes_used(db, workshop["id"], participant["id"])
 
 
-def edit_bottleneck(db: Database, code: str, key: str, bottleneck_id: int, text: str,
-                    dimension: str | None = None) -> None:
+def edit_bottleneck(
+    db: Database, code: str, key: str, bottleneck_id: int, text: str, dimension: str | None = None
+) -> None:
     workshop = _facilitator(db, code, key)
     row = _live_bottleneck(db, workshop, bottleneck_id)
     clean = clean_text(text, "Bottleneck", max_len=NOTE_MAX)
@@ -103,11 +113,12 @@ def hide_bottleneck(db: Database, code: str, key: str, bottleneck_id: int, hidde
     row = _live_bottleneck(db, workshop, bottleneck_id)
     if not hidden and row["hidden"]:
         used = storage.counted_votes(db, workshop["id"])
-        over = [p for p, n in storage.votes_on(db, row["id"]).items()
-                if used.get(p, 0) + n > workshop["vote_budget"]]
+        over = [p for p, n in storage.votes_on(db, row["id"]).items() if used.get(p, 0) + n > workshop["vote_budget"]]
         if over:
-            raise BudgetExhausted(f"Restoring it would give {numbers.plural(len(over), 'person', 'people')} more "
-                                  "votes than the budget: raise the votes per person first.")
+            raise BudgetExhausted(
+                f"Restoring it would give {numbers.plural(len(over), 'person', 'people')} more "
+                "votes than the budget: raise the votes per person first."
+            )
     with storage.change(db, workshop["id"]):
         storage.update_bottleneck(db, row["id"], hidden=int(bool(hidden)))
 
@@ -129,29 +140,52 @@ def set_vote_budget(db: Database, code: str, key: str, budget: int) -> None:
     clean = clean_int(budget, "Votes per person", low=1, high=MAX_VOTE_BUDGET)
     most = max(storage.counted_votes(db, workshop["id"]).values(), default=0)
     if clean < most:
-        raise InvalidInput(f"Someone has already used {numbers.plural(most, 'vote')}: the budget cannot go "
-                           f"below {most}.")
+        raise InvalidInput(
+            f"Someone has already used {numbers.plural(most, 'vote')}: the budget cannot go below {most}."
+        )
     with storage.change(db, workshop["id"]):
         storage.update_workshop(db, workshop["id"], vote_budget=clean)
 
 
-def _impact_fields(db: Database, workshop: Row, bottleneck_id: Any, outcome: Any, direction: Any,
-                   magnitude: Any, because: Any, money: Any) -> Row:
+def _impact_fields(
+    db: Database,
+    workshop: Row,
+    bottleneck_id: Any,
+    outcome: Any,
+    direction: Any,
+    magnitude: Any,
+    because: Any,
+    money: Any,
+) -> Row:
     """The validated columns of an impact (shared by adding and editing)."""
     row = _live_bottleneck(db, workshop, bottleneck_id)
     if outcome not in OUTCOME_KEYS:
         raise InvalidInput("Choose the business outcome this bottleneck affects.")
     if not isinstance(direction, str) or direction not in DIRECTIONS:
         raise InvalidInput("Choose whether it makes the outcome worse or holds it back.")
-    return {"bottleneck_id": row["id"], "outcome": outcome, "direction": direction,
-            "magnitude": clean_int(magnitude, "Magnitude", low=1, high=len(MAGNITUDES)),
-            "money": clean_number(money, "Yearly money estimate", required=False, low=0, high=MONEY_MAX),
-            "because": clean_text(because, "Because", max_len=NOTE_MAX)}
+    return {
+        "bottleneck_id": row["id"],
+        "outcome": outcome,
+        "direction": direction,
+        "magnitude": clean_int(magnitude, "Magnitude", low=1, high=len(MAGNITUDES)),
+        "money": clean_number(money, "Yearly money estimate", required=False, low=0, high=MONEY_MAX),
+        "because": clean_text(because, "Because", max_len=NOTE_MAX),
+    }
 
 
-def add_impact(db: Database, code: str, token: str, bottleneck_id: int, outcome: str, direction: str,
-               magnitude: int, because: str, money: float | str | None = None,
-               client_id: str | None = None, now: float | None = None) -> int:
+def add_impact(
+    db: Database,
+    code: str,
+    token: str,
+    bottleneck_id: int,
+    outcome: str,
+    direction: str,
+    magnitude: int,
+    because: str,
+    money: float | str | None = None,
+    client_id: str | None = None,
+    now: float | None = None,
+) -> int:
     """Link a bottleneck to the business outcome it damages; a retried `client_id` is stored once."""
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
@@ -163,8 +197,11 @@ def add_impact(db: Database, code: str, token: str, bottleneck_id: int, outcome:
             existing = storage.by_client_id(db, "impacts", workshop["id"], participant["id"], client)
             if existing is not None:
                 return int(existing["id"])
-        return storage.insert_impact(db, workshop["id"], {
-            **fields, "participant_id": participant["id"], "created_at": _now(now), "client_id": client})
+        return storage.insert_impact(
+            db,
+            workshop["id"],
+            {**fields, "participant_id": participant["id"], "created_at": _now(now), "client_id": client},
+        )
 
 
 def _own_impact(db: Database, workshop: Row, participant: Row, impact_id: Any) -> Row:
@@ -176,8 +213,18 @@ def _own_impact(db: Database, workshop: Row, participant: Row, impact_id: Any) -
     return row
 
 
-def edit_impact(db: Database, code: str, token: str, impact_id: int, bottleneck_id: int, outcome: str,
-                direction: str, magnitude: int, because: str, money: float | str | None = None) -> None:
+def edit_impact(
+    db: Database,
+    code: str,
+    token: str,
+    impact_id: int,
+    bottleneck_id: int,
+    outcome: str,
+    direction: str,
+    magnitude: int,
+    because: str,
+    money: float | str | None = None,
+) -> None:
     """A participant corrects one of their own impacts."""
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)

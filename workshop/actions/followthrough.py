@@ -43,10 +43,20 @@ def _day(value: date | str | None, field: str, default: date | None = None) -> d
         raise InvalidInput(f"{field} must be a date such as 2026-12-31.") from None
 
 
-def record_checkin(db: Database, code: str, credential: str, initiative_id: int, value: float | str,
-                   status: str, note: str = "", checked_on: date | str | None = None,
-                   next_checkin: date | str | None = None, recorded_by: str = "",
-                   today: date | None = None, now: float | None = None) -> int:
+def record_checkin(
+    db: Database,
+    code: str,
+    credential: str,
+    initiative_id: int,
+    value: float | str,
+    status: str,
+    note: str = "",
+    checked_on: date | str | None = None,
+    next_checkin: date | str | None = None,
+    recorded_by: str = "",
+    today: date | None = None,
+    now: float | None = None,
+) -> int:
     """An owner reports the metric's value, a status and a note; works after the workshop ended."""
     workshop, via = _follower(db, code, credential)
     row = _initiative(db, workshop, initiative_id)
@@ -69,10 +79,20 @@ def record_checkin(db: Database, code: str, credential: str, initiative_id: int,
     if upcoming is not None and upcoming <= when:
         raise InvalidInput("The next check-in must come after this one.")
     with storage.change(db, workshop["id"]):
-        return storage.insert_checkin(db, {
-            "initiative_id": row["id"], "checked_on": when.isoformat(), "value": measured, "status": status,
-            "note": clean_note, "next_checkin": upcoming.isoformat() if upcoming else None, "recorded_by": who,
-            "via": via, "created_at": _now(now)})
+        return storage.insert_checkin(
+            db,
+            {
+                "initiative_id": row["id"],
+                "checked_on": when.isoformat(),
+                "value": measured,
+                "status": status,
+                "note": clean_note,
+                "next_checkin": upcoming.isoformat() if upcoming else None,
+                "recorded_by": who,
+                "via": via,
+                "created_at": _now(now),
+            },
+        )
 
 
 def delete_checkin(db: Database, code: str, key: str, checkin_id: int) -> None:

@@ -31,8 +31,16 @@ def _bottleneck_ids(db: Database, workshop: Row, bottleneck_ids: Sequence[int]) 
     return ids
 
 
-def add_initiative(db: Database, code: str, token: str, title: str, bottleneck_ids: Sequence[int],
-                   description: str = "", client_id: str | None = None, now: float | None = None) -> int:
+def add_initiative(
+    db: Database,
+    code: str,
+    token: str,
+    title: str,
+    bottleneck_ids: Sequence[int],
+    description: str = "",
+    client_id: str | None = None,
+    now: float | None = None,
+) -> int:
     """Propose an initiative against the bottlenecks it relieves; a retried `client_id` is stored once."""
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
@@ -48,14 +56,16 @@ def add_initiative(db: Database, code: str, token: str, title: str, bottleneck_i
             existing = storage.by_client_id(db, "initiatives", workshop["id"], participant["id"], client)
             if existing is not None:
                 return int(existing["id"])
-        initiative_id = storage.insert_initiative(db, workshop["id"], participant["id"], clean_title,
-                                                  clean_description, _now(now), client_id=client)
+        initiative_id = storage.insert_initiative(
+            db, workshop["id"], participant["id"], clean_title, clean_description, _now(now), client_id=client
+        )
         storage.link_initiative(db, initiative_id, ids)
     return initiative_id
 
 
-def edit_initiative(db: Database, code: str, key: str, initiative_id: int, title: str,
-                    description: str, bottleneck_ids: Sequence[int]) -> None:
+def edit_initiative(
+    db: Database, code: str, key: str, initiative_id: int, title: str, description: str, bottleneck_ids: Sequence[int]
+) -> None:
     workshop = _facilitator(db, code, key)
     row = _initiative(db, workshop, initiative_id)
     clean_title = clean_text(title, "Initiative", max_len=SHORT_MAX)
@@ -73,8 +83,9 @@ def delete_initiative(db: Database, code: str, key: str, initiative_id: int) -> 
         storage.delete_initiative(db, row["id"])
 
 
-def score_initiative(db: Database, code: str, token: str, initiative_id: int,
-                     scores: Mapping[str, Any], now: float | None = None) -> None:
+def score_initiative(
+    db: Database, code: str, token: str, initiative_id: int, scores: Mapping[str, Any], now: float | None = None
+) -> None:
     """Record (or replace) this participant's score of one initiative."""
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
@@ -82,8 +93,9 @@ def score_initiative(db: Database, code: str, token: str, initiative_id: int,
     row = _initiative(db, workshop, initiative_id)
     clean = scoring.validate_score(scores)
     with storage.change(db, workshop["id"]):
-        storage.upsert_score(db, {"initiative_id": row["id"], "participant_id": participant["id"],
-                                  "updated_at": _now(now), **clean})
+        storage.upsert_score(
+            db, {"initiative_id": row["id"], "participant_id": participant["id"], "updated_at": _now(now), **clean}
+        )
 
 
 def set_scoring_method(db: Database, code: str, key: str, method: str) -> None:
@@ -103,8 +115,10 @@ def add_dependency(db: Database, code: str, key: str, initiative_id: int, after_
         raise CycleRefused("An initiative cannot come after itself.")
     pairs = [(d["initiative_id"], d["after_id"]) for d in storage.dependencies(db, workshop["id"])]
     if scoring.has_cycle(pairs + [(first["id"], second["id"])]):
-        raise CycleRefused(f"\u201c{first['title']}\u201d cannot come after \u201c{second['title']}\u201d: "
-                           "that would make the sequence circular.")
+        raise CycleRefused(
+            f"\u201c{first['title']}\u201d cannot come after \u201c{second['title']}\u201d: "
+            "that would make the sequence circular."
+        )
     with storage.change(db, workshop["id"]):
         storage.insert_dependency(db, first["id"], second["id"])
         _repair_sequence(db, workshop["id"])
@@ -159,8 +173,16 @@ def adopt_ranking(db: Database, code: str, key: str) -> list[int]:
     return order
 
 
-def record_decision(db: Database, code: str, key: str, initiative_id: int, answers: Mapping[str, str],
-                    choice: str | None, rationale: str, now: float | None = None) -> decide.Recommendation:
+def record_decision(
+    db: Database,
+    code: str,
+    key: str,
+    initiative_id: int,
+    answers: Mapping[str, str],
+    choice: str | None,
+    rationale: str,
+    now: float | None = None,
+) -> decide.Recommendation:
     """Record the team's choice; an overrule of the recommendation is kept with it.
 
     `choice=None` follows the recommendation of *these* answers, so a stale pick can never
@@ -176,10 +198,17 @@ def record_decision(db: Database, code: str, key: str, initiative_id: int, answe
     with storage.change(db, workshop["id"]):
         for question, answer in clean_answers.items():
             storage.set_answer(db, row["id"], question, answer)
-        storage.upsert_decision(db, {"initiative_id": row["id"], "answers": clean_answers,
-                                     "recommendation": recommendation.choice,
-                                     "choice": choice or recommendation.choice,
-                                     "rationale": reason, "decided_at": _now(now)})
+        storage.upsert_decision(
+            db,
+            {
+                "initiative_id": row["id"],
+                "answers": clean_answers,
+                "recommendation": recommendation.choice,
+                "choice": choice or recommendation.choice,
+                "rationale": reason,
+                "decided_at": _now(now),
+            },
+        )
     return recommendation
 
 
@@ -188,7 +217,9 @@ def answer_question(db: Database, code: str, key: str, initiative_id: int, quest
     recommendation as soon as all five are answered, before the decision is recorded."""
     workshop = _facilitator(db, code, key)
     row = _initiative(db, workshop, initiative_id)
-    options = next((q.options for q in decide.QUESTIONS if q.key == question), None) if isinstance(question, str) else None
+    options = (
+        next((q.options for q in decide.QUESTIONS if q.key == question), None) if isinstance(question, str) else None
+    )
     if options is None:
         raise InvalidInput("Unknown question.")
     if not isinstance(answer, str) or answer not in options:
@@ -197,8 +228,15 @@ def answer_question(db: Database, code: str, key: str, initiative_id: int, quest
         storage.set_answer(db, row["id"], question, answer)
 
 
-def pick_choice(db: Database, code: str, token: str, initiative_id: int, choice: str | None,
-                reason: str = "", now: float | None = None) -> None:
+def pick_choice(
+    db: Database,
+    code: str,
+    token: str,
+    initiative_id: int,
+    choice: str | None,
+    reason: str = "",
+    now: float | None = None,
+) -> None:
     """A participant's own build/buy/partner pick with a one-line reason (None takes it back).
 
     Picks inform the team's decision; only the facilitator records the decision itself.
@@ -214,13 +252,32 @@ def pick_choice(db: Database, code: str, token: str, initiative_id: int, choice:
         if choice is None:
             storage.delete_pick(db, row["id"], participant["id"])
         else:
-            storage.upsert_pick(db, {"initiative_id": row["id"], "participant_id": participant["id"],
-                                     "choice": choice, "reason": clean_reason, "updated_at": _now(now)})
+            storage.upsert_pick(
+                db,
+                {
+                    "initiative_id": row["id"],
+                    "participant_id": participant["id"],
+                    "choice": choice,
+                    "reason": clean_reason,
+                    "updated_at": _now(now),
+                },
+            )
 
 
-def assign_owner(db: Database, code: str, key: str, initiative_id: int, owner: str, metric: str,
-                 baseline: float | str, target: float | str, checkin: date | str, unit: str = "",
-                 today: date | None = None, now: float | None = None) -> None:
+def assign_owner(
+    db: Database,
+    code: str,
+    key: str,
+    initiative_id: int,
+    owner: str,
+    metric: str,
+    baseline: float | str,
+    target: float | str,
+    checkin: date | str,
+    unit: str = "",
+    today: date | None = None,
+    now: float | None = None,
+) -> None:
     """Give a decided initiative its DRI, metric, baseline, target and first check-in."""
     workshop = _facilitator(db, code, key)
     row = _initiative(db, workshop, initiative_id)
@@ -241,14 +298,25 @@ def assign_owner(db: Database, code: str, key: str, initiative_id: int, owner: s
     if when < today:
         raise InvalidInput("The first check-in date is in the past: choose today or later.")
     with storage.change(db, workshop["id"]):
-        storage.upsert_owner(db, {"initiative_id": row["id"], "owner": clean_owner, "metric": clean_metric,
-                                  "unit": clean_unit, "baseline": base, "target": goal,
-                                  "checkin": when.isoformat(), "assigned_at": _now(now)})
+        storage.upsert_owner(
+            db,
+            {
+                "initiative_id": row["id"],
+                "owner": clean_owner,
+                "metric": clean_metric,
+                "unit": clean_unit,
+                "baseline": base,
+                "target": goal,
+                "checkin": when.isoformat(),
+                "assigned_at": _now(now),
+            },
+        )
 
 
-def volunteer(db: Database, code: str, token: str, initiative_id: int, on: bool = True,
-              now: float | None = None) -> None:
-    """"I can own this": the facilitator sees the volunteers when assigning the owner."""
+def volunteer(
+    db: Database, code: str, token: str, initiative_id: int, on: bool = True, now: float | None = None
+) -> None:
+    """ "I can own this": the facilitator sees the volunteers when assigning the owner."""
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)

@@ -15,7 +15,6 @@ from ..steps import MAX_STEP_MINUTES, MAX_VOTE_BUDGET, NAME_MAX, SHORT_MAX, STAG
 from ..text import clean_int, clean_number, clean_text
 from .auth import Row, _facilitator, _now, _participant, _workshop, hash_secret
 
-
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -54,13 +53,21 @@ def validate_minutes(minutes: Mapping[str, Any] | None) -> dict[str, int]:
     unknown = set(minutes) - set(STEP_KEYS)
     if unknown:
         raise InvalidInput(f"Unknown step(s): {', '.join(sorted(unknown))}.")
-    return {s.key: clean_int(minutes.get(s.key, s.minutes), f"Minutes for {s.title}", low=1,
-                             high=MAX_STEP_MINUTES) for s in STEPS}
+    return {
+        s.key: clean_int(minutes.get(s.key, s.minutes), f"Minutes for {s.title}", low=1, high=MAX_STEP_MINUTES)
+        for s in STEPS
+    }
 
 
-def create_workshop(db: Database, title: str, organisation: str, stage: str,
-                    minutes: Mapping[str, Any] | None = None, vote_budget: int = 5,
-                    now: float | None = None) -> Created:
+def create_workshop(
+    db: Database,
+    title: str,
+    organisation: str,
+    stage: str,
+    minutes: Mapping[str, Any] | None = None,
+    vote_budget: int = 5,
+    now: float | None = None,
+) -> Created:
     """Anyone may create a workshop; they receive its code and the facilitator key."""
     title = clean_text(title, "Title", max_len=SHORT_MAX)
     organisation = clean_text(organisation, "Organisation", max_len=SHORT_MAX)
@@ -73,11 +80,20 @@ def create_workshop(db: Database, title: str, organisation: str, stage: str,
     token = secrets.token_urlsafe(18)
     code = new_code(db)
     timers = [timer.Timer.fresh(s.key, durations[s.key]) for s in STEPS]
-    workshop_id = storage.insert_workshop(db, {
-        "code": code, "title": title, "organisation": organisation, "stage": stage,
-        "key_hash": hash_secret(key), "created_at": moment, "current_step": STEPS[0].key,
-        "vote_budget": budget,
-    }, timers)
+    workshop_id = storage.insert_workshop(
+        db,
+        {
+            "code": code,
+            "title": title,
+            "organisation": organisation,
+            "stage": stage,
+            "key_hash": hash_secret(key),
+            "created_at": moment,
+            "current_step": STEPS[0].key,
+            "vote_budget": budget,
+        },
+        timers,
+    )
     storage.insert_participant(db, workshop_id, hash_secret(token), "Facilitator", moment, is_facilitator=True)
     return Created(code=code, facilitator_key=key, facilitator_token=token)
 
@@ -97,8 +113,9 @@ def facilitator_token(db: Database, code: str, key: str) -> str:
         raise NotAllowed(SIGN_IN_FAILED) from None
     token = secrets.token_urlsafe(18)
     with storage.change(db, workshop["id"]):
-        storage.insert_participant(db, workshop["id"], hash_secret(token), "Facilitator", _now(None),
-                                   is_facilitator=True)
+        storage.insert_participant(
+            db, workshop["id"], hash_secret(token), "Facilitator", _now(None), is_facilitator=True
+        )
     return token
 
 
@@ -172,8 +189,9 @@ def extend_timer(db: Database, code: str, key: str, minutes: float, now: float |
         storage.save_timer(db, workshop["id"], timer.extend(_current_timer(db, workshop), amount * 60, _now(now)))
 
 
-def go_to_step(db: Database, code: str, key: str, step_key: str, now: float | None = None,
-               autostart: bool = True) -> None:
+def go_to_step(
+    db: Database, code: str, key: str, step_key: str, now: float | None = None, autostart: bool = True
+) -> None:
     """Move the room to a step: the current step's clock stops and banks its time."""
     workshop = _facilitator(db, code, key)
     if step_key not in STEP_KEYS:
