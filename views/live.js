@@ -421,6 +421,7 @@ function renderBoard(ctx, node, voting) {
   const columns = [];
   for (const d of ctx.vocab.dimensions) {
     const col = el("section", "sw-col sw-col-" + d.key);
+    col.style.borderTopColor = d.colour; // one colour per dimension, as in the charts
     col.setAttribute("data-dimension", d.key);
     col.setAttribute("aria-label", d.title + " bottlenecks");
     const items = voting ? voting.order(d.key, state.board[d.key] || []) : (state.board[d.key] || []);

@@ -56,7 +56,6 @@ URGENCY_MIDPOINT = 5.5  # the middle of the 1–10 urgency scale
 DO_FIRST, PLAN, CONTAIN, RECONSIDER = "Do first", "Plan next", "Contain cheaply", "Reconsider"
 QUADRANTS: tuple[str, ...] = (DO_FIRST, PLAN, CONTAIN, RECONSIDER)
 QUADRANT_COLOURS: tuple[str, ...] = ("#1b7837", "#2166ac", "#d6604d", "#7f7f7f")
-DIMENSION_COLOURS: dict[str, str] = {"product": "#4c78a8", "platform": "#f58518", "organisation": "#54a24b"}
 
 
 # --- small pure helpers ----------------------------------------------------------------
@@ -662,9 +661,7 @@ def votes_by_dimension(snapshot: Snapshot, top: int = 5, *, width: int = 520) ->
         y = alt.Y("label:N", title=None, sort=list(rows["label"]))
         tooltip = [alt.Tooltip("text:N", title="Bottleneck"), alt.Tooltip("votes:Q", title="Votes")]
         base = alt.Chart(rows)
-        bars = base.mark_bar(color=DIMENSION_COLOURS[dimension.key], cornerRadiusEnd=3).encode(
-            x=x, y=y, tooltip=tooltip
-        )
+        bars = base.mark_bar(color=dimension.colour, cornerRadiusEnd=3).encode(x=x, y=y, tooltip=tooltip)
         counts = base.mark_text(align="left", dx=6, fontSize=MARK_TEXT_SIZE, fontWeight="bold").encode(
             x=x, y=y, text="votes:Q"
         )

@@ -10,18 +10,19 @@ from sqlite_utils import Database
 
 from . import actions
 from .actions import Created
+from .steps import ORGANISATION, PLATFORM, PRODUCT
 
 BOTTLENECKS = (
-    ("platform", "Feature teams lose days every sprint to production incidents"),
-    ("platform", "Paging wakes the same five engineers every week"),
-    ("platform", "No tracing: slow checkout takes hours to diagnose"),
-    ("platform", "Monolith deploys block every team for a full day"),
-    ("product", "Enterprise deals stall on missing SSO and audit logs"),
-    ("product", "Three half-finished features nobody can tie to revenue"),
-    ("product", "Pricing page confuses first-time buyers"),
-    ("organisation", "Headcount doubled but nobody knows who decides on priorities"),
-    ("organisation", "Every team builds its own data pipeline"),
-    ("organisation", "Senior hires take five months to ramp"),
+    (PLATFORM, "Feature teams lose days every sprint to production incidents"),
+    (PLATFORM, "Paging wakes the same five engineers every week"),
+    (PLATFORM, "No tracing: slow checkout takes hours to diagnose"),
+    (PLATFORM, "Monolith deploys block every team for a full day"),
+    (PRODUCT, "Enterprise deals stall on missing SSO and audit logs"),
+    (PRODUCT, "Three half-finished features nobody can tie to revenue"),
+    (PRODUCT, "Pricing page confuses first-time buyers"),
+    (ORGANISATION, "Headcount doubled but nobody knows who decides on priorities"),
+    (ORGANISATION, "Every team builds its own data pipeline"),
+    (ORGANISATION, "Senior hires take five months to ramp"),
 )
 
 PEOPLE = ("Amira", "Ben", "Chloé", "Dev", "Eun-ji", "Farid")
@@ -190,14 +191,14 @@ def _bottlenecks(room: _Room) -> list[int]:
         for n, (dim, text) in enumerate(BOTTLENECKS)
     ]
     duplicate = actions.add_bottleneck(
-        db, code, room.tokens[2], "platform", "Incidents eat our sprint capacity", now=start + 400
+        db, code, room.tokens[2], PLATFORM, "Incidents eat our sprint capacity", now=start + 400
     )
-    actions.add_bottleneck(db, code, room.tokens[3], "product", "lunch options in the office", now=start + 410)
+    actions.add_bottleneck(db, code, room.tokens[3], PRODUCT, "lunch options in the office", now=start + 410)
     for person, choices in DOTS.items():
         for n, index in enumerate(choices):
             actions.vote(db, code, room.tokens[person], ids[index], now=start + 600 + person * 10 + n)
     actions.merge_bottlenecks(db, code, key, duplicate, ids[0])
-    noise = actions.add_bottleneck(db, code, room.tokens[4], "organisation", "Too many meetings???", now=start + 720)
+    noise = actions.add_bottleneck(db, code, room.tokens[4], ORGANISATION, "Too many meetings???", now=start + 720)
     actions.hide_bottleneck(db, code, key, noise)
     return ids
 

@@ -7,11 +7,10 @@ from collections import Counter
 
 from .decide import _REWRITE
 from .state import Snapshot
-from .steps import DIMENSION_KEYS, STEPS
+from .steps import PLATFORM, STEPS
 
 # The dimensions and steps the rules below look at, named by their place in `steps.py`
 # (tests/test_pitfalls.py checks they are the platform dimension and the owners step).
-PLATFORM = DIMENSION_KEYS[1]
 OWNERS_STEP = STEPS[-1].key
 
 _HEAVY_PROCESS = re.compile(r"\b(governance|framework|process|committee|approval|safe|certification)\b", re.IGNORECASE)

@@ -241,7 +241,8 @@ def vocabulary() -> Data:
     return {
         "steps": [{"key": s.key, "number": s.number, "title": s.title, "acted": s.acted} for s in STEPS],
         "dimensions": [
-            {"key": d.key, "title": d.title, "scope": d.scope, "prompts": list(d.prompts)} for d in DIMENSIONS
+            {"key": d.key, "title": d.title, "scope": d.scope, "prompts": list(d.prompts), "colour": d.colour}
+            for d in DIMENSIONS
         ],
         "outcomes": [{"key": o.key, "title": o.title, "group": o.group} for o in OUTCOMES],
         "directions": [{"key": k, "title": v} for k, v in DIRECTIONS.items()],

@@ -141,11 +141,13 @@ class Dimension:
     title: str
     scope: str
     prompts: tuple[str, ...]
+    colour: str  # the dimension's colour in charts and on the live board
 
 
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         key="product",
+        colour="#4c78a8",
         title="Product",
         scope="reach, features, markets",
         prompts=(
@@ -157,6 +159,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
     ),
     Dimension(
         key="platform",
+        colour="#f58518",
         title="Platform",
         scope="capacity, reliability, interoperability",
         prompts=(
@@ -169,6 +172,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
     ),
     Dimension(
         key="organisation",
+        colour="#54a24b",
         title="Organisation",
         scope="teams, process, decisions",
         prompts=(
@@ -181,6 +185,8 @@ DIMENSIONS: tuple[Dimension, ...] = (
 )
 
 DIMENSION_KEYS: tuple[str, ...] = tuple(d.key for d in DIMENSIONS)
+# The dimensions named where a rule or the sample needs one in particular.
+PRODUCT, PLATFORM, ORGANISATION = DIMENSION_KEYS
 
 
 def dimension_by_key(key: str) -> Dimension:
