@@ -279,6 +279,11 @@ def _new_id(cursor: sqlite3.Cursor) -> int:
     return int(cursor.lastrowid)
 
 
+# The tables whose rows belong to one initiative (and through it to a workshop); `dependencies`
+# names two initiatives and is handled beside them.
+_INITIATIVE_TABLES = ("initiative_links", "scores", "decisions", "owners", "checkins", "answers", "picks", "volunteers")
+
+
 def _one(db: Database, sql: str, params: tuple | list = ()) -> Row | None:
     rows = list(db.query(sql, params))
     return rows[0] if rows else None
@@ -286,6 +291,22 @@ def _one(db: Database, sql: str, params: tuple | list = ()) -> Row | None:
 
 def _all(db: Database, sql: str, params: tuple | list = ()) -> list[Row]:
     return list(db.query(sql, params))
+
+
+def _of_initiatives(db: Database, table: str, workshop_id: int, order: tuple[str, ...]) -> list[Row]:
+    """One workshop's rows of a table keyed by `initiative_id`, in `order`.
+
+    These tables carry no `workshop_id`: they reach their workshop through the initiative, and that
+    join is written here once for all of them.
+    """
+    assert table in (*_INITIATIVE_TABLES, "dependencies")
+    columns = ", ".join(f'x."{c}"' for c in order)
+    return _all(
+        db,
+        f'SELECT x.* FROM "{table}" x JOIN initiatives i ON i.id = x.initiative_id '
+        f"WHERE i.workshop_id = ? ORDER BY {columns}",
+        [workshop_id],
+    )
 
 
 @contextmanager
@@ -641,7 +662,7 @@ def update_initiative(db: Database, initiative_id: int, **fields: Any) -> None:
 
 
 def delete_initiative(db: Database, initiative_id: int) -> None:
-    for table in ("initiative_links", "scores", "decisions", "owners", "checkins", "answers", "picks", "volunteers"):
+    for table in _INITIATIVE_TABLES:
         db.execute(f"DELETE FROM {table} WHERE initiative_id = ?", [initiative_id])
     db.execute("DELETE FROM dependencies WHERE initiative_id = ? OR after_id = ?", [initiative_id, initiative_id])
     db.execute("DELETE FROM initiatives WHERE id = ?", [initiative_id])
@@ -661,21 +682,11 @@ def set_links(db: Database, initiative_id: int, bottleneck_ids: list[int]) -> No
 
 
 def initiative_links(db: Database, workshop_id: int) -> list[Row]:
-    return _all(
-        db,
-        "SELECT l.* FROM initiative_links l JOIN initiatives i ON i.id = l.initiative_id "
-        "WHERE i.workshop_id = ? ORDER BY l.initiative_id, l.bottleneck_id",
-        [workshop_id],
-    )
+    return _of_initiatives(db, "initiative_links", workshop_id, ("initiative_id", "bottleneck_id"))
 
 
 def dependencies(db: Database, workshop_id: int) -> list[Row]:
-    return _all(
-        db,
-        "SELECT d.* FROM dependencies d JOIN initiatives i ON i.id = d.initiative_id "
-        "WHERE i.workshop_id = ? ORDER BY d.initiative_id, d.after_id",
-        [workshop_id],
-    )
+    return _of_initiatives(db, "dependencies", workshop_id, ("initiative_id", "after_id"))
 
 
 def insert_dependency(db: Database, initiative_id: int, after_id: int) -> None:
@@ -698,12 +709,7 @@ def upsert_score(db: Database, row: Row) -> None:
 
 
 def scores(db: Database, workshop_id: int) -> list[Row]:
-    return _all(
-        db,
-        "SELECT s.* FROM scores s JOIN initiatives i ON i.id = s.initiative_id "
-        "WHERE i.workshop_id = ? ORDER BY s.initiative_id, s.participant_id",
-        [workshop_id],
-    )
+    return _of_initiatives(db, "scores", workshop_id, ("initiative_id", "participant_id"))
 
 
 def set_positions(db: Database, positions: dict[int, int | None]) -> None:
@@ -726,12 +732,7 @@ def upsert_decision(db: Database, row: Row) -> None:
 
 
 def decisions(db: Database, workshop_id: int) -> list[Row]:
-    rows = _all(
-        db,
-        "SELECT d.* FROM decisions d JOIN initiatives i ON i.id = d.initiative_id "
-        "WHERE i.workshop_id = ? ORDER BY d.initiative_id",
-        [workshop_id],
-    )
+    rows = _of_initiatives(db, "decisions", workshop_id, ("initiative_id",))
     for row in rows:
         row["answers"] = json.loads(row["answers"])
     return rows
@@ -748,11 +749,7 @@ def set_answer(db: Database, initiative_id: int, question: str, answer: str) -> 
 def answers(db: Database, workshop_id: int) -> dict[int, dict[str, str]]:
     """The questionnaire answers given so far, per initiative (before and after the decision)."""
     out: dict[int, dict[str, str]] = {}
-    for row in db.query(
-        "SELECT a.* FROM answers a JOIN initiatives i ON i.id = a.initiative_id "
-        "WHERE i.workshop_id = ? ORDER BY a.initiative_id, a.question",
-        [workshop_id],
-    ):
+    for row in _of_initiatives(db, "answers", workshop_id, ("initiative_id", "question")):
         out.setdefault(row["initiative_id"], {})[row["question"]] = row["answer"]
     return out
 
@@ -775,12 +772,7 @@ def delete_pick(db: Database, initiative_id: int, participant_id: int) -> bool:
 
 
 def picks(db: Database, workshop_id: int) -> list[Row]:
-    return _all(
-        db,
-        "SELECT p.* FROM picks p JOIN initiatives i ON i.id = p.initiative_id "
-        "WHERE i.workshop_id = ? ORDER BY p.initiative_id, p.participant_id",
-        [workshop_id],
-    )
+    return _of_initiatives(db, "picks", workshop_id, ("initiative_id", "participant_id"))
 
 
 def set_volunteer(db: Database, initiative_id: int, participant_id: int, on: bool, created_at: float) -> None:
@@ -796,12 +788,7 @@ def set_volunteer(db: Database, initiative_id: int, participant_id: int, on: boo
 
 
 def volunteers(db: Database, workshop_id: int) -> list[Row]:
-    return _all(
-        db,
-        "SELECT v.* FROM volunteers v JOIN initiatives i ON i.id = v.initiative_id "
-        "WHERE i.workshop_id = ? ORDER BY v.initiative_id, v.participant_id",
-        [workshop_id],
-    )
+    return _of_initiatives(db, "volunteers", workshop_id, ("initiative_id", "participant_id"))
 
 
 def rows_of_participant(db: Database, table: str, participant_id: int) -> list[Row]:
@@ -826,12 +813,7 @@ def owner(db: Database, initiative_id: int) -> Row | None:
 
 
 def owners(db: Database, workshop_id: int) -> list[Row]:
-    return _all(
-        db,
-        "SELECT o.* FROM owners o JOIN initiatives i ON i.id = o.initiative_id "
-        "WHERE i.workshop_id = ? ORDER BY o.initiative_id",
-        [workshop_id],
-    )
+    return _of_initiatives(db, "owners", workshop_id, ("initiative_id",))
 
 
 # --- follow-through: check-ins and the portfolio -------------------------------------
@@ -861,12 +843,7 @@ def delete_checkin(db: Database, checkin_id: int) -> None:
 
 def checkins(db: Database, workshop_id: int) -> list[Row]:
     """A workshop's check-ins, oldest first per initiative."""
-    return _all(
-        db,
-        "SELECT c.* FROM checkins c JOIN initiatives i ON i.id = c.initiative_id "
-        "WHERE i.workshop_id = ? ORDER BY c.initiative_id, c.checked_on, c.id",
-        [workshop_id],
-    )
+    return _of_initiatives(db, "checkins", workshop_id, ("initiative_id", "checked_on", "id"))
 
 
 def portfolio_owners(db: Database) -> list[Row]:
