@@ -211,36 +211,21 @@ def _vote(db: Database, code: str, d: Body) -> Any:
     return {"votes_left": fn(db, code, d["token"], d["bottleneck_id"])}
 
 
+def _impact_fields(d: Body) -> tuple[Any, Any, Any, Any, Any]:
+    """An impact's fields from the body, in the order `add_impact` and `edit_impact` both take them.
+
+    Adding and correcting an impact read the same fields the same way; one reading keeps them so.
+    """
+    return d["bottleneck_id"], d["outcome"], _key(d, "direction"), d["magnitude"], d["because"]
+
+
 def _impact(db: Database, code: str, d: Body) -> Any:
-    return {
-        "id": actions.add_impact(
-            db,
-            code,
-            d["token"],
-            d["bottleneck_id"],
-            d["outcome"],
-            _key(d, "direction"),
-            d["magnitude"],
-            d["because"],
-            money=d["money"],
-            client_id=d["client_id"],
-        )
-    }
+    fields = _impact_fields(d)
+    return {"id": actions.add_impact(db, code, d["token"], *fields, money=d["money"], client_id=d["client_id"])}
 
 
 def _edit_impact(db: Database, code: str, d: Body) -> Any:
-    actions.edit_impact(
-        db,
-        code,
-        d["token"],
-        d["impact_id"],
-        d["bottleneck_id"],
-        d["outcome"],
-        _key(d, "direction"),
-        d["magnitude"],
-        d["because"],
-        money=d["money"],
-    )
+    actions.edit_impact(db, code, d["token"], d["impact_id"], *_impact_fields(d), money=d["money"])
 
 
 def _withdraw_impact(db: Database, code: str, d: Body) -> Any:
