@@ -37,7 +37,7 @@ def test_create_join_add_see_and_download(base_url, browser, tmp_path):
     code = facilitator.locator("[data-testid=stCode] code").nth(1).inner_text().strip()
     assert re.fullmatch(r"[A-Z2-9]{6}", code), code
     facilitator.get_by_role("link", name="Open the facilitator console").click()
-    facilitator.get_by_role("button", name="▶ Start").click()
+    facilitator.get_by_role("button", name=re.compile(r"^Start")).click()
     facilitator.locator("[data-testid=live-facilitator]").wait_for(timeout=20_000)
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
