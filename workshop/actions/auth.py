@@ -120,3 +120,15 @@ def identify(db: Database, code: str, token: str | None) -> Row | None:
 def _client_id(value: Any) -> str | None:
     """A phone's id for one submission: a retry with the same id is stored once."""
     return clean_text(value, "Submission id", max_len=CLIENT_ID_MAX, required=False) or None
+
+
+def _sent_before(db: Database, table: str, workshop: Row, participant: Row, client: str | None) -> int | None:
+    """The id of the row this participant already sent under `client`, if this is a retry.
+
+    Every add that takes a client id answers a retry with the first row instead of a copy; the
+    lookup is the same for notes, impacts and initiatives, so it is written once.
+    """
+    if not client:
+        return None
+    existing = storage.by_client_id(db, table, workshop["id"], participant["id"], client)
+    return None if existing is None else int(existing["id"])

@@ -10,7 +10,7 @@ from .. import numbers, storage
 from ..errors import BudgetExhausted, InvalidInput, NotAllowed, NotFound
 from ..steps import DIMENSION_KEYS, DIRECTIONS, ID_MAX, MAGNITUDES, MAX_VOTE_BUDGET, MONEY_MAX, NOTE_MAX, OUTCOME_KEYS
 from ..text import clean_int, clean_number, clean_text
-from .auth import Row, _client_id, _facilitator, _now, _open, _participant, _workshop
+from .auth import Row, _client_id, _facilitator, _now, _open, _participant, _sent_before, _workshop
 
 
 def add_bottleneck(
@@ -31,10 +31,9 @@ def add_bottleneck(
     clean = clean_text(text, "Bottleneck", max_len=NOTE_MAX)
     client = _client_id(client_id)
     with storage.change(db, workshop["id"]):
-        if client:
-            existing = storage.by_client_id(db, "bottlenecks", workshop["id"], participant["id"], client)
-            if existing is not None:
-                return int(existing["id"])
+        earlier = _sent_before(db, "bottlenecks", workshop, participant, client)
+        if earlier is not None:
+            return earlier
         return storage.insert_bottleneck(
             db, workshop["id"], participant["id"], dimension, clean, _now(now), client_id=client
         )
@@ -193,10 +192,9 @@ def add_impact(
     fields = _impact_fields(db, workshop, bottleneck_id, outcome, direction, magnitude, because, money)
     client = _client_id(client_id)
     with storage.change(db, workshop["id"]):
-        if client:
-            existing = storage.by_client_id(db, "impacts", workshop["id"], participant["id"], client)
-            if existing is not None:
-                return int(existing["id"])
+        earlier = _sent_before(db, "impacts", workshop, participant, client)
+        if earlier is not None:
+            return earlier
         return storage.insert_impact(
             db,
             workshop["id"],
@@ -204,10 +202,16 @@ def add_impact(
         )
 
 
-def _own_impact(db: Database, workshop: Row, participant: Row, impact_id: Any) -> Row:
+def _impact(db: Database, workshop: Row, impact_id: Any) -> Row:
+    """The impact `impact_id` of this workshop, or NotFound: the same check for its author and the facilitator."""
     row = storage.impact(db, workshop["id"], clean_int(impact_id, "Impact", low=1, high=ID_MAX))
     if row is None:
         raise NotFound("That impact is not part of this workshop.")
+    return row
+
+
+def _own_impact(db: Database, workshop: Row, participant: Row, impact_id: Any) -> Row:
+    row = _impact(db, workshop, impact_id)
     if row["participant_id"] != participant["id"]:
         raise NotAllowed("You can change only the impacts you added.")
     return row
@@ -247,8 +251,6 @@ def withdraw_impact(db: Database, code: str, token: str, impact_id: int) -> None
 
 def delete_impact(db: Database, code: str, key: str, impact_id: int) -> None:
     workshop = _facilitator(db, code, key)
-    row = storage.impact(db, workshop["id"], clean_int(impact_id, "Impact", low=1, high=ID_MAX))
-    if row is None:
-        raise NotFound("That impact is not part of this workshop.")
+    row = _impact(db, workshop, impact_id)
     with storage.change(db, workshop["id"]):
         storage.delete_impact(db, row["id"])

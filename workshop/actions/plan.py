@@ -13,7 +13,7 @@ from ..errors import CycleRefused, InvalidInput, NotFound
 from ..state import load
 from ..steps import ID_MAX, LONG_MAX, METHOD_KEYS, NOTE_MAX, OWNER_MAX, SHORT_MAX, UNIT_MAX
 from ..text import clean_int, clean_number, clean_text
-from .auth import Row, _client_id, _facilitator, _now, _open, _participant, _workshop
+from .auth import Row, _client_id, _facilitator, _now, _open, _participant, _sent_before, _workshop
 from .board import _live_bottleneck
 
 
@@ -52,10 +52,9 @@ def add_initiative(
     ids = _bottleneck_ids(db, workshop, bottleneck_ids)
     client = _client_id(client_id)
     with storage.change(db, workshop["id"]):
-        if client:
-            existing = storage.by_client_id(db, "initiatives", workshop["id"], participant["id"], client)
-            if existing is not None:
-                return int(existing["id"])
+        earlier = _sent_before(db, "initiatives", workshop, participant, client)
+        if earlier is not None:
+            return earlier
         initiative_id = storage.insert_initiative(
             db, workshop["id"], participant["id"], clean_title, clean_description, _now(now), client_id=client
         )
