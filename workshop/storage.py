@@ -309,6 +309,27 @@ def _of_initiatives(db: Database, table: str, workshop_id: int, order: tuple[str
     )
 
 
+def _quoted(names: tuple[str, ...], template: str = '"{0}"') -> str:
+    """Column names joined for SQL, each quoted by `template`: names are never pasted in bare."""
+    return ", ".join(template.format(name) for name in names)
+
+
+def _upsert(db: Database, table: str, key: tuple[str, ...], columns: tuple[str, ...], row: Row) -> None:
+    """Insert `row` into `table`, or overwrite `columns` of the row already there under `key`.
+
+    Scores, decisions, picks and owners each keep one row per key and are written the same way;
+    the statement is built once here, with every identifier quoted.
+    """
+    assert table in ("scores", "decisions", "picks", "owners")
+    names = (*key, *columns)
+    changes = _quoted(columns, '"{0}" = excluded."{0}"')
+    db.execute(
+        f'INSERT INTO "{table}" ({_quoted(names)}) VALUES ({_quoted(names, ":{0}")}) '
+        f"ON CONFLICT ({_quoted(key)}) DO UPDATE SET {changes}",
+        row,
+    )
+
+
 @contextmanager
 def change(db: Database, workshop_id: int) -> Iterator[Database]:
     """One atomic change to one workshop: bump its version first, then write."""
@@ -698,12 +719,11 @@ def delete_dependency(db: Database, initiative_id: int, after_id: int) -> None:
 
 
 def upsert_score(db: Database, row: Row) -> None:
-    db.execute(
-        "INSERT INTO scores (initiative_id, participant_id, value, effort, urgency, confidence, updated_at) "
-        "VALUES (:initiative_id, :participant_id, :value, :effort, :urgency, :confidence, :updated_at) "
-        "ON CONFLICT (initiative_id, participant_id) DO UPDATE SET value = excluded.value, "
-        "effort = excluded.effort, urgency = excluded.urgency, confidence = excluded.confidence, "
-        "updated_at = excluded.updated_at",
+    _upsert(
+        db,
+        "scores",
+        ("initiative_id", "participant_id"),
+        ("value", "effort", "urgency", "confidence", "updated_at"),
         row,
     )
 
@@ -721,12 +741,11 @@ def set_positions(db: Database, positions: dict[int, int | None]) -> None:
 
 
 def upsert_decision(db: Database, row: Row) -> None:
-    db.execute(
-        "INSERT INTO decisions (initiative_id, answers, recommendation, choice, rationale, decided_at) "
-        "VALUES (:initiative_id, :answers, :recommendation, :choice, :rationale, :decided_at) "
-        "ON CONFLICT (initiative_id) DO UPDATE SET answers = excluded.answers, "
-        "recommendation = excluded.recommendation, choice = excluded.choice, "
-        "rationale = excluded.rationale, decided_at = excluded.decided_at",
+    _upsert(
+        db,
+        "decisions",
+        ("initiative_id",),
+        ("answers", "recommendation", "choice", "rationale", "decided_at"),
         {**row, "answers": json.dumps(row["answers"], sort_keys=True)},
     )
 
@@ -755,13 +774,7 @@ def answers(db: Database, workshop_id: int) -> dict[int, dict[str, str]]:
 
 
 def upsert_pick(db: Database, row: Row) -> None:
-    db.execute(
-        "INSERT INTO picks (initiative_id, participant_id, choice, reason, updated_at) "
-        "VALUES (:initiative_id, :participant_id, :choice, :reason, :updated_at) "
-        "ON CONFLICT (initiative_id, participant_id) DO UPDATE SET choice = excluded.choice, "
-        "reason = excluded.reason, updated_at = excluded.updated_at",
-        row,
-    )
+    _upsert(db, "picks", ("initiative_id", "participant_id"), ("choice", "reason", "updated_at"), row)
 
 
 def delete_pick(db: Database, initiative_id: int, participant_id: int) -> bool:
@@ -798,12 +811,11 @@ def rows_of_participant(db: Database, table: str, participant_id: int) -> list[R
 
 
 def upsert_owner(db: Database, row: Row) -> None:
-    db.execute(
-        "INSERT INTO owners (initiative_id, owner, metric, unit, baseline, target, checkin, assigned_at) "
-        "VALUES (:initiative_id, :owner, :metric, :unit, :baseline, :target, :checkin, :assigned_at) "
-        "ON CONFLICT (initiative_id) DO UPDATE SET owner = excluded.owner, metric = excluded.metric, "
-        "unit = excluded.unit, baseline = excluded.baseline, target = excluded.target, "
-        "checkin = excluded.checkin, assigned_at = excluded.assigned_at",
+    _upsert(
+        db,
+        "owners",
+        ("initiative_id",),
+        ("owner", "metric", "unit", "baseline", "target", "checkin", "assigned_at"),
         row,
     )
 
