@@ -466,6 +466,120 @@ def _roi_notes(method_formula: str, unscored: int, points: pd.DataFrame) -> list
     return notes
 
 
+ROI_POINT_COLUMNS: tuple[str, ...] = (
+    "no",
+    "rank",
+    "position",
+    "title",
+    "label",
+    "value",
+    "effort",
+    "urgency",
+    "confidence",
+    "spread",
+    "disputed",
+    "roi",
+    "wsjf",
+    "priority",
+    "priority_text",
+    "quadrant",
+    "scorers",
+)
+
+
+def _roi_y_max(scored: pd.DataFrame, midpoint: float) -> float:
+    """Top of the priority axis: room above the best point and the midpoint line, never zero."""
+    return round(max(float(scored["priority"].max()) * 1.18, midpoint * 1.5, 0.5), 2)
+
+
+def _roi_points(scored: pd.DataFrame, labels: int) -> pd.DataFrame:
+    """The plotted columns of the scored initiatives, with which of them may carry a label."""
+    points = scored[list(ROI_POINT_COLUMNS)].copy()
+    points["labelled"] = points["rank"].rank(method="first") <= labels
+    return points
+
+
+def _roi_scales(y_max: float) -> tuple[alt.Scale, alt.Scale]:
+    """Fixed urgency and priority scales, shared by the points and their placed labels."""
+    return alt.Scale(domain=list(URGENCY_DOMAIN), nice=False), alt.Scale(domain=[0, y_max], nice=False)
+
+
+def _quadrant_colour() -> alt.Color:
+    """One colour per quadrant, the same for a point and its quadrant's name."""
+    return alt.Color("quadrant:N", scale=alt.Scale(domain=list(QUADRANTS), range=list(QUADRANT_COLOURS)), legend=None)
+
+
+def _roi_tooltip(method_title: str) -> list[alt.Tooltip]:
+    """What hovering a point or its label tells: the medians, spread and priority behind it."""
+    return [
+        alt.Tooltip("title:N", title="Initiative"),
+        alt.Tooltip("rank:Q", title="Rank"),
+        alt.Tooltip("value:Q", title="Value"),
+        alt.Tooltip("effort:Q", title="Effort"),
+        alt.Tooltip("urgency:Q", title="Urgency"),
+        alt.Tooltip("confidence:Q", title="Confidence %"),
+        alt.Tooltip("spread:N", title="Spread (max − min)"),
+        alt.Tooltip("priority_text:N", title=method_title),
+        alt.Tooltip("scorers:Q", title="Scored by"),
+    ]
+
+
+def _roi_point_layer(points: pd.DataFrame, method_title: str, x_scale: alt.Scale, y_scale: alt.Scale) -> alt.Chart:
+    """One circle per scored initiative, coloured by the quadrant it falls in."""
+    x = alt.X(
+        "urgency:Q",
+        title="Urgency (room median, 1–10)",
+        scale=x_scale,
+        axis=alt.Axis(values=list(range(1, 11)), format="d"),
+    )
+    y = alt.Y("priority:Q", title=f"{method_title} (from median scores)", scale=y_scale)
+    return (
+        alt.Chart(points)
+        .mark_circle(size=POINT_SIZE, opacity=0.9, stroke="white", strokeWidth=1.5)
+        .encode(x=x, y=y, color=_quadrant_colour(), tooltip=_roi_tooltip(method_title))
+    )
+
+
+def _roi_label_layers(
+    points: pd.DataFrame, method_title: str, x_scale: alt.Scale, y_scale: alt.Scale
+) -> list[alt.Chart]:
+    """The placed labels, one layer per text alignment since a mark has a single `align`."""
+    return [
+        alt.Chart(points)
+        .transform_filter(f"datum.label_align === '{align}'")
+        .mark_text(align=align, baseline="middle", fontSize=MARK_TEXT_SIZE)
+        .encode(
+            x=alt.X("label_x:Q", scale=x_scale),
+            y=alt.Y("label_y:Q", scale=y_scale),
+            text="label_text:N",
+            tooltip=_roi_tooltip(method_title),
+        )
+        for align in ("left", "right", "center")
+    ]
+
+
+def _roi_rules(midpoint: float) -> list[alt.Chart]:
+    """The dashed quadrant lines: mid urgency across, median priority up."""
+    return [
+        alt.Chart(pd.DataFrame({"urgency": [URGENCY_MIDPOINT]}))
+        .mark_rule(strokeDash=[8, 6], color="#444444", strokeWidth=2)
+        .encode(x="urgency:Q"),
+        alt.Chart(pd.DataFrame({"priority": [round(midpoint, 4)]}))
+        .mark_rule(strokeDash=[8, 6], color="#444444", strokeWidth=2)
+        .encode(y="priority:Q"),
+    ]
+
+
+def _quadrant_name_layers(corners: pd.DataFrame) -> list[alt.Chart]:
+    """Each quadrant's name in its outer corner, aligned inwards so it stays inside the plot."""
+    return [
+        alt.Chart(corners[corners["side"] == side])
+        .mark_text(align=side, baseline="middle", fontSize=LABEL_SIZE + 2, fontWeight="bold", opacity=0.75)
+        .encode(x="urgency:Q", y="priority:Q", text="quadrant:N", color=_quadrant_colour())
+        for side in ("left", "right")
+    ]
+
+
 def roi_urgency(
     snapshot: Snapshot, *, labels: int = 12, width: int = WIDTH, height: int = HEIGHT
 ) -> alt.LayerChart | alt.Chart:
@@ -482,93 +596,105 @@ def roi_urgency(
     if scored.empty:
         return _message(f"{method.title} × urgency", "No initiative has been scored yet.", width)
     midpoint = float(priority_midpoint(snapshot) or 0.0)
-    y_max = round(max(float(scored["priority"].max()) * 1.18, midpoint * 1.5, 0.5), 2)
-    points_data = scored[
-        [
-            "no",
-            "rank",
-            "position",
-            "title",
-            "label",
-            "value",
-            "effort",
-            "urgency",
-            "confidence",
-            "spread",
-            "disputed",
-            "roi",
-            "wsjf",
-            "priority",
-            "priority_text",
-            "quadrant",
-            "scorers",
-        ]
-    ].copy()
-    points_data["labelled"] = points_data["rank"].rank(method="first") <= labels
+    y_max = _roi_y_max(scored, midpoint)
     corners = _corners(y_max)
-    points_data = _place_roi_labels(
-        points_data, corners, width - ROOM_X, height - ROOM_Y, y_max, short_only=len(scored) > labels
+    points = _place_roi_labels(
+        _roi_points(scored, labels),
+        corners,
+        width - ROOM_X,
+        height - ROOM_Y,
+        y_max,
+        short_only=len(scored) > labels,
     )
     title = alt.TitleParams(
         f"{method.title} × urgency",
-        subtitle=[" · ".join(_roi_notes(method.formula, len(frame) - len(scored), points_data))],
+        subtitle=[" · ".join(_roi_notes(method.formula, len(frame) - len(scored), points))],
     )
-    x_scale, y_scale = alt.Scale(domain=list(URGENCY_DOMAIN), nice=False), alt.Scale(domain=[0, y_max], nice=False)
-    x = alt.X(
-        "urgency:Q",
-        title="Urgency (room median, 1–10)",
-        scale=x_scale,
-        axis=alt.Axis(values=list(range(1, 11)), format="d"),
-    )
-    y = alt.Y("priority:Q", title=f"{method.title} (from median scores)", scale=y_scale)
-    colour = alt.Color("quadrant:N", scale=alt.Scale(domain=list(QUADRANTS), range=list(QUADRANT_COLOURS)), legend=None)
-    tooltip = [
-        alt.Tooltip("title:N", title="Initiative"),
-        alt.Tooltip("rank:Q", title="Rank"),
-        alt.Tooltip("value:Q", title="Value"),
-        alt.Tooltip("effort:Q", title="Effort"),
-        alt.Tooltip("urgency:Q", title="Urgency"),
-        alt.Tooltip("confidence:Q", title="Confidence %"),
-        alt.Tooltip("spread:N", title="Spread (max − min)"),
-        alt.Tooltip("priority_text:N", title=method.title),
-        alt.Tooltip("scorers:Q", title="Scored by"),
-    ]
-    base = alt.Chart(points_data)
-    points = base.mark_circle(size=POINT_SIZE, opacity=0.9, stroke="white", strokeWidth=1.5).encode(
-        x=x, y=y, color=colour, tooltip=tooltip
-    )
-    texts = [
-        base.transform_filter(f"datum.label_align === '{align}'")
-        .mark_text(align=align, baseline="middle", fontSize=MARK_TEXT_SIZE)
-        .encode(
-            x=alt.X("label_x:Q", scale=x_scale),
-            y=alt.Y("label_y:Q", scale=y_scale),
-            text="label_text:N",
-            tooltip=tooltip,
-        )
-        for align in ("left", "right", "center")
-    ]
-    rules = [
-        alt.Chart(pd.DataFrame({"urgency": [URGENCY_MIDPOINT]}))
-        .mark_rule(strokeDash=[8, 6], color="#444444", strokeWidth=2)
-        .encode(x="urgency:Q"),
-        alt.Chart(pd.DataFrame({"priority": [round(midpoint, 4)]}))
-        .mark_rule(strokeDash=[8, 6], color="#444444", strokeWidth=2)
-        .encode(y="priority:Q"),
-    ]
-    quadrant_layers = [
-        alt.Chart(corners[corners["side"] == side])
-        .mark_text(align=side, baseline="middle", fontSize=LABEL_SIZE + 2, fontWeight="bold", opacity=0.75)
-        .encode(x="urgency:Q", y="priority:Q", text="quadrant:N", color=colour)
-        for side in ("left", "right")
-    ]
-    chart = alt.layer(*rules, *quadrant_layers, points, *texts).properties(title=title, width=width, height=height)
+    x_scale, y_scale = _roi_scales(y_max)
+    chart = alt.layer(
+        *_roi_rules(midpoint),
+        *_quadrant_name_layers(corners),
+        _roi_point_layer(points, method.title, x_scale, y_scale),
+        *_roi_label_layers(points, method.title, x_scale, y_scale),
+    ).properties(title=title, width=width, height=height)
     return projector(chart)
 
 
 IMPACT_ROW = 54  # px per outcome row when the chart may grow
 IMPACT_MIN_ROW = 30  # px per outcome row when a fixed height is shared (20 px labels)
 BUBBLE_MAX = 2400  # px² of the largest bubble
+
+
+def _impact_axes(outcomes: list[str]) -> tuple[alt.X, alt.Y]:
+    """Dimensions as columns headed at the top, outcomes as rows in the catalogue's order."""
+    dimensions = [d.title for d in DIMENSIONS]
+    x = alt.X(
+        "dimension_title:N",
+        title=None,
+        sort=dimensions,
+        scale=alt.Scale(domain=dimensions),
+        axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", domain=False, ticks=False),
+    )
+    y = alt.Y("outcome_title:N", title=None, sort=outcomes, axis=alt.Axis(domain=False, ticks=False))
+    return x, y
+
+
+def _impact_tooltip() -> list[alt.Tooltip]:
+    """What hovering a cell tells: its counts, worst magnitude, money and the reasons given."""
+    return [
+        alt.Tooltip("dimension_title:N", title="Dimension"),
+        alt.Tooltip("outcome_title:N", title="Outcome"),
+        alt.Tooltip("impacts:Q", title="Impacts"),
+        alt.Tooltip("magnitude_sum:Q", title="Sum of magnitudes"),
+        alt.Tooltip("magnitude_max:Q", title="Worst magnitude (1–5)"),
+        alt.Tooltip("money_label:N", title="Money estimate"),
+        alt.Tooltip("because:N", title="Because"),
+    ]
+
+
+def _impact_height(rows: int, height: int | None) -> int:
+    """Plot height: a fixed `height` shared by the rows (never below readable), else grown per row."""
+    return max(rows * IMPACT_MIN_ROW, height) if height else max(rows * IMPACT_ROW, 160)
+
+
+def _impact_bubbles(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float) -> alt.Chart:
+    """One bubble per cell: area = summed magnitude (capped at `biggest`), colour = worst magnitude."""
+    return (
+        alt.Chart(cells)
+        .mark_circle(opacity=0.9, stroke="#333333", strokeWidth=1)
+        .encode(
+            x=x,
+            y=y,
+            size=alt.Size(
+                "magnitude_sum:Q",
+                title="Sum of magnitudes",
+                scale=alt.Scale(range=[min(250, biggest / 3), biggest], zero=False),
+                legend=alt.Legend(format="d", tickMinStep=1),
+            ),
+            color=alt.Color(
+                "magnitude_max:Q",
+                title="Worst magnitude",
+                scale=alt.Scale(domain=[1, 5], scheme="orangered"),
+                legend=alt.Legend(values=[1, 2, 3, 4, 5], format="d"),
+            ),
+            tooltip=_impact_tooltip(),
+        )
+    )
+
+
+def _impact_money(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float) -> alt.Chart:
+    """Each cell's € estimate just right of the largest possible bubble, so it never overlaps one."""
+    return (
+        alt.Chart(cells)
+        .mark_text(
+            align="left",
+            baseline="middle",
+            dx=round((biggest / math.pi) ** 0.5) + 6,
+            fontSize=MARK_TEXT_SIZE,
+            color="#222222",
+        )
+        .encode(x=x, y=y, text="money_label:N", tooltip=_impact_tooltip())
+    )
 
 
 def impact_map(snapshot: Snapshot, *, width: int = 560, height: int | None = None) -> alt.LayerChart | alt.Chart:
@@ -580,53 +706,11 @@ def impact_map(snapshot: Snapshot, *, width: int = 560, height: int | None = Non
     if cells.empty:
         return _message("Impact map", "No impacts recorded yet.", width)
     outcomes = [o.title for o in OUTCOMES if o.key in set(cells["outcome"])]
-    dimensions = [d.title for d in DIMENSIONS]
-    x = alt.X(
-        "dimension_title:N",
-        title=None,
-        sort=dimensions,
-        scale=alt.Scale(domain=dimensions),
-        axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", domain=False, ticks=False),
-    )
-    y = alt.Y("outcome_title:N", title=None, sort=outcomes, axis=alt.Axis(domain=False, ticks=False))
-    tooltip = [
-        alt.Tooltip("dimension_title:N", title="Dimension"),
-        alt.Tooltip("outcome_title:N", title="Outcome"),
-        alt.Tooltip("impacts:Q", title="Impacts"),
-        alt.Tooltip("magnitude_sum:Q", title="Sum of magnitudes"),
-        alt.Tooltip("magnitude_max:Q", title="Worst magnitude (1–5)"),
-        alt.Tooltip("money_label:N", title="Money estimate"),
-        alt.Tooltip("because:N", title="Because"),
-    ]
-    chart_height = max(len(outcomes) * IMPACT_MIN_ROW, height) if height else max(len(outcomes) * IMPACT_ROW, 160)
+    x, y = _impact_axes(outcomes)
+    chart_height = _impact_height(len(outcomes), height)
     row = chart_height / max(len(outcomes), 1)
     biggest = min(BUBBLE_MAX, math.pi * (row / 2) ** 2)  # a bubble never spills into the next row
-    base = alt.Chart(cells)
-    bubbles = base.mark_circle(opacity=0.9, stroke="#333333", strokeWidth=1).encode(
-        x=x,
-        y=y,
-        size=alt.Size(
-            "magnitude_sum:Q",
-            title="Sum of magnitudes",
-            scale=alt.Scale(range=[min(250, biggest / 3), biggest], zero=False),
-            legend=alt.Legend(format="d", tickMinStep=1),
-        ),
-        color=alt.Color(
-            "magnitude_max:Q",
-            title="Worst magnitude",
-            scale=alt.Scale(domain=[1, 5], scheme="orangered"),
-            legend=alt.Legend(values=[1, 2, 3, 4, 5], format="d"),
-        ),
-        tooltip=tooltip,
-    )
-    money = base.mark_text(
-        align="left",
-        baseline="middle",
-        dx=round((biggest / math.pi) ** 0.5) + 6,
-        fontSize=MARK_TEXT_SIZE,
-        color="#222222",
-    ).encode(x=x, y=y, text="money_label:N", tooltip=tooltip)
-    chart = alt.layer(bubbles, money).properties(
+    chart = alt.layer(_impact_bubbles(cells, x, y, biggest), _impact_money(cells, x, y, biggest)).properties(
         title=alt.TitleParams("Impact map", subtitle=["Bubble: total magnitude · label: yearly € estimate"]),
         width=width,
         height=chart_height,
@@ -800,6 +884,88 @@ def _dodge_progress_labels(frame: pd.DataFrame, bottom: float, top: float, heigh
     return frame.assign(label_progress=spots.reindex(frame.index))
 
 
+def _progress_range(frame: pd.DataFrame) -> tuple[float, float]:
+    """Bottom and top of the progress axis: 0–110 % at least, with room beyond any outlier."""
+    top = max(110.0, float(frame["progress"].max()) + 10)
+    bottom = min(0.0, float(frame["progress"].min()) - 10)
+    return bottom, top
+
+
+def _progress_tooltip() -> list[alt.Tooltip]:
+    """What hovering a point tells: the measured value in its own unit beside the progress."""
+    return [
+        alt.Tooltip("initiative:N", title="Initiative"),
+        alt.Tooltip("owner:N", title="Owner"),
+        alt.Tooltip("metric:N", title="Metric"),
+        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+        alt.Tooltip("value_text:N", title="Value"),
+        alt.Tooltip("target_text:N", title="Target"),
+        alt.Tooltip("progress_text:N", title="Progress"),
+        alt.Tooltip("status:N", title="Status"),
+        alt.Tooltip("note:N", title="Note"),
+    ]
+
+
+def _progress_lines(frame: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
+    """One muted line per initiative, in date order, so the coloured points stand out."""
+    return (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=3, opacity=0.55, color="#5b6b80")
+        .encode(x=x, y=y, detail="initiative_id:N", order="date:T")
+    )
+
+
+def _progress_points(frame: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
+    """The baseline and every check-in, coloured by the status the owner reported."""
+    statuses = [BASELINE, *STATUSES.values()]
+    return (
+        alt.Chart(frame)
+        .mark_circle(size=PROGRESS_POINT_SIZE, opacity=1, stroke="#ffffff", strokeWidth=1.5)
+        .encode(
+            x=x,
+            y=y,
+            tooltip=_progress_tooltip(),
+            color=alt.Color(
+                "status:N",
+                title="Status",
+                scale=alt.Scale(domain=statuses, range=["#9e9e9e", *(STATUS_COLOURS[k] for k in STATUSES)]),
+                legend=alt.Legend(orient="top"),
+            ),
+        )
+    )
+
+
+def _progress_labels(frame: pd.DataFrame, x: alt.X, y_scale: alt.Scale) -> alt.Chart:
+    """Initiative names beside the latest points, at their dodged heights (`label_progress`).
+
+    Latest points sit at the right edge, so their labels go to the left, stacked apart.
+    """
+    return (
+        alt.Chart(frame)
+        .transform_filter("datum.last")
+        .mark_text(
+            align="right",
+            baseline="middle",
+            dx=-round(PROGRESS_POINT_RADIUS + layout.GAP),
+            fontSize=MARK_TEXT_SIZE,
+            color="#222222",
+        )
+        .encode(x=x, y=alt.Y("label_progress:Q", scale=y_scale), text="label:N")
+    )
+
+
+def _progress_guides() -> list[alt.Chart]:
+    """Dashed lines at 0 % and 100 %, named, so "baseline" and "target" read without a legend."""
+    guides = pd.DataFrame({"progress": [0.0, 100.0], "text": ["Baseline", "Target"]})
+    rules = alt.Chart(guides).mark_rule(strokeDash=[6, 4], color="#333333").encode(y="progress:Q")
+    rule_text = (
+        alt.Chart(guides)
+        .mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=LABEL_SIZE, color="#333333")
+        .encode(y="progress:Q", x=alt.value(0), text="text:N")
+    )
+    return [rules, rule_text]
+
+
 def progress_chart(tracks: Sequence[Track], *, width: int = WIDTH, height: int = 360) -> alt.LayerChart | alt.Chart:
     """Each owned initiative's metric over time, as % of the way from baseline to target.
 
@@ -811,59 +977,17 @@ def progress_chart(tracks: Sequence[Track], *, width: int = WIDTH, height: int =
         return _message("Progress against target", "No owned initiatives yet.", width)
     if not any(t.checkins for t in tracks):
         return _message("Progress against target", "No check-ins recorded yet.", width)
-    x = alt.X("date:T", title="Check-in date", axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6))
-    top = max(110.0, float(frame["progress"].max()) + 10)
-    bottom = min(0.0, float(frame["progress"].min()) - 10)
+    bottom, top = _progress_range(frame)
     frame = _dodge_progress_labels(frame, bottom, top, height - ROOM_Y)
+    x = alt.X("date:T", title="Check-in date", axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6))
     y_scale = alt.Scale(domain=[bottom, top], nice=False)
     y = alt.Y("progress:Q", title="Progress to target (%)", scale=y_scale)
-    tooltip = [
-        alt.Tooltip("initiative:N", title="Initiative"),
-        alt.Tooltip("owner:N", title="Owner"),
-        alt.Tooltip("metric:N", title="Metric"),
-        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
-        alt.Tooltip("value_text:N", title="Value"),
-        alt.Tooltip("target_text:N", title="Target"),
-        alt.Tooltip("progress_text:N", title="Progress"),
-        alt.Tooltip("status:N", title="Status"),
-        alt.Tooltip("note:N", title="Note"),
-    ]
-    statuses = [BASELINE, *STATUSES.values()]
-    base = alt.Chart(frame)
-    lines = base.mark_line(strokeWidth=3, opacity=0.55, color="#5b6b80").encode(
-        x=x, y=y, detail="initiative_id:N", order="date:T"
-    )
-    points = base.mark_circle(size=PROGRESS_POINT_SIZE, opacity=1, stroke="#ffffff", strokeWidth=1.5).encode(
-        x=x,
-        y=y,
-        tooltip=tooltip,
-        color=alt.Color(
-            "status:N",
-            title="Status",
-            scale=alt.Scale(domain=statuses, range=["#9e9e9e", *(STATUS_COLOURS[k] for k in STATUSES)]),
-            legend=alt.Legend(orient="top"),
-        ),
-    )
-    # Latest points sit at the right edge, so their labels go to the left, stacked apart.
-    labels = (
-        base.transform_filter("datum.last")
-        .mark_text(
-            align="right",
-            baseline="middle",
-            dx=-round(PROGRESS_POINT_RADIUS + layout.GAP),
-            fontSize=MARK_TEXT_SIZE,
-            color="#222222",
-        )
-        .encode(x=x, y=alt.Y("label_progress:Q", scale=y_scale), text="label:N")
-    )
-    guides = pd.DataFrame({"progress": [0.0, 100.0], "text": ["Baseline", "Target"]})
-    rules = alt.Chart(guides).mark_rule(strokeDash=[6, 4], color="#333333").encode(y="progress:Q")
-    rule_text = (
-        alt.Chart(guides)
-        .mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=LABEL_SIZE, color="#333333")
-        .encode(y="progress:Q", x=alt.value(0), text="text:N")
-    )
-    chart = alt.layer(rules, rule_text, lines, points, labels).properties(
+    chart = alt.layer(
+        *_progress_guides(),
+        _progress_lines(frame, x, y),
+        _progress_points(frame, x, y),
+        _progress_labels(frame, x, y_scale),
+    ).properties(
         title=alt.TitleParams(
             "Progress against target", subtitle=["0 % = baseline · 100 % = target · colour = status"]
         ),
