@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,59 +47,90 @@ def from_iso(value: Any, field: str) -> float | None:
 # --- JSON ------------------------------------------------------------------------------
 
 
-def to_document(snapshot: Snapshot, now: float | None = None) -> dict[str, Any]:
-    """The complete workshop as a JSON-ready dict."""
-    w = snapshot.workshop
-    pid = {row["id"]: n for n, row in enumerate(snapshot.participants, start=1)}
-    bid = {row["id"]: n for n, row in enumerate(snapshot.bottlenecks, start=1)}
+@dataclass(frozen=True)
+class _Numbers:
+    """Rows are numbered 1..n within the workshop, and refer to each other by those numbers."""
+
+    participant: dict[int, int]
+    bottleneck: dict[int, int]
+    initiative: dict[int, int]
+    initiatives: list[Initiative]
+
+
+def _numbers(snapshot: Snapshot) -> _Numbers:
     initiatives = sorted(snapshot.initiatives, key=lambda i: i.id)
-    iid = {item.id: n for n, item in enumerate(initiatives, start=1)}
-    scores_by: dict[int, list[dict[str, Any]]] = {}
-    for s in snapshot.scores:
-        scores_by.setdefault(s["initiative_id"], []).append(
-            {
-                "participant": pid.get(s["participant_id"]),
-                **{c: s[c] for c in CRITERIA},
-                "updated_at": iso(s["updated_at"]),
-            }
-        )
+    return _Numbers(
+        participant={row["id"]: n for n, row in enumerate(snapshot.participants, start=1)},
+        bottleneck={row["id"]: n for n, row in enumerate(snapshot.bottlenecks, start=1)},
+        initiative={item.id: n for n, item in enumerate(initiatives, start=1)},
+        initiatives=initiatives,
+    )
+
+
+def to_document(snapshot: Snapshot, now: float | None = None) -> dict[str, Any]:
+    """The complete workshop as a JSON-ready dict, section by section in the format's order."""
+    ids = _numbers(snapshot)
     return {
         "format": FORMAT,
         "exported_at": iso(time.time() if now is None else now),
-        "workshop": {
-            "code": w["code"],
-            "title": w["title"],
-            "organisation": w["organisation"],
-            "stage": w["stage"],
-            "created_at": iso(w["created_at"]),
-            "ended_at": iso(w["ended_at"]),
-            "current_step": w["current_step"],
-            "locked": bool(w["locked"]),
-            "observability_confirmed": bool(w["observability_confirmed"]),
-            "scoring": w["scoring"],
-            "vote_budget": w["vote_budget"],
-        },
-        "steps": [
-            {
-                "key": t.step_key,
-                "minutes": t.minutes,
-                "state": t.state,
-                "deadline": iso(t.deadline),
-                "remaining": t.remaining,
-                "spent": t.spent,
-                "run_started": iso(t.run_started),
-            }
-            for t in snapshot.timers
-        ],
-        "participants": [
-            {
-                "id": pid[p["id"]],
-                "name": p["name"],
-                "is_facilitator": bool(p["is_facilitator"]),
-                "joined_at": iso(p["joined_at"]),
-            }
-            for p in snapshot.participants
-        ],
+        "workshop": _workshop_part(snapshot.workshop),
+        "steps": _steps_part(snapshot),
+        "participants": _participants_part(snapshot, ids),
+        **_board_part(snapshot, ids),
+        "initiatives": _initiatives_part(snapshot, ids),
+        "decisions": _decisions_part(ids),
+        **_followup_part(ids),
+        "checklist": [item.as_dict() for item in checklist.evaluate(snapshot)],
+    }
+
+
+def _workshop_part(w: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": w["code"],
+        "title": w["title"],
+        "organisation": w["organisation"],
+        "stage": w["stage"],
+        "created_at": iso(w["created_at"]),
+        "ended_at": iso(w["ended_at"]),
+        "current_step": w["current_step"],
+        "locked": bool(w["locked"]),
+        "observability_confirmed": bool(w["observability_confirmed"]),
+        "scoring": w["scoring"],
+        "vote_budget": w["vote_budget"],
+    }
+
+
+def _steps_part(snapshot: Snapshot) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": t.step_key,
+            "minutes": t.minutes,
+            "state": t.state,
+            "deadline": iso(t.deadline),
+            "remaining": t.remaining,
+            "spent": t.spent,
+            "run_started": iso(t.run_started),
+        }
+        for t in snapshot.timers
+    ]
+
+
+def _participants_part(snapshot: Snapshot, ids: _Numbers) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": ids.participant[p["id"]],
+            "name": p["name"],
+            "is_facilitator": bool(p["is_facilitator"]),
+            "joined_at": iso(p["joined_at"]),
+        }
+        for p in snapshot.participants
+    ]
+
+
+def _board_part(snapshot: Snapshot, ids: _Numbers) -> dict[str, list[dict[str, Any]]]:
+    """Steps 1 and 2: the notes, the votes and the impacts."""
+    pid, bid = ids.participant, ids.bottleneck
+    return {
         "bottlenecks": [
             {
                 "id": bid[b["id"]],
@@ -123,72 +155,77 @@ def to_document(snapshot: Snapshot, now: float | None = None) -> dict[str, Any]:
             {
                 "bottleneck": bid[i["bottleneck_id"]],
                 "participant": pid.get(i["participant_id"]),
-                "outcome": i["outcome"],
-                "direction": i["direction"],
-                "magnitude": i["magnitude"],
-                "money": i["money"],
-                "because": i["because"],
+                **{k: i[k] for k in ("outcome", "direction", "magnitude", "money", "because")},
                 "created_at": iso(i["created_at"]),
             }
             for i in snapshot.impacts
         ],
-        "initiatives": [
+    }
+
+
+def _initiatives_part(snapshot: Snapshot, ids: _Numbers) -> list[dict[str, Any]]:
+    """Step 3, with each initiative's scores and what the room gave it from their phones."""
+    pid, bid, iid = ids.participant, ids.bottleneck, ids.initiative
+    scores_by: dict[int, list[dict[str, Any]]] = {}
+    for s in snapshot.scores:
+        scores_by.setdefault(s["initiative_id"], []).append(
             {
-                "id": iid[i.id],
-                "title": i.title,
-                "description": i.description,
-                "position": i.position,
-                "participant": pid.get(i.participant_id),
-                "created_at": iso(i.created_at),
-                "bottlenecks": sorted(bid[b] for b in i.bottleneck_ids),
-                "after": sorted(iid[a] for a in i.after_ids),
-                "scores": sorted(scores_by.get(i.id, []), key=lambda s: s["participant"] or 0),
-                **_room_inputs(i, pid),
+                "participant": pid.get(s["participant_id"]),
+                **{c: s[c] for c in CRITERIA},
+                "updated_at": iso(s["updated_at"]),
             }
-            for i in initiatives
-        ],
-        "decisions": [
-            {
-                "initiative": iid[i.id],
-                "answers": i.decision["answers"],
-                "recommendation": i.decision["recommendation"],
-                "choice": i.decision["choice"],
-                "rationale": i.decision["rationale"],
-                "decided_at": iso(i.decision["decided_at"]),
-            }
-            for i in initiatives
-            if i.decision is not None
-        ],
+        )
+    return [
+        {
+            "id": iid[i.id],
+            "title": i.title,
+            "description": i.description,
+            "position": i.position,
+            "participant": None if i.participant_id is None else pid.get(i.participant_id),
+            "created_at": iso(i.created_at),
+            "bottlenecks": sorted(bid[b] for b in i.bottleneck_ids),
+            "after": sorted(iid[a] for a in i.after_ids),
+            "scores": sorted(scores_by.get(i.id, []), key=lambda s: s["participant"] or 0),
+            **_room_inputs(i, pid),
+        }
+        for i in ids.initiatives
+    ]
+
+
+def _decisions_part(ids: _Numbers) -> list[dict[str, Any]]:
+    return [
+        {
+            "initiative": ids.initiative[i.id],
+            **{k: i.decision[k] for k in ("answers", "recommendation", "choice", "rationale")},
+            "decided_at": iso(i.decision["decided_at"]),
+        }
+        for i in ids.initiatives
+        if i.decision is not None
+    ]
+
+
+def _followup_part(ids: _Numbers) -> dict[str, list[dict[str, Any]]]:
+    """Step 5 and after: owners with their metrics, and the check-ins since."""
+    iid = ids.initiative
+    return {
         "owners": [
             {
                 "initiative": iid[i.id],
-                "owner": i.owner["owner"],
-                "metric": i.owner["metric"],
-                "unit": i.owner["unit"],
-                "baseline": i.owner["baseline"],
-                "target": i.owner["target"],
-                "checkin": i.owner["checkin"],
+                **{k: i.owner[k] for k in ("owner", "metric", "unit", "baseline", "target", "checkin")},
                 "assigned_at": iso(i.owner["assigned_at"]),
             }
-            for i in initiatives
+            for i in ids.initiatives
             if i.owner is not None
         ],
         "checkins": [
             {
                 "initiative": iid[c["initiative_id"]],
-                "checked_on": c["checked_on"],
-                "value": c["value"],
-                "status": c["status"],
-                "note": c["note"],
-                "next_checkin": c["next_checkin"],
-                "recorded_by": c["recorded_by"],
-                "via": c["via"],
+                **{k: c[k] for k in ("checked_on", "value", "status", "note", "next_checkin", "recorded_by", "via")},
                 "created_at": iso(c["created_at"]),
             }
-            for i in initiatives
+            for i in ids.initiatives
             for c in i.checkins
         ],
-        "checklist": [item.as_dict() for item in checklist.evaluate(snapshot)],
     }
 
 
