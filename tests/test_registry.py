@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from views import projector_steps, registry
+from views import projector_steps, registry, ui
 from workshop import live, pitfalls, room, steps
 from workshop.cli import _parser
 from workshop.steps import DIMENSION_KEYS, STEP_KEYS, STEPS
@@ -58,11 +58,15 @@ def test_exactly_the_first_step_shows_the_live_board_on_the_projector() -> None:
 
 def test_per_step_rules_have_one_entry_per_step_in_step_order() -> None:
     assert tuple(room.TOOK_PART) == STEP_KEYS
-    js = (ROOT / "views" / "live_steps.js").read_text(encoding="utf-8")
-    views_js = re.search(r"const STEP_VIEWS = \[([^\]]*)\];", js)
-    assert views_js, "live_steps.js keeps its step views in one array in step order"
-    names = [name.strip() for name in views_js.group(1).split(",")]
-    assert names == [f"{key}View" for key in STEP_KEYS]
+
+
+def test_every_step_has_a_live_view_module_that_adds_itself_in_step_order() -> None:
+    """The live element joins one module per step in step order; each adds its view."""
+    assert [name for name in ui.LIVE_MODULES if name[:-3] in STEP_KEYS] == [f"{key}.js" for key in STEP_KEYS]
+    for key in STEP_KEYS:
+        js = (ui.LIVE / f"{key}.js").read_text(encoding="utf-8")
+        assert re.findall(r"STEP_VIEWS\.push\((\w+)\);", js) == [f"{key}View"], key
+    assert sorted(path.name for path in ui.LIVE.glob("*.js")) == sorted(ui.LIVE_MODULES), "every module is joined"
 
 
 def test_the_pitfalls_look_at_the_platform_dimension_and_the_owners_step() -> None:
@@ -74,9 +78,9 @@ def test_the_pitfalls_look_at_the_platform_dimension_and_the_owners_step() -> No
 
 # (file, key) → why the literal stays: it names something else that shares the key's spelling.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("views/live_steps.js", "bottlenecks"): "the live route POST …/bottlenecks, not the step",
+    ("views/live/bottlenecks.js", "bottlenecks"): "the live route POST …/bottlenecks, not the step",
     (
-        "views/live_steps.js",
+        "views/live/impact.js",
         "impact",
     ): "the impact form's draft name in the browser's storage, and prose ('your impact: …')",
 }
@@ -130,8 +134,8 @@ def sources() -> list[Path]:
     files = [
         *(ROOT / "workshop").rglob("*.py"),
         *(ROOT / "views").glob("*.py"),
-        *(ROOT / "views").glob("*.js"),
-        *(ROOT / "views").glob("*.css"),
+        *(ROOT / "views").rglob("*.js"),
+        *(ROOT / "views").rglob("*.css"),
         ROOT / "app.py",
     ]
     return sorted(f for f in files if f.name != "steps.py" or f.parent.name != "workshop")
@@ -160,8 +164,7 @@ def test_every_allowed_literal_still_exists(name: tuple[str, str]) -> None:
 def layout_paths() -> set[str]:
     """Every file the README's layout names, with its folder (`views/ui.py`).
 
-    Entries sit in the left column, indented under their folder; `a … b` names a run of
-    step pages, which must be the registry's first and last.
+    Entries sit in the left column, indented under their folder.
     """
     block = section("Layout").split("```")[1]
     folders: list[tuple[int, str]] = []
@@ -176,11 +179,7 @@ def layout_paths() -> set[str]:
             folders.append((indent, head))
             continue
         where = "".join(f for _, f in folders)
-        names = re.findall(r"[\w.]+\.(?:py|js|css)", head)
-        if " … " in head:
-            assert names == [registry.VIEWS[0].page.name, registry.VIEWS[-1].page.name], head
-            names = [view.page.name for view in registry.VIEWS]
-        paths |= {where + name for name in names}
+        paths |= {where + name for name in re.findall(r"[\w.]+\.(?:py|js|css)", head)}
     return paths
 
 
@@ -188,8 +187,8 @@ def test_every_module_is_in_the_readme_layout() -> None:
     files = [
         *(ROOT / "workshop").rglob("*.py"),
         *(ROOT / "views").rglob("*.py"),
-        *(ROOT / "views").glob("*.js"),
-        *(ROOT / "views").glob("*.css"),
+        *(ROOT / "views").rglob("*.js"),
+        *(ROOT / "views").rglob("*.css"),
     ]
     named = layout_paths()
     missing = sorted(

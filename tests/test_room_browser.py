@@ -415,7 +415,7 @@ def blocking(violations: list[dict]) -> list[str]:
     ]
 
 
-# KNOWN LAYOUT BUGS in views/live.css, reported to its owner and tolerated here until fixed (delete an
+# KNOWN LAYOUT BUGS in views/live/live.css, reported to its owner and tolerated here until fixed (delete an
 # entry once fixed: the check then holds for it too). Each is a JS test on an offending node `n`.
 # Layout bugs tolerated by name while they are being fixed (none now): a selector per bug.
 KNOWN_LAYOUT_BUGS: dict[str, str] = {}

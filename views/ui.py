@@ -19,9 +19,8 @@ from sqlite_utils import Database
 from views import registry
 from workshop import actions, storage
 from workshop.errors import WorkshopError
-from workshop.live import build_state
 from workshop.pitfalls import pitfalls
-from workshop.room import vocabulary
+from workshop.room import room_state, vocabulary
 from workshop.state import Snapshot, load, normalise_code
 from workshop.steps import STEPS, Step, stage_by_key
 from workshop.text import md_escape
@@ -261,10 +260,16 @@ def safe(text: str) -> str:
 
 # --- live element ----------------------------------------------------------------------
 
+LIVE = HERE / "live"
+# The live element's modules, joined into one ES module: the core, then one view per step in
+# step order (each adds itself to STEP_VIEWS), then the closing view.
+LIVE_MODULES = ("helpers.js", "element.js", "polling.js", "board.js", "steps.js",
+                *(f"{step.key}.js" for step in STEPS), "closed.js")  # fmt: skip
+
 _LIVE = st.components.v2.component(
     "scaling_workshop.live",
-    js="\n".join((HERE / name).read_text(encoding="utf-8") for name in ("live.js", "live_steps.js")),
-    css=(HERE / "live.css").read_text(encoding="utf-8"),
+    js="\n".join((LIVE / name).read_text(encoding="utf-8") for name in LIVE_MODULES),
+    css=(LIVE / "live.css").read_text(encoding="utf-8"),
     isolate_styles=True,
 )
 
@@ -273,7 +278,7 @@ def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int 
     """Mount the live element. On a participant's screen it draws every step itself and
     never reruns the page; the facilitator's and the projector's pages rerun when the room
     moves to another step (and, with `follow`, when its data changes, at most every 3 s)."""
-    state = build_state(ctx.db, ctx.code)
+    state = room_state(ctx.snapshot)  # the snapshot this page run already read
     result = _LIVE(
         key=f"live-{role}-{step_key}",
         data={

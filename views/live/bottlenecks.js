@@ -1,0 +1,128 @@
+// --- step 1: bottlenecks and dot voting --------------------------------------------------
+function bottlenecksView(ctx) {
+  const root = el("div", "sw-view");
+  const help = guide(ctx);
+  const note = noteForm(ctx);
+  const budget = el("div", "sw-budget");
+  budget.setAttribute("aria-live", "polite");
+  const notice = el("div", "sw-notice");
+  notice.setAttribute("role", "status");
+  const board = el("div", "sw-board");
+  board.setAttribute("data-testid", "live-board");
+  root.append(help, note.form, budget, notice, board);
+  const voting = votingFor(ctx, note.status);
+  return {
+    el: root,
+    update() {
+      help.update();
+      lockable(ctx, note.form, note.status);
+      const me = ctx.me;
+      budget.textContent = "Votes left: " + me.votes_left + " of " + ctx.state.vote_budget;
+      notice.textContent = ctx.notice;
+      notice.style.display = ctx.notice ? "block" : "none";
+      renderBoard(ctx, board, voting);
+    },
+  };
+}
+// The form that adds a note: its controls, the chosen dimension and whether it is sending.
+function noteForm(ctx) {
+  const note = { form: formBox(), sending: false };
+  note.form.appendChild(el("legend", "sw-legend", "Add a bottleneck"));
+  const draft = ctx.store.get("bottleneck");
+  note.dimension = draft.dimension || ctx.vocab.dimensions[1].key;
+  const dims = dimRadios(ctx, note);
+  const input = el("textarea", "sw-input");
+  input.rows = 2;
+  input.maxLength = ctx.vocab.limits.note;
+  input.placeholder = "A bottleneck you feel today…";
+  input.value = draft.text || "";
+  note.input = input;
+  note.prompts = el("ul", "sw-prompts");
+  note.add = button("Add", "sw-primary sw-add", () => submitNote(ctx, note));
+  note.add.setAttribute("data-testid", "live-add");
+  note.status = ctx.statusLine();
+  input.oninput = () => saveNote(ctx, note);
+  input.onkeydown = (e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submitNote(ctx, note); } };
+  note.form.append(dims, field("New bottleneck", input), note.add, note.status);
+  const nudge = el("details", "sw-nudge");
+  nudge.append(el("summary", null, "Need a nudge? Questions to ask"), note.prompts);
+  note.form.appendChild(nudge);
+  paintDims(ctx, note);
+  return note;
+}
+function dimRadios(ctx, note) {
+  const dims = el("div", "sw-dims");
+  dims.setAttribute("role", "radiogroup");
+  dims.setAttribute("aria-label", "Dimension");
+  note.dimButtons = {};
+  for (const d of ctx.vocab.dimensions) {
+    const b = button(d.title, "sw-dim", () => { note.dimension = d.key; saveNote(ctx, note); paintDims(ctx, note); });
+    b.setAttribute("data-dim", d.key);
+    b.setAttribute("role", "radio");
+    note.dimButtons[d.key] = b;
+    dims.appendChild(b);
+  }
+  return dims;
+}
+function saveNote(ctx, note) {
+  const d = ctx.store.get("bottleneck");
+  ctx.store.set("bottleneck", Object.assign(d, { text: note.input.value, dimension: note.dimension }));
+}
+function paintDims(ctx, note) {
+  for (const d of ctx.vocab.dimensions) {
+    note.dimButtons[d.key].classList.toggle("on", d.key === note.dimension);
+    note.dimButtons[d.key].setAttribute("aria-checked", d.key === note.dimension ? "true" : "false");
+  }
+  note.prompts.innerHTML = "";
+  for (const p of ctx.dimension(note.dimension).prompts) note.prompts.appendChild(el("li", null, p));
+}
+async function submitNote(ctx, note) {
+  const text = note.input.value.trim();
+  if (!text || note.sending) { if (!text) note.status.say("Write the bottleneck first.", true); return; }
+  saveNote(ctx, note);
+  note.sending = true;
+  note.add.disabled = true;
+  const dimension = note.dimension;
+  const r = await ctx.send("bottlenecks", "bottleneck", { dimension, text }, true);
+  note.sending = false;
+  note.add.disabled = false;
+  if (r.ok) { note.input.value = ""; ctx.store.set("bottleneck", { dimension: note.dimension }); note.status.say("Added. Add another, or vote below."); }
+  else note.status.say(r.error, true);
+}
+// The board's vote buttons. The order stays put while the person is voting; it re-sorts once they pause.
+function votingFor(ctx, status) {
+  const frozen = {};
+  let lastVote = 0;
+  async function vote(id, remove) {
+    lastVote = Date.now();
+    const r = await ctx.post("votes", { bottleneck_id: id, remove });
+    if (!r.ok) status.say(r.error, true);
+    setTimeout(() => { if (Date.now() - lastVote >= 5000) ctx.repaint(); }, 5100);
+  }
+  return {
+    order(dim, items) {
+      const calm = Date.now() - lastVote > 5000;
+      if (calm || !frozen[dim]) { frozen[dim] = items.map((i) => i.id); return items; }
+      const byId = new Map(items.map((i) => [i.id, i]));
+      const kept = frozen[dim].filter((id) => byId.has(id)).map((id) => byId.get(id));
+      const fresh = items.filter((i) => !frozen[dim].includes(i.id));
+      frozen[dim] = kept.concat(fresh).map((i) => i.id);
+      return kept.concat(fresh);
+    },
+    buttons(item, foot) {
+      if (!ctx.open()) return;
+      const mine = ctx.me.votes[String(item.id)] || 0;
+      if (mine > 0) {
+        foot.appendChild(el("span", "sw-mine", "yours: " + mine));
+        const minus = button("−", "sw-vote minus", () => vote(item.id, true), "Take a vote back from: " + item.text.slice(0, 60));
+        minus.dataset.focusKey = "minus-" + item.id;
+        foot.appendChild(minus);
+      }
+      const plus = button("+1", "sw-vote plus", () => vote(item.id, false), "Vote for: " + item.text.slice(0, 60));
+      plus.dataset.focusKey = "plus-" + item.id;
+      plus.disabled = ctx.me.votes_left <= 0;
+      foot.appendChild(plus);
+    },
+  };
+}
+STEP_VIEWS.push(bottlenecksView);

@@ -1,0 +1,219 @@
+// The live element: one screen that follows the room over /api/live without page reruns.
+// This module is its entry and core: the element's shared state, frame, drafts, network, the
+// context the step views get, and painting. `views/ui.py` joins the modules of this folder into
+// one ES module: helpers, element, polling, board, steps, then one module per step in the order
+// of `workshop/steps.py`, then closed. Everything user-written is placed with textContent, never as HTML.
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const root = parentElement;
+  if (root.__live) root.__live.update(data);
+  else root.__live = makeLive(root, data, setTriggerValue);
+  // Stop polling once the element has really left the page (not on a mere re-render),
+  // so a page the user navigated away from never reruns the page they are on.
+  return () => setTimeout(() => {
+    if (!root.isConnected && root.__live) { root.__live.stop(); root.__live = null; }
+  }, 0);
+}
+
+// --- the element -------------------------------------------------------------------------
+// The parts below share one object, `live`: the settings, the room's state, my own view, the
+// frame's nodes and the polling flags. Step views get `live.ctx` (see stepContext).
+function makeLive(root, initial, setTriggerValue) {
+  const live = liveContext(root, initial, setTriggerValue);
+  live.timerId = setInterval(() => tick(live), 250);
+  paint(live);
+  if (live.participant) { refreshMine(live); metaLoop(live); }
+  if (live.cfg.role === "projector" || live.cfg.role === "facilitator") presenceLoop(live);
+  stateLoop(live);
+
+  return {
+    update(next) {
+      const stepMoved = next.step_key !== live.cfg.step_key;
+      live.cfg = next;
+      if (next.state && (!live.state || next.state.version >= live.state.version)) live.state = next.state;
+      live.offset = next.server_now - Date.now() / 1000;
+      if (stepMoved) stepChanged(live);
+      paint(live);
+    },
+    stop: () => stop(live),
+  };
+}
+function liveContext(root, cfg, setTriggerValue) {
+  const state = cfg.state;
+  const live = {
+    root, setTriggerValue, cfg, state,
+    offset: cfg.server_now - Date.now() / 1000,
+    stopped: false, lastTrigger: 0, pending: null, timerId: null,
+    vocab: cfg.vocabulary,
+    base: cfg.base || "",
+    participant: cfg.role === "participant",
+    clientId: newId(),
+    me: { votes: {}, votes_left: state ? state.vote_budget : 0, refunded: 0, scores: {}, picks: {}, volunteered: [] },
+    refundSeen: null,
+    connected: null,
+    waker: {},
+    view: null, viewKey: null,
+  };
+  live.dom = frame(root, cfg, live.participant);
+  live.store = draftStore(cfg);
+  live.ctx = stepContext(live);
+  return live;
+}
+
+// The header (step and clock), the banner, the progress line (not on phones) and the view's host.
+function frame(root, cfg, participant) {
+  const wrap = el("div", "sw sw-" + cfg.role);
+  wrap.setAttribute("data-testid", "live-" + cfg.role);
+  root.appendChild(wrap);
+  const header = el("div", "sw-head");
+  const stepEl = el("div", "sw-step");
+  stepEl.setAttribute("data-testid", "live-step");
+  const clockEl = el("div", "sw-clock");
+  clockEl.setAttribute("data-testid", "live-clock");
+  clockEl.setAttribute("role", "timer");
+  clockEl.setAttribute("aria-label", "Time left in this step");
+  header.append(stepEl, clockEl);
+  const countEl = el("div", "sw-progress");
+  countEl.setAttribute("data-testid", "live-progress");
+  const banner = el("div", "sw-banner");
+  banner.setAttribute("role", "status");
+  wrap.append(header, banner);
+  if (!participant) wrap.appendChild(countEl);
+  const host = el("div", "sw-host");
+  wrap.appendChild(host);
+  return { wrap, stepEl, clockEl, countEl, banner, host };
+}
+
+// --- drafts: unsent input survives a refresh and is sent exactly once ----------------------
+function draftStore(cfg) {
+  const draftKey = "sw-draft:" + cfg.code + ":" + (cfg.token || "anon");
+  let drafts = {};
+  try { drafts = JSON.parse(localStorage.getItem(draftKey) || "{}") || {}; } catch (e) { drafts = {}; }
+  return {
+    get(name) { return drafts[name] || {}; },
+    set(name, value) { drafts[name] = value; try { localStorage.setItem(draftKey, JSON.stringify(drafts)); } catch (e) {} },
+    clear(name) { delete drafts[name]; try { localStorage.setItem(draftKey, JSON.stringify(drafts)); } catch (e) {} },
+  };
+}
+
+// --- network -------------------------------------------------------------------------------
+async function post(live, path, body) {
+  let resp;
+  try {
+    resp = await fetch(live.base + "/api/live/" + live.cfg.code + "/" + path, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(Object.assign({ token: live.cfg.token }, body)),
+    });
+  } catch (e) {
+    return { ok: false, offline: true, error: "Connection lost: what you typed is kept and will not be sent twice. Try again." };
+  }
+  let json = {};
+  try { json = await resp.json(); } catch (e) { json = { error: "The server answered " + resp.status + "." }; }
+  json.ok = resp.ok;
+  if (resp.ok && json.me) setMe(live, json.me);
+  if (resp.ok && path !== "me" && live.waker.wake) live.waker.wake(); // see the room with my write in it at once
+  return json;
+}
+// Send one form's input exactly once: the client id is stored with the draft before sending.
+async function send(live, path, draftName, body, withClientId) {
+  const store = live.store;
+  const d = store.get(draftName);
+  if (withClientId && !d.client_id) { d.client_id = newId(); store.set(draftName, d); }
+  const r = await post(live, path, withClientId ? Object.assign({ client_id: d.client_id }, body) : body);
+  if (r.ok) store.clear(draftName);
+  else if (!r.offline && withClientId) { const k = store.get(draftName); delete k.client_id; store.set(draftName, k); }
+  return r;
+}
+function setMe(live, next) {
+  const refundedNow = next.refunded || 0;
+  const seen = live.refundSeen;
+  if (seen !== null && refundedNow > seen) {
+    live.ctx.notice = plural(refundedNow - seen, "vote") + " of yours sat on a note the facilitator hid as noise: " +
+      (refundedNow - seen === 1 ? "it is" : "they are") + " back in your budget.";
+  }
+  live.refundSeen = refundedNow;
+  live.me = next;
+  paint(live);
+}
+async function refreshMine(live) {
+  if (!live.participant || !live.cfg.token) return;
+  await post(live, "me", {});
+}
+
+// --- what step views get -------------------------------------------------------------------
+function stepContext(live) {
+  const vocab = live.vocab;
+  return {
+    vocab, store: live.store, el, button, field, select, fillSelect, statusLine, plural, rebuild, arrange,
+    post: (path, body) => post(live, path, body),
+    send: (path, draftName, body, withClientId) => send(live, path, draftName, body, withClientId),
+    get state() { return live.state; }, get me() { return live.me; }, get cfg() { return live.cfg; },
+    notice: "",
+    open() { return live.state && !live.state.locked && !live.state.ended; },
+    bottleneck(id) {
+      const board = live.state.board;
+      for (const key of Object.keys(board)) for (const b of board[key]) if (b.id === id) return b;
+      return null;
+    },
+    ranked() { // every note on the board, most votes first
+      const all = [];
+      for (const d of vocab.dimensions) for (const b of live.state.board[d.key] || []) all.push(Object.assign({ dimension: d.key }, b));
+      return all.sort((a, b) => b.votes - a.votes || a.id - b.id);
+    },
+    dimension(key) { return vocab.dimensions.find((d) => d.key === key) || { title: key }; },
+    outcome(key) { return vocab.outcomes.find((o) => o.key === key) || { title: key }; },
+    choice(key) { return vocab.choices.find((c) => c.key === key) || { title: key }; },
+    initiative(id) { return live.state.initiatives.find((i) => i.id === id) || null; },
+    repaint: () => paint(live),
+  };
+}
+
+// --- painting ------------------------------------------------------------------------------
+function paintHeader(live) {
+  const state = live.state;
+  if (!state) return;
+  const { stepEl, banner, countEl } = live.dom;
+  stepEl.textContent = state.ended ? "Workshop ended" : "Step " + state.step.number + " of " + state.step.of + " · " + state.step.title;
+  let note = "";
+  if (state.ended) note = live.participant ? "" : "The workshop has ended."; // the phone's closing view says it
+  else if (state.locked) note = "Input is locked by the facilitator for the moment.";
+  banner.textContent = note;
+  banner.style.display = note ? "block" : "none";
+  const p = state.progress;
+  if (p) countEl.textContent = (live.connected !== null ? live.connected + " connected · " : "") +
+    p.acted + " of " + plural(p.people, "participant") + " " + p.label;
+  tick(live);
+}
+function tick(live) {
+  const state = live.state;
+  if (!state) return;
+  const clockEl = live.dom.clockEl;
+  const t = state.timer;
+  const now = Date.now() / 1000 + live.offset;
+  let left = t.remaining;
+  if (t.state === "running" && t.deadline) left = t.deadline - now;
+  if (t.state === "done" || state.ended) left = 0;
+  let label = clock(left);
+  if (state.ended) label = "Ended";
+  else if (t.state === "paused") label += " paused";
+  else if (t.state === "pending") label += " not started";
+  clockEl.textContent = label;
+  clockEl.classList.toggle("over", left < 0);
+  clockEl.setAttribute("data-seconds", String(Math.round(left)));
+  clockEl.setAttribute("data-state", t.state);
+}
+function paint(live) {
+  paintHeader(live);
+  if (!live.state) return;
+  const participant = live.participant;
+  const key = participant ? (live.state.ended ? "closed" : live.state.step.key) : (live.cfg.board ? "board" : "none");
+  if (key !== live.viewKey) {
+    if (live.view && live.view.destroy) live.view.destroy();
+    live.dom.host.innerHTML = "";
+    live.viewKey = key;
+    live.view = key === "none" ? null : (participant ? stepView(live.ctx, key) : boardView)(live.ctx);
+    if (live.view) live.dom.host.appendChild(live.view.el);
+    if (participant) { live.dom.wrap.setAttribute("data-step", key); }
+  }
+  if (live.view) live.view.update();
+}

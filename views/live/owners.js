@@ -1,0 +1,49 @@
+// --- step 5: owners --------------------------------------------------------------------------
+function ownersView(ctx) {
+  const root = el("div", "sw-view");
+  const help = guide(ctx);
+  const list = el("div", "sw-cards-col");
+  list.setAttribute("data-testid", "live-owners");
+  const status = ctx.statusLine();
+  root.append(help, status, list);
+  async function offer(item, on) {
+    const r = await ctx.post("volunteers", { initiative_id: item.id, on });
+    status.say(r.ok ? (on ? "Thanks: the facilitator sees that you can own “" + item.title + "”." : "You stepped back from “" + item.title + "”.") : r.error, !r.ok);
+  }
+  return {
+    el: root,
+    update() {
+      help.update();
+      if (!ctx.open()) status.say("");
+      rebuild(list, fill);
+    },
+  };
+  function fill() {
+    {
+      const decided = ctx.state.initiatives.filter((i) => i.decision);
+      if (!decided.length) list.appendChild(el("p", "sw-empty", "No initiative has a decision yet."));
+      for (const item of decided) {
+        const box = section(null, "sw-owner");
+        box.appendChild(el("h3", "sw-h", item.title));
+        box.appendChild(el("p", "sw-item-line", "Decided: " + ctx.choice(item.decision.choice).title));
+        if (item.owner) {
+          const o = item.owner;
+          box.append(el("p", "sw-owner-name", "Owner: " + o.owner),
+            el("p", "sw-item-line", o.metric + ": " + o.baseline_text + " → " + o.target_text + " · first check-in " + o.checkin));
+        } else {
+          const mine = ctx.me.volunteered.includes(item.id);
+          box.appendChild(el("p", "sw-muted", "Owner needed · " + ctx.plural(item.volunteers.length, "volunteer")));
+          if (ctx.open()) {
+            const b = button(mine ? "Step back" : "I can own this", mine ? "" : "sw-primary", () => offer(item, !mine),
+              (mine ? "Step back from owning " : "Offer to own ") + item.title);
+            b.setAttribute("aria-pressed", mine ? "true" : "false");
+            b.dataset.focusKey = "offer-" + item.id;
+            box.appendChild(b);
+          }
+        }
+        list.appendChild(box);
+      }
+    }
+  }
+}
+STEP_VIEWS.push(ownersView);

@@ -1,0 +1,89 @@
+// Following the room: the long-polls, and when the console or projector page reruns.
+function accept(live, next) {
+  const state = live.state;
+  const ending = Boolean(state) && next.ended !== state.ended;
+  const moderated = state && next.moderation !== state.moderation;
+  live.state = next;
+  paint(live);
+  if (moderated) refreshMine(live);
+  stepChanged(live);
+  // The console and the projector redraw their own content when the room's data moves (at most
+  // every 3 s), and at once when the workshop ends or reopens.
+  const cfg = live.cfg;
+  if (!live.participant && (cfg.role === "facilitator" || cfg.follow || ending)) maybeRerun(live, "version", next.version, ending ? 0 : 3000);
+}
+async function getJson(live, path) {
+  const resp = await fetch(live.base + "/api/live/" + live.cfg.code + path, { cache: "no-store" });
+  const serverNow = parseFloat(resp.headers.get("X-Server-Now") || "");
+  if (!isNaN(serverNow)) live.offset = serverNow - Date.now() / 1000;
+  if (!resp.ok) throw new Error("status " + resp.status);
+  return resp.json();
+}
+async function stateLoop(live) {
+  let failures = 0;
+  while (!live.stopped) {
+    if (!live.root.isConnected) { stop(live); break; }
+    try {
+      const next = await getJson(live, "?since=" + (live.state ? live.state.version : -1) + "&wait=25&client=" + live.clientId);
+      failures = 0;
+      if (!live.state || next.version !== live.state.version) accept(live, next);
+      if (live.cfg.min_interval) await sleep(live.cfg.min_interval, live.waker);
+    } catch (e) {
+      failures += 1;
+      await sleep(Math.min(10000, 500 * failures));
+    }
+  }
+}
+// Phones throttle the full state; this small long-poll wakes them at once when the step moves.
+async function metaLoop(live) {
+  let since = -1;
+  let failures = 0;
+  while (!live.stopped) {
+    if (!live.root.isConnected) { stop(live); break; }
+    try {
+      const m = await getJson(live, "/meta?since=" + since + "&wait=25&client=" + live.clientId);
+      failures = 0;
+      if (m.version !== since) { since = m.version; acceptMeta(live, m); }
+    } catch (e) {
+      failures += 1;
+      await sleep(Math.min(10000, 500 * failures));
+    }
+  }
+}
+function acceptMeta(live, m) {
+  const state = live.state;
+  if (state && (m.step.key !== state.step.key || m.ended !== state.ended || m.locked !== state.locked ||
+                JSON.stringify(m.timer) !== JSON.stringify(state.timer))) {
+    live.state = Object.assign({}, state, { step: m.step, timer: m.timer, locked: m.locked, ended: m.ended });
+    paintHeader(live);
+    if (live.waker.wake) live.waker.wake();
+  }
+}
+async function presenceLoop(live) {
+  while (!live.stopped) {
+    try { live.connected = (await getJson(live, "/presence")).connected; paintHeader(live); } catch (e) {}
+    await sleep(5000);
+  }
+}
+function stepChanged(live) {
+  if (!live.participant && live.state && live.state.step.key !== live.cfg.step_key) maybeRerun(live, "step", live.state.step.key, 0);
+}
+// Rerun the page at most once per `gap` ms; a change inside the gap is not lost but
+// replayed when the gap ends, so the last update always reaches the screen.
+function maybeRerun(live, name, value, gap) {
+  if (live.stopped || !live.root.isConnected) return;
+  const wait = live.lastTrigger + gap - Date.now();
+  if (wait > 0) {
+    if (live.pending) clearTimeout(live.pending);
+    live.pending = setTimeout(() => {
+      live.pending = null;
+      if (live.stopped || !live.root.isConnected) return;
+      live.lastTrigger = Date.now();
+      live.setTriggerValue(name, value);
+    }, wait);
+    return;
+  }
+  live.lastTrigger = Date.now();
+  live.setTriggerValue(name, value);
+}
+function stop(live) { live.stopped = true; clearInterval(live.timerId); if (live.pending) clearTimeout(live.pending); }
