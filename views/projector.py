@@ -9,6 +9,7 @@ room's data changes (each step's content is in `projector_steps.py`, found throu
 the fixed CSS below and the normalised join code.
 """
 
+import html
 import io
 
 import segno
@@ -67,7 +68,8 @@ def header(ctx: ui.Context, snapshot: Snapshot) -> None:
         qr.image(buffer.getvalue(), width="stretch", alt=f"QR code that opens the join link for workshop {ctx.code}")
         with code:
             st.markdown("Join with the code")
-            st.markdown(f"<div class='pj-code'>{ctx.code}</div>", unsafe_allow_html=True)
+            # The only HTML with data in it: the stored join code (letters and digits), escaped all the same.
+            st.markdown(f"<div class='pj-code'>{html.escape(snapshot.code)}</div>", unsafe_allow_html=True)
             st.text(url)  # plain text: no link styling to fail contrast, nothing rendered as Markdown
 
 
