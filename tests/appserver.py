@@ -6,11 +6,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -32,51 +34,54 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(db_path: Path, port: int | None = None, timeout: float = 60.0) -> Iterator[str]:
-    """Yield the base URL of a fresh app server using `db_path`; stop it afterwards."""
+def app_process(
+    db_path: Path, port: int | None = None, timeout: float = 60.0, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """Start `streamlit run app.py` on `db_path` and yield (process, base URL) once it is healthy.
+
+    The server's output goes to a temporary file (a pipe nobody reads could fill and stall it)
+    and is shown if the app does not start. The process is stopped afterwards, unless a test
+    already killed it.
+    """
     port = port or free_port()
-    env = {**os.environ, "WORKSHOP_DB": str(db_path)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]  # fmt: skip
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "WORKSHOP_DB": str(db_path), **(env or {})},
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as resp:
-                    if resp.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                output = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                raise RuntimeError(f"app did not start:\n{output[-3000:]}")
-            time.sleep(0.3)
-        yield base
+        _wait_until_healthy(proc, base, log, timeout)
+        yield proc, base
     finally:
-        proc.terminate()
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        log.close()
+
+
+def _wait_until_healthy(proc: subprocess.Popen[bytes], base: str, log: IO[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as resp:
+                if resp.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            log.seek(0)
+            raise RuntimeError(f"app did not start:\n{log.read().decode(errors='replace')[-3000:]}")
+        time.sleep(0.2)
+
+
+@contextmanager
+def running_app(db_path: Path, port: int | None = None, timeout: float = 60.0) -> Iterator[str]:
+    """Yield the base URL of a fresh app server using `db_path`; stop it afterwards."""
+    with app_process(db_path, port, timeout) as (_, base):
+        yield base

@@ -10,29 +10,25 @@ each unacknowledged note with its `client_id` stores it exactly once.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
 
-from tests.appserver import ROOT, free_port
+from tests.appserver import app_process
 from workshop import actions, storage
+from workshop.steps import DIMENSION_KEYS
 
 WRITERS = 30
 VOTE_BUDGET = 20
 STORM_BEFORE_KILL = 1.5  # seconds of acknowledged writes before the kill
-DIMENSIONS = ("product", "platform", "organisation")
 # Far above the storm's rate, so the storm is not throttled (the limits have their own tests).
 LIMITS = {
     "WORKSHOP_LIMIT_NOTES_PER_MINUTE": "100000",
@@ -41,60 +37,9 @@ LIMITS = {
 }
 
 
-@contextmanager
-def killable_app(db_path: Path, timeout: float = 40.0) -> Iterator[tuple[subprocess.Popen, str]]:
-    """Like `tests.appserver.running_app`, but hands out the process so a test can SIGKILL it."""
-    port = free_port()
-    env = {**os.environ, "WORKSHOP_DB": str(db_path), **LIMITS}
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as resp:
-                    if resp.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError(f"app did not start:\n{log.read().decode(errors='replace')[-3000:]}")
-            time.sleep(0.2)
-        yield proc, base
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        log.close()
+def killable_app(db_path: Path) -> AbstractContextManager[tuple[subprocess.Popen[bytes], str]]:
+    """The app with the storm's limits, handing out the process so the test can SIGKILL it."""
+    return app_process(db_path, timeout=40.0, env=LIMITS)
 
 
 @dataclass
@@ -131,7 +76,7 @@ def writer(storm: Storm, base: str, index: int, token: str, targets: list[int]) 
                 return
             body = {
                 "token": token,
-                "dimension": DIMENSIONS[n % 3],
+                "dimension": DIMENSION_KEYS[n % len(DIMENSION_KEYS)],
                 "text": f"crash note {index}-{n}",
                 "client_id": f"crash-{index}-{n}",
             }

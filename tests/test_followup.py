@@ -204,6 +204,7 @@ OPEN_OR_READ = {
     "is_facilitator",
     "is_leader",
     "votes_left",
+    "votes_left_of",
     "record_checkin",
 }
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -21,10 +20,9 @@ from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from tests.helpers import NOW
-from workshop import actions, live, storage
+from tests.test_live import Room, live_channel
+from workshop import live
 from workshop.fairuse import FairUse
-from workshop.hub import Hub
 from workshop.state import normalise_code
 
 FUZZ_POSTS = settings(
@@ -43,32 +41,6 @@ FULL_DUMP_EVERY = 10  # refused requests between two full dumps (the data_versio
 
 
 # --- the two rooms ---------------------------------------------------------------------------
-
-
-@dataclass
-class Room:
-    code: str
-    key: str
-    wid: int
-    ann: str
-    bo: str
-    b1: int
-    b2: int
-    impact: int
-    initiative: int
-
-
-def make_room(db, title: str) -> Room:
-    created = actions.create_workshop(db, title, "Acme", "scaleup", now=NOW)
-    code = created.code
-    ann = actions.join(db, code, "Ann", now=NOW).token
-    bo = actions.join(db, code, "Bo", now=NOW).token
-    b1 = actions.add_bottleneck(db, code, ann, "platform", "Incidents eat the sprint", now=NOW)
-    b2 = actions.add_bottleneck(db, code, bo, "product", "No SSO for enterprise", now=NOW)
-    impact = actions.add_impact(db, code, ann, b1, "throughput", "worse", 4, "Firefighting", now=NOW)
-    initiative = actions.add_initiative(db, code, bo, "Introduce SLOs", [b1, b2], now=NOW)
-    wid = int(storage.workshop_by_code(db, code)["id"])
-    return Room(code, created.facilitator_key, wid, ann, bo, b1, b2, impact, initiative)
 
 
 class Fuzz:
@@ -100,16 +72,8 @@ class Fuzz:
 
 @pytest.fixture
 def fz(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKSHOP_DB", str(tmp_path / "fuzz.db"))
-    monkeypatch.setattr(
-        live, "HUB", Hub(build=lambda code: live.build_state(live._db(), code), read_versions=live._read_versions)
-    )
-    monkeypatch.setattr(live, "FAIR", FairUse())
-    db = storage.connect(tmp_path / "fuzz.db")
-    rooms = make_room(db, "Workshop A"), make_room(db, "Workshop B")
-    with TestClient(Starlette(routes=live.ROUTES)) as client:
-        yield Fuzz(client, db, *rooms)
-    db.close()
+    with live_channel(tmp_path / "fuzz.db", monkeypatch) as parts:
+        yield Fuzz(*parts)
 
 
 # --- strategies --------------------------------------------------------------------------------

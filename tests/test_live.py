@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -162,18 +165,27 @@ def fill(template: Any, room: Room, ids: Room | None = None) -> Any:
     return template
 
 
-@pytest.fixture
-def lv(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKSHOP_DB", str(tmp_path / "x.db"))
+@contextmanager
+def live_channel(path: Path, monkeypatch) -> Iterator[tuple[TestClient, Any, Room, Room]]:
+    """The live routes on a fresh database with their own hub and limits, and two rooms A and B."""
+    monkeypatch.setenv("WORKSHOP_DB", str(path))
     monkeypatch.setattr(
         live, "HUB", Hub(build=lambda code: live.build_state(live._db(), code), read_versions=live._read_versions)
     )
     monkeypatch.setattr(live, "FAIR", FairUse())
-    db = storage.connect(tmp_path / "x.db")
+    db = storage.connect(path)
     rooms = make_room(db, "Workshop A"), make_room(db, "Workshop B")
-    with TestClient(Starlette(routes=live.ROUTES)) as client:
-        yield Live(client, db, *rooms)
-    db.close()
+    try:
+        with TestClient(Starlette(routes=live.ROUTES)) as client:
+            yield client, db, *rooms
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def lv(tmp_path, monkeypatch):
+    with live_channel(tmp_path / "x.db", monkeypatch) as parts:
+        yield Live(*parts)
 
 
 def one_line(response) -> str:

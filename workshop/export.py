@@ -17,7 +17,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import checklist
-from .decide import QUESTIONS
 from .errors import ImportRefused
 from .scoring import CRITERIA
 from .state import Initiative, Snapshot, load
@@ -452,7 +451,3 @@ def markdown(snapshot: Snapshot, now: float | None = None) -> str:
 
 def export_markdown(db: Database, code: str, now: float | None = None) -> str:
     return markdown(load(db, code), now)
-
-
-def question_text(key: str) -> str:
-    return next(q.text for q in QUESTIONS if q.key == key)

@@ -65,11 +65,6 @@ def priority(value: float | None) -> str:
     return f"{rounded(float(value), PRIORITY_PLACES):.{PRIORITY_PLACES}f}"
 
 
-def measure_value(value: float | None) -> float | None:
-    """A median, baseline, target or measured value as stored in tables."""
-    return None if _missing(value) else rounded(float(value), MEASURE_PLACES)
-
-
 def measure(value: float | None, unit: str = "") -> str:
     """A median, baseline, target or measured value: 40 · 7.5 · 1,200 pages/week."""
     if _missing(value):

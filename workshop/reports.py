@@ -742,14 +742,6 @@ def render_png(chart: Any) -> bytes | str:
         return f"(This chart could not be drawn: {exc})"
 
 
-def warm_up() -> None:
-    """Start the chart renderer ahead of the first PDF (it takes ~0.5 s once per process).
-
-    An app can call this in a background thread at start-up; nothing else depends on it.
-    """
-    vl_convert.vegalite_to_png('{"mark": "point", "width": 10, "height": 10}', scale=1)
-
-
 # --- PDF: sections ---------------------------------------------------------------------------
 # One function per section of the `summary` model, in the order leaders read it.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -219,7 +220,7 @@ def participant_view(db: Database, code: str, token: Any) -> Data:
         "participant_id": pid,
         "name": participant["name"],
         "votes": {str(k): v for k, v in storage.my_votes(db, wid, pid).items()},
-        "votes_left": max(0, actions.votes_left(db, code, token)),
+        "votes_left": max(0, actions.votes_left_of(db, workshop, participant)),
         "refunded": storage.refunded_votes(db, wid, pid),
         "scores": {
             str(r["initiative_id"]): {c: r[c] for c in scoring.CRITERIA}
@@ -236,6 +237,7 @@ def participant_view(db: Database, code: str, token: Any) -> Data:
 # --- the vocabulary --------------------------------------------------------------------
 
 
+@cache
 def vocabulary() -> Data:
     """Every list and limit the phone needs, from their one definition in `workshop/`."""
     return {

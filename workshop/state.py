@@ -12,7 +12,7 @@ from .decide import QUESTION_KEYS, Recommendation, recommend
 from .errors import no_workshop
 from .followup import Track, day_of, track
 from .scoring import Aggregate, aggregate_all, rank
-from .steps import DIMENSION_KEYS, STEPS, Step, step_by_key
+from .steps import DIMENSION_KEYS, Step, step_by_key
 from .timer import Timer
 
 Row = dict[str, Any]
@@ -248,7 +248,3 @@ def _group(rows: list[Row], key: str = "initiative_id") -> dict[int, list[Row]]:
 def normalise_code(code: str) -> str:
     """Join codes are case-insensitive and tolerate spaces and dashes."""
     return "".join(ch for ch in str(code).upper() if ch.isalnum())
-
-
-def step_titles() -> list[str]:
-    return [f"{s.number}. {s.title}" for s in STEPS]

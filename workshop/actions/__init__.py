@@ -23,6 +23,7 @@ from .board import (
     unvote,
     vote,
     votes_left,
+    votes_left_of,
     withdraw_impact,
 )
 from .followthrough import delete_checkin, issue_leader_link, record_checkin, revoke_leader_link
@@ -97,6 +98,7 @@ __all__ = [
     "vote",
     "unvote",
     "votes_left",
+    "votes_left_of",
     "edit_bottleneck",
     "hide_bottleneck",
     "merge_bottlenecks",

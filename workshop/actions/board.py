@@ -57,12 +57,12 @@ def vote(db: Database, code: str, token: str, bottleneck_id: int, now: float | N
     if row["hidden"]:
         raise InvalidInput("That bottleneck is hidden.")
     with storage.change(db, workshop["id"]):
-        if _left(db, workshop, participant) <= 0:
+        if votes_left_of(db, workshop, participant) <= 0:
             raise BudgetExhausted(
                 f"You have used all {workshop['vote_budget']} of your votes; take one back to move it."
             )
         storage.insert_vote(db, workshop["id"], row["id"], participant["id"], _now(now))
-        return _left(db, workshop, participant)
+        return votes_left_of(db, workshop, participant)
 
 
 def unvote(db: Database, code: str, token: str, bottleneck_id: int) -> int:
@@ -74,17 +74,17 @@ def unvote(db: Database, code: str, token: str, bottleneck_id: int) -> int:
     with storage.change(db, workshop["id"]):
         if not storage.delete_one_vote(db, workshop["id"], row["id"], participant["id"]):
             raise InvalidInput("You have no vote on that bottleneck to take back.")
-        return _left(db, workshop, participant)
+        return votes_left_of(db, workshop, participant)
 
 
 def votes_left(db: Database, code: str, token: str) -> int:
     """The dots this participant can still spend (read by the phone's own view)."""
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
-    return _left(db, workshop, participant)
+    return votes_left_of(db, workshop, participant)
 
 
-def _left(db: Database, workshop: Row, participant: Row) -> int:
+def votes_left_of(db: Database, workshop: Row, participant: Row) -> int:
     """The one count of dots left: the budget less the votes that count (hidden notes refund theirs)."""
     return int(workshop["vote_budget"]) - storage.votes_used(db, workshop["id"], participant["id"])
 
