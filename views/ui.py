@@ -381,14 +381,6 @@ def facilitator_sidebar(ctx: Context) -> None:
         _end_controls(ctx)
 
 
-def participant_sidebar(ctx: Context) -> None:
-    with st.sidebar:
-        if ctx.participant:
-            st.text(f"You are {ctx.participant['name']}")
-            st.caption("Keep this tab: its link remembers you, even after a refresh.")
-        st.text(f"Workshop {ctx.code}")
-
-
 def tracks_table(frame: Any) -> None:
     """Owned initiatives with a progress bar (the summary and the portfolio show the same table)."""
     st.dataframe(
