@@ -12,6 +12,7 @@ import pytest
 
 from tests.helpers import NOW, version
 from workshop import actions, export, followup, storage
+from workshop.demo import create_demo
 from workshop.errors import InputLocked, InvalidInput, NotAllowed, NotFound
 from workshop.state import load
 
@@ -143,8 +144,14 @@ def _writes(db, code: str, cred: str) -> dict:
     i, i2 = s.plan[0], s.plan[-1]
     impact = s.impacts[-1]["id"]
     answers = i.decision["answers"]
+    earlier = [c.initiative_id for c in s.commitments] or [1]
+    owner = s.tracks[0].owner
     return {
         "facilitator_token": lambda: actions.facilitator_token(db, code, cred),
+        "issue_owner_link": lambda: actions.issue_owner_link(db, code, cred, owner),
+        "revoke_owner_link": lambda: actions.revoke_owner_link(db, code, cred, owner),
+        "set_reviewing": lambda: actions.set_reviewing(db, code, cred, False),
+        "review_commitment": lambda: actions.review_commitment(db, code, cred, earlier[0], "carry", "Half-way"),
         "rename": lambda: actions.rename(db, code, cred, "Leader"),
         "add_bottleneck": lambda: actions.add_bottleneck(db, code, cred, "platform", "From a leader"),
         "vote": lambda: actions.vote(db, code, cred, b),
@@ -206,6 +213,8 @@ OPEN_OR_READ = {
     "votes_left",
     "votes_left_of",
     "record_checkin",
+    "has_commitments",
+    "owner_page",
 }
 
 
@@ -270,14 +279,31 @@ WRITE_NAMES = (
     "answer_question",
     "pick_choice",
     "volunteer",
+    "issue_owner_link",
+    "revoke_owner_link",
+    "set_reviewing",
+    "review_commitment",
 )
+REVIEW_ACTIONS = ("set_reviewing", "review_commitment")
 
 
+def _reviewing(db, demo) -> None:
+    """Make the demo a workshop that reviews an earlier one of its organisation (for the control)."""
+    create_demo(db, now=NOW - 100 * 86_400)
+    row = storage.workshop_by_code(db, demo.code)
+    with storage.change(db, row["id"]):
+        storage.update_workshop(db, row["id"], review_minutes=10, reviewing=1)
+
+
+@pytest.mark.parametrize("link", ["leader", "owner"])
 @pytest.mark.parametrize("name", WRITE_NAMES)
-def test_a_leader_link_cannot_change_anything(db, demo, name):
+def test_a_leader_or_owner_link_cannot_change_anything(db, demo, name, link):
     actions.reopen_workshop(db, demo.code, demo.facilitator_key)
     actions.go_to_step(db, demo.code, demo.facilitator_key, "prioritise", now=NOW)
+    _reviewing(db, demo)
     token = actions.issue_leader_link(db, demo.code, demo.facilitator_key)
+    if link == "owner":
+        token = actions.issue_owner_link(db, demo.code, demo.facilitator_key, first_owned(db, demo.code).owner)
     checkin = actions.record_checkin(
         db, demo.code, demo.facilitator_key, first_owned(db, demo.code).initiative_id, 30, "on_track", today=LATER
     )
@@ -290,7 +316,10 @@ def test_a_leader_link_cannot_change_anything(db, demo, name):
         call()
     assert export.export_json(db, demo.code, now=NOW) == before
     assert version(db, demo.code) == stamp
-    assert actions.is_leader(db, demo.code, token)
+    if link == "leader":
+        assert actions.is_leader(db, demo.code, token)
+    else:
+        assert actions.owner_page(db, demo.code, token).tracks
 
 
 PARTICIPANT_ACTIONS = {
@@ -318,6 +347,10 @@ def test_the_same_calls_succeed_with_the_right_credential(db, demo, name):
         db, demo.code, demo.facilitator_key, first_owned(db, demo.code).initiative_id, 30, "on_track", today=LATER
     )
     participant = actions.join(db, demo.code, "Someone").token
+    if name in REVIEW_ACTIONS:
+        _reviewing(db, demo)
+    if name == "revoke_owner_link":
+        actions.issue_owner_link(db, demo.code, demo.facilitator_key, first_owned(db, demo.code).owner)
     if name == "unvote":
         actions.vote(db, demo.code, participant, load(db, demo.code).live_bottlenecks[0]["id"])
     if name in ("edit_impact", "withdraw_impact"):  # a participant changes only their own impacts
@@ -525,3 +558,95 @@ def test_the_portfolio_key_is_checked_in_the_domain(db, monkeypatch):
         with pytest.raises(NotAllowed):
             followup.read_portfolio(db, wrong)
     assert len(followup.read_portfolio(db, "k3y")[0]) == 4
+
+
+# --- owner links: the authorisation matrix -----------------------------------------------
+
+
+def _two_owners(db, code):
+    tracks = load(db, code).tracks
+    a = tracks[0]
+    b = next(t for t in tracks if t.owner != a.owner)
+    return a, b
+
+
+def test_an_owner_link_records_a_check_in_on_the_owners_own_initiative(db, demo):
+    a, _ = _two_owners(db, demo.code)
+    token = actions.issue_owner_link(db, demo.code, demo.facilitator_key, a.owner, now=NOW)
+    stamp = version(db, demo.code)
+    actions.record_checkin(
+        db, demo.code, token, a.initiative_id, 31, "at_risk", recorded_by="Someone else", today=LATER
+    )
+    row = load(db, demo.code).initiative(a.initiative_id).checkins[-1]
+    assert (row["value"], row["via"], row["recorded_by"]) == (31, "owner link", a.owner)
+    assert version(db, demo.code) == stamp + 1
+
+
+def test_an_owner_link_cannot_check_in_on_another_owners_initiative(db, demo):
+    a, b = _two_owners(db, demo.code)
+    token = actions.issue_owner_link(db, demo.code, demo.facilitator_key, a.owner)
+    before = export.export_json(db, demo.code, now=NOW)
+    with pytest.raises(NotAllowed, match="your own initiatives only"):
+        actions.record_checkin(db, demo.code, token, b.initiative_id, 31, "on_track", today=LATER)
+    assert export.export_json(db, demo.code, now=NOW) == before
+
+
+def test_an_owner_link_opens_only_its_owners_initiatives(db, demo):
+    a, b = _two_owners(db, demo.code)
+    token = actions.issue_owner_link(db, demo.code, demo.facilitator_key, a.owner)
+    page = actions.owner_page(db, demo.code, token)
+    assert page.owner == a.owner and page.tracks
+    assert {t.owner for t in page.tracks} == {a.owner}
+    assert b.initiative_id not in {t.initiative_id for t in page.tracks}
+
+
+def test_an_owner_link_cannot_read_or_write_another_workshop(db, demo):
+    other = create_demo(db, now=NOW + 60)
+    a, _ = _two_owners(db, demo.code)
+    token = actions.issue_owner_link(db, demo.code, demo.facilitator_key, a.owner)
+    theirs = _two_owners(db, other.code)[0]
+    with pytest.raises(NotAllowed):
+        actions.owner_page(db, other.code, token)
+    with pytest.raises(NotAllowed):
+        actions.record_checkin(db, other.code, token, theirs.initiative_id, 31, "on_track", today=LATER)
+    with pytest.raises(NotFound):  # the other workshop's initiative is not part of this one
+        actions.record_checkin(db, demo.code, token, theirs.initiative_id, 31, "on_track", today=LATER)
+
+
+def test_a_revoked_or_reissued_owner_link_opens_nothing(db, demo):
+    a, _ = _two_owners(db, demo.code)
+    first = actions.issue_owner_link(db, demo.code, demo.facilitator_key, a.owner)
+    second = actions.issue_owner_link(db, demo.code, demo.facilitator_key, a.owner)
+    with pytest.raises(NotAllowed, match="reissued or revoked"):
+        actions.owner_page(db, demo.code, first)
+    with pytest.raises(NotAllowed):
+        actions.record_checkin(db, demo.code, first, a.initiative_id, 31, "on_track", today=LATER)
+    assert actions.owner_page(db, demo.code, second).owner == a.owner
+    actions.revoke_owner_link(db, demo.code, demo.facilitator_key, a.owner)
+    for token in (first, second):
+        with pytest.raises(NotAllowed):
+            actions.owner_page(db, demo.code, token)
+        with pytest.raises(NotAllowed):
+            actions.record_checkin(db, demo.code, token, a.initiative_id, 31, "on_track", today=LATER)
+    with pytest.raises(InvalidInput, match="no owner link"):
+        actions.revoke_owner_link(db, demo.code, demo.facilitator_key, a.owner)
+
+
+def test_an_owner_link_is_not_a_participant_a_leader_or_the_facilitator(db, demo):
+    a, _ = _two_owners(db, demo.code)
+    token = actions.issue_owner_link(db, demo.code, demo.facilitator_key, a.owner)
+    assert actions.identify(db, demo.code, token) is None
+    assert not actions.is_leader(db, demo.code, token)
+    assert not actions.is_facilitator(db, demo.code, token)
+
+
+def test_owner_links_go_only_to_owners_and_are_stored_hashed(db, demo):
+    a, _ = _two_owners(db, demo.code)
+    with pytest.raises(NotFound, match="owns an initiative"):
+        actions.issue_owner_link(db, demo.code, demo.facilitator_key, "Nobody Known")
+    token = actions.issue_owner_link(db, demo.code, demo.facilitator_key, a.owner, now=NOW)
+    dump = "\n".join(str(r) for r in db.query("SELECT * FROM owner_links"))
+    assert token not in dump and actions.hash_secret(token) in dump
+    assert [link["owner"] for link in load(db, demo.code).owner_links] == [a.owner]
+    text = export.export_json(db, demo.code) + export.export_markdown(db, demo.code)
+    assert token not in text and actions.hash_secret(token) not in text

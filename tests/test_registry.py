@@ -93,6 +93,7 @@ SAME_SPELLING: dict[str, str] = {
     "workshop/actions": "table and column names (bottlenecks, organisation)",
     "workshop/state.py": "the workshop's organisation column",
     "workshop/followup.py": "the workshop's organisation column",
+    "workshop/commitments.py": "the workshop's organisation column",
     "workshop/cli.py": "the workshop's organisation column",
     "workshop/live.py": "live route names (bottlenecks)",
     "workshop/fairuse.py": "live route names (bottlenecks)",

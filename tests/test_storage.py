@@ -27,6 +27,8 @@ TABLES = {
     "volunteers",
     "checkins",
     "settings",
+    "owner_links",
+    "reviews",
     "_sqlite_migrations",
 }
 

@@ -29,6 +29,8 @@ Row = dict[str, Any]
 STATUSES: dict[str, str] = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
 STATUS_COLOURS: dict[str, str] = {"on_track": "#1b7837", "at_risk": "#e08214", "off_track": "#b2182b"}
 NOT_CHECKED = "Not checked in yet"
+# Who recorded a check-in: the facilitator, a holder of the leader link, or the owner's own link.
+FACILITATOR, LEADER_LINK, OWNER_LINK = VIAS = ("facilitator", "leader link", "owner link")
 PORTFOLIO_KEY_ENV = "WORKSHOP_PORTFOLIO_KEY"
 
 

@@ -28,7 +28,7 @@ from .actions import hash_secret
 from .decide import CHOICES, QUESTION_KEYS, QUESTIONS, validate_answers
 from .errors import ImportRefused, InvalidInput
 from .export import READABLE_FORMATS
-from .followup import STATUSES, progress
+from .followup import STATUSES, VIAS, progress
 from .scoring import CRITERIA, has_cycle, validate_score
 from .state import normalise_code
 from .steps import (
@@ -61,7 +61,6 @@ MAX_IMPORT_BYTES = 5_000_000
 TIMER_STATES: tuple[str, ...] = get_args(TimerStateName)
 CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 CODE_MIN, CODE_MAX = 4, 12
-VIAS = ("facilitator", "leader link")
 # Timestamps from 1970 to 9000: every reader (day_of, fromtimestamp, the sheets) can show them.
 TIMESTAMP_MIN = 0.0
 TIMESTAMP_MAX = datetime(9000, 1, 1, tzinfo=UTC).timestamp()

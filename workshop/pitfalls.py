@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .commitments import too_often
 from .decide import _REWRITE
 from .state import Snapshot
-from .steps import PLATFORM, STEPS
+from .steps import CARRY_WARNING, PLATFORM, STEPS
 
 # The dimensions and steps the rules below look at, named by their place in `steps.py`
 # (tests/test_pitfalls.py checks they are the platform dimension and the owners step).
@@ -34,6 +35,13 @@ def pitfalls(snapshot: Snapshot) -> list[str]:
         found.append("Scaling chaos: one person owns three or more initiatives; spread ownership or cut scope.")
     if len(snapshot.decided) > len(owners) and snapshot.current_step.key == OWNERS_STEP:
         found.append("More decided initiatives than owners: every decision needs its own DRI.")
+    stuck = [i.title for i in snapshot.initiatives if too_often(i.carried_times)]
+    if stuck:
+        found.append(
+            "Carried over again and again: "
+            + "; ".join(stuck)
+            + f" — carried {CARRY_WARNING} times or more. Cut its scope, change its owner, or drop it."
+        )
     rewrites = [i.title for i in snapshot.initiatives if _REWRITE.search(f"{i.title} {i.description}")]
     if rewrites:
         found.append("Big-bang rewrite: " + "; ".join(rewrites) + ". Favour incremental modernisation.")

@@ -8,11 +8,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import storage
+from .commitments import Commitment, open_commitments
 from .decide import QUESTION_KEYS, Recommendation, recommend
 from .errors import no_workshop
 from .followup import Track, day_of, track
 from .scoring import Aggregate, aggregate_all, rank
-from .steps import DIMENSION_KEYS, Step, step_by_key
+from .steps import DIMENSION_KEYS, STEPS, Step, step_by_key
 from .timer import Timer
 
 Row = dict[str, Any]
@@ -41,6 +42,14 @@ class Initiative:
     answers: dict[str, str] = field(default_factory=dict)
     picks: list[Row] = field(default_factory=list)
     volunteer_ids: list[int] = field(default_factory=list)
+    carried_from_code: str | None = None  # the workshop a carried-over initiative came from
+    carried_from_title: str | None = None
+    carried_times: int = 0  # how many reviews in a row carried it over (0: new in this workshop)
+    review: Row | None = None  # how a later workshop concluded it, once owned
+
+    @property
+    def carried(self) -> bool:
+        return self.carried_times > 0
 
     @property
     def proposal(self) -> Recommendation | None:
@@ -63,6 +72,8 @@ class Snapshot:
     scores: list[Row]
     initiatives: list[Initiative]
     checkins: list[Row] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)  # the earlier ones this one reviews
+    owner_links: list[Row] = field(default_factory=list)  # owners holding a live link, and since when
 
     @property
     def id(self) -> int:
@@ -166,6 +177,11 @@ class Snapshot:
         ]
 
     @property
+    def reviewing(self) -> bool:
+        """Step 1 opens with the review of earlier commitments, and it is on now."""
+        return bool(self.workshop["review_minutes"] and self.workshop["reviewing"]) and self.current_step == STEPS[0]
+
+    @property
     def leader_link_active(self) -> bool:
         return bool(self.workshop.get("leader_hash"))
 
@@ -199,6 +215,7 @@ def load(db: Database, code: str) -> Snapshot:
     answers = storage.answers(db, workshop_id)
     picks_of = _group(storage.picks(db, workshop_id))
     volunteers_of = _group(storage.volunteers(db, workshop_id))
+    reviews = {r["initiative_id"]: r for r in storage.reviews(db, workshop_id)}
     rows = storage.initiatives(db, workshop_id)
     order = rank(rows, aggregates, workshop["scoring"])
     initiatives = []
@@ -223,6 +240,10 @@ def load(db: Database, code: str) -> Snapshot:
                 answers=answers.get(row["id"]) or dict((decisions.get(row["id"]) or {}).get("answers", {})),
                 picks=picks_of.get(row["id"], []),
                 volunteer_ids=[v["participant_id"] for v in volunteers_of.get(row["id"], [])],
+                carried_from_code=row["carried_from_code"],
+                carried_from_title=row["carried_from_title"],
+                carried_times=row["carried_times"],
+                review=reviews.get(row["id"]),
             )
         )
     return Snapshot(
@@ -235,7 +256,16 @@ def load(db: Database, code: str) -> Snapshot:
         scores=scores,
         initiatives=initiatives,
         checkins=checkins,
+        commitments=commitments_of(db, workshop) if workshop["review_minutes"] else [],
+        owner_links=storage.owner_links(db, workshop_id),
     )
+
+
+def commitments_of(db: Database, workshop: Row) -> list[Commitment]:
+    """The earlier commitments a workshop reviews (its organisation's, held before it)."""
+    rows = storage.earlier_owned(db, workshop)
+    checkins = storage.checkins_of(db, [r["initiative_id"] for r in rows])
+    return open_commitments(workshop, rows, checkins)
 
 
 def _group(rows: list[Row], key: str = "initiative_id") -> dict[int, list[Row]]:

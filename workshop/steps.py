@@ -336,3 +336,29 @@ METHOD_KEYS: tuple[str, ...] = tuple(m.key for m in METHODS)
 def method_by_key(key: str) -> Method:
     """Look a ranking method up by key; unknown keys are a programming error."""
     return by_key(METHODS, key)
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the room concludes about one of last time's commitments at the next workshop."""
+
+    key: str
+    title: str
+    acted: str  # how the earlier workshop's follow-through words it ("Carried over to XYZ")
+
+
+REVIEWS: tuple[Review, ...] = (
+    Review("done", "Done", "Done"),
+    Review("carry", "Carry over", "Carried over"),
+    Review("drop", "Drop", "Dropped"),
+)
+REVIEW_KEYS: tuple[str, ...] = tuple(r.key for r in REVIEWS)
+# The review of last time's commitments opens step 1 when an organisation has earlier workshops.
+REVIEW_MINUTES = 10
+# Carried over this many times, an initiative is flagged as a pitfall: it keeps not happening.
+CARRY_WARNING = 3
+
+
+def review_by_key(key: str) -> Review:
+    """Look a review outcome up by key; unknown keys are a programming error."""
+    return by_key(REVIEWS, key)

@@ -233,6 +233,42 @@ def _settings(db: Database) -> None:
     )
 
 
+@migrations(name="0005_decisions_that_stick")
+def _decisions_that_stick(db: Database) -> None:
+    """Owners' own links, the review of an organisation's earlier commitments at its next
+    workshop, and initiatives carried over from one workshop to the next.
+
+    A carried initiative names its origin by workshop code and title (not by row id), so an
+    export stays self-contained; `reviews.carried_to` is this database's own link to the copy.
+    """
+    _run_statements(
+        db,
+        """
+        ALTER TABLE workshops ADD COLUMN review_minutes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE workshops ADD COLUMN reviewing INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE initiatives ADD COLUMN carried_from_code TEXT;
+        ALTER TABLE initiatives ADD COLUMN carried_from_title TEXT;
+        ALTER TABLE initiatives ADD COLUMN carried_times INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE owner_links (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            owner TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            issued_at REAL NOT NULL,
+            PRIMARY KEY (workshop_id, owner)
+        );
+        CREATE TABLE reviews (
+            initiative_id INTEGER PRIMARY KEY REFERENCES initiatives(id) ON DELETE CASCADE,
+            reviewed_in TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            reviewed_at REAL NOT NULL,
+            carried_to INTEGER REFERENCES initiatives(id) ON DELETE SET NULL
+        );
+        CREATE INDEX reviews_carried_to ON reviews(carried_to);
+        """,
+    )
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run DDL one statement at a time: `executescript` would commit mid-migration."""
     for statement in script.split(";"):
@@ -281,7 +317,17 @@ def _new_id(cursor: sqlite3.Cursor) -> int:
 
 # The tables whose rows belong to one initiative (and through it to a workshop); `dependencies`
 # names two initiatives and is handled beside them.
-_INITIATIVE_TABLES = ("initiative_links", "scores", "decisions", "owners", "checkins", "answers", "picks", "volunteers")
+_INITIATIVE_TABLES = (
+    "initiative_links",
+    "scores",
+    "decisions",
+    "owners",
+    "checkins",
+    "answers",
+    "picks",
+    "volunteers",
+    "reviews",
+)
 
 
 def _one(db: Database, sql: str, params: tuple | list = ()) -> Row | None:
@@ -317,10 +363,10 @@ def _quoted(names: tuple[str, ...], template: str = '"{0}"') -> str:
 def _upsert(db: Database, table: str, key: tuple[str, ...], columns: tuple[str, ...], row: Row) -> None:
     """Insert `row` into `table`, or overwrite `columns` of the row already there under `key`.
 
-    Scores, decisions, picks and owners each keep one row per key and are written the same way;
+    Scores, decisions, picks, owners and reviews each keep one row per key and are written the same way;
     the statement is built once here, with every identifier quoted.
     """
-    assert table in ("scores", "decisions", "picks", "owners")
+    assert table in ("scores", "decisions", "picks", "owners", "reviews")
     names = (*key, *columns)
     changes = _quoted(columns, '"{0}" = excluded."{0}"')
     db.execute(
@@ -346,10 +392,19 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
     with db.atomic():
         cursor = db.execute(
             "INSERT INTO workshops (code, title, organisation, stage, key_hash, created_at, "
-            "current_step, vote_budget, scoring, locked, observability_confirmed, ended_at, version) "
-            "VALUES (:code, :title, :organisation, :stage, :key_hash, :created_at, :current_step, "
-            ":vote_budget, :scoring, :locked, :observability_confirmed, :ended_at, 1)",
-            {"scoring": "roi", "locked": 0, "observability_confirmed": 0, "ended_at": None, **row},
+            "current_step, vote_budget, scoring, locked, observability_confirmed, ended_at, review_minutes, "
+            "reviewing, version) VALUES (:code, :title, :organisation, :stage, :key_hash, :created_at, "
+            ":current_step, :vote_budget, :scoring, :locked, :observability_confirmed, :ended_at, "
+            ":review_minutes, :reviewing, 1)",
+            {
+                "scoring": "roi",
+                "locked": 0,
+                "observability_confirmed": 0,
+                "ended_at": None,
+                "review_minutes": 0,
+                "reviewing": 0,
+                **row,
+            },
         )
         workshop_id = _new_id(cursor)
         for position, timer in enumerate(timers):
@@ -660,11 +715,25 @@ def insert_initiative(
     created_at: float,
     position: int | None = None,
     client_id: str | None = None,
+    carried: Row | None = None,
 ) -> int:
+    """One initiative; `carried` names where a carried-over one came from (code, title, times)."""
+    origin = carried or {"code": None, "title": None, "times": 0}
     cursor = db.execute(
         "INSERT INTO initiatives (workshop_id, participant_id, title, description, position, created_at, "
-        "client_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [workshop_id, participant_id, title, description, position, created_at, client_id],
+        "client_id, carried_from_code, carried_from_title, carried_times) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            workshop_id,
+            participant_id,
+            title,
+            description,
+            position,
+            created_at,
+            client_id,
+            origin["code"],
+            origin["title"],
+            origin["times"],
+        ],
     )
     return _new_id(cursor)
 
@@ -876,6 +945,78 @@ def portfolio_checkins(db: Database) -> list[Row]:
         "SELECT c.* FROM checkins c JOIN owners o ON o.initiative_id = c.initiative_id "
         "ORDER BY c.initiative_id, c.checked_on, c.id",
     )
+
+
+# --- owner links ---------------------------------------------------------------------
+
+
+def set_owner_link(db: Database, workshop_id: int, owner: str, token_hash: str, issued_at: float) -> None:
+    """Issue (or reissue, replacing the earlier hash) one owner's link in a workshop."""
+    db.execute(
+        "INSERT INTO owner_links (workshop_id, owner, token_hash, issued_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (workshop_id, owner) DO UPDATE SET token_hash = excluded.token_hash, "
+        "issued_at = excluded.issued_at",
+        [workshop_id, owner, token_hash, issued_at],
+    )
+
+
+def delete_owner_link(db: Database, workshop_id: int, owner: str) -> bool:
+    cursor = db.execute("DELETE FROM owner_links WHERE workshop_id = ? AND owner = ?", [workshop_id, owner])
+    return cursor.rowcount > 0
+
+
+def owner_link(db: Database, workshop_id: int, token_hash: str) -> Row | None:
+    return _one(db, "SELECT * FROM owner_links WHERE workshop_id = ? AND token_hash = ?", [workshop_id, token_hash])
+
+
+def owner_links(db: Database, workshop_id: int) -> list[Row]:
+    """Who holds a live owner link (never the hashes' tokens, which are not kept)."""
+    return _all(db, "SELECT owner, issued_at FROM owner_links WHERE workshop_id = ? ORDER BY owner", [workshop_id])
+
+
+# --- reviews of earlier commitments --------------------------------------------------
+
+
+def bump(db: Database, workshop_id: int) -> None:
+    """Bump another workshop's version inside a change: a review writes to an earlier workshop."""
+    db.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [workshop_id])
+
+
+def earlier_owned(db: Database, workshop: Row) -> list[Row]:
+    """Owned initiatives of workshops held before this one (any organisation: the caller
+    matches it), each with its review if it has one, oldest workshop first."""
+    return _all(
+        db,
+        "SELECT o.*, i.title, i.workshop_id, i.carried_times, w.code, w.title AS workshop_title, "
+        "w.organisation, w.created_at AS workshop_created_at, r.reviewed_in, r.outcome, r.reason, "
+        "r.reviewed_at, r.carried_to "
+        "FROM owners o JOIN initiatives i ON i.id = o.initiative_id JOIN workshops w ON w.id = i.workshop_id "
+        "LEFT JOIN reviews r ON r.initiative_id = i.id "
+        "WHERE w.id != ? AND w.created_at < ? "
+        "ORDER BY w.created_at, w.id, COALESCE(i.position, 1e9), i.id",
+        [workshop["id"], workshop["created_at"]],
+    )
+
+
+def checkins_of(db: Database, initiative_ids: list[int]) -> list[Row]:
+    """The check-ins of some initiatives (of any workshop), oldest first."""
+    if not initiative_ids:
+        return []
+    marks = ", ".join("?" for _ in initiative_ids)
+    return _all(
+        db,
+        f"SELECT * FROM checkins WHERE initiative_id IN ({marks}) ORDER BY initiative_id, checked_on, id",
+        initiative_ids,
+    )
+
+
+def upsert_review(db: Database, row: Row) -> None:
+    _upsert(db, "reviews", ("initiative_id",), ("reviewed_in", "outcome", "reason", "reviewed_at", "carried_to"), row)
+
+
+def reviews(db: Database, workshop_id: int) -> list[Row]:
+    """How a later workshop concluded this workshop's commitments."""
+    return _of_initiatives(db, "reviews", workshop_id, ("initiative_id",))
 
 
 # --- settings ------------------------------------------------------------------------

@@ -4,8 +4,9 @@ Pages call exactly one of these per action (`actions.add_bottleneck(...)`). Faci
 actions check the facilitator key here, not in the UI; participant actions check the
 participant's token; every change is one transaction that bumps the workshop's version.
 The modules split the actions by area: `auth` (who is acting), `room` (creating, joining,
-timers, steps, end), `board` (steps 1–2), `plan` (steps 3–5), `followthrough` (leader
-links and check-ins). This package's `__all__` is the public surface.
+timers, steps, end), `review` (last time's commitments, opening step 1), `board` (steps 1–2),
+`plan` (steps 3–5), `followthrough` (leader and owner links, check-ins). This package's
+`__all__` is the public surface.
 """
 
 from __future__ import annotations
@@ -26,7 +27,16 @@ from .board import (
     votes_left_of,
     withdraw_impact,
 )
-from .followthrough import delete_checkin, issue_leader_link, record_checkin, revoke_leader_link
+from .followthrough import (
+    OwnerPage,
+    delete_checkin,
+    issue_leader_link,
+    issue_owner_link,
+    owner_page,
+    record_checkin,
+    revoke_leader_link,
+    revoke_owner_link,
+)
 from .plan import (
     add_dependency,
     add_initiative,
@@ -44,6 +54,7 @@ from .plan import (
     set_sequence,
     volunteer,
 )
+from .review import has_commitments, review_commitment, set_reviewing
 from .room import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -126,4 +137,11 @@ __all__ = [
     "revoke_leader_link",
     "record_checkin",
     "delete_checkin",
+    "OwnerPage",
+    "issue_owner_link",
+    "revoke_owner_link",
+    "owner_page",
+    "has_commitments",
+    "set_reviewing",
+    "review_commitment",
 ]

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from .. import storage
 from ..errors import InputLocked, NotAllowed, NotFound, no_workshop
+from ..followup import FACILITATOR, LEADER_LINK, OWNER_LINK
 from ..state import normalise_code
 from ..steps import CLIENT_ID_MAX
 from ..text import clean_text
@@ -76,26 +77,44 @@ def _open(workshop: Row) -> None:
         raise InputLocked("The facilitator has locked input for the moment.")
 
 
-def _follower(db: Database, code: str, credential: str | None) -> tuple[Row, str]:
-    """The workshop and who is acting ("facilitator" or "leader link") for follow-through.
+def _not_ended(workshop: Row) -> None:
+    if workshop["ended_at"] is not None:
+        raise InputLocked("The workshop has ended; reopen it to run the clock again.")
 
-    The leader link opens the summary and may add check-ins; it is refused by every
-    other action because it is neither the key, a facilitator device nor a participant.
+
+def _follower(db: Database, code: str, credential: str | None) -> tuple[Row, str, str | None]:
+    """The workshop, who is acting and, for an owner link, whose initiatives it covers.
+
+    Follow-through accepts the facilitator, the leader link and an owner's own link; every
+    other action refuses the two links because they are neither the key, a facilitator device
+    nor a participant. An owner link is scoped to one owner's initiatives (the third value).
     """
     workshop = _workshop(db, code)
     if credential:
         digest = hash_secret(str(credential).strip())
         if workshop["leader_hash"] and hmac.compare_digest(digest, workshop["leader_hash"]):
-            return workshop, "leader link"
+            return workshop, LEADER_LINK, None
+        link = storage.owner_link(db, workshop["id"], digest)
+        if link is not None:
+            return workshop, OWNER_LINK, str(link["owner"])
         if _holds_facilitator_key(db, workshop, credential):
-            return workshop, "facilitator"
-    raise NotAllowed("Only the facilitator or a holder of the current leader link can record check-ins.")
+            return workshop, FACILITATOR, None
+    raise NotAllowed("Only the facilitator, a leader link or the owner's own link can record check-ins.")
+
+
+def _owner_link(db: Database, code: str, token: str | None) -> tuple[Row, str]:
+    """The workshop and the owner whose current link `token` is (revoked links open nothing)."""
+    workshop = _workshop(db, code)
+    link = storage.owner_link(db, workshop["id"], hash_secret(str(token).strip())) if token else None
+    if link is None:
+        raise NotAllowed("This owner link is not valid: it may have been reissued or revoked. Ask the facilitator.")
+    return workshop, str(link["owner"])
 
 
 def is_leader(db: Database, code: str, token: str | None) -> bool:
     """True if `token` is this workshop's current (not revoked) leader link."""
     try:
-        return _follower(db, code, token)[1] == "leader link"
+        return _follower(db, code, token)[1] == LEADER_LINK
     except (NotAllowed, NotFound):
         return False
 

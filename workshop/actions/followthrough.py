@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
 from sqlite_utils import Database
 
 from .. import followup, storage
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, NotAllowed, NotFound
+from ..state import load
 from ..steps import ID_MAX, NOTE_MAX, OWNER_MAX
 from ..text import clean_int, clean_number, clean_text
-from .auth import _facilitator, _follower, _now, hash_secret
+from .auth import _facilitator, _follower, _now, _owner_link, hash_secret
 from .plan import _initiative
 
 
@@ -58,9 +60,11 @@ def record_checkin(
     now: float | None = None,
 ) -> int:
     """An owner reports the metric's value, a status and a note; works after the workshop ended."""
-    workshop, via = _follower(db, code, credential)
+    workshop, via, scope = _follower(db, code, credential)
     row = _initiative(db, workshop, initiative_id)
     owner = storage.owner(db, row["id"])
+    if scope is not None and (owner is None or owner["owner"] != scope):
+        raise NotAllowed("Your owner link covers your own initiatives only.")
     if owner is None:
         raise InvalidInput("This initiative has no owner and metric yet: assign them in step 5 first.")
     measured = clean_number(value, "Metric value")
@@ -68,6 +72,8 @@ def record_checkin(
         raise InvalidInput("Choose a status: on track, at risk or off track.")
     clean_note = clean_text(note, "Note", max_len=NOTE_MAX, required=False)
     who = clean_text(recorded_by, "Recorded by", max_len=OWNER_MAX, required=False) or owner["owner"]
+    if scope is not None:
+        who = scope  # an owner's own link speaks for that owner
     today = today or date.fromtimestamp(_now(now))
     when = _day(checked_on, "The check-in date", default=today)
     assert when is not None
@@ -103,3 +109,60 @@ def delete_checkin(db: Database, code: str, key: str, checkin_id: int) -> None:
         raise NotFound("That check-in is not part of this workshop.")
     with storage.change(db, workshop["id"]):
         storage.delete_checkin(db, row["id"])
+
+
+# --- owner links -------------------------------------------------------------------------
+
+
+def _owner_name(db: Database, workshop: dict, owner: object) -> str:
+    """An owner of this workshop, named exactly as step 5 recorded them."""
+    name = clean_text(owner, "Owner", max_len=OWNER_MAX)
+    if not any(o["owner"] == name for o in storage.owners(db, workshop["id"])):
+        raise NotFound(f"Nobody called {name!r} owns an initiative in this workshop.")
+    return name
+
+
+def issue_owner_link(db: Database, code: str, key: str, owner: str, now: float | None = None) -> str:
+    """A personal link for one owner: their initiatives and check-ins, nothing else.
+
+    Shown once and stored hashed; issuing again replaces the earlier link.
+    """
+    workshop = _facilitator(db, code, key)
+    name = _owner_name(db, workshop, owner)
+    token = secrets.token_urlsafe(18)
+    with storage.change(db, workshop["id"]):
+        storage.set_owner_link(db, workshop["id"], name, hash_secret(token), _now(now))
+    return token
+
+
+def revoke_owner_link(db: Database, code: str, key: str, owner: str) -> None:
+    workshop = _facilitator(db, code, key)
+    name = clean_text(owner, "Owner", max_len=OWNER_MAX)
+    if not any(link["owner"] == name for link in storage.owner_links(db, workshop["id"])):
+        raise InvalidInput(f"{name} has no owner link to revoke.")
+    with storage.change(db, workshop["id"]):
+        storage.delete_owner_link(db, workshop["id"], name)
+
+
+@dataclass(frozen=True)
+class OwnerPage:
+    """What an owner's link opens: their own initiatives in one workshop, nothing more."""
+
+    code: str
+    workshop_title: str
+    organisation: str
+    owner: str
+    tracks: tuple[followup.Track, ...]
+
+
+def owner_page(db: Database, code: str, token: str | None) -> OwnerPage:
+    """The owner's initiatives with metric, target and check-ins; a revoked link opens nothing."""
+    workshop, name = _owner_link(db, code, token)
+    snapshot = load(db, workshop["code"])
+    return OwnerPage(
+        code=snapshot.code,
+        workshop_title=snapshot.workshop["title"],
+        organisation=snapshot.workshop["organisation"],
+        owner=name,
+        tracks=tuple(t for t in snapshot.tracks if t.owner == name),
+    )

@@ -13,7 +13,8 @@ from .. import storage, timer
 from ..errors import InputLocked, InvalidInput, NotAllowed, NotFound
 from ..steps import MAX_STEP_MINUTES, MAX_VOTE_BUDGET, NAME_MAX, SHORT_MAX, STAGE_KEYS, STEP_KEYS, STEPS
 from ..text import clean_int, clean_number, clean_text
-from .auth import Row, _facilitator, _now, _participant, _workshop, hash_secret
+from .auth import Row, _facilitator, _not_ended, _now, _participant, _workshop, hash_secret
+from .review import has_commitments
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -67,8 +68,13 @@ def create_workshop(
     minutes: Mapping[str, Any] | None = None,
     vote_budget: int = 5,
     now: float | None = None,
+    review_minutes: int = 0,
 ) -> Created:
-    """Anyone may create a workshop; they receive its code and the facilitator key."""
+    """Anyone may create a workshop; they receive its code and the facilitator key.
+
+    With `review_minutes`, step 1 opens with a review of the organisation's earlier commitments,
+    counted in step 1's own timer (and so in the agenda).
+    """
     title = clean_text(title, "Title", max_len=SHORT_MAX)
     organisation = clean_text(organisation, "Organisation", max_len=SHORT_MAX)
     if stage not in STAGE_KEYS:
@@ -76,9 +82,11 @@ def create_workshop(
     durations = validate_minutes(minutes)
     budget = clean_int(vote_budget, "Votes per person", low=1, high=MAX_VOTE_BUDGET)
     moment = _now(now)
+    review = _review_minutes(db, organisation, review_minutes, durations[STEPS[0].key], moment)
     key = secrets.token_urlsafe(18)
     token = secrets.token_urlsafe(18)
     code = new_code(db)
+    durations[STEPS[0].key] += review
     timers = [timer.Timer.fresh(s.key, durations[s.key]) for s in STEPS]
     workshop_id = storage.insert_workshop(
         db,
@@ -91,11 +99,21 @@ def create_workshop(
             "created_at": moment,
             "current_step": STEPS[0].key,
             "vote_budget": budget,
+            "review_minutes": review,
+            "reviewing": int(review > 0),
         },
         timers,
     )
     storage.insert_participant(db, workshop_id, hash_secret(token), "Facilitator", moment, is_facilitator=True)
     return Created(code=code, facilitator_key=key, facilitator_token=token)
+
+
+def _review_minutes(db: Database, organisation: str, minutes: Any, step_minutes: int, now: float) -> int:
+    """The review's time box: refused when the organisation has nothing earlier to review."""
+    review = clean_int(minutes, "Minutes for the review", low=0, high=MAX_STEP_MINUTES - step_minutes)
+    if review and not has_commitments(db, organisation, now):
+        raise InvalidInput(f"{organisation} has no earlier commitments to review: leave the review out.")
+    return review
 
 
 SIGN_IN_FAILED = "Facilitator sign-in failed: code or key not recognised. Check both and try again."
@@ -163,11 +181,6 @@ def start_timer(db: Database, code: str, key: str, now: float | None = None) -> 
     with storage.change(db, workshop["id"]):
         current = timer.reopen(_current_timer(db, workshop))
         storage.save_timer(db, workshop["id"], timer.start(current, _now(now)))
-
-
-def _not_ended(workshop: Row) -> None:
-    if workshop["ended_at"] is not None:
-        raise InputLocked("The workshop has ended; reopen it to run the clock again.")
 
 
 def pause_timer(db: Database, code: str, key: str, now: float | None = None) -> None:
