@@ -1,7 +1,9 @@
 """Command line: `python -m workshop demo|list|export|import|portfolio-key` (all accept --db PATH).
 
-`export --format` takes md, json (text: standard output or -o), pdf, xlsx and csv. csv
-writes a zip of every table, or with `--table NAME` one table as CSV text. Binary files
+`export --format` takes md, json, ics (text: standard output or -o), pdf, xlsx and csv. csv
+writes a zip of every table, or with `--table NAME` one table as CSV text. ics is the owners'
+next check-ins as an iCalendar file; its owner-page links start with `--url BASE` (default
+$WORKSHOP_URL, the server's public address) and are bare paths without one. Binary files
 go to -o, or to standard output when it is redirected (never onto a terminal).
 """
 
@@ -15,11 +17,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import export, followup, importer, storage
+from . import calendar, export, followup, importer, storage
 from .demo import create_demo
 from .errors import ImportRefused, InvalidInput, WorkshopError
 
-FORMATS = ("md", "pdf", "xlsx", "csv", "json")
+FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics")
+URL_ENV = "WORKSHOP_URL"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
         "--table",
         metavar="NAME",
         help="with --format csv: write this one table (e.g. initiatives) as CSV text, not a zip of all",
+    )
+    exp.add_argument(
+        "--url",
+        metavar="BASE",
+        help=f"with --format ics: the server's public address for the owner links (default: ${URL_ENV})",
     )
     exp.add_argument("-o", "--output", help="file to write (default: standard output)")
     imp = sub.add_parser("import", help="restore a workshop from a JSON export")
@@ -75,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{row['organisation']} — {row['title']}"
                 )
         elif args.command == "export":
-            _export(db, args.code, args.format, args.table, args.output)
+            _export(db, args.code, args.format, args.output, table=args.table, url=args.url)
         elif args.command == "import":
             code, key = export.import_document(db, _read_import(args.file))
             print(f"Imported workshop {code}.\nnew facilitator key: {key}")
@@ -110,10 +118,25 @@ def _read_import(name: str) -> bytes:
     return raw
 
 
-def _render(db: Database, code: str, fmt: str, table: str | None) -> str | bytes:
-    """The export as text (md, json, one CSV table) or bytes (pdf, xlsx, csv zip)."""
+def _server_url(url: str | None) -> str:
+    """--url, else $WORKSHOP_URL, else none; an address that is not http(s) is refused, since
+    links built from it would open nowhere."""
+    given = (url if url is not None else os.environ.get(URL_ENV, "")).strip()
+    if given and not calendar.is_absolute(given):
+        source = "--url" if url is not None else URL_ENV
+        raise InvalidInput(f"{source} must start with http:// or https:// (it is {given!r}).")
+    return given
+
+
+def _render(db: Database, code: str, fmt: str, table: str | None, url: str | None) -> str | bytes:
+    """The export as text (md, json, one CSV table), UTF-8 text with CRLF lines (ics, kept as
+    bytes so the line ends survive), or bytes (pdf, xlsx, csv zip)."""
     if table is not None and fmt != "csv":
         raise InvalidInput("--table only goes with --format csv.")
+    if url is not None and fmt != "ics":
+        raise InvalidInput("--url only goes with --format ics.")
+    if fmt == "ics":
+        return calendar.export_ics(db, code, _server_url(url))
     if fmt == "json":
         return export.export_json(db, code)
     if fmt == "md":
@@ -126,13 +149,15 @@ def _render(db: Database, code: str, fmt: str, table: str | None) -> str | bytes
     return reports.to_pdf(snapshot) if fmt == "pdf" else reports.to_xlsx(snapshot)
 
 
-def _export(db: Database, code: str, fmt: str, table: str | None, output: str | None) -> None:
+def _export(
+    db: Database, code: str, fmt: str, output: str | None, table: str | None = None, url: str | None = None
+) -> None:
     """Write one export; binary ones refuse a terminal so nobody gets a screen of garbage."""
     binary = fmt in ("pdf", "xlsx") or (fmt == "csv" and table is None)
     if binary and output is None and sys.stdout.isatty():
         what = "a zip of CSV files (or choose one with --table NAME)" if fmt == "csv" else "a binary file"
         raise InvalidInput(f"The {fmt} export is {what}: write it with -o FILE or redirect the output.")
-    content = _render(db, code, fmt, table)
+    content = _render(db, code, fmt, table, url)
     if output:
         path = Path(output)
         try:
