@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from workshop import export
 from workshop.errors import NotAllowed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +90,7 @@ def test_export_json_then_import_into_another_database(sample):
     result = run("--db", str(sample["db"]), "export", sample["code"], "--format", "json", "-o", str(exported))
     assert result.returncode == 0, result.stderr
     document = json.loads(exported.read_text(encoding="utf-8"))
-    assert document["format"] == "scaling-workshop/3"
+    assert document["format"] == export.FORMAT == "scaling-workshop/4"
     assert document["workshop"]["code"] == sample["code"]
     assert sample["key"] not in exported.read_text(encoding="utf-8")
 
@@ -177,3 +178,91 @@ def test_portfolio_key_is_issued_once_and_replaces_the_last(tmp_path, monkeypatc
     monkeypatch.setenv(followup.PORTFOLIO_KEY_ENV, "configured")
     refused = run("portfolio-key", "--db", str(path))
     assert refused.returncode == 2 and "WORKSHOP_PORTFOLIO_KEY is set" in refused.stderr
+
+
+# --- the check-in calendar (ics) -------------------------------------------------------------
+
+
+def run_ics(*args: str, url_env: str | None = None) -> subprocess.CompletedProcess:
+    """Like `run`, but bytes out (the file's CRLF line ends intact) and $WORKSHOP_URL under control."""
+    env = {k: v for k, v in os.environ.items() if k not in ("WORKSHOP_DB", "WORKSHOP_URL")}
+    if url_env is not None:
+        env["WORKSHOP_URL"] = url_env
+    return subprocess.run([sys.executable, "-m", "workshop", *args], cwd=ROOT, env=env, capture_output=True, timeout=60)
+
+
+def ics_events(raw: bytes) -> list:
+    import icalendar
+
+    return list(icalendar.Calendar.from_ical(raw).walk("VEVENT"))
+
+
+def test_export_ics_to_a_file(sample):
+    out = sample["folder"] / "checkins.ics"
+    result = run_ics("--db", str(sample["db"]), "export", sample["code"], "--format", "ics", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"" and f"Wrote {out}".encode() in result.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
+    events = ics_events(raw)
+    assert len(events) == 4  # the sample's four owners, each with a first check-in planned
+    assert len({str(e["UID"]) for e in events}) == 4
+    for event in events:
+        assert "URL" not in event
+        assert f"/owner?ws={sample['code']}" in str(event["DESCRIPTION"])
+    assert b"&o=" not in raw and sample["key"].encode() not in raw
+
+
+def test_export_ics_to_stdout_is_the_same_file_every_time(sample):
+    first = run_ics("--db", str(sample["db"]), "export", sample["code"], "--format", "ics")
+    second = run_ics("--db", str(sample["db"]), "export", sample["code"].lower(), "--format", "ics")
+    assert first.returncode == second.returncode == 0
+    assert first.stdout == second.stdout
+    assert first.stdout.startswith(b"BEGIN:VCALENDAR\r\n") and len(ics_events(first.stdout)) == 4
+
+
+def test_export_ics_url_makes_absolute_links(sample):
+    out = sample["folder"] / "linked.ics"
+    args = ("--db", str(sample["db"]), "export", sample["code"], "--format", "ics", "-o", str(out))
+    result = run_ics(*args, "--url", "https://workshop.example.org/", url_env="https://ignored.example.org")
+    assert result.returncode == 0, result.stderr
+    link = f"https://workshop.example.org/owner?ws={sample['code']}"
+    assert [str(e["URL"]) for e in ics_events(out.read_bytes())] == [link] * 4
+    assert b"ignored.example.org" not in out.read_bytes()
+
+
+def test_export_ics_url_defaults_to_the_environment(sample):
+    result = run_ics(
+        "--db", str(sample["db"]), "export", sample["code"], "--format", "ics", url_env="https://env.example.org"
+    )
+    assert result.returncode == 0, result.stderr
+    urls = {str(e["URL"]) for e in ics_events(result.stdout)}
+    assert urls == {f"https://env.example.org/owner?ws={sample['code']}"}
+
+
+def test_exporting_an_unknown_code_as_ics_exits_2(sample):
+    result = run_ics("--db", str(sample["db"]), "export", "ZZZZZZ", "--format", "ics")
+    assert result.returncode == 2
+    assert result.stderr.decode().startswith("error: No workshop has the code")
+    assert len(result.stderr.decode().strip().splitlines()) == 1
+    assert result.stdout == b""
+
+
+@pytest.mark.parametrize(
+    ("args", "url_env", "message"),
+    [
+        (("--format", "md", "--url", "https://x.example.org"), None, "error: --url only goes with --format ics."),
+        (("--format", "ics", "--url", "workshop.example.org"), None, "error: --url must start with http"),
+        (("--format", "ics"), "ftp://example.org", "error: WORKSHOP_URL must start with http"),
+    ],
+)
+def test_export_ics_refuses_a_url_it_cannot_link_to(sample, args, url_env, message):
+    result = run_ics("--db", str(sample["db"]), "export", sample["code"], *args, url_env=url_env)
+    assert result.returncode == 2
+    assert result.stderr.decode().startswith(message) and b"Traceback" not in result.stderr
+    assert result.stdout == b""
+
+
+def test_the_md_export_ignores_workshop_url(sample):
+    result = run_ics("--db", str(sample["db"]), "export", sample["code"], url_env="not a url")
+    assert result.returncode == 0 and result.stdout.startswith(b"# Ship It")

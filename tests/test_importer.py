@@ -112,6 +112,22 @@ def _set(path: str, value: Any) -> Mutation:
     return mutate
 
 
+def _review(field: str, value: Any) -> Mutation:
+    """A review of the first owned initiative with one field changed."""
+
+    def mutate(doc: Doc) -> None:
+        row = {
+            "initiative": doc["owners"][0]["initiative"],
+            "reviewed_in": "ABCD23",
+            "outcome": "carry",
+            "reason": "Half-way there",
+            "reviewed_at": doc["workshop"]["created_at"],
+        }
+        doc["reviews"] = [{**row, field: value}]
+
+    return mutate
+
+
 def _copy_row(path: str) -> Mutation:
     """Append a copy of a list's first row (a duplicate the database would merge silently)."""
 
@@ -178,6 +194,31 @@ DEFECTS: dict[str, tuple[Mutation, str]] = {
     "code with a non-ASCII letter": (_set("workshop.code", "ÄBCDEF"), "workshop.code must be 4 to 12"),
     "vote budget as text": (_set("workshop.vote_budget", "5"), "workshop.vote_budget must be a whole number"),
     "nested section": (_set("participants", [[[[]]]]), "participants[0] must be an object"),
+    # found in issue 13: the review of earlier commitments and carried-over initiatives
+    "review of an unowned initiative": (
+        _set(
+            "reviews",
+            [
+                {
+                    "initiative": 99,
+                    "reviewed_in": "ABCD23",
+                    "outcome": "done",
+                    "reason": "x",
+                    "reviewed_at": "2025-05-01T00:00:00+00:00",
+                }
+            ],
+        ),
+        "reviews[0].initiative refers to initiative 99, which is not owned",
+    ),
+    "review with an unknown outcome": (_review("outcome", "forget"), "reviews[0].outcome"),
+    "review without a reason": (_review("reason", ""), "reviews[0].reason cannot be empty"),
+    "review in a workshop code that is no code": (_review("reviewed_in", "???"), "reviews[0].reviewed_in must be"),
+    "carried from nowhere": (_set("initiatives.0.carried_from", {"title": "X", "times": 1}), "carried_from.workshop"),
+    "carried zero times": (
+        _set("initiatives.0.carried_from", {"workshop": "ABCD23", "title": "X", "times": 0}),
+        "carried_from.times must be",
+    ),
+    "review minutes beyond a step": (_set("workshop.review_minutes", 500), "workshop.review_minutes must be"),
 }
 
 
@@ -235,11 +276,22 @@ def _format(name: str, drop_inputs: bool) -> Mutation:
         doc["format"] = name
         if name == "scaling-workshop/1":
             del doc["checkins"]
+        if name != export.FORMAT:
+            del doc["reviews"], doc["workshop"]["review_minutes"], doc["workshop"]["reviewing"]
+            for item in doc["initiatives"]:
+                del item["carried_from"]
         for item in doc["initiatives"] if drop_inputs else []:
             for key in ("answers", "picks", "volunteers"):
                 del item[key]
 
     return mutate
+
+
+def _carried_and_reviewed(doc: Doc) -> None:
+    """A workshop whose first initiative was carried over, and whose commitments a later one reviewed."""
+    _review("outcome", "done")(doc)
+    first = doc["initiatives"][0]
+    first.update(bottlenecks=[], carried_from={"workshop": "ABCD23", "title": first["title"], "times": 2})
 
 
 def _running_current_step(doc: Doc) -> None:
@@ -254,6 +306,8 @@ ACCEPTED: dict[str, Mutation] = {
     "as exported": lambda doc: None,
     "format 1": _format("scaling-workshop/1", drop_inputs=True),
     "format 2": _format("scaling-workshop/2", drop_inputs=True),
+    "format 3": _format("scaling-workshop/3", drop_inputs=False),
+    "a review and a carried initiative": _carried_and_reviewed,
     "votes on hidden notes": _votes_on_hidden_notes,
     "running current step in overtime": _running_current_step,
     "text with surrounding spaces": _set("bottlenecks.0.text", "  Incidents   eat sprints  "),

@@ -23,9 +23,10 @@ from .state import Initiative, Snapshot, load
 from .summary import HEADINGS, NO_DECISION, Decision, Summary, summary
 from .text import md_escape
 
-FORMAT = "scaling-workshop/3"
-# /1 predates check-ins; /2 predates the phones' picks, volunteers and the stored questionnaire.
-READABLE_FORMATS = ("scaling-workshop/1", "scaling-workshop/2", FORMAT)
+FORMAT = "scaling-workshop/4"
+# /1 predates check-ins; /2 predates the phones' picks, volunteers and the stored questionnaire;
+# /3 predates the review of earlier commitments and carried-over initiatives.
+READABLE_FORMATS = ("scaling-workshop/1", "scaling-workshop/2", "scaling-workshop/3", FORMAT)
 
 
 def iso(ts: float | None) -> str | None:
@@ -96,6 +97,8 @@ def _workshop_part(w: dict[str, Any]) -> dict[str, Any]:
         "observability_confirmed": bool(w["observability_confirmed"]),
         "scoring": w["scoring"],
         "vote_budget": w["vote_budget"],
+        "review_minutes": w["review_minutes"],
+        "reviewing": bool(w["reviewing"]),
     }
 
 
@@ -186,9 +189,17 @@ def _initiatives_part(snapshot: Snapshot, ids: _Numbers) -> list[dict[str, Any]]
             "after": sorted(iid[a] for a in i.after_ids),
             "scores": sorted(scores_by.get(i.id, []), key=lambda s: s["participant"] or 0),
             **_room_inputs(i, pid),
+            "carried_from": _carried_from(i),
         }
         for i in ids.initiatives
     ]
+
+
+def _carried_from(item: Initiative) -> dict[str, Any] | None:
+    """Where a carried-over initiative came from, by value: the file stands on its own."""
+    if not item.carried:
+        return None
+    return {"workshop": item.carried_from_code, "title": item.carried_from_title, "times": item.carried_times}
 
 
 def _decisions_part(ids: _Numbers) -> list[dict[str, Any]]:
@@ -204,7 +215,8 @@ def _decisions_part(ids: _Numbers) -> list[dict[str, Any]]:
 
 
 def _followup_part(ids: _Numbers) -> dict[str, list[dict[str, Any]]]:
-    """Step 5 and after: owners with their metrics, and the check-ins since."""
+    """Step 5 and after: owners with their metrics, the check-ins since, and how a later workshop
+    concluded each commitment. Owner links are secrets and never exported."""
     iid = ids.initiative
     return {
         "owners": [
@@ -224,6 +236,15 @@ def _followup_part(ids: _Numbers) -> dict[str, list[dict[str, Any]]]:
             }
             for i in ids.initiatives
             for c in i.checkins
+        ],
+        "reviews": [
+            {
+                "initiative": iid[i.id],
+                **{k: i.review[k] for k in ("reviewed_in", "outcome", "reason")},
+                "reviewed_at": iso(i.review["reviewed_at"]),
+            }
+            for i in ids.initiatives
+            if i.review is not None
         ],
     }
 

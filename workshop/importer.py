@@ -45,6 +45,7 @@ from .steps import (
     NOTE_MAX,
     OUTCOME_KEYS,
     OWNER_MAX,
+    REVIEW_KEYS,
     SHORT_MAX,
     STAGE_KEYS,
     STEP_KEYS,
@@ -85,6 +86,7 @@ class Plan:
     decisions: tuple[Row, ...]
     owners: tuple[Row, ...]
     checkins: tuple[Row, ...]
+    reviews: tuple[Row, ...] = ()
 
     @property
     def code(self) -> str:
@@ -280,8 +282,10 @@ def validate(doc: Any) -> Plan:
     impacts = _impacts(_rows(doc, "impacts"), bottlenecks, people)
     initiatives = _initiatives(_rows(doc, "initiatives"), bottlenecks, people)
     decisions = _decisions(_rows(doc, "decisions"), {i["ref"] for i in initiatives})
-    owners = _owners(_rows(doc, "owners"), {d["initiative"] for d in decisions})
+    carried = {i["ref"] for i in initiatives if i["carried"] is not None}
+    owners = _owners(_rows(doc, "owners"), {d["initiative"] for d in decisions} | carried)
     checkins = _checkins(_rows(doc, "checkins") if fmt != "scaling-workshop/1" else [], owners)
+    reviews = _reviews(_rows(doc, "reviews") if "reviews" in doc else [], owners)
     return Plan(
         workshop=workshop,
         timers=timers,
@@ -293,19 +297,14 @@ def validate(doc: Any) -> Plan:
         decisions=decisions,
         owners=owners,
         checkins=checkins,
+        reviews=reviews,
     )
 
 
 def _workshop(w: Row) -> Row:
     """The workshop row, as `actions.create_workshop` and the facilitator's actions keep it."""
-    raw_code = w.get("code")
-    if not isinstance(raw_code, str) or len(raw_code) > 64:
-        _fail(f"workshop.code must be a join code such as ABC234, not {_show(raw_code)}.")
-    code = normalise_code(raw_code)
-    if not (CODE_MIN <= len(code) <= CODE_MAX and set(code) <= CODE_CHARS):
-        _fail(f"workshop.code must be {CODE_MIN} to {CODE_MAX} letters and digits, not {_show(raw_code)}.")
     return {
-        "code": code,
+        "code": _code(w.get("code"), "workshop.code"),
         "title": _text(w.get("title"), "workshop.title", SHORT_MAX),
         "organisation": _text(w.get("organisation"), "workshop.organisation", SHORT_MAX),
         "stage": _choice(w.get("stage"), STAGE_KEYS, "workshop.stage", "stage context"),
@@ -316,7 +315,19 @@ def _workshop(w: Row) -> Row:
         "observability_confirmed": int(_bool(w.get("observability_confirmed"), "workshop.observability_confirmed")),
         "scoring": _choice(w.get("scoring"), METHOD_KEYS, "workshop.scoring", "ranking method"),
         "vote_budget": _int(w.get("vote_budget"), "workshop.vote_budget", 1, MAX_VOTE_BUDGET),
+        "review_minutes": _int(w.get("review_minutes", 0), "workshop.review_minutes", 0, MAX_STEP_MINUTES),
+        "reviewing": int(_bool(w.get("reviewing", False), "workshop.reviewing")),
     }
+
+
+def _code(raw_code: Any, where: str) -> str:
+    """A join code, as `actions.new_code` makes them (case and dashes forgiven)."""
+    if not isinstance(raw_code, str) or len(raw_code) > 64:
+        _fail(f"{where} must be a join code such as ABC234, not {_show(raw_code)}.")
+    code = normalise_code(raw_code)
+    if not (CODE_MIN <= len(code) <= CODE_MAX and set(code) <= CODE_CHARS):
+        _fail(f"{where} must be {CODE_MIN} to {CODE_MAX} letters and digits, not {_show(raw_code)}.")
+    return code
 
 
 def _steps(rows: list[Row], workshop: Row) -> tuple[Timer, ...]:
@@ -469,7 +480,8 @@ def _initiative(item: Row, where: str, ids: set[int], live: set[int], people: se
     ref = item["id"]
     position = item.get("position")
     links = _ref_list(item.get("bottlenecks"), live, f"{where}.bottlenecks", "bottleneck", absent=ON_BOARD)
-    if not links:
+    carried = _carried_from(item.get("carried_from"), f"{where}.carried_from")
+    if not links and carried is None:
         _fail(f"{where}.bottlenecks is empty: an initiative relieves at least one bottleneck.")
     after = _ref_list(item.get("after", []), ids, f"{where}.after", "initiative")
     if ref in after:
@@ -487,6 +499,19 @@ def _initiative(item: Row, where: str, ids: set[int], live: set[int], people: se
         "answers": _answers(item.get("answers", {}), f"{where}.answers"),
         "picks": _picks(item.get("picks", []), f"{where}.picks", people),
         "volunteers": _volunteers(item.get("volunteers", []), f"{where}.volunteers", people),
+        "carried": carried,
+    }
+
+
+def _carried_from(value: Any, where: str) -> Row | None:
+    """A carried-over initiative's origin (a workshop code, its title there, how many times)."""
+    if value is None:
+        return None
+    origin = _object(value, where)
+    return {
+        "code": _code(origin.get("workshop"), f"{where}.workshop"),
+        "title": _text(origin.get("title"), f"{where}.title", SHORT_MAX),
+        "times": _int(origin.get("times"), f"{where}.times", 1, ID_MAX),
     }
 
 
@@ -597,7 +622,8 @@ def _once_per_initiative(rows: tuple[Row, ...], section: str, what: str) -> None
 
 
 def _owners(rows: list[Row], decided: set[int]) -> tuple[Row, ...]:
-    """Owners as `actions.assign_owner` validates them: decided first, one per initiative."""
+    """Owners as `actions.assign_owner` validates them: decided first (or carried over with its
+    owner from an earlier workshop), one per initiative."""
 
     def check(o: Row, where: str) -> Row:
         initiative = _ref(
@@ -605,7 +631,7 @@ def _owners(rows: list[Row], decided: set[int]) -> tuple[Row, ...]:
             decided,
             f"{where}.initiative",
             "initiative",
-            absent="not decided: record a decision first",
+            absent="not decided (nor carried over): record a decision first",
         )
         baseline = _number(o.get("baseline"), f"{where}.baseline")
         target = _number(o.get("target"), f"{where}.target")
@@ -654,6 +680,24 @@ def _checkins(rows: list[Row], owners: tuple[Row, ...]) -> tuple[Row, ...]:
         }
 
     return _each(rows, "checkins", check)
+
+
+def _reviews(value: list[Row], owners: tuple[Row, ...]) -> tuple[Row, ...]:
+    """How a later workshop concluded each owned initiative, as `actions.review_commitment` keeps it."""
+    owned = {o["initiative"] for o in owners}
+    reviews = _each(
+        value,
+        "reviews",
+        lambda r, where: {
+            "initiative": _ref(r.get("initiative"), owned, f"{where}.initiative", "initiative", absent="not owned"),
+            "reviewed_in": _code(r.get("reviewed_in"), f"{where}.reviewed_in"),
+            "outcome": _choice(r.get("outcome"), REVIEW_KEYS, f"{where}.outcome", "review outcome"),
+            "reason": _text(r.get("reason"), f"{where}.reason", NOTE_MAX),
+            "reviewed_at": _timestamp(r.get("reviewed_at"), f"{where}.reviewed_at"),
+        },
+    )
+    _once_per_initiative(reviews, "reviews", "review")
+    return reviews
 
 
 def _showable_progress(owner: Row, value: float | None, where: str) -> None:
@@ -744,6 +788,7 @@ def _write_initiatives(
             item["description"],
             item["created_at"],
             item["position"],
+            carried=item["carried"],
         )
         for item in plan.initiatives
     }
@@ -771,3 +816,5 @@ def _write_follow_through(db: Database, plan: Plan, items: dict[int, int]) -> No
         storage.upsert_owner(db, {**o, "initiative_id": items[o["initiative"]]})
     for c in plan.checkins:
         storage.insert_checkin(db, {**c, "initiative_id": items[c["initiative"]]})
+    for r in plan.reviews:
+        storage.upsert_review(db, {**r, "initiative_id": items[r["initiative"]], "carried_to": None})
