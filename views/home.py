@@ -14,6 +14,7 @@ from workshop.steps import (
     MAX_STEP_MINUTES,
     MAX_VOTE_BUDGET,
     NAME_MAX,
+    REVIEW_MINUTES,
     SHORT_MAX,
     STAGES,
     STEPS,
@@ -97,9 +98,33 @@ with create_tab:
                 for s in STEPS
             }
             budget = st.number_input("Votes per person", min_value=1, max_value=MAX_VOTE_BUDGET, value=5, step=1)
+            review = st.number_input(
+                "Review of last time's commitments (minutes, added to step 1)",
+                min_value=1,
+                max_value=MAX_STEP_MINUTES // 2,
+                value=REVIEW_MINUTES,
+                step=1,
+            )
+        wanted = st.checkbox(
+            "Open with a review of last time's commitments",
+            value=True,
+            help="When this organisation has earlier workshops here, step 1 starts by reviewing what their "
+            "owners committed to: done, carry over or drop.",
+        )
         go = st.form_submit_button("Create workshop", type="primary", width="stretch")
     if go:
-        made = ui.act(actions.create_workshop, db, title, organisation, stage, minutes, int(budget), here=True)
+        earlier = wanted and bool(organisation.strip()) and actions.has_commitments(db, organisation)
+        made = ui.act(
+            actions.create_workshop,
+            db,
+            title,
+            organisation,
+            stage,
+            minutes,
+            int(budget),
+            review_minutes=int(review) if earlier else 0,
+            here=True,
+        )
         if made is not None:
             st.session_state["created"] = {
                 "code": made.code,

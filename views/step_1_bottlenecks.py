@@ -1,10 +1,14 @@
 """Step 1 — Bottleneck mapping: add, tag, dot-vote; the facilitator merges, edits and hides."""
 
+from datetime import date
+
 import streamlit as st
 
 from views import registry, ui
 from workshop import actions, numbers
-from workshop.steps import DIMENSIONS, NOTE_MAX
+from workshop.commitments import review_until
+from workshop.steps import DIMENSIONS, NOTE_MAX, REVIEWS
+from workshop.timer import format_clock as clock_text
 
 STEP = registry.of_page(__file__).step
 ctx = ui.context()
@@ -12,6 +16,63 @@ ui.step_frame(ctx, STEP)
 
 ui.facilitator_sidebar(ctx)
 ui.live(ctx, "facilitator", board=True, step_key=STEP.key)
+
+
+def review_panel(ctx: ui.Context) -> None:
+    """Step 1's opening: the room concludes each of last time's commitments, the facilitator records it."""
+    snapshot = ctx.snapshot
+    minutes = snapshot.workshop["review_minutes"]
+    until = clock_text(review_until(snapshot.timer(STEP.key), minutes))
+    st.subheader("Last time's commitments")
+    st.caption(
+        f"{minutes} minutes of this step, until the clock shows {until}. Phones and the projector show the list."
+    )
+    if snapshot.reviewing:
+        if st.button("Start the brainstorm", icon=":material/edit_note:", type="primary"):
+            ui.act(actions.set_reviewing, ctx.db, ctx.code, ctx.key, False, success="The brainstorm is open.")
+            st.rerun()
+    elif st.button("Back to the review", icon=":material/history:"):
+        ui.act(actions.set_reviewing, ctx.db, ctx.code, ctx.key, True, success="The review is on screen again.")
+        st.rerun()
+    titles = {r.key: r.title for r in REVIEWS}
+    for item in snapshot.commitments:
+        t = item.track
+        with st.container(border=True, key=f"commitment-{item.initiative_id}"):
+            st.markdown(f"**{ui.safe(t.title)}** · {ui.safe(t.owner)} · {ui.safe(t.metric)}")
+            figures = f"{numbers.measure(t.value, t.unit)} of {numbers.measure(t.target, t.unit)}"
+            late = (
+                f" · check-in overdue {numbers.plural(t.days_overdue(date.today()), 'day')}"
+                if t.overdue(date.today())
+                else ""
+            )
+            st.caption(f"{figures} · {numbers.share(t.progress)} of the way · {t.status_title}{late} · from {t.code}")
+            with st.form(f"review-{item.initiative_id}", border=False):
+                keys = list(titles)
+                pick, why, go = st.columns([3, 5, 1], vertical_alignment="bottom")
+                outcome = pick.radio(
+                    "Outcome",
+                    keys,
+                    format_func=titles.get,
+                    horizontal=True,
+                    index=keys.index(item.outcome) if item.outcome else None,
+                )
+                reason = why.text_input("Reason (one line)", value=item.reason, max_chars=NOTE_MAX)
+                if go.form_submit_button("Record"):
+                    ui.act(
+                        actions.review_commitment,
+                        ctx.db,
+                        ctx.code,
+                        ctx.key,
+                        item.initiative_id,
+                        outcome,
+                        reason,
+                        success=f"Recorded: {titles.get(outcome or '', 'outcome')}.",
+                    )
+                    st.rerun()
+
+
+if ctx.facilitator and ctx.snapshot.workshop["review_minutes"]:
+    review_panel(ctx)
 
 with st.expander("Prompts to get the room going"):
     for column, dimension in zip(st.columns(3), DIMENSIONS):

@@ -43,7 +43,7 @@ class Commitment:
 
     @property
     def outcome_title(self) -> str:
-        return review_by_key(self.outcome).title if self.outcome else "Not reviewed yet"
+        return review_by_key(self.outcome).acted if self.outcome else "Not reviewed yet"
 
     def as_dict(self, today: date) -> Row:
         """What the phones and the projector show of it (the live payload's `review.items`)."""

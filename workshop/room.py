@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from typing import Any
 
 from sqlite_utils import Database
 
 from . import actions, decide, numbers, scoring, storage
+from .commitments import review_until
 from .errors import NotAllowed, no_workshop
 from .state import Initiative, Snapshot
 from .steps import (
@@ -158,7 +160,35 @@ def _impact(row: Data) -> Data:
     }
 
 
-def room_state(snapshot: Snapshot) -> Data:
+def _review(snapshot: Snapshot, today: date) -> Data | None:
+    """Last time's commitments, for a workshop that opens step 1 with their review.
+
+    `until` is the step clock's reading at which the review's time box ends (the rest of step 1
+    is the brainstorm's), so every screen shows it from the one stored deadline.
+    """
+    minutes = int(snapshot.workshop["review_minutes"])
+    if not minutes or snapshot.current_step != STEPS[0]:
+        return None
+    timer = snapshot.timer(STEPS[0].key)
+    return {
+        "on": snapshot.reviewing,
+        "minutes": minutes,
+        "until": review_until(timer, minutes),
+        "items": [c.as_dict(today) | _texts(c.as_dict(today)) for c in snapshot.commitments],
+    }
+
+
+def _texts(item: Data) -> Data:
+    """The figures of a commitment as every screen writes them (one number format)."""
+    return {
+        "baseline_text": numbers.measure(item["baseline"], item["unit"]),
+        "target_text": numbers.measure(item["target"], item["unit"]),
+        "value_text": numbers.measure(item["value"], item["unit"]),
+        "progress_text": numbers.share(item["progress"]),
+    }
+
+
+def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
     """Everything the room sees, as plain JSON-ready data, at one version of the workshop."""
     workshop = snapshot.workshop
     step = snapshot.current_step
@@ -195,13 +225,16 @@ def room_state(snapshot: Snapshot) -> Data:
         "initiatives": [_initiative(i, snapshot.method) for i in snapshot.plan],
         "top": [i.id for i in snapshot.top],
         "progress": progress(snapshot),
+        "reviewing": snapshot.reviewing,
+        "review": _review(snapshot, today or date.today()),
     }
 
 
 def meta_of(state: Data) -> Data:
     """What decides which step a screen shows: small, and changes only when the room moves,
-    its clock or lock changes or it ends, so a note or a vote never wakes every phone."""
-    return {k: state[k] for k in ("code", "locked", "ended", "step", "timer", "vote_budget")}
+    its clock or lock changes, the review of earlier commitments opens or closes, or it ends, so a
+    note or a vote never wakes every phone."""
+    return {k: state[k] for k in ("code", "locked", "ended", "step", "timer", "vote_budget", "reviewing")}
 
 
 # --- one participant's own view --------------------------------------------------------

@@ -3,7 +3,7 @@ function boardView(ctx) {
   const node = el("div", "sw-board");
   node.setAttribute("data-testid", "live-board");
   let settle = null;
-  const draw = () => renderBoard(ctx, node, null);
+  const draw = () => (reviewOn(ctx) ? renderReview(ctx, node) : renderBoard(ctx, node, null));
   // The projector fits its columns to the screen: measure again once the page has settled.
   window.addEventListener("resize", draw);
   return {
@@ -66,4 +66,38 @@ function fitColumns(columns) {
     }
     if (shown === total) more.remove();
   }
+}
+
+// --- step 1's opening: the review of last time's commitments (every screen) ------------------
+function reviewOn(ctx) { return Boolean(ctx.state.review && ctx.state.review.on); }
+function renderReview(ctx, node) {
+  const review = ctx.state.review;
+  node.innerHTML = "";
+  const box = el("section", "sw-review");
+  box.setAttribute("aria-label", "Last time's commitments");
+  box.setAttribute("data-testid", "live-review");
+  box.append(el("h3", "sw-review-head", "Last time's commitments"),
+    el("p", "sw-muted", "Review until the clock shows " + clock(review.until) + ": done, carry over or drop?"));
+  const list = el("ul", "sw-review-list");
+  for (const item of review.items) list.appendChild(commitmentCard(item));
+  if (!review.items.length) list.appendChild(el("li", "sw-muted", "No earlier commitments to review."));
+  box.appendChild(list);
+  node.appendChild(box);
+}
+function commitmentCard(item) {
+  const li = el("li", "sw-commitment");
+  li.setAttribute("data-id", String(item.id));
+  if (item.outcome) li.setAttribute("data-outcome", item.outcome);
+  li.appendChild(el("div", "sw-commitment-title", item.title));
+  li.appendChild(el("div", "sw-muted", item.owner + " · " + item.metric));
+  li.appendChild(el("div", "sw-commitment-figures",
+    item.value_text + " (from " + item.baseline_text + " to " + item.target_text + ") · " + item.progress_text + " of the way"));
+  const tags = el("div", "sw-tags");
+  tags.appendChild(el("span", "sw-tag sw-status-" + (item.status || "none"), item.status_title));
+  if (item.overdue) tags.appendChild(el("span", "sw-tag sw-overdue", "Check-in overdue " + plural(item.days_overdue, "day")));
+  if (item.carried_times) tags.appendChild(el("span", "sw-tag", "Carried " + item.carried_times + "×"));
+  tags.appendChild(el("span", "sw-tag sw-from", "from " + item.code));
+  li.appendChild(tags);
+  if (item.outcome) li.appendChild(el("div", "sw-outcome", item.outcome_title + ": " + item.reason));
+  return li;
 }

@@ -9,11 +9,16 @@ function bottlenecksView(ctx) {
   notice.setAttribute("role", "status");
   const board = el("div", "sw-board");
   board.setAttribute("data-testid", "live-board");
-  root.append(help, note.form, budget, notice, board);
+  const review = el("div", "sw-review-host");
+  root.append(review, help, note.form, budget, notice, board);
   const voting = votingFor(ctx, note.status);
   return {
     el: root,
     update() {
+      const reviewing = reviewOn(ctx); // step 1 opens with last time's commitments: no notes yet
+      for (const part of [help, note.form, budget, board]) part.hidden = reviewing;
+      review.hidden = !reviewing;
+      if (reviewing) { notice.style.display = "none"; renderReview(ctx, review); return; }
       help.update();
       lockable(ctx, note.form, note.status);
       const me = ctx.me;

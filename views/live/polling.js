@@ -53,7 +53,7 @@ async function metaLoop(live) {
 function acceptMeta(live, m) {
   const state = live.state;
   if (state && (m.step.key !== state.step.key || m.ended !== state.ended || m.locked !== state.locked ||
-                JSON.stringify(m.timer) !== JSON.stringify(state.timer))) {
+                m.reviewing !== state.reviewing || JSON.stringify(m.timer) !== JSON.stringify(state.timer))) {
     live.state = Object.assign({}, state, { step: m.step, timer: m.timer, locked: m.locked, ended: m.ended });
     paintHeader(live);
     if (live.waker.wake) live.waker.wake();
