@@ -3,30 +3,38 @@
 A room of 300 writes 600–900 short notes, many of them the same point in other words. This engine
 scores every pair and proposes groups for the facilitator to merge; it never merges anything itself.
 
-How a pair is scored ("compare what differs"): both notes are reduced to content words (case,
-punctuation, stop words and simple suffixes removed). Words the two notes share are set aside, and
-only what is left on each side is compared, as the cosine of summed static word embeddings
-(wordllama's bundled l2_supercat 256-d table, mean-centred). Two notes with the same content words
-score 1; when one note's words are all inside the other's, the score is their word overlap (Jaccard).
-Comparing only the difference is what separates "Deploys are slow" from "Deploys break production
-too often": their shared word says nothing about whether they mean the same thing.
+A pair is the same when two measures agree (both on wordllama's bundled l2_supercat 256-d table):
+- whole(): the cosine of the whole notes as wordllama embeds them: are they about the same thing?
+  This is what keeps a board's distinct notes apart.
+- differs(), "compare what differs": content words (case, punctuation, stop words and simple
+  suffixes removed) that both notes share are set aside and only the rest is compared, as the
+  cosine of summed mean-centred word vectors (same content words: 1; one note's words inside the
+  other's: their Jaccard overlap). This is what separates "Deploys are slow" from "Deploys break
+  production too often", which share a word and whole-note measures call alike.
 
-Measured on tests/data/similar_pairs.csv (184 pairs, 83 same), best recall at precision >= 0.8:
-    rapidfuzz ratio / token_set / token_sort / WRatio   AUC 0.23–0.34, recall 0.05–0.07
-    TF-IDF cosine, words 1–2 / chars 3–5                AUC 0.18–0.24, recall 0.02–0.07
-    wordllama cosine of whole notes                     AUC 0.30,      recall 0.08
-    0.5–0.8 wordllama + TF-IDF chars, max(wordllama, rapidfuzz)   AUC 0.25–0.27, recall 0.07–0.08
-    hand-written workshop synonym list + weighted overlap: recall 0.60 on the pairs it was written
-        against, 0.05 on the 43 pairs written afterwards (AUC 0.33–0.39): it learned the list, not the room
-    compare-what-differs (this module)                  AUC 0.85 (0.88 on the first 141 pairs,
-        0.78 on the 43 written afterwards); at THRESHOLD precision 0.87, recall 0.63
-Every whole-note measure ranks near-misses that share words above paraphrases that share none;
-that is why all of them sit below AUC 0.5 on this set.
+Measured by bench/similar_methods.py; every threshold chosen on the tuning part only. P/R: pairs
+file (tuning 184 pairs / held-out 64); boards: groups right / suggested, planted pairs found
+(tuning: SaaS + marketplace; held-out: fintech); the sample's ten distinct notes must give 0 groups.
+    measure at its best pairs threshold      tuning P/R    held-out P/R   sample  boards tuning / held-out
+    compare what differs >= 0.136            0.80 / 0.72   0.88 / 0.73    3       4/21, 10/18  / 1/9, 3/8
+    wordllama whole-note cosine >= 0.85      1.00 / 0.07   1.00 / 0.03    0       2/2, 2/18    / 1/1, 1/8
+    rapidfuzz token_set / ratio, TF-IDF chars: like the whole-note cosine (recall 0.03–0.07)
+    measure at its board-safe threshold
+    wordllama whole-note cosine >= 0.34      0.27 / 0.33   0.49 / 0.57    0       10/12, 12/18 / 6/7, 6/8
+    shared words + residual cosine >= 0.38   0.33 / 0.34   0.45 / 0.47    0       12/15, 14/18 / 7/7, 7/8
+    logistic regression (4 measures)         0.48 / 0.25   0.65 / 0.43    0       10/12, 10/18 / 3/4, 3/8
+    this engine: whole >= WHOLE AND differs >= DIFFERS (bars chosen by a grid on the tuning part)
+                                             0.83 / 0.18   1.00 / 0.33    0       6/7, 6/18    / 2/3, 2/8
+All 248 pairs: precision 0.89, recall 0.22. Grouping 900 notes: about 0.35 s (bench/similar.py).
 
-Limits: paraphrases that share no word at all depend on static word vectors, which know little
-synonymy (deploy/release 0.12, outage/incident -0.02); so THRESHOLD is low, and unrelated notes
-clear it more often than a facilitator would like. groups() therefore keeps only pairs that are
-among each other's closest NEIGHBOURS and requires every member to match every other member.
+Limits: recall 0.6 at precision 0.8 on the pairs is out of reach for every measure here that also
+keeps a board's distinct notes apart. The pairs' positives are mostly paraphrases sharing no word
+("SLA penalties eat margin" / "service credits for missed uptime"), and static vectors know little
+synonymy (deploy/release 0.12, outage/incident -0.02): a paraphrase scores no higher than two
+unrelated notes of the same board, so any bar low enough to find it groups distinct notes too.
+The engine therefore finds near copies, typos and paraphrases that keep a word or two; groups()
+also keeps only pairs among each other's closest NEIGHBOURS and requires every member to match
+every other member.
 """
 
 from __future__ import annotations
@@ -44,8 +52,11 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 
-# Chosen on tests/data/similar_pairs.csv: precision 0.87, recall 0.63 (see tests/test_similar.py).
-THRESHOLD = 0.18
+# A pair is the same when both measures clear their bar (chosen on the tuning part; see bench/similar_methods.py).
+WHOLE = 0.35
+DIFFERS = 0.25
+# similarity() is the weaker measure's share of its bar, capped at 1: 1 means both bars are cleared.
+THRESHOLD = 1.0
 # A pair is grouped only if each note is among the other's closest notes (bounds groups at NEIGHBOURS + 1).
 NEIGHBOURS = 8
 # Longer than this a note is not clearer for being longer; the keep-note tie-break stops counting there.
@@ -99,8 +110,8 @@ class Group:
 
 
 @functools.cache
-def _model() -> tuple[Any, FloatArray]:
-    """The bundled tokenizer and mean-centred token table, loaded once per process.
+def _load() -> tuple[Any, Any, FloatArray]:
+    """The bundled model, its tokenizer and its mean-centred token table, loaded once per process.
 
     `cache_dir` is the package's own folder because the library looks for its bundled tokenizer under
     `tokenizer/` while the wheel ships it under `tokenizers/`; with `disable_download` a missing file
@@ -120,7 +131,13 @@ def _model() -> tuple[Any, FloatArray]:
     model = wordllama.WordLlama.load("l2_supercat", cache_dir=package, dim=256, disable_download=True)
     table = np.asarray(model.embedding, dtype=np.float64)
     # Centring removes the direction every token shares, which otherwise makes any two notes look alike.
-    return model.tokenizer, table - table.mean(axis=0)
+    return model, model.tokenizer, table - table.mean(axis=0)
+
+
+def _model() -> tuple[Any, FloatArray]:
+    """The tokenizer and the centred token table that word vectors are built from."""
+    _, tokenizer, table = _load()
+    return tokenizer, table
 
 
 @functools.lru_cache(maxsize=65536)
@@ -217,8 +234,8 @@ def _row(i: int, b: _Batch) -> FloatArray:
     return np.where((sizes > 0) & (size > 0), score, 0.0)
 
 
-def matrix(texts: Sequence[str]) -> FloatArray:
-    """Pair scores in [0, 1] for all notes at once (n x n, symmetric, diagonal 1 for non-empty notes)."""
+def differs(texts: Sequence[str]) -> FloatArray:
+    """ "Compare what differs" for all notes at once (n x n, symmetric, in [0, 1], diagonal 1 for non-empty notes)."""
     n = len(texts)
     scores = np.zeros((n, n))
     if n:
@@ -228,18 +245,39 @@ def matrix(texts: Sequence[str]) -> FloatArray:
     return np.triu(scores) + np.triu(scores, k=1).T
 
 
+def whole(texts: Sequence[str]) -> FloatArray:
+    """Cosine of the whole notes as wordllama embeds them (every token, mean-pooled): are they about the
+    same thing at all. A note without tokens matches nothing."""
+    if not texts:
+        return np.zeros((0, 0))
+    vectors = np.asarray(_load()[0].embed(list(texts)), dtype=np.float64)
+    norms = np.linalg.norm(vectors, axis=1)
+    units = np.divide(vectors, norms[:, None], out=np.zeros_like(vectors), where=norms[:, None] > 1e-9)
+    return np.clip(units @ units.T, -1.0, 1.0)
+
+
+def _strength(texts: Sequence[str]) -> FloatArray:
+    """How far past its own bar the weaker of the two measures is (1 = exactly at both bars)."""
+    return np.clip(np.minimum(whole(texts) / WHOLE, differs(texts) / DIFFERS), 0.0, None)
+
+
+def matrix(texts: Sequence[str]) -> FloatArray:
+    """Pair scores in [0, 1] for all notes at once; 1 (THRESHOLD) means both measures clear their bars."""
+    return np.minimum(_strength(texts), 1.0)
+
+
 def similarity(a: str, b: str) -> float:
     """How alike two notes are, in [0, 1]; the same figure groups() uses for that pair."""
     return float(matrix([a, b])[0, 1])
 
 
 def same(a: str, b: str) -> bool:
-    """Whether two notes say the same thing, at the engine's THRESHOLD."""
+    """Whether two notes say the same thing: whole notes alike AND what differs alike."""
     return similarity(a, b) >= THRESHOLD
 
 
-def _candidates(scores: FloatArray, blocked: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
-    """Pairs worth grouping, best first: above THRESHOLD, not dismissed, and mutual close neighbours."""
+def _candidates(scores: FloatArray, threshold: float, blocked: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """Pairs worth grouping, best first: at or above `threshold`, not dismissed, and mutual close neighbours."""
     n = len(scores)
     usable = np.where(blocked, -1.0, scores)
     np.fill_diagonal(usable, -1.0)
@@ -247,17 +285,21 @@ def _candidates(scores: FloatArray, blocked: npt.NDArray[np.bool_]) -> list[tupl
     order = np.argsort(-usable, axis=1, kind="stable")
     rank = np.empty_like(order)
     rank[np.arange(n)[:, None], order] = np.arange(n)[None, :]
-    close = (rank < NEIGHBOURS) & (rank.T < NEIGHBOURS) & (usable >= THRESHOLD)
+    close = (rank < NEIGHBOURS) & (rank.T < NEIGHBOURS) & (usable >= threshold)
     i, j = np.nonzero(np.triu(close, k=1))
     best_first = np.lexsort((j, i, -usable[i, j]))
     return [(int(i[k]), int(j[k])) for k in best_first]
 
 
-def _cluster(scores: FloatArray, blocked: npt.NDArray[np.bool_]) -> list[list[int]]:
-    """Complete linkage over the candidate pairs: two clusters join only if every cross pair qualifies."""
+def cluster(scores: FloatArray, threshold: float, blocked: npt.NDArray[np.bool_] | None = None) -> list[list[int]]:
+    """Groups of row indexes for any pair-score matrix (the bench compares measures with it).
+
+    Complete linkage over the candidate pairs: two clusters join only if every cross pair qualifies.
+    """
     n = len(scores)
+    blocked = np.zeros((n, n), dtype=bool) if blocked is None else blocked
     allowed = np.zeros((n, n), dtype=bool)
-    pairs = _candidates(scores, blocked)
+    pairs = _candidates(scores, threshold, blocked)
     for i, j in pairs:
         allowed[i, j] = allowed[j, i] = True
     label = list(range(n))
@@ -293,8 +335,9 @@ def groups(notes: Sequence[Note], dismissed: Collection[frozenset[int]] = ()) ->
         if len(ends) == 2:
             blocked[ends[0], ends[1]] = blocked[ends[1], ends[0]] = True
     found = []
-    for cluster in _cluster(matrix([n.text for n in unique]), blocked):
-        chosen = _keep([unique[k] for k in cluster])
-        others = sorted(unique[k].id for k in cluster if unique[k].id != chosen.id)
+    # Neighbours are ranked on the unclipped strength, so a clear duplicate outranks one just at the bars.
+    for members in cluster(_strength([n.text for n in unique]), 1.0, blocked):
+        chosen = _keep([unique[k] for k in members])
+        others = sorted(unique[k].id for k in members if unique[k].id != chosen.id)
         found.append(Group(keep=chosen.id, members=(chosen.id, *others)))
     return sorted(found, key=lambda g: (-len(g.members), g.keep))
