@@ -130,7 +130,7 @@ def test_the_state_follows_the_version_and_the_step(db, demo):
     assert state["step"]["key"] == "owners" and state["step"]["of"] == len(STEPS)
     assert [i["id"] for i in state["initiatives"]] == [i.id for i in snapshot.plan]
     assert state["top"] == [i.id for i in snapshot.top]
-    assert set(room.meta_of(state)) == {"code", "locked", "ended", "step", "timer", "vote_budget"}, (
+    assert set(room.meta_of(state)) == {"code", "locked", "ended", "step", "timer", "vote_budget", "reviewing"}, (
         "a note never wakes every phone"
     )
 
@@ -246,3 +246,28 @@ def test_figures_reach_the_phones_in_the_one_number_format(db, demo):
     assert [i["money_text"] for i in data["impacts"] if i["money"]] == [
         numbers.money(i["money"]) for i in snapshot.impacts if i["money"]
     ]
+
+
+def test_the_review_of_last_times_commitments_is_in_the_state_only_while_step_one_has_one(db):
+    from workshop.demo import create_demo
+
+    earlier = create_demo(db, now=NOW, followup_days=70)
+    organisation = load(db, earlier.code).workshop["organisation"]
+    later = actions.create_workshop(db, "Next", organisation, "scaleup", now=NOW + 60, review_minutes=10)
+    state = room.room_state(load(db, later.code))
+    review = state["review"]
+    assert state["reviewing"] is True and review["on"] is True and review["minutes"] == 10
+    assert review["until"] == (load(db, later.code).timer(STEPS[0].key).minutes - 10) * 60
+    assert len(review["items"]) == 4 and all(i["outcome"] is None for i in review["items"])
+    assert {"owner", "metric", "progress_text", "overdue", "status_title"} <= set(review["items"][0])
+    copy = actions.review_commitment(
+        db, later.code, later.facilitator_key, review["items"][0]["id"], "carry", "Half-way", now=NOW + 90
+    )
+    actions.set_reviewing(db, later.code, later.facilitator_key, False)
+    state = room.room_state(load(db, later.code))
+    assert state["reviewing"] is False and state["review"]["on"] is False
+    assert state["review"]["items"][0]["outcome_title"] == "Carried over"
+    assert next(i for i in state["initiatives"] if i["id"] == copy)["carried"] == {"code": earlier.code, "times": 1}
+    actions.go_to_step(db, later.code, later.facilitator_key, STEPS[1].key)
+    assert room.room_state(load(db, later.code))["review"] is None
+    assert room.room_state(load(db, earlier.code))["review"] is None, "nothing to review in the first workshop"

@@ -64,9 +64,11 @@ def _ranking_line(snapshot: Snapshot, n: int, item: Initiative) -> str:
     """'1. Title' and its figures: the same rounding as the summary, Markdown and PDF."""
     a = item.aggregate
     method = method_by_key(snapshot.method)
+    carried = f" · carried over ×{item.carried_times}" if item.carried else ""
     if a is None:
-        return safe(f"{n}. {item.title} · not scored yet")
+        return safe(f"{n}. {item.title} · not scored yet{carried}")
     flag = f" · discuss {', '.join(a.disputed)}" if a.disputed else ""
+    flag += carried
     return safe(f"{n}. {item.title}") + (
         f"  \n**{method.title} {numbers.priority(a.priority(snapshot.method))}**"
         f" · urgency {numbers.measure(a.urgency)}{flag}"

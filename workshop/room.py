@@ -132,6 +132,7 @@ def _initiative(item: Initiative, method: str) -> Data:
         "priority": numbers.priority_value(a.priority(method)) if a else None,
         "priority_text": numbers.priority(a.priority(method)) if a else None,
         "disputed": a.disputed if a else [],
+        "carried": {"code": item.carried_from_code, "times": item.carried_times} if item.carried else None,
         "proposal": _recommendation(item.proposal),
         "decision": None
         if decision is None
