@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from . import storage
 from .errors import NotAllowed
+from .steps import review_by_key
 
 Row = dict[str, Any]
 
@@ -64,6 +65,25 @@ class Track:
     workshop_title: str = ""
     organisation: str = ""
     workshop_created_on: date | None = None
+    carried_from: str | None = None  # the workshop a carried-over initiative came from
+    carried_times: int = 0  # how many reviews in a row carried it over
+    outcome: str | None = None  # how a later workshop concluded it: done, carry or drop
+    reviewed_in: str | None = None  # the code of that later workshop
+    review_reason: str = ""
+
+    @property
+    def chain(self) -> str:
+        """Where a carried-over commitment came from, in words ("" when it is new here)."""
+        if not self.carried_times:
+            return ""
+        return f"Carried from {self.carried_from or 'an earlier workshop'} · carried {self.carried_times}×"
+
+    @property
+    def concluded(self) -> str:
+        """How a later workshop concluded it ("Done in CODE"), "" while it is still open."""
+        if not self.outcome:
+            return ""
+        return f"{review_by_key(self.outcome).acted} in {self.reviewed_in}"
 
     @property
     def latest(self) -> Row | None:
@@ -135,6 +155,11 @@ def portfolio(owners: Sequence[Row], checkins: Sequence[Row]) -> list[Track]:
             workshop_title=o["workshop_title"],
             organisation=o["organisation"],
             workshop_created_on=day_of(o["workshop_created_at"]),
+            carried_from=o.get("carried_from_code"),
+            carried_times=int(o.get("carried_times") or 0),
+            outcome=o.get("outcome"),
+            reviewed_in=o.get("reviewed_in"),
+            review_reason=o.get("review_reason") or "",
         )
         for o in owners
     ]
@@ -194,6 +219,43 @@ def counts(tracks: Sequence[Track], today: date) -> dict[str, int]:
     for key in STATUSES:
         out[key] = sum(t.status == key for t in tracks)
     return out
+
+
+# --- what is due: reminders for the owners ------------------------------------------------
+
+DUE_DAYS = 7  # "due this week": due within this many days of today, or overdue
+
+
+def due_soon(tracks: Sequence[Track], today: date, days: int = DUE_DAYS) -> list[Track]:
+    """Tracks whose next check-in is overdue or due within `days` of `today`, soonest first
+    (the portfolio's reminder list; a track with nothing planned is never due)."""
+    horizon = today.toordinal() + days
+    due = [t for t in tracks if t.next_checkin is not None and t.next_checkin.toordinal() <= horizon]
+    return sorted(due, key=lambda t: (t.next_checkin or today, t.owner, t.code, t.initiative_id))
+
+
+def by_owner(tracks: Sequence[Track]) -> dict[tuple[str, str], list[Track]]:
+    """Tracks grouped per (workshop code, owner), owners by name: one owner link, one reminder each."""
+    grouped: dict[tuple[str, str], list[Track]] = {}
+    for item in sorted(tracks, key=lambda t: (t.owner.casefold(), t.code)):
+        grouped.setdefault((item.code, item.owner), []).append(item)
+    return grouped
+
+
+def due_text(item: Track, today: date) -> str:
+    """When a check-in is due, in the reminder's words ("due 2026-11-30", "overdue since …")."""
+    due = item.next_checkin
+    if due is None:
+        return "not planned"
+    return f"overdue since {due.isoformat()}" if due < today else f"due {due.isoformat()}"
+
+
+def reminder(owner: str, tracks: Sequence[Track], today: date, url: str) -> str:
+    """The plain-text reminder a facilitator pastes into a message to one owner."""
+    parts = [f"your check-in on {t.title} ({t.metric}) is {due_text(t, today)}" for t in tracks]
+    what = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " and " + parts[-1]
+    it = "it" if len(parts) == 1 else "them"
+    return f"Hi {owner} — {what}. Record {it} here: {url}"
 
 
 # --- the portfolio across workshops -------------------------------------------------------

@@ -171,6 +171,11 @@ class Snapshot:
                 workshop_title=self.workshop["title"],
                 organisation=self.workshop["organisation"],
                 workshop_created_on=day_of(self.workshop["created_at"]),
+                carried_from=i.carried_from_code,
+                carried_times=i.carried_times,
+                outcome=i.review["outcome"] if i.review else None,
+                reviewed_in=i.review["reviewed_in"] if i.review else None,
+                review_reason=i.review["reason"] if i.review else "",
             )
             for i in self.plan
             if i.owner is not None

@@ -928,12 +928,15 @@ def checkins(db: Database, workshop_id: int) -> list[Row]:
 
 
 def portfolio_owners(db: Database) -> list[Row]:
-    """Every owned initiative in the database with its workshop's facts."""
+    """Every owned initiative in the database with its workshop's facts, where it was carried
+    from and how a later workshop concluded it (its review), if one did."""
     return _all(
         db,
-        "SELECT o.*, i.title, i.workshop_id, w.code, w.title AS workshop_title, w.organisation, "
-        "w.created_at AS workshop_created_at "
+        "SELECT o.*, i.title, i.workshop_id, i.carried_from_code, i.carried_times, w.code, "
+        "w.title AS workshop_title, w.organisation, w.created_at AS workshop_created_at, "
+        "r.outcome, r.reviewed_in, r.reason AS review_reason "
         "FROM owners o JOIN initiatives i ON i.id = o.initiative_id JOIN workshops w ON w.id = i.workshop_id "
+        "LEFT JOIN reviews r ON r.initiative_id = i.id "
         "ORDER BY w.created_at DESC, w.id DESC, COALESCE(i.position, 1e9), i.id",
     )
 
