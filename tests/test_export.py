@@ -493,3 +493,24 @@ def test_bad_checkins_in_an_import_are_refused(db, tmp_path, change, message):
     with pytest.raises(ImportRefused, match=message):
         export.import_document(target, doc)
     assert workshop_count(target) == 0
+
+
+def test_markdown_lists_carried_and_concluded_commitments_with_the_reason_escaped(db):
+    from workshop.demo import create_demo
+
+    earlier = create_demo(db, now=NOW, followup_days=70)
+    later = actions.create_workshop(
+        db, "Next quarter", "Northwind Analytics", "scaleup", now=NOW + 60, review_minutes=10
+    )
+    first, second = state.load(db, later.code).commitments[:2]
+    reason = "**Shipped** <b>[x](javascript:y)</b>"
+    actions.review_commitment(db, later.code, later.facilitator_key, first.initiative_id, "carry", "Half-way")
+    actions.review_commitment(db, later.code, later.facilitator_key, second.initiative_id, "done", reason)
+    md = export.export_markdown(db, earlier.code, now=NOW)
+    section = md.split("### Carried over and concluded", 1)[1].split("###", 1)[0]
+    assert f"- **{md_escape(first.track.title)}**: Carried over in {later.code} — Half\\-way" in section
+    assert f"- **{md_escape(second.track.title)}**: Done in {later.code} — {md_escape(reason)}" in section
+    assert reason not in md
+    carried = export.export_markdown(db, later.code, now=NOW)
+    assert md_escape(f"Carried from {earlier.code} · carried 1×") in carried
+    assert "### Carried over and concluded" not in export.export_markdown(db, create_demo(db, now=NOW).code, now=NOW)

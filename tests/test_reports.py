@@ -289,3 +289,25 @@ def test_cli_refuses_a_table_with_another_format(db, demo, capsys):
     path = db.conn.execute("PRAGMA database_list").fetchone()[2]
     assert cli.main(["--db", path, "export", demo.code, "--format", "pdf", "--table", "steps", "-o", "x.pdf"]) == 2
     assert "--table only goes with --format csv" in capsys.readouterr().err
+
+
+def test_pdf_and_sheets_show_where_a_commitment_came_from_and_how_it_ended(db):
+    from workshop.demo import create_demo
+
+    earlier = create_demo(db, now=NOW, followup_days=70)
+    later = actions.create_workshop(
+        db, "Next quarter", "Northwind Analytics", "scaleup", now=NOW + 60, review_minutes=10
+    )
+    first, second = state.load(db, later.code).commitments[:2]
+    actions.review_commitment(db, later.code, later.facilitator_key, first.initiative_id, "carry", "Half-way")
+    actions.review_commitment(db, later.code, later.facilitator_key, second.initiative_id, "done", "Shipped in March")
+    snapshot = state.load(db, earlier.code)
+    text = pdf_text(reports.to_pdf(snapshot, NOW))
+    assert "Carried / outcome" in text and f"Done in {later.code}" in text
+    assert f"{second.track.title}: Done in {later.code} — Shipped in March" in text
+    sheet = reports.tables(snapshot, NOW)["followup"].set_index("Initiative")
+    assert sheet.loc[second.track.title, "Outcome"] == f"Done in {later.code}: Shipped in March"
+    assert sheet.loc[first.track.title, "Outcome"] == f"Carried over in {later.code}: Half-way"
+    carried = reports.tables(state.load(db, later.code), NOW)["followup"]
+    assert list(carried["Chain"]) == [f"Carried from {earlier.code} · carried 1×"]
+    assert "Carried / outcome" not in pdf_text(reports.to_pdf(state.load(db, create_demo(db, now=NOW).code), NOW))

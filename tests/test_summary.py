@@ -157,3 +157,29 @@ def test_the_spreadsheets_checklist_and_follow_through_are_the_models(followed):
 def test_the_model_never_imports_streamlit():
     code = "import sys, workshop.summary; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def reviewed(db) -> tuple[state.Snapshot, state.Snapshot]:
+    """The sample held 70 days before NOW and a later workshop that carried, finished and dropped
+    three of its commitments (with a reason that looks like Markdown)."""
+    earlier = create_demo(db, now=NOW, followup_days=70)
+    later = actions.create_workshop(
+        db, "Next quarter", "Northwind Analytics", "scaleup", now=NOW + 60, review_minutes=10
+    )
+    for item, outcome in zip(state.load(db, later.code).commitments, ("carry", "done", "drop")):
+        actions.review_commitment(db, later.code, later.facilitator_key, item.initiative_id, outcome, "**Why** <b>")
+    return state.load(db, earlier.code), state.load(db, later.code)
+
+
+def test_follow_rows_say_where_a_commitment_came_from_and_how_a_later_workshop_ended_it(db):
+    earlier, later = reviewed(db)
+    rows = {r.title: r for r in summary.summary(earlier, NOW).follow}
+    concluded = [r for r in rows.values() if r.concluded]
+    assert sorted(r.concluded for r in concluded) == sorted(
+        f"{word} in {later.code}" for word in ("Carried over", "Done", "Dropped")
+    )
+    assert all(r.reason == "**Why** <b>" and r.history and not r.chain for r in concluded)
+    assert [r for r in rows.values() if not r.history] == [r for r in rows.values() if not r.concluded]
+    (carried,) = summary.summary(later, NOW + 120).follow
+    assert carried.chain == f"Carried from {earlier.code} · carried 1×"
+    assert (carried.concluded, carried.reason) == ("", "")

@@ -431,6 +431,7 @@ def _md_followup(s: Summary) -> list[str]:
             for f in s.follow
         ],
     )
+    lines += _md_history(s)
     if s.checkins:
         lines += ["", "### Check-ins", ""]
         lines += [
@@ -438,6 +439,19 @@ def _md_followup(s: Summary) -> list[str]:
             + (f" — {md_escape(c.note)}" if c.note else "")
             for c in s.checkins
         ]
+    return lines
+
+
+def _md_history(s: Summary) -> list[str]:
+    """Commitments carried over from an earlier workshop, and how a later one concluded them."""
+    rows = [f for f in s.follow if f.history]
+    if not rows:
+        return []
+    lines = ["", "### Carried over and concluded", ""]
+    for f in rows:
+        said = [md_escape(x) for x in (f.chain, f.concluded) if x]
+        reason = f" — {md_escape(f.reason)}" if f.reason else ""
+        lines.append(f"- **{md_escape(f.title)}**: {' · '.join(said)}{reason}")
     return lines
 
 

@@ -301,6 +301,8 @@ TRACK_COLUMNS = [
     "Check-ins",
     "Next check-in",
     "Overdue (days)",
+    "Chain",
+    "Outcome",
 ]
 WORKSHOP_COLUMNS = ["Workshop", "Organisation", "Held"]
 
@@ -324,6 +326,8 @@ def tracks_table(tracks: Sequence[Track], today: date, with_workshop: bool = Fal
             "Check-ins": len(t.checkins),
             "Next check-in": t.next_checkin.isoformat() if t.next_checkin else "",
             "Overdue (days)": t.days_overdue(today),
+            "Chain": t.chain,
+            "Outcome": f"{t.concluded}: {t.review_reason}" if t.concluded and t.review_reason else t.concluded,
         }
         for t in tracks
     ]
@@ -902,8 +906,9 @@ def _pdf_followup(doc: _Document, s: Summary) -> None:
         doc.h2(HEADINGS["followup"])
         _pdf_none(doc, "No check-ins recorded yet.")
     rows = s.follow
+    history = any(f.history for f in rows)  # the chain column only when something was carried or concluded
     doc.grid(
-        ["Initiative", "Latest", "Progress", "Status", "Next check-in"],
+        ["Initiative", "Latest", "Progress", "Status", "Next check-in", *(["Carried / outcome"] if history else [])],
         [
             [
                 f.title,
@@ -911,13 +916,16 @@ def _pdf_followup(doc: _Document, s: Summary) -> None:
                 f.progress,
                 f.status,
                 f.next_checkin + (f" (overdue {f.overdue_text})" if f.overdue_text else ""),
+                *([" · ".join(x for x in (f.chain, f.concluded) if x)] if history else []),
             ]
             for f in rows
         ],
-        widths=(58, 28, 20, 32, 42),
+        widths=(44, 22, 18, 24, 30, 42) if history else (58, 28, 20, 32, 42),
         size=9,
         styles=lambda r, c: FontFace(emphasis="BOLD", color=RED) if c == 4 and rows[r].overdue_text else None,
     )
+    for f in [f for f in rows if f.reason]:
+        doc.para(f"{f.title}: {f.concluded} — {f.reason}", size=9, colour=GREY)
     for c in [c for c in s.checkins if c.note][-8:]:
         doc.para(f"{c.checked_on} · {c.title}: {c.note}", size=9, colour=GREY)
 

@@ -181,6 +181,14 @@ class FollowRow:
     next_checkin: str  # ISO date, or "none planned"
     overdue_days: int
     overdue_text: str  # "7 days", or "" when not overdue
+    chain: str = ""  # "Carried from CODE · carried 2×" for a commitment carried over from earlier
+    concluded: str = ""  # "Done in CODE" once a later workshop reviewed it, else ""
+    reason: str = ""  # the later workshop's one-line reason for that outcome
+
+    @property
+    def history(self) -> bool:
+        """Carried over from an earlier workshop or concluded by a later one."""
+        return bool(self.chain or self.concluded)
 
 
 @dataclass(frozen=True)
@@ -373,6 +381,9 @@ def _follow(t: Track, today: date) -> FollowRow:
         next_checkin=t.next_checkin.isoformat() if t.next_checkin else "none planned",
         overdue_days=days,
         overdue_text=numbers.plural(days, "day") if t.overdue(today) else "",
+        chain=t.chain,
+        concluded=t.concluded,
+        reason=t.review_reason if t.concluded else "",
     )
 
 
