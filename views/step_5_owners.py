@@ -80,6 +80,10 @@ else:
         if confirmed
         else "Not confirmed yet: the facilitator records it, or an owned initiative addresses observability."
     )
+st.caption(
+    "Each owner can get a personal link to their own initiatives, check-ins and check-in dates: "
+    "issue them under Owner links on the Ship It summary."
+)
 st.page_link(
     ui.HERE / "summary.py", label="See the Ship It summary", icon=":material/rocket_launch:", query_params=ctx.params()
 )

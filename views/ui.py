@@ -50,6 +50,8 @@ def pages() -> dict[str, list[st.Page]]:
             _page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it"),
             # Behind the portfolio key and not in the sidebar: participants never see a link to it.
             _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden"),
+            # An owner's own link (/owner?ws=CODE&o=TOKEN): not in the sidebar, and it shows none.
+            _page("owner.py", "Your check-ins", ":material/assignment_ind:", "owner", visibility="hidden"),
         ],
     }
 
