@@ -117,8 +117,10 @@ def test_last_times_commitments_open_the_next_workshop(tmp_path):
             laptop.get_by_text("Half-way: the charter covers two of five areas", exact=False).first.wait_for(
                 timeout=30_000
             )
-            laptop.get_by_text("SLOs and the error-budget policy are live", exact=False).first.wait_for(timeout=30_000)
-            laptop.screenshot(path=str(shots / "review-earlier-summary.png"), full_page=True)
+            reason = laptop.get_by_text("SLOs and the error-budget policy are live", exact=False).first
+            reason.wait_for(timeout=30_000)
+            reason.scroll_into_view_if_needed()
+            laptop.screenshot(path=str(shots / "review-earlier-summary.png"))
         finally:
             browser.close()
             db.close()
