@@ -22,6 +22,7 @@ from workshop.demo import create_demo
 from workshop.state import load
 from workshop.steps import STEPS
 
+LIVE = "[data-testid=live-participant]"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 
@@ -52,6 +53,18 @@ def _record(page, initiative_id: int, outcome: str, reason: str) -> None:
     box.get_by_label("Reason (one line)").fill(reason)
     box.get_by_role("button", name="Record").click()
     page.get_by_text(f"Recorded: {outcome}.").wait_for(timeout=30_000)
+
+
+def _axe_blocking(page) -> list[str]:
+    """Serious or critical axe findings inside the live element (its shadow root included)."""
+    from axe_playwright_python import sync_playwright as sync_axe
+
+    context = {"include": {"fromShadowDom": ["[data-testid=stBidiComponentIsolated]", LIVE]}}
+    axe = sync_axe.Axe()
+    passes = axe.run(page, context=context, options={"resultTypes": ["passes"]}).response["passes"]
+    assert "color-contrast" in {p["id"] for p in passes}, "axe reached into the live element"
+    found = axe.run(page, context=context).response["violations"]
+    return [f"{v['id']}: {v['help']}" for v in found if v.get("impact") in ("serious", "critical")]
 
 
 def test_last_times_commitments_open_the_next_workshop(tmp_path):
@@ -86,6 +99,7 @@ def test_last_times_commitments_open_the_next_workshop(tmp_path):
             phone.wait_for_url(re.compile(r"/room\?.*p="), timeout=30_000)
             phone.get_by_test_id("live-review").locator(".sw-commitment").nth(3).wait_for(timeout=30_000)
             assert not phone.get_by_test_id("live-add").is_visible(), "no notes while the room reviews"
+            assert _axe_blocking(phone) == [], "the review on a phone is accessible"
             phone.screenshot(path=str(shots / "review-phone.png"), full_page=True)
             projector.screenshot(path=str(shots / "review-projector.png"))
 
