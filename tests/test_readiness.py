@@ -13,8 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import NOW, version
+from workshop import actions
 from workshop import readiness as r
-from workshop.errors import InvalidInput
+from workshop.errors import InputLocked, InvalidInput, NotAllowed
+from workshop.pitfalls import pitfalls
 from workshop.readiness import (
     ACQUISITION,
     AGREEMENT,
@@ -39,6 +42,7 @@ from workshop.readiness import (
     weak_areas,
     weakest,
 )
+from workshop.state import load
 from workshop.steps import DIMENSION_KEYS, DIMENSIONS, ORGANISATION, PLATFORM, PRODUCT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -553,3 +557,84 @@ def test_any_input_is_either_a_valid_answer_or_a_refusal(key: object, rating: ob
     scale = r.question_by_key(answer.key).scale
     assert scale.low <= answer.rating <= scale.high
     assert answer.number is None or math.isfinite(answer.number)
+
+
+# --- answering on a phone: the actions --------------------------------------------------
+
+DAY = 86_400.0
+
+
+def _answers_of(db, code: str) -> list[tuple[str, int, float | None]]:
+
+    return sorted((a.key, a.rating, a.number) for a in load(db, code).readiness_answers)
+
+
+def test_participants_answer_over_days_before_the_workshop_starts(db, workshop):
+
+    code, key = workshop.code, workshop.facilitator_key
+    ann = actions.join(db, code, "Ann", now=NOW).token
+    actions.open_readiness(db, code, key, True)
+    before = version(db, code)
+    assert actions.answer_readiness(db, code, ann, [{"key": DEMAND, "rating": 1, "number": "2.5"}], now=NOW) == 1
+    assert version(db, code) == before + 1, "one change, one version"
+    later = [{"key": DEMAND, "rating": 3}, {"key": "talent_careers", "rating": "4", "number": ""}]
+    assert actions.answer_readiness(db, code, ann, later, now=NOW + 3 * DAY) == 2  # the clock never started
+    assert _answers_of(db, code) == [(DEMAND, 3, None), ("talent_careers", 4, None)]
+    snapshot = load(db, code)
+    assert snapshot.timer(snapshot.current_step.key).state == "pending"
+    assert snapshot.readiness.respondents == 1 and snapshot.readiness.question(DEMAND).median == 3.0
+    actions.answer_readiness(db, code, ann, [], now=NOW + 4 * DAY)  # an empty form withdraws them
+    assert _answers_of(db, code) == []
+
+
+@pytest.mark.parametrize("state", ["closed", "locked", "ended", "never opened"])
+def test_a_closed_locked_or_ended_check_refuses_and_writes_nothing(db, workshop, state):
+
+    code, key = workshop.code, workshop.facilitator_key
+    ann = actions.join(db, code, "Ann", now=NOW).token
+    if state != "never opened":
+        actions.open_readiness(db, code, key, True)
+        actions.answer_readiness(db, code, ann, [{"key": DEMAND, "rating": 2}], now=NOW)
+    {
+        "closed": lambda: actions.open_readiness(db, code, key, False),
+        "locked": lambda: actions.set_locked(db, code, key, True),
+        "ended": lambda: actions.end_workshop(db, code, key, now=NOW),
+        "never opened": lambda: None,
+    }[state]()
+    before, stored = version(db, code), _answers_of(db, code)
+    with pytest.raises(InputLocked) as refused:
+        actions.answer_readiness(db, code, ann, [{"key": DEMAND, "rating": 0}], now=NOW)
+    assert "\n" not in str(refused.value)
+    assert version(db, code) == before and _answers_of(db, code) == stored
+
+
+def test_only_the_facilitator_opens_the_check_and_only_a_participant_answers_it(db, workshop):
+
+    code, key = workshop.code, workshop.facilitator_key
+    ann = actions.join(db, code, "Ann", now=NOW).token
+    before = version(db, code)
+    for credential in (ann, "not-a-key", None):
+        with pytest.raises(NotAllowed):
+            actions.open_readiness(db, code, credential, True)
+    with pytest.raises(InvalidInput, match="open \\(true\\) or closed \\(false\\)"):
+        actions.open_readiness(db, code, key, "yes")
+    actions.open_readiness(db, code, key, True)
+    for token in (key, "not-a-token", None):
+        with pytest.raises(NotAllowed):
+            actions.answer_readiness(db, code, token, [{"key": DEMAND, "rating": 2}])
+    with pytest.raises(InvalidInput, match="Clear demand is answered twice"):
+        actions.answer_readiness(db, code, ann, [{"key": DEMAND, "rating": 2}] * 2)
+    assert version(db, code) == before + 1 and _answers_of(db, code) == []
+
+
+def test_a_room_that_rates_demand_weak_is_flagged_on_every_console(db, workshop):
+
+    code, key = workshop.code, workshop.facilitator_key
+    actions.open_readiness(db, code, key, True)
+    for n, rating in enumerate((1, 1, 0, 3)):
+        token = actions.join(db, code, f"P{n}", now=NOW).token
+        actions.answer_readiness(db, code, token, [{"key": DEMAND, "rating": rating}], now=NOW)
+    snapshot = load(db, code)
+    assert pitfalls(snapshot)[0].startswith(FIT + 'clear demand rated "anecdotal" (median of 4 answers)')
+    assert snapshot.advice(snapshot.current_step).endswith(stage_note(snapshot.readiness) or "?")
+    assert "product-market fit is not proven" in snapshot.advice(snapshot.current_step)

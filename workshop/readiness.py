@@ -27,6 +27,9 @@ MATURITY_SEED = "000"  # the four dimensions of operating-model maturity
 SIGNALS_SEED = "003"  # when to scale, and its pitfalls
 SEEDS: tuple[str, ...] = (MATURITY_SEED, SIGNALS_SEED)
 
+TITLE = "Are we ready to scale?"  # how every screen and file names the check
+MINUTES = 5  # what answering takes, as the phone and the console say it
+
 
 # --- scales -----------------------------------------------------------------------------
 
