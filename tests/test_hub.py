@@ -46,6 +46,8 @@ class FakeRoom:
             "step": {"key": "bottlenecks"},
             "timer": {"state": "pending"},
             "vote_budget": 5,
+            "reviewing": False,
+            "readiness_open": False,
             "count": 3,
             "board": {"notes": version},
         }
