@@ -25,7 +25,7 @@ from .text import md_escape
 
 FORMAT = "scaling-workshop/4"
 # /1 predates check-ins; /2 predates the phones' picks, volunteers and the stored questionnaire;
-# /3 predates the review of earlier commitments and carried-over initiatives.
+# /3 predates the review of earlier commitments, carried-over initiatives and the readiness check.
 READABLE_FORMATS = ("scaling-workshop/1", "scaling-workshop/2", "scaling-workshop/3", FORMAT)
 
 
@@ -76,6 +76,7 @@ def to_document(snapshot: Snapshot, now: float | None = None) -> dict[str, Any]:
         "workshop": _workshop_part(snapshot.workshop),
         "steps": _steps_part(snapshot),
         "participants": _participants_part(snapshot, ids),
+        "readiness": _readiness_part(snapshot, ids),
         **_board_part(snapshot, ids),
         "initiatives": _initiatives_part(snapshot, ids),
         "decisions": _decisions_part(ids),
@@ -99,6 +100,7 @@ def _workshop_part(w: dict[str, Any]) -> dict[str, Any]:
         "vote_budget": w["vote_budget"],
         "review_minutes": w["review_minutes"],
         "reviewing": bool(w["reviewing"]),
+        "readiness_open": bool(w["readiness_open"]),
     }
 
 
@@ -126,6 +128,20 @@ def _participants_part(snapshot: Snapshot, ids: _Numbers) -> list[dict[str, Any]
             "joined_at": iso(p["joined_at"]),
         }
         for p in snapshot.participants
+    ]
+
+
+def _readiness_part(snapshot: Snapshot, ids: _Numbers) -> list[dict[str, Any]]:
+    """The readiness check's answers, one per participant and question (the results are derived)."""
+    return [
+        {
+            "participant": ids.participant[a["participant_id"]],
+            "key": a["question"],
+            "rating": a["rating"],
+            "number": a["number"],
+            "updated_at": iso(a["updated_at"]),
+        }
+        for a in snapshot.readiness_rows
     ]
 
 

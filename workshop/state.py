@@ -76,7 +76,7 @@ class Snapshot:
     checkins: list[Row] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)  # the earlier ones this one reviews
     owner_links: list[Row] = field(default_factory=list)  # owners holding a live link, and since when
-    readiness_answers: list[Answer] = field(default_factory=list)  # the pre-work check, one per person and question
+    readiness_rows: list[Row] = field(default_factory=list)  # the pre-work check: one per person and question
 
     @property
     def id(self) -> int:
@@ -189,6 +189,11 @@ class Snapshot:
         """The facilitator has the "Are we ready to scale?" check open for answers."""
         return bool(self.workshop.get("readiness_open")) and not self.ended
 
+    @property
+    def readiness_answers(self) -> list[Answer]:
+        """The check's stored answers as the domain reads them."""
+        return [Answer(r["participant_id"], r["question"], r["rating"], r["number"]) for r in self.readiness_rows]
+
     @cached_property
     def readiness(self) -> Results:
         """What the room's answers to the check conclude (computed once per snapshot)."""
@@ -233,7 +238,7 @@ def load(db: Database, code: str) -> Snapshot:
         checkins=checkins,
         commitments=commitments_of(db, workshop) if workshop["review_minutes"] else [],
         owner_links=storage.owner_links(db, workshop_id),
-        readiness_answers=readiness_answers(db, workshop_id),
+        readiness_rows=storage.readiness_answers(db, workshop_id),
     )
 
 
@@ -288,14 +293,6 @@ def _initiatives(
             )
         )
     return initiatives
-
-
-def readiness_answers(db: Database, workshop_id: int) -> list[Answer]:
-    """The check's stored answers as the domain reads them."""
-    return [
-        Answer(r["participant_id"], r["question"], r["rating"], r["number"])
-        for r in storage.readiness_answers(db, workshop_id)
-    ]
 
 
 def commitments_of(db: Database, workshop: Row) -> list[Commitment]:
