@@ -337,6 +337,31 @@ def _md_open_items(s: Summary) -> list[str]:
     return _or([f"- {item.title}: {md_escape(item.reason)}" for item in s.open_items], "None: ship it.")
 
 
+def _md_readiness(s: Summary) -> list[str]:
+    """The check's results; every text here is the app's own (titles, levels, figures)."""
+    r = s.readiness
+    if r is None:
+        return ["- Nobody answered the readiness check."]
+    lines = [f"{r.respondents} of {r.people} participants answered." + (f" {r.note}" if r.note else "")]
+    lines += ["", *[f"- **Pitfall:** {flag}" for flag in r.pitfalls]] if r.pitfalls else []
+    lines += [
+        "",
+        f"**Weakest areas:** {r.weakest_text}. Step 1 showed its prompts in this order: "
+        f"{', '.join(r.dimension_order)}.",
+        "",
+        *_table(
+            ["Signal", "Evidence (median)", "Spread", "Answers", "Figure"],
+            [
+                [x.title, x.level, x.spread + (" (divided)" if x.divided else ""), str(x.answers), x.figure]
+                for x in r.signals
+            ],
+        ),
+        "",
+        *_table(["Area", "Score", "Answered by"], [[a.title, a.score, str(a.respondents)] for a in r.areas]),
+    ]
+    return lines
+
+
 def _md_bottlenecks(s: Summary) -> list[str]:
     lines: list[str] = []
     for board in s.boards:
@@ -467,6 +492,7 @@ def _md_steps(s: Summary) -> list[str]:
 _MD_SECTIONS: tuple[tuple[str, Callable[[Summary], list[str]]], ...] = (
     ("checklist", _md_checklist),
     ("open", _md_open_items),
+    ("readiness", _md_readiness),
     ("bottlenecks", _md_bottlenecks),
     ("impacts", _md_impacts),
     ("plan", _md_plan),

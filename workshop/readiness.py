@@ -634,3 +634,36 @@ def stage_note(results: Results) -> str | None:
     if rated == len(SIGNALS):
         return "The check suggests the company is ready to scale: every signal is backed by data and no area is weak."
     return None
+
+
+# --- across workshops -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Held:
+    """One workshop's check, to compare an organisation's workshops (the portfolio)."""
+
+    code: str
+    title: str
+    organisation: str
+    held: float  # when the workshop was created
+    results: Results
+
+
+def by_workshop(rows: Iterable[Mapping[str, Any]]) -> list[Held]:
+    """Answers with their workshop's facts (`code`, `workshop_title`, `organisation`,
+    `workshop_created_at`), aggregated per workshop, oldest first; workshops without answers are absent."""
+    grouped: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(str(row["code"]), []).append(row)
+    held = [
+        Held(
+            code=code,
+            title=str(answers[0]["workshop_title"]),
+            organisation=str(answers[0]["organisation"]),
+            held=float(answers[0]["workshop_created_at"]),
+            results=aggregate(Answer(r["participant_id"], r["question"], r["rating"], r["number"]) for r in answers),
+        )
+        for code, answers in grouped.items()
+    ]
+    return sorted(held, key=lambda h: (h.held, h.code))
