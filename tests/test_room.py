@@ -174,6 +174,23 @@ def test_the_check_state_is_aggregated_and_names_no_one(db, people):
     assert check["stage_note"] not in room.room_state(load(db, p.code))["step"]["advice"]
 
 
+def test_the_projector_shows_the_results_until_step_1s_clock_starts(db, people):
+    p = people
+
+    def showing() -> bool:
+        return room.room_state(load(db, p.code))["readiness"]["showing"]
+
+    actions.open_readiness(db, p.code, p.key, True)
+    assert showing(), "an open check shows on the projector before the workshop starts"
+    actions.answer_readiness(db, p.code, p.ann, WEAK_DEMAND, now=NOW)
+    actions.open_readiness(db, p.code, p.key, False)
+    assert showing(), "closed days before, its results still open the workshop"
+    actions.start_timer(db, p.code, p.key, now=NOW)
+    assert not showing(), "the brainstorm's board takes over once the clock runs"
+    actions.pause_timer(db, p.code, p.key, now=NOW + 5)
+    assert not showing()
+
+
 def test_the_own_view_has_my_answers_only(db, people):
     p = people
     actions.open_readiness(db, p.code, p.key, True)

@@ -651,7 +651,7 @@ class Held:
 
 
 def by_workshop(rows: Iterable[Mapping[str, Any]]) -> list[Held]:
-    """Answers with their workshop's facts (`code`, `workshop_title`, `organisation`,
+    """Answers with their workshop's facts (`code`, `workshop_title`, `workshop_organisation`,
     `workshop_created_at`), aggregated per workshop, oldest first; workshops without answers are absent."""
     grouped: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
@@ -660,7 +660,7 @@ def by_workshop(rows: Iterable[Mapping[str, Any]]) -> list[Held]:
         Held(
             code=code,
             title=str(answers[0]["workshop_title"]),
-            organisation=str(answers[0]["organisation"]),
+            organisation=str(answers[0]["workshop_organisation"]),
             held=float(answers[0]["workshop_created_at"]),
             results=aggregate(Answer(r["participant_id"], r["question"], r["rating"], r["number"]) for r in answers),
         )

@@ -47,7 +47,7 @@ from openpyxl.utils import get_column_letter
 from . import charts, numbers, readiness
 from .decide import CHOICE_TITLES, QUESTIONS
 from .errors import InvalidInput
-from .followup import STATUSES, Track, progress
+from .followup import STATUSES, Track, day_of, progress
 from .state import Snapshot
 from .steps import dimension_by_key, method_by_key, stage_by_key, step_by_key
 from .summary import HEADINGS, NO_DECISION, Summary, answer_text, summary, when
@@ -446,6 +446,22 @@ def readiness_areas_table(snapshot: Snapshot) -> pd.DataFrame:
             "Weakest": frame["weakest"],
         }
     )
+
+
+def readiness_trend_table(held: Sequence[readiness.Held]) -> pd.DataFrame:
+    """One row per workshop, oldest first: its area scores (0–100) and how many answered."""
+    areas = [a.title for a in readiness.AREAS]
+    rows = [
+        {
+            "Workshop": f"{h.code} · {h.title}",
+            "Organisation": h.organisation,
+            "Held": day_of(h.held).isoformat(),
+            "Answered by": h.results.respondents,
+            **{a.title: numbers.percent_value(a.score) for a in h.results.areas},
+        }
+        for h in held
+    ]
+    return pd.DataFrame(rows, columns=["Workshop", "Organisation", "Held", "Answered by", *areas])
 
 
 def tables(snapshot: Snapshot, now: float | None = None) -> dict[str, pd.DataFrame]:

@@ -195,7 +195,7 @@ def _readiness(snapshot: Snapshot) -> Data | None:
     results = snapshot.readiness
     if not snapshot.readiness_open and not results.respondents:
         return None
-    return {"open": snapshot.readiness_open, **results.as_dict()}
+    return {"open": snapshot.readiness_open, "showing": snapshot.readiness_showing, **results.as_dict()}
 
 
 def room_state(snapshot: Snapshot, today: date | None = None) -> Data:

@@ -194,6 +194,14 @@ class Snapshot:
         """The check's stored answers as the domain reads them."""
         return [Answer(r["participant_id"], r["question"], r["rating"], r["number"]) for r in self.readiness_rows]
 
+    @property
+    def readiness_showing(self) -> bool:
+        """The projector shows the check's results in place of step 1's board: before step 1's
+        clock starts, while the check is open or once it has answers."""
+        first = STEPS[0]
+        before_start = self.current_step == first and self.timer(first.key).state == "pending" and not self.ended
+        return before_start and (self.readiness_open or self.readiness.respondents > 0)
+
     @cached_property
     def readiness(self) -> Results:
         """What the room's answers to the check conclude (computed once per snapshot)."""

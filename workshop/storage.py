@@ -1077,7 +1077,8 @@ def portfolio_readiness(db: Database) -> list[Row]:
     """Every answer to the check in the database with its workshop's facts, oldest workshop first."""
     return _all(
         db,
-        "SELECT a.*, w.code, w.title AS workshop_title, w.organisation, w.created_at AS workshop_created_at "
+        "SELECT a.*, w.code, w.title AS workshop_title, w.organisation AS workshop_organisation, "
+        "w.created_at AS workshop_created_at "
         "FROM readiness_answers a JOIN workshops w ON w.id = a.workshop_id "
         "ORDER BY w.created_at, w.id, a.participant_id, a.question",
     )

@@ -457,7 +457,8 @@ def _signal(result: readiness.QuestionResult) -> SignalRow:
     )
 
 
-def _readiness(snapshot: Snapshot) -> Readiness | None:
+def readiness_block(snapshot: Snapshot) -> Readiness | None:
+    """The readiness check as leaders read it; None when nobody answered it."""
     results = snapshot.readiness
     if not results.respondents:
         return None
@@ -520,5 +521,5 @@ def summary(snapshot: Snapshot, now: float | None = None) -> Summary:
         follow_counts=counts(tracks, today),
         steps=_steps(snapshot, moment),
         figures=_figures(snapshot, tracks, moment),
-        readiness=_readiness(snapshot),
+        readiness=readiness_block(snapshot),
     )
