@@ -18,7 +18,9 @@ from workshop.state import Snapshot
 from workshop.summary import Readiness, SignalRow, readiness_block
 from workshop.text import md_escape as safe
 
-PROJECTOR_CHART_WIDTH = 980  # px: the chart column at 1920 wide
+PROJECTOR_CHART_WIDTH = 960  # px: the chart column at 1920 wide
+PROJECTOR_CHART_HEIGHT = 470  # px, title, legend and axis included: what is left under the header
+CONSOLE_CHART_WIDTH, CONSOLE_CHART_HEIGHT = 900, 360
 DIVIDED = " (divided)"
 
 
@@ -38,9 +40,9 @@ def signals_table(r: Readiness) -> pd.DataFrame:
     )
 
 
-def findings(r: Readiness) -> None:
+def findings(r: Readiness, flags: bool = True) -> None:
     """What the check suggests, the pitfall flag and the weakest areas, in the order they matter."""
-    for flag in r.pitfalls:
+    for flag in r.pitfalls if flags else ():
         st.error(safe(flag), icon=":material/warning:")
     if r.note:
         st.write(safe(r.note))
@@ -48,18 +50,18 @@ def findings(r: Readiness) -> None:
     st.write(f"**Weakest areas:** {safe(r.weakest_text)}. Step 1's prompts go in this order: {order}.")
 
 
-def results(snapshot: Snapshot) -> None:
-    """The results on the console and the summary page: findings, the area chart, the signals."""
+def results(snapshot: Snapshot, flags: bool = True) -> None:
+    """The results on the console and the summary page: findings, the area chart, the signals.
+    The console passes `flags=False`: its pitfall warnings already head the page."""
     r = readiness_block(snapshot)
     if r is None:
         st.caption("Nobody has answered the check yet.")
         return
     st.caption(f"{r.respondents} of {numbers.plural(r.people, 'participant')} answered.")
-    findings(r)
-    chart, table = st.columns([5, 6])
-    chart.altair_chart(charts.readiness_areas(snapshot.readiness, width=520), theme=None, width="stretch")
-    with table:
-        st.dataframe(signals_table(r), hide_index=True, width="stretch")
+    findings(r, flags)
+    figure = charts.readiness_areas(snapshot.readiness, width=CONSOLE_CHART_WIDTH, height=CONSOLE_CHART_HEIGHT)
+    st.altair_chart(figure, theme=None, width="stretch")
+    st.dataframe(signals_table(r), hide_index=True, width="stretch")
 
 
 def projector(snapshot: Snapshot) -> None:
@@ -74,13 +76,15 @@ def projector(snapshot: Snapshot) -> None:
     chart, side = st.columns([10, 9])
     with chart:
         st.altair_chart(
-            charts.readiness_areas(snapshot.readiness, width=PROJECTOR_CHART_WIDTH), theme=None, width="content"
+            charts.readiness_areas(snapshot.readiness, width=PROJECTOR_CHART_WIDTH, height=PROJECTOR_CHART_HEIGHT),
+            theme=None,
+            width=PROJECTOR_CHART_WIDTH,
         )
     with side.container(key="pj-readiness"):
         st.markdown("\n".join(f"- {signal_line(x)}" for x in r.signals if x.answers))
         st.markdown(f"**Weakest:** {safe(r.weakest_text)}")
         for flag in r.pitfalls:
-            st.error(safe(flag), icon=":material/warning:")
+            st.error(safe(flag))  # no icon: its glyph would be the only text under 24 px
 
 
 def signal_line(x: SignalRow) -> str:

@@ -93,7 +93,7 @@ def readiness_panel(ctx: ui.Context) -> None:
         elif st.button("Open the check", icon=":material/fact_check:", disabled=snapshot.ended):
             ui.act(actions.open_readiness, ctx.db, ctx.code, ctx.key, True, success="The check is open on every phone.")
             st.rerun()
-        readiness.results(snapshot)
+        readiness.results(snapshot, flags=False)
 
 
 def prompts(ctx: ui.Context) -> None:

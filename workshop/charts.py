@@ -1060,9 +1060,10 @@ def _area_bars(frame: pd.DataFrame) -> tuple[alt.Chart, alt.Chart, alt.Chart]:
     return bars, inside, outside
 
 
-def readiness_areas(results: Results, *, width: int = WIDTH) -> alt.LayerChart | alt.Chart:
+def readiness_areas(results: Results, *, width: int = WIDTH, height: int | None = None) -> alt.LayerChart | alt.Chart:
     """The four operating-model areas as bars on 0–100, the weakest named in red, and a line
-    where "mostly" agreement sits: areas below it can be named as weak."""
+    where "mostly" agreement sits: areas below it can be named as weak. Without `height` the bars
+    get a fixed room each (the PDF); Streamlit fits title, legend and axes into a given height."""
     if not results.respondents:
         return _message(TITLE, "Nobody has answered the readiness check yet.", width)
     frame = readiness_frame(results)
@@ -1078,7 +1079,7 @@ def readiness_areas(results: Results, *, width: int = WIDTH) -> alt.LayerChart |
     )
     bars, inside, outside = _area_bars(frame)
     chart = alt.layer(bars, rule, rule_text, inside, outside).properties(  # scores are drawn over the line
-        title=title, width=width, height=len(frame) * AREA_ROW
+        title=title, width=width, height=height or len(frame) * AREA_ROW
     )
     return projector(chart)
 

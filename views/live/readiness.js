@@ -30,8 +30,8 @@ function readinessPanel(ctx) {
   summary.append(el("span", "sw-ready-title", vocab.title), sub);
   summary.onclick = () => { panel.touched = true; };
   const form = el("fieldset", "sw-form sw-ready-form");
-  form.appendChild(el("p", "sw-muted", "How ready is the company to scale? Answer what you can: every question is " +
-    "optional, about " + vocab.minutes + " minutes. The room sees only the medians, never who said what."));
+  form.appendChild(el("p", "sw-muted", "Answer what you can: every question is optional. The room sees only the " +
+    "medians, never who said what."));
   form.appendChild(el("h4", "sw-ready-h", "When to scale: how strong is the evidence?"));
   for (const q of vocab.questions.filter((q) => !q.area)) form.appendChild(readinessQuestion(ctx, panel, q));
   for (const area of vocab.areas) {
