@@ -74,6 +74,40 @@ def test_document_contents(db, demo):
     assert "key_hash" not in text and "token" not in text
 
 
+def test_the_readiness_check_round_trips_answer_for_answer(db, demo, tmp_path):
+    """The check's answers travel as answers (who, which question, rating, figure, when); the
+    results are derived again on import, so they come out the same."""
+    doc = export_doc(db, demo.code)
+    people = {p["id"]: p["name"] for p in doc["participants"]}
+    answers = doc["readiness"]
+    assert len(answers) == 6 * 16 and {people[a["participant"]] for a in answers} >= {"Amira", "Farid"}
+    assert set(answers[0]) == {"participant", "key", "rating", "number", "updated_at"}
+    assert doc["workshop"]["readiness_open"] is False
+    demand = [a for a in answers if a["key"] == "demand"]
+    assert [a["number"] for a in demand] == [8.0, 6.0, None, 7.0, 9.0, None]
+    target = storage.connect(tmp_path / "restored.db")
+    code, _ = export.import_document(target, json.dumps(doc))
+    assert without_exported_at(export_doc(target, code)) == without_exported_at(doc)
+    restored, original = state.load(target, code).readiness, state.load(db, demo.code).readiness
+    assert restored.as_dict() == original.as_dict() and restored.respondents == 6
+    target.close()
+
+
+def test_a_file_from_before_the_readiness_check_still_imports(db, demo, tmp_path):
+    for fmt in ("scaling-workshop/3", export.FORMAT):
+        doc = export_doc(db, demo.code)
+        del doc["readiness"], doc["workshop"]["readiness_open"]
+        if fmt != export.FORMAT:
+            del doc["reviews"], doc["workshop"]["review_minutes"], doc["workshop"]["reviewing"]
+        doc["format"] = fmt
+        target = storage.connect(tmp_path / f"{fmt[-1]}.db")
+        code, _ = export.import_document(target, doc)
+        snapshot = state.load(target, code)
+        assert snapshot.readiness.respondents == 0 and not snapshot.readiness_open
+        assert export_doc(target, code)["readiness"] == []
+        target.close()
+
+
 def test_export_of_an_unknown_code(db):
     with pytest.raises(NotFound):
         export.export_json(db, "NOPE99")

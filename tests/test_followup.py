@@ -196,6 +196,8 @@ def _writes(db, code: str, cred: str) -> dict:
         "answer_question": lambda: actions.answer_question(db, code, cred, i.id, "core", "no"),
         "pick_choice": lambda: actions.pick_choice(db, code, cred, i.id, "buy", "Leader pick"),
         "volunteer": lambda: actions.volunteer(db, code, cred, i.id),
+        "open_readiness": lambda: actions.open_readiness(db, code, cred, True),
+        "answer_readiness": lambda: actions.answer_readiness(db, code, cred, [{"key": "demand", "rating": 3}]),
     }
 
 
@@ -286,6 +288,8 @@ WRITE_NAMES = (
     "revoke_owner_link",
     "set_reviewing",
     "review_commitment",
+    "open_readiness",
+    "answer_readiness",
 )
 REVIEW_ACTIONS = ("set_reviewing", "review_commitment")
 
@@ -337,6 +341,7 @@ PARTICIPANT_ACTIONS = {
     "withdraw_impact",
     "pick_choice",
     "volunteer",
+    "answer_readiness",
 }
 
 
@@ -352,6 +357,8 @@ def test_the_same_calls_succeed_with_the_right_credential(db, demo, name):
     participant = actions.join(db, demo.code, "Someone").token
     if name in REVIEW_ACTIONS:
         _reviewing(db, demo)
+    if name == "answer_readiness":  # the check takes answers while the facilitator has it open
+        actions.open_readiness(db, demo.code, demo.facilitator_key, True)
     if name == "revoke_owner_link":
         actions.issue_owner_link(db, demo.code, demo.facilitator_key, first_owned(db, demo.code).owner)
     if name == "unvote":

@@ -47,6 +47,7 @@ class FakeRoom:
             "timer": {"state": "pending"},
             "vote_budget": 5,
             "reviewing": False,
+            "readiness_open": False,
             "count": 3,
             "board": {"notes": version},
         }

@@ -261,7 +261,9 @@ def test_the_portfolio_lists_due_checkins_per_owner_and_prepares_reminders(app_d
     assert "Due this week / overdue" in shown
     for item in due:
         assert md_escape(f"{item.title} ({item.metric}): {followup.due_text(item, today)}") in shown
-    assert len(at.dataframe) == 2, "the due view adds no data frame to the portfolio's two"
+    assert len(at.dataframe) == 3, (
+        "the due view adds no data frame to the portfolio's three (workshops, readiness, tracks)"
+    )
     next(b for b in at.button if b.label == "Prepare reminders").click()
     at.run()
     assert not at.exception, [e.message for e in at.exception]

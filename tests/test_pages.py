@@ -307,7 +307,8 @@ def test_the_leader_link_shows_the_summary_and_follow_through_without_controls(a
         "Revoke the leader link",
         "Remove check-in",
     }
-    assert len(at.get("vega_lite_chart")) == 4  # plan, progress, impact map, time
+    assert len(at.get("vega_lite_chart")) == 5  # plan, progress, readiness areas, impact map, time
+    assert "Are we ready to scale?" in shown and "6 of 6 participants answered." in shown
     assert leader in at.query_params.get("l", [])
 
 
@@ -428,7 +429,8 @@ def test_portfolio_behind_its_key(app_db, monkeypatch, configured):
     at.text_input[0].input(key)
     at.button[0].click()
     at.run()
-    assert len(at.dataframe) == 2
+    assert len(at.dataframe) == 3  # owned initiatives, workshops, the readiness check per workshop
+    assert "how the operating model's areas score from one workshop to the next" in texts(at)
 
 
 def test_the_same_roi_figure_on_the_projector_in_the_markdown_and_in_the_pdf(app_db):

@@ -43,10 +43,11 @@ def test_every_section_is_present_for_the_sample(followed):
     assert all(0 < len(b.notes) <= summary.TOP_BOTTLENECKS and b.total >= len(b.notes) for b in s.boards)
     assert s.impacts and s.plan and s.decisions and s.owners and s.follow and s.checkins
     assert [r.number for r in s.steps] == [1, 2, 3, 4, 5]
-    assert set(s.figures) == {"impacts", "plan", "followup", "steps"}
+    assert set(s.figures) == {"impacts", "plan", "followup", "steps", "readiness"}
     assert set(HEADINGS) == {
         "checklist",
         "open",
+        "readiness",
         "bottlenecks",
         "impacts",
         "plan",
@@ -67,6 +68,36 @@ def test_an_empty_workshop_has_only_the_time_chart_and_every_item_open_with_its_
     open_part = md.split("## Open items")[1].split("##")[0]
     for item in s.open_items:
         assert f"- {item.title}: " in open_part
+
+
+def test_the_readiness_check_is_summarised_with_the_number_formats(followed):
+    r = summary.summary(followed, NOW).readiness
+    assert r is not None and (r.respondents, r.people) == (6, 6)
+    assert [x.title for x in r.signals] == [
+        "Clear demand",
+        "Repeatable acquisition",
+        "Unit economics",
+        "Operational strain",
+    ]
+    demand = r.signals[0]
+    assert (demand.level, demand.median, demand.spread, demand.answers) == ("Strong, measured", "3", "0.75", 6)
+    assert demand.figure == "7.5 % (median of 4 figures)" and r.signals[2].figure == "3.4 (median of 3 figures)"
+    assert [(a.title, a.score, a.weakest) for a in r.areas][-1] == ("Standards & Practices", "21/100", True)
+    assert r.weakest == ("Standards & Practices", "Ecosystem")
+    assert r.weakest_text == "Standards & Practices (21/100) and Ecosystem (33/100)"
+    assert r.dimension_order == ("Platform", "Organisation", "Product") and r.pitfalls == ()
+    assert r.note and r.note.startswith("The check suggests the signals to scale are backed by data")
+    md = export.markdown(followed, NOW)
+    section = md.split("## Are we ready to scale?")[1].split("\n## ")[0]
+    assert "6 of 6 participants answered." in section and r.weakest_text in section
+    assert "| Clear demand | Strong, measured | 0.75 | 6 | 7.5 % (median of 4 figures) |" in section
+    assert "| Standards & Practices | 21/100 | 6 |" in section
+
+
+def test_a_workshop_without_answers_has_no_readiness_block(db, workshop):
+    snapshot = state.load(db, workshop.code)
+    assert summary.summary(snapshot, NOW).readiness is None
+    assert "- Nobody answered the readiness check." in export.markdown(snapshot, NOW)
 
 
 def test_open_items_are_exactly_the_items_not_done(overruled):

@@ -11,6 +11,7 @@ from views import ui
 from workshop import actions, calendar, charts, followup, numbers, reports
 from workshop.errors import WorkshopError
 from workshop.followup import Track
+from workshop.readiness import TITLE
 
 
 def due_view(db: Database, tracks: list[Track], today: date) -> None:
@@ -129,3 +130,15 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+
+
+st.subheader(f"Readiness across workshops — {TITLE}")
+kept_codes = {w["code"] for w in kept}
+checks = [h for h in followup.read_readiness(db, st.session_state.get("portfolio_key")) if h.code in kept_codes]
+if not checks:
+    st.caption("No workshop matching these filters has answers to the readiness check.")
+for organisation in sorted({h.organisation for h in checks}):
+    held = [h for h in checks if h.organisation == organisation]
+    st.write(f"**{ui.safe(organisation)}**: how the operating model's areas score from one workshop to the next")
+    st.altair_chart(charts.readiness_trend(held), theme=None, width="stretch")
+    st.dataframe(reports.readiness_trend_table(held), hide_index=True, width="stretch")

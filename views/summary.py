@@ -12,8 +12,9 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from views import ui
+from views import readiness, ui
 from workshop import actions, calendar, export, followup, reports
+from workshop.readiness import TITLE
 from workshop.state import Snapshot
 from workshop.summary import Figure, Summary, summary
 
@@ -357,6 +358,9 @@ def page() -> None:
     if ctx.facilitator:
         leader_link(ctx)
         owner_links(ctx, s)
+    if s.readiness is not None:
+        st.subheader(TITLE)
+        readiness.results(ctx.snapshot)
     bottlenecks(s)
     impacts(s)
     time_per_step(s)

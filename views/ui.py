@@ -265,7 +265,7 @@ def safe(text: str) -> str:
 LIVE = HERE / "live"
 # The live element's modules, joined into one ES module: the core, then one view per step in
 # step order (each adds itself to STEP_VIEWS), then the closing view.
-LIVE_MODULES = ("helpers.js", "element.js", "polling.js", "board.js", "steps.js",
+LIVE_MODULES = ("helpers.js", "element.js", "polling.js", "board.js", "readiness.js", "steps.js",
                 *(f"{step.key}.js" for step in STEPS), "closed.js")  # fmt: skip
 
 _LIVE = st.components.v2.component(
@@ -336,7 +336,7 @@ def step_frame(ctx: Context, step: Step) -> None:
         st.info(f"The room is on step {current.number}, {current.title}. You are previewing this step.")
     with st.expander("How this step works", expanded=step.key == current.key and not ctx.facilitator):
         st.write(step.guidance)
-        st.write(f"**{stage.title}:** {stage.advice[step.key]}")
+        st.write(f"**{stage.title}:** {safe(snapshot.advice(step))}")
     for warning in pitfalls(snapshot):
         st.warning(safe(warning), icon=":material/warning:")
     flash()

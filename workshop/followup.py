@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from . import storage
 from .errors import NotAllowed
+from .readiness import Held, by_workshop
 from .steps import review_by_key
 
 Row = dict[str, Any]
@@ -298,3 +299,9 @@ def read_portfolio(db: Database, key: str | None = None) -> tuple[list[Track], l
     """Every owned initiative (as tracks) and every workshop, once the key (if any) is given."""
     check_portfolio_key(db, key)
     return portfolio(storage.portfolio_owners(db), storage.portfolio_checkins(db)), storage.list_workshops(db)
+
+
+def read_readiness(db: Database, key: str | None = None) -> list[Held]:
+    """Every workshop's readiness check results, oldest first, once the portfolio key is given."""
+    check_portfolio_key(db, key)
+    return by_workshop(storage.portfolio_readiness(db))

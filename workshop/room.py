@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import actions, decide, numbers, scoring, storage
+from . import actions, decide, numbers, readiness, scoring, storage
 from .commitments import review_until
 from .errors import NotAllowed, no_workshop
 from .state import Initiative, Snapshot
@@ -33,7 +33,6 @@ from .steps import (
     SHORT_MAX,
     STEPS,
     method_by_key,
-    stage_by_key,
 )
 
 Data = dict[str, Any]
@@ -189,6 +188,17 @@ def _texts(item: Data) -> Data:
     }
 
 
+def _readiness(snapshot: Snapshot) -> Data | None:
+    """The check's results for every screen: aggregated figures only, never who answered what.
+
+    None while the check was never opened and has no answers (most workshops).
+    """
+    results = snapshot.readiness
+    if not snapshot.readiness_open and not results.respondents:
+        return None
+    return {"open": snapshot.readiness_open, "showing": snapshot.readiness_showing, **results.as_dict()}
+
+
 def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
     """Everything the room sees, as plain JSON-ready data, at one version of the workshop."""
     workshop = snapshot.workshop
@@ -210,7 +220,7 @@ def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
             "of": len(STEPS),
             "goal": step.goal,
             "guidance": step.guidance,
-            "advice": stage_by_key(workshop["stage"]).advice[step.key],
+            "advice": snapshot.advice(step),
         },
         "timer": {
             "state": timer.state,
@@ -228,14 +238,17 @@ def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
         "progress": progress(snapshot),
         "reviewing": snapshot.reviewing,
         "review": _review(snapshot, today or date.today()),
+        "readiness_open": snapshot.readiness_open,
+        "readiness": _readiness(snapshot),
     }
 
 
 def meta_of(state: Data) -> Data:
     """What decides which step a screen shows: small, and changes only when the room moves,
-    its clock or lock changes, the review of earlier commitments opens or closes, or it ends, so a
-    note or a vote never wakes every phone."""
-    return {k: state[k] for k in ("code", "locked", "ended", "step", "timer", "vote_budget", "reviewing")}
+    its clock or lock changes, the review of earlier commitments or the readiness check opens or
+    closes, or it ends, so a note or a vote never wakes every phone."""
+    keys = ("code", "locked", "ended", "step", "timer", "vote_budget", "reviewing", "readiness_open")
+    return {k: state[k] for k in keys}
 
 
 # --- one participant's own view --------------------------------------------------------
@@ -265,6 +278,10 @@ def participant_view(db: Database, code: str, token: Any) -> Data:
             for r in storage.rows_of_participant(db, "picks", pid)
         },
         "volunteered": [r["initiative_id"] for r in storage.rows_of_participant(db, "volunteers", pid)],
+        "readiness": {
+            r["question"]: {"rating": r["rating"], "number": r["number"]}
+            for r in storage.readiness_of_participant(db, pid)
+        },
     }
 
 
@@ -298,4 +315,31 @@ def vocabulary() -> Data:
             {"key": c, "title": decide.CHOICE_TITLES[c], "hint": decide.CHOICE_HINTS[c]} for c in decide.CHOICES
         ],
         "limits": {"name": NAME_MAX, "short": SHORT_MAX, "note": NOTE_MAX, "long": LONG_MAX, "money": MONEY_MAX},
+        "readiness": _readiness_vocabulary(),
+    }
+
+
+def _readiness_vocabulary() -> Data:
+    """The check's questions, scales and areas, from `readiness.py` (the phone keeps no copy)."""
+    return {
+        "title": readiness.TITLE,
+        "minutes": readiness.MINUTES,
+        "scales": [
+            {"key": s.key, "title": s.title, "levels": [{"label": lv.label, "value": lv.value} for lv in s.levels]}
+            for s in readiness.SCALES
+        ],
+        "areas": [{"key": a.key, "title": a.title, "winning": a.winning} for a in readiness.AREAS],
+        "questions": [
+            {
+                "key": q.key,
+                "title": q.title,
+                "text": q.text,
+                "scale": q.scale.key,
+                "area": q.area,
+                "number": None
+                if q.number is None
+                else {"label": q.number.label, "unit": q.number.unit, "low": q.number.low, "high": q.number.high},
+            }
+            for q in readiness.QUESTIONS
+        ],
     }

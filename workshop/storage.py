@@ -269,6 +269,28 @@ def _decisions_that_stick(db: Database) -> None:
     )
 
 
+@migrations(name="0006_readiness_check")
+def _readiness_check(db: Database) -> None:
+    """The optional pre-work check "Are we ready to scale?": one row per participant and question
+    (a changed answer overwrites it), and whether the facilitator has the check open for answers."""
+    _run_statements(
+        db,
+        """
+        ALTER TABLE workshops ADD COLUMN readiness_open INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE readiness_answers (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL REFERENCES participants(id),
+            question TEXT NOT NULL,
+            rating INTEGER NOT NULL,
+            number REAL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (participant_id, question)
+        );
+        CREATE INDEX readiness_answers_workshop ON readiness_answers(workshop_id);
+        """,
+    )
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run DDL one statement at a time: `executescript` would commit mid-migration."""
     for statement in script.split(";"):
@@ -393,9 +415,9 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
         cursor = db.execute(
             "INSERT INTO workshops (code, title, organisation, stage, key_hash, created_at, "
             "current_step, vote_budget, scoring, locked, observability_confirmed, ended_at, review_minutes, "
-            "reviewing, version) VALUES (:code, :title, :organisation, :stage, :key_hash, :created_at, "
-            ":current_step, :vote_budget, :scoring, :locked, :observability_confirmed, :ended_at, "
-            ":review_minutes, :reviewing, 1)",
+            "reviewing, readiness_open, version) VALUES (:code, :title, :organisation, :stage, :key_hash, "
+            ":created_at, :current_step, :vote_budget, :scoring, :locked, :observability_confirmed, :ended_at, "
+            ":review_minutes, :reviewing, :readiness_open, 1)",
             {
                 "scoring": "roi",
                 "locked": 0,
@@ -403,6 +425,7 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
                 "ended_at": None,
                 "review_minutes": 0,
                 "reviewing": 0,
+                "readiness_open": 0,
                 **row,
             },
         )
@@ -1020,6 +1043,48 @@ def upsert_review(db: Database, row: Row) -> None:
 def reviews(db: Database, workshop_id: int) -> list[Row]:
     """How a later workshop concluded this workshop's commitments."""
     return _of_initiatives(db, "reviews", workshop_id, ("initiative_id",))
+
+
+# --- the readiness check --------------------------------------------------------------
+
+
+def replace_readiness_answers(db: Database, workshop_id: int, participant_id: int, rows: list[Row]) -> None:
+    """One participant's whole set of answers, replacing what they sent before (caller holds `change`).
+
+    The phone sends every answer each time, so a question left blank again is withdrawn.
+    """
+    db.execute("DELETE FROM readiness_answers WHERE participant_id = ?", [participant_id])
+    for row in rows:
+        db.execute(
+            "INSERT INTO readiness_answers (workshop_id, participant_id, question, rating, number, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [workshop_id, participant_id, row["question"], row["rating"], row["number"], row["updated_at"]],
+        )
+
+
+def readiness_answers(db: Database, workshop_id: int) -> list[Row]:
+    """A workshop's answers to the check, by participant then question."""
+    return _all(
+        db,
+        "SELECT * FROM readiness_answers WHERE workshop_id = ? ORDER BY participant_id, question",
+        [workshop_id],
+    )
+
+
+def readiness_of_participant(db: Database, participant_id: int) -> list[Row]:
+    """One participant's own answers (the phone's personal view)."""
+    return _all(db, "SELECT * FROM readiness_answers WHERE participant_id = ? ORDER BY question", [participant_id])
+
+
+def portfolio_readiness(db: Database) -> list[Row]:
+    """Every answer to the check in the database with its workshop's facts, oldest workshop first."""
+    return _all(
+        db,
+        "SELECT a.*, w.code, w.title AS workshop_title, w.organisation AS workshop_organisation, "
+        "w.created_at AS workshop_created_at "
+        "FROM readiness_answers a JOIN workshops w ON w.id = a.workshop_id "
+        "ORDER BY w.created_at, w.id, a.participant_id, a.question",
+    )
 
 
 # --- settings ------------------------------------------------------------------------

@@ -3,7 +3,11 @@ function boardView(ctx) {
   const node = el("div", "sw-board");
   node.setAttribute("data-testid", "live-board");
   let settle = null;
-  const draw = () => (reviewOn(ctx) ? renderReview(ctx, node) : renderBoard(ctx, node, null));
+  const draw = () => {
+    if (ctx.cfg.role === "projector" && readinessShowing(ctx)) node.innerHTML = ""; // the page shows the check
+    else if (reviewOn(ctx)) renderReview(ctx, node);
+    else renderBoard(ctx, node, null);
+  };
   // The projector fits its columns to the screen: measure again once the page has settled.
   window.addEventListener("resize", draw);
   return {

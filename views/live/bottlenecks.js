@@ -20,6 +20,7 @@ function bottlenecksView(ctx) {
       review.hidden = !reviewing;
       if (reviewing) { notice.style.display = "none"; renderReview(ctx, review); return; }
       help.update();
+      paintPrompts(ctx, note);
       lockable(ctx, note.form, note.status);
       const me = ctx.me;
       budget.textContent = "Votes left: " + me.votes_left + " of " + ctx.state.vote_budget;
@@ -50,7 +51,9 @@ function noteForm(ctx) {
   input.onkeydown = (e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submitNote(ctx, note); } };
   note.form.append(dims, field("New bottleneck", input), note.add, note.status);
   const nudge = el("details", "sw-nudge");
-  nudge.append(el("summary", null, "Need a nudge? Questions to ask"), note.prompts);
+  nudge.setAttribute("data-testid", "live-nudge");
+  note.promptNote = el("p", "sw-muted");
+  nudge.append(el("summary", null, "Need a nudge? Questions to ask"), note.promptNote, note.prompts);
   note.form.appendChild(nudge);
   paintDims(ctx, note);
   return note;
@@ -78,8 +81,29 @@ function paintDims(ctx, note) {
     note.dimButtons[d.key].classList.toggle("on", d.key === note.dimension);
     note.dimButtons[d.key].setAttribute("aria-checked", d.key === note.dimension ? "true" : "false");
   }
+}
+// Every dimension's prompts, those the readiness check's weakest areas point to first.
+function paintPrompts(ctx, note) {
+  const r = ctx.state.readiness;
+  const checked = Boolean(r && r.respondents);
+  const order = checked ? r.dimension_order : ctx.vocab.dimensions.map((d) => d.key);
+  const weak = checked ? r.weakest.map((k) => (ctx.vocab.readiness.areas.find((a) => a.key === k) || { title: k }).title) : [];
+  const sig = order.join() + "|" + weak.join();
+  if (note.promptSig === sig) return;
+  note.promptSig = sig;
+  note.promptNote.textContent = weak.length ? "Ordered by the readiness check: " + weak.join(" and ") +
+    (weak.length === 1 ? " is" : " are") + " the weakest." : "";
+  note.promptNote.hidden = !weak.length;
   note.prompts.innerHTML = "";
-  for (const p of ctx.dimension(note.dimension).prompts) note.prompts.appendChild(el("li", null, p));
+  for (const key of order) {
+    const d = ctx.dimension(key);
+    const item = el("li", "sw-prompt-dim");
+    item.setAttribute("data-dimension", key);
+    const list = el("ul");
+    for (const p of d.prompts) list.appendChild(el("li", null, p));
+    item.append(el("strong", null, d.title + " — " + d.scope), list);
+    note.prompts.appendChild(item);
+  }
 }
 async function submitNote(ctx, note) {
   const text = note.input.value.trim();

@@ -4,9 +4,9 @@ Pages call exactly one of these per action (`actions.add_bottleneck(...)`). Faci
 actions check the facilitator key here, not in the UI; participant actions check the
 participant's token; every change is one transaction that bumps the workshop's version.
 The modules split the actions by area: `auth` (who is acting), `room` (creating, joining,
-timers, steps, end), `review` (last time's commitments, opening step 1), `board` (steps 1–2),
-`plan` (steps 3–5), `followthrough` (leader and owner links, check-ins). This package's
-`__all__` is the public surface.
+timers, steps, end), `review` (last time's commitments, opening step 1), `readiness` (the
+pre-work check "Are we ready to scale?"), `board` (steps 1–2), `plan` (steps 3–5),
+`followthrough` (leader and owner links, check-ins). This package's `__all__` is the public surface.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ from .plan import (
     set_sequence,
     volunteer,
 )
+from .readiness import answer_readiness, open_readiness
 from .review import has_commitments, review_commitment, set_reviewing
 from .room import (
     CODE_ALPHABET,
@@ -146,4 +147,6 @@ __all__ = [
     "has_commitments",
     "set_reviewing",
     "review_commitment",
+    "open_readiness",
+    "answer_readiness",
 ]
