@@ -46,6 +46,8 @@ class FakeRoom:
             "step": {"key": "bottlenecks"},
             "timer": {"state": "pending"},
             "vote_budget": 5,
+            "reviewing": False,
+            "private": False,
             "count": 3,
             "board": {"notes": version},
         }

@@ -219,6 +219,17 @@ DEFECTS: dict[str, tuple[Mutation, str]] = {
         "carried_from.times must be",
     ),
     "review minutes beyond a step": (_set("workshop.review_minutes", 500), "workshop.review_minutes must be"),
+    # the brainstorm modes: a private board lives only in step 1; an anonymous room stores no names
+    "private brainstorm as text": (_set("workshop.private_brainstorm", "yes"), "workshop.private_brainstorm must be"),
+    "private brainstorm after step 1": (
+        _set("workshop.private_brainstorm", True),
+        "workshop.private_brainstorm is on outside step 1",
+    ),
+    "anonymous as 1": (_set("workshop.anonymous", 1), "workshop.anonymous must be true or false"),
+    "a typed name in an anonymous workshop": (
+        _set("workshop.anonymous", True),
+        "participants[1].name must be a numbered label such as 'Participant 3' in an anonymous workshop",
+    ),
 }
 
 
@@ -278,6 +289,7 @@ def _format(name: str, drop_inputs: bool) -> Mutation:
             del doc["checkins"]
         if name != export.FORMAT:
             del doc["reviews"], doc["workshop"]["review_minutes"], doc["workshop"]["reviewing"]
+            del doc["workshop"]["private_brainstorm"], doc["workshop"]["anonymous"]
             for item in doc["initiatives"]:
                 del item["carried_from"]
         for item in doc["initiatives"] if drop_inputs else []:
@@ -292,6 +304,24 @@ def _carried_and_reviewed(doc: Doc) -> None:
     _review("outcome", "done")(doc)
     first = doc["initiatives"][0]
     first.update(bottlenecks=[], carried_from={"workshop": "ABCD23", "title": first["title"], "times": 2})
+
+
+def _without_brainstorm_modes(doc: Doc) -> None:
+    """A format-4 file written before the brainstorm modes: neither setting, so neither is on."""
+    del doc["workshop"]["private_brainstorm"], doc["workshop"]["anonymous"]
+
+
+def _anonymous(doc: Doc) -> None:
+    """An anonymous workshop: its participants are the numbered labels, the facilitator's devices not."""
+    doc["workshop"]["anonymous"] = True
+    people = [p for p in doc["participants"] if not p["is_facilitator"]]
+    for n, person in enumerate(people, start=1):
+        person["name"] = f"Participant {n}"
+
+
+def _private_in_step_one(doc: Doc) -> None:
+    """A live workshop exported mid-brainstorm, its board still private."""
+    doc["workshop"].update(current_step="bottlenecks", ended_at=None, locked=False, private_brainstorm=True)
 
 
 def _running_current_step(doc: Doc) -> None:
@@ -313,6 +343,9 @@ ACCEPTED: dict[str, Mutation] = {
     "text with surrounding spaces": _set("bottlenecks.0.text", "  Incidents   eat sprints  "),
     "no money estimate": _set("impacts.0.money", None),
     "a note by nobody in particular": _set("bottlenecks.0.participant", None),
+    "format 4 without the brainstorm modes": _without_brainstorm_modes,
+    "anonymous, with numbered participants": _anonymous,
+    "a private brainstorm in step 1": _private_in_step_one,
 }
 
 

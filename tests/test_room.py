@@ -130,9 +130,8 @@ def test_the_state_follows_the_version_and_the_step(db, demo):
     assert state["step"]["key"] == "owners" and state["step"]["of"] == len(STEPS)
     assert [i["id"] for i in state["initiatives"]] == [i.id for i in snapshot.plan]
     assert state["top"] == [i.id for i in snapshot.top]
-    assert set(room.meta_of(state)) == {"code", "locked", "ended", "step", "timer", "vote_budget"}, (
-        "a note never wakes every phone"
-    )
+    meta = {"code", "locked", "ended", "step", "timer", "vote_budget", "reviewing", "private"}
+    assert set(room.meta_of(state)) == meta, "a note never wakes every phone"
 
 
 # --- a participant's own view ---------------------------------------------------------------

@@ -99,6 +99,8 @@ def _workshop_part(w: dict[str, Any]) -> dict[str, Any]:
         "vote_budget": w["vote_budget"],
         "review_minutes": w["review_minutes"],
         "reviewing": bool(w["reviewing"]),
+        "private_brainstorm": bool(w["private_brainstorm"]),
+        "anonymous": bool(w["anonymous"]),
     }
 
 
