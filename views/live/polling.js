@@ -3,9 +3,10 @@ function accept(live, next) {
   const state = live.state;
   const ending = Boolean(state) && next.ended !== state.ended;
   const moderated = state && next.moderation !== state.moderation;
+  const revealed = state && next.private !== state.private; // my own notes come and go with the private board
   live.state = next;
   paint(live);
-  if (moderated) refreshMine(live);
+  if (moderated || revealed) refreshMine(live);
   stepChanged(live);
   // The console and the projector redraw their own content when the room's data moves (at most
   // every 3 s), and at once when the workshop ends or reopens.
@@ -50,10 +51,12 @@ async function metaLoop(live) {
     }
   }
 }
+// The reveal of a private board is in the meta too: every phone fetches the whole board at once.
 function acceptMeta(live, m) {
   const state = live.state;
   if (state && (m.step.key !== state.step.key || m.ended !== state.ended || m.locked !== state.locked ||
-                m.reviewing !== state.reviewing || JSON.stringify(m.timer) !== JSON.stringify(state.timer))) {
+                m.reviewing !== state.reviewing || m.private !== state.private ||
+                JSON.stringify(m.timer) !== JSON.stringify(state.timer))) {
     live.state = Object.assign({}, state, { step: m.step, timer: m.timer, locked: m.locked, ended: m.ended });
     paintHeader(live);
     if (live.waker.wake) live.waker.wake();
