@@ -4,7 +4,8 @@ The phones join through the start page and write notes while the board is privat
 shows only its own notes and no vote button, the projector and the console show only the count
 per dimension. The facilitator clicks *Reveal the board* on the console; every phone and the
 projector then show the whole board without a reload (no phone asks Streamlit to run a page,
-counted on the wire as in `test_room_browser.py`), and the votes work.
+counted on the wire as in `test_room_browser.py`), and the votes work. Turned private again from
+the console, each phone reads back its own notes.
 
 Set SCREENSHOTS=/some/dir to keep: phone 0 and the projector before and after the reveal.
 """
@@ -15,9 +16,10 @@ import re
 import time
 
 from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
+from playwright.sync_api import expect  # noqa: E402
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
-from tests.test_room_browser import PHONE, Wire, settle, shots_dir, tall_screenshot
+from tests.test_room_browser import LIVE_CONTEXT, PHONE, Wire, blocking, settle, shots_dir, tall_screenshot
 from workshop import actions, storage
 from workshop.steps import DIMENSIONS
 
@@ -91,6 +93,10 @@ def test_a_private_brainstorm_is_revealed_to_every_screen_at_once(tmp_path):
                 phone.get_by_text(re.compile("until the facilitator reveals the board. Voting opens then.")).wait_for(
                     timeout=5_000
                 )
+            from axe_playwright_python import sync_playwright as sync_axe  # a dev requirement, never skipped
+
+            violations = sync_axe.Axe().run(phones[0], context=LIVE_CONTEXT).response["violations"]
+            assert blocking(violations) == [], "the private view on a phone must stay accessible"
             for screen in (projector, facilitator):
                 screen.get_by_text(
                     "Private brainstorm: notes stay on each phone until the facilitator reveals them."
@@ -111,8 +117,10 @@ def test_a_private_brainstorm_is_revealed_to_every_screen_at_once(tmp_path):
 
             # --- the reveal, clicked on the console: every screen shows the whole board ---------
             marks = [len(w.sent) for w in wires]
-            facilitator.get_by_role("button", name="Reveal the board").click()
-            clicked = time.monotonic()
+            reveal = facilitator.get_by_role("button", name="Reveal the board")
+            reveal.wait_for(timeout=10_000)
+            clicked = time.monotonic()  # before the click: the figure below includes the console's own run
+            reveal.click()
             took = []
             for phone in phones:
                 for i in range(PHONES):
@@ -140,6 +148,16 @@ def test_a_private_brainstorm_is_revealed_to_every_screen_at_once(tmp_path):
                 projector.screenshot(path=str(shots / "brainstorm-projector-2-revealed.png"))
                 settle(facilitator)
                 facilitator.screenshot(path=str(shots / "brainstorm-console-2-revealed.png"))
+
+            # --- private again, from the console's toggle: each phone reads back its own notes ----
+            settle(facilitator)
+            facilitator.get_by_text("Private brainstorm", exact=True).click()
+            for i, phone in enumerate(phones):
+                phone.get_by_test_id("live-private").wait_for(timeout=10_000)
+                phone.locator(".sw-card").filter(has_text=note_of(i)).wait_for(timeout=10_000)
+                expect(phone.locator(".sw-card")).to_have_count(1, timeout=10_000)
+            projector.get_by_test_id("live-private").wait_for(timeout=10_000)
+            assert projector.locator(".sw-card").count() == 0
         finally:
             browser.close()
             db.close()

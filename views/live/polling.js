@@ -3,10 +3,11 @@ function accept(live, next) {
   const state = live.state;
   const ending = Boolean(state) && next.ended !== state.ended;
   const moderated = state && next.moderation !== state.moderation;
-  const revealed = state && next.private !== state.private; // my own notes come and go with the private board
+  // Turning the board private: fetch my own notes. (The reveal needs no read: the board has them all.)
+  const hiding = state && next.private && !state.private;
   live.state = next;
   paint(live);
-  if (moderated || revealed) refreshMine(live);
+  if (moderated || hiding) refreshMine(live);
   stepChanged(live);
   // The console and the projector redraw their own content when the room's data moves (at most
   // every 3 s), and at once when the workshop ends or reopens.
