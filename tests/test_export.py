@@ -125,6 +125,26 @@ def test_imported_workshop_keeps_its_state(db, demo, tmp_path):
     target.close()
 
 
+@pytest.mark.parametrize("private,anonymous", [(True, False), (False, True), (True, True)])
+def test_the_brainstorm_modes_round_trip_identically(db, tmp_path, private, anonymous):
+    made = actions.create_workshop(
+        db, "Clean board", "Acme", "scaleup", now=NOW, private_brainstorm=private, anonymous=anonymous
+    )
+    token = actions.join(db, made.code, "Zelda Quux", now=NOW).token
+    actions.add_bottleneck(db, made.code, token, "platform", "Deploys wait for the staging slot", now=NOW)
+    text = export.export_json(db, made.code, now=NOW)
+    doc = json.loads(text)
+    assert (doc["workshop"]["private_brainstorm"], doc["workshop"]["anonymous"]) == (private, anonymous)
+    target = storage.connect(tmp_path / "restored.db")
+    try:
+        code, _ = export.import_document(target, text)
+        assert export.export_json(target, code, now=NOW) == text
+        restored = state.load(target, code)
+        assert (restored.private, restored.anonymous) == (private, anonymous)
+    finally:
+        target.close()
+
+
 # --- refused imports ---------------------------------------------------------------------------
 
 

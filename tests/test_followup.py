@@ -160,6 +160,7 @@ def _writes(db, code: str, cred: str) -> dict:
         "hide_bottleneck": lambda: actions.hide_bottleneck(db, code, cred, b),
         "merge_bottlenecks": lambda: actions.merge_bottlenecks(db, code, cred, b2, b),
         "set_vote_budget": lambda: actions.set_vote_budget(db, code, cred, 9),
+        "set_private_brainstorm": lambda: actions.set_private_brainstorm(db, code, cred, False),
         "set_locked": lambda: actions.set_locked(db, code, cred, True),
         "start_timer": lambda: actions.start_timer(db, code, cred),
         "pause_timer": lambda: actions.pause_timer(db, code, cred),
@@ -220,6 +221,7 @@ OPEN_OR_READ = {
     # Authorised by the portfolio key, not by a workshop's key, link or token: it has its own
     # refusal tests below (test_reminder_links_need_the_portfolio_key…).
     "issue_owner_links_for_reminders",
+    "is_anonymous",
 }
 
 
@@ -252,6 +254,7 @@ WRITE_NAMES = (
     "hide_bottleneck",
     "merge_bottlenecks",
     "set_vote_budget",
+    "set_private_brainstorm",
     "set_locked",
     "start_timer",
     "pause_timer",

@@ -48,6 +48,7 @@ class FakeRoom:
             "vote_budget": 5,
             "reviewing": False,
             "readiness_open": False,
+            "private": False,
             "count": 3,
             "board": {"notes": version},
         }

@@ -249,6 +249,17 @@ DEFECTS: dict[str, tuple[Mutation, str]] = {
     "second readiness answer by one person": (_copy_row("readiness"), "second answer to 'acquisition'"),
     "readiness open as 1": (_set("workshop.readiness_open", 1), "workshop.readiness_open must be true or false"),
     "readiness as an object": (_set("readiness", {"demand": 3}), "'readiness' must be a list of objects."),
+    # the brainstorm modes: a private board lives only in step 1; an anonymous room stores no names
+    "private brainstorm as text": (_set("workshop.private_brainstorm", "yes"), "workshop.private_brainstorm must be"),
+    "private brainstorm after step 1": (
+        _set("workshop.private_brainstorm", True),
+        "workshop.private_brainstorm is on outside step 1",
+    ),
+    "anonymous as 1": (_set("workshop.anonymous", 1), "workshop.anonymous must be true or false"),
+    "a typed name in an anonymous workshop": (
+        _set("workshop.anonymous", True),
+        "participants[1].name must be a numbered label such as 'Participant 3' in an anonymous workshop",
+    ),
 }
 
 
@@ -309,6 +320,7 @@ def _format(name: str, drop_inputs: bool) -> Mutation:
         if name != export.FORMAT:
             del doc["reviews"], doc["workshop"]["review_minutes"], doc["workshop"]["reviewing"]
             del doc["readiness"], doc["workshop"]["readiness_open"]
+            del doc["workshop"]["private_brainstorm"], doc["workshop"]["anonymous"]
             for item in doc["initiatives"]:
                 del item["carried_from"]
         for item in doc["initiatives"] if drop_inputs else []:
@@ -323,6 +335,24 @@ def _carried_and_reviewed(doc: Doc) -> None:
     _review("outcome", "done")(doc)
     first = doc["initiatives"][0]
     first.update(bottlenecks=[], carried_from={"workshop": "ABCD23", "title": first["title"], "times": 2})
+
+
+def _without_brainstorm_modes(doc: Doc) -> None:
+    """A format-4 file written before the brainstorm modes: neither setting, so neither is on."""
+    del doc["workshop"]["private_brainstorm"], doc["workshop"]["anonymous"]
+
+
+def _anonymous(doc: Doc) -> None:
+    """An anonymous workshop: its participants are the numbered labels, the facilitator's devices not."""
+    doc["workshop"]["anonymous"] = True
+    people = [p for p in doc["participants"] if not p["is_facilitator"]]
+    for n, person in enumerate(people, start=1):
+        person["name"] = f"Participant {n}"
+
+
+def _private_in_step_one(doc: Doc) -> None:
+    """A live workshop exported mid-brainstorm, its board still private."""
+    doc["workshop"].update(current_step="bottlenecks", ended_at=None, locked=False, private_brainstorm=True)
 
 
 def _running_current_step(doc: Doc) -> None:
@@ -352,6 +382,9 @@ ACCEPTED: dict[str, Mutation] = {
     "format 4 from before the readiness check": _without_readiness,
     "a readiness check still open": _set("workshop.readiness_open", True),
     "a readiness answer with a blank figure": _set("readiness.0.number", None),
+    "format 4 without the brainstorm modes": _without_brainstorm_modes,
+    "anonymous, with numbered participants": _anonymous,
+    "a private brainstorm in step 1": _private_in_step_one,
 }
 
 

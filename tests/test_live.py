@@ -363,6 +363,30 @@ def test_a_vote_over_budget_is_refused(lv):
     refused(lv, 409, lambda: lv.post("votes", fill(VALID["votes"], lv.a)))
 
 
+@pytest.mark.parametrize("remove", [False, True])
+def test_a_vote_while_the_board_is_private_is_refused(lv, remove):
+    if remove:
+        actions.vote(lv.db, lv.a.code, lv.a.ann, lv.a.b1)
+    actions.set_private_brainstorm(lv.db, lv.a.code, lv.a.key, True)
+    body = {**fill(VALID["votes"], lv.a), "remove": remove}
+    assert refused(lv, 409, lambda: lv.post("votes", body)) == "Voting opens when the facilitator reveals the board."
+    actions.set_private_brainstorm(lv.db, lv.a.code, lv.a.key, False)
+    assert lv.post("votes", body).status_code == 200
+
+
+def test_a_private_board_reaches_the_wire_as_counts_and_each_phone_gets_its_own_notes(lv):
+    actions.set_private_brainstorm(lv.db, lv.a.code, lv.a.key, True)
+    answer = lv.post("bottlenecks", fill(VALID["bottlenecks"], lv.a)).json()
+    assert [n["text"] for n in answer["me"]["mine"]] == ["Incidents eat the sprint", "Deploys take a day"]
+    assert lv.post("me", {"token": lv.a.bo}).json()["me"]["mine"] == [
+        {"id": lv.a.b2, "dimension": "product", "text": "No SSO for enterprise"}
+    ]
+    state = lv.client.get(f"/api/live/{lv.a.code}").json()
+    assert state["private"] is True and state["count"] == 3 and all(v == [] for v in state["board"].values())
+    assert "Deploys take a day" not in json.dumps(state) and "No SSO" not in json.dumps(state)
+    assert lv.client.get(f"/api/live/{lv.a.code}/meta").json()["private"] is True
+
+
 def test_a_vote_on_a_hidden_note_is_refused(lv):
     actions.hide_bottleneck(lv.db, lv.a.code, lv.a.key, lv.a.b1)
     refused(lv, 400, lambda: lv.post("votes", fill(VALID["votes"], lv.a)))

@@ -139,6 +139,7 @@ def test_the_state_follows_the_version_and_the_step(db, demo):
         "vote_budget",
         "reviewing",
         "readiness_open",
+        "private",
     }, "a note never wakes every phone"
 
 

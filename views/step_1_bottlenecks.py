@@ -114,6 +114,51 @@ def prompts(ctx: ui.Context) -> None:
 
 if ctx.facilitator and ctx.snapshot.workshop["review_minutes"]:
     review_panel(ctx)
+
+
+def brainstorm_panel(ctx: ui.Context) -> None:
+    """Private brainstorm: notes stay on each phone, the board shows counts, until one reveal for everyone."""
+    snapshot = ctx.snapshot
+    if snapshot.private:
+        st.info(
+            "Private brainstorm: each phone sees only its own notes, and the board above shows how many "
+            "notes each dimension has. Voting opens when you reveal the board.",
+            icon=":material/visibility_off:",
+        )
+        if st.button("Reveal the board", type="primary", icon=":material/visibility:"):
+            ui.act(
+                actions.set_private_brainstorm,
+                ctx.db,
+                ctx.code,
+                ctx.key,
+                False,
+                success="Board revealed: every phone and the projector show every note, and voting is open.",
+            )
+            st.rerun()
+    elif (
+        not snapshot.ended
+        and snapshot.current_step == STEP
+        and st.toggle(
+            "Private brainstorm",
+            value=False,
+            help="Notes stay on each phone and the board shows only counts until you reveal it; nobody votes before.",
+        )
+    ):
+        ui.act(
+            actions.set_private_brainstorm,
+            ctx.db,
+            ctx.code,
+            ctx.key,
+            True,
+            success="Private brainstorm on: notes stay on each phone until you reveal the board.",
+        )
+        st.rerun()
+
+
+if ctx.facilitator:
+    brainstorm_panel(ctx)
+
+
 if ctx.facilitator:
     readiness_panel(ctx)
 prompts(ctx)

@@ -14,6 +14,11 @@ snapshot = ctx.snapshot
 
 if not snapshot.decided:
     st.info("No initiative has a build/buy/partner decision yet: decide in step 4 first.")
+if snapshot.anonymous and ctx.facilitator:
+    st.caption(
+        "Anonymous workshop: volunteers are shown by their number. The owner you type is shown on the "
+        "projector and in the exports, so type a name only with that person's agreement."
+    )
 
 for item in snapshot.decided:
     st.divider()

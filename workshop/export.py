@@ -101,6 +101,8 @@ def _workshop_part(w: dict[str, Any]) -> dict[str, Any]:
         "review_minutes": w["review_minutes"],
         "reviewing": bool(w["reviewing"]),
         "readiness_open": bool(w["readiness_open"]),
+        "private_brainstorm": bool(w["private_brainstorm"]),
+        "anonymous": bool(w["anonymous"]),
     }
 
 

@@ -25,6 +25,7 @@ from sqlite_utils import Database
 
 from . import storage
 from .actions import hash_secret
+from .actions.room import NUMBERED
 from .decide import CHOICES, QUESTION_KEYS, QUESTIONS, validate_answers
 from .errors import ImportRefused, InvalidInput
 from .export import READABLE_FORMATS
@@ -279,6 +280,8 @@ def validate(doc: Any) -> Plan:
     workshop = _workshop(_object(doc.get("workshop"), "'workshop'"))
     timers = _steps(_rows(doc, "steps"), workshop)
     participants = _participants(_rows(doc, "participants"))
+    if workshop["anonymous"]:
+        _numbered(participants)
     people = {p["ref"] for p in participants}
     bottlenecks = _bottlenecks(_rows(doc, "bottlenecks"), people)
     votes = _votes(_rows(doc, "votes"), bottlenecks, people, workshop["vote_budget"])
@@ -323,7 +326,17 @@ def _workshop(w: Row) -> Row:
         "review_minutes": _int(w.get("review_minutes", 0), "workshop.review_minutes", 0, MAX_STEP_MINUTES),
         "reviewing": int(_bool(w.get("reviewing", False), "workshop.reviewing")),
         "readiness_open": int(_bool(w.get("readiness_open", False), "workshop.readiness_open")),
+        **_brainstorm_modes(w),
     }
+
+
+def _brainstorm_modes(w: Row) -> Row:
+    """The private brainstorm and anonymous settings; a file without them had neither."""
+    private = _bool(w.get("private_brainstorm", False), "workshop.private_brainstorm")
+    if private and w.get("current_step") != STEP_KEYS[0]:
+        _fail(f"workshop.private_brainstorm is on outside step 1 ({_show(w.get('current_step'))}): leaving it reveals.")
+    anonymous = _bool(w.get("anonymous", False), "workshop.anonymous")
+    return {"private_brainstorm": int(private), "anonymous": int(anonymous)}
 
 
 def _code(raw_code: Any, where: str) -> str:
@@ -387,6 +400,16 @@ def _participants(rows: list[Row]) -> tuple[Row, ...]:
             "joined_at": _timestamp(p.get("joined_at"), f"{where}.joined_at"),
         },
     )
+
+
+def _numbered(participants: tuple[Row, ...]) -> None:
+    """An anonymous workshop stores only numbered labels: a name in one would reach every export."""
+    for n, p in enumerate(participants):
+        if not p["is_facilitator"] and not NUMBERED.fullmatch(p["name"]):
+            _fail(
+                f"participants[{n}].name must be a numbered label such as 'Participant 3' in an anonymous "
+                f"workshop, not {_show(p['name'])}."
+            )
 
 
 def _bottlenecks(rows: list[Row], people: set[int]) -> tuple[Row, ...]:

@@ -2,9 +2,10 @@
 
 Pure functions of a `Snapshot` (and, for the personal view, a few small reads): the hub
 builds `room_state` once per version and serves the same bytes to every phone and the
-projector, so nothing personal is in it. What is personal (my votes, scores, picks) comes
-from `participant_view`, answered per phone. The phone's vocabulary (steps, dimensions,
-outcomes, limits) is built here from the one definition of each, so the JS keeps no copy.
+projector, so nothing personal is in it. What is personal (my votes, scores, picks, and
+during a private brainstorm my own notes) comes from `participant_view`, answered per phone.
+The phone's vocabulary (steps, dimensions, outcomes, limits) is built here from the one
+definition of each, so the JS keeps no copy.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlite_utils import Database
 from . import actions, decide, numbers, readiness, scoring, storage
 from .commitments import review_until
 from .errors import NotAllowed, no_workshop
-from .state import Initiative, Snapshot
+from .state import Initiative, Snapshot, private_board
 from .steps import (
     DIMENSIONS,
     DIRECTIONS,
@@ -96,11 +97,16 @@ def _moderation(snapshot: Snapshot) -> int:
     return zlib.crc32(repr(marks).encode())
 
 
-def _board(snapshot: Snapshot) -> dict[str, list[Data]]:
-    return {
-        key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows]
-        for key, rows in snapshot.by_dimension().items()
+def _board(snapshot: Snapshot) -> tuple[dict[str, list[Data]], dict[str, int]]:
+    """The notes per dimension and how many there are; a private board carries only the counts."""
+    columns = snapshot.by_dimension()
+    counts = {key: len(rows) for key, rows in columns.items()}
+    if snapshot.private:
+        return {key: [] for key in columns}, counts
+    board = {
+        key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows] for key, rows in columns.items()
     }
+    return board, counts
 
 
 def _recommendation(rec: decide.Recommendation | None) -> Data | None:
@@ -204,7 +210,7 @@ def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
     workshop = snapshot.workshop
     step = snapshot.current_step
     timer = snapshot.timer(step.key)
-    board = _board(snapshot)
+    board, counts = _board(snapshot)
     method = method_by_key(snapshot.method)
     return {
         "code": snapshot.code,
@@ -228,8 +234,10 @@ def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
             "deadline": timer.deadline,
             "remaining": timer.remaining,
         },
+        "private": snapshot.private,
         "board": board,
-        "count": sum(len(v) for v in board.values()),
+        "counts": counts,
+        "count": sum(counts.values()),
         "moderation": _moderation(snapshot),
         "impacts": [_impact(i) for i in snapshot.impacts],
         "method": {"key": method.key, "title": method.title, "formula": method.formula},
@@ -246,8 +254,8 @@ def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
 def meta_of(state: Data) -> Data:
     """What decides which step a screen shows: small, and changes only when the room moves,
     its clock or lock changes, the review of earlier commitments or the readiness check opens or
-    closes, or it ends, so a note or a vote never wakes every phone."""
-    keys = ("code", "locked", "ended", "step", "timer", "vote_budget", "reviewing", "readiness_open")
+    closes, the private board is revealed, or it ends, so a note or a vote never wakes every phone."""
+    keys = ("code", "locked", "ended", "step", "timer", "vote_budget", "reviewing", "readiness_open", "private")
     return {k: state[k] for k in keys}
 
 
@@ -255,7 +263,8 @@ def meta_of(state: Data) -> Data:
 
 
 def participant_view(db: Database, code: str, token: Any) -> Data:
-    """The asking participant's own votes, scores, picks and offers (refused for anyone else)."""
+    """The asking participant's own votes, scores, picks and offers (refused for anyone else), and
+    while the board is private their own notes (`mine`), which the shared state leaves out."""
     workshop = storage.workshop_by_code(db, code)
     if workshop is None:
         raise no_workshop(code)
@@ -282,6 +291,7 @@ def participant_view(db: Database, code: str, token: Any) -> Data:
             r["question"]: {"rating": r["rating"], "number": r["number"]}
             for r in storage.readiness_of_participant(db, pid)
         },
+        "mine": storage.notes_of(db, wid, pid) if private_board(workshop) else [],
     }
 
 

@@ -220,6 +220,16 @@ class Snapshot:
         return f"{advice} {note}" if note else advice
 
     @property
+    def private(self) -> bool:
+        """The board is private now: each note stays on its author's phone until the reveal."""
+        return private_board(self.workshop)
+
+    @property
+    def anonymous(self) -> bool:
+        """Participants are numbered, never named (their stored names are the numbered labels)."""
+        return bool(self.workshop["anonymous"])
+
+    @property
     def leader_link_active(self) -> bool:
         return bool(self.workshop.get("leader_hash"))
 
@@ -320,6 +330,13 @@ def _group(rows: list[Row], key: str = "initiative_id") -> dict[int, list[Row]]:
     for row in rows:
         grouped.setdefault(row[key], []).append(row)
     return grouped
+
+
+def private_board(workshop: Row) -> bool:
+    """A private brainstorm hides the notes only while the room is in step 1 and live; the room
+    state, a phone's own view and the vote refusal all ask this one question."""
+    live = workshop["ended_at"] is None
+    return bool(workshop["private_brainstorm"]) and workshop["current_step"] == STEPS[0].key and live
 
 
 def normalise_code(code: str) -> str:

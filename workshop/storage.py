@@ -291,6 +291,20 @@ def _readiness_check(db: Database) -> None:
     )
 
 
+@migrations(name="0008_brainstorm_modes")
+def _brainstorm_modes(db: Database) -> None:
+    """A big room's board stays clean: a private brainstorm keeps each note on its author's
+    phone until the facilitator reveals the board, and an anonymous workshop numbers its
+    participants instead of asking their names."""
+    _run_statements(
+        db,
+        """
+        ALTER TABLE workshops ADD COLUMN private_brainstorm INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE workshops ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;
+        """,
+    )
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run DDL one statement at a time: `executescript` would commit mid-migration."""
     for statement in script.split(";"):
@@ -415,9 +429,10 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
         cursor = db.execute(
             "INSERT INTO workshops (code, title, organisation, stage, key_hash, created_at, "
             "current_step, vote_budget, scoring, locked, observability_confirmed, ended_at, review_minutes, "
-            "reviewing, readiness_open, version) VALUES (:code, :title, :organisation, :stage, :key_hash, "
-            ":created_at, :current_step, :vote_budget, :scoring, :locked, :observability_confirmed, :ended_at, "
-            ":review_minutes, :reviewing, :readiness_open, 1)",
+            "reviewing, readiness_open, private_brainstorm, anonymous, version) VALUES (:code, :title, "
+            ":organisation, :stage, :key_hash, :created_at, :current_step, :vote_budget, :scoring, :locked, "
+            ":observability_confirmed, :ended_at, :review_minutes, :reviewing, :readiness_open, "
+            ":private_brainstorm, :anonymous, 1)",
             {
                 "scoring": "roi",
                 "locked": 0,
@@ -426,6 +441,8 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
                 "review_minutes": 0,
                 "reviewing": 0,
                 "readiness_open": 0,
+                "private_brainstorm": 0,
+                "anonymous": 0,
                 **row,
             },
         )
@@ -547,6 +564,15 @@ def participants(db: Database, workshop_id: int) -> list[Row]:
     return _all(db, "SELECT * FROM participants WHERE workshop_id = ? ORDER BY id", [workshop_id])
 
 
+def joined_count(db: Database, workshop_id: int) -> int:
+    """How many participants have joined (the facilitator's devices not counted): numbers the next one."""
+    return int(
+        db.execute(
+            "SELECT COUNT(*) FROM participants WHERE workshop_id = ? AND is_facilitator = 0", [workshop_id]
+        ).fetchone()[0]
+    )
+
+
 def rename_participant(db: Database, participant_id: int, name: str) -> None:
     db.execute("UPDATE participants SET name = ? WHERE id = ?", [name, participant_id])
 
@@ -585,6 +611,17 @@ def bottlenecks(db: Database, workshop_id: int) -> list[Row]:
         "AS votes FROM bottlenecks b LEFT JOIN participants p ON p.id = b.participant_id "
         "WHERE b.workshop_id = ? ORDER BY b.id",
         [workshop_id],
+    )
+
+
+def notes_of(db: Database, workshop_id: int, participant_id: int) -> list[Row]:
+    """One participant's own notes on the board (not merged away, not hidden), oldest first:
+    what their phone shows during a private brainstorm."""
+    return _all(
+        db,
+        "SELECT id, dimension, text FROM bottlenecks WHERE workshop_id = ? AND participant_id = ? "
+        "AND merged_into IS NULL AND hidden = 0 ORDER BY id",
+        [workshop_id, participant_id],
     )
 
 

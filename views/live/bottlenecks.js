@@ -12,6 +12,7 @@ function bottlenecksView(ctx) {
   const review = el("div", "sw-review-host");
   root.append(review, help, note.form, budget, notice, board);
   const voting = votingFor(ctx, note.status);
+  let wasPrivate = false;
   return {
     el: root,
     update() {
@@ -23,12 +24,51 @@ function bottlenecksView(ctx) {
       paintPrompts(ctx, note);
       lockable(ctx, note.form, note.status);
       const me = ctx.me;
+      const hidden = Boolean(ctx.state.private); // a private brainstorm: my notes only, no voting until the reveal
+      if (wasPrivate && !hidden) note.status.say(""); // "it stays on your phone" is over once revealed
+      wasPrivate = hidden;
+      budget.hidden = hidden;
       budget.textContent = "Votes left: " + me.votes_left + " of " + ctx.state.vote_budget;
       notice.textContent = ctx.notice;
       notice.style.display = ctx.notice ? "block" : "none";
-      renderBoard(ctx, board, voting);
+      if (hidden) renderMine(ctx, board);
+      else renderBoard(ctx, board, voting);
     },
   };
+}
+// A private brainstorm on a phone: its own notes per dimension (from `me.mine`, never the room
+// state) and how many notes the room has written so far.
+function renderMine(ctx, node) {
+  node.innerHTML = "";
+  const mine = ctx.me.mine || [];
+  const counts = ctx.state.counts;
+  const line = el("div", "sw-private-line");
+  line.setAttribute("data-testid", "live-private");
+  line.append(el("p", null, "Private brainstorm: your notes stay on your phone until the facilitator reveals the board. " +
+    "Voting opens then."),
+    el("p", null, "The room so far: " + ctx.vocab.dimensions.map((d) => d.title + " " + (counts[d.key] || 0)).join(" · ")));
+  node.appendChild(line);
+  if (!mine.length) { node.appendChild(el("p", "sw-empty sw-private-empty", "Your notes appear here once you add them.")); return; }
+  for (const d of ctx.vocab.dimensions) {
+    const items = mine.filter((n) => n.dimension === d.key);
+    if (!items.length) continue;
+    const col = el("section", "sw-col sw-col-" + d.key);
+    col.style.borderTopColor = d.colour;
+    col.setAttribute("data-dimension", d.key);
+    col.setAttribute("aria-label", "Your " + d.title + " notes");
+    const h = el("h3", "sw-col-head");
+    h.append(el("span", "sw-col-title", "Your " + d.title), el("span", "sw-col-count", String(items.length)));
+    const list = el("ul", "sw-cards");
+    list.setAttribute("data-testid", "live-mine");
+    for (const item of items) {
+      const li = el("li", "sw-card sw-own");
+      li.setAttribute("data-id", String(item.id));
+      li.appendChild(el("div", "sw-text", item.text));
+      list.appendChild(li);
+    }
+    col.append(h, list);
+    node.appendChild(col);
+  }
 }
 // The form that adds a note: its controls, the chosen dimension and whether it is sending.
 function noteForm(ctx) {
@@ -115,7 +155,11 @@ async function submitNote(ctx, note) {
   const r = await ctx.send("bottlenecks", "bottleneck", { dimension, text }, true);
   note.sending = false;
   note.add.disabled = false;
-  if (r.ok) { note.input.value = ""; ctx.store.set("bottleneck", { dimension: note.dimension }); note.status.say("Added. Add another, or vote below."); }
+  if (r.ok) {
+    note.input.value = "";
+    ctx.store.set("bottleneck", { dimension: note.dimension });
+    note.status.say(ctx.state.private ? "Added: it stays on your phone until the reveal." : "Added. Add another, or vote below.");
+  }
   else note.status.say(r.error, true);
 }
 // The board's vote buttons. The order stays put while the person is voting; it re-sorts once they pause.
