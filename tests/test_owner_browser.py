@@ -13,6 +13,7 @@ import icalendar
 from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.test_room_browser import tall_screenshot
 from workshop import actions, storage
 from workshop.demo import create_demo
 from workshop.state import load
@@ -25,24 +26,6 @@ FITS = """() => {
     return {doc: document.documentElement.scrollWidth, inner: innerWidth,
             main: main.scrollWidth, mainClient: main.clientWidth};
 }"""
-
-
-def tall_screenshot(page: playwright.Page, path: Path) -> None:
-    """The whole phone screen from the top: Streamlit scrolls inside its main section, so the
-    viewport grows for the shot (as in test_room_browser.py)."""
-    height = page.evaluate("""() => {
-        let h = document.documentElement.scrollHeight;
-        for (const n of document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')) {
-            n.scrollTop = 0; h = Math.max(h, n.scrollHeight);
-        }
-        return h;
-    }""")
-    size = page.viewport_size
-    assert size is not None
-    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 6000)})
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(path))
-    page.set_viewport_size(size)
 
 
 def serious_in_the_page(page: playwright.Page) -> list[str]:

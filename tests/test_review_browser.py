@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright import sync_api as playwright
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.test_room_browser import tall_screenshot
 from workshop import actions, storage
 from workshop.demo import create_demo
 from workshop.state import load
@@ -100,7 +101,7 @@ def test_last_times_commitments_open_the_next_workshop(tmp_path):
             phone.get_by_test_id("live-review").locator(".sw-commitment").nth(3).wait_for(timeout=30_000)
             assert not phone.get_by_test_id("live-add").is_visible(), "no notes while the room reviews"
             assert _axe_blocking(phone) == [], "the review on a phone is accessible"
-            phone.screenshot(path=str(shots / "review-phone.png"), full_page=True)
+            tall_screenshot(phone, shots / "review-phone.png")
             projector.screenshot(path=str(shots / "review-projector.png"))
 
             carried, done = items[0], items[1]
@@ -112,9 +113,9 @@ def test_last_times_commitments_open_the_next_workshop(tmp_path):
                 screen.locator(f".sw-commitment[data-id='{done.initiative_id}'][data-outcome=done]").wait_for(
                     timeout=20_000
                 )
-            phone.screenshot(path=str(shots / "review-phone-outcomes.png"), full_page=True)
+            tall_screenshot(phone, shots / "review-phone-outcomes.png")
             projector.screenshot(path=str(shots / "review-projector-outcomes.png"))
-            laptop.screenshot(path=str(shots / "review-console.png"), full_page=True)
+            tall_screenshot(laptop, shots / "review-console.png")
 
             laptop.get_by_role("button", name="Start the brainstorm").click()
             phone.get_by_test_id("live-add").wait_for(timeout=20_000)
@@ -123,7 +124,7 @@ def test_last_times_commitments_open_the_next_workshop(tmp_path):
             actions.go_to_step(db, code, token, prioritise.key)  # the console's device token acts as the key
             phone.locator(f"[data-testid=live-participant][data-step={prioritise.key}]").wait_for(timeout=30_000)
             phone.get_by_text(carried.track.title, exact=False).first.wait_for(timeout=30_000)
-            phone.screenshot(path=str(shots / "review-phone-step-3.png"), full_page=True)
+            tall_screenshot(phone, shots / "review-phone-step-3.png")
             laptop.goto(f"{base}/{prioritise.key}?ws={code}&p={token}")  # the ranking table is a canvas grid
             laptop.get_by_text(carried.track.title, exact=False).first.wait_for(state="attached", timeout=30_000)
 

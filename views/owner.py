@@ -21,11 +21,9 @@ from workshop.errors import WorkshopError
 from workshop.followup import STATUS_COLOURS, STATUSES, Track
 from workshop.steps import NOTE_MAX
 
-# Fixed CSS only: no sidebar or its button, phone-sized margins, a readable width on a laptop.
+# A readable width on a laptop; the history's dates and statuses never wrap (fixed CSS only).
 PHONE_CSS = (
-    "<style>.block-container{padding-top:3.75rem;padding-left:.75rem;padding-right:.75rem;max-width:48rem}"
-    "section[data-testid='stSidebar'],[data-testid='stExpandSidebarButton']{display:none}"
-    "[data-testid='stTable'] :is(td:first-child,td:nth-child(3)) p{white-space:nowrap}</style>"
+    ".block-container{max-width:48rem}[data-testid='stTable'] :is(td:first-child,td:nth-child(3)) p{white-space:nowrap}"
 )
 NO_LINK = "This page opens with an owner's personal link: ask the facilitator for yours."
 NEXT_DEFAULT_DAYS = 14  # the next check-in the form proposes
@@ -202,7 +200,7 @@ def checkin_form(db: Database, code: str, token: str, item: Track, today: date) 
 
 
 def page() -> None:
-    st.markdown(PHONE_CSS, unsafe_allow_html=True)
+    ui.phone_page(PHONE_CSS)
     db, owned, token = open_link()
     today = date.today()
     heading(owned, token)

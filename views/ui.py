@@ -397,6 +397,17 @@ def tracks_table(frame: Any) -> None:
     )
 
 
+def phone_page(extra_css: str = "") -> None:
+    """A one-person page (a participant's or an owner's): no sidebar page list, which such a page
+    does not need and whose markup axe flags, and phone-sized margins. Fixed CSS only."""
+    st.markdown(
+        "<style>.block-container{padding-top:3.75rem;padding-left:.75rem;padding-right:.75rem}"
+        "section[data-testid='stSidebar'],[data-testid='stExpandSidebarButton']{display:none}"
+        f"{extra_css}</style>",
+        unsafe_allow_html=True,
+    )
+
+
 def site_url() -> str:
     """This server's address as the browser sees it (for links and QR codes)."""
     from urllib.parse import urlsplit

@@ -142,28 +142,37 @@ def track(owner: Row, title: str, checkins: Iterable[Row], **workshop: Any) -> T
     )
 
 
-def portfolio(owners: Sequence[Row], checkins: Sequence[Row]) -> list[Track]:
-    """Tracks for every owned initiative across workshops (rows from `storage.portfolio_*`)."""
+def checkins_by_initiative(checkins: Iterable[Row]) -> dict[int, list[Row]]:
+    """Check-ins grouped by their initiative, in the order given."""
     by_initiative: dict[int, list[Row]] = {}
     for row in checkins:
         by_initiative.setdefault(row["initiative_id"], []).append(row)
-    return [
-        track(
-            o,
-            o["title"],
-            by_initiative.get(o["initiative_id"], []),
-            code=o["code"],
-            workshop_title=o["workshop_title"],
-            organisation=o["organisation"],
-            workshop_created_on=day_of(o["workshop_created_at"]),
-            carried_from=o.get("carried_from_code"),
-            carried_times=int(o.get("carried_times") or 0),
-            outcome=o.get("outcome"),
-            reviewed_in=o.get("reviewed_in"),
-            review_reason=o.get("review_reason") or "",
-        )
-        for o in owners
-    ]
+    return by_initiative
+
+
+def tracked(row: Row, checkins: Iterable[Row]) -> Track:
+    """A `Track` from a row joining the owner, the initiative, its workshop and its review, as
+    `storage.portfolio_owners` and `storage.earlier_owned` read them."""
+    return track(
+        row,
+        row["title"],
+        checkins,
+        code=row["code"],
+        workshop_title=row["workshop_title"],
+        organisation=row["organisation"],
+        workshop_created_on=day_of(row["workshop_created_at"]),
+        carried_from=row.get("carried_from_code"),
+        carried_times=int(row.get("carried_times") or 0),
+        outcome=row.get("outcome"),
+        reviewed_in=row.get("reviewed_in"),
+        review_reason=row.get("review_reason") or "",
+    )
+
+
+def portfolio(owners: Sequence[Row], checkins: Sequence[Row]) -> list[Track]:
+    """Tracks for every owned initiative across workshops (rows from `storage.portfolio_*`)."""
+    by_initiative = checkins_by_initiative(checkins)
+    return [tracked(o, by_initiative.get(o["initiative_id"], [])) for o in owners]
 
 
 def held_within(

@@ -180,13 +180,13 @@ def _review(snapshot: Snapshot, today: date) -> Data | None:
         "on": snapshot.reviewing,
         "minutes": minutes,
         "until": review_until(timer, minutes),
-        "items": [c.as_dict(today) | _texts(c.as_dict(today)) for c in snapshot.commitments],
+        "items": [_texts(c.as_dict(today)) for c in snapshot.commitments],
     }
 
 
 def _texts(item: Data) -> Data:
-    """The figures of a commitment as every screen writes them (one number format)."""
-    return {
+    """A commitment with its figures as every screen writes them (one number format)."""
+    return item | {
         "baseline_text": numbers.measure(item["baseline"], item["unit"]),
         "target_text": numbers.measure(item["target"], item["unit"]),
         "value_text": numbers.measure(item["value"], item["unit"]),

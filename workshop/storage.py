@@ -1050,9 +1050,9 @@ def earlier_owned(db: Database, workshop: Row) -> list[Row]:
     matches it), each with its review if it has one, oldest workshop first."""
     return _all(
         db,
-        "SELECT o.*, i.title, i.workshop_id, i.carried_times, w.code, w.title AS workshop_title, "
-        "w.organisation, w.created_at AS workshop_created_at, r.reviewed_in, r.outcome, r.reason, "
-        "r.reviewed_at, r.carried_to "
+        "SELECT o.*, i.title, i.workshop_id, i.carried_times, i.carried_from_code, w.code, "
+        "w.title AS workshop_title, w.organisation, w.created_at AS workshop_created_at, r.reviewed_in, "
+        "r.outcome, r.reason, r.reason AS review_reason, r.reviewed_at, r.carried_to "
         "FROM owners o JOIN initiatives i ON i.id = o.initiative_id JOIN workshops w ON w.id = i.workshop_id "
         "LEFT JOIN reviews r ON r.initiative_id = i.id "
         "WHERE w.id != ? AND w.created_at < ? "
