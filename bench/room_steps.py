@@ -367,7 +367,9 @@ class Phone:
                     notes = self._notes()
                     if notes:
                         await self._write(
-                            step, "/votes", {"token": self.token, "bottleneck_id": rng.choice(notes)["id"]}
+                            step,
+                            "/votes",
+                            {"token": self.token, "bottleneck_id": rng.choice(notes)["id"], "remove": False},
                         )
         elif step == "impact":
             await at(rng.uniform(0, window))

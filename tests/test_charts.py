@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import NOW
-from workshop import actions, charts, labels, numbers, state
+from workshop import actions, charts, labels, numbers, readiness, state
 from workshop.steps import DIMENSIONS, OUTCOMES, STEPS
 from workshop.timer import time_spent
 
@@ -417,6 +417,8 @@ def test_every_chart_letters_at_least_20_px(db):
         charts.votes_by_dimension(snapshot),
         charts.time_per_step(snapshot, NOW),
         charts.progress_chart(snapshot.tracks),
+        charts.readiness_areas(snapshot.readiness),
+        charts.readiness_trend([readiness.Held("ABCD23", "T", "O", NOW, snapshot.readiness)]),
     ):
         spec = chart.to_dict()
         sizes = font_sizes(spec)
@@ -430,3 +432,55 @@ def test_dodge_keeps_order_and_stays_inside():
     assert all(b - a >= step - 1e-9 for a, b in zip(ordered, ordered[1:]))
     assert ordered[0] >= step / 2 and ordered[-1] <= 300 - step / 2
     assert [placed.index(v) for v in ordered] == [3, 0, 1, 2, 4]
+
+
+# --- the readiness check -----------------------------------------------------------------
+
+
+def test_readiness_areas_draw_every_area_and_colour_the_weakest(snapshot):
+    spec = charts.readiness_areas(snapshot.readiness).to_dict()
+    assert_projector_sizes(spec)
+    ((bars, name),) = by_mark(spec, "bar")
+    data = {r["area"]: r for r in rows(spec, bars, name)}
+    assert list(data) == [a.title for a in readiness.AREAS]
+    assert {k: (v["score"], v["score_text"], v["status"]) for k, v in data.items()} == {
+        "Leadership": (71.0, "71/100", charts.OTHER),
+        "Ecosystem": (33.0, "33/100", charts.NAMED),
+        "Talent": (50.0, "50/100", charts.OTHER),
+        "Standards & Practices": (21.0, "21/100", charts.NAMED),
+    }
+    ((rule, _),) = by_mark(spec, "rule")
+    assert rule["encoding"]["x"]["field"] == "x"
+    assert [r["x"] for r in rows(spec, rule, _)] == [readiness.WEAK_SCORE]
+    assert "6 people answered" in json.dumps(spec["title"])
+
+
+def test_readiness_charts_say_what_is_missing(db, workshop):
+    snapshot = state.load(db, workshop.code)
+    for chart in (charts.readiness_areas(snapshot.readiness), charts.readiness_trend([])):
+        ((unit, name),) = units(chart.to_dict())
+        assert mark(unit) == "text" and rows(chart.to_dict(), unit, name)[0]["message"]
+
+
+def test_a_half_rated_room_shows_unrated_areas_as_such(db, workshop):
+    actions.open_readiness(db, workshop.code, workshop.facilitator_key, True)
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    actions.answer_readiness(db, workshop.code, token, [{"key": "talent_careers", "rating": 5}], now=NOW)
+    frame = charts.readiness_frame(state.load(db, workshop.code).readiness).set_index("key")
+    assert (frame.loc["talent", "score_text"], frame.loc["leadership", "score_text"]) == ("100/100", charts.UNRATED)
+    assert frame.loc["leadership", "status"] == charts.UNRATED and not frame["weakest"].any()
+
+
+def test_readiness_trend_follows_workshops_oldest_first(snapshot):
+    later = readiness.aggregate([readiness.Answer(1, "standards_shared", 5)])
+    held = [
+        readiness.Held("OLD234", "First", "Acme", NOW, snapshot.readiness),
+        readiness.Held("NEW234", "Next", "Acme", NOW + 86_400 * 90, later),
+    ]
+    frame = charts.readiness_trend_frame(held)
+    standards = frame[frame["area"] == "Standards & Practices"]
+    assert list(standards["code"]) == ["OLD234", "NEW234"] and list(standards["score"]) == [21.0, 100.0]
+    assert set(frame[frame["code"] == "NEW234"]["area"]) == {"Standards & Practices"}, "unrated areas are left out"
+    spec = charts.readiness_trend(held).to_dict()
+    ((line, _),) = by_mark(spec, "line")
+    assert line["encoding"]["x"]["sort"] == list(dict.fromkeys(frame["workshop"]))

@@ -8,6 +8,7 @@ from tests.test_pages import app_db, open_page, texts  # noqa: F401 - app_db is 
 from workshop import actions
 from workshop.demo import create_demo
 from workshop.errors import NotAllowed
+from workshop.text import md_escape
 
 
 @pytest.mark.parametrize("wrong", ["key", "code"])
@@ -45,3 +46,30 @@ def test_going_back_asks_first(app_db):  # noqa: F811
     from workshop.state import load
 
     assert load(app_db, made.code).current_step.key == "impact"
+
+
+def test_step_1_console_opens_the_readiness_check_and_orders_the_prompts_by_it(app_db):  # noqa: F811
+    from workshop.state import load
+
+    made = actions.create_workshop(app_db, "Next quarter", "Acme", "startup")
+    at = open_page("step_1_bottlenecks.py", ws=made.code, p=made.facilitator_token)
+    assert "Are we ready to scale? — closed, 0 of 0 answered" in [e.label for e in at.expander]
+    next(b for b in at.button if b.label == "Open the check").click().run()
+    assert load(app_db, made.code).readiness_open and "The check is open on every phone." in texts(at)
+    assert "Share the join link: " in texts(at) and "/?join=" + made.code in texts(at)
+    for n, rating in enumerate((1, 1, 2)):
+        token = actions.join(app_db, made.code, f"P{n}").token
+        answers = [{"key": "demand", "rating": rating}] + [
+            {"key": key, "rating": 1} for key in ("ecosystem_ownership", "ecosystem_local", "ecosystem_reshaped")
+        ]
+        actions.answer_readiness(app_db, made.code, token, answers)
+    at.run()
+    shown = texts(at)
+    assert "Are we ready to scale? — open, 3 of 3 answered" in [e.label for e in at.expander]
+    flag = md_escape("Scaling before product-market fit: clear demand rated")
+    assert [e.value for e in at.warning if e.value.startswith(flag)], "the pitfall warnings of every console page"
+    assert "Ordered by the readiness check: Ecosystem is weakest." in shown
+    heads = [m.value for m in at.markdown if m.value.startswith("**") and " — " in m.value]
+    assert [h.split("**")[1] for h in heads][:3] == ["Organisation", "Platform", "Product"]
+    next(b for b in at.button if b.label == "Close the check").click().run()
+    assert not load(app_db, made.code).readiness_open and "The check is closed." in texts(at)

@@ -17,10 +17,13 @@ from workshop.demo import (
     PEOPLE,
     PICKS,
     PLAN,
+    READINESS_SIGNALS,
+    READINESS_STATEMENTS,
     VOLUNTEERS,
     create_demo,
 )
-from workshop.steps import DIMENSION_KEYS, STEPS
+from workshop.readiness import QUESTION_KEYS
+from workshop.steps import DIMENSION_KEYS, ORGANISATION, PLATFORM, PRODUCT, STEPS
 
 HELD_DAYS_AGO = 70
 TODAY = date.fromtimestamp(NOW)
@@ -37,6 +40,18 @@ def test_every_step_was_run_and_the_workshop_ended(sample):
     assert all(t.state == "done" for t in sample.timers)
     assert sample.ended and sample.current_step == STEPS[-1]
     assert len(sample.participants) == len(PEOPLE) + 1  # and the facilitator's own device
+
+
+def test_everyone_answered_the_readiness_check_before_the_clock_started(sample):
+    assert sorted([*READINESS_SIGNALS, *READINESS_STATEMENTS]) == sorted(QUESTION_KEYS)
+    results = sample.readiness
+    assert results.respondents == len(PEOPLE) and not sample.readiness_open
+    assert [a.key for a in results.areas if a.key in results.as_dict()["weakest"]] == ["ecosystem", "standards"]
+    assert results.as_dict()["dimension_order"] == [PLATFORM, ORGANISATION, PRODUCT]
+    assert results.question("ecosystem_local").divided, "one statement divides the room"
+    assert results.as_dict()["pitfalls"] == [], "the sample is past product-market fit"
+    first_note = min(b["created_at"] for b in sample.bottlenecks)
+    assert all(r["updated_at"] < first_note for r in sample.readiness_rows)
 
 
 def test_step_1_has_notes_in_every_dimension_votes_a_merge_and_hidden_noise(sample):

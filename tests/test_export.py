@@ -74,6 +74,40 @@ def test_document_contents(db, demo):
     assert "key_hash" not in text and "token" not in text
 
 
+def test_the_readiness_check_round_trips_answer_for_answer(db, demo, tmp_path):
+    """The check's answers travel as answers (who, which question, rating, figure, when); the
+    results are derived again on import, so they come out the same."""
+    doc = export_doc(db, demo.code)
+    people = {p["id"]: p["name"] for p in doc["participants"]}
+    answers = doc["readiness"]
+    assert len(answers) == 6 * 16 and {people[a["participant"]] for a in answers} >= {"Amira", "Farid"}
+    assert set(answers[0]) == {"participant", "key", "rating", "number", "updated_at"}
+    assert doc["workshop"]["readiness_open"] is False
+    demand = [a for a in answers if a["key"] == "demand"]
+    assert [a["number"] for a in demand] == [8.0, 6.0, None, 7.0, 9.0, None]
+    target = storage.connect(tmp_path / "restored.db")
+    code, _ = export.import_document(target, json.dumps(doc))
+    assert without_exported_at(export_doc(target, code)) == without_exported_at(doc)
+    restored, original = state.load(target, code).readiness, state.load(db, demo.code).readiness
+    assert restored.as_dict() == original.as_dict() and restored.respondents == 6
+    target.close()
+
+
+def test_a_file_from_before_the_readiness_check_still_imports(db, demo, tmp_path):
+    for fmt in ("scaling-workshop/3", export.FORMAT):
+        doc = export_doc(db, demo.code)
+        del doc["readiness"], doc["workshop"]["readiness_open"]
+        if fmt != export.FORMAT:
+            del doc["reviews"], doc["workshop"]["review_minutes"], doc["workshop"]["reviewing"]
+        doc["format"] = fmt
+        target = storage.connect(tmp_path / f"{fmt[-1]}.db")
+        code, _ = export.import_document(target, doc)
+        snapshot = state.load(target, code)
+        assert snapshot.readiness.respondents == 0 and not snapshot.readiness_open
+        assert export_doc(target, code)["readiness"] == []
+        target.close()
+
+
 def test_export_of_an_unknown_code(db):
     with pytest.raises(NotFound):
         export.export_json(db, "NOPE99")
@@ -89,6 +123,26 @@ def test_imported_workshop_keeps_its_state(db, demo, tmp_path):
     assert [b["votes"] for b in restored.live_bottlenecks] == [b["votes"] for b in original.live_bottlenecks]
     assert [i.as_dict() for i in checklist.evaluate(restored)] == [i.as_dict() for i in checklist.evaluate(original)]
     target.close()
+
+
+@pytest.mark.parametrize("private,anonymous", [(True, False), (False, True), (True, True)])
+def test_the_brainstorm_modes_round_trip_identically(db, tmp_path, private, anonymous):
+    made = actions.create_workshop(
+        db, "Clean board", "Acme", "scaleup", now=NOW, private_brainstorm=private, anonymous=anonymous
+    )
+    token = actions.join(db, made.code, "Zelda Quux", now=NOW).token
+    actions.add_bottleneck(db, made.code, token, "platform", "Deploys wait for the staging slot", now=NOW)
+    text = export.export_json(db, made.code, now=NOW)
+    doc = json.loads(text)
+    assert (doc["workshop"]["private_brainstorm"], doc["workshop"]["anonymous"]) == (private, anonymous)
+    target = storage.connect(tmp_path / "restored.db")
+    try:
+        code, _ = export.import_document(target, text)
+        assert export.export_json(target, code, now=NOW) == text
+        restored = state.load(target, code)
+        assert (restored.private, restored.anonymous) == (private, anonymous)
+    finally:
+        target.close()
 
 
 # --- refused imports ---------------------------------------------------------------------------
@@ -493,3 +547,24 @@ def test_bad_checkins_in_an_import_are_refused(db, tmp_path, change, message):
     with pytest.raises(ImportRefused, match=message):
         export.import_document(target, doc)
     assert workshop_count(target) == 0
+
+
+def test_markdown_lists_carried_and_concluded_commitments_with_the_reason_escaped(db):
+    from workshop.demo import create_demo
+
+    earlier = create_demo(db, now=NOW, followup_days=70)
+    later = actions.create_workshop(
+        db, "Next quarter", "Northwind Analytics", "scaleup", now=NOW + 60, review_minutes=10
+    )
+    first, second = state.load(db, later.code).commitments[:2]
+    reason = "**Shipped** <b>[x](javascript:y)</b>"
+    actions.review_commitment(db, later.code, later.facilitator_key, first.initiative_id, "carry", "Half-way")
+    actions.review_commitment(db, later.code, later.facilitator_key, second.initiative_id, "done", reason)
+    md = export.export_markdown(db, earlier.code, now=NOW)
+    section = md.split("### Carried over and concluded", 1)[1].split("###", 1)[0]
+    assert f"- **{md_escape(first.track.title)}**: Carried over in {later.code} — Half\\-way" in section
+    assert f"- **{md_escape(second.track.title)}**: Done in {later.code} — {md_escape(reason)}" in section
+    assert reason not in md
+    carried = export.export_markdown(db, later.code, now=NOW)
+    assert md_escape(f"Carried from {earlier.code} · carried 1×") in carried
+    assert "### Carried over and concluded" not in export.export_markdown(db, create_demo(db, now=NOW).code, now=NOW)

@@ -160,6 +160,7 @@ def _writes(db, code: str, cred: str) -> dict:
         "hide_bottleneck": lambda: actions.hide_bottleneck(db, code, cred, b),
         "merge_bottlenecks": lambda: actions.merge_bottlenecks(db, code, cred, b2, b),
         "set_vote_budget": lambda: actions.set_vote_budget(db, code, cred, 9),
+        "set_private_brainstorm": lambda: actions.set_private_brainstorm(db, code, cred, False),
         "set_locked": lambda: actions.set_locked(db, code, cred, True),
         "start_timer": lambda: actions.start_timer(db, code, cred),
         "pause_timer": lambda: actions.pause_timer(db, code, cred),
@@ -196,6 +197,8 @@ def _writes(db, code: str, cred: str) -> dict:
         "answer_question": lambda: actions.answer_question(db, code, cred, i.id, "core", "no"),
         "pick_choice": lambda: actions.pick_choice(db, code, cred, i.id, "buy", "Leader pick"),
         "volunteer": lambda: actions.volunteer(db, code, cred, i.id),
+        "open_readiness": lambda: actions.open_readiness(db, code, cred, True),
+        "answer_readiness": lambda: actions.answer_readiness(db, code, cred, [{"key": "demand", "rating": 3}]),
     }
 
 
@@ -215,6 +218,10 @@ OPEN_OR_READ = {
     "record_checkin",
     "has_commitments",
     "owner_page",
+    # Authorised by the portfolio key, not by a workshop's key, link or token: it has its own
+    # refusal tests below (test_reminder_links_need_the_portfolio_key…).
+    "issue_owner_links_for_reminders",
+    "is_anonymous",
 }
 
 
@@ -247,6 +254,7 @@ WRITE_NAMES = (
     "hide_bottleneck",
     "merge_bottlenecks",
     "set_vote_budget",
+    "set_private_brainstorm",
     "set_locked",
     "start_timer",
     "pause_timer",
@@ -283,6 +291,8 @@ WRITE_NAMES = (
     "revoke_owner_link",
     "set_reviewing",
     "review_commitment",
+    "open_readiness",
+    "answer_readiness",
 )
 REVIEW_ACTIONS = ("set_reviewing", "review_commitment")
 
@@ -334,6 +344,7 @@ PARTICIPANT_ACTIONS = {
     "withdraw_impact",
     "pick_choice",
     "volunteer",
+    "answer_readiness",
 }
 
 
@@ -349,6 +360,8 @@ def test_the_same_calls_succeed_with_the_right_credential(db, demo, name):
     participant = actions.join(db, demo.code, "Someone").token
     if name in REVIEW_ACTIONS:
         _reviewing(db, demo)
+    if name == "answer_readiness":  # the check takes answers while the facilitator has it open
+        actions.open_readiness(db, demo.code, demo.facilitator_key, True)
     if name == "revoke_owner_link":
         actions.issue_owner_link(db, demo.code, demo.facilitator_key, first_owned(db, demo.code).owner)
     if name == "unvote":
@@ -650,3 +663,151 @@ def test_owner_links_go_only_to_owners_and_are_stored_hashed(db, demo):
     assert [link["owner"] for link in load(db, demo.code).owner_links] == [a.owner]
     text = export.export_json(db, demo.code) + export.export_markdown(db, demo.code)
     assert token not in text and actions.hash_secret(token) not in text
+
+
+# --- due check-ins and reminders ---------------------------------------------------------
+
+
+def due_track(n: int, owner: str, due: str | None, code: str = "ABC123", checked: bool = False) -> followup.Track:
+    """A track whose next check-in is `due` (its first one, or one a check-in planned)."""
+    row = {**owner_row("2025-07-01" if checked or due is None else due), "initiative_id": n, "owner": owner}
+    checkins = (
+        [{**checkin_row(n, "2025-06-20", 30, upcoming=due), "initiative_id": n}] if checked or due is None else []
+    )
+    return followup.track(row, f"Initiative {n}", checkins, code=code)
+
+
+def test_due_soon_keeps_overdue_and_the_next_seven_days_soonest_first():
+    today = date(2025, 7, 10)
+    tracks = [
+        due_track(1, "Priya", "2025-07-17"),  # in 7 days: due this week
+        due_track(2, "Priya", "2025-07-18"),  # in 8 days: not yet
+        due_track(3, "Tom", "2025-07-01"),  # overdue
+        due_track(4, "Lena", "2025-07-10"),  # today
+        due_track(5, "Marc", None),  # nothing planned: never due
+        due_track(6, "Tom", "2025-07-12", checked=True),  # planned by a check-in
+    ]
+    assert [t.initiative_id for t in followup.due_soon(tracks, today)] == [3, 4, 6, 1]
+    assert [t.initiative_id for t in followup.due_soon(tracks, today, days=0)] == [3, 4]
+    assert followup.due_soon([], today) == []
+
+
+def test_due_tracks_are_grouped_per_workshop_and_owner_by_name():
+    tracks = [
+        due_track(1, "tom", "2025-07-01", code="BBB222"),
+        due_track(2, "Anna", "2025-07-02"),
+        due_track(3, "tom", "2025-07-03", code="AAA111"),
+        due_track(4, "Anna", "2025-07-04"),
+    ]
+    groups = followup.by_owner(tracks)
+    assert list(groups) == [("ABC123", "Anna"), ("AAA111", "tom"), ("BBB222", "tom")]
+    assert [t.initiative_id for t in groups[("ABC123", "Anna")]] == [2, 4]
+
+
+def test_a_reminder_names_each_checkin_when_it_is_due_and_the_link():
+    today = date(2025, 7, 10)
+    one = followup.reminder("Priya", [due_track(1, "Priya", "2025-07-12")], today, "https://x/owner?ws=A&o=T")
+    assert one == (
+        "Hi Priya — your check-in on Initiative 1 (Pages) is due 2025-07-12. Record it here: https://x/owner?ws=A&o=T"
+    )
+    two = followup.reminder(
+        "Tom", [due_track(2, "Tom", "2025-07-01"), due_track(3, "Tom", "2025-07-10")], today, "/owner?ws=A&o=T"
+    )
+    assert two == (
+        "Hi Tom — your check-in on Initiative 2 (Pages) is overdue since 2025-07-01 and your check-in on "
+        "Initiative 3 (Pages) is due 2025-07-10. Record them here: /owner?ws=A&o=T"
+    )
+
+
+def test_tracks_know_where_a_commitment_came_from_and_how_it_ended(db):
+    earlier = create_demo(db, now=NOW, followup_days=70)
+    later = actions.create_workshop(
+        db, "Next quarter", "Northwind Analytics", "scaleup", now=NOW + 60, review_minutes=10
+    )
+    first, second, third = load(db, later.code).commitments[:3]
+    review = actions.review_commitment
+    copy = review(db, later.code, later.facilitator_key, first.initiative_id, "carry", "Half-way", now=NOW + 120)
+    review(db, later.code, later.facilitator_key, second.initiative_id, "done", "Shipped", now=NOW + 120)
+    review(db, later.code, later.facilitator_key, third.initiative_id, "drop", "Moot", now=NOW + 120)
+    mine = {t.initiative_id: t for t in load(db, earlier.code).tracks}
+    assert (mine[first.initiative_id].outcome, mine[first.initiative_id].reviewed_in) == ("carry", later.code)
+    assert mine[first.initiative_id].concluded == f"Carried over in {later.code}"
+    assert mine[second.initiative_id].concluded == f"Done in {later.code}"
+    assert mine[second.initiative_id].review_reason == "Shipped"
+    assert mine[third.initiative_id].concluded == f"Dropped in {later.code}"
+    assert mine[first.initiative_id].chain == ""
+    (carried,) = [t for t in load(db, later.code).tracks if t.initiative_id == copy]
+    assert (carried.carried_from, carried.carried_times, carried.outcome) == (earlier.code, 1, None)
+    assert carried.chain == f"Carried from {earlier.code} · carried 1×" and carried.concluded == ""
+    across = {
+        t.initiative_id: t for t in followup.portfolio(storage.portfolio_owners(db), storage.portfolio_checkins(db))
+    }
+    for t in [*load(db, earlier.code).tracks, *load(db, later.code).tracks]:
+        assert across[t.initiative_id] == t, "the portfolio and the workshop read the same chain"
+
+
+@pytest.fixture
+def portfolio_key(db, monkeypatch) -> str:
+    monkeypatch.delenv(followup.PORTFOLIO_KEY_ENV, raising=False)
+    return followup.issue_portfolio_key(db)
+
+
+def _links(db) -> list:
+    return list(db.query("SELECT * FROM owner_links ORDER BY workshop_id, owner"))
+
+
+@pytest.mark.parametrize("wrong", [None, "", "not-the-key", "facilitator", "leader", "owner"])
+def test_reminder_links_need_the_portfolio_key_and_write_nothing_without_it(db, demo, portfolio_key, wrong):
+    a, b = _two_owners(db, demo.code)
+    held = actions.issue_owner_link(db, demo.code, demo.facilitator_key, a.owner)
+    credential = {
+        "facilitator": demo.facilitator_key,
+        "leader": actions.issue_leader_link(db, demo.code, demo.facilitator_key),
+        "owner": held,
+    }.get(wrong or "", wrong)
+    before, stamp = _links(db), version(db, demo.code)
+    with pytest.raises(NotAllowed):
+        actions.issue_owner_links_for_reminders(db, credential, [(demo.code, a.owner), (demo.code, b.owner)])
+    assert _links(db) == before and version(db, demo.code) == stamp
+    assert actions.owner_page(db, demo.code, held).owner == a.owner
+
+
+def test_reminder_links_replace_each_owners_link_with_one_change_per_workshop(db, demo, portfolio_key):
+    other = create_demo(db, now=NOW + 60)
+    a, b = _two_owners(db, demo.code)
+    c = _two_owners(db, other.code)[0]
+    old = actions.issue_owner_link(db, demo.code, demo.facilitator_key, a.owner)
+    stamps = {code: version(db, code) for code in (demo.code, other.code)}
+    pairs = [(demo.code, a.owner), (other.code, c.owner), (demo.code, b.owner), (demo.code.lower(), a.owner)]
+    tokens = actions.issue_owner_links_for_reminders(db, portfolio_key, pairs, now=NOW)
+    assert set(tokens) == {(demo.code, a.owner), (demo.code, b.owner), (other.code, c.owner)}
+    for (code, owner), token in tokens.items():
+        assert actions.owner_page(db, code, token).owner == owner
+    with pytest.raises(NotAllowed, match="reissued or revoked"):
+        actions.owner_page(db, demo.code, old)
+    assert {code: version(db, code) for code in stamps} == {code: n + 1 for code, n in stamps.items()}
+    dump = "\n".join(str(r) for r in _links(db))
+    assert not any(token in dump for token in tokens.values()), "stored hashed"
+
+
+@pytest.mark.parametrize(
+    "pairs, error, message",
+    [
+        ([], InvalidInput, "at least one owner"),
+        ("ABC", InvalidInput, "at least one owner"),
+        ([("ONLY-ONE",)], InvalidInput, "a workshop code and an owner"),
+        ([(1, 2)], InvalidInput, "a workshop code and an owner"),
+        (lambda code, owner: [(code, owner), (code, "Nobody Known")], NotFound, "owns an initiative"),
+        (lambda code, owner: [(code, owner), ("ZZZZZZ", owner)], NotFound, "No workshop"),
+        (lambda code, owner: [(code, owner)] * 2 + [(code, "x")] * 600, InvalidInput, "at most"),
+    ],
+)
+def test_bad_reminder_requests_are_refused_before_anything_is_written(db, demo, portfolio_key, pairs, error, message):
+    a, _ = _two_owners(db, demo.code)
+    held = actions.issue_owner_link(db, demo.code, demo.facilitator_key, a.owner)
+    given = pairs(demo.code, a.owner) if callable(pairs) else pairs
+    before, stamp = _links(db), version(db, demo.code)
+    with pytest.raises(error, match=message):
+        actions.issue_owner_links_for_reminders(db, portfolio_key, given)
+    assert _links(db) == before and version(db, demo.code) == stamp
+    assert actions.owner_page(db, demo.code, held).owner == a.owner

@@ -113,6 +113,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "scores": {"token": "@token", "initiative_id": "@initiative", "scores": SCORES},
     "picks": {"token": "@token", "initiative_id": "@initiative", "choice": "buy", "reason": "Commodity"},
     "volunteers": {"token": "@token", "initiative_id": "@initiative", "on": True},
+    "readiness": {"token": "@token", "answers": [{"key": "demand", "rating": 2, "number": 5}]},
     "me": {"token": "@token"},
 }
 NO_SUCH_PATHS = [

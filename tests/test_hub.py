@@ -46,6 +46,9 @@ class FakeRoom:
             "step": {"key": "bottlenecks"},
             "timer": {"state": "pending"},
             "vote_budget": 5,
+            "reviewing": False,
+            "readiness_open": False,
+            "private": False,
             "count": 3,
             "board": {"notes": version},
         }

@@ -101,6 +101,11 @@ def _extra_answer(doc: Doc) -> None:
     doc["decisions"][0]["answers"]["mood"] = "good"
 
 
+def _readiness_figure_on_a_statement(doc: Doc) -> None:
+    statement = next(a for a in doc["readiness"] if a["key"] == "talent_careers")
+    statement["number"] = 3
+
+
 def _set(path: str, value: Any) -> Mutation:
     def mutate(doc: Doc) -> None:
         *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
@@ -219,6 +224,42 @@ DEFECTS: dict[str, tuple[Mutation, str]] = {
         "carried_from.times must be",
     ),
     "review minutes beyond a step": (_set("workshop.review_minutes", 500), "workshop.review_minutes must be"),
+    # the readiness check
+    "readiness answer to an unknown question": (
+        _set("readiness.0.key", "vibes"),
+        "readiness[0].key is an unknown readiness question: 'vibes'",
+    ),
+    "readiness rating off its scale": (
+        _set("readiness.0.rating", 4),
+        "readiness[0]: Repeatable acquisition (evidence) must be a whole number from 0 to 3.",
+    ),
+    "readiness rating as text": (_set("readiness.0.rating", "3"), "readiness[0].rating must be a whole number"),
+    "readiness rating as a bool": (_set("readiness.0.rating", True), "readiness[0].rating must be a whole number"),
+    "readiness figure beyond its bounds": (
+        _set("readiness.0.number", 1000),
+        "readiness[0]: New customers from channels that repeat (%) must be between 0 and 100.",
+    ),
+    "readiness figure as text": (_set("readiness.0.number", "3.4"), "readiness[0].number must be a number"),
+    "readiness figure on a statement": (_readiness_figure_on_a_statement, "takes no figure, only a rating"),
+    "readiness answer by nobody": (
+        _set("readiness.0.participant", 99),
+        "readiness[0].participant refers to participant 99, which is not in the file",
+    ),
+    "readiness answer without a time": (_set("readiness.0.updated_at", None), "readiness[0].updated_at must be"),
+    "second readiness answer by one person": (_copy_row("readiness"), "second answer to 'acquisition'"),
+    "readiness open as 1": (_set("workshop.readiness_open", 1), "workshop.readiness_open must be true or false"),
+    "readiness as an object": (_set("readiness", {"demand": 3}), "'readiness' must be a list of objects."),
+    # the brainstorm modes: a private board lives only in step 1; an anonymous room stores no names
+    "private brainstorm as text": (_set("workshop.private_brainstorm", "yes"), "workshop.private_brainstorm must be"),
+    "private brainstorm after step 1": (
+        _set("workshop.private_brainstorm", True),
+        "workshop.private_brainstorm is on outside step 1",
+    ),
+    "anonymous as 1": (_set("workshop.anonymous", 1), "workshop.anonymous must be true or false"),
+    "a typed name in an anonymous workshop": (
+        _set("workshop.anonymous", True),
+        "participants[1].name must be a numbered label such as 'Participant 3' in an anonymous workshop",
+    ),
 }
 
 
@@ -278,6 +319,8 @@ def _format(name: str, drop_inputs: bool) -> Mutation:
             del doc["checkins"]
         if name != export.FORMAT:
             del doc["reviews"], doc["workshop"]["review_minutes"], doc["workshop"]["reviewing"]
+            del doc["readiness"], doc["workshop"]["readiness_open"]
+            del doc["workshop"]["private_brainstorm"], doc["workshop"]["anonymous"]
             for item in doc["initiatives"]:
                 del item["carried_from"]
         for item in doc["initiatives"] if drop_inputs else []:
@@ -294,12 +337,35 @@ def _carried_and_reviewed(doc: Doc) -> None:
     first.update(bottlenecks=[], carried_from={"workshop": "ABCD23", "title": first["title"], "times": 2})
 
 
+def _without_brainstorm_modes(doc: Doc) -> None:
+    """A format-4 file written before the brainstorm modes: neither setting, so neither is on."""
+    del doc["workshop"]["private_brainstorm"], doc["workshop"]["anonymous"]
+
+
+def _anonymous(doc: Doc) -> None:
+    """An anonymous workshop: its participants are the numbered labels, the facilitator's devices not."""
+    doc["workshop"]["anonymous"] = True
+    people = [p for p in doc["participants"] if not p["is_facilitator"]]
+    for n, person in enumerate(people, start=1):
+        person["name"] = f"Participant {n}"
+
+
+def _private_in_step_one(doc: Doc) -> None:
+    """A live workshop exported mid-brainstorm, its board still private."""
+    doc["workshop"].update(current_step="bottlenecks", ended_at=None, locked=False, private_brainstorm=True)
+
+
 def _running_current_step(doc: Doc) -> None:
     """A live workshop exported mid-step: its current step runs, and may be in overtime."""
     doc["workshop"].update(ended_at=None, locked=False)
     doc["steps"][4].update(
         state="running", deadline=doc["workshop"]["created_at"], run_started=doc["workshop"]["created_at"]
     )
+
+
+def _without_readiness(doc: Doc) -> None:
+    """A format-4 file written before the readiness check was added to it (the format was not released)."""
+    del doc["readiness"], doc["workshop"]["readiness_open"]
 
 
 ACCEPTED: dict[str, Mutation] = {
@@ -313,6 +379,12 @@ ACCEPTED: dict[str, Mutation] = {
     "text with surrounding spaces": _set("bottlenecks.0.text", "  Incidents   eat sprints  "),
     "no money estimate": _set("impacts.0.money", None),
     "a note by nobody in particular": _set("bottlenecks.0.participant", None),
+    "format 4 from before the readiness check": _without_readiness,
+    "a readiness check still open": _set("workshop.readiness_open", True),
+    "a readiness answer with a blank figure": _set("readiness.0.number", None),
+    "format 4 without the brainstorm modes": _without_brainstorm_modes,
+    "anonymous, with numbered participants": _anonymous,
+    "a private brainstorm in step 1": _private_in_step_one,
 }
 
 

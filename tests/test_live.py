@@ -59,6 +59,10 @@ VALID: dict[str, dict[str, Any]] = {
     "scores": {"token": "@ann", "initiative_id": "@initiative", "scores": SCORES},
     "picks": {"token": "@ann", "initiative_id": "@initiative", "choice": "buy", "reason": "Commodity"},
     "volunteers": {"token": "@ann", "initiative_id": "@initiative", "on": True},
+    "readiness": {
+        "token": "@ann",
+        "answers": [{"key": "demand", "rating": 2, "number": 5}, {"key": "talent_careers", "rating": 4}],
+    },
 }
 TOKENS = ("ann", "bo")
 # Fields a write may leave out (each has a meaning when absent); every other one is required.
@@ -108,6 +112,21 @@ WRONG_TYPES = [
     ("volunteers", "on", "yes"),
     ("volunteers", "on", 1),
     ("volunteers", "initiative_id", -1),
+    ("readiness", "answers", {"demand": 2}),
+    ("readiness", "answers", "demand"),
+    ("readiness", "answers", [["demand", 2]]),
+    ("readiness", "answers", [{"key": "demand", "rating": 4}]),
+    ("readiness", "answers", [{"key": "talent_careers", "rating": 0}]),
+    ("readiness", "answers", [{"key": "demand", "rating": True}]),
+    ("readiness", "answers", [{"key": "demand", "rating": 2.5}]),
+    ("readiness", "answers", [{"key": "retired_question", "rating": 2}]),
+    ("readiness", "answers", [{"key": ["demand"], "rating": 2}]),
+    ("readiness", "answers", [{"key": "demand", "rating": 2, "number": "lots"}]),
+    ("readiness", "answers", [{"key": "demand", "rating": 2, "number": 5000}]),
+    ("readiness", "answers", [{"key": "talent_careers", "rating": 3, "number": 4}]),
+    ("readiness", "answers", [{"key": "demand", "rating": 2, "note": "<b>hi</b>"}]),
+    ("readiness", "answers", [{"key": "demand", "rating": 2}, {"key": "demand", "rating": 3}]),
+    ("readiness", "answers", [{"key": "demand", "rating": 2}] * 17),
 ]
 
 
@@ -149,6 +168,7 @@ def make_room(db, title: str) -> Room:
     b2 = actions.add_bottleneck(db, code, bo, "product", "No SSO for enterprise", now=NOW)
     impact = actions.add_impact(db, code, ann, b1, "throughput", "worse", 4, "Firefighting", now=NOW)
     initiative = actions.add_initiative(db, code, bo, "Introduce SLOs", [b1, b2], now=NOW)
+    actions.open_readiness(db, code, created.facilitator_key, True)  # answers arrive over days, whatever the step
     wid = int(storage.workshop_by_code(db, code)["id"])
     return Room(code, created.facilitator_key, wid, ann, bo, b1, b2, impact, initiative)
 
@@ -231,6 +251,11 @@ EFFECTS = {
     "scores": lambda lv, ans: ans["me"]["scores"] == {str(lv.a.initiative): SCORES},
     "picks": lambda lv, ans: ans["me"]["picks"] == {str(lv.a.initiative): {"choice": "buy", "reason": "Commodity"}},
     "volunteers": lambda lv, ans: ans["me"]["volunteered"] == [lv.a.initiative],
+    "readiness": lambda lv, ans: (
+        ans["answered"] == 2
+        and ans["me"]["readiness"]
+        == {"demand": {"rating": 2, "number": 5.0}, "talent_careers": {"rating": 4, "number": None}}
+    ),
 }
 
 
@@ -318,10 +343,48 @@ def test_an_ended_room_refuses_every_write(lv, path):
     assert "ended" in refused(lv, 409, lambda: lv.post(path, fill(VALID[path], lv.a)))
 
 
+def test_a_closed_readiness_check_refuses_answers(lv):
+    actions.open_readiness(lv.db, lv.a.code, lv.a.key, False)
+    assert "closed" in refused(lv, 409, lambda: lv.post("readiness", fill(VALID["readiness"], lv.a)))
+
+
+def test_readiness_answers_replace_the_earlier_ones_in_any_step(lv):
+    actions.go_to_step(lv.db, lv.a.code, lv.a.key, "decide", now=NOW)
+    lv.post("readiness", fill(VALID["readiness"], lv.a))
+    answer = lv.post("readiness", {"token": lv.a.ann, "answers": [{"key": "strain", "rating": 3}]}).json()
+    assert answer["answered"] == 1 and answer["me"]["readiness"] == {"strain": {"rating": 3, "number": None}}
+    assert lv.post("readiness", {"token": lv.a.ann, "answers": []}).json()["me"]["readiness"] == {}
+    assert lv.post("me", {"token": lv.a.bo}).json()["me"]["readiness"] == {}
+
+
 def test_a_vote_over_budget_is_refused(lv):
     for _ in range(5):
         actions.vote(lv.db, lv.a.code, lv.a.ann, lv.a.b1)
     refused(lv, 409, lambda: lv.post("votes", fill(VALID["votes"], lv.a)))
+
+
+@pytest.mark.parametrize("remove", [False, True])
+def test_a_vote_while_the_board_is_private_is_refused(lv, remove):
+    if remove:
+        actions.vote(lv.db, lv.a.code, lv.a.ann, lv.a.b1)
+    actions.set_private_brainstorm(lv.db, lv.a.code, lv.a.key, True)
+    body = {**fill(VALID["votes"], lv.a), "remove": remove}
+    assert refused(lv, 409, lambda: lv.post("votes", body)) == "Voting opens when the facilitator reveals the board."
+    actions.set_private_brainstorm(lv.db, lv.a.code, lv.a.key, False)
+    assert lv.post("votes", body).status_code == 200
+
+
+def test_a_private_board_reaches_the_wire_as_counts_and_each_phone_gets_its_own_notes(lv):
+    actions.set_private_brainstorm(lv.db, lv.a.code, lv.a.key, True)
+    answer = lv.post("bottlenecks", fill(VALID["bottlenecks"], lv.a)).json()
+    assert [n["text"] for n in answer["me"]["mine"]] == ["Incidents eat the sprint", "Deploys take a day"]
+    assert lv.post("me", {"token": lv.a.bo}).json()["me"]["mine"] == [
+        {"id": lv.a.b2, "dimension": "product", "text": "No SSO for enterprise"}
+    ]
+    state = lv.client.get(f"/api/live/{lv.a.code}").json()
+    assert state["private"] is True and state["count"] == 3 and all(v == [] for v in state["board"].values())
+    assert "Deploys take a day" not in json.dumps(state) and "No SSO" not in json.dumps(state)
+    assert lv.client.get(f"/api/live/{lv.a.code}/meta").json()["private"] is True
 
 
 def test_a_vote_on_a_hidden_note_is_refused(lv):

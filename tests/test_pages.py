@@ -160,6 +160,48 @@ def test_join_lands_on_the_current_step(app_db):
     assert at.query_params["ws"] == [made.code] or at.query_params["ws"] == made.code
 
 
+def test_create_a_private_anonymous_workshop_from_the_start_page(app_db):
+    at = open_page("home.py")
+    form_inputs = {w.label: w for w in at.text_input}
+    form_inputs["Title"].input("Big room")
+    form_inputs["Organisation"].input("Acme")
+    boxes = {w.label: w for w in at.checkbox}
+    boxes["Private brainstorm"].check()
+    boxes["Anonymous: no names"].check()
+    next(b for b in at.button if b.label == "Create workshop").click()
+    at.run()
+    assert not at.exception
+    [row] = storage.list_workshops(app_db)
+    assert (row["private_brainstorm"], row["anonymous"]) == (1, 1)
+
+
+def test_an_anonymous_workshop_asks_no_name_and_numbers_the_person(app_db):
+    made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup", anonymous=True)
+    at = open_page("home.py", join=made.code)
+    labels = [w.label for w in at.text_input]
+    assert "Display name (leave empty to stay anonymous)" not in labels
+    assert "This workshop is anonymous" in texts(at)
+    next(b for b in at.button if b.label == "Join").click()
+    at.run()
+    assert not at.exception
+    names = [p["name"] for p in storage.participants(app_db, load(app_db, made.code).id)]
+    assert names == ["Facilitator", "Participant 1"]
+
+
+def test_the_console_turns_the_private_brainstorm_on_and_reveals_the_board(app_db):
+    made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
+    at = open_page(STEP_PAGES[STEPS[0].key], ws=made.code, p=made.facilitator_token)
+    next(t for t in at.toggle if t.label == "Private brainstorm").set_value(True)
+    at.run()
+    assert not at.exception
+    assert load(app_db, made.code).private
+    assert "Private brainstorm: each phone sees only its own notes" in texts(at)
+    next(b for b in at.button if b.label == "Reveal the board").click()
+    at.run()
+    assert not at.exception and not load(app_db, made.code).private
+    assert "Board revealed" in texts(at)
+
+
 @pytest.mark.parametrize("page", STEP_PAGES.values())
 def test_a_participant_on_any_step_page_gets_their_one_live_screen(app_db, page):
     """Participants follow every step on one screen drawn by the live element: a step page
@@ -307,7 +349,8 @@ def test_the_leader_link_shows_the_summary_and_follow_through_without_controls(a
         "Revoke the leader link",
         "Remove check-in",
     }
-    assert len(at.get("vega_lite_chart")) == 4  # plan, progress, impact map, time
+    assert len(at.get("vega_lite_chart")) == 5  # plan, progress, readiness areas, impact map, time
+    assert "Are we ready to scale?" in shown and "6 of 6 participants answered." in shown
     assert leader in at.query_params.get("l", [])
 
 
@@ -428,7 +471,8 @@ def test_portfolio_behind_its_key(app_db, monkeypatch, configured):
     at.text_input[0].input(key)
     at.button[0].click()
     at.run()
-    assert len(at.dataframe) == 2
+    assert len(at.dataframe) == 3  # owned initiatives, workshops, the readiness check per workshop
+    assert "how the operating model's areas score from one workshop to the next" in texts(at)
 
 
 def test_the_same_roi_figure_on_the_projector_in_the_markdown_and_in_the_pdf(app_db):

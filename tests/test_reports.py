@@ -32,6 +32,8 @@ DEMO_ROWS = {
     "followup": 4,
     "checkins": 0,
     "checklist": 5,
+    "readiness": 16,
+    "readiness_areas": 4,
 }
 
 
@@ -97,6 +99,31 @@ def test_tables_cover_every_part_of_the_workshop(snapshot):
     tables = reports.tables(snapshot, NOW)
     assert tuple(tables) == reports.TABLES
     assert {name: len(frame) for name, frame in tables.items()} == DEMO_ROWS
+
+
+def test_readiness_sheets_hold_the_rooms_view_and_no_names(snapshot):
+    sheets = reports.tables(snapshot, NOW)
+    questions = sheets["readiness"].set_index("Question")
+    demand = questions.loc["Clear demand"]
+    assert (demand["Answers"], demand["Median"], demand["Level"], demand["Median figure"], demand["Unit"]) == (
+        6,
+        3.0,
+        "Strong, measured",
+        7.5,
+        "%",
+    )
+    assert bool(questions.loc["Solved locally", "Divided"]) and questions.loc["Solved locally", "Kind"] == "Ecosystem"
+    areas = sheets["readiness_areas"].set_index("Area")
+    assert list(areas["Score (0-100)"]) == [71.0, 33.0, 50.0, 21.0]
+    assert list(areas.index[areas["Weakest"]]) == ["Ecosystem", "Standards & Practices"]
+    flat = sheets["readiness"].to_csv() + sheets["readiness_areas"].to_csv()
+    assert not any(p["name"] in flat for p in snapshot.participants), "who answered what stays in the backup"
+
+
+def test_readiness_sheets_of_a_workshop_without_the_check_are_empty(db, workshop):
+    sheets = reports.tables(state.load(db, workshop.code), NOW)
+    assert len(sheets["readiness"]) == 0 and len(sheets["readiness_areas"]) == 0
+    assert list(sheets["readiness"].columns) == reports.READINESS_COLUMNS
 
 
 def test_initiatives_table_holds_medians_formulas_rank_and_links(snapshot):
@@ -208,7 +235,10 @@ def test_pdf_holds_the_checklist_the_plan_and_the_charts(snapshot):
     assert "Feature teams lose days every sprint to production incidents" in text
     assert "Priya Raman (VP Engineering)" in text and "€900,000/yr" in text
     assert "“Distributed tracing and shared observability dashboards”" in text  # Unicode quotes kept
-    assert pdf_images(data) == 3
+    assert "Are we ready to scale?" in text and "6 of 6 participants answered." in text
+    assert "Weakest areas: Standards & Practices (21/100) and Ecosystem (33/100)." in text
+    assert "Platform, Organisation, Product" in text and "7.5 % (median of 4 figures)" in text
+    assert pdf_images(data) == 4
 
 
 def test_pdf_and_sheets_carry_the_follow_through(db):
@@ -220,7 +250,7 @@ def test_pdf_and_sheets_carry_the_follow_through(db):
     text = pdf_text(data)
     assert "Follow-through" in text and "No check-ins recorded yet." not in text
     assert "overdue 7 d" in text and "Partner contract still in legal review" not in text[:200]
-    assert pdf_images(data) == 4
+    assert pdf_images(data) == 5
     sheets = reports.tables(snapshot, NOW)
     assert len(sheets["checkins"]) == 12 and len(sheets["followup"]) == 4
     tracing = sheets["followup"].set_index("Initiative").loc["Distributed tracing and shared observability dashboards"]
@@ -242,6 +272,7 @@ def test_pdf_of_an_empty_workshop(db, workshop):
     data = reports.to_pdf(state.load(db, workshop.code), NOW)
     text = pdf_text(data)
     assert "No initiatives recorded." in text and "No impacts recorded." in text
+    assert "Are we ready to scale?" not in text, "a workshop that never used the check has no section for it"
     assert pdf_images(data) == 1  # the time chart is always there
 
 
@@ -289,3 +320,25 @@ def test_cli_refuses_a_table_with_another_format(db, demo, capsys):
     path = db.conn.execute("PRAGMA database_list").fetchone()[2]
     assert cli.main(["--db", path, "export", demo.code, "--format", "pdf", "--table", "steps", "-o", "x.pdf"]) == 2
     assert "--table only goes with --format csv" in capsys.readouterr().err
+
+
+def test_pdf_and_sheets_show_where_a_commitment_came_from_and_how_it_ended(db):
+    from workshop.demo import create_demo
+
+    earlier = create_demo(db, now=NOW, followup_days=70)
+    later = actions.create_workshop(
+        db, "Next quarter", "Northwind Analytics", "scaleup", now=NOW + 60, review_minutes=10
+    )
+    first, second = state.load(db, later.code).commitments[:2]
+    actions.review_commitment(db, later.code, later.facilitator_key, first.initiative_id, "carry", "Half-way")
+    actions.review_commitment(db, later.code, later.facilitator_key, second.initiative_id, "done", "Shipped in March")
+    snapshot = state.load(db, earlier.code)
+    text = pdf_text(reports.to_pdf(snapshot, NOW))
+    assert "Carried / outcome" in text and f"Done in {later.code}" in text
+    assert f"{second.track.title}: Done in {later.code} — Shipped in March" in text
+    sheet = reports.tables(snapshot, NOW)["followup"].set_index("Initiative")
+    assert sheet.loc[second.track.title, "Outcome"] == f"Done in {later.code}: Shipped in March"
+    assert sheet.loc[first.track.title, "Outcome"] == f"Carried over in {later.code}: Half-way"
+    carried = reports.tables(state.load(db, later.code), NOW)["followup"]
+    assert list(carried["Chain"]) == [f"Carried from {earlier.code} · carried 1×"]
+    assert "Carried / outcome" not in pdf_text(reports.to_pdf(state.load(db, create_demo(db, now=NOW).code), NOW))

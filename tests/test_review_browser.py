@@ -17,11 +17,13 @@ from urllib.parse import parse_qs, urlsplit
 from playwright import sync_api as playwright
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.test_room_browser import tall_screenshot
 from workshop import actions, storage
 from workshop.demo import create_demo
 from workshop.state import load
 from workshop.steps import STEPS
 
+LIVE = "[data-testid=live-participant]"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 
@@ -52,6 +54,18 @@ def _record(page, initiative_id: int, outcome: str, reason: str) -> None:
     box.get_by_label("Reason (one line)").fill(reason)
     box.get_by_role("button", name="Record").click()
     page.get_by_text(f"Recorded: {outcome}.").wait_for(timeout=30_000)
+
+
+def _axe_blocking(page) -> list[str]:
+    """Serious or critical axe findings inside the live element (its shadow root included)."""
+    from axe_playwright_python import sync_playwright as sync_axe
+
+    context = {"include": {"fromShadowDom": ["[data-testid=stBidiComponentIsolated]", LIVE]}}
+    axe = sync_axe.Axe()
+    passes = axe.run(page, context=context, options={"resultTypes": ["passes"]}).response["passes"]
+    assert "color-contrast" in {p["id"] for p in passes}, "axe reached into the live element"
+    found = axe.run(page, context=context).response["violations"]
+    return [f"{v['id']}: {v['help']}" for v in found if v.get("impact") in ("serious", "critical")]
 
 
 def test_last_times_commitments_open_the_next_workshop(tmp_path):
@@ -86,7 +100,8 @@ def test_last_times_commitments_open_the_next_workshop(tmp_path):
             phone.wait_for_url(re.compile(r"/room\?.*p="), timeout=30_000)
             phone.get_by_test_id("live-review").locator(".sw-commitment").nth(3).wait_for(timeout=30_000)
             assert not phone.get_by_test_id("live-add").is_visible(), "no notes while the room reviews"
-            phone.screenshot(path=str(shots / "review-phone.png"), full_page=True)
+            assert _axe_blocking(phone) == [], "the review on a phone is accessible"
+            tall_screenshot(phone, shots / "review-phone.png")
             projector.screenshot(path=str(shots / "review-projector.png"))
 
             carried, done = items[0], items[1]
@@ -98,9 +113,9 @@ def test_last_times_commitments_open_the_next_workshop(tmp_path):
                 screen.locator(f".sw-commitment[data-id='{done.initiative_id}'][data-outcome=done]").wait_for(
                     timeout=20_000
                 )
-            phone.screenshot(path=str(shots / "review-phone-outcomes.png"), full_page=True)
+            tall_screenshot(phone, shots / "review-phone-outcomes.png")
             projector.screenshot(path=str(shots / "review-projector-outcomes.png"))
-            laptop.screenshot(path=str(shots / "review-console.png"), full_page=True)
+            tall_screenshot(laptop, shots / "review-console.png")
 
             laptop.get_by_role("button", name="Start the brainstorm").click()
             phone.get_by_test_id("live-add").wait_for(timeout=20_000)
@@ -109,7 +124,7 @@ def test_last_times_commitments_open_the_next_workshop(tmp_path):
             actions.go_to_step(db, code, token, prioritise.key)  # the console's device token acts as the key
             phone.locator(f"[data-testid=live-participant][data-step={prioritise.key}]").wait_for(timeout=30_000)
             phone.get_by_text(carried.track.title, exact=False).first.wait_for(timeout=30_000)
-            phone.screenshot(path=str(shots / "review-phone-step-3.png"), full_page=True)
+            tall_screenshot(phone, shots / "review-phone-step-3.png")
             laptop.goto(f"{base}/{prioritise.key}?ws={code}&p={token}")  # the ranking table is a canvas grid
             laptop.get_by_text(carried.track.title, exact=False).first.wait_for(state="attached", timeout=30_000)
 
@@ -117,8 +132,10 @@ def test_last_times_commitments_open_the_next_workshop(tmp_path):
             laptop.get_by_text("Half-way: the charter covers two of five areas", exact=False).first.wait_for(
                 timeout=30_000
             )
-            laptop.get_by_text("SLOs and the error-budget policy are live", exact=False).first.wait_for(timeout=30_000)
-            laptop.screenshot(path=str(shots / "review-earlier-summary.png"), full_page=True)
+            reason = laptop.get_by_text("SLOs and the error-budget policy are live", exact=False).first
+            reason.wait_for(timeout=30_000)
+            reason.scroll_into_view_if_needed()
+            laptop.screenshot(path=str(shots / "review-earlier-summary.png"))
         finally:
             browser.close()
             db.close()

@@ -130,9 +130,89 @@ def test_the_state_follows_the_version_and_the_step(db, demo):
     assert state["step"]["key"] == "owners" and state["step"]["of"] == len(STEPS)
     assert [i["id"] for i in state["initiatives"]] == [i.id for i in snapshot.plan]
     assert state["top"] == [i.id for i in snapshot.top]
-    assert set(room.meta_of(state)) == {"code", "locked", "ended", "step", "timer", "vote_budget"}, (
-        "a note never wakes every phone"
-    )
+    assert set(room.meta_of(state)) == {
+        "code",
+        "locked",
+        "ended",
+        "step",
+        "timer",
+        "vote_budget",
+        "reviewing",
+        "readiness_open",
+        "private",
+    }, "a note never wakes every phone"
+
+
+# --- the readiness check --------------------------------------------------------------------
+
+WEAK_DEMAND = [{"key": "demand", "rating": 1, "number": 0}, {"key": "talent_careers", "rating": 2}]
+
+
+def test_a_workshop_without_the_check_sends_none(db, people):
+    state = room.room_state(load(db, people.code))
+    assert state["readiness"] is None and state["readiness_open"] is False
+
+
+def test_the_check_state_is_aggregated_and_names_no_one(db, people):
+    p = people
+    actions.open_readiness(db, p.code, p.key, True)
+    assert room.room_state(load(db, p.code))["readiness"]["respondents"] == 0
+    actions.answer_readiness(db, p.code, p.ann, WEAK_DEMAND, now=NOW)
+    actions.answer_readiness(db, p.code, p.bo, [{"key": "demand", "rating": 1}], now=NOW)
+    state = room.room_state(load(db, p.code))
+    check = state["readiness"]
+    assert state["readiness_open"] is True and check["open"] is True and check["respondents"] == 2
+    demand = next(q for q in check["questions"] if q["key"] == "demand")
+    assert (demand["count"], demand["median"], demand["number_median"]) == (2, 1.0, 0.0)
+    assert check["weakest"] == ["talent"] and check["pitfalls"][0].startswith("Scaling before product-market fit")
+    assert check["stage_note"] in state["step"]["advice"], "step 1's stage advice says what the check suggests"
+    text = json.dumps(check)
+    assert "Ann" not in text and "participant" not in text
+    actions.open_readiness(db, p.code, p.key, False)
+    closed = room.room_state(load(db, p.code))
+    assert closed["readiness"]["open"] is False and closed["readiness"]["respondents"] == 2
+    actions.go_to_step(db, p.code, p.key, "impact", now=NOW)
+    assert check["stage_note"] not in room.room_state(load(db, p.code))["step"]["advice"]
+
+
+def test_the_projector_shows_the_results_until_step_1s_clock_starts(db, people):
+    p = people
+
+    def showing() -> bool:
+        return room.room_state(load(db, p.code))["readiness"]["showing"]
+
+    actions.open_readiness(db, p.code, p.key, True)
+    assert showing(), "an open check shows on the projector before the workshop starts"
+    actions.answer_readiness(db, p.code, p.ann, WEAK_DEMAND, now=NOW)
+    actions.open_readiness(db, p.code, p.key, False)
+    assert showing(), "closed days before, its results still open the workshop"
+    actions.start_timer(db, p.code, p.key, now=NOW)
+    assert not showing(), "the brainstorm's board takes over once the clock runs"
+    actions.pause_timer(db, p.code, p.key, now=NOW + 5)
+    assert not showing()
+
+
+def test_the_own_view_has_my_answers_only(db, people):
+    p = people
+    actions.open_readiness(db, p.code, p.key, True)
+    actions.answer_readiness(db, p.code, p.ann, WEAK_DEMAND, now=NOW)
+    assert room.participant_view(db, p.code, p.ann)["readiness"] == {
+        "demand": {"rating": 1, "number": 0.0},
+        "talent_careers": {"rating": 2, "number": None},
+    }
+    assert room.participant_view(db, p.code, p.bo)["readiness"] == {}
+
+
+def test_the_vocabulary_carries_the_checks_questions_from_readiness_py():
+    from workshop import readiness
+
+    vocab = room.vocabulary()["readiness"]
+    assert [q["key"] for q in vocab["questions"]] == list(readiness.QUESTION_KEYS)
+    assert [a["key"] for a in vocab["areas"]] == list(readiness.AREA_KEYS)
+    assert {s["key"] for s in vocab["scales"]} == {s.key for s in readiness.SCALES}
+    demand = vocab["questions"][0]
+    assert demand["scale"] == "evidence" and demand["number"]["unit"] == "%" and demand["area"] is None
+    assert vocab["title"] == readiness.TITLE
 
 
 # --- a participant's own view ---------------------------------------------------------------
@@ -246,3 +326,28 @@ def test_figures_reach_the_phones_in_the_one_number_format(db, demo):
     assert [i["money_text"] for i in data["impacts"] if i["money"]] == [
         numbers.money(i["money"]) for i in snapshot.impacts if i["money"]
     ]
+
+
+def test_the_review_of_last_times_commitments_is_in_the_state_only_while_step_one_has_one(db):
+    from workshop.demo import create_demo
+
+    earlier = create_demo(db, now=NOW, followup_days=70)
+    organisation = load(db, earlier.code).workshop["organisation"]
+    later = actions.create_workshop(db, "Next", organisation, "scaleup", now=NOW + 60, review_minutes=10)
+    state = room.room_state(load(db, later.code))
+    review = state["review"]
+    assert state["reviewing"] is True and review["on"] is True and review["minutes"] == 10
+    assert review["until"] == (load(db, later.code).timer(STEPS[0].key).minutes - 10) * 60
+    assert len(review["items"]) == 4 and all(i["outcome"] is None for i in review["items"])
+    assert {"owner", "metric", "progress_text", "overdue", "status_title"} <= set(review["items"][0])
+    copy = actions.review_commitment(
+        db, later.code, later.facilitator_key, review["items"][0]["id"], "carry", "Half-way", now=NOW + 90
+    )
+    actions.set_reviewing(db, later.code, later.facilitator_key, False)
+    state = room.room_state(load(db, later.code))
+    assert state["reviewing"] is False and state["review"]["on"] is False
+    assert state["review"]["items"][0]["outcome_title"] == "Carried over"
+    assert next(i for i in state["initiatives"] if i["id"] == copy)["carried"] == {"code": earlier.code, "times": 1}
+    actions.go_to_step(db, later.code, later.facilitator_key, STEPS[1].key)
+    assert room.room_state(load(db, later.code))["review"] is None
+    assert room.room_state(load(db, earlier.code))["review"] is None, "nothing to review in the first workshop"

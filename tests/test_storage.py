@@ -29,6 +29,7 @@ TABLES = {
     "settings",
     "owner_links",
     "reviews",
+    "readiness_answers",
     "_sqlite_migrations",
 }
 
@@ -79,6 +80,29 @@ def test_a_database_from_before_checkins_is_upgraded_in_place(tmp_path):
         assert "leader_hash" in db["workshops"].columns_dict
         assert any(i.name == "votes_bottleneck" for i in db["votes"].indexes)
         assert storage.workshop_by_code(db, created.code)["leader_hash"] is None
+    finally:
+        db.close()
+
+
+def test_a_database_from_before_the_readiness_check_is_upgraded_in_place(tmp_path):
+    """Workshops created before the check keep everything, with the check closed and unanswered."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(str(path)))
+    storage.migrations.apply(old, stop_before="0006_readiness_check")
+    old.execute(
+        "INSERT INTO workshops (code, title, organisation, stage, key_hash, created_at, current_step) "
+        "VALUES ('OLD234', 'T', 'O', 'startup', 'x', 1, 'bottlenecks')"
+    )
+    old.conn.commit()
+    old.close()
+    db = storage.connect(path)
+    try:
+        row = storage.workshop_by_code(db, "OLD234")
+        assert row["readiness_open"] == 0 and storage.readiness_answers(db, row["id"]) == []
     finally:
         db.close()
 

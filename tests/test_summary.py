@@ -43,10 +43,11 @@ def test_every_section_is_present_for_the_sample(followed):
     assert all(0 < len(b.notes) <= summary.TOP_BOTTLENECKS and b.total >= len(b.notes) for b in s.boards)
     assert s.impacts and s.plan and s.decisions and s.owners and s.follow and s.checkins
     assert [r.number for r in s.steps] == [1, 2, 3, 4, 5]
-    assert set(s.figures) == {"impacts", "plan", "followup", "steps"}
+    assert set(s.figures) == {"impacts", "plan", "followup", "steps", "readiness"}
     assert set(HEADINGS) == {
         "checklist",
         "open",
+        "readiness",
         "bottlenecks",
         "impacts",
         "plan",
@@ -67,6 +68,36 @@ def test_an_empty_workshop_has_only_the_time_chart_and_every_item_open_with_its_
     open_part = md.split("## Open items")[1].split("##")[0]
     for item in s.open_items:
         assert f"- {item.title}: " in open_part
+
+
+def test_the_readiness_check_is_summarised_with_the_number_formats(followed):
+    r = summary.summary(followed, NOW).readiness
+    assert r is not None and (r.respondents, r.people) == (6, 6)
+    assert [x.title for x in r.signals] == [
+        "Clear demand",
+        "Repeatable acquisition",
+        "Unit economics",
+        "Operational strain",
+    ]
+    demand = r.signals[0]
+    assert (demand.level, demand.median, demand.spread, demand.answers) == ("Strong, measured", "3", "0.75", 6)
+    assert demand.figure == "7.5 % (median of 4 figures)" and r.signals[2].figure == "3.4 (median of 3 figures)"
+    assert [(a.title, a.score, a.weakest) for a in r.areas][-1] == ("Standards & Practices", "21/100", True)
+    assert r.weakest == ("Standards & Practices", "Ecosystem")
+    assert r.weakest_text == "Standards & Practices (21/100) and Ecosystem (33/100)"
+    assert r.dimension_order == ("Platform", "Organisation", "Product") and r.pitfalls == ()
+    assert r.note and r.note.startswith("The check suggests the signals to scale are backed by data")
+    md = export.markdown(followed, NOW)
+    section = md.split("## Are we ready to scale?")[1].split("\n## ")[0]
+    assert "6 of 6 participants answered." in section and r.weakest_text in section
+    assert "| Clear demand | Strong, measured | 0.75 | 6 | 7.5 % (median of 4 figures) |" in section
+    assert "| Standards & Practices | 21/100 | 6 |" in section
+
+
+def test_a_workshop_without_answers_has_no_readiness_block(db, workshop):
+    snapshot = state.load(db, workshop.code)
+    assert summary.summary(snapshot, NOW).readiness is None
+    assert "- Nobody answered the readiness check." in export.markdown(snapshot, NOW)
 
 
 def test_open_items_are_exactly_the_items_not_done(overruled):
@@ -157,3 +188,29 @@ def test_the_spreadsheets_checklist_and_follow_through_are_the_models(followed):
 def test_the_model_never_imports_streamlit():
     code = "import sys, workshop.summary; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def reviewed(db) -> tuple[state.Snapshot, state.Snapshot]:
+    """The sample held 70 days before NOW and a later workshop that carried, finished and dropped
+    three of its commitments (with a reason that looks like Markdown)."""
+    earlier = create_demo(db, now=NOW, followup_days=70)
+    later = actions.create_workshop(
+        db, "Next quarter", "Northwind Analytics", "scaleup", now=NOW + 60, review_minutes=10
+    )
+    for item, outcome in zip(state.load(db, later.code).commitments, ("carry", "done", "drop")):
+        actions.review_commitment(db, later.code, later.facilitator_key, item.initiative_id, outcome, "**Why** <b>")
+    return state.load(db, earlier.code), state.load(db, later.code)
+
+
+def test_follow_rows_say_where_a_commitment_came_from_and_how_a_later_workshop_ended_it(db):
+    earlier, later = reviewed(db)
+    rows = {r.title: r for r in summary.summary(earlier, NOW).follow}
+    concluded = [r for r in rows.values() if r.concluded]
+    assert sorted(r.concluded for r in concluded) == sorted(
+        f"{word} in {later.code}" for word in ("Carried over", "Done", "Dropped")
+    )
+    assert all(r.reason == "**Why** <b>" and r.history and not r.chain for r in concluded)
+    assert [r for r in rows.values() if not r.history] == [r for r in rows.values() if not r.concluded]
+    (carried,) = summary.summary(later, NOW + 120).follow
+    assert carried.chain == f"Carried from {earlier.code} · carried 1×"
+    assert (carried.concluded, carried.reason) == ("", "")

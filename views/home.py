@@ -72,9 +72,15 @@ join_tab, create_tab, sample_tab, facilitate_tab = st.tabs(
 )
 
 with join_tab:
+    # An anonymous workshop asks no name (the join action would ignore one anyway): people are numbered.
+    nameless = bool(join_code) and actions.is_anonymous(db, join_code)
     with st.form("join"):
         code = st.text_input("Workshop code", value=join_code, max_chars=CODE_MAX, placeholder="e.g. K7Q2MX")
-        name = st.text_input("Display name (leave empty to stay anonymous)", max_chars=NAME_MAX)
+        if nameless:
+            name = ""
+            st.caption("This workshop is anonymous: no names. You will be numbered, as Participant 1, 2, 3…")
+        else:
+            name = st.text_input("Display name (leave empty to stay anonymous)", max_chars=NAME_MAX)
         submitted = st.form_submit_button("Join", type="primary", width="stretch")
     if submitted:
         joined = ui.act(actions.join, db, code, name, here=True)
@@ -105,6 +111,16 @@ with create_tab:
                 value=REVIEW_MINUTES,
                 step=1,
             )
+        private = st.checkbox(
+            "Private brainstorm",
+            help="In step 1 each phone sees only its own notes and the projector shows how many there are, "
+            "until you reveal the board; voting opens then. You can also turn it on or off during step 1.",
+        )
+        anonymous = st.checkbox(
+            "Anonymous: no names",
+            help="Nobody is asked for a name: participants are numbered (Participant 1, 2, 3…) on every "
+            "screen and in every export.",
+        )
         wanted = st.checkbox(
             "Open with a review of last time's commitments",
             value=True,
@@ -123,6 +139,8 @@ with create_tab:
             minutes,
             int(budget),
             review_minutes=int(review) if earlier else 0,
+            private_brainstorm=private,
+            anonymous=anonymous,
             here=True,
         )
         if made is not None:

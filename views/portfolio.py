@@ -5,10 +5,42 @@ from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
+from sqlite_utils import Database
 
 from views import ui
-from workshop import charts, followup, reports
+from workshop import actions, calendar, charts, followup, numbers, reports
 from workshop.errors import WorkshopError
+from workshop.followup import Track
+from workshop.readiness import TITLE
+
+
+def due_view(db: Database, tracks: list[Track], today: date) -> None:
+    """Who owes a check-in this week, per owner, and a reminder to paste into a message to each.
+
+    Owner links are stored hashed, so a reminder carries a new link: preparing them reissues
+    the links of the owners shown (the portfolio key authorises it, in the domain).
+    """
+    st.subheader(f"Due this week / overdue ({followup.DUE_DAYS} days)")
+    groups = followup.by_owner(followup.due_soon(tracks, today))
+    if not groups:
+        st.caption(f"No check-in is overdue or due in the next {followup.DUE_DAYS} days.")
+        return
+    for (code, owner), items in groups.items():
+        lines = [f"- {ui.safe(f'{t.title} ({t.metric}): {followup.due_text(t, today)}')}" for t in items]
+        st.markdown("\n".join([f"**{ui.safe(owner)}** · workshop {code}", "", *lines]))
+    people = numbers.plural(len(groups), "owner")
+    st.caption(
+        f"Prepare reminders reissues the owner links of these {people}: the links they have now stop working. "
+        "Each reminder below carries the new link (shown once: copy them before leaving this page)."
+    )
+    if st.button("Prepare reminders", icon=":material/send:", help="Reissues these owners' links"):
+        key = st.session_state.get("portfolio_key")
+        tokens = ui.act(actions.issue_owner_links_for_reminders, db, key, list(groups), here=True) or {}
+        base = ui.site_url()
+        for (code, owner), token in tokens.items():
+            url = calendar.owner_page_url(base, code, token)
+            st.code(followup.reminder(owner, groups[(code, owner)], today, url), language=None, wrap_lines=True)
+
 
 db = ui.connect()
 today = date.today()
@@ -57,6 +89,8 @@ cols[3].metric("At risk", figures["at_risk"])
 cols[4].metric("Off track", figures["off_track"])
 cols[5].metric("Overdue check-ins", figures["overdue"])
 
+due_view(db, shown, today)
+
 st.subheader("Owned initiatives")
 if not shown:
     st.caption("No owned initiative matches these filters.")
@@ -96,3 +130,15 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+
+
+st.subheader(f"Readiness across workshops — {TITLE}")
+kept_codes = {w["code"] for w in kept}
+checks = [h for h in followup.read_readiness(db, st.session_state.get("portfolio_key")) if h.code in kept_codes]
+if not checks:
+    st.caption("No workshop matching these filters has answers to the readiness check.")
+for organisation in sorted({h.organisation for h in checks}):
+    held = [h for h in checks if h.organisation == organisation]
+    st.write(f"**{ui.safe(organisation)}**: how the operating model's areas score from one workshop to the next")
+    st.altair_chart(charts.readiness_trend(held), theme=None, width="stretch")
+    st.dataframe(reports.readiness_trend_table(held), hide_index=True, width="stretch")

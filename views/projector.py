@@ -59,7 +59,7 @@ def header(ctx: ui.Context, snapshot: Snapshot) -> None:
     with left.container(key="pj-head"):
         st.title(f"Step {step.number} of {len(STEPS)}: {step.title}", anchor=False)
         st.markdown(step.guidance)
-        st.markdown(f"**{stage.title}:** {stage.advice[step.key]}")
+        st.markdown(f"**{stage.title}:** {ui.safe(snapshot.advice(step))}")
     with right.container(key="pj-join"):
         url = ui.join_url(ctx.code)
         qr, code = st.columns([1, 2.3], vertical_alignment="center")
@@ -83,6 +83,8 @@ step = snapshot.current_step
 st.markdown(CSS, unsafe_allow_html=True)
 header(ctx, snapshot)
 shown = registry.view(step.key)
-ui.live(ctx, "projector", board=shown.board, step_key=step.key, follow=not shown.board)
+# The page redraws its own content as the room's data changes; on step 1 that is only the readiness
+# check's results (the board is the live element's), shown until the clock starts.
+ui.live(ctx, "projector", board=shown.board, step_key=step.key, follow=not shown.board or snapshot.readiness_showing)
 with st.container(key="pj-body"):
     shown.project(snapshot)

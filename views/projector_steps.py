@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from views import readiness
 from workshop import charts, checklist, decide, numbers
 from workshop.state import Initiative, Snapshot
 from workshop.steps import method_by_key, outcome_by_key
@@ -22,7 +23,10 @@ CHART_HEIGHT = 580  # px: what is left under the header and the live strip
 
 
 def show_bottlenecks(snapshot: Snapshot) -> None:
-    """The live board is drawn by the live element below the header."""
+    """The live board is drawn by the live element below the header; before the clock starts, the
+    readiness check's results take its place (the live element then leaves the board out)."""
+    if snapshot.readiness_showing:
+        readiness.projector(snapshot)
 
 
 def _bullets(lines: list[str]) -> str:
@@ -64,9 +68,11 @@ def _ranking_line(snapshot: Snapshot, n: int, item: Initiative) -> str:
     """'1. Title' and its figures: the same rounding as the summary, Markdown and PDF."""
     a = item.aggregate
     method = method_by_key(snapshot.method)
+    carried = f" · carried over ×{item.carried_times}" if item.carried else ""
     if a is None:
-        return safe(f"{n}. {item.title} · not scored yet")
+        return safe(f"{n}. {item.title} · not scored yet{carried}")
     flag = f" · discuss {', '.join(a.disputed)}" if a.disputed else ""
+    flag += carried
     return safe(f"{n}. {item.title}") + (
         f"  \n**{method.title} {numbers.priority(a.priority(snapshot.method))}**"
         f" · urgency {numbers.measure(a.urgency)}{flag}"

@@ -13,13 +13,8 @@ ctx = ui.context()
 if ctx.facilitator:  # the facilitator's screen is the console of the current step
     ui.enter(ctx.db, ctx.code, ctx.token)
 ui.require_identity(ctx)
-# Fixed CSS only. No sidebar: this screen follows the room by itself, so it needs no page list
-# (whose markup axe flags), and who the person is fits in one line above the live element.
-st.markdown(
-    "<style>.block-container{padding-top:3.75rem;padding-left:.75rem;padding-right:.75rem}"
-    "section[data-testid='stSidebar'],[data-testid='stExpandSidebarButton']{display:none}</style>",
-    unsafe_allow_html=True,
-)
+# Who the person is fits in one line above the live element, which follows the room by itself.
+ui.phone_page()
 if ctx.participant:
     st.caption(ui.safe(f"You are {ctx.participant['name']} in workshop {ctx.code}. Keep this tab: "
                        "its link remembers you, even after a refresh."))  # fmt: skip

@@ -4,10 +4,11 @@ from datetime import date
 
 import streamlit as st
 
-from views import registry, ui
+from views import readiness, registry, ui
 from workshop import actions, numbers
 from workshop.commitments import review_until
-from workshop.steps import DIMENSIONS, NOTE_MAX, REVIEWS
+from workshop.readiness import MINUTES, SIGNALS, STATEMENTS, TITLE, ordered_prompts, weakest
+from workshop.steps import DIMENSIONS, NOTE_MAX, REVIEWS, dimension_by_key
 from workshop.timer import format_clock as clock_text
 
 STEP = registry.of_page(__file__).step
@@ -71,15 +72,96 @@ def review_panel(ctx: ui.Context) -> None:
                     st.rerun()
 
 
+def readiness_panel(ctx: ui.Context) -> None:
+    """The readiness check: open or close it, share the join link, read the results."""
+    snapshot = ctx.snapshot
+    people = sum(1 for p in snapshot.participants if not p["is_facilitator"])
+    state = "open" if snapshot.readiness_open else "closed"
+    title = f"{TITLE} — {state}, {snapshot.readiness.respondents} of {people} answered"
+    with st.expander(title, expanded=snapshot.readiness_open or snapshot.readiness_showing):
+        st.caption(
+            f"Optional pre-work: {len(SIGNALS)} signals and {len(STATEMENTS)} statements, about {MINUTES} minutes "
+            "on a phone. Open it days before or in the first minutes: participants answer from the join link on "
+            "their own screen, whatever step the room is on. Its weakest areas order step 1's prompts; the "
+            "projector shows the results until you start the clock."
+        )
+        if snapshot.readiness_open:
+            st.text(f"Share the join link: {ui.join_url(ctx.code)}")
+            if st.button("Close the check", icon=":material/lock:"):
+                ui.act(actions.open_readiness, ctx.db, ctx.code, ctx.key, False, success="The check is closed.")
+                st.rerun()
+        elif st.button("Open the check", icon=":material/fact_check:", disabled=snapshot.ended):
+            ui.act(actions.open_readiness, ctx.db, ctx.code, ctx.key, True, success="The check is open on every phone.")
+            st.rerun()
+        readiness.results(snapshot, flags=False)
+
+
+def prompts(ctx: ui.Context) -> None:
+    """Step 1's prompts per dimension, the dimensions the check's weakest areas point to first."""
+    results = ctx.snapshot.readiness
+    with st.expander("Prompts to get the room going"):
+        weak = weakest(results)
+        if weak:
+            names = " and ".join(a.title for a in weak)
+            st.caption(f"Ordered by the readiness check: {names} {'is' if len(weak) == 1 else 'are'} weakest.")
+        for column, (key, lines) in zip(st.columns(len(DIMENSIONS)), ordered_prompts(results)):
+            dimension = dimension_by_key(key)
+            with column:
+                st.write(f"**{dimension.title}** — {dimension.scope}")
+                for prompt in lines:
+                    st.write(f"- {prompt}")
+
+
 if ctx.facilitator and ctx.snapshot.workshop["review_minutes"]:
     review_panel(ctx)
 
-with st.expander("Prompts to get the room going"):
-    for column, dimension in zip(st.columns(3), DIMENSIONS):
-        with column:
-            st.write(f"**{dimension.title}** — {dimension.scope}")
-            for prompt in dimension.prompts:
-                st.write(f"- {prompt}")
+
+def brainstorm_panel(ctx: ui.Context) -> None:
+    """Private brainstorm: notes stay on each phone, the board shows counts, until one reveal for everyone."""
+    snapshot = ctx.snapshot
+    if snapshot.private:
+        st.info(
+            "Private brainstorm: each phone sees only its own notes, and the board above shows how many "
+            "notes each dimension has. Voting opens when you reveal the board.",
+            icon=":material/visibility_off:",
+        )
+        if st.button("Reveal the board", type="primary", icon=":material/visibility:"):
+            ui.act(
+                actions.set_private_brainstorm,
+                ctx.db,
+                ctx.code,
+                ctx.key,
+                False,
+                success="Board revealed: every phone and the projector show every note, and voting is open.",
+            )
+            st.rerun()
+    elif (
+        not snapshot.ended
+        and snapshot.current_step == STEP
+        and st.toggle(
+            "Private brainstorm",
+            value=False,
+            help="Notes stay on each phone and the board shows only counts until you reveal it; nobody votes before.",
+        )
+    ):
+        ui.act(
+            actions.set_private_brainstorm,
+            ctx.db,
+            ctx.code,
+            ctx.key,
+            True,
+            success="Private brainstorm on: notes stay on each phone until you reveal the board.",
+        )
+        st.rerun()
+
+
+if ctx.facilitator:
+    brainstorm_panel(ctx)
+
+
+if ctx.facilitator:
+    readiness_panel(ctx)
+prompts(ctx)
 
 if ctx.facilitator:
     snapshot = ctx.snapshot

@@ -14,6 +14,11 @@ snapshot = ctx.snapshot
 
 if not snapshot.decided:
     st.info("No initiative has a build/buy/partner decision yet: decide in step 4 first.")
+if snapshot.anonymous and ctx.facilitator:
+    st.caption(
+        "Anonymous workshop: volunteers are shown by their number. The owner you type is shown on the "
+        "projector and in the exports, so type a name only with that person's agreement."
+    )
 
 for item in snapshot.decided:
     st.divider()
@@ -80,6 +85,10 @@ else:
         if confirmed
         else "Not confirmed yet: the facilitator records it, or an owned initiative addresses observability."
     )
+st.caption(
+    "Each owner can get a personal link to their own initiatives, check-ins and check-in dates: "
+    "issue them under Owner links on the Ship It summary."
+)
 st.page_link(
     ui.HERE / "summary.py", label="See the Ship It summary", icon=":material/rocket_launch:", query_params=ctx.params()
 )

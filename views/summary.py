@@ -12,8 +12,9 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from views import ui
-from workshop import actions, export, followup, reports
+from views import readiness, ui
+from workshop import actions, calendar, export, followup, reports
+from workshop.readiness import TITLE
 from workshop.state import Snapshot
 from workshop.summary import Figure, Summary, summary
 
@@ -53,6 +54,7 @@ def downloads(snapshot: Snapshot, now: float) -> None:
     """Files are built only when a button is clicked (on Streamlit's download thread), from the
     snapshot already loaded: no database connection crosses threads."""
     code = snapshot.code
+    base = ui.site_url()  # the calendar's owner-page links; read here, not on the download thread
     st.subheader("Downloads")
     files: list[tuple[str, Callable[[], str | bytes], str, str]] = [
         ("Markdown", lambda: export.markdown(snapshot, now), f"ship-it-{code}.md", "text/markdown"),
@@ -70,8 +72,14 @@ def downloads(snapshot: Snapshot, now: float) -> None:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
         ("CSV (zip)", lambda: reports.to_csv_zip(snapshot, now=now), f"workshop-{code}-csv.zip", "application/zip"),
+        (
+            "All check-ins (.ics)",
+            lambda: calendar.workshop_ics(snapshot, base),
+            f"check-ins-{code}.ics",
+            "text/calendar",
+        ),
     ]
-    for column, (label, build, file_name, mime) in zip(st.columns(5), files):
+    for column, (label, build, file_name, mime) in zip(st.columns(len(files)), files):
         column.download_button(label, build, file_name=file_name, mime=mime, width="stretch", on_click="ignore")
 
 
@@ -131,6 +139,10 @@ def follow_through(ctx: ui.Context, s: Summary) -> None:
                 icon=":material/schedule:",
             )
     ui.tracks_table(reports.tracks_table(s.tracks, s.today))
+    for f in s.follow:
+        if f.history:  # carried over from an earlier workshop, or concluded by a later one
+            said = " · ".join(x for x in (f.chain, f.concluded) if x)
+            st.caption(ui.safe(f"{f.title}: {said}" + (f" — {f.reason}" if f.reason else "")))
     if ctx.snapshot.checkins:
         chart(s.figures.get("followup"))
         with st.expander(f"All {len(ctx.snapshot.checkins)} check-ins"):
@@ -222,6 +234,72 @@ def leader_link(ctx: ui.Context) -> None:
         st.rerun()
 
 
+CONFIRM_OWNER = "_confirm_owner_link"  # (what, owner) the facilitator is asked to confirm
+ISSUED_OWNER = "_issued_owner_link"  # the link just issued: shown on the next run only
+REISSUE, REVOKE = "Reissue", "Revoke"  # the two changes that ask first
+
+
+def owner_links(ctx: ui.Context, s: Summary) -> None:
+    """The facilitator hands each owner a personal link: their own initiatives and check-ins."""
+    st.subheader("Owner links")
+    st.caption(
+        "An owner link opens one owner's own initiatives: progress, check-in history, a check-in form and "
+        "their check-in dates for a calendar. Nothing else of the workshop. Only its fingerprint is stored: "
+        "reissue it when it is lost (the old link then stops working)."
+    )
+    owners = list(dict.fromkeys(t.owner for t in s.tracks))
+    if not owners:
+        st.caption("No owners yet: they are assigned in step 5.")
+        return
+    issued = st.session_state.pop(ISSUED_OWNER, None)
+    since = {row["owner"]: row["issued_at"] for row in ctx.snapshot.owner_links}
+    for n, owner in enumerate(owners):
+        owner_row(ctx, n, owner, since.get(owner))
+        if issued and issued["code"] == ctx.code and issued["owner"] == owner and owner in since:
+            st.write("Copy the link now and send it to them: it cannot be shown again.")
+            st.code(calendar.owner_page_url(ui.site_url(), ctx.code, issued["token"]), language=None, wrap_lines=True)
+
+
+def owner_row(ctx: ui.Context, n: int, owner: str, issued_at: float | None) -> None:
+    """One owner: whether a link is out, and Issue / Reissue / Revoke (the last two ask first)."""
+    asked = st.session_state.get(CONFIRM_OWNER)
+    if asked and asked[1] == owner:
+        verb = asked[0]
+        st.warning(ui.safe(f"{verb} the link of {owner}? The link they have now stops working."))
+        cols = st.columns(2)
+        if cols[0].button(f"Yes, {verb.lower()}", key=f"owner-yes-{n}", type="primary"):
+            st.session_state.pop(CONFIRM_OWNER, None)
+            (issue_owner_link if verb == REISSUE else revoke_owner_link)(ctx, owner)
+        if cols[1].button("Cancel", key=f"owner-cancel-{n}"):
+            st.session_state.pop(CONFIRM_OWNER, None)
+            st.rerun()
+        return
+    cols = st.columns([3, 1, 1], vertical_alignment="center")
+    status = f"link issued on {followup.day_of(issued_at).isoformat()}" if issued_at is not None else "no link"
+    cols[0].text(f"{owner} — {status}")
+    if issued_at is None:
+        if cols[1].button("Issue link", key=f"owner-issue-{n}", width="stretch"):
+            issue_owner_link(ctx, owner)
+    elif cols[1].button("Reissue link", key=f"owner-reissue-{n}", width="stretch"):
+        st.session_state[CONFIRM_OWNER] = (REISSUE, owner)
+        st.rerun()
+    if cols[2].button("Revoke link", key=f"owner-revoke-{n}", width="stretch", disabled=issued_at is None):
+        st.session_state[CONFIRM_OWNER] = (REVOKE, owner)
+        st.rerun()
+
+
+def issue_owner_link(ctx: ui.Context, owner: str) -> None:
+    token = ui.act(actions.issue_owner_link, ctx.db, ctx.code, ctx.key, owner, success=f"Owner link ready for {owner}.")
+    if token:
+        st.session_state[ISSUED_OWNER] = {"code": ctx.code, "owner": owner, "token": token}
+    st.rerun()
+
+
+def revoke_owner_link(ctx: ui.Context, owner: str) -> None:
+    ui.act(actions.revoke_owner_link, ctx.db, ctx.code, ctx.key, owner, success=f"Owner link of {owner} revoked.")
+    st.rerun()
+
+
 def bottlenecks(s: Summary) -> None:
     st.subheader("Top bottlenecks per dimension")
     for column, board in zip(st.columns(len(s.boards)), s.boards):
@@ -279,6 +357,10 @@ def page() -> None:
     follow_through(ctx, s)
     if ctx.facilitator:
         leader_link(ctx)
+        owner_links(ctx, s)
+    if s.readiness is not None:
+        st.subheader(TITLE)
+        readiness.results(ctx.snapshot)
     bottlenecks(s)
     impacts(s)
     time_per_step(s)

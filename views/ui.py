@@ -50,6 +50,8 @@ def pages() -> dict[str, list[st.Page]]:
             _page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it"),
             # Behind the portfolio key and not in the sidebar: participants never see a link to it.
             _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden"),
+            # An owner's own link (/owner?ws=CODE&o=TOKEN): not in the sidebar, and it shows none.
+            _page("owner.py", "Your check-ins", ":material/assignment_ind:", "owner", visibility="hidden"),
         ],
     }
 
@@ -263,7 +265,7 @@ def safe(text: str) -> str:
 LIVE = HERE / "live"
 # The live element's modules, joined into one ES module: the core, then one view per step in
 # step order (each adds itself to STEP_VIEWS), then the closing view.
-LIVE_MODULES = ("helpers.js", "element.js", "polling.js", "board.js", "steps.js",
+LIVE_MODULES = ("helpers.js", "element.js", "polling.js", "board.js", "readiness.js", "steps.js",
                 *(f"{step.key}.js" for step in STEPS), "closed.js")  # fmt: skip
 
 _LIVE = st.components.v2.component(
@@ -334,7 +336,7 @@ def step_frame(ctx: Context, step: Step) -> None:
         st.info(f"The room is on step {current.number}, {current.title}. You are previewing this step.")
     with st.expander("How this step works", expanded=step.key == current.key and not ctx.facilitator):
         st.write(step.guidance)
-        st.write(f"**{stage.title}:** {stage.advice[step.key]}")
+        st.write(f"**{stage.title}:** {safe(snapshot.advice(step))}")
     for warning in pitfalls(snapshot):
         st.warning(safe(warning), icon=":material/warning:")
     flash()
@@ -392,6 +394,17 @@ def tracks_table(frame: Any) -> None:
                 "Progress to target", format="%.0f%%", min_value=0, max_value=100
             )
         },
+    )
+
+
+def phone_page(extra_css: str = "") -> None:
+    """A one-person page (a participant's or an owner's): no sidebar page list, which such a page
+    does not need and whose markup axe flags, and phone-sized margins. Fixed CSS only."""
+    st.markdown(
+        "<style>.block-container{padding-top:3.75rem;padding-left:.75rem;padding-right:.75rem}"
+        "section[data-testid='stSidebar'],[data-testid='stExpandSidebarButton']{display:none}"
+        f"{extra_css}</style>",
+        unsafe_allow_html=True,
     )
 
 

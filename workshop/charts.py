@@ -24,7 +24,8 @@ import pandas as pd
 from . import labels as layout
 from . import numbers
 from .decide import CHOICE_TITLES
-from .followup import STATUS_COLOURS, STATUSES, Track, progress
+from .followup import STATUS_COLOURS, STATUSES, Track, day_of, progress
+from .readiness import AREA_KEYS, AREAS, TITLE, WEAK_SCORE, Held, Results, weakest
 from .scoring import CRITERIA
 from .state import Initiative, Snapshot
 from .steps import (
@@ -993,5 +994,144 @@ def progress_chart(tracks: Sequence[Track], *, width: int = WIDTH, height: int =
         ),
         width=width,
         height=height,
+    )
+    return projector(chart)
+
+
+# --- the readiness check -----------------------------------------------------------------
+
+AREA_COLOURS: dict[str, str] = dict(zip(AREA_KEYS, ("#2166ac", "#1b7837", "#b35806", "#762a83")))
+NAMED, OTHER, UNRATED = "Weakest, named", "Other areas", "Not rated yet"
+STATUS_ORDER: tuple[str, ...] = (NAMED, OTHER, UNRATED)
+AREA_STATUS_COLOURS: dict[str, str] = {NAMED: "#b2341c", OTHER: "#3b6ea5", UNRATED: "#b8b8b8"}
+AREA_ROW = 64  # px per area bar
+WEAK_LINE = "mostly agree"  # the level the dashed line marks (readiness.WEAK_SCORE)
+
+
+def readiness_frame(results: Results) -> pd.DataFrame:
+    """One row per operating-model area: score 0–100, its text, respondents, and whether it is
+    one of the weakest named (the same figures as the summary, Markdown, PDF and sheets)."""
+    named = [a.key for a in weakest(results)]
+    rows = []
+    for area in results.areas:
+        score = numbers.percent_value(area.score)
+        rows.append(
+            {
+                "key": area.key,
+                "area": area.title,
+                "score": score,
+                "score_text": f"{numbers.measure(score)}/100" if score is not None else UNRATED,
+                "respondents": area.respondents,
+                "weakest": area.key in named,
+                "status": UNRATED if score is None else (NAMED if area.key in named else OTHER),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _area_bars(frame: pd.DataFrame) -> tuple[alt.Chart, alt.Chart, alt.Chart]:
+    """Bars, and their score written inside the bar's end (outside when the bar is too short)."""
+    x = alt.X("plotted:Q", title="Score (0 = not at all, 100 = fully)", scale=alt.Scale(domain=[0, 100], nice=False))
+    y = alt.Y("area:N", title=None, sort=[a.title for a in AREAS])
+    present = [s for s in STATUS_ORDER if s in set(frame["status"])]
+    colour = alt.Color(
+        "status:N",
+        title=None,
+        scale=alt.Scale(domain=present, range=[AREA_STATUS_COLOURS[s] for s in present]),
+        legend=alt.Legend(orient="top"),
+    )
+    tooltip = [
+        alt.Tooltip("area:N", title="Area"),
+        alt.Tooltip("score_text:N", title="Score"),
+        alt.Tooltip("respondents:Q", title="Answered by"),
+    ]
+    base = alt.Chart(frame.assign(plotted=frame["score"].fillna(0.0), inside=frame["score"].fillna(0.0) >= 30))
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    inside = (
+        base.transform_filter("datum.inside")
+        .mark_text(align="right", dx=-8, color="white", fontSize=MARK_TEXT_SIZE, fontWeight="bold")
+        .encode(x=x, y=y, text="score_text:N")
+    )
+    outside = (
+        base.transform_filter("!datum.inside")
+        .mark_text(align="left", dx=8, color="#1b1f24", fontSize=MARK_TEXT_SIZE, fontWeight="bold")
+        .encode(x=x, y=y, text="score_text:N")
+    )
+    return bars, inside, outside
+
+
+def readiness_areas(results: Results, *, width: int = WIDTH, height: int | None = None) -> alt.LayerChart | alt.Chart:
+    """The four operating-model areas as bars on 0–100, the weakest named in red, and a line
+    where "mostly" agreement sits: areas below it can be named as weak. Without `height` the bars
+    get a fixed room each (the PDF); Streamlit fits title, legend and axes into a given height."""
+    if not results.respondents:
+        return _message(TITLE, "Nobody has answered the readiness check yet.", width)
+    frame = readiness_frame(results)
+    line = pd.DataFrame({"x": [WEAK_SCORE], "label": [WEAK_LINE]})
+    rule = alt.Chart(line).mark_rule(strokeDash=[6, 4], color="#444444", size=2).encode(x="x:Q")
+    rule_text = (
+        alt.Chart(line)
+        .mark_text(align="left", baseline="top", dx=6, dy=2, fontSize=LABEL_SIZE, color="#444444")
+        .encode(x="x:Q", text="label:N", y=alt.value(0))
+    )
+    title = alt.TitleParams(
+        "Operating model", subtitle=[f"{numbers.plural(results.respondents, 'person', 'people')} answered"]
+    )
+    bars, inside, outside = _area_bars(frame)
+    chart = alt.layer(bars, rule, rule_text, inside, outside).properties(  # scores are drawn over the line
+        title=title, width=width, height=height or len(frame) * AREA_ROW
+    )
+    return projector(chart)
+
+
+def readiness_trend_frame(held: Sequence[Held]) -> pd.DataFrame:
+    """Area scores per workshop, oldest first (the portfolio compares an organisation's workshops)."""
+    rows = [
+        {
+            "workshop": f"{h.code} · {day_of(h.held).isoformat()}",
+            "order": n,
+            "code": h.code,
+            "title": h.title,
+            "organisation": h.organisation,
+            "area": area.title,
+            "score": numbers.percent_value(area.score),
+            "respondents": h.results.respondents,
+        }
+        for n, h in enumerate(held)
+        for area in h.results.areas
+        if area.score is not None
+    ]
+    columns = ["workshop", "order", "code", "title", "organisation", "area", "score", "respondents"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def readiness_trend(held: Sequence[Held], *, width: int = WIDTH, height: int = 360) -> alt.LayerChart | alt.Chart:
+    """How each operating-model area scores from one workshop to the next, oldest first."""
+    frame = readiness_trend_frame(held)
+    heading = "Operating model across workshops"
+    if frame.empty:
+        return _message(heading, "No workshop here has answers to the readiness check.", width)
+    order = list(dict.fromkeys(frame.sort_values("order")["workshop"]))
+    x = alt.X("workshop:N", title=None, sort=order, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("score:Q", title="Score (0–100)", scale=alt.Scale(domain=[0, 100], nice=False))
+    colour = alt.Color(
+        "area:N",
+        title=None,
+        scale=alt.Scale(domain=[a.title for a in AREAS], range=[AREA_COLOURS[a.key] for a in AREAS]),
+        legend=alt.Legend(orient="top"),
+    )
+    tooltip = [
+        alt.Tooltip("workshop:N", title="Workshop"),
+        alt.Tooltip("title:N", title="Title"),
+        alt.Tooltip("area:N", title="Area"),
+        alt.Tooltip("score:Q", title="Score"),
+        alt.Tooltip("respondents:Q", title="Answered by"),
+    ]
+    base = alt.Chart(frame)
+    lines = base.mark_line(strokeWidth=3).encode(x=x, y=y, color=colour, detail="area:N")
+    points = base.mark_point(filled=True, size=140, opacity=1).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    subtitle = "Each workshop's readiness check, oldest first; 100 = the room fully agrees"
+    chart = alt.layer(lines, points).properties(
+        title=alt.TitleParams(heading, subtitle=[subtitle]), width=width, height=height
     )
     return projector(chart)

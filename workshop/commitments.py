@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .followup import Track, day_of, track
+from .followup import Track, checkins_by_initiative, tracked
 from .steps import CARRY_WARNING, REVIEW_MINUTES, review_by_key
 from .timer import Timer, time_left
 
@@ -76,9 +76,7 @@ def open_commitments(workshop: Row, rows: Sequence[Row], checkins: Sequence[Row]
 
     Same organisation, held before, and either not concluded yet or concluded in this workshop.
     """
-    by_initiative: dict[int, list[Row]] = {}
-    for row in checkins:
-        by_initiative.setdefault(row["initiative_id"], []).append(row)
+    by_initiative = checkins_by_initiative(checkins)
     chosen = []
     for row in rows:
         if not same_organisation(row["organisation"], workshop["organisation"]):
@@ -87,15 +85,7 @@ def open_commitments(workshop: Row, rows: Sequence[Row], checkins: Sequence[Row]
             continue
         chosen.append(
             Commitment(
-                track=track(
-                    row,
-                    row["title"],
-                    by_initiative.get(row["initiative_id"], []),
-                    code=row["code"],
-                    workshop_title=row["workshop_title"],
-                    organisation=row["organisation"],
-                    workshop_created_on=day_of(row["workshop_created_at"]),
-                ),
+                track=tracked(row, by_initiative.get(row["initiative_id"], [])),
                 workshop_id=int(row["workshop_id"]),
                 carried_times=int(row["carried_times"]),
                 outcome=row["outcome"],

@@ -27,6 +27,32 @@ BOTTLENECKS = (
 
 PEOPLE = ("Amira", "Ben", "Chloé", "Dev", "Eun-ji", "Farid")
 
+# The readiness check, answered by the six people in the workshop's first minutes. Per signal,
+# each person's evidence rating (0 none … 3 strong) and figure (None: left blank); per
+# statement, each person's agreement (1 not at all … 5 fully). The signals hold; Standards &
+# Practices and Ecosystem come out weakest, so step 1 leads with platform and organisation prompts,
+# and "solved locally" divides the room.
+READINESS_SIGNALS: dict[str, tuple[tuple[int, ...], tuple[float | None, ...]]] = {
+    "demand": ((3, 3, 2, 3, 3, 2), (8, 6, None, 7, 9, None)),
+    "acquisition": ((2, 2, 1, 2, 3, 2), (60, None, 40, 55, 70, None)),
+    "unit_economics": ((2, 3, 2, 2, 2, 1), (3.4, 4, None, 3.1, None, None)),
+    "strain": ((3, 3, 3, 2, 3, 3), (40, 35, 50, None, 45, 30)),
+}
+READINESS_STATEMENTS: dict[str, tuple[int, ...]] = {
+    "leadership_outcomes": (4, 4, 3, 5, 4, 4),
+    "leadership_room": (3, 4, 4, 3, 4, 3),
+    "leadership_experiments": (4, 5, 3, 4, 4, 4),
+    "ecosystem_ownership": (2, 3, 2, 2, 3, 2),
+    "ecosystem_local": (2, 4, 1, 4, 2, 5),
+    "ecosystem_reshaped": (2, 2, 3, 1, 2, 2),
+    "talent_communities": (3, 3, 2, 4, 3, 3),
+    "talent_careers": (2, 3, 3, 3, 2, 4),
+    "talent_multipliers": (3, 4, 3, 3, 4, 3),
+    "standards_shared": (1, 2, 1, 2, 2, 1),
+    "standards_rhythm": (2, 2, 3, 2, 1, 2),
+    "standards_feedback": (2, 3, 2, 2, 2, 3),
+}
+
 # Each person's five dots, as indexes into BOTTLENECKS.
 DOTS = {
     0: [0, 0, 1, 7, 4],
@@ -168,6 +194,7 @@ def create_demo(db: Database, now: float | None = None, followup_days: int = 0) 
     )
     tokens = [actions.join(db, created.code, name, now=start + 30 + n).token for n, name in enumerate(PEOPLE)]
     room = _Room(db, created.code, created.facilitator_key, tokens, start)
+    _readiness(room)
     actions.start_timer(db, room.code, room.key, now=start + 60)
     ids = _bottlenecks(room)
     actions.next_step(db, room.code, room.key, now=start + 21 * 60)
@@ -181,6 +208,19 @@ def create_demo(db: Database, now: float | None = None, followup_days: int = 0) 
     actions.end_workshop(db, room.code, room.key, now=start + 93 * 60)
     _checkins(room, initiative_ids, moment)
     return created
+
+
+def _readiness(room: _Room) -> None:
+    """Before the clock starts: the facilitator opens the check, everyone answers, the check closes."""
+    actions.open_readiness(room.db, room.code, room.key, True)
+    for person, token in enumerate(room.tokens):
+        answers: list[dict[str, object]] = [
+            {"key": key, "rating": ratings[person], "number": figures[person]}
+            for key, (ratings, figures) in READINESS_SIGNALS.items()
+        ]
+        answers += [{"key": key, "rating": ratings[person]} for key, ratings in READINESS_STATEMENTS.items()]
+        actions.answer_readiness(room.db, room.code, token, answers, now=room.start + 40 + person * 2)
+    actions.open_readiness(room.db, room.code, room.key, False)
 
 
 def _bottlenecks(room: _Room) -> list[int]:

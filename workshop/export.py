@@ -25,7 +25,7 @@ from .text import md_escape
 
 FORMAT = "scaling-workshop/4"
 # /1 predates check-ins; /2 predates the phones' picks, volunteers and the stored questionnaire;
-# /3 predates the review of earlier commitments and carried-over initiatives.
+# /3 predates the review of earlier commitments, carried-over initiatives and the readiness check.
 READABLE_FORMATS = ("scaling-workshop/1", "scaling-workshop/2", "scaling-workshop/3", FORMAT)
 
 
@@ -76,6 +76,7 @@ def to_document(snapshot: Snapshot, now: float | None = None) -> dict[str, Any]:
         "workshop": _workshop_part(snapshot.workshop),
         "steps": _steps_part(snapshot),
         "participants": _participants_part(snapshot, ids),
+        "readiness": _readiness_part(snapshot, ids),
         **_board_part(snapshot, ids),
         "initiatives": _initiatives_part(snapshot, ids),
         "decisions": _decisions_part(ids),
@@ -99,6 +100,9 @@ def _workshop_part(w: dict[str, Any]) -> dict[str, Any]:
         "vote_budget": w["vote_budget"],
         "review_minutes": w["review_minutes"],
         "reviewing": bool(w["reviewing"]),
+        "readiness_open": bool(w["readiness_open"]),
+        "private_brainstorm": bool(w["private_brainstorm"]),
+        "anonymous": bool(w["anonymous"]),
     }
 
 
@@ -126,6 +130,20 @@ def _participants_part(snapshot: Snapshot, ids: _Numbers) -> list[dict[str, Any]
             "joined_at": iso(p["joined_at"]),
         }
         for p in snapshot.participants
+    ]
+
+
+def _readiness_part(snapshot: Snapshot, ids: _Numbers) -> list[dict[str, Any]]:
+    """The readiness check's answers, one per participant and question (the results are derived)."""
+    return [
+        {
+            "participant": ids.participant[a["participant_id"]],
+            "key": a["question"],
+            "rating": a["rating"],
+            "number": a["number"],
+            "updated_at": iso(a["updated_at"]),
+        }
+        for a in snapshot.readiness_rows
     ]
 
 
@@ -321,6 +339,31 @@ def _md_open_items(s: Summary) -> list[str]:
     return _or([f"- {item.title}: {md_escape(item.reason)}" for item in s.open_items], "None: ship it.")
 
 
+def _md_readiness(s: Summary) -> list[str]:
+    """The check's results; every text here is the app's own (titles, levels, figures)."""
+    r = s.readiness
+    if r is None:
+        return ["- Nobody answered the readiness check."]
+    lines = [f"{r.respondents} of {r.people} participants answered." + (f" {r.note}" if r.note else "")]
+    lines += ["", *[f"- **Pitfall:** {flag}" for flag in r.pitfalls]] if r.pitfalls else []
+    lines += [
+        "",
+        f"**Weakest areas:** {r.weakest_text}. Step 1 showed its prompts in this order: "
+        f"{', '.join(r.dimension_order)}.",
+        "",
+        *_table(
+            ["Signal", "Evidence (median)", "Spread", "Answers", "Figure"],
+            [
+                [x.title, x.level, x.spread + (" (divided)" if x.divided else ""), str(x.answers), x.figure]
+                for x in r.signals
+            ],
+        ),
+        "",
+        *_table(["Area", "Score", "Answered by"], [[a.title, a.score, str(a.respondents)] for a in r.areas]),
+    ]
+    return lines
+
+
 def _md_bottlenecks(s: Summary) -> list[str]:
     lines: list[str] = []
     for board in s.boards:
@@ -431,6 +474,7 @@ def _md_followup(s: Summary) -> list[str]:
             for f in s.follow
         ],
     )
+    lines += _md_history(s)
     if s.checkins:
         lines += ["", "### Check-ins", ""]
         lines += [
@@ -438,6 +482,19 @@ def _md_followup(s: Summary) -> list[str]:
             + (f" — {md_escape(c.note)}" if c.note else "")
             for c in s.checkins
         ]
+    return lines
+
+
+def _md_history(s: Summary) -> list[str]:
+    """Commitments carried over from an earlier workshop, and how a later one concluded them."""
+    rows = [f for f in s.follow if f.history]
+    if not rows:
+        return []
+    lines = ["", "### Carried over and concluded", ""]
+    for f in rows:
+        said = [md_escape(x) for x in (f.chain, f.concluded) if x]
+        reason = f" — {md_escape(f.reason)}" if f.reason else ""
+        lines.append(f"- **{md_escape(f.title)}**: {' · '.join(said)}{reason}")
     return lines
 
 
@@ -451,6 +508,7 @@ def _md_steps(s: Summary) -> list[str]:
 _MD_SECTIONS: tuple[tuple[str, Callable[[Summary], list[str]]], ...] = (
     ("checklist", _md_checklist),
     ("open", _md_open_items),
+    ("readiness", _md_readiness),
     ("bottlenecks", _md_bottlenecks),
     ("impacts", _md_impacts),
     ("plan", _md_plan),

@@ -23,6 +23,8 @@ from sqlite_utils import Database
 
 from . import storage
 from .errors import NotAllowed
+from .readiness import Held, by_workshop
+from .steps import review_by_key
 
 Row = dict[str, Any]
 
@@ -64,6 +66,25 @@ class Track:
     workshop_title: str = ""
     organisation: str = ""
     workshop_created_on: date | None = None
+    carried_from: str | None = None  # the workshop a carried-over initiative came from
+    carried_times: int = 0  # how many reviews in a row carried it over
+    outcome: str | None = None  # how a later workshop concluded it: done, carry or drop
+    reviewed_in: str | None = None  # the code of that later workshop
+    review_reason: str = ""
+
+    @property
+    def chain(self) -> str:
+        """Where a carried-over commitment came from, in words ("" when it is new here)."""
+        if not self.carried_times:
+            return ""
+        return f"Carried from {self.carried_from or 'an earlier workshop'} · carried {self.carried_times}×"
+
+    @property
+    def concluded(self) -> str:
+        """How a later workshop concluded it ("Done in CODE"), "" while it is still open."""
+        if not self.outcome:
+            return ""
+        return f"{review_by_key(self.outcome).acted} in {self.reviewed_in}"
 
     @property
     def latest(self) -> Row | None:
@@ -121,23 +142,37 @@ def track(owner: Row, title: str, checkins: Iterable[Row], **workshop: Any) -> T
     )
 
 
-def portfolio(owners: Sequence[Row], checkins: Sequence[Row]) -> list[Track]:
-    """Tracks for every owned initiative across workshops (rows from `storage.portfolio_*`)."""
+def checkins_by_initiative(checkins: Iterable[Row]) -> dict[int, list[Row]]:
+    """Check-ins grouped by their initiative, in the order given."""
     by_initiative: dict[int, list[Row]] = {}
     for row in checkins:
         by_initiative.setdefault(row["initiative_id"], []).append(row)
-    return [
-        track(
-            o,
-            o["title"],
-            by_initiative.get(o["initiative_id"], []),
-            code=o["code"],
-            workshop_title=o["workshop_title"],
-            organisation=o["organisation"],
-            workshop_created_on=day_of(o["workshop_created_at"]),
-        )
-        for o in owners
-    ]
+    return by_initiative
+
+
+def tracked(row: Row, checkins: Iterable[Row]) -> Track:
+    """A `Track` from a row joining the owner, the initiative, its workshop and its review, as
+    `storage.portfolio_owners` and `storage.earlier_owned` read them."""
+    return track(
+        row,
+        row["title"],
+        checkins,
+        code=row["code"],
+        workshop_title=row["workshop_title"],
+        organisation=row["organisation"],
+        workshop_created_on=day_of(row["workshop_created_at"]),
+        carried_from=row.get("carried_from_code"),
+        carried_times=int(row.get("carried_times") or 0),
+        outcome=row.get("outcome"),
+        reviewed_in=row.get("reviewed_in"),
+        review_reason=row.get("review_reason") or "",
+    )
+
+
+def portfolio(owners: Sequence[Row], checkins: Sequence[Row]) -> list[Track]:
+    """Tracks for every owned initiative across workshops (rows from `storage.portfolio_*`)."""
+    by_initiative = checkins_by_initiative(checkins)
+    return [tracked(o, by_initiative.get(o["initiative_id"], [])) for o in owners]
 
 
 def held_within(
@@ -196,6 +231,43 @@ def counts(tracks: Sequence[Track], today: date) -> dict[str, int]:
     return out
 
 
+# --- what is due: reminders for the owners ------------------------------------------------
+
+DUE_DAYS = 7  # "due this week": due within this many days of today, or overdue
+
+
+def due_soon(tracks: Sequence[Track], today: date, days: int = DUE_DAYS) -> list[Track]:
+    """Tracks whose next check-in is overdue or due within `days` of `today`, soonest first
+    (the portfolio's reminder list; a track with nothing planned is never due)."""
+    horizon = today.toordinal() + days
+    due = [t for t in tracks if t.next_checkin is not None and t.next_checkin.toordinal() <= horizon]
+    return sorted(due, key=lambda t: (t.next_checkin or today, t.owner, t.code, t.initiative_id))
+
+
+def by_owner(tracks: Sequence[Track]) -> dict[tuple[str, str], list[Track]]:
+    """Tracks grouped per (workshop code, owner), owners by name: one owner link, one reminder each."""
+    grouped: dict[tuple[str, str], list[Track]] = {}
+    for item in sorted(tracks, key=lambda t: (t.owner.casefold(), t.code)):
+        grouped.setdefault((item.code, item.owner), []).append(item)
+    return grouped
+
+
+def due_text(item: Track, today: date) -> str:
+    """When a check-in is due, in the reminder's words ("due 2026-11-30", "overdue since …")."""
+    due = item.next_checkin
+    if due is None:
+        return "not planned"
+    return f"overdue since {due.isoformat()}" if due < today else f"due {due.isoformat()}"
+
+
+def reminder(owner: str, tracks: Sequence[Track], today: date, url: str) -> str:
+    """The plain-text reminder a facilitator pastes into a message to one owner."""
+    parts = [f"your check-in on {t.title} ({t.metric}) is {due_text(t, today)}" for t in tracks]
+    what = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " and " + parts[-1]
+    it = "it" if len(parts) == 1 else "them"
+    return f"Hi {owner} — {what}. Record {it} here: {url}"
+
+
 # --- the portfolio across workshops -------------------------------------------------------
 
 PORTFOLIO_KEY_SETTING = "portfolio_key_hash"
@@ -236,3 +308,9 @@ def read_portfolio(db: Database, key: str | None = None) -> tuple[list[Track], l
     """Every owned initiative (as tracks) and every workshop, once the key (if any) is given."""
     check_portfolio_key(db, key)
     return portfolio(storage.portfolio_owners(db), storage.portfolio_checkins(db)), storage.list_workshops(db)
+
+
+def read_readiness(db: Database, key: str | None = None) -> list[Held]:
+    """Every workshop's readiness check results, oldest first, once the portfolio key is given."""
+    check_portfolio_key(db, key)
+    return by_workshop(storage.portfolio_readiness(db))

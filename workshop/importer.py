@@ -25,10 +25,13 @@ from sqlite_utils import Database
 
 from . import storage
 from .actions import hash_secret
+from .actions.room import NUMBERED
 from .decide import CHOICES, QUESTION_KEYS, QUESTIONS, validate_answers
 from .errors import ImportRefused, InvalidInput
 from .export import READABLE_FORMATS
 from .followup import STATUSES, VIAS, progress
+from .readiness import QUESTION_KEYS as READINESS_KEYS
+from .readiness import validate_answer
 from .scoring import CRITERIA, has_cycle, validate_score
 from .state import normalise_code
 from .steps import (
@@ -87,6 +90,7 @@ class Plan:
     owners: tuple[Row, ...]
     checkins: tuple[Row, ...]
     reviews: tuple[Row, ...] = ()
+    readiness: tuple[Row, ...] = ()
 
     @property
     def code(self) -> str:
@@ -276,6 +280,8 @@ def validate(doc: Any) -> Plan:
     workshop = _workshop(_object(doc.get("workshop"), "'workshop'"))
     timers = _steps(_rows(doc, "steps"), workshop)
     participants = _participants(_rows(doc, "participants"))
+    if workshop["anonymous"]:
+        _numbered(participants)
     people = {p["ref"] for p in participants}
     bottlenecks = _bottlenecks(_rows(doc, "bottlenecks"), people)
     votes = _votes(_rows(doc, "votes"), bottlenecks, people, workshop["vote_budget"])
@@ -286,6 +292,7 @@ def validate(doc: Any) -> Plan:
     owners = _owners(_rows(doc, "owners"), {d["initiative"] for d in decisions} | carried)
     checkins = _checkins(_rows(doc, "checkins") if fmt != "scaling-workshop/1" else [], owners)
     reviews = _reviews(_rows(doc, "reviews") if "reviews" in doc else [], owners)
+    readiness = _readiness(_rows(doc, "readiness") if "readiness" in doc else [], people)
     return Plan(
         workshop=workshop,
         timers=timers,
@@ -298,6 +305,7 @@ def validate(doc: Any) -> Plan:
         owners=owners,
         checkins=checkins,
         reviews=reviews,
+        readiness=readiness,
     )
 
 
@@ -317,7 +325,18 @@ def _workshop(w: Row) -> Row:
         "vote_budget": _int(w.get("vote_budget"), "workshop.vote_budget", 1, MAX_VOTE_BUDGET),
         "review_minutes": _int(w.get("review_minutes", 0), "workshop.review_minutes", 0, MAX_STEP_MINUTES),
         "reviewing": int(_bool(w.get("reviewing", False), "workshop.reviewing")),
+        "readiness_open": int(_bool(w.get("readiness_open", False), "workshop.readiness_open")),
+        **_brainstorm_modes(w),
     }
+
+
+def _brainstorm_modes(w: Row) -> Row:
+    """The private brainstorm and anonymous settings; a file without them had neither."""
+    private = _bool(w.get("private_brainstorm", False), "workshop.private_brainstorm")
+    if private and w.get("current_step") != STEP_KEYS[0]:
+        _fail(f"workshop.private_brainstorm is on outside step 1 ({_show(w.get('current_step'))}): leaving it reveals.")
+    anonymous = _bool(w.get("anonymous", False), "workshop.anonymous")
+    return {"private_brainstorm": int(private), "anonymous": int(anonymous)}
 
 
 def _code(raw_code: Any, where: str) -> str:
@@ -381,6 +400,16 @@ def _participants(rows: list[Row]) -> tuple[Row, ...]:
             "joined_at": _timestamp(p.get("joined_at"), f"{where}.joined_at"),
         },
     )
+
+
+def _numbered(participants: tuple[Row, ...]) -> None:
+    """An anonymous workshop stores only numbered labels: a name in one would reach every export."""
+    for n, p in enumerate(participants):
+        if not p["is_facilitator"] and not NUMBERED.fullmatch(p["name"]):
+            _fail(
+                f"participants[{n}].name must be a numbered label such as 'Participant 3' in an anonymous "
+                f"workshop, not {_show(p['name'])}."
+            )
 
 
 def _bottlenecks(rows: list[Row], people: set[int]) -> tuple[Row, ...]:
@@ -700,6 +729,39 @@ def _reviews(value: list[Row], owners: tuple[Row, ...]) -> tuple[Row, ...]:
     return reviews
 
 
+def _readiness(rows: list[Row], people: set[int]) -> tuple[Row, ...]:
+    """The readiness check's answers as `actions.answer_readiness` stores them: a known question,
+    a rating on its scale, a figure within its bounds, one answer per participant and question."""
+
+    def check(a: Row, where: str) -> Row:
+        participant = _ref(a.get("participant"), people, f"{where}.participant", "participant")
+        key = _choice(a.get("key"), READINESS_KEYS, f"{where}.key", "readiness question")
+        rating = a.get("rating")
+        if not isinstance(rating, int) or isinstance(rating, bool):
+            _fail(f"{where}.rating must be a whole number, not {_show(rating)}.")
+        number = _number(a.get("number"), f"{where}.number", required=False)
+        try:
+            answer = validate_answer(key, rating, number, participant_id=0)
+        except InvalidInput as exc:
+            raise ImportRefused(f"{where}: {exc}") from None
+        return {
+            "participant": participant,
+            "question": key,
+            "rating": answer.rating,
+            "number": answer.number,
+            "updated_at": _timestamp(a.get("updated_at"), f"{where}.updated_at"),
+        }
+
+    answers = _each(rows, "readiness", check)
+    seen: set[tuple[int, str]] = set()
+    for n, answer in enumerate(answers):
+        pair = (answer["participant"], answer["question"])
+        if pair in seen:
+            _fail(f"readiness[{n}] is participant {pair[0]}'s second answer to {pair[1]!r}; each person has one.")
+        seen.add(pair)
+    return answers
+
+
 def _showable_progress(owner: Row, value: float | None, where: str) -> None:
     """The summary, sheets and portfolio show progress exactly; refuse what they could not."""
     share = progress(owner["baseline"], owner["target"], float(value or 0.0))
@@ -730,6 +792,7 @@ def apply(db: Database, plan: Plan, now: float | None = None) -> tuple[str, str]
             notes = _write_board(db, workshop_id, plan, people)
             items = _write_initiatives(db, workshop_id, plan, people, notes, moment)
             _write_follow_through(db, plan, items)
+            _write_readiness(db, workshop_id, plan, people)
     except sqlite3.IntegrityError as exc:
         raise ImportRefused(f"The file could not be stored ({_line(str(exc))}).") from None
     return plan.code, key
@@ -818,3 +881,12 @@ def _write_follow_through(db: Database, plan: Plan, items: dict[int, int]) -> No
         storage.insert_checkin(db, {**c, "initiative_id": items[c["initiative"]]})
     for r in plan.reviews:
         storage.upsert_review(db, {**r, "initiative_id": items[r["initiative"]], "carried_to": None})
+
+
+def _write_readiness(db: Database, workshop_id: int, plan: Plan, people: dict[int, int]) -> None:
+    """The readiness check's answers, participant by participant."""
+    mine: dict[int, list[Row]] = {}
+    for answer in plan.readiness:
+        mine.setdefault(people[answer["participant"]], []).append(answer)
+    for participant_id, rows in mine.items():
+        storage.replace_readiness_answers(db, workshop_id, participant_id, rows)

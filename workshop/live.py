@@ -255,6 +255,10 @@ def _volunteer(db: Database, code: str, d: Body) -> Any:
     actions.volunteer(db, code, d["token"], d["initiative_id"], d.get("on", True))
 
 
+def _readiness(db: Database, code: str, d: Body) -> Any:
+    return {"answered": actions.answer_readiness(db, code, d["token"], d["answers"])}
+
+
 # Every write a phone can make: the path after /api/live/{code}/ → the one action it calls.
 WRITES: dict[str, Write] = {
     "bottlenecks": _bottleneck,
@@ -266,6 +270,7 @@ WRITES: dict[str, Write] = {
     "scores": _score,
     "picks": _pick,
     "volunteers": _volunteer,
+    "readiness": _readiness,
 }
 
 

@@ -7,6 +7,7 @@ from collections import Counter
 
 from .commitments import too_often
 from .decide import _REWRITE
+from .readiness import pitfall_flags
 from .state import Snapshot
 from .steps import CARRY_WARNING, PLATFORM, STEPS
 
@@ -18,8 +19,9 @@ _HEAVY_PROCESS = re.compile(r"\b(governance|framework|process|committee|approval
 
 
 def pitfalls(snapshot: Snapshot) -> list[str]:
-    """Warnings for the room, each naming the pitfall and the data behind it."""
-    found: list[str] = []
+    """Warnings for the room, each naming the pitfall and the data behind it; the readiness
+    check's own (scaling before product-market fit) come first, as they frame the whole workshop."""
+    found: list[str] = pitfall_flags(snapshot.readiness)
     board = snapshot.live_bottlenecks
     if len(board) >= 3 and not any(b["dimension"] == PLATFORM for b in board):
         found.append(

@@ -44,10 +44,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import charts, numbers
+from . import charts, numbers, readiness
 from .decide import CHOICE_TITLES, QUESTIONS
 from .errors import InvalidInput
-from .followup import STATUSES, Track, progress
+from .followup import STATUSES, Track, day_of, progress
 from .state import Snapshot
 from .steps import dimension_by_key, method_by_key, stage_by_key, step_by_key
 from .summary import HEADINGS, NO_DECISION, Summary, answer_text, summary, when
@@ -67,6 +67,8 @@ TABLES: tuple[str, ...] = (
     "followup",
     "checkins",
     "checklist",
+    "readiness",
+    "readiness_areas",
 )
 PDF_TOP_IMPACTS = 12  # most severe impacts listed under the impact map
 CHART_SCALE = 2  # PNG pixels per CSS pixel: crisp when printed
@@ -301,6 +303,8 @@ TRACK_COLUMNS = [
     "Check-ins",
     "Next check-in",
     "Overdue (days)",
+    "Chain",
+    "Outcome",
 ]
 WORKSHOP_COLUMNS = ["Workshop", "Organisation", "Held"]
 
@@ -324,6 +328,8 @@ def tracks_table(tracks: Sequence[Track], today: date, with_workshop: bool = Fal
             "Check-ins": len(t.checkins),
             "Next check-in": t.next_checkin.isoformat() if t.next_checkin else "",
             "Overdue (days)": t.days_overdue(today),
+            "Chain": t.chain,
+            "Outcome": f"{t.concluded}: {t.review_reason}" if t.concluded and t.review_reason else t.concluded,
         }
         for t in tracks
     ]
@@ -385,6 +391,83 @@ def checklist_table(s: Summary) -> pd.DataFrame:
     )
 
 
+READINESS_COLUMNS = [
+    "Question",
+    "Kind",
+    "Statement",
+    "Seed",
+    "Answers",
+    "Median",
+    "Level",
+    "Spread (IQR)",
+    "Divided",
+    "Figures",
+    "Median figure",
+    "Unit",
+]
+
+
+def readiness_table(snapshot: Snapshot) -> pd.DataFrame:
+    """The readiness check per question, as the room answered it: counts, medians and spreads only.
+
+    Who answered what stays in the JSON backup: the check asks people to judge their own
+    leaders and teams, and the sheets leaders open show only the room's view.
+    """
+    results = snapshot.readiness
+    rows = []
+    for question in readiness.QUESTIONS:
+        r = results.question(question.key)
+        area = readiness.area_by_key(question.area).title if question.area else "When-to-scale signal"
+        rows.append(
+            [
+                question.title,
+                area,
+                question.text,
+                question.source,
+                r.count,
+                numbers.rounded(r.median, numbers.MEASURE_PLACES) if r.median is not None else None,
+                question.scale.label_at(r.median) if r.median is not None else "",
+                numbers.rounded(r.spread, numbers.MEASURE_PLACES) if r.count else None,
+                r.divided,
+                r.numbers,
+                numbers.rounded(r.number_median, numbers.MEASURE_PLACES) if r.number_median is not None else None,
+                question.number.unit if question.number else "",
+            ]
+        )
+    return pd.DataFrame(rows if results.respondents else [], columns=READINESS_COLUMNS)
+
+
+def readiness_areas_table(snapshot: Snapshot) -> pd.DataFrame:
+    """The four operating-model areas: score out of 100, who answered, the weakest named."""
+    if not snapshot.readiness.respondents:
+        return pd.DataFrame(columns=["Area", "Score (0-100)", "Answered by", "Weakest"])
+    frame = charts.readiness_frame(snapshot.readiness)
+    return pd.DataFrame(
+        {
+            "Area": frame["area"],
+            "Score (0-100)": frame["score"],
+            "Answered by": frame["respondents"],
+            "Weakest": frame["weakest"],
+        }
+    )
+
+
+def readiness_trend_table(held: Sequence[readiness.Held]) -> pd.DataFrame:
+    """One row per workshop, oldest first: its area scores (0–100) and how many answered."""
+    areas = [a.title for a in readiness.AREAS]
+    rows = [
+        {
+            "Workshop": f"{h.code} · {h.title}",
+            "Organisation": h.organisation,
+            "Held": day_of(h.held).isoformat(),
+            "Answered by": h.results.respondents,
+            **{a.title: numbers.percent_value(a.score) for a in h.results.areas},
+        }
+        for h in held
+    ]
+    return pd.DataFrame(rows, columns=["Workshop", "Organisation", "Held", "Answered by", *areas])
+
+
 def tables(snapshot: Snapshot, now: float | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the workshop, keyed by the names in `TABLES` (sheet and file names)."""
     s = summary(snapshot, now)
@@ -401,6 +484,8 @@ def tables(snapshot: Snapshot, now: float | None = None) -> dict[str, pd.DataFra
         "followup": followup_table(s),
         "checkins": checkins_table(snapshot),
         "checklist": checklist_table(s),
+        "readiness": readiness_table(snapshot),
+        "readiness_areas": readiness_areas_table(snapshot),
     }
 
 
@@ -781,6 +866,33 @@ def _pdf_checklist(doc: _Document, s: Summary) -> None:
         doc.para("None: ship it.", size=10.5, bold=True, colour=GREEN)
 
 
+def _pdf_readiness(doc: _Document, s: Summary) -> None:
+    """The readiness check, when the room answered it: what it suggests, the areas, the signals."""
+    r = s.readiness
+    if r is None:
+        return
+    picture = render_png(s.figures["readiness"].build())
+    width = doc.epw * 0.66
+    doc.need(40 + doc.figure_height(picture, width) + 7 * (len(r.signals) + 1))  # the section on one page
+    doc.h2(HEADINGS["readiness"])
+    doc.para(f"{r.respondents} of {r.people} participants answered." + (f" {r.note}" if r.note else ""), size=10.5)
+    for flag in r.pitfalls:
+        doc.para(flag, size=10.5, bold=True, colour=RED)
+    doc.para(
+        f"Weakest areas: {r.weakest_text}. Step 1 showed its prompts in this order: {', '.join(r.dimension_order)}.",
+        size=10.5,
+    )
+    doc.ln(1)
+    doc.figure(picture, width)
+    doc.need(7 * (len(r.signals) + 1))
+    doc.grid(
+        ["Signal", "Evidence (median)", "Spread", "Answers", "Figure"],
+        [[x.title, x.level, x.spread + (" (divided)" if x.divided else ""), x.answers, x.figure] for x in r.signals],
+        widths=(40, 36, 26, 18, 60),
+        size=9,
+    )
+
+
 def _pdf_bottlenecks(doc: _Document, s: Summary) -> None:
     doc.h2(HEADINGS["bottlenecks"])
     for board in s.boards:
@@ -902,8 +1014,9 @@ def _pdf_followup(doc: _Document, s: Summary) -> None:
         doc.h2(HEADINGS["followup"])
         _pdf_none(doc, "No check-ins recorded yet.")
     rows = s.follow
+    history = any(f.history for f in rows)  # the chain column only when something was carried or concluded
     doc.grid(
-        ["Initiative", "Latest", "Progress", "Status", "Next check-in"],
+        ["Initiative", "Latest", "Progress", "Status", "Next check-in", *(["Carried / outcome"] if history else [])],
         [
             [
                 f.title,
@@ -911,13 +1024,16 @@ def _pdf_followup(doc: _Document, s: Summary) -> None:
                 f.progress,
                 f.status,
                 f.next_checkin + (f" (overdue {f.overdue_text})" if f.overdue_text else ""),
+                *([" · ".join(x for x in (f.chain, f.concluded) if x)] if history else []),
             ]
             for f in rows
         ],
-        widths=(58, 28, 20, 32, 42),
+        widths=(44, 22, 18, 24, 30, 42) if history else (58, 28, 20, 32, 42),
         size=9,
         styles=lambda r, c: FontFace(emphasis="BOLD", color=RED) if c == 4 and rows[r].overdue_text else None,
     )
+    for f in [f for f in rows if f.reason]:
+        doc.para(f"{f.title}: {f.concluded} — {f.reason}", size=9, colour=GREY)
     for c in [c for c in s.checkins if c.note][-8:]:
         doc.para(f"{c.checked_on} · {c.title}: {c.note}", size=9, colour=GREY)
 
@@ -930,6 +1046,7 @@ def _pdf_steps(doc: _Document, s: Summary) -> None:
 _PDF_SECTIONS: tuple[Callable[[_Document, Summary], None], ...] = (
     _pdf_head,
     _pdf_checklist,
+    _pdf_readiness,
     _pdf_bottlenecks,
     _pdf_impacts,
     _pdf_plan,

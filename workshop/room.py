@@ -2,9 +2,10 @@
 
 Pure functions of a `Snapshot` (and, for the personal view, a few small reads): the hub
 builds `room_state` once per version and serves the same bytes to every phone and the
-projector, so nothing personal is in it. What is personal (my votes, scores, picks) comes
-from `participant_view`, answered per phone. The phone's vocabulary (steps, dimensions,
-outcomes, limits) is built here from the one definition of each, so the JS keeps no copy.
+projector, so nothing personal is in it. What is personal (my votes, scores, picks, and
+during a private brainstorm my own notes) comes from `participant_view`, answered per phone.
+The phone's vocabulary (steps, dimensions, outcomes, limits) is built here from the one
+definition of each, so the JS keeps no copy.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import actions, decide, numbers, scoring, storage
+from . import actions, decide, numbers, readiness, scoring, storage
 from .commitments import review_until
 from .errors import NotAllowed, no_workshop
-from .state import Initiative, Snapshot
+from .state import Initiative, Snapshot, private_board
 from .steps import (
     DIMENSIONS,
     DIRECTIONS,
@@ -33,7 +34,6 @@ from .steps import (
     SHORT_MAX,
     STEPS,
     method_by_key,
-    stage_by_key,
 )
 
 Data = dict[str, Any]
@@ -97,11 +97,16 @@ def _moderation(snapshot: Snapshot) -> int:
     return zlib.crc32(repr(marks).encode())
 
 
-def _board(snapshot: Snapshot) -> dict[str, list[Data]]:
-    return {
-        key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows]
-        for key, rows in snapshot.by_dimension().items()
+def _board(snapshot: Snapshot) -> tuple[dict[str, list[Data]], dict[str, int]]:
+    """The notes per dimension and how many there are; a private board carries only the counts."""
+    columns = snapshot.by_dimension()
+    counts = {key: len(rows) for key, rows in columns.items()}
+    if snapshot.private:
+        return {key: [] for key in columns}, counts
+    board = {
+        key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows] for key, rows in columns.items()
     }
+    return board, counts
 
 
 def _recommendation(rec: decide.Recommendation | None) -> Data | None:
@@ -132,6 +137,7 @@ def _initiative(item: Initiative, method: str) -> Data:
         "priority": numbers.priority_value(a.priority(method)) if a else None,
         "priority_text": numbers.priority(a.priority(method)) if a else None,
         "disputed": a.disputed if a else [],
+        "carried": {"code": item.carried_from_code, "times": item.carried_times} if item.carried else None,
         "proposal": _recommendation(item.proposal),
         "decision": None
         if decision is None
@@ -174,13 +180,13 @@ def _review(snapshot: Snapshot, today: date) -> Data | None:
         "on": snapshot.reviewing,
         "minutes": minutes,
         "until": review_until(timer, minutes),
-        "items": [c.as_dict(today) | _texts(c.as_dict(today)) for c in snapshot.commitments],
+        "items": [_texts(c.as_dict(today)) for c in snapshot.commitments],
     }
 
 
 def _texts(item: Data) -> Data:
-    """The figures of a commitment as every screen writes them (one number format)."""
-    return {
+    """A commitment with its figures as every screen writes them (one number format)."""
+    return item | {
         "baseline_text": numbers.measure(item["baseline"], item["unit"]),
         "target_text": numbers.measure(item["target"], item["unit"]),
         "value_text": numbers.measure(item["value"], item["unit"]),
@@ -188,12 +194,23 @@ def _texts(item: Data) -> Data:
     }
 
 
+def _readiness(snapshot: Snapshot) -> Data | None:
+    """The check's results for every screen: aggregated figures only, never who answered what.
+
+    None while the check was never opened and has no answers (most workshops).
+    """
+    results = snapshot.readiness
+    if not snapshot.readiness_open and not results.respondents:
+        return None
+    return {"open": snapshot.readiness_open, "showing": snapshot.readiness_showing, **results.as_dict()}
+
+
 def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
     """Everything the room sees, as plain JSON-ready data, at one version of the workshop."""
     workshop = snapshot.workshop
     step = snapshot.current_step
     timer = snapshot.timer(step.key)
-    board = _board(snapshot)
+    board, counts = _board(snapshot)
     method = method_by_key(snapshot.method)
     return {
         "code": snapshot.code,
@@ -209,7 +226,7 @@ def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
             "of": len(STEPS),
             "goal": step.goal,
             "guidance": step.guidance,
-            "advice": stage_by_key(workshop["stage"]).advice[step.key],
+            "advice": snapshot.advice(step),
         },
         "timer": {
             "state": timer.state,
@@ -217,8 +234,10 @@ def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
             "deadline": timer.deadline,
             "remaining": timer.remaining,
         },
+        "private": snapshot.private,
         "board": board,
-        "count": sum(len(v) for v in board.values()),
+        "counts": counts,
+        "count": sum(counts.values()),
         "moderation": _moderation(snapshot),
         "impacts": [_impact(i) for i in snapshot.impacts],
         "method": {"key": method.key, "title": method.title, "formula": method.formula},
@@ -227,21 +246,25 @@ def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
         "progress": progress(snapshot),
         "reviewing": snapshot.reviewing,
         "review": _review(snapshot, today or date.today()),
+        "readiness_open": snapshot.readiness_open,
+        "readiness": _readiness(snapshot),
     }
 
 
 def meta_of(state: Data) -> Data:
     """What decides which step a screen shows: small, and changes only when the room moves,
-    its clock or lock changes, the review of earlier commitments opens or closes, or it ends, so a
-    note or a vote never wakes every phone."""
-    return {k: state[k] for k in ("code", "locked", "ended", "step", "timer", "vote_budget", "reviewing")}
+    its clock or lock changes, the review of earlier commitments or the readiness check opens or
+    closes, the private board is revealed, or it ends, so a note or a vote never wakes every phone."""
+    keys = ("code", "locked", "ended", "step", "timer", "vote_budget", "reviewing", "readiness_open", "private")
+    return {k: state[k] for k in keys}
 
 
 # --- one participant's own view --------------------------------------------------------
 
 
 def participant_view(db: Database, code: str, token: Any) -> Data:
-    """The asking participant's own votes, scores, picks and offers (refused for anyone else)."""
+    """The asking participant's own votes, scores, picks and offers (refused for anyone else), and
+    while the board is private their own notes (`mine`), which the shared state leaves out."""
     workshop = storage.workshop_by_code(db, code)
     if workshop is None:
         raise no_workshop(code)
@@ -264,6 +287,11 @@ def participant_view(db: Database, code: str, token: Any) -> Data:
             for r in storage.rows_of_participant(db, "picks", pid)
         },
         "volunteered": [r["initiative_id"] for r in storage.rows_of_participant(db, "volunteers", pid)],
+        "readiness": {
+            r["question"]: {"rating": r["rating"], "number": r["number"]}
+            for r in storage.readiness_of_participant(db, pid)
+        },
+        "mine": storage.notes_of(db, wid, pid) if private_board(workshop) else [],
     }
 
 
@@ -297,4 +325,31 @@ def vocabulary() -> Data:
             {"key": c, "title": decide.CHOICE_TITLES[c], "hint": decide.CHOICE_HINTS[c]} for c in decide.CHOICES
         ],
         "limits": {"name": NAME_MAX, "short": SHORT_MAX, "note": NOTE_MAX, "long": LONG_MAX, "money": MONEY_MAX},
+        "readiness": _readiness_vocabulary(),
+    }
+
+
+def _readiness_vocabulary() -> Data:
+    """The check's questions, scales and areas, from `readiness.py` (the phone keeps no copy)."""
+    return {
+        "title": readiness.TITLE,
+        "minutes": readiness.MINUTES,
+        "scales": [
+            {"key": s.key, "title": s.title, "levels": [{"label": lv.label, "value": lv.value} for lv in s.levels]}
+            for s in readiness.SCALES
+        ],
+        "areas": [{"key": a.key, "title": a.title, "winning": a.winning} for a in readiness.AREAS],
+        "questions": [
+            {
+                "key": q.key,
+                "title": q.title,
+                "text": q.text,
+                "scale": q.scale.key,
+                "area": q.area,
+                "number": None
+                if q.number is None
+                else {"label": q.number.label, "unit": q.number.unit, "low": q.number.low, "high": q.number.high},
+            }
+            for q in readiness.QUESTIONS
+        ],
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlite_utils import Database
@@ -12,8 +13,9 @@ from .commitments import Commitment, open_commitments
 from .decide import QUESTION_KEYS, Recommendation, recommend
 from .errors import no_workshop
 from .followup import Track, day_of, track
+from .readiness import Answer, Results, aggregate, stage_note
 from .scoring import Aggregate, aggregate_all, rank
-from .steps import DIMENSION_KEYS, STEPS, Step, step_by_key
+from .steps import DIMENSION_KEYS, STEPS, Step, stage_by_key, step_by_key
 from .timer import Timer
 
 Row = dict[str, Any]
@@ -74,6 +76,7 @@ class Snapshot:
     checkins: list[Row] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)  # the earlier ones this one reviews
     owner_links: list[Row] = field(default_factory=list)  # owners holding a live link, and since when
+    readiness_rows: list[Row] = field(default_factory=list)  # the pre-work check: one per person and question
 
     @property
     def id(self) -> int:
@@ -171,6 +174,11 @@ class Snapshot:
                 workshop_title=self.workshop["title"],
                 organisation=self.workshop["organisation"],
                 workshop_created_on=day_of(self.workshop["created_at"]),
+                carried_from=i.carried_from_code,
+                carried_times=i.carried_times,
+                outcome=i.review["outcome"] if i.review else None,
+                reviewed_in=i.review["reviewed_in"] if i.review else None,
+                review_reason=i.review["reason"] if i.review else "",
             )
             for i in self.plan
             if i.owner is not None
@@ -180,6 +188,46 @@ class Snapshot:
     def reviewing(self) -> bool:
         """Step 1 opens with the review of earlier commitments, and it is on now."""
         return bool(self.workshop["review_minutes"] and self.workshop["reviewing"]) and self.current_step == STEPS[0]
+
+    @property
+    def readiness_open(self) -> bool:
+        """The facilitator has the "Are we ready to scale?" check open for answers."""
+        return bool(self.workshop.get("readiness_open")) and not self.ended
+
+    @property
+    def readiness_answers(self) -> list[Answer]:
+        """The check's stored answers as the domain reads them."""
+        return [Answer(r["participant_id"], r["question"], r["rating"], r["number"]) for r in self.readiness_rows]
+
+    @property
+    def readiness_showing(self) -> bool:
+        """The projector shows the check's results in place of step 1's board: before step 1's
+        clock starts, while the check is open or once it has answers."""
+        first = STEPS[0]
+        before_start = self.current_step == first and self.timer(first.key).state == "pending" and not self.ended
+        return before_start and (self.readiness_open or self.readiness.respondents > 0)
+
+    @cached_property
+    def readiness(self) -> Results:
+        """What the room's answers to the check conclude (computed once per snapshot)."""
+        return aggregate(self.readiness_answers)
+
+    def advice(self, step: Step) -> str:
+        """The stage context's advice for a step; step 1's adds what the readiness check suggests,
+        so the console, the projector and the phones' guide say the same."""
+        advice = stage_by_key(self.workshop["stage"]).advice[step.key]
+        note = stage_note(self.readiness) if step == STEPS[0] else None
+        return f"{advice} {note}" if note else advice
+
+    @property
+    def private(self) -> bool:
+        """The board is private now: each note stays on its author's phone until the reveal."""
+        return private_board(self.workshop)
+
+    @property
+    def anonymous(self) -> bool:
+        """Participants are numbered, never named (their stored names are the numbered labels)."""
+        return bool(self.workshop["anonymous"])
 
     @property
     def leader_link_active(self) -> bool:
@@ -199,8 +247,30 @@ def load(db: Database, code: str) -> Snapshot:
         raise no_workshop(code)
     workshop_id = int(workshop["id"])
     bottlenecks = storage.bottlenecks(db, workshop_id)
-    dimension_of = {b["id"]: b["dimension"] for b in bottlenecks}
     scores = storage.scores(db, workshop_id)
+    checkins = storage.checkins(db, workshop_id)
+    return Snapshot(
+        workshop=workshop,
+        timers=storage.timers(db, workshop_id),
+        participants=storage.participants(db, workshop_id),
+        bottlenecks=bottlenecks,
+        votes=storage.votes(db, workshop_id),
+        impacts=storage.impacts(db, workshop_id),
+        scores=scores,
+        initiatives=_initiatives(db, workshop, bottlenecks, scores, checkins),
+        checkins=checkins,
+        commitments=commitments_of(db, workshop) if workshop["review_minutes"] else [],
+        owner_links=storage.owner_links(db, workshop_id),
+        readiness_rows=storage.readiness_answers(db, workshop_id),
+    )
+
+
+def _initiatives(
+    db: Database, workshop: Row, bottlenecks: list[Row], scores: list[Row], checkins: list[Row]
+) -> list[Initiative]:
+    """Every initiative of the workshop with what the room scored, decided and owned of it."""
+    workshop_id = int(workshop["id"])
+    dimension_of = {b["id"]: b["dimension"] for b in bottlenecks}
     aggregates = aggregate_all(scores)
     links: dict[int, list[int]] = {}
     for link in storage.initiative_links(db, workshop_id):
@@ -210,7 +280,6 @@ def load(db: Database, code: str) -> Snapshot:
         after.setdefault(dep["initiative_id"], []).append(dep["after_id"])
     decisions = {d["initiative_id"]: d for d in storage.decisions(db, workshop_id)}
     owners = {o["initiative_id"]: o for o in storage.owners(db, workshop_id)}
-    checkins = storage.checkins(db, workshop_id)
     checkins_of = _group(checkins)
     answers = storage.answers(db, workshop_id)
     picks_of = _group(storage.picks(db, workshop_id))
@@ -246,19 +315,7 @@ def load(db: Database, code: str) -> Snapshot:
                 review=reviews.get(row["id"]),
             )
         )
-    return Snapshot(
-        workshop=workshop,
-        timers=storage.timers(db, workshop_id),
-        participants=storage.participants(db, workshop_id),
-        bottlenecks=bottlenecks,
-        votes=storage.votes(db, workshop_id),
-        impacts=storage.impacts(db, workshop_id),
-        scores=scores,
-        initiatives=initiatives,
-        checkins=checkins,
-        commitments=commitments_of(db, workshop) if workshop["review_minutes"] else [],
-        owner_links=storage.owner_links(db, workshop_id),
-    )
+    return initiatives
 
 
 def commitments_of(db: Database, workshop: Row) -> list[Commitment]:
@@ -273,6 +330,13 @@ def _group(rows: list[Row], key: str = "initiative_id") -> dict[int, list[Row]]:
     for row in rows:
         grouped.setdefault(row[key], []).append(row)
     return grouped
+
+
+def private_board(workshop: Row) -> bool:
+    """A private brainstorm hides the notes only while the room is in step 1 and live; the room
+    state, a phone's own view and the vote refusal all ask this one question."""
+    live = workshop["ended_at"] is None
+    return bool(workshop["private_brainstorm"]) and workshop["current_step"] == STEPS[0].key and live
 
 
 def normalise_code(code: str) -> str:

@@ -269,6 +269,42 @@ def _decisions_that_stick(db: Database) -> None:
     )
 
 
+@migrations(name="0006_readiness_check")
+def _readiness_check(db: Database) -> None:
+    """The optional pre-work check "Are we ready to scale?": one row per participant and question
+    (a changed answer overwrites it), and whether the facilitator has the check open for answers."""
+    _run_statements(
+        db,
+        """
+        ALTER TABLE workshops ADD COLUMN readiness_open INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE readiness_answers (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL REFERENCES participants(id),
+            question TEXT NOT NULL,
+            rating INTEGER NOT NULL,
+            number REAL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (participant_id, question)
+        );
+        CREATE INDEX readiness_answers_workshop ON readiness_answers(workshop_id);
+        """,
+    )
+
+
+@migrations(name="0008_brainstorm_modes")
+def _brainstorm_modes(db: Database) -> None:
+    """A big room's board stays clean: a private brainstorm keeps each note on its author's
+    phone until the facilitator reveals the board, and an anonymous workshop numbers its
+    participants instead of asking their names."""
+    _run_statements(
+        db,
+        """
+        ALTER TABLE workshops ADD COLUMN private_brainstorm INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE workshops ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;
+        """,
+    )
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run DDL one statement at a time: `executescript` would commit mid-migration."""
     for statement in script.split(";"):
@@ -393,9 +429,10 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
         cursor = db.execute(
             "INSERT INTO workshops (code, title, organisation, stage, key_hash, created_at, "
             "current_step, vote_budget, scoring, locked, observability_confirmed, ended_at, review_minutes, "
-            "reviewing, version) VALUES (:code, :title, :organisation, :stage, :key_hash, :created_at, "
-            ":current_step, :vote_budget, :scoring, :locked, :observability_confirmed, :ended_at, "
-            ":review_minutes, :reviewing, 1)",
+            "reviewing, readiness_open, private_brainstorm, anonymous, version) VALUES (:code, :title, "
+            ":organisation, :stage, :key_hash, :created_at, :current_step, :vote_budget, :scoring, :locked, "
+            ":observability_confirmed, :ended_at, :review_minutes, :reviewing, :readiness_open, "
+            ":private_brainstorm, :anonymous, 1)",
             {
                 "scoring": "roi",
                 "locked": 0,
@@ -403,6 +440,9 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
                 "ended_at": None,
                 "review_minutes": 0,
                 "reviewing": 0,
+                "readiness_open": 0,
+                "private_brainstorm": 0,
+                "anonymous": 0,
                 **row,
             },
         )
@@ -524,6 +564,15 @@ def participants(db: Database, workshop_id: int) -> list[Row]:
     return _all(db, "SELECT * FROM participants WHERE workshop_id = ? ORDER BY id", [workshop_id])
 
 
+def joined_count(db: Database, workshop_id: int) -> int:
+    """How many participants have joined (the facilitator's devices not counted): numbers the next one."""
+    return int(
+        db.execute(
+            "SELECT COUNT(*) FROM participants WHERE workshop_id = ? AND is_facilitator = 0", [workshop_id]
+        ).fetchone()[0]
+    )
+
+
 def rename_participant(db: Database, participant_id: int, name: str) -> None:
     db.execute("UPDATE participants SET name = ? WHERE id = ?", [name, participant_id])
 
@@ -562,6 +611,17 @@ def bottlenecks(db: Database, workshop_id: int) -> list[Row]:
         "AS votes FROM bottlenecks b LEFT JOIN participants p ON p.id = b.participant_id "
         "WHERE b.workshop_id = ? ORDER BY b.id",
         [workshop_id],
+    )
+
+
+def notes_of(db: Database, workshop_id: int, participant_id: int) -> list[Row]:
+    """One participant's own notes on the board (not merged away, not hidden), oldest first:
+    what their phone shows during a private brainstorm."""
+    return _all(
+        db,
+        "SELECT id, dimension, text FROM bottlenecks WHERE workshop_id = ? AND participant_id = ? "
+        "AND merged_into IS NULL AND hidden = 0 ORDER BY id",
+        [workshop_id, participant_id],
     )
 
 
@@ -928,12 +988,15 @@ def checkins(db: Database, workshop_id: int) -> list[Row]:
 
 
 def portfolio_owners(db: Database) -> list[Row]:
-    """Every owned initiative in the database with its workshop's facts."""
+    """Every owned initiative in the database with its workshop's facts, where it was carried
+    from and how a later workshop concluded it (its review), if one did."""
     return _all(
         db,
-        "SELECT o.*, i.title, i.workshop_id, w.code, w.title AS workshop_title, w.organisation, "
-        "w.created_at AS workshop_created_at "
+        "SELECT o.*, i.title, i.workshop_id, i.carried_from_code, i.carried_times, w.code, "
+        "w.title AS workshop_title, w.organisation, w.created_at AS workshop_created_at, "
+        "r.outcome, r.reviewed_in, r.reason AS review_reason "
         "FROM owners o JOIN initiatives i ON i.id = o.initiative_id JOIN workshops w ON w.id = i.workshop_id "
+        "LEFT JOIN reviews r ON r.initiative_id = i.id "
         "ORDER BY w.created_at DESC, w.id DESC, COALESCE(i.position, 1e9), i.id",
     )
 
@@ -987,9 +1050,9 @@ def earlier_owned(db: Database, workshop: Row) -> list[Row]:
     matches it), each with its review if it has one, oldest workshop first."""
     return _all(
         db,
-        "SELECT o.*, i.title, i.workshop_id, i.carried_times, w.code, w.title AS workshop_title, "
-        "w.organisation, w.created_at AS workshop_created_at, r.reviewed_in, r.outcome, r.reason, "
-        "r.reviewed_at, r.carried_to "
+        "SELECT o.*, i.title, i.workshop_id, i.carried_times, i.carried_from_code, w.code, "
+        "w.title AS workshop_title, w.organisation, w.created_at AS workshop_created_at, r.reviewed_in, "
+        "r.outcome, r.reason, r.reason AS review_reason, r.reviewed_at, r.carried_to "
         "FROM owners o JOIN initiatives i ON i.id = o.initiative_id JOIN workshops w ON w.id = i.workshop_id "
         "LEFT JOIN reviews r ON r.initiative_id = i.id "
         "WHERE w.id != ? AND w.created_at < ? "
@@ -1017,6 +1080,48 @@ def upsert_review(db: Database, row: Row) -> None:
 def reviews(db: Database, workshop_id: int) -> list[Row]:
     """How a later workshop concluded this workshop's commitments."""
     return _of_initiatives(db, "reviews", workshop_id, ("initiative_id",))
+
+
+# --- the readiness check --------------------------------------------------------------
+
+
+def replace_readiness_answers(db: Database, workshop_id: int, participant_id: int, rows: list[Row]) -> None:
+    """One participant's whole set of answers, replacing what they sent before (caller holds `change`).
+
+    The phone sends every answer each time, so a question left blank again is withdrawn.
+    """
+    db.execute("DELETE FROM readiness_answers WHERE participant_id = ?", [participant_id])
+    for row in rows:
+        db.execute(
+            "INSERT INTO readiness_answers (workshop_id, participant_id, question, rating, number, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [workshop_id, participant_id, row["question"], row["rating"], row["number"], row["updated_at"]],
+        )
+
+
+def readiness_answers(db: Database, workshop_id: int) -> list[Row]:
+    """A workshop's answers to the check, by participant then question."""
+    return _all(
+        db,
+        "SELECT * FROM readiness_answers WHERE workshop_id = ? ORDER BY participant_id, question",
+        [workshop_id],
+    )
+
+
+def readiness_of_participant(db: Database, participant_id: int) -> list[Row]:
+    """One participant's own answers (the phone's personal view)."""
+    return _all(db, "SELECT * FROM readiness_answers WHERE participant_id = ? ORDER BY question", [participant_id])
+
+
+def portfolio_readiness(db: Database) -> list[Row]:
+    """Every answer to the check in the database with its workshop's facts, oldest workshop first."""
+    return _all(
+        db,
+        "SELECT a.*, w.code, w.title AS workshop_title, w.organisation AS workshop_organisation, "
+        "w.created_at AS workshop_created_at "
+        "FROM readiness_answers a JOIN workshops w ON w.id = a.workshop_id "
+        "ORDER BY w.created_at, w.id, a.participant_id, a.question",
+    )
 
 
 # --- settings ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from . import charts, checklist, numbers
+from . import charts, checklist, numbers, readiness
 from .checklist import Item
 from .decide import CHOICE_TITLES, QUESTIONS, risk_flags
 from .followup import STATUSES, Track, counts
@@ -24,6 +24,7 @@ from .steps import (
     DIRECTIONS,
     MAGNITUDES,
     STEPS,
+    dimension_by_key,
     method_by_key,
     outcome_by_key,
     stage_by_key,
@@ -32,10 +33,12 @@ from .timer import format_clock, time_spent
 
 TOP_BOTTLENECKS = 5  # per dimension; every note is in the spreadsheet
 NO_DECISION = numbers.MISSING
+NONE_WEAK = "none: every rated area is at “mostly agree” or above"
 
 HEADINGS: dict[str, str] = {
     "checklist": "Checklist",
     "open": "Open items",
+    "readiness": readiness.TITLE,
     "bottlenecks": "Top bottlenecks per dimension",
     "impacts": "Impact map",
     "plan": "Ranked plan",
@@ -181,6 +184,14 @@ class FollowRow:
     next_checkin: str  # ISO date, or "none planned"
     overdue_days: int
     overdue_text: str  # "7 days", or "" when not overdue
+    chain: str = ""  # "Carried from CODE · carried 2×" for a commitment carried over from earlier
+    concluded: str = ""  # "Done in CODE" once a later workshop reviewed it, else ""
+    reason: str = ""  # the later workshop's one-line reason for that outcome
+
+    @property
+    def history(self) -> bool:
+        """Carried over from an earlier workshop or concluded by a later one."""
+        return bool(self.chain or self.concluded)
 
 
 @dataclass(frozen=True)
@@ -191,6 +202,50 @@ class CheckinNote:
     status: str
     recorded_by: str
     note: str
+
+
+@dataclass(frozen=True)
+class SignalRow:
+    """One when-to-scale signal as the room rated it: evidence level, spread and its figure."""
+
+    title: str
+    level: str  # the median's level in words, e.g. "Strong, measured"
+    median: str
+    spread: str
+    divided: bool
+    answers: int
+    figure: str  # "7.5 % (median of 4 figures)", or "—"
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    """One operating-model area: its score out of 100 and whether it is named as weakest."""
+
+    title: str
+    score: str  # "21/100", or "not rated yet"
+    respondents: int
+    weakest: bool
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What the readiness check concluded, for leaders: the signals, the areas, the weakest two,
+    the order step 1 used, the pitfall flag and the note for the stage advice."""
+
+    respondents: int
+    people: int
+    signals: tuple[SignalRow, ...]
+    areas: tuple[AreaRow, ...]
+    weakest: tuple[str, ...]  # area titles, weakest first
+    dimension_order: tuple[str, ...]  # dimension titles, in the order step 1 showed their prompts
+    pitfalls: tuple[str, ...]
+    note: str | None
+
+    @property
+    def weakest_text(self) -> str:
+        """The weakest areas with their scores, as every output names them."""
+        score = {a.title: a.score for a in self.areas}
+        return " and ".join(f"{title} ({score[title]})" for title in self.weakest) or NONE_WEAK
 
 
 @dataclass(frozen=True)
@@ -222,6 +277,7 @@ class Summary:
     follow_counts: dict[str, int]
     steps: tuple[StepRow, ...]
     figures: dict[str, Figure]
+    readiness: Readiness | None = None  # None when nobody answered the check
 
     @property
     def open_items(self) -> tuple[Item, ...]:
@@ -373,6 +429,9 @@ def _follow(t: Track, today: date) -> FollowRow:
         next_checkin=t.next_checkin.isoformat() if t.next_checkin else "none planned",
         overdue_days=days,
         overdue_text=numbers.plural(days, "day") if t.overdue(today) else "",
+        chain=t.chain,
+        concluded=t.concluded,
+        reason=t.review_reason if t.concluded else "",
     )
 
 
@@ -388,6 +447,42 @@ def _checkins(tracks: tuple[Track, ...]) -> tuple[CheckinNote, ...]:
         )
         for t in tracks
         for c in t.checkins
+    )
+
+
+def _signal(result: readiness.QuestionResult) -> SignalRow:
+    question = readiness.question_by_key(result.key)
+    prompt = question.number
+    figure = numbers.MISSING
+    if prompt is not None and result.number_median is not None:
+        figures = numbers.plural(result.numbers, "figure")
+        figure = f"{numbers.measure(result.number_median, prompt.unit)} (median of {figures})"
+    return SignalRow(
+        title=question.title,
+        level=numbers.MISSING if result.median is None else question.scale.label_at(result.median),
+        median=numbers.measure(result.median),
+        spread=numbers.measure(result.spread) if result.count else numbers.MISSING,
+        divided=result.divided,
+        answers=result.count,
+        figure=figure,
+    )
+
+
+def readiness_block(snapshot: Snapshot) -> Readiness | None:
+    """The readiness check as leaders read it; None when nobody answered it."""
+    results = snapshot.readiness
+    if not results.respondents:
+        return None
+    frame = charts.readiness_frame(results)
+    return Readiness(
+        respondents=results.respondents,
+        people=sum(1 for p in snapshot.participants if not p["is_facilitator"]),
+        signals=tuple(_signal(results.question(q.key)) for q in readiness.SIGNALS),
+        areas=tuple(AreaRow(r.area, r.score_text, int(r.respondents), bool(r.weakest)) for r in frame.itertuples()),
+        weakest=tuple(a.title for a in readiness.weakest(results)),
+        dimension_order=tuple(dimension_by_key(key).title for key in readiness.dimension_order(results)),
+        pitfalls=tuple(readiness.pitfall_flags(results)),
+        note=readiness.stage_note(results),
     )
 
 
@@ -409,6 +504,8 @@ def _figures(snapshot: Snapshot, tracks: tuple[Track, ...], moment: float) -> di
         figures["plan"] = Figure("roi_urgency", lambda: charts.roi_urgency(snapshot))
     if any(t.checkins for t in tracks):
         figures["followup"] = Figure("progress_chart", lambda: charts.progress_chart(tracks))
+    if snapshot.readiness.respondents:
+        figures["readiness"] = Figure("readiness_areas", lambda: charts.readiness_areas(snapshot.readiness))
     return figures
 
 
@@ -435,4 +532,5 @@ def summary(snapshot: Snapshot, now: float | None = None) -> Summary:
         follow_counts=counts(tracks, today),
         steps=_steps(snapshot, moment),
         figures=_figures(snapshot, tracks, moment),
+        readiness=readiness_block(snapshot),
     )

@@ -3,7 +3,12 @@ function boardView(ctx) {
   const node = el("div", "sw-board");
   node.setAttribute("data-testid", "live-board");
   let settle = null;
-  const draw = () => (reviewOn(ctx) ? renderReview(ctx, node) : renderBoard(ctx, node, null));
+  const draw = () => {
+    if (ctx.cfg.role === "projector" && readinessShowing(ctx)) node.innerHTML = ""; // the page shows the check
+    else if (reviewOn(ctx)) renderReview(ctx, node);
+    else if (ctx.state.private) renderCounts(ctx, node);
+    else renderBoard(ctx, node, null);
+  };
   // The projector fits its columns to the screen: measure again once the page has settled.
   window.addEventListener("resize", draw);
   return {
@@ -48,6 +53,23 @@ function card(ctx, item, voting) {
   if (voting) voting.buttons(item, foot);
   li.appendChild(foot);
   return li;
+}
+// A private brainstorm: the room state has no note texts, only how many notes each dimension has.
+// The projector and the console show those counts large, and say why the board is empty.
+function renderCounts(ctx, node) {
+  node.innerHTML = "";
+  const line = el("p", "sw-private-line", "Private brainstorm: notes stay on each phone until the facilitator reveals them.");
+  line.setAttribute("data-testid", "live-private");
+  node.appendChild(line);
+  for (const d of ctx.vocab.dimensions) {
+    const n = ctx.state.counts[d.key] || 0;
+    const col = el("section", "sw-col sw-col-total");
+    col.style.borderTopColor = d.colour;
+    col.setAttribute("data-dimension", d.key);
+    col.setAttribute("aria-label", d.title + ": " + plural(n, "note"));
+    col.append(el("h3", "sw-col-head", d.title), el("div", "sw-big", String(n)), el("div", "sw-big-label", n === 1 ? "note" : "notes"));
+    node.appendChild(col);
+  }
 }
 // Keep only the cards that fit above the bottom of the screen; say how many more there are.
 // Each column is measured on its own cards (columns do not stretch to the tallest one).

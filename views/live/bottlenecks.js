@@ -12,6 +12,7 @@ function bottlenecksView(ctx) {
   const review = el("div", "sw-review-host");
   root.append(review, help, note.form, budget, notice, board);
   const voting = votingFor(ctx, note.status);
+  let wasPrivate = false;
   return {
     el: root,
     update() {
@@ -20,14 +21,54 @@ function bottlenecksView(ctx) {
       review.hidden = !reviewing;
       if (reviewing) { notice.style.display = "none"; renderReview(ctx, review); return; }
       help.update();
+      paintPrompts(ctx, note);
       lockable(ctx, note.form, note.status);
       const me = ctx.me;
+      const hidden = Boolean(ctx.state.private); // a private brainstorm: my notes only, no voting until the reveal
+      if (wasPrivate && !hidden) note.status.say(""); // "it stays on your phone" is over once revealed
+      wasPrivate = hidden;
+      budget.hidden = hidden;
       budget.textContent = "Votes left: " + me.votes_left + " of " + ctx.state.vote_budget;
       notice.textContent = ctx.notice;
       notice.style.display = ctx.notice ? "block" : "none";
-      renderBoard(ctx, board, voting);
+      if (hidden) renderMine(ctx, board);
+      else renderBoard(ctx, board, voting);
     },
   };
+}
+// A private brainstorm on a phone: its own notes per dimension (from `me.mine`, never the room
+// state) and how many notes the room has written so far.
+function renderMine(ctx, node) {
+  node.innerHTML = "";
+  const mine = ctx.me.mine || [];
+  const counts = ctx.state.counts;
+  const line = el("div", "sw-private-line");
+  line.setAttribute("data-testid", "live-private");
+  line.append(el("p", null, "Private brainstorm: your notes stay on your phone until the facilitator reveals the board. " +
+    "Voting opens then."),
+    el("p", null, "The room so far: " + ctx.vocab.dimensions.map((d) => d.title + " " + (counts[d.key] || 0)).join(" · ")));
+  node.appendChild(line);
+  if (!mine.length) { node.appendChild(el("p", "sw-empty sw-private-empty", "Your notes appear here once you add them.")); return; }
+  for (const d of ctx.vocab.dimensions) {
+    const items = mine.filter((n) => n.dimension === d.key);
+    if (!items.length) continue;
+    const col = el("section", "sw-col sw-col-" + d.key);
+    col.style.borderTopColor = d.colour;
+    col.setAttribute("data-dimension", d.key);
+    col.setAttribute("aria-label", "Your " + d.title + " notes");
+    const h = el("h3", "sw-col-head");
+    h.append(el("span", "sw-col-title", "Your " + d.title), el("span", "sw-col-count", String(items.length)));
+    const list = el("ul", "sw-cards");
+    list.setAttribute("data-testid", "live-mine");
+    for (const item of items) {
+      const li = el("li", "sw-card sw-own");
+      li.setAttribute("data-id", String(item.id));
+      li.appendChild(el("div", "sw-text", item.text));
+      list.appendChild(li);
+    }
+    col.append(h, list);
+    node.appendChild(col);
+  }
 }
 // The form that adds a note: its controls, the chosen dimension and whether it is sending.
 function noteForm(ctx) {
@@ -50,7 +91,9 @@ function noteForm(ctx) {
   input.onkeydown = (e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submitNote(ctx, note); } };
   note.form.append(dims, field("New bottleneck", input), note.add, note.status);
   const nudge = el("details", "sw-nudge");
-  nudge.append(el("summary", null, "Need a nudge? Questions to ask"), note.prompts);
+  nudge.setAttribute("data-testid", "live-nudge");
+  note.promptNote = el("p", "sw-muted");
+  nudge.append(el("summary", null, "Need a nudge? Questions to ask"), note.promptNote, note.prompts);
   note.form.appendChild(nudge);
   paintDims(ctx, note);
   return note;
@@ -78,8 +121,29 @@ function paintDims(ctx, note) {
     note.dimButtons[d.key].classList.toggle("on", d.key === note.dimension);
     note.dimButtons[d.key].setAttribute("aria-checked", d.key === note.dimension ? "true" : "false");
   }
+}
+// Every dimension's prompts, those the readiness check's weakest areas point to first.
+function paintPrompts(ctx, note) {
+  const r = ctx.state.readiness;
+  const checked = Boolean(r && r.respondents);
+  const order = checked ? r.dimension_order : ctx.vocab.dimensions.map((d) => d.key);
+  const weak = checked ? r.weakest.map((k) => (ctx.vocab.readiness.areas.find((a) => a.key === k) || { title: k }).title) : [];
+  const sig = order.join() + "|" + weak.join();
+  if (note.promptSig === sig) return;
+  note.promptSig = sig;
+  note.promptNote.textContent = weak.length ? "Ordered by the readiness check: " + weak.join(" and ") +
+    (weak.length === 1 ? " is" : " are") + " the weakest." : "";
+  note.promptNote.hidden = !weak.length;
   note.prompts.innerHTML = "";
-  for (const p of ctx.dimension(note.dimension).prompts) note.prompts.appendChild(el("li", null, p));
+  for (const key of order) {
+    const d = ctx.dimension(key);
+    const item = el("li", "sw-prompt-dim");
+    item.setAttribute("data-dimension", key);
+    const list = el("ul");
+    for (const p of d.prompts) list.appendChild(el("li", null, p));
+    item.append(el("strong", null, d.title + " — " + d.scope), list);
+    note.prompts.appendChild(item);
+  }
 }
 async function submitNote(ctx, note) {
   const text = note.input.value.trim();
@@ -91,7 +155,11 @@ async function submitNote(ctx, note) {
   const r = await ctx.send("bottlenecks", "bottleneck", { dimension, text }, true);
   note.sending = false;
   note.add.disabled = false;
-  if (r.ok) { note.input.value = ""; ctx.store.set("bottleneck", { dimension: note.dimension }); note.status.say("Added. Add another, or vote below."); }
+  if (r.ok) {
+    note.input.value = "";
+    ctx.store.set("bottleneck", { dimension: note.dimension });
+    note.status.say(ctx.state.private ? "Added: it stays on your phone until the reveal." : "Added. Add another, or vote below.");
+  }
   else note.status.say(r.error, true);
 }
 // The board's vote buttons. The order stays put while the person is voting; it re-sorts once they pause.

@@ -48,7 +48,8 @@ function liveContext(root, cfg, setTriggerValue) {
     base: cfg.base || "",
     participant: cfg.role === "participant",
     clientId: newId(),
-    me: { votes: {}, votes_left: state ? state.vote_budget : 0, refunded: 0, scores: {}, picks: {}, volunteered: [] },
+    me: { votes: {}, votes_left: state ? state.vote_budget : 0, refunded: 0, scores: {}, picks: {}, volunteered: [], readiness: {} },
+    readiness: null,
     refundSeen: null,
     connected: null,
     waker: {},
@@ -79,9 +80,11 @@ function frame(root, cfg, participant) {
   banner.setAttribute("role", "status");
   wrap.append(header, banner);
   if (!participant) wrap.appendChild(countEl);
+  const ready = participant ? el("div", "sw-ready-host") : null; // the readiness check, above any step
+  if (ready) { ready.hidden = true; wrap.appendChild(ready); }
   const host = el("div", "sw-host");
   wrap.appendChild(host);
-  return { wrap, stepEl, clockEl, countEl, banner, host };
+  return { wrap, stepEl, clockEl, countEl, banner, ready, host };
 }
 
 // --- drafts: unsent input survives a refresh and is sent exactly once ----------------------
@@ -205,6 +208,7 @@ function tick(live) {
 function paint(live) {
   paintHeader(live);
   if (!live.state) return;
+  if (live.participant) paintReadiness(live);
   const participant = live.participant;
   const key = participant ? (live.state.ended ? "closed" : live.state.step.key) : (live.cfg.board ? "board" : "none");
   if (key !== live.viewKey) {

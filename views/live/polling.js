@@ -3,14 +3,19 @@ function accept(live, next) {
   const state = live.state;
   const ending = Boolean(state) && next.ended !== state.ended;
   const moderated = state && next.moderation !== state.moderation;
+  const showing = (s) => Boolean(s && s.readiness && s.readiness.showing);
+  const swapped = Boolean(state) && showing(state) !== showing(next); // the check's results give way to the board
+  // Turning the board private: fetch my own notes. (The reveal needs no read: the board has them all.)
+  const hiding = state && next.private && !state.private;
   live.state = next;
   paint(live);
-  if (moderated) refreshMine(live);
+  if (moderated || hiding) refreshMine(live);
   stepChanged(live);
   // The console and the projector redraw their own content when the room's data moves (at most
-  // every 3 s), and at once when the workshop ends or reopens.
+  // every 3 s), and at once when the workshop ends or reopens, or step 1's board replaces the check.
   const cfg = live.cfg;
-  if (!live.participant && (cfg.role === "facilitator" || cfg.follow || ending)) maybeRerun(live, "version", next.version, ending ? 0 : 3000);
+  const now = ending || swapped;
+  if (!live.participant && (cfg.role === "facilitator" || cfg.follow || now)) maybeRerun(live, "version", next.version, now ? 0 : 3000);
 }
 async function getJson(live, path) {
   const resp = await fetch(live.base + "/api/live/" + live.cfg.code + path, { cache: "no-store" });
@@ -50,10 +55,12 @@ async function metaLoop(live) {
     }
   }
 }
+// The reveal of a private board is in the meta too: every phone fetches the whole board at once.
 function acceptMeta(live, m) {
   const state = live.state;
   if (state && (m.step.key !== state.step.key || m.ended !== state.ended || m.locked !== state.locked ||
-                m.reviewing !== state.reviewing || JSON.stringify(m.timer) !== JSON.stringify(state.timer))) {
+                m.reviewing !== state.reviewing || m.readiness_open !== state.readiness_open || m.private !== state.private ||
+                JSON.stringify(m.timer) !== JSON.stringify(state.timer))) {
     live.state = Object.assign({}, state, { step: m.step, timer: m.timer, locked: m.locked, ended: m.ended });
     paintHeader(live);
     if (live.waker.wake) live.waker.wake();

@@ -156,6 +156,7 @@ function paintRanking(ctx, p, list) {
     const line = item.scorers ? ctx.state.method.title + " " + item.priority_text + " · " + ctx.plural(item.scorers, "scorer")
                               : "Not scored yet";
     li.appendChild(el("div", "sw-item-line", line));
+    if (item.carried) li.appendChild(el("div", "sw-item-line", "Carried over from " + item.carried.code + " · " + item.carried.times + "×"));
     if (item.disputed.length) li.appendChild(el("div", "sw-flag", "The room disagrees on " + item.disputed.join(", ") + ": discuss."));
     p.ranking.appendChild(li);
   }

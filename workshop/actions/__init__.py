@@ -4,9 +4,9 @@ Pages call exactly one of these per action (`actions.add_bottleneck(...)`). Faci
 actions check the facilitator key here, not in the UI; participant actions check the
 participant's token; every change is one transaction that bumps the workshop's version.
 The modules split the actions by area: `auth` (who is acting), `room` (creating, joining,
-timers, steps, end), `review` (last time's commitments, opening step 1), `board` (steps 1–2),
-`plan` (steps 3–5), `followthrough` (leader and owner links, check-ins). This package's
-`__all__` is the public surface.
+timers, steps, end), `review` (last time's commitments, opening step 1), `readiness` (the
+pre-work check "Are we ready to scale?"), `board` (steps 1–2), `plan` (steps 3–5),
+`followthrough` (leader and owner links, check-ins). This package's `__all__` is the public surface.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .board import (
     edit_impact,
     hide_bottleneck,
     merge_bottlenecks,
+    set_private_brainstorm,
     set_vote_budget,
     unvote,
     vote,
@@ -32,6 +33,7 @@ from .followthrough import (
     delete_checkin,
     issue_leader_link,
     issue_owner_link,
+    issue_owner_links_for_reminders,
     owner_page,
     record_checkin,
     revoke_leader_link,
@@ -54,6 +56,7 @@ from .plan import (
     set_sequence,
     volunteer,
 )
+from .readiness import answer_readiness, open_readiness
 from .review import has_commitments, review_commitment, set_reviewing
 from .room import (
     CODE_ALPHABET,
@@ -66,6 +69,7 @@ from .room import (
     extend_timer,
     facilitator_token,
     go_to_step,
+    is_anonymous,
     join,
     new_code,
     next_step,
@@ -94,6 +98,7 @@ __all__ = [
     "SIGN_IN_FAILED",
     "facilitator_token",
     "join",
+    "is_anonymous",
     "rename",
     "set_locked",
     "start_timer",
@@ -114,6 +119,7 @@ __all__ = [
     "hide_bottleneck",
     "merge_bottlenecks",
     "set_vote_budget",
+    "set_private_brainstorm",
     "add_impact",
     "edit_impact",
     "withdraw_impact",
@@ -141,7 +147,10 @@ __all__ = [
     "issue_owner_link",
     "revoke_owner_link",
     "owner_page",
+    "issue_owner_links_for_reminders",
     "has_commitments",
     "set_reviewing",
     "review_commitment",
+    "open_readiness",
+    "answer_readiness",
 ]

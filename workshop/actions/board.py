@@ -7,10 +7,23 @@ from typing import Any
 from sqlite_utils import Database
 
 from .. import numbers, storage
-from ..errors import BudgetExhausted, InvalidInput, NotAllowed, NotFound
-from ..steps import DIMENSION_KEYS, DIRECTIONS, ID_MAX, MAGNITUDES, MAX_VOTE_BUDGET, MONEY_MAX, NOTE_MAX, OUTCOME_KEYS
+from ..errors import BudgetExhausted, InputLocked, InvalidInput, NotAllowed, NotFound
+from ..state import private_board
+from ..steps import (
+    DIMENSION_KEYS,
+    DIRECTIONS,
+    ID_MAX,
+    MAGNITUDES,
+    MAX_VOTE_BUDGET,
+    MONEY_MAX,
+    NOTE_MAX,
+    OUTCOME_KEYS,
+    STEPS,
+)
 from ..text import clean_int, clean_number, clean_text
-from .auth import Row, _client_id, _facilitator, _now, _open, _participant, _sent_before, _workshop
+from .auth import Row, _client_id, _facilitator, _not_ended, _now, _open, _participant, _sent_before, _workshop
+
+VOTING_AFTER_REVEAL = "Voting opens when the facilitator reveals the board."
 
 
 def add_bottleneck(
@@ -53,6 +66,7 @@ def vote(db: Database, code: str, token: str, bottleneck_id: int, now: float | N
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
+    _voting_open(workshop)
     row = _live_bottleneck(db, workshop, bottleneck_id)
     if row["hidden"]:
         raise InvalidInput("That bottleneck is hidden.")
@@ -70,11 +84,34 @@ def unvote(db: Database, code: str, token: str, bottleneck_id: int) -> int:
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
+    _voting_open(workshop)
     row = _live_bottleneck(db, workshop, bottleneck_id)
     with storage.change(db, workshop["id"]):
         if not storage.delete_one_vote(db, workshop["id"], row["id"], participant["id"]):
             raise InvalidInput("You have no vote on that bottleneck to take back.")
         return votes_left_of(db, workshop, participant)
+
+
+def _voting_open(workshop: Row) -> None:
+    """Nobody votes on notes they cannot see: a private board opens for votes at the reveal."""
+    if private_board(workshop):
+        raise InputLocked(VOTING_AFTER_REVEAL)
+
+
+def set_private_brainstorm(db: Database, code: str, key: str, on: bool) -> None:
+    """Keep notes on their authors' phones (step 1 only), or reveal the board to everyone at once.
+
+    Turning it off is the reveal: one change that every phone's meta long-poll sees, so the whole
+    room gets the board together. Leaving step 1 reveals it too (see `go_to_step`).
+    """
+    workshop = _facilitator(db, code, key)
+    _not_ended(workshop)
+    if not isinstance(on, bool):
+        raise InvalidInput("Say whether the brainstorm is private: on or off.")
+    if on and workshop["current_step"] != STEPS[0].key:
+        raise InvalidInput(f"A private brainstorm is for step 1, {STEPS[0].title}: go back to it first.")
+    with storage.change(db, workshop["id"]):
+        storage.update_workshop(db, workshop["id"], private_brainstorm=int(on))
 
 
 def votes_left(db: Database, code: str, token: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,7 +14,7 @@ from ..errors import InvalidInput, NotAllowed, NotFound
 from ..state import load
 from ..steps import ID_MAX, NOTE_MAX, OWNER_MAX
 from ..text import clean_int, clean_number, clean_text
-from .auth import _facilitator, _follower, _now, _owner_link, hash_secret
+from .auth import Row, _facilitator, _follower, _now, _owner_link, _workshop, hash_secret
 from .plan import _initiative
 
 
@@ -166,3 +167,51 @@ def owner_page(db: Database, code: str, token: str | None) -> OwnerPage:
         owner=name,
         tracks=tuple(t for t in snapshot.tracks if t.owner == name),
     )
+
+
+# --- reminders from the portfolio ----------------------------------------------------------
+
+REMINDERS_MAX = 500  # owners in one batch of reminders: far more than a portfolio's week
+
+
+def _reminder_pairs(pairs: object) -> list[tuple[str, str]]:
+    """(join code, owner) pairs as given, each once; anything else is refused."""
+    if not isinstance(pairs, (list, tuple)) or not pairs:
+        raise InvalidInput("Choose at least one owner to remind.")
+    if len(pairs) > REMINDERS_MAX:
+        raise InvalidInput(f"Remind at most {REMINDERS_MAX} owners at once.")
+    out: list[tuple[str, str]] = []
+    for pair in pairs:
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+            raise InvalidInput("Each reminder names a workshop code and an owner.")
+        if (pair[0], pair[1]) not in out:
+            out.append((pair[0], pair[1]))
+    return out
+
+
+def issue_owner_links_for_reminders(
+    db: Database, portfolio_key: str | None, pairs: Sequence[tuple[str, str]], now: float | None = None
+) -> dict[tuple[str, str], str]:
+    """New owner links for the owners the portfolio reminds, keyed (join code, owner).
+
+    Links are stored hashed and cannot be shown again, so a reminder needs a new one: each
+    owner's earlier link stops working. The portfolio key authorises it, as it opens every
+    workshop; every pair is checked before anything is written, then one change per workshop.
+    """
+    followup.check_portfolio_key(db, portfolio_key)
+    wanted: dict[int, tuple[Row, list[str]]] = {}
+    for code, owner in _reminder_pairs(pairs):
+        workshop = _workshop(db, code)
+        name = _owner_name(db, workshop, owner)
+        names = wanted.setdefault(int(workshop["id"]), (workshop, []))[1]
+        if name not in names:
+            names.append(name)
+    tokens: dict[tuple[str, str], str] = {}
+    moment = _now(now)
+    for workshop_id, (workshop, names) in wanted.items():
+        with storage.change(db, workshop_id):
+            for name in names:
+                token = secrets.token_urlsafe(18)
+                storage.set_owner_link(db, workshop_id, name, hash_secret(token), moment)
+                tokens[(str(workshop["code"]), name)] = token
+    return tokens

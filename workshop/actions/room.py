@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -20,6 +21,14 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 CODE_LENGTH = 6
+# In an anonymous workshop people are numbered by join order, and that label is all that is stored.
+NUMBERED = re.compile(r"Participant [1-9][0-9]{0,8}")
+ANONYMOUS_RENAME = "This workshop is anonymous: participants are numbered, not named."
+
+
+def _numbered(number: int) -> str:
+    """The name an anonymous workshop gives its `number`-th participant."""
+    return f"Participant {number}"
 
 
 @dataclass(frozen=True)
@@ -69,11 +78,15 @@ def create_workshop(
     vote_budget: int = 5,
     now: float | None = None,
     review_minutes: int = 0,
+    private_brainstorm: bool = False,
+    anonymous: bool = False,
 ) -> Created:
     """Anyone may create a workshop; they receive its code and the facilitator key.
 
     With `review_minutes`, step 1 opens with a review of the organisation's earlier commitments,
-    counted in step 1's own timer (and so in the agenda).
+    counted in step 1's own timer (and so in the agenda). `private_brainstorm` keeps notes on
+    their authors' phones until the facilitator reveals the board; `anonymous` numbers the
+    participants instead of asking their names.
     """
     title = clean_text(title, "Title", max_len=SHORT_MAX)
     organisation = clean_text(organisation, "Organisation", max_len=SHORT_MAX)
@@ -101,6 +114,8 @@ def create_workshop(
             "vote_budget": budget,
             "review_minutes": review,
             "reviewing": int(review > 0),
+            "private_brainstorm": int(bool(private_brainstorm)),
+            "anonymous": int(bool(anonymous)),
         },
         timers,
     )
@@ -138,14 +153,21 @@ def facilitator_token(db: Database, code: str, key: str) -> str:
 
 
 def join(db: Database, code: str, name: str | None = None, now: float | None = None) -> Joined:
-    """Join with a display name, or anonymously when the name is left blank."""
+    """Join with a display name, or anonymously when the name is left blank.
+
+    An anonymous workshop ignores any name sent (an old form, a cached field) and numbers the
+    person by join order, so a typed name is never stored and cannot reach any screen or export.
+    """
     workshop = _workshop(db, code)
     if workshop["ended_at"] is not None:
         raise InputLocked("This workshop has ended; ask the facilitator for the summary link.")
-    clean = clean_text(name, "Display name", max_len=NAME_MAX, required=False)
+    anonymous = bool(workshop["anonymous"])
+    clean = "" if anonymous else clean_text(name, "Display name", max_len=NAME_MAX, required=False)
     token = secrets.token_urlsafe(18)
     with storage.change(db, workshop["id"]):
-        if not clean:
+        if anonymous:
+            clean = _numbered(storage.joined_count(db, workshop["id"]) + 1)
+        elif not clean:
             count = len(storage.participants(db, workshop["id"]))
             clean = f"Anonymous {count}"
         participant_id = storage.insert_participant(db, workshop["id"], hash_secret(token), clean, _now(now))
@@ -153,8 +175,11 @@ def join(db: Database, code: str, name: str | None = None, now: float | None = N
 
 
 def rename(db: Database, code: str, token: str, name: str) -> str:
+    """A participant changes their display name; an anonymous workshop has none to change."""
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
+    if workshop["anonymous"]:
+        raise InvalidInput(ANONYMOUS_RENAME)
     clean = clean_text(name, "Display name", max_len=NAME_MAX)
     with storage.change(db, workshop["id"]):
         storage.rename_participant(db, participant["id"], clean)
@@ -221,7 +246,8 @@ def go_to_step(
         if autostart:
             target = timer.start(target, moment)
         storage.save_timer(db, workshop["id"], target)
-        storage.update_workshop(db, workshop["id"], current_step=step_key)
+        # Leaving step 1 reveals a private board: the next steps work on every note.
+        storage.update_workshop(db, workshop["id"], current_step=step_key, private_brainstorm=0)
 
 
 def next_step(db: Database, code: str, key: str, now: float | None = None) -> None:
@@ -269,3 +295,11 @@ def reopen_workshop(db: Database, code: str, key: str) -> None:
     workshop = _facilitator(db, code, key)
     with storage.change(db, workshop["id"]):
         storage.update_workshop(db, workshop["id"], ended_at=None, locked=0)
+
+
+def is_anonymous(db: Database, code: str) -> bool:
+    """True if this code opens an anonymous workshop (the join form then asks no name)."""
+    try:
+        return bool(_workshop(db, code)["anonymous"])
+    except NotFound:
+        return False

@@ -1,0 +1,219 @@
+"""An owner's own page (`/owner?ws=CODE&o=TOKEN`): their initiatives, progress and check-ins.
+
+Owners open it from a personal link, mostly on a phone, for months after the workshop. It
+shows that owner's initiatives and nothing else of the workshop, and records check-ins with
+the link itself (the domain scopes it to their initiatives); a reissued or revoked link opens
+nothing. Like the participant's screen it has no sidebar: it leads nowhere else. User text is
+escaped wherever an element renders Markdown (titles, labels, table cells).
+"""
+
+from datetime import date, timedelta
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from sqlite_utils import Database
+
+from views import ui
+from workshop import actions, calendar, charts, numbers
+from workshop.errors import WorkshopError
+from workshop.followup import STATUS_COLOURS, STATUSES, Track
+from workshop.steps import NOTE_MAX
+
+# A readable width on a laptop; the history's dates and statuses never wrap (fixed CSS only).
+PHONE_CSS = (
+    ".block-container{max-width:48rem}[data-testid='stTable'] :is(td:first-child,td:nth-child(3)) p{white-space:nowrap}"
+)
+NO_LINK = "This page opens with an owner's personal link: ask the facilitator for yours."
+NEXT_DEFAULT_DAYS = 14  # the next check-in the form proposes
+DONE = "_owner_checkin_done"  # the initiative whose check-in was just recorded (shown once)
+
+
+def open_link() -> tuple[Database, actions.OwnerPage, str]:
+    """The owner behind this link; anything else stops the page with one line."""
+    code, token = st.query_params.get("ws", ""), st.query_params.get("o", "")
+    if not code or not token:
+        st.error(NO_LINK)
+        st.stop()
+    db = ui.connect()
+    try:
+        return db, actions.owner_page(db, code, token), token
+    except WorkshopError as exc:
+        st.error(ui.safe(str(exc)))
+        st.stop()
+        raise  # st.stop() ends the run; this only tells type checkers so
+
+
+def heading(page: actions.OwnerPage, token: str) -> None:
+    """Whose page this is, and their check-in dates for their own calendar."""
+    st.title("Your check-ins")
+    st.caption(ui.safe(f"{page.owner} · {page.workshop_title} ({page.code}) · {page.organisation}"))
+    st.caption(
+        "This link is yours: it records check-ins in your name, so keep it to yourself. Bookmark it, "
+        "or add your check-in dates to your calendar: each event links back here."
+    )
+    base = ui.site_url()  # read here: the file is built later, on Streamlit's download thread
+    st.download_button(
+        "Add to my calendar",
+        lambda: calendar.to_ics(page.tracks, page_url=base, token=token, name=f"My check-ins: {page.workshop_title}"),
+        file_name=f"check-ins-{page.code}.ics",
+        mime="text/calendar",
+        icon=":material/calendar_add_on:",
+        on_click="ignore",
+        width="stretch",
+    )
+
+
+def due_words(item: Track, today: date) -> str:
+    """When the next check-in is, relative to today."""
+    due = item.next_checkin
+    if due is None:
+        return "none planned"
+    days = (due - today).days
+    if days < 0:
+        return f"{due.isoformat()}, overdue by {numbers.plural(-days, 'day')}"
+    return f"{due.isoformat()}, " + ("today" if days == 0 else f"in {numbers.plural(days, 'day')}")
+
+
+def facts(item: Track, today: date) -> None:
+    """Metric, baseline → target, latest value, status and the next check-in, as short lines."""
+    unit = item.unit
+    latest = (
+        f"{numbers.measure(item.value, unit)} on {item.latest['checked_on']}"
+        if item.latest
+        else f"{numbers.measure(item.value, unit)} (the baseline: nothing recorded yet)"
+    )
+    lines = [
+        ("Metric", f"{item.metric} ({unit})" if unit else item.metric),
+        ("Baseline → target", f"{numbers.measure(item.baseline, unit)} → {numbers.measure(item.target, unit)}"),
+        ("Latest", latest),
+        ("Status", item.status_title),
+        ("Next check-in", due_words(item, today)),
+    ]
+    st.markdown("  \n".join(f"**{label}:** {ui.safe(text)}" for label, text in lines))
+    st.progress(
+        min(max(item.progress, 0.0), 1.0), text=f"Progress: {numbers.share(item.progress)} of the way to target"
+    )
+    if item.overdue(today):
+        st.warning("This check-in is overdue: record where the metric stands now.", icon=":material/schedule:")
+
+
+def small_chart(item: Track) -> None:
+    """The metric's way from baseline (0 %) to target (100 %), sized for a phone."""
+    frame = charts.progress_frame([item])
+    if len(frame) < 2:
+        st.caption("The chart starts with your first check-in.")
+        return
+    low, high = min(0.0, float(frame["progress"].min())), max(100.0, float(frame["progress"].max()))
+    x = alt.X(
+        "date:T", title=None, scale=alt.Scale(padding=10), axis=alt.Axis(format="%d %b", labelAngle=0, tickCount=3)
+    )
+    y = alt.Y("progress:Q", title="Progress (%)", scale=alt.Scale(domain=[low, high], nice=True))
+    statuses = [charts.BASELINE, *STATUSES.values()]
+    colour = alt.Color(
+        "status:N",
+        title=None,
+        scale=alt.Scale(domain=statuses, range=["#9e9e9e", *(STATUS_COLOURS[k] for k in STATUSES)]),
+        legend=alt.Legend(orient="bottom", columns=2),
+    )
+    tips = [alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"), alt.Tooltip("value_text:N", title="Value"),
+            alt.Tooltip("progress_text:N", title="Progress"), alt.Tooltip("status:N", title="Status")]  # fmt: skip
+    target = pd.DataFrame({"progress": [100.0]})
+    chart = alt.layer(
+        alt.Chart(target).mark_rule(strokeDash=[4, 3], color="#333333").encode(y="progress:Q"),
+        alt.Chart(frame).mark_line(color="#5b6b80", strokeWidth=2).encode(x=x, y=y, order="date:T"),
+        alt.Chart(frame).mark_circle(size=90, opacity=1).encode(x=x, y=y, color=colour, tooltip=tips),
+    ).properties(height=200)
+    st.caption("Progress over time: 0 % is the baseline, 100 % the target (dashed line).")
+    st.altair_chart(chart, theme=None, width="stretch")
+
+
+def history(item: Track) -> None:
+    """Every check-in, newest first; cells escaped because `st.table` renders Markdown."""
+    if not item.checkins:
+        st.caption("No check-ins recorded yet.")
+        return
+    value = ui.safe(f"Value ({item.unit})") if item.unit else "Value"  # the unit once, in the heading
+    rows: list[dict[str, Any]] = [
+        {
+            "Date": c["checked_on"],
+            value: numbers.measure(c["value"]),
+            "Status": STATUSES[c["status"]],
+            "Note": ui.safe(c["note"] or ""),
+        }
+        for c in reversed(item.checkins)
+    ]
+    st.write("**Check-in history**")
+    st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
+
+
+def checkin_fields(item: Track, today: date, suffix: str) -> tuple[str, str, str, date, date]:
+    """The check-in form's fields: value, status (the latest one preselected), note and dates."""
+    unit = f" ({item.unit})" if item.unit else ""
+    value = st.text_input(ui.safe(f"Measured value{unit}"), key=f"value-{suffix}")
+    status = st.radio(
+        "Status",
+        list(STATUSES),
+        index=list(STATUSES).index(item.status) if item.status else 0,
+        format_func=STATUSES.get,
+        horizontal=True,
+        key=f"status-{suffix}",
+    )
+    note = st.text_input("Note (optional)", max_chars=NOTE_MAX, key=f"note-{suffix}")
+    cols = st.columns(2)
+    measured = cols[0].date_input(
+        "Measured on", value=today, min_value=min(item.assigned_on, today), max_value=today, key=f"on-{suffix}"
+    )
+    upcoming = cols[1].date_input(
+        "Next check-in",
+        value=today + timedelta(days=NEXT_DEFAULT_DAYS),
+        min_value=today + timedelta(days=1),
+        key=f"next-{suffix}",
+    )
+    return value, str(status), note, measured, upcoming
+
+
+def checkin_form(db: Database, code: str, token: str, item: Track, today: date) -> None:
+    """Record where the metric stands, through this owner's link (the domain checks the scope).
+
+    A refusal is shown beside the form and keeps what was typed; after a check-in the form
+    starts empty (new widget keys) and says so once.
+    """
+    ident = item.initiative_id
+    if st.session_state.get(DONE) == ident:
+        del st.session_state[DONE]
+        st.success("Check-in recorded. Thank you!")
+    sent = st.session_state.get(f"_owner_sent_{ident}", 0)
+    with st.form(f"checkin-{ident}-{sent}"):
+        st.write("**Record a check-in**")
+        value, status, note, measured, upcoming = checkin_fields(item, today, f"{ident}-{sent}")
+        if st.form_submit_button("Record check-in", type="primary", width="stretch"):
+            done = ui.act(
+                actions.record_checkin, db, code, token, ident, value, status, note,
+                checked_on=measured, next_checkin=upcoming, here=True,
+            )  # fmt: skip
+            if done is not None:
+                st.session_state[DONE] = ident
+                st.session_state[f"_owner_sent_{ident}"] = sent + 1
+                st.rerun()
+
+
+def page() -> None:
+    ui.phone_page(PHONE_CSS)
+    db, owned, token = open_link()
+    today = date.today()
+    heading(owned, token)
+    if not owned.tracks:
+        st.info("You own no initiative in this workshop any more: ask the facilitator.")
+        return
+    for item in owned.tracks:
+        with st.container(border=True):
+            st.subheader(ui.safe(item.title))
+            facts(item, today)
+            small_chart(item)
+            history(item)
+            checkin_form(db, owned.code, token, item, today)
+
+
+page()

@@ -1,0 +1,93 @@
+"""The readiness check's results on the console, the projector and the Ship It summary.
+
+Each screen lays out `workshop.summary.readiness_block`, the model the Markdown and the PDF
+also write, so every screen names the same weakest areas with the same figures; the chart is
+`charts.readiness_areas`. The texts are the app's own, with figures from the room's answers;
+they still go through `safe` (Markdown escaping). No page plumbing is imported here:
+`projector_steps.py` uses this module, and `ui.py` imports that one.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workshop import charts, numbers
+from workshop.readiness import MINUTES, QUESTIONS, TITLE
+from workshop.state import Snapshot
+from workshop.summary import Readiness, SignalRow, readiness_block
+from workshop.text import md_escape as safe
+
+PROJECTOR_CHART_WIDTH = 960  # px: the chart column at 1920 wide
+PROJECTOR_CHART_HEIGHT = 470  # px, title, legend and axis included: what is left under the header
+CONSOLE_CHART_WIDTH, CONSOLE_CHART_HEIGHT = 900, 360
+DIVIDED = " (divided)"
+
+
+def signals_table(r: Readiness) -> pd.DataFrame:
+    """The four signals as the room rated them (a dataframe shows the text literally)."""
+    return pd.DataFrame(
+        [
+            {
+                "Signal": x.title,
+                "Evidence (median)": x.level,
+                "Spread": x.spread + (DIVIDED if x.divided else ""),
+                "Answers": x.answers,
+                "Figure": x.figure,
+            }
+            for x in r.signals
+        ]
+    )
+
+
+def findings(r: Readiness, flags: bool = True) -> None:
+    """What the check suggests, the pitfall flag and the weakest areas, in the order they matter."""
+    for flag in r.pitfalls if flags else ():
+        st.error(safe(flag), icon=":material/warning:")
+    if r.note:
+        st.write(safe(r.note))
+    order = safe(", ".join(r.dimension_order))
+    st.write(f"**Weakest areas:** {safe(r.weakest_text)}. Step 1's prompts go in this order: {order}.")
+
+
+def results(snapshot: Snapshot, flags: bool = True) -> None:
+    """The results on the console and the summary page: findings, the area chart, the signals.
+    The console passes `flags=False`: its pitfall warnings already head the page."""
+    r = readiness_block(snapshot)
+    if r is None:
+        st.caption("Nobody has answered the check yet.")
+        return
+    st.caption(f"{r.respondents} of {numbers.plural(r.people, 'participant')} answered.")
+    findings(r, flags)
+    figure = charts.readiness_areas(snapshot.readiness, width=CONSOLE_CHART_WIDTH, height=CONSOLE_CHART_HEIGHT)
+    st.altair_chart(figure, theme=None, width="stretch")
+    st.dataframe(signals_table(r), hide_index=True, width="stretch")
+
+
+def projector(snapshot: Snapshot) -> None:
+    """The projector before step 1's clock starts: the area chart beside what it suggests."""
+    r = readiness_block(snapshot)
+    people = sum(1 for p in snapshot.participants if not p["is_facilitator"])
+    invite = " · answer on your phone" if snapshot.readiness_open else ""
+    st.markdown(f"### {TITLE} · {snapshot.readiness.respondents} of {people} answered{invite}")
+    if r is None:
+        st.markdown(f"Join with the code and answer {len(QUESTIONS)} short questions: about {MINUTES} minutes.")
+        return
+    chart, side = st.columns([10, 9])
+    with chart:
+        st.altair_chart(
+            charts.readiness_areas(snapshot.readiness, width=PROJECTOR_CHART_WIDTH, height=PROJECTOR_CHART_HEIGHT),
+            theme=None,
+            width=PROJECTOR_CHART_WIDTH,
+        )
+    with side.container(key="pj-readiness"):
+        st.markdown("\n".join(f"- {signal_line(x)}" for x in r.signals if x.answers))
+        st.markdown(f"**Weakest:** {safe(r.weakest_text)}")
+        for flag in r.pitfalls:
+            st.error(safe(flag))  # no icon: its glyph would be the only text under 24 px
+
+
+def signal_line(x: SignalRow) -> str:
+    """'**Clear demand:** Strong, measured, 7.5 % (median of 4 figures)' for the projector."""
+    figure = f", {x.figure}" if x.figure != numbers.MISSING else ""
+    return f"**{safe(x.title)}:** " + safe(x.level + (DIVIDED if x.divided else "") + figure)

@@ -1,0 +1,46 @@
+"""The optional pre-work check "Are we ready to scale?": the facilitator opens and closes it,
+participants answer it on their phones.
+
+Answers are possible whatever step the room is on, so people can answer days before the
+workshop starts or in its first minutes; only a closed check, a locked room or an ended
+workshop refuses them. A participant's submission is their whole set of answers and replaces
+what they sent before, so changing one's mind is sending the form again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import storage
+from ..errors import InputLocked, InvalidInput
+from ..readiness import validate_answers
+from .auth import _facilitator, _not_ended, _now, _open, _participant, _workshop
+
+CLOSED = "The readiness check is closed: the facilitator opens it when the room should answer."
+
+
+def open_readiness(db: Database, code: str, key: str, on: Any) -> None:
+    """Open the check for answers (on) or close it, which freezes the results (off)."""
+    workshop = _facilitator(db, code, key)
+    _not_ended(workshop)
+    if not isinstance(on, bool):
+        raise InvalidInput("Say whether the readiness check is open (true) or closed (false).")
+    with storage.change(db, workshop["id"]):
+        storage.update_workshop(db, workshop["id"], readiness_open=int(on))
+
+
+def answer_readiness(db: Database, code: str, token: str, answers: Any, now: float | None = None) -> int:
+    """Store one participant's answers to the check; returns how many they have given."""
+    workshop = _workshop(db, code)
+    participant = _participant(db, workshop, token)
+    _open(workshop)
+    if not workshop["readiness_open"]:
+        raise InputLocked(CLOSED)
+    given = validate_answers(answers, participant_id=int(participant["id"]))
+    moment = _now(now)
+    rows = [{"question": a.key, "rating": a.rating, "number": a.number, "updated_at": moment} for a in given]
+    with storage.change(db, workshop["id"]):
+        storage.replace_readiness_answers(db, workshop["id"], participant["id"], rows)
+    return len(rows)
