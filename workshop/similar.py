@@ -59,6 +59,8 @@ DIFFERS = 0.25
 THRESHOLD = 1.0
 # A pair is grouped only if each note is among the other's closest notes (bounds groups at NEIGHBOURS + 1).
 NEIGHBOURS = 8
+# The most notes one suggested group can hold, and so the most one group action takes.
+GROUP_MAX = NEIGHBOURS + 1
 # Longer than this a note is not clearer for being longer; the keep-note tie-break stops counting there.
 CLEAR_LENGTH = 200
 
@@ -329,15 +331,25 @@ def groups(notes: Sequence[Note], dismissed: Collection[frozenset[int]] = ()) ->
     if len(unique) < 2:
         return []
     position = {n.id: k for k, n in enumerate(unique)}
-    blocked = np.zeros((len(unique), len(unique)), dtype=bool)
+    blocked = set()
     for pair in dismissed:
-        ends = [position[i] for i in pair if i in position]
+        ends = sorted(position[i] for i in pair if i in position)
         if len(ends) == 2:
-            blocked[ends[0], ends[1]] = blocked[ends[1], ends[0]] = True
+            blocked.add((ends[0], ends[1]))
     found = []
-    # Neighbours are ranked on the unclipped strength, so a clear duplicate outranks one just at the bars.
-    for members in cluster(_strength([n.text for n in unique]), 1.0, blocked):
+    for members in _clusters(tuple(n.text for n in unique), frozenset(blocked)):
         chosen = _keep([unique[k] for k in members])
         others = sorted(unique[k].id for k in members if unique[k].id != chosen.id)
         found.append(Group(keep=chosen.id, members=(chosen.id, *others)))
     return sorted(found, key=lambda g: (-len(g.members), g.keep))
+
+
+@functools.lru_cache(maxsize=16)
+def _clusters(texts: tuple[str, ...], blocked_pairs: frozenset[tuple[int, int]]) -> tuple[tuple[int, ...], ...]:
+    """The groups as positions in `texts`, cached: the console asks again after every vote, and
+    votes change which note to keep, never the groups."""
+    blocked = np.zeros((len(texts), len(texts)), dtype=bool)
+    for i, j in blocked_pairs:
+        blocked[i, j] = blocked[j, i] = True
+    # Neighbours are ranked on the unclipped strength, so a clear duplicate outranks one just at the bars.
+    return tuple(tuple(c) for c in cluster(_strength(texts), THRESHOLD, blocked))
