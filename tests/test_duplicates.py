@@ -185,3 +185,15 @@ def test_the_command_line_prints_the_groups_as_json_keep_first(tmp_path):
     assert text.stdout.splitlines() == [f"#{ids[2]} deploys are slow! (keep) | #{ids[0]} Deploys are slow"]
     missing = cli("--db", path, "similar", "ZZZZZZ", "--json")
     assert missing.returncode == 2 and missing.stdout == "" and "ZZZZZZ" in missing.stderr
+
+
+def test_dismissed_pairs_survive_an_export_and_import(db, room, tmp_path):
+    workshop, _, ids = room
+    actions.dismiss_suggestion(db, workshop.code, workshop.facilitator_key, ids[:2], now=NOW)
+    document = json.loads(export.export_json(db, workshop.code, now=NOW))
+    assert document["dismissed_pairs"] == [{"notes": [1, 2], "dismissed_at": "2025-06-15T15:06:40.000000+00:00"}]
+    target = storage.connect(tmp_path / "restored.db")
+    code, key = export.import_document(target, json.dumps(document))
+    assert json.loads(export.export_json(target, code, now=NOW)) == document
+    assert actions.suggested_groups(target, code, key) == []
+    target.close()

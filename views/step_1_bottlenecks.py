@@ -1,6 +1,5 @@
 """Step 1 — Bottleneck mapping: add, tag, dot-vote; the facilitator merges, edits and hides."""
 
-from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -168,7 +167,7 @@ if ctx.facilitator:
 prompts(ctx)
 
 
-def suggestion(ctx: ui.Context, group: Group, label: Callable[[int], str]) -> None:
+def suggestion(ctx: ui.Context, group: Group) -> None:
     """One suggested group: its notes, the note to keep, and the three answers."""
     snapshot, members = ctx.snapshot, list(group.members)
     name = "-".join(map(str, members))
@@ -183,7 +182,13 @@ def suggestion(ctx: ui.Context, group: Group, label: Callable[[int], str]) -> No
             ):
                 ui.act(actions.split_from_suggestion, ctx.db, ctx.code, ctx.key, note_id, members, success="Split out.")
                 st.rerun()
-        keep = st.selectbox("Keep this one", members, format_func=label, key=f"keep-{name}")
+        # No vote counts here (the rows above show them): option labels need not change with every vote.
+        keep = st.selectbox(
+            "Keep this one",
+            members,
+            format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
+            key=f"keep-{name}",
+        )
         merge, dismiss = st.columns(2)
         if merge.button(f"Merge all {len(members)} into #{keep}", type="primary", key=f"merge-{name}"):
             ui.act(
@@ -201,7 +206,7 @@ def suggestion(ctx: ui.Context, group: Group, label: Callable[[int], str]) -> No
             st.rerun()
 
 
-def suggestions(ctx: ui.Context, label: Callable[[int], str]) -> None:
+def suggestions(ctx: ui.Context) -> None:
     """Step 1's suggested duplicates, largest groups first, a screenful at a time."""
     groups = ui.act(actions.suggested_groups, ctx.db, ctx.code, ctx.key, here=True) or []
     if not groups:
@@ -212,7 +217,7 @@ def suggestions(ctx: ui.Context, label: Callable[[int], str]) -> None:
         "note and carries every vote to it; *Not the same* and *Split out* are remembered."
     )
     for group in groups[:SUGGESTIONS_SHOWN]:
-        suggestion(ctx, group, label)
+        suggestion(ctx, group)
     if len(groups) > SUGGESTIONS_SHOWN:
         st.caption(f"{len(groups) - SUGGESTIONS_SHOWN} more groups appear as these are handled.")
 
@@ -229,7 +234,7 @@ if ctx.facilitator:
     ids = [b["id"] for b in live]
     suggested, merge, edit, hide = st.tabs(["Suggested duplicates", "Merge two notes", "Edit", "Hide / restore"])
     with suggested:
-        suggestions(ctx, label)
+        suggestions(ctx)
     with merge:
         with st.form("merge"):
             source = st.selectbox("Duplicate to fold in", ids, format_func=label, index=None)

@@ -3,38 +3,36 @@
 A room of 300 writes 600–900 short notes, many of them the same point in other words. This engine
 scores every pair and proposes groups for the facilitator to merge; it never merges anything itself.
 
-A pair is the same when two measures agree (both on wordllama's bundled l2_supercat 256-d table):
-- whole(): the cosine of the whole notes as wordllama embeds them: are they about the same thing?
-  This is what keeps a board's distinct notes apart.
-- differs(), "compare what differs": content words (case, punctuation, stop words and simple
-  suffixes removed) that both notes share are set aside and only the rest is compared, as the
-  cosine of summed mean-centred word vectors (same content words: 1; one note's words inside the
-  other's: their Jaccard overlap). This is what separates "Deploys are slow" from "Deploys break
-  production too often", which share a word and whole-note measures call alike.
+A pair is the same when two measures agree, both on content words (case, punctuation, stop words
+and simple suffixes removed) and wordllama's bundled l2_supercat 256-d word vectors (mean-centred):
+- overlap(), "shared words + residual": the Dice share of content words both notes use, plus the
+  rest of the way by the cosine of what is left of each note ("Deploys slow everyone down" /
+  "Our deploys are too slow": shared words count fully). This is what finds rewordings.
+- differs(), "compare what differs": only what is left after the shared words, as a cosine (same
+  content words: 1; one note's words inside the other's: their Jaccard overlap). This is what
+  separates "Deploys are slow" from "Deploys break production too often", which share a word.
 
-Measured by bench/similar_methods.py; every threshold chosen on the tuning part only. P/R: pairs
-file (tuning 184 pairs / held-out 64); boards: groups right / suggested, planted pairs found
-(tuning: SaaS + marketplace; held-out: fintech); the sample's ten distinct notes must give 0 groups.
-    measure at its best pairs threshold      tuning P/R    held-out P/R   sample  boards tuning / held-out
-    compare what differs >= 0.136            0.80 / 0.72   0.88 / 0.73    3       4/21, 10/18  / 1/9, 3/8
-    wordllama whole-note cosine >= 0.85      1.00 / 0.07   1.00 / 0.03    0       2/2, 2/18    / 1/1, 1/8
-    rapidfuzz token_set / ratio, TF-IDF chars: like the whole-note cosine (recall 0.03–0.07)
-    measure at its board-safe threshold
-    wordllama whole-note cosine >= 0.34      0.27 / 0.33   0.49 / 0.57    0       10/12, 12/18 / 6/7, 6/8
-    shared words + residual cosine >= 0.38   0.33 / 0.34   0.45 / 0.47    0       12/15, 14/18 / 7/7, 7/8
-    logistic regression (4 measures)         0.48 / 0.25   0.65 / 0.43    0       10/12, 10/18 / 3/4, 3/8
-    this engine: whole >= WHOLE AND differs >= DIFFERS (bars chosen by a grid on the tuning part)
-                                             0.83 / 0.18   1.00 / 0.33    0       6/7, 6/18    / 2/3, 2/8
-All 248 pairs: precision 0.89, recall 0.22. Grouping 900 notes: about 0.35 s (bench/similar.py).
+Measured by bench/similar_methods.py; every threshold chosen on the tuning part only. Two sets:
+pairs file (tuning 184 pairs / held-out 64; positives mostly paraphrases sharing few words,
+negatives mostly near-misses sharing most of theirs) and boards (tuning: SaaS + marketplace;
+held-out: fintech; 20–30 notes with planted duplicates), "P/R" there being pairs inside suggested
+groups against planted pairs. The sample's ten distinct notes must give no group.
+                                                  pairs file P/R           boards P/R
+                                                  tuning     held-out      tuning     held-out
+    this engine: overlap >= 0.40 AND differs >= 0.125
+                                                  0.61/0.27  0.85/0.37     0.87/0.72  1.00/0.62
+    the earlier rule: whole-note cosine >= 0.35 AND differs >= 0.25
+                                                  0.83/0.18  1.00/0.33     0.86/0.33  0.67/0.25
+    overlap alone >= 0.38                         0.33/0.34  0.45/0.47     0.82/0.78  1.00/0.88
+    all-MiniLM-L6-v2 sentence encoder >= 0.48     0.39/0.37  0.50/0.50     boards groups 11/12, 6/6
+The bars: on the tuning part, the highest recall (pairs + boards) with boards precision >= 0.8,
+pairs precision >= 0.6 and no group on the sample. Grouping 900 notes: about 0.3 s (bench/similar.py).
 
-Limits: recall 0.6 at precision 0.8 on the pairs is out of reach for every measure here that also
-keeps a board's distinct notes apart. The pairs' positives are mostly paraphrases sharing no word
-("SLA penalties eat margin" / "service credits for missed uptime"), and static vectors know little
-synonymy (deploy/release 0.12, outage/incident -0.02): a paraphrase scores no higher than two
-unrelated notes of the same board, so any bar low enough to find it groups distinct notes too.
-The engine therefore finds near copies, typos and paraphrases that keep a word or two; groups()
-also keeps only pairs among each other's closest NEIGHBOURS and requires every member to match
-every other member.
+Limits: no measure here, a sentence encoder included, reaches recall 0.6 at precision 0.8 on the
+pairs file: its positives are paraphrases sharing no word ("SLA penalties eat margin" / "service
+credits for missed uptime"), and a bar low enough to find them also joins its near-misses. On
+boards the engine finds most duplicates with few wrong groups; groups() keeps only pairs among each
+other's closest NEIGHBOURS and requires every member to match every other member.
 """
 
 from __future__ import annotations
@@ -53,8 +51,8 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 
 # A pair is the same when both measures clear their bar (chosen on the tuning part; see bench/similar_methods.py).
-WHOLE = 0.35
-DIFFERS = 0.25
+OVERLAP = 0.40
+DIFFERS = 0.125
 # similarity() is the weaker measure's share of its bar, capped at 1: 1 means both bars are cleared.
 THRESHOLD = 1.0
 # A pair is grouped only if each note is among the other's closest notes (bounds groups at NEIGHBOURS + 1).
@@ -210,12 +208,19 @@ def _batch(texts: Sequence[str]) -> _Batch:
     return _Batch(words, stems, forms, stem_of, vectors, sums, vectors @ sums.T, words.sum(axis=0), squares)
 
 
-def _row(i: int, b: _Batch) -> FloatArray:
-    """Scores of note i against notes i.. n-1, from the cosine of what each pair does not share.
+@dataclass(frozen=True)
+class _Residual:
+    """Note i against notes i..n-1: the cosine of what each pair does not share, and how much it does."""
 
-    X is the sum of i's vectors for the stems it shares with j, A the same for j; the residuals are
-    S_i - X and S_j - A, and their dot product and norms expand into small matrix products.
-    """
+    cosine: FloatArray  # raw cosine of the residuals (0 where either residual is empty)
+    common: FloatArray  # stems both notes have
+    size: int  # note i's stems
+    sizes: FloatArray  # the other notes' stems
+
+
+def _residual(i: int, b: _Batch) -> _Residual:
+    """X is the sum of i's vectors for the stems it shares with j, A the same for j; the residuals are
+    S_i - X and S_j - A, and their dot product and norms expand into small matrix products."""
     mine = np.flatnonzero(b.words[:, i])
     my_stems = [b.stem_of[w] for w in mine]
     theirs = [w for stem in my_stems for w in b.forms[stem]]
@@ -227,40 +232,57 @@ def _row(i: int, b: _Batch) -> FloatArray:
     norm_j = b.squares[i:] - 2 * (q * gram_q).sum(axis=0) + (q * ((w @ w.T) @ q)).sum(axis=0)
     both = np.sqrt(np.clip(norm_i, 0.0, None) * np.clip(norm_j, 0.0, None))
     cosine = np.divide(dot, both, out=np.zeros_like(dot), where=both > 1e-9)
-    common = p.sum(axis=0)
-    size, sizes = len(mine), b.sizes[i:]
+    return _Residual(cosine, p.sum(axis=0), len(mine), b.sizes[i:])
+
+
+def _differs_row(r: _Residual) -> FloatArray:
+    """Compare what differs; one note's words inside the other's score their Jaccard overlap."""
+    common, size, sizes = r.common, r.size, r.sizes
     overlap = np.divide(common, size + sizes - common, out=np.zeros_like(common), where=sizes > 0)
-    score = np.clip(cosine, 0.0, 1.0)
+    score = np.clip(r.cosine, 0.0, 1.0)
     score = np.where((common == size) | (common == sizes), overlap, score)
     score = np.where((common == size) & (common == sizes), 1.0, score)
     return np.where((sizes > 0) & (size > 0), score, 0.0)
 
 
-def differs(texts: Sequence[str]) -> FloatArray:
-    """ "Compare what differs" for all notes at once (n x n, symmetric, in [0, 1], diagonal 1 for non-empty notes)."""
+def _overlap_row(r: _Residual) -> FloatArray:
+    """Shared words count fully (their Dice share), the rest by the residuals' cosine."""
+    total = r.size + r.sizes
+    dice = np.divide(2 * r.common, total, out=np.zeros_like(r.common), where=total > 0)
+    score = dice + (1 - dice) * np.clip(r.cosine, 0.0, 1.0)
+    return np.where((r.sizes > 0) & (r.size > 0), score, 0.0)
+
+
+def _both(texts: Sequence[str]) -> tuple[FloatArray, FloatArray]:
+    """overlap() and differs() for all notes at once, from one pass over the pairs."""
     n = len(texts)
-    scores = np.zeros((n, n))
+    overlaps, differences = np.zeros((n, n)), np.zeros((n, n))
     if n:
         batch = _batch(texts)
         for i in range(n):
-            scores[i, i:] = _row(i, batch)
-    return np.triu(scores) + np.triu(scores, k=1).T
+            residual = _residual(i, batch)
+            overlaps[i, i:], differences[i, i:] = _overlap_row(residual), _differs_row(residual)
+    return _symmetric(overlaps), _symmetric(differences)
 
 
-def whole(texts: Sequence[str]) -> FloatArray:
-    """Cosine of the whole notes as wordllama embeds them (every token, mean-pooled): are they about the
-    same thing at all. A note without tokens matches nothing."""
-    if not texts:
-        return np.zeros((0, 0))
-    vectors = np.asarray(_load()[0].embed(list(texts)), dtype=np.float64)
-    norms = np.linalg.norm(vectors, axis=1)
-    units = np.divide(vectors, norms[:, None], out=np.zeros_like(vectors), where=norms[:, None] > 1e-9)
-    return np.clip(units @ units.T, -1.0, 1.0)
+def _symmetric(upper: FloatArray) -> FloatArray:
+    return np.triu(upper) + np.triu(upper, k=1).T
+
+
+def differs(texts: Sequence[str]) -> FloatArray:
+    """ "Compare what differs" for all notes at once (n x n, symmetric, in [0, 1], diagonal 1 for non-empty notes)."""
+    return _both(texts)[1]
+
+
+def overlap(texts: Sequence[str]) -> FloatArray:
+    """ "Shared words + residual" for all notes at once (n x n, symmetric, in [0, 1])."""
+    return _both(texts)[0]
 
 
 def _strength(texts: Sequence[str]) -> FloatArray:
     """How far past its own bar the weaker of the two measures is (1 = exactly at both bars)."""
-    return np.clip(np.minimum(whole(texts) / WHOLE, differs(texts) / DIFFERS), 0.0, None)
+    overlaps, differences = _both(texts)
+    return np.clip(np.minimum(overlaps / OVERLAP, differences / DIFFERS), 0.0, None)
 
 
 def matrix(texts: Sequence[str]) -> FloatArray:
@@ -274,7 +296,7 @@ def similarity(a: str, b: str) -> float:
 
 
 def same(a: str, b: str) -> bool:
-    """Whether two notes say the same thing: whole notes alike AND what differs alike."""
+    """Whether two notes say the same thing: enough in common AND what differs alike."""
     return similarity(a, b) >= THRESHOLD
 
 
@@ -342,6 +364,11 @@ def groups(notes: Sequence[Note], dismissed: Collection[frozenset[int]] = ()) ->
         others = sorted(unique[k].id for k in members if unique[k].id != chosen.id)
         found.append(Group(keep=chosen.id, members=(chosen.id, *others)))
     return sorted(found, key=lambda g: (-len(g.members), g.keep))
+
+
+def clear_cache() -> None:
+    """Forget the cached groups (the benchmark times grouping from cold)."""
+    _clusters.cache_clear()
 
 
 @functools.lru_cache(maxsize=16)
