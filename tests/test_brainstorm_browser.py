@@ -4,10 +4,13 @@ The phones join through the start page and write notes while the board is privat
 shows only its own notes and no vote button, the projector and the console show only the count
 per dimension. The facilitator clicks *Reveal the board* on the console; every phone and the
 projector then show the whole board without a reload (no phone asks Streamlit to run a page,
-counted on the wire as in `test_room_browser.py`), and the votes work. Turned private again from
-the console, each phone reads back its own notes.
+counted on the wire as in `test_room_browser.py`), and the votes work. Two phones wrote the same
+point: the console suggests that group, the facilitator merges it in one click, and every screen
+shows one note with both votes. Turned private again from the console, each phone reads back its
+own notes (the merged one is gone).
 
-Set SCREENSHOTS=/some/dir to keep: phone 0 and the projector before and after the reveal.
+Set SCREENSHOTS=/some/dir to keep: phone 0 and the projector before and after the reveal, the
+console's suggestion, and the board after the merge.
 """
 
 from __future__ import annotations
@@ -30,6 +33,38 @@ LIVE_PHONE = "[data-testid=live-participant]"
 
 def note_of(i: int) -> str:
     return f"Phone {i}: {['trial is too short', 'deploys wait for staging', 'decisions wait for the VP'][i % 3]}"
+
+
+def merge_suggested(db, code, key, facilitator, projector, phones, wires, shots) -> int:
+    """The console suggests phones 0 and 3's notes as one point; one click merges them and every
+    screen shows the note kept with both votes. Returns the phone whose note was merged away."""
+    ids = {b["text"]: b["id"] for b in storage.bottlenecks(db, storage.workshop_by_code(db, code)["id"])}
+    first, second = ids[note_of(0)], ids[note_of(3)]
+    (group,) = [g for g in actions.suggested_groups(db, code, key) if first in g.members]
+    assert set(group.members) == {first, second} and group.keep == first  # votes tie: the earlier note
+    name = "-".join(map(str, group.members))
+    settle(facilitator)
+    suggestion = facilitator.locator(f".st-key-suggestion-{name}")
+    suggestion.wait_for(timeout=15_000)
+    suggestion.scroll_into_view_if_needed()
+    if shots is not None:
+        facilitator.screenshot(path=str(shots / "brainstorm-console-3-suggested.png"))
+    from axe_playwright_python import sync_playwright as sync_axe  # a dev requirement, never skipped
+
+    violations = sync_axe.Axe().run(facilitator, context=f".st-key-suggestion-{name}").response["violations"]
+    assert blocking(violations) == [], "the console's suggestions must stay accessible"
+    marks = [len(w.sent) for w in wires]
+    facilitator.locator(f".st-key-merge-{name} button").click()
+    for screen in (projector, *phones):
+        kept = screen.locator(".sw-card").filter(has_text=note_of(0))
+        kept.locator(".sw-votes").filter(has_text="2 votes").wait_for(timeout=10_000)
+        expect(screen.locator(".sw-card").filter(has_text=note_of(3))).to_have_count(0, timeout=10_000)
+    assert [w.reruns(m) for w, m in zip(wires, marks)] == [0] * PHONES, "the merge reran a phone's page"
+    if shots is not None:
+        projector.screenshot(path=str(shots / "brainstorm-projector-3-merged.png"))
+        settle(facilitator)
+        facilitator.screenshot(path=str(shots / "brainstorm-console-4-merged.png"))
+    return 3
 
 
 def test_a_private_brainstorm_is_revealed_to_every_screen_at_once(tmp_path):
@@ -149,13 +184,18 @@ def test_a_private_brainstorm_is_revealed_to_every_screen_at_once(tmp_path):
                 settle(facilitator)
                 facilitator.screenshot(path=str(shots / "brainstorm-console-2-revealed.png"))
 
+            # --- phones 0 and 3 made the same point: merged from the console's suggestion -------
+            merged = merge_suggested(db, code, key, facilitator, projector, phones, wires, shots)
+
             # --- private again, from the console's toggle: each phone reads back its own notes ----
             settle(facilitator)
             facilitator.get_by_text("Private brainstorm", exact=True).click()
             for i, phone in enumerate(phones):
                 phone.get_by_test_id("live-private").wait_for(timeout=10_000)
-                phone.locator(".sw-card").filter(has_text=note_of(i)).wait_for(timeout=10_000)
-                expect(phone.locator(".sw-card")).to_have_count(1, timeout=10_000)
+                own = 0 if i == merged else 1
+                if own:
+                    phone.locator(".sw-card").filter(has_text=note_of(i)).wait_for(timeout=10_000)
+                expect(phone.locator(".sw-card")).to_have_count(own, timeout=10_000)
             projector.get_by_test_id("live-private").wait_for(timeout=10_000)
             assert projector.locator(".sw-card").count() == 0
         finally:

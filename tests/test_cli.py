@@ -90,7 +90,7 @@ def test_export_json_then_import_into_another_database(sample):
     result = run("--db", str(sample["db"]), "export", sample["code"], "--format", "json", "-o", str(exported))
     assert result.returncode == 0, result.stderr
     document = json.loads(exported.read_text(encoding="utf-8"))
-    assert document["format"] == export.FORMAT == "scaling-workshop/4"
+    assert document["format"] == export.FORMAT == "scaling-workshop/5"
     assert document["workshop"]["code"] == sample["code"]
     assert sample["key"] not in exported.read_text(encoding="utf-8")
 

@@ -73,3 +73,49 @@ def test_step_1_console_opens_the_readiness_check_and_orders_the_prompts_by_it(a
     assert [h.split("**")[1] for h in heads][:3] == ["Organisation", "Platform", "Product"]
     next(b for b in at.button if b.label == "Close the check").click().run()
     assert not load(app_db, made.code).readiness_open and "The check is closed." in texts(at)
+
+
+def _duplicates(db, texts: tuple[str, ...]) -> tuple[actions.Created, list[int]]:
+    made = actions.create_workshop(db, "Big room", "Acme", "scaleup")
+    token = actions.join(db, made.code, "Ann").token
+    ids = [actions.add_bottleneck(db, made.code, token, "platform", text) for text in texts]
+    return made, ids
+
+
+def test_step_1_console_merges_a_suggested_group_in_one_click(app_db):  # noqa: F811
+    from workshop.state import load
+
+    made, ids = _duplicates(app_db, ("Deploys are slow", "deploys are slow!", "Deploys are slow.", "No tracing"))
+    voter = actions.join(app_db, made.code, "Bo").token
+    actions.vote(app_db, made.code, voter, ids[1])
+    at = open_page("step_1_bottlenecks.py", ws=made.code, p=made.facilitator_token)
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Suggested duplicates" in [t.label for t in at.tabs]
+    assert "1 group of notes that probably say the same thing." in texts(at)
+    name = "-".join(map(str, (ids[1], ids[0], ids[2])))
+    assert at.selectbox(key=f"keep-{name}").value == ids[1]
+    at.button(key=f"merge-{name}").click().run()
+    snapshot = load(app_db, made.code)
+    assert [b["id"] for b in snapshot.live_bottlenecks] == [ids[1], ids[3]]
+    assert snapshot.bottleneck(ids[1])["votes"] == 1
+    assert md_escape(f"Merged 3 notes into #{ids[1]}: votes carried over.") in texts(at)
+    assert "No suggested duplicates" in texts(at)
+
+
+def test_step_1_console_remembers_not_the_same(app_db):  # noqa: F811
+    from workshop.state import load
+
+    made, ids = _duplicates(app_db, ("Deploys are slow", "deploys are slow!", "Deploys are *slow*."))
+    at = open_page("step_1_bottlenecks.py", ws=made.code, p=made.facilitator_token)
+    (group,) = actions.suggested_groups(app_db, made.code, made.facilitator_key)
+    assert group.members == (ids[2], ids[0], ids[1])  # no votes yet: the clearest (longest) note is kept
+    name = "-".join(map(str, group.members))
+    assert f"#{ids[2]} · Deploys are \\*slow\\*. · 0 votes" in texts(at)  # user text never as Markdown
+    at.button(key=f"split-{name}-{ids[2]}").click().run()
+    assert "Split out." in texts(at)
+    (pair_group,) = actions.suggested_groups(app_db, made.code, made.facilitator_key)
+    assert set(pair_group.members) == set(ids[:2])
+    pair = "-".join(map(str, pair_group.members))
+    at.button(key=f"dismiss-{pair}").click().run()
+    assert "Dismissed." in texts(at) and "No suggested duplicates" in texts(at)
+    assert len(load(app_db, made.code).live_bottlenecks) == 3

@@ -159,6 +159,9 @@ def _writes(db, code: str, cred: str) -> dict:
         "edit_bottleneck": lambda: actions.edit_bottleneck(db, code, cred, b, "Edited by a leader"),
         "hide_bottleneck": lambda: actions.hide_bottleneck(db, code, cred, b),
         "merge_bottlenecks": lambda: actions.merge_bottlenecks(db, code, cred, b2, b),
+        "merge_group": lambda: actions.merge_group(db, code, cred, b, [b, b2]),
+        "dismiss_suggestion": lambda: actions.dismiss_suggestion(db, code, cred, [b, b2]),
+        "split_from_suggestion": lambda: actions.split_from_suggestion(db, code, cred, b2, [b, b2]),
         "set_vote_budget": lambda: actions.set_vote_budget(db, code, cred, 9),
         "set_private_brainstorm": lambda: actions.set_private_brainstorm(db, code, cred, False),
         "set_locked": lambda: actions.set_locked(db, code, cred, True),
@@ -222,6 +225,10 @@ OPEN_OR_READ = {
     # refusal tests below (test_reminder_links_need_the_portfolio_key…).
     "issue_owner_links_for_reminders",
     "is_anonymous",
+    # Reads: the console's suggestions need the facilitator key (refused in tests/test_duplicates.py);
+    # the command line's holds the database itself.
+    "suggested_groups",
+    "suggestions_for",
 }
 
 
@@ -253,6 +260,9 @@ WRITE_NAMES = (
     "edit_bottleneck",
     "hide_bottleneck",
     "merge_bottlenecks",
+    "merge_group",
+    "dismiss_suggestion",
+    "split_from_suggestion",
     "set_vote_budget",
     "set_private_brainstorm",
     "set_locked",

@@ -133,6 +133,15 @@ def _review(field: str, value: Any) -> Mutation:
     return mutate
 
 
+def _dismissed(notes: Any, when: Any = "2025-06-15T15:00:00.000000+00:00", twice: bool = False) -> Mutation:
+    """A dismissed pair of suggested duplicates (the sample's 11th note is merged into its first)."""
+
+    def mutate(doc: Doc) -> None:
+        doc["dismissed_pairs"] = [{"notes": notes, "dismissed_at": when}] * (2 if twice else 1)
+
+    return mutate
+
+
 def _copy_row(path: str) -> Mutation:
     """Append a copy of a list's first row (a duplicate the database would merge silently)."""
 
@@ -260,6 +269,14 @@ DEFECTS: dict[str, tuple[Mutation, str]] = {
         _set("workshop.anonymous", True),
         "participants[1].name must be a numbered label such as 'Participant 3' in an anonymous workshop",
     ),
+    # step 1's dismissed duplicate suggestions
+    "dismissed pair of one note": (_dismissed([1]), "dismissed_pairs[0].notes must list two note ids"),
+    "dismissed pair as text": (_dismissed("1,2"), "dismissed_pairs[0].notes must list two note ids"),
+    "dismissed pair of the same note": (_dismissed([2, 2]), "names the same bottleneck twice"),
+    "dismissed pair with an unknown note": (_dismissed([1, 99]), "refers to bottleneck 99, which is not in the file"),
+    "dismissed pair listed twice": (_dismissed([1, 2], twice=True), "lists notes 1 and 2 a second time"),
+    "dismissed pair without a time": (_dismissed([1, 2], when=None), "dismissed_pairs[0].dismissed_at must be"),
+    "dismissed pairs as an object": (_set("dismissed_pairs", {"1": 2}), "'dismissed_pairs' must be a list"),
 }
 
 
@@ -318,6 +335,8 @@ def _format(name: str, drop_inputs: bool) -> Mutation:
         if name == "scaling-workshop/1":
             del doc["checkins"]
         if name != export.FORMAT:
+            del doc["dismissed_pairs"]
+        if name not in (export.FORMAT, "scaling-workshop/4"):
             del doc["reviews"], doc["workshop"]["review_minutes"], doc["workshop"]["reviewing"]
             del doc["readiness"], doc["workshop"]["readiness_open"]
             del doc["workshop"]["private_brainstorm"], doc["workshop"]["anonymous"]
@@ -373,6 +392,8 @@ ACCEPTED: dict[str, Mutation] = {
     "format 1": _format("scaling-workshop/1", drop_inputs=True),
     "format 2": _format("scaling-workshop/2", drop_inputs=True),
     "format 3": _format("scaling-workshop/3", drop_inputs=False),
+    "format 4": _format("scaling-workshop/4", drop_inputs=False),
+    "a dismissed pair, one note since merged": _dismissed([11, 1]),
     "a review and a carried initiative": _carried_and_reviewed,
     "votes on hidden notes": _votes_on_hidden_notes,
     "running current step in overtime": _running_current_step,

@@ -30,6 +30,7 @@ TABLES = {
     "owner_links",
     "reviews",
     "readiness_answers",
+    "dismissed_pairs",
     "_sqlite_migrations",
 }
 

@@ -8,10 +8,13 @@ from views import readiness, registry, ui
 from workshop import actions, numbers
 from workshop.commitments import review_until
 from workshop.readiness import MINUTES, SIGNALS, STATEMENTS, TITLE, ordered_prompts, weakest
+from workshop.similar import Group
 from workshop.steps import DIMENSIONS, NOTE_MAX, REVIEWS, dimension_by_key
 from workshop.timer import format_clock as clock_text
 
 STEP = registry.of_page(__file__).step
+# Suggested groups shown at once; the rest follow as these are merged or dismissed.
+SUGGESTIONS_SHOWN = 12
 ctx = ui.context()
 ui.step_frame(ctx, STEP)
 
@@ -163,6 +166,62 @@ if ctx.facilitator:
     readiness_panel(ctx)
 prompts(ctx)
 
+
+def suggestion(ctx: ui.Context, group: Group) -> None:
+    """One suggested group: its notes, the note to keep, and the three answers."""
+    snapshot, members = ctx.snapshot, list(group.members)
+    name = "-".join(map(str, members))
+    with st.container(border=True, key=f"suggestion-{name}"):
+        st.caption(f"{len(members)} notes that probably say the same thing · suggested to keep #{group.keep}")
+        for note_id in members:
+            row = snapshot.bottleneck(note_id)
+            text, split = st.columns([6, 1], vertical_alignment="center")
+            text.markdown(f"#{note_id} · {ui.safe(row['text'])} · {numbers.plural(row['votes'], 'vote')}")
+            if len(members) > 2 and split.button(
+                "Split out", key=f"split-{name}-{note_id}", help=f"#{note_id} says something else"
+            ):
+                ui.act(actions.split_from_suggestion, ctx.db, ctx.code, ctx.key, note_id, members, success="Split out.")
+                st.rerun()
+        # No vote counts here (the rows above show them): option labels need not change with every vote.
+        keep = st.selectbox(
+            "Keep this one",
+            members,
+            format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
+            key=f"keep-{name}",
+        )
+        merge, dismiss = st.columns(2)
+        if merge.button(f"Merge all {len(members)} into #{keep}", type="primary", key=f"merge-{name}"):
+            ui.act(
+                actions.merge_group,
+                ctx.db,
+                ctx.code,
+                ctx.key,
+                keep,
+                members,
+                success=f"Merged {len(members)} notes into #{keep}: votes carried over.",
+            )
+            st.rerun()
+        if dismiss.button("Not the same", key=f"dismiss-{name}", help="Never suggest these together again"):
+            ui.act(actions.dismiss_suggestion, ctx.db, ctx.code, ctx.key, members, success="Dismissed.")
+            st.rerun()
+
+
+def suggestions(ctx: ui.Context) -> None:
+    """Step 1's suggested duplicates, largest groups first, a screenful at a time."""
+    groups = ui.act(actions.suggested_groups, ctx.db, ctx.code, ctx.key, here=True) or []
+    if not groups:
+        st.caption("No suggested duplicates: no two live notes look like the same point.")
+        return
+    st.caption(
+        f"{numbers.plural(len(groups), 'group')} of notes that probably say the same thing. Merging keeps one "
+        "note and carries every vote to it; *Not the same* and *Split out* are remembered."
+    )
+    for group in groups[:SUGGESTIONS_SHOWN]:
+        suggestion(ctx, group)
+    if len(groups) > SUGGESTIONS_SHOWN:
+        st.caption(f"{len(groups) - SUGGESTIONS_SHOWN} more groups appear as these are handled.")
+
+
 if ctx.facilitator:
     snapshot = ctx.snapshot
     st.subheader("Moderate")
@@ -173,7 +232,9 @@ if ctx.facilitator:
         return f"#{row['id']} [{row['dimension']}] {row['text'][:70]} ({numbers.plural(row['votes'], 'vote')})"
 
     ids = [b["id"] for b in live]
-    merge, edit, hide = st.tabs(["Merge duplicates", "Edit", "Hide / restore"])
+    suggested, merge, edit, hide = st.tabs(["Suggested duplicates", "Merge two notes", "Edit", "Hide / restore"])
+    with suggested:
+        suggestions(ctx)
     with merge:
         with st.form("merge"):
             source = st.selectbox("Duplicate to fold in", ids, format_func=label, index=None)

@@ -1,15 +1,19 @@
-"""Command line: `python -m workshop demo|list|export|import|portfolio-key` (all accept --db PATH).
+"""Command line: `python -m workshop demo|list|export|import|similar|portfolio-key` (all accept --db PATH).
 
 `export --format` takes md, json, ics (text: standard output or -o), pdf, xlsx and csv. csv
 writes a zip of every table, or with `--table NAME` one table as CSV text. ics is the owners'
 next check-ins as an iCalendar file; its owner-page links start with `--url BASE` (default
 $WORKSHOP_URL, the server's public address) and are bare paths without one. Binary files
 go to -o, or to standard output when it is redirected (never onto a terminal).
+
+`similar CODE` prints step 1's suggested duplicates, one group a line; with `--json` a list of
+groups, each a list of note ids with the suggested note to keep first.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from datetime import datetime
@@ -17,9 +21,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import calendar, export, followup, importer, storage
+from . import actions, calendar, export, followup, importer, storage
 from .demo import create_demo
 from .errors import ImportRefused, InvalidInput, WorkshopError
+from .state import normalise_code
 
 FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics")
 URL_ENV = "WORKSHOP_URL"
@@ -54,8 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", help="file to write (default: standard output)")
     imp = sub.add_parser("import", help="restore a workshop from a JSON export")
     imp.add_argument("file")
+    sim = sub.add_parser("similar", help="print step 1's suggested duplicates (groups of note ids, keep first)")
+    sim.add_argument("code")
+    sim.add_argument("--json", action="store_true", help="print the groups as JSON")
     sub.add_parser("portfolio-key", help="issue a new portfolio key (the earlier one stops working); prints it once")
-    for name in ("demo", "list", "export", "import", "portfolio-key"):
+    for name in ("demo", "list", "export", "import", "similar", "portfolio-key"):
         sub.choices[name].add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -87,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "import":
             code, key = export.import_document(db, _read_import(args.file))
             print(f"Imported workshop {code}.\nnew facilitator key: {key}")
+        elif args.command == "similar":
+            _similar(db, args.code, args.json)
         elif args.command == "portfolio-key":
             if os.environ.get(followup.PORTFOLIO_KEY_ENV):
                 raise InvalidInput(f"{followup.PORTFOLIO_KEY_ENV} is set, and that key opens the portfolio.")
@@ -100,6 +110,20 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         db.close()
     return 0
+
+
+def _similar(db: Database, code: str, as_json: bool) -> None:
+    """Step 1's suggested duplicates: ids for scripts, or the notes' texts for a person."""
+    groups = actions.suggestions_for(db, code)
+    if as_json:
+        print(json.dumps([list(g.members) for g in groups]))
+        return
+    if not groups:
+        print("No suggested duplicates.")
+    workshop = storage.workshop_by_code(db, normalise_code(code))
+    notes = {r["id"]: r["text"] for r in storage.bottlenecks(db, workshop["id"])} if workshop else {}
+    for group in groups:
+        print(" | ".join(f"#{i} {notes[i]}" + (" (keep)" if i == group.keep else "") for i in group.members))
 
 
 def _read_import(name: str) -> bytes:

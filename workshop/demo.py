@@ -25,6 +25,9 @@ BOTTLENECKS = (
     (ORGANISATION, "Senior hires take five months to ramp"),
 )
 
+# A second wording of the first note: step 1's suggestions find it and the facilitator merges the group.
+DUPLICATE = (PLATFORM, "Every sprint we lose days to production incidents")
+
 PEOPLE = ("Amira", "Ben", "Chloé", "Dev", "Eun-ji", "Farid")
 
 # The readiness check, answered by the six people in the workshop's first minutes. Per signal,
@@ -224,20 +227,21 @@ def _readiness(room: _Room) -> None:
 
 
 def _bottlenecks(room: _Room) -> list[int]:
-    """Step 1: the notes, a duplicate merged into the first, the dots, and noise hidden."""
+    """Step 1: the notes, a duplicate the suggestions find merged into the first, the dots, and noise hidden."""
     db, code, key, start = room.db, room.code, room.key, room.start
     ids = [
         actions.add_bottleneck(db, code, room.token(n), dim, text, client_id=f"demo-{n}", now=start + 120 + n * 20)
         for n, (dim, text) in enumerate(BOTTLENECKS)
     ]
-    duplicate = actions.add_bottleneck(
-        db, code, room.tokens[2], PLATFORM, "Incidents eat our sprint capacity", now=start + 400
-    )
+    duplicate = actions.add_bottleneck(db, code, room.tokens[2], *DUPLICATE, now=start + 400)
     actions.add_bottleneck(db, code, room.tokens[3], PRODUCT, "lunch options in the office", now=start + 410)
     for person, choices in DOTS.items():
         for n, index in enumerate(choices):
             actions.vote(db, code, room.tokens[person], ids[index], now=start + 600 + person * 10 + n)
-    actions.merge_bottlenecks(db, code, key, duplicate, ids[0])
+    suggested = [g for g in actions.suggested_groups(db, code, key) if duplicate in g.members]
+    if not suggested:
+        raise RuntimeError("The sample's duplicate note is not among step 1's suggestions.")
+    actions.merge_group(db, code, key, suggested[0].keep, list(suggested[0].members))
     noise = actions.add_bottleneck(db, code, room.tokens[4], ORGANISATION, "Too many meetings???", now=start + 720)
     actions.hide_bottleneck(db, code, key, noise)
     return ids

@@ -23,10 +23,17 @@ from .state import Initiative, Snapshot, load
 from .summary import HEADINGS, NO_DECISION, Decision, Summary, summary
 from .text import md_escape
 
-FORMAT = "scaling-workshop/4"
+FORMAT = "scaling-workshop/5"
 # /1 predates check-ins; /2 predates the phones' picks, volunteers and the stored questionnaire;
-# /3 predates the review of earlier commitments, carried-over initiatives and the readiness check.
-READABLE_FORMATS = ("scaling-workshop/1", "scaling-workshop/2", "scaling-workshop/3", FORMAT)
+# /3 predates the review of earlier commitments, carried-over initiatives and the readiness check;
+# /4 predates step 1's dismissed duplicate suggestions.
+READABLE_FORMATS = (
+    "scaling-workshop/1",
+    "scaling-workshop/2",
+    "scaling-workshop/3",
+    "scaling-workshop/4",
+    FORMAT,
+)
 
 
 def iso(ts: float | None) -> str | None:
@@ -148,7 +155,7 @@ def _readiness_part(snapshot: Snapshot, ids: _Numbers) -> list[dict[str, Any]]:
 
 
 def _board_part(snapshot: Snapshot, ids: _Numbers) -> dict[str, list[dict[str, Any]]]:
-    """Steps 1 and 2: the notes, the votes and the impacts."""
+    """Steps 1 and 2: the notes, the votes, the impacts, and the suggested duplicates said not to be."""
     pid, bid = ids.participant, ids.bottleneck
     return {
         "bottlenecks": [
@@ -179,6 +186,10 @@ def _board_part(snapshot: Snapshot, ids: _Numbers) -> dict[str, list[dict[str, A
                 "created_at": iso(i["created_at"]),
             }
             for i in snapshot.impacts
+        ],
+        "dismissed_pairs": [
+            {"notes": [bid[d["low_id"]], bid[d["high_id"]]], "dismissed_at": iso(d["dismissed_at"])}
+            for d in snapshot.dismissed_pairs
         ],
     }
 

@@ -91,6 +91,7 @@ class Plan:
     checkins: tuple[Row, ...]
     reviews: tuple[Row, ...] = ()
     readiness: tuple[Row, ...] = ()
+    dismissed: tuple[Row, ...] = ()
 
     @property
     def code(self) -> str:
@@ -293,6 +294,7 @@ def validate(doc: Any) -> Plan:
     checkins = _checkins(_rows(doc, "checkins") if fmt != "scaling-workshop/1" else [], owners)
     reviews = _reviews(_rows(doc, "reviews") if "reviews" in doc else [], owners)
     readiness = _readiness(_rows(doc, "readiness") if "readiness" in doc else [], people)
+    dismissed = _dismissed(_rows(doc, "dismissed_pairs") if "dismissed_pairs" in doc else [], bottlenecks)
     return Plan(
         workshop=workshop,
         timers=timers,
@@ -306,6 +308,7 @@ def validate(doc: Any) -> Plan:
         checkins=checkins,
         reviews=reviews,
         readiness=readiness,
+        dismissed=dismissed,
     )
 
 
@@ -729,6 +732,27 @@ def _reviews(value: list[Row], owners: tuple[Row, ...]) -> tuple[Row, ...]:
     return reviews
 
 
+def _dismissed(rows: list[Row], bottlenecks: tuple[Row, ...]) -> tuple[Row, ...]:
+    """Pairs of notes said not to be the same, as `actions.dismiss_suggestion` stores them: two
+    different notes of the file (merged ones too: a pair may be dismissed before a later merge), once."""
+    notes = {b["ref"] for b in bottlenecks}
+
+    def check(d: Row, where: str) -> Row:
+        pair = d.get("notes")
+        if not isinstance(pair, list) or len(pair) != 2:
+            _fail(f"{where}.notes must list two note ids, not {_show(pair)}.")
+        low, high = sorted(_ref_list(pair, notes, f"{where}.notes", "bottleneck"))
+        return {"low": low, "high": high, "dismissed_at": _timestamp(d.get("dismissed_at"), f"{where}.dismissed_at")}
+
+    pairs = _each(rows, "dismissed_pairs", check)
+    seen: set[tuple[int, int]] = set()
+    for n, d in enumerate(pairs):
+        if (d["low"], d["high"]) in seen:
+            _fail(f"dismissed_pairs[{n}] lists notes {d['low']} and {d['high']} a second time.")
+        seen.add((d["low"], d["high"]))
+    return pairs
+
+
 def _readiness(rows: list[Row], people: set[int]) -> tuple[Row, ...]:
     """The readiness check's answers as `actions.answer_readiness` stores them: a known question,
     a rating on its scale, a figure within its bounds, one answer per participant and question."""
@@ -803,7 +827,7 @@ def _person(people: dict[int, int], ref: int | None) -> int | None:
 
 
 def _write_board(db: Database, workshop_id: int, plan: Plan, people: dict[int, int]) -> dict[int, int]:
-    """Steps 1 and 2: notes, merges, votes and impacts; returns file id → stored id of notes."""
+    """Steps 1 and 2: notes, merges, votes, impacts and dismissed pairs; returns file id → stored id of notes."""
     notes: dict[int, int] = {}
     for b in plan.bottlenecks:
         notes[b["ref"]] = storage.insert_bottleneck(
@@ -835,6 +859,8 @@ def _write_board(db: Database, workshop_id: int, plan: Plan, people: dict[int, i
                 "created_at": i["created_at"],
             },
         )
+    for d in plan.dismissed:
+        storage.dismiss_pairs(db, workshop_id, [(notes[d["low"]], notes[d["high"]])], d["dismissed_at"])
     return notes
 
 

@@ -77,6 +77,7 @@ class Snapshot:
     commitments: list[Commitment] = field(default_factory=list)  # the earlier ones this one reviews
     owner_links: list[Row] = field(default_factory=list)  # owners holding a live link, and since when
     readiness_rows: list[Row] = field(default_factory=list)  # the pre-work check: one per person and question
+    dismissed_pairs: list[Row] = field(default_factory=list)  # note pairs the facilitator said are not the same
 
     @property
     def id(self) -> int:
@@ -262,6 +263,7 @@ def load(db: Database, code: str) -> Snapshot:
         commitments=commitments_of(db, workshop) if workshop["review_minutes"] else [],
         owner_links=storage.owner_links(db, workshop_id),
         readiness_rows=storage.readiness_answers(db, workshop_id),
+        dismissed_pairs=storage.dismissed_pairs(db, workshop_id),
     )
 
 

@@ -305,6 +305,26 @@ def _brainstorm_modes(db: Database) -> None:
     )
 
 
+@migrations(name="0009_similar_notes")
+def _similar_notes(db: Database) -> None:
+    """Similar-note suggestions: a pair of notes the facilitator said are not the same is kept,
+    so that pair is never suggested again."""
+    _run_statements(
+        db,
+        """
+        CREATE TABLE dismissed_pairs (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            low_id INTEGER NOT NULL REFERENCES bottlenecks(id),
+            high_id INTEGER NOT NULL REFERENCES bottlenecks(id),
+            dismissed_at REAL NOT NULL,
+            PRIMARY KEY (low_id, high_id),
+            CHECK (low_id < high_id)
+        );
+        CREATE INDEX dismissed_pairs_workshop ON dismissed_pairs(workshop_id);
+        """,
+    )
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run DDL one statement at a time: `executescript` would commit mid-migration."""
     for statement in script.split(";"):
@@ -642,6 +662,24 @@ def merge_bottleneck(db: Database, source_id: int, target_id: int) -> None:
     db.execute("DELETE FROM initiative_links WHERE bottleneck_id = ?", [source_id])
     db.execute("UPDATE bottlenecks SET merged_into = ? WHERE merged_into = ?", [target_id, source_id])
     db.execute("UPDATE bottlenecks SET merged_into = ? WHERE id = ?", [target_id, source_id])
+
+
+def dismiss_pairs(db: Database, workshop_id: int, pairs: list[tuple[int, int]], at: float) -> None:
+    """Record pairs of notes as "not the same" (each pair once, lower id first)."""
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO dismissed_pairs (workshop_id, low_id, high_id, dismissed_at) VALUES (?, ?, ?, ?)",
+        [(workshop_id, min(a, b), max(a, b), at) for a, b in pairs],
+    )
+
+
+def dismissed_pairs(db: Database, workshop_id: int) -> list[Row]:
+    """Every pair the facilitator said is not the same, oldest first."""
+    return _all(
+        db,
+        "SELECT low_id, high_id, dismissed_at FROM dismissed_pairs WHERE workshop_id = ? "
+        "ORDER BY dismissed_at, low_id, high_id",
+        [workshop_id],
+    )
 
 
 _COUNTED_VOTES = (

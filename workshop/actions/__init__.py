@@ -5,8 +5,9 @@ actions check the facilitator key here, not in the UI; participant actions check
 participant's token; every change is one transaction that bumps the workshop's version.
 The modules split the actions by area: `auth` (who is acting), `room` (creating, joining,
 timers, steps, end), `review` (last time's commitments, opening step 1), `readiness` (the
-pre-work check "Are we ready to scale?"), `board` (steps 1–2), `plan` (steps 3–5),
-`followthrough` (leader and owner links, check-ins). This package's `__all__` is the public surface.
+pre-work check "Are we ready to scale?"), `board` (steps 1–2), `duplicates` (step 1's suggested
+duplicates), `plan` (steps 3–5), `followthrough` (leader and owner links, check-ins). This
+package's `__all__` is the public surface.
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ from .board import (
     votes_left,
     votes_left_of,
     withdraw_impact,
+)
+from .duplicates import (
+    dismiss_suggestion,
+    merge_group,
+    split_from_suggestion,
+    suggested_groups,
+    suggestions_for,
 )
 from .followthrough import (
     OwnerPage,
@@ -118,6 +126,11 @@ __all__ = [
     "edit_bottleneck",
     "hide_bottleneck",
     "merge_bottlenecks",
+    "suggested_groups",
+    "suggestions_for",
+    "merge_group",
+    "dismiss_suggestion",
+    "split_from_suggestion",
     "set_vote_budget",
     "set_private_brainstorm",
     "add_impact",

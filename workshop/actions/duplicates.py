@@ -1,0 +1,100 @@
+"""Step 1's suggested duplicates: the groups the engine proposes, and the facilitator's three answers.
+
+The engine (`workshop.similar`) only proposes. The facilitator merges a whole group in one action
+(votes, impacts and links carry over, as with a single merge), splits one note out of a group, or
+dismisses the group; a split or dismissed pair is stored and never suggested again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import similar, storage
+from ..errors import InvalidInput, NotFound
+from ..steps import ID_MAX
+from ..text import clean_int
+from .auth import Row, _facilitator, _now, _workshop
+
+
+def _suggestions_in(db: Database, workshop: Row) -> list[similar.Group]:
+    """The groups for one workshop's live notes (neither merged away nor hidden), largest first."""
+    notes = [
+        similar.Note(r["id"], r["text"], r["votes"])
+        for r in storage.bottlenecks(db, workshop["id"])
+        if r["merged_into"] is None and not r["hidden"]
+    ]
+    dismissed = [frozenset((r["low_id"], r["high_id"])) for r in storage.dismissed_pairs(db, workshop["id"])]
+    return similar.groups(notes, dismissed)
+
+
+def suggested_groups(db: Database, code: str, key: str | None) -> list[similar.Group]:
+    """What the facilitator's console shows: only the facilitator sees suggestions."""
+    return _suggestions_in(db, _facilitator(db, code, key))
+
+
+def suggestions_for(db: Database, code: str) -> list[similar.Group]:
+    """The same groups for the command line, which holds the database itself and needs no key."""
+    return _suggestions_in(db, _workshop(db, code))
+
+
+def _members(db: Database, workshop: Row, ids: Any) -> list[Row]:
+    """A group's notes: 2 to GROUP_MAX different ids, each a live note of this workshop."""
+    if not isinstance(ids, list | tuple) or not 2 <= len(ids) <= similar.GROUP_MAX:
+        raise InvalidInput(f"A group holds 2 to {similar.GROUP_MAX} notes.")
+    clean = [clean_int(i, "Note", low=1, high=ID_MAX) for i in ids]
+    if len(set(clean)) != len(clean):
+        raise InvalidInput("A group lists each note once.")
+    rows = []
+    for note_id in clean:
+        row = storage.bottleneck(db, workshop["id"], note_id)
+        if row is None:
+            raise NotFound("That note is not part of this workshop.")
+        if row["merged_into"] is not None:
+            raise InvalidInput(f"Note #{note_id} was already merged into another one.")
+        if row["hidden"]:
+            raise InvalidInput(f"Note #{note_id} is hidden: restore it before grouping it.")
+        rows.append(row)
+    return rows
+
+
+def _pairs(one: Iterable[int], other: Iterable[int]) -> list[tuple[int, int]]:
+    others = list(other)
+    return sorted({(min(a, b), max(a, b)) for a in one for b in others if a != b})
+
+
+def merge_group(db: Database, code: str, key: str | None, keep_id: Any, member_ids: Any) -> int:
+    """Fold every other note of a group into the one to keep, in one change; returns the kept id."""
+    workshop = _facilitator(db, code, key)
+    rows = _members(db, workshop, member_ids)
+    keep = clean_int(keep_id, "Note to keep", low=1, high=ID_MAX)
+    if keep not in {r["id"] for r in rows}:
+        raise InvalidInput("The note to keep must be one of the group's notes.")
+    with storage.change(db, workshop["id"]):
+        for row in rows:
+            if row["id"] != keep:
+                storage.merge_bottleneck(db, row["id"], keep)
+    return keep
+
+
+def dismiss_suggestion(db: Database, code: str, key: str | None, member_ids: Any, now: float | None = None) -> None:
+    """ "Not the same": no two notes of this group are suggested together again."""
+    workshop = _facilitator(db, code, key)
+    ids = [r["id"] for r in _members(db, workshop, member_ids)]
+    with storage.change(db, workshop["id"]):
+        storage.dismiss_pairs(db, workshop["id"], _pairs(ids, ids), _now(now))
+
+
+def split_from_suggestion(
+    db: Database, code: str, key: str | None, note_id: Any, member_ids: Any, now: float | None = None
+) -> None:
+    """Take one note out of a group: it is never suggested with the group's other notes again."""
+    workshop = _facilitator(db, code, key)
+    ids = [r["id"] for r in _members(db, workshop, member_ids)]
+    note = clean_int(note_id, "Note", low=1, high=ID_MAX)
+    if note not in ids:
+        raise InvalidInput("The note to split out must be one of the group's notes.")
+    with storage.change(db, workshop["id"]):
+        storage.dismiss_pairs(db, workshop["id"], _pairs([note], ids), _now(now))
