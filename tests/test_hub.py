@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from workshop import hub as hub_module
-from workshop.hub import IDLE_EVICT, PRESENCE_MAX, PRESENCE_WINDOW, Entry, Hub
+from workshop.hub import IDLE_EVICT, PRESENCE_MAX, PRESENCE_WINDOW, REBUILD_GAP, Entry, Hub
 
 ROOM = "ROOM42"
 
@@ -23,6 +23,7 @@ class FakeRoom:
         self.locked = False
         self.delay = 0.0
         self.builds = 0
+        self.started: list[float] = []  # when each build began (monotonic)
         self.running = 0
         self.most_running = 0
         self.lock = threading.Lock()
@@ -33,6 +34,7 @@ class FakeRoom:
                 return None
             version = self.versions[code]  # what the snapshot reads first; later writes need a rebuild
             self.builds += 1
+            self.started.append(time.monotonic())
             self.running += 1
             self.most_running = max(self.most_running, self.running)
         time.sleep(self.delay)
@@ -91,6 +93,27 @@ def test_nudges_during_a_slow_rebuild_are_published_by_one_more_rebuild():
     assert room.builds == 3  # the first build, the one in flight, and one for every nudge since
     assert room.most_running == 1
     assert entry.version == 1_000 and b'"version":1000' in entry.body
+
+
+def test_a_burst_of_nudges_rebuilds_at_most_once_per_gap_and_publishes_the_last_write():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        entry = await hub.current(ROOM)
+        room.delay = 0.005
+        for version in range(2, 62):  # a write every 5 ms for 0.3 s
+            room.versions[ROOM] = version
+            hub.nudge(ROOM)
+            await asyncio.sleep(0.005)
+        assert entry.rebuilding is not None
+        await asyncio.wait_for(entry.rebuilding, 5)
+        return entry
+
+    entry = run(scenario)
+    gaps = [b - a for a, b in zip(room.started[1:], room.started[2:], strict=False)]
+    assert gaps and min(gaps) >= REBUILD_GAP * 0.9  # the burst's builds are spaced, not back to back
+    assert room.builds < 20 and entry.version == 61
 
 
 def test_a_nudge_for_a_code_nobody_follows_does_nothing():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from tests.helpers import NOW, version, workshop_count
@@ -141,6 +144,35 @@ def test_change_rolls_back_everything_on_error(db, workshop):
             raise RuntimeError("boom")
     assert version(db, workshop.code) == before
     assert storage.workshop_by_code(db, workshop.code)["title"] == "Scaling plan 2025"
+
+
+def test_a_second_writer_of_the_process_waits_its_turn_instead_of_failing(db, workshop, tmp_path):
+    """The other writer's connection gives SQLite no time to wait: it only succeeds because
+    `change` queues it behind the first write rather than sending it into the busy handler."""
+    row = storage.workshop_by_code(db, workshop.code)
+    before = version(db, workshop.code)
+    impatient = storage.connect(tmp_path / "t.db")
+    impatient.execute("PRAGMA busy_timeout = 0")
+    holding, errors = threading.Event(), []
+
+    def second() -> None:
+        holding.wait()
+        try:
+            with storage.change(impatient, row["id"]):
+                storage.update_workshop(impatient, row["id"], title="second")
+        except Exception as exc:  # a busy database would land here
+            errors.append(exc)
+
+    other = threading.Thread(target=second)
+    other.start()
+    with storage.change(db, row["id"]):
+        storage.update_workshop(db, row["id"], title="first")
+        holding.set()
+        time.sleep(0.2)  # the other write arrives while this one holds the lock
+    other.join(5)
+    impatient.close()
+    assert errors == [] and version(db, workshop.code) == before + 2
+    assert storage.workshop_by_code(db, workshop.code)["title"] == "second"
 
 
 @pytest.mark.parametrize("update", [storage.update_workshop, storage.update_bottleneck, storage.update_initiative])

@@ -7,9 +7,11 @@ new state once, caches it by version and wakes every waiter.
 
 A busy room writes far more often than a state can be rebuilt, so rebuilds are coalesced:
 at most one runs per workshop, and writes that land meanwhile are all published by the
-next one. The body is encoded and gzipped once per version (in a worker thread), not once
-per response. A code that names no workshop never gets an entry, and entries nobody has
-asked for in `IDLE_EVICT` seconds are dropped, so memory stays bounded whatever is requested.
+next one, which starts at least `REBUILD_GAP` after the one before: back to back, rebuilds
+held the GIL for most of a burst and every write's answer queued behind them. The body is
+encoded and gzipped once per version (in a worker thread), not once per response. A code
+that names no workshop never gets an entry, and entries nobody has asked for in `IDLE_EVICT`
+seconds are dropped, so memory stays bounded whatever is requested.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from anyio import to_thread
 from .room import meta_of
 
 TICK = 0.1
+REBUILD_GAP = 0.05  # least time between the starts of two rebuilds of one workshop in a burst
 GZIP_MIN = 1_000
 IDLE_EVICT = 600.0
 PRESENCE_WINDOW = 40.0  # a phone re-polls at least every 25 s; longer silence means it left
@@ -52,6 +55,7 @@ class Entry:
     waiters: int = 0
     dirty: bool = False
     rebuilding: asyncio.Task[None] | None = None
+    rebuilt_at: float = float("-inf")  # when the latest rebuild started (monotonic)
     used: float = field(default_factory=time.monotonic)
     clients: dict[str, float] = field(default_factory=dict)
 
@@ -142,8 +146,14 @@ class Hub:
         return entry.rebuilding
 
     async def _rebuild_while_dirty(self, code: str, entry: Entry) -> None:
+        """Rebuild until no write is left unpublished; in a burst, the writes of `REBUILD_GAP`
+        gather into one rebuild (after a quiet spell the first write is published at once)."""
         while entry.dirty:
+            wait = entry.rebuilt_at + REBUILD_GAP - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
             entry.dirty = False
+            entry.rebuilt_at = time.monotonic()
             await self._rebuild(code, entry)
 
     async def _rebuild(self, code: str, entry: Entry) -> None:

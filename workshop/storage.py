@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -432,10 +433,15 @@ def _upsert(db: Database, table: str, key: tuple[str, ...], columns: tuple[str, 
     )
 
 
+# The writes of this process wait their turn here rather than in SQLite's busy handler, which
+# polls with sleeps of up to 100 ms: in a burst the lock sat free while every waiting write slept.
+_WRITER = threading.RLock()
+
+
 @contextmanager
 def change(db: Database, workshop_id: int) -> Iterator[Database]:
     """One atomic change to one workshop: bump its version first, then write."""
-    with db.atomic():
+    with _WRITER, db.atomic():
         db.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [workshop_id])
         yield db
 
