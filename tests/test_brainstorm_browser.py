@@ -22,13 +22,12 @@ from playwright import sync_api as playwright  # noqa: E402  (a dev requirement:
 from playwright.sync_api import expect  # noqa: E402
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
-from tests.test_room_browser import LIVE_CONTEXT, PHONE, Wire, blocking, settle, shots_dir, tall_screenshot
+from tests.test_room_browser import LIVE_CONTEXT, blocking, join_phones, settle, shots_dir, tall_screenshot
 from workshop import actions, storage
 from workshop.steps import DIMENSIONS
 
 PHONES = 5
 REVEAL_LIMIT = 3.0  # seconds from the click to the whole board on every phone (phones poll at most every 2 s)
-LIVE_PHONE = "[data-testid=live-participant]"
 
 
 def note_of(i: int) -> str:
@@ -62,6 +61,7 @@ def merge_suggested(db, code, key, facilitator, projector, phones, wires, shots)
     assert [w.reruns(m) for w, m in zip(wires, marks)] == [0] * PHONES, "the merge reran a phone's page"
     if shots is not None:
         projector.screenshot(path=str(shots / "brainstorm-projector-3-merged.png"))
+        tall_screenshot(phones[3], shots / "brainstorm-phone3-3-merged.png")
         settle(facilitator)
         facilitator.screenshot(path=str(shots / "brainstorm-console-4-merged.png"))
     return 3
@@ -93,20 +93,8 @@ def test_a_private_brainstorm_is_revealed_to_every_screen_at_once(tmp_path):
             facilitator.goto(f"{base}/bottlenecks?ws={code}&p={made.facilitator_token}")
             facilitator.get_by_test_id("live-facilitator").wait_for(timeout=30_000)
 
-            phones, wires = [], []
-            for i in range(PHONES):
-                phone = new_page(f"phone {i}", **PHONE)
-                wire = Wire()
-                wire.attach(phone)
-                phone.goto(f"{base}/?join={code}")
-                phones.append(phone)
-                wires.append(wire)
-            for i, phone in enumerate(phones):
-                phone.get_by_label("Display name (leave empty to stay anonymous)").fill(f"Phone {i}")
-                phone.get_by_role("button", name="Join").click()
+            phones, wires = join_phones(new_page, base, code, PHONES)
             for phone in phones:
-                phone.wait_for_url(re.compile(r"/room\?.*p="), timeout=30_000)
-                phone.locator(f"{LIVE_PHONE}[data-step=bottlenecks]").wait_for(timeout=30_000)
                 settle(phone)
 
             # --- private: each phone writes a note and sees only its own ------------------------

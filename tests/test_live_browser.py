@@ -8,21 +8,15 @@ on, the phones' one screen swaps to the new step without anyone clicking.
 
 from __future__ import annotations
 
-import re
 import time
-from urllib.parse import parse_qs, urlsplit
 
 from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.test_room_browser import join_phones, token_of
 from workshop import actions, storage
 
 PHONES = 5
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
-def token_of(url: str) -> str | None:
-    return parse_qs(urlsplit(url).query).get("p", [None])[0]
 
 
 def seconds_left(page) -> int:
@@ -45,19 +39,13 @@ def test_live_room_in_browsers(tmp_path):
             projector.goto(f"{base}/projector?ws={code}")
             projector.get_by_test_id("live-projector").wait_for(timeout=30_000)
 
+            def new_page(name: str, **kwargs):
+                page = browser.new_context(**kwargs).new_page()
+                page.on("pageerror", lambda e: errors.append(f"{name}: {e}"))
+                return page
+
             # Five phones join through the start page, each in its own browser context.
-            phones = []
-            for i in range(PHONES):
-                phone = browser.new_context(**PHONE).new_page()
-                phone.on("pageerror", lambda e, i=i: errors.append(f"phone {i}: {e}"))
-                phone.goto(f"{base}/?join={code}")
-                phones.append(phone)
-            for i, phone in enumerate(phones):
-                phone.get_by_label("Display name (leave empty to stay anonymous)").fill(f"Phone {i}")
-                phone.get_by_role("button", name="Join").click()
-            for phone in phones:
-                phone.wait_for_url(re.compile(r"/room\?.*p="), timeout=30_000)
-                phone.get_by_test_id("live-participant").wait_for(timeout=30_000)
+            phones, _ = join_phones(new_page, base, code, PHONES)
             tokens = [token_of(phone.url) for phone in phones]
             assert all(tokens) and len(set(tokens)) == PHONES
 

@@ -128,6 +128,28 @@ def room(tmp_path_factory):
             browser.close()
 
 
+def join_phones(new_page, base: str, code: str, count: int, init_script: str | None = None) -> tuple[list, list]:
+    """`count` phones join through the start page as "Phone 0", "Phone 1"…, each in its own browser
+    context with a Wire on it; returns (phones, wires) once every phone shows step 1 on its screen."""
+    phones, wires = [], []
+    for i in range(count):
+        phone = new_page(f"phone {i}", **PHONE)
+        if init_script:
+            phone.add_init_script(init_script)
+        wire = Wire()
+        wire.attach(phone)
+        phone.goto(f"{base}/?join={code}")
+        phones.append(phone)
+        wires.append(wire)
+    for i, phone in enumerate(phones):
+        phone.get_by_label("Display name (leave empty to stay anonymous)").fill(f"Phone {i}")
+        phone.get_by_role("button", name="Join").click()
+    for phone in phones:
+        phone.wait_for_url(re.compile(r"/room\?.*p="), timeout=30_000)
+        phone.locator("[data-testid=live-participant][data-step=bottlenecks]").wait_for(timeout=30_000)
+    return phones, wires
+
+
 def settle(page) -> None:
     """Wait until a Streamlit page has finished its script run (no stale elements left)."""
     page.wait_for_function("!document.querySelector('[data-stale=true]')", timeout=30_000)
@@ -182,21 +204,7 @@ def test_five_phones_follow_the_whole_workshop(room):
         facilitator.get_by_test_id("live-facilitator").wait_for(timeout=30_000)
 
         # Five phones join through the start page, each in its own browser context.
-        phones, wires = [], []
-        for i in range(PHONES):
-            phone = new_page(f"phone {i}", **PHONE)
-            phone.add_init_script(STEP_RECORDER)
-            wire = Wire()
-            wire.attach(phone)
-            phone.goto(f"{room.base}/?join={code}")
-            phones.append(phone)
-            wires.append(wire)
-        for i, phone in enumerate(phones):
-            phone.get_by_label("Display name (leave empty to stay anonymous)").fill(f"Phone {i}")
-            phone.get_by_role("button", name="Join").click()
-        for phone in phones:
-            phone.wait_for_url(re.compile(r"/room\?.*p="), timeout=30_000)
-            phone.locator("[data-testid=live-participant][data-step=bottlenecks]").wait_for(timeout=30_000)
+        phones, wires = join_phones(new_page, room.base, code, PHONES, init_script=STEP_RECORDER)
         tokens = [token_of(phone.url) for phone in phones]
         assert all(tokens) and len(set(tokens)) == PHONES
         for phone in phones:
