@@ -50,7 +50,10 @@ def _create_next_workshop(page, base: str, organisation: str) -> tuple[str, str]
 
 def _record(page, initiative_id: int, outcome: str, reason: str) -> None:
     box = page.locator(f".st-key-commitment-{initiative_id}")
-    box.get_by_text(outcome, exact=True).click()
+    choice = box.get_by_text(outcome, exact=True)
+    # While the previous record's rerun draws, the box can hold its stale copy beside the new one.
+    playwright.expect(choice).to_have_count(1, timeout=30_000)
+    choice.click()
     box.get_by_label("Reason (one line)").fill(reason)
     box.get_by_role("button", name="Record").click()
     page.get_by_text(f"Recorded: {outcome}.").wait_for(timeout=30_000)
