@@ -8,14 +8,15 @@ through `ui.safe` where an element renders Markdown; tables are dataframes, whic
 """
 
 import time
-from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from views import readiness, ui
-from workshop import actions, audience, calendar, export, followup, reports
+from workshop import actions, audience, calendar, followup, reports
+from workshop import downloads as files
 from workshop.readiness import TITLE
 from workshop.state import Snapshot
 from workshop.summary import Figure, Summary, summary
@@ -54,44 +55,23 @@ def checklist(s: Summary) -> None:
         )
 
 
-def downloads(snapshot: Snapshot, offered: tuple[audience.Format, ...], now: float) -> None:
-    """The downloads this viewer is offered, each built from their view. Files are built only when a
-    button is clicked (on Streamlit's download thread), from the snapshot already loaded: no
-    database connection crosses threads."""
-    code = snapshot.code
+def downloads(ctx: ui.Context, who: audience.Audience, now: float) -> None:
+    """The downloads this viewer is offered, each built from their view (`workshop.downloads`).
+    Files are built only when a button is clicked (on Streamlit's download thread), from the
+    snapshot already loaded: no database connection crosses threads."""
+    snapshot = ctx.snapshot
     base = ui.site_url()  # the calendar's owner-page links; read here, not on the download thread
     st.subheader("Downloads")
-    every: dict[audience.Format, tuple[str, Callable[[], str | bytes], str, str]] = {
-        "md": ("Markdown", lambda: export.markdown(snapshot, now), f"ship-it-{code}.md", "text/markdown"),
-        "json": (
-            "JSON (backup)",
-            lambda: export.dumps(export.to_document(snapshot, now)),
-            f"workshop-{code}.json",
-            "application/json",
-        ),
-        "pdf": ("PDF", lambda: reports.to_pdf(snapshot, now=now), f"ship-it-{code}.pdf", "application/pdf"),
-        "xlsx": (
-            "Spreadsheet (XLSX)",
-            lambda: reports.to_xlsx(snapshot, now=now),
-            f"workshop-{code}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-        "csv": (
-            "CSV (zip)",
-            lambda: reports.to_csv_zip(snapshot, now=now),
-            f"workshop-{code}-csv.zip",
-            "application/zip",
-        ),
-        "ics": (
-            "All check-ins (.ics)",
-            lambda: calendar.workshop_ics(snapshot, base),
-            f"check-ins-{code}.ics",
-            "text/calendar",
-        ),
-    }
-    files = [every[fmt] for fmt in offered]
-    for column, (label, build, file_name, mime) in zip(st.columns(len(files)), files):
-        column.download_button(label, build, file_name=file_name, mime=mime, width="stretch", on_click="ignore")
+    offered = files.offered(who)
+    for column, fmt in zip(st.columns(len(offered)), offered):
+        column.download_button(
+            files.FILES[fmt].label,
+            partial(files.build, snapshot, who, fmt, now, base),
+            file_name=files.file_name(fmt, snapshot.code),
+            mime=files.FILES[fmt].mime,
+            width="stretch",
+            on_click="ignore",
+        )
 
 
 def plan(s: Summary) -> None:
@@ -368,7 +348,7 @@ def page() -> None:
         ui.facilitator_sidebar(ctx)
     heading(ctx, s)
     checklist(s)
-    downloads(shown, audience.downloads(who), now)
+    downloads(ctx, who, now)
     plan(s)
     follow_through(ctx, shown, s)
     if ctx.facilitator:
