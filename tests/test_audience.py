@@ -413,3 +413,23 @@ def test_portfolio(rooms, paths, monkeypatch):
     assert not at.exception
     text = page_text(at)
     check(r, "results", "public", text.replace(key, ""), (OWNER.split()[0],))
+
+
+@pytest.mark.parametrize(("workshop", "who"), [("private", ZEB), ("results", BEN), ("results", ZEB)])
+def test_a_phones_own_view_is_what_its_view_adds(rooms, workshop, who):
+    """`me` reads the participant's own rows directly (it answers every write); they are exactly the
+    rows the participant's view holds beyond the public one."""
+    r = rooms[workshop]
+    me = room.participant_view(r.db, r.code, r.tokens[who])
+    shown = audience.view(load(r.db, r.code), r.audience(who))
+    assert {int(k): v for k, v in me["scores"].items()} == {
+        s["initiative_id"]: {c: s[c] for c in ("value", "effort", "urgency", "confidence")} for s in shown.scores
+    }
+    assert {int(k): v["choice"] for k, v in me["picks"].items()} == {
+        i.id: p["choice"] for i in shown.initiatives for p in i.picks
+    }
+    assert sorted(me["volunteered"]) == sorted(i.id for i in shown.initiatives if i.volunteer_ids)
+    assert me["readiness"].keys() == {a["question"] for a in shown.readiness_rows}
+    assert me["impacts"] == sorted(i["id"] for i in shown.impacts if i["participant_id"] is not None)
+    assert sum(me["votes"].values()) == len(shown.votes)
+    assert [n["text"] for n in me["mine"]] == ([b["text"] for b in shown.bottlenecks] if shown.private else [])

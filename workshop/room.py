@@ -1,9 +1,10 @@
 """What the live channel sends: the room's shared state, a participant's own view, the vocabulary.
 
 Pure functions of a `Snapshot` (and, for the personal view, a few small reads): the hub
-builds `room_state` once per version and serves the same bytes to every phone and the
-projector, so nothing personal is in it. What is personal (my votes, scores, picks, and
-during a private brainstorm my own notes) comes from `participant_view`, answered per phone.
+builds `room_state` once per version from the public view (`audience.py`) and serves the same
+bytes to every phone and the projector, so nothing personal is in it. What is personal (my
+votes, scores, picks, impacts, and during a private brainstorm my own notes) is what a
+participant's view adds to the public one; `participant_view` reads just those rows, per phone.
 The phone's vocabulary (steps, dimensions, outcomes, limits) is built here from the one
 definition of each, so the JS keeps no copy.
 """
