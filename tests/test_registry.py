@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from views import projector_steps, registry, ui
-from workshop import live, pitfalls, room, steps
+from workshop import live, pitfalls, state, steps
 from workshop.cli import _parser
 from workshop.steps import DIMENSION_KEYS, STEP_KEYS, STEPS
 
@@ -57,7 +57,7 @@ def test_exactly_the_first_step_shows_the_live_board_on_the_projector() -> None:
 
 
 def test_per_step_rules_have_one_entry_per_step_in_step_order() -> None:
-    assert tuple(room.TOOK_PART) == STEP_KEYS
+    assert tuple(state.TOOK_PART) == STEP_KEYS
 
 
 def test_every_step_has_a_live_view_module_that_adds_itself_in_step_order() -> None:

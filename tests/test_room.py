@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.helpers import NOW
-from workshop import actions, decide, room, scoring
+from workshop import actions, decide, room, scoring, state
 from workshop.demo import DUPLICATE
 from workshop.errors import NotAllowed, NotFound
 from workshop.state import load
@@ -59,7 +59,7 @@ def progress_of(db, code: str) -> dict:
 
 
 def test_took_part_has_one_entry_per_step():
-    assert tuple(room.TOOK_PART) == STEP_KEYS
+    assert tuple(state.TOOK_PART) == STEP_KEYS
 
 
 def test_progress_counts_participants_who_acted_in_each_step(db, people):

@@ -16,6 +16,7 @@ import segno
 import streamlit as st
 
 from views import registry, ui
+from workshop.audience import PUBLIC, view
 from workshop.state import Snapshot
 from workshop.steps import STEPS, stage_by_key
 
@@ -77,7 +78,7 @@ ctx = ui.context()
 for secret in ("p", "l"):  # a projected URL bar must not show anyone's token or leader link
     if secret in st.query_params:
         del st.query_params[secret]
-snapshot = ctx.snapshot
+snapshot = view(ctx.snapshot, PUBLIC)  # the projector shows what the join code may see
 step = snapshot.current_step
 
 st.markdown(CSS, unsafe_allow_html=True)

@@ -67,7 +67,7 @@ def results(snapshot: Snapshot, flags: bool = True) -> None:
 def projector(snapshot: Snapshot) -> None:
     """The projector before step 1's clock starts: the area chart beside what it suggests."""
     r = readiness_block(snapshot)
-    people = sum(1 for p in snapshot.participants if not p["is_facilitator"])
+    people = snapshot.tally.people
     invite = " · answer on your phone" if snapshot.readiness_open else ""
     st.markdown(f"### {TITLE} · {snapshot.readiness.respondents} of {people} answered{invite}")
     if r is None:

@@ -1,19 +1,22 @@
 """Ship It: the checklist from the recorded data, the plan, and every download.
 
 The page lays out `workshop.summary`'s model, the same one the Markdown and the PDF write,
-so all three show the same rows and numbers. Participant text is only ever passed through
-`ui.safe` where an element renders Markdown; tables are dataframes, which show it literally.
+so all three show the same rows and numbers. Everything on it, downloads included, is built from
+the viewer's view of the workshop (`workshop.audience`), so a participant's summary holds the
+room's results and their own rows, never another person's. Participant text is only ever passed
+through `ui.safe` where an element renders Markdown; tables are dataframes, which show it literally.
 """
 
 import time
-from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from views import readiness, ui
-from workshop import actions, calendar, export, followup, reports
+from workshop import actions, audience, calendar, followup, reports
+from workshop import downloads as files
 from workshop.readiness import TITLE
 from workshop.state import Snapshot
 from workshop.summary import Figure, Summary, summary
@@ -28,11 +31,13 @@ def table(rows: list[dict[str, object]]) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
+NEEDS_LINK = "This summary opens with your participant link, or ask the facilitator for the leader link."
+
+
 def heading(ctx: ui.Context, s: Summary) -> None:
     h = s.head
     st.title(ui.safe(f"Ship It — {h.title}"))
     st.caption(ui.safe(f"{h.organisation} · {h.stage} · code {h.code} · {h.status}"))
-    ui.require_identity(ctx, leaders=True)
     if ctx.leader:
         st.info(
             "Leader view: the summary, its downloads and the follow-through. Nothing the workshop decided "
@@ -50,37 +55,23 @@ def checklist(s: Summary) -> None:
         )
 
 
-def downloads(snapshot: Snapshot, now: float) -> None:
-    """Files are built only when a button is clicked (on Streamlit's download thread), from the
+def downloads(ctx: ui.Context, who: audience.Audience, now: float) -> None:
+    """The downloads this viewer is offered, each built from their view (`workshop.downloads`).
+    Files are built only when a button is clicked (on Streamlit's download thread), from the
     snapshot already loaded: no database connection crosses threads."""
-    code = snapshot.code
+    snapshot = ctx.snapshot
     base = ui.site_url()  # the calendar's owner-page links; read here, not on the download thread
     st.subheader("Downloads")
-    files: list[tuple[str, Callable[[], str | bytes], str, str]] = [
-        ("Markdown", lambda: export.markdown(snapshot, now), f"ship-it-{code}.md", "text/markdown"),
-        (
-            "JSON (backup)",
-            lambda: export.dumps(export.to_document(snapshot, now)),
-            f"workshop-{code}.json",
-            "application/json",
-        ),
-        ("PDF", lambda: reports.to_pdf(snapshot, now=now), f"ship-it-{code}.pdf", "application/pdf"),
-        (
-            "Spreadsheet (XLSX)",
-            lambda: reports.to_xlsx(snapshot, now=now),
-            f"workshop-{code}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-        ("CSV (zip)", lambda: reports.to_csv_zip(snapshot, now=now), f"workshop-{code}-csv.zip", "application/zip"),
-        (
-            "All check-ins (.ics)",
-            lambda: calendar.workshop_ics(snapshot, base),
-            f"check-ins-{code}.ics",
-            "text/calendar",
-        ),
-    ]
-    for column, (label, build, file_name, mime) in zip(st.columns(len(files)), files):
-        column.download_button(label, build, file_name=file_name, mime=mime, width="stretch", on_click="ignore")
+    offered = files.offered(who)
+    for column, fmt in zip(st.columns(len(offered)), offered):
+        column.download_button(
+            files.FILES[fmt].label,
+            partial(files.build, snapshot, who, fmt, now, base),
+            file_name=files.file_name(fmt, snapshot.code),
+            mime=files.FILES[fmt].mime,
+            width="stretch",
+            on_click="ignore",
+        )
 
 
 def plan(s: Summary) -> None:
@@ -113,7 +104,7 @@ def plan(s: Summary) -> None:
     chart(s.figures.get("plan"))
 
 
-def follow_through(ctx: ui.Context, s: Summary) -> None:
+def follow_through(ctx: ui.Context, shown: Snapshot, s: Summary) -> None:
     st.subheader("Follow-through")
     if not s.tracks:
         st.caption("Nothing to follow up yet: owners are assigned in step 5.")
@@ -143,10 +134,10 @@ def follow_through(ctx: ui.Context, s: Summary) -> None:
         if f.history:  # carried over from an earlier workshop, or concluded by a later one
             said = " · ".join(x for x in (f.chain, f.concluded) if x)
             st.caption(ui.safe(f"{f.title}: {said}" + (f" — {f.reason}" if f.reason else "")))
-    if ctx.snapshot.checkins:
+    if shown.checkins:
         chart(s.figures.get("followup"))
-        with st.expander(f"All {len(ctx.snapshot.checkins)} check-ins"):
-            st.dataframe(reports.checkins_table(ctx.snapshot), hide_index=True, width="stretch")
+        with st.expander(f"All {len(shown.checkins)} check-ins"):
+            st.dataframe(reports.checkins_table(shown), hide_index=True, width="stretch")
     if ctx.follower:
         checkin_form(ctx, s)
     if ctx.facilitator and ctx.snapshot.checkins:
@@ -346,21 +337,26 @@ def time_per_step(s: Summary) -> None:
 def page() -> None:
     ctx = ui.context()
     assert ctx is not None
+    who = ui.audience(ctx)
+    if not audience.opens_summary(who):  # the join code alone: not even the workshop's title
+        st.info(NEEDS_LINK)
+        st.stop()
     now = time.time()
-    s = summary(ctx.snapshot, now)
+    shown = audience.view(ctx.snapshot, who)
+    s = summary(shown, now)
     if ctx.facilitator:
         ui.facilitator_sidebar(ctx)
     heading(ctx, s)
     checklist(s)
-    downloads(ctx.snapshot, now)
+    downloads(ctx, who, now)
     plan(s)
-    follow_through(ctx, s)
+    follow_through(ctx, shown, s)
     if ctx.facilitator:
         leader_link(ctx)
         owner_links(ctx, s)
     if s.readiness is not None:
         st.subheader(TITLE)
-        readiness.results(ctx.snapshot)
+        readiness.results(shown)
     bottlenecks(s)
     impacts(s)
     time_per_step(s)

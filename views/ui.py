@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from views import registry
 from workshop import actions, storage
+from workshop.audience import FACILITATOR, LEADER, PUBLIC, Audience, participant
 from workshop.errors import WorkshopError
 from workshop.pitfalls import pitfalls
 from workshop.room import room_state, vocabulary
@@ -124,6 +125,15 @@ class Context:
             out["l"] = self.leader_token
         out.update(extra)
         return out
+
+
+def audience(ctx: Context) -> Audience:
+    """Who is looking, in the audience model's terms (`workshop/audience.py` decides what they see)."""
+    if ctx.facilitator:
+        return FACILITATOR
+    if ctx.participant is not None:
+        return participant(int(ctx.participant["id"]))
+    return LEADER if ctx.leader else PUBLIC
 
 
 def connect() -> Database:

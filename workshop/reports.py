@@ -96,7 +96,7 @@ def workshop_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame
         ("Ranking method", method.title),
         ("Ranking formula", method.formula),
         ("Votes per person", int(w["vote_budget"])),
-        ("Participants", sum(1 for p in snapshot.participants if not p["is_facilitator"])),
+        ("Participants", snapshot.tally.people),
         ("Observability confirmed", bool(w["observability_confirmed"])),
         ("Exported", when(time.time() if now is None else now)),
     ]

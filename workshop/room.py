@@ -1,9 +1,10 @@
 """What the live channel sends: the room's shared state, a participant's own view, the vocabulary.
 
 Pure functions of a `Snapshot` (and, for the personal view, a few small reads): the hub
-builds `room_state` once per version and serves the same bytes to every phone and the
-projector, so nothing personal is in it. What is personal (my votes, scores, picks, and
-during a private brainstorm my own notes) comes from `participant_view`, answered per phone.
+builds `room_state` once per version from the public view (`audience.py`) and serves the same
+bytes to every phone and the projector, so nothing personal is in it. What is personal (my
+votes, scores, picks, impacts, and during a private brainstorm my own notes) is what a
+participant's view adds to the public one; `participant_view` reads just those rows, per phone.
 The phone's vocabulary (steps, dimensions, outcomes, limits) is built here from the one
 definition of each, so the JS keeps no copy.
 """
@@ -11,7 +12,6 @@ definition of each, so the JS keeps no copy.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
 from datetime import date
 from functools import cache
 from typing import Any
@@ -19,9 +19,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import actions, decide, numbers, readiness, scoring, storage
+from .audience import PUBLIC, own_notes_shown, view
 from .commitments import review_until
 from .errors import NotAllowed, no_workshop
-from .state import Initiative, Snapshot, private_board
+from .state import Initiative, Snapshot
 from .steps import (
     DIMENSIONS,
     DIRECTIONS,
@@ -39,52 +40,14 @@ from .steps import (
 Data = dict[str, Any]
 
 
-# --- who has taken part in each step --------------------------------------------------
-
-
-def _noted_or_voted(s: Snapshot) -> set[int]:
-    return {b["participant_id"] for b in s.bottlenecks} | {v["participant_id"] for v in s.votes}
-
-
-def _mapped(s: Snapshot) -> set[int]:
-    return {i["participant_id"] for i in s.impacts}
-
-
-def _scored(s: Snapshot) -> set[int]:
-    return {r["participant_id"] for r in s.scores}
-
-
-def _picked(s: Snapshot) -> set[int]:
-    return {p["participant_id"] for i in s.initiatives for p in i.picks}
-
-
-def _volunteered(s: Snapshot) -> set[int]:
-    return {v for i in s.initiatives for v in i.volunteer_ids}
-
-
-# One rule per step, in the order of STEPS (tests/test_room.py checks there is one for each);
-# the label is `Step.acted`.
-_TOOK_PART_IN_ORDER: tuple[Callable[[Snapshot], set[int]], ...] = (
-    _noted_or_voted,
-    _mapped,
-    _scored,
-    _picked,
-    _volunteered,
-)
-TOOK_PART: dict[str, Callable[[Snapshot], set[int]]] = dict(
-    zip((step.key for step in STEPS), _TOOK_PART_IN_ORDER, strict=True)
-)
+# --- the shared state ------------------------------------------------------------------
 
 
 def progress(snapshot: Snapshot) -> Data:
     """How many of the room's participants have acted in the current step."""
     step = snapshot.current_step
-    people = {p["id"] for p in snapshot.participants if not p["is_facilitator"]}
-    acted = TOOK_PART[step.key](snapshot) & people
-    return {"people": len(people), "acted": len(acted), "label": step.acted}
-
-
-# --- the shared state ------------------------------------------------------------------
+    tally = snapshot.tally
+    return {"people": tally.people, "acted": tally.acted[step.key], "label": step.acted}
 
 
 def _moderation(snapshot: Snapshot) -> int:
@@ -98,15 +61,12 @@ def _moderation(snapshot: Snapshot) -> int:
 
 
 def _board(snapshot: Snapshot) -> tuple[dict[str, list[Data]], dict[str, int]]:
-    """The notes per dimension and how many there are; a private board carries only the counts."""
+    """The notes per dimension that the view holds (none of a private board) and how many the room wrote."""
     columns = snapshot.by_dimension()
-    counts = {key: len(rows) for key, rows in columns.items()}
-    if snapshot.private:
-        return {key: [] for key in columns}, counts
     board = {
         key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows] for key, rows in columns.items()
     }
-    return board, counts
+    return board, dict(snapshot.tally.notes)
 
 
 def _recommendation(rec: decide.Recommendation | None) -> Data | None:
@@ -115,18 +75,15 @@ def _recommendation(rec: decide.Recommendation | None) -> Data | None:
     return {"choice": rec.choice, "reasons": list(rec.reasons), "cautions": list(rec.cautions)}
 
 
-def _initiative(item: Initiative, method: str) -> Data:
+def _initiative(item: Initiative, snapshot: Snapshot) -> Data:
     a = item.aggregate
+    method = snapshot.method
     decision = item.decision
-    picks = {choice: 0 for choice in decide.CHOICES}
-    for pick in item.picks:
-        picks[pick["choice"]] += 1
     owner = item.owner
     return {
         "id": item.id,
         "title": item.title,
         "description": item.description,
-        "by": item.participant_id,
         "bottleneck_ids": item.bottleneck_ids,
         "dimensions": item.dimensions,
         "rank": item.rank,
@@ -147,8 +104,8 @@ def _initiative(item: Initiative, method: str) -> Data:
             "rationale": decision["rationale"],
             "overruled": decision["choice"] != decision["recommendation"],
         },
-        "picks": picks,
-        "volunteers": item.volunteer_ids,
+        "picks": snapshot.tally.picks[item.id],
+        "volunteers": snapshot.tally.volunteers[item.id],
         "owner": None
         if owner is None
         else {
@@ -161,7 +118,6 @@ def _initiative(item: Initiative, method: str) -> Data:
 
 def _impact(row: Data) -> Data:
     return {k: row[k] for k in ("id", "bottleneck_id", "outcome", "direction", "magnitude", "money", "because")} | {
-        "by": row["participant_id"],
         "money_text": numbers.money(row["money"]) if row["money"] else None,
     }
 
@@ -206,7 +162,10 @@ def _readiness(snapshot: Snapshot) -> Data | None:
 
 
 def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
-    """Everything the room sees, as plain JSON-ready data, at one version of the workshop."""
+    """Everything the room sees, as plain JSON-ready data, at one version of the workshop: built
+    from the public view (`audience.py`), so it holds no name, no person's answers and, while the
+    board is private, no note."""
+    snapshot = view(snapshot, PUBLIC)
     workshop = snapshot.workshop
     step = snapshot.current_step
     timer = snapshot.timer(step.key)
@@ -241,7 +200,7 @@ def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
         "moderation": _moderation(snapshot),
         "impacts": [_impact(i) for i in snapshot.impacts],
         "method": {"key": method.key, "title": method.title, "formula": method.formula},
-        "initiatives": [_initiative(i, snapshot.method) for i in snapshot.plan],
+        "initiatives": [_initiative(i, snapshot) for i in snapshot.plan],
         "top": [i.id for i in snapshot.top],
         "progress": progress(snapshot),
         "reviewing": snapshot.reviewing,
@@ -291,7 +250,8 @@ def participant_view(db: Database, code: str, token: Any) -> Data:
             r["question"]: {"rating": r["rating"], "number": r["number"]}
             for r in storage.readiness_of_participant(db, pid)
         },
-        "mine": storage.notes_of(db, wid, pid) if private_board(workshop) else [],
+        "impacts": storage.impacts_of(db, wid, pid),
+        "mine": storage.notes_of(db, wid, pid) if own_notes_shown(workshop) else [],
     }
 
 

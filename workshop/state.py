@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -10,7 +11,7 @@ from sqlite_utils import Database
 
 from . import storage
 from .commitments import Commitment, open_commitments
-from .decide import QUESTION_KEYS, Recommendation, recommend
+from .decide import CHOICES, QUESTION_KEYS, Recommendation, recommend
 from .errors import no_workshop
 from .followup import Track, day_of, track
 from .readiness import Answer, Results, aggregate, stage_note
@@ -61,6 +62,21 @@ class Initiative:
         return None
 
 
+@dataclass(frozen=True)
+class Tally:
+    """What everyone's own rows add up to: the room's results that every audience may see.
+
+    An audience's view (`audience.py`) leaves other people's rows out and keeps this, counted
+    from the full snapshot, so counts and medians read the same on every surface."""
+
+    people: int  # participants, the facilitator's devices not counted
+    acted: dict[str, int]  # step key -> participants who acted in that step
+    notes: dict[str, int]  # dimension key -> notes on the board (not merged away, not hidden)
+    picks: dict[int, dict[str, int]]  # initiative id -> the room's picks per choice
+    volunteers: dict[int, int]  # initiative id -> how many offered to own it
+    readiness: Results  # the readiness check's medians, spreads and area scores
+
+
 @dataclass
 class Snapshot:
     """Everything about one workshop at one version."""
@@ -78,6 +94,7 @@ class Snapshot:
     owner_links: list[Row] = field(default_factory=list)  # owners holding a live link, and since when
     readiness_rows: list[Row] = field(default_factory=list)  # the pre-work check: one per person and question
     dismissed_pairs: list[Row] = field(default_factory=list)  # note pairs the facilitator said are not the same
+    counted: Tally | None = None  # set by an audience's view, which leaves out the rows it was counted from
 
     @property
     def id(self) -> int:
@@ -209,9 +226,14 @@ class Snapshot:
         return before_start and (self.readiness_open or self.readiness.respondents > 0)
 
     @cached_property
+    def tally(self) -> Tally:
+        """The room's results (counted once per snapshot, or kept by an audience's view)."""
+        return self.counted if self.counted is not None else count(self)
+
+    @property
     def readiness(self) -> Results:
-        """What the room's answers to the check conclude (computed once per snapshot)."""
-        return aggregate(self.readiness_answers)
+        """What the room's answers to the check conclude."""
+        return self.tally.readiness
 
     def advice(self, step: Step) -> str:
         """The stage context's advice for a step; step 1's adds what the readiness check suggests,
@@ -232,13 +254,69 @@ class Snapshot:
 
     @property
     def leader_link_active(self) -> bool:
-        return bool(self.workshop.get("leader_hash"))
+        """A leader link is out (an audience's view keeps this, never the link's hash)."""
+        return bool(self.workshop.get("leader_hash") or self.workshop.get("leader_link"))
 
     def participant_name(self, participant_id: int | None) -> str:
         for row in self.participants:
             if row["id"] == participant_id:
                 return str(row["name"])
         return "—"
+
+
+# --- who has taken part in each step --------------------------------------------------
+
+
+def _noted_or_voted(s: Snapshot) -> set[int]:
+    return {b["participant_id"] for b in s.bottlenecks} | {v["participant_id"] for v in s.votes}
+
+
+def _mapped(s: Snapshot) -> set[int]:
+    return {i["participant_id"] for i in s.impacts}
+
+
+def _scored(s: Snapshot) -> set[int]:
+    return {r["participant_id"] for r in s.scores}
+
+
+def _picked(s: Snapshot) -> set[int]:
+    return {p["participant_id"] for i in s.initiatives for p in i.picks}
+
+
+def _volunteered(s: Snapshot) -> set[int]:
+    return {v for i in s.initiatives for v in i.volunteer_ids}
+
+
+# One rule per step, in the order of STEPS (tests/test_room.py checks there is one for each);
+# the label is `Step.acted`.
+_TOOK_PART_IN_ORDER: tuple[Callable[[Snapshot], set[int]], ...] = (
+    _noted_or_voted,
+    _mapped,
+    _scored,
+    _picked,
+    _volunteered,
+)
+TOOK_PART: dict[str, Callable[[Snapshot], set[int]]] = dict(
+    zip((step.key for step in STEPS), _TOOK_PART_IN_ORDER, strict=True)
+)
+
+
+def count(snapshot: Snapshot) -> Tally:
+    """The room's results, counted from everyone's rows."""
+    people = {p["id"] for p in snapshot.participants if not p["is_facilitator"]}
+    picks: dict[int, dict[str, int]] = {}
+    for item in snapshot.initiatives:
+        tally = picks.setdefault(item.id, {choice: 0 for choice in CHOICES})
+        for pick in item.picks:
+            tally[pick["choice"]] += 1
+    return Tally(
+        people=len(people),
+        acted={key: len(rule(snapshot) & people) for key, rule in TOOK_PART.items()},
+        notes={key: len(rows) for key, rows in snapshot.by_dimension().items()},
+        picks=picks,
+        volunteers={item.id: len(item.volunteer_ids) for item in snapshot.initiatives},
+        readiness=aggregate(snapshot.readiness_answers),
+    )
 
 
 def load(db: Database, code: str) -> Snapshot:

@@ -640,6 +640,14 @@ def bottlenecks(db: Database, workshop_id: int) -> list[Row]:
     )
 
 
+def impacts_of(db: Database, workshop_id: int, participant_id: int) -> list[int]:
+    """The ids of one participant's own impacts: the ones their phone offers to edit or remove."""
+    rows = db.execute(
+        "SELECT id FROM impacts WHERE workshop_id = ? AND participant_id = ? ORDER BY id", [workshop_id, participant_id]
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
 def notes_of(db: Database, workshop_id: int, participant_id: int) -> list[Row]:
     """One participant's own notes on the board (not merged away, not hidden), oldest first:
     what their phone shows during a private brainstorm."""

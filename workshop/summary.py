@@ -314,7 +314,7 @@ def _head(snapshot: Snapshot, moment: float) -> TitleBlock:
         code=w["code"],
         stage=stage.title,
         stage_focus=stage.focus,
-        participants=sum(1 for p in snapshot.participants if not p["is_facilitator"]),
+        participants=snapshot.tally.people,
         held=when(w["created_at"]),
         exported=when(moment),
         status=status,
@@ -331,7 +331,7 @@ def _boards(snapshot: Snapshot) -> tuple[Board, ...]:
                 Note(n, b["text"], int(b["votes"]), numbers.plural(b["votes"], "vote"))
                 for n, b in enumerate(board[d.key][:TOP_BOTTLENECKS], start=1)
             ),
-            len(board[d.key]),
+            snapshot.tally.notes[d.key],
         )
         for d in DIMENSIONS
     )
@@ -476,7 +476,7 @@ def readiness_block(snapshot: Snapshot) -> Readiness | None:
     frame = charts.readiness_frame(results)
     return Readiness(
         respondents=results.respondents,
-        people=sum(1 for p in snapshot.participants if not p["is_facilitator"]),
+        people=snapshot.tally.people,
         signals=tuple(_signal(results.question(q.key)) for q in readiness.SIGNALS),
         areas=tuple(AreaRow(r.area, r.score_text, int(r.respondents), bool(r.weakest)) for r in frame.itertuples()),
         weakest=tuple(a.title for a in readiness.weakest(results)),

@@ -48,7 +48,7 @@ function liveContext(root, cfg, setTriggerValue) {
     base: cfg.base || "",
     participant: cfg.role === "participant",
     clientId: newId(),
-    me: { votes: {}, votes_left: state ? state.vote_budget : 0, refunded: 0, scores: {}, picks: {}, volunteered: [], readiness: {} },
+    me: { votes: {}, votes_left: state ? state.vote_budget : 0, refunded: 0, scores: {}, picks: {}, volunteered: [], impacts: [], readiness: {} },
     readiness: null,
     refundSeen: null,
     connected: null,

@@ -99,7 +99,7 @@ function impactItem(ctx, f, item) {
     el("div", "sw-item-line", ctx.outcome(item.outcome).title + " · " + (dir ? dir.title : "") + " · " + (mag ? mag.title : "") +
       (item.money_text ? " · " + item.money_text : "")),
     el("div", "sw-item-why", "Because " + item.because));
-  if (item.by === ctx.me.participant_id && ctx.open()) {
+  if (ctx.me.impacts.includes(item.id) && ctx.open()) {
     const row = el("div", "sw-row");
     const e = button("Edit", "", () => editImpact(ctx, f, item), "Edit your impact: " + item.because.slice(0, 50));
     const w = button("Remove", "", () => withdrawImpact(ctx, f, item), "Remove your impact: " + item.because.slice(0, 50));

@@ -32,7 +32,7 @@ function ownersView(ctx) {
             el("p", "sw-item-line", o.metric + ": " + o.baseline_text + " → " + o.target_text + " · first check-in " + o.checkin));
         } else {
           const mine = ctx.me.volunteered.includes(item.id);
-          box.appendChild(el("p", "sw-muted", "Owner needed · " + ctx.plural(item.volunteers.length, "volunteer")));
+          box.appendChild(el("p", "sw-muted", "Owner needed · " + ctx.plural(item.volunteers, "volunteer")));
           if (ctx.open()) {
             const b = button(mine ? "Step back" : "I can own this", mine ? "" : "sw-primary", () => offer(item, !mine),
               (mine ? "Step back from owning " : "Offer to own ") + item.title);
