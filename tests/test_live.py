@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -193,6 +194,7 @@ def live_channel(path: Path, monkeypatch) -> Iterator[tuple[TestClient, Any, Roo
         live, "HUB", Hub(build=lambda code: live.build_state(live._db(), code), read_versions=live._read_versions)
     )
     monkeypatch.setattr(live, "FAIR", FairUse())
+    monkeypatch.setattr(live, "_people", OrderedDict())
     db = storage.connect(path)
     rooms = make_room(db, "Workshop A"), make_room(db, "Workshop B")
     try:
@@ -581,13 +583,35 @@ def test_a_vote_does_not_move_the_meta_version(lv):
     assert lv.client.get(f"/api/live/{lv.a.code}/meta").json()["version"] == meta["version"]
 
 
-def test_presence_counts_distinct_clients(lv):
-    presence = f"/api/live/{lv.a.code}/presence"
-    assert lv.client.get(presence).json() == {"connected": 0}
-    for client in ("phone-1", "phone-2", "phone-1", "p" * 100):
-        assert lv.client.get(f"/api/live/{lv.a.code}/meta?client={client}").status_code == 200
-    assert lv.client.get(presence).json() == {"connected": 3}
-    assert set(live.HUB.entries[lv.a.code].clients) == {"phone-1", "phone-2", "p" * live.MAX_CLIENT}
+def connected(lv: Live) -> int:
+    return int(lv.client.get(f"/api/live/{lv.a.code}/presence").json()["connected"])
+
+
+def meta_poll(lv: Live, client: str, token: str | None = None) -> None:
+    headers = {live.TOKEN_HEADER: token} if token is not None else {}
+    assert lv.client.get(f"/api/live/{lv.a.code}/meta?client={client}", headers=headers).status_code == 200
+
+
+def test_screens_without_a_participant_token_never_count_as_connected(lv):
+    """Issue 20, finding 5: 200 made-up client ids used to read "200 connected"."""
+    assert connected(lv) == 0
+    for n in range(200):
+        meta_poll(lv, f"fake-{n}")
+    for n, token in enumerate(["", "not-a-token", "x" * 500, lv.b.ann]):  # none, invalid, another workshop's
+        meta_poll(lv, f"bad-{n}", token)
+    meta_poll(lv, "console", actions.facilitator_token(lv.db, lv.a.code, lv.a.key))  # not a participant
+    assert connected(lv) == 0
+    assert live.HUB.entries[lv.a.code].present == {}
+
+
+def test_a_participant_counts_once_however_many_screens_or_refreshes(lv):
+    for client in ("phone-1", "phone-1-refreshed", "laptop", "p" * 100):
+        meta_poll(lv, client, lv.a.ann)
+    assert connected(lv) == 1
+    meta_poll(lv, "bo-phone", lv.a.bo)
+    assert connected(lv) == 2
+    joined = {str(p["id"]) for p in storage.participants(lv.db, lv.a.wid) if not p["is_facilitator"]}
+    assert set(live.HUB.entries[lv.a.code].present) == joined  # never more connected than joined
 
 
 @pytest.mark.parametrize("suffix", ["", "/meta?wait=0.2&client=x", "/presence"])
