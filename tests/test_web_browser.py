@@ -36,19 +36,20 @@ def clean(page) -> None:
     assert set(query) <= {"ws", "join"}, page.url
 
 
-def create(page, base: str, title: str) -> str:
-    """Create a workshop on the start page and open its console; returns the join code."""
+def create(page, base: str, title: str) -> tuple[str, str]:
+    """Create a workshop on the start page and open its console; returns (join code, key)."""
     page.goto(f"{base}/")
     page.get_by_role("tab", name="Create a workshop").click()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Organisation").fill("Acme")
     page.get_by_role("button", name="Create workshop").click()
     page.get_by_text("Facilitator key — shown only once").wait_for(timeout=30_000)
+    key = page.locator("[data-testid=stCode] code").nth(0).inner_text().strip()
     code = page.locator("[data-testid=stCode] code").nth(1).inner_text().strip()
     clean(page)
     page.get_by_role("link", name="Open the facilitator console").click()
     page.get_by_test_id("live-facilitator").wait_for(timeout=30_000)
-    return code
+    return code, key
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,7 @@ def test_the_console_and_a_phone_keep_their_sign_in_with_nothing_in_the_address(
     errors: list[str] = []
     console = browser.new_context(**LAPTOP).new_page()
     console.on("pageerror", lambda e: errors.append(f"console: {e}"))
-    code = create(console, base, "Platform offsite")
+    code, key = create(console, base, "Platform offsite")
     assert console.url == f"{base}/bottlenecks?ws={code}"
     device = token_of(console, "f")
     assert device and actions.is_facilitator(storage.connect(db_path), code, device)
@@ -109,7 +110,7 @@ def test_the_console_and_a_phone_keep_their_sign_in_with_nothing_in_the_address(
     console.screenshot(path=str(folder / "web-console-1440-with-phone.png"))
 
     # A second workshop in the same browser keeps its own sign-in; the first one's survives.
-    second = create(console, base, "Second room")
+    second, _ = create(console, base, "Second room")
     assert second != code and token_of(console, "f") != device
     console.goto(f"{base}/bottlenecks?ws={code}")
     console.get_by_role("button", name=re.compile("^Next")).wait_for(timeout=30_000)
@@ -120,4 +121,19 @@ def test_the_console_and_a_phone_keep_their_sign_in_with_nothing_in_the_address(
     console.get_by_test_id("live-projector").wait_for(timeout=30_000)
     clean(console)
     assert device not in console.content()
+
+    # On another laptop the facilitator signs in with the key: same clean address, same refresh.
+    laptop = browser.new_context(**LAPTOP).new_page()
+    laptop.on("pageerror", lambda e: errors.append(f"laptop: {e}"))
+    laptop.goto(f"{base}/")
+    laptop.get_by_role("tab", name="I am the facilitator").click()
+    form = laptop.locator("[data-testid=stForm]").filter(has=laptop.get_by_label("Facilitator key"))
+    form.get_by_label("Workshop code").fill(code)
+    form.get_by_label("Facilitator key").fill(key)
+    form.get_by_role("button", name="Open the facilitator console").click()
+    laptop.get_by_test_id("live-facilitator").wait_for(timeout=30_000)
+    assert laptop.url == f"{base}/bottlenecks?ws={code}" and token_of(laptop, "f")
+    laptop.reload()
+    laptop.get_by_role("button", name=re.compile("^Next")).wait_for(timeout=30_000)
+    assert key not in laptop.content()
     assert errors == []
