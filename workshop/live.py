@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import actions, storage
+from .actions.auth import SECRET_MAX
 from .errors import BudgetExhausted, InputLocked, NotAllowed, NotFound, WorkshopError, no_workshop
 from .fairuse import FairUse, key_of
 from .hub import Hub
@@ -126,7 +127,7 @@ async def _present(request: Request, code: str) -> str:
     remembered by the token's digest (bounded), so a poll costs a lookup only the first time.
     """
     token = request.headers.get(TOKEN_HEADER, "")
-    if not token:
+    if not token or len(token) > SECRET_MAX:
         return ""
     key = (code, key_of(token))
     if key not in _people:
@@ -147,7 +148,6 @@ async def _long_poll(request: Request, kind: str) -> Response:
     if code is None:
         return _refuse(NOT_FOUND, 404)
     client = request.query_params.get("client", "")[:MAX_CLIENT]
-    present = await _present(request, code) if kind == "meta" else ""
     address = request.client.host if request.client else ""
     if not FAIR.by_address.enter(address):
         return _refuse(TOO_MANY, 429, 5)
@@ -155,6 +155,7 @@ async def _long_poll(request: Request, kind: str) -> Response:
         if client and not FAIR.by_client.enter(client):
             return _refuse(TOO_MANY, 429, 5)
         try:
+            present = await _present(request, code) if kind == "meta" else ""
             entry = await HUB.wait(code, _since(request), kind, _wait(request), present=present)
         finally:
             if client:

@@ -87,17 +87,22 @@ def _check(code: str, secret: str) -> str | None:
     return actions.credential(_db(), code, secret)
 
 
+def carries_credential(query: str) -> bool:
+    """Whether an address names a workshop and holds a link's credential (no database needed)."""
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    return bool(params.get("ws")) and any(params.get(name) for name in LINK_PARAMS)
+
+
 def link_redirect(path: str, query: str, secure: bool, check: Check = _check) -> Response | None:
     """The redirect that takes a link's credentials out of its address, or None to serve it as is.
 
     Only credentials that open something move into a cookie; an unknown or revoked one stays
     in the address, so the page says why it opens nothing (and removes it there).
     """
-    pairs = parse_qsl(query, keep_blank_values=True)
-    params = dict(pairs)
-    code = params.get("ws", "")
-    if not code or not any(params.get(name) for name in LINK_PARAMS):
+    if not carries_credential(query):
         return None
+    pairs = parse_qsl(query, keep_blank_values=True)
+    code = dict(pairs)["ws"]
     cookies: list[str] = []
     kept: list[tuple[str, str]] = []
     for name, value in pairs:
@@ -127,7 +132,8 @@ class LinkSecrets:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and not scope["path"].startswith("/api/"):
             query = bytes(scope.get("query_string", b"")).decode("latin-1")
             secure = scope.get("scheme") == "https"
-            redirect = await to_thread.run_sync(link_redirect, scope["path"], query, secure) if query else None
+            checked = carries_credential(query)  # most requests: no thread, no database
+            redirect = await to_thread.run_sync(link_redirect, scope["path"], query, secure) if checked else None
             if redirect is not None:
                 await redirect(scope, receive, send)
                 return
