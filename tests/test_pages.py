@@ -224,6 +224,16 @@ def test_the_facilitator_on_the_participant_screen_gets_the_console(app_db):
     assert "2. Impact mapping" in [t.value for t in at.title]
 
 
+def test_the_console_keeps_its_sign_in_with_no_token_in_the_address(app_db):
+    """Issue 20, finding 3: the console's address used to carry the facilitator device token."""
+    made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
+    at = open_page("step_1_bottlenecks.py", ws=made.code, p=made.facilitator_token)
+    assert not at.exception
+    assert dict(at.query_params) in ({"ws": made.code}, {"ws": [made.code]})
+    at.run()  # the next run (a click, a rerun) is still the facilitator's console
+    assert "Facilitator" in [h.value for h in at.sidebar.subheader]
+
+
 def test_changed_answers_never_record_an_overrule_nobody_picked(app_db):
     """Answer (→ partner), record, change the answers (→ build), record without touching the pick."""
     made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
