@@ -4,13 +4,14 @@
 export default function (component) {
   const { code, secrets } = component.data;
   const sent = (window.__swRemembered = window.__swRemembered || {});
-  for (const secret of secrets) {
-    const key = code + " " + secret;
-    if (sent[key]) continue;
-    sent[key] = true;
-    fetch("/api/live/" + encodeURIComponent(code) + "/session", {
-      method: "POST", headers: { "Content-Type": "application/json" }, credentials: "same-origin",
-      body: JSON.stringify({ token: secret }),
-    }).then((resp) => { if (!resp.ok) delete sent[key]; }, () => { delete sent[key]; });
-  }
+  for (const secret of secrets) remember(sent, code, secret);
+}
+function remember(sent, code, secret) {
+  const key = code + " " + secret;
+  if (sent[key]) return;
+  sent[key] = true;
+  fetch("/api/live/" + encodeURIComponent(code) + "/session", {
+    method: "POST", headers: { "Content-Type": "application/json" }, credentials: "same-origin",
+    body: JSON.stringify({ token: secret }),
+  }).then((resp) => { if (!resp.ok) delete sent[key]; }, () => { delete sent[key]; });
 }
