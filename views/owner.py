@@ -64,8 +64,9 @@ def heading(page: actions.OwnerPage, token: str) -> None:
     st.title("Your check-ins")
     st.caption(ui.safe(f"{page.owner} · {page.workshop_title} ({page.code}) · {page.organisation}"))
     st.caption(
-        "This link is yours: it records check-ins in your name, so keep it to yourself. Bookmark it, "
-        "or add your check-in dates to your calendar: each event links back here."
+        "This link is yours: it records check-ins in your name, so keep it to yourself. This browser "
+        "remembers it for a month; keep the message it came in, or add your check-in dates to your "
+        "calendar: each event links back here."
     )
     base = ui.site_url()  # read here: the file is built later, on Streamlit's download thread
     st.download_button(
