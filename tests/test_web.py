@@ -21,6 +21,8 @@ from workshop import actions, storage, web
 from workshop.demo import create_demo
 from workshop.state import load
 
+PROTECTIVE = {name.decode(): value.decode() for name, value in web.PROTECTIVE}
+
 
 async def page(request: Request) -> PlainTextResponse:
     """Stands in for Streamlit's page: echoes the address it was asked for and the cookies sent."""
@@ -175,6 +177,3 @@ def test_a_header_the_app_already_set_is_kept():
         response = client.get("/")
     assert response.headers.get_list("referrer-policy") == ["same-origin"]
     assert response.headers["x-frame-options"] == "DENY"
-
-
-PROTECTIVE = {name.decode(): value.decode() for name, value in web.PROTECTIVE}
