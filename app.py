@@ -16,7 +16,9 @@ if __name__ == "__main__":
 else:
     import gc
 
-    from workshop import followup, storage
+    from starlette.middleware import Middleware
+
+    from workshop import followup, storage, web
     from workshop.live import ROUTES
 
     # The portfolio lists every workshop, so it always needs a key: without a configured one,
@@ -30,4 +32,10 @@ else:
     # froze the server for 150-280 ms about once a second. What is loaded by now stays for good.
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
-    app = st.App("app.py", routes=ROUTES)
+    # Outermost first: every response (Streamlit's too) gets the protective headers, and a link
+    # carrying a credential is redirected without it before Streamlit serves the page.
+    app = st.App(
+        "app.py",
+        routes=[*ROUTES, *web.ROUTES],
+        middleware=[Middleware(web.ProtectiveHeaders), Middleware(web.LinkSecrets)],
+    )

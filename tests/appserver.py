@@ -27,6 +27,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Each running server's output file, by process id (see `server_log`).
+_LOGS: dict[int, IO[bytes]] = {}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -51,10 +55,12 @@ def app_process(
     proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "WORKSHOP_DB": str(db_path), **(env or {})},
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    _LOGS[proc.pid] = log
     try:
         _wait_until_healthy(proc, base, log, timeout)
         yield proc, base
     finally:
+        _LOGS.pop(proc.pid, None)
         if proc.poll() is None:
             proc.terminate()
             try:
@@ -63,6 +69,14 @@ def app_process(
                 proc.kill()
                 proc.wait(timeout=10)
         log.close()
+
+
+def server_log(proc: subprocess.Popen[bytes]) -> str:
+    """Everything the server of `app_process` has printed so far."""
+    log = _LOGS[proc.pid]
+    log.flush()
+    log.seek(0)
+    return log.read().decode(errors="replace")
 
 
 def _wait_until_healthy(proc: subprocess.Popen[bytes], base: str, log: IO[bytes], timeout: float) -> None:

@@ -181,6 +181,21 @@ def test_is_facilitator_and_identify(db, board):
     assert actions.identify(db, board.code, None) is None
 
 
+def test_credential_names_what_a_secret_opens_and_nothing_else(db, two):
+    """What a link or a page sign-in may keep in a cookie (issue 20, finding 3): the key itself
+    never, another workshop's secrets never, a revoked leader link no longer."""
+    a, b = two
+    leader = actions.issue_leader_link(db, a.code, a.key)
+    assert actions.credential(db, a.code, a.token) == actions.PARTICIPANT
+    assert actions.credential(db, a.code.lower(), a.creation_token) == actions.FACILITATOR_DEVICE
+    assert actions.credential(db, a.code, leader) == actions.LEADER
+    for secret in (a.key, b.token, b.creation_token, "", None, 42, "x" * 500, a.token + " "):
+        assert actions.credential(db, a.code, secret) is None, secret
+    assert actions.credential(db, "NOSUCH", a.token) is None
+    actions.revoke_leader_link(db, a.code, a.key)
+    assert actions.credential(db, a.code, leader) is None
+
+
 def test_the_key_is_stored_only_as_a_hash(db, board):
     row = storage.workshop_by_code(db, board.code)
     assert board.key not in str(dict(row))

@@ -45,7 +45,7 @@ def test_create_join_add_see_and_download(base_url, browser, tmp_path):
     phone.goto(f"{base_url}/?join={code}")
     phone.get_by_label("Display name (leave empty to stay anonymous)").fill("Zoë")
     phone.get_by_role("button", name="Join").click()
-    phone.wait_for_url(re.compile(r"/room\?.*p="), timeout=20_000)
+    phone.wait_for_url(re.compile(r"/room\?ws="), timeout=20_000)
     phone.locator("textarea.sw-input").fill("Deploys block every team <b>for a day</b>")
     phone.locator("button.sw-dim[data-dim=platform]").click()
     phone.locator("[data-testid=live-add]").click()

@@ -256,7 +256,7 @@ def test_unknown_codes_never_leave_an_entry():
             calls = [
                 call
                 for n in range(start, start + 1_000)
-                for call in (hub.current(f"NO{n}"), hub.wait(f"NO{n}", -1, "board", 5, client="x"))
+                for call in (hub.current(f"NO{n}"), hub.wait(f"NO{n}", -1, "board", 5, present="x"))
             ]
             assert set(await asyncio.gather(*calls)) == {None}
         return hub
@@ -310,18 +310,18 @@ def test_presence_is_capped_and_forgets_the_longest_silent_first():
         entry.seen(f"c{n}", 1.0)
         if n == PRESENCE_MAX // 2:
             entry.seen("faithful", 1.0)
-    assert len(entry.clients) == PRESENCE_MAX
+    assert len(entry.present) == PRESENCE_MAX
     assert entry.connected(1.0) == PRESENCE_MAX
-    assert "c0" not in entry.clients and "faithful" in entry.clients
+    assert "c0" not in entry.present and "faithful" in entry.present
 
 
-def test_waits_with_a_client_id_count_towards_presence():
+def test_waits_naming_a_participant_count_towards_presence():
     room = FakeRoom()
 
     async def scenario():
         hub = room.hub()
-        for client in ("a", "b", "a", ""):
-            await hub.wait(ROOM, 0, "meta", 0, client=client)
+        for present in ("a", "b", "a", ""):
+            await hub.wait(ROOM, 0, "meta", 0, present=present)
         return hub.entries[ROOM].connected(time.monotonic())
 
     assert run(scenario) == 2

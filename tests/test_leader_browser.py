@@ -47,6 +47,11 @@ def test_leader_link_checkin_download_portfolio_and_revoke(tmp_path):
             leader.on("pageerror", lambda e: errors.append(f"leader: {e}"))
             leader.goto(url)
             leader.get_by_text("Leader view", exact=False).wait_for(timeout=30_000)
+            # The link's secret has left the address bar for a cookie: a reload is still the leader view.
+            assert leader.url == f"{base}/ship-it?ws={made.code}", leader.url
+            assert facilitator.url == f"{base}/ship-it?ws={made.code}", facilitator.url
+            leader.reload()
+            leader.get_by_text("Leader view", exact=False).wait_for(timeout=30_000)
             leader.get_by_text("Overdue: Distributed tracing", exact=False).wait_for(timeout=10_000)
             assert leader.get_by_role("button", name="Revoke the leader link").count() == 0
             assert leader.get_by_role("button", name="Next ▶").count() == 0

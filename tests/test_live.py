@@ -3,9 +3,13 @@ one-line 4xx and writes nothing; reads follow the room without leaking anything 
 
 from __future__ import annotations
 
+import asyncio
 import json
+import socket
 import threading
 import time
+import urllib.request
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +20,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from tests.appserver import app_process, server_log
 from tests.helpers import NOW, version
 from workshop import actions, live, storage
 from workshop.fairuse import FairUse
@@ -193,6 +198,7 @@ def live_channel(path: Path, monkeypatch) -> Iterator[tuple[TestClient, Any, Roo
         live, "HUB", Hub(build=lambda code: live.build_state(live._db(), code), read_versions=live._read_versions)
     )
     monkeypatch.setattr(live, "FAIR", FairUse())
+    monkeypatch.setattr(live, "_people", OrderedDict())
     db = storage.connect(path)
     rooms = make_room(db, "Workshop A"), make_room(db, "Workshop B")
     try:
@@ -581,13 +587,35 @@ def test_a_vote_does_not_move_the_meta_version(lv):
     assert lv.client.get(f"/api/live/{lv.a.code}/meta").json()["version"] == meta["version"]
 
 
-def test_presence_counts_distinct_clients(lv):
-    presence = f"/api/live/{lv.a.code}/presence"
-    assert lv.client.get(presence).json() == {"connected": 0}
-    for client in ("phone-1", "phone-2", "phone-1", "p" * 100):
-        assert lv.client.get(f"/api/live/{lv.a.code}/meta?client={client}").status_code == 200
-    assert lv.client.get(presence).json() == {"connected": 3}
-    assert set(live.HUB.entries[lv.a.code].clients) == {"phone-1", "phone-2", "p" * live.MAX_CLIENT}
+def connected(lv: Live) -> int:
+    return int(lv.client.get(f"/api/live/{lv.a.code}/presence").json()["connected"])
+
+
+def meta_poll(lv: Live, client: str, token: str | None = None) -> None:
+    headers = {live.TOKEN_HEADER: token} if token is not None else {}
+    assert lv.client.get(f"/api/live/{lv.a.code}/meta?client={client}", headers=headers).status_code == 200
+
+
+def test_screens_without_a_participant_token_never_count_as_connected(lv):
+    """Issue 20, finding 5: 200 made-up client ids used to read "200 connected"."""
+    assert connected(lv) == 0
+    for n in range(200):
+        meta_poll(lv, f"fake-{n}")
+    for n, token in enumerate(["", "not-a-token", "x" * 500, lv.b.ann]):  # none, invalid, another workshop's
+        meta_poll(lv, f"bad-{n}", token)
+    meta_poll(lv, "console", actions.facilitator_token(lv.db, lv.a.code, lv.a.key))  # not a participant
+    assert connected(lv) == 0
+    assert live.HUB.entries[lv.a.code].present == {}
+
+
+def test_a_participant_counts_once_however_many_screens_or_refreshes(lv):
+    for client in ("phone-1", "phone-1-refreshed", "laptop", "p" * 100):
+        meta_poll(lv, client, lv.a.ann)
+    assert connected(lv) == 1
+    meta_poll(lv, "bo-phone", lv.a.bo)
+    assert connected(lv) == 2
+    joined = {str(p["id"]) for p in storage.participants(lv.db, lv.a.wid) if not p["is_facilitator"]}
+    assert set(live.HUB.entries[lv.a.code].present) == joined  # never more connected than joined
 
 
 @pytest.mark.parametrize("suffix", ["", "/meta?wait=0.2&client=x", "/presence"])
@@ -603,3 +631,68 @@ def test_codes_are_case_and_dash_insensitive(lv):
     assert state_of(lv, code=loose).json()["code"] == lv.a.code
     answer = lv.post("votes", fill(VALID["votes"], lv.a), code=loose)
     assert answer.status_code == 200 and answer.json()["votes_left"] == 4
+
+
+# --- bodies that stop short (issue 20, finding 11) -----------------------------------------------
+
+
+def test_a_body_cut_short_ends_quietly_and_writes_nothing(lv):
+    """The client disconnects mid-body: no exception escapes the route, nothing is written."""
+    app = Starlette(routes=live.ROUTES)
+    sent: list[dict[str, Any]] = []
+    before = lv.dump()
+    messages = iter([{"type": "http.request", "body": b'{"token": "', "more_body": True}, {"type": "http.disconnect"}])
+
+    async def receive() -> dict[str, Any]:
+        return next(messages)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": f"/api/live/{lv.a.code}/votes",
+        "raw_path": f"/api/live/{lv.a.code}/votes".encode(),
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"4000")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 2),
+        "scheme": "http",
+        "root_path": "",
+        "http_version": "1.1",
+    }
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == live.CLIENT_CLOSED
+    assert lv.dump() == before
+
+
+def cut_short(port: int, path: str, declared: int, sent: bytes) -> None:
+    """A POST that promises `declared` bytes, sends fewer, then hangs up."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {declared}\r\n\r\n"
+        )
+        sock.sendall(head.encode() + sent)
+        time.sleep(0.01)
+
+
+def test_aborted_and_oversized_bodies_leave_at_most_a_line_each_in_the_servers_log(tmp_path):
+    """200 aborted POSTs used to write 865 KB of tracebacks; now 50 of each kind add no traceback
+    and at most one line per request."""
+    path = tmp_path / "abort.db"
+    db = storage.connect(path)
+    made = actions.create_workshop(db, "Offsite", "Acme", "scaleup", now=NOW)
+    db.close()
+    with app_process(path) as (proc, base):
+        port = int(base.rsplit(":", 1)[1])
+        before = server_log(proc)
+        for _ in range(50):
+            cut_short(port, f"/api/live/{made.code}/bottlenecks", 5_000, b'{"token": "abc", "text": "')
+            cut_short(port, f"/api/live/{made.code}/votes", live.MAX_BODY * 4, b"x" * (live.MAX_BODY + 10))
+            cut_short(port, f"/api/live/{made.code}/session", 300, b'{"tok')
+        time.sleep(1.0)
+        added = server_log(proc)[len(before) :]
+        assert urllib.request.urlopen(base + "/_stcore/health", timeout=5).read() == b"ok"
+    assert "Traceback" not in added and "ClientDisconnect" not in added, added[:2000]
+    assert added.count("\n") <= 150, added[:2000]

@@ -46,7 +46,7 @@ def test_live_room_in_browsers(tmp_path):
 
             # Five phones join through the start page, each in its own browser context.
             phones, _ = join_phones(new_page, base, code, PHONES)
-            tokens = [token_of(phone.url) for phone in phones]
+            tokens = [token_of(phone) for phone in phones]
             assert all(tokens) and len(set(tokens)) == PHONES
 
             # Each phone adds one note through the live element; all reach the projector.
@@ -71,14 +71,14 @@ def test_live_room_in_browsers(tmp_path):
             assert 0 < phone_left <= 20 * 60
             assert abs(phone_left - projector_left) <= 1, (phone_left, projector_left)
 
-            # A refresh keeps the identity (token in the URL) and the unsent draft.
+            # A refresh keeps the identity (a cookie; the URL holds none) and the unsent draft.
             phone = phones[1]
             draft = "Half-typed: nobody owns the billing service"
             phone.locator("textarea.sw-input").fill(draft)
             phone.locator("button.sw-dim[data-dim=organisation]").click()
             phone.reload()
             phone.get_by_test_id("live-participant").wait_for(timeout=30_000)
-            assert token_of(phone.url) == tokens[1]
+            assert token_of(phone) == tokens[1]
             assert phone.locator("textarea.sw-input").input_value() == draft
             assert "on" in (phone.locator("button.sw-dim[data-dim=organisation]").get_attribute("class") or "").split()
 
@@ -87,7 +87,7 @@ def test_live_room_in_browsers(tmp_path):
             started = time.monotonic()
             phones[0].locator("[data-testid=live-participant][data-step=impact]").wait_for(timeout=10_000)
             assert time.monotonic() - started < 10
-            assert token_of(phones[0].url) == tokens[0]
+            assert token_of(phones[0]) == tokens[0]
             phones[2].locator("[data-testid=live-participant][data-step=impact]").wait_for(timeout=10_000)
         finally:
             browser.close()

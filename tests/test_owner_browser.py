@@ -58,6 +58,7 @@ def test_an_owner_records_a_checkin_on_a_phone_and_adds_the_dates_to_a_calendar(
             url = f"{base}/owner?ws={made.code}&o={token}"
             phone.goto(url)  # the server's first visit: a deep link must open, not "page not found"
             phone.get_by_role("heading", name="Your check-ins").wait_for(timeout=30_000)
+            assert phone.url == f"{base}/owner?ws={made.code}", "the owner's token left the address bar"
             phone.locator(".vega-embed").first.wait_for(timeout=30_000)
             phone.wait_for_timeout(800)
             assert phone.get_by_text("Page not found").count() == 0

@@ -158,6 +158,7 @@ def test_join_lands_on_the_current_step(app_db):
     names = [p["name"] for p in storage.participants(app_db, load(app_db, made.code).id)]
     assert "Zoë" in names
     assert at.query_params["ws"] == [made.code] or at.query_params["ws"] == made.code
+    assert "p" not in at.query_params  # the token stays with the session (and a cookie), never in the URL
 
 
 def test_create_a_private_anonymous_workshop_from_the_start_page(app_db):
@@ -221,6 +222,16 @@ def test_the_facilitator_on_the_participant_screen_gets_the_console(app_db):
     at = open_page("room.py", ws=made.code, p=made.facilitator_token)
     assert not at.exception
     assert "2. Impact mapping" in [t.value for t in at.title]
+
+
+def test_the_console_keeps_its_sign_in_with_no_token_in_the_address(app_db):
+    """Issue 20, finding 3: the console's address used to carry the facilitator device token."""
+    made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
+    at = open_page("step_1_bottlenecks.py", ws=made.code, p=made.facilitator_token)
+    assert not at.exception
+    assert dict(at.query_params) in ({"ws": made.code}, {"ws": [made.code]})
+    at.run()  # the next run (a click, a rerun) is still the facilitator's console
+    assert "Facilitator" in [h.value for h in at.sidebar.subheader]
 
 
 def test_changed_answers_never_record_an_overrule_nobody_picked(app_db):
@@ -351,7 +362,10 @@ def test_the_leader_link_shows_the_summary_and_follow_through_without_controls(a
     }
     assert len(at.get("vega_lite_chart")) == 5  # plan, progress, readiness areas, impact map, time
     assert "Are we ready to scale?" in shown and "6 of 6 participants answered." in shown
-    assert leader in at.query_params.get("l", [])
+    # The link's secret leaves the address bar and the session keeps it: a rerun is still the leader view.
+    assert "l" not in at.query_params and leader not in str(at.query_params)
+    at.run()
+    assert "Leader view" in texts(at)
 
 
 def test_a_leader_records_a_checkin_from_the_summary(app_db):

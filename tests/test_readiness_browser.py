@@ -79,7 +79,7 @@ def join(browser: Any, base: str, code: str, name: str, errors: list[str], **con
     page.goto(f"{base}/?join={code}")
     page.get_by_label("Display name (leave empty to stay anonymous)").fill(name)
     page.get_by_role("button", name="Join").click()
-    page.wait_for_url(re.compile(r"/room\?.*p="), timeout=30_000)
+    page.wait_for_url(re.compile(r"/room\?ws="), timeout=30_000)
     page.get_by_test_id("live-readiness").wait_for(timeout=30_000)
     return page
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright import sync_api as playwright
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
-from tests.test_room_browser import tall_screenshot
+from tests.test_room_browser import tall_screenshot, token_of
 from workshop import actions, storage
 from workshop.demo import create_demo
 from workshop.state import load
@@ -44,8 +44,9 @@ def _create_next_workshop(page, base: str, organisation: str) -> tuple[str, str]
     page.get_by_text("Your workshop is ready.").wait_for(timeout=30_000)
     page.get_by_role("link", name="Open the facilitator console").click()
     page.wait_for_url(re.compile(r"ws="), timeout=30_000)
-    query = parse_qs(urlsplit(page.url).query)
-    return query["ws"][0], query["p"][0]
+    token = token_of(page, "f")  # the console's sign-in is a cookie, never in the address
+    assert token
+    return parse_qs(urlsplit(page.url).query)["ws"][0], token
 
 
 def _record(page, initiative_id: int, outcome: str, reason: str) -> None:
@@ -100,7 +101,7 @@ def test_last_times_commitments_open_the_next_workshop(tmp_path):
             phone.goto(f"{base}/?join={code}")
             phone.get_by_label("Display name (leave empty to stay anonymous)").fill("Ana")
             phone.get_by_role("button", name="Join").click()
-            phone.wait_for_url(re.compile(r"/room\?.*p="), timeout=30_000)
+            phone.wait_for_url(re.compile(r"/room\?ws="), timeout=30_000)
             phone.get_by_test_id("live-review").locator(".sw-commitment").nth(3).wait_for(timeout=30_000)
             assert not phone.get_by_test_id("live-add").is_visible(), "no notes while the room reviews"
             assert _axe_blocking(phone) == [], "the review on a phone is accessible"

@@ -75,8 +75,18 @@ window.__steps = [];
 )
 
 
-def token_of(url: str) -> str | None:
-    return parse_qs(urlsplit(url).query).get("p", [None])[0]
+def token_of(page, kind: str = "p") -> str | None:
+    """The credential a browser keeps for its workshop: an HttpOnly cookie (`sw-p-CODE` for a
+    participant, `sw-f-CODE` for a facilitator device), never the address, which is checked too."""
+    query = parse_qs(urlsplit(page.url).query)
+    assert not {"p", "l", "o"} & set(query), f"a credential is in the address bar: {page.url}"
+    code = query["ws"][0]
+    for _ in range(100):  # the page hands a sign-in to the server just after it loads
+        found = [c["value"] for c in page.context.cookies() if c["name"] == f"sw-{kind}-{code}"]
+        if found:
+            return str(found[0])
+        page.wait_for_timeout(100)
+    return None
 
 
 def shots_dir() -> Path | None:
@@ -145,7 +155,7 @@ def join_phones(new_page, base: str, code: str, count: int, init_script: str | N
         phone.get_by_label("Display name (leave empty to stay anonymous)").fill(f"Phone {i}")
         phone.get_by_role("button", name="Join").click()
     for phone in phones:
-        phone.wait_for_url(re.compile(r"/room\?.*p="), timeout=30_000)
+        phone.wait_for_url(re.compile(r"/room\?ws="), timeout=30_000)
         phone.locator("[data-testid=live-participant][data-step=bottlenecks]").wait_for(timeout=30_000)
     return phones, wires
 
@@ -205,7 +215,7 @@ def test_five_phones_follow_the_whole_workshop(room):
 
         # Five phones join through the start page, each in its own browser context.
         phones, wires = join_phones(new_page, room.base, code, PHONES, init_script=STEP_RECORDER)
-        tokens = [token_of(phone.url) for phone in phones]
+        tokens = [token_of(phone) for phone in phones]
         assert all(tokens) and len(set(tokens)) == PHONES
         for phone in phones:
             settle(phone)
@@ -230,7 +240,7 @@ def test_five_phones_follow_the_whole_workshop(room):
         phones[1].locator("[data-testid=live-participant][data-step=bottlenecks]").wait_for(timeout=30_000)
         settle(phones[1])
         assert wires[1].reruns(before) >= 1, f"a reload must show up as a script run: {wires[1].sent[before:]}"
-        assert token_of(phones[1].url) == tokens[1]
+        assert token_of(phones[1]) == tokens[1]
 
         def move(step_key: str, by_click: bool = False) -> None:
             """Move the room on and measure, per phone, the time until it shows `step_key`."""
@@ -269,7 +279,7 @@ def test_five_phones_follow_the_whole_workshop(room):
             # ...while the same counter does see the facilitator's console rerun to follow the room.
             assert facilitator_wire.reruns(facilitator_mark) >= 1, "the counter must see the console's reruns"
             for phone, token in zip(phones, tokens):
-                assert token_of(phone.url) == token and "/room" in phone.url
+                assert token_of(phone) == token and "/room" in phone.url
 
         # --- step 1: each phone adds a note and votes for the next phone's note ---------------
         notes = [f"Phone {i}: deploys queue behind the shared staging slot" for i in range(PHONES)]

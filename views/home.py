@@ -50,7 +50,7 @@ if created:
             registry.VIEWS[0].page,
             label="Open the facilitator console",
             icon=":material/tune:",
-            query_params={"ws": created["code"], "p": created["token"]},
+            query_params={"ws": created["code"]},
         )
         st.page_link(
             ui.HERE / "projector.py",
@@ -62,6 +62,8 @@ if created:
         buffer = io.BytesIO()
         segno.make(ui.join_url(created["code"]), error="m").save(buffer, kind="png", scale=8, border=2)
         st.image(buffer.getvalue(), caption=f"Join link for {created['code']}")
+    # This browser keeps the console's sign-in (a cookie), so the console opens in a new tab too.
+    ui.remember(created["code"], ((actions.FACILITATOR_DEVICE, created["token"]),))
     if st.button("Done — hide the key"):
         del st.session_state["created"]
         st.rerun()
@@ -149,6 +151,7 @@ with create_tab:
                 "key": made.facilitator_key,
                 "token": made.facilitator_token,
             }
+            ui.sign_in(made.code, made.facilitator_token)  # the console opens signed in; no URL holds the token
             st.rerun()
 
 with sample_tab:
@@ -159,7 +162,8 @@ with sample_tab:
     if st.button("Create and open the sample", width="stretch"):
         made = create_demo(db, followup_days=70)
         st.session_state["created"] = {"code": made.code, "key": made.facilitator_key, "token": made.facilitator_token}
-        st.switch_page(ui.HERE / "summary.py", query_params={"ws": made.code, "p": made.facilitator_token})
+        ui.sign_in(made.code, made.facilitator_token)
+        st.switch_page(ui.HERE / "summary.py", query_params={"ws": made.code})
 
 with facilitate_tab:
     with st.form("facilitate"):

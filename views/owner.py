@@ -16,9 +16,10 @@ import streamlit as st
 from sqlite_utils import Database
 
 from views import ui
-from workshop import actions, calendar, charts, numbers
+from workshop import actions, calendar, charts, numbers, web
 from workshop.errors import WorkshopError
 from workshop.followup import STATUS_COLOURS, STATUSES, Track
+from workshop.state import normalise_code
 from workshop.steps import NOTE_MAX
 
 # A readable width on a laptop; the history's dates and statuses never wrap (fixed CSS only).
@@ -28,17 +29,30 @@ PHONE_CSS = (
 NO_LINK = "This page opens with an owner's personal link: ask the facilitator for yours."
 NEXT_DEFAULT_DAYS = 14  # the next check-in the form proposes
 DONE = "_owner_checkin_done"  # the initiative whose check-in was just recorded (shown once)
+OWNER_LINKS = "_owner_links"  # this session's owner link per workshop code
 
 
 def open_link() -> tuple[Database, actions.OwnerPage, str]:
-    """The owner behind this link; anything else stops the page with one line."""
-    code, token = st.query_params.get("ws", ""), st.query_params.get("o", "")
+    """The owner behind this link; anything else stops the page with one line.
+
+    The server moves a valid link's token from the address into a cookie before the page loads
+    (`workshop/web.py`); a token still in the address is read once, kept for this session and
+    removed from it, so the address bar never shows it.
+    """
+    code = normalise_code(st.query_params.get("ws", ""))
+    links: dict[str, str] = st.session_state.setdefault(OWNER_LINKS, {})
+    token = st.query_params.get("o") or links.get(code) or st.context.cookies.get(web.cookie_name(code, actions.OWNER))
+    if "o" in st.query_params:
+        del st.query_params["o"]
     if not code or not token:
         st.error(NO_LINK)
         st.stop()
+    links[code] = token
     db = ui.connect()
     try:
-        return db, actions.owner_page(db, code, token), token
+        page = actions.owner_page(db, code, token)
+        ui.remember(code, ((actions.OWNER, token),))
+        return db, page, token
     except WorkshopError as exc:
         st.error(ui.safe(str(exc)))
         st.stop()
@@ -50,8 +64,9 @@ def heading(page: actions.OwnerPage, token: str) -> None:
     st.title("Your check-ins")
     st.caption(ui.safe(f"{page.owner} · {page.workshop_title} ({page.code}) · {page.organisation}"))
     st.caption(
-        "This link is yours: it records check-ins in your name, so keep it to yourself. Bookmark it, "
-        "or add your check-in dates to your calendar: each event links back here."
+        "This link is yours: it records check-ins in your name, so keep it to yourself. This browser "
+        "remembers it for a month; keep the message it came in, or add your check-in dates to your "
+        "calendar: each event links back here."
     )
     base = ui.site_url()  # read here: the file is built later, on Streamlit's download thread
     st.download_button(

@@ -74,10 +74,7 @@ def header(ctx: ui.Context, snapshot: Snapshot) -> None:
             st.text(url)  # plain text: no link styling to fail contrast, nothing rendered as Markdown
 
 
-ctx = ui.context()
-for secret in ("p", "l"):  # a projected URL bar must not show anyone's token or leader link
-    if secret in st.query_params:
-        del st.query_params[secret]
+ctx = ui.context()  # which also keeps every credential out of the (projected) address bar
 snapshot = view(ctx.snapshot, PUBLIC)  # the projector shows what the join code may see
 step = snapshot.current_step
 

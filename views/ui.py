@@ -17,7 +17,7 @@ import streamlit as st
 from sqlite_utils import Database
 
 from views import registry
-from workshop import actions, storage
+from workshop import actions, storage, web
 from workshop.audience import FACILITATOR, LEADER, PUBLIC, Audience, participant
 from workshop.errors import WorkshopError
 from workshop.pitfalls import pitfalls
@@ -66,14 +66,25 @@ ROOM_PAGE = str(HERE / "room.py")
 
 def enter(db: Database, code: str, token: str | None) -> None:
     """Take this identity into the room: participants to their one live screen, which
-    follows every step by itself; the facilitator to the console of the current step."""
-    params = {"ws": normalise_code(code)}
-    if token:
-        params["p"] = token
+    follows every step by itself; the facilitator to the console of the current step.
+
+    The identity stays with this browser session (and, once the page has posted it, in a
+    cookie), never in the address: the console may be projected."""
+    code = sign_in(code, token)
+    params = {"ws": code}
     participant = actions.identify(db, code, token) if token else None
     if participant is not None and not participant["is_facilitator"]:
         st.switch_page(ROOM_PAGE, query_params=params)
     st.switch_page(step_page(load(db, code).current_step.key), query_params=params)
+
+
+def sign_in(code: str, token: str | None) -> str:
+    """Make `token` who this session is in the workshop (its normalised code is returned)."""
+    code = normalise_code(code)
+    known = _identities()
+    known[code] = (token, known.get(code, (None, None))[1])
+    st.session_state["ws"] = code
+    return code
 
 
 def open_step(page_file: str) -> Context:
@@ -118,13 +129,9 @@ class Context:
         return self.key or self.leader_token
 
     def params(self, **extra: str) -> dict[str, str]:
-        out = {"ws": self.code}
-        if self.token:
-            out["p"] = self.token
-        if self.leader_token:
-            out["l"] = self.leader_token
-        out.update(extra)
-        return out
+        """The address of another page of this workshop: the code only, never a credential
+        (the session and the cookies carry who is looking)."""
+        return {"ws": self.code, **extra}
 
 
 def audience(ctx: Context) -> Audience:
@@ -141,35 +148,57 @@ def connect() -> Database:
     return storage.connect()
 
 
-def _remembered() -> tuple[str, str | None, str | None]:
-    """The workshop, identity and leader link from the URL, else from this browser session.
+IDENTITIES = "_identities"  # this session's credentials per workshop code: (participant token, leader link)
+LINK_SECRETS = ("p", "l")  # a link's credentials; the server moves valid ones into cookies (workshop/web.py)
 
-    Sidebar navigation drops query parameters, so the session keeps them and they are
-    written back to the URL: a refresh or a shared link always carries the context.
+
+def _identities() -> dict[str, tuple[str | None, str | None]]:
+    known: dict[str, tuple[str | None, str | None]] = st.session_state.setdefault(IDENTITIES, {})
+    return known
+
+
+def _from_cookies(code: str, as_participant: bool) -> tuple[str | None, str | None]:
+    """The credentials this browser keeps for a workshop (read when the page connected).
+
+    A browser can hold a facilitator device and a participant of one workshop (someone trying
+    the room from the console's browser): a participant's screen takes the participant, every
+    other page the facilitator.
+    """
+    cookies = st.context.cookies
+    kinds = (actions.FACILITATOR_DEVICE, actions.PARTICIPANT)
+    tokens = [cookies.get(web.cookie_name(code, kind)) for kind in (kinds[::-1] if as_participant else kinds)]
+    return next((t for t in tokens if t), None), cookies.get(web.cookie_name(code, actions.LEADER)) or None
+
+
+def _remembered(as_participant: bool) -> tuple[str, str | None, str | None]:
+    """The workshop from the URL (else this session), and who is looking: this session's
+    sign-in, else the browser's cookies, else a credential still in the URL.
+
+    Sidebar navigation drops query parameters, so the session keeps the code and writes it back
+    to the URL. A credential never stays there: a valid link's is moved into a cookie by the
+    server before the page loads, and any other is read once and removed from the address.
     """
     url_code = normalise_code(st.query_params.get("ws", "")) if st.query_params.get("ws") else ""
-    url_token = st.query_params.get("p") or None
-    url_leader = st.query_params.get("l") or None
     if url_code:
-        if url_token or url_leader or st.session_state.get("ws") != url_code:
-            st.session_state["p"] = url_token
-            st.session_state["l"] = url_leader
         st.session_state["ws"] = url_code
     code = st.session_state.get("ws", "")
-    token = st.session_state.get("p")
-    leader = st.session_state.get("l")
-    if code:
-        st.query_params["ws"] = code
-        if token:
-            st.query_params["p"] = token
-        if leader:
-            st.query_params["l"] = leader
+    if not code:
+        return "", None, None
+    known = _identities()
+    token, leader = known[code] if code in known else _from_cookies(code, as_participant)
+    token = st.query_params.get("p") or token
+    leader = st.query_params.get("l") or leader
+    known[code] = (token, leader)
+    st.query_params["ws"] = code
+    for secret in LINK_SECRETS:
+        if secret in st.query_params:
+            del st.query_params[secret]
     return code, token, leader
 
 
-def context(required: bool = True) -> Context | None:
-    """Read `?ws=CODE&p=TOKEN` and load the workshop; stop with help when it is missing."""
-    code, token, leader = _remembered()
+def context(required: bool = True, as_participant: bool = False) -> Context | None:
+    """Read `?ws=CODE` and who is looking, and load the workshop; stop with help when it is missing."""
+    code, token, leader = _remembered(as_participant)
     if not code:
         if required:
             st.info("Open a workshop first: create one, join one with its code, or open the sample.")
@@ -191,9 +220,9 @@ def context(required: bool = True) -> Context | None:
     if leader and not actions.is_leader(db, code, leader):
         st.warning("This leader link has been revoked or replaced: ask the facilitator for the current one.")
         leader = None
-        st.session_state["l"] = None
-        if "l" in st.query_params:
-            del st.query_params["l"]
+    _identities()[code] = (token, leader)
+    kind = actions.FACILITATOR_DEVICE if facilitator else actions.PARTICIPANT
+    remember(code, ((kind, token), (actions.LEADER, leader)))
     return Context(
         db=db,
         code=code,
@@ -270,6 +299,25 @@ def safe(text: str) -> str:
     return md_escape(text)
 
 
+# The page posts a credential signed in during this session to the server, which keeps it in a
+# cookie (`workshop/web.py`): a refresh then keeps who is looking, with nothing in the address.
+# It draws nothing and takes no room: its element is hidden (its script still runs).
+_REMEMBER = st.components.v2.component(
+    "scaling_workshop.remember",
+    js=(HERE / "live" / "remember.js").read_text(encoding="utf-8"),
+    css="/* no room taken */\n[class*='st-key-remember-'] {display: none}",  # several lines: inline CSS, not a file
+    isolate_styles=False,
+)
+
+
+def remember(code: str, credentials: tuple[tuple[str, str | None], ...]) -> None:
+    """Have the browser keep each credential this session holds that its cookies do not."""
+    cookies = st.context.cookies
+    missing = [secret for kind, secret in credentials if secret and cookies.get(web.cookie_name(code, kind)) != secret]
+    if missing:
+        _REMEMBER(key=f"remember-{code}", data={"code": code, "secrets": missing})
+
+
 # --- live element ----------------------------------------------------------------------
 
 LIVE = HERE / "live"
@@ -304,7 +352,7 @@ def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int 
             "min_interval": min_interval,
             "follow": follow,
             "vocabulary": vocabulary(),
-            "summary_url": f"/ship-it?ws={ctx.code}&p={ctx.token}" if role == "participant" and ctx.token else "",
+            "summary_url": f"/ship-it?ws={ctx.code}" if role == "participant" and ctx.token else "",
             "name": ctx.participant["name"] if ctx.participant else "",
         },
         on_step_change=lambda: None,

@@ -33,7 +33,7 @@ REBUILD_GAP = 0.05  # least time between the starts of two rebuilds of one works
 GZIP_MIN = 1_000
 IDLE_EVICT = 600.0
 PRESENCE_WINDOW = 40.0  # a phone re-polls at least every 25 s; longer silence means it left
-PRESENCE_MAX = 5_000  # clients remembered per workshop
+PRESENCE_MAX = 5_000  # participants remembered per workshop
 
 State = dict[str, Any]
 Builder = Callable[[str], "State | None"]
@@ -57,17 +57,18 @@ class Entry:
     rebuilding: asyncio.Task[None] | None = None
     rebuilt_at: float = float("-inf")  # when the latest rebuild started (monotonic)
     used: float = field(default_factory=time.monotonic)
-    clients: dict[str, float] = field(default_factory=dict)
+    present: dict[str, float] = field(default_factory=dict)
 
-    def seen(self, client: str, now: float) -> None:
-        """Remember a screen that is following the room (for the "connected" count)."""
-        self.clients.pop(client, None)
-        self.clients[client] = now
-        while len(self.clients) > PRESENCE_MAX:
-            del self.clients[next(iter(self.clients))]
+    def seen(self, participant: str, now: float) -> None:
+        """Remember a participant following the room (the "connected" count): one entry per
+        person, so their refreshes and second screens never count twice."""
+        self.present.pop(participant, None)
+        self.present[participant] = now
+        while len(self.present) > PRESENCE_MAX:
+            del self.present[next(iter(self.present))]
 
     def connected(self, now: float) -> int:
-        return sum(1 for t in self.clients.values() if now - t <= PRESENCE_WINDOW)
+        return sum(1 for t in self.present.values() if now - t <= PRESENCE_WINDOW)
 
 
 def encode(state: State) -> tuple[bytes, bytes | None, str, State]:
@@ -194,13 +195,14 @@ class Hub:
         entry.used = time.monotonic()
         return entry
 
-    async def wait(self, code: str, since: int, kind: str, timeout: float, client: str = "") -> Entry | None:
-        """Return as soon as the board (kind='board') or the meta (kind='meta') passes `since`."""
+    async def wait(self, code: str, since: int, kind: str, timeout: float, present: str = "") -> Entry | None:
+        """Return as soon as the board (kind='board') or the meta (kind='meta') passes `since`;
+        `present` names the participant waiting, who then counts as connected."""
         entry = await self.current(code)
         if entry is None:
             return None
-        if client:
-            entry.seen(client, time.monotonic())
+        if present:
+            entry.seen(present, time.monotonic())
 
         def seen() -> int:
             return entry.version if kind == "board" else entry.meta_version

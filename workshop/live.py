@@ -13,19 +13,21 @@ import json
 import math
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from anyio import to_thread
 from sqlite_utils import Database
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import actions, storage
+from .actions.auth import SECRET_MAX
 from .errors import BudgetExhausted, InputLocked, NotAllowed, NotFound, WorkshopError, no_workshop
-from .fairuse import FairUse
+from .fairuse import FairUse, key_of
 from .hub import Hub
 from .room import participant_view, room_state
 from .state import load, normalise_code
@@ -34,6 +36,8 @@ MAX_WAIT = 25.0
 MAX_BODY = 8_192
 MAX_CODE = 16
 MAX_CLIENT = 40
+TOKEN_HEADER = "X-Workshop-Token"  # a phone's token on its reads: headers stay out of address logs
+PRESENT_MAX = 50_000  # tokens remembered as who they are (or as nobody), across workshops
 NOT_FOUND = str(no_workshop())
 
 _local = threading.local()
@@ -112,6 +116,32 @@ def _refuse(message: str, status: int, retry_after: float = 0) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
+_people: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+
+async def _present(request: Request, code: str) -> str:
+    """The participant a meta poll comes from, as the key presence counts them by ("" for nobody).
+
+    Only a valid participant token counts, once per person however many screens or refreshes
+    they use; the facilitator's devices and the projector are not the room. Answers are
+    remembered by the token's digest (bounded), so a poll costs a lookup only the first time.
+    """
+    token = request.headers.get(TOKEN_HEADER, "")
+    if not token or len(token) > SECRET_MAX:
+        return ""
+    key = (code, key_of(token))
+    if key not in _people:
+
+        def look() -> str:
+            person = actions.identify(_db(), code, token)
+            return "" if person is None or person["is_facilitator"] else str(person["id"])
+
+        _people[key] = await to_thread.run_sync(look)
+        while len(_people) > PRESENT_MAX:
+            _people.popitem(last=False)
+    return _people[key]
+
+
 async def _long_poll(request: Request, kind: str) -> Response:
     """One long-poll, counted against its screen's and its address's open polls."""
     code = _code(request)
@@ -125,7 +155,8 @@ async def _long_poll(request: Request, kind: str) -> Response:
         if client and not FAIR.by_client.enter(client):
             return _refuse(TOO_MANY, 429, 5)
         try:
-            entry = await HUB.wait(code, _since(request), kind, _wait(request), client=client if kind == "meta" else "")
+            present = await _present(request, code) if kind == "meta" else ""
+            entry = await HUB.wait(code, _since(request), kind, _wait(request), present=present)
         finally:
             if client:
                 FAIR.by_client.leave(client)
@@ -142,12 +173,13 @@ async def board(request: Request) -> Response:
 
 
 async def meta(request: Request) -> Response:
-    """GET /api/live/{code}/meta?since=M&wait=S&client=ID — step, timer and lock once they change."""
+    """GET /api/live/{code}/meta?since=M&wait=S&client=ID — step, timer and lock once they change;
+    with a participant's token in `X-Workshop-Token`, it also counts that person as connected."""
     return await _long_poll(request, "meta")
 
 
 async def presence(request: Request) -> Response:
-    """GET /api/live/{code}/presence — how many screens follow the room right now."""
+    """GET /api/live/{code}/presence — how many participants follow the room right now."""
     code = _code(request)
     entry = await HUB.current(code) if code else None
     if entry is None:
@@ -164,6 +196,13 @@ class BadRequest(WorkshopError):
     """The request itself is unusable (size, JSON shape)."""
 
 
+class Aborted(Exception):
+    """The client went away before its body was complete: there is nobody left to answer."""
+
+
+CLIENT_CLOSED = 499  # the status access logs use for a request its client abandoned
+
+
 async def _body(request: Request) -> Body:
     """The JSON object of a POST, read with a limit before anything is parsed."""
     declared = request.headers.get("content-length", "")
@@ -172,10 +211,13 @@ async def _body(request: Request) -> Body:
     if declared and int(declared) > MAX_BODY:
         raise BadRequest("The request is too large.")
     raw = b""
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY:
-            raise BadRequest("The request is too large.")
+    try:
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > MAX_BODY:
+                raise BadRequest("The request is too large.")
+    except ClientDisconnect:
+        raise Aborted from None
     try:
         data = json.loads(raw or b"{}")
     except (ValueError, RecursionError):
@@ -293,6 +335,8 @@ async def _run(request: Request, write: Write | None, kind: str = "me") -> Respo
         answer = await to_thread.run_sync(run)
     except WorkshopError as exc:
         return _refuse(str(exc), _STATUS.get(type(exc), 400))
+    except Aborted:  # nothing was read, nothing is written, and the answer reaches nobody
+        return Response(status_code=CLIENT_CLOSED)
     if write is not None:
         HUB.nudge(code)
     return JSONResponse({"ok": True, **answer}, headers={"Cache-Control": "no-store"})

@@ -17,8 +17,11 @@ function accept(live, next) {
   const now = ending || swapped;
   if (!live.participant && (cfg.role === "facilitator" || cfg.follow || now)) maybeRerun(live, "version", next.version, now ? 0 : 3000);
 }
+// A participant's reads carry their token in a header (never in the address, which logs keep):
+// the meta poll counts them as connected only with it, once however many screens they use.
 async function getJson(live, path) {
-  const resp = await fetch(live.base + "/api/live/" + live.cfg.code + path, { cache: "no-store" });
+  const headers = live.participant && live.cfg.token ? { "X-Workshop-Token": live.cfg.token } : {};
+  const resp = await fetch(live.base + "/api/live/" + live.cfg.code + path, { cache: "no-store", headers });
   const serverNow = parseFloat(resp.headers.get("X-Server-Now") || "");
   if (!isNaN(serverNow)) live.offset = serverNow - Date.now() / 1000;
   if (!resp.ok) throw new Error("status " + resp.status);

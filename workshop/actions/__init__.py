@@ -12,7 +12,18 @@ package's `__all__` is the public surface.
 
 from __future__ import annotations
 
-from .auth import hash_secret, identify, is_facilitator, is_leader
+from .auth import (
+    CREDENTIALS,
+    FACILITATOR_DEVICE,
+    LEADER,
+    OWNER,
+    PARTICIPANT,
+    credential,
+    hash_secret,
+    identify,
+    is_facilitator,
+    is_leader,
+)
 from .board import (
     add_bottleneck,
     add_impact,
@@ -92,6 +103,12 @@ from .room import (
 )
 
 __all__ = [
+    "CREDENTIALS",
+    "FACILITATOR_DEVICE",
+    "PARTICIPANT",
+    "LEADER",
+    "OWNER",
+    "credential",
     "hash_secret",
     "is_leader",
     "is_facilitator",

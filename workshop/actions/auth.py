@@ -136,6 +136,35 @@ def identify(db: Database, code: str, token: str | None) -> Row | None:
         return None
 
 
+# What a secret opens, one browser cookie each (see `workshop/web.py`): a facilitator device, a
+# participant, the leader link, an owner link. The facilitator key itself is never remembered.
+FACILITATOR_DEVICE, PARTICIPANT, LEADER, OWNER = "f", "p", "l", "o"
+CREDENTIALS = (FACILITATOR_DEVICE, PARTICIPANT, LEADER, OWNER)
+SECRET_MAX = 100  # issued secrets are 24 characters; anything far longer is not one
+
+
+def credential(db: Database, code: str, secret: object) -> str | None:
+    """Which kind of credential `secret` is in this workshop (one of `CREDENTIALS`), else None.
+
+    A link's secret moves from the address bar into a cookie of its kind only when it opens
+    something, so a bad link still reaches its page and is told so there.
+    """
+    if not isinstance(secret, str) or not secret or len(secret) > SECRET_MAX:
+        return None
+    workshop = storage.workshop_by_code(db, normalise_code(code))
+    if workshop is None:
+        return None
+    digest = hash_secret(secret)
+    person = storage.participant_by_token(db, workshop["id"], digest)
+    if person is not None:
+        return FACILITATOR_DEVICE if person["is_facilitator"] else PARTICIPANT
+    if workshop["leader_hash"] and hmac.compare_digest(digest, workshop["leader_hash"]):
+        return LEADER
+    if storage.owner_link(db, workshop["id"], digest) is not None:
+        return OWNER
+    return None
+
+
 def _client_id(value: Any) -> str | None:
     """A phone's id for one submission: a retry with the same id is stored once."""
     return clean_text(value, "Submission id", max_len=CLIENT_ID_MAX, required=False) or None
