@@ -41,7 +41,7 @@ def open_link() -> tuple[Database, actions.OwnerPage, str]:
     """
     code = normalise_code(st.query_params.get("ws", ""))
     links: dict[str, str] = st.session_state.setdefault(OWNER_LINKS, {})
-    token = st.query_params.get("o") or links.get(code) or st.context.cookies.get(web.cookie_name(code, actions.OWNER))
+    token = st.query_params.get("o") or links.get(code) or ui.cookies().get(web.cookie_name(code, actions.OWNER))
     if "o" in st.query_params:
         del st.query_params["o"]
     if not code or not token:

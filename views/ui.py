@@ -157,6 +157,11 @@ def _identities() -> dict[str, tuple[str | None, str | None]]:
     return known
 
 
+def cookies() -> dict[str, str]:
+    """The cookies the page connected with, as plain text (a test harness may have none)."""
+    return {str(k): v for k, v in dict(st.context.cookies).items() if isinstance(v, str)}
+
+
 def _from_cookies(code: str, as_participant: bool) -> tuple[str | None, str | None]:
     """The credentials this browser keeps for a workshop (read when the page connected).
 
@@ -164,10 +169,10 @@ def _from_cookies(code: str, as_participant: bool) -> tuple[str | None, str | No
     the room from the console's browser): a participant's screen takes the participant, every
     other page the facilitator.
     """
-    cookies = st.context.cookies
+    kept = cookies()
     kinds = (actions.FACILITATOR_DEVICE, actions.PARTICIPANT)
-    tokens = [cookies.get(web.cookie_name(code, kind)) for kind in (kinds[::-1] if as_participant else kinds)]
-    return next((t for t in tokens if t), None), cookies.get(web.cookie_name(code, actions.LEADER)) or None
+    tokens = [kept.get(web.cookie_name(code, kind)) for kind in (kinds[::-1] if as_participant else kinds)]
+    return next((t for t in tokens if t), None), kept.get(web.cookie_name(code, actions.LEADER)) or None
 
 
 def _remembered(as_participant: bool) -> tuple[str, str | None, str | None]:
@@ -312,8 +317,8 @@ _REMEMBER = st.components.v2.component(
 
 def remember(code: str, credentials: tuple[tuple[str, str | None], ...]) -> None:
     """Have the browser keep each credential this session holds that its cookies do not."""
-    cookies = st.context.cookies
-    missing = [secret for kind, secret in credentials if secret and cookies.get(web.cookie_name(code, kind)) != secret]
+    kept = cookies()
+    missing = [secret for kind, secret in credentials if secret and kept.get(web.cookie_name(code, kind)) != secret]
     if missing:
         _REMEMBER(key=f"remember-{code}", data={"code": code, "secrets": missing})
 
