@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.helpers import NOW
+from tests.helpers import NOW, reach
 from workshop import actions, export, numbers, reports, state, summary
 from workshop.demo import create_demo
 from workshop.summary import HEADINGS
@@ -28,6 +28,7 @@ def overruled(db):
     made = actions.create_workshop(db, "Offsite", "Acme", "startup", now=NOW)
     token = actions.join(db, made.code, "Ann", now=NOW).token
     bottleneck = actions.add_bottleneck(db, made.code, token, "platform", "Slow deploys", now=NOW)
+    reach(db, made.code, made.facilitator_key)
     item = actions.add_initiative(db, made.code, token, "Build a deploy pipeline", [bottleneck], now=NOW)
     answers = {"core": "no", "speed": "speed", "network": "no", "capability": "yes", "cost": "buy"}
     actions.record_decision(db, made.code, made.facilitator_key, item, answers, "build", "We like building.", now=NOW)

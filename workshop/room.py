@@ -117,7 +117,7 @@ def _recommendation(rec: decide.Recommendation | None) -> Data | None:
 
 def _initiative(item: Initiative, method: str) -> Data:
     a = item.aggregate
-    decision = item.decision
+    decision, standing = item.decision, item.standing
     picks = {choice: 0 for choice in decide.CHOICES}
     for pick in item.picks:
         picks[pick["choice"]] += 1
@@ -140,12 +140,13 @@ def _initiative(item: Initiative, method: str) -> Data:
         "carried": {"code": item.carried_from_code, "times": item.carried_times} if item.carried else None,
         "proposal": _recommendation(item.proposal),
         "decision": None
-        if decision is None
+        if decision is None or standing is None
         else {
             "choice": decision["choice"],
             "recommendation": decision["recommendation"],
             "rationale": decision["rationale"],
-            "overruled": decision["choice"] != decision["recommendation"],
+            "overruled": standing.overruled,
+            "note": standing.note,
         },
         "picks": picks,
         "volunteers": item.volunteer_ids,
