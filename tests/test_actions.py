@@ -103,7 +103,7 @@ FACILITATOR_ACTIONS = {
     "pause_timer": lambda db, b, k: actions.pause_timer(db, b.code, k, now=NOW + 200),
     "extend_timer": lambda db, b, k: actions.extend_timer(db, b.code, k, 2, now=NOW + 200),
     "go_to_step": lambda db, b, k: actions.go_to_step(
-        db, b.code, k, "prioritise", now=NOW + 200, from_step=on_step(db, b.code)
+        db, b.code, k, "decide", now=NOW + 200, from_step=on_step(db, b.code)
     ),
     "next_step": lambda db, b, k: actions.next_step(db, b.code, k, now=NOW + 200, from_step=on_step(db, b.code)),
     "previous_step": lambda db, b, k: actions.previous_step(
@@ -490,6 +490,83 @@ BAD_CALLS = {
 @pytest.mark.parametrize("name", sorted(BAD_CALLS))
 def test_bad_input_is_refused_with_a_message_and_changes_nothing(db, board, name):
     assert_refused_without_change(db, board, lambda: BAD_CALLS[name](db, board))
+
+
+def test_a_stale_press_of_next_back_or_end_is_refused_and_changes_nothing(db, workshop):
+    """Next, Back and End name the step the console showed; the room has moved on since."""
+    code, key = workshop.code, workshop.facilitator_key
+    board = Board(code, key, "", "", "", [], 0, [])
+    actions.next_step(db, code, key, now=NOW, from_step="bottlenecks")
+    line = "The room is already on step 2, Impact mapping: nothing changed."
+    for press in (
+        lambda: actions.next_step(db, code, key, now=NOW + 1, from_step="bottlenecks"),
+        lambda: actions.previous_step(db, code, key, now=NOW + 1, from_step="prioritise"),
+        lambda: actions.go_to_step(db, code, key, "owners", now=NOW + 1, from_step="decide"),
+        lambda: actions.end_workshop(db, code, key, now=NOW + 1, from_step="bottlenecks"),
+    ):
+        assert assert_refused_without_change(db, board, press) == line
+    for step in ("", "lunch", None):
+        assert (
+            assert_refused_without_change(db, board, lambda s=step: actions.next_step(db, code, key, from_step=s))
+            == "Unknown step."
+        )
+    actions.next_step(db, code, key, now=NOW + 2, from_step="impact")
+    assert on_step(db, code) == "prioritise"
+
+
+def test_a_stale_clock_press_is_refused(db, workshop):
+    code, key = workshop.code, workshop.facilitator_key
+    board = Board(code, key, "", "", "", [], 0, [])
+    actions.next_step(db, code, key, now=NOW, from_step="bottlenecks")
+    for press in (
+        lambda: actions.start_timer(db, code, key, now=NOW, step="bottlenecks"),
+        lambda: actions.pause_timer(db, code, key, now=NOW, step="bottlenecks"),
+        lambda: actions.extend_timer(db, code, key, 1, now=NOW, step="bottlenecks"),
+    ):
+        assert "already on step 2" in assert_refused_without_change(db, board, press)
+    actions.pause_timer(db, code, key, now=NOW + 5, step="impact")
+
+
+def test_no_participant_write_runs_ahead_of_the_room(db, workshop):
+    """Each write opens at its step (`steps.WRITES`): no initiative in step 1, no impact in a private brainstorm."""
+    code, key = workshop.code, workshop.facilitator_key
+    ann = actions.join(db, code, "Ann", now=NOW).token
+    board = Board(code, key, "", ann, "", [], 0, [])
+    note = actions.add_bottleneck(db, code, ann, "platform", "Deploys are slow", now=NOW)
+    assert (
+        assert_refused_without_change(
+            db, board, lambda: actions.add_initiative(db, code, ann, "Deploy pipeline", [note]), InputLocked
+        )
+        == "Initiatives open at step 3, Prioritisation; the room is on step 1, Bottleneck mapping."
+    )
+    actions.set_private_brainstorm(db, code, key, True)
+    assert assert_refused_without_change(
+        db,
+        board,
+        lambda: actions.add_impact(db, code, ann, note, "churn", "worse", 3, "Because"),
+        InputLocked,
+    ).startswith("Impacts open at step 2, Impact mapping")
+    actions.set_private_brainstorm(db, code, key, False)
+    actions.go_to_step(db, code, key, "impact", now=NOW, from_step="bottlenecks")
+    for write in (
+        lambda: actions.score_initiative(db, code, ann, 1, {"value": 5, "effort": 5, "urgency": 5, "confidence": 50}),
+        lambda: actions.pick_choice(db, code, ann, 1, "buy"),
+        lambda: actions.volunteer(db, code, ann, 1),
+    ):
+        assert_refused_without_change(db, board, write, InputLocked)
+    actions.add_impact(db, code, ann, note, "churn", "worse", 3, "Because")
+    # A step the room has left still takes its writes: a note sent as Next was pressed is kept.
+    assert actions.add_bottleneck(db, code, ann, "product", "Sent as Next was pressed") > note
+    actions.vote(db, code, ann, note)
+
+
+def test_a_hidden_note_is_not_merged(db, board):
+    """Its votes are refunded: merging it would count them again, past someone's budget."""
+    actions.hide_bottleneck(db, board.code, board.key, board.bids[2])
+    for source, target in ((board.bids[2], board.bids[0]), (board.bids[0], board.bids[2])):
+        assert "hidden" in assert_refused_without_change(
+            db, board, lambda s=source, t=target: actions.merge_bottlenecks(db, board.code, board.key, s, t)
+        )
 
 
 def test_step_navigation_stops_at_either_end(db, workshop):

@@ -186,13 +186,20 @@ def _restore_within_budget(db: Database, workshop: Row, row: Row) -> None:
 
 
 def merge_bottlenecks(db: Database, code: str, key: str, source_id: int, target_id: int) -> None:
-    """Fold a duplicate into another note; its votes, impacts and links carry over."""
+    """Fold a duplicate into another note; its votes, impacts and links carry over in one change.
+
+    Votes move as they are: both notes are visible, so every vote already counts against its
+    voter's budget and nobody ends over it (two votes on one note are allowed, as with dots).
+    """
     workshop = _facilitator(db, code, key)
     with storage.change(db, workshop["id"]):
         source = _live_bottleneck(db, workshop, source_id)
         target = _live_bottleneck(db, workshop, target_id)
         if source["id"] == target["id"]:
             raise InvalidInput("Choose two different bottlenecks to merge.")
+        # A hidden note's votes are refunded: merging would count them again past the budget.
+        if source["hidden"] or target["hidden"]:
+            raise InvalidInput("That bottleneck is hidden: restore it before merging it.")
         storage.merge_bottleneck(db, source["id"], target["id"])
 
 
