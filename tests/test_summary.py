@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from tests.helpers import NOW, reach
-from workshop import actions, export, numbers, reports, state, summary
+from workshop import actions, export, numbers, reports, state, storage, summary
 from workshop.demo import create_demo
 from workshop.summary import HEADINGS
 from workshop.text import md_escape
@@ -164,7 +164,7 @@ def test_decisions_keep_the_rationale_and_flag_an_overrule(overruled, followed):
     assert row.overruled is True and row.decision == "Build"
 
 
-def test_a_decision_whose_guide_moved_since_says_so_on_every_surface(db, overruled_room):
+def test_a_decision_whose_guide_moved_since_says_so_on_every_surface(db, overruled_room, tmp_path):
     """Decided Build against Buy; then an answer changes and the guide says Partner. No surface
     may still call it an overrule of Buy as if the guide said so today."""
     from tests.test_reports import pdf_text
@@ -184,6 +184,10 @@ def test_a_decision_whose_guide_moved_since_says_so_on_every_surface(db, overrul
     assert list(reports.decisions_table(moved)["Against the guide"]) == [line]
     (shared,) = [i for i in room.room_state(moved)["initiatives"] if i["id"] == item]
     assert shared["decision"]["note"] == line and shared["decision"]["recommendation"] == "buy"
+    restored = storage.connect(tmp_path / "restored.db")
+    again, _ = export.import_document(restored, export.export_json(db, code, now=NOW))
+    assert summary.summary(state.load(restored, again), NOW).decisions[0].note == line, "the backup keeps both"
+    restored.close()
 
 
 def test_a_followed_decision_whose_guide_moved_is_not_called_an_overrule(db, overruled_room):
