@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlite_utils import Database  # noqa: E402
 
 from workshop import actions, export, reports, state, storage  # noqa: E402
-from workshop.steps import DIMENSION_KEYS, OUTCOME_KEYS  # noqa: E402
+from workshop.steps import DIMENSION_KEYS, OUTCOME_KEYS, STEP_KEYS  # noqa: E402
 
 BOTTLENECKS = 500
 INITIATIVES = 50
@@ -80,7 +80,7 @@ def build(db: Database, seed: int = 7) -> str:
     for person, token in enumerate(tokens):
         for n in range(5):
             actions.vote(db, code, token, rng.choice(ids[:120]), now=start + 700 + person * 5 + n)
-    actions.next_step(db, code, key, now=start + 21 * 60)
+    actions.next_step(db, code, key, now=start + 21 * 60, from_step=STEP_KEYS[0])
     for n in range(IMPACTS):
         actions.add_impact(
             db,
@@ -94,7 +94,7 @@ def build(db: Database, seed: int = 7) -> str:
             money=rng.choice([None, 50_000, 250_000, 1_200_000]),
             now=start + 22 * 60 + n,
         )
-    actions.next_step(db, code, key, now=start + 42 * 60)
+    actions.next_step(db, code, key, now=start + 42 * 60, from_step=STEP_KEYS[1])
     initiative_ids = []
     for n in range(INITIATIVES):
         links = rng.sample(ids[:150], 3)
@@ -125,7 +125,7 @@ def build(db: Database, seed: int = 7) -> str:
                 now=start + 50 * 60 + person,
             )
     actions.adopt_ranking(db, code, key)
-    actions.next_step(db, code, key, now=start + 62 * 60)
+    actions.next_step(db, code, key, now=start + 62 * 60, from_step=STEP_KEYS[2])
     snapshot = state.load(db, code)
     answers = {"core": "partly", "speed": "speed", "network": "no", "capability": "partly", "cost": "unknown"}
     for n, item in enumerate(snapshot.plan[:DECIDED]):
@@ -139,7 +139,7 @@ def build(db: Database, seed: int = 7) -> str:
             f"Rationale {n}: speed beats uniqueness here.",
             now=start + 65 * 60 + n,
         )
-    actions.next_step(db, code, key, now=start + 82 * 60)
+    actions.next_step(db, code, key, now=start + 82 * 60, from_step=STEP_KEYS[3])
     today = date.fromtimestamp(start + 82 * 60)
     for n, item in enumerate(snapshot.plan[:DECIDED]):
         actions.assign_owner(
@@ -156,7 +156,7 @@ def build(db: Database, seed: int = 7) -> str:
             today=today,
             now=start + 84 * 60 + n,
         )
-    actions.end_workshop(db, code, key, now=start + 93 * 60)
+    actions.end_workshop(db, code, key, now=start + 93 * 60, from_step=STEP_KEYS[-1])
     statuses = ("on_track", "at_risk", "off_track")
     for n, item in enumerate(snapshot.plan[:DECIDED]):
         for k in range(1, CHECKINS + 1):

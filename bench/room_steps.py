@@ -520,7 +520,7 @@ async def run_steps(
         with CpuWindow(server) as cpu, LoopLag(lags):
             t_change, t_wall = time.monotonic(), time.time()
             result.marks.append((f"-> {target}", t_wall))
-            await facilitator(lambda db, action=action: action(db, room.code, room.key))
+            await facilitator(lambda db, action=action, step=step: action(db, room.code, room.key, from_step=step))
             deadline = t_change + args.follow_timeout
             while time.monotonic() < deadline and any(followed(p, target) is None for p in phones):
                 await asyncio.sleep(0.02)

@@ -17,3 +17,17 @@ def version(db, code: str) -> int:
 
 def workshop_count(db) -> int:
     return int(db.execute("SELECT COUNT(*) FROM workshops").fetchone()[0])
+
+
+def on_step(db, code: str) -> str:
+    """The step the room is on: what a console showing the room right now sends with Next, Back or End."""
+    row = storage.workshop_by_code(db, code)
+    assert row is not None
+    return str(row["current_step"])
+
+
+def reach(db, code: str, key: str, step: str = "owners") -> None:
+    """Move the room on to `step` (by default the last), where every earlier step's writes are open too."""
+    from workshop import actions
+
+    actions.go_to_step(db, code, key, step, now=NOW, from_step=on_step(db, code))

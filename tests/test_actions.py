@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.helpers import NOW, version, workshop_count
+from tests.helpers import NOW, on_step, version, workshop_count
 from workshop import actions, live, room, state, storage
 from workshop.errors import (
     BudgetExhausted,
@@ -34,7 +34,7 @@ def dump(db) -> dict[str, list[tuple]]:
 
 @dataclass
 class Board:
-    """A workshop in the middle of step 2 with something of everything to act on."""
+    """A workshop in step 3 with something of everything to act on (each written in its step)."""
 
     code: str
     key: str
@@ -63,10 +63,11 @@ def make_board(db, created: actions.Created, t: float = NOW) -> Board:
         )
     ]
     actions.vote(db, code, ann, bids[1], now=t + 20)
-    actions.go_to_step(db, code, key, "impact", now=t + 60)
+    actions.go_to_step(db, code, key, "impact", now=t + 60, from_step=on_step(db, code))
     impact_id = actions.add_impact(
         db, code, bo, bids[1], "throughput", "worse", 4, "Teams wait for deploys", money=100_000, now=t + 70
     )
+    actions.go_to_step(db, code, key, "prioritise", now=t + 75, from_step=on_step(db, code))
     iids = [
         actions.add_initiative(db, code, ann, title, [b], now=t + 80 + n)
         for n, (title, b) in enumerate(
@@ -101,11 +102,15 @@ FACILITATOR_ACTIONS = {
     "start_timer": lambda db, b, k: actions.start_timer(db, b.code, k, now=NOW + 200),
     "pause_timer": lambda db, b, k: actions.pause_timer(db, b.code, k, now=NOW + 200),
     "extend_timer": lambda db, b, k: actions.extend_timer(db, b.code, k, 2, now=NOW + 200),
-    "go_to_step": lambda db, b, k: actions.go_to_step(db, b.code, k, "prioritise", now=NOW + 200),
-    "next_step": lambda db, b, k: actions.next_step(db, b.code, k, now=NOW + 200),
-    "previous_step": lambda db, b, k: actions.previous_step(db, b.code, k, now=NOW + 200),
+    "go_to_step": lambda db, b, k: actions.go_to_step(
+        db, b.code, k, "decide", now=NOW + 200, from_step=on_step(db, b.code)
+    ),
+    "next_step": lambda db, b, k: actions.next_step(db, b.code, k, now=NOW + 200, from_step=on_step(db, b.code)),
+    "previous_step": lambda db, b, k: actions.previous_step(
+        db, b.code, k, now=NOW + 200, from_step=on_step(db, b.code)
+    ),
     "set_step_minutes": lambda db, b, k: actions.set_step_minutes(db, b.code, k, "owners", 15),
-    "end_workshop": lambda db, b, k: actions.end_workshop(db, b.code, k, now=NOW + 200),
+    "end_workshop": lambda db, b, k: actions.end_workshop(db, b.code, k, now=NOW + 200, from_step=on_step(db, b.code)),
     "reopen_workshop": lambda db, b, k: actions.reopen_workshop(db, b.code, k),
     "delete_impact": lambda db, b, k: actions.delete_impact(db, b.code, k, b.impact_id),
     "edit_initiative": lambda db, b, k: actions.edit_initiative(
@@ -461,7 +466,7 @@ BAD_CALLS = {
         for name, m in {"0": 0, "21": 21, "bool": True, "abc": "abc"}.items()
     },
     "scoring method": lambda db, b: actions.set_scoring_method(db, b.code, b.key, "magic"),
-    "go to unknown step": lambda db, b: actions.go_to_step(db, b.code, b.key, "lunch"),
+    "go to unknown step": lambda db, b: actions.go_to_step(db, b.code, b.key, "lunch", from_step=on_step(db, b.code)),
     "decision without answers": lambda db, b: actions.record_decision(db, b.code, b.key, b.iids[1], {}, "buy", "x"),
     "decision bad answer": lambda db, b: actions.record_decision(
         db, b.code, b.key, b.iids[1], {**ANSWERS, "core": "maybe"}, "buy", "x"
@@ -502,13 +507,94 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(db, board, name
     assert_refused_without_change(db, board, lambda: BAD_CALLS[name](db, board))
 
 
+def test_a_stale_press_of_next_back_or_end_is_refused_and_changes_nothing(db, workshop):
+    """Next, Back and End name the step the console showed; the room has moved on since."""
+    code, key = workshop.code, workshop.facilitator_key
+    board = Board(code, key, "", "", "", [], 0, [])
+    actions.next_step(db, code, key, now=NOW, from_step="bottlenecks")
+    line = "The room is already on step 2, Impact mapping: nothing changed."
+    for press in (
+        lambda: actions.next_step(db, code, key, now=NOW + 1, from_step="bottlenecks"),
+        lambda: actions.previous_step(db, code, key, now=NOW + 1, from_step="prioritise"),
+        lambda: actions.go_to_step(db, code, key, "owners", now=NOW + 1, from_step="decide"),
+        lambda: actions.end_workshop(db, code, key, now=NOW + 1, from_step="bottlenecks"),
+    ):
+        assert assert_refused_without_change(db, board, press) == line
+    for step in ("", "lunch", None):
+        assert (
+            assert_refused_without_change(db, board, lambda s=step: actions.next_step(db, code, key, from_step=s))
+            == "Unknown step."
+        )
+    actions.next_step(db, code, key, now=NOW + 2, from_step="impact")
+    assert on_step(db, code) == "prioritise"
+
+
+def test_a_stale_clock_press_is_refused(db, workshop):
+    code, key = workshop.code, workshop.facilitator_key
+    board = Board(code, key, "", "", "", [], 0, [])
+    actions.next_step(db, code, key, now=NOW, from_step="bottlenecks")
+    for press in (
+        lambda: actions.start_timer(db, code, key, now=NOW, step="bottlenecks"),
+        lambda: actions.pause_timer(db, code, key, now=NOW, step="bottlenecks"),
+        lambda: actions.extend_timer(db, code, key, 1, now=NOW, step="bottlenecks"),
+    ):
+        assert "already on step 2" in assert_refused_without_change(db, board, press)
+    actions.pause_timer(db, code, key, now=NOW + 5, step="impact")
+
+
+def test_no_participant_write_runs_ahead_of_the_room(db, workshop):
+    """Each write opens at its step (`steps.WRITES`): no initiative in step 1, no impact in a private brainstorm."""
+    code, key = workshop.code, workshop.facilitator_key
+    ann = actions.join(db, code, "Ann", now=NOW).token
+    board = Board(code, key, "", ann, "", [], 0, [])
+    note = actions.add_bottleneck(db, code, ann, "platform", "Deploys are slow", now=NOW)
+    assert (
+        assert_refused_without_change(
+            db, board, lambda: actions.add_initiative(db, code, ann, "Deploy pipeline", [note]), InputLocked
+        )
+        == "Initiatives open at step 3, Prioritisation; the room is on step 1, Bottleneck mapping."
+    )
+    actions.set_private_brainstorm(db, code, key, True)
+    assert assert_refused_without_change(
+        db,
+        board,
+        lambda: actions.add_impact(db, code, ann, note, "churn", "worse", 3, "Because"),
+        InputLocked,
+    ).startswith("Impacts open at step 2, Impact mapping")
+    actions.set_private_brainstorm(db, code, key, False)
+    actions.go_to_step(db, code, key, "impact", now=NOW, from_step="bottlenecks")
+    for write in (
+        lambda: actions.score_initiative(db, code, ann, 1, {"value": 5, "effort": 5, "urgency": 5, "confidence": 50}),
+        lambda: actions.pick_choice(db, code, ann, 1, "buy"),
+        lambda: actions.volunteer(db, code, ann, 1),
+    ):
+        assert_refused_without_change(db, board, write, InputLocked)
+    actions.add_impact(db, code, ann, note, "churn", "worse", 3, "Because")
+    # A step the room has left still takes its writes: a note sent as Next was pressed is kept.
+    assert actions.add_bottleneck(db, code, ann, "product", "Sent as Next was pressed") > note
+    actions.vote(db, code, ann, note)
+
+
+def test_a_hidden_note_is_not_merged(db, board):
+    """Its votes are refunded: merging it would count them again, past someone's budget."""
+    actions.hide_bottleneck(db, board.code, board.key, board.bids[2])
+    for source, target in ((board.bids[2], board.bids[0]), (board.bids[0], board.bids[2])):
+        assert "hidden" in assert_refused_without_change(
+            db, board, lambda s=source, t=target: actions.merge_bottlenecks(db, board.code, board.key, s, t)
+        )
+
+
 def test_step_navigation_stops_at_either_end(db, workshop):
     code, key = workshop.code, workshop.facilitator_key
     board = Board(code, key, "", "", "", [], 0, [])
-    assert_refused_without_change(db, board, lambda: actions.previous_step(db, code, key, now=NOW))
+    assert_refused_without_change(
+        db, board, lambda: actions.previous_step(db, code, key, now=NOW, from_step=on_step(db, code))
+    )
     for n in range(4):
-        actions.next_step(db, code, key, now=NOW + n)
-    message = assert_refused_without_change(db, board, lambda: actions.next_step(db, code, key, now=NOW + 10))
+        actions.next_step(db, code, key, now=NOW + n, from_step=on_step(db, code))
+    message = assert_refused_without_change(
+        db, board, lambda: actions.next_step(db, code, key, now=NOW + 10, from_step=on_step(db, code))
+    )
     assert "last step" in message
 
 
@@ -661,18 +747,23 @@ def test_locked_workshop_refuses_participant_input(db, board, name):
 
 @pytest.mark.parametrize("name", sorted(PARTICIPANT_INPUT))
 def test_ended_workshop_refuses_participant_input(db, board, name):
-    actions.end_workshop(db, board.code, board.key, now=NOW + 500)
+    actions.end_workshop(db, board.code, board.key, now=NOW + 500, from_step=on_step(db, board.code))
     message = assert_refused_without_change(db, board, lambda: PARTICIPANT_INPUT[name](db, board), InputLocked)
     assert "ended" in message
 
 
 def test_ended_workshop_refuses_joining_and_restarting(db, board):
-    actions.end_workshop(db, board.code, board.key, now=NOW + 500)
+    actions.end_workshop(db, board.code, board.key, now=NOW + 500, from_step=on_step(db, board.code))
     assert_refused_without_change(db, board, lambda: actions.join(db, board.code, "Late"), InputLocked)
     assert_refused_without_change(
         db, board, lambda: actions.start_timer(db, board.code, board.key, now=NOW), InputLocked
     )
-    assert_refused_without_change(db, board, lambda: actions.next_step(db, board.code, board.key, now=NOW), InputLocked)
+    assert_refused_without_change(
+        db,
+        board,
+        lambda: actions.next_step(db, board.code, board.key, now=NOW, from_step=on_step(db, board.code)),
+        InputLocked,
+    )
     assert_refused_without_change(
         db, board, lambda: actions.pause_timer(db, board.code, board.key, now=NOW), InputLocked
     )
@@ -680,7 +771,9 @@ def test_ended_workshop_refuses_joining_and_restarting(db, board):
         db, board, lambda: actions.extend_timer(db, board.code, board.key, 1, now=NOW), InputLocked
     )
     before = version(db, board.code)
-    actions.end_workshop(db, board.code, board.key, now=NOW + 900)  # ending twice is a no-op
+    actions.end_workshop(
+        db, board.code, board.key, now=NOW + 900, from_step=on_step(db, board.code)
+    )  # ending twice is a no-op
     assert version(db, board.code) == before
     snapshot = state.load(db, board.code)
     assert snapshot.ended and snapshot.workshop["ended_at"] == NOW + 500
@@ -688,7 +781,7 @@ def test_ended_workshop_refuses_joining_and_restarting(db, board):
 
 
 def test_reopened_workshop_accepts_input_again(db, board):
-    actions.end_workshop(db, board.code, board.key, now=NOW + 500)
+    actions.end_workshop(db, board.code, board.key, now=NOW + 500, from_step=on_step(db, board.code))
     actions.reopen_workshop(db, board.code, board.key)
     assert actions.add_bottleneck(db, board.code, board.token, "product", "After reopening") > 0
 
@@ -858,13 +951,13 @@ def test_timers_through_the_facilitator(db, workshop):
     t = state.load(db, code).timer("bottlenecks")
     assert (t.state, t.remaining, t.spent) == ("paused", (20 - 5 + 5) * 60, 300)
     actions.start_timer(db, code, key, now=NOW + 1000)
-    actions.next_step(db, code, key, now=NOW + 1600)
+    actions.next_step(db, code, key, now=NOW + 1600, from_step=on_step(db, code))
     snapshot = state.load(db, code)
     first, second = snapshot.timer("bottlenecks"), snapshot.timer("impact")
     assert (first.state, first.spent) == ("done", 900)
     assert second.state == "running" and second.run_started == NOW + 1600
     assert snapshot.current_step.key == "impact"
-    actions.previous_step(db, code, key, now=NOW + 1700)
+    actions.previous_step(db, code, key, now=NOW + 1700, from_step=on_step(db, code))
     snapshot = state.load(db, code)
     assert snapshot.current_step.key == "bottlenecks"
     assert snapshot.timer("bottlenecks").state == "paused"  # reopened, not restarted
@@ -884,7 +977,9 @@ def test_set_step_minutes_resets_only_pending_steps(db, workshop):
 
 def test_go_to_the_current_step_changes_nothing(db, workshop):
     before = version(db, workshop.code)
-    actions.go_to_step(db, workshop.code, workshop.facilitator_key, "bottlenecks", now=NOW)
+    actions.go_to_step(
+        db, workshop.code, workshop.facilitator_key, "bottlenecks", now=NOW, from_step=on_step(db, workshop.code)
+    )
     assert version(db, workshop.code) == before
 
 

@@ -18,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.helpers import NOW, version
+from tests.helpers import NOW, on_step, version
 from workshop import actions, export, reports, room
 from workshop.decide import QUESTION_KEYS
 from workshop.errors import InputLocked, InvalidInput, NotAllowed
@@ -123,11 +123,11 @@ def test_a_note_added_while_private_does_not_wake_every_phone(db, private):
 
 
 def test_only_step_one_is_private_and_leaving_it_reveals(db, private):
-    actions.next_step(db, private.code, private.key, now=NOW)
+    actions.next_step(db, private.code, private.key, now=NOW, from_step=on_step(db, private.code))
     assert state_of(db, private.code)["private"] is False
     with pytest.raises(InvalidInput, match="step 1"):
         actions.set_private_brainstorm(db, private.code, private.key, True)
-    actions.previous_step(db, private.code, private.key, now=NOW)
+    actions.previous_step(db, private.code, private.key, now=NOW, from_step=on_step(db, private.code))
     assert state_of(db, private.code)["private"] is False, "going back to step 1 keeps the board revealed"
     actions.set_private_brainstorm(db, private.code, private.key, True)
     assert state_of(db, private.code)["private"] is True
@@ -141,7 +141,7 @@ def test_only_the_facilitator_turns_it_on_or_reveals(db, private):
     with pytest.raises(InvalidInput):
         actions.set_private_brainstorm(db, private.code, private.key, "off")  # type: ignore[arg-type]
     assert version(db, private.code) == stamp
-    actions.end_workshop(db, private.code, private.key, now=NOW)
+    actions.end_workshop(db, private.code, private.key, now=NOW, from_step=on_step(db, private.code))
     with pytest.raises(InputLocked):
         actions.set_private_brainstorm(db, private.code, private.key, False)
     assert state_of(db, private.code)["private"] is False, "an ended workshop's board is not private"
@@ -203,28 +203,28 @@ def run_whole_workshop(db, anonymous: bool) -> tuple[str, list[str]]:
     for token in tokens:
         actions.vote(db, code, token, notes[0], now=NOW)
     states.append(json.dumps(state_of(db, code)))
-    actions.next_step(db, code, key, now=NOW)
+    actions.next_step(db, code, key, now=NOW, from_step=on_step(db, code))
     actions.add_impact(db, code, tokens[0], notes[0], "revenue", "worse", 4, "Deals stall", money=50_000, now=NOW)
     states.append(json.dumps(state_of(db, code)))
-    actions.next_step(db, code, key, now=NOW)
+    actions.next_step(db, code, key, now=NOW, from_step=on_step(db, code))
     item = actions.add_initiative(db, code, tokens[1], "Self-service staging", notes, now=NOW)
     for token in tokens:
         scores = {"value": 8, "effort": 3, "urgency": 7, "confidence": 80}
         actions.score_initiative(db, code, token, item, scores, now=NOW)
     states.append(json.dumps(state_of(db, code)))
-    actions.next_step(db, code, key, now=NOW)
+    actions.next_step(db, code, key, now=NOW, from_step=on_step(db, code))
     actions.pick_choice(db, code, tokens[2], item, "buy", "Speed", now=NOW)
     answers = dict.fromkeys(QUESTION_KEYS, "no") | {"speed": "speed", "capability": "partly", "cost": "buy"}
     actions.record_decision(db, code, key, item, answers, None, "Buy it", now=NOW)
     states.append(json.dumps(state_of(db, code)))
-    actions.next_step(db, code, key, now=NOW)
+    actions.next_step(db, code, key, now=NOW, from_step=on_step(db, code))
     actions.volunteer(db, code, tokens[0], item, now=NOW)
     snapshot = load(db, code)
     owner = snapshot.participant_name(snapshot.initiative(item).volunteer_ids[0])  # the form's suggestion
     checkin = date.fromtimestamp(NOW) + timedelta(days=14)
     actions.assign_owner(db, code, key, item, owner, "Lead time", 10, 3, checkin, unit="days", now=NOW)
     states.append(json.dumps(state_of(db, code)))
-    actions.end_workshop(db, code, key, now=NOW)
+    actions.end_workshop(db, code, key, now=NOW, from_step=on_step(db, code))
     later = checkin + timedelta(days=1)
     actions.record_checkin(db, code, key, item, 7, "on_track", "Halfway", checked_on=later, today=later, now=NOW)
     states.append(json.dumps(state_of(db, code)))

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import NOW
+from tests.helpers import NOW, reach
 from workshop import actions, charts, labels, numbers, readiness, state
 from workshop.steps import DIMENSIONS, OUTCOMES, STEPS
 from workshop.timer import time_spent
@@ -107,6 +107,7 @@ def test_roi_urgency_draws_quadrant_rules_at_the_midpoints_and_names_the_quadran
 def test_roi_urgency_labels_points_with_shortened_titles(db, workshop):
     token = actions.join(db, workshop.code, "Ann", now=NOW).token
     note = actions.add_bottleneck(db, workshop.code, token, "platform", "Slow deploys", now=NOW)
+    reach(db, workshop.code, workshop.facilitator_key)
     long_title = "A very long initiative title that would run straight across the whole chart"
     item = actions.add_initiative(db, workshop.code, token, long_title, [note], now=NOW)
     actions.score_initiative(
@@ -125,6 +126,7 @@ def test_roi_urgency_labels_points_with_shortened_titles(db, workshop):
 def test_roi_urgency_uses_wsjf_when_the_workshop_ranks_by_wsjf(db, workshop):
     token = actions.join(db, workshop.code, "Ann", now=NOW).token
     note = actions.add_bottleneck(db, workshop.code, token, "product", "Churn", now=NOW)
+    reach(db, workshop.code, workshop.facilitator_key)
     for n, scores in enumerate(
         (
             {"value": 8, "effort": 2, "urgency": 9, "confidence": 50},
@@ -146,6 +148,7 @@ def test_roi_urgency_uses_wsjf_when_the_workshop_ranks_by_wsjf(db, workshop):
 def test_roi_urgency_leaves_out_unscored_initiatives_and_says_so(db, workshop):
     token = actions.join(db, workshop.code, "Ann", now=NOW).token
     note = actions.add_bottleneck(db, workshop.code, token, "product", "Churn", now=NOW)
+    reach(db, workshop.code, workshop.facilitator_key)
     scored = actions.add_initiative(db, workshop.code, token, "Scored", [note], now=NOW)
     actions.add_initiative(db, workshop.code, token, "Not yet scored", [note], now=NOW)
     actions.score_initiative(
@@ -160,6 +163,7 @@ def test_roi_urgency_leaves_out_unscored_initiatives_and_says_so(db, workshop):
 def test_a_crowded_plot_marks_only_the_top_ranks(db, workshop):
     token = actions.join(db, workshop.code, "Ann", now=NOW).token
     note = actions.add_bottleneck(db, workshop.code, token, "product", "Churn", now=NOW)
+    reach(db, workshop.code, workshop.facilitator_key)
     for n in range(15):
         item = actions.add_initiative(db, workshop.code, token, f"Initiative {n}", [note], now=NOW)
         actions.score_initiative(
@@ -206,6 +210,7 @@ def test_impact_map_leaves_out_hidden_notes(db, workshop):
     token = actions.join(db, workshop.code, "Ann", now=NOW).token
     kept = actions.add_bottleneck(db, workshop.code, token, "platform", "Outages", now=NOW)
     noise = actions.add_bottleneck(db, workshop.code, token, "product", "Noise", now=NOW)
+    reach(db, workshop.code, workshop.facilitator_key)
     actions.add_impact(db, workshop.code, token, kept, "uptime", "worse", 4, "Pages at night", now=NOW)
     actions.add_impact(db, workshop.code, token, noise, "revenue", "worse", 2, "Noise", now=NOW)
     actions.hide_bottleneck(db, workshop.code, workshop.facilitator_key, noise)
@@ -328,6 +333,7 @@ def crowded_room(db, workshop, count: int = 12) -> state.Snapshot:
     """Initiatives with near-identical scores: their points sit on top of each other."""
     token = actions.join(db, workshop.code, "Ann", now=NOW).token
     note = actions.add_bottleneck(db, workshop.code, token, "platform", "Slow deploys", now=NOW)
+    reach(db, workshop.code, workshop.facilitator_key)
     for n in range(count):
         item = actions.add_initiative(
             db, workshop.code, token, f"Initiative number {n} with a longish title", [note], now=NOW

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.helpers import NOW
+from tests.helpers import NOW, reach
 from workshop import actions, checklist, state
 
 TODAY = date(2025, 6, 15)
@@ -33,6 +33,7 @@ def build(
         for dim in ("product", "platform", "organisation")
     }
     links = ["product", "product" if skip_platform else "platform", "organisation"]
+    reach(db, code, key)
     ids = [
         actions.add_initiative(db, code, token, title, [bottlenecks[dim]], now=NOW) for title, dim in zip(titles, links)
     ]

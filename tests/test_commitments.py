@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.helpers import NOW, version
+from tests.helpers import NOW, on_step, reach, version
 from workshop import actions, commitments, export, pitfalls, storage
 from workshop.demo import create_demo
 from workshop.errors import InputLocked, InvalidInput, NotAllowed, NotFound
@@ -135,6 +135,7 @@ def test_changing_a_carry_over_removes_its_untouched_copy_but_never_a_scored_one
     assert load(db, later.code).initiatives == []
     copy = review(db, later, item.initiative_id, "carry", "Back on")
     person = actions.join(db, later.code, "Ana").token
+    reach(db, later.code, later.facilitator_key, "prioritise")
     actions.score_initiative(db, later.code, person, copy, {"value": 7, "effort": 3, "urgency": 6, "confidence": 80})
     before = export.export_json(db, later.code, now=NOW)
     with pytest.raises(InvalidInput, match="already has scores"):
@@ -176,7 +177,7 @@ def test_only_the_facilitator_of_a_reviewing_workshop_reviews(db, earlier, later
     plain = actions.create_workshop(db, "Plain", ORGANISATION, "scaleup", now=NOW + 60)
     with pytest.raises(InvalidInput, match="does not open with a review"):
         review(db, plain, item.initiative_id, "done")
-    actions.end_workshop(db, later.code, later.facilitator_key)
+    actions.end_workshop(db, later.code, later.facilitator_key, from_step=on_step(db, later.code))
     with pytest.raises(InputLocked):
         review(db, later, item.initiative_id, "done")
 
@@ -186,7 +187,7 @@ def test_the_facilitator_moves_from_the_review_to_the_brainstorm_and_back(db, ea
     assert not load(db, later.code).reviewing
     actions.set_reviewing(db, later.code, later.facilitator_key, True)
     assert load(db, later.code).reviewing
-    actions.go_to_step(db, later.code, later.facilitator_key, STEPS[1].key)
+    actions.go_to_step(db, later.code, later.facilitator_key, STEPS[1].key, from_step=on_step(db, later.code))
     assert not load(db, later.code).reviewing, "the review belongs to step 1 only"
 
 

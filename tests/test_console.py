@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import on_step
 from tests.test_pages import app_db, open_page, texts  # noqa: F401 - app_db is a fixture
 from workshop import actions
 from workshop.demo import create_demo
@@ -20,7 +21,7 @@ def test_a_failed_sign_in_says_code_or_key_not_recognised(db, workshop, wrong):
 
 def test_other_refusals_keep_their_own_message(db, workshop):
     with pytest.raises(NotAllowed, match="Only the facilitator"):
-        actions.next_step(db, workshop.code, "not-the-key")
+        actions.next_step(db, workshop.code, "not-the-key", from_step=on_step(db, workshop.code))
 
 
 def test_the_sidebar_shows_no_second_countdown_and_states_the_shortcuts(app_db):  # noqa: F811
@@ -39,7 +40,7 @@ def test_the_sidebar_shows_no_second_countdown_and_states_the_shortcuts(app_db):
 def test_going_back_asks_first(app_db):  # noqa: F811
     made = create_demo(app_db)
     actions.reopen_workshop(app_db, made.code, made.facilitator_key)
-    actions.go_to_step(app_db, made.code, made.facilitator_key, "impact")
+    actions.go_to_step(app_db, made.code, made.facilitator_key, "impact", from_step=on_step(app_db, made.code))
     at = open_page("step_2_impact.py", ws=made.code, p=made.facilitator_token)
     next(b for b in at.sidebar.button if b.label == "Back").click().run()
     assert "Take the room back to step 1, Bottleneck mapping?" in texts(at)

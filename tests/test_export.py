@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from tests.helpers import NOW, workshop_count
+from tests.helpers import NOW, reach, workshop_count
 from workshop import actions, checklist, export, state, storage
 from workshop.demo import DUPLICATE
 from workshop.errors import ImportRefused, NotFound
@@ -341,6 +341,7 @@ def hostile(db):
         actions.add_bottleneck(db, code, token, dim, text, now=NOW)
         for dim, text in zip(("product", "platform", "organisation", "product"), HOSTILE)
     ]
+    reach(db, code, key)
     for n, b in enumerate(bids):
         actions.add_impact(db, code, token, b, "churn", "worse", 3, HOSTILE[n], money=1000, now=NOW)
     iids = [actions.add_initiative(db, code, token, text, [bids[n]], now=NOW) for n, text in enumerate(HOSTILE)]

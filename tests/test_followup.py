@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.helpers import NOW, version
+from tests.helpers import NOW, on_step, version
 from workshop import actions, export, followup, storage
 from workshop.demo import create_demo
 from workshop.errors import InputLocked, InvalidInput, NotAllowed, NotFound
@@ -168,11 +168,11 @@ def _writes(db, code: str, cred: str) -> dict:
         "start_timer": lambda: actions.start_timer(db, code, cred),
         "pause_timer": lambda: actions.pause_timer(db, code, cred),
         "extend_timer": lambda: actions.extend_timer(db, code, cred, 1),
-        "go_to_step": lambda: actions.go_to_step(db, code, cred, "impact"),
-        "next_step": lambda: actions.next_step(db, code, cred),
-        "previous_step": lambda: actions.previous_step(db, code, cred),
+        "go_to_step": lambda: actions.go_to_step(db, code, cred, "impact", from_step=on_step(db, code)),
+        "next_step": lambda: actions.next_step(db, code, cred, from_step=on_step(db, code)),
+        "previous_step": lambda: actions.previous_step(db, code, cred, from_step=on_step(db, code)),
         "set_step_minutes": lambda: actions.set_step_minutes(db, code, cred, "owners", 25),
-        "end_workshop": lambda: actions.end_workshop(db, code, cred),
+        "end_workshop": lambda: actions.end_workshop(db, code, cred, from_step=on_step(db, code)),
         "reopen_workshop": lambda: actions.reopen_workshop(db, code, cred),
         "add_impact": lambda: actions.add_impact(db, code, cred, b, "revenue", "worse", 3, "Because"),
         "delete_impact": lambda: actions.delete_impact(db, code, cred, impact),
@@ -319,7 +319,7 @@ def _reviewing(db, demo) -> None:
 @pytest.mark.parametrize("name", WRITE_NAMES)
 def test_a_leader_or_owner_link_cannot_change_anything(db, demo, name, link):
     actions.reopen_workshop(db, demo.code, demo.facilitator_key)
-    actions.go_to_step(db, demo.code, demo.facilitator_key, "prioritise", now=NOW)
+    actions.go_to_step(db, demo.code, demo.facilitator_key, "prioritise", now=NOW, from_step=on_step(db, demo.code))
     _reviewing(db, demo)
     token = actions.issue_leader_link(db, demo.code, demo.facilitator_key)
     if link == "owner":
@@ -362,7 +362,9 @@ PARTICIPANT_ACTIONS = {
 def test_the_same_calls_succeed_with_the_right_credential(db, demo, name):
     """The control for the table above: the refusals come from the leader link, not the arguments."""
     actions.reopen_workshop(db, demo.code, demo.facilitator_key)
-    actions.go_to_step(db, demo.code, demo.facilitator_key, "prioritise", now=NOW)
+    # Step 4 lets Next and Back both move and takes picks; volunteering opens at step 5.
+    step = "owners" if name == "volunteer" else "decide"
+    actions.go_to_step(db, demo.code, demo.facilitator_key, step, now=NOW, from_step=on_step(db, demo.code))
     actions.issue_leader_link(db, demo.code, demo.facilitator_key)
     actions.record_checkin(
         db, demo.code, demo.facilitator_key, first_owned(db, demo.code).initiative_id, 30, "on_track", today=LATER

@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.appserver import app_process, server_log
-from tests.helpers import NOW, version
+from tests.helpers import NOW, on_step, version
 from workshop import actions, live, storage
 from workshop.fairuse import FairUse
 from workshop.hub import Hub
@@ -171,8 +171,13 @@ def make_room(db, title: str) -> Room:
     bo = actions.join(db, code, "Bo", now=NOW).token
     b1 = actions.add_bottleneck(db, code, ann, "platform", "Incidents eat the sprint", now=NOW)
     b2 = actions.add_bottleneck(db, code, bo, "product", "No SSO for enterprise", now=NOW)
+    key = created.facilitator_key
+    actions.go_to_step(db, code, key, "impact", now=NOW, from_step="bottlenecks")
     impact = actions.add_impact(db, code, ann, b1, "throughput", "worse", 4, "Firefighting", now=NOW)
+    actions.go_to_step(db, code, key, "prioritise", now=NOW, from_step="impact")
     initiative = actions.add_initiative(db, code, bo, "Introduce SLOs", [b1, b2], now=NOW)
+    # On the last step every participant write is open (a step the room has left still takes its writes).
+    actions.go_to_step(db, code, key, "owners", now=NOW, from_step="prioritise")
     actions.open_readiness(db, code, created.facilitator_key, True)  # answers arrive over days, whatever the step
     wid = int(storage.workshop_by_code(db, code)["id"])
     return Room(code, created.facilitator_key, wid, ann, bo, b1, b2, impact, initiative)
@@ -345,7 +350,7 @@ def test_a_locked_room_refuses_every_write(lv, path):
 
 @pytest.mark.parametrize("path", sorted(live.WRITES))
 def test_an_ended_room_refuses_every_write(lv, path):
-    actions.end_workshop(lv.db, lv.a.code, lv.a.key, now=NOW)
+    actions.end_workshop(lv.db, lv.a.code, lv.a.key, now=NOW, from_step=on_step(lv.db, lv.a.code))
     assert "ended" in refused(lv, 409, lambda: lv.post(path, fill(VALID[path], lv.a)))
 
 
@@ -355,7 +360,7 @@ def test_a_closed_readiness_check_refuses_answers(lv):
 
 
 def test_readiness_answers_replace_the_earlier_ones_in_any_step(lv):
-    actions.go_to_step(lv.db, lv.a.code, lv.a.key, "decide", now=NOW)
+    actions.go_to_step(lv.db, lv.a.code, lv.a.key, "decide", now=NOW, from_step=on_step(lv.db, lv.a.code))
     lv.post("readiness", fill(VALID["readiness"], lv.a))
     answer = lv.post("readiness", {"token": lv.a.ann, "answers": [{"key": "strain", "rating": 3}]}).json()
     assert answer["answered"] == 1 and answer["me"]["readiness"] == {"strain": {"rating": 3, "number": None}}
@@ -369,8 +374,14 @@ def test_a_vote_over_budget_is_refused(lv):
     refused(lv, 409, lambda: lv.post("votes", fill(VALID["votes"], lv.a)))
 
 
+def back_to_step_1(lv: Live) -> None:
+    """A private brainstorm is for step 1: the room goes back to it."""
+    actions.go_to_step(lv.db, lv.a.code, lv.a.key, "bottlenecks", now=NOW, from_step="owners")
+
+
 @pytest.mark.parametrize("remove", [False, True])
 def test_a_vote_while_the_board_is_private_is_refused(lv, remove):
+    back_to_step_1(lv)
     if remove:
         actions.vote(lv.db, lv.a.code, lv.a.ann, lv.a.b1)
     actions.set_private_brainstorm(lv.db, lv.a.code, lv.a.key, True)
@@ -381,6 +392,7 @@ def test_a_vote_while_the_board_is_private_is_refused(lv, remove):
 
 
 def test_a_private_board_reaches_the_wire_as_counts_and_each_phone_gets_its_own_notes(lv):
+    back_to_step_1(lv)
     actions.set_private_brainstorm(lv.db, lv.a.code, lv.a.key, True)
     answer = lv.post("bottlenecks", fill(VALID["bottlenecks"], lv.a)).json()
     assert [n["text"] for n in answer["me"]["mine"]] == ["Incidents eat the sprint", "Deploys take a day"]

@@ -13,6 +13,7 @@ import time
 from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.helpers import on_step
 from tests.test_room_browser import join_phones, token_of
 from workshop import actions, storage
 
@@ -83,7 +84,7 @@ def test_live_room_in_browsers(tmp_path):
             assert "on" in (phone.locator("button.sw-dim[data-dim=organisation]").get_attribute("class") or "").split()
 
             # The facilitator moves the room on; the phones follow without a click or a reload.
-            actions.next_step(db, code, key)
+            actions.next_step(db, code, key, from_step=on_step(db, code))
             started = time.monotonic()
             phones[0].locator("[data-testid=live-participant][data-step=impact]").wait_for(timeout=10_000)
             assert time.monotonic() - started < 10

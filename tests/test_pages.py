@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.helpers import on_step, reach
 from views import registry
 from workshop import actions, followup, storage
 from workshop.demo import create_demo
@@ -87,7 +88,7 @@ PROJECTED = {
 def test_projector_shows_each_steps_own_content(app_db, step):
     made = create_demo(app_db)
     actions.reopen_workshop(app_db, made.code, made.facilitator_key)
-    actions.go_to_step(app_db, made.code, made.facilitator_key, step.key)
+    actions.go_to_step(app_db, made.code, made.facilitator_key, step.key, from_step=on_step(app_db, made.code))
     at = open_page("projector.py", ws=made.code)
     assert not at.exception, [e.message for e in at.exception]
     shown = texts(at)
@@ -114,7 +115,7 @@ def test_projector_keeps_participant_text_literal(app_db):
         app_db, made.code, made.facilitator_key, first.id, title, first.description, first.bottleneck_ids
     )
     for step in ("prioritise", "decide", "owners"):
-        actions.go_to_step(app_db, made.code, made.facilitator_key, step)
+        actions.go_to_step(app_db, made.code, made.facilitator_key, step, from_step=on_step(app_db, made.code))
         at = open_page("projector.py", ws=made.code)
         shown = texts(at)
         assert md_escape(title) in shown, step
@@ -209,7 +210,7 @@ def test_a_participant_on_any_step_page_gets_their_one_live_screen(app_db, page)
     sends them there, and it has no step title of its own that a step change would outdate."""
     made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
     token = actions.join(app_db, made.code, "Ann").token
-    actions.next_step(app_db, made.code, made.facilitator_key)
+    actions.next_step(app_db, made.code, made.facilitator_key, from_step=on_step(app_db, made.code))
     at = open_page(page, ws=made.code, p=token)
     assert not at.exception
     assert [t.value for t in at.title] == []
@@ -218,7 +219,7 @@ def test_a_participant_on_any_step_page_gets_their_one_live_screen(app_db, page)
 
 def test_the_facilitator_on_the_participant_screen_gets_the_console(app_db):
     made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
-    actions.next_step(app_db, made.code, made.facilitator_key)
+    actions.next_step(app_db, made.code, made.facilitator_key, from_step=on_step(app_db, made.code))
     at = open_page("room.py", ws=made.code, p=made.facilitator_token)
     assert not at.exception
     assert "2. Impact mapping" in [t.value for t in at.title]
@@ -239,9 +240,9 @@ def test_changed_answers_never_record_an_overrule_nobody_picked(app_db):
     made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
     code, token = made.code, made.facilitator_token
     bottleneck = actions.add_bottleneck(app_db, code, token, "platform", "Deploys are slow")
-    item = actions.add_initiative(app_db, code, token, "Self-serve deploys", [bottleneck])
     for _ in range(3):
-        actions.next_step(app_db, code, made.facilitator_key)
+        actions.next_step(app_db, code, made.facilitator_key, from_step=on_step(app_db, code))
+    item = actions.add_initiative(app_db, code, token, "Self-serve deploys", [bottleneck])
     at = open_page("step_4_decide.py", ws=code, p=token)
 
     def answer(values: dict[str, str]) -> None:
@@ -267,12 +268,12 @@ def test_the_facilitator_sees_the_rooms_picks_and_volunteers_and_answers_reach_t
     made = actions.create_workshop(app_db, "Offsite", "Acme", "scaleup")
     code, token, key = made.code, made.facilitator_token, made.facilitator_key
     bottleneck = actions.add_bottleneck(app_db, code, token, "platform", "Deploys are slow")
+    for _ in range(3):
+        actions.next_step(app_db, code, key, from_step=on_step(app_db, code))
     item = actions.add_initiative(app_db, code, token, "Self-serve deploys", [bottleneck])
     ann, bo = (actions.join(app_db, code, name).token for name in ("Ann", "Bo"))
     actions.pick_choice(app_db, code, ann, item, "buy", "Speed <b>wins</b>")
     actions.pick_choice(app_db, code, bo, item, "buy")
-    for _ in range(3):
-        actions.next_step(app_db, code, key)
     at = open_page("step_4_decide.py", ws=code, p=token)
     assert "The room's picks: Build 0 · Buy 2 · Partner 0" in texts(at)
     next(r for r in at.radio if r.key == f"q-{item}-core").set_value("no")
@@ -280,8 +281,8 @@ def test_the_facilitator_sees_the_rooms_picks_and_volunteers_and_answers_reach_t
     assert storage.answers(app_db, load(app_db, code).id) == {item: {"core": "no"}}, "kept as it is given"
 
     actions.record_decision(app_db, code, key, item, ANSWERS_BUY, None, "Commodity")
+    actions.next_step(app_db, code, key, from_step=on_step(app_db, code))
     actions.volunteer(app_db, code, ann, item)
-    actions.next_step(app_db, code, key)
     at = open_page("step_5_owners.py", ws=code, p=token)
     assert md_escape("Volunteered from their phones: Ann") in texts(at)
     assert next(w for w in at.text_input if w.label == "Owner (DRI)").value == "Ann"
@@ -304,6 +305,7 @@ def test_summary_shows_exactly_the_open_items(app_db, missing, phrase):
     token = made.facilitator_token
     dims = ["product", "organisation"] + ([] if missing == "platform" else ["platform"])
     ids = [actions.add_bottleneck(app_db, code, token, d, f"{d} pain") for d in dims]
+    reach(app_db, code, key)
     title = "Tracing and log aggregation" if missing != "observability" else "Faster onboarding"
     item = actions.add_initiative(app_db, code, token, title, ids)
     actions.score_initiative(app_db, code, token, item, {"value": 8, "effort": 3, "urgency": 7, "confidence": 80})
@@ -500,9 +502,9 @@ def test_the_same_roi_figure_on_the_projector_in_the_markdown_and_in_the_pdf(app
     made = actions.create_workshop(app_db, "Rounding", "Acme", "scaleup")
     token = actions.join(app_db, made.code, "Ann").token
     note = actions.add_bottleneck(app_db, made.code, token, "platform", "Slow deploys")
+    actions.go_to_step(app_db, made.code, made.facilitator_key, "prioritise", from_step=on_step(app_db, made.code))
     item = actions.add_initiative(app_db, made.code, token, "Half-way initiative", [note])
     actions.score_initiative(app_db, made.code, token, item, {"value": 1, "effort": 4, "urgency": 5, "confidence": 70})
-    actions.go_to_step(app_db, made.code, made.facilitator_key, "prioritise")
     at = open_page("projector.py", ws=made.code)
     assert not at.exception, [e.message for e in at.exception]
     snapshot = load(app_db, made.code)

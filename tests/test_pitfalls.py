@@ -1,5 +1,6 @@
 """Pitfall flags follow the data."""
 
+from tests.helpers import reach
 from workshop import actions
 from workshop.demo import create_demo
 from workshop.pitfalls import pitfalls
@@ -18,6 +19,7 @@ def test_no_platform_bottleneck_is_flagged(db):
 def test_rewrite_and_early_process_are_flagged(db):
     made = actions.create_workshop(db, "T", "O", "startup")
     b = actions.add_bottleneck(db, made.code, made.facilitator_token, "platform", "slow")
+    reach(db, made.code, made.facilitator_key)
     actions.add_initiative(db, made.code, made.facilitator_token, "Rewrite everything from scratch", [b])
     actions.add_initiative(db, made.code, made.facilitator_token, "Approval committee for releases", [b])
     flags = pitfalls(load(db, made.code))
@@ -28,6 +30,7 @@ def test_rewrite_and_early_process_are_flagged(db):
 def test_only_build_decisions_are_flagged(db):
     made = actions.create_workshop(db, "T", "O", "scaleup")
     b = actions.add_bottleneck(db, made.code, made.facilitator_token, "platform", "slow")
+    reach(db, made.code, made.facilitator_key)
     answers = {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}
     for title in ("One", "Two"):
         i = actions.add_initiative(db, made.code, made.facilitator_token, title, [b])

@@ -20,6 +20,7 @@ import pytest
 from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.helpers import on_step
 from workshop import actions, storage
 from workshop.demo import create_demo
 from workshop.state import load
@@ -123,7 +124,7 @@ def test_the_projector_fits_one_screen_and_reads_from_the_back(room, shots, scre
     page = room["browser"].new_context(viewport={"width": width, "height": height}).new_page()
     problems: list[str] = []
     for step in STEPS:
-        actions.go_to_step(db, room["code"], room["key"], step.key)
+        actions.go_to_step(db, room["code"], room["key"], step.key, from_step=on_step(db, room["code"]))
         page.goto(f"{room['base']}/projector?ws={room['code']}")
         wait_for_step(page, step.key)
         page.screenshot(path=str(shots / f"projector-{screen}-{step.number}-{step.key}.png"))
@@ -152,14 +153,14 @@ def test_projector_follows_the_room_without_a_reload(room):
     errors: list[str] = []
     page = room["browser"].new_context(viewport={"width": 1920, "height": 1080}).new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
-    actions.go_to_step(db, code, key, "bottlenecks")
+    actions.go_to_step(db, code, key, "bottlenecks", from_step=on_step(db, code))
     page.goto(f"{room['base']}/projector?ws={code}")
     for step in STEPS:
-        actions.go_to_step(db, code, key, step.key)
+        actions.go_to_step(db, code, key, step.key, from_step=on_step(db, code))
         wait_for_step(page, step.key)
     # While step 3 is projected, a new top-scored initiative appears without a reload.
     snapshot = load(db, code)
-    actions.go_to_step(db, code, key, "prioritise")
+    actions.go_to_step(db, code, key, "prioritise", from_step=on_step(db, code))
     wait_for_step(page, "prioritise")
     participant = actions.join(db, code, "Late idea").token
     late = actions.add_initiative(
@@ -191,7 +192,7 @@ def test_axe_finds_no_critical_violation_and_the_console_is_pictured(room, shots
     serious: dict[str, set[str]] = {}
     for name, step_key in FACILITATOR_PAGES:
         if step_key:
-            actions.go_to_step(db, code, key, step_key)
+            actions.go_to_step(db, code, key, step_key, from_step=on_step(db, code))
             page.goto(f"{room['base']}/{step_key}?ws={code}&p={room['token']}")
             page.get_by_test_id("live-facilitator").first.wait_for(timeout=30_000)
         else:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import NOW, version
+from tests.helpers import NOW, on_step, version
 from workshop import actions
 from workshop import readiness as r
 from workshop.errors import InputLocked, InvalidInput, NotAllowed
@@ -625,7 +625,7 @@ def test_a_closed_locked_or_ended_check_refuses_and_writes_nothing(db, workshop,
     {
         "closed": lambda: actions.open_readiness(db, code, key, False),
         "locked": lambda: actions.set_locked(db, code, key, True),
-        "ended": lambda: actions.end_workshop(db, code, key, now=NOW),
+        "ended": lambda: actions.end_workshop(db, code, key, now=NOW, from_step=on_step(db, code)),
         "never opened": lambda: None,
     }[state]()
     before, stored = version(db, code), _answers_of(db, code)

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.helpers import NOW
+from tests.helpers import NOW, reach
 from workshop import actions, checklist, cli, numbers, reports, state
 from workshop.errors import InvalidInput
 
@@ -59,6 +59,7 @@ def hostile(db, workshop) -> state.Snapshot:
         )
     ]
     actions.vote(db, code, token, notes[0], now=NOW)
+    reach(db, code, key)
     actions.add_impact(db, code, token, notes[1], "revenue", "worse", 4, INJECTIONS[2], money=90_000, now=NOW)
     first = actions.add_initiative(db, code, token, "Observability: tracing for checkout", notes[:3], now=NOW)
     second = actions.add_initiative(db, code, token, INJECTIONS[3] + " initiative", notes[3:], now=NOW)

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright import sync_api as playwright
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.helpers import on_step
 from tests.test_room_browser import tall_screenshot, token_of
 from workshop import actions, storage
 from workshop.demo import create_demo
@@ -125,7 +126,9 @@ def test_last_times_commitments_open_the_next_workshop(tmp_path):
             phone.get_by_test_id("live-add").wait_for(timeout=20_000)
 
             prioritise = STEPS[2]
-            actions.go_to_step(db, code, token, prioritise.key)  # the console's device token acts as the key
+            actions.go_to_step(
+                db, code, token, prioritise.key, from_step=on_step(db, code)
+            )  # the console's device token acts as the key
             phone.locator(f"[data-testid=live-participant][data-step={prioritise.key}]").wait_for(timeout=30_000)
             phone.get_by_text(carried.track.title, exact=False).first.wait_for(timeout=30_000)
             tall_screenshot(phone, shots / "review-phone-step-3.png")

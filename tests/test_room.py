@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.helpers import NOW
+from tests.helpers import NOW, on_step
 from workshop import actions, decide, room, scoring, state
 from workshop.demo import DUPLICATE
 from workshop.errors import NotAllowed, NotFound
@@ -69,24 +69,24 @@ def test_progress_counts_participants_who_acted_in_each_step(db, people):
     note(db, p, p.host, "The host's own note")
     assert progress_of(db, p.code) == {"people": 3, "acted": 2, "label": STEPS[0].acted}
 
-    actions.go_to_step(db, p.code, p.key, "impact", now=NOW)
+    actions.go_to_step(db, p.code, p.key, "impact", now=NOW, from_step=on_step(db, p.code))
     assert progress_of(db, p.code)["acted"] == 0
     actions.add_impact(db, p.code, p.ann, keep, "throughput", "worse", 3, "Firefighting", now=NOW)
     actions.add_impact(db, p.code, p.host, keep, "churn", "worse", 3, "Outages", now=NOW)
     assert progress_of(db, p.code)["acted"] == 1
 
-    actions.go_to_step(db, p.code, p.key, "prioritise", now=NOW)
+    actions.go_to_step(db, p.code, p.key, "prioritise", now=NOW, from_step=on_step(db, p.code))
     item = actions.add_initiative(db, p.code, p.ann, "SLOs", [keep], now=NOW)
     for token in (p.bo, p.cy, p.host):
         actions.score_initiative(db, p.code, token, item, SCORE, now=NOW)
     assert progress_of(db, p.code)["acted"] == 2
 
-    actions.go_to_step(db, p.code, p.key, "decide", now=NOW)
+    actions.go_to_step(db, p.code, p.key, "decide", now=NOW, from_step=on_step(db, p.code))
     actions.pick_choice(db, p.code, p.cy, item, "buy", "Commodity", now=NOW)
     actions.pick_choice(db, p.code, p.host, item, "build", now=NOW)
     assert progress_of(db, p.code)["acted"] == 1
 
-    actions.go_to_step(db, p.code, p.key, "owners", now=NOW)
+    actions.go_to_step(db, p.code, p.key, "owners", now=NOW, from_step=on_step(db, p.code))
     for token in (p.ann, p.bo, p.host):
         actions.volunteer(db, p.code, token, item, True, now=NOW)
     actions.volunteer(db, p.code, p.bo, item, False, now=NOW)
@@ -172,7 +172,7 @@ def test_the_check_state_is_aggregated_and_names_no_one(db, people):
     actions.open_readiness(db, p.code, p.key, False)
     closed = room.room_state(load(db, p.code))
     assert closed["readiness"]["open"] is False and closed["readiness"]["respondents"] == 2
-    actions.go_to_step(db, p.code, p.key, "impact", now=NOW)
+    actions.go_to_step(db, p.code, p.key, "impact", now=NOW, from_step=on_step(db, p.code))
     assert check["stage_note"] not in room.room_state(load(db, p.code))["step"]["advice"]
 
 
@@ -245,7 +245,9 @@ def test_votes_on_a_hidden_note_are_refunded(db, people):
 
 def test_the_own_view_has_my_scores_picks_and_offers_only(db, people):
     p = people
-    item = actions.add_initiative(db, p.code, p.ann, "SLOs", [note(db, p, p.ann, "Incidents")], now=NOW)
+    incidents = note(db, p, p.ann, "Incidents")
+    actions.go_to_step(db, p.code, p.key, "owners", now=NOW, from_step=on_step(db, p.code))
+    item = actions.add_initiative(db, p.code, p.ann, "SLOs", [incidents], now=NOW)
     actions.score_initiative(db, p.code, p.ann, item, SCORE, now=NOW)
     actions.pick_choice(db, p.code, p.ann, item, "partner", "Allies", now=NOW)
     actions.volunteer(db, p.code, p.ann, item, True, now=NOW)
@@ -349,6 +351,6 @@ def test_the_review_of_last_times_commitments_is_in_the_state_only_while_step_on
     assert state["reviewing"] is False and state["review"]["on"] is False
     assert state["review"]["items"][0]["outcome_title"] == "Carried over"
     assert next(i for i in state["initiatives"] if i["id"] == copy)["carried"] == {"code": earlier.code, "times": 1}
-    actions.go_to_step(db, later.code, later.facilitator_key, STEPS[1].key)
+    actions.go_to_step(db, later.code, later.facilitator_key, STEPS[1].key, from_step=on_step(db, later.code))
     assert room.room_state(load(db, later.code))["review"] is None
     assert room.room_state(load(db, earlier.code))["review"] is None, "nothing to review in the first workshop"

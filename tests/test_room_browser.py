@@ -31,6 +31,7 @@ from playwright.sync_api import expect  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.helpers import on_step
 from workshop import actions, storage
 from workshop.decide import QUESTIONS
 from workshop.state import load
@@ -255,10 +256,10 @@ def test_five_phones_follow_the_whole_workshop(room):
                 called = time.time()
             elif step_key == "closed":
                 called = time.time()
-                actions.end_workshop(db, code, key)
+                actions.end_workshop(db, code, key, from_step=on_step(db, code))
             else:
                 called = time.time()
-                actions.next_step(db, code, key)
+                actions.next_step(db, code, key, from_step=on_step(db, code))
             took = []
             for phone in phones:
                 phone.locator(f"[data-testid=live-participant][data-step={step_key}]").wait_for(timeout=10_000)
@@ -551,7 +552,7 @@ def test_every_step_on_a_phone_is_accessible_and_fits_360px(room):
         page.get_by_role("button", name=re.compile("Take a vote back from")).wait_for(timeout=10_000)
         check("bottlenecks")
 
-        actions.next_step(db, code, key)
+        actions.next_step(db, code, key, from_step=on_step(db, code))
         actions.add_impact(
             db, code, me.token, mine, "throughput", "worse", 3, "every release waits a day", money=250_000
         )
@@ -562,7 +563,7 @@ def test_every_step_on_a_phone_is_accessible_and_fits_360px(room):
         page.get_by_role("button", name=re.compile("Edit your impact")).wait_for(timeout=15_000)
         check("impact")
 
-        actions.next_step(db, code, key)
+        actions.next_step(db, code, key, from_step=on_step(db, code))
         first = actions.add_initiative(db, code, other.token, "Self-service staging", [mine])
         actions.add_initiative(db, code, me.token, "Onboarding buddy and golden path", [a])
         scores = {"value": 8, "effort": 3, "urgency": 7, "confidence": 80}
@@ -573,7 +574,7 @@ def test_every_step_on_a_phone_is_accessible_and_fits_360px(room):
         page.get_by_test_id("live-scored").filter(has_text="1 of 2 scored").wait_for(timeout=15_000)
         check("prioritise")
 
-        actions.next_step(db, code, key)
+        actions.next_step(db, code, key, from_step=on_step(db, code))
         actions.pick_choice(db, code, other.token, first, "buy", "speed")
         for question in QUESTIONS:
             actions.answer_question(db, code, key, first, question.key, BUY_ANSWERS[question.key])
@@ -583,11 +584,11 @@ def test_every_step_on_a_phone_is_accessible_and_fits_360px(room):
         page.locator(f"[data-initiative='{first}'] .sw-decision").filter(has_text="overrules").wait_for(timeout=15_000)
         check("decide")
 
-        actions.next_step(db, code, key)
+        actions.next_step(db, code, key, from_step=on_step(db, code))
         page.get_by_role("button", name=re.compile("Offer to own")).wait_for(timeout=15_000)
         check("owners")
 
-        actions.end_workshop(db, code, key)
+        actions.end_workshop(db, code, key, from_step=on_step(db, code))
         page.get_by_role("link", name="Open the Ship It summary").wait_for(timeout=15_000)
         check("closed")
     finally:

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.helpers import NOW, version, workshop_count
+from tests.helpers import NOW, reach, version, workshop_count
 from workshop import actions, storage
 from workshop.timer import Timer
 
@@ -210,6 +210,7 @@ def test_list_workshops_counts_people_and_initiatives(db):
     second = actions.create_workshop(db, "Second", "Org", "remote", now=NOW + 10)
     tokens = [actions.join(db, second.code, name, now=NOW + 20).token for name in ("A", "B")]
     bottleneck = actions.add_bottleneck(db, second.code, tokens[0], "platform", "Slow builds", now=NOW + 30)
+    reach(db, second.code, second.facilitator_key)
     actions.add_initiative(db, second.code, tokens[1], "Faster CI", [bottleneck], now=NOW + 40)
     rows = storage.list_workshops(db)
     assert [r["code"] for r in rows] == [second.code, first.code]  # newest first

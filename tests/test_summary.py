@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from tests.helpers import NOW
-from workshop import actions, export, numbers, reports, state, summary
+from tests.helpers import NOW, reach
+from workshop import actions, export, numbers, reports, state, storage, summary
 from workshop.demo import create_demo
 from workshop.summary import HEADINGS
 from workshop.text import md_escape
@@ -23,15 +23,21 @@ def followed(db):
 
 
 @pytest.fixture
-def overruled(db):
-    """One initiative whose team overruled the questionnaire's recommendation."""
+def overruled_room(db) -> tuple[actions.Created, int]:
+    """One initiative whose team overruled the questionnaire's recommendation: the workshop and its id."""
     made = actions.create_workshop(db, "Offsite", "Acme", "startup", now=NOW)
     token = actions.join(db, made.code, "Ann", now=NOW).token
     bottleneck = actions.add_bottleneck(db, made.code, token, "platform", "Slow deploys", now=NOW)
+    reach(db, made.code, made.facilitator_key)
     item = actions.add_initiative(db, made.code, token, "Build a deploy pipeline", [bottleneck], now=NOW)
     answers = {"core": "no", "speed": "speed", "network": "no", "capability": "yes", "cost": "buy"}
     actions.record_decision(db, made.code, made.facilitator_key, item, answers, "build", "We like building.", now=NOW)
-    return state.load(db, made.code)
+    return made, item
+
+
+@pytest.fixture
+def overruled(db, overruled_room):
+    return state.load(db, overruled_room[0].code)
 
 
 def test_every_section_is_present_for_the_sample(followed):
@@ -156,6 +162,43 @@ def test_decisions_keep_the_rationale_and_flag_an_overrule(overruled, followed):
     assert not any(d.overruled for d in summary.summary(followed, NOW).decisions)
     (row,) = summary.summary(overruled, NOW).plan
     assert row.overruled is True and row.decision == "Build"
+
+
+def test_a_decision_whose_guide_moved_since_says_so_on_every_surface(db, overruled_room, tmp_path):
+    """Decided Build against Buy; then an answer changes and the guide says Partner. No surface
+    may still call it an overrule of Buy as if the guide said so today."""
+    from tests.test_reports import pdf_text
+    from workshop import room
+
+    made, item = overruled_room
+    code = made.code
+    actions.answer_question(db, code, made.facilitator_key, item, "network", "yes")
+    moved = state.load(db, code)
+    line = "decided Build when the guide said Buy; the guide now says Partner"
+    md = export.markdown(moved, NOW)
+    assert "overrules the recommendation" not in md and f"Build ({line})" in md
+    pdf = pdf_text(reports.to_pdf(moved, NOW))
+    assert "overrules the recommendation" not in pdf and line in pdf
+    (d,) = summary.summary(moved, NOW).decisions
+    assert (d.note, d.moved, d.overruled) == (line, True, True)
+    assert list(reports.decisions_table(moved)["Against the guide"]) == [line]
+    (shared,) = [i for i in room.room_state(moved)["initiatives"] if i["id"] == item]
+    assert shared["decision"]["note"] == line and shared["decision"]["recommendation"] == "buy"
+    restored = storage.connect(tmp_path / "restored.db")
+    again, _ = export.import_document(restored, export.export_json(db, code, now=NOW))
+    assert summary.summary(state.load(restored, again), NOW).decisions[0].note == line, "the backup keeps both"
+    restored.close()
+
+
+def test_a_followed_decision_whose_guide_moved_is_not_called_an_overrule(db, overruled_room):
+    made, item = overruled_room
+    code, key = made.code, made.facilitator_key
+    answers = {"core": "no", "speed": "speed", "network": "no", "capability": "yes", "cost": "buy"}
+    actions.record_decision(db, code, key, item, answers, None, "Commodity.", now=NOW)
+    assert summary.summary(state.load(db, code), NOW).decisions[0].note == "as recommended"
+    actions.answer_question(db, code, key, item, "network", "yes")
+    (d,) = summary.summary(state.load(db, code), NOW).decisions
+    assert (d.note, d.overruled) == ("decided Buy as the guide said; the guide now says Partner", False)
 
 
 def test_follow_through_rows_use_the_number_formats_and_flag_overdue_check_ins(followed):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import on_step
 from workshop import actions, storage
 from workshop.owners import suggested_metrics
 from workshop.state import load
@@ -27,7 +28,7 @@ def test_suggested_metrics_are_the_linked_outcomes_heaviest_first(db):
     slow = actions.add_bottleneck(db, code, token, "platform", "Deploys are slow")
     paging = actions.add_bottleneck(db, code, token, "platform", "Paging wakes the same people")
     other = actions.add_bottleneck(db, code, token, "product", "Pricing page confuses buyers")
-    actions.next_step(db, code, made.facilitator_key)
+    actions.next_step(db, code, made.facilitator_key, from_step=on_step(db, code))
     actions.add_impact(db, code, token, slow, "throughput", "worse", 2, "teams wait")
     actions.add_impact(db, code, token, paging, "uptime", "worse", 4, "tired people miss alerts")
     actions.add_impact(db, code, token, slow, "uptime", "worse", 1, "hotfixes wait too")

@@ -107,10 +107,9 @@ def _decision_card(n: int, item: Initiative) -> None:
         st.markdown("Not decided yet.")
         return
     st.markdown(f"## {decide.CHOICE_TITLES[saved['choice']]}")
-    if saved["choice"] != saved["recommendation"]:
-        st.markdown(f"Overrules the recommendation: **{decide.CHOICE_TITLES[saved['recommendation']]}**")
-    else:
-        st.markdown("As recommended")
+    standing = item.standing
+    assert standing is not None
+    st.markdown(standing.note[:1].upper() + standing.note[1:])
     st.markdown(safe(f"Why: {saved['rationale']}"))
     reasons = decide.recommend(saved["answers"]).reasons[:2]
     if reasons:

@@ -106,16 +106,11 @@ for item in snapshot.top:
     else:
         recommendation = None
         st.caption("Answer the five questions to see a recommendation.")
-    if saved:
-        overruled = saved["choice"] != saved["recommendation"]
-        st.write(
-            f"Recorded decision: **{decide.CHOICE_TITLES[saved['choice']]}**"
-            + (
-                f" — overrules the recommendation to {decide.CHOICE_TITLES[saved['recommendation']].lower()}"
-                if overruled
-                else ""
-            )
-        )
+    standing = item.standing
+    if saved and standing is not None:
+        st.write(f"Recorded decision: **{decide.CHOICE_TITLES[saved['choice']]}** ({standing.note})")
+        if standing.moved:
+            st.warning("The answers changed after the decision: record it again if the team's call changes.")
         st.text(f"Rationale: {saved['rationale']}")
         for flag in decide.risk_flags(saved["choice"], saved["answers"], item.title, item.description):
             st.error(flag)

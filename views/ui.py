@@ -503,10 +503,10 @@ def _clock_buttons(ctx: Context) -> None:
     cols = st.columns(2)
     if timer.state == "running":
         if cols[0].button("Pause", icon=":material/pause:", width="stretch", shortcut=key):
-            act(actions.pause_timer, ctx.db, ctx.code, ctx.key, success="Clock paused.")
+            act(actions.pause_timer, ctx.db, ctx.code, ctx.key, step=snapshot.current_step.key, success="Clock paused.")
             st.rerun()
     elif cols[0].button("Start", icon=":material/play_arrow:", width="stretch", shortcut=key, disabled=snapshot.ended):
-        act(actions.start_timer, ctx.db, ctx.code, ctx.key, success="Clock started.")
+        act(actions.start_timer, ctx.db, ctx.code, ctx.key, step=snapshot.current_step.key, success="Clock started.")
         st.rerun()
     if cols[1].button(
         "+1 min",
@@ -516,7 +516,8 @@ def _clock_buttons(ctx: Context) -> None:
         disabled=snapshot.ended,
         help="Add one minute to this step",
     ):
-        act(actions.extend_timer, ctx.db, ctx.code, ctx.key, 1, success="One minute added.")
+        shown = snapshot.current_step.key
+        act(actions.extend_timer, ctx.db, ctx.code, ctx.key, 1, step=shown, success="One minute added.")
         st.rerun()
 
 
@@ -536,8 +537,11 @@ def _step_buttons(ctx: Context) -> None:
             st.rerun()
         return
     cols = st.columns(2)
+    # Each button is keyed by the step it was shown on: a click that reaches a console already on
+    # another step (a double click, a second device) matches no button of this run and does nothing.
     if cols[0].button(
         "Back",
+        key=f"back-{current.key}",
         icon=":material/arrow_back:",
         width="stretch",
         shortcut=SHORTCUTS["back"][0],
@@ -548,6 +552,7 @@ def _step_buttons(ctx: Context) -> None:
     last = current.number == len(STEPS)
     if cols[1].button(
         "Next",
+        key=f"next-{current.key}",
         icon=":material/arrow_forward:",
         icon_position="right",
         width="stretch",
@@ -560,8 +565,11 @@ def _step_buttons(ctx: Context) -> None:
 
 
 def _move(ctx: Context, step_action: Callable[..., Any], success: str) -> None:
-    """Move the room and follow it to the page of its new step."""
-    act(step_action, ctx.db, ctx.code, ctx.key, success=success)
+    """Move the room from the step this console showed, and follow it to the page of its new step.
+
+    Naming the shown step makes a double click or a second facilitator device move the room once.
+    """
+    act(step_action, ctx.db, ctx.code, ctx.key, from_step=ctx.snapshot.current_step.key, success=success)
     enter(ctx.db, ctx.code, ctx.token)
 
 
@@ -573,5 +581,12 @@ def _end_controls(ctx: Context) -> None:
                 act(actions.reopen_workshop, ctx.db, ctx.code, ctx.key, success="Workshop reopened.")
                 st.rerun()
         elif st.button("End now", type="primary", icon=":material/flag:"):
-            act(actions.end_workshop, ctx.db, ctx.code, ctx.key, success="Workshop ended.")
+            act(
+                actions.end_workshop,
+                ctx.db,
+                ctx.code,
+                ctx.key,
+                from_step=ctx.snapshot.current_step.key,
+                success="Workshop ended.",
+            )
             st.switch_page(str(HERE / "summary.py"), query_params=ctx.params())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import InvalidInput
 
@@ -126,6 +127,51 @@ def recommend(answers: Mapping[str, str]) -> Recommendation:
     if choice == "build" and a["capability"] == "partly":
         cautions.append("We only partly have the capability: plan the hiring and ramp time.")
     return Recommendation(choice=choice, reasons=tuple(reasons), cautions=tuple(cautions))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A recorded decision beside the guide: the recommendation it was made against and the one
+    the answers give now (None while they are incomplete).
+
+    Answers can change after a decision. Every surface words the decision from here, so none
+    calls a choice an overrule of a recommendation that was never made.
+    """
+
+    choice: str
+    made_against: str
+    now_says: str | None
+
+    @property
+    def overruled(self) -> bool:
+        """The team chose otherwise than the guide said when it decided."""
+        return self.choice != self.made_against
+
+    @property
+    def moved(self) -> bool:
+        """The guide has changed its recommendation since the decision."""
+        return self.now_says is not None and self.now_says != self.made_against
+
+    @property
+    def note(self) -> str:
+        """The one wording of the decision against the guide, to follow its choice."""
+        choice, then = CHOICE_TITLES[self.choice], CHOICE_TITLES[self.made_against]
+        if self.now_says is not None and self.moved:
+            when = f"when the guide said {then}" if self.overruled else "as the guide said"
+            return f"decided {choice} {when}; the guide now says {CHOICE_TITLES[self.now_says]}"
+        if self.overruled:
+            return f"overrules the recommendation to {then.lower()}"
+        return "as recommended"
+
+
+def standing(decision: Mapping[str, Any], answers: Mapping[str, str]) -> Standing:
+    """How a recorded decision stands against the guide's recommendation for `answers` today."""
+    complete = all(isinstance(answers.get(key), str) for key in QUESTION_KEYS)
+    try:
+        now = recommend(answers).choice if complete else None
+    except InvalidInput:
+        now = None
+    return Standing(choice=str(decision["choice"]), made_against=str(decision["recommendation"]), now_says=now)
 
 
 _REWRITE = re.compile(

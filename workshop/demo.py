@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from . import actions
 from .actions import Created
-from .steps import ORGANISATION, PLATFORM, PRODUCT
+from .steps import ORGANISATION, PLATFORM, PRODUCT, STEP_KEYS
 
 BOTTLENECKS = (
     (PLATFORM, "Feature teams lose days every sprint to production incidents"),
@@ -200,15 +200,15 @@ def create_demo(db: Database, now: float | None = None, followup_days: int = 0) 
     _readiness(room)
     actions.start_timer(db, room.code, room.key, now=start + 60)
     ids = _bottlenecks(room)
-    actions.next_step(db, room.code, room.key, now=start + 21 * 60)
+    actions.next_step(db, room.code, room.key, now=start + 21 * 60, from_step=STEP_KEYS[0])
     _impacts(room, ids)
-    actions.next_step(db, room.code, room.key, now=start + 42 * 60)
+    actions.next_step(db, room.code, room.key, now=start + 42 * 60, from_step=STEP_KEYS[1])
     initiative_ids = _prioritise(room, ids)
-    actions.next_step(db, room.code, room.key, now=start + 62 * 60)
+    actions.next_step(db, room.code, room.key, now=start + 62 * 60, from_step=STEP_KEYS[2])
     _decide(room, initiative_ids)
-    actions.next_step(db, room.code, room.key, now=start + 82 * 60)
+    actions.next_step(db, room.code, room.key, now=start + 82 * 60, from_step=STEP_KEYS[3])
     _owners(room, initiative_ids)
-    actions.end_workshop(db, room.code, room.key, now=start + 93 * 60)
+    actions.end_workshop(db, room.code, room.key, now=start + 93 * 60, from_step=STEP_KEYS[-1])
     _checkins(room, initiative_ids, moment)
     return created
 

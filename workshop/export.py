@@ -20,7 +20,7 @@ from . import checklist
 from .errors import ImportRefused
 from .scoring import CRITERIA
 from .state import Initiative, Snapshot, load
-from .summary import HEADINGS, NO_DECISION, Decision, Summary, summary
+from .summary import HEADINGS, NO_DECISION, Summary, summary
 from .text import md_escape
 
 FORMAT = "scaling-workshop/5"
@@ -436,11 +436,8 @@ def _md_plan(s: Summary) -> list[str]:
 
 
 def _md_decisions(s: Summary) -> list[str]:
-    def note(d: Decision) -> str:
-        return f" (overrules the recommendation to {d.recommendation.lower()})" if d.overruled else ""
-
     return _or(
-        [f"- **{md_escape(d.title)}**: {d.choice}{note(d)}. {md_escape(d.rationale)}" for d in s.decisions],
+        [f"- **{md_escape(d.title)}**: {d.choice} ({d.note}). {md_escape(d.rationale)}" for d in s.decisions],
         "No decisions recorded.",
     )
 

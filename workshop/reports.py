@@ -232,13 +232,14 @@ def decisions_table(snapshot: Snapshot) -> pd.DataFrame:
         "Recommendation",
         "Choice",
         "Overruled",
+        "Against the guide",
         "Rationale",
         "Decided",
     ]
     rows = []
     for item in snapshot.decided:
-        d = item.decision
-        assert d is not None
+        d, standing = item.decision, item.standing
+        assert d is not None and standing is not None
         rows.append(
             [
                 numbers[item.id],
@@ -247,7 +248,8 @@ def decisions_table(snapshot: Snapshot) -> pd.DataFrame:
                 *[answer_text(q.key, d["answers"].get(q.key, "")) for q in QUESTIONS],
                 CHOICE_TITLES[d["recommendation"]],
                 CHOICE_TITLES[d["choice"]],
-                d["choice"] != d["recommendation"],
+                standing.overruled,
+                standing.note,
                 d["rationale"],
                 when(d["decided_at"]),
             ]
@@ -979,11 +981,8 @@ def _pdf_decisions(doc: _Document, s: Summary) -> None:
     for d in s.decisions:
         doc.need(30)
         doc.h3(d.title)
-        verdict = f"Decision: {d.choice}"
-        verdict += (
-            f" — overrules the recommendation to {d.recommendation.lower()}" if d.overruled else " (as recommended)"
-        )
-        doc.para(verdict, size=10.5, bold=True, colour=RED if d.overruled else None)
+        verdict = f"Decision: {d.choice} ({d.note})"
+        doc.para(verdict, size=10.5, bold=True, colour=RED if d.overruled or d.moved else None)
         doc.para(f"Rationale: {d.rationale}", size=10.5)
         doc.para(" · ".join(f"{question} {answer}" for question, answer in d.answers), size=8.5, colour=GREY)
         doc.ln(1)

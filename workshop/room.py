@@ -78,7 +78,7 @@ def _recommendation(rec: decide.Recommendation | None) -> Data | None:
 def _initiative(item: Initiative, snapshot: Snapshot) -> Data:
     a = item.aggregate
     method = snapshot.method
-    decision = item.decision
+    decision, standing = item.decision, item.standing
     owner = item.owner
     return {
         "id": item.id,
@@ -97,12 +97,13 @@ def _initiative(item: Initiative, snapshot: Snapshot) -> Data:
         "carried": {"code": item.carried_from_code, "times": item.carried_times} if item.carried else None,
         "proposal": _recommendation(item.proposal),
         "decision": None
-        if decision is None
+        if decision is None or standing is None
         else {
             "choice": decision["choice"],
             "recommendation": decision["recommendation"],
             "rationale": decision["rationale"],
-            "overruled": decision["choice"] != decision["recommendation"],
+            "overruled": standing.overruled,
+            "note": standing.note,
         },
         "picks": snapshot.tally.picks[item.id],
         "volunteers": snapshot.tally.volunteers[item.id],

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from . import storage
 from .commitments import Commitment, open_commitments
-from .decide import CHOICES, QUESTION_KEYS, Recommendation, recommend
+from .decide import CHOICES, QUESTION_KEYS, Recommendation, Standing, recommend, standing
 from .errors import no_workshop
 from .followup import Track, day_of, track
 from .readiness import Answer, Results, aggregate, stage_note
@@ -53,6 +53,11 @@ class Initiative:
     @property
     def carried(self) -> bool:
         return self.carried_times > 0
+
+    @property
+    def standing(self) -> Standing | None:
+        """How the recorded decision stands against today's answers (None while undecided)."""
+        return None if self.decision is None else standing(self.decision, self.answers)
 
     @property
     def proposal(self) -> Recommendation | None:

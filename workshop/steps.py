@@ -133,6 +133,47 @@ def step_by_key(key: str) -> Step:
     return by_key(STEPS, key)
 
 
+def step_label(key: str) -> str:
+    """How a line names a step: "step 3, Prioritisation"."""
+    step = step_by_key(key)
+    return f"step {step.number}, {step.title}"
+
+
+@dataclass(frozen=True)
+class Write:
+    """A kind of participant write and the one step it belongs to.
+
+    A write is accepted from its step on, never ahead of the room: a phone cannot add an
+    initiative during step 1 or an impact during a private brainstorm. A step the room has left
+    still takes its writes, so a note sent as the facilitator pressed Next is kept, not lost.
+    """
+
+    key: str
+    title: str  # the plural the refusal names: "Impacts are for step 2, Impact mapping"
+    step: str
+
+
+WRITES: tuple[Write, ...] = (
+    Write("note", "Notes", "bottlenecks"),
+    Write("vote", "Votes", "bottlenecks"),
+    Write("impact", "Impacts", "impact"),
+    Write("initiative", "Initiatives", "prioritise"),
+    Write("score", "Scores", "prioritise"),
+    Write("pick", "Picks", "decide"),
+    Write("volunteer", "Offers to own an initiative", "owners"),
+)
+
+
+def write_by_key(key: str) -> Write:
+    """Look a kind of write up by key; unknown keys are a programming error."""
+    return by_key(WRITES, key)
+
+
+def write_opens(write: Write, current_step: str) -> bool:
+    """True once the room has reached the step `write` belongs to."""
+    return STEP_KEYS.index(current_step) >= STEP_KEYS.index(write.step)
+
+
 @dataclass(frozen=True)
 class Dimension:
     """One of the three scaling dimensions a bottleneck is tagged with."""

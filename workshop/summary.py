@@ -152,8 +152,10 @@ class PlanRow:
 class Decision:
     title: str
     choice: str
-    recommendation: str
+    recommendation: str  # the one it was made against
     overruled: bool
+    note: str  # how it stands against the guide today (`decide.Standing.note`)
+    moved: bool  # the guide's recommendation changed after the decision
     rationale: str
     answers: tuple[tuple[str, str], ...]  # (question, answer in words)
     risks: tuple[str, ...]  # what the choice puts at risk (`decide.risk_flags`)
@@ -389,13 +391,15 @@ def _plan(snapshot: Snapshot) -> tuple[PlanRow, ...]:
 
 
 def _decision(item: Initiative) -> Decision:
-    d = item.decision
-    assert d is not None
+    d, standing = item.decision, item.standing
+    assert d is not None and standing is not None
     return Decision(
         title=item.title,
         choice=CHOICE_TITLES[d["choice"]],
         recommendation=CHOICE_TITLES[d["recommendation"]],
-        overruled=d["choice"] != d["recommendation"],
+        overruled=standing.overruled,
+        note=standing.note,
+        moved=standing.moved,
         rationale=d["rationale"],
         answers=tuple((q.text, answer_text(q.key, d["answers"].get(q.key, ""))) for q in QUESTIONS),
         risks=tuple(risk_flags(d["choice"], d["answers"], item.title, item.description)),

@@ -92,7 +92,7 @@ function paintCard(ctx, parts, next, n) {
   const total = next.picks.build + next.picks.buy + next.picks.partner;
   split.textContent = total ? "The room so far: " + ctx.vocab.choices.map((c) => c.title + " " + next.picks[c.key]).join(" · ") : "No picks yet.";
   decision.textContent = next.decision ? "Decided: " + ctx.choice(next.decision.choice).title +
-    (next.decision.overruled ? " (overrules the recommendation to " + ctx.choice(next.decision.recommendation).title.toLowerCase() + ")" : "") +
+    " (" + next.decision.note + ")" +
     ". Why: " + next.decision.rationale : "";
   decision.hidden = !next.decision;
 }

@@ -17,7 +17,7 @@ from .. import storage
 from ..errors import InputLocked, NotAllowed, NotFound, no_workshop
 from ..followup import FACILITATOR, LEADER_LINK, OWNER_LINK
 from ..state import normalise_code
-from ..steps import CLIENT_ID_MAX
+from ..steps import CLIENT_ID_MAX, step_label, write_by_key, write_opens
 from ..text import clean_text
 
 Row = dict[str, Any]
@@ -80,6 +80,35 @@ def _open(workshop: Row) -> None:
 def _not_ended(workshop: Row) -> None:
     if workshop["ended_at"] is not None:
         raise InputLocked("The workshop has ended; reopen it to run the clock again.")
+
+
+def _again(db: Database, workshop: Row) -> Row:
+    """The workshop read again inside the open `storage.change`.
+
+    The write lock is held from the version bump on, so a check made on this row sees exactly
+    what the write will see: a Next press, a lock or a budget change cannot slip in between.
+    """
+    row = storage.workshop_by_code(db, workshop["code"])
+    if row is None:
+        raise no_workshop(workshop["code"])
+    return row
+
+
+def _on_step(workshop: Row, write: str) -> None:
+    """A participant never writes ahead of the room: `write` waits until its step opens."""
+    kind = write_by_key(write)
+    if not write_opens(kind, workshop["current_step"]):
+        raise InputLocked(
+            f"{kind.title} open at {step_label(kind.step)}; the room is on {step_label(workshop['current_step'])}."
+        )
+
+
+def _writable(db: Database, workshop: Row, write: str) -> Row:
+    """Inside the change: the workshop as it is now, open for input and on the step of `write`."""
+    fresh = _again(db, workshop)
+    _open(fresh)
+    _on_step(fresh, write)
+    return fresh
 
 
 def _follower(db: Database, code: str, credential: str | None) -> tuple[Row, str, str | None]:

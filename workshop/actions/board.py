@@ -21,7 +21,19 @@ from ..steps import (
     STEPS,
 )
 from ..text import clean_int, clean_number, clean_text
-from .auth import Row, _client_id, _facilitator, _not_ended, _now, _open, _participant, _sent_before, _workshop
+from .auth import (
+    Row,
+    _again,
+    _client_id,
+    _facilitator,
+    _not_ended,
+    _now,
+    _open,
+    _participant,
+    _sent_before,
+    _workshop,
+    _writable,
+)
 
 VOTING_AFTER_REVEAL = "Voting opens when the facilitator reveals the board."
 
@@ -47,6 +59,7 @@ def add_bottleneck(
         earlier = _sent_before(db, "bottlenecks", workshop, participant, client)
         if earlier is not None:
             return earlier
+        _writable(db, workshop, "note")
         return storage.insert_bottleneck(
             db, workshop["id"], participant["id"], dimension, clean, _now(now), client_id=client
         )
@@ -62,15 +75,20 @@ def _live_bottleneck(db: Database, workshop: Row, bottleneck_id: Any) -> Row:
 
 
 def vote(db: Database, code: str, token: str, bottleneck_id: int, now: float | None = None) -> int:
-    """Spend one dot; returns the dots left."""
+    """Spend one dot; returns the dots left.
+
+    The note, the budget and the step are read inside the change that writes the vote, so a
+    merge, a hide or a lowered budget a moment earlier is seen and the dot is never misspent.
+    """
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    _voting_open(workshop)
-    row = _live_bottleneck(db, workshop, bottleneck_id)
-    if row["hidden"]:
-        raise InvalidInput("That bottleneck is hidden.")
     with storage.change(db, workshop["id"]):
+        workshop = _writable(db, workshop, "vote")
+        _voting_open(workshop)
+        row = _live_bottleneck(db, workshop, bottleneck_id)
+        if row["hidden"]:
+            raise InvalidInput("That bottleneck is hidden.")
         if votes_left_of(db, workshop, participant) <= 0:
             raise BudgetExhausted(
                 f"You have used all {workshop['vote_budget']} of your votes; take one back to move it."
@@ -84,9 +102,10 @@ def unvote(db: Database, code: str, token: str, bottleneck_id: int) -> int:
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    _voting_open(workshop)
-    row = _live_bottleneck(db, workshop, bottleneck_id)
     with storage.change(db, workshop["id"]):
+        workshop = _writable(db, workshop, "vote")
+        _voting_open(workshop)
+        row = _live_bottleneck(db, workshop, bottleneck_id)
         if not storage.delete_one_vote(db, workshop["id"], row["id"], participant["id"]):
             raise InvalidInput("You have no vote on that bottleneck to take back.")
         return votes_left_of(db, workshop, participant)
@@ -108,9 +127,11 @@ def set_private_brainstorm(db: Database, code: str, key: str, on: bool) -> None:
     _not_ended(workshop)
     if not isinstance(on, bool):
         raise InvalidInput("Say whether the brainstorm is private: on or off.")
-    if on and workshop["current_step"] != STEPS[0].key:
-        raise InvalidInput(f"A private brainstorm is for step 1, {STEPS[0].title}: go back to it first.")
     with storage.change(db, workshop["id"]):
+        workshop = _again(db, workshop)
+        _not_ended(workshop)
+        if on and workshop["current_step"] != STEPS[0].key:
+            raise InvalidInput(f"A private brainstorm is for step 1, {STEPS[0].title}: go back to it first.")
         storage.update_workshop(db, workshop["id"], private_brainstorm=int(on))
 
 
@@ -130,13 +151,12 @@ def edit_bottleneck(
     db: Database, code: str, key: str, bottleneck_id: int, text: str, dimension: str | None = None
 ) -> None:
     workshop = _facilitator(db, code, key)
-    row = _live_bottleneck(db, workshop, bottleneck_id)
     clean = clean_text(text, "Bottleneck", max_len=NOTE_MAX)
-    dimension = dimension or row["dimension"]
-    if dimension not in DIMENSION_KEYS:
+    if dimension is not None and dimension not in DIMENSION_KEYS:
         raise InvalidInput("Tag the bottleneck with product, platform or organisation.")
     with storage.change(db, workshop["id"]):
-        storage.update_bottleneck(db, row["id"], text=clean, dimension=dimension)
+        row = _live_bottleneck(db, workshop, bottleneck_id)
+        storage.update_bottleneck(db, row["id"], text=clean, dimension=dimension or row["dimension"])
 
 
 def hide_bottleneck(db: Database, code: str, key: str, bottleneck_id: int, hidden: bool = True) -> None:
@@ -146,27 +166,40 @@ def hide_bottleneck(db: Database, code: str, key: str, bottleneck_id: int, hidde
     budget always holds (and an export always imports again).
     """
     workshop = _facilitator(db, code, key)
-    row = _live_bottleneck(db, workshop, bottleneck_id)
-    if not hidden and row["hidden"]:
-        used = storage.counted_votes(db, workshop["id"])
-        over = [p for p, n in storage.votes_on(db, row["id"]).items() if used.get(p, 0) + n > workshop["vote_budget"]]
-        if over:
-            raise BudgetExhausted(
-                f"Restoring it would give {numbers.plural(len(over), 'person', 'people')} more "
-                "votes than the budget: raise the votes per person first."
-            )
     with storage.change(db, workshop["id"]):
+        workshop = _again(db, workshop)
+        row = _live_bottleneck(db, workshop, bottleneck_id)
+        if not hidden and row["hidden"]:
+            _restore_within_budget(db, workshop, row)
         storage.update_bottleneck(db, row["id"], hidden=int(bool(hidden)))
 
 
+def _restore_within_budget(db: Database, workshop: Row, row: Row) -> None:
+    """Refuse a restore that would count more votes for someone than the budget allows."""
+    used = storage.counted_votes(db, workshop["id"])
+    over = [p for p, n in storage.votes_on(db, row["id"]).items() if used.get(p, 0) + n > workshop["vote_budget"]]
+    if over:
+        raise BudgetExhausted(
+            f"Restoring it would give {numbers.plural(len(over), 'person', 'people')} more "
+            "votes than the budget: raise the votes per person first."
+        )
+
+
 def merge_bottlenecks(db: Database, code: str, key: str, source_id: int, target_id: int) -> None:
-    """Fold a duplicate into another note; its votes, impacts and links carry over."""
+    """Fold a duplicate into another note; its votes, impacts and links carry over in one change.
+
+    Votes move as they are: both notes are visible, so every vote already counts against its
+    voter's budget and nobody ends over it (two votes on one note are allowed, as with dots).
+    """
     workshop = _facilitator(db, code, key)
-    source = _live_bottleneck(db, workshop, source_id)
-    target = _live_bottleneck(db, workshop, target_id)
-    if source["id"] == target["id"]:
-        raise InvalidInput("Choose two different bottlenecks to merge.")
     with storage.change(db, workshop["id"]):
+        source = _live_bottleneck(db, workshop, source_id)
+        target = _live_bottleneck(db, workshop, target_id)
+        if source["id"] == target["id"]:
+            raise InvalidInput("Choose two different bottlenecks to merge.")
+        # A hidden note's votes are refunded: merging would count them again past the budget.
+        if source["hidden"] or target["hidden"]:
+            raise InvalidInput("That bottleneck is hidden: restore it before merging it.")
         storage.merge_bottleneck(db, source["id"], target["id"])
 
 
@@ -174,33 +207,23 @@ def set_vote_budget(db: Database, code: str, key: str, budget: int) -> None:
     """Change the votes per person; never below what someone has already spent."""
     workshop = _facilitator(db, code, key)
     clean = clean_int(budget, "Votes per person", low=1, high=MAX_VOTE_BUDGET)
-    most = max(storage.counted_votes(db, workshop["id"]).values(), default=0)
-    if clean < most:
-        raise InvalidInput(
-            f"Someone has already used {numbers.plural(most, 'vote')}: the budget cannot go below {most}."
-        )
     with storage.change(db, workshop["id"]):
+        # Read under the write lock: a vote cannot land between this count and the new budget.
+        most = max(storage.counted_votes(db, workshop["id"]).values(), default=0)
+        if clean < most:
+            raise InvalidInput(
+                f"Someone has already used {numbers.plural(most, 'vote')}: the budget cannot go below {most}."
+            )
         storage.update_workshop(db, workshop["id"], vote_budget=clean)
 
 
-def _impact_fields(
-    db: Database,
-    workshop: Row,
-    bottleneck_id: Any,
-    outcome: Any,
-    direction: Any,
-    magnitude: Any,
-    because: Any,
-    money: Any,
-) -> Row:
-    """The validated columns of an impact (shared by adding and editing)."""
-    row = _live_bottleneck(db, workshop, bottleneck_id)
+def _impact_fields(outcome: Any, direction: Any, magnitude: Any, because: Any, money: Any) -> Row:
+    """The validated columns of an impact but its note (shared by adding and editing)."""
     if outcome not in OUTCOME_KEYS:
         raise InvalidInput("Choose the business outcome this bottleneck affects.")
     if not isinstance(direction, str) or direction not in DIRECTIONS:
         raise InvalidInput("Choose whether it makes the outcome worse or holds it back.")
     return {
-        "bottleneck_id": row["id"],
         "outcome": outcome,
         "direction": direction,
         "magnitude": clean_int(magnitude, "Magnitude", low=1, high=len(MAGNITUDES)),
@@ -226,16 +249,24 @@ def add_impact(
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    fields = _impact_fields(db, workshop, bottleneck_id, outcome, direction, magnitude, because, money)
+    fields = _impact_fields(outcome, direction, magnitude, because, money)
     client = _client_id(client_id)
     with storage.change(db, workshop["id"]):
         earlier = _sent_before(db, "impacts", workshop, participant, client)
         if earlier is not None:
             return earlier
+        _writable(db, workshop, "impact")
+        note = _live_bottleneck(db, workshop, bottleneck_id)["id"]
         return storage.insert_impact(
             db,
             workshop["id"],
-            {**fields, "participant_id": participant["id"], "created_at": _now(now), "client_id": client},
+            {
+                **fields,
+                "bottleneck_id": note,
+                "participant_id": participant["id"],
+                "created_at": _now(now),
+                "client_id": client,
+            },
         )
 
 
@@ -270,10 +301,12 @@ def edit_impact(
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    row = _own_impact(db, workshop, participant, impact_id)
-    fields = _impact_fields(db, workshop, bottleneck_id, outcome, direction, magnitude, because, money)
+    fields = _impact_fields(outcome, direction, magnitude, because, money)
     with storage.change(db, workshop["id"]):
-        storage.update_impact(db, row["id"], fields)
+        _writable(db, workshop, "impact")
+        row = _own_impact(db, workshop, participant, impact_id)
+        note = _live_bottleneck(db, workshop, bottleneck_id)["id"]
+        storage.update_impact(db, row["id"], {**fields, "bottleneck_id": note})
 
 
 def withdraw_impact(db: Database, code: str, token: str, impact_id: int) -> None:
@@ -281,13 +314,14 @@ def withdraw_impact(db: Database, code: str, token: str, impact_id: int) -> None
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    row = _own_impact(db, workshop, participant, impact_id)
     with storage.change(db, workshop["id"]):
+        _writable(db, workshop, "impact")
+        row = _own_impact(db, workshop, participant, impact_id)
         storage.delete_impact(db, row["id"])
 
 
 def delete_impact(db: Database, code: str, key: str, impact_id: int) -> None:
     workshop = _facilitator(db, code, key)
-    row = _impact(db, workshop, impact_id)
     with storage.change(db, workshop["id"]):
+        row = _impact(db, workshop, impact_id)
         storage.delete_impact(db, row["id"])

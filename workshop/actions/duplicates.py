@@ -68,11 +68,12 @@ def _pairs(one: Iterable[int], other: Iterable[int]) -> list[tuple[int, int]]:
 def merge_group(db: Database, code: str, key: str | None, keep_id: Any, member_ids: Any) -> int:
     """Fold every other note of a group into the one to keep, in one change; returns the kept id."""
     workshop = _facilitator(db, code, key)
-    rows = _members(db, workshop, member_ids)
     keep = clean_int(keep_id, "Note to keep", low=1, high=ID_MAX)
-    if keep not in {r["id"] for r in rows}:
-        raise InvalidInput("The note to keep must be one of the group's notes.")
     with storage.change(db, workshop["id"]):
+        # The notes are read under the write lock: none can be merged or hidden in between.
+        rows = _members(db, workshop, member_ids)
+        if keep not in {r["id"] for r in rows}:
+            raise InvalidInput("The note to keep must be one of the group's notes.")
         for row in rows:
             if row["id"] != keep:
                 storage.merge_bottleneck(db, row["id"], keep)
@@ -82,8 +83,8 @@ def merge_group(db: Database, code: str, key: str | None, keep_id: Any, member_i
 def dismiss_suggestion(db: Database, code: str, key: str | None, member_ids: Any, now: float | None = None) -> None:
     """ "Not the same": no two notes of this group are suggested together again."""
     workshop = _facilitator(db, code, key)
-    ids = [r["id"] for r in _members(db, workshop, member_ids)]
     with storage.change(db, workshop["id"]):
+        ids = [r["id"] for r in _members(db, workshop, member_ids)]
         storage.dismiss_pairs(db, workshop["id"], _pairs(ids, ids), _now(now))
 
 
@@ -92,9 +93,9 @@ def split_from_suggestion(
 ) -> None:
     """Take one note out of a group: it is never suggested with the group's other notes again."""
     workshop = _facilitator(db, code, key)
-    ids = [r["id"] for r in _members(db, workshop, member_ids)]
     note = clean_int(note_id, "Note", low=1, high=ID_MAX)
-    if note not in ids:
-        raise InvalidInput("The note to split out must be one of the group's notes.")
     with storage.change(db, workshop["id"]):
+        ids = [r["id"] for r in _members(db, workshop, member_ids)]
+        if note not in ids:
+            raise InvalidInput("The note to split out must be one of the group's notes.")
         storage.dismiss_pairs(db, workshop["id"], _pairs([note], ids), _now(now))

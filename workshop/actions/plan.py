@@ -13,7 +13,7 @@ from ..errors import CycleRefused, InvalidInput, NotFound
 from ..state import load
 from ..steps import ID_MAX, LONG_MAX, METHOD_KEYS, NOTE_MAX, OWNER_MAX, SHORT_MAX, UNIT_MAX
 from ..text import clean_int, clean_number, clean_text
-from .auth import Row, _client_id, _facilitator, _now, _open, _participant, _sent_before, _workshop
+from .auth import Row, _client_id, _facilitator, _now, _open, _participant, _sent_before, _workshop, _writable
 from .board import _live_bottleneck
 
 
@@ -25,6 +25,9 @@ def _initiative(db: Database, workshop: Row, initiative_id: Any) -> Row:
 
 
 def _bottleneck_ids(db: Database, workshop: Row, bottleneck_ids: Sequence[int]) -> list[int]:
+    """The live notes an initiative relieves; called inside the change that links them."""
+    if not isinstance(bottleneck_ids, (list, tuple)):
+        raise InvalidInput("Link the initiative to at least one bottleneck it relieves.")
     ids = sorted({_live_bottleneck(db, workshop, b)["id"] for b in bottleneck_ids})
     if not ids:
         raise InvalidInput("Link the initiative to at least one bottleneck it relieves.")
@@ -49,12 +52,13 @@ def add_initiative(
     clean_description = clean_text(description, "Description", max_len=LONG_MAX, required=False, multiline=True)
     if not isinstance(bottleneck_ids, (list, tuple)):
         raise InvalidInput("Link the initiative to at least one bottleneck it relieves.")
-    ids = _bottleneck_ids(db, workshop, bottleneck_ids)
     client = _client_id(client_id)
     with storage.change(db, workshop["id"]):
         earlier = _sent_before(db, "initiatives", workshop, participant, client)
         if earlier is not None:
             return earlier
+        _writable(db, workshop, "initiative")
+        ids = _bottleneck_ids(db, workshop, bottleneck_ids)
         initiative_id = storage.insert_initiative(
             db, workshop["id"], participant["id"], clean_title, clean_description, _now(now), client_id=client
         )
@@ -66,19 +70,19 @@ def edit_initiative(
     db: Database, code: str, key: str, initiative_id: int, title: str, description: str, bottleneck_ids: Sequence[int]
 ) -> None:
     workshop = _facilitator(db, code, key)
-    row = _initiative(db, workshop, initiative_id)
     clean_title = clean_text(title, "Initiative", max_len=SHORT_MAX)
     clean_description = clean_text(description, "Description", max_len=LONG_MAX, required=False, multiline=True)
-    ids = _bottleneck_ids(db, workshop, bottleneck_ids)
     with storage.change(db, workshop["id"]):
+        row = _initiative(db, workshop, initiative_id)
+        ids = _bottleneck_ids(db, workshop, bottleneck_ids)
         storage.update_initiative(db, row["id"], title=clean_title, description=clean_description)
         storage.set_links(db, row["id"], ids)
 
 
 def delete_initiative(db: Database, code: str, key: str, initiative_id: int) -> None:
     workshop = _facilitator(db, code, key)
-    row = _initiative(db, workshop, initiative_id)
     with storage.change(db, workshop["id"]):
+        row = _initiative(db, workshop, initiative_id)
         storage.delete_initiative(db, row["id"])
 
 
@@ -89,9 +93,10 @@ def score_initiative(
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    row = _initiative(db, workshop, initiative_id)
     clean = scoring.validate_score(scores)
     with storage.change(db, workshop["id"]):
+        _writable(db, workshop, "score")
+        row = _initiative(db, workshop, initiative_id)
         storage.upsert_score(
             db, {"initiative_id": row["id"], "participant_id": participant["id"], "updated_at": _now(now), **clean}
         )
@@ -108,26 +113,26 @@ def set_scoring_method(db: Database, code: str, key: str, method: str) -> None:
 def add_dependency(db: Database, code: str, key: str, initiative_id: int, after_id: int) -> None:
     """Record that one initiative must come after another; cycles are refused."""
     workshop = _facilitator(db, code, key)
-    first = _initiative(db, workshop, initiative_id)
-    second = _initiative(db, workshop, after_id)
-    if first["id"] == second["id"]:
-        raise CycleRefused("An initiative cannot come after itself.")
-    pairs = [(d["initiative_id"], d["after_id"]) for d in storage.dependencies(db, workshop["id"])]
-    if scoring.has_cycle(pairs + [(first["id"], second["id"])]):
-        raise CycleRefused(
-            f"\u201c{first['title']}\u201d cannot come after \u201c{second['title']}\u201d: "
-            "that would make the sequence circular."
-        )
     with storage.change(db, workshop["id"]):
+        first = _initiative(db, workshop, initiative_id)
+        second = _initiative(db, workshop, after_id)
+        if first["id"] == second["id"]:
+            raise CycleRefused("An initiative cannot come after itself.")
+        pairs = [(d["initiative_id"], d["after_id"]) for d in storage.dependencies(db, workshop["id"])]
+        if scoring.has_cycle(pairs + [(first["id"], second["id"])]):
+            raise CycleRefused(
+                f"\u201c{first['title']}\u201d cannot come after \u201c{second['title']}\u201d: "
+                "that would make the sequence circular."
+            )
         storage.insert_dependency(db, first["id"], second["id"])
         _repair_sequence(db, workshop["id"])
 
 
 def remove_dependency(db: Database, code: str, key: str, initiative_id: int, after_id: int) -> None:
     workshop = _facilitator(db, code, key)
-    first = _initiative(db, workshop, initiative_id)
-    second = _initiative(db, workshop, after_id)
     with storage.change(db, workshop["id"]):
+        first = _initiative(db, workshop, initiative_id)
+        second = _initiative(db, workshop, after_id)
         storage.delete_dependency(db, first["id"], second["id"])
 
 
@@ -145,18 +150,18 @@ def _repair_sequence(db: Database, workshop_id: int) -> None:
 def set_sequence(db: Database, code: str, key: str, ordered_ids: Sequence[int]) -> None:
     """Fix the order initiatives start in; it must respect every 'must come after'."""
     workshop = _facilitator(db, code, key)
-    ids = [_initiative(db, workshop, i)["id"] for i in ordered_ids]
-    if len(set(ids)) != len(ids):
-        raise InvalidInput("Each initiative can appear only once in the sequence.")
-    position = {initiative_id: n for n, initiative_id in enumerate(ids, start=1)}
-    titles = {r["id"]: r["title"] for r in storage.initiatives(db, workshop["id"])}
-    for dep in storage.dependencies(db, workshop["id"]):
-        later, earlier = dep["initiative_id"], dep["after_id"]
-        if later in position and (earlier not in position or position[earlier] > position[later]):
-            raise CycleRefused(f"\u201c{titles[later]}\u201d must come after \u201c{titles[earlier]}\u201d.")
-    everyone: dict[int, int | None] = {r: None for r in titles}
-    everyone.update(position)
     with storage.change(db, workshop["id"]):
+        ids = [_initiative(db, workshop, i)["id"] for i in ordered_ids]
+        if len(set(ids)) != len(ids):
+            raise InvalidInput("Each initiative can appear only once in the sequence.")
+        position = {initiative_id: n for n, initiative_id in enumerate(ids, start=1)}
+        titles = {r["id"]: r["title"] for r in storage.initiatives(db, workshop["id"])}
+        for dep in storage.dependencies(db, workshop["id"]):
+            later, earlier = dep["initiative_id"], dep["after_id"]
+            if later in position and (earlier not in position or position[earlier] > position[later]):
+                raise CycleRefused(f"\u201c{titles[later]}\u201d must come after \u201c{titles[earlier]}\u201d.")
+        everyone: dict[int, int | None] = {r: None for r in titles}
+        everyone.update(position)
         storage.set_positions(db, everyone)
 
 
@@ -188,13 +193,13 @@ def record_decision(
     turn into an overrule nobody made; an overrule is only ever an explicit choice.
     """
     workshop = _facilitator(db, code, key)
-    row = _initiative(db, workshop, initiative_id)
     clean_answers = decide.validate_answers(answers)
     if choice is not None and choice not in decide.CHOICES:
         raise InvalidInput("Choose build, buy or partner.")
     reason = clean_text(rationale, "Rationale", max_len=LONG_MAX, multiline=True)
     recommendation = decide.recommend(clean_answers)
     with storage.change(db, workshop["id"]):
+        row = _initiative(db, workshop, initiative_id)
         for question, answer in clean_answers.items():
             storage.set_answer(db, row["id"], question, answer)
         storage.upsert_decision(
@@ -215,7 +220,6 @@ def answer_question(db: Database, code: str, key: str, initiative_id: int, quest
     """The facilitator answers one question as the room discusses it; phones see the
     recommendation as soon as all five are answered, before the decision is recorded."""
     workshop = _facilitator(db, code, key)
-    row = _initiative(db, workshop, initiative_id)
     options = (
         next((q.options for q in decide.QUESTIONS if q.key == question), None) if isinstance(question, str) else None
     )
@@ -224,6 +228,7 @@ def answer_question(db: Database, code: str, key: str, initiative_id: int, quest
     if not isinstance(answer, str) or answer not in options:
         raise InvalidInput("Choose one of the question's answers.")
     with storage.change(db, workshop["id"]):
+        row = _initiative(db, workshop, initiative_id)
         storage.set_answer(db, row["id"], question, answer)
 
 
@@ -243,11 +248,12 @@ def pick_choice(
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    row = _initiative(db, workshop, initiative_id)
     if choice is not None and choice not in decide.CHOICES:
         raise InvalidInput("Choose build, buy or partner.")
     clean_reason = clean_text(reason, "Reason", max_len=NOTE_MAX, required=False)
     with storage.change(db, workshop["id"]):
+        _writable(db, workshop, "pick")
+        row = _initiative(db, workshop, initiative_id)
         if choice is None:
             storage.delete_pick(db, row["id"], participant["id"])
         else:
@@ -279,9 +285,6 @@ def assign_owner(
 ) -> None:
     """Give a decided initiative its DRI, metric, baseline, target and first check-in."""
     workshop = _facilitator(db, code, key)
-    row = _initiative(db, workshop, initiative_id)
-    if not any(d["initiative_id"] == row["id"] for d in storage.decisions(db, workshop["id"])):
-        raise InvalidInput("Record a build/buy/partner decision for this initiative first.")
     clean_owner = clean_text(owner, "Owner", max_len=OWNER_MAX)
     clean_metric = clean_text(metric, "Success metric", max_len=SHORT_MAX)
     clean_unit = clean_text(unit, "Unit", max_len=UNIT_MAX, required=False)
@@ -297,6 +300,9 @@ def assign_owner(
     if when < today:
         raise InvalidInput("The first check-in date is in the past: choose today or later.")
     with storage.change(db, workshop["id"]):
+        row = _initiative(db, workshop, initiative_id)
+        if not any(d["initiative_id"] == row["id"] for d in storage.decisions(db, workshop["id"])):
+            raise InvalidInput("Record a build/buy/partner decision for this initiative first.")
         storage.upsert_owner(
             db,
             {
@@ -319,10 +325,11 @@ def volunteer(
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    row = _initiative(db, workshop, initiative_id)
     if not isinstance(on, bool):
         raise InvalidInput("Say whether you volunteer (true) or step back (false).")
     with storage.change(db, workshop["id"]):
+        _writable(db, workshop, "volunteer")
+        row = _initiative(db, workshop, initiative_id)
         storage.set_volunteer(db, row["id"], participant["id"], on, _now(now))
 
 

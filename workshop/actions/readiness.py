@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from .. import storage
 from ..errors import InputLocked, InvalidInput
 from ..readiness import validate_answers
-from .auth import _facilitator, _not_ended, _now, _open, _participant, _workshop
+from .auth import _again, _facilitator, _not_ended, _now, _open, _participant, _workshop
 
 CLOSED = "The readiness check is closed: the facilitator opens it when the room should answer."
 
@@ -42,5 +42,9 @@ def answer_readiness(db: Database, code: str, token: str, answers: Any, now: flo
     moment = _now(now)
     rows = [{"question": a.key, "rating": a.rating, "number": a.number, "updated_at": moment} for a in given]
     with storage.change(db, workshop["id"]):
+        workshop = _again(db, workshop)  # the check may close, or input lock, a moment before
+        _open(workshop)
+        if not workshop["readiness_open"]:
+            raise InputLocked(CLOSED)
         storage.replace_readiness_answers(db, workshop["id"], participant["id"], rows)
     return len(rows)

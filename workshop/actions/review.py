@@ -62,17 +62,20 @@ def review_commitment(
     _not_ended(workshop)
     _reviewed(db, workshop)
     wanted = clean_int(initiative_id, "Commitment", low=1, high=ID_MAX)
-    item = next((c for c in commitments_of(db, workshop) if c.initiative_id == wanted), None)
-    if item is None:
-        raise NotFound("That is not one of the commitments this workshop reviews.")
     if not isinstance(outcome, str) or outcome not in REVIEW_KEYS:
         raise InvalidInput("Choose " + ", ".join(r.title.lower() for r in REVIEWS) + ".")
     why = clean_text(reason, "Reason", max_len=NOTE_MAX)
-    copy = _existing_copy(db, workshop, item)
-    if copy is not None and outcome != "carry" and _worked_on(db, workshop, copy):
-        raise InvalidInput("The carried initiative already has scores or a decision here: delete it in step 3 first.")
     moment = _now(now)
     with storage.change(db, workshop["id"]):
+        # The commitment and its copy are read under the write lock: a score cannot slip in between.
+        item = next((c for c in commitments_of(db, workshop) if c.initiative_id == wanted), None)
+        if item is None:
+            raise NotFound("That is not one of the commitments this workshop reviews.")
+        copy = _existing_copy(db, workshop, item)
+        if copy is not None and outcome != "carry" and _worked_on(db, workshop, copy):
+            raise InvalidInput(
+                "The carried initiative already has scores or a decision here: delete it in step 3 first."
+            )
         storage.bump(db, item.workshop_id)
         if outcome == "carry" and copy is None:
             copy = _carry(db, workshop, item, today or date.fromtimestamp(moment), moment)

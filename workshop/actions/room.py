@@ -12,9 +12,18 @@ from sqlite_utils import Database
 
 from .. import storage, timer
 from ..errors import InputLocked, InvalidInput, NotAllowed, NotFound
-from ..steps import MAX_STEP_MINUTES, MAX_VOTE_BUDGET, NAME_MAX, SHORT_MAX, STAGE_KEYS, STEP_KEYS, STEPS
+from ..steps import (
+    MAX_STEP_MINUTES,
+    MAX_VOTE_BUDGET,
+    NAME_MAX,
+    SHORT_MAX,
+    STAGE_KEYS,
+    STEP_KEYS,
+    STEPS,
+    step_label,
+)
 from ..text import clean_int, clean_number, clean_text
-from .auth import Row, _facilitator, _not_ended, _now, _participant, _workshop, hash_secret
+from .auth import Row, _again, _facilitator, _not_ended, _now, _participant, _workshop, hash_secret
 from .review import has_commitments
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -199,71 +208,113 @@ def _current_timer(db: Database, workshop: Row) -> timer.Timer:
     raise NotFound("The current step has no timer.")
 
 
-def start_timer(db: Database, code: str, key: str, now: float | None = None) -> None:
-    workshop = _facilitator(db, code, key)
-    if workshop["ended_at"] is not None:
-        raise InputLocked("The workshop has ended.")
-    with storage.change(db, workshop["id"]):
-        current = timer.reopen(_current_timer(db, workshop))
-        storage.save_timer(db, workshop["id"], timer.start(current, _now(now)))
+def _still_on(workshop: Row, step: str | None) -> None:
+    """Refuse a press made on a console that showed another step than the room is on now."""
+    if step is not None and step != workshop["current_step"]:
+        raise InvalidInput(f"The room is already on {step_label(workshop['current_step'])}: nothing changed.")
 
 
-def pause_timer(db: Database, code: str, key: str, now: float | None = None) -> None:
-    workshop = _facilitator(db, code, key)
+def _clock(db: Database, workshop: Row, step: str | None) -> tuple[Row, timer.Timer]:
+    """Inside the change: the workshop as it is now, not ended, on `step`, and its clock."""
+    workshop = _again(db, workshop)
     _not_ended(workshop)
+    _still_on(workshop, step)
+    return workshop, _current_timer(db, workshop)
+
+
+def start_timer(db: Database, code: str, key: str, now: float | None = None, step: str | None = None) -> None:
+    """Start the clock of the room's step (`step`: the one the console showed, if it names one)."""
+    workshop = _facilitator(db, code, key)
     with storage.change(db, workshop["id"]):
-        storage.save_timer(db, workshop["id"], timer.pause(_current_timer(db, workshop), _now(now)))
+        workshop, current = _clock(db, workshop, step)
+        storage.save_timer(db, workshop["id"], timer.start(timer.reopen(current), _now(now)))
 
 
-def extend_timer(db: Database, code: str, key: str, minutes: float, now: float | None = None) -> None:
+def pause_timer(db: Database, code: str, key: str, now: float | None = None, step: str | None = None) -> None:
+    workshop = _facilitator(db, code, key)
+    with storage.change(db, workshop["id"]):
+        workshop, current = _clock(db, workshop, step)
+        storage.save_timer(db, workshop["id"], timer.pause(current, _now(now)))
+
+
+def extend_timer(
+    db: Database, code: str, key: str, minutes: float, now: float | None = None, step: str | None = None
+) -> None:
     """Add minutes to the current step (negative values take time away)."""
     workshop = _facilitator(db, code, key)
-    _not_ended(workshop)
     amount = clean_number(minutes, "Minutes", low=-MAX_STEP_MINUTES, high=MAX_STEP_MINUTES)
     assert amount is not None
     if amount == 0:
         raise InvalidInput("Add or remove at least a few seconds.")
     with storage.change(db, workshop["id"]):
-        storage.save_timer(db, workshop["id"], timer.extend(_current_timer(db, workshop), amount * 60, _now(now)))
+        workshop, current = _clock(db, workshop, step)
+        storage.save_timer(db, workshop["id"], timer.extend(current, amount * 60, _now(now)))
 
 
 def go_to_step(
-    db: Database, code: str, key: str, step_key: str, now: float | None = None, autostart: bool = True
+    db: Database,
+    code: str,
+    key: str,
+    step_key: str,
+    now: float | None = None,
+    autostart: bool = True,
+    *,
+    from_step: str,
 ) -> None:
-    """Move the room to a step: the current step's clock stops and banks its time."""
+    """Move the room from `from_step`, the step the console showed, to `step_key`.
+
+    The room's step is read again under the write lock: a second device or a double click that
+    pressed on a step the room has already left is refused, so one press moves the room once.
+    The step it leaves stops its clock and banks its time.
+    """
     workshop = _facilitator(db, code, key)
-    if step_key not in STEP_KEYS:
+    if step_key not in STEP_KEYS or from_step not in STEP_KEYS:
         raise InvalidInput("Unknown step.")
     if workshop["ended_at"] is not None:
         raise InputLocked("The workshop has ended.")
-    if step_key == workshop["current_step"]:
+    if step_key == from_step:
         return
     moment = _now(now)
     with storage.change(db, workshop["id"]):
-        timers = {t.step_key: t for t in storage.timers(db, workshop["id"])}
-        storage.save_timer(db, workshop["id"], timer.finish(timers[workshop["current_step"]], moment))
-        target = timer.reopen(timers[step_key])
-        if autostart:
-            target = timer.start(target, moment)
-        storage.save_timer(db, workshop["id"], target)
-        # Leaving step 1 reveals a private board: the next steps work on every note.
-        storage.update_workshop(db, workshop["id"], current_step=step_key, private_brainstorm=0)
+        workshop = _again(db, workshop)
+        if workshop["ended_at"] is not None:
+            raise InputLocked("The workshop has ended.")
+        _still_on(workshop, from_step)
+        _move(db, workshop, step_key, moment, autostart)
 
 
-def next_step(db: Database, code: str, key: str, now: float | None = None) -> None:
-    workshop = _facilitator(db, code, key)
-    index = STEP_KEYS.index(workshop["current_step"])
+def _move(db: Database, workshop: Row, step_key: str, moment: float, autostart: bool) -> None:
+    """Bank the current step's clock, open the target's, and put the room on it."""
+    timers = {t.step_key: t for t in storage.timers(db, workshop["id"])}
+    storage.save_timer(db, workshop["id"], timer.finish(timers[workshop["current_step"]], moment))
+    target = timer.reopen(timers[step_key])
+    if autostart:
+        target = timer.start(target, moment)
+    storage.save_timer(db, workshop["id"], target)
+    # Leaving step 1 reveals a private board: the next steps work on every note.
+    storage.update_workshop(db, workshop["id"], current_step=step_key, private_brainstorm=0)
+
+
+def next_step(db: Database, code: str, key: str, now: float | None = None, *, from_step: str) -> None:
+    """The step after `from_step`, the one the console showed when Next was pressed."""
+    _facilitator(db, code, key)
+    if from_step not in STEP_KEYS:
+        raise InvalidInput("Unknown step.")
+    index = STEP_KEYS.index(from_step)
     if index + 1 >= len(STEP_KEYS):
         raise InvalidInput("This is the last step: end the workshop to open the summary.")
-    go_to_step(db, code, key, STEP_KEYS[index + 1], now)
+    go_to_step(db, code, key, STEP_KEYS[index + 1], now, from_step=from_step)
 
 
-def previous_step(db: Database, code: str, key: str, now: float | None = None) -> None:
-    workshop = _facilitator(db, code, key)
-    index = STEP_KEYS.index(workshop["current_step"])
+def previous_step(db: Database, code: str, key: str, now: float | None = None, *, from_step: str) -> None:
+    """The step before `from_step`; its clock stays paused until the facilitator starts it."""
+    _facilitator(db, code, key)
+    if from_step not in STEP_KEYS:
+        raise InvalidInput("Unknown step.")
+    index = STEP_KEYS.index(from_step)
     if index == 0:
         raise InvalidInput("This is already the first step.")
-    go_to_step(db, code, key, STEP_KEYS[index - 1], now, autostart=False)
+    go_to_step(db, code, key, STEP_KEYS[index - 1], now, autostart=False, from_step=from_step)
 
 
 def set_step_minutes(db: Database, code: str, key: str, step_key: str, minutes: int) -> None:
@@ -280,13 +331,21 @@ def set_step_minutes(db: Database, code: str, key: str, step_key: str, minutes: 
         storage.save_timer(db, workshop["id"], updated)
 
 
-def end_workshop(db: Database, code: str, key: str, now: float | None = None) -> None:
-    """Stop the clock and freeze input; the summary stays available."""
+def end_workshop(db: Database, code: str, key: str, now: float | None = None, *, from_step: str) -> None:
+    """Stop the clock and freeze input; the summary stays available.
+
+    `from_step` is the step the console showed: ending from a console that lags the room is
+    refused. Ending an ended workshop changes nothing.
+    """
     workshop = _facilitator(db, code, key)
     if workshop["ended_at"] is not None:
         return
     moment = _now(now)
     with storage.change(db, workshop["id"]):
+        workshop = _again(db, workshop)
+        if workshop["ended_at"] is not None:
+            raise InputLocked("The workshop has already ended: nothing changed.")
+        _still_on(workshop, from_step)
         storage.save_timer(db, workshop["id"], timer.finish(_current_timer(db, workshop), moment))
         storage.update_workshop(db, workshop["id"], ended_at=moment, locked=1)
 
