@@ -6,12 +6,14 @@ join the first half of one text to the second half of another, so there are dupl
 every note being one. Seeded: every run groups the same room.
 
 Each measurement runs in its own process, so its peak RSS is its own. The engine (`similar.groups`:
-a block of rows at a time, each note's closest pairs kept) is measured at `--notes`; the baseline is
-the same scores held as whole n x n matrices (`similar.cluster` over every pair's strength, the
-earlier all-pairs path) at `--baseline-notes`, where the engine runs as well for a like-for-like
-figure. The engine's run also times a rerun with the same notes (cached groups), a rerun with 1 %
-new notes (only their words and vectors are computed) and, in another thread, the longest wait for
-the interpreter while the grouping runs: what a live-channel poll in the same process would wait.
+a block of rows at a time, each note's closest pairs kept, notes with the same words scored once)
+is measured at `--notes`, on the room and on a room pasting the same three notes over and over;
+the baseline is the same scores held as whole n x n matrices (`similar.cluster` over every pair's
+strength, the earlier all-pairs path) at `--baseline-notes`, where the engine runs as well and must
+find the same groups. The engine's run also times a rerun with the same notes (cached groups), a
+rerun with 1 % new notes (only their words and vectors are computed) and, in another thread, the
+longest wait for the interpreter while the grouping runs: what a live-channel poll in the same
+process would wait (bench/similar_live.py measures real polls against the running app).
 
     python bench/similar.py [--notes 10000] [--baseline-notes 3000] [--reps 1]
 
@@ -128,6 +130,8 @@ def _digest(found: list[Any], notes: list[similar.Note]) -> str:
 def child(mode: str, count: int) -> dict[str, Any]:
     """One measurement in this process: the model is loaded first, then the board is grouped."""
     notes = build(count)
+    if mode == "copies":  # a room pasting the same three notes over and over
+        notes = [similar.Note(n.id, f"{notes[n.id % 3].text}{'!' * (n.id % 4)}") for n in notes]
     similar.similarity("warm up", "the model")
     figures: dict[str, Any] = {"notes": count, "model_rss_mb": round(_peak_mb())}
     if mode == "all-pairs":
@@ -168,13 +172,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notes", type=int, default=NOTES)
     parser.add_argument("--baseline-notes", type=int, default=BASELINE_NOTES)
     parser.add_argument("--reps", type=int, default=1, help="engine runs at --notes; the median is reported")
-    parser.add_argument("--child", choices=("blocks", "all-pairs"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("blocks", "all-pairs", "copies"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(child(args.child, args.notes)))
         return 0
     runs = sorted((measure("blocks", args.notes) for _ in range(args.reps)), key=lambda r: r["ms"])
     engine = runs[len(runs) // 2]
+    copies = measure("copies", args.notes)
     small = measure("blocks", args.baseline_notes)
     baseline = measure("all-pairs", args.baseline_notes)
     for name, r in (("engine", engine), ("engine", small), ("all pairs", baseline)):
@@ -182,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:9} {r['notes']:>6} notes: {r['ms']:>6} ms, CPU {r['cpu_ms']:>6} ms, "
             f"peak RSS {r['peak_rss_mb']:>5} MB (model loaded: {r['model_rss_mb']} MB), {r['groups']} groups"
         )
+    print(
+        f"engine {copies['notes']:>6} notes, 3 texts pasted over and over: {copies['ms']} ms, "
+        f"peak RSS {copies['peak_rss_mb']} MB, {copies['groups']} groups"
+    )
     same = "the same groups" if small["digest"] == baseline["digest"] else "DIFFERENT groups"
     print(f"at {baseline['notes']} notes the engine and all pairs find {same}")
     print(
@@ -197,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         f"more_ms={engine['one_percent_more_ms']} longest_wait_ms={engine['longest_wait_ms']} "
         f"python_wait_ms={engine['longest_wait_python_ms']} groups={engine['groups']} "
         f"baseline_notes={baseline['notes']} baseline_ms={baseline['ms']} baseline_rss_mb={baseline['peak_rss_mb']} "
-        f"engine_at_baseline_ms={small['ms']} engine_at_baseline_rss_mb={small['peak_rss_mb']}"
+        f"engine_at_baseline_ms={small['ms']} engine_at_baseline_rss_mb={small['peak_rss_mb']} "
+        f"copies_ms={copies['ms']} copies_rss_mb={copies['peak_rss_mb']}"
     )
     return 0 if ok else 1
 

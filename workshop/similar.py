@@ -528,48 +528,104 @@ def cluster(scores: FloatArray, threshold: float, blocked: npt.NDArray[np.bool_]
     return _link(n, _candidates(scores, threshold, blocked))
 
 
-def _closest(rows: IntArray, others: IntArray, values: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
-    """Each row's NEIGHBOURS best entries, best first, ties to the lower index (as a stable sort ranks them)."""
+Entries = tuple[IntArray, IntArray, FloatArray]  # rows, others, values: pairs at or above the bar
+
+
+def _closest(
+    rows: IntArray, others: IntArray, values: FloatArray, weight: IntArray | None = None, reach: int = 0
+) -> Entries:
+    """Each row's best entries, ties to the lower index (as a stable sort ranks them): its first
+    NEIGHBOURS, or, with a weight per other (how many notes it stands for), every entry until those
+    weigh `reach` and every entry tied with the last of them."""
     order = np.lexsort((others, -values, rows))
     rows, others, values = rows[order], others[order], values[order]
     begins = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.zeros(0, dtype=np.int64)
-    rank = np.arange(len(rows)) - np.repeat(begins, np.diff(np.r_[begins, len(rows)]))
-    keep = rank < NEIGHBOURS
+    lengths = np.diff(np.r_[begins, len(rows)])
+    if weight is None:
+        keep = np.arange(len(rows)) - np.repeat(begins, lengths) < NEIGHBOURS
+        return rows[keep], others[keep], values[keep]
+    heavy = np.cumsum(weight[others])
+    before = heavy - weight[others] - np.repeat(heavy[begins] - weight[others[begins]], lengths)
+    full = before < reach  # the entries needed to reach the weight, and ties with the last
+    last = np.maximum.reduceat(np.where(full, np.arange(len(rows)), -1), begins) if len(rows) else begins
+    keep = values >= np.repeat(values[last], lengths)
     return rows[keep], others[keep], values[keep]
 
 
-def _close_pairs(texts: Sequence[str], blocked_pairs: Collection[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The candidates of `_candidates` without an n x n matrix: a block of rows at a time, keeping only
-    pairs at or above the bar. A note's rank counts only notes scored at least as high, so dropping
-    every pair below the bar changes no rank that matters. A note's list is complete once its own
-    block is scored (later blocks hold only later notes): it is cut to its closest then."""
-    n = len(texts)
-    board = _board(texts)
-    blocked = np.array(sorted(blocked_pairs), dtype=np.int64).reshape(-1, 2)
+def _signature_pairs(board: _Board, weight: IntArray, reach: int) -> Entries:
+    """The closest entries of each distinct note (see `_close_pairs`), a block of rows at a time."""
+    n = len(board.sums)
     empty = np.zeros(0, dtype=np.int64)
-    waiting: tuple[IntArray, IntArray, FloatArray] = (empty, empty, np.zeros(0))
-    done: list[tuple[IntArray, IntArray, FloatArray]] = []
+    waiting: Entries = (empty, empty, np.zeros(0))
+    done: list[Entries] = []
+    itself = float(_strength_of(np.ones(1), np.ones(1))[0])  # every stem shared
     for r0 in range(0, n, BLOCK):
         r1 = min(n, r0 + BLOCK)
         strength = _block_strength(board, r0, r1)
         strength[np.tril_indices(r1 - r0)] = -1.0  # itself, and notes before it (scored in their own rows)
-        mine = blocked[(blocked[:, 0] >= r0) & (blocked[:, 0] < r1)]
-        strength[mine[:, 0] - r0, mine[:, 1] - r0] = -1.0
         i, j = np.nonzero(strength >= THRESHOLD)
         found = strength[i, j]
-        rows, others = np.r_[waiting[0], i + r0, j + r0], np.r_[waiting[1], j + r0, i + r0]
-        values = np.r_[waiting[2], found, found]
+        copies = np.flatnonzero(board.sizes[r0:r1] > 0) + r0  # its own copies, when it has words
+        rows = np.r_[waiting[0], i + r0, j + r0, copies]
+        others = np.r_[waiting[1], j + r0, i + r0, copies]
+        values = np.r_[waiting[2], found, found, np.full(len(copies), itself)]
         ready = rows < r1
-        done.append(_closest(rows[ready], others[ready], values[ready]))
+        done.append(_closest(rows[ready], others[ready], values[ready], weight, reach))
         waiting = (rows[~ready], others[~ready], values[~ready])
         if len(waiting[0]) > WAITING_MAX:  # bounded memory: only each note's closest can still count
-            waiting = _closest(*waiting)
+            waiting = _closest(*waiting, weight, reach)
     rows, others, values = (np.concatenate(part) for part in zip(*done, strict=True))
+    return rows, others, values
+
+
+def _close_pairs(texts: Sequence[str], blocked_pairs: Collection[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The candidates of `_candidates` without an n x n matrix.
+
+    Notes with the same words score alike, so each distinct one is scored once, a block of rows at
+    a time, and only pairs at or above the bar are kept: a note's rank counts only notes scored at
+    least as high, so no pair below the bar changes a rank that matters. Each distinct note keeps
+    the closest distinct notes until they stand for enough notes; each note then takes its
+    NEIGHBOURS closest notes from those, ties to the lower position, leaving out dismissed pairs.
+    """
+    n = len(texts)
+    seen: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+    kind = np.array([seen.setdefault((f.stems, f.words), len(seen)) for f in map(_features, texts)], dtype=np.int64)
+    firsts = np.unique(kind, return_index=True)[1]
+    blocked = np.array(sorted(blocked_pairs), dtype=np.int64).reshape(-1, 2)
+    refused = np.bincount(blocked.ravel(), minlength=n)
+    taken = NEIGHBOURS + 1 + int(refused.max(initial=0))  # the most notes of one kind a note can need
+    order = np.argsort(kind, kind="stable")
+    kind_starts = np.searchsorted(kind[order], np.arange(len(seen) + 1))
+    weight = np.minimum(np.diff(kind_starts), taken)
+    kinds = _signature_pairs(_board([texts[k] for k in firsts]), weight, taken)
+    rows, others, values = _expand(kind, order, kind_starts, weight, kinds)
+    keep = ~np.isin(rows * n + others, blocked[:, 0] * n + blocked[:, 1]) & ~np.isin(
+        rows * n + others, blocked[:, 1] * n + blocked[:, 0]
+    )
+    rows, others, values = _closest(rows[keep], others[keep], values[keep])
     lower = rows < others
     mutual = lower & np.isin(rows * n + others, others * n + rows)
     i, j, found = rows[mutual], others[mutual], values[mutual]
     best_first = np.lexsort((j, i, -found))
     return [(int(i[k]), int(j[k])) for k in best_first]
+
+
+def _expand(kind: IntArray, order: IntArray, kind_starts: IntArray, weight: IntArray, kinds: Entries) -> Entries:
+    """From distinct notes to notes: each note gets, for every entry of its kind, the first notes
+    (by position) of the other kind, itself left out."""
+    rows, others, values = kinds
+    by_row = np.argsort(rows, kind="stable")
+    rows, others, values = rows[by_row], others[by_row], values[by_row]
+    starts = np.searchsorted(rows, np.arange(len(kind_starts)))
+    count = starts[kind + 1] - starts[kind]
+    note = np.repeat(np.arange(len(kind)), count)
+    entry = np.repeat(starts[kind], count) + _within(count)
+    other, value = others[entry], values[entry]
+    many = weight[other]
+    note, value = np.repeat(note, many), np.repeat(value, many)
+    partner = order[np.repeat(kind_starts[other], many) + _within(many)]
+    keep = partner != note
+    return note[keep], partner[keep], value[keep]
 
 
 def _keep(notes: Sequence[Note]) -> Note:
