@@ -335,3 +335,16 @@ def test_only_new_texts_are_split_and_looked_up_again() -> None:
     similar.groups([*notes, Note(99, "A note nobody wrote before, about flaky staging")])
     after = similar._features.cache_info()
     assert after.misses - before.misses == 1
+
+
+def test_one_note_pasted_thousands_of_times_is_scored_once() -> None:
+    notes = [Note(k, "Deploys are slow and flaky" + "!" * (k % 3)) for k in range(5000)]
+    similar.groups(notes[:2])
+    tracemalloc.start()
+    try:
+        found = similar.groups(notes)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found == [Group(keep=2, members=(2, 0, 1, 3, 4, 5, 6, 7, 8))]  # the longest text, then by id
+    assert peak < 20_000_000, f"peak {peak / 1e6:.0f} MB"
