@@ -28,13 +28,14 @@ groups against planted pairs. The sample's ten distinct notes must give no group
 The bars: on the tuning part, the highest recall (pairs + boards) with boards precision >= 0.8,
 pairs precision >= 0.6 and no group on the sample.
 
-A big board: every pair is scored, but never as an n x n matrix. Notes are scored a block of rows
-at a time against the notes after them: one matrix product gives the cosine of every pair's sums,
-which is both measures for two notes that share no stem; the pairs that share one are corrected
-from sums over their shared stems. Only pairs at or above the bar are kept, and for each note only
-its closest, so memory grows with the notes. A text's words and vectors are computed once and kept,
-so a board asked again after a vote, a merge or a new note only pays for the notes it has not seen.
-Grouping 900 notes takes about 0.1 s, 10,000 notes a few seconds (bench/similar.py).
+A big board: every pair is scored, but never as an n x n matrix. Notes with the same words are
+scored once. The distinct ones are scored a block of rows at a time against the ones after them:
+one matrix product gives the cosine of every pair's sums, which is both measures for two notes that
+share no stem; the pairs that share one are corrected from sums over their shared stems. Only pairs
+at or above the bar are kept, and for each note only its closest, so memory grows with the notes.
+A text's words and vectors are computed once and kept, so a board asked again after a vote, a merge
+or a new note only pays for the texts it has not seen. Grouping 3,000 notes takes about 0.5 s,
+10,000 notes about 5 s on 2 cores (bench/similar.py).
 
 Limits: no measure here, a sentence encoder included, reaches recall 0.6 at precision 0.8 on the
 pairs file: its positives are paraphrases sharing no word ("SLA penalties eat margin" / "service
@@ -55,6 +56,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -664,6 +666,11 @@ def clear_cache() -> None:
 @functools.lru_cache(maxsize=16)
 def _clusters(texts: tuple[str, ...], blocked_pairs: frozenset[tuple[int, int]]) -> tuple[tuple[int, ...], ...]:
     """The groups as positions in `texts`, cached: the console asks again after every vote, and
-    votes change which note to keep, never the groups."""
+    votes change which note to keep, never the groups.
+
+    The matrix products run on one thread: a second one made them no faster here, and its threads
+    spinning between products starved the server's other threads (live-channel polls waited 2x).
+    """
     # Neighbours are ranked on the unclipped strength, so a clear duplicate outranks one just at the bars.
-    return tuple(tuple(c) for c in _link(len(texts), _close_pairs(texts, blocked_pairs)))
+    with threadpool_limits(limits=1, user_api="blas"):
+        return tuple(tuple(c) for c in _link(len(texts), _close_pairs(texts, blocked_pairs)))
