@@ -49,6 +49,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,6 +179,8 @@ def keys(text: str) -> dict[str, str]:
 
 
 IntArray = npt.NDArray[np.int64]
+# Two consoles grouping at once would each set and restore the process-wide BLAS thread limit.
+_ONE_AT_A_TIME = threading.Lock()
 # Notes scored per block of rows: a block's work arrays are BLOCK x notes, so memory stays bounded.
 BLOCK = 256
 # Strengths are compared at this many decimals: the last bits of a float depend on how the matrix
@@ -672,5 +675,5 @@ def _clusters(texts: tuple[str, ...], blocked_pairs: frozenset[tuple[int, int]])
     spinning between products starved the server's other threads (live-channel polls waited 2x).
     """
     # Neighbours are ranked on the unclipped strength, so a clear duplicate outranks one just at the bars.
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _ONE_AT_A_TIME, threadpool_limits(limits=1, user_api="blas"):  # the limit is process-wide
         return tuple(tuple(c) for c in _link(len(texts), _close_pairs(texts, blocked_pairs)))
