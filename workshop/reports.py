@@ -14,7 +14,8 @@ Participant text stays literal everywhere:
   characters outside Latin-1 are transliterated (“ ” → ", — → -, € → EUR, é stays é).
   `WORKSHOP_PDF_FONT` (and optionally `WORKSHOP_PDF_FONT_BOLD`) point at a TTF of your choice.
   Chinese, Japanese and Korean come from Noto Sans CJK, which ships in a pip package
-  (`cvttf-notosanscjk-regular`, loaded only for a PDF that needs it). A character no font
+  (`cvttf-notosanscjk-regular`, loaded only for a PDF that needs it). Hebrew and Arabic turn on
+  HarfBuzz shaping (uharfbuzz): right to left, Arabic letters joined. A character no font
   has a glyph for (emoji, Devanagari…) prints as the mark □ (? with Helvetica), never as
   nothing; the spreadsheet, CSV and JSON exports keep every character.
 """
@@ -767,6 +768,7 @@ class _Document(FPDF):
         self.covered: frozenset[int] = frozenset()
         self.fallback = find_fallback_font() if font is not None else None
         self.fallback_added = False
+        self.shaping = False
         if font is not None:
             self.add_font("Body", "", str(font.regular))
             self.add_font("Body", "B", str(font.bold))
@@ -783,6 +785,9 @@ class _Document(FPDF):
         text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\t", " "))
         if not self.unicode_font:
             return latin1(text)
+        if not self.shaping and any(unicodedata.bidirectional(c) in ("R", "AL") for c in text if ord(c) >= 0x590):
+            self.set_text_shaping(True)  # Hebrew and Arabic: right to left, Arabic letters joined
+            self.shaping = True  # from here on only: shaping every PDF costs a quarter more time
         if all(ord(char) in self.covered or char in "\n " for char in text):
             return text
         fonts = [self.covered]
