@@ -285,3 +285,67 @@ def test_a_fold_never_cuts_an_escaped_backslash():
     the round-trip test can go."""
     raw = calendar.to_ics([make_track(unit="00000000,\\\xa0", owner="0\xa0\xa0\xa0", metric="0" * 8, title="0")])
     assert escapes_split_by_a_fold(raw) == []
+
+
+# Every character str.splitlines() breaks a line at; a payload that would be a calendar of its own.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+INJECTED = "END:VEVENT{0}BEGIN:VEVENT{0}UID:evil@x{0}DTSTART;VALUE=DATE:20250101{0}SUMMARY:Pay now{0}"
+
+
+def read_by_unicode_lines(raw: bytes) -> list[icalendar.Event]:
+    """The events a reader finds that splits the file on every Unicode line break."""
+    return list(parse("\r\n".join(raw.decode("utf-8").splitlines()).encode("utf-8")).walk("VEVENT"))
+
+
+@pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e"])
+def test_no_unicode_line_break_reaches_the_file(sep):
+    payload = "x" + INJECTED.format(sep)
+    item = make_track(title=payload, owner=payload, metric=payload, unit=payload)
+    raw = calendar.to_ics([item], BASE, name=payload)
+    text = raw.decode("utf-8")
+    assert text.splitlines() == text.split("\r\n")[:-1]
+    for events in (vevents(raw), read_by_unicode_lines(raw)):
+        assert [str(e["UID"]) for e in events] == ["checkin-ABC123-7@scaling-workshop"]
+    assert str(vevents(raw)[0]["SUMMARY"]) == "Check-in: x" + INJECTED.format("\n")
+
+
+def test_a_workshop_with_line_separators_exports_only_its_own_events(db):
+    """Through the actions: what a facilitator types is folded before it is stored."""
+    created = create_demo(db, now=NOW, followup_days=70)
+    snapshot = state.load(db, created.code)
+    item = snapshot.tracks[0]
+    payload = "x" + INJECTED.format("\u2028")
+    actions.assign_owner(
+        db,
+        created.code,
+        created.facilitator_key,
+        item.initiative_id,
+        payload,
+        payload,
+        1,
+        2,
+        item.first_checkin,
+        unit=payload[:10],
+        today=item.first_checkin,
+    )
+    raw = calendar.export_ics(db, created.code, BASE)
+    expected = sorted(calendar.event_uid(t) for t in snapshot.tracks if t.next_checkin is not None)
+    for events in (vevents(raw), read_by_unicode_lines(raw)):
+        assert sorted(str(e["UID"]) for e in events) == expected
+    owner = state.load(db, created.code).tracks[0].owner
+    assert owner == "x" + INJECTED.format(" ")[:-1]
+
+
+line_broken_text = st.lists(
+    st.one_of(st.sampled_from([*LINE_BREAKS, "BEGIN:VEVENT", "END:VEVENT", "END:VCALENDAR"]), st.characters()),
+    min_size=1,
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=line_broken_text, owner=line_broken_text, metric=line_broken_text, name=line_broken_text)
+def test_any_text_makes_one_event_for_every_reader(title, owner, metric, name):
+    raw = calendar.to_ics([make_track(title=title, owner=owner, metric=metric)], BASE, name=name)
+    for events in (vevents(raw), read_by_unicode_lines(raw)):
+        assert [str(e["UID"]) for e in events] == ["checkin-ABC123-7@scaling-workshop"]

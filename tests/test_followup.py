@@ -216,6 +216,7 @@ OPEN_OR_READ = {
     "identify",
     "is_facilitator",
     "is_leader",
+    "credential",
     "votes_left",
     "votes_left_of",
     "record_checkin",

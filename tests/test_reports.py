@@ -343,3 +343,55 @@ def test_pdf_and_sheets_show_where_a_commitment_came_from_and_how_it_ended(db):
     carried = reports.tables(state.load(db, later.code), NOW)["followup"]
     assert list(carried["Chain"]) == [f"Carried from {earlier.code} · carried 1×"]
     assert "Carried / outcome" not in pdf_text(reports.to_pdf(state.load(db, create_demo(db, now=NOW).code), NOW))
+
+
+# --- PDF: scripts and missing glyphs ---------------------------------------------------------
+
+SCRIPTS = {
+    "product": "数据库瓶颈 slows releases",  # Chinese: drawn with the bundled Noto Sans CJK
+    "platform": "Deploys 🚀🔥✅ stall",  # emoji: no font draws them
+    "organisation": "שלום עולם and مرحبا بالعالم",  # Hebrew and Arabic: DejaVu's glyphs, shaped
+}
+DEVANAGARI = "नमस्ते टीम"
+
+
+def pdftotext(data: bytes, tmp_path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is missing: install Debian's poppler-utils (scripts/test does)", pytrace=False)
+    source = tmp_path / "scripts.pdf"
+    source.write_bytes(data)
+    run = subprocess.run(["pdftotext", "-enc", "UTF-8", str(source), "-"], capture_output=True, timeout=60, check=True)
+    return " ".join(run.stdout.decode("utf-8").split())
+
+
+@pytest.fixture
+def scripts(db, workshop) -> state.Snapshot:
+    token = actions.join(db, workshop.code, "Mei 王", now=NOW).token
+    for dimension, text in SCRIPTS.items():
+        actions.add_bottleneck(db, workshop.code, token, dimension, text, now=NOW)
+    actions.add_bottleneck(db, workshop.code, token, "product", DEVANAGARI, now=NOW)
+    return state.load(db, workshop.code)
+
+
+def test_pdf_draws_chinese_and_marks_every_missing_glyph(scripts, tmp_path):
+    text = pdftotext(reports.to_pdf(scripts, NOW), tmp_path)
+    assert "数据库瓶颈 slows releases" in text
+    mark = reports.MISSING_GLYPH
+    assert f"Deploys {mark * 3} stall" in text  # one mark per emoji, never nothing
+    assert f" {mark * 4} {mark * 2} " in text  # नमस्ते टीम: one mark per letter, its signs joined to it
+    assert "שלום עולם" in text and "مرحبا بالعالم" in text  # shaped right to left: read in order
+
+
+def test_every_character_is_drawn_or_marked():
+    fonts = [frozenset(map(ord, "ab "))]
+    assert reports.mark_missing("a🚀b", fonts) == f"a{reports.MISSING_GLYPH}b"
+    assert reports.mark_missing("👍🏽 b", fonts) == f"{reports.MISSING_GLYPH} b"  # skin tone joins its emoji
+    assert reports.mark_missing("✅\ufe0f", fonts) == reports.MISSING_GLYPH  # so does a variation selector
+    assert reports.mark_missing("a\u200db", fonts) == "ab"  # a joiner draws nothing either way
+    assert reports.mark_missing("ab", fonts) == "ab"
+
+
+def test_without_the_cjk_font_chinese_is_marked_too(scripts, tmp_path, monkeypatch):
+    monkeypatch.setattr(reports, "find_fallback_font", lambda: None)
+    text = pdftotext(reports.to_pdf(scripts, NOW), tmp_path)
+    assert f"{reports.MISSING_GLYPH * 5} slows releases" in text

@@ -7,8 +7,10 @@ import csv
 import random
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -276,3 +278,73 @@ def test_group_properties(room: tuple[list[Note], list[frozenset[int]]]) -> None
         assert not any(pair <= members for pair in dismissed)
     assert [(-len(g.members), g.keep) for g in found] == sorted((-len(g.members), g.keep) for g in found)
     assert similar.groups(list(reversed(notes)), dismissed) == found or len(ids) < len(notes)
+
+
+# --- a big board: blocks of rows, each note's closest only, texts remembered -------------------
+
+WORDS = sorted({w for text in TEXTS for w in text.split()})
+
+
+@st.composite
+def boards(draw: st.DrawFn) -> tuple[list[str], frozenset[tuple[int, int]]]:
+    """Notes from few words, so many pairs tie or repeat exactly; some pairs dismissed."""
+    phrase = st.lists(st.sampled_from(WORDS[:40]), min_size=0, max_size=5).map(" ".join)
+    texts = draw(st.lists(st.one_of(phrase, st.sampled_from(TEXTS[:30])), min_size=2, max_size=40))
+    pairs = st.tuples(st.integers(0, len(texts) - 1), st.integers(0, len(texts) - 1)).filter(lambda p: p[0] < p[1])
+    return texts, frozenset(draw(st.lists(pairs, max_size=8)))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(boards(), st.sampled_from([1, 3, 7, 256]), st.sampled_from([0, 5, similar.WAITING_MAX]))
+def test_blocks_find_the_pairs_the_whole_matrix_finds(board, block, waiting) -> None:
+    """Scoring a block of rows at a time and keeping each note's closest notes gives exactly the
+    candidates of the whole n x n matrix, ties and dismissed pairs included."""
+    texts, dismissed = board
+    n = len(texts)
+    blocked = np.zeros((n, n), dtype=bool)
+    for i, j in dismissed:
+        blocked[i, j] = blocked[j, i] = True
+    whole = similar._candidates(similar._strength(texts), similar.THRESHOLD, blocked)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(similar, "BLOCK", block)
+        patch.setattr(similar, "WAITING_MAX", waiting)
+        assert similar._close_pairs(texts, dismissed) == whole
+
+
+def test_a_big_board_never_holds_a_matrix_of_every_pair() -> None:
+    """3,000 notes: every pair scored, but memory grows with the notes, not with the pairs: a block
+    of rows at a time (an n x n matrix of floats alone is 72 MB here; all-pairs held several)."""
+    texts = [f"{TEXTS[k % len(TEXTS)]} {WORDS[k % 97]}" for k in range(3000)]
+    notes = [Note(k, t) for k, t in enumerate(texts)]
+    similar.groups(notes[:2])  # the model, loaded once per process, is not the board's memory
+    similar.clear_cache()
+    tracemalloc.start()
+    try:
+        found = similar.groups(notes)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found
+    assert peak < 120_000_000, f"peak {peak / 1e6:.0f} MB"
+
+
+def test_only_new_texts_are_split_and_looked_up_again() -> None:
+    notes = [Note(k, f"{t} (seen)") for k, t in enumerate(TEXTS[:50])]
+    similar.groups(notes)
+    before = similar._features.cache_info()
+    similar.groups([*notes, Note(99, "A note nobody wrote before, about flaky staging")])
+    after = similar._features.cache_info()
+    assert after.misses - before.misses == 1
+
+
+def test_one_note_pasted_thousands_of_times_is_scored_once() -> None:
+    notes = [Note(k, "Deploys are slow and flaky" + "!" * (k % 3)) for k in range(5000)]
+    similar.groups(notes[:2])
+    tracemalloc.start()
+    try:
+        found = similar.groups(notes)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found == [Group(keep=2, members=(2, 0, 1, 3, 4, 5, 6, 7, 8))]  # the longest text, then by id
+    assert peak < 20_000_000, f"peak {peak / 1e6:.0f} MB"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workshop.errors import InvalidInput
 from workshop.steps import NOTE_MAX
@@ -87,3 +89,44 @@ def test_clean_number_bounds_and_blank():
         clean_number("  ", "Money")
     assert clean_number(None, "Money", required=False) is None
     assert math.isfinite(clean_number("1e6", "Money"))
+
+
+# Every character str.splitlines() breaks a line at (CRLF aside).
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+@pytest.mark.parametrize("char", LINE_BREAKS)
+def test_every_line_break_is_a_separator(char):
+    assert clean_text(f" a{char}{char}b ", "Note") == "a b"
+    assert clean_text(f" a{char}b ", "Note", multiline=True) == "a\nb"
+
+
+# What a person may type into any field (control and bidi-override characters are refused)
+# interleaved with separators, Unicode's line and paragraph separators among them. (A list
+# joined, since `st.text` merges its alphabet into code point ranges and then rarely picks one.)
+typed = st.lists(
+    st.one_of(
+        st.sampled_from(" \t\n\r\u2028\u2029\u0085"),
+        st.characters(
+            exclude_categories=("Cc", "Cs", "Co"),
+            exclude_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+        ),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300)
+@given(typed)
+def test_one_line_fields_stay_on_one_line(raw):
+    """Whatever is typed, a one-line field is one line for any reader, however it splits lines."""
+    out = clean_text(raw, "Note", required=False)
+    assert len(out.splitlines()) <= 1
+    assert out == out.strip()
+
+
+@settings(max_examples=300)
+@given(typed)
+def test_multi_line_fields_break_lines_only_at_newlines(raw):
+    out = clean_text(raw, "Note", required=False, multiline=True)
+    assert out.splitlines() == (out.split("\n") if out else [])

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from . import numbers
 from .followup import Track
 from .state import Snapshot, load
+from .text import unify_line_breaks
 
 PRODID = "-//Scaling Workshop//Check-ins//EN"
 UID_DOMAIN = "scaling-workshop"
@@ -53,8 +54,12 @@ def _stamp(item: Track) -> datetime:
 
 
 def _plain(text: str) -> str:
-    """Text as RFC 5545 allows it: line breaks as newlines, no other control characters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """Text as RFC 5545 allows it: line breaks as newlines, no other control characters.
+
+    U+2028 and the other Unicode line breaks become newlines too (escaped as `\\n` in the
+    file), so a reader that splits the file on them finds no line the text smuggled in.
+    """
+    text = unify_line_breaks(text)
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 

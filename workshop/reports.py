@@ -13,13 +13,17 @@ Participant text stays literal everywhere:
   when no such font exists does the PDF fall back to the built-in Helvetica, and then
   characters outside Latin-1 are transliterated (“ ” → ", — → -, € → EUR, é stays é).
   `WORKSHOP_PDF_FONT` (and optionally `WORKSHOP_PDF_FONT_BOLD`) point at a TTF of your choice.
-  Characters the chosen font has no glyph for (emoji, CJK with DejaVu) are left out, with a
-  warning in the log; the spreadsheet, CSV and JSON exports keep them.
+  Chinese, Japanese and Korean come from Noto Sans CJK, which ships in a pip package
+  (`cvttf-notosanscjk-regular`, loaded only for a PDF that needs it). Hebrew and Arabic turn on
+  HarfBuzz shaping (uharfbuzz): right to left, Arabic letters joined. A character no font
+  has a glyph for (emoji, Devanagari…) prints as the mark □ (? with Helvetica), never as
+  nothing; the spreadsheet, CSV and JSON exports keep every character.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import logging
 import os
@@ -36,6 +40,7 @@ from typing import Any
 
 import pandas as pd
 import vl_convert
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
@@ -646,6 +651,60 @@ def find_font() -> PdfFont | None:
     return None
 
 
+MISSING_GLYPH = "\u25a1"  # □: printed for a character no font of the PDF can draw
+CJK_FONT_PACKAGE = "cvttf_NotoSansCJK_Regular"  # pip: cvttf-notosanscjk-regular
+
+
+@lru_cache(maxsize=1)
+def find_fallback_font() -> Path | None:
+    """Noto Sans CJK from its pip package ($WORKSHOP_PDF_FALLBACK_FONT first), or None."""
+    chosen = os.environ.get("WORKSHOP_PDF_FALLBACK_FONT")
+    if chosen and Path(chosen).is_file():
+        return Path(chosen)
+    spec = importlib.util.find_spec(CJK_FONT_PACKAGE)
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        for path in sorted(Path(folder).glob("*.[ot]tf")):
+            return path
+    return None
+
+
+@lru_cache(maxsize=8)
+def coverage(path: Path) -> frozenset[int]:
+    """The code points a font has a glyph for (read once per process: 0.5 s for Noto CJK)."""
+    return frozenset(TTFont(path, lazy=True).getBestCmap() or {})
+
+
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")  # joiners: nothing to draw, nothing lost
+
+
+def _drawable(char: str, fonts: Sequence[frozenset[int]]) -> bool:
+    return char in "\n " or any(ord(char) in font for font in fonts)
+
+
+def mark_missing(text: str, fonts: Sequence[frozenset[int]]) -> str:
+    """The text with each character no font can draw as MISSING_GLYPH, so nothing vanishes.
+
+    Marks and selectors that extend a missing character (an emoji's skin tone or variation
+    selector, a vowel sign) join its one mark; invisible joiners simply go.
+    """
+    out: list[str] = []
+    for char in text:
+        if _drawable(char, fonts):
+            out.append(char)
+        elif char in _INVISIBLE or unicodedata.category(char) == "Cf":
+            continue
+        elif out and out[-1] == MISSING_GLYPH and _extends(char):
+            continue
+        else:
+            out.append(MISSING_GLYPH)
+    return "".join(out)
+
+
+def _extends(char: str) -> bool:
+    """A combining mark, variation selector or emoji modifier: part of the character before it."""
+    return unicodedata.category(char) in ("Mn", "Mc", "Me", "Sk") or 0x1F3FB <= ord(char) <= 0x1F3FF
+
+
 _LATIN1_FALLBACK: dict[str, str] = {
     "\u2018": "'",
     "\u2019": "'",
@@ -708,19 +767,39 @@ class _Document(FPDF):
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(auto=True, margin=16)
         self.unicode_font = font is not None
+        self.covered: frozenset[int] = frozenset()
+        self.fallback = find_fallback_font() if font is not None else None
+        self.fallback_added = False
+        self.shaping = False
         if font is not None:
             self.add_font("Body", "", str(font.regular))
             self.add_font("Body", "B", str(font.bold))
             self.family_name = "Body"
+            self.covered = coverage(font.regular) & coverage(font.bold)
         else:
             self.family_name = "Helvetica"
         self.footer_text = footer_text
 
     def t(self, value: Any) -> str:
-        """The text as typed; only control characters go, and transliteration without a TTF."""
+        """The text as typed: control characters go; a missing glyph prints as a mark (with
+        Helvetica: transliteration, and ? for what Latin-1 lacks)."""
         text = "" if value is None else str(value)
         text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\t", " "))
-        return text if self.unicode_font else latin1(text)
+        if not self.unicode_font:
+            return latin1(text)
+        if not self.shaping and any(unicodedata.bidirectional(c) in ("R", "AL") for c in text if ord(c) >= 0x590):
+            self.set_text_shaping(True)  # Hebrew and Arabic: right to left, Arabic letters joined
+            self.shaping = True  # from here on only: shaping every PDF costs a quarter more time
+        if all(ord(char) in self.covered or char in "\n " for char in text):
+            return text
+        fonts = [self.covered]
+        if self.fallback is not None:
+            fonts.append(coverage(self.fallback))
+            if not self.fallback_added and any(ord(c) in fonts[1] and ord(c) not in self.covered for c in text):
+                self.add_font("Fallback", "", str(self.fallback))  # only for a PDF that needs it
+                self.set_fallback_fonts(["Fallback"], exact_match=False)
+                self.fallback_added = True
+        return mark_missing(text, fonts)
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -817,12 +896,21 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
+@lru_cache(maxsize=1)
+def _chart_fonts() -> None:
+    """Charts label notes too: give their renderer the CJK font the PDF's text uses."""
+    fallback = find_fallback_font()
+    if fallback is not None:
+        vl_convert.register_font_directory(str(fallback.parent))
+
+
 def render_png(chart: Any) -> bytes | str:
     """The chart as a PNG, or a note saying why not: a PDF without one picture still helps.
 
     The spec is not re-validated here; tests validate every chart's spec.
     """
     try:
+        _chart_fonts()
         return vl_convert.vegalite_to_png(chart.to_json(validate=False), scale=CHART_SCALE)
     except Exception as exc:  # noqa: BLE001 - any renderer failure must not cost the whole PDF
         log.warning("chart could not be rendered: %s", exc)

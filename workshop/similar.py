@@ -26,7 +26,16 @@ groups against planted pairs. The sample's ten distinct notes must give no group
     overlap alone >= 0.38                         0.33/0.34  0.45/0.47     0.82/0.78  1.00/0.88
     all-MiniLM-L6-v2 sentence encoder >= 0.48     0.39/0.37  0.50/0.50     boards groups 11/12, 6/6
 The bars: on the tuning part, the highest recall (pairs + boards) with boards precision >= 0.8,
-pairs precision >= 0.6 and no group on the sample. Grouping 900 notes: about 0.3 s (bench/similar.py).
+pairs precision >= 0.6 and no group on the sample.
+
+A big board: every pair is scored, but never as an n x n matrix. Notes with the same words are
+scored once. The distinct ones are scored a block of rows at a time against the ones after them:
+one matrix product gives the cosine of every pair's sums, which is both measures for two notes that
+share no stem; the pairs that share one are corrected from sums over their shared stems. Only pairs
+at or above the bar are kept, and for each note only its closest, so memory grows with the notes.
+A text's words and vectors are computed once and kept, so a board asked again after a vote, a merge
+or a new note only pays for the texts it has not seen. Grouping 3,000 notes takes about 0.5 s,
+10,000 notes about 5 s on 2 cores (bench/similar.py).
 
 Limits: no measure here, a sentence encoder included, reaches recall 0.6 at precision 0.8 on the
 pairs file: its positives are paraphrases sharing no word ("SLA penalties eat margin" / "service
@@ -40,6 +49,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +57,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -167,101 +178,283 @@ def keys(text: str) -> dict[str, str]:
     return found
 
 
+IntArray = npt.NDArray[np.int64]
+# Two consoles grouping at once would each set and restore the process-wide BLAS thread limit.
+_ONE_AT_A_TIME = threading.Lock()
+# Notes scored per block of rows: a block's work arrays are BLOCK x notes, so memory stays bounded.
+BLOCK = 256
+# Strengths are compared at this many decimals: the last bits of a float depend on how the matrix
+# products were blocked, and two notes with the same words must tie, ranked by position, every time.
+DECIMALS = 9
+# Pairs at or above the bar held for notes of later blocks before they are cut to each note's closest.
+WAITING_MAX = 2_000_000
+# Gathered vectors per chunk when dot products are taken pair by pair (CHUNK x dims floats at a time).
+CHUNK = 16384
+
+
 @dataclass(frozen=True)
-class _Batch:
-    """The notes as matrices (notes along columns): each note sums the vectors of its own words."""
+class _Text:
+    """What the engine keeps of one distinct text."""
 
-    words: FloatArray  # words x notes, 1 where the note uses that word (one word per stem and note)
-    stems: FloatArray  # stems x notes, 1 where the note has that stem
-    forms: list[list[int]]  # stem -> the words that carry it in this batch
-    stem_of: list[int]  # word -> its stem
-    vectors: FloatArray  # words x dims
-    sums: FloatArray  # notes x dims
-    gram: FloatArray  # words x notes: each word's vector . each note's sum
-    sizes: FloatArray  # notes: how many stems each note has
-    squares: FloatArray  # notes: |sum|^2
+    stems: tuple[str, ...]  # its content stems
+    words: tuple[str, ...]  # the word that carries each stem
+    total: FloatArray  # the sum of those words' vectors
+    gram: FloatArray  # words x words: their vectors' dot products
 
 
-def _batch(texts: Sequence[str]) -> _Batch:
-    """Build the matrices once per call, so every pair costs a few small products."""
-    per_note = [keys(t) for t in texts]
-    stem_index: dict[str, int] = {}
-    word_index: dict[str, int] = {}
-    for note in per_note:
-        for stem, word in note.items():
-            stem_index.setdefault(stem, len(stem_index))
-            word_index.setdefault(word, len(word_index))
-    words = np.zeros((len(word_index), len(texts)))
-    stems = np.zeros((len(stem_index), len(texts)))
-    stem_of = [0] * len(word_index)
-    for column, note in enumerate(per_note):
-        for stem, word in note.items():
-            words[word_index[word], column] = stems[stem_index[stem], column] = 1.0
-            stem_of[word_index[word]] = stem_index[stem]
-    forms: list[list[int]] = [[] for _ in stem_index]
-    for column_of_word, column_of_stem in enumerate(stem_of):
-        forms[column_of_stem].append(column_of_word)
+@functools.lru_cache(maxsize=32768)
+def _features(text: str) -> _Text:
+    """A note's words and vectors, computed once per distinct text: a board that grows, or is asked
+    again after a vote or a merge, only pays for the notes it has not seen."""
+    found = sorted(keys(text).items())  # in one order, so notes with the same words sum to the same bits
     dims = _model()[1].shape[1]
-    vectors = np.array([_word_vector(w) for w in word_index]).reshape(len(word_index), dims)
-    sums = words.T @ vectors
-    squares = np.einsum("ij,ij->i", sums, sums)
-    return _Batch(words, stems, forms, stem_of, vectors, sums, vectors @ sums.T, words.sum(axis=0), squares)
+    vectors = np.array([_word_vector(w) for _, w in found]).reshape(len(found), dims)
+    return _Text(tuple(s for s, _ in found), tuple(w for _, w in found), vectors.sum(axis=0), vectors @ vectors.T)
 
 
 @dataclass(frozen=True)
-class _Residual:
-    """Note i against notes i..n-1: the cosine of what each pair does not share, and how much it does."""
+class _Board:
+    """The notes in flat arrays: one entry per (note, content stem); stems index their notes' entries."""
 
-    cosine: FloatArray  # raw cosine of the residuals (0 where either residual is empty)
+    sums: FloatArray  # notes x dims: each note's sum of word vectors
+    squares: FloatArray  # notes: |sum|^2
+    sizes: FloatArray  # notes: how many stems each note has
+    first: IntArray  # note -> its first entry (entries are in note order; n + 1 values)
+    note: IntArray  # entry -> its note
+    word: IntArray  # entry -> its word
+    form: IntArray  # entry -> which of its stem's words it is
+    place: IntArray  # entry -> its position among its stem's entries
+    postings: IntArray  # entries grouped by stem, in note order
+    starts: IntArray  # stem -> its first place in postings (stems + 1 values)
+    stem: IntArray  # entry -> its stem
+    forms: IntArray  # stem -> how many distinct words carry it
+    vectors: FloatArray  # word -> vector
+    own: FloatArray  # entry -> its word's vector . its note's sum
+    word_squares: FloatArray  # word -> |vector|^2
+    reach: FloatArray  # per stem, forms x entries: each form's vector . each entry's note's sum
+    reach_at: IntArray  # stem -> offset in reach
+    twins: FloatArray  # per stem, forms x forms: dot products of the words that carry it
+    twins_at: IntArray  # stem -> offset in twins
+    grams: FloatArray  # per note, words x words: its words' dot products
+    row_at: IntArray  # entry -> where its word's row of its note's gram starts
+    local: IntArray  # entry -> its place among its note's words
+
+
+def _dots(a: FloatArray, rows_a: IntArray, b: FloatArray, rows_b: IntArray) -> FloatArray:
+    """a[rows_a[k]] . b[rows_b[k]] for every k, a chunk at a time."""
+    out = np.empty(len(rows_a))
+    for k in range(0, len(rows_a), CHUNK):
+        out[k : k + CHUNK] = np.einsum("ij,ij->i", a[rows_a[k : k + CHUNK]], b[rows_b[k : k + CHUNK]])
+    return out
+
+
+def _within(counts: IntArray) -> IntArray:
+    """0..c-1 for each count c, concatenated: the position inside each repeated run."""
+    total = int(counts.sum())
+    return np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def _board(texts: Sequence[str]) -> _Board:
+    """Flat arrays for the notes; only a text not seen before is split into words again."""
+    features = [_features(t) for t in texts]
+    stem_ids: dict[str, int] = {}
+    word_ids: dict[str, int] = {}
+    counts = np.array([len(f.stems) for f in features], dtype=np.int64)
+    stem = np.array([stem_ids.setdefault(s, len(stem_ids)) for f in features for s in f.stems], dtype=np.int64)
+    word = np.array([word_ids.setdefault(w, len(word_ids)) for f in features for w in f.words], dtype=np.int64)
+    dims = _model()[1].shape[1]
+    vectors = np.array([_word_vector(w) for w in word_ids]).reshape(len(word_ids), dims)
+    note = np.repeat(np.arange(len(texts)), counts)
+    sums = np.array([f.total for f in features]).reshape(len(texts), dims)
+    grams = np.concatenate([f.gram.ravel() for f in features] + [np.zeros(0)])
+    postings = np.argsort(stem, kind="stable")
+    starts = np.searchsorted(stem[postings], np.arange(len(stem_ids) + 1))
+    place = np.empty_like(postings)
+    place[postings] = np.arange(len(postings)) - starts[stem[postings]]
+    pairs = np.unique(stem * max(len(word_ids), 1) + word)  # (stem, word), by stem then word
+    form_stem, form_word = pairs // max(len(word_ids), 1), pairs % max(len(word_ids), 1)
+    forms = np.bincount(form_stem, minlength=len(stem_ids))
+    forms_at = np.concatenate(([0], np.cumsum(forms)))
+    form = np.searchsorted(pairs, stem * max(len(word_ids), 1) + word) - forms_at[stem]
+    df = np.diff(starts)
+    reach_at = np.concatenate(([0], np.cumsum(forms * df)))[:-1]
+    twins_at = np.concatenate(([0], np.cumsum(forms * forms)))[:-1]
+    # reach: for each entry, each form of its stem against the entry's note's sum.
+    by_entry = np.repeat(np.arange(len(stem)), forms[stem])
+    which = _within(forms[stem])
+    reach = np.empty(int(forms @ df))
+    s = stem[by_entry]
+    reach[reach_at[s] + which * df[s] + place[by_entry]] = _dots(
+        vectors, form_word[forms_at[s] + which], sums, note[by_entry]
+    )
+    # twins: for each stem, its forms against each other.
+    left = np.repeat(np.arange(len(pairs)), forms[form_stem])
+    right = forms_at[form_stem[left]] + _within(forms[form_stem])
+    twins = _dots(vectors, form_word[left], vectors, form_word[right])
+    squares = np.einsum("ij,ij->i", sums, sums)
+    own = _dots(vectors, word, sums, note)
+    first = np.concatenate(([0], np.cumsum(counts)))
+    grams_at = np.concatenate(([0], np.cumsum(counts * counts)))
+    local = np.arange(len(stem)) - first[note]
+    return _Board(
+        sums, squares, counts.astype(np.float64), first, note, word, form, place, postings, starts, stem, forms,
+        vectors, own, np.einsum("ij,ij->i", vectors, vectors), reach, reach_at, twins, twins_at,
+        grams, grams_at[note] + local * counts[note], local,
+    )  # fmt: skip
+
+
+@dataclass
+class _Shared:
+    """The pairs of a block that share a stem (flat positions in the block), with the sums over their
+    shared stems that the residual formula needs."""
+
+    at: IntArray  # flat position of each such pair in the block (rows x columns)
     common: FloatArray  # stems both notes have
-    size: int  # note i's stems
-    sizes: FloatArray  # the other notes' stems
+    x_s: FloatArray  # X . S_j: the row note's shared words against the column note's sum
+    s_a: FloatArray  # S_i . A: the row note's sum against the column note's shared words
+    x_own: FloatArray  # X . S_i
+    a_own: FloatArray  # A . S_j
+    x_a: FloatArray  # X . A
+    x_x: FloatArray  # |X|^2
+    a_a: FloatArray  # |A|^2
 
 
-def _residual(i: int, b: _Batch) -> _Residual:
-    """X is the sum of i's vectors for the stems it shares with j, A the same for j; the residuals are
-    S_i - X and S_j - A, and their dot product and norms expand into small matrix products."""
-    mine = np.flatnonzero(b.words[:, i])
-    my_stems = [b.stem_of[w] for w in mine]
-    theirs = [w for stem in my_stems for w in b.forms[stem]]
-    p, q = b.stems[my_stems, i:], b.words[theirs, i:]
-    u, w, s = b.vectors[mine], b.vectors[theirs], b.sums[i]
-    gram_p, gram_q = b.gram[mine, i:], b.gram[theirs, i:]
-    dot = b.sums[i:] @ s - (w @ s) @ q - (p * gram_p).sum(axis=0) + (p * ((u @ w.T) @ q)).sum(axis=0)
-    norm_i = s @ s - 2 * ((u @ s) @ p) + (p * ((u @ u.T) @ p)).sum(axis=0)
-    norm_j = b.squares[i:] - 2 * (q * gram_q).sum(axis=0) + (q * ((w @ w.T) @ q)).sum(axis=0)
+def _matches(b: _Board, r0: int, r1: int) -> tuple[IntArray, IntArray]:
+    """Every (row entry, column entry) of one stem with the column's note after the row's note."""
+    mine = np.arange(b.first[r0], b.first[r1])
+    count = b.starts[b.stem[mine] + 1] - b.starts[b.stem[mine]] - b.place[mine] - 1
+    left = np.repeat(mine, count)
+    right = b.postings[b.starts[b.stem[left]] + b.place[left] + 1 + _within(count)]
+    return left, right
+
+
+def _shared(b: _Board, r0: int, r1: int) -> _Shared:
+    """Sums over each pair's shared stems, as weighted counts over the stem matches of the block."""
+    left, right = _matches(b, r0, r1)
+    key = (b.note[left] - r0) * (len(b.sums) - r0) + b.note[right] - r0
+    seen = np.zeros((r1 - r0) * (len(b.sums) - r0), dtype=bool)
+    seen[key] = True
+    at = np.flatnonzero(seen)
+    index = np.zeros(len(seen), dtype=np.int64)
+    index[at] = np.arange(len(at))
+    pair = index[key]
+    stem = b.stem[left]
+    df = b.starts[stem + 1] - b.starts[stem]
+
+    def total(weights: FloatArray | None = None) -> FloatArray:
+        return np.bincount(pair, weights, minlength=len(at)).astype(np.float64, copy=False)
+
+    out = _Shared(
+        at=at,
+        common=total(),
+        x_s=total(b.reach[b.reach_at[stem] + b.form[left] * df + b.place[right]]),
+        s_a=total(b.reach[b.reach_at[stem] + b.form[right] * df + b.place[left]]),
+        x_own=total(b.own[left]),
+        a_own=total(b.own[right]),
+        x_a=total(b.twins[b.twins_at[stem] + b.form[left] * b.forms[stem] + b.form[right]]),
+        x_x=total(b.word_squares[b.word[left]]),
+        a_a=total(b.word_squares[b.word[right]]),
+    )
+    _add_cross_terms(b, out, pair, left, right)
+    return out
+
+
+def _add_cross_terms(b: _Board, out: _Shared, pair: IntArray, left: IntArray, right: IntArray) -> None:
+    """Pairs sharing two or more stems: X . A, |X|^2 and |A|^2 also hold the products across stems,
+    read from each note's own gram (and, where the two notes spell a stem differently, computed)."""
+    several = out.common[pair] >= 2
+    order = np.argsort(pair[several], kind="stable")
+    pair, left, right = pair[several][order], left[several][order], right[several][order]
+    if not len(pair):
+        return
+    begins = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    lengths = np.diff(np.r_[begins, len(pair)])
+    per = np.repeat(lengths, lengths)  # each match, with its pair's match count
+    a = np.repeat(np.arange(len(pair)), per)
+    other = np.repeat(np.repeat(begins, lengths), per) + _within(per)
+    a, other = a[a != other], other[a != other]
+    into = pair[a]
+    mine = b.grams[b.row_at[left[a]] + b.local[left[other]]]
+    out.x_x += np.bincount(into, mine, minlength=len(out.x_x))
+    out.a_a += np.bincount(into, b.grams[b.row_at[right[a]] + b.local[right[other]]], minlength=len(out.a_a))
+    spelt = b.word[right[other]] != b.word[left[other]]
+    if spelt.any():  # the other note carries stem u with another word: its vector, not ours
+        width = len(b.vectors)
+        unique, inverse = np.unique(b.word[left[a][spelt]] * width + b.word[right[other][spelt]], return_inverse=True)
+        mine[spelt] = _dots(b.vectors, unique // width, b.vectors, unique % width)[inverse]
+    out.x_a += np.bincount(into, mine, minlength=len(out.x_a))
+
+
+def _cosines(dot: FloatArray, norm_i: FloatArray, norm_j: FloatArray, usable: npt.NDArray[np.bool_]) -> FloatArray:
+    """The residuals' cosine in [0, 1] (0 where a residual is empty)."""
     both = np.sqrt(np.clip(norm_i, 0.0, None) * np.clip(norm_j, 0.0, None))
-    cosine = np.divide(dot, both, out=np.zeros_like(dot), where=both > 1e-9)
-    return _Residual(cosine, p.sum(axis=0), len(mine), b.sizes[i:])
+    return np.clip(np.divide(dot, both, out=np.zeros_like(dot), where=usable & (both > 1e-9)), 0.0, 1.0)
 
 
-def _differs_row(r: _Residual) -> FloatArray:
-    """Compare what differs; one note's words inside the other's score their Jaccard overlap."""
-    common, size, sizes = r.common, r.size, r.sizes
-    overlap = np.divide(common, size + sizes - common, out=np.zeros_like(common), where=sizes > 0)
-    score = np.clip(r.cosine, 0.0, 1.0)
-    score = np.where((common == size) | (common == sizes), overlap, score)
-    score = np.where((common == size) & (common == sizes), 1.0, score)
-    return np.where((sizes > 0) & (size > 0), score, 0.0)
+@dataclass(frozen=True)
+class _Block:
+    """Notes r0..r1 (rows) against notes r0..n-1 (columns)."""
+
+    cosine: FloatArray  # rows x columns: the cosine of the two notes' sums, in [0, 1]
+    at: IntArray  # flat positions of the pairs that share a stem
+    overlaps: FloatArray  # overlap() of those pairs
+    differences: FloatArray  # differs() of those pairs
 
 
-def _overlap_row(r: _Residual) -> FloatArray:
-    """Shared words count fully (their Dice share), the rest by the residuals' cosine."""
-    total = r.size + r.sizes
-    dice = np.divide(2 * r.common, total, out=np.zeros_like(r.common), where=total > 0)
-    score = dice + (1 - dice) * np.clip(r.cosine, 0.0, 1.0)
-    return np.where((r.sizes > 0) & (r.size > 0), score, 0.0)
+def _block(b: _Board, r0: int, r1: int) -> _Block:
+    """Two notes that share no stem have their whole sums as residuals: both measures are the sums'
+    cosine, one matrix product for the block. Only pairs that share a stem need the rest, where the
+    residuals' dot product and norms expand into sums over the shared stems."""
+    rows, columns = slice(r0, r1), slice(r0, None)
+    present = (b.sizes[rows, None] > 0) & (b.sizes[None, columns] > 0)
+    products = b.sums[rows] @ b.sums[columns].T
+    both = np.sqrt(b.squares[rows, None] * b.squares[None, columns])
+    cosine = np.divide(products, both, out=np.zeros_like(products), where=present & (both > 1e-9))
+    np.clip(cosine, 0.0, 1.0, out=cosine)
+    s = _shared(b, r0, r1)
+    i, j = np.divmod(s.at, len(b.sums) - r0)
+    size, sizes, common = b.sizes[i + r0], b.sizes[j + r0], s.common
+    norm_i = b.squares[i + r0] - 2 * s.x_own + s.x_x
+    norm_j = b.squares[j + r0] - 2 * s.a_own + s.a_a
+    dot = products.ravel()[s.at] - s.x_s - s.s_a + s.x_a
+    # A note whose every stem is shared has no residual: its norm is a rounding error, never a cosine.
+    residual = _cosines(dot, norm_i, norm_j, (common < size) & (common < sizes))
+    dice = 2 * common / (size + sizes)
+    jaccard = common / (size + sizes - common)
+    differ = np.where((common == size) | (common == sizes), jaccard, residual)
+    differ = np.where((common == size) & (common == sizes), 1.0, differ)
+    return _Block(cosine, s.at, dice + (1 - dice) * residual, differ)
+
+
+def _scores(b: _Board, r0: int, r1: int) -> tuple[FloatArray, FloatArray]:
+    """overlap() and differs() of notes r0..r1 (rows) against notes r0..n-1 (columns)."""
+    block = _block(b, r0, r1)
+    overlaps, differences = block.cosine, block.cosine.copy()
+    overlaps.ravel()[block.at] = block.overlaps
+    differences.ravel()[block.at] = block.differences
+    diagonal = np.arange(r1 - r0)  # a note against itself: every stem shared
+    overlaps[diagonal, diagonal] = differences[diagonal, diagonal] = np.where(b.sizes[r0:r1] > 0, 1.0, 0.0)
+    return overlaps, differences
+
+
+def _block_strength(b: _Board, r0: int, r1: int) -> FloatArray:
+    """_strength_of() for a block, the pairs that share no stem taken straight from their cosine
+    (both measures are that cosine, and the overlap's bar is the higher one)."""
+    block = _block(b, r0, r1)
+    strength = np.round(np.divide(block.cosine, OVERLAP, out=block.cosine), DECIMALS, out=block.cosine)
+    strength.ravel()[block.at] = _strength_of(block.overlaps, block.differences)
+    return strength
 
 
 def _both(texts: Sequence[str]) -> tuple[FloatArray, FloatArray]:
-    """overlap() and differs() for all notes at once, from one pass over the pairs."""
+    """overlap() and differs() for all notes at once (n x n: for the tests and the bench's small sets)."""
     n = len(texts)
     overlaps, differences = np.zeros((n, n)), np.zeros((n, n))
     if n:
-        batch = _batch(texts)
-        for i in range(n):
-            residual = _residual(i, batch)
-            overlaps[i, i:], differences[i, i:] = _overlap_row(residual), _differs_row(residual)
+        board = _board(texts)
+        for r0 in range(0, n, BLOCK):
+            r1 = min(n, r0 + BLOCK)
+            overlaps[r0:r1, r0:], differences[r0:r1, r0:] = _scores(board, r0, r1)
     return _symmetric(overlaps), _symmetric(differences)
 
 
@@ -279,10 +472,13 @@ def overlap(texts: Sequence[str]) -> FloatArray:
     return _both(texts)[0]
 
 
-def _strength(texts: Sequence[str]) -> FloatArray:
+def _strength_of(overlaps: FloatArray, differences: FloatArray) -> FloatArray:
     """How far past its own bar the weaker of the two measures is (1 = exactly at both bars)."""
-    overlaps, differences = _both(texts)
-    return np.clip(np.minimum(overlaps / OVERLAP, differences / DIFFERS), 0.0, None)
+    return np.round(np.clip(np.minimum(overlaps / OVERLAP, differences / DIFFERS), 0.0, None), DECIMALS)
+
+
+def _strength(texts: Sequence[str]) -> FloatArray:
+    return _strength_of(*_both(texts))
 
 
 def matrix(texts: Sequence[str]) -> FloatArray:
@@ -315,27 +511,126 @@ def _candidates(scores: FloatArray, threshold: float, blocked: npt.NDArray[np.bo
     return [(int(i[k]), int(j[k])) for k in best_first]
 
 
-def cluster(scores: FloatArray, threshold: float, blocked: npt.NDArray[np.bool_] | None = None) -> list[list[int]]:
-    """Groups of row indexes for any pair-score matrix (the bench compares measures with it).
-
-    Complete linkage over the candidate pairs: two clusters join only if every cross pair qualifies.
-    """
-    n = len(scores)
-    blocked = np.zeros((n, n), dtype=bool) if blocked is None else blocked
-    allowed = np.zeros((n, n), dtype=bool)
-    pairs = _candidates(scores, threshold, blocked)
-    for i, j in pairs:
-        allowed[i, j] = allowed[j, i] = True
+def _link(n: int, pairs: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """Complete linkage over candidate pairs, best first: two clusters join only if every cross pair qualifies."""
+    allowed = set(pairs)
     label = list(range(n))
     members: dict[int, list[int]] = {k: [k] for k in range(n)}
     for i, j in pairs:
         a, b = label[i], label[j]
-        if a == b or not allowed[np.ix_(members[a], members[b])].all():
+        if a == b or not all((min(x, y), max(x, y)) in allowed for x in members[a] for y in members[b]):
             continue
         for k in members[b]:
             label[k] = a
         members[a] += members.pop(b)
     return [sorted(m) for m in members.values() if len(m) > 1]
+
+
+def cluster(scores: FloatArray, threshold: float, blocked: npt.NDArray[np.bool_] | None = None) -> list[list[int]]:
+    """Groups of row indexes for any pair-score matrix (the bench compares measures with it)."""
+    n = len(scores)
+    blocked = np.zeros((n, n), dtype=bool) if blocked is None else blocked
+    return _link(n, _candidates(scores, threshold, blocked))
+
+
+Entries = tuple[IntArray, IntArray, FloatArray]  # rows, others, values: pairs at or above the bar
+
+
+def _closest(
+    rows: IntArray, others: IntArray, values: FloatArray, weight: IntArray | None = None, reach: int = 0
+) -> Entries:
+    """Each row's best entries, ties to the lower index (as a stable sort ranks them): its first
+    NEIGHBOURS, or, with a weight per other (how many notes it stands for), every entry until those
+    weigh `reach` and every entry tied with the last of them."""
+    order = np.lexsort((others, -values, rows))
+    rows, others, values = rows[order], others[order], values[order]
+    begins = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.zeros(0, dtype=np.int64)
+    lengths = np.diff(np.r_[begins, len(rows)])
+    if weight is None:
+        keep = np.arange(len(rows)) - np.repeat(begins, lengths) < NEIGHBOURS
+        return rows[keep], others[keep], values[keep]
+    heavy = np.cumsum(weight[others])
+    before = heavy - weight[others] - np.repeat(heavy[begins] - weight[others[begins]], lengths)
+    full = before < reach  # the entries needed to reach the weight, and ties with the last
+    last = np.maximum.reduceat(np.where(full, np.arange(len(rows)), -1), begins) if len(rows) else begins
+    keep = values >= np.repeat(values[last], lengths)
+    return rows[keep], others[keep], values[keep]
+
+
+def _signature_pairs(board: _Board, weight: IntArray, reach: int) -> Entries:
+    """The closest entries of each distinct note (see `_close_pairs`), a block of rows at a time."""
+    n = len(board.sums)
+    empty = np.zeros(0, dtype=np.int64)
+    waiting: Entries = (empty, empty, np.zeros(0))
+    done: list[Entries] = []
+    itself = float(_strength_of(np.ones(1), np.ones(1))[0])  # every stem shared
+    for r0 in range(0, n, BLOCK):
+        r1 = min(n, r0 + BLOCK)
+        strength = _block_strength(board, r0, r1)
+        strength[np.tril_indices(r1 - r0)] = -1.0  # itself, and notes before it (scored in their own rows)
+        i, j = np.nonzero(strength >= THRESHOLD)
+        found = strength[i, j]
+        copies = np.flatnonzero(board.sizes[r0:r1] > 0) + r0  # its own copies, when it has words
+        rows = np.r_[waiting[0], i + r0, j + r0, copies]
+        others = np.r_[waiting[1], j + r0, i + r0, copies]
+        values = np.r_[waiting[2], found, found, np.full(len(copies), itself)]
+        ready = rows < r1
+        done.append(_closest(rows[ready], others[ready], values[ready], weight, reach))
+        waiting = (rows[~ready], others[~ready], values[~ready])
+        if len(waiting[0]) > WAITING_MAX:  # bounded memory: only each note's closest can still count
+            waiting = _closest(*waiting, weight, reach)
+    rows, others, values = (np.concatenate(part) for part in zip(*done, strict=True))
+    return rows, others, values
+
+
+def _close_pairs(texts: Sequence[str], blocked_pairs: Collection[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The candidates of `_candidates` without an n x n matrix.
+
+    Notes with the same words score alike, so each distinct one is scored once, a block of rows at
+    a time, and only pairs at or above the bar are kept: a note's rank counts only notes scored at
+    least as high, so no pair below the bar changes a rank that matters. Each distinct note keeps
+    the closest distinct notes until they stand for enough notes; each note then takes its
+    NEIGHBOURS closest notes from those, ties to the lower position, leaving out dismissed pairs.
+    """
+    n = len(texts)
+    seen: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+    kind = np.array([seen.setdefault((f.stems, f.words), len(seen)) for f in map(_features, texts)], dtype=np.int64)
+    firsts = np.unique(kind, return_index=True)[1]
+    blocked = np.array(sorted(blocked_pairs), dtype=np.int64).reshape(-1, 2)
+    refused = np.bincount(blocked.ravel(), minlength=n)
+    taken = NEIGHBOURS + 1 + int(refused.max(initial=0))  # the most notes of one kind a note can need
+    order = np.argsort(kind, kind="stable")
+    kind_starts = np.searchsorted(kind[order], np.arange(len(seen) + 1))
+    weight = np.minimum(np.diff(kind_starts), taken)
+    kinds = _signature_pairs(_board([texts[k] for k in firsts]), weight, taken)
+    rows, others, values = _expand(kind, order, kind_starts, weight, kinds)
+    keep = ~np.isin(rows * n + others, blocked[:, 0] * n + blocked[:, 1]) & ~np.isin(
+        rows * n + others, blocked[:, 1] * n + blocked[:, 0]
+    )
+    rows, others, values = _closest(rows[keep], others[keep], values[keep])
+    lower = rows < others
+    mutual = lower & np.isin(rows * n + others, others * n + rows)
+    i, j, found = rows[mutual], others[mutual], values[mutual]
+    best_first = np.lexsort((j, i, -found))
+    return [(int(i[k]), int(j[k])) for k in best_first]
+
+
+def _expand(kind: IntArray, order: IntArray, kind_starts: IntArray, weight: IntArray, kinds: Entries) -> Entries:
+    """From distinct notes to notes: each note gets, for every entry of its kind, the first notes
+    (by position) of the other kind, itself left out."""
+    rows, others, values = kinds
+    by_row = np.argsort(rows, kind="stable")
+    rows, others, values = rows[by_row], others[by_row], values[by_row]
+    starts = np.searchsorted(rows, np.arange(len(kind_starts)))
+    count = starts[kind + 1] - starts[kind]
+    note = np.repeat(np.arange(len(kind)), count)
+    entry = np.repeat(starts[kind], count) + _within(count)
+    other, value = others[entry], values[entry]
+    many = weight[other]
+    note, value = np.repeat(note, many), np.repeat(value, many)
+    partner = order[np.repeat(kind_starts[other], many) + _within(many)]
+    keep = partner != note
+    return note[keep], partner[keep], value[keep]
 
 
 def _keep(notes: Sequence[Note]) -> Note:
@@ -374,9 +669,11 @@ def clear_cache() -> None:
 @functools.lru_cache(maxsize=16)
 def _clusters(texts: tuple[str, ...], blocked_pairs: frozenset[tuple[int, int]]) -> tuple[tuple[int, ...], ...]:
     """The groups as positions in `texts`, cached: the console asks again after every vote, and
-    votes change which note to keep, never the groups."""
-    blocked = np.zeros((len(texts), len(texts)), dtype=bool)
-    for i, j in blocked_pairs:
-        blocked[i, j] = blocked[j, i] = True
+    votes change which note to keep, never the groups.
+
+    The matrix products run on one thread: a second one made them no faster here, and its threads
+    spinning between products starved the server's other threads (live-channel polls waited 2x).
+    """
     # Neighbours are ranked on the unclipped strength, so a clear duplicate outranks one just at the bars.
-    return tuple(tuple(c) for c in cluster(_strength(texts), THRESHOLD, blocked))
+    with _ONE_AT_A_TIME, threadpool_limits(limits=1, user_api="blas"):  # the limit is process-wide
+        return tuple(tuple(c) for c in _link(len(texts), _close_pairs(texts, blocked_pairs)))

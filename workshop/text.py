@@ -10,6 +10,16 @@ from .errors import InvalidInput
 from .steps import NOTE_MAX
 
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
+# Every character str.splitlines() breaks a line at. Each becomes a newline, so a one-line
+# field folds it to a space like any other separator: a reader that splits on Unicode line
+# breaks (U+2028 in an .ics file, say) never sees a line the person did not type.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_AS_NEWLINE = str.maketrans({char: "\n" for char in LINE_BREAKS if char != "\n"})
+
+
+def unify_line_breaks(text: str) -> str:
+    """Every line break (CRLF, CR, U+2028, NEL, …) as one newline."""
+    return text.replace("\r\n", "\n").translate(_AS_NEWLINE)
 
 
 def clean_text(
@@ -18,13 +28,14 @@ def clean_text(
     """Return the text trimmed, or refuse it with a message naming the field.
 
     Control and bidi-override characters are refused outright rather than silently
-    stripped, so what is stored is exactly what the person typed and saw.
+    stripped, so what is stored is exactly what the person typed and saw. Line breaks of
+    every kind are newlines (kept only in a multi-line field; elsewhere one space).
     """
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise InvalidInput(f"{field} must be text.")
-    text = value.replace("\r\n", "\n")
+    text = unify_line_breaks(value)
     if not multiline:
         text = _WHITESPACE.sub(" ", text)
     text = text.strip()
