@@ -182,6 +182,7 @@ def test_a_decision_whose_guide_moved_since_says_so_on_every_surface(db, overrul
     (d,) = summary.summary(moved, NOW).decisions
     assert (d.note, d.moved, d.overruled) == (line, True, True)
     assert list(reports.decisions_table(moved)["Against the guide"]) == [line]
+    assert [r.against_guide for r in summary.summary(moved, NOW).plan if r.decision] == [line], "the plan table"
     (shared,) = [i for i in room.room_state(moved)["initiatives"] if i["id"] == item]
     assert shared["decision"]["note"] == line and shared["decision"]["recommendation"] == "buy"
     restored = storage.connect(tmp_path / "restored.db")

@@ -31,7 +31,7 @@ def table(rows: list[dict[str, object]]) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-NEEDS_LINK = "This summary opens with your participant link, or ask the facilitator for the leader link."
+NEEDS_LINK = "This summary opens on the device you joined with, or with the leader link: ask the facilitator for it."
 
 
 def heading(ctx: ui.Context, s: Summary) -> None:
@@ -90,7 +90,7 @@ def plan(s: Summary) -> None:
                 s.method: r.priority_value,
                 "Urgency": r.urgency_value,
                 "Decision": r.decision,
-                "Overruled": r.overruled,
+                "Against the guide": r.against_guide,
                 "Rationale": r.rationale,
                 "Owner": r.owner,
                 "Metric": r.metric,

@@ -243,7 +243,7 @@ def require_identity(ctx: Context, leaders: bool = False) -> None:
     """Step pages and the summary are for the room and its leaders, not for a bare join code.
 
     The join code is on the wall: it lets people join (and shows the projector view), but
-    the workshop's content needs a participant link, the facilitator or (with `leaders`,
+    the workshop's content needs a participant sign-in, the facilitator or (with `leaders`,
     on the summary) the leader link.
     """
     if ctx.participant is not None or (leaders and ctx.leader):

@@ -135,6 +135,7 @@ class PlanRow:
     after: tuple[str, ...]
     decision: str  # "" when undecided
     overruled: bool | None
+    against_guide: str  # how the decision stands against the guide today (`decide.Standing.note`); "" undecided
     rationale: str
     owner: str
     metric: str
@@ -375,7 +376,8 @@ def plan_row(item: Initiative, method: str, titles: dict[int, str]) -> PlanRow:
         disputed=tuple(a.disputed) if a else (),
         after=tuple(titles[x] for x in item.after_ids if x in titles),
         decision=CHOICE_TITLES[d["choice"]] if d else "",
-        overruled=(d["choice"] != d["recommendation"]) if d else None,
+        overruled=item.standing.overruled if item.standing else None,
+        against_guide=item.standing.note if item.standing else "",
         rationale=d["rationale"] if d else "",
         owner=o["owner"] if o else "",
         metric=o["metric"] if o else "",
