@@ -31,7 +31,7 @@ def table(rows: list[dict[str, object]]) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-NEEDS_LINK = "This summary opens on the device you joined with, or with the leader link: ask the facilitator for it."
+NEEDS_LINK = "This summary opens on the device you joined with; otherwise ask the facilitator for the leader link."
 
 
 def heading(ctx: ui.Context, s: Summary) -> None:

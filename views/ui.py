@@ -307,9 +307,10 @@ def safe(text: str) -> str:
 # The page posts a credential signed in during this session to the server, which keeps it in a
 # cookie (`workshop/web.py`): a refresh then keeps who is looking, with nothing in the address.
 # It draws nothing and takes no room: its element is hidden (its script still runs).
+REMEMBER_MODULE = "remember.js"  # its own small element, not part of the live element
 _REMEMBER = st.components.v2.component(
     "scaling_workshop.remember",
-    js=(HERE / "live" / "remember.js").read_text(encoding="utf-8"),
+    js=(HERE / "live" / REMEMBER_MODULE).read_text(encoding="utf-8"),
     css="/* no room taken */\n[class*='st-key-remember-'] {display: none}",  # several lines: inline CSS, not a file
     isolate_styles=False,
 )
