@@ -45,7 +45,7 @@ def test_the_summary_sends_a_participant_only_their_own_note(tmp_path):
             page = browser.new_page()
             frames = received(page)
             page.goto(f"{base}/ship-it?ws={made.code}&p={tokens[ALICE]}")
-            page.get_by_text("Time per step").wait_for(timeout=30_000)
+            page.get_by_role("heading", name="Time per step").wait_for(timeout=30_000)
             page.wait_for_timeout(1500)  # the run's last elements (its tables) follow the heading
             wire = b"\n".join(frames)
             assert ALICE_NOTE.encode() in wire and TITLE.encode() in wire  # the frames are readable

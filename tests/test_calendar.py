@@ -337,7 +337,11 @@ def test_a_workshop_with_line_separators_exports_only_its_own_events(db):
 
 
 line_broken_text = st.lists(
-    st.one_of(st.sampled_from([*LINE_BREAKS, "BEGIN:VEVENT", "END:VEVENT", "END:VCALENDAR"]), st.characters()),
+    # Lone surrogates never reach a calendar: `clean_text` refuses them when the text is sent.
+    st.one_of(
+        st.sampled_from([*LINE_BREAKS, "BEGIN:VEVENT", "END:VEVENT", "END:VCALENDAR"]),
+        st.characters(exclude_categories=["Cs"]),
+    ),
     min_size=1,
     max_size=40,
 ).map("".join)
