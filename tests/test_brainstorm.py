@@ -19,11 +19,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.helpers import NOW, on_step, version
-from workshop import actions, export, reports, room
-from workshop.decide import QUESTION_KEYS
-from workshop.errors import InputLocked, InvalidInput, NotAllowed
-from workshop.state import load
-from workshop.steps import DIMENSION_KEYS
+from workshop import actions
+from workshop.backup import export
+from workshop.domain.decide import QUESTION_KEYS
+from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed
+from workshop.domain.vocabulary import DIMENSION_KEYS
+from workshop.live import payload as room
+from workshop.reports import sheets as reports
+from workshop.store.load import load
 
 PRODUCT, PLATFORM, ORGANISATION = DIMENSION_KEYS
 NOTES = {

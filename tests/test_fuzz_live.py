@@ -21,9 +21,9 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.test_live import Room, live_channel
-from workshop import live
-from workshop.fairuse import FairUse
-from workshop.state import normalise_code
+from workshop.domain.snapshot import normalise_code
+from workshop.live import routes as live
+from workshop.live.fairuse import FairUse
 
 FUZZ_POSTS = settings(
     max_examples=1500,

@@ -8,12 +8,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.helpers import on_step, reach
-from views import registry
-from workshop import actions, followup, storage
+from views.kit import registry
+from workshop import actions
+from workshop import store as storage
+from workshop.actions import portfolio
 from workshop.demo import create_demo
-from workshop.state import load
-from workshop.steps import STEPS
-from workshop.text import md_escape
+from workshop.domain.text import md_escape
+from workshop.domain.vocabulary import STEPS
+from workshop.store.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 STEP_PAGES = {view.step.key: view.page.name for view in registry.VIEWS}
@@ -443,7 +445,7 @@ def test_a_leader_on_a_step_page_is_sent_to_the_summary(app_db):
 
 def open_portfolio(app_db) -> AppTest:
     """The portfolio page with the key issued at first start typed in."""
-    key = followup.issue_portfolio_key(app_db)
+    key = portfolio.issue_portfolio_key(app_db)
     at = open_page("portfolio.py")
     at.text_input[0].input(key)
     at.button[0].click()
@@ -477,7 +479,7 @@ def test_portfolio_behind_its_key(app_db, monkeypatch, configured):
     if configured:
         monkeypatch.setenv("WORKSHOP_PORTFOLIO_KEY", key)
     else:
-        key = followup.issue_portfolio_key(app_db)
+        key = portfolio.issue_portfolio_key(app_db)
     at = open_page("portfolio.py")
     assert not at.dataframe and made.code not in texts(at)
     at.text_input[0].input("wrong")
@@ -497,7 +499,8 @@ def test_the_same_roi_figure_on_the_projector_in_the_markdown_and_in_the_pdf(app
 
     from pypdf import PdfReader
 
-    from workshop import export, reports
+    from workshop.backup import export
+    from workshop.reports import sheets as reports
 
     made = actions.create_workshop(app_db, "Rounding", "Acme", "scaleup")
     token = actions.join(app_db, made.code, "Ann").token

@@ -14,8 +14,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.helpers import NOW, reach
-from workshop import actions, checklist, cli, numbers, reports, state
-from workshop.errors import InvalidInput
+from workshop import actions, cli
+from workshop.domain import checklist, numbers
+from workshop.domain import snapshot as state
+from workshop.domain.errors import InvalidInput
+from workshop.reports import sheets as reports
+from workshop.store.load import load
 
 INJECTIONS = ("<script>alert(1)</script>", "![x](http://host/x.png)", "[a](javascript:x)", "# Big")
 FORMULA = '=HYPERLINK("http://evil","click")'
@@ -39,7 +43,7 @@ DEMO_ROWS = {
 
 @pytest.fixture
 def snapshot(db, demo) -> state.Snapshot:
-    return state.load(db, demo.code)
+    return load(db, demo.code)
 
 
 @pytest.fixture
@@ -73,7 +77,7 @@ def hostile(db, workshop) -> state.Snapshot:
     actions.assign_owner(
         db, code, key, first, "Dana <b>bold</b>", "Traced services", 10, 90, date(2025, 7, 1), unit="%", now=NOW
     )
-    return state.load(db, code)
+    return load(db, code)
 
 
 def pdf_text(data: bytes) -> str:
@@ -122,7 +126,7 @@ def test_readiness_sheets_hold_the_rooms_view_and_no_names(snapshot):
 
 
 def test_readiness_sheets_of_a_workshop_without_the_check_are_empty(db, workshop):
-    sheets = reports.tables(state.load(db, workshop.code), NOW)
+    sheets = reports.tables(load(db, workshop.code), NOW)
     assert len(sheets["readiness"]) == 0 and len(sheets["readiness_areas"]) == 0
     assert list(sheets["readiness"].columns) == reports.READINESS_COLUMNS
 
@@ -246,7 +250,7 @@ def test_pdf_and_sheets_carry_the_follow_through(db):
     from workshop.demo import create_demo
 
     made = create_demo(db, now=NOW, followup_days=70)
-    snapshot = state.load(db, made.code)
+    snapshot = load(db, made.code)
     data = reports.to_pdf(snapshot, NOW)
     text = pdf_text(data)
     assert "Follow-through" in text and "No check-ins recorded yet." not in text
@@ -270,7 +274,7 @@ def test_pdf_prints_participant_text_literally_and_shows_the_overrule(hostile):
 
 
 def test_pdf_of_an_empty_workshop(db, workshop):
-    data = reports.to_pdf(state.load(db, workshop.code), NOW)
+    data = reports.to_pdf(load(db, workshop.code), NOW)
     text = pdf_text(data)
     assert "No initiatives recorded." in text and "No impacts recorded." in text
     assert "Are we ready to scale?" not in text, "a workshop that never used the check has no section for it"
@@ -330,19 +334,19 @@ def test_pdf_and_sheets_show_where_a_commitment_came_from_and_how_it_ended(db):
     later = actions.create_workshop(
         db, "Next quarter", "Northwind Analytics", "scaleup", now=NOW + 60, review_minutes=10
     )
-    first, second = state.load(db, later.code).commitments[:2]
+    first, second = load(db, later.code).commitments[:2]
     actions.review_commitment(db, later.code, later.facilitator_key, first.initiative_id, "carry", "Half-way")
     actions.review_commitment(db, later.code, later.facilitator_key, second.initiative_id, "done", "Shipped in March")
-    snapshot = state.load(db, earlier.code)
+    snapshot = load(db, earlier.code)
     text = pdf_text(reports.to_pdf(snapshot, NOW))
     assert "Carried / outcome" in text and f"Done in {later.code}" in text
     assert f"{second.track.title}: Done in {later.code} — Shipped in March" in text
     sheet = reports.tables(snapshot, NOW)["followup"].set_index("Initiative")
     assert sheet.loc[second.track.title, "Outcome"] == f"Done in {later.code}: Shipped in March"
     assert sheet.loc[first.track.title, "Outcome"] == f"Carried over in {later.code}: Half-way"
-    carried = reports.tables(state.load(db, later.code), NOW)["followup"]
+    carried = reports.tables(load(db, later.code), NOW)["followup"]
     assert list(carried["Chain"]) == [f"Carried from {earlier.code} · carried 1×"]
-    assert "Carried / outcome" not in pdf_text(reports.to_pdf(state.load(db, create_demo(db, now=NOW).code), NOW))
+    assert "Carried / outcome" not in pdf_text(reports.to_pdf(load(db, create_demo(db, now=NOW).code), NOW))
 
 
 # --- PDF: scripts and missing glyphs ---------------------------------------------------------
@@ -370,7 +374,7 @@ def scripts(db, workshop) -> state.Snapshot:
     for dimension, text in SCRIPTS.items():
         actions.add_bottleneck(db, workshop.code, token, dimension, text, now=NOW)
     actions.add_bottleneck(db, workshop.code, token, "product", DEVANAGARI, now=NOW)
-    return state.load(db, workshop.code)
+    return load(db, workshop.code)
 
 
 def test_pdf_draws_chinese_and_marks_every_missing_glyph(scripts, tmp_path):

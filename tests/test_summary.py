@@ -9,17 +9,24 @@ from datetime import date
 import pytest
 
 from tests.helpers import NOW, reach
-from workshop import actions, export, numbers, reports, state, storage, summary
+from workshop import actions
+from workshop import store as storage
+from workshop.backup import export
 from workshop.demo import create_demo
-from workshop.summary import HEADINGS
-from workshop.text import md_escape
+from workshop.domain import numbers
+from workshop.domain import snapshot as state
+from workshop.domain.text import md_escape
+from workshop.reports import sheets as reports
+from workshop.reports import summary
+from workshop.reports.summary import HEADINGS
+from workshop.store.load import load
 
 
 @pytest.fixture
 def followed(db):
     """The sample held 70 days before NOW, with its owners' check-ins since."""
     made = create_demo(db, now=NOW, followup_days=70)
-    return state.load(db, made.code)
+    return load(db, made.code)
 
 
 @pytest.fixture
@@ -37,7 +44,7 @@ def overruled_room(db) -> tuple[actions.Created, int]:
 
 @pytest.fixture
 def overruled(db, overruled_room):
-    return state.load(db, overruled_room[0].code)
+    return load(db, overruled_room[0].code)
 
 
 def test_every_section_is_present_for_the_sample(followed):
@@ -65,12 +72,12 @@ def test_every_section_is_present_for_the_sample(followed):
 
 
 def test_an_empty_workshop_has_only_the_time_chart_and_every_item_open_with_its_reason(db, workshop):
-    s = summary.summary(state.load(db, workshop.code), NOW)
+    s = summary.summary(load(db, workshop.code), NOW)
     assert set(s.figures) == {"steps"}
     assert not (s.impacts or s.plan or s.decisions or s.owners or s.follow or s.checkins)
     assert s.open_items == s.checklist and s.done == 0
     assert all(item.reason for item in s.open_items)
-    md = export.markdown(state.load(db, workshop.code), NOW)
+    md = export.markdown(load(db, workshop.code), NOW)
     open_part = md.split("## Open items")[1].split("##")[0]
     for item in s.open_items:
         assert f"- {item.title}: " in open_part
@@ -101,7 +108,7 @@ def test_the_readiness_check_is_summarised_with_the_number_formats(followed):
 
 
 def test_a_workshop_without_answers_has_no_readiness_block(db, workshop):
-    snapshot = state.load(db, workshop.code)
+    snapshot = load(db, workshop.code)
     assert summary.summary(snapshot, NOW).readiness is None
     assert "- Nobody answered the readiness check." in export.markdown(snapshot, NOW)
 
@@ -168,12 +175,12 @@ def test_a_decision_whose_guide_moved_since_says_so_on_every_surface(db, overrul
     """Decided Build against Buy; then an answer changes and the guide says Partner. No surface
     may still call it an overrule of Buy as if the guide said so today."""
     from tests.test_reports import pdf_text
-    from workshop import room
+    from workshop.live import payload as room
 
     made, item = overruled_room
     code = made.code
     actions.answer_question(db, code, made.facilitator_key, item, "network", "yes")
-    moved = state.load(db, code)
+    moved = load(db, code)
     line = "decided Build when the guide said Buy; the guide now says Partner"
     md = export.markdown(moved, NOW)
     assert "overrules the recommendation" not in md and f"Build ({line})" in md
@@ -187,7 +194,7 @@ def test_a_decision_whose_guide_moved_since_says_so_on_every_surface(db, overrul
     assert shared["decision"]["note"] == line and shared["decision"]["recommendation"] == "buy"
     restored = storage.connect(tmp_path / "restored.db")
     again, _ = export.import_document(restored, export.export_json(db, code, now=NOW))
-    assert summary.summary(state.load(restored, again), NOW).decisions[0].note == line, "the backup keeps both"
+    assert summary.summary(load(restored, again), NOW).decisions[0].note == line, "the backup keeps both"
     restored.close()
 
 
@@ -196,9 +203,9 @@ def test_a_followed_decision_whose_guide_moved_is_not_called_an_overrule(db, ove
     code, key = made.code, made.facilitator_key
     answers = {"core": "no", "speed": "speed", "network": "no", "capability": "yes", "cost": "buy"}
     actions.record_decision(db, code, key, item, answers, None, "Commodity.", now=NOW)
-    assert summary.summary(state.load(db, code), NOW).decisions[0].note == "as recommended"
+    assert summary.summary(load(db, code), NOW).decisions[0].note == "as recommended"
     actions.answer_question(db, code, key, item, "network", "yes")
-    (d,) = summary.summary(state.load(db, code), NOW).decisions
+    (d,) = summary.summary(load(db, code), NOW).decisions
     assert (d.note, d.overruled) == ("decided Buy as the guide said; the guide now says Partner", False)
 
 
@@ -230,7 +237,7 @@ def test_the_spreadsheets_checklist_and_follow_through_are_the_models(followed):
 
 
 def test_the_model_never_imports_streamlit():
-    code = "import sys, workshop.summary; assert 'streamlit' not in sys.modules"
+    code = "import sys, workshop.reports.summary; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
@@ -241,9 +248,9 @@ def reviewed(db) -> tuple[state.Snapshot, state.Snapshot]:
     later = actions.create_workshop(
         db, "Next quarter", "Northwind Analytics", "scaleup", now=NOW + 60, review_minutes=10
     )
-    for item, outcome in zip(state.load(db, later.code).commitments, ("carry", "done", "drop")):
+    for item, outcome in zip(load(db, later.code).commitments, ("carry", "done", "drop")):
         actions.review_commitment(db, later.code, later.facilitator_key, item.initiative_id, outcome, "**Why** <b>")
-    return state.load(db, earlier.code), state.load(db, later.code)
+    return load(db, earlier.code), load(db, later.code)
 
 
 def test_follow_rows_say_where_a_commitment_came_from_and_how_a_later_workshop_ended_it(db):

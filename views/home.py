@@ -5,12 +5,12 @@ import io
 import segno
 import streamlit as st
 
-from views import registry, ui
+from views.kit import registry, ui
 from workshop import actions
+from workshop.backup.importer import CODE_MAX
 from workshop.demo import create_demo
-from workshop.importer import CODE_MAX
-from workshop.state import normalise_code
-from workshop.steps import (
+from workshop.domain.snapshot import normalise_code
+from workshop.domain.vocabulary import (
     MAX_STEP_MINUTES,
     MAX_VOTE_BUDGET,
     NAME_MAX,

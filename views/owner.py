@@ -15,12 +15,15 @@ import pandas as pd
 import streamlit as st
 from sqlite_utils import Database
 
-from views import ui
-from workshop import actions, calendar, charts, numbers, web
-from workshop.errors import WorkshopError
-from workshop.followup import STATUS_COLOURS, STATUSES, Track
-from workshop.state import normalise_code
-from workshop.steps import NOTE_MAX
+from views.kit import ui
+from workshop import actions
+from workshop.domain import numbers
+from workshop.domain.errors import WorkshopError
+from workshop.domain.followup import STATUS_COLOURS, STATUSES, Track
+from workshop.domain.snapshot import normalise_code
+from workshop.domain.vocabulary import NOTE_MAX
+from workshop.live import web
+from workshop.reports import calendar, charts
 
 # A readable width on a laptop; the history's dates and statuses never wrap (fixed CSS only).
 PHONE_CSS = (
@@ -36,7 +39,7 @@ def open_link() -> tuple[Database, actions.OwnerPage, str]:
     """The owner behind this link; anything else stops the page with one line.
 
     The server moves a valid link's token from the address into a cookie before the page loads
-    (`workshop/web.py`); a token still in the address is read once, kept for this session and
+    (`workshop/live/web.py`); a token still in the address is read once, kept for this session and
     removed from it, so the address bar never shows it.
     """
     code = normalise_code(st.query_params.get("ws", ""))

@@ -4,10 +4,10 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from views import ui
+from views.kit import ui
 from workshop import actions
-from workshop.owners import suggested_metrics
-from workshop.steps import OWNER_MAX, SHORT_MAX, UNIT_MAX
+from workshop.domain.owners import suggested_metrics
+from workshop.domain.vocabulary import OWNER_MAX, SHORT_MAX, UNIT_MAX
 
 ctx = ui.open_step(__file__)
 snapshot = ctx.snapshot
