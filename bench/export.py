@@ -30,7 +30,7 @@ from sqlite_utils import Database  # noqa: E402
 from workshop import actions, store
 from workshop.backup import export
 from workshop.domain.vocabulary import DIMENSION_KEYS, OUTCOME_KEYS, STEP_KEYS  # noqa: E402
-from workshop.reports import sheets
+from workshop.reports import markdown, pdf, sheets
 from workshop.store.load import load  # noqa: E402
 
 BOTTLENECKS = 500
@@ -204,16 +204,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         now = 1_790_006_000.0
         cold_t0 = time.perf_counter()
-        size = len(sheets.to_pdf(load(db, code), now))
+        size = len(pdf.to_pdf(load(db, code), now))
         pdf_cold = (time.perf_counter() - cold_t0) * 1000
         print(f"pdf first call (chart renderer start-up included): {pdf_cold:.0f} ms, {size / 1024:.0f} KiB")
         formats: dict[str, Callable[[], object]] = {
             "load": lambda: load(db, code),
-            "md": lambda: export.markdown(load(db, code), now),
+            "md": lambda: markdown.markdown(load(db, code), now),
             "json": lambda: export.export_json(db, code, now),
             "xlsx": lambda: sheets.to_xlsx(load(db, code), now),
             "csv": lambda: sheets.to_csv_zip(load(db, code), now),
-            "pdf": lambda: sheets.to_pdf(load(db, code), now),
+            "pdf": lambda: pdf.to_pdf(load(db, code), now),
         }
         results = {}
         for name, fn in formats.items():

@@ -17,6 +17,7 @@ from workshop.demo import DUPLICATE
 from workshop.domain import checklist
 from workshop.domain.errors import ImportRefused, NotFound
 from workshop.domain.text import md_escape
+from workshop.reports.markdown import export_markdown
 from workshop.store.load import load
 
 
@@ -371,7 +372,7 @@ def hostile(db):
 
 
 def test_markdown_escapes_participant_text(db, hostile):
-    md = export.export_markdown(db, hostile.code, now=NOW + 100)
+    md = export_markdown(db, hostile.code, now=NOW + 100)
     assert "<script>" not in md and "</script>" not in md
     assert "](" not in md
     assert "![" not in md
@@ -408,7 +409,7 @@ def test_md_escape(text, escaped):
 
 
 def test_markdown_checklist_marks_and_reasons(db, hostile):
-    md = export.export_markdown(db, hostile.code, now=NOW)
+    md = export_markdown(db, hostile.code, now=NOW)
     items = checklist.evaluate(load(db, hostile.code))
     assert any(i.done for i in items) and any(not i.done for i in items)
     for item in items:
@@ -420,7 +421,7 @@ def test_markdown_checklist_marks_and_reasons(db, hostile):
 
 
 def test_demo_markdown_is_complete(db, demo):
-    md = export.export_markdown(db, demo.code, now=NOW)
+    md = export_markdown(db, demo.code, now=NOW)
     assert md.startswith("# Ship It — Scaling the delivery engine\n")
     assert md.count("- [x] ") == 5 and "- [ ] " not in md
     assert "- None: ship it." in md
@@ -445,12 +446,12 @@ def test_demo_markdown_is_complete(db, demo):
 
 
 def test_markdown_notes_an_overruled_recommendation(db, hostile):
-    md = export.export_markdown(db, hostile.code, now=NOW)
+    md = export_markdown(db, hostile.code, now=NOW)
     assert "Build (overrules the recommendation to buy)" in md
 
 
 def test_markdown_for_an_empty_workshop(db, workshop):
-    md = export.export_markdown(db, workshop.code, now=NOW)
+    md = export_markdown(db, workshop.code, now=NOW)
     assert "- No impacts recorded." in md and "- No initiatives recorded." in md
     assert "- No decisions recorded." in md and "- No owners assigned." in md
     assert md.count("- [ ] ") == 5
@@ -484,7 +485,7 @@ def test_checkins_round_trip_and_show_in_markdown_literally(db, tmp_path):
     code, _ = export.import_document(target, original)
     assert export.export_json(target, code, now=NOW) == original
     assert len(json.loads(original)["checkins"]) == 13
-    md = export.export_markdown(db, made.code, now=NOW)
+    md = export_markdown(db, made.code, now=NOW)
     assert "## Follow-through" in md and "### Check-ins" in md
     assert "\\<script\\>x\\</script\\> \\[a\\]\\(javascript&#58;x\\) \\# Big" in md
     assert "<script>" not in md and "](" not in md
@@ -566,11 +567,11 @@ def test_markdown_lists_carried_and_concluded_commitments_with_the_reason_escape
     reason = "**Shipped** <b>[x](javascript:y)</b>"
     actions.review_commitment(db, later.code, later.facilitator_key, first.initiative_id, "carry", "Half-way")
     actions.review_commitment(db, later.code, later.facilitator_key, second.initiative_id, "done", reason)
-    md = export.export_markdown(db, earlier.code, now=NOW)
+    md = export_markdown(db, earlier.code, now=NOW)
     section = md.split("### Carried over and concluded", 1)[1].split("###", 1)[0]
     assert f"- **{md_escape(first.track.title)}**: Carried over in {later.code} — Half\\-way" in section
     assert f"- **{md_escape(second.track.title)}**: Done in {later.code} — {md_escape(reason)}" in section
     assert reason not in md
-    carried = export.export_markdown(db, later.code, now=NOW)
+    carried = export_markdown(db, later.code, now=NOW)
     assert md_escape(f"Carried from {earlier.code} · carried 1×") in carried
-    assert "### Carried over and concluded" not in export.export_markdown(db, create_demo(db, now=NOW).code, now=NOW)
+    assert "### Carried over and concluded" not in export_markdown(db, create_demo(db, now=NOW).code, now=NOW)

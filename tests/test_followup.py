@@ -18,6 +18,7 @@ from workshop.backup import export
 from workshop.demo import create_demo
 from workshop.domain import followup
 from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed, NotFound
+from workshop.reports.markdown import export_markdown
 from workshop.store.load import load
 
 TODAY = date.fromtimestamp(NOW)
@@ -136,7 +137,7 @@ def test_leader_link_of_one_workshop_opens_no_other(db, demo, workshop):
 
 
 def test_the_leader_link_is_never_exported(db, demo, leader):
-    text = export.export_json(db, demo.code) + export.export_markdown(db, demo.code)
+    text = export.export_json(db, demo.code) + export_markdown(db, demo.code)
     assert leader not in text and actions.hash_secret(leader) not in text
 
 
@@ -683,7 +684,7 @@ def test_owner_links_go_only_to_owners_and_are_stored_hashed(db, demo):
     dump = "\n".join(str(r) for r in db.query("SELECT * FROM owner_links"))
     assert token not in dump and actions.hash_secret(token) in dump
     assert [link["owner"] for link in load(db, demo.code).owner_links] == [a.owner]
-    text = export.export_json(db, demo.code) + export.export_markdown(db, demo.code)
+    text = export.export_json(db, demo.code) + export_markdown(db, demo.code)
     assert token not in text and actions.hash_secret(token) not in text
 
 

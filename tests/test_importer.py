@@ -29,6 +29,7 @@ from workshop.domain.errors import ImportRefused
 from workshop.domain.vocabulary import LONG_MAX, NAME_MAX, NOTE_MAX, OWNER_MAX
 from workshop.reports import charts
 from workshop.reports import sheets as reports
+from workshop.reports.markdown import export_markdown
 from workshop.store.load import load
 
 Doc = dict[str, Any]
@@ -52,7 +53,7 @@ def dump(db: Any) -> str:
 def read_everything(db: Any, code: str) -> None:
     """Every read an imported workshop must survive: JSON, Markdown, sheets, CSV and the portfolio."""
     json.loads(export.export_json(db, code, now=NOW))
-    export.export_markdown(db, code, now=NOW)
+    export_markdown(db, code, now=NOW)
     snapshot = load(db, code)
     checklist.evaluate(snapshot)
     reports.to_xlsx(snapshot, now=NOW)

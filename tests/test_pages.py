@@ -15,6 +15,8 @@ from workshop.actions import portfolio
 from workshop.demo import create_demo
 from workshop.domain.text import md_escape
 from workshop.domain.vocabulary import STEPS
+from workshop.reports.markdown import markdown
+from workshop.reports.pdf import to_pdf
 from workshop.store.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -499,9 +501,6 @@ def test_the_same_roi_figure_on_the_projector_in_the_markdown_and_in_the_pdf(app
 
     from pypdf import PdfReader
 
-    from workshop.backup import export
-    from workshop.reports import sheets as reports
-
     made = actions.create_workshop(app_db, "Rounding", "Acme", "scaleup")
     token = actions.join(app_db, made.code, "Ann").token
     note = actions.add_bottleneck(app_db, made.code, token, "platform", "Slow deploys")
@@ -511,8 +510,8 @@ def test_the_same_roi_figure_on_the_projector_in_the_markdown_and_in_the_pdf(app
     at = open_page("projector.py", ws=made.code)
     assert not at.exception, [e.message for e in at.exception]
     snapshot = load(app_db, made.code)
-    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(reports.to_pdf(snapshot))).pages)
-    outputs = {"projector": texts(at), "markdown": export.markdown(snapshot), "pdf": pdf}
+    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(to_pdf(snapshot))).pages)
+    outputs = {"projector": texts(at), "markdown": markdown(snapshot), "pdf": pdf}
     for where, text in outputs.items():
         assert "0.18" in text, where
         assert "0.17" not in text, where

@@ -103,6 +103,8 @@ SAME_SPELLING: dict[str, str] = {
     "workshop/live/fairuse.py": "live route names (bottlenecks)",
     "workshop/domain/checklist.py": "the checklist item key 'owners', exported as such",
     "workshop/reports/summary.py": "the summary's section keys and the workshop's organisation column",
+    "workshop/reports/markdown.py": "the summary's section keys",
+    "workshop/reports/pdf.py": "the summary's section keys",
     "workshop/reports/charts.py": "the chart's column of linked bottlenecks",
     "views/portfolio.py": "the workshop's organisation column",
     "views/summary.py": "the workshop's organisation column",

@@ -18,6 +18,8 @@ from workshop.domain import snapshot as state
 from workshop.domain.text import md_escape
 from workshop.reports import sheets as reports
 from workshop.reports import summary
+from workshop.reports.markdown import markdown
+from workshop.reports.pdf import to_pdf
 from workshop.reports.summary import HEADINGS
 from workshop.store.load import load
 
@@ -77,7 +79,7 @@ def test_an_empty_workshop_has_only_the_time_chart_and_every_item_open_with_its_
     assert not (s.impacts or s.plan or s.decisions or s.owners or s.follow or s.checkins)
     assert s.open_items == s.checklist and s.done == 0
     assert all(item.reason for item in s.open_items)
-    md = export.markdown(load(db, workshop.code), NOW)
+    md = markdown(load(db, workshop.code), NOW)
     open_part = md.split("## Open items")[1].split("##")[0]
     for item in s.open_items:
         assert f"- {item.title}: " in open_part
@@ -100,7 +102,7 @@ def test_the_readiness_check_is_summarised_with_the_number_formats(followed):
     assert r.weakest_text == "Standards & Practices (21/100) and Ecosystem (33/100)"
     assert r.dimension_order == ("Platform", "Organisation", "Product") and r.pitfalls == ()
     assert r.note and r.note.startswith("The check suggests the signals to scale are backed by data")
-    md = export.markdown(followed, NOW)
+    md = markdown(followed, NOW)
     section = md.split("## Are we ready to scale?")[1].split("\n## ")[0]
     assert "6 of 6 participants answered." in section and r.weakest_text in section
     assert "| Clear demand | Strong, measured | 0.75 | 6 | 7.5 % (median of 4 figures) |" in section
@@ -110,7 +112,7 @@ def test_the_readiness_check_is_summarised_with_the_number_formats(followed):
 def test_a_workshop_without_answers_has_no_readiness_block(db, workshop):
     snapshot = load(db, workshop.code)
     assert summary.summary(snapshot, NOW).readiness is None
-    assert "- Nobody answered the readiness check." in export.markdown(snapshot, NOW)
+    assert "- Nobody answered the readiness check." in markdown(snapshot, NOW)
 
 
 def test_open_items_are_exactly_the_items_not_done(overruled):
@@ -149,7 +151,7 @@ def test_the_plan_table_is_built_once_per_output(followed, monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(summary, "plan_row", counting)
-    md = export.markdown(followed, NOW)
+    md = markdown(followed, NOW)
     assert calls == [i.id for i in followed.plan]
     for row in summary.summary(followed, NOW).plan:  # the Markdown writes the model's rows as they are
         cells = [row.sequence_text, str(row.rank), md_escape(row.title), row.dimensions, *row.figures]
@@ -182,9 +184,9 @@ def test_a_decision_whose_guide_moved_since_says_so_on_every_surface(db, overrul
     actions.answer_question(db, code, made.facilitator_key, item, "network", "yes")
     moved = load(db, code)
     line = "decided Build when the guide said Buy; the guide now says Partner"
-    md = export.markdown(moved, NOW)
+    md = markdown(moved, NOW)
     assert "overrules the recommendation" not in md and f"Build ({line})" in md
-    pdf = pdf_text(reports.to_pdf(moved, NOW))
+    pdf = pdf_text(to_pdf(moved, NOW))
     assert "overrules the recommendation" not in pdf and line in pdf
     (d,) = summary.summary(moved, NOW).decisions
     assert (d.note, d.moved, d.overruled) == (line, True, True)

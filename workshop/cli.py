@@ -27,7 +27,7 @@ from workshop.backup import export, importer
 from workshop.demo import create_demo
 from workshop.domain.errors import ImportRefused, InvalidInput, WorkshopError
 from workshop.domain.snapshot import normalise_code
-from workshop.reports import calendar
+from workshop.reports import calendar, markdown
 
 FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics")
 URL_ENV = "WORKSHOP_URL"
@@ -167,14 +167,14 @@ def _render(db: Database, code: str, fmt: str, table: str | None, url: str | Non
     if fmt == "json":
         return export.export_json(db, code)
     if fmt == "md":
-        return export.export_markdown(db, code)
-    from workshop.reports import sheets  # imported here: charts and PDF libraries cost a second at start-up
+        return markdown.export_markdown(db, code)
+    from workshop.reports import pdf, sheets  # imported here: charts and PDF libraries cost a second at start-up
     from workshop.store.load import load
 
     snapshot = load(db, code)
     if fmt == "csv":
         return sheets.to_csv(snapshot, table) if table else sheets.to_csv_zip(snapshot)
-    return sheets.to_pdf(snapshot) if fmt == "pdf" else sheets.to_xlsx(snapshot)
+    return pdf.to_pdf(snapshot) if fmt == "pdf" else sheets.to_xlsx(snapshot)
 
 
 def _export(

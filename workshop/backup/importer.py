@@ -26,7 +26,7 @@ from sqlite_utils import Database
 from workshop import store
 from workshop.actions import hash_secret
 from workshop.actions.room import NUMBERED
-from workshop.backup.export import READABLE_FORMATS
+from workshop.backup.format import READABLE_FORMATS
 from workshop.domain.decide import CHOICES, QUESTION_KEYS, QUESTIONS, validate_answers
 from workshop.domain.errors import ImportRefused, InvalidInput
 from workshop.domain.followup import STATUSES, VIAS, progress

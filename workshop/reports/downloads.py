@@ -15,7 +15,7 @@ from workshop.backup import export
 from workshop.domain.audience import Audience, Format, downloads, view
 from workshop.domain.errors import NotAllowed
 from workshop.domain.snapshot import Snapshot
-from workshop.reports import calendar, sheets
+from workshop.reports import calendar, markdown, pdf, sheets
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,9 @@ FILES: dict[Format, File] = {
 }
 
 _BUILDERS: dict[Format, Callable[[Snapshot, float, str], str | bytes]] = {
-    "md": lambda s, now, base: export.markdown(s, now),
+    "md": lambda s, now, base: markdown.markdown(s, now),
     "json": lambda s, now, base: export.dumps(export.to_document(s, now)),
-    "pdf": lambda s, now, base: sheets.to_pdf(s, now=now),
+    "pdf": lambda s, now, base: pdf.to_pdf(s, now=now),
     "xlsx": lambda s, now, base: sheets.to_xlsx(s, now=now),
     "csv": lambda s, now, base: sheets.to_csv_zip(s, now=now),
     "ics": lambda s, now, base: calendar.workshop_ics(s, base),
