@@ -21,8 +21,7 @@ if str(ROOT) not in sys.path:
 
 from workshop import store  # noqa: E402
 from workshop.domain.errors import no_workshop  # noqa: E402
-from workshop.domain.snapshot import normalise_code  # noqa: E402
-from workshop.domain.vocabulary import DIMENSIONS  # noqa: E402
+from workshop.domain.vocabulary import DIMENSIONS, normalise_code  # noqa: E402
 
 SEPARATOR = " · "
 _local = threading.local()

@@ -9,9 +9,8 @@ import pytest
 from tests.helpers import NOW, reach
 from workshop import actions
 from workshop.domain import decide
-from workshop.domain import snapshot as state
 from workshop.domain.errors import NotFound
-from workshop.domain.vocabulary import DIMENSION_KEYS, STEPS
+from workshop.domain.vocabulary import DIMENSION_KEYS, STEPS, normalise_code
 from workshop.store.load import load
 
 ANSWERS = {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}
@@ -132,4 +131,4 @@ def test_an_unknown_code_is_refused(db):
 
 @pytest.mark.parametrize(("typed", "code"), [("abc-234", "ABC234"), (" AB C2 34 ", "ABC234"), ("", "")])
 def test_codes_are_read_case_and_separator_insensitively(typed, code):
-    assert state.normalise_code(typed) == code
+    assert normalise_code(typed) == code

@@ -7,10 +7,9 @@ import streamlit as st
 
 from views.kit import registry, ui
 from workshop import actions
-from workshop.backup.importer import CODE_MAX
 from workshop.demo import create_demo
-from workshop.domain.snapshot import normalise_code
 from workshop.domain.vocabulary import (
+    CODE_MAX,
     MAX_STEP_MINUTES,
     MAX_VOTE_BUDGET,
     NAME_MAX,
@@ -19,6 +18,7 @@ from workshop.domain.vocabulary import (
     STAGES,
     STEPS,
     TOTAL_MINUTES,
+    normalise_code,
     stage_by_key,
 )
 

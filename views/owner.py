@@ -17,11 +17,10 @@ from sqlite_utils import Database
 
 from views.kit import ui
 from workshop import actions
-from workshop.domain import numbers
+from workshop.domain import followup, numbers
 from workshop.domain.errors import WorkshopError
-from workshop.domain.followup import STATUS_COLOURS, STATUSES, Track
-from workshop.domain.snapshot import normalise_code
-from workshop.domain.vocabulary import NOTE_MAX
+from workshop.domain.followup import NEXT_CHECKIN_DAYS, STATUS_COLOURS, STATUSES, Track
+from workshop.domain.vocabulary import NOTE_MAX, normalise_code
 from workshop.live import web
 from workshop.reports import calendar, charts
 
@@ -30,7 +29,6 @@ PHONE_CSS = (
     ".block-container{max-width:48rem}[data-testid='stTable'] :is(td:first-child,td:nth-child(3)) p{white-space:nowrap}"
 )
 NO_LINK = "This page opens with an owner's personal link: ask the facilitator for yours."
-NEXT_DEFAULT_DAYS = 14  # the next check-in the form proposes
 DONE = "_owner_checkin_done"  # the initiative whose check-in was just recorded (shown once)
 OWNER_LINKS = "_owner_links"  # this session's owner link per workshop code
 
@@ -83,17 +81,6 @@ def heading(page: actions.OwnerPage, token: str) -> None:
     )
 
 
-def due_words(item: Track, today: date) -> str:
-    """When the next check-in is, relative to today."""
-    due = item.next_checkin
-    if due is None:
-        return "none planned"
-    days = (due - today).days
-    if days < 0:
-        return f"{due.isoformat()}, overdue by {numbers.plural(-days, 'day')}"
-    return f"{due.isoformat()}, " + ("today" if days == 0 else f"in {numbers.plural(days, 'day')}")
-
-
 def facts(item: Track, today: date) -> None:
     """Metric, baseline → target, latest value, status and the next check-in, as short lines."""
     unit = item.unit
@@ -107,7 +94,7 @@ def facts(item: Track, today: date) -> None:
         ("Baseline → target", f"{numbers.measure(item.baseline, unit)} → {numbers.measure(item.target, unit)}"),
         ("Latest", latest),
         ("Status", item.status_title),
-        ("Next check-in", due_words(item, today)),
+        ("Next check-in", followup.due_words(item, today)),
     ]
     st.markdown("  \n".join(f"**{label}:** {ui.safe(text)}" for label, text in lines))
     st.progress(
@@ -185,7 +172,7 @@ def checkin_fields(item: Track, today: date, suffix: str) -> tuple[str, str, str
     )
     upcoming = cols[1].date_input(
         "Next check-in",
-        value=today + timedelta(days=NEXT_DEFAULT_DAYS),
+        value=today + timedelta(days=NEXT_CHECKIN_DAYS),
         min_value=today + timedelta(days=1),
         key=f"next-{suffix}",
     )

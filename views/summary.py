@@ -160,7 +160,9 @@ def checkin_form(ctx: ui.Context, s: Summary) -> None:
         cols = st.columns(3)
         value = cols[0].text_input("Measured value", placeholder="e.g. 24")
         checked_on = cols[1].date_input("Measured on", value=today, max_value=today)
-        upcoming = cols[2].date_input("Next check-in", value=today + timedelta(days=14), min_value=today)
+        upcoming = cols[2].date_input(
+            "Next check-in", value=today + timedelta(days=followup.NEXT_CHECKIN_DAYS), min_value=today
+        )
         status = st.radio("Status", list(followup.STATUSES), format_func=followup.STATUSES.get, horizontal=True)
         note = st.text_input("Note (optional)", max_chars=280)
         by = st.text_input("Recorded by (defaults to the owner)", max_chars=80)

@@ -26,7 +26,7 @@ from workshop.actions import portfolio
 from workshop.backup import export, importer
 from workshop.demo import create_demo
 from workshop.domain.errors import ImportRefused, InvalidInput, WorkshopError
-from workshop.domain.snapshot import normalise_code
+from workshop.domain.vocabulary import normalise_code
 from workshop.reports import calendar, markdown
 
 FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics")

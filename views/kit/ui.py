@@ -21,9 +21,9 @@ from workshop import actions, store
 from workshop.domain.audience import FACILITATOR, LEADER, PUBLIC, Audience, participant
 from workshop.domain.errors import WorkshopError
 from workshop.domain.pitfalls import pitfalls
-from workshop.domain.snapshot import Snapshot, normalise_code
+from workshop.domain.snapshot import Snapshot
 from workshop.domain.text import md_escape
-from workshop.domain.vocabulary import STEPS, Step, stage_by_key
+from workshop.domain.vocabulary import STEPS, Step, normalise_code, stage_by_key
 from workshop.live import web
 from workshop.live.payload import room_state, vocabulary
 from workshop.store.load import load

@@ -16,9 +16,8 @@ from sqlite_utils import Database
 from workshop import store
 from workshop.domain.errors import InputLocked, NotAllowed, NotFound, no_workshop
 from workshop.domain.followup import FACILITATOR, LEADER_LINK, OWNER_LINK
-from workshop.domain.snapshot import normalise_code
 from workshop.domain.text import clean_text
-from workshop.domain.vocabulary import CLIENT_ID_MAX, step_label, write_by_key, write_opens
+from workshop.domain.vocabulary import CLIENT_ID_MAX, normalise_code, step_label, write_by_key, write_opens
 
 Row = dict[str, Any]
 

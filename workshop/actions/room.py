@@ -17,6 +17,8 @@ from workshop.domain import timer
 from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed, NotFound
 from workshop.domain.text import clean_int, clean_number, clean_text
 from workshop.domain.vocabulary import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
     MAX_STEP_MINUTES,
     MAX_VOTE_BUDGET,
     NAME_MAX,
@@ -27,10 +29,6 @@ from workshop.domain.vocabulary import (
     step_label,
 )
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-CODE_LENGTH = 6
 # In an anonymous workshop people are numbered by join order, and that label is all that is stored.
 NUMBERED = re.compile(r"Participant [1-9][0-9]{0,8}")
 ANONYMOUS_RENAME = "This workshop is anonymous: participants are numbered, not named."

@@ -33,10 +33,12 @@ from workshop.domain.followup import STATUSES, VIAS, progress
 from workshop.domain.readiness import QUESTION_KEYS as READINESS_KEYS
 from workshop.domain.readiness import validate_answer
 from workshop.domain.scoring import CRITERIA, has_cycle, validate_score
-from workshop.domain.snapshot import normalise_code
 from workshop.domain.text import clean_int, clean_number, clean_text
 from workshop.domain.timer import Timer, TimerStateName
 from workshop.domain.vocabulary import (
+    CODE_CHARS,
+    CODE_MAX,
+    CODE_MIN,
     DIMENSION_KEYS,
     DIRECTIONS,
     ID_MAX,
@@ -55,6 +57,7 @@ from workshop.domain.vocabulary import (
     STAGE_KEYS,
     STEP_KEYS,
     UNIT_MAX,
+    normalise_code,
 )
 
 Row = dict[str, Any]
@@ -63,8 +66,6 @@ Row = dict[str, Any]
 # parsing and validation to a few tens of megabytes of memory.
 MAX_IMPORT_BYTES = 5_000_000
 TIMER_STATES: tuple[str, ...] = get_args(TimerStateName)
-CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-CODE_MIN, CODE_MAX = 4, 12
 # Timestamps from 1970 to 9000: every reader (day_of, fromtimestamp, the sheets) can show them.
 TIMESTAMP_MIN = 0.0
 TIMESTAMP_MAX = datetime(9000, 1, 1, tzinfo=UTC).timestamp()

@@ -16,7 +16,7 @@ from typing import Any
 
 from workshop.domain.followup import Track, checkins_by_initiative, tracked
 from workshop.domain.timer import Timer, time_left
-from workshop.domain.vocabulary import CARRY_WARNING, REVIEW_MINUTES, review_by_key
+from workshop.domain.vocabulary import CARRY_WARNING, review_by_key
 
 Row = dict[str, Any]
 
@@ -128,8 +128,3 @@ def review_left(step_timer: Timer, review_minutes: int, now: float) -> float:
 def too_often(carried_times: int) -> bool:
     """Carried over for the third time: the pitfall flag's rule."""
     return carried_times >= CARRY_WARNING
-
-
-def default_minutes(has_earlier: bool) -> int:
-    """The review's time box offered at creation: only for an organisation with earlier workshops."""
-    return REVIEW_MINUTES if has_earlier else 0

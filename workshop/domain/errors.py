@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from workshop.domain.vocabulary import CODE_MAX
+
 
 class WorkshopError(Exception):
     """Base class: an action was refused and nothing was changed."""
@@ -35,7 +37,7 @@ class ImportRefused(WorkshopError):
     """A file to import is not a valid workshop export."""
 
 
-CODE_SHOWN = 12  # an unknown code is echoed back at most this long
+CODE_SHOWN = CODE_MAX  # an unknown code is echoed back at most as long as a code can be
 
 
 def no_workshop(code: object | None = None) -> NotFound:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from workshop.domain import numbers
 from workshop.domain.vocabulary import review_by_key
 
 Row = dict[str, Any]
@@ -22,6 +23,7 @@ Row = dict[str, Any]
 STATUSES: dict[str, str] = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
 STATUS_COLOURS: dict[str, str] = {"on_track": "#1b7837", "at_risk": "#e08214", "off_track": "#b2182b"}
 NOT_CHECKED = "Not checked in yet"
+NEXT_CHECKIN_DAYS = 14  # the next check-in every check-in form proposes, days from today
 # Who recorded a check-in: the facilitator, a holder of the leader link, or the owner's own link.
 FACILITATOR, LEADER_LINK, OWNER_LINK = VIAS = ("facilitator", "leader link", "owner link")
 
@@ -247,7 +249,18 @@ def due_text(item: Track, today: date) -> str:
     due = item.next_checkin
     if due is None:
         return "not planned"
-    return f"overdue since {due.isoformat()}" if due < today else f"due {due.isoformat()}"
+    return f"overdue since {due.isoformat()}" if item.overdue(today) else f"due {due.isoformat()}"
+
+
+def due_words(item: Track, today: date) -> str:
+    """When the next check-in is, relative to today, in the owner page's words ("2026-11-30, in 3 days")."""
+    due = item.next_checkin
+    if due is None:
+        return "none planned"
+    days = (due - today).days
+    if days < 0:
+        return f"{due.isoformat()}, overdue by {numbers.plural(-days, 'day')}"
+    return f"{due.isoformat()}, " + ("today" if days == 0 else f"in {numbers.plural(days, 'day')}")
 
 
 def reminder(owner: str, tracks: Sequence[Track], today: date, url: str) -> str:

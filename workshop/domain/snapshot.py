@@ -325,8 +325,3 @@ def private_board(workshop: Row) -> bool:
     state, a phone's own view and the vote refusal all ask this one question."""
     live = workshop["ended_at"] is None
     return bool(workshop["private_brainstorm"]) and workshop["current_step"] == STEPS[0].key and live
-
-
-def normalise_code(code: str) -> str:
-    """Join codes are case-insensitive and tolerate spaces and dashes."""
-    return "".join(ch for ch in str(code).upper() if ch.isalnum())

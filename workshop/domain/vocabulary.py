@@ -403,3 +403,18 @@ CARRY_WARNING = 3
 def review_by_key(key: str) -> Review:
     """Look a review outcome up by key; unknown keys are a programming error."""
     return by_key(REVIEWS, key)
+
+
+# --- the join code ----------------------------------------------------------------------
+# What `actions.new_code` makes: six characters from an alphabet without look-alikes (no I, O, 0, 1).
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+# What a form, a link or a restored backup may carry (older and hand-made codes included).
+CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+CODE_MIN, CODE_MAX = 4, 12
+CODE_SENT_MAX = 16  # the longest code a live address may carry before it is normalised
+
+
+def normalise_code(code: str) -> str:
+    """Join codes are case-insensitive and tolerate spaces and dashes."""
+    return "".join(ch for ch in str(code).upper() if ch.isalnum())

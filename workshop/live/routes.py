@@ -27,7 +27,7 @@ from starlette.routing import Route
 from workshop import actions, store
 from workshop.actions.auth import SECRET_MAX
 from workshop.domain.errors import BudgetExhausted, InputLocked, NotAllowed, NotFound, WorkshopError, no_workshop
-from workshop.domain.snapshot import normalise_code
+from workshop.domain.vocabulary import CODE_SENT_MAX, normalise_code
 from workshop.live.fairuse import FairUse, key_of
 from workshop.live.hub import Hub
 from workshop.live.payload import participant_view, room_state
@@ -35,7 +35,6 @@ from workshop.store.load import load
 
 MAX_WAIT = 25.0
 MAX_BODY = 8_192
-MAX_CODE = 16
 MAX_CLIENT = 40
 TOKEN_HEADER = "X-Workshop-Token"  # a phone's token on its reads: headers stay out of address logs
 PRESENT_MAX = 50_000  # tokens remembered as who they are (or as nobody), across workshops
@@ -63,12 +62,7 @@ def build_state(db: Database, code: str) -> dict[str, Any] | None:
 
 
 def _read_versions(codes: list[str]) -> dict[str, int]:
-    db = _db()
-    marks = ",".join("?" for _ in codes)
-    return {
-        r[0]: int(r[1])
-        for r in db.execute(f"SELECT code, version FROM workshops WHERE code IN ({marks})", codes).fetchall()
-    }
+    return store.versions_of(_db(), codes)
 
 
 HUB = Hub(build=lambda code: build_state(_db(), code), read_versions=_read_versions)
@@ -81,7 +75,7 @@ TOO_MANY = "Too many requests from this screen: wait a moment and try again."
 
 def _code(request: Request) -> str | None:
     raw = str(request.path_params["code"])
-    return normalise_code(raw) if len(raw) <= MAX_CODE else None
+    return normalise_code(raw) if len(raw) <= CODE_SENT_MAX else None
 
 
 def _since(request: Request) -> int:

@@ -26,7 +26,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from workshop import actions
-from workshop.domain.snapshot import normalise_code
+from workshop.domain.vocabulary import normalise_code
 from workshop.live.routes import CLIENT_CLOSED, NOT_FOUND, Aborted, BadRequest, _body, _code, _db, _refuse
 
 PROTECTIVE: tuple[tuple[bytes, bytes], ...] = (

@@ -7,8 +7,8 @@ from sqlite_utils import Database
 from workshop.domain.commitments import Commitment, open_commitments
 from workshop.domain.errors import no_workshop
 from workshop.domain.scoring import aggregate_all, rank
-from workshop.domain.snapshot import Initiative, Snapshot, normalise_code
-from workshop.domain.vocabulary import DIMENSION_KEYS
+from workshop.domain.snapshot import Initiative, Snapshot
+from workshop.domain.vocabulary import DIMENSION_KEYS, normalise_code
 from workshop.store import tables
 from workshop.store.db import Row
 

@@ -142,6 +142,12 @@ def code_exists(db: Database, code: str) -> bool:
     return db.execute("SELECT 1 FROM workshops WHERE code = ?", [code]).fetchone() is not None
 
 
+def versions_of(db: Database, codes: list[str]) -> dict[str, int]:
+    """The version of each workshop named in `codes` (the live channel's hub asks in one query)."""
+    marks = ",".join("?" for _ in codes)
+    return {r[0]: int(r[1]) for r in db.execute(f"SELECT code, version FROM workshops WHERE code IN ({marks})", codes)}
+
+
 def list_workshops(db: Database) -> list[Row]:
     return _all(
         db,
