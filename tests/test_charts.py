@@ -17,7 +17,7 @@ from workshop.domain import numbers, readiness
 from workshop.domain import snapshot as state
 from workshop.domain.timer import time_spent
 from workshop.domain.vocabulary import DIMENSIONS, OUTCOMES, STEPS
-from workshop.reports import charts, labels
+from workshop.reports import charts, frames, labels
 from workshop.store.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,7 +123,7 @@ def test_roi_urgency_labels_points_with_shortened_titles(db, workshop):
     ((points, name),) = by_mark(spec, "circle")
     (row,) = rows(spec, points, name)
     assert row["title"] == long_title
-    assert len(row["label"]) <= charts.LABEL_CHARS and row["label"].endswith("…")
+    assert len(row["label"]) <= frames.LABEL_CHARS and row["label"].endswith("…")
     assert row["label_text"] == row["label"]
 
 

@@ -106,6 +106,7 @@ SAME_SPELLING: dict[str, str] = {
     "workshop/reports/markdown.py": "the summary's section keys",
     "workshop/reports/pdf.py": "the summary's section keys",
     "workshop/reports/charts.py": "the chart's column of linked bottlenecks",
+    "workshop/reports/frames.py": "the initiatives table's column of linked bottlenecks",
     "views/portfolio.py": "the workshop's organisation column",
     "views/summary.py": "the workshop's organisation column",
     "views/step_2_impact.py": "the form's widget key",

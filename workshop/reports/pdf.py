@@ -37,7 +37,7 @@ from fpdf.fonts import FontFace
 
 from workshop.domain import numbers
 from workshop.domain.snapshot import Snapshot
-from workshop.reports import charts
+from workshop.reports import frames
 from workshop.reports.summary import HEADINGS, NO_DECISION, Summary, summary
 
 log = logging.getLogger(__name__)
@@ -589,7 +589,7 @@ def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
     """The Ship It summary as a PDF with its charts, in the order leaders read it."""
     moment = time.time() if now is None else now
     s = summary(snapshot, moment)
-    doc = _Document(f"Ship It — {charts.truncate(s.head.title, 60)}", find_font())
+    doc = _Document(f"Ship It — {frames.truncate(s.head.title, 60)}", find_font())
     doc.set_title(doc.t(f"Ship It — {s.head.title}"))
     doc.set_subject(doc.t(f"{s.head.organisation} · scaling workshop summary"))
     doc.set_creation_date(datetime.fromtimestamp(moment, tz=UTC))

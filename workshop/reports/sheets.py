@@ -31,7 +31,7 @@ from workshop.domain.errors import InvalidInput
 from workshop.domain.followup import STATUSES, Track, day_of, progress
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.vocabulary import dimension_by_key, method_by_key, stage_by_key, step_by_key
-from workshop.reports import charts
+from workshop.reports import charts, frames
 from workshop.reports.summary import Summary, answer_text, summary, when
 
 TABLES: tuple[str, ...] = (
@@ -82,7 +82,7 @@ def workshop_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame
 
 
 def steps_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
-    frame = charts.steps_frame(snapshot, now)
+    frame = frames.steps_frame(snapshot, now)
     return pd.DataFrame(
         {
             "Step no.": frame["number"],
@@ -101,7 +101,7 @@ def participants_table(snapshot: Snapshot) -> pd.DataFrame:
 
 
 def bottlenecks_table(snapshot: Snapshot) -> pd.DataFrame:
-    frame = charts.bottlenecks_frame(snapshot)
+    frame = frames.bottlenecks_frame(snapshot)
     return pd.DataFrame(
         {
             "No.": frame["no"],
@@ -118,7 +118,7 @@ def bottlenecks_table(snapshot: Snapshot) -> pd.DataFrame:
 
 
 def impacts_table(snapshot: Snapshot) -> pd.DataFrame:
-    frame = charts.impacts_frame(snapshot)
+    frame = frames.impacts_frame(snapshot)
     return pd.DataFrame(
         {
             "Bottleneck no.": frame["bottleneck_no"],
@@ -136,7 +136,7 @@ def impacts_table(snapshot: Snapshot) -> pd.DataFrame:
 
 def initiatives_table(snapshot: Snapshot) -> pd.DataFrame:
     """The plan in working order with medians, spreads, both formulas and what was decided."""
-    f = charts.initiatives_frame(snapshot)
+    f = frames.initiatives_frame(snapshot)
     return pd.DataFrame(
         {
             "Rank": f["rank"],
@@ -169,7 +169,7 @@ def initiatives_table(snapshot: Snapshot) -> pd.DataFrame:
 
 
 def scores_table(snapshot: Snapshot) -> pd.DataFrame:
-    _, numbers = charts.numbering(snapshot)
+    _, numbers = frames.numbering(snapshot)
     titles = {i.id: i.title for i in snapshot.initiatives}
     rows = [
         {
@@ -201,7 +201,7 @@ def scores_table(snapshot: Snapshot) -> pd.DataFrame:
 
 def decisions_table(snapshot: Snapshot) -> pd.DataFrame:
     """Answers, recommendation, the team's choice and whether it overruled the recommendation."""
-    _, numbers = charts.numbering(snapshot)
+    _, numbers = frames.numbering(snapshot)
     columns = [
         "Initiative no.",
         "Initiative",
@@ -238,7 +238,7 @@ def decisions_table(snapshot: Snapshot) -> pd.DataFrame:
 
 
 def owners_table(snapshot: Snapshot) -> pd.DataFrame:
-    _, numbers = charts.numbering(snapshot)
+    _, numbers = frames.numbering(snapshot)
     rows = [
         {
             "Initiative no.": numbers[i.id],
