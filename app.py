@@ -8,7 +8,7 @@ Streamlit script (`__main__`) it is the router that lays out the pages.
 import streamlit as st
 
 if __name__ == "__main__":
-    from views.ui import pages
+    from views.kit.ui import pages
 
     st.set_page_config(page_title="Scaling Workshop", page_icon=":material/explore:", layout="wide")
     page = st.navigation(pages(), position="sidebar")
@@ -18,13 +18,15 @@ else:
 
     from starlette.middleware import Middleware
 
-    from workshop import followup, storage, web
-    from workshop.live import ROUTES
+    from workshop import store
+    from workshop.actions import portfolio
+    from workshop.live import web
+    from workshop.live.routes import ROUTES
 
     # The portfolio lists every workshop, so it always needs a key: without a configured one,
     # the first start issues one and prints it here, once (`python -m workshop portfolio-key`
     # issues a new one).
-    issued = followup.ensure_portfolio_key(storage.connect())
+    issued = portfolio.ensure_portfolio_key(store.connect())
     if issued:
         print(f"Portfolio key, shown once (open /portfolio with it): {issued}", flush=True)
 

@@ -3,7 +3,7 @@ with three months of check-ins.
 
 The PDF must stay under 3 s at this size (the summary page offers it as a download).
 Every format is timed end to end from the database (load + render), as the app and the
-CLI do it; `state.load` alone is timed in the same run as the baseline.
+CLI do it; `load` alone is timed in the same run as the baseline.
 
     python bench/export.py [--reps 5]
 
@@ -27,8 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlite_utils import Database  # noqa: E402
 
-from workshop import actions, export, reports, state, storage  # noqa: E402
-from workshop.steps import DIMENSION_KEYS, OUTCOME_KEYS, STEP_KEYS  # noqa: E402
+from workshop import actions, store
+from workshop.backup import export
+from workshop.domain.vocabulary import DIMENSION_KEYS, OUTCOME_KEYS, STEP_KEYS  # noqa: E402
+from workshop.reports import markdown, pdf, sheets
+from workshop.store.load import load  # noqa: E402
 
 BOTTLENECKS = 500
 INITIATIVES = 50
@@ -126,7 +129,7 @@ def build(db: Database, seed: int = 7) -> str:
             )
     actions.adopt_ranking(db, code, key)
     actions.next_step(db, code, key, now=start + 62 * 60, from_step=STEP_KEYS[2])
-    snapshot = state.load(db, code)
+    snapshot = load(db, code)
     answers = {"core": "partly", "speed": "speed", "network": "no", "capability": "partly", "cost": "unknown"}
     for n, item in enumerate(snapshot.plan[:DECIDED]):
         actions.record_decision(
@@ -192,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=5)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        db = storage.connect(Path(tmp) / "bench.db")
+        db = store.connect(Path(tmp) / "bench.db")
         t0 = time.perf_counter()
         code = build(db)
         print(
@@ -201,21 +204,21 @@ def main(argv: list[str] | None = None) -> int:
         )
         now = 1_790_006_000.0
         cold_t0 = time.perf_counter()
-        size = len(reports.to_pdf(state.load(db, code), now))
+        size = len(pdf.to_pdf(load(db, code), now))
         pdf_cold = (time.perf_counter() - cold_t0) * 1000
         print(f"pdf first call (chart renderer start-up included): {pdf_cold:.0f} ms, {size / 1024:.0f} KiB")
         formats: dict[str, Callable[[], object]] = {
-            "load": lambda: state.load(db, code),
-            "md": lambda: export.markdown(state.load(db, code), now),
+            "load": lambda: load(db, code),
+            "md": lambda: markdown.markdown(load(db, code), now),
             "json": lambda: export.export_json(db, code, now),
-            "xlsx": lambda: reports.to_xlsx(state.load(db, code), now),
-            "csv": lambda: reports.to_csv_zip(state.load(db, code), now),
-            "pdf": lambda: reports.to_pdf(state.load(db, code), now),
+            "xlsx": lambda: sheets.to_xlsx(load(db, code), now),
+            "csv": lambda: sheets.to_csv_zip(load(db, code), now),
+            "pdf": lambda: pdf.to_pdf(load(db, code), now),
         }
         results = {}
         for name, fn in formats.items():
             results[name], runs = timed(fn, args.reps)
-            label = "baseline: state.load" if name == "load" else f"{name} (load + render)"
+            label = "baseline: load" if name == "load" else f"{name} (load + render)"
             print(f"{label:28} median {results[name]:8.1f} ms   runs " + " ".join(f"{r:.0f}" for r in runs))
         db.close()
     verdict = "OK" if results["pdf"] < PDF_LIMIT_MS else "TOO SLOW"

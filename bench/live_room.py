@@ -67,7 +67,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from workshop import actions, storage  # noqa: E402
+from workshop import actions, store  # noqa: E402
 
 PHRASES = [
     "Deploys wait for the one shared staging environment",
@@ -373,7 +373,7 @@ class Room:
 
 
 def make_room(db_path: Path, participants: int) -> Room:
-    db = storage.connect(db_path)
+    db = store.connect(db_path)
     created = actions.create_workshop(db, "Live room benchmark", "Bench Ltd", "scaleup")
     actions.start_timer(db, created.code, created.facilitator_key)
     tokens = [actions.join(db, created.code, f"P{i:03d}").token for i in range(participants)]
@@ -776,7 +776,7 @@ async def run_baseline(args: argparse.Namespace, workdir: Path) -> Result:
 
     def db() -> Any:
         if not hasattr(local, "db"):
-            local.db = storage.connect(db_path)
+            local.db = store.connect(db_path)
         return local.db
 
     def add(i: int, k: int, text: str, dimension: str) -> None:
@@ -792,8 +792,8 @@ async def run_baseline(args: argparse.Namespace, workdir: Path) -> Result:
     def vote(i: int, rng: random.Random) -> None:
         try:
             conn = db()
-            workshop = storage.workshop_by_code(conn, room.code)
-            ids = [r["id"] for r in storage.bottlenecks(conn, workshop["id"])]
+            workshop = store.workshop_by_code(conn, room.code)
+            ids = [r["id"] for r in store.bottlenecks(conn, workshop["id"])]
             if ids:
                 actions.vote(conn, room.code, room.tokens[i], rng.choice(ids))
                 result.votes += 1

@@ -19,10 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from workshop import storage  # noqa: E402
-from workshop.errors import no_workshop  # noqa: E402
-from workshop.state import normalise_code  # noqa: E402
-from workshop.steps import DIMENSIONS  # noqa: E402
+from workshop import store  # noqa: E402
+from workshop.domain.errors import no_workshop  # noqa: E402
+from workshop.domain.vocabulary import DIMENSIONS, normalise_code  # noqa: E402
 
 SEPARATOR = " · "
 _local = threading.local()
@@ -32,16 +31,16 @@ def _db():
     """One connection per script thread, opened once (the live channel does the same)."""
     db = getattr(_local, "db", None)
     if db is None:
-        db = _local.db = storage.connect()
+        db = _local.db = store.connect()
     return db
 
 
 def board_lines(code: str) -> dict[str, list[str]] | None:
     db = _db()
-    workshop = storage.workshop_by_code(db, code)
+    workshop = store.workshop_by_code(db, code)
     if workshop is None:
         return None
-    rows = [r for r in storage.bottlenecks(db, workshop["id"]) if r["merged_into"] is None and not r["hidden"]]
+    rows = [r for r in store.bottlenecks(db, workshop["id"]) if r["merged_into"] is None and not r["hidden"]]
     rows.sort(key=lambda r: (-r["votes"], r["id"]))
     lines: dict[str, list[str]] = {d.key: [] for d in DIMENSIONS}
     for row in rows:

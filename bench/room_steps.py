@@ -101,9 +101,9 @@ from live_room import (  # noqa: E402  (live_room puts the project root on sys.p
     pct,
 )
 
-from workshop import actions, storage  # noqa: E402
-from workshop.errors import BudgetExhausted, WorkshopError  # noqa: E402
-from workshop.steps import OUTCOMES, STEPS  # noqa: E402
+from workshop import actions, store  # noqa: E402
+from workshop.domain.errors import BudgetExhausted, WorkshopError  # noqa: E402
+from workshop.domain.vocabulary import OUTCOMES, STEPS  # noqa: E402
 
 STEP_KEYS = [s.key for s in STEPS]
 END = "end"  # the transition after the last step
@@ -621,7 +621,7 @@ class FacilitatorThread:
     async def __call__(self, fn: Callable[[Any], Any]) -> Any:
         def run() -> Any:
             if self.db is None:
-                self.db = storage.connect(self.db_path)
+                self.db = store.connect(self.db_path)
             return fn(self.db)
 
         return await asyncio.get_running_loop().run_in_executor(self.pool, run)
@@ -889,7 +889,7 @@ class DirectWriter:
     """The baseline's writes: the live channel's own write functions, straight on the database."""
 
     def __init__(self, db_path: Path, code: str) -> None:
-        from workshop.live import WRITES, build_state  # the same functions the routes call
+        from workshop.live.routes import WRITES, build_state  # the same functions the routes call
 
         self.writes, self.build_state = WRITES, build_state
         self.db_path, self.code = db_path, code
@@ -898,7 +898,7 @@ class DirectWriter:
 
     def db(self) -> Any:
         if not hasattr(self.local, "db"):
-            self.local.db = storage.connect(self.db_path)
+            self.local.db = store.connect(self.db_path)
         return self.local.db
 
     async def write(self, path: str, body: dict[str, Any]) -> Any:

@@ -40,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workshop import similar  # noqa: E402
+from workshop.domain import similar  # noqa: E402
 
 NOTES = 10_000
 BASELINE_NOTES = 3_000

@@ -32,8 +32,8 @@ from playwright import sync_api as playwright  # noqa: E402
 from similar import build  # noqa: E402
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
-from workshop import actions, storage  # noqa: E402
-from workshop.steps import DIMENSION_KEYS  # noqa: E402
+from workshop import actions, store  # noqa: E402
+from workshop.domain.vocabulary import DIMENSION_KEYS  # noqa: E402
 
 PEOPLE = 100
 IDLE_S = 3.0
@@ -41,7 +41,7 @@ IDLE_S = 3.0
 
 def room(db_path: Path, count: int) -> actions.Created:
     """A workshop in step 1 whose board holds `count` notes from `PEOPLE` participants."""
-    db = storage.connect(db_path)
+    db = store.connect(db_path)
     made = actions.create_workshop(db, "Big board", "Acme", "scaleup")
     actions.start_timer(db, made.code, made.facilitator_key)
     tokens = [actions.join(db, made.code, f"Person {k}").token for k in range(PEOPLE)]

@@ -39,7 +39,7 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workshop import similar  # noqa: E402
+from workshop.domain import similar  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 Matrix = np.ndarray

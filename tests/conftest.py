@@ -12,7 +12,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.helpers import NOW  # noqa: E402
-from workshop import actions, storage  # noqa: E402
+from workshop import actions  # noqa: E402
+from workshop import store as storage  # noqa: E402
 from workshop.demo import create_demo  # noqa: E402
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workshop import storage
+from workshop import store as storage
 
 # A fixed moment (2025-06-15 UTC) so timers, check-in dates and exports are deterministic.
 NOW = 1_750_000_000.0

@@ -5,7 +5,7 @@ import os
 
 import streamlit as st
 
-from workshop.text import md_escape
+from workshop.domain.text import md_escape
 
 for n, case in enumerate(json.loads(os.environ["MARKDOWN_CASES"])):
     with st.container(key=f"case-{n}"):

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import pytest
 
 from tests.helpers import NOW, on_step, version, workshop_count
-from workshop import actions, live, room, state, storage
-from workshop.errors import (
+from workshop import actions
+from workshop import store as storage
+from workshop.domain.errors import (
     BudgetExhausted,
     CycleRefused,
     InputLocked,
@@ -20,6 +21,9 @@ from workshop.errors import (
     WorkshopError,
     no_workshop,
 )
+from workshop.live import payload as room
+from workshop.live import routes as live
+from workshop.store.load import load
 
 TODAY = date(2025, 6, 15)
 ANSWERS = {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}
@@ -301,7 +305,7 @@ def test_an_unknown_code_is_refused_in_the_same_words_everywhere(db, board):
     expected = str(no_workshop("ZZZZZZ"))
     for read in (
         lambda: actions.join(db, "ZZZZZZ", "Ann"),
-        lambda: state.load(db, "ZZZZZZ"),
+        lambda: load(db, "ZZZZZZ"),
         lambda: room.participant_view(db, "ZZZZZZ", board.token),
     ):
         with pytest.raises(NotFound) as refused:
@@ -611,7 +615,7 @@ def test_vote_budget_is_enforced(db, board):
     assert actions.votes_left(db, board.code, board.token2) == 0
     assert actions.unvote(db, board.code, board.token2, target) == 1
     assert actions.vote(db, board.code, board.token2, board.bids[1], now=NOW) == 0
-    snapshot = state.load(db, board.code)
+    snapshot = load(db, board.code)
     assert snapshot.bottleneck(target)["votes"] == 4
 
 
@@ -626,7 +630,7 @@ def test_unvote_takes_back_only_own_votes(db, board):
     actions.vote(db, board.code, board.token2, board.bids[2])
     assert_refused_without_change(db, board, lambda: actions.unvote(db, board.code, board.token, board.bids[2]))
     assert actions.unvote(db, board.code, board.token2, board.bids[2]) == 5
-    assert state.load(db, board.code).bottleneck(board.bids[2])["votes"] == 0
+    assert load(db, board.code).bottleneck(board.bids[2])["votes"] == 0
 
 
 def test_merge_carries_votes_impacts_and_links(db, board):
@@ -640,11 +644,11 @@ def test_merge_carries_votes_impacts_and_links(db, board):
     older = actions.add_bottleneck(db, code, board.token2, "platform", "Deploys are slow")
     actions.merge_bottlenecks(db, code, key, older, dup)  # an earlier merge into the duplicate
 
-    before = state.load(db, code)
+    before = load(db, code)
     total_votes = before.bottleneck(dup)["votes"] + before.bottleneck(keep)["votes"]
     actions.merge_bottlenecks(db, code, key, dup, keep)
 
-    after = state.load(db, code)
+    after = load(db, code)
     assert after.bottleneck(keep)["votes"] == total_votes == 3
     assert after.bottleneck(dup)["votes"] == 0
     assert after.bottleneck(dup)["merged_into"] == keep
@@ -665,7 +669,7 @@ def test_hidden_notes_leave_the_board_keep_their_votes_and_refund_the_budget(db,
     actions.vote(db, code, board.token2, noise)
     assert actions.votes_left(db, code, board.token2) == 3
     actions.hide_bottleneck(db, code, key, noise)
-    snapshot = state.load(db, code)
+    snapshot = load(db, code)
     assert noise not in [b["id"] for b in snapshot.live_bottlenecks]
     assert noise not in [b["id"] for rows in snapshot.by_dimension().values() for b in rows]
     assert [b["id"] for b in snapshot.hidden_bottlenecks] == [noise]
@@ -673,7 +677,7 @@ def test_hidden_notes_leave_the_board_keep_their_votes_and_refund_the_budget(db,
     assert actions.votes_left(db, code, board.token2) == 5, "but no longer count against the budget"
     assert_refused_without_change(db, board, lambda: actions.vote(db, code, board.token2, noise))
     actions.hide_bottleneck(db, code, key, noise, hidden=False)
-    snapshot = state.load(db, code)
+    snapshot = load(db, code)
     assert noise in [b["id"] for b in snapshot.live_bottlenecks]
     assert snapshot.bottleneck(noise)["votes"] == 2
     assert actions.votes_left(db, code, board.token2) == 3
@@ -700,7 +704,7 @@ def test_the_vote_budget_always_holds(db, board):
 def test_board_is_sorted_by_votes(db, board):
     for _ in range(3):
         actions.vote(db, board.code, board.token2, board.bids[2])
-    live = state.load(db, board.code).live_bottlenecks
+    live = load(db, board.code).live_bottlenecks
     assert [b["votes"] for b in live] == sorted((b["votes"] for b in live), reverse=True)
     assert live[0]["id"] == board.bids[2]
 
@@ -709,7 +713,7 @@ def test_resubmitting_with_the_same_client_id_adds_one_note(db, board):
     first = actions.add_bottleneck(db, board.code, board.token2, "product", "Pricing confuses", client_id="abc-1")
     again = actions.add_bottleneck(db, board.code, board.token2, "product", "Pricing confuses", client_id="abc-1")
     assert again == first
-    rows = [b for b in state.load(db, board.code).bottlenecks if b["text"] == "Pricing confuses"]
+    rows = [b for b in load(db, board.code).bottlenecks if b["text"] == "Pricing confuses"]
     assert len(rows) == 1
     other_person = actions.add_bottleneck(db, board.code, board.token, "product", "Pricing confuses", client_id="abc-1")
     assert other_person != first
@@ -775,7 +779,7 @@ def test_ended_workshop_refuses_joining_and_restarting(db, board):
         db, board.code, board.key, now=NOW + 900, from_step=on_step(db, board.code)
     )  # ending twice is a no-op
     assert version(db, board.code) == before
-    snapshot = state.load(db, board.code)
+    snapshot = load(db, board.code)
     assert snapshot.ended and snapshot.workshop["ended_at"] == NOW + 500
     assert all(t.state in ("done", "pending") for t in snapshot.timers)
 
@@ -840,7 +844,7 @@ def test_assign_owner_stores_and_replaces(db, board):
         today=TODAY,
         now=NOW,
     )
-    owner = state.load(db, code).initiative(iid).owner
+    owner = load(db, code).initiative(iid).owner
     assert (owner["owner"], owner["metric"], owner["unit"], owner["baseline"], owner["target"], owner["checkin"]) == (
         "Priya",
         "Deploys per day",
@@ -850,7 +854,7 @@ def test_assign_owner_stores_and_replaces(db, board):
         "2025-07-01",
     )
     actions.assign_owner(db, code, key, iid, "Tom", "Lead time", 10, 2, TODAY, today=TODAY, now=NOW)
-    assert state.load(db, code).initiative(iid).owner["owner"] == "Tom"
+    assert load(db, code).initiative(iid).owner["owner"] == "Tom"
     assert len(storage.owners(db, storage.workshop_by_code(db, code)["id"])) == 1
 
 
@@ -867,7 +871,7 @@ def test_dependency_cycles_are_refused(db, board):
         db, board, lambda: actions.add_dependency(db, code, key, first, second), CycleRefused
     )
     assert "circular" in message
-    snapshot = state.load(db, code)
+    snapshot = load(db, code)
     assert snapshot.initiative(third).after_ids == [first]
     assert snapshot.initiative(second).after_ids == [third]
 
@@ -881,10 +885,10 @@ def test_sequence_must_respect_dependencies(db, board):
     assert "must come after" in message
     assert_refused_without_change(db, board, lambda: actions.set_sequence(db, code, key, [third, second]), CycleRefused)
     actions.set_sequence(db, code, key, [second, first, third])
-    snapshot = state.load(db, code)
+    snapshot = load(db, code)
     assert [i.id for i in snapshot.sequenced] == [second, first, third]
     actions.set_sequence(db, code, key, [first])
-    assert [i.id for i in state.load(db, code).sequenced] == [first]
+    assert [i.id for i in load(db, code).sequenced] == [first]
 
 
 def test_adding_a_dependency_repairs_an_existing_sequence(db, board):
@@ -892,7 +896,7 @@ def test_adding_a_dependency_repairs_an_existing_sequence(db, board):
     first, second, third = board.iids
     actions.set_sequence(db, code, key, [second, first, third])
     actions.add_dependency(db, code, key, second, third)
-    order = [i.id for i in state.load(db, code).sequenced]
+    order = [i.id for i in load(db, code).sequenced]
     assert order.index(first) < order.index(third) < order.index(second)
 
 
@@ -904,7 +908,7 @@ def test_adopt_ranking_follows_rank_and_dependencies(db, board):
         actions.score_initiative(db, code, token, third, score(value=10, effort=1, confidence=100))
     order = actions.adopt_ranking(db, code, key)
     assert order == [first, third, second]  # third is best but must come after first
-    snapshot = state.load(db, code)
+    snapshot = load(db, code)
     assert [i.id for i in snapshot.sequenced] == order
     assert snapshot.ranked[0].id == third
 
@@ -916,7 +920,7 @@ def test_adopt_ranking_needs_initiatives(db, workshop):
 
 def test_delete_initiative_removes_its_dependencies_and_decision(db, board):
     actions.delete_initiative(db, board.code, board.key, board.iids[0])
-    snapshot = state.load(db, board.code)
+    snapshot = load(db, board.code)
     assert [i.id for i in snapshot.initiatives] == board.iids[1:]
     assert snapshot.initiative(board.iids[2]).after_ids == []
     assert all(s["initiative_id"] != board.iids[0] for s in snapshot.scores)
@@ -927,7 +931,7 @@ def test_record_decision_keeps_an_overrule(db, board):
     answers = {"core": "no", "speed": "speed", "network": "no", "capability": "yes", "cost": "buy"}
     rec = actions.record_decision(db, board.code, board.key, board.iids[1], answers, "build", "We insist", now=NOW)
     assert rec.choice == "buy"
-    decision = state.load(db, board.code).initiative(board.iids[1]).decision
+    decision = load(db, board.code).initiative(board.iids[1]).decision
     assert (decision["choice"], decision["recommendation"], decision["answers"]) == ("build", "buy", answers)
 
 
@@ -936,7 +940,7 @@ def test_record_decision_without_a_pick_follows_the_recommendation_of_the_curren
     build = {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}
     actions.record_decision(db, board.code, board.key, board.iids[1], partner, None, "First pass", now=NOW)
     actions.record_decision(db, board.code, board.key, board.iids[1], build, None, "Answers changed", now=NOW)
-    decision = state.load(db, board.code).initiative(board.iids[1]).decision
+    decision = load(db, board.code).initiative(board.iids[1]).decision
     assert (decision["choice"], decision["recommendation"]) == ("build", "build")
 
 
@@ -948,17 +952,17 @@ def test_timers_through_the_facilitator(db, workshop):
     actions.start_timer(db, code, key, now=NOW)
     actions.pause_timer(db, code, key, now=NOW + 300)
     actions.extend_timer(db, code, key, 5, now=NOW + 400)
-    t = state.load(db, code).timer("bottlenecks")
+    t = load(db, code).timer("bottlenecks")
     assert (t.state, t.remaining, t.spent) == ("paused", (20 - 5 + 5) * 60, 300)
     actions.start_timer(db, code, key, now=NOW + 1000)
     actions.next_step(db, code, key, now=NOW + 1600, from_step=on_step(db, code))
-    snapshot = state.load(db, code)
+    snapshot = load(db, code)
     first, second = snapshot.timer("bottlenecks"), snapshot.timer("impact")
     assert (first.state, first.spent) == ("done", 900)
     assert second.state == "running" and second.run_started == NOW + 1600
     assert snapshot.current_step.key == "impact"
     actions.previous_step(db, code, key, now=NOW + 1700, from_step=on_step(db, code))
-    snapshot = state.load(db, code)
+    snapshot = load(db, code)
     assert snapshot.current_step.key == "bottlenecks"
     assert snapshot.timer("bottlenecks").state == "paused"  # reopened, not restarted
     assert snapshot.timer("impact").state == "done" and snapshot.timer("impact").spent == 100
@@ -969,7 +973,7 @@ def test_set_step_minutes_resets_only_pending_steps(db, workshop):
     actions.start_timer(db, code, key, now=NOW)
     actions.set_step_minutes(db, code, key, "bottlenecks", 30)
     actions.set_step_minutes(db, code, key, "owners", 15)
-    snapshot = state.load(db, code)
+    snapshot = load(db, code)
     assert snapshot.timer("bottlenecks").minutes == 30
     assert snapshot.timer("bottlenecks").deadline == NOW + 20 * 60
     assert (snapshot.timer("owners").minutes, snapshot.timer("owners").remaining) == (15, 900)
@@ -987,7 +991,7 @@ def test_custom_durations_at_creation(db):
     created = actions.create_workshop(
         db, "T", "O", "regulated", minutes={"impact": "25", "owners": 5}, vote_budget=3, now=NOW
     )
-    snapshot = state.load(db, created.code)
+    snapshot = load(db, created.code)
     assert snapshot.planned_minutes() == {"bottlenecks": 20, "impact": 25, "prioritise": 20, "decide": 20, "owners": 5}
     assert snapshot.workshop["vote_budget"] == 3
 

@@ -27,12 +27,17 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from tests.helpers import NOW
-from workshop import actions, audience, demo, downloads, followup, readiness, room, storage
-from workshop.audience import FACILITATOR, LEADER, PUBLIC, Audience
-from workshop.errors import NotAllowed
-from workshop.state import load
-from workshop.steps import PRODUCT
-from workshop.summary import summary
+from workshop import actions, demo
+from workshop import store as storage
+from workshop.actions import portfolio
+from workshop.domain import audience, readiness
+from workshop.domain.audience import FACILITATOR, LEADER, PUBLIC, Audience
+from workshop.domain.errors import NotAllowed
+from workshop.domain.vocabulary import PRODUCT
+from workshop.live import payload as room
+from workshop.reports import downloads
+from workshop.reports.summary import summary
+from workshop.store.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 ZEB = "Zebediah Quackenbush"
@@ -405,7 +410,7 @@ def test_owner_view_holds_only_their_initiatives(rooms):
 
 def test_portfolio(rooms, paths, monkeypatch):
     r = rooms["results"]
-    key = followup.issue_portfolio_key(r.db)
+    key = portfolio.issue_portfolio_key(r.db)
     at = open_page(paths["results"], "portfolio.py", monkeypatch)
     at.text_input[0].input(key)
     at.button[0].click()

@@ -11,8 +11,9 @@ from playwright import sync_api as playwright  # noqa: E402  (a dev requirement:
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.test_audience import ALICE, ALICE_NOTE, ZEB, ZEB_NOTE
-from workshop import actions, storage
-from workshop.steps import PRODUCT
+from workshop import actions
+from workshop import store as storage
+from workshop.domain.vocabulary import PRODUCT
 
 TITLE, ORGANISATION = "Quiet brainstorm on the wire", "Umbrella Wire Ltd"
 

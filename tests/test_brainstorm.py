@@ -19,11 +19,16 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.helpers import NOW, on_step, version
-from workshop import actions, export, reports, room
-from workshop.decide import QUESTION_KEYS
-from workshop.errors import InputLocked, InvalidInput, NotAllowed
-from workshop.state import load
-from workshop.steps import DIMENSION_KEYS
+from workshop import actions
+from workshop.backup import export
+from workshop.domain.decide import QUESTION_KEYS
+from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed
+from workshop.domain.vocabulary import DIMENSION_KEYS
+from workshop.live import payload as room
+from workshop.reports import sheets as reports
+from workshop.reports.markdown import markdown
+from workshop.reports.pdf import to_pdf
+from workshop.store.load import load
 
 PRODUCT, PLATFORM, ORGANISATION = DIMENSION_KEYS
 NOTES = {
@@ -234,13 +239,13 @@ def run_whole_workshop(db, anonymous: bool) -> tuple[str, list[str]]:
 def everything_shown(db, code: str) -> dict[str, str]:
     """The projector's states aside, every place a name could reach: exports and the phones' own view."""
     snapshot = load(db, code)
-    pdf = PdfReader(io.BytesIO(reports.to_pdf(snapshot, NOW)))
+    pdf = PdfReader(io.BytesIO(to_pdf(snapshot, NOW)))
     book = load_workbook(io.BytesIO(reports.to_xlsx(snapshot, NOW)))
     with zipfile.ZipFile(io.BytesIO(reports.to_csv_zip(snapshot, NOW))) as z:
         csv = "\n".join(z.read(name).decode("utf-8") for name in z.namelist())
     return {
         "json": export.export_json(db, code, now=NOW),
-        "markdown": export.markdown(snapshot, NOW),
+        "markdown": markdown(snapshot, NOW),
         "pdf": " ".join(" ".join(page.extract_text().split()) for page in pdf.pages),
         "xlsx": "\n".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value),
         "csv": csv,

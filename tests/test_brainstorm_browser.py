@@ -23,8 +23,9 @@ from playwright.sync_api import expect  # noqa: E402
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.test_room_browser import LIVE_CONTEXT, blocking, join_phones, settle, shots_dir, tall_screenshot
-from workshop import actions, storage
-from workshop.steps import DIMENSIONS
+from workshop import actions
+from workshop import store as storage
+from workshop.domain.vocabulary import DIMENSIONS
 
 PHONES = 5
 REVEAL_LIMIT = 3.0  # seconds from the click to the whole board on every phone (phones poll at most every 2 s)

@@ -13,10 +13,13 @@ from hypothesis import strategies as st
 from icalendar.parser import unescape_backslash
 
 from tests.helpers import NOW
-from workshop import actions, calendar, numbers, state
+from workshop import actions
 from workshop.demo import create_demo
-from workshop.errors import WorkshopError
-from workshop.followup import Track
+from workshop.domain import numbers
+from workshop.domain.errors import WorkshopError
+from workshop.domain.followup import Track
+from workshop.reports import calendar
+from workshop.store.load import load
 
 BASE = "https://workshop.example.org"
 
@@ -82,7 +85,7 @@ def escapes_split_by_a_fold(raw: bytes) -> list[bytes]:
 def followed(db):
     """The sample workshop held 70 days ago, with its owners' check-ins since."""
     created = create_demo(db, now=NOW, followup_days=70)
-    return state.load(db, created.code)
+    return load(db, created.code)
 
 
 def test_the_sample_has_one_event_per_planned_check_in(followed):
@@ -123,7 +126,7 @@ def test_two_exports_are_byte_identical_with_unique_uids(db, followed):
 def test_a_new_check_in_moves_the_same_event_and_raises_its_sequence(db):
     created = create_demo(db, now=NOW, followup_days=70)
     before = {str(e["UID"]): e for e in vevents(calendar.export_ics(db, created.code))}
-    item = state.load(db, created.code).tracks[0]
+    item = load(db, created.code).tracks[0]
     today = date.fromtimestamp(NOW)
     key = created.facilitator_key
     moved = date(2025, 8, 1)
@@ -312,7 +315,7 @@ def test_no_unicode_line_break_reaches_the_file(sep):
 def test_a_workshop_with_line_separators_exports_only_its_own_events(db):
     """Through the actions: what a facilitator types is folded before it is stored."""
     created = create_demo(db, now=NOW, followup_days=70)
-    snapshot = state.load(db, created.code)
+    snapshot = load(db, created.code)
     item = snapshot.tracks[0]
     payload = "x" + INJECTED.format("\u2028")
     actions.assign_owner(
@@ -332,7 +335,7 @@ def test_a_workshop_with_line_separators_exports_only_its_own_events(db):
     expected = sorted(calendar.event_uid(t) for t in snapshot.tracks if t.next_checkin is not None)
     for events in (vevents(raw), read_by_unicode_lines(raw)):
         assert sorted(str(e["UID"]) for e in events) == expected
-    owner = state.load(db, created.code).tracks[0].owner
+    owner = load(db, created.code).tracks[0].owner
     assert owner == "x" + INJECTED.format(" ")[:-1]
 
 

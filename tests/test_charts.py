@@ -12,9 +12,13 @@ from typing import Any
 import pytest
 
 from tests.helpers import NOW, reach
-from workshop import actions, charts, labels, numbers, readiness, state
-from workshop.steps import DIMENSIONS, OUTCOMES, STEPS
-from workshop.timer import time_spent
+from workshop import actions
+from workshop.domain import numbers, readiness
+from workshop.domain import snapshot as state
+from workshop.domain.timer import time_spent
+from workshop.domain.vocabulary import DIMENSIONS, OUTCOMES, STEPS
+from workshop.reports import charts, frames, labels
+from workshop.store.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,7 +60,7 @@ def assert_projector_sizes(spec: dict[str, Any]) -> None:
 
 @pytest.fixture
 def snapshot(db, demo) -> state.Snapshot:
-    return state.load(db, demo.code)
+    return load(db, demo.code)
 
 
 # --- ROI × urgency ---------------------------------------------------------------------
@@ -113,13 +117,13 @@ def test_roi_urgency_labels_points_with_shortened_titles(db, workshop):
     actions.score_initiative(
         db, workshop.code, token, item, {"value": 8, "effort": 3, "urgency": 9, "confidence": 80}, now=NOW
     )
-    spec = charts.roi_urgency(state.load(db, workshop.code)).to_dict()
+    spec = charts.roi_urgency(load(db, workshop.code)).to_dict()
     texts = [u for u, _ in by_mark(spec, "text") if u["encoding"]["text"]["field"] == "label_text"]
     assert texts
     ((points, name),) = by_mark(spec, "circle")
     (row,) = rows(spec, points, name)
     assert row["title"] == long_title
-    assert len(row["label"]) <= charts.LABEL_CHARS and row["label"].endswith("…")
+    assert len(row["label"]) <= frames.LABEL_CHARS and row["label"].endswith("…")
     assert row["label_text"] == row["label"]
 
 
@@ -136,7 +140,7 @@ def test_roi_urgency_uses_wsjf_when_the_workshop_ranks_by_wsjf(db, workshop):
         item = actions.add_initiative(db, workshop.code, token, f"Initiative {n}", [note], now=NOW)
         actions.score_initiative(db, workshop.code, token, item, scores, now=NOW)
     actions.set_scoring_method(db, workshop.code, workshop.facilitator_key, "wsjf")
-    snapshot = state.load(db, workshop.code)
+    snapshot = load(db, workshop.code)
     spec = charts.roi_urgency(snapshot).to_dict()
     ((points, name),) = by_mark(spec, "circle")
     assert "WSJF" in points["encoding"]["y"]["title"]
@@ -154,7 +158,7 @@ def test_roi_urgency_leaves_out_unscored_initiatives_and_says_so(db, workshop):
     actions.score_initiative(
         db, workshop.code, token, scored, {"value": 5, "effort": 5, "urgency": 5, "confidence": 50}, now=NOW
     )
-    spec = charts.roi_urgency(state.load(db, workshop.code)).to_dict()
+    spec = charts.roi_urgency(load(db, workshop.code)).to_dict()
     ((points, name),) = by_mark(spec, "circle")
     assert [r["title"] for r in rows(spec, points, name)] == ["Scored"]
     assert "1 unscored initiative not shown" in " ".join(spec["title"]["subtitle"])
@@ -174,7 +178,7 @@ def test_a_crowded_plot_marks_only_the_top_ranks(db, workshop):
             {"value": 1 + n % 10, "effort": 5, "urgency": 1 + (n * 3) % 10, "confidence": 50},
             now=NOW,
         )
-    spec = charts.roi_urgency(state.load(db, workshop.code), labels=5).to_dict()
+    spec = charts.roi_urgency(load(db, workshop.code), labels=5).to_dict()
     ((points, name),) = by_mark(spec, "circle")
     data = rows(spec, points, name)
     assert len(data) == 15
@@ -214,7 +218,7 @@ def test_impact_map_leaves_out_hidden_notes(db, workshop):
     actions.add_impact(db, workshop.code, token, kept, "uptime", "worse", 4, "Pages at night", now=NOW)
     actions.add_impact(db, workshop.code, token, noise, "revenue", "worse", 2, "Noise", now=NOW)
     actions.hide_bottleneck(db, workshop.code, workshop.facilitator_key, noise)
-    spec = charts.impact_map(state.load(db, workshop.code)).to_dict()
+    spec = charts.impact_map(load(db, workshop.code)).to_dict()
     ((bubbles, name),) = by_mark(spec, "circle")
     assert [c["outcome"] for c in rows(spec, bubbles, name)] == ["uptime"]
 
@@ -259,7 +263,7 @@ def test_time_per_step_sets_planned_against_spent(snapshot):
 
 def test_a_running_step_counts_up_to_now(db, workshop):
     actions.start_timer(db, workshop.code, workshop.facilitator_key, now=NOW)
-    frame = charts.steps_frame(state.load(db, workshop.code), NOW + 300)
+    frame = charts.steps_frame(load(db, workshop.code), NOW + 300)
     assert frame.loc[0, "spent_min"] == 5.0 and frame.loc[1, "spent_min"] == 0.0
 
 
@@ -267,7 +271,7 @@ def test_a_running_step_counts_up_to_now(db, workshop):
 
 
 def test_every_chart_of_an_empty_workshop_renders_a_message(db, workshop):
-    snapshot = state.load(db, workshop.code)
+    snapshot = load(db, workshop.code)
     for chart in (charts.roi_urgency(snapshot), charts.impact_map(snapshot), charts.votes_by_dimension(snapshot)):
         spec = chart.to_dict()
         ((unit, name),) = units(spec)
@@ -283,14 +287,14 @@ def test_participant_text_reaches_the_chart_as_plain_data(db, workshop):
     token = actions.join(db, workshop.code, "Ann", now=NOW).token
     note = actions.add_bottleneck(db, workshop.code, token, "platform", hostile, now=NOW)
     actions.vote(db, workshop.code, token, note, now=NOW)
-    spec = charts.votes_by_dimension(state.load(db, workshop.code)).to_dict()
+    spec = charts.votes_by_dimension(load(db, workshop.code)).to_dict()
     panel = spec["vconcat"][1]
     ((bars, name),) = by_mark(panel, "bar")
     assert rows(spec, bars, name)[0]["text"] == hostile
 
 
 def test_the_chart_and_report_modules_never_import_streamlit():
-    code = "import sys, workshop.charts, workshop.reports; print('streamlit' in sys.modules)"
+    code = "import sys, workshop.reports.charts, workshop.reports.sheets; print('streamlit' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
@@ -303,7 +307,7 @@ def test_progress_chart_plots_baselines_and_every_checkin_as_share_of_target(db)
     from workshop.demo import create_demo
 
     made = create_demo(db, now=NOW, followup_days=70)
-    tracks = state.load(db, made.code).tracks
+    tracks = load(db, made.code).tracks
     spec = charts.progress_chart(tracks).to_dict()
     assert_projector_sizes(spec)
     ((points, name),) = by_mark(spec, "circle")
@@ -321,7 +325,7 @@ def test_progress_chart_plots_baselines_and_every_checkin_as_share_of_target(db)
 
 
 def test_progress_chart_says_what_is_missing(db, demo):
-    tracks = state.load(db, demo.code).tracks
+    tracks = load(db, demo.code).tracks
     assert "No check-ins recorded yet." in json.dumps(charts.progress_chart(tracks).to_dict())
     assert "No owned initiatives yet." in json.dumps(charts.progress_chart([]).to_dict())
 
@@ -346,7 +350,7 @@ def crowded_room(db, workshop, count: int = 12) -> state.Snapshot:
             {"value": 6 + n % 2, "effort": 3, "urgency": 7 + n % 2, "confidence": 60},
             now=NOW,
         )
-    return state.load(db, workshop.code)
+    return load(db, workshop.code)
 
 
 def label_boxes(spec: dict[str, Any], width: int, height: int) -> list[labels.Box]:
@@ -392,7 +396,7 @@ def test_progress_labels_stand_a_line_apart(db):
     from workshop.demo import create_demo
 
     made = create_demo(db, now=NOW, followup_days=70)
-    spec = charts.progress_chart(state.load(db, made.code).tracks, height=300).to_dict()
+    spec = charts.progress_chart(load(db, made.code).tracks, height=300).to_dict()
     ((text, name),) = [(u, n) for u, n in by_mark(spec, "text") if u["encoding"]["text"]["field"] == "label"]
     low, high = text["encoding"]["y"]["scale"]["domain"]
     ys = sorted((high - r["label_progress"]) / (high - low) * 300 for r in rows(spec, text, name) if r["last"])
@@ -416,7 +420,7 @@ def test_every_chart_letters_at_least_20_px(db):
     from workshop.demo import create_demo
 
     made = create_demo(db, now=NOW, followup_days=70)
-    snapshot = state.load(db, made.code)
+    snapshot = load(db, made.code)
     for chart in (
         charts.roi_urgency(snapshot),
         charts.impact_map(snapshot),
@@ -462,7 +466,7 @@ def test_readiness_areas_draw_every_area_and_colour_the_weakest(snapshot):
 
 
 def test_readiness_charts_say_what_is_missing(db, workshop):
-    snapshot = state.load(db, workshop.code)
+    snapshot = load(db, workshop.code)
     for chart in (charts.readiness_areas(snapshot.readiness), charts.readiness_trend([])):
         ((unit, name),) = units(chart.to_dict())
         assert mark(unit) == "text" and rows(chart.to_dict(), unit, name)[0]["message"]
@@ -472,7 +476,7 @@ def test_a_half_rated_room_shows_unrated_areas_as_such(db, workshop):
     actions.open_readiness(db, workshop.code, workshop.facilitator_key, True)
     token = actions.join(db, workshop.code, "Ann", now=NOW).token
     actions.answer_readiness(db, workshop.code, token, [{"key": "talent_careers", "rating": 5}], now=NOW)
-    frame = charts.readiness_frame(state.load(db, workshop.code).readiness).set_index("key")
+    frame = charts.readiness_frame(load(db, workshop.code).readiness).set_index("key")
     assert (frame.loc["talent", "score_text"], frame.loc["leadership", "score_text"]) == ("100/100", charts.UNRATED)
     assert frame.loc["leadership", "status"] == charts.UNRATED and not frame["weakest"].any()
 

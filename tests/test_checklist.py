@@ -7,7 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from tests.helpers import NOW, reach
-from workshop import actions, checklist, state
+from workshop import actions
+from workshop.domain import checklist
+from workshop.store.load import load
 
 TODAY = date(2025, 6, 15)
 ANSWERS = {"core": "partly", "speed": "speed", "network": "no", "capability": "yes", "cost": "similar"}
@@ -54,7 +56,7 @@ def build(
 
 
 def items(db, code) -> dict[str, checklist.Item]:
-    result = checklist.evaluate(state.load(db, code))
+    result = checklist.evaluate(load(db, code))
     assert [i.key for i in result] == KEYS
     return {i.key: i for i in result}
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from workshop import export
-from workshop.errors import NotAllowed
+from workshop.actions import portfolio
+from workshop.backup import export
+from workshop.domain.errors import NotAllowed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,9 +163,9 @@ def test_usage_errors(sample):
 
 
 def test_portfolio_key_is_issued_once_and_replaces_the_last(tmp_path, monkeypatch):
-    from workshop import followup, storage
+    from workshop import store as storage
 
-    monkeypatch.delenv(followup.PORTFOLIO_KEY_ENV, raising=False)
+    monkeypatch.delenv(portfolio.PORTFOLIO_KEY_ENV, raising=False)
     path = tmp_path / "keys.db"
     first, second = (run("portfolio-key", "--db", str(path)) for _ in range(2))
     assert first.returncode == second.returncode == 0
@@ -172,10 +173,10 @@ def test_portfolio_key_is_issued_once_and_replaces_the_last(tmp_path, monkeypatc
     assert keys[0] != keys[1]
     db = storage.connect(path)
     with pytest.raises(NotAllowed):
-        followup.read_portfolio(db, keys[0])
-    assert followup.read_portfolio(db, keys[1]) == ([], [])
+        portfolio.read_portfolio(db, keys[0])
+    assert portfolio.read_portfolio(db, keys[1]) == ([], [])
     db.close()
-    monkeypatch.setenv(followup.PORTFOLIO_KEY_ENV, "configured")
+    monkeypatch.setenv(portfolio.PORTFOLIO_KEY_ENV, "configured")
     refused = run("portfolio-key", "--db", str(path))
     assert refused.returncode == 2 and "WORKSHOP_PORTFOLIO_KEY is set" in refused.stderr
 

@@ -10,12 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.helpers import NOW, on_step, reach, version
-from workshop import actions, commitments, export, pitfalls, storage
+from workshop import actions
+from workshop import store as storage
+from workshop.backup import export
 from workshop.demo import create_demo
-from workshop.errors import InputLocked, InvalidInput, NotAllowed, NotFound
-from workshop.state import load
-from workshop.steps import CARRY_WARNING, REVIEW_KEYS, REVIEW_MINUTES, STEPS
-from workshop.timer import Timer, start
+from workshop.domain import commitments, pitfalls
+from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed, NotFound
+from workshop.domain.timer import Timer, start
+from workshop.domain.vocabulary import CARRY_WARNING, REVIEW_KEYS, REVIEW_MINUTES, STEPS
+from workshop.store.load import load
 
 EARLIER = NOW - 70 * 86_400
 ORGANISATION = "Northwind Analytics"  # the sample's

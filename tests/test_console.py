@@ -8,8 +8,8 @@ from tests.helpers import on_step
 from tests.test_pages import app_db, open_page, texts  # noqa: F401 - app_db is a fixture
 from workshop import actions
 from workshop.demo import create_demo
-from workshop.errors import NotAllowed
-from workshop.text import md_escape
+from workshop.domain.errors import NotAllowed
+from workshop.domain.text import md_escape
 
 
 @pytest.mark.parametrize("wrong", ["key", "code"])
@@ -44,13 +44,13 @@ def test_going_back_asks_first(app_db):  # noqa: F811
     at = open_page("step_2_impact.py", ws=made.code, p=made.facilitator_token)
     next(b for b in at.sidebar.button if b.label == "Back").click().run()
     assert "Take the room back to step 1, Bottleneck mapping?" in texts(at)
-    from workshop.state import load
+    from workshop.store.load import load
 
     assert load(app_db, made.code).current_step.key == "impact"
 
 
 def test_step_1_console_opens_the_readiness_check_and_orders_the_prompts_by_it(app_db):  # noqa: F811
-    from workshop.state import load
+    from workshop.store.load import load
 
     made = actions.create_workshop(app_db, "Next quarter", "Acme", "startup")
     at = open_page("step_1_bottlenecks.py", ws=made.code, p=made.facilitator_token)
@@ -84,7 +84,7 @@ def _duplicates(db, texts: tuple[str, ...]) -> tuple[actions.Created, list[int]]
 
 
 def test_step_1_console_merges_a_suggested_group_in_one_click(app_db):  # noqa: F811
-    from workshop.state import load
+    from workshop.store.load import load
 
     made, ids = _duplicates(app_db, ("Deploys are slow", "deploys are slow!", "Deploys are slow.", "No tracing"))
     voter = actions.join(app_db, made.code, "Bo").token
@@ -104,7 +104,7 @@ def test_step_1_console_merges_a_suggested_group_in_one_click(app_db):  # noqa: 
 
 
 def test_step_1_console_remembers_not_the_same(app_db):  # noqa: F811
-    from workshop.state import load
+    from workshop.store.load import load
 
     made, ids = _duplicates(app_db, ("Deploys are slow", "deploys are slow!", "Deploys are *slow*."))
     at = open_page("step_1_bottlenecks.py", ws=made.code, p=made.facilitator_token)

@@ -23,8 +23,9 @@ from pathlib import Path
 import requests
 
 from tests.appserver import app_process
-from workshop import actions, storage
-from workshop.steps import DIMENSION_KEYS
+from workshop import actions
+from workshop import store as storage
+from workshop.domain.vocabulary import DIMENSION_KEYS
 
 WRITERS = 30
 VOTE_BUDGET = 20

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from workshop import decide
-from workshop.errors import InvalidInput
+from workshop.domain import decide
+from workshop.domain.errors import InvalidInput
 
 ALL_ANSWERS = [
     dict(zip(decide.QUESTION_KEYS, combo)) for combo in itertools.product(*(q.options for q in decide.QUESTIONS))

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from tests.helpers import NOW
-from workshop import checklist, export, state, storage
+from workshop import store as storage
+from workshop.backup import export
 from workshop.demo import (
     BOTTLENECKS,
     CHECKINS,
@@ -22,8 +23,11 @@ from workshop.demo import (
     VOLUNTEERS,
     create_demo,
 )
-from workshop.readiness import QUESTION_KEYS
-from workshop.steps import DIMENSION_KEYS, ORGANISATION, PLATFORM, PRODUCT, STEPS
+from workshop.domain import checklist
+from workshop.domain import snapshot as state
+from workshop.domain.readiness import QUESTION_KEYS
+from workshop.domain.vocabulary import DIMENSION_KEYS, ORGANISATION, PLATFORM, PRODUCT, STEPS
+from workshop.store.load import load
 
 HELD_DAYS_AGO = 70
 TODAY = date.fromtimestamp(NOW)
@@ -32,7 +36,7 @@ TODAY = date.fromtimestamp(NOW)
 @pytest.fixture
 def sample(db) -> state.Snapshot:
     """The sample as the start page opens it: held ten weeks ago, with the check-ins since."""
-    return state.load(db, create_demo(db, now=NOW, followup_days=HELD_DAYS_AGO).code)
+    return load(db, create_demo(db, now=NOW, followup_days=HELD_DAYS_AGO).code)
 
 
 def test_every_step_was_run_and_the_workshop_ended(sample):
@@ -91,7 +95,7 @@ def test_the_owners_checked_in_since_and_one_is_overdue(sample):
 
 
 def test_a_sample_held_today_has_no_checkins_yet(db):
-    snapshot = state.load(db, create_demo(db, now=NOW).code)
+    snapshot = load(db, create_demo(db, now=NOW).code)
     assert snapshot.checkins == [] and len(snapshot.tracks) == len(OWNERS)
     assert not any(t.overdue(TODAY) for t in snapshot.tracks)
 
@@ -106,6 +110,6 @@ def test_the_sample_round_trips_through_the_json_export(sample, tmp_path):
     target = storage.connect(tmp_path / "restored.db")
     try:
         code, _ = export.import_document(target, export.dumps(document))
-        assert export.to_document(state.load(target, code), now=NOW) == document
+        assert export.to_document(load(target, code), now=NOW) == document
     finally:
         target.close()

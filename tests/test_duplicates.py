@@ -9,9 +9,12 @@ import sys
 import pytest
 
 from tests.helpers import NOW, version
-from workshop import actions, demo, export, similar, storage
-from workshop.errors import InvalidInput, NotAllowed, NotFound
-from workshop.state import load
+from workshop import actions, demo
+from workshop import store as storage
+from workshop.backup import export
+from workshop.domain import similar
+from workshop.domain.errors import InvalidInput, NotAllowed, NotFound
+from workshop.store.load import load
 
 SAME = ("On-call burnout", "on-call burnout!!")
 OTHER = "Pricing page confuses first-time buyers"

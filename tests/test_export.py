@@ -10,10 +10,15 @@ from datetime import date
 import pytest
 
 from tests.helpers import NOW, reach, workshop_count
-from workshop import actions, checklist, export, state, storage
+from workshop import actions
+from workshop import store as storage
+from workshop.backup import export
 from workshop.demo import DUPLICATE
-from workshop.errors import ImportRefused, NotFound
-from workshop.text import md_escape
+from workshop.domain import checklist
+from workshop.domain.errors import ImportRefused, NotFound
+from workshop.domain.text import md_escape
+from workshop.reports.markdown import export_markdown
+from workshop.store.load import load
 
 
 def export_doc(db, code, now=NOW + 10_000) -> dict:
@@ -89,7 +94,7 @@ def test_the_readiness_check_round_trips_answer_for_answer(db, demo, tmp_path):
     target = storage.connect(tmp_path / "restored.db")
     code, _ = export.import_document(target, json.dumps(doc))
     assert without_exported_at(export_doc(target, code)) == without_exported_at(doc)
-    restored, original = state.load(target, code).readiness, state.load(db, demo.code).readiness
+    restored, original = load(target, code).readiness, load(db, demo.code).readiness
     assert restored.as_dict() == original.as_dict() and restored.respondents == 6
     target.close()
 
@@ -103,7 +108,7 @@ def test_a_file_from_before_the_readiness_check_still_imports(db, demo, tmp_path
         doc["format"] = fmt
         target = storage.connect(tmp_path / f"{fmt[-1]}.db")
         code, _ = export.import_document(target, doc)
-        snapshot = state.load(target, code)
+        snapshot = load(target, code)
         assert snapshot.readiness.respondents == 0 and not snapshot.readiness_open
         assert export_doc(target, code)["readiness"] == []
         target.close()
@@ -117,7 +122,7 @@ def test_export_of_an_unknown_code(db):
 def test_imported_workshop_keeps_its_state(db, demo, tmp_path):
     target = storage.connect(tmp_path / "restored.db")
     code, _ = export.import_document(target, export_doc(db, demo.code))
-    original, restored = state.load(db, demo.code), state.load(target, code)
+    original, restored = load(db, demo.code), load(target, code)
     assert restored.ended and restored.workshop["locked"]
     assert [i.title for i in restored.plan] == [i.title for i in original.plan]
     assert [(i.rank, i.position) for i in restored.plan] == [(i.rank, i.position) for i in original.plan]
@@ -140,7 +145,7 @@ def test_the_brainstorm_modes_round_trip_identically(db, tmp_path, private, anon
     try:
         code, _ = export.import_document(target, text)
         assert export.export_json(target, code, now=NOW) == text
-        restored = state.load(target, code)
+        restored = load(target, code)
         assert (restored.private, restored.anonymous) == (private, anonymous)
     finally:
         target.close()
@@ -367,7 +372,7 @@ def hostile(db):
 
 
 def test_markdown_escapes_participant_text(db, hostile):
-    md = export.export_markdown(db, hostile.code, now=NOW + 100)
+    md = export_markdown(db, hostile.code, now=NOW + 100)
     assert "<script>" not in md and "</script>" not in md
     assert "](" not in md
     assert "![" not in md
@@ -404,8 +409,8 @@ def test_md_escape(text, escaped):
 
 
 def test_markdown_checklist_marks_and_reasons(db, hostile):
-    md = export.export_markdown(db, hostile.code, now=NOW)
-    items = checklist.evaluate(state.load(db, hostile.code))
+    md = export_markdown(db, hostile.code, now=NOW)
+    items = checklist.evaluate(load(db, hostile.code))
     assert any(i.done for i in items) and any(not i.done for i in items)
     for item in items:
         mark = "[x]" if item.done else "[ ]"
@@ -416,7 +421,7 @@ def test_markdown_checklist_marks_and_reasons(db, hostile):
 
 
 def test_demo_markdown_is_complete(db, demo):
-    md = export.export_markdown(db, demo.code, now=NOW)
+    md = export_markdown(db, demo.code, now=NOW)
     assert md.startswith("# Ship It — Scaling the delivery engine\n")
     assert md.count("- [x] ") == 5 and "- [ ] " not in md
     assert "- None: ship it." in md
@@ -441,12 +446,12 @@ def test_demo_markdown_is_complete(db, demo):
 
 
 def test_markdown_notes_an_overruled_recommendation(db, hostile):
-    md = export.export_markdown(db, hostile.code, now=NOW)
+    md = export_markdown(db, hostile.code, now=NOW)
     assert "Build (overrules the recommendation to buy)" in md
 
 
 def test_markdown_for_an_empty_workshop(db, workshop):
-    md = export.export_markdown(db, workshop.code, now=NOW)
+    md = export_markdown(db, workshop.code, now=NOW)
     assert "- No impacts recorded." in md and "- No initiatives recorded." in md
     assert "- No decisions recorded." in md and "- No owners assigned." in md
     assert md.count("- [ ] ") == 5
@@ -463,7 +468,7 @@ def test_checkins_round_trip_and_show_in_markdown_literally(db, tmp_path):
     from workshop.demo import create_demo
 
     made = create_demo(db, now=NOW, followup_days=70)
-    track = state.load(db, made.code).tracks[0]
+    track = load(db, made.code).tracks[0]
     actions.record_checkin(
         db,
         made.code,
@@ -480,7 +485,7 @@ def test_checkins_round_trip_and_show_in_markdown_literally(db, tmp_path):
     code, _ = export.import_document(target, original)
     assert export.export_json(target, code, now=NOW) == original
     assert len(json.loads(original)["checkins"]) == 13
-    md = export.export_markdown(db, made.code, now=NOW)
+    md = export_markdown(db, made.code, now=NOW)
     assert "## Follow-through" in md and "### Check-ins" in md
     assert "\\<script\\>x\\</script\\> \\[a\\]\\(javascript&#58;x\\) \\# Big" in md
     assert "<script>" not in md and "](" not in md
@@ -493,7 +498,7 @@ def test_a_format_1_export_without_checkins_still_imports(db, demo, tmp_path):
     del doc["checkins"]
     target = storage.connect(tmp_path / "old.db")
     code, _ = export.import_document(target, doc)
-    assert len(state.load(target, code).tracks) == 4
+    assert len(load(target, code).tracks) == 4
 
 
 def test_a_format_2_export_without_the_rooms_phone_inputs_still_imports(db, demo, tmp_path):
@@ -505,7 +510,7 @@ def test_a_format_2_export_without_the_rooms_phone_inputs_still_imports(db, demo
             del item[key]
     target = storage.connect(tmp_path / "old.db")
     code, _ = export.import_document(target, doc)
-    snapshot = state.load(target, code)
+    snapshot = load(target, code)
     assert not any(i.picks or i.volunteer_ids for i in snapshot.initiatives)
     titles = {i["id"]: i["title"] for i in doc["initiatives"]}
     expected = {titles[d["initiative"]]: d["answers"] for d in doc["decisions"]}
@@ -558,15 +563,15 @@ def test_markdown_lists_carried_and_concluded_commitments_with_the_reason_escape
     later = actions.create_workshop(
         db, "Next quarter", "Northwind Analytics", "scaleup", now=NOW + 60, review_minutes=10
     )
-    first, second = state.load(db, later.code).commitments[:2]
+    first, second = load(db, later.code).commitments[:2]
     reason = "**Shipped** <b>[x](javascript:y)</b>"
     actions.review_commitment(db, later.code, later.facilitator_key, first.initiative_id, "carry", "Half-way")
     actions.review_commitment(db, later.code, later.facilitator_key, second.initiative_id, "done", reason)
-    md = export.export_markdown(db, earlier.code, now=NOW)
+    md = export_markdown(db, earlier.code, now=NOW)
     section = md.split("### Carried over and concluded", 1)[1].split("###", 1)[0]
     assert f"- **{md_escape(first.track.title)}**: Carried over in {later.code} — Half\\-way" in section
     assert f"- **{md_escape(second.track.title)}**: Done in {later.code} — {md_escape(reason)}" in section
     assert reason not in md
-    carried = export.export_markdown(db, later.code, now=NOW)
+    carried = export_markdown(db, later.code, now=NOW)
     assert md_escape(f"Carried from {earlier.code} · carried 1×") in carried
-    assert "### Carried over and concluded" not in export.export_markdown(db, create_demo(db, now=NOW).code, now=NOW)
+    assert "### Carried over and concluded" not in export_markdown(db, create_demo(db, now=NOW).code, now=NOW)

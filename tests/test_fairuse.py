@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.test_live import lv, refused  # noqa: F401  (the live-channel fixture)
-from workshop import fairuse, live
-from workshop.fairuse import Bucket, FairUse, Gauge, Limits
+from workshop.live import fairuse
+from workshop.live import routes as live
+from workshop.live.fairuse import Bucket, FairUse, Gauge, Limits
 
 LIMITS = Limits(
     notes_per_minute=30, votes_per_second=5, writes_per_second=10, polls_per_client=4, polls_per_address=5000

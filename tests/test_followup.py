@@ -11,10 +11,15 @@ from datetime import date, timedelta
 import pytest
 
 from tests.helpers import NOW, on_step, version
-from workshop import actions, export, followup, storage
+from workshop import actions
+from workshop import store as storage
+from workshop.actions import portfolio
+from workshop.backup import export
 from workshop.demo import create_demo
-from workshop.errors import InputLocked, InvalidInput, NotAllowed, NotFound
-from workshop.state import load
+from workshop.domain import followup
+from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed, NotFound
+from workshop.reports.markdown import export_markdown
+from workshop.store.load import load
 
 TODAY = date.fromtimestamp(NOW)
 LATER = TODAY + timedelta(days=40)
@@ -132,7 +137,7 @@ def test_leader_link_of_one_workshop_opens_no_other(db, demo, workshop):
 
 
 def test_the_leader_link_is_never_exported(db, demo, leader):
-    text = export.export_json(db, demo.code) + export.export_markdown(db, demo.code)
+    text = export.export_json(db, demo.code) + export_markdown(db, demo.code)
     assert leader not in text and actions.hash_secret(leader) not in text
 
 
@@ -225,6 +230,11 @@ OPEN_OR_READ = {
     # Authorised by the portfolio key, not by a workshop's key, link or token: it has its own
     # refusal tests below (test_reminder_links_need_the_portfolio_key…).
     "issue_owner_links_for_reminders",
+    "issue_portfolio_key",
+    "ensure_portfolio_key",
+    "check_portfolio_key",
+    "read_portfolio",
+    "read_readiness",
     "is_anonymous",
     # Reads: the console's suggestions need the facilitator key (refused in tests/test_duplicates.py);
     # the command line's holds the database itself.
@@ -566,24 +576,24 @@ def test_the_portfolio_key_is_checked_in_the_domain(db, monkeypatch):
     from workshop.demo import create_demo
 
     create_demo(db, now=NOW)
-    monkeypatch.delenv(followup.PORTFOLIO_KEY_ENV, raising=False)
+    monkeypatch.delenv(portfolio.PORTFOLIO_KEY_ENV, raising=False)
     for nothing in (None, "", "anything"):
         with pytest.raises(NotAllowed):
-            followup.read_portfolio(db, nothing)
-    issued = followup.ensure_portfolio_key(db)
-    assert issued and followup.ensure_portfolio_key(db) is None, "issued once, at first start"
+            portfolio.read_portfolio(db, nothing)
+    issued = portfolio.ensure_portfolio_key(db)
+    assert issued and portfolio.ensure_portfolio_key(db) is None, "issued once, at first start"
     assert issued not in json.dumps(list(db.query("SELECT * FROM settings"))), "only its hash is kept"
-    tracks, workshops = followup.read_portfolio(db, issued)
+    tracks, workshops = portfolio.read_portfolio(db, issued)
     assert len(tracks) == 4 and len(workshops) == 1
-    reissued = followup.issue_portfolio_key(db)
+    reissued = portfolio.issue_portfolio_key(db)
     with pytest.raises(NotAllowed):
-        followup.read_portfolio(db, issued)
-    assert len(followup.read_portfolio(db, reissued)[0]) == 4
-    monkeypatch.setenv(followup.PORTFOLIO_KEY_ENV, "k3y")
+        portfolio.read_portfolio(db, issued)
+    assert len(portfolio.read_portfolio(db, reissued)[0]) == 4
+    monkeypatch.setenv(portfolio.PORTFOLIO_KEY_ENV, "k3y")
     for wrong in (None, "", "K3Y", "k3y ", reissued):
         with pytest.raises(NotAllowed):
-            followup.read_portfolio(db, wrong)
-    assert len(followup.read_portfolio(db, "k3y")[0]) == 4
+            portfolio.read_portfolio(db, wrong)
+    assert len(portfolio.read_portfolio(db, "k3y")[0]) == 4
 
 
 # --- owner links: the authorisation matrix -----------------------------------------------
@@ -674,7 +684,7 @@ def test_owner_links_go_only_to_owners_and_are_stored_hashed(db, demo):
     dump = "\n".join(str(r) for r in db.query("SELECT * FROM owner_links"))
     assert token not in dump and actions.hash_secret(token) in dump
     assert [link["owner"] for link in load(db, demo.code).owner_links] == [a.owner]
-    text = export.export_json(db, demo.code) + export.export_markdown(db, demo.code)
+    text = export.export_json(db, demo.code) + export_markdown(db, demo.code)
     assert token not in text and actions.hash_secret(token) not in text
 
 
@@ -761,8 +771,8 @@ def test_tracks_know_where_a_commitment_came_from_and_how_it_ended(db):
 
 @pytest.fixture
 def portfolio_key(db, monkeypatch) -> str:
-    monkeypatch.delenv(followup.PORTFOLIO_KEY_ENV, raising=False)
-    return followup.issue_portfolio_key(db)
+    monkeypatch.delenv(portfolio.PORTFOLIO_KEY_ENV, raising=False)
+    return portfolio.issue_portfolio_key(db)
 
 
 def _links(db) -> list:

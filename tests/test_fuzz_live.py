@@ -21,9 +21,9 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.test_live import Room, live_channel
-from workshop import live
-from workshop.fairuse import FairUse
-from workshop.state import normalise_code
+from workshop.domain.vocabulary import normalise_code
+from workshop.live import routes as live
+from workshop.live.fairuse import FairUse
 
 FUZZ_POSTS = settings(
     max_examples=1500,
@@ -400,7 +400,7 @@ def routed(response) -> re.Match[str] | None:
 
 def target_of(fz: Fuzz, match: re.Match[str]) -> str | None:
     raw = match.group(1)
-    return normalise_code(raw) if len(raw) <= live.MAX_CODE else None
+    return normalise_code(raw) if len(raw) <= live.CODE_SENT_MAX else None
 
 
 def check_answer(response) -> None:

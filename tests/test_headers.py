@@ -20,7 +20,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.appserver import app_process
-from workshop import actions, storage, web
+from workshop import actions
+from workshop import store as storage
+from workshop.live import web
 
 PROTECTIVE = {
     "x-content-type-options": "nosniff",

@@ -9,8 +9,8 @@ import threading
 import time
 from typing import Any
 
-from workshop import hub as hub_module
-from workshop.hub import IDLE_EVICT, PRESENCE_MAX, PRESENCE_WINDOW, REBUILD_GAP, Entry, Hub
+from workshop.live import hub as hub_module
+from workshop.live.hub import IDLE_EVICT, PRESENCE_MAX, PRESENCE_WINDOW, REBUILD_GAP, Entry, Hub
 
 ROOM = "ROOM42"
 

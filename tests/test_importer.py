@@ -20,10 +20,17 @@ from hypothesis import strategies as st
 
 from tests.helpers import NOW, workshop_count
 from tests.test_cli import run
-from workshop import charts, checklist, export, followup, importer, reports, state, storage
+from workshop import store as storage
+from workshop.actions import portfolio
+from workshop.backup import export, importer
 from workshop.demo import create_demo
-from workshop.errors import ImportRefused
-from workshop.steps import LONG_MAX, NAME_MAX, NOTE_MAX, OWNER_MAX
+from workshop.domain import checklist
+from workshop.domain.errors import ImportRefused
+from workshop.domain.vocabulary import LONG_MAX, NAME_MAX, NOTE_MAX, OWNER_MAX
+from workshop.reports import charts
+from workshop.reports import sheets as reports
+from workshop.reports.markdown import export_markdown
+from workshop.store.load import load
 
 Doc = dict[str, Any]
 Mutation = Callable[[Doc], None]
@@ -34,7 +41,7 @@ def base_doc(tmp_path_factory: pytest.TempPathFactory) -> Doc:
     """A real export: the sample workshop held 70 days ago, with its owners' check-ins since."""
     db = storage.connect(tmp_path_factory.mktemp("base") / "source.db")
     made = create_demo(db, now=NOW, followup_days=70)
-    doc = export.to_document(state.load(db, made.code), now=NOW)
+    doc = export.to_document(load(db, made.code), now=NOW)
     db.close()
     return doc
 
@@ -46,13 +53,13 @@ def dump(db: Any) -> str:
 def read_everything(db: Any, code: str) -> None:
     """Every read an imported workshop must survive: JSON, Markdown, sheets, CSV and the portfolio."""
     json.loads(export.export_json(db, code, now=NOW))
-    export.export_markdown(db, code, now=NOW)
-    snapshot = state.load(db, code)
+    export_markdown(db, code, now=NOW)
+    snapshot = load(db, code)
     checklist.evaluate(snapshot)
     reports.to_xlsx(snapshot, now=NOW)
     reports.to_csv_zip(snapshot, now=NOW)
-    key = os.environ.get(followup.PORTFOLIO_KEY_ENV) or followup.issue_portfolio_key(db)  # closed by default
-    tracks, workshops = followup.read_portfolio(db, key)
+    key = os.environ.get(portfolio.PORTFOLIO_KEY_ENV) or portfolio.issue_portfolio_key(db)  # closed by default
+    tracks, workshops = portfolio.read_portfolio(db, key)
     assert any(w["code"] == code for w in workshops)
     reports.tracks_table(tracks, date.fromtimestamp(NOW), with_workshop=True)
     charts.progress_frame(tracks)
@@ -475,7 +482,7 @@ def test_apply_refuses_a_code_already_here_and_keeps_the_first(base_doc: Doc, tm
 def test_round_trip_is_identical_apart_from_the_export_time(base_doc: Doc, tmp_path: Path) -> None:
     db = storage.connect(tmp_path / "target.db")
     code, _ = export.import_document(db, export.dumps(base_doc))
-    again = export.to_document(state.load(db, code), now=NOW)
+    again = export.to_document(load(db, code), now=NOW)
     assert again == base_doc
     db.close()
 

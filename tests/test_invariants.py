@@ -23,9 +23,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from tests.helpers import NOW, version
-from workshop import actions, export, state, storage
-from workshop.errors import WorkshopError
-from workshop.steps import DIMENSION_KEYS, STEP_KEYS
+from workshop import actions
+from workshop import store as storage
+from workshop.backup import export
+from workshop.domain.errors import WorkshopError
+from workshop.domain.vocabulary import DIMENSION_KEYS, STEP_KEYS
+from workshop.store.load import load
 
 PEOPLE = 6
 # On step 3 every write these races use is open: notes and votes (step 1), impacts (2), initiatives (3).
@@ -53,7 +56,7 @@ def on_merged_notes(db: Any, workshop_id: int) -> dict[str, int]:
 
 def assert_whole(db: Any, code: str) -> None:
     """Nothing on a merged-away note, nobody over the budget, the board's counts add up."""
-    snapshot = state.load(db, code)
+    snapshot = load(db, code)
     wid = snapshot.id
     assert on_merged_notes(db, wid) == {"votes": 0, "impacts": 0, "initiative_links": 0}
     counted = storage.counted_votes(db, wid)
@@ -68,9 +71,9 @@ def assert_whole(db: Any, code: str) -> None:
 
 def assert_round_trip(db: Any, code: str, target: Any) -> None:
     """The JSON export imports again, and exporting the import gives the same document."""
-    document = export.to_document(state.load(db, code), now=NOW)
+    document = export.to_document(load(db, code), now=NOW)
     imported, _ = export.import_document(target, export.dumps(document))
-    assert export.to_document(state.load(target, imported), now=NOW) == document
+    assert export.to_document(load(target, imported), now=NOW) == document
 
 
 # --- a room to race in --------------------------------------------------------------------------
@@ -185,7 +188,7 @@ def test_two_presses_of_next_move_the_room_once(tmp_path):
     for trial in range(10):
         made = actions.create_workshop(db, f"Next {trial}", "Acme", "scaleup", now=NOW)
         actions.start_timer(db, made.code, made.facilitator_key, now=NOW)
-        shown = state.load(db, made.code).current_step.key
+        shown = load(db, made.code).current_step.key
         stamp = version(db, made.code)
         results = at_once(
             path,
@@ -196,7 +199,7 @@ def test_two_presses_of_next_move_the_room_once(tmp_path):
                 for _ in range(2)
             ],
         )
-        snapshot = state.load(db, made.code)
+        snapshot = load(db, made.code)
         assert snapshot.current_step.key == STEP_KEYS[1], "one press moved the room, the other changed nothing"
         refusals = [r for r in results if isinstance(r, WorkshopError)]
         assert [str(r) for r in refusals] == ["The room is already on step 2, Impact mapping: nothing changed."]

@@ -12,9 +12,11 @@ from pathlib import Path
 from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
-from workshop import actions, followup, storage
+from workshop import actions
+from workshop import store as storage
+from workshop.actions.portfolio import issue_portfolio_key
 from workshop.demo import create_demo
-from workshop.state import load
+from workshop.store.load import load
 
 
 def test_leader_link_checkin_download_portfolio_and_revoke(tmp_path):
@@ -23,7 +25,7 @@ def test_leader_link_checkin_download_portfolio_and_revoke(tmp_path):
     db_path = tmp_path / "leaders.db"
     db = storage.connect(db_path)
     made = create_demo(db, followup_days=70)
-    portfolio_key = followup.issue_portfolio_key(db)  # as printed at the server's first start
+    portfolio_key = issue_portfolio_key(db)  # as printed at the server's first start
     errors: list[str] = []
     with running_app(db_path) as base, playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -22,10 +22,12 @@ from starlette.testclient import TestClient
 
 from tests.appserver import app_process, server_log
 from tests.helpers import NOW, on_step, version
-from workshop import actions, live, storage
-from workshop.fairuse import FairUse
-from workshop.hub import Hub
-from workshop.room import meta_of
+from workshop import actions
+from workshop import store as storage
+from workshop.live import routes as live
+from workshop.live.fairuse import FairUse
+from workshop.live.hub import Hub
+from workshop.live.payload import meta_of
 
 UNKNOWN = "NOPE00"  # 0 and O are not in the code alphabet: no workshop ever gets this code
 SCORES = {"value": 8, "effort": 3, "urgency": 7, "confidence": 70}

@@ -15,7 +15,8 @@ from playwright import sync_api as playwright  # noqa: E402  (a dev requirement:
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.helpers import on_step
 from tests.test_room_browser import join_phones, token_of
-from workshop import actions, storage
+from workshop import actions
+from workshop import store as storage
 
 PHONES = 5
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workshop import numbers
+from workshop.domain import numbers
 
 
 @pytest.mark.parametrize("raw", [0.975, round(0.975, 4), 0.97499999999, 0.9750000001])

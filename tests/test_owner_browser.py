@@ -14,9 +14,10 @@ from playwright import sync_api as playwright  # noqa: E402  (a dev requirement:
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.test_room_browser import tall_screenshot
-from workshop import actions, storage
+from workshop import actions
+from workshop import store as storage
 from workshop.demo import create_demo
-from workshop.state import load
+from workshop.store.load import load
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 NOTE = "Search traced <b>too</b> **now**"

@@ -9,11 +9,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.test_pages import open_page, open_portfolio, texts
-from workshop import actions, followup, storage
+from workshop import actions
+from workshop import store as storage
 from workshop.demo import create_demo
-from workshop.errors import NotAllowed
-from workshop.state import load
-from workshop.text import md_escape
+from workshop.domain import followup
+from workshop.domain.errors import NotAllowed
+from workshop.domain.text import md_escape
+from workshop.store.load import load
 
 HOSTILE = "<b>Bold</b> **stars** [a](javascript:x) :red[red]"
 

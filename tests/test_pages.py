@@ -8,12 +8,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.helpers import on_step, reach
-from views import registry
-from workshop import actions, followup, storage
+from views.kit import registry
+from workshop import actions
+from workshop import store as storage
+from workshop.actions import portfolio
 from workshop.demo import create_demo
-from workshop.state import load
-from workshop.steps import STEPS
-from workshop.text import md_escape
+from workshop.domain.text import md_escape
+from workshop.domain.vocabulary import STEPS
+from workshop.reports.markdown import markdown
+from workshop.reports.pdf import to_pdf
+from workshop.store.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 STEP_PAGES = {view.step.key: view.page.name for view in registry.VIEWS}
@@ -443,7 +447,7 @@ def test_a_leader_on_a_step_page_is_sent_to_the_summary(app_db):
 
 def open_portfolio(app_db) -> AppTest:
     """The portfolio page with the key issued at first start typed in."""
-    key = followup.issue_portfolio_key(app_db)
+    key = portfolio.issue_portfolio_key(app_db)
     at = open_page("portfolio.py")
     at.text_input[0].input(key)
     at.button[0].click()
@@ -477,7 +481,7 @@ def test_portfolio_behind_its_key(app_db, monkeypatch, configured):
     if configured:
         monkeypatch.setenv("WORKSHOP_PORTFOLIO_KEY", key)
     else:
-        key = followup.issue_portfolio_key(app_db)
+        key = portfolio.issue_portfolio_key(app_db)
     at = open_page("portfolio.py")
     assert not at.dataframe and made.code not in texts(at)
     at.text_input[0].input("wrong")
@@ -497,8 +501,6 @@ def test_the_same_roi_figure_on_the_projector_in_the_markdown_and_in_the_pdf(app
 
     from pypdf import PdfReader
 
-    from workshop import export, reports
-
     made = actions.create_workshop(app_db, "Rounding", "Acme", "scaleup")
     token = actions.join(app_db, made.code, "Ann").token
     note = actions.add_bottleneck(app_db, made.code, token, "platform", "Slow deploys")
@@ -508,8 +510,8 @@ def test_the_same_roi_figure_on_the_projector_in_the_markdown_and_in_the_pdf(app
     at = open_page("projector.py", ws=made.code)
     assert not at.exception, [e.message for e in at.exception]
     snapshot = load(app_db, made.code)
-    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(reports.to_pdf(snapshot))).pages)
-    outputs = {"projector": texts(at), "markdown": export.markdown(snapshot), "pdf": pdf}
+    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(to_pdf(snapshot))).pages)
+    outputs = {"projector": texts(at), "markdown": markdown(snapshot), "pdf": pdf}
     for where, text in outputs.items():
         assert "0.18" in text, where
         assert "0.17" not in text, where

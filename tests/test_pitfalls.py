@@ -3,8 +3,8 @@
 from tests.helpers import reach
 from workshop import actions
 from workshop.demo import create_demo
-from workshop.pitfalls import pitfalls
-from workshop.state import load
+from workshop.domain.pitfalls import pitfalls
+from workshop.store.load import load
 
 
 def test_no_platform_bottleneck_is_flagged(db):

@@ -21,10 +21,11 @@ from playwright import sync_api as playwright  # noqa: E402  (a dev requirement:
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.helpers import on_step
-from workshop import actions, storage
+from workshop import actions
+from workshop import store as storage
 from workshop.demo import create_demo
-from workshop.state import load
-from workshop.steps import DIMENSION_KEYS, STEPS
+from workshop.domain.vocabulary import DIMENSION_KEYS, STEPS
+from workshop.store.load import load
 
 EXPECTED = {
     "bottlenecks": "live-board",

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from tests.helpers import NOW, on_step, version
 from workshop import actions
-from workshop import readiness as r
-from workshop.errors import InputLocked, InvalidInput, NotAllowed
-from workshop.pitfalls import pitfalls
-from workshop.readiness import (
+from workshop.domain import readiness as r
+from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed
+from workshop.domain.pitfalls import pitfalls
+from workshop.domain.readiness import (
     ACQUISITION,
     AGREEMENT,
     AREA_KEYS,
@@ -43,8 +43,8 @@ from workshop.readiness import (
     weak_areas,
     weakest,
 )
-from workshop.state import load
-from workshop.steps import DIMENSION_KEYS, DIMENSIONS, ORGANISATION, PLATFORM, PRODUCT
+from workshop.domain.vocabulary import DIMENSION_KEYS, DIMENSIONS, ORGANISATION, PLATFORM, PRODUCT
+from workshop.store.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 # The seed texts live beside the project (shared/seeds/ next to the checkout), not in it.

@@ -23,19 +23,11 @@ from playwright import sync_api as playwright  # noqa: E402  (a dev requirement:
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.test_projector_browser import MEASURE_PAGE, MEASURE_TEXT, SMALLEST_TEXT
 from tests.test_room_browser import FIND_LIVE, FIT_CHECK, LIVE_CONTEXT, blocking, in_shadow, settle, tall_screenshot
-from workshop import actions, storage
-from workshop.readiness import (
-    AGREEMENT,
-    DEMAND,
-    EVIDENCE,
-    SIGNALS,
-    STATEMENTS,
-    TITLE,
-    dimension_order,
-    weakest,
-)
-from workshop.state import load
-from workshop.steps import DIMENSION_KEYS
+from workshop import actions
+from workshop import store as storage
+from workshop.domain.readiness import AGREEMENT, DEMAND, EVIDENCE, SIGNALS, STATEMENTS, TITLE, dimension_order, weakest
+from workshop.domain.vocabulary import DIMENSION_KEYS
+from workshop.store.load import load
 
 PHONES = 5
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

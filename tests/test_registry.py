@@ -1,6 +1,6 @@
 """The registries are complete and the README names what they hold (after sqlite-utils' test_docs.py).
 
-Steps and dimensions are defined once, in `workshop/steps.py`; the views' registry gives each
+Steps and dimensions are defined once, in `workshop/domain/vocabulary.py`; the views' registry gives each
 step its page and projector content. These tests fail when a step, a module, a command or a
 live route is added without its page, renderer or README entry, or when a step or dimension
 key is written out again somewhere else.
@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from views import projector_steps, registry, ui
-from workshop import live, pitfalls, state, steps
+from views.kit import projector_steps, registry, ui
 from workshop.cli import _parser
-from workshop.steps import DIMENSION_KEYS, STEP_KEYS, STEPS
+from workshop.domain import pitfalls
+from workshop.domain import snapshot as state
+from workshop.domain import vocabulary as steps
+from workshop.domain.vocabulary import DIMENSION_KEYS, STEP_KEYS, STEPS
+from workshop.live import routes as live
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -87,20 +90,23 @@ ALLOWED: dict[tuple[str, str], str] = {
 }
 # Files where the spelling is a table, a column or a JSON field of the same name, never the key.
 SAME_SPELLING: dict[str, str] = {
-    "workshop/storage.py": "table names (bottlenecks, owners)",
-    "workshop/export.py": "JSON fields of the export format (bottlenecks, owners, organisation)",
-    "workshop/importer.py": "JSON fields of the export format (bottlenecks, owners, organisation)",
-    "workshop/reports.py": "table and column names (bottlenecks, owners, organisation)",
+    "workshop/store/": "table names (bottlenecks, owners)",
+    "workshop/backup/export.py": "JSON fields of the export format (bottlenecks, owners, organisation)",
+    "workshop/backup/importer.py": "JSON fields of the export format (bottlenecks, owners, organisation)",
+    "workshop/reports/sheets.py": "table and column names (bottlenecks, owners, organisation)",
     "workshop/actions": "table and column names (bottlenecks, organisation)",
-    "workshop/state.py": "the workshop's organisation column",
-    "workshop/followup.py": "the workshop's organisation column",
-    "workshop/commitments.py": "the workshop's organisation column",
+    "workshop/domain/snapshot.py": "the workshop's organisation column",
+    "workshop/domain/followup.py": "the workshop's organisation column",
+    "workshop/domain/commitments.py": "the workshop's organisation column",
     "workshop/cli.py": "the workshop's organisation column",
-    "workshop/live.py": "live route names (bottlenecks)",
-    "workshop/fairuse.py": "live route names (bottlenecks)",
-    "workshop/checklist.py": "the checklist item key 'owners', exported as such",
-    "workshop/summary.py": "the summary's section keys and the workshop's organisation column",
-    "workshop/charts.py": "the chart's column of linked bottlenecks",
+    "workshop/live/routes.py": "live route names (bottlenecks)",
+    "workshop/live/fairuse.py": "live route names (bottlenecks)",
+    "workshop/domain/checklist.py": "the checklist item key 'owners', exported as such",
+    "workshop/reports/summary.py": "the summary's section keys and the workshop's organisation column",
+    "workshop/reports/markdown.py": "the summary's section keys",
+    "workshop/reports/pdf.py": "the summary's section keys",
+    "workshop/reports/charts.py": "the chart's column of linked bottlenecks",
+    "workshop/reports/frames.py": "the initiatives table's column of linked bottlenecks",
     "views/portfolio.py": "the workshop's organisation column",
     "views/summary.py": "the workshop's organisation column",
     "views/step_2_impact.py": "the form's widget key",
@@ -135,12 +141,12 @@ def literals(path: Path) -> list[tuple[int, str]]:
 def sources() -> list[Path]:
     files = [
         *(ROOT / "workshop").rglob("*.py"),
-        *(ROOT / "views").glob("*.py"),
+        *(ROOT / "views").rglob("*.py"),
         *(ROOT / "views").rglob("*.js"),
         *(ROOT / "views").rglob("*.css"),
         ROOT / "app.py",
     ]
-    return sorted(f for f in files if f.name != "steps.py" or f.parent.name != "workshop")
+    return sorted(f for f in files if f != ROOT / "workshop" / "domain" / "vocabulary.py")
 
 
 def test_no_step_or_dimension_key_is_written_outside_steps_py() -> None:
@@ -150,7 +156,7 @@ def test_no_step_or_dimension_key_is_written_outside_steps_py() -> None:
         if any(name.startswith(prefix) for prefix in (*SAME_SPELLING, *PENDING)):
             continue
         found += [f"{name}:{line}: {key!r}" for line, key in literals(path) if (name, key) not in ALLOWED]
-    assert found == [], "look these up through workshop.steps or views.registry instead"
+    assert found == [], "look these up through workshop.domain.vocabulary or views.kit.registry instead"
 
 
 @pytest.mark.parametrize("name", ALLOWED)
@@ -164,7 +170,7 @@ def test_every_allowed_literal_still_exists(name: tuple[str, str]) -> None:
 
 
 def layout_paths() -> set[str]:
-    """Every file the README's layout names, with its folder (`views/ui.py`).
+    """Every file the README's layout names, with its folder (`views/kit/ui.py`).
 
     Entries sit in the left column, indented under their folder.
     """

@@ -14,8 +14,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.helpers import NOW, reach
-from workshop import actions, checklist, cli, numbers, reports, state
-from workshop.errors import InvalidInput
+from workshop import actions, cli
+from workshop.domain import checklist, numbers
+from workshop.domain import snapshot as state
+from workshop.domain.errors import InvalidInput
+from workshop.reports import pdf
+from workshop.reports import sheets as reports
+from workshop.store.load import load
 
 INJECTIONS = ("<script>alert(1)</script>", "![x](http://host/x.png)", "[a](javascript:x)", "# Big")
 FORMULA = '=HYPERLINK("http://evil","click")'
@@ -39,7 +44,7 @@ DEMO_ROWS = {
 
 @pytest.fixture
 def snapshot(db, demo) -> state.Snapshot:
-    return state.load(db, demo.code)
+    return load(db, demo.code)
 
 
 @pytest.fixture
@@ -73,7 +78,7 @@ def hostile(db, workshop) -> state.Snapshot:
     actions.assign_owner(
         db, code, key, first, "Dana <b>bold</b>", "Traced services", 10, 90, date(2025, 7, 1), unit="%", now=NOW
     )
-    return state.load(db, code)
+    return load(db, code)
 
 
 def pdf_text(data: bytes) -> str:
@@ -122,7 +127,7 @@ def test_readiness_sheets_hold_the_rooms_view_and_no_names(snapshot):
 
 
 def test_readiness_sheets_of_a_workshop_without_the_check_are_empty(db, workshop):
-    sheets = reports.tables(state.load(db, workshop.code), NOW)
+    sheets = reports.tables(load(db, workshop.code), NOW)
     assert len(sheets["readiness"]) == 0 and len(sheets["readiness_areas"]) == 0
     assert list(sheets["readiness"].columns) == reports.READINESS_COLUMNS
 
@@ -216,7 +221,7 @@ def test_csv_of_an_unknown_table_is_refused(snapshot):
 
 
 def test_pdf_holds_the_checklist_the_plan_and_the_charts(snapshot):
-    data = reports.to_pdf(snapshot, NOW)
+    data = pdf.to_pdf(snapshot, NOW)
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     for item in checklist.evaluate(snapshot):
@@ -246,8 +251,8 @@ def test_pdf_and_sheets_carry_the_follow_through(db):
     from workshop.demo import create_demo
 
     made = create_demo(db, now=NOW, followup_days=70)
-    snapshot = state.load(db, made.code)
-    data = reports.to_pdf(snapshot, NOW)
+    snapshot = load(db, made.code)
+    data = pdf.to_pdf(snapshot, NOW)
     text = pdf_text(data)
     assert "Follow-through" in text and "No check-ins recorded yet." not in text
     assert "overdue 7 d" in text and "Partner contract still in legal review" not in text[:200]
@@ -259,7 +264,7 @@ def test_pdf_and_sheets_carry_the_follow_through(db):
 
 
 def test_pdf_prints_participant_text_literally_and_shows_the_overrule(hostile):
-    text = pdf_text(reports.to_pdf(hostile, NOW))
+    text = pdf_text(pdf.to_pdf(hostile, NOW))
     for injection in INJECTIONS:
         assert injection in text
     assert FORMULA in text and "Dana <b>bold</b>" in text
@@ -270,7 +275,7 @@ def test_pdf_prints_participant_text_literally_and_shows_the_overrule(hostile):
 
 
 def test_pdf_of_an_empty_workshop(db, workshop):
-    data = reports.to_pdf(state.load(db, workshop.code), NOW)
+    data = pdf.to_pdf(load(db, workshop.code), NOW)
     text = pdf_text(data)
     assert "No initiatives recorded." in text and "No impacts recorded." in text
     assert "Are we ready to scale?" not in text, "a workshop that never used the check has no section for it"
@@ -278,21 +283,21 @@ def test_pdf_of_an_empty_workshop(db, workshop):
 
 
 def test_pdf_without_a_unicode_font_transliterates(hostile, monkeypatch):
-    monkeypatch.setattr(reports, "find_font", lambda: None)
-    text = pdf_text(reports.to_pdf(hostile, NOW))
+    monkeypatch.setattr(pdf, "find_font", lambda: None)
+    text = pdf_text(pdf.to_pdf(hostile, NOW))
     assert 'Café hiring costs EUR90k - "slow"' in text  # Latin-1 accents survive
     assert "Dana <b>bold</b>" in text and INJECTIONS[1] in text
 
 
 def test_latin1_transliteration():
-    assert reports.latin1("“Café” — 5 € … ✓ 漢") == '"Café" - 5 EUR ... x ?'
+    assert pdf.latin1("“Café” — 5 € … ✓ 漢") == '"Café" - 5 EUR ... x ?'
 
 
 def test_pdf_pages_render_to_images(snapshot, tmp_path):
     if shutil.which("pdftoppm") is None:
         pytest.fail("pdftoppm is missing: install Debian's poppler-utils (scripts/test does)", pytrace=False)
     source = tmp_path / "summary.pdf"
-    source.write_bytes(reports.to_pdf(snapshot, NOW))
+    source.write_bytes(pdf.to_pdf(snapshot, NOW))
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(source), str(tmp_path / "page")], check=True, timeout=60)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == len(PdfReader(str(source)).pages) >= 3
@@ -330,19 +335,19 @@ def test_pdf_and_sheets_show_where_a_commitment_came_from_and_how_it_ended(db):
     later = actions.create_workshop(
         db, "Next quarter", "Northwind Analytics", "scaleup", now=NOW + 60, review_minutes=10
     )
-    first, second = state.load(db, later.code).commitments[:2]
+    first, second = load(db, later.code).commitments[:2]
     actions.review_commitment(db, later.code, later.facilitator_key, first.initiative_id, "carry", "Half-way")
     actions.review_commitment(db, later.code, later.facilitator_key, second.initiative_id, "done", "Shipped in March")
-    snapshot = state.load(db, earlier.code)
-    text = pdf_text(reports.to_pdf(snapshot, NOW))
+    snapshot = load(db, earlier.code)
+    text = pdf_text(pdf.to_pdf(snapshot, NOW))
     assert "Carried / outcome" in text and f"Done in {later.code}" in text
     assert f"{second.track.title}: Done in {later.code} — Shipped in March" in text
     sheet = reports.tables(snapshot, NOW)["followup"].set_index("Initiative")
     assert sheet.loc[second.track.title, "Outcome"] == f"Done in {later.code}: Shipped in March"
     assert sheet.loc[first.track.title, "Outcome"] == f"Carried over in {later.code}: Half-way"
-    carried = reports.tables(state.load(db, later.code), NOW)["followup"]
+    carried = reports.tables(load(db, later.code), NOW)["followup"]
     assert list(carried["Chain"]) == [f"Carried from {earlier.code} · carried 1×"]
-    assert "Carried / outcome" not in pdf_text(reports.to_pdf(state.load(db, create_demo(db, now=NOW).code), NOW))
+    assert "Carried / outcome" not in pdf_text(pdf.to_pdf(load(db, create_demo(db, now=NOW).code), NOW))
 
 
 # --- PDF: scripts and missing glyphs ---------------------------------------------------------
@@ -370,13 +375,13 @@ def scripts(db, workshop) -> state.Snapshot:
     for dimension, text in SCRIPTS.items():
         actions.add_bottleneck(db, workshop.code, token, dimension, text, now=NOW)
     actions.add_bottleneck(db, workshop.code, token, "product", DEVANAGARI, now=NOW)
-    return state.load(db, workshop.code)
+    return load(db, workshop.code)
 
 
 def test_pdf_draws_chinese_and_marks_every_missing_glyph(scripts, tmp_path):
-    text = pdftotext(reports.to_pdf(scripts, NOW), tmp_path)
+    text = pdftotext(pdf.to_pdf(scripts, NOW), tmp_path)
     assert "数据库瓶颈 slows releases" in text
-    mark = reports.MISSING_GLYPH
+    mark = pdf.MISSING_GLYPH
     assert f"Deploys {mark * 3} stall" in text  # one mark per emoji, never nothing
     assert f" {mark * 4} {mark * 2} " in text  # नमस्ते टीम: one mark per letter, its signs joined to it
     assert "שלום עולם" in text and "مرحبا بالعالم" in text  # shaped right to left: read in order
@@ -384,14 +389,14 @@ def test_pdf_draws_chinese_and_marks_every_missing_glyph(scripts, tmp_path):
 
 def test_every_character_is_drawn_or_marked():
     fonts = [frozenset(map(ord, "ab "))]
-    assert reports.mark_missing("a🚀b", fonts) == f"a{reports.MISSING_GLYPH}b"
-    assert reports.mark_missing("👍🏽 b", fonts) == f"{reports.MISSING_GLYPH} b"  # skin tone joins its emoji
-    assert reports.mark_missing("✅\ufe0f", fonts) == reports.MISSING_GLYPH  # so does a variation selector
-    assert reports.mark_missing("a\u200db", fonts) == "ab"  # a joiner draws nothing either way
-    assert reports.mark_missing("ab", fonts) == "ab"
+    assert pdf.mark_missing("a🚀b", fonts) == f"a{pdf.MISSING_GLYPH}b"
+    assert pdf.mark_missing("👍🏽 b", fonts) == f"{pdf.MISSING_GLYPH} b"  # skin tone joins its emoji
+    assert pdf.mark_missing("✅\ufe0f", fonts) == pdf.MISSING_GLYPH  # so does a variation selector
+    assert pdf.mark_missing("a\u200db", fonts) == "ab"  # a joiner draws nothing either way
+    assert pdf.mark_missing("ab", fonts) == "ab"
 
 
 def test_without_the_cjk_font_chinese_is_marked_too(scripts, tmp_path, monkeypatch):
-    monkeypatch.setattr(reports, "find_fallback_font", lambda: None)
-    text = pdftotext(reports.to_pdf(scripts, NOW), tmp_path)
-    assert f"{reports.MISSING_GLYPH * 5} slows releases" in text
+    monkeypatch.setattr(pdf, "find_fallback_font", lambda: None)
+    text = pdftotext(pdf.to_pdf(scripts, NOW), tmp_path)
+    assert f"{pdf.MISSING_GLYPH * 5} slows releases" in text

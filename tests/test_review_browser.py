@@ -19,10 +19,11 @@ from playwright import sync_api as playwright
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.helpers import on_step
 from tests.test_room_browser import tall_screenshot, token_of
-from workshop import actions, storage
+from workshop import actions
+from workshop import store as storage
 from workshop.demo import create_demo
-from workshop.state import load
-from workshop.steps import STEPS
+from workshop.domain.vocabulary import STEPS
+from workshop.store.load import load
 
 LIVE = "[data-testid=live-participant]"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 import pytest
 
 from tests.helpers import NOW, on_step
-from workshop import actions, decide, room, scoring, state
+from workshop import actions
 from workshop.demo import DUPLICATE
-from workshop.errors import NotAllowed, NotFound
-from workshop.state import load
-from workshop.steps import (
+from workshop.domain import decide, scoring
+from workshop.domain import snapshot as state
+from workshop.domain.errors import NotAllowed, NotFound
+from workshop.domain.vocabulary import (
     DIMENSION_KEYS,
     DIRECTIONS,
     LONG_MAX,
@@ -26,6 +27,8 @@ from workshop.steps import (
     STEP_KEYS,
     STEPS,
 )
+from workshop.live import payload as room
+from workshop.store.load import load
 
 SCORE = {"value": 7, "effort": 4, "urgency": 6, "confidence": 60}
 
@@ -205,7 +208,7 @@ def test_the_own_view_has_my_answers_only(db, people):
 
 
 def test_the_vocabulary_carries_the_checks_questions_from_readiness_py():
-    from workshop import readiness
+    from workshop.domain import readiness
 
     vocab = room.vocabulary()["readiness"]
     assert [q["key"] for q in vocab["questions"]] == list(readiness.QUESTION_KEYS)
@@ -318,7 +321,7 @@ def test_the_vocabulary_comes_from_the_one_definition_of_each_list():
 
 def test_figures_reach_the_phones_in_the_one_number_format(db, demo):
     """Phones show the same ROI, money and measures as the projector and the exports."""
-    from workshop import numbers
+    from workshop.domain import numbers
 
     snapshot = load(db, demo.code)
     data = room.room_state(snapshot)

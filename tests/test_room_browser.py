@@ -32,9 +32,10 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.helpers import on_step
-from workshop import actions, storage
-from workshop.decide import QUESTIONS
-from workshop.state import load
+from workshop import actions
+from workshop import store as storage
+from workshop.domain.decide import QUESTIONS
+from workshop.store.load import load
 
 PHONES = 5
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

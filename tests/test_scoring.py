@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workshop import scoring, steps
-from workshop.errors import InvalidInput
-from workshop.scoring import CRITERIA, DISAGREEMENT, RANGES
+from workshop.domain import scoring
+from workshop.domain import vocabulary as steps
+from workshop.domain.errors import InvalidInput
+from workshop.domain.scoring import CRITERIA, DISAGREEMENT, RANGES
 
 # Enough examples to find order-dependence, few enough to keep the suite fast; no example
 # database is written into the working tree.

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workshop import similar
 from workshop.demo import BOTTLENECKS
-from workshop.similar import Group, Note
+from workshop.domain import similar
+from workshop.domain.similar import Group, Note
 
 PAIRS = Path(__file__).parent / "data" / "similar_pairs.csv"
 BOARDS = Path(__file__).parent / "data" / "similar_boards.csv"
@@ -228,7 +228,7 @@ def test_loading_needs_no_network_and_leaves_logging_alone() -> None:
         "    raise OSError('network used')\n"
         "socket.socket.connect = refuse\n"
         "socket.create_connection = refuse\n"
-        "from workshop import similar\n"
+        "from workshop.domain import similar\n"
         "assert similar.same('On-call burnout', 'on call burnout!')\n"
         "root = logging.getLogger()\n"
         "assert root.handlers == [] and root.level == logging.WARNING, (root.handlers, root.level)\n"

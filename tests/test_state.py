@@ -7,9 +7,11 @@ from dataclasses import dataclass
 import pytest
 
 from tests.helpers import NOW, reach
-from workshop import actions, decide, state
-from workshop.errors import NotFound
-from workshop.steps import DIMENSION_KEYS, STEPS
+from workshop import actions
+from workshop.domain import decide
+from workshop.domain.errors import NotFound
+from workshop.domain.vocabulary import DIMENSION_KEYS, STEPS, normalise_code
+from workshop.store.load import load
 
 ANSWERS = {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}
 PRODUCT, PLATFORM, ORGANISATION = DIMENSION_KEYS
@@ -55,7 +57,7 @@ def room(db) -> Room:
 
 
 def test_live_bottlenecks_leave_out_merged_and_hidden_notes_and_put_most_votes_first(db, room):
-    snapshot = state.load(db, room.code)
+    snapshot = load(db, room.code)
     # notes[2] has its own vote and the merged duplicate's: two, like notes[1]; the lower id comes first.
     assert [b["id"] for b in snapshot.live_bottlenecks] == [room.notes[1], room.notes[2], room.notes[0]]
     assert [b["votes"] for b in snapshot.live_bottlenecks] == [2, 2, 0]
@@ -70,12 +72,12 @@ def test_live_bottlenecks_leave_out_merged_and_hidden_notes_and_put_most_votes_f
 
 
 def test_ranked_follows_the_method_and_plan_puts_the_agreed_sequence_first(db, room):
-    snapshot = state.load(db, room.code)
+    snapshot = load(db, room.code)
     by_rank = [room.ids[1], room.ids[3], room.ids[0], room.ids[2]]
     assert [i.id for i in snapshot.ranked] == by_rank
     assert [i.id for i in snapshot.plan] == by_rank and snapshot.sequenced == []
     actions.set_sequence(db, room.code, room.key, [room.ids[2], room.ids[0]])
-    snapshot = state.load(db, room.code)
+    snapshot = load(db, room.code)
     assert [i.id for i in snapshot.sequenced] == [room.ids[2], room.ids[0]]
     assert [i.id for i in snapshot.plan] == [room.ids[2], room.ids[0], room.ids[1], room.ids[3]]
     assert [i.id for i in snapshot.top] == [room.ids[2], room.ids[0], room.ids[1]]
@@ -84,19 +86,19 @@ def test_ranked_follows_the_method_and_plan_puts_the_agreed_sequence_first(db, r
 def test_decided_keeps_plan_order_not_the_order_decisions_were_made(db, room):
     for index in (1, 3):
         actions.record_decision(db, room.code, room.key, room.ids[index], ANSWERS, "buy", "Because", now=NOW)
-    snapshot = state.load(db, room.code)
+    snapshot = load(db, room.code)
     assert [i.id for i in snapshot.decided] == [room.ids[1], room.ids[3]]
     actions.set_sequence(db, room.code, room.key, [room.ids[3]])
-    assert [i.id for i in state.load(db, room.code).decided] == [room.ids[3], room.ids[1]]
+    assert [i.id for i in load(db, room.code).decided] == [room.ids[3], room.ids[1]]
 
 
 def test_a_proposal_exists_only_once_every_question_is_answered(db, room):
     questions = list(ANSWERS.items())
     for question, answer in questions[:-1]:
         actions.answer_question(db, room.code, room.key, room.ids[0], question, answer)
-    assert state.load(db, room.code).initiative(room.ids[0]).proposal is None
+    assert load(db, room.code).initiative(room.ids[0]).proposal is None
     actions.answer_question(db, room.code, room.key, room.ids[0], *questions[-1])
-    proposal = state.load(db, room.code).initiative(room.ids[0]).proposal
+    proposal = load(db, room.code).initiative(room.ids[0]).proposal
     assert proposal == decide.recommend(ANSWERS)
 
 
@@ -104,14 +106,14 @@ def test_answers_fall_back_to_the_decisions_own_when_none_are_stored(db, room):
     """A workshop decided before answers had their own table still shows them."""
     actions.record_decision(db, room.code, room.key, room.ids[0], ANSWERS, None, "Because", now=NOW)
     db.execute("DELETE FROM answers")
-    item = state.load(db, room.code).initiative(room.ids[0])
+    item = load(db, room.code).initiative(room.ids[0])
     assert item.answers == ANSWERS
     assert item.proposal == decide.recommend(ANSWERS)
-    assert state.load(db, room.code).initiative(room.ids[1]).answers == {}
+    assert load(db, room.code).initiative(room.ids[1]).answers == {}
 
 
 def test_the_snapshot_names_its_workshop_and_its_people(db, room):
-    snapshot = state.load(db, room.code.lower())
+    snapshot = load(db, room.code.lower())
     assert snapshot.code == room.code and snapshot.method == "roi" and not snapshot.ended
     assert snapshot.current_step == STEPS[-1], "the room moved on to write every step's rows"
     assert snapshot.planned_minutes() == {s.key: s.minutes for s in STEPS}
@@ -124,9 +126,9 @@ def test_the_snapshot_names_its_workshop_and_its_people(db, room):
 
 def test_an_unknown_code_is_refused(db):
     with pytest.raises(NotFound, match="No workshop has the code"):
-        state.load(db, "ZZZZZZ")
+        load(db, "ZZZZZZ")
 
 
 @pytest.mark.parametrize(("typed", "code"), [("abc-234", "ABC234"), (" AB C2 34 ", "ABC234"), ("", "")])
 def test_codes_are_read_case_and_separator_insensitively(typed, code):
-    assert state.normalise_code(typed) == code
+    assert normalise_code(typed) == code

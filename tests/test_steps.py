@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workshop import steps
+from workshop.domain import vocabulary as steps
 
 
 def test_five_steps_numbered_in_order():

@@ -8,8 +8,9 @@ import time
 import pytest
 
 from tests.helpers import NOW, reach, version, workshop_count
-from workshop import actions, storage
-from workshop.timer import Timer
+from workshop import actions
+from workshop import store as storage
+from workshop.domain.timer import Timer
 
 # The whole schema, exactly: a new table fails here first, as a reminder to export and import it.
 TABLES = {

@@ -9,17 +9,26 @@ from datetime import date
 import pytest
 
 from tests.helpers import NOW, reach
-from workshop import actions, export, numbers, reports, state, storage, summary
+from workshop import actions
+from workshop import store as storage
+from workshop.backup import export
 from workshop.demo import create_demo
-from workshop.summary import HEADINGS
-from workshop.text import md_escape
+from workshop.domain import numbers
+from workshop.domain import snapshot as state
+from workshop.domain.text import md_escape
+from workshop.reports import sheets as reports
+from workshop.reports import summary
+from workshop.reports.markdown import markdown
+from workshop.reports.pdf import to_pdf
+from workshop.reports.summary import HEADINGS
+from workshop.store.load import load
 
 
 @pytest.fixture
 def followed(db):
     """The sample held 70 days before NOW, with its owners' check-ins since."""
     made = create_demo(db, now=NOW, followup_days=70)
-    return state.load(db, made.code)
+    return load(db, made.code)
 
 
 @pytest.fixture
@@ -37,7 +46,7 @@ def overruled_room(db) -> tuple[actions.Created, int]:
 
 @pytest.fixture
 def overruled(db, overruled_room):
-    return state.load(db, overruled_room[0].code)
+    return load(db, overruled_room[0].code)
 
 
 def test_every_section_is_present_for_the_sample(followed):
@@ -65,12 +74,12 @@ def test_every_section_is_present_for_the_sample(followed):
 
 
 def test_an_empty_workshop_has_only_the_time_chart_and_every_item_open_with_its_reason(db, workshop):
-    s = summary.summary(state.load(db, workshop.code), NOW)
+    s = summary.summary(load(db, workshop.code), NOW)
     assert set(s.figures) == {"steps"}
     assert not (s.impacts or s.plan or s.decisions or s.owners or s.follow or s.checkins)
     assert s.open_items == s.checklist and s.done == 0
     assert all(item.reason for item in s.open_items)
-    md = export.markdown(state.load(db, workshop.code), NOW)
+    md = markdown(load(db, workshop.code), NOW)
     open_part = md.split("## Open items")[1].split("##")[0]
     for item in s.open_items:
         assert f"- {item.title}: " in open_part
@@ -93,7 +102,7 @@ def test_the_readiness_check_is_summarised_with_the_number_formats(followed):
     assert r.weakest_text == "Standards & Practices (21/100) and Ecosystem (33/100)"
     assert r.dimension_order == ("Platform", "Organisation", "Product") and r.pitfalls == ()
     assert r.note and r.note.startswith("The check suggests the signals to scale are backed by data")
-    md = export.markdown(followed, NOW)
+    md = markdown(followed, NOW)
     section = md.split("## Are we ready to scale?")[1].split("\n## ")[0]
     assert "6 of 6 participants answered." in section and r.weakest_text in section
     assert "| Clear demand | Strong, measured | 0.75 | 6 | 7.5 % (median of 4 figures) |" in section
@@ -101,9 +110,9 @@ def test_the_readiness_check_is_summarised_with_the_number_formats(followed):
 
 
 def test_a_workshop_without_answers_has_no_readiness_block(db, workshop):
-    snapshot = state.load(db, workshop.code)
+    snapshot = load(db, workshop.code)
     assert summary.summary(snapshot, NOW).readiness is None
-    assert "- Nobody answered the readiness check." in export.markdown(snapshot, NOW)
+    assert "- Nobody answered the readiness check." in markdown(snapshot, NOW)
 
 
 def test_open_items_are_exactly_the_items_not_done(overruled):
@@ -142,7 +151,7 @@ def test_the_plan_table_is_built_once_per_output(followed, monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(summary, "plan_row", counting)
-    md = export.markdown(followed, NOW)
+    md = markdown(followed, NOW)
     assert calls == [i.id for i in followed.plan]
     for row in summary.summary(followed, NOW).plan:  # the Markdown writes the model's rows as they are
         cells = [row.sequence_text, str(row.rank), md_escape(row.title), row.dimensions, *row.figures]
@@ -168,16 +177,16 @@ def test_a_decision_whose_guide_moved_since_says_so_on_every_surface(db, overrul
     """Decided Build against Buy; then an answer changes and the guide says Partner. No surface
     may still call it an overrule of Buy as if the guide said so today."""
     from tests.test_reports import pdf_text
-    from workshop import room
+    from workshop.live import payload as room
 
     made, item = overruled_room
     code = made.code
     actions.answer_question(db, code, made.facilitator_key, item, "network", "yes")
-    moved = state.load(db, code)
+    moved = load(db, code)
     line = "decided Build when the guide said Buy; the guide now says Partner"
-    md = export.markdown(moved, NOW)
+    md = markdown(moved, NOW)
     assert "overrules the recommendation" not in md and f"Build ({line})" in md
-    pdf = pdf_text(reports.to_pdf(moved, NOW))
+    pdf = pdf_text(to_pdf(moved, NOW))
     assert "overrules the recommendation" not in pdf and line in pdf
     (d,) = summary.summary(moved, NOW).decisions
     assert (d.note, d.moved, d.overruled) == (line, True, True)
@@ -187,7 +196,7 @@ def test_a_decision_whose_guide_moved_since_says_so_on_every_surface(db, overrul
     assert shared["decision"]["note"] == line and shared["decision"]["recommendation"] == "buy"
     restored = storage.connect(tmp_path / "restored.db")
     again, _ = export.import_document(restored, export.export_json(db, code, now=NOW))
-    assert summary.summary(state.load(restored, again), NOW).decisions[0].note == line, "the backup keeps both"
+    assert summary.summary(load(restored, again), NOW).decisions[0].note == line, "the backup keeps both"
     restored.close()
 
 
@@ -196,9 +205,9 @@ def test_a_followed_decision_whose_guide_moved_is_not_called_an_overrule(db, ove
     code, key = made.code, made.facilitator_key
     answers = {"core": "no", "speed": "speed", "network": "no", "capability": "yes", "cost": "buy"}
     actions.record_decision(db, code, key, item, answers, None, "Commodity.", now=NOW)
-    assert summary.summary(state.load(db, code), NOW).decisions[0].note == "as recommended"
+    assert summary.summary(load(db, code), NOW).decisions[0].note == "as recommended"
     actions.answer_question(db, code, key, item, "network", "yes")
-    (d,) = summary.summary(state.load(db, code), NOW).decisions
+    (d,) = summary.summary(load(db, code), NOW).decisions
     assert (d.note, d.overruled) == ("decided Buy as the guide said; the guide now says Partner", False)
 
 
@@ -230,7 +239,7 @@ def test_the_spreadsheets_checklist_and_follow_through_are_the_models(followed):
 
 
 def test_the_model_never_imports_streamlit():
-    code = "import sys, workshop.summary; assert 'streamlit' not in sys.modules"
+    code = "import sys, workshop.reports.summary; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
@@ -241,9 +250,9 @@ def reviewed(db) -> tuple[state.Snapshot, state.Snapshot]:
     later = actions.create_workshop(
         db, "Next quarter", "Northwind Analytics", "scaleup", now=NOW + 60, review_minutes=10
     )
-    for item, outcome in zip(state.load(db, later.code).commitments, ("carry", "done", "drop")):
+    for item, outcome in zip(load(db, later.code).commitments, ("carry", "done", "drop")):
         actions.review_commitment(db, later.code, later.facilitator_key, item.initiative_id, outcome, "**Why** <b>")
-    return state.load(db, earlier.code), state.load(db, later.code)
+    return load(db, earlier.code), load(db, later.code)
 
 
 def test_follow_rows_say_where_a_commitment_came_from_and_how_a_later_workshop_ended_it(db):

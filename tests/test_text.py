@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshop.errors import InvalidInput
-from workshop.steps import NOTE_MAX
-from workshop.text import clean_int, clean_number, clean_text
+from workshop.domain.errors import InvalidInput
+from workshop.domain.text import clean_int, clean_number, clean_text
+from workshop.domain.vocabulary import NOTE_MAX
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ import pytest
 from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port
-from workshop.text import WORD_JOINER
+from workshop.domain.text import WORD_JOINER
 
 CASES = [
     # Streamlit's own extensions

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from workshop import timer
-from workshop.steps import STEPS
-from workshop.timer import Timer
+from workshop.domain import timer
+from workshop.domain.timer import Timer
+from workshop.domain.vocabulary import STEPS
 
 T0 = 1_750_000_000.0
 

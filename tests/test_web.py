@@ -1,4 +1,4 @@
-"""The HTTP edge (`workshop/web.py`): a credential never stays in an address (issue 20, finding 3)
+"""The HTTP edge (`workshop/live/web.py`): a credential never stays in an address (issue 20, finding 3)
 and every response carries the protective headers (finding 6), on a small app built the way
 `app.py` builds the real one (tests/test_headers.py asks the real server)."""
 
@@ -17,9 +17,11 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocket
 
 from tests.helpers import NOW
-from workshop import actions, storage, web
+from workshop import actions
+from workshop import store as storage
 from workshop.demo import create_demo
-from workshop.state import load
+from workshop.live import web
+from workshop.store.load import load
 
 PROTECTIVE = {name.decode(): value.decode() for name, value in web.PROTECTIVE}
 

@@ -18,7 +18,8 @@ from playwright import sync_api as playwright  # noqa: E402  (a dev requirement:
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.test_room_browser import settle, tall_screenshot, token_of
-from workshop import actions, storage
+from workshop import actions
+from workshop import store as storage
 
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

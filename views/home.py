@@ -5,12 +5,11 @@ import io
 import segno
 import streamlit as st
 
-from views import registry, ui
+from views.kit import registry, ui
 from workshop import actions
 from workshop.demo import create_demo
-from workshop.importer import CODE_MAX
-from workshop.state import normalise_code
-from workshop.steps import (
+from workshop.domain.vocabulary import (
+    CODE_MAX,
     MAX_STEP_MINUTES,
     MAX_VOTE_BUDGET,
     NAME_MAX,
@@ -19,6 +18,7 @@ from workshop.steps import (
     STAGES,
     STEPS,
     TOTAL_MINUTES,
+    normalise_code,
     stage_by_key,
 )
 

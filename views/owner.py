@@ -15,19 +15,20 @@ import pandas as pd
 import streamlit as st
 from sqlite_utils import Database
 
-from views import ui
-from workshop import actions, calendar, charts, numbers, web
-from workshop.errors import WorkshopError
-from workshop.followup import STATUS_COLOURS, STATUSES, Track
-from workshop.state import normalise_code
-from workshop.steps import NOTE_MAX
+from views.kit import ui
+from workshop import actions
+from workshop.domain import followup, numbers
+from workshop.domain.errors import WorkshopError
+from workshop.domain.followup import NEXT_CHECKIN_DAYS, STATUS_COLOURS, STATUSES, Track
+from workshop.domain.vocabulary import NOTE_MAX, normalise_code
+from workshop.live import web
+from workshop.reports import calendar, charts
 
 # A readable width on a laptop; the history's dates and statuses never wrap (fixed CSS only).
 PHONE_CSS = (
     ".block-container{max-width:48rem}[data-testid='stTable'] :is(td:first-child,td:nth-child(3)) p{white-space:nowrap}"
 )
 NO_LINK = "This page opens with an owner's personal link: ask the facilitator for yours."
-NEXT_DEFAULT_DAYS = 14  # the next check-in the form proposes
 DONE = "_owner_checkin_done"  # the initiative whose check-in was just recorded (shown once)
 OWNER_LINKS = "_owner_links"  # this session's owner link per workshop code
 
@@ -36,7 +37,7 @@ def open_link() -> tuple[Database, actions.OwnerPage, str]:
     """The owner behind this link; anything else stops the page with one line.
 
     The server moves a valid link's token from the address into a cookie before the page loads
-    (`workshop/web.py`); a token still in the address is read once, kept for this session and
+    (`workshop/live/web.py`); a token still in the address is read once, kept for this session and
     removed from it, so the address bar never shows it.
     """
     code = normalise_code(st.query_params.get("ws", ""))
@@ -80,17 +81,6 @@ def heading(page: actions.OwnerPage, token: str) -> None:
     )
 
 
-def due_words(item: Track, today: date) -> str:
-    """When the next check-in is, relative to today."""
-    due = item.next_checkin
-    if due is None:
-        return "none planned"
-    days = (due - today).days
-    if days < 0:
-        return f"{due.isoformat()}, overdue by {numbers.plural(-days, 'day')}"
-    return f"{due.isoformat()}, " + ("today" if days == 0 else f"in {numbers.plural(days, 'day')}")
-
-
 def facts(item: Track, today: date) -> None:
     """Metric, baseline → target, latest value, status and the next check-in, as short lines."""
     unit = item.unit
@@ -104,7 +94,7 @@ def facts(item: Track, today: date) -> None:
         ("Baseline → target", f"{numbers.measure(item.baseline, unit)} → {numbers.measure(item.target, unit)}"),
         ("Latest", latest),
         ("Status", item.status_title),
-        ("Next check-in", due_words(item, today)),
+        ("Next check-in", followup.due_words(item, today)),
     ]
     st.markdown("  \n".join(f"**{label}:** {ui.safe(text)}" for label, text in lines))
     st.progress(
@@ -182,7 +172,7 @@ def checkin_fields(item: Track, today: date, suffix: str) -> tuple[str, str, str
     )
     upcoming = cols[1].date_input(
         "Next check-in",
-        value=today + timedelta(days=NEXT_DEFAULT_DAYS),
+        value=today + timedelta(days=NEXT_CHECKIN_DAYS),
         min_value=today + timedelta(days=1),
         key=f"next-{suffix}",
     )

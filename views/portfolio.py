@@ -7,11 +7,14 @@ import pandas as pd
 import streamlit as st
 from sqlite_utils import Database
 
-from views import ui
-from workshop import actions, calendar, charts, followup, numbers, reports
-from workshop.errors import WorkshopError
-from workshop.followup import Track
-from workshop.readiness import TITLE
+from views.kit import ui
+from workshop import actions
+from workshop.actions import portfolio
+from workshop.domain import followup, numbers
+from workshop.domain.errors import WorkshopError
+from workshop.domain.followup import Track
+from workshop.domain.readiness import TITLE
+from workshop.reports import calendar, charts, sheets
 
 
 def due_view(db: Database, tracks: list[Track], today: date) -> None:
@@ -48,7 +51,7 @@ st.title("Portfolio")
 st.caption("Every workshop in this database and every initiative that left the room with an owner.")
 
 try:
-    tracks, workshops = followup.read_portfolio(db, st.session_state.get("portfolio_key"))
+    tracks, workshops = portfolio.read_portfolio(db, st.session_state.get("portfolio_key"))
 except WorkshopError as exc:
     if "portfolio_key" in st.session_state:
         st.error(ui.safe(str(exc)))
@@ -104,7 +107,7 @@ else:
             ),
             icon=":material/schedule:",
         )
-    ui.tracks_table(reports.tracks_table(shown, today, with_workshop=True))
+    ui.tracks_table(sheets.tracks_table(shown, today, with_workshop=True))
     st.altair_chart(charts.progress_chart(shown), theme=None, width="stretch")
 
 st.subheader("Workshops")
@@ -134,11 +137,11 @@ st.dataframe(
 
 st.subheader(f"Readiness across workshops — {TITLE}")
 kept_codes = {w["code"] for w in kept}
-checks = [h for h in followup.read_readiness(db, st.session_state.get("portfolio_key")) if h.code in kept_codes]
+checks = [h for h in portfolio.read_readiness(db, st.session_state.get("portfolio_key")) if h.code in kept_codes]
 if not checks:
     st.caption("No workshop matching these filters has answers to the readiness check.")
 for organisation in sorted({h.organisation for h in checks}):
     held = [h for h in checks if h.organisation == organisation]
     st.write(f"**{ui.safe(organisation)}**: how the operating model's areas score from one workshop to the next")
     st.altair_chart(charts.readiness_trend(held), theme=None, width="stretch")
-    st.dataframe(reports.readiness_trend_table(held), hide_index=True, width="stretch")
+    st.dataframe(sheets.readiness_trend_table(held), hide_index=True, width="stretch")

@@ -15,10 +15,10 @@ import io
 import segno
 import streamlit as st
 
-from views import registry, ui
-from workshop.audience import PUBLIC, view
-from workshop.state import Snapshot
-from workshop.steps import STEPS, stage_by_key
+from views.kit import registry, ui
+from workshop.domain.audience import PUBLIC, view
+from workshop.domain.snapshot import Snapshot
+from workshop.domain.vocabulary import STEPS, stage_by_key
 
 # Fixed CSS: the page is designed at 1920×1080 and zoomed to fit smaller screens.
 CSS = """<style>

@@ -1,6 +1,6 @@
 """The readiness check's results on the console, the projector and the Ship It summary.
 
-Each screen lays out `workshop.summary.readiness_block`, the model the Markdown and the PDF
+Each screen lays out `workshop.reports.summary.readiness_block`, the model the Markdown and the PDF
 also write, so every screen names the same weakest areas with the same figures; the chart is
 `charts.readiness_areas`. The texts are the app's own, with figures from the room's answers;
 they still go through `safe` (Markdown escaping). No page plumbing is imported here:
@@ -12,11 +12,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workshop import charts, numbers
-from workshop.readiness import MINUTES, QUESTIONS, TITLE
-from workshop.state import Snapshot
-from workshop.summary import Readiness, SignalRow, readiness_block
-from workshop.text import md_escape as safe
+from workshop.domain import numbers
+from workshop.domain.readiness import MINUTES, QUESTIONS, TITLE
+from workshop.domain.snapshot import Snapshot
+from workshop.domain.text import md_escape as safe
+from workshop.reports import charts
+from workshop.reports.summary import Readiness, SignalRow, readiness_block
 
 PROJECTOR_CHART_WIDTH = 960  # px: the chart column at 1920 wide
 PROJECTOR_CHART_HEIGHT = 470  # px, title, legend and axis included: what is left under the header

@@ -7,7 +7,7 @@ to the live channel: a step change or a participant's own write never reruns thi
 
 import streamlit as st
 
-from views import ui
+from views.kit import ui
 
 ctx = ui.context(as_participant=True)
 if ctx.facilitator:  # the facilitator's screen is the console of the current step

@@ -4,13 +4,15 @@ from datetime import date
 
 import streamlit as st
 
-from views import readiness, registry, ui
-from workshop import actions, numbers
-from workshop.commitments import review_until
-from workshop.readiness import MINUTES, SIGNALS, STATEMENTS, TITLE, ordered_prompts, weakest
-from workshop.similar import Group
-from workshop.steps import DIMENSIONS, NOTE_MAX, REVIEWS, dimension_by_key
-from workshop.timer import format_clock as clock_text
+from views import readiness
+from views.kit import registry, ui
+from workshop import actions
+from workshop.domain import numbers
+from workshop.domain.commitments import review_until
+from workshop.domain.readiness import MINUTES, SIGNALS, STATEMENTS, TITLE, ordered_prompts, weakest
+from workshop.domain.similar import Group
+from workshop.domain.timer import format_clock as clock_text
+from workshop.domain.vocabulary import DIMENSIONS, NOTE_MAX, REVIEWS, dimension_by_key
 
 STEP = registry.of_page(__file__).step
 # Suggested groups shown at once; the rest follow as these are merged or dismissed.

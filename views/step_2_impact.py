@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from views import ui
-from workshop import actions, charts
-from workshop.steps import DIRECTIONS, MAGNITUDES, NOTE_MAX, OUTCOMES, outcome_by_key
+from views.kit import ui
+from workshop import actions
+from workshop.domain.vocabulary import DIRECTIONS, MAGNITUDES, NOTE_MAX, OUTCOMES, outcome_by_key
+from workshop.reports import charts
 
 ctx = ui.open_step(__file__)
 snapshot = ctx.snapshot

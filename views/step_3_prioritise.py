@@ -3,9 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from views import ui
-from workshop import actions, charts, scoring
-from workshop.steps import LONG_MAX, METHOD_KEYS, SHORT_MAX, method_by_key
+from views.kit import ui
+from workshop import actions
+from workshop.domain import scoring
+from workshop.domain.vocabulary import LONG_MAX, METHOD_KEYS, SHORT_MAX, method_by_key
+from workshop.reports import charts
 
 ctx = ui.open_step(__file__)
 snapshot = ctx.snapshot

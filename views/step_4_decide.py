@@ -4,10 +4,11 @@ from typing import Any
 
 import streamlit as st
 
-from views import ui
-from workshop import actions, decide
-from workshop.state import Initiative
-from workshop.steps import LONG_MAX
+from views.kit import ui
+from workshop import actions
+from workshop.domain import decide
+from workshop.domain.snapshot import Initiative
+from workshop.domain.vocabulary import LONG_MAX
 
 
 def decision_form(

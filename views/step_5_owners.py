@@ -4,10 +4,11 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from views import ui
+from views.kit import ui
 from workshop import actions
-from workshop.owners import suggested_metrics
-from workshop.steps import OWNER_MAX, SHORT_MAX, UNIT_MAX
+from workshop.domain import followup
+from workshop.domain.owners import suggested_metrics
+from workshop.domain.vocabulary import OWNER_MAX, SHORT_MAX, UNIT_MAX
 
 ctx = ui.open_step(__file__)
 snapshot = ctx.snapshot
@@ -52,7 +53,9 @@ for item in snapshot.decided:
             target = cols[1].text_input("Target", value=f"{owner['target']:g}" if owner else "")
             checkin = cols[2].date_input(
                 "First check-in",
-                value=date.fromisoformat(owner["checkin"]) if owner else date.today() + timedelta(days=14),
+                value=date.fromisoformat(owner["checkin"])
+                if owner
+                else date.today() + timedelta(days=followup.NEXT_CHECKIN_DAYS),
             )
             if st.form_submit_button("Save", type="primary"):
                 ui.act(

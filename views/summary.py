@@ -1,8 +1,8 @@
 """Ship It: the checklist from the recorded data, the plan, and every download.
 
-The page lays out `workshop.summary`'s model, the same one the Markdown and the PDF write,
+The page lays out `workshop.reports.summary`'s model, the same one the Markdown and the PDF write,
 so all three show the same rows and numbers. Everything on it, downloads included, is built from
-the viewer's view of the workshop (`workshop.audience`), so a participant's summary holds the
+the viewer's view of the workshop (`workshop.domain.audience`), so a participant's summary holds the
 room's results and their own rows, never another person's. Participant text is only ever passed
 through `ui.safe` where an element renders Markdown; tables are dataframes, which show it literally.
 """
@@ -14,12 +14,15 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from views import readiness, ui
-from workshop import actions, audience, calendar, followup, reports
-from workshop import downloads as files
-from workshop.readiness import TITLE
-from workshop.state import Snapshot
-from workshop.summary import Figure, Summary, summary
+from views import readiness
+from views.kit import ui
+from workshop import actions
+from workshop.domain import audience, followup
+from workshop.domain.readiness import TITLE
+from workshop.domain.snapshot import Snapshot
+from workshop.reports import calendar, sheets
+from workshop.reports import downloads as files
+from workshop.reports.summary import Figure, Summary, summary
 
 
 def chart(figure: Figure | None) -> None:
@@ -56,7 +59,7 @@ def checklist(s: Summary) -> None:
 
 
 def downloads(ctx: ui.Context, who: audience.Audience, now: float) -> None:
-    """The downloads this viewer is offered, each built from their view (`workshop.downloads`).
+    """The downloads this viewer is offered, each built from their view (`workshop.reports.downloads`).
     Files are built only when a button is clicked (on Streamlit's download thread), from the
     snapshot already loaded: no database connection crosses threads."""
     snapshot = ctx.snapshot
@@ -129,7 +132,7 @@ def follow_through(ctx: ui.Context, shown: Snapshot, s: Summary) -> None:
                 ),
                 icon=":material/schedule:",
             )
-    ui.tracks_table(reports.tracks_table(s.tracks, s.today))
+    ui.tracks_table(sheets.tracks_table(s.tracks, s.today))
     for f in s.follow:
         if f.history:  # carried over from an earlier workshop, or concluded by a later one
             said = " · ".join(x for x in (f.chain, f.concluded) if x)
@@ -137,7 +140,7 @@ def follow_through(ctx: ui.Context, shown: Snapshot, s: Summary) -> None:
     if shown.checkins:
         chart(s.figures.get("followup"))
         with st.expander(f"All {len(shown.checkins)} check-ins"):
-            st.dataframe(reports.checkins_table(shown), hide_index=True, width="stretch")
+            st.dataframe(sheets.checkins_table(shown), hide_index=True, width="stretch")
     if ctx.follower:
         checkin_form(ctx, s)
     if ctx.facilitator and ctx.snapshot.checkins:
@@ -157,7 +160,9 @@ def checkin_form(ctx: ui.Context, s: Summary) -> None:
         cols = st.columns(3)
         value = cols[0].text_input("Measured value", placeholder="e.g. 24")
         checked_on = cols[1].date_input("Measured on", value=today, max_value=today)
-        upcoming = cols[2].date_input("Next check-in", value=today + timedelta(days=14), min_value=today)
+        upcoming = cols[2].date_input(
+            "Next check-in", value=today + timedelta(days=followup.NEXT_CHECKIN_DAYS), min_value=today
+        )
         status = st.radio("Status", list(followup.STATUSES), format_func=followup.STATUSES.get, horizontal=True)
         note = st.text_input("Note (optional)", max_chars=280)
         by = st.text_input("Recorded by (defaults to the owner)", max_chars=80)

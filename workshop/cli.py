@@ -21,10 +21,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import actions, calendar, export, followup, importer, storage
-from .demo import create_demo
-from .errors import ImportRefused, InvalidInput, WorkshopError
-from .state import normalise_code
+from workshop import actions, store
+from workshop.actions import portfolio
+from workshop.backup import export, importer
+from workshop.demo import create_demo
+from workshop.domain.errors import ImportRefused, InvalidInput, WorkshopError
+from workshop.domain.vocabulary import normalise_code
+from workshop.reports import calendar, markdown
 
 FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics")
 URL_ENV = "WORKSHOP_URL"
@@ -70,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    db = storage.connect(args.db) if args.db else storage.connect()
+    db = store.connect(args.db) if args.db else store.connect()
     try:
         if args.command == "demo":
             created = create_demo(db, followup_days=max(0, args.followup_days))
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"open:            http://localhost:8501/?join={created.code}"
             )
         elif args.command == "list":
-            rows = storage.list_workshops(db)
+            rows = store.list_workshops(db)
             if not rows:
                 print("No workshops yet.")
             for row in rows:
@@ -98,11 +101,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "similar":
             _similar(db, args.code, args.json)
         elif args.command == "portfolio-key":
-            if os.environ.get(followup.PORTFOLIO_KEY_ENV):
-                raise InvalidInput(f"{followup.PORTFOLIO_KEY_ENV} is set, and that key opens the portfolio.")
+            if os.environ.get(portfolio.PORTFOLIO_KEY_ENV):
+                raise InvalidInput(f"{portfolio.PORTFOLIO_KEY_ENV} is set, and that key opens the portfolio.")
             print(
                 f"New portfolio key (shown once; the earlier one no longer opens /portfolio):\n"
-                f"{followup.issue_portfolio_key(db)}"
+                f"{portfolio.issue_portfolio_key(db)}"
             )
     except WorkshopError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -120,8 +123,8 @@ def _similar(db: Database, code: str, as_json: bool) -> None:
         return
     if not groups:
         print("No suggested duplicates.")
-    workshop = storage.workshop_by_code(db, normalise_code(code))
-    notes = {r["id"]: r["text"] for r in storage.bottlenecks(db, workshop["id"])} if workshop else {}
+    workshop = store.workshop_by_code(db, normalise_code(code))
+    notes = {r["id"]: r["text"] for r in store.bottlenecks(db, workshop["id"])} if workshop else {}
     for group in groups:
         print(" | ".join(f"#{i} {notes[i]}" + (" (keep)" if i == group.keep else "") for i in group.members))
 
@@ -164,13 +167,14 @@ def _render(db: Database, code: str, fmt: str, table: str | None, url: str | Non
     if fmt == "json":
         return export.export_json(db, code)
     if fmt == "md":
-        return export.export_markdown(db, code)
-    from . import reports, state  # imported here: charts and PDF libraries cost a second at start-up
+        return markdown.export_markdown(db, code)
+    from workshop.reports import pdf, sheets  # imported here: charts and PDF libraries cost a second at start-up
+    from workshop.store.load import load
 
-    snapshot = state.load(db, code)
+    snapshot = load(db, code)
     if fmt == "csv":
-        return reports.to_csv(snapshot, table) if table else reports.to_csv_zip(snapshot)
-    return reports.to_pdf(snapshot) if fmt == "pdf" else reports.to_xlsx(snapshot)
+        return sheets.to_csv(snapshot, table) if table else sheets.to_csv_zip(snapshot)
+    return pdf.to_pdf(snapshot) if fmt == "pdf" else sheets.to_xlsx(snapshot)
 
 
 def _export(

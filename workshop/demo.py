@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from . import actions
-from .actions import Created
-from .steps import ORGANISATION, PLATFORM, PRODUCT, STEP_KEYS
+from workshop import actions
+from workshop.actions import Created
+from workshop.domain.vocabulary import ORGANISATION, PLATFORM, PRODUCT, STEP_KEYS
 
 BOTTLENECKS = (
     (PLATFORM, "Feature teams lose days every sprint to production incidents"),

@@ -1,8 +1,8 @@
 // The live element: one screen that follows the room over /api/live without page reruns.
 // This module is its entry and core: the element's shared state, frame, drafts, network, the
-// context the step views get, and painting. `views/ui.py` joins the modules of this folder into
+// context the step views get, and painting. `views/kit/ui.py` joins the modules of this folder into
 // one ES module: helpers, element, polling, board, steps, then one module per step in the order
-// of `workshop/steps.py`, then closed. Everything user-written is placed with textContent, never as HTML.
+// of `workshop/domain/vocabulary.py`, then closed. Everything user-written is placed with textContent, never as HTML.
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement;

@@ -1,7 +1,7 @@
 // --- the readiness check "Are we ready to scale?" --------------------------------------------
 // On a phone: a panel above the step's view while the facilitator has the check open, whatever
 // step the room is on. The questions, scales and areas come from the vocabulary (built from
-// workshop/readiness.py). A submission is the whole set of my answers; unsent choices are kept
+// workshop/domain/readiness.py). A submission is the whole set of my answers; unsent choices are kept
 // as a draft in the browser. On the projector the page itself draws the results before step 1's
 // clock starts, so the board leaves its place empty then.
 const READY_THANKS = "Thanks — you can change your answers until the facilitator closes the check.";

@@ -1,5 +1,5 @@
 // The participant's part of each step: one module per step (named by its key), each adding its
-// view here; they are joined in the order of `workshop/steps.py`, the order of the vocabulary's
+// view here; they are joined in the order of `workshop/domain/vocabulary.py`, the order of the vocabulary's
 // steps. A view is built once when the room enters the step and then only updated, so what a
 // person is typing or choosing is never wiped by the room's changes.
 const STEP_VIEWS = [];

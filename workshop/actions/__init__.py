@@ -6,13 +6,14 @@ participant's token; every change is one transaction that bumps the workshop's v
 The modules split the actions by area: `auth` (who is acting), `room` (creating, joining,
 timers, steps, end), `review` (last time's commitments, opening step 1), `readiness` (the
 pre-work check "Are we ready to scale?"), `board` (steps 1–2), `duplicates` (step 1's suggested
-duplicates), `plan` (steps 3–5), `followthrough` (leader and owner links, check-ins). This
-package's `__all__` is the public surface.
+duplicates), `plan` (steps 3–5), `followthrough` (leader and owner links, check-ins),
+`portfolio` (the portfolio's key and the reads it guards). This package's `__all__` is the
+public surface. It may import `workshop.store` and `workshop.domain`, never a wing above.
 """
 
 from __future__ import annotations
 
-from .auth import (
+from workshop.actions.auth import (
     CREDENTIALS,
     FACILITATOR_DEVICE,
     LEADER,
@@ -24,7 +25,7 @@ from .auth import (
     is_facilitator,
     is_leader,
 )
-from .board import (
+from workshop.actions.board import (
     add_bottleneck,
     add_impact,
     delete_impact,
@@ -40,14 +41,14 @@ from .board import (
     votes_left_of,
     withdraw_impact,
 )
-from .duplicates import (
+from workshop.actions.duplicates import (
     dismiss_suggestion,
     merge_group,
     split_from_suggestion,
     suggested_groups,
     suggestions_for,
 )
-from .followthrough import (
+from workshop.actions.followthrough import (
     OwnerPage,
     delete_checkin,
     issue_leader_link,
@@ -58,7 +59,7 @@ from .followthrough import (
     revoke_leader_link,
     revoke_owner_link,
 )
-from .plan import (
+from workshop.actions.plan import (
     add_dependency,
     add_initiative,
     adopt_ranking,
@@ -75,9 +76,16 @@ from .plan import (
     set_sequence,
     volunteer,
 )
-from .readiness import answer_readiness, open_readiness
-from .review import has_commitments, review_commitment, set_reviewing
-from .room import (
+from workshop.actions.portfolio import (
+    check_portfolio_key,
+    ensure_portfolio_key,
+    issue_portfolio_key,
+    read_portfolio,
+    read_readiness,
+)
+from workshop.actions.readiness import answer_readiness, open_readiness
+from workshop.actions.review import has_commitments, review_commitment, set_reviewing
+from workshop.actions.room import (
     CODE_ALPHABET,
     CODE_LENGTH,
     SIGN_IN_FAILED,
@@ -103,6 +111,11 @@ from .room import (
 )
 
 __all__ = [
+    "check_portfolio_key",
+    "ensure_portfolio_key",
+    "issue_portfolio_key",
+    "read_portfolio",
+    "read_readiness",
     "CREDENTIALS",
     "FACILITATOR_DEVICE",
     "PARTICIPANT",

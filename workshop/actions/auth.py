@@ -13,12 +13,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import storage
-from ..errors import InputLocked, NotAllowed, NotFound, no_workshop
-from ..followup import FACILITATOR, LEADER_LINK, OWNER_LINK
-from ..state import normalise_code
-from ..steps import CLIENT_ID_MAX, step_label, write_by_key, write_opens
-from ..text import clean_text
+from workshop import store
+from workshop.domain.errors import InputLocked, NotAllowed, NotFound, no_workshop
+from workshop.domain.followup import FACILITATOR, LEADER_LINK, OWNER_LINK
+from workshop.domain.text import clean_text
+from workshop.domain.vocabulary import CLIENT_ID_MAX, normalise_code, step_label, write_by_key, write_opens
 
 Row = dict[str, Any]
 
@@ -34,7 +33,7 @@ def _now(now: float | None) -> float:
 
 
 def _workshop(db: Database, code: str) -> Row:
-    row = storage.workshop_by_code(db, normalise_code(code))
+    row = store.workshop_by_code(db, normalise_code(code))
     if row is None:
         raise no_workshop(code)
     return row
@@ -58,13 +57,13 @@ def _holds_facilitator_key(db: Database, workshop: Row, key: str | None) -> bool
     digest = hash_secret(str(key).strip())
     if hmac.compare_digest(digest, workshop["key_hash"]):
         return True
-    device = storage.participant_by_token(db, workshop["id"], digest)
+    device = store.participant_by_token(db, workshop["id"], digest)
     return device is not None and bool(device["is_facilitator"])
 
 
 def _participant(db: Database, workshop: Row, token: str | None) -> Row:
     """The participant of this workshop holding `token`."""
-    row = storage.participant_by_token(db, workshop["id"], hash_secret(str(token))) if token else None
+    row = store.participant_by_token(db, workshop["id"], hash_secret(str(token))) if token else None
     if row is None:
         raise NotAllowed("Join the workshop first: your identity was not recognised.")
     return row
@@ -83,12 +82,12 @@ def _not_ended(workshop: Row) -> None:
 
 
 def _again(db: Database, workshop: Row) -> Row:
-    """The workshop read again inside the open `storage.change`.
+    """The workshop read again inside the open `store.change`.
 
     The write lock is held from the version bump on, so a check made on this row sees exactly
     what the write will see: a Next press, a lock or a budget change cannot slip in between.
     """
-    row = storage.workshop_by_code(db, workshop["code"])
+    row = store.workshop_by_code(db, workshop["code"])
     if row is None:
         raise no_workshop(workshop["code"])
     return row
@@ -123,7 +122,7 @@ def _follower(db: Database, code: str, credential: str | None) -> tuple[Row, str
         digest = hash_secret(str(credential).strip())
         if workshop["leader_hash"] and hmac.compare_digest(digest, workshop["leader_hash"]):
             return workshop, LEADER_LINK, None
-        link = storage.owner_link(db, workshop["id"], digest)
+        link = store.owner_link(db, workshop["id"], digest)
         if link is not None:
             return workshop, OWNER_LINK, str(link["owner"])
         if _holds_facilitator_key(db, workshop, credential):
@@ -134,7 +133,7 @@ def _follower(db: Database, code: str, credential: str | None) -> tuple[Row, str
 def _owner_link(db: Database, code: str, token: str | None) -> tuple[Row, str]:
     """The workshop and the owner whose current link `token` is (revoked links open nothing)."""
     workshop = _workshop(db, code)
-    link = storage.owner_link(db, workshop["id"], hash_secret(str(token).strip())) if token else None
+    link = store.owner_link(db, workshop["id"], hash_secret(str(token).strip())) if token else None
     if link is None:
         raise NotAllowed("This owner link is not valid: it may have been reissued or revoked. Ask the facilitator.")
     return workshop, str(link["owner"])
@@ -165,7 +164,7 @@ def identify(db: Database, code: str, token: str | None) -> Row | None:
         return None
 
 
-# What a secret opens, one browser cookie each (see `workshop/web.py`): a facilitator device, a
+# What a secret opens, one browser cookie each (see `workshop/live/web.py`): a facilitator device, a
 # participant, the leader link, an owner link. The facilitator key itself is never remembered.
 FACILITATOR_DEVICE, PARTICIPANT, LEADER, OWNER = "f", "p", "l", "o"
 CREDENTIALS = (FACILITATOR_DEVICE, PARTICIPANT, LEADER, OWNER)
@@ -180,16 +179,16 @@ def credential(db: Database, code: str, secret: object) -> str | None:
     """
     if not isinstance(secret, str) or not secret or len(secret) > SECRET_MAX:
         return None
-    workshop = storage.workshop_by_code(db, normalise_code(code))
+    workshop = store.workshop_by_code(db, normalise_code(code))
     if workshop is None:
         return None
     digest = hash_secret(secret)
-    person = storage.participant_by_token(db, workshop["id"], digest)
+    person = store.participant_by_token(db, workshop["id"], digest)
     if person is not None:
         return FACILITATOR_DEVICE if person["is_facilitator"] else PARTICIPANT
     if workshop["leader_hash"] and hmac.compare_digest(digest, workshop["leader_hash"]):
         return LEADER
-    if storage.owner_link(db, workshop["id"], digest) is not None:
+    if store.owner_link(db, workshop["id"], digest) is not None:
         return OWNER
     return None
 
@@ -207,5 +206,5 @@ def _sent_before(db: Database, table: str, workshop: Row, participant: Row, clie
     """
     if not client:
         return None
-    existing = storage.by_client_id(db, table, workshop["id"], participant["id"], client)
+    existing = store.by_client_id(db, table, workshop["id"], participant["id"], client)
     return None if existing is None else int(existing["id"])

@@ -6,22 +6,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import numbers, storage
-from ..errors import BudgetExhausted, InputLocked, InvalidInput, NotAllowed, NotFound
-from ..state import private_board
-from ..steps import (
-    DIMENSION_KEYS,
-    DIRECTIONS,
-    ID_MAX,
-    MAGNITUDES,
-    MAX_VOTE_BUDGET,
-    MONEY_MAX,
-    NOTE_MAX,
-    OUTCOME_KEYS,
-    STEPS,
-)
-from ..text import clean_int, clean_number, clean_text
-from .auth import (
+from workshop import store
+from workshop.actions.auth import (
     Row,
     _again,
     _client_id,
@@ -33,6 +19,21 @@ from .auth import (
     _sent_before,
     _workshop,
     _writable,
+)
+from workshop.domain import numbers
+from workshop.domain.errors import BudgetExhausted, InputLocked, InvalidInput, NotAllowed, NotFound
+from workshop.domain.snapshot import private_board
+from workshop.domain.text import clean_int, clean_number, clean_text
+from workshop.domain.vocabulary import (
+    DIMENSION_KEYS,
+    DIRECTIONS,
+    ID_MAX,
+    MAGNITUDES,
+    MAX_VOTE_BUDGET,
+    MONEY_MAX,
+    NOTE_MAX,
+    OUTCOME_KEYS,
+    STEPS,
 )
 
 VOTING_AFTER_REVEAL = "Voting opens when the facilitator reveals the board."
@@ -55,18 +56,18 @@ def add_bottleneck(
         raise InvalidInput("Tag the bottleneck with product, platform or organisation.")
     clean = clean_text(text, "Bottleneck", max_len=NOTE_MAX)
     client = _client_id(client_id)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         earlier = _sent_before(db, "bottlenecks", workshop, participant, client)
         if earlier is not None:
             return earlier
         _writable(db, workshop, "note")
-        return storage.insert_bottleneck(
+        return store.insert_bottleneck(
             db, workshop["id"], participant["id"], dimension, clean, _now(now), client_id=client
         )
 
 
 def _live_bottleneck(db: Database, workshop: Row, bottleneck_id: Any) -> Row:
-    row = storage.bottleneck(db, workshop["id"], clean_int(bottleneck_id, "Bottleneck", low=1, high=ID_MAX))
+    row = store.bottleneck(db, workshop["id"], clean_int(bottleneck_id, "Bottleneck", low=1, high=ID_MAX))
     if row is None:
         raise NotFound("That bottleneck is not part of this workshop.")
     if row["merged_into"] is not None:
@@ -83,7 +84,7 @@ def vote(db: Database, code: str, token: str, bottleneck_id: int, now: float | N
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         workshop = _writable(db, workshop, "vote")
         _voting_open(workshop)
         row = _live_bottleneck(db, workshop, bottleneck_id)
@@ -93,7 +94,7 @@ def vote(db: Database, code: str, token: str, bottleneck_id: int, now: float | N
             raise BudgetExhausted(
                 f"You have used all {workshop['vote_budget']} of your votes; take one back to move it."
             )
-        storage.insert_vote(db, workshop["id"], row["id"], participant["id"], _now(now))
+        store.insert_vote(db, workshop["id"], row["id"], participant["id"], _now(now))
         return votes_left_of(db, workshop, participant)
 
 
@@ -102,11 +103,11 @@ def unvote(db: Database, code: str, token: str, bottleneck_id: int) -> int:
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         workshop = _writable(db, workshop, "vote")
         _voting_open(workshop)
         row = _live_bottleneck(db, workshop, bottleneck_id)
-        if not storage.delete_one_vote(db, workshop["id"], row["id"], participant["id"]):
+        if not store.delete_one_vote(db, workshop["id"], row["id"], participant["id"]):
             raise InvalidInput("You have no vote on that bottleneck to take back.")
         return votes_left_of(db, workshop, participant)
 
@@ -127,12 +128,12 @@ def set_private_brainstorm(db: Database, code: str, key: str, on: bool) -> None:
     _not_ended(workshop)
     if not isinstance(on, bool):
         raise InvalidInput("Say whether the brainstorm is private: on or off.")
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         workshop = _again(db, workshop)
         _not_ended(workshop)
         if on and workshop["current_step"] != STEPS[0].key:
             raise InvalidInput(f"A private brainstorm is for step 1, {STEPS[0].title}: go back to it first.")
-        storage.update_workshop(db, workshop["id"], private_brainstorm=int(on))
+        store.update_workshop(db, workshop["id"], private_brainstorm=int(on))
 
 
 def votes_left(db: Database, code: str, token: str) -> int:
@@ -144,7 +145,7 @@ def votes_left(db: Database, code: str, token: str) -> int:
 
 def votes_left_of(db: Database, workshop: Row, participant: Row) -> int:
     """The one count of dots left: the budget less the votes that count (hidden notes refund theirs)."""
-    return int(workshop["vote_budget"]) - storage.votes_used(db, workshop["id"], participant["id"])
+    return int(workshop["vote_budget"]) - store.votes_used(db, workshop["id"], participant["id"])
 
 
 def edit_bottleneck(
@@ -154,9 +155,9 @@ def edit_bottleneck(
     clean = clean_text(text, "Bottleneck", max_len=NOTE_MAX)
     if dimension is not None and dimension not in DIMENSION_KEYS:
         raise InvalidInput("Tag the bottleneck with product, platform or organisation.")
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         row = _live_bottleneck(db, workshop, bottleneck_id)
-        storage.update_bottleneck(db, row["id"], text=clean, dimension=dimension or row["dimension"])
+        store.update_bottleneck(db, row["id"], text=clean, dimension=dimension or row["dimension"])
 
 
 def hide_bottleneck(db: Database, code: str, key: str, bottleneck_id: int, hidden: bool = True) -> None:
@@ -166,18 +167,18 @@ def hide_bottleneck(db: Database, code: str, key: str, bottleneck_id: int, hidde
     budget always holds (and an export always imports again).
     """
     workshop = _facilitator(db, code, key)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         workshop = _again(db, workshop)
         row = _live_bottleneck(db, workshop, bottleneck_id)
         if not hidden and row["hidden"]:
             _restore_within_budget(db, workshop, row)
-        storage.update_bottleneck(db, row["id"], hidden=int(bool(hidden)))
+        store.update_bottleneck(db, row["id"], hidden=int(bool(hidden)))
 
 
 def _restore_within_budget(db: Database, workshop: Row, row: Row) -> None:
     """Refuse a restore that would count more votes for someone than the budget allows."""
-    used = storage.counted_votes(db, workshop["id"])
-    over = [p for p, n in storage.votes_on(db, row["id"]).items() if used.get(p, 0) + n > workshop["vote_budget"]]
+    used = store.counted_votes(db, workshop["id"])
+    over = [p for p, n in store.votes_on(db, row["id"]).items() if used.get(p, 0) + n > workshop["vote_budget"]]
     if over:
         raise BudgetExhausted(
             f"Restoring it would give {numbers.plural(len(over), 'person', 'people')} more "
@@ -192,7 +193,7 @@ def merge_bottlenecks(db: Database, code: str, key: str, source_id: int, target_
     voter's budget and nobody ends over it (two votes on one note are allowed, as with dots).
     """
     workshop = _facilitator(db, code, key)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         source = _live_bottleneck(db, workshop, source_id)
         target = _live_bottleneck(db, workshop, target_id)
         if source["id"] == target["id"]:
@@ -200,21 +201,21 @@ def merge_bottlenecks(db: Database, code: str, key: str, source_id: int, target_
         # A hidden note's votes are refunded: merging would count them again past the budget.
         if source["hidden"] or target["hidden"]:
             raise InvalidInput("That bottleneck is hidden: restore it before merging it.")
-        storage.merge_bottleneck(db, source["id"], target["id"])
+        store.merge_bottleneck(db, source["id"], target["id"])
 
 
 def set_vote_budget(db: Database, code: str, key: str, budget: int) -> None:
     """Change the votes per person; never below what someone has already spent."""
     workshop = _facilitator(db, code, key)
     clean = clean_int(budget, "Votes per person", low=1, high=MAX_VOTE_BUDGET)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         # Read under the write lock: a vote cannot land between this count and the new budget.
-        most = max(storage.counted_votes(db, workshop["id"]).values(), default=0)
+        most = max(store.counted_votes(db, workshop["id"]).values(), default=0)
         if clean < most:
             raise InvalidInput(
                 f"Someone has already used {numbers.plural(most, 'vote')}: the budget cannot go below {most}."
             )
-        storage.update_workshop(db, workshop["id"], vote_budget=clean)
+        store.update_workshop(db, workshop["id"], vote_budget=clean)
 
 
 def _impact_fields(outcome: Any, direction: Any, magnitude: Any, because: Any, money: Any) -> Row:
@@ -251,13 +252,13 @@ def add_impact(
     _open(workshop)
     fields = _impact_fields(outcome, direction, magnitude, because, money)
     client = _client_id(client_id)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         earlier = _sent_before(db, "impacts", workshop, participant, client)
         if earlier is not None:
             return earlier
         _writable(db, workshop, "impact")
         note = _live_bottleneck(db, workshop, bottleneck_id)["id"]
-        return storage.insert_impact(
+        return store.insert_impact(
             db,
             workshop["id"],
             {
@@ -272,7 +273,7 @@ def add_impact(
 
 def _impact(db: Database, workshop: Row, impact_id: Any) -> Row:
     """The impact `impact_id` of this workshop, or NotFound: the same check for its author and the facilitator."""
-    row = storage.impact(db, workshop["id"], clean_int(impact_id, "Impact", low=1, high=ID_MAX))
+    row = store.impact(db, workshop["id"], clean_int(impact_id, "Impact", low=1, high=ID_MAX))
     if row is None:
         raise NotFound("That impact is not part of this workshop.")
     return row
@@ -302,11 +303,11 @@ def edit_impact(
     participant = _participant(db, workshop, token)
     _open(workshop)
     fields = _impact_fields(outcome, direction, magnitude, because, money)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         _writable(db, workshop, "impact")
         row = _own_impact(db, workshop, participant, impact_id)
         note = _live_bottleneck(db, workshop, bottleneck_id)["id"]
-        storage.update_impact(db, row["id"], {**fields, "bottleneck_id": note})
+        store.update_impact(db, row["id"], {**fields, "bottleneck_id": note})
 
 
 def withdraw_impact(db: Database, code: str, token: str, impact_id: int) -> None:
@@ -314,14 +315,14 @@ def withdraw_impact(db: Database, code: str, token: str, impact_id: int) -> None
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         _writable(db, workshop, "impact")
         row = _own_impact(db, workshop, participant, impact_id)
-        storage.delete_impact(db, row["id"])
+        store.delete_impact(db, row["id"])
 
 
 def delete_impact(db: Database, code: str, key: str, impact_id: int) -> None:
     workshop = _facilitator(db, code, key)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         row = _impact(db, workshop, impact_id)
-        storage.delete_impact(db, row["id"])
+        store.delete_impact(db, row["id"])

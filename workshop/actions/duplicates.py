@@ -1,6 +1,6 @@
 """Step 1's suggested duplicates: the groups the engine proposes, and the facilitator's three answers.
 
-The engine (`workshop.similar`) only proposes. The facilitator merges a whole group in one action
+The engine (`workshop.domain.similar`) only proposes. The facilitator merges a whole group in one action
 (votes, impacts and links carry over, as with a single merge), splits one note out of a group, or
 dismisses the group; a split or dismissed pair is stored and never suggested again.
 """
@@ -12,21 +12,22 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import similar, storage
-from ..errors import InvalidInput, NotFound
-from ..steps import ID_MAX
-from ..text import clean_int
-from .auth import Row, _facilitator, _now, _workshop
+from workshop import store
+from workshop.actions.auth import Row, _facilitator, _now, _workshop
+from workshop.domain import similar
+from workshop.domain.errors import InvalidInput, NotFound
+from workshop.domain.text import clean_int
+from workshop.domain.vocabulary import ID_MAX
 
 
 def _suggestions_in(db: Database, workshop: Row) -> list[similar.Group]:
     """The groups for one workshop's live notes (neither merged away nor hidden), largest first."""
     notes = [
         similar.Note(r["id"], r["text"], r["votes"])
-        for r in storage.bottlenecks(db, workshop["id"])
+        for r in store.bottlenecks(db, workshop["id"])
         if r["merged_into"] is None and not r["hidden"]
     ]
-    dismissed = [frozenset((r["low_id"], r["high_id"])) for r in storage.dismissed_pairs(db, workshop["id"])]
+    dismissed = [frozenset((r["low_id"], r["high_id"])) for r in store.dismissed_pairs(db, workshop["id"])]
     return similar.groups(notes, dismissed)
 
 
@@ -49,7 +50,7 @@ def _members(db: Database, workshop: Row, ids: Any) -> list[Row]:
         raise InvalidInput("A group lists each note once.")
     rows = []
     for note_id in clean:
-        row = storage.bottleneck(db, workshop["id"], note_id)
+        row = store.bottleneck(db, workshop["id"], note_id)
         if row is None:
             raise NotFound("That note is not part of this workshop.")
         if row["merged_into"] is not None:
@@ -69,23 +70,23 @@ def merge_group(db: Database, code: str, key: str | None, keep_id: Any, member_i
     """Fold every other note of a group into the one to keep, in one change; returns the kept id."""
     workshop = _facilitator(db, code, key)
     keep = clean_int(keep_id, "Note to keep", low=1, high=ID_MAX)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         # The notes are read under the write lock: none can be merged or hidden in between.
         rows = _members(db, workshop, member_ids)
         if keep not in {r["id"] for r in rows}:
             raise InvalidInput("The note to keep must be one of the group's notes.")
         for row in rows:
             if row["id"] != keep:
-                storage.merge_bottleneck(db, row["id"], keep)
+                store.merge_bottleneck(db, row["id"], keep)
     return keep
 
 
 def dismiss_suggestion(db: Database, code: str, key: str | None, member_ids: Any, now: float | None = None) -> None:
     """ "Not the same": no two notes of this group are suggested together again."""
     workshop = _facilitator(db, code, key)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         ids = [r["id"] for r in _members(db, workshop, member_ids)]
-        storage.dismiss_pairs(db, workshop["id"], _pairs(ids, ids), _now(now))
+        store.dismiss_pairs(db, workshop["id"], _pairs(ids, ids), _now(now))
 
 
 def split_from_suggestion(
@@ -94,8 +95,8 @@ def split_from_suggestion(
     """Take one note out of a group: it is never suggested with the group's other notes again."""
     workshop = _facilitator(db, code, key)
     note = clean_int(note_id, "Note", low=1, high=ID_MAX)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         ids = [r["id"] for r in _members(db, workshop, member_ids)]
         if note not in ids:
             raise InvalidInput("The note to split out must be one of the group's notes.")
-        storage.dismiss_pairs(db, workshop["id"], _pairs([note], ids), _now(now))
+        store.dismiss_pairs(db, workshop["id"], _pairs([note], ids), _now(now))

@@ -9,21 +9,23 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from .. import followup, storage
-from ..errors import InvalidInput, NotAllowed, NotFound
-from ..state import load
-from ..steps import ID_MAX, NOTE_MAX, OWNER_MAX
-from ..text import clean_int, clean_number, clean_text
-from .auth import Row, _facilitator, _follower, _now, _owner_link, _workshop, hash_secret
-from .plan import _initiative
+from workshop import store
+from workshop.actions import portfolio
+from workshop.actions.auth import Row, _facilitator, _follower, _now, _owner_link, _workshop, hash_secret
+from workshop.actions.plan import _initiative
+from workshop.domain import followup
+from workshop.domain.errors import InvalidInput, NotAllowed, NotFound
+from workshop.domain.text import clean_int, clean_number, clean_text
+from workshop.domain.vocabulary import ID_MAX, NOTE_MAX, OWNER_MAX
+from workshop.store.load import load
 
 
 def issue_leader_link(db: Database, code: str, key: str, now: float | None = None) -> str:
     """A new read-only link for leaders; any earlier leader link stops working."""
     workshop = _facilitator(db, code, key)
     token = secrets.token_urlsafe(18)
-    with storage.change(db, workshop["id"]):
-        storage.update_workshop(db, workshop["id"], leader_hash=hash_secret(token), leader_issued_at=_now(now))
+    with store.change(db, workshop["id"]):
+        store.update_workshop(db, workshop["id"], leader_hash=hash_secret(token), leader_issued_at=_now(now))
     return token
 
 
@@ -31,8 +33,8 @@ def revoke_leader_link(db: Database, code: str, key: str) -> None:
     workshop = _facilitator(db, code, key)
     if workshop["leader_hash"] is None:
         raise InvalidInput("There is no leader link to revoke.")
-    with storage.change(db, workshop["id"]):
-        storage.update_workshop(db, workshop["id"], leader_hash=None, leader_issued_at=None)
+    with store.change(db, workshop["id"]):
+        store.update_workshop(db, workshop["id"], leader_hash=None, leader_issued_at=None)
 
 
 def _day(value: date | str | None, field: str, default: date | None = None) -> date | None:
@@ -63,7 +65,7 @@ def record_checkin(
     """An owner reports the metric's value, a status and a note; works after the workshop ended."""
     workshop, via, scope = _follower(db, code, credential)
     row = _initiative(db, workshop, initiative_id)
-    owner = storage.owner(db, row["id"])
+    owner = store.owner(db, row["id"])
     if scope is not None and (owner is None or owner["owner"] != scope):
         raise NotAllowed("Your owner link covers your own initiatives only.")
     if owner is None:
@@ -85,8 +87,8 @@ def record_checkin(
     upcoming = _day(next_checkin, "The next check-in date")
     if upcoming is not None and upcoming <= when:
         raise InvalidInput("The next check-in must come after this one.")
-    with storage.change(db, workshop["id"]):
-        return storage.insert_checkin(
+    with store.change(db, workshop["id"]):
+        return store.insert_checkin(
             db,
             {
                 "initiative_id": row["id"],
@@ -105,11 +107,11 @@ def record_checkin(
 def delete_checkin(db: Database, code: str, key: str, checkin_id: int) -> None:
     """Remove a check-in recorded by mistake (facilitator only; leader links only add)."""
     workshop = _facilitator(db, code, key)
-    row = storage.checkin(db, workshop["id"], clean_int(checkin_id, "Check-in", low=1, high=ID_MAX))
+    row = store.checkin(db, workshop["id"], clean_int(checkin_id, "Check-in", low=1, high=ID_MAX))
     if row is None:
         raise NotFound("That check-in is not part of this workshop.")
-    with storage.change(db, workshop["id"]):
-        storage.delete_checkin(db, row["id"])
+    with store.change(db, workshop["id"]):
+        store.delete_checkin(db, row["id"])
 
 
 # --- owner links -------------------------------------------------------------------------
@@ -118,7 +120,7 @@ def delete_checkin(db: Database, code: str, key: str, checkin_id: int) -> None:
 def _owner_name(db: Database, workshop: dict, owner: object) -> str:
     """An owner of this workshop, named exactly as step 5 recorded them."""
     name = clean_text(owner, "Owner", max_len=OWNER_MAX)
-    if not any(o["owner"] == name for o in storage.owners(db, workshop["id"])):
+    if not any(o["owner"] == name for o in store.owners(db, workshop["id"])):
         raise NotFound(f"Nobody called {name!r} owns an initiative in this workshop.")
     return name
 
@@ -131,18 +133,18 @@ def issue_owner_link(db: Database, code: str, key: str, owner: str, now: float |
     workshop = _facilitator(db, code, key)
     name = _owner_name(db, workshop, owner)
     token = secrets.token_urlsafe(18)
-    with storage.change(db, workshop["id"]):
-        storage.set_owner_link(db, workshop["id"], name, hash_secret(token), _now(now))
+    with store.change(db, workshop["id"]):
+        store.set_owner_link(db, workshop["id"], name, hash_secret(token), _now(now))
     return token
 
 
 def revoke_owner_link(db: Database, code: str, key: str, owner: str) -> None:
     workshop = _facilitator(db, code, key)
     name = clean_text(owner, "Owner", max_len=OWNER_MAX)
-    if not any(link["owner"] == name for link in storage.owner_links(db, workshop["id"])):
+    if not any(link["owner"] == name for link in store.owner_links(db, workshop["id"])):
         raise InvalidInput(f"{name} has no owner link to revoke.")
-    with storage.change(db, workshop["id"]):
-        storage.delete_owner_link(db, workshop["id"], name)
+    with store.change(db, workshop["id"]):
+        store.delete_owner_link(db, workshop["id"], name)
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ def issue_owner_links_for_reminders(
     owner's earlier link stops working. The portfolio key authorises it, as it opens every
     workshop; every pair is checked before anything is written, then one change per workshop.
     """
-    followup.check_portfolio_key(db, portfolio_key)
+    portfolio.check_portfolio_key(db, portfolio_key)
     wanted: dict[int, tuple[Row, list[str]]] = {}
     for code, owner in _reminder_pairs(pairs):
         workshop = _workshop(db, code)
@@ -209,9 +211,9 @@ def issue_owner_links_for_reminders(
     tokens: dict[tuple[str, str], str] = {}
     moment = _now(now)
     for workshop_id, (workshop, names) in wanted.items():
-        with storage.change(db, workshop_id):
+        with store.change(db, workshop_id):
             for name in names:
                 token = secrets.token_urlsafe(18)
-                storage.set_owner_link(db, workshop_id, name, hash_secret(token), moment)
+                store.set_owner_link(db, workshop_id, name, hash_secret(token), moment)
                 tokens[(str(workshop["code"]), name)] = token
     return tokens

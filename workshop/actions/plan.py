@@ -8,17 +8,28 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import decide, scoring, storage
-from ..errors import CycleRefused, InvalidInput, NotFound
-from ..state import load
-from ..steps import ID_MAX, LONG_MAX, METHOD_KEYS, NOTE_MAX, OWNER_MAX, SHORT_MAX, UNIT_MAX
-from ..text import clean_int, clean_number, clean_text
-from .auth import Row, _client_id, _facilitator, _now, _open, _participant, _sent_before, _workshop, _writable
-from .board import _live_bottleneck
+from workshop import store
+from workshop.actions.auth import (
+    Row,
+    _client_id,
+    _facilitator,
+    _now,
+    _open,
+    _participant,
+    _sent_before,
+    _workshop,
+    _writable,
+)
+from workshop.actions.board import _live_bottleneck
+from workshop.domain import decide, scoring
+from workshop.domain.errors import CycleRefused, InvalidInput, NotFound
+from workshop.domain.text import clean_int, clean_number, clean_text
+from workshop.domain.vocabulary import ID_MAX, LONG_MAX, METHOD_KEYS, NOTE_MAX, OWNER_MAX, SHORT_MAX, UNIT_MAX
+from workshop.store.load import load
 
 
 def _initiative(db: Database, workshop: Row, initiative_id: Any) -> Row:
-    row = storage.initiative(db, workshop["id"], clean_int(initiative_id, "Initiative", low=1, high=ID_MAX))
+    row = store.initiative(db, workshop["id"], clean_int(initiative_id, "Initiative", low=1, high=ID_MAX))
     if row is None:
         raise NotFound("That initiative is not part of this workshop.")
     return row
@@ -53,16 +64,16 @@ def add_initiative(
     if not isinstance(bottleneck_ids, (list, tuple)):
         raise InvalidInput("Link the initiative to at least one bottleneck it relieves.")
     client = _client_id(client_id)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         earlier = _sent_before(db, "initiatives", workshop, participant, client)
         if earlier is not None:
             return earlier
         _writable(db, workshop, "initiative")
         ids = _bottleneck_ids(db, workshop, bottleneck_ids)
-        initiative_id = storage.insert_initiative(
+        initiative_id = store.insert_initiative(
             db, workshop["id"], participant["id"], clean_title, clean_description, _now(now), client_id=client
         )
-        storage.link_initiative(db, initiative_id, ids)
+        store.link_initiative(db, initiative_id, ids)
     return initiative_id
 
 
@@ -72,18 +83,18 @@ def edit_initiative(
     workshop = _facilitator(db, code, key)
     clean_title = clean_text(title, "Initiative", max_len=SHORT_MAX)
     clean_description = clean_text(description, "Description", max_len=LONG_MAX, required=False, multiline=True)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         row = _initiative(db, workshop, initiative_id)
         ids = _bottleneck_ids(db, workshop, bottleneck_ids)
-        storage.update_initiative(db, row["id"], title=clean_title, description=clean_description)
-        storage.set_links(db, row["id"], ids)
+        store.update_initiative(db, row["id"], title=clean_title, description=clean_description)
+        store.set_links(db, row["id"], ids)
 
 
 def delete_initiative(db: Database, code: str, key: str, initiative_id: int) -> None:
     workshop = _facilitator(db, code, key)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         row = _initiative(db, workshop, initiative_id)
-        storage.delete_initiative(db, row["id"])
+        store.delete_initiative(db, row["id"])
 
 
 def score_initiative(
@@ -94,10 +105,10 @@ def score_initiative(
     participant = _participant(db, workshop, token)
     _open(workshop)
     clean = scoring.validate_score(scores)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         _writable(db, workshop, "score")
         row = _initiative(db, workshop, initiative_id)
-        storage.upsert_score(
+        store.upsert_score(
             db, {"initiative_id": row["id"], "participant_id": participant["id"], "updated_at": _now(now), **clean}
         )
 
@@ -106,63 +117,63 @@ def set_scoring_method(db: Database, code: str, key: str, method: str) -> None:
     workshop = _facilitator(db, code, key)
     if method not in METHOD_KEYS:
         raise InvalidInput("Choose ROI or WSJF.")
-    with storage.change(db, workshop["id"]):
-        storage.update_workshop(db, workshop["id"], scoring=method)
+    with store.change(db, workshop["id"]):
+        store.update_workshop(db, workshop["id"], scoring=method)
 
 
 def add_dependency(db: Database, code: str, key: str, initiative_id: int, after_id: int) -> None:
     """Record that one initiative must come after another; cycles are refused."""
     workshop = _facilitator(db, code, key)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         first = _initiative(db, workshop, initiative_id)
         second = _initiative(db, workshop, after_id)
         if first["id"] == second["id"]:
             raise CycleRefused("An initiative cannot come after itself.")
-        pairs = [(d["initiative_id"], d["after_id"]) for d in storage.dependencies(db, workshop["id"])]
+        pairs = [(d["initiative_id"], d["after_id"]) for d in store.dependencies(db, workshop["id"])]
         if scoring.has_cycle(pairs + [(first["id"], second["id"])]):
             raise CycleRefused(
                 f"\u201c{first['title']}\u201d cannot come after \u201c{second['title']}\u201d: "
                 "that would make the sequence circular."
             )
-        storage.insert_dependency(db, first["id"], second["id"])
+        store.insert_dependency(db, first["id"], second["id"])
         _repair_sequence(db, workshop["id"])
 
 
 def remove_dependency(db: Database, code: str, key: str, initiative_id: int, after_id: int) -> None:
     workshop = _facilitator(db, code, key)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         first = _initiative(db, workshop, initiative_id)
         second = _initiative(db, workshop, after_id)
-        storage.delete_dependency(db, first["id"], second["id"])
+        store.delete_dependency(db, first["id"], second["id"])
 
 
 def _repair_sequence(db: Database, workshop_id: int) -> None:
     """Keep an existing sequence consistent with a newly added dependency."""
-    rows = [r for r in storage.initiatives(db, workshop_id) if r["position"] is not None]
+    rows = [r for r in store.initiatives(db, workshop_id) if r["position"] is not None]
     if not rows:
         return
     ordered = [r["id"] for r in sorted(rows, key=lambda r: r["position"])]
-    pairs = [(d["initiative_id"], d["after_id"]) for d in storage.dependencies(db, workshop_id)]
+    pairs = [(d["initiative_id"], d["after_id"]) for d in store.dependencies(db, workshop_id)]
     fixed = scoring.topological_order(ordered, pairs)
-    storage.set_positions(db, {initiative_id: n for n, initiative_id in enumerate(fixed, start=1)})
+    store.set_positions(db, {initiative_id: n for n, initiative_id in enumerate(fixed, start=1)})
 
 
 def set_sequence(db: Database, code: str, key: str, ordered_ids: Sequence[int]) -> None:
     """Fix the order initiatives start in; it must respect every 'must come after'."""
     workshop = _facilitator(db, code, key)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         ids = [_initiative(db, workshop, i)["id"] for i in ordered_ids]
         if len(set(ids)) != len(ids):
             raise InvalidInput("Each initiative can appear only once in the sequence.")
         position = {initiative_id: n for n, initiative_id in enumerate(ids, start=1)}
-        titles = {r["id"]: r["title"] for r in storage.initiatives(db, workshop["id"])}
-        for dep in storage.dependencies(db, workshop["id"]):
+        titles = {r["id"]: r["title"] for r in store.initiatives(db, workshop["id"])}
+        for dep in store.dependencies(db, workshop["id"]):
             later, earlier = dep["initiative_id"], dep["after_id"]
             if later in position and (earlier not in position or position[earlier] > position[later]):
                 raise CycleRefused(f"\u201c{titles[later]}\u201d must come after \u201c{titles[earlier]}\u201d.")
         everyone: dict[int, int | None] = {r: None for r in titles}
         everyone.update(position)
-        storage.set_positions(db, everyone)
+        store.set_positions(db, everyone)
 
 
 def adopt_ranking(db: Database, code: str, key: str) -> list[int]:
@@ -198,11 +209,11 @@ def record_decision(
         raise InvalidInput("Choose build, buy or partner.")
     reason = clean_text(rationale, "Rationale", max_len=LONG_MAX, multiline=True)
     recommendation = decide.recommend(clean_answers)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         row = _initiative(db, workshop, initiative_id)
         for question, answer in clean_answers.items():
-            storage.set_answer(db, row["id"], question, answer)
-        storage.upsert_decision(
+            store.set_answer(db, row["id"], question, answer)
+        store.upsert_decision(
             db,
             {
                 "initiative_id": row["id"],
@@ -227,9 +238,9 @@ def answer_question(db: Database, code: str, key: str, initiative_id: int, quest
         raise InvalidInput("Unknown question.")
     if not isinstance(answer, str) or answer not in options:
         raise InvalidInput("Choose one of the question's answers.")
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         row = _initiative(db, workshop, initiative_id)
-        storage.set_answer(db, row["id"], question, answer)
+        store.set_answer(db, row["id"], question, answer)
 
 
 def pick_choice(
@@ -251,13 +262,13 @@ def pick_choice(
     if choice is not None and choice not in decide.CHOICES:
         raise InvalidInput("Choose build, buy or partner.")
     clean_reason = clean_text(reason, "Reason", max_len=NOTE_MAX, required=False)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         _writable(db, workshop, "pick")
         row = _initiative(db, workshop, initiative_id)
         if choice is None:
-            storage.delete_pick(db, row["id"], participant["id"])
+            store.delete_pick(db, row["id"], participant["id"])
         else:
-            storage.upsert_pick(
+            store.upsert_pick(
                 db,
                 {
                     "initiative_id": row["id"],
@@ -299,11 +310,11 @@ def assign_owner(
     today = today or date.fromtimestamp(_now(now))
     if when < today:
         raise InvalidInput("The first check-in date is in the past: choose today or later.")
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         row = _initiative(db, workshop, initiative_id)
-        if not any(d["initiative_id"] == row["id"] for d in storage.decisions(db, workshop["id"])):
+        if not any(d["initiative_id"] == row["id"] for d in store.decisions(db, workshop["id"])):
             raise InvalidInput("Record a build/buy/partner decision for this initiative first.")
-        storage.upsert_owner(
+        store.upsert_owner(
             db,
             {
                 "initiative_id": row["id"],
@@ -327,14 +338,14 @@ def volunteer(
     _open(workshop)
     if not isinstance(on, bool):
         raise InvalidInput("Say whether you volunteer (true) or step back (false).")
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         _writable(db, workshop, "volunteer")
         row = _initiative(db, workshop, initiative_id)
-        storage.set_volunteer(db, row["id"], participant["id"], on, _now(now))
+        store.set_volunteer(db, row["id"], participant["id"], on, _now(now))
 
 
 def confirm_observability(db: Database, code: str, key: str, confirmed: bool) -> None:
     """The team states that logging, tracing and metrics are in place (or withdraws it)."""
     workshop = _facilitator(db, code, key)
-    with storage.change(db, workshop["id"]):
-        storage.update_workshop(db, workshop["id"], observability_confirmed=int(bool(confirmed)))
+    with store.change(db, workshop["id"]):
+        store.update_workshop(db, workshop["id"], observability_confirmed=int(bool(confirmed)))

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import storage
-from ..errors import InputLocked, InvalidInput
-from ..readiness import validate_answers
-from .auth import _again, _facilitator, _not_ended, _now, _open, _participant, _workshop
+from workshop import store
+from workshop.actions.auth import _again, _facilitator, _not_ended, _now, _open, _participant, _workshop
+from workshop.domain.errors import InputLocked, InvalidInput
+from workshop.domain.readiness import validate_answers
 
 CLOSED = "The readiness check is closed: the facilitator opens it when the room should answer."
 
@@ -27,8 +27,8 @@ def open_readiness(db: Database, code: str, key: str, on: Any) -> None:
     _not_ended(workshop)
     if not isinstance(on, bool):
         raise InvalidInput("Say whether the readiness check is open (true) or closed (false).")
-    with storage.change(db, workshop["id"]):
-        storage.update_workshop(db, workshop["id"], readiness_open=int(on))
+    with store.change(db, workshop["id"]):
+        store.update_workshop(db, workshop["id"], readiness_open=int(on))
 
 
 def answer_readiness(db: Database, code: str, token: str, answers: Any, now: float | None = None) -> int:
@@ -41,10 +41,10 @@ def answer_readiness(db: Database, code: str, token: str, answers: Any, now: flo
     given = validate_answers(answers, participant_id=int(participant["id"]))
     moment = _now(now)
     rows = [{"question": a.key, "rating": a.rating, "number": a.number, "updated_at": moment} for a in given]
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         workshop = _again(db, workshop)  # the check may close, or input lock, a moment before
         _open(workshop)
         if not workshop["readiness_open"]:
             raise InputLocked(CLOSED)
-        storage.replace_readiness_answers(db, workshop["id"], participant["id"], rows)
+        store.replace_readiness_answers(db, workshop["id"], participant["id"], rows)
     return len(rows)

@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import storage
-from ..commitments import Commitment, carried_copy
-from ..errors import InvalidInput, NotFound
-from ..state import commitments_of
-from ..steps import ID_MAX, NOTE_MAX, REVIEW_KEYS, REVIEWS
-from ..text import clean_int, clean_text
-from .auth import Row, _facilitator, _not_ended, _now
+from workshop import store
+from workshop.actions.auth import Row, _facilitator, _not_ended, _now
+from workshop.domain.commitments import Commitment, carried_copy
+from workshop.domain.errors import InvalidInput, NotFound
+from workshop.domain.text import clean_int, clean_text
+from workshop.domain.vocabulary import ID_MAX, NOTE_MAX, REVIEW_KEYS, REVIEWS
+from workshop.store.load import commitments_of
 
 
 def has_commitments(db: Database, organisation: str, now: float | None = None) -> bool:
@@ -39,8 +39,8 @@ def set_reviewing(db: Database, code: str, key: str, on: bool) -> None:
     _reviewed(db, workshop)
     if not isinstance(on, bool):
         raise InvalidInput("Say whether the review is on (true) or over (false).")
-    with storage.change(db, workshop["id"]):
-        storage.update_workshop(db, workshop["id"], reviewing=int(on))
+    with store.change(db, workshop["id"]):
+        store.update_workshop(db, workshop["id"], reviewing=int(on))
 
 
 def review_commitment(
@@ -66,7 +66,7 @@ def review_commitment(
         raise InvalidInput("Choose " + ", ".join(r.title.lower() for r in REVIEWS) + ".")
     why = clean_text(reason, "Reason", max_len=NOTE_MAX)
     moment = _now(now)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         # The commitment and its copy are read under the write lock: a score cannot slip in between.
         item = next((c for c in commitments_of(db, workshop) if c.initiative_id == wanted), None)
         if item is None:
@@ -76,13 +76,13 @@ def review_commitment(
             raise InvalidInput(
                 "The carried initiative already has scores or a decision here: delete it in step 3 first."
             )
-        storage.bump(db, item.workshop_id)
+        store.bump(db, item.workshop_id)
         if outcome == "carry" and copy is None:
             copy = _carry(db, workshop, item, today or date.fromtimestamp(moment), moment)
         elif outcome != "carry" and copy is not None:
-            storage.delete_initiative(db, copy)
+            store.delete_initiative(db, copy)
             copy = None
-        storage.upsert_review(
+        store.upsert_review(
             db,
             {
                 "initiative_id": item.initiative_id,
@@ -98,22 +98,22 @@ def review_commitment(
 
 def _existing_copy(db: Database, workshop: Row, item: Commitment) -> int | None:
     """The initiative this workshop already carried the commitment into, if it still exists."""
-    if item.carried_to is None or storage.initiative(db, workshop["id"], item.carried_to) is None:
+    if item.carried_to is None or store.initiative(db, workshop["id"], item.carried_to) is None:
         return None
     return item.carried_to
 
 
 def _worked_on(db: Database, workshop: Row, initiative_id: int) -> bool:
-    scored = any(s["initiative_id"] == initiative_id for s in storage.scores(db, workshop["id"]))
-    decided = any(d["initiative_id"] == initiative_id for d in storage.decisions(db, workshop["id"]))
+    scored = any(s["initiative_id"] == initiative_id for s in store.scores(db, workshop["id"]))
+    decided = any(d["initiative_id"] == initiative_id for d in store.decisions(db, workshop["id"]))
     return scored or decided
 
 
 def _carry(db: Database, workshop: Row, item: Commitment, today: date, moment: float) -> int:
     """The linked initiative: same title, owner and metric, marked as carried one more time."""
-    earlier = storage.initiative(db, item.workshop_id, item.initiative_id)
+    earlier = store.initiative(db, item.workshop_id, item.initiative_id)
     assert earlier is not None
-    copy = storage.insert_initiative(
+    copy = store.insert_initiative(
         db,
         workshop["id"],
         None,
@@ -122,5 +122,5 @@ def _carry(db: Database, workshop: Row, item: Commitment, today: date, moment: f
         moment,
         carried={"code": item.track.code, "title": item.track.title, "times": item.carried_times + 1},
     )
-    storage.upsert_owner(db, {**carried_copy(item, today), "initiative_id": copy, "assigned_at": moment})
+    store.upsert_owner(db, {**carried_copy(item, today), "initiative_id": copy, "assigned_at": moment})
     return copy

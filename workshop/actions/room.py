@@ -10,9 +10,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import storage, timer
-from ..errors import InputLocked, InvalidInput, NotAllowed, NotFound
-from ..steps import (
+from workshop import store
+from workshop.actions.auth import Row, _again, _facilitator, _not_ended, _now, _participant, _workshop, hash_secret
+from workshop.actions.review import has_commitments
+from workshop.domain import timer
+from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed, NotFound
+from workshop.domain.text import clean_int, clean_number, clean_text
+from workshop.domain.vocabulary import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
     MAX_STEP_MINUTES,
     MAX_VOTE_BUDGET,
     NAME_MAX,
@@ -22,14 +28,7 @@ from ..steps import (
     STEPS,
     step_label,
 )
-from ..text import clean_int, clean_number, clean_text
-from .auth import Row, _again, _facilitator, _not_ended, _now, _participant, _workshop, hash_secret
-from .review import has_commitments
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-CODE_LENGTH = 6
 # In an anonymous workshop people are numbered by join order, and that label is all that is stored.
 NUMBERED = re.compile(r"Participant [1-9][0-9]{0,8}")
 ANONYMOUS_RENAME = "This workshop is anonymous: participants are numbered, not named."
@@ -62,7 +61,7 @@ def new_code(db: Database) -> str:
     """A fresh, unambiguous join code (no 0/O or 1/I)."""
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not storage.code_exists(db, code):
+        if not store.code_exists(db, code):
             return code
 
 
@@ -110,7 +109,7 @@ def create_workshop(
     code = new_code(db)
     durations[STEPS[0].key] += review
     timers = [timer.Timer.fresh(s.key, durations[s.key]) for s in STEPS]
-    workshop_id = storage.insert_workshop(
+    workshop_id = store.insert_workshop(
         db,
         {
             "code": code,
@@ -128,7 +127,7 @@ def create_workshop(
         },
         timers,
     )
-    storage.insert_participant(db, workshop_id, hash_secret(token), "Facilitator", moment, is_facilitator=True)
+    store.insert_participant(db, workshop_id, hash_secret(token), "Facilitator", moment, is_facilitator=True)
     return Created(code=code, facilitator_key=key, facilitator_token=token)
 
 
@@ -154,10 +153,8 @@ def facilitator_token(db: Database, code: str, key: str) -> str:
     except (NotFound, NotAllowed):
         raise NotAllowed(SIGN_IN_FAILED) from None
     token = secrets.token_urlsafe(18)
-    with storage.change(db, workshop["id"]):
-        storage.insert_participant(
-            db, workshop["id"], hash_secret(token), "Facilitator", _now(None), is_facilitator=True
-        )
+    with store.change(db, workshop["id"]):
+        store.insert_participant(db, workshop["id"], hash_secret(token), "Facilitator", _now(None), is_facilitator=True)
     return token
 
 
@@ -173,13 +170,13 @@ def join(db: Database, code: str, name: str | None = None, now: float | None = N
     anonymous = bool(workshop["anonymous"])
     clean = "" if anonymous else clean_text(name, "Display name", max_len=NAME_MAX, required=False)
     token = secrets.token_urlsafe(18)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         if anonymous:
-            clean = _numbered(storage.joined_count(db, workshop["id"]) + 1)
+            clean = _numbered(store.joined_count(db, workshop["id"]) + 1)
         elif not clean:
-            count = len(storage.participants(db, workshop["id"]))
+            count = len(store.participants(db, workshop["id"]))
             clean = f"Anonymous {count}"
-        participant_id = storage.insert_participant(db, workshop["id"], hash_secret(token), clean, _now(now))
+        participant_id = store.insert_participant(db, workshop["id"], hash_secret(token), clean, _now(now))
     return Joined(token=token, participant_id=participant_id, name=clean)
 
 
@@ -190,19 +187,19 @@ def rename(db: Database, code: str, token: str, name: str) -> str:
     if workshop["anonymous"]:
         raise InvalidInput(ANONYMOUS_RENAME)
     clean = clean_text(name, "Display name", max_len=NAME_MAX)
-    with storage.change(db, workshop["id"]):
-        storage.rename_participant(db, participant["id"], clean)
+    with store.change(db, workshop["id"]):
+        store.rename_participant(db, participant["id"], clean)
     return clean
 
 
 def set_locked(db: Database, code: str, key: str, locked: bool) -> None:
     workshop = _facilitator(db, code, key)
-    with storage.change(db, workshop["id"]):
-        storage.update_workshop(db, workshop["id"], locked=int(bool(locked)))
+    with store.change(db, workshop["id"]):
+        store.update_workshop(db, workshop["id"], locked=int(bool(locked)))
 
 
 def _current_timer(db: Database, workshop: Row) -> timer.Timer:
-    for item in storage.timers(db, workshop["id"]):
+    for item in store.timers(db, workshop["id"]):
         if item.step_key == workshop["current_step"]:
             return item
     raise NotFound("The current step has no timer.")
@@ -225,16 +222,16 @@ def _clock(db: Database, workshop: Row, step: str | None) -> tuple[Row, timer.Ti
 def start_timer(db: Database, code: str, key: str, now: float | None = None, step: str | None = None) -> None:
     """Start the clock of the room's step (`step`: the one the console showed, if it names one)."""
     workshop = _facilitator(db, code, key)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         workshop, current = _clock(db, workshop, step)
-        storage.save_timer(db, workshop["id"], timer.start(timer.reopen(current), _now(now)))
+        store.save_timer(db, workshop["id"], timer.start(timer.reopen(current), _now(now)))
 
 
 def pause_timer(db: Database, code: str, key: str, now: float | None = None, step: str | None = None) -> None:
     workshop = _facilitator(db, code, key)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         workshop, current = _clock(db, workshop, step)
-        storage.save_timer(db, workshop["id"], timer.pause(current, _now(now)))
+        store.save_timer(db, workshop["id"], timer.pause(current, _now(now)))
 
 
 def extend_timer(
@@ -246,9 +243,9 @@ def extend_timer(
     assert amount is not None
     if amount == 0:
         raise InvalidInput("Add or remove at least a few seconds.")
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         workshop, current = _clock(db, workshop, step)
-        storage.save_timer(db, workshop["id"], timer.extend(current, amount * 60, _now(now)))
+        store.save_timer(db, workshop["id"], timer.extend(current, amount * 60, _now(now)))
 
 
 def go_to_step(
@@ -275,7 +272,7 @@ def go_to_step(
     if step_key == from_step:
         return
     moment = _now(now)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         workshop = _again(db, workshop)
         if workshop["ended_at"] is not None:
             raise InputLocked("The workshop has ended.")
@@ -285,14 +282,14 @@ def go_to_step(
 
 def _move(db: Database, workshop: Row, step_key: str, moment: float, autostart: bool) -> None:
     """Bank the current step's clock, open the target's, and put the room on it."""
-    timers = {t.step_key: t for t in storage.timers(db, workshop["id"])}
-    storage.save_timer(db, workshop["id"], timer.finish(timers[workshop["current_step"]], moment))
+    timers = {t.step_key: t for t in store.timers(db, workshop["id"])}
+    store.save_timer(db, workshop["id"], timer.finish(timers[workshop["current_step"]], moment))
     target = timer.reopen(timers[step_key])
     if autostart:
         target = timer.start(target, moment)
-    storage.save_timer(db, workshop["id"], target)
+    store.save_timer(db, workshop["id"], target)
     # Leaving step 1 reveals a private board: the next steps work on every note.
-    storage.update_workshop(db, workshop["id"], current_step=step_key, private_brainstorm=0)
+    store.update_workshop(db, workshop["id"], current_step=step_key, private_brainstorm=0)
 
 
 def next_step(db: Database, code: str, key: str, now: float | None = None, *, from_step: str) -> None:
@@ -323,12 +320,12 @@ def set_step_minutes(db: Database, code: str, key: str, step_key: str, minutes: 
     if step_key not in STEP_KEYS:
         raise InvalidInput("Unknown step.")
     clean = clean_int(minutes, "Minutes", low=1, high=MAX_STEP_MINUTES)
-    with storage.change(db, workshop["id"]):
-        item = next(t for t in storage.timers(db, workshop["id"]) if t.step_key == step_key)
+    with store.change(db, workshop["id"]):
+        item = next(t for t in store.timers(db, workshop["id"]) if t.step_key == step_key)
         updated = replace(item, minutes=clean)
         if item.state == "pending":
             updated = replace(updated, remaining=clean * 60.0)
-        storage.save_timer(db, workshop["id"], updated)
+        store.save_timer(db, workshop["id"], updated)
 
 
 def end_workshop(db: Database, code: str, key: str, now: float | None = None, *, from_step: str) -> None:
@@ -341,19 +338,19 @@ def end_workshop(db: Database, code: str, key: str, now: float | None = None, *,
     if workshop["ended_at"] is not None:
         return
     moment = _now(now)
-    with storage.change(db, workshop["id"]):
+    with store.change(db, workshop["id"]):
         workshop = _again(db, workshop)
         if workshop["ended_at"] is not None:
             raise InputLocked("The workshop has already ended: nothing changed.")
         _still_on(workshop, from_step)
-        storage.save_timer(db, workshop["id"], timer.finish(_current_timer(db, workshop), moment))
-        storage.update_workshop(db, workshop["id"], ended_at=moment, locked=1)
+        store.save_timer(db, workshop["id"], timer.finish(_current_timer(db, workshop), moment))
+        store.update_workshop(db, workshop["id"], ended_at=moment, locked=1)
 
 
 def reopen_workshop(db: Database, code: str, key: str) -> None:
     workshop = _facilitator(db, code, key)
-    with storage.change(db, workshop["id"]):
-        storage.update_workshop(db, workshop["id"], ended_at=None, locked=0)
+    with store.change(db, workshop["id"]):
+        store.update_workshop(db, workshop["id"], ended_at=None, locked=0)
 
 
 def is_anonymous(db: Database, code: str) -> bool:

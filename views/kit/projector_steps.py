@@ -1,0 +1,169 @@
+"""The projector's content for each step, one function per step (`show_<step key>`).
+
+`views/kit/registry.py` pairs each step with its function by name, so a new step without one
+fails at import. Sized for the 1920×1080 layout of `views/projector.py`; user text goes
+through `safe` (Markdown escaping, as `ui.safe`).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from views import readiness
+from workshop.domain import checklist, decide, numbers
+from workshop.domain.snapshot import Initiative, Snapshot
+from workshop.domain.text import md_escape as safe  # what `ui.safe` does, without importing the page plumbing
+from workshop.domain.vocabulary import method_by_key, outcome_by_key
+from workshop.reports import charts
+
+TOP_RANKED = 6  # ranking lines beside the step-3 chart
+SIDE_ITEMS = 3  # money estimates and unmapped notes beside the impact map
+OWNER_CARDS = 6  # step-5 cards (two rows of three)
+CHART_WIDTH = 1140  # px: the chart column at 1920 wide (Streamlit fits axes and legend inside)
+CHART_HEIGHT = 580  # px: what is left under the header and the live strip
+
+
+def show_bottlenecks(snapshot: Snapshot) -> None:
+    """The live board is drawn by the live element below the header; before the clock starts, the
+    readiness check's results take its place (the live element then leaves the board out)."""
+    if snapshot.readiness_showing:
+        readiness.projector(snapshot)
+
+
+def _bullets(lines: list[str]) -> str:
+    """One Markdown list of already escaped lines (one element, so no gaps between lines)."""
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def show_impact(snapshot: Snapshot) -> None:
+    chart, side = st.columns([5, 3])
+    with chart:
+        st.altair_chart(
+            charts.impact_map(snapshot, width=CHART_WIDTH, height=CHART_HEIGHT), theme=None, width=CHART_WIDTH
+        )
+    with side.container(key="pj-list"):
+        top = snapshot.live_bottlenecks[:10]
+        linked = {i["bottleneck_id"] for i in snapshot.impacts}
+        st.markdown(f"### {sum(b['id'] in linked for b in top)} of {len(top)} top bottlenecks linked to an impact")
+        costly = sorted((i for i in snapshot.impacts if i["money"]), key=lambda i: -i["money"])[:SIDE_ITEMS]
+        if costly:
+            st.markdown("### Largest money estimates")
+            st.markdown(
+                _bullets(
+                    [
+                        safe(
+                            f"{numbers.money_short(i['money'])} · {outcome_by_key(i['outcome']).title}"
+                            f" — {snapshot.bottleneck(i['bottleneck_id'])['text']}"
+                        )
+                        for i in costly
+                    ]
+                )
+            )
+        waiting = [b for b in top if b["id"] not in linked][:SIDE_ITEMS]
+        if waiting:
+            st.markdown("### Still to map")
+            st.markdown(_bullets([safe(f"{row['text']} ({numbers.plural(row['votes'], 'vote')})") for row in waiting]))
+
+
+def _ranking_line(snapshot: Snapshot, n: int, item: Initiative) -> str:
+    """'1. Title' and its figures: the same rounding as the summary, Markdown and PDF."""
+    a = item.aggregate
+    method = method_by_key(snapshot.method)
+    carried = f" · carried over ×{item.carried_times}" if item.carried else ""
+    if a is None:
+        return safe(f"{n}. {item.title} · not scored yet{carried}")
+    flag = f" · discuss {', '.join(a.disputed)}" if a.disputed else ""
+    flag += carried
+    return safe(f"{n}. {item.title}") + (
+        f"  \n**{method.title} {numbers.priority(a.priority(snapshot.method))}**"
+        f" · urgency {numbers.measure(a.urgency)}{flag}"
+    )
+
+
+def show_prioritise(snapshot: Snapshot) -> None:
+    method = method_by_key(snapshot.method)
+    chart, side = st.columns([5, 3])
+    with chart:
+        st.altair_chart(
+            charts.roi_urgency(snapshot, labels=TOP_RANKED * 2, width=CHART_WIDTH, height=CHART_HEIGHT),
+            theme=None,
+            width=CHART_WIDTH,
+        )
+    with side.container(key="pj-rank"):
+        st.markdown(f"### Ranking by {method.title}")
+        if not snapshot.plan:
+            st.markdown("No initiatives yet: propose them from your phone.")
+            return
+        st.markdown(
+            _bullets([_ranking_line(snapshot, n, item) for n, item in enumerate(snapshot.plan[:TOP_RANKED], start=1)])
+        )
+        if len(snapshot.plan) > TOP_RANKED:
+            st.markdown(f"and {len(snapshot.plan) - TOP_RANKED} more")
+
+
+def _decision_card(n: int, item: Initiative) -> None:
+    st.markdown("### " + safe(f"{n}. {item.title}"))
+    saved = item.decision
+    if saved is None:
+        st.markdown("Not decided yet.")
+        return
+    st.markdown(f"## {decide.CHOICE_TITLES[saved['choice']]}")
+    standing = item.standing
+    assert standing is not None
+    st.markdown(standing.note[:1].upper() + standing.note[1:])
+    st.markdown(safe(f"Why: {saved['rationale']}"))
+    reasons = decide.recommend(saved["answers"]).reasons[:2]
+    if reasons:
+        st.markdown(_bullets(reasons))
+    flags = decide.risk_flags(saved["choice"], saved["answers"], item.title, item.description)
+    if flags:
+        st.error(flags[0] + (f" (+{len(flags) - 1} more)" if len(flags) > 1 else ""), icon=":material/warning:")
+
+
+def show_decide(snapshot: Snapshot) -> None:
+    if not snapshot.top:
+        st.markdown("### No initiatives to decide on yet.")
+        return
+    for n, (column, item) in enumerate(zip(st.columns(len(snapshot.top)), snapshot.top), start=1):
+        with column.container(border=True, key=f"pj-card-{n}"):
+            _decision_card(n, item)
+
+
+def _owner_card(item: Initiative) -> None:
+    st.markdown("### " + safe(item.title))
+    owner = item.owner
+    if owner is None:
+        st.markdown("**Owner needed**")
+        return
+    st.markdown(safe(f"DRI: {owner['owner']}"))
+    st.markdown(
+        safe(
+            f"{owner['metric']}: {numbers.measure(owner['baseline'], owner['unit'])} → "
+            f"{numbers.measure(owner['target'], owner['unit'])}"
+        )
+    )
+    st.markdown(f"First check-in {owner['checkin']}")
+
+
+def show_owners(snapshot: Snapshot) -> None:
+    items = checklist.evaluate(snapshot)
+    confirmed = bool(snapshot.workshop["observability_confirmed"])
+    st.markdown(
+        f"Ship It checklist: **{sum(i.done for i in items)} of {len(items)} done** · observability "
+        + ("confirmed" if confirmed else "**not confirmed yet**")
+    )
+    decided = snapshot.decided
+    if not decided:
+        st.markdown("### No decided initiatives yet.")
+        return
+    shown = decided[:OWNER_CARDS]
+    for row in range(0, len(shown), 3):
+        for n, (column, item) in enumerate(zip(st.columns(3), shown[row : row + 3]), start=row):
+            with column.container(border=True, key=f"pj-card-owner-{n}"):
+                _owner_card(item)
+    if len(decided) > OWNER_CARDS:
+        st.markdown(f"and {len(decided) - OWNER_CARDS} more decided initiatives")
+
+
+# Renderers whose content is the live board, drawn by the live element under the header.
+LIVE_BOARD: tuple[object, ...] = (show_bottlenecks,)

@@ -1,0 +1,595 @@
+"""Shared page plumbing: the page list, who is looking, the live element, the sidebar.
+
+Pages stay thin: they read widgets, call one `workshop` function through `act`, and show
+the result. User text is shown with `st.text`/`st.caption`-free plain elements or data
+frames, never as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlite_utils import Database
+
+from views.kit import registry
+from workshop import actions, store
+from workshop.domain.audience import FACILITATOR, LEADER, PUBLIC, Audience, participant
+from workshop.domain.errors import WorkshopError
+from workshop.domain.pitfalls import pitfalls
+from workshop.domain.snapshot import Snapshot
+from workshop.domain.text import md_escape
+from workshop.domain.vocabulary import STEPS, Step, normalise_code, stage_by_key
+from workshop.live import web
+from workshop.live.payload import room_state, vocabulary
+from workshop.store.load import load
+
+HERE = Path(__file__).resolve().parent.parent  # views/, where the pages are
+T = TypeVar("T")
+
+
+def _page(
+    file: str | Path, title: str, icon: str, url: str, default: bool = False, visibility: str = "visible"
+) -> st.Page:
+    return st.Page(str(HERE / file), title=title, icon=icon, url_path=url, default=default, visibility=visibility)  # type: ignore[arg-type]
+
+
+def pages() -> dict[str, list[st.Page]]:
+    """The navigation, built from the one tuple of steps."""
+    return {
+        "Start": [_page("home.py", "Start", ":material/home:", "start", default=True)],
+        "The five steps": [
+            _page(v.page, v.title, f":material/counter_{v.step.number}:", v.url) for v in registry.VIEWS
+        ],
+        "Room": [
+            _page("room.py", "Your screen", ":material/smartphone:", "room"),
+            _page("projector.py", "Projector view", ":material/cast:", "projector"),
+        ],
+        "Leaders": [
+            _page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it"),
+            # Behind the portfolio key and not in the sidebar: participants never see a link to it.
+            _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden"),
+            # An owner's own link (/owner?ws=CODE&o=TOKEN): not in the sidebar, and it shows none.
+            _page("owner.py", "Your check-ins", ":material/assignment_ind:", "owner", visibility="hidden"),
+        ],
+    }
+
+
+def step_page(step_key: str) -> str:
+    return str(registry.view(step_key).page)
+
+
+ROOM_PAGE = str(HERE / "room.py")
+
+
+def enter(db: Database, code: str, token: str | None) -> None:
+    """Take this identity into the room: participants to their one live screen, which
+    follows every step by itself; the facilitator to the console of the current step.
+
+    The identity stays with this browser session (and, once the page has posted it, in a
+    cookie), never in the address: the console may be projected."""
+    code = sign_in(code, token)
+    params = {"ws": code}
+    participant = actions.identify(db, code, token) if token else None
+    if participant is not None and not participant["is_facilitator"]:
+        st.switch_page(ROOM_PAGE, query_params=params)
+    st.switch_page(step_page(load(db, code).current_step.key), query_params=params)
+
+
+def sign_in(code: str, token: str | None) -> str:
+    """Make `token` who this session is in the workshop (its normalised code is returned)."""
+    code = normalise_code(code)
+    known = _identities()
+    known[code] = (token, known.get(code, (None, None))[1])
+    st.session_state["ws"] = code
+    return code
+
+
+def open_step(page_file: str) -> Context:
+    """The frame shared by steps 2–5 (each passes its own `__file__`): context, title and
+    guidance, sidebar, live header."""
+    step = registry.of_page(page_file).step
+    ctx = context()
+    step_frame(ctx, step)
+    facilitator_sidebar(ctx)
+    live(ctx, "facilitator", board=False, step_key=step.key)
+    return ctx
+
+
+# --- who is looking ------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """The workshop on screen and the person looking at it."""
+
+    db: Database
+    code: str
+    token: str | None
+    snapshot: Snapshot
+    participant: dict[str, Any] | None
+    facilitator: bool
+    leader_token: str | None = None
+
+    @property
+    def key(self) -> str | None:
+        """The credential facilitator actions are checked against (a device token)."""
+        return self.token if self.facilitator else None
+
+    @property
+    def leader(self) -> bool:
+        """Opened through the workshop's current leader link (read-only, may add check-ins)."""
+        return self.leader_token is not None
+
+    @property
+    def follower(self) -> str | None:
+        """The credential check-ins are recorded with: the facilitator's, else the leader link."""
+        return self.key or self.leader_token
+
+    def params(self, **extra: str) -> dict[str, str]:
+        """The address of another page of this workshop: the code only, never a credential
+        (the session and the cookies carry who is looking)."""
+        return {"ws": self.code, **extra}
+
+
+def audience(ctx: Context) -> Audience:
+    """Who is looking, in the audience model's terms (`workshop/domain/audience.py` decides what they see)."""
+    if ctx.facilitator:
+        return FACILITATOR
+    if ctx.participant is not None:
+        return participant(int(ctx.participant["id"]))
+    return LEADER if ctx.leader else PUBLIC
+
+
+def connect() -> Database:
+    """A fresh connection for this script run (never shared across Streamlit threads)."""
+    return store.connect()
+
+
+IDENTITIES = "_identities"  # this session's credentials per workshop code: (participant token, leader link)
+LINK_SECRETS = ("p", "l")  # a link's credentials; the server moves valid ones into cookies (workshop/live/web.py)
+
+
+def _identities() -> dict[str, tuple[str | None, str | None]]:
+    known: dict[str, tuple[str | None, str | None]] = st.session_state.setdefault(IDENTITIES, {})
+    return known
+
+
+def cookies() -> dict[str, str]:
+    """The cookies the page connected with, as plain text (a test harness may have none)."""
+    return {str(k): v for k, v in dict(st.context.cookies).items() if isinstance(v, str)}
+
+
+def _from_cookies(code: str, as_participant: bool) -> tuple[str | None, str | None]:
+    """The credentials this browser keeps for a workshop (read when the page connected).
+
+    A browser can hold a facilitator device and a participant of one workshop (someone trying
+    the room from the console's browser): a participant's screen takes the participant, every
+    other page the facilitator.
+    """
+    kept = cookies()
+    kinds = (actions.FACILITATOR_DEVICE, actions.PARTICIPANT)
+    tokens = [kept.get(web.cookie_name(code, kind)) for kind in (kinds[::-1] if as_participant else kinds)]
+    return next((t for t in tokens if t), None), kept.get(web.cookie_name(code, actions.LEADER)) or None
+
+
+def _remembered(as_participant: bool) -> tuple[str, str | None, str | None]:
+    """The workshop from the URL (else this session), and who is looking: this session's
+    sign-in, else the browser's cookies, else a credential still in the URL.
+
+    Sidebar navigation drops query parameters, so the session keeps the code and writes it back
+    to the URL. A credential never stays there: a valid link's is moved into a cookie by the
+    server before the page loads, and any other is read once and removed from the address.
+    """
+    url_code = normalise_code(st.query_params.get("ws", "")) if st.query_params.get("ws") else ""
+    if url_code:
+        st.session_state["ws"] = url_code
+    code = st.session_state.get("ws", "")
+    if not code:
+        return "", None, None
+    known = _identities()
+    token, leader = known[code] if code in known else _from_cookies(code, as_participant)
+    token = st.query_params.get("p") or token
+    leader = st.query_params.get("l") or leader
+    known[code] = (token, leader)
+    st.query_params["ws"] = code
+    for secret in LINK_SECRETS:
+        if secret in st.query_params:
+            del st.query_params[secret]
+    return code, token, leader
+
+
+def context(required: bool = True, as_participant: bool = False) -> Context | None:
+    """Read `?ws=CODE` and who is looking, and load the workshop; stop with help when it is missing."""
+    code, token, leader = _remembered(as_participant)
+    if not code:
+        if required:
+            st.info("Open a workshop first: create one, join one with its code, or open the sample.")
+            st.page_link(str(HERE / "home.py"), label="Go to the start page", icon=":material/home:")
+            st.stop()
+        return None
+    db = connect()
+    try:
+        snapshot = load(db, code)
+    except WorkshopError as exc:
+        st.error(safe(str(exc)))
+        st.page_link(str(HERE / "home.py"), label="Go to the start page", icon=":material/home:")
+        st.stop()
+    participant = actions.identify(db, code, token) if token else None
+    if token and participant is None:
+        st.warning("This link's identity is not recognised for this workshop; join again to take part.")
+        token = None
+    facilitator = bool(participant and participant["is_facilitator"])
+    if leader and not actions.is_leader(db, code, leader):
+        st.warning("This leader link has been revoked or replaced: ask the facilitator for the current one.")
+        leader = None
+    _identities()[code] = (token, leader)
+    kind = actions.FACILITATOR_DEVICE if facilitator else actions.PARTICIPANT
+    remember(code, ((kind, token), (actions.LEADER, leader)))
+    return Context(
+        db=db,
+        code=code,
+        token=token,
+        snapshot=snapshot,
+        participant=participant,
+        facilitator=facilitator,
+        leader_token=leader,
+    )
+
+
+def require_identity(ctx: Context, leaders: bool = False) -> None:
+    """Step pages and the summary are for the room and its leaders, not for a bare join code.
+
+    The join code is on the wall: it lets people join (and shows the projector view), but
+    the workshop's content needs a participant sign-in, the facilitator or (with `leaders`,
+    on the summary) the leader link.
+    """
+    if ctx.participant is not None or (leaders and ctx.leader):
+        return
+    if ctx.leader:
+        st.info("The leader link opens the Ship It summary and the follow-through.")
+        st.page_link(
+            str(HERE / "summary.py"),
+            label="Open the Ship It summary",
+            icon=":material/rocket_launch:",
+            query_params=ctx.params(),
+        )
+    elif ctx.snapshot.ended:
+        st.info(
+            "This workshop has ended. Its summary is open to the people who took part and to leaders: "
+            "ask the facilitator for the leader link."
+        )
+    else:
+        st.info("Join the workshop to take part and see its board.")
+        st.page_link(
+            str(HERE / "home.py"),
+            label=f"Join with the code {ctx.code}",
+            icon=":material/login:",
+            query_params={"join": ctx.code},
+        )
+    st.stop()
+
+
+def act(fn: Callable[..., T], *args: Any, success: str | None = None, here: bool = False, **kwargs: Any) -> T | None:
+    """Run one domain action; a refusal becomes a clear message and changes nothing.
+
+    The message is shown once after the rerun that follows an action (`flash`), or with
+    `here` at once where the form is, for forms that do not rerun after a refusal.
+    """
+    try:
+        result = fn(*args, **kwargs)
+    except WorkshopError as exc:
+        if here:
+            st.error(safe(str(exc)))
+        else:
+            st.session_state["_flash"] = ("error", str(exc))
+        return None
+    if success:
+        st.session_state["_flash"] = ("success", success)
+    return result
+
+
+def flash() -> None:
+    """Show the outcome of the last action once (it survives the rerun that follows it)."""
+    message = st.session_state.pop("_flash", None)
+    if message:
+        kind, text = message
+        (st.error if kind == "error" else st.success)(safe(text))
+
+
+def safe(text: str) -> str:
+    """Text that may contain user input, escaped for elements that render Markdown."""
+    return md_escape(text)
+
+
+# The page posts a credential signed in during this session to the server, which keeps it in a
+# cookie (`workshop/live/web.py`): a refresh then keeps who is looking, with nothing in the address.
+# It draws nothing and takes no room: its element is hidden (its script still runs).
+REMEMBER_MODULE = "remember.js"  # its own small element, not part of the live element
+_REMEMBER = st.components.v2.component(
+    "scaling_workshop.remember",
+    js=(HERE / "live" / REMEMBER_MODULE).read_text(encoding="utf-8"),
+    css="/* no room taken */\n[class*='st-key-remember-'] {display: none}",  # several lines: inline CSS, not a file
+    isolate_styles=False,
+)
+
+
+def remember(code: str, credentials: tuple[tuple[str, str | None], ...]) -> None:
+    """Have the browser keep each credential this session holds that its cookies do not."""
+    kept = cookies()
+    missing = [secret for kind, secret in credentials if secret and kept.get(web.cookie_name(code, kind)) != secret]
+    if missing:
+        _REMEMBER(key=f"remember-{code}", data={"code": code, "secrets": missing})
+
+
+# --- live element ----------------------------------------------------------------------
+
+LIVE = HERE / "live"
+# The live element's modules, joined into one ES module: the core, then one view per step in
+# step order (each adds itself to STEP_VIEWS), then the closing view.
+LIVE_MODULES = ("helpers.js", "element.js", "polling.js", "board.js", "readiness.js", "steps.js",
+                *(f"{step.key}.js" for step in STEPS), "closed.js")  # fmt: skip
+
+_LIVE = st.components.v2.component(
+    "scaling_workshop.live",
+    js="\n".join((LIVE / name).read_text(encoding="utf-8") for name in LIVE_MODULES),
+    css=(LIVE / "live.css").read_text(encoding="utf-8"),
+    isolate_styles=True,
+)
+
+
+def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int = 0, follow: bool = False) -> None:
+    """Mount the live element. On a participant's screen it draws every step itself and
+    never reruns the page; the facilitator's and the projector's pages rerun when the room
+    moves to another step (and, with `follow`, when its data changes, at most every 3 s)."""
+    state = room_state(ctx.snapshot)  # the snapshot this page run already read
+    result = _LIVE(
+        key=f"live-{role}-{step_key}",
+        data={
+            "code": ctx.code,
+            "token": ctx.token if role == "participant" else None,
+            "role": role,
+            "board": board,
+            "step_key": step_key,
+            "state": state,
+            "server_now": time.time(),
+            "min_interval": min_interval,
+            "follow": follow,
+            "vocabulary": vocabulary(),
+            "summary_url": f"/ship-it?ws={ctx.code}" if role == "participant" and ctx.token else "",
+            "name": ctx.participant["name"] if ctx.participant else "",
+        },
+        on_step_change=lambda: None,
+        on_version_change=lambda: None,
+    )
+    moved = getattr(result, "step", None)
+    if role == "facilitator" and moved and moved != step_key:
+        enter(ctx.db, ctx.code, ctx.token)
+
+
+# --- page frame ------------------------------------------------------------------------
+
+
+def clock_text(snapshot: Snapshot, step: Step) -> str:
+    """The clock's state in words; the countdown itself is only in the live header, so two
+    clocks can never disagree."""
+    if snapshot.ended:
+        return "The workshop has ended."
+    return {
+        "running": "Clock running: the time left is in the header.",
+        "paused": "Clock paused: press Start to resume.",
+        "pending": "Clock not started yet.",
+        "done": "This step's clock has finished.",
+    }[snapshot.timer(step.key).state]
+
+
+def step_frame(ctx: Context, step: Step) -> None:
+    """Title, guidance tailored to the stage context, and where the room is (facilitator only:
+    participants are sent to their one live screen, `views/room.py`)."""
+    snapshot = ctx.snapshot
+    stage = stage_by_key(snapshot.workshop["stage"])
+    st.title(f"{step.number}. {step.title}")
+    require_identity(ctx)
+    st.caption(step.goal)
+    current = snapshot.current_step
+    if not ctx.facilitator:  # a participant's one screen follows the room without reruns
+        st.switch_page(ROOM_PAGE, query_params=ctx.params())
+    if current.key != step.key:
+        st.info(f"The room is on step {current.number}, {current.title}. You are previewing this step.")
+    with st.expander("How this step works", expanded=step.key == current.key and not ctx.facilitator):
+        st.write(step.guidance)
+        st.write(f"**{stage.title}:** {safe(snapshot.advice(step))}")
+    for warning in pitfalls(snapshot):
+        st.warning(safe(warning), icon=":material/warning:")
+    flash()
+
+
+def facilitator_sidebar(ctx: Context) -> None:
+    """Timer and room controls; every button goes through a checked domain action and says
+    what it did. Keyboard shortcuts (see `SHORTCUTS`) work anywhere outside a text field."""
+    snapshot = ctx.snapshot
+    current = snapshot.current_step
+    with st.sidebar:
+        st.subheader("Facilitator")
+        st.text(f"Join code: {ctx.code}")
+        st.text(f"Step {current.number} of {len(STEPS)}: {current.title}")
+        st.caption(clock_text(snapshot, current))
+        _clock_buttons(ctx)
+        _step_buttons(ctx)
+        locked = st.toggle("Lock input", value=bool(snapshot.workshop["locked"]), disabled=snapshot.ended)
+        if locked != bool(snapshot.workshop["locked"]):
+            act(
+                actions.set_locked,
+                ctx.db,
+                ctx.code,
+                ctx.key,
+                locked,
+                success="Input locked: participants can no longer add or change anything."
+                if locked
+                else "Input unlocked: participants can add and vote again.",
+            )
+            st.rerun()
+        st.caption("Keys: " + " · ".join(f"{key} {what}" for key, what in SHORTCUTS.values()))
+        st.page_link(
+            str(HERE / "projector.py"),
+            label="Open projector view",
+            icon=":material/cast:",
+            query_params={"ws": ctx.code},
+        )
+        st.page_link(
+            str(HERE / "summary.py"),
+            label="Ship It summary",
+            icon=":material/rocket_launch:",
+            query_params=ctx.params(),
+        )
+        _end_controls(ctx)
+
+
+def tracks_table(frame: Any) -> None:
+    """Owned initiatives with a progress bar (the summary and the portfolio show the same table)."""
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Progress %": st.column_config.ProgressColumn(
+                "Progress to target", format="%.0f%%", min_value=0, max_value=100
+            )
+        },
+    )
+
+
+def phone_page(extra_css: str = "") -> None:
+    """A one-person page (a participant's or an owner's): no sidebar page list, which such a page
+    does not need and whose markup axe flags, and phone-sized margins. Fixed CSS only."""
+    st.markdown(
+        "<style>.block-container{padding-top:3.75rem;padding-left:.75rem;padding-right:.75rem}"
+        "section[data-testid='stSidebar'],[data-testid='stExpandSidebarButton']{display:none}"
+        f"{extra_css}</style>",
+        unsafe_allow_html=True,
+    )
+
+
+def site_url() -> str:
+    """This server's address as the browser sees it (for links and QR codes)."""
+    from urllib.parse import urlsplit
+
+    url = st.context.url or ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def join_url(code: str) -> str:
+    return f"{site_url()}/?join={code}"
+
+
+# --- facilitator console helpers ------------------------------------------------------------
+
+SHORTCUTS: dict[str, tuple[str, str]] = {
+    "next": ("N", "next step"),
+    "back": ("B", "back (asks first)"),
+    "clock": ("P", "start / pause"),
+    "minute": ("M", "+1 min"),
+}
+CONFIRM_BACK = "_confirm_back"
+
+
+def _clock_buttons(ctx: Context) -> None:
+    """Start or pause the clock, add a minute: each with a shortcut and a confirmation."""
+    snapshot = ctx.snapshot
+    timer = snapshot.timer(snapshot.current_step.key)
+    key = SHORTCUTS["clock"][0]
+    cols = st.columns(2)
+    if timer.state == "running":
+        if cols[0].button("Pause", icon=":material/pause:", width="stretch", shortcut=key):
+            act(actions.pause_timer, ctx.db, ctx.code, ctx.key, step=snapshot.current_step.key, success="Clock paused.")
+            st.rerun()
+    elif cols[0].button("Start", icon=":material/play_arrow:", width="stretch", shortcut=key, disabled=snapshot.ended):
+        act(actions.start_timer, ctx.db, ctx.code, ctx.key, step=snapshot.current_step.key, success="Clock started.")
+        st.rerun()
+    if cols[1].button(
+        "+1 min",
+        icon=":material/more_time:",
+        width="stretch",
+        shortcut=SHORTCUTS["minute"][0],
+        disabled=snapshot.ended,
+        help="Add one minute to this step",
+    ):
+        shown = snapshot.current_step.key
+        act(actions.extend_timer, ctx.db, ctx.code, ctx.key, 1, step=shown, success="One minute added.")
+        st.rerun()
+
+
+def _step_buttons(ctx: Context) -> None:
+    """Next and back; going back asks first, because the whole room moves with it."""
+    snapshot = ctx.snapshot
+    current = snapshot.current_step
+    if st.session_state.get(CONFIRM_BACK) == current.key and current.number > 1:
+        previous = STEPS[current.number - 2]
+        st.warning(f"Take the room back to step {previous.number}, {previous.title}?")
+        cols = st.columns(2)
+        if cols[0].button("Go back", icon=":material/undo:", width="stretch", shortcut=SHORTCUTS["back"][0]):
+            st.session_state.pop(CONFIRM_BACK, None)
+            _move(ctx, actions.previous_step, f"The room is back on step {previous.number}, {previous.title}.")
+        if cols[1].button("Stay", width="stretch", shortcut="Escape"):
+            st.session_state.pop(CONFIRM_BACK, None)
+            st.rerun()
+        return
+    cols = st.columns(2)
+    # Each button is keyed by the step it was shown on: a click that reaches a console already on
+    # another step (a double click, a second device) matches no button of this run and does nothing.
+    if cols[0].button(
+        "Back",
+        key=f"back-{current.key}",
+        icon=":material/arrow_back:",
+        width="stretch",
+        shortcut=SHORTCUTS["back"][0],
+        disabled=current.number == 1 or snapshot.ended,
+    ):
+        st.session_state[CONFIRM_BACK] = current.key
+        st.rerun()
+    last = current.number == len(STEPS)
+    if cols[1].button(
+        "Next",
+        key=f"next-{current.key}",
+        icon=":material/arrow_forward:",
+        icon_position="right",
+        width="stretch",
+        type="primary",
+        shortcut=SHORTCUTS["next"][0],
+        disabled=last or snapshot.ended,
+    ):
+        following = STEPS[current.number]
+        _move(ctx, actions.next_step, f"The room is on step {following.number}, {following.title}.")
+
+
+def _move(ctx: Context, step_action: Callable[..., Any], success: str) -> None:
+    """Move the room from the step this console showed, and follow it to the page of its new step.
+
+    Naming the shown step makes a double click or a second facilitator device move the room once.
+    """
+    act(step_action, ctx.db, ctx.code, ctx.key, from_step=ctx.snapshot.current_step.key, success=success)
+    enter(ctx.db, ctx.code, ctx.token)
+
+
+def _end_controls(ctx: Context) -> None:
+    with st.expander("End the workshop"):
+        if ctx.snapshot.ended:
+            st.text("The workshop has ended.")
+            if st.button("Reopen", icon=":material/lock_open:"):
+                act(actions.reopen_workshop, ctx.db, ctx.code, ctx.key, success="Workshop reopened.")
+                st.rerun()
+        elif st.button("End now", type="primary", icon=":material/flag:"):
+            act(
+                actions.end_workshop,
+                ctx.db,
+                ctx.code,
+                ctx.key,
+                from_step=ctx.snapshot.current_step.key,
+                success="Workshop ended.",
+            )
+            st.switch_page(str(HERE / "summary.py"), query_params=ctx.params())

@@ -1,0 +1,49 @@
+"""Domain exceptions: every refusal the app can give, each with a message a person can read."""
+
+from __future__ import annotations
+
+from workshop.domain.vocabulary import CODE_MAX
+
+
+class WorkshopError(Exception):
+    """Base class: an action was refused and nothing was changed."""
+
+
+class NotFound(WorkshopError):
+    """The workshop, participant or item does not exist (or belongs to another workshop)."""
+
+
+class NotAllowed(WorkshopError):
+    """The caller lacks the facilitator key, leader link or participant identity needed."""
+
+
+class InvalidInput(WorkshopError):
+    """A value is empty, too long, out of range or otherwise not acceptable."""
+
+
+class InputLocked(WorkshopError):
+    """The facilitator has locked input or ended the workshop."""
+
+
+class BudgetExhausted(WorkshopError):
+    """The participant has spent every dot of the vote budget."""
+
+
+class CycleRefused(WorkshopError):
+    """A 'must come after' dependency would make the sequence circular."""
+
+
+class ImportRefused(WorkshopError):
+    """A file to import is not a valid workshop export."""
+
+
+CODE_SHOWN = CODE_MAX  # an unknown code is echoed back at most as long as a code can be
+
+
+def no_workshop(code: object | None = None) -> NotFound:
+    """The one refusal for a join code that opens no workshop, wherever it is checked.
+
+    The code is echoed (cut short) when the caller has one, so a typo is easy to spot.
+    """
+    which = "that code" if code is None else f"the code {str(code)[:CODE_SHOWN]!r}"
+    return NotFound(f"No workshop has {which}. Check the code and try again.")

@@ -1,0 +1,237 @@
+"""The hub: one cached, versioned state per live workshop, and the long-polls waiting on it.
+
+Idle screens cost almost nothing: a client asks "anything newer than version V?" and the
+request waits on an asyncio event. One watcher task per process reads the versions of
+workshops that have waiting clients every `TICK` seconds (one small query), builds each
+new state once, caches it by version and wakes every waiter.
+
+A busy room writes far more often than a state can be rebuilt, so rebuilds are coalesced:
+at most one runs per workshop, and writes that land meanwhile are all published by the
+next one, which starts at least `REBUILD_GAP` after the one before: back to back, rebuilds
+held the GIL for most of a burst and every write's answer queued behind them. The body is
+encoded and gzipped once per version (in a worker thread), not once per response. A code
+that names no workshop never gets an entry, and entries nobody has asked for in `IDLE_EVICT`
+seconds are dropped, so memory stays bounded whatever is requested.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from anyio import to_thread
+
+from workshop.live.payload import meta_of
+
+TICK = 0.1
+REBUILD_GAP = 0.05  # least time between the starts of two rebuilds of one workshop in a burst
+GZIP_MIN = 1_000
+IDLE_EVICT = 600.0
+PRESENCE_WINDOW = 40.0  # a phone re-polls at least every 25 s; longer silence means it left
+PRESENCE_MAX = 5_000  # participants remembered per workshop
+
+State = dict[str, Any]
+Builder = Callable[[str], "State | None"]
+VersionReader = Callable[[list[str]], dict[str, int]]
+
+
+@dataclass
+class Entry:
+    """The cached state of one workshop and who is waiting on it."""
+
+    version: int = -1
+    state: State | None = None
+    body: bytes = b""
+    body_gz: bytes | None = None
+    meta_body: bytes = b""
+    meta_key: str = ""
+    meta_version: int = 0
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    waiters: int = 0
+    dirty: bool = False
+    rebuilding: asyncio.Task[None] | None = None
+    rebuilt_at: float = float("-inf")  # when the latest rebuild started (monotonic)
+    used: float = field(default_factory=time.monotonic)
+    present: dict[str, float] = field(default_factory=dict)
+
+    def seen(self, participant: str, now: float) -> None:
+        """Remember a participant following the room (the "connected" count): one entry per
+        person, so their refreshes and second screens never count twice."""
+        self.present.pop(participant, None)
+        self.present[participant] = now
+        while len(self.present) > PRESENCE_MAX:
+            del self.present[next(iter(self.present))]
+
+    def connected(self, now: float) -> int:
+        return sum(1 for t in self.present.values() if now - t <= PRESENCE_WINDOW)
+
+
+def encode(state: State) -> tuple[bytes, bytes | None, str, State]:
+    """Everything a response needs, computed once per version: body, gzipped body, meta."""
+    body = json.dumps(state, separators=(",", ":")).encode()
+    body_gz = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_MIN else None
+    meta = meta_of(state)
+    return body, body_gz, json.dumps(meta, sort_keys=True), meta
+
+
+class Hub:
+    """Per-process cache of live states and the watcher that refreshes them."""
+
+    def __init__(self, build: Builder, read_versions: VersionReader) -> None:
+        self.build = build
+        self.read_versions = read_versions
+        self.entries: dict[str, Entry] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._wakeup: asyncio.Event | None = None
+
+    # --- the watcher -----------------------------------------------------------------
+
+    def _ensure_watcher(self) -> None:
+        if self._task is None or self._task.done():
+            self._wakeup = asyncio.Event()
+            self._task = asyncio.get_running_loop().create_task(self._watch())
+
+    async def _watch(self) -> None:
+        while True:
+            self.evict_idle()
+            active = [code for code, e in self.entries.items() if e.waiters > 0]
+            if not active:
+                assert self._wakeup is not None
+                self._wakeup.clear()
+                await self._wakeup.wait()
+                continue
+            try:
+                await self.refresh(active)
+            except Exception:  # a bad tick must not stop the room; the next tick retries
+                pass
+            await asyncio.sleep(TICK)
+
+    def evict_idle(self, now: float | None = None) -> None:
+        """Drop workshops nobody waits on or has asked for lately."""
+        moment = time.monotonic() if now is None else now
+        for code in [
+            c
+            for c, e in self.entries.items()
+            if e.waiters == 0 and moment - e.used > IDLE_EVICT and (e.rebuilding is None or e.rebuilding.done())
+        ]:
+            del self.entries[code]
+
+    async def refresh(self, codes: list[str]) -> None:
+        """Rebuild the state of every workshop whose version moved, then wake its waiters."""
+        versions = await to_thread.run_sync(self.read_versions, codes)
+        for code in codes:
+            entry = self.entries.get(code)
+            if entry is None:
+                continue
+            if code not in versions:  # the workshop is gone: release its waiters
+                entry.state = None
+                entry.changed.set()
+            elif versions[code] != entry.version:
+                await self._publish(code, entry)
+
+    # --- rebuilding ------------------------------------------------------------------
+
+    def _publish(self, code: str, entry: Entry) -> asyncio.Task[None]:
+        """Ask for a rebuild; one runs at a time per workshop and picks up every write before it."""
+        entry.dirty = True
+        if entry.rebuilding is None or entry.rebuilding.done():
+            task = asyncio.get_running_loop().create_task(self._rebuild_while_dirty(code, entry))
+            # A failed rebuild is retried by the watcher's next tick; whoever awaits it sees the error.
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+            entry.rebuilding = task
+        return entry.rebuilding
+
+    async def _rebuild_while_dirty(self, code: str, entry: Entry) -> None:
+        """Rebuild until no write is left unpublished; in a burst, the writes of `REBUILD_GAP`
+        gather into one rebuild (after a quiet spell the first write is published at once)."""
+        while entry.dirty:
+            wait = entry.rebuilt_at + REBUILD_GAP - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            entry.dirty = False
+            entry.rebuilt_at = time.monotonic()
+            await self._rebuild(code, entry)
+
+    async def _rebuild(self, code: str, entry: Entry) -> None:
+        def build() -> tuple[State, bytes, bytes | None, str, State] | None:
+            state = self.build(code)
+            return None if state is None else (state, *encode(state))
+
+        built = await to_thread.run_sync(build)
+        if built is None:
+            return
+        state, body, body_gz, meta_key, meta = built
+        if entry.state is not None and state["version"] == entry.version:
+            return  # nothing new since the state already served
+        entry.version = state["version"]
+        entry.state = state
+        entry.body, entry.body_gz = body, body_gz
+        if meta_key != entry.meta_key:
+            entry.meta_key = meta_key
+            entry.meta_version += 1
+        entry.meta_body = json.dumps({**meta, "version": entry.meta_version}, separators=(",", ":")).encode()
+        old, entry.changed = entry.changed, asyncio.Event()
+        old.set()
+
+    # --- serving ---------------------------------------------------------------------
+
+    async def current(self, code: str) -> Entry | None:
+        """The cached entry of a workshop, built on first use; None (and no entry) for an unknown code."""
+        entry = self.entries.get(code)
+        if entry is None:
+            entry = Entry()
+            self.entries[code] = entry
+        if entry.state is None:
+            await self._publish(code, entry)
+        if entry.state is None:
+            if entry.waiters == 0 and self.entries.get(code) is entry:
+                del self.entries[code]
+            return None
+        entry.used = time.monotonic()
+        return entry
+
+    async def wait(self, code: str, since: int, kind: str, timeout: float, present: str = "") -> Entry | None:
+        """Return as soon as the board (kind='board') or the meta (kind='meta') passes `since`;
+        `present` names the participant waiting, who then counts as connected."""
+        entry = await self.current(code)
+        if entry is None:
+            return None
+        if present:
+            entry.seen(present, time.monotonic())
+
+        def seen() -> int:
+            return entry.version if kind == "board" else entry.meta_version
+
+        deadline = time.monotonic() + timeout
+        entry.waiters += 1
+        self._ensure_watcher()
+        assert self._wakeup is not None
+        self._wakeup.set()
+        try:
+            while seen() <= since and entry.state is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                try:
+                    await asyncio.wait_for(entry.changed.wait(), left)
+                except TimeoutError:
+                    break
+        finally:
+            entry.waiters -= 1
+            entry.used = time.monotonic()
+        return entry if entry.state is not None else None
+
+    def nudge(self, code: str) -> None:
+        """After a write through the live channel, publish it without waiting for a tick.
+
+        The writer does not wait for the rebuild: its answer only says the write is stored.
+        Only a workshop someone follows has an entry to refresh.
+        """
+        entry = self.entries.get(code)
+        if entry is not None:
+            self._publish(code, entry)

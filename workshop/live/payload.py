@@ -1,0 +1,317 @@
+"""What the live channel sends: the room's shared state, a participant's own view, the vocabulary.
+
+Pure functions of a `Snapshot` (and, for the personal view, a few small reads): the hub
+builds `room_state` once per version from the public view (`audience.py`) and serves the same
+bytes to every phone and the projector, so nothing personal is in it. What is personal (my
+votes, scores, picks, impacts, and during a private brainstorm my own notes) is what a
+participant's view adds to the public one; `participant_view` reads just those rows, per phone.
+The phone's vocabulary (steps, dimensions, outcomes, limits) is built here from the one
+definition of each, so the JS keeps no copy.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import date
+from functools import cache
+from typing import Any
+
+from sqlite_utils import Database
+
+from workshop import actions, store
+from workshop.domain import decide, numbers, readiness, scoring
+from workshop.domain.audience import PUBLIC, own_notes_shown, view
+from workshop.domain.commitments import review_until
+from workshop.domain.errors import NotAllowed, no_workshop
+from workshop.domain.snapshot import Initiative, Snapshot
+from workshop.domain.vocabulary import (
+    DIMENSIONS,
+    DIRECTIONS,
+    LONG_MAX,
+    MAGNITUDES,
+    MONEY_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    OUTCOMES,
+    SHORT_MAX,
+    STEPS,
+    method_by_key,
+)
+
+Data = dict[str, Any]
+
+
+# --- the shared state ------------------------------------------------------------------
+
+
+def progress(snapshot: Snapshot) -> Data:
+    """How many of the room's participants have acted in the current step."""
+    step = snapshot.current_step
+    tally = snapshot.tally
+    return {"people": tally.people, "acted": tally.acted[step.key], "label": step.acted}
+
+
+def _moderation(snapshot: Snapshot) -> int:
+    """Changes when a note is merged, hidden or restored: phones then re-read their own votes."""
+    marks = [
+        (b["id"], b["hidden"], b["merged_into"])
+        for b in snapshot.bottlenecks
+        if b["hidden"] or b["merged_into"] is not None
+    ]
+    return zlib.crc32(repr(marks).encode())
+
+
+def _board(snapshot: Snapshot) -> tuple[dict[str, list[Data]], dict[str, int]]:
+    """The notes per dimension that the view holds (none of a private board) and how many the room wrote."""
+    columns = snapshot.by_dimension()
+    board = {
+        key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows] for key, rows in columns.items()
+    }
+    return board, dict(snapshot.tally.notes)
+
+
+def _recommendation(rec: decide.Recommendation | None) -> Data | None:
+    if rec is None:
+        return None
+    return {"choice": rec.choice, "reasons": list(rec.reasons), "cautions": list(rec.cautions)}
+
+
+def _initiative(item: Initiative, snapshot: Snapshot) -> Data:
+    a = item.aggregate
+    method = snapshot.method
+    decision, standing = item.decision, item.standing
+    owner = item.owner
+    return {
+        "id": item.id,
+        "title": item.title,
+        "description": item.description,
+        "bottleneck_ids": item.bottleneck_ids,
+        "dimensions": item.dimensions,
+        "rank": item.rank,
+        "position": item.position,
+        "after": item.after_ids,
+        "scorers": a.scorers if a else 0,
+        "medians": {c: getattr(a, c) for c in scoring.CRITERIA} if a else None,
+        "priority": numbers.priority_value(a.priority(method)) if a else None,
+        "priority_text": numbers.priority(a.priority(method)) if a else None,
+        "disputed": a.disputed if a else [],
+        "carried": {"code": item.carried_from_code, "times": item.carried_times} if item.carried else None,
+        "proposal": _recommendation(item.proposal),
+        "decision": None
+        if decision is None or standing is None
+        else {
+            "choice": decision["choice"],
+            "recommendation": decision["recommendation"],
+            "rationale": decision["rationale"],
+            "overruled": standing.overruled,
+            "note": standing.note,
+        },
+        "picks": snapshot.tally.picks[item.id],
+        "volunteers": snapshot.tally.volunteers[item.id],
+        "owner": None
+        if owner is None
+        else {
+            **{k: owner[k] for k in ("owner", "metric", "unit", "baseline", "target", "checkin")},
+            "baseline_text": numbers.measure(owner["baseline"], owner["unit"]),
+            "target_text": numbers.measure(owner["target"], owner["unit"]),
+        },
+    }
+
+
+def _impact(row: Data) -> Data:
+    return {k: row[k] for k in ("id", "bottleneck_id", "outcome", "direction", "magnitude", "money", "because")} | {
+        "money_text": numbers.money(row["money"]) if row["money"] else None,
+    }
+
+
+def _review(snapshot: Snapshot, today: date) -> Data | None:
+    """Last time's commitments, for a workshop that opens step 1 with their review.
+
+    `until` is the step clock's reading at which the review's time box ends (the rest of step 1
+    is the brainstorm's), so every screen shows it from the one stored deadline.
+    """
+    minutes = int(snapshot.workshop["review_minutes"])
+    if not minutes or snapshot.current_step != STEPS[0]:
+        return None
+    timer = snapshot.timer(STEPS[0].key)
+    return {
+        "on": snapshot.reviewing,
+        "minutes": minutes,
+        "until": review_until(timer, minutes),
+        "items": [_texts(c.as_dict(today)) for c in snapshot.commitments],
+    }
+
+
+def _texts(item: Data) -> Data:
+    """A commitment with its figures as every screen writes them (one number format)."""
+    return item | {
+        "baseline_text": numbers.measure(item["baseline"], item["unit"]),
+        "target_text": numbers.measure(item["target"], item["unit"]),
+        "value_text": numbers.measure(item["value"], item["unit"]),
+        "progress_text": numbers.share(item["progress"]),
+    }
+
+
+def _readiness(snapshot: Snapshot) -> Data | None:
+    """The check's results for every screen: aggregated figures only, never who answered what.
+
+    None while the check was never opened and has no answers (most workshops).
+    """
+    results = snapshot.readiness
+    if not snapshot.readiness_open and not results.respondents:
+        return None
+    return {"open": snapshot.readiness_open, "showing": snapshot.readiness_showing, **results.as_dict()}
+
+
+def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
+    """Everything the room sees, as plain JSON-ready data, at one version of the workshop: built
+    from the public view (`audience.py`), so it holds no name, no person's answers and, while the
+    board is private, no note."""
+    snapshot = view(snapshot, PUBLIC)
+    workshop = snapshot.workshop
+    step = snapshot.current_step
+    timer = snapshot.timer(step.key)
+    board, counts = _board(snapshot)
+    method = method_by_key(snapshot.method)
+    return {
+        "code": snapshot.code,
+        "version": snapshot.version,
+        "title": workshop["title"],
+        "locked": bool(workshop["locked"]),
+        "ended": snapshot.ended,
+        "vote_budget": workshop["vote_budget"],
+        "step": {
+            "key": step.key,
+            "number": step.number,
+            "title": step.title,
+            "of": len(STEPS),
+            "goal": step.goal,
+            "guidance": step.guidance,
+            "advice": snapshot.advice(step),
+        },
+        "timer": {
+            "state": timer.state,
+            "minutes": timer.minutes,
+            "deadline": timer.deadline,
+            "remaining": timer.remaining,
+        },
+        "private": snapshot.private,
+        "board": board,
+        "counts": counts,
+        "count": sum(counts.values()),
+        "moderation": _moderation(snapshot),
+        "impacts": [_impact(i) for i in snapshot.impacts],
+        "method": {"key": method.key, "title": method.title, "formula": method.formula},
+        "initiatives": [_initiative(i, snapshot) for i in snapshot.plan],
+        "top": [i.id for i in snapshot.top],
+        "progress": progress(snapshot),
+        "reviewing": snapshot.reviewing,
+        "review": _review(snapshot, today or date.today()),
+        "readiness_open": snapshot.readiness_open,
+        "readiness": _readiness(snapshot),
+    }
+
+
+def meta_of(state: Data) -> Data:
+    """What decides which step a screen shows: small, and changes only when the room moves,
+    its clock or lock changes, the review of earlier commitments or the readiness check opens or
+    closes, the private board is revealed, or it ends, so a note or a vote never wakes every phone."""
+    keys = ("code", "locked", "ended", "step", "timer", "vote_budget", "reviewing", "readiness_open", "private")
+    return {k: state[k] for k in keys}
+
+
+# --- one participant's own view --------------------------------------------------------
+
+
+def participant_view(db: Database, code: str, token: Any) -> Data:
+    """The asking participant's own votes, scores, picks and offers (refused for anyone else), and
+    while the board is private their own notes (`mine`), which the shared state leaves out."""
+    workshop = store.workshop_by_code(db, code)
+    if workshop is None:
+        raise no_workshop(code)
+    participant = actions.identify(db, code, token) if isinstance(token, str) else None
+    if participant is None:
+        raise NotAllowed("Join the workshop first: your identity was not recognised.")
+    wid, pid = int(workshop["id"]), int(participant["id"])
+    return {
+        "participant_id": pid,
+        "name": participant["name"],
+        "votes": {str(k): v for k, v in store.my_votes(db, wid, pid).items()},
+        "votes_left": max(0, actions.votes_left_of(db, workshop, participant)),
+        "refunded": store.refunded_votes(db, wid, pid),
+        "scores": {
+            str(r["initiative_id"]): {c: r[c] for c in scoring.CRITERIA}
+            for r in store.rows_of_participant(db, "scores", pid)
+        },
+        "picks": {
+            str(r["initiative_id"]): {"choice": r["choice"], "reason": r["reason"]}
+            for r in store.rows_of_participant(db, "picks", pid)
+        },
+        "volunteered": [r["initiative_id"] for r in store.rows_of_participant(db, "volunteers", pid)],
+        "readiness": {
+            r["question"]: {"rating": r["rating"], "number": r["number"]}
+            for r in store.readiness_of_participant(db, pid)
+        },
+        "impacts": store.impacts_of(db, wid, pid),
+        "mine": store.notes_of(db, wid, pid) if own_notes_shown(workshop) else [],
+    }
+
+
+# --- the vocabulary --------------------------------------------------------------------
+
+
+@cache
+def vocabulary() -> Data:
+    """Every list and limit the phone needs, from their one definition in `workshop/`."""
+    return {
+        "steps": [{"key": s.key, "number": s.number, "title": s.title, "acted": s.acted} for s in STEPS],
+        "dimensions": [
+            {"key": d.key, "title": d.title, "scope": d.scope, "prompts": list(d.prompts), "colour": d.colour}
+            for d in DIMENSIONS
+        ],
+        "outcomes": [{"key": o.key, "title": o.title, "group": o.group} for o in OUTCOMES],
+        "directions": [{"key": k, "title": v} for k, v in DIRECTIONS.items()],
+        "magnitudes": [{"key": k, "title": v} for k, v in MAGNITUDES.items()],
+        "criteria": [
+            {
+                "key": c,
+                "label": scoring.LABELS[c],
+                "low": scoring.RANGES[c][0],
+                "high": scoring.RANGES[c][1],
+                "step": scoring.STEP[c],
+                "default": scoring.DEFAULT_SCORE[c],
+            }
+            for c in scoring.CRITERIA
+        ],
+        "choices": [
+            {"key": c, "title": decide.CHOICE_TITLES[c], "hint": decide.CHOICE_HINTS[c]} for c in decide.CHOICES
+        ],
+        "limits": {"name": NAME_MAX, "short": SHORT_MAX, "note": NOTE_MAX, "long": LONG_MAX, "money": MONEY_MAX},
+        "readiness": _readiness_vocabulary(),
+    }
+
+
+def _readiness_vocabulary() -> Data:
+    """The check's questions, scales and areas, from `readiness.py` (the phone keeps no copy)."""
+    return {
+        "title": readiness.TITLE,
+        "minutes": readiness.MINUTES,
+        "scales": [
+            {"key": s.key, "title": s.title, "levels": [{"label": lv.label, "value": lv.value} for lv in s.levels]}
+            for s in readiness.SCALES
+        ],
+        "areas": [{"key": a.key, "title": a.title, "winning": a.winning} for a in readiness.AREAS],
+        "questions": [
+            {
+                "key": q.key,
+                "title": q.title,
+                "text": q.text,
+                "scale": q.scale.key,
+                "area": q.area,
+                "number": None
+                if q.number is None
+                else {"label": q.number.label, "unit": q.number.unit, "low": q.number.low, "high": q.number.high},
+            }
+            for q in readiness.QUESTIONS
+        ],
+    }

@@ -1,0 +1,359 @@
+"""The live channel's HTTP routes, served beside Streamlit by `st.App` (see `app.py`).
+
+Reads are long-polls on the hub (`workshop/live/hub.py`) of the state built by
+`workshop/live/payload.py`. Writes are small POSTs, one per participant action, each calling one
+`workshop.actions` function, so AUTH → VALIDATION → CHANGE lives in one place. A refusal
+answers 4xx with a one-line message and writes nothing; a stored write answers with the
+participant's own view, so the phone needs no second request to show it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from anyio import to_thread
+from sqlite_utils import Database
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from workshop import actions, store
+from workshop.actions.auth import SECRET_MAX
+from workshop.domain.errors import BudgetExhausted, InputLocked, NotAllowed, NotFound, WorkshopError, no_workshop
+from workshop.domain.vocabulary import CODE_SENT_MAX, normalise_code
+from workshop.live.fairuse import FairUse, key_of
+from workshop.live.hub import Hub
+from workshop.live.payload import participant_view, room_state
+from workshop.store.load import load
+
+MAX_WAIT = 25.0
+MAX_BODY = 8_192
+MAX_CLIENT = 40
+TOKEN_HEADER = "X-Workshop-Token"  # a phone's token on its reads: headers stay out of address logs
+PRESENT_MAX = 50_000  # tokens remembered as who they are (or as nobody), across workshops
+NOT_FOUND = str(no_workshop())
+
+_local = threading.local()
+
+
+def _db(path: Path | None = None) -> Database:
+    """A connection per worker thread: sqlite3 connections are never shared."""
+    key = str(path or store.db_path())
+    cache: dict[str, Database] = getattr(_local, "dbs", None) or {}
+    _local.dbs = cache
+    if key not in cache:
+        cache[key] = store.connect(key)
+    return cache[key]
+
+
+def build_state(db: Database, code: str) -> dict[str, Any] | None:
+    """The room's live state, or None when no workshop has the code."""
+    try:
+        return room_state(load(db, code))
+    except NotFound:
+        return None
+
+
+def _read_versions(codes: list[str]) -> dict[str, int]:
+    return store.versions_of(_db(), codes)
+
+
+HUB = Hub(build=lambda code: build_state(_db(), code), read_versions=_read_versions)
+FAIR = FairUse()
+TOO_MANY = "Too many requests from this screen: wait a moment and try again."
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _code(request: Request) -> str | None:
+    raw = str(request.path_params["code"])
+    return normalise_code(raw) if len(raw) <= CODE_SENT_MAX else None
+
+
+def _since(request: Request) -> int:
+    try:
+        return int(request.query_params.get("since", "-1")[:20])
+    except ValueError:
+        return -1
+
+
+def _wait(request: Request) -> float:
+    try:
+        wait = float(request.query_params.get("wait", "0")[:20])
+    except ValueError:
+        return 0.0
+    return max(0.0, min(MAX_WAIT, wait)) if wait == wait else 0.0  # NaN waits not at all
+
+
+def _json(body: bytes, body_gz: bytes | None = None, request: Request | None = None) -> Response:
+    headers = {"Cache-Control": "no-store", "X-Server-Now": f"{time.time():.3f}"}
+    if body_gz is not None and request is not None:
+        headers["Vary"] = "Accept-Encoding"
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            # Already compressed once for this version; the gzip middleware leaves it alone.
+            headers["Content-Encoding"] = "gzip"
+            body = body_gz
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def _refuse(message: str, status: int, retry_after: float = 0) -> JSONResponse:
+    headers = {"Cache-Control": "no-store"}
+    if retry_after:
+        headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+_people: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+
+async def _present(request: Request, code: str) -> str:
+    """The participant a meta poll comes from, as the key presence counts them by ("" for nobody).
+
+    Only a valid participant token counts, once per person however many screens or refreshes
+    they use; the facilitator's devices and the projector are not the room. Answers are
+    remembered by the token's digest (bounded), so a poll costs a lookup only the first time.
+    """
+    token = request.headers.get(TOKEN_HEADER, "")
+    if not token or len(token) > SECRET_MAX:
+        return ""
+    key = (code, key_of(token))
+    if key not in _people:
+
+        def look() -> str:
+            person = actions.identify(_db(), code, token)
+            return "" if person is None or person["is_facilitator"] else str(person["id"])
+
+        _people[key] = await to_thread.run_sync(look)
+        while len(_people) > PRESENT_MAX:
+            _people.popitem(last=False)
+    return _people[key]
+
+
+async def _long_poll(request: Request, kind: str) -> Response:
+    """One long-poll, counted against its screen's and its address's open polls."""
+    code = _code(request)
+    if code is None:
+        return _refuse(NOT_FOUND, 404)
+    client = request.query_params.get("client", "")[:MAX_CLIENT]
+    address = request.client.host if request.client else ""
+    if not FAIR.by_address.enter(address):
+        return _refuse(TOO_MANY, 429, 5)
+    try:
+        if client and not FAIR.by_client.enter(client):
+            return _refuse(TOO_MANY, 429, 5)
+        try:
+            present = await _present(request, code) if kind == "meta" else ""
+            entry = await HUB.wait(code, _since(request), kind, _wait(request), present=present)
+        finally:
+            if client:
+                FAIR.by_client.leave(client)
+    finally:
+        FAIR.by_address.leave(address)
+    if entry is None:
+        return _refuse(NOT_FOUND, 404)
+    return _json(entry.body, entry.body_gz, request) if kind == "board" else _json(entry.meta_body)
+
+
+async def board(request: Request) -> Response:
+    """GET /api/live/{code}?since=V&wait=S&client=ID — the full room state once its version passes V."""
+    return await _long_poll(request, "board")
+
+
+async def meta(request: Request) -> Response:
+    """GET /api/live/{code}/meta?since=M&wait=S&client=ID — step, timer and lock once they change;
+    with a participant's token in `X-Workshop-Token`, it also counts that person as connected."""
+    return await _long_poll(request, "meta")
+
+
+async def presence(request: Request) -> Response:
+    """GET /api/live/{code}/presence — how many participants follow the room right now."""
+    code = _code(request)
+    entry = await HUB.current(code) if code else None
+    if entry is None:
+        return _refuse(NOT_FOUND, 404)
+    return _json(json.dumps({"connected": entry.connected(time.monotonic())}).encode())
+
+
+# --- writing -------------------------------------------------------------------------
+
+_STATUS = {NotFound: 404, NotAllowed: 403, InputLocked: 409, BudgetExhausted: 409}
+
+
+class BadRequest(WorkshopError):
+    """The request itself is unusable (size, JSON shape)."""
+
+
+class Aborted(Exception):
+    """The client went away before its body was complete: there is nobody left to answer."""
+
+
+CLIENT_CLOSED = 499  # the status access logs use for a request its client abandoned
+
+
+async def _body(request: Request) -> Body:
+    """The JSON object of a POST, read with a limit before anything is parsed."""
+    declared = request.headers.get("content-length", "")
+    if declared and not (declared.isascii() and declared.isdigit()):  # isdigit() alone accepts '²'
+        raise BadRequest("The request's Content-Length is not a number.")
+    if declared and int(declared) > MAX_BODY:
+        raise BadRequest("The request is too large.")
+    raw = b""
+    try:
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > MAX_BODY:
+                raise BadRequest("The request is too large.")
+    except ClientDisconnect:
+        raise Aborted from None
+    try:
+        data = json.loads(raw or b"{}")
+    except (ValueError, RecursionError):
+        raise BadRequest("The request is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise BadRequest("The request must be a JSON object.")
+    return Body(data)
+
+
+class Body(dict[str, Any]):
+    """A request's JSON object. A missing field reads as None, and the action refuses whatever
+    it cannot use, so the routes pass the values through untouched (they are untrusted: Any)."""
+
+    def __missing__(self, key: str) -> Any:
+        return None
+
+
+Write = Callable[[Database, str, Body], Any]
+
+
+def _key(d: dict[str, Any], name: str) -> Any:
+    """A value looked up in a fixed set of keys: only text can be one (a list is not even hashable)."""
+    value = d.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _bottleneck(db: Database, code: str, d: Body) -> Any:
+    return {"id": actions.add_bottleneck(db, code, d["token"], d["dimension"], d["text"], client_id=d["client_id"])}
+
+
+def _vote(db: Database, code: str, d: Body) -> Any:
+    fn = actions.unvote if d["remove"] is True else actions.vote
+    return {"votes_left": fn(db, code, d["token"], d["bottleneck_id"])}
+
+
+def _impact_fields(d: Body) -> tuple[Any, Any, Any, Any, Any]:
+    """An impact's fields from the body, in the order `add_impact` and `edit_impact` both take them.
+
+    Adding and correcting an impact read the same fields the same way; one reading keeps them so.
+    """
+    return d["bottleneck_id"], d["outcome"], _key(d, "direction"), d["magnitude"], d["because"]
+
+
+def _impact(db: Database, code: str, d: Body) -> Any:
+    fields = _impact_fields(d)
+    return {"id": actions.add_impact(db, code, d["token"], *fields, money=d["money"], client_id=d["client_id"])}
+
+
+def _edit_impact(db: Database, code: str, d: Body) -> Any:
+    actions.edit_impact(db, code, d["token"], d["impact_id"], *_impact_fields(d), money=d["money"])
+
+
+def _withdraw_impact(db: Database, code: str, d: Body) -> Any:
+    actions.withdraw_impact(db, code, d["token"], d["impact_id"])
+
+
+def _initiative(db: Database, code: str, d: Body) -> Any:
+    return {
+        "id": actions.add_initiative(
+            db, code, d["token"], d["title"], d["bottleneck_ids"], d["description"], client_id=d["client_id"]
+        )
+    }
+
+
+def _score(db: Database, code: str, d: Body) -> Any:
+    scores = d["scores"]
+    if not isinstance(scores, dict):
+        raise BadRequest("Send the four scores as an object.")
+    actions.score_initiative(db, code, d["token"], d["initiative_id"], scores)
+
+
+def _pick(db: Database, code: str, d: Body) -> Any:
+    actions.pick_choice(db, code, d["token"], d["initiative_id"], d["choice"], d["reason"])
+
+
+def _volunteer(db: Database, code: str, d: Body) -> Any:
+    actions.volunteer(db, code, d["token"], d["initiative_id"], d.get("on", True))
+
+
+def _readiness(db: Database, code: str, d: Body) -> Any:
+    return {"answered": actions.answer_readiness(db, code, d["token"], d["answers"])}
+
+
+# Every write a phone can make: the path after /api/live/{code}/ → the one action it calls.
+WRITES: dict[str, Write] = {
+    "bottlenecks": _bottleneck,
+    "votes": _vote,
+    "impacts": _impact,
+    "impacts/edit": _edit_impact,
+    "impacts/withdraw": _withdraw_impact,
+    "initiatives": _initiative,
+    "scores": _score,
+    "picks": _pick,
+    "volunteers": _volunteer,
+    "readiness": _readiness,
+}
+
+
+async def _run(request: Request, write: Write | None, kind: str = "me") -> Response:
+    """One POST: the action (if any), then the participant's own view; refusals become 4xx."""
+    code = _code(request)
+    if code is None:
+        return _refuse(NOT_FOUND, 404)
+    try:
+        data = await _body(request)
+        wait = FAIR.write(data.get("token"), kind)
+        if wait:
+            return _refuse(TOO_MANY, 429, wait)
+
+        def run() -> dict[str, Any]:
+            db = _db()
+            result = (write(db, code, data) or {}) if write else {}
+            return {**result, "me": participant_view(db, code, data.get("token"))}
+
+        answer = await to_thread.run_sync(run)
+    except WorkshopError as exc:
+        return _refuse(str(exc), _STATUS.get(type(exc), 400))
+    except Aborted:  # nothing was read, nothing is written, and the answer reaches nobody
+        return Response(status_code=CLIENT_CLOSED)
+    if write is not None:
+        HUB.nudge(code)
+    return JSONResponse({"ok": True, **answer}, headers={"Cache-Control": "no-store"})
+
+
+async def me(request: Request) -> Response:
+    """POST /api/live/{code}/me {token} — the participant's own view."""
+    return await _run(request, None)
+
+
+def _post(path: str, write: Write) -> Route:
+    async def endpoint(request: Request) -> Response:
+        return await _run(request, write, path)
+
+    endpoint.__doc__ = f"POST /api/live/{{code}}/{path}"
+    return Route(f"/api/live/{{code}}/{path}", endpoint, methods=["POST"])
+
+
+ROUTES = [
+    Route("/api/live/{code}", board, methods=["GET"]),
+    Route("/api/live/{code}/meta", meta, methods=["GET"]),
+    Route("/api/live/{code}/presence", presence, methods=["GET"]),
+    Route("/api/live/{code}/me", me, methods=["POST"]),
+    *(_post(path, write) for path, write in WRITES.items()),
+]

@@ -1,0 +1,841 @@
+"""Charts of a workshop snapshot, sized and lettered to be read from the back of a room.
+
+Every chart is a pure function of a `Snapshot` (and `now` where time matters) returning an
+Altair chart, so the summary page, the projector view and the PDF show the same picture
+and tests can check the Vega-Lite spec without a browser. The data behind each chart is
+built by a small frame helper that the spreadsheet and CSV exports reuse, so a number
+on a chart and the same number in a table cannot disagree.
+
+Participant text only ever reaches a chart as data (text marks, axis labels, tooltips),
+which Vega draws literally; it is never interpreted as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from workshop.domain import numbers
+from workshop.domain.followup import STATUS_COLOURS, STATUSES, Track, day_of, progress
+from workshop.domain.readiness import AREA_KEYS, AREAS, TITLE, WEAK_SCORE, Held, Results, weakest
+from workshop.domain.snapshot import Snapshot
+from workshop.domain.vocabulary import (
+    DIMENSIONS,
+    OUTCOMES,
+    method_by_key,
+)
+from workshop.reports import labels as layout
+from workshop.reports.frames import (
+    CONTAIN,
+    DO_FIRST,
+    PLAN,
+    QUADRANTS,
+    RECONSIDER,
+    URGENCY_MIDPOINT,
+    impact_cells_frame,
+    initiatives_frame,
+    priority_midpoint,
+    steps_frame,
+    top_bottlenecks_frame,
+    truncate,
+)
+
+# Projector sizes: readable from ~10 m on a 1080p beamer (no chart text below 20 px).
+LABEL_SIZE = 20
+TITLE_SIZE = 22
+HEADLINE_SIZE = 26
+MARK_TEXT_SIZE = 20
+BOLD_WIDTH = 1.1  # bold text is about this much wider than regular
+WIDTH = 720
+HEIGHT = 440
+
+QUADRANT_COLOURS: tuple[str, ...] = ("#1b7837", "#2166ac", "#d6604d", "#7f7f7f")
+
+
+# --- chart plumbing ----------------------------------------------------------------------
+
+
+def projector(chart: Any) -> Any:
+    """Large type everywhere; applied last because a configured chart cannot be layered again."""
+    return (
+        chart.configure_axis(
+            labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, labelLimit=420, titlePadding=12, gridOpacity=0.5
+        )
+        .configure_legend(
+            labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, symbolSize=220, labelLimit=320, titleLimit=320
+        )
+        .configure_title(fontSize=HEADLINE_SIZE, subtitleFontSize=LABEL_SIZE, anchor="start", offset=12)
+        .configure_header(labelFontSize=TITLE_SIZE, titleFontSize=TITLE_SIZE)
+        .configure_view(stroke=None)
+    )
+
+
+def _message(title: str, message: str, width: int) -> alt.Chart:
+    """An empty state that still renders: the chart says what is missing instead of failing."""
+    chart = (
+        alt.Chart(pd.DataFrame({"message": [message]}))
+        .mark_text(fontSize=HEADLINE_SIZE - 2, color="#555555")
+        .encode(text="message:N")
+    )
+    return projector(chart.properties(title=title, width=width, height=140))
+
+
+def _fmt_minutes(value: float) -> str:
+    return f"{value:g} min"
+
+
+# --- the charts ----------------------------------------------------------------------
+
+# Streamlit fits a whole chart (axes, titles, legend) into its spec size, while vl-convert
+# gives the plot itself that size; labels are laid out on the smaller plot, which only
+# moves them further apart when the plot turns out larger.
+ROOM_X = 110  # y-axis title and labels
+ROOM_Y = 150  # title, subtitle and x axis
+URGENCY_DOMAIN = (0.5, 10.5)
+POINT_SIZE = 420  # circle area in px²
+POINT_RADIUS = (POINT_SIZE / math.pi) ** 0.5 + 1.5  # with its white stroke
+CORNER_URGENCY = (0.65, 10.35)
+CORNER_HEIGHT = (0.97, 0.03)  # share of the y range where the quadrant names sit
+
+
+def _corners(y_max: float) -> pd.DataFrame:
+    low, high = CORNER_URGENCY
+    top, bottom = (y_max * share for share in CORNER_HEIGHT)
+    return pd.DataFrame(
+        [
+            {"quadrant": PLAN, "urgency": low, "priority": top, "side": "left"},
+            {"quadrant": DO_FIRST, "urgency": high, "priority": top, "side": "right"},
+            {"quadrant": RECONSIDER, "urgency": low, "priority": bottom, "side": "left"},
+            {"quadrant": CONTAIN, "urgency": high, "priority": bottom, "side": "right"},
+        ]
+    )
+
+
+def _place_roi_labels(
+    points: pd.DataFrame, corners: pd.DataFrame, width: int, height: int, y_max: float, short_only: bool
+) -> pd.DataFrame:
+    """Label text and position for each point, placed in rank order so that none overlap.
+
+    A title that finds no free place falls back to its rank number ("#2", as in the plan
+    table); a point whose number does not fit either stays unlabelled (its tooltip remains).
+    """
+    low, high = URGENCY_DOMAIN
+
+    def px(urgency: float, priority: float) -> tuple[float, float]:
+        return (urgency - low) / (high - low) * width, (1 - priority / y_max) * height
+
+    corner_boxes = [
+        layout.text_box(*px(r.urgency, r.priority), r.quadrant, (LABEL_SIZE + 2) * BOLD_WIDTH, r.side)
+        for r in corners.itertuples()
+    ]
+    ordered = points.sort_values("rank", kind="stable")
+    options = [
+        ([f"#{r.rank}"] if short_only else [r.label, f"#{r.rank}"]) if r.labelled else [] for r in ordered.itertuples()
+    ]
+    placed = layout.place(
+        [px(r.urgency, r.priority) for r in ordered.itertuples()],
+        options,
+        size=MARK_TEXT_SIZE,
+        radius=POINT_RADIUS,
+        width=width,
+        height=height,
+        obstacles=corner_boxes,
+    )
+    rows = []
+    for found in placed:
+        spot, text = found if found else (layout.Placement(0.0, 0.0, ""), "")
+        rows.append(
+            {
+                "label_text": text,
+                "label_align": spot.align,
+                "label_x": round(low + spot.x / width * (high - low), 4),
+                "label_y": round(y_max * (1 - spot.y / height), 4),
+            }
+        )
+    return points.assign(**pd.DataFrame(rows, index=ordered.index).reindex(points.index).to_dict("series"))
+
+
+def _roi_notes(method_formula: str, unscored: int, points: pd.DataFrame) -> list[str]:
+    notes = [method_formula]
+    if unscored:
+        notes.append(f"{numbers.plural(unscored, 'unscored initiative')} not shown")
+    if points["label_text"].str.startswith("#").any():
+        notes.append("#n = rank in the plan")
+    missing = int((points["labelled"] & (points["label_text"] == "")).sum())
+    if missing:
+        notes.append(f"{numbers.plural(missing, 'label')} left out where labels would overlap")
+    return notes
+
+
+ROI_POINT_COLUMNS: tuple[str, ...] = (
+    "no",
+    "rank",
+    "position",
+    "title",
+    "label",
+    "value",
+    "effort",
+    "urgency",
+    "confidence",
+    "spread",
+    "disputed",
+    "roi",
+    "wsjf",
+    "priority",
+    "priority_text",
+    "quadrant",
+    "scorers",
+)
+
+
+def _roi_y_max(scored: pd.DataFrame, midpoint: float) -> float:
+    """Top of the priority axis: room above the best point and the midpoint line, never zero."""
+    return round(max(float(scored["priority"].max()) * 1.18, midpoint * 1.5, 0.5), 2)
+
+
+def _roi_points(scored: pd.DataFrame, labels: int) -> pd.DataFrame:
+    """The plotted columns of the scored initiatives, with which of them may carry a label."""
+    points = scored[list(ROI_POINT_COLUMNS)].copy()
+    points["labelled"] = points["rank"].rank(method="first") <= labels
+    return points
+
+
+def _roi_scales(y_max: float) -> tuple[alt.Scale, alt.Scale]:
+    """Fixed urgency and priority scales, shared by the points and their placed labels."""
+    return alt.Scale(domain=list(URGENCY_DOMAIN), nice=False), alt.Scale(domain=[0, y_max], nice=False)
+
+
+def _quadrant_colour() -> alt.Color:
+    """One colour per quadrant, the same for a point and its quadrant's name."""
+    return alt.Color("quadrant:N", scale=alt.Scale(domain=list(QUADRANTS), range=list(QUADRANT_COLOURS)), legend=None)
+
+
+def _roi_tooltip(method_title: str) -> list[alt.Tooltip]:
+    """What hovering a point or its label tells: the medians, spread and priority behind it."""
+    return [
+        alt.Tooltip("title:N", title="Initiative"),
+        alt.Tooltip("rank:Q", title="Rank"),
+        alt.Tooltip("value:Q", title="Value"),
+        alt.Tooltip("effort:Q", title="Effort"),
+        alt.Tooltip("urgency:Q", title="Urgency"),
+        alt.Tooltip("confidence:Q", title="Confidence %"),
+        alt.Tooltip("spread:N", title="Spread (max − min)"),
+        alt.Tooltip("priority_text:N", title=method_title),
+        alt.Tooltip("scorers:Q", title="Scored by"),
+    ]
+
+
+def _roi_point_layer(points: pd.DataFrame, method_title: str, x_scale: alt.Scale, y_scale: alt.Scale) -> alt.Chart:
+    """One circle per scored initiative, coloured by the quadrant it falls in."""
+    x = alt.X(
+        "urgency:Q",
+        title="Urgency (room median, 1–10)",
+        scale=x_scale,
+        axis=alt.Axis(values=list(range(1, 11)), format="d"),
+    )
+    y = alt.Y("priority:Q", title=f"{method_title} (from median scores)", scale=y_scale)
+    return (
+        alt.Chart(points)
+        .mark_circle(size=POINT_SIZE, opacity=0.9, stroke="white", strokeWidth=1.5)
+        .encode(x=x, y=y, color=_quadrant_colour(), tooltip=_roi_tooltip(method_title))
+    )
+
+
+def _roi_label_layers(
+    points: pd.DataFrame, method_title: str, x_scale: alt.Scale, y_scale: alt.Scale
+) -> list[alt.Chart]:
+    """The placed labels, one layer per text alignment since a mark has a single `align`."""
+    return [
+        alt.Chart(points)
+        .transform_filter(f"datum.label_align === '{align}'")
+        .mark_text(align=align, baseline="middle", fontSize=MARK_TEXT_SIZE)
+        .encode(
+            x=alt.X("label_x:Q", scale=x_scale),
+            y=alt.Y("label_y:Q", scale=y_scale),
+            text="label_text:N",
+            tooltip=_roi_tooltip(method_title),
+        )
+        for align in ("left", "right", "center")
+    ]
+
+
+def _roi_rules(midpoint: float) -> list[alt.Chart]:
+    """The dashed quadrant lines: mid urgency across, median priority up."""
+    return [
+        alt.Chart(pd.DataFrame({"urgency": [URGENCY_MIDPOINT]}))
+        .mark_rule(strokeDash=[8, 6], color="#444444", strokeWidth=2)
+        .encode(x="urgency:Q"),
+        alt.Chart(pd.DataFrame({"priority": [round(midpoint, 4)]}))
+        .mark_rule(strokeDash=[8, 6], color="#444444", strokeWidth=2)
+        .encode(y="priority:Q"),
+    ]
+
+
+def _quadrant_name_layers(corners: pd.DataFrame) -> list[alt.Chart]:
+    """Each quadrant's name in its outer corner, aligned inwards so it stays inside the plot."""
+    return [
+        alt.Chart(corners[corners["side"] == side])
+        .mark_text(align=side, baseline="middle", fontSize=LABEL_SIZE + 2, fontWeight="bold", opacity=0.75)
+        .encode(x="urgency:Q", y="priority:Q", text="quadrant:N", color=_quadrant_colour())
+        for side in ("left", "right")
+    ]
+
+
+def roi_urgency(
+    snapshot: Snapshot, *, labels: int = 12, width: int = WIDTH, height: int = HEIGHT
+) -> alt.LayerChart | alt.Chart:
+    """Scored initiatives by urgency (x) and the workshop's priority formula (y), in quadrants.
+
+    Points carry their (shortened) title where it fits without touching another label or
+    point, else their rank number; with more than `labels` scored initiatives only the
+    best-ranked `labels` are marked, by rank number, since more text would be unreadable
+    on a projector. Every point keeps its tooltip.
+    """
+    method = method_by_key(snapshot.method)
+    frame = initiatives_frame(snapshot)
+    scored = frame[frame["scorers"] > 0].copy()
+    if scored.empty:
+        return _message(f"{method.title} × urgency", "No initiative has been scored yet.", width)
+    midpoint = float(priority_midpoint(snapshot) or 0.0)
+    y_max = _roi_y_max(scored, midpoint)
+    corners = _corners(y_max)
+    points = _place_roi_labels(
+        _roi_points(scored, labels),
+        corners,
+        width - ROOM_X,
+        height - ROOM_Y,
+        y_max,
+        short_only=len(scored) > labels,
+    )
+    title = alt.TitleParams(
+        f"{method.title} × urgency",
+        subtitle=[" · ".join(_roi_notes(method.formula, len(frame) - len(scored), points))],
+    )
+    x_scale, y_scale = _roi_scales(y_max)
+    chart = alt.layer(
+        *_roi_rules(midpoint),
+        *_quadrant_name_layers(corners),
+        _roi_point_layer(points, method.title, x_scale, y_scale),
+        *_roi_label_layers(points, method.title, x_scale, y_scale),
+    ).properties(title=title, width=width, height=height)
+    return projector(chart)
+
+
+IMPACT_ROW = 54  # px per outcome row when the chart may grow
+IMPACT_MIN_ROW = 30  # px per outcome row when a fixed height is shared (20 px labels)
+BUBBLE_MAX = 2400  # px² of the largest bubble
+
+
+def _impact_axes(outcomes: list[str]) -> tuple[alt.X, alt.Y]:
+    """Dimensions as columns headed at the top, outcomes as rows in the catalogue's order."""
+    dimensions = [d.title for d in DIMENSIONS]
+    x = alt.X(
+        "dimension_title:N",
+        title=None,
+        sort=dimensions,
+        scale=alt.Scale(domain=dimensions),
+        axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", domain=False, ticks=False),
+    )
+    y = alt.Y("outcome_title:N", title=None, sort=outcomes, axis=alt.Axis(domain=False, ticks=False))
+    return x, y
+
+
+def _impact_tooltip() -> list[alt.Tooltip]:
+    """What hovering a cell tells: its counts, worst magnitude, money and the reasons given."""
+    return [
+        alt.Tooltip("dimension_title:N", title="Dimension"),
+        alt.Tooltip("outcome_title:N", title="Outcome"),
+        alt.Tooltip("impacts:Q", title="Impacts"),
+        alt.Tooltip("magnitude_sum:Q", title="Sum of magnitudes"),
+        alt.Tooltip("magnitude_max:Q", title="Worst magnitude (1–5)"),
+        alt.Tooltip("money_label:N", title="Money estimate"),
+        alt.Tooltip("because:N", title="Because"),
+    ]
+
+
+def _impact_height(rows: int, height: int | None) -> int:
+    """Plot height: a fixed `height` shared by the rows (never below readable), else grown per row."""
+    return max(rows * IMPACT_MIN_ROW, height) if height else max(rows * IMPACT_ROW, 160)
+
+
+def _impact_bubbles(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float) -> alt.Chart:
+    """One bubble per cell: area = summed magnitude (capped at `biggest`), colour = worst magnitude."""
+    return (
+        alt.Chart(cells)
+        .mark_circle(opacity=0.9, stroke="#333333", strokeWidth=1)
+        .encode(
+            x=x,
+            y=y,
+            size=alt.Size(
+                "magnitude_sum:Q",
+                title="Sum of magnitudes",
+                scale=alt.Scale(range=[min(250, biggest / 3), biggest], zero=False),
+                legend=alt.Legend(format="d", tickMinStep=1),
+            ),
+            color=alt.Color(
+                "magnitude_max:Q",
+                title="Worst magnitude",
+                scale=alt.Scale(domain=[1, 5], scheme="orangered"),
+                legend=alt.Legend(values=[1, 2, 3, 4, 5], format="d"),
+            ),
+            tooltip=_impact_tooltip(),
+        )
+    )
+
+
+def _impact_money(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float) -> alt.Chart:
+    """Each cell's € estimate just right of the largest possible bubble, so it never overlaps one."""
+    return (
+        alt.Chart(cells)
+        .mark_text(
+            align="left",
+            baseline="middle",
+            dx=round((biggest / math.pi) ** 0.5) + 6,
+            fontSize=MARK_TEXT_SIZE,
+            color="#222222",
+        )
+        .encode(x=x, y=y, text="money_label:N", tooltip=_impact_tooltip())
+    )
+
+
+def impact_map(snapshot: Snapshot, *, width: int = 560, height: int | None = None) -> alt.LayerChart | alt.Chart:
+    """Which dimension hurts which outcome: bubble size = summed magnitude, colour = worst magnitude.
+
+    With `height` (the projector), the outcome rows share that height instead of growing.
+    """
+    cells = impact_cells_frame(snapshot)
+    if cells.empty:
+        return _message("Impact map", "No impacts recorded yet.", width)
+    outcomes = [o.title for o in OUTCOMES if o.key in set(cells["outcome"])]
+    x, y = _impact_axes(outcomes)
+    chart_height = _impact_height(len(outcomes), height)
+    row = chart_height / max(len(outcomes), 1)
+    biggest = min(BUBBLE_MAX, math.pi * (row / 2) ** 2)  # a bubble never spills into the next row
+    chart = alt.layer(_impact_bubbles(cells, x, y, biggest), _impact_money(cells, x, y, biggest)).properties(
+        title=alt.TitleParams("Impact map", subtitle=["Bubble: total magnitude · label: yearly € estimate"]),
+        width=width,
+        height=chart_height,
+    )
+    return projector(chart)
+
+
+def votes_by_dimension(snapshot: Snapshot, top: int = 5, *, width: int = 520) -> alt.VConcatChart | alt.Chart:
+    """The most-voted live notes of each dimension as horizontal bars, one panel per dimension."""
+    frame = top_bottlenecks_frame(snapshot, top)
+    if frame.empty:
+        return _message("Top bottlenecks by votes", "No bottlenecks on the board yet.", width)
+    most = max(int(frame["votes"].max()), 1)
+    panels = []
+    for dimension in DIMENSIONS:
+        rows = frame[frame["dimension"] == dimension.key]
+        heading = alt.TitleParams(f"{dimension.title} — {dimension.scope}", fontSize=TITLE_SIZE + 2)
+        if rows.empty:
+            panels.append(
+                alt.Chart(pd.DataFrame({"message": ["None recorded."]}))
+                .mark_text(fontSize=LABEL_SIZE, color="#555555", align="left")
+                .encode(text="message:N")
+                .properties(title=heading, width=width, height=40)
+            )
+            continue
+        x = alt.X(
+            "votes:Q",
+            title="Votes",
+            scale=alt.Scale(domain=[0, most * 1.12], nice=False),
+            axis=alt.Axis(tickMinStep=1, format="d"),
+        )
+        y = alt.Y("label:N", title=None, sort=list(rows["label"]))
+        tooltip = [alt.Tooltip("text:N", title="Bottleneck"), alt.Tooltip("votes:Q", title="Votes")]
+        base = alt.Chart(rows)
+        bars = base.mark_bar(color=dimension.colour, cornerRadiusEnd=3).encode(x=x, y=y, tooltip=tooltip)
+        counts = base.mark_text(align="left", dx=6, fontSize=MARK_TEXT_SIZE, fontWeight="bold").encode(
+            x=x, y=y, text="votes:Q"
+        )
+        panels.append(alt.layer(bars, counts).properties(title=heading, width=width, height=len(rows) * 40))
+    chart = alt.vconcat(*panels, spacing=28).properties(
+        title=alt.TitleParams("Top bottlenecks by votes", subtitle=[f"Top {top} per dimension"])
+    )
+    return projector(chart)
+
+
+def time_per_step(snapshot: Snapshot, now: float | None = None, *, width: int = WIDTH) -> alt.LayerChart:
+    """Planned against spent minutes per step; an overrun shows in red."""
+    frame = steps_frame(snapshot, now)
+    rows = []
+    for row in frame.itertuples():
+        rows.append(
+            {
+                "label": row.label,
+                "number": row.number,
+                "series": "Planned",
+                "kind": "Planned",
+                "minutes": float(row.planned_min),
+                "text": _fmt_minutes(row.planned_min),
+            }
+        )
+        over = row.spent_min > row.planned_min
+        rows.append(
+            {
+                "label": row.label,
+                "number": row.number,
+                "series": "Spent",
+                "kind": "Spent (over plan)" if over else "Spent",
+                "minutes": float(row.spent_min),
+                "text": _fmt_minutes(row.spent_min),
+            }
+        )
+    data = pd.DataFrame(rows)
+    order = list(frame["label"])
+    most = max(float(data["minutes"].max()), 1.0)
+    x = alt.X(
+        "minutes:Q",
+        title="Minutes",
+        scale=alt.Scale(domain=[0, most * 1.18], nice=False),
+        axis=alt.Axis(tickCount=8, format="d"),
+    )
+    y = alt.Y("label:N", title=None, sort=order)
+    offset = alt.YOffset("series:N", sort=["Planned", "Spent"])
+    base = alt.Chart(data)
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
+        x=x,
+        y=y,
+        yOffset=offset,
+        color=alt.Color(
+            "kind:N",
+            title=None,
+            scale=alt.Scale(domain=["Planned", "Spent", "Spent (over plan)"], range=["#b8b8b8", "#4c78a8", "#d62728"]),
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=[
+            alt.Tooltip("label:N", title="Step"),
+            alt.Tooltip("series:N", title=" "),
+            alt.Tooltip("minutes:Q", title="Minutes"),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=6, fontSize=MARK_TEXT_SIZE).encode(x=x, y=y, yOffset=offset, text="text:N")
+    chart = alt.layer(bars, labels).properties(
+        title=alt.TitleParams("Time per step", subtitle=["Planned against spent"]), width=width, height=len(order) * 64
+    )
+    return projector(chart)
+
+
+# --- follow-through ----------------------------------------------------------------------
+
+BASELINE = "Baseline"
+PROGRESS_POINT_SIZE = 260
+PROGRESS_POINT_RADIUS = (PROGRESS_POINT_SIZE / math.pi) ** 0.5 + 1.5
+PROGRESS_LABEL_CHARS = 30
+
+
+def progress_frame(tracks: Sequence[Track]) -> pd.DataFrame:
+    """One row per measured point: the baseline on the day the owner was assigned, then each
+    check-in, as progress from baseline (0 %) to target (100 %)."""
+    rows = []
+    for t in tracks:
+        label = truncate(t.title, PROGRESS_LABEL_CHARS)
+        points = [(t.assigned_on.isoformat(), t.baseline, None, "")] + [
+            (c["checked_on"], float(c["value"]), c["status"], c["note"]) for c in t.checkins
+        ]
+        for n, (day, value, status, note) in enumerate(points):
+            share = round(progress(t.baseline, t.target, value) * 100, 1)
+            rows.append(
+                {
+                    "initiative_id": t.initiative_id,
+                    "initiative": t.title,
+                    "label": label,
+                    "owner": t.owner,
+                    "metric": t.metric,
+                    "date": day,
+                    "value": value,
+                    "value_text": numbers.measure(value, t.unit),
+                    "target_text": numbers.measure(t.target, t.unit),
+                    "progress": share,
+                    "progress_text": numbers.percent(share),
+                    "status": STATUSES[status] if status else BASELINE,
+                    "note": note,
+                    "last": n == len(points) - 1,
+                    "workshop": t.code,
+                }
+            )
+    columns = [
+        "initiative_id",
+        "initiative",
+        "label",
+        "owner",
+        "metric",
+        "date",
+        "value",
+        "value_text",
+        "target_text",
+        "progress",
+        "progress_text",
+        "status",
+        "note",
+        "last",
+        "workshop",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _dodge_progress_labels(frame: pd.DataFrame, bottom: float, top: float, height: int) -> pd.DataFrame:
+    """`label_progress`: where each line's name sits, one text line clear of every other name."""
+    last = frame[frame["last"]]
+    ys = [(top - p) / (top - bottom) * height for p in last["progress"]]
+    placed = layout.dodge(ys, MARK_TEXT_SIZE, height)
+    spots = pd.Series([round(top - y / height * (top - bottom), 3) for y in placed], index=last.index)
+    return frame.assign(label_progress=spots.reindex(frame.index))
+
+
+def _progress_range(frame: pd.DataFrame) -> tuple[float, float]:
+    """Bottom and top of the progress axis: 0–110 % at least, with room beyond any outlier."""
+    top = max(110.0, float(frame["progress"].max()) + 10)
+    bottom = min(0.0, float(frame["progress"].min()) - 10)
+    return bottom, top
+
+
+def _progress_tooltip() -> list[alt.Tooltip]:
+    """What hovering a point tells: the measured value in its own unit beside the progress."""
+    return [
+        alt.Tooltip("initiative:N", title="Initiative"),
+        alt.Tooltip("owner:N", title="Owner"),
+        alt.Tooltip("metric:N", title="Metric"),
+        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
+        alt.Tooltip("value_text:N", title="Value"),
+        alt.Tooltip("target_text:N", title="Target"),
+        alt.Tooltip("progress_text:N", title="Progress"),
+        alt.Tooltip("status:N", title="Status"),
+        alt.Tooltip("note:N", title="Note"),
+    ]
+
+
+def _progress_lines(frame: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
+    """One muted line per initiative, in date order, so the coloured points stand out."""
+    return (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=3, opacity=0.55, color="#5b6b80")
+        .encode(x=x, y=y, detail="initiative_id:N", order="date:T")
+    )
+
+
+def _progress_points(frame: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
+    """The baseline and every check-in, coloured by the status the owner reported."""
+    statuses = [BASELINE, *STATUSES.values()]
+    return (
+        alt.Chart(frame)
+        .mark_circle(size=PROGRESS_POINT_SIZE, opacity=1, stroke="#ffffff", strokeWidth=1.5)
+        .encode(
+            x=x,
+            y=y,
+            tooltip=_progress_tooltip(),
+            color=alt.Color(
+                "status:N",
+                title="Status",
+                scale=alt.Scale(domain=statuses, range=["#9e9e9e", *(STATUS_COLOURS[k] for k in STATUSES)]),
+                legend=alt.Legend(orient="top"),
+            ),
+        )
+    )
+
+
+def _progress_labels(frame: pd.DataFrame, x: alt.X, y_scale: alt.Scale) -> alt.Chart:
+    """Initiative names beside the latest points, at their dodged heights (`label_progress`).
+
+    Latest points sit at the right edge, so their labels go to the left, stacked apart.
+    """
+    return (
+        alt.Chart(frame)
+        .transform_filter("datum.last")
+        .mark_text(
+            align="right",
+            baseline="middle",
+            dx=-round(PROGRESS_POINT_RADIUS + layout.GAP),
+            fontSize=MARK_TEXT_SIZE,
+            color="#222222",
+        )
+        .encode(x=x, y=alt.Y("label_progress:Q", scale=y_scale), text="label:N")
+    )
+
+
+def _progress_guides() -> list[alt.Chart]:
+    """Dashed lines at 0 % and 100 %, named, so "baseline" and "target" read without a legend."""
+    guides = pd.DataFrame({"progress": [0.0, 100.0], "text": ["Baseline", "Target"]})
+    rules = alt.Chart(guides).mark_rule(strokeDash=[6, 4], color="#333333").encode(y="progress:Q")
+    rule_text = (
+        alt.Chart(guides)
+        .mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=LABEL_SIZE, color="#333333")
+        .encode(y="progress:Q", x=alt.value(0), text="text:N")
+    )
+    return [rules, rule_text]
+
+
+def progress_chart(tracks: Sequence[Track], *, width: int = WIDTH, height: int = 360) -> alt.LayerChart | alt.Chart:
+    """Each owned initiative's metric over time, as % of the way from baseline to target.
+
+    Different metrics share one axis because each is scaled to its own baseline and target;
+    the tooltip shows the measured value in its unit. Points are coloured by status.
+    """
+    frame = progress_frame(tracks)
+    if frame.empty:
+        return _message("Progress against target", "No owned initiatives yet.", width)
+    if not any(t.checkins for t in tracks):
+        return _message("Progress against target", "No check-ins recorded yet.", width)
+    bottom, top = _progress_range(frame)
+    frame = _dodge_progress_labels(frame, bottom, top, height - ROOM_Y)
+    x = alt.X("date:T", title="Check-in date", axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6))
+    y_scale = alt.Scale(domain=[bottom, top], nice=False)
+    y = alt.Y("progress:Q", title="Progress to target (%)", scale=y_scale)
+    chart = alt.layer(
+        *_progress_guides(),
+        _progress_lines(frame, x, y),
+        _progress_points(frame, x, y),
+        _progress_labels(frame, x, y_scale),
+    ).properties(
+        title=alt.TitleParams(
+            "Progress against target", subtitle=["0 % = baseline · 100 % = target · colour = status"]
+        ),
+        width=width,
+        height=height,
+    )
+    return projector(chart)
+
+
+# --- the readiness check -----------------------------------------------------------------
+
+AREA_COLOURS: dict[str, str] = dict(zip(AREA_KEYS, ("#2166ac", "#1b7837", "#b35806", "#762a83")))
+NAMED, OTHER, UNRATED = "Weakest, named", "Other areas", "Not rated yet"
+STATUS_ORDER: tuple[str, ...] = (NAMED, OTHER, UNRATED)
+AREA_STATUS_COLOURS: dict[str, str] = {NAMED: "#b2341c", OTHER: "#3b6ea5", UNRATED: "#b8b8b8"}
+AREA_ROW = 64  # px per area bar
+WEAK_LINE = "mostly agree"  # the level the dashed line marks (readiness.WEAK_SCORE)
+
+
+def readiness_frame(results: Results) -> pd.DataFrame:
+    """One row per operating-model area: score 0–100, its text, respondents, and whether it is
+    one of the weakest named (the same figures as the summary, Markdown, PDF and sheets)."""
+    named = [a.key for a in weakest(results)]
+    rows = []
+    for area in results.areas:
+        score = numbers.percent_value(area.score)
+        rows.append(
+            {
+                "key": area.key,
+                "area": area.title,
+                "score": score,
+                "score_text": f"{numbers.measure(score)}/100" if score is not None else UNRATED,
+                "respondents": area.respondents,
+                "weakest": area.key in named,
+                "status": UNRATED if score is None else (NAMED if area.key in named else OTHER),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _area_bars(frame: pd.DataFrame) -> tuple[alt.Chart, alt.Chart, alt.Chart]:
+    """Bars, and their score written inside the bar's end (outside when the bar is too short)."""
+    x = alt.X("plotted:Q", title="Score (0 = not at all, 100 = fully)", scale=alt.Scale(domain=[0, 100], nice=False))
+    y = alt.Y("area:N", title=None, sort=[a.title for a in AREAS])
+    present = [s for s in STATUS_ORDER if s in set(frame["status"])]
+    colour = alt.Color(
+        "status:N",
+        title=None,
+        scale=alt.Scale(domain=present, range=[AREA_STATUS_COLOURS[s] for s in present]),
+        legend=alt.Legend(orient="top"),
+    )
+    tooltip = [
+        alt.Tooltip("area:N", title="Area"),
+        alt.Tooltip("score_text:N", title="Score"),
+        alt.Tooltip("respondents:Q", title="Answered by"),
+    ]
+    base = alt.Chart(frame.assign(plotted=frame["score"].fillna(0.0), inside=frame["score"].fillna(0.0) >= 30))
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    inside = (
+        base.transform_filter("datum.inside")
+        .mark_text(align="right", dx=-8, color="white", fontSize=MARK_TEXT_SIZE, fontWeight="bold")
+        .encode(x=x, y=y, text="score_text:N")
+    )
+    outside = (
+        base.transform_filter("!datum.inside")
+        .mark_text(align="left", dx=8, color="#1b1f24", fontSize=MARK_TEXT_SIZE, fontWeight="bold")
+        .encode(x=x, y=y, text="score_text:N")
+    )
+    return bars, inside, outside
+
+
+def readiness_areas(results: Results, *, width: int = WIDTH, height: int | None = None) -> alt.LayerChart | alt.Chart:
+    """The four operating-model areas as bars on 0–100, the weakest named in red, and a line
+    where "mostly" agreement sits: areas below it can be named as weak. Without `height` the bars
+    get a fixed room each (the PDF); Streamlit fits title, legend and axes into a given height."""
+    if not results.respondents:
+        return _message(TITLE, "Nobody has answered the readiness check yet.", width)
+    frame = readiness_frame(results)
+    line = pd.DataFrame({"x": [WEAK_SCORE], "label": [WEAK_LINE]})
+    rule = alt.Chart(line).mark_rule(strokeDash=[6, 4], color="#444444", size=2).encode(x="x:Q")
+    rule_text = (
+        alt.Chart(line)
+        .mark_text(align="left", baseline="top", dx=6, dy=2, fontSize=LABEL_SIZE, color="#444444")
+        .encode(x="x:Q", text="label:N", y=alt.value(0))
+    )
+    title = alt.TitleParams(
+        "Operating model", subtitle=[f"{numbers.plural(results.respondents, 'person', 'people')} answered"]
+    )
+    bars, inside, outside = _area_bars(frame)
+    chart = alt.layer(bars, rule, rule_text, inside, outside).properties(  # scores are drawn over the line
+        title=title, width=width, height=height or len(frame) * AREA_ROW
+    )
+    return projector(chart)
+
+
+def readiness_trend_frame(held: Sequence[Held]) -> pd.DataFrame:
+    """Area scores per workshop, oldest first (the portfolio compares an organisation's workshops)."""
+    rows = [
+        {
+            "workshop": f"{h.code} · {day_of(h.held).isoformat()}",
+            "order": n,
+            "code": h.code,
+            "title": h.title,
+            "organisation": h.organisation,
+            "area": area.title,
+            "score": numbers.percent_value(area.score),
+            "respondents": h.results.respondents,
+        }
+        for n, h in enumerate(held)
+        for area in h.results.areas
+        if area.score is not None
+    ]
+    columns = ["workshop", "order", "code", "title", "organisation", "area", "score", "respondents"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def readiness_trend(held: Sequence[Held], *, width: int = WIDTH, height: int = 360) -> alt.LayerChart | alt.Chart:
+    """How each operating-model area scores from one workshop to the next, oldest first."""
+    frame = readiness_trend_frame(held)
+    heading = "Operating model across workshops"
+    if frame.empty:
+        return _message(heading, "No workshop here has answers to the readiness check.", width)
+    order = list(dict.fromkeys(frame.sort_values("order")["workshop"]))
+    x = alt.X("workshop:N", title=None, sort=order, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("score:Q", title="Score (0–100)", scale=alt.Scale(domain=[0, 100], nice=False))
+    colour = alt.Color(
+        "area:N",
+        title=None,
+        scale=alt.Scale(domain=[a.title for a in AREAS], range=[AREA_COLOURS[a.key] for a in AREAS]),
+        legend=alt.Legend(orient="top"),
+    )
+    tooltip = [
+        alt.Tooltip("workshop:N", title="Workshop"),
+        alt.Tooltip("title:N", title="Title"),
+        alt.Tooltip("area:N", title="Area"),
+        alt.Tooltip("score:Q", title="Score"),
+        alt.Tooltip("respondents:Q", title="Answered by"),
+    ]
+    base = alt.Chart(frame)
+    lines = base.mark_line(strokeWidth=3).encode(x=x, y=y, color=colour, detail="area:N")
+    points = base.mark_point(filled=True, size=140, opacity=1).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    subtitle = "Each workshop's readiness check, oldest first; 100 = the room fully agrees"
+    chart = alt.layer(lines, points).properties(
+        title=alt.TitleParams(heading, subtitle=[subtitle]), width=width, height=height
+    )
+    return projector(chart)

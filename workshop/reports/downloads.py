@@ -1,0 +1,68 @@
+"""The Ship It downloads: each file an audience is offered, built from that audience's view.
+
+The summary page lists `offered(audience)` and builds a file with `build`, which refuses a
+format the audience is not offered and renders the others from `audience.view`: a participant's
+spreadsheet holds the room's results and their own rows, never another person's.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workshop.backup import export
+from workshop.domain.audience import Audience, Format, downloads, view
+from workshop.domain.errors import NotAllowed
+from workshop.domain.snapshot import Snapshot
+from workshop.reports import calendar, markdown, pdf, sheets
+
+
+@dataclass(frozen=True)
+class File:
+    """How a download is labelled, named and typed."""
+
+    label: str
+    name: str  # with {code}
+    mime: str
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILES: dict[Format, File] = {
+    "md": File("Markdown", "ship-it-{code}.md", "text/markdown"),
+    "json": File("JSON (backup)", "workshop-{code}.json", "application/json"),
+    "pdf": File("PDF", "ship-it-{code}.pdf", "application/pdf"),
+    "xlsx": File(
+        "Spreadsheet (XLSX)",
+        "workshop-{code}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "csv": File("CSV (zip)", "workshop-{code}-csv.zip", "application/zip"),
+    "ics": File("All check-ins (.ics)", "check-ins-{code}.ics", "text/calendar"),
+}
+
+_BUILDERS: dict[Format, Callable[[Snapshot, float, str], str | bytes]] = {
+    "md": lambda s, now, base: markdown.markdown(s, now),
+    "json": lambda s, now, base: export.dumps(export.to_document(s, now)),
+    "pdf": lambda s, now, base: pdf.to_pdf(s, now=now),
+    "xlsx": lambda s, now, base: sheets.to_xlsx(s, now=now),
+    "csv": lambda s, now, base: sheets.to_csv_zip(s, now=now),
+    "ics": lambda s, now, base: calendar.workshop_ics(s, base),
+}
+
+
+def offered(audience: Audience) -> tuple[Format, ...]:
+    """The downloads the summary lists for this audience, in its order."""
+    return downloads(audience)
+
+
+def build(snapshot: Snapshot, audience: Audience, fmt: Format, now: float | None = None, base: str = "") -> str | bytes:
+    """One download as `audience` may have it; a format they are not offered is refused."""
+    if fmt not in downloads(audience):
+        raise NotAllowed("This download is not offered to you.")
+    moment = time.time() if now is None else now
+    return _BUILDERS[fmt](view(snapshot, audience), moment, base)
+
+
+def file_name(fmt: Format, code: str) -> str:
+    return FILES[fmt].name.format(code=code)

@@ -1,0 +1,72 @@
+"""Connections and the one way to change a workshop: `connect`, `change` and the writer lock.
+
+Connections are cheap and opened per Streamlit run or per request; one sqlite3
+connection is never shared between threads. Every change to a workshop bumps its
+`version` first, inside the same transaction: taking the write lock before any read
+avoids WAL upgrade deadlocks, and the live channel serves state keyed by that version.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from workshop.store.migrations import migrations
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent.parent / "sessions.db"
+BUSY_TIMEOUT_MS = 15_000
+
+Row = dict[str, Any]
+
+
+def connect(path: str | Path | None = None) -> Database:
+    """Open (and if needed create and migrate) the database; one call per thread or run."""
+    resolved = Path(path) if path is not None else db_path()
+    resolved.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(resolved), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db = Database(conn, execute_plugins=False)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    if migrations.pending(db):
+        _migrate(db)
+    return db
+
+
+def _migrate(db: Database) -> None:
+    """Apply pending migrations under one write lock, so two processes starting at
+    the same moment cannot both try to create the schema."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
+
+
+def db_path() -> Path:
+    """The database file: `WORKSHOP_DB` if set, else `sessions.db` beside `app.py`."""
+    return Path(os.environ.get("WORKSHOP_DB") or DEFAULT_DB)
+
+
+# The writes of this process wait their turn here rather than in SQLite's busy handler, which
+# polls with sleeps of up to 100 ms: in a burst the lock sat free while every waiting write slept.
+_WRITER = threading.RLock()
+
+
+@contextmanager
+def change(db: Database, workshop_id: int) -> Iterator[Database]:
+    """One atomic change to one workshop: bump its version first, then write."""
+    with _WRITER, db.atomic():
+        db.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [workshop_id])
+        yield db
