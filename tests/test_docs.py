@@ -182,3 +182,22 @@ def test_every_link_between_pages_resolves() -> None:
 def _slug(heading: str) -> str:
     """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens."""
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _named_paths(text: str) -> list[str]:
+    """Every `workshop/…` or `views/…` file path a text names in backticks."""
+    return sorted(set(re.findall(r"`((?:workshop|views)/[\w/]+\.(?:py|js|css))`", text)))
+
+
+def _architecture_without_history() -> str:
+    """docs/architecture.md without its map of where modules were before (those paths are gone)."""
+    text = PAGES["architecture.md"]
+    start = text.index("\n### Where the modules were before the wings")
+    end = text.index("\n## ", start + 1)
+    return text[:start] + text[end:]
+
+
+@pytest.mark.parametrize("path", [p for name, t in PAGES.items() for p in _named_paths(
+    _architecture_without_history() if name == "architecture.md" else t)])  # fmt: skip
+def test_every_file_the_docs_name_exists(path: str) -> None:
+    assert (ROOT / path).exists(), f"docs/ names {path}, which is not on disk"

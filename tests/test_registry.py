@@ -1,9 +1,9 @@
-"""The registries are complete and the README names what they hold (after sqlite-utils' test_docs.py).
+"""The registries are complete: every step has its page and projector content.
 
-Steps and dimensions are defined once, in `workshop/domain/vocabulary.py`; the views' registry gives each
-step its page and projector content. These tests fail when a step, a module, a command or a
-live route is added without its page, renderer or README entry, or when a step or dimension
-key is written out again somewhere else.
+Steps and dimensions are defined once, in `workshop/domain/vocabulary.py`; the views' registry
+gives each step its page and projector content. These tests fail when a step is added without
+its page or renderer, or when a step or dimension key is written out again somewhere else.
+That the docs name every module, command, live route and setting is `tests/test_docs.py`'s job.
 """
 
 from __future__ import annotations
@@ -15,23 +15,13 @@ from pathlib import Path
 import pytest
 
 from views.kit import projector_steps, registry, ui
-from workshop.cli import _parser
 from workshop.domain import pitfalls
 from workshop.domain import snapshot as state
 from workshop.domain import vocabulary as steps
 from workshop.domain.vocabulary import DIMENSION_KEYS, STEP_KEYS, STEPS
-from workshop.live import routes as live
 
 ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text(encoding="utf-8")
 KEYS = frozenset(STEP_KEYS) | frozenset(DIMENSION_KEYS)
-
-
-def section(title: str) -> str:
-    """The README's text under one `## title`, up to the next `## ` heading."""
-    start = README.index(f"\n## {title}\n")
-    end = README.find("\n## ", start + 1)
-    return README[start : end if end != -1 else None]
 
 
 # --- the views' registry ----------------------------------------------------------------
@@ -164,64 +154,3 @@ def test_every_allowed_literal_still_exists(name: tuple[str, str]) -> None:
     """An exception that no longer matches anything is removed, so the list stays honest."""
     path, key = name
     assert key in {k for _, k in literals(ROOT / path)}, name
-
-
-# --- the README names every module, command and route -----------------------------------
-
-
-def layout_paths() -> set[str]:
-    """Every file the README's layout names, with its folder (`views/kit/ui.py`).
-
-    Entries sit in the left column, indented under their folder.
-    """
-    block = section("Layout").split("```")[1]
-    folders: list[tuple[int, str]] = []
-    paths: set[str] = set()
-    for line in block.splitlines():
-        indent = len(line) - len(line.lstrip())
-        if not line.strip() or indent >= 12:  # blank, or a description running on
-            continue
-        head = re.split(r"\s{2,}", line.strip())[0]
-        folders = [(i, f) for i, f in folders if i < indent]
-        if head.endswith("/"):
-            folders.append((indent, head))
-            continue
-        where = "".join(f for _, f in folders)
-        paths |= {where + name for name in re.findall(r"[\w.]+\.(?:py|js|css)", head)}
-    return paths
-
-
-def test_every_module_is_in_the_readme_layout() -> None:
-    files = [
-        *(ROOT / "workshop").rglob("*.py"),
-        *(ROOT / "views").rglob("*.py"),
-        *(ROOT / "views").rglob("*.js"),
-        *(ROOT / "views").rglob("*.css"),
-    ]
-    named = layout_paths()
-    missing = sorted(
-        path for f in files if not f.name.startswith("__") and (path := f.relative_to(ROOT).as_posix()) not in named
-    )
-    assert missing == []
-    assert sorted(path for path in named if not (ROOT / path).exists()) == [], "no entry for a file that is gone"
-
-
-def test_every_cli_command_is_in_the_readme() -> None:
-    commands = section("Command line")
-    sub = next(a for a in _parser()._actions if a.dest == "command")
-    names = list(sub.choices)  # type: ignore[union-attr]
-    assert names, "the parser has subcommands"
-    assert [n for n in names if f"python -m workshop {n}" not in commands] == []
-
-
-def test_every_live_route_is_in_the_readme() -> None:
-    table = section("The live channel (`/api/live`)")
-    prefix = "/api/live/{code}"
-    missing = []
-    for route in live.ROUTES:
-        rest = route.path.removeprefix(prefix)
-        for method in sorted(route.methods - {"HEAD"}):
-            full, short = f"{method} /api/live/CODE{rest}", f"{method} …{rest}"
-            if not any(re.search(rf"`{re.escape(form)}[ ?`]", table) for form in (full, short)):
-                missing.append(f"{method} {route.path}")
-    assert missing == []

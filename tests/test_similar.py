@@ -90,7 +90,7 @@ def test_labelled_sets_are_large_balanced_and_split() -> None:
 @pytest.mark.parametrize("part", ["tune", "heldout"])
 def test_boards_precision_and_recall_meet_the_bar(part: str) -> None:
     """On realistic boards, tuning and held-out: precision >= 0.8 and recall >= 0.6 for pairs of notes
-    that belong in one group (figures in the README)."""
+    that belong in one group (figures in docs/benchmarks.md)."""
     precision, recall, right, groups = board_figures(part)
     assert precision >= 0.8 and recall >= 0.6
     assert right / groups >= 0.8
@@ -104,7 +104,9 @@ def test_pairs_file_figures_do_not_go_backwards() -> None:
         assert precision >= floor[0] and recall >= floor[1]
 
 
-@pytest.mark.xfail(strict=True, reason="no offline measure reaches it on the hard pairs (README: similar notes)")
+@pytest.mark.xfail(
+    strict=True, reason="no offline measure reaches it on the hard pairs (docs/benchmarks.md: similar notes)"
+)
 def test_pairs_file_meets_the_bar() -> None:
     precision, recall = pair_figures(None)
     assert precision >= 0.8 and recall >= 0.6
