@@ -23,6 +23,7 @@ from workshop.domain.followup import NEXT_CHECKIN_DAYS, STATUS_COLOURS, STATUSES
 from workshop.domain.vocabulary import NOTE_MAX, normalise_code
 from workshop.live import web
 from workshop.reports import calendar, charts
+from workshop.reports import downloads as files
 
 # A readable width on a laptop; the history's dates and statuses never wrap (fixed CSS only).
 PHONE_CSS = (
@@ -73,8 +74,8 @@ def heading(page: actions.OwnerPage, token: str) -> None:
     st.download_button(
         "Add to my calendar",
         lambda: calendar.to_ics(page.tracks, page_url=base, token=token, name=f"My check-ins: {page.workshop_title}"),
-        file_name=f"check-ins-{page.code}.ics",
-        mime="text/calendar",
+        file_name=files.file_name("ics", page.code),
+        mime=files.FILES["ics"].mime,
         icon=":material/calendar_add_on:",
         on_click="ignore",
         width="stretch",

@@ -65,7 +65,7 @@ def downloads(ctx: ui.Context, who: audience.Audience, now: float) -> None:
     snapshot = ctx.snapshot
     base = ui.site_url()  # the calendar's owner-page links; read here, not on the download thread
     st.subheader("Downloads")
-    offered = files.offered(who)
+    offered = audience.downloads(who)
     for column, fmt in zip(st.columns(len(offered)), offered):
         column.download_button(
             files.FILES[fmt].label,

@@ -1,6 +1,6 @@
 """The Ship It downloads: each file an audience is offered, built from that audience's view.
 
-The summary page lists `offered(audience)` and builds a file with `build`, which refuses a
+The summary page lists `audience.downloads(audience)` and builds a file with `build`, which refuses a
 format the audience is not offered and renders the others from `audience.view`: a participant's
 spreadsheet holds the room's results and their own rows, never another person's.
 """
@@ -32,11 +32,7 @@ FILES: dict[Format, File] = {
     "md": File("Markdown", "ship-it-{code}.md", "text/markdown"),
     "json": File("JSON (backup)", "workshop-{code}.json", "application/json"),
     "pdf": File("PDF", "ship-it-{code}.pdf", "application/pdf"),
-    "xlsx": File(
-        "Spreadsheet (XLSX)",
-        "workshop-{code}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
+    "xlsx": File("Spreadsheet (XLSX)", "workshop-{code}.xlsx", XLSX_MIME),
     "csv": File("CSV (zip)", "workshop-{code}-csv.zip", "application/zip"),
     "ics": File("All check-ins (.ics)", "check-ins-{code}.ics", "text/calendar"),
 }
@@ -49,11 +45,6 @@ _BUILDERS: dict[Format, Callable[[Snapshot, float, str], str | bytes]] = {
     "csv": lambda s, now, base: sheets.to_csv_zip(s, now=now),
     "ics": lambda s, now, base: calendar.workshop_ics(s, base),
 }
-
-
-def offered(audience: Audience) -> tuple[Format, ...]:
-    """The downloads the summary lists for this audience, in its order."""
-    return downloads(audience)
 
 
 def build(snapshot: Snapshot, audience: Audience, fmt: Format, now: float | None = None, base: str = "") -> str | bytes:
