@@ -11,7 +11,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from workshop.domain.audit import Entry
 from workshop.domain.timer import Timer
+from workshop.store import audit
 from workshop.store.db import Row
 
 
@@ -85,8 +87,8 @@ def _upsert(db: Database, table: str, key: tuple[str, ...], columns: tuple[str, 
 # --- workshops -----------------------------------------------------------------------
 
 
-def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
-    """Create a workshop and its step timers in one transaction."""
+def insert_workshop(db: Database, row: Row, timers: list[Timer], entry: Entry) -> int:
+    """Create a workshop, its step timers and the first entry of its trail in one transaction."""
     with db.atomic():
         cursor = db.execute(
             "INSERT INTO workshops (code, title, organisation, stage, key_hash, created_at, "
@@ -125,6 +127,7 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
                     timer.run_started,
                 ],
             )
+        audit.append(db, workshop_id, entry)
     return workshop_id
 
 
@@ -231,6 +234,15 @@ def joined_count(db: Database, workshop_id: int) -> int:
     return int(
         db.execute(
             "SELECT COUNT(*) FROM participants WHERE workshop_id = ? AND is_facilitator = 0", [workshop_id]
+        ).fetchone()[0]
+    )
+
+
+def participant_number(db: Database, workshop_id: int, participant_id: int) -> int:
+    """A participant's number in join order (devices included), as the export numbers them."""
+    return int(
+        db.execute(
+            "SELECT COUNT(*) FROM participants WHERE workshop_id = ? AND id <= ?", [workshop_id, participant_id]
         ).fetchone()[0]
     )
 
