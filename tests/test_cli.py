@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import as_restored
 from workshop.actions import portfolio
 from workshop.backup import export
 from workshop.domain.errors import NotAllowed
@@ -91,7 +92,7 @@ def test_export_json_then_import_into_another_database(sample):
     result = run("--db", str(sample["db"]), "export", sample["code"], "--format", "json", "-o", str(exported))
     assert result.returncode == 0, result.stderr
     document = json.loads(exported.read_text(encoding="utf-8"))
-    assert document["format"] == export.FORMAT == "scaling-workshop/5"
+    assert document["format"] == export.FORMAT == "scaling-workshop/6"
     assert document["workshop"]["code"] == sample["code"]
     assert sample["key"] not in exported.read_text(encoding="utf-8")
 
@@ -107,10 +108,7 @@ def test_export_json_then_import_into_another_database(sample):
 
     again = run("--db", str(other), "export", sample["code"], "--format", "json")
     assert again.returncode == 0
-    restored = json.loads(again.stdout)
-    restored.pop("exported_at")
-    document.pop("exported_at")
-    assert restored == document
+    assert as_restored(again.stdout) == as_restored(document)
 
     twice = run("--db", str(other), "import", str(exported))
     assert twice.returncode == 2

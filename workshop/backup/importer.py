@@ -879,8 +879,8 @@ def apply(db: Database, plan: Plan, now: float | None = None) -> tuple[str, str]
                 {**plan.workshop, "key_hash": hash_secret(key)},
                 list(plan.timers),
                 imported.entry(plan.workshop["current_step"]),
+                plan.trail,
             )
-            store.restore_trail(db, workshop_id, plan.trail)
             people = {
                 p["ref"]: store.insert_participant(
                     db, workshop_id, None, p["name"], p["joined_at"], p["is_facilitator"]

@@ -8,7 +8,6 @@ connection, the lock, the schema (`migrations`, the object) and every query; `lo
 imported from `workshop.store.load`.
 """
 
-from workshop.store.audit import restore as restore_trail
 from workshop.store.audit import trail
 from workshop.store.db import BUSY_TIMEOUT_MS, DEFAULT_DB, Row, change, connect, db_path
 from workshop.store.migrations import migrations
@@ -108,7 +107,6 @@ __all__ = [
     "connect",
     "db_path",
     "migrations",
-    "restore_trail",
     "trail",
     "answers",
     "bottleneck",

@@ -47,7 +47,8 @@ def count(db: Database, workshop_id: int, step: str, kind: str, by: int = 1) -> 
 
 
 def trail(db: Database, workshop_id: int) -> Trail:
-    """A workshop's entries in the order they were made, and its counts in step order of storage."""
+    """A workshop's entries in the order they were written (each change's moment comes from the
+    action, which a test or the sample may set), and its counts."""
     entries = tuple(
         Entry(
             at=r["at"],
@@ -59,7 +60,7 @@ def trail(db: Database, workshop_id: int) -> Trail:
             before=json.loads(r["before_json"]),
             after=json.loads(r["after_json"]),
         )
-        for r in db.query("SELECT * FROM audit WHERE workshop_id = ? ORDER BY at, id", [workshop_id])
+        for r in db.query("SELECT * FROM audit WHERE workshop_id = ? ORDER BY id", [workshop_id])
     )
     counts = tuple(
         Count(r["step"], r["kind"], r["count"])

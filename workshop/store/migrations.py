@@ -340,7 +340,7 @@ def _audit_trail(db: Database) -> None:
             before_json TEXT NOT NULL DEFAULT '{}',
             after_json TEXT NOT NULL DEFAULT '{}'
         );
-        CREATE INDEX audit_workshop ON audit(workshop_id, at, id);
+        CREATE INDEX audit_workshop ON audit(workshop_id, id);
         CREATE TABLE write_counts (
             workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
             step TEXT NOT NULL,

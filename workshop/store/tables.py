@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workshop.domain.audit import Entry
+from workshop.domain.audit import Entry, Trail
 from workshop.domain.timer import Timer
 from workshop.store import audit
 from workshop.store.db import Row
@@ -87,8 +87,9 @@ def _upsert(db: Database, table: str, key: tuple[str, ...], columns: tuple[str, 
 # --- workshops -----------------------------------------------------------------------
 
 
-def insert_workshop(db: Database, row: Row, timers: list[Timer], entry: Entry) -> int:
-    """Create a workshop, its step timers and the first entry of its trail in one transaction."""
+def insert_workshop(db: Database, row: Row, timers: list[Timer], entry: Entry, earlier: Trail | None = None) -> int:
+    """Create a workshop, its step timers and its trail in one transaction: the `earlier` trail an
+    imported file brings, then the `entry` that records this creation or import."""
     with db.atomic():
         cursor = db.execute(
             "INSERT INTO workshops (code, title, organisation, stage, key_hash, created_at, "
@@ -127,6 +128,8 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer], entry: Entry) -
                     timer.run_started,
                 ],
             )
+        if earlier is not None:
+            audit.restore(db, workshop_id, earlier)
         audit.append(db, workshop_id, entry)
     return workshop_id
 
