@@ -87,6 +87,16 @@ def test_export_markdown_to_stdout(sample):
     assert result.stdout.startswith("# Ship It — ") and "## Time per step" in result.stdout
 
 
+def test_export_the_audit_trail_as_csv(sample):
+    result = run("--db", str(sample["db"]), "export", sample["code"], "--format", "audit")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "When,Role,Device or link,Action,Step,Subject,Before,After"
+    assert any(",facilitator,facilitator key,create_workshop,bottlenecks," in line for line in lines)
+    assert any("end_workshop" in line for line in lines) and any("(count)" in line for line in lines)
+    assert sample["key"] not in result.stdout
+
+
 def test_export_json_then_import_into_another_database(sample):
     exported = sample["folder"] / "backup.json"
     result = run("--db", str(sample["db"]), "export", sample["code"], "--format", "json", "-o", str(exported))

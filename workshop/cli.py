@@ -29,7 +29,7 @@ from workshop.domain.errors import ImportRefused, InvalidInput, WorkshopError
 from workshop.domain.vocabulary import normalise_code
 from workshop.reports import calendar, markdown
 
-FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics")
+FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics", "audit")
 URL_ENV = "WORKSHOP_URL"
 
 
@@ -168,10 +168,12 @@ def _render(db: Database, code: str, fmt: str, table: str | None, url: str | Non
         return export.export_json(db, code)
     if fmt == "md":
         return markdown.export_markdown(db, code)
-    from workshop.reports import pdf, sheets  # imported here: charts and PDF libraries cost a second at start-up
+    from workshop.reports import pdf, sheets, trail  # imported here: charts and PDF libraries cost a second at start-up
     from workshop.store.load import load
 
     snapshot = load(db, code)
+    if fmt == "audit":
+        return trail.to_csv(snapshot.loaded_trail)
     if fmt == "csv":
         return sheets.to_csv(snapshot, table) if table else sheets.to_csv_zip(snapshot)
     return pdf.to_pdf(snapshot) if fmt == "pdf" else sheets.to_xlsx(snapshot)
