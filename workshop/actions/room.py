@@ -121,34 +121,21 @@ def create_workshop(
     code = new_code(db)
     durations[STEPS[0].key] += review
     timers = [timer.Timer.fresh(s.key, durations[s.key]) for s in STEPS]
-    settings = {
-        "title": title,
-        "organisation": organisation,
-        "stage": stage,
-        "vote_budget": budget,
-        "review_minutes": review,
-        "private_brainstorm": bool(private_brainstorm),
-        "anonymous": bool(anonymous),
-    }
-    created = _entry(audit.KEY, "create_workshop", moment)
-    created.record(code, {}, settings)
-    workshop_id = store.insert_workshop(
-        db,
-        {
-            **settings,
-            "code": code,
-            "key_hash": hash_secret(key),
-            "created_at": moment,
-            "current_step": STEPS[0].key,
-            "reviewing": int(review > 0),
-            "private_brainstorm": int(bool(private_brainstorm)),
-            "anonymous": int(bool(anonymous)),
-        },
-        timers,
-        created.entry(STEPS[0].key),
-    )
+    settings = {"title": title, "organisation": organisation, "stage": stage, "vote_budget": budget}
+    settings |= {"review_minutes": review, "private_brainstorm": bool(private_brainstorm), "anonymous": bool(anonymous)}
+    row = {"code": code, "key_hash": hash_secret(key), "created_at": moment, "current_step": STEPS[0].key}
+    row |= {"reviewing": int(review > 0), "private_brainstorm": int(bool(private_brainstorm))}
+    row["anonymous"] = int(bool(anonymous))
+    workshop_id = store.insert_workshop(db, settings | row, timers, _creation(code, settings, moment))
     store.insert_participant(db, workshop_id, hash_secret(token), "Facilitator", moment, is_facilitator=True)
     return Created(code=code, facilitator_key=key, facilitator_token=token)
+
+
+def _creation(code: str, settings: dict[str, Any], moment: float) -> audit.Entry:
+    """The first entry of a workshop's trail: created with the key, with the settings it started with."""
+    created = _entry(audit.KEY, "create_workshop", moment)
+    created.record(code, {}, settings)
+    return created.entry(STEPS[0].key)
 
 
 def _review_minutes(db: Database, organisation: str, minutes: Any, step_minutes: int, now: float) -> int:
