@@ -84,13 +84,13 @@ shown = followup.select(tracks, organisations, start, end, statuses, today=today
 kept = followup.select_workshops(workshops, organisations, start, end)
 
 figures = followup.counts(shown, today)
-cols = st.columns(6)
-cols[0].metric("Workshops", len(kept))
-cols[1].metric("Owned initiatives", figures["tracked"])
-cols[2].metric("On track", figures["on_track"])
-cols[3].metric("At risk", figures["at_risk"])
-cols[4].metric("Off track", figures["off_track"])
-cols[5].metric("Overdue check-ins", figures["overdue"])
+tiles = st.columns(6)
+tiles[0].metric("Workshops", len(kept))
+tiles[1].metric("Owned initiatives", figures["tracked"])
+tiles[2].metric("On track", figures["on_track"])
+tiles[3].metric("At risk", figures["at_risk"])
+tiles[4].metric("Off track", figures["off_track"])
+tiles[5].metric("Overdue check-ins", figures["overdue"])
 
 due_view(db, shown, today)
 
@@ -103,7 +103,7 @@ else:
         st.warning(
             ui.safe(
                 f"{len(overdue)} overdue check-in{'s' if len(overdue) != 1 else ''}: "
-                + "; ".join(f"{t.title} ({t.owner}, due {t.next_checkin.isoformat()})" for t in overdue)
+                + "; ".join(f"{t.title} ({t.owner}, due {t.next_checkin})" for t in overdue)
             ),
             icon=":material/schedule:",
         )
@@ -141,7 +141,7 @@ checks = [h for h in portfolio.read_readiness(db, st.session_state.get("portfoli
 if not checks:
     st.caption("No workshop matching these filters has answers to the readiness check.")
 for organisation in sorted({h.organisation for h in checks}):
-    held = [h for h in checks if h.organisation == organisation]
+    its = [h for h in checks if h.organisation == organisation]
     st.write(f"**{ui.safe(organisation)}**: how the operating model's areas score from one workshop to the next")
-    st.altair_chart(charts.readiness_trend(held), theme=None, width="stretch")
-    st.dataframe(sheets.readiness_trend_table(held), hide_index=True, width="stretch")
+    st.altair_chart(charts.readiness_trend(its), theme=None, width="stretch")
+    st.dataframe(sheets.readiness_trend_table(its), hide_index=True, width="stretch")

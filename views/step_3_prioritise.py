@@ -42,7 +42,8 @@ with score:
     if not snapshot.initiatives:
         st.info("No initiatives to score yet.")
     else:
-        mine = {s["initiative_id"]: s for s in snapshot.scores if s["participant_id"] == ctx.participant["id"]}
+        me = ctx.participant["id"] if ctx.participant else None  # the facilitator: step pages are theirs
+        mine = {s["initiative_id"]: s for s in snapshot.scores if s["participant_id"] == me}
         pick = st.selectbox(
             "Initiative",
             [i.id for i in snapshot.initiatives],
@@ -112,12 +113,12 @@ if snapshot.initiatives:
             "Must come after": st.column_config.TextColumn(width="medium"),
         },
     )
-    disputed = [i for i in snapshot.initiatives if i.aggregate and i.aggregate.disputed]
+    disputed = [(i.title, i.aggregate.disputed) for i in snapshot.initiatives if i.aggregate and i.aggregate.disputed]
     if disputed:
         st.warning(
             ui.safe(
                 "The room disagrees on: "
-                + "; ".join(f"{i.title} ({', '.join(i.aggregate.disputed)})" for i in disputed)
+                + "; ".join(f"{title} ({', '.join(criteria)})" for title, criteria in disputed)
                 + ". Discuss before fixing the sequence."
             )
         )

@@ -17,18 +17,23 @@ def decision_form(
     """Record the team's call. The pick starts at "follow the recommendation" and starts there
     again whenever the answers change (the widget key carries them), so only an explicit pick
     of another option can be stored as an overrule."""
-    kept = saved is not None and saved["answers"] == answers and saved["choice"] != recommendation.choice
+    overruled = saved is not None and saved["answers"] == answers and saved["choice"] != recommendation.choice
+    kept: str | None = saved["choice"] if saved is not None and overruled else None
     options: list[str | None] = [None, *decide.CHOICES]
     follow = f"Follow the recommendation: {decide.CHOICE_TITLES[recommendation.choice]}"
+
+    def label(choice: str | None) -> str:
+        return follow if choice is None else decide.CHOICE_TITLES[choice]
+
     signature = "-".join(answers[q.key] for q in decide.QUESTIONS)
     with st.form(f"decision-{item_id}"):
         choice = st.radio(
             "The team decides",
             options,
-            index=options.index(saved["choice"]) if kept else 0,
+            index=options.index(kept),
             key=f"pick-{item_id}-{signature}",
             horizontal=True,
-            format_func=lambda c: follow if c is None else decide.CHOICE_TITLES[c],
+            format_func=label,
         )
         rationale = st.text_area(
             "Why (kept with the decision)", value=saved["rationale"] if saved else "", max_chars=LONG_MAX
@@ -82,7 +87,7 @@ for item in snapshot.top:
     if item.description:
         st.text(item.description)
     saved = item.decision
-    answers = {}
+    answers: dict[str, str | None] = {}
     cols = st.columns(len(decide.QUESTIONS))
     for column, question in zip(cols, decide.QUESTIONS):
         options = list(question.options)
@@ -97,15 +102,16 @@ for item in snapshot.top:
             args=(item.id, question.key, key),
         )
     room_split(item)
-    if all(answers.values()):
-        recommendation = decide.recommend(answers)
+    given = {key: answer for key, answer in answers.items() if answer}
+    recommendation: decide.Recommendation | None = None
+    if len(given) == len(answers):
+        recommendation = decide.recommend(given)
         st.success(f"Recommendation: **{decide.CHOICE_TITLES[recommendation.choice]}**")
         for reason in recommendation.reasons:
             st.write(f"- {reason}")
         for caution in recommendation.cautions:
             st.warning(caution)
     else:
-        recommendation = None
         st.caption("Answer the five questions to see a recommendation.")
     standing = item.standing
     if saved and standing is not None:
@@ -116,4 +122,4 @@ for item in snapshot.top:
         for flag in decide.risk_flags(saved["choice"], saved["answers"], item.title, item.description):
             st.error(flag)
     if ctx.facilitator and recommendation is not None:
-        decision_form(item.id, answers, recommendation, saved)
+        decision_form(item.id, given, recommendation, saved)

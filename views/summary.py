@@ -270,16 +270,16 @@ def owner_row(ctx: ui.Context, n: int, owner: str, issued_at: float | None) -> N
             st.session_state.pop(CONFIRM_OWNER, None)
             st.rerun()
         return
-    cols = st.columns([3, 1, 1], vertical_alignment="center")
+    row = st.columns([3, 1, 1], vertical_alignment="center")
     status = f"link issued on {followup.day_of(issued_at).isoformat()}" if issued_at is not None else "no link"
-    cols[0].text(f"{owner} — {status}")
+    row[0].text(f"{owner} — {status}")
     if issued_at is None:
-        if cols[1].button("Issue link", key=f"owner-issue-{n}", width="stretch"):
+        if row[1].button("Issue link", key=f"owner-issue-{n}", width="stretch"):
             issue_owner_link(ctx, owner)
-    elif cols[1].button("Reissue link", key=f"owner-reissue-{n}", width="stretch"):
+    elif row[1].button("Reissue link", key=f"owner-reissue-{n}", width="stretch"):
         st.session_state[CONFIRM_OWNER] = (REISSUE, owner)
         st.rerun()
-    if cols[2].button("Revoke link", key=f"owner-revoke-{n}", width="stretch", disabled=issued_at is None):
+    if row[2].button("Revoke link", key=f"owner-revoke-{n}", width="stretch", disabled=issued_at is None):
         st.session_state[CONFIRM_OWNER] = (REVOKE, owner)
         st.rerun()
 

@@ -203,15 +203,13 @@ def _remembered(as_participant: bool) -> tuple[str, str | None, str | None]:
     return code, token, leader
 
 
-def context(required: bool = True, as_participant: bool = False) -> Context | None:
+def context(as_participant: bool = False) -> Context:
     """Read `?ws=CODE` and who is looking, and load the workshop; stop with help when it is missing."""
     code, token, leader = _remembered(as_participant)
     if not code:
-        if required:
-            st.info("Open a workshop first: create one, join one with its code, or open the sample.")
-            st.page_link(str(HERE / "home.py"), label="Go to the start page", icon=":material/home:")
-            st.stop()
-        return None
+        st.info("Open a workshop first: create one, join one with its code, or open the sample.")
+        st.page_link(str(HERE / "home.py"), label="Go to the start page", icon=":material/home:")
+        st.stop()
     db = connect()
     try:
         snapshot = load(db, code)
