@@ -35,10 +35,10 @@ def review_panel(ctx: ui.Context) -> None:
     )
     if snapshot.reviewing:
         if st.button("Start the brainstorm", icon=":material/edit_note:", type="primary"):
-            ui.act(actions.set_reviewing, ctx.db, ctx.code, ctx.key, False, success="The brainstorm is open.")
+            ctx.act(actions.set_reviewing, False, success="The brainstorm is open.")
             st.rerun()
     elif st.button("Back to the review", icon=":material/history:"):
-        ui.act(actions.set_reviewing, ctx.db, ctx.code, ctx.key, True, success="The review is on screen again.")
+        ctx.act(actions.set_reviewing, True, success="The review is on screen again.")
         st.rerun()
     titles = {r.key: r.title for r in REVIEWS}
     for item in snapshot.commitments:
@@ -64,11 +64,8 @@ def review_panel(ctx: ui.Context) -> None:
                 )
                 reason = why.text_input("Reason (one line)", value=item.reason, max_chars=NOTE_MAX)
                 if go.form_submit_button("Record"):
-                    ui.act(
+                    ctx.act(
                         actions.review_commitment,
-                        ctx.db,
-                        ctx.code,
-                        ctx.key,
                         item.initiative_id,
                         outcome,
                         reason,
@@ -93,10 +90,10 @@ def readiness_panel(ctx: ui.Context) -> None:
         if snapshot.readiness_open:
             st.text(f"Share the join link: {ui.join_url(ctx.code)}")
             if st.button("Close the check", icon=":material/lock:"):
-                ui.act(actions.open_readiness, ctx.db, ctx.code, ctx.key, False, success="The check is closed.")
+                ctx.act(actions.open_readiness, False, success="The check is closed.")
                 st.rerun()
         elif st.button("Open the check", icon=":material/fact_check:", disabled=snapshot.ended):
-            ui.act(actions.open_readiness, ctx.db, ctx.code, ctx.key, True, success="The check is open on every phone.")
+            ctx.act(actions.open_readiness, True, success="The check is open on every phone.")
             st.rerun()
         readiness.results(snapshot, flags=False)
 
@@ -131,11 +128,8 @@ def brainstorm_panel(ctx: ui.Context) -> None:
             icon=":material/visibility_off:",
         )
         if st.button("Reveal the board", type="primary", icon=":material/visibility:"):
-            ui.act(
+            ctx.act(
                 actions.set_private_brainstorm,
-                ctx.db,
-                ctx.code,
-                ctx.key,
                 False,
                 success="Board revealed: every phone and the projector show every note, and voting is open.",
             )
@@ -149,11 +143,8 @@ def brainstorm_panel(ctx: ui.Context) -> None:
             help="Notes stay on each phone and the board shows only counts until you reveal it; nobody votes before.",
         )
     ):
-        ui.act(
+        ctx.act(
             actions.set_private_brainstorm,
-            ctx.db,
-            ctx.code,
-            ctx.key,
             True,
             success="Private brainstorm on: notes stay on each phone until you reveal the board.",
         )
@@ -182,7 +173,7 @@ def suggestion(ctx: ui.Context, group: Group) -> None:
             if len(members) > 2 and split.button(
                 "Split out", key=f"split-{name}-{note_id}", help=f"#{note_id} says something else"
             ):
-                ui.act(actions.split_from_suggestion, ctx.db, ctx.code, ctx.key, note_id, members, success="Split out.")
+                ctx.act(actions.split_from_suggestion, note_id, members, success="Split out.")
                 st.rerun()
         # No vote counts here (the rows above show them): option labels need not change with every vote.
         keep = st.selectbox(
@@ -193,24 +184,21 @@ def suggestion(ctx: ui.Context, group: Group) -> None:
         )
         merge, dismiss = st.columns(2)
         if merge.button(f"Merge all {len(members)} into #{keep}", type="primary", key=f"merge-{name}"):
-            ui.act(
+            ctx.act(
                 actions.merge_group,
-                ctx.db,
-                ctx.code,
-                ctx.key,
                 keep,
                 members,
                 success=f"Merged {len(members)} notes into #{keep}: votes carried over.",
             )
             st.rerun()
         if dismiss.button("Not the same", key=f"dismiss-{name}", help="Never suggest these together again"):
-            ui.act(actions.dismiss_suggestion, ctx.db, ctx.code, ctx.key, members, success="Dismissed.")
+            ctx.act(actions.dismiss_suggestion, members, success="Dismissed.")
             st.rerun()
 
 
 def suggestions(ctx: ui.Context) -> None:
     """Step 1's suggested duplicates, largest groups first, a screenful at a time."""
-    groups = ui.act(actions.suggested_groups, ctx.db, ctx.code, ctx.key, here=True) or []
+    groups = ctx.act(actions.suggested_groups, here=True) or []
     if not groups:
         st.caption("No suggested duplicates: no two live notes look like the same point.")
         return
@@ -245,11 +233,8 @@ if ctx.facilitator:
                 if source is None or target is None:
                     st.error("Choose both bottlenecks.")
                 else:
-                    ui.act(
+                    ctx.act(
                         actions.merge_bottlenecks,
-                        ctx.db,
-                        ctx.code,
-                        ctx.key,
                         source,
                         target,
                         success="Merged: votes carried over.",
@@ -264,14 +249,12 @@ if ctx.facilitator:
                 keys = [d.key for d in DIMENSIONS]
                 dimension = st.selectbox("Dimension", keys, index=keys.index(row["dimension"]))
                 if st.form_submit_button("Save"):
-                    ui.act(
-                        actions.edit_bottleneck, ctx.db, ctx.code, ctx.key, chosen, text, dimension, success="Saved."
-                    )
+                    ctx.act(actions.edit_bottleneck, chosen, text, dimension, success="Saved.")
                     st.rerun()
     with hide:
         to_hide = st.selectbox("Hide as noise", ids, format_func=label, index=None, key="hide_pick")
         if st.button("Hide", disabled=to_hide is None):
-            ui.act(actions.hide_bottleneck, ctx.db, ctx.code, ctx.key, to_hide, True, success="Hidden.")
+            ctx.act(actions.hide_bottleneck, to_hide, True, success="Hidden.")
             st.rerun()
         hidden = snapshot.hidden_bottlenecks
         if hidden:
@@ -283,7 +266,7 @@ if ctx.facilitator:
                 key="restore_pick",
             )
             if st.button("Restore", disabled=restore is None):
-                ui.act(actions.hide_bottleneck, ctx.db, ctx.code, ctx.key, restore, False, success="Restored.")
+                ctx.act(actions.hide_bottleneck, restore, False, success="Restored.")
                 st.rerun()
         else:
             st.caption("Nothing is hidden.")

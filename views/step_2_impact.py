@@ -36,11 +36,8 @@ else:
         money = st.text_input("Yearly money estimate in € (optional)", placeholder="e.g. 250000")
         because = st.text_input("Because… (one line)", max_chars=NOTE_MAX)
         if st.form_submit_button("Add impact", type="primary"):
-            ui.act(
+            ctx.act(
                 actions.add_impact,
-                ctx.db,
-                ctx.code,
-                ctx.token,
                 bottleneck,
                 outcome,
                 direction,
@@ -84,5 +81,5 @@ if ctx.facilitator and snapshot.impacts:
             format_func=lambda i: next(f"#{x['id']} {x['because'][:80]}" for x in snapshot.impacts if x["id"] == i),
         )
         if st.button("Remove", disabled=pick is None):
-            ui.act(actions.delete_impact, ctx.db, ctx.code, ctx.key, pick, success="Removed.")
+            ctx.act(actions.delete_impact, pick, success="Removed.")
             st.rerun()

@@ -27,11 +27,8 @@ with add:
                 format_func=lambda i: f"[{snapshot.bottleneck(i)['dimension']}] {snapshot.bottleneck(i)['text'][:80]}",
             )
             if st.form_submit_button("Add initiative", type="primary"):
-                ui.act(
+                ctx.act(
                     actions.add_initiative,
-                    ctx.db,
-                    ctx.code,
-                    ctx.token,
                     title,
                     links,
                     description,
@@ -58,7 +55,7 @@ with score:
                 for c in scoring.CRITERIA
             }
             if st.form_submit_button("Save my score", type="primary"):
-                ui.act(actions.score_initiative, ctx.db, ctx.code, ctx.token, pick, values, success="Score saved.")
+                ctx.act(actions.score_initiative, pick, values, success="Score saved.")
                 st.rerun()
 
 method = method_by_key(snapshot.method)
@@ -136,10 +133,10 @@ if ctx.facilitator and snapshot.initiatives:
         horizontal=True,
     )
     if chosen != snapshot.method:
-        ui.act(actions.set_scoring_method, ctx.db, ctx.code, ctx.key, chosen)
+        ctx.act(actions.set_scoring_method, chosen)
         st.rerun()
     if st.button("Adopt the ranking as the sequence", type="primary"):
-        ui.act(actions.adopt_ranking, ctx.db, ctx.code, ctx.key, success="Sequence set from the ranking.")
+        ctx.act(actions.adopt_ranking, success="Sequence set from the ranking.")
         st.rerun()
     ids = [i.id for i in snapshot.initiatives]
     with st.form("sequence"):
@@ -151,7 +148,7 @@ if ctx.facilitator and snapshot.initiatives:
             format_func=lambda i: snapshot.initiative(i).title,
         )
         if st.form_submit_button("Save sequence"):
-            ui.act(actions.set_sequence, ctx.db, ctx.code, ctx.key, order, success="Sequence saved.")
+            ctx.act(actions.set_sequence, order, success="Sequence saved.")
             st.rerun()
     with st.form("dependency"):
         st.caption("Dependencies: an initiative that must come after another.")
@@ -161,5 +158,5 @@ if ctx.facilitator and snapshot.initiatives:
             if later is None or earlier is None:
                 st.error("Choose both initiatives.")
             else:
-                ui.act(actions.add_dependency, ctx.db, ctx.code, ctx.key, later, earlier, success="Dependency added.")
+                ctx.act(actions.add_dependency, later, earlier, success="Dependency added.")
                 st.rerun()

@@ -39,11 +39,8 @@ def decision_form(
             "Why (kept with the decision)", value=saved["rationale"] if saved else "", max_chars=LONG_MAX
         )
         if st.form_submit_button("Record decision", type="primary"):
-            ui.act(
+            ctx.act(
                 actions.record_decision,
-                ctx.db,
-                ctx.code,
-                ctx.key,
                 item_id,
                 answers,
                 choice,
@@ -55,7 +52,7 @@ def decision_form(
 
 def store_answer(initiative_id: int, question: str, key: str) -> None:
     """Keep each answer as it is given: the phones show the recommendation as soon as all are in."""
-    ui.act(actions.answer_question, ctx.db, ctx.code, ctx.key, initiative_id, question, st.session_state[key])
+    ctx.act(actions.answer_question, initiative_id, question, st.session_state[key])
 
 
 def room_split(item: Initiative) -> None:

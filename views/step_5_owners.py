@@ -58,11 +58,8 @@ for item in snapshot.decided:
                 else date.today() + timedelta(days=followup.NEXT_CHECKIN_DAYS),
             )
             if st.form_submit_button("Save", type="primary"):
-                ui.act(
+                ctx.act(
                     actions.assign_owner,
-                    ctx.db,
-                    ctx.code,
-                    ctx.key,
                     item.id,
                     name,
                     metric,
@@ -80,7 +77,7 @@ confirmed = bool(snapshot.workshop["observability_confirmed"])
 if ctx.facilitator:
     value = st.checkbox("The team confirms logging, tracing and metrics are in place", value=confirmed)
     if value != confirmed:
-        ui.act(actions.confirm_observability, ctx.db, ctx.code, ctx.key, value)
+        ctx.act(actions.confirm_observability, value)
         st.rerun()
 else:
     st.write(

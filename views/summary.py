@@ -167,11 +167,8 @@ def checkin_form(ctx: ui.Context, s: Summary) -> None:
         note = st.text_input("Note (optional)", max_chars=280)
         by = st.text_input("Recorded by (defaults to the owner)", max_chars=80)
         if st.form_submit_button("Record check-in", type="primary"):
-            ui.act(
+            ctx.act(
                 actions.record_checkin,
-                ctx.db,
-                ctx.code,
-                ctx.follower,
                 tracks[pick].initiative_id,
                 value,
                 status,
@@ -199,7 +196,7 @@ def remove_checkin(ctx: ui.Context, s: Summary) -> None:
             ),
         )
         if st.button("Remove check-in", disabled=chosen is None):
-            ui.act(actions.delete_checkin, ctx.db, ctx.code, ctx.key, chosen, success="Check-in removed.")
+            ctx.act(actions.delete_checkin, chosen, success="Check-in removed.")
             st.rerun()
 
 
@@ -220,12 +217,12 @@ def leader_link(ctx: ui.Context) -> None:
         st.write("A leader link is active. Reissue it to get a new link (the old one stops working).")
     cols = st.columns(2)
     if cols[0].button("Reissue the leader link" if active else "Create a leader link"):
-        token = ui.act(actions.issue_leader_link, ctx.db, ctx.code, ctx.key, success="Leader link ready.")
+        token = ctx.act(actions.issue_leader_link, success="Leader link ready.")
         if token:
             st.session_state["leader_link"] = {"code": ctx.code, "token": token}
         st.rerun()
     if cols[1].button("Revoke the leader link", disabled=not active):
-        ui.act(actions.revoke_leader_link, ctx.db, ctx.code, ctx.key, success="Leader link revoked.")
+        ctx.act(actions.revoke_leader_link, success="Leader link revoked.")
         st.session_state.pop("leader_link", None)
         st.rerun()
 
@@ -285,14 +282,14 @@ def owner_row(ctx: ui.Context, n: int, owner: str, issued_at: float | None) -> N
 
 
 def issue_owner_link(ctx: ui.Context, owner: str) -> None:
-    token = ui.act(actions.issue_owner_link, ctx.db, ctx.code, ctx.key, owner, success=f"Owner link ready for {owner}.")
+    token = ctx.act(actions.issue_owner_link, owner, success=f"Owner link ready for {owner}.")
     if token:
         st.session_state[ISSUED_OWNER] = {"code": ctx.code, "owner": owner, "token": token}
     st.rerun()
 
 
 def revoke_owner_link(ctx: ui.Context, owner: str) -> None:
-    ui.act(actions.revoke_owner_link, ctx.db, ctx.code, ctx.key, owner, success=f"Owner link of {owner} revoked.")
+    ctx.act(actions.revoke_owner_link, owner, success=f"Owner link of {owner} revoked.")
     st.rerun()
 
 
