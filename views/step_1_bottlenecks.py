@@ -1,6 +1,7 @@
 """Step 1 — Bottleneck mapping: add, tag, dot-vote; the facilitator merges, edits and hides."""
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -11,17 +12,13 @@ from workshop.domain import numbers
 from workshop.domain.commitments import review_until
 from workshop.domain.readiness import MINUTES, SIGNALS, STATEMENTS, TITLE, ordered_prompts, weakest
 from workshop.domain.similar import Group
+from workshop.domain.snapshot import Snapshot
 from workshop.domain.timer import format_clock as clock_text
 from workshop.domain.vocabulary import DIMENSIONS, NOTE_MAX, REVIEWS, dimension_by_key
 
 STEP = registry.of_page(__file__).step
 # Suggested groups shown at once; the rest follow as these are merged or dismissed.
 SUGGESTIONS_SHOWN = 12
-ctx = ui.context()
-ui.step_frame(ctx, STEP)
-
-ui.facilitator_sidebar(ctx)
-ui.live(ctx, "facilitator", board=True, step_key=STEP.key)
 
 
 def review_panel(ctx: ui.Context) -> None:
@@ -114,10 +111,6 @@ def prompts(ctx: ui.Context) -> None:
                     st.write(f"- {prompt}")
 
 
-if ctx.facilitator and ctx.snapshot.workshop["review_minutes"]:
-    review_panel(ctx)
-
-
 def brainstorm_panel(ctx: ui.Context) -> None:
     """Private brainstorm: notes stay on each phone, the board shows counts, until one reveal for everyone."""
     snapshot = ctx.snapshot
@@ -149,15 +142,6 @@ def brainstorm_panel(ctx: ui.Context) -> None:
             success="Private brainstorm on: notes stay on each phone until you reveal the board.",
         )
         st.rerun()
-
-
-if ctx.facilitator:
-    brainstorm_panel(ctx)
-
-
-if ctx.facilitator:
-    readiness_panel(ctx)
-prompts(ctx)
 
 
 def suggestion(ctx: ui.Context, group: Group) -> None:
@@ -212,61 +196,89 @@ def suggestions(ctx: ui.Context) -> None:
         st.caption(f"{len(groups) - SUGGESTIONS_SHOWN} more groups appear as these are handled.")
 
 
-if ctx.facilitator:
+def note_label(snapshot: Snapshot, bottleneck_id: int) -> str:
+    """A live note in a picker: number, dimension, text and votes."""
+    row = snapshot.bottleneck(bottleneck_id)
+    return f"#{row['id']} [{row['dimension']}] {row['text'][:70]} ({numbers.plural(row['votes'], 'vote')})"
+
+
+def merge_form(ctx: ui.Context, ids: list[int]) -> None:
+    """Fold one note into another by hand; the votes carry over."""
+    label = partial(note_label, ctx.snapshot)
+    with st.form("merge"):
+        source = st.selectbox("Duplicate to fold in", ids, format_func=label, index=None)
+        target = st.selectbox("Keep this one (votes carry over)", ids, format_func=label, index=None)
+        if st.form_submit_button("Merge"):
+            if source is None or target is None:
+                st.error("Choose both bottlenecks.")
+            else:
+                ctx.act(actions.merge_bottlenecks, source, target, success="Merged: votes carried over.")
+                st.rerun()
+
+
+def edit_form(ctx: ui.Context, ids: list[int]) -> None:
+    """Correct a note's text or move it to another dimension."""
+    chosen = st.selectbox("Bottleneck", ids, format_func=partial(note_label, ctx.snapshot), index=None, key="edit_pick")
+    if chosen is None:
+        return
+    row = ctx.snapshot.bottleneck(chosen)
+    with st.form("edit"):
+        text = st.text_area("Text", value=row["text"], max_chars=NOTE_MAX)
+        keys = [d.key for d in DIMENSIONS]
+        dimension = st.selectbox("Dimension", keys, index=keys.index(row["dimension"]))
+        if st.form_submit_button("Save"):
+            ctx.act(actions.edit_bottleneck, chosen, text, dimension, success="Saved.")
+            st.rerun()
+
+
+def hide_form(ctx: ui.Context, ids: list[int]) -> None:
+    """Hide a note as noise, or bring a hidden one back."""
     snapshot = ctx.snapshot
+    to_hide = st.selectbox("Hide as noise", ids, format_func=partial(note_label, snapshot), index=None, key="hide_pick")
+    if st.button("Hide", disabled=to_hide is None):
+        ctx.act(actions.hide_bottleneck, to_hide, True, success="Hidden.")
+        st.rerun()
+    hidden = snapshot.hidden_bottlenecks
+    if not hidden:
+        st.caption("Nothing is hidden.")
+        return
+    restore = st.selectbox(
+        "Restore",
+        [b["id"] for b in hidden],
+        format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
+        index=None,
+        key="restore_pick",
+    )
+    if st.button("Restore", disabled=restore is None):
+        ctx.act(actions.hide_bottleneck, restore, False, success="Restored.")
+        st.rerun()
+
+
+def moderate(ctx: ui.Context) -> None:
+    """The facilitator's tools for the board: suggested duplicates, merge, edit, hide."""
     st.subheader("Moderate")
-    live = snapshot.live_bottlenecks
-
-    def label(bottleneck_id: int) -> str:
-        row = snapshot.bottleneck(bottleneck_id)
-        return f"#{row['id']} [{row['dimension']}] {row['text'][:70]} ({numbers.plural(row['votes'], 'vote')})"
-
-    ids = [b["id"] for b in live]
+    ids = [b["id"] for b in ctx.snapshot.live_bottlenecks]
     suggested, merge, edit, hide = st.tabs(["Suggested duplicates", "Merge two notes", "Edit", "Hide / restore"])
     with suggested:
         suggestions(ctx)
     with merge:
-        with st.form("merge"):
-            source = st.selectbox("Duplicate to fold in", ids, format_func=label, index=None)
-            target = st.selectbox("Keep this one (votes carry over)", ids, format_func=label, index=None)
-            if st.form_submit_button("Merge"):
-                if source is None or target is None:
-                    st.error("Choose both bottlenecks.")
-                else:
-                    ctx.act(
-                        actions.merge_bottlenecks,
-                        source,
-                        target,
-                        success="Merged: votes carried over.",
-                    )
-                    st.rerun()
+        merge_form(ctx, ids)
     with edit:
-        chosen = st.selectbox("Bottleneck", ids, format_func=label, index=None, key="edit_pick")
-        if chosen is not None:
-            row = snapshot.bottleneck(chosen)
-            with st.form("edit"):
-                text = st.text_area("Text", value=row["text"], max_chars=NOTE_MAX)
-                keys = [d.key for d in DIMENSIONS]
-                dimension = st.selectbox("Dimension", keys, index=keys.index(row["dimension"]))
-                if st.form_submit_button("Save"):
-                    ctx.act(actions.edit_bottleneck, chosen, text, dimension, success="Saved.")
-                    st.rerun()
+        edit_form(ctx, ids)
     with hide:
-        to_hide = st.selectbox("Hide as noise", ids, format_func=label, index=None, key="hide_pick")
-        if st.button("Hide", disabled=to_hide is None):
-            ctx.act(actions.hide_bottleneck, to_hide, True, success="Hidden.")
-            st.rerun()
-        hidden = snapshot.hidden_bottlenecks
-        if hidden:
-            restore = st.selectbox(
-                "Restore",
-                [b["id"] for b in hidden],
-                format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
-                index=None,
-                key="restore_pick",
-            )
-            if st.button("Restore", disabled=restore is None):
-                ctx.act(actions.hide_bottleneck, restore, False, success="Restored.")
-                st.rerun()
-        else:
-            st.caption("Nothing is hidden.")
+        hide_form(ctx, ids)
+
+
+def console(ctx: ui.Context) -> None:
+    """Step 1's console under the live board, in the order the facilitator uses it."""
+    if ctx.facilitator and ctx.snapshot.workshop["review_minutes"]:
+        review_panel(ctx)
+    if ctx.facilitator:
+        brainstorm_panel(ctx)
+        readiness_panel(ctx)
+    prompts(ctx)
+    if ctx.facilitator:
+        moderate(ctx)
+
+
+console(ui.open_step(__file__))

@@ -24,6 +24,11 @@ from workshop.reports import calendar, sheets
 from workshop.reports import downloads as files
 from workshop.reports.summary import Figure, Summary, summary
 
+NEEDS_LINK = "This summary opens on the device you joined with; otherwise ask the facilitator for the leader link."
+CONFIRM_OWNER = "_confirm_owner_link"  # (what, owner) the facilitator is asked to confirm
+ISSUED_OWNER = "_issued_owner_link"  # the link just issued: shown on the next run only
+REISSUE, REVOKE = "Reissue", "Revoke"  # the two changes that ask first
+
 
 def chart(figure: Figure | None) -> None:
     if figure is not None:
@@ -32,9 +37,6 @@ def chart(figure: Figure | None) -> None:
 
 def table(rows: list[dict[str, object]]) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-
-
-NEEDS_LINK = "This summary opens on the device you joined with; otherwise ask the facilitator for the leader link."
 
 
 def heading(ctx: ui.Context, s: Summary) -> None:
@@ -225,11 +227,6 @@ def leader_link(ctx: ui.Context) -> None:
         ctx.act(actions.revoke_leader_link, success="Leader link revoked.")
         st.session_state.pop("leader_link", None)
         st.rerun()
-
-
-CONFIRM_OWNER = "_confirm_owner_link"  # (what, owner) the facilitator is asked to confirm
-ISSUED_OWNER = "_issued_owner_link"  # the link just issued: shown on the next run only
-REISSUE, REVOKE = "Reissue", "Revoke"  # the two changes that ask first
 
 
 def owner_links(ctx: ui.Context, s: Summary) -> None:

@@ -92,13 +92,13 @@ def sign_in(code: str, token: str | None) -> str:
 
 
 def open_step(page_file: str) -> Context:
-    """The frame shared by steps 2–5 (each passes its own `__file__`): context, title and
-    guidance, sidebar, live header."""
-    step = registry.of_page(page_file).step
+    """The frame shared by the step pages (each passes its own `__file__`): context, title and
+    guidance, sidebar, live header (with the live board on the step whose content it is)."""
+    shown = registry.of_page(page_file)
     ctx = context()
-    step_frame(ctx, step)
+    step_frame(ctx, shown.step)
     facilitator_sidebar(ctx)
-    live(ctx, "facilitator", board=False, step_key=step.key)
+    live(ctx, "facilitator", board=shown.board, step_key=shown.step.key)
     return ctx
 
 
