@@ -8,7 +8,6 @@ through `ui.safe` where an element renders Markdown; tables are dataframes, whic
 """
 
 import time
-from datetime import timedelta
 from functools import partial
 
 import pandas as pd
@@ -16,6 +15,7 @@ import streamlit as st
 
 from views import readiness
 from views.kit import ui
+from views.kit.checkin import CheckIn, checkin_form
 from workshop import actions
 from workshop.domain import audience, followup
 from workshop.domain.readiness import TITLE
@@ -144,43 +144,23 @@ def follow_through(ctx: ui.Context, shown: Snapshot, s: Summary) -> None:
         with st.expander(f"All {len(shown.checkins)} check-ins"):
             st.dataframe(sheets.checkins_table(shown), hide_index=True, width="stretch")
     if ctx.follower:
-        checkin_form(ctx, s)
+        checkin(ctx, s)
     if ctx.facilitator and ctx.snapshot.checkins:
         remove_checkin(ctx, s)
 
 
-def checkin_form(ctx: ui.Context, s: Summary) -> None:
+def checkin(ctx: ui.Context, s: Summary) -> None:
     """Owners (leader link or facilitator) record where their metric stands."""
-    tracks, today = s.tracks, s.today
-    with st.form("checkin", clear_on_submit=True):
-        st.write("**Record a check-in**")
-        pick = st.selectbox(
-            "Initiative",
-            range(len(tracks)),
-            format_func=lambda n: f"{tracks[n].title} — {tracks[n].metric} ({tracks[n].owner})",
-        )
-        cols = st.columns(3)
-        value = cols[0].text_input("Measured value", placeholder="e.g. 24")
-        checked_on = cols[1].date_input("Measured on", value=today, max_value=today)
-        upcoming = cols[2].date_input(
-            "Next check-in", value=today + timedelta(days=followup.NEXT_CHECKIN_DAYS), min_value=today
-        )
-        status = st.radio("Status", list(followup.STATUSES), format_func=followup.STATUSES.get, horizontal=True)
-        note = st.text_input("Note (optional)", max_chars=280)
-        by = st.text_input("Recorded by (defaults to the owner)", max_chars=80)
-        if st.form_submit_button("Record check-in", type="primary"):
-            ctx.act(
-                actions.record_checkin,
-                tracks[pick].initiative_id,
-                value,
-                status,
-                note,
-                checked_on=checked_on,
-                next_checkin=upcoming,
-                recorded_by=by,
-                success="Check-in recorded.",
-            )
-            st.rerun()
+
+    def submit(entry: CheckIn) -> bool:
+        done = ctx.act(
+            actions.record_checkin, entry.track.initiative_id, entry.value, entry.status, entry.note,
+            checked_on=entry.measured, next_checkin=entry.upcoming, recorded_by=entry.recorded_by,
+            success="Check-in recorded.", here=True,
+        )  # fmt: skip
+        return done is not None
+
+    checkin_form("summary", s.tracks, s.today, submit, ask_who=True)
 
 
 def remove_checkin(ctx: ui.Context, s: Summary) -> None:
