@@ -57,12 +57,12 @@ def key_form(db: Database) -> tuple[list[Track], list[Row]]:
             "set as WORKSHOP_PORTFOLIO_KEY, or the one printed when the server first started "
             "(`python -m workshop portfolio-key` issues a new one)."
         )
-    with st.form("portfolio-key"):
-        given = st.text_input("Portfolio key", type="password")
-        if st.form_submit_button("Open the portfolio"):
-            st.session_state["portfolio_key"] = given
-            st.rerun()
-    st.stop()
+        with st.form("portfolio-key"):
+            given = st.text_input("Portfolio key", type="password")
+            if st.form_submit_button("Open the portfolio"):
+                st.session_state["portfolio_key"] = given
+                st.rerun()
+        st.stop()
 
 
 def filtered(tracks: list[Track], workshops: list[Row], today: date) -> tuple[list[Track], list[Row]]:

@@ -97,6 +97,7 @@ def remove_impact(ctx: ui.Context) -> None:
 
 
 def console(ctx: ui.Context) -> None:
+    """The form for everyone in the room, the map, and the facilitator's removal."""
     impact_form(ctx)
     impact_map(ctx)
     if ctx.facilitator and ctx.snapshot.impacts:
