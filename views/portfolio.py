@@ -1,7 +1,7 @@
 """Portfolio: every workshop in this database and every owned initiative, with its progress."""
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +14,7 @@ from workshop.domain import followup, numbers
 from workshop.domain.errors import WorkshopError
 from workshop.domain.followup import Row, Track
 from workshop.domain.readiness import TITLE
+from workshop.domain.vocabulary import status_word
 from workshop.reports import calendar, charts, sheets
 
 
@@ -67,7 +68,7 @@ def key_form(db: Database) -> tuple[list[Track], list[Row]]:
 
 def filtered(tracks: list[Track], workshops: list[Row], today: date) -> tuple[list[Track], list[Row]]:
     """The filters above everything: organisation, when held, status, overdue only."""
-    held = [date.fromtimestamp(w["created_at"]) for w in workshops]
+    held = [followup.day_of(w["created_at"]) for w in workshops]
     cols = st.columns([2, 2, 2, 1])
     organisations = cols[0].multiselect("Organisation", sorted({w["organisation"] for w in workshops}))
     span = cols[1].date_input("Workshops held between", value=(min(held), max(held)), format="YYYY-MM-DD")
@@ -123,8 +124,8 @@ def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
                     "Code": w["code"],
                     "Title": w["title"],
                     "Organisation": w["organisation"],
-                    "Held": datetime.fromtimestamp(w["created_at"]).strftime("%Y-%m-%d %H:%M"),
-                    "Status": "ended" if w["ended_at"] else "live",
+                    "Held": numbers.when(w["created_at"]),
+                    "Status": status_word(w["ended_at"]),
                     "Participants": w["participant_count"],
                     "Initiatives": w["initiative_count"],
                     "Owned": owned[w["code"]],
