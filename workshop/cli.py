@@ -26,7 +26,7 @@ from workshop.backup import export, importer
 from workshop.demo import create_demo
 from workshop.domain import numbers
 from workshop.domain.errors import ImportRefused, InvalidInput, WorkshopError
-from workshop.domain.vocabulary import normalise_code
+from workshop.domain.vocabulary import normalise_code, status_word
 from workshop.reports import calendar, markdown
 
 FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics", "audit")
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("No workshops yet.")
             for row in rows:
                 held = numbers.when(row["created_at"])
-                status = "ended" if row["ended_at"] else "live"
+                status = status_word(row["ended_at"])
                 print(
                     f"{row['code']}  {held}  {status:5}  {row['participant_count']:3} people  "
                     f"{row['organisation']} — {row['title']}"
