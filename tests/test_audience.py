@@ -252,6 +252,24 @@ def test_summary_page(rooms, paths, monkeypatch, workshop, who):
     assert offered == {downloads.FILES[f].label for f in audience.downloads(r.audience(who))}
 
 
+@pytest.mark.parametrize(("workshop", "who"), SUMMARY_AUDIENCES)
+def test_audit_page(rooms, paths, monkeypatch, workshop, who):
+    """The trail's console page: the facilitator's entries and counts; for anyone else one line."""
+    r = rooms[workshop]
+    at = open_page(paths[workshop], "audit.py", monkeypatch, **credentials(r, who))
+    assert not at.exception, [e.message for e in at.exception]
+    text = page_text(at)
+    check(r, workshop, who, text)
+    if who == "facilitator":
+        assert all(mark in text for mark in ("facilitator key", "leader link", "issue leader link", "join"))
+        assert {b.proto.label for b in at.get("download_button")} == {downloads.FILES["audit"].label}
+    else:
+        [line] = [i.value for i in at.info]
+        assert line.startswith("The audit trail is the facilitator's")
+        assert "issue leader link" not in text and "create workshop" not in text
+        assert not at.dataframe and not at.get("download_button")
+
+
 @pytest.mark.parametrize("link", ["none", "revoked leader link", "owner link"])
 def test_summary_without_a_credential_shows_one_line(rooms, paths, monkeypatch, link):
     """Finding 4: no title, organisation, stage or status for the join code alone."""
