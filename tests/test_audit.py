@@ -429,6 +429,15 @@ def test_an_entry_keeps_only_what_changed_and_names_no_secret(db, room):
     )
 
 
+def test_the_page_words_each_change_value_by_value():
+    assert trail_report.change_text({"choice": "build"}, {"choice": "buy"}) == "choice: build \u2192 buy"
+    assert trail_report.change_text({}, {"owner": "Ann", "notes": ["a", "b"]}) == "owner: Ann; notes: a, b"
+    assert trail_report.change_text({"sequence": []}, {"sequence": ["a"]}) == "sequence: none \u2192 a"
+    assert trail_report.change_text({"title": "Old", "locked": False}, {"locked": True}) == (
+        "title: Old \u2192 none; locked: no \u2192 yes"
+    )
+
+
 def test_participant_writes_are_counted_per_step_and_kind(db, workshop):
     code, key = workshop.code, workshop.facilitator_key
     ann = actions.join(db, code, "Ann", now=NOW).token

@@ -18,6 +18,14 @@ from workshop.domain.audit import Trail
 from workshop.reports import downloads as files
 from workshop.reports import trail as report
 
+# Fixed widths (px) for who, what and when, so the change itself gets the rest at 1440 wide.
+WIDTHS = {
+    "When": st.column_config.TextColumn(width=165),
+    "Device or link": st.column_config.TextColumn(width=150),
+    "Action": st.column_config.TextColumn(width=135),
+    "Step": st.column_config.TextColumn(width=45),
+    "Subject": st.column_config.TextColumn(width=190),
+}
 FACILITATOR_ONLY = "The audit trail is the facilitator's: sign in with the facilitator key on the start page."
 
 
@@ -38,7 +46,7 @@ def entries(trail: Trail, chosen: report.Filter) -> None:
     """The entries the filters keep, oldest first."""
     frame = report.entries_frame(trail, chosen)
     st.caption(f"{len(frame)} of {numbers.plural(len(trail.entries), 'entry', 'entries')} shown, oldest first.")
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=WIDTHS)
 
 
 def counts(trail: Trail) -> None:

@@ -171,14 +171,16 @@ def _note(row: Row) -> str:
     return f"note \u201c{row['text']}\u201d"
 
 
-def hide_bottleneck(db: Database, code: str, key: str, bottleneck_id: int, hidden: bool = True) -> None:
+def hide_bottleneck(
+    db: Database, code: str, key: str, bottleneck_id: int, hidden: bool = True, now: float | None = None
+) -> None:
     """Hide noise from the board (its votes stay recorded but are refunded), or restore it.
 
     A restore that would give someone more counted votes than the budget is refused, so the
     budget always holds (and an export always imports again).
     """
     workshop, actor = _by_facilitator(db, code, key)
-    with store.change(db, workshop["id"], _entry(actor, "hide_bottleneck")) as entry:
+    with store.change(db, workshop["id"], _entry(actor, "hide_bottleneck", now)) as entry:
         workshop = _again(db, workshop)
         row = _live_bottleneck(db, workshop, bottleneck_id)
         if not hidden and row["hidden"]:

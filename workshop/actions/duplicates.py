@@ -66,11 +66,13 @@ def _pairs(one: Iterable[int], other: Iterable[int]) -> list[tuple[int, int]]:
     return sorted({(min(a, b), max(a, b)) for a in one for b in others if a != b})
 
 
-def merge_group(db: Database, code: str, key: str | None, keep_id: Any, member_ids: Any) -> int:
+def merge_group(
+    db: Database, code: str, key: str | None, keep_id: Any, member_ids: Any, now: float | None = None
+) -> int:
     """Fold every other note of a group into the one to keep, in one change; returns the kept id."""
     workshop, actor = _by_facilitator(db, code, key)
     keep = clean_int(keep_id, "Note to keep", low=1, high=ID_MAX)
-    with store.change(db, workshop["id"], _entry(actor, "merge_group")) as entry:
+    with store.change(db, workshop["id"], _entry(actor, "merge_group", now)) as entry:
         # The notes are read under the write lock: none can be merged or hidden in between.
         rows = _members(db, workshop, member_ids)
         if keep not in {r["id"] for r in rows}:

@@ -147,10 +147,12 @@ def set_scoring_method(db: Database, code: str, key: str, method: str) -> None:
         store.update_workshop(db, workshop["id"], scoring=method)
 
 
-def add_dependency(db: Database, code: str, key: str, initiative_id: int, after_id: int) -> None:
+def add_dependency(
+    db: Database, code: str, key: str, initiative_id: int, after_id: int, now: float | None = None
+) -> None:
     """Record that one initiative must come after another; cycles are refused."""
     workshop, actor = _by_facilitator(db, code, key)
-    with store.change(db, workshop["id"], _entry(actor, "add_dependency")) as entry:
+    with store.change(db, workshop["id"], _entry(actor, "add_dependency", now)) as entry:
         first = _initiative(db, workshop, initiative_id)
         second = _initiative(db, workshop, after_id)
         entry.record(_titled(first), {}, {"comes after": second["title"]})
@@ -186,10 +188,10 @@ def _repair_sequence(db: Database, workshop_id: int) -> None:
     store.set_positions(db, {initiative_id: n for n, initiative_id in enumerate(fixed, start=1)})
 
 
-def set_sequence(db: Database, code: str, key: str, ordered_ids: Sequence[int]) -> None:
+def set_sequence(db: Database, code: str, key: str, ordered_ids: Sequence[int], now: float | None = None) -> None:
     """Fix the order initiatives start in; it must respect every 'must come after'."""
     workshop, actor = _by_facilitator(db, code, key)
-    with store.change(db, workshop["id"], _entry(actor, "set_sequence")) as entry:
+    with store.change(db, workshop["id"], _entry(actor, "set_sequence", now)) as entry:
         ids = [_initiative(db, workshop, i)["id"] for i in ordered_ids]
         if len(set(ids)) != len(ids):
             raise InvalidInput("Each initiative can appear only once in the sequence.")
@@ -211,7 +213,7 @@ def _sequence(db: Database, workshop: Row) -> list[str]:
     return [r["title"] for r in sorted(placed, key=lambda r: r["position"])]
 
 
-def adopt_ranking(db: Database, code: str, key: str) -> list[int]:
+def adopt_ranking(db: Database, code: str, key: str, now: float | None = None) -> list[int]:
     """Sequence every initiative by its rank, moved only as far as dependencies require."""
     workshop = _facilitator(db, code, key)
     snapshot = load(db, workshop["code"])
@@ -219,7 +221,7 @@ def adopt_ranking(db: Database, code: str, key: str) -> list[int]:
         raise InvalidInput("There are no initiatives to sequence yet.")
     pairs = [(i.id, a) for i in snapshot.initiatives for a in i.after_ids]
     order = scoring.topological_order([i.id for i in snapshot.ranked], pairs)
-    set_sequence(db, code, key, order)
+    set_sequence(db, code, key, order, now)
     return order
 
 

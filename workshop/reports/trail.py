@@ -20,6 +20,9 @@ from workshop.domain.vocabulary import STEP_KEYS, step_by_key
 from workshop.reports.sheets import csv_text
 
 ENTRY_COLUMNS = ("When", "Role", "Device or link", "Action", "Step", "Subject", "Before", "After")
+# The page: the device or link says the role, a step is its number, and before and after read as one
+# line per value, so the change itself has room at 1440 wide.
+PAGE_COLUMNS = ("When", "Device or link", "Action", "Step", "Subject", "Change")
 COUNT_COLUMNS = ("Step", "Participant write", "Count")
 COUNTED_BY = "participants' phones"  # how the CSV names who made the counted writes
 
@@ -52,6 +55,11 @@ def step_title(step: str) -> str:
     return f"{found.number}. {found.title}"
 
 
+def step_number(step: str) -> str:
+    """A step by its number alone, for a narrow column (the filter names it in full)."""
+    return str(step_by_key(step).number) if step in STEP_KEYS else step
+
+
 def options(trail: Trail) -> tuple[list[str], list[str], list[str]]:
     """The roles, actions and steps the trail holds: what each filter offers."""
     roles = sorted({e.role for e in trail.entries})
@@ -64,15 +72,22 @@ def _step_order(step: str) -> int:
     return STEP_KEYS.index(step) if step in STEP_KEYS else len(STEP_KEYS)
 
 
-def values_text(values: Mapping[str, Any]) -> str:
-    """Before or after values in words: "step: impact; locked: yes" (lists joined by commas)."""
-    return "; ".join(f"{key}: {_value(value)}" for key, value in values.items())
+def change_text(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    """What a change changed, value by value: "choice: build → buy; owner: Tom" (a value only
+    after was set, a value only before was removed: "title: Old → none")."""
+    parts = []
+    for key in dict.fromkeys([*before, *after]):
+        if key in before:
+            parts.append(f"{key}: {_value(before[key])} \u2192 {_value(after.get(key))}")
+        else:
+            parts.append(f"{key}: {_value(after[key])}")
+    return "; ".join(parts)
 
 
 def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if value is None:
+    if value is None or value == [] or value == {}:
         return "none"
     if isinstance(value, list | tuple):
         return ", ".join(_value(v) for v in value)
@@ -82,22 +97,20 @@ def _value(value: Any) -> str:
 
 
 def entries_frame(trail: Trail, chosen: Filter = Filter()) -> pd.DataFrame:
-    """The entries the filter keeps, in the order they were made, values in words."""
+    """The entries the filter keeps, in the order they were made, each change in words."""
     rows = [
         (
             numbers.when(e.at, seconds=True),
-            e.role,
             e.via,
             action_title(e.action),
-            step_title(e.step),
+            step_number(e.step),
             e.subject,
-            values_text(e.before),
-            values_text(e.after),
+            change_text(e.before, e.after),
         )
         for e in trail.entries
         if chosen.keeps(e)
     ]
-    return pd.DataFrame(rows, columns=list(ENTRY_COLUMNS))
+    return pd.DataFrame(rows, columns=list(PAGE_COLUMNS))
 
 
 def counts_frame(trail: Trail) -> pd.DataFrame:
