@@ -116,6 +116,13 @@ def _readiness(db: Any, r: Room) -> Thunk:
     return lambda: actions.answer_readiness(db, r.b.code, r.b.token, [{"key": "demand", "rating": 2, "number": 3}])
 
 
+def _retention(db: Any, r: Room) -> Thunk:
+    """The earlier workshops are anonymised first; then the room ends and is the one due."""
+    actions.anonymise_due(db, days=0)
+    actions.end_workshop(db, r.b.code, r.b.key, from_step=on_step(db, r.b.code))
+    return lambda: actions.anonymise_due(db, days=0)
+
+
 def _reads_workshop(db: Any, r: Room) -> dict[str, Any]:
     """The arguments of the read-only functions, by name."""
     w = storage.workshop_by_code(db, r.b.code)
@@ -263,6 +270,8 @@ RECIPES: dict[str, Recipe] = {
         ENTRY,
         _now(lambda db, r: actions.record_checkin(db, r.b.code, r.owner, r.b.iids[0], 4, "at_risk", today=TODAY)),
     ),
+    # --- the retention policy: one entry for the one workshop it anonymises
+    "anonymise_due": (ENTRY, _retention),
     # --- participants' writes: one count each
     "join": (COUNT, _now(lambda db, r: actions.join(db, r.b.code, "Cy"))),
     "rename": (COUNT, _now(lambda db, r: actions.rename(db, r.b.code, r.b.token, "Annie"))),
@@ -298,6 +307,7 @@ RECIPES: dict[str, Recipe] = {
     "answer_readiness": (COUNT, _readiness),
     # --- reads and pure helpers: nothing at all
     "credential": (NOTHING, _now(lambda db, r: actions.credential(db, r.b.code, r.leader))),
+    "retain_names_days": (NOTHING, _now(lambda db, r: actions.retain_names_days())),
     "hash_secret": (NOTHING, _now(lambda db, r: actions.hash_secret("x"))),
     "identify": (NOTHING, _now(lambda db, r: actions.identify(db, r.b.code, r.b.token))),
     "is_facilitator": (NOTHING, _now(lambda db, r: actions.is_facilitator(db, r.b.code, r.b.key))),
@@ -369,6 +379,7 @@ VIAS = {
     "record_checkin[leader]": re.compile("leader link"),
     "record_checkin[owner]": re.compile(f"owner link for {OWNER}"),
     "issue_owner_links_for_reminders": re.compile("portfolio key"),
+    "anonymise_due": re.compile("retention policy"),
 }
 
 

@@ -275,3 +275,22 @@ def test_export_ics_refuses_a_url_it_cannot_link_to(sample, args, url_env, messa
 def test_the_md_export_ignores_workshop_url(sample):
     result = run_ics("--db", str(sample["db"]), "export", sample["code"], url_env="not a url")
     assert result.returncode == 0 and result.stdout.startswith(b"# Ship It")
+
+
+def test_retention_numbers_the_names_of_ended_workshops(tmp_path, monkeypatch):
+    db = tmp_path / "retention.db"
+    made = run("--db", str(db), "demo")
+    code = re.search(r"join code:\s+([A-Z0-9]{6})", made.stdout).group(1)
+    monkeypatch.delenv("WORKSHOP_RETAIN_NAMES_DAYS", raising=False)
+    assert run("--db", str(db), "retention").stdout.strip() == "WORKSHOP_RETAIN_NAMES_DAYS is not set: names are kept."
+    monkeypatch.setenv("WORKSHOP_RETAIN_NAMES_DAYS", "0")
+    result = run("--db", str(db), "retention")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["Names numbered in 1 workshop that ended 0 or more days ago.", code]
+    exported = json.loads(run("--db", str(db), "export", code, "--format", "json").stdout)
+    assert {p["name"] for p in exported["participants"] if not p["is_facilitator"]} == {
+        f"Participant {n}" for n in range(1, 7)
+    }
+    monkeypatch.setenv("WORKSHOP_RETAIN_NAMES_DAYS", "soon")
+    refused = run("--db", str(db), "retention")
+    assert refused.returncode == 2 and "WORKSHOP_RETAIN_NAMES_DAYS must be a whole number" in refused.stderr
