@@ -3,6 +3,9 @@ its results, owners and check-ins, and its participants become numbers; the trai
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from tests.helpers import NOW, as_restored
@@ -86,3 +89,26 @@ def test_an_anonymised_workshop_still_round_trips(db, ended, tmp_path):
     code, _ = export.import_document(target, export.dumps(document))
     assert as_restored(export.to_document(load(target, code), now=NOW)) == as_restored(document)
     target.close()
+
+
+def test_the_server_sweeps_on_its_own_and_outlives_a_bad_setting(tmp_path, monkeypatch):
+    path = tmp_path / "server.db"
+    db = storage.connect(path)
+    made = create_demo(db)
+    monkeypatch.setenv(actions.RETAIN_NAMES_ENV, "not a number")
+    stop = threading.Event()
+    thread = actions.keep_sweeping(lambda: storage.connect(path), every=0.05, stop=stop)
+    time.sleep(0.2)
+    assert thread.is_alive() and not _people(db, made.code)[0].startswith("Participant")
+    # The sample's end is moved far into the past, so a setting of 0 days makes it due.
+    with storage.change(db, load(db, made.code).id, audit.Draft(audit.KEY, "arranged_by_a_test", NOW)):
+        storage.update_workshop(db, load(db, made.code).id, ended_at=NOW)
+    monkeypatch.setenv(actions.RETAIN_NAMES_ENV, "0")
+    deadline = time.monotonic() + 10
+    while not _people(db, made.code)[0].startswith("Participant") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(5)
+    assert not thread.is_alive()
+    assert _people(db, made.code)[0] == "Participant 1"
+    db.close()

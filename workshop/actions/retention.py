@@ -1,13 +1,17 @@
 """Retention: participants' names replaced by numbers once a workshop ended long enough ago.
 
-`anonymise_due` is the one sweep: the command line runs it (`python -m workshop retention`); each
-workshop it anonymises is one change with one audit entry by the retention policy, which names
-how many names went, never the names. Results, owners and check-ins stay.
+`anonymise_due` is the one sweep: the server runs it on its own (`keep_sweeping`, at start and
+every hour) and the command line on demand (`python -m workshop retention`). Each workshop it
+anonymises is one change with one audit entry by the retention policy, which names how many
+names went, never the names. Results, owners and check-ins stay.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import threading
+from collections.abc import Callable
 
 from sqlite_utils import Database
 
@@ -15,11 +19,12 @@ from workshop import store
 from workshop.actions.auth import Row, _again, _now
 from workshop.actions.room import _numbered
 from workshop.domain import audit, retention
-from workshop.domain.errors import InvalidInput
+from workshop.domain.errors import InvalidInput, WorkshopError
 
 RETAIN_NAMES_ENV = "WORKSHOP_RETAIN_NAMES_DAYS"
 POLICY = audit.Actor(audit.SYSTEM, "retention policy")
 RETAIN_MAX_DAYS = 36_500  # a hundred years: anything longer is a typing slip
+SWEEP_SECONDS = 3_600.0  # the server applies the setting at start and then every hour
 
 
 def retain_names_days() -> int | None:
@@ -60,3 +65,28 @@ def _anonymise(db: Database, workshop: Row, moment: float) -> bool:
         entry.record("participants' names", {"named": len(named), "anonymous": was}, {"named": 0, "anonymous": True})
         store.update_workshop(db, workshop["id"], anonymous=1)
     return True
+
+
+def keep_sweeping(
+    connect: Callable[[], Database], every: float = SWEEP_SECONDS, stop: threading.Event | None = None
+) -> threading.Thread:
+    """While the server runs: sweep at start and every `every` seconds on a daemon thread with its
+    own connection. A bad setting is said on the server's output once per sweep and changes nothing."""
+    halt = stop or threading.Event()
+
+    def run() -> None:
+        db = connect()
+        try:
+            while True:
+                try:
+                    anonymise_due(db)
+                except WorkshopError as exc:
+                    print(f"retention: {exc}", file=sys.stderr, flush=True)
+                if halt.wait(every):
+                    return
+        finally:
+            db.close()
+
+    thread = threading.Thread(target=run, name="retention", daemon=True)
+    thread.start()
+    return thread
