@@ -308,6 +308,7 @@ RECIPES: dict[str, Recipe] = {
     # --- reads and pure helpers: nothing at all
     "credential": (NOTHING, _now(lambda db, r: actions.credential(db, r.b.code, r.leader))),
     "retain_names_days": (NOTHING, _now(lambda db, r: actions.retain_names_days())),
+    "names_note": (NOTHING, _now(lambda db, r: actions.names_note(NOW))),
     "hash_secret": (NOTHING, _now(lambda db, r: actions.hash_secret("x"))),
     "identify": (NOTHING, _now(lambda db, r: actions.identify(db, r.b.code, r.b.token))),
     "is_facilitator": (NOTHING, _now(lambda db, r: actions.is_facilitator(db, r.b.code, r.b.key))),

@@ -112,3 +112,13 @@ def test_the_server_sweeps_on_its_own_and_outlives_a_bad_setting(tmp_path, monke
     assert not thread.is_alive()
     assert _people(db, made.code)[0] == "Participant 1"
     db.close()
+
+
+def test_the_portfolio_says_when_names_go(monkeypatch):
+    monkeypatch.delenv(actions.RETAIN_NAMES_ENV, raising=False)
+    assert actions.names_note(NOW) == "kept"
+    monkeypatch.setenv(actions.RETAIN_NAMES_ENV, "30")
+    assert actions.names_note(None) == "30 days after it ends"
+    assert actions.names_note(NOW) == "2025-07-15 15:06 UTC"
+    monkeypatch.setenv(actions.RETAIN_NAMES_ENV, "oops")
+    assert actions.names_note(NOW) == "kept"

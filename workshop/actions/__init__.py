@@ -85,7 +85,13 @@ from workshop.actions.portfolio import (
     read_readiness,
 )
 from workshop.actions.readiness import answer_readiness, open_readiness
-from workshop.actions.retention import RETAIN_NAMES_ENV, anonymise_due, keep_sweeping, retain_names_days
+from workshop.actions.retention import (
+    RETAIN_NAMES_ENV,
+    anonymise_due,
+    keep_sweeping,
+    names_note,
+    retain_names_days,
+)
 from workshop.actions.review import has_commitments, review_commitment, set_reviewing
 from workshop.actions.room import (
     CODE_ALPHABET,
@@ -202,4 +208,5 @@ __all__ = [
     "retain_names_days",
     "anonymise_due",
     "keep_sweeping",
+    "names_note",
 ]

@@ -39,6 +39,16 @@ def retain_names_days() -> int | None:
     return int(raw)
 
 
+def names_note(ended_at: float | None) -> str:
+    """When a workshop's names go under the current setting (a bad setting keeps them: it is refused
+    on the server's output and by the command line, not on every page)."""
+    try:
+        days = retain_names_days()
+    except InvalidInput:
+        days = None
+    return retention.names_note(ended_at, days)
+
+
 def anonymise_due(db: Database, days: int | None = None, now: float | None = None) -> list[str]:
     """Number the participants of every workshop that ended `days` ago or more (the setting when
     `days` is None); returns the join codes of the workshops anonymised now."""

@@ -7,6 +7,8 @@ order, as in an anonymous workshop. A running workshop is never anonymised.
 
 from __future__ import annotations
 
+from workshop.domain import numbers
+
 DAY = 86_400.0
 
 
@@ -21,3 +23,13 @@ def due(ended_at: float | None, days: int | None, now: float) -> bool:
     """True once the workshop ended at least `days` ago."""
     moment = anonymise_on(ended_at, days)
     return moment is not None and moment <= now
+
+
+def names_note(ended_at: float | None, days: int | None) -> str:
+    """When the names go, as the portfolio says it: a moment, a delay after the end, or kept."""
+    if days is None:
+        return "kept"
+    moment = anonymise_on(ended_at, days)
+    if moment is None:
+        return f"{numbers.plural(days, 'day')} after it ends"
+    return numbers.when(moment)
