@@ -240,6 +240,12 @@ OPEN_OR_READ = {
     # the command line's holds the database itself.
     "suggested_groups",
     "suggestions_for",
+    # The server's own retention (its thread and the command line hold the database; no page or
+    # route calls them): the setting, the note the portfolio shows, the sweep.
+    "retain_names_days",
+    "names_note",
+    "anonymise_due",
+    "keep_sweeping",
 }
 
 
