@@ -16,6 +16,6 @@ ui.require_identity(ctx)
 # Who the person is fits in one line above the live element, which follows the room by itself.
 ui.phone_page()
 if ctx.participant:
-    st.caption(ui.safe(f"You are {ctx.participant['name']} in workshop {ctx.code}. This browser "
-                       "remembers you, even after a refresh."))  # fmt: skip
+    st.caption(ui.safe(f"You are {ctx.participant['name']} in “{ctx.snapshot.workshop['title']}” ({ctx.code}). "
+                       "This browser remembers you, even after a refresh."))  # fmt: skip
 ui.live(ctx, "participant", board=True, step_key=ctx.snapshot.current_step.key, min_interval=2000)
