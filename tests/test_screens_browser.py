@@ -33,6 +33,7 @@ from tests.test_room_browser import LIVE_CONTEXT, blocking
 from workshop import actions
 from workshop import store as storage
 from workshop.demo import create_demo
+from workshop.domain import readiness
 from workshop.domain.vocabulary import DIMENSION_KEYS, STEPS
 from workshop.store.load import load
 
@@ -105,6 +106,23 @@ def small_room(db) -> str:
     return made.code
 
 
+def ready_room(db) -> str:
+    """A workshop whose step 1 has not started, with the readiness check answered: the projector
+    shows its results. Unit economics agreed on with LTV:CAC figures, demand divided."""
+    made = actions.create_workshop(db, "Ready to scale?", "Readiness Ltd", "scaleup")
+    actions.open_readiness(db, made.code, made.facilitator_key, True)
+    ratings = [(0, 3.2), (1, 3.4), (3, 3.4), (3, 3.5)]  # demand's rating, LTV:CAC
+    for n, (demand, ratio) in enumerate(ratings):
+        token = actions.join(db, made.code, f"Rater {n}").token
+        answers = [
+            {"key": readiness.DEMAND, "rating": demand, "number": 7.5},
+            {"key": readiness.UNIT_ECONOMICS, "rating": 2, "number": ratio},
+            *({"key": q.key, "rating": 1 + n % 3} for q in readiness.STATEMENTS),
+        ]
+        actions.answer_readiness(db, made.code, token, answers)
+    return made.code
+
+
 @pytest.fixture(scope="module")
 def screens(tmp_path_factory) -> Iterator[dict[str, Any]]:
     """One app with the sample workshop (and a viewer on a phone), a busy room and a small room."""
@@ -116,12 +134,13 @@ def screens(tmp_path_factory) -> Iterator[dict[str, Any]]:
     actions.reopen_workshop(db, made.code, made.facilitator_key)
     viewer = actions.join(db, made.code, "Viewer").token
     small = small_room(db)
+    ready = ready_room(db)
     db.close()
     with running_app(db_path) as base, playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             yield {"base": base, "db_path": db_path, "code": made.code, "key": made.facilitator_key,
-                   "viewer": viewer, "busy": busy, "small": small, "browser": browser}  # fmt: skip
+                   "viewer": viewer, "busy": busy, "small": small, "ready": ready, "browser": browser}  # fmt: skip
         finally:
             browser.close()
 
@@ -253,6 +272,27 @@ def test_every_projector_screen_reads_from_the_back_and_fits(screens, shots, scr
     page.context.close()
     move(screens, "bottlenecks")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("screen", list(PROJECTORS))
+def test_the_readiness_results_read_from_the_back_in_words(screens, shots, screen):
+    """Before step 1's clock starts: the chart as SVG with no text under 24 px at 1080p, and each
+    signal's spread and figure in words ("the room agrees", "LTV:CAC 3.4")."""
+    size = PROJECTORS[screen]
+    page = projector(screens, size, screens["ready"])
+    page.locator(".vega-embed svg .mark-text").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(700)
+    page.screenshot(path=str(shots / f"pj-{screen}-0-readiness.png"))
+    texts = page.evaluate(MEASURE_TEXT)
+    small = [t for t in texts if t["size"] < SMALLEST_TEXT * size[1] / 1080 - 0.05]
+    assert not small and any(t["svg"] for t in texts), small[:5]
+    assert page.evaluate(SCROLLS) == {"doc": False, "main": False, "canvas": 0}
+    lines = page.locator(".st-key-pj-readiness li").all_inner_texts()
+    assert any(
+        re.search(r"Unit economics: .* · the room agrees · LTV:CAC 3\.4 \(median of 4 figures\)", t) for t in lines
+    )
+    assert any(re.search(r"Clear demand: .* · the room is divided · growth 7\.5 % a month", t) for t in lines), lines
+    page.context.close()
 
 
 def test_step_4_shows_the_rooms_picks_live_then_the_decision(screens):

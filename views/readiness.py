@@ -76,11 +76,11 @@ def projector(snapshot: Snapshot) -> None:
         return
     chart, side = st.columns([10, 9])
     with chart:
-        st.altair_chart(
-            charts.readiness_areas(snapshot.readiness, width=PROJECTOR_CHART_WIDTH, height=PROJECTOR_CHART_HEIGHT),
-            theme=None,
-            width=PROJECTOR_CHART_WIDTH,
+        figure = charts.readiness_areas(
+            snapshot.readiness, width=PROJECTOR_CHART_WIDTH, height=PROJECTOR_CHART_HEIGHT, text=charts.PROJECTOR_TEXT
         )
+        # As SVG at its own width, like the projector's other charts (`projector_steps.py`).
+        st.altair_chart(figure.properties(usermeta=charts.SVG), theme=None, width="content")
     with side.container(key="pj-readiness"):
         st.markdown("\n".join(signal_lines(snapshot)))
         st.markdown(f"**Weakest:** {safe(r.weakest_text)}")

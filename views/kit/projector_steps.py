@@ -26,13 +26,12 @@ OWNER_CARDS = 6  # step-5 cards (two rows of three)
 CHART_WIDTH = 1140  # px: the chart column at 1920 wide (Streamlit fits axes and legend inside)
 CHART_HEIGHT = 640  # px: what is left under the header and the live bar
 MONEY_ROOM = 110  # px between the impact map's plot and its legends: a "€120k/yr" label fits
-# Drawn as SVG, so every chart text is a text node a test (and a screen reader) can measure.
-SVG = {"embedOptions": {"renderer": "svg"}}
 
 
 def _chart(chart: Any) -> None:
-    """One chart at the projector's column width, as SVG."""
-    st.altair_chart(chart.properties(usermeta=SVG), theme=None, width="content")
+    """One chart at its own width (under the page's zoom, a width fitted to the column would shrink
+    twice), drawn as SVG."""
+    st.altair_chart(chart.properties(usermeta=charts.SVG), theme=None, width="content")
 
 
 def show_bottlenecks(snapshot: Snapshot) -> None:

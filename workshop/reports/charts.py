@@ -51,6 +51,8 @@ TITLE_SIZE = 22
 HEADLINE_SIZE = 26
 MARK_TEXT_SIZE = 20
 PROJECTOR_TEXT = 24  # the projector's smallest chart text at 1080p, like every other text on it
+# A chart's `usermeta` that has Streamlit draw it as SVG: every text a node that can be measured.
+SVG: dict[str, Any] = {"embedOptions": {"renderer": "svg"}}
 BOLD_WIDTH = 1.1  # bold text is about this much wider than regular
 WIDTH = 720
 HEIGHT = 440
@@ -751,7 +753,7 @@ def readiness_frame(results: Results) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _area_bars(frame: pd.DataFrame) -> tuple[alt.Chart, alt.Chart, alt.Chart]:
+def _area_bars(frame: pd.DataFrame, text: int) -> tuple[alt.Chart, alt.Chart, alt.Chart]:
     """Bars, and their score written inside the bar's end (outside when the bar is too short)."""
     x = alt.X("plotted:Q", title="Score (0 = not at all, 100 = fully)", scale=alt.Scale(domain=[0, 100], nice=False))
     y = alt.Y("area:N", title=None, sort=[a.title for a in AREAS])
@@ -771,39 +773,42 @@ def _area_bars(frame: pd.DataFrame) -> tuple[alt.Chart, alt.Chart, alt.Chart]:
     bars = base.mark_bar(cornerRadiusEnd=3).encode(x=x, y=y, color=colour, tooltip=tooltip)
     inside = (
         base.transform_filter("datum.inside")
-        .mark_text(align="right", dx=-8, color="white", fontSize=MARK_TEXT_SIZE, fontWeight="bold")
+        .mark_text(align="right", dx=-8, color="white", fontSize=text, fontWeight="bold")
         .encode(x=x, y=y, text="score_text:N")
     )
     outside = (
         base.transform_filter("!datum.inside")
-        .mark_text(align="left", dx=8, color="#1b1f24", fontSize=MARK_TEXT_SIZE, fontWeight="bold")
+        .mark_text(align="left", dx=8, color="#1b1f24", fontSize=text, fontWeight="bold")
         .encode(x=x, y=y, text="score_text:N")
     )
     return bars, inside, outside
 
 
-def readiness_areas(results: Results, *, width: int = WIDTH, height: int | None = None) -> alt.LayerChart | alt.Chart:
+def readiness_areas(
+    results: Results, *, width: int = WIDTH, height: int | None = None, text: int = MARK_TEXT_SIZE
+) -> alt.LayerChart | alt.Chart:
     """The four operating-model areas as bars on 0–100, the weakest named in red, and a line
     where "mostly" agreement sits: areas below it can be named as weak. Without `height` the bars
-    get a fixed room each (the PDF); Streamlit fits title, legend and axes into a given height."""
+    get a fixed room each (the PDF); Streamlit fits title, legend and axes into a given height.
+    `text` is the smallest text size in px."""
     if not results.respondents:
-        return _message(TITLE, "Nobody has answered the readiness check yet.", width)
+        return _message(TITLE, "Nobody has answered the readiness check yet.", width, text)
     frame = readiness_frame(results)
     line = pd.DataFrame({"x": [WEAK_SCORE], "label": [WEAK_LINE]})
     rule = alt.Chart(line).mark_rule(strokeDash=[6, 4], color="#444444", size=2).encode(x="x:Q")
     rule_text = (
         alt.Chart(line)
-        .mark_text(align="left", baseline="top", dx=6, dy=2, fontSize=LABEL_SIZE, color="#444444")
+        .mark_text(align="left", baseline="top", dx=6, dy=2, fontSize=text, color="#444444")
         .encode(x="x:Q", text="label:N", y=alt.value(0))
     )
     title = alt.TitleParams(
         "Operating model", subtitle=[f"{numbers.plural(results.respondents, 'person', 'people')} answered"]
     )
-    bars, inside, outside = _area_bars(frame)
+    bars, inside, outside = _area_bars(frame, text)
     chart = alt.layer(bars, rule, rule_text, inside, outside).properties(  # scores are drawn over the line
         title=title, width=width, height=height or len(frame) * AREA_ROW
     )
-    return projector(chart)
+    return projector(chart, text)
 
 
 def readiness_trend_frame(held: Sequence[Held]) -> pd.DataFrame:
