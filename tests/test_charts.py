@@ -545,3 +545,11 @@ def test_readiness_trend_follows_workshops_oldest_first(snapshot):
     spec = charts.readiness_trend(held).to_dict()
     ((line, _),) = by_mark(spec, "line")
     assert line["encoding"]["x"]["sort"] == list(dict.fromkeys(frame["workshop"]))
+
+
+def test_a_chart_on_screen_is_svg_in_the_apps_font(snapshot):
+    """Issue 22: the projector's charts were canvas, whose text no test could measure."""
+    spec = charts.on_screen(charts.roi_urgency(snapshot)).to_dict()
+    assert spec["usermeta"] == {"embedOptions": {"renderer": "svg"}}
+    assert spec["config"]["font"] == charts.SCREEN_FONT
+    assert spec["config"]["axis"]["labelFontSize"] == charts.LABEL_SIZE  # the rest of the configuration stays

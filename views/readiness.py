@@ -80,7 +80,7 @@ def projector(snapshot: Snapshot) -> None:
             snapshot.readiness, width=PROJECTOR_CHART_WIDTH, height=PROJECTOR_CHART_HEIGHT, text=charts.PROJECTOR_TEXT
         )
         # As SVG at its own width, like the projector's other charts (`projector_steps.py`).
-        st.altair_chart(figure.properties(usermeta=charts.SVG), theme=None, width="content")
+        st.altair_chart(charts.on_screen(figure), theme=None, width="content")
     with side.container(key="pj-readiness"):
         st.markdown("\n".join(signal_lines(snapshot)))
         st.markdown(f"**Weakest:** {safe(r.weakest_text)}")

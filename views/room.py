@@ -14,7 +14,9 @@ if ctx.facilitator:  # the facilitator's screen is the console of the current st
     ui.enter(ctx.db, ctx.code, ctx.token)
 ui.require_identity(ctx)
 # Who the person is fits in one line above the live element, which follows the room by itself.
-ui.phone_page()
+# The live element's step bar sticks under Streamlit's header: what gets focus or is scrolled to
+# lands below both, never under them.
+ui.phone_page("[data-testid='stMain']{scroll-padding-top:8.5rem}")
 if ctx.participant:
     st.caption(ui.safe(f"You are {ctx.participant['name']} in “{ctx.snapshot.workshop['title']}” ({ctx.code}). "
                        "This browser remembers you, even after a refresh."))  # fmt: skip

@@ -24,14 +24,14 @@ TOP_RANKED = 6  # ranking lines beside the step-3 chart
 SIDE_ITEMS = 3  # money estimates and unmapped notes beside the impact map
 OWNER_CARDS = 6  # step-5 cards (two rows of three)
 CHART_WIDTH = 1140  # px: the chart column at 1920 wide (Streamlit fits axes and legend inside)
-CHART_HEIGHT = 640  # px: what is left under the header and the live bar
+CHART_HEIGHT = 720  # px: what is left under the header and the live bar
 MONEY_ROOM = 110  # px between the impact map's plot and its legends: a "€120k/yr" label fits
 
 
 def _chart(chart: Any) -> None:
     """One chart at its own width (under the page's zoom, a width fitted to the column would shrink
-    twice), drawn as SVG."""
-    st.altair_chart(chart.properties(usermeta=charts.SVG), theme=None, width="content")
+    twice), drawn as SVG in the app's font."""
+    st.altair_chart(charts.on_screen(chart), theme=None, width="content")
 
 
 def show_bottlenecks(snapshot: Snapshot) -> None:

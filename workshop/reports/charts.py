@@ -53,6 +53,7 @@ MARK_TEXT_SIZE = 20
 PROJECTOR_TEXT = 24  # the projector's smallest chart text at 1080p, like every other text on it
 # A chart's `usermeta` that has Streamlit draw it as SVG: every text a node that can be measured.
 SVG: dict[str, Any] = {"embedOptions": {"renderer": "svg"}}
+SCREEN_FONT = '"Source Sans", "Source Sans Pro", sans-serif'  # the app's own font, as on the rest of the screen
 BOLD_WIDTH = 1.1  # bold text is about this much wider than regular
 WIDTH = 720
 HEIGHT = 440
@@ -74,6 +75,14 @@ def projector(chart: Any, text: int = LABEL_SIZE) -> Any:
         .configure_header(labelFontSize=title, titleFontSize=title)
         .configure_view(stroke=None)
     )
+
+
+def on_screen(chart: Any) -> Any:
+    """A configured chart as a live screen draws it: as SVG and in the app's font (the PDF keeps
+    its own font, which every script it prints needs)."""
+    drawn = chart.properties(usermeta=SVG)
+    drawn.config.font = SCREEN_FONT
+    return drawn
 
 
 def _message(title: str, message: str, width: int, text: int = LABEL_SIZE) -> alt.Chart:
