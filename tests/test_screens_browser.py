@@ -398,6 +398,8 @@ def test_the_phone_keeps_the_step_and_clock_in_view_in_the_apps_font(screens, sh
     for state in STATES:
         move(screens, state)
         wait_for_phone(page, state)
+        page.evaluate(TO_BOTTOM.replace("n.scrollHeight", "0"))
+        page.wait_for_timeout(300)
         page.screenshot(path=str(shots / f"phone-{size}-{STATES.index(state) + 1}-{state}-top.png"))
         page.evaluate(TO_BOTTOM)
         page.wait_for_timeout(300)
