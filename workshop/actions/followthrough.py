@@ -106,9 +106,9 @@ def record_checkin(
     if upcoming is not None and upcoming <= when:
         raise InvalidInput("The next check-in must come after this one.")
     checkin = {
-        "checked_on": when.isoformat(),
         "value": measured,
         "status": status,
+        "checked_on": when.isoformat(),
         "note": clean_note,
         "next_checkin": upcoming.isoformat() if upcoming else None,
         "recorded_by": who,

@@ -86,12 +86,17 @@ class Trail:
 
 
 def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Only what changed: the keys whose values differ, on both sides (a key absent on one side
-    is absent from that side's half)."""
-    keys = [
-        k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k) or (k in before) != (k in after)
-    ]
-    return {k: before[k] for k in keys if k in before}, {k: after[k] for k in keys if k in after}
+    """Only what changed, in the order the action gave: the keys whose values differ. An absent
+    value, None and empty text are all "nothing", so a side keeps only the values it really has."""
+    keys = [k for k in dict.fromkeys([*before, *after]) if _something(before.get(k)) != _something(after.get(k))]
+    return (
+        {k: before[k] for k in keys if _something(before.get(k)) is not None},
+        {k: after[k] for k in keys if _something(after.get(k)) is not None},
+    )
+
+
+def _something(value: Any) -> Any:
+    return None if value is None or value == "" else value
 
 
 @dataclass
