@@ -8,7 +8,6 @@ connection, the lock, the schema (`migrations`, the object) and every query; `lo
 imported from `workshop.store.load`.
 """
 
-from workshop.store.audit import trail
 from workshop.store.db import BUSY_TIMEOUT_MS, DEFAULT_DB, Row, change, connect, db_path
 from workshop.store.migrations import migrations
 from workshop.store.tables import (
@@ -107,7 +106,6 @@ __all__ = [
     "connect",
     "db_path",
     "migrations",
-    "trail",
     "answers",
     "bottleneck",
     "bottlenecks",
