@@ -26,7 +26,7 @@ def review_panel(ctx: ui.Context) -> None:
     snapshot = ctx.snapshot
     minutes = snapshot.workshop["review_minutes"]
     until = clock_text(review_until(snapshot.timer(STEP.key), minutes))
-    st.subheader("Last time's commitments")
+    st.header("Last time's commitments")
     st.caption(
         f"{minutes} minutes of this step, until the clock shows {until}. Phones and the projector show the list."
     )
@@ -256,7 +256,7 @@ def hide_form(ctx: ui.Context, ids: list[int]) -> None:
 
 def moderate(ctx: ui.Context) -> None:
     """The facilitator's tools for the board: suggested duplicates, merge, edit, hide."""
-    st.subheader("Moderate")
+    st.header("Moderate")
     ids = [b["id"] for b in ctx.snapshot.live_bottlenecks]
     suggested, merge, edit, hide = st.tabs(["Suggested duplicates", "Merge two notes", "Edit", "Hide / restore"])
     with suggested:

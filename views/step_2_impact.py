@@ -17,7 +17,7 @@ def impact_form(ctx: ui.Context) -> None:
         st.info("There are no bottlenecks on the board yet: add them in step 1 first.")
     else:
         with st.form("impact", clear_on_submit=True):
-            st.subheader("Link a bottleneck to its business impact")
+            st.header("Link a bottleneck to its business impact")
             bottleneck = st.selectbox(
                 "Bottleneck (most votes first)",
                 [b["id"] for b in live],
@@ -56,7 +56,7 @@ def impact_map(ctx: ui.Context) -> None:
     """The room's impacts: the chart, the table, and which of the top notes have none yet."""
     snapshot = ctx.snapshot
     live = snapshot.live_bottlenecks
-    st.subheader("Impact map")
+    st.header("Impact map")
     if snapshot.impacts:
         st.altair_chart(charts.impact_map(snapshot), width="stretch")
         table = pd.DataFrame(

@@ -66,7 +66,7 @@ def ranking(ctx: ui.Context) -> None:
     """The ranking under the chosen formula, where the room disagrees, and the chart."""
     snapshot = ctx.snapshot
     method = method_by_key(snapshot.method)
-    st.subheader("Ranking")
+    st.header("Ranking")
     st.info(
         f"**Formula:** {method.formula}. Each criterion is the median of the room's scores; "
         "the spread (highest − lowest) shows disagreement."
@@ -141,7 +141,7 @@ def ranking_table(ctx: ui.Context) -> None:
 def method_and_adoption(ctx: ui.Context) -> None:
     """Pick the formula, and adopt its ranking as the sequence in one click."""
     snapshot = ctx.snapshot
-    st.subheader("Sequence")
+    st.header("Sequence")
     chosen = st.radio(
         "Rank by",
         list(METHOD_KEYS),

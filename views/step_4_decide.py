@@ -121,7 +121,7 @@ def recorded(item: Initiative) -> None:
 def initiative(ctx: ui.Context, item: Initiative) -> None:
     """One of the top three: the questions, the room's picks, the recommendation and the decision."""
     st.divider()
-    st.subheader(ui.safe(f"#{ctx.snapshot.plan.index(item) + 1} · {item.title}"))
+    st.header(ui.safe(f"#{ctx.snapshot.plan.index(item) + 1} · {item.title}"))
     if item.description:
         st.text(item.description)
     answers = questionnaire(ctx, item)

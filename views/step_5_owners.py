@@ -16,7 +16,7 @@ def initiative(ctx: ui.Context, item: Initiative) -> None:
     """One decided initiative: its owner on record, the suggestions, and the owner form."""
     snapshot = ctx.snapshot
     st.divider()
-    st.subheader(ui.safe(item.title))
+    st.header(ui.safe(item.title))
     owner = item.owner
     suggestions = suggested_metrics(snapshot, item.bottleneck_ids)
     if owner:
@@ -74,7 +74,7 @@ def owner_form(ctx: ui.Context, item: Initiative, suggestions: list[str], volunt
 def observability(ctx: ui.Context) -> None:
     """The platform's observability, confirmed by the facilitator for the checklist."""
     st.divider()
-    st.subheader("Platform observability")
+    st.header("Platform observability")
     confirmed = bool(ctx.snapshot.workshop["observability_confirmed"])
     if ctx.facilitator:
         value = st.checkbox("The team confirms logging, tracing and metrics are in place", value=confirmed)

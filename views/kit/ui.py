@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from views.kit import registry
 from workshop import actions, store
-from workshop.domain.audience import FACILITATOR, LEADER, PUBLIC, Audience, participant
+from workshop.domain.audience import FACILITATOR, LEADER, PUBLIC, Audience, Place, participant, places
 from workshop.domain.errors import WorkshopError
 from workshop.domain.pitfalls import pitfalls
 from workshop.domain.snapshot import Snapshot
@@ -40,25 +40,48 @@ def _page(
     return st.Page(str(HERE / file), title=title, icon=icon, url_path=url, default=default, visibility=visibility)  # type: ignore[arg-type]
 
 
-def pages() -> dict[str, list[st.Page]]:
-    """The navigation, built from the one tuple of steps."""
-    return {
-        "Start": [_page("home.py", "Start", ":material/home:", "start", default=True)],
-        "The five steps": [
-            _page(v.page, v.title, f":material/counter_{v.step.number}:", v.url) for v in registry.VIEWS
-        ],
-        "Room": [
-            _page("room.py", "Your screen", ":material/smartphone:", "room"),
-            _page("projector.py", "Projector view", ":material/cast:", "projector"),
-        ],
-        "Leaders": [
-            _page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it"),
-            # Behind the portfolio key and not in the sidebar: participants never see a link to it.
-            _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden"),
-            # An owner's own link (/owner?ws=CODE&o=TOKEN): not in the sidebar, and it shows none.
-            _page("owner.py", "Your check-ins", ":material/assignment_ind:", "owner", visibility="hidden"),
-        ],
-    }
+def listed() -> tuple[tuple[Place, st.Page], ...]:
+    """The pages a sidebar may list, each with its place in the audience model (`audience.places`)."""
+    return (
+        ("start", _page("home.py", "Start", ":material/home:", "start", default=True)),
+        *(("steps", _page(v.page, v.title, f":material/counter_{v.step.number}:", v.url)) for v in registry.VIEWS),
+        ("room", _page("room.py", "Your screen", ":material/smartphone:", "room")),
+        ("projector", _page("projector.py", "Projector view", ":material/cast:", "projector")),
+        ("summary", _page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it")),
+    )
+
+
+def pages() -> list[st.Page]:
+    """Every page, built from the one tuple of steps, for `st.navigation` (whose own sidebar list
+    stays hidden: `nav` lists each audience's pages as plain links)."""
+    return [
+        *(page for _, page in listed()),
+        # Behind the portfolio key and never listed: participants never see a link to it.
+        _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden"),
+        # An owner's own link (/owner?ws=CODE&o=TOKEN): never listed, and it lists nothing.
+        _page("owner.py", "Your check-ins", ":material/assignment_ind:", "owner", visibility="hidden"),
+    ]
+
+
+def nav(ctx: Context) -> None:
+    """The sidebar's page links for whoever is looking, decided by `audience.places`.
+
+    Plain links rather than Streamlit's own page list, whose list markup axe flags as serious on
+    every page; and no dead ends, e.g. no step pages for a leader.
+    """
+    shown = places(audience(ctx))
+    with st.sidebar, st.container(key="nav", gap=None):
+        for place, page in listed():
+            if place in shown:
+                st.page_link(page, query_params=ctx.params())
+
+
+def sidebar(ctx: Context) -> None:
+    """The sidebar of a page about one workshop: the facilitator's controls, else the page links."""
+    if ctx.facilitator:
+        facilitator_sidebar(ctx)
+    else:
+        nav(ctx)
 
 
 def step_page(step_key: str) -> str:
@@ -397,19 +420,6 @@ def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int 
 # --- page frame ------------------------------------------------------------------------
 
 
-def clock_text(snapshot: Snapshot, step: Step) -> str:
-    """The clock's state in words; the countdown itself is only in the live header, so two
-    clocks can never disagree."""
-    if snapshot.ended:
-        return "The workshop has ended."
-    return {
-        "running": "Clock running: the time left is in the header.",
-        "paused": "Clock paused: press Start to resume.",
-        "pending": "Clock not started yet.",
-        "done": "This step's clock has finished.",
-    }[snapshot.timer(step.key).state]
-
-
 def step_frame(ctx: Context, step: Step) -> None:
     """Title, guidance tailored to the stage context, and where the room is (facilitator only:
     participants are sent to their one live screen, `views/room.py`)."""
@@ -431,42 +441,81 @@ def step_frame(ctx: Context, step: Step) -> None:
     flash()
 
 
+# Fixed CSS for the console's sidebar: less room above the controls, so every one of them, the
+# page links included, is in view without scrolling at 1440x900.
+SIDEBAR_CSS = """<style>
+[data-testid='stSidebarHeader'] {height:2.25rem; padding-top:.5rem; padding-bottom:0}
+[data-testid='stSidebarUserContent'] {padding-top:0; padding-bottom:1rem}
+section[data-testid='stSidebar'] [data-testid='stVerticalBlock'] {gap:.6rem}
+.st-key-nav [data-testid='stPageLink-NavLink'] {padding-top:.05rem; padding-bottom:.05rem; min-height:0}
+</style>"""
+
+# The sidebar's clock (views/live/clock.js): a small element of its own, counting down in the browser.
+CLOCK_MODULE = "clock.js"
+_CLOCK = st.components.v2.component(
+    "scaling_workshop.clock",
+    js=(HERE / "live" / CLOCK_MODULE).read_text(encoding="utf-8"),
+    css=(  # several lines: inline CSS, not a file
+        ".sw-clock{display:flex;align-items:baseline;justify-content:space-between;gap:.5rem;padding:.35rem .75rem;"
+        "border-radius:.5rem;background:#12233d;color:#fff;font-weight:600}"
+        "\n.sw-clock-time{font-size:1.75rem;font-variant-numeric:tabular-nums}"
+        "\n.sw-clock[data-state=up]{background:#b3261e}"
+        "\n.sw-clock[data-state=up] .sw-clock-label{font-size:1.35rem;font-weight:800}"
+        "\n.sw-clock[data-state=paused],.sw-clock[data-state=pending]{background:#3d4b5f}"
+        "\n.sw-clock[data-state=done],.sw-clock[data-state=ended]{background:#e8ebf0;color:#12233d}"
+    ),
+    isolate_styles=True,
+)
+
+
+def sidebar_clock(ctx: Context) -> None:
+    """The room's step clock, always in view at the sidebar's top; a red "Time's up" once it has run out."""
+    snapshot = ctx.snapshot
+    timer = snapshot.timer(snapshot.current_step.key)
+    _CLOCK(
+        key="clock",
+        data={
+            "state": timer.state,
+            "deadline": timer.deadline,
+            "remaining": timer.remaining,
+            "ended": snapshot.ended,
+            "server_now": time.time(),
+        },
+    )
+
+
 def facilitator_sidebar(ctx: Context) -> None:
-    """Timer and room controls; every button goes through a checked domain action and says
-    what it did. Keyboard shortcuts (see `SHORTCUTS`) work anywhere outside a text field."""
+    """The clock, the room's controls and the page links, all in view at 1440x900. Every button
+    goes through a checked domain action; keyboard shortcuts (`SHORTCUTS`) work outside text fields."""
     snapshot = ctx.snapshot
     current = snapshot.current_step
+    st.html(SIDEBAR_CSS)
     with st.sidebar:
-        st.subheader("Facilitator")
-        st.text(f"Join code: {ctx.code}")
-        st.text(f"Step {current.number} of {len(STEPS)}: {current.title}")
-        st.caption(clock_text(snapshot, current))
+        sidebar_clock(ctx)
+        st.caption(f"Join code: {ctx.code} · Step {current.number} of {len(STEPS)}: {current.title}")
         _clock_buttons(ctx)
         _step_buttons(ctx)
-        locked = st.toggle("Lock input", value=bool(snapshot.workshop["locked"]), disabled=snapshot.ended)
-        if locked != bool(snapshot.workshop["locked"]):
-            ctx.act(
-                actions.set_locked,
-                locked,
-                success="Input locked: participants can no longer add or change anything."
-                if locked
-                else "Input unlocked: participants can add and vote again.",
-            )
-            st.rerun()
+        lock, end = st.columns([3, 2], vertical_alignment="center")
+        with lock:
+            _lock_toggle(ctx)
+        with end:
+            _end_controls(ctx)
         st.caption("Keys: " + " · ".join(f"{key} {what}" for key, what in SHORTCUTS.values()))
-        st.page_link(
-            str(HERE / "projector.py"),
-            label="Open projector view",
-            icon=":material/cast:",
-            query_params={"ws": ctx.code},
+    nav(ctx)
+
+
+def _lock_toggle(ctx: Context) -> None:
+    """Lock or unlock the room's input."""
+    locked = bool(ctx.snapshot.workshop["locked"])
+    if st.toggle("Lock input", value=locked, disabled=ctx.snapshot.ended) != locked:
+        ctx.act(
+            actions.set_locked,
+            not locked,
+            success="Input unlocked: participants can add and vote again."
+            if locked
+            else "Input locked: participants can no longer add or change anything.",
         )
-        st.page_link(
-            str(HERE / "summary.py"),
-            label="Ship It summary",
-            icon=":material/rocket_launch:",
-            query_params=ctx.params(),
-        )
-        _end_controls(ctx)
+        st.rerun()
 
 
 def tracks_table(frame: Any) -> None:
@@ -597,13 +646,14 @@ def _move(ctx: Context, step_action: Callable[..., Any], success: str) -> None:
 
 
 def _end_controls(ctx: Context) -> None:
-    with st.expander("End the workshop"):
+    """End (or reopen) the workshop from a small popover beside the lock, so it needs no scrolling."""
+    with st.popover("Reopen" if ctx.snapshot.ended else "End", icon=":material/flag:", width="stretch"):
         if ctx.snapshot.ended:
             st.text("The workshop has ended.")
-            if st.button("Reopen", icon=":material/lock_open:"):
+            if st.button("Reopen", icon=":material/lock_open:", key="reopen"):
                 ctx.act(actions.reopen_workshop, success="Workshop reopened.")
                 st.rerun()
-        elif st.button("End now", type="primary", icon=":material/flag:"):
+        elif st.button("End the workshop now", type="primary", icon=":material/flag:"):
             ctx.act(
                 actions.end_workshop,
                 from_step=ctx.snapshot.current_step.key,
