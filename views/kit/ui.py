@@ -8,9 +8,10 @@ frames, never as Markdown or HTML.
 from __future__ import annotations
 
 import inspect
+import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -161,15 +162,30 @@ class Context:
         return {"ws": self.code, **extra}
 
     def act(
-        self, action: Callable[..., T], *args: Any, success: str | None = None, here: bool = False, **kwargs: Any
+        self,
+        action: Callable[..., T],
+        *args: Any,
+        success: str | None = None,
+        here: bool = False,
+        at: str | None = None,
+        about: str | None = None,
+        **kwargs: Any,
     ) -> T | None:
         """`act(action, db, code, credential, *args)` for this workshop and the person looking.
 
         Every action takes `(db, code, credential, ...)`, and the name of its credential says
-        which one it checks, so a page never passes the wrong one (see `CREDENTIALS`).
+        which one it checks, so a page never passes the wrong one (see `CREDENTIALS`). `at` and
+        `about` place the answer beside the form that asked, naming the item (see `act`).
         """
         credential = getattr(self, CREDENTIALS[_credential_name(action)])
-        return act(action, self.db, self.code, credential, *args, success=success, here=here, **kwargs)
+        return act(
+            action, self.db, self.code, credential, *args, success=success, here=here, at=at, about=about, **kwargs
+        )
+
+    def fresh(self) -> Context:
+        """The same person on the workshop as it is now. A fragment reruns alone, with the arguments
+        of the page's last full run, so it reads the workshop again before it shows anything."""
+        return replace(self, snapshot=load(self.db, self.code))
 
 
 # An action's credential parameter -> the `Context` property holding it: the facilitator's key for
@@ -320,31 +336,72 @@ def require_identity(ctx: Context, leaders: bool = False) -> None:
     st.stop()
 
 
-def act(fn: Callable[..., T], *args: Any, success: str | None = None, here: bool = False, **kwargs: Any) -> T | None:
+FLASH = "_flash"  # the last action's answer: (place, kind, text, when), shown where it belongs
+# A placed answer stays beside its form this long, through the console's own reruns that follow a
+# change (the page redraws when the room's data moves); one under the title is shown once.
+ANSWER_SECONDS = 20.0
+
+
+def act(
+    fn: Callable[..., T],
+    *args: Any,
+    success: str | None = None,
+    here: bool = False,
+    at: str | None = None,
+    about: str | None = None,
+    **kwargs: Any,
+) -> T | None:
     """Run one domain action; a refusal becomes a clear message and changes nothing.
 
-    The message is shown once after the rerun that follows an action (`flash`), or with
-    `here` at once where the form is, for forms that do not rerun after a refusal.
+    The message is shown once after the rerun that follows an action: beside the form that asked
+    when it names its place `at` (its `flash(at)`), else under the page's title; with `here`, at
+    once where the form is, for forms that do not rerun after a refusal. A refusal `about` an
+    item names it ("'Self-serve onboarding': The first check-in date is in the past.").
     """
     try:
         result = fn(*args, **kwargs)
     except WorkshopError as exc:
+        text = f"'{about}': {exc}" if about else str(exc)
         if here:
-            st.error(safe(str(exc)))
+            st.error(safe(text))
         else:
-            st.session_state["_flash"] = ("error", str(exc))
+            st.session_state[FLASH] = (at, "error", text, time.time())
         return None
     if success:
-        st.session_state["_flash"] = ("success", success)
+        st.session_state[FLASH] = (at, "success", success, time.time())
     return result
 
 
-def flash() -> None:
-    """Show the outcome of the last action once (it survives the rerun that follows it)."""
-    message = st.session_state.pop("_flash", None)
-    if message:
-        kind, text = message
-        (st.error if kind == "error" else st.success)(safe(text))
+def flash(at: str | None = None) -> None:
+    """Show the outcome of the last action where it belongs: under the title once (it survives the
+    rerun that follows it), or beside the form that asked (`at`) for `ANSWER_SECONDS`."""
+    message = st.session_state.get(FLASH)
+    if not message or message[0] != at:
+        return
+    _, kind, text, when = message
+    if at is None or time.time() - when > ANSWER_SECONDS:
+        del st.session_state[FLASH]
+        if at is not None:
+            return
+    if kind == "error":
+        st.error(safe(text), icon=":material/error:")
+    else:
+        st.success(safe(text), icon=":material/check_circle:")
+
+
+# `WORKSHOP_CONSOLE_RERUN=page` makes every console action rerun the whole page, as before the
+# fragments: bench/console_clicks.py measures both ways in one run (docs/benchmarks.md).
+WHOLE_PAGE = os.environ.get("WORKSHOP_CONSOLE_RERUN") == "page"
+
+
+def again() -> None:
+    """Show the change just made: rerun only the fragment that made it when this is a fragment's
+    own run (a click inside it), else the whole page (a full run, e.g. in a test harness)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    run = get_script_run_ctx()
+    fragment = run is not None and bool(run.fragment_ids_this_run) and not WHOLE_PAGE
+    st.rerun(scope="fragment" if fragment else "app")
 
 
 def safe(text: str) -> str:
@@ -458,9 +515,11 @@ _CLOCK = st.components.v2.component(
     css=(  # several lines: inline CSS, not a file
         ".sw-clock{display:flex;align-items:baseline;justify-content:space-between;gap:.5rem;padding:.35rem .75rem;"
         "border-radius:.5rem;background:#12233d;color:#fff;font-weight:600}"
+        "\n.sw-clock-label,.sw-clock-time{white-space:nowrap}"
         "\n.sw-clock-time{font-size:1.75rem;font-variant-numeric:tabular-nums}"
         "\n.sw-clock[data-state=up]{background:#b3261e}"
         "\n.sw-clock[data-state=up] .sw-clock-label{font-size:1.35rem;font-weight:800}"
+        "\n.sw-clock[data-state=up] .sw-clock-time{font-size:1.1rem}"
         "\n.sw-clock[data-state=paused],.sw-clock[data-state=pending]{background:#3d4b5f}"
         "\n.sw-clock[data-state=done],.sw-clock[data-state=ended]{background:#e8ebf0;color:#12233d}"
     ),
