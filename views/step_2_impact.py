@@ -47,9 +47,11 @@ def impact_form(ctx: ui.Context) -> None:
                     magnitude,
                     because,
                     money=money,
-                    success="Impact added.",
+                    success="Impact added: " + snapshot.bottleneck(bottleneck)["text"][:60],
+                    at="impact",
                 )
                 st.rerun()
+        ui.flash(at="impact")
 
 
 def impact_map(ctx: ui.Context) -> None:
@@ -92,8 +94,9 @@ def remove_impact(ctx: ui.Context) -> None:
             format_func=lambda i: next(f"#{x['id']} {x['because'][:80]}" for x in snapshot.impacts if x["id"] == i),
         )
         if st.button("Remove", disabled=pick is None):
-            ctx.act(actions.delete_impact, pick, success="Removed.")
+            ctx.act(actions.delete_impact, pick, success=f"Removed impact #{pick}.", at="remove-impact")
             st.rerun()
+        ui.flash(at="remove-impact")
 
 
 def console(ctx: ui.Context) -> None:
