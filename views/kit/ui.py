@@ -498,9 +498,11 @@ def step_frame(ctx: Context, step: Step) -> None:
     flash()
 
 
-# Fixed CSS for the console's sidebar: less room above the controls, so every one of them, the
-# page links included, is in view without scrolling at 1440x900.
+# Fixed CSS for the console: less room above the sidebar's controls, so every one of them, the
+# page links included, is in view without scrolling at 1440x900; the sections' headings (h2, in
+# order under the h1 title) keep the size the console's sections had.
 SIDEBAR_CSS = """<style>
+[data-testid='stMain'] h2 {font-size:1.5rem}
 [data-testid='stSidebarHeader'] {height:2.25rem; padding-top:.5rem; padding-bottom:0}
 [data-testid='stSidebarUserContent'] {padding-top:0; padding-bottom:1rem}
 section[data-testid='stSidebar'] [data-testid='stVerticalBlock'] {gap:.6rem}
