@@ -81,6 +81,9 @@ def check_clock_and_sidebar(page: playwright.Page, base: str, db, made, shots: P
     assert not outside(page), outside(page)  # Back's confirmation is in view too
     page.get_by_role("button", name="Stay").click()
     page.get_by_role("button", name="Back").wait_for(timeout=30_000)
+    page.get_by_role("button", name="+1 min").click()  # a control's answer shows beside the controls
+    page.locator(SIDEBAR).locator("[data-testid=stAlert]").filter(has_text="One minute added.").wait_for(timeout=30_000)
+    assert not outside(page), outside(page)
     page.get_by_role("button", name="End").click()  # the End popover opens in view
     end = page.get_by_role("button", name="End the workshop now")
     end.wait_for(timeout=10_000)

@@ -34,11 +34,12 @@ def review_panel(ctx: ui.Context) -> None:
     )
     if snapshot.reviewing:
         if st.button("Start the brainstorm", icon=":material/edit_note:", type="primary"):
-            ctx.act(actions.set_reviewing, False, success="The brainstorm is open.")
+            ctx.act(actions.set_reviewing, False, success="The brainstorm is open.", at="review")
             st.rerun()
     elif st.button("Back to the review", icon=":material/history:"):
-        ctx.act(actions.set_reviewing, True, success="The review is on screen again.")
+        ctx.act(actions.set_reviewing, True, success="The review is on screen again.", at="review")
         st.rerun()
+    ui.flash(at="review")
     titles = {r.key: r.title for r in REVIEWS}
     for item in snapshot.commitments:
         t = item.track
@@ -69,8 +70,11 @@ def review_panel(ctx: ui.Context) -> None:
                         outcome,
                         reason,
                         success=f"Recorded: {titles.get(outcome or '', 'outcome')}.",
+                        at=f"review-{item.initiative_id}",
+                        about=t.title,
                     )
                     st.rerun()
+            ui.flash(at=f"review-{item.initiative_id}")
 
 
 def readiness_panel(ctx: ui.Context) -> None:
@@ -89,11 +93,12 @@ def readiness_panel(ctx: ui.Context) -> None:
         if snapshot.readiness_open:
             st.text(f"Share the join link: {ui.join_url(ctx.code)}")
             if st.button("Close the check", icon=":material/lock:"):
-                ctx.act(actions.open_readiness, False, success="The check is closed.")
+                ctx.act(actions.open_readiness, False, success="The check is closed.", at="readiness")
                 st.rerun()
         elif st.button("Open the check", icon=":material/fact_check:", disabled=snapshot.ended):
-            ctx.act(actions.open_readiness, True, success="The check is open on every phone.")
+            ctx.act(actions.open_readiness, True, success="The check is open on every phone.", at="readiness")
             st.rerun()
+        ui.flash(at="readiness")
         readiness.results(snapshot, flags=False)
 
 
@@ -127,6 +132,7 @@ def brainstorm_panel(ctx: ui.Context) -> None:
                 actions.set_private_brainstorm,
                 False,
                 success="Board revealed: every phone and the projector show every note, and voting is open.",
+                at="brainstorm",
             )
             st.rerun()
     elif (
@@ -142,8 +148,10 @@ def brainstorm_panel(ctx: ui.Context) -> None:
             actions.set_private_brainstorm,
             True,
             success="Private brainstorm on: notes stay on each phone until you reveal the board.",
+            at="brainstorm",
         )
         st.rerun()
+    ui.flash(at="brainstorm")
 
 
 def suggestion(ctx: ui.Context, group: Group) -> None:
@@ -184,7 +192,7 @@ def suggestion(ctx: ui.Context, group: Group) -> None:
             ui.again()
 
 
-def suggestions(ctx: ui.Context, ids: list[int]) -> None:
+def suggestions(ctx: ui.Context) -> None:
     """Step 1's suggested duplicates, largest groups first, a screenful at a time."""
     ui.flash(at=PLACE)
     groups = ctx.act(actions.suggested_groups, here=True) or []
@@ -279,10 +287,13 @@ def moderate(shown: ui.Context) -> None:
     ids = [b["id"] for b in ctx.snapshot.live_bottlenecks]
     suggested, merge, edit, hide = st.tabs(TABS, key="moderate-tab", on_change="rerun")
     # Only the open tab is drawn (the tabs track which one is open): less to send on every click.
-    for tab, draw in ((suggested, suggestions), (merge, merge_form), (edit, edit_form), (hide, hide_form)):
+    if suggested.open is not False:
+        with suggested:
+            suggestions(ctx)
+    for tab, form in ((merge, merge_form), (edit, edit_form), (hide, hide_form)):
         if tab.open is not False:
             with tab:
-                draw(ctx, ids)
+                form(ctx, ids)
 
 
 def console(ctx: ui.Context) -> None:

@@ -561,6 +561,7 @@ def facilitator_sidebar(ctx: Context) -> None:
             _lock_toggle(ctx)
         with end:
             _end_controls(ctx)
+        flash(at=SIDEBAR_PLACE)  # the answer to a control, beside the controls
         st.caption("Keys: " + " · ".join(f"{key} {what}" for key, what in SHORTCUTS.values()))
     nav(ctx)
 
@@ -575,6 +576,7 @@ def _lock_toggle(ctx: Context) -> None:
             success="Input unlocked: participants can add and vote again."
             if locked
             else "Input locked: participants can no longer add or change anything.",
+            at=SIDEBAR_PLACE,
         )
         st.rerun()
 
@@ -626,6 +628,7 @@ SHORTCUTS: dict[str, tuple[str, str]] = {
     "minute": ("M", "+1 min"),
 }
 CONFIRM_BACK = "_confirm_back"
+SIDEBAR_PLACE = "sidebar"  # where the answers to the sidebar's controls are shown
 
 
 def _clock_buttons(ctx: Context) -> None:
@@ -636,10 +639,10 @@ def _clock_buttons(ctx: Context) -> None:
     cols = st.columns(2)
     if timer.state == "running":
         if cols[0].button("Pause", icon=":material/pause:", width="stretch", shortcut=key):
-            ctx.act(actions.pause_timer, step=snapshot.current_step.key, success="Clock paused.")
+            ctx.act(actions.pause_timer, step=snapshot.current_step.key, success="Clock paused.", at=SIDEBAR_PLACE)
             st.rerun()
     elif cols[0].button("Start", icon=":material/play_arrow:", width="stretch", shortcut=key, disabled=snapshot.ended):
-        ctx.act(actions.start_timer, step=snapshot.current_step.key, success="Clock started.")
+        ctx.act(actions.start_timer, step=snapshot.current_step.key, success="Clock started.", at=SIDEBAR_PLACE)
         st.rerun()
     if cols[1].button(
         "+1 min",
@@ -650,7 +653,7 @@ def _clock_buttons(ctx: Context) -> None:
         help="Add one minute to this step",
     ):
         shown = snapshot.current_step.key
-        ctx.act(actions.extend_timer, 1, step=shown, success="One minute added.")
+        ctx.act(actions.extend_timer, 1, step=shown, success="One minute added.", at=SIDEBAR_PLACE)
         st.rerun()
 
 
@@ -702,7 +705,7 @@ def _move(ctx: Context, step_action: Callable[..., Any], success: str) -> None:
 
     Naming the shown step makes a double click or a second facilitator device move the room once.
     """
-    ctx.act(step_action, from_step=ctx.snapshot.current_step.key, success=success)
+    ctx.act(step_action, from_step=ctx.snapshot.current_step.key, success=success, at=SIDEBAR_PLACE)
     enter(ctx.db, ctx.code, ctx.token)
 
 
@@ -712,12 +715,13 @@ def _end_controls(ctx: Context) -> None:
         if ctx.snapshot.ended:
             st.text("The workshop has ended.")
             if st.button("Reopen", icon=":material/lock_open:", key="reopen"):
-                ctx.act(actions.reopen_workshop, success="Workshop reopened.")
+                ctx.act(actions.reopen_workshop, success="Workshop reopened.", at=SIDEBAR_PLACE)
                 st.rerun()
         elif st.button("End the workshop now", type="primary", icon=":material/flag:"):
             ctx.act(
                 actions.end_workshop,
                 from_step=ctx.snapshot.current_step.key,
                 success="Workshop ended.",
+                at=SIDEBAR_PLACE,
             )
             st.switch_page(str(HERE / "summary.py"), query_params=ctx.params())
