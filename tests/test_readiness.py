@@ -665,3 +665,33 @@ def test_a_room_that_rates_demand_weak_is_flagged_on_every_console(db, workshop)
     assert pitfalls(snapshot)[0].startswith(FIT + 'clear demand rated "anecdotal" (median of 4 answers)')
     assert snapshot.advice(snapshot.current_step).endswith(stage_note(snapshot.readiness) or "?")
     assert "product-market fit is not proven" in snapshot.advice(snapshot.current_step)
+
+
+# --- results in words (issue 22: "the room agrees", "LTV:CAC 3.4") -----------------------------
+
+
+def _result(key: str, ratings: Sequence[int], figures: Sequence[float] = ()) -> r.QuestionResult:
+    """The room's result for one question: one answer per rating, the first ones with `figures`."""
+    given = list(figures) + [None] * (len(ratings) - len(figures))
+    answers = [r.Answer(participant_id=n, key=key, rating=v, number=f) for n, (v, f) in enumerate(zip(ratings, given))]
+    return r.aggregate(answers).question(key)
+
+
+def test_the_spread_is_said_in_words_never_as_a_bare_number():
+    assert r.spread_words(_result(r.UNIT_ECONOMICS, [3, 3, 3])) == "the room agrees"
+    assert r.spread_words(_result(r.UNIT_ECONOMICS, [0, 0, 3, 3])) == "the room is divided"
+    assert r.spread_words(_result(r.UNIT_ECONOMICS, [2])) == ""  # one answer has no spread
+
+
+def test_each_figure_is_named_by_what_it_measures():
+    assert r.figure_words(_result(r.UNIT_ECONOMICS, [3], [3.4])).startswith("LTV:CAC 3.4 (median of")
+    assert r.figure_words(_result(r.DEMAND, [3], [7.5])).startswith("growth 7.5 % a month")
+    assert r.figure_words(_result(r.DEMAND, [3])) == ""
+    for question in r.SIGNALS:  # every figure a signal asks for has its own words
+        assert question.number is not None and question.number.said != "{}" and "{}" in question.number.said
+
+
+def test_a_result_reads_as_one_line():
+    words = r.result_words(_result(r.UNIT_ECONOMICS, [3, 3], [3.4, 3.4]))
+    assert re.fullmatch(r"[^·]+ · the room agrees · LTV:CAC 3\.4 \(median of 2 figures\)", words), words
+    assert r.result_words(_result(r.UNIT_ECONOMICS, [])) == "not rated yet"

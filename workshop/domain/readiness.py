@@ -114,6 +114,7 @@ class NumberPrompt:
     unit: str
     low: float
     high: float
+    said: str = "{}"  # how a sentence names the figure, "{}" standing for it: "growth {} a month"
 
     @property
     def field(self) -> str:
@@ -147,25 +148,27 @@ SIGNALS: tuple[Question, ...] = (
         DEMAND,
         "Clear demand",
         "Users, revenue or engagement go up steadily from one month to the next.",
-        NumberPrompt("Growth per month", "%", -100.0, 1000.0),
+        NumberPrompt("Growth per month", "%", -100.0, 1000.0, "growth {} a month"),
     ),
     _signal(
         ACQUISITION,
         "Repeatable acquisition",
         "Our channels bring in new customers predictably, with no heroic manual effort behind each one.",
-        NumberPrompt("New customers from channels that repeat", "%", 0.0, 100.0),
+        NumberPrompt(
+            "New customers from channels that repeat", "%", 0.0, 100.0, "{} of new customers from repeatable channels"
+        ),
     ),
     _signal(
         UNIT_ECONOMICS,
         "Unit economics",
         "A customer is worth clearly more over its lifetime than it costs to win, at a healthy margin.",
-        NumberPrompt("LTV:CAC ratio", "", 0.0, 100.0),
+        NumberPrompt("LTV:CAC ratio", "", 0.0, 100.0, "LTV:CAC {}"),
     ),
     _signal(
         STRAIN,
         "Operational strain",
         "Manual work or capacity limits already hurt our quality or slow our delivery.",
-        NumberPrompt("Team time spent on manual, repetitive work", "%", 0.0, 100.0),
+        NumberPrompt("Team time spent on manual, repetitive work", "%", 0.0, 100.0, "{} of team time on manual work"),
     ),
 )
 
@@ -420,6 +423,37 @@ class QuestionResult:
             "number_median": None if self.number_median is None else rounded(self.number_median, MEASURE_PLACES),
             "unit": question.number.unit if question.number else None,
         }
+
+
+AGREES = "the room agrees"
+DIVIDED = "the room is divided"
+
+
+def spread_words(result: QuestionResult) -> str:
+    """The spread in words, not as a bare 0 or 1.5: whether the room agrees ("" before two answers,
+    when there is no spread to speak of)."""
+    if result.count < 2:
+        return ""
+    return DIVIDED if result.divided else AGREES
+
+
+def figure_words(result: QuestionResult) -> str:
+    """The room's median figure named by what it measures ("LTV:CAC 3.4", "growth 7.5 % a month",
+    with how many gave one), or "" without a figure."""
+    prompt = question_by_key(result.key).number
+    if prompt is None or result.number_median is None:
+        return ""
+    figure = prompt.said.format(measure(result.number_median, prompt.unit))
+    return f"{figure} (median of {plural(result.numbers, 'figure')})"
+
+
+def result_words(result: QuestionResult) -> str:
+    """One question's result as a screen says it: "Strong, measured · the room agrees · LTV:CAC 3.4
+    (median of 3 figures)"; the projector and the summary word it alike."""
+    if result.median is None:
+        return "not rated yet"
+    level = question_by_key(result.key).scale.label_at(result.median)
+    return " · ".join(part for part in (level, spread_words(result), figure_words(result)) if part)
 
 
 @dataclass(frozen=True)
