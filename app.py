@@ -11,7 +11,7 @@ if __name__ == "__main__":
     from views.kit.ui import pages
 
     st.set_page_config(page_title="Scaling Workshop", page_icon=":material/explore:", layout="wide")
-    page = st.navigation(pages(), position="sidebar")
+    page = st.navigation(pages(), position="hidden")
     page.run()
 else:
     import gc

@@ -480,3 +480,12 @@ def test_a_phones_own_view_is_what_its_view_adds(rooms, workshop, who):
     assert me["impacts"] == sorted(i["id"] for i in shown.impacts if i["participant_id"] is not None)
     assert sum(me["votes"].values()) == len(shown.votes)
     assert [n["text"] for n in me["mine"]] == ([b["text"] for b in shown.bottlenecks] if shown.private else [])
+
+
+def test_the_sidebar_lists_no_dead_ends_for_a_leader_and_every_step_for_the_facilitator():
+    from workshop.domain.audience import FACILITATOR, LEADER, PUBLIC, owner, participant, places
+
+    assert places(LEADER) == ("summary",)
+    assert "steps" in places(FACILITATOR) and "room" not in places(FACILITATOR)
+    assert "steps" not in places(participant(1)) and "room" in places(participant(1))
+    assert places(owner("Ann")) == () and "summary" not in places(PUBLIC)

@@ -113,10 +113,12 @@ def test_step_1_console_remembers_not_the_same(app_db):  # noqa: F811
     name = "-".join(map(str, group.members))
     assert f"#{ids[2]} · Deploys are \\*slow\\*. · 0 votes" in texts(at)  # user text never as Markdown
     at.button(key=f"split-{name}-{ids[2]}").click().run()
-    assert "Split out." in texts(at)
+    assert md_escape(f"Split #{ids[2]} out.") in texts(at)  # beside the suggestions, naming the note
     (pair_group,) = actions.suggested_groups(app_db, made.code, made.facilitator_key)
     assert set(pair_group.members) == set(ids[:2])
     pair = "-".join(map(str, pair_group.members))
     at.button(key=f"dismiss-{pair}").click().run()
-    assert "Dismissed." in texts(at) and "No suggested duplicates" in texts(at)
+    assert md_escape(f"Not the same: #{pair_group.members[0]}, #{pair_group.members[1]} stay apart.") in texts(
+        at
+    ) and "No suggested duplicates" in texts(at)
     assert len(load(app_db, made.code).live_bottlenecks) == 3

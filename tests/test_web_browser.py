@@ -118,7 +118,7 @@ def test_the_console_and_a_phone_keep_their_sign_in_with_nothing_in_the_address(
     console.get_by_text(f"Join code: {code}").wait_for(timeout=30_000)
 
     # The projector opened from the console shows no secret anywhere on its page or address.
-    console.get_by_role("link", name="Open projector view").click()
+    console.get_by_role("link", name="Projector view").click()
     console.get_by_test_id("live-projector").wait_for(timeout=30_000)
     clean(console)
     assert device not in console.content()

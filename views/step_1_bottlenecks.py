@@ -19,6 +19,8 @@ from workshop.domain.vocabulary import DIMENSIONS, NOTE_MAX, REVIEWS, dimension_
 STEP = registry.of_page(__file__).step
 # Suggested groups shown at once; the rest follow as these are merged or dismissed.
 SUGGESTIONS_SHOWN = 12
+TABS = ["Suggested duplicates", "Merge two notes", "Edit", "Hide / restore"]
+PLACE = "suggestions"  # where the answers to the suggested groups are shown
 
 
 def review_panel(ctx: ui.Context) -> None:
@@ -26,17 +28,18 @@ def review_panel(ctx: ui.Context) -> None:
     snapshot = ctx.snapshot
     minutes = snapshot.workshop["review_minutes"]
     until = clock_text(review_until(snapshot.timer(STEP.key), minutes))
-    st.subheader("Last time's commitments")
+    st.header("Last time's commitments")
     st.caption(
         f"{minutes} minutes of this step, until the clock shows {until}. Phones and the projector show the list."
     )
     if snapshot.reviewing:
         if st.button("Start the brainstorm", icon=":material/edit_note:", type="primary"):
-            ctx.act(actions.set_reviewing, False, success="The brainstorm is open.")
+            ctx.act(actions.set_reviewing, False, success="The brainstorm is open.", at="review")
             st.rerun()
     elif st.button("Back to the review", icon=":material/history:"):
-        ctx.act(actions.set_reviewing, True, success="The review is on screen again.")
+        ctx.act(actions.set_reviewing, True, success="The review is on screen again.", at="review")
         st.rerun()
+    ui.flash(at="review")
     titles = {r.key: r.title for r in REVIEWS}
     for item in snapshot.commitments:
         t = item.track
@@ -67,8 +70,11 @@ def review_panel(ctx: ui.Context) -> None:
                         outcome,
                         reason,
                         success=f"Recorded: {titles.get(outcome or '', 'outcome')}.",
+                        at=f"review-{item.initiative_id}",
+                        about=t.title,
                     )
                     st.rerun()
+            ui.flash(at=f"review-{item.initiative_id}")
 
 
 def readiness_panel(ctx: ui.Context) -> None:
@@ -87,11 +93,12 @@ def readiness_panel(ctx: ui.Context) -> None:
         if snapshot.readiness_open:
             st.text(f"Share the join link: {ui.join_url(ctx.code)}")
             if st.button("Close the check", icon=":material/lock:"):
-                ctx.act(actions.open_readiness, False, success="The check is closed.")
+                ctx.act(actions.open_readiness, False, success="The check is closed.", at="readiness")
                 st.rerun()
         elif st.button("Open the check", icon=":material/fact_check:", disabled=snapshot.ended):
-            ctx.act(actions.open_readiness, True, success="The check is open on every phone.")
+            ctx.act(actions.open_readiness, True, success="The check is open on every phone.", at="readiness")
             st.rerun()
+        ui.flash(at="readiness")
         readiness.results(snapshot, flags=False)
 
 
@@ -125,6 +132,7 @@ def brainstorm_panel(ctx: ui.Context) -> None:
                 actions.set_private_brainstorm,
                 False,
                 success="Board revealed: every phone and the projector show every note, and voting is open.",
+                at="brainstorm",
             )
             st.rerun()
     elif (
@@ -140,8 +148,10 @@ def brainstorm_panel(ctx: ui.Context) -> None:
             actions.set_private_brainstorm,
             True,
             success="Private brainstorm on: notes stay on each phone until you reveal the board.",
+            at="brainstorm",
         )
         st.rerun()
+    ui.flash(at="brainstorm")
 
 
 def suggestion(ctx: ui.Context, group: Group) -> None:
@@ -157,8 +167,8 @@ def suggestion(ctx: ui.Context, group: Group) -> None:
             if len(members) > 2 and split.button(
                 "Split out", key=f"split-{name}-{note_id}", help=f"#{note_id} says something else"
             ):
-                ctx.act(actions.split_from_suggestion, note_id, members, success="Split out.")
-                st.rerun()
+                ctx.act(actions.split_from_suggestion, note_id, members, success=f"Split #{note_id} out.", at=PLACE)
+                ui.again()
         # No vote counts here (the rows above show them): option labels need not change with every vote.
         keep = st.selectbox(
             "Keep this one",
@@ -173,15 +183,18 @@ def suggestion(ctx: ui.Context, group: Group) -> None:
                 keep,
                 members,
                 success=f"Merged {len(members)} notes into #{keep}: votes carried over.",
+                at=PLACE,
             )
-            st.rerun()
+            ui.again()
         if dismiss.button("Not the same", key=f"dismiss-{name}", help="Never suggest these together again"):
-            ctx.act(actions.dismiss_suggestion, members, success="Dismissed.")
-            st.rerun()
+            apart = ", ".join(f"#{i}" for i in members)
+            ctx.act(actions.dismiss_suggestion, members, success=f"Not the same: {apart} stay apart.", at=PLACE)
+            ui.again()
 
 
 def suggestions(ctx: ui.Context) -> None:
     """Step 1's suggested duplicates, largest groups first, a screenful at a time."""
+    ui.flash(at=PLACE)
     groups = ctx.act(actions.suggested_groups, here=True) or []
     if not groups:
         st.caption("No suggested duplicates: no two live notes look like the same point.")
@@ -212,8 +225,15 @@ def merge_form(ctx: ui.Context, ids: list[int]) -> None:
             if source is None or target is None:
                 st.error("Choose both bottlenecks.")
             else:
-                ctx.act(actions.merge_bottlenecks, source, target, success="Merged: votes carried over.")
-                st.rerun()
+                ctx.act(
+                    actions.merge_bottlenecks,
+                    source,
+                    target,
+                    success=f"Merged #{source} into #{target}: votes carried over.",
+                    at="merge",
+                )
+                ui.again()
+    ui.flash(at="merge")
 
 
 def edit_form(ctx: ui.Context, ids: list[int]) -> None:
@@ -227,8 +247,9 @@ def edit_form(ctx: ui.Context, ids: list[int]) -> None:
         keys = [d.key for d in DIMENSIONS]
         dimension = st.selectbox("Dimension", keys, index=keys.index(row["dimension"]))
         if st.form_submit_button("Save"):
-            ctx.act(actions.edit_bottleneck, chosen, text, dimension, success="Saved.")
-            st.rerun()
+            ctx.act(actions.edit_bottleneck, chosen, text, dimension, success=f"Saved #{chosen}.", at="edit")
+            ui.again()
+    ui.flash(at="edit")
 
 
 def hide_form(ctx: ui.Context, ids: list[int]) -> None:
@@ -236,8 +257,9 @@ def hide_form(ctx: ui.Context, ids: list[int]) -> None:
     snapshot = ctx.snapshot
     to_hide = st.selectbox("Hide as noise", ids, format_func=partial(note_label, snapshot), index=None, key="hide_pick")
     if st.button("Hide", disabled=to_hide is None):
-        ctx.act(actions.hide_bottleneck, to_hide, True, success="Hidden.")
-        st.rerun()
+        ctx.act(actions.hide_bottleneck, to_hide, True, success=f"Hidden: #{to_hide}.", at="hide")
+        ui.again()
+    ui.flash(at="hide")
     hidden = snapshot.hidden_bottlenecks
     if not hidden:
         st.caption("Nothing is hidden.")
@@ -250,23 +272,28 @@ def hide_form(ctx: ui.Context, ids: list[int]) -> None:
         key="restore_pick",
     )
     if st.button("Restore", disabled=restore is None):
-        ctx.act(actions.hide_bottleneck, restore, False, success="Restored.")
-        st.rerun()
+        ctx.act(actions.hide_bottleneck, restore, False, success=f"Restored: #{restore}.", at="restore")
+        ui.again()
+    ui.flash(at="restore")
 
 
-def moderate(ctx: ui.Context) -> None:
-    """The facilitator's tools for the board: suggested duplicates, merge, edit, hide."""
-    st.subheader("Moderate")
+@st.fragment
+def moderate(shown: ui.Context) -> None:
+    """The facilitator's tools for the board: suggested duplicates, merge, edit, hide. A fragment:
+    each action reruns this part only (the board above follows by itself), and the tabs, keyed,
+    keep their place."""
+    ctx = shown.fresh()
+    st.header("Moderate")
     ids = [b["id"] for b in ctx.snapshot.live_bottlenecks]
-    suggested, merge, edit, hide = st.tabs(["Suggested duplicates", "Merge two notes", "Edit", "Hide / restore"])
-    with suggested:
-        suggestions(ctx)
-    with merge:
-        merge_form(ctx, ids)
-    with edit:
-        edit_form(ctx, ids)
-    with hide:
-        hide_form(ctx, ids)
+    suggested, merge, edit, hide = st.tabs(TABS, key="moderate-tab", on_change="rerun")
+    # Only the open tab is drawn (the tabs track which one is open): less to send on every click.
+    if suggested.open is not False:
+        with suggested:
+            suggestions(ctx)
+    for tab, form in ((merge, merge_form), (edit, edit_form), (hide, hide_form)):
+        if tab.open is not False:
+            with tab:
+                form(ctx, ids)
 
 
 def console(ctx: ui.Context) -> None:

@@ -17,7 +17,7 @@ def impact_form(ctx: ui.Context) -> None:
         st.info("There are no bottlenecks on the board yet: add them in step 1 first.")
     else:
         with st.form("impact", clear_on_submit=True):
-            st.subheader("Link a bottleneck to its business impact")
+            st.header("Link a bottleneck to its business impact")
             bottleneck = st.selectbox(
                 "Bottleneck (most votes first)",
                 [b["id"] for b in live],
@@ -47,16 +47,18 @@ def impact_form(ctx: ui.Context) -> None:
                     magnitude,
                     because,
                     money=money,
-                    success="Impact added.",
+                    success="Impact added: " + snapshot.bottleneck(bottleneck)["text"][:60],
+                    at="impact",
                 )
                 st.rerun()
+        ui.flash(at="impact")
 
 
 def impact_map(ctx: ui.Context) -> None:
     """The room's impacts: the chart, the table, and which of the top notes have none yet."""
     snapshot = ctx.snapshot
     live = snapshot.live_bottlenecks
-    st.subheader("Impact map")
+    st.header("Impact map")
     if snapshot.impacts:
         st.altair_chart(charts.impact_map(snapshot), width="stretch")
         table = pd.DataFrame(
@@ -92,8 +94,9 @@ def remove_impact(ctx: ui.Context) -> None:
             format_func=lambda i: next(f"#{x['id']} {x['because'][:80]}" for x in snapshot.impacts if x["id"] == i),
         )
         if st.button("Remove", disabled=pick is None):
-            ctx.act(actions.delete_impact, pick, success="Removed.")
+            ctx.act(actions.delete_impact, pick, success=f"Removed impact #{pick}.", at="remove-impact")
             st.rerun()
+        ui.flash(at="remove-impact")
 
 
 def console(ctx: ui.Context) -> None:

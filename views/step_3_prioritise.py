@@ -31,9 +31,11 @@ def propose(ctx: ui.Context) -> None:
                     title,
                     links,
                     description,
-                    success="Initiative added.",
+                    success=f"Initiative added: '{title}'.",
+                    at="initiative",
                 )
                 st.rerun()
+        ui.flash(at="initiative")
 
 
 def score_form(ctx: ui.Context) -> None:
@@ -58,15 +60,24 @@ def score_form(ctx: ui.Context) -> None:
                 for c in scoring.CRITERIA
             }
             if st.form_submit_button("Save my score", type="primary"):
-                ctx.act(actions.score_initiative, pick, values, success="Score saved.")
+                title = snapshot.initiative(pick).title
+                ctx.act(
+                    actions.score_initiative,
+                    pick,
+                    values,
+                    success=f"Score saved for '{title}'.",
+                    at="score",
+                    about=title,
+                )
                 st.rerun()
+        ui.flash(at="score")
 
 
 def ranking(ctx: ui.Context) -> None:
     """The ranking under the chosen formula, where the room disagrees, and the chart."""
     snapshot = ctx.snapshot
     method = method_by_key(snapshot.method)
-    st.subheader("Ranking")
+    st.header("Ranking")
     st.info(
         f"**Formula:** {method.formula}. Each criterion is the median of the room's scores; "
         "the spread (highest − lowest) shows disagreement."
@@ -141,7 +152,7 @@ def ranking_table(ctx: ui.Context) -> None:
 def method_and_adoption(ctx: ui.Context) -> None:
     """Pick the formula, and adopt its ranking as the sequence in one click."""
     snapshot = ctx.snapshot
-    st.subheader("Sequence")
+    st.header("Sequence")
     chosen = st.radio(
         "Rank by",
         list(METHOD_KEYS),
@@ -153,8 +164,9 @@ def method_and_adoption(ctx: ui.Context) -> None:
         ctx.act(actions.set_scoring_method, chosen)
         st.rerun()
     if st.button("Adopt the ranking as the sequence", type="primary"):
-        ctx.act(actions.adopt_ranking, success="Sequence set from the ranking.")
+        ctx.act(actions.adopt_ranking, success="Sequence set from the ranking.", at="adopt")
         st.rerun()
+    ui.flash(at="adopt")
 
 
 def sequence_forms(ctx: ui.Context) -> None:
@@ -170,8 +182,9 @@ def sequence_forms(ctx: ui.Context) -> None:
             format_func=lambda i: snapshot.initiative(i).title,
         )
         if st.form_submit_button("Save sequence"):
-            ctx.act(actions.set_sequence, order, success="Sequence saved.")
+            ctx.act(actions.set_sequence, order, success="Sequence saved.", at="sequence")
             st.rerun()
+    ui.flash(at="sequence")
     with st.form("dependency"):
         st.caption("Dependencies: an initiative that must come after another.")
         later = st.selectbox("This initiative", ids, format_func=lambda i: snapshot.initiative(i).title, index=None)
@@ -180,18 +193,26 @@ def sequence_forms(ctx: ui.Context) -> None:
             if later is None or earlier is None:
                 st.error("Choose both initiatives.")
             else:
-                ctx.act(actions.add_dependency, later, earlier, success="Dependency added.")
+                ctx.act(
+                    actions.add_dependency,
+                    later,
+                    earlier,
+                    success=f"Dependency added: '{snapshot.initiative(later).title}' comes after "
+                    f"'{snapshot.initiative(earlier).title}'.",
+                    at="dependency",
+                )
                 st.rerun()
+    ui.flash(at="dependency")
 
 
 def console(ctx: ui.Context) -> None:
-    """Propose and score in tabs, the ranking for all, the sequence for the facilitator."""
-    add, score = st.tabs(["Propose an initiative", "Score initiatives"])
+    """The ranking first, then propose and score in tabs, the sequence for the facilitator."""
+    ranking(ctx)
+    add, score = st.tabs(["Propose an initiative", "Score initiatives"], key="initiative-tab")
     with add:
         propose(ctx)
     with score:
         score_form(ctx)
-    ranking(ctx)
     if ctx.facilitator and ctx.snapshot.initiatives:
         method_and_adoption(ctx)
         sequence_forms(ctx)

@@ -14,6 +14,7 @@ from workshop.domain.vocabulary import LONG_MAX
 def decision_form(
     ctx: ui.Context,
     item_id: int,
+    title: str,
     answers: dict[str, str],
     recommendation: decide.Recommendation,
     saved: dict[str, Any] | None,
@@ -49,14 +50,17 @@ def decision_form(
                 answers,
                 choice,
                 rationale,
-                success="Decision recorded.",
+                success=f"Decision recorded for '{title}'.",
+                at=f"decision-{item_id}",
+                about=title,
             )
-            st.rerun()
+            ui.again()
+    ui.flash(at=f"decision-{item_id}")
 
 
 def store_answer(ctx: ui.Context, initiative_id: int, question: str, key: str) -> None:
     """Keep each answer as it is given: the phones show the recommendation as soon as all are in."""
-    ctx.act(actions.answer_question, initiative_id, question, st.session_state[key])
+    ctx.act(actions.answer_question, initiative_id, question, st.session_state[key], at=f"answers-{initiative_id}")
 
 
 def room_split(item: Initiative) -> None:
@@ -88,6 +92,7 @@ def questionnaire(ctx: ui.Context, item: Initiative) -> dict[str, str]:
             on_change=store_answer,
             args=(ctx, item.id, question.key, key),
         )
+    ui.flash(at=f"answers-{item.id}")
     return {key: answer for key, answer in answers.items() if answer}
 
 
@@ -118,10 +123,17 @@ def recorded(item: Initiative) -> None:
         st.error(flag)
 
 
-def initiative(ctx: ui.Context, item: Initiative) -> None:
-    """One of the top three: the questions, the room's picks, the recommendation and the decision."""
+@st.fragment
+def initiative(shown: ui.Context, item_id: int) -> None:
+    """One of the top three: the questions, the room's picks, the recommendation and the decision.
+    A fragment: an answer or a recorded decision reruns this initiative only."""
+    ctx = shown.fresh()
+    item = next((i for i in ctx.snapshot.top if i.id == item_id), None)
+    if item is None:  # no longer in the top three (another device re-ranked): lay out the page again
+        st.rerun()
+    assert item is not None
     st.divider()
-    st.subheader(ui.safe(f"#{ctx.snapshot.plan.index(item) + 1} · {item.title}"))
+    st.header(ui.safe(f"#{ctx.snapshot.plan.index(item) + 1} · {item.title}"))
     if item.description:
         st.text(item.description)
     answers = questionnaire(ctx, item)
@@ -129,7 +141,7 @@ def initiative(ctx: ui.Context, item: Initiative) -> None:
     recommendation = recommendation_of(answers)
     recorded(item)
     if ctx.facilitator and recommendation is not None:
-        decision_form(ctx, item.id, answers, recommendation, item.decision)
+        decision_form(ctx, item.id, item.title, answers, recommendation, item.decision)
 
 
 def console(ctx: ui.Context) -> None:
@@ -141,7 +153,7 @@ def console(ctx: ui.Context) -> None:
     if not ctx.snapshot.top:
         st.info("There are no initiatives yet: propose and rank them in step 3.")
     for item in ctx.snapshot.top:
-        initiative(ctx, item)
+        initiative(ctx, item.id)
 
 
 console(ui.open_step(__file__))

@@ -12,11 +12,15 @@ from workshop.domain.snapshot import Initiative
 from workshop.domain.vocabulary import OWNER_MAX, SHORT_MAX, UNIT_MAX
 
 
-def initiative(ctx: ui.Context, item: Initiative) -> None:
-    """One decided initiative: its owner on record, the suggestions, and the owner form."""
+@st.fragment
+def initiative(shown: ui.Context, item_id: int) -> None:
+    """One decided initiative: its owner on record, the suggestions, and the owner form. A fragment:
+    saving the owner reruns this initiative only."""
+    ctx = shown.fresh()
     snapshot = ctx.snapshot
+    item = snapshot.initiative(item_id)
     st.divider()
-    st.subheader(ui.safe(item.title))
+    st.header(ui.safe(item.title))
     owner = item.owner
     suggestions = suggested_metrics(snapshot, item.bottleneck_ids)
     if owner:
@@ -66,15 +70,18 @@ def owner_form(ctx: ui.Context, item: Initiative, suggestions: list[str], volunt
                 target,
                 checkin,
                 unit=unit,
-                success="Owner and metric saved.",
+                success=f"Owner and metric saved for '{item.title}'.",
+                at=f"owner-{item.id}",
+                about=item.title,
             )
-            st.rerun()
+            ui.again()
+    ui.flash(at=f"owner-{item.id}")
 
 
 def observability(ctx: ui.Context) -> None:
     """The platform's observability, confirmed by the facilitator for the checklist."""
     st.divider()
-    st.subheader("Platform observability")
+    st.header("Platform observability")
     confirmed = bool(ctx.snapshot.workshop["observability_confirmed"])
     if ctx.facilitator:
         value = st.checkbox("The team confirms logging, tracing and metrics are in place", value=confirmed)
@@ -99,7 +106,7 @@ def console(ctx: ui.Context) -> None:
             "projector and in the exports, so type a name only with that person's agreement."
         )
     for item in ctx.snapshot.decided:
-        initiative(ctx, item)
+        initiative(ctx, item.id)
     observability(ctx)
     st.caption(
         "Each owner can get a personal link to their own initiatives, check-ins and check-in dates: "

@@ -323,8 +323,7 @@ def page() -> None:
     now = time.time()
     shown = audience.view(ctx.snapshot, who)
     s = summary(shown, now)
-    if ctx.facilitator:
-        ui.facilitator_sidebar(ctx)
+    ui.sidebar(ctx)
     heading(ctx, s)
     checklist(s)
     downloads(ctx, who, now)

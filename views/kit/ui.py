@@ -8,9 +8,10 @@ frames, never as Markdown or HTML.
 from __future__ import annotations
 
 import inspect
+import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +21,7 @@ from sqlite_utils import Database
 
 from views.kit import registry
 from workshop import actions, store
-from workshop.domain.audience import FACILITATOR, LEADER, PUBLIC, Audience, participant
+from workshop.domain.audience import FACILITATOR, LEADER, PUBLIC, Audience, Place, participant, places
 from workshop.domain.errors import WorkshopError
 from workshop.domain.pitfalls import pitfalls
 from workshop.domain.snapshot import Snapshot
@@ -40,27 +41,49 @@ def _page(
     return st.Page(str(HERE / file), title=title, icon=icon, url_path=url, default=default, visibility=visibility)  # type: ignore[arg-type]
 
 
-def pages() -> dict[str, list[st.Page]]:
-    """The navigation, built from the one tuple of steps."""
-    return {
-        "Start": [_page("home.py", "Start", ":material/home:", "start", default=True)],
-        "The five steps": [
-            _page(v.page, v.title, f":material/counter_{v.step.number}:", v.url) for v in registry.VIEWS
-        ],
-        "Room": [
-            _page("room.py", "Your screen", ":material/smartphone:", "room"),
-            _page("projector.py", "Projector view", ":material/cast:", "projector"),
-        ],
-        "Leaders": [
-            _page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it"),
-            # Behind the portfolio key and not in the sidebar: participants never see a link to it.
-            _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden"),
-            # An owner's own link (/owner?ws=CODE&o=TOKEN): not in the sidebar, and it shows none.
-            _page("owner.py", "Your check-ins", ":material/assignment_ind:", "owner", visibility="hidden"),
-            # The facilitator's alone: linked from their sidebar, never listed for the room.
-            _page("audit.py", "Audit trail", ":material/history:", "audit", visibility="hidden"),
-        ],
-    }
+def listed() -> tuple[tuple[Place, st.Page], ...]:
+    """The pages a sidebar may list, each with its place in the audience model (`audience.places`)."""
+    return (
+        ("start", _page("home.py", "Start", ":material/home:", "start", default=True)),
+        *(("steps", _page(v.page, v.title, f":material/counter_{v.step.number}:", v.url)) for v in registry.VIEWS),
+        ("room", _page("room.py", "Your screen", ":material/smartphone:", "room")),
+        ("projector", _page("projector.py", "Projector view", ":material/cast:", "projector")),
+        ("summary", _page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it")),
+        ("audit", _page("audit.py", "Audit trail", ":material/history:", "audit")),
+    )
+
+
+def pages() -> list[st.Page]:
+    """Every page, built from the one tuple of steps, for `st.navigation` (whose own sidebar list
+    stays hidden: `nav` lists each audience's pages as plain links)."""
+    return [
+        *(page for _, page in listed()),
+        # Behind the portfolio key and never listed: participants never see a link to it.
+        _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden"),
+        # An owner's own link (/owner?ws=CODE&o=TOKEN): never listed, and it lists nothing.
+        _page("owner.py", "Your check-ins", ":material/assignment_ind:", "owner", visibility="hidden"),
+    ]
+
+
+def nav(ctx: Context) -> None:
+    """The sidebar's page links for whoever is looking, decided by `audience.places`.
+
+    Plain links rather than Streamlit's own page list, whose list markup axe flags as serious on
+    every page; and no dead ends, e.g. no step pages for a leader.
+    """
+    shown = places(audience(ctx))
+    with st.sidebar, st.container(key="nav", gap=None):
+        for place, page in listed():
+            if place in shown:
+                st.page_link(page, query_params=ctx.params())
+
+
+def sidebar(ctx: Context) -> None:
+    """The sidebar of a page about one workshop: the facilitator's controls, else the page links."""
+    if ctx.facilitator:
+        facilitator_sidebar(ctx)
+    else:
+        nav(ctx)
 
 
 def step_page(step_key: str) -> str:
@@ -140,15 +163,30 @@ class Context:
         return {"ws": self.code, **extra}
 
     def act(
-        self, action: Callable[..., T], *args: Any, success: str | None = None, here: bool = False, **kwargs: Any
+        self,
+        action: Callable[..., T],
+        *args: Any,
+        success: str | None = None,
+        here: bool = False,
+        at: str | None = None,
+        about: str | None = None,
+        **kwargs: Any,
     ) -> T | None:
         """`act(action, db, code, credential, *args)` for this workshop and the person looking.
 
         Every action takes `(db, code, credential, ...)`, and the name of its credential says
-        which one it checks, so a page never passes the wrong one (see `CREDENTIALS`).
+        which one it checks, so a page never passes the wrong one (see `CREDENTIALS`). `at` and
+        `about` place the answer beside the form that asked, naming the item (see `act`).
         """
         credential = getattr(self, CREDENTIALS[_credential_name(action)])
-        return act(action, self.db, self.code, credential, *args, success=success, here=here, **kwargs)
+        return act(
+            action, self.db, self.code, credential, *args, success=success, here=here, at=at, about=about, **kwargs
+        )
+
+    def fresh(self) -> Context:
+        """The same person on the workshop as it is now. A fragment reruns alone, with the arguments
+        of the page's last full run, so it reads the workshop again before it shows anything."""
+        return replace(self, snapshot=load(self.db, self.code))
 
 
 # An action's credential parameter -> the `Context` property holding it: the facilitator's key for
@@ -299,31 +337,72 @@ def require_identity(ctx: Context, leaders: bool = False) -> None:
     st.stop()
 
 
-def act(fn: Callable[..., T], *args: Any, success: str | None = None, here: bool = False, **kwargs: Any) -> T | None:
+FLASH = "_flash"  # the last action's answer: (place, kind, text, when), shown where it belongs
+# A placed answer stays beside its form this long, through the console's own reruns that follow a
+# change (the page redraws when the room's data moves); one under the title is shown once.
+ANSWER_SECONDS = 20.0
+
+
+def act(
+    fn: Callable[..., T],
+    *args: Any,
+    success: str | None = None,
+    here: bool = False,
+    at: str | None = None,
+    about: str | None = None,
+    **kwargs: Any,
+) -> T | None:
     """Run one domain action; a refusal becomes a clear message and changes nothing.
 
-    The message is shown once after the rerun that follows an action (`flash`), or with
-    `here` at once where the form is, for forms that do not rerun after a refusal.
+    The message is shown once after the rerun that follows an action: beside the form that asked
+    when it names its place `at` (its `flash(at)`), else under the page's title; with `here`, at
+    once where the form is, for forms that do not rerun after a refusal. A refusal `about` an
+    item names it ("'Self-serve onboarding': The first check-in date is in the past.").
     """
     try:
         result = fn(*args, **kwargs)
     except WorkshopError as exc:
+        text = f"'{about}': {exc}" if about else str(exc)
         if here:
-            st.error(safe(str(exc)))
+            st.error(safe(text))
         else:
-            st.session_state["_flash"] = ("error", str(exc))
+            st.session_state[FLASH] = (at, "error", text, time.time())
         return None
     if success:
-        st.session_state["_flash"] = ("success", success)
+        st.session_state[FLASH] = (at, "success", success, time.time())
     return result
 
 
-def flash() -> None:
-    """Show the outcome of the last action once (it survives the rerun that follows it)."""
-    message = st.session_state.pop("_flash", None)
-    if message:
-        kind, text = message
-        (st.error if kind == "error" else st.success)(safe(text))
+def flash(at: str | None = None) -> None:
+    """Show the outcome of the last action where it belongs: under the title once (it survives the
+    rerun that follows it), or beside the form that asked (`at`) for `ANSWER_SECONDS`."""
+    message = st.session_state.get(FLASH)
+    if not message or message[0] != at:
+        return
+    _, kind, text, when = message
+    if at is None or time.time() - when > ANSWER_SECONDS:
+        del st.session_state[FLASH]
+        if at is not None:
+            return
+    if kind == "error":
+        st.error(safe(text), icon=":material/error:")
+    else:
+        st.success(safe(text), icon=":material/check_circle:")
+
+
+# `WORKSHOP_CONSOLE_RERUN=page` makes every console action rerun the whole page, as before the
+# fragments: bench/console_clicks.py measures both ways in one run (docs/benchmarks.md).
+WHOLE_PAGE = os.environ.get("WORKSHOP_CONSOLE_RERUN") == "page"
+
+
+def again() -> None:
+    """Show the change just made: rerun only the fragment that made it when this is a fragment's
+    own run (a click inside it), else the whole page (a full run, e.g. in a test harness)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    run = get_script_run_ctx()
+    fragment = run is not None and bool(run.fragment_ids_this_run) and not WHOLE_PAGE
+    st.rerun(scope="fragment" if fragment else "app")
 
 
 def safe(text: str) -> str:
@@ -399,19 +478,6 @@ def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int 
 # --- page frame ------------------------------------------------------------------------
 
 
-def clock_text(snapshot: Snapshot, step: Step) -> str:
-    """The clock's state in words; the countdown itself is only in the live header, so two
-    clocks can never disagree."""
-    if snapshot.ended:
-        return "The workshop has ended."
-    return {
-        "running": "Clock running: the time left is in the header.",
-        "paused": "Clock paused: press Start to resume.",
-        "pending": "Clock not started yet.",
-        "done": "This step's clock has finished.",
-    }[snapshot.timer(step.key).state]
-
-
 def step_frame(ctx: Context, step: Step) -> None:
     """Title, guidance tailored to the stage context, and where the room is (facilitator only:
     participants are sent to their one live screen, `views/room.py`)."""
@@ -433,43 +499,87 @@ def step_frame(ctx: Context, step: Step) -> None:
     flash()
 
 
+# Fixed CSS for the console: less room above the sidebar's controls, so every one of them, the
+# page links included, is in view without scrolling at 1440x900; the sections' headings (h2, in
+# order under the h1 title) keep the size the console's sections had.
+SIDEBAR_CSS = """<style>
+[data-testid='stMain'] h2 {font-size:1.5rem}
+[data-testid='stSidebarHeader'] {height:2.25rem; padding-top:.5rem; padding-bottom:0}
+[data-testid='stSidebarUserContent'] {padding-top:0; padding-bottom:1rem}
+section[data-testid='stSidebar'] [data-testid='stVerticalBlock'] {gap:.6rem}
+.st-key-nav [data-testid='stPageLink-NavLink'] {padding-top:.05rem; padding-bottom:.05rem; min-height:0}
+</style>"""
+
+# The sidebar's clock (views/live/clock.js): a small element of its own, counting down in the browser.
+CLOCK_MODULE = "clock.js"
+_CLOCK = st.components.v2.component(
+    "scaling_workshop.clock",
+    js=(HERE / "live" / CLOCK_MODULE).read_text(encoding="utf-8"),
+    css=(  # several lines: inline CSS, not a file
+        ".sw-clock{display:flex;align-items:baseline;justify-content:space-between;gap:.5rem;padding:.35rem .75rem;"
+        "border-radius:.5rem;background:#12233d;color:#fff;font-weight:600}"
+        "\n.sw-clock-label,.sw-clock-time{white-space:nowrap}"
+        "\n.sw-clock-time{font-size:1.75rem;font-variant-numeric:tabular-nums}"
+        "\n.sw-clock[data-state=up]{background:#b3261e}"
+        "\n.sw-clock[data-state=up] .sw-clock-label{font-size:1.35rem;font-weight:800}"
+        "\n.sw-clock[data-state=up] .sw-clock-time{font-size:1.1rem}"
+        "\n.sw-clock[data-state=paused],.sw-clock[data-state=pending]{background:#3d4b5f}"
+        "\n.sw-clock[data-state=done],.sw-clock[data-state=ended]{background:#e8ebf0;color:#12233d}"
+    ),
+    isolate_styles=True,
+)
+
+
+def sidebar_clock(ctx: Context) -> None:
+    """The room's step clock, always in view at the sidebar's top; a red "Time's up" once it has run out."""
+    snapshot = ctx.snapshot
+    timer = snapshot.timer(snapshot.current_step.key)
+    _CLOCK(
+        key="clock",
+        data={
+            "state": timer.state,
+            "deadline": timer.deadline,
+            "remaining": timer.remaining,
+            "ended": snapshot.ended,
+            "server_now": time.time(),
+        },
+    )
+
+
 def facilitator_sidebar(ctx: Context) -> None:
-    """Timer and room controls; every button goes through a checked domain action and says
-    what it did. Keyboard shortcuts (see `SHORTCUTS`) work anywhere outside a text field."""
+    """The clock, the room's controls and the page links, all in view at 1440x900. Every button
+    goes through a checked domain action; keyboard shortcuts (`SHORTCUTS`) work outside text fields."""
     snapshot = ctx.snapshot
     current = snapshot.current_step
+    st.html(SIDEBAR_CSS)
     with st.sidebar:
-        st.subheader("Facilitator")
-        st.text(f"Join code: {ctx.code}")
-        st.text(f"Step {current.number} of {len(STEPS)}: {current.title}")
-        st.caption(clock_text(snapshot, current))
+        sidebar_clock(ctx)
+        st.caption(f"Join code: {ctx.code} · Step {current.number} of {len(STEPS)}: {current.title}")
         _clock_buttons(ctx)
         _step_buttons(ctx)
-        locked = st.toggle("Lock input", value=bool(snapshot.workshop["locked"]), disabled=snapshot.ended)
-        if locked != bool(snapshot.workshop["locked"]):
-            ctx.act(
-                actions.set_locked,
-                locked,
-                success="Input locked: participants can no longer add or change anything."
-                if locked
-                else "Input unlocked: participants can add and vote again.",
-            )
-            st.rerun()
+        lock, end = st.columns([3, 2], vertical_alignment="center")
+        with lock:
+            _lock_toggle(ctx)
+        with end:
+            _end_controls(ctx)
+        flash(at=SIDEBAR_PLACE)  # the answer to a control, beside the controls
         st.caption("Keys: " + " · ".join(f"{key} {what}" for key, what in SHORTCUTS.values()))
-        st.page_link(
-            str(HERE / "projector.py"),
-            label="Open projector view",
-            icon=":material/cast:",
-            query_params={"ws": ctx.code},
+    nav(ctx)
+
+
+def _lock_toggle(ctx: Context) -> None:
+    """Lock or unlock the room's input."""
+    locked = bool(ctx.snapshot.workshop["locked"])
+    if st.toggle("Lock input", value=locked, disabled=ctx.snapshot.ended) != locked:
+        ctx.act(
+            actions.set_locked,
+            not locked,
+            success="Input unlocked: participants can add and vote again."
+            if locked
+            else "Input locked: participants can no longer add or change anything.",
+            at=SIDEBAR_PLACE,
         )
-        st.page_link(
-            str(HERE / "summary.py"),
-            label="Ship It summary",
-            icon=":material/rocket_launch:",
-            query_params=ctx.params(),
-        )
-        st.page_link(str(HERE / "audit.py"), label="Audit trail", icon=":material/history:", query_params=ctx.params())
-        _end_controls(ctx)
+        st.rerun()
 
 
 def tracks_table(frame: Any) -> None:
@@ -519,6 +629,7 @@ SHORTCUTS: dict[str, tuple[str, str]] = {
     "minute": ("M", "+1 min"),
 }
 CONFIRM_BACK = "_confirm_back"
+SIDEBAR_PLACE = "sidebar"  # where the answers to the sidebar's controls are shown
 
 
 def _clock_buttons(ctx: Context) -> None:
@@ -529,10 +640,10 @@ def _clock_buttons(ctx: Context) -> None:
     cols = st.columns(2)
     if timer.state == "running":
         if cols[0].button("Pause", icon=":material/pause:", width="stretch", shortcut=key):
-            ctx.act(actions.pause_timer, step=snapshot.current_step.key, success="Clock paused.")
+            ctx.act(actions.pause_timer, step=snapshot.current_step.key, success="Clock paused.", at=SIDEBAR_PLACE)
             st.rerun()
     elif cols[0].button("Start", icon=":material/play_arrow:", width="stretch", shortcut=key, disabled=snapshot.ended):
-        ctx.act(actions.start_timer, step=snapshot.current_step.key, success="Clock started.")
+        ctx.act(actions.start_timer, step=snapshot.current_step.key, success="Clock started.", at=SIDEBAR_PLACE)
         st.rerun()
     if cols[1].button(
         "+1 min",
@@ -543,7 +654,7 @@ def _clock_buttons(ctx: Context) -> None:
         help="Add one minute to this step",
     ):
         shown = snapshot.current_step.key
-        ctx.act(actions.extend_timer, 1, step=shown, success="One minute added.")
+        ctx.act(actions.extend_timer, 1, step=shown, success="One minute added.", at=SIDEBAR_PLACE)
         st.rerun()
 
 
@@ -595,21 +706,23 @@ def _move(ctx: Context, step_action: Callable[..., Any], success: str) -> None:
 
     Naming the shown step makes a double click or a second facilitator device move the room once.
     """
-    ctx.act(step_action, from_step=ctx.snapshot.current_step.key, success=success)
+    ctx.act(step_action, from_step=ctx.snapshot.current_step.key, success=success, at=SIDEBAR_PLACE)
     enter(ctx.db, ctx.code, ctx.token)
 
 
 def _end_controls(ctx: Context) -> None:
-    with st.expander("End the workshop"):
+    """End (or reopen) the workshop from a small popover beside the lock, so it needs no scrolling."""
+    with st.popover("Reopen" if ctx.snapshot.ended else "End", icon=":material/flag:", width="stretch"):
         if ctx.snapshot.ended:
             st.text("The workshop has ended.")
-            if st.button("Reopen", icon=":material/lock_open:"):
-                ctx.act(actions.reopen_workshop, success="Workshop reopened.")
+            if st.button("Reopen", icon=":material/lock_open:", key="reopen"):
+                ctx.act(actions.reopen_workshop, success="Workshop reopened.", at=SIDEBAR_PLACE)
                 st.rerun()
-        elif st.button("End now", type="primary", icon=":material/flag:"):
+        elif st.button("End the workshop now", type="primary", icon=":material/flag:"):
             ctx.act(
                 actions.end_workshop,
                 from_step=ctx.snapshot.current_step.key,
                 success="Workshop ended.",
+                at=SIDEBAR_PLACE,
             )
             st.switch_page(str(HERE / "summary.py"), query_params=ctx.params())

@@ -32,7 +32,7 @@ function renderBoard(ctx, node, voting) {
     col.setAttribute("data-dimension", d.key);
     col.setAttribute("aria-label", d.title + " bottlenecks");
     const items = voting ? voting.order(d.key, state.board[d.key] || []) : (state.board[d.key] || []);
-    const h = el("h3", "sw-col-head");
+    const h = el("h2", "sw-col-head");
     h.append(el("span", "sw-col-title", d.title), el("span", "sw-col-count", String(items.length)));
     col.append(h, el("div", "sw-col-scope", d.scope));
     const list = el("ul", "sw-cards");
@@ -49,6 +49,8 @@ function card(ctx, item, voting) {
   li.setAttribute("data-id", String(item.id));
   li.appendChild(el("div", "sw-text", item.text));
   const foot = el("div", "sw-foot");
+  // The console names each note by its number, as the suggested duplicates and the merge lists do.
+  if (ctx.cfg.role === "facilitator") foot.appendChild(el("span", "sw-id", "#" + item.id));
   foot.appendChild(el("span", "sw-votes", ctx.plural(item.votes, "vote")));
   if (voting) voting.buttons(item, foot);
   li.appendChild(foot);
@@ -67,7 +69,7 @@ function renderCounts(ctx, node) {
     col.style.borderTopColor = d.colour;
     col.setAttribute("data-dimension", d.key);
     col.setAttribute("aria-label", d.title + ": " + plural(n, "note"));
-    col.append(el("h3", "sw-col-head", d.title), el("div", "sw-big", String(n)), el("div", "sw-big-label", n === 1 ? "note" : "notes"));
+    col.append(el("h2", "sw-col-head", d.title), el("div", "sw-big", String(n)), el("div", "sw-big-label", n === 1 ? "note" : "notes"));
     node.appendChild(col);
   }
 }
@@ -102,7 +104,7 @@ function renderReview(ctx, node) {
   const box = el("section", "sw-review");
   box.setAttribute("aria-label", "Last time's commitments");
   box.setAttribute("data-testid", "live-review");
-  box.append(el("h3", "sw-review-head", "Last time's commitments"),
+  box.append(el("h2", "sw-review-head", "Last time's commitments"),
     el("p", "sw-muted", "Review until the clock shows " + clock(review.until) + ": done, carry over or drop?"));
   const list = el("ul", "sw-review-list");
   for (const item of review.items) list.appendChild(commitmentCard(item));

@@ -89,6 +89,25 @@ def opens_summary(audience: Audience) -> bool:
     return audience.kind in ("facilitator", "leader", "participant")
 
 
+# The pages each audience's sidebar lists, by place: only those that show that audience something.
+# A leader's link opens the summary alone (a step page or "Your screen" would only say it is not
+# theirs); a participant has their one screen and the summary; the public, the join code, has the
+# start and the projector. The facilitator's own screen is the console, so it is not listed.
+Place = Literal["start", "steps", "room", "projector", "summary", "audit"]
+_PLACES: dict[Kind, tuple[Place, ...]] = {
+    "facilitator": ("start", "steps", "projector", "summary", "audit"),
+    "leader": ("summary",),
+    "participant": ("room", "summary"),
+    "owner": (),
+    "public": ("start", "projector"),
+}
+
+
+def places(audience: Audience) -> tuple[Place, ...]:
+    """The pages the sidebar lists for `audience`, so nobody is offered a page that turns them away."""
+    return _PLACES[audience.kind]
+
+
 def own_notes_shown(workshop: Row) -> bool:
     """A participant's phone is sent their own notes apart (`me.mine`) while the board is private:
     their view holds them, the public view (the room state) does not."""
