@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from workshop.live import hub as hub_module
-from workshop.live.hub import IDLE_EVICT, PRESENCE_MAX, PRESENCE_WINDOW, REBUILD_GAP, Entry, Hub
+from workshop.live.hub import IDLE_EVICT, PRESENCE_MAX, PRESENCE_WINDOW, REBUILD_GAP, REBUILD_SHARE, Entry, Hub
 
 ROOM = "ROOM42"
 
@@ -22,6 +22,7 @@ class FakeRoom:
         self.versions: dict[str, int] = {ROOM: 1}
         self.locked = False
         self.delay = 0.0
+        self.burn = 0.0  # CPU seconds a build spends (a big room's state is costly to build)
         self.builds = 0
         self.started: list[float] = []  # when each build began (monotonic)
         self.running = 0
@@ -38,6 +39,9 @@ class FakeRoom:
             self.running += 1
             self.most_running = max(self.most_running, self.running)
         time.sleep(self.delay)
+        until = time.thread_time() + self.burn
+        while time.thread_time() < until:
+            pass
         with self.lock:
             self.running -= 1
         return {
@@ -114,6 +118,27 @@ def test_a_burst_of_nudges_rebuilds_at_most_once_per_gap_and_publishes_the_last_
     gaps = [b - a for a, b in zip(room.started[1:], room.started[2:], strict=False)]
     assert gaps and min(gaps) >= REBUILD_GAP * 0.9  # the burst's builds are spaced, not back to back
     assert room.builds < 20 and entry.version == 61
+
+
+def test_a_costly_rebuild_takes_at_most_its_share_of_the_time_in_a_burst():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        entry = await hub.current(ROOM)
+        room.burn = 0.03  # a 1,000-phone room's state
+        for version in range(2, 82):  # a write every 5 ms for 0.4 s
+            room.versions[ROOM] = version
+            hub.nudge(ROOM)
+            await asyncio.sleep(0.005)
+        assert entry.rebuilding is not None
+        await asyncio.wait_for(entry.rebuilding, 5)
+        return entry
+
+    entry = run(scenario)
+    gaps = [b - a for a, b in zip(room.started[1:], room.started[2:], strict=False)]
+    assert gaps and min(gaps) >= 0.03 / REBUILD_SHARE * 0.9  # not every 50 ms: the other rooms and writes get the GIL
+    assert entry.version == 81
 
 
 def test_a_nudge_for_a_code_nobody_follows_does_nothing():
