@@ -264,9 +264,33 @@ def test_the_meta_version_moves_only_when_the_meta_changes():
         return woken
 
     entry = run(scenario)
-    assert entry.version == 4 and entry.meta_version == 2
-    assert b'"locked":true' in entry.meta_body and b'"version":2' in entry.meta_body
+    assert entry.version == 4 and entry.meta_version == 4
+    assert b'"locked":true' in entry.meta_body and b'"version":4' in entry.meta_body
     assert b'"board"' not in entry.meta_body
+
+
+def test_a_meta_version_from_one_process_misses_no_change_on_another():
+    """Processes build their states apart; a phone whose poll moves from one to the other (one
+    died, or came back) asks with the version it last saw there, and must still be woken."""
+    room = FakeRoom()
+
+    async def scenario():
+        first = room.hub()
+        entry = await first.current(ROOM)
+        for locked, version in ((True, 2), (False, 3)):  # two changes of the meta seen there
+            room.locked, room.versions[ROOM] = locked, version
+            await first._publish(ROOM, entry)
+        seen = entry.meta_version
+        other = first.__class__(build=room.build, read_versions=room.read_versions)  # the phone's next poll
+        waiting = asyncio.create_task(other.wait(ROOM, seen, "meta", timeout=10))
+        await asyncio.sleep(0.2)
+        assert not waiting.done()  # nothing changed since the phone's version
+        room.locked, room.versions[ROOM] = True, 4
+        other.nudge(ROOM)
+        return await asyncio.wait_for(waiting, 3)
+
+    entry = run(scenario)
+    assert b'"locked":true' in entry.meta_body
 
 
 # --- bounded memory ----------------------------------------------------------------------------

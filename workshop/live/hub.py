@@ -185,8 +185,11 @@ class Hub:
         entry.state = state
         entry.body, entry.body_gz = body, body_gz
         if meta_key != entry.meta_key:
+            # The room's version at which the meta changed, not a count of this process's own
+            # changes: a phone whose poll moves to another process (one died, or came back) then
+            # asks with a version that means the same there and misses no step change.
             entry.meta_key = meta_key
-            entry.meta_version += 1
+            entry.meta_version = entry.version
         entry.meta_body = json.dumps({**meta, "version": entry.meta_version}, separators=(",", ":")).encode()
         old, entry.changed = entry.changed, asyncio.Event()
         old.set()
