@@ -106,10 +106,12 @@ def test_the_fair_use_limits_hold_across_processes(tmp_path):
         assert sorted(statuses) == [200, 429, 429, 429]  # round robin over two processes lets two through
 
         with ThreadPoolExecutor(max_workers=8) as pool:
-            polls = [pool.submit(call, f"{box.base}/api/live/{code}/meta?since=-1&wait=3&client=one") for _ in range(3)]
-            assert sorted(p.result()[0] for p in polls) == [200, 200, 429]  # one screen: two open polls
+            for path in ("/meta", ""):  # one screen: two open polls of each kind, wherever they are served
+                url = f"{box.base}/api/live/{code}{path}?since=999999&wait=2&client=one"
+                polls = [pool.submit(call, url) for _ in range(3)]
+                assert sorted(p.result()[0] for p in polls) == [200, 200, 429]
             urls = [
-                f"{box.base}/api/live/{c}/meta?since=-1&wait=3&client=s{i}" for i, c in enumerate([code, other] * 2)
+                f"{box.base}/api/live/{c}/meta?since=999999&wait=2&client=s{i}" for i, c in enumerate([code, other] * 2)
             ]
             polls = [pool.submit(call, url) for url in urls]
             # One address: three open polls, over both workshops (and so whichever processes serve them).
@@ -124,6 +126,26 @@ def test_the_connected_count_is_the_whole_rooms_across_processes(tmp_path):
             assert status == 200
         counts = {call(f"{box.base}/api/live/{code}/presence")[1]["connected"] for _ in range(6)}
         assert counts == {6}
+
+
+def test_a_big_rooms_state_reads_are_spread_over_the_processes(tmp_path):
+    """The full state, the heaviest traffic, is read-only: each screen's reads go to one process
+    (where its open polls are counted), and the screens of one room spread over all of them."""
+    code, _, _ = room(tmp_path / "s.db", 0)
+    with serving_box(tmp_path / "s.db", env={"WORKSHOP_LIMIT_POLLS_PER_CLIENT": "2"}) as box:
+        screens = [f"screen-{i}" for i in range(8)]
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            held = [
+                pool.submit(call, f"{box.base}/api/live/{code}?since=999999&wait=4&client={s}") for s in screens * 2
+            ]
+            time.sleep(1.0)  # every screen now holds its two polls on the process nginx chose for it
+            serving = [
+                [i for i, (_, url) in enumerate(box.apps) if call(f"{url}/api/live/{code}?wait=0&client={s}")[0] == 429]
+                for s in screens
+            ]
+            assert all(p.result()[0] == 200 for p in held)
+        assert all(len(where) == 1 for where in serving), serving  # each screen on exactly one process
+        assert {where[0] for where in serving} == {0, 1}  # and the screens on both
 
 
 def _home(box: Box, code: str) -> tuple[int, str]:
