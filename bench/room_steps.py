@@ -330,6 +330,7 @@ class Phone:
         self.answered: dict[str, float] = {}  # step key (or END) -> server clock (X-Server-Now) of that state
         self.scored: set[int] = set()
         self.send: Send | None = None
+        self.meta_version = 0  # the room's version at the meta's latest change
 
     def hold(self, state: dict[str, Any], now: float, server_now: float | None = None) -> None:
         self.state = state
@@ -823,9 +824,9 @@ async def run_room(
                     result.me_ms.append((time.monotonic() - sent) * 1000)
 
                 async def full_state() -> None:
-                    failures = 0
+                    failures, got = 0, -1
                     while True:
-                        since = phone.state["version"] if phone.state else -1
+                        since = max(got, phone.state["version"] if phone.state else -1)
                         try:
                             async with http.get(f"{base}/api/live/{code}", params={"since": since, "wait": 25}) as resp:
                                 body = await resp.read()
@@ -836,7 +837,9 @@ async def run_room(
                                     raise RuntimeError(resp.status)
                                 server_now = float(resp.headers.get("X-Server-Now") or "nan")
                             state = parse_state(body)
-                            failures = 0
+                            failures, got = 0, state["version"]
+                            if state["version"] < phone.meta_version:
+                                continue  # older than the meta: as polling.js, wait for a newer one at once
                             if phone.state is None or state["version"] != phone.state["version"]:
                                 phone.hold(state, now, server_now if server_now == server_now else None)
                             kick.clear()
@@ -870,7 +873,7 @@ async def run_room(
                             m = json.loads(body)
                             failures = 0
                             if m["version"] != since:
-                                since = m["version"]
+                                since = phone.meta_version = m["version"]
                                 phone.noticed.setdefault(m["step"]["key"], now)
                                 if m["ended"]:
                                     phone.noticed.setdefault(END, now)

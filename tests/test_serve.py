@@ -212,3 +212,42 @@ def test_a_process_killed_mid_room_loses_no_acknowledged_write_and_the_phones_ke
         ids = {r[0] for r in db.execute("SELECT id FROM bottlenecks").fetchall()}
         assert acked and set(acked) <= ids
         db.close()
+
+
+def test_phones_in_browsers_join_and_follow_the_room_through_the_box(tmp_path):
+    """Real browsers behind nginx: each keeps its Streamlit session on the process its route
+    cookie names, joins, writes and follows a step change made on the database (the console)."""
+    from playwright import sync_api as playwright
+
+    from tests.appserver import CHROMIUM, CHROMIUM_ARGS
+    from tests.test_room_browser import join_phones, token_of
+
+    code, key, _ = room(tmp_path / "s.db", 0)
+    errors: list[str] = []
+    with serving_box(tmp_path / "s.db") as box, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+
+            def new_page(name: str, **kwargs: Any) -> Any:
+                page = browser.new_context(**kwargs).new_page()
+                page.on("pageerror", lambda e: errors.append(f"{name}: {e}"))
+                return page
+
+            phones, _ = join_phones(new_page, box.base, code, 4)
+            routes = {c["value"] for phone in phones for c in phone.context.cookies() if c["name"] == "sw_route"}
+            assert len(routes) == 4 and all(token_of(phone) for phone in phones)
+            phones[0].locator("textarea.sw-input").fill("Deploys queue behind one staging slot")
+            phones[0].locator("button.sw-dim[data-dim=platform]").click()
+            phones[0].get_by_test_id("live-add").click()
+            phones[3].get_by_text("Deploys queue behind one staging slot").wait_for(timeout=15_000)
+            db = store.connect(tmp_path / "s.db")
+            actions.next_step(db, code, key, from_step="bottlenecks")
+            db.close()
+            for phone in phones:
+                phone.locator("[data-testid=live-participant][data-step=impact]").wait_for(timeout=15_000)
+            phones[3].screenshot(path=str(tmp_path / "phone-through-the-box.png"))
+            if os.environ.get("SCREENSHOTS"):
+                phones[3].screenshot(path=str(Path(os.environ["SCREENSHOTS"]) / "phone-through-the-box.png"))
+        finally:
+            browser.close()
+    assert errors == []
