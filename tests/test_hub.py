@@ -141,6 +141,39 @@ def test_a_costly_rebuild_takes_at_most_its_share_of_the_time_in_a_burst():
     assert entry.version == 81
 
 
+def test_a_room_in_a_burst_never_holds_up_another_rooms_step_change():
+    """Ten rooms share a process: while one room's writes keep its rebuilds going, a change made
+    in another room by another process (no nudge here, only the watcher sees it) still wakes
+    that room's phones on the watcher's next tick."""
+    room = FakeRoom()
+    room.versions["QUIET1"] = 1
+
+    async def scenario():
+        hub = room.hub()
+        busy = await hub.current(ROOM)
+        assert busy is not None and await hub.current("QUIET1") is not None
+        room.delay = 0.03
+        following = asyncio.create_task(hub.wait(ROOM, 10**9, "board", timeout=10))  # the busy room's phones
+        waiting = asyncio.create_task(hub.wait("QUIET1", 1, "board", timeout=10))
+        burst_ends = time.monotonic() + 3.0
+        changed_at = None
+        while time.monotonic() < burst_ends:  # a write every 10 ms in the busy room
+            room.versions[ROOM] += 1
+            hub.nudge(ROOM)
+            await asyncio.sleep(0.01)
+            if changed_at is None and time.monotonic() > burst_ends - 2.5:
+                room.versions["QUIET1"], changed_at = 2, time.monotonic()
+            if waiting.done():
+                break
+        woken = await asyncio.wait_for(waiting, 10)
+        following.cancel()
+        return woken, time.monotonic() - changed_at, busy.rebuilding is not None and not busy.rebuilding.done()
+
+    woken, took, still_busy = run(scenario)
+    assert woken is not None and woken.version == 2
+    assert still_busy and took < 1.5  # woken during the other room's burst, not after it
+
+
 def test_a_nudge_for_a_code_nobody_follows_does_nothing():
     room = FakeRoom()
 

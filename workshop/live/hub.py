@@ -141,7 +141,9 @@ class Hub:
                 entry.state = None
                 entry.changed.set()
             elif versions[code] != entry.version:
-                await self._publish(code, entry)
+                # Not awaited: a room in a burst rebuilds for as long as its writes go on, and the
+                # watcher must meanwhile see every other room's step change on its next tick.
+                self._publish(code, entry)
 
     # --- rebuilding ------------------------------------------------------------------
 
