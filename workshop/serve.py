@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -43,7 +44,10 @@ def free_port(address: str = "127.0.0.1") -> int:
 
 def render(template: str, listen: str, ports: list[int], run_dir: Path, polls_per_address: int) -> str:
     """The nginx configuration: the template with every {{name}} filled in."""
-    servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for port in ports)
+    # max_fails=0: a dead process is never marked down, so one reset in a burst cannot take every
+    # process out of the rotation ("no live upstreams"); a request to a dead one fails to connect
+    # at once and goes on to the next.
+    servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in ports)
     user = ""
     if os.geteuid() == 0:
         group = grp.getgrgid(pwd.getpwnam(UNPRIVILEGED).pw_gid).gr_name
@@ -70,8 +74,7 @@ def app_command(port: int) -> list[str]:
 
 
 def healthy(port: int) -> bool:
-    import urllib.request
-
+    """Whether the app process on `port` answers Streamlit's health check."""
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
             return bool(resp.read().strip() == b"ok")
@@ -153,6 +156,7 @@ class Box:
 
 
 def find_nginx() -> str:
+    """nginx's binary: on the PATH, or where Debian installs it (/usr/sbin is not on every PATH)."""
     found = shutil.which("nginx") or next(
         (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
     )
@@ -163,24 +167,25 @@ def find_nginx() -> str:
 
 def serve(db_path: Path, processes: int, address: str, port: int, run_dir: Path | None = None) -> int:
     """Start the box, print where it listens, and keep it running until stopped."""
-    temp = None if run_dir is not None else tempfile.TemporaryDirectory(prefix="workshop-serve-")
-    box = Box(db_path, processes, f"{address}:{port}", run_dir or Path(temp.name), find_nginx())  # type: ignore[union-attr]
-    if temp is not None:
-        os.chmod(temp.name, 0o755)  # nginx's workers read nothing here, but reach their temp dirs
+    with tempfile.TemporaryDirectory(prefix="workshop-serve-") as temp:
+        os.chmod(temp, 0o755)  # nginx's workers (an unprivileged user) reach their temp folders
+        try:
+            box = Box(db_path, processes, f"{address}:{port}", run_dir or Path(temp), find_nginx())
+        except RuntimeError as exc:
+            print(f"error: {exc}", file=sys.stderr, flush=True)
+            return 2
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        box.stopping = True
+        def stop(signum: int, frame: FrameType | None) -> None:
+            box.stopping = True
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    try:
-        box.start()
-        print(f"serving on http://{address}:{port} ({processes} app processes behind nginx)", flush=True)
-        return box.watch()
-    except RuntimeError as exc:
-        print(f"error: {exc}", file=sys.stderr, flush=True)
-        return 2
-    finally:
-        box.stop()
-        if temp is not None:
-            temp.cleanup()
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            box.start()
+            print(f"serving on http://{address}:{port} ({processes} app processes behind nginx)", flush=True)
+            return box.watch()
+        except RuntimeError as exc:
+            print(f"error: {exc}", file=sys.stderr, flush=True)
+            return 2
+        finally:
+            box.stop()
