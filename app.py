@@ -38,10 +38,11 @@ else:
     # froze the server for 150-280 ms about once a second. What is loaded by now stays for good.
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
-    # Outermost first: every response (Streamlit's too) gets the protective headers, and a link
-    # carrying a credential is redirected without it before Streamlit serves the page.
+    # Outermost first: every response (Streamlit's too) gets the protective headers, the live
+    # channel's requests go straight to its routes, and a link carrying a credential is redirected
+    # without it before Streamlit serves the page.
     app = st.App(
         "app.py",
         routes=[*ROUTES, *web.ROUTES],
-        middleware=[Middleware(web.ProtectiveHeaders), Middleware(web.LinkSecrets)],
+        middleware=[Middleware(web.ProtectiveHeaders), Middleware(web.LiveDirect), Middleware(web.LinkSecrets)],
     )

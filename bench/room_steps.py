@@ -53,10 +53,19 @@ in cores (psutil, the server process and its children) averaged over the measure
 (first write of step 1 until the last phone holds the end); peak RSS is over the whole run.
 The load generator shares the machine; its own CPU is printed next to the server's.
 
-The last two lines are machine-readable:
+**Rooms and processes.** `--rooms R` runs R rooms of `--participants` phones at once on one
+server, each with its own facilitator; room i starts its steps `--stagger` × i seconds after the
+first (one projector, for room 1). `--processes P` serves them with `python -m workshop serve
+--processes P` (nginx in front, CPU and memory over the whole tree); with P > 1 the same rooms
+are first run on one process (`streamlit run app.py`, as shipped) in the same invocation, the
+1-process baseline of that run (`--no-single` skips it). Figures are over every phone of every
+room; with several rooms each room's own follow p95 is printed too.
+
+The last lines are machine-readable (one `room_steps:` line per process count, P last):
 
     room_steps_baseline: participants=50 follow_p95_ms=… follow_max_ms=… cpu_cores=…
     room_steps: participants=N follow_p95_ms=… follow_max_ms=… ack_p95_ms=… errors=… cpu_cores=… rss_mb=…
+        rooms=R processes=P   (on the same line)
 """
 
 from __future__ import annotations
@@ -69,6 +78,7 @@ import random
 import re
 import secrets
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -152,6 +162,9 @@ class Result:
     state_bytes: dict[str, int] = field(default_factory=dict)  # step -> size of the full state at its end
     marks: list[tuple[str, float]] = field(default_factory=list)  # (event, wall clock) for matching server logs
     cpu_over: str = ""  # what cpu_cores is averaged over, when not the whole window
+    rooms: int = 1
+    processes: int = 1
+    room_follow_p95: list[float] = field(default_factory=list)  # each room's follow p95 (several rooms)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -317,6 +330,7 @@ class Phone:
         self.answered: dict[str, float] = {}  # step key (or END) -> server clock (X-Server-Now) of that state
         self.scored: set[int] = set()
         self.send: Send | None = None
+        self.meta_version = 0  # the room's version at the meta's latest change
 
     def hold(self, state: dict[str, Any], now: float, server_now: float | None = None) -> None:
         self.state = state
@@ -633,23 +647,126 @@ class FacilitatorThread:
 # --- run 1: the live channel ------------------------------------------------------------
 
 
-async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
+class ServeBox(Server):
+    """`python -m workshop serve --processes P` (nginx in front) with live_room.Server's CPU and
+    memory accounting over the whole tree: the command, nginx and every app process."""
+
+    def __init__(self, processes: int, db_path: Path, log_path: Path) -> None:
+        from live_room import ROOT, free_port
+
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self._log = open(log_path, "wb")
+        command = [sys.executable, "-m", "workshop", "--db", str(db_path), "serve", "--processes", str(processes),
+                   "--port", str(self.port), "--address", "127.0.0.1"]  # fmt: skip
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        self.ps = psutil.Process(self.proc.pid)
+        self.peak_rss = 0
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while b"serving on " not in self.log_path.read_bytes():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("serve did not start:\n" + self.log_tail())
+            time.sleep(0.3)
+        super().wait_ready(timeout)
+
+
+def start_server(processes: int, db_path: Path, log_path: Path) -> Server:
+    """One process as shipped (`streamlit run app.py`), or P processes behind nginx."""
+    return Server("app.py", db_path, log_path) if processes <= 1 else ServeBox(processes, db_path, log_path)
+
+
+async def run_live(args: argparse.Namespace, workdir: Path, processes: int) -> Result:
+    """R rooms of N phones at once on one server; the step changes of room i start i x stagger later."""
+    n, rooms_n = args.participants, args.rooms
+    db_path = workdir / f"live-{processes}.db"
+    rooms = [make_room(db_path, n) for _ in range(rooms_n)]
+    server = start_server(processes, db_path, workdir / f"live-{processes}-server.log")
+    results = [Result(f"room {i + 1} of {rooms_n}", n) for i in range(rooms_n)]
+    try:
+        server.wait_ready()
+        loaded = asyncio.Event()
+        ramp = [0]
+        with Window(server) as window:
+            await asyncio.gather(
+                *(run_room(args, server, db_path, rooms[i], results[i], i, loaded, ramp) for i in range(rooms_n))
+            )
+    except BaseException:
+        print(server.log_tail(), file=sys.stderr)
+        raise
+    finally:
+        server.stop()
+    label = f"live channel, {processes} process{'es' if processes > 1 else ''}" + (
+        f", {rooms_n} rooms at once" if rooms_n > 1 else ""
+    )
+    total = merge(f"{label} (one screen, meta + throttled full-state long-polls)", results)
+    total.cpu_cores, total.client_cores = window.server_cores, window.client_cores
+    total.window_s = time.monotonic() - window.t0
+    total.notes.insert(0, window.describe())
+    total.rss_mb = server.peak_rss / 2**20
+    total.rooms, total.processes = rooms_n, processes
+    total.room_follow_p95 = [pct(r.all_follow, 95) for r in results]
+    if rooms_n > 1:
+        for r in results:
+            s = r.summary()
+            total.notes.append(
+                f"{r.name}: follow p95 {fmt(s['follow_p95_ms'])} ms max {fmt(s['follow_max_ms'])} ms,"
+                f" ack p95 {fmt(s['ack_p95_ms'])} ms, errors {s['errors']}"
+            )
+    return total
+
+
+def merge(name: str, results: list[Result]) -> Result:
+    """One result for several rooms: every phone's figures together."""
+    total = Result(name, sum(r.participants for r in results))
+    for r in results:
+        total.loaded += r.loaded
+        total.load_seconds = max(total.load_seconds, r.load_seconds)
+        total.load_times += r.load_times
+        for attr in ("follow_ms", "notice_ms", "answer_ms", "lag_ms", "ack_ms"):
+            for key, values in getattr(r, attr).items():
+                getattr(total, attr)[key].extend(values)
+        for key, counter in r.writes.items():
+            total.writes[key].update(counter)
+        for key, pair in r.write_cpu.items():
+            total.write_cpu.setdefault(key, pair)
+        for key, counter in r.write_requests.items():
+            total.write_requests.setdefault(key, counter)
+        for key, cores in r.follow_cpu.items():
+            total.follow_cpu.setdefault(key, cores)
+        total.refused.update(r.refused)
+        total.requests.update(r.requests)
+        total.errors.update(r.errors)
+        total.me_ms += r.me_ms
+        for key, size in r.state_bytes.items():
+            total.state_bytes[key] = max(total.state_bytes.get(key, 0), size)
+        total.notes += [n for n in r.notes if n not in total.notes]
+    return total
+
+
+async def run_room(
+    args: argparse.Namespace, server: Server, db_path: Path, room: Room, result: Result, index: int,
+    loaded: asyncio.Event, ramp: list[int],
+) -> None:  # fmt: skip
+    """One room: its phones load their page, then (after every room's phones have) go through the steps."""
     n = args.participants
-    result = Result("live channel (one screen, meta + throttled full-state long-polls)", n)
-    db_path = workdir / "live.db"
-    room = make_room(db_path, n)
-    server = Server("app.py", db_path, workdir / "live-server.log")
     base, code = server.base, room.code
     shared = Room2(proposers=pick_proposers(n, args.initiatives))
-    phones = [Phone(i, room.tokens[i], args.seed, result, shared) for i in range(n)]
+    phones = [Phone(i, room.tokens[i], args.seed + index, result, shared) for i in range(n)]
     facilitator = FacilitatorThread(db_path)
     stopping = asyncio.Event()
     ready: list[Phone] = []
     failed_loads = 0
+    projector: Projector | None = None
     try:
-        server.wait_ready()
-        projector = Projector("live", base, code)
-        await projector.wait_ready()
+        if index == 0:  # one projector (its own process) for the first room
+            projector = Projector("live", base, code)
+            await projector.wait_ready()
         gate = asyncio.Semaphore(args.ramp_concurrency)
 
         async def post(http: aiohttp.ClientSession, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
@@ -707,9 +824,9 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
                     result.me_ms.append((time.monotonic() - sent) * 1000)
 
                 async def full_state() -> None:
-                    failures = 0
+                    failures, got = 0, -1
                     while True:
-                        since = phone.state["version"] if phone.state else -1
+                        since = max(got, phone.state["version"] if phone.state else -1)
                         try:
                             async with http.get(f"{base}/api/live/{code}", params={"since": since, "wait": 25}) as resp:
                                 body = await resp.read()
@@ -720,7 +837,9 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
                                     raise RuntimeError(resp.status)
                                 server_now = float(resp.headers.get("X-Server-Now") or "nan")
                             state = parse_state(body)
-                            failures = 0
+                            failures, got = 0, state["version"]
+                            if state["version"] < phone.meta_version:
+                                continue  # older than the meta: as polling.js, wait for a newer one at once
                             if phone.state is None or state["version"] != phone.state["version"]:
                                 phone.hold(state, now, server_now if server_now == server_now else None)
                             kick.clear()
@@ -754,7 +873,7 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
                             m = json.loads(body)
                             failures = 0
                             if m["version"] != since:
-                                since = m["version"]
+                                since = phone.meta_version = m["version"]
                                 phone.noticed.setdefault(m["step"]["key"], now)
                                 if m["ended"]:
                                     phone.noticed.setdefault(END, now)
@@ -784,12 +903,16 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
                     result.errors["socket_dropped"] += 1
                 await page.close()
 
-        ramp = time.monotonic()
+        started = time.monotonic()
         workers = [asyncio.create_task(phone_main(p)) for p in phones]
         while len(ready) + failed_loads < n:
             await asyncio.sleep(0.2)
-        result.loaded, result.load_seconds = len(ready), time.monotonic() - ramp
-        await asyncio.sleep(2.0)  # every loop running before step 1 opens
+        result.loaded, result.load_seconds = len(ready), time.monotonic() - started
+        ramp[0] += 1
+        if ramp[0] == args.rooms:
+            loaded.set()
+        await loaded.wait()
+        await asyncio.sleep(2.0 + index * args.stagger)  # every loop running before step 1 opens
 
         async def step_end(step: str) -> None:
             got = [p.state for p in ready if p.state]
@@ -797,37 +920,29 @@ async def run_live(args: argparse.Namespace, workdir: Path) -> Result:
                 newest = max(got, key=lambda s: s["version"])
                 result.state_bytes[step] = len(json.dumps(newest, separators=(",", ":")))
 
-        with Window(server) as window:
-            await run_steps(
-                result,
-                ready,
-                args,
-                room,
-                facilitator,
-                lambda p, key: p.held.get(key),
-                lambda p, key: p.noticed.get(key),
-                lambda p, key: p.answered.get(key),
-                on_step_end=step_end,
-                server=server,
-            )
-        result.cpu_cores, result.client_cores = window.server_cores, window.client_cores
-        result.notes.append(window.describe())
-        result.window_s = time.monotonic() - window.t0
+        await run_steps(
+            result,
+            ready,
+            args,
+            room,
+            facilitator,
+            lambda p, key: p.held.get(key),
+            lambda p, key: p.noticed.get(key),
+            lambda p, key: p.answered.get(key),
+            on_step_end=step_end,
+            server=server,
+        )
         stopping.set()
         await asyncio.gather(*workers, return_exceptions=True)
-        got = projector.finish()
-        result.requests.update(got["counts"])
-        result.errors.update(got["errors"])
-        seen = sum(1 for text in got["seen"] if "[p" in text)
-        result.notes.append(f"the projector saw {seen} of {result.writes['bottlenecks'].get('/bottlenecks', 0)} notes")
-    except BaseException:
-        print(server.log_tail(), file=sys.stderr)
-        raise
+        if projector is not None:
+            got = projector.finish()
+            result.requests.update(got["counts"])
+            result.errors.update(got["errors"])
+            seen = sum(1 for text in got["seen"] if "[p" in text)
+            written = result.writes["bottlenecks"].get("/bottlenecks", 0)
+            result.notes.append(f"the projector (room 1) saw {seen} of {written} notes")
     finally:
         facilitator.close()
-        server.stop()
-    result.rss_mb = server.peak_rss / 2**20
-    return result
 
 
 # --- run 2: the rerun baseline ----------------------------------------------------------
@@ -1063,7 +1178,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--participants", type=int, default=300)
+    parser.add_argument("--participants", type=int, default=300, help="phones per room")
+    parser.add_argument("--rooms", type=int, default=1, help="rooms at once, each with its own facilitator")
+    parser.add_argument("--stagger", type=float, default=1.5, help="seconds between two rooms' step changes")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="app processes behind nginx (python -m workshop serve); above 1, one process is measured first",
+    )
+    parser.add_argument("--no-single", action="store_true", help="with --processes P, skip the 1-process run")
     parser.add_argument("--step-seconds", type=float, default=12.0, help="each step's write window")
     parser.add_argument("--notes", type=int, default=1, help="notes each phone adds in step 1")
     parser.add_argument("--votes", type=int, default=2, help="votes each phone casts in step 1")
@@ -1092,15 +1216,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 async def main(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="room_steps-") as tmp:
         workdir = Path(tmp)
-        live = baseline = None
+        lives: list[Result] = []
+        baseline = None
         if not args.baseline_only:
-            live = await run_live(args, workdir)
-            live.print()
+            counts = [1, args.processes] if args.processes > 1 and not args.no_single else [args.processes]
+            for processes in counts:
+                print(f"load before the {processes}-process run: {os.getloadavg()}", flush=True)
+                live = await run_live(args, workdir, processes)
+                live.print()
+                lives.append(live)
         if not args.no_baseline:
             baseline = await run_baseline(args, workdir)
             baseline.print()
     if args.json:
-        args.json.write_text(json.dumps([r.summary() for r in (live, baseline) if r], indent=2, default=str))
+        args.json.write_text(json.dumps([r.summary() for r in (*lives, baseline) if r], indent=2, default=str))
     print()
     if baseline is not None:
         b = baseline.summary()
@@ -1108,12 +1237,15 @@ async def main(args: argparse.Namespace) -> int:
             f"room_steps_baseline: participants={baseline.participants} follow_p95_ms={fmt(b['follow_p95_ms'])} "
             f"follow_max_ms={fmt(b['follow_max_ms'])} cpu_cores={b['cpu_cores']:.2f} errors={b['errors']}"
         )
-    if live is not None:
+    for live in lives:
         s = live.summary()
+        rooms = [v for v in (ms(x) for x in live.room_follow_p95) if v is not None]
+        spread = f" room_follow_p95_ms={fmt(min(rooms))}-{fmt(max(rooms))}" if len(rooms) > 1 else ""
         print(
-            f"room_steps: participants={live.participants} follow_p95_ms={fmt(s['follow_p95_ms'])} "
+            f"room_steps: participants={args.participants} follow_p95_ms={fmt(s['follow_p95_ms'])} "
             f"follow_max_ms={fmt(s['follow_max_ms'])} ack_p95_ms={fmt(s['ack_p95_ms'])} errors={s['errors']} "
-            f"cpu_cores={s['cpu_cores']:.2f} rss_mb={s['rss_mb']:.0f}"
+            f"cpu_cores={s['cpu_cores']:.2f} rss_mb={s['rss_mb']:.0f} rooms={live.rooms} "
+            f"processes={live.processes}{spread}"
         )
     return 0
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -26,6 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+
+APP_LINE = re.compile(r"app process \d+: pid (\d+) on 127\.0\.0\.1:(\d+)")
 
 # Each running server's output file, by process id (see `server_log`).
 _LOGS: dict[int, IO[bytes]] = {}
@@ -99,3 +104,50 @@ def running_app(db_path: Path, port: int | None = None, timeout: float = 60.0) -
     """Yield the base URL of a fresh app server using `db_path`; stop it afterwards."""
     with app_process(db_path, port, timeout) as (_, base):
         yield base
+
+
+@dataclass
+class Box:
+    """A running `python -m workshop serve`: nginx's base URL and each app process's pid and URL."""
+
+    proc: subprocess.Popen[bytes]
+    base: str
+    apps: list[tuple[int, str]]  # (pid, base URL) of each app process, in order
+    output: list[str]
+
+
+@contextmanager
+def serving_box(
+    db_path: Path, processes: int = 2, env: dict[str, str] | None = None, timeout: float = 90.0
+) -> Iterator[Box]:
+    """`python -m workshop serve --processes N` on free ports, its own DB; stopped afterwards."""
+    port = free_port()
+    command = [sys.executable, "-m", "workshop", "--db", str(db_path), "serve", "--processes", str(processes),
+               "--port", str(port), "--address", "127.0.0.1"]  # fmt: skip
+    proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    output: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:  # drain the pipe (the app processes write to it too)
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            line = raw.decode(errors="replace").rstrip()
+            output.append(line)
+            if line.startswith("serving on "):
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        if not ready.wait(timeout):
+            raise RuntimeError("serve did not start:\n" + "\n".join(output[-40:]))
+        apps = [(int(m[1]), f"http://127.0.0.1:{m[2]}") for m in map(APP_LINE.match, output) if m]
+        yield Box(proc, f"http://127.0.0.1:{port}", apps[:processes], output)
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
+                proc.wait(timeout=10)

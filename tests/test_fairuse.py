@@ -7,7 +7,7 @@ import pytest
 from tests.test_live import lv, refused  # noqa: F401  (the live-channel fixture)
 from workshop.live import fairuse
 from workshop.live import routes as live
-from workshop.live.fairuse import Bucket, FairUse, Gauge, Limits
+from workshop.live.fairuse import Bucket, FairUse, Gauge, Limits, screen_key
 
 LIMITS = Limits(
     notes_per_minute=30, votes_per_second=5, writes_per_second=10, polls_per_client=4, polls_per_address=5000
@@ -82,7 +82,7 @@ def test_one_token_flooding_notes_gets_429_with_retry_after_and_nothing_more_is_
 
 def test_a_screen_holding_too_many_long_polls_gets_429(lv):  # noqa: F811
     for _ in range(live.FAIR.limits.polls_per_client):
-        assert live.FAIR.by_client.enter("screen-1")
+        assert live.FAIR.by_client.enter(screen_key("screen-1", "board"))
     response = lv.client.get(f"/api/live/{lv.a.code}?wait=0&client=screen-1")
     assert response.status_code == 429 and int(response.headers["Retry-After"]) >= 1
     assert lv.client.get(f"/api/live/{lv.a.code}?wait=0&client=screen-2").status_code == 200

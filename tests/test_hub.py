@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from workshop.live import hub as hub_module
-from workshop.live.hub import IDLE_EVICT, PRESENCE_MAX, PRESENCE_WINDOW, REBUILD_GAP, Entry, Hub
+from workshop.live.hub import IDLE_EVICT, PRESENCE_MAX, PRESENCE_WINDOW, REBUILD_GAP, REBUILD_SHARE, Entry, Hub
 
 ROOM = "ROOM42"
 
@@ -22,6 +22,7 @@ class FakeRoom:
         self.versions: dict[str, int] = {ROOM: 1}
         self.locked = False
         self.delay = 0.0
+        self.burn = 0.0  # CPU seconds a build spends (a big room's state is costly to build)
         self.builds = 0
         self.started: list[float] = []  # when each build began (monotonic)
         self.running = 0
@@ -38,6 +39,9 @@ class FakeRoom:
             self.running += 1
             self.most_running = max(self.most_running, self.running)
         time.sleep(self.delay)
+        until = time.thread_time() + self.burn
+        while time.thread_time() < until:
+            pass
         with self.lock:
             self.running -= 1
         return {
@@ -114,6 +118,60 @@ def test_a_burst_of_nudges_rebuilds_at_most_once_per_gap_and_publishes_the_last_
     gaps = [b - a for a, b in zip(room.started[1:], room.started[2:], strict=False)]
     assert gaps and min(gaps) >= REBUILD_GAP * 0.9  # the burst's builds are spaced, not back to back
     assert room.builds < 20 and entry.version == 61
+
+
+def test_a_costly_rebuild_takes_at_most_its_share_of_the_time_in_a_burst():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        entry = await hub.current(ROOM)
+        room.burn = 0.03  # a 1,000-phone room's state
+        for version in range(2, 82):  # a write every 5 ms for 0.4 s
+            room.versions[ROOM] = version
+            hub.nudge(ROOM)
+            await asyncio.sleep(0.005)
+        assert entry.rebuilding is not None
+        await asyncio.wait_for(entry.rebuilding, 5)
+        return entry
+
+    entry = run(scenario)
+    gaps = [b - a for a, b in zip(room.started[1:], room.started[2:], strict=False)]
+    assert gaps and min(gaps) >= 0.03 / REBUILD_SHARE * 0.9  # not every 50 ms: the other rooms and writes get the GIL
+    assert entry.version == 81
+
+
+def test_a_room_in_a_burst_never_holds_up_another_rooms_step_change():
+    """Ten rooms share a process: while one room's writes keep its rebuilds going, a change made
+    in another room by another process (no nudge here, only the watcher sees it) still wakes
+    that room's phones on the watcher's next tick."""
+    room = FakeRoom()
+    room.versions["QUIET1"] = 1
+
+    async def scenario():
+        hub = room.hub()
+        busy = await hub.current(ROOM)
+        assert busy is not None and await hub.current("QUIET1") is not None
+        room.delay = 0.03
+        following = asyncio.create_task(hub.wait(ROOM, 10**9, "board", timeout=10))  # the busy room's phones
+        waiting = asyncio.create_task(hub.wait("QUIET1", 1, "board", timeout=10))
+        burst_ends = time.monotonic() + 3.0
+        changed_at = None
+        while time.monotonic() < burst_ends:  # a write every 10 ms in the busy room
+            room.versions[ROOM] += 1
+            hub.nudge(ROOM)
+            await asyncio.sleep(0.01)
+            if changed_at is None and time.monotonic() > burst_ends - 2.5:
+                room.versions["QUIET1"], changed_at = 2, time.monotonic()
+            if waiting.done():
+                break
+        woken = await asyncio.wait_for(waiting, 10)
+        following.cancel()
+        return woken, time.monotonic() - changed_at, busy.rebuilding is not None and not busy.rebuilding.done()
+
+    woken, took, still_busy = run(scenario)
+    assert woken is not None and woken.version == 2
+    assert still_busy and took < 1.5  # woken during the other room's burst, not after it
 
 
 def test_a_nudge_for_a_code_nobody_follows_does_nothing():
@@ -239,9 +297,33 @@ def test_the_meta_version_moves_only_when_the_meta_changes():
         return woken
 
     entry = run(scenario)
-    assert entry.version == 4 and entry.meta_version == 2
-    assert b'"locked":true' in entry.meta_body and b'"version":2' in entry.meta_body
+    assert entry.version == 4 and entry.meta_version == 4
+    assert b'"locked":true' in entry.meta_body and b'"version":4' in entry.meta_body
     assert b'"board"' not in entry.meta_body
+
+
+def test_a_meta_version_from_one_process_misses_no_change_on_another():
+    """Processes build their states apart; a phone whose poll moves from one to the other (one
+    died, or came back) asks with the version it last saw there, and must still be woken."""
+    room = FakeRoom()
+
+    async def scenario():
+        first = room.hub()
+        entry = await first.current(ROOM)
+        for locked, version in ((True, 2), (False, 3)):  # two changes of the meta seen there
+            room.locked, room.versions[ROOM] = locked, version
+            await first._publish(ROOM, entry)
+        seen = entry.meta_version
+        other = first.__class__(build=room.build, read_versions=room.read_versions)  # the phone's next poll
+        waiting = asyncio.create_task(other.wait(ROOM, seen, "meta", timeout=10))
+        await asyncio.sleep(0.2)
+        assert not waiting.done()  # nothing changed since the phone's version
+        room.locked, room.versions[ROOM] = True, 4
+        other.nudge(ROOM)
+        return await asyncio.wait_for(waiting, 3)
+
+    entry = run(scenario)
+    assert b'"locked":true' in entry.meta_body
 
 
 # --- bounded memory ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "top": frozenset({*BELOW, "live", "reports", "backup", "top"}),
     "views": frozenset({*BELOW, "live", "reports", "backup", "top", "views"}),
 }
-TOP = {"workshop", "workshop.demo", "workshop.cli", "workshop.__main__"}
+TOP = {"workshop", "workshop.demo", "workshop.cli", "workshop.serve", "workshop.__main__"}
 
 
 def module_name(path: Path) -> str:

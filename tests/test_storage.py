@@ -233,3 +233,35 @@ def test_foreign_keys_are_enforced(db, workshop):
     workshop_id = storage.workshop_by_code(db, workshop.code)["id"]
     with pytest.raises(Exception, match="FOREIGN KEY"):
         storage.insert_vote(db, workshop_id, 987654, 987654, NOW)
+
+
+# --- the box's writer lock -------------------------------------------------------------
+
+
+def _box_lock_free(path: str) -> bool:
+    """Whether another process could take the writer lock of the database at `path` right now."""
+    import fcntl
+    import os
+
+    fd = os.open(path + storage.db.LOCK_SUFFIX, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # closing drops a lock taken here
+    return True
+
+
+def test_a_change_holds_the_box_writer_lock_until_the_outermost_change_ends(db, workshop, tmp_path):
+    """Processes sharing one database file queue on a lock beside it, not in SQLite's busy handler
+    (whose sleeps of up to 100 ms left the file idle in a burst); nested changes keep it."""
+    path = str(tmp_path / "t.db")
+    wid = storage.workshop_by_code(db, workshop.code)["id"]
+    assert _box_lock_free(path)
+    with storage.change(db, wid):
+        assert not _box_lock_free(path)
+        with storage.change(db, wid):
+            pass
+        assert not _box_lock_free(path)  # the inner change did not let it go
+    assert _box_lock_free(path)

@@ -179,3 +179,36 @@ def test_a_header_the_app_already_set_is_kept():
         response = client.get("/")
     assert response.headers.get_list("referrer-policy") == ["same-origin"]
     assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_the_live_channel_goes_straight_to_its_routes_past_the_app_s_middleware(tmp_path, monkeypatch):
+    """Streamlit's own middleware (path checks, sessions, gzip) is no part of a live answer's cost;
+    everything else still reaches the app, and every answer keeps the protective headers."""
+    monkeypatch.setenv("WORKSHOP_DB", str(tmp_path / "web.db"))
+    db = storage.connect(tmp_path / "web.db")
+    code = actions.create_workshop(db, "T", "O", "scaleup", now=NOW).code
+    db.close()
+    reached: list[str] = []
+
+    class Stack:
+        """Stands in for Streamlit's middleware and routes: notes every request it sees."""
+
+        def __init__(self, app) -> None:
+            self.app = app
+
+        async def __call__(self, scope, receive, send) -> None:
+            reached.append(scope.get("path", ""))
+            await self.app(scope, receive, send)
+
+    routes = [*web.ROUTES, Route("/{path:path}", page)]
+    middleware = [Middleware(web.ProtectiveHeaders), Middleware(web.LiveDirect), Middleware(Stack)]
+    with TestClient(Starlette(routes=routes, middleware=middleware)) as client:
+        state = client.get(f"/api/live/{code}?since=-1&wait=0")
+        missing = client.get("/api/live/NOPE00/meta")
+        wrong = client.put(f"/api/live/{code}")
+        other = client.get("/room")
+    assert state.status_code == 200 and state.json()["code"] == code
+    assert missing.status_code == 404 and wrong.status_code == 405
+    assert other.status_code == 200 and [p for p in reached if p] == ["/room"]
+    for response in (state, missing, wrong, other):
+        assert {name: response.headers.get(name) for name in PROTECTIVE} == PROTECTIVE

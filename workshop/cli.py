@@ -1,4 +1,5 @@
-"""Command line: `python -m workshop demo|list|export|import|similar|portfolio-key|retention` (all accept --db PATH).
+"""Command line: `python -m workshop demo|list|export|import|similar|portfolio-key|retention|serve`
+(all accept --db PATH).
 
 `export --format` takes md, json, ics (text: standard output or -o), pdf, xlsx and csv. csv
 writes a zip of every table, or with `--table NAME` one table as CSV text. ics is the owners'
@@ -8,6 +9,8 @@ go to -o, or to standard output when it is redirected (never onto a terminal).
 
 `similar CODE` prints step 1's suggested duplicates, one group a line; with `--json` a list of
 groups, each a list of note ids with the suggested note to keep first.
+
+`serve --processes N` runs N app processes on the database behind nginx (`workshop/serve.py`).
 """
 
 from __future__ import annotations
@@ -69,7 +72,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "retention", help=f"number the participants of workshops that ended ${actions.RETAIN_NAMES_ENV} days ago"
     )
-    for name in ("demo", "list", "export", "import", "similar", "portfolio-key", "retention"):
+    srv = sub.add_parser("serve", help="run N app processes on the database behind nginx (Ctrl-C stops them)")
+    srv.add_argument(
+        "--processes", type=int, default=os.cpu_count() or 1, metavar="N", help="app processes (default: one per core)"
+    )
+    srv.add_argument("--port", type=int, default=8501, help="the port nginx listens on (default 8501)")
+    srv.add_argument("--address", default="0.0.0.0", help="the address nginx listens on (default: every interface)")
+    srv.add_argument(
+        "--run-dir", type=Path, help="where the nginx configuration and logs go (default: a temporary folder)"
+    )
+    for name in ("demo", "list", "export", "import", "similar", "portfolio-key", "retention", "serve"):
         sub.choices[name].add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -103,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Imported workshop {code}.\nnew facilitator key: {key}")
         elif args.command == "similar":
             _similar(db, args.code, args.json)
+        elif args.command == "serve":
+            return _serve(db, args)
         elif args.command == "portfolio-key":
             if os.environ.get(portfolio.PORTFOLIO_KEY_ENV):
                 raise InvalidInput(f"{portfolio.PORTFOLIO_KEY_ENV} is set, and that key opens the portfolio.")
@@ -118,6 +132,20 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         db.close()
     return 0
+
+
+def _serve(db: Database, args: argparse.Namespace) -> int:
+    """The portfolio key is issued here, once, before the processes start (each would else race
+    to issue its own); then the box runs until stopped."""
+    from workshop import serve
+
+    if args.processes < 1:
+        raise InvalidInput("--processes must be at least 1.")
+    issued = portfolio.ensure_portfolio_key(db)
+    if issued:
+        print(f"Portfolio key, shown once (open /portfolio with it): {issued}", flush=True)
+    path = Path(db.execute("PRAGMA database_list").fetchone()[2])
+    return serve.serve(path, args.processes, args.address, args.port, args.run_dir)
 
 
 def _similar(db: Database, code: str, as_json: bool) -> None:

@@ -27,13 +27,19 @@ async function getJson(live, path) {
   if (!resp.ok) throw new Error("status " + resp.status);
   return resp.json();
 }
+// The meta's version is the room's version at its latest change: a state older than that (served
+// by a process that has not rebuilt yet, behind `serve`) is not shown; the next long-poll waits for
+// a newer one at once, instead of after the phone's minimum interval.
 async function stateLoop(live) {
   let failures = 0;
+  let since = -1;
   while (!live.stopped) {
     if (!live.root.isConnected) { stop(live); break; }
     try {
-      const next = await getJson(live, "?since=" + (live.state ? live.state.version : -1) + "&wait=25&client=" + live.clientId);
+      const next = await getJson(live, "?since=" + Math.max(since, live.state ? live.state.version : -1) + "&wait=25&client=" + live.clientId);
       failures = 0;
+      since = next.version;
+      if (next.version < (live.metaVersion || 0)) continue;
       if (!live.state || next.version !== live.state.version) accept(live, next);
       if (live.cfg.min_interval) await sleep(live.cfg.min_interval, live.waker);
     } catch (e) {
@@ -51,7 +57,7 @@ async function metaLoop(live) {
     try {
       const m = await getJson(live, "/meta?since=" + since + "&wait=25&client=" + live.clientId);
       failures = 0;
-      if (m.version !== since) { since = m.version; acceptMeta(live, m); }
+      if (m.version !== since) { since = m.version; live.metaVersion = m.version; acceptMeta(live, m); }
     } catch (e) {
       failures += 1;
       await sleep(Math.min(10000, 500 * failures));

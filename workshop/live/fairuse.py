@@ -1,8 +1,8 @@
 """Fair use on the live channel: limits far above what a real participant does.
 
 Writes are limited per participant token (token buckets: notes per minute, votes per
-second, any write per second); open long-polls are limited per screen (`client`) and per
-address. A whole room often sits behind one corporate NAT address, so the per-address cap
+second, any write per second); open long-polls are limited per screen (`client`) and kind, and
+per address. A whole room often sits behind one corporate NAT address, so the per-address cap
 lets well over 1,000 phones (two long-polls each) take part. Every limit is configurable by
 environment variable and every limiter forgets old keys, so memory stays bounded.
 """
@@ -47,6 +47,13 @@ class Limits:
 
 
 MAX_KEYS = 50_000
+
+
+def screen_key(client: str, kind: str) -> str:
+    """Open long-polls are counted per screen and kind (the full state, the meta): behind
+    `python -m workshop serve` a screen's two kinds may be answered by different processes,
+    and each process then counts the kind it serves whole."""
+    return f"{kind}:{client}"
 
 
 def key_of(secret: str) -> str:

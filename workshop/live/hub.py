@@ -7,8 +7,10 @@ new state once, caches it by version and wakes every waiter.
 
 A busy room writes far more often than a state can be rebuilt, so rebuilds are coalesced:
 at most one runs per workshop, and writes that land meanwhile are all published by the
-next one, which starts at least `REBUILD_GAP` after the one before: back to back, rebuilds
-held the GIL for most of a burst and every write's answer queued behind them. The body is
+next one, which starts at least `REBUILD_GAP` after the one before, and later still for a big
+room: a rebuild's CPU time takes at most `REBUILD_SHARE` of the time between two starts (a
+1,000-phone room's state costs 15-30 ms to build). Back to back, rebuilds held the GIL for most
+of a burst and every write's answer, in every room of the process, queued behind them. The body is
 encoded and gzipped once per version (in a worker thread), not once per response. A code
 that names no workshop never gets an entry, and entries nobody has asked for in `IDLE_EVICT`
 seconds are dropped, so memory stays bounded whatever is requested.
@@ -30,6 +32,7 @@ from workshop.live.payload import meta_of
 
 TICK = 0.1
 REBUILD_GAP = 0.05  # least time between the starts of two rebuilds of one workshop in a burst
+REBUILD_SHARE = 0.2  # most of the time between two rebuilds' starts that one rebuild may take
 GZIP_MIN = 1_000
 IDLE_EVICT = 600.0
 PRESENCE_WINDOW = 40.0  # a phone re-polls at least every 25 s; longer silence means it left
@@ -56,6 +59,7 @@ class Entry:
     dirty: bool = False
     rebuilding: asyncio.Task[None] | None = None
     rebuilt_at: float = float("-inf")  # when the latest rebuild started (monotonic)
+    cost: float = 0.0  # CPU seconds the latest rebuild took (build, encode, gzip)
     used: float = field(default_factory=time.monotonic)
     present: dict[str, float] = field(default_factory=dict)
 
@@ -69,6 +73,11 @@ class Entry:
 
     def connected(self, now: float) -> int:
         return sum(1 for t in self.present.values() if now - t <= PRESENCE_WINDOW)
+
+
+def gap(cost: float) -> float:
+    """The least time between the starts of two rebuilds of a workshop whose rebuild costs `cost`."""
+    return max(REBUILD_GAP, cost / REBUILD_SHARE)
 
 
 def encode(state: State) -> tuple[bytes, bytes | None, str, State]:
@@ -132,7 +141,9 @@ class Hub:
                 entry.state = None
                 entry.changed.set()
             elif versions[code] != entry.version:
-                await self._publish(code, entry)
+                # Not awaited: a room in a burst rebuilds for as long as its writes go on, and the
+                # watcher must meanwhile see every other room's step change on its next tick.
+                self._publish(code, entry)
 
     # --- rebuilding ------------------------------------------------------------------
 
@@ -150,7 +161,7 @@ class Hub:
         """Rebuild until no write is left unpublished; in a burst, the writes of `REBUILD_GAP`
         gather into one rebuild (after a quiet spell the first write is published at once)."""
         while entry.dirty:
-            wait = entry.rebuilt_at + REBUILD_GAP - time.monotonic()
+            wait = entry.rebuilt_at + gap(entry.cost) - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
             entry.dirty = False
@@ -159,8 +170,12 @@ class Hub:
 
     async def _rebuild(self, code: str, entry: Entry) -> None:
         def build() -> tuple[State, bytes, bytes | None, str, State] | None:
-            state = self.build(code)
-            return None if state is None else (state, *encode(state))
+            started = time.thread_time()
+            try:
+                state = self.build(code)
+                return None if state is None else (state, *encode(state))
+            finally:
+                entry.cost = time.thread_time() - started
 
         built = await to_thread.run_sync(build)
         if built is None:
@@ -172,8 +187,11 @@ class Hub:
         entry.state = state
         entry.body, entry.body_gz = body, body_gz
         if meta_key != entry.meta_key:
+            # The room's version at which the meta changed, not a count of this process's own
+            # changes: a phone whose poll moves to another process (one died, or came back) then
+            # asks with a version that means the same there and misses no step change.
             entry.meta_key = meta_key
-            entry.meta_version += 1
+            entry.meta_version = entry.version
         entry.meta_body = json.dumps({**meta, "version": entry.meta_version}, separators=(",", ":")).encode()
         old, entry.changed = entry.changed, asyncio.Event()
         old.set()

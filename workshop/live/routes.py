@@ -28,7 +28,7 @@ from workshop import actions, store
 from workshop.actions.auth import SECRET_MAX
 from workshop.domain.errors import BudgetExhausted, InputLocked, NotAllowed, NotFound, WorkshopError, no_workshop
 from workshop.domain.vocabulary import CODE_SENT_MAX, normalise_code
-from workshop.live.fairuse import FairUse, key_of
+from workshop.live.fairuse import FairUse, key_of, screen_key
 from workshop.live.hub import Hub
 from workshop.live.payload import participant_view, room_state
 from workshop.store.load import load
@@ -142,7 +142,8 @@ async def _long_poll(request: Request, kind: str) -> Response:
     code = _code(request)
     if code is None:
         return _refuse(NOT_FOUND, 404)
-    client = request.query_params.get("client", "")[:MAX_CLIENT]
+    screen = request.query_params.get("client", "")[:MAX_CLIENT]
+    client = screen_key(screen, kind) if screen else ""
     address = request.client.host if request.client else ""
     if not FAIR.by_address.enter(address):
         return _refuse(TOO_MANY, 429, 5)

@@ -20,13 +20,15 @@ from collections.abc import Callable
 from urllib.parse import parse_qsl, quote, urlencode
 
 from anyio import to_thread
+from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from workshop import actions
 from workshop.domain.vocabulary import normalise_code
+from workshop.live import routes
 from workshop.live.routes import CLIENT_CLOSED, NOT_FOUND, Aborted, BadRequest, _body, _code, _db, _refuse
 
 PROTECTIVE: tuple[tuple[bytes, bytes], ...] = (
@@ -119,6 +121,24 @@ def link_redirect(path: str, query: str, secure: bool, check: Check = _check) ->
     for cookie in cookies:
         response.raw_headers.append((b"set-cookie", cookie.encode("latin-1")))
     return response
+
+
+class LiveDirect:
+    """ASGI middleware: a request to the live channel goes straight to its routes, past the
+    middleware Streamlit puts around its own (path checks for its files, signed sessions, gzip),
+    none of which a live request uses: the channel gzips its state itself, once per version.
+    A room of 1,000 phones asks for 2,000 answers at every step change, so each one's cost counts
+    (see docs/benchmarks.md). The protective headers still wrap it (`ProtectiveHeaders` is outside)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.live = ExceptionMiddleware(Router(routes=[*routes.ROUTES, *ROUTES]))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/live/"):
+            await self.live(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 class LinkSecrets:

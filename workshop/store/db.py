@@ -8,9 +8,11 @@ avoids WAL upgrade deadlocks, and the live channel serves state keyed by that ve
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +43,7 @@ def connect(path: str | Path | None = None) -> Database:
     db.execute("PRAGMA foreign_keys = ON")
     if migrations.pending(db):
         _migrate(db)
+    _LOCK_PATHS[db] = str(resolved) + LOCK_SUFFIX
     return db
 
 
@@ -61,9 +64,38 @@ def db_path() -> Path:
     return Path(os.environ.get("WORKSHOP_DB") or DEFAULT_DB)
 
 
-# The writes of this process wait their turn here rather than in SQLite's busy handler, which
-# polls with sleeps of up to 100 ms: in a burst the lock sat free while every waiting write slept.
+# Writes wait their turn on locks rather than in SQLite's busy handler, which polls with sleeps of
+# up to 100 ms: in a burst the database sat free while every waiting write slept. The threads of
+# one process queue on `_WRITER`; the processes of one box (`python -m workshop serve
+# --processes N`) on an advisory lock of the file beside the database, which wakes the next
+# writer the moment it is released and is let go by the kernel if its holder dies.
 _WRITER = threading.RLock()
+LOCK_SUFFIX = ".writer-lock"
+_LOCK_PATHS: weakref.WeakKeyDictionary[Database, str] = weakref.WeakKeyDictionary()
+_lock_files: dict[str, int] = {}  # lock file -> descriptor, opened once per process
+_held = 0  # how deep this process's writer is nested in `change` (guarded by _WRITER)
+
+
+@contextmanager
+def _writer(db: Database) -> Iterator[None]:
+    """This process's turn, then this box's turn, to write (re-entrant: nested changes nest)."""
+    global _held
+    with _WRITER:
+        path = _LOCK_PATHS.get(db)
+        outer = _held == 0 and path is not None
+        if outer:
+            assert path is not None
+            fd = _lock_files.get(path)
+            if fd is None:
+                fd = _lock_files[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        _held += 1
+        try:
+            yield
+        finally:
+            _held -= 1
+            if outer:
+                fcntl.flock(_lock_files[str(path)], fcntl.LOCK_UN)
 
 
 What = TypeVar("What", Draft, Tally)
@@ -78,7 +110,7 @@ def change(db: Database, workshop_id: int, what: What) -> Iterator[What]:
     step the room was on. It is a required argument, so no change can land without its record; a
     refusal raised inside rolls back the change and its record together.
     """
-    with _WRITER, db.atomic():
+    with _writer(db), db.atomic():
         row = db.execute(
             "UPDATE workshops SET version = version + 1 WHERE id = ? RETURNING current_step", [workshop_id]
         ).fetchone()
