@@ -259,9 +259,9 @@ def test_a_change_holds_the_box_writer_lock_until_the_outermost_change_ends(db, 
     path = str(tmp_path / "t.db")
     wid = storage.workshop_by_code(db, workshop.code)["id"]
     assert _box_lock_free(path)
-    with storage.change(db, wid):
+    with storage.change(db, wid, arranged()):
         assert not _box_lock_free(path)
-        with storage.change(db, wid):
+        with storage.change(db, wid, arranged()):
             pass
         assert not _box_lock_free(path)  # the inner change did not let it go
     assert _box_lock_free(path)
