@@ -665,3 +665,40 @@ def test_a_room_that_rates_demand_weak_is_flagged_on_every_console(db, workshop)
     assert pitfalls(snapshot)[0].startswith(FIT + 'clear demand rated "anecdotal" (median of 4 answers)')
     assert snapshot.advice(snapshot.current_step).endswith(stage_note(snapshot.readiness) or "?")
     assert "product-market fit is not proven" in snapshot.advice(snapshot.current_step)
+
+
+def _result(key: str, ratings: list[int], figures: list[float]) -> r.QuestionResult:
+    """One question's result from `ratings` (one per person) and the figures some of them gave."""
+    answers = [
+        r.Answer(participant_id=n, key=key, rating=rating, number=figures[n] if n < len(figures) else None)
+        for n, rating in enumerate(ratings)
+    ]
+    return r.aggregate(answers).question(key)
+
+
+@pytest.mark.parametrize(
+    ("key", "figures", "words"),
+    [
+        (r.DEMAND, [7.5, 7.5], "growth 7.5 % a month"),
+        (r.UNIT_ECONOMICS, [3.4], "LTV:CAC 3.4"),
+        (r.ACQUISITION, [60.0], "60 % of new customers from repeatable channels"),
+        (r.STRAIN, [30.0], "30 % of team time on manual work"),
+        (r.DEMAND, [], None),
+    ],
+)
+def test_each_figure_says_what_it_measures(key, figures, words):
+    assert r.figure_words(_result(key, [3, 3], figures)) == words
+
+
+@pytest.mark.parametrize(
+    ("ratings", "words"),
+    [
+        ([], "nobody answered"),
+        ([2], "one answer: no spread yet"),
+        ([2, 2, 2, 2], "the room agrees"),
+        ([1, 1, 2, 3], "the room mostly agrees"),
+        ([0, 0, 3, 3], "the room is divided"),
+    ],
+)
+def test_the_spread_is_said_in_words(ratings, words):
+    assert r.spread_words(_result(r.DEMAND, ratings, [])) == words

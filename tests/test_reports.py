@@ -243,7 +243,8 @@ def test_pdf_holds_the_checklist_the_plan_and_the_charts(snapshot):
     assert "“Distributed tracing and shared observability dashboards”" in text  # Unicode quotes kept
     assert "Are we ready to scale?" in text and "6 of 6 participants answered." in text
     assert "Weakest areas: Standards & Practices (21/100) and Ecosystem (33/100)." in text
-    assert "Platform, Organisation, Product" in text and "7.5 % (median of 4 figures)" in text
+    assert "Platform, Organisation, Product" in text and "growth 7.5 % a month" in text and "LTV:CAC 3.4" in text
+    assert "Does the room agree?" in text and "the room agrees" in text
     assert pdf_images(data) == 4
 
 

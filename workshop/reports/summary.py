@@ -217,8 +217,9 @@ class SignalRow:
     median: str
     spread: str
     divided: bool
+    agreement: str  # the spread in words: "the room agrees", "the room is divided (spread 2)"
     answers: int
-    figure: str  # "7.5 % (median of 4 figures)", or "—"
+    figure: str  # what the figure measures: "growth 7.5 % a month (median of 4 figures)", or "—"
 
 
 @dataclass(frozen=True)
@@ -459,17 +460,16 @@ def _checkins(tracks: tuple[Track, ...]) -> tuple[CheckinNote, ...]:
 
 def _signal(result: readiness.QuestionResult) -> SignalRow:
     question = readiness.question_by_key(result.key)
-    prompt = question.number
-    figure = numbers.MISSING
-    if prompt is not None and result.number_median is not None:
-        figures = numbers.plural(result.numbers, "figure")
-        figure = f"{numbers.measure(result.number_median, prompt.unit)} (median of {figures})"
+    words = readiness.figure_words(result)
+    figure = f"{words} (median of {numbers.plural(result.numbers, 'figure')})" if words else numbers.MISSING
+    agreement = readiness.spread_words(result)
     return SignalRow(
         title=question.title,
         level=numbers.MISSING if result.median is None else question.scale.label_at(result.median),
         median=numbers.measure(result.median),
         spread=numbers.measure(result.spread) if result.count else numbers.MISSING,
         divided=result.divided,
+        agreement=f"{agreement} (spread {numbers.measure(result.spread)})" if result.divided else agreement,
         answers=result.count,
         figure=figure,
     )
