@@ -239,7 +239,7 @@ def test_pdf_holds_the_checklist_the_plan_and_the_charts(snapshot):
         assert title in text
     assert "Northwind Analytics" in text and "Scale-up" in text
     assert "Feature teams lose days every sprint to production incidents" in text
-    assert "Priya Raman (VP Engineering)" in text and "€900,000/yr" in text
+    assert "Priya Raman (VP Engineering)" in text and "€900k/yr" in text  # as on the impact map
     assert "“Distributed tracing and shared observability dashboards”" in text  # Unicode quotes kept
     assert "Are we ready to scale?" in text and "6 of 6 participants answered." in text
     assert "Weakest areas: Standards & Practices (21/100) and Ecosystem (33/100)." in text
@@ -303,6 +303,19 @@ def test_pdf_pages_render_to_images(snapshot, tmp_path):
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == len(PdfReader(str(source)).pages) >= 3
     assert all(p.stat().st_size > 5_000 for p in pages)
+
+
+def test_the_pdfs_impact_table_writes_money_as_the_map_does(db, workshop):
+    """ "€1,200,000/yr" broke mid-word in its narrow column ("€1,200,000/y r"); the map's "€1.2M/yr" fits."""
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    note = actions.add_bottleneck(db, workshop.code, token, "product", "Checkout stalls", now=NOW)
+    reach(db, workshop.code, workshop.facilitator_key)
+    actions.add_impact(db, workshop.code, token, note, "revenue", "worse", 5, "Lost carts", money="1200000", now=NOW)
+    actions.add_impact(db, workshop.code, token, note, "uptime", "worse", 2, "Retries", now=NOW)
+    text = pdf_text(pdf.to_pdf(load(db, workshop.code), NOW))
+    table = text.split("Because")[1]
+    assert "€1.2M/yr" in table and "1,200,000" not in text and "/y r" not in text
+    assert "None" not in table
 
 
 # --- command line --------------------------------------------------------------------------

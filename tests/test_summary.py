@@ -232,7 +232,7 @@ def test_follow_through_rows_use_the_number_formats_and_flag_overdue_check_ins(f
 
 def test_impacts_and_steps(followed):
     s = summary.summary(followed, NOW)
-    assert [i.money_text for i in s.impacts] == [numbers.money(i["money"]) for i in followed.impacts]
+    assert [i.money_text for i in s.impacts] == [numbers.money_short(i["money"]) for i in followed.impacts]
     severe = s.most_severe_impacts(3)
     assert [i.magnitude for i in severe] == sorted((i.magnitude for i in s.impacts), reverse=True)[:3]
     assert s.planned_total == numbers.measure(sum(r.planned_min for r in s.steps)) == "90"

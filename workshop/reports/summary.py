@@ -112,7 +112,7 @@ class ImpactRow:
     magnitude: int
     magnitude_label: str
     money: float | None
-    money_text: str
+    money_text: str  # "€1.2M/yr", as on the impact map; "" without an estimate
     because: str
 
 
@@ -351,7 +351,7 @@ def _impacts(snapshot: Snapshot) -> tuple[ImpactRow, ...]:
             magnitude=int(i["magnitude"]),
             magnitude_label=MAGNITUDES[i["magnitude"]],
             money=i["money"],
-            money_text=numbers.money(i["money"]),
+            money_text=numbers.money_short(i["money"]),  # as the impact map labels it
             because=i["because"],
         )
         for i in snapshot.impacts
