@@ -569,3 +569,23 @@ def test_readiness_trend_follows_workshops_oldest_first(snapshot):
     spec = charts.readiness_trend(held).to_dict()
     ((line, _),) = by_mark(spec, "line")
     assert line["encoding"]["x"]["sort"] == list(dict.fromkeys(frame["workshop"]))
+
+
+def test_readiness_trend_shows_equal_scores_side_by_side():
+    """Ecosystem 67 once sat hidden under Talent 67: every area's point is drawn where it can be seen."""
+    import vl_convert
+
+    answers = [
+        readiness.Answer(n, q.key, 4) for n in (1, 2) for a in readiness.AREAS for q in readiness.area_questions(a.key)
+    ]
+    results = readiness.aggregate(answers)
+    assert len({a.score for a in results.areas}) == 1, "every area scores the same"
+    held = [
+        readiness.Held("OLD234", "First", "Acme", NOW, results),
+        readiness.Held("NEW234", "Next", "Acme", NOW, results),
+    ]
+    scene = vl_convert.vegalite_to_scenegraph(charts.readiness_trend(held).to_json())["scenegraph"]
+    points = [box for role, _, box in _drawn(scene) if role == "mark" and box[2] - box[0] > 0]
+    assert len(points) == 2 * len(readiness.AREAS)
+    centres = {(round((b[0] + b[2]) / 2), round((b[1] + b[3]) / 2)) for b in points}
+    assert len(centres) == len(points), "two areas' points drawn on top of each other"

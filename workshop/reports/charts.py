@@ -909,9 +909,14 @@ def readiness_trend(held: Sequence[Held], *, width: int = WIDTH, height: int = 3
         alt.Tooltip("score:Q", title="Score"),
         alt.Tooltip("respondents:Q", title="Answered by"),
     ]
+    # Each area sits at its own place within a workshop's column: two areas with the same score
+    # (Ecosystem 67, Talent 67) are side by side, not one hidden under the other.
+    beside = alt.XOffset("area:N", sort=[a.title for a in AREAS], scale=alt.Scale(domain=[a.title for a in AREAS]))
     base = alt.Chart(frame)
-    lines = base.mark_line(strokeWidth=3).encode(x=x, y=y, color=colour, detail="area:N")
-    points = base.mark_point(filled=True, size=140, opacity=1).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    lines = base.mark_line(strokeWidth=3).encode(x=x, xOffset=beside, y=y, color=colour, detail="area:N")
+    points = base.mark_point(filled=True, size=140, opacity=1).encode(
+        x=x, xOffset=beside, y=y, color=colour, tooltip=tooltip
+    )
     subtitle = "Each workshop's readiness check, oldest first; 100 = the room fully agrees"
     chart = alt.layer(lines, points).properties(
         title=alt.TitleParams(heading, subtitle=[subtitle]), width=width, height=height
