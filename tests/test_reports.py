@@ -18,7 +18,7 @@ from workshop import actions, cli
 from workshop.domain import checklist, numbers
 from workshop.domain import snapshot as state
 from workshop.domain.errors import InvalidInput
-from workshop.reports import pdf
+from workshop.reports import pdf, summary
 from workshop.reports import sheets as reports
 from workshop.store.load import load
 
@@ -316,6 +316,36 @@ def test_the_pdfs_impact_table_writes_money_as_the_map_does(db, workshop):
     table = text.split("Because")[1]
     assert "€1.2M/yr" in table and "1,200,000" not in text and "/y r" not in text
     assert "None" not in table
+
+
+def _open_plan(db, workshop):
+    """One impact with an estimate and one without; an initiative sequenced, one not and unscored."""
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    note = actions.add_bottleneck(db, workshop.code, token, "product", "Checkout stalls", now=NOW)
+    reach(db, workshop.code, workshop.facilitator_key)
+    actions.add_impact(db, workshop.code, token, note, "revenue", "worse", 5, "Lost carts", money="1200000", now=NOW)
+    actions.add_impact(db, workshop.code, token, note, "uptime", "worse", 2, "Retries", now=NOW)
+    actions.add_initiative(db, workshop.code, token, "One-click checkout", [note], now=NOW)
+    return load(db, workshop.code)
+
+
+def _cells(frame) -> list[object]:
+    return [v for row in frame.itertuples(index=False) for v in row]
+
+
+def test_page_tables_show_a_dash_for_a_missing_figure_and_money_as_the_charts_do(db, workshop):
+    """A page's table never shows a blank "None" (no sequence yet, no estimate) nor 1200000."""
+    snapshot = _open_plan(db, workshop)
+    s = summary.summary(snapshot, NOW)
+    plan, ranking = reports.plan_screen(s), reports.ranking_screen(snapshot)
+    impacts, step2 = reports.impacts_screen(s.impacts), reports.step_impacts_screen(snapshot)
+    for frame in (plan, ranking, impacts, step2):
+        assert len(frame) and not any(v is None or v != v for v in _cells(frame)), frame
+    assert list(plan[reports.SEQUENCE]) == [numbers.MISSING] == list(ranking[reports.SEQUENCE])
+    assert list(ranking["Value"]) == [numbers.MISSING] and list(plan["Owner"]) == [numbers.MISSING]
+    assert list(impacts[reports.MONEY]) == ["€1.2M/yr", numbers.MISSING] == list(step2[reports.MONEY])
+    assert list(step2["By"]) == ["Ann", "Ann"]
+    assert list(plan.columns).index("Owner") < list(plan.columns).index("Rationale"), "owner before the reasons"
 
 
 # --- command line --------------------------------------------------------------------------

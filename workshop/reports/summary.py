@@ -342,7 +342,8 @@ def _boards(snapshot: Snapshot) -> tuple[Board, ...]:
     )
 
 
-def _impacts(snapshot: Snapshot) -> tuple[ImpactRow, ...]:
+def impact_rows(snapshot: Snapshot) -> tuple[ImpactRow, ...]:
+    """Every recorded impact in recorded order, with its figures as text."""
     return tuple(
         ImpactRow(
             bottleneck=snapshot.bottleneck(i["bottleneck_id"])["text"],
@@ -527,7 +528,7 @@ def summary(snapshot: Snapshot, now: float | None = None) -> Summary:
         head=_head(snapshot, moment),
         checklist=tuple(checklist.evaluate(snapshot)),
         boards=_boards(snapshot),
-        impacts=_impacts(snapshot),
+        impacts=impact_rows(snapshot),
         method=method.title,
         formula=method.formula,
         plan=_plan(snapshot),
