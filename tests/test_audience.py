@@ -438,3 +438,14 @@ def test_a_phones_own_view_is_what_its_view_adds(rooms, workshop, who):
     assert me["impacts"] == sorted(i["id"] for i in shown.impacts if i["participant_id"] is not None)
     assert sum(me["votes"].values()) == len(shown.votes)
     assert [n["text"] for n in me["mine"]] == ([b["text"] for b in shown.bottlenecks] if shown.private else [])
+
+
+def test_the_join_page_shows_only_the_title_and_how_to_join(db):
+    """The code on the wall names the workshop (the projector does too), nothing of its content."""
+    made = actions.create_workshop(db, "Scaling the delivery engine", "Northwind Analytics", "scaleup", anonymous=True)
+    preview = actions.join_preview(db, made.code.lower())
+    assert preview == audience.Joining("Scaling the delivery engine", anonymous=True, ended=False)
+    assert "Northwind" not in repr(preview)
+    actions.end_workshop(db, made.code, made.facilitator_key, from_step="bottlenecks")
+    assert actions.join_preview(db, made.code) == audience.Joining("Scaling the delivery engine", True, True)
+    assert actions.join_preview(db, "NOPE00") is None and actions.join_preview(db, "") is None

@@ -14,6 +14,7 @@ from workshop import store
 from workshop.actions.auth import Row, _again, _facilitator, _not_ended, _now, _participant, _workshop, hash_secret
 from workshop.actions.review import has_commitments
 from workshop.domain import timer
+from workshop.domain.audience import Joining, joining
 from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed, NotFound
 from workshop.domain.text import clean_int, clean_number, clean_text
 from workshop.domain.vocabulary import (
@@ -351,6 +352,15 @@ def reopen_workshop(db: Database, code: str, key: str) -> None:
     workshop = _facilitator(db, code, key)
     with store.change(db, workshop["id"]):
         store.update_workshop(db, workshop["id"], ended_at=None, locked=0)
+
+
+def join_preview(db: Database, code: str) -> Joining | None:
+    """What the join page may show of the workshop a code opens (`audience.joining`); None for an
+    unknown code, which the join itself then refuses with its one clear line."""
+    try:
+        return joining(_workshop(db, code))
+    except (NotFound, InvalidInput):
+        return None
 
 
 def is_anonymous(db: Database, code: str) -> bool:
