@@ -10,9 +10,9 @@ NOW = 1_750_000_000.0
 
 def version(db, code: str) -> int:
     """The workshop's change counter: unchanged means nothing was written."""
-    value = storage.workshop_version(db, code)
-    assert value is not None
-    return value
+    row = storage.workshop_by_code(db, code)
+    assert row is not None
+    return int(row["version"])
 
 
 def workshop_count(db) -> int:

@@ -298,23 +298,6 @@ def test_the_impact_maps_rows_keep_their_height_on_any_page(snapshot):
     assert charts.time_per_step(snapshot, NOW).to_dict()["height"] == {"step": charts.STEP_ROW, "for": "position"}
 
 
-# --- votes by dimension ----------------------------------------------------------------
-
-
-def test_votes_by_dimension_shows_the_top_notes_of_each_dimension(snapshot):
-    spec = charts.votes_by_dimension(snapshot, top=3).to_dict()
-    assert_projector_sizes(spec)
-    assert len(spec["vconcat"]) == 3
-    board = snapshot.by_dimension()
-    for dimension, panel in zip(DIMENSIONS, spec["vconcat"]):
-        assert panel["title"]["text"].startswith(dimension.title)
-        ((bars, name),) = by_mark(panel, "bar")
-        assert bars["encoding"]["x"]["field"] == "votes" and bars["encoding"]["y"]["field"] == "label"
-        data = rows(spec, bars, name)
-        expected = board[dimension.key][:3]
-        assert [(r["text"], r["votes"]) for r in data] == [(b["text"], b["votes"]) for b in expected]
-
-
 # --- time per step -----------------------------------------------------------------------
 
 
@@ -347,7 +330,7 @@ def test_a_running_step_counts_up_to_now(db, workshop):
 
 def test_every_chart_of_an_empty_workshop_renders_a_message(db, workshop):
     snapshot = load(db, workshop.code)
-    for chart in (charts.roi_urgency(snapshot), charts.impact_map(snapshot), charts.votes_by_dimension(snapshot)):
+    for chart in (charts.roi_urgency(snapshot), charts.impact_map(snapshot)):
         spec = chart.to_dict()
         ((unit, name),) = units(spec)
         assert mark(unit) == "text"
@@ -360,12 +343,15 @@ def test_every_chart_of_an_empty_workshop_renders_a_message(db, workshop):
 def test_participant_text_reaches_the_chart_as_plain_data(db, workshop):
     hostile = "<script>alert(1)</script> ![x](http://host/x.png)"
     token = actions.join(db, workshop.code, "Ann", now=NOW).token
-    note = actions.add_bottleneck(db, workshop.code, token, "platform", hostile, now=NOW)
-    actions.vote(db, workshop.code, token, note, now=NOW)
-    spec = charts.votes_by_dimension(load(db, workshop.code)).to_dict()
-    panel = spec["vconcat"][1]
-    ((bars, name),) = by_mark(panel, "bar")
-    assert rows(spec, bars, name)[0]["text"] == hostile
+    note = actions.add_bottleneck(db, workshop.code, token, "platform", "Slow deploys", now=NOW)
+    reach(db, workshop.code, workshop.facilitator_key)
+    item = actions.add_initiative(db, workshop.code, token, hostile, [note], now=NOW)
+    actions.score_initiative(
+        db, workshop.code, token, item, {"value": 8, "effort": 3, "urgency": 9, "confidence": 80}, now=NOW
+    )
+    spec = charts.roi_urgency(load(db, workshop.code)).to_dict()
+    ((points, name),) = by_mark(spec, "circle")
+    assert rows(spec, points, name)[0]["title"] == hostile
 
 
 def test_the_chart_and_report_modules_never_import_streamlit():
@@ -499,7 +485,6 @@ def test_every_chart_letters_at_least_20_px(db):
     for chart in (
         charts.roi_urgency(snapshot),
         charts.impact_map(snapshot),
-        charts.votes_by_dimension(snapshot),
         charts.time_per_step(snapshot, NOW),
         charts.progress_chart(snapshot.tracks),
         charts.readiness_areas(snapshot.readiness),

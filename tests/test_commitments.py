@@ -85,9 +85,6 @@ def test_the_review_is_counted_in_step_ones_timer_and_so_in_the_agenda(db, earli
 def test_the_reviews_time_box_is_a_pure_function_of_the_stored_deadline():
     timer = start(Timer.fresh(STEPS[0].key, 25), now=1000.0)
     assert commitments.review_until(timer, 10) == 15 * 60
-    assert commitments.review_left(timer, 10, now=1000.0) == 600
-    assert commitments.review_left(timer, 10, now=1000.0 + 420) == 180
-    assert commitments.review_left(timer, 10, now=1000.0 + 3600) == 0
 
 
 # --- concluding them --------------------------------------------------------------------------

@@ -201,8 +201,8 @@ def test_save_timer_round_trips(db, workshop):
     assert [x for x in storage.timers(db, workshop_id) if x.step_key == "impact"] == [t]
 
 
-def test_workshop_version_of_unknown_code_is_none(db):
-    assert storage.workshop_version(db, "NOPE42") is None
+def test_an_unknown_code_has_no_version_and_no_row(db):
+    assert storage.versions_of(db, ["NOPE42"]) == {}
     assert storage.workshop_by_code(db, "NOPE42") is None
 
 

@@ -4,6 +4,7 @@ import io
 
 import segno
 import streamlit as st
+from sqlite_utils import Database
 
 from views.kit import registry, ui
 from workshop import actions
@@ -22,19 +23,9 @@ from workshop.domain.vocabulary import (
     stage_by_key,
 )
 
-db = ui.connect()
-join_code = normalise_code(st.query_params.get("join", "")) if st.query_params.get("join") else ""
 
-st.title("Scaling Workshop")
-st.write(
-    f"Run the {TOTAL_MINUTES}-minute Product & Platform Scaling workshop: map bottlenecks, tie them to "
-    "business impact, rank initiatives by ROI and urgency, decide build / buy / partner, and leave "
-    "with owners and metrics."
-)
-ui.flash()
-
-created = st.session_state.get("created")
-if created:
+def created_panel(created: dict[str, str]) -> None:
+    """A workshop just made: its key (shown once), its code, join link and QR code."""
     st.success("Your workshop is ready.")
     left, right = st.columns([2, 1])
     with left:
@@ -67,13 +58,10 @@ if created:
     if st.button("Done — hide the key"):
         del st.session_state["created"]
         st.rerun()
-    st.stop()
 
-join_tab, create_tab, sample_tab, facilitate_tab = st.tabs(
-    ["Join a workshop", "Create a workshop", "Open the sample", "I am the facilitator"]
-)
 
-with join_tab:
+def join_form(db: Database, join_code: str) -> None:
+    """Join with the code (from a join link, or typed) in one step."""
     # An anonymous workshop asks no name (the join action would ignore one anyway): people are numbered.
     nameless = bool(join_code) and actions.is_anonymous(db, join_code)
     with st.form("join"):
@@ -89,7 +77,50 @@ with join_tab:
         if joined is not None:
             ui.enter(db, code, joined.token)
 
-with create_tab:
+
+def durations() -> tuple[dict[str, int], int, int]:
+    """Each step's minutes, the votes per person and the review's minutes (inside the create form)."""
+    with st.expander("Step durations and votes"):
+        minutes = {
+            s.key: st.number_input(
+                f"{s.number}. {s.title} (minutes)", min_value=1, max_value=MAX_STEP_MINUTES, value=s.minutes, step=1
+            )
+            for s in STEPS
+        }
+        budget = st.number_input("Votes per person", min_value=1, max_value=MAX_VOTE_BUDGET, value=5, step=1)
+        review = st.number_input(
+            "Review of last time's commitments (minutes, added to step 1)",
+            min_value=1,
+            max_value=MAX_STEP_MINUTES // 2,
+            value=REVIEW_MINUTES,
+            step=1,
+        )
+    return minutes, budget, review
+
+
+def room_options() -> tuple[bool, bool, bool]:
+    """Private brainstorm, anonymous, and the review of last time's commitments (inside the create form)."""
+    private = st.checkbox(
+        "Private brainstorm",
+        help="In step 1 each phone sees only its own notes and the projector shows how many there are, "
+        "until you reveal the board; voting opens then. You can also turn it on or off during step 1.",
+    )
+    anonymous = st.checkbox(
+        "Anonymous: no names",
+        help="Nobody is asked for a name: participants are numbered (Participant 1, 2, 3…) on every "
+        "screen and in every export.",
+    )
+    wanted = st.checkbox(
+        "Open with a review of last time's commitments",
+        value=True,
+        help="When this organisation has earlier workshops here, step 1 starts by reviewing what their "
+        "owners committed to: done, carry over or drop.",
+    )
+    return private, anonymous, wanted
+
+
+def create_form(db: Database) -> None:
+    """A new workshop; on success this browser is signed in as its facilitator and the next run shows the key."""
     with st.form("create"):
         title = st.text_input("Title", max_chars=SHORT_MAX, placeholder="Scaling the delivery engine")
         organisation = st.text_input("Organisation", max_chars=SHORT_MAX)
@@ -98,63 +129,33 @@ with create_tab:
             [s.key for s in STAGES],
             format_func=lambda k: f"{stage_by_key(k).title} — {stage_by_key(k).focus}",
         )
-        with st.expander("Step durations and votes"):
-            minutes = {
-                s.key: st.number_input(
-                    f"{s.number}. {s.title} (minutes)", min_value=1, max_value=MAX_STEP_MINUTES, value=s.minutes, step=1
-                )
-                for s in STEPS
-            }
-            budget = st.number_input("Votes per person", min_value=1, max_value=MAX_VOTE_BUDGET, value=5, step=1)
-            review = st.number_input(
-                "Review of last time's commitments (minutes, added to step 1)",
-                min_value=1,
-                max_value=MAX_STEP_MINUTES // 2,
-                value=REVIEW_MINUTES,
-                step=1,
-            )
-        private = st.checkbox(
-            "Private brainstorm",
-            help="In step 1 each phone sees only its own notes and the projector shows how many there are, "
-            "until you reveal the board; voting opens then. You can also turn it on or off during step 1.",
-        )
-        anonymous = st.checkbox(
-            "Anonymous: no names",
-            help="Nobody is asked for a name: participants are numbered (Participant 1, 2, 3…) on every "
-            "screen and in every export.",
-        )
-        wanted = st.checkbox(
-            "Open with a review of last time's commitments",
-            value=True,
-            help="When this organisation has earlier workshops here, step 1 starts by reviewing what their "
-            "owners committed to: done, carry over or drop.",
-        )
+        minutes, budget, review = durations()
+        private, anonymous, wanted = room_options()
         go = st.form_submit_button("Create workshop", type="primary", width="stretch")
-    if go:
-        earlier = wanted and bool(organisation.strip()) and actions.has_commitments(db, organisation)
-        made = ui.act(
-            actions.create_workshop,
-            db,
-            title,
-            organisation,
-            stage,
-            minutes,
-            int(budget),
-            review_minutes=int(review) if earlier else 0,
-            private_brainstorm=private,
-            anonymous=anonymous,
-            here=True,
-        )
-        if made is not None:
-            st.session_state["created"] = {
-                "code": made.code,
-                "key": made.facilitator_key,
-                "token": made.facilitator_token,
-            }
-            ui.sign_in(made.code, made.facilitator_token)  # the console opens signed in; no URL holds the token
-            st.rerun()
+    if not go:
+        return
+    earlier = wanted and bool(organisation.strip()) and actions.has_commitments(db, organisation)
+    made = ui.act(
+        actions.create_workshop,
+        db,
+        title,
+        organisation,
+        stage,
+        minutes,
+        int(budget),
+        review_minutes=int(review) if earlier else 0,
+        private_brainstorm=private,
+        anonymous=anonymous,
+        here=True,
+    )
+    if made is not None:
+        st.session_state["created"] = {"code": made.code, "key": made.facilitator_key, "token": made.facilitator_token}
+        ui.sign_in(made.code, made.facilitator_token)  # the console opens signed in; no URL holds the token
+        st.rerun()
 
-with sample_tab:
+
+def sample(db: Database) -> None:
+    """The sample workshop, made fresh and opened on its summary."""
     st.write(
         "A complete workshop of a scale-up whose feature teams were blocked by incidents, held ten weeks "
         "ago: every step filled in, and the owners' check-ins since, ready to explore or download."
@@ -165,7 +166,9 @@ with sample_tab:
         ui.sign_in(made.code, made.facilitator_token)
         st.switch_page(ui.HERE / "summary.py", query_params={"ws": made.code})
 
-with facilitate_tab:
+
+def facilitate_form(db: Database, join_code: str) -> None:
+    """The facilitator opens the console on another device with the code and the key."""
     with st.form("facilitate"):
         code = st.text_input("Workshop code", value=join_code, max_chars=CODE_MAX)
         key = st.text_input("Facilitator key", type="password")
@@ -174,3 +177,34 @@ with facilitate_tab:
         token = ui.act(actions.facilitator_token, db, code, key, here=True)
         if token is not None:
             ui.enter(db, code, token)
+
+
+def start() -> None:
+    """What the start page offers: the workshop just made, else join, create, sample, facilitate."""
+    db = ui.connect()
+    join_code = normalise_code(st.query_params.get("join", "")) if st.query_params.get("join") else ""
+    st.title("Scaling Workshop")
+    st.write(
+        f"Run the {TOTAL_MINUTES}-minute Product & Platform Scaling workshop: map bottlenecks, tie them to "
+        "business impact, rank initiatives by ROI and urgency, decide build / buy / partner, and leave "
+        "with owners and metrics."
+    )
+    ui.flash()
+    created = st.session_state.get("created")
+    if created:
+        created_panel(created)
+        return
+    join_tab, create_tab, sample_tab, facilitate_tab = st.tabs(
+        ["Join a workshop", "Create a workshop", "Open the sample", "I am the facilitator"]
+    )
+    with join_tab:
+        join_form(db, join_code)
+    with create_tab:
+        create_form(db)
+    with sample_tab:
+        sample(db)
+    with facilitate_tab:
+        facilitate_form(db, join_code)
+
+
+start()

@@ -7,7 +7,7 @@ nothing. Like the participant's screen it has no sidebar: it leads nowhere else.
 escaped wherever an element renders Markdown (titles, labels, table cells).
 """
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import altair as alt
@@ -16,11 +16,12 @@ import streamlit as st
 from sqlite_utils import Database
 
 from views.kit import ui
+from views.kit.checkin import CheckIn, checkin_form
 from workshop import actions
 from workshop.domain import followup, numbers
 from workshop.domain.errors import WorkshopError
-from workshop.domain.followup import NEXT_CHECKIN_DAYS, STATUS_COLOURS, STATUSES, Track
-from workshop.domain.vocabulary import NOTE_MAX, normalise_code
+from workshop.domain.followup import STATUS_COLOURS, STATUSES, Track
+from workshop.domain.vocabulary import normalise_code
 from workshop.live import web
 from workshop.reports import calendar, charts
 from workshop.reports import downloads as files
@@ -154,55 +155,24 @@ def history(item: Track) -> None:
     st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
 
 
-def checkin_fields(item: Track, today: date, suffix: str) -> tuple[str, str, str, date, date]:
-    """The check-in form's fields: value, status (the latest one preselected), note and dates."""
-    unit = f" ({item.unit})" if item.unit else ""
-    value = st.text_input(ui.safe(f"Measured value{unit}"), key=f"value-{suffix}")
-    status = st.radio(
-        "Status",
-        list(STATUSES),
-        index=list(STATUSES).index(item.status) if item.status else 0,
-        format_func=STATUSES.get,
-        horizontal=True,
-        key=f"status-{suffix}",
-    )
-    note = st.text_input("Note (optional)", max_chars=NOTE_MAX, key=f"note-{suffix}")
-    cols = st.columns(2)
-    measured = cols[0].date_input(
-        "Measured on", value=today, min_value=min(item.assigned_on, today), max_value=today, key=f"on-{suffix}"
-    )
-    upcoming = cols[1].date_input(
-        "Next check-in",
-        value=today + timedelta(days=NEXT_CHECKIN_DAYS),
-        min_value=today + timedelta(days=1),
-        key=f"next-{suffix}",
-    )
-    return value, str(status), note, measured, upcoming
-
-
-def checkin_form(db: Database, code: str, token: str, item: Track, today: date) -> None:
-    """Record where the metric stands, through this owner's link (the domain checks the scope).
-
-    A refusal is shown beside the form and keeps what was typed; after a check-in the form
-    starts empty (new widget keys) and says so once.
-    """
+def checkin(db: Database, code: str, token: str, item: Track, today: date) -> None:
+    """Record where the metric stands, through this owner's link (the domain checks the scope);
+    a refusal shows beside the form, a check-in is thanked for once above it."""
     ident = item.initiative_id
     if st.session_state.get(DONE) == ident:
         del st.session_state[DONE]
         st.success("Check-in recorded. Thank you!")
-    sent = st.session_state.get(f"_owner_sent_{ident}", 0)
-    with st.form(f"checkin-{ident}-{sent}"):
-        st.write("**Record a check-in**")
-        value, status, note, measured, upcoming = checkin_fields(item, today, f"{ident}-{sent}")
-        if st.form_submit_button("Record check-in", type="primary", width="stretch"):
-            done = ui.act(
-                actions.record_checkin, db, code, token, ident, value, status, note,
-                checked_on=measured, next_checkin=upcoming, here=True,
-            )  # fmt: skip
-            if done is not None:
-                st.session_state[DONE] = ident
-                st.session_state[f"_owner_sent_{ident}"] = sent + 1
-                st.rerun()
+
+    def submit(entry: CheckIn) -> bool:
+        done = ui.act(
+            actions.record_checkin, db, code, token, ident, entry.value, entry.status, entry.note,
+            checked_on=entry.measured, next_checkin=entry.upcoming, here=True,
+        )  # fmt: skip
+        if done is not None:
+            st.session_state[DONE] = ident
+        return done is not None
+
+    checkin_form(str(ident), [item], today, submit)
 
 
 def page() -> None:
@@ -219,7 +189,7 @@ def page() -> None:
             facts(item, today)
             small_chart(item)
             history(item)
-            checkin_form(db, owned.code, token, item, today)
+            checkin(db, owned.code, token, item, today)
 
 
 page()

@@ -1,7 +1,7 @@
 """Portfolio: every workshop in this database and every owned initiative, with its progress."""
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -12,8 +12,9 @@ from workshop import actions
 from workshop.actions import portfolio
 from workshop.domain import followup, numbers
 from workshop.domain.errors import WorkshopError
-from workshop.domain.followup import Track
+from workshop.domain.followup import Row, Track
 from workshop.domain.readiness import TITLE
+from workshop.domain.vocabulary import status_word
 from workshop.reports import calendar, charts, sheets
 
 
@@ -45,103 +46,129 @@ def due_view(db: Database, tracks: list[Track], today: date) -> None:
             st.code(followup.reminder(owner, groups[(code, owner)], today, url), language=None, wrap_lines=True)
 
 
-db = ui.connect()
-today = date.today()
-st.title("Portfolio")
-st.caption("Every workshop in this database and every initiative that left the room with an owner.")
-
-try:
-    tracks, workshops = portfolio.read_portfolio(db, st.session_state.get("portfolio_key"))
-except WorkshopError as exc:
-    if "portfolio_key" in st.session_state:
-        st.error(ui.safe(str(exc)))
-    st.caption(
-        "The portfolio lists every workshop on this server, so it needs the portfolio key: the one "
-        "set as WORKSHOP_PORTFOLIO_KEY, or the one printed when the server first started "
-        "(`python -m workshop portfolio-key` issues a new one)."
-    )
-    with st.form("portfolio-key"):
-        given = st.text_input("Portfolio key", type="password")
-        if st.form_submit_button("Open the portfolio"):
-            st.session_state["portfolio_key"] = given
-            st.rerun()
-    st.stop()
-
-if not workshops:
-    st.info("No workshops yet: create one or open the sample from the start page.")
-    st.stop()
-
-held = [date.fromtimestamp(w["created_at"]) for w in workshops]
-cols = st.columns([2, 2, 2, 1])
-organisations = cols[0].multiselect("Organisation", sorted({w["organisation"] for w in workshops}))
-span = cols[1].date_input("Workshops held between", value=(min(held), max(held)), format="YYYY-MM-DD")
-statuses = cols[2].multiselect(
-    "Status", [*followup.STATUSES, "none"], format_func=lambda k: followup.STATUSES.get(k, followup.NOT_CHECKED)
-)
-overdue_only = cols[3].toggle("Overdue only")
-start, end = (span[0], span[1]) if isinstance(span, tuple) and len(span) == 2 else (None, None)
-shown = followup.select(tracks, organisations, start, end, statuses, today=today, overdue_only=overdue_only)
-kept = followup.select_workshops(workshops, organisations, start, end)
-
-figures = followup.counts(shown, today)
-cols = st.columns(6)
-cols[0].metric("Workshops", len(kept))
-cols[1].metric("Owned initiatives", figures["tracked"])
-cols[2].metric("On track", figures["on_track"])
-cols[3].metric("At risk", figures["at_risk"])
-cols[4].metric("Off track", figures["off_track"])
-cols[5].metric("Overdue check-ins", figures["overdue"])
-
-due_view(db, shown, today)
-
-st.subheader("Owned initiatives")
-if not shown:
-    st.caption("No owned initiative matches these filters.")
-else:
-    overdue = [t for t in shown if t.overdue(today)]
-    if overdue:
-        st.warning(
-            ui.safe(
-                f"{len(overdue)} overdue check-in{'s' if len(overdue) != 1 else ''}: "
-                + "; ".join(f"{t.title} ({t.owner}, due {t.next_checkin.isoformat()})" for t in overdue)
-            ),
-            icon=":material/schedule:",
+def key_form(db: Database) -> tuple[list[Track], list[Row]]:
+    """Every owned initiative and every workshop, once the portfolio key is given; else ask for it."""
+    try:
+        return portfolio.read_portfolio(db, st.session_state.get("portfolio_key"))
+    except WorkshopError as exc:
+        if "portfolio_key" in st.session_state:
+            st.error(ui.safe(str(exc)))
+        st.caption(
+            "The portfolio lists every workshop on this server, so it needs the portfolio key: the one "
+            "set as WORKSHOP_PORTFOLIO_KEY, or the one printed when the server first started "
+            "(`python -m workshop portfolio-key` issues a new one)."
         )
-    ui.tracks_table(sheets.tracks_table(shown, today, with_workshop=True))
-    st.altair_chart(charts.progress_chart(shown), theme=None, width="stretch")
-
-st.subheader("Workshops")
-owned = Counter(t.code for t in tracks)
-late = Counter(t.code for t in tracks if t.overdue(today))
-st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                "Code": w["code"],
-                "Title": w["title"],
-                "Organisation": w["organisation"],
-                "Held": datetime.fromtimestamp(w["created_at"]).strftime("%Y-%m-%d %H:%M"),
-                "Status": "ended" if w["ended_at"] else "live",
-                "Participants": w["participant_count"],
-                "Initiatives": w["initiative_count"],
-                "Owned": owned[w["code"]],
-                "Overdue": late[w["code"]],
-            }
-            for w in kept
-        ]
-    ),
-    hide_index=True,
-    width="stretch",
-)
+        with st.form("portfolio-key"):
+            given = st.text_input("Portfolio key", type="password")
+            if st.form_submit_button("Open the portfolio"):
+                st.session_state["portfolio_key"] = given
+                st.rerun()
+        st.stop()
 
 
-st.subheader(f"Readiness across workshops — {TITLE}")
-kept_codes = {w["code"] for w in kept}
-checks = [h for h in portfolio.read_readiness(db, st.session_state.get("portfolio_key")) if h.code in kept_codes]
-if not checks:
-    st.caption("No workshop matching these filters has answers to the readiness check.")
-for organisation in sorted({h.organisation for h in checks}):
-    held = [h for h in checks if h.organisation == organisation]
-    st.write(f"**{ui.safe(organisation)}**: how the operating model's areas score from one workshop to the next")
-    st.altair_chart(charts.readiness_trend(held), theme=None, width="stretch")
-    st.dataframe(sheets.readiness_trend_table(held), hide_index=True, width="stretch")
+def filtered(tracks: list[Track], workshops: list[Row], today: date) -> tuple[list[Track], list[Row]]:
+    """The filters above everything: organisation, when held, status, overdue only."""
+    held = [followup.day_of(w["created_at"]) for w in workshops]
+    cols = st.columns([2, 2, 2, 1])
+    organisations = cols[0].multiselect("Organisation", sorted({w["organisation"] for w in workshops}))
+    span = cols[1].date_input("Workshops held between", value=(min(held), max(held)), format="YYYY-MM-DD")
+    statuses = cols[2].multiselect(
+        "Status", [*followup.STATUSES, "none"], format_func=lambda k: followup.STATUSES.get(k, followup.NOT_CHECKED)
+    )
+    overdue_only = cols[3].toggle("Overdue only")
+    start, end = (span[0], span[1]) if isinstance(span, tuple) and len(span) == 2 else (None, None)
+    shown = followup.select(tracks, organisations, start, end, statuses, today=today, overdue_only=overdue_only)
+    return shown, followup.select_workshops(workshops, organisations, start, end)
+
+
+def tiles(shown: list[Track], kept: list[Row], today: date) -> None:
+    """The counts at a glance."""
+    figures = followup.counts(shown, today)
+    cols = st.columns(6)
+    cols[0].metric("Workshops", len(kept))
+    cols[1].metric("Owned initiatives", figures["tracked"])
+    cols[2].metric("On track", figures["on_track"])
+    cols[3].metric("At risk", figures["at_risk"])
+    cols[4].metric("Off track", figures["off_track"])
+    cols[5].metric("Overdue check-ins", figures["overdue"])
+
+
+def owned_initiatives(shown: list[Track], today: date) -> None:
+    """The initiatives that pass the filters: what is overdue, the table and the chart."""
+    st.subheader("Owned initiatives")
+    if not shown:
+        st.caption("No owned initiative matches these filters.")
+    else:
+        overdue = [t for t in shown if t.overdue(today)]
+        if overdue:
+            st.warning(
+                ui.safe(
+                    f"{len(overdue)} overdue check-in{'s' if len(overdue) != 1 else ''}: "
+                    + "; ".join(f"{t.title} ({t.owner}, due {t.next_checkin})" for t in overdue)
+                ),
+                icon=":material/schedule:",
+            )
+        ui.tracks_table(sheets.tracks_table(shown, today, with_workshop=True))
+        st.altair_chart(charts.progress_chart(shown), theme=None, width="stretch")
+
+
+def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
+    """One row per workshop that passes the filters, with its owned and overdue initiatives."""
+    st.subheader("Workshops")
+    owned = Counter(t.code for t in tracks)
+    late = Counter(t.code for t in tracks if t.overdue(today))
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Code": w["code"],
+                    "Title": w["title"],
+                    "Organisation": w["organisation"],
+                    "Held": numbers.when(w["created_at"]),
+                    "Status": status_word(w["ended_at"]),
+                    "Participants": w["participant_count"],
+                    "Initiatives": w["initiative_count"],
+                    "Owned": owned[w["code"]],
+                    "Overdue": late[w["code"]],
+                }
+                for w in kept
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def readiness_trends(db: Database, kept: list[Row]) -> None:
+    """How each organisation's readiness check moved from one workshop to the next."""
+    st.subheader(f"Readiness across workshops — {TITLE}")
+    kept_codes = {w["code"] for w in kept}
+    checks = [h for h in portfolio.read_readiness(db, st.session_state.get("portfolio_key")) if h.code in kept_codes]
+    if not checks:
+        st.caption("No workshop matching these filters has answers to the readiness check.")
+    for organisation in sorted({h.organisation for h in checks}):
+        its = [h for h in checks if h.organisation == organisation]
+        st.write(f"**{ui.safe(organisation)}**: how the operating model's areas score from one workshop to the next")
+        st.altair_chart(charts.readiness_trend(its), theme=None, width="stretch")
+        st.dataframe(sheets.readiness_trend_table(its), hide_index=True, width="stretch")
+
+
+def overview() -> None:
+    """The portfolio behind its key: filters, counts, what is due, initiatives, workshops, readiness."""
+    db = ui.connect()
+    today = date.today()
+    st.title("Portfolio")
+    st.caption("Every workshop in this database and every initiative that left the room with an owner.")
+    tracks, workshops = key_form(db)
+    if not workshops:
+        st.info("No workshops yet: create one or open the sample from the start page.")
+        return
+    shown, kept = filtered(tracks, workshops, today)
+    tiles(shown, kept, today)
+    due_view(db, shown, today)
+    owned_initiatives(shown, today)
+    workshops_table(tracks, kept, today)
+    readiness_trends(db, kept)
+
+
+overview()

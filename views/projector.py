@@ -74,15 +74,19 @@ def header(ctx: ui.Context, snapshot: Snapshot) -> None:
             st.text(url)  # plain text: no link styling to fail contrast, nothing rendered as Markdown
 
 
-ctx = ui.context()  # which also keeps every credential out of the (projected) address bar
-snapshot = view(ctx.snapshot, PUBLIC)  # the projector shows what the join code may see
-step = snapshot.current_step
+def show(ctx: ui.Context) -> None:
+    """The header, then the current step's content as the join code may see it."""
+    snapshot = view(ctx.snapshot, PUBLIC)  # the projector shows what the join code may see
+    step = snapshot.current_step
+    st.markdown(CSS, unsafe_allow_html=True)
+    header(ctx, snapshot)
+    shown = registry.view(step.key)
+    # The page redraws its own content as the room's data changes; on step 1 that is only the readiness
+    # check's results (the board is the live element's), shown until the clock starts.
+    follow = not shown.board or snapshot.readiness_showing
+    ui.live(ctx, "projector", board=shown.board, step_key=step.key, follow=follow)
+    with st.container(key="pj-body"):
+        shown.project(snapshot)
 
-st.markdown(CSS, unsafe_allow_html=True)
-header(ctx, snapshot)
-shown = registry.view(step.key)
-# The page redraws its own content as the room's data changes; on step 1 that is only the readiness
-# check's results (the board is the live element's), shown until the clock starts.
-ui.live(ctx, "projector", board=shown.board, step_key=step.key, follow=not shown.board or snapshot.readiness_showing)
-with st.container(key="pj-body"):
-    shown.project(snapshot)
+
+show(ui.context())  # which also keeps every credential out of the (projected) address bar

@@ -9,13 +9,17 @@ import streamlit as st
 
 from views.kit import ui
 
-ctx = ui.context(as_participant=True)
-if ctx.facilitator:  # the facilitator's screen is the console of the current step
-    ui.enter(ctx.db, ctx.code, ctx.token)
-ui.require_identity(ctx)
-# Who the person is fits in one line above the live element, which follows the room by itself.
-ui.phone_page()
-if ctx.participant:
-    st.caption(ui.safe(f"You are {ctx.participant['name']} in workshop {ctx.code}. This browser "
-                       "remembers you, even after a refresh."))  # fmt: skip
-ui.live(ctx, "participant", board=True, step_key=ctx.snapshot.current_step.key, min_interval=2000)
+
+def screen(ctx: ui.Context) -> None:
+    """Who is looking, in one line, above the live element that follows the room by itself."""
+    if ctx.facilitator:  # the facilitator's screen is the console of the current step
+        ui.enter(ctx.db, ctx.code, ctx.token)
+    ui.require_identity(ctx)
+    ui.phone_page()
+    if ctx.participant:
+        st.caption(ui.safe(f"You are {ctx.participant['name']} in workshop {ctx.code}. This browser "
+                           "remembers you, even after a refresh."))  # fmt: skip
+    ui.live(ctx, "participant", board=True, step_key=ctx.snapshot.current_step.key, min_interval=2000)
+
+
+screen(ui.context(as_participant=True))

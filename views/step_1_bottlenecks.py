@@ -1,6 +1,7 @@
 """Step 1 — Bottleneck mapping: add, tag, dot-vote; the facilitator merges, edits and hides."""
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -11,17 +12,13 @@ from workshop.domain import numbers
 from workshop.domain.commitments import review_until
 from workshop.domain.readiness import MINUTES, SIGNALS, STATEMENTS, TITLE, ordered_prompts, weakest
 from workshop.domain.similar import Group
+from workshop.domain.snapshot import Snapshot
 from workshop.domain.timer import format_clock as clock_text
 from workshop.domain.vocabulary import DIMENSIONS, NOTE_MAX, REVIEWS, dimension_by_key
 
 STEP = registry.of_page(__file__).step
 # Suggested groups shown at once; the rest follow as these are merged or dismissed.
 SUGGESTIONS_SHOWN = 12
-ctx = ui.context()
-ui.step_frame(ctx, STEP)
-
-ui.facilitator_sidebar(ctx)
-ui.live(ctx, "facilitator", board=True, step_key=STEP.key)
 
 
 def review_panel(ctx: ui.Context) -> None:
@@ -35,10 +32,10 @@ def review_panel(ctx: ui.Context) -> None:
     )
     if snapshot.reviewing:
         if st.button("Start the brainstorm", icon=":material/edit_note:", type="primary"):
-            ui.act(actions.set_reviewing, ctx.db, ctx.code, ctx.key, False, success="The brainstorm is open.")
+            ctx.act(actions.set_reviewing, False, success="The brainstorm is open.")
             st.rerun()
     elif st.button("Back to the review", icon=":material/history:"):
-        ui.act(actions.set_reviewing, ctx.db, ctx.code, ctx.key, True, success="The review is on screen again.")
+        ctx.act(actions.set_reviewing, True, success="The review is on screen again.")
         st.rerun()
     titles = {r.key: r.title for r in REVIEWS}
     for item in snapshot.commitments:
@@ -64,11 +61,8 @@ def review_panel(ctx: ui.Context) -> None:
                 )
                 reason = why.text_input("Reason (one line)", value=item.reason, max_chars=NOTE_MAX)
                 if go.form_submit_button("Record"):
-                    ui.act(
+                    ctx.act(
                         actions.review_commitment,
-                        ctx.db,
-                        ctx.code,
-                        ctx.key,
                         item.initiative_id,
                         outcome,
                         reason,
@@ -93,10 +87,10 @@ def readiness_panel(ctx: ui.Context) -> None:
         if snapshot.readiness_open:
             st.text(f"Share the join link: {ui.join_url(ctx.code)}")
             if st.button("Close the check", icon=":material/lock:"):
-                ui.act(actions.open_readiness, ctx.db, ctx.code, ctx.key, False, success="The check is closed.")
+                ctx.act(actions.open_readiness, False, success="The check is closed.")
                 st.rerun()
         elif st.button("Open the check", icon=":material/fact_check:", disabled=snapshot.ended):
-            ui.act(actions.open_readiness, ctx.db, ctx.code, ctx.key, True, success="The check is open on every phone.")
+            ctx.act(actions.open_readiness, True, success="The check is open on every phone.")
             st.rerun()
         readiness.results(snapshot, flags=False)
 
@@ -117,10 +111,6 @@ def prompts(ctx: ui.Context) -> None:
                     st.write(f"- {prompt}")
 
 
-if ctx.facilitator and ctx.snapshot.workshop["review_minutes"]:
-    review_panel(ctx)
-
-
 def brainstorm_panel(ctx: ui.Context) -> None:
     """Private brainstorm: notes stay on each phone, the board shows counts, until one reveal for everyone."""
     snapshot = ctx.snapshot
@@ -131,11 +121,8 @@ def brainstorm_panel(ctx: ui.Context) -> None:
             icon=":material/visibility_off:",
         )
         if st.button("Reveal the board", type="primary", icon=":material/visibility:"):
-            ui.act(
+            ctx.act(
                 actions.set_private_brainstorm,
-                ctx.db,
-                ctx.code,
-                ctx.key,
                 False,
                 success="Board revealed: every phone and the projector show every note, and voting is open.",
             )
@@ -149,24 +136,12 @@ def brainstorm_panel(ctx: ui.Context) -> None:
             help="Notes stay on each phone and the board shows only counts until you reveal it; nobody votes before.",
         )
     ):
-        ui.act(
+        ctx.act(
             actions.set_private_brainstorm,
-            ctx.db,
-            ctx.code,
-            ctx.key,
             True,
             success="Private brainstorm on: notes stay on each phone until you reveal the board.",
         )
         st.rerun()
-
-
-if ctx.facilitator:
-    brainstorm_panel(ctx)
-
-
-if ctx.facilitator:
-    readiness_panel(ctx)
-prompts(ctx)
 
 
 def suggestion(ctx: ui.Context, group: Group) -> None:
@@ -182,7 +157,7 @@ def suggestion(ctx: ui.Context, group: Group) -> None:
             if len(members) > 2 and split.button(
                 "Split out", key=f"split-{name}-{note_id}", help=f"#{note_id} says something else"
             ):
-                ui.act(actions.split_from_suggestion, ctx.db, ctx.code, ctx.key, note_id, members, success="Split out.")
+                ctx.act(actions.split_from_suggestion, note_id, members, success="Split out.")
                 st.rerun()
         # No vote counts here (the rows above show them): option labels need not change with every vote.
         keep = st.selectbox(
@@ -193,24 +168,21 @@ def suggestion(ctx: ui.Context, group: Group) -> None:
         )
         merge, dismiss = st.columns(2)
         if merge.button(f"Merge all {len(members)} into #{keep}", type="primary", key=f"merge-{name}"):
-            ui.act(
+            ctx.act(
                 actions.merge_group,
-                ctx.db,
-                ctx.code,
-                ctx.key,
                 keep,
                 members,
                 success=f"Merged {len(members)} notes into #{keep}: votes carried over.",
             )
             st.rerun()
         if dismiss.button("Not the same", key=f"dismiss-{name}", help="Never suggest these together again"):
-            ui.act(actions.dismiss_suggestion, ctx.db, ctx.code, ctx.key, members, success="Dismissed.")
+            ctx.act(actions.dismiss_suggestion, members, success="Dismissed.")
             st.rerun()
 
 
 def suggestions(ctx: ui.Context) -> None:
     """Step 1's suggested duplicates, largest groups first, a screenful at a time."""
-    groups = ui.act(actions.suggested_groups, ctx.db, ctx.code, ctx.key, here=True) or []
+    groups = ctx.act(actions.suggested_groups, here=True) or []
     if not groups:
         st.caption("No suggested duplicates: no two live notes look like the same point.")
         return
@@ -224,66 +196,89 @@ def suggestions(ctx: ui.Context) -> None:
         st.caption(f"{len(groups) - SUGGESTIONS_SHOWN} more groups appear as these are handled.")
 
 
-if ctx.facilitator:
+def note_label(snapshot: Snapshot, bottleneck_id: int) -> str:
+    """A live note in a picker: number, dimension, text and votes."""
+    row = snapshot.bottleneck(bottleneck_id)
+    return f"#{row['id']} [{row['dimension']}] {row['text'][:70]} ({numbers.plural(row['votes'], 'vote')})"
+
+
+def merge_form(ctx: ui.Context, ids: list[int]) -> None:
+    """Fold one note into another by hand; the votes carry over."""
+    label = partial(note_label, ctx.snapshot)
+    with st.form("merge"):
+        source = st.selectbox("Duplicate to fold in", ids, format_func=label, index=None)
+        target = st.selectbox("Keep this one (votes carry over)", ids, format_func=label, index=None)
+        if st.form_submit_button("Merge"):
+            if source is None or target is None:
+                st.error("Choose both bottlenecks.")
+            else:
+                ctx.act(actions.merge_bottlenecks, source, target, success="Merged: votes carried over.")
+                st.rerun()
+
+
+def edit_form(ctx: ui.Context, ids: list[int]) -> None:
+    """Correct a note's text or move it to another dimension."""
+    chosen = st.selectbox("Bottleneck", ids, format_func=partial(note_label, ctx.snapshot), index=None, key="edit_pick")
+    if chosen is None:
+        return
+    row = ctx.snapshot.bottleneck(chosen)
+    with st.form("edit"):
+        text = st.text_area("Text", value=row["text"], max_chars=NOTE_MAX)
+        keys = [d.key for d in DIMENSIONS]
+        dimension = st.selectbox("Dimension", keys, index=keys.index(row["dimension"]))
+        if st.form_submit_button("Save"):
+            ctx.act(actions.edit_bottleneck, chosen, text, dimension, success="Saved.")
+            st.rerun()
+
+
+def hide_form(ctx: ui.Context, ids: list[int]) -> None:
+    """Hide a note as noise, or bring a hidden one back."""
     snapshot = ctx.snapshot
+    to_hide = st.selectbox("Hide as noise", ids, format_func=partial(note_label, snapshot), index=None, key="hide_pick")
+    if st.button("Hide", disabled=to_hide is None):
+        ctx.act(actions.hide_bottleneck, to_hide, True, success="Hidden.")
+        st.rerun()
+    hidden = snapshot.hidden_bottlenecks
+    if not hidden:
+        st.caption("Nothing is hidden.")
+        return
+    restore = st.selectbox(
+        "Restore",
+        [b["id"] for b in hidden],
+        format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
+        index=None,
+        key="restore_pick",
+    )
+    if st.button("Restore", disabled=restore is None):
+        ctx.act(actions.hide_bottleneck, restore, False, success="Restored.")
+        st.rerun()
+
+
+def moderate(ctx: ui.Context) -> None:
+    """The facilitator's tools for the board: suggested duplicates, merge, edit, hide."""
     st.subheader("Moderate")
-    live = snapshot.live_bottlenecks
-
-    def label(bottleneck_id: int) -> str:
-        row = snapshot.bottleneck(bottleneck_id)
-        return f"#{row['id']} [{row['dimension']}] {row['text'][:70]} ({numbers.plural(row['votes'], 'vote')})"
-
-    ids = [b["id"] for b in live]
+    ids = [b["id"] for b in ctx.snapshot.live_bottlenecks]
     suggested, merge, edit, hide = st.tabs(["Suggested duplicates", "Merge two notes", "Edit", "Hide / restore"])
     with suggested:
         suggestions(ctx)
     with merge:
-        with st.form("merge"):
-            source = st.selectbox("Duplicate to fold in", ids, format_func=label, index=None)
-            target = st.selectbox("Keep this one (votes carry over)", ids, format_func=label, index=None)
-            if st.form_submit_button("Merge"):
-                if source is None or target is None:
-                    st.error("Choose both bottlenecks.")
-                else:
-                    ui.act(
-                        actions.merge_bottlenecks,
-                        ctx.db,
-                        ctx.code,
-                        ctx.key,
-                        source,
-                        target,
-                        success="Merged: votes carried over.",
-                    )
-                    st.rerun()
+        merge_form(ctx, ids)
     with edit:
-        chosen = st.selectbox("Bottleneck", ids, format_func=label, index=None, key="edit_pick")
-        if chosen is not None:
-            row = snapshot.bottleneck(chosen)
-            with st.form("edit"):
-                text = st.text_area("Text", value=row["text"], max_chars=NOTE_MAX)
-                keys = [d.key for d in DIMENSIONS]
-                dimension = st.selectbox("Dimension", keys, index=keys.index(row["dimension"]))
-                if st.form_submit_button("Save"):
-                    ui.act(
-                        actions.edit_bottleneck, ctx.db, ctx.code, ctx.key, chosen, text, dimension, success="Saved."
-                    )
-                    st.rerun()
+        edit_form(ctx, ids)
     with hide:
-        to_hide = st.selectbox("Hide as noise", ids, format_func=label, index=None, key="hide_pick")
-        if st.button("Hide", disabled=to_hide is None):
-            ui.act(actions.hide_bottleneck, ctx.db, ctx.code, ctx.key, to_hide, True, success="Hidden.")
-            st.rerun()
-        hidden = snapshot.hidden_bottlenecks
-        if hidden:
-            restore = st.selectbox(
-                "Restore",
-                [b["id"] for b in hidden],
-                format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
-                index=None,
-                key="restore_pick",
-            )
-            if st.button("Restore", disabled=restore is None):
-                ui.act(actions.hide_bottleneck, ctx.db, ctx.code, ctx.key, restore, False, success="Restored.")
-                st.rerun()
-        else:
-            st.caption("Nothing is hidden.")
+        hide_form(ctx, ids)
+
+
+def console(ctx: ui.Context) -> None:
+    """Step 1's console under the live board, in the order the facilitator uses it."""
+    if ctx.facilitator and ctx.snapshot.workshop["review_minutes"]:
+        review_panel(ctx)
+    if ctx.facilitator:
+        brainstorm_panel(ctx)
+        readiness_panel(ctx)
+    prompts(ctx)
+    if ctx.facilitator:
+        moderate(ctx)
+
+
+console(ui.open_step(__file__))

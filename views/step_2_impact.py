@@ -8,74 +8,82 @@ from workshop import actions
 from workshop.domain.vocabulary import DIRECTIONS, MAGNITUDES, NOTE_MAX, OUTCOMES, outcome_by_key
 from workshop.reports import charts
 
-ctx = ui.open_step(__file__)
-snapshot = ctx.snapshot
-live = snapshot.live_bottlenecks
 
-if not live:
-    st.info("There are no bottlenecks on the board yet: add them in step 1 first.")
-else:
-    with st.form("impact", clear_on_submit=True):
-        st.subheader("Link a bottleneck to its business impact")
-        bottleneck = st.selectbox(
-            "Bottleneck (most votes first)",
-            [b["id"] for b in live],
-            format_func=lambda i: f"{snapshot.bottleneck(i)['text'][:90]} — {snapshot.bottleneck(i)['votes']} votes",
-        )
-        outcome = st.selectbox(
-            "Business outcome it affects",
-            [o.key for o in OUTCOMES],
-            format_func=lambda k: f"{outcome_by_key(k).group}: {outcome_by_key(k).title}",
-        )
-        direction = st.radio(
-            "Direction", list(DIRECTIONS), horizontal=True, format_func=lambda d: DIRECTIONS[d].capitalize()
-        )
-        magnitude = st.select_slider(
-            "How large", options=list(MAGNITUDES), value=3, format_func=lambda m: f"{m} · {MAGNITUDES[m]}"
-        )
-        money = st.text_input("Yearly money estimate in € (optional)", placeholder="e.g. 250000")
-        because = st.text_input("Because… (one line)", max_chars=NOTE_MAX)
-        if st.form_submit_button("Add impact", type="primary"):
-            ui.act(
-                actions.add_impact,
-                ctx.db,
-                ctx.code,
-                ctx.token,
-                bottleneck,
-                outcome,
-                direction,
-                magnitude,
-                because,
-                money=money,
-                success="Impact added.",
+def impact_form(ctx: ui.Context) -> None:
+    """Link a bottleneck to the outcome it damages, how much and why."""
+    snapshot = ctx.snapshot
+    live = snapshot.live_bottlenecks
+    if not live:
+        st.info("There are no bottlenecks on the board yet: add them in step 1 first.")
+    else:
+        with st.form("impact", clear_on_submit=True):
+            st.subheader("Link a bottleneck to its business impact")
+            bottleneck = st.selectbox(
+                "Bottleneck (most votes first)",
+                [b["id"] for b in live],
+                format_func=lambda i: (
+                    f"{snapshot.bottleneck(i)['text'][:90]} — {snapshot.bottleneck(i)['votes']} votes"
+                ),
             )
-            st.rerun()
+            outcome = st.selectbox(
+                "Business outcome it affects",
+                [o.key for o in OUTCOMES],
+                format_func=lambda k: f"{outcome_by_key(k).group}: {outcome_by_key(k).title}",
+            )
+            direction = st.radio(
+                "Direction", list(DIRECTIONS), horizontal=True, format_func=lambda d: DIRECTIONS[d].capitalize()
+            )
+            magnitude = st.select_slider(
+                "How large", options=list(MAGNITUDES), value=3, format_func=lambda m: f"{m} · {MAGNITUDES[m]}"
+            )
+            money = st.text_input("Yearly money estimate in € (optional)", placeholder="e.g. 250000")
+            because = st.text_input("Because… (one line)", max_chars=NOTE_MAX)
+            if st.form_submit_button("Add impact", type="primary"):
+                ctx.act(
+                    actions.add_impact,
+                    bottleneck,
+                    outcome,
+                    direction,
+                    magnitude,
+                    because,
+                    money=money,
+                    success="Impact added.",
+                )
+                st.rerun()
 
-st.subheader("Impact map")
-if snapshot.impacts:
-    st.altair_chart(charts.impact_map(snapshot), width="stretch")
-    table = pd.DataFrame(
-        [
-            {
-                "Bottleneck": snapshot.bottleneck(i["bottleneck_id"])["text"],
-                "Outcome": outcome_by_key(i["outcome"]).title,
-                "Direction": DIRECTIONS[i["direction"]],
-                "Magnitude": MAGNITUDES[i["magnitude"]],
-                "€ / year": i["money"],
-                "Because": i["because"],
-                "By": snapshot.participant_name(i["participant_id"]),
-            }
-            for i in snapshot.impacts
-        ]
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
-    unlinked = [b for b in live[:10] if not any(i["bottleneck_id"] == b["id"] for i in snapshot.impacts)]
-    if unlinked:
-        st.caption(f"{len(unlinked)} of the ten most-voted bottlenecks have no impact yet.")
-else:
-    st.caption("No impacts yet.")
 
-if ctx.facilitator and snapshot.impacts:
+def impact_map(ctx: ui.Context) -> None:
+    """The room's impacts: the chart, the table, and which of the top notes have none yet."""
+    snapshot = ctx.snapshot
+    live = snapshot.live_bottlenecks
+    st.subheader("Impact map")
+    if snapshot.impacts:
+        st.altair_chart(charts.impact_map(snapshot), width="stretch")
+        table = pd.DataFrame(
+            [
+                {
+                    "Bottleneck": snapshot.bottleneck(i["bottleneck_id"])["text"],
+                    "Outcome": outcome_by_key(i["outcome"]).title,
+                    "Direction": DIRECTIONS[i["direction"]],
+                    "Magnitude": MAGNITUDES[i["magnitude"]],
+                    "€ / year": i["money"],
+                    "Because": i["because"],
+                    "By": snapshot.participant_name(i["participant_id"]),
+                }
+                for i in snapshot.impacts
+            ]
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        unlinked = [b for b in live[:10] if not any(i["bottleneck_id"] == b["id"] for i in snapshot.impacts)]
+        if unlinked:
+            st.caption(f"{len(unlinked)} of the ten most-voted bottlenecks have no impact yet.")
+    else:
+        st.caption("No impacts yet.")
+
+
+def remove_impact(ctx: ui.Context) -> None:
+    """The facilitator removes an impact added by mistake."""
+    snapshot = ctx.snapshot
     with st.expander("Remove an impact"):
         pick = st.selectbox(
             "Impact",
@@ -84,5 +92,16 @@ if ctx.facilitator and snapshot.impacts:
             format_func=lambda i: next(f"#{x['id']} {x['because'][:80]}" for x in snapshot.impacts if x["id"] == i),
         )
         if st.button("Remove", disabled=pick is None):
-            ui.act(actions.delete_impact, ctx.db, ctx.code, ctx.key, pick, success="Removed.")
+            ctx.act(actions.delete_impact, pick, success="Removed.")
             st.rerun()
+
+
+def console(ctx: ui.Context) -> None:
+    """The form for everyone in the room, the map, and the facilitator's removal."""
+    impact_form(ctx)
+    impact_map(ctx)
+    if ctx.facilitator and ctx.snapshot.impacts:
+        remove_impact(ctx)
+
+
+console(ui.open_step(__file__))

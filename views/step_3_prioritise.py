@@ -9,12 +9,11 @@ from workshop.domain import scoring
 from workshop.domain.vocabulary import LONG_MAX, METHOD_KEYS, SHORT_MAX, method_by_key
 from workshop.reports import charts
 
-ctx = ui.open_step(__file__)
-snapshot = ctx.snapshot
-live = snapshot.live_bottlenecks
 
-add, score = st.tabs(["Propose an initiative", "Score initiatives"])
-with add:
+def propose(ctx: ui.Context) -> None:
+    """Anyone in the room proposes an initiative against the bottlenecks it relieves."""
+    snapshot = ctx.snapshot
+    live = snapshot.live_bottlenecks
     if not live:
         st.info("Add bottlenecks in step 1 first: every initiative relieves at least one.")
     else:
@@ -27,22 +26,24 @@ with add:
                 format_func=lambda i: f"[{snapshot.bottleneck(i)['dimension']}] {snapshot.bottleneck(i)['text'][:80]}",
             )
             if st.form_submit_button("Add initiative", type="primary"):
-                ui.act(
+                ctx.act(
                     actions.add_initiative,
-                    ctx.db,
-                    ctx.code,
-                    ctx.token,
                     title,
                     links,
                     description,
                     success="Initiative added.",
                 )
                 st.rerun()
-with score:
+
+
+def score_form(ctx: ui.Context) -> None:
+    """Score one initiative; the form starts from this person's last score of it."""
+    snapshot = ctx.snapshot
     if not snapshot.initiatives:
         st.info("No initiatives to score yet.")
     else:
-        mine = {s["initiative_id"]: s for s in snapshot.scores if s["participant_id"] == ctx.participant["id"]}
+        me = ctx.participant["id"] if ctx.participant else None  # the facilitator: step pages are theirs
+        mine = {s["initiative_id"]: s for s in snapshot.scores if s["participant_id"] == me}
         pick = st.selectbox(
             "Initiative",
             [i.id for i in snapshot.initiatives],
@@ -57,16 +58,39 @@ with score:
                 for c in scoring.CRITERIA
             }
             if st.form_submit_button("Save my score", type="primary"):
-                ui.act(actions.score_initiative, ctx.db, ctx.code, ctx.token, pick, values, success="Score saved.")
+                ctx.act(actions.score_initiative, pick, values, success="Score saved.")
                 st.rerun()
 
-method = method_by_key(snapshot.method)
-st.subheader("Ranking")
-st.info(
-    f"**Formula:** {method.formula}. Each criterion is the median of the room's scores; "
-    "the spread (highest − lowest) shows disagreement."
-)
-if snapshot.initiatives:
+
+def ranking(ctx: ui.Context) -> None:
+    """The ranking under the chosen formula, where the room disagrees, and the chart."""
+    snapshot = ctx.snapshot
+    method = method_by_key(snapshot.method)
+    st.subheader("Ranking")
+    st.info(
+        f"**Formula:** {method.formula}. Each criterion is the median of the room's scores; "
+        "the spread (highest − lowest) shows disagreement."
+    )
+    if not snapshot.initiatives:
+        st.caption("No initiatives yet.")
+        return
+    ranking_table(ctx)
+    disputed = [(i.title, i.aggregate.disputed) for i in snapshot.initiatives if i.aggregate and i.aggregate.disputed]
+    if disputed:
+        st.warning(
+            ui.safe(
+                "The room disagrees on: "
+                + "; ".join(f"{title} ({', '.join(criteria)})" for title, criteria in disputed)
+                + ". Discuss before fixing the sequence."
+            )
+        )
+    st.altair_chart(charts.roi_urgency(snapshot), width="stretch")
+
+
+def ranking_table(ctx: ui.Context) -> None:
+    """One row per initiative in plan order: the medians, the priority and what to discuss."""
+    snapshot = ctx.snapshot
+    method = method_by_key(snapshot.method)
     rows = []
     for item in snapshot.plan:
         a = item.aggregate
@@ -112,20 +136,11 @@ if snapshot.initiatives:
             "Must come after": st.column_config.TextColumn(width="medium"),
         },
     )
-    disputed = [i for i in snapshot.initiatives if i.aggregate and i.aggregate.disputed]
-    if disputed:
-        st.warning(
-            ui.safe(
-                "The room disagrees on: "
-                + "; ".join(f"{i.title} ({', '.join(i.aggregate.disputed)})" for i in disputed)
-                + ". Discuss before fixing the sequence."
-            )
-        )
-    st.altair_chart(charts.roi_urgency(snapshot), width="stretch")
-else:
-    st.caption("No initiatives yet.")
 
-if ctx.facilitator and snapshot.initiatives:
+
+def method_and_adoption(ctx: ui.Context) -> None:
+    """Pick the formula, and adopt its ranking as the sequence in one click."""
+    snapshot = ctx.snapshot
     st.subheader("Sequence")
     chosen = st.radio(
         "Rank by",
@@ -135,11 +150,16 @@ if ctx.facilitator and snapshot.initiatives:
         horizontal=True,
     )
     if chosen != snapshot.method:
-        ui.act(actions.set_scoring_method, ctx.db, ctx.code, ctx.key, chosen)
+        ctx.act(actions.set_scoring_method, chosen)
         st.rerun()
     if st.button("Adopt the ranking as the sequence", type="primary"):
-        ui.act(actions.adopt_ranking, ctx.db, ctx.code, ctx.key, success="Sequence set from the ranking.")
+        ctx.act(actions.adopt_ranking, success="Sequence set from the ranking.")
         st.rerun()
+
+
+def sequence_forms(ctx: ui.Context) -> None:
+    """Set the order by hand, and say which initiative must wait for another."""
+    snapshot = ctx.snapshot
     ids = [i.id for i in snapshot.initiatives]
     with st.form("sequence"):
         st.caption("Or set the order by hand: pick the initiatives in the order they start.")
@@ -150,7 +170,7 @@ if ctx.facilitator and snapshot.initiatives:
             format_func=lambda i: snapshot.initiative(i).title,
         )
         if st.form_submit_button("Save sequence"):
-            ui.act(actions.set_sequence, ctx.db, ctx.code, ctx.key, order, success="Sequence saved.")
+            ctx.act(actions.set_sequence, order, success="Sequence saved.")
             st.rerun()
     with st.form("dependency"):
         st.caption("Dependencies: an initiative that must come after another.")
@@ -160,5 +180,21 @@ if ctx.facilitator and snapshot.initiatives:
             if later is None or earlier is None:
                 st.error("Choose both initiatives.")
             else:
-                ui.act(actions.add_dependency, ctx.db, ctx.code, ctx.key, later, earlier, success="Dependency added.")
+                ctx.act(actions.add_dependency, later, earlier, success="Dependency added.")
                 st.rerun()
+
+
+def console(ctx: ui.Context) -> None:
+    """Propose and score in tabs, the ranking for all, the sequence for the facilitator."""
+    add, score = st.tabs(["Propose an initiative", "Score initiatives"])
+    with add:
+        propose(ctx)
+    with score:
+        score_form(ctx)
+    ranking(ctx)
+    if ctx.facilitator and ctx.snapshot.initiatives:
+        method_and_adoption(ctx)
+        sequence_forms(ctx)
+
+
+console(ui.open_step(__file__))

@@ -12,33 +12,39 @@ from workshop.domain.vocabulary import LONG_MAX
 
 
 def decision_form(
-    item_id: int, answers: dict[str, str], recommendation: decide.Recommendation, saved: dict[str, Any] | None
+    ctx: ui.Context,
+    item_id: int,
+    answers: dict[str, str],
+    recommendation: decide.Recommendation,
+    saved: dict[str, Any] | None,
 ) -> None:
     """Record the team's call. The pick starts at "follow the recommendation" and starts there
     again whenever the answers change (the widget key carries them), so only an explicit pick
     of another option can be stored as an overrule."""
-    kept = saved is not None and saved["answers"] == answers and saved["choice"] != recommendation.choice
+    overruled = saved is not None and saved["answers"] == answers and saved["choice"] != recommendation.choice
+    kept: str | None = saved["choice"] if saved is not None and overruled else None
     options: list[str | None] = [None, *decide.CHOICES]
     follow = f"Follow the recommendation: {decide.CHOICE_TITLES[recommendation.choice]}"
+
+    def label(choice: str | None) -> str:
+        return follow if choice is None else decide.CHOICE_TITLES[choice]
+
     signature = "-".join(answers[q.key] for q in decide.QUESTIONS)
     with st.form(f"decision-{item_id}"):
         choice = st.radio(
             "The team decides",
             options,
-            index=options.index(saved["choice"]) if kept else 0,
+            index=options.index(kept),
             key=f"pick-{item_id}-{signature}",
             horizontal=True,
-            format_func=lambda c: follow if c is None else decide.CHOICE_TITLES[c],
+            format_func=label,
         )
         rationale = st.text_area(
             "Why (kept with the decision)", value=saved["rationale"] if saved else "", max_chars=LONG_MAX
         )
         if st.form_submit_button("Record decision", type="primary"):
-            ui.act(
+            ctx.act(
                 actions.record_decision,
-                ctx.db,
-                ctx.code,
-                ctx.key,
                 item_id,
                 answers,
                 choice,
@@ -48,9 +54,9 @@ def decision_form(
             st.rerun()
 
 
-def store_answer(initiative_id: int, question: str, key: str) -> None:
+def store_answer(ctx: ui.Context, initiative_id: int, question: str, key: str) -> None:
     """Keep each answer as it is given: the phones show the recommendation as soon as all are in."""
-    ui.act(actions.answer_question, ctx.db, ctx.code, ctx.key, initiative_id, question, st.session_state[key])
+    ctx.act(actions.answer_question, initiative_id, question, st.session_state[key])
 
 
 def room_split(item: Initiative) -> None:
@@ -66,23 +72,9 @@ def room_split(item: Initiative) -> None:
             st.dataframe(reasons, hide_index=True, width="stretch")
 
 
-ctx = ui.open_step(__file__)
-snapshot = ctx.snapshot
-
-st.write(
-    "**Build** when it is core to the moat · **Buy** when speed matters more than uniqueness · "
-    "**Partner** when scale or network effects are better reached with allies."
-)
-if not snapshot.top:
-    st.info("There are no initiatives yet: propose and rank them in step 3.")
-
-for item in snapshot.top:
-    st.divider()
-    st.subheader(ui.safe(f"#{snapshot.plan.index(item) + 1} · {item.title}"))
-    if item.description:
-        st.text(item.description)
-    saved = item.decision
-    answers = {}
+def questionnaire(ctx: ui.Context, item: Initiative) -> dict[str, str]:
+    """The five questions, each answer stored as it is given; the answers given so far."""
+    answers: dict[str, str | None] = {}
     cols = st.columns(len(decide.QUESTIONS))
     for column, question in zip(cols, decide.QUESTIONS):
         options = list(question.options)
@@ -94,26 +86,62 @@ for item in snapshot.top:
             index=options.index(item.answers[question.key]) if question.key in item.answers else None,
             format_func=lambda o, q=question: q.options[o],
             on_change=store_answer,
-            args=(item.id, question.key, key),
+            args=(ctx, item.id, question.key, key),
         )
-    room_split(item)
-    if all(answers.values()):
-        recommendation = decide.recommend(answers)
-        st.success(f"Recommendation: **{decide.CHOICE_TITLES[recommendation.choice]}**")
-        for reason in recommendation.reasons:
-            st.write(f"- {reason}")
-        for caution in recommendation.cautions:
-            st.warning(caution)
-    else:
-        recommendation = None
+    return {key: answer for key, answer in answers.items() if answer}
+
+
+def recommendation_of(answers: dict[str, str]) -> decide.Recommendation | None:
+    """The recommendation once every question is answered, with its reasons and cautions."""
+    if len(answers) < len(decide.QUESTIONS):
         st.caption("Answer the five questions to see a recommendation.")
-    standing = item.standing
-    if saved and standing is not None:
-        st.write(f"Recorded decision: **{decide.CHOICE_TITLES[saved['choice']]}** ({standing.note})")
-        if standing.moved:
-            st.warning("The answers changed after the decision: record it again if the team's call changes.")
-        st.text(f"Rationale: {saved['rationale']}")
-        for flag in decide.risk_flags(saved["choice"], saved["answers"], item.title, item.description):
-            st.error(flag)
+        return None
+    recommendation = decide.recommend(answers)
+    st.success(f"Recommendation: **{decide.CHOICE_TITLES[recommendation.choice]}**")
+    for reason in recommendation.reasons:
+        st.write(f"- {reason}")
+    for caution in recommendation.cautions:
+        st.warning(caution)
+    return recommendation
+
+
+def recorded(item: Initiative) -> None:
+    """The decision on record, whether the answers moved since, and its risk flags."""
+    saved, standing = item.decision, item.standing
+    if not saved or standing is None:
+        return
+    st.write(f"Recorded decision: **{decide.CHOICE_TITLES[saved['choice']]}** ({standing.note})")
+    if standing.moved:
+        st.warning("The answers changed after the decision: record it again if the team's call changes.")
+    st.text(f"Rationale: {saved['rationale']}")
+    for flag in decide.risk_flags(saved["choice"], saved["answers"], item.title, item.description):
+        st.error(flag)
+
+
+def initiative(ctx: ui.Context, item: Initiative) -> None:
+    """One of the top three: the questions, the room's picks, the recommendation and the decision."""
+    st.divider()
+    st.subheader(ui.safe(f"#{ctx.snapshot.plan.index(item) + 1} · {item.title}"))
+    if item.description:
+        st.text(item.description)
+    answers = questionnaire(ctx, item)
+    room_split(item)
+    recommendation = recommendation_of(answers)
+    recorded(item)
     if ctx.facilitator and recommendation is not None:
-        decision_form(item.id, answers, recommendation, saved)
+        decision_form(ctx, item.id, answers, recommendation, item.decision)
+
+
+def console(ctx: ui.Context) -> None:
+    """The three options in one line, then each of the top three initiatives."""
+    st.write(
+        "**Build** when it is core to the moat · **Buy** when speed matters more than uniqueness · "
+        "**Partner** when scale or network effects are better reached with allies."
+    )
+    if not ctx.snapshot.top:
+        st.info("There are no initiatives yet: propose and rank them in step 3.")
+    for item in ctx.snapshot.top:
+        initiative(ctx, item)
+
+
+console(ui.open_step(__file__))

@@ -8,20 +8,13 @@ from views.kit import ui
 from workshop import actions
 from workshop.domain import followup
 from workshop.domain.owners import suggested_metrics
+from workshop.domain.snapshot import Initiative
 from workshop.domain.vocabulary import OWNER_MAX, SHORT_MAX, UNIT_MAX
 
-ctx = ui.open_step(__file__)
-snapshot = ctx.snapshot
 
-if not snapshot.decided:
-    st.info("No initiative has a build/buy/partner decision yet: decide in step 4 first.")
-if snapshot.anonymous and ctx.facilitator:
-    st.caption(
-        "Anonymous workshop: volunteers are shown by their number. The owner you type is shown on the "
-        "projector and in the exports, so type a name only with that person's agreement."
-    )
-
-for item in snapshot.decided:
+def initiative(ctx: ui.Context, item: Initiative) -> None:
+    """One decided initiative: its owner on record, the suggestions, and the owner form."""
+    snapshot = ctx.snapshot
     st.divider()
     st.subheader(ui.safe(item.title))
     owner = item.owner
@@ -37,61 +30,87 @@ for item in snapshot.decided:
     if volunteers:
         st.caption(ui.safe("Volunteered from their phones: " + ", ".join(volunteers)))
     if ctx.facilitator:
-        with st.form(f"owner-{item.id}"):
-            cols = st.columns(3)
-            name = cols[0].text_input(
-                "Owner (DRI)", value=owner["owner"] if owner else (volunteers[:1] or [""])[0], max_chars=OWNER_MAX
-            )
-            metric = cols[1].text_input(
-                "Success metric",
-                value=owner["metric"] if owner else (suggestions[0] if suggestions else ""),
-                max_chars=SHORT_MAX,
-            )
-            unit = cols[2].text_input("Unit", value=owner["unit"] if owner else "", max_chars=UNIT_MAX)
-            cols = st.columns(3)
-            baseline = cols[0].text_input("Baseline (today)", value=f"{owner['baseline']:g}" if owner else "")
-            target = cols[1].text_input("Target", value=f"{owner['target']:g}" if owner else "")
-            checkin = cols[2].date_input(
-                "First check-in",
-                value=date.fromisoformat(owner["checkin"])
-                if owner
-                else date.today() + timedelta(days=followup.NEXT_CHECKIN_DAYS),
-            )
-            if st.form_submit_button("Save", type="primary"):
-                ui.act(
-                    actions.assign_owner,
-                    ctx.db,
-                    ctx.code,
-                    ctx.key,
-                    item.id,
-                    name,
-                    metric,
-                    baseline,
-                    target,
-                    checkin,
-                    unit=unit,
-                    success="Owner and metric saved.",
-                )
-                st.rerun()
+        owner_form(ctx, item, suggestions, volunteers)
 
-st.divider()
-st.subheader("Platform observability")
-confirmed = bool(snapshot.workshop["observability_confirmed"])
-if ctx.facilitator:
-    value = st.checkbox("The team confirms logging, tracing and metrics are in place", value=confirmed)
-    if value != confirmed:
-        ui.act(actions.confirm_observability, ctx.db, ctx.code, ctx.key, value)
-        st.rerun()
-else:
-    st.write(
-        "Confirmed: logging, tracing and metrics are in place."
-        if confirmed
-        else "Not confirmed yet: the facilitator records it, or an owned initiative addresses observability."
+
+def owner_form(ctx: ui.Context, item: Initiative, suggestions: list[str], volunteers: list[str]) -> None:
+    """The DRI, the metric with baseline and target, and the first check-in."""
+    owner = item.owner
+    with st.form(f"owner-{item.id}"):
+        cols = st.columns(3)
+        name = cols[0].text_input(
+            "Owner (DRI)", value=owner["owner"] if owner else (volunteers[:1] or [""])[0], max_chars=OWNER_MAX
+        )
+        metric = cols[1].text_input(
+            "Success metric",
+            value=owner["metric"] if owner else (suggestions[0] if suggestions else ""),
+            max_chars=SHORT_MAX,
+        )
+        unit = cols[2].text_input("Unit", value=owner["unit"] if owner else "", max_chars=UNIT_MAX)
+        cols = st.columns(3)
+        baseline = cols[0].text_input("Baseline (today)", value=f"{owner['baseline']:g}" if owner else "")
+        target = cols[1].text_input("Target", value=f"{owner['target']:g}" if owner else "")
+        checkin = cols[2].date_input(
+            "First check-in",
+            value=date.fromisoformat(owner["checkin"])
+            if owner
+            else date.today() + timedelta(days=followup.NEXT_CHECKIN_DAYS),
+        )
+        if st.form_submit_button("Save", type="primary"):
+            ctx.act(
+                actions.assign_owner,
+                item.id,
+                name,
+                metric,
+                baseline,
+                target,
+                checkin,
+                unit=unit,
+                success="Owner and metric saved.",
+            )
+            st.rerun()
+
+
+def observability(ctx: ui.Context) -> None:
+    """The platform's observability, confirmed by the facilitator for the checklist."""
+    st.divider()
+    st.subheader("Platform observability")
+    confirmed = bool(ctx.snapshot.workshop["observability_confirmed"])
+    if ctx.facilitator:
+        value = st.checkbox("The team confirms logging, tracing and metrics are in place", value=confirmed)
+        if value != confirmed:
+            ctx.act(actions.confirm_observability, value)
+            st.rerun()
+    else:
+        st.write(
+            "Confirmed: logging, tracing and metrics are in place."
+            if confirmed
+            else "Not confirmed yet: the facilitator records it, or an owned initiative addresses observability."
+        )
+
+
+def console(ctx: ui.Context) -> None:
+    """Each decided initiative gets an owner; then observability and the way to the owner links."""
+    if not ctx.snapshot.decided:
+        st.info("No initiative has a build/buy/partner decision yet: decide in step 4 first.")
+    if ctx.snapshot.anonymous and ctx.facilitator:
+        st.caption(
+            "Anonymous workshop: volunteers are shown by their number. The owner you type is shown on the "
+            "projector and in the exports, so type a name only with that person's agreement."
+        )
+    for item in ctx.snapshot.decided:
+        initiative(ctx, item)
+    observability(ctx)
+    st.caption(
+        "Each owner can get a personal link to their own initiatives, check-ins and check-in dates: "
+        "issue them under Owner links on the Ship It summary."
     )
-st.caption(
-    "Each owner can get a personal link to their own initiatives, check-ins and check-in dates: "
-    "issue them under Owner links on the Ship It summary."
-)
-st.page_link(
-    ui.HERE / "summary.py", label="See the Ship It summary", icon=":material/rocket_launch:", query_params=ctx.params()
-)
+    st.page_link(
+        ui.HERE / "summary.py",
+        label="See the Ship It summary",
+        icon=":material/rocket_launch:",
+        query_params=ctx.params(),
+    )
+
+
+console(ui.open_step(__file__))

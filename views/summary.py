@@ -8,7 +8,6 @@ through `ui.safe` where an element renders Markdown; tables are dataframes, whic
 """
 
 import time
-from datetime import timedelta
 from functools import partial
 
 import pandas as pd
@@ -16,6 +15,7 @@ import streamlit as st
 
 from views import readiness
 from views.kit import ui
+from views.kit.checkin import CheckIn, checkin_form
 from workshop import actions
 from workshop.domain import audience, followup
 from workshop.domain.readiness import TITLE
@@ -23,6 +23,11 @@ from workshop.domain.snapshot import Snapshot
 from workshop.reports import calendar, sheets
 from workshop.reports import downloads as files
 from workshop.reports.summary import Figure, Summary, summary
+
+NEEDS_LINK = "This summary opens on the device you joined with; otherwise ask the facilitator for the leader link."
+CONFIRM_OWNER = "_confirm_owner_link"  # (what, owner) the facilitator is asked to confirm
+ISSUED_OWNER = "_issued_owner_link"  # the link just issued: shown on the next run only
+REISSUE, REVOKE = "Reissue", "Revoke"  # the two changes that ask first
 
 
 def chart(figure: Figure | None) -> None:
@@ -32,9 +37,6 @@ def chart(figure: Figure | None) -> None:
 
 def table(rows: list[dict[str, object]]) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-
-
-NEEDS_LINK = "This summary opens on the device you joined with; otherwise ask the facilitator for the leader link."
 
 
 def heading(ctx: ui.Context, s: Summary) -> None:
@@ -142,46 +144,23 @@ def follow_through(ctx: ui.Context, shown: Snapshot, s: Summary) -> None:
         with st.expander(f"All {len(shown.checkins)} check-ins"):
             st.dataframe(sheets.checkins_table(shown), hide_index=True, width="stretch")
     if ctx.follower:
-        checkin_form(ctx, s)
+        checkin(ctx, s)
     if ctx.facilitator and ctx.snapshot.checkins:
         remove_checkin(ctx, s)
 
 
-def checkin_form(ctx: ui.Context, s: Summary) -> None:
+def checkin(ctx: ui.Context, s: Summary) -> None:
     """Owners (leader link or facilitator) record where their metric stands."""
-    tracks, today = s.tracks, s.today
-    with st.form("checkin", clear_on_submit=True):
-        st.write("**Record a check-in**")
-        pick = st.selectbox(
-            "Initiative",
-            range(len(tracks)),
-            format_func=lambda n: f"{tracks[n].title} — {tracks[n].metric} ({tracks[n].owner})",
-        )
-        cols = st.columns(3)
-        value = cols[0].text_input("Measured value", placeholder="e.g. 24")
-        checked_on = cols[1].date_input("Measured on", value=today, max_value=today)
-        upcoming = cols[2].date_input(
-            "Next check-in", value=today + timedelta(days=followup.NEXT_CHECKIN_DAYS), min_value=today
-        )
-        status = st.radio("Status", list(followup.STATUSES), format_func=followup.STATUSES.get, horizontal=True)
-        note = st.text_input("Note (optional)", max_chars=280)
-        by = st.text_input("Recorded by (defaults to the owner)", max_chars=80)
-        if st.form_submit_button("Record check-in", type="primary"):
-            ui.act(
-                actions.record_checkin,
-                ctx.db,
-                ctx.code,
-                ctx.follower,
-                tracks[pick].initiative_id,
-                value,
-                status,
-                note,
-                checked_on=checked_on,
-                next_checkin=upcoming,
-                recorded_by=by,
-                success="Check-in recorded.",
-            )
-            st.rerun()
+
+    def submit(entry: CheckIn) -> bool:
+        done = ctx.act(
+            actions.record_checkin, entry.track.initiative_id, entry.value, entry.status, entry.note,
+            checked_on=entry.measured, next_checkin=entry.upcoming, recorded_by=entry.recorded_by,
+            success="Check-in recorded.", here=True,
+        )  # fmt: skip
+        return done is not None
+
+    checkin_form("summary", s.tracks, s.today, submit, ask_who=True)
 
 
 def remove_checkin(ctx: ui.Context, s: Summary) -> None:
@@ -199,7 +178,7 @@ def remove_checkin(ctx: ui.Context, s: Summary) -> None:
             ),
         )
         if st.button("Remove check-in", disabled=chosen is None):
-            ui.act(actions.delete_checkin, ctx.db, ctx.code, ctx.key, chosen, success="Check-in removed.")
+            ctx.act(actions.delete_checkin, chosen, success="Check-in removed.")
             st.rerun()
 
 
@@ -220,19 +199,14 @@ def leader_link(ctx: ui.Context) -> None:
         st.write("A leader link is active. Reissue it to get a new link (the old one stops working).")
     cols = st.columns(2)
     if cols[0].button("Reissue the leader link" if active else "Create a leader link"):
-        token = ui.act(actions.issue_leader_link, ctx.db, ctx.code, ctx.key, success="Leader link ready.")
+        token = ctx.act(actions.issue_leader_link, success="Leader link ready.")
         if token:
             st.session_state["leader_link"] = {"code": ctx.code, "token": token}
         st.rerun()
     if cols[1].button("Revoke the leader link", disabled=not active):
-        ui.act(actions.revoke_leader_link, ctx.db, ctx.code, ctx.key, success="Leader link revoked.")
+        ctx.act(actions.revoke_leader_link, success="Leader link revoked.")
         st.session_state.pop("leader_link", None)
         st.rerun()
-
-
-CONFIRM_OWNER = "_confirm_owner_link"  # (what, owner) the facilitator is asked to confirm
-ISSUED_OWNER = "_issued_owner_link"  # the link just issued: shown on the next run only
-REISSUE, REVOKE = "Reissue", "Revoke"  # the two changes that ask first
 
 
 def owner_links(ctx: ui.Context, s: Summary) -> None:
@@ -270,29 +244,29 @@ def owner_row(ctx: ui.Context, n: int, owner: str, issued_at: float | None) -> N
             st.session_state.pop(CONFIRM_OWNER, None)
             st.rerun()
         return
-    cols = st.columns([3, 1, 1], vertical_alignment="center")
+    row = st.columns([3, 1, 1], vertical_alignment="center")
     status = f"link issued on {followup.day_of(issued_at).isoformat()}" if issued_at is not None else "no link"
-    cols[0].text(f"{owner} — {status}")
+    row[0].text(f"{owner} — {status}")
     if issued_at is None:
-        if cols[1].button("Issue link", key=f"owner-issue-{n}", width="stretch"):
+        if row[1].button("Issue link", key=f"owner-issue-{n}", width="stretch"):
             issue_owner_link(ctx, owner)
-    elif cols[1].button("Reissue link", key=f"owner-reissue-{n}", width="stretch"):
+    elif row[1].button("Reissue link", key=f"owner-reissue-{n}", width="stretch"):
         st.session_state[CONFIRM_OWNER] = (REISSUE, owner)
         st.rerun()
-    if cols[2].button("Revoke link", key=f"owner-revoke-{n}", width="stretch", disabled=issued_at is None):
+    if row[2].button("Revoke link", key=f"owner-revoke-{n}", width="stretch", disabled=issued_at is None):
         st.session_state[CONFIRM_OWNER] = (REVOKE, owner)
         st.rerun()
 
 
 def issue_owner_link(ctx: ui.Context, owner: str) -> None:
-    token = ui.act(actions.issue_owner_link, ctx.db, ctx.code, ctx.key, owner, success=f"Owner link ready for {owner}.")
+    token = ctx.act(actions.issue_owner_link, owner, success=f"Owner link ready for {owner}.")
     if token:
         st.session_state[ISSUED_OWNER] = {"code": ctx.code, "owner": owner, "token": token}
     st.rerun()
 
 
 def revoke_owner_link(ctx: ui.Context, owner: str) -> None:
-    ui.act(actions.revoke_owner_link, ctx.db, ctx.code, ctx.key, owner, success=f"Owner link of {owner} revoked.")
+    ctx.act(actions.revoke_owner_link, owner, success=f"Owner link of {owner} revoked.")
     st.rerun()
 
 

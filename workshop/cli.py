@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -25,8 +24,9 @@ from workshop import actions, store
 from workshop.actions import portfolio
 from workshop.backup import export, importer
 from workshop.demo import create_demo
+from workshop.domain import numbers
 from workshop.domain.errors import ImportRefused, InvalidInput, WorkshopError
-from workshop.domain.vocabulary import normalise_code
+from workshop.domain.vocabulary import normalise_code, status_word
 from workshop.reports import calendar, markdown
 
 FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics")
@@ -87,8 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             if not rows:
                 print("No workshops yet.")
             for row in rows:
-                held = datetime.fromtimestamp(row["created_at"]).strftime("%Y-%m-%d %H:%M")
-                status = "ended" if row["ended_at"] else "live"
+                held = numbers.when(row["created_at"])
+                status = status_word(row["ended_at"])
                 print(
                     f"{row['code']}  {held}  {status:5}  {row['participant_count']:3} people  "
                     f"{row['organisation']} — {row['title']}"

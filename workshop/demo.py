@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlite_utils import Database
 
 from workshop import actions
 from workshop.actions import Created
+from workshop.domain.followup import day_of
 from workshop.domain.vocabulary import ORGANISATION, PLATFORM, PRODUCT, STEP_KEYS
 
 BOTTLENECKS = (
@@ -313,7 +314,7 @@ def _owners(room: _Room, initiative_ids: list[int]) -> None:
         actions.volunteer(
             room.db, room.code, room.tokens[person], initiative_ids[initiative_index], now=room.start + 83 * 60
         )
-    today = date.fromtimestamp(room.start + 82 * 60)
+    today = day_of(room.start + 82 * 60)
     for index, (owner, metric, unit, baseline, target) in OWNERS.items():
         actions.assign_owner(
             room.db,
@@ -345,7 +346,7 @@ def _checkins(room: _Room, initiative_ids: list[int], moment: float) -> None:
             value,
             status,
             note,
-            next_checkin=date.fromtimestamp(when) + timedelta(days=next_in),
-            today=date.fromtimestamp(when),
+            next_checkin=day_of(when) + timedelta(days=next_in),
+            today=day_of(when),
             now=when,
         )

@@ -7,6 +7,8 @@ through `safe` (Markdown escaping, as `ui.safe`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from views import readiness
@@ -30,7 +32,7 @@ def show_bottlenecks(snapshot: Snapshot) -> None:
         readiness.projector(snapshot)
 
 
-def _bullets(lines: list[str]) -> str:
+def _bullets(lines: Sequence[str]) -> str:
     """One Markdown list of already escaped lines (one element, so no gaps between lines)."""
     return "\n".join(f"- {line}" for line in lines)
 

@@ -7,9 +7,11 @@ frames, never as Markdown or HTML.
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -90,13 +92,13 @@ def sign_in(code: str, token: str | None) -> str:
 
 
 def open_step(page_file: str) -> Context:
-    """The frame shared by steps 2–5 (each passes its own `__file__`): context, title and
-    guidance, sidebar, live header."""
-    step = registry.of_page(page_file).step
+    """The frame shared by the step pages (each passes its own `__file__`): context, title and
+    guidance, sidebar, live header (with the live board on the step whose content it is)."""
+    shown = registry.of_page(page_file)
     ctx = context()
-    step_frame(ctx, step)
+    step_frame(ctx, shown.step)
     facilitator_sidebar(ctx)
-    live(ctx, "facilitator", board=False, step_key=step.key)
+    live(ctx, "facilitator", board=shown.board, step_key=shown.step.key)
     return ctx
 
 
@@ -134,6 +136,29 @@ class Context:
         """The address of another page of this workshop: the code only, never a credential
         (the session and the cookies carry who is looking)."""
         return {"ws": self.code, **extra}
+
+    def act(
+        self, action: Callable[..., T], *args: Any, success: str | None = None, here: bool = False, **kwargs: Any
+    ) -> T | None:
+        """`act(action, db, code, credential, *args)` for this workshop and the person looking.
+
+        Every action takes `(db, code, credential, ...)`, and the name of its credential says
+        which one it checks, so a page never passes the wrong one (see `CREDENTIALS`).
+        """
+        credential = getattr(self, CREDENTIALS[_credential_name(action)])
+        return act(action, self.db, self.code, credential, *args, success=success, here=here, **kwargs)
+
+
+# An action's credential parameter -> the `Context` property holding it: the facilitator's key for
+# facilitator actions, the participant's token for a participant's own writes, and for check-ins
+# whoever follows the workshop up (the facilitator, else the leader link).
+CREDENTIALS = {"key": "key", "token": "token", "credential": "follower"}
+
+
+@cache
+def _credential_name(action: Callable[..., Any]) -> str:
+    """The name of an action's third parameter, the credential it is checked against."""
+    return list(inspect.signature(action).parameters)[2]
 
 
 def audience(ctx: Context) -> Audience:
@@ -203,15 +228,13 @@ def _remembered(as_participant: bool) -> tuple[str, str | None, str | None]:
     return code, token, leader
 
 
-def context(required: bool = True, as_participant: bool = False) -> Context | None:
+def context(as_participant: bool = False) -> Context:
     """Read `?ws=CODE` and who is looking, and load the workshop; stop with help when it is missing."""
     code, token, leader = _remembered(as_participant)
     if not code:
-        if required:
-            st.info("Open a workshop first: create one, join one with its code, or open the sample.")
-            st.page_link(str(HERE / "home.py"), label="Go to the start page", icon=":material/home:")
-            st.stop()
-        return None
+        st.info("Open a workshop first: create one, join one with its code, or open the sample.")
+        st.page_link(str(HERE / "home.py"), label="Go to the start page", icon=":material/home:")
+        st.stop()
     db = connect()
     try:
         snapshot = load(db, code)
@@ -422,11 +445,8 @@ def facilitator_sidebar(ctx: Context) -> None:
         _step_buttons(ctx)
         locked = st.toggle("Lock input", value=bool(snapshot.workshop["locked"]), disabled=snapshot.ended)
         if locked != bool(snapshot.workshop["locked"]):
-            act(
+            ctx.act(
                 actions.set_locked,
-                ctx.db,
-                ctx.code,
-                ctx.key,
                 locked,
                 success="Input locked: participants can no longer add or change anything."
                 if locked
@@ -506,10 +526,10 @@ def _clock_buttons(ctx: Context) -> None:
     cols = st.columns(2)
     if timer.state == "running":
         if cols[0].button("Pause", icon=":material/pause:", width="stretch", shortcut=key):
-            act(actions.pause_timer, ctx.db, ctx.code, ctx.key, step=snapshot.current_step.key, success="Clock paused.")
+            ctx.act(actions.pause_timer, step=snapshot.current_step.key, success="Clock paused.")
             st.rerun()
     elif cols[0].button("Start", icon=":material/play_arrow:", width="stretch", shortcut=key, disabled=snapshot.ended):
-        act(actions.start_timer, ctx.db, ctx.code, ctx.key, step=snapshot.current_step.key, success="Clock started.")
+        ctx.act(actions.start_timer, step=snapshot.current_step.key, success="Clock started.")
         st.rerun()
     if cols[1].button(
         "+1 min",
@@ -520,7 +540,7 @@ def _clock_buttons(ctx: Context) -> None:
         help="Add one minute to this step",
     ):
         shown = snapshot.current_step.key
-        act(actions.extend_timer, ctx.db, ctx.code, ctx.key, 1, step=shown, success="One minute added.")
+        ctx.act(actions.extend_timer, 1, step=shown, success="One minute added.")
         st.rerun()
 
 
@@ -572,7 +592,7 @@ def _move(ctx: Context, step_action: Callable[..., Any], success: str) -> None:
 
     Naming the shown step makes a double click or a second facilitator device move the room once.
     """
-    act(step_action, ctx.db, ctx.code, ctx.key, from_step=ctx.snapshot.current_step.key, success=success)
+    ctx.act(step_action, from_step=ctx.snapshot.current_step.key, success=success)
     enter(ctx.db, ctx.code, ctx.token)
 
 
@@ -581,14 +601,11 @@ def _end_controls(ctx: Context) -> None:
         if ctx.snapshot.ended:
             st.text("The workshop has ended.")
             if st.button("Reopen", icon=":material/lock_open:"):
-                act(actions.reopen_workshop, ctx.db, ctx.code, ctx.key, success="Workshop reopened.")
+                ctx.act(actions.reopen_workshop, success="Workshop reopened.")
                 st.rerun()
         elif st.button("End now", type="primary", icon=":material/flag:"):
-            act(
+            ctx.act(
                 actions.end_workshop,
-                ctx.db,
-                ctx.code,
-                ctx.key,
                 from_step=ctx.snapshot.current_step.key,
                 success="Workshop ended.",
             )

@@ -15,6 +15,7 @@ from workshop.actions.auth import Row, _facilitator, _follower, _now, _owner_lin
 from workshop.actions.plan import _initiative
 from workshop.domain import followup
 from workshop.domain.errors import InvalidInput, NotAllowed, NotFound
+from workshop.domain.followup import day_of
 from workshop.domain.text import clean_int, clean_number, clean_text
 from workshop.domain.vocabulary import ID_MAX, NOTE_MAX, OWNER_MAX
 from workshop.store.load import load
@@ -77,7 +78,7 @@ def record_checkin(
     who = clean_text(recorded_by, "Recorded by", max_len=OWNER_MAX, required=False) or owner["owner"]
     if scope is not None:
         who = scope  # an owner's own link speaks for that owner
-    today = today or date.fromtimestamp(_now(now))
+    today = today or day_of(_now(now))
     when = _day(checked_on, "The check-in date", default=today)
     assert when is not None
     if when > today:

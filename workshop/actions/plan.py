@@ -23,6 +23,7 @@ from workshop.actions.auth import (
 from workshop.actions.board import _live_bottleneck
 from workshop.domain import decide, scoring
 from workshop.domain.errors import CycleRefused, InvalidInput, NotFound
+from workshop.domain.followup import day_of
 from workshop.domain.text import clean_int, clean_number, clean_text
 from workshop.domain.vocabulary import ID_MAX, LONG_MAX, METHOD_KEYS, NOTE_MAX, OWNER_MAX, SHORT_MAX, UNIT_MAX
 from workshop.store.load import load
@@ -307,7 +308,7 @@ def assign_owner(
         when = checkin if isinstance(checkin, date) else date.fromisoformat(str(checkin).strip())
     except ValueError:
         raise InvalidInput("The check-in date must be a date such as 2026-12-31.") from None
-    today = today or date.fromtimestamp(_now(now))
+    today = today or day_of(_now(now))
     if when < today:
         raise InvalidInput("The first check-in date is in the past: choose today or later.")
     with store.change(db, workshop["id"]):

@@ -16,6 +16,7 @@ from workshop import store
 from workshop.actions.auth import Row, _facilitator, _not_ended, _now
 from workshop.domain.commitments import Commitment, carried_copy
 from workshop.domain.errors import InvalidInput, NotFound
+from workshop.domain.followup import day_of
 from workshop.domain.text import clean_int, clean_text
 from workshop.domain.vocabulary import ID_MAX, NOTE_MAX, REVIEW_KEYS, REVIEWS
 from workshop.store.load import commitments_of
@@ -78,7 +79,7 @@ def review_commitment(
             )
         store.bump(db, item.workshop_id)
         if outcome == "carry" and copy is None:
-            copy = _carry(db, workshop, item, today or date.fromtimestamp(moment), moment)
+            copy = _carry(db, workshop, item, today or day_of(moment), moment)
         elif outcome != "carry" and copy is not None:
             store.delete_initiative(db, copy)
             copy = None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -18,20 +17,9 @@ from sqlite_utils import Database
 from workshop.backup import importer
 from workshop.backup.format import FORMAT, iso
 from workshop.domain import checklist
-from workshop.domain.errors import ImportRefused
 from workshop.domain.scoring import CRITERIA
 from workshop.domain.snapshot import Initiative, Snapshot
 from workshop.store.load import load
-
-
-def from_iso(value: Any, field: str) -> float | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(str(value)).timestamp()
-    except ValueError:
-        raise ImportRefused(f"{field} is not a timestamp: {str(value)[:40]!r}.") from None
-
 
 # --- JSON ------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from workshop.domain.followup import Track, checkins_by_initiative, tracked
-from workshop.domain.timer import Timer, time_left
+from workshop.domain.timer import Timer
 from workshop.domain.vocabulary import CARRY_WARNING, review_by_key
 
 Row = dict[str, Any]
@@ -118,11 +118,6 @@ def review_until(step_timer: Timer, review_minutes: int) -> float:
     left minus the brainstorm's share, a pure function of the stored deadline and `now`.
     """
     return max(0.0, (step_timer.minutes - review_minutes) * 60.0)
-
-
-def review_left(step_timer: Timer, review_minutes: int, now: float) -> float:
-    """Seconds left in the review's time box (0 once the clock passes `review_until`)."""
-    return max(0.0, time_left(step_timer, now) - review_until(step_timer, review_minutes))
 
 
 def too_often(carried_times: int) -> bool:

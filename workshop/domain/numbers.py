@@ -10,6 +10,7 @@ up with `Decimal`, so a value and its already-rounded copy always print alike.
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -112,3 +113,14 @@ def money_short(value: float | None) -> str:
 def plural(count: int, word: str, many: str | None = None) -> str:
     """`1 vote`, `2 votes`, `1 day`: never `vote(s)`."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def when(ts: float | None) -> str:
+    """A stored moment as every screen, file and the command line print it: UTC, to the minute.
+
+    One zone everywhere, so a workshop held at 09:00 reads the same on the server's console, in
+    the portfolio and in the summary, whatever zone each machine runs in.
+    """
+    if ts is None:
+        return ""
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")

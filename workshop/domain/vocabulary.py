@@ -418,3 +418,11 @@ CODE_SENT_MAX = 16  # the longest code a live address may carry before it is nor
 def normalise_code(code: str) -> str:
     """Join codes are case-insensitive and tolerate spaces and dashes."""
     return "".join(ch for ch in str(code).upper() if ch.isalnum())
+
+
+LIVE, ENDED = "live", "ended"  # a workshop's status, as the command line and the portfolio list it
+
+
+def status_word(ended_at: float | None) -> str:
+    """A stored workshop's status in one word."""
+    return ENDED if ended_at else LIVE

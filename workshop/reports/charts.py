@@ -20,8 +20,8 @@ import altair as alt
 import pandas as pd
 
 from workshop.domain import numbers
-from workshop.domain.followup import STATUS_COLOURS, STATUSES, Track, day_of, progress
-from workshop.domain.readiness import AREA_KEYS, AREAS, TITLE, WEAK_SCORE, Held, Results, weakest
+from workshop.domain.followup import STATUS_COLOURS, STATUSES, Track
+from workshop.domain.readiness import AREA_KEYS, AREAS, TITLE, WEAK_SCORE, Held, Results
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.vocabulary import (
     DIMENSIONS,
@@ -30,18 +30,23 @@ from workshop.domain.vocabulary import (
 )
 from workshop.reports import labels as layout
 from workshop.reports.frames import (
+    BASELINE,
     CONTAIN,
     DO_FIRST,
+    NAMED,
+    OTHER,
     PLAN,
     QUADRANTS,
     RECONSIDER,
+    UNRATED,
     URGENCY_MIDPOINT,
     impact_cells_frame,
     initiatives_frame,
     priority_midpoint,
+    progress_frame,
+    readiness_frame,
+    readiness_trend_frame,
     steps_frame,
-    top_bottlenecks_frame,
-    truncate,
 )
 
 # Projector sizes: readable from ~10 m on a 1080p beamer (no chart text below 20 px).
@@ -482,44 +487,6 @@ def impact_map(snapshot: Snapshot, *, width: int = 560, height: int | None = Non
     return projector(chart)
 
 
-def votes_by_dimension(snapshot: Snapshot, top: int = 5, *, width: int = 520) -> alt.VConcatChart | alt.Chart:
-    """The most-voted live notes of each dimension as horizontal bars, one panel per dimension."""
-    frame = top_bottlenecks_frame(snapshot, top)
-    if frame.empty:
-        return _message("Top bottlenecks by votes", "No bottlenecks on the board yet.", width)
-    most = max(int(frame["votes"].max()), 1)
-    panels = []
-    for dimension in DIMENSIONS:
-        rows = frame[frame["dimension"] == dimension.key]
-        heading = alt.TitleParams(f"{dimension.title} — {dimension.scope}", fontSize=TITLE_SIZE + 2)
-        if rows.empty:
-            panels.append(
-                alt.Chart(pd.DataFrame({"message": ["None recorded."]}))
-                .mark_text(fontSize=LABEL_SIZE, color="#555555", align="left")
-                .encode(text="message:N")
-                .properties(title=heading, width=width, height=40)
-            )
-            continue
-        x = alt.X(
-            "votes:Q",
-            title="Votes",
-            scale=alt.Scale(domain=[0, most * 1.12], nice=False),
-            axis=alt.Axis(tickMinStep=1, format="d"),
-        )
-        y = alt.Y("label:N", title=None, sort=list(rows["label"]))
-        tooltip = [alt.Tooltip("text:N", title="Bottleneck"), alt.Tooltip("votes:Q", title="Votes")]
-        base = alt.Chart(rows)
-        bars = base.mark_bar(color=dimension.colour, cornerRadiusEnd=3).encode(x=x, y=y, tooltip=tooltip)
-        counts = base.mark_text(align="left", dx=6, fontSize=MARK_TEXT_SIZE, fontWeight="bold").encode(
-            x=x, y=y, text="votes:Q"
-        )
-        panels.append(alt.layer(bars, counts).properties(title=heading, width=width, height=len(rows) * 40))
-    chart = alt.vconcat(*panels, spacing=28).properties(
-        title=alt.TitleParams("Top bottlenecks by votes", subtitle=[f"Top {top} per dimension"])
-    )
-    return projector(chart)
-
-
 STEP_ROW = 96  # px per step: its name, then its two bars with their 20 px labels, at any page width
 STEP_TICKS = 5  # minute ticks: more crowd a phone-wide chart
 STEPS_NOTE = "Planned against spent minutes"
@@ -602,60 +569,8 @@ def time_per_step(snapshot: Snapshot, now: float | None = None, *, width: int = 
 
 # --- follow-through ----------------------------------------------------------------------
 
-BASELINE = "Baseline"
 PROGRESS_POINT_SIZE = 260
 PROGRESS_POINT_RADIUS = (PROGRESS_POINT_SIZE / math.pi) ** 0.5 + 1.5
-PROGRESS_LABEL_CHARS = 30
-
-
-def progress_frame(tracks: Sequence[Track]) -> pd.DataFrame:
-    """One row per measured point: the baseline on the day the owner was assigned, then each
-    check-in, as progress from baseline (0 %) to target (100 %)."""
-    rows = []
-    for t in tracks:
-        label = truncate(t.title, PROGRESS_LABEL_CHARS)
-        points = [(t.assigned_on.isoformat(), t.baseline, None, "")] + [
-            (c["checked_on"], float(c["value"]), c["status"], c["note"]) for c in t.checkins
-        ]
-        for n, (day, value, status, note) in enumerate(points):
-            share = round(progress(t.baseline, t.target, value) * 100, 1)
-            rows.append(
-                {
-                    "initiative_id": t.initiative_id,
-                    "initiative": t.title,
-                    "label": label,
-                    "owner": t.owner,
-                    "metric": t.metric,
-                    "date": day,
-                    "value": value,
-                    "value_text": numbers.measure(value, t.unit),
-                    "target_text": numbers.measure(t.target, t.unit),
-                    "progress": share,
-                    "progress_text": numbers.percent(share),
-                    "status": STATUSES[status] if status else BASELINE,
-                    "note": note,
-                    "last": n == len(points) - 1,
-                    "workshop": t.code,
-                }
-            )
-    columns = [
-        "initiative_id",
-        "initiative",
-        "label",
-        "owner",
-        "metric",
-        "date",
-        "value",
-        "value_text",
-        "target_text",
-        "progress",
-        "progress_text",
-        "status",
-        "note",
-        "last",
-        "workshop",
-    ]
-    return pd.DataFrame(rows, columns=columns)
 
 
 def _dodge_progress_labels(frame: pd.DataFrame, bottom: float, top: float, height: int) -> pd.DataFrame:
@@ -783,32 +698,10 @@ def progress_chart(tracks: Sequence[Track], *, width: int = WIDTH, height: int =
 # --- the readiness check -----------------------------------------------------------------
 
 AREA_COLOURS: dict[str, str] = dict(zip(AREA_KEYS, ("#2166ac", "#1b7837", "#b35806", "#762a83")))
-NAMED, OTHER, UNRATED = "Weakest, named", "Other areas", "Not rated yet"
 STATUS_ORDER: tuple[str, ...] = (NAMED, OTHER, UNRATED)
 AREA_STATUS_COLOURS: dict[str, str] = {NAMED: "#b2341c", OTHER: "#3b6ea5", UNRATED: "#b8b8b8"}
 AREA_ROW = 64  # px per area bar
 WEAK_LINE = "mostly agree"  # the level the dashed line marks (readiness.WEAK_SCORE)
-
-
-def readiness_frame(results: Results) -> pd.DataFrame:
-    """One row per operating-model area: score 0–100, its text, respondents, and whether it is
-    one of the weakest named (the same figures as the summary, Markdown, PDF and sheets)."""
-    named = [a.key for a in weakest(results)]
-    rows = []
-    for area in results.areas:
-        score = numbers.percent_value(area.score)
-        rows.append(
-            {
-                "key": area.key,
-                "area": area.title,
-                "score": score,
-                "score_text": f"{numbers.measure(score)}/100" if score is not None else UNRATED,
-                "respondents": area.respondents,
-                "weakest": area.key in named,
-                "status": UNRATED if score is None else (NAMED if area.key in named else OTHER),
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def _area_bars(frame: pd.DataFrame) -> tuple[alt.Chart, alt.Chart, alt.Chart]:
@@ -864,27 +757,6 @@ def readiness_areas(results: Results, *, width: int = WIDTH, height: int | None 
         title=title, width=width, height=height or len(frame) * AREA_ROW
     )
     return projector(chart)
-
-
-def readiness_trend_frame(held: Sequence[Held]) -> pd.DataFrame:
-    """Area scores per workshop, oldest first (the portfolio compares an organisation's workshops)."""
-    rows = [
-        {
-            "workshop": f"{h.code} · {day_of(h.held).isoformat()}",
-            "order": n,
-            "code": h.code,
-            "title": h.title,
-            "organisation": h.organisation,
-            "area": area.title,
-            "score": numbers.percent_value(area.score),
-            "respondents": h.results.respondents,
-        }
-        for n, h in enumerate(held)
-        for area in h.results.areas
-        if area.score is not None
-    ]
-    columns = ["workshop", "order", "code", "title", "organisation", "area", "score", "respondents"]
-    return pd.DataFrame(rows, columns=columns)
 
 
 def readiness_trend(held: Sequence[Held], *, width: int = WIDTH, height: int = 360) -> alt.LayerChart | alt.Chart:

@@ -8,6 +8,7 @@ drawing here (that is `charts`).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from statistics import median
 from typing import Any
 
@@ -15,6 +16,8 @@ import pandas as pd
 
 from workshop.domain import numbers
 from workshop.domain.decide import CHOICE_TITLES
+from workshop.domain.followup import STATUSES, Track, day_of, progress
+from workshop.domain.readiness import Held, Results, weakest
 from workshop.domain.scoring import CRITERIA
 from workshop.domain.snapshot import Initiative, Snapshot
 from workshop.domain.timer import time_spent
@@ -327,3 +330,102 @@ def steps_frame(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["number", "step", "label", "planned_min", "spent_min", "difference_min", "state"]
     )
+
+
+# --- follow-through and the readiness check ---------------------------------------------
+
+BASELINE = "Baseline"  # the first point of every progress line: the day the owner was assigned
+PROGRESS_LABEL_CHARS = 30
+NAMED, OTHER, UNRATED = "Weakest, named", "Other areas", "Not rated yet"
+
+
+def progress_frame(tracks: Sequence[Track]) -> pd.DataFrame:
+    """One row per measured point: the baseline on the day the owner was assigned, then each
+    check-in, as progress from baseline (0 %) to target (100 %)."""
+    rows = []
+    for t in tracks:
+        label = truncate(t.title, PROGRESS_LABEL_CHARS)
+        points = [(t.assigned_on.isoformat(), t.baseline, None, "")] + [
+            (c["checked_on"], float(c["value"]), c["status"], c["note"]) for c in t.checkins
+        ]
+        for n, (day, value, status, note) in enumerate(points):
+            share = round(progress(t.baseline, t.target, value) * 100, 1)
+            rows.append(
+                {
+                    "initiative_id": t.initiative_id,
+                    "initiative": t.title,
+                    "label": label,
+                    "owner": t.owner,
+                    "metric": t.metric,
+                    "date": day,
+                    "value": value,
+                    "value_text": numbers.measure(value, t.unit),
+                    "target_text": numbers.measure(t.target, t.unit),
+                    "progress": share,
+                    "progress_text": numbers.percent(share),
+                    "status": STATUSES[status] if status else BASELINE,
+                    "note": note,
+                    "last": n == len(points) - 1,
+                    "workshop": t.code,
+                }
+            )
+    columns = [
+        "initiative_id",
+        "initiative",
+        "label",
+        "owner",
+        "metric",
+        "date",
+        "value",
+        "value_text",
+        "target_text",
+        "progress",
+        "progress_text",
+        "status",
+        "note",
+        "last",
+        "workshop",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def readiness_frame(results: Results) -> pd.DataFrame:
+    """One row per operating-model area: score 0–100, its text, respondents, and whether it is
+    one of the weakest named (the same figures as the summary, Markdown, PDF and sheets)."""
+    named = [a.key for a in weakest(results)]
+    rows = []
+    for area in results.areas:
+        score = numbers.percent_value(area.score)
+        rows.append(
+            {
+                "key": area.key,
+                "area": area.title,
+                "score": score,
+                "score_text": f"{numbers.measure(score)}/100" if score is not None else UNRATED,
+                "respondents": area.respondents,
+                "weakest": area.key in named,
+                "status": UNRATED if score is None else (NAMED if area.key in named else OTHER),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def readiness_trend_frame(held: Sequence[Held]) -> pd.DataFrame:
+    """Area scores per workshop, oldest first (the portfolio compares an organisation's workshops)."""
+    rows = [
+        {
+            "workshop": f"{h.code} · {day_of(h.held).isoformat()}",
+            "order": n,
+            "code": h.code,
+            "title": h.title,
+            "organisation": h.organisation,
+            "area": area.title,
+            "score": numbers.percent_value(area.score),
+            "respondents": h.results.respondents,
+        }
+        for n, h in enumerate(held)
+        for area in h.results.areas
+        if area.score is not None
+    ]
+    columns = ["workshop", "order", "code", "title", "organisation", "area", "score", "respondents"]
+    return pd.DataFrame(rows, columns=columns)

@@ -29,10 +29,11 @@ from workshop.domain import numbers, readiness
 from workshop.domain.decide import CHOICE_TITLES, QUESTIONS
 from workshop.domain.errors import InvalidInput
 from workshop.domain.followup import STATUSES, Track, day_of, progress
+from workshop.domain.numbers import when
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.vocabulary import dimension_by_key, method_by_key, stage_by_key, step_by_key
-from workshop.reports import charts, frames
-from workshop.reports.summary import ImpactRow, Summary, answer_text, impact_rows, summary, when
+from workshop.reports import frames
+from workshop.reports.summary import ImpactRow, Summary, answer_text, impact_rows, summary
 
 TABLES: tuple[str, ...] = (
     "workshop",
@@ -421,7 +422,7 @@ def readiness_areas_table(snapshot: Snapshot) -> pd.DataFrame:
     """The four operating-model areas: score out of 100, who answered, the weakest named."""
     if not snapshot.readiness.respondents:
         return pd.DataFrame(columns=["Area", "Score (0-100)", "Answered by", "Weakest"])
-    frame = charts.readiness_frame(snapshot.readiness)
+    frame = frames.readiness_frame(snapshot.readiness)
     return pd.DataFrame(
         {
             "Area": frame["area"],

@@ -11,13 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from workshop.domain import checklist, numbers, readiness
 from workshop.domain.checklist import Item
 from workshop.domain.decide import CHOICE_TITLES, QUESTIONS, risk_flags
 from workshop.domain.followup import STATUSES, Track, counts
+from workshop.domain.numbers import when
 from workshop.domain.snapshot import Initiative, Snapshot
 from workshop.domain.timer import format_clock, time_spent
 from workshop.domain.vocabulary import (
@@ -30,7 +31,7 @@ from workshop.domain.vocabulary import (
     outcome_by_key,
     stage_by_key,
 )
-from workshop.reports import charts
+from workshop.reports import charts, frames
 
 TOP_BOTTLENECKS = 5  # per dimension; every note is in the spreadsheet
 NO_DECISION = numbers.MISSING
@@ -48,13 +49,6 @@ HEADINGS: dict[str, str] = {
     "followup": "Follow-through",
     "steps": "Time per step",
 }
-
-
-def when(ts: float | None) -> str:
-    """A stored timestamp as the summary and the spreadsheets print it (UTC, to the minute)."""
-    if ts is None:
-        return ""
-    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def answer_text(question_key: str, answer: str) -> str:
@@ -481,7 +475,7 @@ def readiness_block(snapshot: Snapshot) -> Readiness | None:
     results = snapshot.readiness
     if not results.respondents:
         return None
-    frame = charts.readiness_frame(results)
+    frame = frames.readiness_frame(results)
     return Readiness(
         respondents=results.respondents,
         people=snapshot.tally.people,

@@ -94,7 +94,6 @@ from workshop.store.tables import (
     votes_on,
     votes_used,
     workshop_by_code,
-    workshop_version,
 )
 
 __all__ = [
@@ -189,5 +188,4 @@ __all__ = [
     "votes_on",
     "votes_used",
     "workshop_by_code",
-    "workshop_version",
 ]

@@ -132,12 +132,6 @@ def workshop_by_code(db: Database, code: str) -> Row | None:
     return _one(db, "SELECT * FROM workshops WHERE code = ?", [code])
 
 
-def workshop_version(db: Database, code: str) -> int | None:
-    """The cheap read the live channel polls."""
-    row = db.execute("SELECT version FROM workshops WHERE code = ?", [code]).fetchone()
-    return None if row is None else int(row[0])
-
-
 def code_exists(db: Database, code: str) -> bool:
     return db.execute("SELECT 1 FROM workshops WHERE code = ?", [code]).fetchone() is not None
 
