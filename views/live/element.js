@@ -183,9 +183,16 @@ function paintHeader(live) {
   banner.textContent = note;
   banner.style.display = note ? "block" : "none";
   const p = state.progress;
-  if (p) countEl.textContent = (live.connected !== null ? live.connected + " connected · " : "") +
-    p.acted + " of " + plural(p.people, "participant") + " " + p.label;
+  if (p) countEl.textContent = (live.connected !== null ? live.connected + " connected · " : "") + tookPart(live, p);
   tick(live);
+}
+// "4 of 6 participants scored": for the step this screen shows, which on a console previewing
+// another step (or an ended workshop's earlier step) is not the room's current one.
+function tookPart(live, p) {
+  const key = live.cfg.step_key;
+  const step = (live.vocab.steps || []).find((s) => s.key === key);
+  const own = step && p.by_step && key in p.by_step;
+  return (own ? p.by_step[key] : p.acted) + " of " + plural(p.people, "participant") + " " + (own ? step.acted : p.label);
 }
 function tick(live) {
   const state = live.state;
