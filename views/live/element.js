@@ -183,7 +183,9 @@ function paintHeader(live) {
   banner.textContent = note;
   banner.style.display = note ? "block" : "none";
   const p = state.progress;
-  if (p) countEl.textContent = (live.connected !== null ? live.connected + " connected · " : "") + tookPart(live, p);
+  // One screen per participant is counted (the server keys presence by person); never more than have joined.
+  if (p) countEl.textContent = (live.connected !== null ? Math.min(live.connected, p.people) + " connected · " : "") +
+    tookPart(live, p);
   tick(live);
 }
 // "4 of 6 participants scored": for the step this screen shows, which on a console previewing
