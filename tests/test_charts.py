@@ -116,9 +116,10 @@ def test_roi_urgency_labels_points_with_shortened_titles(db, workshop):
     long_title = "A very long initiative title that would run straight across the whole chart"
     item = actions.add_initiative(db, workshop.code, token, long_title, [note], now=NOW)
     actions.score_initiative(
-        db, workshop.code, token, item, {"value": 8, "effort": 3, "urgency": 9, "confidence": 80}, now=NOW
+        db, workshop.code, token, item, {"value": 8, "effort": 3, "urgency": 10, "confidence": 80}, now=NOW
     )
-    spec = charts.roi_urgency(load(db, workshop.code)).to_dict()
+    # Wide enough that the title fits beside its point without crossing the median urgency line.
+    spec = charts.roi_urgency(load(db, workshop.code), width=1400).to_dict()
     texts = [u for u, _ in by_mark(spec, "text") if u["encoding"]["text"]["field"] == "label_text"]
     assert texts
     ((points, name),) = by_mark(spec, "circle")
@@ -126,6 +127,50 @@ def test_roi_urgency_labels_points_with_shortened_titles(db, workshop):
     assert row["title"] == long_title
     assert len(row["label"]) <= frames.LABEL_CHARS and row["label"].endswith("…")
     assert row["label_text"] == row["label"]
+
+
+def _label_boxes(points: list[dict[str, Any]], width: int, height: int, y_max: float, size: int) -> list[labels.Box]:
+    """Each placed label's box in plot pixels, as `charts._place_roi_labels` laid it out."""
+    low, high = charts.URGENCY_DOMAIN
+    return [
+        labels.text_box(
+            (p["label_x"] - low) / (high - low) * width, (1 - p["label_y"] / y_max) * height, p["label_text"], size,
+            p["label_align"],
+        )
+        for p in points
+        if p["label_text"]
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("titles", [True, False])
+def test_no_median_line_crosses_a_roi_label_and_without_titles_every_point_has_its_rank(db, workshop, titles):
+    """Issue 22: the dashed median lines struck through labels, and points mixed titles and "#n"."""
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    note = actions.add_bottleneck(db, workshop.code, token, "platform", "Slow deploys", now=NOW)
+    reach(db, workshop.code, workshop.facilitator_key)
+    scores = [(6, 5, 5), (5, 5, 6), (7, 4, 5), (4, 6, 6), (6, 6, 5), (5, 4, 6)]  # around both medians
+    for n, (value, effort, urgency) in enumerate(scores):
+        item = actions.add_initiative(db, workshop.code, token, f"Initiative number {n} with a title", [note], now=NOW)
+        actions.score_initiative(
+            db, workshop.code, token, item,
+            {"value": value, "effort": effort, "urgency": urgency, "confidence": 80}, now=NOW,
+        )  # fmt: skip
+    snapshot = load(db, workshop.code)
+    width, height, size = 1140, 640, charts.PROJECTOR_TEXT
+    spec = charts.roi_urgency(snapshot, width=width, height=height, text=size, titles=titles).to_dict()
+    ((points_unit, name),) = by_mark(spec, "circle")
+    points = rows(spec, points_unit, name)
+    plot_w, plot_h = width - charts.ROOM_X, height - charts.ROOM_Y
+    y_max = spec["layer"][-1]["encoding"]["y"]["scale"]["domain"][1]
+    midpoint = float(frames.priority_midpoint(snapshot) or 0.0)
+    low, high = charts.URGENCY_DOMAIN
+    mid_x = (frames.URGENCY_MIDPOINT - low) / (high - low) * plot_w
+    mid_y = (1 - midpoint / y_max) * plot_h
+    lines = [labels.Box(mid_x, 0, mid_x, plot_h), labels.Box(0, mid_y, plot_w, mid_y)]
+    boxes = _label_boxes(points, plot_w, plot_h, y_max, size)
+    assert boxes and not [(b, line) for b in boxes for line in lines if b.overlaps(line)]
+    if not titles:
+        assert sorted(p["label_text"] for p in points) == sorted(f"#{p['rank']}" for p in points)
 
 
 def test_roi_urgency_uses_wsjf_when_the_workshop_ranks_by_wsjf(db, workshop):
@@ -445,12 +490,18 @@ def test_roi_labels_never_overlap_each_other_or_leave_the_plot(db, workshop, cou
         assert f"{numbers.plural(unplaced, 'label')} left out" in " ".join(spec["title"]["subtitle"])
 
 
-def test_roi_labels_use_titles_where_they_fit(snapshot):
-    spec = charts.roi_urgency(snapshot, width=1140, height=580).to_dict()  # the projector's size
+@pytest.mark.parametrize("width", [720, 1140, 2400])
+def test_roi_labels_are_all_titles_or_all_rank_numbers(snapshot, width):
+    """Issue 22: most points read "#n" while one or two carried their titles."""
+    spec = charts.roi_urgency(snapshot, width=width, height=580).to_dict()
     ((points, name),) = by_mark(spec, "circle")
     data = rows(spec, points, name)
-    assert sum(r["label_text"] == r["label"] for r in data) >= len(data) - 1
     assert all(r["label_text"] for r in data)
+    titled = [r["label_text"] == r["label"] for r in data]
+    assert all(titled) or not any(titled), [r["label_text"] for r in data]
+    assert all(titled) or [r["label_text"] for r in data] == [f"#{r['rank']}" for r in data]
+    if width == 2400:  # room enough: every point by its title
+        assert all(titled)
 
 
 def test_progress_labels_stand_a_line_apart(db):
@@ -574,3 +625,11 @@ def test_readiness_trend_shows_equal_scores_side_by_side():
     assert len(points) == 2 * len(readiness.AREAS)
     centres = {(round((b[0] + b[2]) / 2), round((b[1] + b[3]) / 2)) for b in points}
     assert len(centres) == len(points), "two areas' points drawn on top of each other"
+
+
+def test_a_chart_on_screen_is_svg_in_the_apps_font(snapshot):
+    """Issue 22: the projector's charts were canvas, whose text no test could measure."""
+    spec = charts.on_screen(charts.roi_urgency(snapshot)).to_dict()
+    assert spec["usermeta"] == {"embedOptions": {"renderer": "svg"}}
+    assert spec["config"]["font"] == charts.SCREEN_FONT
+    assert spec["config"]["axis"]["labelFontSize"] == charts.LABEL_SIZE  # the rest of the configuration stays

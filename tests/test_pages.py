@@ -70,20 +70,23 @@ def test_every_page_opens_for_every_visitor(app_db, page, role):
     assert not at.exception, [e.message for e in at.exception]
 
 
-def test_projector_never_shows_the_key(app_db):
-    made = create_demo(app_db)
+def test_projector_never_shows_the_key_and_no_join_code_after_the_end(app_db):
+    made = create_demo(app_db)  # ended
     at = open_page("projector.py", ws=made.code)
     assert not at.exception
     assert made.facilitator_key not in texts(at)
     assert made.facilitator_token not in texts(at)
-    assert made.code in texts(at)
+    assert made.code not in texts(at) and "The workshop has ended" in texts(at)
+    actions.reopen_workshop(app_db, made.code, made.facilitator_key)
+    at = open_page("projector.py", ws=made.code)
+    assert made.code in texts(at) and made.facilitator_key not in texts(at)
 
 
 PROJECTED = {
-    "bottlenecks": ["Step 1 of 5: Bottleneck mapping"],
+    "bottlenecks": [STEPS[0].goal],
     "impact": ["top bottlenecks linked to an impact", "Largest money estimates"],
-    "prioritise": ["Ranking by ROI", "1\\. "],
-    "decide": ["As recommended", md_escape("Why: ")],
+    "prioritise": ["Ranking by ROI", md_escape("#1 ")],
+    "decide": ["The room's picks", "as recommended", md_escape("Why: ")],
     "owners": ["Ship It checklist: **5 of 5 done**", md_escape("DRI: ")],
 }
 
@@ -96,7 +99,9 @@ def test_projector_shows_each_steps_own_content(app_db, step):
     at = open_page("projector.py", ws=made.code)
     assert not at.exception, [e.message for e in at.exception]
     shown = texts(at)
-    assert f"Step {step.number} of {len(STEPS)}: {step.title}" in shown
+    # The workshop's title and the step's aim; the step's number and title are the live bar's.
+    assert md_escape(load(app_db, made.code).workshop["title"]) in shown and step.goal in shown
+    assert step.title not in shown
     for expected in PROJECTED[step.key]:
         assert expected in shown, (step.key, expected)
     charts = len(at.get("vega_lite_chart"))
@@ -105,7 +110,7 @@ def test_projector_shows_each_steps_own_content(app_db, step):
     assert not any(
         text in shown
         for text in others - set(PROJECTED[step.key])
-        if text not in ("1\\. ", md_escape("Why: "), md_escape("DRI: "))
+        if text not in (md_escape("#1 "), md_escape("Why: "), md_escape("DRI: "))
     )
 
 

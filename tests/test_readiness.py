@@ -667,38 +667,31 @@ def test_a_room_that_rates_demand_weak_is_flagged_on_every_console(db, workshop)
     assert "product-market fit is not proven" in snapshot.advice(snapshot.current_step)
 
 
-def _result(key: str, ratings: list[int], figures: list[float]) -> r.QuestionResult:
-    """One question's result from `ratings` (one per person) and the figures some of them gave."""
-    answers = [
-        r.Answer(participant_id=n, key=key, rating=rating, number=figures[n] if n < len(figures) else None)
-        for n, rating in enumerate(ratings)
-    ]
+# --- results in words (issue 22: "the room agrees", "LTV:CAC 3.4") -----------------------------
+
+
+def _result(key: str, ratings: Sequence[int], figures: Sequence[float] = ()) -> r.QuestionResult:
+    """The room's result for one question: one answer per rating, the first ones with `figures`."""
+    given = list(figures) + [None] * (len(ratings) - len(figures))
+    answers = [r.Answer(participant_id=n, key=key, rating=v, number=f) for n, (v, f) in enumerate(zip(ratings, given))]
     return r.aggregate(answers).question(key)
 
 
-@pytest.mark.parametrize(
-    ("key", "figures", "words"),
-    [
-        (r.DEMAND, [7.5, 7.5], "growth 7.5 % a month"),
-        (r.UNIT_ECONOMICS, [3.4], "LTV:CAC 3.4"),
-        (r.ACQUISITION, [60.0], "60 % of new customers from repeatable channels"),
-        (r.STRAIN, [30.0], "30 % of team time on manual work"),
-        (r.DEMAND, [], None),
-    ],
-)
-def test_each_figure_says_what_it_measures(key, figures, words):
-    assert r.figure_words(_result(key, [3, 3], figures)) == words
+def test_the_spread_is_said_in_words_never_as_a_bare_number():
+    assert r.spread_words(_result(r.UNIT_ECONOMICS, [3, 3, 3])) == "the room agrees"
+    assert r.spread_words(_result(r.UNIT_ECONOMICS, [0, 0, 3, 3])) == "the room is divided"
+    assert r.spread_words(_result(r.UNIT_ECONOMICS, [2])) == ""  # one answer has no spread
 
 
-@pytest.mark.parametrize(
-    ("ratings", "words"),
-    [
-        ([], "nobody answered"),
-        ([2], "one answer: no spread yet"),
-        ([2, 2, 2, 2], "the room agrees"),
-        ([1, 1, 2, 3], "the room mostly agrees"),
-        ([0, 0, 3, 3], "the room is divided"),
-    ],
-)
-def test_the_spread_is_said_in_words(ratings, words):
-    assert r.spread_words(_result(r.DEMAND, ratings, [])) == words
+def test_each_figure_is_named_by_what_it_measures():
+    assert r.figure_words(_result(r.UNIT_ECONOMICS, [3], [3.4])).startswith("LTV:CAC 3.4 (median of")
+    assert r.figure_words(_result(r.DEMAND, [3], [7.5])).startswith("growth 7.5 % a month")
+    assert r.figure_words(_result(r.DEMAND, [3])) == ""
+    for question in r.SIGNALS:  # every figure a signal asks for has its own words
+        assert question.number is not None and question.number.said != "{}" and "{}" in question.number.said
+
+
+def test_a_result_reads_as_one_line():
+    words = r.result_words(_result(r.UNIT_ECONOMICS, [3, 3], [3.4, 3.4]))
+    assert re.fullmatch(r"[^·]+ · the room agrees · LTV:CAC 3\.4 \(median of 2 figures\)", words), words
+    assert r.result_words(_result(r.UNIT_ECONOMICS, [])) == "not rated yet"

@@ -1,12 +1,14 @@
 """Projector view: join code, QR code, the live header and each step's own content — never a key.
 
-Laid out for a 1920×1080 beamer read from 10 m: body text 28 px, the join code 108 px,
-chart labels 20 px, nothing that scrolls. Smaller screens get the same layout zoomed
-down (CSS `zoom` at fixed breakpoints), so what fits at 1080p fits at 720p too.
+Laid out for a 1920×1080 beamer read from 10 m: body text 28 px, no text (chart labels included)
+under 24 px, the join code 84 px (more where the page is zoomed down, so it stays ≥ 72 px on
+screen), nothing that scrolls. Smaller screens get the same layout zoomed down (CSS `zoom` at
+fixed breakpoints), so what fits at 1080p fits at 720p too. The header holds the workshop's title
+and the step's aim in one line; the step's number and title are the live bar's, below it.
 Step 1 shows the live board; steps 2–5 show what the room is deciding and redraw when the
 room's data changes (each step's content is in `projector_steps.py`, found through
 `registry.py`). User text goes through `ui.safe` (Markdown escaping); the only HTML is
-the fixed CSS below and the normalised join code.
+the fixed CSS below, the normalised join code and step 4's bars (counts only).
 """
 
 import html
@@ -18,7 +20,6 @@ import streamlit as st
 from views.kit import registry, ui
 from workshop.domain.audience import PUBLIC, view
 from workshop.domain.snapshot import Snapshot
-from workshop.domain.vocabulary import STEPS, stage_by_key
 
 # Fixed CSS: the page is designed at 1920×1080 and zoomed to fit smaller screens.
 CSS = """<style>
@@ -34,10 +35,15 @@ header[data-testid='stHeader'], section[data-testid='stSidebar'],
   {font-size:28px; line-height:1.3; color:#1b1f24}
 .stMain [data-testid='stVerticalBlock'] {gap:10px}
 .st-key-pj-head h1 {font-size:50px !important; padding:0 !important; line-height:1.15}
-.st-key-pj-head [data-testid='stMarkdownContainer'] p {margin:0}
-.pj-code {font-size:108px; font-weight:800; letter-spacing:.06em; line-height:1; color:#12233d; white-space:nowrap}
+.st-key-pj-head h1, .st-key-pj-head [data-testid='stMarkdownContainer'] p
+  {margin:0; white-space:nowrap; overflow:hidden; text-overflow:ellipsis}
+.pj-code {font-size:84px; font-weight:800; letter-spacing:.06em; line-height:1; color:#12233d; white-space:nowrap}
+@media (max-width:1727px), (max-height:971px) {.pj-code {font-size:92px}}
+@media (max-width:1535px), (max-height:863px) {.pj-code {font-size:108px}}
+.st-key-pj-join [data-testid='stMarkdownContainer'] p {font-size:28px; margin:0}
 .st-key-pj-join [data-testid='stText'], .st-key-pj-join [data-testid='stText'] *
-  {font-size:20px !important; color:#2b323c !important; font-family:inherit; white-space:normal; overflow-wrap:anywhere}
+  {font-size:24px !important; color:#2b323c !important; font-family:inherit; white-space:normal; overflow-wrap:anywhere}
+.st-key-pj-join [data-testid='stImage'] img {max-width:136px}
 .st-key-pj-body h3 {font-size:36px !important; padding:0 0 4px 0 !important; line-height:1.2}
 .st-key-pj-body h2 {font-size:48px !important; padding:0 !important}
 .st-key-pj-list li, .st-key-pj-rank li {white-space:nowrap; overflow:hidden; text-overflow:ellipsis}
@@ -49,21 +55,34 @@ header[data-testid='stHeader'], section[data-testid='stSidebar'],
 [class*='st-key-pj-card'] p {display:-webkit-box; -webkit-line-clamp:3; -webkit-box-orient:vertical; overflow:hidden}
 [class*='st-key-pj-card'] h3 {display:-webkit-box; -webkit-line-clamp:2; -webkit-box-orient:vertical; overflow:hidden}
 [class*='st-key-pj-card'] [data-testid='stAlert'] p {font-size:28px}
+.pj-picks {display:flex; flex-direction:column; gap:6px; margin:2px 0 6px}
+.stMain .pj-picks p.pj-picks-head {font-size:28px; margin:0; color:#2c4563; font-weight:600}
+.pj-pick {display:grid; grid-template-columns:130px 1fr 56px; align-items:center; gap:10px; font-size:28px;
+  color:#1b1f24}
+.pj-bar {height:28px; background:#e6ebf2; border-radius:6px; overflow:hidden}
+.pj-bar > span {display:block; height:100%; background:#7d8fa8}
+.pj-pick-on {font-weight:800} .pj-pick-on .pj-bar > span {background:#1f5fbf}
+.pj-pick-n {text-align:right; font-variant-numeric:tabular-nums; font-weight:700}
 </style>"""
 
 
 def header(ctx: ui.Context, snapshot: Snapshot) -> None:
-    """What to do now (left) and how to join (right): the join code is the largest text."""
+    """The workshop's title and what to do now in one line (left), how to join (right): the join
+    code is the largest text. The step's number and title are the live bar's, just below, so the
+    screen says them once. Once the workshop has ended, nobody can join: the code goes."""
     step = snapshot.current_step
-    stage = stage_by_key(snapshot.workshop["stage"])
+    if snapshot.ended:
+        with st.container(key="pj-head"):
+            st.title(ui.safe(snapshot.workshop["title"]), anchor=False)
+            st.markdown("The workshop has ended. Thank you for taking part.")
+        return
     left, right = st.columns([13, 8], vertical_alignment="center")
     with left.container(key="pj-head"):
-        st.title(f"Step {step.number} of {len(STEPS)}: {step.title}", anchor=False)
-        st.markdown(step.guidance)
-        st.markdown(f"**{stage.title}:** {ui.safe(snapshot.advice(step))}")
+        st.title(ui.safe(snapshot.workshop["title"]), anchor=False)
+        st.markdown(step.goal)
     with right.container(key="pj-join"):
         url = ui.join_url(ctx.code)
-        qr, code = st.columns([1, 2.3], vertical_alignment="center")
+        qr, code = st.columns([1, 2.6], vertical_alignment="center")
         buffer = io.BytesIO()
         segno.make(url, error="m").save(buffer, kind="png", scale=6, border=1)
         qr.image(buffer.getvalue(), width="stretch", alt=f"QR code that opens the join link for workshop {ctx.code}")

@@ -13,11 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from workshop.domain import numbers
-from workshop.domain.readiness import MINUTES, QUESTIONS, TITLE
+from workshop.domain.readiness import MINUTES, QUESTIONS, SIGNALS, TITLE, question_by_key, result_words
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.text import md_escape as safe
 from workshop.reports import charts
-from workshop.reports.summary import Readiness, SignalRow, readiness_block
+from workshop.reports.summary import Readiness, readiness_block
 
 PROJECTOR_CHART_WIDTH = 960  # px: the chart column at 1920 wide
 PROJECTOR_CHART_HEIGHT = 470  # px, title, legend and axis included: what is left under the header
@@ -76,19 +76,21 @@ def projector(snapshot: Snapshot) -> None:
         return
     chart, side = st.columns([10, 9])
     with chart:
-        st.altair_chart(
-            charts.readiness_areas(snapshot.readiness, width=PROJECTOR_CHART_WIDTH, height=PROJECTOR_CHART_HEIGHT),
-            theme=None,
-            width=PROJECTOR_CHART_WIDTH,
+        figure = charts.readiness_areas(
+            snapshot.readiness, width=PROJECTOR_CHART_WIDTH, height=PROJECTOR_CHART_HEIGHT, text=charts.PROJECTOR_TEXT
         )
+        # As SVG at its own width, like the projector's other charts (`projector_steps.py`).
+        st.altair_chart(charts.on_screen(figure), theme=None, width="content")
     with side.container(key="pj-readiness"):
-        st.markdown("\n".join(f"- {signal_line(x)}" for x in r.signals if x.answers))
+        st.markdown("\n".join(signal_lines(snapshot)))
         st.markdown(f"**Weakest:** {safe(r.weakest_text)}")
         for flag in r.pitfalls:
             st.error(safe(flag))  # no icon: its glyph would be the only text under 24 px
 
 
-def signal_line(x: SignalRow) -> str:
-    """'**Clear demand:** Strong, measured, 7.5 % (median of 4 figures)' for the projector."""
-    figure = f", {x.figure}" if x.figure != numbers.MISSING else ""
-    return f"**{safe(x.title)}:** " + safe(x.level + (DIVIDED if x.divided else "") + figure)
+def signal_lines(snapshot: Snapshot) -> list[str]:
+    """'- **Unit economics:** Strong, measured · the room agrees · LTV:CAC 3.4 (median of 3 figures)'
+    per answered signal, for the projector (the wording is `readiness.result_words`)."""
+    results = snapshot.readiness
+    answered = (results.question(q.key) for q in SIGNALS)
+    return [f"- **{safe(question_by_key(x.key).title)}:** {safe(result_words(x))}" for x in answered if x.count]

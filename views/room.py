@@ -15,10 +15,12 @@ def screen(ctx: ui.Context) -> None:
     if ctx.facilitator:  # the facilitator's screen is the console of the current step
         ui.enter(ctx.db, ctx.code, ctx.token)
     ui.require_identity(ctx)
-    ui.phone_page()
+    # The live element's step bar sticks under Streamlit's header: what gets focus or is scrolled
+    # to lands below both, never under them.
+    ui.phone_page("[data-testid='stMain']{scroll-padding-top:8.5rem}")
     if ctx.participant:
-        st.caption(ui.safe(f"You are {ctx.participant['name']} in workshop {ctx.code}. This browser "
-                           "remembers you, even after a refresh."))  # fmt: skip
+        st.caption(ui.safe(f"You are {ctx.participant['name']} in “{ctx.snapshot.workshop['title']}” ({ctx.code}). "
+                           "This browser remembers you, even after a refresh."))  # fmt: skip
     ui.live(ctx, "participant", board=True, step_key=ctx.snapshot.current_step.key, min_interval=2000)
 
 

@@ -2,12 +2,15 @@
 
 `views/kit/registry.py` pairs each step with its function by name, so a new step without one
 fails at import. Sized for the 1920×1080 layout of `views/projector.py`; user text goes
-through `safe` (Markdown escaping, as `ui.safe`).
+through `safe` (Markdown escaping, as `ui.safe`). The only HTML is step 4's bars of the room's
+picks: fixed choice titles and counts, escaped all the same.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -22,7 +25,14 @@ TOP_RANKED = 6  # ranking lines beside the step-3 chart
 SIDE_ITEMS = 3  # money estimates and unmapped notes beside the impact map
 OWNER_CARDS = 6  # step-5 cards (two rows of three)
 CHART_WIDTH = 1140  # px: the chart column at 1920 wide (Streamlit fits axes and legend inside)
-CHART_HEIGHT = 580  # px: what is left under the header and the live strip
+CHART_HEIGHT = 720  # px: what is left under the header and the live bar
+MONEY_ROOM = 110  # px between the impact map's plot and its legends: a "€120k/yr" label fits
+
+
+def _chart(chart: Any) -> None:
+    """One chart at its own width (under the page's zoom, a width fitted to the column would shrink
+    twice), drawn as SVG in the app's font."""
+    st.altair_chart(charts.on_screen(chart), theme=None, width="content")
 
 
 def show_bottlenecks(snapshot: Snapshot) -> None:
@@ -40,9 +50,10 @@ def _bullets(lines: Sequence[str]) -> str:
 def show_impact(snapshot: Snapshot) -> None:
     chart, side = st.columns([5, 3])
     with chart:
-        st.altair_chart(
-            charts.impact_map(snapshot, width=CHART_WIDTH, height=CHART_HEIGHT), theme=None, width=CHART_WIDTH
-        )
+        mapped = charts.impact_map(snapshot, width=CHART_WIDTH, height=CHART_HEIGHT, text=charts.PROJECTOR_TEXT)
+        if snapshot.impacts:  # room for the right-hand column's money labels before the legends
+            mapped.config.legend.offset = MONEY_ROOM
+        _chart(mapped)
     with side.container(key="pj-list"):
         top = snapshot.live_bottlenecks[:10]
         linked = {i["bottleneck_id"] for i in snapshot.impacts}
@@ -67,16 +78,17 @@ def show_impact(snapshot: Snapshot) -> None:
             st.markdown(_bullets([safe(f"{row['text']} ({numbers.plural(row['votes'], 'vote')})") for row in waiting]))
 
 
-def _ranking_line(snapshot: Snapshot, n: int, item: Initiative) -> str:
-    """'1. Title' and its figures: the same rounding as the summary, Markdown and PDF."""
+def _ranking_line(snapshot: Snapshot, item: Initiative) -> str:
+    """'#1 Title' (the rank its point carries on the chart) and its figures: the same rounding as the
+    summary, Markdown and PDF."""
     a = item.aggregate
     method = method_by_key(snapshot.method)
     carried = f" · carried over ×{item.carried_times}" if item.carried else ""
     if a is None:
-        return safe(f"{n}. {item.title} · not scored yet{carried}")
+        return safe(f"{item.title} · not scored yet{carried}")
     flag = f" · discuss {', '.join(a.disputed)}" if a.disputed else ""
     flag += carried
-    return safe(f"{n}. {item.title}") + (
+    return safe(f"#{item.rank} {item.title}") + (
         f"  \n**{method.title} {numbers.priority(a.priority(snapshot.method))}**"
         f" · urgency {numbers.measure(a.urgency)}{flag}"
     )
@@ -86,37 +98,52 @@ def show_prioritise(snapshot: Snapshot) -> None:
     method = method_by_key(snapshot.method)
     chart, side = st.columns([5, 3])
     with chart:
-        st.altair_chart(
-            charts.roi_urgency(snapshot, labels=TOP_RANKED * 2, width=CHART_WIDTH, height=CHART_HEIGHT),
-            theme=None,
-            width=CHART_WIDTH,
-        )
+        # Every point by its rank number, as the ranking beside names them.
+        plotted = charts.roi_urgency(
+            snapshot, labels=len(snapshot.plan), width=CHART_WIDTH, height=CHART_HEIGHT, text=charts.PROJECTOR_TEXT,
+            titles=False,
+        )  # fmt: skip
+        _chart(plotted)
     with side.container(key="pj-rank"):
         st.markdown(f"### Ranking by {method.title}")
         if not snapshot.plan:
             st.markdown("No initiatives yet: propose them from your phone.")
             return
-        st.markdown(
-            _bullets([_ranking_line(snapshot, n, item) for n, item in enumerate(snapshot.plan[:TOP_RANKED], start=1)])
-        )
+        # By rank, as the chart numbers its points (the agreed sequence is the console's and Ship It's).
+        st.markdown(_bullets([_ranking_line(snapshot, item) for item in snapshot.ranked[:TOP_RANKED]]))
         if len(snapshot.plan) > TOP_RANKED:
             st.markdown(f"and {len(snapshot.plan) - TOP_RANKED} more")
 
 
-def _decision_card(n: int, item: Initiative) -> None:
+def _picks_html(picks: dict[str, int], decided: str | None) -> str:
+    """The room's picks as one bar per choice: fixed titles and counts only (no user text, no name),
+    the decided choice marked. The bars grow live while people pick on their phones."""
+    total = sum(picks.values())
+    rows = []
+    for choice in decide.CHOICES:
+        n = picks.get(choice, 0)
+        share = round(100 * n / total) if total else 0
+        mark = " pj-pick-on" if choice == decided else ""
+        rows.append(
+            f"<div class='pj-pick{mark}'><span class='pj-pick-name'>{html.escape(decide.CHOICE_TITLES[choice])}</span>"
+            f"<span class='pj-bar'><span style='width:{share}%'></span></span><span class='pj-pick-n'>{n}</span></div>"
+        )
+    head = f"The room's picks: {numbers.plural(total, 'pick')}" if total else "The room's picks: none yet"
+    return f"<div class='pj-picks'><p class='pj-picks-head'>{head}</p>{''.join(rows)}</div>"
+
+
+def _decision_card(n: int, item: Initiative, picks: dict[str, int]) -> None:
+    """The initiative, the room's live picks, then the decision once it is recorded."""
     st.markdown("### " + safe(f"{n}. {item.title}"))
     saved = item.decision
+    st.markdown(_picks_html(picks, saved["choice"] if saved else None), unsafe_allow_html=True)
     if saved is None:
         st.markdown("Not decided yet.")
         return
-    st.markdown(f"## {decide.CHOICE_TITLES[saved['choice']]}")
     standing = item.standing
     assert standing is not None
-    st.markdown(standing.note[:1].upper() + standing.note[1:])
+    st.markdown(f"**Decided: {decide.CHOICE_TITLES[saved['choice']]}** · {standing.note}")
     st.markdown(safe(f"Why: {saved['rationale']}"))
-    reasons = decide.recommend(saved["answers"]).reasons[:2]
-    if reasons:
-        st.markdown(_bullets(reasons))
     flags = decide.risk_flags(saved["choice"], saved["answers"], item.title, item.description)
     if flags:
         st.error(flags[0] + (f" (+{len(flags) - 1} more)" if len(flags) > 1 else ""), icon=":material/warning:")
@@ -128,7 +155,7 @@ def show_decide(snapshot: Snapshot) -> None:
         return
     for n, (column, item) in enumerate(zip(st.columns(len(snapshot.top)), snapshot.top), start=1):
         with column.container(border=True, key=f"pj-card-{n}"):
-            _decision_card(n, item)
+            _decision_card(n, item, snapshot.tally.picks.get(item.id, {}))
 
 
 def _owner_card(item: Initiative) -> None:

@@ -71,20 +71,24 @@ function renderCounts(ctx, node) {
     node.appendChild(col);
   }
 }
-// Keep only the cards that fit above the bottom of the screen; say how many more there are.
-// Each column is measured on its own cards (columns do not stretch to the tallest one).
+// Keep as many cards as fit above the bottom of the screen (the best voted, since the board comes
+// most votes first) and say how many are not shown. Each column is measured on its own cards
+// (columns do not stretch to the tallest one).
 function fitColumns(columns) {
   const bottom = window.innerHeight - 12;
   for (const [col, list, total] of columns) {
     const cards = [...list.children];
-    const more = el("div", "sw-more", "+" + total + " more");
+    const more = el("div", "sw-more");
+    more.setAttribute("data-testid", "live-more");
     col.appendChild(more);
     let shown = cards.length;
+    const say = () => { more.textContent = (total - shown) + " more not shown"; };
+    say();
     const spare = () => bottom - more.getBoundingClientRect().bottom;
     while (shown > 0 && spare() < 0) {
       shown -= 1;
       cards[shown].remove();
-      more.textContent = "+" + (total - shown) + " more";
+      say();
     }
     if (shown === total) more.remove();
   }

@@ -79,7 +79,8 @@ function frame(root, cfg, participant) {
   const banner = el("div", "sw-banner");
   banner.setAttribute("role", "status");
   wrap.append(header, banner);
-  if (!participant) wrap.appendChild(countEl);
+  if (cfg.role === "projector") header.insertBefore(countEl, clockEl); // one bar: step, who is in, time
+  else if (!participant) wrap.appendChild(countEl);
   const ready = participant ? el("div", "sw-ready-host") : null; // the readiness check, above any step
   if (ready) { ready.hidden = true; wrap.appendChild(ready); }
   const host = el("div", "sw-host");

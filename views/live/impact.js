@@ -18,6 +18,7 @@ function impactView(ctx) {
     },
   };
 }
+const IMPACT_MAGNITUDE = 3; // the add form's starting size: "Significant"
 // The impact form: its controls and the id of the impact being edited (null while adding).
 function impactForm(ctx) {
   const form = formBox();
@@ -27,7 +28,7 @@ function impactForm(ctx) {
   f.bottleneck = select([], d.bottleneck_id);
   f.outcome = select(ctx.vocab.outcomes.map((o) => ({ value: o.key, text: o.title, group: o.group })), d.outcome);
   f.direction = select(ctx.vocab.directions.map((x) => ({ value: x.key, text: x.title })), d.direction);
-  f.magnitude = select(ctx.vocab.magnitudes.map((m) => ({ value: m.key, text: m.key + " · " + m.title })), d.magnitude || 3);
+  f.magnitude = select(ctx.vocab.magnitudes.map((m) => ({ value: m.key, text: m.key + " · " + m.title })), d.magnitude || IMPACT_MAGNITUDE);
   f.moneyIn = el("input", "sw-input");
   f.moneyIn.inputMode = "decimal";
   f.moneyIn.placeholder = "e.g. 250000";
@@ -54,7 +55,10 @@ function keepImpact(ctx, f) {
   const v = impactValues(f);
   ctx.store.set("impact", Object.assign(ctx.store.get("impact"), v, { money: f.moneyIn.value }));
 }
+// Back to an empty add form (after an add, an edit or Cancel): no value of the last impact stays.
 function clearImpact(ctx, f) {
+  for (const s of [f.bottleneck, f.outcome, f.direction]) s.selectedIndex = s.options.length ? 0 : -1;
+  f.magnitude.value = String(IMPACT_MAGNITUDE);
   f.moneyIn.value = ""; f.because.value = "";
   f.save.textContent = "Add impact"; f.cancel.hidden = true;
   ctx.store.set("impact", {});
@@ -96,9 +100,8 @@ function impactItem(ctx, f, item) {
   const dir = ctx.vocab.directions.find((x) => x.key === item.direction);
   const mag = ctx.vocab.magnitudes.find((m) => m.key === item.magnitude);
   li.append(el("div", "sw-item-title", b ? b.text : "A bottleneck no longer on the board"),
-    el("div", "sw-item-line", ctx.outcome(item.outcome).title + " · " + (dir ? dir.title : "") + " · " + (mag ? mag.title : "") +
-      (item.money_text ? " · " + item.money_text : "")),
-    el("div", "sw-item-why", "Because " + item.because));
+    el("div", "sw-item-why", becauseLine(ctx.outcome(item.outcome).title, dir ? dir.title : "", item.because)),
+    el("div", "sw-item-line", (mag ? mag.title : "") + (item.money_text ? " · " + item.money_text : "")));
   if (ctx.me.impacts.includes(item.id) && ctx.open()) {
     const row = el("div", "sw-row");
     const e = button("Edit", "", () => editImpact(ctx, f, item), "Edit your impact: " + item.because.slice(0, 50));
@@ -109,5 +112,18 @@ function impactItem(ctx, f, item) {
     li.appendChild(row);
   }
   return li;
+}
+// "It makes delivery throughput worse, because engineers wait on reviews." (under the bottleneck's
+// text). The person's own words keep their case, except a plain first word ("Engineers", not "SSO"),
+// which the sentence continues in lower case.
+function plainLower(text) {
+  const first = text.split(/\s/)[0];
+  const plain = first.length > 1 && /^\p{Lu}/u.test(first) && first.slice(1) === first.slice(1).toLowerCase();
+  return plain ? text[0].toLowerCase() + text.slice(1) : text;
+}
+function becauseLine(outcome, direction, because) {
+  const why = plainLower(because.trim().replace(/^because\b[\s,:…-]*/i, ""));
+  const effect = direction.replace(/\bit\b/, plainLower(outcome)) || plainLower(outcome);
+  return "It " + effect + (why ? ", because " + why : "") + (/[.!?…]$/.test(why) ? "" : ".");
 }
 STEP_VIEWS.push(impactView);

@@ -114,7 +114,7 @@ class NumberPrompt:
     unit: str
     low: float
     high: float
-    says: str = "{value}"  # what the figure measures, in a phrase around its value: "LTV:CAC {value}"
+    said: str = "{}"  # how a sentence names the figure, "{}" standing for it: "growth {} a month"
 
     @property
     def field(self) -> str:
@@ -148,33 +148,27 @@ SIGNALS: tuple[Question, ...] = (
         DEMAND,
         "Clear demand",
         "Users, revenue or engagement go up steadily from one month to the next.",
-        NumberPrompt("Growth per month", "%", -100.0, 1000.0, "growth {value} a month"),
+        NumberPrompt("Growth per month", "%", -100.0, 1000.0, "growth {} a month"),
     ),
     _signal(
         ACQUISITION,
         "Repeatable acquisition",
         "Our channels bring in new customers predictably, with no heroic manual effort behind each one.",
         NumberPrompt(
-            "New customers from channels that repeat",
-            "%",
-            0.0,
-            100.0,
-            "{value} of new customers from repeatable channels",
+            "New customers from channels that repeat", "%", 0.0, 100.0, "{} of new customers from repeatable channels"
         ),
     ),
     _signal(
         UNIT_ECONOMICS,
         "Unit economics",
         "A customer is worth clearly more over its lifetime than it costs to win, at a healthy margin.",
-        NumberPrompt("LTV:CAC ratio", "", 0.0, 100.0, "LTV:CAC {value}"),
+        NumberPrompt("LTV:CAC ratio", "", 0.0, 100.0, "LTV:CAC {}"),
     ),
     _signal(
         STRAIN,
         "Operational strain",
         "Manual work or capacity limits already hurt our quality or slow our delivery.",
-        NumberPrompt(
-            "Team time spent on manual, repetitive work", "%", 0.0, 100.0, "{value} of team time on manual work"
-        ),
+        NumberPrompt("Team time spent on manual, repetitive work", "%", 0.0, 100.0, "{} of team time on manual work"),
     ),
 )
 
@@ -431,6 +425,37 @@ class QuestionResult:
         }
 
 
+AGREES = "the room agrees"
+DIVIDED = "the room is divided"
+
+
+def spread_words(result: QuestionResult) -> str:
+    """The spread in words, not as a bare 0 or 1.5: whether the room agrees ("" before two answers,
+    when there is no spread to speak of)."""
+    if result.count < 2:
+        return ""
+    return DIVIDED if result.divided else AGREES
+
+
+def figure_words(result: QuestionResult) -> str:
+    """The room's median figure named by what it measures ("LTV:CAC 3.4", "growth 7.5 % a month",
+    with how many gave one), or "" without a figure."""
+    prompt = question_by_key(result.key).number
+    if prompt is None or result.number_median is None:
+        return ""
+    figure = prompt.said.format(measure(result.number_median, prompt.unit))
+    return f"{figure} (median of {plural(result.numbers, 'figure')})"
+
+
+def result_words(result: QuestionResult) -> str:
+    """One question's result as a screen says it: "Strong, measured · the room agrees · LTV:CAC 3.4
+    (median of 3 figures)"; the projector and the summary word it alike."""
+    if result.median is None:
+        return "not rated yet"
+    level = question_by_key(result.key).scale.label_at(result.median)
+    return " · ".join(part for part in (level, spread_words(result), figure_words(result)) if part)
+
+
 @dataclass(frozen=True)
 class AreaResult:
     """One area's score (0–100, None before any answer) and how many people rated it."""
@@ -643,33 +668,6 @@ def stage_note(results: Results) -> str | None:
     if rated == len(SIGNALS):
         return "The check suggests the company is ready to scale: every signal is backed by data and no area is weak."
     return None
-
-
-# --- results in words -------------------------------------------------------------------
-
-AGREES_BELOW = 1.0  # a spread under one level: the middle half of the room gave (nearly) the same answer
-
-
-def figure_words(result: QuestionResult) -> str | None:
-    """What a signal's median figure measures, with its value: "LTV:CAC 3.4", "growth 7.5 % a month".
-
-    None when the question asks no figure or nobody gave one.
-    """
-    prompt = question_by_key(result.key).number
-    if prompt is None or result.number_median is None:
-        return None
-    return prompt.says.format(value=measure(result.number_median, prompt.unit))
-
-
-def spread_words(result: QuestionResult) -> str:
-    """How far the room agrees on a question, in words rather than a bare interquartile range."""
-    if result.count == 0:
-        return "nobody answered"
-    if result.count == 1:
-        return "one answer: no spread yet"
-    if result.divided:
-        return "the room is divided"
-    return "the room agrees" if result.spread < AGREES_BELOW else "the room mostly agrees"
 
 
 # --- across workshops -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -54,6 +55,10 @@ LABEL_SIZE = 20
 TITLE_SIZE = 22
 HEADLINE_SIZE = 26
 MARK_TEXT_SIZE = 20
+PROJECTOR_TEXT = 24  # the projector's smallest chart text at 1080p, like every other text on it
+# A chart's `usermeta` that has Streamlit draw it as SVG: every text a node that can be measured.
+SVG: dict[str, Any] = {"embedOptions": {"renderer": "svg"}}
+SCREEN_FONT = '"Source Sans", "Source Sans Pro", sans-serif'  # the app's own font, as on the rest of the screen
 BOLD_WIDTH = 1.1  # bold text is about this much wider than regular
 WIDTH = 720
 HEIGHT = 440
@@ -64,29 +69,35 @@ QUADRANT_COLOURS: tuple[str, ...] = ("#1b7837", "#2166ac", "#d6604d", "#7f7f7f")
 # --- chart plumbing ----------------------------------------------------------------------
 
 
-def projector(chart: Any) -> Any:
-    """Large type everywhere; applied last because a configured chart cannot be layered again."""
+def projector(chart: Any, text: int = LABEL_SIZE) -> Any:
+    """Large type everywhere (`text` px at the least, titles a little larger); applied last because
+    a configured chart cannot be layered again."""
+    title, headline = text + TITLE_SIZE - LABEL_SIZE, text + HEADLINE_SIZE - LABEL_SIZE
     return (
-        chart.configure_axis(
-            labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, labelLimit=420, titlePadding=12, gridOpacity=0.5
-        )
-        .configure_legend(
-            labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE, symbolSize=220, labelLimit=320, titleLimit=320
-        )
-        .configure_title(fontSize=HEADLINE_SIZE, subtitleFontSize=LABEL_SIZE, anchor="start", offset=12)
-        .configure_header(labelFontSize=TITLE_SIZE, titleFontSize=TITLE_SIZE)
+        chart.configure_axis(labelFontSize=text, titleFontSize=title, labelLimit=420, titlePadding=12, gridOpacity=0.5)
+        .configure_legend(labelFontSize=text, titleFontSize=title, symbolSize=220, labelLimit=320, titleLimit=320)
+        .configure_title(fontSize=headline, subtitleFontSize=text, anchor="start", offset=12)
+        .configure_header(labelFontSize=title, titleFontSize=title)
         .configure_view(stroke=None)
     )
 
 
-def _message(title: str, message: str, width: int) -> alt.Chart:
+def on_screen(chart: Any) -> Any:
+    """A configured chart as a live screen draws it: as SVG and in the app's font (the PDF keeps
+    its own font, which every script it prints needs)."""
+    drawn = chart.properties(usermeta=SVG)
+    drawn.config.font = SCREEN_FONT
+    return drawn
+
+
+def _message(title: str, message: str, width: int, text: int = LABEL_SIZE) -> alt.Chart:
     """An empty state that still renders: the chart says what is missing instead of failing."""
     chart = (
         alt.Chart(pd.DataFrame({"message": [message]}))
-        .mark_text(fontSize=HEADLINE_SIZE - 2, color="#555555")
+        .mark_text(fontSize=text + HEADLINE_SIZE - LABEL_SIZE - 2, color="#555555")
         .encode(text="message:N")
     )
-    return projector(chart.properties(title=title, width=width, height=140))
+    return projector(chart.properties(title=title, width=width, height=140), text)
 
 
 def _fmt_minutes(value: float) -> str:
@@ -120,36 +131,47 @@ def _corners(y_max: float) -> pd.DataFrame:
     )
 
 
-def _place_roi_labels(
-    points: pd.DataFrame, corners: pd.DataFrame, width: int, height: int, y_max: float, short_only: bool
-) -> pd.DataFrame:
-    """Label text and position for each point, placed in rank order so that none overlap.
+@dataclass(frozen=True)
+class RoiPlot:
+    """The plot the ROI labels are laid out on: its size in px, its top, the median line's height
+    and the text size."""
 
-    A title that finds no free place falls back to its rank number ("#2", as in the plan
-    table); a point whose number does not fit either stays unlabelled (its tooltip remains).
+    width: int
+    height: int
+    y_max: float
+    midpoint: float
+    text: int
+
+
+def _place_roi_labels(points: pd.DataFrame, corners: pd.DataFrame, plot: RoiPlot, short_only: bool) -> pd.DataFrame:
+    """Label text and position for each point, placed in rank order so that none overlap and
+    none sits on a dashed median line, and all of one kind: titles where every title finds a free
+    place, else every point its rank number ("#2", as in the plan table). A point whose number
+    does not fit either stays unlabelled (its tooltip remains).
     """
     low, high = URGENCY_DOMAIN
+    width, height, y_max = plot.width, plot.height, plot.y_max
 
     def px(urgency: float, priority: float) -> tuple[float, float]:
         return (urgency - low) / (high - low) * width, (1 - priority / y_max) * height
 
+    mid_x, mid_y = px(URGENCY_MIDPOINT, plot.midpoint)
     corner_boxes = [
-        layout.text_box(*px(r.urgency, r.priority), r.quadrant, (LABEL_SIZE + 2) * BOLD_WIDTH, r.side)
+        layout.text_box(*px(r.urgency, r.priority), r.quadrant, (plot.text + 2) * BOLD_WIDTH, r.side)
         for r in corners.itertuples()
-    ]
+    ] + [layout.Box(mid_x - 1, 0, mid_x + 1, height), layout.Box(0, mid_y - 1, width, mid_y + 1)]
     ordered = points.sort_values("rank", kind="stable")
-    options = [
-        ([f"#{r.rank}"] if short_only else [r.label, f"#{r.rank}"]) if r.labelled else [] for r in ordered.itertuples()
-    ]
-    placed = layout.place(
-        [px(r.urgency, r.priority) for r in ordered.itertuples()],
-        options,
-        size=MARK_TEXT_SIZE,
-        radius=POINT_RADIUS,
-        width=width,
-        height=height,
-        obstacles=corner_boxes,
-    )
+    spots = [px(r.urgency, r.priority) for r in ordered.itertuples()]
+
+    def place(short: bool) -> list[tuple[layout.Placement, str] | None]:
+        options = [([f"#{r.rank}"] if short else [r.label]) if r.labelled else [] for r in ordered.itertuples()]
+        return layout.place(
+            spots, options, size=plot.text, radius=POINT_RADIUS, width=width, height=height, obstacles=corner_boxes
+        )
+
+    placed = None if short_only else place(short=False)
+    if placed is None or any(found is None for found, r in zip(placed, ordered.itertuples()) if r.labelled):
+        placed = place(short=True)
     rows = []
     for found in placed:
         spot, text = found if found else (layout.Placement(0.0, 0.0, ""), "")
@@ -251,13 +273,13 @@ def _roi_point_layer(points: pd.DataFrame, method_title: str, x_scale: alt.Scale
 
 
 def _roi_label_layers(
-    points: pd.DataFrame, method_title: str, x_scale: alt.Scale, y_scale: alt.Scale
+    points: pd.DataFrame, method_title: str, x_scale: alt.Scale, y_scale: alt.Scale, text: int
 ) -> list[alt.Chart]:
     """The placed labels, one layer per text alignment since a mark has a single `align`."""
     return [
         alt.Chart(points)
         .transform_filter(f"datum.label_align === '{align}'")
-        .mark_text(align=align, baseline="middle", fontSize=MARK_TEXT_SIZE)
+        .mark_text(align=align, baseline="middle", fontSize=text)
         .encode(
             x=alt.X("label_x:Q", scale=x_scale),
             y=alt.Y("label_y:Q", scale=y_scale),
@@ -280,41 +302,45 @@ def _roi_rules(midpoint: float) -> list[alt.Chart]:
     ]
 
 
-def _quadrant_name_layers(corners: pd.DataFrame) -> list[alt.Chart]:
+def _quadrant_name_layers(corners: pd.DataFrame, text: int) -> list[alt.Chart]:
     """Each quadrant's name in its outer corner, aligned inwards so it stays inside the plot."""
     return [
         alt.Chart(corners[corners["side"] == side])
-        .mark_text(align=side, baseline="middle", fontSize=LABEL_SIZE + 2, fontWeight="bold", opacity=0.75)
+        .mark_text(align=side, baseline="middle", fontSize=text + 2, fontWeight="bold", opacity=0.75)
         .encode(x="urgency:Q", y="priority:Q", text="quadrant:N", color=_quadrant_colour())
         for side in ("left", "right")
     ]
 
 
 def roi_urgency(
-    snapshot: Snapshot, *, labels: int = 12, width: int = WIDTH, height: int = HEIGHT
+    snapshot: Snapshot,
+    *,
+    labels: int = 12,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    text: int = MARK_TEXT_SIZE,
+    titles: bool = True,
 ) -> alt.LayerChart | alt.Chart:
     """Scored initiatives by urgency (x) and the workshop's priority formula (y), in quadrants.
 
-    Points carry their (shortened) title where it fits without touching another label or
-    point, else their rank number; with more than `labels` scored initiatives only the
-    best-ranked `labels` are marked, by rank number, since more text would be unreadable
-    on a projector. Every point keeps its tooltip.
+    Points carry their (shortened) title where it fits without touching another label,
+    point or median line, else their rank number; with more than `labels` scored initiatives,
+    or without `titles` (the projector, whose ranking beside the chart names them), every
+    labelled point carries its rank number, so all read the same way; only the best-ranked
+    `labels` are marked, since more text would be unreadable on a projector. Every point keeps
+    its tooltip. `text` is the smallest text size in px.
     """
     method = method_by_key(snapshot.method)
     frame = initiatives_frame(snapshot)
     scored = frame[frame["scorers"] > 0].copy()
     if scored.empty:
-        return _message(f"{method.title} × urgency", "No initiative has been scored yet.", width)
+        return _message(f"{method.title} × urgency", "No initiative has been scored yet.", width, text)
     midpoint = float(priority_midpoint(snapshot) or 0.0)
     y_max = _roi_y_max(scored, midpoint)
     corners = _corners(y_max)
+    plot = RoiPlot(width - ROOM_X, height - ROOM_Y, y_max, midpoint, text)
     points = _place_roi_labels(
-        _roi_points(scored, labels),
-        corners,
-        width - ROOM_X,
-        height - ROOM_Y,
-        y_max,
-        short_only=len(scored) > labels,
+        _roi_points(scored, labels), corners, plot, short_only=not titles or len(scored) > labels
     )
     title = alt.TitleParams(
         f"{method.title} × urgency",
@@ -323,11 +349,11 @@ def roi_urgency(
     x_scale, y_scale = _roi_scales(y_max)
     chart = alt.layer(
         *_roi_rules(midpoint),
-        *_quadrant_name_layers(corners),
+        *_quadrant_name_layers(corners, text),
         _roi_point_layer(points, method.title, x_scale, y_scale),
-        *_roi_label_layers(points, method.title, x_scale, y_scale),
+        *_roi_label_layers(points, method.title, x_scale, y_scale, text),
     ).properties(title=title, width=width, height=height)
-    return projector(chart)
+    return projector(chart, text)
 
 
 IMPACT_ROW = 84  # px per outcome when the chart may grow: its name's line, then its bubbles
@@ -356,7 +382,7 @@ def _impact_axes(outcomes: list[str], names_above: bool) -> tuple[alt.X, alt.Y]:
     return x, y
 
 
-def _impact_names(outcomes: list[str], y: alt.Y) -> alt.Chart:
+def _impact_names(outcomes: list[str], y: alt.Y, text: int) -> alt.Chart:
     """Each outcome's name on its own line at the top of its row, from the left edge."""
     return (
         alt.Chart(pd.DataFrame({"outcome_title": outcomes}))
@@ -364,7 +390,7 @@ def _impact_names(outcomes: list[str], y: alt.Y) -> alt.Chart:
             align="left",
             baseline="middle",
             dy=-(IMPACT_ROW - IMPACT_NAME_LINE) / 2,
-            fontSize=MARK_TEXT_SIZE,
+            fontSize=text,
             color="#222222",
         )
         .encode(x=alt.value(0), y=y, text="outcome_title:N")
@@ -439,7 +465,7 @@ def _impact_bubbles(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float, shi
     )
 
 
-def _impact_money(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float, shift: float) -> alt.Chart:
+def _impact_money(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float, shift: float, text: int) -> alt.Chart:
     """Each cell's € estimate just right of the largest possible bubble, so it never overlaps one."""
     return (
         alt.Chart(cells)
@@ -448,7 +474,7 @@ def _impact_money(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float, shift
             baseline="middle",
             dx=round((biggest / math.pi) ** 0.5) + 6,
             dy=shift,
-            fontSize=MARK_TEXT_SIZE,
+            fontSize=text,
             color="#222222",
         )
         .encode(x=x, y=y, text="money_label:N", tooltip=_impact_tooltip())
@@ -458,15 +484,18 @@ def _impact_money(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float, shift
 IMPACT_NOTE = "Bubble: total magnitude · label: yearly € estimate"
 
 
-def impact_map(snapshot: Snapshot, *, width: int = 560, height: int | None = None) -> alt.LayerChart | alt.Chart:
+def impact_map(
+    snapshot: Snapshot, *, width: int = 560, height: int | None = None, text: int = MARK_TEXT_SIZE
+) -> alt.LayerChart | alt.Chart:
     """Which dimension hurts which outcome: bubble size = summed magnitude, colour = worst magnitude.
 
-    With `height` (the projector), the outcome rows share that height instead of growing. The
-    chart is not headed "Impact map": every page and file that shows it heads its section so.
+    With `height` (the projector), the outcome rows share that height instead of growing;
+    `text` is the smallest text size in px. The chart is not headed "Impact map": every page
+    and file that shows it heads its section so.
     """
     cells = impact_cells_frame(snapshot)
     if cells.empty:
-        return _message(IMPACT_NOTE, "No impacts recorded yet.", width)
+        return _message(IMPACT_NOTE, "No impacts recorded yet.", width, text)
     outcomes = [o.title for o in OUTCOMES if o.key in set(cells["outcome"])]
     names_above = height is None
     x, y = _impact_axes(outcomes, names_above)
@@ -476,15 +505,15 @@ def impact_map(snapshot: Snapshot, *, width: int = 560, height: int | None = Non
     else:
         zone, shift = IMPACT_ROW - IMPACT_NAME_LINE, IMPACT_NAME_LINE / 2
     biggest = min(BUBBLE_MAX, math.pi * (zone / 2) ** 2)  # a bubble never spills into the next row
-    layers = [_impact_bubbles(cells, x, y, biggest, shift), _impact_money(cells, x, y, biggest, shift)]
+    layers = [_impact_bubbles(cells, x, y, biggest, shift), _impact_money(cells, x, y, biggest, shift, text)]
     if names_above:
-        layers.append(_impact_names(outcomes, y))
+        layers.append(_impact_names(outcomes, y, text))
     chart = alt.layer(*layers).properties(
-        title=alt.TitleParams(IMPACT_NOTE, fontSize=LABEL_SIZE, fontWeight="normal"),
+        title=alt.TitleParams(IMPACT_NOTE, fontSize=max(text, LABEL_SIZE), fontWeight="normal"),
         width=width,
         height=chart_height,
     )
-    return projector(chart)
+    return projector(chart, text)
 
 
 STEP_ROW = 96  # px per step: its name, then its two bars with their 20 px labels, at any page width
@@ -704,7 +733,7 @@ AREA_ROW = 64  # px per area bar
 WEAK_LINE = "mostly agree"  # the level the dashed line marks (readiness.WEAK_SCORE)
 
 
-def _area_bars(frame: pd.DataFrame) -> tuple[alt.Chart, alt.Chart, alt.Chart]:
+def _area_bars(frame: pd.DataFrame, text: int) -> tuple[alt.Chart, alt.Chart, alt.Chart]:
     """Bars, and their score written inside the bar's end (outside when the bar is too short)."""
     x = alt.X("plotted:Q", title="Score (0 = not at all, 100 = fully)", scale=alt.Scale(domain=[0, 100], nice=False))
     y = alt.Y("area:N", title=None, sort=[a.title for a in AREAS])
@@ -724,39 +753,42 @@ def _area_bars(frame: pd.DataFrame) -> tuple[alt.Chart, alt.Chart, alt.Chart]:
     bars = base.mark_bar(cornerRadiusEnd=3).encode(x=x, y=y, color=colour, tooltip=tooltip)
     inside = (
         base.transform_filter("datum.inside")
-        .mark_text(align="right", dx=-8, color="white", fontSize=MARK_TEXT_SIZE, fontWeight="bold")
+        .mark_text(align="right", dx=-8, color="white", fontSize=text, fontWeight="bold")
         .encode(x=x, y=y, text="score_text:N")
     )
     outside = (
         base.transform_filter("!datum.inside")
-        .mark_text(align="left", dx=8, color="#1b1f24", fontSize=MARK_TEXT_SIZE, fontWeight="bold")
+        .mark_text(align="left", dx=8, color="#1b1f24", fontSize=text, fontWeight="bold")
         .encode(x=x, y=y, text="score_text:N")
     )
     return bars, inside, outside
 
 
-def readiness_areas(results: Results, *, width: int = WIDTH, height: int | None = None) -> alt.LayerChart | alt.Chart:
+def readiness_areas(
+    results: Results, *, width: int = WIDTH, height: int | None = None, text: int = MARK_TEXT_SIZE
+) -> alt.LayerChart | alt.Chart:
     """The four operating-model areas as bars on 0–100, the weakest named in red, and a line
     where "mostly" agreement sits: areas below it can be named as weak. Without `height` the bars
-    get a fixed room each (the PDF); Streamlit fits title, legend and axes into a given height."""
+    get a fixed room each (the PDF); Streamlit fits title, legend and axes into a given height.
+    `text` is the smallest text size in px."""
     if not results.respondents:
-        return _message(TITLE, "Nobody has answered the readiness check yet.", width)
+        return _message(TITLE, "Nobody has answered the readiness check yet.", width, text)
     frame = readiness_frame(results)
     line = pd.DataFrame({"x": [WEAK_SCORE], "label": [WEAK_LINE]})
     rule = alt.Chart(line).mark_rule(strokeDash=[6, 4], color="#444444", size=2).encode(x="x:Q")
     rule_text = (
         alt.Chart(line)
-        .mark_text(align="left", baseline="top", dx=6, dy=2, fontSize=LABEL_SIZE, color="#444444")
+        .mark_text(align="left", baseline="top", dx=6, dy=2, fontSize=text, color="#444444")
         .encode(x="x:Q", text="label:N", y=alt.value(0))
     )
     title = alt.TitleParams(
         "Operating model", subtitle=[f"{numbers.plural(results.respondents, 'person', 'people')} answered"]
     )
-    bars, inside, outside = _area_bars(frame)
+    bars, inside, outside = _area_bars(frame, text)
     chart = alt.layer(bars, rule, rule_text, inside, outside).properties(  # scores are drawn over the line
         title=title, width=width, height=height or len(frame) * AREA_ROW
     )
-    return projector(chart)
+    return projector(chart, text)
 
 
 def readiness_trend(held: Sequence[Held], *, width: int = WIDTH, height: int = 360) -> alt.LayerChart | alt.Chart:

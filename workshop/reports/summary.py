@@ -35,6 +35,7 @@ from workshop.reports import charts, frames
 
 TOP_BOTTLENECKS = 5  # per dimension; every note is in the spreadsheet
 NO_DECISION = numbers.MISSING
+ONE_ANSWER = "one answer: no spread yet"
 NONE_WEAK = "none: every rated area is at “mostly agree” or above"
 
 HEADINGS: dict[str, str] = {
@@ -455,9 +456,8 @@ def _checkins(tracks: tuple[Track, ...]) -> tuple[CheckinNote, ...]:
 
 def _signal(result: readiness.QuestionResult) -> SignalRow:
     question = readiness.question_by_key(result.key)
-    words = readiness.figure_words(result)
-    figure = f"{words} (median of {numbers.plural(result.numbers, 'figure')})" if words else numbers.MISSING
-    agreement = readiness.spread_words(result)
+    figure = readiness.figure_words(result) or numbers.MISSING  # "LTV:CAC 3.4 (median of 3 figures)"
+    agreement = readiness.spread_words(result) or (ONE_ANSWER if result.count == 1 else numbers.MISSING)
     return SignalRow(
         title=question.title,
         level=numbers.MISSING if result.median is None else question.scale.label_at(result.median),
