@@ -361,11 +361,3 @@ def join_preview(db: Database, code: str) -> Joining | None:
         return joining(_workshop(db, code))
     except (NotFound, InvalidInput):
         return None
-
-
-def is_anonymous(db: Database, code: str) -> bool:
-    """True if this code opens an anonymous workshop (the join form then asks no name)."""
-    try:
-        return bool(_workshop(db, code)["anonymous"])
-    except NotFound:
-        return False
