@@ -71,7 +71,7 @@ def join_page(db: Database, join_code: str) -> None:
     People arriving from the QR code are joining, not facilitating: no create, sample or facilitator
     tabs, and no sidebar (a one-person page, as their screen will be).
     """
-    ui.phone_page()
+    ui.phone_page(".block-container{max-width:40rem}")  # a form's width on a laptop too (fixed CSS)
     preview = actions.join_preview(db, join_code)
     st.title(ui.safe(f"Join {preview.title}") if preview else "Join a workshop")
     if preview is None:
