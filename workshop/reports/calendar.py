@@ -30,8 +30,9 @@ OWNER_PATH = "/owner"
 # opens: the owner page needs the owner's own link, which only its fingerprint is stored of.
 NO_LINK = (
     "Owner page: record this check-in on your personal owner link. "
-    "Lost it? The facilitator issues a new one on Ship It, under Owner links."
+    "Lost it? The facilitator issues a new one on Ship It, under Owner links"
 )
+SUMMARY_PATH = "/ship-it"
 
 
 def is_absolute(url: str) -> bool:
@@ -70,7 +71,13 @@ def _plain(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 
-def _description(item: Track, page: str | None) -> str:
+def _no_link(item: Track, base_url: str) -> str:
+    """How to get the owner link, with the summary's address where the facilitator issues it."""
+    base = base_url.strip().rstrip("/")
+    return f"{NO_LINK}: {base}{SUMMARY_PATH}?ws={quote(item.code, safe='')}." if base else f"{NO_LINK}."
+
+
+def _description(item: Track, page: str | None, base_url: str = "") -> str:
     """Everything the owner needs at the check-in, with the app's one number format."""
     metric = f"{item.metric} ({item.unit})" if item.unit else item.metric
     now = numbers.measure(item.value, item.unit)
@@ -87,7 +94,7 @@ def _description(item: Track, page: str | None) -> str:
         else f"Latest: {now} (the baseline; nothing recorded yet)",
         f"Status: {item.status_title}",
         f"Workshop: {where}",
-        f"Owner page: {page}" if page else NO_LINK,
+        f"Owner page: {page}" if page else _no_link(item, base_url),
     ]
     return _plain("\n".join(lines))
 
@@ -103,7 +110,7 @@ def _event(item: Track, due: date, page_url: str, token: str) -> icalendar.Event
         start=due,
         end=due + timedelta(days=1),
         summary=_plain(f"Check-in: {item.title}"),
-        description=_description(item, page),
+        description=_description(item, page, page_url),
         url=page if page and is_absolute(page) else None,
         transparency=icalendar.enums.TRANSP.TRANSPARENT,
     )
