@@ -19,7 +19,7 @@ else:
     from starlette.middleware import Middleware
 
     from workshop import store
-    from workshop.actions import portfolio
+    from workshop.actions import portfolio, retention
     from workshop.live import web
     from workshop.live.routes import ROUTES
 
@@ -29,6 +29,10 @@ else:
     issued = portfolio.ensure_portfolio_key(store.connect())
     if issued:
         print(f"Portfolio key, shown once (open /portfolio with it): {issued}", flush=True)
+
+    # Participants' names are numbered once a workshop ended WORKSHOP_RETAIN_NAMES_DAYS ago:
+    # checked now and every hour while the server runs.
+    retention.keep_sweeping(store.connect)
 
     # A busy room makes many short-lived objects; with the default thresholds full collections
     # froze the server for 150-280 ms about once a second. What is loaded by now stays for good.

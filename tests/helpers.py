@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import copy
+import json
+
 from workshop import store as storage
+from workshop.domain import audit
 
 # A fixed moment (2025-06-15 UTC) so timers, check-in dates and exports are deterministic.
 NOW = 1_750_000_000.0
+
+
+def as_restored(document: dict | str) -> dict:
+    """An export as a restore must give it back: the export time aside, and the entries that
+    record imports set aside (an import reads the file's trail back and adds its own one entry)."""
+    doc = json.loads(document) if isinstance(document, str) else copy.deepcopy(document)
+    doc.pop("exported_at", None)
+    doc["audit_trail"] = [e for e in doc.get("audit_trail", []) if e["action"] != audit.IMPORTED]
+    return doc
+
+
+def arranged() -> audit.Draft:
+    """The audit entry of a change a test makes directly in the store, to arrange a situation."""
+    return audit.Draft(audit.KEY, "arranged_by_a_test", NOW)
 
 
 def version(db, code: str) -> int:

@@ -252,6 +252,24 @@ def test_summary_page(rooms, paths, monkeypatch, workshop, who):
     assert offered == {downloads.FILES[f].label for f in audience.downloads(r.audience(who))}
 
 
+@pytest.mark.parametrize(("workshop", "who"), SUMMARY_AUDIENCES)
+def test_audit_page(rooms, paths, monkeypatch, workshop, who):
+    """The trail's console page: the facilitator's entries and counts; for anyone else one line."""
+    r = rooms[workshop]
+    at = open_page(paths[workshop], "audit.py", monkeypatch, **credentials(r, who))
+    assert not at.exception, [e.message for e in at.exception]
+    text = page_text(at)
+    check(r, workshop, who, text)
+    if who == "facilitator":
+        assert all(mark in text for mark in ("facilitator key", "leader link", "issue leader link", "join"))
+        assert {b.proto.label for b in at.get("download_button")} == {downloads.FILES["audit"].label}
+    else:
+        [line] = [i.value for i in at.info]
+        assert line.startswith("The audit trail is the facilitator's")
+        assert "issue leader link" not in text and "create workshop" not in text
+        assert not at.dataframe and not at.get("download_button")
+
+
 @pytest.mark.parametrize("link", ["none", "revoked leader link", "owner link"])
 def test_summary_without_a_credential_shows_one_line(rooms, paths, monkeypatch, link):
     """Finding 4: no title, organisation, stage or status for the join code alone."""
@@ -324,11 +342,18 @@ def test_download(rooms, tmp_path, workshop, who, fmt):
         return
     text = as_text(fmt, downloads.build(snapshot, who_is, fmt, now=NOW), tmp_path)
     must = MUST.get((workshop, who), ()) if fmt in ("md", "pdf", "xlsx", "csv", "json") else ()
-    if fmt == "json" and who == "facilitator":  # the backup: every row with who gave it
+    if fmt == "json" and who == "facilitator":  # the backup: every row with who gave it, and the trail
         must = (*must, *((ZEB, ALICE, ZEB_NOTE, ALICE_NOTE) if workshop == "private" else (ZEB, PICK_REASON)))
+        must = (*must, *TRAIL_MARKS)
+    if fmt == "audit":  # the trail: who changed what, never a secret (checked below like every file)
+        must = TRAIL_MARKS
     if fmt in ("xlsx", "csv") and who in r.ids:  # a participant's own rows carry their own name
         must = (*must, who)
     check(r, workshop, who, text, must)
+
+
+# What every trail of these two rooms holds: the leader link was issued in both, by the key.
+TRAIL_MARKS = ("issue_leader_link", "facilitator key", "leader link")
 
 
 def test_the_backup_is_the_facilitators_alone():
@@ -336,6 +361,23 @@ def test_the_backup_is_the_facilitators_alone():
     for who in (LEADER, PUBLIC, audience.participant(1), audience.owner("x")):
         assert "json" not in audience.downloads(who)
     assert audience.downloads(PUBLIC) == ()
+
+
+@pytest.mark.parametrize(("workshop", "who"), list(MUST_NOT))
+def test_the_audit_trail_is_the_facilitators_alone(rooms, workshop, who):
+    """Only the facilitator's view carries the trail, and only the facilitator is offered its CSV;
+    the live channel's state, built from the public view, never holds an entry."""
+    r = rooms[workshop]
+    who_is = r.audience(who)
+    snapshot = load(r.db, r.code)
+    shown = audience.view(snapshot, who_is).trail
+    assert audience.sees_trail(who_is) == (who == "facilitator") == ("audit" in audience.downloads(who_is))
+    if who == "facilitator":
+        assert shown == snapshot.trail and shown is not None and shown.entries
+    else:
+        assert shown is None
+    state = json.dumps(room.room_state(load(r.db, r.code, trail=False)), ensure_ascii=False)
+    assert not any(mark in state for mark in TRAIL_MARKS[:1])
 
 
 @pytest.mark.parametrize(("who", "rows"), [("facilitator", 24), (BEN, 6), ("leader", 0)])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import as_restored
 from workshop.actions import portfolio
 from workshop.backup import export
 from workshop.domain.errors import NotAllowed
@@ -87,12 +88,22 @@ def test_export_markdown_to_stdout(sample):
     assert result.stdout.startswith("# Ship It — ") and "## Time per step" in result.stdout
 
 
+def test_export_the_audit_trail_as_csv(sample):
+    result = run("--db", str(sample["db"]), "export", sample["code"], "--format", "audit")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "When,Role,Device or link,Action,Step,Subject,Before,After"
+    assert any(",facilitator,facilitator key,create_workshop,bottlenecks," in line for line in lines)
+    assert any("end_workshop" in line for line in lines) and any("(count)" in line for line in lines)
+    assert sample["key"] not in result.stdout
+
+
 def test_export_json_then_import_into_another_database(sample):
     exported = sample["folder"] / "backup.json"
     result = run("--db", str(sample["db"]), "export", sample["code"], "--format", "json", "-o", str(exported))
     assert result.returncode == 0, result.stderr
     document = json.loads(exported.read_text(encoding="utf-8"))
-    assert document["format"] == export.FORMAT == "scaling-workshop/5"
+    assert document["format"] == export.FORMAT == "scaling-workshop/6"
     assert document["workshop"]["code"] == sample["code"]
     assert sample["key"] not in exported.read_text(encoding="utf-8")
 
@@ -108,10 +119,7 @@ def test_export_json_then_import_into_another_database(sample):
 
     again = run("--db", str(other), "export", sample["code"], "--format", "json")
     assert again.returncode == 0
-    restored = json.loads(again.stdout)
-    restored.pop("exported_at")
-    document.pop("exported_at")
-    assert restored == document
+    assert as_restored(again.stdout) == as_restored(document)
 
     twice = run("--db", str(other), "import", str(exported))
     assert twice.returncode == 2
@@ -274,3 +282,22 @@ def test_export_ics_refuses_a_url_it_cannot_link_to(sample, args, url_env, messa
 def test_the_md_export_ignores_workshop_url(sample):
     result = run_ics("--db", str(sample["db"]), "export", sample["code"], url_env="not a url")
     assert result.returncode == 0 and result.stdout.startswith(b"# Ship It")
+
+
+def test_retention_numbers_the_names_of_ended_workshops(tmp_path, monkeypatch):
+    db = tmp_path / "retention.db"
+    made = run("--db", str(db), "demo")
+    code = re.search(r"join code:\s+([A-Z0-9]{6})", made.stdout).group(1)
+    monkeypatch.delenv("WORKSHOP_RETAIN_NAMES_DAYS", raising=False)
+    assert run("--db", str(db), "retention").stdout.strip() == "WORKSHOP_RETAIN_NAMES_DAYS is not set: names are kept."
+    monkeypatch.setenv("WORKSHOP_RETAIN_NAMES_DAYS", "0")
+    result = run("--db", str(db), "retention")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["Names numbered in 1 workshop that ended 0 or more days ago.", code]
+    exported = json.loads(run("--db", str(db), "export", code, "--format", "json").stdout)
+    assert {p["name"] for p in exported["participants"] if not p["is_facilitator"]} == {
+        f"Participant {n}" for n in range(1, 7)
+    }
+    monkeypatch.setenv("WORKSHOP_RETAIN_NAMES_DAYS", "soon")
+    refused = run("--db", str(db), "retention")
+    assert refused.returncode == 2 and "WORKSHOP_RETAIN_NAMES_DAYS must be a whole number" in refused.stderr

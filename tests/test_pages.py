@@ -13,6 +13,7 @@ from workshop import actions
 from workshop import store as storage
 from workshop.actions import portfolio
 from workshop.demo import create_demo
+from workshop.domain import numbers
 from workshop.domain.text import md_escape
 from workshop.domain.vocabulary import STEPS
 from workshop.reports.markdown import markdown
@@ -471,11 +472,22 @@ def test_portfolio_lists_owned_initiatives_across_workshops_and_filters_them(app
     assert len(owned) == 4 and set(owned["Workshop"].str[:6]) == {made.code}
     assert set(owned["Status"]) == {"On track", "At risk"}
     assert len(workshops) == 2 and set(workshops["Code"]) == {made.code, other.code}
+    assert set(workshops["Names numbered"]) == {"kept"}  # without WORKSHOP_RETAIN_NAMES_DAYS
     assert md_escape("1 overdue check-in: Distributed tracing") in shown
     next(m for m in at.multiselect if m.label == "Organisation").set_value(["Contoso"])
     at.run()
     assert "Owned initiatives 0" in texts(at) and "No owned initiative matches these filters." in texts(at)
     assert list(at.dataframe[0].value["Code"]) == [other.code]
+
+
+def test_the_portfolio_says_when_each_workshops_names_go(app_db, monkeypatch):
+    made, _ = followup_sample(app_db)
+    other = actions.create_workshop(app_db, "Platform offsite", "Contoso", "enterprise")
+    monkeypatch.setenv(actions.RETAIN_NAMES_ENV, "30")
+    workshops = open_portfolio(app_db).dataframe[1].value
+    names = dict(zip(workshops["Code"], workshops["Names numbered"], strict=True))
+    ended = load(app_db, made.code).workshop["ended_at"]
+    assert names == {made.code: numbers.when(ended + 30 * 86_400), other.code: "30 days after it ends"}
 
 
 @pytest.mark.parametrize("configured", [False, True])

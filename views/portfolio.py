@@ -113,7 +113,8 @@ def owned_initiatives(shown: list[Track], today: date) -> None:
 
 
 def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
-    """One row per workshop that passes the filters, with its owned and overdue initiatives."""
+    """One row per workshop that passes the filters, with its owned and overdue initiatives and when
+    its participants' names give way to numbers (`WORKSHOP_RETAIN_NAMES_DAYS`)."""
     st.header("Workshops")
     owned = Counter(t.code for t in tracks)
     late = Counter(t.code for t in tracks if t.overdue(today))
@@ -126,6 +127,7 @@ def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
                     "Organisation": w["organisation"],
                     "Held": numbers.when(w["created_at"]),
                     "Status": status_word(w["ended_at"]),
+                    "Names numbered": actions.names_note(w["ended_at"]),
                     "Participants": w["participant_count"],
                     "Initiatives": w["initiative_count"],
                     "Owned": owned[w["code"]],

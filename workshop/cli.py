@@ -1,4 +1,4 @@
-"""Command line: `python -m workshop demo|list|export|import|similar|portfolio-key` (all accept --db PATH).
+"""Command line: `python -m workshop demo|list|export|import|similar|portfolio-key|retention` (all accept --db PATH).
 
 `export --format` takes md, json, ics (text: standard output or -o), pdf, xlsx and csv. csv
 writes a zip of every table, or with `--table NAME` one table as CSV text. ics is the owners'
@@ -29,7 +29,7 @@ from workshop.domain.errors import ImportRefused, InvalidInput, WorkshopError
 from workshop.domain.vocabulary import normalise_code, status_word
 from workshop.reports import calendar, markdown
 
-FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics")
+FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics", "audit")
 URL_ENV = "WORKSHOP_URL"
 
 
@@ -66,7 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("code")
     sim.add_argument("--json", action="store_true", help="print the groups as JSON")
     sub.add_parser("portfolio-key", help="issue a new portfolio key (the earlier one stops working); prints it once")
-    for name in ("demo", "list", "export", "import", "similar", "portfolio-key"):
+    sub.add_parser(
+        "retention", help=f"number the participants of workshops that ended ${actions.RETAIN_NAMES_ENV} days ago"
+    )
+    for name in ("demo", "list", "export", "import", "similar", "portfolio-key", "retention"):
         sub.choices[name].add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -107,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"New portfolio key (shown once; the earlier one no longer opens /portfolio):\n"
                 f"{portfolio.issue_portfolio_key(db)}"
             )
+        elif args.command == "retention":
+            _retention(db)
     except WorkshopError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -127,6 +132,18 @@ def _similar(db: Database, code: str, as_json: bool) -> None:
     notes = {r["id"]: r["text"] for r in store.bottlenecks(db, workshop["id"])} if workshop else {}
     for group in groups:
         print(" | ".join(f"#{i} {notes[i]}" + (" (keep)" if i == group.keep else "") for i in group.members))
+
+
+def _retention(db: Database) -> None:
+    """Apply the retention setting now and say what it did (and that nothing is set, if so)."""
+    days = actions.retain_names_days()
+    if days is None:
+        print(f"{actions.RETAIN_NAMES_ENV} is not set: names are kept.")
+        return
+    done = actions.anonymise_due(db, days)
+    print(f"Names numbered in {numbers.plural(len(done), 'workshop')} that ended {days} or more days ago.")
+    for code in done:
+        print(code)
 
 
 def _read_import(name: str) -> bytes:
@@ -168,10 +185,12 @@ def _render(db: Database, code: str, fmt: str, table: str | None, url: str | Non
         return export.export_json(db, code)
     if fmt == "md":
         return markdown.export_markdown(db, code)
-    from workshop.reports import pdf, sheets  # imported here: charts and PDF libraries cost a second at start-up
+    from workshop.reports import pdf, sheets, trail  # imported here: charts and PDF libraries cost a second at start-up
     from workshop.store.load import load
 
     snapshot = load(db, code)
+    if fmt == "audit":
+        return trail.to_csv(snapshot.loaded_trail)
     if fmt == "csv":
         return sheets.to_csv(snapshot, table) if table else sheets.to_csv_zip(snapshot)
     return pdf.to_pdf(snapshot) if fmt == "pdf" else sheets.to_xlsx(snapshot)

@@ -216,7 +216,7 @@ def create_demo(db: Database, now: float | None = None, followup_days: int = 0) 
 
 def _readiness(room: _Room) -> None:
     """Before the clock starts: the facilitator opens the check, everyone answers, the check closes."""
-    actions.open_readiness(room.db, room.code, room.key, True)
+    actions.open_readiness(room.db, room.code, room.key, True, now=room.start + 30)
     for person, token in enumerate(room.tokens):
         answers: list[dict[str, object]] = [
             {"key": key, "rating": ratings[person], "number": figures[person]}
@@ -224,7 +224,7 @@ def _readiness(room: _Room) -> None:
         ]
         answers += [{"key": key, "rating": ratings[person]} for key, ratings in READINESS_STATEMENTS.items()]
         actions.answer_readiness(room.db, room.code, token, answers, now=room.start + 40 + person * 2)
-    actions.open_readiness(room.db, room.code, room.key, False)
+    actions.open_readiness(room.db, room.code, room.key, False, now=room.start + 40 + len(room.tokens) * 2)
 
 
 def _bottlenecks(room: _Room) -> list[int]:
@@ -242,9 +242,9 @@ def _bottlenecks(room: _Room) -> list[int]:
     suggested = [g for g in actions.suggested_groups(db, code, key) if duplicate in g.members]
     if not suggested:
         raise RuntimeError("The sample's duplicate note is not among step 1's suggestions.")
-    actions.merge_group(db, code, key, suggested[0].keep, list(suggested[0].members))
+    actions.merge_group(db, code, key, suggested[0].keep, list(suggested[0].members), now=start + 700)
     noise = actions.add_bottleneck(db, code, room.tokens[4], ORGANISATION, "Too many meetings???", now=start + 720)
-    actions.hide_bottleneck(db, code, key, noise)
+    actions.hide_bottleneck(db, code, key, noise, now=start + 725)
     return ids
 
 
@@ -284,8 +284,8 @@ def _prioritise(room: _Room, ids: list[int]) -> list[int]:
                 {"value": value, "effort": effort, "urgency": urgency, "confidence": confidence},
                 now=start + 50 * 60 + person,
             )
-    actions.add_dependency(db, code, room.key, initiative_ids[5], initiative_ids[1])
-    actions.adopt_ranking(db, code, room.key)
+    actions.add_dependency(db, code, room.key, initiative_ids[5], initiative_ids[1], now=start + 55 * 60)
+    actions.adopt_ranking(db, code, room.key, now=start + 56 * 60)
     return initiative_ids
 
 

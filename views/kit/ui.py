@@ -57,6 +57,8 @@ def pages() -> dict[str, list[st.Page]]:
             _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden"),
             # An owner's own link (/owner?ws=CODE&o=TOKEN): not in the sidebar, and it shows none.
             _page("owner.py", "Your check-ins", ":material/assignment_ind:", "owner", visibility="hidden"),
+            # The facilitator's alone: linked from their sidebar, never listed for the room.
+            _page("audit.py", "Audit trail", ":material/history:", "audit", visibility="hidden"),
         ],
     }
 
@@ -466,6 +468,7 @@ def facilitator_sidebar(ctx: Context) -> None:
             icon=":material/rocket_launch:",
             query_params=ctx.params(),
         )
+        st.page_link(str(HERE / "audit.py"), label="Audit trail", icon=":material/history:", query_params=ctx.params())
         _end_controls(ctx)
 
 

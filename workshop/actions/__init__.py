@@ -7,7 +7,8 @@ The modules split the actions by area: `auth` (who is acting), `room` (creating,
 timers, steps, end), `review` (last time's commitments, opening step 1), `readiness` (the
 pre-work check "Are we ready to scale?"), `board` (steps 1–2), `duplicates` (step 1's suggested
 duplicates), `plan` (steps 3–5), `followthrough` (leader and owner links, check-ins),
-`portfolio` (the portfolio's key and the reads it guards). This package's `__all__` is the
+`portfolio` (the portfolio's key and the reads it guards), `retention` (participants' names
+numbered once a workshop ended long enough ago). This package's `__all__` is the
 public surface. It may import `workshop.store` and `workshop.domain`, never a wing above.
 """
 
@@ -84,6 +85,13 @@ from workshop.actions.portfolio import (
     read_readiness,
 )
 from workshop.actions.readiness import answer_readiness, open_readiness
+from workshop.actions.retention import (
+    RETAIN_NAMES_ENV,
+    anonymise_due,
+    keep_sweeping,
+    names_note,
+    retain_names_days,
+)
 from workshop.actions.review import has_commitments, review_commitment, set_reviewing
 from workshop.actions.room import (
     CODE_ALPHABET,
@@ -196,4 +204,9 @@ __all__ = [
     "review_commitment",
     "open_readiness",
     "answer_readiness",
+    "RETAIN_NAMES_ENV",
+    "retain_names_days",
+    "anonymise_due",
+    "keep_sweeping",
+    "names_note",
 ]

@@ -14,6 +14,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from workshop import store
+from workshop.domain import audit
+from workshop.domain.audit import Actor, Draft, Tally
 from workshop.domain.errors import InputLocked, NotAllowed, NotFound, no_workshop
 from workshop.domain.followup import FACILITATOR, LEADER_LINK, OWNER_LINK
 from workshop.domain.text import clean_text
@@ -45,20 +47,40 @@ def _facilitator(db: Database, code: str, key: str | None) -> Row:
     A device token is issued when the key is entered (see `facilitator_token`), so the
     key itself never has to sit in a URL or on a projected screen.
     """
+    return _by_facilitator(db, code, key)[0]
+
+
+def _by_facilitator(db: Database, code: str, key: str | None) -> tuple[Row, Actor]:
+    """The workshop and which facilitator credential is acting, as the audit trail names it."""
     workshop = _workshop(db, code)
-    if _holds_facilitator_key(db, workshop, key):
-        return workshop
+    actor = _holds_facilitator_key(db, workshop, key)
+    if actor is not None:
+        return workshop, actor
     raise NotAllowed("Only the facilitator can do this: enter the facilitator key.")
 
 
-def _holds_facilitator_key(db: Database, workshop: Row, key: str | None) -> bool:
+def _holds_facilitator_key(db: Database, workshop: Row, key: str | None) -> Actor | None:
+    """The key itself or a facilitator device, in the trail's words; None if `key` is neither."""
     if not key:
-        return False
+        return None
     digest = hash_secret(str(key).strip())
     if hmac.compare_digest(digest, workshop["key_hash"]):
-        return True
+        return audit.KEY
     device = store.participant_by_token(db, workshop["id"], digest)
-    return device is not None and bool(device["is_facilitator"])
+    if device is None or not device["is_facilitator"]:
+        return None
+    number = store.participant_number(db, workshop["id"], device["id"])
+    return Actor(audit.FACILITATOR, audit.device_via(number))
+
+
+def _entry(actor: Actor, action: str, now: float | None = None) -> Draft:
+    """The audit entry a facilitator's, leader's or owner's change opens (`store.change` writes it)."""
+    return Draft(actor, action, _now(now))
+
+
+def _counted(kind: str) -> Tally:
+    """A participant's write, counted per step and kind instead of logged."""
+    return Tally(kind)
 
 
 def _participant(db: Database, workshop: Row, token: str | None) -> Row:
@@ -110,8 +132,9 @@ def _writable(db: Database, workshop: Row, write: str) -> Row:
     return fresh
 
 
-def _follower(db: Database, code: str, credential: str | None) -> tuple[Row, str, str | None]:
-    """The workshop, who is acting and, for an owner link, whose initiatives it covers.
+def _follower(db: Database, code: str, credential: str | None) -> tuple[Row, str, str | None, Actor]:
+    """The workshop, who is acting, for an owner link whose initiatives it covers, and the actor
+    as the audit trail names it.
 
     Follow-through accepts the facilitator, the leader link and an owner's own link; every
     other action refuses the two links because they are neither the key, a facilitator device
@@ -121,12 +144,13 @@ def _follower(db: Database, code: str, credential: str | None) -> tuple[Row, str
     if credential:
         digest = hash_secret(str(credential).strip())
         if workshop["leader_hash"] and hmac.compare_digest(digest, workshop["leader_hash"]):
-            return workshop, LEADER_LINK, None
+            return workshop, LEADER_LINK, None, audit.LEADER_LINK
         link = store.owner_link(db, workshop["id"], digest)
         if link is not None:
-            return workshop, OWNER_LINK, str(link["owner"])
-        if _holds_facilitator_key(db, workshop, credential):
-            return workshop, FACILITATOR, None
+            return workshop, OWNER_LINK, str(link["owner"]), Actor(audit.OWNER, audit.owner_via(str(link["owner"])))
+        actor = _holds_facilitator_key(db, workshop, credential)
+        if actor is not None:
+            return workshop, FACILITATOR, None, actor
     raise NotAllowed("Only the facilitator, a leader link or the owner's own link can record check-ins.")
 
 

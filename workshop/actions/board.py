@@ -10,8 +10,10 @@ from workshop import store
 from workshop.actions.auth import (
     Row,
     _again,
+    _by_facilitator,
     _client_id,
-    _facilitator,
+    _counted,
+    _entry,
     _not_ended,
     _now,
     _open,
@@ -56,9 +58,10 @@ def add_bottleneck(
         raise InvalidInput("Tag the bottleneck with product, platform or organisation.")
     clean = clean_text(text, "Bottleneck", max_len=NOTE_MAX)
     client = _client_id(client_id)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _counted("note")) as tally:
         earlier = _sent_before(db, "bottlenecks", workshop, participant, client)
         if earlier is not None:
+            tally.none()
             return earlier
         _writable(db, workshop, "note")
         return store.insert_bottleneck(
@@ -84,7 +87,7 @@ def vote(db: Database, code: str, token: str, bottleneck_id: int, now: float | N
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _counted("vote")):
         workshop = _writable(db, workshop, "vote")
         _voting_open(workshop)
         row = _live_bottleneck(db, workshop, bottleneck_id)
@@ -103,7 +106,7 @@ def unvote(db: Database, code: str, token: str, bottleneck_id: int) -> int:
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _counted("vote")):
         workshop = _writable(db, workshop, "vote")
         _voting_open(workshop)
         row = _live_bottleneck(db, workshop, bottleneck_id)
@@ -124,15 +127,16 @@ def set_private_brainstorm(db: Database, code: str, key: str, on: bool) -> None:
     Turning it off is the reveal: one change that every phone's meta long-poll sees, so the whole
     room gets the board together. Leaving step 1 reveals it too (see `go_to_step`).
     """
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     _not_ended(workshop)
     if not isinstance(on, bool):
         raise InvalidInput("Say whether the brainstorm is private: on or off.")
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "set_private_brainstorm")) as entry:
         workshop = _again(db, workshop)
         _not_ended(workshop)
         if on and workshop["current_step"] != STEPS[0].key:
             raise InvalidInput(f"A private brainstorm is for step 1, {STEPS[0].title}: go back to it first.")
+        entry.record("board", {"private": bool(workshop["private_brainstorm"])}, {"private": on})
         store.update_workshop(db, workshop["id"], private_brainstorm=int(on))
 
 
@@ -151,27 +155,37 @@ def votes_left_of(db: Database, workshop: Row, participant: Row) -> int:
 def edit_bottleneck(
     db: Database, code: str, key: str, bottleneck_id: int, text: str, dimension: str | None = None
 ) -> None:
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     clean = clean_text(text, "Bottleneck", max_len=NOTE_MAX)
     if dimension is not None and dimension not in DIMENSION_KEYS:
         raise InvalidInput("Tag the bottleneck with product, platform or organisation.")
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "edit_bottleneck")) as entry:
         row = _live_bottleneck(db, workshop, bottleneck_id)
-        store.update_bottleneck(db, row["id"], text=clean, dimension=dimension or row["dimension"])
+        new = {"text": clean, "dimension": dimension or row["dimension"]}
+        entry.record(_note(row), {"text": row["text"], "dimension": row["dimension"]}, new)
+        store.update_bottleneck(db, row["id"], **new)
 
 
-def hide_bottleneck(db: Database, code: str, key: str, bottleneck_id: int, hidden: bool = True) -> None:
+def _note(row: Row) -> str:
+    """A note as the trail names it: by its words (its row id changes when a backup is imported)."""
+    return f"note \u201c{row['text']}\u201d"
+
+
+def hide_bottleneck(
+    db: Database, code: str, key: str, bottleneck_id: int, hidden: bool = True, now: float | None = None
+) -> None:
     """Hide noise from the board (its votes stay recorded but are refunded), or restore it.
 
     A restore that would give someone more counted votes than the budget is refused, so the
     budget always holds (and an export always imports again).
     """
-    workshop = _facilitator(db, code, key)
-    with store.change(db, workshop["id"]):
+    workshop, actor = _by_facilitator(db, code, key)
+    with store.change(db, workshop["id"], _entry(actor, "hide_bottleneck", now)) as entry:
         workshop = _again(db, workshop)
         row = _live_bottleneck(db, workshop, bottleneck_id)
         if not hidden and row["hidden"]:
             _restore_within_budget(db, workshop, row)
+        entry.record(_note(row), {"hidden": bool(row["hidden"])}, {"hidden": bool(hidden)})
         store.update_bottleneck(db, row["id"], hidden=int(bool(hidden)))
 
 
@@ -192,8 +206,8 @@ def merge_bottlenecks(db: Database, code: str, key: str, source_id: int, target_
     Votes move as they are: both notes are visible, so every vote already counts against its
     voter's budget and nobody ends over it (two votes on one note are allowed, as with dots).
     """
-    workshop = _facilitator(db, code, key)
-    with store.change(db, workshop["id"]):
+    workshop, actor = _by_facilitator(db, code, key)
+    with store.change(db, workshop["id"], _entry(actor, "merge_bottlenecks")) as entry:
         source = _live_bottleneck(db, workshop, source_id)
         target = _live_bottleneck(db, workshop, target_id)
         if source["id"] == target["id"]:
@@ -201,20 +215,22 @@ def merge_bottlenecks(db: Database, code: str, key: str, source_id: int, target_
         # A hidden note's votes are refunded: merging would count them again past the budget.
         if source["hidden"] or target["hidden"]:
             raise InvalidInput("That bottleneck is hidden: restore it before merging it.")
+        entry.record(_note(source), {"merged_into": None}, {"merged_into": _note(target)})
         store.merge_bottleneck(db, source["id"], target["id"])
 
 
 def set_vote_budget(db: Database, code: str, key: str, budget: int) -> None:
     """Change the votes per person; never below what someone has already spent."""
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     clean = clean_int(budget, "Votes per person", low=1, high=MAX_VOTE_BUDGET)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "set_vote_budget")) as entry:
         # Read under the write lock: a vote cannot land between this count and the new budget.
         most = max(store.counted_votes(db, workshop["id"]).values(), default=0)
         if clean < most:
             raise InvalidInput(
                 f"Someone has already used {numbers.plural(most, 'vote')}: the budget cannot go below {most}."
             )
+        entry.record("votes per person", {"budget": _again(db, workshop)["vote_budget"]}, {"budget": clean})
         store.update_workshop(db, workshop["id"], vote_budget=clean)
 
 
@@ -252,9 +268,10 @@ def add_impact(
     _open(workshop)
     fields = _impact_fields(outcome, direction, magnitude, because, money)
     client = _client_id(client_id)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _counted("impact")) as tally:
         earlier = _sent_before(db, "impacts", workshop, participant, client)
         if earlier is not None:
+            tally.none()
             return earlier
         _writable(db, workshop, "impact")
         note = _live_bottleneck(db, workshop, bottleneck_id)["id"]
@@ -303,7 +320,7 @@ def edit_impact(
     participant = _participant(db, workshop, token)
     _open(workshop)
     fields = _impact_fields(outcome, direction, magnitude, because, money)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _counted("impact")):
         _writable(db, workshop, "impact")
         row = _own_impact(db, workshop, participant, impact_id)
         note = _live_bottleneck(db, workshop, bottleneck_id)["id"]
@@ -315,14 +332,16 @@ def withdraw_impact(db: Database, code: str, token: str, impact_id: int) -> None
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _counted("impact")):
         _writable(db, workshop, "impact")
         row = _own_impact(db, workshop, participant, impact_id)
         store.delete_impact(db, row["id"])
 
 
 def delete_impact(db: Database, code: str, key: str, impact_id: int) -> None:
-    workshop = _facilitator(db, code, key)
-    with store.change(db, workshop["id"]):
+    workshop, actor = _by_facilitator(db, code, key)
+    with store.change(db, workshop["id"], _entry(actor, "delete_impact")) as entry:
         row = _impact(db, workshop, impact_id)
+        note = store.bottleneck(db, workshop["id"], row["bottleneck_id"])
+        entry.record(f"impact on {_note(note) if note else 'a note'}", {"outcome": row["outcome"]}, {})
         store.delete_impact(db, row["id"])

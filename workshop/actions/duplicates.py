@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from workshop import store
-from workshop.actions.auth import Row, _facilitator, _now, _workshop
+from workshop.actions.auth import Row, _by_facilitator, _entry, _facilitator, _workshop
 from workshop.domain import similar
 from workshop.domain.errors import InvalidInput, NotFound
 from workshop.domain.text import clean_int
@@ -66,15 +66,20 @@ def _pairs(one: Iterable[int], other: Iterable[int]) -> list[tuple[int, int]]:
     return sorted({(min(a, b), max(a, b)) for a in one for b in others if a != b})
 
 
-def merge_group(db: Database, code: str, key: str | None, keep_id: Any, member_ids: Any) -> int:
+def merge_group(
+    db: Database, code: str, key: str | None, keep_id: Any, member_ids: Any, now: float | None = None
+) -> int:
     """Fold every other note of a group into the one to keep, in one change; returns the kept id."""
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     keep = clean_int(keep_id, "Note to keep", low=1, high=ID_MAX)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "merge_group", now)) as entry:
         # The notes are read under the write lock: none can be merged or hidden in between.
         rows = _members(db, workshop, member_ids)
         if keep not in {r["id"] for r in rows}:
             raise InvalidInput("The note to keep must be one of the group's notes.")
+        kept = next(r for r in rows if r["id"] == keep)
+        merged = [r["text"] for r in rows if r["id"] != keep]
+        entry.record(_words(kept), {"notes": [r["text"] for r in rows]}, {"notes": [kept["text"]], "merged": merged})
         for row in rows:
             if row["id"] != keep:
                 store.merge_bottleneck(db, row["id"], keep)
@@ -83,20 +88,30 @@ def merge_group(db: Database, code: str, key: str | None, keep_id: Any, member_i
 
 def dismiss_suggestion(db: Database, code: str, key: str | None, member_ids: Any, now: float | None = None) -> None:
     """ "Not the same": no two notes of this group are suggested together again."""
-    workshop = _facilitator(db, code, key)
-    with store.change(db, workshop["id"]):
-        ids = [r["id"] for r in _members(db, workshop, member_ids)]
-        store.dismiss_pairs(db, workshop["id"], _pairs(ids, ids), _now(now))
+    workshop, actor = _by_facilitator(db, code, key)
+    with store.change(db, workshop["id"], _entry(actor, "dismiss_suggestion", now)) as entry:
+        rows = _members(db, workshop, member_ids)
+        ids = [r["id"] for r in rows]
+        entry.record("a suggested group", {}, {"not the same": [r["text"] for r in rows]})
+        store.dismiss_pairs(db, workshop["id"], _pairs(ids, ids), entry.at)
 
 
 def split_from_suggestion(
     db: Database, code: str, key: str | None, note_id: Any, member_ids: Any, now: float | None = None
 ) -> None:
     """Take one note out of a group: it is never suggested with the group's other notes again."""
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     note = clean_int(note_id, "Note", low=1, high=ID_MAX)
-    with store.change(db, workshop["id"]):
-        ids = [r["id"] for r in _members(db, workshop, member_ids)]
+    with store.change(db, workshop["id"], _entry(actor, "split_from_suggestion", now)) as entry:
+        rows = _members(db, workshop, member_ids)
+        ids = [r["id"] for r in rows]
         if note not in ids:
             raise InvalidInput("The note to split out must be one of the group's notes.")
-        store.dismiss_pairs(db, workshop["id"], _pairs([note], ids), _now(now))
+        split = next(r for r in rows if r["id"] == note)
+        entry.record(_words(split), {}, {"not the same as": [r["text"] for r in rows if r["id"] != note]})
+        store.dismiss_pairs(db, workshop["id"], _pairs([note], ids), entry.at)
+
+
+def _words(row: Row) -> str:
+    """A note as the trail names it: by its words (its row id changes when a backup is imported)."""
+    return f"note \u201c{row['text']}\u201d"

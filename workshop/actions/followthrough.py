@@ -11,9 +11,19 @@ from sqlite_utils import Database
 
 from workshop import store
 from workshop.actions import portfolio
-from workshop.actions.auth import Row, _facilitator, _follower, _now, _owner_link, _workshop, hash_secret
-from workshop.actions.plan import _initiative
-from workshop.domain import followup
+from workshop.actions.auth import (
+    Row,
+    _again,
+    _by_facilitator,
+    _entry,
+    _follower,
+    _now,
+    _owner_link,
+    _workshop,
+    hash_secret,
+)
+from workshop.actions.plan import _initiative, _titled
+from workshop.domain import audit, followup
 from workshop.domain.errors import InvalidInput, NotAllowed, NotFound
 from workshop.domain.followup import day_of
 from workshop.domain.text import clean_int, clean_number, clean_text
@@ -23,18 +33,25 @@ from workshop.store.load import load
 
 def issue_leader_link(db: Database, code: str, key: str, now: float | None = None) -> str:
     """A new read-only link for leaders; any earlier leader link stops working."""
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     token = secrets.token_urlsafe(18)
-    with store.change(db, workshop["id"]):
-        store.update_workshop(db, workshop["id"], leader_hash=hash_secret(token), leader_issued_at=_now(now))
+    with store.change(db, workshop["id"], _entry(actor, "issue_leader_link", now)) as entry:
+        had = _again(db, workshop)["leader_hash"] is not None
+        entry.record(audit.LEADER_VIA, {"link": ACTIVE if had else NONE}, {"link": ISSUED})
+        store.update_workshop(db, workshop["id"], leader_hash=hash_secret(token), leader_issued_at=entry.at)
     return token
 
 
+# How the trail words a link before and after it is issued or revoked: never the link itself.
+ACTIVE, NONE, ISSUED, REVOKED = "active", "none", "new link issued", "revoked"
+
+
 def revoke_leader_link(db: Database, code: str, key: str) -> None:
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     if workshop["leader_hash"] is None:
         raise InvalidInput("There is no leader link to revoke.")
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "revoke_leader_link")) as entry:
+        entry.record(audit.LEADER_VIA, {"link": ACTIVE}, {"link": REVOKED})
         store.update_workshop(db, workshop["id"], leader_hash=None, leader_issued_at=None)
 
 
@@ -64,7 +81,7 @@ def record_checkin(
     now: float | None = None,
 ) -> int:
     """An owner reports the metric's value, a status and a note; works after the workshop ended."""
-    workshop, via, scope = _follower(db, code, credential)
+    workshop, via, scope, actor = _follower(db, code, credential)
     row = _initiative(db, workshop, initiative_id)
     owner = store.owner(db, row["id"])
     if scope is not None and (owner is None or owner["owner"] != scope):
@@ -88,30 +105,29 @@ def record_checkin(
     upcoming = _day(next_checkin, "The next check-in date")
     if upcoming is not None and upcoming <= when:
         raise InvalidInput("The next check-in must come after this one.")
-    with store.change(db, workshop["id"]):
-        return store.insert_checkin(
-            db,
-            {
-                "initiative_id": row["id"],
-                "checked_on": when.isoformat(),
-                "value": measured,
-                "status": status,
-                "note": clean_note,
-                "next_checkin": upcoming.isoformat() if upcoming else None,
-                "recorded_by": who,
-                "via": via,
-                "created_at": _now(now),
-            },
-        )
+    checkin = {
+        "value": measured,
+        "status": status,
+        "checked_on": when.isoformat(),
+        "note": clean_note,
+        "next_checkin": upcoming.isoformat() if upcoming else None,
+        "recorded_by": who,
+    }
+    with store.change(db, workshop["id"], _entry(actor, "record_checkin", now)) as entry:
+        entry.record(_titled(row), {}, checkin)
+        return store.insert_checkin(db, {**checkin, "initiative_id": row["id"], "via": via, "created_at": entry.at})
 
 
 def delete_checkin(db: Database, code: str, key: str, checkin_id: int) -> None:
     """Remove a check-in recorded by mistake (facilitator only; leader links only add)."""
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     row = store.checkin(db, workshop["id"], clean_int(checkin_id, "Check-in", low=1, high=ID_MAX))
     if row is None:
         raise NotFound("That check-in is not part of this workshop.")
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "delete_checkin")) as entry:
+        initiative = _initiative(db, workshop, row["initiative_id"])
+        kept = {k: row[k] for k in ("checked_on", "value", "status")}
+        entry.record(_titled(initiative), kept, {})
         store.delete_checkin(db, row["id"])
 
 
@@ -131,20 +147,23 @@ def issue_owner_link(db: Database, code: str, key: str, owner: str, now: float |
 
     Shown once and stored hashed; issuing again replaces the earlier link.
     """
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     name = _owner_name(db, workshop, owner)
     token = secrets.token_urlsafe(18)
-    with store.change(db, workshop["id"]):
-        store.set_owner_link(db, workshop["id"], name, hash_secret(token), _now(now))
+    with store.change(db, workshop["id"], _entry(actor, "issue_owner_link", now)) as entry:
+        had = any(link["owner"] == name for link in store.owner_links(db, workshop["id"]))
+        entry.record(audit.owner_via(name), {"link": ACTIVE if had else NONE}, {"link": ISSUED})
+        store.set_owner_link(db, workshop["id"], name, hash_secret(token), entry.at)
     return token
 
 
 def revoke_owner_link(db: Database, code: str, key: str, owner: str) -> None:
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     name = clean_text(owner, "Owner", max_len=OWNER_MAX)
     if not any(link["owner"] == name for link in store.owner_links(db, workshop["id"])):
         raise InvalidInput(f"{name} has no owner link to revoke.")
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "revoke_owner_link")) as entry:
+        entry.record(audit.owner_via(name), {"link": ACTIVE}, {"link": REVOKED})
         store.delete_owner_link(db, workshop["id"], name)
 
 
@@ -212,7 +231,10 @@ def issue_owner_links_for_reminders(
     tokens: dict[tuple[str, str], str] = {}
     moment = _now(now)
     for workshop_id, (workshop, names) in wanted.items():
-        with store.change(db, workshop_id):
+        with store.change(
+            db, workshop_id, _entry(audit.PORTFOLIO_KEY, "issue_owner_links_for_reminders", moment)
+        ) as entry:
+            entry.record("reminders", {}, {"new owner links": names})
             for name in names:
                 token = secrets.token_urlsafe(18)
                 store.set_owner_link(db, workshop_id, name, hash_secret(token), moment)

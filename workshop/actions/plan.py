@@ -11,7 +11,11 @@ from sqlite_utils import Database
 from workshop import store
 from workshop.actions.auth import (
     Row,
+    _again,
+    _by_facilitator,
     _client_id,
+    _counted,
+    _entry,
     _facilitator,
     _now,
     _open,
@@ -34,6 +38,11 @@ def _initiative(db: Database, workshop: Row, initiative_id: Any) -> Row:
     if row is None:
         raise NotFound("That initiative is not part of this workshop.")
     return row
+
+
+def _titled(row: Row) -> str:
+    """An initiative as the trail names it: by its title (its row id changes on import)."""
+    return f"initiative \u201c{row['title']}\u201d"
 
 
 def _bottleneck_ids(db: Database, workshop: Row, bottleneck_ids: Sequence[int]) -> list[int]:
@@ -65,9 +74,10 @@ def add_initiative(
     if not isinstance(bottleneck_ids, (list, tuple)):
         raise InvalidInput("Link the initiative to at least one bottleneck it relieves.")
     client = _client_id(client_id)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _counted("initiative")) as tally:
         earlier = _sent_before(db, "initiatives", workshop, participant, client)
         if earlier is not None:
+            tally.none()
             return earlier
         _writable(db, workshop, "initiative")
         ids = _bottleneck_ids(db, workshop, bottleneck_ids)
@@ -81,20 +91,34 @@ def add_initiative(
 def edit_initiative(
     db: Database, code: str, key: str, initiative_id: int, title: str, description: str, bottleneck_ids: Sequence[int]
 ) -> None:
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     clean_title = clean_text(title, "Initiative", max_len=SHORT_MAX)
     clean_description = clean_text(description, "Description", max_len=LONG_MAX, required=False, multiline=True)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "edit_initiative")) as entry:
         row = _initiative(db, workshop, initiative_id)
         ids = _bottleneck_ids(db, workshop, bottleneck_ids)
+        links = store.initiative_links(db, workshop["id"])
+        old = [link["bottleneck_id"] for link in links if link["initiative_id"] == row["id"]]
+        entry.record(
+            _titled(row),
+            {"title": row["title"], "description": row["description"], "notes": _texts(db, workshop, old)},
+            {"title": clean_title, "description": clean_description, "notes": _texts(db, workshop, ids)},
+        )
         store.update_initiative(db, row["id"], title=clean_title, description=clean_description)
         store.set_links(db, row["id"], ids)
 
 
+def _texts(db: Database, workshop: Row, note_ids: Sequence[int]) -> list[str]:
+    """The words of the notes an initiative relieves, in id order."""
+    rows = (store.bottleneck(db, workshop["id"], b) for b in sorted(note_ids))
+    return [r["text"] for r in rows if r is not None]
+
+
 def delete_initiative(db: Database, code: str, key: str, initiative_id: int) -> None:
-    workshop = _facilitator(db, code, key)
-    with store.change(db, workshop["id"]):
+    workshop, actor = _by_facilitator(db, code, key)
+    with store.change(db, workshop["id"], _entry(actor, "delete_initiative")) as entry:
         row = _initiative(db, workshop, initiative_id)
+        entry.record(_titled(row), {"title": row["title"]}, {})
         store.delete_initiative(db, row["id"])
 
 
@@ -106,7 +130,7 @@ def score_initiative(
     participant = _participant(db, workshop, token)
     _open(workshop)
     clean = scoring.validate_score(scores)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _counted("score")):
         _writable(db, workshop, "score")
         row = _initiative(db, workshop, initiative_id)
         store.upsert_score(
@@ -115,19 +139,23 @@ def score_initiative(
 
 
 def set_scoring_method(db: Database, code: str, key: str, method: str) -> None:
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     if method not in METHOD_KEYS:
         raise InvalidInput("Choose ROI or WSJF.")
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "set_scoring_method")) as entry:
+        entry.record("ranking", {"method": _again(db, workshop)["scoring"]}, {"method": method})
         store.update_workshop(db, workshop["id"], scoring=method)
 
 
-def add_dependency(db: Database, code: str, key: str, initiative_id: int, after_id: int) -> None:
+def add_dependency(
+    db: Database, code: str, key: str, initiative_id: int, after_id: int, now: float | None = None
+) -> None:
     """Record that one initiative must come after another; cycles are refused."""
-    workshop = _facilitator(db, code, key)
-    with store.change(db, workshop["id"]):
+    workshop, actor = _by_facilitator(db, code, key)
+    with store.change(db, workshop["id"], _entry(actor, "add_dependency", now)) as entry:
         first = _initiative(db, workshop, initiative_id)
         second = _initiative(db, workshop, after_id)
+        entry.record(_titled(first), {}, {"comes after": second["title"]})
         if first["id"] == second["id"]:
             raise CycleRefused("An initiative cannot come after itself.")
         pairs = [(d["initiative_id"], d["after_id"]) for d in store.dependencies(db, workshop["id"])]
@@ -141,10 +169,11 @@ def add_dependency(db: Database, code: str, key: str, initiative_id: int, after_
 
 
 def remove_dependency(db: Database, code: str, key: str, initiative_id: int, after_id: int) -> None:
-    workshop = _facilitator(db, code, key)
-    with store.change(db, workshop["id"]):
+    workshop, actor = _by_facilitator(db, code, key)
+    with store.change(db, workshop["id"], _entry(actor, "remove_dependency")) as entry:
         first = _initiative(db, workshop, initiative_id)
         second = _initiative(db, workshop, after_id)
+        entry.record(_titled(first), {"comes after": second["title"]}, {})
         store.delete_dependency(db, first["id"], second["id"])
 
 
@@ -159,10 +188,10 @@ def _repair_sequence(db: Database, workshop_id: int) -> None:
     store.set_positions(db, {initiative_id: n for n, initiative_id in enumerate(fixed, start=1)})
 
 
-def set_sequence(db: Database, code: str, key: str, ordered_ids: Sequence[int]) -> None:
+def set_sequence(db: Database, code: str, key: str, ordered_ids: Sequence[int], now: float | None = None) -> None:
     """Fix the order initiatives start in; it must respect every 'must come after'."""
-    workshop = _facilitator(db, code, key)
-    with store.change(db, workshop["id"]):
+    workshop, actor = _by_facilitator(db, code, key)
+    with store.change(db, workshop["id"], _entry(actor, "set_sequence", now)) as entry:
         ids = [_initiative(db, workshop, i)["id"] for i in ordered_ids]
         if len(set(ids)) != len(ids):
             raise InvalidInput("Each initiative can appear only once in the sequence.")
@@ -174,10 +203,17 @@ def set_sequence(db: Database, code: str, key: str, ordered_ids: Sequence[int]) 
                 raise CycleRefused(f"\u201c{titles[later]}\u201d must come after \u201c{titles[earlier]}\u201d.")
         everyone: dict[int, int | None] = {r: None for r in titles}
         everyone.update(position)
+        entry.record("sequence", {"sequence": _sequence(db, workshop)}, {"sequence": [titles[i] for i in ids]})
         store.set_positions(db, everyone)
 
 
-def adopt_ranking(db: Database, code: str, key: str) -> list[int]:
+def _sequence(db: Database, workshop: Row) -> list[str]:
+    """The initiatives' titles in their current sequence (those without a place left out)."""
+    placed = [r for r in store.initiatives(db, workshop["id"]) if r["position"] is not None]
+    return [r["title"] for r in sorted(placed, key=lambda r: r["position"])]
+
+
+def adopt_ranking(db: Database, code: str, key: str, now: float | None = None) -> list[int]:
     """Sequence every initiative by its rank, moved only as far as dependencies require."""
     workshop = _facilitator(db, code, key)
     snapshot = load(db, workshop["code"])
@@ -185,7 +221,7 @@ def adopt_ranking(db: Database, code: str, key: str) -> list[int]:
         raise InvalidInput("There are no initiatives to sequence yet.")
     pairs = [(i.id, a) for i in snapshot.initiatives for a in i.after_ids]
     order = scoring.topological_order([i.id for i in snapshot.ranked], pairs)
-    set_sequence(db, code, key, order)
+    set_sequence(db, code, key, order, now)
     return order
 
 
@@ -204,34 +240,32 @@ def record_decision(
     `choice=None` follows the recommendation of *these* answers, so a stale pick can never
     turn into an overrule nobody made; an overrule is only ever an explicit choice.
     """
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     clean_answers = decide.validate_answers(answers)
     if choice is not None and choice not in decide.CHOICES:
         raise InvalidInput("Choose build, buy or partner.")
     reason = clean_text(rationale, "Rationale", max_len=LONG_MAX, multiline=True)
     recommendation = decide.recommend(clean_answers)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "record_decision", now)) as entry:
         row = _initiative(db, workshop, initiative_id)
         for question, answer in clean_answers.items():
             store.set_answer(db, row["id"], question, answer)
-        store.upsert_decision(
-            db,
-            {
-                "initiative_id": row["id"],
-                "answers": clean_answers,
-                "recommendation": recommendation.choice,
-                "choice": choice or recommendation.choice,
-                "rationale": reason,
-                "decided_at": _now(now),
-            },
-        )
+        decision = {
+            "answers": clean_answers,
+            "recommendation": recommendation.choice,
+            "choice": choice or recommendation.choice,
+            "rationale": reason,
+        }
+        earlier = next((d for d in store.decisions(db, workshop["id"]) if d["initiative_id"] == row["id"]), None)
+        entry.record(_titled(row), {k: earlier[k] for k in decision} if earlier else {}, decision)
+        store.upsert_decision(db, {**decision, "initiative_id": row["id"], "decided_at": entry.at})
     return recommendation
 
 
 def answer_question(db: Database, code: str, key: str, initiative_id: int, question: str, answer: str) -> None:
     """The facilitator answers one question as the room discusses it; phones see the
     recommendation as soon as all five are answered, before the decision is recorded."""
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     options = (
         next((q.options for q in decide.QUESTIONS if q.key == question), None) if isinstance(question, str) else None
     )
@@ -239,8 +273,10 @@ def answer_question(db: Database, code: str, key: str, initiative_id: int, quest
         raise InvalidInput("Unknown question.")
     if not isinstance(answer, str) or answer not in options:
         raise InvalidInput("Choose one of the question's answers.")
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "answer_question")) as entry:
         row = _initiative(db, workshop, initiative_id)
+        before = store.answers(db, workshop["id"]).get(row["id"], {})
+        entry.record(_titled(row), {question: before[question]} if question in before else {}, {question: answer})
         store.set_answer(db, row["id"], question, answer)
 
 
@@ -263,7 +299,7 @@ def pick_choice(
     if choice is not None and choice not in decide.CHOICES:
         raise InvalidInput("Choose build, buy or partner.")
     clean_reason = clean_text(reason, "Reason", max_len=NOTE_MAX, required=False)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _counted("pick")):
         _writable(db, workshop, "pick")
         row = _initiative(db, workshop, initiative_id)
         if choice is None:
@@ -296,7 +332,7 @@ def assign_owner(
     now: float | None = None,
 ) -> None:
     """Give a decided initiative its DRI, metric, baseline, target and first check-in."""
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     clean_owner = clean_text(owner, "Owner", max_len=OWNER_MAX)
     clean_metric = clean_text(metric, "Success metric", max_len=SHORT_MAX)
     clean_unit = clean_text(unit, "Unit", max_len=UNIT_MAX, required=False)
@@ -311,23 +347,21 @@ def assign_owner(
     today = today or day_of(_now(now))
     if when < today:
         raise InvalidInput("The first check-in date is in the past: choose today or later.")
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "assign_owner", now)) as entry:
         row = _initiative(db, workshop, initiative_id)
         if not any(d["initiative_id"] == row["id"] for d in store.decisions(db, workshop["id"])):
             raise InvalidInput("Record a build/buy/partner decision for this initiative first.")
-        store.upsert_owner(
-            db,
-            {
-                "initiative_id": row["id"],
-                "owner": clean_owner,
-                "metric": clean_metric,
-                "unit": clean_unit,
-                "baseline": base,
-                "target": goal,
-                "checkin": when.isoformat(),
-                "assigned_at": _now(now),
-            },
-        )
+        owned = {
+            "owner": clean_owner,
+            "metric": clean_metric,
+            "unit": clean_unit,
+            "baseline": base,
+            "target": goal,
+            "checkin": when.isoformat(),
+        }
+        earlier = store.owner(db, row["id"])
+        entry.record(_titled(row), {k: earlier[k] for k in owned} if earlier else {}, owned)
+        store.upsert_owner(db, {**owned, "initiative_id": row["id"], "assigned_at": entry.at})
 
 
 def volunteer(
@@ -339,7 +373,7 @@ def volunteer(
     _open(workshop)
     if not isinstance(on, bool):
         raise InvalidInput("Say whether you volunteer (true) or step back (false).")
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _counted("volunteer")):
         _writable(db, workshop, "volunteer")
         row = _initiative(db, workshop, initiative_id)
         store.set_volunteer(db, row["id"], participant["id"], on, _now(now))
@@ -347,6 +381,8 @@ def volunteer(
 
 def confirm_observability(db: Database, code: str, key: str, confirmed: bool) -> None:
     """The team states that logging, tracing and metrics are in place (or withdraws it)."""
-    workshop = _facilitator(db, code, key)
-    with store.change(db, workshop["id"]):
+    workshop, actor = _by_facilitator(db, code, key)
+    with store.change(db, workshop["id"], _entry(actor, "confirm_observability")) as entry:
+        was = bool(_again(db, workshop)["observability_confirmed"])
+        entry.record("observability", {"confirmed": was}, {"confirmed": bool(confirmed)})
         store.update_workshop(db, workshop["id"], observability_confirmed=int(bool(confirmed)))

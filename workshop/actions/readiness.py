@@ -14,20 +14,32 @@ from typing import Any
 from sqlite_utils import Database
 
 from workshop import store
-from workshop.actions.auth import _again, _facilitator, _not_ended, _now, _open, _participant, _workshop
+from workshop.actions.auth import (
+    _again,
+    _by_facilitator,
+    _counted,
+    _entry,
+    _not_ended,
+    _now,
+    _open,
+    _participant,
+    _workshop,
+)
+from workshop.domain import audit
 from workshop.domain.errors import InputLocked, InvalidInput
 from workshop.domain.readiness import validate_answers
 
 CLOSED = "The readiness check is closed: the facilitator opens it when the room should answer."
 
 
-def open_readiness(db: Database, code: str, key: str, on: Any) -> None:
+def open_readiness(db: Database, code: str, key: str, on: Any, now: float | None = None) -> None:
     """Open the check for answers (on) or close it, which freezes the results (off)."""
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     _not_ended(workshop)
     if not isinstance(on, bool):
         raise InvalidInput("Say whether the readiness check is open (true) or closed (false).")
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "open_readiness", now)) as entry:
+        entry.record("readiness check", {"open": bool(_again(db, workshop)["readiness_open"])}, {"open": on})
         store.update_workshop(db, workshop["id"], readiness_open=int(on))
 
 
@@ -41,7 +53,7 @@ def answer_readiness(db: Database, code: str, token: str, answers: Any, now: flo
     given = validate_answers(answers, participant_id=int(participant["id"]))
     moment = _now(now)
     rows = [{"question": a.key, "rating": a.rating, "number": a.number, "updated_at": moment} for a in given]
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _counted(audit.READINESS)):
         workshop = _again(db, workshop)  # the check may close, or input lock, a moment before
         _open(workshop)
         if not workshop["readiness_open"]:

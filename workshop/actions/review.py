@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from workshop import store
-from workshop.actions.auth import Row, _facilitator, _not_ended, _now
+from workshop.actions.auth import Row, _again, _by_facilitator, _entry, _not_ended, _now
 from workshop.domain.commitments import Commitment, carried_copy
 from workshop.domain.errors import InvalidInput, NotFound
 from workshop.domain.followup import day_of
@@ -35,12 +35,13 @@ def _reviewed(db: Database, workshop: Row) -> None:
 
 def set_reviewing(db: Database, code: str, key: str, on: bool) -> None:
     """Show the review on phones and the projector (on), or move on to the brainstorm (off)."""
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     _not_ended(workshop)
     _reviewed(db, workshop)
     if not isinstance(on, bool):
         raise InvalidInput("Say whether the review is on (true) or over (false).")
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "set_reviewing")) as entry:
+        entry.record("review of earlier commitments", {"on": bool(_again(db, workshop)["reviewing"])}, {"on": on})
         store.update_workshop(db, workshop["id"], reviewing=int(on))
 
 
@@ -59,7 +60,7 @@ def review_commitment(
     Changing a carried-over commitment to done or dropped removes its copy, as long as this
     room has not scored or decided it yet.
     """
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     _not_ended(workshop)
     _reviewed(db, workshop)
     wanted = clean_int(initiative_id, "Commitment", low=1, high=ID_MAX)
@@ -67,7 +68,7 @@ def review_commitment(
         raise InvalidInput("Choose " + ", ".join(r.title.lower() for r in REVIEWS) + ".")
     why = clean_text(reason, "Reason", max_len=NOTE_MAX)
     moment = _now(now)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "review_commitment", now)) as entry:
         # The commitment and its copy are read under the write lock: a score cannot slip in between.
         item = next((c for c in commitments_of(db, workshop) if c.initiative_id == wanted), None)
         if item is None:
@@ -78,6 +79,8 @@ def review_commitment(
                 "The carried initiative already has scores or a decision here: delete it in step 3 first."
             )
         store.bump(db, item.workshop_id)
+        was = {"outcome": item.outcome, "reason": item.reason} if item.outcome else {}
+        entry.record(f"commitment \u201c{item.track.title}\u201d", was, {"outcome": outcome, "reason": why})
         if outcome == "carry" and copy is None:
             copy = _carry(db, workshop, item, today or day_of(moment), moment)
         elif outcome != "carry" and copy is not None:

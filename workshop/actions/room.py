@@ -11,9 +11,21 @@ from typing import Any
 from sqlite_utils import Database
 
 from workshop import store
-from workshop.actions.auth import Row, _again, _facilitator, _not_ended, _now, _participant, _workshop, hash_secret
+from workshop.actions.auth import (
+    Row,
+    _again,
+    _by_facilitator,
+    _counted,
+    _entry,
+    _facilitator,
+    _not_ended,
+    _now,
+    _participant,
+    _workshop,
+    hash_secret,
+)
 from workshop.actions.review import has_commitments
-from workshop.domain import timer
+from workshop.domain import audit, timer
 from workshop.domain.audience import Joining, joining
 from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed, NotFound
 from workshop.domain.text import clean_int, clean_number, clean_text
@@ -110,26 +122,21 @@ def create_workshop(
     code = new_code(db)
     durations[STEPS[0].key] += review
     timers = [timer.Timer.fresh(s.key, durations[s.key]) for s in STEPS]
-    workshop_id = store.insert_workshop(
-        db,
-        {
-            "code": code,
-            "title": title,
-            "organisation": organisation,
-            "stage": stage,
-            "key_hash": hash_secret(key),
-            "created_at": moment,
-            "current_step": STEPS[0].key,
-            "vote_budget": budget,
-            "review_minutes": review,
-            "reviewing": int(review > 0),
-            "private_brainstorm": int(bool(private_brainstorm)),
-            "anonymous": int(bool(anonymous)),
-        },
-        timers,
-    )
+    settings = {"title": title, "organisation": organisation, "stage": stage, "vote_budget": budget}
+    settings |= {"review_minutes": review, "private_brainstorm": bool(private_brainstorm), "anonymous": bool(anonymous)}
+    row = {"code": code, "key_hash": hash_secret(key), "created_at": moment, "current_step": STEPS[0].key}
+    row |= {"reviewing": int(review > 0), "private_brainstorm": int(bool(private_brainstorm))}
+    row["anonymous"] = int(bool(anonymous))
+    workshop_id = store.insert_workshop(db, settings | row, timers, _creation(code, settings, moment))
     store.insert_participant(db, workshop_id, hash_secret(token), "Facilitator", moment, is_facilitator=True)
     return Created(code=code, facilitator_key=key, facilitator_token=token)
+
+
+def _creation(code: str, settings: dict[str, Any], moment: float) -> audit.Entry:
+    """The first entry of a workshop's trail: created with the key, with the settings it started with."""
+    created = _entry(audit.KEY, "create_workshop", moment)
+    created.record(code, {}, settings)
+    return created.entry(STEPS[0].key)
 
 
 def _review_minutes(db: Database, organisation: str, minutes: Any, step_minutes: int, now: float) -> int:
@@ -150,12 +157,16 @@ def facilitator_token(db: Database, code: str, key: str) -> str:
     both, and which one was wrong is no business of a guesser.
     """
     try:
-        workshop = _facilitator(db, code, key)
+        workshop, actor = _by_facilitator(db, code, key)
     except (NotFound, NotAllowed):
         raise NotAllowed(SIGN_IN_FAILED) from None
     token = secrets.token_urlsafe(18)
-    with store.change(db, workshop["id"]):
-        store.insert_participant(db, workshop["id"], hash_secret(token), "Facilitator", _now(None), is_facilitator=True)
+    with store.change(db, workshop["id"], _entry(actor, "facilitator_sign_in")) as entry:
+        device = store.insert_participant(
+            db, workshop["id"], hash_secret(token), "Facilitator", _now(None), is_facilitator=True
+        )
+        number = store.participant_number(db, workshop["id"], device)
+        entry.record("a new device", {}, {"device": audit.device_via(number)})
     return token
 
 
@@ -171,7 +182,7 @@ def join(db: Database, code: str, name: str | None = None, now: float | None = N
     anonymous = bool(workshop["anonymous"])
     clean = "" if anonymous else clean_text(name, "Display name", max_len=NAME_MAX, required=False)
     token = secrets.token_urlsafe(18)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _counted(audit.JOIN)):
         if anonymous:
             clean = _numbered(store.joined_count(db, workshop["id"]) + 1)
         elif not clean:
@@ -188,14 +199,15 @@ def rename(db: Database, code: str, token: str, name: str) -> str:
     if workshop["anonymous"]:
         raise InvalidInput(ANONYMOUS_RENAME)
     clean = clean_text(name, "Display name", max_len=NAME_MAX)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _counted(audit.RENAME)):
         store.rename_participant(db, participant["id"], clean)
     return clean
 
 
 def set_locked(db: Database, code: str, key: str, locked: bool) -> None:
-    workshop = _facilitator(db, code, key)
-    with store.change(db, workshop["id"]):
+    workshop, actor = _by_facilitator(db, code, key)
+    with store.change(db, workshop["id"], _entry(actor, "set_locked")) as entry:
+        entry.record("input", {"locked": bool(_again(db, workshop)["locked"])}, {"locked": bool(locked)})
         store.update_workshop(db, workshop["id"], locked=int(bool(locked)))
 
 
@@ -212,6 +224,17 @@ def _still_on(workshop: Row, step: str | None) -> None:
         raise InvalidInput(f"The room is already on {step_label(workshop['current_step'])}: nothing changed.")
 
 
+def _clock_values(item: timer.Timer, now: float) -> dict[str, str]:
+    """A clock as the trail shows it before and after a change: its state and the time left."""
+    return {"clock": item.state, "left": timer.format_clock(timer.time_left(item, now))}
+
+
+def _save_clock(db: Database, workshop: Row, entry: audit.Draft, old: timer.Timer, new: timer.Timer) -> None:
+    """Store a step's new clock and say in the trail how it changed."""
+    entry.record(step_label(old.step_key), _clock_values(old, entry.at), _clock_values(new, entry.at))
+    store.save_timer(db, workshop["id"], new)
+
+
 def _clock(db: Database, workshop: Row, step: str | None) -> tuple[Row, timer.Timer]:
     """Inside the change: the workshop as it is now, not ended, on `step`, and its clock."""
     workshop = _again(db, workshop)
@@ -222,31 +245,31 @@ def _clock(db: Database, workshop: Row, step: str | None) -> tuple[Row, timer.Ti
 
 def start_timer(db: Database, code: str, key: str, now: float | None = None, step: str | None = None) -> None:
     """Start the clock of the room's step (`step`: the one the console showed, if it names one)."""
-    workshop = _facilitator(db, code, key)
-    with store.change(db, workshop["id"]):
+    workshop, actor = _by_facilitator(db, code, key)
+    with store.change(db, workshop["id"], _entry(actor, "start_timer", now)) as entry:
         workshop, current = _clock(db, workshop, step)
-        store.save_timer(db, workshop["id"], timer.start(timer.reopen(current), _now(now)))
+        _save_clock(db, workshop, entry, current, timer.start(timer.reopen(current), entry.at))
 
 
 def pause_timer(db: Database, code: str, key: str, now: float | None = None, step: str | None = None) -> None:
-    workshop = _facilitator(db, code, key)
-    with store.change(db, workshop["id"]):
+    workshop, actor = _by_facilitator(db, code, key)
+    with store.change(db, workshop["id"], _entry(actor, "pause_timer", now)) as entry:
         workshop, current = _clock(db, workshop, step)
-        store.save_timer(db, workshop["id"], timer.pause(current, _now(now)))
+        _save_clock(db, workshop, entry, current, timer.pause(current, entry.at))
 
 
 def extend_timer(
     db: Database, code: str, key: str, minutes: float, now: float | None = None, step: str | None = None
 ) -> None:
     """Add minutes to the current step (negative values take time away)."""
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     amount = clean_number(minutes, "Minutes", low=-MAX_STEP_MINUTES, high=MAX_STEP_MINUTES)
     assert amount is not None
     if amount == 0:
         raise InvalidInput("Add or remove at least a few seconds.")
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "extend_timer", now)) as entry:
         workshop, current = _clock(db, workshop, step)
-        store.save_timer(db, workshop["id"], timer.extend(current, amount * 60, _now(now)))
+        _save_clock(db, workshop, entry, current, timer.extend(current, amount * 60, entry.at))
 
 
 def go_to_step(
@@ -265,20 +288,20 @@ def go_to_step(
     pressed on a step the room has already left is refused, so one press moves the room once.
     The step it leaves stops its clock and banks its time.
     """
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     if step_key not in STEP_KEYS or from_step not in STEP_KEYS:
         raise InvalidInput("Unknown step.")
     if workshop["ended_at"] is not None:
         raise InputLocked("The workshop has ended.")
     if step_key == from_step:
         return
-    moment = _now(now)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "go_to_step", now)) as entry:
         workshop = _again(db, workshop)
         if workshop["ended_at"] is not None:
             raise InputLocked("The workshop has ended.")
         _still_on(workshop, from_step)
-        _move(db, workshop, step_key, moment, autostart)
+        entry.record("room", {"step": from_step}, {"step": step_key})
+        _move(db, workshop, step_key, entry.at, autostart)
 
 
 def _move(db: Database, workshop: Row, step_key: str, moment: float, autostart: bool) -> None:
@@ -317,12 +340,13 @@ def previous_step(db: Database, code: str, key: str, now: float | None = None, *
 
 def set_step_minutes(db: Database, code: str, key: str, step_key: str, minutes: int) -> None:
     """Change a step's planned duration; a step that has not started gets the new full time."""
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     if step_key not in STEP_KEYS:
         raise InvalidInput("Unknown step.")
     clean = clean_int(minutes, "Minutes", low=1, high=MAX_STEP_MINUTES)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "set_step_minutes")) as entry:
         item = next(t for t in store.timers(db, workshop["id"]) if t.step_key == step_key)
+        entry.record(step_label(step_key), {"minutes": item.minutes}, {"minutes": clean})
         updated = replace(item, minutes=clean)
         if item.state == "pending":
             updated = replace(updated, remaining=clean * 60.0)
@@ -335,22 +359,25 @@ def end_workshop(db: Database, code: str, key: str, now: float | None = None, *,
     `from_step` is the step the console showed: ending from a console that lags the room is
     refused. Ending an ended workshop changes nothing.
     """
-    workshop = _facilitator(db, code, key)
+    workshop, actor = _by_facilitator(db, code, key)
     if workshop["ended_at"] is not None:
         return
-    moment = _now(now)
-    with store.change(db, workshop["id"]):
+    with store.change(db, workshop["id"], _entry(actor, "end_workshop", now)) as entry:
         workshop = _again(db, workshop)
         if workshop["ended_at"] is not None:
             raise InputLocked("The workshop has already ended: nothing changed.")
         _still_on(workshop, from_step)
-        store.save_timer(db, workshop["id"], timer.finish(_current_timer(db, workshop), moment))
-        store.update_workshop(db, workshop["id"], ended_at=moment, locked=1)
+        entry.record("workshop", {"ended": False, "locked": bool(workshop["locked"])}, {"ended": True, "locked": True})
+        store.save_timer(db, workshop["id"], timer.finish(_current_timer(db, workshop), entry.at))
+        store.update_workshop(db, workshop["id"], ended_at=entry.at, locked=1)
 
 
 def reopen_workshop(db: Database, code: str, key: str) -> None:
-    workshop = _facilitator(db, code, key)
-    with store.change(db, workshop["id"]):
+    workshop, actor = _by_facilitator(db, code, key)
+    with store.change(db, workshop["id"], _entry(actor, "reopen_workshop")) as entry:
+        workshop = _again(db, workshop)
+        was = {"ended": workshop["ended_at"] is not None, "locked": bool(workshop["locked"])}
+        entry.record("workshop", was, {"ended": False, "locked": False})
         store.update_workshop(db, workshop["id"], ended_at=None, locked=0)
 
 

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from workshop.backup import importer
 from workshop.backup.format import FORMAT, iso
 from workshop.domain import checklist
+from workshop.domain.audit import Trail
 from workshop.domain.scoring import CRITERIA
 from workshop.domain.snapshot import Initiative, Snapshot
 from workshop.store.load import load
@@ -58,6 +59,7 @@ def to_document(snapshot: Snapshot, now: float | None = None) -> dict[str, Any]:
         "initiatives": _initiatives_part(snapshot, ids),
         "decisions": _decisions_part(ids),
         **_followup_part(ids),
+        **_audit_part(snapshot.loaded_trail),
         "checklist": [item.as_dict() for item in checklist.evaluate(snapshot)],
     }
 
@@ -245,6 +247,27 @@ def _followup_part(ids: _Numbers) -> dict[str, list[dict[str, Any]]]:
             for i in ids.initiatives
             if i.review is not None
         ],
+    }
+
+
+def _audit_part(trail: Trail) -> dict[str, list[dict[str, Any]]]:
+    """The audit trail, entry by entry, and the participants' writes counted per step and kind.
+    Entries name roles and devices or links in words; they never hold a secret."""
+    return {
+        "audit_trail": [
+            {
+                "at": iso(e.at),
+                "role": e.role,
+                "via": e.via,
+                "action": e.action,
+                "step": e.step,
+                "subject": e.subject,
+                "before": dict(e.before),
+                "after": dict(e.after),
+            }
+            for e in trail.entries
+        ],
+        "write_counts": [{"step": c.step, "kind": c.kind, "count": c.count} for c in trail.counts],
     }
 
 

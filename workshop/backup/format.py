@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-FORMAT = "scaling-workshop/5"
+FORMAT = "scaling-workshop/6"
 # /1 predates check-ins; /2 predates the phones' picks, volunteers and the stored questionnaire;
 # /3 predates the review of earlier commitments, carried-over initiatives and the readiness check;
-# /4 predates step 1's dismissed duplicate suggestions.
+# /4 predates step 1's dismissed duplicate suggestions; /5 predates the audit trail and the
+# participants' write counts (an older file imports with an empty trail, then its import entry).
 READABLE_FORMATS = (
     "scaling-workshop/1",
     "scaling-workshop/2",
     "scaling-workshop/3",
     "scaling-workshop/4",
+    "scaling-workshop/5",
     FORMAT,
 )
 

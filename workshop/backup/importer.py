@@ -27,6 +27,8 @@ from workshop import store
 from workshop.actions import hash_secret
 from workshop.actions.room import NUMBERED
 from workshop.backup.format import READABLE_FORMATS
+from workshop.domain import audit
+from workshop.domain.audit import Count, Entry, Trail
 from workshop.domain.decide import CHOICES, QUESTION_KEYS, QUESTIONS, validate_answers
 from workshop.domain.errors import ImportRefused, InvalidInput
 from workshop.domain.followup import STATUSES, VIAS, progress
@@ -93,6 +95,7 @@ class Plan:
     reviews: tuple[Row, ...] = ()
     readiness: tuple[Row, ...] = ()
     dismissed: tuple[Row, ...] = ()
+    trail: Trail = Trail()
 
     @property
     def code(self) -> str:
@@ -296,6 +299,10 @@ def validate(doc: Any) -> Plan:
     reviews = _reviews(_rows(doc, "reviews") if "reviews" in doc else [], owners)
     readiness = _readiness(_rows(doc, "readiness") if "readiness" in doc else [], people)
     dismissed = _dismissed(_rows(doc, "dismissed_pairs") if "dismissed_pairs" in doc else [], bottlenecks)
+    trail = Trail(
+        _entries(_rows(doc, "audit_trail") if "audit_trail" in doc else []),
+        _counts(_rows(doc, "write_counts") if "write_counts" in doc else []),
+    )
     return Plan(
         workshop=workshop,
         timers=timers,
@@ -310,6 +317,7 @@ def validate(doc: Any) -> Plan:
         reviews=reviews,
         readiness=readiness,
         dismissed=dismissed,
+        trail=trail,
     )
 
 
@@ -787,6 +795,65 @@ def _readiness(rows: list[Row], people: set[int]) -> tuple[Row, ...]:
     return answers
 
 
+# An entry's before and after values are flat: text, numbers, yes/no, and lists or maps of those.
+VALUES_MAX = 200
+
+
+def _entries(rows: list[Row]) -> tuple[Entry, ...]:
+    """The audit trail as the app writes it: a known role and step, text within its limits, and
+    before/after values that are maps of plain values."""
+
+    def check(e: Row, where: str) -> Row:
+        return {
+            "entry": Entry(
+                at=float(_timestamp(e.get("at"), f"{where}.at") or 0.0),
+                role=_choice(e.get("role"), audit.ROLES, f"{where}.role", "role"),
+                via=_text(e.get("via"), f"{where}.via", LONG_MAX),
+                action=_text(e.get("action"), f"{where}.action", SHORT_MAX),
+                step=_choice(e.get("step"), STEP_KEYS, f"{where}.step", "step"),
+                subject=_text(e.get("subject"), f"{where}.subject", LONG_MAX, required=False),
+                before=_values(e.get("before"), f"{where}.before"),
+                after=_values(e.get("after"), f"{where}.after"),
+            )
+        }
+
+    return tuple(r["entry"] for r in _each(rows, "audit_trail", check))
+
+
+def _values(value: Any, where: str, depth: int = 0) -> Any:
+    """A map of plain values (at the top), each text, a number, yes/no, none, or a list or map of those."""
+    if depth == 0 and not isinstance(value, dict):
+        _fail(f"{where} must be a map of values, not {_show(value)}.")
+    if isinstance(value, dict | list) and (depth > 1 or len(value) > VALUES_MAX):
+        _fail(f"{where} is nested too deeply or too long for an audit entry's values.")
+    if isinstance(value, dict):
+        return {_text(k, f"{where} key", SHORT_MAX): _values(v, f"{where}.{k}", depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_values(v, f"{where}[{n}]", depth + 1) for n, v in enumerate(value)]
+    if isinstance(value, str):
+        return _text(value, where, LONG_MAX, required=False, multiline=True)
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        number = _number(value, where)
+        return value if isinstance(value, int) else number
+    _fail(f"{where} holds {_show(value)}, which is not a value an audit entry keeps.")
+
+
+def _counts(rows: list[Row]) -> tuple[Count, ...]:
+    """The participants' writes counted per step and kind: a known step and kind, once each."""
+
+    def check(c: Row, where: str) -> Row:
+        step = _choice(c.get("step"), STEP_KEYS, f"{where}.step", "step")
+        kind = _choice(c.get("kind"), audit.COUNTED_KINDS, f"{where}.kind", "kind of participant write")
+        return {"count": Count(step, kind, _int(c.get("count"), f"{where}.count", 1, ID_MAX))}
+
+    counts = tuple(r["count"] for r in _each(rows, "write_counts", check))
+    if len({(c.step, c.kind) for c in counts}) != len(counts):
+        _fail("write_counts lists one step and kind twice.")
+    return counts
+
+
 def _showable_progress(owner: Row, value: float | None, where: str) -> None:
     """The summary, sheets and portfolio show progress exactly; refuse what they could not."""
     share = progress(owner["baseline"], owner["target"], float(value or 0.0))
@@ -805,7 +872,15 @@ def apply(db: Database, plan: Plan, now: float | None = None) -> tuple[str, str]
         with db.atomic():
             if store.code_exists(db, plan.code):
                 _fail(f"A workshop with the code {plan.code} already exists here.")
-            workshop_id = store.insert_workshop(db, {**plan.workshop, "key_hash": hash_secret(key)}, list(plan.timers))
+            imported = audit.Draft(audit.IMPORTER, audit.IMPORTED, moment)
+            imported.record(plan.code, {}, {"entries": len(plan.trail.entries)})
+            workshop_id = store.insert_workshop(
+                db,
+                {**plan.workshop, "key_hash": hash_secret(key)},
+                list(plan.timers),
+                imported.entry(plan.workshop["current_step"]),
+                plan.trail,
+            )
             people = {
                 p["ref"]: store.insert_participant(
                     db, workshop_id, None, p["name"], p["joined_at"], p["is_facilitator"]

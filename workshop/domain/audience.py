@@ -28,8 +28,8 @@ from workshop.domain.snapshot import Initiative, Row, Snapshot, private_board
 Kind = Literal["facilitator", "leader", "participant", "owner", "public"]
 KINDS: tuple[Kind, ...] = ("facilitator", "leader", "participant", "owner", "public")
 
-Format = Literal["md", "pdf", "xlsx", "csv", "json", "ics"]
-FORMATS: tuple[Format, ...] = ("md", "json", "pdf", "xlsx", "csv", "ics")
+Format = Literal["md", "pdf", "xlsx", "csv", "json", "ics", "audit"]
+FORMATS: tuple[Format, ...] = ("md", "json", "pdf", "xlsx", "csv", "ics", "audit")
 
 # Columns that hold a secret's hash: no view carries them.
 SECRET_COLUMNS = ("key_hash", "leader_hash", "token_hash")
@@ -62,7 +62,8 @@ def owner(name: str) -> Audience:
 
 
 # What each audience is offered. The JSON backup holds every row with the participant it came
-# from, so it is the facilitator's alone; an owner's page offers their own check-in dates only.
+# from, and the audit trail (`audit`, a CSV) names who changed what: both are the facilitator's
+# alone; an owner's page offers their own check-in dates only.
 _DOWNLOADS: dict[Kind, tuple[Format, ...]] = {
     "facilitator": FORMATS,
     "leader": ("md", "pdf", "xlsx", "csv", "ics"),
@@ -75,6 +76,12 @@ _DOWNLOADS: dict[Kind, tuple[Format, ...]] = {
 def downloads(audience: Audience) -> tuple[Format, ...]:
     """The downloads an audience is offered, in the order the summary lists them."""
     return _DOWNLOADS[audience.kind]
+
+
+def sees_trail(audience: Audience) -> bool:
+    """The audit trail names devices and links and holds the values before each change: it is
+    the facilitator's alone (its page, its CSV, the backup)."""
+    return audience.facilitator
 
 
 def opens_summary(audience: Audience) -> bool:
@@ -110,6 +117,7 @@ def view(snapshot: Snapshot, audience: Audience) -> Snapshot:
     participants = [_public(p) for p in snapshot.participants]
     if audience.facilitator:
         return replace(snapshot, workshop=workshop, participants=participants, counted=tally)
+    # Every view below is someone else's: none carries the audit trail (`sees_trail`).
     if audience.kind == "owner":
         return _owner_view(snapshot, workshop, audience.owner or "")
     me = audience.participant_id if audience.kind == "participant" else None
@@ -129,6 +137,7 @@ def view(snapshot: Snapshot, audience: Audience) -> Snapshot:
         readiness_rows=[r for r in snapshot.readiness_rows if r["participant_id"] == me],
         dismissed_pairs=[],
         counted=tally,
+        trail=None,
     )
 
 
@@ -186,4 +195,5 @@ def _owner_view(snapshot: Snapshot, workshop: Row, name: str) -> Snapshot:
         readiness_rows=[],
         dismissed_pairs=[],
         counted=None,
+        trail=None,
     )

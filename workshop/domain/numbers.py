@@ -115,12 +115,13 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
-def when(ts: float | None) -> str:
+def when(ts: float | None, seconds: bool = False) -> str:
     """A stored moment as every screen, file and the command line print it: UTC, to the minute.
 
     One zone everywhere, so a workshop held at 09:00 reads the same on the server's console, in
-    the portfolio and in the summary, whatever zone each machine runs in.
+    the portfolio and in the summary, whatever zone each machine runs in. The audit trail asks
+    for `seconds`: two changes in one minute still read in order.
     """
     if ts is None:
         return ""
-    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from workshop.domain.audit import Trail
 from workshop.domain.commitments import Commitment
 from workshop.domain.decide import CHOICES, QUESTION_KEYS, Recommendation, Standing, recommend, standing
 from workshop.domain.followup import Track, day_of, track
@@ -96,6 +97,7 @@ class Snapshot:
     readiness_rows: list[Row] = field(default_factory=list)  # the pre-work check: one per person and question
     dismissed_pairs: list[Row] = field(default_factory=list)  # note pairs the facilitator said are not the same
     counted: Tally | None = None  # set by an audience's view, which leaves out the rows it was counted from
+    trail: Trail | None = None  # the audit trail: in the facilitator's view only; None when not loaded
 
     @property
     def id(self) -> int:
@@ -104,6 +106,14 @@ class Snapshot:
     @property
     def code(self) -> str:
         return str(self.workshop["code"])
+
+    @property
+    def loaded_trail(self) -> Trail:
+        """The audit trail, which the backup and the trail's CSV must hold in full: a snapshot read
+        without it (the live channel's) or someone else's view cannot make either."""
+        if self.trail is None:
+            raise ValueError("This snapshot holds no audit trail: load it for the facilitator.")
+        return self.trail
 
     @property
     def version(self) -> int:

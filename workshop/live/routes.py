@@ -56,7 +56,7 @@ def _db(path: Path | None = None) -> Database:
 def build_state(db: Database, code: str) -> dict[str, Any] | None:
     """The room's live state, or None when no workshop has the code."""
     try:
-        return room_state(load(db, code))
+        return room_state(load(db, code, trail=False))
     except NotFound:
         return None
 

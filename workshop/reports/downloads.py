@@ -15,7 +15,7 @@ from workshop.backup import export
 from workshop.domain.audience import Audience, Format, downloads, view
 from workshop.domain.errors import NotAllowed
 from workshop.domain.snapshot import Snapshot
-from workshop.reports import calendar, markdown, pdf, sheets
+from workshop.reports import calendar, markdown, pdf, sheets, trail
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ FILES: dict[Format, File] = {
     "xlsx": File("Spreadsheet (XLSX)", "workshop-{code}.xlsx", XLSX_MIME),
     "csv": File("CSV (zip)", "workshop-{code}-csv.zip", "application/zip"),
     "ics": File("All check-ins (.ics)", "check-ins-{code}.ics", "text/calendar"),
+    "audit": File("Audit trail (CSV)", "audit-trail-{code}.csv", "text/csv"),
 }
 
 _BUILDERS: dict[Format, Callable[[Snapshot, float, str], str | bytes]] = {
@@ -44,6 +45,7 @@ _BUILDERS: dict[Format, Callable[[Snapshot, float, str], str | bytes]] = {
     "xlsx": lambda s, now, base: sheets.to_xlsx(s, now=now),
     "csv": lambda s, now, base: sheets.to_csv_zip(s, now=now),
     "ics": lambda s, now, base: calendar.workshop_ics(s, base),
+    "audit": lambda s, now, base: trail.to_csv(s.loaded_trail),
 }
 
 

@@ -639,7 +639,8 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def _csv_text(frame: pd.DataFrame) -> str:
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as CSV text (RFC 4180, CRLF line ends), every cell safe from formula injection."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([str(c) for c in frame.columns])
@@ -652,7 +653,7 @@ def to_csv(snapshot: Snapshot, table: str, now: float | None = None) -> str:
     """One table as CSV text (RFC 4180, CRLF line ends)."""
     if table not in TABLES:
         raise InvalidInput(f"Unknown table {table!r}: choose one of {', '.join(TABLES)}.")
-    return _csv_text(tables(snapshot, now)[table])
+    return csv_text(tables(snapshot, now)[table])
 
 
 def to_csv_zip(snapshot: Snapshot, now: float | None = None) -> bytes:
@@ -664,5 +665,5 @@ def to_csv_zip(snapshot: Snapshot, now: float | None = None) -> bytes:
         for name, frame in tables(snapshot, moment).items():
             info = zipfile.ZipInfo(f"{name}.csv", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, _csv_text(frame).encode("utf-8-sig"))
+            archive.writestr(info, csv_text(frame).encode("utf-8-sig"))
     return out.getvalue()

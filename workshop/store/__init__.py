@@ -1,6 +1,7 @@
 """The store: every line of SQL, and nothing else. It may import `workshop.domain` only.
 
-`db` connects and holds the writer lock (`change`), `migrations` is the schema, `tables`
+`db` connects and holds the writer lock (`change`, which writes each change's audit entry or
+participant count), `audit` is the trail's SQL (append-only), `migrations` is the schema, `tables`
 holds every read and write query and `load` reads one workshop into a `Snapshot`. Callers
 write `store.change(...)`, `store.workshop_by_code(...)`: this package's face names the
 connection, the lock, the schema (`migrations`, the object) and every query; `load` is
@@ -57,6 +58,7 @@ from workshop.store.tables import (
     owner_links,
     owners,
     participant_by_token,
+    participant_number,
     participants,
     picks,
     portfolio_checkins,
@@ -151,6 +153,7 @@ __all__ = [
     "owner_links",
     "owners",
     "participant_by_token",
+    "participant_number",
     "participants",
     "picks",
     "portfolio_checkins",

@@ -14,10 +14,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from workshop.domain.audit import Draft, Tally
+from workshop.store import audit
 from workshop.store.migrations import migrations
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent.parent / "sessions.db"
@@ -64,9 +66,25 @@ def db_path() -> Path:
 _WRITER = threading.RLock()
 
 
+What = TypeVar("What", Draft, Tally)
+
+
 @contextmanager
-def change(db: Database, workshop_id: int) -> Iterator[Database]:
-    """One atomic change to one workshop: bump its version first, then write."""
+def change(db: Database, workshop_id: int, what: What) -> Iterator[What]:
+    """One atomic change to one workshop: bump its version first, write, then record it.
+
+    `what` says what the change is: a `Draft` of its audit entry (a facilitator's, leader's or
+    owner's change), written as the change commits, or a participant's `Tally`, counted under the
+    step the room was on. It is a required argument, so no change can land without its record; a
+    refusal raised inside rolls back the change and its record together.
+    """
     with _WRITER, db.atomic():
-        db.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [workshop_id])
-        yield db
+        row = db.execute(
+            "UPDATE workshops SET version = version + 1 WHERE id = ? RETURNING current_step", [workshop_id]
+        ).fetchone()
+        step = "" if row is None else str(row[0])
+        yield what
+        if isinstance(what, Draft):
+            audit.append(db, workshop_id, what.entry(step))
+        elif what.counted:
+            audit.count(db, workshop_id, step, what.kind)

@@ -9,12 +9,15 @@ from workshop.domain.errors import no_workshop
 from workshop.domain.scoring import aggregate_all, rank
 from workshop.domain.snapshot import Initiative, Snapshot
 from workshop.domain.vocabulary import DIMENSION_KEYS, normalise_code
-from workshop.store import tables
+from workshop.store import audit, tables
 from workshop.store.db import Row
 
 
-def load(db: Database, code: str) -> Snapshot:
-    """Read one workshop completely; an unknown code is refused."""
+def load(db: Database, code: str, *, trail: bool = True) -> Snapshot:
+    """Read one workshop completely; an unknown code is refused.
+
+    The live channel's rebuilds pass `trail=False`: the room's state never shows the audit
+    trail, so its hot path does not read it."""
     workshop = tables.workshop_by_code(db, normalise_code(code))
     if workshop is None:
         raise no_workshop(code)
@@ -36,6 +39,7 @@ def load(db: Database, code: str) -> Snapshot:
         owner_links=tables.owner_links(db, workshop_id),
         readiness_rows=tables.readiness_answers(db, workshop_id),
         dismissed_pairs=tables.dismissed_pairs(db, workshop_id),
+        trail=audit.trail(db, workshop_id) if trail else None,
     )
 
 

@@ -308,6 +308,52 @@ def _similar_notes(db: Database) -> None:
     )
 
 
+# The trail refuses every UPDATE, and every DELETE while its workshop exists: entries go only
+# together with their whole workshop, once that workshop's row is gone. Each trigger is one
+# statement (its body holds a ";"), so these run whole, not through `_run_statements`.
+AUDIT_TRIGGERS = (
+    "CREATE TRIGGER audit_never_updated BEFORE UPDATE ON audit "
+    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: an entry is never changed'); END",
+    "CREATE TRIGGER audit_never_deleted BEFORE DELETE ON audit "
+    "WHEN EXISTS (SELECT 1 FROM workshops WHERE id = OLD.workshop_id) "
+    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: an entry is never deleted'); END",
+)
+
+
+@migrations(name="0010_audit_trail")
+def _audit_trail(db: Database) -> None:
+    """Regulated rooms ask who changed what, and when: an append-only trail of every change a
+    facilitator, leader or owner makes (no foreign key, so deleting a whole workshop can remove
+    its entries after its row), and the participants' writes counted per step and kind."""
+    _run_statements(
+        db,
+        """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL,
+            at REAL NOT NULL,
+            role TEXT NOT NULL,
+            via TEXT NOT NULL,
+            action TEXT NOT NULL,
+            step TEXT NOT NULL,
+            subject TEXT NOT NULL DEFAULT '',
+            before_json TEXT NOT NULL DEFAULT '{}',
+            after_json TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX audit_workshop ON audit(workshop_id, id);
+        CREATE TABLE write_counts (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+            step TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (workshop_id, step, kind)
+        );
+        """,
+    )
+    for trigger in AUDIT_TRIGGERS:
+        db.execute(trigger)
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run DDL one statement at a time: `executescript` would commit mid-migration."""
     for statement in script.split(";"):

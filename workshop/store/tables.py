@@ -11,7 +11,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from workshop.domain.audit import Entry, Trail
 from workshop.domain.timer import Timer
+from workshop.store import audit
 from workshop.store.db import Row
 
 
@@ -85,8 +87,9 @@ def _upsert(db: Database, table: str, key: tuple[str, ...], columns: tuple[str, 
 # --- workshops -----------------------------------------------------------------------
 
 
-def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
-    """Create a workshop and its step timers in one transaction."""
+def insert_workshop(db: Database, row: Row, timers: list[Timer], entry: Entry, earlier: Trail | None = None) -> int:
+    """Create a workshop, its step timers and its trail in one transaction: the `earlier` trail an
+    imported file brings, then the `entry` that records this creation or import."""
     with db.atomic():
         cursor = db.execute(
             "INSERT INTO workshops (code, title, organisation, stage, key_hash, created_at, "
@@ -125,6 +128,9 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer]) -> int:
                     timer.run_started,
                 ],
             )
+        if earlier is not None:
+            audit.restore(db, workshop_id, earlier)
+        audit.append(db, workshop_id, entry)
     return workshop_id
 
 
@@ -231,6 +237,15 @@ def joined_count(db: Database, workshop_id: int) -> int:
     return int(
         db.execute(
             "SELECT COUNT(*) FROM participants WHERE workshop_id = ? AND is_facilitator = 0", [workshop_id]
+        ).fetchone()[0]
+    )
+
+
+def participant_number(db: Database, workshop_id: int, participant_id: int) -> int:
+    """A participant's number in join order (devices included), as the export numbers them."""
+    return int(
+        db.execute(
+            "SELECT COUNT(*) FROM participants WHERE workshop_id = ? AND id <= ?", [workshop_id, participant_id]
         ).fetchone()[0]
     )
 

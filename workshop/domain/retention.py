@@ -1,0 +1,35 @@
+"""How long participants' names are kept: the moment a workshop's names give way to numbers.
+
+With `WORKSHOP_RETAIN_NAMES_DAYS` set, a workshop that ended that many days ago keeps its results,
+owners and check-ins, and its participants become "Participant 1", "Participant 2", … in join
+order, as in an anonymous workshop. A running workshop is never anonymised.
+"""
+
+from __future__ import annotations
+
+from workshop.domain import numbers
+
+DAY = 86_400.0
+
+
+def anonymise_on(ended_at: float | None, days: int | None) -> float | None:
+    """When a workshop's names go: `days` after it ended; None while it runs or without the setting."""
+    if ended_at is None or days is None:
+        return None
+    return float(ended_at) + days * DAY
+
+
+def due(ended_at: float | None, days: int | None, now: float) -> bool:
+    """True once the workshop ended at least `days` ago."""
+    moment = anonymise_on(ended_at, days)
+    return moment is not None and moment <= now
+
+
+def names_note(ended_at: float | None, days: int | None) -> str:
+    """When the names go, as the portfolio says it: a moment, a delay after the end, or kept."""
+    if days is None:
+        return "kept"
+    moment = anonymise_on(ended_at, days)
+    if moment is None:
+        return f"{numbers.plural(days, 'day')} after it ends"
+    return numbers.when(moment)

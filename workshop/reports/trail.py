@@ -1,0 +1,143 @@
+"""The audit trail as tables: the entries (filtered by role, action and step) and the
+participants' write counts per step, for the console page and the CSV download.
+
+Pure functions of a `Trail`; who may see it is decided in `workshop.domain.audience`
+(`sees_trail`), and only the facilitator's view of a snapshot carries one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from workshop.domain import numbers
+from workshop.domain.audit import Entry, Trail
+from workshop.domain.vocabulary import STEP_KEYS, step_by_key
+from workshop.reports.sheets import csv_text
+
+ENTRY_COLUMNS = ("When", "Role", "Device or link", "Action", "Step", "Subject", "Before", "After")
+# The page: the device or link says the role, a step is its number, and before and after read as one
+# line per value, so the change itself has room at 1440 wide.
+PAGE_COLUMNS = ("When", "Device or link", "Action", "Step", "Subject", "Change")
+COUNT_COLUMNS = ("Step", "Participant write", "Count")
+COUNTED_BY = "participants' phones"  # how the CSV names who made the counted writes
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What the page narrows the trail to; None keeps every value."""
+
+    role: str | None = None
+    action: str | None = None
+    step: str | None = None
+
+    def keeps(self, entry: Entry) -> bool:
+        return all(
+            wanted is None or wanted == value
+            for wanted, value in ((self.role, entry.role), (self.action, entry.action), (self.step, entry.step))
+        )
+
+
+def action_title(action: str) -> str:
+    """An action's name as a line reads it: "go_to_step" -> "go to step"."""
+    return action.replace("_", " ")
+
+
+def step_title(step: str) -> str:
+    """A step by its number and title; an entry made before any step (none today) shows blank."""
+    if step not in STEP_KEYS:
+        return step
+    found = step_by_key(step)
+    return f"{found.number}. {found.title}"
+
+
+def step_number(step: str) -> str:
+    """A step by its number alone, for a narrow column (the filter names it in full)."""
+    return str(step_by_key(step).number) if step in STEP_KEYS else step
+
+
+def options(trail: Trail) -> tuple[list[str], list[str], list[str]]:
+    """The roles, actions and steps the trail holds: what each filter offers."""
+    roles = sorted({e.role for e in trail.entries})
+    actions = sorted({e.action for e in trail.entries})
+    steps = sorted({e.step for e in trail.entries}, key=_step_order)
+    return roles, actions, steps
+
+
+def _step_order(step: str) -> int:
+    return STEP_KEYS.index(step) if step in STEP_KEYS else len(STEP_KEYS)
+
+
+def change_text(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    """What a change changed, value by value: "choice: build → buy; owner: Tom" (a value only
+    after was set, a value only before was removed: "title: Old → none")."""
+    parts = []
+    for key in dict.fromkeys([*before, *after]):
+        if key in before:
+            parts.append(f"{key}: {_value(before[key])} \u2192 {_value(after.get(key))}")
+        else:
+            parts.append(f"{key}: {_value(after[key])}")
+    return "; ".join(parts)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None or value == [] or value == {}:
+        return "none"
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def entries_frame(trail: Trail, chosen: Filter = Filter()) -> pd.DataFrame:
+    """The entries the filter keeps, in the order they were made, each change in words."""
+    rows = [
+        (
+            numbers.when(e.at, seconds=True),
+            e.via,
+            action_title(e.action),
+            step_number(e.step),
+            e.subject,
+            change_text(e.before, e.after),
+        )
+        for e in trail.entries
+        if chosen.keeps(e)
+    ]
+    return pd.DataFrame(rows, columns=list(PAGE_COLUMNS))
+
+
+def counts_frame(trail: Trail) -> pd.DataFrame:
+    """The participants' writes per step and kind, in step order."""
+    ordered = sorted(trail.counts, key=lambda c: (_step_order(c.step), c.kind))
+    return pd.DataFrame([(step_title(c.step), c.kind, c.count) for c in ordered], columns=list(COUNT_COLUMNS))
+
+
+def to_csv(trail: Trail) -> str:
+    """The whole trail as one CSV: every entry (values as JSON), then one row per counted kind of
+    participant write (its count in the After column), so an auditor's spreadsheet holds both."""
+    rows = [
+        (
+            numbers.when(e.at, seconds=True),
+            e.role,
+            e.via,
+            e.action,
+            e.step,
+            e.subject,
+            _json(e.before),
+            _json(e.after),
+        )
+        for e in trail.entries
+    ]
+    rows += [("", "participant", COUNTED_BY, f"{c.kind} (count)", c.step, "", "", str(c.count)) for c in trail.counts]
+    return csv_text(pd.DataFrame(rows, columns=list(ENTRY_COLUMNS)))
+
+
+def _json(values: Mapping[str, Any]) -> str:
+    return json.dumps(values, ensure_ascii=False, sort_keys=True) if values else ""
