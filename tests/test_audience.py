@@ -489,3 +489,14 @@ def test_the_sidebar_lists_no_dead_ends_for_a_leader_and_every_step_for_the_faci
     assert "steps" in places(FACILITATOR) and "room" not in places(FACILITATOR)
     assert "steps" not in places(participant(1)) and "room" in places(participant(1))
     assert places(owner("Ann")) == () and "summary" not in places(PUBLIC)
+
+
+def test_the_join_page_shows_only_the_title_and_how_to_join(db):
+    """The code on the wall names the workshop (the projector does too), nothing of its content."""
+    made = actions.create_workshop(db, "Scaling the delivery engine", "Northwind Analytics", "scaleup", anonymous=True)
+    preview = actions.join_preview(db, made.code.lower())
+    assert preview == audience.Joining("Scaling the delivery engine", anonymous=True, ended=False)
+    assert "Northwind" not in repr(preview)
+    actions.end_workshop(db, made.code, made.facilitator_key, from_step="bottlenecks")
+    assert actions.join_preview(db, made.code) == audience.Joining("Scaling the delivery engine", True, True)
+    assert actions.join_preview(db, "NOPE00") is None and actions.join_preview(db, "") is None

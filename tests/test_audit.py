@@ -313,7 +313,7 @@ RECIPES: dict[str, Recipe] = {
     "identify": (NOTHING, _now(lambda db, r: actions.identify(db, r.b.code, r.b.token))),
     "is_facilitator": (NOTHING, _now(lambda db, r: actions.is_facilitator(db, r.b.code, r.b.key))),
     "is_leader": (NOTHING, _now(lambda db, r: actions.is_leader(db, r.b.code, r.leader))),
-    "is_anonymous": (NOTHING, _now(lambda db, r: actions.is_anonymous(db, r.b.code))),
+    "join_preview": (NOTHING, _now(lambda db, r: actions.join_preview(db, r.b.code))),
     "new_code": (NOTHING, _now(lambda db, r: actions.new_code(db))),
     "validate_minutes": (NOTHING, _now(lambda db, r: actions.validate_minutes({}))),
     "votes_left": (NOTHING, _now(lambda db, r: actions.votes_left(db, r.b.code, r.b.token))),

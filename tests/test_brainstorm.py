@@ -178,7 +178,8 @@ def test_anonymous_participants_are_numbered_whatever_they_type(db):
     names = [p["name"] for p in load(db, made.code).participants]
     assert names == ["Facilitator", "Facilitator", *(j.name for j in joined)]
     assert room.participant_view(db, made.code, joined[0].token)["name"] == "Participant 1"
-    assert actions.is_anonymous(db, made.code) and not actions.is_anonymous(db, "NOPE00")
+    preview = actions.join_preview(db, made.code)
+    assert preview is not None and preview.anonymous and actions.join_preview(db, "NOPE00") is None
 
 
 def test_an_anonymous_workshop_refuses_a_rename(db):
@@ -190,7 +191,8 @@ def test_an_anonymous_workshop_refuses_a_rename(db):
     assert version(db, made.code) == stamp
     named = actions.create_workshop(db, "Named", "Acme", "scaleup", now=NOW)
     other = actions.join(db, named.code, "Bo", now=NOW).token
-    assert actions.rename(db, named.code, other, "Bo B.") == "Bo B." and not actions.is_anonymous(db, named.code)
+    assert actions.rename(db, named.code, other, "Bo B.") == "Bo B."
+    assert not getattr(actions.join_preview(db, named.code), "anonymous", True)
 
 
 def run_whole_workshop(db, anonymous: bool) -> tuple[str, list[str]]:

@@ -175,7 +175,7 @@ def test_the_description_uses_the_one_number_format():
     assert "1,234.5 €" in text and "77%" in text
     assert "Status: At risk" in text
     assert "Workshop: Acme Ltd — Scaling plan (ABC123)" in text
-    assert f"Owner page: {BASE}/owner?ws=ABC123" in text
+    assert calendar.NO_LINK in text
 
 
 def test_before_any_check_in_the_description_says_so():
@@ -191,16 +191,25 @@ def test_owner_page_url():
     assert calendar.owner_page_url(BASE, "ABC123", "a&b=c") == f"{BASE}/owner?ws=ABC123&o=a%26b%3Dc"
 
 
-def test_an_absolute_link_becomes_the_events_url():
-    event = vevents(calendar.to_ics([make_track()], BASE))[0]
-    assert str(event["URL"]) == f"{BASE}/owner?ws=ABC123"
+def test_an_absolute_link_with_the_owners_token_becomes_the_events_url():
+    event = vevents(calendar.to_ics([make_track()], BASE, token="t0k"))[0]
+    assert str(event["URL"]) == f"{BASE}/owner?ws=ABC123&o=t0k"
+
+
+def test_without_the_owners_token_no_event_links_a_page_that_opens_nothing(followed):
+    """/owner?ws=CODE alone is a dead end: the workshop's file says how to get the link instead."""
+    for event in vevents(calendar.workshop_ics(followed, BASE)):
+        assert "URL" not in event
+        description = str(event["DESCRIPTION"])
+        assert "/owner?ws=" not in description
+        assert calendar.NO_LINK in description and "Owner links" in description
 
 
 @pytest.mark.parametrize("base", ["", "workshop.example.org", "ftp://example.org"])
 def test_without_an_http_address_the_path_is_only_in_the_description(base):
-    event = vevents(calendar.to_ics([make_track()], base))[0]
+    event = vevents(calendar.to_ics([make_track()], base, token="t0k"))[0]
     assert "URL" not in event
-    assert f"Owner page: {base}/owner?ws=ABC123" in str(event["DESCRIPTION"])
+    assert f"Owner page: {base}/owner?ws=ABC123&o=t0k" in str(event["DESCRIPTION"])
 
 
 def test_no_token_in_the_file_unless_one_is_passed(followed):

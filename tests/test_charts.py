@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -268,6 +269,80 @@ def test_impact_map_leaves_out_hidden_notes(db, workshop):
     assert [c["outcome"] for c in rows(spec, bubbles, name)] == ["uptime"]
 
 
+Box = tuple[float, float, float, float]
+
+
+def _drawn(node: dict[str, Any], x: float = 0.0, y: float = 0.0) -> list[tuple[str, str, Box]]:
+    """What a rendered chart draws, as (role, text, box) in the chart's own pixels; a box around
+    a line of text is estimated generously from its length (20 px type)."""
+    found: list[tuple[str, str, Box]] = []
+    if "marktype" in node:
+        for item in node.get("items", []):
+            left, top = x + item.get("x", 0) + item.get("dx", 0), y + item.get("y", 0) + item.get("dy", 0)
+            if node["marktype"] == "text" and "text" in item:
+                text = str(item["text"])
+                found.append((node.get("role", ""), text, (left, top - 10, left + 0.58 * 20 * len(text), top + 10)))
+            elif node["marktype"] == "rect" and "width" in item:
+                found.append((node.get("role", ""), "", (left, top, left + item["width"], top + item["height"])))
+            elif node["marktype"] == "symbol":
+                r = (item.get("size", 0) / math.pi) ** 0.5
+                found.append((node.get("role", ""), "", (left - r, top - r, left + r, top + r)))
+            else:
+                found += _drawn(item, x, y)
+        return found
+    x, y = x + node.get("x", 0), y + node.get("y", 0)
+    for item in node.get("items", []):
+        found += _drawn(item, x, y)
+    return found
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_the_impact_maps_money_labels_stay_clear_of_its_legends(db, workshop):
+    """ "€150k/yr" right of the last column once ran into the legends; "€1,200,000" is short too."""
+    import vl_convert
+
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    notes = [actions.add_bottleneck(db, workshop.code, token, d.key, f"Slow {d.key}", now=NOW) for d in DIMENSIONS]
+    reach(db, workshop.code, workshop.facilitator_key)
+    for n, (note, money) in enumerate(zip(notes, ["1200000", "150000", "150000"])):
+        actions.add_impact(
+            db, workshop.code, token, note, OUTCOMES[n].key, "worse", 3 + n, "Costs", money=money, now=NOW
+        )
+    scene = vl_convert.vegalite_to_scenegraph(charts.impact_map(load(db, workshop.code)).to_json())["scenegraph"]
+    drawn = _drawn(scene)
+    money = [d for d in drawn if d[1].startswith("€")]
+    legend = [d for d in drawn if d[0].startswith("legend")]
+    assert sorted(d[1] for d in money) == ["€1.2M/yr", "€150k/yr", "€150k/yr"] and legend
+    for _, label, box in money:
+        for role, name, other in legend:
+            assert not _overlap(box, other), f"{label} runs into the legend ({role} {name})"
+
+
+def test_the_impact_maps_size_legend_has_whole_distinct_values(snapshot):
+    spec = charts.impact_map(snapshot).to_dict()
+    ((bubbles, _),) = by_mark(spec, "circle")
+    values = bubbles["encoding"]["size"]["legend"]["values"]
+    assert values == sorted(set(values)) and all(isinstance(v, int) for v in values)
+    assert charts.size_legend_values([3, 4, 5]) == [3, 4, 5]
+    assert charts.size_legend_values([1, 12]) == [1, 5, 8, 12]
+
+
+def test_the_impact_map_is_not_headed_again_under_its_sections_heading(snapshot):
+    """Every page and file heads the section "Impact map": the chart says what it encodes instead."""
+    for chart in (charts.impact_map(snapshot), charts.time_per_step(snapshot, NOW)):
+        title = chart.to_dict()["title"]
+        assert title["text"] not in ("Impact map", "Time per step") and "subtitle" not in title
+
+
+def test_the_impact_maps_rows_keep_their_height_on_any_page(snapshot):
+    """A fixed step per row: a page that fits the chart into its box cannot squeeze rows into each other."""
+    assert charts.impact_map(snapshot).to_dict()["height"] == {"step": charts.IMPACT_ROW}
+    assert charts.time_per_step(snapshot, NOW).to_dict()["height"] == {"step": charts.STEP_ROW, "for": "position"}
+
+
 # --- time per step -----------------------------------------------------------------------
 
 
@@ -530,6 +605,26 @@ def test_readiness_trend_follows_workshops_oldest_first(snapshot):
     spec = charts.readiness_trend(held).to_dict()
     ((line, _),) = by_mark(spec, "line")
     assert line["encoding"]["x"]["sort"] == list(dict.fromkeys(frame["workshop"]))
+
+
+def test_readiness_trend_shows_equal_scores_side_by_side():
+    """Ecosystem 67 once sat hidden under Talent 67: every area's point is drawn where it can be seen."""
+    import vl_convert
+
+    answers = [
+        readiness.Answer(n, q.key, 4) for n in (1, 2) for a in readiness.AREAS for q in readiness.area_questions(a.key)
+    ]
+    results = readiness.aggregate(answers)
+    assert len({a.score for a in results.areas}) == 1, "every area scores the same"
+    held = [
+        readiness.Held("OLD234", "First", "Acme", NOW, results),
+        readiness.Held("NEW234", "Next", "Acme", NOW, results),
+    ]
+    scene = vl_convert.vegalite_to_scenegraph(charts.readiness_trend(held).to_json())["scenegraph"]
+    points = [box for role, _, box in _drawn(scene) if role == "mark" and box[2] - box[0] > 0]
+    assert len(points) == 2 * len(readiness.AREAS)
+    centres = {(round((b[0] + b[2]) / 2), round((b[1] + b[3]) / 2)) for b in points}
+    assert len(centres) == len(points), "two areas' points drawn on top of each other"
 
 
 def test_a_chart_on_screen_is_svg_in_the_apps_font(snapshot):

@@ -15,6 +15,7 @@ from tests.helpers import as_restored
 from workshop.actions import portfolio
 from workshop.backup import export
 from workshop.domain.errors import NotAllowed
+from workshop.reports import calendar
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -216,9 +217,9 @@ def test_export_ics_to_a_file(sample):
     events = ics_events(raw)
     assert len(events) == 4  # the sample's four owners, each with a first check-in planned
     assert len({str(e["UID"]) for e in events}) == 4
-    for event in events:
+    for event in events:  # no owner's token in the file, so no owner page to link: it says how to get one
         assert "URL" not in event
-        assert f"/owner?ws={sample['code']}" in str(event["DESCRIPTION"])
+        assert calendar.NO_LINK in str(event["DESCRIPTION"]) and "/owner?ws=" not in str(event["DESCRIPTION"])
     assert b"&o=" not in raw and sample["key"].encode() not in raw
 
 
@@ -230,13 +231,19 @@ def test_export_ics_to_stdout_is_the_same_file_every_time(sample):
     assert first.stdout.startswith(b"BEGIN:VCALENDAR\r\n") and len(ics_events(first.stdout)) == 4
 
 
+def descriptions(raw: bytes) -> list[str]:
+    """Each event's description, unfolded and unescaped."""
+    return [str(e["DESCRIPTION"]) for e in ics_events(raw)]
+
+
 def test_export_ics_url_makes_absolute_links(sample):
+    """The summary where the facilitator issues owner links, at the server's public address."""
     out = sample["folder"] / "linked.ics"
     args = ("--db", str(sample["db"]), "export", sample["code"], "--format", "ics", "-o", str(out))
     result = run_ics(*args, "--url", "https://workshop.example.org/", url_env="https://ignored.example.org")
     assert result.returncode == 0, result.stderr
-    link = f"https://workshop.example.org/owner?ws={sample['code']}"
-    assert [str(e["URL"]) for e in ics_events(out.read_bytes())] == [link] * 4
+    link = f"https://workshop.example.org/ship-it?ws={sample['code']}"
+    assert all(text.endswith(f"Owner links: {link}.") for text in descriptions(out.read_bytes()))
     assert b"ignored.example.org" not in out.read_bytes()
 
 
@@ -245,8 +252,8 @@ def test_export_ics_url_defaults_to_the_environment(sample):
         "--db", str(sample["db"]), "export", sample["code"], "--format", "ics", url_env="https://env.example.org"
     )
     assert result.returncode == 0, result.stderr
-    urls = {str(e["URL"]) for e in ics_events(result.stdout)}
-    assert urls == {f"https://env.example.org/owner?ws={sample['code']}"}
+    link = f"https://env.example.org/ship-it?ws={sample['code']}"
+    assert all(text.endswith(f"Owner links: {link}.") for text in descriptions(result.stdout))
 
 
 def test_exporting_an_unknown_code_as_ics_exits_2(sample):

@@ -235,7 +235,7 @@ OPEN_OR_READ = {
     "check_portfolio_key",
     "read_portfolio",
     "read_readiness",
-    "is_anonymous",
+    "join_preview",  # the join page: what the code on the wall may show (tests/test_audience.py)
     # Reads: the console's suggestions need the facilitator key (refused in tests/test_duplicates.py);
     # the command line's holds the database itself.
     "suggested_groups",

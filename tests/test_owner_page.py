@@ -55,7 +55,7 @@ def test_an_owner_link_shows_only_that_owners_initiatives_and_records_a_checkin(
     assert not at.exception, [e.message for e in at.exception]
     shown = texts(at)
     assert "Your check-ins" in shown and md_escape(mine.owner) in shown
-    assert md_escape(mine.title) in [s.value for s in at.subheader]
+    assert md_escape(mine.title) in [s.value for s in at.header]
     assert md_escape(theirs.title) not in shown and md_escape(theirs.owner) not in shown
     assert len(at.get("vega_lite_chart")) == len(actions.owner_page(app_db, made.code, token).tracks)
     assert token not in shown
@@ -147,7 +147,8 @@ def test_the_owner_page_shows_participant_text_literally(app_db):
         assert md_escape(text) in shown, text
     assert HOSTILE not in shown
     assert md_escape("*u*") in shown and " *u*" not in shown
-    assert any(w.label == md_escape("Measured value (*u*)") for w in at.text_input)
+    # The owner's unit is escaped; the label's own parentheses are not (its accessible name reads as shown).
+    assert any(w.label == f"Measured value ({md_escape('*u*')})" for w in at.text_input)
 
 
 def test_an_owner_without_initiatives_any_more_is_told_so(app_db):

@@ -50,7 +50,8 @@ def open_page(page: str, **params: str) -> AppTest:
 def texts(at: AppTest) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.text] + [e.value for e in at.error]
     parts += [e.value for e in at.success] + [e.value for e in at.info] + [e.value for e in at.warning]
-    parts += [e.value for e in at.title] + [e.value for e in at.subheader] + [e.value for e in at.caption]
+    parts += [e.value for e in at.title] + [e.value for e in at.header] + [e.value for e in at.subheader]
+    parts += [e.value for e in at.caption]
     parts += [f"{e.label} {e.value}" for e in at.metric]
     return "\n".join(str(p) for p in parts)
 
@@ -532,3 +533,46 @@ def test_the_same_roi_figure_on_the_projector_in_the_markdown_and_in_the_pdf(app
     for where, text in outputs.items():
         assert "0.18" in text, where
         assert "0.17" not in text, where
+
+
+def _cells(at: AppTest) -> list[object]:
+    """Every cell of every table on the page."""
+    return [v for frame in at.dataframe for v in frame.value.to_numpy().flatten()]
+
+
+def _no_blank_none(at: AppTest) -> None:
+    blank = [v for v in _cells(at) if v is None or v != v]  # None, NaN or NA: drawn as a grey "None"
+    assert at.dataframe and not blank, f"{len(blank)} empty cells would read 'None'"
+
+
+def test_ship_it_tables_show_no_none_and_money_as_the_charts_do(app_db):
+    """The plan's baseline of an unowned initiative, an impact without an estimate: "—", never "None"."""
+    made = create_demo(app_db)
+    at = open_page("summary.py", ws=made.code, p=made.facilitator_token)
+    assert not at.exception, [e.message for e in at.exception]
+    _no_blank_none(at)
+    impacts = next(f.value for f in at.dataframe if "€ / year" in f.value.columns)
+    assert "€400k/yr" in list(impacts["€ / year"]) and "—" in list(impacts["€ / year"])
+
+
+def test_step_2_and_3_tables_show_no_none_before_a_sequence_or_an_estimate(app_db):
+    made = create_demo(app_db)
+    actions.reopen_workshop(app_db, made.code, made.facilitator_key)
+    token = actions.join(app_db, made.code, "Late").token
+    note = load(app_db, made.code).live_bottlenecks[0]["id"]
+    actions.add_initiative(app_db, made.code, token, "Not scored, not sequenced", [note])
+    for page in ("step_2_impact.py", "step_3_prioritise.py"):
+        at = open_page(page, ws=made.code, p=made.facilitator_token)
+        assert not at.exception, [e.message for e in at.exception]
+        _no_blank_none(at)
+    ranking = next(f.value for f in at.dataframe if "Seq." in f.value.columns)
+    assert list(ranking["Seq."])[-1] == "—"
+
+
+def test_the_join_page_names_the_workshop_and_offers_only_the_join(app_db):
+    made = actions.create_workshop(app_db, "Offsite **now**", "Acme", "scaleup")
+    at = open_page("home.py", join=made.code)
+    assert not at.exception
+    assert [t.value for t in at.title] == [md_escape("Join Offsite **now**")]
+    assert [t.label for t in at.tabs] == [], "no Create, Sample or Facilitator tabs on a join link"
+    assert {w.label for w in at.text_input} >= {"Workshop code"}

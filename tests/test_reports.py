@@ -18,7 +18,7 @@ from workshop import actions, cli
 from workshop.domain import checklist, numbers
 from workshop.domain import snapshot as state
 from workshop.domain.errors import InvalidInput
-from workshop.reports import pdf
+from workshop.reports import pdf, summary
 from workshop.reports import sheets as reports
 from workshop.store.load import load
 
@@ -239,11 +239,12 @@ def test_pdf_holds_the_checklist_the_plan_and_the_charts(snapshot):
         assert title in text
     assert "Northwind Analytics" in text and "Scale-up" in text
     assert "Feature teams lose days every sprint to production incidents" in text
-    assert "Priya Raman (VP Engineering)" in text and "€900,000/yr" in text
+    assert "Priya Raman (VP Engineering)" in text and "€900k/yr" in text  # as on the impact map
     assert "“Distributed tracing and shared observability dashboards”" in text  # Unicode quotes kept
     assert "Are we ready to scale?" in text and "6 of 6 participants answered." in text
     assert "Weakest areas: Standards & Practices (21/100) and Ecosystem (33/100)." in text
-    assert "Platform, Organisation, Product" in text and "7.5 % (median of 4 figures)" in text
+    assert "Platform, Organisation, Product" in text and "growth 7.5 % a month" in text and "LTV:CAC 3.4" in text
+    assert "Does the room agree?" in text and "the room agrees" in text
     assert pdf_images(data) == 4
 
 
@@ -302,6 +303,49 @@ def test_pdf_pages_render_to_images(snapshot, tmp_path):
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == len(PdfReader(str(source)).pages) >= 3
     assert all(p.stat().st_size > 5_000 for p in pages)
+
+
+def test_the_pdfs_impact_table_writes_money_as_the_map_does(db, workshop):
+    """ "€1,200,000/yr" broke mid-word in its narrow column ("€1,200,000/y r"); the map's "€1.2M/yr" fits."""
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    note = actions.add_bottleneck(db, workshop.code, token, "product", "Checkout stalls", now=NOW)
+    reach(db, workshop.code, workshop.facilitator_key)
+    actions.add_impact(db, workshop.code, token, note, "revenue", "worse", 5, "Lost carts", money="1200000", now=NOW)
+    actions.add_impact(db, workshop.code, token, note, "uptime", "worse", 2, "Retries", now=NOW)
+    text = pdf_text(pdf.to_pdf(load(db, workshop.code), NOW))
+    table = text.split("Because")[1]
+    assert "€1.2M/yr" in table and "1,200,000" not in text and "/y r" not in text
+    assert "None" not in table
+
+
+def _open_plan(db, workshop):
+    """One impact with an estimate and one without; an initiative sequenced, one not and unscored."""
+    token = actions.join(db, workshop.code, "Ann", now=NOW).token
+    note = actions.add_bottleneck(db, workshop.code, token, "product", "Checkout stalls", now=NOW)
+    reach(db, workshop.code, workshop.facilitator_key)
+    actions.add_impact(db, workshop.code, token, note, "revenue", "worse", 5, "Lost carts", money="1200000", now=NOW)
+    actions.add_impact(db, workshop.code, token, note, "uptime", "worse", 2, "Retries", now=NOW)
+    actions.add_initiative(db, workshop.code, token, "One-click checkout", [note], now=NOW)
+    return load(db, workshop.code)
+
+
+def _cells(frame) -> list[object]:
+    return [v for row in frame.itertuples(index=False) for v in row]
+
+
+def test_page_tables_show_a_dash_for_a_missing_figure_and_money_as_the_charts_do(db, workshop):
+    """A page's table never shows a blank "None" (no sequence yet, no estimate) nor 1200000."""
+    snapshot = _open_plan(db, workshop)
+    s = summary.summary(snapshot, NOW)
+    plan, ranking = reports.plan_screen(s), reports.ranking_screen(snapshot)
+    impacts, step2 = reports.impacts_screen(s.impacts), reports.step_impacts_screen(snapshot)
+    for frame in (plan, ranking, impacts, step2):
+        assert len(frame) and not any(v is None or v != v for v in _cells(frame)), frame
+    assert list(plan[reports.SEQUENCE]) == [numbers.MISSING] == list(ranking[reports.SEQUENCE])
+    assert list(ranking["Value"]) == [numbers.MISSING] and list(plan["Owner"]) == [numbers.MISSING]
+    assert list(impacts[reports.MONEY]) == ["€1.2M/yr", numbers.MISSING] == list(step2[reports.MONEY])
+    assert list(step2["By"]) == ["Ann", "Ann"]
+    assert list(plan.columns).index("Owner") < list(plan.columns).index("Rationale"), "owner before the reasons"
 
 
 # --- command line --------------------------------------------------------------------------

@@ -96,7 +96,10 @@ def test_the_readiness_check_is_summarised_with_the_number_formats(followed):
     ]
     demand = r.signals[0]
     assert (demand.level, demand.median, demand.spread, demand.answers) == ("Strong, measured", "3", "0.75", 6)
-    assert demand.figure == "7.5 % (median of 4 figures)" and r.signals[2].figure == "3.4 (median of 3 figures)"
+    # Each figure says what it measures, and the spread is said in words, not as a bare number.
+    assert demand.figure == "growth 7.5 % a month (median of 4 figures)"
+    assert r.signals[2].figure == "LTV:CAC 3.4 (median of 3 figures)"
+    assert demand.agreement == "the room agrees" and all(x.agreement for x in r.signals)
     assert [(a.title, a.score, a.weakest) for a in r.areas][-1] == ("Standards & Practices", "21/100", True)
     assert r.weakest == ("Standards & Practices", "Ecosystem")
     assert r.weakest_text == "Standards & Practices (21/100) and Ecosystem (33/100)"
@@ -105,7 +108,11 @@ def test_the_readiness_check_is_summarised_with_the_number_formats(followed):
     md = markdown(followed, NOW)
     section = md.split("## Are we ready to scale?")[1].split("\n## ")[0]
     assert "6 of 6 participants answered." in section and r.weakest_text in section
-    assert "| Clear demand | Strong, measured | 0.75 | 6 | 7.5 % (median of 4 figures) |" in section
+    assert (
+        "| Clear demand | Strong, measured | the room agrees | 6 | growth 7.5 % a month (median of 4 figures) |"
+        in section
+    )
+    assert "| Unit economics |" in section and "LTV:CAC 3.4 (median of 3 figures) |" in section
     assert "| Standards & Practices | 21/100 | 6 |" in section
 
 
@@ -225,7 +232,7 @@ def test_follow_through_rows_use_the_number_formats_and_flag_overdue_check_ins(f
 
 def test_impacts_and_steps(followed):
     s = summary.summary(followed, NOW)
-    assert [i.money_text for i in s.impacts] == [numbers.money(i["money"]) for i in followed.impacts]
+    assert [i.money_text for i in s.impacts] == [numbers.money_short(i["money"]) for i in followed.impacts]
     severe = s.most_severe_impacts(3)
     assert [i.magnitude for i in severe] == sorted((i.magnitude for i in s.impacts), reverse=True)[:3]
     assert s.planned_total == numbers.measure(sum(r.planned_min for r in s.steps)) == "90"

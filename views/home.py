@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from views.kit import registry, ui
 from workshop import actions
 from workshop.demo import create_demo
+from workshop.domain.audience import Joining
 from workshop.domain.vocabulary import (
     CODE_MAX,
     MAX_STEP_MINUTES,
@@ -29,10 +30,10 @@ def created_panel(created: dict[str, str]) -> None:
     st.success("Your workshop is ready.")
     left, right = st.columns([2, 1])
     with left:
-        st.subheader("Facilitator key — shown only once")
+        st.header("Facilitator key — shown only once")
         st.code(created["key"], language=None)
         st.caption("Keep it safe: it opens the facilitator controls on any device. Only a hash is stored.")
-        st.subheader("Join code")
+        st.header("Join code")
         st.code(created["code"], language=None)
         st.caption("Participants join at this site's address followed by the link below, or type the code.")
         st.code(ui.join_url(created["code"]), language=None)
@@ -52,7 +53,11 @@ def created_panel(created: dict[str, str]) -> None:
     with right:
         buffer = io.BytesIO()
         segno.make(ui.join_url(created["code"]), error="m").save(buffer, kind="png", scale=8, border=2)
-        st.image(buffer.getvalue(), caption=f"Join link for {created['code']}")
+        st.image(
+            buffer.getvalue(),
+            caption=f"Join link for {created['code']}",
+            alt=f"QR code of the join link {ui.join_url(created['code'])}",
+        )
     # This browser keeps the console's sign-in (a cookie), so the console opens in a new tab too.
     ui.remember(created["code"], ((actions.FACILITATOR_DEVICE, created["token"]),))
     if st.button("Done — hide the key"):
@@ -60,10 +65,28 @@ def created_panel(created: dict[str, str]) -> None:
         st.rerun()
 
 
-def join_form(db: Database, join_code: str) -> None:
+def join_page(db: Database, join_code: str) -> None:
+    """A join link (`/?join=CODE`): the workshop it opens, by its title, and the join form alone.
+
+    People arriving from the QR code are joining, not facilitating: no create, sample or facilitator
+    tabs, and no sidebar (a one-person page, as their screen will be).
+    """
+    ui.phone_page(".block-container{max-width:40rem}")  # a form's width on a laptop too (fixed CSS)
+    preview = actions.join_preview(db, join_code)
+    st.title(ui.safe(f"Join {preview.title}") if preview else "Join a workshop")
+    if preview is None:
+        st.caption(f"No workshop has the code {join_code}: check it with the facilitator, or type it below.")
+    elif preview.ended:
+        st.info("This workshop has ended: it takes no one new. Ask the facilitator for its summary.")
+    else:
+        st.caption(f"A live {TOTAL_MINUTES}-minute scaling workshop · code {join_code}")
+    join_form(db, join_code, preview)
+
+
+def join_form(db: Database, join_code: str, preview: Joining | None = None) -> None:
     """Join with the code (from a join link, or typed) in one step."""
     # An anonymous workshop asks no name (the join action would ignore one anyway): people are numbered.
-    nameless = bool(join_code) and actions.is_anonymous(db, join_code)
+    nameless = preview is not None and preview.anonymous
     with st.form("join"):
         code = st.text_input("Workshop code", value=join_code, max_chars=CODE_MAX, placeholder="e.g. K7Q2MX")
         if nameless:
@@ -183,6 +206,9 @@ def start() -> None:
     """What the start page offers: the workshop just made, else join, create, sample, facilitate."""
     db = ui.connect()
     join_code = normalise_code(st.query_params.get("join", "")) if st.query_params.get("join") else ""
+    if join_code and not st.session_state.get("created"):
+        join_page(db, join_code)
+        return
     st.title("Scaling Workshop")
     st.write(
         f"Run the {TOTAL_MINUTES}-minute Product & Platform Scaling workshop: map bottlenecks, tie them to "

@@ -26,9 +26,11 @@ from workshop.live import web
 from workshop.reports import calendar, charts
 from workshop.reports import downloads as files
 
-# A readable width on a laptop; the history's dates and statuses never wrap (fixed CSS only).
+# A readable width on a laptop; the history's dates and statuses never wrap; an initiative's heading
+# (level 2, under the page's title) no larger than on the other pages' sections (fixed CSS only).
 PHONE_CSS = (
-    ".block-container{max-width:48rem}[data-testid='stTable'] :is(td:first-child,td:nth-child(3)) p{white-space:nowrap}"
+    ".block-container{max-width:48rem}[data-testid=stMain] h2{font-size:1.6rem}"
+    "[data-testid='stTable'] :is(td:first-child,td:nth-child(3)) p{white-space:nowrap}"
 )
 NO_LINK = "This page opens with an owner's personal link: ask the facilitator for yours."
 DONE = "_owner_checkin_done"  # the initiative whose check-in was just recorded (shown once)
@@ -185,7 +187,7 @@ def page() -> None:
         return
     for item in owned.tracks:
         with st.container(border=True):
-            st.subheader(ui.safe(item.title))
+            st.header(ui.safe(item.title))
             facts(item, today)
             small_chart(item)
             history(item)

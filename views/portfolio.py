@@ -24,7 +24,7 @@ def due_view(db: Database, tracks: list[Track], today: date) -> None:
     Owner links are stored hashed, so a reminder carries a new link: preparing them reissues
     the links of the owners shown (the portfolio key authorises it, in the domain).
     """
-    st.subheader(f"Due this week / overdue ({followup.DUE_DAYS} days)")
+    st.header(f"Due this week / overdue ({followup.DUE_DAYS} days)")
     groups = followup.by_owner(followup.due_soon(tracks, today))
     if not groups:
         st.caption(f"No check-in is overdue or due in the next {followup.DUE_DAYS} days.")
@@ -95,7 +95,7 @@ def tiles(shown: list[Track], kept: list[Row], today: date) -> None:
 
 def owned_initiatives(shown: list[Track], today: date) -> None:
     """The initiatives that pass the filters: what is overdue, the table and the chart."""
-    st.subheader("Owned initiatives")
+    st.header("Owned initiatives")
     if not shown:
         st.caption("No owned initiative matches these filters.")
     else:
@@ -115,7 +115,7 @@ def owned_initiatives(shown: list[Track], today: date) -> None:
 def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
     """One row per workshop that passes the filters, with its owned and overdue initiatives and when
     its participants' names give way to numbers (`WORKSHOP_RETAIN_NAMES_DAYS`)."""
-    st.subheader("Workshops")
+    st.header("Workshops")
     owned = Counter(t.code for t in tracks)
     late = Counter(t.code for t in tracks if t.overdue(today))
     st.dataframe(
@@ -143,7 +143,7 @@ def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
 
 def readiness_trends(db: Database, kept: list[Row]) -> None:
     """How each organisation's readiness check moved from one workshop to the next."""
-    st.subheader(f"Readiness across workshops — {TITLE}")
+    st.header(f"Readiness across workshops — {TITLE}")
     kept_codes = {w["code"] for w in kept}
     checks = [h for h in portfolio.read_readiness(db, st.session_state.get("portfolio_key")) if h.code in kept_codes]
     if not checks:

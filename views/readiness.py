@@ -22,7 +22,6 @@ from workshop.reports.summary import Readiness, readiness_block
 PROJECTOR_CHART_WIDTH = 960  # px: the chart column at 1920 wide
 PROJECTOR_CHART_HEIGHT = 470  # px, title, legend and axis included: what is left under the header
 CONSOLE_CHART_WIDTH, CONSOLE_CHART_HEIGHT = 900, 360
-DIVIDED = " (divided)"
 
 
 def signals_table(r: Readiness) -> pd.DataFrame:
@@ -32,7 +31,7 @@ def signals_table(r: Readiness) -> pd.DataFrame:
             {
                 "Signal": x.title,
                 "Evidence (median)": x.level,
-                "Spread": x.spread + (DIVIDED if x.divided else ""),
+                "Does the room agree?": x.agreement,
                 "Answers": x.answers,
                 "Figure": x.figure,
             }

@@ -1,12 +1,11 @@
 """Step 2 — Impact mapping: link each bottleneck to the business outcome it damages."""
 
-import pandas as pd
 import streamlit as st
 
 from views.kit import ui
 from workshop import actions
 from workshop.domain.vocabulary import DIRECTIONS, MAGNITUDES, NOTE_MAX, OUTCOMES, outcome_by_key
-from workshop.reports import charts
+from workshop.reports import charts, sheets
 
 
 def impact_form(ctx: ui.Context) -> None:
@@ -60,22 +59,8 @@ def impact_map(ctx: ui.Context) -> None:
     live = snapshot.live_bottlenecks
     st.header("Impact map")
     if snapshot.impacts:
-        st.altair_chart(charts.impact_map(snapshot), width="stretch")
-        table = pd.DataFrame(
-            [
-                {
-                    "Bottleneck": snapshot.bottleneck(i["bottleneck_id"])["text"],
-                    "Outcome": outcome_by_key(i["outcome"]).title,
-                    "Direction": DIRECTIONS[i["direction"]],
-                    "Magnitude": MAGNITUDES[i["magnitude"]],
-                    "€ / year": i["money"],
-                    "Because": i["because"],
-                    "By": snapshot.participant_name(i["participant_id"]),
-                }
-                for i in snapshot.impacts
-            ]
-        )
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.altair_chart(charts.impact_map(snapshot), theme=None, width="stretch")
+        st.dataframe(sheets.step_impacts_screen(snapshot), hide_index=True, width="stretch")
         unlinked = [b for b in live[:10] if not any(i["bottleneck_id"] == b["id"] for i in snapshot.impacts)]
         if unlinked:
             st.caption(f"{len(unlinked)} of the ten most-voted bottlenecks have no impact yet.")

@@ -1,13 +1,12 @@
 """Step 3 — Prioritisation: initiatives against bottlenecks, scored, ranked and sequenced."""
 
-import pandas as pd
 import streamlit as st
 
 from views.kit import ui
 from workshop import actions
 from workshop.domain import scoring
 from workshop.domain.vocabulary import LONG_MAX, METHOD_KEYS, SHORT_MAX, method_by_key
-from workshop.reports import charts
+from workshop.reports import charts, sheets
 
 
 def propose(ctx: ui.Context) -> None:
@@ -99,50 +98,24 @@ def ranking(ctx: ui.Context) -> None:
 
 
 def ranking_table(ctx: ui.Context) -> None:
-    """One row per initiative in plan order: the medians, the priority and what to discuss."""
-    snapshot = ctx.snapshot
-    method = method_by_key(snapshot.method)
-    rows = []
-    for item in snapshot.plan:
-        a = item.aggregate
-        rows.append(
-            {
-                "Seq.": item.position,
-                "Rank": item.rank,
-                "Initiative": item.title,
-                "Dimensions": ", ".join(item.dimensions),
-                "Scorers": a.scorers if a else 0,
-                "Value": a.value if a else None,
-                "Effort": a.effort if a else None,
-                "Urgency": a.urgency if a else None,
-                "Confidence %": a.confidence if a else None,
-                method.title: round(a.priority(snapshot.method), 2) if a else None,
-                "Discuss": ", ".join(a.disputed) if a and a.disputed else "",
-                "Must come after": ", ".join(snapshot.initiative(x).title for x in item.after_ids),
-            }
-        )
+    """One row per initiative in plan order: the medians, the priority and what to discuss
+    (`sheets.ranking_screen`: every figure as text, "—" while there is none)."""
+    method = method_by_key(ctx.snapshot.method)
     st.dataframe(
-        pd.DataFrame(rows).assign(
-            **{  # the app's one rounding rule (half up), as in every export
-                method.title: [
-                    charts.numbers.priority_value(i.aggregate.priority(snapshot.method)) if i.aggregate else None
-                    for i in snapshot.plan
-                ]
-            }
-        ),
+        sheets.ranking_screen(ctx.snapshot),
         hide_index=True,
         width="stretch",
         column_config={
-            "Seq.": st.column_config.NumberColumn(width=50),
+            sheets.SEQUENCE: st.column_config.TextColumn(width=50),
             "Rank": st.column_config.NumberColumn(width=50),
             "Initiative": st.column_config.TextColumn(width="large"),
             "Dimensions": st.column_config.TextColumn(width=90),
             "Scorers": None,
-            "Value": st.column_config.NumberColumn(width=55),
-            "Effort": st.column_config.NumberColumn(width=55),
-            "Urgency": st.column_config.NumberColumn(width=65),
-            "Confidence %": st.column_config.NumberColumn("Conf. %", width=65),
-            method.title: st.column_config.NumberColumn(format="%.2f", width=60),
+            "Value": st.column_config.TextColumn(width=55),
+            "Effort": st.column_config.TextColumn(width=55),
+            "Urgency": st.column_config.TextColumn(width=65),
+            "Confidence %": st.column_config.TextColumn("Conf. %", width=65),
+            method.title: st.column_config.TextColumn(width=60),
             "Discuss": st.column_config.TextColumn(width=90),
             "Must come after": st.column_config.TextColumn(width="medium"),
         },

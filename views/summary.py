@@ -53,7 +53,7 @@ def heading(ctx: ui.Context, s: Summary) -> None:
 
 
 def checklist(s: Summary) -> None:
-    st.subheader(f"Checklist — {s.done} of {len(s.checklist)} done")
+    st.header(f"Checklist — {s.done} of {len(s.checklist)} done")
     for item in s.checklist:
         (st.success if item.done else st.error)(
             ui.safe(f"{'Done' if item.done else 'Open'}: {item.title} — {item.reason}")
@@ -66,7 +66,7 @@ def downloads(ctx: ui.Context, who: audience.Audience, now: float) -> None:
     snapshot already loaded: no database connection crosses threads."""
     snapshot = ctx.snapshot
     base = ui.site_url()  # the calendar's owner-page links; read here, not on the download thread
-    st.subheader("Downloads")
+    st.header("Downloads")
     offered = audience.downloads(who)
     for column, fmt in zip(st.columns(len(offered)), offered):
         column.download_button(
@@ -80,37 +80,30 @@ def downloads(ctx: ui.Context, who: audience.Audience, now: float) -> None:
 
 
 def plan(s: Summary) -> None:
-    st.subheader("Ranked plan")
+    st.header("Ranked plan")
     st.caption(s.formula)
     if not s.plan:
         st.caption("No initiatives yet.")
         return
-    table(
-        [
-            {
-                "Seq.": r.sequence,
-                "Rank": r.rank,
-                "Initiative": r.title,
-                "Dimensions": r.dimensions,
-                s.method: r.priority_value,
-                "Urgency": r.urgency_value,
-                "Decision": r.decision,
-                "Against the guide": r.against_guide,
-                "Rationale": r.rationale,
-                "Owner": r.owner,
-                "Metric": r.metric,
-                "Baseline": r.baseline,
-                "Target": r.target,
-                "Check-in": r.checkin,
-            }
-            for r in s.plan
-        ]
+    st.dataframe(
+        sheets.plan_screen(s),
+        hide_index=True,
+        width="stretch",
+        column_config={  # what was decided and who owns it fit at 1440 px; the reasons scroll after them
+            sheets.SEQUENCE: st.column_config.TextColumn(width=45),
+            "Rank": st.column_config.NumberColumn(width=45),
+            "Initiative": st.column_config.TextColumn(width="medium"),
+            s.method: st.column_config.TextColumn(width=55),
+            "Urgency": st.column_config.TextColumn(width=65),
+            "Decision": st.column_config.TextColumn(width=75),
+            "Owner": st.column_config.TextColumn(width="medium"),
+        },
     )
     chart(s.figures.get("plan"))
 
 
 def follow_through(ctx: ui.Context, shown: Snapshot, s: Summary) -> None:
-    st.subheader("Follow-through")
+    st.header("Follow-through")
     if not s.tracks:
         st.caption("Nothing to follow up yet: owners are assigned in step 5.")
         return
@@ -185,7 +178,7 @@ def remove_checkin(ctx: ui.Context, s: Summary) -> None:
 def leader_link(ctx: ui.Context) -> None:
     """The facilitator creates, reissues or revokes the link leaders open the summary with."""
     active = ctx.snapshot.leader_link_active
-    st.subheader("Share with leaders")
+    st.header("Share with leaders")
     st.caption(
         "A leader link opens this summary, its downloads and the follow-through, and lets owners add "
         "check-ins. It changes nothing the workshop decided and works after the workshop has ended."
@@ -211,7 +204,7 @@ def leader_link(ctx: ui.Context) -> None:
 
 def owner_links(ctx: ui.Context, s: Summary) -> None:
     """The facilitator hands each owner a personal link: their own initiatives and check-ins."""
-    st.subheader("Owner links")
+    st.header("Owner links")
     st.caption(
         "An owner link opens one owner's own initiatives: progress, check-in history, a check-in form and "
         "their check-in dates for a calendar. Nothing else of the workshop. Only its fingerprint is stored: "
@@ -271,39 +264,34 @@ def revoke_owner_link(ctx: ui.Context, owner: str) -> None:
 
 
 def bottlenecks(s: Summary) -> None:
-    st.subheader("Top bottlenecks per dimension")
+    st.header("Top bottlenecks per dimension")
     for column, board in zip(st.columns(len(s.boards)), s.boards):
         with column:
             st.write(f"**{board.title}**")
             if board.notes:
-                table([{"Bottleneck": n.text, "Votes": n.votes} for n in board.notes])
+                st.dataframe(  # the count first: a long note never pushes it out of view
+                    pd.DataFrame(
+                        {"Votes": [n.votes for n in board.notes], "Bottleneck": [n.text for n in board.notes]}
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                    column_config={"Votes": st.column_config.NumberColumn(width=60)},
+                )
             else:
                 st.caption("None recorded.")
 
 
 def impacts(s: Summary) -> None:
-    st.subheader("Impact map")
+    st.header("Impact map")
     if not s.impacts:
         st.caption("No impacts recorded.")
         return
     chart(s.figures.get("impacts"))
-    table(
-        [
-            {
-                "Bottleneck": i.bottleneck,
-                "Outcome": i.outcome,
-                "Direction": i.direction,
-                "Magnitude": i.magnitude_label,
-                "€ / year": i.money,
-                "Because": i.because,
-            }
-            for i in s.impacts
-        ]
-    )
+    st.dataframe(sheets.impacts_screen(s.impacts), hide_index=True, width="stretch")
 
 
 def time_per_step(s: Summary) -> None:
-    st.subheader("Time per step")
+    st.header("Time per step")
     chart(s.figures.get("steps"))
     table(
         [
@@ -333,7 +321,7 @@ def page() -> None:
         leader_link(ctx)
         owner_links(ctx, s)
     if s.readiness is not None:
-        st.subheader(TITLE)
+        st.header(TITLE)
         readiness.results(shown)
     bottlenecks(s)
     impacts(s)

@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--url",
         metavar="BASE",
-        help=f"with --format ics: the server's public address for the owner links (default: ${URL_ENV})",
+        help=f"with --format ics: the server's address, for the Ship It link in each event (default: ${URL_ENV})",
     )
     exp.add_argument("-o", "--output", help="file to write (default: standard output)")
     imp = sub.add_parser("import", help="restore a workshop from a JSON export")

@@ -68,8 +68,10 @@ def _pick(tracks: Sequence[Track], suffix: str) -> Track:
 
 def _fields(track: Track, tracks: Sequence[Track], today: date, suffix: str, ask_who: bool) -> CheckIn:
     """Value, status (one track's latest preselected), note, who, and the two dates."""
-    unit = f" ({track.unit})" if len(tracks) == 1 and track.unit else ""  # a picker's tracks differ in unit
-    value = st.text_input(md_escape(f"Measured value{unit}"), key=f"value-{suffix}")
+    # The unit is the owner's text, so it is escaped; the parentheses are the app's own and stay bare, or the
+    # field's accessible name would read "Measured value \(min\)". A picker's tracks differ in unit.
+    unit = f" ({md_escape(track.unit)})" if len(tracks) == 1 and track.unit else ""
+    value = st.text_input(f"Measured value{unit}", key=f"value-{suffix}")
     statuses = list(STATUSES)
     status = st.radio(
         "Status",

@@ -184,9 +184,18 @@ function paintHeader(live) {
   banner.textContent = note;
   banner.style.display = note ? "block" : "none";
   const p = state.progress;
-  if (p) countEl.textContent = (live.connected !== null ? live.connected + " connected · " : "") +
-    p.acted + " of " + plural(p.people, "participant") + " " + p.label;
+  // One screen per participant is counted (the server keys presence by person); never more than have joined.
+  if (p) countEl.textContent = (live.connected !== null ? Math.min(live.connected, p.people) + " connected · " : "") +
+    tookPart(live, p);
   tick(live);
+}
+// "4 of 6 participants scored": for the step this screen shows, which on a console previewing
+// another step (or an ended workshop's earlier step) is not the room's current one.
+function tookPart(live, p) {
+  const key = live.cfg.step_key;
+  const step = (live.vocab.steps || []).find((s) => s.key === key);
+  const own = step && p.by_step && key in p.by_step;
+  return (own ? p.by_step[key] : p.acted) + " of " + plural(p.people, "participant") + " " + (own ? step.acted : p.label);
 }
 function tick(live) {
   const state = live.state;

@@ -26,6 +26,7 @@ from workshop.actions.auth import (
 )
 from workshop.actions.review import has_commitments
 from workshop.domain import audit, timer
+from workshop.domain.audience import Joining, joining
 from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed, NotFound
 from workshop.domain.text import clean_int, clean_number, clean_text
 from workshop.domain.vocabulary import (
@@ -380,9 +381,10 @@ def reopen_workshop(db: Database, code: str, key: str) -> None:
         store.update_workshop(db, workshop["id"], ended_at=None, locked=0)
 
 
-def is_anonymous(db: Database, code: str) -> bool:
-    """True if this code opens an anonymous workshop (the join form then asks no name)."""
+def join_preview(db: Database, code: str) -> Joining | None:
+    """What the join page may show of the workshop a code opens (`audience.joining`); None for an
+    unknown code, which the join itself then refuses with its one clear line."""
     try:
-        return bool(_workshop(db, code)["anonymous"])
-    except NotFound:
-        return False
+        return joining(_workshop(db, code))
+    except (NotFound, InvalidInput):
+        return None

@@ -108,6 +108,21 @@ def places(audience: Audience) -> tuple[Place, ...]:
     return _PLACES[audience.kind]
 
 
+@dataclass(frozen=True)
+class Joining:
+    """What the join code alone shows before joining: the workshop's title (the projector, which
+    the code is shown with, names it too), whether it asks a name and whether it still takes people."""
+
+    title: str
+    anonymous: bool
+    ended: bool
+
+
+def joining(workshop: Row) -> Joining:
+    """The join page's view of a workshop: nothing of its content, no organisation, no people."""
+    return Joining(str(workshop["title"]), bool(workshop["anonymous"]), workshop["ended_at"] is not None)
+
+
 def own_notes_shown(workshop: Row) -> bool:
     """A participant's phone is sent their own notes apart (`me.mine`) while the board is private:
     their view holds them, the public view (the room state) does not."""

@@ -45,10 +45,11 @@ Data = dict[str, Any]
 
 
 def progress(snapshot: Snapshot) -> Data:
-    """How many of the room's participants have acted in the current step."""
+    """How many of the room's participants have acted in the current step, and in each step
+    (`by_step`): a console previewing another step counts that step, not the room's."""
     step = snapshot.current_step
     tally = snapshot.tally
-    return {"people": tally.people, "acted": tally.acted[step.key], "label": step.acted}
+    return {"people": tally.people, "acted": tally.acted[step.key], "label": step.acted, "by_step": dict(tally.acted)}
 
 
 def _moderation(snapshot: Snapshot) -> int:

@@ -26,6 +26,13 @@ from workshop.store.load import load
 PRODID = "-//Scaling Workshop//Check-ins//EN"
 UID_DOMAIN = "scaling-workshop"
 OWNER_PATH = "/owner"
+# A file without an owner's token (the workshop's, shared with leaders) cannot link to a page that
+# opens: the owner page needs the owner's own link, which only its fingerprint is stored of.
+NO_LINK = (
+    "Owner page: record this check-in on your personal owner link. "
+    "Lost it? The facilitator issues a new one on Ship It, under Owner links"
+)
+SUMMARY_PATH = "/ship-it"
 
 
 def is_absolute(url: str) -> bool:
@@ -64,7 +71,13 @@ def _plain(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 
-def _description(item: Track, page: str) -> str:
+def _no_link(item: Track, base_url: str) -> str:
+    """How to get the owner link, with the summary's address where the facilitator issues it."""
+    base = base_url.strip().rstrip("/")
+    return f"{NO_LINK}: {base}{SUMMARY_PATH}?ws={quote(item.code, safe='')}." if base else f"{NO_LINK}."
+
+
+def _description(item: Track, page: str | None, base_url: str = "") -> str:
     """Everything the owner needs at the check-in, with the app's one number format."""
     metric = f"{item.metric} ({item.unit})" if item.unit else item.metric
     now = numbers.measure(item.value, item.unit)
@@ -81,14 +94,15 @@ def _description(item: Track, page: str) -> str:
         else f"Latest: {now} (the baseline; nothing recorded yet)",
         f"Status: {item.status_title}",
         f"Workshop: {where}",
-        f"Owner page: {page}",
+        f"Owner page: {page}" if page else _no_link(item, base_url),
     ]
     return _plain("\n".join(lines))
 
 
 def _event(item: Track, due: date, page_url: str, token: str) -> icalendar.Event:
-    """One all-day, non-blocking event on the check-in day."""
-    page = owner_page_url(page_url, item.code, token)
+    """One all-day, non-blocking event on the check-in day; it links the owner page only with a token
+    (without one that page opens nothing), and otherwise says how to get the link."""
+    page = owner_page_url(page_url, item.code, token) if token else None
     return icalendar.Event.new(
         uid=event_uid(item),
         sequence=len(item.checkins),
@@ -96,8 +110,8 @@ def _event(item: Track, due: date, page_url: str, token: str) -> icalendar.Event
         start=due,
         end=due + timedelta(days=1),
         summary=_plain(f"Check-in: {item.title}"),
-        description=_description(item, page),
-        url=page if is_absolute(page) else None,
+        description=_description(item, page, page_url),
+        url=page if page and is_absolute(page) else None,
         transparency=icalendar.enums.TRANSP.TRANSPARENT,
     )
 
@@ -137,7 +151,7 @@ def calendar_name(snapshot: Snapshot) -> str:
 
 
 def workshop_ics(snapshot: Snapshot, base_url: str = "") -> bytes:
-    """All owned initiatives' next check-ins of one workshop, with token-free owner links."""
+    """All owned initiatives' next check-ins of one workshop; no owner's token, so no owner-page link."""
     return to_ics(snapshot.tracks, base_url, name=calendar_name(snapshot))
 
 

@@ -356,23 +356,45 @@ def roi_urgency(
     return projector(chart, text)
 
 
-IMPACT_ROW = 54  # px per outcome row when the chart may grow
+IMPACT_ROW = 84  # px per outcome when the chart may grow: its name's line, then its bubbles
+IMPACT_NAME_LINE = 26  # px of that row for the outcome's name, written above its bubbles
 IMPACT_MIN_ROW = 30  # px per outcome row when a fixed height is shared (20 px labels)
 BUBBLE_MAX = 2400  # px² of the largest bubble
+MONEY_ROOM = 80  # px kept free right of the last column's bubbles for its € label
 
 
-def _impact_axes(outcomes: list[str]) -> tuple[alt.X, alt.Y]:
-    """Dimensions as columns headed at the top, outcomes as rows in the catalogue's order."""
+def _impact_axes(outcomes: list[str], names_above: bool) -> tuple[alt.X, alt.Y]:
+    """Dimensions as columns headed at the top, outcomes as rows in the catalogue's order.
+
+    With `names_above` the outcomes are named by a text layer above their row instead of an axis
+    beside it, so on a phone the columns keep the page's width.
+    """
     dimensions = [d.title for d in DIMENSIONS]
     x = alt.X(
         "dimension_title:N",
         title=None,
         sort=dimensions,
-        scale=alt.Scale(domain=dimensions),
+        scale=alt.Scale(domain=dimensions, range=[0, {"expr": f"width - {MONEY_ROOM}"}]),
         axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", domain=False, ticks=False),
     )
-    y = alt.Y("outcome_title:N", title=None, sort=outcomes, axis=alt.Axis(domain=False, ticks=False))
+    axis = None if names_above else alt.Axis(domain=False, ticks=False)
+    y = alt.Y("outcome_title:N", title=None, sort=outcomes, axis=axis)
     return x, y
+
+
+def _impact_names(outcomes: list[str], y: alt.Y, text: int) -> alt.Chart:
+    """Each outcome's name on its own line at the top of its row, from the left edge."""
+    return (
+        alt.Chart(pd.DataFrame({"outcome_title": outcomes}))
+        .mark_text(
+            align="left",
+            baseline="middle",
+            dy=-(IMPACT_ROW - IMPACT_NAME_LINE) / 2,
+            fontSize=text,
+            color="#222222",
+        )
+        .encode(x=alt.value(0), y=y, text="outcome_title:N")
+    )
 
 
 def _impact_tooltip() -> list[alt.Tooltip]:
@@ -388,16 +410,34 @@ def _impact_tooltip() -> list[alt.Tooltip]:
     ]
 
 
-def _impact_height(rows: int, height: int | None) -> int:
-    """Plot height: a fixed `height` shared by the rows (never below readable), else grown per row."""
-    return max(rows * IMPACT_MIN_ROW, height) if height else max(rows * IMPACT_ROW, 160)
+def _impact_height(rows: int, height: int | None) -> int | alt.Step:
+    """Plot height: a fixed `height` shared by the rows (never below readable), else a fixed step per
+    row, which a page that fits the chart into its box cannot squeeze (rows would overlap)."""
+    return max(rows * IMPACT_MIN_ROW, height) if height else alt.Step(IMPACT_ROW)
 
 
-def _impact_bubbles(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float) -> alt.Chart:
-    """One bubble per cell: area = summed magnitude (capped at `biggest`), colour = worst magnitude."""
+SIZE_LEGEND_VALUES = 4  # at most this many sizes in the legend
+
+
+def size_legend_values(sums: Sequence[int]) -> list[int]:
+    """Whole, distinct sizes for the legend, spread over the range (never "3, 4, 4, 5, 5")."""
+    low, high = int(min(sums)), int(max(sums))
+    every = list(range(low, high + 1))
+    if len(every) <= SIZE_LEGEND_VALUES:
+        return every
+    last = len(every) - 1
+    return sorted({every[round(n * last / (SIZE_LEGEND_VALUES - 1))] for n in range(SIZE_LEGEND_VALUES)})
+
+
+def _impact_bubbles(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float, shift: float) -> alt.Chart:
+    """One bubble per cell: area = summed magnitude (capped at `biggest`), colour = worst magnitude.
+
+    Both legends sit below the map: on its right they would be cut by a narrow page and collide
+    with the money labels of the last column.
+    """
     return (
         alt.Chart(cells)
-        .mark_circle(opacity=0.9, stroke="#333333", strokeWidth=1)
+        .mark_circle(opacity=0.9, stroke="#333333", strokeWidth=1, yOffset=shift)
         .encode(
             x=x,
             y=y,
@@ -405,20 +445,27 @@ def _impact_bubbles(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float) -> 
                 "magnitude_sum:Q",
                 title="Sum of magnitudes",
                 scale=alt.Scale(range=[min(250, biggest / 3), biggest], zero=False),
-                legend=alt.Legend(format="d", tickMinStep=1),
+                legend=alt.Legend(
+                    values=size_legend_values(list(cells["magnitude_sum"])),
+                    format="d",
+                    orient="bottom",
+                    direction="horizontal",
+                ),
             ),
             color=alt.Color(
                 "magnitude_max:Q",
                 title="Worst magnitude",
                 scale=alt.Scale(domain=[1, 5], scheme="orangered"),
-                legend=alt.Legend(values=[1, 2, 3, 4, 5], format="d"),
+                legend=alt.Legend(
+                    values=[1, 2, 3, 4, 5], format="d", gradientLength=180, orient="bottom", direction="horizontal"
+                ),
             ),
             tooltip=_impact_tooltip(),
         )
     )
 
 
-def _impact_money(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float, text: int) -> alt.Chart:
+def _impact_money(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float, shift: float, text: int) -> alt.Chart:
     """Each cell's € estimate just right of the largest possible bubble, so it never overlaps one."""
     return (
         alt.Chart(cells)
@@ -426,11 +473,15 @@ def _impact_money(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float, text:
             align="left",
             baseline="middle",
             dx=round((biggest / math.pi) ** 0.5) + 6,
+            dy=shift,
             fontSize=text,
             color="#222222",
         )
         .encode(x=x, y=y, text="money_label:N", tooltip=_impact_tooltip())
     )
+
+
+IMPACT_NOTE = "Bubble: total magnitude · label: yearly € estimate"
 
 
 def impact_map(
@@ -439,61 +490,81 @@ def impact_map(
     """Which dimension hurts which outcome: bubble size = summed magnitude, colour = worst magnitude.
 
     With `height` (the projector), the outcome rows share that height instead of growing;
-    `text` is the smallest text size in px.
+    `text` is the smallest text size in px. The chart is not headed "Impact map": every page
+    and file that shows it heads its section so.
     """
     cells = impact_cells_frame(snapshot)
     if cells.empty:
-        return _message("Impact map", "No impacts recorded yet.", width, text)
+        return _message(IMPACT_NOTE, "No impacts recorded yet.", width, text)
     outcomes = [o.title for o in OUTCOMES if o.key in set(cells["outcome"])]
-    x, y = _impact_axes(outcomes)
+    names_above = height is None
+    x, y = _impact_axes(outcomes, names_above)
     chart_height = _impact_height(len(outcomes), height)
-    row = chart_height / max(len(outcomes), 1)
-    biggest = min(BUBBLE_MAX, math.pi * (row / 2) ** 2)  # a bubble never spills into the next row
-    chart = alt.layer(_impact_bubbles(cells, x, y, biggest), _impact_money(cells, x, y, biggest, text)).properties(
-        title=alt.TitleParams("Impact map", subtitle=["Bubble: total magnitude · label: yearly € estimate"]),
+    if isinstance(chart_height, int):
+        zone, shift = chart_height / max(len(outcomes), 1), 0.0
+    else:
+        zone, shift = IMPACT_ROW - IMPACT_NAME_LINE, IMPACT_NAME_LINE / 2
+    biggest = min(BUBBLE_MAX, math.pi * (zone / 2) ** 2)  # a bubble never spills into the next row
+    layers = [_impact_bubbles(cells, x, y, biggest, shift), _impact_money(cells, x, y, biggest, shift, text)]
+    if names_above:
+        layers.append(_impact_names(outcomes, y, text))
+    chart = alt.layer(*layers).properties(
+        title=alt.TitleParams(IMPACT_NOTE, fontSize=max(text, LABEL_SIZE), fontWeight="normal"),
         width=width,
         height=chart_height,
     )
     return projector(chart, text)
 
 
-def time_per_step(snapshot: Snapshot, now: float | None = None, *, width: int = WIDTH) -> alt.LayerChart:
-    """Planned against spent minutes per step; an overrun shows in red."""
+STEP_ROW = 96  # px per step: its name, then its two bars with their 20 px labels, at any page width
+STEP_TICKS = 5  # minute ticks: more crowd a phone-wide chart
+STEPS_NOTE = "Planned against spent minutes"
+STEP_NAME = "Step"  # the line above a step's two bars that carries its name
+STEP_LINES = [STEP_NAME, "Planned", "Spent"]
+STEP_HEIGHT: Any = {"step": STEP_ROW, "for": "position"}  # a step's height, not each of its bars
+STEP_ROOM = 1.35  # the minute scale runs this far past the longest bar, so "21 min" fits beside it
+
+
+def _step_rows(snapshot: Snapshot, now: float | None) -> tuple[pd.DataFrame, list[str]]:
+    """Two bars per step (planned, spent) and the steps' labels in order."""
     frame = steps_frame(snapshot, now)
     rows = []
     for row in frame.itertuples():
-        rows.append(
-            {
-                "label": row.label,
-                "number": row.number,
-                "series": "Planned",
-                "kind": "Planned",
-                "minutes": float(row.planned_min),
-                "text": _fmt_minutes(row.planned_min),
-            }
-        )
         over = row.spent_min > row.planned_min
-        rows.append(
-            {
-                "label": row.label,
-                "number": row.number,
-                "series": "Spent",
-                "kind": "Spent (over plan)" if over else "Spent",
-                "minutes": float(row.spent_min),
-                "text": _fmt_minutes(row.spent_min),
-            }
-        )
-    data = pd.DataFrame(rows)
-    order = list(frame["label"])
+        for series, kind, minutes in (
+            ("Planned", "Planned", row.planned_min),
+            ("Spent", "Spent (over plan)" if over else "Spent", row.spent_min),
+        ):
+            rows.append(
+                {
+                    "label": row.label,
+                    "number": row.number,
+                    "series": series,
+                    "kind": kind,
+                    "minutes": float(minutes),
+                    "text": _fmt_minutes(minutes),
+                }
+            )
+    return pd.DataFrame(rows), list(frame["label"])
+
+
+def time_per_step(snapshot: Snapshot, now: float | None = None, *, width: int = WIDTH) -> alt.LayerChart:
+    """Planned against spent minutes per step; an overrun shows in red.
+
+    Each step's name is written above its bars rather than beside them, so the bars keep the
+    page's width on a phone. Headed by what it compares, not "Time per step": the section around
+    it has that heading.
+    """
+    data, order = _step_rows(snapshot, now)
     most = max(float(data["minutes"].max()), 1.0)
     x = alt.X(
         "minutes:Q",
         title="Minutes",
-        scale=alt.Scale(domain=[0, most * 1.18], nice=False),
-        axis=alt.Axis(tickCount=8, format="d"),
+        scale=alt.Scale(domain=[0, most * STEP_ROOM], nice=False),
+        axis=alt.Axis(tickCount=STEP_TICKS, tickMinStep=1, format="d", labelOverlap="greedy"),
     )
-    y = alt.Y("label:N", title=None, sort=order)
-    offset = alt.YOffset("series:N", sort=["Planned", "Spent"])
+    y = alt.Y("label:N", title=None, sort=order, axis=None)
+    offset = alt.YOffset("series:N", sort=STEP_LINES, scale=alt.Scale(domain=STEP_LINES))
     base = alt.Chart(data)
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
         x=x,
@@ -503,7 +574,7 @@ def time_per_step(snapshot: Snapshot, now: float | None = None, *, width: int = 
             "kind:N",
             title=None,
             scale=alt.Scale(domain=["Planned", "Spent", "Spent (over plan)"], range=["#b8b8b8", "#4c78a8", "#d62728"]),
-            legend=alt.Legend(orient="top"),
+            legend=alt.Legend(orient="top", columns=2),
         ),
         tooltip=[
             alt.Tooltip("label:N", title="Step"),
@@ -512,8 +583,15 @@ def time_per_step(snapshot: Snapshot, now: float | None = None, *, width: int = 
         ],
     )
     labels = base.mark_text(align="left", dx=6, fontSize=MARK_TEXT_SIZE).encode(x=x, y=y, yOffset=offset, text="text:N")
-    chart = alt.layer(bars, labels).properties(
-        title=alt.TitleParams("Time per step", subtitle=["Planned against spent"]), width=width, height=len(order) * 64
+    names = (
+        alt.Chart(pd.DataFrame({"label": order, "series": STEP_NAME, "minutes": 0.0}))
+        .mark_text(align="left", baseline="middle", fontSize=MARK_TEXT_SIZE, fontWeight="bold")
+        .encode(x=x, y=y, yOffset=offset, text="label:N")
+    )
+    chart = alt.layer(bars, labels, names).properties(
+        title=alt.TitleParams(STEPS_NOTE, fontSize=LABEL_SIZE, fontWeight="normal"),
+        width=width,
+        height=STEP_HEIGHT,
     )
     return projector(chart)
 
@@ -735,9 +813,14 @@ def readiness_trend(held: Sequence[Held], *, width: int = WIDTH, height: int = 3
         alt.Tooltip("score:Q", title="Score"),
         alt.Tooltip("respondents:Q", title="Answered by"),
     ]
+    # Each area sits at its own place within a workshop's column: two areas with the same score
+    # (Ecosystem 67, Talent 67) are side by side, not one hidden under the other.
+    beside = alt.XOffset("area:N", sort=[a.title for a in AREAS], scale=alt.Scale(domain=[a.title for a in AREAS]))
     base = alt.Chart(frame)
-    lines = base.mark_line(strokeWidth=3).encode(x=x, y=y, color=colour, detail="area:N")
-    points = base.mark_point(filled=True, size=140, opacity=1).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    lines = base.mark_line(strokeWidth=3).encode(x=x, xOffset=beside, y=y, color=colour, detail="area:N")
+    points = base.mark_point(filled=True, size=140, opacity=1).encode(
+        x=x, xOffset=beside, y=y, color=colour, tooltip=tooltip
+    )
     subtitle = "Each workshop's readiness check, oldest first; 100 = the room fully agrees"
     chart = alt.layer(lines, points).properties(
         title=alt.TitleParams(heading, subtitle=[subtitle]), width=width, height=height

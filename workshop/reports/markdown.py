@@ -62,11 +62,8 @@ def _md_readiness(s: Summary) -> list[str]:
         f"{', '.join(r.dimension_order)}.",
         "",
         *_table(
-            ["Signal", "Evidence (median)", "Spread", "Answers", "Figure"],
-            [
-                [x.title, x.level, x.spread + (" (divided)" if x.divided else ""), str(x.answers), x.figure]
-                for x in r.signals
-            ],
+            ["Signal", "Evidence (median)", "Does the room agree?", "Answers", "Figure"],
+            [[x.title, x.level, x.agreement, str(x.answers), x.figure] for x in r.signals],
         ),
         "",
         *_table(["Area", "Score", "Answered by"], [[a.title, a.score, str(a.respondents)] for a in r.areas]),

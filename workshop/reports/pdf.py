@@ -417,9 +417,9 @@ def _pdf_readiness(doc: _Document, s: Summary) -> None:
     doc.figure(picture, width)
     doc.need(7 * (len(r.signals) + 1))
     doc.grid(
-        ["Signal", "Evidence (median)", "Spread", "Answers", "Figure"],
-        [[x.title, x.level, x.spread + (" (divided)" if x.divided else ""), x.answers, x.figure] for x in r.signals],
-        widths=(40, 36, 26, 18, 60),
+        ["Signal", "Evidence (median)", "Does the room agree?", "Answers", "Figure"],
+        [[x.title, x.level, x.agreement, x.answers, x.figure] for x in r.signals],
+        widths=(34, 30, 40, 16, 60),
         size=9,
     )
 

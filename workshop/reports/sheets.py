@@ -33,7 +33,7 @@ from workshop.domain.numbers import when
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.vocabulary import dimension_by_key, method_by_key, stage_by_key, step_by_key
 from workshop.reports import frames
-from workshop.reports.summary import Summary, answer_text, summary
+from workshop.reports.summary import ImpactRow, Summary, answer_text, impact_rows, summary
 
 TABLES: tuple[str, ...] = (
     "workshop",
@@ -447,6 +447,95 @@ def readiness_trend_table(held: Sequence[readiness.Held]) -> pd.DataFrame:
         for h in held
     ]
     return pd.DataFrame(rows, columns=["Workshop", "Organisation", "Held", "Answered by", *areas])
+
+
+# --- the same tables on a page --------------------------------------------------------------
+# A page's table shows a missing figure as "—", never as a blank "None" cell, and money as the
+# charts write it (€1.2M/yr): every cell is text from `numbers`. The sheets above keep numbers.
+
+SEQUENCE, MONEY = "Seq.", "€ / year"
+
+
+def plan_screen(s: Summary) -> pd.DataFrame:
+    """The ranked plan as Ship It shows it: what was decided and who owns it before the reasons."""
+    return pd.DataFrame(
+        [
+            {
+                SEQUENCE: r.sequence_text,
+                "Rank": r.rank,
+                "Initiative": r.title,
+                s.method: r.priority,
+                "Urgency": r.urgency,
+                "Decision": r.decision or numbers.MISSING,
+                "Owner": r.owner or numbers.MISSING,
+                "Metric": r.metric or numbers.MISSING,
+                "Baseline → target": numbers.MISSING
+                if r.baseline is None
+                else f"{numbers.measure(r.baseline)} → {numbers.measure(r.target)}",
+                "Check-in": r.checkin or numbers.MISSING,
+                "Dimensions": r.dimensions,
+                "Against the guide": r.against_guide,
+                "Rationale": r.rationale,
+            }
+            for r in s.plan
+        ],
+        dtype=object,
+    )
+
+
+def impacts_screen(rows: Sequence[ImpactRow], authors: Sequence[str] = ()) -> pd.DataFrame:
+    """Recorded impacts as a page lists them; with `authors` (one per row), who recorded each."""
+    frame = pd.DataFrame(
+        [
+            {
+                "Bottleneck": i.bottleneck,
+                "Outcome": i.outcome,
+                "Direction": i.direction,
+                "Magnitude": i.magnitude_label,
+                MONEY: i.money_text or numbers.MISSING,
+                "Because": i.because,
+            }
+            for i in rows
+        ],
+        columns=["Bottleneck", "Outcome", "Direction", "Magnitude", MONEY, "Because"],
+        dtype=object,
+    )
+    if authors:
+        frame["By"] = list(authors)
+    return frame
+
+
+def step_impacts_screen(snapshot: Snapshot) -> pd.DataFrame:
+    """Step 2's list of impacts, with who recorded each (as far as the viewer may see names)."""
+    return impacts_screen(
+        impact_rows(snapshot), [snapshot.participant_name(i["participant_id"]) for i in snapshot.impacts]
+    )
+
+
+def ranking_screen(snapshot: Snapshot) -> pd.DataFrame:
+    """Step 3's live ranking: the medians, the priority and what to discuss, in plan order."""
+    method = method_by_key(snapshot.method)
+    titles = {i.id: i.title for i in snapshot.initiatives}
+    rows = []
+    for item in snapshot.plan:
+        a = item.aggregate
+        rows.append(
+            {
+                SEQUENCE: numbers.MISSING if item.position is None else str(item.position),
+                "Rank": item.rank,
+                "Initiative": item.title,
+                "Dimensions": ", ".join(item.dimensions),
+                "Scorers": a.scorers if a else 0,
+                "Value": numbers.measure(a.value if a else None),
+                "Effort": numbers.measure(a.effort if a else None),
+                "Urgency": numbers.measure(a.urgency if a else None),
+                "Confidence %": numbers.percent(a.confidence if a else None),
+                method.title: numbers.priority(a.priority(snapshot.method) if a else None),
+                "Discuss": ", ".join(a.disputed) if a else "",
+                "Must come after": ", ".join(titles[x] for x in item.after_ids if x in titles),
+            }
+        )
+    return pd.DataFrame(rows, dtype=object)
 
 
 def tables(snapshot: Snapshot, now: float | None = None) -> dict[str, pd.DataFrame]:

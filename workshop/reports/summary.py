@@ -35,6 +35,7 @@ from workshop.reports import charts, frames
 
 TOP_BOTTLENECKS = 5  # per dimension; every note is in the spreadsheet
 NO_DECISION = numbers.MISSING
+ONE_ANSWER = "one answer: no spread yet"
 NONE_WEAK = "none: every rated area is at “mostly agree” or above"
 
 HEADINGS: dict[str, str] = {
@@ -106,7 +107,7 @@ class ImpactRow:
     magnitude: int
     magnitude_label: str
     money: float | None
-    money_text: str
+    money_text: str  # "€1.2M/yr", as on the impact map; "" without an estimate
     because: str
 
 
@@ -211,8 +212,9 @@ class SignalRow:
     median: str
     spread: str
     divided: bool
+    agreement: str  # the spread in words: "the room agrees", "the room is divided (spread 2)"
     answers: int
-    figure: str  # "7.5 % (median of 4 figures)", or "—"
+    figure: str  # what the figure measures: "growth 7.5 % a month (median of 4 figures)", or "—"
 
 
 @dataclass(frozen=True)
@@ -335,7 +337,8 @@ def _boards(snapshot: Snapshot) -> tuple[Board, ...]:
     )
 
 
-def _impacts(snapshot: Snapshot) -> tuple[ImpactRow, ...]:
+def impact_rows(snapshot: Snapshot) -> tuple[ImpactRow, ...]:
+    """Every recorded impact in recorded order, with its figures as text."""
     return tuple(
         ImpactRow(
             bottleneck=snapshot.bottleneck(i["bottleneck_id"])["text"],
@@ -344,7 +347,7 @@ def _impacts(snapshot: Snapshot) -> tuple[ImpactRow, ...]:
             magnitude=int(i["magnitude"]),
             magnitude_label=MAGNITUDES[i["magnitude"]],
             money=i["money"],
-            money_text=numbers.money(i["money"]),
+            money_text=numbers.money_short(i["money"]),  # as the impact map labels it
             because=i["because"],
         )
         for i in snapshot.impacts
@@ -453,17 +456,15 @@ def _checkins(tracks: tuple[Track, ...]) -> tuple[CheckinNote, ...]:
 
 def _signal(result: readiness.QuestionResult) -> SignalRow:
     question = readiness.question_by_key(result.key)
-    prompt = question.number
-    figure = numbers.MISSING
-    if prompt is not None and result.number_median is not None:
-        figures = numbers.plural(result.numbers, "figure")
-        figure = f"{numbers.measure(result.number_median, prompt.unit)} (median of {figures})"
+    figure = readiness.figure_words(result) or numbers.MISSING  # "LTV:CAC 3.4 (median of 3 figures)"
+    agreement = readiness.spread_words(result) or (ONE_ANSWER if result.count == 1 else numbers.MISSING)
     return SignalRow(
         title=question.title,
         level=numbers.MISSING if result.median is None else question.scale.label_at(result.median),
         median=numbers.measure(result.median),
         spread=numbers.measure(result.spread) if result.count else numbers.MISSING,
         divided=result.divided,
+        agreement=f"{agreement} (spread {numbers.measure(result.spread)})" if result.divided else agreement,
         answers=result.count,
         figure=figure,
     )
@@ -521,7 +522,7 @@ def summary(snapshot: Snapshot, now: float | None = None) -> Summary:
         head=_head(snapshot, moment),
         checklist=tuple(checklist.evaluate(snapshot)),
         boards=_boards(snapshot),
-        impacts=_impacts(snapshot),
+        impacts=impact_rows(snapshot),
         method=method.title,
         formula=method.formula,
         plan=_plan(snapshot),
