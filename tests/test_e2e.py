@@ -56,7 +56,7 @@ def test_create_join_add_see_and_download(base_url, browser, tmp_path):
     card.wait_for(timeout=10_000)
     assert card.inner_text() == "Deploys block every team <b>for a day</b>"
 
-    facilitator.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Ship It summary").click()
+    facilitator.get_by_test_id("stSidebar").get_by_role("link", name="Ship It summary").click()
     facilitator.get_by_text("Ship It — Platform offsite").wait_for(timeout=20_000)
     with facilitator.expect_download() as download:
         facilitator.get_by_role("button", name="Markdown").click()

@@ -188,7 +188,7 @@ def test_five_phones_answer_the_check_and_it_tailors_step_1(tmp_path):
             projector.get_by_text(f"{TITLE} · {PHONES} of {PHONES} answered").wait_for(state="detached", timeout=20_000)
             projector.wait_for_timeout(700)
             projector.screenshot(path=str(shots / "readiness-projector-board.png"))
-            assert phones[2].get_by_test_id("live-readiness").get_by_text(THANKS).is_visible()
+            assert phones[2].get_by_test_id("live-readiness").get_by_text(THANKS).first.is_visible()
 
             narrow = join(browser, base, code, "Narrow", errors, **NARROW)
             check_phone_accessible_and_narrow(narrow, shots)

@@ -59,7 +59,7 @@ def test_every_step_has_a_live_view_module_that_adds_itself_in_step_order() -> N
     for key in STEP_KEYS:
         js = (ui.LIVE / f"{key}.js").read_text(encoding="utf-8")
         assert re.findall(r"STEP_VIEWS\.push\((\w+)\);", js) == [f"{key}View"], key
-    modules = sorted([*ui.LIVE_MODULES, ui.REMEMBER_MODULE])
+    modules = sorted([*ui.LIVE_MODULES, ui.REMEMBER_MODULE, ui.CLOCK_MODULE])
     assert sorted(path.name for path in ui.LIVE.glob("*.js")) == modules, "every module is joined or stands alone"
 
 
