@@ -6,7 +6,24 @@ from workshop.domain.vocabulary import CODE_MAX
 
 
 class WorkshopError(Exception):
-    """Base class: an action was refused and nothing was changed."""
+    """Base class: an action was refused and nothing was changed.
+
+    Raised with an English template marked `N_` and its values
+    (`InvalidInput(N_("At most {limit} characters."), limit=40)`), so a page or the live
+    channel can say it in the reader's language with `text(code)`; `str()` is the English.
+    """
+
+    def __init__(self, template: str = "", **values: object) -> None:
+        self.template = template
+        self.values = values
+        super().__init__(template.format(**values) if values else template)
+
+    def text(self, code: str) -> str:
+        """The refusal in language `code` (English where no translation exists)."""
+        from workshop.domain.language import gettext
+
+        said = gettext(code, self.template)
+        return said.format(**self.values) if self.values else said
 
 
 class NotFound(WorkshopError):

@@ -1,0 +1,119 @@
+"""The languages a room runs in, and their gettext catalogues (managed with Babel).
+
+English is the source: every message is written in English in the code and marked, with `_`
+where a language is at hand and `N_` where the text is defined before anyone reads it (a step's
+guidance, a refusal's template). A language is a folder `workshop/locale/<code>/LC_MESSAGES/`
+holding the catalogues, so a sixth language is a sixth folder and no code changes.
+
+Two catalogues split the words by where they are written, so each has one owner:
+`domain` holds what `workshop/domain/` says (the workshop's material and its refusals),
+`messages` everything else (pages, the live element, actions, exports). The `.po` files are
+read with Babel at first use and kept; no compiled `.mo` file is needed.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+SOURCE = "en"  # the language the code is written in: it needs no catalogue
+DOMAINS = ("domain", "messages")
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogues without translating it yet (it is read later)."""
+    return message
+
+
+def languages() -> tuple[str, ...]:
+    """Every language a workshop or a phone can choose: English, then each catalogue folder."""
+    found = sorted(
+        folder.name
+        for folder in LOCALE_DIR.glob("*")
+        if (folder / "LC_MESSAGES").is_dir() and not folder.name.startswith("_")
+    )
+    return (SOURCE, *[code for code in found if code != SOURCE])
+
+
+def supported(code: str | None) -> str | None:
+    """The language `code` names if we have it ("de-AT" → "de"), else None."""
+    if not code:
+        return None
+    base = code.strip().replace("_", "-").split("-")[0].lower()
+    return base if base in languages() else None
+
+
+def negotiate(accept_language: str | Iterable[str] | None, fallback: str = SOURCE) -> str:
+    """The first of a browser's languages that we have, else `fallback`.
+
+    Takes an `Accept-Language` header ("de-DE,de;q=0.9,en;q=0.8") or a list such as
+    `navigator.languages`; q-values order the header's entries.
+    """
+    if accept_language is None:
+        return supported(fallback) or SOURCE
+    if isinstance(accept_language, str):
+        ranked = []
+        for position, part in enumerate(accept_language.split(",")):
+            tag, _, params = part.strip().partition(";")
+            quality = 1.0
+            if params.strip().startswith("q="):
+                try:
+                    quality = float(params.strip()[2:])
+                except ValueError:
+                    quality = 0.0
+            if tag and quality > 0:
+                ranked.append((-quality, position, tag))
+        tags: list[str] = [tag for _, _, tag in sorted(ranked)]
+    else:
+        tags = list(accept_language)
+    for tag in tags:
+        found = supported(tag)
+        if found:
+            return found
+    return supported(fallback) or SOURCE
+
+
+@cache
+def translations(code: str) -> _gettext.NullTranslations:
+    """The catalogues of one language, both domains merged; English gets the identity."""
+    found = supported(code)
+    if found is None or found == SOURCE:
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    merged: Translations | None = None
+    for domain in DOMAINS:
+        path = LOCALE_DIR / found / "LC_MESSAGES" / f"{domain}.po"
+        if not path.exists():
+            continue
+        with path.open("rb") as po:
+            catalog = read_po(po, locale=found, domain=domain)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        loaded = Translations(buffer, domain=domain)
+        merged = loaded if merged is None else merged.merge(loaded)
+    return merged if merged is not None else _gettext.NullTranslations()
+
+
+def gettext(code: str, message: str) -> str:
+    """`message` in language `code` (English where the catalogue has no translation)."""
+    return translations(code).gettext(message)
+
+
+def ngettext(code: str, singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for `n` in language `code`, by that language's rules."""
+    return translations(code).ngettext(singular, plural, n)
+
+
+def name(code: str) -> str:
+    """A language's name in itself ("Deutsch", "Français"), for a switcher."""
+    from babel import Locale
+
+    return Locale.parse(code).get_display_name(code).capitalize()
