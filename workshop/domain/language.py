@@ -116,4 +116,4 @@ def name(code: str) -> str:
     """A language's name in itself ("Deutsch", "Français"), for a switcher."""
     from babel import Locale
 
-    return Locale.parse(code).get_display_name(code).capitalize()
+    return (Locale.parse(code).get_display_name(code) or code).capitalize()
