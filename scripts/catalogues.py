@@ -1,12 +1,12 @@
 """The gettext catalogues, managed with Babel: extract the marked messages, update every language.
 
-    python scripts/catalogues.py extract     # workshop/locale/{domain,messages}.pot from the code
+    python scripts/catalogues.py extract     # workshop/locale/{screens,workshop}.pot from the code
     python scripts/catalogues.py update      # merge the templates into every language's .po
     python scripts/catalogues.py init xx     # start a new language (a sixth folder)
     python scripts/catalogues.py check       # templates current; every message translated, none fuzzy or obsolete
 
-`domain` holds the messages written in workshop/domain/, `messages` everything else (views/,
-views/live/*.js and the rest of workshop/). The catalogues are read as .po at run time.
+`screens` holds the messages of views/ (pages and the live element's JS) and workshop/live/;
+`workshop` those of the rest of workshop/. The catalogues are read as .po at run time.
 """
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "workshop" / "locale"
-DOMAIN_DIR = ROOT / "workshop" / "domain"
+LIVE_DIR = ROOT / "workshop" / "live"
 KEYWORDS = {**DEFAULT_KEYWORDS, "t": None, "tn": (1, 2)}  # t() / tn() in the live element's JS
 METHODS = [("**.py", "python"), ("**.js", "javascript")]
-SOURCES = {"domain": [DOMAIN_DIR], "messages": [ROOT / "views", ROOT / "workshop"]}
+SOURCES = {"screens": [ROOT / "views", LIVE_DIR], "workshop": [ROOT / "workshop"]}
 
 
 def _belongs(domain: str, path: Path) -> bool:
-    """A file's messages go to `domain` if it lives under workshop/domain/, else to `messages`."""
-    inside = DOMAIN_DIR in path.resolve().parents
-    return inside if domain == "domain" else not inside
+    """A file's messages go to `screens` if it is a page or the live channel, else to `workshop`."""
+    live = LIVE_DIR in path.resolve().parents
+    return domain == "screens" or not live
 
 
 def _extracted(domain: str) -> Iterator[tuple[str, int, str | tuple[str, ...], list[str]]]:

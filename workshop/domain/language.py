@@ -6,22 +6,30 @@ guidance, a refusal's template). A language is a folder `workshop/locale/<code>/
 holding the catalogues, so a sixth language is a sixth folder and no code changes.
 
 Two catalogues split the words by where they are written, so each has one owner:
-`domain` holds what `workshop/domain/` says (the workshop's material and its refusals),
-`messages` everything else (pages, the live element, actions, exports). The `.po` files are
-read with Babel at first use and kept; no compiled `.mo` file is needed.
+`screens` holds what the pages and the live element say (`views/`, `views/live/*.js`,
+`workshop/live/`), `workshop` everything else in `workshop/` (the workshop's material, rules,
+refusals and exports). The `.po` files are read with Babel at first use and kept; no compiled
+`.mo` file is needed.
+
+The pseudo-language `qps` (offered only when `WORKSHOP_PSEUDO_LOCALE=1`) turns every message
+that passes through gettext into accented text a third longer between ⟦ and ⟧, so a test can
+find any English word on a screen that escaped translation.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
 import io
+import os
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 SOURCE = "en"  # the language the code is written in: it needs no catalogue
-DOMAINS = ("domain", "messages")
+DOMAINS = ("screens", "workshop")
+PSEUDO = "qps"
 
 
 def N_(message: str) -> str:
@@ -36,7 +44,8 @@ def languages() -> tuple[str, ...]:
         for folder in LOCALE_DIR.glob("*")
         if (folder / "LC_MESSAGES").is_dir() and not folder.name.startswith("_")
     )
-    return (SOURCE, *[code for code in found if code != SOURCE])
+    pseudo = (PSEUDO,) if os.environ.get("WORKSHOP_PSEUDO_LOCALE") == "1" else ()
+    return (SOURCE, *[code for code in found if code != SOURCE], *pseudo)
 
 
 def supported(code: str | None) -> str | None:
@@ -83,6 +92,8 @@ def translations(code: str) -> _gettext.NullTranslations:
     found = supported(code)
     if found is None or found == SOURCE:
         return _gettext.NullTranslations()
+    if found == PSEUDO:
+        return Pseudo()
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
     from babel.support import Translations
@@ -102,6 +113,28 @@ def translations(code: str) -> _gettext.NullTranslations:
     return merged if merged is not None else _gettext.NullTranslations()
 
 
+_ACCENTS = str.maketrans("aceinosuyACEINOSUY", "åçéîñöšûýÅÇÉÎÑÖŠÛÝ")
+_PLACEHOLDER = re.compile(r"(\{[^{}]*\}|%\(\w+\)[sd]|%[sd])")
+
+
+def pseudo(message: str) -> str:
+    """`message` accented and a third longer between ⟦ and ⟧; placeholders kept as they are."""
+    parts = _PLACEHOLDER.split(message)
+    said = "".join(p if _PLACEHOLDER.fullmatch(p) else p.translate(_ACCENTS) for p in parts)
+    letters = sum(ch.isalpha() for ch in message)
+    return f"⟦{said}{'~' * ((letters + 2) // 3)}⟧" if message else message
+
+
+class Pseudo(_gettext.NullTranslations):
+    """The pseudo-language: every message marked, so unmarked English stands out."""
+
+    def gettext(self, message: str) -> str:
+        return pseudo(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return pseudo(msgid1 if n == 1 else msgid2)
+
+
 def gettext(code: str, message: str) -> str:
     """`message` in language `code` (English where the catalogue has no translation)."""
     return translations(code).gettext(message)
@@ -116,4 +149,6 @@ def name(code: str) -> str:
     """A language's name in itself ("Deutsch", "Français"), for a switcher."""
     from babel import Locale
 
+    if code == PSEUDO:
+        return "Pseudo"
     return (Locale.parse(code).get_display_name(code) or code).capitalize()
