@@ -18,11 +18,11 @@ class WorkshopError(Exception):
         self.values = values
         super().__init__(template.format(**values) if values else template)
 
-    def text(self, code: str) -> str:
-        """The refusal in language `code` (English where no translation exists)."""
-        from workshop.domain.language import gettext
+    def text(self, code: str | None = None) -> str:
+        """The refusal in language `code`, or the current one (English where none is translated)."""
+        from workshop.domain.language import current, translate
 
-        said = gettext(code, self.template)
+        said = translate(code or current(), self.template)
         return said.format(**self.values) if self.values else said
 
 

@@ -1,8 +1,14 @@
 """The languages a room runs in, and their gettext catalogues (managed with Babel).
 
 English is the source: every message is written in English in the code and marked, with `_`
-where a language is at hand and `N_` where the text is defined before anyone reads it (a step's
-guidance, a refusal's template). A language is a folder `workshop/locale/<code>/LC_MESSAGES/`
+(or `ngettext`) where it is read, and `N_` where the text is defined before anyone reads it (a
+step's guidance, a refusal's template), to be said later with `_` or `translate`.
+
+`_` and `ngettext` speak the *current* language: a page run, a live request or an export sets it
+once with `using(code)` (or `activate(code)` for the rest of a page run), like Django's
+`translation.activate`, so the formatters in `numbers.py` and the domain's sentences follow it
+without a language argument threaded through every call. `translate(code, message)` names the
+language outright. A language is a folder `workshop/locale/<code>/LC_MESSAGES/`
 holding the catalogues, so a sixth language is a sixth folder and no code changes.
 
 Two catalogues split the words by where they are written, so each has one owner:
@@ -22,7 +28,9 @@ import gettext as _gettext
 import io
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -135,14 +143,49 @@ class Pseudo(_gettext.NullTranslations):
         return pseudo(msgid1 if n == 1 else msgid2)
 
 
-def gettext(code: str, message: str) -> str:
+def translate(code: str, message: str) -> str:
     """`message` in language `code` (English where the catalogue has no translation)."""
     return translations(code).gettext(message)
 
 
-def ngettext(code: str, singular: str, plural: str, n: int) -> str:
+def translate_plural(code: str, singular: str, plural: str, n: int) -> str:
     """The singular or plural form for `n` in language `code`, by that language's rules."""
     return translations(code).ngettext(singular, plural, n)
+
+
+_current: ContextVar[str] = ContextVar("language", default=SOURCE)
+
+
+def current() -> str:
+    """The language this page run, request or export speaks."""
+    return _current.get()
+
+
+def activate(code: str | None) -> str:
+    """Speak `code` (or English, if we do not have it) from here on in this thread or task."""
+    chosen = supported(code) or SOURCE
+    _current.set(chosen)
+    return chosen
+
+
+@contextmanager
+def using(code: str | None) -> Iterator[str]:
+    """Speak `code` inside the block, then the language spoken before."""
+    token = _current.set(supported(code) or SOURCE)
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def _(message: str) -> str:
+    """`message` in the current language."""
+    return translate(current(), message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form for `n` in the current language: `ngettext("{n} vote", "{n} votes", n)`."""
+    return translate_plural(current(), singular, plural, n)
 
 
 def name(code: str) -> str:
