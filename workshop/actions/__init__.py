@@ -8,7 +8,8 @@ timers, steps, end), `review` (last time's commitments, opening step 1), `readin
 pre-work check "Are we ready to scale?"), `board` (steps 1–2), `duplicates` (step 1's suggested
 duplicates), `plan` (steps 3–5), `followthrough` (leader and owner links, check-ins),
 `portfolio` (the portfolio's key and the reads it guards), `retention` (participants' names
-numbered once a workshop ended long enough ago). This package's `__all__` is the
+numbered, and whole workshops deleted, once a workshop ended long enough ago), `erasure` (a
+participant's, an owner's or a whole workshop's data removed on request). This package's `__all__` is the
 public surface. It may import `workshop.store` and `workshop.domain`, never a wing above.
 """
 
@@ -49,6 +50,19 @@ from workshop.actions.duplicates import (
     suggested_groups,
     suggestions_for,
 )
+from workshop.actions.erasure import (
+    Person,
+    delete_workshop,
+    deletions,
+    erase_participant,
+    my_data,
+    owner_names,
+    owner_rows,
+    people,
+    remove_my_data,
+    remove_owner,
+    workshop_contents,
+)
 from workshop.actions.followthrough import (
     OwnerPage,
     delete_checkin,
@@ -86,11 +100,16 @@ from workshop.actions.portfolio import (
 )
 from workshop.actions.readiness import answer_readiness, open_readiness
 from workshop.actions.retention import (
+    DELETE_AFTER_ENV,
     RETAIN_NAMES_ENV,
     anonymise_due,
+    delete_after_days,
+    delete_due,
+    deletion_note,
     keep_sweeping,
     names_note,
     retain_names_days,
+    sweep,
 )
 from workshop.actions.review import has_commitments, review_commitment, set_reviewing
 from workshop.actions.room import (
@@ -209,4 +228,20 @@ __all__ = [
     "anonymise_due",
     "keep_sweeping",
     "names_note",
+    "DELETE_AFTER_ENV",
+    "delete_after_days",
+    "delete_due",
+    "deletion_note",
+    "sweep",
+    "Person",
+    "people",
+    "my_data",
+    "erase_participant",
+    "remove_my_data",
+    "owner_names",
+    "owner_rows",
+    "remove_owner",
+    "workshop_contents",
+    "delete_workshop",
+    "deletions",
 ]

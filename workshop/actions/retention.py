@@ -1,9 +1,11 @@
-"""Retention: participants' names replaced by numbers once a workshop ended long enough ago.
+"""Retention: participants' names replaced by numbers once a workshop ended long enough ago, and
+whole workshops deleted once they ended longer ago still.
 
-`anonymise_due` is the one sweep: the server runs it on its own (`keep_sweeping`, at start and
-every hour) and the command line on demand (`python -m workshop retention`). Each workshop it
-anonymises is one change with one audit entry by the retention policy, which names how many
-names went, never the names. Results, owners and check-ins stay.
+`sweep` applies both settings: the server runs it on its own (`keep_sweeping`, at start and
+every hour) and the command line on demand (`python -m workshop retention`). Each workshop
+`anonymise_due` anonymises is one change with one audit entry by the retention policy, which names
+how many names went, never the names. Results, owners and check-ins stay. Each workshop
+`delete_due` deletes leaves the server's record of its deletion (its own trail goes with it).
 """
 
 from __future__ import annotations
@@ -17,26 +19,44 @@ from sqlite_utils import Database
 
 from workshop import store
 from workshop.actions.auth import Row, _again, _now
+from workshop.actions.erasure import delete
 from workshop.actions.room import _numbered
-from workshop.domain import audit, retention
+from workshop.domain import audit, erasure, retention
 from workshop.domain.errors import InvalidInput, WorkshopError
 
 RETAIN_NAMES_ENV = "WORKSHOP_RETAIN_NAMES_DAYS"
+DELETE_AFTER_ENV = "WORKSHOP_DELETE_AFTER_DAYS"
 POLICY = audit.Actor(audit.SYSTEM, "retention policy")
 RETAIN_MAX_DAYS = 36_500  # a hundred years: anything longer is a typing slip
 SWEEP_SECONDS = 3_600.0  # the server applies the setting at start and then every hour
 
 
-def retain_names_days() -> int | None:
-    """The setting, in whole days (0: as soon as a workshop ends); unset keeps names."""
-    raw = (os.environ.get(RETAIN_NAMES_ENV) or "").strip()
+def _days(name: str) -> int | None:
+    """One setting, in whole days (0: as soon as a workshop ends); unset is None."""
+    raw = (os.environ.get(name) or "").strip()
     if not raw:
         return None
     if not raw.isdigit() or int(raw) > RETAIN_MAX_DAYS:
-        raise InvalidInput(
-            f"{RETAIN_NAMES_ENV} must be a whole number of days from 0 to {RETAIN_MAX_DAYS}, not {raw!r}."
-        )
+        raise InvalidInput(f"{name} must be a whole number of days from 0 to {RETAIN_MAX_DAYS}, not {raw!r}.")
     return int(raw)
+
+
+def retain_names_days() -> int | None:
+    """The names' setting, in whole days (0: as soon as a workshop ends); unset keeps names."""
+    return _days(RETAIN_NAMES_ENV)
+
+
+def delete_after_days() -> int | None:
+    """The deletion setting, in whole days; unset keeps workshops. It may not be shorter than the
+    names' setting (a workshop would go before its names were due to): that pair is refused."""
+    days = _days(DELETE_AFTER_ENV)
+    names = retain_names_days()
+    if retention.clash(names, days):
+        raise InvalidInput(
+            f"{DELETE_AFTER_ENV} ({days}) must be at least {RETAIN_NAMES_ENV} ({names}): "
+            "a workshop cannot be deleted before its names are numbered."
+        )
+    return days
 
 
 def names_note(ended_at: float | None) -> str:
@@ -47,6 +67,37 @@ def names_note(ended_at: float | None) -> str:
     except InvalidInput:
         days = None
     return retention.names_note(ended_at, days)
+
+
+def deletion_note(ended_at: float | None) -> str:
+    """When a workshop is deleted under the current setting ("kept" without one, or with a bad one)."""
+    try:
+        days = delete_after_days()
+    except InvalidInput:
+        days = None
+    return retention.names_note(ended_at, days)
+
+
+def delete_due(db: Database, days: int | None = None, now: float | None = None) -> list[str]:
+    """Delete every workshop that ended `days` ago or more (the setting when `days` is None), each
+    leaving the server's record of its deletion; returns the join codes deleted now."""
+    keep = delete_after_days() if days is None else days
+    moment = _now(now)
+    done = []
+    for workshop in store.list_workshops(db):
+        if retention.due(workshop["ended_at"], keep, moment):
+            record = erasure.Deletion(workshop["code"], workshop["ended_at"], moment, erasure.BY_POLICY, POLICY.via)
+            if delete(db, workshop, record):
+                done.append(str(workshop["code"]))
+    return done
+
+
+def sweep(db: Database, now: float | None = None) -> tuple[list[str], list[str]]:
+    """Both settings, checked together first (a bad pair changes nothing): the join codes anonymised
+    and the join codes deleted now."""
+    names, gone = retain_names_days(), delete_after_days()
+    anonymised = anonymise_due(db, names, now) if names is not None else []
+    return anonymised, delete_due(db, gone, now) if gone is not None else []
 
 
 def anonymise_due(db: Database, days: int | None = None, now: float | None = None) -> list[str]:
@@ -80,8 +131,9 @@ def _anonymise(db: Database, workshop: Row, moment: float) -> bool:
 def keep_sweeping(
     connect: Callable[[], Database], every: float = SWEEP_SECONDS, stop: threading.Event | None = None
 ) -> threading.Thread:
-    """While the server runs: sweep at start and every `every` seconds on a daemon thread with its
-    own connection. A bad setting is said on the server's output once per sweep and changes nothing."""
+    """While the server runs: sweep (names, then deletions) at start and every `every` seconds on a
+    daemon thread with its own connection. A bad setting is said on the server's output once per
+    sweep and changes nothing."""
     halt = stop or threading.Event()
 
     def run() -> None:
@@ -89,7 +141,7 @@ def keep_sweeping(
         try:
             while True:
                 try:
-                    anonymise_due(db)
+                    sweep(db)
                 except WorkshopError as exc:
                     print(f"retention: {exc}", file=sys.stderr, flush=True)
                 if halt.wait(every):

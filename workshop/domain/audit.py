@@ -19,7 +19,14 @@ from typing import Any
 from workshop.domain.vocabulary import WRITES
 
 # Who acts, as the trail names them.
-FACILITATOR, LEADER, OWNER, PORTFOLIO, SYSTEM = ROLES = ("facilitator", "leader", "owner", "portfolio", "system")
+FACILITATOR, LEADER, OWNER, PORTFOLIO, SYSTEM, PARTICIPANT = ROLES = (
+    "facilitator",
+    "leader",
+    "owner",
+    "portfolio",
+    "system",
+    "participant",
+)
 KEY_VIA = "facilitator key"
 LEADER_VIA = "leader link"
 PORTFOLIO_VIA = "portfolio key"
@@ -52,6 +59,8 @@ KEY = Actor(FACILITATOR, KEY_VIA)
 LEADER_LINK = Actor(LEADER, LEADER_VIA)
 PORTFOLIO_KEY = Actor(PORTFOLIO, PORTFOLIO_VIA)
 IMPORTER = Actor(SYSTEM, IMPORT_VIA)
+# A participant's only entry: removing their own data from their own screen (never named).
+OWN_SCREEN = Actor(PARTICIPANT, "their own screen")
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The store: every line of SQL, and nothing else. It may import `workshop.domain` only.
 
+`erasure` is erasure's SQL (`store.erasure.…`, one participant, an owner, a whole workshop).
 `db` connects and holds the writer lock (`change`, which writes each change's audit entry or
 participant count), `audit` is the trail's SQL (append-only), `migrations` is the schema, `tables`
 holds every read and write query and `load` reads one workshop into a `Snapshot`. Callers
@@ -8,7 +9,7 @@ connection, the lock, the schema (`migrations`, the object) and every query; `lo
 imported from `workshop.store.load`.
 """
 
-from workshop.store.db import BUSY_TIMEOUT_MS, DEFAULT_DB, Row, change, connect, db_path
+from workshop.store.db import BUSY_TIMEOUT_MS, DEFAULT_DB, Row, change, compact, connect, db_path, server_change
 from workshop.store.migrations import migrations
 from workshop.store.tables import (
     answers,
@@ -103,6 +104,8 @@ __all__ = [
     "DEFAULT_DB",
     "Row",
     "change",
+    "compact",
+    "server_change",
     "connect",
     "db_path",
     "migrations",

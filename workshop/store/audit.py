@@ -1,8 +1,11 @@
 """The audit trail's SQL: append an entry, count a participant write, read a workshop's trail.
 
-There is no function here that updates or deletes an entry, and the table's triggers refuse
-both (see `migrations.AUDIT_TRIGGERS`). `store.change` calls `append` or `count` as its
-change commits; the importer restores a file's trail through `restore`.
+Entries are never changed or deleted, with two narrow exceptions, both here and both for erasure:
+`redact` replaces erased words in one workshop's entries (the trigger allows it only while the
+erasure's marker for that workshop is set, and only in an entry's words), and `forget` removes a
+deleted workshop's entries once its row is gone (the trigger refuses it before). `store.change`
+calls `append` or `count` as its change commits; the importer restores a file's trail through
+`restore`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import json
 
 from sqlite_utils import Database
 
+from workshop.domain import erasure
 from workshop.domain.audit import Count, Entry, Trail
 
 
@@ -75,3 +79,27 @@ def restore(db: Database, workshop_id: int, restored: Trail) -> None:
         append(db, workshop_id, entry)
     for item in restored.counts:
         count(db, workshop_id, item.step, item.kind, item.count)
+
+
+def redact(db: Database, workshop_id: int, words: set[str]) -> int:
+    """Inside an erasure's change: every erased word in this workshop's entries becomes
+    `erasure.ERASED`; returns how many entries changed. The marker that lets the trigger allow it
+    is set and cleared around the updates, in the same transaction."""
+    db.execute("INSERT INTO audit_redacting (workshop_id) VALUES (?)", [workshop_id])
+    changed = 0
+    for r in db.query("SELECT * FROM audit WHERE workshop_id = ? ORDER BY id", [workshop_id]):
+        old = (r["subject"], r["via"], json.loads(r["before_json"]), json.loads(r["after_json"]))
+        new = erasure.redact(list(old), words)
+        if new != list(old):
+            db.execute(
+                "UPDATE audit SET subject = ?, via = ?, before_json = ?, after_json = ? WHERE id = ?",
+                [new[0], new[1], _json(new[2]), _json(new[3]), r["id"]],
+            )
+            changed += 1
+    db.execute("DELETE FROM audit_redacting WHERE workshop_id = ?", [workshop_id])
+    return changed
+
+
+def forget(db: Database, workshop_id: int) -> None:
+    """A deleted workshop's entries, once its row is gone (the trigger refuses this before)."""
+    db.execute("DELETE FROM audit WHERE workshop_id = ?", [workshop_id])

@@ -41,6 +41,7 @@ def connect(path: str | Path | None = None) -> Database:
         db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA secure_delete = ON")  # erased rows are overwritten with zeros, not left in free pages
     if migrations.pending(db):
         _migrate(db)
     _LOCK_PATHS[db] = str(resolved) + LOCK_SUFFIX
@@ -57,6 +58,14 @@ def _migrate(db: Database) -> None:
         db.conn.rollback()
         raise
     db.conn.commit()
+
+
+def compact(db: Database) -> bool:
+    """After an erasure: copy the write-ahead log into the database and empty it, so no earlier copy
+    of an erased page stays in the `-wal` file. False when a reader still holds an old page (the
+    server's next sweep tries again)."""
+    busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy
 
 
 def db_path() -> Path:
@@ -96,6 +105,14 @@ def _writer(db: Database) -> Iterator[None]:
             _held -= 1
             if outer:
                 fcntl.flock(_lock_files[str(path)], fcntl.LOCK_UN)
+
+
+@contextmanager
+def server_change(db: Database) -> Iterator[None]:
+    """One atomic change that is not one workshop's (deleting a whole workshop, whose own version and
+    trail go with it): the same writer lock as `change`, no version to bump, no entry of its own."""
+    with _writer(db), db.atomic():
+        yield
 
 
 What = TypeVar("What", Draft, Tally)

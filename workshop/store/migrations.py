@@ -354,6 +354,43 @@ def _audit_trail(db: Database) -> None:
         db.execute(trigger)
 
 
+# The one exception to "never changed" (see `store/audit.py`'s `redact`): while an erasure holds a
+# marker for its workshop in `audit_redacting` (inside the erasure's own transaction), an entry's
+# words may change: its subject, device or link and values. Its moment, role, action and step never.
+REDACTION_TRIGGER = (
+    "CREATE TRIGGER audit_never_updated BEFORE UPDATE ON audit "
+    "WHEN NOT (EXISTS (SELECT 1 FROM audit_redacting WHERE workshop_id = OLD.workshop_id) "
+    "AND NEW.id = OLD.id AND NEW.workshop_id = OLD.workshop_id AND NEW.at = OLD.at AND NEW.role = OLD.role "
+    "AND NEW.action = OLD.action AND NEW.step = OLD.step) "
+    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: an entry is never changed'); END"
+)
+
+
+@migrations(name="0011_erasure")
+def _erasure(db: Database) -> None:
+    """Erasure and deletion: a server-level record of every deleted workshop (its code, when, why
+    and by whom; no personal data, since its own trail goes with it), and the marker under which an
+    erasure may replace the erased words in its workshop's trail."""
+    _run_statements(
+        db,
+        """
+        CREATE TABLE deletions (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL,
+            ended_at REAL,
+            deleted_at REAL NOT NULL,
+            reason TEXT NOT NULL,
+            deleted_by TEXT NOT NULL
+        );
+        CREATE TABLE audit_redacting (
+            workshop_id INTEGER PRIMARY KEY
+        );
+        DROP TRIGGER audit_never_updated
+        """,
+    )
+    db.execute(REDACTION_TRIGGER)
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run DDL one statement at a time: `executescript` would commit mid-migration."""
     for statement in script.split(";"):

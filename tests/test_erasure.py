@@ -1,0 +1,201 @@
+"""Erasure: a participant removes their own data, the facilitator erases one, removes an owner's
+name or deletes a whole workshop; the trail keeps the fact, never the erased words; and the
+database file (with its write-ahead log) no longer holds them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import NOW, version
+from workshop import actions
+from workshop import store as storage
+from workshop.backup import export
+from workshop.domain import audit, erasure
+from workshop.domain.errors import InvalidInput, NotAllowed, NotFound
+from workshop.domain.vocabulary import PLATFORM, PRODUCT
+from workshop.store.load import load
+
+NAME = "Zebediah Quackenbush"
+NOTE = "Quokka billing cron melts nightly"
+EDITED = "Quokka billing cron melts every night"
+BECAUSE = "Wombat invoices bounce at month end"
+REASON = "Narwhal vendors already solved it"
+
+
+def _room(db) -> tuple[actions.Created, str, str, int]:
+    """Zebediah writes a note (the facilitator rewords it), an impact, votes, scores, picks and offers;
+    Ann votes on his note. Returns the workshop, his token, Ann's token and his note's id."""
+    made = actions.create_workshop(db, "Erasure", "Acme Ltd", "scaleup", now=NOW)
+    code, key = made.code, made.facilitator_key
+    zeb = actions.join(db, code, NAME, now=NOW).token
+    ann = actions.join(db, code, "Ann", now=NOW).token
+    note = actions.add_bottleneck(db, code, zeb, PRODUCT, NOTE, now=NOW)
+    other = actions.add_bottleneck(db, code, ann, PLATFORM, "Deploys wait for a weekly window", now=NOW)
+    actions.edit_bottleneck(db, code, key, note, EDITED)
+    actions.vote(db, code, zeb, other)
+    actions.vote(db, code, ann, note)
+    actions.go_to_step(db, code, key, "owners", from_step="bottlenecks")
+    actions.add_impact(db, code, zeb, other, "churn", "worse", 2, BECAUSE)
+    initiative = actions.add_initiative(db, code, ann, "Independent deploys", [other, note])
+    actions.score_initiative(db, code, zeb, initiative, {"value": 8, "effort": 3, "urgency": 7, "confidence": 80})
+    actions.pick_choice(db, code, zeb, initiative, "buy", REASON)
+    actions.volunteer(db, code, zeb, initiative)
+    return made, zeb, ann, note
+
+
+def _text(db, code: str) -> str:
+    """Everything the workshop's full backup holds (every row, the trail), as text."""
+    return export.dumps(export.to_document(load(db, code), now=NOW))
+
+
+def test_a_participant_removes_their_own_name_and_answers_and_keeps_notes_anonymised(db):
+    made, zeb, ann, note = _room(db)
+    before = load(db, made.code)
+    shown = actions.my_data(db, made.code, zeb)
+    assert (shown.name, shown.removal.votes, shown.removal.scores, shown.removal.picks) == (NAME, 1, 1, 1)
+    line = erasure.confirmation(shown.name, shown.removal, delete_notes=False)
+    assert line.startswith(f"Deleted: the name \u201c{NAME}\u201d, 1 vote, 1 score") and "Kept without a name" in line
+    actions.remove_my_data(db, made.code, zeb, now=NOW + 5)
+    after = load(db, made.code)
+    text = _text(db, made.code)
+    assert NAME not in text and REASON not in text
+    assert EDITED in text and BECAUSE in text  # the notes stay, without an author
+    assert [b["participant_id"] for b in after.bottlenecks if b["id"] == note] == [None]
+    assert len(after.votes) == len(before.votes) - 1 and not after.scores and after.tally != before.tally
+    assert actions.identify(db, made.code, zeb) is None  # the token stands for nobody now
+    with pytest.raises(NotAllowed):
+        actions.vote(db, made.code, zeb, note)
+    entry = after.loaded_trail.entries[-1]
+    assert (entry.action, entry.role, entry.via, entry.subject) == (
+        "erase_participant",
+        audit.PARTICIPANT,
+        "their own screen",
+        "a participant",
+    )
+    assert dict(entry.before)["votes"] == 1 and dict(entry.after) == {"notes kept": True}
+
+
+def test_deleting_the_notes_too_takes_them_out_of_the_trail_with_every_earlier_wording(db):
+    made, zeb, ann, note = _room(db)
+    assert NOTE in _text(db, made.code)  # the facilitator's edit kept the first wording
+    actions.remove_my_data(db, made.code, zeb, delete_notes=True)
+    text = _text(db, made.code)
+    for gone in (NAME, NOTE, EDITED, BECAUSE, REASON):
+        assert gone not in text, gone
+    after = load(db, made.code)
+    assert note not in {b["id"] for b in after.bottlenecks} and not after.impacts
+    assert [i.bottleneck_ids for i in after.initiatives] == [[b["id"] for b in after.bottlenecks]]
+    assert erasure.ERASED in text  # the edit's entry is still there, its words erased
+    assert [e.action for e in after.loaded_trail.entries].count("edit_bottleneck") == 1
+
+
+def test_the_facilitator_erases_one_participant_after_seeing_what_goes(db):
+    made, zeb, ann, note = _room(db)
+    person = next(p for p in actions.people(db, made.code, made.facilitator_key) if p.name == NAME)
+    assert person.removal.counts() == {
+        "notes": 1,
+        "impacts": 1,
+        "initiatives": 0,
+        "votes": 1,
+        "scores": 1,
+        "picks": 1,
+        "offers": 1,
+        "readiness": 0,
+    }
+    with pytest.raises(NotAllowed):
+        actions.erase_participant(db, made.code, ann, person.participant_id)
+    with pytest.raises(InvalidInput):
+        actions.erase_participant(db, made.code, made.facilitator_key, person.participant_id, delete_notes="yes")
+    actions.erase_participant(db, made.code, made.facilitator_key, person.participant_id, delete_notes=True)
+    assert NAME not in _text(db, made.code)
+    assert load(db, made.code).loaded_trail.entries[-1].via == "facilitator key"
+    with pytest.raises(NotFound):  # a second press finds nobody, and writes nothing
+        stamp = version(db, made.code)
+        actions.erase_participant(db, made.code, made.facilitator_key, person.participant_id)
+    assert version(db, made.code) == stamp
+
+
+def test_an_owners_name_goes_and_the_initiative_stays_with_owner_removed(db, demo):
+    code, key = demo.code, demo.facilitator_key
+    owner = actions.owner_names(db, code, key)[0]
+    link = actions.issue_owner_link(db, code, key, owner)
+    found = actions.owner_rows(db, code, key, owner)
+    assert found["initiatives"] >= 1 and found["links"] == 1
+    assert owner in _text(db, code)  # the trail named the owner and their link
+    assert actions.remove_owner(db, code, key, owner) == found["initiatives"]
+    text = _text(db, code)
+    assert owner not in text and erasure.OWNER_REMOVED in text
+    owned = [i for i in load(db, code).initiatives if i.owner and i.owner["owner"] == erasure.OWNER_REMOVED]
+    assert len(owned) == found["initiatives"] and all(i.checkins or True for i in owned)
+    with pytest.raises(NotAllowed):
+        actions.owner_page(db, code, link)
+    with pytest.raises(NotFound):
+        actions.remove_owner(db, code, key, owner)
+
+
+def test_a_workshop_deleted_on_request_leaves_only_the_servers_record(db, demo, workshop):
+    code, key = demo.code, demo.facilitator_key
+    counts = actions.workshop_contents(db, code, key)
+    assert counts["participants"] == 6 and counts["notes"] > 0 and counts["audit entries"] > 0
+    with pytest.raises(InvalidInput, match=code):
+        actions.delete_workshop(db, code, key, "WRONG")
+    assert storage.workshop_by_code(db, code) is not None
+    actions.delete_workshop(db, code, key, code.lower(), now=NOW + 10)
+    assert storage.workshop_by_code(db, code) is None and storage.workshop_by_code(db, workshop.code)
+    assert db.execute("SELECT COUNT(*) FROM audit WHERE workshop_id NOT IN (SELECT id FROM workshops)").fetchone() == (
+        0,
+    )
+    portfolio_key = actions.issue_portfolio_key(db)
+    [record] = actions.deletions(db, portfolio_key)
+    assert (record.code, record.reason, record.deleted_by, record.deleted_at) == (
+        code,
+        erasure.ON_REQUEST,
+        "facilitator key",
+        NOW + 10,
+    )
+    with pytest.raises(NotAllowed):
+        actions.deletions(db, "not the key")
+
+
+def test_the_trails_one_exception_is_narrow(db):
+    """An entry's words change only inside an erasure (its marker set), and never its moment,
+    role, action or step; without the marker every update is still refused."""
+    made, *_ = _room(db)
+    wid = storage.workshop_by_code(db, made.code)["id"]
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE audit SET subject = 'x' WHERE workshop_id = ?", [wid])
+    with db.conn:
+        db.execute("INSERT INTO audit_redacting (workshop_id) VALUES (?)", [wid])
+        for change in ("action = 'x'", "role = 'owner'", "at = 0", "step = 'decide'"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                db.execute(f"UPDATE audit SET {change} WHERE workshop_id = ?", [wid])
+        db.conn.rollback()
+
+
+def _file_bytes(path: Path) -> bytes:
+    """The database file and its write-ahead log, as bytes on disk."""
+    return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+@pytest.mark.parametrize("how", ["own screen", "facilitator", "whole workshop"])
+def test_the_database_file_no_longer_holds_the_erased_words(tmp_path, how):
+    path = tmp_path / "grep.db"
+    db = storage.connect(path)
+    made, zeb, _, _ = _room(db)
+    raw = _file_bytes(path)
+    for word in (NAME, NOTE, BECAUSE, REASON):
+        assert word.encode() in raw, word  # it was there
+    if how == "own screen":
+        actions.remove_my_data(db, made.code, zeb, delete_notes=True)
+    elif how == "facilitator":
+        person = next(p for p in actions.people(db, made.code, made.facilitator_key) if p.name == NAME)
+        actions.erase_participant(db, made.code, made.facilitator_key, person.participant_id, delete_notes=True)
+    else:
+        actions.delete_workshop(db, made.code, made.facilitator_key, made.code)
+    raw = _file_bytes(path)
+    for word in (NAME, NOTE, EDITED, BECAUSE, REASON):
+        assert word.encode() not in raw, word
+    db.close()
