@@ -154,10 +154,10 @@ def delete_workshop(db: Database, code: str, key: str | None, confirm: str, now:
     workshop, actor = _by_facilitator(db, code, key)
     if normalise_code(str(confirm or "")) != workshop["code"]:
         raise InvalidInput(f"Type the join code {workshop['code']} to confirm the deletion.")
-    delete(db, workshop, Deletion(workshop["code"], workshop["ended_at"], _now(now), erasure.ON_REQUEST, actor.via))
+    _delete(db, workshop, Deletion(workshop["code"], workshop["ended_at"], _now(now), erasure.ON_REQUEST, actor.via))
 
 
-def delete(db: Database, workshop: Row, record: Deletion) -> bool:
+def _delete(db: Database, workshop: Row, record: Deletion) -> bool:
     """Delete one workshop and record it (the retention sweep's deletion too); False if it was gone."""
     with store.server_change(db):
         if store.workshop_by_code(db, workshop["code"]) is None:

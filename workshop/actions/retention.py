@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from workshop import store
 from workshop.actions.auth import Row, _again, _now
-from workshop.actions.erasure import delete
+from workshop.actions.erasure import _delete
 from workshop.actions.room import _numbered
 from workshop.domain import audit, erasure, retention
 from workshop.domain.errors import InvalidInput, WorkshopError
@@ -87,7 +87,7 @@ def delete_due(db: Database, days: int | None = None, now: float | None = None) 
     for workshop in store.list_workshops(db):
         if retention.due(workshop["ended_at"], keep, moment):
             record = erasure.Deletion(workshop["code"], workshop["ended_at"], moment, erasure.BY_POLICY, POLICY.via)
-            if delete(db, workshop, record):
+            if _delete(db, workshop, record):
                 done.append(str(workshop["code"]))
     return done
 
