@@ -289,11 +289,15 @@ def test_retention_numbers_the_names_of_ended_workshops(tmp_path, monkeypatch):
     made = run("--db", str(db), "demo")
     code = re.search(r"join code:\s+([A-Z0-9]{6})", made.stdout).group(1)
     monkeypatch.delenv("WORKSHOP_RETAIN_NAMES_DAYS", raising=False)
-    assert run("--db", str(db), "retention").stdout.strip() == "WORKSHOP_RETAIN_NAMES_DAYS is not set: names are kept."
+    monkeypatch.delenv("WORKSHOP_DELETE_AFTER_DAYS", raising=False)
+    assert run("--db", str(db), "retention").stdout.splitlines() == [
+        "WORKSHOP_RETAIN_NAMES_DAYS is not set: names are kept.",
+        "WORKSHOP_DELETE_AFTER_DAYS is not set: workshops are kept.",
+    ]
     monkeypatch.setenv("WORKSHOP_RETAIN_NAMES_DAYS", "0")
     result = run("--db", str(db), "retention")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["Names numbered in 1 workshop that ended 0 or more days ago.", code]
+    assert result.stdout.splitlines()[:2] == ["Names numbered in 1 workshop that ended 0 or more days ago.", code]
     exported = json.loads(run("--db", str(db), "export", code, "--format", "json").stdout)
     assert {p["name"] for p in exported["participants"] if not p["is_facilitator"]} == {
         f"Participant {n}" for n in range(1, 7)
@@ -301,3 +305,23 @@ def test_retention_numbers_the_names_of_ended_workshops(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKSHOP_RETAIN_NAMES_DAYS", "soon")
     refused = run("--db", str(db), "retention")
     assert refused.returncode == 2 and "WORKSHOP_RETAIN_NAMES_DAYS must be a whole number" in refused.stderr
+
+
+def test_retention_deletes_workshops_that_ended_long_enough_ago_and_records_them(tmp_path, monkeypatch):
+    db = tmp_path / "deletion.db"
+    code = re.search(r"join code:\s+([A-Z0-9]{6})", run("--db", str(db), "demo").stdout).group(1)
+    assert run("--db", str(db), "deletions").stdout.strip() == "No workshop has been deleted."
+    monkeypatch.setenv("WORKSHOP_RETAIN_NAMES_DAYS", "30")
+    monkeypatch.setenv("WORKSHOP_DELETE_AFTER_DAYS", "7")
+    refused = run("--db", str(db), "retention")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "WORKSHOP_DELETE_AFTER_DAYS (7) must be at least WORKSHOP_RETAIN_NAMES_DAYS (30)" in refused.stderr
+    assert code in run("--db", str(db), "list").stdout  # a bad pair changes nothing
+    monkeypatch.setenv("WORKSHOP_RETAIN_NAMES_DAYS", "0")
+    monkeypatch.setenv("WORKSHOP_DELETE_AFTER_DAYS", "0")
+    result = run("--db", str(db), "retention")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-2:] == ["Deleted 1 workshop that ended 0 or more days ago.", code]
+    assert run("--db", str(db), "list").stdout.strip() == "No workshops yet."
+    [line] = run("--db", str(db), "deletions").stdout.splitlines()
+    assert line.startswith(code) and "retention period ended (retention policy)" in line

@@ -13,7 +13,7 @@ from workshop import actions
 from workshop import store as storage
 from workshop.backup import export
 from workshop.demo import create_demo
-from workshop.domain import audit, retention
+from workshop.domain import audit, erasure, retention
 from workshop.domain.errors import InvalidInput
 from workshop.store.load import load
 
@@ -122,3 +122,76 @@ def test_the_portfolio_says_when_names_go(monkeypatch):
     assert actions.names_note(NOW) == "2025-07-15 15:06 UTC"
     monkeypatch.setenv(actions.RETAIN_NAMES_ENV, "oops")
     assert actions.names_note(NOW) == "kept"
+
+
+# --- the second setting: whole workshops deleted after a longer time ---------------------------------
+
+
+def test_a_workshop_stays_until_its_day_and_is_deleted_on_it_leaving_the_servers_record(db, ended, workshop):
+    end = _ended_at(db, ended.code)
+    assert actions.delete_due(db, days=90, now=end + 90 * DAY - 1) == []
+    assert storage.workshop_by_code(db, ended.code) is not None
+    assert actions.delete_due(db, days=90, now=end + 90 * DAY) == [ended.code]
+    assert storage.workshop_by_code(db, ended.code) is None
+    assert storage.workshop_by_code(db, workshop.code) is not None  # still running: never deleted
+    assert (
+        db.execute("SELECT COUNT(*) FROM audit WHERE workshop_id NOT IN (SELECT id FROM workshops)").fetchone()[0] == 0
+    )
+    [record] = actions.deletions(db, actions.issue_portfolio_key(db))
+    assert (record.code, record.ended_at, record.deleted_at) == (ended.code, end, end + 90 * DAY)
+    assert (record.reason, record.deleted_by) == (erasure.BY_POLICY, "retention policy")
+    assert actions.delete_due(db, days=90, now=end + 900 * DAY) == []  # nothing left to delete
+
+
+def test_both_settings_on_a_fake_clock_numbers_first_and_deletes_later(db, ended, monkeypatch):
+    monkeypatch.setenv(actions.RETAIN_NAMES_ENV, "30")
+    monkeypatch.setenv(actions.DELETE_AFTER_ENV, "90")
+    end = _ended_at(db, ended.code)
+    assert actions.sweep(db, now=end + 29 * DAY) == ([], [])
+    assert actions.sweep(db, now=end + 30 * DAY) == ([ended.code], [])
+    assert _people(db, ended.code)[0] == "Participant 1"
+    assert actions.sweep(db, now=end + 89 * DAY) == ([], [])
+    assert actions.sweep(db, now=end + 90 * DAY) == ([], [ended.code])
+    assert storage.workshop_by_code(db, ended.code) is None
+
+
+def test_a_deletion_shorter_than_the_names_setting_is_refused_in_one_line_and_changes_nothing(db, ended, monkeypatch):
+    monkeypatch.setenv(actions.RETAIN_NAMES_ENV, "30")
+    monkeypatch.setenv(actions.DELETE_AFTER_ENV, "7")
+    with pytest.raises(InvalidInput, match="must be at least") as refused:
+        actions.sweep(db, now=NOW + 1000 * DAY)
+    assert "\n" not in str(refused.value)
+    assert storage.workshop_by_code(db, ended.code) is not None and _people(db, ended.code)[0] != "Participant 1"
+    monkeypatch.delenv(actions.RETAIN_NAMES_ENV)
+    assert actions.delete_after_days() == 7  # alone, any whole number of days is fine
+    monkeypatch.setenv(actions.DELETE_AFTER_ENV, "a year")
+    with pytest.raises(InvalidInput, match=actions.DELETE_AFTER_ENV):
+        actions.delete_after_days()
+
+
+def test_the_server_deletes_on_its_own(tmp_path, monkeypatch):
+    path = tmp_path / "server.db"
+    db = storage.connect(path)
+    made = create_demo(db, now=NOW)
+    monkeypatch.delenv(actions.RETAIN_NAMES_ENV, raising=False)
+    monkeypatch.setenv(actions.DELETE_AFTER_ENV, "1")  # the sample ended in 2025: long enough ago
+    stop = threading.Event()
+    thread = actions.keep_sweeping(lambda: storage.connect(path), every=0.05, stop=stop)
+    deadline = time.monotonic() + 10
+    while storage.workshop_by_code(db, made.code) is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(5)
+    assert storage.workshop_by_code(db, made.code) is None
+    db.close()
+
+
+def test_the_portfolio_says_when_a_workshop_is_deleted(monkeypatch):
+    monkeypatch.delenv(actions.RETAIN_NAMES_ENV, raising=False)
+    monkeypatch.delenv(actions.DELETE_AFTER_ENV, raising=False)
+    assert actions.deletion_note(NOW) == "kept"
+    monkeypatch.setenv(actions.DELETE_AFTER_ENV, "90")
+    assert actions.deletion_note(None) == "90 days after it ends"
+    assert actions.deletion_note(NOW) == "2025-09-13 15:06 UTC"
+    monkeypatch.setenv(actions.RETAIN_NAMES_ENV, "120")  # a bad pair: nothing is deleted, so it says kept
+    assert actions.deletion_note(NOW) == "kept"

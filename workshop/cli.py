@@ -1,4 +1,4 @@
-"""Command line: `python -m workshop demo|list|export|import|similar|portfolio-key|retention|serve`
+"""Command line: `python -m workshop demo|list|export|import|similar|portfolio-key|retention|deletions|serve`
 (all accept --db PATH).
 
 `export --format` takes md, json, ics (text: standard output or -o), pdf, xlsx and csv. csv
@@ -31,6 +31,7 @@ from workshop.domain import numbers
 from workshop.domain.errors import ImportRefused, InvalidInput, WorkshopError
 from workshop.domain.vocabulary import normalise_code, status_word
 from workshop.reports import calendar, markdown
+from workshop.store import erasure as store_erasure
 
 FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics", "audit")
 URL_ENV = "WORKSHOP_URL"
@@ -70,8 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--json", action="store_true", help="print the groups as JSON")
     sub.add_parser("portfolio-key", help="issue a new portfolio key (the earlier one stops working); prints it once")
     sub.add_parser(
-        "retention", help=f"number the participants of workshops that ended ${actions.RETAIN_NAMES_ENV} days ago"
+        "retention",
+        help=f"number the participants of workshops that ended ${actions.RETAIN_NAMES_ENV} days ago, "
+        f"and delete those that ended ${actions.DELETE_AFTER_ENV} days ago",
     )
+    sub.add_parser("deletions", help="list the workshops deleted on this server: code, when, why, by whom")
     srv = sub.add_parser("serve", help="run N app processes on the database behind nginx (Ctrl-C stops them)")
     srv.add_argument(
         "--processes", type=int, default=os.cpu_count() or 1, metavar="N", help="app processes (default: one per core)"
@@ -81,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument(
         "--run-dir", type=Path, help="where the nginx configuration and logs go (default: a temporary folder)"
     )
-    for name in ("demo", "list", "export", "import", "similar", "portfolio-key", "retention", "serve"):
+    for name in ("demo", "list", "export", "import", "similar", "portfolio-key", "retention", "deletions", "serve"):
         sub.choices[name].add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -126,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif args.command == "retention":
             _retention(db)
+        elif args.command == "deletions":
+            _deletions(db)
     except WorkshopError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -163,15 +169,33 @@ def _similar(db: Database, code: str, as_json: bool) -> None:
 
 
 def _retention(db: Database) -> None:
-    """Apply the retention setting now and say what it did (and that nothing is set, if so)."""
-    days = actions.retain_names_days()
+    """Apply both retention settings now (checked together first: a bad pair changes nothing) and
+    say what each did, or that it is not set."""
+    days, after = actions.retain_names_days(), actions.delete_after_days()
     if days is None:
         print(f"{actions.RETAIN_NAMES_ENV} is not set: names are kept.")
+    else:
+        done = actions.anonymise_due(db, days)
+        print(f"Names numbered in {numbers.plural(len(done), 'workshop')} that ended {days} or more days ago.")
+        for code in done:
+            print(code)
+    if after is None:
+        print(f"{actions.DELETE_AFTER_ENV} is not set: workshops are kept.")
         return
-    done = actions.anonymise_due(db, days)
-    print(f"Names numbered in {numbers.plural(len(done), 'workshop')} that ended {days} or more days ago.")
-    for code in done:
+    gone = actions.delete_due(db, after)
+    print(f"Deleted {numbers.plural(len(gone), 'workshop')} that ended {after} or more days ago.")
+    for code in gone:
         print(code)
+
+
+def _deletions(db: Database) -> None:
+    """The server's record of deleted workshops, newest first (no personal data: code, when, why, who)."""
+    records = store_erasure.deletions(db)
+    if not records:
+        print("No workshop has been deleted.")
+    for r in records:
+        ended = numbers.when(r.ended_at)
+        print(f"{r.code}  deleted {numbers.when(r.deleted_at)}  ended {ended}  {r.reason} ({r.deleted_by})")
 
 
 def _read_import(name: str) -> bytes:
