@@ -490,6 +490,22 @@ def test_the_portfolio_says_when_each_workshops_names_go(app_db, monkeypatch):
     assert names == {made.code: numbers.when(ended + 30 * 86_400), other.code: "30 days after it ends"}
 
 
+def test_the_portfolio_says_when_each_workshop_is_deleted_and_lists_the_deleted(app_db, monkeypatch):
+    made, _ = followup_sample(app_db)
+    other = actions.create_workshop(app_db, "Platform offsite", "Contoso", "enterprise")
+    gone = actions.create_workshop(app_db, "Cancelled", "Contoso", "enterprise")
+    actions.delete_workshop(app_db, gone.code, gone.facilitator_key, gone.code)
+    monkeypatch.setenv(actions.DELETE_AFTER_ENV, "90")
+    at = open_portfolio(app_db)
+    assert not at.exception, [e.message for e in at.exception]
+    workshops, deleted = at.dataframe[1].value, at.dataframe[-1].value
+    when = dict(zip(workshops["Code"], workshops["Deleted"], strict=True))
+    ended = load(app_db, made.code).workshop["ended_at"]
+    assert when == {made.code: numbers.when(ended + 90 * 86_400), other.code: "90 days after it ends"}
+    assert list(deleted["Code"]) == [gone.code] and list(deleted["By"]) == ["facilitator key"]
+    assert "Cancelled" not in texts(at)  # the record keeps no title
+
+
 @pytest.mark.parametrize("configured", [False, True])
 def test_portfolio_behind_its_key(app_db, monkeypatch, configured):
     """Closed by default: no join code or title shows until the key is given."""

@@ -113,8 +113,9 @@ def owned_initiatives(shown: list[Track], today: date) -> None:
 
 
 def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
-    """One row per workshop that passes the filters, with its owned and overdue initiatives and when
-    its participants' names give way to numbers (`WORKSHOP_RETAIN_NAMES_DAYS`)."""
+    """One row per workshop that passes the filters, with its owned and overdue initiatives, when
+    its participants' names give way to numbers (`WORKSHOP_RETAIN_NAMES_DAYS`) and when it is
+    deleted (`WORKSHOP_DELETE_AFTER_DAYS`)."""
     st.header("Workshops")
     owned = Counter(t.code for t in tracks)
     late = Counter(t.code for t in tracks if t.overdue(today))
@@ -128,6 +129,7 @@ def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
                     "Held": numbers.when(w["created_at"]),
                     "Status": status_word(w["ended_at"]),
                     "Names numbered": actions.names_note(w["ended_at"]),
+                    "Deleted": actions.deletion_note(w["ended_at"]),
                     "Participants": w["participant_count"],
                     "Initiatives": w["initiative_count"],
                     "Owned": owned[w["code"]],
@@ -139,6 +141,27 @@ def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def deleted_workshops(db: Database) -> None:
+    """The server's record of deleted workshops: their own data and trail went with them, so this
+    is what says that they existed, when and why they went, and by which role (no personal data)."""
+    st.header("Deleted workshops")
+    records = actions.deletions(db, st.session_state.get("portfolio_key"))
+    if not records:
+        st.caption("No workshop has been deleted on this server.")
+        return
+    rows = [
+        {
+            "Code": r.code,
+            "Ended": numbers.when(r.ended_at),
+            "Deleted": numbers.when(r.deleted_at),
+            "Why": r.reason,
+            "By": r.deleted_by,
+        }
+        for r in records
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def readiness_trends(db: Database, kept: list[Row]) -> None:
@@ -164,6 +187,7 @@ def overview() -> None:
     tracks, workshops = key_form(db)
     if not workshops:
         st.info("No workshops yet: create one or open the sample from the start page.")
+        deleted_workshops(db)
         return
     shown, kept = filtered(tracks, workshops, today)
     tiles(shown, kept, today)
@@ -171,6 +195,7 @@ def overview() -> None:
     owned_initiatives(shown, today)
     workshops_table(tracks, kept, today)
     readiness_trends(db, kept)
+    deleted_workshops(db)
 
 
 overview()
