@@ -199,3 +199,38 @@ def test_the_database_file_no_longer_holds_the_erased_words(tmp_path, how):
     for word in (NAME, NOTE, EDITED, BECAUSE, REASON):
         assert word.encode() not in raw, word
     db.close()
+
+
+# --- the live route a phone uses ------------------------------------------------------------------
+
+
+def test_the_phone_removes_its_own_data_over_the_live_channel(tmp_path, monkeypatch):
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from workshop.live import routes as live
+
+    path = tmp_path / "live.db"
+    monkeypatch.setenv("WORKSHOP_DB", str(path))
+    db = storage.connect(path)
+    made, zeb, ann, _ = _room(db)
+    base = f"/api/live/{made.code}/erase"
+    with TestClient(Starlette(routes=live.ROUTES)) as client:
+        stamp = version(db, made.code)
+        shown = client.post(base + "/preview", json={"token": zeb}).json()
+        assert (
+            shown["name"] == NAME and "1 vote" in shown["keep_notes"] and "Kept without a name" in shown["keep_notes"]
+        )
+        assert "1 note" in shown["delete_notes"].split("Kept")[0]
+        assert version(db, made.code) == stamp  # the preview wrote nothing
+        bad = client.post(base, json={"token": zeb, "delete_notes": "yes"})
+        assert bad.status_code == 400 and version(db, made.code) == stamp
+        assert client.post(base, json={"token": "nobody"}).status_code == 403
+        done = client.post(base, json={"token": zeb, "delete_notes": True})
+        assert done.status_code == 200 and done.json()["removed"]["votes"] == 1
+        assert client.post(f"/api/live/{made.code}/me", json={"token": zeb}).status_code == 403
+        assert client.post(base, json={"token": zeb}).status_code == 403
+        state = client.get(f"/api/live/{made.code}").text
+        assert NAME not in state and NOTE not in state and EDITED not in state
+    assert NAME not in _text(db, made.code)
+    db.close()

@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from workshop import actions, store
 from workshop.actions.auth import SECRET_MAX
+from workshop.domain import erasure
 from workshop.domain.errors import BudgetExhausted, InputLocked, NotAllowed, NotFound, WorkshopError, no_workshop
 from workshop.domain.vocabulary import CODE_SENT_MAX, normalise_code
 from workshop.live.fairuse import FairUse, key_of, screen_key
@@ -338,6 +339,55 @@ async def _run(request: Request, write: Write | None, kind: str = "me") -> Respo
     return JSONResponse({"ok": True, **answer}, headers={"Cache-Control": "no-store"})
 
 
+def _my_data(db: Database, code: str, d: Body) -> dict[str, Any]:
+    """What "Remove my data" would remove, in words, with and without the notes (a read)."""
+    person = actions.my_data(db, code, d["token"])
+    return {
+        "name": person.name,
+        "keep_notes": erasure.confirmation(person.name, person.removal, delete_notes=False),
+        "delete_notes": erasure.confirmation(person.name, person.removal, delete_notes=True),
+        "owns": person.owns,
+    }
+
+
+def _remove_my_data(db: Database, code: str, d: Body) -> dict[str, Any]:
+    notes = False if d["delete_notes"] is None else d["delete_notes"]  # anything but true/false is refused
+    removal = actions.remove_my_data(db, code, d["token"], delete_notes=notes)
+    return {"removed": removal.counts()}
+
+
+async def _erasure(request: Request, act: Write, kind: str, changes: bool) -> Response:
+    """A participant's own erasure (or what it would remove): answered without `me`, since after
+    it the token stands for nobody; refusals as for every write."""
+    code = _code(request)
+    if code is None:
+        return _refuse(NOT_FOUND, 404)
+    try:
+        data = await _body(request)
+        wait = FAIR.write(data.get("token"), kind)
+        if wait:
+            return _refuse(TOO_MANY, 429, wait)
+        answer = await to_thread.run_sync(lambda: act(_db(), code, data))
+    except WorkshopError as exc:
+        return _refuse(str(exc), _STATUS.get(type(exc), 400))
+    except Aborted:
+        return Response(status_code=CLIENT_CLOSED)
+    if changes:
+        HUB.nudge(code)
+    return JSONResponse({"ok": True, **answer}, headers={"Cache-Control": "no-store"})
+
+
+async def my_data(request: Request) -> Response:
+    """POST /api/live/{code}/erase/preview {token} — what removing my data would delete and keep."""
+    return await _erasure(request, _my_data, "erase/preview", changes=False)
+
+
+async def remove_my_data(request: Request) -> Response:
+    """POST /api/live/{code}/erase {token, delete_notes} — remove my name and answers (notes too if
+    `delete_notes` is true); the token stops working."""
+    return await _erasure(request, _remove_my_data, "erase", changes=True)
+
+
 async def me(request: Request) -> Response:
     """POST /api/live/{code}/me {token} — the participant's own view."""
     return await _run(request, None)
@@ -356,5 +406,7 @@ ROUTES = [
     Route("/api/live/{code}/meta", meta, methods=["GET"]),
     Route("/api/live/{code}/presence", presence, methods=["GET"]),
     Route("/api/live/{code}/me", me, methods=["POST"]),
+    Route("/api/live/{code}/erase/preview", my_data, methods=["POST"]),
+    Route("/api/live/{code}/erase", remove_my_data, methods=["POST"]),
     *(_post(path, write) for path, write in WRITES.items()),
 ]
