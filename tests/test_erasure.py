@@ -4,12 +4,15 @@ database file (with its write-ahead log) no longer holds them."""
 
 from __future__ import annotations
 
+import html
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import NOW, version
+from tests.test_actions import ANSWERS
 from workshop import actions
 from workshop import store as storage
 from workshop.backup import export
@@ -233,4 +236,68 @@ def test_the_phone_removes_its_own_data_over_the_live_channel(tmp_path, monkeypa
         state = client.get(f"/api/live/{made.code}").text
         assert NAME not in state and NOTE not in state and EDITED not in state
     assert NAME not in _text(db, made.code)
+    db.close()
+
+
+# --- the facilitator's console page ---------------------------------------------------------------
+
+
+def _audit_page(path: Path, monkeypatch, code: str, token: str):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("WORKSHOP_DB", str(path))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60).run()
+    at.query_params["ws"], at.query_params["p"] = code, token
+    at.switch_page("views/audit.py")
+    return at.run()
+
+
+def _said(at) -> str:
+    """What the page says, as a reader sees it (the page escapes user text for Markdown)."""
+    shown = (*at.warning, *at.success, *at.error, *at.caption, *at.subheader)
+    return html.unescape("\n".join(str(e.value) for e in shown)).replace("\\", "")
+
+
+def test_the_console_erases_a_participant_an_owner_and_the_workshop_after_confirmations(tmp_path, monkeypatch):
+    path = tmp_path / "console.db"
+    db = storage.connect(path)
+    made, zeb, ann, _ = _room(db)
+    first = load(db, made.code).initiatives[0].id
+    actions.record_decision(db, made.code, made.facilitator_key, first, ANSWERS, "buy", "Faster")
+    actions.assign_owner(db, made.code, made.facilitator_key, first, "Ann Owner", "Deploys", 1, 10, date(2099, 1, 1))
+    at = _audit_page(path, monkeypatch, made.code, made.facilitator_token)
+    assert not at.exception, [e.message for e in at.exception]
+    said = _said(at)
+    assert f"Deleted: the name \u201c{NAME}\u201d, 1 vote, 1 score, 1 build/buy/partner pick, 1 offer to own." in said
+    assert "Kept without a name: 1 note, 1 impact." in said
+    go = next(b for b in at.button if b.label == "Erase this participant")
+    assert go.disabled  # nothing goes before the confirmation is ticked
+    next(c for c in at.checkbox if c.label == "Also delete their notes and impacts").check()
+    at.run()
+    assert "Deleted: the name \u201cZebediah Quackenbush\u201d, 1 vote, 1 score" in _said(
+        at
+    ) and "1 note, 1 impact" in _said(at)
+    next(c for c in at.checkbox if c.label.startswith("Yes, erase")).check()
+    at.run()
+    next(b for b in at.button if b.label == "Erase this participant").click()
+    at.run()
+    assert not at.exception and "Participant erased." in _said(at)
+    assert NAME not in _text(db, made.code) and NOTE not in _text(db, made.code)
+
+    assert "\u201cAnn Owner\u201d becomes \u201cOwner removed\u201d (1 initiative)" in _said(at)
+    next(c for c in at.checkbox if c.label == "Yes, remove Ann Owner").check()
+    at.run()
+    next(b for b in at.button if b.label == "Remove this owner's name").click()
+    at.run()
+    assert "Owner's name removed." in _said(at) and "Ann Owner" not in _text(db, made.code)
+
+    assert "Deleted for good: 1 participant, 1 note, 1 initiative" in _said(at)
+    next(t for t in at.text_input if t.label == "Type the join code to confirm").input("nope")
+    next(b for b in at.button if b.label == "Delete this workshop").click()
+    at.run()
+    assert f"Type the join code {made.code}" in _said(at) and storage.workshop_by_code(db, made.code)
+    next(t for t in at.text_input if t.label == "Type the join code to confirm").input(made.code)
+    next(b for b in at.button if b.label == "Delete this workshop").click()
+    at.run()
+    assert f"Workshop {made.code} has been deleted." in _said(at) and storage.workshop_by_code(db, made.code) is None
     db.close()

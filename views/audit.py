@@ -1,5 +1,7 @@
 """The audit trail on the facilitator's console: who changed what, when, through which device or
-link, with the values before and after; the participants' writes counted per step; the CSV.
+link, with the values before and after; the participants' writes counted per step; the CSV. Beside
+it, erasure on request: one participant, an owner's name, or the whole workshop, each after a
+confirmation that names what will go (`workshop/domain/erasure.py`), each leaving its own entry.
 
 Only the facilitator sees it (`audience.sees_trail`); the tables come from `workshop.reports.trail`
 and are data frames, so every entry's text is shown literally, never as Markdown.
@@ -13,7 +15,8 @@ from functools import partial
 import streamlit as st
 
 from views.kit import ui
-from workshop.domain import audience, numbers
+from workshop import actions
+from workshop.domain import audience, erasure, numbers
 from workshop.domain.audit import Trail
 from workshop.reports import downloads as files
 from workshop.reports import trail as report
@@ -70,6 +73,70 @@ def download(ctx: ui.Context, who: audience.Audience) -> None:
     )
 
 
+def erase_participant(ctx: ui.Context) -> None:
+    """One participant erased on their request, after a confirmation that names what goes and stays."""
+    st.subheader("Erase a participant")
+    people = ctx.act(actions.people) or []
+    if not people:
+        st.caption("No participant has joined, or every one has been erased.")
+        return
+    person = st.selectbox("Participant", people, format_func=lambda p: p.name, key="erase-who")
+    notes = st.checkbox("Also delete their notes and impacts", key="erase-notes")
+    st.warning(ui.safe(erasure.confirmation(person.name, person.removal, notes)), icon=":material/warning:")
+    if person.owns:
+        st.caption(f"The workshop names them as owner of {numbers.plural(person.owns, 'initiative')}: "
+                   "those show “Owner removed” afterwards.")  # fmt: skip
+    sure = st.checkbox(ui.safe(f"Yes, erase {person.name}"), key=f"erase-sure-{person.participant_id}")
+    if st.button("Erase this participant", icon=":material/person_remove:", disabled=not sure, key="erase-go"):
+        if ctx.act(actions.erase_participant, person.participant_id, notes, success="Participant erased.") is not None:
+            st.rerun()
+
+
+def remove_owner(ctx: ui.Context) -> None:
+    """An owner's name removed on their request: their initiatives stay with "Owner removed"."""
+    st.subheader("Remove an owner's name")
+    names = ctx.act(actions.owner_names) or []
+    if not names:
+        st.caption("No owner is named in this workshop.")
+        return
+    name = st.selectbox("Owner", names, key="owner-who")
+    found = ctx.act(actions.owner_rows, name) or {}
+    line = (f"“{name}” becomes “{erasure.OWNER_REMOVED}” ({erasure.counted(found)}); their "
+            "owner link stops working and their name leaves the audit trail.")  # fmt: skip
+    st.warning(ui.safe(line), icon=":material/warning:")
+    sure = st.checkbox(ui.safe(f"Yes, remove {name}"), key=f"owner-sure-{name}")
+    if st.button("Remove this owner's name", icon=":material/person_off:", disabled=not sure, key="owner-go"):
+        if ctx.act(actions.remove_owner, name, success="Owner's name removed.") is not None:
+            st.rerun()
+
+
+def delete_workshop(ctx: ui.Context) -> None:
+    """The whole workshop deleted, after typing its join code; only the server's record stays."""
+    st.subheader("Delete the whole workshop")
+    counts = ctx.act(actions.workshop_contents) or {}
+    line = (f"Deleted for good: {erasure.counted(counts)}, and every link. The server keeps only a record "
+            f"that workshop {ctx.code} was deleted, when and by which device or link.")  # fmt: skip
+    st.warning(line, icon=":material/delete_forever:")
+    typed = st.text_input("Type the join code to confirm", key="delete-code", max_chars=12)
+    if st.button("Delete this workshop", icon=":material/delete_forever:", key="delete-go", type="primary"):
+        if ui.act(actions.delete_workshop, ctx.db, ctx.code, ctx.key, typed, here=True, success=None) is None:
+            return
+        st.success(f"Workshop {ctx.code} has been deleted.", icon=":material/check_circle:")
+        st.page_link(str(ui.HERE / "home.py"), label="Go to the start page", icon=":material/home:")
+        st.stop()
+
+
+def erase(ctx: ui.Context) -> None:
+    """Erasure on request, each part confirmed on its own."""
+    st.caption(
+        "Remove someone's data on their request. Each erasure leaves one entry in the trail that counts "
+        "what went and names nobody; the erased words leave the earlier entries too."
+    )
+    erase_participant(ctx)
+    remove_owner(ctx)
+    delete_workshop(ctx)
+
+
 def page() -> None:
     ctx = ui.context()
     assert ctx is not None
@@ -84,9 +151,14 @@ def page() -> None:
         "Every change made with the facilitator key or a device, the leader link or an owner link, "
         "with the values before and after. Nobody can edit or delete an entry."
     )
-    entries(trail, filters(trail))
-    download(ctx, who)
-    counts(trail)
+    ui.flash()
+    trail_tab, erase_tab = st.tabs(["Entries", "Erase on request"])
+    with trail_tab:
+        entries(trail, filters(trail))
+        download(ctx, who)
+        counts(trail)
+    with erase_tab:
+        erase(ctx)
 
 
 page()

@@ -436,7 +436,7 @@ LIVE = HERE / "live"
 # The live element's modules, joined into one ES module: the core, then one view per step in
 # step order (each adds itself to STEP_VIEWS), then the closing view.
 LIVE_MODULES = ("helpers.js", "element.js", "polling.js", "board.js", "readiness.js", "steps.js",
-                *(f"{step.key}.js" for step in STEPS), "closed.js")  # fmt: skip
+                *(f"{step.key}.js" for step in STEPS), "closed.js", "erase.js")  # fmt: skip
 
 _LIVE = st.components.v2.component(
     "scaling_workshop.live",

@@ -56,6 +56,7 @@ function liveContext(root, cfg, setTriggerValue) {
     view: null, viewKey: null,
   };
   live.dom = frame(root, cfg, live.participant);
+  if (live.participant && cfg.token) live.dom.wrap.appendChild(eraseControl(live)); // views/live/erase.js
   live.store = draftStore(cfg);
   live.ctx = stepContext(live);
   return live;

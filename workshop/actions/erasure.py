@@ -148,13 +148,14 @@ def workshop_contents(db: Database, code: str, key: str | None) -> dict[str, int
     return counts | {"audit entries": len(trail_store.trail(db, workshop["id"]).entries)}
 
 
-def delete_workshop(db: Database, code: str, key: str | None, confirm: str, now: float | None = None) -> None:
+def delete_workshop(db: Database, code: str, key: str | None, confirm: str, now: float | None = None) -> str:
     """The facilitator deletes the whole workshop after typing its join code; only the server's
-    record of the deletion stays (code, when, why, by which device or link)."""
+    record of the deletion stays (code, when, why, by which device or link). Returns the code."""
     workshop, actor = _by_facilitator(db, code, key)
     if normalise_code(str(confirm or "")) != workshop["code"]:
         raise InvalidInput(f"Type the join code {workshop['code']} to confirm the deletion.")
     _delete(db, workshop, Deletion(workshop["code"], workshop["ended_at"], _now(now), erasure.ON_REQUEST, actor.via))
+    return str(workshop["code"])
 
 
 def _delete(db: Database, workshop: Row, record: Deletion) -> bool:

@@ -87,6 +87,15 @@ def confirmation(name: str, removal: Removal, delete_notes: bool) -> str:
     return f"Deleted: {gone}.{tail}"
 
 
+def counted(counts: Mapping[str, int]) -> str:
+    """Counts by plural kind in words, leaving out the zeros: "6 participants, 1 check-in, 1 audit entry"."""
+
+    def one(kind: str) -> str:
+        return kind[: -len("ies")] + "y" if kind.endswith("ies") else kind.removesuffix("s")
+
+    return ", ".join(numbers.plural(n, one(k), k) for k, n in counts.items() if n) or "nothing"
+
+
 def _pattern(words: Iterable[str]) -> re.Pattern[str] | None:
     """Whole-word matches of every erased word, longest first (so a name inside a note goes whole)."""
     clean = sorted({w for w in words if w and w.strip()}, key=len, reverse=True)
