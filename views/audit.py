@@ -18,6 +18,7 @@ from views.kit import ui
 from workshop import actions
 from workshop.domain import audience, erasure, numbers
 from workshop.domain.audit import Trail
+from workshop.domain.vocabulary import CODE_SENT_MAX
 from workshop.reports import downloads as files
 from workshop.reports import trail as report
 
@@ -117,7 +118,7 @@ def delete_workshop(ctx: ui.Context) -> None:
     line = (f"Deleted for good: {erasure.counted(counts)}, and every link. The server keeps only a record "
             f"that workshop {ctx.code} was deleted, when and by which device or link.")  # fmt: skip
     st.warning(line, icon=":material/delete_forever:")
-    typed = st.text_input("Type the join code to confirm", key="delete-code", max_chars=12)
+    typed = st.text_input("Type the join code to confirm", key="delete-code", max_chars=CODE_SENT_MAX)
     if st.button("Delete this workshop", icon=":material/delete_forever:", key="delete-go", type="primary"):
         if ui.act(actions.delete_workshop, ctx.db, ctx.code, ctx.key, typed, here=True, success=None) is None:
             return

@@ -9,6 +9,8 @@ import streamlit as st
 
 from views.kit import ui
 
+WHO_AM_I = "who-am-i"  # the line naming the person, which views/live/erase.js removes after an erasure
+
 
 def screen(ctx: ui.Context) -> None:
     """Who is looking, in one line, above the live element that follows the room by itself."""
@@ -18,9 +20,11 @@ def screen(ctx: ui.Context) -> None:
     # The live element's step bar sticks under Streamlit's header: what gets focus or is scrolled
     # to lands below both, never under them.
     ui.phone_page("[data-testid='stMain']{scroll-padding-top:8.5rem}")
-    if ctx.participant:
-        st.caption(ui.safe(f"You are {ctx.participant['name']} in “{ctx.snapshot.workshop['title']}” ({ctx.code}). "
-                           "This browser remembers you, even after a refresh."))  # fmt: skip
+    if ctx.participant:  # in a keyed container: "Remove my data" (views/live/erase.js) takes it off the page
+        st.container(key=WHO_AM_I).caption(
+            ui.safe(f"You are {ctx.participant['name']} in “{ctx.snapshot.workshop['title']}” ({ctx.code}). "
+                    "This browser remembers you, even after a refresh.")
+        )  # fmt: skip
     ui.live(ctx, "participant", board=True, step_key=ctx.snapshot.current_step.key, min_interval=2000)
 
 

@@ -59,4 +59,5 @@ async function eraseNow(live, box, deleteNotes, status) {
   again.target = "_top";
   done.appendChild(again);
   live.dom.wrap.replaceChildren(done);
+  for (const line of document.querySelectorAll(".st-key-who-am-i")) line.remove(); // the page's "You are …" (views/room.py)
 }
