@@ -37,6 +37,8 @@ TABLES = {
     "reviews",
     "readiness_answers",
     "dismissed_pairs",
+    "deletions",  # the server's record of deleted workshops: no workshop's, so in no export
+    "audit_redacting",  # an erasure's marker, set and cleared inside its own transaction
     "_sqlite_migrations",
 }
 
@@ -49,6 +51,7 @@ def test_connect_creates_schema_and_pragmas(tmp_path):
         assert set(db.table_names()) == TABLES
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert db.execute("PRAGMA secure_delete").fetchone()[0] == 1  # erased rows leave no copy in free pages
         assert not storage.migrations.pending(db)
     finally:
         db.close()
