@@ -301,3 +301,31 @@ def test_the_console_erases_a_participant_an_owner_and_the_workshop_after_confir
     at.run()
     assert f"Workshop {made.code} has been deleted." in _said(at) and storage.workshop_by_code(db, made.code) is None
     db.close()
+
+
+def test_a_deleted_workshop_leaves_nothing_in_the_live_channels_memory(tmp_path, monkeypatch):
+    import time
+
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from workshop.live import routes as live
+    from workshop.live.hub import Hub
+
+    path = tmp_path / "hub.db"
+    monkeypatch.setenv("WORKSHOP_DB", str(path))
+    hub = Hub(build=lambda code: live.build_state(live._db(), code), read_versions=live._read_versions)
+    monkeypatch.setattr(live, "HUB", hub)
+    db = storage.connect(path)
+    made, *_ = _room(db)
+    with TestClient(Starlette(routes=live.ROUTES)) as client:
+        assert EDITED in client.get(f"/api/live/{made.code}").text  # the room state, cached
+        assert hub.entries[made.code].body
+        actions.delete_workshop(db, made.code, made.facilitator_key, made.code)
+        deadline = time.monotonic() + 10
+        while made.code in hub.entries and hub.entries[made.code].body and time.monotonic() < deadline:
+            client.get(f"/api/live/{made.code}/meta?wait=0.2&since=999999")  # the watcher's tick sees it gone
+        assert client.get(f"/api/live/{made.code}").status_code == 404
+        entry = hub.entries.get(made.code)
+        assert entry is None or (entry.body, entry.body_gz, entry.meta_body) == (b"", None, b"")
+    db.close()

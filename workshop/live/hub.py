@@ -137,8 +137,8 @@ class Hub:
             entry = self.entries.get(code)
             if entry is None:
                 continue
-            if code not in versions:  # the workshop is gone: release its waiters
-                entry.state = None
+            if code not in versions:  # the workshop is gone (deleted): release its waiters, keep none of it
+                entry.state, entry.body, entry.body_gz, entry.meta_body = None, b"", None, b""
                 entry.changed.set()
             elif versions[code] != entry.version:
                 # Not awaited: a room in a burst rebuilds for as long as its writes go on, and the
