@@ -30,8 +30,9 @@ else:
     if issued:
         print(f"Portfolio key, shown once (open /portfolio with it): {issued}", flush=True)
 
-    # Participants' names are numbered once a workshop ended WORKSHOP_RETAIN_NAMES_DAYS ago:
-    # checked now and every hour while the server runs.
+    # Participants' names are numbered once a workshop ended WORKSHOP_RETAIN_NAMES_DAYS ago, and
+    # whole workshops deleted once they ended WORKSHOP_DELETE_AFTER_DAYS ago: checked now and
+    # every hour while the server runs.
     retention.keep_sweeping(store.connect)
 
     # A busy room makes many short-lived objects; with the default thresholds full collections
