@@ -55,7 +55,7 @@ def entries(trail: Trail, chosen: report.Filter) -> None:
 
 def counts(trail: Trail) -> None:
     """The participants' writes, counted per step and kind instead of listed one by one."""
-    st.subheader("Participants' writes per step")
+    st.header("Participants' writes per step")
     if not trail.counts:
         st.caption("No participant has written anything yet.")
         return
@@ -76,7 +76,7 @@ def download(ctx: ui.Context, who: audience.Audience) -> None:
 
 def erase_participant(ctx: ui.Context) -> None:
     """One participant erased on their request, after a confirmation that names what goes and stays."""
-    st.subheader("Erase a participant")
+    st.header("Erase a participant")
     people = ctx.act(actions.people) or []
     if not people:
         st.caption("No participant has joined, or every one has been erased.")
@@ -95,7 +95,7 @@ def erase_participant(ctx: ui.Context) -> None:
 
 def remove_owner(ctx: ui.Context) -> None:
     """An owner's name removed on their request: their initiatives stay with "Owner removed"."""
-    st.subheader("Remove an owner's name")
+    st.header("Remove an owner's name")
     names = ctx.act(actions.owner_names) or []
     if not names:
         st.caption("No owner is named in this workshop.")
@@ -113,7 +113,7 @@ def remove_owner(ctx: ui.Context) -> None:
 
 def delete_workshop(ctx: ui.Context) -> None:
     """The whole workshop deleted, after typing its join code; only the server's record stays."""
-    st.subheader("Delete the whole workshop")
+    st.header("Delete the whole workshop")
     counts = ctx.act(actions.workshop_contents) or {}
     line = (f"Deleted for good: {erasure.counted(counts)}, and every link. The server keeps only a record "
             f"that workshop {ctx.code} was deleted, when and by which device or link.")  # fmt: skip

@@ -51,7 +51,9 @@ async function eraseNow(live, box, deleteNotes, status) {
   const done = el("div", "sw-view sw-erased");
   done.setAttribute("data-testid", "erase-done");
   done.setAttribute("role", "status");
-  done.appendChild(el("h2", "sw-h", "Your data has been removed."));
+  const heading = el("h2", "sw-h", "Your data has been removed.");
+  heading.tabIndex = -1;
+  done.appendChild(heading);
   done.appendChild(el("p", null, "Your name and answers are gone from this workshop" +
     (deleteNotes ? ", and so are your notes and impacts." : "; your notes stay on the board without a name.")));
   const again = el("a", "sw-link", "Join again");
@@ -59,5 +61,6 @@ async function eraseNow(live, box, deleteNotes, status) {
   again.target = "_top";
   done.appendChild(again);
   live.dom.wrap.replaceChildren(done);
+  heading.focus(); // the button that had focus is gone: keep the reader here, not at the page's top
   for (const line of document.querySelectorAll(".st-key-who-am-i")) line.remove(); // the page's "You are …" (views/room.py)
 }
