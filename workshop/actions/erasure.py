@@ -22,6 +22,7 @@ from workshop.domain import audit, erasure
 from workshop.domain.audit import Actor, Draft
 from workshop.domain.erasure import Deletion, Removal
 from workshop.domain.errors import InvalidInput, NotFound
+from workshop.domain.language import N_
 from workshop.domain.text import clean_text
 from workshop.domain.vocabulary import OWNER_MAX, normalise_code
 from workshop.store import audit as trail_store
@@ -48,7 +49,7 @@ def _someone(db: Database, workshop: Row, participant_id: object) -> Row:
     for row in store.participants(db, workshop["id"]):
         if row["id"] == participant_id and not row["is_facilitator"]:
             return row
-    raise NotFound("No such participant in this workshop: they may have been removed already.")
+    raise NotFound(N_("No such participant in this workshop: they may have been removed already."))
 
 
 def people(db: Database, code: str, key: str | None) -> list[Person]:
@@ -86,7 +87,7 @@ def _erase(
 ) -> Removal:
     """One participant's erasure in one change: rows, their name as an owner, the erased words in the trail."""
     if not isinstance(delete_notes, bool):
-        raise InvalidInput("Say whether the notes go too: yes or no.")
+        raise InvalidInput(N_("Say whether the notes go too: yes or no."))
     with store.change(db, workshop["id"], Draft(actor, "erase_participant", _now(now))) as entry:
         row = who()  # read again under the lock: a second tap finds nobody left
         removal = wiping.removal(db, int(row["id"]))
@@ -125,7 +126,7 @@ def remove_owner(db: Database, code: str, key: str | None, name: str, now: float
     with store.change(db, workshop["id"], _entry(actor, "remove_owner", now)) as entry:
         found = wiping.owner_rows(db, workshop["id"], clean)
         if clean == erasure.OWNER_REMOVED or not any(found.values()):
-            raise NotFound("No owner of that name in this workshop: they may have been removed already.")
+            raise NotFound(N_("No owner of that name in this workshop: they may have been removed already."))
         wiping.remove_owner(db, workshop["id"], clean, erasure.OWNER_REMOVED)
         trail_store.redact(db, workshop["id"], {clean})
         entry.record("an owner", {"owner": erasure.ERASED, **found}, {"owner": erasure.OWNER_REMOVED})
@@ -153,7 +154,7 @@ def delete_workshop(db: Database, code: str, key: str | None, confirm: str, now:
     record of the deletion stays (code, when, why, by which device or link). Returns the code."""
     workshop, actor = _by_facilitator(db, code, key)
     if normalise_code(str(confirm or "")) != workshop["code"]:
-        raise InvalidInput(f"Type the join code {workshop['code']} to confirm the deletion.")
+        raise InvalidInput(N_("Type the join code {code} to confirm the deletion."), code=workshop["code"])
     _delete(db, workshop, Deletion(workshop["code"], workshop["ended_at"], _now(now), erasure.ON_REQUEST, actor.via))
     return str(workshop["code"])
 

@@ -23,6 +23,7 @@ from workshop.actions.erasure import _delete
 from workshop.actions.room import _numbered
 from workshop.domain import audit, erasure, retention
 from workshop.domain.errors import InvalidInput, WorkshopError
+from workshop.domain.language import N_
 
 RETAIN_NAMES_ENV = "WORKSHOP_RETAIN_NAMES_DAYS"
 DELETE_AFTER_ENV = "WORKSHOP_DELETE_AFTER_DAYS"
@@ -37,7 +38,12 @@ def _days(name: str) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or int(raw) > RETAIN_MAX_DAYS:
-        raise InvalidInput(f"{name} must be a whole number of days from 0 to {RETAIN_MAX_DAYS}, not {raw!r}.")
+        raise InvalidInput(
+            N_("{name} must be a whole number of days from 0 to {most}, not {raw}."),
+            name=name,
+            most=RETAIN_MAX_DAYS,
+            raw=repr(raw),
+        )
     return int(raw)
 
 
@@ -53,8 +59,14 @@ def delete_after_days() -> int | None:
     names = retain_names_days()
     if retention.clash(names, days):
         raise InvalidInput(
-            f"{DELETE_AFTER_ENV} ({days}) must be at least {RETAIN_NAMES_ENV} ({names}): "
-            "a workshop cannot be deleted before its names are numbered."
+            N_(
+                "{delete} ({days}) must be at least {names} ({names_days}): "
+                "a workshop cannot be deleted before its names are numbered."
+            ),
+            delete=DELETE_AFTER_ENV,
+            days=days,
+            names=RETAIN_NAMES_ENV,
+            names_days=names,
         )
     return days
 
