@@ -27,11 +27,11 @@ def due(ended_at: float | None, days: int | None, now: float) -> bool:
     return moment is not None and moment <= now
 
 
-def names_note(ended_at: float | None, days: int | None, kept: str = "kept") -> str:
+def names_note(ended_at: float | None, days: int | None) -> str:
     """When the names (or, with the deletion setting, the workshop) go, as the portfolio says it:
-    a moment, a delay after the end, or `kept`."""
+    a moment, a delay after the end, or kept."""
     if days is None:
-        return kept
+        return "kept"
     moment = anonymise_on(ended_at, days)
     if moment is None:
         return f"{numbers.plural(days, 'day')} after it ends"
