@@ -29,6 +29,7 @@ from workshop.backup import export, importer
 from workshop.demo import create_demo
 from workshop.domain import numbers
 from workshop.domain.errors import ImportRefused, InvalidInput, WorkshopError
+from workshop.domain.language import N_
 from workshop.domain.vocabulary import normalise_code, status_word
 from workshop.reports import calendar, markdown
 
@@ -140,7 +141,7 @@ def _serve(db: Database, args: argparse.Namespace) -> int:
     from workshop import serve
 
     if args.processes < 1:
-        raise InvalidInput("--processes must be at least 1.")
+        raise InvalidInput(N_("--processes must be at least 1."))
     issued = portfolio.ensure_portfolio_key(db)
     if issued:
         print(f"Portfolio key, shown once (open /portfolio with it): {issued}", flush=True)
@@ -181,7 +182,7 @@ def _read_import(name: str) -> bytes:
         with open(name, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > importer.MAX_IMPORT_BYTES:
-                raise ImportRefused(importer.too_large(size))
+                raise importer.too_large(size)
             raw = handle.read(importer.MAX_IMPORT_BYTES + 1)
     except OSError as exc:
         raise WorkshopError(f"Cannot read {name}: {exc.strerror or exc}.") from None
@@ -204,9 +205,9 @@ def _render(db: Database, code: str, fmt: str, table: str | None, url: str | Non
     """The export as text (md, json, one CSV table), UTF-8 text with CRLF lines (ics, kept as
     bytes so the line ends survive), or bytes (pdf, xlsx, csv zip)."""
     if table is not None and fmt != "csv":
-        raise InvalidInput("--table only goes with --format csv.")
+        raise InvalidInput(N_("--table only goes with --format csv."))
     if url is not None and fmt != "ics":
-        raise InvalidInput("--url only goes with --format ics.")
+        raise InvalidInput(N_("--url only goes with --format ics."))
     if fmt == "ics":
         return calendar.export_ics(db, code, _server_url(url))
     if fmt == "json":

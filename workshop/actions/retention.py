@@ -20,6 +20,7 @@ from workshop.actions.auth import Row, _again, _now
 from workshop.actions.room import _numbered
 from workshop.domain import audit, retention
 from workshop.domain.errors import InvalidInput, WorkshopError
+from workshop.domain.language import N_
 
 RETAIN_NAMES_ENV = "WORKSHOP_RETAIN_NAMES_DAYS"
 POLICY = audit.Actor(audit.SYSTEM, "retention policy")
@@ -34,7 +35,10 @@ def retain_names_days() -> int | None:
         return None
     if not raw.isdigit() or int(raw) > RETAIN_MAX_DAYS:
         raise InvalidInput(
-            f"{RETAIN_NAMES_ENV} must be a whole number of days from 0 to {RETAIN_MAX_DAYS}, not {raw!r}."
+            N_("{retain_names_env} must be a whole number of days from 0 to {retain_max_days}, not {raw!r}."),
+            retain_names_env=RETAIN_NAMES_ENV,
+            retain_max_days=RETAIN_MAX_DAYS,
+            raw=raw,
         )
     return int(raw)
 

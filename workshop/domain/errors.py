@@ -36,6 +36,14 @@ def _said(values: dict[str, object], code: str) -> dict[str, object]:
     return {name: v.text(code) if isinstance(v, (Phrase, WorkshopError)) else v for name, v in values.items()}
 
 
+def step_phrase(key: str) -> Phrase:
+    """A step as a refusal names it ("step 3, Prioritisation"), said in the reader's language."""
+    from workshop.domain.vocabulary import step_words
+
+    template, values = step_words(key)
+    return Phrase(template, **{name: Phrase(v) if isinstance(v, str) else v for name, v in values.items()})
+
+
 class WorkshopError(Exception):
     """Base class: an action was refused and nothing was changed.
 

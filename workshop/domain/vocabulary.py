@@ -138,6 +138,12 @@ def step_by_key(key: str) -> Step:
 STEP_LABEL = N_("step {number}, {title}")
 
 
+def step_words(key: str) -> tuple[str, dict[str, object]]:
+    """A step as a refusal names it: the template and its values (the title still a msgid)."""
+    step = step_by_key(key)
+    return STEP_LABEL, {"number": step.number, "title": step.title}
+
+
 def step_label(key: str) -> str:
     """How a line names a step: "step 3, Prioritisation"."""
     step = step_by_key(key)

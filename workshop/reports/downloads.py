@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from workshop.backup import export
 from workshop.domain.audience import Audience, Format, downloads, view
 from workshop.domain.errors import NotAllowed
+from workshop.domain.language import N_
 from workshop.domain.snapshot import Snapshot
 from workshop.reports import calendar, markdown, pdf, sheets, trail
 
@@ -52,7 +53,7 @@ _BUILDERS: dict[Format, Callable[[Snapshot, float, str], str | bytes]] = {
 def build(snapshot: Snapshot, audience: Audience, fmt: Format, now: float | None = None, base: str = "") -> str | bytes:
     """One download as `audience` may have it; a format they are not offered is refused."""
     if fmt not in downloads(audience):
-        raise NotAllowed("This download is not offered to you.")
+        raise NotAllowed(N_("This download is not offered to you."))
     moment = time.time() if now is None else now
     return _BUILDERS[fmt](view(snapshot, audience), moment, base)
 

@@ -29,6 +29,7 @@ from workshop.domain import numbers, readiness
 from workshop.domain.decide import CHOICE_TITLES, QUESTIONS
 from workshop.domain.errors import InvalidInput
 from workshop.domain.followup import STATUSES, Track, day_of, progress
+from workshop.domain.language import N_
 from workshop.domain.numbers import when
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.vocabulary import dimension_by_key, method_by_key, stage_by_key, step_by_key
@@ -652,7 +653,9 @@ def csv_text(frame: pd.DataFrame) -> str:
 def to_csv(snapshot: Snapshot, table: str, now: float | None = None) -> str:
     """One table as CSV text (RFC 4180, CRLF line ends)."""
     if table not in TABLES:
-        raise InvalidInput(f"Unknown table {table!r}: choose one of {', '.join(TABLES)}.")
+        raise InvalidInput(
+            N_("Unknown table {table!r}: choose one of {tables}."), table=table, tables=", ".join(TABLES)
+        )
     return csv_text(tables(snapshot, now)[table])
 
 
