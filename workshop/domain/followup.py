@@ -26,7 +26,7 @@ STATUS_COLOURS: dict[str, str] = {"on_track": "#1b7837", "at_risk": "#e08214", "
 NOT_CHECKED = N_("Not checked in yet")
 NEXT_CHECKIN_DAYS = 14  # the next check-in every check-in form proposes, days from today
 # Who recorded a check-in: the facilitator, a holder of the leader link, or the owner's own link.
-FACILITATOR, LEADER_LINK, OWNER_LINK = VIAS = ("facilitator", "leader link", "owner link")
+FACILITATOR, LEADER_LINK, OWNER_LINK = VIAS = (N_("facilitator"), N_("leader link"), N_("owner link"))
 
 
 def day_of(ts: float) -> date:

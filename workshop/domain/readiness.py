@@ -18,10 +18,10 @@ from statistics import median, quantiles
 from typing import Any
 
 from workshop.domain.errors import CODE_SHOWN, InvalidInput, Phrase
-from workshop.domain.language import N_, _, current, ngettext
+from workshop.domain.language import N_, _, ngettext
 from workshop.domain.numbers import MEASURE_PLACES, measure, percent_value, rounded, whole
 from workshop.domain.text import clean_int, clean_number
-from workshop.domain.vocabulary import DIMENSION_KEYS, DIMENSIONS, ORGANISATION, PLATFORM, PRODUCT, by_key
+from workshop.domain.vocabulary import DIMENSION_KEYS, DIMENSIONS, ORGANISATION, PLATFORM, PRODUCT, by_key, inline
 
 # The seed each question comes from, named by the seed file's number (`shared/seeds/003_*.txt`).
 MATURITY_SEED = "000"  # the four dimensions of operating-model maturity
@@ -344,16 +344,7 @@ class Answer:
     number: float | None = None
 
 
-INLINE_CAPITALISED = frozenset({"de"})  # languages whose nouns keep their capital inside a sentence
-
-
-def _inline(title: str) -> str:
-    """A title inside a sentence, in the current language: "Clear demand" → "clear demand",
-    but "LTV:CAC ratio" stays (and German nouns keep their capital)."""
-    said = _(title)
-    if current() in INLINE_CAPITALISED:
-        return said
-    return said[:1].lower() + said[1:] if said[1:2].islower() else said
+_inline = inline
 
 
 def _blank(value: object) -> bool:
@@ -409,7 +400,7 @@ def spread(values: Sequence[float]) -> float:
     """Interquartile range (inclusive quartiles); 0 for fewer than two values."""
     if len(values) < 2:
         return 0.0
-    q1, _, q3 = quantiles(values, n=4, method="inclusive")
+    q1, _q2, q3 = quantiles(values, n=4, method="inclusive")
     return float(q3 - q1)
 
 
@@ -566,7 +557,7 @@ def aggregate(answers: Iterable[Answer]) -> Results:
 def weak_areas(results: Results) -> list[AreaResult]:
     """Rated areas, weakest first; equal scores keep the AREAS order (the sort is stable)."""
     rated = [(area.score, area) for area in results.areas if area.score is not None]
-    return [area for _, area in sorted(rated, key=lambda pair: round(pair[0], 9))]
+    return [area for _score, area in sorted(rated, key=lambda pair: round(pair[0], 9))]
 
 
 def weakest(results: Results, n: int = WEAKEST_NAMED) -> list[AreaResult]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from workshop.domain.language import N_, _
+from workshop.domain.language import N_, _, current
 
 
 class _Keyed(Protocol):
@@ -136,6 +136,23 @@ def step_by_key(key: str) -> Step:
 
 
 STEP_LABEL = N_("step {number}, {title}")
+
+
+INLINE_CAPITALISED = frozenset({"de"})  # languages whose nouns keep their capital inside a sentence
+
+
+def inline(title: str) -> str:
+    """A title inside a sentence or a list, in the current language: "Clear demand" → "clear
+    demand", but "LTV:CAC ratio" stays, and German nouns keep their capital."""
+    said = _(title)
+    if current() in INLINE_CAPITALISED:
+        return said
+    return said[:1].lower() + said[1:] if said[1:2].islower() else said
+
+
+def dimension_words(keys: Iterable[str]) -> str:
+    """Dimensions listed in a cell or a sentence: "product, platform"."""
+    return ", ".join(inline(dimension_by_key(key).title) for key in keys)
 
 
 def step_words(key: str) -> tuple[str, dict[str, object]]:
