@@ -32,6 +32,7 @@ from workshop.domain.errors import ImportRefused, InvalidInput, WorkshopError
 from workshop.domain.language import N_
 from workshop.domain.vocabulary import normalise_code, status_word
 from workshop.reports import calendar, markdown
+from workshop.reports.summary import export_language
 
 FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics", "audit")
 URL_ENV = "WORKSHOP_URL"
@@ -208,21 +209,23 @@ def _render(db: Database, code: str, fmt: str, table: str | None, url: str | Non
         raise InvalidInput(N_("--table only goes with --format csv."))
     if url is not None and fmt != "ics":
         raise InvalidInput(N_("--url only goes with --format ics."))
-    if fmt == "ics":
-        return calendar.export_ics(db, code, _server_url(url))
     if fmt == "json":
         return export.export_json(db, code)
-    if fmt == "md":
-        return markdown.export_markdown(db, code)
-    from workshop.reports import pdf, sheets, trail  # imported here: charts and PDF libraries cost a second at start-up
     from workshop.store.load import load
 
     snapshot = load(db, code)
+    lang = export_language(snapshot)  # the workshop's language, as the downloads use it
+    if fmt == "ics":
+        return calendar.workshop_ics(snapshot, _server_url(url), lang)
+    if fmt == "md":
+        return markdown.markdown(snapshot, lang=lang)
+    from workshop.reports import pdf, sheets, trail  # imported here: charts and PDF libraries cost a second at start-up
+
     if fmt == "audit":
         return trail.to_csv(snapshot.loaded_trail)
     if fmt == "csv":
-        return sheets.to_csv(snapshot, table) if table else sheets.to_csv_zip(snapshot)
-    return pdf.to_pdf(snapshot) if fmt == "pdf" else sheets.to_xlsx(snapshot)
+        return sheets.to_csv(snapshot, table, lang=lang) if table else sheets.to_csv_zip(snapshot, lang=lang)
+    return pdf.to_pdf(snapshot, lang=lang) if fmt == "pdf" else sheets.to_xlsx(snapshot, lang=lang)
 
 
 def _export(

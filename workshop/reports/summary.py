@@ -18,7 +18,7 @@ from workshop.domain import checklist, numbers, readiness
 from workshop.domain.checklist import Item
 from workshop.domain.decide import CHOICE_TITLES, QUESTIONS, risk_flags
 from workshop.domain.followup import STATUSES, Track, counts
-from workshop.domain.language import N_, _, ngettext
+from workshop.domain.language import N_, SOURCE, _, ngettext, supported
 from workshop.domain.numbers import when
 from workshop.domain.snapshot import Initiative, Snapshot
 from workshop.domain.timer import format_clock, time_spent
@@ -52,6 +52,12 @@ HEADINGS: dict[str, str] = {
     "followup": N_("Follow-through"),
     "steps": N_("Time per step"),
 }
+
+
+def export_language(snapshot: Snapshot) -> str:
+    """The one place a download or the command line picks an export's language: the workshop's
+    own (its stored `language`), English for a workshop that has none."""
+    return supported(snapshot.workshop.get("language")) or SOURCE
 
 
 def answer_text(question_key: str, answer: str) -> str:
