@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from workshop.domain.language import N_, _, current
+from workshop.domain.language import N_, _, current, translate
 
 
 class _Keyed(Protocol):
@@ -136,6 +136,12 @@ def step_by_key(key: str) -> Step:
 
 
 STEP_LABEL = N_("step {number}, {title}")
+
+
+def said(message: str) -> str:
+    """A message marked N_ where it was defined, looked up at run time (a title by its stored key),
+    said in the current language: `_` for a value the catalogue tool must not take for a message."""
+    return translate(current(), message)
 
 
 INLINE_CAPITALISED = frozenset({"de"})  # languages whose nouns keep their capital inside a sentence

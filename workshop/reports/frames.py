@@ -31,6 +31,7 @@ from workshop.domain.vocabulary import (
     dimension_by_key,
     dimension_words,
     outcome_by_key,
+    said,
 )
 
 LABEL_CHARS = 36  # initiative titles on the scatter plot
@@ -155,7 +156,7 @@ def initiatives_frame(snapshot: Snapshot) -> pd.DataFrame:
                 if a and midpoint is not None and priority is not None
                 else "",
                 "top3": item.id in top_ids,
-                "decision": _(CHOICE_TITLES[item.decision["choice"]]) if item.decision else "",
+                "decision": said(CHOICE_TITLES[item.decision["choice"]]) if item.decision else "",
                 "owner": item.owner["owner"] if item.owner else "",
             }
         )
@@ -237,9 +238,9 @@ def impacts_frame(snapshot: Snapshot) -> pd.DataFrame:
                 "bottleneck_status": bottleneck_status(b),
                 "outcome": i["outcome"],
                 "outcome_title": _(outcome_by_key(i["outcome"]).title),
-                "direction": _(DIRECTIONS[i["direction"]]),
+                "direction": said(DIRECTIONS[i["direction"]]),
                 "magnitude": int(i["magnitude"]),
-                "magnitude_label": _(MAGNITUDES[i["magnitude"]]),
+                "magnitude_label": said(MAGNITUDES[i["magnitude"]]),
                 "money": i["money"],
                 "because": i["because"],
             }

@@ -38,6 +38,7 @@ from fpdf.fonts import FontFace
 from workshop.domain import numbers
 from workshop.domain.language import SOURCE, _, ngettext, using
 from workshop.domain.snapshot import Snapshot
+from workshop.domain.vocabulary import said
 from workshop.reports import frames
 from workshop.reports.summary import HEADINGS, NO_DECISION, Summary, summary
 
@@ -386,7 +387,7 @@ def _pdf_none(doc: _Document, text: str) -> None:
 
 def _pdf_checklist(doc: _Document, s: Summary) -> None:
     items = s.checklist
-    doc.h2(_(HEADINGS["checklist"]))
+    doc.h2(said(HEADINGS["checklist"]))
     doc.grid(
         [_("Status"), _("Item"), _("Why")],
         [[_("Done") if i.done else _("Open"), i.title, i.reason] for i in items],
@@ -394,7 +395,7 @@ def _pdf_checklist(doc: _Document, s: Summary) -> None:
         size=10,
         styles=lambda r, c: FontFace(emphasis="BOLD", color=GREEN if items[r].done else RED) if c == 0 else None,
     )
-    doc.h3(_(HEADINGS["open"]))
+    doc.h3(said(HEADINGS["open"]))
     for item in s.open_items:
         doc.para(f"• {item.title}: {item.reason}", size=10.5)
     if not s.open_items:
@@ -409,7 +410,7 @@ def _pdf_readiness(doc: _Document, s: Summary) -> None:
     picture = render_png(s.figures["readiness"].build())
     width = doc.epw * 0.66
     doc.need(40 + doc.figure_height(picture, width) + 7 * (len(r.signals) + 1))  # the section on one page
-    doc.h2(_(HEADINGS["readiness"]))
+    doc.h2(said(HEADINGS["readiness"]))
     answered = _("{respondents} of {people} participants answered.").format(respondents=r.respondents, people=r.people)
     doc.para(answered + (f" {r.note}" if r.note else ""), size=10.5)
     for flag in r.pitfalls:
@@ -432,7 +433,7 @@ def _pdf_readiness(doc: _Document, s: Summary) -> None:
 
 
 def _pdf_bottlenecks(doc: _Document, s: Summary) -> None:
-    doc.h2(_(HEADINGS["bottlenecks"]))
+    doc.h2(said(HEADINGS["bottlenecks"]))
     for board in s.boards:
         doc.need(14 + 7 * (len(board.notes) + 1))
         doc.h3(f"{board.title} ({board.scope})")
@@ -466,7 +467,7 @@ def _pdf_figure(doc: _Document, s: Summary, section: str, share: float, room: fl
 
 def _pdf_impacts(doc: _Document, s: Summary) -> None:
     if not _pdf_figure(doc, s, "impacts", 0.92, 20):
-        doc.h2(_(HEADINGS["impacts"]))
+        doc.h2(said(HEADINGS["impacts"]))
         _pdf_none(doc, _("No impacts recorded."))
         return
     shown = s.most_severe_impacts(PDF_TOP_IMPACTS)
@@ -489,7 +490,7 @@ def _pdf_impacts(doc: _Document, s: Summary) -> None:
 
 def _pdf_plan(doc: _Document, s: Summary) -> None:
     doc.add_page()
-    doc.h2(_(HEADINGS["plan"]))
+    doc.h2(said(HEADINGS["plan"]))
     doc.para(_("Scores are the room's medians; {formula}.").format(formula=s.formula), size=10)
     if "plan" not in s.figures:
         _pdf_none(doc, _("No initiatives recorded."))
@@ -529,7 +530,7 @@ def _pdf_plan(doc: _Document, s: Summary) -> None:
 
 def _pdf_decisions(doc: _Document, s: Summary) -> None:
     doc.need(45)
-    doc.h2(_(HEADINGS["decisions"]))
+    doc.h2(said(HEADINGS["decisions"]))
     if not s.decisions:
         _pdf_none(doc, _("No decisions recorded."))
     for d in s.decisions:
@@ -544,7 +545,7 @@ def _pdf_decisions(doc: _Document, s: Summary) -> None:
 
 def _pdf_owners(doc: _Document, s: Summary) -> None:
     doc.need(40)
-    doc.h2(_(HEADINGS["owners"]))
+    doc.h2(said(HEADINGS["owners"]))
     if not s.owners:
         _pdf_none(doc, _("No owners assigned."))
         return
@@ -564,7 +565,7 @@ def _pdf_followup(doc: _Document, s: Summary) -> None:
         return
     if not _pdf_figure(doc, s, "followup", 0.9, 28):
         doc.need(40)
-        doc.h2(_(HEADINGS["followup"]))
+        doc.h2(said(HEADINGS["followup"]))
         _pdf_none(doc, _("No check-ins recorded yet."))
     rows = s.follow
     history = any(f.history for f in rows)  # the chain column only when something was carried or concluded

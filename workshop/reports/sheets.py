@@ -32,7 +32,7 @@ from workshop.domain.followup import STATUSES, Track, day_of, progress
 from workshop.domain.language import N_, SOURCE, _, using
 from workshop.domain.numbers import when
 from workshop.domain.snapshot import Snapshot
-from workshop.domain.vocabulary import dimension_by_key, method_by_key, stage_by_key, step_by_key
+from workshop.domain.vocabulary import dimension_by_key, method_by_key, said, stage_by_key, step_by_key
 from workshop.reports import frames
 from workshop.reports.summary import ImpactRow, Summary, answer_text, impact_rows, summary
 
@@ -228,8 +228,8 @@ def decisions_table(snapshot: Snapshot) -> pd.DataFrame:
                 item.title,
                 item.position,
                 *[answer_text(q.key, d["answers"].get(q.key, "")) for q in QUESTIONS],
-                _(CHOICE_TITLES[d["recommendation"]]),
-                _(CHOICE_TITLES[d["choice"]]),
+                said(CHOICE_TITLES[d["recommendation"]]),
+                said(CHOICE_TITLES[d["choice"]]),
                 standing.overruled,
                 standing.note,
                 d["rationale"],
@@ -253,7 +253,7 @@ def owners_table(snapshot: Snapshot) -> pd.DataFrame:
             N_("Baseline"): i.owner["baseline"],
             N_("Target"): i.owner["target"],
             N_("First check-in"): i.owner["checkin"],
-            N_("Decision"): _(CHOICE_TITLES[i.decision["choice"]]) if i.decision else "",
+            N_("Decision"): said(CHOICE_TITLES[i.decision["choice"]]) if i.decision else "",
         }
         for i in snapshot.plan
         if i.owner is not None
@@ -335,10 +335,10 @@ def checkins_table(snapshot: Snapshot) -> pd.DataFrame:
             N_("Value"): c["value"],
             N_("Unit"): t.unit,
             N_("Progress %"): numbers.percent_value(progress(t.baseline, t.target, c["value"]) * 100),
-            N_("Status"): _(STATUSES[c["status"]]),
+            N_("Status"): said(STATUSES[c["status"]]),
             N_("Note"): c["note"],
             N_("Next check-in"): c["next_checkin"] or "",
-            N_("Recorded by"): _(c["recorded_by"]),
+            N_("Recorded by"): said(c["recorded_by"]),
             N_("Via"): c["via"],
         }
         for t in snapshot.tracks

@@ -31,6 +31,7 @@ from workshop.domain.vocabulary import (
     dimension_words,
     method_by_key,
     outcome_by_key,
+    said,
     stage_by_key,
 )
 from workshop.reports import charts, frames
@@ -356,9 +357,9 @@ def impact_rows(snapshot: Snapshot) -> tuple[ImpactRow, ...]:
         ImpactRow(
             bottleneck=snapshot.bottleneck(i["bottleneck_id"])["text"],
             outcome=_(outcome_by_key(i["outcome"]).title),
-            direction=_(DIRECTIONS[i["direction"]]),
+            direction=said(DIRECTIONS[i["direction"]]),
             magnitude=int(i["magnitude"]),
-            magnitude_label=_(MAGNITUDES[i["magnitude"]]),
+            magnitude_label=said(MAGNITUDES[i["magnitude"]]),
             money=i["money"],
             money_text=numbers.money_short(i["money"]),  # as the impact map labels it
             because=i["because"],
@@ -386,7 +387,7 @@ def plan_row(item: Initiative, method: str, titles: dict[int, str]) -> PlanRow:
         urgency_value=a.urgency if a else None,
         disputed=tuple(a.disputed) if a else (),
         after=tuple(titles[x] for x in item.after_ids if x in titles),
-        decision=_(CHOICE_TITLES[d["choice"]]) if d else "",
+        decision=said(CHOICE_TITLES[d["choice"]]) if d else "",
         overruled=item.standing.overruled if item.standing else None,
         against_guide=item.standing.note if item.standing else "",
         rationale=d["rationale"] if d else "",
@@ -416,8 +417,8 @@ def _decision(item: Initiative) -> Decision:
     assert d is not None and standing is not None
     return Decision(
         title=item.title,
-        choice=_(CHOICE_TITLES[d["choice"]]),
-        recommendation=_(CHOICE_TITLES[d["recommendation"]]),
+        choice=said(CHOICE_TITLES[d["choice"]]),
+        recommendation=said(CHOICE_TITLES[d["recommendation"]]),
         overruled=standing.overruled,
         note=standing.note,
         moved=standing.moved,
@@ -466,8 +467,8 @@ def _checkins(tracks: tuple[Track, ...]) -> tuple[CheckinNote, ...]:
             checked_on=_checkin_day(c["checked_on"]),
             title=t.title,
             value=numbers.measure(c["value"]),
-            status=_(STATUSES[c["status"]]),
-            recorded_by=_(c["recorded_by"]),
+            status=said(STATUSES[c["status"]]),
+            recorded_by=said(c["recorded_by"]),
             note=c["note"] or "",
         )
         for t in tracks
