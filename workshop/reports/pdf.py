@@ -427,7 +427,7 @@ def _pdf_readiness(doc: _Document, s: Summary) -> None:
     doc.grid(
         [_("Signal"), _("Evidence (median)"), _("Does the room agree?"), _("Answers"), _("Figure")],
         [[x.title, x.level, x.agreement, x.answers, x.figure] for x in r.signals],
-        widths=(34, 30, 40, 16, 60),
+        widths=(32, 28, 38, 22, 60),
         size=9,
     )
 
@@ -441,7 +441,7 @@ def _pdf_bottlenecks(doc: _Document, s: Summary) -> None:
             _pdf_none(doc, _("None recorded."))
             continue
         doc.grid(
-            ["#", _("Bottleneck"), _("Votes")], [[n.place, n.text, n.votes] for n in board.notes], widths=(8, 154, 18)
+            ["#", _("Bottleneck"), _("Votes")], [[n.place, n.text, n.votes] for n in board.notes], widths=(8, 148, 24)
         )
         if board.total > len(board.notes):
             doc.para(
@@ -475,7 +475,7 @@ def _pdf_impacts(doc: _Document, s: Summary) -> None:
     doc.grid(
         [_("Bottleneck"), _("Outcome"), _("Size"), _("Estimate"), _("Because")],
         [[i.bottleneck, i.outcome, i.magnitude_label, i.money_text, i.because] for i in shown],
-        widths=(50, 32, 20, 24, 54),
+        widths=(46, 30, 22, 30, 52),
         size=9,
     )
     if len(s.impacts) > len(shown):
@@ -523,7 +523,7 @@ def _pdf_plan(doc: _Document, s: Summary) -> None:
             ]
             for r in s.plan
         ],
-        widths=(10, 11, 37, 23, 12, 13, 10, 12, 11, 17, 24),
+        widths=(11, 12, 33, 21, 14, 16, 10, 12, 11, 21, 19),
         size=8.5,
     )
 
@@ -589,7 +589,7 @@ def _pdf_followup(doc: _Document, s: Summary) -> None:
             ]
             for f in rows
         ],
-        widths=(44, 22, 18, 24, 30, 42) if history else (58, 28, 20, 32, 42),
+        widths=(42, 22, 20, 24, 30, 42) if history else (54, 28, 22, 32, 44),
         size=9,
         styles=lambda r, c: FontFace(emphasis="BOLD", color=RED) if c == 4 and rows[r].overdue_text else None,
     )
