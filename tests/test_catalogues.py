@@ -59,7 +59,9 @@ def test_every_message_is_translated_and_none_is_fuzzy_or_obsolete(code, domain)
 
 
 def _fields(text: str) -> list[tuple[str, str, str]]:
-    return sorted((name, spec, conv or "") for _, name, spec, conv in string.Formatter().parse(text) if name is not None)
+    return sorted(
+        (name, spec, conv or "") for _, name, spec, conv in string.Formatter().parse(text) if name is not None
+    )
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
