@@ -8,6 +8,7 @@ order, as in an anonymous workshop. A running workshop is never anonymised.
 from __future__ import annotations
 
 from workshop.domain import numbers
+from workshop.domain.language import _
 
 DAY = 86_400.0
 
@@ -26,10 +27,11 @@ def due(ended_at: float | None, days: int | None, now: float) -> bool:
 
 
 def names_note(ended_at: float | None, days: int | None) -> str:
-    """When the names go, as the portfolio says it: a moment, a delay after the end, or kept."""
+    """When the names go, as the portfolio says it (in the current language): a moment, a delay
+    after the end, or kept."""
     if days is None:
-        return "kept"
+        return _("kept")
     moment = anonymise_on(ended_at, days)
     if moment is None:
-        return f"{numbers.plural(days, 'day')} after it ends"
+        return _("{days} after it ends").format(days=numbers.days(days))
     return numbers.when(moment)
