@@ -58,6 +58,12 @@ def test_the_pdf_is_in_dutch(pdf_text):
         assert english not in pdf_text
 
 
+def test_longer_dutch_headings_are_never_split_inside_a_word(pdf_text):
+    """The PDF's tables widen a column until its longest word fits (`fitted`)."""
+    for heading in ("Inspanning", "Antwoorden", "Stemmen", "Samenwerken", "Voortgang"):
+        assert re.search(rf"\b{heading}\b", pdf_text), heading
+
+
 def test_the_pdf_writes_numbers_the_dutch_way(pdf_text):
     assert "€ 900.000/jaar" in pdf_text  # the impact's yearly estimate: € first, dots between thousands
     assert "2,10" in pdf_text and "2.10" not in pdf_text  # the best ROI, with a decimal comma

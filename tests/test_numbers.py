@@ -101,3 +101,18 @@ def test_a_refusal_is_said_in_german_and_stays_english_as_text():
     with language.using("de"):
         assert budget.value.text() == budget.value.text("de")
     assert budget.value.text() == str(budget.value) == "Votes per person must be a whole number from 1 to 20."
+
+
+def test_charts_write_their_axes_with_the_languages_symbols():
+    assert numbers.chart_locale() is None  # English: the chart renderer's own
+    with language.using("de"):
+        assert numbers.chart_locale() == {
+            "decimal": ",",
+            "thousands": ".",
+            "grouping": [3],
+            "currency": ["", f"{NBSP}€"],
+            "percent": f"{NBSP}%",
+            "minus": "-",
+        }
+    with language.using("nl"):
+        assert numbers.chart_locale()["currency"] == [f"€{NBSP}", ""]

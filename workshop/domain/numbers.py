@@ -81,6 +81,24 @@ def _decimal_text(value: float, places: int) -> str:
     return "0" if text == "-0" else text
 
 
+def chart_locale() -> dict[str, Any] | None:
+    """The current language's number symbols as a d3-format locale, for a chart renderer to
+    write its axes the same way (`0,5` and `1.200` in German); None in English, d3's own."""
+    locale = _locale()
+    if locale is None:
+        return None
+    amount = _euros(1.0)
+    before, _one, after = amount.partition("1")
+    return {
+        "decimal": cldr.get_decimal_symbol(locale),
+        "thousands": cldr.get_group_symbol(locale),
+        "grouping": [3],
+        "currency": [before, after],
+        "percent": cldr.format_percent(0, locale=locale).replace("0", "", 1),
+        "minus": cldr.get_minus_sign_symbol(locale),
+    }
+
+
 def _exact(value: float) -> Decimal:
     """A rounded float as the Decimal it prints as (so Babel rounds nothing again)."""
     return Decimal(repr(value)) if math.isfinite(value) else Decimal(0)

@@ -45,6 +45,7 @@ from workshop.reports.summary import HEADINGS, NO_DECISION, Summary, summary
 log = logging.getLogger(__name__)
 
 PDF_TOP_IMPACTS = 12  # most severe impacts listed under the impact map
+CELL_PADDING = 1.2  # mm inside each table cell
 CHART_SCALE = 2  # PNG pixels per CSS pixel: crisp when printed
 
 
@@ -289,14 +290,16 @@ class _Document(FPDF):
         styles: Callable[[int, int], FontFace | None] | None = None,
     ) -> None:
         """A table that repeats its header on each page; cells are plain text."""
+        rows = [list(values) for values in rows]
+        fitted = self.fitted(headings, rows, widths, size)
         self.set_font(self.family_name, "", size)
         with self.table(
-            col_widths=tuple(widths),
+            col_widths=fitted,
             width=self.epw,
             text_align="LEFT",
             v_align="TOP",
             line_height=size * 0.5,
-            padding=1.2,
+            padding=CELL_PADDING,
             borders_layout="HORIZONTAL_LINES",
             headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
             cell_fill_color=ROW_FILL,
@@ -314,6 +317,31 @@ class _Document(FPDF):
                     else:
                         row.cell(self.t(value), style=style)
         self.ln(2)
+
+    def fitted(
+        self, headings: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float], size: float
+    ) -> tuple[float, ...]:
+        """Column widths (mm) near `widths` in which no heading's or cell's word is split: a language
+        with longer words takes the room from the columns that have some to spare."""
+        wanted = [w * self.epw / sum(widths) for w in widths]
+        needed = [
+            min(self._longest_word([heading, *(row[c] for row in rows)], size) + 2 * CELL_PADDING + 1, self.epw / 3)
+            for c, heading in enumerate(headings)
+        ]
+        short = sum(max(n - w, 0.0) for n, w in zip(needed, wanted))
+        spare = sum(max(w - n, 0.0) for n, w in zip(needed, wanted))
+        if short == 0 or spare < short:
+            return tuple(wanted) if short == 0 else tuple(n * self.epw / sum(needed) for n in needed)
+        return tuple(max(n, w - (w - n) * short / spare) if w > n else n for n, w in zip(needed, wanted))
+
+    def _longest_word(self, texts: Sequence[Any], size: float) -> float:
+        """The width (mm) of the longest word among a column's texts; headings are bold."""
+        longest = 0.0
+        for n, text in enumerate(texts):
+            self.set_font(self.family_name, "B" if n == 0 else "", size)
+            words = self.t(str(text)).split()
+            longest = max([longest, *(self.get_string_width(word) for word in words)])
+        return longest
 
     def need(self, height_mm: float) -> None:
         """Start a new page unless `height_mm` still fits: keeps a heading with what follows."""
@@ -355,7 +383,11 @@ def render_png(chart: Any) -> bytes | str:
     """
     try:
         _chart_fonts()
-        return vl_convert.vegalite_to_png(chart.to_json(validate=False), scale=CHART_SCALE)
+        spec = chart.to_json(validate=False)
+        figures = numbers.chart_locale()  # the axes' numbers in the export's language
+        if figures is None:
+            return vl_convert.vegalite_to_png(spec, scale=CHART_SCALE)
+        return vl_convert.vegalite_to_png(spec, scale=CHART_SCALE, format_locale=figures)
     except Exception as exc:  # noqa: BLE001 - any renderer failure must not cost the whole PDF
         log.warning("chart could not be rendered: %s", exc)
         return _("(This chart could not be drawn: {reason})").format(reason=exc)
@@ -523,7 +555,7 @@ def _pdf_plan(doc: _Document, s: Summary) -> None:
             ]
             for r in s.plan
         ],
-        widths=(11, 12, 33, 21, 14, 16, 10, 12, 11, 21, 19),
+        widths=(9, 10, 30, 21, 15, 19, 10, 11, 11, 23, 21),
         size=8.5,
     )
 
