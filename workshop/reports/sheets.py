@@ -559,14 +559,14 @@ SHEET_TITLES: dict[str, str] = {
 }
 
 
-def _headed(frame: pd.DataFrame) -> pd.DataFrame:
+def headed(frame: pd.DataFrame) -> pd.DataFrame:
     """A table with its column headings in the current language (English headings are the msgids)."""
     return frame.rename(columns=lambda heading: _(str(heading)))
 
 
 def tables(snapshot: Snapshot, now: float | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the workshop in the current language, keyed by the names in `TABLES` (file names)."""
-    return {name: _headed(frame) for name, frame in _tables(snapshot, now).items()}
+    return {name: headed(frame) for name, frame in _tables(snapshot, now).items()}
 
 
 def _tables(snapshot: Snapshot, now: float | None = None) -> dict[str, pd.DataFrame]:
