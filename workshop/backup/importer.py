@@ -30,7 +30,7 @@ from workshop.backup.format import READABLE_FORMATS
 from workshop.domain import audit
 from workshop.domain.audit import Count, Entry, Trail
 from workshop.domain.decide import CHOICES, QUESTION_KEYS, QUESTIONS, validate_answers
-from workshop.domain.errors import ImportRefused, InvalidInput
+from workshop.domain.errors import ImportRefused, InvalidInput, Phrase
 from workshop.domain.followup import STATUSES, VIAS, progress
 from workshop.domain.language import N_
 from workshop.domain.readiness import QUESTION_KEYS as READINESS_KEYS
@@ -227,18 +227,21 @@ def _bool(value: Any, where: str) -> bool:
 def _choice(value: Any, options: Collection[Any], where: str, what: str) -> Any:
     if isinstance(value, str) and value in options:
         return value
-    return _fail(N_("{where} is an unknown {what}: {value}."), where=where, what=what, value=_show(value))
+    return _fail(N_("{where} is an unknown {what}: {value}."), where=where, what=Phrase(what), value=_show(value))
+
+
+NOT_IN_FILE = N_("not in the file")
 
 
 def _id(value: Any, where: str) -> int:
     return _int(value, where, 1, ID_MAX)
 
 
-ON_BOARD = "merged away or not in the file"  # votes, impacts and links move to the kept note
+ON_BOARD = N_("merged away or not in the file")  # votes, impacts and links move to the kept note
 
 
 def _ref(
-    value: Any, known: Collection[int], where: str, what: str, optional: bool = False, absent: str = "not in the file"
+    value: Any, known: Collection[int], where: str, what: str, optional: bool = False, absent: str = NOT_IN_FILE
 ) -> int | None:
     """A reference to a row elsewhere in the file, by its id there."""
     if value is None and optional:
@@ -248,9 +251,9 @@ def _ref(
     return _fail(
         N_("{where} refers to {what} {value}, which is {absent}."),
         where=where,
-        what=what,
+        what=Phrase(what),
         value=_show(value),
-        absent=absent,
+        absent=Phrase(absent),
     )
 
 
@@ -361,13 +364,13 @@ def _workshop(w: Row) -> Row:
         "code": _code(w.get("code"), "workshop.code"),
         "title": _text(w.get("title"), "workshop.title", SHORT_MAX),
         "organisation": _text(w.get("organisation"), "workshop.organisation", SHORT_MAX),
-        "stage": _choice(w.get("stage"), STAGE_KEYS, "workshop.stage", "stage context"),
+        "stage": _choice(w.get("stage"), STAGE_KEYS, "workshop.stage", N_("stage context")),
         "created_at": _timestamp(w.get("created_at"), "workshop.created_at"),
         "ended_at": _timestamp(w.get("ended_at"), "workshop.ended_at", required=False),
-        "current_step": _choice(w.get("current_step"), STEP_KEYS, "workshop.current_step", "step"),
+        "current_step": _choice(w.get("current_step"), STEP_KEYS, "workshop.current_step", N_("step")),
         "locked": int(_bool(w.get("locked"), "workshop.locked")),
         "observability_confirmed": int(_bool(w.get("observability_confirmed"), "workshop.observability_confirmed")),
-        "scoring": _choice(w.get("scoring"), METHOD_KEYS, "workshop.scoring", "ranking method"),
+        "scoring": _choice(w.get("scoring"), METHOD_KEYS, "workshop.scoring", N_("ranking method")),
         "vote_budget": _int(w.get("vote_budget"), "workshop.vote_budget", 1, MAX_VOTE_BUDGET),
         "review_minutes": _int(w.get("review_minutes", 0), "workshop.review_minutes", 0, MAX_STEP_MINUTES),
         "reviewing": int(_bool(w.get("reviewing", False), "workshop.reviewing")),
@@ -414,7 +417,7 @@ def _steps(rows: list[Row], workshop: Row) -> tuple[Timer, ...]:
 
 def _timer(row: Row, where: str, workshop: Row) -> Timer:
     """One timer: only a running clock has a deadline and a start; a pending one never ran."""
-    state = _choice(row.get("state"), TIMER_STATES, f"{where}.state", "timer state")
+    state = _choice(row.get("state"), TIMER_STATES, f"{where}.state", N_("timer state"))
     item = Timer(
         step_key=row["key"],
         minutes=_int(row.get("minutes"), f"{where}.minutes", 1, MAX_STEP_MINUTES),
@@ -483,11 +486,11 @@ def _bottlenecks(rows: list[Row], people: set[int]) -> tuple[Row, ...]:
         "bottlenecks",
         lambda b, where: {
             "ref": b["id"],
-            "participant": _ref(b.get("participant"), people, f"{where}.participant", "participant", True),
-            "dimension": _choice(b.get("dimension"), DIMENSION_KEYS, f"{where}.dimension", "dimension"),
+            "participant": _ref(b.get("participant"), people, f"{where}.participant", N_("participant"), True),
+            "dimension": _choice(b.get("dimension"), DIMENSION_KEYS, f"{where}.dimension", N_("dimension")),
             "text": _text(b.get("text"), f"{where}.text", NOTE_MAX),
             "hidden": _bool(b.get("hidden"), f"{where}.hidden"),
-            "merged_into": _ref(b.get("merged_into"), ids, f"{where}.merged_into", "bottleneck", True),
+            "merged_into": _ref(b.get("merged_into"), ids, f"{where}.merged_into", N_("bottleneck"), True),
             "created_at": _timestamp(b.get("created_at"), f"{where}.created_at"),
         },
     )
@@ -516,8 +519,8 @@ def _votes(rows: list[Row], notes: tuple[Row, ...], people: set[int], budget: in
         rows,
         "votes",
         lambda v, where: {
-            "bottleneck": _ref(v.get("bottleneck"), live, f"{where}.bottleneck", "bottleneck", absent=ON_BOARD),
-            "participant": _ref(v.get("participant"), people, f"{where}.participant", "participant"),
+            "bottleneck": _ref(v.get("bottleneck"), live, f"{where}.bottleneck", N_("bottleneck"), absent=ON_BOARD),
+            "participant": _ref(v.get("participant"), people, f"{where}.participant", N_("participant")),
             "created_at": _timestamp(v.get("created_at"), f"{where}.created_at"),
         },
     )
@@ -547,10 +550,10 @@ def _impacts(rows: list[Row], notes: tuple[Row, ...], people: set[int]) -> tuple
         rows,
         "impacts",
         lambda i, where: {
-            "bottleneck": _ref(i.get("bottleneck"), live, f"{where}.bottleneck", "bottleneck", absent=ON_BOARD),
-            "participant": _ref(i.get("participant"), people, f"{where}.participant", "participant", True),
-            "outcome": _choice(i.get("outcome"), OUTCOME_KEYS, f"{where}.outcome", "outcome"),
-            "direction": _choice(i.get("direction"), DIRECTIONS, f"{where}.direction", "direction"),
+            "bottleneck": _ref(i.get("bottleneck"), live, f"{where}.bottleneck", N_("bottleneck"), absent=ON_BOARD),
+            "participant": _ref(i.get("participant"), people, f"{where}.participant", N_("participant"), True),
+            "outcome": _choice(i.get("outcome"), OUTCOME_KEYS, f"{where}.outcome", N_("outcome")),
+            "direction": _choice(i.get("direction"), DIRECTIONS, f"{where}.direction", N_("direction")),
             "magnitude": _int(i.get("magnitude"), f"{where}.magnitude", 1, len(MAGNITUDES)),
             "money": _number(i.get("money"), f"{where}.money", required=False, low=0, high=MONEY_MAX),
             "because": _text(i.get("because"), f"{where}.because", NOTE_MAX),
@@ -585,16 +588,16 @@ def _initiative(item: Row, where: str, ids: set[int], live: set[int], people: se
     """One initiative as `actions.add_initiative`, `add_dependency` and `set_sequence` keep it."""
     ref = item["id"]
     position = item.get("position")
-    links = _ref_list(item.get("bottlenecks"), live, f"{where}.bottlenecks", "bottleneck", absent=ON_BOARD)
+    links = _ref_list(item.get("bottlenecks"), live, f"{where}.bottlenecks", N_("bottleneck"), absent=ON_BOARD)
     carried = _carried_from(item.get("carried_from"), f"{where}.carried_from")
     if not links and carried is None:
         _fail(N_("{where}.bottlenecks is empty: an initiative relieves at least one bottleneck."), where=where)
-    after = _ref_list(item.get("after", []), ids, f"{where}.after", "initiative")
+    after = _ref_list(item.get("after", []), ids, f"{where}.after", N_("initiative"))
     if ref in after:
         _fail(N_("{where}.after names the initiative itself."), where=where)
     return {
         "ref": ref,
-        "participant": _ref(item.get("participant"), people, f"{where}.participant", "participant", True),
+        "participant": _ref(item.get("participant"), people, f"{where}.participant", N_("participant"), True),
         "title": _text(item.get("title"), f"{where}.title", SHORT_MAX),
         "description": _text(item.get("description", ""), f"{where}.description", LONG_MAX, False, True),
         "position": None if position is None else _int(position, f"{where}.position", 1, ID_MAX),
@@ -621,7 +624,7 @@ def _carried_from(value: Any, where: str) -> Row | None:
     }
 
 
-def _ref_list(value: Any, known: Collection[int], where: str, what: str, absent: str = "not in the file") -> list[int]:
+def _ref_list(value: Any, known: Collection[int], where: str, what: str, absent: str = NOT_IN_FILE) -> list[int]:
     """A list of distinct references."""
     if not isinstance(value, list):
         _fail(N_("{where} must be a list of ids, not {value}."), where=where, value=_show(value))
@@ -639,7 +642,7 @@ def _per_person(value: Any, where: str, people: set[int], check: Callable[[Row, 
     seen: set[int] = set()
     for n, raw in enumerate(value):
         row = _object(raw, f"{where}[{n}]")
-        person = _ref(row.get("participant"), people, f"{where}[{n}].participant", "participant")
+        person = _ref(row.get("participant"), people, f"{where}[{n}].participant", N_("participant"))
         assert person is not None
         if person in seen:
             _fail(
@@ -686,7 +689,7 @@ def _answers(value: Any, where: str) -> dict[str, str]:
                 where=where,
                 question=_show(question),
             )
-        _choice(answer, options[question], f"{where}.{question}", "questionnaire answer")
+        _choice(answer, options[question], f"{where}.{question}", N_("questionnaire answer"))
     return dict(value)
 
 
@@ -697,7 +700,7 @@ def _picks(value: Any, where: str, people: set[int]) -> tuple[Row, ...]:
         where,
         people,
         lambda p, at: {
-            "choice": _choice(p.get("choice"), CHOICES, f"{at}.choice", "choice"),
+            "choice": _choice(p.get("choice"), CHOICES, f"{at}.choice", N_("choice")),
             "reason": _text(p.get("reason", ""), f"{at}.reason", NOTE_MAX, required=False),
             "updated_at": _timestamp(p.get("updated_at"), f"{at}.updated_at"),
         },
@@ -724,10 +727,10 @@ def _decisions(rows: list[Row], initiatives: set[int]) -> tuple[Row, ...]:
         except InvalidInput as exc:
             raise ImportRefused(N_("{where}.answers: {reason}"), where=where, reason=exc) from None
         return {
-            "initiative": _ref(d.get("initiative"), initiatives, f"{where}.initiative", "initiative"),
+            "initiative": _ref(d.get("initiative"), initiatives, f"{where}.initiative", N_("initiative")),
             "answers": clean,
-            "recommendation": _choice(d.get("recommendation"), CHOICES, f"{where}.recommendation", "choice"),
-            "choice": _choice(d.get("choice"), CHOICES, f"{where}.choice", "choice"),
+            "recommendation": _choice(d.get("recommendation"), CHOICES, f"{where}.recommendation", N_("choice")),
+            "choice": _choice(d.get("choice"), CHOICES, f"{where}.choice", N_("choice")),
             "rationale": _text(d.get("rationale"), f"{where}.rationale", LONG_MAX, multiline=True),
             "decided_at": _timestamp(d.get("decided_at"), f"{where}.decided_at"),
         }
@@ -760,8 +763,8 @@ def _owners(rows: list[Row], decided: set[int]) -> tuple[Row, ...]:
             o.get("initiative"),
             decided,
             f"{where}.initiative",
-            "initiative",
-            absent="not decided (nor carried over): record a decision first",
+            N_("initiative"),
+            absent=N_("not decided (nor carried over): record a decision first"),
         )
         baseline = _number(o.get("baseline"), f"{where}.baseline")
         target = _number(o.get("target"), f"{where}.target")
@@ -809,11 +812,11 @@ def _checkins(rows: list[Row], owners: tuple[Row, ...]) -> tuple[Row, ...]:
             "initiative": initiative,
             "checked_on": checked_on,
             "value": value,
-            "status": _choice(c.get("status"), STATUSES, f"{where}.status", "status"),
+            "status": _choice(c.get("status"), STATUSES, f"{where}.status", N_("status")),
             "note": _text(c.get("note", ""), f"{where}.note", NOTE_MAX, required=False),
             "next_checkin": upcoming,
             "recorded_by": _text(c.get("recorded_by"), f"{where}.recorded_by", OWNER_MAX),
-            "via": _choice(c.get("via"), VIAS, f"{where}.via", "'via'"),
+            "via": _choice(c.get("via"), VIAS, f"{where}.via", N_("'via'")),
             "created_at": _timestamp(c.get("created_at"), f"{where}.created_at"),
         }
 
@@ -827,9 +830,11 @@ def _reviews(value: list[Row], owners: tuple[Row, ...]) -> tuple[Row, ...]:
         value,
         "reviews",
         lambda r, where: {
-            "initiative": _ref(r.get("initiative"), owned, f"{where}.initiative", "initiative", absent="not owned"),
+            "initiative": _ref(
+                r.get("initiative"), owned, f"{where}.initiative", N_("initiative"), absent=N_("not owned")
+            ),
             "reviewed_in": _code(r.get("reviewed_in"), f"{where}.reviewed_in"),
-            "outcome": _choice(r.get("outcome"), REVIEW_KEYS, f"{where}.outcome", "review outcome"),
+            "outcome": _choice(r.get("outcome"), REVIEW_KEYS, f"{where}.outcome", N_("review outcome")),
             "reason": _text(r.get("reason"), f"{where}.reason", NOTE_MAX),
             "reviewed_at": _timestamp(r.get("reviewed_at"), f"{where}.reviewed_at"),
         },
@@ -847,7 +852,7 @@ def _dismissed(rows: list[Row], bottlenecks: tuple[Row, ...]) -> tuple[Row, ...]
         pair = d.get("notes")
         if not isinstance(pair, list) or len(pair) != 2:
             _fail(N_("{where}.notes must list two note ids, not {pair}."), where=where, pair=_show(pair))
-        low, high = sorted(_ref_list(pair, notes, f"{where}.notes", "bottleneck"))
+        low, high = sorted(_ref_list(pair, notes, f"{where}.notes", N_("bottleneck")))
         return {"low": low, "high": high, "dismissed_at": _timestamp(d.get("dismissed_at"), f"{where}.dismissed_at")}
 
     pairs = _each(rows, "dismissed_pairs", check)
@@ -869,8 +874,8 @@ def _readiness(rows: list[Row], people: set[int]) -> tuple[Row, ...]:
     a rating on its scale, a figure within its bounds, one answer per participant and question."""
 
     def check(a: Row, where: str) -> Row:
-        participant = _ref(a.get("participant"), people, f"{where}.participant", "participant")
-        key = _choice(a.get("key"), READINESS_KEYS, f"{where}.key", "readiness question")
+        participant = _ref(a.get("participant"), people, f"{where}.participant", N_("participant"))
+        key = _choice(a.get("key"), READINESS_KEYS, f"{where}.key", N_("readiness question"))
         rating = a.get("rating")
         if not isinstance(rating, int) or isinstance(rating, bool):
             _fail(N_("{where}.rating must be a whole number, not {rating}."), where=where, rating=_show(rating))
@@ -914,10 +919,10 @@ def _entries(rows: list[Row]) -> tuple[Entry, ...]:
         return {
             "entry": Entry(
                 at=float(_timestamp(e.get("at"), f"{where}.at") or 0.0),
-                role=_choice(e.get("role"), audit.ROLES, f"{where}.role", "role"),
+                role=_choice(e.get("role"), audit.ROLES, f"{where}.role", N_("role")),
                 via=_text(e.get("via"), f"{where}.via", LONG_MAX),
                 action=_text(e.get("action"), f"{where}.action", SHORT_MAX),
-                step=_choice(e.get("step"), STEP_KEYS, f"{where}.step", "step"),
+                step=_choice(e.get("step"), STEP_KEYS, f"{where}.step", N_("step")),
                 subject=_text(e.get("subject"), f"{where}.subject", LONG_MAX, required=False),
                 before=_values(e.get("before"), f"{where}.before"),
                 after=_values(e.get("after"), f"{where}.after"),
@@ -951,8 +956,8 @@ def _counts(rows: list[Row]) -> tuple[Count, ...]:
     """The participants' writes counted per step and kind: a known step and kind, once each."""
 
     def check(c: Row, where: str) -> Row:
-        step = _choice(c.get("step"), STEP_KEYS, f"{where}.step", "step")
-        kind = _choice(c.get("kind"), audit.COUNTED_KINDS, f"{where}.kind", "kind of participant write")
+        step = _choice(c.get("step"), STEP_KEYS, f"{where}.step", N_("step"))
+        kind = _choice(c.get("kind"), audit.COUNTED_KINDS, f"{where}.kind", N_("kind of participant write"))
         return {"count": Count(step, kind, _int(c.get("count"), f"{where}.count", 1, ID_MAX))}
 
     counts = tuple(r["count"] for r in _each(rows, "write_counts", check))
