@@ -30,7 +30,7 @@ from workshop.backup.format import READABLE_FORMATS
 from workshop.domain import audit
 from workshop.domain.audit import Count, Entry, Trail
 from workshop.domain.decide import CHOICES, QUESTION_KEYS, QUESTIONS, validate_answers
-from workshop.domain.errors import ImportRefused, InvalidInput, Phrase
+from workshop.domain.errors import Figure, ImportRefused, InvalidInput, Phrase
 from workshop.domain.followup import STATUSES, VIAS, progress
 from workshop.domain.language import N_
 from workshop.domain.readiness import QUESTION_KEYS as READINESS_KEYS
@@ -134,8 +134,8 @@ def too_large(size: int) -> ImportRefused:
     """The one refusal for a file over the limit (the command line says it before reading)."""
     return ImportRefused(
         N_("The file is {size} bytes; an import may be at most {limit} bytes."),
-        size=f"{size:,}",
-        limit=f"{MAX_IMPORT_BYTES:,}",
+        size=Figure(size),
+        limit=Figure(MAX_IMPORT_BYTES),
     )
 
 
@@ -209,7 +209,7 @@ def _number(value: Any, where: str, required: bool = True, low: float = -1e15, h
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         _fail(N_("{where} must be a number, not {value}."), where=where, value=_show(value))
     if isinstance(value, int) and abs(value) > 10**300:
-        _fail(N_("{where} must be between {low} and {high}."), where=where, low=f"{low:,.0f}", high=f"{high:,.0f}")
+        _fail(N_("{where} must be between {low} and {high}."), where=where, low=Figure(low), high=Figure(high))
     try:
         return clean_number(value, where, required=required, low=low, high=high)
     except InvalidInput as exc:

@@ -31,9 +31,27 @@ class Phrase(str):
         return said.format(**_said(self.values, code)) if self.values else said
 
 
+class Figure(float):
+    """A number in a refusal, written the reader's way: 1,000,000 in English, 1.000.000 in German."""
+
+    def __format__(self, spec: str) -> str:
+        from workshop.domain.numbers import measure
+
+        return measure(float(self))
+
+    def text(self, code: str) -> str:
+        """The number in language `code`."""
+        from workshop.domain.language import using
+        from workshop.domain.numbers import measure
+
+        with using(code):
+            return measure(float(self))
+
+
 def _said(values: dict[str, object], code: str) -> dict[str, object]:
-    """A refusal's values for language `code`: phrases and nested refusals translated, the rest as given."""
-    return {name: v.text(code) if isinstance(v, (Phrase, WorkshopError)) else v for name, v in values.items()}
+    """A refusal's values for language `code`: phrases, figures and nested refusals in that language,
+    the rest as given."""
+    return {name: v.text(code) if isinstance(v, (Phrase, Figure, WorkshopError)) else v for name, v in values.items()}
 
 
 def step_phrase(key: str) -> Phrase:

@@ -6,7 +6,7 @@ import math
 import re
 import unicodedata
 
-from workshop.domain.errors import InvalidInput, Phrase
+from workshop.domain.errors import Figure, InvalidInput, Phrase
 from workshop.domain.language import N_
 from workshop.domain.vocabulary import NOTE_MAX
 
@@ -116,7 +116,7 @@ def clean_number(
         raise InvalidInput(N_("{field} must be a finite number."), field=_named(field))
     if not low <= number <= high:
         raise InvalidInput(
-            N_("{field} must be between {low} and {high}."), field=_named(field), low=f"{low:,.0f}", high=f"{high:,.0f}"
+            N_("{field} must be between {low} and {high}."), field=_named(field), low=Figure(low), high=Figure(high)
         )
     return number
 
