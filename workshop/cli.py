@@ -29,8 +29,10 @@ from workshop.backup import export, importer
 from workshop.demo import create_demo
 from workshop.domain import numbers
 from workshop.domain.errors import ImportRefused, InvalidInput, WorkshopError
+from workshop.domain.language import N_
 from workshop.domain.vocabulary import normalise_code, status_word
 from workshop.reports import calendar, markdown
+from workshop.reports.summary import export_language
 from workshop.store import erasure as store_erasure
 
 FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics", "audit")
@@ -146,7 +148,7 @@ def _serve(db: Database, args: argparse.Namespace) -> int:
     from workshop import serve
 
     if args.processes < 1:
-        raise InvalidInput("--processes must be at least 1.")
+        raise InvalidInput(N_("--processes must be at least 1."))
     issued = portfolio.ensure_portfolio_key(db)
     if issued:
         print(f"Portfolio key, shown once (open /portfolio with it): {issued}", flush=True)
@@ -205,7 +207,7 @@ def _read_import(name: str) -> bytes:
         with open(name, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > importer.MAX_IMPORT_BYTES:
-                raise ImportRefused(importer.too_large(size))
+                raise importer.too_large(size)
             raw = handle.read(importer.MAX_IMPORT_BYTES + 1)
     except OSError as exc:
         raise WorkshopError(f"Cannot read {name}: {exc.strerror or exc}.") from None
@@ -228,24 +230,26 @@ def _render(db: Database, code: str, fmt: str, table: str | None, url: str | Non
     """The export as text (md, json, one CSV table), UTF-8 text with CRLF lines (ics, kept as
     bytes so the line ends survive), or bytes (pdf, xlsx, csv zip)."""
     if table is not None and fmt != "csv":
-        raise InvalidInput("--table only goes with --format csv.")
+        raise InvalidInput(N_("--table only goes with --format csv."))
     if url is not None and fmt != "ics":
-        raise InvalidInput("--url only goes with --format ics.")
-    if fmt == "ics":
-        return calendar.export_ics(db, code, _server_url(url))
+        raise InvalidInput(N_("--url only goes with --format ics."))
     if fmt == "json":
         return export.export_json(db, code)
-    if fmt == "md":
-        return markdown.export_markdown(db, code)
-    from workshop.reports import pdf, sheets, trail  # imported here: charts and PDF libraries cost a second at start-up
     from workshop.store.load import load
 
     snapshot = load(db, code)
+    lang = export_language(snapshot)  # the workshop's language, as the downloads use it
+    if fmt == "ics":
+        return calendar.workshop_ics(snapshot, _server_url(url), lang)
+    if fmt == "md":
+        return markdown.markdown(snapshot, lang=lang)
+    from workshop.reports import pdf, sheets, trail  # imported here: charts and PDF libraries cost a second at start-up
+
     if fmt == "audit":
         return trail.to_csv(snapshot.loaded_trail)
     if fmt == "csv":
-        return sheets.to_csv(snapshot, table) if table else sheets.to_csv_zip(snapshot)
-    return pdf.to_pdf(snapshot) if fmt == "pdf" else sheets.to_xlsx(snapshot)
+        return sheets.to_csv(snapshot, table, lang=lang) if table else sheets.to_csv_zip(snapshot, lang=lang)
+    return pdf.to_pdf(snapshot, lang=lang) if fmt == "pdf" else sheets.to_xlsx(snapshot, lang=lang)
 
 
 def _export(

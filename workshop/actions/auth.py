@@ -16,10 +16,11 @@ from sqlite_utils import Database
 from workshop import store
 from workshop.domain import audit
 from workshop.domain.audit import Actor, Draft, Tally
-from workshop.domain.errors import InputLocked, NotAllowed, NotFound, no_workshop
+from workshop.domain.errors import InputLocked, NotAllowed, NotFound, Phrase, no_workshop, step_phrase
 from workshop.domain.followup import FACILITATOR, LEADER_LINK, OWNER_LINK
+from workshop.domain.language import N_
 from workshop.domain.text import clean_text
-from workshop.domain.vocabulary import CLIENT_ID_MAX, normalise_code, step_label, write_by_key, write_opens
+from workshop.domain.vocabulary import CLIENT_ID_MAX, normalise_code, write_by_key, write_opens
 
 Row = dict[str, Any]
 
@@ -56,7 +57,7 @@ def _by_facilitator(db: Database, code: str, key: str | None) -> tuple[Row, Acto
     actor = _holds_facilitator_key(db, workshop, key)
     if actor is not None:
         return workshop, actor
-    raise NotAllowed("Only the facilitator can do this: enter the facilitator key.")
+    raise NotAllowed(N_("Only the facilitator can do this: enter the facilitator key."))
 
 
 def _holds_facilitator_key(db: Database, workshop: Row, key: str | None) -> Actor | None:
@@ -87,20 +88,20 @@ def _participant(db: Database, workshop: Row, token: str | None) -> Row:
     """The participant of this workshop holding `token`."""
     row = store.participant_by_token(db, workshop["id"], hash_secret(str(token))) if token else None
     if row is None:
-        raise NotAllowed("Join the workshop first: your identity was not recognised.")
+        raise NotAllowed(N_("Join the workshop first: your identity was not recognised."))
     return row
 
 
 def _open(workshop: Row) -> None:
     if workshop["ended_at"] is not None:
-        raise InputLocked("The workshop has ended; its summary is read-only.")
+        raise InputLocked(N_("The workshop has ended; its summary is read-only."))
     if workshop["locked"]:
-        raise InputLocked("The facilitator has locked input for the moment.")
+        raise InputLocked(N_("The facilitator has locked input for the moment."))
 
 
 def _not_ended(workshop: Row) -> None:
     if workshop["ended_at"] is not None:
-        raise InputLocked("The workshop has ended; reopen it to run the clock again.")
+        raise InputLocked(N_("The workshop has ended; reopen it to run the clock again."))
 
 
 def _again(db: Database, workshop: Row) -> Row:
@@ -120,7 +121,10 @@ def _on_step(workshop: Row, write: str) -> None:
     kind = write_by_key(write)
     if not write_opens(kind, workshop["current_step"]):
         raise InputLocked(
-            f"{kind.title} open at {step_label(kind.step)}; the room is on {step_label(workshop['current_step'])}."
+            N_("{writes} open at {step}; the room is on {current}."),
+            writes=Phrase(kind.title),
+            step=step_phrase(kind.step),
+            current=step_phrase(workshop["current_step"]),
         )
 
 
@@ -151,7 +155,7 @@ def _follower(db: Database, code: str, credential: str | None) -> tuple[Row, str
         actor = _holds_facilitator_key(db, workshop, credential)
         if actor is not None:
             return workshop, FACILITATOR, None, actor
-    raise NotAllowed("Only the facilitator, a leader link or the owner's own link can record check-ins.")
+    raise NotAllowed(N_("Only the facilitator, a leader link or the owner's own link can record check-ins."))
 
 
 def _owner_link(db: Database, code: str, token: str | None) -> tuple[Row, str]:
@@ -159,7 +163,7 @@ def _owner_link(db: Database, code: str, token: str | None) -> tuple[Row, str]:
     workshop = _workshop(db, code)
     link = store.owner_link(db, workshop["id"], hash_secret(str(token).strip())) if token else None
     if link is None:
-        raise NotAllowed("This owner link is not valid: it may have been reissued or revoked. Ask the facilitator.")
+        raise NotAllowed(N_("This owner link is not valid: it may have been reissued or revoked. Ask the facilitator."))
     return workshop, str(link["owner"])
 
 
@@ -219,7 +223,7 @@ def credential(db: Database, code: str, secret: object) -> str | None:
 
 def _client_id(value: Any) -> str | None:
     """A phone's id for one submission: a retry with the same id is stored once."""
-    return clean_text(value, "Submission id", max_len=CLIENT_ID_MAX, required=False) or None
+    return clean_text(value, N_("Submission id"), max_len=CLIENT_ID_MAX, required=False) or None
 
 
 def _sent_before(db: Database, table: str, workshop: Row, participant: Row, client: str | None) -> int | None:

@@ -22,8 +22,8 @@ from workshop.actions.auth import (
     _workshop,
     _writable,
 )
-from workshop.domain import numbers
-from workshop.domain.errors import BudgetExhausted, InputLocked, InvalidInput, NotAllowed, NotFound
+from workshop.domain.errors import BudgetExhausted, InputLocked, InvalidInput, NotAllowed, NotFound, Phrase
+from workshop.domain.language import N_
 from workshop.domain.snapshot import private_board
 from workshop.domain.text import clean_int, clean_number, clean_text
 from workshop.domain.vocabulary import (
@@ -38,7 +38,7 @@ from workshop.domain.vocabulary import (
     STEPS,
 )
 
-VOTING_AFTER_REVEAL = "Voting opens when the facilitator reveals the board."
+VOTING_AFTER_REVEAL = N_("Voting opens when the facilitator reveals the board.")
 
 
 def add_bottleneck(
@@ -55,8 +55,8 @@ def add_bottleneck(
     participant = _participant(db, workshop, token)
     _open(workshop)
     if dimension not in DIMENSION_KEYS:
-        raise InvalidInput("Tag the bottleneck with product, platform or organisation.")
-    clean = clean_text(text, "Bottleneck", max_len=NOTE_MAX)
+        raise InvalidInput(N_("Tag the bottleneck with product, platform or organisation."))
+    clean = clean_text(text, N_("Bottleneck"), max_len=NOTE_MAX)
     client = _client_id(client_id)
     with store.change(db, workshop["id"], _counted("note")) as tally:
         earlier = _sent_before(db, "bottlenecks", workshop, participant, client)
@@ -70,11 +70,11 @@ def add_bottleneck(
 
 
 def _live_bottleneck(db: Database, workshop: Row, bottleneck_id: Any) -> Row:
-    row = store.bottleneck(db, workshop["id"], clean_int(bottleneck_id, "Bottleneck", low=1, high=ID_MAX))
+    row = store.bottleneck(db, workshop["id"], clean_int(bottleneck_id, N_("Bottleneck"), low=1, high=ID_MAX))
     if row is None:
-        raise NotFound("That bottleneck is not part of this workshop.")
+        raise NotFound(N_("That bottleneck is not part of this workshop."))
     if row["merged_into"] is not None:
-        raise InvalidInput("That bottleneck was merged into another one.")
+        raise InvalidInput(N_("That bottleneck was merged into another one."))
     return row
 
 
@@ -92,10 +92,11 @@ def vote(db: Database, code: str, token: str, bottleneck_id: int, now: float | N
         _voting_open(workshop)
         row = _live_bottleneck(db, workshop, bottleneck_id)
         if row["hidden"]:
-            raise InvalidInput("That bottleneck is hidden.")
+            raise InvalidInput(N_("That bottleneck is hidden."))
         if votes_left_of(db, workshop, participant) <= 0:
             raise BudgetExhausted(
-                f"You have used all {workshop['vote_budget']} of your votes; take one back to move it."
+                N_("You have used all {vote_budget} of your votes; take one back to move it."),
+                vote_budget=workshop["vote_budget"],
             )
         store.insert_vote(db, workshop["id"], row["id"], participant["id"], _now(now))
         return votes_left_of(db, workshop, participant)
@@ -111,7 +112,7 @@ def unvote(db: Database, code: str, token: str, bottleneck_id: int) -> int:
         _voting_open(workshop)
         row = _live_bottleneck(db, workshop, bottleneck_id)
         if not store.delete_one_vote(db, workshop["id"], row["id"], participant["id"]):
-            raise InvalidInput("You have no vote on that bottleneck to take back.")
+            raise InvalidInput(N_("You have no vote on that bottleneck to take back."))
         return votes_left_of(db, workshop, participant)
 
 
@@ -130,12 +131,14 @@ def set_private_brainstorm(db: Database, code: str, key: str, on: bool) -> None:
     workshop, actor = _by_facilitator(db, code, key)
     _not_ended(workshop)
     if not isinstance(on, bool):
-        raise InvalidInput("Say whether the brainstorm is private: on or off.")
+        raise InvalidInput(N_("Say whether the brainstorm is private: on or off."))
     with store.change(db, workshop["id"], _entry(actor, "set_private_brainstorm")) as entry:
         workshop = _again(db, workshop)
         _not_ended(workshop)
         if on and workshop["current_step"] != STEPS[0].key:
-            raise InvalidInput(f"A private brainstorm is for step 1, {STEPS[0].title}: go back to it first.")
+            raise InvalidInput(
+                N_("A private brainstorm is for step 1, {title}: go back to it first."), title=Phrase(STEPS[0].title)
+            )
         entry.record("board", {"private": bool(workshop["private_brainstorm"])}, {"private": on})
         store.update_workshop(db, workshop["id"], private_brainstorm=int(on))
 
@@ -156,9 +159,9 @@ def edit_bottleneck(
     db: Database, code: str, key: str, bottleneck_id: int, text: str, dimension: str | None = None
 ) -> None:
     workshop, actor = _by_facilitator(db, code, key)
-    clean = clean_text(text, "Bottleneck", max_len=NOTE_MAX)
+    clean = clean_text(text, N_("Bottleneck"), max_len=NOTE_MAX)
     if dimension is not None and dimension not in DIMENSION_KEYS:
-        raise InvalidInput("Tag the bottleneck with product, platform or organisation.")
+        raise InvalidInput(N_("Tag the bottleneck with product, platform or organisation."))
     with store.change(db, workshop["id"], _entry(actor, "edit_bottleneck")) as entry:
         row = _live_bottleneck(db, workshop, bottleneck_id)
         new = {"text": clean, "dimension": dimension or row["dimension"]}
@@ -194,9 +197,13 @@ def _restore_within_budget(db: Database, workshop: Row, row: Row) -> None:
     used = store.counted_votes(db, workshop["id"])
     over = [p for p, n in store.votes_on(db, row["id"]).items() if used.get(p, 0) + n > workshop["vote_budget"]]
     if over:
+        if len(over) == 1:
+            raise BudgetExhausted(
+                N_("Restoring it would give 1 person more votes than the budget: raise the votes per person first.")
+            )
         raise BudgetExhausted(
-            f"Restoring it would give {numbers.plural(len(over), 'person', 'people')} more "
-            "votes than the budget: raise the votes per person first."
+            N_("Restoring it would give {count} people more votes than the budget: raise the votes per person first."),
+            count=len(over),
         )
 
 
@@ -211,10 +218,10 @@ def merge_bottlenecks(db: Database, code: str, key: str, source_id: int, target_
         source = _live_bottleneck(db, workshop, source_id)
         target = _live_bottleneck(db, workshop, target_id)
         if source["id"] == target["id"]:
-            raise InvalidInput("Choose two different bottlenecks to merge.")
+            raise InvalidInput(N_("Choose two different bottlenecks to merge."))
         # A hidden note's votes are refunded: merging would count them again past the budget.
         if source["hidden"] or target["hidden"]:
-            raise InvalidInput("That bottleneck is hidden: restore it before merging it.")
+            raise InvalidInput(N_("That bottleneck is hidden: restore it before merging it."))
         entry.record(_note(source), {"merged_into": None}, {"merged_into": _note(target)})
         store.merge_bottleneck(db, source["id"], target["id"])
 
@@ -222,13 +229,13 @@ def merge_bottlenecks(db: Database, code: str, key: str, source_id: int, target_
 def set_vote_budget(db: Database, code: str, key: str, budget: int) -> None:
     """Change the votes per person; never below what someone has already spent."""
     workshop, actor = _by_facilitator(db, code, key)
-    clean = clean_int(budget, "Votes per person", low=1, high=MAX_VOTE_BUDGET)
+    clean = clean_int(budget, N_("Votes per person"), low=1, high=MAX_VOTE_BUDGET)
     with store.change(db, workshop["id"], _entry(actor, "set_vote_budget")) as entry:
         # Read under the write lock: a vote cannot land between this count and the new budget.
         most = max(store.counted_votes(db, workshop["id"]).values(), default=0)
         if clean < most:
             raise InvalidInput(
-                f"Someone has already used {numbers.plural(most, 'vote')}: the budget cannot go below {most}."
+                N_("Someone has already used {most} votes: the budget cannot go below {most}."), most=most
             )
         entry.record("votes per person", {"budget": _again(db, workshop)["vote_budget"]}, {"budget": clean})
         store.update_workshop(db, workshop["id"], vote_budget=clean)
@@ -237,15 +244,15 @@ def set_vote_budget(db: Database, code: str, key: str, budget: int) -> None:
 def _impact_fields(outcome: Any, direction: Any, magnitude: Any, because: Any, money: Any) -> Row:
     """The validated columns of an impact but its note (shared by adding and editing)."""
     if outcome not in OUTCOME_KEYS:
-        raise InvalidInput("Choose the business outcome this bottleneck affects.")
+        raise InvalidInput(N_("Choose the business outcome this bottleneck affects."))
     if not isinstance(direction, str) or direction not in DIRECTIONS:
-        raise InvalidInput("Choose whether it makes the outcome worse or holds it back.")
+        raise InvalidInput(N_("Choose whether it makes the outcome worse or holds it back."))
     return {
         "outcome": outcome,
         "direction": direction,
-        "magnitude": clean_int(magnitude, "Magnitude", low=1, high=len(MAGNITUDES)),
-        "money": clean_number(money, "Yearly money estimate", required=False, low=0, high=MONEY_MAX),
-        "because": clean_text(because, "Because", max_len=NOTE_MAX),
+        "magnitude": clean_int(magnitude, N_("Magnitude"), low=1, high=len(MAGNITUDES)),
+        "money": clean_number(money, N_("Yearly money estimate"), required=False, low=0, high=MONEY_MAX),
+        "because": clean_text(because, N_("Because"), max_len=NOTE_MAX),
     }
 
 
@@ -290,16 +297,16 @@ def add_impact(
 
 def _impact(db: Database, workshop: Row, impact_id: Any) -> Row:
     """The impact `impact_id` of this workshop, or NotFound: the same check for its author and the facilitator."""
-    row = store.impact(db, workshop["id"], clean_int(impact_id, "Impact", low=1, high=ID_MAX))
+    row = store.impact(db, workshop["id"], clean_int(impact_id, N_("Impact"), low=1, high=ID_MAX))
     if row is None:
-        raise NotFound("That impact is not part of this workshop.")
+        raise NotFound(N_("That impact is not part of this workshop."))
     return row
 
 
 def _own_impact(db: Database, workshop: Row, participant: Row, impact_id: Any) -> Row:
     row = _impact(db, workshop, impact_id)
     if row["participant_id"] != participant["id"]:
-        raise NotAllowed("You can change only the impacts you added.")
+        raise NotAllowed(N_("You can change only the impacts you added."))
     return row
 
 

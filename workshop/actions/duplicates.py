@@ -16,6 +16,7 @@ from workshop import store
 from workshop.actions.auth import Row, _by_facilitator, _entry, _facilitator, _workshop
 from workshop.domain import similar
 from workshop.domain.errors import InvalidInput, NotFound
+from workshop.domain.language import N_
 from workshop.domain.text import clean_int
 from workshop.domain.vocabulary import ID_MAX
 
@@ -44,19 +45,19 @@ def suggestions_for(db: Database, code: str) -> list[similar.Group]:
 def _members(db: Database, workshop: Row, ids: Any) -> list[Row]:
     """A group's notes: 2 to GROUP_MAX different ids, each a live note of this workshop."""
     if not isinstance(ids, list | tuple) or not 2 <= len(ids) <= similar.GROUP_MAX:
-        raise InvalidInput(f"A group holds 2 to {similar.GROUP_MAX} notes.")
-    clean = [clean_int(i, "Note", low=1, high=ID_MAX) for i in ids]
+        raise InvalidInput(N_("A group holds 2 to {group_max} notes."), group_max=similar.GROUP_MAX)
+    clean = [clean_int(i, N_("Note"), low=1, high=ID_MAX) for i in ids]
     if len(set(clean)) != len(clean):
-        raise InvalidInput("A group lists each note once.")
+        raise InvalidInput(N_("A group lists each note once."))
     rows = []
     for note_id in clean:
         row = store.bottleneck(db, workshop["id"], note_id)
         if row is None:
-            raise NotFound("That note is not part of this workshop.")
+            raise NotFound(N_("That note is not part of this workshop."))
         if row["merged_into"] is not None:
-            raise InvalidInput(f"Note #{note_id} was already merged into another one.")
+            raise InvalidInput(N_("Note #{note_id} was already merged into another one."), note_id=note_id)
         if row["hidden"]:
-            raise InvalidInput(f"Note #{note_id} is hidden: restore it before grouping it.")
+            raise InvalidInput(N_("Note #{note_id} is hidden: restore it before grouping it."), note_id=note_id)
         rows.append(row)
     return rows
 
@@ -71,12 +72,12 @@ def merge_group(
 ) -> int:
     """Fold every other note of a group into the one to keep, in one change; returns the kept id."""
     workshop, actor = _by_facilitator(db, code, key)
-    keep = clean_int(keep_id, "Note to keep", low=1, high=ID_MAX)
+    keep = clean_int(keep_id, N_("Note to keep"), low=1, high=ID_MAX)
     with store.change(db, workshop["id"], _entry(actor, "merge_group", now)) as entry:
         # The notes are read under the write lock: none can be merged or hidden in between.
         rows = _members(db, workshop, member_ids)
         if keep not in {r["id"] for r in rows}:
-            raise InvalidInput("The note to keep must be one of the group's notes.")
+            raise InvalidInput(N_("The note to keep must be one of the group's notes."))
         kept = next(r for r in rows if r["id"] == keep)
         merged = [r["text"] for r in rows if r["id"] != keep]
         entry.record(_words(kept), {"notes": [r["text"] for r in rows]}, {"notes": [kept["text"]], "merged": merged})
@@ -101,12 +102,12 @@ def split_from_suggestion(
 ) -> None:
     """Take one note out of a group: it is never suggested with the group's other notes again."""
     workshop, actor = _by_facilitator(db, code, key)
-    note = clean_int(note_id, "Note", low=1, high=ID_MAX)
+    note = clean_int(note_id, N_("Note"), low=1, high=ID_MAX)
     with store.change(db, workshop["id"], _entry(actor, "split_from_suggestion", now)) as entry:
         rows = _members(db, workshop, member_ids)
         ids = [r["id"] for r in rows]
         if note not in ids:
-            raise InvalidInput("The note to split out must be one of the group's notes.")
+            raise InvalidInput(N_("The note to split out must be one of the group's notes."))
         split = next(r for r in rows if r["id"] == note)
         entry.record(_words(split), {}, {"not the same as": [r["text"] for r in rows if r["id"] != note]})
         store.dismiss_pairs(db, workshop["id"], _pairs([note], ids), entry.at)

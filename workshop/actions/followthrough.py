@@ -24,8 +24,9 @@ from workshop.actions.auth import (
 )
 from workshop.actions.plan import _initiative, _titled
 from workshop.domain import audit, followup
-from workshop.domain.errors import InvalidInput, NotAllowed, NotFound
+from workshop.domain.errors import InvalidInput, NotAllowed, NotFound, Phrase
 from workshop.domain.followup import day_of
+from workshop.domain.language import N_
 from workshop.domain.text import clean_int, clean_number, clean_text
 from workshop.domain.vocabulary import ID_MAX, NOTE_MAX, OWNER_MAX
 from workshop.store.load import load
@@ -49,7 +50,7 @@ ACTIVE, NONE, ISSUED, REVOKED = "active", "none", "new link issued", "revoked"
 def revoke_leader_link(db: Database, code: str, key: str) -> None:
     workshop, actor = _by_facilitator(db, code, key)
     if workshop["leader_hash"] is None:
-        raise InvalidInput("There is no leader link to revoke.")
+        raise InvalidInput(N_("There is no leader link to revoke."))
     with store.change(db, workshop["id"], _entry(actor, "revoke_leader_link")) as entry:
         entry.record(audit.LEADER_VIA, {"link": ACTIVE}, {"link": REVOKED})
         store.update_workshop(db, workshop["id"], leader_hash=None, leader_issued_at=None)
@@ -63,7 +64,7 @@ def _day(value: date | str | None, field: str, default: date | None = None) -> d
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InvalidInput(f"{field} must be a date such as 2026-12-31.") from None
+        raise InvalidInput(N_("{field} must be a date such as 2026-12-31."), field=Phrase(field)) from None
 
 
 def record_checkin(
@@ -85,26 +86,26 @@ def record_checkin(
     row = _initiative(db, workshop, initiative_id)
     owner = store.owner(db, row["id"])
     if scope is not None and (owner is None or owner["owner"] != scope):
-        raise NotAllowed("Your owner link covers your own initiatives only.")
+        raise NotAllowed(N_("Your owner link covers your own initiatives only."))
     if owner is None:
-        raise InvalidInput("This initiative has no owner and metric yet: assign them in step 5 first.")
-    measured = clean_number(value, "Metric value")
+        raise InvalidInput(N_("This initiative has no owner and metric yet: assign them in step 5 first."))
+    measured = clean_number(value, N_("Metric value"))
     if not isinstance(status, str) or status not in followup.STATUSES:
-        raise InvalidInput("Choose a status: on track, at risk or off track.")
-    clean_note = clean_text(note, "Note", max_len=NOTE_MAX, required=False)
-    who = clean_text(recorded_by, "Recorded by", max_len=OWNER_MAX, required=False) or owner["owner"]
+        raise InvalidInput(N_("Choose a status: on track, at risk or off track."))
+    clean_note = clean_text(note, N_("Note"), max_len=NOTE_MAX, required=False)
+    who = clean_text(recorded_by, N_("Recorded by"), max_len=OWNER_MAX, required=False) or owner["owner"]
     if scope is not None:
         who = scope  # an owner's own link speaks for that owner
     today = today or day_of(_now(now))
-    when = _day(checked_on, "The check-in date", default=today)
+    when = _day(checked_on, N_("The check-in date"), default=today)
     assert when is not None
     if when > today:
-        raise InvalidInput("The check-in date is in the future: record what was measured, on or before today.")
+        raise InvalidInput(N_("The check-in date is in the future: record what was measured, on or before today."))
     if when < followup.day_of(owner["assigned_at"]):
-        raise InvalidInput("The check-in date is before the owner was assigned.")
-    upcoming = _day(next_checkin, "The next check-in date")
+        raise InvalidInput(N_("The check-in date is before the owner was assigned."))
+    upcoming = _day(next_checkin, N_("The next check-in date"))
     if upcoming is not None and upcoming <= when:
-        raise InvalidInput("The next check-in must come after this one.")
+        raise InvalidInput(N_("The next check-in must come after this one."))
     checkin = {
         "value": measured,
         "status": status,
@@ -121,9 +122,9 @@ def record_checkin(
 def delete_checkin(db: Database, code: str, key: str, checkin_id: int) -> None:
     """Remove a check-in recorded by mistake (facilitator only; leader links only add)."""
     workshop, actor = _by_facilitator(db, code, key)
-    row = store.checkin(db, workshop["id"], clean_int(checkin_id, "Check-in", low=1, high=ID_MAX))
+    row = store.checkin(db, workshop["id"], clean_int(checkin_id, N_("Check-in"), low=1, high=ID_MAX))
     if row is None:
-        raise NotFound("That check-in is not part of this workshop.")
+        raise NotFound(N_("That check-in is not part of this workshop."))
     with store.change(db, workshop["id"], _entry(actor, "delete_checkin")) as entry:
         initiative = _initiative(db, workshop, row["initiative_id"])
         kept = {k: row[k] for k in ("checked_on", "value", "status")}
@@ -136,9 +137,9 @@ def delete_checkin(db: Database, code: str, key: str, checkin_id: int) -> None:
 
 def _owner_name(db: Database, workshop: dict, owner: object) -> str:
     """An owner of this workshop, named exactly as step 5 recorded them."""
-    name = clean_text(owner, "Owner", max_len=OWNER_MAX)
+    name = clean_text(owner, N_("Owner"), max_len=OWNER_MAX)
     if not any(o["owner"] == name for o in store.owners(db, workshop["id"])):
-        raise NotFound(f"Nobody called {name!r} owns an initiative in this workshop.")
+        raise NotFound(N_("Nobody called {name!r} owns an initiative in this workshop."), name=name)
     return name
 
 
@@ -159,9 +160,9 @@ def issue_owner_link(db: Database, code: str, key: str, owner: str, now: float |
 
 def revoke_owner_link(db: Database, code: str, key: str, owner: str) -> None:
     workshop, actor = _by_facilitator(db, code, key)
-    name = clean_text(owner, "Owner", max_len=OWNER_MAX)
+    name = clean_text(owner, N_("Owner"), max_len=OWNER_MAX)
     if not any(link["owner"] == name for link in store.owner_links(db, workshop["id"])):
-        raise InvalidInput(f"{name} has no owner link to revoke.")
+        raise InvalidInput(N_("{name} has no owner link to revoke."), name=name)
     with store.change(db, workshop["id"], _entry(actor, "revoke_owner_link")) as entry:
         entry.record(audit.owner_via(name), {"link": ACTIVE}, {"link": REVOKED})
         store.delete_owner_link(db, workshop["id"], name)
@@ -199,13 +200,13 @@ REMINDERS_MAX = 500  # owners in one batch of reminders: far more than a portfol
 def _reminder_pairs(pairs: object) -> list[tuple[str, str]]:
     """(join code, owner) pairs as given, each once; anything else is refused."""
     if not isinstance(pairs, (list, tuple)) or not pairs:
-        raise InvalidInput("Choose at least one owner to remind.")
+        raise InvalidInput(N_("Choose at least one owner to remind."))
     if len(pairs) > REMINDERS_MAX:
-        raise InvalidInput(f"Remind at most {REMINDERS_MAX} owners at once.")
+        raise InvalidInput(N_("Remind at most {reminders_max} owners at once."), reminders_max=REMINDERS_MAX)
     out: list[tuple[str, str]] = []
     for pair in pairs:
         if not (isinstance(pair, (list, tuple)) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
-            raise InvalidInput("Each reminder names a workshop code and an owner.")
+            raise InvalidInput(N_("Each reminder names a workshop code and an owner."))
         if (pair[0], pair[1]) not in out:
             out.append((pair[0], pair[1]))
     return out

@@ -28,15 +28,16 @@ from workshop.actions.board import _live_bottleneck
 from workshop.domain import decide, scoring
 from workshop.domain.errors import CycleRefused, InvalidInput, NotFound
 from workshop.domain.followup import day_of
+from workshop.domain.language import N_
 from workshop.domain.text import clean_int, clean_number, clean_text
 from workshop.domain.vocabulary import ID_MAX, LONG_MAX, METHOD_KEYS, NOTE_MAX, OWNER_MAX, SHORT_MAX, UNIT_MAX
 from workshop.store.load import load
 
 
 def _initiative(db: Database, workshop: Row, initiative_id: Any) -> Row:
-    row = store.initiative(db, workshop["id"], clean_int(initiative_id, "Initiative", low=1, high=ID_MAX))
+    row = store.initiative(db, workshop["id"], clean_int(initiative_id, N_("Initiative"), low=1, high=ID_MAX))
     if row is None:
-        raise NotFound("That initiative is not part of this workshop.")
+        raise NotFound(N_("That initiative is not part of this workshop."))
     return row
 
 
@@ -48,10 +49,10 @@ def _titled(row: Row) -> str:
 def _bottleneck_ids(db: Database, workshop: Row, bottleneck_ids: Sequence[int]) -> list[int]:
     """The live notes an initiative relieves; called inside the change that links them."""
     if not isinstance(bottleneck_ids, (list, tuple)):
-        raise InvalidInput("Link the initiative to at least one bottleneck it relieves.")
+        raise InvalidInput(N_("Link the initiative to at least one bottleneck it relieves."))
     ids = sorted({_live_bottleneck(db, workshop, b)["id"] for b in bottleneck_ids})
     if not ids:
-        raise InvalidInput("Link the initiative to at least one bottleneck it relieves.")
+        raise InvalidInput(N_("Link the initiative to at least one bottleneck it relieves."))
     return ids
 
 
@@ -69,10 +70,10 @@ def add_initiative(
     workshop = _workshop(db, code)
     participant = _participant(db, workshop, token)
     _open(workshop)
-    clean_title = clean_text(title, "Initiative", max_len=SHORT_MAX)
-    clean_description = clean_text(description, "Description", max_len=LONG_MAX, required=False, multiline=True)
+    clean_title = clean_text(title, N_("Initiative"), max_len=SHORT_MAX)
+    clean_description = clean_text(description, N_("Description"), max_len=LONG_MAX, required=False, multiline=True)
     if not isinstance(bottleneck_ids, (list, tuple)):
-        raise InvalidInput("Link the initiative to at least one bottleneck it relieves.")
+        raise InvalidInput(N_("Link the initiative to at least one bottleneck it relieves."))
     client = _client_id(client_id)
     with store.change(db, workshop["id"], _counted("initiative")) as tally:
         earlier = _sent_before(db, "initiatives", workshop, participant, client)
@@ -92,8 +93,8 @@ def edit_initiative(
     db: Database, code: str, key: str, initiative_id: int, title: str, description: str, bottleneck_ids: Sequence[int]
 ) -> None:
     workshop, actor = _by_facilitator(db, code, key)
-    clean_title = clean_text(title, "Initiative", max_len=SHORT_MAX)
-    clean_description = clean_text(description, "Description", max_len=LONG_MAX, required=False, multiline=True)
+    clean_title = clean_text(title, N_("Initiative"), max_len=SHORT_MAX)
+    clean_description = clean_text(description, N_("Description"), max_len=LONG_MAX, required=False, multiline=True)
     with store.change(db, workshop["id"], _entry(actor, "edit_initiative")) as entry:
         row = _initiative(db, workshop, initiative_id)
         ids = _bottleneck_ids(db, workshop, bottleneck_ids)
@@ -141,7 +142,7 @@ def score_initiative(
 def set_scoring_method(db: Database, code: str, key: str, method: str) -> None:
     workshop, actor = _by_facilitator(db, code, key)
     if method not in METHOD_KEYS:
-        raise InvalidInput("Choose ROI or WSJF.")
+        raise InvalidInput(N_("Choose ROI or WSJF."))
     with store.change(db, workshop["id"], _entry(actor, "set_scoring_method")) as entry:
         entry.record("ranking", {"method": _again(db, workshop)["scoring"]}, {"method": method})
         store.update_workshop(db, workshop["id"], scoring=method)
@@ -157,12 +158,15 @@ def add_dependency(
         second = _initiative(db, workshop, after_id)
         entry.record(_titled(first), {}, {"comes after": second["title"]})
         if first["id"] == second["id"]:
-            raise CycleRefused("An initiative cannot come after itself.")
+            raise CycleRefused(N_("An initiative cannot come after itself."))
         pairs = [(d["initiative_id"], d["after_id"]) for d in store.dependencies(db, workshop["id"])]
         if scoring.has_cycle(pairs + [(first["id"], second["id"])]):
             raise CycleRefused(
-                f"\u201c{first['title']}\u201d cannot come after \u201c{second['title']}\u201d: "
-                "that would make the sequence circular."
+                N_(
+                    "\u201c{first}\u201d cannot come after \u201c{second}\u201d: that would make the sequence circular."
+                ),
+                first=first["title"],
+                second=second["title"],
             )
         store.insert_dependency(db, first["id"], second["id"])
         _repair_sequence(db, workshop["id"])
@@ -194,13 +198,17 @@ def set_sequence(db: Database, code: str, key: str, ordered_ids: Sequence[int], 
     with store.change(db, workshop["id"], _entry(actor, "set_sequence", now)) as entry:
         ids = [_initiative(db, workshop, i)["id"] for i in ordered_ids]
         if len(set(ids)) != len(ids):
-            raise InvalidInput("Each initiative can appear only once in the sequence.")
+            raise InvalidInput(N_("Each initiative can appear only once in the sequence."))
         position = {initiative_id: n for n, initiative_id in enumerate(ids, start=1)}
         titles = {r["id"]: r["title"] for r in store.initiatives(db, workshop["id"])}
         for dep in store.dependencies(db, workshop["id"]):
             later, earlier = dep["initiative_id"], dep["after_id"]
             if later in position and (earlier not in position or position[earlier] > position[later]):
-                raise CycleRefused(f"\u201c{titles[later]}\u201d must come after \u201c{titles[earlier]}\u201d.")
+                raise CycleRefused(
+                    N_("\u201c{later}\u201d must come after \u201c{earlier}\u201d."),
+                    later=titles[later],
+                    earlier=titles[earlier],
+                )
         everyone: dict[int, int | None] = {r: None for r in titles}
         everyone.update(position)
         entry.record("sequence", {"sequence": _sequence(db, workshop)}, {"sequence": [titles[i] for i in ids]})
@@ -218,7 +226,7 @@ def adopt_ranking(db: Database, code: str, key: str, now: float | None = None) -
     workshop = _facilitator(db, code, key)
     snapshot = load(db, workshop["code"])
     if not snapshot.initiatives:
-        raise InvalidInput("There are no initiatives to sequence yet.")
+        raise InvalidInput(N_("There are no initiatives to sequence yet."))
     pairs = [(i.id, a) for i in snapshot.initiatives for a in i.after_ids]
     order = scoring.topological_order([i.id for i in snapshot.ranked], pairs)
     set_sequence(db, code, key, order, now)
@@ -243,8 +251,8 @@ def record_decision(
     workshop, actor = _by_facilitator(db, code, key)
     clean_answers = decide.validate_answers(answers)
     if choice is not None and choice not in decide.CHOICES:
-        raise InvalidInput("Choose build, buy or partner.")
-    reason = clean_text(rationale, "Rationale", max_len=LONG_MAX, multiline=True)
+        raise InvalidInput(N_("Choose build, buy or partner."))
+    reason = clean_text(rationale, N_("Rationale"), max_len=LONG_MAX, multiline=True)
     recommendation = decide.recommend(clean_answers)
     with store.change(db, workshop["id"], _entry(actor, "record_decision", now)) as entry:
         row = _initiative(db, workshop, initiative_id)
@@ -270,9 +278,9 @@ def answer_question(db: Database, code: str, key: str, initiative_id: int, quest
         next((q.options for q in decide.QUESTIONS if q.key == question), None) if isinstance(question, str) else None
     )
     if options is None:
-        raise InvalidInput("Unknown question.")
+        raise InvalidInput(N_("Unknown question."))
     if not isinstance(answer, str) or answer not in options:
-        raise InvalidInput("Choose one of the question's answers.")
+        raise InvalidInput(N_("Choose one of the question's answers."))
     with store.change(db, workshop["id"], _entry(actor, "answer_question")) as entry:
         row = _initiative(db, workshop, initiative_id)
         before = store.answers(db, workshop["id"]).get(row["id"], {})
@@ -297,8 +305,8 @@ def pick_choice(
     participant = _participant(db, workshop, token)
     _open(workshop)
     if choice is not None and choice not in decide.CHOICES:
-        raise InvalidInput("Choose build, buy or partner.")
-    clean_reason = clean_text(reason, "Reason", max_len=NOTE_MAX, required=False)
+        raise InvalidInput(N_("Choose build, buy or partner."))
+    clean_reason = clean_text(reason, N_("Reason"), max_len=NOTE_MAX, required=False)
     with store.change(db, workshop["id"], _counted("pick")):
         _writable(db, workshop, "pick")
         row = _initiative(db, workshop, initiative_id)
@@ -333,24 +341,24 @@ def assign_owner(
 ) -> None:
     """Give a decided initiative its DRI, metric, baseline, target and first check-in."""
     workshop, actor = _by_facilitator(db, code, key)
-    clean_owner = clean_text(owner, "Owner", max_len=OWNER_MAX)
-    clean_metric = clean_text(metric, "Success metric", max_len=SHORT_MAX)
-    clean_unit = clean_text(unit, "Unit", max_len=UNIT_MAX, required=False)
-    base = clean_number(baseline, "Baseline")
-    goal = clean_number(target, "Target")
+    clean_owner = clean_text(owner, N_("Owner"), max_len=OWNER_MAX)
+    clean_metric = clean_text(metric, N_("Success metric"), max_len=SHORT_MAX)
+    clean_unit = clean_text(unit, N_("Unit"), max_len=UNIT_MAX, required=False)
+    base = clean_number(baseline, N_("Baseline"))
+    goal = clean_number(target, N_("Target"))
     if base == goal:
-        raise InvalidInput("The target equals the baseline: say what should change.")
+        raise InvalidInput(N_("The target equals the baseline: say what should change."))
     try:
         when = checkin if isinstance(checkin, date) else date.fromisoformat(str(checkin).strip())
     except ValueError:
-        raise InvalidInput("The check-in date must be a date such as 2026-12-31.") from None
+        raise InvalidInput(N_("The check-in date must be a date such as 2026-12-31.")) from None
     today = today or day_of(_now(now))
     if when < today:
-        raise InvalidInput("The first check-in date is in the past: choose today or later.")
+        raise InvalidInput(N_("The first check-in date is in the past: choose today or later."))
     with store.change(db, workshop["id"], _entry(actor, "assign_owner", now)) as entry:
         row = _initiative(db, workshop, initiative_id)
         if not any(d["initiative_id"] == row["id"] for d in store.decisions(db, workshop["id"])):
-            raise InvalidInput("Record a build/buy/partner decision for this initiative first.")
+            raise InvalidInput(N_("Record a build/buy/partner decision for this initiative first."))
         owned = {
             "owner": clean_owner,
             "metric": clean_metric,
@@ -372,7 +380,7 @@ def volunteer(
     participant = _participant(db, workshop, token)
     _open(workshop)
     if not isinstance(on, bool):
-        raise InvalidInput("Say whether you volunteer (true) or step back (false).")
+        raise InvalidInput(N_("Say whether you volunteer (true) or step back (false)."))
     with store.change(db, workshop["id"], _counted("volunteer")):
         _writable(db, workshop, "volunteer")
         row = _initiative(db, workshop, initiative_id)

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from workshop.actions.auth import hash_secret
 from workshop.domain.errors import NotAllowed
 from workshop.domain.followup import Row, Track, portfolio
+from workshop.domain.language import N_
 from workshop.domain.readiness import Held, by_workshop
 from workshop.store import tables
 
@@ -46,7 +47,7 @@ def check_portfolio_key(db: Database, given: str | None) -> None:
         stored = tables.setting(db, PORTFOLIO_KEY_SETTING)
         if not configured and stored and hmac.compare_digest(hash_secret(given), stored):
             return
-    raise NotAllowed("The portfolio needs its key: ask whoever runs this app.")
+    raise NotAllowed(N_("The portfolio needs its key: ask whoever runs this app."))
 
 
 def read_portfolio(db: Database, key: str | None = None) -> tuple[list[Track], list[Row]]:

@@ -27,9 +27,10 @@ from workshop.actions.auth import (
 )
 from workshop.domain import audit
 from workshop.domain.errors import InputLocked, InvalidInput
+from workshop.domain.language import N_
 from workshop.domain.readiness import validate_answers
 
-CLOSED = "The readiness check is closed: the facilitator opens it when the room should answer."
+CLOSED = N_("The readiness check is closed: the facilitator opens it when the room should answer.")
 
 
 def open_readiness(db: Database, code: str, key: str, on: Any, now: float | None = None) -> None:
@@ -37,7 +38,7 @@ def open_readiness(db: Database, code: str, key: str, on: Any, now: float | None
     workshop, actor = _by_facilitator(db, code, key)
     _not_ended(workshop)
     if not isinstance(on, bool):
-        raise InvalidInput("Say whether the readiness check is open (true) or closed (false).")
+        raise InvalidInput(N_("Say whether the readiness check is open (true) or closed (false)."))
     with store.change(db, workshop["id"], _entry(actor, "open_readiness", now)) as entry:
         entry.record("readiness check", {"open": bool(_again(db, workshop)["readiness_open"])}, {"open": on})
         store.update_workshop(db, workshop["id"], readiness_open=int(on))

@@ -17,8 +17,9 @@ from workshop.actions.auth import Row, _again, _by_facilitator, _entry, _not_end
 from workshop.domain.commitments import Commitment, carried_copy
 from workshop.domain.errors import InvalidInput, NotFound
 from workshop.domain.followup import day_of
+from workshop.domain.language import N_
 from workshop.domain.text import clean_int, clean_text
-from workshop.domain.vocabulary import ID_MAX, NOTE_MAX, REVIEW_KEYS, REVIEWS
+from workshop.domain.vocabulary import ID_MAX, NOTE_MAX, REVIEW_KEYS
 from workshop.store.load import commitments_of
 
 
@@ -30,7 +31,7 @@ def has_commitments(db: Database, organisation: str, now: float | None = None) -
 
 def _reviewed(db: Database, workshop: Row) -> None:
     if not workshop["review_minutes"]:
-        raise InvalidInput("This workshop does not open with a review of earlier commitments.")
+        raise InvalidInput(N_("This workshop does not open with a review of earlier commitments."))
 
 
 def set_reviewing(db: Database, code: str, key: str, on: bool) -> None:
@@ -39,7 +40,7 @@ def set_reviewing(db: Database, code: str, key: str, on: bool) -> None:
     _not_ended(workshop)
     _reviewed(db, workshop)
     if not isinstance(on, bool):
-        raise InvalidInput("Say whether the review is on (true) or over (false).")
+        raise InvalidInput(N_("Say whether the review is on (true) or over (false)."))
     with store.change(db, workshop["id"], _entry(actor, "set_reviewing")) as entry:
         entry.record("review of earlier commitments", {"on": bool(_again(db, workshop)["reviewing"])}, {"on": on})
         store.update_workshop(db, workshop["id"], reviewing=int(on))
@@ -63,20 +64,20 @@ def review_commitment(
     workshop, actor = _by_facilitator(db, code, key)
     _not_ended(workshop)
     _reviewed(db, workshop)
-    wanted = clean_int(initiative_id, "Commitment", low=1, high=ID_MAX)
+    wanted = clean_int(initiative_id, N_("Commitment"), low=1, high=ID_MAX)
     if not isinstance(outcome, str) or outcome not in REVIEW_KEYS:
-        raise InvalidInput("Choose " + ", ".join(r.title.lower() for r in REVIEWS) + ".")
-    why = clean_text(reason, "Reason", max_len=NOTE_MAX)
+        raise InvalidInput(N_("Choose done, carry over, drop."))
+    why = clean_text(reason, N_("Reason"), max_len=NOTE_MAX)
     moment = _now(now)
     with store.change(db, workshop["id"], _entry(actor, "review_commitment", now)) as entry:
         # The commitment and its copy are read under the write lock: a score cannot slip in between.
         item = next((c for c in commitments_of(db, workshop) if c.initiative_id == wanted), None)
         if item is None:
-            raise NotFound("That is not one of the commitments this workshop reviews.")
+            raise NotFound(N_("That is not one of the commitments this workshop reviews."))
         copy = _existing_copy(db, workshop, item)
         if copy is not None and outcome != "carry" and _worked_on(db, workshop, copy):
             raise InvalidInput(
-                "The carried initiative already has scores or a decision here: delete it in step 3 first."
+                N_("The carried initiative already has scores or a decision here: delete it in step 3 first.")
             )
         store.bump(db, item.workshop_id)
         was = {"outcome": item.outcome, "reason": item.reason} if item.outcome else {}

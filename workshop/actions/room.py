@@ -27,7 +27,8 @@ from workshop.actions.auth import (
 from workshop.actions.review import has_commitments
 from workshop.domain import audit, timer
 from workshop.domain.audience import Joining, joining
-from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed, NotFound
+from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed, NotFound, Phrase, step_phrase
+from workshop.domain.language import N_
 from workshop.domain.text import clean_int, clean_number, clean_text
 from workshop.domain.vocabulary import (
     CODE_ALPHABET,
@@ -44,7 +45,7 @@ from workshop.domain.vocabulary import (
 
 # In an anonymous workshop people are numbered by join order, and that label is all that is stored.
 NUMBERED = re.compile(r"Participant [1-9][0-9]{0,8}")
-ANONYMOUS_RENAME = "This workshop is anonymous: participants are numbered, not named."
+ANONYMOUS_RENAME = N_("This workshop is anonymous: participants are numbered, not named.")
 
 
 def _numbered(number: int) -> str:
@@ -83,9 +84,14 @@ def validate_minutes(minutes: Mapping[str, Any] | None) -> dict[str, int]:
     minutes = minutes or {}
     unknown = set(minutes) - set(STEP_KEYS)
     if unknown:
-        raise InvalidInput(f"Unknown step(s): {', '.join(sorted(unknown))}.")
+        raise InvalidInput(N_("Unknown step(s): {unknown}."), unknown=", ".join(sorted(unknown)))
     return {
-        s.key: clean_int(minutes.get(s.key, s.minutes), f"Minutes for {s.title}", low=1, high=MAX_STEP_MINUTES)
+        s.key: clean_int(
+            minutes.get(s.key, s.minutes),
+            Phrase(N_("Minutes for {step}"), step=Phrase(s.title)),
+            low=1,
+            high=MAX_STEP_MINUTES,
+        )
         for s in STEPS
     }
 
@@ -109,12 +115,12 @@ def create_workshop(
     their authors' phones until the facilitator reveals the board; `anonymous` numbers the
     participants instead of asking their names.
     """
-    title = clean_text(title, "Title", max_len=SHORT_MAX)
-    organisation = clean_text(organisation, "Organisation", max_len=SHORT_MAX)
+    title = clean_text(title, N_("Title"), max_len=SHORT_MAX)
+    organisation = clean_text(organisation, N_("Organisation"), max_len=SHORT_MAX)
     if stage not in STAGE_KEYS:
-        raise InvalidInput("Choose the stage context: " + ", ".join(STAGE_KEYS) + ".")
+        raise InvalidInput(N_("Choose the stage context: {stages}."), stages=", ".join(STAGE_KEYS))
     durations = validate_minutes(minutes)
-    budget = clean_int(vote_budget, "Votes per person", low=1, high=MAX_VOTE_BUDGET)
+    budget = clean_int(vote_budget, N_("Votes per person"), low=1, high=MAX_VOTE_BUDGET)
     moment = _now(now)
     review = _review_minutes(db, organisation, review_minutes, durations[STEPS[0].key], moment)
     key = secrets.token_urlsafe(18)
@@ -141,13 +147,15 @@ def _creation(code: str, settings: dict[str, Any], moment: float) -> audit.Entry
 
 def _review_minutes(db: Database, organisation: str, minutes: Any, step_minutes: int, now: float) -> int:
     """The review's time box: refused when the organisation has nothing earlier to review."""
-    review = clean_int(minutes, "Minutes for the review", low=0, high=MAX_STEP_MINUTES - step_minutes)
+    review = clean_int(minutes, N_("Minutes for the review"), low=0, high=MAX_STEP_MINUTES - step_minutes)
     if review and not has_commitments(db, organisation, now):
-        raise InvalidInput(f"{organisation} has no earlier commitments to review: leave the review out.")
+        raise InvalidInput(
+            N_("{organisation} has no earlier commitments to review: leave the review out."), organisation=organisation
+        )
     return review
 
 
-SIGN_IN_FAILED = "Facilitator sign-in failed: code or key not recognised. Check both and try again."
+SIGN_IN_FAILED = N_("Facilitator sign-in failed: code or key not recognised. Check both and try again.")
 
 
 def facilitator_token(db: Database, code: str, key: str) -> str:
@@ -178,9 +186,9 @@ def join(db: Database, code: str, name: str | None = None, now: float | None = N
     """
     workshop = _workshop(db, code)
     if workshop["ended_at"] is not None:
-        raise InputLocked("This workshop has ended; ask the facilitator for the summary link.")
+        raise InputLocked(N_("This workshop has ended; ask the facilitator for the summary link."))
     anonymous = bool(workshop["anonymous"])
-    clean = "" if anonymous else clean_text(name, "Display name", max_len=NAME_MAX, required=False)
+    clean = "" if anonymous else clean_text(name, N_("Display name"), max_len=NAME_MAX, required=False)
     token = secrets.token_urlsafe(18)
     with store.change(db, workshop["id"], _counted(audit.JOIN)):
         if anonymous:
@@ -198,7 +206,7 @@ def rename(db: Database, code: str, token: str, name: str) -> str:
     participant = _participant(db, workshop, token)
     if workshop["anonymous"]:
         raise InvalidInput(ANONYMOUS_RENAME)
-    clean = clean_text(name, "Display name", max_len=NAME_MAX)
+    clean = clean_text(name, N_("Display name"), max_len=NAME_MAX)
     with store.change(db, workshop["id"], _counted(audit.RENAME)):
         store.rename_participant(db, participant["id"], clean)
     return clean
@@ -215,13 +223,15 @@ def _current_timer(db: Database, workshop: Row) -> timer.Timer:
     for item in store.timers(db, workshop["id"]):
         if item.step_key == workshop["current_step"]:
             return item
-    raise NotFound("The current step has no timer.")
+    raise NotFound(N_("The current step has no timer."))
 
 
 def _still_on(workshop: Row, step: str | None) -> None:
     """Refuse a press made on a console that showed another step than the room is on now."""
     if step is not None and step != workshop["current_step"]:
-        raise InvalidInput(f"The room is already on {step_label(workshop['current_step'])}: nothing changed.")
+        raise InvalidInput(
+            N_("The room is already on {step}: nothing changed."), step=step_phrase(workshop["current_step"])
+        )
 
 
 def _clock_values(item: timer.Timer, now: float) -> dict[str, str]:
@@ -263,10 +273,10 @@ def extend_timer(
 ) -> None:
     """Add minutes to the current step (negative values take time away)."""
     workshop, actor = _by_facilitator(db, code, key)
-    amount = clean_number(minutes, "Minutes", low=-MAX_STEP_MINUTES, high=MAX_STEP_MINUTES)
+    amount = clean_number(minutes, N_("Minutes"), low=-MAX_STEP_MINUTES, high=MAX_STEP_MINUTES)
     assert amount is not None
     if amount == 0:
-        raise InvalidInput("Add or remove at least a few seconds.")
+        raise InvalidInput(N_("Add or remove at least a few seconds."))
     with store.change(db, workshop["id"], _entry(actor, "extend_timer", now)) as entry:
         workshop, current = _clock(db, workshop, step)
         _save_clock(db, workshop, entry, current, timer.extend(current, amount * 60, entry.at))
@@ -290,15 +300,15 @@ def go_to_step(
     """
     workshop, actor = _by_facilitator(db, code, key)
     if step_key not in STEP_KEYS or from_step not in STEP_KEYS:
-        raise InvalidInput("Unknown step.")
+        raise InvalidInput(N_("Unknown step."))
     if workshop["ended_at"] is not None:
-        raise InputLocked("The workshop has ended.")
+        raise InputLocked(N_("The workshop has ended."))
     if step_key == from_step:
         return
     with store.change(db, workshop["id"], _entry(actor, "go_to_step", now)) as entry:
         workshop = _again(db, workshop)
         if workshop["ended_at"] is not None:
-            raise InputLocked("The workshop has ended.")
+            raise InputLocked(N_("The workshop has ended."))
         _still_on(workshop, from_step)
         entry.record("room", {"step": from_step}, {"step": step_key})
         _move(db, workshop, step_key, entry.at, autostart)
@@ -320,10 +330,10 @@ def next_step(db: Database, code: str, key: str, now: float | None = None, *, fr
     """The step after `from_step`, the one the console showed when Next was pressed."""
     _facilitator(db, code, key)
     if from_step not in STEP_KEYS:
-        raise InvalidInput("Unknown step.")
+        raise InvalidInput(N_("Unknown step."))
     index = STEP_KEYS.index(from_step)
     if index + 1 >= len(STEP_KEYS):
-        raise InvalidInput("This is the last step: end the workshop to open the summary.")
+        raise InvalidInput(N_("This is the last step: end the workshop to open the summary."))
     go_to_step(db, code, key, STEP_KEYS[index + 1], now, from_step=from_step)
 
 
@@ -331,10 +341,10 @@ def previous_step(db: Database, code: str, key: str, now: float | None = None, *
     """The step before `from_step`; its clock stays paused until the facilitator starts it."""
     _facilitator(db, code, key)
     if from_step not in STEP_KEYS:
-        raise InvalidInput("Unknown step.")
+        raise InvalidInput(N_("Unknown step."))
     index = STEP_KEYS.index(from_step)
     if index == 0:
-        raise InvalidInput("This is already the first step.")
+        raise InvalidInput(N_("This is already the first step."))
     go_to_step(db, code, key, STEP_KEYS[index - 1], now, autostart=False, from_step=from_step)
 
 
@@ -342,8 +352,8 @@ def set_step_minutes(db: Database, code: str, key: str, step_key: str, minutes: 
     """Change a step's planned duration; a step that has not started gets the new full time."""
     workshop, actor = _by_facilitator(db, code, key)
     if step_key not in STEP_KEYS:
-        raise InvalidInput("Unknown step.")
-    clean = clean_int(minutes, "Minutes", low=1, high=MAX_STEP_MINUTES)
+        raise InvalidInput(N_("Unknown step."))
+    clean = clean_int(minutes, N_("Minutes"), low=1, high=MAX_STEP_MINUTES)
     with store.change(db, workshop["id"], _entry(actor, "set_step_minutes")) as entry:
         item = next(t for t in store.timers(db, workshop["id"]) if t.step_key == step_key)
         entry.record(step_label(step_key), {"minutes": item.minutes}, {"minutes": clean})
@@ -365,7 +375,7 @@ def end_workshop(db: Database, code: str, key: str, now: float | None = None, *,
     with store.change(db, workshop["id"], _entry(actor, "end_workshop", now)) as entry:
         workshop = _again(db, workshop)
         if workshop["ended_at"] is not None:
-            raise InputLocked("The workshop has already ended: nothing changed.")
+            raise InputLocked(N_("The workshop has already ended: nothing changed."))
         _still_on(workshop, from_step)
         entry.record("workshop", {"ended": False, "locked": bool(workshop["locked"])}, {"ended": True, "locked": True})
         store.save_timer(db, workshop["id"], timer.finish(_current_timer(db, workshop), entry.at))

@@ -30,8 +30,9 @@ from workshop.backup.format import READABLE_FORMATS
 from workshop.domain import audit
 from workshop.domain.audit import Count, Entry, Trail
 from workshop.domain.decide import CHOICES, QUESTION_KEYS, QUESTIONS, validate_answers
-from workshop.domain.errors import ImportRefused, InvalidInput
+from workshop.domain.errors import Figure, ImportRefused, InvalidInput, Phrase
 from workshop.domain.followup import STATUSES, VIAS, progress
+from workshop.domain.language import N_
 from workshop.domain.readiness import QUESTION_KEYS as READINESS_KEYS
 from workshop.domain.readiness import validate_answer
 from workshop.domain.scoring import CRITERIA, has_cycle, validate_score
@@ -115,30 +116,35 @@ def parse(raw: str | bytes | Mapping[str, Any]) -> Any:
     if isinstance(raw, Mapping):
         return raw
     if not isinstance(raw, (str, bytes)):
-        raise ImportRefused("The file does not hold a workshop export.")
+        raise ImportRefused(N_("The file does not hold a workshop export."))
     size = len(raw)
     if isinstance(raw, str) and size <= MAX_IMPORT_BYTES:
         size = len(raw.encode("utf-8", "surrogatepass"))
     if size > MAX_IMPORT_BYTES:
-        raise ImportRefused(too_large(size))
+        raise too_large(size)
     try:
         return json.loads(raw, parse_constant=_no_constant)
     except RecursionError:
-        raise ImportRefused("The file is nested too deeply to be a workshop export.") from None
+        raise ImportRefused(N_("The file is nested too deeply to be a workshop export.")) from None
     except ValueError as exc:  # includes UnicodeDecodeError and JSONDecodeError
-        raise ImportRefused(f"The file is not valid JSON ({_line(str(exc))}).") from None
+        raise ImportRefused(N_("The file is not valid JSON ({value})."), value=_line(str(exc))) from None
 
 
-def too_large(size: int) -> str:
-    """The one message for a file over the limit (the command line says it before reading)."""
-    return f"The file is {size:,} bytes; an import may be at most {MAX_IMPORT_BYTES:,} bytes."
+def too_large(size: int) -> ImportRefused:
+    """The one refusal for a file over the limit (the command line says it before reading)."""
+    return ImportRefused(
+        N_("The file is {size} bytes; an import may be at most {limit} bytes."),
+        size=Figure(size),
+        limit=Figure(MAX_IMPORT_BYTES),
+    )
 
 
 # --- small checks: each names the row and field it refuses ---------------------------------
 
 
-def _fail(message: str) -> NoReturn:
-    raise ImportRefused(message)
+def _fail(template: str, **values: object) -> NoReturn:
+    """Refuse the file with a template marked N_ and its values (said in the reader's language)."""
+    raise ImportRefused(template, **values)
 
 
 def _line(text: str, limit: int = 120) -> str:
@@ -158,13 +164,17 @@ def _show(value: Any) -> str:
 
 
 def _object(value: Any, where: str) -> Row:
-    return value if isinstance(value, dict) else _fail(f"{where} must be an object, not {_show(value)}.")
+    return (
+        value
+        if isinstance(value, dict)
+        else _fail(N_("{where} must be an object, not {value}."), where=where, value=_show(value))
+    )
 
 
 def _rows(doc: Row, key: str) -> list[Row]:
     value = doc.get(key)
     if not isinstance(value, list):
-        _fail(f"'{key}' must be a list of objects.")
+        _fail(N_("'{key}' must be a list of objects."), key=key)
     return [_object(row, f"{key}[{n}]") for n, row in enumerate(value)]
 
 
@@ -173,17 +183,23 @@ def _text(value: Any, where: str, max_len: int, required: bool = True, multiline
     try:
         return clean_text(value, where, max_len=max_len, required=required, multiline=multiline)
     except InvalidInput as exc:
-        raise ImportRefused(str(exc)) from None
+        raise ImportRefused(exc.template, **exc.values) from None
 
 
 def _int(value: Any, where: str, low: int, high: int) -> int:
     """A JSON integer (not a bool, float or text) within the action's range."""
     if not isinstance(value, int) or isinstance(value, bool):
-        _fail(f"{where} must be a whole number from {low} to {high}, not {_show(value)}.")
+        _fail(
+            N_("{where} must be a whole number from {low} to {high}, not {value}."),
+            where=where,
+            low=low,
+            high=high,
+            value=_show(value),
+        )
     try:
         return clean_int(value, where, low=low, high=high)
     except InvalidInput as exc:
-        raise ImportRefused(str(exc)) from None
+        raise ImportRefused(exc.template, **exc.values) from None
 
 
 def _number(value: Any, where: str, required: bool = True, low: float = -1e15, high: float = 1e15) -> float | None:
@@ -191,41 +207,54 @@ def _number(value: Any, where: str, required: bool = True, low: float = -1e15, h
     if value is None and not required:
         return None
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        _fail(f"{where} must be a number, not {_show(value)}.")
+        _fail(N_("{where} must be a number, not {value}."), where=where, value=_show(value))
     if isinstance(value, int) and abs(value) > 10**300:
-        _fail(f"{where} must be between {low:,.0f} and {high:,.0f}.")
+        _fail(N_("{where} must be between {low} and {high}."), where=where, low=Figure(low), high=Figure(high))
     try:
         return clean_number(value, where, required=required, low=low, high=high)
     except InvalidInput as exc:
-        raise ImportRefused(str(exc)) from None
+        raise ImportRefused(exc.template, **exc.values) from None
 
 
 def _bool(value: Any, where: str) -> bool:
-    return value if isinstance(value, bool) else _fail(f"{where} must be true or false, not {_show(value)}.")
+    return (
+        value
+        if isinstance(value, bool)
+        else _fail(N_("{where} must be true or false, not {value}."), where=where, value=_show(value))
+    )
 
 
 def _choice(value: Any, options: Collection[Any], where: str, what: str) -> Any:
     if isinstance(value, str) and value in options:
         return value
-    return _fail(f"{where} is an unknown {what}: {_show(value)}.")
+    return _fail(N_("{where} is an unknown {what}: {value}."), where=where, what=Phrase(what), value=_show(value))
+
+
+NOT_IN_FILE = N_("not in the file")
 
 
 def _id(value: Any, where: str) -> int:
     return _int(value, where, 1, ID_MAX)
 
 
-ON_BOARD = "merged away or not in the file"  # votes, impacts and links move to the kept note
+ON_BOARD = N_("merged away or not in the file")  # votes, impacts and links move to the kept note
 
 
 def _ref(
-    value: Any, known: Collection[int], where: str, what: str, optional: bool = False, absent: str = "not in the file"
+    value: Any, known: Collection[int], where: str, what: str, optional: bool = False, absent: str = NOT_IN_FILE
 ) -> int | None:
     """A reference to a row elsewhere in the file, by its id there."""
     if value is None and optional:
         return None
     if isinstance(value, int) and not isinstance(value, bool) and value in known:
         return value
-    return _fail(f"{where} refers to {what} {_show(value)}, which is {absent}.")
+    return _fail(
+        N_("{where} refers to {what} {value}, which is {absent}."),
+        where=where,
+        what=Phrase(what),
+        value=_show(value),
+        absent=Phrase(absent),
+    )
 
 
 def _timestamp(value: Any, where: str, required: bool = True) -> float | None:
@@ -233,13 +262,17 @@ def _timestamp(value: Any, where: str, required: bool = True) -> float | None:
     if value is None and not required:
         return None
     if not isinstance(value, str) or len(value) > 64:
-        _fail(f"{where} must be a timestamp such as 2025-06-15T14:00:00+00:00, not {_show(value)}.")
+        _fail(
+            N_("{where} must be a timestamp such as 2025-06-15T14:00:00+00:00, not {value}."),
+            where=where,
+            value=_show(value),
+        )
     try:
         moment = datetime.fromisoformat(value).timestamp()
     except (ValueError, OverflowError, OSError):
-        return _fail(f"{where} is not a timestamp: {_show(value)}.")
+        return _fail(N_("{where} is not a timestamp: {value}."), where=where, value=_show(value))
     if not TIMESTAMP_MIN <= moment <= TIMESTAMP_MAX:
-        _fail(f"{where} is not between 1970 and 9000: {_show(value)}.")
+        _fail(N_("{where} is not between 1970 and 9000: {value}."), where=where, value=_show(value))
     return moment
 
 
@@ -252,7 +285,7 @@ def _day(value: Any, where: str, required: bool = True) -> str | None:
             return value
     except ValueError:
         pass
-    return _fail(f"{where} must be a date such as 2026-12-31, not {_show(value)}.")
+    return _fail(N_("{where} must be a date such as 2026-12-31, not {value}."), where=where, value=_show(value))
 
 
 def _unique_ids(rows: list[Row], section: str) -> list[int]:
@@ -262,7 +295,7 @@ def _unique_ids(rows: list[Row], section: str) -> list[int]:
     for n, row in enumerate(rows):
         value = _id(row.get("id"), f"{section}[{n}].id")
         if value in seen:
-            _fail(f"{section}[{n}].id {value} is used by an earlier row too.")
+            _fail(N_("{section}[{n}].id {value} is used by an earlier row too."), section=section, n=n, value=value)
         seen.add(value)
         ids.append(value)
     return ids
@@ -278,10 +311,14 @@ def _each(rows: list[Row], section: str, check: Callable[[Row, str], Row]) -> tu
 def validate(doc: Any) -> Plan:
     """Check a parsed export completely, without a database; refuse at the first bad row."""
     if not isinstance(doc, dict):
-        _fail("The file does not hold a workshop export.")
+        _fail(N_("The file does not hold a workshop export."))
     fmt = doc.get("format")
     if not isinstance(fmt, str) or fmt not in READABLE_FORMATS:
-        _fail(f"Unknown format {_show(fmt)}: expected one of {', '.join(READABLE_FORMATS)}.")
+        _fail(
+            N_("Unknown format {fmt}: expected one of {readable_formats}."),
+            fmt=_show(fmt),
+            readable_formats=", ".join(READABLE_FORMATS),
+        )
     workshop = _workshop(_object(doc.get("workshop"), "'workshop'"))
     timers = _steps(_rows(doc, "steps"), workshop)
     participants = _participants(_rows(doc, "participants"))
@@ -327,13 +364,13 @@ def _workshop(w: Row) -> Row:
         "code": _code(w.get("code"), "workshop.code"),
         "title": _text(w.get("title"), "workshop.title", SHORT_MAX),
         "organisation": _text(w.get("organisation"), "workshop.organisation", SHORT_MAX),
-        "stage": _choice(w.get("stage"), STAGE_KEYS, "workshop.stage", "stage context"),
+        "stage": _choice(w.get("stage"), STAGE_KEYS, "workshop.stage", N_("stage context")),
         "created_at": _timestamp(w.get("created_at"), "workshop.created_at"),
         "ended_at": _timestamp(w.get("ended_at"), "workshop.ended_at", required=False),
-        "current_step": _choice(w.get("current_step"), STEP_KEYS, "workshop.current_step", "step"),
+        "current_step": _choice(w.get("current_step"), STEP_KEYS, "workshop.current_step", N_("step")),
         "locked": int(_bool(w.get("locked"), "workshop.locked")),
         "observability_confirmed": int(_bool(w.get("observability_confirmed"), "workshop.observability_confirmed")),
-        "scoring": _choice(w.get("scoring"), METHOD_KEYS, "workshop.scoring", "ranking method"),
+        "scoring": _choice(w.get("scoring"), METHOD_KEYS, "workshop.scoring", N_("ranking method")),
         "vote_budget": _int(w.get("vote_budget"), "workshop.vote_budget", 1, MAX_VOTE_BUDGET),
         "review_minutes": _int(w.get("review_minutes", 0), "workshop.review_minutes", 0, MAX_STEP_MINUTES),
         "reviewing": int(_bool(w.get("reviewing", False), "workshop.reviewing")),
@@ -346,7 +383,10 @@ def _brainstorm_modes(w: Row) -> Row:
     """The private brainstorm and anonymous settings; a file without them had neither."""
     private = _bool(w.get("private_brainstorm", False), "workshop.private_brainstorm")
     if private and w.get("current_step") != STEP_KEYS[0]:
-        _fail(f"workshop.private_brainstorm is on outside step 1 ({_show(w.get('current_step'))}): leaving it reveals.")
+        _fail(
+            N_("workshop.private_brainstorm is on outside step 1 ({value}): leaving it reveals."),
+            value=_show(w.get("current_step")),
+        )
     anonymous = _bool(w.get("anonymous", False), "workshop.anonymous")
     return {"private_brainstorm": int(private), "anonymous": int(anonymous)}
 
@@ -354,10 +394,16 @@ def _brainstorm_modes(w: Row) -> Row:
 def _code(raw_code: Any, where: str) -> str:
     """A join code, as `actions.new_code` makes them (case and dashes forgiven)."""
     if not isinstance(raw_code, str) or len(raw_code) > 64:
-        _fail(f"{where} must be a join code such as ABC234, not {_show(raw_code)}.")
+        _fail(N_("{where} must be a join code such as ABC234, not {raw_code}."), where=where, raw_code=_show(raw_code))
     code = normalise_code(raw_code)
     if not (CODE_MIN <= len(code) <= CODE_MAX and set(code) <= CODE_CHARS):
-        _fail(f"{where} must be {CODE_MIN} to {CODE_MAX} letters and digits, not {_show(raw_code)}.")
+        _fail(
+            N_("{where} must be {code_min} to {code_max} letters and digits, not {raw_code}."),
+            where=where,
+            code_min=CODE_MIN,
+            code_max=CODE_MAX,
+            raw_code=_show(raw_code),
+        )
     return code
 
 
@@ -365,13 +411,13 @@ def _steps(rows: list[Row], workshop: Row) -> tuple[Timer, ...]:
     """The five step timers in order, each in a state `timer.py` can produce."""
     keys = [row.get("key") for row in rows]
     if keys != list(STEP_KEYS):
-        _fail(f"'steps' must list the five steps in order: {', '.join(STEP_KEYS)}.")
+        _fail(N_("'steps' must list the five steps in order: {step_keys}."), step_keys=", ".join(STEP_KEYS))
     return tuple(_timer(row, f"steps[{n}]", workshop) for n, row in enumerate(rows))
 
 
 def _timer(row: Row, where: str, workshop: Row) -> Timer:
     """One timer: only a running clock has a deadline and a start; a pending one never ran."""
-    state = _choice(row.get("state"), TIMER_STATES, f"{where}.state", "timer state")
+    state = _choice(row.get("state"), TIMER_STATES, f"{where}.state", N_("timer state"))
     item = Timer(
         step_key=row["key"],
         minutes=_int(row.get("minutes"), f"{where}.minutes", 1, MAX_STEP_MINUTES),
@@ -383,13 +429,17 @@ def _timer(row: Row, where: str, workshop: Row) -> Timer:
     )
     running = state == "running"
     if running and (item.deadline is None or item.run_started is None):
-        _fail(f"{where} is running but has no deadline or start time.")
+        _fail(N_("{where} is running but has no deadline or start time."), where=where)
     if not running and (item.deadline is not None or item.run_started is not None):
-        _fail(f"{where} is {state} but has a deadline or start time: only a running clock has them.")
+        _fail(
+            N_("{where} is {state} but has a deadline or start time: only a running clock has them."),
+            where=where,
+            state=state,
+        )
     if running and (item.step_key != workshop["current_step"] or workshop["ended_at"] is not None):
-        _fail(f"{where} is running, but only the current step of a workshop not yet ended can run.")
+        _fail(N_("{where} is running, but only the current step of a workshop not yet ended can run."), where=where)
     if state == "pending" and (item.spent != 0 or item.remaining < 0):
-        _fail(f"{where} is pending (never started) but has time spent or negative time left.")
+        _fail(N_("{where} is pending (never started) but has time spent or negative time left."), where=where)
     return item
 
 
@@ -419,8 +469,12 @@ def _numbered(participants: tuple[Row, ...]) -> None:
     for n, p in enumerate(participants):
         if not p["is_facilitator"] and not NUMBERED.fullmatch(p["name"]):
             _fail(
-                f"participants[{n}].name must be a numbered label such as 'Participant 3' in an anonymous "
-                f"workshop, not {_show(p['name'])}."
+                N_(
+                    "participants[{n}].name must be a numbered label such as 'Participant 3' in an anonymous "
+                    "workshop, not {name}."
+                ),
+                n=n,
+                name=_show(p["name"]),
             )
 
 
@@ -432,20 +486,24 @@ def _bottlenecks(rows: list[Row], people: set[int]) -> tuple[Row, ...]:
         "bottlenecks",
         lambda b, where: {
             "ref": b["id"],
-            "participant": _ref(b.get("participant"), people, f"{where}.participant", "participant", True),
-            "dimension": _choice(b.get("dimension"), DIMENSION_KEYS, f"{where}.dimension", "dimension"),
+            "participant": _ref(b.get("participant"), people, f"{where}.participant", N_("participant"), True),
+            "dimension": _choice(b.get("dimension"), DIMENSION_KEYS, f"{where}.dimension", N_("dimension")),
             "text": _text(b.get("text"), f"{where}.text", NOTE_MAX),
             "hidden": _bool(b.get("hidden"), f"{where}.hidden"),
-            "merged_into": _ref(b.get("merged_into"), ids, f"{where}.merged_into", "bottleneck", True),
+            "merged_into": _ref(b.get("merged_into"), ids, f"{where}.merged_into", N_("bottleneck"), True),
             "created_at": _timestamp(b.get("created_at"), f"{where}.created_at"),
         },
     )
     merged = {b["ref"] for b in notes if b["merged_into"] is not None}
     for n, b in enumerate(notes):
         if b["merged_into"] == b["ref"]:
-            _fail(f"bottlenecks[{n}] is merged into itself.")
+            _fail(N_("bottlenecks[{n}] is merged into itself."), n=n)
         if b["merged_into"] in merged:
-            _fail(f"bottlenecks[{n}] is merged into bottleneck {b['merged_into']}, which is itself merged away.")
+            _fail(
+                N_("bottlenecks[{n}] is merged into bottleneck {merged_into}, which is itself merged away."),
+                n=n,
+                merged_into=b["merged_into"],
+            )
     return notes
 
 
@@ -461,8 +519,8 @@ def _votes(rows: list[Row], notes: tuple[Row, ...], people: set[int], budget: in
         rows,
         "votes",
         lambda v, where: {
-            "bottleneck": _ref(v.get("bottleneck"), live, f"{where}.bottleneck", "bottleneck", absent=ON_BOARD),
-            "participant": _ref(v.get("participant"), people, f"{where}.participant", "participant"),
+            "bottleneck": _ref(v.get("bottleneck"), live, f"{where}.bottleneck", N_("bottleneck"), absent=ON_BOARD),
+            "participant": _ref(v.get("participant"), people, f"{where}.participant", N_("participant")),
             "created_at": _timestamp(v.get("created_at"), f"{where}.created_at"),
         },
     )
@@ -473,8 +531,14 @@ def _votes(rows: list[Row], notes: tuple[Row, ...], people: set[int], budget: in
             used[v["participant"]] = used.get(v["participant"], 0) + 1
             if used[v["participant"]] > budget:
                 _fail(
-                    f"votes[{n}] is participant {v['participant']}'s vote number {used[v['participant']]}; "
-                    f"the budget is {budget} votes per person."
+                    N_(
+                        "votes[{n}] is participant {person}'s vote number {number}; "
+                        "the budget is {budget} votes per person."
+                    ),
+                    n=n,
+                    person=v["participant"],
+                    number=used[v["participant"]],
+                    budget=budget,
                 )
     return votes
 
@@ -486,10 +550,10 @@ def _impacts(rows: list[Row], notes: tuple[Row, ...], people: set[int]) -> tuple
         rows,
         "impacts",
         lambda i, where: {
-            "bottleneck": _ref(i.get("bottleneck"), live, f"{where}.bottleneck", "bottleneck", absent=ON_BOARD),
-            "participant": _ref(i.get("participant"), people, f"{where}.participant", "participant", True),
-            "outcome": _choice(i.get("outcome"), OUTCOME_KEYS, f"{where}.outcome", "outcome"),
-            "direction": _choice(i.get("direction"), DIRECTIONS, f"{where}.direction", "direction"),
+            "bottleneck": _ref(i.get("bottleneck"), live, f"{where}.bottleneck", N_("bottleneck"), absent=ON_BOARD),
+            "participant": _ref(i.get("participant"), people, f"{where}.participant", N_("participant"), True),
+            "outcome": _choice(i.get("outcome"), OUTCOME_KEYS, f"{where}.outcome", N_("outcome")),
+            "direction": _choice(i.get("direction"), DIRECTIONS, f"{where}.direction", N_("direction")),
             "magnitude": _int(i.get("magnitude"), f"{where}.magnitude", 1, len(MAGNITUDES)),
             "money": _number(i.get("money"), f"{where}.money", required=False, low=0, high=MONEY_MAX),
             "because": _text(i.get("because"), f"{where}.because", NOTE_MAX),
@@ -505,13 +569,17 @@ def _initiatives(rows: list[Row], notes: tuple[Row, ...], people: set[int]) -> t
     items = _each(rows, "initiatives", lambda item, where: _initiative(item, where, ids, live, people))
     pairs = [(item["ref"], after) for item in items for after in item["after"]]
     if has_cycle(pairs):
-        _fail("The initiatives' 'after' dependencies are circular.")
+        _fail(N_("The initiatives' 'after' dependencies are circular."))
     positions: set[int] = set()
     for n, item in enumerate(items):
         if item["position"] is None:
             continue
         if item["position"] in positions:
-            _fail(f"initiatives[{n}].position {item['position']} is also the position of an earlier initiative.")
+            _fail(
+                N_("initiatives[{n}].position {position} is also the position of an earlier initiative."),
+                n=n,
+                position=item["position"],
+            )
         positions.add(item["position"])
     return items
 
@@ -520,16 +588,16 @@ def _initiative(item: Row, where: str, ids: set[int], live: set[int], people: se
     """One initiative as `actions.add_initiative`, `add_dependency` and `set_sequence` keep it."""
     ref = item["id"]
     position = item.get("position")
-    links = _ref_list(item.get("bottlenecks"), live, f"{where}.bottlenecks", "bottleneck", absent=ON_BOARD)
+    links = _ref_list(item.get("bottlenecks"), live, f"{where}.bottlenecks", N_("bottleneck"), absent=ON_BOARD)
     carried = _carried_from(item.get("carried_from"), f"{where}.carried_from")
     if not links and carried is None:
-        _fail(f"{where}.bottlenecks is empty: an initiative relieves at least one bottleneck.")
-    after = _ref_list(item.get("after", []), ids, f"{where}.after", "initiative")
+        _fail(N_("{where}.bottlenecks is empty: an initiative relieves at least one bottleneck."), where=where)
+    after = _ref_list(item.get("after", []), ids, f"{where}.after", N_("initiative"))
     if ref in after:
-        _fail(f"{where}.after names the initiative itself.")
+        _fail(N_("{where}.after names the initiative itself."), where=where)
     return {
         "ref": ref,
-        "participant": _ref(item.get("participant"), people, f"{where}.participant", "participant", True),
+        "participant": _ref(item.get("participant"), people, f"{where}.participant", N_("participant"), True),
         "title": _text(item.get("title"), f"{where}.title", SHORT_MAX),
         "description": _text(item.get("description", ""), f"{where}.description", LONG_MAX, False, True),
         "position": None if position is None else _int(position, f"{where}.position", 1, ID_MAX),
@@ -556,28 +624,33 @@ def _carried_from(value: Any, where: str) -> Row | None:
     }
 
 
-def _ref_list(value: Any, known: Collection[int], where: str, what: str, absent: str = "not in the file") -> list[int]:
+def _ref_list(value: Any, known: Collection[int], where: str, what: str, absent: str = NOT_IN_FILE) -> list[int]:
     """A list of distinct references."""
     if not isinstance(value, list):
-        _fail(f"{where} must be a list of ids, not {_show(value)}.")
+        _fail(N_("{where} must be a list of ids, not {value}."), where=where, value=_show(value))
     refs = [_ref(v, known, f"{where}[{n}]", what, absent=absent) for n, v in enumerate(value)]
     if len(set(refs)) != len(refs):
-        _fail(f"{where} names the same {what} twice.")
+        _fail(N_("{where} names the same {what} twice."), where=where, what=what)
     return [r for r in refs if r is not None]
 
 
 def _per_person(value: Any, where: str, people: set[int], check: Callable[[Row, str], Row]) -> tuple[Row, ...]:
     """Rows kept once per participant (scores, picks, offers): a second one would be merged away."""
     if not isinstance(value, list):
-        _fail(f"{where} must be a list of objects, not {_show(value)}.")
+        _fail(N_("{where} must be a list of objects, not {value}."), where=where, value=_show(value))
     rows: list[Row] = []
     seen: set[int] = set()
     for n, raw in enumerate(value):
         row = _object(raw, f"{where}[{n}]")
-        person = _ref(row.get("participant"), people, f"{where}[{n}].participant", "participant")
+        person = _ref(row.get("participant"), people, f"{where}[{n}].participant", N_("participant"))
         assert person is not None
         if person in seen:
-            _fail(f"{where}[{n}] is participant {person}'s second row; each person has one.")
+            _fail(
+                N_("{where}[{n}] is participant {person}'s second row; each person has one."),
+                where=where,
+                n=n,
+                person=person,
+            )
         seen.add(person)
         rows.append({"participant": person, **check(row, f"{where}[{n}]")})
     return tuple(rows)
@@ -589,11 +662,16 @@ def _scores(value: Any, where: str, people: set[int]) -> tuple[Row, ...]:
     def check(s: Row, at: str) -> Row:
         for criterion in CRITERIA:
             if not isinstance(s.get(criterion), int) or isinstance(s.get(criterion), bool):
-                _fail(f"{at}.{criterion} must be a whole number, not {_show(s.get(criterion))}.")
+                _fail(
+                    N_("{at}.{criterion} must be a whole number, not {value}."),
+                    at=at,
+                    criterion=criterion,
+                    value=_show(s.get(criterion)),
+                )
         try:
             clean = validate_score(s)
         except InvalidInput as exc:
-            raise ImportRefused(f"{at}: {exc}") from None
+            raise ImportRefused(N_("{where}: {reason}"), where=at, reason=exc) from None
         return {**clean, "updated_at": _timestamp(s.get("updated_at"), f"{at}.updated_at")}
 
     return _per_person(value, where, people, check)
@@ -602,12 +680,16 @@ def _scores(value: Any, where: str, people: set[int]) -> tuple[Row, ...]:
 def _answers(value: Any, where: str) -> dict[str, str]:
     """Questionnaire answers given so far, each one of its question's options."""
     if not isinstance(value, dict):
-        _fail(f"{where} must be an object, not {_show(value)}.")
+        _fail(N_("{where} must be an object, not {value}."), where=where, value=_show(value))
     options = {q.key: q.options for q in QUESTIONS}
     for question, answer in value.items():
         if question not in options:
-            _fail(f"{where} has an unknown questionnaire answer: question {_show(question)}.")
-        _choice(answer, options[question], f"{where}.{question}", "questionnaire answer")
+            _fail(
+                N_("{where} has an unknown questionnaire answer: question {question}."),
+                where=where,
+                question=_show(question),
+            )
+        _choice(answer, options[question], f"{where}.{question}", N_("questionnaire answer"))
     return dict(value)
 
 
@@ -618,7 +700,7 @@ def _picks(value: Any, where: str, people: set[int]) -> tuple[Row, ...]:
         where,
         people,
         lambda p, at: {
-            "choice": _choice(p.get("choice"), CHOICES, f"{at}.choice", "choice"),
+            "choice": _choice(p.get("choice"), CHOICES, f"{at}.choice", N_("choice")),
             "reason": _text(p.get("reason", ""), f"{at}.reason", NOTE_MAX, required=False),
             "updated_at": _timestamp(p.get("updated_at"), f"{at}.updated_at"),
         },
@@ -635,16 +717,20 @@ def _decisions(rows: list[Row], initiatives: set[int]) -> tuple[Row, ...]:
     def check(d: Row, where: str) -> Row:
         answers = d.get("answers")
         if not isinstance(answers, dict) or set(answers) != set(QUESTION_KEYS):
-            _fail(f"{where}.answers must answer exactly the questions {', '.join(QUESTION_KEYS)}.")
+            _fail(
+                N_("{where}.answers must answer exactly the questions {question_keys}."),
+                where=where,
+                question_keys=", ".join(QUESTION_KEYS),
+            )
         try:
             clean = validate_answers(answers)
         except InvalidInput as exc:
-            raise ImportRefused(f"{where}.answers: {exc}") from None
+            raise ImportRefused(N_("{where}.answers: {reason}"), where=where, reason=exc) from None
         return {
-            "initiative": _ref(d.get("initiative"), initiatives, f"{where}.initiative", "initiative"),
+            "initiative": _ref(d.get("initiative"), initiatives, f"{where}.initiative", N_("initiative")),
             "answers": clean,
-            "recommendation": _choice(d.get("recommendation"), CHOICES, f"{where}.recommendation", "choice"),
-            "choice": _choice(d.get("choice"), CHOICES, f"{where}.choice", "choice"),
+            "recommendation": _choice(d.get("recommendation"), CHOICES, f"{where}.recommendation", N_("choice")),
+            "choice": _choice(d.get("choice"), CHOICES, f"{where}.choice", N_("choice")),
             "rationale": _text(d.get("rationale"), f"{where}.rationale", LONG_MAX, multiline=True),
             "decided_at": _timestamp(d.get("decided_at"), f"{where}.decided_at"),
         }
@@ -658,7 +744,13 @@ def _once_per_initiative(rows: tuple[Row, ...], section: str, what: str) -> None
     seen: set[int] = set()
     for n, row in enumerate(rows):
         if row["initiative"] in seen:
-            _fail(f"{section}[{n}] is a second {what} for initiative {row['initiative']}; each has at most one.")
+            _fail(
+                N_("{section}[{n}] is a second {what} for initiative {initiative}; each has at most one."),
+                section=section,
+                n=n,
+                what=what,
+                initiative=row["initiative"],
+            )
         seen.add(row["initiative"])
 
 
@@ -671,13 +763,17 @@ def _owners(rows: list[Row], decided: set[int]) -> tuple[Row, ...]:
             o.get("initiative"),
             decided,
             f"{where}.initiative",
-            "initiative",
-            absent="not decided (nor carried over): record a decision first",
+            N_("initiative"),
+            absent=N_("not decided (nor carried over): record a decision first"),
         )
         baseline = _number(o.get("baseline"), f"{where}.baseline")
         target = _number(o.get("target"), f"{where}.target")
         if baseline == target:
-            _fail(f"{where}.target equals its baseline ({_show(baseline)}): say what should change.")
+            _fail(
+                N_("{where}.target equals its baseline ({baseline}): say what should change."),
+                where=where,
+                baseline=_show(baseline),
+            )
         return {
             "initiative": initiative,
             "owner": _text(o.get("owner"), f"{where}.owner", OWNER_MAX),
@@ -701,22 +797,26 @@ def _checkins(rows: list[Row], owners: tuple[Row, ...]) -> tuple[Row, ...]:
     def check(c: Row, where: str) -> Row:
         initiative = c.get("initiative")
         if not isinstance(initiative, int) or isinstance(initiative, bool) or initiative not in owned:
-            _fail(f"{where}.initiative {_show(initiative)} refers to an initiative without an owner.")
+            _fail(
+                N_("{where}.initiative {initiative} refers to an initiative without an owner."),
+                where=where,
+                initiative=_show(initiative),
+            )
         checked_on = _day(c.get("checked_on"), f"{where}.checked_on")
         upcoming = _day(c.get("next_checkin"), f"{where}.next_checkin", required=False)
         if upcoming is not None and upcoming <= str(checked_on):
-            _fail(f"{where}.next_checkin must come after its checked_on date.")
+            _fail(N_("{where}.next_checkin must come after its checked_on date."), where=where)
         value = _number(c.get("value"), f"{where}.value")
         _showable_progress(owned[initiative], value, f"{where}.value")
         return {
             "initiative": initiative,
             "checked_on": checked_on,
             "value": value,
-            "status": _choice(c.get("status"), STATUSES, f"{where}.status", "status"),
+            "status": _choice(c.get("status"), STATUSES, f"{where}.status", N_("status")),
             "note": _text(c.get("note", ""), f"{where}.note", NOTE_MAX, required=False),
             "next_checkin": upcoming,
             "recorded_by": _text(c.get("recorded_by"), f"{where}.recorded_by", OWNER_MAX),
-            "via": _choice(c.get("via"), VIAS, f"{where}.via", "'via'"),
+            "via": _choice(c.get("via"), VIAS, f"{where}.via", N_("'via'")),
             "created_at": _timestamp(c.get("created_at"), f"{where}.created_at"),
         }
 
@@ -730,9 +830,11 @@ def _reviews(value: list[Row], owners: tuple[Row, ...]) -> tuple[Row, ...]:
         value,
         "reviews",
         lambda r, where: {
-            "initiative": _ref(r.get("initiative"), owned, f"{where}.initiative", "initiative", absent="not owned"),
+            "initiative": _ref(
+                r.get("initiative"), owned, f"{where}.initiative", N_("initiative"), absent=N_("not owned")
+            ),
             "reviewed_in": _code(r.get("reviewed_in"), f"{where}.reviewed_in"),
-            "outcome": _choice(r.get("outcome"), REVIEW_KEYS, f"{where}.outcome", "review outcome"),
+            "outcome": _choice(r.get("outcome"), REVIEW_KEYS, f"{where}.outcome", N_("review outcome")),
             "reason": _text(r.get("reason"), f"{where}.reason", NOTE_MAX),
             "reviewed_at": _timestamp(r.get("reviewed_at"), f"{where}.reviewed_at"),
         },
@@ -749,15 +851,20 @@ def _dismissed(rows: list[Row], bottlenecks: tuple[Row, ...]) -> tuple[Row, ...]
     def check(d: Row, where: str) -> Row:
         pair = d.get("notes")
         if not isinstance(pair, list) or len(pair) != 2:
-            _fail(f"{where}.notes must list two note ids, not {_show(pair)}.")
-        low, high = sorted(_ref_list(pair, notes, f"{where}.notes", "bottleneck"))
+            _fail(N_("{where}.notes must list two note ids, not {pair}."), where=where, pair=_show(pair))
+        low, high = sorted(_ref_list(pair, notes, f"{where}.notes", N_("bottleneck")))
         return {"low": low, "high": high, "dismissed_at": _timestamp(d.get("dismissed_at"), f"{where}.dismissed_at")}
 
     pairs = _each(rows, "dismissed_pairs", check)
     seen: set[tuple[int, int]] = set()
     for n, d in enumerate(pairs):
         if (d["low"], d["high"]) in seen:
-            _fail(f"dismissed_pairs[{n}] lists notes {d['low']} and {d['high']} a second time.")
+            _fail(
+                N_("dismissed_pairs[{n}] lists notes {low} and {high} a second time."),
+                n=n,
+                low=d["low"],
+                high=d["high"],
+            )
         seen.add((d["low"], d["high"]))
     return pairs
 
@@ -767,16 +874,16 @@ def _readiness(rows: list[Row], people: set[int]) -> tuple[Row, ...]:
     a rating on its scale, a figure within its bounds, one answer per participant and question."""
 
     def check(a: Row, where: str) -> Row:
-        participant = _ref(a.get("participant"), people, f"{where}.participant", "participant")
-        key = _choice(a.get("key"), READINESS_KEYS, f"{where}.key", "readiness question")
+        participant = _ref(a.get("participant"), people, f"{where}.participant", N_("participant"))
+        key = _choice(a.get("key"), READINESS_KEYS, f"{where}.key", N_("readiness question"))
         rating = a.get("rating")
         if not isinstance(rating, int) or isinstance(rating, bool):
-            _fail(f"{where}.rating must be a whole number, not {_show(rating)}.")
+            _fail(N_("{where}.rating must be a whole number, not {rating}."), where=where, rating=_show(rating))
         number = _number(a.get("number"), f"{where}.number", required=False)
         try:
             answer = validate_answer(key, rating, number, participant_id=0)
         except InvalidInput as exc:
-            raise ImportRefused(f"{where}: {exc}") from None
+            raise ImportRefused(N_("{where}: {reason}"), where=where, reason=exc) from None
         return {
             "participant": participant,
             "question": key,
@@ -790,7 +897,12 @@ def _readiness(rows: list[Row], people: set[int]) -> tuple[Row, ...]:
     for n, answer in enumerate(answers):
         pair = (answer["participant"], answer["question"])
         if pair in seen:
-            _fail(f"readiness[{n}] is participant {pair[0]}'s second answer to {pair[1]!r}; each person has one.")
+            _fail(
+                N_("readiness[{n}] is participant {pair0}'s second answer to {pair1!r}; each person has one."),
+                n=n,
+                pair0=pair[0],
+                pair1=pair[1],
+            )
         seen.add(pair)
     return answers
 
@@ -807,10 +919,10 @@ def _entries(rows: list[Row]) -> tuple[Entry, ...]:
         return {
             "entry": Entry(
                 at=float(_timestamp(e.get("at"), f"{where}.at") or 0.0),
-                role=_choice(e.get("role"), audit.ROLES, f"{where}.role", "role"),
+                role=_choice(e.get("role"), audit.ROLES, f"{where}.role", N_("role")),
                 via=_text(e.get("via"), f"{where}.via", LONG_MAX),
                 action=_text(e.get("action"), f"{where}.action", SHORT_MAX),
-                step=_choice(e.get("step"), STEP_KEYS, f"{where}.step", "step"),
+                step=_choice(e.get("step"), STEP_KEYS, f"{where}.step", N_("step")),
                 subject=_text(e.get("subject"), f"{where}.subject", LONG_MAX, required=False),
                 before=_values(e.get("before"), f"{where}.before"),
                 after=_values(e.get("after"), f"{where}.after"),
@@ -823,9 +935,9 @@ def _entries(rows: list[Row]) -> tuple[Entry, ...]:
 def _values(value: Any, where: str, depth: int = 0) -> Any:
     """A map of plain values (at the top), each text, a number, yes/no, none, or a list or map of those."""
     if depth == 0 and not isinstance(value, dict):
-        _fail(f"{where} must be a map of values, not {_show(value)}.")
+        _fail(N_("{where} must be a map of values, not {value}."), where=where, value=_show(value))
     if isinstance(value, dict | list) and (depth > 1 or len(value) > VALUES_MAX):
-        _fail(f"{where} is nested too deeply or too long for an audit entry's values.")
+        _fail(N_("{where} is nested too deeply or too long for an audit entry's values."), where=where)
     if isinstance(value, dict):
         return {_text(k, f"{where} key", SHORT_MAX): _values(v, f"{where}.{k}", depth + 1) for k, v in value.items()}
     if isinstance(value, list):
@@ -837,20 +949,20 @@ def _values(value: Any, where: str, depth: int = 0) -> Any:
     if isinstance(value, int | float):
         number = _number(value, where)
         return value if isinstance(value, int) else number
-    _fail(f"{where} holds {_show(value)}, which is not a value an audit entry keeps.")
+    _fail(N_("{where} holds {value}, which is not a value an audit entry keeps."), where=where, value=_show(value))
 
 
 def _counts(rows: list[Row]) -> tuple[Count, ...]:
     """The participants' writes counted per step and kind: a known step and kind, once each."""
 
     def check(c: Row, where: str) -> Row:
-        step = _choice(c.get("step"), STEP_KEYS, f"{where}.step", "step")
-        kind = _choice(c.get("kind"), audit.COUNTED_KINDS, f"{where}.kind", "kind of participant write")
+        step = _choice(c.get("step"), STEP_KEYS, f"{where}.step", N_("step"))
+        kind = _choice(c.get("kind"), audit.COUNTED_KINDS, f"{where}.kind", N_("kind of participant write"))
         return {"count": Count(step, kind, _int(c.get("count"), f"{where}.count", 1, ID_MAX))}
 
     counts = tuple(r["count"] for r in _each(rows, "write_counts", check))
     if len({(c.step, c.kind) for c in counts}) != len(counts):
-        _fail("write_counts lists one step and kind twice.")
+        _fail(N_("write_counts lists one step and kind twice."))
     return counts
 
 
@@ -858,7 +970,7 @@ def _showable_progress(owner: Row, value: float | None, where: str) -> None:
     """The summary, sheets and portfolio show progress exactly; refuse what they could not."""
     share = progress(owner["baseline"], owner["target"], float(value or 0.0))
     if not math.isfinite(share) or abs(share) > PROGRESS_MAX:
-        _fail(f"{where} is too far from the owner's baseline and target to show as progress.")
+        _fail(N_("{where} is too far from the owner's baseline and target to show as progress."), where=where)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -871,7 +983,7 @@ def apply(db: Database, plan: Plan, now: float | None = None) -> tuple[str, str]
     try:
         with db.atomic():
             if store.code_exists(db, plan.code):
-                _fail(f"A workshop with the code {plan.code} already exists here.")
+                _fail(N_("A workshop with the code {code} already exists here."), code=plan.code)
             imported = audit.Draft(audit.IMPORTER, audit.IMPORTED, moment)
             imported.record(plan.code, {}, {"entries": len(plan.trail.entries)})
             workshop_id = store.insert_workshop(
@@ -892,7 +1004,7 @@ def apply(db: Database, plan: Plan, now: float | None = None) -> tuple[str, str]
             _write_follow_through(db, plan, items)
             _write_readiness(db, workshop_id, plan, people)
     except sqlite3.IntegrityError as exc:
-        raise ImportRefused(f"The file could not be stored ({_line(str(exc))}).") from None
+        raise ImportRefused(N_("The file could not be stored ({value})."), value=_line(str(exc))) from None
     return plan.code, key
 
 

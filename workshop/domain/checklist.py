@@ -1,6 +1,6 @@
 """The "Ship It" checklist, evaluated item by item from the recorded data.
 
-Each item says whether it is done and, when it is open, exactly why.
+Each item says whether it is done and, when it is open, exactly why, in the current language.
 """
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from workshop.domain.language import N_, _, ngettext
+from workshop.domain.numbers import whole
 from workshop.domain.snapshot import Initiative, Snapshot
 from workshop.domain.vocabulary import DIMENSIONS
 
@@ -30,89 +32,94 @@ class Item:
         return {"key": self.key, "title": self.title, "done": self.done, "reason": self.reason}
 
 
+TITLES: dict[str, str] = {
+    "priorities": N_("Scaling priorities identified across product, platform and org"),
+    "sequencing": N_("Clear sequencing of initiatives"),
+    "decisions": N_("Build/Buy/Partner decisions made"),
+    "owners": N_("Metrics and owners assigned"),
+    "observability": N_("Platform observability in place"),
+}
+
+
+def _item(key: str, done: bool, reason: str) -> Item:
+    """A checklist line, its title in the current language."""
+    return Item(key, _(TITLES[key]), done, reason)
+
+
 def _names(items: list[Initiative]) -> str:
-    return ", ".join(f"\u201c{i.title}\u201d" for i in items)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return ", ".join(_("\u201c{title}\u201d").format(title=i.title) for i in items)
 
 
 def priorities(snapshot: Snapshot) -> Item:
-    title = "Scaling priorities identified across product, platform and org"
     sequenced = snapshot.sequenced
     covered = {d for i in sequenced for d in i.dimensions}
-    missing = [d.title.lower() for d in DIMENSIONS if d.key not in covered]
+    missing = [_(d.title).lower() for d in DIMENSIONS if d.key not in covered]
     if not sequenced:
-        return Item("priorities", title, False, "No initiative has been sequenced yet, so no dimension is addressed.")
+        return _item("priorities", False, _("No initiative has been sequenced yet, so no dimension is addressed."))
     if missing:
-        return Item(
-            "priorities", title, False, "The sequenced initiatives address no " + " or ".join(missing) + " bottleneck."
-        )
-    return Item(
-        "priorities", title, True, "The sequenced initiatives address product, platform and organisation bottlenecks."
+        said = _("The sequenced initiatives address no {dimensions} bottleneck.")
+        return _item("priorities", False, said.format(dimensions=_(" or ").join(missing)))
+    return _item(
+        "priorities", True, _("The sequenced initiatives address product, platform and organisation bottlenecks.")
     )
 
 
 def sequencing(snapshot: Snapshot) -> Item:
-    title = "Clear sequencing of initiatives"
     if not snapshot.initiatives:
-        return Item("sequencing", title, False, "There are no initiatives yet.")
+        return _item("sequencing", False, _("There are no initiatives yet."))
     unplaced = [i for i in snapshot.initiatives if i.position is None]
     if unplaced:
-        return Item(
-            "sequencing",
-            title,
-            False,
-            f"{_count(len(unplaced), 'initiative')} without a place in the sequence: {_names(unplaced)}.",
+        said = ngettext(
+            "{n} initiative without a place in the sequence: {names}.",
+            "{n} initiatives without a place in the sequence: {names}.",
+            len(unplaced),
         )
+        return _item("sequencing", False, said.format(n=whole(len(unplaced)), names=_names(unplaced)))
     positions = [i.position for i in snapshot.initiatives]
     if len(set(positions)) != len(positions):
-        return Item("sequencing", title, False, "Two or more initiatives share a position in the sequence.")
-    return Item(
-        "sequencing",
-        title,
-        True,
-        f"Each of the {_count(len(positions), 'initiative')} has its own position in the sequence.",
+        return _item("sequencing", False, _("Two or more initiatives share a position in the sequence."))
+    said = ngettext(
+        "Each of the {n} initiative has its own position in the sequence.",
+        "Each of the {n} initiatives has its own position in the sequence.",
+        len(positions),
     )
+    return _item("sequencing", True, said.format(n=whole(len(positions))))
 
 
 def decisions(snapshot: Snapshot) -> Item:
-    title = "Build/Buy/Partner decisions made"
     top = snapshot.top
     if not top:
-        return Item("decisions", title, False, "There are no initiatives to decide on yet.")
+        return _item("decisions", False, _("There are no initiatives to decide on yet."))
     undecided = [i for i in top if i.decision is None or not str(i.decision["rationale"]).strip()]
     if undecided:
-        return Item(
-            "decisions",
-            title,
-            False,
-            f"Without a decision and rationale among the top {len(top)}: {_names(undecided)}.",
-        )
-    return Item(
-        "decisions", title, True, f"Each of the top {_count(len(top), 'initiative')} has a decision and a rationale."
+        said = _("Without a decision and rationale among the top {n}: {names}.")
+        return _item("decisions", False, said.format(n=whole(len(top)), names=_names(undecided)))
+    said = ngettext(
+        "Each of the top {n} initiative has a decision and a rationale.",
+        "Each of the top {n} initiatives has a decision and a rationale.",
+        len(top),
     )
+    return _item("decisions", True, said.format(n=whole(len(top))))
 
 
 def owners(snapshot: Snapshot) -> Item:
-    title = "Metrics and owners assigned"
     decided = snapshot.decided
     if not decided:
-        return Item("owners", title, False, "No initiative has a build/buy/partner decision yet.")
+        return _item("owners", False, _("No initiative has a build/buy/partner decision yet."))
     missing = [
         i
         for i in decided
         if i.owner is None or not i.owner["owner"] or not i.owner["metric"] or i.owner["target"] is None
     ]
     if missing:
-        return Item("owners", title, False, f"Decided but missing an owner, a metric or a target: {_names(missing)}.")
-    return Item(
-        "owners",
-        title,
-        True,
-        f"Each of the {_count(len(decided), 'decided initiative')} has an owner, a metric and a target.",
+        said = _("Decided but missing an owner, a metric or a target: {names}.")
+        return _item("owners", False, said.format(names=_names(missing)))
+    said = ngettext(
+        "Each of the {n} decided initiative has an owner, a metric and a target.",
+        "Each of the {n} decided initiatives has an owner, a metric and a target.",
+        len(decided),
     )
+    return _item("owners", True, said.format(n=whole(len(decided))))
 
 
 def observability_initiatives(snapshot: Snapshot) -> list[Initiative]:
@@ -123,22 +130,21 @@ def observability_initiatives(snapshot: Snapshot) -> list[Initiative]:
 
 
 def observability(snapshot: Snapshot) -> Item:
-    title = "Platform observability in place"
     if snapshot.workshop["observability_confirmed"]:
-        return Item("observability", title, True, "The team confirmed logging, tracing and metrics are in place.")
+        return _item("observability", True, _("The team confirmed logging, tracing and metrics are in place."))
     owned = observability_initiatives(snapshot)
     if owned:
-        return Item(
-            "observability",
-            title,
-            True,
-            f"Addressed by the owned {'initiative' if len(owned) == 1 else 'initiatives'} {_names(owned)}.",
+        said = ngettext(
+            "Addressed by the owned initiative {names}.", "Addressed by the owned initiatives {names}.", len(owned)
         )
-    return Item(
+        return _item("observability", True, said.format(names=_names(owned)))
+    return _item(
         "observability",
-        title,
         False,
-        "Nobody confirmed logging, tracing and metrics are in place, and no owned initiative addresses observability.",
+        _(
+            "Nobody confirmed logging, tracing and metrics are in place, "
+            "and no owned initiative addresses observability."
+        ),
     )
 
 

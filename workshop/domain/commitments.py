@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from workshop.domain.followup import Track, checkins_by_initiative, tracked
+from workshop.domain.language import _
 from workshop.domain.timer import Timer
 from workshop.domain.vocabulary import CARRY_WARNING, review_by_key
 
@@ -43,7 +44,7 @@ class Commitment:
 
     @property
     def outcome_title(self) -> str:
-        return review_by_key(self.outcome).acted if self.outcome else "Not reviewed yet"
+        return _(review_by_key(self.outcome).acted) if self.outcome else _("Not reviewed yet")
 
     def as_dict(self, today: date) -> Row:
         """What the phones and the projector show of it (the live payload's `review.items`)."""

@@ -12,14 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from workshop.domain.errors import InvalidInput
+from workshop.domain.errors import InvalidInput, Phrase
+from workshop.domain.language import N_, _
 
 CHOICES: tuple[str, ...] = ("build", "buy", "partner")
-CHOICE_TITLES: dict[str, str] = {"build": "Build", "buy": "Buy", "partner": "Partner"}
+CHOICE_TITLES: dict[str, str] = {"build": N_("Build"), "buy": N_("Buy"), "partner": N_("Partner")}
 CHOICE_HINTS: dict[str, str] = {
-    "build": "when it is core to the moat",
-    "buy": "when speed matters more than uniqueness",
-    "partner": "when scale or network effects are better reached with allies",
+    "build": N_("when it is core to the moat"),
+    "buy": N_("when speed matters more than uniqueness"),
+    "partner": N_("when scale or network effects are better reached with allies"),
 }
 
 
@@ -35,32 +36,32 @@ class Question:
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "core",
-        "Is this core to our moat or competitive advantage?",
-        {"yes": "Yes, it is how we win", "partly": "Partly", "no": "No, it is a commodity"},
+        N_("Is this core to our moat or competitive advantage?"),
+        {"yes": N_("Yes, it is how we win"), "partly": N_("Partly"), "no": N_("No, it is a commodity")},
     ),
     Question(
         "speed",
-        "What matters more here: speed or uniqueness?",
-        {"speed": "Speed to market", "balanced": "Both equally", "uniqueness": "Uniqueness"},
+        N_("What matters more here: speed or uniqueness?"),
+        {"speed": N_("Speed to market"), "balanced": N_("Both equally"), "uniqueness": N_("Uniqueness")},
     ),
     Question(
         "network",
-        "Do scale or network effects favour working with allies?",
-        {"yes": "Yes, an ally brings reach, scale or an ecosystem", "no": "No"},
+        N_("Do scale or network effects favour working with allies?"),
+        {"yes": N_("Yes, an ally brings reach, scale or an ecosystem"), "no": N_("No")},
     ),
     Question(
         "capability",
-        "Do we have the capability to build and run it?",
-        {"yes": "Yes", "partly": "Partly, we would need to hire", "no": "No"},
+        N_("Do we have the capability to build and run it?"),
+        {"yes": N_("Yes"), "partly": N_("Partly, we would need to hire"), "no": N_("No")},
     ),
     Question(
         "cost",
-        "Over three years, which is cheaper?",
+        N_("Over three years, which is cheaper?"),
         {
-            "build": "Building",
-            "similar": "About the same",
-            "buy": "Buying or partnering",
-            "unknown": "We don't know yet",
+            "build": N_("Building"),
+            "similar": N_("About the same"),
+            "buy": N_("Buying or partnering"),
+            "unknown": N_("We don't know yet"),
         },
     ),
 )
@@ -82,7 +83,7 @@ def validate_answers(answers: Mapping[str, str]) -> dict[str, str]:
     for question in QUESTIONS:
         answer = answers.get(question.key)
         if not isinstance(answer, str) or answer not in question.options:
-            raise InvalidInput(f"Answer the question \u201c{question.text}\u201d.")
+            raise InvalidInput(N_("Answer the question \u201c{question}\u201d."), question=Phrase(question.text))
         clean[question.key] = str(answer)
     return clean
 
@@ -94,38 +95,40 @@ def recommend(answers: Mapping[str, str]) -> Recommendation:
     cautions: list[str] = []
     if a["core"] == "yes":
         choice = "build"
-        reasons.append("It is core to the moat: owning it keeps the competitive advantage.")
+        reasons.append(_("It is core to the moat: owning it keeps the competitive advantage."))
         if a["network"] == "yes":
             reasons.append(
-                "Allies could add reach, but partnering on the moat hands it to someone else; "
-                "partner around it, not on it."
+                _(
+                    "Allies could add reach, but partnering on the moat hands it to someone else; "
+                    "partner around it, not on it."
+                )
             )
     elif a["network"] == "yes":
         choice = "partner"
-        reasons.append("Scale or network effects are easier to reach with allies.")
+        reasons.append(_("Scale or network effects are easier to reach with allies."))
     elif a["core"] == "no" or a["speed"] == "speed":
         choice = "buy"
         if a["core"] == "no":
-            reasons.append("It is not core to the moat, so uniqueness buys little.")
+            reasons.append(_("It is not core to the moat, so uniqueness buys little."))
         if a["speed"] == "speed":
-            reasons.append("Speed matters more than uniqueness here.")
+            reasons.append(_("Speed matters more than uniqueness here."))
     elif a["speed"] == "uniqueness" and a["capability"] != "no":
         choice = "build"
-        reasons.append("Partly core and uniqueness matters more than speed.")
+        reasons.append(_("Partly core and uniqueness matters more than speed."))
     else:
         choice = "buy"
-        reasons.append("Only partly core and uniqueness does not outweigh speed: buy and adapt.")
+        reasons.append(_("Only partly core and uniqueness does not outweigh speed: buy and adapt."))
 
     if a["cost"] == "build" and choice != "build":
-        cautions.append("Building looks cheaper over three years: check the estimate includes running it.")
+        cautions.append(_("Building looks cheaper over three years: check the estimate includes running it."))
     if a["cost"] == "buy" and choice == "build":
-        cautions.append("Buying looks cheaper over three years: the moat must be worth the difference.")
+        cautions.append(_("Buying looks cheaper over three years: the moat must be worth the difference."))
     if a["cost"] == "unknown":
-        cautions.append("The three-year cost is unknown: estimate it before committing.")
+        cautions.append(_("The three-year cost is unknown: estimate it before committing."))
     if choice == "build" and a["capability"] == "no":
-        cautions.append("We lack the capability: hiring ahead of need is part of the cost.")
+        cautions.append(_("We lack the capability: hiring ahead of need is part of the cost."))
     if choice == "build" and a["capability"] == "partly":
-        cautions.append("We only partly have the capability: plan the hiring and ramp time.")
+        cautions.append(_("We only partly have the capability: plan the hiring and ramp time."))
     return Recommendation(choice=choice, reasons=tuple(reasons), cautions=tuple(cautions))
 
 
@@ -155,13 +158,17 @@ class Standing:
     @property
     def note(self) -> str:
         """The one wording of the decision against the guide, to follow its choice."""
-        choice, then = CHOICE_TITLES[self.choice], CHOICE_TITLES[self.made_against]
+        choice, then = _(CHOICE_TITLES[self.choice]), _(CHOICE_TITLES[self.made_against])
         if self.now_says is not None and self.moved:
-            when = f"when the guide said {then}" if self.overruled else "as the guide said"
-            return f"decided {choice} {when}; the guide now says {CHOICE_TITLES[self.now_says]}"
+            now = _(CHOICE_TITLES[self.now_says])
+            if self.overruled:
+                said = _("decided {choice} when the guide said {then}; the guide now says {now}")
+            else:
+                said = _("decided {choice} as the guide said; the guide now says {now}")
+            return said.format(choice=choice, then=then, now=now)
         if self.overruled:
-            return f"overrules the recommendation to {then.lower()}"
-        return "as recommended"
+            return _("overrules the recommendation to {then}").format(then=then.lower())
+        return _("as recommended")
 
 
 def standing(decision: Mapping[str, Any], answers: Mapping[str, str]) -> Standing:
@@ -185,9 +192,9 @@ def risk_flags(choice: str, answers: Mapping[str, str], title: str, description:
     """Choices the room should think twice about, whatever the recommendation said."""
     flags: list[str] = []
     if choice == "build" and answers.get("core") == "no":
-        flags.append("Building a commodity: the team will maintain something customers do not choose us for.")
+        flags.append(_("Building a commodity: the team will maintain something customers do not choose us for."))
     if choice == "partner" and answers.get("core") == "yes":
-        flags.append("Partnering on the moat: the ally learns and may own what makes us win.")
+        flags.append(_("Partnering on the moat: the ally learns and may own what makes us win."))
     if _REWRITE.search(f"{title} {description}"):
-        flags.append("Looks like a big-bang rewrite: these stall progress; favour incremental modernisation.")
+        flags.append(_("Looks like a big-bang rewrite: these stall progress; favour incremental modernisation."))
     return flags

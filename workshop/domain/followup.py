@@ -16,16 +16,17 @@ from datetime import date
 from typing import Any
 
 from workshop.domain import numbers
+from workshop.domain.language import N_, _
 from workshop.domain.vocabulary import review_by_key
 
 Row = dict[str, Any]
 
-STATUSES: dict[str, str] = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
+STATUSES: dict[str, str] = {"on_track": N_("On track"), "at_risk": N_("At risk"), "off_track": N_("Off track")}
 STATUS_COLOURS: dict[str, str] = {"on_track": "#1b7837", "at_risk": "#e08214", "off_track": "#b2182b"}
-NOT_CHECKED = "Not checked in yet"
+NOT_CHECKED = N_("Not checked in yet")
 NEXT_CHECKIN_DAYS = 14  # the next check-in every check-in form proposes, days from today
 # Who recorded a check-in: the facilitator, a holder of the leader link, or the owner's own link.
-FACILITATOR, LEADER_LINK, OWNER_LINK = VIAS = ("facilitator", "leader link", "owner link")
+FACILITATOR, LEADER_LINK, OWNER_LINK = VIAS = (N_("facilitator"), N_("leader link"), N_("owner link"))
 
 
 def day_of(ts: float) -> date:
@@ -69,14 +70,15 @@ class Track:
         """Where a carried-over commitment came from, in words ("" when it is new here)."""
         if not self.carried_times:
             return ""
-        return f"Carried from {self.carried_from or 'an earlier workshop'} · carried {self.carried_times}×"
+        source = self.carried_from or _("an earlier workshop")
+        return _("Carried from {source} · carried {times}×").format(source=source, times=self.carried_times)
 
     @property
     def concluded(self) -> str:
         """How a later workshop concluded it ("Done in CODE"), "" while it is still open."""
         if not self.outcome:
             return ""
-        return f"{review_by_key(self.outcome).acted} in {self.reviewed_in}"
+        return _("{outcome} in {code}").format(outcome=_(review_by_key(self.outcome).acted), code=self.reviewed_in)
 
     @property
     def latest(self) -> Row | None:
@@ -92,7 +94,7 @@ class Track:
 
     @property
     def status_title(self) -> str:
-        return STATUSES[self.status] if self.status else NOT_CHECKED
+        return _(STATUSES[self.status] if self.status else NOT_CHECKED)
 
     @property
     def progress(self) -> float:
@@ -248,24 +250,27 @@ def due_text(item: Track, today: date) -> str:
     """When a check-in is due, in the reminder's words ("due 2026-11-30", "overdue since …")."""
     due = item.next_checkin
     if due is None:
-        return "not planned"
-    return f"overdue since {due.isoformat()}" if item.overdue(today) else f"due {due.isoformat()}"
+        return _("not planned")
+    said = _("overdue since {date}") if item.overdue(today) else _("due {date}")
+    return said.format(date=numbers.day(due))
 
 
 def due_words(item: Track, today: date) -> str:
     """When the next check-in is, relative to today, in the owner page's words ("2026-11-30, in 3 days")."""
     due = item.next_checkin
     if due is None:
-        return "none planned"
+        return _("none planned")
     days = (due - today).days
     if days < 0:
-        return f"{due.isoformat()}, overdue by {numbers.plural(-days, 'day')}"
-    return f"{due.isoformat()}, " + ("today" if days == 0 else f"in {numbers.plural(days, 'day')}")
+        return _("{date}, overdue by {days}").format(date=numbers.day(due), days=numbers.days(-days))
+    return _("{date}, {when}").format(date=numbers.day(due), when=numbers.from_today(days))
 
 
 def reminder(owner: str, tracks: Sequence[Track], today: date, url: str) -> str:
     """The plain-text reminder a facilitator pastes into a message to one owner."""
-    parts = [f"your check-in on {t.title} ({t.metric}) is {due_text(t, today)}" for t in tracks]
-    what = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + " and " + parts[-1]
-    it = "it" if len(parts) == 1 else "them"
-    return f"Hi {owner} — {what}. Record {it} here: {url}"
+    part = _("your check-in on {title} ({metric}) is {due}")
+    parts = [part.format(title=t.title, metric=t.metric, due=due_text(t, today)) for t in tracks]
+    if len(parts) == 1:
+        return _("Hi {owner} — {what}. Record it here: {url}").format(owner=owner, what=parts[0], url=url)
+    what = _("{items} and {last}").format(items="; ".join(parts[:-1]), last=parts[-1])
+    return _("Hi {owner} — {what}. Record them here: {url}").format(owner=owner, what=what, url=url)

@@ -1,5 +1,10 @@
 """One number format for every screen and file: priorities, money, percentages, measures, plurals.
 
+Every figure is written in the current language (`language.current()`) with CLDR's symbols
+through Babel: `1,200,000` in English, `1.200.000` in German, `1 200 000` in French (a narrow
+no-break space). English keeps the app's own compact forms (`€900,000/yr`); the others take
+CLDR's currency and percent patterns, so no screen formats a number by hand.
+
 The same initiative's ROI must read the same on the projector, on the summary, in the
 Markdown, the PDF and the spreadsheet. Python's `round` and `f"{x:.2f}"` round binary
 floats (0.975 is stored as 0.97499…), so two paths through the code could print 0.97
@@ -10,11 +15,16 @@ up with `Decimal`, so a value and its already-rounded copy always print alike.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from babel import Locale
+from babel import dates as cldr_dates
+from babel import numbers as cldr
 from typing_extensions import TypeIs
+
+from workshop.domain.language import SOURCE, _, current, ngettext
 
 PRIORITY_PLACES = 2  # ROI and WSJF
 MEASURE_PLACES = 2  # medians, baselines, targets, check-in values
@@ -22,7 +32,20 @@ PERCENT_PLACES = 0  # progress and confidence
 SNAP_PLACES = 9  # float noise below this is ignored before rounding
 MISSING = "—"
 CURRENCY = "€"
+CURRENCY_CODE = "EUR"
 PER_YEAR = "/yr"
+
+
+def _locale() -> str | None:
+    """The CLDR locale of the current language, or None for English (the app's own forms)."""
+    code = current()
+    if code == SOURCE:
+        return None
+    try:
+        Locale.parse(code)
+    except (ValueError, LookupError):
+        return None  # a pseudo or unknown language borrows English figures
+    return code
 
 
 def _missing(value: Any) -> TypeIs[None]:
@@ -47,11 +70,48 @@ def rounded(value: float, places: int) -> float:
 
 
 def _decimal_text(value: float, places: int) -> str:
-    """Rounded, thousands separated, trailing zeros dropped: 1,250.5 · 40 · 0.98."""
+    """Rounded, thousands separated, trailing zeros dropped: 1,250.5 · 40 · 0.98 (1.250,5 in German)."""
+    locale = _locale()
+    if locale is not None:
+        figure = _exact(rounded(value, places))
+        return cldr.format_decimal(0 if figure == 0 else figure, format=_pattern(places), locale=locale)
     text = f"{rounded(value, places):,.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def chart_locale() -> dict[str, Any] | None:
+    """The current language's number symbols as a d3-format locale, for a chart renderer to
+    write its axes the same way (`0,5` and `1.200` in German); None in English, d3's own."""
+    locale = _locale()
+    if locale is None:
+        return None
+    amount = _euros(1.0)
+    before, _one, after = amount.partition("1")
+    return {
+        "decimal": cldr.get_decimal_symbol(locale),
+        "thousands": cldr.get_group_symbol(locale),
+        "grouping": [3],
+        "currency": [before, after],
+        "percent": cldr.format_percent(0, locale=locale).replace("0", "", 1),
+        "minus": cldr.get_minus_sign_symbol(locale),
+    }
+
+
+def _exact(value: float) -> Decimal:
+    """A rounded float as the Decimal it prints as (so Babel rounds nothing again)."""
+    return Decimal(repr(value)) if math.isfinite(value) else Decimal(0)
+
+
+def _pattern(places: int) -> str:
+    """The CLDR pattern for a grouped figure with up to `places` decimals."""
+    return "#,##0" + ("." + "#" * places if places else "")
+
+
+def whole(count: int) -> str:
+    """A count as a sentence names it: 1,200 (1.200 in German)."""
+    return _decimal_text(float(count), 0)
 
 
 def priority_value(value: float | None) -> float | None:
@@ -63,7 +123,11 @@ def priority(value: float | None) -> str:
     """An ROI or WSJF figure as text, always with two decimals: 0.98, 2.10."""
     if _missing(value):
         return MISSING
-    return f"{rounded(float(value), PRIORITY_PLACES):.{PRIORITY_PLACES}f}"
+    figure = rounded(float(value), PRIORITY_PLACES)
+    locale = _locale()
+    if locale is not None and math.isfinite(figure):
+        return cldr.format_decimal(_exact(figure), format="0." + "0" * PRIORITY_PLACES, locale=locale)
+    return f"{figure:.{PRIORITY_PLACES}f}"
 
 
 def measure(value: float | None, unit: str = "") -> str:
@@ -83,6 +147,10 @@ def percent(value: float | None) -> str:
     """A percentage given on the 0–100 scale: 54 % is written 54%."""
     if _missing(value):
         return MISSING
+    locale = _locale()
+    if locale is not None:
+        figure = _exact(rounded(float(value), PERCENT_PLACES)) / 100
+        return cldr.format_percent(figure, locale=locale)
     return f"{_decimal_text(float(value), PERCENT_PLACES)}%"
 
 
@@ -95,7 +163,24 @@ def money(value: float | None) -> str:
     """A yearly money estimate in full: €900,000/yr (empty when none was given)."""
     if _missing(value):
         return ""
-    return f"{CURRENCY}{_decimal_text(float(value), 0)}{PER_YEAR}"
+    return _yearly(_euros(float(value)))
+
+
+def _yearly(amount: str) -> str:
+    """A money amount per year: €900,000/yr (900.000 €/Jahr in German)."""
+    if _locale() is None:
+        return f"{amount}{PER_YEAR}"
+    return _("{amount}/yr").format(amount=amount)
+
+
+def _euros(amount: float) -> str:
+    """A whole amount of euros in the current language's currency pattern: €900,000 · 900.000 €."""
+    locale = _locale()
+    if locale is None:
+        return f"{CURRENCY}{_decimal_text(amount, 0)}"
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
+    figure = _exact(rounded(amount, 0))
+    return cldr.format_currency(figure, CURRENCY_CODE, format=pattern, locale=locale, currency_digits=False)
 
 
 def money_short(value: float | None) -> str:
@@ -103,6 +188,14 @@ def money_short(value: float | None) -> str:
     if _missing(value):
         return ""
     amount = float(value)
+    locale = _locale()
+    if locale is not None:
+        if abs(amount) < 1_000_000 or not math.isfinite(amount):
+            return money(amount)
+        short = cldr.format_compact_currency(
+            _exact(rounded(amount / 1_000_000, 1) * 1_000_000), CURRENCY_CODE, fraction_digits=1, locale=locale
+        )
+        return _yearly(short)
     if abs(amount) >= 1_000_000:
         return f"{CURRENCY}{_decimal_text(amount / 1_000_000, 1)}M{PER_YEAR}"
     if abs(amount) >= 1_000:
@@ -111,8 +204,35 @@ def money_short(value: float | None) -> str:
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
-    """`1 vote`, `2 votes`, `1 day`: never `vote(s)`."""
+    """`1 vote`, `2 votes`, `1 day`: never `vote(s)` (English words; a sentence in the current
+    language takes `ngettext("{n} vote", "{n} votes", n).format(n=whole(n))`)."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def days(count: int) -> str:
+    """A number of days: "3 days" (3 Tage), with the language's plural rule."""
+    return ngettext("{n} day", "{n} days", count).format(n=whole(count))
+
+
+def day(value: date | None) -> str:
+    """A calendar day: 2026-11-30 in English, CLDR's medium date elsewhere (30.11.2026)."""
+    if value is None:
+        return ""
+    locale = _locale()
+    if locale is None:
+        return value.isoformat()
+    return cldr_dates.format_date(value, format="medium", locale=locale)
+
+
+def from_today(count: int) -> str:
+    """A day relative to today: "today", "in 3 days", "2 days ago" (CLDR's words elsewhere)."""
+    if count == 0:
+        return _("today")
+    locale = _locale()
+    if locale is None:
+        return f"in {days(count)}" if count > 0 else f"{days(-count)} ago"
+    span = timedelta(days=count)
+    return cldr_dates.format_timedelta(span, granularity="day", threshold=1e9, add_direction=True, locale=locale)
 
 
 def when(ts: float | None, seconds: bool = False) -> str:

@@ -17,17 +17,18 @@ from dataclasses import dataclass
 from statistics import median, quantiles
 from typing import Any
 
-from workshop.domain.errors import CODE_SHOWN, InvalidInput
-from workshop.domain.numbers import MEASURE_PLACES, measure, percent_value, plural, rounded
+from workshop.domain.errors import CODE_SHOWN, InvalidInput, Phrase
+from workshop.domain.language import N_, _, ngettext
+from workshop.domain.numbers import MEASURE_PLACES, measure, percent_value, rounded, whole
 from workshop.domain.text import clean_int, clean_number
-from workshop.domain.vocabulary import DIMENSION_KEYS, DIMENSIONS, ORGANISATION, PLATFORM, PRODUCT, by_key
+from workshop.domain.vocabulary import DIMENSION_KEYS, DIMENSIONS, ORGANISATION, PLATFORM, PRODUCT, by_key, inline
 
 # The seed each question comes from, named by the seed file's number (`shared/seeds/003_*.txt`).
 MATURITY_SEED = "000"  # the four dimensions of operating-model maturity
 SIGNALS_SEED = "003"  # when to scale, and its pitfalls
 SEEDS: tuple[str, ...] = (MATURITY_SEED, SIGNALS_SEED)
 
-TITLE = "Are we ready to scale?"  # how every screen and file names the check
+TITLE = N_("Are we ready to scale?")  # how every screen and file names the check
 MINUTES = 5  # what answering takes, as the phone and the console say it
 
 
@@ -50,6 +51,7 @@ class Scale:
     key: str
     title: str
     levels: tuple[Level, ...]
+    inline: str  # how a sentence names it: "Clear demand (evidence)"
 
     @property
     def low(self) -> int:
@@ -70,23 +72,25 @@ class Scale:
 
 EVIDENCE = Scale(
     key="evidence",
-    title="Evidence",
+    title=N_("Evidence"),
+    inline=N_("evidence"),
     levels=(
-        Level("none", "No evidence", 0),
-        Level("anecdotal", "Anecdotal", 1),
-        Level("some", "Some data", 2),
-        Level("strong", "Strong, measured", 3),
+        Level("none", N_("No evidence"), 0),
+        Level("anecdotal", N_("Anecdotal"), 1),
+        Level("some", N_("Some data"), 2),
+        Level("strong", N_("Strong, measured"), 3),
     ),
 )
 AGREEMENT = Scale(
     key="agreement",
-    title="Agreement",
+    title=N_("Agreement"),
+    inline=N_("agreement"),
     levels=(
-        Level("not_at_all", "Not at all", 1),
-        Level("slightly", "Slightly", 2),
-        Level("partly", "Partly", 3),
-        Level("mostly", "Mostly", 4),
-        Level("fully", "Fully", 5),
+        Level("not_at_all", N_("Not at all"), 1),
+        Level("slightly", N_("Slightly"), 2),
+        Level("partly", N_("Partly"), 3),
+        Level("mostly", N_("Mostly"), 4),
+        Level("fully", N_("Fully"), 5),
     ),
 )
 SCALES: tuple[Scale, ...] = (EVIDENCE, AGREEMENT)
@@ -117,9 +121,11 @@ class NumberPrompt:
     said: str = "{}"  # how a sentence names the figure, "{}" standing for it: "growth {} a month"
 
     @property
-    def field(self) -> str:
+    def field(self) -> Phrase:
         """How a refusal names the figure: "Growth per month (%)"."""
-        return f"{self.label} ({self.unit})" if self.unit else self.label
+        if not self.unit:
+            return Phrase(self.label)
+        return Phrase(N_("{label} ({unit})"), label=Phrase(self.label), unit=self.unit)
 
 
 @dataclass(frozen=True)
@@ -146,29 +152,35 @@ def _signal(key: str, title: str, text: str, number: NumberPrompt) -> Question:
 SIGNALS: tuple[Question, ...] = (
     _signal(
         DEMAND,
-        "Clear demand",
-        "Users, revenue or engagement go up steadily from one month to the next.",
-        NumberPrompt("Growth per month", "%", -100.0, 1000.0, "growth {} a month"),
+        N_("Clear demand"),
+        N_("Users, revenue or engagement go up steadily from one month to the next."),
+        NumberPrompt(N_("Growth per month"), "%", -100.0, 1000.0, N_("growth {} a month")),
     ),
     _signal(
         ACQUISITION,
-        "Repeatable acquisition",
-        "Our channels bring in new customers predictably, with no heroic manual effort behind each one.",
+        N_("Repeatable acquisition"),
+        N_("Our channels bring in new customers predictably, with no heroic manual effort behind each one."),
         NumberPrompt(
-            "New customers from channels that repeat", "%", 0.0, 100.0, "{} of new customers from repeatable channels"
+            N_("New customers from channels that repeat"),
+            "%",
+            0.0,
+            100.0,
+            N_("{} of new customers from repeatable channels"),
         ),
     ),
     _signal(
         UNIT_ECONOMICS,
-        "Unit economics",
-        "A customer is worth clearly more over its lifetime than it costs to win, at a healthy margin.",
-        NumberPrompt("LTV:CAC ratio", "", 0.0, 100.0, "LTV:CAC {}"),
+        N_("Unit economics"),
+        N_("A customer is worth clearly more over its lifetime than it costs to win, at a healthy margin."),
+        NumberPrompt(N_("LTV:CAC ratio"), "", 0.0, 100.0, N_("LTV:CAC {}")),
     ),
     _signal(
         STRAIN,
-        "Operational strain",
-        "Manual work or capacity limits already hurt our quality or slow our delivery.",
-        NumberPrompt("Team time spent on manual, repetitive work", "%", 0.0, 100.0, "{} of team time on manual work"),
+        N_("Operational strain"),
+        N_("Manual work or capacity limits already hurt our quality or slow our delivery."),
+        NumberPrompt(
+            N_("Team time spent on manual, repetitive work"), "%", 0.0, 100.0, N_("{} of team time on manual work")
+        ),
     ),
 )
 
@@ -195,26 +207,26 @@ class Area:
 AREAS: tuple[Area, ...] = (
     Area(
         key="leadership",
-        title="Leadership",
-        winning="Leaders name the outcome and the strategy behind it, then let teams choose the route.",
+        title=N_("Leadership"),
+        winning=N_("Leaders name the outcome and the strategy behind it, then let teams choose the route."),
         points_to=(PRODUCT, ORGANISATION),
     ),
     Area(
         key="ecosystem",
-        title="Ecosystem",
-        winning="Teams are designed on purpose, own clear territory and are reshaped as the business moves.",
+        title=N_("Ecosystem"),
+        winning=N_("Teams are designed on purpose, own clear territory and are reshaped as the business moves."),
         points_to=(ORGANISATION, PLATFORM),
     ),
     Area(
         key="talent",
-        title="Talent",
-        winning="People grow here: skills spread, careers are visible and the best lift everyone else.",
+        title=N_("Talent"),
+        winning=N_("People grow here: skills spread, careers are visible and the best lift everyone else."),
         points_to=(ORGANISATION,),
     ),
     Area(
         key="standards",
-        title="Standards & Practices",
-        winning="Shared ways of working are the norm: light enough for autonomy, firm enough to stop reinventing.",
+        title=N_("Standards & Practices"),
+        winning=N_("Shared ways of working are the norm: light enough for autonomy, firm enough to stop reinventing."),
         points_to=(PLATFORM, ORGANISATION),
     ),
 )
@@ -229,74 +241,74 @@ STATEMENTS: tuple[Question, ...] = (
     _statement(
         "leadership",
         "leadership_outcomes",
-        "Outcomes over orders",
-        "Our leaders explain which outcome matters and why, then leave the route to the team.",
+        N_("Outcomes over orders"),
+        N_("Our leaders explain which outcome matters and why, then leave the route to the team."),
     ),
     _statement(
         "leadership",
         "leadership_room",
-        "Room to decide",
-        "Managers give context and room to decide instead of holding on to every decision.",
+        N_("Room to decide"),
+        N_("Managers give context and room to decide instead of holding on to every decision."),
     ),
     _statement(
         "leadership",
         "leadership_experiments",
-        "Safe to experiment",
-        "A well-run experiment that fails is treated as learning, not as a mistake to punish.",
+        N_("Safe to experiment"),
+        N_("A well-run experiment that fails is treated as learning, not as a mistake to punish."),
     ),
     _statement(
         "ecosystem",
         "ecosystem_ownership",
-        "Clear ownership",
-        "Every team knows what it owns, and other teams respect those lines.",
+        N_("Clear ownership"),
+        N_("Every team knows what it owns, and other teams respect those lines."),
     ),
     _statement(
         "ecosystem",
         "ecosystem_local",
-        "Solved locally",
-        "Most problems get solved inside the team without climbing the hierarchy.",
+        N_("Solved locally"),
+        N_("Most problems get solved inside the team without climbing the hierarchy."),
     ),
     _statement(
         "ecosystem",
         "ecosystem_reshaped",
-        "Structure keeps up",
-        "We adjust how teams are cut as the product changes, not only in a once-off reorganisation.",
+        N_("Structure keeps up"),
+        N_("We adjust how teams are cut as the product changes, not only in a once-off reorganisation."),
     ),
     _statement(
         "talent",
         "talent_communities",
-        "Living communities",
-        "Groups of people who share a craft meet and learn together without anyone pushing them.",
+        N_("Living communities"),
+        N_("Groups of people who share a craft meet and learn together without anyone pushing them."),
     ),
     _statement(
         "talent",
         "talent_careers",
-        "Careers people believe",
-        "People can see a believable next step here, and that is a reason they stay.",
+        N_("Careers people believe"),
+        N_("People can see a believable next step here, and that is a reason they stay."),
     ),
     _statement(
         "talent",
         "talent_multipliers",
-        "Multipliers",
-        "Our strongest people coach others and shape how we work, not only deliver themselves.",
+        N_("Multipliers"),
+        N_("Our strongest people coach others and shape how we work, not only deliver themselves."),
     ),
     _statement(
         "standards",
         "standards_shared",
-        "Shared tools and rituals",
-        "Teams use the same templates, tools and ceremonies, so work can be compared and handed over.",
+        N_("Shared tools and rituals"),
+        N_("Teams use the same templates, tools and ceremonies, so work can be compared and handed over."),
     ),
     _statement(
         "standards",
         "standards_rhythm",
-        "One planning rhythm",
-        "Planning and alignment follow a common cadence that every team knows.",
+        N_("One planning rhythm"),
+        N_("Planning and alignment follow a common cadence that every team knows."),
     ),
     _statement(
         "standards",
         "standards_feedback",
-        "Processes that learn",
-        "Our processes change when teams report friction, instead of staying fixed once written.",
+        N_("Processes that learn"),
+        N_("Our processes change when teams report friction, instead of staying fixed once written."),
     ),
 )
 QUESTIONS: tuple[Question, ...] = SIGNALS + STATEMENTS
@@ -332,9 +344,7 @@ class Answer:
     number: float | None = None
 
 
-def _inline(title: str) -> str:
-    """A title inside a sentence: "Clear demand" → "clear demand", but "LTV:CAC ratio" stays."""
-    return title[:1].lower() + title[1:] if title[1:2].islower() else title
+_inline = inline
 
 
 def _blank(value: object) -> bool:
@@ -347,13 +357,14 @@ def validate_answer(statement_key: object, rating: object, number: object = None
     The participant id comes from the caller's verified identity, never from the form.
     """
     if not isinstance(statement_key, str) or statement_key not in QUESTION_KEYS:
-        raise InvalidInput(f"The check has no question {str(statement_key)[:CODE_SHOWN]!r}.")
+        raise InvalidInput(N_("The check has no question {key!r}."), key=str(statement_key)[:CODE_SHOWN])
     question = question_by_key(statement_key)
     scale = question.scale
-    score = clean_int(rating, f"{question.title} ({scale.title.lower()})", low=scale.low, high=scale.high)
+    field = Phrase(N_("{question} ({scale})"), question=Phrase(question.title), scale=Phrase(scale.inline))
+    score = clean_int(rating, field, low=scale.low, high=scale.high)
     if question.number is None:
         if not _blank(number):
-            raise InvalidInput(f"{question.title} takes no figure, only a rating.")
+            raise InvalidInput(N_("{question} takes no figure, only a rating."), question=Phrase(question.title))
         return Answer(participant_id, statement_key, score)
     prompt = question.number
     figure = clean_number(number, prompt.field, required=False, low=prompt.low, high=prompt.high)
@@ -366,16 +377,18 @@ _ANSWER_FIELDS = frozenset({"key", "rating", "number"})
 def validate_answers(raw: object, *, participant_id: int) -> tuple[Answer, ...]:
     """A whole submission (a list of {key, rating, number}), refused whole if one answer is bad."""
     if not isinstance(raw, Sequence) or isinstance(raw, (str, bytes)):
-        raise InvalidInput("The answers must be a list.")
+        raise InvalidInput(N_("The answers must be a list."))
     if len(raw) > ANSWERS_MAX:
-        raise InvalidInput(f"{len(raw)} answers sent; the check has {ANSWERS_MAX} questions.")
+        raise InvalidInput(
+            N_("{sent} answers sent; the check has {questions} questions."), sent=len(raw), questions=ANSWERS_MAX
+        )
     answers: list[Answer] = []
     for item in raw:
         if not isinstance(item, Mapping) or not set(item) <= _ANSWER_FIELDS:
-            raise InvalidInput("Each answer must hold only a key, a rating and an optional number.")
+            raise InvalidInput(N_("Each answer must hold only a key, a rating and an optional number."))
         answer = validate_answer(item.get("key"), item.get("rating"), item.get("number"), participant_id=participant_id)
         if any(a.key == answer.key for a in answers):
-            raise InvalidInput(f"{question_by_key(answer.key).title} is answered twice.")
+            raise InvalidInput(N_("{question} is answered twice."), question=Phrase(question_by_key(answer.key).title))
         answers.append(answer)
     return tuple(answers)
 
@@ -387,7 +400,7 @@ def spread(values: Sequence[float]) -> float:
     """Interquartile range (inclusive quartiles); 0 for fewer than two values."""
     if len(values) < 2:
         return 0.0
-    q1, _, q3 = quantiles(values, n=4, method="inclusive")
+    q1, _q2, q3 = quantiles(values, n=4, method="inclusive")
     return float(q3 - q1)
 
 
@@ -425,8 +438,8 @@ class QuestionResult:
         }
 
 
-AGREES = "the room agrees"
-DIVIDED = "the room is divided"
+AGREES = N_("the room agrees")
+DIVIDED = N_("the room is divided")
 
 
 def spread_words(result: QuestionResult) -> str:
@@ -434,7 +447,7 @@ def spread_words(result: QuestionResult) -> str:
     when there is no spread to speak of)."""
     if result.count < 2:
         return ""
-    return DIVIDED if result.divided else AGREES
+    return _(DIVIDED if result.divided else AGREES)
 
 
 def figure_words(result: QuestionResult) -> str:
@@ -443,16 +456,17 @@ def figure_words(result: QuestionResult) -> str:
     prompt = question_by_key(result.key).number
     if prompt is None or result.number_median is None:
         return ""
-    figure = prompt.said.format(measure(result.number_median, prompt.unit))
-    return f"{figure} (median of {plural(result.numbers, 'figure')})"
+    figure = _(prompt.said).format(measure(result.number_median, prompt.unit))
+    median_of = ngettext("median of {n} figure", "median of {n} figures", result.numbers)
+    return _("{figure} ({median_of})").format(figure=figure, median_of=median_of.format(n=whole(result.numbers)))
 
 
 def result_words(result: QuestionResult) -> str:
     """One question's result as a screen says it: "Strong, measured · the room agrees · LTV:CAC 3.4
     (median of 3 figures)"; the projector and the summary word it alike."""
     if result.median is None:
-        return "not rated yet"
-    level = question_by_key(result.key).scale.label_at(result.median)
+        return _("not rated yet")
+    level = _(question_by_key(result.key).scale.label_at(result.median))
     return " · ".join(part for part in (level, spread_words(result), figure_words(result)) if part)
 
 
@@ -543,7 +557,7 @@ def aggregate(answers: Iterable[Answer]) -> Results:
 def weak_areas(results: Results) -> list[AreaResult]:
     """Rated areas, weakest first; equal scores keep the AREAS order (the sort is stable)."""
     rated = [(area.score, area) for area in results.areas if area.score is not None]
-    return [area for _, area in sorted(rated, key=lambda pair: round(pair[0], 9))]
+    return [area for _score, area in sorted(rated, key=lambda pair: round(pair[0], 9))]
 
 
 def weakest(results: Results, n: int = WEAKEST_NAMED) -> list[AreaResult]:
@@ -579,15 +593,25 @@ class Rule:
         question, result = question_by_key(self.signal), results.question(self.signal)
         found: list[str] = []
         if result.median is not None and result.median <= self.evidence_at_most:
-            level = EVIDENCE.label_at(result.median).lower()
-            found.append(f'{_inline(question.title)} rated "{level}" (median of {plural(result.count, "answer")})')
+            level = _(EVIDENCE.label_at(result.median)).lower()
+            median_of = ngettext("median of {n} answer", "median of {n} answers", result.count)
+            found.append(
+                _('{question} rated "{level}" ({median_of})').format(
+                    question=_inline(question.title), level=level, median_of=median_of.format(n=whole(result.count))
+                )
+            )
         figure, prompt = result.number_median, question.number
         if figure is not None and prompt is not None:
             if figure < self.limit or (self.at_limit and figure == self.limit):
-                bound = "at most" if self.at_limit else "below"
+                bound = _("at most {limit}") if self.at_limit else _("below {limit}")
+                figures = ngettext("{n} figure", "{n} figures", result.numbers).format(n=whole(result.numbers))
                 found.append(
-                    f"{_inline(prompt.label)} at a median of {measure(figure, prompt.unit)} from "
-                    f"{plural(result.numbers, 'figure')} ({bound} {measure(self.limit, prompt.unit)})"
+                    _("{figure} at a median of {median} from {figures} ({bound})").format(
+                        figure=_inline(prompt.label),
+                        median=measure(figure, prompt.unit),
+                        figures=figures,
+                        bound=bound.format(limit=measure(self.limit, prompt.unit)),
+                    )
                 )
         return found
 
@@ -604,8 +628,8 @@ class Pitfall:
 # Flat or shrinking growth is no demand signal; LTV under three times CAC leaves too little
 # to fund growth (the usual rule of thumb). Either, or thin evidence for either, flags it.
 BEFORE_FIT = Pitfall(
-    title="Scaling before product-market fit",
-    advice="Prove demand and unit economics before adding people or spend.",
+    title=N_("Scaling before product-market fit"),
+    advice=N_("Prove demand and unit economics before adding people or spend."),
     rules=(
         Rule(DEMAND, evidence_at_most=ANECDOTAL, limit=0.0, at_limit=True),
         Rule(UNIT_ECONOMICS, evidence_at_most=ANECDOTAL, limit=3.0),
@@ -625,12 +649,17 @@ def pitfall_flags(results: Results) -> list[str]:
     for pitfall in PITFALLS:
         reasons = pitfall_reasons(results, pitfall)
         if reasons:
-            found.append(f"{pitfall.title}: {'; '.join(reasons)}. {pitfall.advice}")
+            found.append(
+                _("{pitfall}: {reasons}. {advice}").format(
+                    pitfall=_(pitfall.title), reasons="; ".join(reasons), advice=_(pitfall.advice)
+                )
+            )
     return found
 
 
 def _area_list(areas: Sequence[AreaResult]) -> str:
-    return " and ".join(f"{a.title} ({measure(percent_value(a.score))}/100)" for a in areas)
+    named = [_("{area} ({score}/100)").format(area=_(a.title), score=measure(percent_value(a.score))) for a in areas]
+    return _(" and ").join(named)
 
 
 def _thin_signals(results: Results) -> tuple[list[str], int]:
@@ -643,7 +672,11 @@ def _thin_signals(results: Results) -> tuple[list[str], int]:
             continue
         rated += 1
         if level < SOME_DATA:
-            thin.append(f"{_inline(question.title)} ({EVIDENCE.label_at(level).lower()})")
+            thin.append(
+                _("{signal} ({level})").format(
+                    signal=_inline(question.title), level=_(EVIDENCE.label_at(level)).lower()
+                )
+            )
     return thin, rated
 
 
@@ -657,16 +690,25 @@ def stage_note(results: Results) -> str | None:
         return None
     unproven = pitfall_reasons(results, BEFORE_FIT)
     if unproven:
-        return f"The check suggests product-market fit is not proven yet: {'; '.join(unproven)}."
+        return _("The check suggests product-market fit is not proven yet: {reasons}.").format(
+            reasons="; ".join(unproven)
+        )
     thin, rated = _thin_signals(results)
     if thin:
-        return f"The check suggests some signals to scale are thin: {', '.join(thin)}."
+        return _("The check suggests some signals to scale are thin: {signals}.").format(signals=", ".join(thin))
     weak = weakest(results)
-    signals = "the signals to scale are backed by data" if rated == len(SIGNALS) else "no rated signal is thin"
+    if weak and rated == len(SIGNALS):
+        return _(
+            "The check suggests the signals to scale are backed by data; the operating model holds back: {areas}."
+        ).format(areas=_area_list(weak))
     if weak:
-        return f"The check suggests {signals}; the operating model holds back: {_area_list(weak)}."
+        return _("The check suggests no rated signal is thin; the operating model holds back: {areas}.").format(
+            areas=_area_list(weak)
+        )
     if rated == len(SIGNALS):
-        return "The check suggests the company is ready to scale: every signal is backed by data and no area is weak."
+        return _(
+            "The check suggests the company is ready to scale: every signal is backed by data and no area is weak."
+        )
     return None
 
 

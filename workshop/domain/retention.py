@@ -10,6 +10,7 @@ neither anonymised nor deleted.
 from __future__ import annotations
 
 from workshop.domain import numbers
+from workshop.domain.language import _
 
 DAY = 86_400.0
 
@@ -28,13 +29,13 @@ def due(ended_at: float | None, days: int | None, now: float) -> bool:
 
 
 def names_note(ended_at: float | None, days: int | None) -> str:
-    """When the names (or, with the deletion setting, the workshop) go, as the portfolio says it:
-    a moment, a delay after the end, or kept."""
+    """When the names (or, with the deletion setting, the workshop) go, as the portfolio says it
+    (in the current language): a moment, a delay after the end, or kept."""
     if days is None:
-        return "kept"
+        return _("kept")
     moment = anonymise_on(ended_at, days)
     if moment is None:
-        return f"{numbers.plural(days, 'day')} after it ends"
+        return _("{days} after it ends").format(days=numbers.days(days))
     return numbers.when(moment)
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
-from workshop.domain.errors import InvalidInput
+from workshop.domain.errors import InvalidInput, Phrase
+from workshop.domain.language import N_
 from workshop.domain.text import clean_int
 
 CRITERIA: tuple[str, ...] = ("value", "effort", "urgency", "confidence")
@@ -22,10 +23,10 @@ RANGES: dict[str, tuple[int, int]] = {
     "confidence": (10, 100),
 }
 LABELS: dict[str, str] = {
-    "value": "Value (1–10)",
-    "effort": "Effort (1–10, higher = more work)",
-    "urgency": "Urgency (1–10)",
-    "confidence": "Confidence (10–100 %)",
+    "value": N_("Value (1–10)"),
+    "effort": N_("Effort (1–10, higher = more work)"),
+    "urgency": N_("Urgency (1–10)"),
+    "confidence": N_("Confidence (10–100 %)"),
 }
 # The slider step of each criterion and the score a new scorer starts from.
 STEP: dict[str, int] = {"value": 1, "effort": 1, "urgency": 1, "confidence": 10}
@@ -40,8 +41,8 @@ def validate_score(raw: Mapping[str, Any]) -> dict[str, int]:
     for criterion in CRITERIA:
         low, high = RANGES[criterion]
         if criterion not in raw:
-            raise InvalidInput(f"{LABELS[criterion]} is missing.")
-        clean[criterion] = clean_int(raw[criterion], LABELS[criterion], low=low, high=high)
+            raise InvalidInput(N_("{field} is missing."), field=Phrase(LABELS[criterion]))
+        clean[criterion] = clean_int(raw[criterion], Phrase(LABELS[criterion]), low=low, high=high)
     return clean
 
 

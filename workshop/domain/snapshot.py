@@ -14,7 +14,7 @@ from workshop.domain.followup import Track, day_of, track
 from workshop.domain.readiness import Answer, Results, aggregate, stage_note
 from workshop.domain.scoring import Aggregate
 from workshop.domain.timer import Timer
-from workshop.domain.vocabulary import DIMENSION_KEYS, STEPS, Step, stage_by_key, step_by_key
+from workshop.domain.vocabulary import DIMENSION_KEYS, STEPS, Step, said, stage_by_key, step_by_key
 
 Row = dict[str, Any]
 
@@ -247,9 +247,9 @@ class Snapshot:
         return self.tally.readiness
 
     def advice(self, step: Step) -> str:
-        """The stage context's advice for a step; step 1's adds what the readiness check suggests,
-        so the console, the projector and the phones' guide say the same."""
-        advice = stage_by_key(self.workshop["stage"]).advice[step.key]
+        """The stage context's advice for a step in the current language; step 1's adds what the
+        readiness check suggests, so the console, the projector and the phones' guide say the same."""
+        advice = said(stage_by_key(self.workshop["stage"]).advice[step.key])
         note = stage_note(self.readiness) if step == STEPS[0] else None
         return f"{advice} {note}" if note else advice
 

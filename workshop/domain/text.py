@@ -6,7 +6,8 @@ import math
 import re
 import unicodedata
 
-from workshop.domain.errors import InvalidInput
+from workshop.domain.errors import Figure, InvalidInput, Phrase
+from workshop.domain.language import N_
 from workshop.domain.vocabulary import NOTE_MAX
 
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
@@ -22,6 +23,11 @@ def unify_line_breaks(text: str) -> str:
     return text.replace("\r\n", "\n").translate(_AS_NEWLINE)
 
 
+def _named(field: str) -> Phrase:
+    """The field a refusal names, said in the reader's language (callers mark it with N_)."""
+    return field if isinstance(field, Phrase) else Phrase(field)
+
+
 def clean_text(
     value: object, field: str, *, max_len: int = NOTE_MAX, required: bool = True, multiline: bool = False
 ) -> str:
@@ -34,7 +40,7 @@ def clean_text(
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InvalidInput(f"{field} must be text.")
+        raise InvalidInput(N_("{field} must be text."), field=_named(field))
     text = unify_line_breaks(value)
     if not multiline:
         text = _WHITESPACE.sub(" ", text)
@@ -44,29 +50,46 @@ def clean_text(
             continue
         category = unicodedata.category(char)
         if category in ("Cc", "Cs", "Co") or char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
-            raise InvalidInput(f"{field} contains a control character (U+{ord(char):04X}); remove it and try again.")
+            raise InvalidInput(
+                N_("{field} contains a control character (U+{code}); remove it and try again."),
+                field=_named(field),
+                code=f"{ord(char):04X}",
+            )
     if required and not text:
-        raise InvalidInput(f"{field} cannot be empty.")
+        raise InvalidInput(N_("{field} cannot be empty."), field=_named(field))
     if len(text) > max_len:
-        raise InvalidInput(f"{field} is {len(text)} characters long; the limit is {max_len}.")
+        raise InvalidInput(
+            N_("{field} is {length} characters long; the limit is {limit}."),
+            field=_named(field),
+            length=len(text),
+            limit=max_len,
+        )
     return text
 
 
 def clean_int(value: object, field: str, *, low: int, high: int) -> int:
     """Return an integer within [low, high] or refuse it."""
     if isinstance(value, bool) or value is None:
-        raise InvalidInput(f"{field} must be a whole number from {low} to {high}.")
+        raise InvalidInput(
+            N_("{field} must be a whole number from {low} to {high}."), field=_named(field), low=low, high=high
+        )
     if isinstance(value, float):
         if not value.is_integer():
-            raise InvalidInput(f"{field} must be a whole number from {low} to {high}.")
+            raise InvalidInput(
+                N_("{field} must be a whole number from {low} to {high}."), field=_named(field), low=low, high=high
+            )
         value = int(value)
     if isinstance(value, str):
         try:
             value = int(value.strip())
         except ValueError:
-            raise InvalidInput(f"{field} must be a whole number from {low} to {high}.") from None
+            raise InvalidInput(
+                N_("{field} must be a whole number from {low} to {high}."), field=_named(field), low=low, high=high
+            ) from None
     if not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput(f"{field} must be a whole number from {low} to {high}.")
+        raise InvalidInput(
+            N_("{field} must be a whole number from {low} to {high}."), field=_named(field), low=low, high=high
+        )
     return value
 
 
@@ -76,23 +99,25 @@ def clean_number(
     """Return a finite number within bounds (or None when optional and blank)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InvalidInput(f"{field} is required.")
+            raise InvalidInput(N_("{field} is required."), field=_named(field))
         return None
     if isinstance(value, bool):
-        raise InvalidInput(f"{field} must be a number.")
+        raise InvalidInput(N_("{field} must be a number."), field=_named(field))
     if isinstance(value, str):
         try:
             value = float(value.strip().replace(",", ""))
         except ValueError:
-            raise InvalidInput(f"{field} must be a number.") from None
+            raise InvalidInput(N_("{field} must be a number."), field=_named(field)) from None
     try:  # an integer beyond the float range is not a usable number either
         number = float(value) if isinstance(value, (int, float)) else math.nan
     except OverflowError:
         number = math.nan
     if not math.isfinite(number):
-        raise InvalidInput(f"{field} must be a finite number.")
+        raise InvalidInput(N_("{field} must be a finite number."), field=_named(field))
     if not low <= number <= high:
-        raise InvalidInput(f"{field} must be between {low:,.0f} and {high:,.0f}.")
+        raise InvalidInput(
+            N_("{field} must be between {low} and {high}."), field=_named(field), low=Figure(low), high=Figure(high)
+        )
     return number
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from workshop.domain.language import N_, _, current, translate
+
 
 class _Keyed(Protocol):
     """Anything looked up by its `key`: a step, a dimension, a stage, an outcome, a method."""
@@ -60,12 +62,12 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step(
         key="bottlenecks",
-        acted="added or voted",
+        acted=N_("added or voted"),
         number=1,
-        title="Bottleneck mapping",
+        title=N_("Bottleneck mapping"),
         minutes=20,
-        goal="Name what stops us delivering at scale today.",
-        guidance=(
+        goal=N_("Name what stops us delivering at scale today."),
+        guidance=N_(
             "Add the constraints you feel today, one per note, and tag each with the "
             "dimension it belongs to. Then spend your dots on the ones that hurt most. "
             "Duplicates get merged and their votes carry over."
@@ -73,12 +75,12 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         key="impact",
-        acted="mapped an impact",
+        acted=N_("mapped an impact"),
         number=2,
-        title="Impact mapping",
+        title=N_("Impact mapping"),
         minutes=20,
-        goal="Tie each bottleneck to the business outcome it damages.",
-        guidance=(
+        goal=N_("Tie each bottleneck to the business outcome it damages."),
+        guidance=N_(
             "For each bottleneck that survived voting, say which business metric it moves, "
             "in which direction and by how much, with a one-line 'because'. A rough yearly "
             "money estimate helps the ranking later."
@@ -86,12 +88,12 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         key="prioritise",
-        acted="scored",
+        acted=N_("scored"),
         number=3,
-        title="Prioritisation",
+        title=N_("Prioritisation"),
         minutes=20,
-        goal="Rank scaling initiatives by ROI and urgency and fix a sequence.",
-        guidance=(
+        goal=N_("Rank scaling initiatives by ROI and urgency and fix a sequence."),
+        guidance=N_(
             "Write initiatives against the bottlenecks they relieve, then score each one on "
             "value, effort, urgency and confidence. The room's median decides; wide spreads "
             "are flagged for discussion. Agree the order in which they start."
@@ -99,12 +101,12 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         key="decide",
-        acted="gave a pick",
+        acted=N_("gave a pick"),
         number=4,
-        title="Build / Buy / Partner",
+        title=N_("Build / Buy / Partner"),
         minutes=20,
-        goal="Choose how to deliver the top three initiatives.",
-        guidance=(
+        goal=N_("Choose how to deliver the top three initiatives."),
+        guidance=N_(
             "Build what is core to the moat, buy where speed beats uniqueness, partner where "
             "scale or network effects are easier to reach with allies. Answer the questions, "
             "read the recommendation, then record the team's decision and why."
@@ -112,12 +114,12 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         key="owners",
-        acted="volunteered",
+        acted=N_("volunteered"),
         number=5,
-        title="Metrics & owners",
+        title=N_("Metrics & owners"),
         minutes=10,
-        goal="Give every decision a DRI, a metric and a first check-in.",
-        guidance=(
+        goal=N_("Give every decision a DRI, a metric and a first check-in."),
+        guidance=N_(
             "Each decided initiative needs one directly responsible person, a success metric "
             "with today's baseline and a target, and the date of its first check-in."
         ),
@@ -133,10 +135,42 @@ def step_by_key(key: str) -> Step:
     return by_key(STEPS, key)
 
 
+STEP_LABEL = N_("step {number}, {title}")
+
+
+def said(message: str) -> str:
+    """A message marked N_ where it was defined, looked up at run time (a title by its stored key),
+    said in the current language: `_` for a value the catalogue tool must not take for a message."""
+    return translate(current(), message)
+
+
+INLINE_CAPITALISED = frozenset({"de"})  # languages whose nouns keep their capital inside a sentence
+
+
+def inline(title: str) -> str:
+    """A title inside a sentence or a list, in the current language: "Clear demand" → "clear
+    demand", but "LTV:CAC ratio" stays, and German nouns keep their capital."""
+    said = _(title)
+    if current() in INLINE_CAPITALISED:
+        return said
+    return said[:1].lower() + said[1:] if said[1:2].islower() else said
+
+
+def dimension_words(keys: Iterable[str]) -> str:
+    """Dimensions listed in a cell or a sentence: "product, platform"."""
+    return ", ".join(inline(dimension_by_key(key).title) for key in keys)
+
+
+def step_words(key: str) -> tuple[str, dict[str, object]]:
+    """A step as a refusal names it: the template and its values (the title still a msgid)."""
+    step = step_by_key(key)
+    return STEP_LABEL, {"number": step.number, "title": step.title}
+
+
 def step_label(key: str) -> str:
     """How a line names a step: "step 3, Prioritisation"."""
     step = step_by_key(key)
-    return f"step {step.number}, {step.title}"
+    return _(STEP_LABEL).format(number=step.number, title=_(step.title))
 
 
 @dataclass(frozen=True)
@@ -154,13 +188,13 @@ class Write:
 
 
 WRITES: tuple[Write, ...] = (
-    Write("note", "Notes", "bottlenecks"),
-    Write("vote", "Votes", "bottlenecks"),
-    Write("impact", "Impacts", "impact"),
-    Write("initiative", "Initiatives", "prioritise"),
-    Write("score", "Scores", "prioritise"),
-    Write("pick", "Picks", "decide"),
-    Write("volunteer", "Offers to own an initiative", "owners"),
+    Write("note", N_("Notes"), "bottlenecks"),
+    Write("vote", N_("Votes"), "bottlenecks"),
+    Write("impact", N_("Impacts"), "impact"),
+    Write("initiative", N_("Initiatives"), "prioritise"),
+    Write("score", N_("Scores"), "prioritise"),
+    Write("pick", N_("Picks"), "decide"),
+    Write("volunteer", N_("Offers to own an initiative"), "owners"),
 )
 
 
@@ -189,38 +223,38 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         key="product",
         colour="#4c78a8",
-        title="Product",
-        scope="reach, features, markets",
+        title=N_("Product"),
+        scope=N_("reach, features, markets"),
         prompts=(
-            "Are we expanding before we have won our first niche?",
-            "Which recent features can nobody tie to revenue, retention or moat?",
-            "Is the core product starved while new bets get the people?",
-            "Would a second language, currency or regulator break us?",
+            N_("Are we expanding before we have won our first niche?"),
+            N_("Which recent features can nobody tie to revenue, retention or moat?"),
+            N_("Is the core product starved while new bets get the people?"),
+            N_("Would a second language, currency or regulator break us?"),
         ),
     ),
     Dimension(
         key="platform",
         colour="#f58518",
-        title="Platform",
-        scope="capacity, reliability, interoperability",
+        title=N_("Platform"),
+        scope=N_("capacity, reliability, interoperability"),
         prompts=(
-            "Where do incidents or downtime cost us customer trust?",
-            "Which technical debt charges the highest interest right now?",
-            "What cannot change without changing everything else?",
-            "Could we see a slowdown before customers tell us? (logs, traces, metrics)",
-            "Latency, cost per request or compliance: which limit is closest?",
+            N_("Where do incidents or downtime cost us customer trust?"),
+            N_("Which technical debt charges the highest interest right now?"),
+            N_("What cannot change without changing everything else?"),
+            N_("Could we see a slowdown before customers tell us? (logs, traces, metrics)"),
+            N_("Latency, cost per request or compliance: which limit is closest?"),
         ),
     ),
     Dimension(
         key="organisation",
         colour="#54a24b",
-        title="Organisation",
-        scope="teams, process, decisions",
+        title=N_("Organisation"),
+        scope=N_("teams, process, decisions"),
         prompts=(
-            "Is headcount growing faster than clarity about who decides what?",
-            "Which decisions wait on a person or a meeting?",
-            "Which capability (data, infra, security) is rebuilt by every team?",
-            "Which leadership roles will take longest to hire and ramp?",
+            N_("Is headcount growing faster than clarity about who decides what?"),
+            N_("Which decisions wait on a person or a meeting?"),
+            N_("Which capability (data, infra, security) is rebuilt by every team?"),
+            N_("Which leadership roles will take longest to hire and ramp?"),
         ),
     ),
 )
@@ -248,62 +282,62 @@ class Stage:
 STAGES: tuple[Stage, ...] = (
     Stage(
         key="startup",
-        title="Startup / turnaround",
-        focus="Fix the one constraint that matters; keep process light; get reliability basics right.",
+        title=N_("Startup / turnaround"),
+        focus=N_("Fix the one constraint that matters; keep process light; get reliability basics right."),
         advice={
-            "bottlenecks": "Look for the single constraint that blocks growth now, not every imperfection.",
-            "impact": "Favour impacts on cash, churn and the core product's reliability.",
-            "prioritise": "Heavy process before product-market fit is a pitfall: prefer small, fast fixes.",
-            "decide": "Buy or partner for anything that is not your edge; your people are the scarcest resource.",
-            "owners": "One owner and one number per initiative; check in weekly.",
+            "bottlenecks": N_("Look for the single constraint that blocks growth now, not every imperfection."),
+            "impact": N_("Favour impacts on cash, churn and the core product's reliability."),
+            "prioritise": N_("Heavy process before product-market fit is a pitfall: prefer small, fast fixes."),
+            "decide": N_("Buy or partner for anything that is not your edge; your people are the scarcest resource."),
+            "owners": N_("One owner and one number per initiative; check in weekly."),
         },
     ),
     Stage(
         key="scaleup",
-        title="Scale-up",
-        focus="Introduce SLOs and error budgets, modularise the platform, bring FinOps discipline.",
+        title=N_("Scale-up"),
+        focus=N_("Introduce SLOs and error budgets, modularise the platform, bring FinOps discipline."),
         advice={
-            "bottlenecks": "Incidents that block feature teams and unclear team boundaries are typical here.",
-            "impact": "Link reliability to throughput and churn; cost per request to gross margin.",
-            "prioritise": "SLOs with an error-budget policy often unlock feature throughput.",
-            "decide": "Build the modular core that differentiates you; buy commodity tooling to keep speed.",
-            "owners": "Tie each owner to an SLO or a unit-cost metric with a baseline you can measure today.",
+            "bottlenecks": N_("Incidents that block feature teams and unclear team boundaries are typical here."),
+            "impact": N_("Link reliability to throughput and churn; cost per request to gross margin."),
+            "prioritise": N_("SLOs with an error-budget policy often unlock feature throughput."),
+            "decide": N_("Build the modular core that differentiates you; buy commodity tooling to keep speed."),
+            "owners": N_("Tie each owner to an SLO or a unit-cost metric with a baseline you can measure today."),
         },
     ),
     Stage(
         key="enterprise",
-        title="Enterprise",
-        focus="Standardise the platform, share services, govern change.",
+        title=N_("Enterprise"),
+        focus=N_("Standardise the platform, share services, govern change."),
         advice={
-            "bottlenecks": "Look for duplicated capabilities and decisions stuck in governance.",
-            "impact": "Quantify duplicated spend and the delivery delay caused by hand-offs.",
-            "prioritise": "Shared services and platform standards pay back across many teams.",
-            "decide": "Partner where an ecosystem already sets the standard; build where you integrate everything.",
-            "owners": "Owners need decision rights across teams, not only a title.",
+            "bottlenecks": N_("Look for duplicated capabilities and decisions stuck in governance."),
+            "impact": N_("Quantify duplicated spend and the delivery delay caused by hand-offs."),
+            "prioritise": N_("Shared services and platform standards pay back across many teams."),
+            "decide": N_("Partner where an ecosystem already sets the standard; build where you integrate everything."),
+            "owners": N_("Owners need decision rights across teams, not only a title."),
         },
     ),
     Stage(
         key="regulated",
-        title="Regulated",
-        focus="Build compliance in: data residency, audit trails, controlled change.",
+        title=N_("Regulated"),
+        focus=N_("Build compliance in: data residency, audit trails, controlled change."),
         advice={
-            "bottlenecks": "Compliance and data-residency limits are silent killers: name them early.",
-            "impact": "Include the cost of a failed audit or a blocked market in the estimates.",
-            "prioritise": "Initiatives that build compliance in beat ones that bolt it on later.",
-            "decide": "A vendor must meet your audit and residency duties before speed counts.",
-            "owners": "Every metric needs an audit-ready source; name it with the baseline.",
+            "bottlenecks": N_("Compliance and data-residency limits are silent killers: name them early."),
+            "impact": N_("Include the cost of a failed audit or a blocked market in the estimates."),
+            "prioritise": N_("Initiatives that build compliance in beat ones that bolt it on later."),
+            "decide": N_("A vendor must meet your audit and residency duties before speed counts."),
+            "owners": N_("Every metric needs an audit-ready source; name it with the baseline."),
         },
     ),
     Stage(
         key="remote",
-        title="Remote / distributed",
-        focus="Async demos, written incident reviews, shared platform dashboards.",
+        title=N_("Remote / distributed"),
+        focus=N_("Async demos, written incident reviews, shared platform dashboards."),
         advice={
-            "bottlenecks": "Watch for decisions that only happen in meetings across time zones.",
-            "impact": "Hand-off delays across time zones show up in delivery throughput.",
-            "prioritise": "Shared dashboards and written rituals scale better than more meetings.",
-            "decide": "Prefer tools that work asynchronously and leave a written trail.",
-            "owners": "Check-ins should be written and visible to every time zone.",
+            "bottlenecks": N_("Watch for decisions that only happen in meetings across time zones."),
+            "impact": N_("Hand-off delays across time zones show up in delivery throughput."),
+            "prioritise": N_("Shared dashboards and written rituals scale better than more meetings."),
+            "decide": N_("Prefer tools that work asynchronously and leave a written trail."),
+            "owners": N_("Check-ins should be written and visible to every time zone."),
         },
     ),
 )
@@ -327,22 +361,22 @@ class Outcome:
 
 
 OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("revenue", "Revenue", "Growth", "€/yr"),
-    Outcome("churn", "Retention / churn", "Growth", "% churn"),
-    Outcome("nrr", "Net revenue retention (NRR)", "Growth", "% NRR"),
-    Outcome("cac", "Customer acquisition cost (CAC)", "Unit economics", "€"),
-    Outcome("ltv", "Lifetime value (LTV)", "Unit economics", "€"),
-    Outcome("ltv_cac", "LTV:CAC ratio", "Unit economics", "ratio"),
-    Outcome("gross_margin", "Gross margin", "Unit economics", "%"),
-    Outcome("throughput", "Delivery throughput", "Delivery", "items/quarter"),
-    Outcome("lead_time", "Lead time to production", "Delivery", "days"),
-    Outcome("uptime", "Uptime", "Platform", "%"),
-    Outcome("latency", "Request latency", "Platform", "ms p95"),
-    Outcome("cost_per_request", "Cost per request", "Platform", "€ per 1k requests"),
-    Outcome("incidents", "Customer-facing incidents", "Platform", "per month"),
-    Outcome("time_to_hire", "Time to hire and ramp", "People", "weeks"),
-    Outcome("engagement", "Team engagement / attrition", "People", "% attrition"),
-    Outcome("compliance", "Compliance and audit risk", "Risk", "open findings"),
+    Outcome("revenue", N_("Revenue"), N_("Growth"), N_("€/yr")),
+    Outcome("churn", N_("Retention / churn"), N_("Growth"), N_("% churn")),
+    Outcome("nrr", N_("Net revenue retention (NRR)"), N_("Growth"), N_("% NRR")),
+    Outcome("cac", N_("Customer acquisition cost (CAC)"), N_("Unit economics"), N_("€")),
+    Outcome("ltv", N_("Lifetime value (LTV)"), N_("Unit economics"), N_("€")),
+    Outcome("ltv_cac", N_("LTV:CAC ratio"), N_("Unit economics"), N_("ratio")),
+    Outcome("gross_margin", N_("Gross margin"), N_("Unit economics"), N_("%")),
+    Outcome("throughput", N_("Delivery throughput"), N_("Delivery"), N_("items/quarter")),
+    Outcome("lead_time", N_("Lead time to production"), N_("Delivery"), N_("days")),
+    Outcome("uptime", N_("Uptime"), N_("Platform"), N_("%")),
+    Outcome("latency", N_("Request latency"), N_("Platform"), N_("ms p95")),
+    Outcome("cost_per_request", N_("Cost per request"), N_("Platform"), N_("€ per 1k requests")),
+    Outcome("incidents", N_("Customer-facing incidents"), N_("Platform"), N_("per month")),
+    Outcome("time_to_hire", N_("Time to hire and ramp"), N_("People"), N_("weeks")),
+    Outcome("engagement", N_("Team engagement / attrition"), N_("People"), N_("% attrition")),
+    Outcome("compliance", N_("Compliance and audit risk"), N_("Risk"), N_("open findings")),
 )
 
 OUTCOME_KEYS: tuple[str, ...] = tuple(o.key for o in OUTCOMES)
@@ -354,8 +388,14 @@ def outcome_by_key(key: str) -> Outcome:
 
 
 # How an impact moves its outcome, and how much (1–5).
-DIRECTIONS: dict[str, str] = {"worse": "makes it worse", "better": "holds it back from improving"}
-MAGNITUDES: dict[int, str] = {1: "Minor", 2: "Noticeable", 3: "Significant", 4: "Major", 5: "Critical"}
+DIRECTIONS: dict[str, str] = {"worse": N_("makes it worse"), "better": N_("holds it back from improving")}
+MAGNITUDES: dict[int, str] = {
+    1: N_("Minor"),
+    2: N_("Noticeable"),
+    3: N_("Significant"),
+    4: N_("Major"),
+    5: N_("Critical"),
+}
 
 
 @dataclass(frozen=True)
@@ -368,8 +408,8 @@ class Method:
 
 
 METHODS: tuple[Method, ...] = (
-    Method("roi", "ROI", "ROI = value × confidence ÷ effort"),
-    Method("wsjf", "WSJF", "WSJF = cost of delay ÷ job size = (value + urgency) ÷ effort"),
+    Method("roi", "ROI", N_("ROI = value × confidence ÷ effort")),
+    Method("wsjf", "WSJF", N_("WSJF = cost of delay ÷ job size = (value + urgency) ÷ effort")),
 )
 METHOD_KEYS: tuple[str, ...] = tuple(m.key for m in METHODS)
 
@@ -389,9 +429,9 @@ class Review:
 
 
 REVIEWS: tuple[Review, ...] = (
-    Review("done", "Done", "Done"),
-    Review("carry", "Carry over", "Carried over"),
-    Review("drop", "Drop", "Dropped"),
+    Review("done", N_("Done"), N_("Done")),
+    Review("carry", N_("Carry over"), N_("Carried over")),
+    Review("drop", N_("Drop"), N_("Dropped")),
 )
 REVIEW_KEYS: tuple[str, ...] = tuple(r.key for r in REVIEWS)
 # The review of last time's commitments opens step 1 when an organisation has earlier workshops.

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from workshop.domain import numbers
 from workshop.domain.followup import Track
+from workshop.domain.language import N_, SOURCE, _, using
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.text import unify_line_breaks
 from workshop.store.load import load
@@ -28,7 +29,7 @@ UID_DOMAIN = "scaling-workshop"
 OWNER_PATH = "/owner"
 # A file without an owner's token (the workshop's, shared with leaders) cannot link to a page that
 # opens: the owner page needs the owner's own link, which only its fingerprint is stored of.
-NO_LINK = (
+NO_LINK = N_(
     "Owner page: record this check-in on your personal owner link. "
     "Lost it? The facilitator issues a new one on Ship It, under Owner links"
 )
@@ -74,7 +75,8 @@ def _plain(text: str) -> str:
 def _no_link(item: Track, base_url: str) -> str:
     """How to get the owner link, with the summary's address where the facilitator issues it."""
     base = base_url.strip().rstrip("/")
-    return f"{NO_LINK}: {base}{SUMMARY_PATH}?ws={quote(item.code, safe='')}." if base else f"{NO_LINK}."
+    said = _(NO_LINK)
+    return f"{said}: {base}{SUMMARY_PATH}?ws={quote(item.code, safe='')}." if base else f"{said}."
 
 
 def _description(item: Track, page: str | None, base_url: str = "") -> str:
@@ -84,17 +86,21 @@ def _description(item: Track, page: str | None, base_url: str = "") -> str:
     where = f"{item.workshop_title} ({item.code})" if item.workshop_title else item.code
     if item.organisation:
         where = f"{item.organisation} — {where}"
-    lines = [
-        f"Initiative: {item.title}",
-        f"Owner: {item.owner}",
-        f"Metric: {metric}",
-        f"Baseline → target: {numbers.measure(item.baseline, item.unit)} → {numbers.measure(item.target, item.unit)}",
-        f"Latest: {now} ({numbers.share(item.progress)} of the way to target)"
+    baseline, target = numbers.measure(item.baseline, item.unit), numbers.measure(item.target, item.unit)
+    latest = (
+        _("Latest: {value} ({share} of the way to target)").format(value=now, share=numbers.share(item.progress))
         if item.latest
-        else f"Latest: {now} (the baseline; nothing recorded yet)",
-        f"Status: {item.status_title}",
-        f"Workshop: {where}",
-        f"Owner page: {page}" if page else _no_link(item, base_url),
+        else _("Latest: {value} (the baseline; nothing recorded yet)").format(value=now)
+    )
+    lines = [
+        _("Initiative: {title}").format(title=item.title),
+        _("Owner: {owner}").format(owner=item.owner),
+        _("Metric: {metric}").format(metric=metric),
+        _("Baseline → target: {baseline} → {target}").format(baseline=baseline, target=target),
+        latest,
+        _("Status: {status}").format(status=item.status_title),
+        _("Workshop: {workshop}").format(workshop=where),
+        _("Owner page: {url}").format(url=page) if page else _no_link(item, base_url),
     ]
     return _plain("\n".join(lines))
 
@@ -109,7 +115,7 @@ def _event(item: Track, due: date, page_url: str, token: str) -> icalendar.Event
         stamp=_stamp(item),
         start=due,
         end=due + timedelta(days=1),
-        summary=_plain(f"Check-in: {item.title}"),
+        summary=_plain(_("Check-in: {title}").format(title=item.title)),
         description=_description(item, page, page_url),
         url=page if page and is_absolute(page) else None,
         transparency=icalendar.enums.TRANSP.TRANSPARENT,
@@ -130,8 +136,13 @@ def events(tracks: Sequence[Track], page_url: str = "", token: str = "") -> list
     return out
 
 
-def to_ics(tracks: Sequence[Track], page_url: str = "", token: str = "", name: str = "") -> bytes:
-    """The calendar file (UTF-8, CRLF lines); `name` is what calendar apps call it."""
+def to_ics(tracks: Sequence[Track], page_url: str = "", token: str = "", name: str = "", lang: str = SOURCE) -> bytes:
+    """The calendar file (UTF-8, CRLF lines) in language `lang`; `name` is what calendar apps call it."""
+    with using(lang):
+        return _ics(tracks, page_url, token, name)
+
+
+def _ics(tracks: Sequence[Track], page_url: str, token: str, name: str) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -147,14 +158,16 @@ def to_ics(tracks: Sequence[Track], page_url: str = "", token: str = "", name: s
 
 def calendar_name(snapshot: Snapshot) -> str:
     """The name a calendar app shows for a workshop's check-ins."""
-    return f"Check-ins: {snapshot.workshop['title']} ({snapshot.code})"
+    return _("Check-ins: {title} ({code})").format(title=snapshot.workshop["title"], code=snapshot.code)
 
 
-def workshop_ics(snapshot: Snapshot, base_url: str = "") -> bytes:
-    """All owned initiatives' next check-ins of one workshop; no owner's token, so no owner-page link."""
-    return to_ics(snapshot.tracks, base_url, name=calendar_name(snapshot))
+def workshop_ics(snapshot: Snapshot, base_url: str = "", lang: str = SOURCE) -> bytes:
+    """All owned initiatives' next check-ins of one workshop in language `lang`; no owner's token,
+    so no owner-page link."""
+    with using(lang):
+        return to_ics(snapshot.tracks, base_url, name=calendar_name(snapshot), lang=lang)
 
 
-def export_ics(db: Database, code: str, base_url: str = "") -> bytes:
+def export_ics(db: Database, code: str, base_url: str = "", lang: str = SOURCE) -> bytes:
     """The command line's calendar export; an unknown code is refused like any export."""
-    return workshop_ics(load(db, code), base_url)
+    return workshop_ics(load(db, code), base_url, lang)

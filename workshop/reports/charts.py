@@ -22,6 +22,7 @@ import pandas as pd
 
 from workshop.domain import numbers
 from workshop.domain.followup import STATUS_COLOURS, STATUSES, Track
+from workshop.domain.language import N_, _, ngettext
 from workshop.domain.readiness import AREA_KEYS, AREAS, TITLE, WEAK_SCORE, Held, Results
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.vocabulary import (
@@ -123,10 +124,10 @@ def _corners(y_max: float) -> pd.DataFrame:
     top, bottom = (y_max * share for share in CORNER_HEIGHT)
     return pd.DataFrame(
         [
-            {"quadrant": PLAN, "urgency": low, "priority": top, "side": "left"},
-            {"quadrant": DO_FIRST, "urgency": high, "priority": top, "side": "right"},
-            {"quadrant": RECONSIDER, "urgency": low, "priority": bottom, "side": "left"},
-            {"quadrant": CONTAIN, "urgency": high, "priority": bottom, "side": "right"},
+            {"quadrant": _(PLAN), "urgency": low, "priority": top, "side": "left"},
+            {"quadrant": _(DO_FIRST), "urgency": high, "priority": top, "side": "right"},
+            {"quadrant": _(RECONSIDER), "urgency": low, "priority": bottom, "side": "left"},
+            {"quadrant": _(CONTAIN), "urgency": high, "priority": bottom, "side": "right"},
         ]
     )
 
@@ -187,14 +188,18 @@ def _place_roi_labels(points: pd.DataFrame, corners: pd.DataFrame, plot: RoiPlot
 
 
 def _roi_notes(method_formula: str, unscored: int, points: pd.DataFrame) -> list[str]:
-    notes = [method_formula]
+    notes = [_(method_formula)]
     if unscored:
-        notes.append(f"{numbers.plural(unscored, 'unscored initiative')} not shown")
+        said = ngettext("{n} unscored initiative not shown", "{n} unscored initiatives not shown", unscored)
+        notes.append(said.format(n=numbers.whole(unscored)))
     if points["label_text"].str.startswith("#").any():
-        notes.append("#n = rank in the plan")
+        notes.append(_("#n = rank in the plan"))
     missing = int((points["labelled"] & (points["label_text"] == "")).sum())
     if missing:
-        notes.append(f"{numbers.plural(missing, 'label')} left out where labels would overlap")
+        said = ngettext(
+            "{n} label left out where labels would overlap", "{n} labels left out where labels would overlap", missing
+        )
+        notes.append(said.format(n=numbers.whole(missing)))
     return notes
 
 
@@ -238,21 +243,23 @@ def _roi_scales(y_max: float) -> tuple[alt.Scale, alt.Scale]:
 
 def _quadrant_colour() -> alt.Color:
     """One colour per quadrant, the same for a point and its quadrant's name."""
-    return alt.Color("quadrant:N", scale=alt.Scale(domain=list(QUADRANTS), range=list(QUADRANT_COLOURS)), legend=None)
+    return alt.Color(
+        "quadrant:N", scale=alt.Scale(domain=[_(q) for q in QUADRANTS], range=list(QUADRANT_COLOURS)), legend=None
+    )
 
 
 def _roi_tooltip(method_title: str) -> list[alt.Tooltip]:
     """What hovering a point or its label tells: the medians, spread and priority behind it."""
     return [
-        alt.Tooltip("title:N", title="Initiative"),
-        alt.Tooltip("rank:Q", title="Rank"),
-        alt.Tooltip("value:Q", title="Value"),
-        alt.Tooltip("effort:Q", title="Effort"),
-        alt.Tooltip("urgency:Q", title="Urgency"),
-        alt.Tooltip("confidence:Q", title="Confidence %"),
-        alt.Tooltip("spread:N", title="Spread (max − min)"),
+        alt.Tooltip("title:N", title=_("Initiative")),
+        alt.Tooltip("rank:Q", title=_("Rank")),
+        alt.Tooltip("value:Q", title=_("Value")),
+        alt.Tooltip("effort:Q", title=_("Effort")),
+        alt.Tooltip("urgency:Q", title=_("Urgency")),
+        alt.Tooltip("confidence:Q", title=_("Confidence %")),
+        alt.Tooltip("spread:N", title=_("Spread (max − min)")),
         alt.Tooltip("priority_text:N", title=method_title),
-        alt.Tooltip("scorers:Q", title="Scored by"),
+        alt.Tooltip("scorers:Q", title=_("Scored by")),
     ]
 
 
@@ -260,11 +267,11 @@ def _roi_point_layer(points: pd.DataFrame, method_title: str, x_scale: alt.Scale
     """One circle per scored initiative, coloured by the quadrant it falls in."""
     x = alt.X(
         "urgency:Q",
-        title="Urgency (room median, 1–10)",
+        title=_("Urgency (room median, 1–10)"),
         scale=x_scale,
         axis=alt.Axis(values=list(range(1, 11)), format="d"),
     )
-    y = alt.Y("priority:Q", title=f"{method_title} (from median scores)", scale=y_scale)
+    y = alt.Y("priority:Q", title=_("{method} (from median scores)").format(method=method_title), scale=y_scale)
     return (
         alt.Chart(points)
         .mark_circle(size=POINT_SIZE, opacity=0.9, stroke="white", strokeWidth=1.5)
@@ -334,7 +341,8 @@ def roi_urgency(
     frame = initiatives_frame(snapshot)
     scored = frame[frame["scorers"] > 0].copy()
     if scored.empty:
-        return _message(f"{method.title} × urgency", "No initiative has been scored yet.", width, text)
+        heading = _("{method} × urgency").format(method=method.title)
+        return _message(heading, _("No initiative has been scored yet."), width, text)
     midpoint = float(priority_midpoint(snapshot) or 0.0)
     y_max = _roi_y_max(scored, midpoint)
     corners = _corners(y_max)
@@ -343,7 +351,7 @@ def roi_urgency(
         _roi_points(scored, labels), corners, plot, short_only=not titles or len(scored) > labels
     )
     title = alt.TitleParams(
-        f"{method.title} × urgency",
+        _("{method} × urgency").format(method=method.title),
         subtitle=[" · ".join(_roi_notes(method.formula, len(frame) - len(scored), points))],
     )
     x_scale, y_scale = _roi_scales(y_max)
@@ -369,7 +377,7 @@ def _impact_axes(outcomes: list[str], names_above: bool) -> tuple[alt.X, alt.Y]:
     With `names_above` the outcomes are named by a text layer above their row instead of an axis
     beside it, so on a phone the columns keep the page's width.
     """
-    dimensions = [d.title for d in DIMENSIONS]
+    dimensions = [_(d.title) for d in DIMENSIONS]
     x = alt.X(
         "dimension_title:N",
         title=None,
@@ -400,13 +408,13 @@ def _impact_names(outcomes: list[str], y: alt.Y, text: int) -> alt.Chart:
 def _impact_tooltip() -> list[alt.Tooltip]:
     """What hovering a cell tells: its counts, worst magnitude, money and the reasons given."""
     return [
-        alt.Tooltip("dimension_title:N", title="Dimension"),
-        alt.Tooltip("outcome_title:N", title="Outcome"),
-        alt.Tooltip("impacts:Q", title="Impacts"),
-        alt.Tooltip("magnitude_sum:Q", title="Sum of magnitudes"),
-        alt.Tooltip("magnitude_max:Q", title="Worst magnitude (1–5)"),
-        alt.Tooltip("money_label:N", title="Money estimate"),
-        alt.Tooltip("because:N", title="Because"),
+        alt.Tooltip("dimension_title:N", title=_("Dimension")),
+        alt.Tooltip("outcome_title:N", title=_("Outcome")),
+        alt.Tooltip("impacts:Q", title=_("Impacts")),
+        alt.Tooltip("magnitude_sum:Q", title=_("Sum of magnitudes")),
+        alt.Tooltip("magnitude_max:Q", title=_("Worst magnitude (1–5)")),
+        alt.Tooltip("money_label:N", title=_("Money estimate")),
+        alt.Tooltip("because:N", title=_("Because")),
     ]
 
 
@@ -443,7 +451,7 @@ def _impact_bubbles(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float, shi
             y=y,
             size=alt.Size(
                 "magnitude_sum:Q",
-                title="Sum of magnitudes",
+                title=_("Sum of magnitudes"),
                 scale=alt.Scale(range=[min(250, biggest / 3), biggest], zero=False),
                 legend=alt.Legend(
                     values=size_legend_values(list(cells["magnitude_sum"])),
@@ -454,7 +462,7 @@ def _impact_bubbles(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float, shi
             ),
             color=alt.Color(
                 "magnitude_max:Q",
-                title="Worst magnitude",
+                title=_("Worst magnitude"),
                 scale=alt.Scale(domain=[1, 5], scheme="orangered"),
                 legend=alt.Legend(
                     values=[1, 2, 3, 4, 5], format="d", gradientLength=180, orient="bottom", direction="horizontal"
@@ -481,7 +489,7 @@ def _impact_money(cells: pd.DataFrame, x: alt.X, y: alt.Y, biggest: float, shift
     )
 
 
-IMPACT_NOTE = "Bubble: total magnitude · label: yearly € estimate"
+IMPACT_NOTE = N_("Bubble: total magnitude · label: yearly € estimate")
 
 
 def impact_map(
@@ -495,8 +503,8 @@ def impact_map(
     """
     cells = impact_cells_frame(snapshot)
     if cells.empty:
-        return _message(IMPACT_NOTE, "No impacts recorded yet.", width, text)
-    outcomes = [o.title for o in OUTCOMES if o.key in set(cells["outcome"])]
+        return _message(_(IMPACT_NOTE), _("No impacts recorded yet."), width, text)
+    outcomes = [_(o.title) for o in OUTCOMES if o.key in set(cells["outcome"])]
     names_above = height is None
     x, y = _impact_axes(outcomes, names_above)
     chart_height = _impact_height(len(outcomes), height)
@@ -509,7 +517,7 @@ def impact_map(
     if names_above:
         layers.append(_impact_names(outcomes, y, text))
     chart = alt.layer(*layers).properties(
-        title=alt.TitleParams(IMPACT_NOTE, fontSize=max(text, LABEL_SIZE), fontWeight="normal"),
+        title=alt.TitleParams(_(IMPACT_NOTE), fontSize=max(text, LABEL_SIZE), fontWeight="normal"),
         width=width,
         height=chart_height,
     )
@@ -518,9 +526,10 @@ def impact_map(
 
 STEP_ROW = 96  # px per step: its name, then its two bars with their 20 px labels, at any page width
 STEP_TICKS = 5  # minute ticks: more crowd a phone-wide chart
-STEPS_NOTE = "Planned against spent minutes"
-STEP_NAME = "Step"  # the line above a step's two bars that carries its name
-STEP_LINES = [STEP_NAME, "Planned", "Spent"]
+STEPS_NOTE = N_("Planned against spent minutes")
+STEP_NAME = N_("Step")  # the line above a step's two bars that carries its name
+PLANNED, SPENT, OVER = N_("Planned"), N_("Spent"), N_("Spent (over plan)")  # the bars, and a spent bar over plan
+STEP_LINES = [STEP_NAME, PLANNED, SPENT]
 STEP_HEIGHT: Any = {"step": STEP_ROW, "for": "position"}  # a step's height, not each of its bars
 STEP_ROOM = 1.35  # the minute scale runs this far past the longest bar, so "21 min" fits beside it
 
@@ -532,8 +541,8 @@ def _step_rows(snapshot: Snapshot, now: float | None) -> tuple[pd.DataFrame, lis
     for row in frame.itertuples():
         over = row.spent_min > row.planned_min
         for series, kind, minutes in (
-            ("Planned", "Planned", row.planned_min),
-            ("Spent", "Spent (over plan)" if over else "Spent", row.spent_min),
+            (_(PLANNED), _(PLANNED), row.planned_min),
+            (_(SPENT), _(OVER if over else SPENT), row.spent_min),
         ):
             rows.append(
                 {
@@ -559,12 +568,13 @@ def time_per_step(snapshot: Snapshot, now: float | None = None, *, width: int = 
     most = max(float(data["minutes"].max()), 1.0)
     x = alt.X(
         "minutes:Q",
-        title="Minutes",
+        title=_("Minutes"),
         scale=alt.Scale(domain=[0, most * STEP_ROOM], nice=False),
         axis=alt.Axis(tickCount=STEP_TICKS, tickMinStep=1, format="d", labelOverlap="greedy"),
     )
     y = alt.Y("label:N", title=None, sort=order, axis=None)
-    offset = alt.YOffset("series:N", sort=STEP_LINES, scale=alt.Scale(domain=STEP_LINES))
+    lines = [_(line) for line in STEP_LINES]
+    offset = alt.YOffset("series:N", sort=lines, scale=alt.Scale(domain=lines))
     base = alt.Chart(data)
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
         x=x,
@@ -573,23 +583,23 @@ def time_per_step(snapshot: Snapshot, now: float | None = None, *, width: int = 
         color=alt.Color(
             "kind:N",
             title=None,
-            scale=alt.Scale(domain=["Planned", "Spent", "Spent (over plan)"], range=["#b8b8b8", "#4c78a8", "#d62728"]),
+            scale=alt.Scale(domain=[_(PLANNED), _(SPENT), _(OVER)], range=["#b8b8b8", "#4c78a8", "#d62728"]),
             legend=alt.Legend(orient="top", columns=2),
         ),
         tooltip=[
-            alt.Tooltip("label:N", title="Step"),
+            alt.Tooltip("label:N", title=_("Step")),
             alt.Tooltip("series:N", title=" "),
-            alt.Tooltip("minutes:Q", title="Minutes"),
+            alt.Tooltip("minutes:Q", title=_("Minutes")),
         ],
     )
     labels = base.mark_text(align="left", dx=6, fontSize=MARK_TEXT_SIZE).encode(x=x, y=y, yOffset=offset, text="text:N")
     names = (
-        alt.Chart(pd.DataFrame({"label": order, "series": STEP_NAME, "minutes": 0.0}))
+        alt.Chart(pd.DataFrame({"label": order, "series": _(STEP_NAME), "minutes": 0.0}))
         .mark_text(align="left", baseline="middle", fontSize=MARK_TEXT_SIZE, fontWeight="bold")
         .encode(x=x, y=y, yOffset=offset, text="label:N")
     )
     chart = alt.layer(bars, labels, names).properties(
-        title=alt.TitleParams(STEPS_NOTE, fontSize=LABEL_SIZE, fontWeight="normal"),
+        title=alt.TitleParams(_(STEPS_NOTE), fontSize=LABEL_SIZE, fontWeight="normal"),
         width=width,
         height=STEP_HEIGHT,
     )
@@ -621,15 +631,15 @@ def _progress_range(frame: pd.DataFrame) -> tuple[float, float]:
 def _progress_tooltip() -> list[alt.Tooltip]:
     """What hovering a point tells: the measured value in its own unit beside the progress."""
     return [
-        alt.Tooltip("initiative:N", title="Initiative"),
-        alt.Tooltip("owner:N", title="Owner"),
-        alt.Tooltip("metric:N", title="Metric"),
-        alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
-        alt.Tooltip("value_text:N", title="Value"),
-        alt.Tooltip("target_text:N", title="Target"),
-        alt.Tooltip("progress_text:N", title="Progress"),
-        alt.Tooltip("status:N", title="Status"),
-        alt.Tooltip("note:N", title="Note"),
+        alt.Tooltip("initiative:N", title=_("Initiative")),
+        alt.Tooltip("owner:N", title=_("Owner")),
+        alt.Tooltip("metric:N", title=_("Metric")),
+        alt.Tooltip("date:T", title=_("Date"), format="%Y-%m-%d"),
+        alt.Tooltip("value_text:N", title=_("Value")),
+        alt.Tooltip("target_text:N", title=_("Target")),
+        alt.Tooltip("progress_text:N", title=_("Progress")),
+        alt.Tooltip("status:N", title=_("Status")),
+        alt.Tooltip("note:N", title=_("Note")),
     ]
 
 
@@ -642,9 +652,14 @@ def _progress_lines(frame: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
     )
 
 
+def progress_statuses() -> list[str]:
+    """The progress chart's colour domain in the current language: the baseline, then each status."""
+    return [_(BASELINE), *(_(title) for title in STATUSES.values())]
+
+
 def _progress_points(frame: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
     """The baseline and every check-in, coloured by the status the owner reported."""
-    statuses = [BASELINE, *STATUSES.values()]
+    statuses = progress_statuses()
     return (
         alt.Chart(frame)
         .mark_circle(size=PROGRESS_POINT_SIZE, opacity=1, stroke="#ffffff", strokeWidth=1.5)
@@ -654,7 +669,7 @@ def _progress_points(frame: pd.DataFrame, x: alt.X, y: alt.Y) -> alt.Chart:
             tooltip=_progress_tooltip(),
             color=alt.Color(
                 "status:N",
-                title="Status",
+                title=_("Status"),
                 scale=alt.Scale(domain=statuses, range=["#9e9e9e", *(STATUS_COLOURS[k] for k in STATUSES)]),
                 legend=alt.Legend(orient="top"),
             ),
@@ -683,7 +698,7 @@ def _progress_labels(frame: pd.DataFrame, x: alt.X, y_scale: alt.Scale) -> alt.C
 
 def _progress_guides() -> list[alt.Chart]:
     """Dashed lines at 0 % and 100 %, named, so "baseline" and "target" read without a legend."""
-    guides = pd.DataFrame({"progress": [0.0, 100.0], "text": ["Baseline", "Target"]})
+    guides = pd.DataFrame({"progress": [0.0, 100.0], "text": [_(BASELINE), _("Target")]})
     rules = alt.Chart(guides).mark_rule(strokeDash=[6, 4], color="#333333").encode(y="progress:Q")
     rule_text = (
         alt.Chart(guides)
@@ -701,14 +716,14 @@ def progress_chart(tracks: Sequence[Track], *, width: int = WIDTH, height: int =
     """
     frame = progress_frame(tracks)
     if frame.empty:
-        return _message("Progress against target", "No owned initiatives yet.", width)
+        return _message(_("Progress against target"), _("No owned initiatives yet."), width)
     if not any(t.checkins for t in tracks):
-        return _message("Progress against target", "No check-ins recorded yet.", width)
+        return _message(_("Progress against target"), _("No check-ins recorded yet."), width)
     bottom, top = _progress_range(frame)
     frame = _dodge_progress_labels(frame, bottom, top, height - ROOM_Y)
-    x = alt.X("date:T", title="Check-in date", axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6))
+    x = alt.X("date:T", title=_("Check-in date"), axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6))
     y_scale = alt.Scale(domain=[bottom, top], nice=False)
-    y = alt.Y("progress:Q", title="Progress to target (%)", scale=y_scale)
+    y = alt.Y("progress:Q", title=_("Progress to target (%)"), scale=y_scale)
     chart = alt.layer(
         *_progress_guides(),
         _progress_lines(frame, x, y),
@@ -716,7 +731,7 @@ def progress_chart(tracks: Sequence[Track], *, width: int = WIDTH, height: int =
         _progress_labels(frame, x, y_scale),
     ).properties(
         title=alt.TitleParams(
-            "Progress against target", subtitle=["0 % = baseline · 100 % = target · colour = status"]
+            _("Progress against target"), subtitle=[_("0 % = baseline · 100 % = target · colour = status")]
         ),
         width=width,
         height=height,
@@ -730,24 +745,24 @@ AREA_COLOURS: dict[str, str] = dict(zip(AREA_KEYS, ("#2166ac", "#1b7837", "#b358
 STATUS_ORDER: tuple[str, ...] = (NAMED, OTHER, UNRATED)
 AREA_STATUS_COLOURS: dict[str, str] = {NAMED: "#b2341c", OTHER: "#3b6ea5", UNRATED: "#b8b8b8"}
 AREA_ROW = 64  # px per area bar
-WEAK_LINE = "mostly agree"  # the level the dashed line marks (readiness.WEAK_SCORE)
+WEAK_LINE = N_("mostly agree")  # the level the dashed line marks (readiness.WEAK_SCORE)
 
 
 def _area_bars(frame: pd.DataFrame, text: int) -> tuple[alt.Chart, alt.Chart, alt.Chart]:
     """Bars, and their score written inside the bar's end (outside when the bar is too short)."""
-    x = alt.X("plotted:Q", title="Score (0 = not at all, 100 = fully)", scale=alt.Scale(domain=[0, 100], nice=False))
-    y = alt.Y("area:N", title=None, sort=[a.title for a in AREAS])
-    present = [s for s in STATUS_ORDER if s in set(frame["status"])]
+    x = alt.X("plotted:Q", title=_("Score (0 = not at all, 100 = fully)"), scale=alt.Scale(domain=[0, 100], nice=False))
+    y = alt.Y("area:N", title=None, sort=[_(a.title) for a in AREAS])
+    present = [s for s in STATUS_ORDER if _(s) in set(frame["status"])]
     colour = alt.Color(
         "status:N",
         title=None,
-        scale=alt.Scale(domain=present, range=[AREA_STATUS_COLOURS[s] for s in present]),
+        scale=alt.Scale(domain=[_(s) for s in present], range=[AREA_STATUS_COLOURS[s] for s in present]),
         legend=alt.Legend(orient="top"),
     )
     tooltip = [
-        alt.Tooltip("area:N", title="Area"),
-        alt.Tooltip("score_text:N", title="Score"),
-        alt.Tooltip("respondents:Q", title="Answered by"),
+        alt.Tooltip("area:N", title=_("Area")),
+        alt.Tooltip("score_text:N", title=_("Score")),
+        alt.Tooltip("respondents:Q", title=_("Answered by")),
     ]
     base = alt.Chart(frame.assign(plotted=frame["score"].fillna(0.0), inside=frame["score"].fillna(0.0) >= 30))
     bars = base.mark_bar(cornerRadiusEnd=3).encode(x=x, y=y, color=colour, tooltip=tooltip)
@@ -772,18 +787,17 @@ def readiness_areas(
     get a fixed room each (the PDF); Streamlit fits title, legend and axes into a given height.
     `text` is the smallest text size in px."""
     if not results.respondents:
-        return _message(TITLE, "Nobody has answered the readiness check yet.", width, text)
+        return _message(_(TITLE), _("Nobody has answered the readiness check yet."), width, text)
     frame = readiness_frame(results)
-    line = pd.DataFrame({"x": [WEAK_SCORE], "label": [WEAK_LINE]})
+    line = pd.DataFrame({"x": [WEAK_SCORE], "label": [_(WEAK_LINE)]})
     rule = alt.Chart(line).mark_rule(strokeDash=[6, 4], color="#444444", size=2).encode(x="x:Q")
     rule_text = (
         alt.Chart(line)
         .mark_text(align="left", baseline="top", dx=6, dy=2, fontSize=text, color="#444444")
         .encode(x="x:Q", text="label:N", y=alt.value(0))
     )
-    title = alt.TitleParams(
-        "Operating model", subtitle=[f"{numbers.plural(results.respondents, 'person', 'people')} answered"]
-    )
+    answered = ngettext("{n} person answered", "{n} people answered", results.respondents)
+    title = alt.TitleParams(_("Operating model"), subtitle=[answered.format(n=numbers.whole(results.respondents))])
     bars, inside, outside = _area_bars(frame, text)
     chart = alt.layer(bars, rule, rule_text, inside, outside).properties(  # scores are drawn over the line
         title=title, width=width, height=height or len(frame) * AREA_ROW
@@ -794,12 +808,12 @@ def readiness_areas(
 def readiness_trend(held: Sequence[Held], *, width: int = WIDTH, height: int = 360) -> alt.LayerChart | alt.Chart:
     """How each operating-model area scores from one workshop to the next, oldest first."""
     frame = readiness_trend_frame(held)
-    heading = "Operating model across workshops"
+    heading = _("Operating model across workshops")
     if frame.empty:
-        return _message(heading, "No workshop here has answers to the readiness check.", width)
+        return _message(heading, _("No workshop here has answers to the readiness check."), width)
     order = list(dict.fromkeys(frame.sort_values("order")["workshop"]))
     x = alt.X("workshop:N", title=None, sort=order, axis=alt.Axis(labelAngle=0))
-    y = alt.Y("score:Q", title="Score (0–100)", scale=alt.Scale(domain=[0, 100], nice=False))
+    y = alt.Y("score:Q", title=_("Score (0–100)"), scale=alt.Scale(domain=[0, 100], nice=False))
     colour = alt.Color(
         "area:N",
         title=None,
@@ -807,11 +821,11 @@ def readiness_trend(held: Sequence[Held], *, width: int = WIDTH, height: int = 3
         legend=alt.Legend(orient="top"),
     )
     tooltip = [
-        alt.Tooltip("workshop:N", title="Workshop"),
-        alt.Tooltip("title:N", title="Title"),
-        alt.Tooltip("area:N", title="Area"),
-        alt.Tooltip("score:Q", title="Score"),
-        alt.Tooltip("respondents:Q", title="Answered by"),
+        alt.Tooltip("workshop:N", title=_("Workshop")),
+        alt.Tooltip("title:N", title=_("Title")),
+        alt.Tooltip("area:N", title=_("Area")),
+        alt.Tooltip("score:Q", title=_("Score")),
+        alt.Tooltip("respondents:Q", title=_("Answered by")),
     ]
     # Each area sits at its own place within a workshop's column: two areas with the same score
     # (Ecosystem 67, Talent 67) are side by side, not one hidden under the other.
@@ -821,7 +835,7 @@ def readiness_trend(held: Sequence[Held], *, width: int = WIDTH, height: int = 3
     points = base.mark_point(filled=True, size=140, opacity=1).encode(
         x=x, xOffset=beside, y=y, color=colour, tooltip=tooltip
     )
-    subtitle = "Each workshop's readiness check, oldest first; 100 = the room fully agrees"
+    subtitle = _("Each workshop's readiness check, oldest first; 100 = the room fully agrees")
     chart = alt.layer(lines, points).properties(
         title=alt.TitleParams(heading, subtitle=[subtitle]), width=width, height=height
     )

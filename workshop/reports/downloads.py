@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from workshop.backup import export
 from workshop.domain.audience import Audience, Format, downloads, view
 from workshop.domain.errors import NotAllowed
+from workshop.domain.language import N_
 from workshop.domain.snapshot import Snapshot
 from workshop.reports import calendar, markdown, pdf, sheets, trail
+from workshop.reports.summary import export_language
 
 
 @dataclass(frozen=True)
@@ -29,32 +31,41 @@ class File:
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILES: dict[Format, File] = {
-    "md": File("Markdown", "ship-it-{code}.md", "text/markdown"),
-    "json": File("JSON (backup)", "workshop-{code}.json", "application/json"),
-    "pdf": File("PDF", "ship-it-{code}.pdf", "application/pdf"),
-    "xlsx": File("Spreadsheet (XLSX)", "workshop-{code}.xlsx", XLSX_MIME),
-    "csv": File("CSV (zip)", "workshop-{code}-csv.zip", "application/zip"),
-    "ics": File("All check-ins (.ics)", "check-ins-{code}.ics", "text/calendar"),
-    "audit": File("Audit trail (CSV)", "audit-trail-{code}.csv", "text/csv"),
+    "md": File(N_("Markdown"), "ship-it-{code}.md", "text/markdown"),
+    "json": File(N_("JSON (backup)"), "workshop-{code}.json", "application/json"),
+    "pdf": File(N_("PDF"), "ship-it-{code}.pdf", "application/pdf"),
+    "xlsx": File(N_("Spreadsheet (XLSX)"), "workshop-{code}.xlsx", XLSX_MIME),
+    "csv": File(N_("CSV (zip)"), "workshop-{code}-csv.zip", "application/zip"),
+    "ics": File(N_("All check-ins (.ics)"), "check-ins-{code}.ics", "text/calendar"),
+    "audit": File(N_("Audit trail (CSV)"), "audit-trail-{code}.csv", "text/csv"),
 }
 
-_BUILDERS: dict[Format, Callable[[Snapshot, float, str], str | bytes]] = {
-    "md": lambda s, now, base: markdown.markdown(s, now),
-    "json": lambda s, now, base: export.dumps(export.to_document(s, now)),
-    "pdf": lambda s, now, base: pdf.to_pdf(s, now=now),
-    "xlsx": lambda s, now, base: sheets.to_xlsx(s, now=now),
-    "csv": lambda s, now, base: sheets.to_csv_zip(s, now=now),
-    "ics": lambda s, now, base: calendar.workshop_ics(s, base),
-    "audit": lambda s, now, base: trail.to_csv(s.loaded_trail),
+# Each builder takes the audience's view, the moment, the server's address and the export's language.
+_BUILDERS: dict[Format, Callable[[Snapshot, float, str, str], str | bytes]] = {
+    "md": lambda s, now, base, lang: markdown.markdown(s, now, lang),
+    "json": lambda s, now, base, lang: export.dumps(export.to_document(s, now)),
+    "pdf": lambda s, now, base, lang: pdf.to_pdf(s, now=now, lang=lang),
+    "xlsx": lambda s, now, base, lang: sheets.to_xlsx(s, now=now, lang=lang),
+    "csv": lambda s, now, base, lang: sheets.to_csv_zip(s, now=now, lang=lang),
+    "ics": lambda s, now, base, lang: calendar.workshop_ics(s, base, lang),
+    "audit": lambda s, now, base, lang: trail.to_csv(s.loaded_trail),
 }
 
 
-def build(snapshot: Snapshot, audience: Audience, fmt: Format, now: float | None = None, base: str = "") -> str | bytes:
-    """One download as `audience` may have it; a format they are not offered is refused."""
+def build(
+    snapshot: Snapshot,
+    audience: Audience,
+    fmt: Format,
+    now: float | None = None,
+    base: str = "",
+    lang: str | None = None,
+) -> str | bytes:
+    """One download as `audience` may have it, in `lang` (the workshop's language unless given);
+    a format they are not offered is refused."""
     if fmt not in downloads(audience):
-        raise NotAllowed("This download is not offered to you.")
+        raise NotAllowed(N_("This download is not offered to you."))
     moment = time.time() if now is None else now
-    return _BUILDERS[fmt](view(snapshot, audience), moment, base)
+    return _BUILDERS[fmt](view(snapshot, audience), moment, base, lang or export_language(snapshot))
 
 
 def file_name(fmt: Format, code: str) -> str:

@@ -17,6 +17,7 @@ import pandas as pd
 from workshop.domain import numbers
 from workshop.domain.decide import CHOICE_TITLES
 from workshop.domain.followup import STATUSES, Track, day_of, progress
+from workshop.domain.language import N_, _
 from workshop.domain.readiness import Held, Results, weakest
 from workshop.domain.scoring import CRITERIA
 from workshop.domain.snapshot import Initiative, Snapshot
@@ -28,14 +29,16 @@ from workshop.domain.vocabulary import (
     OUTCOMES,
     STEPS,
     dimension_by_key,
+    dimension_words,
     outcome_by_key,
+    said,
 )
 
 LABEL_CHARS = 36  # initiative titles on the scatter plot
 BAR_LABEL_CHARS = 48  # bottleneck texts on the vote bars
 URGENCY_MIDPOINT = 5.5  # the middle of the 1–10 urgency scale
 
-DO_FIRST, PLAN, CONTAIN, RECONSIDER = "Do first", "Plan next", "Contain cheaply", "Reconsider"
+DO_FIRST, PLAN, CONTAIN, RECONSIDER = N_("Do first"), N_("Plan next"), N_("Contain cheaply"), N_("Reconsider")
 QUADRANTS: tuple[str, ...] = (DO_FIRST, PLAN, CONTAIN, RECONSIDER)
 
 
@@ -78,10 +81,8 @@ def _spread_text(item: Initiative) -> str:
     a = item.aggregate
     if a is None:
         return ""
-    return (
-        f"value {a.spread['value']:g}, effort {a.spread['effort']:g}, "
-        f"urgency {a.spread['urgency']:g}, confidence {a.spread['confidence']:g}"
-    )
+    said = _("value {value}, effort {effort}, urgency {urgency}, confidence {confidence}")
+    return said.format(**{c: f"{a.spread[c]:g}" for c in ("value", "effort", "urgency", "confidence")})
 
 
 # --- frames (shared with the spreadsheet, CSV and PDF exports) -------------------------
@@ -138,7 +139,7 @@ def initiatives_frame(snapshot: Snapshot) -> pd.DataFrame:
                 "title": item.title,
                 "label": truncate(item.title, LABEL_CHARS),
                 "description": item.description,
-                "dimensions": ", ".join(item.dimensions),
+                "dimensions": dimension_words(item.dimensions),
                 "bottleneck_nos": ", ".join(str(bottleneck_no[b["id"]]) for b in linked),
                 "bottlenecks": "; ".join(b["text"] for b in linked),
                 "after": "; ".join(titles[x] for x in item.after_ids if x in titles),
@@ -151,11 +152,11 @@ def initiatives_frame(snapshot: Snapshot) -> pd.DataFrame:
                 "wsjf": numbers.priority_value(a.wsjf) if a else None,
                 "priority": numbers.priority_value(priority),
                 "priority_text": numbers.priority(priority),
-                "quadrant": quadrant(a.urgency, priority, midpoint)
+                "quadrant": _(quadrant(a.urgency, priority, midpoint))
                 if a and midpoint is not None and priority is not None
                 else "",
                 "top3": item.id in top_ids,
-                "decision": CHOICE_TITLES[item.decision["choice"]] if item.decision else "",
+                "decision": said(CHOICE_TITLES[item.decision["choice"]]) if item.decision else "",
                 "owner": item.owner["owner"] if item.owner else "",
             }
         )
@@ -173,7 +174,7 @@ def bottleneck_status(row: dict[str, Any]) -> str:
 
 def bottlenecks_frame(snapshot: Snapshot) -> pd.DataFrame:
     """Every note ever added, with its votes, dimension and what moderation did to it."""
-    bottleneck_no, _ = numbering(snapshot)
+    bottleneck_no, _initiative_no = numbering(snapshot)
     impacts: dict[int, int] = {}
     for i in snapshot.impacts:
         impacts[i["bottleneck_id"]] = impacts.get(i["bottleneck_id"], 0) + 1
@@ -204,7 +205,7 @@ def bottlenecks_frame(snapshot: Snapshot) -> pd.DataFrame:
 
 def top_bottlenecks_frame(snapshot: Snapshot, per_dimension: int = 5) -> pd.DataFrame:
     """The most-voted live notes of each dimension, best first."""
-    bottleneck_no, _ = numbering(snapshot)
+    bottleneck_no, _initiative_no = numbering(snapshot)
     rows: list[dict[str, Any]] = []
     for dimension_key, notes in snapshot.by_dimension().items():
         dimension = dimension_by_key(dimension_key)
@@ -212,7 +213,7 @@ def top_bottlenecks_frame(snapshot: Snapshot, per_dimension: int = 5) -> pd.Data
             rows.append(
                 {
                     "dimension": dimension_key,
-                    "dimension_title": dimension.title,
+                    "dimension_title": _(dimension.title),
                     "place": place,
                     "no": bottleneck_no[b["id"]],
                     "text": b["text"],
@@ -225,7 +226,7 @@ def top_bottlenecks_frame(snapshot: Snapshot, per_dimension: int = 5) -> pd.Data
 
 def impacts_frame(snapshot: Snapshot) -> pd.DataFrame:
     """One row per recorded impact, with the bottleneck it belongs to."""
-    bottleneck_no, _ = numbering(snapshot)
+    bottleneck_no, _initiative_no = numbering(snapshot)
     rows = []
     for i in snapshot.impacts:
         b = snapshot.bottleneck(i["bottleneck_id"])
@@ -236,10 +237,10 @@ def impacts_frame(snapshot: Snapshot) -> pd.DataFrame:
                 "dimension": b["dimension"],
                 "bottleneck_status": bottleneck_status(b),
                 "outcome": i["outcome"],
-                "outcome_title": outcome_by_key(i["outcome"]).title,
-                "direction": DIRECTIONS[i["direction"]],
+                "outcome_title": _(outcome_by_key(i["outcome"]).title),
+                "direction": said(DIRECTIONS[i["direction"]]),
                 "magnitude": int(i["magnitude"]),
-                "magnitude_label": MAGNITUDES[i["magnitude"]],
+                "magnitude_label": said(MAGNITUDES[i["magnitude"]]),
                 "money": i["money"],
                 "because": i["because"],
             }
@@ -273,13 +274,13 @@ def impact_cells_frame(snapshot: Snapshot, max_reasons: int = 4) -> pd.DataFrame
         total = float(money.sum()) if len(money) else None
         reasons = [f"{truncate(r, 90)} ({m})" for r, m in zip(group["because"], group["magnitude_label"])]
         if len(reasons) > max_reasons:
-            reasons = reasons[:max_reasons] + [f"… and {len(reasons) - max_reasons} more"]
+            reasons = reasons[:max_reasons] + [_("… and {n} more").format(n=len(reasons) - max_reasons)]
         rows.append(
             {
                 "dimension": dimension_key,
-                "dimension_title": dimension_by_key(dimension_key).title,
+                "dimension_title": _(dimension_by_key(dimension_key).title),
                 "outcome": outcome_key,
-                "outcome_title": outcome_by_key(outcome_key).title,
+                "outcome_title": _(outcome_by_key(outcome_key).title),
                 "outcome_order": order[outcome_key],
                 "impacts": len(group),
                 "magnitude_sum": int(group["magnitude"].sum()),
@@ -319,8 +320,8 @@ def steps_frame(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
         rows.append(
             {
                 "number": step.number,
-                "step": step.title,
-                "label": f"{step.number}. {step.title}",
+                "step": _(step.title),
+                "label": f"{step.number}. {_(step.title)}",
                 "planned_min": t.minutes,
                 "spent_min": spent,
                 "difference_min": round(spent - t.minutes, 1),
@@ -334,9 +335,9 @@ def steps_frame(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
 
 # --- follow-through and the readiness check ---------------------------------------------
 
-BASELINE = "Baseline"  # the first point of every progress line: the day the owner was assigned
+BASELINE = N_("Baseline")  # the first point of every progress line: the day the owner was assigned
 PROGRESS_LABEL_CHARS = 30
-NAMED, OTHER, UNRATED = "Weakest, named", "Other areas", "Not rated yet"
+NAMED, OTHER, UNRATED = N_("Weakest, named"), N_("Other areas"), N_("Not rated yet")
 
 
 def progress_frame(tracks: Sequence[Track]) -> pd.DataFrame:
@@ -363,7 +364,7 @@ def progress_frame(tracks: Sequence[Track]) -> pd.DataFrame:
                     "target_text": numbers.measure(t.target, t.unit),
                     "progress": share,
                     "progress_text": numbers.percent(share),
-                    "status": STATUSES[status] if status else BASELINE,
+                    "status": _(STATUSES[status] if status else BASELINE),
                     "note": note,
                     "last": n == len(points) - 1,
                     "workshop": t.code,
@@ -399,12 +400,12 @@ def readiness_frame(results: Results) -> pd.DataFrame:
         rows.append(
             {
                 "key": area.key,
-                "area": area.title,
+                "area": _(area.title),
                 "score": score,
-                "score_text": f"{numbers.measure(score)}/100" if score is not None else UNRATED,
+                "score_text": f"{numbers.measure(score)}/100" if score is not None else _(UNRATED),
                 "respondents": area.respondents,
                 "weakest": area.key in named,
-                "status": UNRATED if score is None else (NAMED if area.key in named else OTHER),
+                "status": _(UNRATED if score is None else (NAMED if area.key in named else OTHER)),
             }
         )
     return pd.DataFrame(rows)
@@ -414,12 +415,12 @@ def readiness_trend_frame(held: Sequence[Held]) -> pd.DataFrame:
     """Area scores per workshop, oldest first (the portfolio compares an organisation's workshops)."""
     rows = [
         {
-            "workshop": f"{h.code} · {day_of(h.held).isoformat()}",
+            "workshop": f"{h.code} · {numbers.day(day_of(h.held))}",
             "order": n,
             "code": h.code,
             "title": h.title,
             "organisation": h.organisation,
-            "area": area.title,
+            "area": _(area.title),
             "score": numbers.percent_value(area.score),
             "respondents": h.results.respondents,
         }

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from sqlite_utils import Database
 
+from workshop.domain.language import SOURCE, _, using
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.text import md_escape
 from workshop.reports.summary import HEADINGS, NO_DECISION, Summary, summary
@@ -32,12 +33,12 @@ def _or(lines: list[str], empty: str) -> list[str]:
 def _md_head(s: Summary) -> list[str]:
     h = s.head
     return [
-        f"# Ship It — {md_escape(h.title)}",
+        _("# Ship It — {title}").format(title=md_escape(h.title)),
         "",
-        f"**Organisation:** {md_escape(h.organisation)}  ",
-        f"**Stage context:** {h.stage}  ",
-        f"**Workshop code:** {h.code}  ",
-        f"**Participants:** {h.participants}",
+        _("**Organisation:** {organisation}").format(organisation=md_escape(h.organisation)) + "  ",
+        _("**Stage context:** {stage}").format(stage=h.stage) + "  ",
+        _("**Workshop code:** {code}").format(code=h.code) + "  ",
+        _("**Participants:** {count}").format(count=h.participants),
     ]
 
 
@@ -46,27 +47,28 @@ def _md_checklist(s: Summary) -> list[str]:
 
 
 def _md_open_items(s: Summary) -> list[str]:
-    return _or([f"- {item.title}: {md_escape(item.reason)}" for item in s.open_items], "None: ship it.")
+    return _or([f"- {item.title}: {md_escape(item.reason)}" for item in s.open_items], _("None: ship it."))
 
 
 def _md_readiness(s: Summary) -> list[str]:
     """The check's results; every text here is the app's own (titles, levels, figures)."""
     r = s.readiness
     if r is None:
-        return ["- Nobody answered the readiness check."]
-    lines = [f"{r.respondents} of {r.people} participants answered." + (f" {r.note}" if r.note else "")]
-    lines += ["", *[f"- **Pitfall:** {flag}" for flag in r.pitfalls]] if r.pitfalls else []
+        return ["- " + _("Nobody answered the readiness check.")]
+    answered = _("{respondents} of {people} participants answered.")
+    lines = [answered.format(respondents=r.respondents, people=r.people) + (f" {r.note}" if r.note else "")]
+    lines += ["", *[_("- **Pitfall:** {flag}").format(flag=flag) for flag in r.pitfalls]] if r.pitfalls else []
+    weakest = _("**Weakest areas:** {areas}. Step 1 showed its prompts in this order: {dimensions}.")
     lines += [
         "",
-        f"**Weakest areas:** {r.weakest_text}. Step 1 showed its prompts in this order: "
-        f"{', '.join(r.dimension_order)}.",
+        weakest.format(areas=r.weakest_text, dimensions=", ".join(r.dimension_order)),
         "",
         *_table(
-            ["Signal", "Evidence (median)", "Does the room agree?", "Answers", "Figure"],
+            [_("Signal"), _("Evidence (median)"), _("Does the room agree?"), _("Answers"), _("Figure")],
             [[x.title, x.level, x.agreement, str(x.answers), x.figure] for x in r.signals],
         ),
         "",
-        *_table(["Area", "Score", "Answered by"], [[a.title, a.score, str(a.respondents)] for a in r.areas]),
+        *_table([_("Area"), _("Score"), _("Answered by")], [[a.title, a.score, str(a.respondents)] for a in r.areas]),
     ]
     return lines
 
@@ -75,7 +77,7 @@ def _md_bottlenecks(s: Summary) -> list[str]:
     lines: list[str] = []
     for board in s.boards:
         lines += [f"### {board.title} ({board.scope})", ""]
-        lines += _or([f"{n.place}. {md_escape(n.text)} — {n.votes_text}" for n in board.notes], "None recorded.")
+        lines += _or([f"{n.place}. {md_escape(n.text)} — {n.votes_text}" for n in board.notes], _("None recorded."))
         lines.append("")
     return lines[:-1]
 
@@ -83,7 +85,7 @@ def _md_bottlenecks(s: Summary) -> list[str]:
 def _md_impacts(s: Summary) -> list[str]:
     return _or(
         _table(
-            ["Bottleneck", "Outcome", "Direction", "Magnitude", "Estimate", "Because"],
+            [_("Bottleneck"), _("Outcome"), _("Direction"), _("Magnitude"), _("Estimate"), _("Because")],
             [
                 [md_escape(i.bottleneck), i.outcome, i.direction, i.magnitude_label, i.money_text, md_escape(i.because)]
                 for i in s.impacts
@@ -91,7 +93,7 @@ def _md_impacts(s: Summary) -> list[str]:
         )
         if s.impacts
         else [],
-        "No impacts recorded.",
+        _("No impacts recorded."),
     )
 
 
@@ -111,30 +113,30 @@ def _md_plan(s: Summary) -> list[str]:
     table = (
         _table(
             [
-                "Seq.",
-                "Rank",
-                "Initiative",
-                "Dimensions",
-                "Value",
-                "Effort",
-                "Urgency",
-                "Confidence",
+                _("Seq."),
+                _("Rank"),
+                _("Initiative"),
+                _("Dimensions"),
+                _("Value"),
+                _("Effort"),
+                _("Urgency"),
+                _("Confidence"),
                 s.method,
-                "Decision",
-                "Owner",
+                _("Decision"),
+                _("Owner"),
             ],
             rows,
         )
         if rows
         else []
     )
-    return [f"Ranking formula: {s.formula}", "", *_or(table, "No initiatives recorded.")]
+    return [_("Ranking formula: {formula}").format(formula=s.formula), "", *_or(table, _("No initiatives recorded."))]
 
 
 def _md_decisions(s: Summary) -> list[str]:
     return _or(
         [f"- **{md_escape(d.title)}**: {d.choice} ({d.note}). {md_escape(d.rationale)}" for d in s.decisions],
-        "No decisions recorded.",
+        _("No decisions recorded."),
     )
 
 
@@ -155,16 +157,18 @@ def _md_owners(s: Summary) -> list[str]:
         for o in s.owners
     ]
     return _or(
-        _table(["Initiative", "Owner (DRI)", "Metric", "Baseline", "Target", "First check-in"], rows) if rows else [],
-        "No owners assigned.",
+        _table([_("Initiative"), _("Owner (DRI)"), _("Metric"), _("Baseline"), _("Target"), _("First check-in")], rows)
+        if rows
+        else [],
+        _("No owners assigned."),
     )
 
 
 def _md_followup(s: Summary) -> list[str]:
     if not s.follow:
-        return ["- Nothing to follow up yet: no owned initiatives."]
+        return ["- " + _("Nothing to follow up yet: no owned initiatives.")]
     lines = _table(
-        ["Initiative", "Owner", "Latest value", "Target", "Progress", "Status", "Next check-in"],
+        [_("Initiative"), _("Owner"), _("Latest value"), _("Target"), _("Progress"), _("Status"), _("Next check-in")],
         [
             [
                 md_escape(f.title),
@@ -173,16 +177,19 @@ def _md_followup(s: Summary) -> list[str]:
                 f.target + _md_unit(f.unit),
                 f.progress,
                 f.status,
-                f.next_checkin + (f" (overdue by {f.overdue_text})" if f.overdue_text else ""),
+                f.next_checkin + (_(" (overdue by {days})").format(days=f.overdue_text) if f.overdue_text else ""),
             ]
             for f in s.follow
         ],
     )
     lines += _md_history(s)
     if s.checkins:
-        lines += ["", "### Check-ins", ""]
+        lines += ["", "### " + _("Check-ins"), ""]
+        said = _("- {day} · {title}: {value} ({status}, by {who})")
         lines += [
-            f"- {c.checked_on} · {md_escape(c.title)}: {c.value} ({c.status}, by {md_escape(c.recorded_by)})"
+            said.format(
+                day=c.checked_on, title=md_escape(c.title), value=c.value, status=c.status, who=md_escape(c.recorded_by)
+            )
             + (f" — {md_escape(c.note)}" if c.note else "")
             for c in s.checkins
         ]
@@ -194,7 +201,7 @@ def _md_history(s: Summary) -> list[str]:
     rows = [f for f in s.follow if f.history]
     if not rows:
         return []
-    lines = ["", "### Carried over and concluded", ""]
+    lines = ["", "### " + _("Carried over and concluded"), ""]
     for f in rows:
         said = [md_escape(x) for x in (f.chain, f.concluded) if x]
         reason = f" — {md_escape(f.reason)}" if f.reason else ""
@@ -204,8 +211,8 @@ def _md_history(s: Summary) -> list[str]:
 
 def _md_steps(s: Summary) -> list[str]:
     return _table(
-        ["Step", "Planned", "Spent"],
-        [[f"{r.number}. {r.title}", f"{r.planned_min} min", r.spent_clock] for r in s.steps],
+        [_("Step"), _("Planned"), _("Spent")],
+        [[f"{r.number}. {r.title}", _("{minutes} min").format(minutes=r.planned_min), r.spent_clock] for r in s.steps],
     )
 
 
@@ -223,14 +230,15 @@ _MD_SECTIONS: tuple[tuple[str, Callable[[Summary], list[str]]], ...] = (
 )
 
 
-def markdown(snapshot: Snapshot, now: float | None = None) -> str:
-    """The Ship It summary as Markdown that is safe to paste into a wiki."""
-    s = summary(snapshot, now)
-    lines = _md_head(s)
-    for key, section in _MD_SECTIONS:
-        lines += ["", f"## {HEADINGS[key]}", "", *section(s)]
-    return "\n".join([*lines, ""])
+def markdown(snapshot: Snapshot, now: float | None = None, lang: str = SOURCE) -> str:
+    """The Ship It summary as Markdown that is safe to paste into a wiki, in language `lang`."""
+    with using(lang):
+        s = summary(snapshot, now)
+        lines = _md_head(s)
+        for key, section in _MD_SECTIONS:
+            lines += ["", f"## {_(HEADINGS[key])}", "", *section(s)]
+        return "\n".join([*lines, ""])
 
 
-def export_markdown(db: Database, code: str, now: float | None = None) -> str:
-    return markdown(load(db, code), now)
+def export_markdown(db: Database, code: str, now: float | None = None, lang: str = SOURCE) -> str:
+    return markdown(load(db, code), now, lang)

@@ -36,13 +36,16 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from workshop.domain import numbers
+from workshop.domain.language import SOURCE, _, ngettext, using
 from workshop.domain.snapshot import Snapshot
+from workshop.domain.vocabulary import said
 from workshop.reports import frames
 from workshop.reports.summary import HEADINGS, NO_DECISION, Summary, summary
 
 log = logging.getLogger(__name__)
 
 PDF_TOP_IMPACTS = 12  # most severe impacts listed under the impact map
+CELL_PADDING = 1.2  # mm inside each table cell
 CHART_SCALE = 2  # PNG pixels per CSS pixel: crisp when printed
 
 
@@ -246,7 +249,8 @@ class _Document(FPDF):
         self.set_y(-12)
         self.set_font(self.family_name, "", 8)
         self.set_text_color(*GREY)
-        self.cell(0, 6, self.t(f"{self.footer_text} · page {self.page_no()}/{{nb}}"), align="C")
+        page = _("{title} · page {page}/{pages}").format(title=self.footer_text, page=self.page_no(), pages="{nb}")
+        self.cell(0, 6, self.t(page), align="C")
         self.set_text_color(0, 0, 0)
 
     def h1(self, text: str) -> None:
@@ -286,14 +290,16 @@ class _Document(FPDF):
         styles: Callable[[int, int], FontFace | None] | None = None,
     ) -> None:
         """A table that repeats its header on each page; cells are plain text."""
+        rows = [list(values) for values in rows]
+        fitted = self.fitted(headings, rows, widths, size)
         self.set_font(self.family_name, "", size)
         with self.table(
-            col_widths=tuple(widths),
+            col_widths=fitted,
             width=self.epw,
             text_align="LEFT",
             v_align="TOP",
             line_height=size * 0.5,
-            padding=1.2,
+            padding=CELL_PADDING,
             borders_layout="HORIZONTAL_LINES",
             headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
             cell_fill_color=ROW_FILL,
@@ -311,6 +317,31 @@ class _Document(FPDF):
                     else:
                         row.cell(self.t(value), style=style)
         self.ln(2)
+
+    def fitted(
+        self, headings: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float], size: float
+    ) -> tuple[float, ...]:
+        """Column widths (mm) near `widths` in which no heading's or cell's word is split: a language
+        with longer words takes the room from the columns that have some to spare."""
+        wanted = [w * self.epw / sum(widths) for w in widths]
+        needed = [
+            min(self._longest_word([heading, *(row[c] for row in rows)], size) + 2 * CELL_PADDING + 1, self.epw / 3)
+            for c, heading in enumerate(headings)
+        ]
+        short = sum(max(n - w, 0.0) for n, w in zip(needed, wanted))
+        spare = sum(max(w - n, 0.0) for n, w in zip(needed, wanted))
+        if short == 0 or spare < short:
+            return tuple(wanted) if short == 0 else tuple(n * self.epw / sum(needed) for n in needed)
+        return tuple(max(n, w - (w - n) * short / spare) if w > n else n for n, w in zip(needed, wanted))
+
+    def _longest_word(self, texts: Sequence[Any], size: float) -> float:
+        """The width (mm) of the longest word among a column's texts; headings are bold."""
+        longest = 0.0
+        for n, text in enumerate(texts):
+            self.set_font(self.family_name, "B" if n == 0 else "", size)
+            words = self.t(str(text)).split()
+            longest = max([longest, *(self.get_string_width(word) for word in words)])
+        return longest
 
     def need(self, height_mm: float) -> None:
         """Start a new page unless `height_mm` still fits: keeps a heading with what follows."""
@@ -352,10 +383,14 @@ def render_png(chart: Any) -> bytes | str:
     """
     try:
         _chart_fonts()
-        return vl_convert.vegalite_to_png(chart.to_json(validate=False), scale=CHART_SCALE)
+        spec = chart.to_json(validate=False)
+        figures = numbers.chart_locale()  # the axes' numbers in the export's language
+        if figures is None:
+            return vl_convert.vegalite_to_png(spec, scale=CHART_SCALE)
+        return vl_convert.vegalite_to_png(spec, scale=CHART_SCALE, format_locale=figures)
     except Exception as exc:  # noqa: BLE001 - any renderer failure must not cost the whole PDF
         log.warning("chart could not be rendered: %s", exc)
-        return f"(This chart could not be drawn: {exc})"
+        return _("(This chart could not be drawn: {reason})").format(reason=exc)
 
 
 # --- PDF: sections ---------------------------------------------------------------------------
@@ -364,13 +399,15 @@ def render_png(chart: Any) -> bytes | str:
 
 def _pdf_head(doc: _Document, s: Summary) -> None:
     h = s.head
-    doc.h1(f"Ship It — {h.title}")
+    doc.h1(_("Ship It — {title}").format(title=h.title))
     doc.ln(1)
-    doc.para(f"Organisation: {h.organisation}", size=12)
-    doc.para(f"Stage context: {h.stage} — {h.stage_focus}", size=12)
+    doc.para(_("Organisation: {organisation}").format(organisation=h.organisation), size=12)
+    doc.para(_("Stage context: {stage} — {focus}").format(stage=h.stage, focus=h.stage_focus), size=12)
+    people = ngettext("{n} participant", "{n} participants", h.participants).format(n=numbers.whole(h.participants))
     doc.para(
-        f"Workshop code {h.code} · {numbers.plural(h.participants, 'participant')} · "
-        f"held {h.held} · exported {h.exported}",
+        _("Workshop code {code} · {participants} · held {held} · exported {exported}").format(
+            code=h.code, participants=people, held=h.held, exported=h.exported
+        ),
         size=10,
         colour=GREY,
     )
@@ -382,19 +419,19 @@ def _pdf_none(doc: _Document, text: str) -> None:
 
 def _pdf_checklist(doc: _Document, s: Summary) -> None:
     items = s.checklist
-    doc.h2(HEADINGS["checklist"])
+    doc.h2(said(HEADINGS["checklist"]))
     doc.grid(
-        ["Status", "Item", "Why"],
-        [["Done" if i.done else "Open", i.title, i.reason] for i in items],
+        [_("Status"), _("Item"), _("Why")],
+        [[_("Done") if i.done else _("Open"), i.title, i.reason] for i in items],
         widths=(16, 62, 102),
         size=10,
         styles=lambda r, c: FontFace(emphasis="BOLD", color=GREEN if items[r].done else RED) if c == 0 else None,
     )
-    doc.h3(HEADINGS["open"])
+    doc.h3(said(HEADINGS["open"]))
     for item in s.open_items:
         doc.para(f"• {item.title}: {item.reason}", size=10.5)
     if not s.open_items:
-        doc.para("None: ship it.", size=10.5, bold=True, colour=GREEN)
+        doc.para(_("None: ship it."), size=10.5, bold=True, colour=GREEN)
 
 
 def _pdf_readiness(doc: _Document, s: Summary) -> None:
@@ -405,37 +442,44 @@ def _pdf_readiness(doc: _Document, s: Summary) -> None:
     picture = render_png(s.figures["readiness"].build())
     width = doc.epw * 0.66
     doc.need(40 + doc.figure_height(picture, width) + 7 * (len(r.signals) + 1))  # the section on one page
-    doc.h2(HEADINGS["readiness"])
-    doc.para(f"{r.respondents} of {r.people} participants answered." + (f" {r.note}" if r.note else ""), size=10.5)
+    doc.h2(said(HEADINGS["readiness"]))
+    answered = _("{respondents} of {people} participants answered.").format(respondents=r.respondents, people=r.people)
+    doc.para(answered + (f" {r.note}" if r.note else ""), size=10.5)
     for flag in r.pitfalls:
         doc.para(flag, size=10.5, bold=True, colour=RED)
     doc.para(
-        f"Weakest areas: {r.weakest_text}. Step 1 showed its prompts in this order: {', '.join(r.dimension_order)}.",
+        _("Weakest areas: {areas}. Step 1 showed its prompts in this order: {dimensions}.").format(
+            areas=r.weakest_text, dimensions=", ".join(r.dimension_order)
+        ),
         size=10.5,
     )
     doc.ln(1)
     doc.figure(picture, width)
     doc.need(7 * (len(r.signals) + 1))
     doc.grid(
-        ["Signal", "Evidence (median)", "Does the room agree?", "Answers", "Figure"],
+        [_("Signal"), _("Evidence (median)"), _("Does the room agree?"), _("Answers"), _("Figure")],
         [[x.title, x.level, x.agreement, x.answers, x.figure] for x in r.signals],
-        widths=(34, 30, 40, 16, 60),
+        widths=(32, 28, 38, 22, 60),
         size=9,
     )
 
 
 def _pdf_bottlenecks(doc: _Document, s: Summary) -> None:
-    doc.h2(HEADINGS["bottlenecks"])
+    doc.h2(said(HEADINGS["bottlenecks"]))
     for board in s.boards:
         doc.need(14 + 7 * (len(board.notes) + 1))
         doc.h3(f"{board.title} ({board.scope})")
         if not board.notes:
-            _pdf_none(doc, "None recorded.")
+            _pdf_none(doc, _("None recorded."))
             continue
-        doc.grid(["#", "Bottleneck", "Votes"], [[n.place, n.text, n.votes] for n in board.notes], widths=(8, 154, 18))
+        doc.grid(
+            ["#", _("Bottleneck"), _("Votes")], [[n.place, n.text, n.votes] for n in board.notes], widths=(8, 148, 24)
+        )
         if board.total > len(board.notes):
             doc.para(
-                f"…and {board.total - len(board.notes)} more on the board (all in the spreadsheet export).",
+                _("…and {n} more on the board (all in the spreadsheet export).").format(
+                    n=board.total - len(board.notes)
+                ),
                 size=9,
                 colour=GREY,
             )
@@ -448,27 +492,29 @@ def _pdf_figure(doc: _Document, s: Summary, section: str, share: float, room: fl
         return False
     picture = render_png(figure.build())
     doc.need(room + doc.figure_height(picture, doc.epw * share))
-    doc.h2(HEADINGS[section])
+    doc.h2(_(HEADINGS[section]))
     doc.figure(picture, doc.epw * share)
     return True
 
 
 def _pdf_impacts(doc: _Document, s: Summary) -> None:
     if not _pdf_figure(doc, s, "impacts", 0.92, 20):
-        doc.h2(HEADINGS["impacts"])
-        _pdf_none(doc, "No impacts recorded.")
+        doc.h2(said(HEADINGS["impacts"]))
+        _pdf_none(doc, _("No impacts recorded."))
         return
     shown = s.most_severe_impacts(PDF_TOP_IMPACTS)
     doc.need(30)
     doc.grid(
-        ["Bottleneck", "Outcome", "Size", "Estimate", "Because"],
+        [_("Bottleneck"), _("Outcome"), _("Size"), _("Estimate"), _("Because")],
         [[i.bottleneck, i.outcome, i.magnitude_label, i.money_text, i.because] for i in shown],
-        widths=(50, 32, 20, 24, 54),
+        widths=(46, 30, 22, 30, 52),
         size=9,
     )
     if len(s.impacts) > len(shown):
         doc.para(
-            f"…the {len(shown)} most severe of {len(s.impacts)} impacts; all are in the spreadsheet.",
+            _("…the {shown} most severe of {total} impacts; all are in the spreadsheet.").format(
+                shown=len(shown), total=len(s.impacts)
+            ),
             size=9,
             colour=GREY,
         )
@@ -476,15 +522,27 @@ def _pdf_impacts(doc: _Document, s: Summary) -> None:
 
 def _pdf_plan(doc: _Document, s: Summary) -> None:
     doc.add_page()
-    doc.h2(HEADINGS["plan"])
-    doc.para(f"Scores are the room's medians; {s.formula}.", size=10)
+    doc.h2(said(HEADINGS["plan"]))
+    doc.para(_("Scores are the room's medians; {formula}.").format(formula=s.formula), size=10)
     if "plan" not in s.figures:
-        _pdf_none(doc, "No initiatives recorded.")
+        _pdf_none(doc, _("No initiatives recorded."))
         return
     doc.figure(render_png(s.figures["plan"].build()))
     doc.need(30)
     doc.grid(
-        ["Seq.", "Rank", "Initiative", "Dimensions", "Value", "Effort", "Urg.", "Conf.", s.method, "Decision", "Owner"],
+        [
+            _("Seq."),
+            _("Rank"),
+            _("Initiative"),
+            _("Dimensions"),
+            _("Value"),
+            _("Effort"),
+            _("Urg."),
+            _("Conf."),
+            s.method,
+            _("Decision"),
+            _("Owner"),
+        ],
         [
             [
                 r.sequence_text,
@@ -497,34 +555,34 @@ def _pdf_plan(doc: _Document, s: Summary) -> None:
             ]
             for r in s.plan
         ],
-        widths=(10, 11, 37, 23, 12, 13, 10, 12, 11, 17, 24),
+        widths=(9, 10, 30, 21, 15, 19, 10, 11, 11, 23, 21),
         size=8.5,
     )
 
 
 def _pdf_decisions(doc: _Document, s: Summary) -> None:
     doc.need(45)
-    doc.h2(HEADINGS["decisions"])
+    doc.h2(said(HEADINGS["decisions"]))
     if not s.decisions:
-        _pdf_none(doc, "No decisions recorded.")
+        _pdf_none(doc, _("No decisions recorded."))
     for d in s.decisions:
         doc.need(30)
         doc.h3(d.title)
-        verdict = f"Decision: {d.choice} ({d.note})"
+        verdict = _("Decision: {choice} ({note})").format(choice=d.choice, note=d.note)
         doc.para(verdict, size=10.5, bold=True, colour=RED if d.overruled or d.moved else None)
-        doc.para(f"Rationale: {d.rationale}", size=10.5)
+        doc.para(_("Rationale: {rationale}").format(rationale=d.rationale), size=10.5)
         doc.para(" · ".join(f"{question} {answer}" for question, answer in d.answers), size=8.5, colour=GREY)
         doc.ln(1)
 
 
 def _pdf_owners(doc: _Document, s: Summary) -> None:
     doc.need(40)
-    doc.h2(HEADINGS["owners"])
+    doc.h2(said(HEADINGS["owners"]))
     if not s.owners:
-        _pdf_none(doc, "No owners assigned.")
+        _pdf_none(doc, _("No owners assigned."))
         return
     doc.grid(
-        ["Initiative", "Owner (DRI)", "Metric", "Baseline → target", "First check-in"],
+        [_("Initiative"), _("Owner (DRI)"), _("Metric"), _("Baseline → target"), _("First check-in")],
         [
             [o.title, o.owner, o.metric, f"{o.baseline} → {o.target}{f' {o.unit}' if o.unit else ''}", o.checkin]
             for o in s.owners
@@ -539,24 +597,31 @@ def _pdf_followup(doc: _Document, s: Summary) -> None:
         return
     if not _pdf_figure(doc, s, "followup", 0.9, 28):
         doc.need(40)
-        doc.h2(HEADINGS["followup"])
-        _pdf_none(doc, "No check-ins recorded yet.")
+        doc.h2(said(HEADINGS["followup"]))
+        _pdf_none(doc, _("No check-ins recorded yet."))
     rows = s.follow
     history = any(f.history for f in rows)  # the chain column only when something was carried or concluded
     doc.grid(
-        ["Initiative", "Latest", "Progress", "Status", "Next check-in", *(["Carried / outcome"] if history else [])],
+        [
+            _("Initiative"),
+            _("Latest"),
+            _("Progress"),
+            _("Status"),
+            _("Next check-in"),
+            *([_("Carried / outcome")] if history else []),
+        ],
         [
             [
                 f.title,
                 f"{f.value} {f.unit}".strip(),
                 f.progress,
                 f.status,
-                f.next_checkin + (f" (overdue {f.overdue_text})" if f.overdue_text else ""),
+                f.next_checkin + (_(" (overdue {days})").format(days=f.overdue_text) if f.overdue_text else ""),
                 *([" · ".join(x for x in (f.chain, f.concluded) if x)] if history else []),
             ]
             for f in rows
         ],
-        widths=(44, 22, 18, 24, 30, 42) if history else (58, 28, 20, 32, 42),
+        widths=(42, 22, 20, 24, 30, 42) if history else (54, 28, 22, 32, 44),
         size=9,
         styles=lambda r, c: FontFace(emphasis="BOLD", color=RED) if c == 4 and rows[r].overdue_text else None,
     )
@@ -568,7 +633,8 @@ def _pdf_followup(doc: _Document, s: Summary) -> None:
 
 def _pdf_steps(doc: _Document, s: Summary) -> None:
     _pdf_figure(doc, s, "steps", 0.8, 28)
-    doc.para(f"Planned {s.planned_total} min · spent {s.spent_total} min.", size=10)
+    said = _("Planned {planned} min · spent {spent} min.")
+    doc.para(said.format(planned=s.planned_total, spent=s.spent_total), size=10)
 
 
 _PDF_SECTIONS: tuple[Callable[[_Document, Summary], None], ...] = (
@@ -585,15 +651,18 @@ _PDF_SECTIONS: tuple[Callable[[_Document, Summary], None], ...] = (
 )
 
 
-def to_pdf(snapshot: Snapshot, now: float | None = None) -> bytes:
-    """The Ship It summary as a PDF with its charts, in the order leaders read it."""
-    moment = time.time() if now is None else now
-    s = summary(snapshot, moment)
-    doc = _Document(f"Ship It — {frames.truncate(s.head.title, 60)}", find_font())
-    doc.set_title(doc.t(f"Ship It — {s.head.title}"))
-    doc.set_subject(doc.t(f"{s.head.organisation} · scaling workshop summary"))
-    doc.set_creation_date(datetime.fromtimestamp(moment, tz=UTC))
-    doc.add_page()
-    for section in _PDF_SECTIONS:
-        section(doc, s)
-    return bytes(doc.output())
+def to_pdf(snapshot: Snapshot, now: float | None = None, lang: str = SOURCE) -> bytes:
+    """The Ship It summary as a PDF with its charts, in the order leaders read it, in language `lang`."""
+    with using(lang) as spoken:
+        moment = time.time() if now is None else now
+        s = summary(snapshot, moment)
+        heading = _("Ship It — {title}")
+        doc = _Document(heading.format(title=frames.truncate(s.head.title, 60)), find_font())
+        doc.set_title(doc.t(heading.format(title=s.head.title)))
+        doc.set_subject(doc.t(_("{organisation} · scaling workshop summary").format(organisation=s.head.organisation)))
+        doc.set_lang(spoken)
+        doc.set_creation_date(datetime.fromtimestamp(moment, tz=UTC))
+        doc.add_page()
+        for section in _PDF_SECTIONS:
+            section(doc, s)
+        return bytes(doc.output())

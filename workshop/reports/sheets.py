@@ -29,9 +29,10 @@ from workshop.domain import numbers, readiness
 from workshop.domain.decide import CHOICE_TITLES, QUESTIONS
 from workshop.domain.errors import InvalidInput
 from workshop.domain.followup import STATUSES, Track, day_of, progress
+from workshop.domain.language import N_, SOURCE, _, using
 from workshop.domain.numbers import when
 from workshop.domain.snapshot import Snapshot
-from workshop.domain.vocabulary import dimension_by_key, method_by_key, stage_by_key, step_by_key
+from workshop.domain.vocabulary import dimension_by_key, method_by_key, said, stage_by_key, step_by_key
 from workshop.reports import frames
 from workshop.reports.summary import ImpactRow, Summary, answer_text, impact_rows, summary
 
@@ -57,7 +58,7 @@ TABLES: tuple[str, ...] = (
 
 
 def _dimension_title(key: str) -> str:
-    return dimension_by_key(key).title
+    return _(dimension_by_key(key).title)
 
 
 def workshop_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
@@ -65,55 +66,57 @@ def workshop_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame
     w = snapshot.workshop
     method = method_by_key(snapshot.method)
     rows = [
-        ("Title", w["title"]),
-        ("Organisation", w["organisation"]),
-        ("Stage context", stage_by_key(w["stage"]).title),
-        ("Join code", w["code"]),
-        ("Created", when(w["created_at"])),
-        ("Ended", when(w["ended_at"])),
-        ("Current step", step_by_key(w["current_step"]).title),
-        ("Ranking method", method.title),
-        ("Ranking formula", method.formula),
-        ("Votes per person", int(w["vote_budget"])),
-        ("Participants", snapshot.tally.people),
-        ("Observability confirmed", bool(w["observability_confirmed"])),
-        ("Exported", when(time.time() if now is None else now)),
+        (N_("Title"), w["title"]),
+        (N_("Organisation"), w["organisation"]),
+        (N_("Stage context"), _(stage_by_key(w["stage"]).title)),
+        (N_("Join code"), w["code"]),
+        (N_("Created"), when(w["created_at"])),
+        (N_("Ended"), when(w["ended_at"])),
+        (N_("Current step"), _(step_by_key(w["current_step"]).title)),
+        (N_("Ranking method"), method.title),
+        (N_("Ranking formula"), _(method.formula)),
+        (N_("Votes per person"), int(w["vote_budget"])),
+        (N_("Participants"), snapshot.tally.people),
+        (N_("Observability confirmed"), bool(w["observability_confirmed"])),
+        (N_("Exported"), when(time.time() if now is None else now)),
     ]
-    return pd.DataFrame(rows, columns=["Field", "Value"], dtype=object)
+    return pd.DataFrame([(_(field), value) for field, value in rows], columns=[N_("Field"), N_("Value")], dtype=object)
 
 
 def steps_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
     frame = frames.steps_frame(snapshot, now)
     return pd.DataFrame(
         {
-            "Step no.": frame["number"],
-            "Step": frame["step"],
-            "Planned (min)": frame["planned_min"],
-            "Spent (min)": frame["spent_min"],
-            "Difference (min)": frame["difference_min"],
-            "State": frame["state"],
+            N_("Step no."): frame["number"],
+            N_("Step"): frame["step"],
+            N_("Planned (min)"): frame["planned_min"],
+            N_("Spent (min)"): frame["spent_min"],
+            N_("Difference (min)"): frame["difference_min"],
+            N_("State"): frame["state"],
         }
     )
 
 
 def participants_table(snapshot: Snapshot) -> pd.DataFrame:
     """Display names only: tokens, join times and the facilitator's devices stay out."""
-    return pd.DataFrame({"Name": [p["name"] for p in snapshot.participants if not p["is_facilitator"]]}, dtype=object)
+    return pd.DataFrame(
+        {N_("Name"): [p["name"] for p in snapshot.participants if not p["is_facilitator"]]}, dtype=object
+    )
 
 
 def bottlenecks_table(snapshot: Snapshot) -> pd.DataFrame:
     frame = frames.bottlenecks_frame(snapshot)
     return pd.DataFrame(
         {
-            "No.": frame["no"],
-            "Dimension": frame["dimension"].map(_dimension_title),
-            "Bottleneck": frame["text"],
-            "Votes": frame["votes"],
-            "Place in dimension": frame["place"],
-            "Status": frame["status"],
-            "Hidden": frame["hidden"],
-            "Merged into no.": frame["merged_into"],
-            "Impacts": frame["impacts"],
+            N_("No."): frame["no"],
+            N_("Dimension"): frame["dimension"].map(_dimension_title),
+            N_("Bottleneck"): frame["text"],
+            N_("Votes"): frame["votes"],
+            N_("Place in dimension"): frame["place"],
+            N_("Status"): frame["status"],
+            N_("Hidden"): frame["hidden"],
+            N_("Merged into no."): frame["merged_into"],
+            N_("Impacts"): frame["impacts"],
         }
     )
 
@@ -122,15 +125,15 @@ def impacts_table(snapshot: Snapshot) -> pd.DataFrame:
     frame = frames.impacts_frame(snapshot)
     return pd.DataFrame(
         {
-            "Bottleneck no.": frame["bottleneck_no"],
-            "Bottleneck": frame["bottleneck"],
-            "Dimension": frame["dimension"].map(_dimension_title),
-            "Outcome": frame["outcome_title"],
-            "Direction": frame["direction"],
-            "Magnitude (1-5)": frame["magnitude"],
-            "Magnitude": frame["magnitude_label"],
-            "Money estimate (€/yr)": frame["money"],
-            "Because": frame["because"],
+            N_("Bottleneck no."): frame["bottleneck_no"],
+            N_("Bottleneck"): frame["bottleneck"],
+            N_("Dimension"): frame["dimension"].map(_dimension_title),
+            N_("Outcome"): frame["outcome_title"],
+            N_("Direction"): frame["direction"],
+            N_("Magnitude (1-5)"): frame["magnitude"],
+            N_("Magnitude"): frame["magnitude_label"],
+            N_("Money estimate (€/yr)"): frame["money"],
+            N_("Because"): frame["because"],
         }
     )
 
@@ -140,80 +143,80 @@ def initiatives_table(snapshot: Snapshot) -> pd.DataFrame:
     f = frames.initiatives_frame(snapshot)
     return pd.DataFrame(
         {
-            "Rank": f["rank"],
-            "Sequence": f["position"],
-            "No.": f["no"],
-            "Initiative": f["title"],
-            "Description": f["description"],
-            "Dimensions": f["dimensions"],
-            "Bottleneck nos.": f["bottleneck_nos"],
-            "Bottlenecks": f["bottlenecks"],
-            "Must come after": f["after"],
-            "Scorers": f["scorers"],
-            "Value (median)": f["value"],
-            "Effort (median)": f["effort"],
-            "Urgency (median)": f["urgency"],
-            "Confidence % (median)": f["confidence"],
-            "Value spread": f["spread_value"],
-            "Effort spread": f["spread_effort"],
-            "Urgency spread": f["spread_urgency"],
-            "Confidence spread": f["spread_confidence"],
-            "Disputed": f["disputed"],
-            "ROI": f["roi"],
-            "WSJF": f["wsjf"],
-            "Quadrant": f["quadrant"],
-            "Top 3": f["top3"],
-            "Decision": f["decision"],
-            "Owner": f["owner"],
+            N_("Rank"): f["rank"],
+            N_("Sequence"): f["position"],
+            N_("No."): f["no"],
+            N_("Initiative"): f["title"],
+            N_("Description"): f["description"],
+            N_("Dimensions"): f["dimensions"],
+            N_("Bottleneck nos."): f["bottleneck_nos"],
+            N_("Bottlenecks"): f["bottlenecks"],
+            N_("Must come after"): f["after"],
+            N_("Scorers"): f["scorers"],
+            N_("Value (median)"): f["value"],
+            N_("Effort (median)"): f["effort"],
+            N_("Urgency (median)"): f["urgency"],
+            N_("Confidence % (median)"): f["confidence"],
+            N_("Value spread"): f["spread_value"],
+            N_("Effort spread"): f["spread_effort"],
+            N_("Urgency spread"): f["spread_urgency"],
+            N_("Confidence spread"): f["spread_confidence"],
+            N_("Disputed"): f["disputed"],
+            N_("ROI"): f["roi"],
+            N_("WSJF"): f["wsjf"],
+            N_("Quadrant"): f["quadrant"],
+            N_("Top 3"): f["top3"],
+            N_("Decision"): f["decision"],
+            N_("Owner"): f["owner"],
         }
     )
 
 
 def scores_table(snapshot: Snapshot) -> pd.DataFrame:
-    _, numbers = frames.numbering(snapshot)
+    _bottleneck_no, numbers = frames.numbering(snapshot)
     titles = {i.id: i.title for i in snapshot.initiatives}
     rows = [
         {
-            "Initiative no.": numbers[s["initiative_id"]],
-            "Initiative": titles[s["initiative_id"]],
-            "Participant": snapshot.participant_name(s["participant_id"]),
-            "Value": s["value"],
-            "Effort": s["effort"],
-            "Urgency": s["urgency"],
-            "Confidence %": s["confidence"],
-            "Updated": when(s["updated_at"]),
+            N_("Initiative no."): numbers[s["initiative_id"]],
+            N_("Initiative"): titles[s["initiative_id"]],
+            N_("Participant"): snapshot.participant_name(s["participant_id"]),
+            N_("Value"): s["value"],
+            N_("Effort"): s["effort"],
+            N_("Urgency"): s["urgency"],
+            N_("Confidence %"): s["confidence"],
+            N_("Updated"): when(s["updated_at"]),
         }
         for s in sorted(snapshot.scores, key=lambda s: (numbers[s["initiative_id"]], s["participant_id"]))
     ]
     return pd.DataFrame(
         rows,
         columns=[
-            "Initiative no.",
-            "Initiative",
-            "Participant",
-            "Value",
-            "Effort",
-            "Urgency",
-            "Confidence %",
-            "Updated",
+            N_("Initiative no."),
+            N_("Initiative"),
+            N_("Participant"),
+            N_("Value"),
+            N_("Effort"),
+            N_("Urgency"),
+            N_("Confidence %"),
+            N_("Updated"),
         ],
     )
 
 
 def decisions_table(snapshot: Snapshot) -> pd.DataFrame:
     """Answers, recommendation, the team's choice and whether it overruled the recommendation."""
-    _, numbers = frames.numbering(snapshot)
+    _bottleneck_no, numbers = frames.numbering(snapshot)
     columns = [
-        "Initiative no.",
-        "Initiative",
-        "Sequence",
-        *[q.text for q in QUESTIONS],
-        "Recommendation",
-        "Choice",
-        "Overruled",
-        "Against the guide",
-        "Rationale",
-        "Decided",
+        N_("Initiative no."),
+        N_("Initiative"),
+        N_("Sequence"),
+        *[_(q.text) for q in QUESTIONS],
+        N_("Recommendation"),
+        N_("Choice"),
+        N_("Overruled"),
+        N_("Against the guide"),
+        N_("Rationale"),
+        N_("Decided"),
     ]
     rows = []
     for item in snapshot.decided:
@@ -225,8 +228,8 @@ def decisions_table(snapshot: Snapshot) -> pd.DataFrame:
                 item.title,
                 item.position,
                 *[answer_text(q.key, d["answers"].get(q.key, "")) for q in QUESTIONS],
-                CHOICE_TITLES[d["recommendation"]],
-                CHOICE_TITLES[d["choice"]],
+                said(CHOICE_TITLES[d["recommendation"]]),
+                said(CHOICE_TITLES[d["choice"]]),
                 standing.overruled,
                 standing.note,
                 d["rationale"],
@@ -239,18 +242,18 @@ def decisions_table(snapshot: Snapshot) -> pd.DataFrame:
 
 
 def owners_table(snapshot: Snapshot) -> pd.DataFrame:
-    _, numbers = frames.numbering(snapshot)
+    _bottleneck_no, numbers = frames.numbering(snapshot)
     rows = [
         {
-            "Initiative no.": numbers[i.id],
-            "Initiative": i.title,
-            "Owner (DRI)": i.owner["owner"],
-            "Metric": i.owner["metric"],
-            "Unit": i.owner["unit"],
-            "Baseline": i.owner["baseline"],
-            "Target": i.owner["target"],
-            "First check-in": i.owner["checkin"],
-            "Decision": CHOICE_TITLES[i.decision["choice"]] if i.decision else "",
+            N_("Initiative no."): numbers[i.id],
+            N_("Initiative"): i.title,
+            N_("Owner (DRI)"): i.owner["owner"],
+            N_("Metric"): i.owner["metric"],
+            N_("Unit"): i.owner["unit"],
+            N_("Baseline"): i.owner["baseline"],
+            N_("Target"): i.owner["target"],
+            N_("First check-in"): i.owner["checkin"],
+            N_("Decision"): said(CHOICE_TITLES[i.decision["choice"]]) if i.decision else "",
         }
         for i in snapshot.plan
         if i.owner is not None
@@ -258,59 +261,59 @@ def owners_table(snapshot: Snapshot) -> pd.DataFrame:
     return pd.DataFrame(
         rows,
         columns=[
-            "Initiative no.",
-            "Initiative",
-            "Owner (DRI)",
-            "Metric",
-            "Unit",
-            "Baseline",
-            "Target",
-            "First check-in",
-            "Decision",
+            N_("Initiative no."),
+            N_("Initiative"),
+            N_("Owner (DRI)"),
+            N_("Metric"),
+            N_("Unit"),
+            N_("Baseline"),
+            N_("Target"),
+            N_("First check-in"),
+            N_("Decision"),
         ],
     )
 
 
 TRACK_COLUMNS = [
-    "Initiative",
-    "Owner (DRI)",
-    "Metric",
-    "Unit",
-    "Baseline",
-    "Target",
-    "Latest value",
-    "Progress %",
-    "Status",
-    "Check-ins",
-    "Next check-in",
-    "Overdue (days)",
-    "Chain",
-    "Outcome",
+    N_("Initiative"),
+    N_("Owner (DRI)"),
+    N_("Metric"),
+    N_("Unit"),
+    N_("Baseline"),
+    N_("Target"),
+    N_("Latest value"),
+    N_("Progress %"),
+    N_("Status"),
+    N_("Check-ins"),
+    N_("Next check-in"),
+    N_("Overdue (days)"),
+    N_("Chain"),
+    N_("Outcome"),
 ]
-WORKSHOP_COLUMNS = ["Workshop", "Organisation", "Held"]
+WORKSHOP_COLUMNS = [N_("Workshop"), N_("Organisation"), N_("Held")]
 
 
 def tracks_table(tracks: Sequence[Track], today: date, with_workshop: bool = False) -> pd.DataFrame:
     """Where each owned initiative's metric stands on `today` (the summary, portfolio and sheets)."""
     rows = [
         {
-            "Workshop": f"{t.code} · {t.workshop_title}",
-            "Organisation": t.organisation,
-            "Held": t.workshop_created_on.isoformat() if t.workshop_created_on else "",
-            "Initiative": t.title,
-            "Owner (DRI)": t.owner,
-            "Metric": t.metric,
-            "Unit": t.unit,
-            "Baseline": t.baseline,
-            "Target": t.target,
-            "Latest value": t.value,
-            "Progress %": numbers.percent_value(t.progress * 100),
-            "Status": t.status_title,
-            "Check-ins": len(t.checkins),
-            "Next check-in": t.next_checkin.isoformat() if t.next_checkin else "",
-            "Overdue (days)": t.days_overdue(today),
-            "Chain": t.chain,
-            "Outcome": f"{t.concluded}: {t.review_reason}" if t.concluded and t.review_reason else t.concluded,
+            N_("Workshop"): f"{t.code} · {t.workshop_title}",
+            N_("Organisation"): t.organisation,
+            N_("Held"): t.workshop_created_on.isoformat() if t.workshop_created_on else "",
+            N_("Initiative"): t.title,
+            N_("Owner (DRI)"): t.owner,
+            N_("Metric"): t.metric,
+            N_("Unit"): t.unit,
+            N_("Baseline"): t.baseline,
+            N_("Target"): t.target,
+            N_("Latest value"): t.value,
+            N_("Progress %"): numbers.percent_value(t.progress * 100),
+            N_("Status"): t.status_title,
+            N_("Check-ins"): len(t.checkins),
+            N_("Next check-in"): t.next_checkin.isoformat() if t.next_checkin else "",
+            N_("Overdue (days)"): t.days_overdue(today),
+            N_("Chain"): t.chain,
+            N_("Outcome"): f"{t.concluded}: {t.review_reason}" if t.concluded and t.review_reason else t.concluded,
         }
         for t in tracks
     ]
@@ -326,17 +329,17 @@ def checkins_table(snapshot: Snapshot) -> pd.DataFrame:
     """Every check-in, oldest first per initiative in plan order."""
     rows = [
         {
-            "Initiative": t.title,
-            "Metric": t.metric,
-            "Date": c["checked_on"],
-            "Value": c["value"],
-            "Unit": t.unit,
-            "Progress %": numbers.percent_value(progress(t.baseline, t.target, c["value"]) * 100),
-            "Status": STATUSES[c["status"]],
-            "Note": c["note"],
-            "Next check-in": c["next_checkin"] or "",
-            "Recorded by": c["recorded_by"],
-            "Via": c["via"],
+            N_("Initiative"): t.title,
+            N_("Metric"): t.metric,
+            N_("Date"): c["checked_on"],
+            N_("Value"): c["value"],
+            N_("Unit"): t.unit,
+            N_("Progress %"): numbers.percent_value(progress(t.baseline, t.target, c["value"]) * 100),
+            N_("Status"): said(STATUSES[c["status"]]),
+            N_("Note"): c["note"],
+            N_("Next check-in"): c["next_checkin"] or "",
+            N_("Recorded by"): said(c["recorded_by"]),
+            N_("Via"): c["via"],
         }
         for t in snapshot.tracks
         for c in t.checkins
@@ -344,17 +347,17 @@ def checkins_table(snapshot: Snapshot) -> pd.DataFrame:
     return pd.DataFrame(
         rows,
         columns=[
-            "Initiative",
-            "Metric",
-            "Date",
-            "Value",
-            "Unit",
-            "Progress %",
-            "Status",
-            "Note",
-            "Next check-in",
-            "Recorded by",
-            "Via",
+            N_("Initiative"),
+            N_("Metric"),
+            N_("Date"),
+            N_("Value"),
+            N_("Unit"),
+            N_("Progress %"),
+            N_("Status"),
+            N_("Note"),
+            N_("Next check-in"),
+            N_("Recorded by"),
+            N_("Via"),
         ],
     )
 
@@ -364,27 +367,27 @@ def checklist_table(s: Summary) -> pd.DataFrame:
     items = s.checklist
     return pd.DataFrame(
         {
-            "Item": [i.title for i in items],
-            "Status": ["Done" if i.done else "Open" for i in items],
-            "Done": [i.done for i in items],
-            "Reason": [i.reason for i in items],
+            N_("Item"): [i.title for i in items],
+            N_("Status"): [_("Done") if i.done else _("Open") for i in items],
+            N_("Done"): [i.done for i in items],
+            N_("Reason"): [i.reason for i in items],
         }
     )
 
 
 READINESS_COLUMNS = [
-    "Question",
-    "Kind",
-    "Statement",
-    "Seed",
-    "Answers",
-    "Median",
-    "Level",
-    "Spread (IQR)",
-    "Divided",
-    "Figures",
-    "Median figure",
-    "Unit",
+    N_("Question"),
+    N_("Kind"),
+    N_("Statement"),
+    N_("Seed"),
+    N_("Answers"),
+    N_("Median"),
+    N_("Level"),
+    N_("Spread (IQR)"),
+    N_("Divided"),
+    N_("Figures"),
+    N_("Median figure"),
+    N_("Unit"),
 ]
 
 
@@ -398,16 +401,16 @@ def readiness_table(snapshot: Snapshot) -> pd.DataFrame:
     rows = []
     for question in readiness.QUESTIONS:
         r = results.question(question.key)
-        area = readiness.area_by_key(question.area).title if question.area else "When-to-scale signal"
+        area = readiness.area_by_key(question.area).title if question.area else N_("When-to-scale signal")
         rows.append(
             [
-                question.title,
-                area,
-                question.text,
+                _(question.title),
+                _(area),
+                _(question.text),
                 question.source,
                 r.count,
                 numbers.rounded(r.median, numbers.MEASURE_PLACES) if r.median is not None else None,
-                question.scale.label_at(r.median) if r.median is not None else "",
+                _(question.scale.label_at(r.median)) if r.median is not None else "",
                 numbers.rounded(r.spread, numbers.MEASURE_PLACES) if r.count else None,
                 r.divided,
                 r.numbers,
@@ -421,14 +424,14 @@ def readiness_table(snapshot: Snapshot) -> pd.DataFrame:
 def readiness_areas_table(snapshot: Snapshot) -> pd.DataFrame:
     """The four operating-model areas: score out of 100, who answered, the weakest named."""
     if not snapshot.readiness.respondents:
-        return pd.DataFrame(columns=["Area", "Score (0-100)", "Answered by", "Weakest"])
+        return pd.DataFrame(columns=[N_("Area"), N_("Score (0-100)"), N_("Answered by"), N_("Weakest")])
     frame = frames.readiness_frame(snapshot.readiness)
     return pd.DataFrame(
         {
-            "Area": frame["area"],
-            "Score (0-100)": frame["score"],
-            "Answered by": frame["respondents"],
-            "Weakest": frame["weakest"],
+            N_("Area"): frame["area"],
+            N_("Score (0-100)"): frame["score"],
+            N_("Answered by"): frame["respondents"],
+            N_("Weakest"): frame["weakest"],
         }
     )
 
@@ -438,10 +441,10 @@ def readiness_trend_table(held: Sequence[readiness.Held]) -> pd.DataFrame:
     areas = [a.title for a in readiness.AREAS]
     rows = [
         {
-            "Workshop": f"{h.code} · {h.title}",
-            "Organisation": h.organisation,
-            "Held": day_of(h.held).isoformat(),
-            "Answered by": h.results.respondents,
+            N_("Workshop"): f"{h.code} · {h.title}",
+            N_("Organisation"): h.organisation,
+            N_("Held"): day_of(h.held).isoformat(),
+            N_("Answered by"): h.results.respondents,
             **{a.title: numbers.percent_value(a.score) for a in h.results.areas},
         }
         for h in held
@@ -538,8 +541,35 @@ def ranking_screen(snapshot: Snapshot) -> pd.DataFrame:
     return pd.DataFrame(rows, dtype=object)
 
 
+SHEET_TITLES: dict[str, str] = {
+    "workshop": N_("Workshop"),
+    "steps": N_("Steps"),
+    "participants": N_("Participants"),
+    "bottlenecks": N_("Bottlenecks"),
+    "impacts": N_("Impacts"),
+    "initiatives": N_("Initiatives"),
+    "scores": N_("Scores"),
+    "decisions": N_("Decisions"),
+    "owners": N_("Owners"),
+    "followup": N_("Followup"),
+    "checkins": N_("Checkins"),
+    "checklist": N_("Checklist"),
+    "readiness": N_("Readiness"),
+    "readiness_areas": N_("Readiness_areas"),
+}
+
+
+def headed(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table with its column headings in the current language (English headings are the msgids)."""
+    return frame.rename(columns=lambda heading: _(str(heading)))
+
+
 def tables(snapshot: Snapshot, now: float | None = None) -> dict[str, pd.DataFrame]:
-    """Every table of the workshop, keyed by the names in `TABLES` (sheet and file names)."""
+    """Every table of the workshop in the current language, keyed by the names in `TABLES` (file names)."""
+    return {name: headed(frame) for name, frame in _tables(snapshot, now).items()}
+
+
+def _tables(snapshot: Snapshot, now: float | None = None) -> dict[str, pd.DataFrame]:
     s = summary(snapshot, now)
     return {
         "workshop": workshop_table(snapshot, now),
@@ -590,16 +620,21 @@ def _xlsx_text(value: str) -> str:
     return str(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
 
 
-def to_xlsx(snapshot: Snapshot, now: float | None = None) -> bytes:
-    """One sheet per table: bold frozen header, filters, widths fitted to the content."""
+def to_xlsx(snapshot: Snapshot, now: float | None = None, lang: str = SOURCE) -> bytes:
+    """One sheet per table in language `lang`: bold frozen header, filters, widths fitted to the content."""
+    with using(lang):
+        return _xlsx(tables(snapshot, now))
+
+
+def _xlsx(named: dict[str, pd.DataFrame]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="E6E6E6")
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
-    for name, frame in tables(snapshot, now).items():
-        sheet = book.create_sheet(title=name.capitalize())
+    for name, frame in named.items():
+        sheet = book.create_sheet(title=_(SHEET_TITLES[name])[:31])
         widths = [len(str(c)) for c in frame.columns]
         for col, heading in enumerate(frame.columns, start=1):
             cell = sheet.cell(row=1, column=col, value=str(heading))
@@ -649,20 +684,25 @@ def csv_text(frame: pd.DataFrame) -> str:
     return out.getvalue()
 
 
-def to_csv(snapshot: Snapshot, table: str, now: float | None = None) -> str:
-    """One table as CSV text (RFC 4180, CRLF line ends)."""
+def to_csv(snapshot: Snapshot, table: str, now: float | None = None, lang: str = SOURCE) -> str:
+    """One table as CSV text (RFC 4180, CRLF line ends), in language `lang`."""
     if table not in TABLES:
-        raise InvalidInput(f"Unknown table {table!r}: choose one of {', '.join(TABLES)}.")
-    return csv_text(tables(snapshot, now)[table])
+        raise InvalidInput(
+            N_("Unknown table {table!r}: choose one of {tables}."), table=table, tables=", ".join(TABLES)
+        )
+    with using(lang):
+        return csv_text(tables(snapshot, now)[table])
 
 
-def to_csv_zip(snapshot: Snapshot, now: float | None = None) -> bytes:
+def to_csv_zip(snapshot: Snapshot, now: float | None = None, lang: str = SOURCE) -> bytes:
     """A zip with one `<table>.csv` per table, UTF-8 with a BOM so Excel reads accents right."""
     moment = time.time() if now is None else now
     stamp = datetime.fromtimestamp(max(moment, 315532800), tz=UTC).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, frame in tables(snapshot, moment).items():
+        with using(lang):
+            named = tables(snapshot, moment)
+        for name, frame in named.items():
             info = zipfile.ZipInfo(f"{name}.csv", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, csv_text(frame).encode("utf-8-sig"))

@@ -18,6 +18,7 @@ from workshop.domain import checklist, numbers, readiness
 from workshop.domain.checklist import Item
 from workshop.domain.decide import CHOICE_TITLES, QUESTIONS, risk_flags
 from workshop.domain.followup import STATUSES, Track, counts
+from workshop.domain.language import N_, SOURCE, _, ngettext, supported
 from workshop.domain.numbers import when
 from workshop.domain.snapshot import Initiative, Snapshot
 from workshop.domain.timer import format_clock, time_spent
@@ -27,35 +28,43 @@ from workshop.domain.vocabulary import (
     MAGNITUDES,
     STEPS,
     dimension_by_key,
+    dimension_words,
     method_by_key,
     outcome_by_key,
+    said,
     stage_by_key,
 )
 from workshop.reports import charts, frames
 
 TOP_BOTTLENECKS = 5  # per dimension; every note is in the spreadsheet
 NO_DECISION = numbers.MISSING
-ONE_ANSWER = "one answer: no spread yet"
-NONE_WEAK = "none: every rated area is at “mostly agree” or above"
+ONE_ANSWER = N_("one answer: no spread yet")
+NONE_WEAK = N_("none: every rated area is at “mostly agree” or above")
 
 HEADINGS: dict[str, str] = {
-    "checklist": "Checklist",
-    "open": "Open items",
+    "checklist": N_("Checklist"),
+    "open": N_("Open items"),
     "readiness": readiness.TITLE,
-    "bottlenecks": "Top bottlenecks per dimension",
-    "impacts": "Impact map",
-    "plan": "Ranked plan",
-    "decisions": "Build / Buy / Partner decisions",
-    "owners": "Owners, metrics and check-ins",
-    "followup": "Follow-through",
-    "steps": "Time per step",
+    "bottlenecks": N_("Top bottlenecks per dimension"),
+    "impacts": N_("Impact map"),
+    "plan": N_("Ranked plan"),
+    "decisions": N_("Build / Buy / Partner decisions"),
+    "owners": N_("Owners, metrics and check-ins"),
+    "followup": N_("Follow-through"),
+    "steps": N_("Time per step"),
 }
 
 
+def export_language(snapshot: Snapshot) -> str:
+    """The one place a download or the command line picks an export's language: the workshop's
+    own (its stored `language`), English for a workshop that has none."""
+    return supported(snapshot.workshop.get("language")) or SOURCE
+
+
 def answer_text(question_key: str, answer: str) -> str:
-    """A questionnaire answer in words (the stored key when it is not one of the options)."""
+    """A questionnaire answer in words, in the current language (the stored key when it is not one of the options)."""
     question = next(q for q in QUESTIONS if q.key == question_key)
-    return question.options.get(answer, answer)
+    return _(question.options[answer]) if answer in question.options else answer
 
 
 @dataclass(frozen=True)
@@ -245,7 +254,8 @@ class Readiness:
     def weakest_text(self) -> str:
         """The weakest areas with their scores, as every output names them."""
         score = {a.title: a.score for a in self.areas}
-        return " and ".join(f"{title} ({score[title]})" for title in self.weakest) or NONE_WEAK
+        named = [_("{area} ({score})").format(area=title, score=score[title]) for title in self.weakest]
+        return _(" and ").join(named) or _(NONE_WEAK)
 
 
 @dataclass(frozen=True)
@@ -307,13 +317,13 @@ class Summary:
 def _head(snapshot: Snapshot, moment: float) -> TitleBlock:
     w = snapshot.workshop
     stage = stage_by_key(w["stage"])
-    status = "ended" if snapshot.ended else f"live, on step {snapshot.current_step.number}"
+    status = _("ended") if snapshot.ended else _("live, on step {number}").format(number=snapshot.current_step.number)
     return TitleBlock(
         title=w["title"],
         organisation=w["organisation"],
         code=w["code"],
-        stage=stage.title,
-        stage_focus=stage.focus,
+        stage=_(stage.title),
+        stage_focus=_(stage.focus),
         participants=snapshot.tally.people,
         held=when(w["created_at"]),
         exported=when(moment),
@@ -321,14 +331,18 @@ def _head(snapshot: Snapshot, moment: float) -> TitleBlock:
     )
 
 
+def _votes(count: int) -> str:
+    return ngettext("{n} vote", "{n} votes", count).format(n=numbers.whole(count))
+
+
 def _boards(snapshot: Snapshot) -> tuple[Board, ...]:
     board = snapshot.by_dimension()
     return tuple(
         Board(
-            d.title,
-            d.scope,
+            _(d.title),
+            _(d.scope),
             tuple(
-                Note(n, b["text"], int(b["votes"]), numbers.plural(b["votes"], "vote"))
+                Note(n, b["text"], int(b["votes"]), _votes(int(b["votes"])))
                 for n, b in enumerate(board[d.key][:TOP_BOTTLENECKS], start=1)
             ),
             snapshot.tally.notes[d.key],
@@ -342,10 +356,10 @@ def impact_rows(snapshot: Snapshot) -> tuple[ImpactRow, ...]:
     return tuple(
         ImpactRow(
             bottleneck=snapshot.bottleneck(i["bottleneck_id"])["text"],
-            outcome=outcome_by_key(i["outcome"]).title,
-            direction=DIRECTIONS[i["direction"]],
+            outcome=_(outcome_by_key(i["outcome"]).title),
+            direction=said(DIRECTIONS[i["direction"]]),
             magnitude=int(i["magnitude"]),
-            magnitude_label=MAGNITUDES[i["magnitude"]],
+            magnitude_label=said(MAGNITUDES[i["magnitude"]]),
             money=i["money"],
             money_text=numbers.money_short(i["money"]),  # as the impact map labels it
             because=i["because"],
@@ -363,7 +377,7 @@ def plan_row(item: Initiative, method: str, titles: dict[int, str]) -> PlanRow:
         sequence_text=numbers.MISSING if item.position is None else str(item.position),
         rank=item.rank,
         title=item.title,
-        dimensions=", ".join(item.dimensions),
+        dimensions=dimension_words(item.dimensions),
         value=numbers.measure(a.value if a else None),
         effort=numbers.measure(a.effort if a else None),
         urgency=numbers.measure(a.urgency if a else None),
@@ -373,7 +387,7 @@ def plan_row(item: Initiative, method: str, titles: dict[int, str]) -> PlanRow:
         urgency_value=a.urgency if a else None,
         disputed=tuple(a.disputed) if a else (),
         after=tuple(titles[x] for x in item.after_ids if x in titles),
-        decision=CHOICE_TITLES[d["choice"]] if d else "",
+        decision=said(CHOICE_TITLES[d["choice"]]) if d else "",
         overruled=item.standing.overruled if item.standing else None,
         against_guide=item.standing.note if item.standing else "",
         rationale=d["rationale"] if d else "",
@@ -381,8 +395,16 @@ def plan_row(item: Initiative, method: str, titles: dict[int, str]) -> PlanRow:
         metric=o["metric"] if o else "",
         baseline=o["baseline"] if o else None,
         target=o["target"] if o else None,
-        checkin=o["checkin"] if o else "",
+        checkin=_checkin_day(o["checkin"]) if o else "",
     )
+
+
+def _checkin_day(iso: str) -> str:
+    """A stored check-in date (ISO) as the current language writes a day."""
+    try:
+        return numbers.day(date.fromisoformat(iso))
+    except ValueError:
+        return iso
 
 
 def _plan(snapshot: Snapshot) -> tuple[PlanRow, ...]:
@@ -395,13 +417,13 @@ def _decision(item: Initiative) -> Decision:
     assert d is not None and standing is not None
     return Decision(
         title=item.title,
-        choice=CHOICE_TITLES[d["choice"]],
-        recommendation=CHOICE_TITLES[d["recommendation"]],
+        choice=said(CHOICE_TITLES[d["choice"]]),
+        recommendation=said(CHOICE_TITLES[d["recommendation"]]),
         overruled=standing.overruled,
         note=standing.note,
         moved=standing.moved,
         rationale=d["rationale"],
-        answers=tuple((q.text, answer_text(q.key, d["answers"].get(q.key, ""))) for q in QUESTIONS),
+        answers=tuple((_(q.text), answer_text(q.key, d["answers"].get(q.key, ""))) for q in QUESTIONS),
         risks=tuple(risk_flags(d["choice"], d["answers"], item.title, item.description)),
     )
 
@@ -416,7 +438,7 @@ def _owner(item: Initiative) -> OwnerRow:
         unit=o["unit"] or "",
         baseline=numbers.measure(o["baseline"]),
         target=numbers.measure(o["target"]),
-        checkin=o["checkin"],
+        checkin=_checkin_day(o["checkin"]),
     )
 
 
@@ -430,9 +452,9 @@ def _follow(t: Track, today: date) -> FollowRow:
         target=numbers.measure(t.target),
         progress=numbers.share(t.progress),
         status=t.status_title,
-        next_checkin=t.next_checkin.isoformat() if t.next_checkin else "none planned",
+        next_checkin=numbers.day(t.next_checkin) if t.next_checkin else _("none planned"),
         overdue_days=days,
-        overdue_text=numbers.plural(days, "day") if t.overdue(today) else "",
+        overdue_text=numbers.days(days) if t.overdue(today) else "",
         chain=t.chain,
         concluded=t.concluded,
         reason=t.review_reason if t.concluded else "",
@@ -442,11 +464,11 @@ def _follow(t: Track, today: date) -> FollowRow:
 def _checkins(tracks: tuple[Track, ...]) -> tuple[CheckinNote, ...]:
     return tuple(
         CheckinNote(
-            checked_on=c["checked_on"],
+            checked_on=_checkin_day(c["checked_on"]),
             title=t.title,
             value=numbers.measure(c["value"]),
-            status=STATUSES[c["status"]],
-            recorded_by=c["recorded_by"],
+            status=said(STATUSES[c["status"]]),
+            recorded_by=said(c["recorded_by"]),
             note=c["note"] or "",
         )
         for t in tracks
@@ -457,14 +479,18 @@ def _checkins(tracks: tuple[Track, ...]) -> tuple[CheckinNote, ...]:
 def _signal(result: readiness.QuestionResult) -> SignalRow:
     question = readiness.question_by_key(result.key)
     figure = readiness.figure_words(result) or numbers.MISSING  # "LTV:CAC 3.4 (median of 3 figures)"
-    agreement = readiness.spread_words(result) or (ONE_ANSWER if result.count == 1 else numbers.MISSING)
+    agreement = readiness.spread_words(result) or (_(ONE_ANSWER) if result.count == 1 else numbers.MISSING)
+    if result.divided:
+        agreement = _("{agreement} (spread {spread})").format(
+            agreement=agreement, spread=numbers.measure(result.spread)
+        )
     return SignalRow(
-        title=question.title,
-        level=numbers.MISSING if result.median is None else question.scale.label_at(result.median),
+        title=_(question.title),
+        level=numbers.MISSING if result.median is None else _(question.scale.label_at(result.median)),
         median=numbers.measure(result.median),
         spread=numbers.measure(result.spread) if result.count else numbers.MISSING,
         divided=result.divided,
-        agreement=f"{agreement} (spread {numbers.measure(result.spread)})" if result.divided else agreement,
+        agreement=agreement,
         answers=result.count,
         figure=figure,
     )
@@ -481,8 +507,8 @@ def readiness_block(snapshot: Snapshot) -> Readiness | None:
         people=snapshot.tally.people,
         signals=tuple(_signal(results.question(q.key)) for q in readiness.SIGNALS),
         areas=tuple(AreaRow(r.area, r.score_text, int(r.respondents), bool(r.weakest)) for r in frame.itertuples()),
-        weakest=tuple(a.title for a in readiness.weakest(results)),
-        dimension_order=tuple(dimension_by_key(key).title for key in readiness.dimension_order(results)),
+        weakest=tuple(_(a.title) for a in readiness.weakest(results)),
+        dimension_order=tuple(_(dimension_by_key(key).title) for key in readiness.dimension_order(results)),
         pitfalls=tuple(readiness.pitfall_flags(results)),
         note=readiness.stage_note(results),
     )
@@ -493,7 +519,7 @@ def _steps(snapshot: Snapshot, moment: float) -> tuple[StepRow, ...]:
     for step in STEPS:
         t = snapshot.timer(step.key)
         spent = time_spent(t, moment)
-        rows.append(StepRow(step.number, step.title, t.minutes, round(spent / 60, 1), format_clock(spent)))
+        rows.append(StepRow(step.number, _(step.title), t.minutes, round(spent / 60, 1), format_clock(spent)))
     return tuple(rows)
 
 
@@ -524,7 +550,7 @@ def summary(snapshot: Snapshot, now: float | None = None) -> Summary:
         boards=_boards(snapshot),
         impacts=impact_rows(snapshot),
         method=method.title,
-        formula=method.formula,
+        formula=_(method.formula),
         plan=_plan(snapshot),
         decisions=tuple(_decision(i) for i in snapshot.decided),
         owners=tuple(_owner(i) for i in snapshot.plan if i.owner is not None),
