@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from tests import helpers
 from tests.helpers import NOW, as_restored, workshop_count
 from tests.test_cli import run
 from workshop import store as storage
@@ -46,8 +47,8 @@ def base_doc(tmp_path_factory: pytest.TempPathFactory) -> Doc:
     return doc
 
 
-def dump(db: Any) -> str:
-    return "\n".join(db.conn.iterdump())
+def dump(db: Any) -> dict[str, list[tuple]]:
+    return helpers.dump(db)
 
 
 def read_everything(db: Any, code: str) -> None:

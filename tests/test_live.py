@@ -20,6 +20,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from tests import helpers
 from tests.appserver import app_process, server_log
 from tests.helpers import NOW, on_step, version
 from workshop import actions
@@ -162,8 +163,8 @@ class Live:
     def post(self, path: str, body: Any = None, code: str | None = None, **kwargs: Any):
         return self.client.post(f"/api/live/{code or self.a.code}/{path}", json=body, **kwargs)
 
-    def dump(self) -> str:
-        return "\n".join(self.db.conn.iterdump())
+    def dump(self) -> dict[str, list[tuple]]:
+        return helpers.dump(self.db)
 
 
 def make_room(db, title: str) -> Room:

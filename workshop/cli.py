@@ -21,8 +21,6 @@ import os
 import sys
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from workshop import actions, store
 from workshop.actions import portfolio
 from workshop.backup import export, importer
@@ -31,6 +29,7 @@ from workshop.domain import numbers
 from workshop.domain.errors import ImportRefused, InvalidInput, WorkshopError
 from workshop.domain.vocabulary import normalise_code, status_word
 from workshop.reports import calendar, markdown
+from workshop.store import Database
 
 FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics", "audit")
 URL_ENV = "WORKSHOP_URL"

@@ -13,13 +13,12 @@ import sys
 import threading
 from collections.abc import Callable
 
-from sqlite_utils import Database
-
 from workshop import store
 from workshop.actions.auth import Row, _again, _now
 from workshop.actions.room import _numbered
 from workshop.domain import audit, retention
 from workshop.domain.errors import InvalidInput, WorkshopError
+from workshop.store import Database
 
 RETAIN_NAMES_ENV = "WORKSHOP_RETAIN_NAMES_DAYS"
 POLICY = audit.Actor(audit.SYSTEM, "retention policy")

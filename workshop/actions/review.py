@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlite_utils import Database
-
 from workshop import store
 from workshop.actions.auth import Row, _again, _by_facilitator, _entry, _not_ended, _now
 from workshop.domain.commitments import Commitment, carried_copy
@@ -19,6 +17,7 @@ from workshop.domain.errors import InvalidInput, NotFound
 from workshop.domain.followup import day_of
 from workshop.domain.text import clean_int, clean_text
 from workshop.domain.vocabulary import ID_MAX, NOTE_MAX, REVIEW_KEYS, REVIEWS
+from workshop.store import Database
 from workshop.store.load import commitments_of
 
 

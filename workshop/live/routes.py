@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from anyio import to_thread
-from sqlite_utils import Database
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -31,6 +30,7 @@ from workshop.domain.vocabulary import CODE_SENT_MAX, normalise_code
 from workshop.live.fairuse import FairUse, key_of, screen_key
 from workshop.live.hub import Hub
 from workshop.live.payload import participant_view, room_state
+from workshop.store import Database
 from workshop.store.load import load
 
 MAX_WAIT = 25.0

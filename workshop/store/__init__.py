@@ -1,6 +1,7 @@
 """The store: every line of SQL, and nothing else. It may import `workshop.domain` only.
 
-`db` connects and holds the writer lock (`change`, which writes each change's audit entry or
+`engine` is the connection type on both engines (SQLite, PostgreSQL) and every difference
+between their dialects, `db` connects and holds the writer lock (`change`, which writes each change's audit entry or
 participant count), `audit` is the trail's SQL (append-only), `migrations` is the schema, `tables`
 holds every read and write query and `load` reads one workshop into a `Snapshot`. Callers
 write `store.change(...)`, `store.workshop_by_code(...)`: this package's face names the
@@ -8,7 +9,8 @@ connection, the lock, the schema (`migrations`, the object) and every query; `lo
 imported from `workshop.store.load`.
 """
 
-from workshop.store.db import BUSY_TIMEOUT_MS, DEFAULT_DB, Row, change, connect, db_path
+from workshop.store.db import BUSY_TIMEOUT_MS, DEFAULT_DB, change, connect, db_path
+from workshop.store.engine import INTEGRITY_ERRORS, Database, Row, kind_of
 from workshop.store.migrations import migrations
 from workshop.store.tables import (
     answers,
@@ -101,7 +103,10 @@ from workshop.store.tables import (
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "DEFAULT_DB",
+    "INTEGRITY_ERRORS",
+    "Database",
     "Row",
+    "kind_of",
     "change",
     "connect",
     "db_path",
