@@ -52,6 +52,28 @@ class Cursor(Protocol):
     def __iter__(self) -> Iterator[Any]: ...
 
 
+class Fetched:
+    """A statement's rows, read in full (so its transaction could end)."""
+
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self.rows = rows
+        self.rowcount = rowcount
+        self._next = 0
+
+    def fetchone(self) -> Any:
+        if self._next >= len(self.rows):
+            return None
+        self._next += 1
+        return self.rows[self._next - 1]
+
+    def fetchall(self) -> list[Any]:
+        rest, self._next = self.rows[self._next :], len(self.rows)
+        return rest
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+
 class Database(ABC):
     """One connection, on either engine; opened per thread, Streamlit run or request."""
 
@@ -143,10 +165,15 @@ class Sqlite(Database):
         conn.execute("PRAGMA foreign_keys = ON")
 
     def execute(self, sql: str, params: Params = ()) -> Cursor:
-        return self.conn.execute(sql, params)
+        if self.conn.in_transaction or " RETURNING " not in sql:
+            return self.sqlite.execute(sql, params)  # a write outside `atomic` commits at once
+        with self.atomic():  # a write that returns rows too, read before it commits
+            cursor = self.sqlite.execute(sql, params)
+            return Fetched(cursor.fetchall(), cursor.rowcount)
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
-        self.conn.executemany(sql, rows)
+        with self.atomic():
+            self.conn.executemany(sql, rows)
 
     def query(self, sql: str, params: Params = ()) -> Iterator[Row]:
         return self.sqlite.query(sql, params)
