@@ -992,8 +992,8 @@ def test_custom_durations_at_creation(db):
 # --- concurrency -------------------------------------------------------------------------------
 
 
-def test_concurrent_writers_each_with_their_own_connection(tmp_path):
-    path = tmp_path / "busy.db"
+def test_concurrent_writers_each_with_their_own_connection(database):
+    path = database
     setup = storage.connect(path)
     created = actions.create_workshop(setup, "Busy", "Org", "scaleup", now=NOW)
     tokens = [actions.join(setup, created.code, f"P{n}", now=NOW).token for n in range(8)]

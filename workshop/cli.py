@@ -1,5 +1,5 @@
-"""Command line: `python -m workshop demo|list|export|import|similar|portfolio-key|retention|serve`
-(all accept --db PATH).
+"""Command line: `python -m workshop demo|list|export|import|copy|similar|portfolio-key|retention|serve`
+(all accept --db PATH, a SQLite file or a postgresql:// URL).
 
 `export --format` takes md, json, ics (text: standard output or -o), pdf, xlsx and csv. csv
 writes a zip of every table, or with `--table NAME` one table as CSV text. ics is the owners'
@@ -9,6 +9,8 @@ go to -o, or to standard output when it is redirected (never onto a terminal).
 
 `similar CODE` prints step 1's suggested duplicates, one group a line; with `--json` a list of
 groups, each a list of note ids with the suggested note to keep first.
+
+`copy --to TARGET` copies the whole database, row for row, into an empty one on either engine.
 
 `serve --processes N` runs N app processes on the database behind nginx (`workshop/serve.py`).
 """
@@ -37,7 +39,10 @@ URL_ENV = "WORKSHOP_URL"
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m workshop", description="Scaling Workshop tools.")
-    parser.add_argument("--db", help="database file (default: $WORKSHOP_DB or sessions.db beside app.py)")
+    parser.add_argument(
+        "--db",
+        help="database: a SQLite file or a postgresql:// URL (default: $WORKSHOP_DB or sessions.db beside app.py)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="create a complete sample workshop and print its code and key")
     demo.add_argument(
@@ -64,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", help="file to write (default: standard output)")
     imp = sub.add_parser("import", help="restore a workshop from a JSON export")
     imp.add_argument("file")
+    cp = sub.add_parser("copy", help="copy the whole database, row for row, into an empty one (SQLite or PostgreSQL)")
+    cp.add_argument(
+        "--to", required=True, metavar="TARGET", help="the empty database: a SQLite file or a postgresql:// URL"
+    )
     sim = sub.add_parser("similar", help="print step 1's suggested duplicates (groups of note ids, keep first)")
     sim.add_argument("code")
     sim.add_argument("--json", action="store_true", help="print the groups as JSON")
@@ -80,14 +89,18 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument(
         "--run-dir", type=Path, help="where the nginx configuration and logs go (default: a temporary folder)"
     )
-    for name in ("demo", "list", "export", "import", "similar", "portfolio-key", "retention", "serve"):
+    for name in ("demo", "list", "export", "import", "copy", "similar", "portfolio-key", "retention", "serve"):
         sub.choices[name].add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    db = store.connect(args.db) if args.db else store.connect()
+    try:
+        db = store.connect(args.db) if args.db else store.connect()
+    except WorkshopError as exc:  # an engine this app does not support, or a server not answering
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         if args.command == "demo":
             created = create_demo(db, followup_days=max(0, args.followup_days))
@@ -112,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "import":
             code, key = export.import_document(db, _read_import(args.file))
             print(f"Imported workshop {code}.\nnew facilitator key: {key}")
+        elif args.command == "copy":
+            _copy(db, args.to)
         elif args.command == "similar":
             _similar(db, args.code, args.json)
         elif args.command == "serve":
@@ -131,6 +146,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         db.close()
     return 0
+
+
+def _copy(db: Database, to: str) -> None:
+    target = store.connect(to)
+    try:
+        copied = store.copy_database(db, target)
+    finally:
+        target.close()
+    print(f"Copied {copied['workshops']} workshops ({sum(copied.values())} rows) from {db.name} to {target.name}.")
 
 
 def _serve(db: Database, args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ connection, the lock, the schema (`migrations`, the object) and every query; `lo
 imported from `workshop.store.load`.
 """
 
+from workshop.store.copy import copy_database
 from workshop.store.db import BUSY_TIMEOUT_MS, DEFAULT_DB, change, connect, db_path
 from workshop.store.engine import INTEGRITY_ERRORS, Database, Row, kind_of
 from workshop.store.migrations import migrations
@@ -109,6 +110,7 @@ __all__ = [
     "kind_of",
     "change",
     "connect",
+    "copy_database",
     "db_path",
     "migrations",
     "answers",

@@ -113,6 +113,10 @@ class Database(ABC):
         """The statements that make the audit trail append-only on this engine."""
 
     @abstractmethod
+    def follow_ids(self, table: str) -> None:
+        """After rows were written with their ids given: new rows get ids after the highest."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
     @property
@@ -210,6 +214,9 @@ class Sqlite(Database):
             "WHEN EXISTS (SELECT 1 FROM workshops WHERE id = OLD.workshop_id) "
             f"BEGIN SELECT RAISE(ABORT, '{NEVER_DELETED}'); END",
         )
+
+    def follow_ids(self, table: str) -> None:
+        pass  # a rowid table always gives a new row the id after the highest
 
     def close(self) -> None:
         self.sqlite.close()
@@ -368,6 +375,13 @@ class Postgres(Database):
             "CREATE TRIGGER audit_never_changed BEFORE UPDATE OR DELETE ON audit "
             "FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
         )
+
+    def follow_ids(self, table: str) -> None:
+        if "id" in self.columns(table):
+            self.execute(
+                f"SELECT setval(pg_get_serial_sequence(?, 'id'), COALESCE(MAX(id), 0) + 1, false) FROM \"{table}\"",
+                [table],
+            )
 
     def close(self) -> None:
         self.conn.close()
