@@ -199,7 +199,7 @@ def fill(template: Any, room: Room, ids: Room | None = None) -> Any:
 
 
 @contextmanager
-def live_channel(path: Path, monkeypatch) -> Iterator[tuple[TestClient, Any, Room, Room]]:
+def live_channel(path: Path | str, monkeypatch) -> Iterator[tuple[TestClient, Any, Room, Room]]:
     """The live routes on a fresh database with their own hub and limits, and two rooms A and B."""
     monkeypatch.setenv("WORKSHOP_DB", str(path))
     monkeypatch.setattr(
@@ -217,8 +217,8 @@ def live_channel(path: Path, monkeypatch) -> Iterator[tuple[TestClient, Any, Roo
 
 
 @pytest.fixture
-def lv(tmp_path, monkeypatch):
-    with live_channel(tmp_path / "x.db", monkeypatch) as parts:
+def lv(database, monkeypatch):
+    with live_channel(database, monkeypatch) as parts:
         yield Live(*parts)
 
 

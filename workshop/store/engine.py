@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import psycopg
 from psycopg.rows import dict_row
@@ -28,6 +28,7 @@ from sqlite_utils import Database as SqliteUtils
 from workshop.domain.errors import InvalidInput, Unavailable
 
 Row = dict[str, Any]
+T = TypeVar("T")
 Params = Sequence[Any] | dict[str, Any]
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 BUSY_TIMEOUT_MS = 15_000
@@ -261,6 +262,11 @@ _DDL_TYPES = (
 )
 
 
+def _reads(sql: str) -> bool:
+    """Whether a statement only reads, so running it twice is harmless."""
+    return sql.lstrip()[:6].upper() == "SELECT"
+
+
 MIGRATION_LOCK = 0x5757_0001  # the advisory lock the processes starting together take turns on
 
 
@@ -268,8 +274,8 @@ class Postgres(Database):
     """A PostgreSQL database through psycopg 3, in autocommit outside `atomic()`.
 
     A lost connection (the server restarting) raises `Unavailable`, a refusal that says "try
-    again", and marks this connection broken; a read, or the start of a transaction, on a
-    connection found broken reconnects first, so the app recovers as soon as the server is back.
+    again"; a read, or the start of a transaction, on a connection found lost opens a new one
+    first, so the app recovers as soon as the server is back, without a restart.
     """
 
     engine = "postgresql"
@@ -284,57 +290,83 @@ class Postgres(Database):
         self._columns: dict[str, list[str]] = {}
 
     def _open(self) -> psycopg.Connection[Any]:
+        """A new connection, in autocommit: `atomic` opens each transaction itself."""
         try:
             return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         except psycopg.OperationalError:
             raise Unavailable(UNAVAILABLE) from None
 
-    def _fresh(self) -> None:
-        """Reconnect if the connection was lost and no transaction is open on it."""
-        if self._depth == 0 and (self.conn.broken or self.conn.closed):
-            self.conn = self._open()
-
     @property
     def broken(self) -> bool:
         return bool(self.conn.broken)
 
-    def execute(self, sql: str, params: Params = ()) -> Cursor:
-        self._fresh()
+    def _call(self, work: Callable[[], T], again: bool) -> T:
+        """Run `work` on the connection. When `again` (it only reads, or opens a transaction) and
+        no transaction is open, a connection lost while it sat idle (a server restart) is opened
+        anew and `work` tried once more; otherwise a lost connection raises `Unavailable`."""
+        if again and self._depth == 0 and (self.conn.broken or self.conn.closed):
+            self.conn = self._open()
         try:
-            return self.conn.execute(postgres_sql(sql) if params else sql, params or None)
-        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-            if not isinstance(exc, psycopg.errors.QueryCanceled):
+            return work()
+        except (psycopg.OperationalError, psycopg.InterfaceError):
+            if not (again and self._depth == 0 and self.conn.broken):
                 raise Unavailable(UNAVAILABLE) from None
-            raise
+        self.conn = self._open()
+        try:
+            return work()
+        except (psycopg.OperationalError, psycopg.InterfaceError):
+            raise Unavailable(UNAVAILABLE) from None
+
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        text = postgres_sql(sql) if params else sql
+        return self._call(lambda: self.conn.execute(text, params or None), _reads(sql))
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
-        self._fresh()
-        try:
+        def run() -> None:
             with self.conn.cursor() as cursor:
                 cursor.executemany(postgres_sql(sql), rows)  # rows always carry parameters
-        except (psycopg.OperationalError, psycopg.InterfaceError):
-            raise Unavailable(UNAVAILABLE) from None
+
+        self._call(run, False)
 
     def query(self, sql: str, params: Params = ()) -> Iterator[Row]:
-        self._fresh()
-        try:
+        text = postgres_sql(sql) if params else sql
+
+        def run() -> list[Row]:
             with self.conn.cursor(row_factory=dict_row) as cursor:
-                rows = cursor.execute(postgres_sql(sql) if params else sql, params or None).fetchall()
-        except (psycopg.OperationalError, psycopg.InterfaceError):
-            raise Unavailable(UNAVAILABLE) from None
-        return iter(rows)
+                return cursor.execute(text, params or None).fetchall()
+
+        return iter(self._call(run, _reads(sql)))
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        self._fresh()
+        outer = self._depth == 0
+        point = f"atomic_{self._depth}"
+        self._call(lambda: self.conn.execute("BEGIN" if outer else f"SAVEPOINT {point}"), outer)
         self._depth += 1
         try:
-            with self.conn.transaction():
-                yield
-        except (psycopg.OperationalError, psycopg.InterfaceError):
-            raise Unavailable(UNAVAILABLE) from None
-        finally:
+            yield
+        except BaseException:
             self._depth -= 1
+            self._undo(outer, point)
+            raise
+        self._depth -= 1
+        if self.conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
+            self._undo(outer, point)
+            raise Unavailable(UNAVAILABLE)  # a statement failed inside and was swallowed: nothing lands
+        self._call(lambda: self.conn.execute("COMMIT" if outer else f"RELEASE SAVEPOINT {point}"), False)
+
+    def _undo(self, outer: bool, point: str) -> None:
+        """Roll back the transaction (or the savepoint); on a lost connection it is gone already."""
+        if self.conn.broken:
+            return
+        try:
+            if outer:
+                self.conn.execute("ROLLBACK")
+            else:
+                self.conn.execute(f"ROLLBACK TO SAVEPOINT {point}")
+                self.conn.execute(f"RELEASE SAVEPOINT {point}")
+        except psycopg.Error:
+            pass
 
     @contextmanager
     def migrating(self) -> Iterator[None]:

@@ -830,6 +830,14 @@ def portfolio_readiness(db: Database) -> list[Row]:
     )
 
 
+# --- health --------------------------------------------------------------------------
+
+
+def reachable(db: Database) -> None:
+    """One round trip to the database; a lost or refused connection raises `Unavailable`."""
+    db.execute("SELECT 1").fetchone()
+
+
 # --- settings ------------------------------------------------------------------------
 
 
