@@ -1,6 +1,6 @@
 """Shared fixtures: a fresh database per test, a created workshop and the sample workshop.
 
-The storage, actions, importer, live and crash tests run on both engines: their `db` (and
+The storage, actions, importer, live, crash and serve tests run on both engines: their `db` (and
 `database`, the address of a fresh database) is parametrised over SQLite and PostgreSQL, the
 latter a throwaway server the session starts itself (`tests/pgserver.py`).
 """
@@ -22,7 +22,15 @@ from workshop import store as storage  # noqa: E402
 from workshop.demo import create_demo  # noqa: E402
 
 ENGINES = ("sqlite", "postgresql")
-BOTH_ENGINES = {"test_storage", "test_actions", "test_importer", "test_live", "test_crash", "test_engines"}
+BOTH_ENGINES = {
+    "test_storage",
+    "test_actions",
+    "test_importer",
+    "test_live",
+    "test_crash",
+    "test_engines",
+    "test_serve",
+}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

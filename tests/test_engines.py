@@ -138,3 +138,33 @@ def test_two_notes_merged_into_each_other_at_once_end_as_one(db, database) -> No
     assert len(results) == 1 and all(isinstance(e, WorkshopError) for e in errors)
     rows = {r["id"]: r for r in storage.bottlenecks(db, storage.workshop_by_code(db, created.code)["id"])}
     assert sum(rows[i]["merged_into"] is None for i in (a, b)) == 1
+
+
+def test_a_postgresql_restart_refuses_writes_with_try_again_and_the_app_recovers(monkeypatch) -> None:
+    """While the server is down a write is a 503 with one "try again" line (never a 500) and the
+    health check says 503; once it is back the same app process writes again, unrestarted."""
+    from tests.pgserver import Server
+    from tests.test_live import live_channel
+
+    server = Server().start()
+    try:
+        with live_channel(server.fresh(), monkeypatch) as (client, db, room, _):
+
+            def note(n: int) -> Any:
+                body = {"token": room.ann, "dimension": "platform", "text": f"note {n}", "client_id": f"c{n}"}
+                return client.post(f"/api/live/{room.code}/bottlenecks", json=body)
+
+            assert note(1).status_code == 200 and client.get("/api/health").status_code == 200
+            server.stop()
+            down = [note(2), note(3)]
+            assert [r.status_code for r in down] == [503, 503]
+            assert all("Try again" in r.json()["error"] and "\n" not in r.json()["error"] for r in down)
+            assert client.get("/api/health").status_code == 503
+            server.restart_later()
+            assert note(4).status_code == 200 and client.get("/api/health").status_code == 200
+            fresh = storage.connect(server.url(db.name.rsplit("/", 1)[1]))
+            texts = [b["text"] for b in storage.bottlenecks(fresh, room.wid)]
+            fresh.close()
+            assert "note 1" in texts and "note 4" in texts and "note 2" not in texts
+    finally:
+        server.destroy()

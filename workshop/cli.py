@@ -167,8 +167,7 @@ def _serve(db: Database, args: argparse.Namespace) -> int:
     issued = portfolio.ensure_portfolio_key(db)
     if issued:
         print(f"Portfolio key, shown once (open /portfolio with it): {issued}", flush=True)
-    path = Path(db.execute("PRAGMA database_list").fetchone()[2])
-    return serve.serve(path, args.processes, args.address, args.port, args.run_dir)
+    return serve.serve(db.address, args.processes, args.address, args.port, args.run_dir)
 
 
 def _similar(db: Database, code: str, as_json: bool) -> None:

@@ -81,6 +81,7 @@ class Database(ABC):
     engine: str
     name: str  # the file path, or the URL without its password: never shown with a secret
     migrations_table: str  # where the applied migrations are recorded
+    address: str  # what opens this database again: the file's absolute path, or the whole URL
 
     @abstractmethod
     def execute(self, sql: str, params: Params = ()) -> Cursor: ...
@@ -160,6 +161,7 @@ class Sqlite(Database):
 
     def __init__(self, path: Path) -> None:
         self.name = str(path)
+        self.address = str(path.resolve())
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         self.sqlite = SqliteUtils(conn, execute_plugins=False)
         self.conn = conn
@@ -282,7 +284,7 @@ class Postgres(Database):
     migrations_table = "schema_migrations"
 
     def __init__(self, url: str) -> None:
-        self.url = url
+        self.url = self.address = url
         info = psycopg.conninfo.conninfo_to_dict(url)
         self.name = f"postgresql://{info.get('host', '')}:{info.get('port', '')}/{info.get('dbname', '')}"
         self.conn = self._open()
