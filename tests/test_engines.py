@@ -168,3 +168,14 @@ def test_a_postgresql_restart_refuses_writes_with_try_again_and_the_app_recovers
             assert "note 1" in texts and "note 4" in texts and "note 2" not in texts
     finally:
         server.destroy()
+
+
+def test_the_audit_trail_is_append_only_until_its_workshop_is_gone(db, workshop) -> None:
+    assert db.execute("SELECT COUNT(*) FROM audit").fetchone()[0] == 1  # the creation
+    for statement in ("UPDATE audit SET via = 'someone else'", "DELETE FROM audit"):
+        with pytest.raises(storage.INTEGRITY_ERRORS, match="append-only"):
+            db.execute(statement)
+    assert db.execute("SELECT COUNT(*) FROM audit").fetchone()[0] == 1
+    db.execute("DELETE FROM workshops")  # erasing a whole workshop: its row first, then its trail
+    db.execute("DELETE FROM audit")
+    assert db.execute("SELECT COUNT(*) FROM audit").fetchone()[0] == 0

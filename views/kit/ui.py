@@ -211,8 +211,13 @@ def audience(ctx: Context) -> Audience:
 
 
 def connect() -> Database:
-    """A fresh connection for this script run (never shared across Streamlit threads)."""
-    return store.connect()
+    """A fresh connection for this script run (never shared across Streamlit threads); a database
+    that does not answer (PostgreSQL restarting) is one line on the page, and the next run retries."""
+    try:
+        return store.connect()
+    except WorkshopError as exc:
+        st.error(safe(str(exc)))
+        st.stop()
 
 
 IDENTITIES = "_identities"  # this session's credentials per workshop code: (participant token, leader link)

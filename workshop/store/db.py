@@ -33,11 +33,16 @@ __all__ = ["BUSY_TIMEOUT_MS", "DEFAULT_DB", "Database", "Row", "change", "connec
 def connect(target: str | Path | None = None) -> Database:
     """Open (and if needed create and migrate) the database; one call per thread or run."""
     db = open_database(target if target is not None else db_path())
-    if migrations.pending(db):
+    if db.address not in _MIGRATED and migrations.pending(db):
         migrations.apply(db)
     if isinstance(db, Sqlite):
         _LOCK_PATHS[db] = db.name + LOCK_SUFFIX
+    else:  # a server's schema is not deleted under a running process: check it once per process
+        _MIGRATED.add(db.address)
     return db
+
+
+_MIGRATED: set[str] = set()  # the PostgreSQL databases this process has seen fully migrated
 
 
 def db_path() -> str:
