@@ -10,6 +10,7 @@ copy is one transaction: it lands whole or not at all.
 from __future__ import annotations
 
 from workshop.domain.errors import InvalidInput
+from workshop.domain.language import N_
 from workshop.store.engine import Database
 
 # Every table, parents before children, so each foreign key finds its row already there.
@@ -47,9 +48,11 @@ def copy_database(source: Database, target: Database) -> dict[str, int]:
     tables = set(source.table_names()) - {source.migrations_table}
     unknown = sorted(tables - set(ORDER))
     if unknown:
-        raise InvalidInput(f"The copy does not know the tables {', '.join(unknown)}.")
+        raise InvalidInput(N_("The copy does not know the tables {tables}."), tables=", ".join(unknown))
     if target.execute("SELECT COUNT(*) FROM workshops").fetchone()[0]:
-        raise InvalidInput(f"The target database {target.name} already holds workshops: copy into an empty one.")
+        raise InvalidInput(
+            N_("The target database {name} already holds workshops: copy into an empty one."), name=target.name
+        )
     copied: dict[str, int] = {}
     with target.atomic():
         for table in ORDER:

@@ -5,9 +5,9 @@ through psycopg 3; anything else is the path of a SQLite file, opened with sqlit
 always; a URL naming any other engine is refused. The store writes its SQL once, in SQLite's
 spelling with `?` and `:name` placeholders, and it is portable SQL apart from what this module
 translates for PostgreSQL: placeholders, the schema's column types (`REAL` is a double, text
-sorts byte by byte as in SQLite, ids are identity columns), the audit trail's triggers, and the
-way a change takes its turn (see `Database.turn`). Nothing outside this module knows which
-engine it talks to.
+sorts byte by byte as in SQLite, ids are identity columns), the audit trail's triggers, the lock
+migrations take, and a lost connection (a refusal that says "try again"). Outside this module only
+the writer lock of `db.py`, which is a SQLite file's, asks which engine it talks to.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from psycopg.rows import dict_row
 from sqlite_utils import Database as SqliteUtils
 
 from workshop.domain.errors import InvalidInput, Unavailable
+from workshop.domain.language import N_
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -34,7 +35,7 @@ POSTGRES_SCHEMES = ("postgresql", "postgres")
 BUSY_TIMEOUT_MS = 15_000
 CONNECT_TIMEOUT_S = 5
 # What a write says while PostgreSQL cannot be reached: nothing was stored, and trying again works.
-UNAVAILABLE = "The database is not answering right now; nothing was saved. Try again in a moment."
+UNAVAILABLE = N_("The database is not answering right now; nothing was saved. Try again in a moment.")
 
 # Integrity errors as each engine raises them (a constraint, or the audit trail's triggers).
 INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg.IntegrityError)
@@ -136,8 +137,11 @@ def kind_of(target: str | Path) -> str:
     if scheme.lower() in POSTGRES_SCHEMES:
         return "postgresql"
     raise InvalidInput(
-        f"WORKSHOP_DB names an engine this app does not support ({scheme}://): "
-        "give a postgresql:// URL or the path of a SQLite file."
+        N_(
+            "WORKSHOP_DB names an engine this app does not support ({scheme}://): "
+            "give a postgresql:// URL or the path of a SQLite file."
+        ),
+        scheme=scheme[:20],
     )
 
 
