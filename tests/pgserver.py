@@ -14,7 +14,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,8 +96,8 @@ class Server:
     def stop(self, mode: str = "fast") -> None:
         self.pg_ctl("stop", "-m", mode, "-w")
 
-    def restart_later(self) -> None:
-        """Start a stopped server again."""
+    def start_again(self) -> None:
+        """Start a stopped server again, on the same folder and port."""
         self.pg_ctl("start", "-w", "-l", str(self.folder / "server.log"), "-o", self._options())
 
     def destroy(self) -> None:
@@ -110,7 +109,7 @@ class Server:
 
     def admin(self, sql: str) -> None:
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql.encode())  # our own statements, built from names the tests choose
 
     def fresh(self, template: str | None = None) -> str:
         """The URL of a new, empty database (a copy of `template`, if given)."""
@@ -122,15 +121,3 @@ class Server:
     def drop(self, url: str) -> None:
         name = url.rsplit("/", 1)[1]
         self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def wait_until_up(server: Server, timeout: float = START_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with psycopg.connect(server.url(), connect_timeout=2):
-                return
-        except psycopg.OperationalError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)

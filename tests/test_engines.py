@@ -160,7 +160,7 @@ def test_a_postgresql_restart_refuses_writes_with_try_again_and_the_app_recovers
             assert [r.status_code for r in down] == [503, 503]
             assert all("Try again" in r.json()["error"] and "\n" not in r.json()["error"] for r in down)
             assert client.get("/api/health").status_code == 503
-            server.restart_later()
+            server.start_again()
             assert note(4).status_code == 200 and client.get("/api/health").status_code == 200
             fresh = storage.connect(server.url(db.name.rsplit("/", 1)[1]))
             texts = [b["text"] for b in storage.bottlenecks(fresh, room.wid)]
