@@ -37,6 +37,14 @@ def test_the_command_line_refuses_another_engine_in_one_line() -> None:
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "does not support" in done.stderr
 
 
+def test_an_unreadable_postgresql_url_is_refused_and_an_unreachable_server_says_try_again() -> None:
+    with pytest.raises(InvalidInput, match="not a PostgreSQL URL"):
+        storage.connect("postgresql://[unclosed")
+    done = run("--db", "postgresql://nobody:secret-pw@127.0.0.1:1/none", "list")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Try again" in done.stderr
+    assert "secret-pw" not in done.stderr
+
+
 @pytest.mark.parametrize("url", ["postgresql://u@h/db", "postgres://u@h/db", "POSTGRESQL://h/db"])
 def test_postgresql_urls_select_postgresql_and_anything_else_is_a_file(url: str) -> None:
     assert storage.kind_of(url) == "postgresql"

@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         db = store.connect(args.db) if args.db else store.connect()
     except WorkshopError as exc:  # an engine this app does not support, or a server not answering
-        print(f"error: {exc}", file=sys.stderr)
+        why = str(exc.__cause__).strip().splitlines()[-1:] if exc.__cause__ else []
+        print(f"error: {exc}" + "".join(f" ({line.strip()})" for line in why), file=sys.stderr)
         return 2
     try:
         if args.command == "demo":

@@ -289,7 +289,10 @@ class Postgres(Database):
 
     def __init__(self, url: str) -> None:
         self.url = self.address = url
-        info = psycopg.conninfo.conninfo_to_dict(url)
+        try:
+            info = psycopg.conninfo.conninfo_to_dict(url)
+        except psycopg.ProgrammingError:
+            raise InvalidInput(N_("WORKSHOP_DB is not a PostgreSQL URL this app can read.")) from None
         self.name = f"postgresql://{info.get('host', '')}:{info.get('port', '')}/{info.get('dbname', '')}"
         self.conn = self._open()
         self._depth = 0
@@ -299,8 +302,8 @@ class Postgres(Database):
         """A new connection, in autocommit: `atomic` opens each transaction itself."""
         try:
             return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
-        except psycopg.OperationalError:
-            raise Unavailable(UNAVAILABLE) from None
+        except psycopg.OperationalError as exc:
+            raise Unavailable(UNAVAILABLE) from exc  # the cause (for the server's log) names no password
 
     @property
     def broken(self) -> bool:
