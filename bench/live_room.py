@@ -353,9 +353,10 @@ class StreamlitPage:
             self._reader.cancel()
 
 
-def browser_session() -> aiohttp.ClientSession:
+def browser_session(auto_decompress: bool = True) -> aiohttp.ClientSession:
     """One browser: its own cookie jar and at most 6 connections to the host."""
     return aiohttp.ClientSession(
+        auto_decompress=auto_decompress,
         connector=aiohttp.TCPConnector(limit_per_host=6, force_close=False),
         timeout=aiohttp.ClientTimeout(total=None, sock_connect=30, sock_read=60),
         headers={"User-Agent": "Mozilla/5.0 (live_room bench)", "Accept-Encoding": "gzip, deflate"},

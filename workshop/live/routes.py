@@ -31,6 +31,7 @@ from workshop.domain.vocabulary import CODE_SENT_MAX, normalise_code
 from workshop.live.fairuse import FairUse, key_of, screen_key
 from workshop.live.hub import Hub
 from workshop.live.payload import participant_view, room_state
+from workshop.live.writer import GroupWriter
 from workshop.store.load import load
 
 MAX_WAIT = 25.0
@@ -66,6 +67,7 @@ def _read_versions(codes: list[str]) -> dict[str, int]:
 
 
 HUB = Hub(build=lambda code: build_state(_db(), code), read_versions=_read_versions)
+WRITER = GroupWriter(connect=lambda path: _db(Path(path)))
 FAIR = FairUse()
 TOO_MANY = "Too many requests from this screen: wait a moment and try again."
 
@@ -323,12 +325,12 @@ async def _run(request: Request, write: Write | None, kind: str = "me") -> Respo
         if wait:
             return _refuse(TOO_MANY, 429, wait)
 
-        def run() -> dict[str, Any]:
-            db = _db()
-            result = (write(db, code, data) or {}) if write else {}
-            return {**result, "me": participant_view(db, code, data.get("token"))}
-
-        answer = await to_thread.run_sync(run)
+        path = store.db_path()
+        # The write joins this process's next batch (group commit); the writer's own view is read
+        # after that batch commits, in a worker thread, so it never holds up the writes.
+        result = (await WRITER.submit(str(path), lambda db: write(db, code, data) or {})) if write else {}
+        me_view = await to_thread.run_sync(lambda: participant_view(_db(path), code, data.get("token")))
+        answer = {**result, "me": me_view}
     except WorkshopError as exc:
         return _refuse(str(exc), _STATUS.get(type(exc), 400))
     except Aborted:  # nothing was read, nothing is written, and the answer reaches nobody
