@@ -357,7 +357,9 @@ def browser_session(auto_decompress: bool = True) -> aiohttp.ClientSession:
     """One browser: its own cookie jar and at most 6 connections to the host."""
     return aiohttp.ClientSession(
         auto_decompress=auto_decompress,
-        connector=aiohttp.TCPConnector(limit_per_host=6, force_close=False),
+        # Idle connections are let go after 4 s, before uvicorn closes them (5 s): reusing one the
+        # server is closing fails the request, which a browser would resend unseen.
+        connector=aiohttp.TCPConnector(limit_per_host=6, force_close=False, keepalive_timeout=4.0),
         timeout=aiohttp.ClientTimeout(total=None, sock_connect=30, sock_read=60),
         headers={"User-Agent": "Mozilla/5.0 (live_room bench)", "Accept-Encoding": "gzip, deflate"},
     )

@@ -836,7 +836,8 @@ async def run_room(
                     while True:
                         since = max(got, phone.state["version"] if phone.state else -1)
                         try:
-                            async with http.get(f"{base}/api/live/{code}", params={"since": since, "wait": 25}) as resp:
+                            params = {"since": since, "wait": 25, "client": phone.client}
+                            async with http.get(f"{base}/api/live/{code}", params=params) as resp:
                                 body = await resp.read()
                                 now = time.monotonic()
                                 result.requests["state_poll"] += 1
@@ -845,6 +846,7 @@ async def run_room(
                                     raise RuntimeError(resp.status)
                                 server_now = float(resp.headers.get("X-Server-Now") or "nan")
                                 encoding = resp.headers.get("Content-Encoding", "")
+                                paced = float(resp.headers.get("Retry-After") or 0)
                             state = parse_state(body, encoding)
                             failures, got = 0, state["version"]
                             if state["version"] < phone.meta_version:
@@ -852,8 +854,8 @@ async def run_room(
                             if phone.state is None or state["version"] != phone.state["version"]:
                                 phone.hold(state, now, server_now if server_now == server_now else None)
                             kick.clear()
-                            try:  # the element's minimum interval, cut short by the meta loop
-                                await asyncio.wait_for(kick.wait(), min_interval)
+                            try:  # the element's minimum interval or the server's pace, cut short by the meta loop
+                                await asyncio.wait_for(kick.wait(), max(min_interval, paced))
                                 result.requests["state_poll_woken"] += 1
                             except TimeoutError:
                                 pass

@@ -95,8 +95,10 @@ def _wait(request: Request) -> float:
     return max(0.0, min(MAX_WAIT, wait)) if wait == wait else 0.0  # NaN waits not at all
 
 
-def _json(body: bytes, body_gz: bytes | None = None, request: Request | None = None) -> Response:
+def _json(body: bytes, body_gz: bytes | None = None, request: Request | None = None, pace: int = 0) -> Response:
     headers = {"Cache-Control": "no-store", "X-Server-Now": f"{time.time():.3f}"}
+    if pace:
+        headers["Retry-After"] = str(pace)  # a phone's least wait before its next full-state poll
     if body_gz is not None and request is not None:
         headers["Vary"] = "Accept-Encoding"
         if "gzip" in request.headers.get("accept-encoding", ""):
@@ -162,7 +164,9 @@ async def _long_poll(request: Request, kind: str) -> Response:
         FAIR.by_address.leave(address)
     if entry is None:
         return _refuse(NOT_FOUND, 404)
-    return _json(entry.body, entry.body_gz, request) if kind == "board" else _json(entry.meta_body)
+    if kind == "meta":
+        return _json(entry.meta_body)
+    return _json(entry.body, entry.body_gz, request, pace=HUB.pace())
 
 
 async def board(request: Request) -> Response:
