@@ -107,3 +107,22 @@ def test_a_write_is_answered_only_once_it_is_committed(room):
     asyncio.run(writer.submit(str(path), vote_then_look))
     assert seen_from_outside == [0]  # not visible to anyone before the commit
     assert stored_votes(db, code, ann.participant_id) == 1  # and stored once answered
+
+
+def test_the_read_after_a_write_sees_it_committed_and_a_refused_write_skips_it(room):
+    _, path, code, ann, bo, note = room
+    writer = GroupWriter(connect=lambda p: storage.connect(Path(p)))
+    reads: list[str] = []
+
+    def after(d, left):
+        reads.append(threading.current_thread().name)
+        return left, stored_votes(d, code, ann.participant_id), d.conn.in_transaction
+
+    async def both() -> list[object]:
+        vote = writer.submit(str(path), lambda d: actions.vote(d, code, ann.token, note), after=after)
+        bad = writer.submit(str(path), lambda d: actions.vote(d, code, bo.token, -1), after=after)
+        return await asyncio.gather(vote, bad, return_exceptions=True)
+
+    answered, refused = asyncio.run(both())
+    assert answered == (4, 1, False) and isinstance(refused, Exception)
+    assert reads == ["live-writer"]  # in the writer thread, once, for the stored write only

@@ -329,12 +329,17 @@ async def _run(request: Request, write: Write | None, kind: str = "me") -> Respo
         if wait:
             return _refuse(TOO_MANY, 429, wait)
 
-        path = store.db_path()
-        # The write joins this process's next batch (group commit); the writer's own view is read
-        # after that batch commits, in a worker thread, so it never holds up the writes.
-        result = (await WRITER.submit(str(path), lambda db: write(db, code, data) or {})) if write else {}
-        me_view = await to_thread.run_sync(lambda: participant_view(_db(path), code, data.get("token")))
-        answer = {**result, "me": me_view}
+        token = data.get("token")
+        if write is None:
+            answer = await to_thread.run_sync(lambda: {"me": participant_view(_db(), code, token)})
+        else:
+            # The write joins this process's next batch (group commit); the writer's own view is
+            # read by the writer thread once that batch has committed.
+            answer = await WRITER.submit(
+                str(store.db_path()),
+                lambda db: write(db, code, data) or {},
+                after=lambda db, result: {**result, "me": participant_view(db, code, token)},
+            )
     except WorkshopError as exc:
         return _refuse(str(exc), _STATUS.get(type(exc), 400))
     except Aborted:  # nothing was read, nothing is written, and the answer reaches nobody

@@ -24,7 +24,8 @@ from workshop.store.group import Job, together
 BATCH_MAX = 200  # most writes committed together: a batch's answers wait for its last write
 
 Connect = Callable[[str], Database]
-Item = tuple[str, Job, asyncio.AbstractEventLoop, "asyncio.Future[Any]"]
+After = Callable[[Database, Any], Any]  # a read made once the write is committed, given its result
+Item = tuple[str, Job, "After | None", asyncio.AbstractEventLoop, "asyncio.Future[Any]"]
 
 
 def _settle(future: asyncio.Future[Any], outcome: Any) -> None:
@@ -48,13 +49,15 @@ class GroupWriter:
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
 
-    async def submit(self, path: str, job: Job) -> Any:
+    async def submit(self, path: str, job: Job, after: After | None = None) -> Any:
         """Run `job` on the database at `path` with the writes queued beside it; its result once
-        committed, or the exception it raised (then it stored nothing)."""
+        committed (passed through `after`, a read made in this thread once the batch has
+        committed, which saves the answer a second hop between threads), or the exception it
+        raised (then it stored nothing)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         self._ensure_thread()
-        self._queue.put((path, job, loop, future))
+        self._queue.put((path, job, after, loop, future))
         return await future
 
     def _ensure_thread(self) -> None:
@@ -76,13 +79,20 @@ class GroupWriter:
 
     def _commit(self, path: str, items: list[Item]) -> None:
         try:
-            outcomes = together(self.connect(path), [job for _, job, _, _ in items])
+            db = self.connect(path)
+            outcomes = together(db, [job for _, job, _, _, _ in items])
         except Exception as exc:  # noqa: BLE001 - the commit failed: no write of the batch is stored
             outcomes = [exc] * len(items)
         self.batches += 1
         self.writes += len(items)
-        for (_, _, loop, future), outcome in zip(items, outcomes, strict=True):
+        for (_, _, after, loop, future), outcome in zip(items, outcomes, strict=True):
+            answer = outcome
+            if after is not None and not isinstance(outcome, BaseException):
+                try:
+                    answer = after(db, outcome)
+                except Exception as exc:  # noqa: BLE001 - the write is stored; its answer failed
+                    answer = exc
             try:
-                loop.call_soon_threadsafe(_settle, future, outcome)
+                loop.call_soon_threadsafe(_settle, future, answer)
             except RuntimeError:  # that request's event loop has closed: nobody is left to answer
                 pass
