@@ -111,7 +111,7 @@ def free_port() -> int:
 class Server:
     """`streamlit run SCRIPT` on a free loopback port, with CPU and memory accounting."""
 
-    def __init__(self, script: str, db_path: Path, log_path: Path) -> None:
+    def __init__(self, script: str, db_path: Path, log_path: Path, root: Path = ROOT) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -135,7 +135,7 @@ class Server:
                 "--browser.gatherUsageStats",
                 "false",
             ],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
