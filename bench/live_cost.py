@@ -17,7 +17,8 @@ psutil) is read before and after:
   phone's own view in the answer);
 - **step change**: every phone's meta and state long-polls are open; the facilitator moves the room
   to step 4; CPU time until every phone holds a step-4 state (the phones woken by the meta ask for
-  the state again, as `polling.js` does), and the wall time it took.
+  the state again, as `polling.js` does), and the wall time it took; when the server answered
+  (its `X-Server-Now`) is printed beside when the phones read the answers.
 
 `--before DIR` runs the same measures on the app in DIR (for example `git archive` of an earlier
 commit), on a copy of the same database, first. The last line (one per tree, DIR's first):
@@ -121,12 +122,15 @@ async def measure(server: Server, code: str, tokens: list[str], ids: list[int], 
     base = f"{server.base}/api/live/{code}"
     n, flight = args.requests, args.in_flight
     out: dict[str, float] = {}
+    answered: list[float] = []
     connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=4.0)
     async with aiohttp.ClientSession(connector=connector, auto_decompress=False) as http:
 
         async def get(path: str, **params: Any) -> bytes:
             async with http.get(base + path, params=params, headers={"Accept-Encoding": "gzip"}) as resp:
                 body = await resp.read()
+                if "wait" in params:  # a step change's long-poll: when the server answered it
+                    answered.append(float(resp.headers.get("X-Server-Now") or "nan"))
                 if resp.status != 200:
                     raise RuntimeError(f"{path} {resp.status}")
                 return gzip.decompress(body) if resp.headers.get("Content-Encoding") == "gzip" else body
@@ -140,18 +144,23 @@ async def measure(server: Server, code: str, tokens: list[str], ids: list[int], 
 
         await many(50, flight, lambda i: get("", since=-1))  # warm: the state is built once
         for name, one in (
-            ("state", lambda i: get("", since=-1, client=f"c{i % 997}")),
-            ("meta", lambda i: get("/meta", since=-1, client=f"c{i % 997}")),
-            ("score", score),
+            ()
+            if args.step_only
+            else (
+                ("state", lambda i: get("", since=-1, client=f"c{i % 997}")),
+                ("meta", lambda i: get("/meta", since=-1, client=f"c{i % 997}")),
+                ("score", score),
+            )
         ):
             with Meter(server) as m:
                 await many(n, flight, one)
             out[f"{name}_ms"] = 1000 * m.cpu / n
-        out["step_cpu_ms"], out["step_wall_ms"] = await step_change(get, server, code, key, db_path, len(tokens))
+        step = await step_change(get, answered, server, code, key, db_path, len(tokens))
+        out["step_cpu_ms"], out["step_wall_ms"] = step
     return out
 
 
-async def step_change(get: Any, server: Server, code: str, key: str, db_path: Path,
+async def step_change(get: Any, answered: list[float], server: Server, code: str, key: str, db_path: Path,
                       phones: int) -> tuple[float, float]:  # fmt: skip
     """Every phone's meta and state long-polls open; the step moves; CPU and wall time until every
     phone has both answers and holds the new step."""
@@ -159,6 +168,7 @@ async def step_change(get: Any, server: Server, code: str, key: str, db_path: Pa
     meta = json.loads(await get("/meta", since=-1))
     opened = asyncio.Event()
     waiting = [0]
+    times: dict[str, list[float]] = {"meta": [], "state": []}
 
     async def phone(i: int) -> None:
         client = f"p{i}"
@@ -168,9 +178,11 @@ async def step_change(get: Any, server: Server, code: str, key: str, db_path: Pa
         if waiting[0] == phones:
             opened.set()
         await meta_poll
+        times["meta"].append(time.monotonic())
         got = json.loads(await state_poll)
         while got["step"]["key"] != "decide":  # an answer of an earlier version: ask again at once
             got = json.loads(await get("", since=got["version"], wait=25, client=client))
+        times["state"].append(time.monotonic())
 
     tasks = [asyncio.ensure_future(phone(i)) for i in range(phones)]
     await opened.wait()
@@ -179,7 +191,15 @@ async def step_change(get: Any, server: Server, code: str, key: str, db_path: Pa
         db = store.connect(db_path)
         actions.next_step(db, code, key, from_step="prioritise")
         db.close()
+        moved, moved_at = time.monotonic(), time.time()
         await asyncio.gather(*tasks)
+    # The server's clock on its answers against this process's: on a busy machine the phones'
+    # own loop, not the server, can be what is late.
+    late = {kind: [1000 * (t - moved) for t in at] for kind, at in times.items()}
+    late["server's answers"] = [1000 * (t - moved_at) for t in answered if t >= moved_at]
+    for kind, values in late.items():
+        values.sort()
+        print(f"  step change, {kind}: p50 {values[len(values) // 2]:.0f} ms, max {values[-1]:.0f} ms", flush=True)
     return 1000 * m.cpu, 1000 * m.wall
 
 
@@ -223,6 +243,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--initiatives", type=int, default=6)
     parser.add_argument("--requests", type=int, default=3000, help="requests of each kind")
     parser.add_argument("--in-flight", type=int, default=16)
+    parser.add_argument("--step-only", action="store_true", help="measure the step change alone")
     parser.add_argument("--before", type=Path, help="another tree of the app to measure first, the baseline")
     return parser.parse_args(argv)
 
