@@ -26,11 +26,19 @@ def together(db: Database, jobs: Sequence[Job]) -> list[Any]:
     An exception of the commit itself is raised for the whole batch: then no job is stored.
     """
     outcomes: list[Any] = []
-    with writer(db), db.atomic():
-        for job in jobs:
-            try:
-                with db.atomic():  # nested: a savepoint, rolled back alone if the job refuses
-                    outcomes.append(job(db))
-            except Exception as exc:  # noqa: BLE001 - handed back to the job's caller
-                outcomes.append(exc)
+    with writer(db):
+        # IMMEDIATE: SQLite's write lock before the first job reads, as `change()` takes it with its
+        # first statement, so no read snapshot of the batch has to be upgraded to a write.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for job in jobs:
+                try:
+                    with db.atomic():  # nested: a savepoint, rolled back alone if the job refuses
+                        outcomes.append(job(db))
+                except Exception as exc:  # noqa: BLE001 - handed back to the job's caller
+                    outcomes.append(exc)
+            db.execute("COMMIT")
+        except BaseException:
+            db.conn.rollback()
+            raise
     return outcomes
