@@ -354,6 +354,13 @@ def _audit_trail(db: Database) -> None:
         db.execute(trigger)
 
 
+@migrations(name="0012_workshop_language")
+def _workshop_language(db: Database) -> None:
+    """The language a workshop runs in (the projector, the console and the exports follow it):
+    a language code such as 'de'; every earlier workshop ran in English."""
+    _run_statements(db, "ALTER TABLE workshops ADD COLUMN language TEXT NOT NULL DEFAULT 'en'")
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run DDL one statement at a time: `executescript` would commit mid-migration."""
     for statement in script.split(";"):
