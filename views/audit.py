@@ -15,6 +15,7 @@ import streamlit as st
 from views.kit import ui
 from workshop.domain import audience, numbers
 from workshop.domain.audit import Trail
+from workshop.domain.language import _
 from workshop.reports import downloads as files
 from workshop.reports import trail as report
 
@@ -34,11 +35,11 @@ def filters(trail: Trail) -> report.Filter:
     roles, names, steps = report.options(trail)
     role, action, step = st.columns(3)
     return report.Filter(
-        role=role.selectbox("Role", roles, index=None, placeholder="Every role"),
+        role=role.selectbox(_("Role"), roles, index=None, placeholder=_("Every role")),
         action=action.selectbox(
-            "Action", names, index=None, format_func=report.action_title, placeholder="Every action"
+            _("Action"), names, index=None, format_func=report.action_title, placeholder=_("Every action")
         ),
-        step=step.selectbox("Step", steps, index=None, format_func=report.step_title, placeholder="Every step"),
+        step=step.selectbox(_("Step"), steps, index=None, format_func=report.step_title, placeholder=_("Every step")),
     )
 
 
@@ -51,9 +52,9 @@ def entries(trail: Trail, chosen: report.Filter) -> None:
 
 def counts(trail: Trail) -> None:
     """The participants' writes, counted per step and kind instead of listed one by one."""
-    st.subheader("Participants' writes per step")
+    st.subheader(_("Participants' writes per step"))
     if not trail.counts:
-        st.caption("No participant has written anything yet.")
+        st.caption(_("No participant has written anything yet."))
         return
     st.dataframe(report.counts_frame(trail), hide_index=True)
 
@@ -79,10 +80,12 @@ def page() -> None:
         st.stop()
     trail = audience.view(ctx.snapshot, who).loaded_trail
     ui.facilitator_sidebar(ctx)
-    st.title("Audit trail")
+    st.title(_("Audit trail"))
     st.caption(
-        "Every change made with the facilitator key or a device, the leader link or an owner link, "
-        "with the values before and after. Nobody can edit or delete an entry."
+        _(
+            "Every change made with the facilitator key or a device, the leader link or an owner link, "
+            "with the values before and after. Nobody can edit or delete an entry."
+        )
     )
     entries(trail, filters(trail))
     download(ctx, who)

@@ -21,6 +21,7 @@ from workshop import actions
 from workshop.domain import followup, numbers
 from workshop.domain.errors import WorkshopError
 from workshop.domain.followup import STATUS_COLOURS, STATUSES, Track
+from workshop.domain.language import _
 from workshop.domain.vocabulary import normalise_code
 from workshop.live import web
 from workshop.reports import calendar, charts
@@ -66,16 +67,18 @@ def open_link() -> tuple[Database, actions.OwnerPage, str]:
 
 def heading(page: actions.OwnerPage, token: str) -> None:
     """Whose page this is, and their check-in dates for their own calendar."""
-    st.title("Your check-ins")
+    st.title(_("Your check-ins"))
     st.caption(ui.safe(f"{page.owner} · {page.workshop_title} ({page.code}) · {page.organisation}"))
     st.caption(
-        "This link is yours: it records check-ins in your name, so keep it to yourself. This browser "
-        "remembers it for a month; keep the message it came in, or add your check-in dates to your "
-        "calendar: each event links back here."
+        _(
+            "This link is yours: it records check-ins in your name, so keep it to yourself. This browser "
+            "remembers it for a month; keep the message it came in, or add your check-in dates to your "
+            "calendar: each event links back here."
+        )
     )
     base = ui.site_url()  # read here: the file is built later, on Streamlit's download thread
     st.download_button(
-        "Add to my calendar",
+        _("Add to my calendar"),
         lambda: calendar.to_ics(page.tracks, page_url=base, token=token, name=f"My check-ins: {page.workshop_title}"),
         file_name=files.file_name("ics", page.code),
         mime=files.FILES["ics"].mime,
@@ -105,14 +108,14 @@ def facts(item: Track, today: date) -> None:
         min(max(item.progress, 0.0), 1.0), text=f"Progress: {numbers.share(item.progress)} of the way to target"
     )
     if item.overdue(today):
-        st.warning("This check-in is overdue: record where the metric stands now.", icon=":material/schedule:")
+        st.warning(_("This check-in is overdue: record where the metric stands now."), icon=":material/schedule:")
 
 
 def small_chart(item: Track) -> None:
     """The metric's way from baseline (0 %) to target (100 %), sized for a phone."""
     frame = charts.progress_frame([item])
     if len(frame) < 2:
-        st.caption("The chart starts with your first check-in.")
+        st.caption(_("The chart starts with your first check-in."))
         return
     low, high = min(0.0, float(frame["progress"].min())), max(100.0, float(frame["progress"].max()))
     x = alt.X(
@@ -134,14 +137,14 @@ def small_chart(item: Track) -> None:
         alt.Chart(frame).mark_line(color="#5b6b80", strokeWidth=2).encode(x=x, y=y, order="date:T"),
         alt.Chart(frame).mark_circle(size=90, opacity=1).encode(x=x, y=y, color=colour, tooltip=tips),
     ).properties(height=200)
-    st.caption("Progress over time: 0 % is the baseline, 100 % the target (dashed line).")
+    st.caption(_("Progress over time: 0 % is the baseline, 100 % the target (dashed line)."))
     st.altair_chart(chart, theme=None, width="stretch")
 
 
 def history(item: Track) -> None:
     """Every check-in, newest first; cells escaped because `st.table` renders Markdown."""
     if not item.checkins:
-        st.caption("No check-ins recorded yet.")
+        st.caption(_("No check-ins recorded yet."))
         return
     value = ui.safe(f"Value ({item.unit})") if item.unit else "Value"  # the unit once, in the heading
     rows: list[dict[str, Any]] = [
@@ -153,7 +156,7 @@ def history(item: Track) -> None:
         }
         for c in reversed(item.checkins)
     ]
-    st.write("**Check-in history**")
+    st.write(_("**Check-in history**"))
     st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
 
 
@@ -163,7 +166,7 @@ def checkin(db: Database, code: str, token: str, item: Track, today: date) -> No
     ident = item.initiative_id
     if st.session_state.get(DONE) == ident:
         del st.session_state[DONE]
-        st.success("Check-in recorded. Thank you!")
+        st.success(_("Check-in recorded. Thank you!"))
 
     def submit(entry: CheckIn) -> bool:
         done = ui.act(
@@ -183,7 +186,7 @@ def page() -> None:
     today = date.today()
     heading(owned, token)
     if not owned.tracks:
-        st.info("You own no initiative in this workshop any more: ask the facilitator.")
+        st.info(_("You own no initiative in this workshop any more: ask the facilitator."))
         return
     for item in owned.tracks:
         with st.container(border=True):

@@ -13,6 +13,7 @@ from workshop.actions import portfolio
 from workshop.domain import followup, numbers
 from workshop.domain.errors import WorkshopError
 from workshop.domain.followup import Row, Track
+from workshop.domain.language import _
 from workshop.domain.readiness import TITLE
 from workshop.domain.vocabulary import status_word
 from workshop.reports import calendar, charts, sheets
@@ -37,7 +38,7 @@ def due_view(db: Database, tracks: list[Track], today: date) -> None:
         f"Prepare reminders reissues the owner links of these {people}: the links they have now stop working. "
         "Each reminder below carries the new link (shown once: copy them before leaving this page)."
     )
-    if st.button("Prepare reminders", icon=":material/send:", help="Reissues these owners' links"):
+    if st.button(_("Prepare reminders"), icon=":material/send:", help=_("Reissues these owners' links")):
         key = st.session_state.get("portfolio_key")
         tokens = ui.act(actions.issue_owner_links_for_reminders, db, key, list(groups), here=True) or {}
         base = ui.site_url()
@@ -54,13 +55,15 @@ def key_form(db: Database) -> tuple[list[Track], list[Row]]:
         if "portfolio_key" in st.session_state:
             st.error(ui.safe(str(exc)))
         st.caption(
-            "The portfolio lists every workshop on this server, so it needs the portfolio key: the one "
-            "set as WORKSHOP_PORTFOLIO_KEY, or the one printed when the server first started "
-            "(`python -m workshop portfolio-key` issues a new one)."
+            _(
+                "The portfolio lists every workshop on this server, so it needs the portfolio key: the one "
+                "set as WORKSHOP_PORTFOLIO_KEY, or the one printed when the server first started "
+                "(`python -m workshop portfolio-key` issues a new one)."
+            )
         )
         with st.form("portfolio-key"):
-            given = st.text_input("Portfolio key", type="password")
-            if st.form_submit_button("Open the portfolio"):
+            given = st.text_input(_("Portfolio key"), type="password")
+            if st.form_submit_button(_("Open the portfolio")):
                 st.session_state["portfolio_key"] = given
                 st.rerun()
         st.stop()
@@ -70,12 +73,12 @@ def filtered(tracks: list[Track], workshops: list[Row], today: date) -> tuple[li
     """The filters above everything: organisation, when held, status, overdue only."""
     held = [followup.day_of(w["created_at"]) for w in workshops]
     cols = st.columns([2, 2, 2, 1])
-    organisations = cols[0].multiselect("Organisation", sorted({w["organisation"] for w in workshops}))
-    span = cols[1].date_input("Workshops held between", value=(min(held), max(held)), format="YYYY-MM-DD")
+    organisations = cols[0].multiselect(_("Organisation"), sorted({w["organisation"] for w in workshops}))
+    span = cols[1].date_input(_("Workshops held between"), value=(min(held), max(held)), format="YYYY-MM-DD")
     statuses = cols[2].multiselect(
-        "Status", [*followup.STATUSES, "none"], format_func=lambda k: followup.STATUSES.get(k, followup.NOT_CHECKED)
+        _("Status"), [*followup.STATUSES, "none"], format_func=lambda k: followup.STATUSES.get(k, followup.NOT_CHECKED)
     )
-    overdue_only = cols[3].toggle("Overdue only")
+    overdue_only = cols[3].toggle(_("Overdue only"))
     start, end = (span[0], span[1]) if isinstance(span, tuple) and len(span) == 2 else (None, None)
     shown = followup.select(tracks, organisations, start, end, statuses, today=today, overdue_only=overdue_only)
     return shown, followup.select_workshops(workshops, organisations, start, end)
@@ -85,19 +88,19 @@ def tiles(shown: list[Track], kept: list[Row], today: date) -> None:
     """The counts at a glance."""
     figures = followup.counts(shown, today)
     cols = st.columns(6)
-    cols[0].metric("Workshops", len(kept))
-    cols[1].metric("Owned initiatives", figures["tracked"])
-    cols[2].metric("On track", figures["on_track"])
-    cols[3].metric("At risk", figures["at_risk"])
-    cols[4].metric("Off track", figures["off_track"])
-    cols[5].metric("Overdue check-ins", figures["overdue"])
+    cols[0].metric(_("Workshops"), len(kept))
+    cols[1].metric(_("Owned initiatives"), figures["tracked"])
+    cols[2].metric(_("On track"), figures["on_track"])
+    cols[3].metric(_("At risk"), figures["at_risk"])
+    cols[4].metric(_("Off track"), figures["off_track"])
+    cols[5].metric(_("Overdue check-ins"), figures["overdue"])
 
 
 def owned_initiatives(shown: list[Track], today: date) -> None:
     """The initiatives that pass the filters: what is overdue, the table and the chart."""
-    st.header("Owned initiatives")
+    st.header(_("Owned initiatives"))
     if not shown:
-        st.caption("No owned initiative matches these filters.")
+        st.caption(_("No owned initiative matches these filters."))
     else:
         overdue = [t for t in shown if t.overdue(today)]
         if overdue:
@@ -115,7 +118,7 @@ def owned_initiatives(shown: list[Track], today: date) -> None:
 def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
     """One row per workshop that passes the filters, with its owned and overdue initiatives and when
     its participants' names give way to numbers (`WORKSHOP_RETAIN_NAMES_DAYS`)."""
-    st.header("Workshops")
+    st.header(_("Workshops"))
     owned = Counter(t.code for t in tracks)
     late = Counter(t.code for t in tracks if t.overdue(today))
     st.dataframe(
@@ -147,7 +150,7 @@ def readiness_trends(db: Database, kept: list[Row]) -> None:
     kept_codes = {w["code"] for w in kept}
     checks = [h for h in portfolio.read_readiness(db, st.session_state.get("portfolio_key")) if h.code in kept_codes]
     if not checks:
-        st.caption("No workshop matching these filters has answers to the readiness check.")
+        st.caption(_("No workshop matching these filters has answers to the readiness check."))
     for organisation in sorted({h.organisation for h in checks}):
         its = [h for h in checks if h.organisation == organisation]
         st.write(f"**{ui.safe(organisation)}**: how the operating model's areas score from one workshop to the next")
@@ -159,11 +162,11 @@ def overview() -> None:
     """The portfolio behind its key: filters, counts, what is due, initiatives, workshops, readiness."""
     db = ui.connect()
     today = date.today()
-    st.title("Portfolio")
-    st.caption("Every workshop in this database and every initiative that left the room with an owner.")
+    st.title(_("Portfolio"))
+    st.caption(_("Every workshop in this database and every initiative that left the room with an owner."))
     tracks, workshops = key_form(db)
     if not workshops:
-        st.info("No workshops yet: create one or open the sample from the start page.")
+        st.info(_("No workshops yet: create one or open the sample from the start page."))
         return
     shown, kept = filtered(tracks, workshops, today)
     tiles(shown, kept, today)

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from workshop.domain import numbers
+from workshop.domain.language import _
 from workshop.domain.readiness import MINUTES, QUESTIONS, SIGNALS, TITLE, question_by_key, result_words
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.text import md_escape as safe
@@ -55,7 +56,7 @@ def results(snapshot: Snapshot, flags: bool = True) -> None:
     The console passes `flags=False`: its pitfall warnings already head the page."""
     r = readiness_block(snapshot)
     if r is None:
-        st.caption("Nobody has answered the check yet.")
+        st.caption(_("Nobody has answered the check yet."))
         return
     st.caption(f"{r.respondents} of {numbers.plural(r.people, 'participant')} answered.")
     findings(r, flags)

@@ -10,6 +10,7 @@ from views.kit import registry, ui
 from workshop import actions
 from workshop.domain import numbers
 from workshop.domain.commitments import review_until
+from workshop.domain.language import _
 from workshop.domain.readiness import MINUTES, SIGNALS, STATEMENTS, TITLE, ordered_prompts, weakest
 from workshop.domain.similar import Group
 from workshop.domain.snapshot import Snapshot
@@ -28,16 +29,16 @@ def review_panel(ctx: ui.Context) -> None:
     snapshot = ctx.snapshot
     minutes = snapshot.workshop["review_minutes"]
     until = clock_text(review_until(snapshot.timer(STEP.key), minutes))
-    st.header("Last time's commitments")
+    st.header(_("Last time's commitments"))
     st.caption(
         f"{minutes} minutes of this step, until the clock shows {until}. Phones and the projector show the list."
     )
     if snapshot.reviewing:
-        if st.button("Start the brainstorm", icon=":material/edit_note:", type="primary"):
-            ctx.act(actions.set_reviewing, False, success="The brainstorm is open.", at="review")
+        if st.button(_("Start the brainstorm"), icon=":material/edit_note:", type="primary"):
+            ctx.act(actions.set_reviewing, False, success=_("The brainstorm is open."), at="review")
             st.rerun()
-    elif st.button("Back to the review", icon=":material/history:"):
-        ctx.act(actions.set_reviewing, True, success="The review is on screen again.", at="review")
+    elif st.button(_("Back to the review"), icon=":material/history:"):
+        ctx.act(actions.set_reviewing, True, success=_("The review is on screen again."), at="review")
         st.rerun()
     ui.flash(at="review")
     titles = {r.key: r.title for r in REVIEWS}
@@ -56,14 +57,14 @@ def review_panel(ctx: ui.Context) -> None:
                 keys = list(titles)
                 pick, why, go = st.columns([3, 5, 1], vertical_alignment="bottom")
                 outcome = pick.radio(
-                    "Outcome",
+                    _("Outcome"),
                     keys,
                     format_func=titles.get,
                     horizontal=True,
                     index=keys.index(item.outcome) if item.outcome else None,
                 )
-                reason = why.text_input("Reason (one line)", value=item.reason, max_chars=NOTE_MAX)
-                if go.form_submit_button("Record"):
+                reason = why.text_input(_("Reason (one line)"), value=item.reason, max_chars=NOTE_MAX)
+                if go.form_submit_button(_("Record")):
                     ctx.act(
                         actions.review_commitment,
                         item.initiative_id,
@@ -92,11 +93,11 @@ def readiness_panel(ctx: ui.Context) -> None:
         )
         if snapshot.readiness_open:
             st.text(f"Share the join link: {ui.join_url(ctx.code)}")
-            if st.button("Close the check", icon=":material/lock:"):
-                ctx.act(actions.open_readiness, False, success="The check is closed.", at="readiness")
+            if st.button(_("Close the check"), icon=":material/lock:"):
+                ctx.act(actions.open_readiness, False, success=_("The check is closed."), at="readiness")
                 st.rerun()
-        elif st.button("Open the check", icon=":material/fact_check:", disabled=snapshot.ended):
-            ctx.act(actions.open_readiness, True, success="The check is open on every phone.", at="readiness")
+        elif st.button(_("Open the check"), icon=":material/fact_check:", disabled=snapshot.ended):
+            ctx.act(actions.open_readiness, True, success=_("The check is open on every phone."), at="readiness")
             st.rerun()
         ui.flash(at="readiness")
         readiness.results(snapshot, flags=False)
@@ -105,7 +106,7 @@ def readiness_panel(ctx: ui.Context) -> None:
 def prompts(ctx: ui.Context) -> None:
     """Step 1's prompts per dimension, the dimensions the check's weakest areas point to first."""
     results = ctx.snapshot.readiness
-    with st.expander("Prompts to get the room going"):
+    with st.expander(_("Prompts to get the room going")):
         weak = weakest(results)
         if weak:
             names = " and ".join(a.title for a in weak)
@@ -123,15 +124,17 @@ def brainstorm_panel(ctx: ui.Context) -> None:
     snapshot = ctx.snapshot
     if snapshot.private:
         st.info(
-            "Private brainstorm: each phone sees only its own notes, and the board above shows how many "
-            "notes each dimension has. Voting opens when you reveal the board.",
+            _(
+                "Private brainstorm: each phone sees only its own notes, and the board above shows how many "
+                "notes each dimension has. Voting opens when you reveal the board."
+            ),
             icon=":material/visibility_off:",
         )
-        if st.button("Reveal the board", type="primary", icon=":material/visibility:"):
+        if st.button(_("Reveal the board"), type="primary", icon=":material/visibility:"):
             ctx.act(
                 actions.set_private_brainstorm,
                 False,
-                success="Board revealed: every phone and the projector show every note, and voting is open.",
+                success=_("Board revealed: every phone and the projector show every note, and voting is open."),
                 at="brainstorm",
             )
             st.rerun()
@@ -139,15 +142,17 @@ def brainstorm_panel(ctx: ui.Context) -> None:
         not snapshot.ended
         and snapshot.current_step == STEP
         and st.toggle(
-            "Private brainstorm",
+            _("Private brainstorm"),
             value=False,
-            help="Notes stay on each phone and the board shows only counts until you reveal it; nobody votes before.",
+            help=_(
+                "Notes stay on each phone and the board shows only counts until you reveal it; nobody votes before."
+            ),
         )
     ):
         ctx.act(
             actions.set_private_brainstorm,
             True,
-            success="Private brainstorm on: notes stay on each phone until you reveal the board.",
+            success=_("Private brainstorm on: notes stay on each phone until you reveal the board."),
             at="brainstorm",
         )
         st.rerun()
@@ -165,13 +170,13 @@ def suggestion(ctx: ui.Context, group: Group) -> None:
             text, split = st.columns([6, 1], vertical_alignment="center")
             text.markdown(f"#{note_id} · {ui.safe(row['text'])} · {numbers.plural(row['votes'], 'vote')}")
             if len(members) > 2 and split.button(
-                "Split out", key=f"split-{name}-{note_id}", help=f"#{note_id} says something else"
+                _("Split out"), key=f"split-{name}-{note_id}", help=f"#{note_id} says something else"
             ):
                 ctx.act(actions.split_from_suggestion, note_id, members, success=f"Split #{note_id} out.", at=PLACE)
                 ui.again()
         # No vote counts here (the rows above show them): option labels need not change with every vote.
         keep = st.selectbox(
-            "Keep this one",
+            _("Keep this one"),
             members,
             format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
             key=f"keep-{name}",
@@ -186,7 +191,7 @@ def suggestion(ctx: ui.Context, group: Group) -> None:
                 at=PLACE,
             )
             ui.again()
-        if dismiss.button("Not the same", key=f"dismiss-{name}", help="Never suggest these together again"):
+        if dismiss.button(_("Not the same"), key=f"dismiss-{name}", help=_("Never suggest these together again")):
             apart = ", ".join(f"#{i}" for i in members)
             ctx.act(actions.dismiss_suggestion, members, success=f"Not the same: {apart} stay apart.", at=PLACE)
             ui.again()
@@ -197,7 +202,7 @@ def suggestions(ctx: ui.Context) -> None:
     ui.flash(at=PLACE)
     groups = ctx.act(actions.suggested_groups, here=True) or []
     if not groups:
-        st.caption("No suggested duplicates: no two live notes look like the same point.")
+        st.caption(_("No suggested duplicates: no two live notes look like the same point."))
         return
     st.caption(
         f"{numbers.plural(len(groups), 'group')} of notes that probably say the same thing. Merging keeps one "
@@ -219,11 +224,11 @@ def merge_form(ctx: ui.Context, ids: list[int]) -> None:
     """Fold one note into another by hand; the votes carry over."""
     label = partial(note_label, ctx.snapshot)
     with st.form("merge"):
-        source = st.selectbox("Duplicate to fold in", ids, format_func=label, index=None)
-        target = st.selectbox("Keep this one (votes carry over)", ids, format_func=label, index=None)
-        if st.form_submit_button("Merge"):
+        source = st.selectbox(_("Duplicate to fold in"), ids, format_func=label, index=None)
+        target = st.selectbox(_("Keep this one (votes carry over)"), ids, format_func=label, index=None)
+        if st.form_submit_button(_("Merge")):
             if source is None or target is None:
-                st.error("Choose both bottlenecks.")
+                st.error(_("Choose both bottlenecks."))
             else:
                 ctx.act(
                     actions.merge_bottlenecks,
@@ -238,15 +243,17 @@ def merge_form(ctx: ui.Context, ids: list[int]) -> None:
 
 def edit_form(ctx: ui.Context, ids: list[int]) -> None:
     """Correct a note's text or move it to another dimension."""
-    chosen = st.selectbox("Bottleneck", ids, format_func=partial(note_label, ctx.snapshot), index=None, key="edit_pick")
+    chosen = st.selectbox(
+        _("Bottleneck"), ids, format_func=partial(note_label, ctx.snapshot), index=None, key="edit_pick"
+    )
     if chosen is None:
         return
     row = ctx.snapshot.bottleneck(chosen)
     with st.form("edit"):
-        text = st.text_area("Text", value=row["text"], max_chars=NOTE_MAX)
+        text = st.text_area(_("Text"), value=row["text"], max_chars=NOTE_MAX)
         keys = [d.key for d in DIMENSIONS]
-        dimension = st.selectbox("Dimension", keys, index=keys.index(row["dimension"]))
-        if st.form_submit_button("Save"):
+        dimension = st.selectbox(_("Dimension"), keys, index=keys.index(row["dimension"]))
+        if st.form_submit_button(_("Save")):
             ctx.act(actions.edit_bottleneck, chosen, text, dimension, success=f"Saved #{chosen}.", at="edit")
             ui.again()
     ui.flash(at="edit")
@@ -255,23 +262,25 @@ def edit_form(ctx: ui.Context, ids: list[int]) -> None:
 def hide_form(ctx: ui.Context, ids: list[int]) -> None:
     """Hide a note as noise, or bring a hidden one back."""
     snapshot = ctx.snapshot
-    to_hide = st.selectbox("Hide as noise", ids, format_func=partial(note_label, snapshot), index=None, key="hide_pick")
-    if st.button("Hide", disabled=to_hide is None):
+    to_hide = st.selectbox(
+        _("Hide as noise"), ids, format_func=partial(note_label, snapshot), index=None, key="hide_pick"
+    )
+    if st.button(_("Hide"), disabled=to_hide is None):
         ctx.act(actions.hide_bottleneck, to_hide, True, success=f"Hidden: #{to_hide}.", at="hide")
         ui.again()
     ui.flash(at="hide")
     hidden = snapshot.hidden_bottlenecks
     if not hidden:
-        st.caption("Nothing is hidden.")
+        st.caption(_("Nothing is hidden."))
         return
     restore = st.selectbox(
-        "Restore",
+        _("Restore"),
         [b["id"] for b in hidden],
         format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
         index=None,
         key="restore_pick",
     )
-    if st.button("Restore", disabled=restore is None):
+    if st.button(_("Restore"), disabled=restore is None):
         ctx.act(actions.hide_bottleneck, restore, False, success=f"Restored: #{restore}.", at="restore")
         ui.again()
     ui.flash(at="restore")
@@ -283,7 +292,7 @@ def moderate(shown: ui.Context) -> None:
     each action reruns this part only (the board above follows by itself), and the tabs, keyed,
     keep their place."""
     ctx = shown.fresh()
-    st.header("Moderate")
+    st.header(_("Moderate"))
     ids = [b["id"] for b in ctx.snapshot.live_bottlenecks]
     suggested, merge, edit, hide = st.tabs(TABS, key="moderate-tab", on_change="rerun")
     # Only the open tab is drawn (the tabs track which one is open): less to send on every click.

@@ -7,6 +7,7 @@ import streamlit as st
 from views.kit import ui
 from workshop import actions
 from workshop.domain import decide
+from workshop.domain.language import _
 from workshop.domain.snapshot import Initiative
 from workshop.domain.vocabulary import LONG_MAX
 
@@ -33,7 +34,7 @@ def decision_form(
     signature = "-".join(answers[q.key] for q in decide.QUESTIONS)
     with st.form(f"decision-{item_id}"):
         choice = st.radio(
-            "The team decides",
+            _("The team decides"),
             options,
             index=options.index(kept),
             key=f"pick-{item_id}-{signature}",
@@ -41,9 +42,9 @@ def decision_form(
             format_func=label,
         )
         rationale = st.text_area(
-            "Why (kept with the decision)", value=saved["rationale"] if saved else "", max_chars=LONG_MAX
+            _("Why (kept with the decision)"), value=saved["rationale"] if saved else "", max_chars=LONG_MAX
         )
-        if st.form_submit_button("Record decision", type="primary"):
+        if st.form_submit_button(_("Record decision"), type="primary"):
             ctx.act(
                 actions.record_decision,
                 item_id,
@@ -67,7 +68,7 @@ def room_split(item: Initiative) -> None:
     """The participants' own picks from their phones, beside the questionnaire."""
     counts = {c: sum(p["choice"] == c for p in item.picks) for c in decide.CHOICES}
     if not item.picks:
-        st.caption("No picks from the room yet: participants give theirs on their phones.")
+        st.caption(_("No picks from the room yet: participants give theirs on their phones."))
         return
     st.write("The room's picks: " + " · ".join(f"{decide.CHOICE_TITLES[c]} {n}" for c, n in counts.items()))
     reasons = [{"Pick": decide.CHOICE_TITLES[p["choice"]], "Why": p["reason"]} for p in item.picks if p["reason"]]
@@ -99,7 +100,7 @@ def questionnaire(ctx: ui.Context, item: Initiative) -> dict[str, str]:
 def recommendation_of(answers: dict[str, str]) -> decide.Recommendation | None:
     """The recommendation once every question is answered, with its reasons and cautions."""
     if len(answers) < len(decide.QUESTIONS):
-        st.caption("Answer the five questions to see a recommendation.")
+        st.caption(_("Answer the five questions to see a recommendation."))
         return None
     recommendation = decide.recommend(answers)
     st.success(f"Recommendation: **{decide.CHOICE_TITLES[recommendation.choice]}**")
@@ -117,7 +118,7 @@ def recorded(item: Initiative) -> None:
         return
     st.write(f"Recorded decision: **{decide.CHOICE_TITLES[saved['choice']]}** ({standing.note})")
     if standing.moved:
-        st.warning("The answers changed after the decision: record it again if the team's call changes.")
+        st.warning(_("The answers changed after the decision: record it again if the team's call changes."))
     st.text(f"Rationale: {saved['rationale']}")
     for flag in decide.risk_flags(saved["choice"], saved["answers"], item.title, item.description):
         st.error(flag)
@@ -147,11 +148,13 @@ def initiative(shown: ui.Context, item_id: int) -> None:
 def console(ctx: ui.Context) -> None:
     """The three options in one line, then each of the top three initiatives."""
     st.write(
-        "**Build** when it is core to the moat · **Buy** when speed matters more than uniqueness · "
-        "**Partner** when scale or network effects are better reached with allies."
+        _(
+            "**Build** when it is core to the moat · **Buy** when speed matters more than uniqueness · "
+            "**Partner** when scale or network effects are better reached with allies."
+        )
     )
     if not ctx.snapshot.top:
-        st.info("There are no initiatives yet: propose and rank them in step 3.")
+        st.info(_("There are no initiatives yet: propose and rank them in step 3."))
     for item in ctx.snapshot.top:
         initiative(ctx, item.id)
 

@@ -16,6 +16,7 @@ import streamlit as st
 
 from views import readiness
 from workshop.domain import checklist, decide, numbers
+from workshop.domain.language import _
 from workshop.domain.snapshot import Initiative, Snapshot
 from workshop.domain.text import md_escape as safe  # what `ui.safe` does, without importing the page plumbing
 from workshop.domain.vocabulary import method_by_key, outcome_by_key
@@ -60,7 +61,7 @@ def show_impact(snapshot: Snapshot) -> None:
         st.markdown(f"### {sum(b['id'] in linked for b in top)} of {len(top)} top bottlenecks linked to an impact")
         costly = sorted((i for i in snapshot.impacts if i["money"]), key=lambda i: -i["money"])[:SIDE_ITEMS]
         if costly:
-            st.markdown("### Largest money estimates")
+            st.markdown(_("### Largest money estimates"))
             st.markdown(
                 _bullets(
                     [
@@ -74,7 +75,7 @@ def show_impact(snapshot: Snapshot) -> None:
             )
         waiting = [b for b in top if b["id"] not in linked][:SIDE_ITEMS]
         if waiting:
-            st.markdown("### Still to map")
+            st.markdown(_("### Still to map"))
             st.markdown(_bullets([safe(f"{row['text']} ({numbers.plural(row['votes'], 'vote')})") for row in waiting]))
 
 
@@ -107,7 +108,7 @@ def show_prioritise(snapshot: Snapshot) -> None:
     with side.container(key="pj-rank"):
         st.markdown(f"### Ranking by {method.title}")
         if not snapshot.plan:
-            st.markdown("No initiatives yet: propose them from your phone.")
+            st.markdown(_("No initiatives yet: propose them from your phone."))
             return
         # By rank, as the chart numbers its points (the agreed sequence is the console's and Ship It's).
         st.markdown(_bullets([_ranking_line(snapshot, item) for item in snapshot.ranked[:TOP_RANKED]]))
@@ -138,7 +139,7 @@ def _decision_card(n: int, item: Initiative, picks: dict[str, int]) -> None:
     saved = item.decision
     st.markdown(_picks_html(picks, saved["choice"] if saved else None), unsafe_allow_html=True)
     if saved is None:
-        st.markdown("Not decided yet.")
+        st.markdown(_("Not decided yet."))
         return
     standing = item.standing
     assert standing is not None
@@ -151,7 +152,7 @@ def _decision_card(n: int, item: Initiative, picks: dict[str, int]) -> None:
 
 def show_decide(snapshot: Snapshot) -> None:
     if not snapshot.top:
-        st.markdown("### No initiatives to decide on yet.")
+        st.markdown(_("### No initiatives to decide on yet."))
         return
     for n, (column, item) in enumerate(zip(st.columns(len(snapshot.top)), snapshot.top), start=1):
         with column.container(border=True, key=f"pj-card-{n}"):
@@ -162,7 +163,7 @@ def _owner_card(item: Initiative) -> None:
     st.markdown("### " + safe(item.title))
     owner = item.owner
     if owner is None:
-        st.markdown("**Owner needed**")
+        st.markdown(_("**Owner needed**"))
         return
     st.markdown(safe(f"DRI: {owner['owner']}"))
     st.markdown(
@@ -183,7 +184,7 @@ def show_owners(snapshot: Snapshot) -> None:
     )
     decided = snapshot.decided
     if not decided:
-        st.markdown("### No decided initiatives yet.")
+        st.markdown(_("### No decided initiatives yet."))
         return
     shown = decided[:OWNER_CARDS]
     for row in range(0, len(shown), 3):

@@ -21,14 +21,16 @@ from sqlite_utils import Database
 
 from views.kit import registry
 from workshop import actions, store
+from workshop.domain import language
 from workshop.domain.audience import FACILITATOR, LEADER, PUBLIC, Audience, Place, participant, places
 from workshop.domain.errors import WorkshopError
+from workshop.domain.language import _
 from workshop.domain.pitfalls import pitfalls
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.text import md_escape
 from workshop.domain.vocabulary import STEPS, Step, normalise_code, stage_by_key
 from workshop.live import web
-from workshop.live.payload import room_state, vocabulary
+from workshop.live.payload import element_texts, room_state, vocabulary
 from workshop.store.load import load
 
 HERE = Path(__file__).resolve().parent.parent  # views/, where the pages are
@@ -57,7 +59,7 @@ def pages() -> list[st.Page]:
     """Every page, built from the one tuple of steps, for `st.navigation` (whose own sidebar list
     stays hidden: `nav` lists each audience's pages as plain links)."""
     return [
-        *(page for _, page in listed()),
+        *(page for _place, page in listed()),
         # Behind the portfolio key and never listed: participants never see a link to it.
         _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden"),
         # An owner's own link (/owner?ws=CODE&o=TOKEN): never listed, and it lists nothing.
@@ -84,6 +86,34 @@ def sidebar(ctx: Context) -> None:
         facilitator_sidebar(ctx)
     else:
         nav(ctx)
+
+
+# --- language ---------------------------------------------------------------------------
+
+LANGUAGE_COOKIE = "sw_lang"  # a phone's own choice of language (its switcher), kept by that browser
+_LANG = st.components.v2.component(
+    "scaling_workshop.lang",
+    js="export default function (c) { document.documentElement.lang = c.data.lang; }",
+    css="[class*='st-key-page-lang'] {display: none}",
+    isolate_styles=False,
+)
+
+
+def browser_language() -> str | None:
+    """This browser's language if it is one of ours: its switcher's choice, else `Accept-Language`."""
+    chosen = language.supported(cookies().get(LANGUAGE_COOKIE))
+    if chosen:
+        return chosen
+    header = str(st.context.headers.get("Accept-Language") or "")[:500]
+    tags = [part.split(";")[0] for part in header.split(",")]
+    return language.negotiate(header) if any(language.supported(tag) for tag in tags) else None
+
+
+def speak(code: str | None) -> str:
+    """Speak `code` for the rest of this page run, and say so to the browser (`<html lang>`)."""
+    spoken = language.activate(code)
+    _LANG(key="page-lang", data={"lang": "en-XA" if spoken == language.PSEUDO else spoken})
+    return spoken
 
 
 def step_page(step_key: str) -> str:
@@ -272,23 +302,26 @@ def context(as_participant: bool = False) -> Context:
     """Read `?ws=CODE` and who is looking, and load the workshop; stop with help when it is missing."""
     code, token, leader = _remembered(as_participant)
     if not code:
-        st.info("Open a workshop first: create one, join one with its code, or open the sample.")
-        st.page_link(str(HERE / "home.py"), label="Go to the start page", icon=":material/home:")
+        st.info(_("Open a workshop first: create one, join one with its code, or open the sample."))
+        st.page_link(str(HERE / "home.py"), label=_("Go to the start page"), icon=":material/home:")
         st.stop()
     db = connect()
     try:
         snapshot = load(db, code)
     except WorkshopError as exc:
-        st.error(safe(str(exc)))
-        st.page_link(str(HERE / "home.py"), label="Go to the start page", icon=":material/home:")
+        st.error(safe(exc.text()))
+        st.page_link(str(HERE / "home.py"), label=_("Go to the start page"), icon=":material/home:")
         st.stop()
+    # A participant's screen speaks their browser's language when it is one of ours; every other
+    # page of a workshop (console, projector, summary) speaks the workshop's.
+    speak((browser_language() if as_participant else None) or snapshot.language)
     participant = actions.identify(db, code, token) if token else None
     if token and participant is None:
-        st.warning("This link's identity is not recognised for this workshop; join again to take part.")
+        st.warning(_("This link's identity is not recognised for this workshop; join again to take part."))
         token = None
     facilitator = bool(participant and participant["is_facilitator"])
     if leader and not actions.is_leader(db, code, leader):
-        st.warning("This leader link has been revoked or replaced: ask the facilitator for the current one.")
+        st.warning(_("This leader link has been revoked or replaced: ask the facilitator for the current one."))
         leader = None
     _identities()[code] = (token, leader)
     kind = actions.FACILITATOR_DEVICE if facilitator else actions.PARTICIPANT
@@ -314,20 +347,22 @@ def require_identity(ctx: Context, leaders: bool = False) -> None:
     if ctx.participant is not None or (leaders and ctx.leader):
         return
     if ctx.leader:
-        st.info("The leader link opens the Ship It summary and the follow-through.")
+        st.info(_("The leader link opens the Ship It summary and the follow-through."))
         st.page_link(
             str(HERE / "summary.py"),
-            label="Open the Ship It summary",
+            label=_("Open the Ship It summary"),
             icon=":material/rocket_launch:",
             query_params=ctx.params(),
         )
     elif ctx.snapshot.ended:
         st.info(
-            "This workshop has ended. Its summary is open to the people who took part and to leaders: "
-            "ask the facilitator for the leader link."
+            _(
+                "This workshop has ended. Its summary is open to the people who took part and to leaders: "
+                "ask the facilitator for the leader link."
+            )
         )
     else:
-        st.info("Join the workshop to take part and see its board.")
+        st.info(_("Join the workshop to take part and see its board."))
         st.page_link(
             str(HERE / "home.py"),
             label=f"Join with the code {ctx.code}",
@@ -450,7 +485,9 @@ def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int 
     """Mount the live element. On a participant's screen it draws every step itself and
     never reruns the page; the facilitator's and the projector's pages rerun when the room
     moves to another step (and, with `follow`, when its data changes, at most every 3 s)."""
-    state = room_state(ctx.snapshot)  # the snapshot this page run already read
+    spoken = language.current()
+    state = room_state(ctx.snapshot, lang=spoken)  # the snapshot this page run already read
+    own = role == "participant" and browser_language() is not None
     result = _LIVE(
         key=f"live-{role}-{step_key}",
         data={
@@ -463,7 +500,12 @@ def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int 
             "server_now": time.time(),
             "min_interval": min_interval,
             "follow": follow,
-            "vocabulary": vocabulary(),
+            "vocabulary": vocabulary(spoken),
+            "lang": spoken,
+            "texts": element_texts(spoken),
+            "follows_workshop": role != "participant" or not own,
+            "languages": [{"code": c, "name": language.name(c)} for c in language.languages()],
+            "language_cookie": LANGUAGE_COOKIE,
             "summary_url": f"/ship-it?ws={ctx.code}" if role == "participant" and ctx.token else "",
             "name": ctx.participant["name"] if ctx.participant else "",
         },
@@ -491,7 +533,7 @@ def step_frame(ctx: Context, step: Step) -> None:
         st.switch_page(ROOM_PAGE, query_params=ctx.params())
     if current.key != step.key:
         st.info(f"The room is on step {current.number}, {current.title}. You are previewing this step.")
-    with st.expander("How this step works", expanded=step.key == current.key and not ctx.facilitator):
+    with st.expander(_("How this step works"), expanded=step.key == current.key and not ctx.facilitator):
         st.write(step.guidance)
         st.write(f"**{stage.title}:** {safe(snapshot.advice(step))}")
     for warning in pitfalls(snapshot):
@@ -570,13 +612,13 @@ def facilitator_sidebar(ctx: Context) -> None:
 def _lock_toggle(ctx: Context) -> None:
     """Lock or unlock the room's input."""
     locked = bool(ctx.snapshot.workshop["locked"])
-    if st.toggle("Lock input", value=locked, disabled=ctx.snapshot.ended) != locked:
+    if st.toggle(_("Lock input"), value=locked, disabled=ctx.snapshot.ended) != locked:
         ctx.act(
             actions.set_locked,
             not locked,
-            success="Input unlocked: participants can add and vote again."
+            success=_("Input unlocked: participants can add and vote again.")
             if locked
-            else "Input locked: participants can no longer add or change anything.",
+            else _("Input locked: participants can no longer add or change anything."),
             at=SIDEBAR_PLACE,
         )
         st.rerun()
@@ -590,7 +632,7 @@ def tracks_table(frame: Any) -> None:
         width="stretch",
         column_config={
             "Progress %": st.column_config.ProgressColumn(
-                "Progress to target", format="%.0f%%", min_value=0, max_value=100
+                _("Progress to target"), format="%.0f%%", min_value=0, max_value=100
             )
         },
     )
@@ -639,22 +681,24 @@ def _clock_buttons(ctx: Context) -> None:
     key = SHORTCUTS["clock"][0]
     cols = st.columns(2)
     if timer.state == "running":
-        if cols[0].button("Pause", icon=":material/pause:", width="stretch", shortcut=key):
-            ctx.act(actions.pause_timer, step=snapshot.current_step.key, success="Clock paused.", at=SIDEBAR_PLACE)
+        if cols[0].button(_("Pause"), icon=":material/pause:", width="stretch", shortcut=key):
+            ctx.act(actions.pause_timer, step=snapshot.current_step.key, success=_("Clock paused."), at=SIDEBAR_PLACE)
             st.rerun()
-    elif cols[0].button("Start", icon=":material/play_arrow:", width="stretch", shortcut=key, disabled=snapshot.ended):
-        ctx.act(actions.start_timer, step=snapshot.current_step.key, success="Clock started.", at=SIDEBAR_PLACE)
+    elif cols[0].button(
+        _("Start"), icon=":material/play_arrow:", width="stretch", shortcut=key, disabled=snapshot.ended
+    ):
+        ctx.act(actions.start_timer, step=snapshot.current_step.key, success=_("Clock started."), at=SIDEBAR_PLACE)
         st.rerun()
     if cols[1].button(
-        "+1 min",
+        _("+1 min"),
         icon=":material/more_time:",
         width="stretch",
         shortcut=SHORTCUTS["minute"][0],
         disabled=snapshot.ended,
-        help="Add one minute to this step",
+        help=_("Add one minute to this step"),
     ):
         shown = snapshot.current_step.key
-        ctx.act(actions.extend_timer, 1, step=shown, success="One minute added.", at=SIDEBAR_PLACE)
+        ctx.act(actions.extend_timer, 1, step=shown, success=_("One minute added."), at=SIDEBAR_PLACE)
         st.rerun()
 
 
@@ -666,10 +710,10 @@ def _step_buttons(ctx: Context) -> None:
         previous = STEPS[current.number - 2]
         st.warning(f"Take the room back to step {previous.number}, {previous.title}?")
         cols = st.columns(2)
-        if cols[0].button("Go back", icon=":material/undo:", width="stretch", shortcut=SHORTCUTS["back"][0]):
+        if cols[0].button(_("Go back"), icon=":material/undo:", width="stretch", shortcut=SHORTCUTS["back"][0]):
             st.session_state.pop(CONFIRM_BACK, None)
             _move(ctx, actions.previous_step, f"The room is back on step {previous.number}, {previous.title}.")
-        if cols[1].button("Stay", width="stretch", shortcut="Escape"):
+        if cols[1].button(_("Stay"), width="stretch", shortcut="Escape"):
             st.session_state.pop(CONFIRM_BACK, None)
             st.rerun()
         return
@@ -677,7 +721,7 @@ def _step_buttons(ctx: Context) -> None:
     # Each button is keyed by the step it was shown on: a click that reaches a console already on
     # another step (a double click, a second device) matches no button of this run and does nothing.
     if cols[0].button(
-        "Back",
+        _("Back"),
         key=f"back-{current.key}",
         icon=":material/arrow_back:",
         width="stretch",
@@ -688,7 +732,7 @@ def _step_buttons(ctx: Context) -> None:
         st.rerun()
     last = current.number == len(STEPS)
     if cols[1].button(
-        "Next",
+        _("Next"),
         key=f"next-{current.key}",
         icon=":material/arrow_forward:",
         icon_position="right",
@@ -712,17 +756,17 @@ def _move(ctx: Context, step_action: Callable[..., Any], success: str) -> None:
 
 def _end_controls(ctx: Context) -> None:
     """End (or reopen) the workshop from a small popover beside the lock, so it needs no scrolling."""
-    with st.popover("Reopen" if ctx.snapshot.ended else "End", icon=":material/flag:", width="stretch"):
+    with st.popover(_("Reopen") if ctx.snapshot.ended else _("End"), icon=":material/flag:", width="stretch"):
         if ctx.snapshot.ended:
-            st.text("The workshop has ended.")
-            if st.button("Reopen", icon=":material/lock_open:", key="reopen"):
-                ctx.act(actions.reopen_workshop, success="Workshop reopened.", at=SIDEBAR_PLACE)
+            st.text(_("The workshop has ended."))
+            if st.button(_("Reopen"), icon=":material/lock_open:", key="reopen"):
+                ctx.act(actions.reopen_workshop, success=_("Workshop reopened."), at=SIDEBAR_PLACE)
                 st.rerun()
-        elif st.button("End the workshop now", type="primary", icon=":material/flag:"):
+        elif st.button(_("End the workshop now"), type="primary", icon=":material/flag:"):
             ctx.act(
                 actions.end_workshop,
                 from_step=ctx.snapshot.current_step.key,
-                success="Workshop ended.",
+                success=_("Workshop ended."),
                 at=SIDEBAR_PLACE,
             )
             st.switch_page(str(HERE / "summary.py"), query_params=ctx.params())
