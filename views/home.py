@@ -56,8 +56,8 @@ def created_panel(created: dict[str, str]) -> None:
         segno.make(ui.join_url(created["code"]), error="m").save(buffer, kind="png", scale=8, border=2)
         st.image(
             buffer.getvalue(),
-            caption=f"Join link for {created['code']}",
-            alt=f"QR code of the join link {ui.join_url(created['code'])}",
+            caption=_("Join link for {code}").format(code=created["code"]),
+            alt=_("QR code of the join link {url}").format(url=ui.join_url(created["code"])),
         )
     # This browser keeps the console's sign-in (a cookie), so the console opens in a new tab too.
     ui.remember(created["code"], ((actions.FACILITATOR_DEVICE, created["token"]),))
@@ -74,13 +74,19 @@ def join_page(db: Database, join_code: str) -> None:
     """
     ui.phone_page(".block-container{max-width:40rem}")  # a form's width on a laptop too (fixed CSS)
     preview = actions.join_preview(db, join_code)
-    st.title(ui.safe(f"Join {preview.title}") if preview else _("Join a workshop"))
+    st.title(ui.safe(_("Join {title}").format(title=preview.title)) if preview else _("Join a workshop"))
     if preview is None:
-        st.caption(f"No workshop has the code {join_code}: check it with the facilitator, or type it below.")
+        st.caption(
+            _("No workshop has the code {code}: check it with the facilitator, or type it below.").format(
+                code=join_code
+            )
+        )
     elif preview.ended:
         st.info(_("This workshop has ended: it takes no one new. Ask the facilitator for its summary."))
     else:
-        st.caption(f"A live {TOTAL_MINUTES}-minute scaling workshop · code {join_code}")
+        st.caption(
+            _("A live {minutes}-minute scaling workshop · code {code}").format(minutes=TOTAL_MINUTES, code=join_code)
+        )
     join_form(db, join_code, preview)
 
 
@@ -107,7 +113,11 @@ def durations() -> tuple[dict[str, int], int, int]:
     with st.expander(_("Step durations and votes")):
         minutes = {
             s.key: st.number_input(
-                f"{s.number}. {s.title} (minutes)", min_value=1, max_value=MAX_STEP_MINUTES, value=s.minutes, step=1
+                _("{number}. {title} (minutes)").format(number=s.number, title=_(s.title)),
+                min_value=1,
+                max_value=MAX_STEP_MINUTES,
+                value=s.minutes,
+                step=1,
             )
             for s in STEPS
         }

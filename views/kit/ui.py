@@ -24,7 +24,7 @@ from workshop import actions, store
 from workshop.domain import language
 from workshop.domain.audience import FACILITATOR, LEADER, PUBLIC, Audience, Place, participant, places
 from workshop.domain.errors import WorkshopError
-from workshop.domain.language import _
+from workshop.domain.language import N_, _
 from workshop.domain.pitfalls import pitfalls
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.text import md_escape
@@ -46,12 +46,12 @@ def _page(
 def listed() -> tuple[tuple[Place, st.Page], ...]:
     """The pages a sidebar may list, each with its place in the audience model (`audience.places`)."""
     return (
-        ("start", _page("home.py", "Start", ":material/home:", "start", default=True)),
-        *(("steps", _page(v.page, v.title, f":material/counter_{v.step.number}:", v.url)) for v in registry.VIEWS),
-        ("room", _page("room.py", "Your screen", ":material/smartphone:", "room")),
-        ("projector", _page("projector.py", "Projector view", ":material/cast:", "projector")),
-        ("summary", _page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it")),
-        ("audit", _page("audit.py", "Audit trail", ":material/history:", "audit")),
+        ("start", _page("home.py", _("Start"), ":material/home:", "start", default=True)),
+        *(("steps", _page(v.page, _(v.title), f":material/counter_{v.step.number}:", v.url)) for v in registry.VIEWS),
+        ("room", _page("room.py", _("Your screen"), ":material/smartphone:", "room")),
+        ("projector", _page("projector.py", _("Projector view"), ":material/cast:", "projector")),
+        ("summary", _page("summary.py", _("Ship It summary"), ":material/rocket_launch:", "ship-it")),
+        ("audit", _page("audit.py", _("Audit trail"), ":material/history:", "audit")),
     )
 
 
@@ -61,9 +61,9 @@ def pages() -> list[st.Page]:
     return [
         *(page for _place, page in listed()),
         # Behind the portfolio key and never listed: participants never see a link to it.
-        _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden"),
+        _page("portfolio.py", _("Portfolio"), ":material/folder_open:", "portfolio", visibility="hidden"),
         # An owner's own link (/owner?ws=CODE&o=TOKEN): never listed, and it lists nothing.
-        _page("owner.py", "Your check-ins", ":material/assignment_ind:", "owner", visibility="hidden"),
+        _page("owner.py", _("Your check-ins"), ":material/assignment_ind:", "owner", visibility="hidden"),
     ]
 
 
@@ -365,7 +365,7 @@ def require_identity(ctx: Context, leaders: bool = False) -> None:
         st.info(_("Join the workshop to take part and see its board."))
         st.page_link(
             str(HERE / "home.py"),
-            label=f"Join with the code {ctx.code}",
+            label=_("Join with the code {code}").format(code=ctx.code),
             icon=":material/login:",
             query_params={"join": ctx.code},
         )
@@ -397,7 +397,7 @@ def act(
     try:
         result = fn(*args, **kwargs)
     except WorkshopError as exc:
-        text = f"'{about}': {exc}" if about else str(exc)
+        text = f"'{about}': {exc.text()}" if about else exc.text()
         if here:
             st.error(safe(text))
         else:
@@ -525,19 +525,23 @@ def step_frame(ctx: Context, step: Step) -> None:
     participants are sent to their one live screen, `views/room.py`)."""
     snapshot = ctx.snapshot
     stage = stage_by_key(snapshot.workshop["stage"])
-    st.title(f"{step.number}. {step.title}")
+    st.title(f"{step.number}. {_(step.title)}")
     require_identity(ctx)
-    st.caption(step.goal)
+    st.caption(_(step.goal))
     current = snapshot.current_step
     if not ctx.facilitator:  # a participant's one screen follows the room without reruns
         st.switch_page(ROOM_PAGE, query_params=ctx.params())
     if current.key != step.key:
-        st.info(f"The room is on step {current.number}, {current.title}. You are previewing this step.")
+        st.info(
+            _("The room is on step {number}, {title}. You are previewing this step.").format(
+                number=current.number, title=_(current.title)
+            )
+        )
     with st.expander(_("How this step works"), expanded=step.key == current.key and not ctx.facilitator):
-        st.write(step.guidance)
-        st.write(f"**{stage.title}:** {safe(snapshot.advice(step))}")
+        st.write(_(step.guidance))
+        st.write(f"**{_(stage.title)}:** {safe(_(snapshot.advice(step)))}")
     for warning in pitfalls(snapshot):
-        st.warning(safe(warning), icon=":material/warning:")
+        st.warning(safe(_(warning)), icon=":material/warning:")
     flash()
 
 
@@ -596,7 +600,11 @@ def facilitator_sidebar(ctx: Context) -> None:
     st.html(SIDEBAR_CSS)
     with st.sidebar:
         sidebar_clock(ctx)
-        st.caption(f"Join code: {ctx.code} · Step {current.number} of {len(STEPS)}: {current.title}")
+        st.caption(
+            _("Join code: {code} · Step {number} of {steps}: {title}").format(
+                code=ctx.code, number=current.number, steps=len(STEPS), title=_(current.title)
+            )
+        )
         _clock_buttons(ctx)
         _step_buttons(ctx)
         lock, end = st.columns([3, 2], vertical_alignment="center")
@@ -605,7 +613,8 @@ def facilitator_sidebar(ctx: Context) -> None:
         with end:
             _end_controls(ctx)
         flash(at=SIDEBAR_PLACE)  # the answer to a control, beside the controls
-        st.caption("Keys: " + " · ".join(f"{key} {what}" for key, what in SHORTCUTS.values()))
+        st.caption(_("Keys: {keys}").format(keys=" · ".join(f"{key} {_(what)}" for key, what in SHORTCUTS.values())))
+        language_control(ctx)
     nav(ctx)
 
 
@@ -624,6 +633,25 @@ def _lock_toggle(ctx: Context) -> None:
         st.rerun()
 
 
+def language_control(ctx: Context) -> None:
+    """The room's language (the projector, this console and the exports speak it; each phone may keep
+    its own), changed from a small popover so the sidebar still fits at 1440x900."""
+    now = ctx.snapshot.language
+    with st.popover(language.name(now), icon=":material/translate:", help=_("The room's language")):
+        chosen = st.selectbox(
+            _("The room's language"),
+            language.languages(),
+            index=language.languages().index(now) if now in language.languages() else 0,
+            format_func=language.name,
+            key="room-language",
+        )
+        st.caption(_("The projector, this console and the exports follow it; each phone can keep its own."))
+        if st.button(_("Change the language"), disabled=chosen == now, key="set-language"):
+            said = language.translate(chosen, N_("The room now speaks {language}."))
+            ctx.act(actions.set_language, chosen, success=said.format(language=language.name(chosen)), at=SIDEBAR_PLACE)
+            st.rerun()
+
+
 def tracks_table(frame: Any) -> None:
     """Owned initiatives with a progress bar (the summary and the portfolio show the same table)."""
     st.dataframe(
@@ -631,7 +659,7 @@ def tracks_table(frame: Any) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "Progress %": st.column_config.ProgressColumn(
+            _("Progress %"): st.column_config.ProgressColumn(
                 _("Progress to target"), format="%.0f%%", min_value=0, max_value=100
             )
         },
@@ -665,10 +693,10 @@ def join_url(code: str) -> str:
 # --- facilitator console helpers ------------------------------------------------------------
 
 SHORTCUTS: dict[str, tuple[str, str]] = {
-    "next": ("N", "next step"),
-    "back": ("B", "back (asks first)"),
-    "clock": ("P", "start / pause"),
-    "minute": ("M", "+1 min"),
+    "next": ("N", N_("next step")),
+    "back": ("B", N_("back (asks first)")),
+    "clock": ("P", N_("start / pause")),
+    "minute": ("M", N_("+1 min")),
 }
 CONFIRM_BACK = "_confirm_back"
 SIDEBAR_PLACE = "sidebar"  # where the answers to the sidebar's controls are shown
@@ -708,11 +736,14 @@ def _step_buttons(ctx: Context) -> None:
     current = snapshot.current_step
     if st.session_state.get(CONFIRM_BACK) == current.key and current.number > 1:
         previous = STEPS[current.number - 2]
-        st.warning(f"Take the room back to step {previous.number}, {previous.title}?")
+        st.warning(
+            _("Take the room back to step {number}, {title}?").format(number=previous.number, title=_(previous.title))
+        )
         cols = st.columns(2)
         if cols[0].button(_("Go back"), icon=":material/undo:", width="stretch", shortcut=SHORTCUTS["back"][0]):
             st.session_state.pop(CONFIRM_BACK, None)
-            _move(ctx, actions.previous_step, f"The room is back on step {previous.number}, {previous.title}.")
+            back = _("The room is back on step {number}, {title}.")
+            _move(ctx, actions.previous_step, back.format(number=previous.number, title=_(previous.title)))
         if cols[1].button(_("Stay"), width="stretch", shortcut="Escape"):
             st.session_state.pop(CONFIRM_BACK, None)
             st.rerun()
@@ -742,7 +773,8 @@ def _step_buttons(ctx: Context) -> None:
         disabled=last or snapshot.ended,
     ):
         following = STEPS[current.number]
-        _move(ctx, actions.next_step, f"The room is on step {following.number}, {following.title}.")
+        moved = _("The room is on step {number}, {title}.")
+        _move(ctx, actions.next_step, moved.format(number=following.number, title=_(following.title)))
 
 
 def _move(ctx: Context, step_action: Callable[..., Any], success: str) -> None:
