@@ -10,6 +10,7 @@ from views.kit import registry, ui
 from workshop import actions
 from workshop.demo import create_demo
 from workshop.domain.audience import Joining
+from workshop.domain import language
 from workshop.domain.language import _
 from workshop.domain.vocabulary import (
     CODE_MAX,
@@ -167,7 +168,14 @@ def create_form(db: Database) -> None:
         stage = st.selectbox(
             _("Stage context"),
             [s.key for s in STAGES],
-            format_func=lambda k: f"{stage_by_key(k).title} — {stage_by_key(k).focus}",
+            format_func=lambda k: f"{_(stage_by_key(k).title)} — {_(stage_by_key(k).focus)}",
+        )
+        spoken = st.selectbox(
+            _("Language of the room"),
+            language.languages(),
+            index=language.languages().index(language.current()),
+            format_func=language.name,
+            help=_("The projector, the console and the exports speak it; each phone follows its own browser."),
         )
         minutes, budget, review = durations()
         private, anonymous, wanted = room_options()
@@ -186,6 +194,7 @@ def create_form(db: Database) -> None:
         review_minutes=int(review) if earlier else 0,
         private_brainstorm=private,
         anonymous=anonymous,
+        language=spoken,
         here=True,
     )
     if made is not None:
@@ -223,6 +232,7 @@ def facilitate_form(db: Database, join_code: str) -> None:
 
 def start() -> None:
     """What the start page offers: the workshop just made, else join, create, sample, facilitate."""
+    ui.speak(ui.browser_language())  # no workshop yet: this browser's language, when it is one of ours
     db = ui.connect()
     join_code = normalise_code(st.query_params.get("join", "")) if st.query_params.get("join") else ""
     if join_code and not st.session_state.get("created"):
@@ -230,9 +240,11 @@ def start() -> None:
         return
     st.title(_("Scaling Workshop"))
     st.write(
-        f"Run the {TOTAL_MINUTES}-minute Product & Platform Scaling workshop: map bottlenecks, tie them to "
-        "business impact, rank initiatives by ROI and urgency, decide build / buy / partner, and leave "
-        "with owners and metrics."
+        _(
+            "Run the {minutes}-minute Product & Platform Scaling workshop: map bottlenecks, tie them to "
+            "business impact, rank initiatives by ROI and urgency, decide build / buy / partner, and leave "
+            "with owners and metrics."
+        ).format(minutes=TOTAL_MINUTES)
     )
     ui.flash()
     created = st.session_state.get("created")
