@@ -9,8 +9,8 @@ from sqlite_utils import Database
 from views.kit import registry, ui
 from workshop import actions
 from workshop.demo import create_demo
-from workshop.domain.audience import Joining
 from workshop.domain import language
+from workshop.domain.audience import Joining
 from workshop.domain.language import _
 from workshop.domain.vocabulary import (
     CODE_MAX,

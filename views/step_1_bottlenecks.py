@@ -10,7 +10,7 @@ from views.kit import registry, ui
 from workshop import actions
 from workshop.domain import numbers
 from workshop.domain.commitments import review_until
-from workshop.domain.language import _
+from workshop.domain.language import N_, _, ngettext
 from workshop.domain.readiness import MINUTES, SIGNALS, STATEMENTS, TITLE, ordered_prompts, weakest
 from workshop.domain.similar import Group
 from workshop.domain.snapshot import Snapshot
@@ -20,7 +20,7 @@ from workshop.domain.vocabulary import DIMENSIONS, NOTE_MAX, REVIEWS, dimension_
 STEP = registry.of_page(__file__).step
 # Suggested groups shown at once; the rest follow as these are merged or dismissed.
 SUGGESTIONS_SHOWN = 12
-TABS = ["Suggested duplicates", "Merge two notes", "Edit", "Hide / restore"]
+TABS = [N_("Suggested duplicates"), N_("Merge two notes"), N_("Edit"), N_("Hide / restore")]
 PLACE = "suggestions"  # where the answers to the suggested groups are shown
 
 
@@ -31,7 +31,11 @@ def review_panel(ctx: ui.Context) -> None:
     until = clock_text(review_until(snapshot.timer(STEP.key), minutes))
     st.header(_("Last time's commitments"))
     st.caption(
-        f"{minutes} minutes of this step, until the clock shows {until}. Phones and the projector show the list."
+        ngettext(
+            "{n} minute of this step, until the clock shows {until}. Phones and the projector show the list.",
+            "{n} minutes of this step, until the clock shows {until}. Phones and the projector show the list.",
+            minutes,
+        ).format(n=minutes, until=until)
     )
     if snapshot.reviewing:
         if st.button(_("Start the brainstorm"), icon=":material/edit_note:", type="primary"):
@@ -41,18 +45,25 @@ def review_panel(ctx: ui.Context) -> None:
         ctx.act(actions.set_reviewing, True, success=_("The review is on screen again."), at="review")
         st.rerun()
     ui.flash(at="review")
-    titles = {r.key: r.title for r in REVIEWS}
+    titles = {r.key: _(r.title) for r in REVIEWS}
     for item in snapshot.commitments:
         t = item.track
         with st.container(border=True, key=f"commitment-{item.initiative_id}"):
             st.markdown(f"**{ui.safe(t.title)}** · {ui.safe(t.owner)} · {ui.safe(t.metric)}")
-            figures = f"{numbers.measure(t.value, t.unit)} of {numbers.measure(t.target, t.unit)}"
+            figures = _("{value} of {target}").format(
+                value=numbers.measure(t.value, t.unit), target=numbers.measure(t.target, t.unit)
+            )
+            days = t.days_overdue(date.today())
             late = (
-                f" · check-in overdue {numbers.plural(t.days_overdue(date.today()), 'day')}"
+                " · " + ngettext("check-in overdue {n} day", "check-in overdue {n} days", days).format(n=days)
                 if t.overdue(date.today())
                 else ""
             )
-            st.caption(f"{figures} · {numbers.share(t.progress)} of the way · {t.status_title}{late} · from {t.code}")
+            st.caption(
+                _("{figures} · {share} of the way · {status}{late} · from {code}").format(
+                    figures=figures, share=numbers.share(t.progress), status=_(t.status_title), late=late, code=t.code
+                )
+            )
             with st.form(f"review-{item.initiative_id}", border=False):
                 keys = list(titles)
                 pick, why, go = st.columns([3, 5, 1], vertical_alignment="bottom")
@@ -70,7 +81,7 @@ def review_panel(ctx: ui.Context) -> None:
                         item.initiative_id,
                         outcome,
                         reason,
-                        success=f"Recorded: {titles.get(outcome or '', 'outcome')}.",
+                        success=_("Recorded: {outcome}.").format(outcome=titles.get(outcome or "", _("outcome"))),
                         at=f"review-{item.initiative_id}",
                         about=t.title,
                     )
@@ -82,17 +93,20 @@ def readiness_panel(ctx: ui.Context) -> None:
     """The readiness check: open or close it, share the join link, read the results."""
     snapshot = ctx.snapshot
     people = sum(1 for p in snapshot.participants if not p["is_facilitator"])
-    state = "open" if snapshot.readiness_open else "closed"
-    title = f"{TITLE} — {state}, {snapshot.readiness.respondents} of {people} answered"
+    said = _("{title} — open, {answered} of {people} answered") if snapshot.readiness_open else None
+    said = said or _("{title} — closed, {answered} of {people} answered")
+    title = said.format(title=_(TITLE), answered=snapshot.readiness.respondents, people=people)
     with st.expander(title, expanded=snapshot.readiness_open or snapshot.readiness_showing):
         st.caption(
-            f"Optional pre-work: {len(SIGNALS)} signals and {len(STATEMENTS)} statements, about {MINUTES} minutes "
-            "on a phone. Open it days before or in the first minutes: participants answer from the join link on "
-            "their own screen, whatever step the room is on. Its weakest areas order step 1's prompts; the "
-            "projector shows the results until you start the clock."
+            _(
+                "Optional pre-work: {signals} signals and {statements} statements, about {minutes} minutes "
+                "on a phone. Open it days before or in the first minutes: participants answer from the join link on "
+                "their own screen, whatever step the room is on. Its weakest areas order step 1's prompts; the "
+                "projector shows the results until you start the clock."
+            ).format(signals=len(SIGNALS), statements=len(STATEMENTS), minutes=MINUTES)
         )
         if snapshot.readiness_open:
-            st.text(f"Share the join link: {ui.join_url(ctx.code)}")
+            st.text(_("Share the join link: {url}").format(url=ui.join_url(ctx.code)))
             if st.button(_("Close the check"), icon=":material/lock:"):
                 ctx.act(actions.open_readiness, False, success=_("The check is closed."), at="readiness")
                 st.rerun()
@@ -109,14 +123,20 @@ def prompts(ctx: ui.Context) -> None:
     with st.expander(_("Prompts to get the room going")):
         weak = weakest(results)
         if weak:
-            names = " and ".join(a.title for a in weak)
-            st.caption(f"Ordered by the readiness check: {names} {'is' if len(weak) == 1 else 'are'} weakest.")
+            names = " · ".join(_(a.title) for a in weak)
+            st.caption(
+                ngettext(
+                    "Ordered by the readiness check: {areas} is weakest.",
+                    "Ordered by the readiness check: {areas} are weakest.",
+                    len(weak),
+                ).format(areas=names)
+            )
         for column, (key, lines) in zip(st.columns(len(DIMENSIONS)), ordered_prompts(results)):
             dimension = dimension_by_key(key)
             with column:
-                st.write(f"**{dimension.title}** — {dimension.scope}")
+                st.write(f"**{_(dimension.title)}** — {_(dimension.scope)}")
                 for prompt in lines:
-                    st.write(f"- {prompt}")
+                    st.write(f"- {_(prompt)}")
 
 
 def brainstorm_panel(ctx: ui.Context) -> None:
@@ -164,15 +184,21 @@ def suggestion(ctx: ui.Context, group: Group) -> None:
     snapshot, members = ctx.snapshot, list(group.members)
     name = "-".join(map(str, members))
     with st.container(border=True, key=f"suggestion-{name}"):
-        st.caption(f"{len(members)} notes that probably say the same thing · suggested to keep #{group.keep}")
+        st.caption(
+            _("{n} notes that probably say the same thing · suggested to keep #{keep}").format(
+                n=len(members), keep=group.keep
+            )
+        )
         for note_id in members:
             row = snapshot.bottleneck(note_id)
             text, split = st.columns([6, 1], vertical_alignment="center")
-            text.markdown(f"#{note_id} · {ui.safe(row['text'])} · {numbers.plural(row['votes'], 'vote')}")
+            votes = ngettext("{n} vote", "{n} votes", row["votes"]).format(n=row["votes"])
+            text.markdown(f"#{note_id} · {ui.safe(row['text'])} · {votes}")
             if len(members) > 2 and split.button(
-                _("Split out"), key=f"split-{name}-{note_id}", help=f"#{note_id} says something else"
+                _("Split out"), key=f"split-{name}-{note_id}", help=_("#{id} says something else").format(id=note_id)
             ):
-                ctx.act(actions.split_from_suggestion, note_id, members, success=f"Split #{note_id} out.", at=PLACE)
+                said = _("Split #{id} out.").format(id=note_id)
+                ctx.act(actions.split_from_suggestion, note_id, members, success=said, at=PLACE)
                 ui.again()
         # No vote counts here (the rows above show them): option labels need not change with every vote.
         keep = st.selectbox(
@@ -182,18 +208,20 @@ def suggestion(ctx: ui.Context, group: Group) -> None:
             key=f"keep-{name}",
         )
         merge, dismiss = st.columns(2)
-        if merge.button(f"Merge all {len(members)} into #{keep}", type="primary", key=f"merge-{name}"):
+        label = _("Merge all {n} into #{keep}").format(n=len(members), keep=keep)
+        if merge.button(label, type="primary", key=f"merge-{name}"):
             ctx.act(
                 actions.merge_group,
                 keep,
                 members,
-                success=f"Merged {len(members)} notes into #{keep}: votes carried over.",
+                success=_("Merged {n} notes into #{keep}: votes carried over.").format(n=len(members), keep=keep),
                 at=PLACE,
             )
             ui.again()
         if dismiss.button(_("Not the same"), key=f"dismiss-{name}", help=_("Never suggest these together again")):
             apart = ", ".join(f"#{i}" for i in members)
-            ctx.act(actions.dismiss_suggestion, members, success=f"Not the same: {apart} stay apart.", at=PLACE)
+            said = _("Not the same: {notes} stay apart.").format(notes=apart)
+            ctx.act(actions.dismiss_suggestion, members, success=said, at=PLACE)
             ui.again()
 
 
@@ -205,19 +233,30 @@ def suggestions(ctx: ui.Context) -> None:
         st.caption(_("No suggested duplicates: no two live notes look like the same point."))
         return
     st.caption(
-        f"{numbers.plural(len(groups), 'group')} of notes that probably say the same thing. Merging keeps one "
-        "note and carries every vote to it; *Not the same* and *Split out* are remembered."
+        ngettext(
+            "{n} group of notes that probably say the same thing. Merging keeps one note and carries every vote "
+            "to it; *Not the same* and *Split out* are remembered.",
+            "{n} groups of notes that probably say the same thing. Merging keeps one note and carries every vote "
+            "to it; *Not the same* and *Split out* are remembered.",
+            len(groups),
+        ).format(n=len(groups))
     )
     for group in groups[:SUGGESTIONS_SHOWN]:
         suggestion(ctx, group)
     if len(groups) > SUGGESTIONS_SHOWN:
-        st.caption(f"{len(groups) - SUGGESTIONS_SHOWN} more groups appear as these are handled.")
+        more = len(groups) - SUGGESTIONS_SHOWN
+        st.caption(
+            ngettext(
+                "{n} more group appears as these are handled.", "{n} more groups appear as these are handled.", more
+            ).format(n=more)
+        )
 
 
 def note_label(snapshot: Snapshot, bottleneck_id: int) -> str:
     """A live note in a picker: number, dimension, text and votes."""
     row = snapshot.bottleneck(bottleneck_id)
-    return f"#{row['id']} [{row['dimension']}] {row['text'][:70]} ({numbers.plural(row['votes'], 'vote')})"
+    votes = ngettext("{n} vote", "{n} votes", row["votes"]).format(n=row["votes"])
+    return f"#{row['id']} [{_(dimension_by_key(row['dimension']).title)}] {row['text'][:70]} ({votes})"
 
 
 def merge_form(ctx: ui.Context, ids: list[int]) -> None:
@@ -234,7 +273,9 @@ def merge_form(ctx: ui.Context, ids: list[int]) -> None:
                     actions.merge_bottlenecks,
                     source,
                     target,
-                    success=f"Merged #{source} into #{target}: votes carried over.",
+                    success=_("Merged #{source} into #{target}: votes carried over.").format(
+                        source=source, target=target
+                    ),
                     at="merge",
                 )
                 ui.again()
@@ -252,9 +293,12 @@ def edit_form(ctx: ui.Context, ids: list[int]) -> None:
     with st.form("edit"):
         text = st.text_area(_("Text"), value=row["text"], max_chars=NOTE_MAX)
         keys = [d.key for d in DIMENSIONS]
-        dimension = st.selectbox(_("Dimension"), keys, index=keys.index(row["dimension"]))
+        dimension = st.selectbox(
+            _("Dimension"), keys, index=keys.index(row["dimension"]), format_func=lambda k: _(dimension_by_key(k).title)
+        )
         if st.form_submit_button(_("Save")):
-            ctx.act(actions.edit_bottleneck, chosen, text, dimension, success=f"Saved #{chosen}.", at="edit")
+            said = _("Saved #{id}.").format(id=chosen)
+            ctx.act(actions.edit_bottleneck, chosen, text, dimension, success=said, at="edit")
             ui.again()
     ui.flash(at="edit")
 
@@ -266,7 +310,7 @@ def hide_form(ctx: ui.Context, ids: list[int]) -> None:
         _("Hide as noise"), ids, format_func=partial(note_label, snapshot), index=None, key="hide_pick"
     )
     if st.button(_("Hide"), disabled=to_hide is None):
-        ctx.act(actions.hide_bottleneck, to_hide, True, success=f"Hidden: #{to_hide}.", at="hide")
+        ctx.act(actions.hide_bottleneck, to_hide, True, success=_("Hidden: #{id}.").format(id=to_hide), at="hide")
         ui.again()
     ui.flash(at="hide")
     hidden = snapshot.hidden_bottlenecks
@@ -281,7 +325,8 @@ def hide_form(ctx: ui.Context, ids: list[int]) -> None:
         key="restore_pick",
     )
     if st.button(_("Restore"), disabled=restore is None):
-        ctx.act(actions.hide_bottleneck, restore, False, success=f"Restored: #{restore}.", at="restore")
+        said = _("Restored: #{id}.").format(id=restore)
+        ctx.act(actions.hide_bottleneck, restore, False, success=said, at="restore")
         ui.again()
     ui.flash(at="restore")
 
@@ -294,7 +339,7 @@ def moderate(shown: ui.Context) -> None:
     ctx = shown.fresh()
     st.header(_("Moderate"))
     ids = [b["id"] for b in ctx.snapshot.live_bottlenecks]
-    suggested, merge, edit, hide = st.tabs(TABS, key="moderate-tab", on_change="rerun")
+    suggested, merge, edit, hide = st.tabs([_(tab) for tab in TABS], key="moderate-tab", on_change="rerun")
     # Only the open tab is drawn (the tabs track which one is open): less to send on every click.
     if suggested.open is not False:
         with suggested:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from views.kit import ui
 from workshop import actions
-from workshop.domain.language import _
+from workshop.domain.language import _, ngettext
 from workshop.domain.vocabulary import DIRECTIONS, MAGNITUDES, NOTE_MAX, OUTCOMES, outcome_by_key
 from workshop.reports import charts, sheets
 
@@ -22,21 +22,26 @@ def impact_form(ctx: ui.Context) -> None:
                 _("Bottleneck (most votes first)"),
                 [b["id"] for b in live],
                 format_func=lambda i: (
-                    f"{snapshot.bottleneck(i)['text'][:90]} — {snapshot.bottleneck(i)['votes']} votes"
+                    f"{snapshot.bottleneck(i)['text'][:90]} — "
+                    + ngettext("{n} vote", "{n} votes", snapshot.bottleneck(i)["votes"]).format(
+                        n=snapshot.bottleneck(i)["votes"]
+                    )
                 ),
             )
             outcome = st.selectbox(
                 _("Business outcome it affects"),
                 [o.key for o in OUTCOMES],
-                format_func=lambda k: f"{outcome_by_key(k).group}: {outcome_by_key(k).title}",
+                format_func=lambda k: f"{_(outcome_by_key(k).group)}: {_(outcome_by_key(k).title)}",
             )
             direction = st.radio(
-                _("Direction"), list(DIRECTIONS), horizontal=True, format_func=lambda d: DIRECTIONS[d].capitalize()
+                _("Direction"), list(DIRECTIONS), horizontal=True, format_func=lambda d: _(DIRECTIONS[d]).capitalize()
             )
             magnitude = st.select_slider(
-                _("How large"), options=list(MAGNITUDES), value=3, format_func=lambda m: f"{m} · {MAGNITUDES[m]}"
+                _("How large"), options=list(MAGNITUDES), value=3, format_func=lambda m: f"{m} · {_(MAGNITUDES[m])}"
             )
-            money = st.text_input(_("Yearly money estimate in € (optional)"), placeholder=_("e.g. 250000"))
+            money = st.text_input(
+                _("Yearly money estimate in € (optional)"), placeholder=_("e.g. {amount}").format(amount="250000")
+            )
             because = st.text_input(_("Because… (one line)"), max_chars=NOTE_MAX)
             if st.form_submit_button(_("Add impact"), type="primary"):
                 ctx.act(
@@ -47,7 +52,7 @@ def impact_form(ctx: ui.Context) -> None:
                     magnitude,
                     because,
                     money=money,
-                    success="Impact added: " + snapshot.bottleneck(bottleneck)["text"][:60],
+                    success=_("Impact added: {note}").format(note=snapshot.bottleneck(bottleneck)["text"][:60]),
                     at="impact",
                 )
                 st.rerun()
@@ -64,7 +69,13 @@ def impact_map(ctx: ui.Context) -> None:
         st.dataframe(sheets.step_impacts_screen(snapshot), hide_index=True, width="stretch")
         unlinked = [b for b in live[:10] if not any(i["bottleneck_id"] == b["id"] for i in snapshot.impacts)]
         if unlinked:
-            st.caption(f"{len(unlinked)} of the ten most-voted bottlenecks have no impact yet.")
+            st.caption(
+                ngettext(
+                    "{n} of the ten most-voted bottlenecks has no impact yet.",
+                    "{n} of the ten most-voted bottlenecks have no impact yet.",
+                    len(unlinked),
+                ).format(n=len(unlinked))
+            )
     else:
         st.caption(_("No impacts yet."))
 
@@ -80,7 +91,7 @@ def remove_impact(ctx: ui.Context) -> None:
             format_func=lambda i: next(f"#{x['id']} {x['because'][:80]}" for x in snapshot.impacts if x["id"] == i),
         )
         if st.button(_("Remove"), disabled=pick is None):
-            ctx.act(actions.delete_impact, pick, success=f"Removed impact #{pick}.", at="remove-impact")
+            ctx.act(actions.delete_impact, pick, success=_("Removed impact #{id}.").format(id=pick), at="remove-impact")
             st.rerun()
         ui.flash(at="remove-impact")
 

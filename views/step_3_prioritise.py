@@ -6,7 +6,7 @@ from views.kit import ui
 from workshop import actions
 from workshop.domain import scoring
 from workshop.domain.language import _
-from workshop.domain.vocabulary import LONG_MAX, METHOD_KEYS, SHORT_MAX, method_by_key
+from workshop.domain.vocabulary import LONG_MAX, METHOD_KEYS, SHORT_MAX, dimension_by_key, method_by_key
 from workshop.reports import charts, sheets
 
 
@@ -25,7 +25,10 @@ def propose(ctx: ui.Context) -> None:
             links = st.multiselect(
                 _("Bottlenecks it relieves"),
                 [b["id"] for b in live],
-                format_func=lambda i: f"[{snapshot.bottleneck(i)['dimension']}] {snapshot.bottleneck(i)['text'][:80]}",
+                format_func=lambda i: (
+                    f"[{_(dimension_by_key(snapshot.bottleneck(i)['dimension']).title)}] "
+                    f"{snapshot.bottleneck(i)['text'][:80]}"
+                ),
             )
             if st.form_submit_button(_("Add initiative"), type="primary"):
                 ctx.act(
@@ -33,7 +36,7 @@ def propose(ctx: ui.Context) -> None:
                     title,
                     links,
                     description,
-                    success=f"Initiative added: '{title}'.",
+                    success=_("Initiative added: '{title}'.").format(title=title),
                     at="initiative",
                 )
                 st.rerun()
@@ -57,7 +60,10 @@ def score_form(ctx: ui.Context) -> None:
         with st.form(f"score-{pick}"):
             values = {
                 c: st.slider(
-                    scoring.LABELS[c], *scoring.RANGES[c], value=int(previous[c]), step=10 if c == "confidence" else 1
+                    _(scoring.LABELS[c]),
+                    *scoring.RANGES[c],
+                    value=int(previous[c]),
+                    step=10 if c == "confidence" else 1,
                 )
                 for c in scoring.CRITERIA
             }
@@ -67,7 +73,7 @@ def score_form(ctx: ui.Context) -> None:
                     actions.score_initiative,
                     pick,
                     values,
-                    success=f"Score saved for '{title}'.",
+                    success=_("Score saved for '{title}'.").format(title=title),
                     at="score",
                     about=title,
                 )
@@ -81,8 +87,10 @@ def ranking(ctx: ui.Context) -> None:
     method = method_by_key(snapshot.method)
     st.header(_("Ranking"))
     st.info(
-        f"**Formula:** {method.formula}. Each criterion is the median of the room's scores; "
-        "the spread (highest − lowest) shows disagreement."
+        _(
+            "**Formula:** {formula}. Each criterion is the median of the room's scores; "
+            "the spread (highest − lowest) shows disagreement."
+        ).format(formula=_(method.formula))
     )
     if not snapshot.initiatives:
         st.caption(_("No initiatives yet."))
@@ -92,9 +100,11 @@ def ranking(ctx: ui.Context) -> None:
     if disputed:
         st.warning(
             ui.safe(
-                "The room disagrees on: "
-                + "; ".join(f"{title} ({', '.join(criteria)})" for title, criteria in disputed)
-                + ". Discuss before fixing the sequence."
+                _("The room disagrees on: {items}. Discuss before fixing the sequence.").format(
+                    items="; ".join(
+                        f"{title} ({', '.join(_(scoring.LABELS[c]) for c in criteria)})" for title, criteria in disputed
+                    )
+                )
             )
         )
     st.altair_chart(charts.roi_urgency(snapshot), width="stretch")
@@ -133,7 +143,7 @@ def method_and_adoption(ctx: ui.Context) -> None:
         _("Rank by"),
         list(METHOD_KEYS),
         index=list(METHOD_KEYS).index(snapshot.method),
-        format_func=lambda k: method_by_key(k).formula,
+        format_func=lambda k: _(method_by_key(k).formula),
         horizontal=True,
     )
     if chosen != snapshot.method:
@@ -175,8 +185,9 @@ def sequence_forms(ctx: ui.Context) -> None:
                     actions.add_dependency,
                     later,
                     earlier,
-                    success=f"Dependency added: '{snapshot.initiative(later).title}' comes after "
-                    f"'{snapshot.initiative(earlier).title}'.",
+                    success=_("Dependency added: '{later}' comes after '{earlier}'.").format(
+                        later=snapshot.initiative(later).title, earlier=snapshot.initiative(earlier).title
+                    ),
                     at="dependency",
                 )
                 st.rerun()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from views.kit import ui
 from workshop import actions
-from workshop.domain import followup
+from workshop.domain import followup, numbers
 from workshop.domain.language import _
 from workshop.domain.owners import suggested_metrics
 from workshop.domain.snapshot import Initiative
@@ -26,14 +26,20 @@ def initiative(shown: ui.Context, item_id: int) -> None:
     suggestions = suggested_metrics(snapshot, item.bottleneck_ids)
     if owner:
         st.text(
-            f"DRI: {owner['owner']} · {owner['metric']}: {owner['baseline']:g} → {owner['target']:g} "
-            f"{owner['unit']} · first check-in {owner['checkin']}"
+            _("DRI: {owner} · {metric}: {baseline} → {target} · first check-in {date}").format(
+                owner=owner["owner"],
+                metric=owner["metric"],
+                baseline=numbers.measure(owner["baseline"]),
+                target=numbers.measure(owner["target"], owner["unit"]),
+                date=owner["checkin"],
+            )
         )
     if suggestions:
-        st.caption(ui.safe("Suggested from the impact map: " + ", ".join(suggestions)))
+        said = _("Suggested from the impact map: {metrics}").format(metrics=", ".join(_(m) for m in suggestions))
+        st.caption(ui.safe(said))
     volunteers = [snapshot.participant_name(v) for v in item.volunteer_ids]
     if volunteers:
-        st.caption(ui.safe("Volunteered from their phones: " + ", ".join(volunteers)))
+        st.caption(ui.safe(_("Volunteered from their phones: {names}").format(names=", ".join(volunteers))))
     if ctx.facilitator:
         owner_form(ctx, item, suggestions, volunteers)
 
@@ -71,7 +77,7 @@ def owner_form(ctx: ui.Context, item: Initiative, suggestions: list[str], volunt
                 target,
                 checkin,
                 unit=unit,
-                success=f"Owner and metric saved for '{item.title}'.",
+                success=_("Owner and metric saved for '{title}'.").format(title=item.title),
                 at=f"owner-{item.id}",
                 about=item.title,
             )
