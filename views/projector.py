@@ -80,13 +80,17 @@ def header(ctx: ui.Context, snapshot: Snapshot) -> None:
     left, right = st.columns([13, 8], vertical_alignment="center")
     with left.container(key="pj-head"):
         st.title(ui.safe(snapshot.workshop["title"]), anchor=False)
-        st.markdown(step.goal)
+        st.markdown(_(step.goal))
     with right.container(key="pj-join"):
         url = ui.join_url(ctx.code)
         qr, code = st.columns([1, 2.6], vertical_alignment="center")
         buffer = io.BytesIO()
         segno.make(url, error="m").save(buffer, kind="png", scale=6, border=1)
-        qr.image(buffer.getvalue(), width="stretch", alt=f"QR code that opens the join link for workshop {ctx.code}")
+        qr.image(
+            buffer.getvalue(),
+            width="stretch",
+            alt=_("QR code that opens the join link for workshop {code}").format(code=ctx.code),
+        )
         with code:
             st.markdown(_("Join with the code"))
             # The only HTML with data in it: the stored join code (letters and digits), escaped all the same.
