@@ -13,9 +13,9 @@ from functools import partial
 import streamlit as st
 
 from views.kit import ui
-from workshop.domain import audience, numbers
+from workshop.domain import audience
 from workshop.domain.audit import Trail
-from workshop.domain.language import _
+from workshop.domain.language import N_, _, ngettext
 from workshop.reports import downloads as files
 from workshop.reports import trail as report
 
@@ -27,7 +27,7 @@ WIDTHS = {
     "Step": st.column_config.TextColumn(width=45),
     "Subject": st.column_config.TextColumn(width=190),
 }
-FACILITATOR_ONLY = "The audit trail is the facilitator's: sign in with the facilitator key on the start page."
+FACILITATOR_ONLY = N_("The audit trail is the facilitator's: sign in with the facilitator key on the start page.")
 
 
 def filters(trail: Trail) -> report.Filter:
@@ -46,7 +46,9 @@ def filters(trail: Trail) -> report.Filter:
 def entries(trail: Trail, chosen: report.Filter) -> None:
     """The entries the filters keep, oldest first."""
     frame = report.entries_frame(trail, chosen)
-    st.caption(f"{len(frame)} of {numbers.plural(len(trail.entries), 'entry', 'entries')} shown, oldest first.")
+    total = len(trail.entries)
+    said = ngettext("{shown} of {n} entry shown, oldest first.", "{shown} of {n} entries shown, oldest first.", total)
+    st.caption(said.format(shown=len(frame), n=total))
     st.dataframe(frame, hide_index=True, width="stretch", column_config=WIDTHS)
 
 
@@ -63,7 +65,7 @@ def download(ctx: ui.Context, who: audience.Audience) -> None:
     """The whole trail as a CSV, built only when the button is clicked."""
     file = files.FILES["audit"]
     st.download_button(
-        file.label,
+        _(file.label),
         partial(files.build, ctx.snapshot, who, "audit", time.time()),
         file_name=files.file_name("audit", ctx.code),
         mime=file.mime,
@@ -76,7 +78,7 @@ def page() -> None:
     assert ctx is not None
     who = ui.audience(ctx)
     if not audience.sees_trail(who):
-        st.info(FACILITATOR_ONLY)
+        st.info(_(FACILITATOR_ONLY))
         st.stop()
     trail = audience.view(ctx.snapshot, who).loaded_trail
     ui.facilitator_sidebar(ctx)

@@ -17,11 +17,11 @@ from sqlite_utils import Database
 
 from views.kit import ui
 from views.kit.checkin import CheckIn, checkin_form
-from workshop import actions
+from workshop import actions, store
 from workshop.domain import followup, numbers
 from workshop.domain.errors import WorkshopError
 from workshop.domain.followup import STATUS_COLOURS, STATUSES, Track
-from workshop.domain.language import _
+from workshop.domain.language import N_, _
 from workshop.domain.vocabulary import normalise_code
 from workshop.live import web
 from workshop.reports import calendar, charts
@@ -33,7 +33,7 @@ PHONE_CSS = (
     ".block-container{max-width:48rem}[data-testid=stMain] h2{font-size:1.6rem}"
     "[data-testid='stTable'] :is(td:first-child,td:nth-child(3)) p{white-space:nowrap}"
 )
-NO_LINK = "This page opens with an owner's personal link: ask the facilitator for yours."
+NO_LINK = N_("This page opens with an owner's personal link: ask the facilitator for yours.")
 DONE = "_owner_checkin_done"  # the initiative whose check-in was just recorded (shown once)
 OWNER_LINKS = "_owner_links"  # this session's owner link per workshop code
 
@@ -51,16 +51,18 @@ def open_link() -> tuple[Database, actions.OwnerPage, str]:
     if "o" in st.query_params:
         del st.query_params["o"]
     if not code or not token:
-        st.error(NO_LINK)
+        st.error(_(NO_LINK))
         st.stop()
     links[code] = token
     db = ui.connect()
     try:
         page = actions.owner_page(db, code, token)
+        workshop = store.workshop_by_code(db, code)
+        ui.speak(str(workshop["language"]) if workshop else None)  # the owner's page speaks the room's language
         ui.remember(code, ((actions.OWNER, token),))
         return db, page, token
     except WorkshopError as exc:
-        st.error(ui.safe(str(exc)))
+        st.error(ui.safe(exc.text()))
         st.stop()
         raise  # st.stop() ends the run; this only tells type checkers so
 
@@ -79,7 +81,9 @@ def heading(page: actions.OwnerPage, token: str) -> None:
     base = ui.site_url()  # read here: the file is built later, on Streamlit's download thread
     st.download_button(
         _("Add to my calendar"),
-        lambda: calendar.to_ics(page.tracks, page_url=base, token=token, name=f"My check-ins: {page.workshop_title}"),
+        lambda: calendar.to_ics(
+            page.tracks, page_url=base, token=token, name=_("My check-ins: {title}").format(title=page.workshop_title)
+        ),
         file_name=files.file_name("ics", page.code),
         mime=files.FILES["ics"].mime,
         icon=":material/calendar_add_on:",
@@ -91,22 +95,22 @@ def heading(page: actions.OwnerPage, token: str) -> None:
 def facts(item: Track, today: date) -> None:
     """Metric, baseline → target, latest value, status and the next check-in, as short lines."""
     unit = item.unit
+    value = numbers.measure(item.value, unit)
     latest = (
-        f"{numbers.measure(item.value, unit)} on {item.latest['checked_on']}"
+        _("{value} on {date}").format(value=value, date=item.latest["checked_on"])
         if item.latest
-        else f"{numbers.measure(item.value, unit)} (the baseline: nothing recorded yet)"
+        else _("{value} (the baseline: nothing recorded yet)").format(value=value)
     )
     lines = [
-        ("Metric", f"{item.metric} ({unit})" if unit else item.metric),
-        ("Baseline → target", f"{numbers.measure(item.baseline, unit)} → {numbers.measure(item.target, unit)}"),
-        ("Latest", latest),
-        ("Status", item.status_title),
-        ("Next check-in", followup.due_words(item, today)),
+        (_("Metric"), f"{item.metric} ({unit})" if unit else item.metric),
+        (_("Baseline → target"), f"{numbers.measure(item.baseline, unit)} → {numbers.measure(item.target, unit)}"),
+        (_("Latest"), latest),
+        (_("Status"), _(item.status_title)),
+        (_("Next check-in"), followup.due_words(item, today)),
     ]
     st.markdown("  \n".join(f"**{label}:** {ui.safe(text)}" for label, text in lines))
-    st.progress(
-        min(max(item.progress, 0.0), 1.0), text=f"Progress: {numbers.share(item.progress)} of the way to target"
-    )
+    progress = _("Progress: {share} of the way to target").format(share=numbers.share(item.progress))
+    st.progress(min(max(item.progress, 0.0), 1.0), text=progress)
     if item.overdue(today):
         st.warning(_("This check-in is overdue: record where the metric stands now."), icon=":material/schedule:")
 
@@ -121,7 +125,7 @@ def small_chart(item: Track) -> None:
     x = alt.X(
         "date:T", title=None, scale=alt.Scale(padding=10), axis=alt.Axis(format="%d %b", labelAngle=0, tickCount=3)
     )
-    y = alt.Y("progress:Q", title="Progress (%)", scale=alt.Scale(domain=[low, high], nice=True))
+    y = alt.Y("progress:Q", title=_("Progress (%)"), scale=alt.Scale(domain=[low, high], nice=True))
     statuses = [charts.BASELINE, *STATUSES.values()]
     colour = alt.Color(
         "status:N",
@@ -129,8 +133,12 @@ def small_chart(item: Track) -> None:
         scale=alt.Scale(domain=statuses, range=["#9e9e9e", *(STATUS_COLOURS[k] for k in STATUSES)]),
         legend=alt.Legend(orient="bottom", columns=2),
     )
-    tips = [alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"), alt.Tooltip("value_text:N", title="Value"),
-            alt.Tooltip("progress_text:N", title="Progress"), alt.Tooltip("status:N", title="Status")]  # fmt: skip
+    tips = [
+        alt.Tooltip("date:T", title=_("Date"), format="%Y-%m-%d"),
+        alt.Tooltip("value_text:N", title=_("Value")),
+        alt.Tooltip("progress_text:N", title=_("Progress")),
+        alt.Tooltip("status:N", title=_("Status")),
+    ]
     target = pd.DataFrame({"progress": [100.0]})
     chart = alt.layer(
         alt.Chart(target).mark_rule(strokeDash=[4, 3], color="#333333").encode(y="progress:Q"),
@@ -146,17 +154,17 @@ def history(item: Track) -> None:
     if not item.checkins:
         st.caption(_("No check-ins recorded yet."))
         return
-    value = ui.safe(f"Value ({item.unit})") if item.unit else "Value"  # the unit once, in the heading
+    value = ui.safe(_("Value ({unit})").format(unit=item.unit)) if item.unit else _("Value")  # the unit once
     rows: list[dict[str, Any]] = [
         {
-            "Date": c["checked_on"],
+            _("Date"): c["checked_on"],
             value: numbers.measure(c["value"]),
-            "Status": STATUSES[c["status"]],
-            "Note": ui.safe(c["note"] or ""),
+            _("Status"): _(STATUSES[c["status"]]),
+            _("Note"): ui.safe(c["note"] or ""),
         }
         for c in reversed(item.checkins)
     ]
-    st.write(_("**Check-in history**"))
+    st.write("**" + _("Check-in history") + "**")
     st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
 
 

@@ -13,7 +13,7 @@ from workshop.actions import portfolio
 from workshop.domain import followup, numbers
 from workshop.domain.errors import WorkshopError
 from workshop.domain.followup import Row, Track
-from workshop.domain.language import _
+from workshop.domain.language import _, ngettext
 from workshop.domain.readiness import TITLE
 from workshop.domain.vocabulary import status_word
 from workshop.reports import calendar, charts, sheets
@@ -25,18 +25,23 @@ def due_view(db: Database, tracks: list[Track], today: date) -> None:
     Owner links are stored hashed, so a reminder carries a new link: preparing them reissues
     the links of the owners shown (the portfolio key authorises it, in the domain).
     """
-    st.header(f"Due this week / overdue ({followup.DUE_DAYS} days)")
+    st.header(_("Due this week / overdue ({days} days)").format(days=followup.DUE_DAYS))
     groups = followup.by_owner(followup.due_soon(tracks, today))
     if not groups:
-        st.caption(f"No check-in is overdue or due in the next {followup.DUE_DAYS} days.")
+        st.caption(_("No check-in is overdue or due in the next {days} days.").format(days=followup.DUE_DAYS))
         return
     for (code, owner), items in groups.items():
         lines = [f"- {ui.safe(f'{t.title} ({t.metric}): {followup.due_text(t, today)}')}" for t in items]
-        st.markdown("\n".join([f"**{ui.safe(owner)}** · workshop {code}", "", *lines]))
-    people = numbers.plural(len(groups), "owner")
+        where = _("workshop {code}").format(code=code)
+        st.markdown("\n".join([f"**{ui.safe(owner)}** · {where}", "", *lines]))
     st.caption(
-        f"Prepare reminders reissues the owner links of these {people}: the links they have now stop working. "
-        "Each reminder below carries the new link (shown once: copy them before leaving this page)."
+        ngettext(
+            "Prepare reminders reissues the owner link of this {n} owner: the link they have now stops working. "
+            "The reminder below carries the new link (shown once: copy it before leaving this page).",
+            "Prepare reminders reissues the owner links of these {n} owners: the links they have now stop working. "
+            "Each reminder below carries the new link (shown once: copy them before leaving this page).",
+            len(groups),
+        ).format(n=len(groups))
     )
     if st.button(_("Prepare reminders"), icon=":material/send:", help=_("Reissues these owners' links")):
         key = st.session_state.get("portfolio_key")
@@ -53,7 +58,7 @@ def key_form(db: Database) -> tuple[list[Track], list[Row]]:
         return portfolio.read_portfolio(db, st.session_state.get("portfolio_key"))
     except WorkshopError as exc:
         if "portfolio_key" in st.session_state:
-            st.error(ui.safe(str(exc)))
+            st.error(ui.safe(exc.text()))
         st.caption(
             _(
                 "The portfolio lists every workshop on this server, so it needs the portfolio key: the one "
@@ -106,8 +111,13 @@ def owned_initiatives(shown: list[Track], today: date) -> None:
         if overdue:
             st.warning(
                 ui.safe(
-                    f"{len(overdue)} overdue check-in{'s' if len(overdue) != 1 else ''}: "
-                    + "; ".join(f"{t.title} ({t.owner}, due {t.next_checkin})" for t in overdue)
+                    ngettext("{n} overdue check-in: {items}", "{n} overdue check-ins: {items}", len(overdue)).format(
+                        n=len(overdue),
+                        items="; ".join(
+                            _("{title} ({owner}, due {date})").format(title=t.title, owner=t.owner, date=t.next_checkin)
+                            for t in overdue
+                        ),
+                    )
                 ),
                 icon=":material/schedule:",
             )
@@ -125,16 +135,16 @@ def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
         pd.DataFrame(
             [
                 {
-                    "Code": w["code"],
-                    "Title": w["title"],
-                    "Organisation": w["organisation"],
-                    "Held": numbers.when(w["created_at"]),
-                    "Status": status_word(w["ended_at"]),
-                    "Names numbered": actions.names_note(w["ended_at"]),
-                    "Participants": w["participant_count"],
-                    "Initiatives": w["initiative_count"],
-                    "Owned": owned[w["code"]],
-                    "Overdue": late[w["code"]],
+                    _("Code"): w["code"],
+                    _("Title"): w["title"],
+                    _("Organisation"): w["organisation"],
+                    _("Held"): numbers.when(w["created_at"]),
+                    _("Status"): _(status_word(w["ended_at"])),
+                    _("Names numbered"): actions.names_note(w["ended_at"]),
+                    _("Participants"): w["participant_count"],
+                    _("Initiatives"): w["initiative_count"],
+                    _("Owned"): owned[w["code"]],
+                    _("Overdue"): late[w["code"]],
                 }
                 for w in kept
             ]
@@ -146,20 +156,22 @@ def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
 
 def readiness_trends(db: Database, kept: list[Row]) -> None:
     """How each organisation's readiness check moved from one workshop to the next."""
-    st.header(f"Readiness across workshops — {TITLE}")
+    st.header(_("Readiness across workshops — {title}").format(title=_(TITLE)))
     kept_codes = {w["code"] for w in kept}
     checks = [h for h in portfolio.read_readiness(db, st.session_state.get("portfolio_key")) if h.code in kept_codes]
     if not checks:
         st.caption(_("No workshop matching these filters has answers to the readiness check."))
     for organisation in sorted({h.organisation for h in checks}):
         its = [h for h in checks if h.organisation == organisation]
-        st.write(f"**{ui.safe(organisation)}**: how the operating model's areas score from one workshop to the next")
+        said = _("how the operating model's areas score from one workshop to the next")
+        st.write(f"**{ui.safe(organisation)}**: {said}")
         st.altair_chart(charts.readiness_trend(its), theme=None, width="stretch")
         st.dataframe(sheets.readiness_trend_table(its), hide_index=True, width="stretch")
 
 
 def overview() -> None:
     """The portfolio behind its key: filters, counts, what is due, initiatives, workshops, readiness."""
+    ui.speak(ui.browser_language())  # many workshops, many languages: this browser's, when it is one of ours
     db = ui.connect()
     today = date.today()
     st.title(_("Portfolio"))

@@ -18,7 +18,7 @@ from views.kit import ui
 from views.kit.checkin import CheckIn, checkin_form
 from workshop import actions
 from workshop.domain import audience, followup
-from workshop.domain.language import _
+from workshop.domain.language import N_, _, ngettext
 from workshop.domain.readiness import TITLE
 from workshop.domain.snapshot import Snapshot
 from workshop.reports import calendar, sheets
@@ -28,7 +28,7 @@ from workshop.reports.summary import Figure, Summary, summary
 NEEDS_LINK = "This summary opens on the device you joined with; otherwise ask the facilitator for the leader link."
 CONFIRM_OWNER = "_confirm_owner_link"  # (what, owner) the facilitator is asked to confirm
 ISSUED_OWNER = "_issued_owner_link"  # the link just issued: shown on the next run only
-REISSUE, REVOKE = "Reissue", "Revoke"  # the two changes that ask first
+REISSUE, REVOKE = "reissue", "revoke"  # the two changes that ask first
 
 
 def chart(figure: Figure | None) -> None:
@@ -42,8 +42,10 @@ def table(rows: list[dict[str, object]]) -> None:
 
 def heading(ctx: ui.Context, s: Summary) -> None:
     h = s.head
-    st.title(ui.safe(f"Ship It — {h.title}"))
-    st.caption(ui.safe(f"{h.organisation} · {h.stage} · code {h.code} · {h.status}"))
+    st.title(ui.safe(_("Ship It — {title}").format(title=h.title)))
+    st.caption(
+        ui.safe(f"{h.organisation} · {_(h.stage)} · " + _("code {code}").format(code=h.code) + f" · {_(h.status)}")
+    )
     if ctx.leader:
         st.info(
             _(
@@ -56,11 +58,10 @@ def heading(ctx: ui.Context, s: Summary) -> None:
 
 
 def checklist(s: Summary) -> None:
-    st.header(f"Checklist — {s.done} of {len(s.checklist)} done")
+    st.header(_("Checklist — {done} of {total} done").format(done=s.done, total=len(s.checklist)))
     for item in s.checklist:
-        (st.success if item.done else st.error)(
-            ui.safe(f"{'Done' if item.done else 'Open'}: {item.title} — {item.reason}")
-        )
+        said = _("Done: {item} — {reason}") if item.done else _("Open: {item} — {reason}")
+        (st.success if item.done else st.error)(ui.safe(said.format(item=_(item.title), reason=_(item.reason))))
 
 
 def downloads(ctx: ui.Context, who: audience.Audience, now: float) -> None:
@@ -73,7 +74,7 @@ def downloads(ctx: ui.Context, who: audience.Audience, now: float) -> None:
     offered = audience.downloads(who)
     for column, fmt in zip(st.columns(len(offered)), offered):
         column.download_button(
-            files.FILES[fmt].label,
+            _(files.FILES[fmt].label),
             partial(files.build, snapshot, who, fmt, now, base),
             file_name=files.file_name(fmt, snapshot.code),
             mime=files.FILES[fmt].mime,
@@ -114,19 +115,21 @@ def follow_through(ctx: ui.Context, shown: Snapshot, s: Summary) -> None:
     for column, (label, key) in zip(
         st.columns(5),
         [
-            ("Owned initiatives", "tracked"),
-            ("On track", "on_track"),
-            ("At risk", "at_risk"),
-            ("Off track", "off_track"),
-            ("Overdue check-ins", "overdue"),
+            (N_("Owned initiatives"), "tracked"),
+            (N_("On track"), "on_track"),
+            (N_("At risk"), "at_risk"),
+            (N_("Off track"), "off_track"),
+            (N_("Overdue check-ins"), "overdue"),
         ],
     ):
-        column.metric(label, figures[key])
+        column.metric(_(label), figures[key])
     for f in s.follow:
         if f.overdue_text:
             st.warning(
                 ui.safe(
-                    f"Overdue: {f.title} ({f.owner}) was due for a check-in on {f.next_checkin}, {f.overdue_text} ago."
+                    _("Overdue: {title} ({owner}) was due for a check-in on {date}, {overdue} ago.").format(
+                        title=f.title, owner=f.owner, date=f.next_checkin, overdue=f.overdue_text
+                    )
                 ),
                 icon=":material/schedule:",
             )
@@ -137,7 +140,9 @@ def follow_through(ctx: ui.Context, shown: Snapshot, s: Summary) -> None:
             st.caption(ui.safe(f"{f.title}: {said}" + (f" — {f.reason}" if f.reason else "")))
     if shown.checkins:
         chart(s.figures.get("followup"))
-        with st.expander(f"All {len(shown.checkins)} check-ins"):
+        with st.expander(
+            ngettext("All {n} check-in", "All {n} check-ins", len(shown.checkins)).format(n=len(shown.checkins))
+        ):
             st.dataframe(sheets.checkins_table(shown), hide_index=True, width="stretch")
     if ctx.follower:
         checkin(ctx, s)
@@ -235,9 +240,11 @@ def owner_row(ctx: ui.Context, n: int, owner: str, issued_at: float | None) -> N
     asked = st.session_state.get(CONFIRM_OWNER)
     if asked and asked[1] == owner:
         verb = asked[0]
-        st.warning(ui.safe(f"{verb} the link of {owner}? The link they have now stops working."))
+        ask = _("Reissue the link of {owner}?") if verb == REISSUE else _("Revoke the link of {owner}?")
+        st.warning(ui.safe(ask.format(owner=owner) + " " + _("The link they have now stops working.")))
         cols = st.columns(2)
-        if cols[0].button(f"Yes, {verb.lower()}", key=f"owner-yes-{n}", type="primary"):
+        yes = _("Yes, reissue") if verb == REISSUE else _("Yes, revoke")
+        if cols[0].button(yes, key=f"owner-yes-{n}", type="primary"):
             st.session_state.pop(CONFIRM_OWNER, None)
             (issue_owner_link if verb == REISSUE else revoke_owner_link)(ctx, owner)
         if cols[1].button(_("Cancel"), key=f"owner-cancel-{n}"):
@@ -245,8 +252,8 @@ def owner_row(ctx: ui.Context, n: int, owner: str, issued_at: float | None) -> N
             st.rerun()
         return
     row = st.columns([3, 1, 1], vertical_alignment="center")
-    status = f"link issued on {followup.day_of(issued_at).isoformat()}" if issued_at is not None else "no link"
-    row[0].text(f"{owner} — {status}")
+    issued = _("link issued on {date}").format(date=followup.day_of(issued_at).isoformat()) if issued_at else None
+    row[0].text(f"{owner} — {issued or _('no link')}")
     if issued_at is None:
         if row[1].button(_("Issue link"), key=f"owner-issue-{n}", width="stretch"):
             issue_owner_link(ctx, owner)
@@ -259,14 +266,14 @@ def owner_row(ctx: ui.Context, n: int, owner: str, issued_at: float | None) -> N
 
 
 def issue_owner_link(ctx: ui.Context, owner: str) -> None:
-    token = ctx.act(actions.issue_owner_link, owner, success=f"Owner link ready for {owner}.")
+    token = ctx.act(actions.issue_owner_link, owner, success=_("Owner link ready for {owner}.").format(owner=owner))
     if token:
         st.session_state[ISSUED_OWNER] = {"code": ctx.code, "owner": owner, "token": token}
     st.rerun()
 
 
 def revoke_owner_link(ctx: ui.Context, owner: str) -> None:
-    ctx.act(actions.revoke_owner_link, owner, success=f"Owner link of {owner} revoked.")
+    ctx.act(actions.revoke_owner_link, owner, success=_("Owner link of {owner} revoked.").format(owner=owner))
     st.rerun()
 
 
@@ -274,15 +281,15 @@ def bottlenecks(s: Summary) -> None:
     st.header(_("Top bottlenecks per dimension"))
     for column, board in zip(st.columns(len(s.boards)), s.boards):
         with column:
-            st.write(f"**{board.title}**")
+            st.write(f"**{_(board.title)}**")
             if board.notes:
                 st.dataframe(  # the count first: a long note never pushes it out of view
                     pd.DataFrame(
-                        {"Votes": [n.votes for n in board.notes], "Bottleneck": [n.text for n in board.notes]}
+                        {_("Votes"): [n.votes for n in board.notes], _("Bottleneck"): [n.text for n in board.notes]}
                     ),
                     hide_index=True,
                     width="stretch",
-                    column_config={"Votes": st.column_config.NumberColumn(width=60)},
+                    column_config={_("Votes"): st.column_config.NumberColumn(width=60)},
                 )
             else:
                 st.caption(_("None recorded."))
@@ -302,7 +309,7 @@ def time_per_step(s: Summary) -> None:
     chart(s.figures.get("steps"))
     table(
         [
-            {"Step": f"{r.number}. {r.title}", "Planned (min)": r.planned_min, "Spent (min)": r.spent_min}
+            {_("Step"): f"{r.number}. {_(r.title)}", _("Planned (min)"): r.planned_min, _("Spent (min)"): r.spent_min}
             for r in s.steps
         ]
     )

@@ -72,13 +72,13 @@ def _fields(track: Track, tracks: Sequence[Track], today: date, suffix: str, ask
     # The unit is the owner's text, so it is escaped; the parentheses are the app's own and stay bare, or the
     # field's accessible name would read "Measured value \(min\)". A picker's tracks differ in unit.
     unit = f" ({md_escape(track.unit)})" if len(tracks) == 1 and track.unit else ""
-    value = st.text_input(f"Measured value{unit}", key=f"value-{suffix}")
+    value = st.text_input(_("Measured value{unit}").format(unit=unit), key=f"value-{suffix}")
     statuses = list(STATUSES)
     status = st.radio(
         _("Status"),
         statuses,
         index=statuses.index(track.status) if len(tracks) == 1 and track.status else 0,
-        format_func=STATUSES.get,
+        format_func=lambda k: _(STATUSES[k]),
         horizontal=True,
         key=f"status-{suffix}",
     )

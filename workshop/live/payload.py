@@ -245,8 +245,18 @@ def meta_of(state: Data) -> Data:
     """What decides which step a screen shows: small, and changes only when the room moves,
     its clock or lock changes, the review of earlier commitments or the readiness check opens or
     closes, the private board is revealed, or it ends, so a note or a vote never wakes every phone."""
-    keys = ("code", "language", "locked", "ended", "step", "timer", "vote_budget", "reviewing", "readiness_open")
-    keys += ("private",)
+    keys = (
+        "code",
+        "language",
+        "locked",
+        "ended",
+        "step",
+        "timer",
+        "vote_budget",
+        "reviewing",
+        "readiness_open",
+        "private",
+    )
     return {k: state[k] for k in keys}
 
 
