@@ -159,7 +159,7 @@ def history(item: Track) -> None:
         {
             _("Date"): c["checked_on"],
             value: numbers.measure(c["value"]),
-            _("Status"): _(STATUSES[c["status"]]),
+            _("Status"): _(STATUSES[str(c.get("status"))]),
             _("Note"): ui.safe(c["note"] or ""),
         }
         for c in reversed(item.checkins)

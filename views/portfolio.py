@@ -139,7 +139,7 @@ def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
                     _("Title"): w["title"],
                     _("Organisation"): w["organisation"],
                     _("Held"): numbers.when(w["created_at"]),
-                    _("Status"): _(status_word(w["ended_at"])),
+                    _("Status"): _(status_word(w.get("ended_at"))),
                     _("Names numbered"): actions.names_note(w["ended_at"]),
                     _("Participants"): w["participant_count"],
                     _("Initiatives"): w["initiative_count"],

@@ -81,7 +81,7 @@ def review_panel(ctx: ui.Context) -> None:
                         item.initiative_id,
                         outcome,
                         reason,
-                        success=_("Recorded: {outcome}.").format(outcome=titles.get(outcome or "", _("outcome"))),
+                        success=_("Recorded: {outcome}.").format(outcome=titles.get(outcome or "", "")),
                         at=f"review-{item.initiative_id}",
                         about=t.title,
                     )
@@ -256,7 +256,8 @@ def note_label(snapshot: Snapshot, bottleneck_id: int) -> str:
     """A live note in a picker: number, dimension, text and votes."""
     row = snapshot.bottleneck(bottleneck_id)
     votes = ngettext("{n} vote", "{n} votes", row["votes"]).format(n=row["votes"])
-    return f"#{row['id']} [{_(dimension_by_key(row['dimension']).title)}] {row['text'][:70]} ({votes})"
+    dimension = dimension_by_key(row["dimension"]).title
+    return f"#{row['id']} [{_(dimension)}] {row['text'][:70]} ({votes})"
 
 
 def merge_form(ctx: ui.Context, ids: list[int]) -> None:

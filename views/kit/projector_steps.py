@@ -67,7 +67,7 @@ def show_impact(snapshot: Snapshot) -> None:
                 _bullets(
                     [
                         safe(
-                            f"{numbers.money_short(i['money'])} · {_(outcome_by_key(i['outcome']).title)}"
+                            f"{numbers.money_short(i['money'])} · {_(outcome_by_key(i.get('outcome')).title)}"
                             f" — {snapshot.bottleneck(i['bottleneck_id'])['text']}"
                         )
                         for i in costly
@@ -151,7 +151,7 @@ def _decision_card(n: int, item: Initiative, picks: dict[str, int]) -> None:
         return
     standing = item.standing
     assert standing is not None
-    decided = _("Decided: {choice}").format(choice=_(decide.CHOICE_TITLES[saved["choice"]]))
+    decided = _("Decided: {choice}").format(choice=_(decide.CHOICE_TITLES[standing.choice]))
     st.markdown(f"**{decided}** · {_(standing.note)}")
     st.markdown(safe(_("Why: {rationale}").format(rationale=saved["rationale"])))
     flags = decide.risk_flags(saved["choice"], saved["answers"], item.title, item.description)

@@ -155,11 +155,16 @@ def _review(snapshot: Snapshot, today: date) -> Data | None:
     }
 
 
+def _said(text: Any) -> Any:
+    """A domain text (an English msgid) in the current language; nothing stays nothing."""
+    return _(text) if isinstance(text, str) and text else text
+
+
 def _texts(item: Data) -> Data:
     """A commitment with its figures as every screen writes them (one number format)."""
     return item | {
-        "status_title": _(item["status_title"]) if item.get("status_title") else item.get("status_title"),
-        "outcome_title": _(item["outcome_title"]) if item.get("outcome_title") else item.get("outcome_title"),
+        "status_title": _said(item.get("status_title")),
+        "outcome_title": _said(item.get("outcome_title")),
         "baseline_text": numbers.measure(item["baseline"], item["unit"]),
         "target_text": numbers.measure(item["target"], item["unit"]),
         "value_text": numbers.measure(item["value"], item["unit"]),
@@ -177,11 +182,10 @@ def _readiness(snapshot: Snapshot) -> Data | None:
         return None
     said = results.as_dict()
     for row in (*said.get("questions", []), *said.get("areas", [])):
-        row["title"] = _(row["title"])
-        if row.get("level"):
-            row["level"] = _(row["level"])
+        row["title"] = _said(row.get("title"))
+        row["level"] = _said(row.get("level"))
     said["pitfalls"] = [_(line) for line in said.get("pitfalls", [])]
-    said["stage_note"] = _(said["stage_note"]) if said.get("stage_note") else said.get("stage_note")
+    said["stage_note"] = _said(said.get("stage_note"))
     return {"open": snapshot.readiness_open, "showing": snapshot.readiness_showing, **said}
 
 

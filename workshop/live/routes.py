@@ -78,15 +78,21 @@ def _new_hub(lang: str) -> Hub:
     return Hub(build=lambda code: build_state(_db(), code, lang or None), read_versions=_read_versions)
 
 
-HUB = _new_hub(WORKSHOPS_OWN)
-HUBS: dict[str, Hub] = {WORKSHOPS_OWN: HUB}  # one per language asked for; its key is always one of ours
+HUB = _new_hub(WORKSHOPS_OWN)  # the screens that speak the workshop's own language
+HUBS: dict[str, Hub] = {}  # one more per language a screen asked for by name; its key is always one of ours
 
 
 def hub_for(lang: str) -> Hub:
-    """The hub of one language (`WORKSHOPS_OWN` for the workshop's own)."""
+    """The hub of one language (`WORKSHOPS_OWN`: the workshop's own)."""
+    if lang == WORKSHOPS_OWN:
+        return HUB
     if lang not in HUBS:
         HUBS[lang] = _new_hub(lang)
     return HUBS[lang]
+
+
+def every_hub() -> list[Hub]:
+    return [HUB, *HUBS.values()]
 
 
 def speaks(request: Request) -> str:
@@ -227,7 +233,7 @@ async def presence(request: Request) -> Response:
 
 def connected(code: str, now: float) -> int:
     """Participants following the room, whatever language each reads it in (each counted once)."""
-    entries = [hub.entries.get(code) for hub in list(HUBS.values())]
+    entries = [hub.entries.get(code) for hub in every_hub()]
     return len({p for e in entries if e is not None for p, t in e.present.items() if now - t <= PRESENCE_WINDOW})
 
 
@@ -383,7 +389,7 @@ async def _run(request: Request, write: Write | None, kind: str = "me") -> Respo
     except Aborted:  # nothing was read, nothing is written, and the answer reaches nobody
         return Response(status_code=CLIENT_CLOSED)
     if write is not None:
-        for hub in list(HUBS.values()):
+        for hub in every_hub():
             hub.nudge(code)
     return JSONResponse({"ok": True, **answer}, headers={"Cache-Control": "no-store"})
 
