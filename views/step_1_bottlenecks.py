@@ -9,7 +9,7 @@ from views import readiness
 from views.kit import registry, ui
 from workshop import actions
 from workshop.domain import numbers
-from workshop.domain.commitments import review_until
+from workshop.domain.commitments import Commitment, review_until
 from workshop.domain.language import N_, _, ngettext
 from workshop.domain.readiness import MINUTES, SIGNALS, STATEMENTS, TITLE, ordered_prompts, weakest
 from workshop.domain.similar import Group
@@ -45,48 +45,53 @@ def review_panel(ctx: ui.Context) -> None:
         ctx.act(actions.set_reviewing, True, success=_("The review is on screen again."), at="review")
         st.rerun()
     ui.flash(at="review")
-    titles = {r.key: _(r.title) for r in REVIEWS}
     for item in snapshot.commitments:
-        t = item.track
-        with st.container(border=True, key=f"commitment-{item.initiative_id}"):
-            st.markdown(f"**{ui.safe(t.title)}** · {ui.safe(t.owner)} · {ui.safe(t.metric)}")
-            figures = _("{value} of {target}").format(
-                value=numbers.measure(t.value, t.unit), target=numbers.measure(t.target, t.unit)
+        commitment(ctx, item)
+
+
+def commitment(ctx: ui.Context, item: Commitment) -> None:
+    """One of last time's commitments: where it stands, and the room's conclusion to record."""
+    titles = {r.key: _(r.title) for r in REVIEWS}
+    t = item.track
+    with st.container(border=True, key=f"commitment-{item.initiative_id}"):
+        st.markdown(f"**{ui.safe(t.title)}** · {ui.safe(t.owner)} · {ui.safe(t.metric)}")
+        figures = _("{value} of {target}").format(
+            value=numbers.measure(t.value, t.unit), target=numbers.measure(t.target, t.unit)
+        )
+        days = t.days_overdue(date.today())
+        late = (
+            " · " + ngettext("check-in overdue {n} day", "check-in overdue {n} days", days).format(n=days)
+            if t.overdue(date.today())
+            else ""
+        )
+        st.caption(
+            _("{figures} · {share} of the way · {status}{late} · from {code}").format(
+                figures=figures, share=numbers.share(t.progress), status=_(t.status_title), late=late, code=t.code
             )
-            days = t.days_overdue(date.today())
-            late = (
-                " · " + ngettext("check-in overdue {n} day", "check-in overdue {n} days", days).format(n=days)
-                if t.overdue(date.today())
-                else ""
+        )
+        with st.form(f"review-{item.initiative_id}", border=False):
+            keys = list(titles)
+            pick, why, go = st.columns([3, 5, 1], vertical_alignment="bottom")
+            outcome = pick.radio(
+                _("Outcome"),
+                keys,
+                format_func=titles.get,
+                horizontal=True,
+                index=keys.index(item.outcome) if item.outcome else None,
             )
-            st.caption(
-                _("{figures} · {share} of the way · {status}{late} · from {code}").format(
-                    figures=figures, share=numbers.share(t.progress), status=_(t.status_title), late=late, code=t.code
+            reason = why.text_input(_("Reason (one line)"), value=item.reason, max_chars=NOTE_MAX)
+            if go.form_submit_button(_("Record")):
+                ctx.act(
+                    actions.review_commitment,
+                    item.initiative_id,
+                    outcome,
+                    reason,
+                    success=_("Recorded: {outcome}.").format(outcome=titles.get(outcome or "", "")),
+                    at=f"review-{item.initiative_id}",
+                    about=t.title,
                 )
-            )
-            with st.form(f"review-{item.initiative_id}", border=False):
-                keys = list(titles)
-                pick, why, go = st.columns([3, 5, 1], vertical_alignment="bottom")
-                outcome = pick.radio(
-                    _("Outcome"),
-                    keys,
-                    format_func=titles.get,
-                    horizontal=True,
-                    index=keys.index(item.outcome) if item.outcome else None,
-                )
-                reason = why.text_input(_("Reason (one line)"), value=item.reason, max_chars=NOTE_MAX)
-                if go.form_submit_button(_("Record")):
-                    ctx.act(
-                        actions.review_commitment,
-                        item.initiative_id,
-                        outcome,
-                        reason,
-                        success=_("Recorded: {outcome}.").format(outcome=titles.get(outcome or "", "")),
-                        at=f"review-{item.initiative_id}",
-                        about=t.title,
-                    )
-                    st.rerun()
-            ui.flash(at=f"review-{item.initiative_id}")
+                st.rerun()
+        ui.flash(at=f"review-{item.initiative_id}")
 
 
 def readiness_panel(ctx: ui.Context) -> None:

@@ -137,7 +137,7 @@ def _picks_html(picks: dict[str, int], decided: str | None) -> str:
             f"<span class='pj-bar'><span style='width:{share}%'></span></span><span class='pj-pick-n'>{n}</span></div>"
         )
     counted = ngettext("The room's picks: {n} pick", "The room's picks: {n} picks", total).format(n=total)
-    head = html.escape(counted if total else _("The room's picks: none yet"))
+    head = html.escape(counted if total else _("The room's picks: none yet"), quote=False)
     return f"<div class='pj-picks'><p class='pj-picks-head'>{head}</p>{''.join(rows)}</div>"
 
 
