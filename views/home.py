@@ -168,11 +168,13 @@ def create_form(db: Database) -> None:
         stage = st.selectbox(
             _("Stage context"),
             [s.key for s in STAGES],
+            placeholder=_("Choose an option"),
             format_func=lambda k: f"{_(stage_by_key(k).title)} — {_(stage_by_key(k).focus)}",
         )
         spoken = st.selectbox(
             _("Language of the room"),
             language.languages(),
+            placeholder=_("Choose an option"),
             index=language.languages().index(language.current()),
             format_func=language.name,
             help=_("The projector, the console and the exports speak it; each phone follows its own browser."),

@@ -78,10 +78,15 @@ def filtered(tracks: list[Track], workshops: list[Row], today: date) -> tuple[li
     """The filters above everything: organisation, when held, status, overdue only."""
     held = [followup.day_of(w["created_at"]) for w in workshops]
     cols = st.columns([2, 2, 2, 1])
-    organisations = cols[0].multiselect(_("Organisation"), sorted({w["organisation"] for w in workshops}))
+    organisations = cols[0].multiselect(
+        _("Organisation"), sorted({w["organisation"] for w in workshops}), placeholder=_("Choose options")
+    )
     span = cols[1].date_input(_("Workshops held between"), value=(min(held), max(held)), format="YYYY-MM-DD")
     statuses = cols[2].multiselect(
-        _("Status"), [*followup.STATUSES, "none"], format_func=lambda k: followup.STATUSES.get(k, followup.NOT_CHECKED)
+        _("Status"),
+        [*followup.STATUSES, "none"],
+        placeholder=_("Choose options"),
+        format_func=lambda k: _(followup.STATUSES.get(k, followup.NOT_CHECKED)),
     )
     overdue_only = cols[3].toggle(_("Overdue only"))
     start, end = (span[0], span[1]) if isinstance(span, tuple) and len(span) == 2 else (None, None)

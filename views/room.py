@@ -8,6 +8,7 @@ to the live channel: a step change or a participant's own write never reruns thi
 import streamlit as st
 
 from views.kit import ui
+from workshop.domain.language import _
 
 
 def screen(ctx: ui.Context) -> None:
@@ -19,8 +20,10 @@ def screen(ctx: ui.Context) -> None:
     # to lands below both, never under them.
     ui.phone_page("[data-testid='stMain']{scroll-padding-top:8.5rem}")
     if ctx.participant:
-        st.caption(ui.safe(f"You are {ctx.participant['name']} in “{ctx.snapshot.workshop['title']}” ({ctx.code}). "
-                           "This browser remembers you, even after a refresh."))  # fmt: skip
+        said = _("You are {name} in “{title}” ({code}). This browser remembers you, even after a refresh.")
+        st.caption(
+            ui.safe(said.format(name=ctx.participant["name"], title=ctx.snapshot.workshop["title"], code=ctx.code))
+        )
     ui.live(ctx, "participant", board=True, step_key=ctx.snapshot.current_step.key, min_interval=2000)
 
 

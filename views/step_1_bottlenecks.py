@@ -209,6 +209,7 @@ def suggestion(ctx: ui.Context, group: Group) -> None:
         keep = st.selectbox(
             _("Keep this one"),
             members,
+            placeholder=_("Choose an option"),
             format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
             key=f"keep-{name}",
         )
@@ -269,8 +270,12 @@ def merge_form(ctx: ui.Context, ids: list[int]) -> None:
     """Fold one note into another by hand; the votes carry over."""
     label = partial(note_label, ctx.snapshot)
     with st.form("merge"):
-        source = st.selectbox(_("Duplicate to fold in"), ids, format_func=label, index=None)
-        target = st.selectbox(_("Keep this one (votes carry over)"), ids, format_func=label, index=None)
+        source = st.selectbox(
+            _("Duplicate to fold in"), ids, format_func=label, placeholder=_("Choose an option"), index=None
+        )
+        target = st.selectbox(
+            _("Keep this one (votes carry over)"), ids, format_func=label, placeholder=_("Choose an option"), index=None
+        )
         if st.form_submit_button(_("Merge")):
             if source is None or target is None:
                 st.error(_("Choose both bottlenecks."))
@@ -291,7 +296,12 @@ def merge_form(ctx: ui.Context, ids: list[int]) -> None:
 def edit_form(ctx: ui.Context, ids: list[int]) -> None:
     """Correct a note's text or move it to another dimension."""
     chosen = st.selectbox(
-        _("Bottleneck"), ids, format_func=partial(note_label, ctx.snapshot), index=None, key="edit_pick"
+        _("Bottleneck"),
+        ids,
+        format_func=partial(note_label, ctx.snapshot),
+        placeholder=_("Choose an option"),
+        index=None,
+        key="edit_pick",
     )
     if chosen is None:
         return
@@ -300,7 +310,11 @@ def edit_form(ctx: ui.Context, ids: list[int]) -> None:
         text = st.text_area(_("Text"), value=row["text"], max_chars=NOTE_MAX)
         keys = [d.key for d in DIMENSIONS]
         dimension = st.selectbox(
-            _("Dimension"), keys, index=keys.index(row["dimension"]), format_func=lambda k: _(dimension_by_key(k).title)
+            _("Dimension"),
+            keys,
+            placeholder=_("Choose an option"),
+            index=keys.index(row["dimension"]),
+            format_func=lambda k: _(dimension_by_key(k).title),
         )
         if st.form_submit_button(_("Save")):
             said = _("Saved #{id}.").format(id=chosen)
@@ -313,7 +327,12 @@ def hide_form(ctx: ui.Context, ids: list[int]) -> None:
     """Hide a note as noise, or bring a hidden one back."""
     snapshot = ctx.snapshot
     to_hide = st.selectbox(
-        _("Hide as noise"), ids, format_func=partial(note_label, snapshot), index=None, key="hide_pick"
+        _("Hide as noise"),
+        ids,
+        format_func=partial(note_label, snapshot),
+        placeholder=_("Choose an option"),
+        index=None,
+        key="hide_pick",
     )
     if st.button(_("Hide"), disabled=to_hide is None):
         ctx.act(actions.hide_bottleneck, to_hide, True, success=_("Hidden: #{id}.").format(id=to_hide), at="hide")
@@ -327,6 +346,7 @@ def hide_form(ctx: ui.Context, ids: list[int]) -> None:
         _("Restore"),
         [b["id"] for b in hidden],
         format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
+        placeholder=_("Choose an option"),
         index=None,
         key="restore_pick",
     )

@@ -21,6 +21,7 @@ def impact_form(ctx: ui.Context) -> None:
             bottleneck = st.selectbox(
                 _("Bottleneck (most votes first)"),
                 [b["id"] for b in live],
+                placeholder=_("Choose an option"),
                 format_func=lambda i: (
                     f"{snapshot.bottleneck(i)['text'][:90]} — "
                     + ngettext("{n} vote", "{n} votes", snapshot.bottleneck(i)["votes"]).format(
@@ -31,6 +32,7 @@ def impact_form(ctx: ui.Context) -> None:
             outcome = st.selectbox(
                 _("Business outcome it affects"),
                 [o.key for o in OUTCOMES],
+                placeholder=_("Choose an option"),
                 format_func=lambda k: f"{_(outcome_by_key(k).group)}: {_(outcome_by_key(k).title)}",
             )
             direction = st.radio(
@@ -87,6 +89,7 @@ def remove_impact(ctx: ui.Context) -> None:
         pick = st.selectbox(
             _("Impact"),
             [i["id"] for i in snapshot.impacts],
+            placeholder=_("Choose an option"),
             index=None,
             format_func=lambda i: next(f"#{x['id']} {x['because'][:80]}" for x in snapshot.impacts if x["id"] == i),
         )

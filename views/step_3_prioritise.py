@@ -25,6 +25,7 @@ def propose(ctx: ui.Context) -> None:
             links = st.multiselect(
                 _("Bottlenecks it relieves"),
                 [b["id"] for b in live],
+                placeholder=_("Choose options"),
                 format_func=lambda i: (
                     f"[{_(dimension_by_key(snapshot.bottleneck(i)['dimension']).title)}] "
                     f"{snapshot.bottleneck(i)['text'][:80]}"
@@ -54,6 +55,7 @@ def score_form(ctx: ui.Context) -> None:
         pick = st.selectbox(
             _("Initiative"),
             [i.id for i in snapshot.initiatives],
+            placeholder=_("Choose an option"),
             format_func=lambda i: ("✓ " if i in mine else "") + snapshot.initiative(i).title,
         )
         previous = mine.get(pick, {"value": 5, "effort": 5, "urgency": 5, "confidence": 70})
@@ -164,6 +166,7 @@ def sequence_forms(ctx: ui.Context) -> None:
         order = st.multiselect(
             _("Sequence"),
             ids,
+            placeholder=_("Choose options"),
             default=[i.id for i in snapshot.sequenced],
             format_func=lambda i: snapshot.initiative(i).title,
         )
@@ -173,9 +176,19 @@ def sequence_forms(ctx: ui.Context) -> None:
     ui.flash(at="sequence")
     with st.form("dependency"):
         st.caption(_("Dependencies: an initiative that must come after another."))
-        later = st.selectbox(_("This initiative"), ids, format_func=lambda i: snapshot.initiative(i).title, index=None)
+        later = st.selectbox(
+            _("This initiative"),
+            ids,
+            format_func=lambda i: snapshot.initiative(i).title,
+            placeholder=_("Choose an option"),
+            index=None,
+        )
         earlier = st.selectbox(
-            _("must come after"), ids, format_func=lambda i: snapshot.initiative(i).title, index=None
+            _("must come after"),
+            ids,
+            format_func=lambda i: snapshot.initiative(i).title,
+            placeholder=_("Choose an option"),
+            index=None,
         )
         if st.form_submit_button(_("Add dependency")):
             if later is None or earlier is None:

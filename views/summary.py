@@ -171,6 +171,7 @@ def remove_checkin(ctx: ui.Context, s: Summary) -> None:
         chosen = st.selectbox(
             _("Check-in"),
             [c["id"] for c in checkins],
+            placeholder=_("Choose an option"),
             index=None,
             format_func=lambda i: next(
                 f"{c['checked_on']} · {titles.get(c['initiative_id'], '')} · {c['value']:g}"

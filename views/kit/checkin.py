@@ -61,6 +61,7 @@ def _pick(tracks: Sequence[Track], suffix: str) -> Track:
     pick = st.selectbox(
         _("Initiative"),
         range(len(tracks)),
+        placeholder=_("Choose an option"),
         format_func=lambda n: f"{tracks[n].title} — {tracks[n].metric} ({tracks[n].owner})",
         key=f"pick-{suffix}",
     )

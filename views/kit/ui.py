@@ -590,6 +590,7 @@ def sidebar_clock(ctx: Context) -> None:
             "remaining": timer.remaining,
             "ended": snapshot.ended,
             "server_now": time.time(),
+            "texts": element_texts(),  # its few words ("Time left", "Time's up") in the page's language
         },
     )
 
@@ -643,6 +644,7 @@ def language_control(ctx: Context) -> None:
         chosen = st.selectbox(
             _("The room's language"),
             language.languages(),
+            placeholder=_("Choose an option"),
             index=language.languages().index(now) if now in language.languages() else 0,
             format_func=language.name,
             key="room-language",
