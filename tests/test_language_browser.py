@@ -44,8 +44,8 @@ VISIBLE_TEXT = """() => {
   const out = [];
   const seen = (el) => {
     if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) return false;
-    const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0;
+    const r = el.getBoundingClientRect();  // a skip link waits above the page's top-left corner
+    return r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0;
   };
   const walk = (root) => {
     const it = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);

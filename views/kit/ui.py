@@ -114,8 +114,13 @@ def browser_language() -> str | None:
 def speak(code: str | None) -> str:
     """Speak `code` for the rest of this page run, and say so to the browser (`<html lang>`)."""
     spoken = language.activate(code)
-    _LANG(key="page-lang", data={"lang": "en-XA" if spoken == language.PSEUDO else spoken})
+    _LANG(key="page-lang", data={"lang": html_lang(spoken)})
     return spoken
+
+
+def html_lang(code: str) -> str:
+    """A language as `<html lang>` names it: the pseudo-language as the reserved pseudo-English tag."""
+    return "en-XA" if code == language.PSEUDO else code
 
 
 def step_page(step_key: str) -> str:
@@ -504,9 +509,10 @@ def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int 
             "follow": follow,
             "vocabulary": vocabulary(spoken),
             "lang": spoken,
+            "lang_tag": html_lang(spoken),
             "texts": element_texts(spoken),
             "follows_workshop": role != "participant" or not own,
-            "languages": [{"code": c, "name": language.name(c)} for c in language.languages()],
+            "languages": [{"code": c, "name": language.name(c), "tag": html_lang(c)} for c in language.languages()],
             "language_cookie": LANGUAGE_COOKIE,
             "summary_url": f"/ship-it?ws={ctx.code}" if role == "participant" and ctx.token else "",
             "name": ctx.participant["name"] if ctx.participant else "",

@@ -70,7 +70,7 @@ function liveContext(root, cfg, setTriggerValue) {
 function frame(root, cfg, participant) {
   const wrap = el("div", "sw sw-" + cfg.role);
   wrap.setAttribute("data-testid", "live-" + cfg.role);
-  wrap.lang = cfg.lang;
+  wrap.lang = cfg.lang_tag || cfg.lang;
   root.appendChild(wrap);
   const header = el("div", "sw-head");
   const stepEl = el("div", "sw-step");
@@ -100,7 +100,7 @@ function languageSwitcher(cfg) {
   const box = el("div", "sw-lang");
   const choice = select(cfg.languages.map((l) => ({ value: l.code, text: l.name })), cfg.lang);
   choice.setAttribute("data-testid", "live-language");
-  for (const option of choice.options) option.lang = option.value;
+  cfg.languages.forEach((l, i) => { choice.options[i].lang = l.tag; }); // each name is said in its own language
   choice.onchange = () => {
     document.cookie = cfg.language_cookie + "=" + encodeURIComponent(choice.value) + "; path=/; max-age=31536000; SameSite=Lax";
     try { localStorage.setItem(cfg.language_cookie, choice.value); } catch (e) { /* private mode: the cookie is enough */ }
