@@ -73,7 +73,9 @@ def room_split(item: Initiative) -> None:
     picks = " · ".join(f"{_(decide.CHOICE_TITLES[c])} {n}" for c, n in counts.items())
     st.write(_("The room's picks: {picks}").format(picks=picks))
     pick, why = _("Pick"), _("Why")
-    reasons = [{pick: _(decide.CHOICE_TITLES[p.get("choice")]), why: p["reason"]} for p in item.picks if p["reason"]]
+    reasons = [
+        {pick: _(decide.CHOICE_TITLES[str(p.get("choice"))]), why: p["reason"]} for p in item.picks if p["reason"]
+    ]
     if reasons:
         with st.expander(_("Reasons given ({n})").format(n=len(reasons))):
             st.dataframe(reasons, hide_index=True, width="stretch")

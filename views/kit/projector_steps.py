@@ -67,7 +67,7 @@ def show_impact(snapshot: Snapshot) -> None:
                 _bullets(
                     [
                         safe(
-                            f"{numbers.money_short(i['money'])} · {_(outcome_by_key(i.get('outcome')).title)}"
+                            f"{numbers.money_short(i['money'])} · {_(outcome_by_key(str(i.get('outcome'))).title)}"
                             f" — {snapshot.bottleneck(i['bottleneck_id'])['text']}"
                         )
                         for i in costly
