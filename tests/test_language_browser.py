@@ -142,6 +142,7 @@ def rooms(tmp_path_factory) -> Iterator[dict[str, Any]]:
             actions.set_language(db, made[name].code, made[name].facilitator_key, spoken)
         busy(db, made["french"].code)
         english = actions.create_workshop(db, "Quarterly scaling", "Acme", "scaleup", language="en")
+        switching = actions.create_workshop(db, "Switching rooms", "Acme", "scaleup", language="en")
         people = {name: actions.join(db, made[name].code, f"Phone {name}").token for name in made}
         # The user's text, and each language's name, which is written in that language itself.
         allowed = [*user_texts(db), *(language.name(code) for code in language.languages())]
@@ -149,7 +150,8 @@ def rooms(tmp_path_factory) -> Iterator[dict[str, Any]]:
         with app_process(db_path, env={"WORKSHOP_PSEUDO_LOCALE": "1"}) as (_, base), playwright.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                yield {"base": base, "db_path": db_path, "made": made, "english": english, "people": people,
+                yield {"base": base, "db_path": db_path, "made": made, "english": english, "switching": switching,
+                       "people": people,
                        "allowed": allowed, "browser": browser}  # fmt: skip
             finally:
                 browser.close()
@@ -305,3 +307,16 @@ def test_the_phone_in_each_language_is_pictured_and_fits_a_small_phone(rooms, sh
         wide = page.evaluate("() => document.documentElement.scrollWidth")
         assert wide <= size[0], f"{spoken} at {size[0]} px scrolls sideways ({wide} px)"
         context.close()
+
+
+def test_the_projector_follows_a_change_of_the_rooms_language_without_a_reload(rooms):
+    made = rooms["switching"]
+    page = rooms["browser"].new_context(viewport={"width": 1920, "height": 1080}, locale="en-US").new_page()
+    page.goto(f"{rooms['base']}/projector?ws={made.code}")
+    page.get_by_test_id("live-step").filter(has_text="Step 1 of 5").first.wait_for(timeout=30_000)
+    db = storage.connect(rooms["db_path"])
+    actions.set_language(db, made.code, made.facilitator_key, "de")
+    db.close()
+    page.get_by_test_id("live-step").filter(has_text="Schritt 1 von 5").first.wait_for(timeout=30_000)
+    page.get_by_text("Mit dem Code beitreten").first.wait_for(timeout=30_000)
+    assert html_lang(page) == "de"
