@@ -85,7 +85,7 @@ def downloads(ctx: ui.Context, who: audience.Audience, now: float) -> None:
 
 def plan(s: Summary) -> None:
     st.header(_("Ranked plan"))
-    st.caption(s.formula)
+    st.caption(_(s.formula))
     if not s.plan:
         st.caption(_("No initiatives yet."))
         return
@@ -336,7 +336,7 @@ def page() -> None:
         leader_link(ctx)
         owner_links(ctx, s)
     if s.readiness is not None:
-        st.header(TITLE)
+        st.header(_(TITLE))
         readiness.results(shown)
     bottlenecks(s)
     impacts(s)
