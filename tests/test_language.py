@@ -86,7 +86,7 @@ def test_a_change_of_language_is_audited_and_moves_the_version(db, workshop):
 
 def test_a_workshop_from_before_the_setting_runs_in_english(db, workshop):
     """Migration 0012 adds the column with 'en' for every earlier row."""
-    columns = {c.name: c for c in db["workshops"].columns}
+    columns = {c.name: c for c in db.sqlite["workshops"].columns}
     assert columns["language"].default_value == "'en'"
     assert load(db, workshop.code).language == "en"
 
