@@ -15,9 +15,9 @@ from datetime import date
 from typing import Any
 
 from workshop.domain import checklist, numbers, readiness
-from workshop.domain.erasure import owner_shown
 from workshop.domain.checklist import Item
 from workshop.domain.decide import CHOICE_TITLES, QUESTIONS, risk_flags
+from workshop.domain.erasure import owner_shown
 from workshop.domain.followup import STATUSES, Track, counts
 from workshop.domain.language import N_, SOURCE, _, ngettext, supported
 from workshop.domain.numbers import when
