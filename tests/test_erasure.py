@@ -20,6 +20,7 @@ from workshop.domain import audit, erasure
 from workshop.domain.errors import InvalidInput, NotAllowed, NotFound
 from workshop.domain.language import using
 from workshop.domain.vocabulary import PLATFORM, PRODUCT
+from workshop.reports.summary import summary
 from workshop.store.load import load
 
 NAME = "Zebediah Quackenbush"
@@ -352,3 +353,15 @@ def test_a_deletion_record_stores_its_reason_in_english_and_says_it_in_the_reade
     assert record.reason == "retention period ended" and record.why() == "retention period ended"
     with using("fr"):
         assert record.why() == "durée de conservation écoulée"
+
+
+def test_a_removed_owner_is_stored_in_english_and_read_in_the_reader_s_language(db):
+    made, _zeb, _ann, _note = _room(db)
+    first = load(db, made.code).initiatives[0].id
+    actions.record_decision(db, made.code, made.facilitator_key, first, ANSWERS, "buy", "Faster")
+    actions.assign_owner(db, made.code, made.facilitator_key, first, "Ann Owner", "Deploys", 1, 10, date(2099, 1, 1))
+    actions.remove_owner(db, made.code, made.facilitator_key, "Ann Owner", now=NOW + 5)
+    assert [o["owner"] for o in storage.owners(db, load(db, made.code).workshop["id"])] == ["Owner removed"]
+    with using("de"):
+        shown = summary(load(db, made.code), NOW + 10)
+    assert [row.owner for row in shown.owners] == ["Verantwortliche(r) entfernt"]
