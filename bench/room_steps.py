@@ -65,7 +65,12 @@ The last lines are machine-readable (one `room_steps:` line per process count, P
 
     room_steps_baseline: participants=50 follow_p95_ms=… follow_max_ms=… cpu_cores=…
     room_steps: participants=N follow_p95_ms=… follow_max_ms=… ack_p95_ms=… errors=… cpu_cores=… rss_mb=…
-        rooms=R processes=P   (on the same line)
+        rooms=R processes=P engine=E   (on the same line)
+
+**Engines.** `--engine postgresql` runs the P-process run against a throwaway PostgreSQL server
+(started and removed by this script, `tests/pgserver.py`), the 1-process run beside it on SQLite:
+
+    python bench/room_steps.py --participants 300 --processes 2 --engine postgresql --no-baseline
 """
 
 from __future__ import annotations
@@ -164,6 +169,7 @@ class Result:
     cpu_over: str = ""  # what cpu_cores is averaged over, when not the whole window
     rooms: int = 1
     processes: int = 1
+    engine: str = "sqlite"
     room_follow_p95: list[float] = field(default_factory=list)  # each room's follow p95 (several rooms)
     notes: list[str] = field(default_factory=list)
 
@@ -676,6 +682,11 @@ class ServeBox(Server):
         super().wait_ready(timeout)
 
 
+def engine_of(args: argparse.Namespace, processes: int) -> str:
+    """The engine a run uses: `--engine` for the P-process run, SQLite for the 1-process run beside it."""
+    return str(args.engine) if processes == args.processes else "sqlite"
+
+
 def start_server(processes: int, db_path: Path, log_path: Path) -> Server:
     """One process as shipped (`streamlit run app.py`), or P processes behind nginx."""
     return Server("app.py", db_path, log_path) if processes <= 1 else ServeBox(processes, db_path, log_path)
@@ -684,7 +695,8 @@ def start_server(processes: int, db_path: Path, log_path: Path) -> Server:
 async def run_live(args: argparse.Namespace, workdir: Path, processes: int) -> Result:
     """R rooms of N phones at once on one server; the step changes of room i start i x stagger later."""
     n, rooms_n = args.participants, args.rooms
-    db_path = workdir / f"live-{processes}.db"
+    engine = engine_of(args, processes)
+    db_path: Any = workdir / f"live-{processes}.db" if engine == "sqlite" else args.pg.fresh()
     rooms = [make_room(db_path, n) for _ in range(rooms_n)]
     server = start_server(processes, db_path, workdir / f"live-{processes}-server.log")
     results = [Result(f"room {i + 1} of {rooms_n}", n) for i in range(rooms_n)]
@@ -701,7 +713,7 @@ async def run_live(args: argparse.Namespace, workdir: Path, processes: int) -> R
         raise
     finally:
         server.stop()
-    label = f"live channel, {processes} process{'es' if processes > 1 else ''}" + (
+    label = f"live channel on {engine}, {processes} process{'es' if processes > 1 else ''}" + (
         f", {rooms_n} rooms at once" if rooms_n > 1 else ""
     )
     total = merge(f"{label} (one screen, meta + throttled full-state long-polls)", results)
@@ -710,6 +722,7 @@ async def run_live(args: argparse.Namespace, workdir: Path, processes: int) -> R
     total.notes.insert(0, window.describe())
     total.rss_mb = server.peak_rss / 2**20
     total.rooms, total.processes = rooms_n, processes
+    total.engine = engine
     total.room_follow_p95 = [pct(r.all_follow, 95) for r in results]
     if rooms_n > 1:
         for r in results:
@@ -1188,6 +1201,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="app processes behind nginx (python -m workshop serve); above 1, one process is measured first",
     )
     parser.add_argument("--no-single", action="store_true", help="with --processes P, skip the 1-process run")
+    parser.add_argument(
+        "--engine",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the database of the P-process run: postgresql starts a throwaway server (tests/pgserver.py);"
+        " the 1-process run beside it stays on SQLite",
+    )
     parser.add_argument("--step-seconds", type=float, default=12.0, help="each step's write window")
     parser.add_argument("--notes", type=int, default=1, help="notes each phone adds in step 1")
     parser.add_argument("--votes", type=int, default=2, help="votes each phone casts in step 1")
@@ -1214,6 +1234,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 async def main(args: argparse.Namespace) -> int:
+    args.pg = None
+    if args.engine == "postgresql":
+        from tests.pgserver import Server as PostgreSQL
+
+        args.pg = PostgreSQL().start()
+    try:
+        return await measure(args)
+    finally:
+        if args.pg is not None:
+            args.pg.destroy()
+
+
+async def measure(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="room_steps-") as tmp:
         workdir = Path(tmp)
         lives: list[Result] = []
@@ -1245,7 +1278,7 @@ async def main(args: argparse.Namespace) -> int:
             f"room_steps: participants={args.participants} follow_p95_ms={fmt(s['follow_p95_ms'])} "
             f"follow_max_ms={fmt(s['follow_max_ms'])} ack_p95_ms={fmt(s['ack_p95_ms'])} errors={s['errors']} "
             f"cpu_cores={s['cpu_cores']:.2f} rss_mb={s['rss_mb']:.0f} rooms={live.rooms} "
-            f"processes={live.processes}{spread}"
+            f"processes={live.processes} engine={live.engine}{spread}"
         )
     return 0
 

@@ -44,7 +44,7 @@ def free_port() -> int:
 
 @contextmanager
 def app_process(
-    db_path: Path, port: int | None = None, timeout: float = 60.0, env: dict[str, str] | None = None
+    db_path: Path | str, port: int | None = None, timeout: float = 60.0, env: dict[str, str] | None = None
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """Start `streamlit run app.py` on `db_path` and yield (process, base URL) once it is healthy.
 
@@ -118,7 +118,7 @@ class Box:
 
 @contextmanager
 def serving_box(
-    db_path: Path, processes: int = 2, env: dict[str, str] | None = None, timeout: float = 90.0
+    db_path: Path | str, processes: int = 2, env: dict[str, str] | None = None, timeout: float = 90.0
 ) -> Iterator[Box]:
     """`python -m workshop serve --processes N` on free ports, its own DB; stopped afterwards."""
     port = free_port()

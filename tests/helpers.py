@@ -33,6 +33,16 @@ def version(db, code: str) -> int:
     return int(row["version"])
 
 
+def dump(db) -> dict[str, list[tuple]]:
+    """Every row of every table the schema has, on either engine (read from the database, so a new
+    table is included without touching a test): equal dumps mean nothing at all was written."""
+    out = {}
+    for table in db.table_names():
+        order = ", ".join(str(n) for n in range(1, len(db.columns(table)) + 1))
+        out[table] = [tuple(r) for r in db.execute(f'SELECT * FROM "{table}" ORDER BY {order}').fetchall()]
+    return out
+
+
 def workshop_count(db) -> int:
     return int(db.execute("SELECT COUNT(*) FROM workshops").fetchone()[0])
 

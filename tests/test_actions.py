@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.helpers import NOW, on_step, version, workshop_count
+from tests.helpers import NOW, dump, on_step, version, workshop_count
 from workshop import actions
 from workshop import store as storage
 from workshop.domain.errors import (
@@ -27,13 +27,6 @@ from workshop.store.load import load
 
 TODAY = date(2025, 6, 15)
 ANSWERS = {"core": "yes", "speed": "balanced", "network": "no", "capability": "yes", "cost": "build"}
-
-
-def dump(db) -> dict[str, list[tuple]]:
-    """Every row of every table the schema has (read from sqlite_master, so a new table is
-    included without touching this test): equal dumps mean nothing at all was written."""
-    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-    return {t: [tuple(r) for r in db.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()] for t in tables}
 
 
 @dataclass
@@ -999,8 +992,8 @@ def test_custom_durations_at_creation(db):
 # --- concurrency -------------------------------------------------------------------------------
 
 
-def test_concurrent_writers_each_with_their_own_connection(tmp_path):
-    path = tmp_path / "busy.db"
+def test_concurrent_writers_each_with_their_own_connection(database):
+    path = database
     setup = storage.connect(path)
     created = actions.create_workshop(setup, "Busy", "Org", "scaleup", now=NOW)
     tokens = [actions.join(setup, created.code, f"P{n}", now=NOW).token for n in range(8)]

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from tests import helpers
 from tests.helpers import NOW, as_restored, workshop_count
 from tests.test_cli import run
 from workshop import store as storage
@@ -46,8 +47,8 @@ def base_doc(tmp_path_factory: pytest.TempPathFactory) -> Doc:
     return doc
 
 
-def dump(db: Any) -> str:
-    return "\n".join(db.conn.iterdump())
+def dump(db: Any) -> dict[str, list[tuple]]:
+    return helpers.dump(db)
 
 
 def read_everything(db: Any, code: str) -> None:
@@ -417,10 +418,10 @@ ACCEPTED: dict[str, Mutation] = {
 
 
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
-def test_what_the_app_can_produce_imports_and_reads(base_doc: Doc, tmp_path: Path, name: str) -> None:
+def test_what_the_app_can_produce_imports_and_reads(base_doc: Doc, database: str, name: str) -> None:
     doc = copy.deepcopy(base_doc)
     ACCEPTED[name](doc)
-    db = storage.connect(tmp_path / "target.db")
+    db = storage.connect(database)
     try:
         code, key = export.import_document(db, doc)
         assert code == base_doc["workshop"]["code"] and key
@@ -449,9 +450,9 @@ def test_validate_needs_no_database_and_leaves_the_document_alone(base_doc: Doc)
 
 
 def test_apply_writes_nothing_when_a_write_fails_midway(
-    base_doc: Doc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    base_doc: Doc, database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = storage.connect(tmp_path / "target.db")
+    db = storage.connect(database)
     plan = importer.validate(copy.deepcopy(base_doc))
     before = dump(db)
 
@@ -468,8 +469,8 @@ def test_apply_writes_nothing_when_a_write_fails_midway(
     db.close()
 
 
-def test_apply_refuses_a_code_already_here_and_keeps_the_first(base_doc: Doc, tmp_path: Path) -> None:
-    db = storage.connect(tmp_path / "target.db")
+def test_apply_refuses_a_code_already_here_and_keeps_the_first(base_doc: Doc, database: str) -> None:
+    db = storage.connect(database)
     plan = importer.validate(copy.deepcopy(base_doc))
     code, _ = importer.apply(db, plan)
     before = dump(db)
@@ -479,8 +480,8 @@ def test_apply_refuses_a_code_already_here_and_keeps_the_first(base_doc: Doc, tm
     db.close()
 
 
-def test_round_trip_is_identical_apart_from_the_export_time(base_doc: Doc, tmp_path: Path) -> None:
-    db = storage.connect(tmp_path / "target.db")
+def test_round_trip_is_identical_apart_from_the_export_time(base_doc: Doc, database: str) -> None:
+    db = storage.connect(database)
     code, _ = export.import_document(db, export.dumps(base_doc))
     again = export.to_document(load(db, code), now=NOW)
     assert as_restored(again) == as_restored(base_doc)

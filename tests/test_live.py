@@ -20,6 +20,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from tests import helpers
 from tests.appserver import app_process, server_log
 from tests.helpers import NOW, on_step, version
 from workshop import actions
@@ -162,8 +163,8 @@ class Live:
     def post(self, path: str, body: Any = None, code: str | None = None, **kwargs: Any):
         return self.client.post(f"/api/live/{code or self.a.code}/{path}", json=body, **kwargs)
 
-    def dump(self) -> str:
-        return "\n".join(self.db.conn.iterdump())
+    def dump(self) -> dict[str, list[tuple]]:
+        return helpers.dump(self.db)
 
 
 def make_room(db, title: str) -> Room:
@@ -198,7 +199,7 @@ def fill(template: Any, room: Room, ids: Room | None = None) -> Any:
 
 
 @contextmanager
-def live_channel(path: Path, monkeypatch) -> Iterator[tuple[TestClient, Any, Room, Room]]:
+def live_channel(path: Path | str, monkeypatch) -> Iterator[tuple[TestClient, Any, Room, Room]]:
     """The live routes on a fresh database with their own hub and limits, and two rooms A and B."""
     monkeypatch.setenv("WORKSHOP_DB", str(path))
     monkeypatch.setattr(
@@ -216,8 +217,8 @@ def live_channel(path: Path, monkeypatch) -> Iterator[tuple[TestClient, Any, Roo
 
 
 @pytest.fixture
-def lv(tmp_path, monkeypatch):
-    with live_channel(tmp_path / "x.db", monkeypatch) as parts:
+def lv(database, monkeypatch):
+    with live_channel(database, monkeypatch) as parts:
         yield Live(*parts)
 
 

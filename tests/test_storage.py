@@ -7,10 +7,11 @@ import time
 
 import pytest
 
-from tests.helpers import NOW, arranged, reach, version, workshop_count
+from tests.helpers import NOW, arranged, dump, reach, version, workshop_count
 from workshop import actions
 from workshop import store as storage
 from workshop.domain.timer import Timer
+from workshop.store.engine import Sqlite
 
 # The whole schema, exactly: a new table fails here first, as a reminder to export and import it.
 TABLES = {
@@ -66,29 +67,24 @@ def test_reconnecting_keeps_data_and_does_not_migrate_again(tmp_path):
         assert storage.code_exists(again, created.code)
         assert workshop_count(again) == 1
         applied = again.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]
-        assert applied == len(storage.migrations._migrations)
+        assert applied == len(storage.migrations.names)
     finally:
         again.close()
 
 
 def test_a_database_from_before_checkins_is_upgraded_in_place(tmp_path):
     """A file created by the first schema keeps its workshops and gains leader links and check-ins."""
-    import sqlite3
-
-    from sqlite_utils import Database
-
     path = tmp_path / "old.db"
-    old = Database(sqlite3.connect(str(path)))
+    old = Sqlite(path)
     storage.migrations.apply(old, stop_before="0002_leader_links_and_checkins")
     assert "checkins" not in old.table_names()
-    old.conn.commit()
     old.close()
     db = storage.connect(path)
     try:
         created = actions.create_workshop(db, "T", "O", "startup", now=NOW)
         assert "checkins" in db.table_names()
-        assert "leader_hash" in db["workshops"].columns_dict
-        assert any(i.name == "votes_bottleneck" for i in db["votes"].indexes)
+        assert "leader_hash" in db.columns("workshops")
+        assert any(i.name == "votes_bottleneck" for i in db.sqlite["votes"].indexes)
         assert storage.workshop_by_code(db, created.code)["leader_hash"] is None
     finally:
         db.close()
@@ -96,12 +92,8 @@ def test_a_database_from_before_checkins_is_upgraded_in_place(tmp_path):
 
 def test_a_database_from_before_the_readiness_check_is_upgraded_in_place(tmp_path):
     """Workshops created before the check keep everything, with the check closed and unanswered."""
-    import sqlite3
-
-    from sqlite_utils import Database
-
     path = tmp_path / "old.db"
-    old = Database(sqlite3.connect(str(path)))
+    old = Sqlite(path)
     storage.migrations.apply(old, stop_before="0006_readiness_check")
     old.execute(
         "INSERT INTO workshops (code, title, organisation, stage, key_hash, created_at, current_step) "
@@ -119,9 +111,9 @@ def test_a_database_from_before_the_readiness_check_is_upgraded_in_place(tmp_pat
 
 def test_db_path_follows_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("WORKSHOP_DB", str(tmp_path / "env.db"))
-    assert storage.db_path() == tmp_path / "env.db"
+    assert storage.db_path() == str(tmp_path / "env.db")
     monkeypatch.delenv("WORKSHOP_DB")
-    assert storage.db_path() == storage.DEFAULT_DB
+    assert storage.db_path() == str(storage.DEFAULT_DB)
 
 
 def test_insert_workshop_writes_timers_in_step_order(db, workshop):
@@ -152,13 +144,15 @@ def test_change_rolls_back_everything_on_error(db, workshop):
     assert storage.workshop_by_code(db, workshop.code)["title"] == "Scaling plan 2025"
 
 
-def test_a_second_writer_of_the_process_waits_its_turn_instead_of_failing(db, workshop, tmp_path):
+def test_a_second_writer_of_the_process_waits_its_turn_instead_of_failing(db, workshop, database, engine):
     """The other writer's connection gives SQLite no time to wait: it only succeeds because
-    `change` queues it behind the first write rather than sending it into the busy handler."""
+    `change` queues it behind the first write rather than sending it into the busy handler. On
+    PostgreSQL it waits on the workshop's row, which the first change's version bump locked."""
     row = storage.workshop_by_code(db, workshop.code)
     before = version(db, workshop.code)
-    impatient = storage.connect(tmp_path / "t.db")
-    impatient.execute("PRAGMA busy_timeout = 0")
+    impatient = storage.connect(database)
+    if engine == "sqlite":
+        impatient.execute("PRAGMA busy_timeout = 0")
     holding, errors = threading.Event(), []
 
     def second() -> None:
@@ -184,10 +178,10 @@ def test_a_second_writer_of_the_process_waits_its_turn_instead_of_failing(db, wo
 @pytest.mark.parametrize("update", [storage.update_workshop, storage.update_bottleneck, storage.update_initiative])
 @pytest.mark.parametrize("column", ["locked = 1, title", "title = 'x' WHERE 1 = 1; --", "no_such_column", 'title"'])
 def test_a_generic_update_refuses_a_column_its_table_does_not_have(db, demo, update, column):
-    before = list(db.conn.iterdump())
+    before = dump(db)
     with pytest.raises(ValueError, match="unknown or no columns"):
         update(db, 1, **{column: "x"})
-    assert list(db.conn.iterdump()) == before
+    assert dump(db) == before
 
 
 def test_a_generic_update_sets_only_the_named_columns(db, demo):
@@ -228,13 +222,13 @@ def test_client_id_is_unique_per_participant(db, workshop):
     workshop_id = storage.workshop_by_code(db, workshop.code)["id"]
     person = actions.join(db, workshop.code, "Ann", now=NOW)
     storage.insert_bottleneck(db, workshop_id, person.participant_id, "product", "x", NOW, client_id="c1")
-    with pytest.raises(Exception, match="UNIQUE"):
+    with pytest.raises(storage.INTEGRITY_ERRORS, match="(?i)unique"):
         storage.insert_bottleneck(db, workshop_id, person.participant_id, "product", "y", NOW, client_id="c1")
 
 
 def test_foreign_keys_are_enforced(db, workshop):
     workshop_id = storage.workshop_by_code(db, workshop.code)["id"]
-    with pytest.raises(Exception, match="FOREIGN KEY"):
+    with pytest.raises(storage.INTEGRITY_ERRORS, match="(?i)foreign key"):
         storage.insert_vote(db, workshop_id, 987654, 987654, NOW)
 
 
@@ -256,10 +250,12 @@ def _box_lock_free(path: str) -> bool:
     return True
 
 
-def test_a_change_holds_the_box_writer_lock_until_the_outermost_change_ends(db, workshop, tmp_path):
+def test_a_change_holds_the_box_writer_lock_until_the_outermost_change_ends(tmp_path):
     """Processes sharing one database file queue on a lock beside it, not in SQLite's busy handler
     (whose sleeps of up to 100 ms left the file idle in a burst); nested changes keep it."""
-    path = str(tmp_path / "t.db")
+    path = str(tmp_path / "box.db")
+    db = storage.connect(path)
+    workshop = actions.create_workshop(db, "Scaling plan 2025", "Acme Ltd", "scaleup", now=NOW)
     wid = storage.workshop_by_code(db, workshop.code)["id"]
     assert _box_lock_free(path)
     with storage.change(db, wid, arranged()):
@@ -268,3 +264,4 @@ def test_a_change_holds_the_box_writer_lock_until_the_outermost_change_ends(db, 
             pass
         assert not _box_lock_free(path)  # the inner change did not let it go
     assert _box_lock_free(path)
+    db.close()

@@ -4,7 +4,6 @@ import io
 
 import segno
 import streamlit as st
-from sqlite_utils import Database
 
 from views.kit import registry, ui
 from workshop import actions
@@ -23,6 +22,7 @@ from workshop.domain.vocabulary import (
     normalise_code,
     stage_by_key,
 )
+from workshop.store import Database
 
 
 def created_panel(created: dict[str, str]) -> None:

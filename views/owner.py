@@ -13,7 +13,6 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
-from sqlite_utils import Database
 
 from views.kit import ui
 from views.kit.checkin import CheckIn, checkin_form
@@ -25,6 +24,7 @@ from workshop.domain.vocabulary import normalise_code
 from workshop.live import web
 from workshop.reports import calendar, charts
 from workshop.reports import downloads as files
+from workshop.store import Database
 
 # A readable width on a laptop; the history's dates and statuses never wrap; an initiative's heading
 # (level 2, under the page's title) no larger than on the other pages' sections (fixed CSS only).

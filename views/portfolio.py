@@ -5,7 +5,6 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from sqlite_utils import Database
 
 from views.kit import ui
 from workshop import actions
@@ -16,6 +15,7 @@ from workshop.domain.followup import Row, Track
 from workshop.domain.readiness import TITLE
 from workshop.domain.vocabulary import status_word
 from workshop.reports import calendar, charts, sheets
+from workshop.store import Database
 
 
 def due_view(db: Database, tracks: list[Track], today: date) -> None:

@@ -1,5 +1,5 @@
-"""Command line: `python -m workshop demo|list|export|import|similar|portfolio-key|retention|deletions|serve`
-(all accept --db PATH).
+"""Command line: `python -m workshop demo|list|export|import|copy|similar|portfolio-key|retention|deletions|serve`
+(all accept --db PATH, a SQLite file or a postgresql:// URL).
 
 `export --format` takes md, json, ics (text: standard output or -o), pdf, xlsx and csv. csv
 writes a zip of every table, or with `--table NAME` one table as CSV text. ics is the owners'
@@ -9,6 +9,8 @@ go to -o, or to standard output when it is redirected (never onto a terminal).
 
 `similar CODE` prints step 1's suggested duplicates, one group a line; with `--json` a list of
 groups, each a list of note ids with the suggested note to keep first.
+
+`copy --to TARGET` copies the whole database, row for row, into an empty one on either engine.
 
 `serve --processes N` runs N app processes on the database behind nginx (`workshop/serve.py`).
 """
@@ -21,8 +23,6 @@ import os
 import sys
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from workshop import actions, store
 from workshop.actions import portfolio
 from workshop.backup import export, importer
@@ -33,6 +33,7 @@ from workshop.domain.language import N_
 from workshop.domain.vocabulary import normalise_code, status_word
 from workshop.reports import calendar, markdown
 from workshop.reports.summary import export_language
+from workshop.store import Database
 from workshop.store import erasure as store_erasure
 
 FORMATS = ("md", "pdf", "xlsx", "csv", "json", "ics", "audit")
@@ -41,7 +42,10 @@ URL_ENV = "WORKSHOP_URL"
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m workshop", description="Scaling Workshop tools.")
-    parser.add_argument("--db", help="database file (default: $WORKSHOP_DB or sessions.db beside app.py)")
+    parser.add_argument(
+        "--db",
+        help="database: a SQLite file or a postgresql:// URL (default: $WORKSHOP_DB or sessions.db beside app.py)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="create a complete sample workshop and print its code and key")
     demo.add_argument(
@@ -68,6 +72,10 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", help="file to write (default: standard output)")
     imp = sub.add_parser("import", help="restore a workshop from a JSON export")
     imp.add_argument("file")
+    cp = sub.add_parser("copy", help="copy the whole database, row for row, into an empty one (SQLite or PostgreSQL)")
+    cp.add_argument(
+        "--to", required=True, metavar="TARGET", help="the empty database: a SQLite file or a postgresql:// URL"
+    )
     sim = sub.add_parser("similar", help="print step 1's suggested duplicates (groups of note ids, keep first)")
     sim.add_argument("code")
     sim.add_argument("--json", action="store_true", help="print the groups as JSON")
@@ -87,14 +95,30 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument(
         "--run-dir", type=Path, help="where the nginx configuration and logs go (default: a temporary folder)"
     )
-    for name in ("demo", "list", "export", "import", "similar", "portfolio-key", "retention", "deletions", "serve"):
+    for name in (
+        "demo",
+        "list",
+        "export",
+        "import",
+        "copy",
+        "similar",
+        "portfolio-key",
+        "retention",
+        "deletions",
+        "serve",
+    ):
         sub.choices[name].add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    db = store.connect(args.db) if args.db else store.connect()
+    try:
+        db = store.connect(args.db) if args.db else store.connect()
+    except WorkshopError as exc:  # an engine this app does not support, or a server not answering
+        why = str(exc.__cause__).strip().splitlines()[-1:] if exc.__cause__ else []
+        print(f"error: {exc}" + "".join(f" ({line.strip()})" for line in why), file=sys.stderr)
+        return 2
     try:
         if args.command == "demo":
             created = create_demo(db, followup_days=max(0, args.followup_days))
@@ -119,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "import":
             code, key = export.import_document(db, _read_import(args.file))
             print(f"Imported workshop {code}.\nnew facilitator key: {key}")
+        elif args.command == "copy":
+            _copy(db, args.to)
         elif args.command == "similar":
             _similar(db, args.code, args.json)
         elif args.command == "serve":
@@ -142,6 +168,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _copy(db: Database, to: str) -> None:
+    target = store.connect(to)
+    try:
+        copied = store.copy_database(db, target)
+    finally:
+        target.close()
+    print(f"Copied {copied['workshops']} workshops ({sum(copied.values())} rows) from {db.name} to {target.name}.")
+
+
 def _serve(db: Database, args: argparse.Namespace) -> int:
     """The portfolio key is issued here, once, before the processes start (each would else race
     to issue its own); then the box runs until stopped."""
@@ -152,8 +187,7 @@ def _serve(db: Database, args: argparse.Namespace) -> int:
     issued = portfolio.ensure_portfolio_key(db)
     if issued:
         print(f"Portfolio key, shown once (open /portfolio with it): {issued}", flush=True)
-    path = Path(db.execute("PRAGMA database_list").fetchone()[2])
-    return serve.serve(path, args.processes, args.address, args.port, args.run_dir)
+    return serve.serve(db.address, args.processes, args.address, args.port, args.run_dir)
 
 
 def _similar(db: Database, code: str, as_json: bool) -> None:

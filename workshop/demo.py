@@ -6,12 +6,11 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlite_utils import Database
-
 from workshop import actions
 from workshop.actions import Created
 from workshop.domain.followup import day_of
 from workshop.domain.vocabulary import ORGANISATION, PLATFORM, PRODUCT, STEP_KEYS
+from workshop.store import Database
 
 BOTTLENECKS = (
     (PLATFORM, "Feature teams lose days every sprint to production incidents"),

@@ -1,8 +1,9 @@
-"""`python -m workshop serve --processes N`: N app processes on one SQLite file behind nginx.
+"""`python -m workshop serve --processes N`: N app processes on one database behind nginx.
 
 One Python process answers on one core; a bigger box serves more by raising N. Each process is
-the whole app (`streamlit run app.py` on a loopback port of its own) and they share the database,
-whose writes queue on the box's writer lock (`workshop/store/db.py`). nginx, from the
+the whole app (`streamlit run app.py` on a loopback port of its own) and they share the database:
+a SQLite file, whose writes queue on the box's writer lock (`workshop/store/db.py`), or a
+PostgreSQL server (`WORKSHOP_DB=postgresql://…`), which other boxes may share as well. nginx, from the
 configuration rendered from `deploy/nginx.conf.template`, keeps each browser's pages and
 websocket on one process and each workshop's live channel on one process (hashed on its code,
 see docs/architecture.md#several-processes). This command stays in the foreground: it restarts
@@ -74,10 +75,10 @@ def app_command(port: int) -> list[str]:
 
 
 def healthy(port: int) -> bool:
-    """Whether the app process on `port` answers Streamlit's health check."""
+    """Whether the app process on `port` answers its health check (it reaches its database)."""
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
-            return bool(resp.read().strip() == b"ok")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as resp:
+            return bool(resp.status == 200)
     except OSError:
         return False
 
@@ -86,7 +87,7 @@ def healthy(port: int) -> bool:
 class Box:
     """The app processes and nginx of one `serve`, and how to start, watch and stop them."""
 
-    db_path: Path
+    database: str  # a SQLite file's path or a postgresql:// URL, as WORKSHOP_DB takes it
     processes: int
     listen: str
     run_dir: Path
@@ -113,7 +114,7 @@ class Box:
             raise RuntimeError(f"nginx did not start; see {self.run_dir / 'nginx-error.log'}")
 
     def _spawn(self, i: int) -> subprocess.Popen[bytes]:
-        env = {**os.environ, "WORKSHOP_DB": str(self.db_path)}
+        env = {**os.environ, "WORKSHOP_DB": self.database}
         proc = subprocess.Popen(app_command(self.ports[i]), cwd=ROOT, env=env)
         print(f"app process {i + 1}: pid {proc.pid} on 127.0.0.1:{self.ports[i]}", flush=True)
         return proc
@@ -165,12 +166,12 @@ def find_nginx() -> str:
     return found
 
 
-def serve(db_path: Path, processes: int, address: str, port: int, run_dir: Path | None = None) -> int:
+def serve(database: str, processes: int, address: str, port: int, run_dir: Path | None = None) -> int:
     """Start the box, print where it listens, and keep it running until stopped."""
     with tempfile.TemporaryDirectory(prefix="workshop-serve-") as temp:
         os.chmod(temp, 0o755)  # nginx's workers (an unprivileged user) reach their temp folders
         try:
-            box = Box(db_path, processes, f"{address}:{port}", run_dir or Path(temp), find_nginx())
+            box = Box(database, processes, f"{address}:{port}", run_dir or Path(temp), find_nginx())
         except RuntimeError as exc:
             print(f"error: {exc}", file=sys.stderr, flush=True)
             return 2

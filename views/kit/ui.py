@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
-from sqlite_utils import Database
 
 from views.kit import registry
 from workshop import actions, store
@@ -29,6 +28,7 @@ from workshop.domain.text import md_escape
 from workshop.domain.vocabulary import STEPS, Step, normalise_code, stage_by_key
 from workshop.live import web
 from workshop.live.payload import room_state, vocabulary
+from workshop.store import Database
 from workshop.store.load import load
 
 HERE = Path(__file__).resolve().parent.parent  # views/, where the pages are
@@ -211,8 +211,13 @@ def audience(ctx: Context) -> Audience:
 
 
 def connect() -> Database:
-    """A fresh connection for this script run (never shared across Streamlit threads)."""
-    return store.connect()
+    """A fresh connection for this script run (never shared across Streamlit threads); a database
+    that does not answer (PostgreSQL restarting) is one line on the page, and the next run retries."""
+    try:
+        return store.connect()
+    except WorkshopError as exc:
+        st.error(safe(str(exc)))
+        st.stop()
 
 
 IDENTITIES = "_identities"  # this session's credentials per workshop code: (participant token, leader link)

@@ -11,8 +11,6 @@ import hmac
 import time
 from typing import Any
 
-from sqlite_utils import Database
-
 from workshop import store
 from workshop.domain import audit
 from workshop.domain.audit import Actor, Draft, Tally
@@ -21,6 +19,7 @@ from workshop.domain.followup import FACILITATOR, LEADER_LINK, OWNER_LINK
 from workshop.domain.language import N_
 from workshop.domain.text import clean_text
 from workshop.domain.vocabulary import CLIENT_ID_MAX, normalise_code, write_by_key, write_opens
+from workshop.store import Database
 
 Row = dict[str, Any]
 

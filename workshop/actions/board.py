@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
 from workshop import store
 from workshop.actions.auth import (
     Row,
@@ -37,6 +35,7 @@ from workshop.domain.vocabulary import (
     OUTCOME_KEYS,
     STEPS,
 )
+from workshop.store import Database
 
 VOTING_AFTER_REVEAL = N_("Voting opens when the facilitator reveals the board.")
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlite_utils import Database
-
 from workshop import store
 from workshop.actions.auth import Row, _by_facilitator, _entry, _facilitator, _workshop
 from workshop.domain import similar
@@ -19,6 +17,7 @@ from workshop.domain.errors import InvalidInput, NotFound
 from workshop.domain.language import N_
 from workshop.domain.text import clean_int
 from workshop.domain.vocabulary import ID_MAX
+from workshop.store import Database
 
 
 def _suggestions_in(db: Database, workshop: Row) -> list[similar.Group]:

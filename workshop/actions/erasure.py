@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from workshop import store
 from workshop.actions.auth import Row, _by_facilitator, _entry, _now, _participant, _workshop
 from workshop.actions.portfolio import check_portfolio_key
@@ -25,6 +23,7 @@ from workshop.domain.errors import InvalidInput, NotFound
 from workshop.domain.language import N_
 from workshop.domain.text import clean_text
 from workshop.domain.vocabulary import OWNER_MAX, normalise_code
+from workshop.store import Database
 from workshop.store import audit as trail_store
 from workshop.store import erasure as wiping
 

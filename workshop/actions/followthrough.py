@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlite_utils import Database
-
 from workshop import store
 from workshop.actions import portfolio
 from workshop.actions.auth import (
@@ -29,6 +27,7 @@ from workshop.domain.followup import day_of
 from workshop.domain.language import N_
 from workshop.domain.text import clean_int, clean_number, clean_text
 from workshop.domain.vocabulary import ID_MAX, NOTE_MAX, OWNER_MAX
+from workshop.store import Database
 from workshop.store.load import load
 
 

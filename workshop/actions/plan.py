@@ -6,8 +6,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlite_utils import Database
-
 from workshop import store
 from workshop.actions.auth import (
     Row,
@@ -31,6 +29,7 @@ from workshop.domain.followup import day_of
 from workshop.domain.language import N_
 from workshop.domain.text import clean_int, clean_number, clean_text
 from workshop.domain.vocabulary import ID_MAX, LONG_MAX, METHOD_KEYS, NOTE_MAX, OWNER_MAX, SHORT_MAX, UNIT_MAX
+from workshop.store import Database
 from workshop.store.load import load
 
 

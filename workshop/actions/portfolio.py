@@ -10,14 +10,12 @@ import hmac
 import os
 import secrets
 
-from sqlite_utils import Database
-
 from workshop.actions.auth import hash_secret
 from workshop.domain.errors import NotAllowed
 from workshop.domain.followup import Row, Track, portfolio
 from workshop.domain.language import N_
 from workshop.domain.readiness import Held, by_workshop
-from workshop.store import tables
+from workshop.store import Database, tables
 
 PORTFOLIO_KEY_ENV = "WORKSHOP_PORTFOLIO_KEY"
 PORTFOLIO_KEY_SETTING = "portfolio_key_hash"

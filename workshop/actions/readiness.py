@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
 from workshop import store
 from workshop.actions.auth import (
     _again,
@@ -29,6 +27,7 @@ from workshop.domain import audit
 from workshop.domain.errors import InputLocked, InvalidInput
 from workshop.domain.language import N_
 from workshop.domain.readiness import validate_answers
+from workshop.store import Database
 
 CLOSED = N_("The readiness check is closed: the facilitator opens it when the room should answer.")
 

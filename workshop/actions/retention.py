@@ -15,8 +15,6 @@ import sys
 import threading
 from collections.abc import Callable
 
-from sqlite_utils import Database
-
 from workshop import store
 from workshop.actions.auth import Row, _again, _now
 from workshop.actions.erasure import _delete
@@ -24,6 +22,7 @@ from workshop.actions.room import _numbered
 from workshop.domain import audit, erasure, retention
 from workshop.domain.errors import InvalidInput, WorkshopError
 from workshop.domain.language import N_
+from workshop.store import Database
 
 RETAIN_NAMES_ENV = "WORKSHOP_RETAIN_NAMES_DAYS"
 DELETE_AFTER_ENV = "WORKSHOP_DELETE_AFTER_DAYS"

@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlite_utils import Database
-
 from workshop import store
 from workshop.actions.auth import Row, _again, _by_facilitator, _entry, _not_ended, _now
 from workshop.domain.commitments import Commitment, carried_copy
@@ -20,6 +18,7 @@ from workshop.domain.followup import day_of
 from workshop.domain.language import N_
 from workshop.domain.text import clean_int, clean_text
 from workshop.domain.vocabulary import ID_MAX, NOTE_MAX, REVIEW_KEYS
+from workshop.store import Database
 from workshop.store.load import commitments_of
 
 

@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlite_utils import Database
-
 from workshop import store
 from workshop.actions.auth import (
     Row,
@@ -42,6 +40,7 @@ from workshop.domain.vocabulary import (
     STEPS,
     step_label,
 )
+from workshop.store import Database
 
 # In an anonymous workshop people are numbered by join order, and that label is all that is stored.
 NUMBERED = re.compile(r"Participant [1-9][0-9]{0,8}")

@@ -12,14 +12,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from workshop.backup import importer
 from workshop.backup.format import FORMAT, iso
 from workshop.domain import checklist
 from workshop.domain.audit import Trail
 from workshop.domain.scoring import CRITERIA
 from workshop.domain.snapshot import Initiative, Snapshot
+from workshop.store import Database
 from workshop.store.load import load
 
 # --- JSON ------------------------------------------------------------------------------

@@ -14,14 +14,11 @@ from __future__ import annotations
 import json
 import math
 import secrets
-import sqlite3
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, NoReturn, get_args
-
-from sqlite_utils import Database
 
 from workshop import store
 from workshop.actions import hash_secret
@@ -62,6 +59,7 @@ from workshop.domain.vocabulary import (
     UNIT_MAX,
     normalise_code,
 )
+from workshop.store import Database
 
 Row = dict[str, Any]
 
@@ -1003,7 +1001,7 @@ def apply(db: Database, plan: Plan, now: float | None = None) -> tuple[str, str]
             items = _write_initiatives(db, workshop_id, plan, people, notes, moment)
             _write_follow_through(db, plan, items)
             _write_readiness(db, workshop_id, plan, people)
-    except sqlite3.IntegrityError as exc:
+    except store.INTEGRITY_ERRORS as exc:
         raise ImportRefused(N_("The file could not be stored ({value})."), value=_line(str(exc))) from None
     return plan.code, key
 

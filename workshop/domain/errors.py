@@ -108,6 +108,11 @@ class CycleRefused(WorkshopError):
     """A 'must come after' dependency would make the sequence circular."""
 
 
+class Unavailable(WorkshopError):
+    """The database cannot be reached right now (a server restarting): nothing was stored, and
+    the same request a moment later can succeed."""
+
+
 class ImportRefused(WorkshopError):
     """A file to import is not a valid workshop export."""
 

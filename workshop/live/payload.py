@@ -16,8 +16,6 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlite_utils import Database
-
 from workshop import actions, store
 from workshop.domain import decide, numbers, readiness, scoring
 from workshop.domain.audience import PUBLIC, own_notes_shown, view
@@ -37,6 +35,7 @@ from workshop.domain.vocabulary import (
     STEPS,
     method_by_key,
 )
+from workshop.store import Database
 
 Data = dict[str, Any]
 

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from anyio import to_thread
-from sqlite_utils import Database
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -27,11 +26,20 @@ from starlette.routing import Route
 from workshop import actions, store
 from workshop.actions.auth import SECRET_MAX
 from workshop.domain import erasure
-from workshop.domain.errors import BudgetExhausted, InputLocked, NotAllowed, NotFound, WorkshopError, no_workshop
+from workshop.domain.errors import (
+    BudgetExhausted,
+    InputLocked,
+    NotAllowed,
+    NotFound,
+    Unavailable,
+    WorkshopError,
+    no_workshop,
+)
 from workshop.domain.vocabulary import CODE_SENT_MAX, normalise_code
 from workshop.live.fairuse import FairUse, key_of, screen_key
 from workshop.live.hub import Hub
 from workshop.live.payload import participant_view, room_state
+from workshop.store import Database
 from workshop.store.load import load
 
 MAX_WAIT = 25.0
@@ -45,13 +53,22 @@ _local = threading.local()
 
 
 def _db(path: Path | None = None) -> Database:
-    """A connection per worker thread: sqlite3 connections are never shared."""
+    """A connection per worker thread (connections are never shared), opened again when the
+    database names another one or the connection was lost (a PostgreSQL restart)."""
     key = str(path or store.db_path())
-    cache: dict[str, Database] = getattr(_local, "dbs", None) or {}
-    _local.dbs = cache
-    if key not in cache:
-        cache[key] = store.connect(key)
-    return cache[key]
+    held: tuple[str, Database] | None = getattr(_local, "db", None)
+    if held is None or held[0] != key or held[1].broken:
+        if held is not None:
+            _close(held[1])
+        _local.db = held = (key, store.connect(key))
+    return held[1]
+
+
+def _close(db: Database) -> None:
+    try:
+        db.close()
+    except Exception:  # a lost connection may fail to close; it is dropped either way
+        pass
 
 
 def build_state(db: Database, code: str) -> dict[str, Any] | None:
@@ -186,7 +203,7 @@ async def presence(request: Request) -> Response:
 
 # --- writing -------------------------------------------------------------------------
 
-_STATUS = {NotFound: 404, NotAllowed: 403, InputLocked: 409, BudgetExhausted: 409}
+_STATUS = {NotFound: 404, NotAllowed: 403, InputLocked: 409, BudgetExhausted: 409, Unavailable: 503}
 
 
 class BadRequest(WorkshopError):
@@ -401,7 +418,18 @@ def _post(path: str, write: Write) -> Route:
     return Route(f"/api/live/{{code}}/{path}", endpoint, methods=["POST"])
 
 
+async def health(request: Request) -> Response:
+    """GET /api/health — 200 when this app process can reach its database, else 503: what a
+    proxy or an orchestrator asks before sending a process traffic."""
+    try:
+        await to_thread.run_sync(lambda: store.reachable(_db()))
+    except WorkshopError as exc:
+        return _refuse(str(exc), 503)
+    return JSONResponse({"ok": True}, headers={"Cache-Control": "no-store"})
+
+
 ROUTES = [
+    Route("/api/health", health, methods=["GET"]),
     Route("/api/live/{code}", board, methods=["GET"]),
     Route("/api/live/{code}/meta", meta, methods=["GET"]),
     Route("/api/live/{code}/presence", presence, methods=["GET"]),

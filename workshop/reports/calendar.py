@@ -15,13 +15,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote
 
 import icalendar
-from sqlite_utils import Database
 
 from workshop.domain import numbers
 from workshop.domain.followup import Track
 from workshop.domain.language import N_, SOURCE, _, using
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.text import unify_line_breaks
+from workshop.store import Database
 from workshop.store.load import load
 
 PRODID = "-//Scaling Workshop//Check-ins//EN"

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from sqlite_utils import Database
-
 from workshop.domain.language import SOURCE, _, using
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.text import md_escape
 from workshop.reports.summary import HEADINGS, NO_DECISION, Summary, summary
+from workshop.store import Database
 from workshop.store.load import load
 
 # One function per section of the `summary` model; participant text goes through `md_escape`.

@@ -1,6 +1,7 @@
 """The store: every line of SQL, and nothing else. It may import `workshop.domain` only.
 
-`erasure` is erasure's SQL (`store.erasure.…`, one participant, an owner, a whole workshop).
+`engine` is the connection type on both engines (SQLite, PostgreSQL) and every difference
+between their dialects; `erasure` is erasure's SQL (`store.erasure.…`, one participant, an owner, a whole workshop).
 `db` connects and holds the writer lock (`change`, which writes each change's audit entry or
 participant count), `audit` is the trail's SQL (append-only), `migrations` is the schema, `tables`
 holds every read and write query and `load` reads one workshop into a `Snapshot`. Callers
@@ -9,7 +10,9 @@ connection, the lock, the schema (`migrations`, the object) and every query; `lo
 imported from `workshop.store.load`.
 """
 
-from workshop.store.db import BUSY_TIMEOUT_MS, DEFAULT_DB, Row, change, compact, connect, db_path, server_change
+from workshop.store.copy import copy_database
+from workshop.store.db import BUSY_TIMEOUT_MS, DEFAULT_DB, change, compact, connect, db_path, server_change
+from workshop.store.engine import INTEGRITY_ERRORS, Database, Row, kind_of
 from workshop.store.migrations import migrations
 from workshop.store.tables import (
     answers,
@@ -65,6 +68,7 @@ from workshop.store.tables import (
     portfolio_checkins,
     portfolio_owners,
     portfolio_readiness,
+    reachable,
     readiness_answers,
     readiness_of_participant,
     refunded_votes,
@@ -102,11 +106,15 @@ from workshop.store.tables import (
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "DEFAULT_DB",
+    "INTEGRITY_ERRORS",
+    "Database",
     "Row",
+    "kind_of",
     "change",
     "compact",
     "server_change",
     "connect",
+    "copy_database",
     "db_path",
     "migrations",
     "answers",
@@ -167,6 +175,7 @@ __all__ = [
     "refunded_votes",
     "rename_participant",
     "replace_readiness_answers",
+    "reachable",
     "reviews",
     "rows_of_participant",
     "save_timer",

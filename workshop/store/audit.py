@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import json
 
-from sqlite_utils import Database
-
 from workshop.domain import erasure
 from workshop.domain.audit import Count, Entry, Trail
+from workshop.store.engine import Database
 
 
 def _json(values: object) -> str:
@@ -45,7 +44,7 @@ def count(db: Database, workshop_id: int, step: str, kind: str, by: int = 1) -> 
     """One more participant write of `kind` while the room was on `step`."""
     db.execute(
         "INSERT INTO write_counts (workshop_id, step, kind, count) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (workshop_id, step, kind) DO UPDATE SET count = count + excluded.count",
+        "ON CONFLICT (workshop_id, step, kind) DO UPDATE SET count = write_counts.count + excluded.count",
         [workshop_id, step, kind, by],
     )
 

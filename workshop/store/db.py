@@ -1,76 +1,64 @@
 """Connections and the one way to change a workshop: `connect`, `change` and the writer lock.
 
-Connections are cheap and opened per Streamlit run or per request; one sqlite3
-connection is never shared between threads. Every change to a workshop bumps its
-`version` first, inside the same transaction: taking the write lock before any read
-avoids WAL upgrade deadlocks, and the live channel serves state keyed by that version.
+Connections are cheap and opened per Streamlit run or per request; one connection is never
+shared between threads. `WORKSHOP_DB` picks the engine (`workshop/store/engine.py`): a SQLite
+file by default, PostgreSQL for a `postgresql://` URL. Every change to a workshop bumps its
+`version` first, inside the same transaction: on SQLite that takes the database's write lock
+before any read (avoiding WAL upgrade deadlocks); on PostgreSQL it locks the workshop's row, so
+the changes of one workshop take turns and each reads what the one before committed. The live
+channel serves state keyed by that version.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
-import sqlite3
 import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
-
-from sqlite_utils import Database
+from typing import TypeVar
 
 from workshop.domain.audit import Draft, Tally
 from workshop.store import audit
+from workshop.store.engine import BUSY_TIMEOUT_MS, Database, Row, Sqlite, open_database
 from workshop.store.migrations import migrations
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent.parent / "sessions.db"
-BUSY_TIMEOUT_MS = 15_000
 
-Row = dict[str, Any]
+__all__ = ["BUSY_TIMEOUT_MS", "DEFAULT_DB", "Database", "Row", "change", "connect", "db_path"]
 
 
-def connect(path: str | Path | None = None) -> Database:
+def connect(target: str | Path | None = None) -> Database:
     """Open (and if needed create and migrate) the database; one call per thread or run."""
-    resolved = Path(path) if path is not None else db_path()
-    resolved.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(resolved), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-    db = Database(conn, execute_plugins=False)
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA secure_delete = ON")  # erased rows are overwritten with zeros, not left in free pages
-    if migrations.pending(db):
-        _migrate(db)
-    _LOCK_PATHS[db] = str(resolved) + LOCK_SUFFIX
+    db = open_database(target if target is not None else db_path())
+    if db.address not in _MIGRATED and migrations.pending(db):
+        migrations.apply(db)
+    if isinstance(db, Sqlite):
+        _LOCK_PATHS[db] = db.name + LOCK_SUFFIX
+    else:  # a server's schema is not deleted under a running process: check it once per process
+        _MIGRATED.add(db.address)
     return db
 
 
-def _migrate(db: Database) -> None:
-    """Apply pending migrations under one write lock, so two processes starting at
-    the same moment cannot both try to create the schema."""
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        migrations.apply(db)
-    except BaseException:
-        db.conn.rollback()
-        raise
-    db.conn.commit()
+_MIGRATED: set[str] = set()  # the PostgreSQL databases this process has seen fully migrated
 
 
 def compact(db: Database) -> bool:
     """After an erasure: copy the write-ahead log into the database and empty it, so no earlier copy
     of an erased page stays in the `-wal` file. False when a reader still holds an old page (the
-    server's next sweep tries again)."""
+    server's next sweep tries again). PostgreSQL keeps no such file: nothing to do there."""
+    if not isinstance(db, Sqlite):
+        return True
     busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     return not busy
 
 
-def db_path() -> Path:
-    """The database file: `WORKSHOP_DB` if set, else `sessions.db` beside `app.py`."""
-    return Path(os.environ.get("WORKSHOP_DB") or DEFAULT_DB)
+def db_path() -> str:
+    """The database: `WORKSHOP_DB` if set (a file path or a `postgresql://` URL), else
+    `sessions.db` beside `app.py`."""
+    return os.environ.get("WORKSHOP_DB") or str(DEFAULT_DB)
 
 
 # Writes wait their turn on locks rather than in SQLite's busy handler, which polls with sleeps of
@@ -80,7 +68,7 @@ def db_path() -> Path:
 # writer the moment it is released and is let go by the kernel if its holder dies.
 _WRITER = threading.RLock()
 LOCK_SUFFIX = ".writer-lock"
-_LOCK_PATHS: weakref.WeakKeyDictionary[Database, str] = weakref.WeakKeyDictionary()
+_LOCK_PATHS: weakref.WeakKeyDictionary[Sqlite, str] = weakref.WeakKeyDictionary()
 _lock_files: dict[str, int] = {}  # lock file -> descriptor, opened once per process
 _held = 0  # how deep this process's writer is nested in `change` (guarded by _WRITER)
 
@@ -89,6 +77,9 @@ _held = 0  # how deep this process's writer is nested in `change` (guarded by _W
 def _writer(db: Database) -> Iterator[None]:
     """This process's turn, then this box's turn, to write (re-entrant: nested changes nest)."""
     global _held
+    if not isinstance(db, Sqlite):  # PostgreSQL's row lock on the workshop orders its changes
+        yield
+        return
     with _WRITER:
         path = _LOCK_PATHS.get(db)
         outer = _held == 0 and path is not None

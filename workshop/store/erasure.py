@@ -5,11 +5,10 @@ write-ahead log, and `PRAGMA secure_delete` (set in `connect`) zeroes the freed 
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from workshop.domain.erasure import Deletion, Removal
 from workshop.store import audit
 from workshop.store.db import Row
+from workshop.store.engine import Database
 
 # One participant's answers, by table: each row goes with them.
 _ANSWER_TABLES = {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from workshop.domain.commitments import Commitment, open_commitments
 from workshop.domain.errors import no_workshop
 from workshop.domain.scoring import aggregate_all, rank
@@ -11,6 +9,7 @@ from workshop.domain.snapshot import Initiative, Snapshot
 from workshop.domain.vocabulary import DIMENSION_KEYS, normalise_code
 from workshop.store import audit, tables
 from workshop.store.db import Row
+from workshop.store.engine import Database
 
 
 def load(db: Database, code: str, *, trail: bool = True) -> Snapshot:

@@ -1,12 +1,77 @@
 """The schema, as named migrations applied in order; nothing else lives here.
 
-Each migration runs once per database (sqlite-utils records it by name), so a name, once
-shipped, never changes: a new change to the schema is a new migration at the end.
+Each migration runs once per database, on either engine, and is recorded by name (on SQLite in
+the table sqlite-utils has always kept, so existing files carry on), so a name, once shipped,
+never changes: a new change to the schema is a new migration at the end. Statements are written
+in SQLite's spelling and run through `_run_statements`, which gives each to the engine's `ddl`.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from workshop.store.engine import Database
+
+Migration = Callable[[Database], None]
+
+
+@dataclass
+class Migrations:
+    """A named, ordered set of migrations and the record of which a database has had."""
+
+    name: str
+    steps: list[tuple[str, Migration]] = field(default_factory=list)
+
+    def __call__(self, *, name: str) -> Callable[[Migration], Migration]:
+        def register(fn: Migration) -> Migration:
+            if name in self.names:
+                raise ValueError(f"Migration {name!r} is already registered")
+            self.steps.append((name, fn))
+            return fn
+
+        return register
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.steps]
+
+    def applied(self, db: Database) -> list[str]:
+        table = db.migrations_table
+        if table not in db.table_names():
+            return []
+        rows = db.execute(f"SELECT name FROM {table} WHERE migration_set = ? ORDER BY id", [self.name])
+        return [str(r[0]) for r in rows.fetchall()]
+
+    def pending(self, db: Database) -> list[str]:
+        done = set(self.applied(db))
+        return [name for name in self.names if name not in done]
+
+    def apply(self, db: Database, stop_before: str | None = None) -> None:
+        """Apply the pending migrations, in order, under the engine's lock for migrating, so two
+        processes starting at the same moment cannot both create the schema."""
+        with db.migrating():
+            db.execute(db.ddl(_RECORD.format(table=db.migrations_table)))
+            done = set(self.applied(db))
+            for name, fn in self.steps:
+                if name == stop_before:
+                    return
+                if name in done:
+                    continue
+                with db.atomic():
+                    fn(db)
+                    db.execute(
+                        f"INSERT INTO {db.migrations_table} (migration_set, name, applied_at) VALUES (?, ?, ?)",
+                        [self.name, name, str(datetime.datetime.now(datetime.UTC))],
+                    )
+
+
+# The record of applied migrations, as sqlite-utils created it on SQLite.
+_RECORD = (
+    "CREATE TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY, migration_set TEXT, name TEXT, "
+    "applied_at TEXT, UNIQUE (migration_set, name))"
+)
 
 migrations = Migrations("scaling-workshop")
 
@@ -308,18 +373,6 @@ def _similar_notes(db: Database) -> None:
     )
 
 
-# The trail refuses every UPDATE, and every DELETE while its workshop exists: entries go only
-# together with their whole workshop, once that workshop's row is gone. Each trigger is one
-# statement (its body holds a ";"), so these run whole, not through `_run_statements`.
-AUDIT_TRIGGERS = (
-    "CREATE TRIGGER audit_never_updated BEFORE UPDATE ON audit "
-    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: an entry is never changed'); END",
-    "CREATE TRIGGER audit_never_deleted BEFORE DELETE ON audit "
-    "WHEN EXISTS (SELECT 1 FROM workshops WHERE id = OLD.workshop_id) "
-    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: an entry is never deleted'); END",
-)
-
-
 @migrations(name="0010_audit_trail")
 def _audit_trail(db: Database) -> None:
     """Regulated rooms ask who changed what, and when: an append-only trail of every change a
@@ -350,20 +403,11 @@ def _audit_trail(db: Database) -> None:
         );
         """,
     )
-    for trigger in AUDIT_TRIGGERS:
+    # The trail refuses every UPDATE, and every DELETE while its workshop exists: entries go only
+    # together with their whole workshop, once that workshop's row is gone. Each trigger is one
+    # statement (its body holds a ";"), so these run whole, not through `_run_statements`.
+    for trigger in db.audit_triggers():
         db.execute(trigger)
-
-
-# The one exception to "never changed" (see `store/audit.py`'s `redact`): while an erasure holds a
-# marker for its workshop in `audit_redacting` (inside the erasure's own transaction), an entry's
-# words may change: its subject, device or link and values. Its moment, role, action and step never.
-REDACTION_TRIGGER = (
-    "CREATE TRIGGER audit_never_updated BEFORE UPDATE ON audit "
-    "WHEN NOT (EXISTS (SELECT 1 FROM audit_redacting WHERE workshop_id = OLD.workshop_id) "
-    "AND NEW.id = OLD.id AND NEW.workshop_id = OLD.workshop_id AND NEW.at = OLD.at AND NEW.role = OLD.role "
-    "AND NEW.action = OLD.action AND NEW.step = OLD.step) "
-    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: an entry is never changed'); END"
-)
 
 
 @migrations(name="0011_erasure")
@@ -384,15 +428,15 @@ def _erasure(db: Database) -> None:
         );
         CREATE TABLE audit_redacting (
             workshop_id INTEGER PRIMARY KEY
-        );
-        DROP TRIGGER audit_never_updated
+        )
         """,
     )
-    db.execute(REDACTION_TRIGGER)
+    for trigger in db.redaction_triggers():  # each is one statement whose body holds a ";"
+        db.execute(trigger)
 
 
 def _run_statements(db: Database, script: str) -> None:
     """Run DDL one statement at a time: `executescript` would commit mid-migration."""
     for statement in script.split(";"):
         if statement.strip():
-            db.execute(statement)
+            db.execute(db.ddl(statement))

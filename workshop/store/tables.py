@@ -6,21 +6,17 @@ Writes run inside `db.change(db, workshop_id)`, which bumps the workshop's versi
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
-
-from sqlite_utils import Database
 
 from workshop.domain.audit import Entry, Trail
 from workshop.domain.timer import Timer
 from workshop.store import audit
-from workshop.store.db import Row
+from workshop.store.engine import Cursor, Database, Row
 
 
-def _new_id(cursor: sqlite3.Cursor) -> int:
-    """The id of the row an INSERT just wrote (there always is one after an INSERT)."""
-    assert cursor.lastrowid is not None
-    return int(cursor.lastrowid)
+def _new_id(cursor: Cursor) -> int:
+    """The id of the row an INSERT ... RETURNING id just wrote (both engines return it so)."""
+    return int(cursor.fetchone()[0])
 
 
 # The tables whose rows belong to one initiative (and through it to a workshop); `dependencies`
@@ -97,7 +93,7 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer], entry: Entry, e
             "reviewing, readiness_open, private_brainstorm, anonymous, version) VALUES (:code, :title, "
             ":organisation, :stage, :key_hash, :created_at, :current_step, :vote_budget, :scoring, :locked, "
             ":observability_confirmed, :ended_at, :review_minutes, :reviewing, :readiness_open, "
-            ":private_brainstorm, :anonymous, 1)",
+            ":private_brainstorm, :anonymous, 1) RETURNING id",
             {
                 "scoring": "roi",
                 "locked": 0,
@@ -164,7 +160,7 @@ def _update(db: Database, table: str, row_id: int, fields: dict[str, Any]) -> No
     Column names cannot be bound as parameters, so each must be one of the table's own
     columns and is quoted as an identifier: a name can never carry SQL into the statement.
     """
-    unknown = sorted(set(fields) - set(db[table].columns_dict))
+    unknown = sorted(set(fields) - set(db.columns(table)))
     if unknown or not fields:
         raise ValueError(f"Cannot update {table}: unknown or no columns {unknown}.")
     assignments = ", ".join(f'"{name}" = ?' for name in fields)
@@ -218,7 +214,8 @@ def insert_participant(
     db: Database, workshop_id: int, token_hash: str | None, name: str, joined_at: float, is_facilitator: bool = False
 ) -> int:
     cursor = db.execute(
-        "INSERT INTO participants (workshop_id, token_hash, name, is_facilitator, joined_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO participants (workshop_id, token_hash, name, is_facilitator, joined_at) VALUES (?, ?, ?, ?, ?) "
+        "RETURNING id",
         [workshop_id, token_hash, name, int(is_facilitator), joined_at],
     )
     return _new_id(cursor)
@@ -270,7 +267,7 @@ def insert_bottleneck(
 ) -> int:
     cursor = db.execute(
         "INSERT INTO bottlenecks (workshop_id, participant_id, dimension, text, hidden, merged_into, "
-        "client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [workshop_id, participant_id, dimension, text, int(hidden), merged_into, client_id, created_at],
     )
     return _new_id(cursor)
@@ -320,8 +317,8 @@ def merge_bottleneck(db: Database, source_id: int, target_id: int) -> None:
     db.execute("UPDATE votes SET bottleneck_id = ? WHERE bottleneck_id = ?", [target_id, source_id])
     db.execute("UPDATE impacts SET bottleneck_id = ? WHERE bottleneck_id = ?", [target_id, source_id])
     db.execute(
-        "INSERT OR IGNORE INTO initiative_links (initiative_id, bottleneck_id) "
-        "SELECT initiative_id, ? FROM initiative_links WHERE bottleneck_id = ?",
+        "INSERT INTO initiative_links (initiative_id, bottleneck_id) "
+        "SELECT initiative_id, ? FROM initiative_links WHERE bottleneck_id = ? ON CONFLICT DO NOTHING",
         [target_id, source_id],
     )
     db.execute("DELETE FROM initiative_links WHERE bottleneck_id = ?", [source_id])
@@ -331,8 +328,9 @@ def merge_bottleneck(db: Database, source_id: int, target_id: int) -> None:
 
 def dismiss_pairs(db: Database, workshop_id: int, pairs: list[tuple[int, int]], at: float) -> None:
     """Record pairs of notes as "not the same" (each pair once, lower id first)."""
-    db.conn.executemany(
-        "INSERT OR IGNORE INTO dismissed_pairs (workshop_id, low_id, high_id, dismissed_at) VALUES (?, ?, ?, ?)",
+    db.executemany(
+        "INSERT INTO dismissed_pairs (workshop_id, low_id, high_id, dismissed_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
         [(workshop_id, min(a, b), max(a, b), at) for a, b in pairs],
     )
 
@@ -430,7 +428,7 @@ def insert_impact(db: Database, workshop_id: int, row: Row) -> int:
     cursor = db.execute(
         "INSERT INTO impacts (workshop_id, bottleneck_id, participant_id, outcome, direction, magnitude, "
         "money, because, created_at, client_id) VALUES (:workshop_id, :bottleneck_id, :participant_id, "
-        ":outcome, :direction, :magnitude, :money, :because, :created_at, :client_id)",
+        ":outcome, :direction, :magnitude, :money, :because, :created_at, :client_id) RETURNING id",
         {"client_id": None, **row, "workshop_id": workshop_id},
     )
     return _new_id(cursor)
@@ -484,7 +482,8 @@ def insert_initiative(
     origin = carried or {"code": None, "title": None, "times": 0}
     cursor = db.execute(
         "INSERT INTO initiatives (workshop_id, participant_id, title, description, position, created_at, "
-        "client_id, carried_from_code, carried_from_title, carried_times) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "client_id, carried_from_code, carried_from_title, carried_times) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
         [
             workshop_id,
             participant_id,
@@ -524,7 +523,7 @@ def delete_initiative(db: Database, initiative_id: int) -> None:
 def link_initiative(db: Database, initiative_id: int, bottleneck_ids: list[int]) -> None:
     for bottleneck_id in bottleneck_ids:
         db.execute(
-            "INSERT OR IGNORE INTO initiative_links (initiative_id, bottleneck_id) VALUES (?, ?)",
+            "INSERT INTO initiative_links (initiative_id, bottleneck_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
             [initiative_id, bottleneck_id],
         )
 
@@ -543,7 +542,10 @@ def dependencies(db: Database, workshop_id: int) -> list[Row]:
 
 
 def insert_dependency(db: Database, initiative_id: int, after_id: int) -> None:
-    db.execute("INSERT OR IGNORE INTO dependencies (initiative_id, after_id) VALUES (?, ?)", [initiative_id, after_id])
+    db.execute(
+        "INSERT INTO dependencies (initiative_id, after_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        [initiative_id, after_id],
+    )
 
 
 def delete_dependency(db: Database, initiative_id: int, after_id: int) -> None:
@@ -623,7 +625,8 @@ def picks(db: Database, workshop_id: int) -> list[Row]:
 def set_volunteer(db: Database, initiative_id: int, participant_id: int, on: bool, created_at: float) -> None:
     if on:
         db.execute(
-            "INSERT OR IGNORE INTO volunteers (initiative_id, participant_id, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO volunteers (initiative_id, participant_id, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             [initiative_id, participant_id, created_at],
         )
     else:
@@ -667,7 +670,7 @@ def insert_checkin(db: Database, row: Row) -> int:
     cursor = db.execute(
         "INSERT INTO checkins (initiative_id, checked_on, value, status, note, next_checkin, recorded_by, via, "
         "created_at) VALUES (:initiative_id, :checked_on, :value, :status, :note, :next_checkin, :recorded_by, "
-        ":via, :created_at)",
+        ":via, :created_at) RETURNING id",
         row,
     )
     return _new_id(cursor)
@@ -825,6 +828,14 @@ def portfolio_readiness(db: Database) -> list[Row]:
         "FROM readiness_answers a JOIN workshops w ON w.id = a.workshop_id "
         "ORDER BY w.created_at, w.id, a.participant_id, a.question",
     )
+
+
+# --- health --------------------------------------------------------------------------
+
+
+def reachable(db: Database) -> None:
+    """One round trip to the database; a lost or refused connection raises `Unavailable`."""
+    db.execute("SELECT 1").fetchone()
 
 
 # --- settings ------------------------------------------------------------------------
