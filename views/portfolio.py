@@ -12,6 +12,7 @@ from workshop.actions import portfolio
 from workshop.domain import followup, numbers
 from workshop.domain.errors import WorkshopError
 from workshop.domain.followup import Row, Track
+from workshop.domain.language import _
 from workshop.domain.readiness import TITLE
 from workshop.domain.vocabulary import status_word
 from workshop.reports import calendar, charts, sheets
@@ -129,7 +130,7 @@ def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
                     "Held": numbers.when(w["created_at"]),
                     "Status": status_word(w["ended_at"]),
                     "Names numbered": actions.names_note(w["ended_at"]),
-                    "Deleted": actions.deletion_note(w["ended_at"]),
+                    _("Deleted"): actions.deletion_note(w["ended_at"]),
                     "Participants": w["participant_count"],
                     "Initiatives": w["initiative_count"],
                     "Owned": owned[w["code"]],
@@ -146,18 +147,18 @@ def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
 def deleted_workshops(db: Database) -> None:
     """The server's record of deleted workshops: their own data and trail went with them, so this
     is what says that they existed, when and why they went, and by which role (no personal data)."""
-    st.header("Deleted workshops")
+    st.header(_("Deleted workshops"))
     records = actions.deletions(db, st.session_state.get("portfolio_key"))
     if not records:
-        st.caption("No workshop has been deleted on this server.")
+        st.caption(_("No workshop has been deleted on this server."))
         return
     rows = [
         {
-            "Code": r.code,
-            "Ended": numbers.when(r.ended_at),
-            "Deleted": numbers.when(r.deleted_at),
-            "Why": r.reason,
-            "By": r.deleted_by,
+            _("Code"): r.code,
+            _("Ended"): numbers.when(r.ended_at),
+            _("Deleted"): numbers.when(r.deleted_at),
+            _("Why"): r.why(),
+            _("By"): r.deleted_by,
         }
         for r in records
     ]
