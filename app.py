@@ -15,6 +15,7 @@ if __name__ == "__main__":
     page.run()
 else:
     import gc
+    import sys
 
     from starlette.middleware import Middleware
 
@@ -39,6 +40,9 @@ else:
     # froze the server for 150-280 ms about once a second. What is loaded by now stays for good.
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
+    # A write waits for the GIL after each of its SQL statements; with the default 5 ms switch
+    # interval, a burst's writes queued behind the threads answering polls (see benchmarks.md).
+    sys.setswitchinterval(0.001)
     # Outermost first: every response (Streamlit's too) gets the protective headers, the live
     # channel's requests go straight to its routes, and a link carrying a credential is redirected
     # without it before Streamlit serves the page.

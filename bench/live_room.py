@@ -111,7 +111,7 @@ def free_port() -> int:
 class Server:
     """`streamlit run SCRIPT` on a free loopback port, with CPU and memory accounting."""
 
-    def __init__(self, script: str, db_path: Path, log_path: Path) -> None:
+    def __init__(self, script: str, db_path: Path, log_path: Path, root: Path = ROOT) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -135,7 +135,7 @@ class Server:
                 "--browser.gatherUsageStats",
                 "false",
             ],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -353,10 +353,13 @@ class StreamlitPage:
             self._reader.cancel()
 
 
-def browser_session() -> aiohttp.ClientSession:
+def browser_session(auto_decompress: bool = True) -> aiohttp.ClientSession:
     """One browser: its own cookie jar and at most 6 connections to the host."""
     return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit_per_host=6, force_close=False),
+        auto_decompress=auto_decompress,
+        # Idle connections are let go after 4 s, before uvicorn closes them (5 s): reusing one the
+        # server is closing fails the request, which a browser would resend unseen.
+        connector=aiohttp.TCPConnector(limit_per_host=6, force_close=False, keepalive_timeout=4.0),
         timeout=aiohttp.ClientTimeout(total=None, sock_connect=30, sock_read=60),
         headers={"User-Agent": "Mozilla/5.0 (live_room bench)", "Accept-Encoding": "gzip, deflate"},
     )

@@ -10,7 +10,17 @@ import time
 from typing import Any
 
 from workshop.live import hub as hub_module
-from workshop.live.hub import IDLE_EVICT, PRESENCE_MAX, PRESENCE_WINDOW, REBUILD_GAP, REBUILD_SHARE, Entry, Hub
+from workshop.live.hub import (
+    IDLE_EVICT,
+    PACE_EVERY,
+    PRESENCE_MAX,
+    PRESENCE_WINDOW,
+    REBUILD_GAP,
+    REBUILD_SHARE,
+    STATE_RATE,
+    Entry,
+    Hub,
+)
 
 ROOM = "ROOM42"
 
@@ -395,6 +405,23 @@ def test_presence_is_capped_and_forgets_the_longest_silent_first():
     assert len(entry.present) == PRESENCE_MAX
     assert entry.connected(1.0) == PRESENCE_MAX
     assert "c0" not in entry.present and "faithful" in entry.present
+
+
+def test_the_pace_is_a_second_per_state_rate_phones_over_every_room_counted_at_most_every_second():
+    room = FakeRoom()
+    hub = Hub(build=room.build, read_versions=room.read_versions)
+    assert hub.pace(now=100.0) == 0  # nobody follows: no pace asked
+    big, small = Entry(), Entry()
+    hub.entries.update({"BIG001": big, "SMALL1": small})
+    for n in range(3 * STATE_RATE):
+        big.seen(f"b{n}", 100.0)
+    for n in range(STATE_RATE // 2):
+        small.seen(f"s{n}", 100.0)
+    assert hub.pace(now=100.0) == 0  # counted at most once per PACE_EVERY
+    assert hub.pace(now=100.0 + PACE_EVERY) == 4  # 3.5 x STATE_RATE phones, rounded up
+    big.present.clear()
+    assert hub.pace(now=100.0 + 2 * PACE_EVERY) == 1
+    assert hub.pace(now=100.0 + PRESENCE_WINDOW + 3 * PACE_EVERY) == 0  # they went quiet
 
 
 def test_waits_naming_a_participant_count_towards_presence():

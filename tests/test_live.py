@@ -542,6 +542,15 @@ def test_the_state_is_served_gzipped_when_asked(lv):
     assert plain.json() == response.json()
 
 
+def test_the_state_asks_phones_to_pace_themselves_by_how_many_the_process_serves(lv, monkeypatch):
+    assert "retry-after" not in state_of(lv).headers  # nobody follows yet
+    monkeypatch.setattr(live.HUB, "pace", lambda: 4)
+    paced = state_of(lv)
+    assert paced.status_code == 200 and paced.headers["retry-after"] == "4"
+    meta = lv.client.get(f"/api/live/{lv.a.code}/meta")
+    assert "retry-after" not in meta.headers  # the meta long-poll, which carries step changes, is never paced
+
+
 @pytest.mark.parametrize("query", ["?since=abc&wait=abc", "?wait=nan", "?wait=-5", "?since=" + "9" * 40])
 def test_bad_query_values_do_not_hang_or_fail(lv, query):
     started = time.monotonic()

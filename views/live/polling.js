@@ -19,11 +19,14 @@ function accept(live, next) {
 }
 // A participant's reads carry their token in a header (never in the address, which logs keep):
 // the meta poll counts them as connected only with it, once however many screens they use.
-async function getJson(live, path) {
+async function getJson(live, path, heard) {
   const headers = live.participant && live.cfg.token ? { "X-Workshop-Token": live.cfg.token } : {};
   const resp = await fetch(live.base + "/api/live/" + live.cfg.code + path, { cache: "no-store", headers });
   const serverNow = parseFloat(resp.headers.get("X-Server-Now") || "");
   if (!isNaN(serverNow)) live.offset = serverNow - Date.now() / 1000;
+  // How long the server asks this screen to leave before asking again: on a refusal (429), and on
+  // a full state when the server paces a big room's phones.
+  if (heard) heard.retryAfter = 1000 * (parseInt(resp.headers.get("Retry-After") || "", 10) || 0);
   if (!resp.ok) throw new Error("status " + resp.status);
   return resp.json();
 }
@@ -33,18 +36,20 @@ async function getJson(live, path) {
 async function stateLoop(live) {
   let failures = 0;
   let since = -1;
+  const heard = { retryAfter: 0 };
   while (!live.stopped) {
     if (!live.root.isConnected) { stop(live); break; }
     try {
-      const next = await getJson(live, "?since=" + Math.max(since, live.state ? live.state.version : -1) + "&wait=25&client=" + live.clientId);
+      heard.retryAfter = 0;
+      const next = await getJson(live, "?since=" + Math.max(since, live.state ? live.state.version : -1) + "&wait=25&client=" + live.clientId, heard);
       failures = 0;
       since = next.version;
       if (next.version < (live.metaVersion || 0)) continue;
       if (!live.state || next.version !== live.state.version) accept(live, next);
-      if (live.cfg.min_interval) await sleep(live.cfg.min_interval, live.waker);
+      if (live.cfg.min_interval) await sleep(Math.max(live.cfg.min_interval, heard.retryAfter), live.waker);
     } catch (e) {
       failures += 1;
-      await sleep(Math.min(10000, 500 * failures));
+      await sleep(Math.max(heard.retryAfter, Math.min(10000, 500 * failures)));
     }
   }
 }
@@ -52,15 +57,17 @@ async function stateLoop(live) {
 async function metaLoop(live) {
   let since = -1;
   let failures = 0;
+  const heard = { retryAfter: 0 };
   while (!live.stopped) {
     if (!live.root.isConnected) { stop(live); break; }
     try {
-      const m = await getJson(live, "/meta?since=" + since + "&wait=25&client=" + live.clientId);
+      heard.retryAfter = 0;
+      const m = await getJson(live, "/meta?since=" + since + "&wait=25&client=" + live.clientId, heard);
       failures = 0;
       if (m.version !== since) { since = m.version; live.metaVersion = m.version; acceptMeta(live, m); }
     } catch (e) {
       failures += 1;
-      await sleep(Math.min(10000, 500 * failures));
+      await sleep(Math.max(heard.retryAfter, Math.min(10000, 500 * failures)));
     }
   }
 }

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ GZIP_MIN = 1_000
 IDLE_EVICT = 600.0
 PRESENCE_WINDOW = 40.0  # a phone re-polls at least every 25 s; longer silence means it left
 PRESENCE_MAX = 5_000  # participants remembered per workshop
+STATE_RATE = 250  # full-state answers a second a process paces its phones to, at most (see `Hub.pace`)
+PACE_EVERY = 1.0  # seconds between two countings of the phones a process serves
 
 State = dict[str, Any]
 Builder = Callable[[str], "State | None"]
@@ -97,6 +100,7 @@ class Hub:
         self.entries: dict[str, Entry] = {}
         self._task: asyncio.Task[None] | None = None
         self._wakeup: asyncio.Event | None = None
+        self._pace = (float("-inf"), 0)  # (when counted, seconds)
 
     # --- the watcher -----------------------------------------------------------------
 
@@ -243,6 +247,24 @@ class Hub:
             entry.waiters -= 1
             entry.used = time.monotonic()
         return entry if entry.state is not None else None
+
+    def pace(self, now: float | None = None) -> int:
+        """The seconds a phone should leave between two full-state polls: one per `STATE_RATE`
+        phones this process serves (counted from their meta polls, over every room).
+
+        A phone re-reads the whole state at least every 2 s while its room writes. In a burst the
+        state always moves in between, so 1,000 phones asked 500 times a second, each answer a
+        state of 250 kB to read, and everything else the process did queued behind them. Paced,
+        the answers of one process stay near `STATE_RATE` a second however big the room; a step
+        change still reaches every phone at once through the meta long-poll.
+        """
+        moment = time.monotonic() if now is None else now
+        counted, seconds = self._pace
+        if moment - counted >= PACE_EVERY:
+            phones = sum(entry.connected(moment) for entry in self.entries.values())
+            seconds = math.ceil(phones / STATE_RATE)
+            self._pace = (moment, seconds)
+        return seconds
 
     def nudge(self, code: str) -> None:
         """After a write through the live channel, publish it without waiting for a tick.

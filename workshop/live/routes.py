@@ -39,6 +39,7 @@ from workshop.domain.vocabulary import CODE_SENT_MAX, normalise_code
 from workshop.live.fairuse import FairUse, key_of, screen_key
 from workshop.live.hub import Hub
 from workshop.live.payload import participant_view, room_state
+from workshop.live.writer import GroupWriter
 from workshop.store import Database
 from workshop.store.load import load
 
@@ -52,7 +53,7 @@ NOT_FOUND = str(no_workshop())
 _local = threading.local()
 
 
-def _db(path: Path | None = None) -> Database:
+def _db(path: str | Path | None = None) -> Database:
     """A connection per worker thread (connections are never shared), opened again when the
     database names another one or the connection was lost (a PostgreSQL restart)."""
     key = str(path or store.db_path())
@@ -84,6 +85,7 @@ def _read_versions(codes: list[str]) -> dict[str, int]:
 
 
 HUB = Hub(build=lambda code: build_state(_db(), code), read_versions=_read_versions)
+WRITER = GroupWriter(connect=_db)
 FAIR = FairUse()
 TOO_MANY = "Too many requests from this screen: wait a moment and try again."
 
@@ -111,8 +113,10 @@ def _wait(request: Request) -> float:
     return max(0.0, min(MAX_WAIT, wait)) if wait == wait else 0.0  # NaN waits not at all
 
 
-def _json(body: bytes, body_gz: bytes | None = None, request: Request | None = None) -> Response:
+def _json(body: bytes, body_gz: bytes | None = None, request: Request | None = None, pace: int = 0) -> Response:
     headers = {"Cache-Control": "no-store", "X-Server-Now": f"{time.time():.3f}"}
+    if pace:
+        headers["Retry-After"] = str(pace)  # a phone's least wait before its next full-state poll
     if body_gz is not None and request is not None:
         headers["Vary"] = "Accept-Encoding"
         if "gzip" in request.headers.get("accept-encoding", ""):
@@ -178,7 +182,9 @@ async def _long_poll(request: Request, kind: str) -> Response:
         FAIR.by_address.leave(address)
     if entry is None:
         return _refuse(NOT_FOUND, 404)
-    return _json(entry.body, entry.body_gz, request) if kind == "board" else _json(entry.meta_body)
+    if kind == "meta":
+        return _json(entry.meta_body)
+    return _json(entry.body, entry.body_gz, request, pace=HUB.pace())
 
 
 async def board(request: Request) -> Response:
@@ -341,12 +347,17 @@ async def _run(request: Request, write: Write | None, kind: str = "me") -> Respo
         if wait:
             return _refuse(TOO_MANY, 429, wait)
 
-        def run() -> dict[str, Any]:
-            db = _db()
-            result = (write(db, code, data) or {}) if write else {}
-            return {**result, "me": participant_view(db, code, data.get("token"))}
-
-        answer = await to_thread.run_sync(run)
+        token = data.get("token")
+        if write is None:
+            answer = await to_thread.run_sync(lambda: {"me": participant_view(_db(), code, token)})
+        else:
+            # The write joins this process's next batch (group commit); the writer's own view is
+            # read by the writer thread once that batch has committed.
+            answer = await WRITER.submit(
+                str(store.db_path()),
+                lambda db: write(db, code, data) or {},
+                after=lambda db, result: {**result, "me": participant_view(db, code, token)},
+            )
     except WorkshopError as exc:
         return _refuse(str(exc), _STATUS.get(type(exc), 400))
     except Aborted:  # nothing was read, nothing is written, and the answer reaches nobody

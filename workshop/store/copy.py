@@ -38,6 +38,8 @@ ORDER = (
     "dismissed_pairs",
     "audit",
     "write_counts",
+    "deletions",
+    "audit_redacting",  # empty outside an erasure's own transaction
 )
 # Columns that name a row of their own table, which may be a later one: written in a second pass.
 SELF_REFERENCES = {"bottlenecks": "merged_into"}
