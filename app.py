@@ -8,8 +8,10 @@ Streamlit script (`__main__`) it is the router that lays out the pages.
 import streamlit as st
 
 if __name__ == "__main__":
-    from views.kit.ui import pages
+    from views.kit.ui import browser_language, pages
+    from workshop.domain import language
 
+    language.activate(browser_language())  # until the page knows better (a workshop's own language)
     st.set_page_config(page_title="Scaling Workshop", page_icon=":material/explore:", layout="wide")
     page = st.navigation(pages(), position="hidden")
     page.run()

@@ -96,6 +96,7 @@ FACILITATOR_ACTIONS = {
     "hide_bottleneck": lambda db, b, k: actions.hide_bottleneck(db, b.code, k, b.bids[2]),
     "merge_bottlenecks": lambda db, b, k: actions.merge_bottlenecks(db, b.code, k, b.bids[3], b.bids[1]),
     "set_locked": lambda db, b, k: actions.set_locked(db, b.code, k, True),
+    "set_language": lambda db, b, k: actions.set_language(db, b.code, k, "de"),
     "start_timer": lambda db, b, k: actions.start_timer(db, b.code, k, now=NOW + 200),
     "pause_timer": lambda db, b, k: actions.pause_timer(db, b.code, k, now=NOW + 200),
     "extend_timer": lambda db, b, k: actions.extend_timer(db, b.code, k, 2, now=NOW + 200),

@@ -151,6 +151,7 @@ RECIPES: dict[str, Recipe] = {
     "create_workshop": (ENTRY, _now(lambda db, r: actions.create_workshop(db, "New", "Beta", "startup", now=NOW))),
     "facilitator_token": (ENTRY, _now(lambda db, r: actions.facilitator_token(db, r.b.code, r.b.key))),
     "set_locked": (ENTRY, _now(lambda db, r: actions.set_locked(db, r.b.code, r.device, True))),
+    "set_language": (ENTRY, _now(lambda db, r: actions.set_language(db, r.b.code, r.b.key, "fr"))),
     "start_timer": (ENTRY, _now(lambda db, r: actions.start_timer(db, r.b.code, r.b.key, now=NOW + 200))),
     "pause_timer": (ENTRY, _now(lambda db, r: actions.pause_timer(db, r.b.code, r.b.key, now=NOW + 200))),
     "extend_timer": (ENTRY, _now(lambda db, r: actions.extend_timer(db, r.b.code, r.b.key, 2, now=NOW + 200))),

@@ -18,7 +18,7 @@ from views.kit import ui
 from workshop import actions
 from workshop.domain import audience, erasure, numbers
 from workshop.domain.audit import Trail
-from workshop.domain.language import _, ngettext
+from workshop.domain.language import N_, _, ngettext
 from workshop.domain.vocabulary import CODE_SENT_MAX
 from workshop.reports import downloads as files
 from workshop.reports import trail as report
@@ -31,7 +31,7 @@ WIDTHS = {
     "Step": st.column_config.TextColumn(width=45),
     "Subject": st.column_config.TextColumn(width=190),
 }
-FACILITATOR_ONLY = "The audit trail is the facilitator's: sign in with the facilitator key on the start page."
+FACILITATOR_ONLY = N_("The audit trail is the facilitator's: sign in with the facilitator key on the start page.")
 
 
 def filters(trail: Trail) -> report.Filter:
@@ -39,26 +39,28 @@ def filters(trail: Trail) -> report.Filter:
     roles, names, steps = report.options(trail)
     role, action, step = st.columns(3)
     return report.Filter(
-        role=role.selectbox("Role", roles, index=None, placeholder="Every role"),
+        role=role.selectbox(_("Role"), roles, index=None, placeholder=_("Every role")),
         action=action.selectbox(
-            "Action", names, index=None, format_func=report.action_title, placeholder="Every action"
+            _("Action"), names, index=None, format_func=report.action_title, placeholder=_("Every action")
         ),
-        step=step.selectbox("Step", steps, index=None, format_func=report.step_title, placeholder="Every step"),
+        step=step.selectbox(_("Step"), steps, index=None, format_func=report.step_title, placeholder=_("Every step")),
     )
 
 
 def entries(trail: Trail, chosen: report.Filter) -> None:
     """The entries the filters keep, oldest first."""
     frame = report.entries_frame(trail, chosen)
-    st.caption(f"{len(frame)} of {numbers.plural(len(trail.entries), 'entry', 'entries')} shown, oldest first.")
+    total = len(trail.entries)
+    said = ngettext("{shown} of {n} entry shown, oldest first.", "{shown} of {n} entries shown, oldest first.", total)
+    st.caption(said.format(shown=len(frame), n=total))
     st.dataframe(frame, hide_index=True, width="stretch", column_config=WIDTHS)
 
 
 def counts(trail: Trail) -> None:
     """The participants' writes, counted per step and kind instead of listed one by one."""
-    st.header("Participants' writes per step")
+    st.subheader(_("Participants' writes per step"))
     if not trail.counts:
-        st.caption("No participant has written anything yet.")
+        st.caption(_("No participant has written anything yet."))
         return
     st.dataframe(report.counts_frame(trail), hide_index=True)
 
@@ -67,7 +69,7 @@ def download(ctx: ui.Context, who: audience.Audience) -> None:
     """The whole trail as a CSV, built only when the button is clicked."""
     file = files.FILES["audit"]
     st.download_button(
-        file.label,
+        _(file.label),
         partial(files.build, ctx.snapshot, who, "audit", time.time()),
         file_name=files.file_name("audit", ctx.code),
         mime=file.mime,
@@ -159,14 +161,16 @@ def page() -> None:
     assert ctx is not None
     who = ui.audience(ctx)
     if not audience.sees_trail(who):
-        st.info(FACILITATOR_ONLY)
+        st.info(_(FACILITATOR_ONLY))
         st.stop()
     trail = audience.view(ctx.snapshot, who).loaded_trail
     ui.facilitator_sidebar(ctx)
-    st.title("Audit trail")
+    st.title(_("Audit trail"))
     st.caption(
-        "Every change made with the facilitator key or a device, the leader link or an owner link, "
-        "with the values before and after. Nobody can edit or delete an entry."
+        _(
+            "Every change made with the facilitator key or a device, the leader link or an owner link, "
+            "with the values before and after. Nobody can edit or delete an entry."
+        )
     )
     ui.flash()
     trail_tab, erase_tab = st.tabs([_("Entries"), _("Erase on request")])

@@ -16,10 +16,11 @@ import streamlit as st
 
 from views.kit import ui
 from views.kit.checkin import CheckIn, checkin_form
-from workshop import actions
+from workshop import actions, store
 from workshop.domain import followup, numbers
 from workshop.domain.errors import WorkshopError
 from workshop.domain.followup import STATUS_COLOURS, STATUSES, Track
+from workshop.domain.language import N_, _
 from workshop.domain.vocabulary import normalise_code
 from workshop.live import web
 from workshop.reports import calendar, charts
@@ -32,7 +33,7 @@ PHONE_CSS = (
     ".block-container{max-width:48rem}[data-testid=stMain] h2{font-size:1.6rem}"
     "[data-testid='stTable'] :is(td:first-child,td:nth-child(3)) p{white-space:nowrap}"
 )
-NO_LINK = "This page opens with an owner's personal link: ask the facilitator for yours."
+NO_LINK = N_("This page opens with an owner's personal link: ask the facilitator for yours.")
 DONE = "_owner_checkin_done"  # the initiative whose check-in was just recorded (shown once)
 OWNER_LINKS = "_owner_links"  # this session's owner link per workshop code
 
@@ -50,33 +51,39 @@ def open_link() -> tuple[Database, actions.OwnerPage, str]:
     if "o" in st.query_params:
         del st.query_params["o"]
     if not code or not token:
-        st.error(NO_LINK)
+        st.error(_(NO_LINK))
         st.stop()
     links[code] = token
     db = ui.connect()
     try:
         page = actions.owner_page(db, code, token)
+        workshop = store.workshop_by_code(db, code)
+        ui.speak(str(workshop["language"]) if workshop else None)  # the owner's page speaks the room's language
         ui.remember(code, ((actions.OWNER, token),))
         return db, page, token
     except WorkshopError as exc:
-        st.error(ui.safe(str(exc)))
+        st.error(ui.safe(exc.text()))
         st.stop()
         raise  # st.stop() ends the run; this only tells type checkers so
 
 
 def heading(page: actions.OwnerPage, token: str) -> None:
     """Whose page this is, and their check-in dates for their own calendar."""
-    st.title("Your check-ins")
+    st.title(_("Your check-ins"))
     st.caption(ui.safe(f"{page.owner} · {page.workshop_title} ({page.code}) · {page.organisation}"))
     st.caption(
-        "This link is yours: it records check-ins in your name, so keep it to yourself. This browser "
-        "remembers it for a month; keep the message it came in, or add your check-in dates to your "
-        "calendar: each event links back here."
+        _(
+            "This link is yours: it records check-ins in your name, so keep it to yourself. This browser "
+            "remembers it for a month; keep the message it came in, or add your check-in dates to your "
+            "calendar: each event links back here."
+        )
     )
     base = ui.site_url()  # read here: the file is built later, on Streamlit's download thread
     st.download_button(
-        "Add to my calendar",
-        lambda: calendar.to_ics(page.tracks, page_url=base, token=token, name=f"My check-ins: {page.workshop_title}"),
+        _("Add to my calendar"),
+        lambda: calendar.to_ics(
+            page.tracks, page_url=base, token=token, name=_("My check-ins: {title}").format(title=page.workshop_title)
+        ),
         file_name=files.file_name("ics", page.code),
         mime=files.FILES["ics"].mime,
         icon=":material/calendar_add_on:",
@@ -88,37 +95,37 @@ def heading(page: actions.OwnerPage, token: str) -> None:
 def facts(item: Track, today: date) -> None:
     """Metric, baseline → target, latest value, status and the next check-in, as short lines."""
     unit = item.unit
+    value = numbers.measure(item.value, unit)
     latest = (
-        f"{numbers.measure(item.value, unit)} on {item.latest['checked_on']}"
+        _("{value} on {date}").format(value=value, date=item.latest["checked_on"])
         if item.latest
-        else f"{numbers.measure(item.value, unit)} (the baseline: nothing recorded yet)"
+        else _("{value} (the baseline: nothing recorded yet)").format(value=value)
     )
     lines = [
-        ("Metric", f"{item.metric} ({unit})" if unit else item.metric),
-        ("Baseline → target", f"{numbers.measure(item.baseline, unit)} → {numbers.measure(item.target, unit)}"),
-        ("Latest", latest),
-        ("Status", item.status_title),
-        ("Next check-in", followup.due_words(item, today)),
+        (_("Metric"), f"{item.metric} ({unit})" if unit else item.metric),
+        (_("Baseline → target"), f"{numbers.measure(item.baseline, unit)} → {numbers.measure(item.target, unit)}"),
+        (_("Latest"), latest),
+        (_("Status"), _(item.status_title)),
+        (_("Next check-in"), followup.due_words(item, today)),
     ]
     st.markdown("  \n".join(f"**{label}:** {ui.safe(text)}" for label, text in lines))
-    st.progress(
-        min(max(item.progress, 0.0), 1.0), text=f"Progress: {numbers.share(item.progress)} of the way to target"
-    )
+    progress = _("Progress: {share} of the way to target").format(share=numbers.share(item.progress))
+    st.progress(min(max(item.progress, 0.0), 1.0), text=progress)
     if item.overdue(today):
-        st.warning("This check-in is overdue: record where the metric stands now.", icon=":material/schedule:")
+        st.warning(_("This check-in is overdue: record where the metric stands now."), icon=":material/schedule:")
 
 
 def small_chart(item: Track) -> None:
     """The metric's way from baseline (0 %) to target (100 %), sized for a phone."""
     frame = charts.progress_frame([item])
     if len(frame) < 2:
-        st.caption("The chart starts with your first check-in.")
+        st.caption(_("The chart starts with your first check-in."))
         return
     low, high = min(0.0, float(frame["progress"].min())), max(100.0, float(frame["progress"].max()))
     x = alt.X(
         "date:T", title=None, scale=alt.Scale(padding=10), axis=alt.Axis(format="%d %b", labelAngle=0, tickCount=3)
     )
-    y = alt.Y("progress:Q", title="Progress (%)", scale=alt.Scale(domain=[low, high], nice=True))
+    y = alt.Y("progress:Q", title=_("Progress (%)"), scale=alt.Scale(domain=[low, high], nice=True))
     statuses = [charts.BASELINE, *STATUSES.values()]
     colour = alt.Color(
         "status:N",
@@ -126,34 +133,38 @@ def small_chart(item: Track) -> None:
         scale=alt.Scale(domain=statuses, range=["#9e9e9e", *(STATUS_COLOURS[k] for k in STATUSES)]),
         legend=alt.Legend(orient="bottom", columns=2),
     )
-    tips = [alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"), alt.Tooltip("value_text:N", title="Value"),
-            alt.Tooltip("progress_text:N", title="Progress"), alt.Tooltip("status:N", title="Status")]  # fmt: skip
+    tips = [
+        alt.Tooltip("date:T", title=_("Date"), format="%Y-%m-%d"),
+        alt.Tooltip("value_text:N", title=_("Value")),
+        alt.Tooltip("progress_text:N", title=_("Progress")),
+        alt.Tooltip("status:N", title=_("Status")),
+    ]
     target = pd.DataFrame({"progress": [100.0]})
     chart = alt.layer(
         alt.Chart(target).mark_rule(strokeDash=[4, 3], color="#333333").encode(y="progress:Q"),
         alt.Chart(frame).mark_line(color="#5b6b80", strokeWidth=2).encode(x=x, y=y, order="date:T"),
         alt.Chart(frame).mark_circle(size=90, opacity=1).encode(x=x, y=y, color=colour, tooltip=tips),
     ).properties(height=200)
-    st.caption("Progress over time: 0 % is the baseline, 100 % the target (dashed line).")
+    st.caption(_("Progress over time: 0 % is the baseline, 100 % the target (dashed line)."))
     st.altair_chart(chart, theme=None, width="stretch")
 
 
 def history(item: Track) -> None:
     """Every check-in, newest first; cells escaped because `st.table` renders Markdown."""
     if not item.checkins:
-        st.caption("No check-ins recorded yet.")
+        st.caption(_("No check-ins recorded yet."))
         return
-    value = ui.safe(f"Value ({item.unit})") if item.unit else "Value"  # the unit once, in the heading
+    value = ui.safe(_("Value ({unit})").format(unit=item.unit)) if item.unit else _("Value")  # the unit once
     rows: list[dict[str, Any]] = [
         {
-            "Date": c["checked_on"],
+            _("Date"): c["checked_on"],
             value: numbers.measure(c["value"]),
-            "Status": STATUSES[c["status"]],
-            "Note": ui.safe(c["note"] or ""),
+            _("Status"): _(STATUSES[str(c.get("status"))]),
+            _("Note"): ui.safe(c["note"] or ""),
         }
         for c in reversed(item.checkins)
     ]
-    st.write("**Check-in history**")
+    st.write("**" + _("Check-in history") + "**")
     st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
 
 
@@ -163,7 +174,7 @@ def checkin(db: Database, code: str, token: str, item: Track, today: date) -> No
     ident = item.initiative_id
     if st.session_state.get(DONE) == ident:
         del st.session_state[DONE]
-        st.success("Check-in recorded. Thank you!")
+        st.success(_("Check-in recorded. Thank you!"))
 
     def submit(entry: CheckIn) -> bool:
         done = ui.act(
@@ -183,7 +194,7 @@ def page() -> None:
     today = date.today()
     heading(owned, token)
     if not owned.tracks:
-        st.info("You own no initiative in this workshop any more: ask the facilitator.")
+        st.info(_("You own no initiative in this workshop any more: ask the facilitator."))
         return
     for item in owned.tracks:
         with st.container(border=True):

@@ -12,7 +12,7 @@ from workshop.actions import portfolio
 from workshop.domain import followup, numbers
 from workshop.domain.errors import WorkshopError
 from workshop.domain.followup import Row, Track
-from workshop.domain.language import _
+from workshop.domain.language import _, ngettext
 from workshop.domain.readiness import TITLE
 from workshop.domain.vocabulary import status_word
 from workshop.reports import calendar, charts, sheets
@@ -25,20 +25,25 @@ def due_view(db: Database, tracks: list[Track], today: date) -> None:
     Owner links are stored hashed, so a reminder carries a new link: preparing them reissues
     the links of the owners shown (the portfolio key authorises it, in the domain).
     """
-    st.header(f"Due this week / overdue ({followup.DUE_DAYS} days)")
+    st.header(_("Due this week / overdue ({days} days)").format(days=followup.DUE_DAYS))
     groups = followup.by_owner(followup.due_soon(tracks, today))
     if not groups:
-        st.caption(f"No check-in is overdue or due in the next {followup.DUE_DAYS} days.")
+        st.caption(_("No check-in is overdue or due in the next {days} days.").format(days=followup.DUE_DAYS))
         return
     for (code, owner), items in groups.items():
         lines = [f"- {ui.safe(f'{t.title} ({t.metric}): {followup.due_text(t, today)}')}" for t in items]
-        st.markdown("\n".join([f"**{ui.safe(owner)}** · workshop {code}", "", *lines]))
-    people = numbers.plural(len(groups), "owner")
+        where = _("workshop {code}").format(code=code)
+        st.markdown("\n".join([f"**{ui.safe(owner)}** · {where}", "", *lines]))
     st.caption(
-        f"Prepare reminders reissues the owner links of these {people}: the links they have now stop working. "
-        "Each reminder below carries the new link (shown once: copy them before leaving this page)."
+        ngettext(
+            "Prepare reminders reissues the owner link of this {n} owner: the link they have now stops working. "
+            "The reminder below carries the new link (shown once: copy it before leaving this page).",
+            "Prepare reminders reissues the owner links of these {n} owners: the links they have now stop working. "
+            "Each reminder below carries the new link (shown once: copy them before leaving this page).",
+            len(groups),
+        ).format(n=len(groups))
     )
-    if st.button("Prepare reminders", icon=":material/send:", help="Reissues these owners' links"):
+    if st.button(_("Prepare reminders"), icon=":material/send:", help=_("Reissues these owners' links")):
         key = st.session_state.get("portfolio_key")
         tokens = ui.act(actions.issue_owner_links_for_reminders, db, key, list(groups), here=True) or {}
         base = ui.site_url()
@@ -53,15 +58,17 @@ def key_form(db: Database) -> tuple[list[Track], list[Row]]:
         return portfolio.read_portfolio(db, st.session_state.get("portfolio_key"))
     except WorkshopError as exc:
         if "portfolio_key" in st.session_state:
-            st.error(ui.safe(str(exc)))
+            st.error(ui.safe(exc.text()))
         st.caption(
-            "The portfolio lists every workshop on this server, so it needs the portfolio key: the one "
-            "set as WORKSHOP_PORTFOLIO_KEY, or the one printed when the server first started "
-            "(`python -m workshop portfolio-key` issues a new one)."
+            _(
+                "The portfolio lists every workshop on this server, so it needs the portfolio key: the one "
+                "set as WORKSHOP_PORTFOLIO_KEY, or the one printed when the server first started "
+                "(`python -m workshop portfolio-key` issues a new one)."
+            )
         )
         with st.form("portfolio-key"):
-            given = st.text_input("Portfolio key", type="password")
-            if st.form_submit_button("Open the portfolio"):
+            given = st.text_input(_("Portfolio key"), type="password")
+            if st.form_submit_button(_("Open the portfolio")):
                 st.session_state["portfolio_key"] = given
                 st.rerun()
         st.stop()
@@ -71,12 +78,17 @@ def filtered(tracks: list[Track], workshops: list[Row], today: date) -> tuple[li
     """The filters above everything: organisation, when held, status, overdue only."""
     held = [followup.day_of(w["created_at"]) for w in workshops]
     cols = st.columns([2, 2, 2, 1])
-    organisations = cols[0].multiselect("Organisation", sorted({w["organisation"] for w in workshops}))
-    span = cols[1].date_input("Workshops held between", value=(min(held), max(held)), format="YYYY-MM-DD")
-    statuses = cols[2].multiselect(
-        "Status", [*followup.STATUSES, "none"], format_func=lambda k: followup.STATUSES.get(k, followup.NOT_CHECKED)
+    organisations = cols[0].multiselect(
+        _("Organisation"), sorted({w["organisation"] for w in workshops}), placeholder=_("Choose options")
     )
-    overdue_only = cols[3].toggle("Overdue only")
+    span = cols[1].date_input(_("Workshops held between"), value=(min(held), max(held)), format="YYYY-MM-DD")
+    statuses = cols[2].multiselect(
+        _("Status"),
+        [*followup.STATUSES, "none"],
+        placeholder=_("Choose options"),
+        format_func=lambda k: _(followup.STATUSES.get(k, followup.NOT_CHECKED)),
+    )
+    overdue_only = cols[3].toggle(_("Overdue only"))
     start, end = (span[0], span[1]) if isinstance(span, tuple) and len(span) == 2 else (None, None)
     shown = followup.select(tracks, organisations, start, end, statuses, today=today, overdue_only=overdue_only)
     return shown, followup.select_workshops(workshops, organisations, start, end)
@@ -86,26 +98,31 @@ def tiles(shown: list[Track], kept: list[Row], today: date) -> None:
     """The counts at a glance."""
     figures = followup.counts(shown, today)
     cols = st.columns(6)
-    cols[0].metric("Workshops", len(kept))
-    cols[1].metric("Owned initiatives", figures["tracked"])
-    cols[2].metric("On track", figures["on_track"])
-    cols[3].metric("At risk", figures["at_risk"])
-    cols[4].metric("Off track", figures["off_track"])
-    cols[5].metric("Overdue check-ins", figures["overdue"])
+    cols[0].metric(_("Workshops"), len(kept))
+    cols[1].metric(_("Owned initiatives"), figures["tracked"])
+    cols[2].metric(_("On track"), figures["on_track"])
+    cols[3].metric(_("At risk"), figures["at_risk"])
+    cols[4].metric(_("Off track"), figures["off_track"])
+    cols[5].metric(_("Overdue check-ins"), figures["overdue"])
 
 
 def owned_initiatives(shown: list[Track], today: date) -> None:
     """The initiatives that pass the filters: what is overdue, the table and the chart."""
-    st.header("Owned initiatives")
+    st.header(_("Owned initiatives"))
     if not shown:
-        st.caption("No owned initiative matches these filters.")
+        st.caption(_("No owned initiative matches these filters."))
     else:
         overdue = [t for t in shown if t.overdue(today)]
         if overdue:
             st.warning(
                 ui.safe(
-                    f"{len(overdue)} overdue check-in{'s' if len(overdue) != 1 else ''}: "
-                    + "; ".join(f"{t.title} ({t.owner}, due {t.next_checkin})" for t in overdue)
+                    ngettext("{n} overdue check-in: {items}", "{n} overdue check-ins: {items}", len(overdue)).format(
+                        n=len(overdue),
+                        items="; ".join(
+                            _("{title} ({owner}, due {date})").format(title=t.title, owner=t.owner, date=t.next_checkin)
+                            for t in overdue
+                        ),
+                    )
                 ),
                 icon=":material/schedule:",
             )
@@ -117,24 +134,24 @@ def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
     """One row per workshop that passes the filters, with its owned and overdue initiatives, when
     its participants' names give way to numbers (`WORKSHOP_RETAIN_NAMES_DAYS`) and when it is
     deleted (`WORKSHOP_DELETE_AFTER_DAYS`)."""
-    st.header("Workshops")
+    st.header(_("Workshops"))
     owned = Counter(t.code for t in tracks)
     late = Counter(t.code for t in tracks if t.overdue(today))
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "Code": w["code"],
-                    "Title": w["title"],
-                    "Organisation": w["organisation"],
-                    "Held": numbers.when(w["created_at"]),
-                    "Status": status_word(w["ended_at"]),
-                    "Names numbered": actions.names_note(w["ended_at"]),
+                    _("Code"): w["code"],
+                    _("Title"): w["title"],
+                    _("Organisation"): w["organisation"],
+                    _("Held"): numbers.when(w["created_at"]),
+                    _("Status"): _(status_word(w.get("ended_at"))),
+                    _("Names numbered"): actions.names_note(w["ended_at"]),
                     _("Deleted"): actions.deletion_note(w["ended_at"]),
-                    "Participants": w["participant_count"],
-                    "Initiatives": w["initiative_count"],
-                    "Owned": owned[w["code"]],
-                    "Overdue": late[w["code"]],
+                    _("Participants"): w["participant_count"],
+                    _("Initiatives"): w["initiative_count"],
+                    _("Owned"): owned[w["code"]],
+                    _("Overdue"): late[w["code"]],
                 }
                 for w in kept
             ]
@@ -167,27 +184,29 @@ def deleted_workshops(db: Database) -> None:
 
 def readiness_trends(db: Database, kept: list[Row]) -> None:
     """How each organisation's readiness check moved from one workshop to the next."""
-    st.header(f"Readiness across workshops — {TITLE}")
+    st.header(_("Readiness across workshops — {title}").format(title=_(TITLE)))
     kept_codes = {w["code"] for w in kept}
     checks = [h for h in portfolio.read_readiness(db, st.session_state.get("portfolio_key")) if h.code in kept_codes]
     if not checks:
-        st.caption("No workshop matching these filters has answers to the readiness check.")
+        st.caption(_("No workshop matching these filters has answers to the readiness check."))
     for organisation in sorted({h.organisation for h in checks}):
         its = [h for h in checks if h.organisation == organisation]
-        st.write(f"**{ui.safe(organisation)}**: how the operating model's areas score from one workshop to the next")
+        said = _("how the operating model's areas score from one workshop to the next")
+        st.write(f"**{ui.safe(organisation)}**: {said}")
         st.altair_chart(charts.readiness_trend(its), theme=None, width="stretch")
         st.dataframe(sheets.readiness_trend_table(its), hide_index=True, width="stretch")
 
 
 def overview() -> None:
     """The portfolio behind its key: filters, counts, what is due, initiatives, workshops, readiness."""
+    ui.speak(ui.browser_language())  # many workshops, many languages: this browser's, when it is one of ours
     db = ui.connect()
     today = date.today()
-    st.title("Portfolio")
-    st.caption("Every workshop in this database and every initiative that left the room with an owner.")
+    st.title(_("Portfolio"))
+    st.caption(_("Every workshop in this database and every initiative that left the room with an owner."))
     tracks, workshops = key_form(db)
     if not workshops:
-        st.info("No workshops yet: create one or open the sample from the start page.")
+        st.info(_("No workshops yet: create one or open the sample from the start page."))
         deleted_workshops(db)
         return
     shown, kept = filtered(tracks, workshops, today)

@@ -19,6 +19,7 @@ import streamlit as st
 
 from views.kit import registry, ui
 from workshop.domain.audience import PUBLIC, view
+from workshop.domain.language import _
 from workshop.domain.snapshot import Snapshot
 
 # Fixed CSS: the page is designed at 1920×1080 and zoomed to fit smaller screens.
@@ -74,20 +75,24 @@ def header(ctx: ui.Context, snapshot: Snapshot) -> None:
     if snapshot.ended:
         with st.container(key="pj-head"):
             st.title(ui.safe(snapshot.workshop["title"]), anchor=False)
-            st.markdown("The workshop has ended. Thank you for taking part.")
+            st.markdown(_("The workshop has ended. Thank you for taking part."))
         return
     left, right = st.columns([13, 8], vertical_alignment="center")
     with left.container(key="pj-head"):
         st.title(ui.safe(snapshot.workshop["title"]), anchor=False)
-        st.markdown(step.goal)
+        st.markdown(_(step.goal))
     with right.container(key="pj-join"):
         url = ui.join_url(ctx.code)
         qr, code = st.columns([1, 2.6], vertical_alignment="center")
         buffer = io.BytesIO()
         segno.make(url, error="m").save(buffer, kind="png", scale=6, border=1)
-        qr.image(buffer.getvalue(), width="stretch", alt=f"QR code that opens the join link for workshop {ctx.code}")
+        qr.image(
+            buffer.getvalue(),
+            width="stretch",
+            alt=_("QR code that opens the join link for workshop {code}").format(code=ctx.code),
+        )
         with code:
-            st.markdown("Join with the code")
+            st.markdown(_("Join with the code"))
             # The only HTML with data in it: the stored join code (letters and digits), escaped all the same.
             st.markdown(f"<div class='pj-code'>{html.escape(snapshot.code)}</div>", unsafe_allow_html=True)
             st.text(url)  # plain text: no link styling to fail contrast, nothing rendered as Markdown

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workshop.domain import numbers
+from workshop.domain.language import _, ngettext
 from workshop.domain.readiness import MINUTES, QUESTIONS, SIGNALS, TITLE, question_by_key, result_words
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.text import md_escape as safe
@@ -29,11 +29,11 @@ def signals_table(r: Readiness) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Signal": x.title,
-                "Evidence (median)": x.level,
-                "Does the room agree?": x.agreement,
-                "Answers": x.answers,
-                "Figure": x.figure,
+                _("Signal"): _(x.title),
+                _("Evidence (median)"): _(x.level) if x.level else x.level,
+                _("Does the room agree?"): _(x.agreement) if x.agreement else x.agreement,
+                _("Answers"): x.answers,
+                _("Figure"): x.figure,
             }
             for x in r.signals
         ]
@@ -43,11 +43,12 @@ def signals_table(r: Readiness) -> pd.DataFrame:
 def findings(r: Readiness, flags: bool = True) -> None:
     """What the check suggests, the pitfall flag and the weakest areas, in the order they matter."""
     for flag in r.pitfalls if flags else ():
-        st.error(safe(flag), icon=":material/warning:")
+        st.error(safe(_(flag)), icon=":material/warning:")
     if r.note:
-        st.write(safe(r.note))
-    order = safe(", ".join(r.dimension_order))
-    st.write(f"**Weakest areas:** {safe(r.weakest_text)}. Step 1's prompts go in this order: {order}.")
+        st.write(safe(_(r.note)))
+    order = safe(", ".join(_(d) for d in r.dimension_order))
+    said = _("**Weakest areas:** {areas}. Step 1's prompts go in this order: {order}.")
+    st.write(said.format(areas=safe(r.weakest_text), order=order))
 
 
 def results(snapshot: Snapshot, flags: bool = True) -> None:
@@ -55,9 +56,13 @@ def results(snapshot: Snapshot, flags: bool = True) -> None:
     The console passes `flags=False`: its pitfall warnings already head the page."""
     r = readiness_block(snapshot)
     if r is None:
-        st.caption("Nobody has answered the check yet.")
+        st.caption(_("Nobody has answered the check yet."))
         return
-    st.caption(f"{r.respondents} of {numbers.plural(r.people, 'participant')} answered.")
+    st.caption(
+        ngettext(
+            "{answered} of {n} participant answered.", "{answered} of {n} participants answered.", r.people
+        ).format(answered=r.respondents, n=r.people)
+    )
     findings(r, flags)
     figure = charts.readiness_areas(snapshot.readiness, width=CONSOLE_CHART_WIDTH, height=CONSOLE_CHART_HEIGHT)
     st.altair_chart(figure, theme=None, width="stretch")
@@ -68,10 +73,15 @@ def projector(snapshot: Snapshot) -> None:
     """The projector before step 1's clock starts: the area chart beside what it suggests."""
     r = readiness_block(snapshot)
     people = snapshot.tally.people
-    invite = " · answer on your phone" if snapshot.readiness_open else ""
-    st.markdown(f"### {TITLE} · {snapshot.readiness.respondents} of {people} answered{invite}")
+    invite = " · " + _("answer on your phone") if snapshot.readiness_open else ""
+    answered = _("{answered} of {people} answered").format(answered=snapshot.readiness.respondents, people=people)
+    st.markdown(f"### {_(TITLE)} · {answered}{invite}")
     if r is None:
-        st.markdown(f"Join with the code and answer {len(QUESTIONS)} short questions: about {MINUTES} minutes.")
+        st.markdown(
+            _("Join with the code and answer {n} short questions: about {minutes} minutes.").format(
+                n=len(QUESTIONS), minutes=MINUTES
+            )
+        )
         return
     chart, side = st.columns([10, 9])
     with chart:
@@ -82,9 +92,9 @@ def projector(snapshot: Snapshot) -> None:
         st.altair_chart(charts.on_screen(figure), theme=None, width="content")
     with side.container(key="pj-readiness"):
         st.markdown("\n".join(signal_lines(snapshot)))
-        st.markdown(f"**Weakest:** {safe(r.weakest_text)}")
+        st.markdown(_("**Weakest:** {areas}").format(areas=safe(r.weakest_text)))
         for flag in r.pitfalls:
-            st.error(safe(flag))  # no icon: its glyph would be the only text under 24 px
+            st.error(safe(_(flag)))  # no icon: its glyph would be the only text under 24 px
 
 
 def signal_lines(snapshot: Snapshot) -> list[str]:
@@ -92,4 +102,4 @@ def signal_lines(snapshot: Snapshot) -> list[str]:
     per answered signal, for the projector (the wording is `readiness.result_words`)."""
     results = snapshot.readiness
     answered = (results.question(q.key) for q in SIGNALS)
-    return [f"- **{safe(question_by_key(x.key).title)}:** {safe(result_words(x))}" for x in answered if x.count]
+    return [f"- **{safe(_(question_by_key(x.key).title))}:** {safe(result_words(x))}" for x in answered if x.count]

@@ -8,6 +8,7 @@ to the live channel: a step change or a participant's own write never reruns thi
 import streamlit as st
 
 from views.kit import ui
+from workshop.domain.language import _
 
 WHO_AM_I = "who-am-i"  # the line naming the person, which views/live/erase.js removes after an erasure
 
@@ -21,10 +22,10 @@ def screen(ctx: ui.Context) -> None:
     # to lands below both, never under them.
     ui.phone_page("[data-testid='stMain']{scroll-padding-top:8.5rem}")
     if ctx.participant:  # in a keyed container: "Remove my data" (views/live/erase.js) takes it off the page
+        said = _("You are {name} in “{title}” ({code}). This browser remembers you, even after a refresh.")
         st.container(key=WHO_AM_I).caption(
-            ui.safe(f"You are {ctx.participant['name']} in “{ctx.snapshot.workshop['title']}” ({ctx.code}). "
-                    "This browser remembers you, even after a refresh.")
-        )  # fmt: skip
+            ui.safe(said.format(name=ctx.participant["name"], title=ctx.snapshot.workshop["title"], code=ctx.code))
+        )
     ui.live(ctx, "participant", board=True, step_key=ctx.snapshot.current_step.key, min_interval=2000)
 
 

@@ -9,7 +9,8 @@ from views import readiness
 from views.kit import registry, ui
 from workshop import actions
 from workshop.domain import numbers
-from workshop.domain.commitments import review_until
+from workshop.domain.commitments import Commitment, review_until
+from workshop.domain.language import N_, _, ngettext
 from workshop.domain.readiness import MINUTES, SIGNALS, STATEMENTS, TITLE, ordered_prompts, weakest
 from workshop.domain.similar import Group
 from workshop.domain.snapshot import Snapshot
@@ -19,7 +20,7 @@ from workshop.domain.vocabulary import DIMENSIONS, NOTE_MAX, REVIEWS, dimension_
 STEP = registry.of_page(__file__).step
 # Suggested groups shown at once; the rest follow as these are merged or dismissed.
 SUGGESTIONS_SHOWN = 12
-TABS = ["Suggested duplicates", "Merge two notes", "Edit", "Hide / restore"]
+TABS = [N_("Suggested duplicates"), N_("Merge two notes"), N_("Edit"), N_("Hide / restore")]
 PLACE = "suggestions"  # where the answers to the suggested groups are shown
 
 
@@ -28,75 +29,94 @@ def review_panel(ctx: ui.Context) -> None:
     snapshot = ctx.snapshot
     minutes = snapshot.workshop["review_minutes"]
     until = clock_text(review_until(snapshot.timer(STEP.key), minutes))
-    st.header("Last time's commitments")
+    st.header(_("Last time's commitments"))
     st.caption(
-        f"{minutes} minutes of this step, until the clock shows {until}. Phones and the projector show the list."
+        ngettext(
+            "{n} minute of this step, until the clock shows {until}. Phones and the projector show the list.",
+            "{n} minutes of this step, until the clock shows {until}. Phones and the projector show the list.",
+            minutes,
+        ).format(n=minutes, until=until)
     )
     if snapshot.reviewing:
-        if st.button("Start the brainstorm", icon=":material/edit_note:", type="primary"):
-            ctx.act(actions.set_reviewing, False, success="The brainstorm is open.", at="review")
+        if st.button(_("Start the brainstorm"), icon=":material/edit_note:", type="primary"):
+            ctx.act(actions.set_reviewing, False, success=_("The brainstorm is open."), at="review")
             st.rerun()
-    elif st.button("Back to the review", icon=":material/history:"):
-        ctx.act(actions.set_reviewing, True, success="The review is on screen again.", at="review")
+    elif st.button(_("Back to the review"), icon=":material/history:"):
+        ctx.act(actions.set_reviewing, True, success=_("The review is on screen again."), at="review")
         st.rerun()
     ui.flash(at="review")
-    titles = {r.key: r.title for r in REVIEWS}
     for item in snapshot.commitments:
-        t = item.track
-        with st.container(border=True, key=f"commitment-{item.initiative_id}"):
-            st.markdown(f"**{ui.safe(t.title)}** · {ui.safe(t.owner)} · {ui.safe(t.metric)}")
-            figures = f"{numbers.measure(t.value, t.unit)} of {numbers.measure(t.target, t.unit)}"
-            late = (
-                f" · check-in overdue {numbers.plural(t.days_overdue(date.today()), 'day')}"
-                if t.overdue(date.today())
-                else ""
+        commitment(ctx, item)
+
+
+def commitment(ctx: ui.Context, item: Commitment) -> None:
+    """One of last time's commitments: where it stands, and the room's conclusion to record."""
+    titles = {r.key: _(r.title) for r in REVIEWS}
+    t = item.track
+    with st.container(border=True, key=f"commitment-{item.initiative_id}"):
+        st.markdown(f"**{ui.safe(t.title)}** · {ui.safe(t.owner)} · {ui.safe(t.metric)}")
+        figures = _("{value} of {target}").format(
+            value=numbers.measure(t.value, t.unit), target=numbers.measure(t.target, t.unit)
+        )
+        days = t.days_overdue(date.today())
+        late = (
+            " · " + ngettext("check-in overdue {n} day", "check-in overdue {n} days", days).format(n=days)
+            if t.overdue(date.today())
+            else ""
+        )
+        st.caption(
+            _("{figures} · {share} of the way · {status}{late} · from {code}").format(
+                figures=figures, share=numbers.share(t.progress), status=_(t.status_title), late=late, code=t.code
             )
-            st.caption(f"{figures} · {numbers.share(t.progress)} of the way · {t.status_title}{late} · from {t.code}")
-            with st.form(f"review-{item.initiative_id}", border=False):
-                keys = list(titles)
-                pick, why, go = st.columns([3, 5, 1], vertical_alignment="bottom")
-                outcome = pick.radio(
-                    "Outcome",
-                    keys,
-                    format_func=titles.get,
-                    horizontal=True,
-                    index=keys.index(item.outcome) if item.outcome else None,
+        )
+        with st.form(f"review-{item.initiative_id}", border=False):
+            keys = list(titles)
+            pick, why, go = st.columns([3, 5, 1], vertical_alignment="bottom")
+            outcome = pick.radio(
+                _("Outcome"),
+                keys,
+                format_func=titles.get,
+                horizontal=True,
+                index=keys.index(item.outcome) if item.outcome else None,
+            )
+            reason = why.text_input(_("Reason (one line)"), value=item.reason, max_chars=NOTE_MAX)
+            if go.form_submit_button(_("Record")):
+                ctx.act(
+                    actions.review_commitment,
+                    item.initiative_id,
+                    outcome,
+                    reason,
+                    success=_("Recorded: {outcome}.").format(outcome=titles.get(outcome or "", "")),
+                    at=f"review-{item.initiative_id}",
+                    about=t.title,
                 )
-                reason = why.text_input("Reason (one line)", value=item.reason, max_chars=NOTE_MAX)
-                if go.form_submit_button("Record"):
-                    ctx.act(
-                        actions.review_commitment,
-                        item.initiative_id,
-                        outcome,
-                        reason,
-                        success=f"Recorded: {titles.get(outcome or '', 'outcome')}.",
-                        at=f"review-{item.initiative_id}",
-                        about=t.title,
-                    )
-                    st.rerun()
-            ui.flash(at=f"review-{item.initiative_id}")
+                st.rerun()
+        ui.flash(at=f"review-{item.initiative_id}")
 
 
 def readiness_panel(ctx: ui.Context) -> None:
     """The readiness check: open or close it, share the join link, read the results."""
     snapshot = ctx.snapshot
     people = sum(1 for p in snapshot.participants if not p["is_facilitator"])
-    state = "open" if snapshot.readiness_open else "closed"
-    title = f"{TITLE} — {state}, {snapshot.readiness.respondents} of {people} answered"
+    said = _("{title} — open, {answered} of {people} answered") if snapshot.readiness_open else None
+    said = said or _("{title} — closed, {answered} of {people} answered")
+    title = said.format(title=_(TITLE), answered=snapshot.readiness.respondents, people=people)
     with st.expander(title, expanded=snapshot.readiness_open or snapshot.readiness_showing):
         st.caption(
-            f"Optional pre-work: {len(SIGNALS)} signals and {len(STATEMENTS)} statements, about {MINUTES} minutes "
-            "on a phone. Open it days before or in the first minutes: participants answer from the join link on "
-            "their own screen, whatever step the room is on. Its weakest areas order step 1's prompts; the "
-            "projector shows the results until you start the clock."
+            _(
+                "Optional pre-work: {signals} signals and {statements} statements, about {minutes} minutes "
+                "on a phone. Open it days before or in the first minutes: participants answer from the join link on "
+                "their own screen, whatever step the room is on. Its weakest areas order step 1's prompts; the "
+                "projector shows the results until you start the clock."
+            ).format(signals=len(SIGNALS), statements=len(STATEMENTS), minutes=MINUTES)
         )
         if snapshot.readiness_open:
-            st.text(f"Share the join link: {ui.join_url(ctx.code)}")
-            if st.button("Close the check", icon=":material/lock:"):
-                ctx.act(actions.open_readiness, False, success="The check is closed.", at="readiness")
+            st.text(_("Share the join link: {url}").format(url=ui.join_url(ctx.code)))
+            if st.button(_("Close the check"), icon=":material/lock:"):
+                ctx.act(actions.open_readiness, False, success=_("The check is closed."), at="readiness")
                 st.rerun()
-        elif st.button("Open the check", icon=":material/fact_check:", disabled=snapshot.ended):
-            ctx.act(actions.open_readiness, True, success="The check is open on every phone.", at="readiness")
+        elif st.button(_("Open the check"), icon=":material/fact_check:", disabled=snapshot.ended):
+            ctx.act(actions.open_readiness, True, success=_("The check is open on every phone."), at="readiness")
             st.rerun()
         ui.flash(at="readiness")
         readiness.results(snapshot, flags=False)
@@ -105,17 +125,23 @@ def readiness_panel(ctx: ui.Context) -> None:
 def prompts(ctx: ui.Context) -> None:
     """Step 1's prompts per dimension, the dimensions the check's weakest areas point to first."""
     results = ctx.snapshot.readiness
-    with st.expander("Prompts to get the room going"):
+    with st.expander(_("Prompts to get the room going")):
         weak = weakest(results)
         if weak:
-            names = " and ".join(a.title for a in weak)
-            st.caption(f"Ordered by the readiness check: {names} {'is' if len(weak) == 1 else 'are'} weakest.")
+            names = " · ".join(_(a.title) for a in weak)
+            st.caption(
+                ngettext(
+                    "Ordered by the readiness check: {areas} is weakest.",
+                    "Ordered by the readiness check: {areas} are weakest.",
+                    len(weak),
+                ).format(areas=names)
+            )
         for column, (key, lines) in zip(st.columns(len(DIMENSIONS)), ordered_prompts(results)):
             dimension = dimension_by_key(key)
             with column:
-                st.write(f"**{dimension.title}** — {dimension.scope}")
+                st.write(f"**{_(dimension.title)}** — {_(dimension.scope)}")
                 for prompt in lines:
-                    st.write(f"- {prompt}")
+                    st.write(f"- {_(prompt)}")
 
 
 def brainstorm_panel(ctx: ui.Context) -> None:
@@ -123,15 +149,17 @@ def brainstorm_panel(ctx: ui.Context) -> None:
     snapshot = ctx.snapshot
     if snapshot.private:
         st.info(
-            "Private brainstorm: each phone sees only its own notes, and the board above shows how many "
-            "notes each dimension has. Voting opens when you reveal the board.",
+            _(
+                "Private brainstorm: each phone sees only its own notes, and the board above shows how many "
+                "notes each dimension has. Voting opens when you reveal the board."
+            ),
             icon=":material/visibility_off:",
         )
-        if st.button("Reveal the board", type="primary", icon=":material/visibility:"):
+        if st.button(_("Reveal the board"), type="primary", icon=":material/visibility:"):
             ctx.act(
                 actions.set_private_brainstorm,
                 False,
-                success="Board revealed: every phone and the projector show every note, and voting is open.",
+                success=_("Board revealed: every phone and the projector show every note, and voting is open."),
                 at="brainstorm",
             )
             st.rerun()
@@ -139,15 +167,17 @@ def brainstorm_panel(ctx: ui.Context) -> None:
         not snapshot.ended
         and snapshot.current_step == STEP
         and st.toggle(
-            "Private brainstorm",
+            _("Private brainstorm"),
             value=False,
-            help="Notes stay on each phone and the board shows only counts until you reveal it; nobody votes before.",
+            help=_(
+                "Notes stay on each phone and the board shows only counts until you reveal it; nobody votes before."
+            ),
         )
     ):
         ctx.act(
             actions.set_private_brainstorm,
             True,
-            success="Private brainstorm on: notes stay on each phone until you reveal the board.",
+            success=_("Private brainstorm on: notes stay on each phone until you reveal the board."),
             at="brainstorm",
         )
         st.rerun()
@@ -159,36 +189,45 @@ def suggestion(ctx: ui.Context, group: Group) -> None:
     snapshot, members = ctx.snapshot, list(group.members)
     name = "-".join(map(str, members))
     with st.container(border=True, key=f"suggestion-{name}"):
-        st.caption(f"{len(members)} notes that probably say the same thing · suggested to keep #{group.keep}")
+        st.caption(
+            _("{n} notes that probably say the same thing · suggested to keep #{keep}").format(
+                n=len(members), keep=group.keep
+            )
+        )
         for note_id in members:
             row = snapshot.bottleneck(note_id)
             text, split = st.columns([6, 1], vertical_alignment="center")
-            text.markdown(f"#{note_id} · {ui.safe(row['text'])} · {numbers.plural(row['votes'], 'vote')}")
+            votes = ngettext("{n} vote", "{n} votes", row["votes"]).format(n=row["votes"])
+            text.markdown(f"#{note_id} · {ui.safe(row['text'])} · {votes}")
             if len(members) > 2 and split.button(
-                "Split out", key=f"split-{name}-{note_id}", help=f"#{note_id} says something else"
+                _("Split out"), key=f"split-{name}-{note_id}", help=_("#{id} says something else").format(id=note_id)
             ):
-                ctx.act(actions.split_from_suggestion, note_id, members, success=f"Split #{note_id} out.", at=PLACE)
+                said = _("Split #{id} out.").format(id=note_id)
+                ctx.act(actions.split_from_suggestion, note_id, members, success=said, at=PLACE)
                 ui.again()
         # No vote counts here (the rows above show them): option labels need not change with every vote.
         keep = st.selectbox(
-            "Keep this one",
+            _("Keep this one"),
             members,
+            placeholder=_("Choose an option"),
             format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
             key=f"keep-{name}",
         )
         merge, dismiss = st.columns(2)
-        if merge.button(f"Merge all {len(members)} into #{keep}", type="primary", key=f"merge-{name}"):
+        label = _("Merge all {n} into #{keep}").format(n=len(members), keep=keep)
+        if merge.button(label, type="primary", key=f"merge-{name}"):
             ctx.act(
                 actions.merge_group,
                 keep,
                 members,
-                success=f"Merged {len(members)} notes into #{keep}: votes carried over.",
+                success=_("Merged {n} notes into #{keep}: votes carried over.").format(n=len(members), keep=keep),
                 at=PLACE,
             )
             ui.again()
-        if dismiss.button("Not the same", key=f"dismiss-{name}", help="Never suggest these together again"):
+        if dismiss.button(_("Not the same"), key=f"dismiss-{name}", help=_("Never suggest these together again")):
             apart = ", ".join(f"#{i}" for i in members)
-            ctx.act(actions.dismiss_suggestion, members, success=f"Not the same: {apart} stay apart.", at=PLACE)
+            said = _("Not the same: {notes} stay apart.").format(notes=apart)
+            ctx.act(actions.dismiss_suggestion, members, success=said, at=PLACE)
             ui.again()
 
 
@@ -197,39 +236,57 @@ def suggestions(ctx: ui.Context) -> None:
     ui.flash(at=PLACE)
     groups = ctx.act(actions.suggested_groups, here=True) or []
     if not groups:
-        st.caption("No suggested duplicates: no two live notes look like the same point.")
+        st.caption(_("No suggested duplicates: no two live notes look like the same point."))
         return
     st.caption(
-        f"{numbers.plural(len(groups), 'group')} of notes that probably say the same thing. Merging keeps one "
-        "note and carries every vote to it; *Not the same* and *Split out* are remembered."
+        ngettext(
+            "{n} group of notes that probably say the same thing. Merging keeps one note and carries every vote "
+            "to it; *Not the same* and *Split out* are remembered.",
+            "{n} groups of notes that probably say the same thing. Merging keeps one note and carries every vote "
+            "to it; *Not the same* and *Split out* are remembered.",
+            len(groups),
+        ).format(n=len(groups))
     )
     for group in groups[:SUGGESTIONS_SHOWN]:
         suggestion(ctx, group)
     if len(groups) > SUGGESTIONS_SHOWN:
-        st.caption(f"{len(groups) - SUGGESTIONS_SHOWN} more groups appear as these are handled.")
+        more = len(groups) - SUGGESTIONS_SHOWN
+        st.caption(
+            ngettext(
+                "{n} more group appears as these are handled.", "{n} more groups appear as these are handled.", more
+            ).format(n=more)
+        )
 
 
 def note_label(snapshot: Snapshot, bottleneck_id: int) -> str:
     """A live note in a picker: number, dimension, text and votes."""
     row = snapshot.bottleneck(bottleneck_id)
-    return f"#{row['id']} [{row['dimension']}] {row['text'][:70]} ({numbers.plural(row['votes'], 'vote')})"
+    votes = ngettext("{n} vote", "{n} votes", row["votes"]).format(n=row["votes"])
+    dimension = dimension_by_key(row["dimension"]).title
+    return f"#{row['id']} [{_(dimension)}] {row['text'][:70]} ({votes})"
 
 
 def merge_form(ctx: ui.Context, ids: list[int]) -> None:
     """Fold one note into another by hand; the votes carry over."""
     label = partial(note_label, ctx.snapshot)
     with st.form("merge"):
-        source = st.selectbox("Duplicate to fold in", ids, format_func=label, index=None)
-        target = st.selectbox("Keep this one (votes carry over)", ids, format_func=label, index=None)
-        if st.form_submit_button("Merge"):
+        source = st.selectbox(
+            _("Duplicate to fold in"), ids, format_func=label, placeholder=_("Choose an option"), index=None
+        )
+        target = st.selectbox(
+            _("Keep this one (votes carry over)"), ids, format_func=label, placeholder=_("Choose an option"), index=None
+        )
+        if st.form_submit_button(_("Merge")):
             if source is None or target is None:
-                st.error("Choose both bottlenecks.")
+                st.error(_("Choose both bottlenecks."))
             else:
                 ctx.act(
                     actions.merge_bottlenecks,
                     source,
                     target,
-                    success=f"Merged #{source} into #{target}: votes carried over.",
+                    success=_("Merged #{source} into #{target}: votes carried over.").format(
+                        source=source, target=target
+                    ),
                     at="merge",
                 )
                 ui.again()
@@ -238,16 +295,30 @@ def merge_form(ctx: ui.Context, ids: list[int]) -> None:
 
 def edit_form(ctx: ui.Context, ids: list[int]) -> None:
     """Correct a note's text or move it to another dimension."""
-    chosen = st.selectbox("Bottleneck", ids, format_func=partial(note_label, ctx.snapshot), index=None, key="edit_pick")
+    chosen = st.selectbox(
+        _("Bottleneck"),
+        ids,
+        format_func=partial(note_label, ctx.snapshot),
+        placeholder=_("Choose an option"),
+        index=None,
+        key="edit_pick",
+    )
     if chosen is None:
         return
     row = ctx.snapshot.bottleneck(chosen)
     with st.form("edit"):
-        text = st.text_area("Text", value=row["text"], max_chars=NOTE_MAX)
+        text = st.text_area(_("Text"), value=row["text"], max_chars=NOTE_MAX)
         keys = [d.key for d in DIMENSIONS]
-        dimension = st.selectbox("Dimension", keys, index=keys.index(row["dimension"]))
-        if st.form_submit_button("Save"):
-            ctx.act(actions.edit_bottleneck, chosen, text, dimension, success=f"Saved #{chosen}.", at="edit")
+        dimension = st.selectbox(
+            _("Dimension"),
+            keys,
+            placeholder=_("Choose an option"),
+            index=keys.index(row["dimension"]),
+            format_func=lambda k: _(dimension_by_key(k).title),
+        )
+        if st.form_submit_button(_("Save")):
+            said = _("Saved #{id}.").format(id=chosen)
+            ctx.act(actions.edit_bottleneck, chosen, text, dimension, success=said, at="edit")
             ui.again()
     ui.flash(at="edit")
 
@@ -255,24 +326,33 @@ def edit_form(ctx: ui.Context, ids: list[int]) -> None:
 def hide_form(ctx: ui.Context, ids: list[int]) -> None:
     """Hide a note as noise, or bring a hidden one back."""
     snapshot = ctx.snapshot
-    to_hide = st.selectbox("Hide as noise", ids, format_func=partial(note_label, snapshot), index=None, key="hide_pick")
-    if st.button("Hide", disabled=to_hide is None):
-        ctx.act(actions.hide_bottleneck, to_hide, True, success=f"Hidden: #{to_hide}.", at="hide")
+    to_hide = st.selectbox(
+        _("Hide as noise"),
+        ids,
+        format_func=partial(note_label, snapshot),
+        placeholder=_("Choose an option"),
+        index=None,
+        key="hide_pick",
+    )
+    if st.button(_("Hide"), disabled=to_hide is None):
+        ctx.act(actions.hide_bottleneck, to_hide, True, success=_("Hidden: #{id}.").format(id=to_hide), at="hide")
         ui.again()
     ui.flash(at="hide")
     hidden = snapshot.hidden_bottlenecks
     if not hidden:
-        st.caption("Nothing is hidden.")
+        st.caption(_("Nothing is hidden."))
         return
     restore = st.selectbox(
-        "Restore",
+        _("Restore"),
         [b["id"] for b in hidden],
         format_func=lambda i: f"#{i} {snapshot.bottleneck(i)['text'][:70]}",
+        placeholder=_("Choose an option"),
         index=None,
         key="restore_pick",
     )
-    if st.button("Restore", disabled=restore is None):
-        ctx.act(actions.hide_bottleneck, restore, False, success=f"Restored: #{restore}.", at="restore")
+    if st.button(_("Restore"), disabled=restore is None):
+        said = _("Restored: #{id}.").format(id=restore)
+        ctx.act(actions.hide_bottleneck, restore, False, success=said, at="restore")
         ui.again()
     ui.flash(at="restore")
 
@@ -283,9 +363,9 @@ def moderate(shown: ui.Context) -> None:
     each action reruns this part only (the board above follows by itself), and the tabs, keyed,
     keep their place."""
     ctx = shown.fresh()
-    st.header("Moderate")
+    st.header(_("Moderate"))
     ids = [b["id"] for b in ctx.snapshot.live_bottlenecks]
-    suggested, merge, edit, hide = st.tabs(TABS, key="moderate-tab", on_change="rerun")
+    suggested, merge, edit, hide = st.tabs([_(tab) for tab in TABS], key="moderate-tab", on_change="rerun")
     # Only the open tab is drawn (the tabs track which one is open): less to send on every click.
     if suggested.open is not False:
         with suggested:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from views.kit import ui
 from workshop import actions
+from workshop.domain.language import _, ngettext
 from workshop.domain.vocabulary import DIRECTIONS, MAGNITUDES, NOTE_MAX, OUTCOMES, outcome_by_key
 from workshop.reports import charts, sheets
 
@@ -13,31 +14,38 @@ def impact_form(ctx: ui.Context) -> None:
     snapshot = ctx.snapshot
     live = snapshot.live_bottlenecks
     if not live:
-        st.info("There are no bottlenecks on the board yet: add them in step 1 first.")
+        st.info(_("There are no bottlenecks on the board yet: add them in step 1 first."))
     else:
         with st.form("impact", clear_on_submit=True):
-            st.header("Link a bottleneck to its business impact")
+            st.header(_("Link a bottleneck to its business impact"))
             bottleneck = st.selectbox(
-                "Bottleneck (most votes first)",
+                _("Bottleneck (most votes first)"),
                 [b["id"] for b in live],
+                placeholder=_("Choose an option"),
                 format_func=lambda i: (
-                    f"{snapshot.bottleneck(i)['text'][:90]} — {snapshot.bottleneck(i)['votes']} votes"
+                    f"{snapshot.bottleneck(i)['text'][:90]} — "
+                    + ngettext("{n} vote", "{n} votes", snapshot.bottleneck(i)["votes"]).format(
+                        n=snapshot.bottleneck(i)["votes"]
+                    )
                 ),
             )
             outcome = st.selectbox(
-                "Business outcome it affects",
+                _("Business outcome it affects"),
                 [o.key for o in OUTCOMES],
-                format_func=lambda k: f"{outcome_by_key(k).group}: {outcome_by_key(k).title}",
+                placeholder=_("Choose an option"),
+                format_func=lambda k: f"{_(outcome_by_key(k).group)}: {_(outcome_by_key(k).title)}",
             )
             direction = st.radio(
-                "Direction", list(DIRECTIONS), horizontal=True, format_func=lambda d: DIRECTIONS[d].capitalize()
+                _("Direction"), list(DIRECTIONS), horizontal=True, format_func=lambda d: _(DIRECTIONS[d]).capitalize()
             )
             magnitude = st.select_slider(
-                "How large", options=list(MAGNITUDES), value=3, format_func=lambda m: f"{m} · {MAGNITUDES[m]}"
+                _("How large"), options=list(MAGNITUDES), value=3, format_func=lambda m: f"{m} · {_(MAGNITUDES[m])}"
             )
-            money = st.text_input("Yearly money estimate in € (optional)", placeholder="e.g. 250000")
-            because = st.text_input("Because… (one line)", max_chars=NOTE_MAX)
-            if st.form_submit_button("Add impact", type="primary"):
+            money = st.text_input(
+                _("Yearly money estimate in € (optional)"), placeholder=_("e.g. {amount}").format(amount="250000")
+            )
+            because = st.text_input(_("Because… (one line)"), max_chars=NOTE_MAX)
+            if st.form_submit_button(_("Add impact"), type="primary"):
                 ctx.act(
                     actions.add_impact,
                     bottleneck,
@@ -46,7 +54,7 @@ def impact_form(ctx: ui.Context) -> None:
                     magnitude,
                     because,
                     money=money,
-                    success="Impact added: " + snapshot.bottleneck(bottleneck)["text"][:60],
+                    success=_("Impact added: {note}").format(note=snapshot.bottleneck(bottleneck)["text"][:60]),
                     at="impact",
                 )
                 st.rerun()
@@ -57,29 +65,36 @@ def impact_map(ctx: ui.Context) -> None:
     """The room's impacts: the chart, the table, and which of the top notes have none yet."""
     snapshot = ctx.snapshot
     live = snapshot.live_bottlenecks
-    st.header("Impact map")
+    st.header(_("Impact map"))
     if snapshot.impacts:
         st.altair_chart(charts.impact_map(snapshot), theme=None, width="stretch")
         st.dataframe(sheets.step_impacts_screen(snapshot), hide_index=True, width="stretch")
         unlinked = [b for b in live[:10] if not any(i["bottleneck_id"] == b["id"] for i in snapshot.impacts)]
         if unlinked:
-            st.caption(f"{len(unlinked)} of the ten most-voted bottlenecks have no impact yet.")
+            st.caption(
+                ngettext(
+                    "{n} of the ten most-voted bottlenecks has no impact yet.",
+                    "{n} of the ten most-voted bottlenecks have no impact yet.",
+                    len(unlinked),
+                ).format(n=len(unlinked))
+            )
     else:
-        st.caption("No impacts yet.")
+        st.caption(_("No impacts yet."))
 
 
 def remove_impact(ctx: ui.Context) -> None:
     """The facilitator removes an impact added by mistake."""
     snapshot = ctx.snapshot
-    with st.expander("Remove an impact"):
+    with st.expander(_("Remove an impact")):
         pick = st.selectbox(
-            "Impact",
+            _("Impact"),
             [i["id"] for i in snapshot.impacts],
+            placeholder=_("Choose an option"),
             index=None,
             format_func=lambda i: next(f"#{x['id']} {x['because'][:80]}" for x in snapshot.impacts if x["id"] == i),
         )
-        if st.button("Remove", disabled=pick is None):
-            ctx.act(actions.delete_impact, pick, success=f"Removed impact #{pick}.", at="remove-impact")
+        if st.button(_("Remove"), disabled=pick is None):
+            ctx.act(actions.delete_impact, pick, success=_("Removed impact #{id}.").format(id=pick), at="remove-impact")
             st.rerun()
         ui.flash(at="remove-impact")
 

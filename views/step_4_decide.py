@@ -7,6 +7,7 @@ import streamlit as st
 from views.kit import ui
 from workshop import actions
 from workshop.domain import decide
+from workshop.domain.language import _
 from workshop.domain.snapshot import Initiative
 from workshop.domain.vocabulary import LONG_MAX
 
@@ -25,15 +26,15 @@ def decision_form(
     overruled = saved is not None and saved["answers"] == answers and saved["choice"] != recommendation.choice
     kept: str | None = saved["choice"] if saved is not None and overruled else None
     options: list[str | None] = [None, *decide.CHOICES]
-    follow = f"Follow the recommendation: {decide.CHOICE_TITLES[recommendation.choice]}"
+    follow = _("Follow the recommendation: {choice}").format(choice=_(decide.CHOICE_TITLES[recommendation.choice]))
 
     def label(choice: str | None) -> str:
-        return follow if choice is None else decide.CHOICE_TITLES[choice]
+        return follow if choice is None else _(decide.CHOICE_TITLES[choice])
 
     signature = "-".join(answers[q.key] for q in decide.QUESTIONS)
     with st.form(f"decision-{item_id}"):
         choice = st.radio(
-            "The team decides",
+            _("The team decides"),
             options,
             index=options.index(kept),
             key=f"pick-{item_id}-{signature}",
@@ -41,16 +42,16 @@ def decision_form(
             format_func=label,
         )
         rationale = st.text_area(
-            "Why (kept with the decision)", value=saved["rationale"] if saved else "", max_chars=LONG_MAX
+            _("Why (kept with the decision)"), value=saved["rationale"] if saved else "", max_chars=LONG_MAX
         )
-        if st.form_submit_button("Record decision", type="primary"):
+        if st.form_submit_button(_("Record decision"), type="primary"):
             ctx.act(
                 actions.record_decision,
                 item_id,
                 answers,
                 choice,
                 rationale,
-                success=f"Decision recorded for '{title}'.",
+                success=_("Decision recorded for '{title}'.").format(title=title),
                 at=f"decision-{item_id}",
                 about=title,
             )
@@ -67,12 +68,16 @@ def room_split(item: Initiative) -> None:
     """The participants' own picks from their phones, beside the questionnaire."""
     counts = {c: sum(p["choice"] == c for p in item.picks) for c in decide.CHOICES}
     if not item.picks:
-        st.caption("No picks from the room yet: participants give theirs on their phones.")
+        st.caption(_("No picks from the room yet: participants give theirs on their phones."))
         return
-    st.write("The room's picks: " + " · ".join(f"{decide.CHOICE_TITLES[c]} {n}" for c, n in counts.items()))
-    reasons = [{"Pick": decide.CHOICE_TITLES[p["choice"]], "Why": p["reason"]} for p in item.picks if p["reason"]]
+    picks = " · ".join(f"{_(decide.CHOICE_TITLES[c])} {n}" for c, n in counts.items())
+    st.write(_("The room's picks: {picks}").format(picks=picks))
+    pick, why = _("Pick"), _("Why")
+    reasons = [
+        {pick: _(decide.CHOICE_TITLES[str(p.get("choice"))]), why: p["reason"]} for p in item.picks if p["reason"]
+    ]
     if reasons:
-        with st.expander(f"Reasons given ({len(reasons)})"):
+        with st.expander(_("Reasons given ({n})").format(n=len(reasons))):
             st.dataframe(reasons, hide_index=True, width="stretch")
 
 
@@ -84,11 +89,11 @@ def questionnaire(ctx: ui.Context, item: Initiative) -> dict[str, str]:
         options = list(question.options)
         key = f"q-{item.id}-{question.key}"
         answers[question.key] = column.radio(
-            question.text,
+            _(question.text),
             options,
             key=key,
             index=options.index(item.answers[question.key]) if question.key in item.answers else None,
-            format_func=lambda o, q=question: q.options[o],
+            format_func=lambda o, q=question: _(q.options[o]),
             on_change=store_answer,
             args=(ctx, item.id, question.key, key),
         )
@@ -99,14 +104,14 @@ def questionnaire(ctx: ui.Context, item: Initiative) -> dict[str, str]:
 def recommendation_of(answers: dict[str, str]) -> decide.Recommendation | None:
     """The recommendation once every question is answered, with its reasons and cautions."""
     if len(answers) < len(decide.QUESTIONS):
-        st.caption("Answer the five questions to see a recommendation.")
+        st.caption(_("Answer the five questions to see a recommendation."))
         return None
     recommendation = decide.recommend(answers)
-    st.success(f"Recommendation: **{decide.CHOICE_TITLES[recommendation.choice]}**")
+    st.success(_("Recommendation: **{choice}**").format(choice=_(decide.CHOICE_TITLES[recommendation.choice])))
     for reason in recommendation.reasons:
-        st.write(f"- {reason}")
+        st.write(f"- {_(reason)}")
     for caution in recommendation.cautions:
-        st.warning(caution)
+        st.warning(_(caution))
     return recommendation
 
 
@@ -115,12 +120,16 @@ def recorded(item: Initiative) -> None:
     saved, standing = item.decision, item.standing
     if not saved or standing is None:
         return
-    st.write(f"Recorded decision: **{decide.CHOICE_TITLES[saved['choice']]}** ({standing.note})")
+    st.write(
+        _("Recorded decision: **{choice}** ({note})").format(
+            choice=_(decide.CHOICE_TITLES[standing.choice]), note=_(standing.note)
+        )
+    )
     if standing.moved:
-        st.warning("The answers changed after the decision: record it again if the team's call changes.")
-    st.text(f"Rationale: {saved['rationale']}")
+        st.warning(_("The answers changed after the decision: record it again if the team's call changes."))
+    st.text(_("Rationale: {rationale}").format(rationale=saved["rationale"]))
     for flag in decide.risk_flags(saved["choice"], saved["answers"], item.title, item.description):
-        st.error(flag)
+        st.error(ui.safe(_(flag)))
 
 
 @st.fragment
@@ -147,11 +156,13 @@ def initiative(shown: ui.Context, item_id: int) -> None:
 def console(ctx: ui.Context) -> None:
     """The three options in one line, then each of the top three initiatives."""
     st.write(
-        "**Build** when it is core to the moat · **Buy** when speed matters more than uniqueness · "
-        "**Partner** when scale or network effects are better reached with allies."
+        _(
+            "**Build** when it is core to the moat · **Buy** when speed matters more than uniqueness · "
+            "**Partner** when scale or network effects are better reached with allies."
+        )
     )
     if not ctx.snapshot.top:
-        st.info("There are no initiatives yet: propose and rank them in step 3.")
+        st.info(_("There are no initiatives yet: propose and rank them in step 3."))
     for item in ctx.snapshot.top:
         initiative(ctx, item.id)
 

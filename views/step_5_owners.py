@@ -6,7 +6,8 @@ import streamlit as st
 
 from views.kit import ui
 from workshop import actions
-from workshop.domain import followup
+from workshop.domain import followup, numbers
+from workshop.domain.language import _
 from workshop.domain.owners import suggested_metrics
 from workshop.domain.snapshot import Initiative
 from workshop.domain.vocabulary import OWNER_MAX, SHORT_MAX, UNIT_MAX
@@ -25,14 +26,20 @@ def initiative(shown: ui.Context, item_id: int) -> None:
     suggestions = suggested_metrics(snapshot, item.bottleneck_ids)
     if owner:
         st.text(
-            f"DRI: {owner['owner']} · {owner['metric']}: {owner['baseline']:g} → {owner['target']:g} "
-            f"{owner['unit']} · first check-in {owner['checkin']}"
+            _("DRI: {owner} · {metric}: {baseline} → {target} · first check-in {date}").format(
+                owner=owner["owner"],
+                metric=owner["metric"],
+                baseline=numbers.measure(owner["baseline"]),
+                target=numbers.measure(owner["target"], owner["unit"]),
+                date=owner["checkin"],
+            )
         )
     if suggestions:
-        st.caption(ui.safe("Suggested from the impact map: " + ", ".join(suggestions)))
+        said = _("Suggested from the impact map: {metrics}").format(metrics=", ".join(_(m) for m in suggestions))
+        st.caption(ui.safe(said))
     volunteers = [snapshot.participant_name(v) for v in item.volunteer_ids]
     if volunteers:
-        st.caption(ui.safe("Volunteered from their phones: " + ", ".join(volunteers)))
+        st.caption(ui.safe(_("Volunteered from their phones: {names}").format(names=", ".join(volunteers))))
     if ctx.facilitator:
         owner_form(ctx, item, suggestions, volunteers)
 
@@ -43,24 +50,24 @@ def owner_form(ctx: ui.Context, item: Initiative, suggestions: list[str], volunt
     with st.form(f"owner-{item.id}"):
         cols = st.columns(3)
         name = cols[0].text_input(
-            "Owner (DRI)", value=owner["owner"] if owner else (volunteers[:1] or [""])[0], max_chars=OWNER_MAX
+            _("Owner (DRI)"), value=owner["owner"] if owner else (volunteers[:1] or [""])[0], max_chars=OWNER_MAX
         )
         metric = cols[1].text_input(
-            "Success metric",
+            _("Success metric"),
             value=owner["metric"] if owner else (suggestions[0] if suggestions else ""),
             max_chars=SHORT_MAX,
         )
-        unit = cols[2].text_input("Unit", value=owner["unit"] if owner else "", max_chars=UNIT_MAX)
+        unit = cols[2].text_input(_("Unit"), value=owner["unit"] if owner else "", max_chars=UNIT_MAX)
         cols = st.columns(3)
-        baseline = cols[0].text_input("Baseline (today)", value=f"{owner['baseline']:g}" if owner else "")
-        target = cols[1].text_input("Target", value=f"{owner['target']:g}" if owner else "")
+        baseline = cols[0].text_input(_("Baseline (today)"), value=f"{owner['baseline']:g}" if owner else "")
+        target = cols[1].text_input(_("Target"), value=f"{owner['target']:g}" if owner else "")
         checkin = cols[2].date_input(
-            "First check-in",
+            _("First check-in"),
             value=date.fromisoformat(owner["checkin"])
             if owner
             else date.today() + timedelta(days=followup.NEXT_CHECKIN_DAYS),
         )
-        if st.form_submit_button("Save", type="primary"):
+        if st.form_submit_button(_("Save"), type="primary"):
             ctx.act(
                 actions.assign_owner,
                 item.id,
@@ -70,7 +77,7 @@ def owner_form(ctx: ui.Context, item: Initiative, suggestions: list[str], volunt
                 target,
                 checkin,
                 unit=unit,
-                success=f"Owner and metric saved for '{item.title}'.",
+                success=_("Owner and metric saved for '{title}'.").format(title=item.title),
                 at=f"owner-{item.id}",
                 about=item.title,
             )
@@ -81,40 +88,44 @@ def owner_form(ctx: ui.Context, item: Initiative, suggestions: list[str], volunt
 def observability(ctx: ui.Context) -> None:
     """The platform's observability, confirmed by the facilitator for the checklist."""
     st.divider()
-    st.header("Platform observability")
+    st.header(_("Platform observability"))
     confirmed = bool(ctx.snapshot.workshop["observability_confirmed"])
     if ctx.facilitator:
-        value = st.checkbox("The team confirms logging, tracing and metrics are in place", value=confirmed)
+        value = st.checkbox(_("The team confirms logging, tracing and metrics are in place"), value=confirmed)
         if value != confirmed:
             ctx.act(actions.confirm_observability, value)
             st.rerun()
     else:
         st.write(
-            "Confirmed: logging, tracing and metrics are in place."
+            _("Confirmed: logging, tracing and metrics are in place.")
             if confirmed
-            else "Not confirmed yet: the facilitator records it, or an owned initiative addresses observability."
+            else _("Not confirmed yet: the facilitator records it, or an owned initiative addresses observability.")
         )
 
 
 def console(ctx: ui.Context) -> None:
     """Each decided initiative gets an owner; then observability and the way to the owner links."""
     if not ctx.snapshot.decided:
-        st.info("No initiative has a build/buy/partner decision yet: decide in step 4 first.")
+        st.info(_("No initiative has a build/buy/partner decision yet: decide in step 4 first."))
     if ctx.snapshot.anonymous and ctx.facilitator:
         st.caption(
-            "Anonymous workshop: volunteers are shown by their number. The owner you type is shown on the "
-            "projector and in the exports, so type a name only with that person's agreement."
+            _(
+                "Anonymous workshop: volunteers are shown by their number. The owner you type is shown on the "
+                "projector and in the exports, so type a name only with that person's agreement."
+            )
         )
     for item in ctx.snapshot.decided:
         initiative(ctx, item.id)
     observability(ctx)
     st.caption(
-        "Each owner can get a personal link to their own initiatives, check-ins and check-in dates: "
-        "issue them under Owner links on the Ship It summary."
+        _(
+            "Each owner can get a personal link to their own initiatives, check-ins and check-in dates: "
+            "issue them under Owner links on the Ship It summary."
+        )
     )
     st.page_link(
         ui.HERE / "summary.py",
-        label="See the Ship It summary",
+        label=_("See the Ship It summary"),
         icon=":material/rocket_launch:",
         query_params=ctx.params(),
     )

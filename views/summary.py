@@ -18,6 +18,7 @@ from views.kit import ui
 from views.kit.checkin import CheckIn, checkin_form
 from workshop import actions
 from workshop.domain import audience, followup
+from workshop.domain.language import N_, _, ngettext
 from workshop.domain.readiness import TITLE
 from workshop.domain.snapshot import Snapshot
 from workshop.reports import calendar, sheets
@@ -27,7 +28,7 @@ from workshop.reports.summary import Figure, Summary, summary
 NEEDS_LINK = "This summary opens on the device you joined with; otherwise ask the facilitator for the leader link."
 CONFIRM_OWNER = "_confirm_owner_link"  # (what, owner) the facilitator is asked to confirm
 ISSUED_OWNER = "_issued_owner_link"  # the link just issued: shown on the next run only
-REISSUE, REVOKE = "Reissue", "Revoke"  # the two changes that ask first
+REISSUE, REVOKE = "reissue", "revoke"  # the two changes that ask first
 
 
 def chart(figure: Figure | None) -> None:
@@ -41,23 +42,26 @@ def table(rows: list[dict[str, object]]) -> None:
 
 def heading(ctx: ui.Context, s: Summary) -> None:
     h = s.head
-    st.title(ui.safe(f"Ship It — {h.title}"))
-    st.caption(ui.safe(f"{h.organisation} · {h.stage} · code {h.code} · {h.status}"))
+    st.title(ui.safe(_("Ship It — {title}").format(title=h.title)))
+    st.caption(
+        ui.safe(f"{h.organisation} · {_(h.stage)} · " + _("code {code}").format(code=h.code) + f" · {_(h.status)}")
+    )
     if ctx.leader:
         st.info(
-            "Leader view: the summary, its downloads and the follow-through. Nothing the workshop decided "
-            "can be changed from here; owners can add check-ins below.",
+            _(
+                "Leader view: the summary, its downloads and the follow-through. Nothing the workshop decided "
+                "can be changed from here; owners can add check-ins below."
+            ),
             icon=":material/visibility:",
         )
     ui.flash()
 
 
 def checklist(s: Summary) -> None:
-    st.header(f"Checklist — {s.done} of {len(s.checklist)} done")
+    st.header(_("Checklist — {done} of {total} done").format(done=s.done, total=len(s.checklist)))
     for item in s.checklist:
-        (st.success if item.done else st.error)(
-            ui.safe(f"{'Done' if item.done else 'Open'}: {item.title} — {item.reason}")
-        )
+        said = _("Done: {item} — {reason}") if item.done else _("Open: {item} — {reason}")
+        (st.success if item.done else st.error)(ui.safe(said.format(item=_(item.title), reason=_(item.reason))))
 
 
 def downloads(ctx: ui.Context, who: audience.Audience, now: float) -> None:
@@ -66,11 +70,11 @@ def downloads(ctx: ui.Context, who: audience.Audience, now: float) -> None:
     snapshot already loaded: no database connection crosses threads."""
     snapshot = ctx.snapshot
     base = ui.site_url()  # the calendar's owner-page links; read here, not on the download thread
-    st.header("Downloads")
+    st.header(_("Downloads"))
     offered = audience.downloads(who)
     for column, fmt in zip(st.columns(len(offered)), offered):
         column.download_button(
-            files.FILES[fmt].label,
+            _(files.FILES[fmt].label),
             partial(files.build, snapshot, who, fmt, now, base),
             file_name=files.file_name(fmt, snapshot.code),
             mime=files.FILES[fmt].mime,
@@ -80,10 +84,10 @@ def downloads(ctx: ui.Context, who: audience.Audience, now: float) -> None:
 
 
 def plan(s: Summary) -> None:
-    st.header("Ranked plan")
-    st.caption(s.formula)
+    st.header(_("Ranked plan"))
+    st.caption(_(s.formula))
     if not s.plan:
-        st.caption("No initiatives yet.")
+        st.caption(_("No initiatives yet."))
         return
     st.dataframe(
         sheets.plan_screen(s),
@@ -103,27 +107,29 @@ def plan(s: Summary) -> None:
 
 
 def follow_through(ctx: ui.Context, shown: Snapshot, s: Summary) -> None:
-    st.header("Follow-through")
+    st.header(_("Follow-through"))
     if not s.tracks:
-        st.caption("Nothing to follow up yet: owners are assigned in step 5.")
+        st.caption(_("Nothing to follow up yet: owners are assigned in step 5."))
         return
     figures = s.follow_counts
     for column, (label, key) in zip(
         st.columns(5),
         [
-            ("Owned initiatives", "tracked"),
-            ("On track", "on_track"),
-            ("At risk", "at_risk"),
-            ("Off track", "off_track"),
-            ("Overdue check-ins", "overdue"),
+            (N_("Owned initiatives"), "tracked"),
+            (N_("On track"), "on_track"),
+            (N_("At risk"), "at_risk"),
+            (N_("Off track"), "off_track"),
+            (N_("Overdue check-ins"), "overdue"),
         ],
     ):
-        column.metric(label, figures[key])
+        column.metric(_(label), figures[key])
     for f in s.follow:
         if f.overdue_text:
             st.warning(
                 ui.safe(
-                    f"Overdue: {f.title} ({f.owner}) was due for a check-in on {f.next_checkin}, {f.overdue_text} ago."
+                    _("Overdue: {title} ({owner}) was due for a check-in on {date}, {overdue} ago.").format(
+                        title=f.title, owner=f.owner, date=f.next_checkin, overdue=f.overdue_text
+                    )
                 ),
                 icon=":material/schedule:",
             )
@@ -134,7 +140,9 @@ def follow_through(ctx: ui.Context, shown: Snapshot, s: Summary) -> None:
             st.caption(ui.safe(f"{f.title}: {said}" + (f" — {f.reason}" if f.reason else "")))
     if shown.checkins:
         chart(s.figures.get("followup"))
-        with st.expander(f"All {len(shown.checkins)} check-ins"):
+        with st.expander(
+            ngettext("All {n} check-in", "All {n} check-ins", len(shown.checkins)).format(n=len(shown.checkins))
+        ):
             st.dataframe(sheets.checkins_table(shown), hide_index=True, width="stretch")
     if ctx.follower:
         checkin(ctx, s)
@@ -149,7 +157,7 @@ def checkin(ctx: ui.Context, s: Summary) -> None:
         done = ctx.act(
             actions.record_checkin, entry.track.initiative_id, entry.value, entry.status, entry.note,
             checked_on=entry.measured, next_checkin=entry.upcoming, recorded_by=entry.recorded_by,
-            success="Check-in recorded.", here=True,
+            success=_("Check-in recorded."), here=True,
         )  # fmt: skip
         return done is not None
 
@@ -158,11 +166,12 @@ def checkin(ctx: ui.Context, s: Summary) -> None:
 
 def remove_checkin(ctx: ui.Context, s: Summary) -> None:
     checkins = ctx.snapshot.checkins
-    with st.expander("Remove a check-in recorded by mistake"):
+    with st.expander(_("Remove a check-in recorded by mistake")):
         titles = {t.initiative_id: t.title for t in s.tracks}
         chosen = st.selectbox(
-            "Check-in",
+            _("Check-in"),
             [c["id"] for c in checkins],
+            placeholder=_("Choose an option"),
             index=None,
             format_func=lambda i: next(
                 f"{c['checked_on']} · {titles.get(c['initiative_id'], '')} · {c['value']:g}"
@@ -170,56 +179,60 @@ def remove_checkin(ctx: ui.Context, s: Summary) -> None:
                 if c["id"] == i
             ),
         )
-        if st.button("Remove check-in", disabled=chosen is None):
-            ctx.act(actions.delete_checkin, chosen, success="Check-in removed.")
+        if st.button(_("Remove check-in"), disabled=chosen is None):
+            ctx.act(actions.delete_checkin, chosen, success=_("Check-in removed."))
             st.rerun()
 
 
 def leader_link(ctx: ui.Context) -> None:
     """The facilitator creates, reissues or revokes the link leaders open the summary with."""
     active = ctx.snapshot.leader_link_active
-    st.header("Share with leaders")
+    st.header(_("Share with leaders"))
     st.caption(
-        "A leader link opens this summary, its downloads and the follow-through, and lets owners add "
-        "check-ins. It changes nothing the workshop decided and works after the workshop has ended."
+        _(
+            "A leader link opens this summary, its downloads and the follow-through, and lets owners add "
+            "check-ins. It changes nothing the workshop decided and works after the workshop has ended."
+        )
     )
     issued = st.session_state.get("leader_link")
     if issued and issued["code"] == ctx.code and active:
         url = f"{ui.site_url()}/ship-it?ws={ctx.code}&l={issued['token']}"
-        st.write("Copy the link now: only its fingerprint is stored, so it cannot be shown again.")
+        st.write(_("Copy the link now: only its fingerprint is stored, so it cannot be shown again."))
         st.code(url, language=None)
     elif active:
-        st.write("A leader link is active. Reissue it to get a new link (the old one stops working).")
+        st.write(_("A leader link is active. Reissue it to get a new link (the old one stops working)."))
     cols = st.columns(2)
-    if cols[0].button("Reissue the leader link" if active else "Create a leader link"):
-        token = ctx.act(actions.issue_leader_link, success="Leader link ready.")
+    if cols[0].button(_("Reissue the leader link") if active else _("Create a leader link")):
+        token = ctx.act(actions.issue_leader_link, success=_("Leader link ready."))
         if token:
             st.session_state["leader_link"] = {"code": ctx.code, "token": token}
         st.rerun()
-    if cols[1].button("Revoke the leader link", disabled=not active):
-        ctx.act(actions.revoke_leader_link, success="Leader link revoked.")
+    if cols[1].button(_("Revoke the leader link"), disabled=not active):
+        ctx.act(actions.revoke_leader_link, success=_("Leader link revoked."))
         st.session_state.pop("leader_link", None)
         st.rerun()
 
 
 def owner_links(ctx: ui.Context, s: Summary) -> None:
     """The facilitator hands each owner a personal link: their own initiatives and check-ins."""
-    st.header("Owner links")
+    st.header(_("Owner links"))
     st.caption(
-        "An owner link opens one owner's own initiatives: progress, check-in history, a check-in form and "
-        "their check-in dates for a calendar. Nothing else of the workshop. Only its fingerprint is stored: "
-        "reissue it when it is lost (the old link then stops working)."
+        _(
+            "An owner link opens one owner's own initiatives: progress, check-in history, a check-in form and "
+            "their check-in dates for a calendar. Nothing else of the workshop. Only its fingerprint is stored: "
+            "reissue it when it is lost (the old link then stops working)."
+        )
     )
     owners = list(dict.fromkeys(t.owner for t in s.tracks))
     if not owners:
-        st.caption("No owners yet: they are assigned in step 5.")
+        st.caption(_("No owners yet: they are assigned in step 5."))
         return
     issued = st.session_state.pop(ISSUED_OWNER, None)
     since = {row["owner"]: row["issued_at"] for row in ctx.snapshot.owner_links}
     for n, owner in enumerate(owners):
         owner_row(ctx, n, owner, since.get(owner))
         if issued and issued["code"] == ctx.code and issued["owner"] == owner and owner in since:
-            st.write("Copy the link now and send it to them: it cannot be shown again.")
+            st.write(_("Copy the link now and send it to them: it cannot be shown again."))
             st.code(calendar.owner_page_url(ui.site_url(), ctx.code, issued["token"]), language=None, wrap_lines=True)
 
 
@@ -228,74 +241,76 @@ def owner_row(ctx: ui.Context, n: int, owner: str, issued_at: float | None) -> N
     asked = st.session_state.get(CONFIRM_OWNER)
     if asked and asked[1] == owner:
         verb = asked[0]
-        st.warning(ui.safe(f"{verb} the link of {owner}? The link they have now stops working."))
+        ask = _("Reissue the link of {owner}?") if verb == REISSUE else _("Revoke the link of {owner}?")
+        st.warning(ui.safe(ask.format(owner=owner) + " " + _("The link they have now stops working.")))
         cols = st.columns(2)
-        if cols[0].button(f"Yes, {verb.lower()}", key=f"owner-yes-{n}", type="primary"):
+        yes = _("Yes, reissue") if verb == REISSUE else _("Yes, revoke")
+        if cols[0].button(yes, key=f"owner-yes-{n}", type="primary"):
             st.session_state.pop(CONFIRM_OWNER, None)
             (issue_owner_link if verb == REISSUE else revoke_owner_link)(ctx, owner)
-        if cols[1].button("Cancel", key=f"owner-cancel-{n}"):
+        if cols[1].button(_("Cancel"), key=f"owner-cancel-{n}"):
             st.session_state.pop(CONFIRM_OWNER, None)
             st.rerun()
         return
     row = st.columns([3, 1, 1], vertical_alignment="center")
-    status = f"link issued on {followup.day_of(issued_at).isoformat()}" if issued_at is not None else "no link"
-    row[0].text(f"{owner} — {status}")
+    issued = _("link issued on {date}").format(date=followup.day_of(issued_at).isoformat()) if issued_at else None
+    row[0].text(f"{owner} — {issued or _('no link')}")
     if issued_at is None:
-        if row[1].button("Issue link", key=f"owner-issue-{n}", width="stretch"):
+        if row[1].button(_("Issue link"), key=f"owner-issue-{n}", width="stretch"):
             issue_owner_link(ctx, owner)
-    elif row[1].button("Reissue link", key=f"owner-reissue-{n}", width="stretch"):
+    elif row[1].button(_("Reissue link"), key=f"owner-reissue-{n}", width="stretch"):
         st.session_state[CONFIRM_OWNER] = (REISSUE, owner)
         st.rerun()
-    if row[2].button("Revoke link", key=f"owner-revoke-{n}", width="stretch", disabled=issued_at is None):
+    if row[2].button(_("Revoke link"), key=f"owner-revoke-{n}", width="stretch", disabled=issued_at is None):
         st.session_state[CONFIRM_OWNER] = (REVOKE, owner)
         st.rerun()
 
 
 def issue_owner_link(ctx: ui.Context, owner: str) -> None:
-    token = ctx.act(actions.issue_owner_link, owner, success=f"Owner link ready for {owner}.")
+    token = ctx.act(actions.issue_owner_link, owner, success=_("Owner link ready for {owner}.").format(owner=owner))
     if token:
         st.session_state[ISSUED_OWNER] = {"code": ctx.code, "owner": owner, "token": token}
     st.rerun()
 
 
 def revoke_owner_link(ctx: ui.Context, owner: str) -> None:
-    ctx.act(actions.revoke_owner_link, owner, success=f"Owner link of {owner} revoked.")
+    ctx.act(actions.revoke_owner_link, owner, success=_("Owner link of {owner} revoked.").format(owner=owner))
     st.rerun()
 
 
 def bottlenecks(s: Summary) -> None:
-    st.header("Top bottlenecks per dimension")
+    st.header(_("Top bottlenecks per dimension"))
     for column, board in zip(st.columns(len(s.boards)), s.boards):
         with column:
-            st.write(f"**{board.title}**")
+            st.write(f"**{_(board.title)}**")
             if board.notes:
                 st.dataframe(  # the count first: a long note never pushes it out of view
                     pd.DataFrame(
-                        {"Votes": [n.votes for n in board.notes], "Bottleneck": [n.text for n in board.notes]}
+                        {_("Votes"): [n.votes for n in board.notes], _("Bottleneck"): [n.text for n in board.notes]}
                     ),
                     hide_index=True,
                     width="stretch",
-                    column_config={"Votes": st.column_config.NumberColumn(width=60)},
+                    column_config={_("Votes"): st.column_config.NumberColumn(width=60)},
                 )
             else:
-                st.caption("None recorded.")
+                st.caption(_("None recorded."))
 
 
 def impacts(s: Summary) -> None:
-    st.header("Impact map")
+    st.header(_("Impact map"))
     if not s.impacts:
-        st.caption("No impacts recorded.")
+        st.caption(_("No impacts recorded."))
         return
     chart(s.figures.get("impacts"))
     st.dataframe(sheets.impacts_screen(s.impacts), hide_index=True, width="stretch")
 
 
 def time_per_step(s: Summary) -> None:
-    st.header("Time per step")
+    st.header(_("Time per step"))
     chart(s.figures.get("steps"))
     table(
         [
-            {"Step": f"{r.number}. {r.title}", "Planned (min)": r.planned_min, "Spent (min)": r.spent_min}
+            {_("Step"): f"{r.number}. {_(r.title)}", _("Planned (min)"): r.planned_min, _("Spent (min)"): r.spent_min}
             for r in s.steps
         ]
     )
@@ -321,7 +336,7 @@ def page() -> None:
         leader_link(ctx)
         owner_links(ctx, s)
     if s.readiness is not None:
-        st.header(TITLE)
+        st.header(_(TITLE))
         readiness.results(shown)
     bottlenecks(s)
     impacts(s)

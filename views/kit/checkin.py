@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from workshop.domain.followup import NEXT_CHECKIN_DAYS, STATUSES, Track
+from workshop.domain.language import _
 from workshop.domain.text import md_escape
 from workshop.domain.vocabulary import NOTE_MAX, OWNER_MAX
 
@@ -45,10 +46,10 @@ def checkin_form(
     sent = st.session_state.get(sent_key, 0)
     suffix = f"{key}-{sent}"
     with st.form(f"checkin-{suffix}"):
-        st.write("**Record a check-in**")
+        st.write(_("**Record a check-in**"))
         track = _pick(tracks, suffix)
         entry = _fields(track, tracks, today, suffix, ask_who)
-        if st.form_submit_button("Record check-in", type="primary", width="stretch") and submit(entry):
+        if st.form_submit_button(_("Record check-in"), type="primary", width="stretch") and submit(entry):
             st.session_state[sent_key] = sent + 1
             st.rerun()
 
@@ -58,8 +59,9 @@ def _pick(tracks: Sequence[Track], suffix: str) -> Track:
     if len(tracks) == 1:
         return tracks[0]
     pick = st.selectbox(
-        "Initiative",
+        _("Initiative"),
         range(len(tracks)),
+        placeholder=_("Choose an option"),
         format_func=lambda n: f"{tracks[n].title} — {tracks[n].metric} ({tracks[n].owner})",
         key=f"pick-{suffix}",
     )
@@ -71,25 +73,29 @@ def _fields(track: Track, tracks: Sequence[Track], today: date, suffix: str, ask
     # The unit is the owner's text, so it is escaped; the parentheses are the app's own and stay bare, or the
     # field's accessible name would read "Measured value \(min\)". A picker's tracks differ in unit.
     unit = f" ({md_escape(track.unit)})" if len(tracks) == 1 and track.unit else ""
-    value = st.text_input(f"Measured value{unit}", key=f"value-{suffix}")
+    value = st.text_input(_("Measured value{unit}").format(unit=unit), key=f"value-{suffix}")
     statuses = list(STATUSES)
     status = st.radio(
-        "Status",
+        _("Status"),
         statuses,
         index=statuses.index(track.status) if len(tracks) == 1 and track.status else 0,
-        format_func=STATUSES.get,
+        format_func=lambda k: _(STATUSES[k]),
         horizontal=True,
         key=f"status-{suffix}",
     )
-    note = st.text_input("Note (optional)", max_chars=NOTE_MAX, key=f"note-{suffix}")
+    note = st.text_input(_("Note (optional)"), max_chars=NOTE_MAX, key=f"note-{suffix}")
     by = (
-        st.text_input("Recorded by (defaults to the owner)", max_chars=OWNER_MAX, key=f"by-{suffix}") if ask_who else ""
+        st.text_input(_("Recorded by (defaults to the owner)"), max_chars=OWNER_MAX, key=f"by-{suffix}")
+        if ask_who
+        else ""
     )
     earliest = min([*(t.assigned_on for t in tracks), today])  # the action refuses a day before the assignment
     cols = st.columns(2)
-    measured = cols[0].date_input("Measured on", value=today, min_value=earliest, max_value=today, key=f"on-{suffix}")
+    measured = cols[0].date_input(
+        _("Measured on"), value=today, min_value=earliest, max_value=today, key=f"on-{suffix}"
+    )
     upcoming = cols[1].date_input(
-        "Next check-in",
+        _("Next check-in"),
         value=today + timedelta(days=NEXT_CHECKIN_DAYS),
         min_value=today + timedelta(days=1),
         key=f"next-{suffix}",

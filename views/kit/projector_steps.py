@@ -15,7 +15,8 @@ from typing import Any
 import streamlit as st
 
 from views import readiness
-from workshop.domain import checklist, decide, numbers
+from workshop.domain import checklist, decide, numbers, scoring
+from workshop.domain.language import _, ngettext
 from workshop.domain.snapshot import Initiative, Snapshot
 from workshop.domain.text import md_escape as safe  # what `ui.safe` does, without importing the page plumbing
 from workshop.domain.vocabulary import method_by_key, outcome_by_key
@@ -57,15 +58,16 @@ def show_impact(snapshot: Snapshot) -> None:
     with side.container(key="pj-list"):
         top = snapshot.live_bottlenecks[:10]
         linked = {i["bottleneck_id"] for i in snapshot.impacts}
-        st.markdown(f"### {sum(b['id'] in linked for b in top)} of {len(top)} top bottlenecks linked to an impact")
+        said = _("{linked} of {top} top bottlenecks linked to an impact")
+        st.markdown("### " + said.format(linked=sum(b["id"] in linked for b in top), top=len(top)))
         costly = sorted((i for i in snapshot.impacts if i["money"]), key=lambda i: -i["money"])[:SIDE_ITEMS]
         if costly:
-            st.markdown("### Largest money estimates")
+            st.markdown("### " + _("Largest money estimates"))
             st.markdown(
                 _bullets(
                     [
                         safe(
-                            f"{numbers.money_short(i['money'])} · {outcome_by_key(i['outcome']).title}"
+                            f"{numbers.money_short(i['money'])} · {_(outcome_by_key(str(i.get('outcome'))).title)}"
                             f" — {snapshot.bottleneck(i['bottleneck_id'])['text']}"
                         )
                         for i in costly
@@ -74,8 +76,12 @@ def show_impact(snapshot: Snapshot) -> None:
             )
         waiting = [b for b in top if b["id"] not in linked][:SIDE_ITEMS]
         if waiting:
-            st.markdown("### Still to map")
-            st.markdown(_bullets([safe(f"{row['text']} ({numbers.plural(row['votes'], 'vote')})") for row in waiting]))
+            st.markdown("### " + _("Still to map"))
+            st.markdown(_bullets([safe(f"{row['text']} ({_votes(row['votes'])})") for row in waiting]))
+
+
+def _votes(n: int) -> str:
+    return ngettext("{n} vote", "{n} votes", n).format(n=n)
 
 
 def _ranking_line(snapshot: Snapshot, item: Initiative) -> str:
@@ -83,14 +89,15 @@ def _ranking_line(snapshot: Snapshot, item: Initiative) -> str:
     summary, Markdown and PDF."""
     a = item.aggregate
     method = method_by_key(snapshot.method)
-    carried = f" · carried over ×{item.carried_times}" if item.carried else ""
+    carried = " · " + _("carried over ×{n}").format(n=item.carried_times) if item.carried else ""
     if a is None:
-        return safe(f"{item.title} · not scored yet{carried}")
-    flag = f" · discuss {', '.join(a.disputed)}" if a.disputed else ""
+        return safe(f"{item.title} · {_('not scored yet')}{carried}")
+    disputed = ", ".join(_(scoring.LABELS[c]) for c in a.disputed)
+    flag = " · " + _("discuss {criteria}").format(criteria=disputed) if a.disputed else ""
     flag += carried
+    urgency = _("urgency {value}").format(value=numbers.measure(a.urgency))
     return safe(f"#{item.rank} {item.title}") + (
-        f"  \n**{method.title} {numbers.priority(a.priority(snapshot.method))}**"
-        f" · urgency {numbers.measure(a.urgency)}{flag}"
+        f"  \n**{_(method.title)} {numbers.priority(a.priority(snapshot.method))}** · {urgency}{flag}"
     )
 
 
@@ -105,14 +112,14 @@ def show_prioritise(snapshot: Snapshot) -> None:
         )  # fmt: skip
         _chart(plotted)
     with side.container(key="pj-rank"):
-        st.markdown(f"### Ranking by {method.title}")
+        st.markdown("### " + _("Ranking by {method}").format(method=_(method.title)))
         if not snapshot.plan:
-            st.markdown("No initiatives yet: propose them from your phone.")
+            st.markdown(_("No initiatives yet: propose them from your phone."))
             return
         # By rank, as the chart numbers its points (the agreed sequence is the console's and Ship It's).
         st.markdown(_bullets([_ranking_line(snapshot, item) for item in snapshot.ranked[:TOP_RANKED]]))
         if len(snapshot.plan) > TOP_RANKED:
-            st.markdown(f"and {len(snapshot.plan) - TOP_RANKED} more")
+            st.markdown(_("and {n} more").format(n=len(snapshot.plan) - TOP_RANKED))
 
 
 def _picks_html(picks: dict[str, int], decided: str | None) -> str:
@@ -124,11 +131,13 @@ def _picks_html(picks: dict[str, int], decided: str | None) -> str:
         n = picks.get(choice, 0)
         share = round(100 * n / total) if total else 0
         mark = " pj-pick-on" if choice == decided else ""
+        name = html.escape(_(decide.CHOICE_TITLES[choice]))
         rows.append(
-            f"<div class='pj-pick{mark}'><span class='pj-pick-name'>{html.escape(decide.CHOICE_TITLES[choice])}</span>"
+            f"<div class='pj-pick{mark}'><span class='pj-pick-name'>{name}</span>"
             f"<span class='pj-bar'><span style='width:{share}%'></span></span><span class='pj-pick-n'>{n}</span></div>"
         )
-    head = f"The room's picks: {numbers.plural(total, 'pick')}" if total else "The room's picks: none yet"
+    counted = ngettext("The room's picks: {n} pick", "The room's picks: {n} picks", total).format(n=total)
+    head = html.escape(counted if total else _("The room's picks: none yet"), quote=False)
     return f"<div class='pj-picks'><p class='pj-picks-head'>{head}</p>{''.join(rows)}</div>"
 
 
@@ -138,20 +147,22 @@ def _decision_card(n: int, item: Initiative, picks: dict[str, int]) -> None:
     saved = item.decision
     st.markdown(_picks_html(picks, saved["choice"] if saved else None), unsafe_allow_html=True)
     if saved is None:
-        st.markdown("Not decided yet.")
+        st.markdown(_("Not decided yet."))
         return
     standing = item.standing
     assert standing is not None
-    st.markdown(f"**Decided: {decide.CHOICE_TITLES[saved['choice']]}** · {standing.note}")
-    st.markdown(safe(f"Why: {saved['rationale']}"))
+    decided = _("Decided: {choice}").format(choice=_(decide.CHOICE_TITLES[standing.choice]))
+    st.markdown(f"**{decided}** · {_(standing.note)}")
+    st.markdown(safe(_("Why: {rationale}").format(rationale=saved["rationale"])))
     flags = decide.risk_flags(saved["choice"], saved["answers"], item.title, item.description)
     if flags:
-        st.error(flags[0] + (f" (+{len(flags) - 1} more)" if len(flags) > 1 else ""), icon=":material/warning:")
+        more = " " + _("(+{n} more)").format(n=len(flags) - 1) if len(flags) > 1 else ""
+        st.error(safe(_(flags[0])) + more, icon=":material/warning:")
 
 
 def show_decide(snapshot: Snapshot) -> None:
     if not snapshot.top:
-        st.markdown("### No initiatives to decide on yet.")
+        st.markdown("### " + _("No initiatives to decide on yet."))
         return
     for n, (column, item) in enumerate(zip(st.columns(len(snapshot.top)), snapshot.top), start=1):
         with column.container(border=True, key=f"pj-card-{n}"):
@@ -162,28 +173,27 @@ def _owner_card(item: Initiative) -> None:
     st.markdown("### " + safe(item.title))
     owner = item.owner
     if owner is None:
-        st.markdown("**Owner needed**")
+        st.markdown("**" + _("Owner needed") + "**")
         return
-    st.markdown(safe(f"DRI: {owner['owner']}"))
+    st.markdown(safe(_("DRI: {owner}").format(owner=owner["owner"])))
     st.markdown(
         safe(
             f"{owner['metric']}: {numbers.measure(owner['baseline'], owner['unit'])} → "
             f"{numbers.measure(owner['target'], owner['unit'])}"
         )
     )
-    st.markdown(f"First check-in {owner['checkin']}")
+    st.markdown(_("First check-in {date}").format(date=owner["checkin"]))
 
 
 def show_owners(snapshot: Snapshot) -> None:
     items = checklist.evaluate(snapshot)
     confirmed = bool(snapshot.workshop["observability_confirmed"])
-    st.markdown(
-        f"Ship It checklist: **{sum(i.done for i in items)} of {len(items)} done** · observability "
-        + ("confirmed" if confirmed else "**not confirmed yet**")
-    )
+    done = _("{done} of {total} done").format(done=sum(i.done for i in items), total=len(items))
+    observed = _("observability confirmed") if confirmed else "**" + _("observability not confirmed yet") + "**"
+    st.markdown(_("Ship It checklist: {done}").format(done=f"**{done}**") + " · " + observed)
     decided = snapshot.decided
     if not decided:
-        st.markdown("### No decided initiatives yet.")
+        st.markdown("### " + _("No decided initiatives yet."))
         return
     shown = decided[:OWNER_CARDS]
     for row in range(0, len(shown), 3):
@@ -191,7 +201,10 @@ def show_owners(snapshot: Snapshot) -> None:
             with column.container(border=True, key=f"pj-card-owner-{n}"):
                 _owner_card(item)
     if len(decided) > OWNER_CARDS:
-        st.markdown(f"and {len(decided) - OWNER_CARDS} more decided initiatives")
+        more = len(decided) - OWNER_CARDS
+        st.markdown(
+            ngettext("and {n} more decided initiative", "and {n} more decided initiatives", more).format(n=more)
+        )
 
 
 # Renderers whose content is the live board, drawn by the live element under the header.

@@ -20,14 +20,16 @@ import streamlit as st
 
 from views.kit import registry
 from workshop import actions, store
+from workshop.domain import language
 from workshop.domain.audience import FACILITATOR, LEADER, PUBLIC, Audience, Place, participant, places
 from workshop.domain.errors import WorkshopError
+from workshop.domain.language import N_, _
 from workshop.domain.pitfalls import pitfalls
 from workshop.domain.snapshot import Snapshot
 from workshop.domain.text import md_escape
 from workshop.domain.vocabulary import STEPS, Step, normalise_code, stage_by_key
 from workshop.live import web
-from workshop.live.payload import room_state, vocabulary
+from workshop.live.payload import element_texts, room_state, vocabulary
 from workshop.store import Database
 from workshop.store.load import load
 
@@ -44,12 +46,12 @@ def _page(
 def listed() -> tuple[tuple[Place, st.Page], ...]:
     """The pages a sidebar may list, each with its place in the audience model (`audience.places`)."""
     return (
-        ("start", _page("home.py", "Start", ":material/home:", "start", default=True)),
-        *(("steps", _page(v.page, v.title, f":material/counter_{v.step.number}:", v.url)) for v in registry.VIEWS),
-        ("room", _page("room.py", "Your screen", ":material/smartphone:", "room")),
-        ("projector", _page("projector.py", "Projector view", ":material/cast:", "projector")),
-        ("summary", _page("summary.py", "Ship It summary", ":material/rocket_launch:", "ship-it")),
-        ("audit", _page("audit.py", "Audit trail", ":material/history:", "audit")),
+        ("start", _page("home.py", _("Start"), ":material/home:", "start", default=True)),
+        *(("steps", _page(v.page, _(v.title), f":material/counter_{v.step.number}:", v.url)) for v in registry.VIEWS),
+        ("room", _page("room.py", _("Your screen"), ":material/smartphone:", "room")),
+        ("projector", _page("projector.py", _("Projector view"), ":material/cast:", "projector")),
+        ("summary", _page("summary.py", _("Ship It summary"), ":material/rocket_launch:", "ship-it")),
+        ("audit", _page("audit.py", _("Audit trail"), ":material/history:", "audit")),
     )
 
 
@@ -57,11 +59,11 @@ def pages() -> list[st.Page]:
     """Every page, built from the one tuple of steps, for `st.navigation` (whose own sidebar list
     stays hidden: `nav` lists each audience's pages as plain links)."""
     return [
-        *(page for _, page in listed()),
+        *(page for _place, page in listed()),
         # Behind the portfolio key and never listed: participants never see a link to it.
-        _page("portfolio.py", "Portfolio", ":material/folder_open:", "portfolio", visibility="hidden"),
+        _page("portfolio.py", _("Portfolio"), ":material/folder_open:", "portfolio", visibility="hidden"),
         # An owner's own link (/owner?ws=CODE&o=TOKEN): never listed, and it lists nothing.
-        _page("owner.py", "Your check-ins", ":material/assignment_ind:", "owner", visibility="hidden"),
+        _page("owner.py", _("Your check-ins"), ":material/assignment_ind:", "owner", visibility="hidden"),
     ]
 
 
@@ -84,6 +86,41 @@ def sidebar(ctx: Context) -> None:
         facilitator_sidebar(ctx)
     else:
         nav(ctx)
+
+
+# --- language ---------------------------------------------------------------------------
+
+LANGUAGE_COOKIE = "sw_lang"  # a phone's own choice of language (its switcher), kept by that browser
+_LANG = st.components.v2.component(
+    "scaling_workshop.lang",
+    # Several lines each: inline code, not a file.
+    js="// <html lang>: the page's language, for screen readers and axe\n"
+    "export default function (c) { document.documentElement.lang = c.data.lang; }",
+    css="/* no room taken */\n[class*='st-key-page-lang'] {display: none}",
+    isolate_styles=False,
+)
+
+
+def browser_language() -> str | None:
+    """This browser's language if it is one of ours: its switcher's choice, else `Accept-Language`."""
+    chosen = language.supported(cookies().get(LANGUAGE_COOKIE))
+    if chosen:
+        return chosen
+    header = str(st.context.headers.get("Accept-Language") or "")[:500]
+    tags = [part.split(";")[0] for part in header.split(",")]
+    return language.negotiate(header) if any(language.supported(tag) for tag in tags) else None
+
+
+def speak(code: str | None) -> str:
+    """Speak `code` for the rest of this page run, and say so to the browser (`<html lang>`)."""
+    spoken = language.activate(code)
+    _LANG(key="page-lang", data={"lang": html_lang(spoken)})
+    return spoken
+
+
+def html_lang(code: str) -> str:
+    """A language as `<html lang>` names it: the pseudo-language as the reserved pseudo-English tag."""
+    return "en-XA" if code == language.PSEUDO else code
 
 
 def step_page(step_key: str) -> str:
@@ -277,23 +314,26 @@ def context(as_participant: bool = False) -> Context:
     """Read `?ws=CODE` and who is looking, and load the workshop; stop with help when it is missing."""
     code, token, leader = _remembered(as_participant)
     if not code:
-        st.info("Open a workshop first: create one, join one with its code, or open the sample.")
-        st.page_link(str(HERE / "home.py"), label="Go to the start page", icon=":material/home:")
+        st.info(_("Open a workshop first: create one, join one with its code, or open the sample."))
+        st.page_link(str(HERE / "home.py"), label=_("Go to the start page"), icon=":material/home:")
         st.stop()
     db = connect()
     try:
         snapshot = load(db, code)
     except WorkshopError as exc:
-        st.error(safe(str(exc)))
-        st.page_link(str(HERE / "home.py"), label="Go to the start page", icon=":material/home:")
+        st.error(safe(exc.text()))
+        st.page_link(str(HERE / "home.py"), label=_("Go to the start page"), icon=":material/home:")
         st.stop()
+    # A participant's screen speaks their browser's language when it is one of ours; every other
+    # page of a workshop (console, projector, summary) speaks the workshop's.
+    speak((browser_language() if as_participant else None) or snapshot.language)
     participant = actions.identify(db, code, token) if token else None
     if token and participant is None:
-        st.warning("This link's identity is not recognised for this workshop; join again to take part.")
+        st.warning(_("This link's identity is not recognised for this workshop; join again to take part."))
         token = None
     facilitator = bool(participant and participant["is_facilitator"])
     if leader and not actions.is_leader(db, code, leader):
-        st.warning("This leader link has been revoked or replaced: ask the facilitator for the current one.")
+        st.warning(_("This leader link has been revoked or replaced: ask the facilitator for the current one."))
         leader = None
     _identities()[code] = (token, leader)
     kind = actions.FACILITATOR_DEVICE if facilitator else actions.PARTICIPANT
@@ -319,23 +359,25 @@ def require_identity(ctx: Context, leaders: bool = False) -> None:
     if ctx.participant is not None or (leaders and ctx.leader):
         return
     if ctx.leader:
-        st.info("The leader link opens the Ship It summary and the follow-through.")
+        st.info(_("The leader link opens the Ship It summary and the follow-through."))
         st.page_link(
             str(HERE / "summary.py"),
-            label="Open the Ship It summary",
+            label=_("Open the Ship It summary"),
             icon=":material/rocket_launch:",
             query_params=ctx.params(),
         )
     elif ctx.snapshot.ended:
         st.info(
-            "This workshop has ended. Its summary is open to the people who took part and to leaders: "
-            "ask the facilitator for the leader link."
+            _(
+                "This workshop has ended. Its summary is open to the people who took part and to leaders: "
+                "ask the facilitator for the leader link."
+            )
         )
     else:
-        st.info("Join the workshop to take part and see its board.")
+        st.info(_("Join the workshop to take part and see its board."))
         st.page_link(
             str(HERE / "home.py"),
-            label=f"Join with the code {ctx.code}",
+            label=_("Join with the code {code}").format(code=ctx.code),
             icon=":material/login:",
             query_params={"join": ctx.code},
         )
@@ -367,7 +409,7 @@ def act(
     try:
         result = fn(*args, **kwargs)
     except WorkshopError as exc:
-        text = f"'{about}': {exc}" if about else str(exc)
+        text = f"'{about}': {exc.text()}" if about else exc.text()
         if here:
             st.error(safe(text))
         else:
@@ -455,7 +497,9 @@ def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int 
     """Mount the live element. On a participant's screen it draws every step itself and
     never reruns the page; the facilitator's and the projector's pages rerun when the room
     moves to another step (and, with `follow`, when its data changes, at most every 3 s)."""
-    state = room_state(ctx.snapshot)  # the snapshot this page run already read
+    spoken = language.current()
+    state = room_state(ctx.snapshot, lang=spoken)  # the snapshot this page run already read
+    own = role == "participant" and browser_language() is not None
     result = _LIVE(
         key=f"live-{role}-{step_key}",
         data={
@@ -468,7 +512,13 @@ def live(ctx: Context, role: str, board: bool, step_key: str, min_interval: int 
             "server_now": time.time(),
             "min_interval": min_interval,
             "follow": follow,
-            "vocabulary": vocabulary(),
+            "vocabulary": vocabulary(spoken),
+            "lang": spoken,
+            "lang_tag": html_lang(spoken),
+            "texts": element_texts(spoken),
+            "follows_workshop": role != "participant" or not own,
+            "languages": [{"code": c, "name": language.name(c), "tag": html_lang(c)} for c in language.languages()],
+            "language_cookie": LANGUAGE_COOKIE,
             "summary_url": f"/ship-it?ws={ctx.code}" if role == "participant" and ctx.token else "",
             "name": ctx.participant["name"] if ctx.participant else "",
         },
@@ -488,19 +538,23 @@ def step_frame(ctx: Context, step: Step) -> None:
     participants are sent to their one live screen, `views/room.py`)."""
     snapshot = ctx.snapshot
     stage = stage_by_key(snapshot.workshop["stage"])
-    st.title(f"{step.number}. {step.title}")
+    st.title(f"{step.number}. {_(step.title)}")
     require_identity(ctx)
-    st.caption(step.goal)
+    st.caption(_(step.goal))
     current = snapshot.current_step
     if not ctx.facilitator:  # a participant's one screen follows the room without reruns
         st.switch_page(ROOM_PAGE, query_params=ctx.params())
     if current.key != step.key:
-        st.info(f"The room is on step {current.number}, {current.title}. You are previewing this step.")
-    with st.expander("How this step works", expanded=step.key == current.key and not ctx.facilitator):
-        st.write(step.guidance)
-        st.write(f"**{stage.title}:** {safe(snapshot.advice(step))}")
+        st.info(
+            _("The room is on step {number}, {title}. You are previewing this step.").format(
+                number=current.number, title=_(current.title)
+            )
+        )
+    with st.expander(_("How this step works"), expanded=step.key == current.key and not ctx.facilitator):
+        st.write(_(step.guidance))
+        st.write(f"**{_(stage.title)}:** {safe(_(snapshot.advice(step)))}")
     for warning in pitfalls(snapshot):
-        st.warning(safe(warning), icon=":material/warning:")
+        st.warning(safe(_(warning)), icon=":material/warning:")
     flash()
 
 
@@ -547,6 +601,7 @@ def sidebar_clock(ctx: Context) -> None:
             "remaining": timer.remaining,
             "ended": snapshot.ended,
             "server_now": time.time(),
+            "texts": element_texts(),  # its few words ("Time left", "Time's up") in the page's language
         },
     )
 
@@ -559,7 +614,11 @@ def facilitator_sidebar(ctx: Context) -> None:
     st.html(SIDEBAR_CSS)
     with st.sidebar:
         sidebar_clock(ctx)
-        st.caption(f"Join code: {ctx.code} · Step {current.number} of {len(STEPS)}: {current.title}")
+        st.caption(
+            _("Join code: {code} · Step {number} of {steps}: {title}").format(
+                code=ctx.code, number=current.number, steps=len(STEPS), title=_(current.title)
+            )
+        )
         _clock_buttons(ctx)
         _step_buttons(ctx)
         lock, end = st.columns([3, 2], vertical_alignment="center")
@@ -568,23 +627,44 @@ def facilitator_sidebar(ctx: Context) -> None:
         with end:
             _end_controls(ctx)
         flash(at=SIDEBAR_PLACE)  # the answer to a control, beside the controls
-        st.caption("Keys: " + " · ".join(f"{key} {what}" for key, what in SHORTCUTS.values()))
+        st.caption(_("Keys: {keys}").format(keys=" · ".join(f"{key} {_(what)}" for key, what in SHORTCUTS.values())))
+        language_control(ctx)
     nav(ctx)
 
 
 def _lock_toggle(ctx: Context) -> None:
     """Lock or unlock the room's input."""
     locked = bool(ctx.snapshot.workshop["locked"])
-    if st.toggle("Lock input", value=locked, disabled=ctx.snapshot.ended) != locked:
+    if st.toggle(_("Lock input"), value=locked, disabled=ctx.snapshot.ended) != locked:
         ctx.act(
             actions.set_locked,
             not locked,
-            success="Input unlocked: participants can add and vote again."
+            success=_("Input unlocked: participants can add and vote again.")
             if locked
-            else "Input locked: participants can no longer add or change anything.",
+            else _("Input locked: participants can no longer add or change anything."),
             at=SIDEBAR_PLACE,
         )
         st.rerun()
+
+
+def language_control(ctx: Context) -> None:
+    """The room's language (the projector, this console and the exports speak it; each phone may keep
+    its own), changed from a small popover so the sidebar still fits at 1440x900."""
+    now = ctx.snapshot.language
+    with st.popover(language.name(now), icon=":material/translate:", help=_("The room's language")):
+        chosen = st.selectbox(
+            _("The room's language"),
+            language.languages(),
+            placeholder=_("Choose an option"),
+            index=language.languages().index(now) if now in language.languages() else 0,
+            format_func=language.name,
+            key="room-language",
+        )
+        st.caption(_("The projector, this console and the exports follow it; each phone can keep its own."))
+        if st.button(_("Change the language"), disabled=chosen == now, key="set-language"):
+            said = language.translate(chosen, N_("The room now speaks {language}."))
+            ctx.act(actions.set_language, chosen, success=said.format(language=language.name(chosen)), at=SIDEBAR_PLACE)
+            st.rerun()
 
 
 def tracks_table(frame: Any) -> None:
@@ -594,8 +674,8 @@ def tracks_table(frame: Any) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "Progress %": st.column_config.ProgressColumn(
-                "Progress to target", format="%.0f%%", min_value=0, max_value=100
+            _("Progress %"): st.column_config.ProgressColumn(
+                _("Progress to target"), format="%.0f%%", min_value=0, max_value=100
             )
         },
     )
@@ -628,10 +708,10 @@ def join_url(code: str) -> str:
 # --- facilitator console helpers ------------------------------------------------------------
 
 SHORTCUTS: dict[str, tuple[str, str]] = {
-    "next": ("N", "next step"),
-    "back": ("B", "back (asks first)"),
-    "clock": ("P", "start / pause"),
-    "minute": ("M", "+1 min"),
+    "next": ("N", N_("next step")),
+    "back": ("B", N_("back (asks first)")),
+    "clock": ("P", N_("start / pause")),
+    "minute": ("M", N_("+1 min")),
 }
 CONFIRM_BACK = "_confirm_back"
 SIDEBAR_PLACE = "sidebar"  # where the answers to the sidebar's controls are shown
@@ -644,22 +724,24 @@ def _clock_buttons(ctx: Context) -> None:
     key = SHORTCUTS["clock"][0]
     cols = st.columns(2)
     if timer.state == "running":
-        if cols[0].button("Pause", icon=":material/pause:", width="stretch", shortcut=key):
-            ctx.act(actions.pause_timer, step=snapshot.current_step.key, success="Clock paused.", at=SIDEBAR_PLACE)
+        if cols[0].button(_("Pause"), icon=":material/pause:", width="stretch", shortcut=key):
+            ctx.act(actions.pause_timer, step=snapshot.current_step.key, success=_("Clock paused."), at=SIDEBAR_PLACE)
             st.rerun()
-    elif cols[0].button("Start", icon=":material/play_arrow:", width="stretch", shortcut=key, disabled=snapshot.ended):
-        ctx.act(actions.start_timer, step=snapshot.current_step.key, success="Clock started.", at=SIDEBAR_PLACE)
+    elif cols[0].button(
+        _("Start"), icon=":material/play_arrow:", width="stretch", shortcut=key, disabled=snapshot.ended
+    ):
+        ctx.act(actions.start_timer, step=snapshot.current_step.key, success=_("Clock started."), at=SIDEBAR_PLACE)
         st.rerun()
     if cols[1].button(
-        "+1 min",
+        _("+1 min"),
         icon=":material/more_time:",
         width="stretch",
         shortcut=SHORTCUTS["minute"][0],
         disabled=snapshot.ended,
-        help="Add one minute to this step",
+        help=_("Add one minute to this step"),
     ):
         shown = snapshot.current_step.key
-        ctx.act(actions.extend_timer, 1, step=shown, success="One minute added.", at=SIDEBAR_PLACE)
+        ctx.act(actions.extend_timer, 1, step=shown, success=_("One minute added."), at=SIDEBAR_PLACE)
         st.rerun()
 
 
@@ -669,12 +751,15 @@ def _step_buttons(ctx: Context) -> None:
     current = snapshot.current_step
     if st.session_state.get(CONFIRM_BACK) == current.key and current.number > 1:
         previous = STEPS[current.number - 2]
-        st.warning(f"Take the room back to step {previous.number}, {previous.title}?")
+        st.warning(
+            _("Take the room back to step {number}, {title}?").format(number=previous.number, title=_(previous.title))
+        )
         cols = st.columns(2)
-        if cols[0].button("Go back", icon=":material/undo:", width="stretch", shortcut=SHORTCUTS["back"][0]):
+        if cols[0].button(_("Go back"), icon=":material/undo:", width="stretch", shortcut=SHORTCUTS["back"][0]):
             st.session_state.pop(CONFIRM_BACK, None)
-            _move(ctx, actions.previous_step, f"The room is back on step {previous.number}, {previous.title}.")
-        if cols[1].button("Stay", width="stretch", shortcut="Escape"):
+            back = _("The room is back on step {number}, {title}.")
+            _move(ctx, actions.previous_step, back.format(number=previous.number, title=_(previous.title)))
+        if cols[1].button(_("Stay"), width="stretch", shortcut="Escape"):
             st.session_state.pop(CONFIRM_BACK, None)
             st.rerun()
         return
@@ -682,7 +767,7 @@ def _step_buttons(ctx: Context) -> None:
     # Each button is keyed by the step it was shown on: a click that reaches a console already on
     # another step (a double click, a second device) matches no button of this run and does nothing.
     if cols[0].button(
-        "Back",
+        _("Back"),
         key=f"back-{current.key}",
         icon=":material/arrow_back:",
         width="stretch",
@@ -693,7 +778,7 @@ def _step_buttons(ctx: Context) -> None:
         st.rerun()
     last = current.number == len(STEPS)
     if cols[1].button(
-        "Next",
+        _("Next"),
         key=f"next-{current.key}",
         icon=":material/arrow_forward:",
         icon_position="right",
@@ -703,7 +788,8 @@ def _step_buttons(ctx: Context) -> None:
         disabled=last or snapshot.ended,
     ):
         following = STEPS[current.number]
-        _move(ctx, actions.next_step, f"The room is on step {following.number}, {following.title}.")
+        moved = _("The room is on step {number}, {title}.")
+        _move(ctx, actions.next_step, moved.format(number=following.number, title=_(following.title)))
 
 
 def _move(ctx: Context, step_action: Callable[..., Any], success: str) -> None:
@@ -717,17 +803,17 @@ def _move(ctx: Context, step_action: Callable[..., Any], success: str) -> None:
 
 def _end_controls(ctx: Context) -> None:
     """End (or reopen) the workshop from a small popover beside the lock, so it needs no scrolling."""
-    with st.popover("Reopen" if ctx.snapshot.ended else "End", icon=":material/flag:", width="stretch"):
+    with st.popover(_("Reopen") if ctx.snapshot.ended else _("End"), icon=":material/flag:", width="stretch"):
         if ctx.snapshot.ended:
-            st.text("The workshop has ended.")
-            if st.button("Reopen", icon=":material/lock_open:", key="reopen"):
-                ctx.act(actions.reopen_workshop, success="Workshop reopened.", at=SIDEBAR_PLACE)
+            st.text(_("The workshop has ended."))
+            if st.button(_("Reopen"), icon=":material/lock_open:", key="reopen"):
+                ctx.act(actions.reopen_workshop, success=_("Workshop reopened."), at=SIDEBAR_PLACE)
                 st.rerun()
-        elif st.button("End the workshop now", type="primary", icon=":material/flag:"):
+        elif st.button(_("End the workshop now"), type="primary", icon=":material/flag:"):
             ctx.act(
                 actions.end_workshop,
                 from_step=ctx.snapshot.current_step.key,
-                success="Workshop ended.",
+                success=_("Workshop ended."),
                 at=SIDEBAR_PLACE,
             )
             st.switch_page(str(HERE / "summary.py"), query_params=ctx.params())

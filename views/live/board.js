@@ -30,10 +30,10 @@ function renderBoard(ctx, node, voting) {
     const col = el("section", "sw-col sw-col-" + d.key);
     col.style.borderTopColor = d.colour; // one colour per dimension, as in the charts
     col.setAttribute("data-dimension", d.key);
-    col.setAttribute("aria-label", d.title + " bottlenecks");
+    col.setAttribute("aria-label", t("{dimension} bottlenecks", { dimension: d.title }));
     const items = voting ? voting.order(d.key, state.board[d.key] || []) : (state.board[d.key] || []);
     const h = el("h2", "sw-col-head");
-    h.append(el("span", "sw-col-title", d.title), el("span", "sw-col-count", String(items.length)));
+    h.append(el("span", "sw-col-title", d.title), el("span", "sw-col-count", num(items.length)));
     col.append(h, el("div", "sw-col-scope", d.scope));
     const list = el("ul", "sw-cards");
     for (const item of items) list.appendChild(card(ctx, item, voting));
@@ -51,7 +51,7 @@ function card(ctx, item, voting) {
   const foot = el("div", "sw-foot");
   // The console names each note by its number, as the suggested duplicates and the merge lists do.
   if (ctx.cfg.role === "facilitator") foot.appendChild(el("span", "sw-id", "#" + item.id));
-  foot.appendChild(el("span", "sw-votes", ctx.plural(item.votes, "vote")));
+  foot.appendChild(el("span", "sw-votes", tn("{n} vote", "{n} votes", item.votes)));
   if (voting) voting.buttons(item, foot);
   li.appendChild(foot);
   return li;
@@ -60,7 +60,7 @@ function card(ctx, item, voting) {
 // The projector and the console show those counts large, and say why the board is empty.
 function renderCounts(ctx, node) {
   node.innerHTML = "";
-  const line = el("p", "sw-private-line", "Private brainstorm: notes stay on each phone until the facilitator reveals them.");
+  const line = el("p", "sw-private-line", t("Private brainstorm: notes stay on each phone until the facilitator reveals them."));
   line.setAttribute("data-testid", "live-private");
   node.appendChild(line);
   for (const d of ctx.vocab.dimensions) {
@@ -68,8 +68,8 @@ function renderCounts(ctx, node) {
     const col = el("section", "sw-col sw-col-total");
     col.style.borderTopColor = d.colour;
     col.setAttribute("data-dimension", d.key);
-    col.setAttribute("aria-label", d.title + ": " + plural(n, "note"));
-    col.append(el("h2", "sw-col-head", d.title), el("div", "sw-big", String(n)), el("div", "sw-big-label", n === 1 ? "note" : "notes"));
+    col.setAttribute("aria-label", d.title + ": " + tn("{n} note", "{n} notes", n));
+    col.append(el("h2", "sw-col-head", d.title), el("div", "sw-big", num(n)), el("div", "sw-big-label", tn("note", "notes", n)));
     node.appendChild(col);
   }
 }
@@ -84,7 +84,7 @@ function fitColumns(columns) {
     more.setAttribute("data-testid", "live-more");
     col.appendChild(more);
     let shown = cards.length;
-    const say = () => { more.textContent = (total - shown) + " more not shown"; };
+    const say = () => { more.textContent = t("{n} more not shown", { n: num(total - shown) }); };
     say();
     const spare = () => bottom - more.getBoundingClientRect().bottom;
     while (shown > 0 && spare() < 0) {
@@ -102,13 +102,13 @@ function renderReview(ctx, node) {
   const review = ctx.state.review;
   node.innerHTML = "";
   const box = el("section", "sw-review");
-  box.setAttribute("aria-label", "Last time's commitments");
+  box.setAttribute("aria-label", t("Last time's commitments"));
   box.setAttribute("data-testid", "live-review");
-  box.append(el("h2", "sw-review-head", "Last time's commitments"),
-    el("p", "sw-muted", "Review until the clock shows " + clock(review.until) + ": done, carry over or drop?"));
+  box.append(el("h2", "sw-review-head", t("Last time's commitments")),
+    el("p", "sw-muted", t("Review until the clock shows {clock}: done, carry over or drop?", { clock: clock(review.until) })));
   const list = el("ul", "sw-review-list");
   for (const item of review.items) list.appendChild(commitmentCard(item));
-  if (!review.items.length) list.appendChild(el("li", "sw-muted", "No earlier commitments to review."));
+  if (!review.items.length) list.appendChild(el("li", "sw-muted", t("No earlier commitments to review.")));
   box.appendChild(list);
   node.appendChild(box);
 }
@@ -119,12 +119,13 @@ function commitmentCard(item) {
   li.appendChild(el("div", "sw-commitment-title", item.title));
   li.appendChild(el("div", "sw-muted", item.owner + " · " + item.metric));
   li.appendChild(el("div", "sw-commitment-figures",
-    item.value_text + " (from " + item.baseline_text + " to " + item.target_text + ") · " + item.progress_text + " of the way"));
+    t("{value} (from {baseline} to {target}) · {progress} of the way",
+      { value: item.value_text, baseline: item.baseline_text, target: item.target_text, progress: item.progress_text })));
   const tags = el("div", "sw-tags");
   tags.appendChild(el("span", "sw-tag sw-status-" + (item.status || "none"), item.status_title));
-  if (item.overdue) tags.appendChild(el("span", "sw-tag sw-overdue", "Check-in overdue " + plural(item.days_overdue, "day")));
-  if (item.carried_times) tags.appendChild(el("span", "sw-tag", "Carried " + item.carried_times + "×"));
-  tags.appendChild(el("span", "sw-tag sw-from", "from " + item.code));
+  if (item.overdue) tags.appendChild(el("span", "sw-tag sw-overdue", tn("Check-in overdue {n} day", "Check-in overdue {n} days", item.days_overdue)));
+  if (item.carried_times) tags.appendChild(el("span", "sw-tag", t("Carried {n}×", { n: num(item.carried_times) })));
+  tags.appendChild(el("span", "sw-tag sw-from", t("from {code}", { code: item.code })));
   li.appendChild(tags);
   if (item.outcome) li.appendChild(el("div", "sw-outcome", item.outcome_title + ": " + item.reason));
   return li;

@@ -28,7 +28,7 @@ function bottlenecksView(ctx) {
       if (wasPrivate && !hidden) note.status.say(""); // "it stays on your phone" is over once revealed
       wasPrivate = hidden;
       budget.hidden = hidden;
-      budget.textContent = "Votes left: " + me.votes_left + " of " + ctx.state.vote_budget;
+      budget.textContent = t("Votes left: {left} of {budget}", { left: num(me.votes_left), budget: num(ctx.state.vote_budget) });
       notice.textContent = ctx.notice;
       notice.style.display = ctx.notice ? "block" : "none";
       if (hidden) renderMine(ctx, board);
@@ -44,20 +44,19 @@ function renderMine(ctx, node) {
   const counts = ctx.state.counts;
   const line = el("div", "sw-private-line");
   line.setAttribute("data-testid", "live-private");
-  line.append(el("p", null, "Private brainstorm: your notes stay on your phone until the facilitator reveals the board. " +
-    "Voting opens then."),
-    el("p", null, "The room so far: " + ctx.vocab.dimensions.map((d) => d.title + " " + (counts[d.key] || 0)).join(" · ")));
+  line.append(el("p", null, t("Private brainstorm: your notes stay on your phone until the facilitator reveals the board. Voting opens then.")),
+    el("p", null, t("The room so far: {counts}", { counts: ctx.vocab.dimensions.map((d) => d.title + " " + num(counts[d.key] || 0)).join(" · ") })));
   node.appendChild(line);
-  if (!mine.length) { node.appendChild(el("p", "sw-empty sw-private-empty", "Your notes appear here once you add them.")); return; }
+  if (!mine.length) { node.appendChild(el("p", "sw-empty sw-private-empty", t("Your notes appear here once you add them."))); return; }
   for (const d of ctx.vocab.dimensions) {
     const items = mine.filter((n) => n.dimension === d.key);
     if (!items.length) continue;
     const col = el("section", "sw-col sw-col-" + d.key);
     col.style.borderTopColor = d.colour;
     col.setAttribute("data-dimension", d.key);
-    col.setAttribute("aria-label", "Your " + d.title + " notes");
+    col.setAttribute("aria-label", t("Your {dimension} notes", { dimension: d.title }));
     const h = el("h3", "sw-col-head");
-    h.append(el("span", "sw-col-title", "Your " + d.title), el("span", "sw-col-count", String(items.length)));
+    h.append(el("span", "sw-col-title", t("Your {dimension}", { dimension: d.title })), el("span", "sw-col-count", num(items.length)));
     const list = el("ul", "sw-cards");
     list.setAttribute("data-testid", "live-mine");
     for (const item of items) {
@@ -73,27 +72,27 @@ function renderMine(ctx, node) {
 // The form that adds a note: its controls, the chosen dimension and whether it is sending.
 function noteForm(ctx) {
   const note = { form: formBox(), sending: false };
-  note.form.appendChild(el("legend", "sw-legend", "Add a bottleneck"));
+  note.form.appendChild(el("legend", "sw-legend", t("Add a bottleneck")));
   const draft = ctx.store.get("bottleneck");
   note.dimension = draft.dimension || ctx.vocab.dimensions[1].key;
   const dims = dimRadios(ctx, note);
   const input = el("textarea", "sw-input");
   input.rows = 2;
   input.maxLength = ctx.vocab.limits.note;
-  input.placeholder = "A bottleneck you feel today…";
+  input.placeholder = t("A bottleneck you feel today…");
   input.value = draft.text || "";
   note.input = input;
   note.prompts = el("ul", "sw-prompts");
-  note.add = button("Add", "sw-primary sw-add", () => submitNote(ctx, note));
+  note.add = button(t("Add"), "sw-primary sw-add", () => submitNote(ctx, note));
   note.add.setAttribute("data-testid", "live-add");
   note.status = ctx.statusLine();
   input.oninput = () => saveNote(ctx, note);
   input.onkeydown = (e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submitNote(ctx, note); } };
-  note.form.append(dims, field("New bottleneck", input), note.add, note.status);
+  note.form.append(dims, field(t("New bottleneck"), input), note.add, note.status);
   const nudge = el("details", "sw-nudge");
   nudge.setAttribute("data-testid", "live-nudge");
   note.promptNote = el("p", "sw-muted");
-  nudge.append(el("summary", null, "Need a nudge? Questions to ask"), note.promptNote, note.prompts);
+  nudge.append(el("summary", null, t("Need a nudge? Questions to ask")), note.promptNote, note.prompts);
   note.form.appendChild(nudge);
   paintDims(ctx, note);
   return note;
@@ -101,7 +100,7 @@ function noteForm(ctx) {
 function dimRadios(ctx, note) {
   const dims = el("div", "sw-dims");
   dims.setAttribute("role", "radiogroup");
-  dims.setAttribute("aria-label", "Dimension");
+  dims.setAttribute("aria-label", t("Dimension"));
   note.dimButtons = {};
   for (const d of ctx.vocab.dimensions) {
     const b = button(d.title, "sw-dim", () => { note.dimension = d.key; saveNote(ctx, note); paintDims(ctx, note); });
@@ -131,8 +130,8 @@ function paintPrompts(ctx, note) {
   const sig = order.join() + "|" + weak.join();
   if (note.promptSig === sig) return;
   note.promptSig = sig;
-  note.promptNote.textContent = weak.length ? "Ordered by the readiness check: " + weak.join(" and ") +
-    (weak.length === 1 ? " is" : " are") + " the weakest." : "";
+  note.promptNote.textContent = weak.length ? tn("Ordered by the readiness check: {areas} is the weakest.",
+    "Ordered by the readiness check: {areas} are the weakest.", weak.length, { areas: weak.join(" · ") }) : "";
   note.promptNote.hidden = !weak.length;
   note.prompts.innerHTML = "";
   for (const key of order) {
@@ -147,7 +146,7 @@ function paintPrompts(ctx, note) {
 }
 async function submitNote(ctx, note) {
   const text = note.input.value.trim();
-  if (!text || note.sending) { if (!text) note.status.say("Write the bottleneck first.", true); return; }
+  if (!text || note.sending) { if (!text) note.status.say(t("Write the bottleneck first."), true); return; }
   saveNote(ctx, note);
   note.sending = true;
   note.add.disabled = true;
@@ -158,7 +157,7 @@ async function submitNote(ctx, note) {
   if (r.ok) {
     note.input.value = "";
     ctx.store.set("bottleneck", { dimension: note.dimension });
-    note.status.say(ctx.state.private ? "Added: it stays on your phone until the reveal." : "Added. Add another, or vote below.");
+    note.status.say(ctx.state.private ? t("Added: it stays on your phone until the reveal.") : t("Added. Add another, or vote below."));
   }
   else note.status.say(r.error, true);
 }
@@ -186,12 +185,12 @@ function votingFor(ctx, status) {
       if (!ctx.open()) return;
       const mine = ctx.me.votes[String(item.id)] || 0;
       if (mine > 0) {
-        foot.appendChild(el("span", "sw-mine", "yours: " + mine));
-        const minus = button("−", "sw-vote minus", () => vote(item.id, true), "Take a vote back from: " + item.text.slice(0, 60));
+        foot.appendChild(el("span", "sw-mine", t("yours: {n}", { n: num(mine) })));
+        const minus = button("−", "sw-vote minus", () => vote(item.id, true), t("Take a vote back from: {note}", { note: item.text.slice(0, 60) }));
         minus.dataset.focusKey = "minus-" + item.id;
         foot.appendChild(minus);
       }
-      const plus = button("+1", "sw-vote plus", () => vote(item.id, false), "Vote for: " + item.text.slice(0, 60));
+      const plus = button("+1", "sw-vote plus", () => vote(item.id, false), t("Vote for: {note}", { note: item.text.slice(0, 60) }));
       plus.dataset.focusKey = "plus-" + item.id;
       plus.disabled = ctx.me.votes_left <= 0;
       foot.appendChild(plus);

@@ -37,15 +37,18 @@ function show(clock, box, label, time) {
   let state = d.state;
   if (d.ended) state = "ended";
   else if (d.state === "running" && left <= 0) state = "up";
-  label.textContent = LABELS[state];
-  time.textContent = state === "ended" ? "" : mmss(Math.abs(left)) + (state === "up" ? " over" : "");
+  const t = (msgid) => (d.texts && typeof d.texts[msgid] === "string" ? d.texts[msgid] : msgid);
+  label.textContent = t(LABELS[state]);
+  time.textContent = state === "ended" ? "" : state === "up" ? t("{clock} over").replace("{clock}", mmss(-left)) : mmss(Math.abs(left));
   box.setAttribute("data-state", state);
   box.setAttribute("data-seconds", String(Math.round(left)));
 }
+// Said in the page's language: `texts` (from workshop/live/payload.py) holds these messages translated.
 const LABELS = {
-  running: "Time left", up: "Time's up", paused: "Paused, time left", pending: "Not started",
-  done: "Finished", ended: "The workshop has ended",
+  running: t("Time left"), up: t("Time's up"), paused: t("Paused, time left"), pending: t("Not started"),
+  done: t("Finished"), ended: t("The workshop has ended"),
 };
+function t(msgid) { return msgid; } // marks the English message; `show` looks its translation up
 function mmss(seconds) {
   const s = Math.floor(seconds);
   const pad = (n) => String(n).padStart(2, "0");

@@ -6,8 +6,11 @@
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement;
-  if (root.__live) root.__live.update(data);
-  else root.__live = makeLive(root, data, setTriggerValue);
+  if (root.__live && root.__live.lang === data.lang) root.__live.update(data);
+  else { // first mount, or the page now speaks another language: build the element anew in it
+    if (root.__live) { root.__live.stop(); root.innerHTML = ""; }
+    root.__live = makeLive(root, data, setTriggerValue);
+  }
   // Stop polling once the element has really left the page (not on a mere re-render),
   // so a page the user navigated away from never reruns the page they are on.
   return () => setTimeout(() => {
@@ -19,6 +22,7 @@ export default function (component) {
 // The parts below share one object, `live`: the settings, the room's state, my own view, the
 // frame's nodes and the polling flags. Step views get `live.ctx` (see stepContext).
 function makeLive(root, initial, setTriggerValue) {
+  setLanguage(initial.lang, initial.texts);
   const live = liveContext(root, initial, setTriggerValue);
   live.timerId = setInterval(() => tick(live), 250);
   paint(live);
@@ -27,6 +31,7 @@ function makeLive(root, initial, setTriggerValue) {
   stateLoop(live);
 
   return {
+    lang: initial.lang,
     update(next) {
       const stepMoved = next.step_key !== live.cfg.step_key;
       live.cfg = next;
@@ -66,6 +71,7 @@ function liveContext(root, cfg, setTriggerValue) {
 function frame(root, cfg, participant) {
   const wrap = el("div", "sw sw-" + cfg.role);
   wrap.setAttribute("data-testid", "live-" + cfg.role);
+  wrap.lang = cfg.lang_tag || cfg.lang;
   root.appendChild(wrap);
   const header = el("div", "sw-head");
   const stepEl = el("div", "sw-step");
@@ -73,7 +79,7 @@ function frame(root, cfg, participant) {
   const clockEl = el("div", "sw-clock");
   clockEl.setAttribute("data-testid", "live-clock");
   clockEl.setAttribute("role", "timer");
-  clockEl.setAttribute("aria-label", "Time left in this step");
+  clockEl.setAttribute("aria-label", t("Time left in this step"));
   header.append(stepEl, clockEl);
   const countEl = el("div", "sw-progress");
   countEl.setAttribute("data-testid", "live-progress");
@@ -86,7 +92,23 @@ function frame(root, cfg, participant) {
   if (ready) { ready.hidden = true; wrap.appendChild(ready); }
   const host = el("div", "sw-host");
   wrap.appendChild(host);
+  if (participant && cfg.languages && cfg.languages.length > 1) wrap.appendChild(languageSwitcher(cfg));
   return { wrap, stepEl, clockEl, countEl, banner, ready, host };
+}
+// The phone's own language, kept by this browser (a cookie the page reads, so the page and the
+// element both speak it after the reload); the other phones and the projector keep theirs.
+function languageSwitcher(cfg) {
+  const box = el("div", "sw-lang");
+  const choice = select(cfg.languages.map((l) => ({ value: l.code, text: l.name })), cfg.lang);
+  choice.setAttribute("data-testid", "live-language");
+  cfg.languages.forEach((l, i) => { choice.options[i].lang = l.tag; }); // each name is said in its own language
+  choice.onchange = () => {
+    document.cookie = cfg.language_cookie + "=" + encodeURIComponent(choice.value) + "; path=/; max-age=31536000; SameSite=Lax";
+    try { localStorage.setItem(cfg.language_cookie, choice.value); } catch (e) { /* private mode: the cookie is enough */ }
+    location.reload();
+  };
+  box.appendChild(field(t("Language"), choice));
+  return box;
 }
 
 // --- drafts: unsent input survives a refresh and is sent exactly once ----------------------
@@ -106,14 +128,14 @@ async function post(live, path, body) {
   let resp;
   try {
     resp = await fetch(live.base + "/api/live/" + live.cfg.code + "/" + path, {
-      method: "POST", headers: { "Content-Type": "application/json" },
+      method: "POST", headers: { "Content-Type": "application/json", "Accept-Language": live.cfg.lang },
       body: JSON.stringify(Object.assign({ token: live.cfg.token }, body)),
     });
   } catch (e) {
-    return { ok: false, offline: true, error: "Connection lost: what you typed is kept and will not be sent twice. Try again." };
+    return { ok: false, offline: true, error: t("Connection lost: what you typed is kept and will not be sent twice. Try again.") };
   }
   let json = {};
-  try { json = await resp.json(); } catch (e) { json = { error: "The server answered " + resp.status + "." }; }
+  try { json = await resp.json(); } catch (e) { json = { error: t("The server answered {status}.", { status: resp.status }) }; }
   json.ok = resp.ok;
   if (resp.ok && json.me) setMe(live, json.me);
   if (resp.ok && path !== "me" && live.waker.wake) live.waker.wake(); // see the room with my write in it at once
@@ -133,8 +155,8 @@ function setMe(live, next) {
   const refundedNow = next.refunded || 0;
   const seen = live.refundSeen;
   if (seen !== null && refundedNow > seen) {
-    live.ctx.notice = plural(refundedNow - seen, "vote") + " of yours sat on a note the facilitator hid as noise: " +
-      (refundedNow - seen === 1 ? "it is" : "they are") + " back in your budget.";
+    live.ctx.notice = tn("{n} vote of yours sat on a note the facilitator hid as noise: it is back in your budget.",
+      "{n} votes of yours sat on a note the facilitator hid as noise: they are back in your budget.", refundedNow - seen);
   }
   live.refundSeen = refundedNow;
   live.me = next;
@@ -149,7 +171,7 @@ async function refreshMine(live) {
 function stepContext(live) {
   const vocab = live.vocab;
   return {
-    vocab, store: live.store, el, button, field, select, fillSelect, statusLine, plural, rebuild, arrange,
+    vocab, store: live.store, el, button, field, select, fillSelect, statusLine, rebuild, arrange,
     post: (path, body) => post(live, path, body),
     send: (path, draftName, body, withClientId) => send(live, path, draftName, body, withClientId),
     get state() { return live.state; }, get me() { return live.me; }, get cfg() { return live.cfg; },
@@ -178,16 +200,17 @@ function paintHeader(live) {
   const state = live.state;
   if (!state) return;
   const { stepEl, banner, countEl } = live.dom;
-  stepEl.textContent = state.ended ? "Workshop ended" : "Step " + state.step.number + " of " + state.step.of + " · " + state.step.title;
+  stepEl.textContent = state.ended ? t("Workshop ended")
+    : t("Step {number} of {of} · {title}", { number: num(state.step.number), of: num(state.step.of), title: state.step.title });
   let note = "";
-  if (state.ended) note = live.participant ? "" : "The workshop has ended."; // the phone's closing view says it
-  else if (state.locked) note = "Input is locked by the facilitator for the moment.";
+  if (state.ended) note = live.participant ? "" : t("The workshop has ended."); // the phone's closing view says it
+  else if (state.locked) note = t("Input is locked by the facilitator for the moment.");
   banner.textContent = note;
   banner.style.display = note ? "block" : "none";
   const p = state.progress;
   // One screen per participant is counted (the server keys presence by person); never more than have joined.
-  if (p) countEl.textContent = (live.connected !== null ? Math.min(live.connected, p.people) + " connected · " : "") +
-    tookPart(live, p);
+  if (p) countEl.textContent = (live.connected !== null
+    ? t("{n} connected", { n: num(Math.min(live.connected, p.people)) }) + " · " : "") + tookPart(live, p);
   tick(live);
 }
 // "4 of 6 participants scored": for the step this screen shows, which on a console previewing
@@ -196,25 +219,26 @@ function tookPart(live, p) {
   const key = live.cfg.step_key;
   const step = (live.vocab.steps || []).find((s) => s.key === key);
   const own = step && p.by_step && key in p.by_step;
-  return (own ? p.by_step[key] : p.acted) + " of " + plural(p.people, "participant") + " " + (own ? step.acted : p.label);
+  return tn("{acted} of {n} participant {label}", "{acted} of {n} participants {label}", p.people,
+    { acted: num(own ? p.by_step[key] : p.acted), label: own ? step.acted : p.label });
 }
 function tick(live) {
   const state = live.state;
   if (!state) return;
   const clockEl = live.dom.clockEl;
-  const t = state.timer;
+  const timer = state.timer;
   const now = Date.now() / 1000 + live.offset;
-  let left = t.remaining;
-  if (t.state === "running" && t.deadline) left = t.deadline - now;
-  if (t.state === "done" || state.ended) left = 0;
+  let left = timer.remaining;
+  if (timer.state === "running" && timer.deadline) left = timer.deadline - now;
+  if (timer.state === "done" || state.ended) left = 0;
   let label = clock(left);
-  if (state.ended) label = "Ended";
-  else if (t.state === "paused") label += " paused";
-  else if (t.state === "pending") label += " not started";
+  if (state.ended) label = t("Ended");
+  else if (timer.state === "paused") label = t("{clock} paused", { clock: label });
+  else if (timer.state === "pending") label = t("{clock} not started", { clock: label });
   clockEl.textContent = label;
   clockEl.classList.toggle("over", left < 0);
   clockEl.setAttribute("data-seconds", String(Math.round(left)));
-  clockEl.setAttribute("data-state", t.state);
+  clockEl.setAttribute("data-state", timer.state);
 }
 function paint(live) {
   paintHeader(live);

@@ -74,7 +74,25 @@ function arrange(node, children) {
   for (const c of now) if (!children.includes(c)) c.remove();
   children.forEach((c, i) => { if (node.children[i] !== c) node.insertBefore(c, node.children[i] || null); });
 }
-function plural(n, one, many) { return n + " " + (n === 1 ? one : (many || one + "s")); }
+// The element's words, in the language its page chose: `texts` (workshop/live/payload.py) maps each
+// English message to its translation, and a plural's singular to its two forms. Every word a person
+// reads goes through t() or tn(), which the catalogue tool extracts; "{name}" is filled from `values`.
+let TEXTS = {};
+let LANG = "en";
+function setLanguage(lang, texts) { LANG = lang || "en"; TEXTS = texts || {}; }
+function fill(text, values) {
+  return values ? text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m)) : text;
+}
+function t(msgid, values) { return fill(typeof TEXTS[msgid] === "string" ? TEXTS[msgid] : msgid, values); }
+function tn(one, many, n, values) {
+  const forms = TEXTS[one];
+  let form = n === 1 ? 0 : 1;
+  try { form = new Intl.PluralRules(LANG).select(n) === "one" ? 0 : 1; } catch (e) { /* an unknown locale: English rule */ }
+  const said = Array.isArray(forms) ? forms[Math.min(form, forms.length - 1)] : (form === 0 ? one : many);
+  return fill(said, Object.assign({ n: num(n) }, values));
+}
+// A count as the language writes it ("1.234" in German).
+function num(n) { try { return new Intl.NumberFormat(LANG).format(n); } catch (e) { return String(n); } }
 function clock(seconds) {
   const over = seconds < 0;
   const total = over ? Math.floor(-seconds) : Math.ceil(seconds);

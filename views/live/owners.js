@@ -8,7 +8,8 @@ function ownersView(ctx) {
   root.append(help, status, list);
   async function offer(item, on) {
     const r = await ctx.post("volunteers", { initiative_id: item.id, on });
-    status.say(r.ok ? (on ? "Thanks: the facilitator sees that you can own “" + item.title + "”." : "You stepped back from “" + item.title + "”.") : r.error, !r.ok);
+    status.say(r.ok ? (on ? t("Thanks: the facilitator sees that you can own “{title}”.", { title: item.title })
+      : t("You stepped back from “{title}”.", { title: item.title })) : r.error, !r.ok);
   }
   return {
     el: root,
@@ -21,21 +22,22 @@ function ownersView(ctx) {
   function fill() {
     {
       const decided = ctx.state.initiatives.filter((i) => i.decision);
-      if (!decided.length) list.appendChild(el("p", "sw-empty", "No initiative has a decision yet."));
+      if (!decided.length) list.appendChild(el("p", "sw-empty", t("No initiative has a decision yet.")));
       for (const item of decided) {
         const box = section(null, "sw-owner");
         box.appendChild(el("h3", "sw-h", item.title));
-        box.appendChild(el("p", "sw-item-line", "Decided: " + ctx.choice(item.decision.choice).title));
+        box.appendChild(el("p", "sw-item-line", t("Decided: {choice}", { choice: ctx.choice(item.decision.choice).title })));
         if (item.owner) {
           const o = item.owner;
-          box.append(el("p", "sw-owner-name", "Owner: " + o.owner),
-            el("p", "sw-item-line", o.metric + ": " + o.baseline_text + " → " + o.target_text + " · first check-in " + o.checkin));
+          box.append(el("p", "sw-owner-name", t("Owner: {owner}", { owner: o.owner })),
+            el("p", "sw-item-line", t("{metric}: {baseline} → {target} · first check-in {date}",
+              { metric: o.metric, baseline: o.baseline_text, target: o.target_text, date: o.checkin_text || o.checkin })));
         } else {
           const mine = ctx.me.volunteered.includes(item.id);
-          box.appendChild(el("p", "sw-muted", "Owner needed · " + ctx.plural(item.volunteers, "volunteer")));
+          box.appendChild(el("p", "sw-muted", tn("Owner needed · {n} volunteer", "Owner needed · {n} volunteers", item.volunteers)));
           if (ctx.open()) {
-            const b = button(mine ? "Step back" : "I can own this", mine ? "" : "sw-primary", () => offer(item, !mine),
-              (mine ? "Step back from owning " : "Offer to own ") + item.title);
+            const b = button(mine ? t("Step back") : t("I can own this"), mine ? "" : "sw-primary", () => offer(item, !mine),
+              mine ? t("Step back from owning {title}", { title: item.title }) : t("Offer to own {title}", { title: item.title }));
             b.setAttribute("aria-pressed", mine ? "true" : "false");
             b.dataset.focusKey = "offer-" + item.id;
             box.appendChild(b);

@@ -14,14 +14,19 @@ function accept(live, next) {
   // The console and the projector redraw their own content when the room's data moves (at most
   // every 3 s), and at once when the workshop ends or reopens, or step 1's board replaces the check.
   const cfg = live.cfg;
-  const now = ending || swapped;
+  const now = ending || swapped || next.language !== (state ? state.language : next.language);
+  // A phone that follows the workshop's language, when the facilitator changes it: the page anew.
+  if (live.participant && cfg.follows_workshop && next.language !== cfg.lang) { location.reload(); return; }
   if (!live.participant && (cfg.role === "facilitator" || cfg.follow || now)) maybeRerun(live, "version", next.version, now ? 0 : 3000);
 }
 // A participant's reads carry their token in a header (never in the address, which logs keep):
 // the meta poll counts them as connected only with it, once however many screens they use.
+// Every read names its language: a phone's own, else the workshop's as this screen last saw it.
 async function getJson(live, path, heard) {
   const headers = live.participant && live.cfg.token ? { "X-Workshop-Token": live.cfg.token } : {};
-  const resp = await fetch(live.base + "/api/live/" + live.cfg.code + path, { cache: "no-store", headers });
+  const speaks = live.participant && !live.cfg.follows_workshop ? live.cfg.lang : (live.state ? live.state.language : live.cfg.lang);
+  const asked = path + (path.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(speaks || "");
+  const resp = await fetch(live.base + "/api/live/" + live.cfg.code + asked, { cache: "no-store", headers });
   const serverNow = parseFloat(resp.headers.get("X-Server-Now") || "");
   if (!isNaN(serverNow)) live.offset = serverNow - Date.now() / 1000;
   // How long the server asks this screen to leave before asking again: on a refusal (429), and on

@@ -6,7 +6,7 @@ function prioritiseView(ctx) {
   const p = { current: null };
   const scoreSec = scoreForm(ctx, p);
   const propose = proposeForm(ctx, p);
-  const rankSec = section("The room's ranking");
+  const rankSec = section(t("The room's ranking"));
   p.formula = el("p", "sw-formula");
   p.ranking = el("ol", "sw-ranking");
   p.ranking.setAttribute("data-testid", "live-ranking");
@@ -31,7 +31,7 @@ function prioritiseView(ctx) {
 }
 // One initiative at a time: a slider per criterion, Save, and Previous / Next.
 function scoreForm(ctx, p) {
-  const scoreSec = section("Score the initiatives");
+  const scoreSec = section(t("Score the initiatives"));
   p.progress = el("p", "sw-progress-line");
   p.progress.setAttribute("data-testid", "live-scored");
   const form = formBox();
@@ -49,10 +49,10 @@ function scoreForm(ctx, p) {
     f.querySelector("label").appendChild(out);
     form.appendChild(f);
   }
-  p.saveScore = button("Save my score", "sw-primary", () => saveScore(ctx, p));
+  p.saveScore = button(t("Save my score"), "sw-primary", () => saveScore(ctx, p));
   const nav = el("div", "sw-row");
-  const prev = button("Previous", "", () => moveScore(ctx, p, -1));
-  const next = button("Next", "", () => moveScore(ctx, p, 1));
+  const prev = button(t("Previous"), "", () => moveScore(ctx, p, -1));
+  const next = button(t("Next"), "", () => moveScore(ctx, p, 1));
   nav.append(prev, next);
   p.status = ctx.statusLine();
   form.insertBefore(p.which, form.firstChild);
@@ -62,21 +62,21 @@ function scoreForm(ctx, p) {
 }
 function proposeForm(ctx, p) {
   const propose = el("details", "sw-propose");
-  propose.appendChild(el("summary", null, "Propose an initiative"));
+  propose.appendChild(el("summary", null, t("Propose an initiative")));
   p.pform = formBox();
   const d = ctx.store.get("initiative");
   const title = el("input", "sw-input");
   title.maxLength = ctx.vocab.limits.short; title.value = d.title || "";
-  title.placeholder = "e.g. Introduce SLOs and an error budget";
+  title.placeholder = t("e.g. Introduce SLOs and an error budget");
   const desc = el("textarea", "sw-input");
   desc.maxLength = ctx.vocab.limits.long; desc.rows = 2; desc.value = d.description || "";
   p.links = el("fieldset", "sw-checks");
-  p.links.appendChild(el("legend", "sw-label", "Bottlenecks it relieves"));
+  p.links.appendChild(el("legend", "sw-label", t("Bottlenecks it relieves")));
   p.chosen = new Set(d.bottleneck_ids || []);
-  p.add = button("Add initiative", "sw-primary", () => submitInitiative(ctx, p));
+  p.add = button(t("Add initiative"), "sw-primary", () => submitInitiative(ctx, p));
   p.pstatus = ctx.statusLine();
   p.title = title; p.desc = desc;
-  p.pform.append(field("Initiative", title), field("What it involves (optional)", desc), p.links, p.add, p.pstatus);
+  p.pform.append(field(t("Initiative"), title), field(t("What it involves (optional)"), desc), p.links, p.add, p.pstatus);
   propose.appendChild(p.pform);
   for (const c of [title, desc]) c.addEventListener("input", () => keepInitiative(ctx, p));
   return propose;
@@ -112,8 +112,8 @@ async function saveScore(ctx, p) {
   if (!r.ok) { p.status.say(r.error, true); return; }
   const done = ctx.initiative(p.current);
   const nextUp = ctx.state.initiatives.find((i) => !scored(ctx, i.id));
-  if (nextUp) { loadScore(ctx, p, nextUp.id); p.status.say("Saved “" + (done ? done.title : "") + "”. Next: " + nextUp.title + "."); }
-  else p.status.say("Saved. You have scored every initiative: change any score with Previous / Next.");
+  if (nextUp) { loadScore(ctx, p, nextUp.id); p.status.say(t("Saved “{done}”. Next: {next}.", { done: done ? done.title : "", next: nextUp.title })); }
+  else p.status.say(t("Saved. You have scored every initiative: change any score with Previous / Next."));
   paintScored(ctx, p);
 }
 async function submitInitiative(ctx, p) {
@@ -123,7 +123,7 @@ async function submitInitiative(ctx, p) {
   p.add.disabled = false;
   if (r.ok) {
     p.title.value = ""; p.desc.value = ""; p.chosen.clear(); ctx.store.set("initiative", {});
-    p.pstatus.say("Initiative added: score it above."); paintLinks(ctx, p, true);
+    p.pstatus.say(t("Initiative added: score it above.")); paintLinks(ctx, p, true);
   } else p.pstatus.say(r.error, true);
 }
 function paintLinks(ctx, p, force) {
@@ -144,21 +144,22 @@ function paintLinks(ctx, p, force) {
 function paintScored(ctx, p) {
   const list = ctx.state.initiatives;
   const n = list.filter((i) => scored(ctx, i.id)).length;
-  p.progress.textContent = list.length ? n + " of " + list.length + " scored" : "No initiatives yet: propose one below.";
+  p.progress.textContent = list.length ? t("{scored} of {total} scored", { scored: num(n), total: num(list.length) }) : t("No initiatives yet: propose one below.");
   p.form.hidden = !list.length;
 }
 function paintRanking(ctx, p, list) {
-  p.formula.textContent = "Formula: " + ctx.state.method.formula + ". Each criterion is the median of the room's scores.";
+  p.formula.textContent = t("Formula: {formula}. Each criterion is the median of the room's scores.", { formula: ctx.state.method.formula });
   p.ranking.innerHTML = "";
   for (const item of list) {
     const li = el("li", "sw-item");
     li.appendChild(el("div", "sw-item-title", item.title));
-    const line = item.scorers ? ctx.state.method.title + " " + item.priority_text + " · " + ctx.plural(item.scorers, "scorer")
-                              : "Not scored yet";
+    const line = item.scorers ? ctx.state.method.title + " " + item.priority_text + " · " + tn("{n} scorer", "{n} scorers", item.scorers)
+                              : t("Not scored yet");
     li.appendChild(el("div", "sw-item-line", line));
-    if (item.carried) li.appendChild(el("div", "sw-item-line", "Carried over from " + item.carried.code + " · " + item.carried.times + "×"));
-    if (item.disputed.length) li.appendChild(el("div", "sw-flag", "The room disagrees on " + item.disputed.join(", ") + ": discuss."));
+    if (item.carried) li.appendChild(el("div", "sw-item-line", t("Carried over from {code} · {n}×", { code: item.carried.code, n: num(item.carried.times) })));
+    if (item.disputed.length) li.appendChild(el("div", "sw-flag", t("The room disagrees on {criteria}: discuss.", { criteria: item.disputed.map((c) => criterion(ctx, c)).join(", ") })));
     p.ranking.appendChild(li);
   }
 }
+function criterion(ctx, key) { const c = ctx.vocab.criteria.find((x) => x.key === key); return c ? c.label : key; }
 STEP_VIEWS.push(prioritiseView);

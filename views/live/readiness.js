@@ -4,7 +4,7 @@
 // workshop/domain/readiness.py). A submission is the whole set of my answers; unsent choices are kept
 // as a draft in the browser. On the projector the page itself draws the results before step 1's
 // clock starts, so the board leaves its place empty then.
-const READY_THANKS = "Thanks — you can change your answers until the facilitator closes the check.";
+const READY_THANKS = () => t("Thanks — you can change your answers until the facilitator closes the check.");
 
 function readinessOpen(ctx) { const r = ctx.state.readiness; return Boolean(r && r.open && !ctx.state.ended); }
 function readinessShowing(ctx) { const r = ctx.state.readiness; return Boolean(r && r.showing); }
@@ -30,17 +30,16 @@ function readinessPanel(ctx) {
   summary.append(el("span", "sw-ready-title", vocab.title), sub);
   summary.onclick = () => { panel.touched = true; };
   const form = el("fieldset", "sw-form sw-ready-form");
-  form.appendChild(el("p", "sw-muted", "Answer what you can: every question is optional. The room sees only the " +
-    "medians, never who said what."));
-  form.appendChild(el("h4", "sw-ready-h", "When to scale: how strong is the evidence?"));
+  form.appendChild(el("p", "sw-muted", t("Answer what you can: every question is optional. The room sees only the medians, never who said what.")));
+  form.appendChild(el("h4", "sw-ready-h", t("When to scale: how strong is the evidence?")));
   for (const q of vocab.questions.filter((q) => !q.area)) form.appendChild(readinessQuestion(ctx, panel, q));
   for (const area of vocab.areas) {
-    form.appendChild(el("h4", "sw-ready-h", area.title + ": how far do you agree?"));
+    form.appendChild(el("h4", "sw-ready-h", t("{area}: how far do you agree?", { area: area.title })));
     for (const q of vocab.questions.filter((q) => q.area === area.key)) form.appendChild(readinessQuestion(ctx, panel, q));
   }
   const count = el("div", "sw-ready-count");
   count.setAttribute("aria-live", "polite");
-  const send = button("Send my answers", "sw-primary", () => sendReadiness(ctx, panel));
+  const send = button(t("Send my answers"), "sw-primary", () => sendReadiness(ctx, panel));
   send.setAttribute("data-testid", "live-readiness-send");
   const status = ctx.statusLine();
   form.append(count, send, status);
@@ -79,7 +78,8 @@ function readinessQuestion(ctx, panel, q) {
     num.inputMode = "decimal";
     num.autocomplete = "off";
     num.oninput = () => setReadiness(ctx, panel, q.key, { number: num.value });
-    set.appendChild(field(q.number.label + (q.number.unit ? " (" + q.number.unit + ")" : "") + ", optional", num));
+    const unit = q.number.unit ? " (" + q.number.unit + ")" : "";
+    set.appendChild(field(t("{figure}, optional", { figure: q.number.label + unit }), num));
     inputs.number = num;
   }
   panel.inputs[q.key] = inputs;
@@ -105,9 +105,11 @@ function updateReadiness(ctx, panel) {
   if (!panel.dirty && sig !== panel.seen) { panel.seen = sig; panel.answers = JSON.parse(sig); fillReadiness(panel); }
   const given = Object.keys(mine).length;
   if (!panel.touched) panel.details.open = given === 0 || panel.dirty;
-  panel.sub.textContent = panel.dirty && given ? "Changed: send again to update your answers."
-    : given ? READY_THANKS : "About " + ctx.vocab.readiness.minutes + " minutes · " + plural(ctx.vocab.readiness.questions.length, "question") + ", all optional";
-  panel.count.textContent = rated(panel.answers) + " of " + ctx.vocab.readiness.questions.length + " answered";
+  const questions = ctx.vocab.readiness.questions.length;
+  panel.sub.textContent = panel.dirty && given ? t("Changed: send again to update your answers.")
+    : given ? READY_THANKS() : tn("About {minutes} minutes · {n} question, all optional", "About {minutes} minutes · {n} questions, all optional",
+      questions, { minutes: num(ctx.vocab.readiness.minutes) });
+  panel.count.textContent = t("{answered} of {questions} answered", { answered: num(rated(panel.answers)), questions: num(questions) });
   panel.form.disabled = !ctx.open();
 }
 // Send every rated answer; a figure without a rating is asked about instead of dropped.
@@ -119,7 +121,7 @@ async function sendReadiness(ctx, panel) {
     if (!a) continue;
     const figure = a.number === undefined || a.number === null ? "" : String(a.number).trim();
     if (a.rating === undefined || a.rating === null) {
-      if (figure) { panel.status.say("Rate “" + q.title + "” too, or clear its figure.", true); return; }
+      if (figure) { panel.status.say(t("Rate “{question}” too, or clear its figure.", { question: q.title }), true); return; }
       continue;
     }
     answers.push(q.number && figure ? { key: q.key, rating: a.rating, number: figure } : { key: q.key, rating: a.rating });
@@ -133,7 +135,7 @@ async function sendReadiness(ctx, panel) {
   panel.dirty = false;
   panel.touched = false;
   ctx.store.clear("readiness");
-  panel.status.say(READY_THANKS);
+  panel.status.say(READY_THANKS());
   updateReadiness(ctx, panel);
   panel.box.scrollIntoView({ block: "start" });
 }

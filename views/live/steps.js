@@ -13,7 +13,7 @@ function stepView(ctx, key) {
 // How this step works: collapsed, so the form is the first thing on a phone.
 function guide(ctx) {
   const d = el("details", "sw-guide");
-  const s = el("summary", null, "How this step works");
+  const s = el("summary", null, t("How this step works"));
   const goal = el("p", "sw-goal");
   const body = el("p");
   const advice = el("p", "sw-advice");

@@ -26,7 +26,7 @@ from workshop.actions.review import has_commitments
 from workshop.domain import audit, timer
 from workshop.domain.audience import Joining, joining
 from workshop.domain.errors import InputLocked, InvalidInput, NotAllowed, NotFound, Phrase, step_phrase
-from workshop.domain.language import N_
+from workshop.domain.language import N_, SOURCE, languages, supported
 from workshop.domain.text import clean_int, clean_number, clean_text
 from workshop.domain.vocabulary import (
     CODE_ALPHABET,
@@ -106,15 +106,17 @@ def create_workshop(
     review_minutes: int = 0,
     private_brainstorm: bool = False,
     anonymous: bool = False,
+    language: str = SOURCE,
 ) -> Created:
     """Anyone may create a workshop; they receive its code and the facilitator key.
 
     With `review_minutes`, step 1 opens with a review of the organisation's earlier commitments,
     counted in step 1's own timer (and so in the agenda). `private_brainstorm` keeps notes on
     their authors' phones until the facilitator reveals the board; `anonymous` numbers the
-    participants instead of asking their names.
+    participants instead of asking their names; `language` is the one the room runs in.
     """
     title = clean_text(title, N_("Title"), max_len=SHORT_MAX)
+    spoken = _language(language)
     organisation = clean_text(organisation, N_("Organisation"), max_len=SHORT_MAX)
     if stage not in STAGE_KEYS:
         raise InvalidInput(N_("Choose the stage context: {stages}."), stages=", ".join(STAGE_KEYS))
@@ -132,6 +134,7 @@ def create_workshop(
     row = {"code": code, "key_hash": hash_secret(key), "created_at": moment, "current_step": STEPS[0].key}
     row |= {"reviewing": int(review > 0), "private_brainstorm": int(bool(private_brainstorm))}
     row["anonymous"] = int(bool(anonymous))
+    settings["language"] = spoken
     workshop_id = store.insert_workshop(db, settings | row, timers, _creation(code, settings, moment))
     store.insert_participant(db, workshop_id, hash_secret(token), "Facilitator", moment, is_facilitator=True)
     return Created(code=code, facilitator_key=key, facilitator_token=token)
@@ -216,6 +219,29 @@ def set_locked(db: Database, code: str, key: str, locked: bool) -> None:
     with store.change(db, workshop["id"], _entry(actor, "set_locked")) as entry:
         entry.record("input", {"locked": bool(_again(db, workshop)["locked"])}, {"locked": bool(locked)})
         store.update_workshop(db, workshop["id"], locked=int(bool(locked)))
+
+
+UNKNOWN_LANGUAGE = N_("Choose one of the workshop's languages: {known}.")
+
+
+def _language(code: Any) -> str:
+    """A language the app has (a code such as 'de'), else a refusal naming those it has."""
+    found = supported(code) if isinstance(code, str) and len(code) <= 35 else None
+    if found is None or found != code.strip().lower():
+        raise InvalidInput(UNKNOWN_LANGUAGE, known=", ".join(languages()))
+    return found
+
+
+def set_language(db: Database, code: str, key: str, language: str) -> str:
+    """The facilitator changes the language the room runs in: the projector, the console and
+    the exports follow it; each phone keeps its own choice."""
+    workshop, actor = _by_facilitator(db, code, key)
+    spoken = _language(language)
+    with store.change(db, workshop["id"], _entry(actor, "set_language")) as entry:
+        before = str(_again(db, workshop)["language"])
+        entry.record("language", {"language": before}, {"language": spoken})
+        store.update_workshop(db, workshop["id"], language=spoken)
+    return spoken
 
 
 def _current_timer(db: Database, workshop: Row) -> timer.Timer:

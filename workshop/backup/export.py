@@ -81,6 +81,7 @@ def _workshop_part(w: dict[str, Any]) -> dict[str, Any]:
         "readiness_open": bool(w["readiness_open"]),
         "private_brainstorm": bool(w["private_brainstorm"]),
         "anonymous": bool(w["anonymous"]),
+        "language": w["language"],
     }
 
 

@@ -29,7 +29,7 @@ from workshop.domain.audit import Count, Entry, Trail
 from workshop.domain.decide import CHOICES, QUESTION_KEYS, QUESTIONS, validate_answers
 from workshop.domain.errors import Figure, ImportRefused, InvalidInput, Phrase
 from workshop.domain.followup import STATUSES, VIAS, progress
-from workshop.domain.language import N_
+from workshop.domain.language import N_, SOURCE, languages
 from workshop.domain.readiness import QUESTION_KEYS as READINESS_KEYS
 from workshop.domain.readiness import validate_answer
 from workshop.domain.scoring import CRITERIA, has_cycle, validate_score
@@ -374,6 +374,8 @@ def _workshop(w: Row) -> Row:
         "reviewing": int(_bool(w.get("reviewing", False), "workshop.reviewing")),
         "readiness_open": int(_bool(w.get("readiness_open", False), "workshop.readiness_open")),
         **_brainstorm_modes(w),
+        # The language the room ran in; a file without it ran in English.
+        "language": _choice(w.get("language", SOURCE), languages(), "workshop.language", "language"),
     }
 
 

@@ -11,6 +11,7 @@ from workshop.domain.audit import Trail
 from workshop.domain.commitments import Commitment
 from workshop.domain.decide import CHOICES, QUESTION_KEYS, Recommendation, Standing, recommend, standing
 from workshop.domain.followup import Track, day_of, track
+from workshop.domain.language import SOURCE
 from workshop.domain.readiness import Answer, Results, aggregate, stage_note
 from workshop.domain.scoring import Aggregate
 from workshop.domain.timer import Timer
@@ -122,6 +123,11 @@ class Snapshot:
     @property
     def method(self) -> str:
         return str(self.workshop["scoring"])
+
+    @property
+    def language(self) -> str:
+        """The language the workshop runs in: its projector, console and exports speak it."""
+        return str(self.workshop.get("language") or SOURCE)
 
     @property
     def current_step(self) -> Step:

@@ -7,6 +7,11 @@ votes, scores, picks, impacts, and during a private brainstorm my own notes) is 
 participant's view adds to the public one; `participant_view` reads just those rows, per phone.
 The phone's vocabulary (steps, dimensions, outcomes, limits) is built here from the one
 definition of each, so the JS keeps no copy.
+
+Every word in them is said in one language: a state is built inside `language.using(code)` (the
+phone's language, else the workshop's), the domain's English msgids translated with `_` here, and
+the figures written by `numbers.py` in that language; the element's own words come as `texts`
+(`element_texts`), looked up by its `t()` and `tn()`.
 """
 
 from __future__ import annotations
@@ -14,13 +19,16 @@ from __future__ import annotations
 import zlib
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from workshop import actions, store
 from workshop.domain import decide, numbers, readiness, scoring
 from workshop.domain.audience import PUBLIC, own_notes_shown, view
 from workshop.domain.commitments import review_until
+from workshop.domain.erasure import owner_shown
 from workshop.domain.errors import NotAllowed, no_workshop
+from workshop.domain.language import _, current, using
 from workshop.domain.snapshot import Initiative, Snapshot
 from workshop.domain.vocabulary import (
     DIMENSIONS,
@@ -48,7 +56,12 @@ def progress(snapshot: Snapshot) -> Data:
     (`by_step`): a console previewing another step counts that step, not the room's."""
     step = snapshot.current_step
     tally = snapshot.tally
-    return {"people": tally.people, "acted": tally.acted[step.key], "label": step.acted, "by_step": dict(tally.acted)}
+    return {
+        "people": tally.people,
+        "acted": tally.acted[step.key],
+        "label": _(step.acted),
+        "by_step": dict(tally.acted),
+    }
 
 
 def _moderation(snapshot: Snapshot) -> int:
@@ -73,7 +86,7 @@ def _board(snapshot: Snapshot) -> tuple[dict[str, list[Data]], dict[str, int]]:
 def _recommendation(rec: decide.Recommendation | None) -> Data | None:
     if rec is None:
         return None
-    return {"choice": rec.choice, "reasons": list(rec.reasons), "cautions": list(rec.cautions)}
+    return {"choice": rec.choice, "reasons": [_(r) for r in rec.reasons], "cautions": [_(c) for c in rec.cautions]}
 
 
 def _initiative(item: Initiative, snapshot: Snapshot) -> Data:
@@ -104,14 +117,15 @@ def _initiative(item: Initiative, snapshot: Snapshot) -> Data:
             "recommendation": decision["recommendation"],
             "rationale": decision["rationale"],
             "overruled": standing.overruled,
-            "note": standing.note,
+            "note": _(standing.note) if standing.note else standing.note,
         },
         "picks": snapshot.tally.picks[item.id],
         "volunteers": snapshot.tally.volunteers[item.id],
         "owner": None
         if owner is None
         else {
-            **{k: owner[k] for k in ("owner", "metric", "unit", "baseline", "target", "checkin")},
+            **{k: owner[k] for k in ("metric", "unit", "baseline", "target", "checkin")},
+            "owner": owner_shown(owner["owner"]),
             "baseline_text": numbers.measure(owner["baseline"], owner["unit"]),
             "target_text": numbers.measure(owner["target"], owner["unit"]),
         },
@@ -142,9 +156,16 @@ def _review(snapshot: Snapshot, today: date) -> Data | None:
     }
 
 
+def _said(text: Any) -> Any:
+    """A domain text (an English msgid) in the current language; nothing stays nothing."""
+    return _(text) if isinstance(text, str) and text else text
+
+
 def _texts(item: Data) -> Data:
     """A commitment with its figures as every screen writes them (one number format)."""
     return item | {
+        "status_title": _said(item.get("status_title")),
+        "outcome_title": _said(item.get("outcome_title")),
         "baseline_text": numbers.measure(item["baseline"], item["unit"]),
         "target_text": numbers.measure(item["target"], item["unit"]),
         "value_text": numbers.measure(item["value"], item["unit"]),
@@ -160,14 +181,25 @@ def _readiness(snapshot: Snapshot) -> Data | None:
     results = snapshot.readiness
     if not snapshot.readiness_open and not results.respondents:
         return None
-    return {"open": snapshot.readiness_open, "showing": snapshot.readiness_showing, **results.as_dict()}
+    said = results.as_dict()
+    for row in (*said.get("questions", []), *said.get("areas", [])):
+        row["title"] = _said(row.get("title"))
+        row["level"] = _said(row.get("level"))
+    said["pitfalls"] = [_(line) for line in said.get("pitfalls", [])]
+    said["stage_note"] = _said(said.get("stage_note"))
+    return {"open": snapshot.readiness_open, "showing": snapshot.readiness_showing, **said}
 
 
-def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
+def room_state(snapshot: Snapshot, today: date | None = None, lang: str | None = None) -> Data:
     """Everything the room sees, as plain JSON-ready data, at one version of the workshop: built
     from the public view (`audience.py`), so it holds no name, no person's answers and, while the
-    board is private, no note."""
-    snapshot = view(snapshot, PUBLIC)
+    board is private, no note. Its words are in `lang` (a phone's choice), else the workshop's
+    language, which `language` names either way."""
+    with using(lang or snapshot.language):
+        return _room_state(view(snapshot, PUBLIC), today)
+
+
+def _room_state(snapshot: Snapshot, today: date | None) -> Data:
     workshop = snapshot.workshop
     step = snapshot.current_step
     timer = snapshot.timer(step.key)
@@ -177,17 +209,19 @@ def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
         "code": snapshot.code,
         "version": snapshot.version,
         "title": workshop["title"],
+        "language": snapshot.language,
+        "speaks": current(),
         "locked": bool(workshop["locked"]),
         "ended": snapshot.ended,
         "vote_budget": workshop["vote_budget"],
         "step": {
             "key": step.key,
             "number": step.number,
-            "title": step.title,
+            "title": _(step.title),
             "of": len(STEPS),
-            "goal": step.goal,
-            "guidance": step.guidance,
-            "advice": snapshot.advice(step),
+            "goal": _(step.goal),
+            "guidance": _(step.guidance),
+            "advice": _(snapshot.advice(step)),
         },
         "timer": {
             "state": timer.state,
@@ -201,7 +235,7 @@ def room_state(snapshot: Snapshot, today: date | None = None) -> Data:
         "count": sum(counts.values()),
         "moderation": _moderation(snapshot),
         "impacts": [_impact(i) for i in snapshot.impacts],
-        "method": {"key": method.key, "title": method.title, "formula": method.formula},
+        "method": {"key": method.key, "title": _(method.title), "formula": _(method.formula)},
         "initiatives": [_initiative(i, snapshot) for i in snapshot.plan],
         "top": [i.id for i in snapshot.top],
         "progress": progress(snapshot),
@@ -216,7 +250,18 @@ def meta_of(state: Data) -> Data:
     """What decides which step a screen shows: small, and changes only when the room moves,
     its clock or lock changes, the review of earlier commitments or the readiness check opens or
     closes, the private board is revealed, or it ends, so a note or a vote never wakes every phone."""
-    keys = ("code", "locked", "ended", "step", "timer", "vote_budget", "reviewing", "readiness_open", "private")
+    keys = (
+        "code",
+        "language",
+        "locked",
+        "ended",
+        "step",
+        "timer",
+        "vote_budget",
+        "reviewing",
+        "readiness_open",
+        "private",
+    )
     return {k: state[k] for k in keys}
 
 
@@ -260,22 +305,38 @@ def participant_view(db: Database, code: str, token: Any) -> Data:
 # --- the vocabulary --------------------------------------------------------------------
 
 
+def vocabulary(lang: str | None = None) -> Data:
+    """Every list and limit the phone needs, from their one definition in `workshop/`, in `lang`
+    (else the current language)."""
+    return _vocabulary(lang or current())
+
+
 @cache
-def vocabulary() -> Data:
-    """Every list and limit the phone needs, from their one definition in `workshop/`."""
+def _vocabulary(lang: str) -> Data:
+    with using(lang):
+        return _vocabulary_words()
+
+
+def _vocabulary_words() -> Data:
     return {
-        "steps": [{"key": s.key, "number": s.number, "title": s.title, "acted": s.acted} for s in STEPS],
+        "steps": [{"key": s.key, "number": s.number, "title": _(s.title), "acted": _(s.acted)} for s in STEPS],
         "dimensions": [
-            {"key": d.key, "title": d.title, "scope": d.scope, "prompts": list(d.prompts), "colour": d.colour}
+            {
+                "key": d.key,
+                "title": _(d.title),
+                "scope": _(d.scope),
+                "prompts": [_(p) for p in d.prompts],
+                "colour": d.colour,
+            }
             for d in DIMENSIONS
         ],
-        "outcomes": [{"key": o.key, "title": o.title, "group": o.group} for o in OUTCOMES],
-        "directions": [{"key": k, "title": v} for k, v in DIRECTIONS.items()],
-        "magnitudes": [{"key": k, "title": v} for k, v in MAGNITUDES.items()],
+        "outcomes": [{"key": o.key, "title": _(o.title), "group": _(o.group)} for o in OUTCOMES],
+        "directions": [{"key": k, "title": _(v)} for k, v in DIRECTIONS.items()],
+        "magnitudes": [{"key": k, "title": _(v)} for k, v in MAGNITUDES.items()],
         "criteria": [
             {
                 "key": c,
-                "label": scoring.LABELS[c],
+                "label": _(scoring.LABELS[c]),
                 "low": scoring.RANGES[c][0],
                 "high": scoring.RANGES[c][1],
                 "step": scoring.STEP[c],
@@ -284,7 +345,7 @@ def vocabulary() -> Data:
             for c in scoring.CRITERIA
         ],
         "choices": [
-            {"key": c, "title": decide.CHOICE_TITLES[c], "hint": decide.CHOICE_HINTS[c]} for c in decide.CHOICES
+            {"key": c, "title": _(decide.CHOICE_TITLES[c]), "hint": _(decide.CHOICE_HINTS[c])} for c in decide.CHOICES
         ],
         "limits": {"name": NAME_MAX, "short": SHORT_MAX, "note": NOTE_MAX, "long": LONG_MAX, "money": MONEY_MAX},
         "readiness": _readiness_vocabulary(),
@@ -294,24 +355,68 @@ def vocabulary() -> Data:
 def _readiness_vocabulary() -> Data:
     """The check's questions, scales and areas, from `readiness.py` (the phone keeps no copy)."""
     return {
-        "title": readiness.TITLE,
+        "title": _(readiness.TITLE),
         "minutes": readiness.MINUTES,
         "scales": [
-            {"key": s.key, "title": s.title, "levels": [{"label": lv.label, "value": lv.value} for lv in s.levels]}
+            {
+                "key": s.key,
+                "title": _(s.title),
+                "levels": [{"label": _(lv.label), "value": lv.value} for lv in s.levels],
+            }
             for s in readiness.SCALES
         ],
-        "areas": [{"key": a.key, "title": a.title, "winning": a.winning} for a in readiness.AREAS],
+        "areas": [{"key": a.key, "title": _(a.title), "winning": _(a.winning)} for a in readiness.AREAS],
         "questions": [
             {
                 "key": q.key,
-                "title": q.title,
-                "text": q.text,
+                "title": _(q.title),
+                "text": _(q.text),
                 "scale": q.scale.key,
                 "area": q.area,
                 "number": None
                 if q.number is None
-                else {"label": q.number.label, "unit": q.number.unit, "low": q.number.low, "high": q.number.high},
+                else {"label": _(q.number.label), "unit": q.number.unit, "low": q.number.low, "high": q.number.high},
             }
             for q in readiness.QUESTIONS
         ],
     }
+
+
+# --- the element's own words ----------------------------------------------------------
+
+LIVE_JS = Path(__file__).resolve().parents[2] / "views" / "live"
+JS_KEYWORDS = {"t": None, "tn": (1, 2)}  # the element says every word through t(msgid) / tn(s, p, n)
+
+
+@cache
+def element_messages() -> tuple[str | tuple[str, str], ...]:
+    """Every message the live element's JS says, read from its source as the catalogue tool reads it."""
+    from babel.messages.extract import extract
+
+    found: dict[str | tuple[str, str], None] = {}
+    for path in sorted(LIVE_JS.glob("*.js")):
+        with path.open("rb") as source:
+            for _line, message, _comments, _context in extract("javascript", source, keywords=JS_KEYWORDS):
+                found[message if isinstance(message, str) else (message[0], message[1])] = None
+    return tuple(found)
+
+
+def element_texts(lang: str | None = None) -> Data:
+    """The live element's words in `lang` (else the current language): `{msgid: text}` and, for
+    plurals, `{singular: [singular form, plural form]}`, which its `t()` and `tn()` look up."""
+    return _element_texts(lang or current())
+
+
+@cache
+def _element_texts(lang: str) -> Data:
+    from workshop.domain.language import translate_plural
+
+    with using(lang) as spoken:
+        texts: Data = {}
+        for message in element_messages():
+            if isinstance(message, str):
+                texts[message] = _(message)
+            else:
+                one, many = message
+                texts[one] = [translate_plural(spoken, one, many, 1), translate_plural(spoken, one, many, 2)]
+        return texts

@@ -5,6 +5,11 @@ Reads are long-polls on the hub (`workshop/live/hub.py`) of the state built by
 `workshop.actions` function, so AUTH → VALIDATION → CHANGE lives in one place. A refusal
 answers 4xx with a one-line message and writes nothing; a stored write answers with the
 participant's own view, so the phone needs no second request to show it.
+
+Every answer speaks one language: the request's `lang` when it is one of ours (the phone's choice),
+else its `Accept-Language` when that names one of ours, else the workshop's language. Each
+language has its own hub, so a state is built once per version and language and served as the
+same bytes to every screen that speaks it.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from starlette.routing import Route
 
 from workshop import actions, store
 from workshop.actions.auth import SECRET_MAX
-from workshop.domain import erasure
+from workshop.domain import erasure, language
 from workshop.domain.errors import (
     BudgetExhausted,
     InputLocked,
@@ -37,7 +42,7 @@ from workshop.domain.errors import (
 )
 from workshop.domain.vocabulary import CODE_SENT_MAX, normalise_code
 from workshop.live.fairuse import FairUse, key_of, screen_key
-from workshop.live.hub import Hub
+from workshop.live.hub import PRESENCE_WINDOW, Hub
 from workshop.live.payload import participant_view, room_state
 from workshop.live.writer import GroupWriter
 from workshop.store import Database
@@ -48,7 +53,7 @@ MAX_BODY = 8_192
 MAX_CLIENT = 40
 TOKEN_HEADER = "X-Workshop-Token"  # a phone's token on its reads: headers stay out of address logs
 PRESENT_MAX = 50_000  # tokens remembered as who they are (or as nobody), across workshops
-NOT_FOUND = str(no_workshop())
+NOT_FOUND = no_workshop()
 
 _local = threading.local()
 
@@ -72,10 +77,10 @@ def _close(db: Database) -> None:
         pass
 
 
-def build_state(db: Database, code: str) -> dict[str, Any] | None:
-    """The room's live state, or None when no workshop has the code."""
+def build_state(db: Database, code: str, lang: str | None = None) -> dict[str, Any] | None:
+    """The room's live state in `lang` (None: the workshop's language), or None when no workshop has the code."""
     try:
-        return room_state(load(db, code, trail=False))
+        return room_state(load(db, code, trail=False), lang=lang)
     except NotFound:
         return None
 
@@ -84,10 +89,52 @@ def _read_versions(codes: list[str]) -> dict[str, int]:
     return store.versions_of(_db(), codes)
 
 
-HUB = Hub(build=lambda code: build_state(_db(), code), read_versions=_read_versions)
+WORKSHOPS_OWN = ""  # the hub of screens that follow the workshop's own language
+
+
+def _new_hub(lang: str) -> Hub:
+    return Hub(build=lambda code: build_state(_db(), code, lang or None), read_versions=_read_versions)
+
+
+HUB = _new_hub(WORKSHOPS_OWN)  # the screens that speak the workshop's own language
+HUBS: dict[str, Hub] = {}  # one more per language a screen asked for by name; its key is always one of ours
+
+
+def hub_for(lang: str) -> Hub:
+    """The hub of one language (`WORKSHOPS_OWN`: the workshop's own)."""
+    if lang == WORKSHOPS_OWN:
+        return HUB
+    if lang not in HUBS:
+        HUBS[lang] = _new_hub(lang)
+    return HUBS[lang]
+
+
+def every_hub() -> list[Hub]:
+    return [HUB, *HUBS.values()]
+
+
+def speaks(request: Request) -> str:
+    """The language a live answer speaks: `?lang=` if it is one of ours, else the first of the
+    browser's `Accept-Language` that is, else the workshop's own (`WORKSHOPS_OWN`)."""
+    asked = language.supported(request.query_params.get("lang", "")[:35])
+    if asked:
+        return asked
+    tags = [part.split(";")[0] for part in request.headers.get("accept-language", "")[:500].split(",")]
+    if any(language.supported(tag) for tag in tags):
+        return language.negotiate(request.headers.get("accept-language", "")[:500])
+    return WORKSHOPS_OWN
+
+
+def _words(request: Request) -> str:
+    """The language a refusal is said in: the answer's, English for a screen of the workshop's own."""
+    return speaks(request) or language.SOURCE
+
+
 WRITER = GroupWriter(connect=_db)
+
+
 FAIR = FairUse()
-TOO_MANY = "Too many requests from this screen: wait a moment and try again."
+TOO_MANY = language.N_("Too many requests from this screen: wait a moment and try again.")
 
 
 # --- reading -------------------------------------------------------------------------
@@ -162,29 +209,31 @@ async def _present(request: Request, code: str) -> str:
 async def _long_poll(request: Request, kind: str) -> Response:
     """One long-poll, counted against its screen's and its address's open polls."""
     code = _code(request)
+    said = _words(request)
     if code is None:
-        return _refuse(NOT_FOUND, 404)
+        return _refuse(NOT_FOUND.text(said), 404)
     screen = request.query_params.get("client", "")[:MAX_CLIENT]
     client = screen_key(screen, kind) if screen else ""
     address = request.client.host if request.client else ""
     if not FAIR.by_address.enter(address):
-        return _refuse(TOO_MANY, 429, 5)
+        return _refuse(language.translate(said, TOO_MANY), 429, 5)
     try:
         if client and not FAIR.by_client.enter(client):
-            return _refuse(TOO_MANY, 429, 5)
+            return _refuse(language.translate(said, TOO_MANY), 429, 5)
         try:
             present = await _present(request, code) if kind == "meta" else ""
-            entry = await HUB.wait(code, _since(request), kind, _wait(request), present=present)
+            hub = hub_for(speaks(request))
+            entry = await hub.wait(code, _since(request), kind, _wait(request), present=present)
         finally:
             if client:
                 FAIR.by_client.leave(client)
     finally:
         FAIR.by_address.leave(address)
     if entry is None:
-        return _refuse(NOT_FOUND, 404)
+        return _refuse(NOT_FOUND.text(said), 404)
     if kind == "meta":
         return _json(entry.meta_body)
-    return _json(entry.body, entry.body_gz, request, pace=HUB.pace())
+    return _json(entry.body, entry.body_gz, request, pace=sum(each.pace() for each in every_hub()))
 
 
 async def board(request: Request) -> Response:
@@ -202,9 +251,15 @@ async def presence(request: Request) -> Response:
     """GET /api/live/{code}/presence — how many participants follow the room right now."""
     code = _code(request)
     entry = await HUB.current(code) if code else None
-    if entry is None:
-        return _refuse(NOT_FOUND, 404)
-    return _json(json.dumps({"connected": entry.connected(time.monotonic())}).encode())
+    if entry is None or code is None:
+        return _refuse(NOT_FOUND.text(_words(request)), 404)
+    return _json(json.dumps({"connected": connected(code, time.monotonic())}).encode())
+
+
+def connected(code: str, now: float) -> int:
+    """Participants following the room, whatever language each reads it in (each counted once)."""
+    entries = [hub.entries.get(code) for hub in every_hub()]
+    return len({p for e in entries if e is not None for p, t in e.present.items() if now - t <= PRESENCE_WINDOW})
 
 
 # --- writing -------------------------------------------------------------------------
@@ -227,23 +282,23 @@ async def _body(request: Request) -> Body:
     """The JSON object of a POST, read with a limit before anything is parsed."""
     declared = request.headers.get("content-length", "")
     if declared and not (declared.isascii() and declared.isdigit()):  # isdigit() alone accepts '²'
-        raise BadRequest("The request's Content-Length is not a number.")
+        raise BadRequest(language.N_("The request's Content-Length is not a number."))
     if declared and int(declared) > MAX_BODY:
-        raise BadRequest("The request is too large.")
+        raise BadRequest(language.N_("The request is too large."))
     raw = b""
     try:
         async for chunk in request.stream():
             raw += chunk
             if len(raw) > MAX_BODY:
-                raise BadRequest("The request is too large.")
+                raise BadRequest(language.N_("The request is too large."))
     except ClientDisconnect:
         raise Aborted from None
     try:
         data = json.loads(raw or b"{}")
     except (ValueError, RecursionError):
-        raise BadRequest("The request is not valid JSON.") from None
+        raise BadRequest(language.N_("The request is not valid JSON.")) from None
     if not isinstance(data, dict):
-        raise BadRequest("The request must be a JSON object.")
+        raise BadRequest(language.N_("The request must be a JSON object."))
     return Body(data)
 
 
@@ -305,7 +360,7 @@ def _initiative(db: Database, code: str, d: Body) -> Any:
 def _score(db: Database, code: str, d: Body) -> Any:
     scores = d["scores"]
     if not isinstance(scores, dict):
-        raise BadRequest("Send the four scores as an object.")
+        raise BadRequest(language.N_("Send the four scores as an object."))
     actions.score_initiative(db, code, d["token"], d["initiative_id"], scores)
 
 
@@ -339,13 +394,14 @@ WRITES: dict[str, Write] = {
 async def _run(request: Request, write: Write | None, kind: str = "me") -> Response:
     """One POST: the action (if any), then the participant's own view; refusals become 4xx."""
     code = _code(request)
+    said = _words(request)
     if code is None:
-        return _refuse(NOT_FOUND, 404)
+        return _refuse(NOT_FOUND.text(said), 404)
     try:
         data = await _body(request)
         wait = FAIR.write(data.get("token"), kind)
         if wait:
-            return _refuse(TOO_MANY, 429, wait)
+            return _refuse(language.translate(said, TOO_MANY), 429, wait)
 
         token = data.get("token")
         if write is None:
@@ -359,11 +415,12 @@ async def _run(request: Request, write: Write | None, kind: str = "me") -> Respo
                 after=lambda db, result: {**result, "me": participant_view(db, code, token)},
             )
     except WorkshopError as exc:
-        return _refuse(str(exc), _STATUS.get(type(exc), 400))
+        return _refuse(exc.text(said), _STATUS.get(type(exc), 400))
     except Aborted:  # nothing was read, nothing is written, and the answer reaches nobody
         return Response(status_code=CLIENT_CLOSED)
     if write is not None:
-        HUB.nudge(code)
+        for hub in every_hub():
+            hub.nudge(code)
     return JSONResponse({"ok": True, **answer}, headers={"Cache-Control": "no-store"})
 
 
@@ -384,24 +441,40 @@ def _remove_my_data(db: Database, code: str, d: Body) -> dict[str, Any]:
     return {"removed": removal.counts()}
 
 
+def _own_language(db: Database, code: str) -> str:
+    """The workshop's own language (English if it is gone: the action then refuses)."""
+    workshop = store.workshop_by_code(db, code)
+    return str(workshop["language"]) if workshop is not None else language.SOURCE
+
+
 async def _erasure(request: Request, act: Write, kind: str, changes: bool) -> Response:
     """A participant's own erasure (or what it would remove): answered without `me`, since after
-    it the token stands for nobody; refusals as for every write."""
+    it the token stands for nobody, in the screen's language (`speaks`, else the workshop's);
+    refusals as for every write."""
     code = _code(request)
+    said = _words(request)
     if code is None:
-        return _refuse(NOT_FOUND, 404)
+        return _refuse(NOT_FOUND.text(said), 404)
     try:
         data = await _body(request)
         wait = FAIR.write(data.get("token"), kind)
         if wait:
-            return _refuse(TOO_MANY, 429, wait)
-        answer = await to_thread.run_sync(lambda: act(_db(), code, data))
+            return _refuse(language.translate(said, TOO_MANY), 429, wait)
+        asked = speaks(request)
+
+        def run() -> dict[str, Any]:
+            db = _db()
+            with language.using(asked or _own_language(db, code)):  # the confirmation's words
+                return act(db, code, data)
+
+        answer = await to_thread.run_sync(run)
     except WorkshopError as exc:
-        return _refuse(str(exc), _STATUS.get(type(exc), 400))
+        return _refuse(exc.text(said), _STATUS.get(type(exc), 400))
     except Aborted:
         return Response(status_code=CLIENT_CLOSED)
     if changes:
-        HUB.nudge(code)
+        for hub in every_hub():
+            hub.nudge(code)
     return JSONResponse({"ok": True, **answer}, headers={"Cache-Control": "no-store"})
 
 

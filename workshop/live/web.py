@@ -27,9 +27,10 @@ from starlette.routing import Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from workshop import actions
+from workshop.domain.language import N_, translate
 from workshop.domain.vocabulary import normalise_code
 from workshop.live import routes
-from workshop.live.routes import CLIENT_CLOSED, NOT_FOUND, Aborted, BadRequest, _body, _code, _db, _refuse
+from workshop.live.routes import CLIENT_CLOSED, NOT_FOUND, Aborted, BadRequest, _body, _code, _db, _refuse, _words
 
 PROTECTIVE: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
@@ -160,6 +161,9 @@ class LinkSecrets:
         await self.app(scope, receive, send)
 
 
+OPENS_NOTHING = N_("This credential opens nothing in this workshop.")
+
+
 async def session(request: Request) -> Response:
     """POST /api/live/{code}/session {token} — remember a credential signed in on a page.
 
@@ -167,17 +171,18 @@ async def session(request: Request) -> Response:
     for its own run; this keeps it for the next page load without ever putting it in an address.
     """
     code = _code(request)
+    said = _words(request)
     if code is None:
-        return _refuse(NOT_FOUND, 404)
+        return _refuse(NOT_FOUND.text(said), 404)
     try:
         secret = (await _body(request))["token"]
     except BadRequest as exc:
-        return _refuse(str(exc), 400)
+        return _refuse(exc.text(said), 400)
     except Aborted:
         return Response(status_code=CLIENT_CLOSED)
     kind = await to_thread.run_sync(_check, code, secret) if isinstance(secret, str) else None
     if kind is None:
-        return _refuse("This credential opens nothing in this workshop.", 403)
+        return _refuse(translate(said, OPENS_NOTHING), 403)
     response = JSONResponse({"ok": True}, headers={"Cache-Control": "no-store"})
     response.raw_headers.append((b"set-cookie", set_cookie(code, kind, secret, request.url.scheme == "https").encode()))
     return response

@@ -435,6 +435,13 @@ def _erasure(db: Database) -> None:
         db.execute(trigger)
 
 
+@migrations(name="0012_workshop_language")
+def _workshop_language(db: Database) -> None:
+    """The language a workshop runs in (the projector, the console and the exports follow it):
+    a language code such as 'de'; every earlier workshop ran in English."""
+    _run_statements(db, "ALTER TABLE workshops ADD COLUMN language TEXT NOT NULL DEFAULT 'en'")
+
+
 @migrations(name="0013_one_participants_rows")
 def _one_participants_rows(db: Database) -> None:
     """A phone's every write is answered with its own view (`participant_view`): its scores,

@@ -90,10 +90,10 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer], entry: Entry, e
         cursor = db.execute(
             "INSERT INTO workshops (code, title, organisation, stage, key_hash, created_at, "
             "current_step, vote_budget, scoring, locked, observability_confirmed, ended_at, review_minutes, "
-            "reviewing, readiness_open, private_brainstorm, anonymous, version) VALUES (:code, :title, "
+            "reviewing, readiness_open, private_brainstorm, anonymous, language, version) VALUES (:code, :title, "
             ":organisation, :stage, :key_hash, :created_at, :current_step, :vote_budget, :scoring, :locked, "
             ":observability_confirmed, :ended_at, :review_minutes, :reviewing, :readiness_open, "
-            ":private_brainstorm, :anonymous, 1) RETURNING id",
+            ":private_brainstorm, :anonymous, :language, 1) RETURNING id",
             {
                 "scoring": "roi",
                 "locked": 0,
@@ -104,6 +104,7 @@ def insert_workshop(db: Database, row: Row, timers: list[Timer], entry: Entry, e
                 "readiness_open": 0,
                 "private_brainstorm": 0,
                 "anonymous": 0,
+                "language": "en",
                 **row,
             },
         )
