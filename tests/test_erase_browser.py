@@ -90,3 +90,38 @@ def test_a_phone_removes_its_own_data_and_the_audit_page_shows_it(tmp_path):
     assert (entry.action, entry.subject) == ("erase_participant", erasure.ERASURE_SUBJECT)
     db.close()
     assert errors == []
+
+
+def test_a_german_phone_reads_its_erasure_in_german(tmp_path):
+    shots = Path(os.environ.get("SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "erase-de.db"
+    db = storage.connect(path)
+    made, zeb, _, _ = _room(db)
+    errors: list[str] = []
+    with running_app(path) as base, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            phone = browser.new_context(**PHONE, locale="de-DE").new_page()
+            phone.on("pageerror", lambda e: errors.append(str(e)))
+            phone.goto(f"{base}/room?ws={made.code}&p={zeb}")
+            opener = phone.get_by_test_id("erase-open")
+            opener.wait_for(timeout=30_000)
+            assert opener.inner_text() == "Meine Daten entfernen"
+            opener.click()
+            what = phone.get_by_test_id("erase-what")
+            what.wait_for(timeout=10_000)
+            assert what.inner_text().startswith(f"Gelöscht: der Name \u201e{NAME}\u201c, 1 Stimme, 1 Bewertung")
+            assert "Ohne Namen behalten: 1 Notiz, 1 Auswirkung." in what.inner_text()
+            phone.get_by_label("Auch meine Notizen und Auswirkungen löschen").check()
+            assert "Ohne Namen behalten" not in what.inner_text() and "1 Notiz" in what.inner_text()
+            phone.wait_for_timeout(300)
+            phone.screenshot(path=str(shots / "phone-remove-my-data-de.png"))
+            phone.get_by_test_id("erase-confirm").click()
+            phone.get_by_test_id("erase-done").wait_for(timeout=10_000)
+            assert "Deine Daten wurden entfernt." in phone.get_by_test_id("erase-done").inner_text()
+            assert actions.identify(db, made.code, zeb) is None
+        finally:
+            browser.close()
+    db.close()
+    assert errors == []

@@ -18,7 +18,9 @@ from workshop import store as storage
 from workshop.backup import export
 from workshop.domain import audit, erasure
 from workshop.domain.errors import InvalidInput, NotAllowed, NotFound
+from workshop.domain.language import using
 from workshop.domain.vocabulary import PLATFORM, PRODUCT
+from workshop.reports.summary import summary
 from workshop.store.load import load
 
 NAME = "Zebediah Quackenbush"
@@ -329,3 +331,37 @@ def test_a_deleted_workshop_leaves_nothing_in_the_live_channels_memory(tmp_path,
         entry = hub.entries.get(made.code)
         assert entry is None or (entry.body, entry.body_gz, entry.meta_body) == (b"", None, b"")
     db.close()
+
+
+def test_the_confirmation_and_the_counts_read_in_the_current_language():
+    removal = erasure.Removal(notes=2, impacts=1, initiatives=1, votes=1, scores=3, picks=1, offers=1, readiness=2)
+    with using("de"):
+        kept = erasure.confirmation(NAME, removal, delete_notes=False)
+        gone = erasure.confirmation(NAME, removal, delete_notes=True)
+        counted = erasure.counted({"participants": 1, "notes": 0, "check-ins": 2, "audit entries": 1_200})
+        shown = (erasure.owner_shown(erasure.OWNER_REMOVED), erasure.owner_shown("Ann"), erasure.counted({}))
+    assert kept.startswith(f"Gelöscht: der Name \u201e{NAME}\u201c, 1 Stimme, 3 Bewertungen, ")
+    assert kept.endswith("Ohne Namen behalten: 2 Notizen, 1 Auswirkung, 1 vorgeschlagene Initiative.")
+    assert "2 Notizen, 1 Auswirkung." in gone and gone.endswith("Ohne Namen behalten: 1 vorgeschlagene Initiative.")
+    assert counted == "1 teilnehmende Person, 2 Check-ins, 1.200 Protokolleinträge"
+    assert shown == ("Verantwortliche(r) entfernt", "Ann", "nichts")
+    assert erasure.owner_shown(erasure.OWNER_REMOVED) == "Owner removed"  # English outside the block
+
+
+def test_a_deletion_record_stores_its_reason_in_english_and_says_it_in_the_reader_s_language():
+    record = erasure.Deletion("ABC123", None, NOW, erasure.BY_POLICY, "retention policy")
+    assert record.reason == "retention period ended" and record.why() == "retention period ended"
+    with using("fr"):
+        assert record.why() == "durée de conservation écoulée"
+
+
+def test_a_removed_owner_is_stored_in_english_and_read_in_the_reader_s_language(db):
+    made, _zeb, _ann, _note = _room(db)
+    first = load(db, made.code).initiatives[0].id
+    actions.record_decision(db, made.code, made.facilitator_key, first, ANSWERS, "buy", "Faster")
+    actions.assign_owner(db, made.code, made.facilitator_key, first, "Ann Owner", "Deploys", 1, 10, date(2099, 1, 1))
+    actions.remove_owner(db, made.code, made.facilitator_key, "Ann Owner", now=NOW + 5)
+    assert [o["owner"] for o in storage.owners(db, load(db, made.code).workshop["id"])] == ["Owner removed"]
+    with using("de"):
+        shown = summary(load(db, made.code), NOW + 10)
+    assert [row.owner for row in shown.owners] == ["Verantwortliche(r) entfernt"]

@@ -116,3 +116,10 @@ def test_charts_write_their_axes_with_the_languages_symbols():
         }
     with language.using("nl"):
         assert numbers.chart_locale()["currency"] == [f"€{NBSP}", ""]
+
+
+def test_the_pseudo_language_borrows_english_figures(monkeypatch):
+    monkeypatch.setenv("WORKSHOP_PSEUDO_LOCALE", "1")
+    with language.using(language.PSEUDO):
+        assert language.current() == language.PSEUDO
+        assert numbers.money(1_234_567.0) == "€1,234,567/yr"

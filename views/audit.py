@@ -79,62 +79,77 @@ def download(ctx: ui.Context, who: audience.Audience) -> None:
 
 def erase_participant(ctx: ui.Context) -> None:
     """One participant erased on their request, after a confirmation that names what goes and stays."""
-    st.header("Erase a participant")
+    st.header(_("Erase a participant"))
     people = ctx.act(actions.people) or []
     if not people:
-        st.caption("No participant has joined, or every one has been erased.")
+        st.caption(_("No participant has joined, or every one has been erased."))
         return
-    person = st.selectbox("Participant", people, format_func=lambda p: p.name, key="erase-who")
-    notes = st.checkbox("Also delete their notes and impacts", key="erase-notes")
+    person = st.selectbox(_("Participant"), people, format_func=lambda p: p.name, key="erase-who")
+    notes = st.checkbox(_("Also delete their notes and impacts"), key="erase-notes")
     st.warning(ui.safe(erasure.confirmation(person.name, person.removal, notes)), icon=":material/warning:")
     if person.owns:
-        st.caption(f"The workshop names them as owner of {numbers.plural(person.owns, 'initiative')}: "
-                   "those show “Owner removed” afterwards.")  # fmt: skip
-    sure = st.checkbox(ui.safe(f"Yes, erase {person.name}"), key=f"erase-sure-{person.participant_id}")
-    if st.button("Erase this participant", icon=":material/person_remove:", disabled=not sure, key="erase-go"):
-        if ctx.act(actions.erase_participant, person.participant_id, notes, success="Participant erased.") is not None:
+        said = ngettext(
+            "The workshop names them as owner of {n} initiative: it shows “{removed}” afterwards.",
+            "The workshop names them as owner of {n} initiatives: those show “{removed}” afterwards.",
+            person.owns,
+        )
+        st.caption(said.format(n=numbers.whole(person.owns), removed=erasure.owner_shown(erasure.OWNER_REMOVED)))
+    sure = st.checkbox(
+        ui.safe(_("Yes, erase {name}").format(name=person.name)), key=f"erase-sure-{person.participant_id}"
+    )
+    if st.button(_("Erase this participant"), icon=":material/person_remove:", disabled=not sure, key="erase-go"):
+        if (
+            ctx.act(actions.erase_participant, person.participant_id, notes, success=_("Participant erased."))
+            is not None
+        ):
             st.rerun()
 
 
 def remove_owner(ctx: ui.Context) -> None:
     """An owner's name removed on their request: their initiatives stay with "Owner removed"."""
-    st.header("Remove an owner's name")
+    st.header(_("Remove an owner's name"))
     names = ctx.act(actions.owner_names) or []
     if not names:
-        st.caption("No owner is named in this workshop.")
+        st.caption(_("No owner is named in this workshop."))
         return
-    name = st.selectbox("Owner", names, key="owner-who")
+    name = st.selectbox(_("Owner"), names, key="owner-who")
     found = ctx.act(actions.owner_rows, name) or {}
-    line = (f"“{name}” becomes “{erasure.OWNER_REMOVED}” ({erasure.counted(found)}); their "
-            "owner link stops working and their name leaves the audit trail.")  # fmt: skip
+    line = _(
+        "“{name}” becomes “{removed}” ({counted}); their owner link stops working and their name leaves "
+        "the audit trail."
+    ).format(name=name, removed=erasure.owner_shown(erasure.OWNER_REMOVED), counted=erasure.counted(found))
     st.warning(ui.safe(line), icon=":material/warning:")
-    sure = st.checkbox(ui.safe(f"Yes, remove {name}"), key=f"owner-sure-{name}")
-    if st.button("Remove this owner's name", icon=":material/person_off:", disabled=not sure, key="owner-go"):
-        if ctx.act(actions.remove_owner, name, success="Owner's name removed.") is not None:
+    sure = st.checkbox(ui.safe(_("Yes, remove {name}").format(name=name)), key=f"owner-sure-{name}")
+    if st.button(_("Remove this owner's name"), icon=":material/person_off:", disabled=not sure, key="owner-go"):
+        if ctx.act(actions.remove_owner, name, success=_("Owner's name removed.")) is not None:
             st.rerun()
 
 
 def delete_workshop(ctx: ui.Context) -> None:
     """The whole workshop deleted, after typing its join code; only the server's record stays."""
-    st.header("Delete the whole workshop")
+    st.header(_("Delete the whole workshop"))
     counts = ctx.act(actions.workshop_contents) or {}
-    line = (f"Deleted for good: {erasure.counted(counts)}, and every link. The server keeps only a record "
-            f"that workshop {ctx.code} was deleted, when and by which device or link.")  # fmt: skip
+    line = _(
+        "Deleted for good: {counted}, and every link. The server keeps only a record that workshop {code} "
+        "was deleted, when and by which device or link."
+    ).format(counted=erasure.counted(counts), code=ctx.code)
     st.warning(line, icon=":material/delete_forever:")
-    typed = st.text_input("Type the join code to confirm", key="delete-code", max_chars=CODE_SENT_MAX)
-    if st.button("Delete this workshop", icon=":material/delete_forever:", key="delete-go", type="primary"):
+    typed = st.text_input(_("Type the join code to confirm"), key="delete-code", max_chars=CODE_SENT_MAX)
+    if st.button(_("Delete this workshop"), icon=":material/delete_forever:", key="delete-go", type="primary"):
         if ui.act(actions.delete_workshop, ctx.db, ctx.code, ctx.key, typed, here=True, success=None) is None:
             return
-        st.success(f"Workshop {ctx.code} has been deleted.", icon=":material/check_circle:")
-        st.page_link(str(ui.HERE / "home.py"), label="Go to the start page", icon=":material/home:")
+        st.success(_("Workshop {code} has been deleted.").format(code=ctx.code), icon=":material/check_circle:")
+        st.page_link(str(ui.HERE / "home.py"), label=_("Go to the start page"), icon=":material/home:")
         st.stop()
 
 
 def erase(ctx: ui.Context) -> None:
     """Erasure on request, each part confirmed on its own."""
     st.caption(
-        "Remove someone's data on their request. Each erasure leaves one entry in the trail that counts "
-        "what went and names nobody; the erased words leave the earlier entries too."
+        _(
+            "Remove someone's data on their request. Each erasure leaves one entry in the trail that counts "
+            "what went and names nobody; the erased words leave the earlier entries too."
+        )
     )
     erase_participant(ctx)
     remove_owner(ctx)
@@ -158,7 +173,7 @@ def page() -> None:
         )
     )
     ui.flash()
-    trail_tab, erase_tab = st.tabs(["Entries", "Erase on request"])
+    trail_tab, erase_tab = st.tabs([_("Entries"), _("Erase on request")])
     with trail_tab:
         entries(trail, filters(trail))
         download(ctx, who)

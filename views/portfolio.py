@@ -164,18 +164,18 @@ def workshops_table(tracks: list[Track], kept: list[Row], today: date) -> None:
 def deleted_workshops(db: Database) -> None:
     """The server's record of deleted workshops: their own data and trail went with them, so this
     is what says that they existed, when and why they went, and by which role (no personal data)."""
-    st.header("Deleted workshops")
+    st.header(_("Deleted workshops"))
     records = actions.deletions(db, st.session_state.get("portfolio_key"))
     if not records:
-        st.caption("No workshop has been deleted on this server.")
+        st.caption(_("No workshop has been deleted on this server."))
         return
     rows = [
         {
-            "Code": r.code,
-            "Ended": numbers.when(r.ended_at),
-            "Deleted": numbers.when(r.deleted_at),
-            "Why": r.reason,
-            "By": r.deleted_by,
+            _("Code"): r.code,
+            _("Ended"): numbers.when(r.ended_at),
+            _("Deleted"): numbers.when(r.deleted_at),
+            _("Why"): r.why(),
+            _("By"): r.deleted_by,
         }
         for r in records
     ]

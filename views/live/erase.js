@@ -4,8 +4,8 @@
 // nobody, so the element stops following the room and says so. Text is placed with textContent only.
 function eraseControl(live) {
   const box = el("section", "sw-erase");
-  box.setAttribute("aria-label", "Your data");
-  const open = button("Remove my data", "sw-erase-open", () => showErase(live, box));
+  box.setAttribute("aria-label", t("Your data"));
+  const open = button(t("Remove my data"), "sw-erase-open", () => showErase(live, box));
   open.setAttribute("data-testid", "erase-open");
   box.appendChild(open);
   return box;
@@ -17,13 +17,13 @@ async function showErase(live, box) {
   const panel = el("div", "sw-erase-panel");
   panel.setAttribute("role", "group");
   panel.setAttribute("aria-labelledby", "sw-erase-title");
-  const title = el("h2", "sw-h", "Remove my data?");
+  const title = el("h2", "sw-h", t("Remove my data?"));
   title.id = "sw-erase-title";
   const notes = el("input");
   notes.type = "checkbox";
   notes.setAttribute("data-testid", "erase-notes");
   const check = el("label", "sw-check");
-  check.append(notes, el("span", null, "Also delete my notes and impacts"));
+  check.append(notes, el("span", null, t("Also delete my notes and impacts")));
   const what = el("p", "sw-erase-what");
   what.setAttribute("data-testid", "erase-what");
   what.setAttribute("aria-live", "polite");
@@ -31,17 +31,17 @@ async function showErase(live, box) {
   notes.onchange = say;
   say();
   const status = statusLine();
-  const go = button("Yes, remove my data", "sw-erase-go", () => eraseNow(live, box, notes.checked, status));
+  const go = button(t("Yes, remove my data"), "sw-erase-go", () => eraseNow(live, box, notes.checked, status));
   go.setAttribute("data-testid", "erase-confirm");
   const actions = el("div", "sw-erase-actions");
   actions.append(go, eraseBack(live, box));
-  panel.append(title, what, check, el("p", "sw-hint", "This cannot be undone."), actions, status);
+  panel.append(title, what, check, el("p", "sw-hint", t("This cannot be undone.")), actions, status);
   box.appendChild(panel);
   title.tabIndex = -1;
   title.focus();
 }
 function eraseBack(live, box) {
-  return button("Cancel", "sw-erase-cancel", () => box.replaceWith(eraseControl(live)));
+  return button(t("Cancel"), "sw-erase-cancel", () => box.replaceWith(eraseControl(live)));
 }
 async function eraseNow(live, box, deleteNotes, status) {
   const r = await post(live, "erase", { delete_notes: deleteNotes });
@@ -51,12 +51,13 @@ async function eraseNow(live, box, deleteNotes, status) {
   const done = el("div", "sw-view sw-erased");
   done.setAttribute("data-testid", "erase-done");
   done.setAttribute("role", "status");
-  const heading = el("h2", "sw-h", "Your data has been removed.");
+  const heading = el("h2", "sw-h", t("Your data has been removed."));
   heading.tabIndex = -1;
   done.appendChild(heading);
-  done.appendChild(el("p", null, "Your name and answers are gone from this workshop" +
-    (deleteNotes ? ", and so are your notes and impacts." : "; your notes stay on the board without a name.")));
-  const again = el("a", "sw-link", "Join again");
+  done.appendChild(el("p", null, deleteNotes
+    ? t("Your name and answers are gone from this workshop, and so are your notes and impacts.")
+    : t("Your name and answers are gone from this workshop; your notes stay on the board without a name.")));
+  const again = el("a", "sw-link", t("Join again"));
   again.href = "/?join=" + encodeURIComponent(live.cfg.code);
   again.target = "_top";
   done.appendChild(again);

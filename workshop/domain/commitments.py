@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from workshop.domain.erasure import owner_shown
 from workshop.domain.followup import Track, checkins_by_initiative, tracked
 from workshop.domain.language import _
 from workshop.domain.timer import Timer
@@ -54,7 +55,7 @@ class Commitment:
             "title": t.title,
             "code": t.code,
             "workshop": t.workshop_title,
-            "owner": t.owner,
+            "owner": owner_shown(t.owner),
             "metric": t.metric,
             "unit": t.unit,
             "baseline": t.baseline,

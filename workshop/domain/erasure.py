@@ -20,14 +20,18 @@ actions and steps never change, and the erasure adds one entry of its own that c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from workshop.domain import numbers
+from workshop.domain.language import N_, _, ngettext
+from workshop.domain.numbers import whole
 
+# Stored values, kept in English in the database, the trail and a backup (like any stored word, so
+# a workshop's rows never depend on who erased them in which language); `owner_shown` and
+# `Deletion.why` say them in the current language where a person reads them.
 ERASED = "[erased]"
-OWNER_REMOVED = "Owner removed"
+OWNER_REMOVED = N_("Owner removed")
 ERASURE_SUBJECT = "a participant"
 
 
@@ -48,16 +52,16 @@ class Removal:
         return {f.name: int(getattr(self, f.name)) for f in fields(self)}
 
 
-# Each kind in words, singular and plural, as a confirmation names them.
-_WORDS = {
-    "notes": ("note", "notes"),
-    "impacts": ("impact", "impacts"),
-    "initiatives": ("proposed initiative", "proposed initiatives"),
-    "votes": ("vote", "votes"),
-    "scores": ("score", "scores"),
-    "picks": ("build/buy/partner pick", "build/buy/partner picks"),
-    "offers": ("offer to own", "offers to own"),
-    "readiness": ("readiness answer", "readiness answers"),
+# Each kind counted in words, in the current language's plural forms, as a confirmation names them.
+_WORDS: dict[str, Callable[[int], str]] = {
+    "notes": lambda n: ngettext("{n} note", "{n} notes", n),
+    "impacts": lambda n: ngettext("{n} impact", "{n} impacts", n),
+    "initiatives": lambda n: ngettext("{n} proposed initiative", "{n} proposed initiatives", n),
+    "votes": lambda n: ngettext("{n} vote", "{n} votes", n),
+    "scores": lambda n: ngettext("{n} score", "{n} scores", n),
+    "picks": lambda n: ngettext("{n} build/buy/partner pick", "{n} build/buy/partner picks", n),
+    "offers": lambda n: ngettext("{n} offer to own", "{n} offers to own", n),
+    "readiness": lambda n: ngettext("{n} readiness answer", "{n} readiness answers", n),
 }
 WRITTEN = ("notes", "impacts", "initiatives")  # what stays without an author unless deleted
 ANSWERS = ("votes", "scores", "picks", "offers", "readiness")  # what always goes
@@ -65,7 +69,7 @@ ANSWERS = ("votes", "scores", "picks", "offers", "readiness")  # what always goe
 
 def _listed(removal: Removal, kinds: Iterable[str]) -> list[str]:
     counts = removal.counts()
-    return [numbers.plural(counts[k], *_WORDS[k]) for k in kinds if counts[k]]
+    return [_WORDS[k](counts[k]).format(n=whole(counts[k])) for k in kinds if counts[k]]
 
 
 def goes(removal: Removal, delete_notes: bool) -> list[str]:
@@ -80,20 +84,40 @@ def stays(removal: Removal, delete_notes: bool) -> list[str]:
 
 
 def confirmation(name: str, removal: Removal, delete_notes: bool) -> str:
-    """The one line a confirmation shows: whose name goes, what is deleted, what stays anonymised."""
-    gone = ", ".join([f"the name \u201c{name}\u201d", *goes(removal, delete_notes)])
+    """The one line a confirmation shows, in the current language: whose name goes, what is
+    deleted, what stays anonymised."""
+    gone = ", ".join([_("the name \u201c{name}\u201d").format(name=name), *goes(removal, delete_notes)])
+    said = _("Deleted: {gone}.").format(gone=gone)
     kept = stays(removal, delete_notes)
-    tail = f" Kept without a name: {', '.join(kept)}." if kept else ""
-    return f"Deleted: {gone}.{tail}"
+    if not kept:
+        return said
+    return f"{said} " + _("Kept without a name: {kept}.").format(kept=", ".join(kept))
+
+
+# What deleting a workshop or removing an owner changes, by kind, as the confirmations count it.
+_COUNTED: dict[str, Callable[[int], str]] = {
+    "participants": lambda n: ngettext("{n} participant", "{n} participants", n),
+    "notes": _WORDS["notes"],
+    "votes": _WORDS["votes"],
+    "impacts": _WORDS["impacts"],
+    "initiatives": lambda n: ngettext("{n} initiative", "{n} initiatives", n),
+    "check-ins": lambda n: ngettext("{n} check-in", "{n} check-ins", n),
+    "links": lambda n: ngettext("{n} link", "{n} links", n),
+    "audit entries": lambda n: ngettext("{n} audit entry", "{n} audit entries", n),
+}
 
 
 def counted(counts: Mapping[str, int]) -> str:
-    """Counts by plural kind in words, leaving out the zeros: "6 participants, 1 check-in, 1 audit entry"."""
+    """Counts by kind (`_COUNTED`'s keys) in words and the current language, leaving out the zeros:
+    "6 participants, 1 check-in, 1 audit entry"."""
+    said = [_COUNTED[k](n).format(n=whole(n)) for k, n in counts.items() if n]
+    return ", ".join(said) or _("nothing")
 
-    def one(kind: str) -> str:
-        return kind[: -len("ies")] + "y" if kind.endswith("ies") else kind.removesuffix("s")
 
-    return ", ".join(numbers.plural(n, one(k), k) for k, n in counts.items() if n) or "nothing"
+def owner_shown(name: str) -> str:
+    """An owner's name as a person reads it: a removed owner in the current language, any other
+    name as it was written."""
+    return _(OWNER_REMOVED) if name == OWNER_REMOVED else name
 
 
 def _pattern(words: Iterable[str]) -> re.Pattern[str] | None:
@@ -142,7 +166,11 @@ class Deletion:
     reason: str
     deleted_by: str
 
+    def why(self) -> str:
+        """Why it was deleted, in the current language (the record stores it in English)."""
+        return _(self.reason)
 
-# Why a workshop was deleted, as the record says it.
-ON_REQUEST = "deleted by the facilitator"
-BY_POLICY = "retention period ended"
+
+# Why a workshop was deleted, as the record stores it (in English; `Deletion.why` says it).
+ON_REQUEST = N_("deleted by the facilitator")
+BY_POLICY = N_("retention period ended")

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel import dates as cldr_dates
 from babel import numbers as cldr
 from typing_extensions import TypeIs
@@ -43,7 +43,7 @@ def _locale() -> str | None:
         return None
     try:
         Locale.parse(code)
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):  # UnknownLocaleError is neither
         return None  # a pseudo or unknown language borrows English figures
     return code
 

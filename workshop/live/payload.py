@@ -26,6 +26,7 @@ from workshop import actions, store
 from workshop.domain import decide, numbers, readiness, scoring
 from workshop.domain.audience import PUBLIC, own_notes_shown, view
 from workshop.domain.commitments import review_until
+from workshop.domain.erasure import owner_shown
 from workshop.domain.errors import NotAllowed, no_workshop
 from workshop.domain.language import _, current, using
 from workshop.domain.snapshot import Initiative, Snapshot
@@ -123,7 +124,8 @@ def _initiative(item: Initiative, snapshot: Snapshot) -> Data:
         "owner": None
         if owner is None
         else {
-            **{k: owner[k] for k in ("owner", "metric", "unit", "baseline", "target", "checkin")},
+            **{k: owner[k] for k in ("metric", "unit", "baseline", "target", "checkin")},
+            "owner": owner_shown(owner["owner"]),
             "baseline_text": numbers.measure(owner["baseline"], owner["unit"]),
             "target_text": numbers.measure(owner["target"], owner["unit"]),
         },

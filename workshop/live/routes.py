@@ -441,9 +441,16 @@ def _remove_my_data(db: Database, code: str, d: Body) -> dict[str, Any]:
     return {"removed": removal.counts()}
 
 
+def _own_language(db: Database, code: str) -> str:
+    """The workshop's own language (English if it is gone: the action then refuses)."""
+    workshop = store.workshop_by_code(db, code)
+    return str(workshop["language"]) if workshop is not None else language.SOURCE
+
+
 async def _erasure(request: Request, act: Write, kind: str, changes: bool) -> Response:
     """A participant's own erasure (or what it would remove): answered without `me`, since after
-    it the token stands for nobody; refusals as for every write."""
+    it the token stands for nobody, in the screen's language (`speaks`, else the workshop's);
+    refusals as for every write."""
     code = _code(request)
     said = _words(request)
     if code is None:
@@ -453,7 +460,14 @@ async def _erasure(request: Request, act: Write, kind: str, changes: bool) -> Re
         wait = FAIR.write(data.get("token"), kind)
         if wait:
             return _refuse(language.translate(said, TOO_MANY), 429, wait)
-        answer = await to_thread.run_sync(lambda: act(_db(), code, data))
+        asked = speaks(request)
+
+        def run() -> dict[str, Any]:
+            db = _db()
+            with language.using(asked or _own_language(db, code)):  # the confirmation's words
+                return act(db, code, data)
+
+        answer = await to_thread.run_sync(run)
     except WorkshopError as exc:
         return _refuse(exc.text(said), _STATUS.get(type(exc), 400))
     except Aborted:

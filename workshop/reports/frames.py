@@ -16,6 +16,7 @@ import pandas as pd
 
 from workshop.domain import numbers
 from workshop.domain.decide import CHOICE_TITLES
+from workshop.domain.erasure import owner_shown
 from workshop.domain.followup import STATUSES, Track, day_of, progress
 from workshop.domain.language import N_, _
 from workshop.domain.readiness import Held, Results, weakest
@@ -356,7 +357,7 @@ def progress_frame(tracks: Sequence[Track]) -> pd.DataFrame:
                     "initiative_id": t.initiative_id,
                     "initiative": t.title,
                     "label": label,
-                    "owner": t.owner,
+                    "owner": owner_shown(t.owner),
                     "metric": t.metric,
                     "date": day,
                     "value": value,

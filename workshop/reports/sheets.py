@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from workshop.domain import numbers, readiness
 from workshop.domain.decide import CHOICE_TITLES, QUESTIONS
+from workshop.domain.erasure import owner_shown
 from workshop.domain.errors import InvalidInput
 from workshop.domain.followup import STATUSES, Track, day_of, progress
 from workshop.domain.language import N_, SOURCE, _, using
@@ -301,7 +302,7 @@ def tracks_table(tracks: Sequence[Track], today: date, with_workshop: bool = Fal
             N_("Organisation"): t.organisation,
             N_("Held"): t.workshop_created_on.isoformat() if t.workshop_created_on else "",
             N_("Initiative"): t.title,
-            N_("Owner (DRI)"): t.owner,
+            N_("Owner (DRI)"): owner_shown(t.owner),
             N_("Metric"): t.metric,
             N_("Unit"): t.unit,
             N_("Baseline"): t.baseline,

@@ -17,6 +17,7 @@ from typing import Any
 from workshop.domain import checklist, numbers, readiness
 from workshop.domain.checklist import Item
 from workshop.domain.decide import CHOICE_TITLES, QUESTIONS, risk_flags
+from workshop.domain.erasure import owner_shown
 from workshop.domain.followup import STATUSES, Track, counts
 from workshop.domain.language import N_, SOURCE, _, ngettext, supported
 from workshop.domain.numbers import when
@@ -391,7 +392,7 @@ def plan_row(item: Initiative, method: str, titles: dict[int, str]) -> PlanRow:
         overruled=item.standing.overruled if item.standing else None,
         against_guide=item.standing.note if item.standing else "",
         rationale=d["rationale"] if d else "",
-        owner=o["owner"] if o else "",
+        owner=owner_shown(o["owner"]) if o else "",
         metric=o["metric"] if o else "",
         baseline=o["baseline"] if o else None,
         target=o["target"] if o else None,
@@ -433,7 +434,7 @@ def _owner(item: Initiative) -> OwnerRow:
     assert o is not None
     return OwnerRow(
         title=item.title,
-        owner=o["owner"],
+        owner=owner_shown(o["owner"]),
         metric=o["metric"],
         unit=o["unit"] or "",
         baseline=numbers.measure(o["baseline"]),
@@ -446,7 +447,7 @@ def _follow(t: Track, today: date) -> FollowRow:
     days = t.days_overdue(today)
     return FollowRow(
         title=t.title,
-        owner=t.owner,
+        owner=owner_shown(t.owner),
         unit=t.unit or "",
         value=numbers.measure(t.value),
         target=numbers.measure(t.target),
