@@ -305,7 +305,7 @@ def test_an_unknown_code_is_refused_in_the_same_words_everywhere(db, board):
         with pytest.raises(NotFound) as refused:
             read()
         assert str(refused.value) == expected
-    assert live.NOT_FOUND == str(no_workshop()) == "No workshop has that code. Check the code and try again."
+    assert str(live.NOT_FOUND) == str(no_workshop()) == "No workshop has that code. Check the code and try again."
     assert str(no_workshop("Z" * 500)) == f"No workshop has the code {'Z' * 12!r}. Check the code and try again."
 
 

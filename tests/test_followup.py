@@ -207,6 +207,10 @@ def _writes(db, code: str, cred: str) -> dict:
         "volunteer": lambda: actions.volunteer(db, code, cred, i.id),
         "open_readiness": lambda: actions.open_readiness(db, code, cred, True),
         "answer_readiness": lambda: actions.answer_readiness(db, code, cred, [{"key": "demand", "rating": 3}]),
+        "set_language": lambda: actions.set_language(db, code, cred, "de"),
+        "erase_participant": lambda: actions.erase_participant(db, code, cred, s.participants[-1]["id"]),
+        "remove_owner": lambda: actions.remove_owner(db, code, cred, owner),
+        "remove_my_data": lambda: actions.remove_my_data(db, code, cred),
     }
 
 
@@ -246,6 +250,21 @@ OPEN_OR_READ = {
     "names_note",
     "anonymise_due",
     "keep_sweeping",
+    # ... and its deletion of whole workshops, and the record of deletions (read with the
+    # portfolio key, refused in tests/test_erasure.py).
+    "delete_after_days",
+    "deletion_note",
+    "delete_due",
+    "sweep",
+    "deletions",
+    # Erasure's reads for its confirmations, and the deletion of a whole workshop (after which no
+    # version is left to compare): refused without the facilitator key in tests/test_erasure.py.
+    "people",
+    "my_data",
+    "owner_names",
+    "owner_rows",
+    "workshop_contents",
+    "delete_workshop",
 }
 
 
@@ -320,6 +339,10 @@ WRITE_NAMES = (
     "review_commitment",
     "open_readiness",
     "answer_readiness",
+    "set_language",
+    "erase_participant",
+    "remove_owner",
+    "remove_my_data",
 )
 REVIEW_ACTIONS = ("set_reviewing", "review_commitment")
 
@@ -361,6 +384,7 @@ def test_a_leader_or_owner_link_cannot_change_anything(db, demo, name, link):
 
 PARTICIPANT_ACTIONS = {
     "rename",
+    "remove_my_data",
     "add_bottleneck",
     "vote",
     "unvote",

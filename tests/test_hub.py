@@ -57,6 +57,7 @@ class FakeRoom:
         return {
             "code": code,
             "version": version,
+            "language": "en",
             "locked": self.locked,
             "ended": False,
             "step": {"key": "bottlenecks"},
