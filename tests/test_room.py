@@ -140,6 +140,7 @@ def test_the_state_follows_the_version_and_the_step(db, demo):
     assert state["top"] == [i.id for i in snapshot.top]
     assert set(room.meta_of(state)) == {
         "code",
+        "language",
         "locked",
         "ended",
         "step",
