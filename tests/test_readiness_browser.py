@@ -170,7 +170,7 @@ def test_five_phones_answer_the_check_and_it_tailors_step_1(tmp_path):
             # Step 1's prompts follow the weakest areas: on a phone and on the console.
             assert nudge_order(phones[1]) == expected
             note = phones[1].get_by_test_id("live-nudge").locator("p.sw-muted").inner_text()
-            assert note == f"Ordered by the readiness check: {' and '.join(names)} are the weakest.", note
+            assert note == f"Ordered by the readiness check: {' · '.join(names)} are the weakest.", note
             tall_screenshot(phones[1], shots / "readiness-phone-answered-nudge.png")
             console.reload()
             console.get_by_test_id("live-facilitator").wait_for(timeout=30_000)
