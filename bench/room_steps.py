@@ -8,10 +8,10 @@ What it does, in one run:
    fresh database (the helpers of `bench/live_room.py`), creates a workshop and joins N
    participants with `workshop.actions`. Each phone loads its one screen once over
    Streamlit's websocket (`/room?ws=CODE&p=TOKEN`) and from then on does what the live
-   element does: `POST /me` once, a meta long-poll loop
-   (`GET /api/live/CODE/meta?since=M&wait=25&client=ID`, no throttle) and a full-state loop
-   (`GET /api/live/CODE?since=V&wait=25`, at least 2 s between requests, cut short when the
-   meta loop reports a new step, timer, lock or end). The projector, in its own process,
+   element does: `POST /me` once, then its one poll, always open
+   (`GET /api/live/CODE?since=V&meta=M&hold=H&wait=25&client=ID`, the token in a header): the
+   server answers it at once when the room moves (step, timer, lock, end) and for a board change
+   after the hold (the element's 2 s, or the server's pace). The projector, in its own process,
    loads `/projector?ws=CODE` once and long-polls the full state with no throttle.
 
    For each step the phones do that step's writes, spread over `--step-seconds`:
@@ -40,7 +40,7 @@ What it does, in one run:
    of the same shape. Its CPU is averaged over the step changes only (next_step until the
    last phone finished), where the reruns happen.
 
-Each step change is also broken down: when the phones' meta loops reported it, when the
+Each step change is also broken down: when each phone's answer began to arrive, when the
 server built the state answer (its `X-Server-Now` header, same machine clock) and how late
 this process's event loop was meanwhile, so a slow figure can be put on the server or on the
 load generator. Each version's state is JSON-decoded once for all phones (the bytes are the
@@ -148,7 +148,7 @@ class Result:
     load_seconds: float = 0.0
     load_times: list[float] = field(default_factory=list)
     follow_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # new step -> ms
-    notice_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # ... meta said so
+    notice_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # ... the answer began to arrive
     answer_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # ... server answered
     lag_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # load generator's loop lag
     follow_cpu: dict[str, float] = field(default_factory=dict)  # new step -> cores
@@ -264,7 +264,7 @@ class Result:
                 )
                 if p["notice_p50_ms"] is not None:
                     print(
-                        f"                   meta reported it p50 {fmt(p['notice_p50_ms'])} ms"
+                        f"                   answer began p50 {fmt(p['notice_p50_ms'])} ms"
                         f"  p95 {fmt(p['notice_p95_ms'])} ms; server answered the state p50 "
                         f"{fmt(p['answer_p50_ms'])} ms  p95 {fmt(p['answer_p95_ms'])} ms"
                         f"  max {fmt(p['answer_max_ms'])} ms;"
@@ -333,7 +333,7 @@ class Phone:
         self.shared = shared
         self.state: dict[str, Any] | None = None
         self.held: dict[str, float] = {}  # step key (or END) -> when this phone first held it
-        self.noticed: dict[str, float] = {}  # step key (or END) -> when its meta loop first reported it
+        self.noticed: dict[str, float] = {}  # step key (or END) -> when the answer holding it began to arrive
         self.answered: dict[str, float] = {}  # step key (or END) -> server clock (X-Server-Now) of that state
         self.scored: set[int] = set()
         self.send: Send | None = None
@@ -725,7 +725,7 @@ async def run_live(args: argparse.Namespace, workdir: Path, processes: int) -> R
     label = f"live channel on {engine}, {processes} process{'es' if processes > 1 else ''}" + (
         f", {rooms_n} rooms at once" if rooms_n > 1 else ""
     )
-    total = merge(f"{label} (one screen, meta + throttled full-state long-polls)", results)
+    total = merge(f"{label} (one screen, one held long-poll each)", results)
     total.cpu_cores, total.client_cores = window.server_cores, window.client_cores
     total.window_s = time.monotonic() - window.t0
     total.notes.insert(0, window.describe())
@@ -835,7 +835,6 @@ async def run_room(
                 else:
                     result.errors["page_without_state"] += 1
                 min_interval = (cfg.get("min_interval") or 2000) / 1000
-                kick = asyncio.Event()
 
                 async def send(path: str, body: dict[str, Any]) -> dict[str, Any] | None:
                     return await post(http, path, body)
@@ -846,12 +845,22 @@ async def run_room(
                     result.me_ms.append((time.monotonic() - sent) * 1000)
 
                 async def full_state() -> None:
-                    failures, got = 0, -1
+                    """The element's one poll (polling.js): answered at once when the room moves, and
+                    for a board change after the phone's hold (its least interval, or the server's pace)."""
+                    failures, got, hold = 0, -1, 0.0
+                    headers = {"X-Workshop-Token": phone.token}  # as the element: the poll counts it as connected
                     while True:
                         since = max(got, phone.state["version"] if phone.state else -1)
                         try:
-                            params = {"since": since, "wait": 25, "client": phone.client}
-                            async with http.get(f"{base}/api/live/{code}", params=params) as resp:
+                            params = {
+                                "since": since,
+                                "meta": phone.meta_version,
+                                "hold": hold,
+                                "wait": 25,
+                                "client": phone.client,
+                            }
+                            async with http.get(f"{base}/api/live/{code}", params=params, headers=headers) as resp:
+                                began = time.monotonic()
                                 body = await resp.read()
                                 now = time.monotonic()
                                 result.requests["state_poll"] += 1
@@ -861,18 +870,18 @@ async def run_room(
                                 server_now = float(resp.headers.get("X-Server-Now") or "nan")
                                 encoding = resp.headers.get("Content-Encoding", "")
                                 paced = float(resp.headers.get("Retry-After") or 0)
+                                turned = int(resp.headers.get("X-Meta-Version") or 0)
+                            phone.meta_version = max(phone.meta_version, turned)
                             state = parse_state(body, encoding)
                             failures, got = 0, state["version"]
+                            hold = max(min_interval, paced)
                             if state["version"] < phone.meta_version:
+                                hold = 0.0
                                 continue  # older than the meta: as polling.js, wait for a newer one at once
                             if phone.state is None or state["version"] != phone.state["version"]:
+                                for key in (state["step"]["key"], *([END] if state.get("ended") else [])):
+                                    phone.noticed.setdefault(key, began)
                                 phone.hold(state, now, server_now if server_now == server_now else None)
-                            kick.clear()
-                            try:  # the element's minimum interval or the server's pace, cut short by the meta loop
-                                await asyncio.wait_for(kick.wait(), max(min_interval, paced))
-                                result.requests["state_poll_woken"] += 1
-                            except TimeoutError:
-                                pass
                         except asyncio.CancelledError:
                             raise
                         except Exception as exc:  # noqa: BLE001 - counted, then retried like live.js
@@ -881,43 +890,7 @@ async def run_room(
                             failures += 1
                             await asyncio.sleep(min(10.0, 0.5 * failures))
 
-                async def meta() -> None:
-                    since, failures = -1, 0
-                    while True:
-                        try:
-                            async with http.get(
-                                f"{base}/api/live/{code}/meta",
-                                params={"since": since, "wait": 25, "client": phone.client},
-                            ) as resp:
-                                m = await read_json(resp)
-                                now = time.monotonic()
-                                result.requests["meta_poll"] += 1
-                                if resp.status != 200:
-                                    result.errors[f"meta_poll_http_{resp.status}"] += 1
-                                    raise RuntimeError(resp.status)
-                            failures = 0
-                            if m["version"] != since:
-                                since = phone.meta_version = m["version"]
-                                phone.noticed.setdefault(m["step"]["key"], now)
-                                if m["ended"]:
-                                    phone.noticed.setdefault(END, now)
-                                s = phone.state
-                                if s and (
-                                    m["step"]["key"] != s["step"]["key"]
-                                    or m["ended"] != s["ended"]
-                                    or m["locked"] != s["locked"]
-                                    or m["timer"] != s["timer"]
-                                ):
-                                    kick.set()
-                        except asyncio.CancelledError:
-                            raise
-                        except Exception as exc:  # noqa: BLE001
-                            if not isinstance(exc, RuntimeError):
-                                result.errors[f"meta_poll_{type(exc).__name__}"] += 1
-                            failures += 1
-                            await asyncio.sleep(min(10.0, 0.5 * failures))
-
-                loops = [asyncio.create_task(full_state()), asyncio.create_task(meta())]
+                loops = [asyncio.create_task(full_state())]
                 ready.append(phone)
                 await stopping.wait()
                 for task in loops:

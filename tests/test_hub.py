@@ -70,8 +70,8 @@ class FakeRoom:
             "board": {"notes": version},
         }
 
-    def read_versions(self, codes: list[str]) -> dict[str, int]:
-        return {c: self.versions[c] for c in codes if c in self.versions}
+    def read_versions(self, codes: list[str]) -> dict[str, tuple[int, bool]]:
+        return {c: (self.versions[c], self.locked) for c in codes if c in self.versions}
 
     def hub(self) -> Hub:
         return Hub(build=self.build, read_versions=self.read_versions)
@@ -150,6 +150,31 @@ def test_a_costly_rebuild_takes_at_most_its_share_of_the_time_in_a_burst():
     gaps = [b - a for a, b in zip(room.started[1:], room.started[2:], strict=False)]
     assert gaps and min(gaps) >= 0.03 / REBUILD_SHARE * 0.9  # not every 50 ms: the other rooms and writes get the GIL
     assert entry.version == 81
+
+
+def test_a_room_that_moves_is_rebuilt_without_waiting_out_its_burst_gap(monkeypatch):
+    """In a burst's tail the gap between two rebuilds held a step change back; a change the version
+    reader reports as a move (here: the lock) is rebuilt as soon as the running rebuild ends."""
+    monkeypatch.setattr(hub_module, "REBUILD_GAP", 60.0)  # without the hurry, the next rebuild waits a minute
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        entry = await hub.current(ROOM)
+        assert entry is not None
+        await hub.refresh([ROOM])  # the tick that reads the room as it stands
+        room.versions[ROOM] = 2
+        await hub.refresh([ROOM])  # a write right after the first build: it waits out the gap
+        await asyncio.sleep(0.2)
+        gathered = entry.version
+        room.versions[ROOM], room.locked = 3, True
+        await hub.refresh([ROOM])  # the facilitator locks input: the room moved
+        await asyncio.wait_for(entry.rebuilding, 10)
+        return gathered, entry
+
+    gathered, entry = run(scenario)
+    assert gathered == 1  # the plain write was still waiting for the gap
+    assert entry.version == 3 and entry.state is not None and entry.state["locked"] is True
 
 
 def test_a_room_in_a_burst_never_holds_up_another_rooms_step_change():
@@ -284,6 +309,64 @@ def test_waiters_are_released_when_the_workshop_disappears():
         return await asyncio.wait_for(waiting, 3)
 
     assert run(scenario) is None
+
+
+# --- a phone's one poll: held for a board change, answered at once for a move ----------------
+
+
+def test_a_phones_poll_holds_a_board_change_until_its_hold_ends():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        first = await hub.current(ROOM)
+        assert first is not None
+        polling = asyncio.create_task(hub.wait(ROOM, 1, "board", timeout=20, hold=1.0, turned_since=1))
+        room.versions[ROOM] = 2
+        hub.nudge(ROOM)  # a note: the board moves, the meta does not
+        await asyncio.sleep(0.5)
+        early = polling.done()
+        entry = await asyncio.wait_for(polling, 10)
+        return early, entry
+
+    early, entry = run(scenario)
+    assert not early  # still inside its hold
+    assert entry is not None and entry.version == 2
+
+
+def test_a_move_answers_a_phones_poll_at_once_inside_its_hold():
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        first = await hub.current(ROOM)
+        assert first is not None
+        polling = asyncio.create_task(hub.wait(ROOM, 1, "board", timeout=20, hold=15.0, turned_since=1))
+        room.versions[ROOM] = 2
+        hub.nudge(ROOM)  # a note: held
+        await asyncio.sleep(0.3)
+        held = polling.done()
+        room.versions[ROOM], room.locked = 3, True  # the facilitator locks input: the meta moves
+        hub.nudge(ROOM)
+        entry = await asyncio.wait_for(polling, 5)  # long before the 15 s hold
+        return held, entry
+
+    held, entry = run(scenario)
+    assert not held
+    assert entry is not None and entry.version == 3 and entry.meta_version == 3
+
+
+def test_a_poll_that_holds_an_older_meta_is_answered_at_once():
+    """A phone that missed a move (it was between two polls) gets the room at once, whatever its hold."""
+    room = FakeRoom()
+
+    async def scenario():
+        hub = room.hub()
+        await hub.current(ROOM)
+        return await asyncio.wait_for(hub.wait(ROOM, 1, "board", timeout=20, hold=15.0, turned_since=0), 5)
+
+    entry = run(scenario)
+    assert entry is not None and entry.meta_version == 1
 
 
 # --- the meta version -----------------------------------------------------------------------

@@ -611,6 +611,71 @@ def test_a_vote_does_not_move_the_meta_version(lv):
     assert lv.client.get(f"/api/live/{lv.a.code}/meta").json()["version"] == meta["version"]
 
 
+def test_a_phones_one_poll_is_held_for_a_board_change_and_names_its_meta_version(lv):
+    first = state_of(lv)
+    current, turned = first.json()["version"], int(first.headers["x-meta-version"])
+    query = f"?since={current}&meta={turned}&hold=1.5&wait=20"
+    waiting = in_thread(lambda: state_of(lv, query))
+    time.sleep(0.2)
+    assert lv.post("votes", fill(VALID["votes"], lv.a)).status_code == 200  # the board moves, the meta does not
+    answer, took = waiting()
+    assert answer.json()["version"] > current and took >= 1.4  # answered after its hold, not at the vote
+    assert int(answer.headers["x-meta-version"]) == turned
+
+
+def test_a_move_answers_a_phones_held_poll_at_once(lv):
+    first = state_of(lv)
+    current, turned = first.json()["version"], int(first.headers["x-meta-version"])
+    waiting = in_thread(lambda: state_of(lv, f"?since={current}&meta={turned}&hold=20&wait=25"))
+    time.sleep(0.2)
+    lv.post("votes", fill(VALID["votes"], lv.a))
+    time.sleep(0.3)
+    actions.set_locked(lv.db, lv.a.code, lv.a.key, True)  # the facilitator locks input: a move
+    answer, took = waiting()
+    assert answer.json()["locked"] is True and took < 10  # long before the 20 s hold
+    assert int(answer.headers["x-meta-version"]) > turned
+
+
+def test_a_poll_whose_screen_goes_away_stops_waiting_and_frees_its_place(lv):
+    """A phone ends its open poll to see its own write at once: the server stops waiting for it."""
+    app = Starlette(routes=live.ROUTES)
+    sent: list[dict[str, Any]] = []
+    first = state_of(lv)
+    current, turned = first.json()["version"], first.headers["x-meta-version"]
+
+    async def scenario() -> None:
+        closed = asyncio.Event()
+        messages = iter([{"type": "http.request", "body": b"", "more_body": False}])
+
+        async def receive() -> dict[str, Any]:
+            message = next(messages, None)
+            if message is None:
+                await closed.wait()
+                return {"type": "http.disconnect"}
+            return message
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        path = f"/api/live/{lv.a.code}"
+        query = f"since={current}&meta={turned}&hold=20&wait=25&client=phone-1"
+        scope = {
+            "type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
+            "headers": [], "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 2), "scheme": "http",
+            "root_path": "", "http_version": "1.1",
+        }  # fmt: skip
+        polling = asyncio.create_task(app(scope, receive, send))
+        await asyncio.sleep(0.3)
+        assert not polling.done() and live.HUB.entries[lv.a.code].waiters == 1, sent
+        closed.set()
+        await asyncio.wait_for(polling, 5)
+
+    asyncio.run(scenario())
+    assert sent[0]["status"] == live.CLIENT_CLOSED
+    assert live.HUB.entries[lv.a.code].waiters == 0
+    assert live.FAIR.by_client.open == {} and live.FAIR.by_address.open == {}  # its places are free again
+
+
 def connected(lv: Live) -> int:
     return int(lv.client.get(f"/api/live/{lv.a.code}/presence").json()["connected"])
 

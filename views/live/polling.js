@@ -20,71 +20,56 @@ function accept(live, next) {
   if (!live.participant && (cfg.role === "facilitator" || cfg.follow || now)) maybeRerun(live, "version", next.version, now ? 0 : 3000);
 }
 // A participant's reads carry their token in a header (never in the address, which logs keep):
-// the meta poll counts them as connected only with it, once however many screens they use.
+// the poll counts them as connected only with it, once however many screens they use.
 // Every read names its language: a phone's own, else the workshop's as this screen last saw it.
-async function getJson(live, path, heard) {
+async function getJson(live, path, heard, signal) {
   const headers = live.participant && live.cfg.token ? { "X-Workshop-Token": live.cfg.token } : {};
   const speaks = live.participant && !live.cfg.follows_workshop ? live.cfg.lang : (live.state ? live.state.language : live.cfg.lang);
   const asked = path + (path.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(speaks || "");
-  const resp = await fetch(live.base + "/api/live/" + live.cfg.code + asked, { cache: "no-store", headers });
+  const resp = await fetch(live.base + "/api/live/" + live.cfg.code + asked, { cache: "no-store", headers, signal });
   const serverNow = parseFloat(resp.headers.get("X-Server-Now") || "");
   if (!isNaN(serverNow)) live.offset = serverNow - Date.now() / 1000;
   // How long the server asks this screen to leave before asking again: on a refusal (429), and on
   // a full state when the server paces a big room's phones.
-  if (heard) heard.retryAfter = 1000 * (parseInt(resp.headers.get("Retry-After") || "", 10) || 0);
+  if (heard) {
+    heard.retryAfter = 1000 * (parseInt(resp.headers.get("Retry-After") || "", 10) || 0);
+    const turned = parseInt(resp.headers.get("X-Meta-Version") || "", 10);
+    if (!isNaN(turned)) live.metaVersion = Math.max(live.metaVersion || 0, turned);
+  }
   if (!resp.ok) throw new Error("status " + resp.status);
   return resp.json();
 }
-// The meta's version is the room's version at its latest change: a state older than that (served
-// by a process that has not rebuilt yet, behind `serve`) is not shown; the next long-poll waits for
-// a newer one at once, instead of after the phone's minimum interval.
+// One poll, always open: the server answers it at once when the room moves (step, clock, lock,
+// end: the meta passes the version this screen holds), and with a newer board only after `hold`
+// ms, the phone's least interval or the pace the server asks of a big room's phones. So a step
+// change costs one answer per phone. My own write ends the hold (`waker`), to see it in the room.
+// A state older than the meta a screen has seen (served by a process that has not rebuilt yet,
+// behind `serve`) is not shown; the next poll waits for a newer one.
 async function stateLoop(live) {
   let failures = 0;
   let since = -1;
+  let hold = 0;
   const heard = { retryAfter: 0 };
   while (!live.stopped) {
     if (!live.root.isConnected) { stop(live); break; }
+    const ask = new AbortController();
+    live.waker.wake = () => ask.abort();
     try {
       heard.retryAfter = 0;
-      const next = await getJson(live, "?since=" + Math.max(since, live.state ? live.state.version : -1) + "&wait=25&client=" + live.clientId, heard);
+      const held = live.metaVersion === undefined ? -1 : live.metaVersion;
+      const query = "?since=" + Math.max(since, live.state ? live.state.version : -1) + "&meta=" + held +
+        "&hold=" + (hold / 1000) + "&wait=25&client=" + live.clientId;
+      const next = await getJson(live, query, heard, ask.signal);
       failures = 0;
       since = next.version;
-      if (next.version < (live.metaVersion || 0)) continue;
+      hold = live.cfg.min_interval ? Math.max(live.cfg.min_interval, heard.retryAfter) : 0;
+      if (next.version < (live.metaVersion || 0)) { hold = 0; continue; }
       if (!live.state || next.version !== live.state.version) accept(live, next);
-      if (live.cfg.min_interval) await sleep(Math.max(live.cfg.min_interval, heard.retryAfter), live.waker);
     } catch (e) {
+      if (ask.signal.aborted) { hold = 0; continue; } // woken by my own write: ask again, with no hold
       failures += 1;
       await sleep(Math.max(heard.retryAfter, Math.min(10000, 500 * failures)));
     }
-  }
-}
-// Phones throttle the full state; this small long-poll wakes them at once when the step moves.
-async function metaLoop(live) {
-  let since = -1;
-  let failures = 0;
-  const heard = { retryAfter: 0 };
-  while (!live.stopped) {
-    if (!live.root.isConnected) { stop(live); break; }
-    try {
-      heard.retryAfter = 0;
-      const m = await getJson(live, "/meta?since=" + since + "&wait=25&client=" + live.clientId, heard);
-      failures = 0;
-      if (m.version !== since) { since = m.version; live.metaVersion = m.version; acceptMeta(live, m); }
-    } catch (e) {
-      failures += 1;
-      await sleep(Math.max(heard.retryAfter, Math.min(10000, 500 * failures)));
-    }
-  }
-}
-// The reveal of a private board is in the meta too: every phone fetches the whole board at once.
-function acceptMeta(live, m) {
-  const state = live.state;
-  if (state && (m.step.key !== state.step.key || m.ended !== state.ended || m.locked !== state.locked ||
-                m.reviewing !== state.reviewing || m.readiness_open !== state.readiness_open || m.private !== state.private ||
-                JSON.stringify(m.timer) !== JSON.stringify(state.timer))) {
-    live.state = Object.assign({}, state, { step: m.step, timer: m.timer, locked: m.locked, ended: m.ended });
-    paintHeader(live);
-    if (live.waker.wake) live.waker.wake();
   }
 }
 async function presenceLoop(live) {

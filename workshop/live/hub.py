@@ -10,7 +10,10 @@ at most one runs per workshop, and writes that land meanwhile are all published 
 next one, which starts at least `REBUILD_GAP` after the one before, and later still for a big
 room: a rebuild's CPU time takes at most `REBUILD_SHARE` of the time between two starts (a
 1,000-phone room's state costs 15-30 ms to build). Back to back, rebuilds held the GIL for most
-of a burst and every write's answer, in every room of the process, queued behind them. The body is
+of a burst and every write's answer, in every room of the process, queued behind them. A room
+that *moved* (its step, clock, lock or end: what the version reader reports beside the version)
+skips that wait: every phone is waiting for exactly that change, and in a burst's tail the gap
+alone held a step change back by a second. The body is
 encoded and gzipped once per version (in a worker thread), not once per response. A code
 that names no workshop never gets an entry, and entries nobody has asked for in `IDLE_EVICT`
 seconds are dropped, so memory stays bounded whatever is requested.
@@ -23,7 +26,7 @@ import gzip
 import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +46,8 @@ PACE_EVERY = 1.0  # seconds between two countings of the phones a process serves
 
 State = dict[str, Any]
 Builder = Callable[[str], "State | None"]
-VersionReader = Callable[[list[str]], dict[str, int]]
+Mark = tuple[int, Hashable]  # a workshop's version, and what moves its screens (step, clock, lock, end...)
+VersionReader = Callable[[list[str]], Mapping[str, Mark]]
 
 
 @dataclass
@@ -57,11 +61,14 @@ class Entry:
     meta_body: bytes = b""
     meta_key: str = ""
     meta_version: int = 0
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)  # set (and replaced) at every new version
+    turned: asyncio.Event = field(default_factory=asyncio.Event)  # set (and replaced) when the meta changes
     waiters: int = 0
     dirty: bool = False
     rebuilding: asyncio.Task[None] | None = None
     rebuilt_at: float = float("-inf")  # when the latest rebuild started (monotonic)
+    moves: Hashable = None  # what moves the screens, as the latest tick read it
+    hurry: asyncio.Event = field(default_factory=asyncio.Event)  # the room moved: rebuild without the gap
     cost: float = 0.0  # CPU seconds the latest rebuild took (build, encode, gzip)
     used: float = field(default_factory=time.monotonic)
     present: dict[str, float] = field(default_factory=dict)
@@ -144,16 +151,24 @@ class Hub:
             if code not in versions:  # the workshop is gone (deleted): release its waiters, keep none of it
                 entry.state, entry.body, entry.body_gz, entry.meta_body = None, b"", None, b""
                 entry.changed.set()
-            elif versions[code] != entry.version:
-                # Not awaited: a room in a burst rebuilds for as long as its writes go on, and the
-                # watcher must meanwhile see every other room's step change on its next tick.
-                self._publish(code, entry)
+                entry.turned.set()
+            else:
+                version, moves = versions[code]
+                moved = entry.moves is not None and moves != entry.moves
+                entry.moves = moves
+                if version != entry.version:
+                    # Not awaited: a room in a burst rebuilds for as long as its writes go on, and the
+                    # watcher must meanwhile see every other room's step change on its next tick.
+                    self._publish(code, entry, urgent=moved)
 
     # --- rebuilding ------------------------------------------------------------------
 
-    def _publish(self, code: str, entry: Entry) -> asyncio.Task[None]:
-        """Ask for a rebuild; one runs at a time per workshop and picks up every write before it."""
+    def _publish(self, code: str, entry: Entry, urgent: bool = False) -> asyncio.Task[None]:
+        """Ask for a rebuild; one runs at a time per workshop and picks up every write before it.
+        An `urgent` one (the room moved) starts as soon as the one running, if any, is done."""
         entry.dirty = True
+        if urgent:
+            entry.hurry.set()
         if entry.rebuilding is None or entry.rebuilding.done():
             task = asyncio.get_running_loop().create_task(self._rebuild_while_dirty(code, entry))
             # A failed rebuild is retried by the watcher's next tick; whoever awaits it sees the error.
@@ -166,8 +181,12 @@ class Hub:
         gather into one rebuild (after a quiet spell the first write is published at once)."""
         while entry.dirty:
             wait = entry.rebuilt_at + gap(entry.cost) - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
+            if wait > 0 and not entry.hurry.is_set():
+                try:
+                    await asyncio.wait_for(entry.hurry.wait(), wait)
+                except TimeoutError:
+                    pass
+            entry.hurry.clear()
             entry.dirty = False
             entry.rebuilt_at = time.monotonic()
             await self._rebuild(code, entry)
@@ -197,6 +216,9 @@ class Hub:
             entry.meta_key = meta_key
             entry.meta_version = entry.version
         entry.meta_body = json.dumps({**meta, "version": entry.meta_version}, separators=(",", ":")).encode()
+        if entry.meta_version == entry.version:
+            turned, entry.turned = entry.turned, asyncio.Event()
+            turned.set()
         old, entry.changed = entry.changed, asyncio.Event()
         old.set()
 
@@ -217,32 +239,56 @@ class Hub:
         entry.used = time.monotonic()
         return entry
 
-    async def wait(self, code: str, since: int, kind: str, timeout: float, present: str = "") -> Entry | None:
+    async def wait(
+        self,
+        code: str,
+        since: int,
+        kind: str,
+        timeout: float,
+        present: str = "",
+        hold: float = 0.0,
+        turned_since: int | None = None,
+    ) -> Entry | None:
         """Return as soon as the board (kind='board') or the meta (kind='meta') passes `since`;
-        `present` names the participant waiting, who then counts as connected."""
+        `present` names the participant waiting, who then counts as connected.
+
+        A phone's one poll (kind='board' with `turned_since`, the meta version it holds) is answered
+        at once when the meta passes `turned_since` (a step change, the clock, the lock, the end),
+        and for a board change only once it has waited `hold` seconds: the pace that keeps a big
+        room's answers few, kept here so that the phone always has a poll open for the step change.
+        """
         entry = await self.current(code)
         if entry is None:
             return None
         if present:
             entry.seen(present, time.monotonic())
-
-        def seen() -> int:
-            return entry.version if kind == "board" else entry.meta_version
-
-        deadline = time.monotonic() + timeout
+        arrived = time.monotonic()
+        deadline = arrived + timeout
         entry.waiters += 1
         self._ensure_watcher()
         assert self._wakeup is not None
         self._wakeup.set()
         try:
-            while seen() <= since and entry.state is not None:
-                left = deadline - time.monotonic()
-                if left <= 0:
+            while entry.state is not None:
+                now = time.monotonic()
+                if kind == "meta":
+                    if entry.meta_version > since:
+                        break
+                    event, left = entry.changed, deadline - now
+                elif turned_since is not None and entry.meta_version > turned_since:
+                    break
+                elif entry.version > since:
+                    if now - arrived >= hold:
+                        break
+                    event, left = entry.turned, min(deadline, arrived + hold) - now  # only a move cuts the hold short
+                else:
+                    event, left = entry.changed, deadline - now
+                if now >= deadline:
                     break
                 try:
-                    await asyncio.wait_for(entry.changed.wait(), left)
+                    await asyncio.wait_for(event.wait(), max(left, 0.0))
                 except TimeoutError:
-                    break
+                    pass
         finally:
             entry.waiters -= 1
             entry.used = time.monotonic()

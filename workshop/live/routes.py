@@ -14,12 +14,13 @@ same bytes to every screen that speaks it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ from workshop.domain.errors import (
 )
 from workshop.domain.vocabulary import CODE_SENT_MAX, normalise_code
 from workshop.live.fairuse import FairUse, key_of, screen_key
-from workshop.live.hub import PRESENCE_WINDOW, Hub
+from workshop.live.hub import PRESENCE_WINDOW, Entry, Hub, Mark
 from workshop.live.payload import participant_view, room_state
 from workshop.live.writer import GroupWriter
 from workshop.store import Database
@@ -85,7 +86,7 @@ def build_state(db: Database, code: str, lang: str | None = None) -> dict[str, A
         return None
 
 
-def _read_versions(codes: list[str]) -> dict[str, int]:
+def _read_versions(codes: list[str]) -> Mapping[str, Mark]:
     return store.versions_of(_db(), codes)
 
 
@@ -152,16 +153,32 @@ def _since(request: Request) -> int:
         return -1
 
 
-def _wait(request: Request) -> float:
+def _wait(request: Request, name: str = "wait") -> float:
+    """Seconds from the query (`wait`, or a phone's `hold`), within 0..MAX_WAIT."""
     try:
-        wait = float(request.query_params.get("wait", "0")[:20])
+        wait = float(request.query_params.get(name, "0")[:20])
     except ValueError:
         return 0.0
     return max(0.0, min(MAX_WAIT, wait)) if wait == wait else 0.0  # NaN waits not at all
 
 
-def _json(body: bytes, body_gz: bytes | None = None, request: Request | None = None, pace: int = 0) -> Response:
+def _turned(request: Request) -> int | None:
+    """The meta version a phone's one poll holds (`meta=M`), or None for a poll that names none."""
+    raw = request.query_params.get("meta")
+    if raw is None:
+        return None
+    try:
+        return int(raw[:20])
+    except ValueError:
+        return -1
+
+
+def _json(
+    body: bytes, body_gz: bytes | None = None, request: Request | None = None, pace: int = 0, turned: int | None = None
+) -> Response:
     headers = {"Cache-Control": "no-store", "X-Server-Now": f"{time.time():.3f}"}
+    if turned is not None:
+        headers["X-Meta-Version"] = str(turned)  # the meta version of this state: what the phone asks with next
     if pace:
         headers["Retry-After"] = str(pace)  # a phone's least wait before its next full-state poll
     if body_gz is not None and request is not None:
@@ -206,6 +223,33 @@ async def _present(request: Request, code: str) -> str:
     return _people[key]
 
 
+GONE = Entry()  # what a long-poll whose screen went away waited for: nothing is sent
+
+
+async def _unless_gone(request: Request, waiting: Coroutine[Any, Any, Entry | None]) -> Entry | None:
+    """The wait's answer, or `GONE` as soon as the screen closes its request.
+
+    A phone ends its open poll when its own write should show at once; its wait then stops here
+    and frees its place among the screen's open polls, instead of holding it until the room moves.
+    """
+    wait = asyncio.ensure_future(waiting)
+    gone = asyncio.ensure_future(_closed(request))
+    try:
+        await asyncio.wait({wait, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+    if wait.done():
+        return wait.result()
+    wait.cancel()
+    return GONE
+
+
+async def _closed(request: Request) -> None:
+    """Return when the client disconnects (a GET's body is empty: the next message is the close)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
 async def _long_poll(request: Request, kind: str) -> Response:
     """One long-poll, counted against its screen's and its address's open polls."""
     code = _code(request)
@@ -221,23 +265,36 @@ async def _long_poll(request: Request, kind: str) -> Response:
         if client and not FAIR.by_client.enter(client):
             return _refuse(language.translate(said, TOO_MANY), 429, 5)
         try:
-            present = await _present(request, code) if kind == "meta" else ""
+            present = await _present(request, code)
             hub = hub_for(speaks(request))
-            entry = await hub.wait(code, _since(request), kind, _wait(request), present=present)
+            waiting = hub.wait(
+                code,
+                _since(request),
+                kind,
+                _wait(request),
+                present=present,
+                hold=_wait(request, "hold"),
+                turned_since=_turned(request) if kind == "board" else None,
+            )
+            entry = await _unless_gone(request, waiting)
         finally:
             if client:
                 FAIR.by_client.leave(client)
     finally:
         FAIR.by_address.leave(address)
+    if entry is GONE:
+        return Response(status_code=CLIENT_CLOSED)
     if entry is None:
         return _refuse(NOT_FOUND.text(said), 404)
     if kind == "meta":
         return _json(entry.meta_body)
-    return _json(entry.body, entry.body_gz, request, pace=sum(each.pace() for each in every_hub()))
+    pace = sum(each.pace() for each in every_hub())
+    return _json(entry.body, entry.body_gz, request, pace=pace, turned=entry.meta_version)
 
 
 async def board(request: Request) -> Response:
-    """GET /api/live/{code}?since=V&wait=S&client=ID — the full room state once its version passes V."""
+    """GET /api/live/{code}?since=V&wait=S&client=ID — the full room state once its version passes V;
+    a phone's one poll adds `meta=M&hold=H`: at once when the meta passes M, else not before H seconds."""
     return await _long_poll(request, "board")
 
 

@@ -139,10 +139,24 @@ def code_exists(db: Database, code: str) -> bool:
     return db.execute("SELECT 1 FROM workshops WHERE code = ?", [code]).fetchone() is not None
 
 
-def versions_of(db: Database, codes: list[str]) -> dict[str, int]:
-    """The version of each workshop named in `codes` (the live channel's hub asks in one query)."""
+def versions_of(db: Database, codes: list[str]) -> dict[str, tuple[int, tuple[Any, ...]]]:
+    """The version of each workshop named in `codes`, and what moves its screens (the live
+    channel's hub asks every tick, in one query).
+
+    The second part holds the workshop's own columns a participant's write never changes (step,
+    lock, end, language, the current step's clock...): when it differs from the last reading the
+    room moved, and the hub publishes at once instead of gathering the change into a burst.
+    """
     marks = ",".join("?" for _ in codes)
-    return {r[0]: int(r[1]) for r in db.execute(f"SELECT code, version FROM workshops WHERE code IN ({marks})", codes)}
+    rows = db.execute(
+        "SELECT w.code, w.version, w.current_step, w.locked, w.ended_at, w.vote_budget, w.reviewing, "
+        "w.readiness_open, w.private_brainstorm, w.language, w.scoring, "
+        "t.state, t.deadline, t.remaining, t.minutes "
+        "FROM workshops w LEFT JOIN timers t ON t.workshop_id = w.id AND t.step_key = w.current_step "
+        f"WHERE w.code IN ({marks})",
+        codes,
+    )
+    return {r[0]: (int(r[1]), tuple(r[2:])) for r in rows}
 
 
 def list_workshops(db: Database) -> list[Row]:
