@@ -11,7 +11,8 @@ What it does, in one run:
    element does: `POST /me` once, then its one poll, always open
    (`GET /api/live/CODE?since=V&meta=M&hold=H&wait=25&client=ID`, the token in a header): the
    server answers it at once when the room moves (step, timer, lock, end) and for a board change
-   after the hold (the element's 2 s, or the server's pace). The projector, in its own process,
+   after the hold (the element's 2 s, or the server's pace); and every 20 s a meta poll with its
+   token, the "still here" the connected count and the pace are counted from. The projector, in its own process,
    loads `/projector?ws=CODE` once and long-polls the full state with no throttle.
 
    For each step the phones do that step's writes, spread over `--step-seconds`:
@@ -148,7 +149,9 @@ class Result:
     load_seconds: float = 0.0
     load_times: list[float] = field(default_factory=list)
     follow_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # new step -> ms
-    notice_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # ... the answer began to arrive
+    notice_ms: dict[str, list[float]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # ... the answer began to arrive
     answer_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # ... server answered
     lag_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # load generator's loop lag
     follow_cpu: dict[str, float] = field(default_factory=dict)  # new step -> cores
@@ -890,7 +893,27 @@ async def run_room(
                             failures += 1
                             await asyncio.sleep(min(10.0, 0.5 * failures))
 
-                loops = [asyncio.create_task(full_state())]
+                async def heartbeat() -> None:
+                    """The element's "still here" every 20 s: a meta poll with the token, which the
+                    room's process counts as connected (and paces the room's polls by)."""
+                    await asyncio.sleep(phone.rng.uniform(0, 20))
+                    while True:
+                        try:
+                            params = {"since": -1, "wait": 0, "client": phone.client}
+                            async with http.get(
+                                f"{base}/api/live/{code}/meta", params=params, headers={"X-Workshop-Token": phone.token}
+                            ) as resp:
+                                await resp.read()
+                                result.requests["meta_poll"] += 1
+                                if resp.status != 200:
+                                    result.errors[f"meta_poll_http_{resp.status}"] += 1
+                        except asyncio.CancelledError:
+                            raise
+                        except Exception as exc:  # noqa: BLE001
+                            result.errors[f"meta_poll_{type(exc).__name__}"] += 1
+                        await asyncio.sleep(20)
+
+                loops = [asyncio.create_task(full_state()), asyncio.create_task(heartbeat())]
                 ready.append(phone)
                 await stopping.wait()
                 for task in loops:

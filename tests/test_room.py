@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.helpers import NOW, on_step
+from tests.helpers import NOW, on_step, reach
 from workshop import actions
 from workshop.demo import DUPLICATE
 from workshop.domain import decide, scoring
@@ -334,9 +334,23 @@ def test_figures_reach_the_phones_in_the_one_number_format(db, demo):
         assert shown["priority_text"] == numbers.priority(item.aggregate.priority(snapshot.method))
         if item.owner:
             assert shown["owner"]["target_text"] == numbers.measure(item.owner["target"], item.owner["unit"])
-    assert [i["money_text"] for i in data["impacts"] if i["money"]] == [
-        numbers.money(i["money"]) for i in snapshot.impacts if i["money"]
-    ]
+    actions.reopen_workshop(db, demo.code, demo.facilitator_key)
+    reach(db, demo.code, demo.facilitator_key, "impact")  # the step whose phones show the room's impacts
+    at_impact = load(db, demo.code)
+    moneyed = [numbers.money(i["money"]) for i in at_impact.impacts if i["money"]]
+    assert moneyed and [i["money_text"] for i in room.room_state(at_impact)["impacts"] if i["money"]] == moneyed
+
+
+@pytest.mark.parametrize("step", STEP_KEYS)
+def test_the_rooms_impacts_travel_only_while_the_room_maps_them(db, demo, step):
+    """The impact view is the only screen that reads them; in a 1,000-phone room they were half
+    of every state answer of the later steps."""
+    actions.reopen_workshop(db, demo.code, demo.facilitator_key)
+    reach(db, demo.code, demo.facilitator_key, step)
+    snapshot = load(db, demo.code)
+    assert snapshot.impacts
+    shown = room.room_state(snapshot)["impacts"]
+    assert len(shown) == (len(snapshot.impacts) if step == "impact" else 0)
 
 
 def test_the_review_of_last_times_commitments_is_in_the_state_only_while_step_one_has_one(db):

@@ -26,7 +26,7 @@ function makeLive(root, initial, setTriggerValue) {
   const live = liveContext(root, initial, setTriggerValue);
   live.timerId = setInterval(() => tick(live), 250);
   paint(live);
-  if (live.participant) refreshMine(live);
+  if (live.participant) { refreshMine(live); heartbeatLoop(live); }
   if (live.cfg.role === "projector" || live.cfg.role === "facilitator") presenceLoop(live);
   stateLoop(live);
 

@@ -20,7 +20,7 @@ function accept(live, next) {
   if (!live.participant && (cfg.role === "facilitator" || cfg.follow || now)) maybeRerun(live, "version", next.version, now ? 0 : 3000);
 }
 // A participant's reads carry their token in a header (never in the address, which logs keep):
-// the poll counts them as connected only with it, once however many screens they use.
+// the meta poll counts them as connected only with it, once however many screens they use.
 // Every read names its language: a phone's own, else the workshop's as this screen last saw it.
 async function getJson(live, path, heard, signal) {
   const headers = live.participant && live.cfg.token ? { "X-Workshop-Token": live.cfg.token } : {};
@@ -70,6 +70,14 @@ async function stateLoop(live) {
       failures += 1;
       await sleep(Math.max(heard.retryAfter, Math.min(10000, 500 * failures)));
     }
+  }
+}
+// A phone's meta poll says "still here" (with its token) every 20 s, well inside the 40 s in which
+// the server counts it as connected: behind `serve`, the room's own process keeps that count.
+async function heartbeatLoop(live) {
+  while (!live.stopped) {
+    try { await getJson(live, "/meta?since=-1&wait=0&client=" + live.clientId); } catch (e) {}
+    await sleep(20000);
   }
 }
 async function presenceLoop(live) {

@@ -265,7 +265,7 @@ async def _long_poll(request: Request, kind: str) -> Response:
         if client and not FAIR.by_client.enter(client):
             return _refuse(language.translate(said, TOO_MANY), 429, 5)
         try:
-            present = await _present(request, code)
+            present = await _present(request, code) if kind == "meta" else ""
             hub = hub_for(speaks(request))
             waiting = hub.wait(
                 code,
