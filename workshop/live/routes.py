@@ -21,6 +21,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -117,12 +118,21 @@ def every_hub() -> list[Hub]:
 def speaks(request: Request) -> str:
     """The language a live answer speaks: `?lang=` if it is one of ours, else the first of the
     browser's `Accept-Language` that is, else the workshop's own (`WORKSHOPS_OWN`)."""
-    asked = language.supported(request.query_params.get("lang", "")[:35])
-    if asked:
-        return asked
-    tags = [part.split(";")[0] for part in request.headers.get("accept-language", "")[:500].split(",")]
+    asked = request.query_params.get("lang", "")[:35]
+    accept = request.headers.get("accept-language", "")[:500]
+    return _spoken(asked, accept, language.languages())
+
+
+@lru_cache(maxsize=4096)
+def _spoken(asked: str, accept: str, ours: tuple[str, ...]) -> str:
+    """`speaks`, worked out once per distinct question (a room's phones send a handful of them):
+    every live request asks, and negotiating each time cost as much as answering a poll."""
+    chosen = language.supported(asked)
+    if chosen:
+        return chosen
+    tags = [part.split(";")[0] for part in accept.split(",")]
     if any(language.supported(tag) for tag in tags):
-        return language.negotiate(request.headers.get("accept-language", "")[:500])
+        return language.negotiate(accept)
     return WORKSHOPS_OWN
 
 
