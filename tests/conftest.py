@@ -30,6 +30,7 @@ BOTH_ENGINES = {
     "test_crash",
     "test_engines",
     "test_serve",
+    "test_group_commit",
 }
 
 

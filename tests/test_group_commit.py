@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -19,15 +18,30 @@ from workshop.store.group import together
 
 
 @pytest.fixture
-def room(tmp_path):
-    """A workshop in step 1 with one note and two participants; the file's path for other connections."""
-    path = tmp_path / "g.db"
+def room(database):
+    """A workshop in step 1 with one note and two participants; the database's address for other connections."""
+    yield from _room(database)
+
+
+@pytest.fixture
+def sqlite_room(tmp_path):
+    """The same room in a SQLite file, for what only SQLite can be made to do (fail at COMMIT)."""
+    yield from _room(str(tmp_path / "g.db"))
+
+
+def _room(path: str):
     db = storage.connect(path)
     created = actions.create_workshop(db, "Group commit", "Acme Ltd", "scaleup", now=NOW)
     ann, bo = (actions.join(db, created.code, name, now=NOW) for name in ("Ann", "Bo"))
     note = actions.add_bottleneck(db, created.code, ann.token, "product", "Deploys take a day")
     yield db, path, created.code, ann, bo, note
     db.close()
+
+
+def in_transaction(db) -> bool:
+    """Whether the connection holds an open transaction (sqlite3's flag, or psycopg's status)."""
+    info = getattr(db.conn, "info", None)
+    return bool(db.conn.in_transaction) if info is None else info.transaction_status.name != "IDLE"
 
 
 def stored_votes(db, code: str, participant_id: int) -> int:
@@ -41,7 +55,7 @@ def test_a_refusal_in_a_batch_undoes_only_its_own_write(room):
     before = version(db, code)
     jobs = [lambda d: actions.vote(d, code, ann.token, note) for _ in range(budget + 2)]
     jobs.append(lambda d: actions.vote(d, code, bo.token, note))
-    outcomes = together(db, jobs)
+    outcomes = together(db, jobs, one_workshop=True)
     assert outcomes[:budget] == list(range(budget - 1, -1, -1))  # each saw the votes before it
     assert all(isinstance(o, BudgetExhausted) for o in outcomes[budget : budget + 2])
     assert outcomes[-1] == budget - 1
@@ -50,8 +64,8 @@ def test_a_refusal_in_a_batch_undoes_only_its_own_write(room):
     assert version(db, code) == before + budget + 1  # the refused ones bumped nothing
 
 
-def test_a_batch_whose_commit_fails_stores_none_of_its_writes(room):
-    db, path, code, ann, _, note = room
+def test_a_batch_whose_commit_fails_stores_none_of_its_writes(sqlite_room):
+    db, path, code, ann, _, note = sqlite_room
     before = version(db, code)
 
     def breaks_the_commit(d):
@@ -70,7 +84,7 @@ def test_a_batch_whose_commit_fails_stores_none_of_its_writes(room):
 def test_writes_queued_together_commit_in_one_batch_and_keep_the_budget_exact(room):
     db, path, code, ann, _, note = room
     budget = int(storage.workshop_by_code(db, code)["vote_budget"])
-    writer = GroupWriter(connect=lambda p: storage.connect(Path(p)))
+    writer = GroupWriter(connect=storage.connect)
     started, release = threading.Event(), threading.Event()
 
     def holds_the_writer(d):
@@ -80,7 +94,9 @@ def test_writes_queued_together_commit_in_one_batch_and_keep_the_budget_exact(ro
     async def burst() -> list[object]:
         first = asyncio.ensure_future(writer.submit(str(path), holds_the_writer))
         await asyncio.to_thread(started.wait, 10)
-        votes = [writer.submit(str(path), lambda d: actions.vote(d, code, ann.token, note)) for _ in range(12)]
+        votes = [
+            writer.submit(str(path), lambda d: actions.vote(d, code, ann.token, note), workshop=code) for _ in range(12)
+        ]
         gathered = asyncio.gather(*votes, return_exceptions=True)
         await asyncio.sleep(0.05)  # every vote is queued behind the first batch
         release.set()
@@ -96,7 +112,7 @@ def test_writes_queued_together_commit_in_one_batch_and_keep_the_budget_exact(ro
 
 def test_a_write_is_answered_only_once_it_is_committed(room):
     db, path, code, ann, _, note = room
-    writer = GroupWriter(connect=lambda p: storage.connect(Path(p)))
+    writer = GroupWriter(connect=storage.connect)
     seen_from_outside: list[int] = []
 
     def vote_then_look(d):
@@ -111,16 +127,16 @@ def test_a_write_is_answered_only_once_it_is_committed(room):
 
 def test_the_read_after_a_write_sees_it_committed_and_a_refused_write_skips_it(room):
     _, path, code, ann, bo, note = room
-    writer = GroupWriter(connect=lambda p: storage.connect(Path(p)))
+    writer = GroupWriter(connect=storage.connect)
     reads: list[str] = []
 
     def after(d, left):
         reads.append(threading.current_thread().name)
-        return left, stored_votes(d, code, ann.participant_id), d.conn.in_transaction
+        return left, stored_votes(d, code, ann.participant_id), in_transaction(d)
 
     async def both() -> list[object]:
-        vote = writer.submit(str(path), lambda d: actions.vote(d, code, ann.token, note), after=after)
-        bad = writer.submit(str(path), lambda d: actions.vote(d, code, bo.token, -1), after=after)
+        vote = writer.submit(str(path), lambda d: actions.vote(d, code, ann.token, note), after=after, workshop=code)
+        bad = writer.submit(str(path), lambda d: actions.vote(d, code, bo.token, -1), after=after, workshop=code)
         return await asyncio.gather(vote, bad, return_exceptions=True)
 
     answered, refused = asyncio.run(both())

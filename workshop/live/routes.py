@@ -480,6 +480,7 @@ async def _run(request: Request, write: Write | None, kind: str = "me") -> Respo
                 str(store.db_path()),
                 lambda db: write(db, code, data) or {},
                 after=lambda db, result: {**result, "me": participant_view(db, code, token)},
+                workshop=code,
             )
     except WorkshopError as exc:
         return _refuse(exc.text(said), _STATUS.get(type(exc), 400))

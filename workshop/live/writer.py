@@ -18,13 +18,14 @@ from collections.abc import Callable
 from typing import Any
 
 from workshop.store import Database
+from workshop.store.engine import Sqlite
 from workshop.store.group import Job, together
 
 BATCH_MAX = 200  # most writes committed together: a batch's answers wait for its last write
 
 Connect = Callable[[str], Database]
 After = Callable[[Database, Any], Any]  # a read made once the write is committed, given its result
-Item = tuple[str, Job, "After | None", asyncio.AbstractEventLoop, "asyncio.Future[Any]"]
+Item = tuple[str, Job, "After | None", asyncio.AbstractEventLoop, "asyncio.Future[Any]", str]
 
 
 def _settle(future: asyncio.Future[Any], outcome: Any) -> None:
@@ -48,15 +49,16 @@ class GroupWriter:
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
 
-    async def submit(self, path: str, job: Job, after: After | None = None) -> Any:
+    async def submit(self, path: str, job: Job, after: After | None = None, workshop: str = "") -> Any:
         """Run `job` on the database at `path` with the writes queued beside it; its result once
         committed (passed through `after`, a read made in this thread once the batch has
         committed, which saves the answer a second hop between threads), or the exception it
-        raised (then it stored nothing)."""
+        raised (then it stored nothing). `workshop` names the one workshop the job changes: on
+        PostgreSQL, a batch is one transaction per workshop (see `together`)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         self._ensure_thread()
-        self._queue.put((path, job, after, loop, future))
+        self._queue.put((path, job, after, loop, future, workshop))
         return await future
 
     def _ensure_thread(self) -> None:
@@ -79,14 +81,28 @@ class GroupWriter:
     def _commit(self, path: str, items: list[Item]) -> None:
         try:
             db = self.connect(path)
-            outcomes = together(db, [job for _, job, _, _, _ in items])
+        except Exception as exc:  # noqa: BLE001 - no connection: no write of the batch is stored
+            self._answer(None, items, [exc] * len(items))
+            return
+        if isinstance(db, Sqlite):
+            self._commit_batch(db, items, one_workshop=False)
+            return
+        for workshop in dict.fromkeys(item[5] for item in items):  # PostgreSQL: a transaction per workshop
+            self._commit_batch(db, [item for item in items if item[5] == workshop], one_workshop=bool(workshop))
+
+    def _commit_batch(self, db: Database, items: list[Item], one_workshop: bool) -> None:
+        try:
+            outcomes = together(db, [item[1] for item in items], one_workshop=one_workshop)
         except Exception as exc:  # noqa: BLE001 - the commit failed: no write of the batch is stored
             outcomes = [exc] * len(items)
         self.batches += 1
         self.writes += len(items)
-        for (_, _, after, loop, future), outcome in zip(items, outcomes, strict=True):
+        self._answer(db, items, outcomes)
+
+    def _answer(self, db: Database | None, items: list[Item], outcomes: list[Any]) -> None:
+        for (_, _, after, loop, future, _), outcome in zip(items, outcomes, strict=True):
             answer = outcome
-            if after is not None and not isinstance(outcome, BaseException):
+            if after is not None and db is not None and not isinstance(outcome, BaseException):
                 try:
                     answer = after(db, outcome)
                 except Exception as exc:  # noqa: BLE001 - the write is stored; its answer failed
