@@ -152,6 +152,32 @@ def test_a_costly_rebuild_takes_at_most_its_share_of_the_time_in_a_burst():
     assert entry.version == 81
 
 
+def test_rooms_in_a_burst_at_once_share_the_rebuilds_time():
+    """Two rooms writing at once: each room's rebuilds are spaced by what both rooms' cost, so that
+    together they still take at most their share of the process."""
+    room = FakeRoom()
+    room.versions["OTHER1"] = 1
+
+    async def scenario():
+        hub = room.hub()
+        entries = [await hub.current(ROOM), await hub.current("OTHER1")]
+        room.burn = 0.02
+        for _ in range(60):  # a write in each room every 10 ms for 0.6 s
+            for code in (ROOM, "OTHER1"):
+                room.versions[code] += 1
+                hub.nudge(code)
+            await asyncio.sleep(0.01)
+        for entry in entries:
+            await asyncio.wait_for(entry.rebuilding, 10)
+        return entries
+
+    entries = run(scenario)
+    assert all(e is not None and e.version == 61 for e in entries)
+    starts = room.started[2:]  # the burst's rebuilds, both rooms
+    span = starts[-1] - starts[0]
+    assert len(starts) >= 2 and len(starts) * 0.02 <= REBUILD_SHARE * span * 1.3 + 0.02  # not a fifth each
+
+
 def test_a_room_that_moves_is_rebuilt_without_waiting_out_its_burst_gap(monkeypatch):
     """In a burst's tail the gap between two rebuilds held a step change back; a change the version
     reader reports as a move (here: the lock) is rebuilt as soon as the running rebuild ends."""

@@ -9,8 +9,9 @@ A busy room writes far more often than a state can be rebuilt, so rebuilds are c
 at most one runs per workshop, and writes that land meanwhile are all published by the
 next one, which starts at least `REBUILD_GAP` after the one before, and later still for a big
 room: a rebuild's CPU time takes at most `REBUILD_SHARE` of the time between two starts (a
-1,000-phone room's state costs 15-30 ms to build). Back to back, rebuilds held the GIL for most
-of a burst and every write's answer, in every room of the process, queued behind them. A room
+1,000-phone room's state costs some 60 ms to build), counting the rebuilds of every other room in
+a burst at the same time. Back to back, rebuilds held the GIL for most of a burst and every
+write's answer, in every room of the process, queued behind them. A room
 that *moved* (its step, clock, lock or end: what the version reader reports beside the version)
 skips that wait: every phone is waiting for exactly that change, and in a burst's tail the gap
 alone held a step change back by a second. The body is
@@ -86,7 +87,8 @@ class Entry:
 
 
 def gap(cost: float) -> float:
-    """The least time between the starts of two rebuilds of a workshop whose rebuild costs `cost`."""
+    """The least time between the starts of two rebuilds of a workshop whose rebuild costs `cost`
+    (with several rooms in a burst at once: what all their rebuilds cost together)."""
     return max(REBUILD_GAP, cost / REBUILD_SHARE)
 
 
@@ -180,7 +182,7 @@ class Hub:
         """Rebuild until no write is left unpublished; in a burst, the writes of `REBUILD_GAP`
         gather into one rebuild (after a quiet spell the first write is published at once)."""
         while entry.dirty:
-            wait = entry.rebuilt_at + gap(entry.cost) - time.monotonic()
+            wait = entry.rebuilt_at + gap(self._burst_cost(entry)) - time.monotonic()
             if wait > 0 and not entry.hurry.is_set():
                 try:
                     await asyncio.wait_for(entry.hurry.wait(), wait)
@@ -190,6 +192,20 @@ class Hub:
             entry.dirty = False
             entry.rebuilt_at = time.monotonic()
             await self._rebuild(code, entry)
+
+    def _burst_cost(self, entry: Entry) -> float:
+        """What one round of rebuilds costs: this room's, and every other room's in a burst now.
+
+        Ten rooms of a hundred each rebuilt every 50 ms in their bursts, a fifth of the process
+        each: together they held it whole, and every write's answer queued behind them. Shared
+        out, the rebuilds of all rooms in a burst take at most `REBUILD_SHARE` of the process.
+        """
+        others = sum(
+            e.cost
+            for e in self.entries.values()
+            if e is not entry and e.rebuilding is not None and not e.rebuilding.done()
+        )
+        return entry.cost + others
 
     async def _rebuild(self, code: str, entry: Entry) -> None:
         def build() -> tuple[State, bytes, bytes | None, str, State] | None:
