@@ -20,7 +20,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -458,8 +458,12 @@ WRITES: dict[str, Write] = {
 }
 
 
-async def _run(request: Request, write: Write | None, kind: str = "me") -> Response:
-    """One POST: the action (if any), then the participant's own view; refusals become 4xx."""
+Answer = Callable[[str, Body], Awaitable[dict[str, Any]]]
+
+
+async def _posted(request: Request, kind: str, answer: Answer, changes: bool) -> Response:
+    """One POST of a phone: its body, its fair-use turn, `answer(code, body)`, then the room's hubs
+    nudged when it `changes` the room; refusals become 4xx, in the screen's language."""
     code = _code(request)
     said = _words(request)
     if code is None:
@@ -469,27 +473,35 @@ async def _run(request: Request, write: Write | None, kind: str = "me") -> Respo
         wait = FAIR.write(data.get("token"), kind)
         if wait:
             return _refuse(language.translate(said, TOO_MANY), 429, wait)
-
-        token = data.get("token")
-        if write is None:
-            answer = await to_thread.run_sync(lambda: {"me": participant_view(_db(), code, token)})
-        else:
-            # The write joins this process's next batch (group commit); the writer's own view is
-            # read by the writer thread once that batch has committed.
-            answer = await WRITER.submit(
-                str(store.db_path()),
-                lambda db: write(db, code, data) or {},
-                after=lambda db, result: {**result, "me": participant_view(db, code, token)},
-                workshop=code,
-            )
+        answered = await answer(code, data)
     except WorkshopError as exc:
         return _refuse(exc.text(said), _STATUS.get(type(exc), 400))
     except Aborted:  # nothing was read, nothing is written, and the answer reaches nobody
         return Response(status_code=CLIENT_CLOSED)
-    if write is not None:
+    if changes:
         for hub in every_hub():
             hub.nudge(code)
-    return JSONResponse({"ok": True, **answer}, headers={"Cache-Control": "no-store"})
+    return JSONResponse({"ok": True, **answered}, headers={"Cache-Control": "no-store"})
+
+
+async def _run(request: Request, write: Write | None, kind: str = "me") -> Response:
+    """One POST: the action (if any), then the participant's own view."""
+
+    async def answer(code: str, data: Body) -> dict[str, Any]:
+        token = data.get("token")
+        if write is None:
+            return await to_thread.run_sync(lambda: {"me": participant_view(_db(), code, token)})
+        # The write joins this process's next batch (group commit); the writer's own view is
+        # read by the writer thread once that batch has committed.
+        answered: dict[str, Any] = await WRITER.submit(
+            str(store.db_path()),
+            lambda db: write(db, code, data) or {},
+            after=lambda db, result: {**result, "me": participant_view(db, code, token)},
+            workshop=code,
+        )
+        return answered
+
+    return await _posted(request, kind, answer, changes=write is not None)
 
 
 def _my_data(db: Database, code: str, d: Body) -> dict[str, Any]:
@@ -517,33 +529,18 @@ def _own_language(db: Database, code: str) -> str:
 
 async def _erasure(request: Request, act: Write, kind: str, changes: bool) -> Response:
     """A participant's own erasure (or what it would remove): answered without `me`, since after
-    it the token stands for nobody, in the screen's language (`speaks`, else the workshop's);
-    refusals as for every write."""
-    code = _code(request)
-    said = _words(request)
-    if code is None:
-        return _refuse(NOT_FOUND.text(said), 404)
-    try:
-        data = await _body(request)
-        wait = FAIR.write(data.get("token"), kind)
-        if wait:
-            return _refuse(language.translate(said, TOO_MANY), 429, wait)
-        asked = speaks(request)
+    it the token stands for nobody, in the screen's language (`speaks`, else the workshop's)."""
+    asked = speaks(request)
 
+    async def answer(code: str, data: Body) -> dict[str, Any]:
         def run() -> dict[str, Any]:
             db = _db()
             with language.using(asked or _own_language(db, code)):  # the confirmation's words
                 return act(db, code, data)
 
-        answer = await to_thread.run_sync(run)
-    except WorkshopError as exc:
-        return _refuse(exc.text(said), _STATUS.get(type(exc), 400))
-    except Aborted:
-        return Response(status_code=CLIENT_CLOSED)
-    if changes:
-        for hub in every_hub():
-            hub.nudge(code)
-    return JSONResponse({"ok": True, **answer}, headers={"Cache-Control": "no-store"})
+        return await to_thread.run_sync(run)
+
+    return await _posted(request, kind, answer, changes)
 
 
 async def my_data(request: Request) -> Response:
