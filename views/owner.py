@@ -146,7 +146,7 @@ def small_chart(item: Track) -> None:
         alt.Chart(frame).mark_circle(size=90, opacity=1).encode(x=x, y=y, color=colour, tooltip=tips),
     ).properties(height=200)
     st.caption(_("Progress over time: 0 % is the baseline, 100 % the target (dashed line)."))
-    st.altair_chart(chart, theme=None, width="stretch")
+    st.altair_chart(charts.in_language(chart), theme=None, width="stretch")
 
 
 def history(item: Track) -> None:
