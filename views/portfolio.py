@@ -194,7 +194,7 @@ def readiness_trends(db: Database, kept: list[Row]) -> None:
         said = _("how the operating model's areas score from one workshop to the next")
         st.write(f"**{ui.safe(organisation)}**: {said}")
         st.altair_chart(charts.readiness_trend(its), theme=None, width="stretch")
-        st.dataframe(sheets.readiness_trend_table(its), hide_index=True, width="stretch")
+        ui.table(sheets.readiness_trend_table(its), width="stretch")
 
 
 def overview() -> None:

@@ -89,9 +89,8 @@ def plan(s: Summary) -> None:
     if not s.plan:
         st.caption(_("No initiatives yet."))
         return
-    st.dataframe(
+    ui.table(
         sheets.plan_screen(s),
-        hide_index=True,
         width="stretch",
         column_config={  # what was decided and who owns it fit at 1440 px; the reasons scroll after them
             sheets.SEQUENCE: st.column_config.TextColumn(width=45),
@@ -143,7 +142,7 @@ def follow_through(ctx: ui.Context, shown: Snapshot, s: Summary) -> None:
         with st.expander(
             ngettext("All {n} check-in", "All {n} check-ins", len(shown.checkins)).format(n=len(shown.checkins))
         ):
-            st.dataframe(sheets.checkins_table(shown), hide_index=True, width="stretch")
+            ui.table(sheets.checkins_table(shown), width="stretch")
     if ctx.follower:
         checkin(ctx, s)
     if ctx.facilitator and ctx.snapshot.checkins:
@@ -302,7 +301,7 @@ def impacts(s: Summary) -> None:
         st.caption(_("No impacts recorded."))
         return
     chart(s.figures.get("impacts"))
-    st.dataframe(sheets.impacts_screen(s.impacts), hide_index=True, width="stretch")
+    ui.table(sheets.impacts_screen(s.impacts), width="stretch")
 
 
 def time_per_step(s: Summary) -> None:

@@ -113,8 +113,8 @@ _D3_FIELDS = {
 def _d3_pattern(pattern: str) -> str:
     """A CLDR date pattern ("dd.MM.y") as a d3-time-format specifier ("%d.%m.%Y")."""
     out = []
-    for kind, value in cldr_dates.tokenize_pattern(pattern):
-        if kind == "field":
+    for _kind, value in cldr_dates.tokenize_pattern(pattern):
+        if isinstance(value, tuple):  # a field: its letter and width
             out.append(_D3_FIELDS.get(value, ""))
         else:
             out.append(str(value).replace("%", "%%"))
