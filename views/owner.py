@@ -97,7 +97,7 @@ def facts(item: Track, today: date) -> None:
     unit = item.unit
     value = numbers.measure(item.value, unit)
     latest = (
-        _("{value} on {date}").format(value=value, date=item.latest["checked_on"])
+        _("{value} on {date}").format(value=value, date=numbers.day(date.fromisoformat(item.latest["checked_on"])))
         if item.latest
         else _("{value} (the baseline: nothing recorded yet)").format(value=value)
     )
@@ -157,7 +157,7 @@ def history(item: Track) -> None:
     value = ui.safe(_("Value ({unit})").format(unit=item.unit)) if item.unit else _("Value")  # the unit once
     rows: list[dict[str, Any]] = [
         {
-            _("Date"): c["checked_on"],
+            _("Date"): numbers.day(date.fromisoformat(c["checked_on"])),
             value: numbers.measure(c["value"]),
             _("Status"): _(STATUSES[str(c.get("status"))]),
             _("Note"): ui.safe(c["note"] or ""),

@@ -119,7 +119,9 @@ def owned_initiatives(shown: list[Track], today: date) -> None:
                     ngettext("{n} overdue check-in: {items}", "{n} overdue check-ins: {items}", len(overdue)).format(
                         n=len(overdue),
                         items="; ".join(
-                            _("{title} ({owner}, due {date})").format(title=t.title, owner=t.owner, date=t.next_checkin)
+                            _("{title} ({owner}, due {date})").format(
+                                title=t.title, owner=t.owner, date=numbers.day(t.next_checkin)
+                            )
                             for t in overdue
                         ),
                     )

@@ -17,7 +17,7 @@ from views import readiness
 from views.kit import ui
 from views.kit.checkin import CheckIn, checkin_form
 from workshop import actions
-from workshop.domain import audience, followup
+from workshop.domain import audience, followup, numbers
 from workshop.domain.language import N_, _, ngettext
 from workshop.domain.readiness import TITLE
 from workshop.domain.snapshot import Snapshot
@@ -252,7 +252,7 @@ def owner_row(ctx: ui.Context, n: int, owner: str, issued_at: float | None) -> N
             st.rerun()
         return
     row = st.columns([3, 1, 1], vertical_alignment="center")
-    issued = _("link issued on {date}").format(date=followup.day_of(issued_at).isoformat()) if issued_at else None
+    issued = _("link issued on {date}").format(date=numbers.day(followup.day_of(issued_at))) if issued_at else None
     row[0].text(f"{owner} — {issued or _('no link')}")
     if issued_at is None:
         if row[1].button(_("Issue link"), key=f"owner-issue-{n}", width="stretch"):
