@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel import Locale
 from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, app_process
@@ -82,6 +83,10 @@ MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
 URL = re.compile(r"https?://\S+")
 # A figure as the one number format writes it (digits, separators, currency, "k" or "M", a "/yr").
 FIGURE = re.compile(r"[€$£]?\d[\d.,\u00a0\u202f ]*(?:[kKM]\b)?(?:/yr\b)?")
+# A moment as `numbers.when` writes it (in UTC, named by the zone's code) and a day as `numbers.day`
+# writes it with English figures, which the pseudo-language borrows: data, not words left untranslated.
+MONTHS = "|".join(Locale.parse("en").months["format"]["abbreviated"].values())
+MOMENT = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}(?::\d{{2}})? UTC|\b(?:{MONTHS}) \d{{1,2}}, \d{{4}}")
 # A run of letters; one holding a pseudo-accented letter belongs to a marked message that Markdown
 # split over several text nodes (bold words, links), so it is no escaped English.
 LETTERS = re.compile(r"[^\W\d_]+")
@@ -128,7 +133,7 @@ def unmarked(texts: list[str], allowed: list[str], codes: list[str]) -> list[str
         rest = URL.sub(" ", rest)
         for said in (*allowed, *FRAME, *codes):
             rest = rest.replace(said, " ")
-        rest = FIGURE.sub(" ", rest)
+        rest = FIGURE.sub(" ", MOMENT.sub(" ", rest))
         words = [w for w in LETTERS.findall(rest) if len(w) > 1 and w.isascii() and not PSEUDO_LETTERS & set(w)]
         if words:
             left.append(f"{words} in {text[:90]!r}")

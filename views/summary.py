@@ -25,7 +25,7 @@ from workshop.reports import calendar, sheets
 from workshop.reports import downloads as files
 from workshop.reports.summary import Figure, Summary, summary
 
-NEEDS_LINK = "This summary opens on the device you joined with; otherwise ask the facilitator for the leader link."
+NEEDS_LINK = N_("This summary opens on the device you joined with; otherwise ask the facilitator for the leader link.")
 CONFIRM_OWNER = "_confirm_owner_link"  # (what, owner) the facilitator is asked to confirm
 ISSUED_OWNER = "_issued_owner_link"  # the link just issued: shown on the next run only
 REISSUE, REVOKE = "reissue", "revoke"  # the two changes that ask first
@@ -320,7 +320,7 @@ def page() -> None:
     assert ctx is not None
     who = ui.audience(ctx)
     if not audience.opens_summary(who):  # the join code alone: not even the workshop's title
-        st.info(NEEDS_LINK)
+        st.info(_(NEEDS_LINK))
         st.stop()
     now = time.time()
     shown = audience.view(ctx.snapshot, who)

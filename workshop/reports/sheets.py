@@ -345,7 +345,7 @@ def checkins_table(snapshot: Snapshot) -> pd.DataFrame:
             N_("Note"): c["note"],
             N_("Next check-in"): _day(c["next_checkin"]),
             N_("Recorded by"): said(c["recorded_by"]),
-            N_("Via"): c["via"],
+            N_("Via"): said(c["via"]),
         }
         for t in snapshot.tracks
         for c in t.checkins
