@@ -684,3 +684,20 @@ def test_every_action_the_trail_records_has_a_title():
     source = "\n".join(path.read_text() for path in (ROOT / "workshop").rglob("*.py"))
     named = set(re.findall(r"(?:_entry|Draft)\([^,()]+, \"([a-z_]+)\"", source)) | {audit.IMPORTED}
     assert named and named <= set(audit.ACTION_TITLES), sorted(named - set(audit.ACTION_TITLES))
+
+
+def test_the_audit_page_says_what_changed_in_the_rooms_language(db):
+    """The trail is stored in English; its page says the subjects and the names of the values in the
+    room's language, and keeps the things' own words (a note's text) as they were written."""
+    made = create_demo(db, now=NOW)
+    trail = load(db, made.code).loaded_trail
+    with language.using("de"):
+        frame = trail_report.entries_frame(trail)
+    subjects, changes = set(frame["Subject"]), list(frame["Change"])
+    assert {"Raum", "Readiness-Check", "Workshop"} <= subjects, subjects
+    assert any(s.startswith("Notiz „") and s.endswith("“") for s in subjects)
+    assert any(s.startswith("Initiative „") for s in subjects)
+    assert "Schritt 1, Engpässe erfassen" in subjects or any(s.startswith("Schritt 1, ") for s in subjects)
+    assert any(c.startswith("Schritt: ") for c in changes) and any("ausgeblendet: nein → ja" in c for c in changes)
+    english = trail_report.entries_frame(trail)
+    assert "room" in set(english["Subject"]) and any(c.startswith("step: ") for c in english["Change"])

@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from workshop.domain.erasure import ERASURE_SUBJECT
 from workshop.domain.language import N_, _
-from workshop.domain.vocabulary import WRITES
+from workshop.domain.vocabulary import STEP_LABEL, STEPS, WRITES
 
 # Who acts, as the trail names them.
 FACILITATOR, LEADER, OWNER, PORTFOLIO, SYSTEM, PARTICIPANT = ROLES = (
@@ -120,6 +121,120 @@ KIND_TITLES: dict[str, str] = {
 }
 
 
+# How an entry names what it changed: a few fixed words, or a template around the thing's own words
+# (a note and an initiative by their text, which outlives their row ids).
+NOTE_SUBJECT = N_("note \u201c{text}\u201d")
+INITIATIVE_SUBJECT = N_("initiative \u201c{title}\u201d")
+COMMITMENT_SUBJECT = N_("commitment \u201c{title}\u201d")
+IMPACT_SUBJECT = N_("impact on {note}")
+SUBJECTS: tuple[str, ...] = (
+    N_("a new device"),
+    N_("a note"),
+    ERASURE_SUBJECT,
+    N_("a suggested group"),
+    N_("an owner"),
+    N_("board"),
+    N_("input"),
+    N_("language"),
+    N_("observability"),
+    N_("participants' names"),
+    N_("ranking"),
+    N_("readiness check"),
+    N_("reminders"),
+    N_("review of earlier commitments"),
+    N_("room"),
+    N_("sequence"),
+    N_("votes per person"),
+    N_("workshop"),
+)
+# The names of the values an entry keeps, as a line says them.
+FIELD_TITLES: dict[str, str] = {
+    "anonymous": N_("anonymous"),
+    "answers": N_("answers"),
+    "baseline": N_("baseline"),
+    "budget": N_("votes per person"),
+    "checked_on": N_("checked on"),
+    "checkin": N_("first check-in"),
+    "choice": N_("choice"),
+    "clock": N_("clock"),
+    "comes after": N_("comes after"),
+    "confirmed": N_("confirmed"),
+    "description": N_("description"),
+    "device": N_("device"),
+    "dimension": N_("dimension"),
+    "ended": N_("ended"),
+    "entries": N_("entries"),
+    "hidden": N_("hidden"),
+    "language": N_("language"),
+    "left": N_("time left"),
+    "link": N_("link"),
+    "locked": N_("locked"),
+    "merged": N_("merged"),
+    "merged_into": N_("merged into"),
+    "method": N_("method"),
+    "metric": N_("metric"),
+    "minutes": N_("minutes"),
+    "name": N_("name"),
+    "named": N_("named"),
+    "new owner links": N_("new owner links"),
+    "next_checkin": N_("next check-in"),
+    "not the same": N_("not the same"),
+    "not the same as": N_("not the same as"),
+    "note": N_("note"),
+    "notes": N_("notes"),
+    "notes kept": N_("notes kept"),
+    "on": N_("on"),
+    "open": N_("open"),
+    "organisation": N_("organisation"),
+    "outcome": N_("outcome"),
+    "owner": N_("owner"),
+    "private": N_("private"),
+    "private_brainstorm": N_("private brainstorming"),
+    "rationale": N_("rationale"),
+    "reason": N_("reason"),
+    "recommendation": N_("recommendation"),
+    "recorded_by": N_("recorded by"),
+    "review_minutes": N_("review minutes"),
+    "sequence": N_("sequence"),
+    "stage": N_("stage"),
+    "status": N_("status"),
+    "step": N_("step"),
+    "target": N_("target"),
+    "text": N_("text"),
+    "title": N_("title"),
+    "unit": N_("unit"),
+    "value": N_("value"),
+    "vote_budget": N_("votes per person"),
+}
+
+
+def field_title(field: str) -> str:
+    """The name of a value an entry keeps, in the current language ("checked_on" → "checked on")."""
+    return _(FIELD_TITLES[field]) if field in FIELD_TITLES else field
+
+
+def subject_title(subject: str) -> str:
+    """What an entry changed, as stored in English, said in the current language (the thing's own
+    words, a note's text or an initiative's title, stay as they were written)."""
+    if subject in SUBJECTS:
+        return _(subject)
+    for template in (NOTE_SUBJECT, INITIATIVE_SUBJECT, COMMITMENT_SUBJECT, OWNER_VIA):
+        found = _template(template).fullmatch(subject)
+        if found:
+            return _(template).format(**{_field_of(template): found.group(1)})
+    found = _template(IMPACT_SUBJECT).fullmatch(subject)
+    if found:
+        return _(IMPACT_SUBJECT).format(note=subject_title(found.group(1)))
+    for step in STEPS:
+        if subject == STEP_LABEL.format(number=step.number, title=step.title):
+            return _(STEP_LABEL).format(number=step.number, title=_(step.title))
+    return subject
+
+
+def _field_of(template: str) -> str:
+    return re.split(r"\{(\w+)\}", template)[1]
+
+
 def role_title(role: str) -> str:
     """A role in the current language ("facilitator" → "Moderation" in German)."""
     return _(ROLE_TITLES[role]) if role in ROLE_TITLES else role
@@ -145,10 +260,10 @@ def via_title(via: str) -> str:
     """A device or link, as stored in English, said in the current language."""
     if via in VIAS:
         return _(via)
-    for template, name in ((DEVICE_VIA, "number"), (OWNER_VIA, "owner")):
+    for template in (DEVICE_VIA, OWNER_VIA):
         found = _template(template).fullmatch(via)
         if found:
-            return _(template).format(**{name: found.group(1)})
+            return _(template).format(**{_field_of(template): found.group(1)})
     return via
 
 

@@ -15,7 +15,17 @@ from typing import Any
 import pandas as pd
 
 from workshop.domain import numbers
-from workshop.domain.audit import PARTICIPANT, Entry, Trail, action_title, kind_title, role_title, via_title
+from workshop.domain.audit import (
+    PARTICIPANT,
+    Entry,
+    Trail,
+    action_title,
+    field_title,
+    kind_title,
+    role_title,
+    subject_title,
+    via_title,
+)
 from workshop.domain.language import N_, SOURCE, _, using
 from workshop.domain.vocabulary import STEP_KEYS, step_by_key
 from workshop.reports.sheets import csv_text
@@ -84,9 +94,9 @@ def change_text(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
     parts = []
     for key in dict.fromkeys([*before, *after]):
         if key in before:
-            parts.append(f"{key}: {_value(before[key])} \u2192 {_value(after.get(key))}")
+            parts.append(f"{field_title(key)}: {_value(before[key])} \u2192 {_value(after.get(key))}")
         else:
-            parts.append(f"{key}: {_value(after[key])}")
+            parts.append(f"{field_title(key)}: {_value(after[key])}")
     return "; ".join(parts)
 
 
@@ -110,7 +120,7 @@ def entries_frame(trail: Trail, chosen: Filter = Filter()) -> pd.DataFrame:
             via_title(e.via),
             action_title(e.action),
             step_number(e.step),
-            e.subject,
+            subject_title(e.subject),
             change_text(e.before, e.after),
         )
         for e in trail.entries
@@ -138,7 +148,7 @@ def to_csv(trail: Trail, lang: str = SOURCE) -> str:
                 via_title(e.via),
                 action_title(e.action),
                 e.step,
-                e.subject,
+                subject_title(e.subject),
                 _json(e.before),
                 _json(e.after),
             )
