@@ -79,6 +79,7 @@ MEASURE_PAGE = """() => {
           main: main.scrollHeight, mainBox: main.clientHeight, wide: document.documentElement.scrollWidth};
 }"""
 
+TICK = re.compile(r"\d+[.,]\d+")  # an axis tick with decimals
 MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
 URL = re.compile(r"https?://\S+")
 # A figure as the one number format writes it (digits, separators, currency, "k" or "M", a "/yr").
@@ -319,6 +320,10 @@ def test_a_french_projector_fits_both_screens_and_reads_from_the_back(rooms, sho
         sizes = page.evaluate(MEASURE_PAGE)
         if sizes["doc"] > sizes["inner"] or sizes["main"] > sizes["mainBox"] or sizes["wide"] > width:
             problems.append(f"{step.key}: scrolls ({sizes})")
+        if step.key == "prioritise":  # the ROI axis's ticks in French figures: 0,5 · 1,5, never 0.5
+            ticks = [t["text"] for t in page.evaluate(VISIBLE_TEXT) if t["chart"] and TICK.fullmatch(t["text"])]
+            if not ticks or any("," not in tick for tick in ticks):
+                problems.append(f"{step.key}: the chart's ticks read {ticks}")
         if screen == "1080p":
             small = [t for t in page.evaluate(VISIBLE_TEXT) if t["size"] < SMALLEST_TEXT]
             problems += [f"{step.key}: {t['size']:.1f} px {t['text'][:50]!r}" for t in small[:5]]
