@@ -126,7 +126,7 @@ def small_chart(item: Track) -> None:
         "date:T", title=None, scale=alt.Scale(padding=10), axis=alt.Axis(format="%d %b", labelAngle=0, tickCount=3)
     )
     y = alt.Y("progress:Q", title=_("Progress (%)"), scale=alt.Scale(domain=[low, high], nice=True))
-    statuses = [charts.BASELINE, *STATUSES.values()]
+    statuses = charts.progress_statuses()  # as the frame names them, in the current language
     colour = alt.Color(
         "status:N",
         title=None,
@@ -157,7 +157,7 @@ def history(item: Track) -> None:
     value = ui.safe(_("Value ({unit})").format(unit=item.unit)) if item.unit else _("Value")  # the unit once
     rows: list[dict[str, Any]] = [
         {
-            _("Date"): numbers.day(date.fromisoformat(c["checked_on"])),
+            _("Date"): ui.safe(numbers.day(date.fromisoformat(c["checked_on"]))),  # "25. Nov." is no list
             value: numbers.measure(c["value"]),
             _("Status"): _(STATUSES[str(c.get("status"))]),
             _("Note"): ui.safe(c["note"] or ""),
