@@ -261,12 +261,12 @@ def test_audit_page(rooms, paths, monkeypatch, workshop, who):
     text = page_text(at)
     check(r, workshop, who, text)
     if who == "facilitator":
-        assert all(mark in text for mark in ("facilitator key", "leader link", "issue leader link", "join"))
+        assert all(mark in text for mark in ("facilitator key", "leader link", "issue the leader link", "Joining"))
         assert {b.proto.label for b in at.get("download_button")} == {downloads.FILES["audit"].label}
     else:
         [line] = [i.value for i in at.info]
         assert line.startswith("The audit trail is the facilitator's")
-        assert "issue leader link" not in text and "create workshop" not in text
+        assert "issue the leader link" not in text and "create the workshop" not in text
         assert not at.dataframe and not at.get("download_button")
 
 
