@@ -30,7 +30,7 @@ from workshop import actions
 from workshop import store as storage
 from workshop.backup import export
 from workshop.demo import create_demo
-from workshop.domain import audit, erasure
+from workshop.domain import audit, erasure, language
 from workshop.domain.audience import FACILITATOR, LEADER, PUBLIC, owner, participant, view
 from workshop.domain.errors import CycleRefused, NotAllowed
 from workshop.reports import downloads
@@ -659,6 +659,45 @@ def test_the_pages_table_filters_by_role_action_and_step(db, room):
     leaders = trail_report.entries_frame(trail, trail_report.Filter(role="leader"))
     assert leaders.empty
     decided = trail_report.entries_frame(trail, trail_report.Filter(action="record_decision", step="prioritise"))
-    assert list(decided["Action"]) == ["record decision"]
+    assert list(decided["Action"]) == ["record a decision"]
     roles, names, steps = trail_report.options(trail)
     assert "facilitator" in roles and "go_to_step" in names and steps[0] == "bottlenecks"
+
+
+def test_the_trails_csv_speaks_the_workshops_language(db, room):
+    """Issue 25: the audit CSV was English in a German workshop; its headings, roles, devices and
+    links, actions and counted kinds follow the language like the other exports (values stay JSON)."""
+    snapshot = load(db, room.b.code)
+    text = trail_report.to_csv(snapshot.loaded_trail, "de")
+    head = text.splitlines()[0]
+    with language.using("de"):
+        assert head == ",".join(language._(column) for column in trail_report.ENTRY_COLUMNS)
+        titles = {audit.action_title(e.action) for e in snapshot.loaded_trail.entries}
+        assert all(title in text for title in titles) and audit.role_title(audit.FACILITATOR) in text
+    assert head != "When,Role,Device or link,Action,Step,Subject,Before,After" and "Workshop anlegen" in titles
+    assert ",Moderation,Moderationsschlüssel," in text and "create_workshop" not in text
+    assert "Stimmen (Anzahl)" in text
+
+
+def test_every_action_the_trail_records_has_a_title():
+    """A new action written to the trail without a title would show its code name on a page."""
+    source = "\n".join(path.read_text() for path in (ROOT / "workshop").rglob("*.py"))
+    named = set(re.findall(r"(?:_entry|Draft)\([^,()]+, \"([a-z_]+)\"", source)) | {audit.IMPORTED}
+    assert named and named <= set(audit.ACTION_TITLES), sorted(named - set(audit.ACTION_TITLES))
+
+
+def test_the_audit_page_says_what_changed_in_the_rooms_language(db):
+    """The trail is stored in English; its page says the subjects and the names of the values in the
+    room's language, and keeps the things' own words (a note's text) as they were written."""
+    made = create_demo(db, now=NOW)
+    trail = load(db, made.code).loaded_trail
+    with language.using("de"):
+        frame = trail_report.entries_frame(trail)
+    subjects, changes = set(frame["Subject"]), list(frame["Change"])
+    assert {"Raum", "Readiness-Check", "Workshop"} <= subjects, subjects
+    assert any(s.startswith("Notiz „") and s.endswith("“") for s in subjects)
+    assert any(s.startswith("Initiative „") for s in subjects)
+    assert "Schritt 1, Engpässe erfassen" in subjects or any(s.startswith("Schritt 1, ") for s in subjects)
+    assert any(c.startswith("Schritt: ") for c in changes) and any("ausgeblendet: nein → ja" in c for c in changes)
+    english = trail_report.entries_frame(trail)
+    assert "room" in set(english["Subject"]) and any(c.startswith("step: ") for c in english["Change"])

@@ -633,3 +633,33 @@ def test_a_chart_on_screen_is_svg_in_the_apps_font(snapshot):
     assert spec["usermeta"] == {"embedOptions": {"renderer": "svg"}}
     assert spec["config"]["font"] == charts.SCREEN_FONT
     assert spec["config"]["axis"]["labelFontSize"] == charts.LABEL_SIZE  # the rest of the configuration stays
+
+
+def test_every_chart_writes_its_axes_in_the_current_language(db):
+    """Issue 25: Vega wrote the ticks in English (`2.4`) in a French workshop; the spec carries the
+    language's symbols and month names, and a renderer draws them."""
+    import re
+
+    import vl_convert
+
+    from workshop.demo import create_demo
+    from workshop.domain import language
+
+    made = create_demo(db, now=NOW, followup_days=70)
+    snapshot = load(db, made.code)
+    with language.using("fr"):
+        drawn = (
+            charts.roi_urgency(snapshot),
+            charts.impact_map(snapshot),
+            charts.time_per_step(snapshot, NOW),
+            charts.progress_chart(snapshot.tracks),
+            charts.readiness_areas(snapshot.readiness),
+            charts.readiness_trend([readiness.Held("ABCD23", "T", "O", NOW, snapshot.readiness)]),
+        )
+        french = numbers.chart_locale()
+    for chart in drawn:
+        assert chart.to_dict()["config"]["locale"] == french
+    assert "locale" not in charts.roi_urgency(snapshot).to_dict()["config"]  # English: Vega's own
+    svg = vl_convert.vegalite_to_svg(drawn[0].to_json(validate=False))
+    ticks = re.findall(r">(\d+[.,]\d+)</text>", svg)
+    assert ticks and all("," in tick for tick in ticks), ticks  # 0,5 · 1,5, not 0.5 · 1.5

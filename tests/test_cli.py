@@ -93,8 +93,8 @@ def test_export_the_audit_trail_as_csv(sample):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "When,Role,Device or link,Action,Step,Subject,Before,After"
-    assert any(",facilitator,facilitator key,create_workshop,bottlenecks," in line for line in lines)
-    assert any("end_workshop" in line for line in lines) and any("(count)" in line for line in lines)
+    assert any(",facilitator,facilitator key,create the workshop,bottlenecks," in line for line in lines)
+    assert any("end the workshop" in line for line in lines) and any("(count)" in line for line in lines)
     assert sample["key"] not in result.stdout
 
 

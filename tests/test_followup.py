@@ -762,14 +762,14 @@ def test_a_reminder_names_each_checkin_when_it_is_due_and_the_link():
     today = date(2025, 7, 10)
     one = followup.reminder("Priya", [due_track(1, "Priya", "2025-07-12")], today, "https://x/owner?ws=A&o=T")
     assert one == (
-        "Hi Priya — your check-in on Initiative 1 (Pages) is due 2025-07-12. Record it here: https://x/owner?ws=A&o=T"
+        "Hi Priya — your check-in on Initiative 1 (Pages) is due Jul 12, 2025. Record it here: https://x/owner?ws=A&o=T"
     )
     two = followup.reminder(
         "Tom", [due_track(2, "Tom", "2025-07-01"), due_track(3, "Tom", "2025-07-10")], today, "/owner?ws=A&o=T"
     )
     assert two == (
-        "Hi Tom — your check-in on Initiative 2 (Pages) is overdue since 2025-07-01 and your check-in on "
-        "Initiative 3 (Pages) is due 2025-07-10. Record them here: /owner?ws=A&o=T"
+        "Hi Tom — your check-in on Initiative 2 (Pages) is overdue since Jul 1, 2025 and your check-in on "
+        "Initiative 3 (Pages) is due Jul 10, 2025. Record them here: /owner?ws=A&o=T"
     )
 
 

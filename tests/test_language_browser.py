@@ -21,15 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel import Locale
 from playwright import sync_api as playwright  # noqa: E402  (a dev requirement: missing is a failure, not a skip)
 
 from tests.appserver import CHROMIUM, CHROMIUM_ARGS, app_process
 from tests.helpers import on_step
 from workshop import actions
 from workshop import store as storage
+from workshop.actions.portfolio import issue_portfolio_key
 from workshop.demo import create_demo
 from workshop.domain import language
 from workshop.domain.vocabulary import DIMENSION_KEYS, STEPS
+from workshop.store.load import load
 
 PHONE = (390, 844)
 SMALL_PHONE = (360, 740)
@@ -39,7 +42,7 @@ LOCALES = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "nl": "nl-NL", "es": "es
 
 # Every visible text node (shadow roots included) with its font size and whether it is in a chart;
 # the text of each visible input's placeholder and select's chosen option too. Material icons are
-# ligatures (their "text" is an icon's name), so they are left out.
+# ligatures (their "text" is an icon's name), so they are left out, an alert's icon too.
 VISIBLE_TEXT = """() => {
   const out = [];
   const seen = (el) => {
@@ -56,7 +59,7 @@ VISIBLE_TEXT = """() => {
         continue;
       }
       const el = n.parentElement;
-      if (!el || !n.textContent.trim() || el.closest('style,script,noscript,option,[data-testid=stIconMaterial]')) continue;
+      if (!el || !n.textContent.trim() || el.closest('style,script,noscript,option,[data-testid=stIconMaterial],[data-testid=stAlertDynamicIcon]')) continue;
       if (!seen(el)) continue;
       const zoom = el.currentCSSZoom || 1;
       out.push({text: n.textContent.trim(), size: parseFloat(getComputedStyle(el).fontSize) * zoom,
@@ -66,21 +69,31 @@ VISIBLE_TEXT = """() => {
   walk(document.body);
   return out;
 }"""
+# The column headings of every table on the page (a table is drawn on a canvas; its grid keeps the
+# headings for screen readers in the page).
+TABLE_HEADINGS = """() => [...document.querySelectorAll('[data-testid=stDataFrame] [role=columnheader]')]
+  .map((th) => th.textContent.trim()).filter(Boolean)"""
 MEASURE_PAGE = """() => {
   const main = document.querySelector('[data-testid=stMain]') || document.scrollingElement;
   return {doc: document.documentElement.scrollHeight, inner: innerHeight,
           main: main.scrollHeight, mainBox: main.clientHeight, wide: document.documentElement.scrollWidth};
 }"""
 
+TICK = re.compile(r"\d+[.,]\d+")  # an axis tick with decimals
 MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
 URL = re.compile(r"https?://\S+")
 # A figure as the one number format writes it (digits, separators, currency, "k" or "M", a "/yr").
 FIGURE = re.compile(r"[€$£]?\d[\d.,\u00a0\u202f ]*(?:[kKM]\b)?(?:/yr\b)?")
+# A moment as `numbers.when` writes it (in UTC, named by the zone's code) and a day as `numbers.day`
+# writes it with English figures, which the pseudo-language borrows: data, not words left untranslated.
+MONTHS = "|".join(Locale.parse("en").months["format"]["abbreviated"].values())
+MOMENT = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}(?::\d{{2}})? UTC|\b(?:{MONTHS}) \d{{1,2}}, \d{{4}}")
 # A run of letters; one holding a pseudo-accented letter belongs to a marked message that Markdown
 # split over several text nodes (bold words, links), so it is no escaped English.
 LETTERS = re.compile(r"[^\W\d_]+")
 PSEUDO_LETTERS = set("åçéîñöšûýÅÇÉÎÑÖŠÛÝ")
-# Streamlit's own frame (its skip link for keyboard users), which the app does not write.
+# Streamlit's own words, which the app does not write and cannot translate: the skip link it puts
+# before every page for keyboard users. Nothing else is excused.
 FRAME = ("Skip to main content",)
 # The user's own text, read from the rows the sample and the test wrote (each column holds what a
 # person typed; the audit trail and keys are not shown as such).
@@ -121,7 +134,7 @@ def unmarked(texts: list[str], allowed: list[str], codes: list[str]) -> list[str
         rest = URL.sub(" ", rest)
         for said in (*allowed, *FRAME, *codes):
             rest = rest.replace(said, " ")
-        rest = FIGURE.sub(" ", rest)
+        rest = FIGURE.sub(" ", MOMENT.sub(" ", rest))
         words = [w for w in LETTERS.findall(rest) if len(w) > 1 and w.isascii() and not PSEUDO_LETTERS & set(w)]
         if words:
             left.append(f"{words} in {text[:90]!r}")
@@ -144,6 +157,14 @@ def rooms(tmp_path_factory) -> Iterator[dict[str, Any]]:
         english = actions.create_workshop(db, "Quarterly scaling", "Acme", "scaleup", language="en")
         switching = actions.create_workshop(db, "Switching rooms", "Acme", "scaleup", language="en")
         people = {name: actions.join(db, made[name].code, f"Phone {name}").token for name in made}
+        pseudo = made["pseudo"]
+        links = {
+            "portfolio": issue_portfolio_key(db),  # as printed at the server's first start
+            "leader": actions.issue_leader_link(db, pseudo.code, pseudo.facilitator_key),
+            "owner": actions.issue_owner_link(
+                db, pseudo.code, pseudo.facilitator_key, load(db, pseudo.code).tracks[0].owner
+            ),
+        }
         # The user's text, and each language's name, which is written in that language itself.
         allowed = [*user_texts(db), *(language.name(code) for code in language.languages())]
         db.close()
@@ -151,7 +172,7 @@ def rooms(tmp_path_factory) -> Iterator[dict[str, Any]]:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 yield {"base": base, "db_path": db_path, "made": made, "english": english, "switching": switching,
-                       "people": people,
+                       "people": people, "links": links,
                        "allowed": allowed, "browser": browser}  # fmt: skip
             finally:
                 browser.close()
@@ -222,6 +243,45 @@ def test_no_english_word_escapes_translation_on_the_phone_the_projector_or_the_c
     assert not found, "\n".join(found[:40])
 
 
+def test_no_english_word_escapes_translation_on_the_summary_owner_leader_portfolio_and_audit_pages(rooms, shots):
+    """The pages read after the workshop: Ship It (the facilitator's and the leader's view), an owner's
+    page, the portfolio (in this browser's language, the pseudo-language by its switcher's cookie) and
+    the audit trail. Each page is read whole, below the fold too, with the column headings of its tables."""
+    made = rooms["made"]["pseudo"]
+    codes = [made.code, rooms["made"]["french"].code, rooms["english"].code]
+    links = rooms["links"]
+    context = rooms["browser"].new_context(viewport={"width": 1440, "height": 900})
+    context.add_cookies([{"name": "sw_lang", "value": language.PSEUDO, "url": rooms["base"]}])
+    page = context.new_page()
+    pages = (
+        ("summary", f"/ship-it?ws={made.code}&p={made.facilitator_token}"),
+        ("leader", f"/ship-it?ws={made.code}&l={links['leader']}"),
+        ("owner", f"/owner?ws={made.code}&o={links['owner']}"),
+        ("portfolio", "/portfolio"),
+        ("audit", f"/audit?ws={made.code}&p={made.facilitator_token}"),
+    )
+    found: list[str] = []
+    for name, path in pages:
+        page.goto(rooms["base"] + path)
+        page.locator("[data-testid=stMain] h1").first.wait_for(timeout=30_000)
+        if name == "portfolio":
+            page.locator("input[type=password]").first.fill(links["portfolio"])
+            page.locator("[data-testid=stFormSubmitButton] button").first.click()
+            page.locator(".vega-embed").first.wait_for(timeout=30_000)
+        if name in ("summary", "audit"):  # their tables' grids come last
+            page.locator("[data-testid=stDataFrame] [role=columnheader]").first.wait_for(
+                state="attached", timeout=30_000
+            )
+        page.wait_for_timeout(2500)  # the page's charts and tables
+        page.screenshot(path=str(shots / f"pseudo-{name}.png"), full_page=True)
+        assert html_lang(page, "en-XA") == "en-XA", name
+        texts = [t["text"] for t in page.evaluate(VISIBLE_TEXT) if not t["chart"]]
+        headings = page.evaluate(TABLE_HEADINGS)
+        texts += headings
+        found += [f"{name}: {line}" for line in unmarked(texts, rooms["allowed"], codes)]
+    assert not found, "\n".join(found[:60])
+
+
 def test_a_german_phone_joins_an_english_workshop_and_sees_german(rooms, shots):
     code = rooms["english"].code
     context = rooms["browser"].new_context(viewport={"width": PHONE[0], "height": PHONE[1]}, locale="de-DE")
@@ -263,6 +323,10 @@ def test_a_french_projector_fits_both_screens_and_reads_from_the_back(rooms, sho
         sizes = page.evaluate(MEASURE_PAGE)
         if sizes["doc"] > sizes["inner"] or sizes["main"] > sizes["mainBox"] or sizes["wide"] > width:
             problems.append(f"{step.key}: scrolls ({sizes})")
+        if step.key == "prioritise":  # the ROI axis's ticks in French figures: 0,5 · 1,5, never 0.5
+            ticks = [t["text"] for t in page.evaluate(VISIBLE_TEXT) if t["chart"] and TICK.fullmatch(t["text"])]
+            if not ticks or any("," not in tick for tick in ticks):
+                problems.append(f"{step.key}: the chart's ticks read {ticks}")
         if screen == "1080p":
             small = [t for t in page.evaluate(VISIBLE_TEXT) if t["size"] < SMALLEST_TEXT]
             problems += [f"{step.key}: {t['size']:.1f} px {t['text'][:50]!r}" for t in small[:5]]

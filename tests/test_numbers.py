@@ -73,8 +73,8 @@ def test_english_keeps_its_own_forms_inside_and_outside_a_language_block():
 @pytest.mark.parametrize(
     ("code", "day", "one", "three", "ahead", "behind", "today"),
     [
-        ("en", "2026-11-30", "1 day", "3 days", "in 3 days", "2 days ago", "today"),
-        ("de", "30.11.2026", "1 Tag", "3 Tage", "in 3 Tagen", "vor 2 Tagen", "heute"),
+        ("en", "Nov 30, 2026", "1 day", "3 days", "in 3 days", "2 days ago", "today"),
+        ("de", "30. Nov. 2026", "1 Tag", "3 Tage", "in 3 Tagen", "vor 2 Tagen", "heute"),
         ("fr", "30 nov. 2026", "1 jour", "3 jours", "dans 3 jours", "il y a 2 jours", "aujourd'hui"),
         ("nl", "30 nov 2026", "1 dag", "3 dagen", "over 3 dagen", "2 dagen geleden", "vandaag"),
         ("es", "30 nov 2026", "1 día", "3 días", "dentro de 3 días", "hace 2 días", "hoy"),
@@ -106,16 +106,21 @@ def test_a_refusal_is_said_in_german_and_stays_english_as_text():
 def test_charts_write_their_axes_with_the_languages_symbols():
     assert numbers.chart_locale() is None  # English: the chart renderer's own
     with language.using("de"):
-        assert numbers.chart_locale() == {
-            "decimal": ",",
-            "thousands": ".",
-            "grouping": [3],
-            "currency": ["", f"{NBSP}€"],
-            "percent": f"{NBSP}%",
-            "minus": "-",
-        }
+        figures = numbers.chart_locale()
+    assert figures["number"] == {
+        "decimal": ",",
+        "thousands": ".",
+        "grouping": [3],
+        "currency": ["", f"{NBSP}€"],
+        "percent": f"{NBSP}%",
+        "minus": "-",
+    }
+    assert figures["time"]["date"] == "%d.%m.%y" and figures["time"]["time"] == "%H:%M:%S"
+    assert figures["time"]["days"][0] == "Sonntag" and figures["time"]["shortMonths"][11] == "Dez."
     with language.using("nl"):
-        assert numbers.chart_locale()["currency"] == [f"€{NBSP}", ""]
+        assert numbers.chart_locale()["number"]["currency"] == [f"€{NBSP}", ""]
+    with language.using("fr"):
+        assert numbers.chart_locale()["time"]["months"][:2] == ["janvier", "février"]
 
 
 def test_the_pseudo_language_borrows_english_figures(monkeypatch):

@@ -3,6 +3,7 @@ summary, and the portfolio's reminders for check-ins that are due."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -12,7 +13,7 @@ from tests.test_pages import open_page, open_portfolio, texts
 from workshop import actions
 from workshop import store as storage
 from workshop.demo import create_demo
-from workshop.domain import followup
+from workshop.domain import followup, language, numbers
 from workshop.domain.errors import NotAllowed
 from workshop.domain.text import md_escape
 from workshop.store.load import load
@@ -190,7 +191,7 @@ def test_the_facilitator_issues_an_owner_link_and_sees_it_once(app_db):
     assert f"/owner?ws={made.code}&o=" in links[0]
     token = links[0].rsplit("&o=", 1)[1]
     assert actions.owner_page(app_db, made.code, token).owner == owners[1]
-    assert f"{owners[1]} — link issued on {date.today().isoformat()}" in [t.value for t in at.text]
+    assert f"{owners[1]} — link issued on {numbers.day(date.today())}" in [t.value for t in at.text]
     at.run()
     assert not [c.value for c in at.code if "/owner?" in c.value], "shown once"
     assert len(owner_buttons(at, "Reissue link")) == 1
@@ -282,3 +283,19 @@ def test_the_portfolio_lists_due_checkins_per_owner_and_prepares_reminders(app_d
     at.run()
     assert not at.code, "the reminders are shown once"
     assert {row["owner"] for row in storage.owner_links(app_db, load(app_db, made.code).id)} == owners
+
+
+def test_a_german_owner_page_writes_its_check_in_days_as_germans_read_them(app_db):
+    """Issue 25: check-in days were ISO (2026-12-02) on every page; a person reads `2. Dez. 2026`."""
+    made = create_demo(app_db, followup_days=70)
+    actions.set_language(app_db, made.code, made.facilitator_key, "de")
+    mine, _theirs = two_owners(app_db, made.code)
+    at = open_page("owner.py", ws=made.code, o=owner_link(app_db, made.code, made.facilitator_key, mine.owner))
+    assert not at.exception, [e.message for e in at.exception]
+    days = [date.fromisoformat(c["checked_on"]) for c in mine.checkins]
+    with language.using("de"):
+        german = [numbers.day(d) for d in days]
+    table, shown = shown_tables(at), texts(at)
+    assert days and all(md_escape(day) in table for day in german), (german, table[:300])  # Markdown cells
+    assert not any(d.isoformat() in table or d.isoformat() in shown for d in days)
+    assert all(re.fullmatch(r"\d{1,2}\. \S+ \d{4}", day) for day in german), german

@@ -17,7 +17,7 @@ import streamlit as st
 from views.kit import ui
 from workshop import actions
 from workshop.domain import audience, erasure, numbers
-from workshop.domain.audit import Trail
+from workshop.domain.audit import Trail, action_title, role_title
 from workshop.domain.language import N_, _, ngettext
 from workshop.domain.vocabulary import CODE_SENT_MAX
 from workshop.reports import downloads as files
@@ -39,9 +39,9 @@ def filters(trail: Trail) -> report.Filter:
     roles, names, steps = report.options(trail)
     role, action, step = st.columns(3)
     return report.Filter(
-        role=role.selectbox(_("Role"), roles, index=None, placeholder=_("Every role")),
+        role=role.selectbox(_("Role"), roles, index=None, format_func=role_title, placeholder=_("Every role")),
         action=action.selectbox(
-            _("Action"), names, index=None, format_func=report.action_title, placeholder=_("Every action")
+            _("Action"), names, index=None, format_func=action_title, placeholder=_("Every action")
         ),
         step=step.selectbox(_("Step"), steps, index=None, format_func=report.step_title, placeholder=_("Every step")),
     )
@@ -53,7 +53,7 @@ def entries(trail: Trail, chosen: report.Filter) -> None:
     total = len(trail.entries)
     said = ngettext("{shown} of {n} entry shown, oldest first.", "{shown} of {n} entries shown, oldest first.", total)
     st.caption(said.format(shown=len(frame), n=total))
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=WIDTHS)
+    ui.table(frame, WIDTHS, width="stretch")
 
 
 def counts(trail: Trail) -> None:
@@ -62,7 +62,7 @@ def counts(trail: Trail) -> None:
     if not trail.counts:
         st.caption(_("No participant has written anything yet."))
         return
-    st.dataframe(report.counts_frame(trail), hide_index=True)
+    ui.table(report.counts_frame(trail))
 
 
 def download(ctx: ui.Context, who: audience.Audience) -> None:

@@ -97,7 +97,7 @@ def facts(item: Track, today: date) -> None:
     unit = item.unit
     value = numbers.measure(item.value, unit)
     latest = (
-        _("{value} on {date}").format(value=value, date=item.latest["checked_on"])
+        _("{value} on {date}").format(value=value, date=numbers.day(date.fromisoformat(item.latest["checked_on"])))
         if item.latest
         else _("{value} (the baseline: nothing recorded yet)").format(value=value)
     )
@@ -126,7 +126,7 @@ def small_chart(item: Track) -> None:
         "date:T", title=None, scale=alt.Scale(padding=10), axis=alt.Axis(format="%d %b", labelAngle=0, tickCount=3)
     )
     y = alt.Y("progress:Q", title=_("Progress (%)"), scale=alt.Scale(domain=[low, high], nice=True))
-    statuses = [charts.BASELINE, *STATUSES.values()]
+    statuses = charts.progress_statuses()  # as the frame names them, in the current language
     colour = alt.Color(
         "status:N",
         title=None,
@@ -146,7 +146,7 @@ def small_chart(item: Track) -> None:
         alt.Chart(frame).mark_circle(size=90, opacity=1).encode(x=x, y=y, color=colour, tooltip=tips),
     ).properties(height=200)
     st.caption(_("Progress over time: 0 % is the baseline, 100 % the target (dashed line)."))
-    st.altair_chart(chart, theme=None, width="stretch")
+    st.altair_chart(charts.in_language(chart), theme=None, width="stretch")
 
 
 def history(item: Track) -> None:
@@ -157,7 +157,7 @@ def history(item: Track) -> None:
     value = ui.safe(_("Value ({unit})").format(unit=item.unit)) if item.unit else _("Value")  # the unit once
     rows: list[dict[str, Any]] = [
         {
-            _("Date"): c["checked_on"],
+            _("Date"): ui.safe(numbers.day(date.fromisoformat(c["checked_on"]))),  # "25. Nov." is no list
             value: numbers.measure(c["value"]),
             _("Status"): _(STATUSES[str(c.get("status"))]),
             _("Note"): ui.safe(c["note"] or ""),

@@ -119,7 +119,9 @@ def owned_initiatives(shown: list[Track], today: date) -> None:
                     ngettext("{n} overdue check-in: {items}", "{n} overdue check-ins: {items}", len(overdue)).format(
                         n=len(overdue),
                         items="; ".join(
-                            _("{title} ({owner}, due {date})").format(title=t.title, owner=t.owner, date=t.next_checkin)
+                            _("{title} ({owner}, due {date})").format(
+                                title=t.title, owner=t.owner, date=numbers.day(t.next_checkin)
+                            )
                             for t in overdue
                         ),
                     )
@@ -194,7 +196,7 @@ def readiness_trends(db: Database, kept: list[Row]) -> None:
         said = _("how the operating model's areas score from one workshop to the next")
         st.write(f"**{ui.safe(organisation)}**: {said}")
         st.altair_chart(charts.readiness_trend(its), theme=None, width="stretch")
-        st.dataframe(sheets.readiness_trend_table(its), hide_index=True, width="stretch")
+        ui.table(sheets.readiness_trend_table(its), width="stretch")
 
 
 def overview() -> None:

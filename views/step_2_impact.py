@@ -68,7 +68,7 @@ def impact_map(ctx: ui.Context) -> None:
     st.header(_("Impact map"))
     if snapshot.impacts:
         st.altair_chart(charts.impact_map(snapshot), theme=None, width="stretch")
-        st.dataframe(sheets.step_impacts_screen(snapshot), hide_index=True, width="stretch")
+        ui.table(sheets.step_impacts_screen(snapshot), width="stretch")
         unlinked = [b for b in live[:10] if not any(i["bottleneck_id"] == b["id"] for i in snapshot.impacts)]
         if unlinked:
             st.caption(

@@ -116,9 +116,8 @@ def ranking_table(ctx: ui.Context) -> None:
     """One row per initiative in plan order: the medians, the priority and what to discuss
     (`sheets.ranking_screen`: every figure as text, "—" while there is none)."""
     method = method_by_key(ctx.snapshot.method)
-    st.dataframe(
+    ui.table(
         sheets.ranking_screen(ctx.snapshot),
-        hide_index=True,
         width="stretch",
         column_config={
             sheets.SEQUENCE: st.column_config.TextColumn(width=50),

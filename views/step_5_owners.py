@@ -31,7 +31,7 @@ def initiative(shown: ui.Context, item_id: int) -> None:
                 metric=owner["metric"],
                 baseline=numbers.measure(owner["baseline"]),
                 target=numbers.measure(owner["target"], owner["unit"]),
-                date=owner["checkin"],
+                date=numbers.day(date.fromisoformat(owner["checkin"])),
             )
         )
     if suggestions:

@@ -17,7 +17,7 @@ from views import readiness
 from views.kit import ui
 from views.kit.checkin import CheckIn, checkin_form
 from workshop import actions
-from workshop.domain import audience, followup
+from workshop.domain import audience, followup, numbers
 from workshop.domain.language import N_, _, ngettext
 from workshop.domain.readiness import TITLE
 from workshop.domain.snapshot import Snapshot
@@ -25,7 +25,7 @@ from workshop.reports import calendar, sheets
 from workshop.reports import downloads as files
 from workshop.reports.summary import Figure, Summary, summary
 
-NEEDS_LINK = "This summary opens on the device you joined with; otherwise ask the facilitator for the leader link."
+NEEDS_LINK = N_("This summary opens on the device you joined with; otherwise ask the facilitator for the leader link.")
 CONFIRM_OWNER = "_confirm_owner_link"  # (what, owner) the facilitator is asked to confirm
 ISSUED_OWNER = "_issued_owner_link"  # the link just issued: shown on the next run only
 REISSUE, REVOKE = "reissue", "revoke"  # the two changes that ask first
@@ -89,9 +89,8 @@ def plan(s: Summary) -> None:
     if not s.plan:
         st.caption(_("No initiatives yet."))
         return
-    st.dataframe(
+    ui.table(
         sheets.plan_screen(s),
-        hide_index=True,
         width="stretch",
         column_config={  # what was decided and who owns it fit at 1440 px; the reasons scroll after them
             sheets.SEQUENCE: st.column_config.TextColumn(width=45),
@@ -143,7 +142,7 @@ def follow_through(ctx: ui.Context, shown: Snapshot, s: Summary) -> None:
         with st.expander(
             ngettext("All {n} check-in", "All {n} check-ins", len(shown.checkins)).format(n=len(shown.checkins))
         ):
-            st.dataframe(sheets.checkins_table(shown), hide_index=True, width="stretch")
+            ui.table(sheets.checkins_table(shown), width="stretch")
     if ctx.follower:
         checkin(ctx, s)
     if ctx.facilitator and ctx.snapshot.checkins:
@@ -253,7 +252,7 @@ def owner_row(ctx: ui.Context, n: int, owner: str, issued_at: float | None) -> N
             st.rerun()
         return
     row = st.columns([3, 1, 1], vertical_alignment="center")
-    issued = _("link issued on {date}").format(date=followup.day_of(issued_at).isoformat()) if issued_at else None
+    issued = _("link issued on {date}").format(date=numbers.day(followup.day_of(issued_at))) if issued_at else None
     row[0].text(f"{owner} — {issued or _('no link')}")
     if issued_at is None:
         if row[1].button(_("Issue link"), key=f"owner-issue-{n}", width="stretch"):
@@ -302,7 +301,7 @@ def impacts(s: Summary) -> None:
         st.caption(_("No impacts recorded."))
         return
     chart(s.figures.get("impacts"))
-    st.dataframe(sheets.impacts_screen(s.impacts), hide_index=True, width="stretch")
+    ui.table(sheets.impacts_screen(s.impacts), width="stretch")
 
 
 def time_per_step(s: Summary) -> None:
@@ -321,7 +320,7 @@ def page() -> None:
     assert ctx is not None
     who = ui.audience(ctx)
     if not audience.opens_summary(who):  # the join code alone: not even the workshop's title
-        st.info(NEEDS_LINK)
+        st.info(_(NEEDS_LINK))
         st.stop()
     now = time.time()
     shown = audience.view(ctx.snapshot, who)

@@ -280,7 +280,7 @@ def _render(db: Database, code: str, fmt: str, table: str | None, url: str | Non
     from workshop.reports import pdf, sheets, trail  # imported here: charts and PDF libraries cost a second at start-up
 
     if fmt == "audit":
-        return trail.to_csv(snapshot.loaded_trail)
+        return trail.to_csv(snapshot.loaded_trail, lang)
     if fmt == "csv":
         return sheets.to_csv(snapshot, table, lang=lang) if table else sheets.to_csv_zip(snapshot, lang=lang)
     return pdf.to_pdf(snapshot, lang=lang) if fmt == "pdf" else sheets.to_xlsx(snapshot, lang=lang)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -182,7 +183,7 @@ def _owner_card(item: Initiative) -> None:
             f"{numbers.measure(owner['target'], owner['unit'])}"
         )
     )
-    st.markdown(_("First check-in {date}").format(date=owner["checkin"]))
+    st.markdown(_("First check-in {date}").format(date=numbers.day(date.fromisoformat(owner["checkin"]))))
 
 
 def show_owners(snapshot: Snapshot) -> None:

@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +21,7 @@ import streamlit as st
 
 from views.kit import registry
 from workshop import actions, store
-from workshop.domain import language
+from workshop.domain import language, numbers
 from workshop.domain.audience import FACILITATOR, LEADER, PUBLIC, Audience, Place, participant, places
 from workshop.domain.errors import WorkshopError
 from workshop.domain.language import N_, _
@@ -667,17 +668,34 @@ def language_control(ctx: Context) -> None:
             st.rerun()
 
 
+def table(frame: Any, column_config: dict[str, Any] | None = None, **options: Any) -> None:
+    """A table on a page, in the current language: the frame keeps the English headings the code
+    keys its columns by (`column_config` too), and this is where a person's heading is written,
+    and a day is written as a person reads it (`numbers.day`; the files keep ISO)."""
+    given = column_config or {}
+    shown = frame.copy()
+    labels: dict[str, Any] = {}
+    for key in frame.columns:
+        heading = _(str(key))
+        setting = given.get(key, heading)  # a column set to None stays hidden
+        if isinstance(setting, dict):
+            setting = {**setting, "label": setting.get("label") or heading}
+        labels[key] = setting
+        if any(type(v) is date for v in frame[key]):
+            shown[key] = [numbers.day(v) if type(v) is date else "" for v in frame[key]]
+    st.dataframe(shown, hide_index=True, column_config=labels, **options)
+
+
 def tracks_table(frame: Any) -> None:
     """Owned initiatives with a progress bar (the summary and the portfolio show the same table)."""
-    st.dataframe(
+    table(
         frame,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            _("Progress %"): st.column_config.ProgressColumn(
+        {
+            "Progress %": st.column_config.ProgressColumn(
                 _("Progress to target"), format="%.0f%%", min_value=0, max_value=100
             )
         },
+        width="stretch",
     )
 
 

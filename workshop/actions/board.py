@@ -20,6 +20,7 @@ from workshop.actions.auth import (
     _workshop,
     _writable,
 )
+from workshop.domain import audit
 from workshop.domain.errors import BudgetExhausted, InputLocked, InvalidInput, NotAllowed, NotFound, Phrase
 from workshop.domain.language import N_
 from workshop.domain.snapshot import private_board
@@ -170,7 +171,7 @@ def edit_bottleneck(
 
 def _note(row: Row) -> str:
     """A note as the trail names it: by its words (its row id changes when a backup is imported)."""
-    return f"note \u201c{row['text']}\u201d"
+    return audit.NOTE_SUBJECT.format(text=row["text"])
 
 
 def hide_bottleneck(
@@ -349,5 +350,7 @@ def delete_impact(db: Database, code: str, key: str, impact_id: int) -> None:
     with store.change(db, workshop["id"], _entry(actor, "delete_impact")) as entry:
         row = _impact(db, workshop, impact_id)
         note = store.bottleneck(db, workshop["id"], row["bottleneck_id"])
-        entry.record(f"impact on {_note(note) if note else 'a note'}", {"outcome": row["outcome"]}, {})
+        entry.record(
+            audit.IMPACT_SUBJECT.format(note=_note(note) if note else "a note"), {"outcome": row["outcome"]}, {}
+        )
         store.delete_impact(db, row["id"])

@@ -12,7 +12,7 @@ from typing import Any
 
 from workshop import store
 from workshop.actions.auth import Row, _by_facilitator, _entry, _facilitator, _workshop
-from workshop.domain import similar
+from workshop.domain import audit, similar
 from workshop.domain.errors import InvalidInput, NotFound
 from workshop.domain.language import N_
 from workshop.domain.text import clean_int
@@ -114,4 +114,4 @@ def split_from_suggestion(
 
 def _words(row: Row) -> str:
     """A note as the trail names it: by its words (its row id changes when a backup is imported)."""
-    return f"note \u201c{row['text']}\u201d"
+    return audit.NOTE_SUBJECT.format(text=row["text"])

@@ -23,7 +23,7 @@ from workshop.actions.auth import (
     _writable,
 )
 from workshop.actions.board import _live_bottleneck
-from workshop.domain import decide, scoring
+from workshop.domain import audit, decide, scoring
 from workshop.domain.errors import CycleRefused, InvalidInput, NotFound
 from workshop.domain.followup import day_of
 from workshop.domain.language import N_
@@ -42,7 +42,7 @@ def _initiative(db: Database, workshop: Row, initiative_id: Any) -> Row:
 
 def _titled(row: Row) -> str:
     """An initiative as the trail names it: by its title (its row id changes on import)."""
-    return f"initiative \u201c{row['title']}\u201d"
+    return audit.INITIATIVE_SUBJECT.format(title=row["title"])
 
 
 def _bottleneck_ids(db: Database, workshop: Row, bottleneck_ids: Sequence[int]) -> list[int]:

@@ -26,7 +26,7 @@ from workshop.store import Database
 
 RETAIN_NAMES_ENV = "WORKSHOP_RETAIN_NAMES_DAYS"
 DELETE_AFTER_ENV = "WORKSHOP_DELETE_AFTER_DAYS"
-POLICY = audit.Actor(audit.SYSTEM, "retention policy")
+POLICY = audit.Actor(audit.SYSTEM, audit.POLICY_VIA)
 RETAIN_MAX_DAYS = 36_500  # a hundred years: anything longer is a typing slip
 SWEEP_SECONDS = 3_600.0  # the server applies the setting at start and then every hour
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from workshop import store
 from workshop.actions.auth import Row, _again, _by_facilitator, _entry, _not_ended, _now
+from workshop.domain import audit
 from workshop.domain.commitments import Commitment, carried_copy
 from workshop.domain.errors import InvalidInput, NotFound
 from workshop.domain.followup import day_of
@@ -80,7 +81,7 @@ def review_commitment(
             )
         store.bump(db, item.workshop_id)
         was = {"outcome": item.outcome, "reason": item.reason} if item.outcome else {}
-        entry.record(f"commitment \u201c{item.track.title}\u201d", was, {"outcome": outcome, "reason": why})
+        entry.record(audit.COMMITMENT_SUBJECT.format(title=item.track.title), was, {"outcome": outcome, "reason": why})
         if outcome == "carry" and copy is None:
             copy = _carry(db, workshop, item, today or day_of(moment), moment)
         elif outcome != "carry" and copy is not None:

@@ -32,7 +32,7 @@ from workshop.domain.numbers import whole
 # `Deletion.why` say them in the current language where a person reads them.
 ERASED = "[erased]"
 OWNER_REMOVED = N_("Owner removed")
-ERASURE_SUBJECT = "a participant"
+ERASURE_SUBJECT = N_("a participant")  # how the trail names whom an erasure removed
 
 
 @dataclass(frozen=True)

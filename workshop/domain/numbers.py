@@ -82,20 +82,61 @@ def _decimal_text(value: float, places: int) -> str:
 
 
 def chart_locale() -> dict[str, Any] | None:
-    """The current language's number symbols as a d3-format locale, for a chart renderer to
-    write its axes the same way (`0,5` and `1.200` in German); None in English, d3's own."""
+    """The current language's number and date symbols as a Vega locale (`config.locale`), so every
+    chart, on a page or in the PDF, writes its axes as the rest of the screen (`0,5`, `1.200`, `déc.`
+    in French); None in English, Vega's own."""
     locale = _locale()
     if locale is None:
         return None
     amount = _euros(1.0)
     before, _one, after = amount.partition("1")
-    return {
+    number = {
         "decimal": cldr.get_decimal_symbol(locale),
         "thousands": cldr.get_group_symbol(locale),
         "grouping": [3],
         "currency": [before, after],
         "percent": cldr.format_percent(0, locale=locale).replace("0", "", 1),
         "minus": cldr.get_minus_sign_symbol(locale),
+    }
+    return {"number": number, "time": _time_locale(Locale.parse(locale))}
+
+
+# CLDR date fields as d3-time-format writes them: (field letter, width) -> directive.
+_D3_FIELDS = {
+    ("d", 1): "%-d", ("d", 2): "%d", ("M", 1): "%-m", ("M", 2): "%m", ("M", 3): "%b", ("M", 4): "%B",
+    ("L", 1): "%-m", ("L", 2): "%m", ("L", 3): "%b", ("L", 4): "%B", ("y", 1): "%Y", ("y", 2): "%y",
+    ("y", 4): "%Y", ("H", 1): "%-H", ("H", 2): "%H", ("h", 1): "%-I", ("h", 2): "%I", ("m", 2): "%M",
+    ("s", 2): "%S", ("a", 1): "%p", ("E", 1): "%a", ("E", 2): "%a", ("E", 3): "%a", ("E", 4): "%A",
+}  # fmt: skip
+
+
+def _d3_pattern(pattern: str) -> str:
+    """A CLDR date pattern ("dd.MM.y") as a d3-time-format specifier ("%d.%m.%Y")."""
+    out = []
+    for _kind, value in cldr_dates.tokenize_pattern(pattern):
+        if isinstance(value, tuple):  # a field: its letter and width
+            out.append(_D3_FIELDS.get(value, ""))
+        else:
+            out.append(str(value).replace("%", "%%"))
+    return "".join(out)
+
+
+def _time_locale(locale: Locale) -> dict[str, Any]:
+    """A d3-time-format locale from CLDR: month and day names, the date and time patterns."""
+    date_pattern = _d3_pattern(locale.date_formats["short"].pattern)
+    time_pattern = _d3_pattern(locale.time_formats["medium"].pattern)
+    joined = str(locale.datetime_formats["medium"]).replace("{1}", "%x").replace("{0}", "%X")
+    week = [6, 0, 1, 2, 3, 4, 5]  # d3 starts the week on Sunday, CLDR's numbering on Monday
+    days, months = locale.days["format"], locale.months["format"]
+    return {
+        "dateTime": joined,
+        "date": date_pattern,
+        "time": time_pattern,
+        "periods": [locale.day_periods["format"]["abbreviated"].get(p, p.upper()) for p in ("am", "pm")],
+        "days": [days["wide"][n] for n in week],
+        "shortDays": [days["abbreviated"][n] for n in week],
+        "months": [months["wide"][n] for n in range(1, 13)],
+        "shortMonths": [months["abbreviated"][n] for n in range(1, 13)],
     }
 
 
@@ -214,14 +255,15 @@ def days(count: int) -> str:
     return ngettext("{n} day", "{n} days", count).format(n=whole(count))
 
 
+DAY = "yMMMd"  # CLDR's skeleton for a day as a page shows it: Nov 30, 2026 · 30. Nov. 2026
+
+
 def day(value: date | None) -> str:
-    """A calendar day: 2026-11-30 in English, CLDR's medium date elsewhere (30.11.2026)."""
+    """A calendar day as a person reads it: Nov 30, 2026 · 30. Nov. 2026 · 30 nov. 2026 (a file's
+    data column or a date input keeps ISO 2026-11-30, which a machine reads)."""
     if value is None:
         return ""
-    locale = _locale()
-    if locale is None:
-        return value.isoformat()
-    return cldr_dates.format_date(value, format="medium", locale=locale)
+    return cldr_dates.format_skeleton(DAY, value, locale=_locale() or SOURCE)
 
 
 def from_today(count: int) -> str:

@@ -129,6 +129,7 @@ def _initiative(item: Initiative, snapshot: Snapshot) -> Data:
             "owner": owner_shown(owner["owner"]),
             "baseline_text": numbers.measure(owner["baseline"], owner["unit"]),
             "target_text": numbers.measure(owner["target"], owner["unit"]),
+            "checkin_text": numbers.day(date.fromisoformat(owner["checkin"])),
         },
     }
 

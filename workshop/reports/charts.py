@@ -71,16 +71,28 @@ QUADRANT_COLOURS: tuple[str, ...] = ("#1b7837", "#2166ac", "#d6604d", "#7f7f7f")
 
 
 def projector(chart: Any, text: int = LABEL_SIZE) -> Any:
-    """Large type everywhere (`text` px at the least, titles a little larger); applied last because
-    a configured chart cannot be layered again."""
+    """Large type everywhere (`text` px at the least, titles a little larger) and the current
+    language on every axis; applied last because a configured chart cannot be layered again."""
     title, headline = text + TITLE_SIZE - LABEL_SIZE, text + HEADLINE_SIZE - LABEL_SIZE
-    return (
+    return in_language(
         chart.configure_axis(labelFontSize=text, titleFontSize=title, labelLimit=420, titlePadding=12, gridOpacity=0.5)
         .configure_legend(labelFontSize=text, titleFontSize=title, symbolSize=220, labelLimit=320, titleLimit=320)
         .configure_title(fontSize=headline, subtitleFontSize=text, anchor="start", offset=12)
         .configure_header(labelFontSize=title, titleFontSize=title)
         .configure_view(stroke=None)
     )
+
+
+def in_language(chart: Any) -> Any:
+    """A chart whose axes write numbers and dates in the current language (`2,4` and `déc.` in
+    French), on a page (vega-embed) and in the PDF (vl-convert) alike; English keeps Vega's own."""
+    figures = numbers.chart_locale()
+    if figures is None:
+        return chart
+    if chart.config is alt.Undefined:
+        chart = chart.configure()
+    chart.config.locale = alt.Locale(**figures)
+    return chart
 
 
 def on_screen(chart: Any) -> Any:
@@ -102,7 +114,7 @@ def _message(title: str, message: str, width: int, text: int = LABEL_SIZE) -> al
 
 
 def _fmt_minutes(value: float) -> str:
-    return f"{value:g} min"
+    return _("{minutes} min").format(minutes=numbers.measure(value))
 
 
 # --- the charts ----------------------------------------------------------------------

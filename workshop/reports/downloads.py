@@ -48,7 +48,7 @@ _BUILDERS: dict[Format, Callable[[Snapshot, float, str, str], str | bytes]] = {
     "xlsx": lambda s, now, base, lang: sheets.to_xlsx(s, now=now, lang=lang),
     "csv": lambda s, now, base, lang: sheets.to_csv_zip(s, now=now, lang=lang),
     "ics": lambda s, now, base, lang: calendar.workshop_ics(s, base, lang),
-    "audit": lambda s, now, base, lang: trail.to_csv(s.loaded_trail),
+    "audit": lambda s, now, base, lang: trail.to_csv(s.loaded_trail, lang),
 }
 
 

@@ -383,11 +383,8 @@ def render_png(chart: Any) -> bytes | str:
     """
     try:
         _chart_fonts()
-        spec = chart.to_json(validate=False)
-        figures = numbers.chart_locale()  # the axes' numbers in the export's language
-        if figures is None:
-            return vl_convert.vegalite_to_png(spec, scale=CHART_SCALE)
-        return vl_convert.vegalite_to_png(spec, scale=CHART_SCALE, format_locale=figures)
+        spec = chart.to_json(validate=False)  # its `config.locale` writes the axes in the export's language
+        return vl_convert.vegalite_to_png(spec, scale=CHART_SCALE)
     except Exception as exc:  # noqa: BLE001 - any renderer failure must not cost the whole PDF
         log.warning("chart could not be rendered: %s", exc)
         return _("(This chart could not be drawn: {reason})").format(reason=exc)

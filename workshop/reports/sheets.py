@@ -62,6 +62,11 @@ def _dimension_title(key: str) -> str:
     return _(dimension_by_key(key).title)
 
 
+def _day(iso: str | None) -> date | None:
+    """A stored day as a date: a file writes it ISO (`_cell`), a page as a person reads it."""
+    return date.fromisoformat(iso) if iso else None
+
+
 def workshop_table(snapshot: Snapshot, now: float | None = None) -> pd.DataFrame:
     """The workshop's own facts as field/value pairs (one row each reads best in a sheet)."""
     w = snapshot.workshop
@@ -300,7 +305,7 @@ def tracks_table(tracks: Sequence[Track], today: date, with_workshop: bool = Fal
         {
             N_("Workshop"): f"{t.code} · {t.workshop_title}",
             N_("Organisation"): t.organisation,
-            N_("Held"): t.workshop_created_on.isoformat() if t.workshop_created_on else "",
+            N_("Held"): t.workshop_created_on,
             N_("Initiative"): t.title,
             N_("Owner (DRI)"): owner_shown(t.owner),
             N_("Metric"): t.metric,
@@ -311,7 +316,7 @@ def tracks_table(tracks: Sequence[Track], today: date, with_workshop: bool = Fal
             N_("Progress %"): numbers.percent_value(t.progress * 100),
             N_("Status"): t.status_title,
             N_("Check-ins"): len(t.checkins),
-            N_("Next check-in"): t.next_checkin.isoformat() if t.next_checkin else "",
+            N_("Next check-in"): t.next_checkin,
             N_("Overdue (days)"): t.days_overdue(today),
             N_("Chain"): t.chain,
             N_("Outcome"): f"{t.concluded}: {t.review_reason}" if t.concluded and t.review_reason else t.concluded,
@@ -332,15 +337,15 @@ def checkins_table(snapshot: Snapshot) -> pd.DataFrame:
         {
             N_("Initiative"): t.title,
             N_("Metric"): t.metric,
-            N_("Date"): c["checked_on"],
+            N_("Date"): _day(c["checked_on"]),
             N_("Value"): c["value"],
             N_("Unit"): t.unit,
             N_("Progress %"): numbers.percent_value(progress(t.baseline, t.target, c["value"]) * 100),
             N_("Status"): said(STATUSES[c["status"]]),
             N_("Note"): c["note"],
-            N_("Next check-in"): c["next_checkin"] or "",
+            N_("Next check-in"): _day(c["next_checkin"]),
             N_("Recorded by"): said(c["recorded_by"]),
-            N_("Via"): c["via"],
+            N_("Via"): said(c["via"]),
         }
         for t in snapshot.tracks
         for c in t.checkins
@@ -444,7 +449,7 @@ def readiness_trend_table(held: Sequence[readiness.Held]) -> pd.DataFrame:
         {
             N_("Workshop"): f"{h.code} · {h.title}",
             N_("Organisation"): h.organisation,
-            N_("Held"): day_of(h.held).isoformat(),
+            N_("Held"): day_of(h.held),
             N_("Answered by"): h.results.respondents,
             **{a.title: numbers.percent_value(a.score) for a in h.results.areas},
         }
@@ -457,7 +462,7 @@ def readiness_trend_table(held: Sequence[readiness.Held]) -> pd.DataFrame:
 # A page's table shows a missing figure as "—", never as a blank "None" cell, and money as the
 # charts write it (€1.2M/yr): every cell is text from `numbers`. The sheets above keep numbers.
 
-SEQUENCE, MONEY = "Seq.", "€ / year"
+SEQUENCE, MONEY = N_("Seq."), N_("€ / year")
 
 
 def plan_screen(s: Summary) -> pd.DataFrame:
@@ -466,20 +471,20 @@ def plan_screen(s: Summary) -> pd.DataFrame:
         [
             {
                 SEQUENCE: r.sequence_text,
-                "Rank": r.rank,
-                "Initiative": r.title,
+                N_("Rank"): r.rank,
+                N_("Initiative"): r.title,
                 s.method: r.priority,
-                "Urgency": r.urgency,
-                "Decision": r.decision or numbers.MISSING,
-                "Owner": r.owner or numbers.MISSING,
-                "Metric": r.metric or numbers.MISSING,
-                "Baseline → target": numbers.MISSING
+                N_("Urgency"): r.urgency,
+                N_("Decision"): r.decision or numbers.MISSING,
+                N_("Owner"): r.owner or numbers.MISSING,
+                N_("Metric"): r.metric or numbers.MISSING,
+                N_("Baseline → target"): numbers.MISSING
                 if r.baseline is None
                 else f"{numbers.measure(r.baseline)} → {numbers.measure(r.target)}",
-                "Check-in": r.checkin or numbers.MISSING,
-                "Dimensions": r.dimensions,
-                "Against the guide": r.against_guide,
-                "Rationale": r.rationale,
+                N_("Check-in"): r.checkin or numbers.MISSING,
+                N_("Dimensions"): r.dimensions,
+                N_("Against the guide"): r.against_guide,
+                N_("Rationale"): r.rationale,
             }
             for r in s.plan
         ],
@@ -492,20 +497,20 @@ def impacts_screen(rows: Sequence[ImpactRow], authors: Sequence[str] = ()) -> pd
     frame = pd.DataFrame(
         [
             {
-                "Bottleneck": i.bottleneck,
-                "Outcome": i.outcome,
-                "Direction": i.direction,
-                "Magnitude": i.magnitude_label,
+                N_("Bottleneck"): i.bottleneck,
+                N_("Outcome"): i.outcome,
+                N_("Direction"): i.direction,
+                N_("Magnitude"): i.magnitude_label,
                 MONEY: i.money_text or numbers.MISSING,
-                "Because": i.because,
+                N_("Because"): i.because,
             }
             for i in rows
         ],
-        columns=["Bottleneck", "Outcome", "Direction", "Magnitude", MONEY, "Because"],
+        columns=[N_("Bottleneck"), N_("Outcome"), N_("Direction"), N_("Magnitude"), MONEY, N_("Because")],
         dtype=object,
     )
     if authors:
-        frame["By"] = list(authors)
+        frame[N_("By")] = list(authors)
     return frame
 
 
@@ -526,17 +531,17 @@ def ranking_screen(snapshot: Snapshot) -> pd.DataFrame:
         rows.append(
             {
                 SEQUENCE: numbers.MISSING if item.position is None else str(item.position),
-                "Rank": item.rank,
-                "Initiative": item.title,
-                "Dimensions": ", ".join(item.dimensions),
-                "Scorers": a.scorers if a else 0,
-                "Value": numbers.measure(a.value if a else None),
-                "Effort": numbers.measure(a.effort if a else None),
-                "Urgency": numbers.measure(a.urgency if a else None),
-                "Confidence %": numbers.percent(a.confidence if a else None),
+                N_("Rank"): item.rank,
+                N_("Initiative"): item.title,
+                N_("Dimensions"): ", ".join(item.dimensions),
+                N_("Scorers"): a.scorers if a else 0,
+                N_("Value"): numbers.measure(a.value if a else None),
+                N_("Effort"): numbers.measure(a.effort if a else None),
+                N_("Urgency"): numbers.measure(a.urgency if a else None),
+                N_("Confidence %"): numbers.percent(a.confidence if a else None),
                 method.title: numbers.priority(a.priority(snapshot.method) if a else None),
-                "Discuss": ", ".join(a.disputed) if a else "",
-                "Must come after": ", ".join(titles[x] for x in item.after_ids if x in titles),
+                N_("Discuss"): ", ".join(a.disputed) if a else "",
+                N_("Must come after"): ", ".join(titles[x] for x in item.after_ids if x in titles),
             }
         )
     return pd.DataFrame(rows, dtype=object)
@@ -596,6 +601,8 @@ def _cell(value: Any) -> Any:
         return None
     if isinstance(value, (list, dict)):
         return str(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()  # a machine reads a file's days: 2026-12-02
     try:
         if pd.isna(value):
             return None

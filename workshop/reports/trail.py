@@ -15,16 +15,37 @@ from typing import Any
 import pandas as pd
 
 from workshop.domain import numbers
-from workshop.domain.audit import Entry, Trail
+from workshop.domain.audit import (
+    PARTICIPANT,
+    Entry,
+    Trail,
+    action_title,
+    field_title,
+    kind_title,
+    role_title,
+    subject_title,
+    via_title,
+)
+from workshop.domain.language import N_, SOURCE, _, using
 from workshop.domain.vocabulary import STEP_KEYS, step_by_key
 from workshop.reports.sheets import csv_text
 
-ENTRY_COLUMNS = ("When", "Role", "Device or link", "Action", "Step", "Subject", "Before", "After")
+ENTRY_COLUMNS = (
+    N_("When"),
+    N_("Role"),
+    N_("Device or link"),
+    N_("Action"),
+    N_("Step"),
+    N_("Subject"),
+    N_("Before"),
+    N_("After"),
+)
 # The page: the device or link says the role, a step is its number, and before and after read as one
 # line per value, so the change itself has room at 1440 wide.
-PAGE_COLUMNS = ("When", "Device or link", "Action", "Step", "Subject", "Change")
-COUNT_COLUMNS = ("Step", "Participant write", "Count")
-COUNTED_BY = "participants' phones"  # how the CSV names who made the counted writes
+PAGE_COLUMNS = (N_("When"), N_("Device or link"), N_("Action"), N_("Step"), N_("Subject"), N_("Change"))
+COUNT_COLUMNS = (N_("Step"), N_("Participant write"), N_("Count"))
+COUNTED_BY = N_("participants' phones")  # how the CSV names who made the counted writes
+COUNTED = N_("{kind} (count)")
 
 
 @dataclass(frozen=True)
@@ -42,17 +63,12 @@ class Filter:
         )
 
 
-def action_title(action: str) -> str:
-    """An action's name as a line reads it: "go_to_step" -> "go to step"."""
-    return action.replace("_", " ")
-
-
 def step_title(step: str) -> str:
     """A step by its number and title; an entry made before any step (none today) shows blank."""
     if step not in STEP_KEYS:
         return step
     found = step_by_key(step)
-    return f"{found.number}. {found.title}"
+    return f"{found.number}. {_(found.title)}"
 
 
 def step_number(step: str) -> str:
@@ -78,17 +94,17 @@ def change_text(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
     parts = []
     for key in dict.fromkeys([*before, *after]):
         if key in before:
-            parts.append(f"{key}: {_value(before[key])} \u2192 {_value(after.get(key))}")
+            parts.append(f"{field_title(key)}: {_value(before[key])} \u2192 {_value(after.get(key))}")
         else:
-            parts.append(f"{key}: {_value(after[key])}")
+            parts.append(f"{field_title(key)}: {_value(after[key])}")
     return "; ".join(parts)
 
 
 def _value(value: Any) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if value is None or value == [] or value == {}:
-        return "none"
+        return _("none")
     if isinstance(value, list | tuple):
         return ", ".join(_value(v) for v in value)
     if isinstance(value, dict):
@@ -101,10 +117,10 @@ def entries_frame(trail: Trail, chosen: Filter = Filter()) -> pd.DataFrame:
     rows = [
         (
             numbers.when(e.at, seconds=True),
-            e.via,
+            via_title(e.via),
             action_title(e.action),
             step_number(e.step),
-            e.subject,
+            subject_title(e.subject),
             change_text(e.before, e.after),
         )
         for e in trail.entries
@@ -116,27 +132,42 @@ def entries_frame(trail: Trail, chosen: Filter = Filter()) -> pd.DataFrame:
 def counts_frame(trail: Trail) -> pd.DataFrame:
     """The participants' writes per step and kind, in step order."""
     ordered = sorted(trail.counts, key=lambda c: (_step_order(c.step), c.kind))
-    return pd.DataFrame([(step_title(c.step), c.kind, c.count) for c in ordered], columns=list(COUNT_COLUMNS))
+    rows = [(step_title(c.step), kind_title(c.kind), c.count) for c in ordered]
+    return pd.DataFrame(rows, columns=list(COUNT_COLUMNS))
 
 
-def to_csv(trail: Trail) -> str:
-    """The whole trail as one CSV: every entry (values as JSON), then one row per counted kind of
+def to_csv(trail: Trail, lang: str = SOURCE) -> str:
+    """The whole trail as one CSV in language `lang` (headings, roles, devices and links, actions;
+    the values stay JSON, which a machine reads): every entry, then one row per counted kind of
     participant write (its count in the After column), so an auditor's spreadsheet holds both."""
-    rows = [
-        (
-            numbers.when(e.at, seconds=True),
-            e.role,
-            e.via,
-            e.action,
-            e.step,
-            e.subject,
-            _json(e.before),
-            _json(e.after),
-        )
-        for e in trail.entries
-    ]
-    rows += [("", "participant", COUNTED_BY, f"{c.kind} (count)", c.step, "", "", str(c.count)) for c in trail.counts]
-    return csv_text(pd.DataFrame(rows, columns=list(ENTRY_COLUMNS)))
+    with using(lang):
+        rows = [
+            (
+                numbers.when(e.at, seconds=True),
+                role_title(e.role),
+                via_title(e.via),
+                action_title(e.action),
+                e.step,
+                subject_title(e.subject),
+                _json(e.before),
+                _json(e.after),
+            )
+            for e in trail.entries
+        ]
+        rows += [
+            (
+                "",
+                role_title(PARTICIPANT),
+                _(COUNTED_BY),
+                _(COUNTED).format(kind=kind_title(c.kind)),
+                c.step,
+                "",
+                "",
+                str(c.count),
+            )
+            for c in trail.counts
+        ]
+        return csv_text(pd.DataFrame(rows, columns=[_(column) for column in ENTRY_COLUMNS]))
 
 
 def _json(values: Mapping[str, Any]) -> str:
