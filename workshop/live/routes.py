@@ -491,15 +491,20 @@ async def _run(request: Request, write: Write | None, kind: str = "me") -> Respo
         token = data.get("token")
         if write is None:
             return await to_thread.run_sync(lambda: {"me": participant_view(_db(), code, token)})
-        # The write joins this process's next batch (group commit); the writer's own view is
-        # read by the writer thread once that batch has committed.
-        answered: dict[str, Any] = await WRITER.submit(
-            str(store.db_path()),
-            lambda db: write(db, code, data) or {},
-            after=lambda db, result: {**result, "me": participant_view(db, code, token)},
-            workshop=code,
-        )
-        return answered
+        # The write joins this process's next batch (group commit). On SQLite the writer's own
+        # view is read by the writer thread once that batch has committed (no second hop between
+        # threads); on PostgreSQL, where each read is a round trip the writer thread would wait
+        # for, by a worker thread of its own, so the writer thread only writes.
+        path = str(store.db_path())
+        on_sqlite = store.kind_of(path) == "sqlite"
+
+        def me(db: Database, result: dict[str, Any]) -> dict[str, Any]:
+            return {**result, "me": participant_view(db, code, token)}
+
+        stored = await WRITER.submit(path, lambda db: write(db, code, data) or {}, me if on_sqlite else None, code)
+        if on_sqlite:
+            return dict(stored)
+        return await to_thread.run_sync(lambda: me(_db(), stored))
 
     return await _posted(request, kind, answer, changes=write is not None)
 
