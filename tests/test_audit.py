@@ -510,12 +510,30 @@ def test_an_entry_keeps_only_what_changed_and_names_no_secret(db, room):
 
 
 def test_the_page_words_each_change_value_by_value():
-    assert trail_report.change_text({"choice": "build"}, {"choice": "buy"}) == "choice: build \u2192 buy"
+    assert trail_report.change_text({"choice": "build"}, {"choice": "buy"}) == "choice: Build \u2192 Buy"
     assert trail_report.change_text({}, {"owner": "Ann", "notes": ["a", "b"]}) == "owner: Ann; notes: a, b"
     assert trail_report.change_text({"sequence": []}, {"sequence": ["a"]}) == "sequence: none \u2192 a"
     assert trail_report.change_text({"title": "Old", "locked": False}, {"locked": True}) == (
         "title: Old \u2192 none; locked: no \u2192 yes"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "code", "english", "german"),
+    [
+        ("step", "bottlenecks", "Bottleneck mapping", "Engpässe kartieren"),
+        ("status", "on_track", "On track", "Im Plan"),
+        ("clock", "running", "running", "läuft"),
+        ("language", "fr", "Français", "Français"),
+    ],
+)
+def test_coded_values_are_said_in_words_in_the_rooms_language(field, code, english, german):
+    """A value kept as a code ("bottlenecks", "on_track") reads as its words, in each language;
+    a value the field does not know stays as it is."""
+    assert trail_report.change_text({}, {field: code}).endswith(english)
+    with language.using("de"):
+        assert german in trail_report.change_text({}, {field: code})
+    assert trail_report.change_text({}, {field: "no-such-code"}).endswith("no-such-code")
 
 
 def test_participant_writes_are_counted_per_step_and_kind(db, workshop):

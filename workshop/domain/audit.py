@@ -13,13 +13,25 @@ joining) are not logged one by one: each bumps a `Count` of its kind in the step
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from workshop.domain import decide, followup
 from workshop.domain.erasure import ERASURE_SUBJECT
-from workshop.domain.language import N_, _
-from workshop.domain.vocabulary import STEP_LABEL, STEPS, WRITES
+from workshop.domain.language import N_, _, languages
+from workshop.domain.language import name as language_name
+from workshop.domain.timer import STATE_TITLES
+from workshop.domain.vocabulary import (
+    STEP_LABEL,
+    STEPS,
+    WRITES,
+    dimension_by_key,
+    method_by_key,
+    outcome_by_key,
+    stage_by_key,
+    step_by_key,
+)
 
 # Who acts, as the trail names them.
 FACILITATOR, LEADER, OWNER, PORTFOLIO, SYSTEM, PARTICIPANT = ROLES = (
@@ -206,6 +218,35 @@ FIELD_TITLES: dict[str, str] = {
     "value": N_("value"),
     "vote_budget": N_("votes per person"),
 }
+
+
+def _titled(titles: Mapping[str, str]) -> Callable[[str], str]:
+    return lambda key: titles[key]
+
+
+# The values some fields keep are codes ("bottlenecks", "on_track", "build"): each is read through
+# the one definition of its words, so the trail says "Bottleneck mapping", "On track", "Build".
+VALUE_TITLES: dict[str, Callable[[str], str]] = {
+    "step": lambda key: step_by_key(key).title,
+    "choice": _titled(decide.CHOICE_TITLES),
+    "recommendation": _titled(decide.CHOICE_TITLES),
+    "dimension": lambda key: dimension_by_key(key).title,
+    "outcome": lambda key: outcome_by_key(key).title,
+    "stage": lambda key: stage_by_key(key).title,
+    "method": lambda key: method_by_key(key).title,
+    "status": _titled(followup.STATUSES),
+    "clock": _titled(STATE_TITLES),
+}
+
+
+def value_title(field: str, value: str) -> str:
+    """A coded value of `field` in the current language; any other value as it is."""
+    if field == "language":
+        return language_name(value) if value in languages() else value
+    try:
+        return _(VALUE_TITLES[field](value))
+    except (KeyError, LookupError, ValueError):  # not a field of codes, or a code we no longer know
+        return value
 
 
 def field_title(field: str) -> str:

@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from workshop.domain.language import N_
+
 TimerStateName = Literal["pending", "running", "paused", "done"]
+STATE_TITLES: dict[str, str] = {  # a clock's state as people read it (the audit trail's "clock")
+    "pending": N_("not started"),
+    "running": N_("running"),
+    "paused": N_("paused"),
+    "done": N_("time is up"),
+}
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from workshop.domain.audit import (
     kind_title,
     role_title,
     subject_title,
+    value_title,
     via_title,
 )
 from workshop.domain.language import N_, SOURCE, _, using
@@ -94,22 +95,22 @@ def change_text(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
     parts = []
     for key in dict.fromkeys([*before, *after]):
         if key in before:
-            parts.append(f"{field_title(key)}: {_value(before[key])} \u2192 {_value(after.get(key))}")
+            parts.append(f"{field_title(key)}: {_value(before[key], key)} \u2192 {_value(after.get(key), key)}")
         else:
-            parts.append(f"{field_title(key)}: {_value(after[key])}")
+            parts.append(f"{field_title(key)}: {_value(after[key], key)}")
     return "; ".join(parts)
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, field: str = "") -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if value is None or value == [] or value == {}:
         return _("none")
     if isinstance(value, list | tuple):
-        return ", ".join(_value(v) for v in value)
+        return ", ".join(_value(v, field) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k} {_value(v)}" for k, v in value.items())
-    return str(value)
+    return value_title(field, value) if isinstance(value, str) else str(value)
 
 
 def entries_frame(trail: Trail, chosen: Filter = Filter()) -> pd.DataFrame:
