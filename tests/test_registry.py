@@ -77,6 +77,7 @@ ALLOWED: dict[tuple[str, str], str] = {
         "views/live/impact.js",
         "impact",
     ): "the impact form's draft name in the browser's storage, and prose ('your impact: …')",
+    ("workshop/live/payload.py", "impact"): "the write kind (vocabulary.WRITES), looked up for the step it belongs to",
 }
 # Files where the spelling is a table, a column or a JSON field of the same name, never the key.
 SAME_SPELLING: dict[str, str] = {
@@ -92,6 +93,7 @@ SAME_SPELLING: dict[str, str] = {
     "workshop/live/routes.py": "live route names (bottlenecks)",
     "workshop/live/fairuse.py": "live route names (bottlenecks)",
     "workshop/domain/checklist.py": "the checklist item key 'owners', exported as such",
+    "workshop/domain/audit.py": "the names of the values an audit entry keeps (the organisation column, the step field)",
     "workshop/reports/summary.py": "the summary's section keys and the workshop's organisation column",
     "workshop/reports/markdown.py": "the summary's section keys",
     "workshop/reports/pdf.py": "the summary's section keys",
