@@ -588,10 +588,10 @@ def test_a_write_wakes_the_long_poll(lv):
     current = state_of(lv).json()["version"]
     waiting = in_thread(lambda: state_of(lv, f"?since={current}&wait=20").json())
     time.sleep(0.2)
-    assert lv.post("votes", fill(VALID["votes"], lv.a)).status_code == 200
+    assert lv.post("volunteers", fill(VALID["volunteers"], lv.a)).status_code == 200
     state, took = waiting()
     assert state["version"] > current and took < 5
-    assert [b["votes"] for b in state["board"]["platform"]] == [1]
+    assert [i["volunteers"] for i in state["initiatives"]] == [1]  # the room is on its last step
 
 
 def test_a_change_made_elsewhere_reaches_the_meta_long_poll(lv):

@@ -4,7 +4,7 @@ took part per step, a participant's own view and the phone's vocabulary."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -120,8 +120,13 @@ def test_the_demo_state_is_json_without_any_secret(db, demo):
     assert [s for s in secrets if s in text] == []
 
 
+def at_step(snapshot: state.Snapshot, step: str) -> state.Snapshot:
+    """The (ended) demo as if its room stood on `step`."""
+    return replace(snapshot, workshop={**snapshot.workshop, "current_step": step})
+
+
 def test_the_board_shows_only_live_notes(db, demo):
-    snapshot = load(db, demo.code)
+    snapshot = at_step(load(db, demo.code), STEPS[0].key)
     state = room.room_state(snapshot)
     shown = {n["id"] for notes in state["board"].values() for n in notes}
     gone = {b["id"] for b in snapshot.bottlenecks if b["hidden"] or b["merged_into"] is not None}
@@ -129,6 +134,34 @@ def test_the_board_shows_only_live_notes(db, demo):
     assert shown == {b["id"] for b in snapshot.live_bottlenecks} and state["count"] == len(shown)
     assert set(state["board"]) == set(DIMENSION_KEYS)
     assert "Too many meetings" not in json.dumps(state) and DUPLICATE[1] not in json.dumps(state)
+
+
+@pytest.mark.parametrize("step", [s.key for s in STEPS])
+def test_the_room_state_carries_the_notes_its_step_reads(db, demo, step):
+    """Every live note where the board or the impacts show; the most voted where initiatives link
+    to notes; none after: a phone never downloads a board its step does not show."""
+    snapshot = at_step(load(db, demo.code), step)
+    state = room.room_state(snapshot)
+    shown = [n["id"] for notes in state["board"].values() for n in notes]
+    live = sorted(snapshot.live_bottlenecks, key=lambda b: (-b["votes"], b["id"]))
+    if step in room.NOTES_SHOWN:
+        assert sorted(shown) == sorted(b["id"] for b in live)
+    elif step == room.NOTES_LINKED:
+        assert sorted(shown) == sorted(b["id"] for b in live[: room.NOTES_TO_LINK])
+    else:
+        assert shown == []
+    assert set(state["board"]) == set(DIMENSION_KEYS) and state["count"] == len(live)
+
+
+def test_initiatives_link_to_the_notes_with_most_votes_only(db, people):
+    actions.start_timer(db, people.code, people.key)
+    ids = [note(db, people, people.ann, f"Note {k}") for k in range(room.NOTES_TO_LINK + 5)]
+    for token in (people.ann, people.bo):
+        actions.vote(db, people.code, token, ids[-1])
+    reach(db, people.code, people.key, room.NOTES_LINKED)
+    board = room.room_state(load(db, people.code))["board"]
+    shown = {n["id"] for notes in board.values() for n in notes}
+    assert len(shown) == room.NOTES_TO_LINK and ids[-1] in shown and ids[-2] not in shown
 
 
 def test_the_state_follows_the_version_and_the_step(db, demo):

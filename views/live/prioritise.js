@@ -132,7 +132,7 @@ function paintLinks(ctx, p, force) {
   if (!force && p.links.__sig === sig) return;
   p.links.__sig = sig;
   for (const n of [...p.links.querySelectorAll(".sw-check")]) n.remove();
-  for (const b of notes.slice(0, 40)) {
+  for (const b of notes) { // the room state holds the notes an initiative may name, most votes first
     const row = el("label", "sw-check");
     const box = el("input");
     box.type = "checkbox"; box.checked = p.chosen.has(b.id);

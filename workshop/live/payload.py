@@ -75,11 +75,30 @@ def _moderation(snapshot: Snapshot) -> int:
     return zlib.crc32(repr(marks).encode())
 
 
+# Which notes travel with the room state, by step. The board's step shows every note, and so does
+# the impact step (an impact is pinned to a note). Proposing an initiative links it to the notes
+# with the most votes: the phone offers the first NOTES_TO_LINK of them. Later steps read no note,
+# so their answers leave the board out (at 1,000 phones it was most of every answer in steps 3 to 5).
+NOTES_SHOWN = (write_by_key("note").step, write_by_key("impact").step)
+NOTES_TO_LINK = 40
+NOTES_LINKED = write_by_key("initiative").step
+
+
 def _board(snapshot: Snapshot) -> tuple[dict[str, list[Data]], dict[str, int]]:
-    """The notes per dimension that the view holds (none of a private board) and how many the room wrote."""
+    """The notes per dimension this step's screens read (none of a private board), and how many
+    notes the room wrote."""
     columns = snapshot.by_dimension()
+    step = snapshot.current_step.key
+    if step in NOTES_SHOWN:
+        shown = None
+    elif step == NOTES_LINKED:
+        ranked = sorted((b for rows in columns.values() for b in rows), key=lambda b: (-b["votes"], b["id"]))
+        shown = {b["id"] for b in ranked[:NOTES_TO_LINK]}
+    else:
+        shown = set()
     board = {
-        key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows] for key, rows in columns.items()
+        key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows if shown is None or b["id"] in shown]
+        for key, rows in columns.items()
     }
     return board, dict(snapshot.tally.notes)
 
