@@ -42,9 +42,11 @@ else:
     # froze the server for 150-280 ms about once a second. What is loaded by now stays for good.
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
-    # A write waits for the GIL after each of its SQL statements; with the default 5 ms switch
-    # interval, a burst's writes queued behind the threads answering polls (see benchmarks.md).
-    sys.setswitchinterval(0.001)
+    # A write waits for the GIL after each of its SQL statements (some twenty per write and its
+    # answer). With the default 5 ms switch interval, a burst's writes queued behind the threads
+    # answering polls; at 1 ms, 1,000 phones' scores still waited 1.5 s (p50); at 0.1 ms, 0.4 s
+    # (see docs/benchmarks.md).
+    sys.setswitchinterval(0.0001)
     # Outermost first: every response (Streamlit's too) gets the protective headers, the live
     # channel's requests go straight to its routes, and a link carrying a credential is redirected
     # without it before Streamlit serves the page.
