@@ -96,8 +96,12 @@ def _board(snapshot: Snapshot) -> tuple[dict[str, list[Data]], dict[str, int]]:
         shown = {b["id"] for b in ranked[:NOTES_TO_LINK]}
     else:
         shown = set()
+
+    def read(b: Data) -> bool:
+        return shown is None or b["id"] in shown
+
     board = {
-        key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows if shown is None or b["id"] in shown]
+        key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows if read(b)]
         for key, rows in columns.items()
     }
     return board, dict(snapshot.tally.notes)
