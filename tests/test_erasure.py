@@ -19,7 +19,8 @@ from workshop.backup import export
 from workshop.domain import audit, erasure
 from workshop.domain.errors import InvalidInput, NotAllowed, NotFound
 from workshop.domain.language import using
-from workshop.domain.vocabulary import PLATFORM, PRODUCT
+from workshop.domain.vocabulary import PLATFORM, PRODUCT, STEPS
+from workshop.live.payload import room_state
 from workshop.reports.summary import summary
 from workshop.store.load import load
 
@@ -49,6 +50,12 @@ def _room(db) -> tuple[actions.Created, str, str, int]:
     actions.pick_choice(db, code, zeb, initiative, "buy", REASON)
     actions.volunteer(db, code, zeb, initiative)
     return made, zeb, ann, note
+
+
+def _on_the_board(db, made: actions.Created) -> None:
+    """The room back on step 1, whose live state carries every note (steps 4 and 5 carry none)."""
+    actions.go_to_step(db, made.code, made.facilitator_key, STEPS[0].key, from_step=STEPS[-1].key)
+    assert EDITED in str(room_state(load(db, made.code)))
 
 
 def _text(db, code: str) -> str:
@@ -219,6 +226,7 @@ def test_the_phone_removes_its_own_data_over_the_live_channel(tmp_path, monkeypa
     monkeypatch.setenv("WORKSHOP_DB", str(path))
     db = storage.connect(path)
     made, zeb, ann, _ = _room(db)
+    _on_the_board(db, made)
     base = f"/api/live/{made.code}/erase"
     with TestClient(Starlette(routes=live.ROUTES)) as client:
         stamp = version(db, made.code)
@@ -320,6 +328,7 @@ def test_a_deleted_workshop_leaves_nothing_in_the_live_channels_memory(tmp_path,
     monkeypatch.setattr(live, "HUB", hub)
     db = storage.connect(path)
     made, *_ = _room(db)
+    _on_the_board(db, made)
     with TestClient(Starlette(routes=live.ROUTES)) as client:
         assert EDITED in client.get(f"/api/live/{made.code}").text  # the room state, cached
         assert hub.entries[made.code].body

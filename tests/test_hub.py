@@ -95,7 +95,10 @@ def test_nudges_during_a_slow_rebuild_are_published_by_one_more_rebuild():
         room.delay = 0.15
         room.versions[ROOM] = 2
         hub.nudge(ROOM)
-        await asyncio.sleep(0.05)  # the rebuild of version 2 is running now
+        for _ in range(2_000):  # until the rebuild of version 2 has read its version and runs
+            if room.builds == 2:
+                break
+            await asyncio.sleep(0.005)
         first = entry.rebuilding
         for version in range(3, 1_001):
             room.versions[ROOM] = version
