@@ -18,7 +18,7 @@ import json
 import subprocess
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from tests.helpers import NOW
+from tests.test_room import at_step
 from workshop import actions, demo
 from workshop import store as storage
 from workshop.actions import portfolio
@@ -411,8 +412,7 @@ def test_live_state_is_the_public_view(rooms, workshop):
     # note. (A private board stays private on step 1 only; leaving the step reveals it.)
     steps = [snapshot.current_step] if workshop == "private" else STEPS
     for step in steps:
-        at = replace(snapshot, workshop={**snapshot.workshop, "current_step": step.key})
-        state = room.room_state(at)
+        state = room.room_state(at_step(snapshot, step.key))
         text = json.dumps(state, ensure_ascii=False)
         check(r, workshop, "public", text)
         assert '"by"' not in text and '"participant_id"' not in text  # no one is joined to what they gave

@@ -121,7 +121,7 @@ def test_the_demo_state_is_json_without_any_secret(db, demo):
 
 
 def at_step(snapshot: state.Snapshot, step: str) -> state.Snapshot:
-    """The (ended) demo as if its room stood on `step`."""
+    """A snapshot as if its room stood on `step` (an ended demo cannot be moved)."""
     return replace(snapshot, workshop={**snapshot.workshop, "current_step": step})
 
 

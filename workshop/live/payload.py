@@ -87,22 +87,17 @@ NOTES_LINKED = write_by_key("initiative").step
 def _board(snapshot: Snapshot) -> tuple[dict[str, list[Data]], dict[str, int]]:
     """The notes per dimension this step's screens read (none of a private board), and how many
     notes the room wrote."""
-    columns = snapshot.by_dimension()
     step = snapshot.current_step.key
+    ranked = snapshot.live_bottlenecks  # most votes first
     if step in NOTES_SHOWN:
-        shown = None
+        shown = {b["id"] for b in ranked}
     elif step == NOTES_LINKED:
-        ranked = sorted((b for rows in columns.values() for b in rows), key=lambda b: (-b["votes"], b["id"]))
         shown = {b["id"] for b in ranked[:NOTES_TO_LINK]}
     else:
         shown = set()
-
-    def read(b: Data) -> bool:
-        return shown is None or b["id"] in shown
-
     board = {
-        key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows if read(b)]
-        for key, rows in columns.items()
+        key: [{"id": b["id"], "text": b["text"], "votes": b["votes"]} for b in rows if b["id"] in shown]
+        for key, rows in snapshot.by_dimension().items()
     }
     return board, dict(snapshot.tally.notes)
 
