@@ -347,6 +347,8 @@ RECIPES: dict[str, Recipe] = {
     ),
     "hash_secret": (NOTHING, _now(lambda db, r: actions.hash_secret("x"))),
     "identify": (NOTHING, _now(lambda db, r: actions.identify(db, r.b.code, r.b.token))),
+    "identified": (NOTHING, _now(lambda db, r: actions.identified(db, r.b.code, r.b.token))),
+    "dots_left": (NOTHING, _now(lambda db, r: actions.dots_left(_reads_workshop(db, r)["workshop"], 1))),
     "is_facilitator": (NOTHING, _now(lambda db, r: actions.is_facilitator(db, r.b.code, r.b.key))),
     "is_leader": (NOTHING, _now(lambda db, r: actions.is_leader(db, r.b.code, r.leader))),
     "join_preview": (NOTHING, _now(lambda db, r: actions.join_preview(db, r.b.code))),

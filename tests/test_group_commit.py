@@ -64,6 +64,23 @@ def test_a_refusal_in_a_batch_undoes_only_its_own_write(room):
     assert version(db, code) == before + budget + 1  # the refused ones bumped nothing
 
 
+def test_a_vote_in_a_batch_is_eight_statements(sqlite_room):
+    """A write in a batch: its savepoint (its change opens no second one), who is acting, the
+    version bump (which returns the row its checks read), the note, the dots used, the vote and
+    its tally. In a room's burst each statement waits for a turn at the GIL."""
+    db, _, code, ann, _, note = sqlite_room
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        together(db, [lambda d: actions.vote(d, code, ann.token, note)] * 2)
+    finally:
+        db.conn.set_trace_callback(None)
+    words = [s.split()[0].upper() for s in statements]
+    one = ["SAVEPOINT", "SELECT", "UPDATE", "SELECT", "SELECT", "INSERT", "INSERT", "RELEASE"]
+    assert words == ["BEGIN", *one, *one, "COMMIT"], statements
+    assert stored_votes(db, code, ann.participant_id) == 2
+
+
 def test_a_batch_whose_commit_fails_stores_none_of_its_writes(sqlite_room):
     db, path, code, ann, _, note = sqlite_room
     before = version(db, code)

@@ -302,11 +302,29 @@ def test_the_own_view_has_my_scores_picks_and_offers_only(db, people):
 
 
 def test_the_own_view_refuses_anyone_else(db, people, demo):
-    for token in ("not-a-token", people.key, None, 42, ["x"], "\ud800", demo.facilitator_token):
+    leader = actions.issue_leader_link(db, people.code, people.key, now=NOW)
+    for token in ("not-a-token", people.key, leader, None, 42, ["x"], "\ud800", "", demo.facilitator_token):
         with pytest.raises(NotAllowed):
             room.participant_view(db, people.code, token)
     with pytest.raises(NotFound):
         room.participant_view(db, "NOPE00", people.ann)
+
+
+def test_the_own_view_is_two_reads_whatever_the_participant_wrote(db, people, monkeypatch):
+    """Who is asking, then everything they wrote: every write a phone makes is answered with this
+    view, and in a burst each statement waits for a turn at the GIL (on PostgreSQL, a round trip)."""
+    p = people
+    mine = note(db, p, p.ann, "Incidents eat the sprint")
+    actions.vote(db, p.code, p.ann, mine)
+    actions.set_private_brainstorm(db, p.code, p.key, True)  # (votes wait for the reveal; kept ones count)
+    reads: list[str] = []
+    for name in ("execute", "query"):
+        original = getattr(db, name)
+        monkeypatch.setattr(db, name, lambda sql, params=(), _run=original: reads.append(sql) or _run(sql, params))
+    view = room.participant_view(db, p.code, p.ann)
+    assert len(reads) == 2, reads
+    assert view["mine"] == [{"id": mine, "dimension": "platform", "text": "Incidents eat the sprint"}]
+    assert view["votes"] == {str(mine): 1} and view["votes_left"] == 4 and view["refunded"] == 0
 
 
 # --- moderation ---------------------------------------------------------------------------

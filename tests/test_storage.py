@@ -265,3 +265,38 @@ def test_a_change_holds_the_box_writer_lock_until_the_outermost_change_ends(tmp_
         assert not _box_lock_free(path)  # the inner change did not let it go
     assert _box_lock_free(path)
     db.close()
+
+
+def test_own_rows_reads_every_kind_a_participant_writes_in_one_statement(db, workshop):
+    """A participant's own rows, read as one union on either engine: each kind keeps its types
+    (counts and scores whole numbers, a readiness number a float or None), and only theirs."""
+    code, key = workshop.code, workshop.facilitator_key
+    ann, bo = (actions.join(db, code, name, now=NOW).token for name in ("Ann", "Bo"))
+    kept = actions.add_bottleneck(db, code, ann, "platform", "Deploys take a day", now=NOW)
+    noise = actions.add_bottleneck(db, code, bo, "product", "Lunch", now=NOW)
+    for note in (kept, kept, noise):
+        actions.vote(db, code, ann, note)
+    actions.hide_bottleneck(db, code, key, noise)
+    actions.open_readiness(db, code, key, True)
+    answers = [{"key": "demand", "rating": 1, "number": 12.5}, {"key": "talent_careers", "rating": 2}]
+    actions.answer_readiness(db, code, ann, answers, now=NOW)
+    reach(db, code, key)
+    impact = actions.add_impact(db, code, ann, kept, "revenue", "worse", 2, "Slow releases", now=NOW)
+    item = actions.add_initiative(db, code, ann, "Trunk-based delivery", [kept], now=NOW)
+    actions.score_initiative(db, code, ann, item, {"value": 7, "effort": 4, "urgency": 6, "confidence": 60}, now=NOW)
+    actions.score_initiative(db, code, bo, item, {"value": 1, "effort": 1, "urgency": 1, "confidence": 10}, now=NOW)
+    actions.pick_choice(db, code, ann, item, "buy", "A vendor has it", now=NOW)
+    actions.volunteer(db, code, ann, item, True, now=NOW)
+    wid = storage.workshop_by_code(db, code)["id"]
+    ann_id = actions.identify(db, code, ann)["id"]
+
+    own = storage.own_rows(db, wid, ann_id, notes=True)
+
+    assert own.votes == {kept: 2} and own.refunded == 1 and own.votes_used == 2
+    assert own.scores == {item: {"value": 7, "effort": 4, "urgency": 6, "confidence": 60}}
+    assert own.picks == {item: {"choice": "buy", "reason": "A vendor has it"}} and own.volunteered == [item]
+    assert own.readiness == {"demand": {"rating": 1, "number": 12.5}, "talent_careers": {"rating": 2, "number": None}}
+    assert own.impacts == [impact]
+    assert own.notes == [{"id": kept, "dimension": "platform", "text": "Deploys take a day"}]
+    assert all(type(v) is int for v in (*own.votes.values(), *own.scores[item].values(), own.refunded))
+    assert storage.own_rows(db, wid, ann_id, notes=False).notes == []

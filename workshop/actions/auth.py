@@ -24,6 +24,9 @@ from workshop.store import Database
 Row = dict[str, Any]
 
 
+NOT_RECOGNISED = N_("Join the workshop first: your identity was not recognised.")
+
+
 def hash_secret(secret: str) -> str:
     """Keys and tokens are random and long, so a plain SHA-256 is enough to store them."""
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
@@ -87,7 +90,7 @@ def _participant(db: Database, workshop: Row, token: str | None) -> Row:
     """The participant of this workshop holding `token`."""
     row = store.participant_by_token(db, workshop["id"], hash_secret(str(token))) if token else None
     if row is None:
-        raise NotAllowed(N_("Join the workshop first: your identity was not recognised."))
+        raise NotAllowed(NOT_RECOGNISED)
     return row
 
 
@@ -107,9 +110,10 @@ def _again(db: Database, workshop: Row) -> Row:
     """The workshop read again inside the open `store.change`.
 
     The write lock is held from the version bump on, so a check made on this row sees exactly
-    what the write will see: a Next press, a lock or a budget change cannot slip in between.
+    what the write will see: a Next press, a lock or a budget change cannot slip in between. The
+    bump itself returns the row (`store.changing`); it is read anew once the change has written it.
     """
-    row = store.workshop_by_code(db, workshop["code"])
+    row = store.changing(db, workshop["id"]) or store.workshop_by_code(db, workshop["code"])
     if row is None:
         raise no_workshop(workshop["code"])
     return row
@@ -181,6 +185,18 @@ def is_facilitator(db: Database, code: str, key: str | None) -> bool:
     except (NotAllowed, NotFound):
         return False
     return True
+
+
+def identified(db: Database, code: str, token: object) -> tuple[Row, Row]:
+    """The workshop and the participant behind `token` (their id and name) in one read, refused
+    as every participant action refuses them: what a phone's own view is read for."""
+    digest = hash_secret(token) if isinstance(token, str) and token else ""
+    workshop, participant = store.with_participant(db, normalise_code(code), digest)
+    if workshop is None:
+        raise no_workshop(code)
+    if participant is None:
+        raise NotAllowed(NOT_RECOGNISED)
+    return workshop, participant
 
 
 def identify(db: Database, code: str, token: str | None) -> Row | None:

@@ -15,10 +15,9 @@ from workshop.actions.auth import (
     _not_ended,
     _now,
     _open,
-    _participant,
     _sent_before,
-    _workshop,
     _writable,
+    identified,
 )
 from workshop.domain import audit
 from workshop.domain.errors import BudgetExhausted, InputLocked, InvalidInput, NotAllowed, NotFound, Phrase
@@ -51,8 +50,7 @@ def add_bottleneck(
     now: float | None = None,
 ) -> int:
     """Add a note; resubmitting the same `client_id` returns the first note instead of a copy."""
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
+    workshop, participant = identified(db, code, token)
     _open(workshop)
     if dimension not in DIMENSION_KEYS:
         raise InvalidInput(N_("Tag the bottleneck with product, platform or organisation."))
@@ -84,8 +82,7 @@ def vote(db: Database, code: str, token: str, bottleneck_id: int, now: float | N
     The note, the budget and the step are read inside the change that writes the vote, so a
     merge, a hide or a lowered budget a moment earlier is seen and the dot is never misspent.
     """
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
+    workshop, participant = identified(db, code, token)
     _open(workshop)
     with store.change(db, workshop["id"], _counted("vote")):
         workshop = _writable(db, workshop, "vote")
@@ -93,19 +90,19 @@ def vote(db: Database, code: str, token: str, bottleneck_id: int, now: float | N
         row = _live_bottleneck(db, workshop, bottleneck_id)
         if row["hidden"]:
             raise InvalidInput(N_("That bottleneck is hidden."))
-        if votes_left_of(db, workshop, participant) <= 0:
+        left = votes_left_of(db, workshop, participant)
+        if left <= 0:
             raise BudgetExhausted(
                 N_("You have used all {vote_budget} of your votes; take one back to move it."),
                 vote_budget=workshop["vote_budget"],
             )
         store.insert_vote(db, workshop["id"], row["id"], participant["id"], _now(now))
-        return votes_left_of(db, workshop, participant)
+        return left - 1  # this dot was counted against the budget in the same transaction
 
 
 def unvote(db: Database, code: str, token: str, bottleneck_id: int) -> int:
     """Take one dot back; returns the dots left."""
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
+    workshop, participant = identified(db, code, token)
     _open(workshop)
     with store.change(db, workshop["id"], _counted("vote")):
         workshop = _writable(db, workshop, "vote")
@@ -145,14 +142,18 @@ def set_private_brainstorm(db: Database, code: str, key: str, on: bool) -> None:
 
 def votes_left(db: Database, code: str, token: str) -> int:
     """The dots this participant can still spend (read by the phone's own view)."""
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
+    workshop, participant = identified(db, code, token)
     return votes_left_of(db, workshop, participant)
 
 
 def votes_left_of(db: Database, workshop: Row, participant: Row) -> int:
+    """The dots this participant has left, counted in the database."""
+    return dots_left(workshop, store.votes_used(db, workshop["id"], participant["id"]))
+
+
+def dots_left(workshop: Row, used: int) -> int:
     """The one count of dots left: the budget less the votes that count (hidden notes refund theirs)."""
-    return int(workshop["vote_budget"]) - store.votes_used(db, workshop["id"], participant["id"])
+    return int(workshop["vote_budget"]) - used
 
 
 def edit_bottleneck(
@@ -270,8 +271,7 @@ def add_impact(
     now: float | None = None,
 ) -> int:
     """Link a bottleneck to the business outcome it damages; a retried `client_id` is stored once."""
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
+    workshop, participant = identified(db, code, token)
     _open(workshop)
     fields = _impact_fields(outcome, direction, magnitude, because, money)
     client = _client_id(client_id)
@@ -323,8 +323,7 @@ def edit_impact(
     money: float | str | None = None,
 ) -> None:
     """A participant corrects one of their own impacts."""
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
+    workshop, participant = identified(db, code, token)
     _open(workshop)
     fields = _impact_fields(outcome, direction, magnitude, because, money)
     with store.change(db, workshop["id"], _counted("impact")):
@@ -336,8 +335,7 @@ def edit_impact(
 
 def withdraw_impact(db: Database, code: str, token: str, impact_id: int) -> None:
     """A participant removes one of their own impacts."""
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
+    workshop, participant = identified(db, code, token)
     _open(workshop)
     with store.change(db, workshop["id"], _counted("impact")):
         _writable(db, workshop, "impact")

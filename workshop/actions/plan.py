@@ -17,10 +17,9 @@ from workshop.actions.auth import (
     _facilitator,
     _now,
     _open,
-    _participant,
     _sent_before,
-    _workshop,
     _writable,
+    identified,
 )
 from workshop.actions.board import _live_bottleneck
 from workshop.domain import audit, decide, scoring
@@ -66,8 +65,7 @@ def add_initiative(
     now: float | None = None,
 ) -> int:
     """Propose an initiative against the bottlenecks it relieves; a retried `client_id` is stored once."""
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
+    workshop, participant = identified(db, code, token)
     _open(workshop)
     clean_title = clean_text(title, N_("Initiative"), max_len=SHORT_MAX)
     clean_description = clean_text(description, N_("Description"), max_len=LONG_MAX, required=False, multiline=True)
@@ -126,8 +124,7 @@ def score_initiative(
     db: Database, code: str, token: str, initiative_id: int, scores: Mapping[str, Any], now: float | None = None
 ) -> None:
     """Record (or replace) this participant's score of one initiative."""
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
+    workshop, participant = identified(db, code, token)
     _open(workshop)
     clean = scoring.validate_score(scores)
     with store.change(db, workshop["id"], _counted("score")):
@@ -300,8 +297,7 @@ def pick_choice(
 
     Picks inform the team's decision; only the facilitator records the decision itself.
     """
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
+    workshop, participant = identified(db, code, token)
     _open(workshop)
     if choice is not None and choice not in decide.CHOICES:
         raise InvalidInput(N_("Choose build, buy or partner."))
@@ -375,8 +371,7 @@ def volunteer(
     db: Database, code: str, token: str, initiative_id: int, on: bool = True, now: float | None = None
 ) -> None:
     """ "I can own this": the facilitator sees the volunteers when assigning the owner."""
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
+    workshop, participant = identified(db, code, token)
     _open(workshop)
     if not isinstance(on, bool):
         raise InvalidInput(N_("Say whether you volunteer (true) or step back (false)."))

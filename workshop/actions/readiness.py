@@ -20,8 +20,7 @@ from workshop.actions.auth import (
     _not_ended,
     _now,
     _open,
-    _participant,
-    _workshop,
+    identified,
 )
 from workshop.domain import audit
 from workshop.domain.errors import InputLocked, InvalidInput
@@ -45,8 +44,7 @@ def open_readiness(db: Database, code: str, key: str, on: Any, now: float | None
 
 def answer_readiness(db: Database, code: str, token: str, answers: Any, now: float | None = None) -> int:
     """Store one participant's answers to the check; returns how many they have given."""
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
+    workshop, participant = identified(db, code, token)
     _open(workshop)
     if not workshop["readiness_open"]:
         raise InputLocked(CLOSED)

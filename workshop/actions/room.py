@@ -18,9 +18,9 @@ from workshop.actions.auth import (
     _facilitator,
     _not_ended,
     _now,
-    _participant,
     _workshop,
     hash_secret,
+    identified,
 )
 from workshop.actions.review import has_commitments
 from workshop.domain import audit, timer
@@ -204,8 +204,7 @@ def join(db: Database, code: str, name: str | None = None, now: float | None = N
 
 def rename(db: Database, code: str, token: str, name: str) -> str:
     """A participant changes their display name; an anonymous workshop has none to change."""
-    workshop = _workshop(db, code)
-    participant = _participant(db, workshop, token)
+    workshop, participant = identified(db, code, token)
     if workshop["anonymous"]:
         raise InvalidInput(ANONYMOUS_RENAME)
     clean = clean_text(name, N_("Display name"), max_len=NAME_MAX)

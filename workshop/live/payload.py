@@ -27,7 +27,6 @@ from workshop.domain import decide, numbers, readiness, scoring
 from workshop.domain.audience import PUBLIC, own_notes_shown, view
 from workshop.domain.commitments import review_until
 from workshop.domain.erasure import owner_shown
-from workshop.domain.errors import NotAllowed, no_workshop
 from workshop.domain.language import _, current, using
 from workshop.domain.snapshot import Initiative, Snapshot
 from workshop.domain.vocabulary import (
@@ -295,35 +294,23 @@ def meta_of(state: Data) -> Data:
 
 def participant_view(db: Database, code: str, token: Any) -> Data:
     """The asking participant's own votes, scores, picks and offers (refused for anyone else), and
-    while the board is private their own notes (`mine`), which the shared state leaves out."""
-    workshop = store.workshop_by_code(db, code)
-    if workshop is None:
-        raise no_workshop(code)
-    participant = actions.identify(db, code, token) if isinstance(token, str) else None
-    if participant is None:
-        raise NotAllowed("Join the workshop first: your identity was not recognised.")
-    wid, pid = int(workshop["id"]), int(participant["id"])
+    while the board is private their own notes (`mine`), which the shared state leaves out. Two
+    reads: who is asking, then everything they wrote (`store.own_rows`)."""
+    workshop, participant = actions.identified(db, code, token)
+    pid = int(participant["id"])
+    own = store.own_rows(db, int(workshop["id"]), pid, notes=own_notes_shown(workshop))
     return {
         "participant_id": pid,
         "name": participant["name"],
-        "votes": {str(k): v for k, v in store.my_votes(db, wid, pid).items()},
-        "votes_left": max(0, actions.votes_left_of(db, workshop, participant)),
-        "refunded": store.refunded_votes(db, wid, pid),
-        "scores": {
-            str(r["initiative_id"]): {c: r[c] for c in scoring.CRITERIA}
-            for r in store.rows_of_participant(db, "scores", pid)
-        },
-        "picks": {
-            str(r["initiative_id"]): {"choice": r["choice"], "reason": r["reason"]}
-            for r in store.rows_of_participant(db, "picks", pid)
-        },
-        "volunteered": [r["initiative_id"] for r in store.rows_of_participant(db, "volunteers", pid)],
-        "readiness": {
-            r["question"]: {"rating": r["rating"], "number": r["number"]}
-            for r in store.readiness_of_participant(db, pid)
-        },
-        "impacts": store.impacts_of(db, wid, pid),
-        "mine": store.notes_of(db, wid, pid) if own_notes_shown(workshop) else [],
+        "votes": {str(k): n for k, n in own.votes.items()},
+        "votes_left": max(0, actions.dots_left(workshop, own.votes_used)),
+        "refunded": own.refunded,
+        "scores": {str(k): v for k, v in own.scores.items()},
+        "picks": {str(k): v for k, v in own.picks.items()},
+        "volunteered": own.volunteered,
+        "readiness": own.readiness,
+        "impacts": own.impacts,
+        "mine": own.notes,
     }
 
 

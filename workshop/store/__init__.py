@@ -4,16 +4,27 @@
 between their dialects; `erasure` is erasure's SQL (`store.erasure.…`, one participant, an owner, a whole workshop).
 `db` connects and holds the writer lock (`change`, which writes each change's audit entry or
 participant count), `audit` is the trail's SQL (append-only), `migrations` is the schema, `tables`
-holds every read and write query and `load` reads one workshop into a `Snapshot`. Callers
+holds every read and write query (`own`: a participant's own rows, for their phone) and `load`
+reads one workshop into a `Snapshot`. Callers
 write `store.change(...)`, `store.workshop_by_code(...)`: this package's face names the
 connection, the lock, the schema (`migrations`, the object) and every query; `load` is
 imported from `workshop.store.load`.
 """
 
 from workshop.store.copy import copy_database
-from workshop.store.db import BUSY_TIMEOUT_MS, DEFAULT_DB, change, compact, connect, db_path, server_change
+from workshop.store.db import (
+    BUSY_TIMEOUT_MS,
+    DEFAULT_DB,
+    change,
+    changing,
+    compact,
+    connect,
+    db_path,
+    server_change,
+)
 from workshop.store.engine import INTEGRITY_ERRORS, Database, Row, kind_of
 from workshop.store.migrations import migrations
+from workshop.store.own import Own, own_rows, with_participant
 from workshop.store.tables import (
     answers,
     bottleneck,
@@ -39,7 +50,6 @@ from workshop.store.tables import (
     earlier_owned,
     impact,
     impacts,
-    impacts_of,
     initiative,
     initiative_links,
     initiatives,
@@ -55,8 +65,6 @@ from workshop.store.tables import (
     link_initiative,
     list_workshops,
     merge_bottleneck,
-    my_votes,
-    notes_of,
     owner,
     owner_link,
     owner_links,
@@ -70,12 +78,9 @@ from workshop.store.tables import (
     portfolio_readiness,
     reachable,
     readiness_answers,
-    readiness_of_participant,
-    refunded_votes,
     rename_participant,
     replace_readiness_answers,
     reviews,
-    rows_of_participant,
     save_timer,
     scores,
     set_answer,
@@ -104,6 +109,10 @@ from workshop.store.tables import (
 )
 
 __all__ = [
+    "changing",
+    "Own",
+    "own_rows",
+    "with_participant",
     "BUSY_TIMEOUT_MS",
     "DEFAULT_DB",
     "INTEGRITY_ERRORS",
@@ -141,7 +150,6 @@ __all__ = [
     "earlier_owned",
     "impact",
     "impacts",
-    "impacts_of",
     "initiative",
     "initiative_links",
     "initiatives",
@@ -157,8 +165,6 @@ __all__ = [
     "link_initiative",
     "list_workshops",
     "merge_bottleneck",
-    "my_votes",
-    "notes_of",
     "owner",
     "owner_link",
     "owner_links",
@@ -171,13 +177,10 @@ __all__ = [
     "portfolio_owners",
     "portfolio_readiness",
     "readiness_answers",
-    "readiness_of_participant",
-    "refunded_votes",
     "rename_participant",
     "replace_readiness_answers",
     "reachable",
     "reviews",
-    "rows_of_participant",
     "save_timer",
     "scores",
     "set_answer",

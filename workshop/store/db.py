@@ -16,7 +16,7 @@ import os
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,7 +27,7 @@ from workshop.store.migrations import migrations
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent.parent / "sessions.db"
 
-__all__ = ["BUSY_TIMEOUT_MS", "DEFAULT_DB", "Database", "Row", "change", "connect", "db_path"]
+__all__ = ["BUSY_TIMEOUT_MS", "DEFAULT_DB", "Database", "Row", "change", "changing", "connect", "db_path"]
 
 
 def connect(target: str | Path | None = None) -> Database:
@@ -116,15 +116,26 @@ def change(db: Database, workshop_id: int, what: What) -> Iterator[What]:
     `what` says what the change is: a `Draft` of its audit entry (a facilitator's, leader's or
     owner's change), written as the change commits, or a participant's `Tally`, counted under the
     step the room was on. It is a required argument, so no change can land without its record; a
-    refusal raised inside rolls back the change and its record together.
+    refusal raised inside rolls back the change and its record together (in a batch, by rolling
+    back the savepoint `together` opened for the change's job).
     """
-    with _writer(db), db.atomic():
-        row = db.execute(
-            "UPDATE workshops SET version = version + 1 WHERE id = ? RETURNING current_step", [workshop_id]
-        ).fetchone()
-        step = "" if row is None else str(row[0])
-        yield what
-        if isinstance(what, Draft):
-            audit.append(db, workshop_id, what.entry(step))
-        elif what.counted:
-            audit.count(db, workshop_id, step, what.kind)
+    with _writer(db), nullcontext() if db.claims_job() else db.atomic():
+        rows = list(db.query("UPDATE workshops SET version = version + 1 WHERE id = ? RETURNING *", [workshop_id]))
+        step = str(rows[0]["current_step"]) if rows else ""
+        db.bumped = rows[0] if rows else None
+        try:
+            yield what
+            if isinstance(what, Draft):
+                audit.append(db, workshop_id, what.entry(step))
+            elif what.counted:
+                audit.count(db, workshop_id, step, what.kind)
+        finally:
+            db.bumped = None
+
+
+def changing(db: Database, workshop_id: int) -> Row | None:
+    """The workshop as the open change's version bump returned it, under the change's lock, so
+    its checks need not read the row once more; None outside a change, for another workshop, or
+    once the change has written the row itself (then read it again)."""
+    row = db.bumped
+    return dict(row) if row is not None and row["id"] == workshop_id else None

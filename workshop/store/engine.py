@@ -98,6 +98,26 @@ class Database(ABC):
     def atomic(self) -> AbstractContextManager[None]:
         """One transaction (a savepoint when nested): all of it lands, or none of it."""
 
+    bumped: Row | None = None  # the workshop row the open change's version bump returned (`db.changing`)
+    _job = False  # a job of a batch runs in a savepoint of its own, not yet claimed by its change
+
+    @contextmanager
+    def job(self) -> Iterator[None]:
+        """Inside a savepoint opened for one job of a batch (`store.group.together`): the job's
+        change takes that savepoint as its own instead of opening another (two statements fewer
+        per write, each a turn at the GIL in a burst). Jobs are actions, which never catch their
+        change's refusal: it reaches the job's savepoint, which undoes the change whole."""
+        self._job = True
+        try:
+            yield
+        finally:
+            self._job = False
+
+    def claims_job(self) -> bool:
+        """True once, for the first change inside `job()`: it needs no savepoint of its own."""
+        claimed, self._job = self._job, False
+        return claimed
+
     @abstractmethod
     def migrating(self) -> AbstractContextManager[None]:
         """One transaction that holds the engine's lock for migrating from its first statement."""

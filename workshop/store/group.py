@@ -4,7 +4,8 @@ A room of 1,000 phones writes hundreds of times a second. One transaction per wr
 write take the writer lock, begin, bump the version and commit on its own, and each waiting write
 held a worker thread meanwhile. `together` runs a batch of writes one after the other inside one
 transaction: each in its own savepoint, so a refusal undoes its own write only, and each reads
-what the writes before it stored (a vote budget stays exact). Nothing of the batch is visible to
+what the writes before it stored (a vote budget stays exact). That savepoint is the job's change's
+own (`Database.job`): a change nested in it opens no second one. Nothing of the batch is visible to
 anyone, nor answered, before the one commit.
 
 On PostgreSQL each write's `change()` locks its workshop's row until the commit, so a batch that
@@ -44,7 +45,7 @@ def together(db: Database, jobs: Sequence[Job], one_workshop: bool = False) -> l
     with writer(db), db.atomic():
         for job in jobs:
             try:
-                with db.atomic():  # nested: a savepoint, rolled back alone if the job refuses
+                with db.atomic(), db.job():  # nested: a savepoint, rolled back alone if the job refuses
                     stored.append(job(db))
             except Exception as exc:  # noqa: BLE001 - handed back to the job's caller
                 stored.append(exc)

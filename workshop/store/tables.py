@@ -184,6 +184,7 @@ def _update(db: Database, table: str, row_id: int, fields: dict[str, Any]) -> No
 
 def update_workshop(db: Database, workshop_id: int, **fields: Any) -> None:
     """Set columns of one workshop (caller holds `change`)."""
+    db.bumped = None  # the change's own copy of the row is out of date: its checks read it again
     _update(db, "workshops", workshop_id, fields)
 
 
@@ -303,25 +304,6 @@ def bottlenecks(db: Database, workshop_id: int) -> list[Row]:
     )
 
 
-def impacts_of(db: Database, workshop_id: int, participant_id: int) -> list[int]:
-    """The ids of one participant's own impacts: the ones their phone offers to edit or remove."""
-    rows = db.execute(
-        "SELECT id FROM impacts WHERE workshop_id = ? AND participant_id = ? ORDER BY id", [workshop_id, participant_id]
-    ).fetchall()
-    return [int(r[0]) for r in rows]
-
-
-def notes_of(db: Database, workshop_id: int, participant_id: int) -> list[Row]:
-    """One participant's own notes on the board (not merged away, not hidden), oldest first:
-    what their phone shows during a private brainstorm."""
-    return _all(
-        db,
-        "SELECT id, dimension, text FROM bottlenecks WHERE workshop_id = ? AND participant_id = ? "
-        "AND merged_into IS NULL AND hidden = 0 ORDER BY id",
-        [workshop_id, participant_id],
-    )
-
-
 def update_bottleneck(db: Database, bottleneck_id: int, **fields: Any) -> None:
     """Set columns of one note: its text, dimension or hidden flag."""
     _update(db, "bottlenecks", bottleneck_id, fields)
@@ -371,17 +353,6 @@ def votes_used(db: Database, workshop_id: int, participant_id: int) -> int:
     return int(db.execute(f"SELECT COUNT(*) {_COUNTED_VOTES}", [workshop_id, participant_id]).fetchone()[0])
 
 
-def my_votes(db: Database, workshop_id: int, participant_id: int) -> dict[int, int]:
-    """This participant's counted votes per note (merged votes sit on the note kept)."""
-    return {
-        r["bottleneck_id"]: r["n"]
-        for r in db.query(
-            f"SELECT v.bottleneck_id, COUNT(*) AS n {_COUNTED_VOTES} GROUP BY v.bottleneck_id",
-            [workshop_id, participant_id],
-        )
-    }
-
-
 def counted_votes(db: Database, workshop_id: int) -> dict[int, int]:
     """Per participant, the votes that count against the budget (none on hidden notes)."""
     return {
@@ -403,17 +374,6 @@ def votes_on(db: Database, bottleneck_id: int) -> dict[int, int]:
             [bottleneck_id],
         ).fetchall()
     }
-
-
-def refunded_votes(db: Database, workshop_id: int, participant_id: int) -> int:
-    """Votes this participant placed on notes the facilitator has since hidden."""
-    return int(
-        db.execute(
-            "SELECT COUNT(*) FROM votes v JOIN bottlenecks b ON b.id = v.bottleneck_id "
-            "WHERE v.workshop_id = ? AND v.participant_id = ? AND b.hidden = 1",
-            [workshop_id, participant_id],
-        ).fetchone()[0]
-    )
 
 
 def insert_vote(db: Database, workshop_id: int, bottleneck_id: int, participant_id: int, created_at: float) -> None:
@@ -654,12 +614,6 @@ def volunteers(db: Database, workshop_id: int) -> list[Row]:
     return _of_initiatives(db, "volunteers", workshop_id, ("initiative_id", "participant_id"))
 
 
-def rows_of_participant(db: Database, table: str, participant_id: int) -> list[Row]:
-    """One participant's own scores, picks or offers (the phone's personal view)."""
-    assert table in ("scores", "picks", "volunteers")
-    return _all(db, f"SELECT * FROM {table} WHERE participant_id = ? ORDER BY initiative_id", [participant_id])
-
-
 def upsert_owner(db: Database, row: Row) -> None:
     _upsert(
         db,
@@ -763,6 +717,7 @@ def owner_links(db: Database, workshop_id: int) -> list[Row]:
 
 def bump(db: Database, workshop_id: int) -> None:
     """Bump another workshop's version inside a change: a review writes to an earlier workshop."""
+    db.bumped = None
     db.execute("UPDATE workshops SET version = version + 1 WHERE id = ?", [workshop_id])
 
 
@@ -827,11 +782,6 @@ def readiness_answers(db: Database, workshop_id: int) -> list[Row]:
         "SELECT * FROM readiness_answers WHERE workshop_id = ? ORDER BY participant_id, question",
         [workshop_id],
     )
-
-
-def readiness_of_participant(db: Database, participant_id: int) -> list[Row]:
-    """One participant's own answers (the phone's personal view)."""
-    return _all(db, "SELECT * FROM readiness_answers WHERE participant_id = ? ORDER BY question", [participant_id])
 
 
 def portfolio_readiness(db: Database) -> list[Row]:
