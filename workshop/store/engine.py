@@ -200,6 +200,7 @@ class Sqlite(Database):
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")  # erased rows are overwritten with zeros, not left in free pages
+        self._depth = 0  # savepoints open inside the transaction
 
     def execute(self, sql: str, params: Params = ()) -> Cursor:
         if self.conn.in_transaction or " RETURNING " not in sql:
@@ -227,8 +228,28 @@ class Sqlite(Database):
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        with self.sqlite.atomic():
-            yield
+        """sqlite-utils' transaction outside one; inside, a savepoint named by its depth. (sqlite-utils
+        names each savepoint anew from the system's random source: a fresh statement to prepare, and
+        a system call, for every write of a batch.)"""
+        conn = self.conn
+        if not conn.in_transaction:
+            with self.sqlite.atomic():
+                yield
+            return
+        self._depth += 1
+        point = f"atomic_{self._depth}"
+        try:
+            conn.execute(f"SAVEPOINT {point}")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:  # a RAISE(ROLLBACK) may have ended the whole transaction
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {point}")
+                    conn.execute(f"RELEASE SAVEPOINT {point}")
+                raise
+            conn.execute(f"RELEASE SAVEPOINT {point}")
+        finally:
+            self._depth -= 1
 
     @contextmanager
     def migrating(self) -> Iterator[None]:
