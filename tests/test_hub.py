@@ -178,7 +178,7 @@ def test_rooms_in_a_burst_at_once_share_the_rebuilds_time():
     assert all(e is not None and e.version == 61 for e in entries)
     starts = room.started[2:]  # the burst's rebuilds, both rooms
     span = starts[-1] - starts[0]
-    assert len(starts) >= 2 and len(starts) * 0.02 <= REBUILD_SHARE * span * 1.3 + 0.02  # not a fifth each
+    assert len(starts) >= 2 and len(starts) * 0.02 <= REBUILD_SHARE * span * 1.3 + 0.02  # not more than their share
 
 
 def test_a_room_that_moves_is_rebuilt_without_waiting_out_its_burst_gap(monkeypatch):

@@ -37,7 +37,12 @@ from workshop.live.payload import meta_of
 
 TICK = 0.1
 REBUILD_GAP = 0.05  # least time between the starts of two rebuilds of one workshop in a burst
-REBUILD_SHARE = 0.2  # most of the time between two rebuilds' starts that one rebuild may take
+# Most of the time between two rebuilds' starts that one rebuild may take. A rebuild reads every row
+# of the room, giving up the GIL at each (a 1,000-phone room in step 3: some 11,000 rows), so the
+# writer thread's statements waited behind it: at a fifth, 1,000 phones' scores were acknowledged in
+# 680-900 ms p95; at a tenth in 75-314 ms (docs/benchmarks.md), while a burst's board still moves
+# about twice a second on the projector and the phones hold each state 2 s anyway.
+REBUILD_SHARE = 0.1
 GZIP_MIN = 1_000
 IDLE_EVICT = 600.0
 PRESENCE_WINDOW = 40.0  # a phone re-polls at least every 25 s; longer silence means it left
@@ -196,8 +201,8 @@ class Hub:
     def _burst_cost(self, entry: Entry) -> float:
         """What one round of rebuilds costs: this room's, and every other room's in a burst now.
 
-        Ten rooms of a hundred each rebuilt every 50 ms in their bursts, a fifth of the process
-        each: together they held it whole, and every write's answer queued behind them. Shared
+        Ten rooms of a hundred each rebuilt every 50 ms in their bursts, each its own share of the
+        process: together they held it whole, and every write's answer queued behind them. Shared
         out, the rebuilds of all rooms in a burst take at most `REBUILD_SHARE` of the process.
         """
         others = sum(
